@@ -1,0 +1,225 @@
+"""The data contract (v1) as data: input tables, their columns and the output columns.
+
+The reader, the validator, the synthetic generator, the writers and the docs all
+use these definitions; nothing here reads or writes files.  See
+``../shared/data-contract.md`` for the prose version.
+
+Kinds of column (``Column.kind``):
+
+``id``        string identifier, never a number (leading zeros matter)
+``str``       free text
+``enum``      one of ``Column.values``
+``date``      a calendar date (time of day ignored)
+``datetime``  local (Asia/Shanghai) ISO 8601 time; a date alone means midnight
+``money``     yuan, two decimals, never negative
+``int``       integer
+``float``     real number, never negative
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["id", "str", "enum", "date", "datetime", "money", "int", "float"]
+
+VISIT_TYPES = ("outpatient", "inpatient", "pharmacy", "chronic")
+ITEM_CATEGORIES = (
+    "drug",
+    "herbal",
+    "exam",
+    "lab",
+    "consumable",
+    "treatment",
+    "nursing",
+    "bed",
+    "other",
+)
+FACILITY_KINDS = ("hospital", "clinic", "community", "specialty")
+ALERTS = ("red", "orange", "yellow")
+ROLES = ("organizer", "doctor", "recruit", "card_holder", "venue")
+ENTITY_TYPES = ("person", "doctor", "facility", "pharmacy")
+TYPOLOGIES = (
+    "staged_clinic",
+    "card_collector",
+    "induced_admission",
+    "kickback",
+    "split_admission",
+    "claims_after_death",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    zh: str = ""
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a claims directory."""
+
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    key: str | None = None
+    zh: str = ""
+    extra: tuple[Column, ...] = field(default=())
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns + self.extra)
+
+    def column(self, name: str) -> Column:
+        for c in self.columns + self.extra:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+PERSONS = Table(
+    "persons",
+    (
+        Column("person_id", "id", True, "人员编号"),
+        Column("sex", "enum", zh="性别", values=("M", "F")),
+        Column("birth_date", "date", zh="出生日期"),
+        Column("region", "id", zh="参保地区划"),
+        Column("insured_type", "enum", zh="险种类型", values=("employee", "resident")),
+        Column("phone", "id", zh="绑定手机"),
+        Column("address", "id", zh="住址"),
+        Column("death_date", "date", zh="死亡日期"),
+    ),
+    key="person_id",
+    zh="参保人",
+    extra=(Column("birth_year", "int", zh="出生年份"),),
+)
+
+FACILITIES = Table(
+    "facilities",
+    (
+        Column("facility_id", "id", True, "定点医疗机构编号"),
+        Column("name", "str", zh="机构名称"),
+        Column("kind", "enum", zh="机构类别", values=FACILITY_KINDS),
+        Column("level", "int", zh="医院等级"),
+        Column("ownership", "enum", zh="经营性质", values=("public", "private")),
+        Column("region", "id", zh="所在区划"),
+        Column("beds", "int", zh="床位数"),
+    ),
+    key="facility_id",
+    zh="定点医疗机构",
+)
+
+PHARMACIES = Table(
+    "pharmacies",
+    (
+        Column("pharmacy_id", "id", True, "定点零售药店编号"),
+        Column("name", "str", zh="药店名称"),
+        Column("chain", "id", zh="连锁编号"),
+        Column("region", "id", zh="所在区划"),
+    ),
+    key="pharmacy_id",
+    zh="定点零售药店",
+)
+
+DOCTORS = Table(
+    "doctors",
+    (
+        Column("doctor_id", "id", True, "医保医师代码"),
+        Column("facility_id", "id", zh="执业机构"),
+        Column("name", "str", zh="姓名"),
+        Column("title", "str", zh="职称"),
+        Column("department", "str", zh="科室"),
+    ),
+    key="doctor_id",
+    zh="医保医师",
+)
+
+CLAIMS = Table(
+    "claims",
+    (
+        Column("claim_id", "id", True, "结算ID"),
+        Column("patient_id", "id", True, "就诊人"),
+        Column("holder_id", "id", zh="参保人(支付)"),
+        Column("facility_id", "id", zh="定点医疗机构"),
+        Column("pharmacy_id", "id", zh="定点药店"),
+        Column("doctor_id", "id", zh="医师"),
+        Column("visit_type", "enum", True, "就诊类型", VISIT_TYPES),
+        Column("start_time", "datetime", True, "就诊/入院时间"),
+        Column("end_time", "datetime", zh="出院时间"),
+        Column("total_amount", "money", True, "医疗费总额"),
+        Column("fund_amount", "money", True, "基金支付"),
+        Column("account_amount", "money", zh="个人账户支付"),
+        Column("diagnosis", "str", zh="主诊断"),
+        Column("terminal_id", "id", zh="结算终端"),
+    ),
+    key="claim_id",
+    zh="结算",
+    extra=(Column("visit_id", "id", zh="就诊ID"),),
+)
+
+CLAIM_ITEMS = Table(
+    "claim_items",
+    (
+        Column("claim_id", "id", True, "结算ID"),
+        Column("item_code", "id", True, "医疗目录编码"),
+        Column("item_name", "str", zh="项目名称"),
+        Column("category", "enum", True, "费用类别", ITEM_CATEGORIES),
+        Column("quantity", "float", True, "数量"),
+        Column("unit_price", "money", True, "单价"),
+        Column("amount", "money", True, "金额"),
+        Column("trace_code", "id", zh="药品追溯码"),
+    ),
+    required=False,
+    zh="费用明细",
+)
+
+LABELS = Table(
+    "labels",
+    (
+        Column("ring_id", "id", True, "团伙编号"),
+        Column("typology", "str", True, "类型"),
+        Column("entity_type", "enum", True, "实体类型", ENTITY_TYPES),
+        Column("entity_id", "id", True, "实体编号"),
+    ),
+    required=False,
+    zh="标注",
+)
+
+#: Tables detection reads, in the order they are read and validated.
+INPUT_TABLES: tuple[Table, ...] = (PERSONS, FACILITIES, PHARMACIES, DOCTORS, CLAIMS, CLAIM_ITEMS)
+TABLES: dict[str, Table] = {t.name: t for t in INPUT_TABLES + (LABELS,)}
+
+#: Output columns of ``rings.csv``, in order, with Chinese headers for spreadsheets.
+RINGS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("rank", "排名"),
+    ("ring_id", "团伙编号"),
+    ("score", "风险分"),
+    ("alert", "预警等级"),
+    ("typology", "类型"),
+    ("persons", "人员数"),
+    ("doctors", "医师数"),
+    ("facilities", "医疗机构数"),
+    ("pharmacies", "药店数"),
+    ("claims", "结算笔数"),
+    ("fund_amount", "涉及基金(元)"),
+    ("reasons", "疑点"),
+)
+
+#: Output columns of ``ring_members.csv``, in order.
+MEMBERS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("ring_id", "团伙编号"),
+    ("entity_type", "实体类型"),
+    ("entity_id", "实体编号"),
+    ("role", "角色"),
+    ("score", "分值"),
+)
