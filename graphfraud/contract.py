@@ -223,3 +223,67 @@ MEMBERS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("role", "角色"),
     ("score", "分值"),
 )
+
+
+# --------------------------------------------------------------------------
+# In-memory form of a claims directory, as io produces it and synth writes it.
+# --------------------------------------------------------------------------
+import pandas as pd  # noqa: E402  (kept below the pure definitions on purpose)
+
+#: dtype of ``id``, ``str`` and ``enum`` columns: strings, never numbers.
+ID_DTYPE = pd.StringDtype("pyarrow")
+
+#: pandas dtype per contract kind.
+DTYPES: dict[str, object] = {
+    "id": ID_DTYPE,
+    "str": ID_DTYPE,
+    "enum": ID_DTYPE,
+    "date": "datetime64[ns]",
+    "datetime": "datetime64[ns]",
+    "money": "float64",
+    "int": "Int64",
+    "float": "float64",
+}
+
+
+@dataclass(frozen=True)
+class ClaimsData:
+    """A validated claims directory in memory.
+
+    Every frame has the contract's column names and dtypes (:data:`DTYPES`);
+    optional columns absent from the input are present and empty (NA), so
+    later stages never test for a column's existence.  ``claim_items`` is an
+    empty frame with the contract columns when the directory has none.
+
+    Attributes
+    ----------
+    persons, facilities, pharmacies, doctors, claims, claim_items : DataFrame
+    source : dict
+        ``{file name: sha256 hex}`` of every input file read (empty for
+        in-memory worlds).
+    skipped : dict
+        ``{file name: {reason: rows skipped}}`` under ``--lenient``.
+    time_resolution : str
+        ``"minute"`` when claim start times carry a time of day, ``"day"``
+        when every start time is at midnight (date-only export).
+    """
+
+    persons: pd.DataFrame
+    facilities: pd.DataFrame
+    pharmacies: pd.DataFrame
+    doctors: pd.DataFrame
+    claims: pd.DataFrame
+    claim_items: pd.DataFrame
+    source: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, dict[str, int]] = field(default_factory=dict)
+    time_resolution: str = "minute"
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+
+def empty_frame(table: Table) -> pd.DataFrame:
+    """An empty DataFrame with ``table``'s columns and contract dtypes."""
+    return pd.DataFrame(
+        {c.name: pd.Series([], dtype=DTYPES[c.kind]) for c in table.columns}  # type: ignore[call-overload]
+    )
