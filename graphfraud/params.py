@@ -84,4 +84,91 @@ class ReadParams:
     max_errors: int = 20  # problems reported per file before stopping
 
 
-__all__ = ["ReadParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]
+__all__ = ["CoadmitParams", "CovisitParams", "ReadParams", "RunParams", "ScoreParams", "SteeringParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]
+
+
+@_register
+@dataclass(frozen=True)
+class CovisitParams:
+    """Lockstep co-visits at outpatient venues and pharmacies (staged clinics, card collectors)."""
+
+    window_minutes: int = 30  # largest gap between two arrivals that counts as a meeting, minutes
+    max_neighbours: int = 20  # hub cap: later arrivals each visit is paired with, per venue-day
+    min_days: int = 3  # a pair must meet on at least this many distinct days
+    resolution: float = 0.3  # Leiden CPM resolution, in co-visit weight units
+    min_persons: int = 5  # smallest community reported as a candidate, persons
+    min_event_persons: int = 3  # members present at one venue-day for it to be a ring event
+
+    def __post_init__(self) -> None:
+        o = "CovisitParams"
+        check(self.window_minutes >= 0, "window_minutes", o, "an int >= 0", self.window_minutes)
+        check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
+        check(self.min_days >= 1, "min_days", o, "an int >= 1", self.min_days)
+        check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
+        check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
+        check(self.min_event_persons >= 2, "min_event_persons", o, "an int >= 2", self.min_event_persons)
+
+
+@_register
+@dataclass(frozen=True)
+class CoadmitParams:
+    """Groups admitted and discharged together, repeatedly (induced admissions, 诱导住院)."""
+
+    min_times: int = 2  # a pair must be co-admitted at least this many times
+    max_neighbours: int = 40  # hub cap: admissions each admission is paired with, per facility-day
+    resolution: float = 0.3  # Leiden CPM resolution
+    min_persons: int = 5  # smallest group reported, persons
+
+    def __post_init__(self) -> None:
+        o = "CoadmitParams"
+        check(self.min_times >= 1, "min_times", o, "an int >= 1", self.min_times)
+        check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
+        check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
+        check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
+
+
+@_register
+@dataclass(frozen=True)
+class SteeringParams:
+    """Doctor -> pharmacy steering (kickbacks, 回扣): purchases that follow a doctor's visits."""
+
+    follow_days: int = 2  # a purchase within this many days after a visit follows it
+    min_patients: int = 10  # distinct patients of the doctor who bought at the pharmacy
+    min_share: float = 0.3  # share of the doctor's followed-up patients who bought there
+    min_lift: float = 3.0  # that share over the same pharmacy's share among peer doctors' patients
+
+    def __post_init__(self) -> None:
+        o = "SteeringParams"
+        check(self.follow_days >= 0, "follow_days", o, "an int >= 0", self.follow_days)
+        check(self.min_patients >= 2, "min_patients", o, "an int >= 2", self.min_patients)
+        check(0 < self.min_share <= 1, "min_share", o, "a float in (0, 1]", self.min_share)
+        check(self.min_lift >= 1, "min_lift", o, "a float >= 1", self.min_lift)
+
+
+@_register
+@dataclass(frozen=True)
+class ScoreParams:
+    """How candidates become ranked rings with alert levels."""
+
+    red: float = 60.0  # score at or above which a ring is a red alert (立案)
+    orange: float = 40.0  # score at or above which a ring is orange (现场核查)
+    min_score: float = 15.0  # rings scoring below this are not reported
+    max_rings: int = 500  # report at most this many rings
+
+    def __post_init__(self) -> None:
+        o = "ScoreParams"
+        check(self.red > self.orange, "red", o, f"a float > orange ({self.orange})", self.red)
+        check(self.orange >= self.min_score, "orange", o, "a float >= min_score", self.orange)
+        check(self.max_rings >= 1, "max_rings", o, "an int >= 1", self.max_rings)
+
+
+@_register
+@dataclass(frozen=True)
+class RunParams:
+    """Everything a ``detect`` run depends on; ``run.json`` records it."""
+
+    seed: int = 0  # seed of the Leiden runs
+    covisit: CovisitParams = field(default_factory=CovisitParams)
+    coadmit: CoadmitParams = field(default_factory=CoadmitParams)
+    steering: SteeringParams = field(default_factory=SteeringParams)
+    score: ScoreParams = field(default_factory=ScoreParams)

@@ -1,1 +1,6 @@
+"""Detectors: one module per signal, each with ``NAME`` and ``detect(graph, params, *, seed)``."""
 
+from graphfraud.detect import coadmit, covisit, steering
+
+#: Every detector, in the order the pipeline runs them, with the RunParams field of its parameters.
+DETECTORS = {covisit.NAME: (covisit, "covisit"), coadmit.NAME: (coadmit, "coadmit"), steering.NAME: (steering, "steering")}

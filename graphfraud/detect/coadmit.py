@@ -1,0 +1,57 @@
+"""Groups admitted together and discharged together, again and again.
+
+Targets **induced or phantom hospitalisation** (诱导住院, 挂床): groups of
+elderly admitted on the same day to the same hospital, discharged together,
+repeatedly.  Two inpatient stays *meet* when they start, or end, on the same
+day at the same facility; pairs that met at least ``min_times`` times are
+linked and seeded Leiden splits them into groups.
+
+Benign pattern it must leave to scoring: a ward's ordinary admissions put
+random pairs together once; only repetition links them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.detect.communities import leiden
+from graphfraud.detect.covisit import group_candidates
+from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.project import meetings
+from graphfraud.params import CoadmitParams
+
+NAME = "coadmit"
+
+
+def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFrame:
+    """Linked pairs: ``a``, ``b``, ``days`` (times co-admitted or co-discharged), ``weight``."""
+    kw = {"max_neighbours": params.max_neighbours, "day_resolution": True}
+    admitted = meetings(stays, **kw)
+    ended = stays[stays["end_day"].to_numpy() >= 0].assign(day=lambda s: s["end_day"])
+    discharged = meetings(ended, **kw)
+    both = pd.concat(
+        [admitted.assign(adm=1, dis=0), discharged.assign(adm=0, dis=1)], ignore_index=True
+    )
+    agg = both.groupby(["a", "b"], sort=True, as_index=False).agg(
+        admitted=("adm", "sum"),
+        discharged=("dis", "sum"),
+        weight=("weight", "sum"),
+    )
+    agg["days"] = np.maximum(agg["admitted"], agg["discharged"])
+    return agg[agg["days"] >= params.min_times].reset_index(drop=True)
+
+
+def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
+    """Candidates from repeated co-admissions (inpatient claims only)."""
+    table = graph.visits.table
+    stays = table[table["inpatient"].to_numpy()]
+    if stays.empty:
+        return []
+    pairs = coadmission_pairs(stays, params)
+    partition = leiden(pairs, resolution=params.resolution, seed=seed)
+    groups = partition.groups(min_size=params.min_persons)
+    return group_candidates(
+        NAME, stays, groups, pairs, min_event_persons=3, params=params.__dict__ | {"seed": seed}
+    )

@@ -1,0 +1,308 @@
+"""Per-candidate numbers that scoring and reasons are made of.
+
+Everything here is a plain measurement an inspector can recompute from the
+claims: counts, shares, ratios, minutes.  Nothing is learned.  The
+:class:`ClaimFacts` are computed once per run (per claim and per venue); the
+:func:`features` of one candidate then only touch its own claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import EPOCH, ClaimGraph
+
+#: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
+OFF_HOURS = (7, 19)
+#: Split admission: readmitted to the same facility within this many days of discharge.
+SPLIT_DAYS = 3
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """Facts per claim (aligned with ``claims`` rows) and per venue, computed once per run."""
+
+    graph: ClaimGraph
+    hour: np.ndarray  # start hour of day
+    chronic: np.ndarray  # visit_type == chronic
+    diagnosis: np.ndarray  # diagnosis family (first 3 characters), "" when missing
+    dup_trace: np.ndarray  # claim holds a drug trace code also seen in another claim
+    after_death: np.ndarray  # claim starts after the patient's or holder's death
+    split: np.ndarray  # inpatient stay starting within SPLIT_DAYS of the same person's discharge there
+    high_value: np.ndarray  # fund paid on items with unit price >= 200 yuan
+    person_region: np.ndarray  # per person code
+    person_phone: np.ndarray  # per person code: phone code or -1
+    person_address: np.ndarray  # per person code: address code or -1
+    person_age: np.ndarray  # per person code: age in years at the start of the data, NaN unknown
+    phone_persons: np.ndarray  # per phone code: persons bound to it
+    venue_region: np.ndarray  # per venue code
+    venue_private: np.ndarray  # per venue code: private facility (pharmacies count as private)
+    venue_claims: np.ndarray  # per venue code: claims
+    venue_kind_claims: np.ndarray  # per venue code x (outpatient/purchase, inpatient): claims
+    venue_kind_fund: np.ndarray  # per venue code x (outpatient/purchase, inpatient): fund paid
+    phones: np.ndarray  # phone code -> phone value
+    addresses: np.ndarray  # address code -> address value
+
+
+def claim_facts(graph: ClaimGraph) -> ClaimFacts:
+    """Compute :class:`ClaimFacts` for the whole run."""
+    data, v = graph.data, graph.visits
+    claims = data.claims
+    t = v.table
+    hour = ((t["minute"].to_numpy() % 1440) // 60).astype(np.int64)
+    chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
+    diagnosis = claims["diagnosis"].fillna("").astype(str).str[:3].to_numpy(dtype=object)
+
+    persons = data.persons.set_index("person_id").reindex(v.persons.ids)
+    death = persons["death_date"].to_numpy().astype("datetime64[m]")
+    pcode = t["person"].to_numpy()
+    patient = v.persons.codes(claims["patient_id"])
+    start = claims["start_time"].to_numpy().astype("datetime64[m]")
+    after_death = (_at(death, pcode) < start) | (_at(death, patient) < start)
+
+    phone_codes, phones = pd.factorize(persons["phone"].astype(object), sort=True)
+    addr_codes, addresses = pd.factorize(persons["address"].astype(object), sort=True)
+    phone_persons = np.bincount(phone_codes[phone_codes >= 0], minlength=len(phones))
+    birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
+    first = claims["start_time"].min()
+    origin = np.datetime64(first.date() if pd.notna(first) else EPOCH, "D")
+    age = (origin - birth).astype("timedelta64[D]").astype(float) / 365.25
+    if "birth_year" in persons.columns:
+        by = persons["birth_year"].to_numpy(dtype=float, na_value=np.nan)
+        age = np.where(np.isnan(age), origin.astype(object).year - by, age)
+
+    venues = pd.concat(
+        [
+            data.facilities[["facility_id", "region", "ownership"]].rename(columns={"facility_id": "id"}),
+            data.pharmacies[["pharmacy_id", "region"]].rename(columns={"pharmacy_id": "id"}).assign(ownership="private"),
+        ]
+    ).drop_duplicates("id").set_index("id").reindex(v.venues.ids)
+    return ClaimFacts(
+        graph=graph,
+        hour=hour,
+        chronic=chronic,
+        diagnosis=diagnosis,
+        dup_trace=_dup_trace(data.claim_items, claims),
+        after_death=after_death,
+        split=_split_admissions(t),
+        high_value=_high_value(data.claim_items, claims),
+        person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
+        person_phone=phone_codes,
+        person_address=addr_codes,
+        person_age=age,
+        phone_persons=phone_persons,
+        venue_region=venues["region"].fillna("").astype(str).to_numpy(dtype=object),
+        venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
+        venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
+        venue_kind_claims=_per_venue_kind(t, len(v.venues), None),
+        venue_kind_fund=_per_venue_kind(t, len(v.venues), "fund"),
+        phones=np.asarray(phones, dtype=object),
+        addresses=np.asarray(addresses, dtype=object),
+    )
+
+
+def _per_venue_kind(t: pd.DataFrame, venues: int, column: str | None) -> np.ndarray:
+    ok = t["venue"].to_numpy() >= 0
+    key = t["venue"].to_numpy()[ok] * 2 + t["inpatient"].to_numpy()[ok].astype(np.int64)
+    w = None if column is None else t[column].to_numpy()[ok]
+    return np.bincount(key, weights=w, minlength=2 * venues).reshape(venues, 2)
+
+
+def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``values[codes]`` with NaT where a code is -1."""
+    out = np.full(len(codes), np.datetime64("NaT"), dtype=values.dtype)
+    ok = codes >= 0
+    out[ok] = values[codes[ok]]
+    return out
+
+
+def _dup_trace(items: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
+    flag = np.zeros(len(claims), dtype=bool)
+    traced = items[items["trace_code"].notna()][["claim_id", "trace_code"]].drop_duplicates()
+    if traced.empty:
+        return flag
+    seen = traced.groupby("trace_code")["claim_id"].transform("size")
+    dup_claims = traced.loc[seen.to_numpy() > 1, "claim_id"].unique()
+    flag[pd.Index(claims["claim_id"].astype(object)).get_indexer(pd.Series(dup_claims).astype(object))] = True
+    return flag
+
+
+def _high_value(items: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
+    out = np.zeros(len(claims))
+    hv = items[items["unit_price"].to_numpy(dtype=float, na_value=0) >= 200]
+    if hv.empty:
+        return out
+    amount = hv.groupby("claim_id")["amount"].sum()
+    idx = pd.Index(claims["claim_id"].astype(object)).get_indexer(amount.index.astype(object))
+    ok = idx >= 0
+    out[idx[ok]] = amount.to_numpy()[ok]
+    return out
+
+
+def _split_admissions(t: pd.DataFrame) -> np.ndarray:
+    flag = np.zeros(len(t), dtype=bool)
+    stays = t[t["inpatient"].to_numpy() & (t["end_day"].to_numpy() >= 0)]
+    if stays.empty:
+        return flag
+    s = stays.sort_values(["person", "venue", "day"], kind="stable")
+    same = (s["person"].to_numpy()[1:] == s["person"].to_numpy()[:-1]) & (
+        s["venue"].to_numpy()[1:] == s["venue"].to_numpy()[:-1]
+    )
+    gap = s["day"].to_numpy()[1:] - s["end_day"].to_numpy()[:-1]
+    hit = same & (gap >= 0) & (gap <= SPLIT_DAYS)
+    flag[s["claim"].to_numpy()[1:][hit]] = True
+    return flag
+
+
+@dataclass(frozen=True)
+class Features:
+    """The measurements of one candidate.  Shares are 0..1, money in yuan, gaps in minutes."""
+
+    persons: int
+    claims: int
+    fund: float
+    venue: int  # main venue code
+    venue_share: float  # share of the candidate's claims at the main venue
+    pharmacy_share: float  # share of claims that are pharmacy purchases
+    inpatient_share: float
+    chronic_share: float
+    top_diagnosis: str
+    top_diagnosis_share: float
+    event_days: int  # distinct days with ring claims at the main venue
+    regulars: int  # persons present on >= 4 of those days
+    cycle_days: float  # median gap between ring days, days (NaN if < 3 days)
+    cycle_regularity: float  # share of gaps within 1 day of the median gap
+    median_arrival_gap: float  # median minutes between consecutive member arrivals on ring days (NaN for day data)
+    off_hours_share: float  # NaN for day data
+    dominance: float  # the candidate's claims as a share of all claims at the main venue
+    cost_ratio: float  # fund per claim vs. other persons' claims at the main venue (same visit kind)
+    venue_fund_per_claim: float  # other persons' fund per claim at the main venue
+    ring_fund_per_claim: float
+    out_of_region: int  # persons insured outside the main venue's region
+    phone_hub_persons: int  # persons in the largest phone group spanning >= 2 addresses
+    phone_hub: int  # that phone's code (-1 if none)
+    top_address_persons: int  # persons sharing the most common address
+    addresses: int  # distinct known addresses
+    median_age: float
+    dup_trace_claims: int
+    after_death_claims: int
+    split_admissions: int
+    high_value_share: float  # share of fund on items priced >= 200 yuan
+    private_venue: bool
+
+
+def features(c: Candidate, facts: ClaimFacts) -> Features:
+    """Measure one candidate."""
+    t = facts.graph.visits.table
+    rows = c.claims
+    venue = t["venue"].to_numpy()[rows]
+    fund = t["fund"].to_numpy()[rows]
+    main = int(np.bincount(venue).argmax())
+    at_main = venue == main
+    day = t["day"].to_numpy()[rows]
+    person = t["person"].to_numpy()[rows]
+    ring_days = np.unique(day[at_main])
+    cycle, regularity = _cycle(ring_days)
+    present = pd.Series(day[at_main]).groupby(person[at_main]).nunique()
+    kind = t["kind"].to_numpy()[rows]
+    inpatient = t["inpatient"].to_numpy()[rows]
+    cost_ratio, venue_fpc, ring_fpc = _cost_contrast(t, rows, main, facts)
+    hub, hub_n = _phone_hub(c.persons, facts)
+    addr = facts.person_address[c.persons]
+    addr = addr[addr >= 0]
+    top_addr = int(np.bincount(addr).max()) if len(addr) else 0
+    diag = pd.Series(facts.diagnosis[rows])
+    diag = diag[diag != ""]
+    top_diag = diag.value_counts().sort_index(kind="stable")
+    top_name = str(top_diag.idxmax()) if len(top_diag) else ""
+    minute_data = not facts.graph.day_resolution
+    hours = facts.hour[rows]
+    total_fund = float(fund.sum())
+    return Features(
+        persons=int(len(c.persons)),
+        claims=int(len(rows)),
+        fund=round(total_fund, 2),
+        venue=main,
+        venue_share=float(at_main.mean()),
+        pharmacy_share=float((kind == 1).mean()),
+        inpatient_share=float(inpatient.mean()),
+        chronic_share=float(facts.chronic[rows].mean()),
+        top_diagnosis=top_name,
+        top_diagnosis_share=float(top_diag.max() / len(diag)) if len(diag) else 0.0,
+        event_days=int(len(ring_days)),
+        regulars=int((present >= 4).sum()),
+        cycle_days=cycle,
+        cycle_regularity=regularity,
+        median_arrival_gap=_arrival_gap(t, rows[at_main]) if minute_data else float("nan"),
+        off_hours_share=float(((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).mean()) if minute_data else float("nan"),
+        dominance=float(at_main.sum() / max(facts.venue_claims[main], 1)),
+        cost_ratio=cost_ratio,
+        venue_fund_per_claim=venue_fpc,
+        ring_fund_per_claim=ring_fpc,
+        out_of_region=int((facts.person_region[c.persons] != facts.venue_region[main]).sum()),
+        phone_hub_persons=hub_n,
+        phone_hub=hub,
+        top_address_persons=top_addr,
+        addresses=int(len(np.unique(addr))),
+        median_age=float(np.nanmedian(facts.person_age[c.persons])) if np.isfinite(facts.person_age[c.persons]).any() else float("nan"),
+        dup_trace_claims=int(facts.dup_trace[rows].sum()),
+        after_death_claims=int(facts.after_death[rows].sum()),
+        split_admissions=int(facts.split[rows].sum()),
+        high_value_share=float(facts.high_value[rows].sum() / total_fund) if total_fund > 0 else 0.0,
+        private_venue=bool(facts.venue_private[main]),
+    )
+
+
+def _cycle(days: np.ndarray) -> tuple[float, float]:
+    if len(days) < 3:
+        return float("nan"), 0.0
+    gaps = np.diff(days)
+    med = float(np.median(gaps))
+    return med, float((np.abs(gaps - med) <= 1).mean())
+
+
+def _arrival_gap(t: pd.DataFrame, rows: np.ndarray) -> float:
+    if len(rows) < 2:
+        return float("nan")
+    minute = np.sort(t["minute"].to_numpy()[rows])
+    gaps = np.diff(minute)
+    same_day = (minute[1:] // 1440) == (minute[:-1] // 1440)
+    gaps = gaps[same_day]
+    return float(np.median(gaps)) if len(gaps) else float("nan")
+
+
+def _cost_contrast(t: pd.DataFrame, rows: np.ndarray, main: int, facts: ClaimFacts) -> tuple[float, float, float]:
+    """Fund per claim of the candidate at its main venue vs. the venue's other claims of the same kind."""
+    venue = t["venue"].to_numpy()[rows]
+    inpatient = t["inpatient"].to_numpy()[rows]
+    fund = t["fund"].to_numpy()[rows]
+    at = venue == main
+    kind_in = int(inpatient[at].mean() >= 0.5)
+    ring = at & (inpatient == bool(kind_in))
+    ring_n, ring_fund = int(ring.sum()), float(fund[ring].sum())
+    other_n = int(facts.venue_kind_claims[main, kind_in]) - ring_n
+    other_fund = float(facts.venue_kind_fund[main, kind_in]) - ring_fund
+    ring_fpc = ring_fund / ring_n if ring_n else 0.0
+    if other_n < 5 or other_fund <= 0:
+        return 1.0, float("nan"), ring_fpc
+    other_fpc = other_fund / other_n
+    return ring_fpc / other_fpc, other_fpc, ring_fpc
+
+
+def _phone_hub(persons: np.ndarray, facts: ClaimFacts) -> tuple[int, int]:
+    """The phone bound to most members whose members live at >= 2 addresses."""
+    phone = facts.person_phone[persons]
+    ok = phone >= 0
+    if not ok.any():
+        return -1, 0
+    df = pd.DataFrame({"phone": phone[ok], "address": facts.person_address[persons][ok]})
+    g = df.groupby("phone").agg(n=("address", "size"), addresses=("address", "nunique"))
+    g = g[(g["addresses"] >= 2) & (g["n"] >= 2)]
+    if g.empty:
+        return -1, 0
+    best = g.sort_values(["n", "addresses"], ascending=False, kind="stable").index[0]
+    return int(best), int(g.loc[best, "n"])

@@ -1,0 +1,242 @@
+"""From candidates to ranked rings: score, typology, alert, reasons, member roles, stable ids."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.params import ScoreParams
+from graphfraud.score.alerts import alert
+from graphfraud.score.features import ClaimFacts, Features, claim_facts, features
+from graphfraud.score.reasons import Reason, benign_explanation, suspicion_reasons
+from graphfraud.score.typology import typology
+
+#: Score multiplier for a ring with a benign explanation.
+BENIGN_DISCOUNT = 0.35
+#: Share of a ring's claims a venue or doctor must hold to be a member.
+MEMBER_SHARE = 0.1
+
+PERSON_ROLE = {
+    "card_collector": "card_holder",
+    "kickback": "patient",
+    "staged_clinic": "recruit",
+    "induced_admission": "recruit",
+    "other": "recruit",
+}
+
+
+@dataclass(frozen=True)
+class Member:
+    entity_type: str  # person, doctor, facility, pharmacy
+    entity_id: str
+    role: str  # organizer, doctor, recruit, card_holder, patient, venue
+    score: float  # 0..1: the member's share of the ring's claims (organizers: share of members tied to them)
+
+
+@dataclass(frozen=True)
+class Ring:
+    """A scored, explained suspect ring."""
+
+    ring_id: str
+    rank: int
+    score: float
+    alert: str
+    typology: str
+    members: tuple[Member, ...]
+    claims: np.ndarray  # row positions in claims of the ring's suspect claims
+    fund_amount: float
+    reasons: tuple[Reason, ...]
+    benign: Reason | None
+    detector: str
+    features: Features
+
+    def count(self, entity_type: str) -> int:
+        return sum(1 for m in self.members if m.entity_type == entity_type)
+
+
+def score_candidates(
+    candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> list[Ring]:
+    """Score, deduplicate and rank candidates into rings (best first, ranks from 1)."""
+    scored = [_score(c, facts, params) for c in candidates]
+    scored.sort(key=lambda r: (-r.score, r.ring_id))
+    kept: list[Ring] = []
+    taken: list[set[int]] = []
+    for ring in scored:
+        people = set(_person_codes(ring, facts).tolist())
+        if any(len(people & t) >= 0.5 * min(len(people), len(t)) for t in taken):
+            continue
+        if ring.score < params.min_score:
+            continue
+        kept.append(ring)
+        taken.append(people)
+        if len(kept) >= params.max_rings:
+            break
+    return [_with_rank(r, i + 1) for i, r in enumerate(kept)]
+
+
+def rings_from_graph(candidates: list[Candidate], graph, params: ScoreParams = ScoreParams()) -> list[Ring]:  # type: ignore[no-untyped-def]
+    """Convenience: compute the run's :class:`ClaimFacts` and score."""
+    return score_candidates(candidates, claim_facts(graph), params)
+
+
+def _with_rank(ring: Ring, rank: int) -> Ring:
+    return Ring(**{**ring.__dict__, "rank": rank})
+
+
+def _person_codes(ring: Ring, facts: ClaimFacts) -> np.ndarray:
+    ids = [m.entity_id for m in ring.members if m.entity_type == "person"]
+    return facts.graph.visits.persons.codes(pd.Series(ids, dtype=object))
+
+
+def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
+    f = features(c, facts)
+    kind = typology(c, f)
+    v = facts.graph.visits
+    names = {
+        "venue": str(v.venues.ids[f.venue]),
+        "phone": str(facts.phones[f.phone_hub]) if f.phone_hub >= 0 else "",
+        "region": str(facts.venue_region[f.venue]),
+    }
+    evidence = dict(c.evidence)
+    if kind == "kickback":
+        names["doctor"] = str(v.doctors.ids[evidence["doctor"]])
+        names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])
+        evidence["follow_days"] = c.params.get("follow_days", 2)
+    reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence)
+    benign = benign_explanation(f) if kind != "kickback" else None
+    raw = sum(r.points for r in reasons)
+    score = round(min(100.0, raw * (BENIGN_DISCOUNT if benign else 1.0)), 2)
+    members = _members(c, f, kind, facts)
+    ring_id = _ring_id(members)
+    return Ring(
+        ring_id=ring_id,
+        rank=0,
+        score=score,
+        alert=alert(score, params, benign=benign is not None),
+        typology="other" if benign else kind,
+        members=members,
+        claims=c.claims,
+        fund_amount=f.fund,
+        reasons=tuple(([benign] if benign else []) + sorted(reasons, key=lambda r: -r.points)),
+        benign=benign,
+        detector=c.detector,
+        features=f,
+    )
+
+
+def _ring_id(members: tuple[Member, ...]) -> str:
+    """Stable id from the ring's members: same data and parameters, same id."""
+    key = "|".join(sorted(f"{m.entity_type}:{m.entity_id}" for m in members))
+    return "R" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[Member, ...]:
+    t = facts.graph.visits.table
+    v = facts.graph.visits
+    rows = c.claims
+    out: list[Member] = []
+    venue_counts = pd.Series(t["venue"].to_numpy()[rows]).value_counts()
+    venues = venue_counts[venue_counts >= MEMBER_SHARE * len(rows)]
+    if kind == "kickback":
+        venues = pd.Series({c.evidence["pharmacy"]: 1.0, c.evidence["facility"]: 1.0})
+    is_pharmacy = pd.Index(facts.graph.data.pharmacies["pharmacy_id"].astype(object))
+    for code, n in venues.sort_index().items():
+        vid = str(v.venues.ids[int(code)])
+        etype = "pharmacy" if is_pharmacy.get_indexer([vid])[0] >= 0 else "facility"
+        out.append(Member(etype, vid, "venue", round(float(n) / len(rows), 3) if kind != "kickback" else 1.0))
+    doctor = t["doctor"].to_numpy()[rows]
+    doctor = doctor[doctor >= 0]
+    doc_counts = pd.Series(doctor).value_counts()
+    docs = doc_counts[(doc_counts >= MEMBER_SHARE * max(len(doctor), 1)) & (doc_counts >= 3)]
+    if kind == "kickback":
+        docs = pd.Series({c.evidence["doctor"]: len(doctor)})
+    for code, n in docs.sort_index().items():
+        out.append(Member("doctor", str(v.doctors.ids[int(code)]), "doctor", round(float(n) / max(len(doctor), 1), 3)))
+    person = t["person"].to_numpy()[rows]
+    per = pd.Series(person).value_counts()
+    top = float(per.max()) if len(per) else 1.0
+    role = PERSON_ROLE[kind]
+    organizers = _organizers(c, f, facts)
+    for code in c.persons:
+        if int(code) in organizers:
+            continue
+        out.append(Member("person", str(v.persons.ids[code]), role, round(float(per.get(code, 0)) / top, 3)))
+    for code, share in sorted(organizers.items()):
+        out.append(Member("person", str(v.persons.ids[code]), "organizer", round(share, 3)))
+    return tuple(out)
+
+
+def _organizers(c: Candidate, f: Features, facts: ClaimFacts) -> dict[int, float]:
+    """Persons bound to the ring's hub phone who are not themselves frequent ring members.
+
+    The broker or collector binds recruits' cards to their own phone; the
+    phone's other persons outside the co-visit group, or the member with the
+    fewest ring claims when all are inside, are reported as organizers.
+    """
+    if f.phone_hub < 0 or f.phone_hub_persons < 3:
+        return {}
+    bound = np.flatnonzero(facts.person_phone == f.phone_hub)
+    share = f.phone_hub_persons / max(f.persons, 1)
+    outside = np.setdiff1d(bound, c.persons)
+    if len(outside):
+        return {int(p): share for p in outside[:3]}
+    return {}
+
+
+def rings_table(rings: list[Ring]) -> pd.DataFrame:
+    """``rings.csv`` as a DataFrame with the contract's columns, best first."""
+    rows = [
+        {
+            "rank": r.rank,
+            "ring_id": r.ring_id,
+            "score": r.score,
+            "alert": r.alert,
+            "typology": r.typology,
+            "persons": r.count("person"),
+            "doctors": r.count("doctor"),
+            "facilities": r.count("facility"),
+            "pharmacies": r.count("pharmacy"),
+            "claims": int(len(r.claims)),
+            "fund_amount": round(r.fund_amount, 2),
+            "reasons": "; ".join(x.text for x in r.reasons),
+        }
+        for r in rings
+    ]
+    columns = ["rank", "ring_id", "score", "alert", "typology", "persons", "doctors", "facilities",
+               "pharmacies", "claims", "fund_amount", "reasons"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def members_table(rings: list[Ring]) -> pd.DataFrame:
+    """``ring_members.csv``: ``ring_id, entity_type, entity_id, role, score`` for every member."""
+    order = {"venue": 0, "doctor": 1, "organizer": 2}
+    rows = [
+        {"ring_id": r.ring_id, "entity_type": m.entity_type, "entity_id": m.entity_id, "role": m.role, "score": m.score}
+        for r in rings
+        for m in sorted(r.members, key=lambda m: (order.get(m.role, 3), m.entity_type, m.entity_id))
+    ]
+    return pd.DataFrame(rows, columns=["ring_id", "entity_type", "entity_id", "role", "score"])
+
+
+def reasons_table(rings: list[Ring]) -> pd.DataFrame:
+    """``ring_reasons.csv``: one row per reason: ``ring_id, code, value, threshold, points, text``."""
+    rows = [
+        {"ring_id": r.ring_id, "code": x.code, "value": x.value, "threshold": x.threshold, "points": x.points, "text": x.text}
+        for r in rings
+        for x in r.reasons
+    ]
+    return pd.DataFrame(rows, columns=["ring_id", "code", "value", "threshold", "points", "text"])
+
+
+def claims_table(rings: list[Ring], claims: pd.DataFrame) -> pd.DataFrame:
+    """``ring_claims.csv``: ``ring_id, claim_id`` for every suspect claim behind every ring."""
+    ids = claims["claim_id"].astype(object).to_numpy()
+    parts = [pd.DataFrame({"ring_id": r.ring_id, "claim_id": ids[r.claims]}) for r in rings]
+    if not parts:
+        return pd.DataFrame({"ring_id": [], "claim_id": []})
+    return pd.concat(parts, ignore_index=True)
