@@ -64,5 +64,202 @@ def main() -> None:
 # Each command lives in its own section below; keep sections independent.
 
 
+# ---------------------------------------------------------------- neo4j (issue 4)
+# `graphfraud neo4j install|start|stop|status|query`, `load`, `case`.  Connection
+# settings come from --uri/--user/--password (NEO4J_* in the environment); without
+# --uri the bundled server's address and stored password are used.
+
+
+def _neo4j_home_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--home",
+        envvar="GRAPHFRAUD_NEO4J_HOME",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Bundled server's cache and data directory "
+        "[env GRAPHFRAUD_NEO4J_HOME; default ~/.cache/graphfraud/neo4j].",
+    )(func)
+
+
+def _connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--uri", envvar="NEO4J_URI", default=None,
+                     help="Bolt URI of a running Neo4j [env NEO4J_URI; default: the bundled server]."),
+        click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True,
+                     help="Neo4j user [env NEO4J_USER]."),
+        click.option("--password", envvar="NEO4J_PASSWORD", default=None,
+                     help="Neo4j password [env NEO4J_PASSWORD; default: the bundled server's stored one]."),
+        click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
+                     help="Database name [env NEO4J_DATABASE]."),
+        _neo4j_home_option,
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _bundled_server(home: str | None) -> Any:
+    from pathlib import Path
+
+    from graphfraud.neo4j.queries import CYPHER_DIR
+    from graphfraud.neo4j.server import BundledServer
+
+    root = Path(home) if home else Path.home() / ".cache" / "graphfraud" / "neo4j"
+    return BundledServer(root, guide_dir=CYPHER_DIR / "guide")
+
+
+class _Connection:
+    """A driver opened from the connection options, checked before use."""
+
+    def __init__(self, uri: str | None, user: str, password: str | None, home: str | None) -> None:
+        if uri is None:
+            server = _bundled_server(home)
+            uri = server.uri
+            password = password if password is not None else server.password()
+        self.uri, self.user, self.password = uri, user, password
+
+    def __enter__(self) -> Any:
+        import neo4j
+
+        from graphfraud.neo4j.queries import driver_errors
+
+        auth = (self.user, self.password) if self.password is not None else None
+        with driver_errors(self.uri, self.user):
+            self.driver = neo4j.GraphDatabase.driver(self.uri, auth=auth)
+            try:
+                self.driver.verify_connectivity()
+            except BaseException:
+                self.driver.close()
+                raise
+        return self.driver
+
+    def __exit__(self, *exc: object) -> None:
+        self.driver.close()
+
+
+@main.group("neo4j")
+def neo4j_group() -> None:
+    """Run the bundled Neo4j 5.26 Community server and query it.
+
+    The server's jars come from Maven Central (cached under --home); it listens
+    on 127.0.0.1 only (Bolt 7687, Browser http://127.0.0.1:7474/browser/) with
+    authentication on and a generated password stored in HOME/password.
+
+    \b
+    Example:
+      graphfraud neo4j start
+      graphfraud neo4j query "MATCH (r:Ring) RETURN r.ring_id, r.alert LIMIT 5"
+      graphfraud neo4j stop
+    """
+
+
+@neo4j_group.command("install")
+@_neo4j_home_option
+@quiet_option
+@user_errors
+def neo4j_install(home: str | None, quiet: bool) -> None:
+    """Fetch the pinned Neo4j server, Browser and APOC jars through Maven (once).
+
+    \b
+    Example:
+      graphfraud neo4j install --home ~/.cache/graphfraud/neo4j
+    """
+    server = _bundled_server(home)
+    lib = server.install(log=progress(quiet))
+    click.echo(f"installed: {lib}")
+
+
+@neo4j_group.command("start")
+@_neo4j_home_option
+@click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for the server to answer.")
+@click.option("--heap", default="1g", show_default=True, help="JVM heap size.")
+@click.option("--pagecache", default="512m", show_default=True, help="Neo4j page cache size.")
+@quiet_option
+@user_errors
+def neo4j_start(home: str | None, timeout: float, heap: str, pagecache: str, quiet: bool) -> None:
+    """Start the bundled server on loopback and wait until it answers.
+
+    Installs first if needed.  Also serves the Browser guide (cypher/guide/),
+    which opens when Browser connects.
+
+    \b
+    Example:
+      graphfraud neo4j start && xdg-open http://127.0.0.1:7474/browser/
+    """
+    server = _bundled_server(home)
+    server.heap, server.pagecache = heap, pagecache
+    status = server.start(timeout=timeout, log=progress(quiet))
+    click.echo("\n".join(status.lines()))
+
+
+@neo4j_group.command("stop")
+@_neo4j_home_option
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait after SIGTERM.")
+@quiet_option
+@user_errors
+def neo4j_stop(home: str | None, timeout: float, quiet: bool) -> None:
+    """Stop the bundled server cleanly (SIGTERM, then wait).
+
+    \b
+    Example:
+      graphfraud neo4j stop
+    """
+    stopped = _bundled_server(home).stop(timeout=timeout, log=progress(quiet))
+    click.echo("stopped" if stopped else "not running")
+
+
+@neo4j_group.command("status")
+@_neo4j_home_option
+@user_errors
+def neo4j_status(home: str | None) -> None:
+    """Show whether the bundled server runs, where, and how to connect.
+
+    \b
+    Example:
+      graphfraud neo4j status
+    """
+    click.echo("\n".join(_bundled_server(home).status().lines()))
+
+
+@neo4j_group.command("query")
+@click.argument("cypher")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Query parameter (repeatable); VALUE is parsed as JSON, else taken as text.")  # fmt: skip
+@_connection_options
+@user_errors
+def neo4j_query(
+    cypher: str, params: tuple[str, ...], uri: str | None, user: str,
+    password: str | None, database: str, home: str | None,
+) -> None:  # fmt: skip
+    """Run one read-only CYPHER statement and print the result as a table.
+
+    The statement runs in a read transaction: writes are refused.  The last
+    line printed is the last row.
+
+    \b
+    Example:
+      graphfraud neo4j query "MATCH (r:Ring) RETURN r.rank, r.ring_id ORDER BY r.rank LIMIT \\$n" -p n=5
+    """
+    import json
+
+    from graphfraud.neo4j.queries import format_table, run_read
+
+    values: dict[str, Any] = {}
+    for item in params:
+        name, sep, raw = item.partition("=")
+        if not sep or not name:
+            raise click.UsageError(f"--param must look like NAME=VALUE. Got {item!r} instead.")
+        try:
+            values[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[name] = raw
+    with _Connection(uri, user, password, home) as driver:
+        result = run_read(driver, cypher, values, database=database)
+    click.echo("\n".join(format_table(result)))
+
+
+# ---------------------------------------------------------------- end neo4j (issue 4)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,250 @@
+"""Cypher text from ``cypher/``, run through a driver the caller owns.
+
+Every statement graphfraud sends lives as text under ``cypher/`` (``schema.cypher``,
+``load/``, ``rings/``, ``queries/``); values always travel as parameters, never
+inside the text.  This module reads those files, runs statements in read or
+write transactions, turns driver exceptions into :class:`~graphfraud.errors.Neo4jError`
+with a message a user can act on, and formats results as a text table.
+
+It never creates a driver: callers (the CLI, tests, notebooks) pass one in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as nx
+
+from graphfraud.errors import Neo4jError
+
+#: The ``cypher/`` directory of the repository (schema, load statements, queries, guide).
+CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def cypher_text(name: str, *, root: Path = CYPHER_DIR) -> str:
+    """The text of ``cypher/<name>`` (e.g. ``"load/persons.cypher"``).
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist (a packaging bug, not a user error).
+    """
+    return (root / name).read_text(encoding="utf-8")
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a ``;``-terminated Cypher script into statements, dropping ``//`` comment lines.
+
+    >>> split_statements("// c\\nCREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x);\\nRETURN 1;")
+    ['CREATE INDEX a IF NOT EXISTS FOR (n:A) ON (n.x)', 'RETURN 1']
+    """
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+def parameters(text: str) -> list[str]:
+    """Names of the ``$parameters`` a statement uses, in order of first use.
+
+    >>> parameters("MATCH (r:Ring {ring_id: $ring_id}) RETURN r LIMIT $limit // $not_me")
+    ['ring_id', 'limit']
+    """
+    code = "\n".join(line.split("//", 1)[0] for line in text.splitlines())
+    return list(dict.fromkeys(_PARAM.findall(code)))
+
+
+@dataclass(frozen=True)
+class Query:
+    """One investigator query from ``cypher/queries/``.
+
+    Attributes
+    ----------
+    name : str
+        File stem, e.g. ``top_rings``.
+    title : str
+        First comment line.
+    doc : str
+        All header comment lines (without ``//``).
+    text : str
+        The statement, as sent to Neo4j.
+    params : list of str
+        ``$parameters`` the statement needs.
+    """
+
+    name: str
+    title: str
+    doc: str
+    text: str
+    params: tuple[str, ...]
+
+
+def query_library(*, root: Path = CYPHER_DIR) -> dict[str, Query]:
+    """The investigator's queries of ``cypher/queries/*.cypher``, by name."""
+    out: dict[str, Query] = {}
+    for path in sorted((root / "queries").glob("*.cypher")):
+        text = path.read_text(encoding="utf-8")
+        header = []
+        for line in text.splitlines():
+            if not line.startswith("//"):
+                break
+            header.append(line[2:].strip())
+        statement = split_statements(text)
+        if len(statement) != 1:
+            raise ValueError(f"{path} must hold exactly one statement, found {len(statement)}")
+        out[path.stem] = Query(
+            name=path.stem,
+            title=header[0] if header else path.stem,
+            doc="\n".join(header),
+            text=statement[0],
+            params=tuple(parameters(statement[0])),
+        )
+    return out
+
+
+# ---------------------------------------------------------------- errors
+@contextlib.contextmanager
+def driver_errors(uri: str = "the configured URI", user: str = "neo4j") -> Iterator[None]:
+    """Turn the driver's exceptions into a :class:`Neo4jError` a user can act on."""
+    try:
+        yield
+    except nx.AuthError as exc:
+        raise Neo4jError(
+            f"Neo4j at {uri} refused user '{user}': wrong password ({_code(exc)}). Pass "
+            "--password or set NEO4J_PASSWORD; the bundled server's password is stored in "
+            "its home directory (`graphfraud neo4j status` shows where)."
+        ) from None
+    except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+        raise Neo4jError(
+            f"Neo4j is not answering at {uri} ({exc}). Start the bundled server with "
+            "`graphfraud neo4j start`, or pass --uri / NEO4J_URI of a running server."
+        ) from None
+    except nx.Neo4jError as exc:
+        if (exc.code or "").endswith("AccessMode"):
+            raise Neo4jError(
+                f"This command runs read-only statements only; Neo4j refused a write: {exc.message}"
+            ) from None
+        raise Neo4jError(f"Neo4j refused the statement: {_code(exc)}: {exc.message}") from None
+    except nx.DriverError as exc:
+        raise Neo4jError(f"Neo4j driver error talking to {uri}: {exc}") from None
+    except ValueError as exc:  # e.g. a malformed URI scheme
+        if "URI" in str(exc) or "scheme" in str(exc):
+            raise Neo4jError(f"Bad Neo4j URI {uri!r}: {exc}") from None
+        raise
+
+
+def _code(exc: Exception) -> str:
+    return str(getattr(exc, "code", None) or type(exc).__name__)
+
+
+# ---------------------------------------------------------------- running
+@dataclass(frozen=True)
+class Result:
+    """Rows of one statement: column names and values as plain Python objects."""
+
+    keys: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def column(self, key: str) -> list[Any]:
+        i = self.keys.index(key)
+        return [row[i] for row in self.rows]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.keys, row)) for row in self.rows]
+
+
+def run_read(
+    driver: neo4j.Driver,
+    text: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    database: str | None = None,
+) -> Result:
+    """Run one statement in a read transaction (writes are refused by the server).
+
+    Raises
+    ------
+    Neo4jError
+        The server is down, refuses the credentials or the statement.
+    """
+    with driver_errors():
+        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return session.execute_read(_collect, text, dict(params or {}))
+
+
+def run_write(
+    driver: neo4j.Driver,
+    text: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    database: str | None = None,
+) -> Result:
+    """Run one statement in a write transaction (retried by the driver on transient errors)."""
+    with driver_errors():
+        with driver.session(database=database) as session:
+            return session.execute_write(_collect, text, dict(params or {}))
+
+
+def _collect(tx: neo4j.ManagedTransaction, text: str, params: dict[str, Any]) -> Result:
+    res = tx.run(text, params)
+    keys = tuple(res.keys())
+    rows = tuple(tuple(rec.values()) for rec in res)
+    return Result(keys, rows)
+
+
+# ---------------------------------------------------------------- display
+def format_value(value: Any) -> str:
+    """Compact text for a result value (nodes as ``(:Label {k: v})``)."""
+    if isinstance(value, neo4j.graph.Node):
+        labels = "".join(f":{label}" for label in sorted(value.labels))
+        return f"({labels} {_props(dict(value))})"
+    if isinstance(value, neo4j.graph.Relationship):
+        return f"[:{value.type} {_props(dict(value))}]"
+    if isinstance(value, neo4j.graph.Path):
+        return "<path of %d relationships>" % len(value.relationships)
+    if isinstance(value, list):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return _props(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.4g}"
+    return str(value)
+
+
+def _props(props: Mapping[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}: {format_value(v)}" for k, v in sorted(props.items())) + "}"
+
+
+def format_table(result: Result, *, max_width: int = 60) -> list[str]:
+    """Text table lines: header, rule, one line per row (the last line is the last row).
+
+    >>> print("\\n".join(format_table(Result(("n", "name"), ((1, "a"), (22, "b"))))))
+    n  | name
+    ---+-----
+    1  | a
+    22 | b
+    """
+    cells = [[_clip(format_value(v), max_width) for v in row] for row in result.rows]
+    widths = [len(k) for k in result.keys]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+
+    def line(values: Sequence[str]) -> str:
+        return " | ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(result.keys), "-+-".join("-" * w for w in widths)]
+    out += [line(row) for row in cells]
+    return out
+
+
+def _clip(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"

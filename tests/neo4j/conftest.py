@@ -1,0 +1,112 @@
+"""Fixtures for tests against a real Neo4j server (marker ``neo4j``).
+
+Which server:
+
+* ``NEO4J_URI`` (+ ``NEO4J_USER``/``NEO4J_PASSWORD``) set: that server.  Tests wipe
+  the database, so it must be empty at the start of the session unless
+  ``GRAPHFRAUD_NEO4J_TEST_WIPE=1`` says it may be wiped.
+* otherwise the bundled server of the *test home* (``GRAPHFRAUD_NEO4J_HOME`` or
+  ``~/.cache/graphfraud/neo4j-test``; ``.ci/neo4j.sh start`` uses the same home):
+  used if it runs, else started on 127.0.0.1 for the session and stopped after.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from graphfraud.neo4j.queries import CYPHER_DIR
+from graphfraud.neo4j.server import BundledServer, _port_open
+
+TEST_HOME = Path.home() / ".cache" / "graphfraud" / "neo4j-test"
+
+
+@dataclass
+class Conn:
+    uri: str
+    user: str
+    password: str | None
+    server: BundledServer | None  # the bundled server, when the tests use it
+
+    @property
+    def env(self) -> dict[str, str]:
+        """Environment for CLI invocations that should reach this server."""
+        env = {"NEO4J_URI": self.uri, "NEO4J_USER": self.user}
+        if self.password is not None:
+            env["NEO4J_PASSWORD"] = self.password
+        return env
+
+
+def test_server() -> BundledServer:
+    home = Path(os.environ.get("GRAPHFRAUD_NEO4J_HOME") or TEST_HOME)
+    return BundledServer(home, guide_dir=CYPHER_DIR / "guide")
+
+
+test_server.__test__ = False  # type: ignore[attr-defined]  (not a test)
+
+
+@pytest.fixture(scope="session")
+def neo4j_conn() -> Iterator[Conn]:
+    started: BundledServer | None = None
+    if os.environ.get("NEO4J_URI"):
+        conn = Conn(
+            os.environ["NEO4J_URI"],
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ.get("NEO4J_PASSWORD"),
+            None,
+        )
+        may_wipe = os.environ.get("GRAPHFRAUD_NEO4J_TEST_WIPE") == "1"
+    else:
+        server = test_server()
+        if server.pid() is None:
+            if _port_open(server.bolt_port):
+                pytest.skip(
+                    f"a Neo4j not started from {server.home} holds port {server.bolt_port}; "
+                    "stop it or set NEO4J_URI/NEO4J_PASSWORD (and GRAPHFRAUD_NEO4J_TEST_WIPE=1)"
+                )
+            server.start(timeout=180)
+            started = server
+        conn = Conn(server.uri, "neo4j", server.password(), server)
+        may_wipe = True
+    auth = (conn.user, conn.password) if conn.password is not None else None
+    with neo4j.GraphDatabase.driver(conn.uri, auth=auth) as driver:
+        count = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
+        if count and not may_wipe:
+            pytest.skip(
+                f"{conn.uri} holds {count} nodes; tests wipe the database: "
+                "set GRAPHFRAUD_NEO4J_TEST_WIPE=1 to allow it"
+            )
+    try:
+        yield conn
+    finally:
+        if started is not None:
+            started.stop()
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_conn: Conn) -> Iterator[neo4j.Driver]:
+    auth = (neo4j_conn.user, neo4j_conn.password) if neo4j_conn.password is not None else None
+    with neo4j.GraphDatabase.driver(neo4j_conn.uri, auth=auth) as drv:
+        drv.verify_connectivity()
+        yield drv
+
+
+def wipe(driver: neo4j.Driver) -> None:
+    """Delete every node, constraint and index (the test database only)."""
+    with driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    for rec in driver.execute_query("SHOW CONSTRAINTS YIELD name").records:
+        driver.execute_query("DROP CONSTRAINT $name", {"name": rec["name"]})
+    for rec in driver.execute_query("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'").records:
+        driver.execute_query("DROP INDEX $name", {"name": rec["name"]})
+
+
+@pytest.fixture
+def empty_db(driver: neo4j.Driver) -> neo4j.Driver:
+    wipe(driver)
+    return driver
