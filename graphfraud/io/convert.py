@@ -1,0 +1,205 @@
+"""Vectorised conversion of text columns to contract kinds.
+
+Every function takes a pyarrow array of strings (as read from a CSV file, or a
+Parquet column already of the right type) and returns a pandas Series in the
+contract dtype (:data:`graphfraud.contract.DTYPES`).  A value that cannot be
+read becomes NA; the caller compares NA positions with the input to find and
+report unreadable values (:func:`unreadable`).  Nothing here loops over rows in
+Python: a fast whole-column cast is tried first and an element-wise fallback,
+still in Arrow, runs only when the cast fails.
+
+Accepted forms (explicit, nothing guessed):
+
+``datetime``  ``2024-03-05 09:41:00``, ``2024-03-05T09:41:00``, the same
+              without seconds, or a date alone (``2024-03-05``, midnight)
+``date``      the same forms; the time of day is dropped
+``money``     a decimal number with a dot (``1234.5``), rounded to 2 decimals
+``float``     a decimal number with a dot
+``int``       a whole number (``3`` or ``3.0``)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from graphfraud.contract import DTYPES, ID_DTYPE, Column
+
+#: Lengths of the accepted time forms: date, date + hh:mm, date + hh:mm:ss.
+_TIME_LENGTHS = pa.array([10, 16, 19], pa.int32())
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+Array = pa.Array | pa.ChunkedArray
+
+
+def to_series(values: Array, column: Column) -> tuple[pd.Series, np.ndarray | None]:
+    """Convert one column to its contract dtype, and find the values that cannot be read.
+
+    Parameters
+    ----------
+    values : pyarrow Array or ChunkedArray
+        Strings (nulls for empty cells), or values already of a fitting type
+        (Parquet timestamps, numbers).
+    column : Column
+        The contract column, whose ``kind`` chooses the conversion.
+
+    Returns
+    -------
+    series : Series
+        In ``DTYPES[column.kind]``; unreadable values are NA.  Text is stripped
+        of surrounding white space, and blank text is NA.
+    unreadable : ndarray of bool or None
+        True where a value was given but could not be read; None when every
+        value was read.
+
+    Examples
+    --------
+    >>> from graphfraud.contract import CLAIMS
+    >>> series, bad = to_series(pa.array(["12.346", None, "x"]), CLAIMS.column("total_amount"))
+    >>> series.tolist(), bad.tolist()
+    ([12.35, nan, nan], [False, False, True])
+    >>> to_series(pa.array(["2024-03-05", "2024-02-30"]), CLAIMS.column("start_time"))[0].tolist()
+    [Timestamp('2024-03-05 00:00:00'), NaT]
+    """
+    kind = column.kind
+    if kind in ("id", "str", "enum"):
+        return _pandas(clean_text(values), ID_DTYPE), None
+    if kind in ("date", "datetime"):
+        times, bad = parse_times(values)
+        if kind == "date":
+            times = pc.floor_temporal(times, unit="day")
+        return _pandas(times.cast(pa.timestamp("ns")), DTYPES[kind]), bad
+    numbers, bad = parse_numbers(values)
+    if kind == "money":
+        numbers = pc.round(numbers, 2)
+    if kind == "int":
+        fraction = pc.fill_null(pc.not_equal(numbers, pc.floor(numbers)), False)
+        if pc.any(fraction).as_py():
+            numbers = pc.if_else(fraction, pa.scalar(None, pa.float64()), numbers)
+            extra = fraction.to_numpy(zero_copy_only=False)
+            bad = extra if bad is None else bad | extra
+        return _pandas(pc.cast(numbers, pa.int64()), DTYPES[kind]), bad
+    return _pandas(numbers, DTYPES[kind]), bad
+
+
+def clean_text(values: Array) -> pa.ChunkedArray:
+    """Strings without surrounding white space (also U+3000); blank becomes null.
+
+    >>> clean_text(pa.array([" 007 ", "\u3000", None, "A"])).to_pylist()
+    ['007', None, None, 'A']
+    """
+    text = pc.utf8_trim_whitespace(_as_text(values))
+    blank = pc.equal(pc.utf8_length(text), 0)
+    if pc.any(blank).as_py():
+        text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    return _chunked(text)
+
+
+def parse_times(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:
+    """Parse local ISO 8601 times (explicit forms only) to ``timestamp[s]``.
+
+    Returns the times (null where unreadable) and the unreadable mask (None if
+    every value was read).
+
+    >>> times, bad = parse_times(pa.array(["2024-03-05T09:41:00", "2024-03-05 09:41", "05/03/2024"]))
+    >>> times.to_pylist(), bad.tolist()
+    ([datetime.datetime(2024, 3, 5, 9, 41), datetime.datetime(2024, 3, 5, 9, 41), None], [False, False, True])
+    """
+    values = _chunked(values)
+    if pa.types.is_timestamp(values.type):
+        return (values.cast(pa.timestamp("s")) if values.type.tz is None else _local(values)), None
+    if pa.types.is_date(values.type):
+        return values.cast(pa.timestamp("s")), None
+    text = _as_text(values)
+    if pc.all(pc.is_in(pc.utf8_length(text), value_set=_TIME_LENGTHS)).as_py() is not False:
+        try:
+            return _chunked(pc.cast(text, pa.timestamp("s"))), None
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    text = clean_text(text)
+    times = _parse_times_slowly(text)
+    return times, _unread(text, times)
+
+
+def _parse_times_slowly(text: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Element-wise: try each format, then keep only values that print back unchanged.
+
+    ``strptime`` rolls impossible dates over (``2024-02-30`` -> 1 March) and
+    accepts unpadded fields; printing the result back and comparing with the
+    input (padded to full length) rejects both.
+    """
+    parsed = pa.chunked_array([pa.nulls(len(text), pa.timestamp("s"))])
+    for fmt in _TIME_FORMATS:
+        parsed = pc.coalesce(parsed, pc.strptime(text, format=fmt, unit="s", error_is_null=True))
+    length = pc.utf8_length(text)
+    canonical = pc.replace_substring(text, "T", " ", max_replacements=1)
+    canonical = pc.if_else(pc.equal(length, 10), pc.binary_join_element_wise(canonical, " 00:00:00", ""), canonical)
+    canonical = pc.if_else(pc.equal(length, 16), pc.binary_join_element_wise(canonical, ":00", ""), canonical)
+    printed = pc.strftime(parsed, format="%Y-%m-%d %H:%M:%S")
+    same = pc.fill_null(pc.equal(printed, canonical), False)
+    return _chunked(pc.if_else(same, parsed, pa.scalar(None, pa.timestamp("s"))))
+
+
+def parse_numbers(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:
+    """Parse decimal numbers with a dot to float64; anything else is null and unreadable.
+
+    >>> numbers, bad = parse_numbers(pa.array(["1.5", " 2 ", "1,5", "nan", None]))
+    >>> numbers.to_pylist(), bad.tolist()
+    ([1.5, 2.0, None, None, None], [False, False, True, True, False])
+    """
+    values = _chunked(values)
+    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type) or pa.types.is_decimal(values.type):
+        text, numbers = values, values.cast(pa.float64())
+    else:
+        text = _as_text(values)
+        try:
+            numbers = pc.cast(text, pa.float64())
+        except pa.ArrowInvalid:
+            text = clean_text(text)
+            ok = pc.match_substring_regex(text, _NUMBER)
+            numbers = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
+    finite = pc.is_finite(numbers)
+    if pc.all(pc.fill_null(finite, True)).as_py():
+        return _chunked(numbers), _unread(text, numbers) if numbers.null_count != text.null_count else None
+    numbers = _chunked(pc.if_else(finite, numbers, pa.scalar(None, pa.float64())))
+    return numbers, _unread(text, numbers)
+
+
+def _unread(given: pa.ChunkedArray, result: pa.ChunkedArray) -> np.ndarray | None:
+    """True where ``given`` has a value and ``result`` has none; None if nowhere."""
+    if result.null_count == given.null_count:
+        return None
+    mask = pc.and_(pc.is_valid(given), pc.is_null(result))
+    return _chunked(mask).to_numpy()
+
+
+def _as_text(values: Array) -> pa.ChunkedArray:
+    values = _chunked(values)
+    if pa.types.is_dictionary(values.type):
+        values = values.cast(values.type.value_type)
+    if pa.types.is_large_string(values.type) or pa.types.is_string_view(values.type):
+        return values.cast(pa.string())
+    if not pa.types.is_string(values.type):
+        return values.cast(pa.string())
+    return values
+
+
+def _local(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Zone-aware Parquet timestamps become local (Asia/Shanghai) wall-clock time."""
+    return _chunked(pc.local_timestamp(values.cast(pa.timestamp("s", tz="Asia/Shanghai"))))
+
+
+def _chunked(values: Array) -> pa.ChunkedArray:
+    return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+
+
+def _pandas(values: Array, dtype: object) -> pd.Series:
+    values = _chunked(values)
+    if dtype is ID_DTYPE:
+        return pd.Series(values.to_pandas(types_mapper={pa.string(): ID_DTYPE}.get))
+    if str(dtype) == "Int64":
+        return pd.Series(values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
+    return pd.Series(values.to_pandas()).astype(dtype)  # type: ignore[call-overload]

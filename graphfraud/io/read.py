@@ -1,0 +1,315 @@
+"""Read a claims directory into typed, validated tables (:class:`~graphfraud.contract.ClaimsData`).
+
+The directory holds one file per table, ``NAME.csv`` or ``NAME.parquet``
+(see the data contract).  Each table is read, renamed by the mapping (if any),
+converted to contract dtypes and checked by :mod:`graphfraud.io.validate`, in
+the order persons, facilities, pharmacies, doctors, claims, claim_items, so
+that ids can be checked against the tables read before.  ``labels`` is never
+read here.
+
+Speed and memory: CSV files are parsed by ``pyarrow.csv`` (multi-threaded)
+with every column as text, then converted column by column with Arrow
+kernels; no Python object is made per row.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+
+from graphfraud.contract import INPUT_TABLES, ClaimsData, Table, empty_frame
+from graphfraud.errors import ContractError
+from graphfraud.io.convert import to_series
+from graphfraud.io.mapping import TableMapping, apply_mapping, load_mapping
+from graphfraud.io.validate import Finding, KnownKeys, SkippedRowsWarning, check_table, find
+from graphfraud.io.write import file_sha256
+from graphfraud.params import ReadParams
+
+_BLOCK_SIZE = 16 << 20  # bytes per CSV parsing block
+
+_FORMS = {
+    "datetime": "a time; write 2024-03-05 09:41:00, 2024-03-05T09:41:00 or a date alone (2024-03-05)",
+    "date": "a date; write 2024-03-05",
+    "money": "an amount; write yuan with a dot for decimals, e.g. 1234.50",
+    "float": "a number; write it with a dot for decimals, e.g. 2.5",
+    "int": "a whole number, e.g. 3",
+}
+
+
+def read_claims_dir(path: str | Path, params: ReadParams = ReadParams()) -> ClaimsData:
+    """Read and validate a claims directory.
+
+    Parameters
+    ----------
+    path : str or Path
+        Directory with ``persons``, ``facilities``, ``pharmacies``, ``doctors``,
+        ``claims`` and optionally ``claim_items``, each as ``.csv`` or ``.parquet``.
+    params : ReadParams, default ReadParams()
+        ``mapping`` (``"nhsa"`` or a YAML file), ``lenient``, ``encoding``
+        (of CSV files) and ``max_errors`` (problems listed per file).
+
+    Returns
+    -------
+    ClaimsData
+        Frames with exactly the contract columns in contract dtypes (plus
+        ``visit_id`` / ``birth_year`` where the input has them); absent optional
+        columns are NA.  ``source`` holds the SHA-256 of every file read,
+        ``time_resolution`` is ``"day"`` when every claim starts at midnight,
+        ``skipped`` counts the rows dropped under ``lenient``.
+
+    Raises
+    ------
+    ContractError
+        When a file is missing, duplicated (csv and parquet), not UTF-8, or
+        breaks a rule of the contract; the message names file, row and column.
+
+    Warns
+    -----
+    SkippedRowsWarning
+        Under ``lenient``, once per file that lost rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "persons.csv").write_text("person_id,sex\\n0001,F\\n")
+    >>> _ = (d / "facilities.csv").write_text("facility_id\\nH1\\n")
+    >>> _ = (d / "pharmacies.csv").write_text("pharmacy_id\\n")
+    >>> _ = (d / "doctors.csv").write_text("doctor_id,facility_id\\nD1,H1\\n")
+    >>> _ = (d / "claims.csv").write_text(
+    ...     "claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,total_amount,fund_amount\\n"
+    ...     "C1,0001,H1,D1,outpatient,2024-03-05,120.5,80\\n")
+    >>> data = read_claims_dir(d)
+    >>> data.claims[["claim_id", "patient_id", "start_time", "fund_amount"]].to_dict("records")
+    [{'claim_id': 'C1', 'patient_id': '0001', 'start_time': Timestamp('2024-03-05 00:00:00'), 'fund_amount': 80.0}]
+    >>> data.time_resolution, len(data.claim_items)
+    ('day', 0)
+    """
+    directory = Path(path)
+    if not directory.is_dir():
+        raise ContractError(str(directory), None, None, "is not a directory; pass the folder that holds claims.csv etc.")
+    mapping = load_mapping(params.mapping)
+    keys = KnownKeys()
+    frames: dict[str, pd.DataFrame] = {}
+    source: dict[str, str] = {}
+    skipped: dict[str, dict[str, int]] = {}
+    for table in INPUT_TABLES:
+        file = locate(directory, table)
+        if file is None:
+            frames[table.name] = empty_frame(table)
+            continue
+        raw, bad_lines = _read_file(file, table, params)
+        raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
+        frame, unreadable = _typed(raw, table, file.name, origin, params)
+        del raw
+        frame, counts = check_table(table, frame, file=file.name, keys=keys, params=params,
+                                    unreadable=unreadable, origin=origin)
+        if bad_lines:
+            counts = {"wrong number of fields": bad_lines, **counts}
+            warnings.warn(f"skipped {bad_lines} rows of {file.name} with the wrong number of fields",
+                          SkippedRowsWarning, stacklevel=2)
+        if counts:
+            skipped[file.name] = counts
+        frames[table.name] = frame
+        source[file.name] = file_sha256(file)
+    return ClaimsData(**frames, source=source, skipped=skipped,
+                      time_resolution=time_resolution(frames["claims"]["start_time"]))
+
+
+def locate(directory: Path, table: Table) -> Path | None:
+    """The file holding ``table`` in ``directory``, or None for a missing optional table.
+
+    Raises
+    ------
+    ContractError
+        When both ``NAME.csv`` and ``NAME.parquet`` exist, or a required table is missing.
+    """
+    found = [directory / f"{table.name}.{ext}" for ext in ("csv", "parquet")]
+    found = [f for f in found if f.is_file()]
+    if len(found) == 2:
+        raise ContractError(
+            found[0].name, None, None,
+            f"both {found[0].name} and {found[1].name} are in {directory}; keep only one of them",
+        )
+    if not found and table.required:
+        raise ContractError(
+            f"{table.name}.csv", None, None,
+            f"not found in {directory}; every claims directory needs {table.name}.csv "
+            f"(or {table.name}.parquet), even if it has only a header row",
+        )
+    return found[0] if found else None
+
+
+def time_resolution(start_times: pd.Series) -> str:
+    """``"day"`` when every claim starts at midnight (a date-only export), else ``"minute"``.
+
+    >>> time_resolution(pd.Series(pd.to_datetime(["2024-03-05", "2024-03-06"])))
+    'day'
+    >>> time_resolution(pd.Series(pd.to_datetime(["2024-03-05 00:00", "2024-03-06 09:41"])))
+    'minute'
+    """
+    times = start_times.dropna()
+    if times.empty:
+        return "minute"
+    return "day" if bool((times == times.dt.normalize()).all()) else "minute"
+
+
+# ----------------------------------------------------------------- files
+def _read_file(path: Path, table: Table, params: ReadParams) -> tuple[pa.Table, int]:
+    """The file as an Arrow table with its own column names, and the count of skipped bad lines."""
+    if path.suffix == ".parquet":
+        try:
+            data = pq.read_table(path)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise ContractError(path.name, None, None, f"cannot be read as Parquet: {exc}") from None
+        _check_header(path.name, data.column_names, table)
+        return data, 0
+    header = _csv_header(path, params.encoding)
+    _check_header(path.name, header, table)
+    return _read_csv(path, header, params)
+
+
+def _csv_header(path: Path, encoding: str) -> list[str]:
+    python_encoding = "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+    try:
+        with path.open(encoding=python_encoding, newline="") as f:
+            header = next(csv.reader(f), None)
+    except UnicodeDecodeError:
+        raise _encoding_error(path, encoding) from None
+    if not header:
+        raise ContractError(path.name, 1, None, "file is empty; it needs at least a header row with column names")
+    return [name.strip() for name in header]
+
+
+def _check_header(file: str, names: list[str], table: Table) -> None:
+    seen: dict[str, int] = {}
+    problems = []
+    for i, name in enumerate(names, start=1):
+        if name in seen:
+            problems.append(ContractError(
+                file, 1, name, f"column name appears twice (columns {seen[name]} and {i}); rename or remove one"))
+        seen.setdefault(name, i)
+    if problems:
+        raise ContractError(problems[0].file, 1, problems[0].column, problems[0].message, problems[1:])
+
+
+def _read_csv(path: Path, header: list[str], params: ReadParams) -> tuple[pa.Table, int]:
+    names = [f"c{i}" for i in range(len(header))]
+    bad: list[pcsv.InvalidRow] = []
+
+    def invalid(row: pcsv.InvalidRow) -> str:
+        bad.append(row)
+        return "skip"
+
+    def read(threads: bool) -> pa.Table:
+        return pcsv.read_csv(
+            path,
+            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
+                                          block_size=_BLOCK_SIZE, encoding=params.encoding),
+            parse_options=pcsv.ParseOptions(invalid_row_handler=invalid),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+            ),
+        )
+
+    try:
+        data = read(True)
+        if bad and not params.lenient:
+            bad.clear()
+            read(False)  # again, single-threaded, to learn the line numbers
+            raise _field_count_error(path.name, bad, len(header), params.max_errors)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "decode" in str(exc).lower():
+            raise _encoding_error(path, params.encoding) from None
+        raise ContractError(path.name, None, None, f"cannot be parsed as CSV: {exc}") from None
+    except UnicodeDecodeError:
+        raise _encoding_error(path, params.encoding) from None
+    return data.rename_columns(header), len(bad)
+
+
+def _field_count_error(file: str, rows: list[pcsv.InvalidRow], expected: int, limit: int) -> ContractError:
+    errors = [
+        ContractError(file, r.number, None,
+                      f"has {r.actual_columns} fields where the header has {expected}; quote values that "
+                      f"contain commas (\"a,b\") or remove the extra commas: {r.text[:60]!r}")
+        for r in rows[:limit]
+    ]
+    if len(rows) > limit:
+        errors.append(ContractError(file, None, None, f"... and {len(rows) - limit} more such rows"))
+    return ContractError(file, errors[0].row, None, errors[0].message, errors[1:])
+
+
+def _encoding_error(path: Path, encoding: str) -> ContractError:
+    """Where the file stops being ``encoding``, and what it probably is instead."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, line = 0, 1
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line += chunk.count(b"\n", 0, exc.start)
+                sample = chunk[max(0, exc.start - 200): exc.start + 200]
+                break
+            offset += len(chunk)
+            line += chunk.count(b"\n")
+        else:
+            sample = b""
+    if codecs.lookup(encoding).name != "utf-8":
+        return ContractError(path.name, line, None, f"cannot be decoded as {encoding}; check --encoding")
+    hint = " (looks like GBK/GB18030?)" if _decodes(sample, "gb18030") else ""
+    return ContractError(
+        path.name, line, None,
+        f"{path.name} is not UTF-8{hint}; convert it with `iconv -f GB18030 -t UTF-8` or pass --encoding gbk",
+    )
+
+
+def _decodes(sample: bytes, encoding: str) -> bool:
+    for start in range(4):  # the sample may begin inside a multi-byte character
+        try:
+            sample[start:].decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+# ----------------------------------------------------------------- typing
+def _typed(
+    raw: pa.Table, table: Table, file: str, origin: dict[str, str], params: ReadParams
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """Contract columns in contract dtypes, and the values that could not be read."""
+    missing = [c for c in table.required_columns if c not in raw.column_names]
+    if missing:
+        found = ", ".join(raw.column_names) or "none"
+        errors = [ContractError(file, 1, c, f"required column is missing (columns found: {found}); "
+                                f"add it, or map a column to it with --mapping") for c in missing]
+        raise ContractError(file, 1, missing[0], errors[0].message, errors[1:])
+    limit = max(1, params.max_errors)
+    columns: dict[str, pd.Series] = {}
+    unreadable: list[Finding] = []
+    for column in table.columns + table.extra:
+        if column.name not in raw.column_names:
+            if column in table.columns:  # an optional column the file does not have: all NA
+                columns[column.name], _ = to_series(pa.nulls(raw.num_rows, pa.string()), column)
+            continue
+        values = raw.column(column.name)
+        columns[column.name], bad = to_series(values, column)
+        if bad is not None:
+            unreadable += find(bad, column=column.name, reason=f"unreadable {column.name}", limit=limit,
+                               message=lambda rows, v=values, k=column.kind: [
+                                   f"cannot read {v[int(r)].as_py()!r} as {_FORMS[k]}" for r in rows])
+    return pd.DataFrame(columns, copy=False), unreadable
+
+
+__all__ = ["read_claims_dir", "locate", "time_resolution", "SkippedRowsWarning"]
+

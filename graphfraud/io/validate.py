@@ -1,0 +1,419 @@
+"""The "Bad input" rules of the data contract, checked on whole columns at once.
+
+Each rule turns a table into boolean masks (never a loop over rows) and gives
+a :class:`Finding`: the rows that break it and, for the first few, a message
+with the offending value.  :func:`check_table` runs every rule on one table
+and then either raises one :class:`~graphfraud.errors.ContractError` listing
+the problems of the file (at most ``ReadParams.max_errors``, then "... and N
+more"), or, with ``lenient=True``, drops the bad rows, counts them per reason
+and warns with :class:`SkippedRowsWarning`.
+
+Rows are numbered as a spreadsheet user counts them: the header is row 1, the
+first data row is row 2 (Parquet files are numbered the same way).
+
+Rules, in the order they are reported:
+
+- a required value is empty;
+- a value cannot be read as a time, date or number (found by the reader);
+- a value is not one of the allowed values (``visit_type``, ``category``, ``sex``, ...);
+- an amount or count is negative;
+- a key (``claim_id``, ``person_id``, ``facility_id``, ``pharmacy_id``, ``doctor_id``) repeats;
+- an id points at nothing (a claim's ``patient_id`` not in persons, ...); under
+  ``lenient`` an id that points at a skipped row is skipped too (cascade);
+- a claim has both or neither of ``facility_id`` and ``pharmacy_id``;
+- ``fund_amount`` exceeds ``total_amount`` by more than 0.01;
+- ``end_time`` is before ``start_time``;
+- a fee line's ``amount`` differs from ``quantity x unit_price`` by more than 0.01 + 0.5 %.
+
+Whole-file problems (missing or repeated columns) are raised by the reader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.contract import INPUT_TABLES, TABLES, ClaimsData, Table
+from graphfraud.errors import ContractError
+from graphfraud.params import ReadParams
+
+#: ``{table: ((column, referenced table), ...)}``: every id that must exist elsewhere.
+FOREIGN_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "doctors": (("facility_id", "facilities"),),
+    "claims": (
+        ("patient_id", "persons"),
+        ("holder_id", "persons"),
+        ("facility_id", "facilities"),
+        ("pharmacy_id", "pharmacies"),
+        ("doctor_id", "doctors"),
+    ),
+    "claim_items": (("claim_id", "claims"),),
+}
+
+#: Integer columns whose values are an enumeration.
+INT_VALUES: dict[tuple[str, str], tuple[int, ...]] = {("facilities", "level"): (0, 1, 2, 3)}
+
+#: Tolerances: fund vs total (yuan); fee line amount vs quantity x unit_price.
+FUND_TOLERANCE = 0.01
+AMOUNT_TOLERANCE = 0.01
+AMOUNT_RELATIVE_TOLERANCE = 0.005
+
+
+class SkippedRowsWarning(UserWarning):
+    """Rows of an input file were skipped under ``lenient=True``."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Rows of one table that break one rule.
+
+    Attributes
+    ----------
+    column : str or None
+        Contract column name.
+    reason : str
+        Short reason, the key of ``ClaimsData.skipped`` counts.
+    rows : ndarray of int
+        0-based positions of the offending rows, ascending.
+    messages : tuple of str
+        Messages for the first ``len(messages)`` rows.
+    """
+
+    column: str | None
+    reason: str
+    rows: np.ndarray
+    messages: tuple[str, ...]
+
+
+def find(
+    mask: np.ndarray | pd.Series,
+    *,
+    column: str | None,
+    reason: str,
+    message: Callable[[np.ndarray], Iterable[str]],
+    limit: int,
+) -> list[Finding]:
+    """A :class:`Finding` for the true rows of ``mask`` (an empty list if none).
+
+    ``message`` receives the positions of the first ``limit`` rows and returns
+    one message per row; only those few messages are ever built.
+    """
+    if isinstance(mask, pd.Series):
+        mask = mask.to_numpy(dtype=bool, na_value=False)
+    rows = np.flatnonzero(mask)
+    if rows.size == 0:
+        return []
+    return [Finding(column, reason, rows, tuple(message(rows[:limit])))]
+
+
+@dataclass
+class KnownKeys:
+    """Keys of the tables validated so far, for foreign-key checks."""
+
+    kept: dict[str, pd.Series] = field(default_factory=dict)
+    skipped: dict[str, pd.Index] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def check_table(
+    table: Table,
+    frame: pd.DataFrame,
+    *,
+    file: str,
+    keys: KnownKeys,
+    params: ReadParams = ReadParams(),
+    unreadable: Sequence[Finding] = (),
+    origin: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Check one table against every row rule; raise, or drop bad rows if lenient.
+
+    Parameters
+    ----------
+    table : Table
+        Its contract definition (``graphfraud.contract.CLAIMS``, ...).
+    frame : DataFrame
+        Typed, with contract columns (as the reader makes it).
+    file : str
+        File name for messages (``claims.csv``).
+    keys : KnownKeys
+        Keys of the tables checked before; this table's keys are added to it.
+    params : ReadParams, default ReadParams()
+        ``lenient`` and ``max_errors`` are used.
+    unreadable : sequence of Finding, default ()
+        Values the reader could not parse, reported with the other problems.
+    origin : dict, optional
+        ``{contract column: column in the file}`` for mapped columns, so
+        messages name both (``setl_id (claim_id)``).
+
+    Returns
+    -------
+    frame : DataFrame
+        ``frame`` without the skipped rows (the same object when none were).
+    skipped : dict
+        ``{reason: rows skipped}``; empty unless lenient.
+
+    Raises
+    ------
+    ContractError
+        Listing the problems of the file, unless ``params.lenient``.
+
+    Examples
+    --------
+    >>> from graphfraud.contract import PERSONS
+    >>> persons = pd.DataFrame({"person_id": ["A", "B", "A"], "sex": ["M", "X", None]})
+    >>> check_table(PERSONS, persons, file="persons.csv", keys=KnownKeys())
+    Traceback (most recent call last):
+    ...
+    graphfraud.errors.ContractError: persons.csv, row 3, column sex: value 'X' is not allowed; use one of M, F
+    persons.csv, row 4, column person_id: duplicate value A (first seen at row 2)
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     kept, skipped = check_table(PERSONS, persons, file="persons.csv", keys=KnownKeys(),
+    ...                                 params=ReadParams(lenient=True))
+    >>> kept.person_id.tolist(), skipped
+    (['A'], {'sex not allowed': 1, 'duplicate person_id': 1})
+    """
+    limit = max(1, params.max_errors)
+    findings = list(unreadable) + rules(table, frame, keys=keys, limit=limit, unreadable=unreadable)
+    key = table.key
+    if not findings:
+        if key:
+            _remember(keys, table.name, file, frame[key], pd.Index([]))
+        return frame, {}
+    if not params.lenient:
+        raise report(file, findings, limit=limit, origin=origin or {})
+    bad, counts = _attribute(findings, len(frame))
+    dropped_keys = pd.Index(frame[key][bad].dropna().unique()) if key else pd.Index([])
+    frame = frame[~bad].reset_index(drop=True)
+    if key:
+        _remember(keys, table.name, file, frame[key], dropped_keys)
+    what = ", ".join(f"{n} {reason}" for reason, n in counts.items())
+    warnings.warn(
+        f"skipped {int(bad.sum())} of {len(bad)} rows of {file}: {what}", SkippedRowsWarning, stacklevel=2
+    )
+    return frame, counts
+
+
+def validate(data: ClaimsData, params: ReadParams = ReadParams()) -> ClaimsData:
+    """Check typed in-memory tables (e.g. a synthetic world) against the contract.
+
+    Parameters
+    ----------
+    data : ClaimsData
+    params : ReadParams, default ReadParams()
+
+    Returns
+    -------
+    ClaimsData
+        ``data`` itself when nothing is wrong; with bad rows dropped and
+        counted in ``skipped`` when ``params.lenient``.
+
+    Raises
+    ------
+    ContractError
+        Naming the table (as ``persons``, ...), row and column.
+    """
+    keys = KnownKeys()
+    frames: dict[str, pd.DataFrame] = {}
+    skipped = dict(data.skipped)
+    for table in INPUT_TABLES:
+        frame, counts = check_table(table, data.table(table.name), file=table.name, keys=keys, params=params)
+        frames[table.name] = frame
+        if counts:
+            skipped[table.name] = counts
+    if skipped == data.skipped:
+        return data
+    return dataclasses.replace(data, skipped=skipped, **frames)
+
+
+def rules(
+    table: Table, frame: pd.DataFrame, *, keys: KnownKeys, limit: int, unreadable: Sequence[Finding] = ()
+) -> list[Finding]:
+    """Every row rule on one table, in reporting order (see the module docstring).
+
+    ``unreadable`` are the reader's findings, whose NA values are not empty ones.
+    """
+    out: list[Finding] = []
+    out += _empty_required(table, frame, limit, unreadable)
+    out += _not_allowed(table, frame, limit)
+    out += _negative(table, frame, limit)
+    if table.key and table.key in frame:
+        out += _duplicates(frame[table.key], table.key, limit)
+    for column, ref in FOREIGN_KEYS.get(table.name, ()):
+        if column in frame:
+            out += _unknown(frame[column], column, ref, keys, limit)
+    if table.name == "claims":
+        out += _one_place(frame, limit) + _fund_over_total(frame, limit) + _end_before_start(frame, limit)
+    if table.name == "claim_items":
+        out += _amount_mismatch(frame, limit)
+    return out
+
+
+def report(file: str, findings: Sequence[Finding], *, limit: int, origin: dict[str, str]) -> ContractError:
+    """One error listing the first ``limit`` problems of a file, by row, then "... and N more"."""
+    shown = sorted(
+        (int(row) + 2, order, f.column, msg)
+        for order, f in enumerate(findings)
+        for row, msg in zip(f.rows, f.messages)
+    )[:limit]
+    total = sum(len(f.rows) for f in findings)
+    errors = [ContractError(file, row, _label(column, origin), msg) for row, _, column, msg in shown]
+    if total > len(shown):
+        errors.append(
+            ContractError(
+                file, None, None,
+                f"... and {total - len(shown)} more problems; fix them, or pass --lenient to skip the bad rows",
+            )
+        )
+    head = errors[0]
+    return ContractError(head.file, head.row, head.column, head.message, problems=errors[1:])
+
+
+# ----------------------------------------------------------------- the rules
+def _empty_required(table: Table, frame: pd.DataFrame, limit: int, unreadable: Sequence[Finding]) -> list[Finding]:
+    out: list[Finding] = []
+    for name in table.required_columns:
+        if name in frame:
+            mask = frame[name].isna().to_numpy()
+            for f in unreadable:  # unreadable values are NA too, but reported as such
+                if f.column == name:
+                    mask[f.rows] = False
+            out += find(mask, column=name, reason=f"empty {name}", limit=limit,
+                        message=lambda rows: ["required value is empty; fill it in"] * len(rows))
+    return out
+
+
+def _not_allowed(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]:
+    out: list[Finding] = []
+    for col in table.columns + table.extra:
+        allowed: tuple[object, ...] = col.values or INT_VALUES.get((table.name, col.name), ())
+        if not allowed or col.name not in frame:
+            continue
+        values = frame[col.name]
+        mask = values.notna() & ~values.isin(list(allowed))
+        listing = ", ".join(str(v) for v in allowed)
+        out += find(mask, column=col.name, reason=f"{col.name} not allowed", limit=limit,
+                    message=lambda rows, v=values, a=listing: [
+                        f"value '{v.iat[r]}' is not allowed; use one of {a}" for r in rows])
+    return out
+
+
+def _negative(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]:
+    out: list[Finding] = []
+    for col in table.columns + table.extra:
+        if col.kind not in ("money", "float", "int") or col.name not in frame:
+            continue
+        values = frame[col.name]
+        what = "amount" if col.kind == "money" else "value"
+        out += find(values < 0, column=col.name, reason=f"negative {col.name}", limit=limit,
+                    message=lambda rows, v=values, w=what: [
+                        f"negative {w} {_show(v.iat[r])}; it can never be negative" for r in rows])
+    return out
+
+
+def _duplicates(ids: pd.Series, column: str, limit: int) -> list[Finding]:
+    # factorize numbers values in order of first appearance, so the k-th first
+    # occurrence is the first row of code k.
+    codes, _ = pd.factorize(ids, use_na_sentinel=True)
+    present = codes >= 0
+    repeat = pd.Series(codes).duplicated().to_numpy() & present
+    if not repeat.any():
+        return []
+    first = np.flatnonzero(~repeat & present)
+    return find(repeat, column=column, reason=f"duplicate {column}", limit=limit,
+                message=lambda rows: [
+                    f"duplicate value {ids.iat[r]} (first seen at row {first[codes[r]] + 2})" for r in rows])
+
+
+def _unknown(ids: pd.Series, column: str, ref: str, keys: KnownKeys, limit: int) -> list[Finding]:
+    ref_key = TABLES[ref].key or column
+    known = keys.kept.get(ref)
+    ref_file = keys.files.get(ref, f"{ref}.csv")
+    present = ids.notna()
+    missing = present & ~ids.isin(known if known is not None else [])
+    skipped = keys.skipped.get(ref)
+    cascade = missing & ids.isin(skipped) if skipped is not None and len(skipped) else missing & False
+    unknown = missing & ~cascade
+    out = find(unknown, column=column, reason=f"unknown {column}", limit=limit,
+               message=lambda rows: [
+                   f"unknown value {ids.iat[r]}: no {ref_key} {ids.iat[r]} in {ref_file}; "
+                   f"add it there or correct the id" for r in rows])
+    out += find(cascade, column=column, reason=f"{column} of a skipped {ref} row", limit=limit,
+                message=lambda rows: [f"{ids.iat[r]} is a skipped row of {ref_file}" for r in rows])
+    return out
+
+
+def _one_place(claims: pd.DataFrame, limit: int) -> list[Finding]:
+    facility, pharmacy = claims["facility_id"].notna(), claims["pharmacy_id"].notna()
+    both = find(facility & pharmacy, column="facility_id", reason="both facility_id and pharmacy_id",
+                limit=limit, message=lambda rows: [
+                    f"both facility_id {claims['facility_id'].iat[r]} and pharmacy_id "
+                    f"{claims['pharmacy_id'].iat[r]} are set; a claim takes place at exactly one of them"
+                    for r in rows])
+    neither = find(~facility & ~pharmacy, column="facility_id", reason="neither facility_id nor pharmacy_id",
+                   limit=limit, message=lambda rows: [
+                       "neither facility_id nor pharmacy_id is set; fill in where the claim took place"] * len(rows))
+    return both + neither
+
+
+def _fund_over_total(claims: pd.DataFrame, limit: int) -> list[Finding]:
+    fund, total = claims["fund_amount"], claims["total_amount"]
+    return find(fund > total + FUND_TOLERANCE, column="fund_amount", reason="fund_amount > total_amount",
+                limit=limit, message=lambda rows: [
+                    f"fund_amount {_show(fund.iat[r])} is more than total_amount {_show(total.iat[r])}; "
+                    f"the fund cannot pay more than the total fee" for r in rows])
+
+
+def _end_before_start(claims: pd.DataFrame, limit: int) -> list[Finding]:
+    start, end = claims["start_time"], claims["end_time"]
+    return find(end < start, column="end_time", reason="end_time before start_time", limit=limit,
+                message=lambda rows: [
+                    f"end_time {_show(end.iat[r])} is before start_time {_show(start.iat[r])}" for r in rows])
+
+
+def _amount_mismatch(items: pd.DataFrame, limit: int) -> list[Finding]:
+    amount, quantity, price = items["amount"], items["quantity"], items["unit_price"]
+    expected = quantity * price
+    mask = (amount - expected).abs() > AMOUNT_TOLERANCE + AMOUNT_RELATIVE_TOLERANCE * expected.abs()
+    return find(mask, column="amount", reason="amount != quantity x unit_price", limit=limit,
+                message=lambda rows: [
+                    f"amount {_show(amount.iat[r])} is not quantity {quantity.iat[r]:g} x unit_price "
+                    f"{_show(price.iat[r])} = {_show(expected.iat[r])}; correct one of the three" for r in rows])
+
+
+# ----------------------------------------------------------------- helpers
+def _attribute(findings: Sequence[Finding], n: int) -> tuple[np.ndarray, dict[str, int]]:
+    """Rows to drop, each counted once under the first reason that hit it."""
+    bad = np.zeros(n, dtype=bool)
+    counts: dict[str, int] = {}
+    for f in findings:
+        new = f.rows[~bad[f.rows]]
+        if new.size:
+            counts[f.reason] = counts.get(f.reason, 0) + int(new.size)
+            bad[new] = True
+    return bad, counts
+
+
+def _remember(keys: KnownKeys, name: str, file: str, kept: pd.Series, dropped: pd.Index) -> None:
+    keys.kept[name] = kept
+    keys.files[name] = file
+    keys.skipped[name] = dropped[~dropped.isin(kept)] if len(dropped) else dropped
+
+
+def _label(column: str | None, origin: dict[str, str]) -> str | None:
+    if column is None or column not in origin:
+        return column
+    return f"{origin[column]} ({column})"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{value:.2f}"
+    if isinstance(value, pd.Timestamp):
+        return str(value)
+    return str(value)
