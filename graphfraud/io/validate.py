@@ -279,7 +279,7 @@ def _empty_required(table: Table, frame: pd.DataFrame, limit: int, unreadable: S
     out: list[Finding] = []
     for name in table.required_columns:
         if name in frame:
-            mask = frame[name].isna().to_numpy()
+            mask = frame[name].isna().to_numpy().copy()
             for f in unreadable:  # unreadable values are NA too, but reported as such
                 if f.column == name:
                     mask[f.rows] = False

@@ -1,0 +1,295 @@
+"""One test per "Bad input" rule of the data contract: file, row and column in the message."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pandas as pd
+import pytest
+
+from graphfraud.contract import ClaimsData
+from graphfraud.errors import ContractError
+from graphfraud.io.read import read_claims_dir
+from graphfraud.io.validate import SkippedRowsWarning, validate
+from graphfraud.params import ReadParams
+
+
+def where(file: str, row: int | None, column: str | None) -> str:
+    """The location part of a ContractError line, as a regex."""
+    parts = [re.escape(file)] + ([f"row {row}"] if row else []) + ([f"column {re.escape(column)}"] if column else [])
+    return ", ".join(parts) + ":"
+
+
+def fails(world, pattern: str, **tables: str) -> ContractError:
+    d = world(**tables)
+    with pytest.raises(ContractError, match=pattern) as info:
+        read_claims_dir(d)
+    return info.value
+
+
+# ------------------------------------------------------------------ file level
+def test_missing_required_column(world):
+    text = world.base["claims"].replace(",start_time", ",when")
+    err = fails(world, where("claims.csv", 1, "start_time") + " required column is missing", claims=text)
+    assert "--mapping" in str(err)
+
+
+def test_missing_required_columns_are_all_listed(world):
+    text = world.base["claims"].replace(",start_time", ",when").replace(",fund_amount", ",fund")
+    err = fails(world, "start_time", claims=text)
+    assert "column fund_amount" in str(err)
+
+
+def test_duplicated_header(world):
+    text = world.base["doctors"].replace("department", "name")
+    fails(world, where("doctors.csv", 1, "name") + r" column name appears twice \(columns 3 and 5\)", doctors=text)
+
+
+def test_wrong_number_of_fields_names_the_row(world):
+    text = world.base["claims"].replace("J06.9,T1\nC0002", "J06,9,T1\nC0002")
+    fails(world, where("claims.csv", 2, None) + " has 15 fields where the header has 14", claims=text)
+
+
+def test_missing_required_table_names_directory_and_file(world):
+    d = world(drop=("doctors",))
+    with pytest.raises(ContractError, match="doctors.csv: not found in ") as info:
+        read_claims_dir(d)
+    assert str(d) in str(info.value)
+
+
+def test_pharmacies_may_be_empty_but_not_missing(world):
+    claims = world.base["claims"].replace("C0003,0003,,,P001,,pharmacy", "C0003,0003,,H001,,,outpatient")
+    data = read_claims_dir(world(pharmacies="pharmacy_id,name\n", claims=claims))
+    assert len(data.pharmacies) == 0 and list(data.pharmacies.columns) == ["pharmacy_id", "name", "chain", "region"]
+
+
+def test_csv_and_parquet_for_one_table(world):
+    d = world(parquet=("persons",))
+    (d / "persons.csv").write_text(world.base["persons"])
+    with pytest.raises(ContractError, match="both persons.csv and persons.parquet .* keep only one"):
+        read_claims_dir(d)
+
+
+# ------------------------------------------------------------------ row rules
+def test_empty_required_value(world):
+    fails(world, where("claims.csv", 3, "patient_id") + " required value is empty",
+          claims=world.edit("claims", 3, "patient_id", ""))
+
+
+def test_blank_required_value_counts_as_empty(world):
+    fails(world, where("claims.csv", 3, "visit_type") + " required value is empty",
+          claims=world.edit("claims", 3, "visit_type", "   "))
+
+
+@pytest.mark.parametrize(
+    "table,file,row,column,value,first",
+    [
+        ("claims", "claims.csv", 4, "claim_id", "C0001", 2),
+        ("persons", "persons.csv", 3, "person_id", "0001", 2),
+        ("facilities", "facilities.csv", 3, "facility_id", "H001", 2),
+        ("doctors", "doctors.csv", 3, "doctor_id", "D001", 2),
+    ],
+)
+def test_duplicate_key(world, table, file, row, column, value, first):
+    fails(world, where(file, row, column) + f" duplicate value {value} \\(first seen at row {first}\\)",
+          **{table: world.edit(table, row, column, value)})
+
+
+def test_duplicate_pharmacy(world):
+    text = world.base["pharmacies"] + "P001,Other shop,,350206\n"
+    fails(world, where("pharmacies.csv", 3, "pharmacy_id") + r" duplicate value P001 \(first seen at row 2\)",
+          pharmacies=text)
+
+
+@pytest.mark.parametrize(
+    "table,row,column,value,ref",
+    [
+        ("claims", 3, "patient_id", "0099", "persons.csv"),
+        ("claims", 2, "holder_id", "0098", "persons.csv"),
+        ("claims", 2, "facility_id", "H999", "facilities.csv"),
+        ("claims", 4, "pharmacy_id", "P999", "pharmacies.csv"),
+        ("claims", 5, "doctor_id", "D999", "doctors.csv"),
+        ("claim_items", 4, "claim_id", "C9999", "claims.csv"),
+        ("doctors", 3, "facility_id", "H999", "facilities.csv"),
+    ],
+)
+def test_unknown_foreign_key(world, table, row, column, value, ref):
+    err = fails(world, where(f"{table}.csv", row, column) + f" unknown value {value}: no .* in {ref}",
+                **{table: world.edit(table, row, column, value)})
+    assert "correct the id" in str(err)
+
+
+@pytest.mark.parametrize("value", ["2024-02-30 09:00:00", "05/03/2024", "2024-3-5", "yesterday", "2024-03-05 25:00"])
+def test_unparseable_time(world, value):
+    fails(world, where("claims.csv", 4, "start_time") + f" cannot read '{re.escape(value)}' as a time; write 2024-03-05",
+          claims=world.edit("claims", 4, "start_time", value))
+
+
+def test_unparseable_end_time_and_date(world):
+    fails(world, where("claims.csv", 5, "end_time") + " cannot read", claims=world.edit("claims", 5, "end_time", "soon"))
+    fails(world, where("persons.csv", 3, "birth_date") + " cannot read '1948-13-06' as a date",
+          persons=world.edit("persons", 3, "birth_date", "1948-13-06"))
+
+
+@pytest.mark.parametrize(
+    "table,row,column,value",
+    [
+        ("claims", 3, "total_amount", "1,234.00"),
+        ("claims", 2, "fund_amount", "eighty"),
+        ("claim_items", 2, "quantity", "two"),
+        ("facilities", 3, "beds", "8.5"),
+    ],
+)
+def test_unparseable_number(world, table, row, column, value):
+    fails(world, where(f"{table}.csv", row, column) + f" cannot read '{re.escape(value)}' as a",
+          **{table: world.edit(table, row, column, value)})
+
+
+@pytest.mark.parametrize("column", ["total_amount", "fund_amount", "account_amount"])
+def test_negative_amount(world, column):
+    fails(world, where("claims.csv", 2, column) + " negative amount -1.00",
+          claims=world.edit("claims", 2, column, "-1"))
+
+
+def test_negative_quantity(world):
+    items = world.edit("claim_items", 3, "quantity", "-1")
+    fails(world, where("claim_items.csv", 3, "quantity") + " negative value", claim_items=items)
+
+
+def test_fund_more_than_total(world):
+    fails(world, where("claims.csv", 3, "fund_amount") + " fund_amount 99.50 is more than total_amount 99.00",
+          claims=world.edit("claims", 3, "fund_amount", "99.50"))
+
+
+def test_fund_equal_to_total_within_rounding_is_fine(world):
+    d = world(claims=world.edit("claims", 3, "fund_amount", "99.01"))
+    assert read_claims_dir(d).claims.fund_amount.iloc[1] == 99.01
+
+
+def test_both_facility_and_pharmacy(world):
+    fails(world, where("claims.csv", 4, "facility_id") + " both facility_id H001 and pharmacy_id P001 are set",
+          claims=world.edit("claims", 4, "facility_id", "H001"))
+
+
+def test_neither_facility_nor_pharmacy(world):
+    fails(world, where("claims.csv", 2, "facility_id") + " neither facility_id nor pharmacy_id is set",
+          claims=world.edit("claims", 2, "facility_id", ""))
+
+
+@pytest.mark.parametrize(
+    "table,row,column,value",
+    [
+        ("claims", 3, "visit_type", "emergency"),
+        ("claim_items", 3, "category", "food"),
+        ("persons", 4, "sex", "X"),
+        ("persons", 2, "insured_type", "student"),
+        ("facilities", 2, "kind", "spa"),
+        ("facilities", 3, "ownership", "mixed"),
+        ("facilities", 3, "level", "5"),
+    ],
+)
+def test_enum_value_not_allowed(world, table, row, column, value):
+    fails(world, where(f"{table}.csv", row, column) + f" value '{value}' is not allowed; use one of",
+          **{table: world.edit(table, row, column, value)})
+
+
+def test_end_before_start(world):
+    fails(world, where("claims.csv", 5, "end_time") + " end_time 2024-03-09 10:00:00 is before start_time",
+          claims=world.edit("claims", 5, "end_time", "2024-03-09 10:00:00"))
+
+
+def test_item_amount_not_quantity_times_price(world):
+    fails(world, where("claim_items.csv", 2, "amount") + " amount 25.00 is not quantity 2 x unit_price 10.25 = 20.50",
+          claim_items=world.edit("claim_items", 2, "amount", "25.00"))
+
+
+def test_item_amount_within_rounding_is_fine(world):
+    d = world(claim_items=world.edit("claim_items", 4, "amount", "301.40"))  # 0.01 + 0.5% of 300 = 1.51
+    assert read_claims_dir(d).claim_items.amount.iloc[2] == 301.40
+
+
+# ------------------------------------------------------------------ reporting
+def test_all_problems_of_a_file_at_once_sorted_by_row(world):
+    text = world.edit("claims", 2, "fund_amount", "-3")
+    text = text.replace("C0004,0001", "C0004,0077").replace("outpatient,2024-03-05T09:43:00", "walk-in,2024-03-05T09:43:00")
+    err = fails(world, "row 2", claims=text)
+    lines = str(err).splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "claims.csv, row 2, column fund_amount",
+        "claims.csv, row 3, column visit_type",
+        "claims.csv, row 5, column patient_id",
+    ]
+    assert err.row == 2 and err.column == "fund_amount" and len(err.problems) == 2
+
+
+def test_max_errors_then_and_n_more(world):
+    rows = "".join(f"C{i:04d},0999,,H001,,D001,outpatient,2024-03-05,,1,1,,,\n" for i in range(10, 40))
+    d = world(claims=world.base["claims"] + rows)
+    with pytest.raises(ContractError) as info:
+        read_claims_dir(d, ReadParams(max_errors=5))
+    text = str(info.value)
+    assert text.count("unknown value 0999") == 5
+    assert "... and 25 more problems" in text and "--lenient" in text
+
+
+# ------------------------------------------------------------------ lenient
+def test_lenient_skips_and_counts_with_cascade(world):
+    persons = world.edit("persons", 2, "sex", "W")            # person 0001 skipped
+    claims = world.edit("claims", 4, "total_amount", "abc")   # C0003 skipped
+    d = world(persons=persons, claims=claims)
+    with pytest.warns(SkippedRowsWarning, match="skipped 1 of 3 rows of persons.csv: 1 sex not allowed"):
+        data = read_claims_dir(d, ReadParams(lenient=True))
+    assert data.skipped == {
+        "persons.csv": {"sex not allowed": 1},
+        # C0001, C0004 belong to 0001; C0002's holder is 0001; C0003 unreadable
+        "claims.csv": {"unreadable total_amount": 1, "patient_id of a skipped persons row": 2,
+                       "holder_id of a skipped persons row": 1},
+        "claim_items.csv": {"claim_id of a skipped claims row": 3},
+    }
+    assert data.persons.person_id.tolist() == ["0002", "0003"]
+    assert data.claims.empty and data.claim_items.empty
+
+
+def test_lenient_keeps_first_of_duplicates(world):
+    d = world(claims=world.edit("claims", 3, "claim_id", "C0001"))
+    with pytest.warns(SkippedRowsWarning):
+        data = read_claims_dir(d, ReadParams(lenient=True))
+    assert data.claims.claim_id.tolist() == ["C0001", "C0003", "C0004"]
+    assert data.skipped == {"claims.csv": {"duplicate claim_id": 1}}
+    assert len(data.claim_items) == 3  # the items of the kept C0001 stay
+
+
+def test_lenient_skips_rows_with_wrong_number_of_fields(world):
+    text = world.base["claims"].replace("J06.9,T1\nC0002", "J06,9,T1\nC0002")
+    with pytest.warns(SkippedRowsWarning, match="wrong number of fields"):
+        data = read_claims_dir(world(claims=text), ReadParams(lenient=True))
+    assert data.skipped["claims.csv"]["wrong number of fields"] == 1
+    assert "C0001" not in data.claims.claim_id.tolist()
+
+
+def test_lenient_still_fails_on_missing_column(world):
+    d = world(claims=world.base["claims"].replace(",visit_type", ",kind"))
+    with pytest.raises(ContractError, match="column visit_type: required column is missing"):
+        read_claims_dir(d, ReadParams(lenient=True))
+
+
+def test_nothing_skipped_gives_no_warning(world):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_claims_dir(world(), ReadParams(lenient=True)).skipped == {}
+
+
+# ------------------------------------------------------------------ in memory
+def test_validate_in_memory_tables(world):
+    data = read_claims_dir(world())
+    assert validate(data) is data
+    claims = data.claims.copy()
+    claims.loc[1, "fund_amount"] = 500.0
+    bad = ClaimsData(data.persons, data.facilities, data.pharmacies, data.doctors, claims, data.claim_items)
+    with pytest.raises(ContractError, match=where("claims", 3, "fund_amount")):
+        validate(bad)
+    with pytest.warns(SkippedRowsWarning):
+        kept = validate(bad, ReadParams(lenient=True))
+    assert kept.skipped == {"claims": {"fund_amount > total_amount": 1}}
+    assert isinstance(kept.claims, pd.DataFrame) and len(kept.claims) == 3
