@@ -64,6 +64,133 @@ def main() -> None:
 # Each command lives in its own section below; keep sections independent.
 
 
+# ---------------------------------------------------------------- io: validate (issue 2)
+# `graphfraud validate DATA_DIR`.  `read_options` is the shared option group of every
+# command that reads a claims directory: it passes `read_params: ReadParams` on.
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}; use e.g. utf-8, gbk or gb18030") from None
+    return value
+
+
+def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --mapping, --lenient and --encoding; the command receives ``read_params``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, mapping: str | None, lenient: bool, encoding: str, **kwargs: Any) -> Any:
+        from graphfraud.params import ReadParams
+
+        params = ReadParams(mapping=mapping, lenient=lenient, encoding=encoding)
+        return func(*args, read_params=params, **kwargs)
+
+    options = [
+        click.option("--mapping", metavar="nhsa|FILE.yaml", default=None,
+                     help="Column names of the export: 'nhsa' for the national platform's "
+                          "(psn_no, setl_id, ...), or a YAML mapping file."),
+        click.option("--lenient", is_flag=True,
+                     help="Skip rows that break the data contract, and report how many and why, "
+                          "instead of failing."),
+        click.option("--encoding", default="utf-8", show_default=True, callback=_check_encoding,
+                     help="Text encoding of the CSV files, e.g. gbk for files saved by Chinese Excel."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def _read_logged(data_dir: str, params: Any, log: Callable[[str], None]) -> Any:
+    """read_claims_dir, with skipped-row warnings and timing sent to the progress log."""
+    import time
+    import warnings
+
+    from graphfraud.io.read import read_claims_dir
+    from graphfraud.io.validate import SkippedRowsWarning
+
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SkippedRowsWarning)
+        data = read_claims_dir(data_dir, params)
+    for w in caught:
+        if issubclass(w.category, SkippedRowsWarning):
+            log(f"warning: {w.message}")
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    log(f"read {data_dir} in {time.perf_counter() - start:.1f} s")
+    return data
+
+
+def _validate_summary(data_dir: str, data: Any) -> dict[str, Any]:
+    from graphfraud.contract import INPUT_TABLES
+
+    claims = data.claims
+    first, last = claims.start_time.min(), claims.start_time.max()
+    return {
+        "data_dir": data_dir,
+        "rows": {t.name: len(data.table(t.name)) for t in INPUT_TABLES},
+        "files": sorted(data.source),
+        "claims_from": None if claims.empty else str(first.date()),
+        "claims_to": None if claims.empty else str(last.date()),
+        "time_resolution": data.time_resolution,
+        "total_amount": round(float(claims.total_amount.sum()), 2),
+        "fund_amount": round(float(claims.fund_amount.sum()), 2),
+        "skipped": data.skipped,
+    }
+
+
+def _print_validate_summary(s: dict[str, Any]) -> None:
+    skipped = sum(n for counts in s["skipped"].values() for n in counts.values())
+    verdict = f"valid after skipping {skipped} rows" if skipped else "valid"
+    click.echo(f"{s['data_dir']}: {verdict}")
+    for name, n in s["rows"].items():
+        click.echo(f"  {name:<12} {n:>12,} rows")
+    if s["claims_from"]:
+        click.echo(f"claims from {s['claims_from']} to {s['claims_to']}, {s['time_resolution']} resolution"
+                   + ("" if s["time_resolution"] == "minute" else " (dates only: minute-level signals off)"))
+    share = f" ({100 * s['fund_amount'] / s['total_amount']:.1f}% of total)" if s["total_amount"] else ""
+    click.echo(f"total amount {s['total_amount']:,.2f} yuan; fund paid {s['fund_amount']:,.2f} yuan{share}")
+    if s["skipped"]:
+        click.echo("skipped rows (--lenient):")
+        for file, counts in s["skipped"].items():
+            click.echo(f"  {file}: " + ", ".join(f"{n:,} {reason}" for reason, n in counts.items()))
+
+
+@main.command("validate")
+@click.argument("data_dir", type=click.Path(file_okay=False))
+@read_options
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@quiet_option
+@user_errors
+def validate_cmd(data_dir: str, read_params: Any, as_json: bool, quiet: bool) -> None:
+    """Check a claims directory against the data contract and summarise it.
+
+    Reads every table of DATA_DIR (persons, facilities, pharmacies, doctors,
+    claims, optional claim_items; .csv or .parquet), checks every rule of the
+    data contract and prints rows per table, the claim date range, the time
+    resolution and the amounts.  A file that breaks the contract is reported
+    with file, row and column of every problem (exit 1); --lenient skips such
+    rows and reports how many were skipped and why.
+
+    \b
+    Example:
+      graphfraud validate data/xiamen-2024q1
+      graphfraud validate exports/2024-03 --mapping nhsa --encoding gbk --lenient
+    """
+    import json
+
+    data = _read_logged(data_dir, read_params, progress(quiet))
+    summary = _validate_summary(data_dir, data)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        _print_validate_summary(summary)
+
+
 # ---------------------------------------------------------------- neo4j (issue 4)
 # `graphfraud neo4j install|start|stop|status|query`, `load`, `case`.  Connection
 # settings come from --uri/--user/--password (NEO4J_* in the environment); without
