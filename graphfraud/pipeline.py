@@ -121,3 +121,27 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
         "alerts": {k: int(alerts.get(k, 0)) for k in ("red", "orange", "yellow")},
         **(extra or {}),
     }
+
+
+def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None) -> dict:
+    """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv`` and ``run.json``.
+
+    The directory is written atomically: a failure leaves the previous
+    complete output (or none), never a half-written one.  Returns the run record.
+    """
+    import json
+    from pathlib import Path
+
+    from graphfraud.io.write import atomic_dir, file_sha256, write_csv
+    from graphfraud.score.rings import claims_table, members_table, reasons_table, rings_table
+
+    record = run_record(result, inputs=data.source, extra=extra)
+    with atomic_dir(out_dir) as tmp:
+        tmp = Path(tmp)
+        write_csv(rings_table(result.rings), tmp / "rings.csv")
+        write_csv(members_table(result.rings), tmp / "ring_members.csv")
+        write_csv(reasons_table(result.rings), tmp / "ring_reasons.csv")
+        write_csv(claims_table(result.rings, data.claims), tmp / "ring_claims.csv")
+        record["outputs"] = {p.name: file_sha256(p) for p in sorted(tmp.glob("*.csv"))}
+        (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return record
