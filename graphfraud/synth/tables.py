@@ -1,0 +1,154 @@
+"""From the world's numpy arrays to contract tables (ids, codes, times and money as text or typed columns).
+
+Persons get ten-digit pseudonymised numbers below 10**9, so every id has a
+leading zero; phones and addresses are 16-hex-digit hashed keys; claims are
+``S`` + ten digits, numbered in time order.  Entity tables are sorted by id so
+that row order tells nothing about how the world was built.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, LABELS, PERSONS, PHARMACIES, VISIT_TYPES
+from graphfraud.synth.catalog import CATEGORY, CODES, DIAGNOSES, NAMES, PRICE_CENTS
+from graphfraud.synth.claims import Batch
+from graphfraud.synth.context import Planted
+from graphfraud.synth.items import Lines
+from graphfraud.synth.places import CHAINS, CLASS_KIND, CLASS_OWNER, DEPARTMENTS, DISTRICTS, REGIONS, TITLES, Places
+from graphfraud.synth.population import NO_DEATH, People
+from graphfraud.synth.strings import fixed_digits, frame, join, mix64, scramble, take
+
+_NS_PER_MIN = 60 * 10**9
+
+
+def _text(values: tuple[str, ...] | list[str]) -> pa.Array:
+    return pa.array(list(values), pa.large_string())
+
+
+def _days(origin: np.datetime64, day: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
+    out = (origin + day.astype("timedelta64[D]")).astype("datetime64[ns]")
+    if missing is not None:
+        out[missing] = np.datetime64("NaT")
+    return out
+
+
+def _sorted(df: pd.DataFrame, key: str) -> pd.DataFrame:
+    return df.iloc[np.argsort(df[key].to_numpy(dtype=object), kind="stable")].reset_index(drop=True)
+
+
+def person_table(people: People, origin: np.datetime64) -> tuple[pd.DataFrame, pa.Array]:
+    """The persons table and the person id of every person index."""
+    n = len(people)
+    ids = fixed_digits(scramble(np.arange(n), 10**9, 7_7777_777), 10)
+    phone = mix64(np.maximum(people.phone, 0), 0x5EED_0F_9A)
+    address = mix64(people.address, 0xADD2_E55)
+    birth = -np.rint(people.age * 365.25).astype(np.int64)
+    df = frame(PERSONS, {
+        "person_id": ids,
+        "sex": take(_text(["M", "F"]), people.female.astype(np.int64)),
+        "birth_date": _days(origin, birth),
+        "region": take(_text(REGIONS), people.region),
+        "insured_type": take(_text(["employee", "resident"]), people.insured),
+        "phone": take(fixed_digits(phone, 16, base=16), np.where(people.phone >= 0, np.arange(n), -1)),
+        "address": fixed_digits(address, 16, base=16),
+        "death_date": _days(origin, np.where(people.death_day == NO_DEATH, 0, people.death_day),
+                            people.death_day == NO_DEATH),
+    }, n)
+    return _sorted(df, "person_id"), ids
+
+
+def place_tables(places: Places) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """facilities, pharmacies and doctors tables."""
+    nf, nph, nd = len(places.fac_class), len(places.ph_district), len(places.doc_facility)
+    districts = _text([d[0] for d in DISTRICTS])
+    facilities = frame(FACILITIES, {
+        "facility_id": places.fac_ids, "name": places.fac_names,
+        "kind": take(_text(CLASS_KIND), places.fac_class), "level": places.fac_level,
+        "ownership": take(_text(CLASS_OWNER), places.fac_class), "region": take(districts, places.fac_district),
+        "beds": places.fac_beds,
+    }, nf)
+    pharmacies = frame(PHARMACIES, {
+        "pharmacy_id": places.ph_ids, "name": places.ph_names,
+        "chain": take(_text([f"LS{c + 1:03d}" for c in range(len(CHAINS))]), places.ph_chain),
+        "region": take(districts, places.ph_district),
+    }, nph)
+    flat = [d for depts in DEPARTMENTS for d in depts]
+    first = np.cumsum([0] + [len(d) for d in DEPARTMENTS])[:-1]
+    cls = places.fac_class[places.doc_facility]
+    doctors = frame(DOCTORS, {
+        "doctor_id": places.doc_ids, "facility_id": take(places.fac_ids, places.doc_facility),
+        "name": places.doc_names, "title": take(_text(TITLES), places.doc_title),
+        "department": take(_text(flat), first[cls] + places.doc_dept),
+    }, nd)
+    return _sorted(facilities, "facility_id"), _sorted(pharmacies, "pharmacy_id"), _sorted(doctors, "doctor_id")
+
+
+def claim_tables(
+    claims: Batch, lines: Lines, amounts: tuple[np.ndarray, ...], person_ids: pa.Array, places: Places,
+    origin: np.datetime64, *, date_only: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """claims and claim_items tables; ``amounts`` are (total, fund, account) in cents per claim."""
+    n = len(claims)
+    total, fund, account = amounts
+    claim_ids = fixed_digits(np.arange(1, n + 1), 10, "S")
+    venue = pc.coalesce(take(places.fac_ids, claims.facility), take(places.ph_ids, claims.pharmacy))
+    origin_ns = origin.astype("datetime64[ns]")
+    start = origin_ns + (claims.start * _NS_PER_MIN).astype("timedelta64[ns]")
+    end = origin_ns + (np.maximum(claims.end, 0) * _NS_PER_MIN).astype("timedelta64[ns]")
+    if date_only:
+        start, end = start.astype("datetime64[D]").astype("datetime64[ns]"), end.astype("datetime64[D]").astype("datetime64[ns]")
+    end[claims.end < 0] = np.datetime64("NaT")
+    claims_df = frame(CLAIMS, {
+        "claim_id": claim_ids,
+        "patient_id": take(person_ids, claims.patient),
+        "holder_id": take(person_ids, claims.holder),
+        "facility_id": take(places.fac_ids, claims.facility),
+        "pharmacy_id": take(places.ph_ids, claims.pharmacy),
+        "doctor_id": take(places.doc_ids, claims.doctor),
+        "visit_type": take(_text(VISIT_TYPES), claims.visit_type),
+        "start_time": start,
+        "end_time": end,
+        "total_amount": total / 100.0,
+        "fund_amount": fund / 100.0,
+        "account_amount": account / 100.0,
+        "diagnosis": take(_text(DIAGNOSES), claims.diagnosis),
+        "terminal_id": join(venue, "-", fixed_digits(claims.terminal.astype(np.int64) + 1, 2)),
+    }, n)
+    del start, end, venue
+    item = lines.item.astype(np.int64)
+    product = _text([f"8{(37 * i + 1013) % 10000:04d}" for i in range(len(CODES))])
+    boxes = scramble(np.maximum(lines.box, 0), 10**15, 271_828_182_845)
+    items_df = frame(CLAIM_ITEMS, {
+        "claim_id": take(claim_ids, lines.claim),
+        "item_code": take(_text(CODES), item),
+        "item_name": take(_text(NAMES), item),
+        "category": take(_text(CATEGORY), item),
+        "quantity": lines.quantity.astype(np.float64),
+        "unit_price": PRICE_CENTS[item] / 100.0,
+        "amount": lines.amount_cents() / 100.0,
+        "trace_code": _null(join(take(product, item), fixed_digits(boxes, 15)), lines.box < 0),
+    }, len(item))
+    return claims_df, items_df
+
+
+def _null(arr: pa.Array, mask: np.ndarray) -> pa.Array:
+    return pc.if_else(pa.array(mask), pa.scalar(None, arr.type), arr)
+
+
+def label_table(planted: list[Planted], person_ids: pa.Array, places: Places) -> pd.DataFrame:
+    """labels: one row per entity of every planted group, in group order then entity type."""
+    ring, typology, etype, eid = [], [], [], []
+    for p in planted:
+        for kind, idx, ids in (("person", p.persons, person_ids), ("doctor", p.doctors, places.doc_ids),
+                               ("facility", p.facilities, places.fac_ids), ("pharmacy", p.pharmacies, places.ph_ids)):
+            values = sorted(take(ids, np.asarray(idx, dtype=np.int64)).to_pylist())
+            ring += [p.ring_id] * len(values)
+            typology += [p.typology] * len(values)
+            etype += [kind] * len(values)
+            eid += values
+    cols = {"ring_id": ring, "typology": typology, "entity_type": etype, "entity_id": eid}
+    return frame(LABELS, {k: _text(v) for k, v in cols.items()}, len(ring))

@@ -1,0 +1,150 @@
+"""Seeded synthetic worlds: ordinary care plus planted fraud rings and benign dense groups.
+
+:func:`make_world` builds the same tables that :mod:`graphfraud.io` produces
+(a :class:`~graphfraud.contract.ClaimsData`) and a labels frame.  The world is
+built in one direction: places (facilities, doctors, pharmacies), people,
+planted groups (which pick their venues and members and may add persons), the
+ordinary claims of everyone, then ids, fee lines and money.  Every random draw
+comes from a ``numpy`` generator seeded from :attr:`SynthParams.seed`, so the
+same parameters give the same world, byte for byte once written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.contract import ClaimsData
+from graphfraud.params import _register, check
+from graphfraud.synth.benign import BENIGN
+from graphfraud.synth.claims import Batch, concat
+from graphfraud.synth.context import Context, Planted
+from graphfraud.synth.items import IS_DRUG, make_lines, money, resell
+from graphfraud.synth.ordinary import ordinary_claims
+from graphfraud.synth.places import build_places
+from graphfraud.synth.population import build_people
+from graphfraud.synth.tables import claim_tables, label_table, place_tables, person_table
+from graphfraud.synth.typologies import FRAUD
+
+#: Every kind that can be planted: fraud typologies first, then benign kinds.
+FRAUD_KINDS = tuple(FRAUD)
+BENIGN_KINDS = tuple(BENIGN)
+KINDS = FRAUD_KINDS + BENIGN_KINDS
+
+
+@_register
+@dataclass(frozen=True)
+class SynthParams:
+    """Parameters of a synthetic world (see :func:`make_world`)."""
+
+    persons: int = 5000  # insured persons of the ordinary world (planting may add a few)
+    days: int = 365  # length of the period, days
+    seed: int = 0  # seed of every random draw
+    start: str = "2024-01-01"  # first day of the period, YYYY-MM-DD
+    plant: tuple[str, ...] = KINDS  # typologies and benign kinds to plant
+    rings_per_typology: int | None = None  # groups per planted kind; None: max(1, round(persons / 15000))
+    ring_size_scale: float = 1.0  # multiplier on every group's member count
+    member_ordinary_rate: float = 1.0  # multiplier on planted members' ordinary claims
+    venue_ordinary_rate: float = 1.0  # multiplier on fraud venues' share of ordinary patients
+    date_only: bool = False  # write dates without time of day (a day-resolution export)
+
+    def __post_init__(self) -> None:
+        name = "SynthParams"
+        check(isinstance(self.persons, int) and 200 <= self.persons <= 50_000_000, "persons", name,
+              "an int between 200 and 50000000", self.persons)
+        check(isinstance(self.days, int) and 30 <= self.days <= 3660, "days", name, "an int between 30 and 3660",
+              self.days)
+        check(isinstance(self.seed, int) and self.seed >= 0, "seed", name, "an int >= 0", self.seed)
+        try:
+            np.datetime64(self.start, "D")
+            ok = len(self.start) == 10
+        except (ValueError, TypeError):
+            ok = False
+        check(ok, "start", name, "a date YYYY-MM-DD", self.start)
+        plant = tuple(self.plant.split(",")) if isinstance(self.plant, str) else tuple(self.plant)
+        plant = tuple(p.strip() for p in plant if p.strip())
+        check(all(p in KINDS for p in plant), "plant", name, f"a subset of {', '.join(KINDS)}", self.plant)
+        object.__setattr__(self, "plant", plant)
+        r = self.rings_per_typology
+        check(r is None or (isinstance(r, int) and 0 <= r <= 1000), "rings_per_typology", name,
+              "None or an int between 0 and 1000", r)
+        for field_name in ("ring_size_scale", "member_ordinary_rate", "venue_ordinary_rate"):
+            value = getattr(self, field_name)
+            check(isinstance(value, int | float) and 0 <= value <= 100 and (value > 0 or field_name != "ring_size_scale"),
+                  field_name, name, "a number between 0 and 100 (ring_size_scale > 0)", value)
+
+    @property
+    def rings(self) -> int:
+        """Groups planted per kind."""
+        if self.rings_per_typology is not None:
+            return self.rings_per_typology
+        return max(1, round(self.persons / 15_000))
+
+
+def make_world(params: SynthParams) -> tuple[ClaimsData, pd.DataFrame]:
+    """Build a synthetic claims world with planted fraud rings and benign dense groups.
+
+    Parameters
+    ----------
+    params : SynthParams
+        Size, period, seed and what to plant.
+
+    Returns
+    -------
+    data : ClaimsData
+        persons, facilities, pharmacies, doctors, claims and claim_items with
+        contract columns and dtypes; ``time_resolution`` is ``"day"`` under
+        ``date_only``.
+    labels : DataFrame
+        ``ring_id, typology, entity_type, entity_id``: every person, doctor,
+        facility and pharmacy of every planted group.  Fraud rings are
+        ``<typology>:NN``, benign groups ``benign:<kind>:NN``.
+
+    Examples
+    --------
+    >>> data, labels = make_world(SynthParams(persons=600, days=60, seed=1, plant=("staged_clinic",)))
+    >>> sorted(labels.ring_id.unique())
+    ['staged_clinic:01']
+    >>> bool((data.claims.fund_amount <= data.claims.total_amount).all())
+    True
+    """
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(6)]
+    origin = np.datetime64(params.start, "D")
+    weekday0 = int((origin.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday
+    places = build_places(streams[0], params.persons, params.rings)
+    people = build_people(streams[1], params.persons, params.days)
+    ctx = Context(streams[2], places, people, params.days, weekday0, params.ring_size_scale,
+                  params.member_ordinary_rate, params.venue_ordinary_rate)
+    planted: list[Planted] = []
+    for kind in KINDS:
+        if kind not in params.plant:
+            continue
+        plant = FRAUD.get(kind) or BENIGN[kind]
+        for k in range(1, params.rings + 1):
+            ring_id = f"{kind}:{k:02d}" if kind in FRAUD else f"benign:{kind}:{k:02d}"
+            planted.append(plant(ctx, len(planted), ring_id))
+    claims = concat([ordinary_claims(streams[3], places, people, days=params.days, weekday0=weekday0)]
+                    + [p.claims for p in planted])
+    claims = claims.take(np.argsort(claims.start, kind="stable"))
+    lines = make_lines(streams[4], claims)
+    _resell(streams[4], lines, claims, planted)
+    total, fund, account = money(streams[5], claims, lines, people)
+    persons, person_ids = person_table(people, origin)
+    facilities, pharmacies, doctors = place_tables(places)
+    claims_frame, items = claim_tables(claims, lines, (total, fund, account), person_ids, places, origin,
+                                       date_only=params.date_only)
+    data = ClaimsData(persons, facilities, pharmacies, doctors, claims_frame, items,
+                      time_resolution="day" if params.date_only else "minute")
+    return data, label_table(planted, person_ids, places)
+
+
+def _resell(rng: np.random.Generator, lines, claims: Batch, planted: list[Planted]) -> None:  # type: ignore[no-untyped-def]
+    if not any(p.resale for p in planted):
+        return
+    rows = np.flatnonzero(IS_DRUG[lines.item] & (claims.group[lines.claim] >= 0))
+    group = claims.group[lines.claim[rows]]
+    for g, p in enumerate(planted):
+        if p.resale:
+            resell(rng, lines, rows[group == g], p.resale)
