@@ -248,6 +248,119 @@ def validate_cmd(data_dir: str, read_params: Any, as_json: bool, quiet: bool) ->
         _print_validate_summary(summary)
 
 
+# ---------------------------------------------------------------- detect, evaluate (issue 3)
+
+
+def _params_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--params", "params_file", type=click.Path(dir_okay=False, exists=True), default=None,
+        help="JSON file of detection parameters (RunParams; see run.json of an earlier run).",
+    )(func)
+
+
+def _run_params(params_file: str | None, seed: int | None) -> Any:
+    import dataclasses
+    from pathlib import Path
+
+    from graphfraud.params import RunParams, from_json
+
+    params = RunParams()
+    if params_file:
+        text = Path(params_file).read_text(encoding="utf-8")
+        params = from_json(RunParams, text)
+    if seed is not None:
+        params = dataclasses.replace(params, seed=seed)
+    return params
+
+
+@main.command("detect")
+@click.argument("data_dir", type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output directory (replaced atomically): rings.csv, ring_members.csv, run.json.")
+@click.option("--seed", type=int, default=None, help="Seed of the community detection [default 0].")
+@_params_option
+@read_options
+@quiet_option
+@user_errors
+def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str | None,
+               read_params: Any, quiet: bool) -> None:
+    """Find, score and rank suspect rings in a claims directory.
+
+    Reads DATA_DIR (see `graphfraud validate`), links persons who keep meeting
+    at the same venues minutes apart, groups them with seeded Leiden, adds
+    repeated co-admissions and doctor->pharmacy steering, and scores every
+    group on synchrony, money, shared phones, geography and contrast with
+    the venue's other patients.  Writes OUT/rings.csv (best first, with
+    red/orange/yellow alerts and reasons), OUT/ring_members.csv, OUT/run.json,
+    plus ring_reasons.csv and ring_claims.csv for evidence packs.
+
+    \b
+    Example:
+      graphfraud detect data/sample --out out/sample
+      graphfraud detect exports/2024-03 --mapping nhsa --out out/2024-03 --seed 1
+    """
+    import time
+
+    from graphfraud.pipeline import run, write_outputs
+
+    log = progress(quiet)
+    params = _run_params(params_file, seed)
+    start = time.perf_counter()
+    data = _read_logged(data_dir, read_params, log)
+    read_s = time.perf_counter() - start
+    result = run(data, params, log=log)
+    write_outputs(result, data, out_dir, extra={"read_s": round(read_s, 3), "skipped": data.skipped})
+    alerts = {a: sum(r.alert == a for r in result.rings) for a in ("red", "orange", "yellow")}
+    click.echo(f"{len(result.rings)} rings ({alerts['red']} red, {alerts['orange']} orange, "
+               f"{alerts['yellow']} yellow) written to {out_dir}")
+    for r in result.rings[:5]:
+        click.echo(f"  #{r.rank} {r.ring_id} {r.alert:<6} {r.typology:<18} score {r.score:5.1f}  "
+                   f"{r.count('person')} persons  {r.fund_amount:,.2f} yuan")
+
+
+@main.command("evaluate")
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--labels", "labels_file", required=True, type=click.Path(dir_okay=False, exists=True),
+              help="labels.csv: ring_id, typology, entity_type, entity_id (benign:* = legitimate groups).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Only the best TOP reported rings count.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@user_errors
+def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> None:
+    """Compare a detect run with ground-truth labels (recall, typology, member F1, benign hits).
+
+    \b
+    Example:
+      graphfraud evaluate out/sample --labels data/sample/labels.csv --top 10
+    """
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from graphfraud.errors import ContractError
+    from graphfraud.evaluate import evaluate
+
+    out = Path(out_dir)
+    for name in ("rings.csv", "ring_members.csv"):
+        if not (out / name).exists():
+            raise ContractError(str(out / name), None, None, "missing: is this the --out directory of a detect run?")
+    rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
+    members = pd.read_csv(out / "ring_members.csv", dtype=str)
+    labels = pd.read_csv(labels_file, dtype=str)
+    missing = {"ring_id", "typology", "entity_type", "entity_id"} - set(labels.columns)
+    if missing:
+        raise ContractError(Path(labels_file).name, 1, sorted(missing)[0], "missing required column")
+    e = evaluate(rings, members, labels, top=top)
+    if as_json:
+        fields = {k: v for k, v in e.__dict__.items() if k != "matches"}
+        click.echo(json.dumps(fields | {"matches": e.matches.to_dict("records")}, indent=2, default=str))
+        return
+    click.echo(e.summary())
+    click.echo("")
+    click.echo(e.matches.to_string(index=False))
+
+
 # ---------------------------------------------------------------- neo4j (issue 4)
 # `graphfraud neo4j install|start|stop|status|query`, `load`, `case`.  Connection
 # settings come from --uri/--user/--password (NEO4J_* in the environment); without
@@ -309,7 +422,9 @@ class _Connection:
 
         auth = (self.user, self.password) if self.password is not None else None
         with driver_errors(self.uri, self.user):
-            self.driver = neo4j.GraphDatabase.driver(self.uri, auth=auth)
+            self.driver = neo4j.GraphDatabase.driver(
+                self.uri, auth=auth, notifications_min_severity="OFF"
+            )
             try:
                 self.driver.verify_connectivity()
             except BaseException:
@@ -440,6 +555,210 @@ def neo4j_query(
     with _Connection(uri, user, password, home) as driver:
         result = run_read(driver, cypher, values, database=database)
     click.echo("\n".join(format_table(result)))
+
+
+def _read_claims(data_dir: str) -> Any:
+    """ClaimsData of DATA_DIR: graphfraud.io.read when present, else a minimal reader."""
+    try:
+        from graphfraud.io.read import read_claims_dir  # type: ignore[import-not-found]
+    except ImportError:
+        return _read_claims_minimal(data_dir)
+    from graphfraud.params import ReadParams
+
+    return read_claims_dir(data_dir, ReadParams())
+
+
+def _read_claims_minimal(data_dir: str) -> Any:
+    # Stop-gap until graphfraud.io.read lands: CSV/Parquet with contract names, typed, no validation.
+    from pathlib import Path
+
+    import pandas as pd
+
+    from graphfraud import contract
+    from graphfraud.errors import ContractError
+
+    frames = {}
+    for table in contract.INPUT_TABLES:
+        csv, parquet = Path(data_dir) / f"{table.name}.csv", Path(data_dir) / f"{table.name}.parquet"
+        if parquet.exists():
+            raw = pd.read_parquet(parquet).astype(str)
+        elif csv.exists():
+            raw = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif table.required:
+            raise ContractError(f"{table.name}.csv", None, None, f"missing from {data_dir}")
+        else:
+            frames[table.name] = contract.empty_frame(table)
+            continue
+        raw = raw.replace({"": None, "nan": None, "None": None})
+        frame = pd.DataFrame(index=raw.index)
+        for col in table.columns + table.extra:
+            values = raw[col] if col.name in raw else pd.Series([None] * len(raw), index=raw.index)
+            if col.kind in ("date", "datetime"):
+                frame[col.name] = pd.to_datetime(values, format="mixed")
+            elif col.kind in ("money", "float"):
+                frame[col.name] = pd.to_numeric(values).astype(float)
+            elif col.kind == "int":
+                frame[col.name] = pd.to_numeric(values).astype("Int64")
+            else:
+                frame[col.name] = values.astype(contract.ID_DTYPE)
+        frames[table.name] = frame
+    return contract.ClaimsData(**frames)
+
+
+def _read_rings(out_dir: str) -> tuple[Any, Any, str]:
+    """rings.csv, ring_members.csv (as text) and a run id from OUT_DIR."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from graphfraud import contract
+    from graphfraud.errors import ContractError
+
+    out = Path(out_dir)
+    frames = []
+    for name, columns in (("rings", contract.RINGS_COLUMNS), ("ring_members", contract.MEMBERS_COLUMNS)):
+        path = out / f"{name}.csv"
+        if not path.exists():
+            raise ContractError(f"{name}.csv", None, None, f"missing from {out_dir}")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = frame.rename(columns={zh: en for en, zh in columns}).replace({"": None})
+        missing = [en for en, _ in columns if en not in frame.columns]
+        if missing:
+            raise ContractError(f"{name}.csv", 1, missing[0], "required column missing")
+        frames.append(frame)
+    run_id = hashlib.sha256((out / "rings.csv").read_bytes()).hexdigest()[:12]
+    if (out / "run.json").exists():
+        run_id = str(json.loads((out / "run.json").read_text()).get("run_id") or run_id)
+    return frames[0], frames[1], run_id
+
+
+def _summary(stats: list[Any], seconds: float) -> str:
+    nodes = sum(s.nodes for s in stats)
+    rels = sum(s.relationships for s in stats)
+    rows = sum(s.rows for s in stats)
+    rate = (nodes + rels) / seconds if seconds > 0 else 0.0
+    return (f"+{nodes} nodes, +{rels} relationships from {rows} rows in {seconds:.1f} s "
+            f"({rate:,.0f} nodes+relationships/s)")  # fmt: skip
+
+
+@main.command("load")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--rings", "rings_dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Detection output directory (rings.csv, ring_members.csv) to write back.")
+@click.option("--bulk", is_flag=True,
+              help="First load with neo4j-admin import (bundled server only; REPLACES the database).")
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
+              help="Rows per transaction.")
+@click.option("--restart", is_flag=True, help="Ignore the resume checkpoints and MERGE everything again.")
+@_connection_options
+@quiet_option
+@user_errors
+def load_cmd(
+    data_dir: str, rings_dir: str | None, bulk: bool, batch_size: int, restart: bool,
+    uri: str | None, user: str, password: str | None, database: str, home: str | None, quiet: bool,
+) -> None:  # fmt: skip
+    """Load DATA_DIR (and with --rings, detected rings) into Neo4j.
+
+    Constraints and indexes first (cypher/schema.cypher), then nodes and
+    relationships in batched UNWIND ... MERGE transactions.  Re-running changes
+    nothing; an interrupted load resumes after its last committed batch.
+
+    \b
+    Example:
+      graphfraud neo4j start
+      graphfraud load data/sample --rings out/sample
+    """
+    import time
+
+    from graphfraud.neo4j.load import load_claims
+    from graphfraud.neo4j.writeback import write_rings
+
+    log = progress(quiet)
+    data = _read_claims(data_dir)
+    rings = _read_rings(rings_dir) if rings_dir else None
+    if bulk:
+        if uri is not None:
+            raise click.UsageError("--bulk runs neo4j-admin on the bundled server's files; drop --uri.")
+        click.echo(_bulk_load(data, home, log))
+    started = time.monotonic()
+    with _Connection(uri, user, password, home) as driver:
+        stats = [] if bulk else load_claims(driver, data, batch_size=batch_size, resume=not restart,
+                                            database=database, log=log)  # fmt: skip
+        if not bulk:
+            click.echo(f"claims graph: {_summary(stats, time.monotonic() - started)}")
+        if rings is not None:
+            started = time.monotonic()
+            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2],
+                                     batch_size=batch_size, database=database, log=log)  # fmt: skip
+            click.echo(f"rings: {_summary(ring_stats, time.monotonic() - started)}")
+
+
+def _bulk_load(data: Any, home: str | None, log: Callable[[str], None]) -> str:
+    import shutil
+    import time
+
+    from graphfraud.neo4j.bulk import import_frames, write_import_csvs
+
+    server = _bundled_server(home)
+    started = time.monotonic()
+    files = import_frames(data)
+    csv_dir = server.home / "import" / "graphfraud-bulk"
+    shutil.rmtree(csv_dir, ignore_errors=True)
+    written = write_import_csvs(files, csv_dir)
+    log(f"wrote {len(written)} import CSVs to {csv_dir} in {time.monotonic() - started:.1f} s")
+    was_running = server.stop(log=log)
+    t0 = time.monotonic()
+    server.import_full(
+        [(name, path) for kind, name, path in written if kind == "nodes"],
+        [(name, path) for kind, name, path in written if kind == "relationships"],
+        log=log,
+    )
+    seconds = time.monotonic() - t0
+    nodes = sum(f.rows for f in files if f.kind == "nodes")
+    rels = sum(f.rows for f in files if f.kind == "relationships")
+    log(f"neo4j-admin import done; {'restarting' if was_running else 'starting'} the server")
+    server.start(log=log)
+    return (f"bulk import: {nodes} nodes, {rels} relationships in {seconds:.1f} s "
+            f"({(nodes + rels) / max(seconds, 1e-9):,.0f} nodes+relationships/s, "
+            f"{time.monotonic() - started:.1f} s with CSV writing and restart)")  # fmt: skip
+
+
+@main.command("case")
+@click.argument("ring_id")
+@click.option("--status", type=click.Choice(["open", "in_progress", "confirmed", "dismissed"]),
+              default=None, help="New case status; without it, show the history.")
+@click.option("--note", default="", help="Note recorded with the change (timestamped).")
+@click.option("--by", default="", help="Who made the change (investigator's name or id).")
+@_connection_options
+@user_errors
+def case_cmd(
+    ring_id: str, status: str | None, note: str, by: str,
+    uri: str | None, user: str, password: str | None, database: str, home: str | None,
+) -> None:  # fmt: skip
+    """Set a ring's case status with a timestamped note, or show its history.
+
+    Statuses follow review: open -> in_progress -> confirmed | dismissed.
+
+    \b
+    Example:
+      graphfraud case R0001 --status in_progress --note "on-site check booked" --by inspector7
+      graphfraud case R0001
+    """
+    from graphfraud.neo4j.queries import format_table
+    from graphfraud.neo4j.writeback import case_history, set_case_status
+
+    with _Connection(uri, user, password, home) as driver:
+        if status is not None:
+            change = set_case_status(driver, ring_id, status, note, by=by, database=database)
+            click.echo(f"{change.ring_id}: {change.previous} -> {change.status} "
+                       f"({change.notes} notes)")  # fmt: skip
+            return
+        history = case_history(driver, ring_id, database=database)
+    if not history.rows:
+        raise click.ClickException(f"No ring {ring_id!r} in Neo4j.")
+    click.echo("\n".join(format_table(history)))
 
 
 # ---------------------------------------------------------------- end neo4j (issue 4)

@@ -32,6 +32,9 @@ class RunResult:
     ----------
     rings : list of Ring
         Best first.
+    explained : list of Ring
+        Dense groups left out of ``rings`` because they look like legitimate
+        care; each carries the benign reason as its first reason.
     candidates : dict
         ``{detector name: number of candidates}``.
     timings : dict
@@ -44,6 +47,7 @@ class RunResult:
     """
 
     rings: list[Ring]
+    explained: list[Ring]
     candidates: dict[str, int]
     timings: dict[str, float]
     params: RunParams
@@ -100,9 +104,9 @@ def run(
         candidates.extend(found)
         lap(f"detect:{name}")
     facts = claim_facts(graph)
-    rings = score_candidates(candidates, facts, params.score)
+    rings, explained = score_candidates(candidates, facts, params.score)
     lap("score")
-    return RunResult(rings, counts, timings, params, versions(), data.time_resolution)
+    return RunResult(rings, explained, counts, timings, params, versions(), data.time_resolution)
 
 
 def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None = None) -> dict:
@@ -118,13 +122,17 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
         "timings_s": result.timings,
         "candidates": result.candidates,
         "rings": len(result.rings),
+        "explained": len(result.explained),
         "alerts": {k: int(alerts.get(k, 0)) for k in ("red", "orange", "yellow")},
         **(extra or {}),
     }
 
 
 def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None) -> dict:
-    """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv`` and ``run.json``.
+    """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv`` and ``run.json``.
+
+    ``explained.csv`` has the columns of ``rings.csv`` and lists the dense
+    groups left out as legitimate care, with the reason why.
 
     The directory is written atomically: a failure leaves the previous
     complete output (or none), never a half-written one.  Returns the run record.
@@ -142,6 +150,7 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
         write_csv(members_table(result.rings), tmp / "ring_members.csv")
         write_csv(reasons_table(result.rings), tmp / "ring_reasons.csv")
         write_csv(claims_table(result.rings, data.claims), tmp / "ring_claims.csv")
+        write_csv(rings_table(result.explained), tmp / "explained.csv")
         record["outputs"] = {p.name: file_sha256(p) for p in sorted(tmp.glob("*.csv"))}
         (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return record

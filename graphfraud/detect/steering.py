@@ -5,7 +5,9 @@ pharmacy, usually for high-value drugs.  A pharmacy purchase *follows* a
 visit when the same person bought within ``follow_days`` after seeing the
 doctor.  For each doctor and pharmacy, the share of the doctor's followed-up
 patients who bought there is compared with the same pharmacy's share among
-the patients of the doctor's peers (the other doctors of the same facility).
+the patients of the doctor's peers (the other doctors of the same facility);
+a pair is reported when the share is both much higher (``min_lift``) and
+very unlikely by chance (binomial z-score ``min_z`` against the peer share).
 
 Benign pattern it must leave alone: the pharmacy next to a hospital gets many
 of *every* doctor's patients; the peer comparison cancels that out.
@@ -56,20 +58,31 @@ def followed_purchases(table: pd.DataFrame, follow_days: int) -> pd.DataFrame:
     )
 
 
-def steering_table(follow: pd.DataFrame) -> pd.DataFrame:
-    """Per doctor and pharmacy: ``patients``, ``doctor_patients``, ``share``, ``peer_share``, ``lift``."""
+def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0) -> pd.DataFrame:
+    """Per doctor and pharmacy: ``patients``, ``doctor_patients``, ``share``, ``peer_share``, ``lift``.
+
+    ``peer_share`` is the pharmacy's share among the patients of the other
+    doctors of the same facility, shrunk towards the pharmacy's share among
+    all followed-up patients with the weight of ``prior_weight`` patients, so
+    that a facility with few other doctors does not make the baseline noise.
+    """
     dp = follow.groupby(["doctor", "pharmacy"], as_index=False).agg(
         patients=("person", "nunique"), facility=("facility", "first")
     )
     d = follow.groupby("doctor")["person"].nunique().rename("doctor_patients")
     fp = follow.groupby(["facility", "pharmacy"])["person"].nunique().rename("facility_pharmacy")
     f = follow.groupby("facility")["person"].nunique().rename("facility_patients")
-    dp = dp.join(d, on="doctor").join(fp, on=["facility", "pharmacy"]).join(f, on="facility")
+    everyone = follow["person"].nunique()
+    p = (follow.groupby("pharmacy")["person"].nunique() / max(everyone, 1)).rename("pharmacy_prior")
+    dp = dp.join(d, on="doctor").join(fp, on=["facility", "pharmacy"]).join(f, on="facility").join(p, on="pharmacy")
     dp["share"] = dp["patients"] / dp["doctor_patients"]
-    peers = (dp["facility_patients"] - dp["doctor_patients"]).clip(lower=1)
+    peers = (dp["facility_patients"] - dp["doctor_patients"]).clip(lower=0)
     peer_buyers = (dp["facility_pharmacy"] - dp["patients"]).clip(lower=0)
-    dp["peer_share"] = peer_buyers / peers
-    dp["lift"] = dp["share"] / np.maximum(dp["peer_share"], 1.0 / peers)
+    dp["peer_share"] = (peer_buyers + prior_weight * dp["pharmacy_prior"]) / (peers + prior_weight)
+    dp["lift"] = dp["share"] / dp["peer_share"].clip(lower=1e-3)
+    p0 = dp["peer_share"].clip(lower=1e-3, upper=1 - 1e-3)
+    n = dp["doctor_patients"]
+    dp["z"] = (dp["patients"] - n * p0) / np.sqrt(n * p0 * (1 - p0))
     return dp
 
 
@@ -83,6 +96,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         (dp["patients"] >= params.min_patients)
         & (dp["share"] >= params.min_share)
         & (dp["lift"] >= params.min_lift)
+        & (dp["z"] >= params.min_z)
     ].sort_values(["doctor", "pharmacy"])
     out = []
     for row in hits.itertuples(index=False):
@@ -97,6 +111,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
             "share": float(row.share),
             "peer_share": float(row.peer_share),
             "lift": float(row.lift),
+            "z": float(row.z),
         }
         out.append(Candidate(NAME, np.unique(f["person"].to_numpy()), claims, evidence, params.__dict__.copy()))
     return out

@@ -20,6 +20,8 @@ from graphfraud.graph.build import EPOCH, ClaimGraph
 OFF_HOURS = (7, 19)
 #: Split admission: readmitted to the same facility within this many days of discharge.
 SPLIT_DAYS = 3
+#: Fewest peer claims in a (visit type, diagnosis) cell for it to serve as a cost baseline.
+MIN_PEERS = 20
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class ClaimFacts:
     dup_trace: np.ndarray  # claim holds a drug trace code also seen in another claim
     after_death: np.ndarray  # claim starts after the patient's or holder's death
     split: np.ndarray  # inpatient stay starting within SPLIT_DAYS of the same person's discharge there
-    high_value: np.ndarray  # fund paid on items with unit price >= 200 yuan
+    high_value: np.ndarray  # amount of items with unit price >= 200 yuan
+    total: np.ndarray  # total amount per claim
     person_region: np.ndarray  # per person code
     person_phone: np.ndarray  # per person code: phone code or -1
     person_address: np.ndarray  # per person code: address code or -1
@@ -44,6 +47,13 @@ class ClaimFacts:
     venue_claims: np.ndarray  # per venue code: claims
     venue_kind_claims: np.ndarray  # per venue code x (outpatient/purchase, inpatient): claims
     venue_kind_fund: np.ndarray  # per venue code x (outpatient/purchase, inpatient): fund paid
+    cell: np.ndarray  # per claim: code of its (visit type, diagnosis family) cell
+    cell_claims: np.ndarray  # per cell: claims
+    cell_fund: np.ndarray  # per cell: fund paid
+    cell_venue: pd.DataFrame  # per (cell, venue): claims, fund
+    vtype: np.ndarray  # per claim: code of its visit type
+    vtype_claims: np.ndarray
+    vtype_fund: np.ndarray
     phones: np.ndarray  # phone code -> phone value
     addresses: np.ndarray  # address code -> address value
 
@@ -90,6 +100,7 @@ def claim_facts(graph: ClaimGraph) -> ClaimFacts:
         after_death=after_death,
         split=_split_admissions(t),
         high_value=_high_value(data.claim_items, claims),
+        total=claims["total_amount"].to_numpy(dtype=float),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
         person_phone=phone_codes,
         person_address=addr_codes,
@@ -100,9 +111,32 @@ def claim_facts(graph: ClaimGraph) -> ClaimFacts:
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
         venue_kind_claims=_per_venue_kind(t, len(v.venues), None),
         venue_kind_fund=_per_venue_kind(t, len(v.venues), "fund"),
+        **_cells(claims, diagnosis, t),
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
     )
+
+
+def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, object]:
+    fund = t["fund"].to_numpy()
+    vt = claims["visit_type"].astype(object).fillna("").to_numpy()
+    vtype, _ = pd.factorize(vt, sort=True)
+    cell, _ = pd.factorize(pd.Series(vt + "|" + diagnosis.astype(str)), sort=True)
+    cell_venue = (
+        pd.DataFrame({"cell": cell, "venue": t["venue"].to_numpy(), "fund": fund})
+        .groupby(["cell", "venue"])["fund"]
+        .agg(["size", "sum"])
+        .rename(columns={"size": "claims", "sum": "fund"})
+    )
+    return {
+        "cell_venue": cell_venue,
+        "cell": cell,
+        "cell_claims": np.bincount(cell).astype(float),
+        "cell_fund": np.bincount(cell, weights=fund),
+        "vtype": vtype,
+        "vtype_claims": np.bincount(vtype).astype(float),
+        "vtype_fund": np.bincount(vtype, weights=fund),
+    }
 
 
 def _per_venue_kind(t: pd.DataFrame, venues: int, column: str | None) -> np.ndarray:
@@ -132,6 +166,7 @@ def _dup_trace(items: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
 
 
 def _high_value(items: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
+    """Amount (yuan) of each claim's items priced >= 200 yuan."""
     out = np.zeros(len(claims))
     hv = items[items["unit_price"].to_numpy(dtype=float, na_value=0) >= 200]
     if hv.empty:
@@ -179,19 +214,21 @@ class Features:
     median_arrival_gap: float  # median minutes between consecutive member arrivals on ring days (NaN for day data)
     off_hours_share: float  # NaN for day data
     dominance: float  # the candidate's claims as a share of all claims at the main venue
-    cost_ratio: float  # fund per claim vs. other persons' claims at the main venue (same visit kind)
-    venue_fund_per_claim: float  # other persons' fund per claim at the main venue
+    cost_ratio: float  # fund per claim vs. other claims of the same visit type and diagnosis family
+    venue_fund_per_claim: float  # expected fund per claim from those peer claims
+    peer_venue_ratio: float  # main-venue fund per claim of the main cell vs. other venues' (NaN: < MIN_PEERS there)
     ring_fund_per_claim: float
     out_of_region: int  # persons insured outside the main venue's region
-    phone_hub_persons: int  # persons in the largest phone group spanning >= 2 addresses
+    phone_hub_persons: int  # persons in the largest phone group spanning >= 3 addresses
     phone_hub: int  # that phone's code (-1 if none)
+    phone_hub_addresses: int  # distinct addresses of those persons
     top_address_persons: int  # persons sharing the most common address
     addresses: int  # distinct known addresses
     median_age: float
     dup_trace_claims: int
     after_death_claims: int
     split_admissions: int
-    high_value_share: float  # share of fund on items priced >= 200 yuan
+    high_value_share: float  # share of the total amount on items priced >= 200 yuan
     private_venue: bool
 
 
@@ -210,8 +247,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     present = pd.Series(day[at_main]).groupby(person[at_main]).nunique()
     kind = t["kind"].to_numpy()[rows]
     inpatient = t["inpatient"].to_numpy()[rows]
-    cost_ratio, venue_fpc, ring_fpc = _cost_contrast(t, rows, main, facts)
-    hub, hub_n = _phone_hub(c.persons, facts)
+    cost_ratio, venue_fpc, ring_fpc = _cost_contrast(rows, facts)
+    hub, hub_n, hub_addresses = _phone_hub(c.persons, facts)
     addr = facts.person_address[c.persons]
     addr = addr[addr >= 0]
     top_addr = int(np.bincount(addr).max()) if len(addr) else 0
@@ -243,18 +280,24 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         cost_ratio=cost_ratio,
         venue_fund_per_claim=venue_fpc,
         ring_fund_per_claim=ring_fpc,
+        peer_venue_ratio=_peer_venue_ratio(rows, main, facts),
         out_of_region=int((facts.person_region[c.persons] != facts.venue_region[main]).sum()),
         phone_hub_persons=hub_n,
         phone_hub=hub,
+        phone_hub_addresses=hub_addresses,
         top_address_persons=top_addr,
         addresses=int(len(np.unique(addr))),
         median_age=float(np.nanmedian(facts.person_age[c.persons])) if np.isfinite(facts.person_age[c.persons]).any() else float("nan"),
         dup_trace_claims=int(facts.dup_trace[rows].sum()),
         after_death_claims=int(facts.after_death[rows].sum()),
         split_admissions=int(facts.split[rows].sum()),
-        high_value_share=float(facts.high_value[rows].sum() / total_fund) if total_fund > 0 else 0.0,
+        high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
         private_venue=bool(facts.venue_private[main]),
     )
+
+
+def _share(part: float, whole: float) -> float:
+    return float(part / whole) if whole > 0 else 0.0
 
 
 def _cycle(days: np.ndarray) -> tuple[float, float]:
@@ -275,34 +318,70 @@ def _arrival_gap(t: pd.DataFrame, rows: np.ndarray) -> float:
     return float(np.median(gaps)) if len(gaps) else float("nan")
 
 
-def _cost_contrast(t: pd.DataFrame, rows: np.ndarray, main: int, facts: ClaimFacts) -> tuple[float, float, float]:
-    """Fund per claim of the candidate at its main venue vs. the venue's other claims of the same kind."""
-    venue = t["venue"].to_numpy()[rows]
-    inpatient = t["inpatient"].to_numpy()[rows]
-    fund = t["fund"].to_numpy()[rows]
-    at = venue == main
-    kind_in = int(inpatient[at].mean() >= 0.5)
-    ring = at & (inpatient == bool(kind_in))
-    ring_n, ring_fund = int(ring.sum()), float(fund[ring].sum())
-    other_n = int(facts.venue_kind_claims[main, kind_in]) - ring_n
-    other_fund = float(facts.venue_kind_fund[main, kind_in]) - ring_fund
-    ring_fpc = ring_fund / ring_n if ring_n else 0.0
-    if other_n < 5 or other_fund <= 0:
-        return 1.0, float("nan"), ring_fpc
-    other_fpc = other_fund / other_n
-    return ring_fpc / other_fpc, other_fpc, ring_fpc
+def _cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, float]:
+    """Fund per claim of the candidate vs. the same visit type and diagnosis outside it.
+
+    Each ring claim is compared with the mean fund of all *other* claims of
+    its (visit type, diagnosis family) cell; a cell with fewer than
+    ``MIN_PEERS`` other claims falls back to its visit type alone.  Returns
+    (ratio, expected fund per claim, ring fund per claim).
+    """
+    fund = facts.graph.visits.table["fund"].to_numpy()[rows]
+    expected = np.empty(len(rows))
+    enough = np.zeros(len(rows), dtype=bool)
+    for cells, cell_n, cell_fund in (
+        (facts.cell, facts.cell_claims, facts.cell_fund),
+        (facts.vtype, facts.vtype_claims, facts.vtype_fund),
+    ):
+        c = cells[rows]
+        own_n = np.bincount(c, minlength=len(cell_n))
+        own_f = np.bincount(c, weights=fund, minlength=len(cell_n))
+        other_n = cell_n - own_n
+        other_f = cell_fund - own_f
+        ok = (other_n[c] >= MIN_PEERS) & ~enough
+        expected[ok] = other_f[c[ok]] / other_n[c[ok]]
+        enough |= ok
+    if not enough.any():
+        return 1.0, float("nan"), float(fund.mean()) if len(fund) else 0.0
+    ring = float(fund[enough].sum())
+    base = float(expected[enough].sum())
+    n = int(enough.sum())
+    return (ring / base if base > 0 else 1.0), base / n, ring / n
 
 
-def _phone_hub(persons: np.ndarray, facts: ClaimFacts) -> tuple[int, int]:
-    """The phone bound to most members whose members live at >= 2 addresses."""
+def _peer_venue_ratio(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
+    """Fund per claim at the main venue in the ring's commonest cell vs. the same cell at other venues."""
+    t = facts.graph.visits.table
+    at = t["venue"].to_numpy()[rows] == main
+    cells = facts.cell[rows][at]
+    if not len(cells):
+        return float("nan")
+    top = int(np.bincount(cells).argmax())
+    ring_fpc = float(t["fund"].to_numpy()[rows][at][cells == top].mean())
+    try:
+        by_venue = facts.cell_venue.loc[top]
+    except KeyError:
+        return float("nan")
+    others = by_venue.drop(index=main, errors="ignore")
+    if others["claims"].sum() < MIN_PEERS:
+        return float("nan")
+    return ring_fpc / (others["fund"].sum() / others["claims"].sum())
+
+
+def _phone_hub(persons: np.ndarray, facts: ClaimFacts) -> tuple[int, int, int]:
+    """The phone bound to most members who live at >= 3 different addresses.
+
+    A phone shared across two addresses is ordinary family life (parents bound
+    to a grown child's phone); a collector's or broker's phone spans many.
+    """
     phone = facts.person_phone[persons]
     ok = phone >= 0
     if not ok.any():
-        return -1, 0
+        return -1, 0, 0
     df = pd.DataFrame({"phone": phone[ok], "address": facts.person_address[persons][ok]})
     g = df.groupby("phone").agg(n=("address", "size"), addresses=("address", "nunique"))
-    g = g[(g["addresses"] >= 2) & (g["n"] >= 2)]
+    g = g[g["addresses"] >= 3]
     if g.empty:
-        return -1, 0
+        return -1, 0, 0
     best = g.sort_values(["n", "addresses"], ascending=False, kind="stable").index[0]
-    return int(best), int(g.loc[best, "n"])
+    return int(best), int(g.loc[best, "n"]), int(g.loc[best, "addresses"])

@@ -54,8 +54,10 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
             "steering",
             f"{evidence['patients']} of {evidence['doctor_patients']} patients of {names['doctor']} "
             f"({evidence['share']:.0%}) bought at {names['pharmacy']} within {evidence['follow_days']} days "
-            f"of the visit, vs {evidence['peer_share']:.0%} of peer doctors' patients (lift {evidence['lift']:.1f}x)",
-            evidence["lift"], 3.0, 35 * ramp(math.log(max(evidence["lift"], 1e-9)), math.log(3), math.log(12)),
+            f"of the visit, vs {evidence['peer_share']:.0%} of peer doctors' patients (lift {evidence['lift']:.1f}x, "
+            f"z = {evidence['z']:.1f})",
+            evidence["lift"], 2.0,
+            35 * max(ramp(math.log(max(evidence["lift"], 1e-9)), math.log(2), math.log(10)), ramp(evidence["z"], 4, 12)),
         )
     elif typology == "induced_admission":
         add(
@@ -84,8 +86,8 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
         )
     add(
         "cost_ratio",
-        f"fund per claim {f.cost_ratio:.1f}x the venue's other claims ({f.ring_fund_per_claim:.2f} vs "
-        f"{f.venue_fund_per_claim:.2f} yuan at {venue})",
+        f"fund per claim {f.cost_ratio:.1f}x that of other claims with the same visit type and diagnosis "
+        f"({f.ring_fund_per_claim:.2f} vs {f.venue_fund_per_claim:.2f} yuan)",
         f.cost_ratio, 1.5, 25 * ramp(f.cost_ratio, 1.3, 3.0),
     )
     add(
@@ -95,8 +97,8 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
     )
     add(
         "shared_phone",
-        f"{f.phone_hub_persons} persons from different households bound to one phone {names['phone']}",
-        f.phone_hub_persons, 3, 15 * ramp(f.phone_hub_persons, 2, 6),
+        f"{f.phone_hub_persons} persons at {f.phone_hub_addresses} addresses bound to one phone {names['phone']}",
+        f.phone_hub_persons, 4, 15 * ramp(f.phone_hub_persons, 3, 8),
     )
     add(
         "out_of_region",
@@ -110,7 +112,7 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
     )
     add(
         "high_value",
-        f"{f.high_value_share:.0%} of the fund paid on items priced >= 200 yuan",
+        f"{f.high_value_share:.0%} of the amount billed on items priced >= 200 yuan",
         f.high_value_share, 0.5, 5 * ramp(f.high_value_share, 0.4, 0.8),
     )
     add(
@@ -136,27 +138,50 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
     return out
 
 
+def hard_flags(f: Features) -> list[str]:
+    """Signs no legitimate care group shows: identity or goods fraud.  They void a benign explanation."""
+    flags = []
+    if f.phone_hub_persons >= 4:
+        flags.append(f"{f.phone_hub_persons} persons of different households on one phone")
+    if f.after_death_claims:
+        flags.append(f"{f.after_death_claims} claims after death")
+    if f.dup_trace_claims:
+        flags.append(f"{f.dup_trace_claims} resold drug boxes")
+    if f.out_of_region >= 0.5 * f.persons:
+        flags.append(f"{f.out_of_region} of {f.persons} persons insured elsewhere")
+    return flags
+
+
 def benign_explanation(f: Features) -> Reason | None:
-    """Why a dense group may be legitimate care, or None.  Its points are a discount (negative)."""
-    if f.chronic_share >= 0.7 and f.top_diagnosis_share >= 0.7 and f.cost_ratio <= 1.3:
+    """Why a dense group may be legitimate care, or None.
+
+    Dense care is legitimate when it is a chronic-disease programme cohort at
+    a public institution (dialysis), the residents of one institution
+    (nursing-home rounds), one household, or a one-off event (a company
+    check-up).  Any of :func:`hard_flags` voids the explanation.
+    """
+    if hard_flags(f):
+        return None
+    cost = f"cost {f.cost_ratio:.2f}x peers'"
+    if f.chronic_share >= 0.7 and f.top_diagnosis_share >= 0.7 and not f.private_venue:
         return Reason(
             "benign_chronic",
-            f"looks like a chronic-care cohort: {f.chronic_share:.0%} chronic-disease claims, "
-            f"{f.top_diagnosis_share:.0%} with diagnosis {f.top_diagnosis}, cost {f.cost_ratio:.2f}x the venue's",
+            f"looks like a chronic-care cohort at a public institution: {f.chronic_share:.0%} chronic-disease "
+            f"(门诊慢特病) claims, {f.top_diagnosis_share:.0%} with diagnosis {f.top_diagnosis}, on a "
+            f"{f.cycle_days:.0f}-day rhythm; {cost}",
             f.chronic_share, 0.7, 0.0,
         )
     if f.persons >= 8 and f.top_address_persons / f.persons >= 0.6 and f.cost_ratio <= 1.3:
         return Reason(
             "benign_institution",
             f"looks like residents of one institution (e.g. a nursing home): {f.top_address_persons} of "
-            f"{f.persons} share one address, cost {f.cost_ratio:.2f}x the venue's",
+            f"{f.persons} share one address; {cost}",
             f.top_address_persons / f.persons, 0.6, 0.0,
         )
     if f.addresses <= 2 and f.persons <= 8 and f.cost_ratio <= 1.5:
         return Reason(
             "benign_household",
-            f"looks like one household: {f.persons} persons at {f.addresses} address(es), cost "
-            f"{f.cost_ratio:.2f}x the venue's",
+            f"looks like one household: {f.persons} persons at {f.addresses} address(es); {cost}",
             f.addresses, 2, 0.0,
         )
     if f.event_days <= 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,8 +12,8 @@ import pandas as pd
 from graphfraud.detect.candidate import Candidate
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
-from graphfraud.score.features import ClaimFacts, Features, claim_facts, features
-from graphfraud.score.reasons import Reason, benign_explanation, suspicion_reasons
+from graphfraud.score.features import ClaimFacts, Features, features
+from graphfraud.score.reasons import Reason, benign_explanation, ramp, suspicion_reasons
 from graphfraud.score.typology import typology
 
 #: Score multiplier for a ring with a benign explanation.
@@ -60,28 +61,44 @@ class Ring:
 
 def score_candidates(
     candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
-) -> list[Ring]:
-    """Score, deduplicate and rank candidates into rings (best first, ranks from 1)."""
+) -> tuple[list[Ring], list[Ring]]:
+    """Score, deduplicate and rank candidates.
+
+    Returns
+    -------
+    rings : list of Ring
+        Suspect rings, best first, ranks from 1.
+    explained : list of Ring
+        Dense groups with a benign explanation (dialysis cohort, nursing-home
+        rounds, household, one-off event), kept out of the ranked list and
+        reported separately with their reasons, best-scoring first.
+    """
     scored = [_score(c, facts, params) for c in candidates]
     scored.sort(key=lambda r: (-r.score, r.ring_id))
     kept: list[Ring] = []
+    explained: list[Ring] = []
     taken: list[set[int]] = []
     for ring in scored:
         people = set(_person_codes(ring, facts).tolist())
         if any(len(people & t) >= 0.5 * min(len(people), len(t)) for t in taken):
             continue
-        if ring.score < params.min_score:
-            continue
-        kept.append(ring)
         taken.append(people)
-        if len(kept) >= params.max_rings:
-            break
-    return [_with_rank(r, i + 1) for i, r in enumerate(kept)]
+        if ring.benign is not None:
+            explained.append(ring)
+        elif ring.score >= params.min_score and len(kept) < params.max_rings:
+            kept.append(ring)
+    return [_with_rank(r, i + 1) for i, r in enumerate(kept)], [
+        _with_rank(r, i + 1) for i, r in enumerate(explained)
+    ]
 
 
-def rings_from_graph(candidates: list[Candidate], graph, params: ScoreParams = ScoreParams()) -> list[Ring]:  # type: ignore[no-untyped-def]
-    """Convenience: compute the run's :class:`ClaimFacts` and score."""
-    return score_candidates(candidates, claim_facts(graph), params)
+def money_factor(fund: float) -> float:
+    """Weight of the money at stake: 0.4 at 1,000 yuan or less, 1 from about 30,000 yuan.
+
+    >>> money_factor(500.0), money_factor(10**4.5)
+    (0.4, 1.0)
+    """
+    return 0.4 + 0.6 * ramp(math.log10(max(fund, 1.0)), 3.0, 4.5)
 
 
 def _with_rank(ring: Ring, rank: int) -> Ring:
@@ -109,8 +126,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
         evidence["follow_days"] = c.params.get("follow_days", 2)
     reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence)
     benign = benign_explanation(f) if kind != "kickback" else None
-    raw = sum(r.points for r in reasons)
-    score = round(min(100.0, raw * (BENIGN_DISCOUNT if benign else 1.0)), 2)
+    raw = min(100.0, sum(r.points for r in reasons))
+    score = round(raw * money_factor(f.fund) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members = _members(c, f, kind, facts)
     ring_id = _ring_id(members)
     return Ring(
