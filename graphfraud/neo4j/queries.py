@@ -248,3 +248,121 @@ def format_table(result: Result, *, max_width: int = 60) -> list[str]:
 def _clip(text: str, width: int) -> str:
     text = text.replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------- batches
+@dataclass(frozen=True)
+class BatchStats:
+    """What one batched write did.
+
+    Attributes
+    ----------
+    step : str
+        Name of the step (``persons``, ``claims``, ...).
+    rows : int
+        Parameter rows sent in this run (skipped, already committed batches excluded).
+    skipped_rows : int
+        Rows of batches a previous, interrupted run had already committed.
+    nodes, relationships : int
+        Nodes and relationships created (0 on an idempotent re-run).
+    seconds : float
+        Wall time of the step.
+    """
+
+    step: str
+    rows: int
+    skipped_rows: int
+    nodes: int
+    relationships: int
+    seconds: float
+
+
+def write_batches(
+    driver: neo4j.Driver,
+    text: str,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    step: str,
+    batch_size: int = 5000,
+    database: str | None = None,
+    checkpoint: str | None = None,
+    log: Any = None,
+) -> BatchStats:
+    """Send ``rows`` to an ``UNWIND $rows AS row`` statement, one transaction per batch.
+
+    Parameters
+    ----------
+    text : str
+        The statement; it receives the batch as ``$rows``.
+    rows : sequence of dict
+        Parameter rows (from the pure ``*_rows`` functions).
+    step : str
+        Name shown in progress lines and used in the checkpoint key.
+    batch_size : int, default 5000
+        Rows per transaction.
+    checkpoint : str or None
+        Fingerprint of the input.  When given, the number of committed batches is
+        recorded in a ``GraphfraudLoad`` node inside each batch's transaction, and
+        batches a previous run committed are skipped (resume after interruption).
+    log : callable or None
+        Receives progress lines.
+
+    Returns
+    -------
+    BatchStats
+    """
+    import time
+
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    started = time.monotonic()
+    key = f"{checkpoint}:{step}:{batch_size}" if checkpoint else None
+    done = 0
+    if key is not None:
+        done = int(run_read(driver, cypher_text("load/checkpoint_read.cypher"), {"key": key},
+                            database=database).rows[0][0])  # fmt: skip
+    marker = cypher_text("load/checkpoint.cypher")
+    total_batches = -(-len(rows) // batch_size)
+    nodes = rels = sent = 0
+    next_report = time.monotonic() + 5.0
+
+    def work(tx: neo4j.ManagedTransaction, batch: list[Mapping[str, Any]], n: int) -> tuple[int, int]:
+        counters = tx.run(text, {"rows": batch}).consume().counters
+        if key is not None:
+            params = {"key": key, "step": step, "batches": n, "rows": n * batch_size,
+                      "fingerprint": checkpoint}  # fmt: skip
+            tx.run(marker, params).consume()
+        return counters.nodes_created, counters.relationships_created
+
+    with driver_errors(), driver.session(database=database) as session:
+        for b in range(done, total_batches):
+            batch = list(rows[b * batch_size : (b + 1) * batch_size])
+            n_created, r_created = session.execute_write(work, batch, b + 1)
+            nodes, rels, sent = nodes + n_created, rels + r_created, sent + len(batch)
+            if log is not None and time.monotonic() >= next_report:
+                rate = sent / max(time.monotonic() - started, 1e-9)
+                log(f"  {step}: {b + 1}/{total_batches} batches, {rate:,.0f} rows/s")
+                next_report = time.monotonic() + 5.0
+    skipped = min(done * batch_size, len(rows))
+    stats = BatchStats(step, sent, skipped, nodes, rels, time.monotonic() - started)
+    if log is not None:
+        resumed = f", {skipped} rows already committed" if skipped else ""
+        log(f"{step}: {sent} rows, +{nodes} nodes, +{rels} relationships "
+            f"in {stats.seconds:.1f} s{resumed}")  # fmt: skip
+    return stats
+
+
+def apply_schema(driver: neo4j.Driver, *, database: str | None = None, timeout: int = 300) -> int:
+    """Create the constraints and indexes of ``cypher/schema.cypher`` and wait until they are online.
+
+    Returns
+    -------
+    int
+        Number of schema statements run (all are ``IF NOT EXISTS``).
+    """
+    statements = split_statements(cypher_text("schema.cypher"))
+    with driver_errors(), driver.session(database=database) as session:
+        for statement in statements:
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes($timeout)", {"timeout": timeout}).consume()
+    return len(statements)

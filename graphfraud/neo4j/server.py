@@ -569,8 +569,13 @@ class BundledServer:
         done = self._admin(*args)
         out = done.stdout + done.stderr
         if done.returncode != 0 or "IMPORT DONE" not in out:
-            tail = "\n".join(out.strip().splitlines()[-15:])
-            raise Neo4jError(f"neo4j-admin database import failed (exit {done.returncode}):\n{tail}")
+            keys = ("data source:", "in field:", "raw field value:", "original error:", "ERROR")
+            lines = [ln.strip() for ln in out.splitlines() if ln.strip().startswith(keys)]
+            detail = "\n".join(dict.fromkeys(lines)) or "\n".join(out.strip().splitlines()[-15:])
+            raise Neo4jError(
+                f"neo4j-admin database import failed (exit {done.returncode}); database "
+                f"'{DATABASE}' is unusable until a load succeeds:\n{detail}"
+            )
         return out
 
 

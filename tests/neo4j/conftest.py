@@ -88,7 +88,7 @@ def neo4j_conn() -> Iterator[Conn]:
             started.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # per module: a bulk import invalidates bookmarks
 def driver(neo4j_conn: Conn) -> Iterator[neo4j.Driver]:
     auth = (neo4j_conn.user, neo4j_conn.password) if neo4j_conn.password is not None else None
     with neo4j.GraphDatabase.driver(neo4j_conn.uri, auth=auth) as drv:

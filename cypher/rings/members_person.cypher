@@ -1,0 +1,6 @@
+// (:Person)-[:MEMBER_OF {role, score}]->(:Ring) for ring_members.csv rows with entity_type 'person'.
+UNWIND $rows AS row
+MATCH (r:Ring {ring_id: row.ring_id})
+MATCH (x:Person {person_id: row.entity_id})
+MERGE (x)-[m:MEMBER_OF]->(r)
+SET m.role = row.role, m.score = row.score

@@ -1,0 +1,328 @@
+"""Write detected rings (团伙) back to Neo4j, and keep each ring's case status.
+
+From ``rings.csv`` and ``ring_members.csv`` (columns fixed by the data contract)
+and the claims, pure functions make the parameter rows of
+
+* ``(:Ring {rank, score, alert, typology, counts, fund_amount, reasons, run_id, status})``
+  with an alert label ``RedAlert``/``OrangeAlert``/``YellowAlert``;
+* ``(x)-[:MEMBER_OF {role, score}]->(:Ring)`` for persons, doctors, facilities, pharmacies;
+* aggregated ``(:Person)-[:VISITED {claims, fund, first, last}]->(:Facility|:Pharmacy|:Doctor)``
+  for every person member of a ring (all of their claims);
+* in-ring ``(:Person)-[:CO_VISITED {ring_id, times, weight, venues}]->(:Person)``: two members
+  of one ring at the same venue on the same day;
+
+so that one Cypher query shows a ring in Browser.  :func:`write_rings` sends them
+in ``UNWIND $rows AS row MERGE`` batches (``cypher/rings/``); re-running changes
+no counts and keeps case status and notes.
+
+Case status (``open``, ``in_progress``, ``confirmed``, ``dismissed``) mirrors the
+bureaus' review steps (初审 → 复审 → 调查核实 → 违规处理); :func:`set_case_status`
+records each change as a timestamped ``(:CaseNote)``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import neo4j
+import pandas as pd
+
+from graphfraud.errors import Neo4jError, ParamError
+from graphfraud.neo4j.load import records
+from graphfraud.neo4j.queries import (
+    BatchStats,
+    Result,
+    apply_schema,
+    cypher_text,
+    run_read,
+    run_write,
+    write_batches,
+)
+
+CASE_STATUSES = ("open", "in_progress", "confirmed", "dismissed")
+ENTITY_KEYS = {
+    "person": "person_id",
+    "doctor": "doctor_id",
+    "facility": "facility_id",
+    "pharmacy": "pharmacy_id",
+}
+_INT = ("rank", "persons", "doctors", "facilities", "pharmacies", "claims")
+_FLOAT = ("score", "fund_amount")
+
+
+def rings_rows(rings: pd.DataFrame, *, run_id: str | None = None) -> list[dict[str, Any]]:
+    """``{ring_id, alert, props}`` rows from a ``rings.csv`` frame (read as text).
+
+    ``reasons`` (``;``-separated) becomes a list.
+
+    >>> df = pd.DataFrame({"rank": ["1"], "ring_id": ["R1"], "score": ["0.9"], "alert": ["red"],
+    ...                    "typology": ["staged_clinic"], "reasons": ["41 patients; 12-day cycle"]})
+    >>> row = rings_rows(df, run_id="run7")[0]
+    >>> row["ring_id"], row["alert"], row["props"]["rank"], row["props"]["reasons"]
+    ('R1', 'red', 1, ['41 patients', '12-day cycle'])
+    """
+    frame = rings.copy()
+    for c in _INT:
+        if c in frame.columns:
+            frame[c] = pd.to_numeric(frame[c], errors="raise").astype("Int64")
+    for c in _FLOAT:
+        if c in frame.columns:
+            frame[c] = pd.to_numeric(frame[c], errors="raise").astype(float)
+    props = [c for c in ("rank", "score", "alert", "typology", *_INT[1:], "fund_amount") if c in frame]
+    out = []
+    for key, p, reasons in zip(
+        records(frame, ["ring_id", "alert"]),
+        records(frame, props),
+        frame["reasons"] if "reasons" in frame else [None] * len(frame),
+    ):
+        p["reasons"] = _split_reasons(reasons)
+        p["run_id"] = run_id
+        out.append({"ring_id": key["ring_id"], "alert": key["alert"], "props": p})
+    return out
+
+
+def _split_reasons(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def members_rows(members: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """``{ring_id, entity_id, role, score}`` rows of ``ring_members.csv``, by entity type.
+
+    Raises
+    ------
+    ParamError
+        An entity type outside the contract's (person, doctor, facility, pharmacy).
+    """
+    frame = members.copy()
+    unknown = sorted(set(frame["entity_type"].dropna()) - set(ENTITY_KEYS))
+    if unknown:
+        raise ParamError(
+            f"ring_members.csv: entity_type must be one of {', '.join(ENTITY_KEYS)}. "
+            f"Got {', '.join(map(repr, unknown))} instead."
+        )
+    frame["score"] = pd.to_numeric(frame.get("score"), errors="coerce")
+    return {
+        kind: records(frame[frame["entity_type"] == kind], ["ring_id", "entity_id", "role", "score"])
+        for kind in ENTITY_KEYS
+    }
+
+
+def _ring_persons(members: pd.DataFrame) -> pd.DataFrame:
+    persons = members.loc[members["entity_type"] == "person", ["ring_id", "entity_id"]]
+    return persons.drop_duplicates().rename(columns={"entity_id": "person_id"})
+
+
+def visited_rows(claims: pd.DataFrame, members: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Aggregated VISITED rows ``{person_id, target_id, claims, fund, first, last}`` by target kind.
+
+    Covers every person who is a member of some ring, over all of their claims as patient.
+    Keys of the result: ``facility``, ``pharmacy``, ``doctor``.
+    """
+    persons = _ring_persons(members)["person_id"].unique()
+    mine = claims[claims["patient_id"].isin(persons)]
+    out: dict[str, list[dict[str, Any]]] = {}
+    for kind in ("facility", "pharmacy", "doctor"):
+        col = f"{kind}_id"
+        sub = mine[mine[col].notna()] if col in mine else mine.iloc[0:0]
+        agg = (
+            sub.groupby(["patient_id", col], observed=True)
+            .agg(
+                claims=("claim_id", "size"),
+                fund=("fund_amount", "sum"),
+                first=("start_time", "min"),
+                last=("start_time", "max"),
+            )
+            .reset_index()
+            .rename(columns={"patient_id": "person_id", col: "target_id"})
+        )
+        agg["fund"] = agg["fund"].astype(float).round(2)
+        out[kind] = records(agg, ["person_id", "target_id", "claims", "fund", "first", "last"])
+    return out
+
+
+def covisited_rows(claims: pd.DataFrame, members: pd.DataFrame) -> list[dict[str, Any]]:
+    """In-ring CO_VISITED rows ``{ring_id, a, b, times, weight, venues}`` (``a < b``).
+
+    ``times`` counts the (venue, day) pairs at which both persons of a ring had a
+    claim; ``weight`` is ``times`` divided by the number of visit-days of the
+    person with fewer; ``venues`` counts distinct venues among them.
+
+    >>> claims = pd.DataFrame({
+    ...     "claim_id": ["c1", "c2", "c3", "c4"], "patient_id": ["A", "B", "A", "B"],
+    ...     "facility_id": ["F", "F", "F", "G"], "pharmacy_id": [None] * 4,
+    ...     "start_time": pd.to_datetime(["2024-01-02 09:00", "2024-01-02 15:00",
+    ...                                   "2024-01-09 09:00", "2024-01-09 09:00"])})
+    >>> members = pd.DataFrame({"ring_id": ["R", "R"], "entity_type": ["person"] * 2,
+    ...                         "entity_id": ["A", "B"]})
+    >>> covisited_rows(claims, members)
+    [{'ring_id': 'R', 'a': 'A', 'b': 'B', 'times': 1, 'weight': 0.5, 'venues': 1}]
+    """
+    persons = _ring_persons(members)
+    venue = claims["facility_id"].astype(object).where(claims["facility_id"].notna(), None)
+    if "pharmacy_id" in claims:
+        venue = venue.fillna(claims["pharmacy_id"].astype(object))
+    visits = pd.DataFrame(
+        {
+            "person_id": claims["patient_id"].astype(object),
+            "venue": venue,
+            "day": pd.to_datetime(claims["start_time"]).dt.normalize(),
+        }
+    ).dropna()
+    visits = visits.merge(persons.astype(object), on="person_id").drop_duplicates()
+    days = visits.groupby(["ring_id", "person_id"]).size().rename("n").reset_index()
+    pairs = visits.merge(visits, on=["ring_id", "venue", "day"], suffixes=("_a", "_b"))
+    pairs = pairs[pairs["person_id_a"] < pairs["person_id_b"]]
+    if pairs.empty:
+        return []
+    agg = (
+        pairs.groupby(["ring_id", "person_id_a", "person_id_b"])
+        .agg(times=("day", "size"), venues=("venue", "nunique"))
+        .reset_index()
+        .rename(columns={"person_id_a": "a", "person_id_b": "b"})
+    )
+    for side in ("a", "b"):
+        agg = agg.merge(
+            days.rename(columns={"person_id": side, "n": f"n_{side}"}), on=["ring_id", side]
+        )
+    agg["weight"] = (agg["times"] / agg[["n_a", "n_b"]].min(axis=1)).round(4)
+    agg = agg.sort_values(["ring_id", "a", "b"])
+    return records(agg, ["ring_id", "a", "b", "times", "weight", "venues"])
+
+
+def missing_members(members: pd.DataFrame, known: dict[str, set[str]]) -> dict[str, int]:
+    """How many members of each entity type are not among ``known`` ids (they are not written)."""
+    out = {}
+    for kind, ids in known.items():
+        sub = members.loc[members["entity_type"] == kind, "entity_id"]
+        n = int((~sub.isin(ids)).sum())
+        if n:
+            out[kind] = n
+    return out
+
+
+def write_rings(
+    driver: neo4j.Driver,
+    rings: pd.DataFrame,
+    members: pd.DataFrame,
+    claims: pd.DataFrame,
+    *,
+    run_id: str | None = None,
+    batch_size: int = 5000,
+    database: str | None = None,
+    log: Callable[[str], None] | None = None,
+) -> list[BatchStats]:
+    """Write rings, memberships, VISITED and CO_VISITED (idempotent; case status kept).
+
+    Parameters
+    ----------
+    rings, members : DataFrame
+        ``rings.csv`` and ``ring_members.csv`` as read (text columns).
+    claims : DataFrame
+        The claims table (contract columns) the rings were detected on.
+    run_id : str or None
+        Identifies the detection run (stored on each ring).
+
+    Returns
+    -------
+    list of BatchStats
+        One per written step.
+    """
+    apply_schema(driver, database=database)
+    steps: list[tuple[str, str, list[dict[str, Any]]]] = [
+        ("rings", "rings/rings.cypher", rings_rows(rings, run_id=run_id))
+    ]
+    for kind, rows in members_rows(members).items():
+        steps.append((f"members:{kind}", f"rings/members_{kind}.cypher", rows))
+    for kind, rows in visited_rows(claims, members).items():
+        steps.append((f"visited:{kind}", f"rings/visited_{kind}.cypher", rows))
+    steps.append(("co_visited", "rings/covisited.cypher", covisited_rows(claims, members)))
+    return [
+        write_batches(driver, cypher_text(path), rows, step=step, batch_size=batch_size,
+                      database=database, log=log)  # fmt: skip
+        for step, path, rows in steps
+    ]
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """The outcome of :func:`set_case_status`."""
+
+    ring_id: str
+    previous: str | None
+    status: str
+    notes: int
+    at: datetime
+
+
+def case_note(
+    ring_id: str, status: str, note: str, *, at: datetime, by: str = ""
+) -> dict[str, Any]:
+    """Parameters of ``rings/case.cypher`` (pure; validates ``status``).
+
+    >>> p = case_note("R1", "confirmed", "site visit", at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
+    >>> p["entry"]
+    '2026-01-02 03:04 UTC [confirmed] site visit'
+    >>> case_note("R1", "closed", "", at=datetime.now(timezone.utc))
+    Traceback (most recent call last):
+    ...
+    graphfraud.errors.ParamError: The 'status' parameter of case must be one of open, in_progress, confirmed, dismissed. Got 'closed' instead.
+    """
+    if status not in CASE_STATUSES:
+        raise ParamError(
+            f"The 'status' parameter of case must be one of {', '.join(CASE_STATUSES)}. "
+            f"Got {status!r} instead."
+        )
+    at_utc = at.astimezone(timezone.utc)
+    entry = f"{at_utc:%Y-%m-%d %H:%M} UTC [{status}] {note}".rstrip()
+    return {
+        "ring_id": ring_id,
+        "status": status,
+        "note": note,
+        "by": by,
+        "at": at_utc.isoformat(),
+        "entry": entry,
+        "note_id": str(uuid.uuid4()),
+    }
+
+
+def set_case_status(
+    driver: neo4j.Driver,
+    ring_id: str,
+    status: str,
+    note: str = "",
+    *,
+    by: str = "",
+    at: datetime | None = None,
+    database: str | None = None,
+) -> CaseChange:
+    """Set a ring's case status and append a timestamped note.
+
+    Raises
+    ------
+    ParamError
+        ``status`` is not one of :data:`CASE_STATUSES`.
+    Neo4jError
+        No ring with that id in the database.
+    """
+    when = at or datetime.now(timezone.utc)
+    params = case_note(ring_id, status, note, at=when, by=by)
+    result = run_write(driver, cypher_text("rings/case.cypher"), params, database=database)
+    if not result.rows:
+        raise Neo4jError(
+            f"No ring {ring_id!r} in Neo4j; load rings first with "
+            "`graphfraud load DATA_DIR --rings OUT_DIR`."
+        )
+    row = result.dicts()[0]
+    return CaseChange(row["ring_id"], row["previous"], row["status"], row["notes"], when)
+
+
+def case_history(driver: neo4j.Driver, ring_id: str, *, database: str | None = None) -> Result:
+    """A ring's status and note history (oldest first); no rows if the ring is unknown."""
+    text = cypher_text("rings/case_history.cypher")
+    return run_read(driver, text, {"ring_id": ring_id}, database=database)
