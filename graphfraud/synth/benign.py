@@ -46,7 +46,7 @@ def dialysis(ctx: Context, gid: int, ring_id: str) -> Planted:
     docs = _doctors(ctx, f, "肾内科", int(rng.integers(1, 3)))
     d = int(places.fac_district[f])
     pool = (people.home == d) & (people.age >= 40) & (people.age < 85) & people.local
-    patients = people.pick(rng, ctx.size(10, 30, ring_id, int((pool & ~people.taken).sum())), pool)
+    patients = people.pick(rng, ctx.size(10, 30, ring_id, people.available(pool)), pool)
     people.chronic[patients] = True
     ctx.members(patients)
     days = np.flatnonzero(np.isin(ctx.weekday(np.arange(ctx.days)), schedule))
@@ -144,7 +144,7 @@ def checkup(ctx: Context, gid: int, ring_id: str) -> Planted:
     docs = _doctors(ctx, f, "体检中心", int(rng.integers(1, 4)))
     pool = (people.insured == EMPLOYEE) & (people.age >= 22) & (people.age < 60) & people.local
     weight = np.where(people.home == d, 3.0, 1.0)
-    staff = people.pick(rng, ctx.size(50, 200, ring_id, int((pool & ~people.taken).sum())), pool, weight=weight)
+    staff = people.pick(rng, ctx.size(50, 200, ring_id, people.available(pool)), pool, weight=weight)
     ctx.members(staff)
     day0 = int(rng.integers(0, min(ctx.days, 365)))
     batches = []

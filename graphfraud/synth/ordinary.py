@@ -189,10 +189,14 @@ def _after_visit(rng: np.random.Generator, places: Places, visits: Batch, cls: n
     """Add purchases at a pharmacy near the hospital 0-2 days after 6% of hospital visits."""
     rows = np.flatnonzero((visits.visit_type == OUTPATIENT) & np.isin(cls, [HOSP3, HOSP2, SPEC])
                           & (rng.random(len(visits)) < 0.06))
+    near3 = places.fac_near_pharmacies[visits.facility[rows]]
+    cw = np.cumsum(places.ph_weight[near3], axis=1)
+    rows, near3, cw = rows[cw[:, -1] > 0], near3[cw[:, -1] > 0], cw[cw[:, -1] > 0]
+    pick = (cw < (rng.random(len(rows)) * cw[:, -1])[:, None]).sum(axis=1)
+    near = near3[np.arange(len(rows)), pick]
     v = visits.take(rows)
     day = v.start // DAY + rng.integers(0, 3, len(v))
     day = np.minimum(day, alive[v.patient] - 1)
-    near = places.fac_near_pharmacies[v.facility, rng.integers(0, 3, len(v))]
     start = np.maximum(day * DAY + sample_minutes(rng, len(v), "pharmacy"), v.start + rng.integers(15, 90, len(v)))
     buys = batch(
         patient=v.patient, holder=v.holder, pharmacy=near,

@@ -82,6 +82,10 @@ class People:
         self.taken[chosen] = True
         return chosen
 
+    def available(self, mask: np.ndarray) -> int:
+        """How many persons :meth:`pick` could choose from ``mask``."""
+        return int((mask & ~self.taken & (self.death_day == NO_DEATH)).sum())
+
     def new_phone(self, n: int = 1) -> np.ndarray:
         """Fresh phone keys not used by anyone yet."""
         top = max(int(self.phone.max()), -1) + 1

@@ -28,6 +28,16 @@ def _from_matrix(mat: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
+def _quad_table(base: int) -> np.ndarray:
+    """The 4-character spellings of 0 .. base**4 - 1, each packed into one uint32."""
+    k = np.arange(base**4)
+    chars = np.stack([_HEX[(k // base**p) % base] for p in (3, 2, 1, 0)], axis=1)
+    return np.ascontiguousarray(chars).view(np.uint32).ravel()
+
+
+_QUADS = {10: _quad_table(10), 16: _quad_table(16)}
+
+
 def fixed_digits(values: np.ndarray, width: int, prefix: str = "", *, base: int = 10) -> pa.Array:
     """``prefix`` + ``values`` zero-padded to ``width`` digits (``base`` 10 or 16).
 
@@ -38,14 +48,19 @@ def fixed_digits(values: np.ndarray, width: int, prefix: str = "", *, base: int 
     """
     values = np.asarray(values, dtype=np.uint64)
     pre = np.frombuffer(prefix.encode("ascii"), dtype=np.uint8)
+    quads, q = _QUADS[base], np.uint64(base**4)
+    nq = -(-width // 4)  # 4-character groups, the first one partly dropped
     chunks = []
     for lo in range(0, max(len(values), 1), _CHUNK):
         v = values[lo : lo + _CHUNK].copy()
+        groups = np.empty((len(v), nq), dtype=np.uint32)
+        for j in range(nq - 1, -1, -1):
+            groups[:, j] = quads[(v % q).astype(np.intp)]
+            v //= q
+        digits = groups.view(np.uint8)
         mat = np.empty((len(v), len(pre) + width), dtype=np.uint8)
         mat[:, : len(pre)] = pre
-        for k in range(width - 1, -1, -1):
-            mat[:, len(pre) + k] = _HEX[(v % base).astype(np.intp)]
-            v //= base
+        mat[:, len(pre) :] = digits[:, 4 * nq - width :]
         chunks.append(_from_matrix(mat))
     return pa.concat_arrays(chunks)
 

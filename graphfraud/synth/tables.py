@@ -87,56 +87,75 @@ def place_tables(places: Places) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     return _sorted(facilities, "facility_id"), _sorted(pharmacies, "pharmacy_id"), _sorted(doctors, "doctor_id")
 
 
+def _pop(obj: object, name: str) -> np.ndarray:
+    """Take an array out of ``obj``, so it is freed as soon as it has been used."""
+    value = getattr(obj, name)
+    setattr(obj, name, None)
+    return value  # type: ignore[no-any-return]
+
+
 def claim_tables(
     claims: Batch, lines: Lines, amounts: tuple[np.ndarray, ...], person_ids: pa.Array, places: Places,
     origin: np.datetime64, *, date_only: bool,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """claims and claim_items tables; ``amounts`` are (total, fund, account) in cents per claim."""
+    """claims and claim_items tables; ``amounts`` are (total, fund, account) in cents per claim.
+
+    Consumes ``claims`` and ``lines``: their arrays are released column by
+    column to keep peak memory near the size of the tables themselves.
+    """
     n = len(claims)
-    total, fund, account = amounts
     claim_ids = fixed_digits(np.arange(1, n + 1), 10, "S")
-    venue = pc.coalesce(take(places.fac_ids, claims.facility), take(places.ph_ids, claims.pharmacy))
+    items_df = _items_table(lines, claim_ids)
+    total, fund, account = amounts
+    columns: dict[str, object] = {"claim_id": claim_ids}
+    columns["patient_id"] = take(person_ids, _pop(claims, "patient"))
+    columns["holder_id"] = take(person_ids, _pop(claims, "holder"))
+    facility, pharmacy = _pop(claims, "facility"), _pop(claims, "pharmacy")
+    columns["facility_id"] = take(places.fac_ids, facility)
+    columns["pharmacy_id"] = take(places.ph_ids, pharmacy)
+    columns["doctor_id"] = take(places.doc_ids, _pop(claims, "doctor"))
+    columns["visit_type"] = take(_text(VISIT_TYPES), _pop(claims, "visit_type"))
     origin_ns = origin.astype("datetime64[ns]")
-    start = origin_ns + (claims.start * _NS_PER_MIN).astype("timedelta64[ns]")
-    end = origin_ns + (np.maximum(claims.end, 0) * _NS_PER_MIN).astype("timedelta64[ns]")
-    if date_only:
-        start, end = start.astype("datetime64[D]").astype("datetime64[ns]"), end.astype("datetime64[D]").astype("datetime64[ns]")
-    end[claims.end < 0] = np.datetime64("NaT")
-    claims_df = frame(CLAIMS, {
-        "claim_id": claim_ids,
-        "patient_id": take(person_ids, claims.patient),
-        "holder_id": take(person_ids, claims.holder),
-        "facility_id": take(places.fac_ids, claims.facility),
-        "pharmacy_id": take(places.ph_ids, claims.pharmacy),
-        "doctor_id": take(places.doc_ids, claims.doctor),
-        "visit_type": take(_text(VISIT_TYPES), claims.visit_type),
-        "start_time": start,
-        "end_time": end,
-        "total_amount": total / 100.0,
-        "fund_amount": fund / 100.0,
-        "account_amount": account / 100.0,
-        "diagnosis": take(_text(DIAGNOSES), claims.diagnosis),
-        "terminal_id": join(venue, "-", fixed_digits(claims.terminal.astype(np.int64) + 1, 2)),
-    }, n)
-    del start, end, venue
-    item = lines.item.astype(np.int64)
-    product = _text([f"8{(37 * i + 1013) % 10000:04d}" for i in range(len(CODES))])
-    boxes = scramble(np.maximum(lines.box, 0), 10**15, 271_828_182_845)
-    items_df = frame(CLAIM_ITEMS, {
-        "claim_id": take(claim_ids, lines.claim),
-        "item_code": take(_text(CODES), item),
-        "item_name": take(_text(NAMES), item),
-        "category": take(_text(CATEGORY), item),
-        "quantity": lines.quantity.astype(np.float64),
-        "unit_price": PRICE_CENTS[item] / 100.0,
-        "amount": lines.amount_cents() / 100.0,
-        "trace_code": _null(join(take(product, item), fixed_digits(boxes, 15)), lines.box < 0),
-    }, len(item))
+    unit = "datetime64[D]" if date_only else "datetime64[m]"
+    start = _pop(claims, "start")
+    columns["start_time"] = (origin_ns + (start * _NS_PER_MIN).astype("timedelta64[ns]")).astype(unit).astype("datetime64[ns]")
+    del start
+    end = _pop(claims, "end")
+    end_time = (origin_ns + (np.maximum(end, 0) * _NS_PER_MIN).astype("timedelta64[ns]")).astype(unit).astype("datetime64[ns]")
+    end_time[end < 0] = np.datetime64("NaT")
+    columns["end_time"] = end_time
+    columns["total_amount"], columns["fund_amount"], columns["account_amount"] = total / 100.0, fund / 100.0, account / 100.0
+    columns["diagnosis"] = take(_text(DIAGNOSES), _pop(claims, "diagnosis"))
+    venue = pc.coalesce(columns["facility_id"], columns["pharmacy_id"])
+    columns["terminal_id"] = join(venue, "-", fixed_digits(_pop(claims, "terminal").astype(np.int64) + 1, 2))
+    del venue, facility, pharmacy
+    claims_df = frame(CLAIMS, columns, n)
+    pa.default_memory_pool().release_unused()
     return claims_df, items_df
 
 
-def _null(arr: pa.Array, mask: np.ndarray) -> pa.Array:
-    return pc.if_else(pa.array(mask), pa.scalar(None, arr.type), arr)
+def _items_table(lines: Lines, claim_ids: pa.Array) -> pd.DataFrame:
+    n = len(lines.claim)
+    box = _pop(lines, "box")
+    item = lines.item.astype(np.int64)
+    drug = box >= 0
+    product = _text([f"8{(37 * i + 1013) % 10000:04d}" for i in range(len(CODES))])
+    codes = join(take(product, item[drug]), fixed_digits(scramble(box[drug], 10**15, 271_828_182_845), 15))
+    trace = take(codes, np.where(drug, np.cumsum(drug) - 1, -1))
+    del codes, box, drug
+    quantity = _pop(lines, "quantity")
+    columns = {
+        "claim_id": take(claim_ids, _pop(lines, "claim")),
+        "item_code": take(_text(CODES), item),
+        "item_name": take(_text(NAMES), item),
+        "category": take(_text(CATEGORY), item),
+        "quantity": quantity.astype(np.float64),
+        "unit_price": PRICE_CENTS[item] / 100.0,
+        "amount": (quantity * PRICE_CENTS[item]) / 100.0,
+        "trace_code": trace,
+    }
+    del quantity, item
+    return frame(CLAIM_ITEMS, columns, n)
 
 
 def label_table(planted: list[Planted], person_ids: pa.Array, places: Places) -> pd.DataFrame:

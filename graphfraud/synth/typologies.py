@@ -6,7 +6,8 @@ own parameters.  One function per typology, each ``(ctx, gid, ring_id) ->
 Planted``, where ``gid`` tags the ring's claims:
 
 - **staged_clinic** (虚构诊疗): a private clinic, 2-4 of its doctors, a broker and
-  20-60 recruits (75% aged 60+, 20-40% bound to the broker's phone) arriving in
+  20-60 recruits (75% aged 60+, mostly from the clinic's district, 20-40% bound
+  to the broker's phone) arriving in
   batches every 7-14 days (+-1 day), 1-4 minutes apart, padded treatment, lab
   and herbal lines worth 2-4x the clinic's ordinary visit.
 - **card_collector** (职业收卡人): a collector and 15-50 card holders (65-90% insured
@@ -15,9 +16,11 @@ Planted``, where ``gid`` tags the ring's claims:
   one of 1-2 pharmacies, mostly in the evening, for high-value drugs; 10-20%
   of drug lines repeat an earlier sale's traceability code (回流药).
 - **induced_admission** (诱导住院/挂床): a private hospital, 1-3 doctors, an
-  organizer and 15-40 elderly admitted together (same or next day) every 30-90
-  days, discharged together after 7-12 days, with per-day padding; half the
-  episodes split the stay (分解住院): discharge, then readmission 1-3 days later.
+  organizer and 15-40 elderly (65+, mostly from its district) admitted together
+  (same or next day) every 30-90 days, 60-90% of them each time, discharged
+  together after 7-12 days, with per-day padding; one of the first two episodes
+  and 40% of the others split the stay (分解住院): 30-60% of the cohort is
+  discharged, then readmitted 1-3 days later for 5-10 more days.
 - **kickback** (医药回扣): a doctor whose 20-60 steered patients buy high-value
   drugs at one pharmacy near the doctor's facility 0-2 days after 1-4 visits.
 """
@@ -48,6 +51,11 @@ def _local(ctx: Context, district: int, lo: float, hi: float) -> np.ndarray:
     return (pp.home == district) & (pp.age >= lo) & (pp.age < hi) & pp.local
 
 
+def _aged(ctx: Context, lo: float, hi: float) -> np.ndarray:
+    pp = ctx.people
+    return (pp.age >= lo) & (pp.age < hi) & pp.local
+
+
 def staged_clinic(ctx: Context, gid: int, ring_id: str) -> Planted:
     rng, places, people = ctx.rng, ctx.places, ctx.people
     f = _pick_facility(ctx, [CLINIC], min_doctors=2)
@@ -57,10 +65,12 @@ def staged_clinic(ctx: Context, gid: int, ring_id: str) -> Planted:
     docs = np.sort(rng.choice(staff, min(int(rng.integers(2, 5)), len(staff)), replace=False))
     ctx.used_doctor[docs] = True
     broker = people.pick(rng, 1, _local(ctx, d, 40, 65))
-    old = _local(ctx, d, 60, 95)
-    size = ctx.size(20, 60, ring_id, int((old & ~people.taken).sum()))
-    recruits = np.sort(np.concatenate([people.pick(rng, size - size // 4, old),
-                                       people.pick(rng, size // 4, _local(ctx, d, 30, 60))]))
+    # Recruits come mostly from the clinic's district; brokers also bus them in from elsewhere.
+    near = np.where(people.home == d, 6.0, 1.0)
+    old = _aged(ctx, 60, 95)
+    size = ctx.size(20, 60, ring_id, people.available(old))
+    recruits = np.sort(np.concatenate([people.pick(rng, size - size // 4, old, weight=near),
+                                       people.pick(rng, size // 4, _aged(ctx, 30, 60), weight=near)]))
     phone = ctx.phone_of(int(broker[0]))
     people.phone[recruits[rng.random(len(recruits)) < rng.uniform(0.2, 0.4)]] = phone
     ctx.members(np.concatenate([broker, recruits]))
@@ -138,16 +148,19 @@ def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
     docs = np.sort(rng.choice(staff, min(int(rng.integers(1, 4)), len(staff)), replace=False))
     ctx.used_doctor[docs] = True
     organizer = people.pick(rng, 1, _local(ctx, d, 45, 65))
-    old = _local(ctx, d, 65, 95)
-    elderly = people.pick(rng, ctx.size(15, 40, ring_id, int((old & ~people.taken).sum())), old)
+    old = _aged(ctx, 65, 95)
+    near = np.where(people.home == d, 6.0, 1.0)
+    elderly = people.pick(rng, ctx.size(15, 40, ring_id, people.available(old)), old, weight=near)
     ctx.members(np.concatenate([organizer, elderly]))
 
     gap, attend, scale = int(rng.integers(30, 91)), rng.uniform(0.6, 0.9), rng.uniform(1.0, 1.5)
     batches = []
     day = int(rng.integers(0, min(30, ctx.days - 26)))  # the first episode always fits (days >= 30)
+    must_split = int(rng.integers(0, 2))  # the first or second episode splits for sure
+    episode = 0
     while True:
         los = int(rng.integers(7, 13))
-        split = rng.random() < 0.5
+        split = episode == must_split or rng.random() < 0.4
         pause, los2 = int(rng.integers(1, 4)), int(rng.integers(5, 11))
         extra = pause + los2 if split else 0
         if day + 1 + los + extra >= ctx.days:
@@ -173,6 +186,7 @@ def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
                 days=d_day - a_day, group=gid,
             ))
         day = out + extra + gap + int(rng.integers(-7, 8))
+        episode += 1
     return Planted(ring_id, "induced_admission", np.concatenate([organizer, elderly]), docs, np.array([f]),
                    _NONE, concat(batches))
 
@@ -190,7 +204,7 @@ def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
     shop = int(rng.choice(pool))
     ctx.fraud_pharmacy(shop)
     same = people.local & (people.age >= 30) & (people.age < 80)
-    size = ctx.size(20, 60, ring_id, int((same & ~people.taken).sum()))
+    size = ctx.size(20, 60, ring_id, people.available(same))
     near_home = (people.home == d).mean()
     weight = np.where(people.home == d, 0.45 / near_home, 0.55 / max(1.0 - near_home, 1e-9))
     patients = people.pick(rng, size, same, weight=weight)

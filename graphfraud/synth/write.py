@@ -78,6 +78,7 @@ def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os
             os.replace(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
+            pa.default_memory_pool().release_unused()
         written.append(path)
     return written
 
