@@ -91,11 +91,14 @@ def clean_text(values: Array) -> pa.ChunkedArray:
     >>> clean_text(pa.array([" 007 ", "\u3000", None, "A"])).to_pylist()
     ['007', None, None, 'A']
     """
-    text = pc.utf8_trim_whitespace(_as_text(values))
-    blank = pc.equal(pc.utf8_length(text), 0)
+    text = _as_text(values)
+    trimmed = pc.utf8_trim_whitespace(text)
+    if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
+        trimmed = text  # nothing to trim: keep the original buffers (no copy)
+    blank = pc.equal(pc.binary_length(trimmed), 0)
     if pc.any(blank).as_py():
-        text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
-    return _chunked(text)
+        trimmed = pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+    return _chunked(trimmed)
 
 
 def parse_times(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:
@@ -114,7 +117,7 @@ def parse_times(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:
     if pa.types.is_date(values.type):
         return values.cast(pa.timestamp("s")), None
     text = _as_text(values)
-    if pc.all(pc.is_in(pc.utf8_length(text), value_set=_TIME_LENGTHS)).as_py() is not False:
+    if pc.all(pc.is_in(pc.drop_null(pc.utf8_length(text)), value_set=_TIME_LENGTHS)).as_py():
         try:
             return _chunked(pc.cast(text, pa.timestamp("s"))), None
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

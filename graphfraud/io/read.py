@@ -17,18 +17,18 @@ from __future__ import annotations
 import codecs
 import csv
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from graphfraud.contract import INPUT_TABLES, ClaimsData, Table, empty_frame
 from graphfraud.errors import ContractError
 from graphfraud.io.convert import to_series
-from graphfraud.io.mapping import TableMapping, apply_mapping, load_mapping
+from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
 from graphfraud.io.validate import Finding, KnownKeys, SkippedRowsWarning, check_table, find
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams
@@ -97,12 +97,28 @@ def read_claims_dir(path: str | Path, params: ReadParams = ReadParams()) -> Clai
     if not directory.is_dir():
         raise ContractError(str(directory), None, None, "is not a directory; pass the folder that holds claims.csv etc.")
     mapping = load_mapping(params.mapping)
+    files = {table.name: locate(directory, table) for table in INPUT_TABLES}
+    # Hash in a background thread (hashlib releases the GIL) while the tables are parsed.
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        hashes = {f.name: pool.submit(file_sha256, f) for f in files.values() if f is not None}
+        frames, skipped = _read_tables(files, mapping, params)
+        source = {name: future.result() for name, future in hashes.items()}
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return ClaimsData(**frames, source=source, skipped=skipped,
+                      time_resolution=time_resolution(frames["claims"]["start_time"]))
+
+
+def _read_tables(
+    files: dict[str, Path | None], mapping: Mapping | None, params: ReadParams
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]]]:
+    """Read, map, type and check every table in contract order."""
     keys = KnownKeys()
     frames: dict[str, pd.DataFrame] = {}
-    source: dict[str, str] = {}
     skipped: dict[str, dict[str, int]] = {}
     for table in INPUT_TABLES:
-        file = locate(directory, table)
+        file = files[table.name]
         if file is None:
             frames[table.name] = empty_frame(table)
             continue
@@ -115,13 +131,11 @@ def read_claims_dir(path: str | Path, params: ReadParams = ReadParams()) -> Clai
         if bad_lines:
             counts = {"wrong number of fields": bad_lines, **counts}
             warnings.warn(f"skipped {bad_lines} rows of {file.name} with the wrong number of fields",
-                          SkippedRowsWarning, stacklevel=2)
+                          SkippedRowsWarning, stacklevel=3)
         if counts:
             skipped[file.name] = counts
         frames[table.name] = frame
-        source[file.name] = file_sha256(file)
-    return ClaimsData(**frames, source=source, skipped=skipped,
-                      time_resolution=time_resolution(frames["claims"]["start_time"]))
+    return frames, skipped
 
 
 def locate(directory: Path, table: Table) -> Path | None:

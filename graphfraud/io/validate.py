@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graphfraud.contract import INPUT_TABLES, TABLES, ClaimsData, Table
 from graphfraud.errors import ContractError
@@ -317,13 +319,17 @@ def _negative(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]:
 
 
 def _duplicates(ids: pd.Series, column: str, limit: int) -> list[Finding]:
-    # factorize numbers values in order of first appearance, so the k-th first
-    # occurrence is the first row of code k.
-    codes, _ = pd.factorize(ids, use_na_sentinel=True)
+    # dictionary_encode numbers values in order of first appearance, so the
+    # k-th first occurrence is the first row of code k.
+    text = _arrow_text(ids)
+    if isinstance(text, pa.ChunkedArray):  # one dictionary for all rows (per-chunk ones grow cumulatively)
+        text = text.combine_chunks()
+    encoded = pc.dictionary_encode(text)
+    if len(encoded.dictionary) == len(ids) - encoded.null_count:
+        return []  # the common case, found without a second pass
+    codes = pc.fill_null(encoded.indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
     present = codes >= 0
     repeat = pd.Series(codes).duplicated().to_numpy() & present
-    if not repeat.any():
-        return []
     first = np.flatnonzero(~repeat & present)
     return find(repeat, column=column, reason=f"duplicate {column}", limit=limit,
                 message=lambda rows: [
@@ -334,10 +340,10 @@ def _unknown(ids: pd.Series, column: str, ref: str, keys: KnownKeys, limit: int)
     ref_key = TABLES[ref].key or column
     known = keys.kept.get(ref)
     ref_file = keys.files.get(ref, f"{ref}.csv")
-    present = ids.notna()
-    missing = present & ~ids.isin(known if known is not None else [])
+    present = ids.notna().to_numpy()
+    missing = present & ~isin(ids, known)
     skipped = keys.skipped.get(ref)
-    cascade = missing & ids.isin(skipped) if skipped is not None and len(skipped) else missing & False
+    cascade = missing & isin(ids, skipped) if skipped is not None and len(skipped) else np.zeros_like(missing)
     unknown = missing & ~cascade
     out = find(unknown, column=column, reason=f"unknown {column}", limit=limit,
                message=lambda rows: [
@@ -387,6 +393,24 @@ def _amount_mismatch(items: pd.DataFrame, limit: int) -> list[Finding]:
 
 
 # ----------------------------------------------------------------- helpers
+def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
+    """``values.isin(known)`` as a bool array, hashed in Arrow (pandas loops over ``known`` in Python)."""
+    if known is None or len(known) == 0:
+        return np.zeros(len(values), dtype=bool)
+    left, value_set = _arrow_text(values), _arrow_text(known)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.is_in(left, value_set=value_set.cast(left.type))
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _arrow_text(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
+    array = pa.array(values, from_pandas=True)
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    return array.cast(pa.large_string())
+
+
 def _attribute(findings: Sequence[Finding], n: int) -> tuple[np.ndarray, dict[str, int]]:
     """Rows to drop, each counted once under the first reason that hit it."""
     bad = np.zeros(n, dtype=bool)
@@ -402,7 +426,7 @@ def _attribute(findings: Sequence[Finding], n: int) -> tuple[np.ndarray, dict[st
 def _remember(keys: KnownKeys, name: str, file: str, kept: pd.Series, dropped: pd.Index) -> None:
     keys.kept[name] = kept
     keys.files[name] = file
-    keys.skipped[name] = dropped[~dropped.isin(kept)] if len(dropped) else dropped
+    keys.skipped[name] = dropped[~isin(dropped, kept)] if len(dropped) else dropped
 
 
 def _label(column: str | None, origin: dict[str, str]) -> str | None:

@@ -293,3 +293,20 @@ def test_validate_in_memory_tables(world):
         kept = validate(bad, ReadParams(lenient=True))
     assert kept.skipped == {"claims": {"fund_amount > total_amount": 1}}
     assert isinstance(kept.claims, pd.DataFrame) and len(kept.claims) == 3
+
+
+def test_duplicates_found_across_arrow_chunks():
+    import pyarrow as pa
+
+    from graphfraud.contract import ID_DTYPE, PERSONS
+    from graphfraud.io.validate import KnownKeys, check_table
+
+    chunks = pa.chunked_array([pa.array(["a", "b", None]), pa.array(["c", "a"]), pa.array(["d", "c"])])
+    persons = pd.DataFrame({"person_id": chunks.to_pandas(types_mapper={pa.string(): ID_DTYPE}.get)})
+    with pytest.raises(ContractError) as info:
+        check_table(PERSONS, persons, file="persons.csv", keys=KnownKeys())
+    assert str(info.value).splitlines() == [
+        "persons.csv, row 4, column person_id: required value is empty; fill it in",
+        "persons.csv, row 6, column person_id: duplicate value a (first seen at row 2)",
+        "persons.csv, row 8, column person_id: duplicate value c (first seen at row 5)",
+    ]
