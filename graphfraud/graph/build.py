@@ -56,9 +56,10 @@ def build_visits(data: ClaimsData) -> Visits:
     Examples
     --------
     >>> from graphfraud.synth import toy
-    >>> v = build_visits(toy.tiny_world())
-    >>> len(v.table) == len(toy.tiny_world().claims)
-    True
+    >>> data, _ = toy.staged_clinic()
+    >>> v = build_visits(data)
+    >>> len(v.table) == len(data.claims), v.table["person"].min() >= 0
+    (True, True)
     """
     claims = data.claims
     persons = IdMap.from_values(data.persons["person_id"])
