@@ -361,6 +361,133 @@ def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> Non
     click.echo(e.matches.to_string(index=False))
 
 
+# ---------------------------------------------------------------- rings, show, export, expand, peers (issue 7)
+# The analyst's views of a detect run and the institution-level tools.  The logic lives in
+# graphfraud.views / export / expand / peers; these commands only parse, call and print.
+
+_ALERT_COLOURS = {"red": "red", "orange": "yellow", "yellow": "bright_yellow"}
+
+
+def _alert_colour(text: str, alert: str) -> str:
+    return click.style(text, fg=_ALERT_COLOURS.get(alert), bold=alert == "red")
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return max(shutil.get_terminal_size((120, 24)).columns, 60)
+
+
+def _out_dir_argument(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument("out_dir", type=click.Path(file_okay=False))(func)
+
+
+def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(func)
+
+
+@main.command("rings")
+@_out_dir_argument
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Show the best TOP rings.")
+@click.option("--alert", type=click.Choice(["red", "orange", "yellow"]), default=None,
+              help="Only rings with this alert level.")
+@_json_option
+@user_errors
+def rings_cmd(out_dir: str, top: int, alert: str | None, as_json: bool) -> None:
+    """Print the ranked suspect rings of a detect run as a table.
+
+    One line per ring: rank, alert (red = open a case, orange = on-site check,
+    yellow = reminder letter), typology, members, fund at stake and the first
+    reason, cut to the terminal's width.  `graphfraud show` opens one ring.
+
+    \b
+    Example:
+      graphfraud rings out/sample --top 10
+      graphfraud rings out/sample --alert red --json
+    """
+    import json
+
+    from graphfraud.views import format_rings, read_output, rings_view
+
+    output = read_output(out_dir)
+    view = rings_view(output, top=top, alert=alert)
+    if as_json:
+        click.echo(json.dumps(view.to_dict("records"), indent=2, ensure_ascii=False, default=str))
+        return
+    total = len(output.rings)
+    shown = f"{len(view)} of {total} rings" + (f" with alert {alert}" if alert else "")
+    click.echo(f"{shown} in {out_dir}", err=True)
+    for line in format_rings(view, width=_terminal_width(), colour=_alert_colour):
+        click.echo(line)
+
+
+def _data_dir_of(output: Any, data_dir: str | None, log: Callable[[str], None]) -> str | None:
+    """--data, else the data_dir recorded in run.json, else None (with a hint)."""
+    from pathlib import Path
+
+    if data_dir is None:
+        data_dir = output.record.get("data_dir")
+        if data_dir and not Path(data_dir).is_dir():
+            log(f"note: the data directory recorded in run.json ({data_dir}) is gone; pass --data DATA_DIR")
+            return None
+    if data_dir is None:
+        log("note: busiest days need the claims: pass --data DATA_DIR (the directory detect read)")
+    return data_dir
+
+
+def _warn_if_other_data(output: Any, data: Any, log: Callable[[str], None]) -> None:
+    recorded = output.record.get("inputs") or {}
+    for name, digest in data.source.items():
+        if name in recorded and recorded[name] != digest:
+            log(f"warning: {name} differs from the file detect read (sha256 changed); days may not match")
+
+
+@main.command("show")
+@_out_dir_argument
+@click.argument("ring_id")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Claims directory the run read (for the busiest days) [default: data_dir in run.json].")
+@click.option("--days", "top_days", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Busiest days listed.")
+@read_options
+@_json_option
+@quiet_option
+@user_errors
+def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, read_params: Any,
+             as_json: bool, quiet: bool) -> None:
+    """Print one ring: its reasons, members by role and busiest days.
+
+    The busiest days join OUT_DIR/ring_claims.csv to the claims of the data
+    directory the run read (--data, or the one recorded in run.json).
+
+    \b
+    Example:
+      graphfraud show out/sample R2DBB8BFCB5 --data data/sample
+      graphfraud show out/sample R2DBB8BFCB5 --json > ring.json
+    """
+    import json
+
+    from graphfraud.views import format_detail, read_output, ring_detail
+
+    log = progress(quiet)
+    output = read_output(out_dir)
+    claims = None
+    source = _data_dir_of(output, data_dir, log)
+    if source is not None and not output.rings[output.rings["ring_id"] == ring_id].empty:
+        data = _read_logged(source, read_params, log)
+        _warn_if_other_data(output, data, log)
+        claims = data.claims
+    detail = ring_detail(output, ring_id, claims=claims, top_days=top_days)
+    if as_json:
+        click.echo(json.dumps(detail.to_dict(), indent=2, ensure_ascii=False, default=str))
+        return
+    for line in format_detail(detail, width=_terminal_width(), colour=_alert_colour):
+        click.echo(line)
+
+
+# ---------------------------------------------------------------- end issue 7
+
+
 # ---------------------------------------------------------------- neo4j (issue 4)
 # `graphfraud neo4j install|start|stop|status|query`, `load`, `case`.  Connection
 # settings come from --uri/--user/--password (NEO4J_* in the environment); without
@@ -402,7 +529,7 @@ def _bundled_server(home: str | None) -> Any:
     from graphfraud.neo4j.server import BundledServer
 
     root = Path(home) if home else Path.home() / ".cache" / "graphfraud" / "neo4j"
-    return BundledServer(root, guide_dir=CYPHER_DIR / "guide")
+    return BundledServer(root, guide_dir=CYPHER_DIR)
 
 
 class _Connection:
