@@ -58,7 +58,7 @@ def build_visits(data: ClaimsData) -> Visits:
     >>> from graphfraud.synth import toy
     >>> data, _ = toy.staged_clinic()
     >>> v = build_visits(data)
-    >>> len(v.table) == len(data.claims), v.table["person"].min() >= 0
+    >>> len(v.table) == len(data.claims), bool(v.table["person"].min() >= 0)
     (True, True)
     """
     claims = data.claims
