@@ -96,10 +96,12 @@ def tiny() -> tuple[ClaimsData, pd.DataFrame]:
 def staged_clinic() -> tuple[ClaimsData, pd.DataFrame]:
     """A staged clinic (虚构诊疗): 1 broker and 6 recruits, 4 weekly batches at 2-minute gaps; 3 ordinary visits.
 
-    9 persons, 27 claims (24 staged + 3 ordinary), 75 fee lines; the ring is
+    9 persons, 27 claims (24 staged + 3 ordinary), 78 fee lines; the ring is
     ``staged_clinic:01`` (broker, recruits, clinic, its two doctors).
 
     >>> data, labels = staged_clinic()
+    >>> len(data.persons), len(data.claims), len(data.claim_items)
+    (9, 27, 78)
     >>> labels.entity_type.value_counts().to_dict()
     {'person': 7, 'doctor': 2, 'facility': 1}
     """
