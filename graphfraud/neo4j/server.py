@@ -157,8 +157,9 @@ class BundledServer:
     pagecache : str, default "512m"
         ``server.memory.pagecache.size``.
     guide_dir : path or None
-        Directory served to Browser as the guide (``cypher/guide``); ``None``
-        serves no guide and sets no ``browser.post_connect_cmd``.
+        Directory served to Browser (``cypher/``): the guide is
+        ``guide/index.html`` in it and the style ``style.grass``.  ``None``
+        serves nothing and sets no ``browser.post_connect_cmd``.
     java, mvn : str
         Executables to run.
 
@@ -210,7 +211,11 @@ class BundledServer:
     @property
     def guide_url(self) -> str:
         # Browser allows remote guides from `localhost` by default.
-        return f"http://localhost:{self.guide_port}/index.html"
+        return f"http://localhost:{self.guide_port}/guide/index.html"
+
+    @property
+    def style_url(self) -> str:
+        return f"http://localhost:{self.guide_port}/style.grass"
 
     @property
     def password_file(self) -> Path:
@@ -294,7 +299,8 @@ class BundledServer:
             f"server.directories.import={self.home / 'import'}",
         ]
         if self.guide_dir is not None:
-            lines.append(f"browser.post_connect_cmd=play {self.guide_url}")
+            # Browser runs `;`-separated commands on connect: colours first, then the guide.
+            lines.append(f"browser.post_connect_cmd=style {self.style_url}; play {self.guide_url}")
         return lines
 
     def _write_config(self) -> None:

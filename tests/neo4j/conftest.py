@@ -44,7 +44,7 @@ class Conn:
 
 def test_server() -> BundledServer:
     home = Path(os.environ.get("GRAPHFRAUD_NEO4J_HOME") or TEST_HOME)
-    return BundledServer(home, guide_dir=CYPHER_DIR / "guide")
+    return BundledServer(home, guide_dir=CYPHER_DIR)
 
 
 test_server.__test__ = False  # type: ignore[attr-defined]  (not a test)
