@@ -58,9 +58,13 @@ def entity_graph(data: ClaimsData) -> EntityGraph:
     Examples
     --------
     >>> from graphfraud.synth import toy
-    >>> g = entity_graph(toy.tiny_world())
-    >>> g.graph.vcount() > 0 and set(g.graph.vs["entity_type"]) <= {"person", "doctor", "facility", "pharmacy"}
-    True
+    >>> data, labels = toy.staged_clinic()
+    >>> g = entity_graph(data)
+    >>> sorted(set(g.graph.vs["entity_type"]))
+    ['doctor', 'facility', 'person', 'pharmacy']
+    >>> seeds = [g.index[("person", p)] for p in labels[labels.entity_type == "person"].entity_id[:2]]
+    >>> expand(g, seeds, top=1).entity_type.tolist()
+    ['facility']
     """
     v = build_visits(data)
     t = v.table
