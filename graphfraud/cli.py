@@ -578,6 +578,51 @@ def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...],
             click.echo(line)
 
 
+@main.command("peers")
+@click.argument("data_dir", type=click.Path(file_okay=False))
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Institutions printed (the --out CSV holds all flagged ones).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
+              help="Write every flagged institution as CSV (replaced atomically) instead of printing.")
+@read_options
+@_json_option
+@quiet_option
+@user_errors
+def peers_cmd(data_dir: str, top: int, out_file: str | None, read_params: Any, as_json: bool, quiet: bool) -> None:
+    """Rank institutions by peer-comparison signals, each with a plain-language reason.
+
+    Every facility and pharmacy is compared with peers of the same kind and
+    level: growth of fund paid per claim, item-category shares (e.g. lab tests
+    at 2.3x peers, herbal slices at 92% of the amounts billed), high-value
+    consumables, split admissions and claims after death.
+
+    \b
+    Example:
+      graphfraud peers data/sample --top 10
+      graphfraud peers exports/2024-03 --mapping nhsa --out out/2024-03/peers.csv
+    """
+    import json
+
+    from graphfraud.peers import peer_signals
+    from graphfraud.views import truncate
+
+    log = progress(quiet)
+    data = _read_logged(data_dir, read_params, log)
+    table = peer_signals(data)
+    log(f"{len(table)} institutions with at least one signal")
+    if out_file:
+        _write_table(table, out_file, log)
+    elif as_json:
+        click.echo(json.dumps(json.loads(table.head(top).to_json(orient="records", force_ascii=False)), indent=2,
+                              ensure_ascii=False))  # fmt: skip
+    else:
+        width = _terminal_width()
+        click.echo(f"{'rank':>4}  {'institution':<13}  {'peer group':<18}  {'claims':>6}  {'score':>5}  reasons")
+        for r in table.head(top).itertuples(index=False):
+            click.echo(truncate(f"{r.rank:>4}  {r.entity_id:<13}  {r.peer_group:<18}  {r.claims:>6}  {r.score:>5.0f}  "
+                                f"{r.reasons}", width))  # fmt: skip
+
+
 # ---------------------------------------------------------------- end issue 7
 
 
