@@ -1,0 +1,137 @@
+"""Read one ring, as ``graphfraud detect`` wrote it, from a detection output directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from graphfraud.contract import ClaimsData
+from graphfraud.errors import ContractError, GraphfraudError
+
+#: Files of a detection output directory an evidence pack is made from.
+DETECT_FILES = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "run.json")
+
+
+class RingNotFoundError(GraphfraudError):
+    """The requested ring id is not in the detection output."""
+
+
+@dataclass(frozen=True)
+class RingSource:
+    """One ring and the run that found it.
+
+    Attributes
+    ----------
+    ring : dict
+        Its row of ``rings.csv`` (rank, ring_id, score, alert, typology, ...).
+    members : DataFrame
+        Its rows of ``ring_members.csv``.
+    reasons : DataFrame
+        Its rows of ``ring_reasons.csv``: code, value, threshold, points, text.
+    claim_ids : list of str
+        Its suspect claims (``ring_claims.csv``).
+    run : dict
+        ``run.json`` of the detection run.
+    out_dir : Path
+    outputs : dict
+        ``{file: sha256}`` of the detection files read.
+    """
+
+    ring: dict
+    members: pd.DataFrame
+    reasons: pd.DataFrame
+    claim_ids: list[str]
+    run: dict
+    out_dir: Path
+    outputs: dict[str, str]
+
+    @property
+    def ring_id(self) -> str:
+        return str(self.ring["ring_id"])
+
+
+def _read(out: Path, name: str) -> pd.DataFrame:
+    path = out / name
+    if not path.is_file():
+        raise ContractError(name, None, None, f"missing from {out}; run `graphfraud detect DATA_DIR --out {out}` first")
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def ring_ids(out_dir: str | Path, *, top: int | None = None) -> list[str]:
+    """Ring ids of ``rings.csv`` best first (the first ``top`` of them)."""
+    rings = _read(Path(out_dir), "rings.csv")
+    ids = rings.sort_values("rank", key=lambda s: s.astype(int))["ring_id"].tolist()
+    return ids if top is None else ids[:top]
+
+
+def read_ring(out_dir: str | Path, ring_id: str) -> RingSource:
+    """Read ring ``ring_id`` from ``out_dir``.
+
+    Raises
+    ------
+    ContractError
+        A detection file is missing.
+    RingNotFoundError
+        ``ring_id`` is not in ``rings.csv``; the message lists the ids there.
+    """
+    from graphfraud.io.write import file_sha256
+
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise ContractError(str(out), None, None, "is not a directory; give the --out directory of `graphfraud detect`")
+    rings = _read(out, "rings.csv")
+    hit = rings[rings["ring_id"] == ring_id]
+    if hit.empty:
+        shown = ", ".join(rings["ring_id"].head(10))
+        more = f" and {len(rings) - 10} more" if len(rings) > 10 else ""
+        raise RingNotFoundError(
+            f"ring {ring_id!r} is not in {out / 'rings.csv'} ({len(rings)} rings: {shown or 'none'}{more})"
+        )
+    members = _read(out, "ring_members.csv")
+    reasons = _read(out, "ring_reasons.csv")
+    claims = _read(out, "ring_claims.csv")
+    run_path = out / "run.json"
+    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
+    return RingSource(
+        ring=hit.iloc[0].to_dict(),
+        members=members[members["ring_id"] == ring_id].reset_index(drop=True),
+        reasons=reasons[reasons["ring_id"] == ring_id].reset_index(drop=True),
+        claim_ids=claims.loc[claims["ring_id"] == ring_id, "claim_id"].tolist(),
+        run=run,
+        out_dir=out,
+        outputs={n: file_sha256(out / n) for n in DETECT_FILES if (out / n).is_file()},
+    )
+
+
+def data_dir_of(source: RingSource, data_dir: str | Path | None) -> Path:
+    """The claims directory: ``data_dir`` if given, else the one recorded in run.json."""
+    if data_dir is not None:
+        return Path(data_dir)
+    recorded = source.run.get("data_dir")
+    if not recorded:
+        raise GraphfraudError(
+            f"{source.out_dir / 'run.json'} does not record the claims directory; pass --data DATA_DIR"
+        )
+    return Path(recorded)
+
+
+def check_inputs(source: RingSource, data: ClaimsData, data_dir: Path) -> None:
+    """Refuse a claims directory whose files differ from those the detection run read."""
+    recorded = source.run.get("inputs") or {}
+    for name, digest in sorted(recorded.items()):
+        got = data.source.get(name)
+        if got is not None and got != digest:
+            raise GraphfraudError(
+                f"{data_dir / name} has changed since detection (sha256 {got[:12]}..., run.json records "
+                f"{digest[:12]}...); run `graphfraud detect` again or pass the original --data"
+            )
+    ids = pd.Index(data.claims["claim_id"].astype(object))
+    missing = [c for c in source.claim_ids if c not in ids]
+    if missing:
+        raise GraphfraudError(
+            f"{len(missing)} claims of ring {source.ring_id} are not in {data_dir}/claims (e.g. {missing[0]}); "
+            "is this the directory the ring was detected in?"
+        )
