@@ -5,6 +5,8 @@ Which server:
 * ``NEO4J_URI`` (+ ``NEO4J_USER``/``NEO4J_PASSWORD``) set: that server.  Tests wipe
   the database, so it must be empty at the start of the session unless
   ``GRAPHFRAUD_NEO4J_TEST_WIPE=1`` says it may be wiped.
+* ``GRAPHFRAUD_REQUIRE_NEO4J=1`` (set by ``.ci/run``): a server that cannot be used is a
+  failure, not a skip.
 * otherwise the bundled server of the *test home* (``GRAPHFRAUD_NEO4J_HOME`` or
   ``~/.cache/graphfraud/neo4j-test``; ``.ci/neo4j.sh start`` uses the same home):
   used if it runs, else started on 127.0.0.1 for the session and stopped after.
@@ -13,7 +15,7 @@ Which server:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,12 @@ from graphfraud.neo4j.queries import CYPHER_DIR
 from graphfraud.neo4j.server import BundledServer, _port_open
 
 TEST_HOME = Path.home() / ".cache" / "graphfraud" / "neo4j-test"
+
+
+def _skip(reason: str) -> None:
+    if os.environ.get("GRAPHFRAUD_REQUIRE_NEO4J") == "1":
+        pytest.fail(f"GRAPHFRAUD_REQUIRE_NEO4J=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 @dataclass
@@ -65,7 +73,7 @@ def neo4j_conn() -> Iterator[Conn]:
         server = test_server()
         if server.pid() is None:
             if _port_open(server.bolt_port):
-                pytest.skip(
+                _skip(
                     f"a Neo4j not started from {server.home} holds port {server.bolt_port}; "
                     "stop it or set NEO4J_URI/NEO4J_PASSWORD (and GRAPHFRAUD_NEO4J_TEST_WIPE=1)"
                 )
@@ -77,7 +85,7 @@ def neo4j_conn() -> Iterator[Conn]:
     with neo4j.GraphDatabase.driver(conn.uri, auth=auth) as driver:
         count = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
         if count and not may_wipe:
-            pytest.skip(
+            _skip(
                 f"{conn.uri} holds {count} nodes; tests wipe the database: "
                 "set GRAPHFRAUD_NEO4J_TEST_WIPE=1 to allow it"
             )
@@ -110,3 +118,9 @@ def wipe(driver: neo4j.Driver) -> None:
 def empty_db(driver: neo4j.Driver) -> neo4j.Driver:
     wipe(driver)
     return driver
+
+
+@pytest.fixture(scope="session")
+def wipe_db(neo4j_conn: Conn) -> Callable[[neo4j.Driver], None]:
+    """:func:`wipe`, as a fixture (test modules cannot import this conftest by name safely)."""
+    return wipe

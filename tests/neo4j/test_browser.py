@@ -33,15 +33,13 @@ TOP_RING = (
 
 
 @pytest.fixture(scope="module")
-def page(driver: neo4j.Driver, neo4j_conn: Any) -> Any:
+def page(driver: neo4j.Driver, neo4j_conn: Any, wipe_db: Any) -> Any:
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip("Debian chromium is not installed (.ci/install-browser.sh)")
     if neo4j_conn.server is None:
         pytest.skip("the Browser test uses the bundled server's Browser and guide")
-    from conftest import wipe
-
-    wipe(driver)
+    wipe_db(driver)
     data = _read_claims(str(DATA / "world"))
     rings, members, run_id = _read_rings(str(DATA / "out"))
     load_claims(driver, data)

@@ -40,10 +40,8 @@ def one(driver: neo4j.Driver, text: str, **params: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def loaded(driver: neo4j.Driver) -> neo4j.Driver:
-    from conftest import wipe
-
-    wipe(driver)
+def loaded(driver: neo4j.Driver, wipe_db: Any) -> neo4j.Driver:
+    wipe_db(driver)
     data = _read_claims(WORLD)
     rings, members, run_id = _read_rings(OUT)
     load_claims(driver, data, batch_size=4)
