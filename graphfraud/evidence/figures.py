@@ -20,7 +20,7 @@ ROLE_COLOURS = {
     "organizer": "#d62728", "recruit": "#ff9896", "card_holder": "#ff9896", "patient": "#ff9896",
     "doctor": "#1f77b4", "facility": "#2ca02c", "pharmacy": "#9467bd",
 }  # fmt: skip
-DPI = 150
+DPI = 130
 
 LABELS = {
     "zh": {
@@ -55,11 +55,11 @@ def _font() -> dict[str, Any]:
 def _figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    return Figure(figsize=(width, height), dpi=DPI)
 
 
 def _save(fig: Any, path: Path) -> Path:
-    fig.savefig(path, dpi=DPI, metadata={"Software": None})
+    fig.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
     return path
 
 

@@ -1,0 +1,161 @@
+"""Every number in a ring's reasons is recomputed from the pack's own files (claims.csv, plus the
+baselines from outside the ring that the pack carries: baselines.csv, venues.csv, steering.csv, members.csv).
+
+This is an independent reimplementation on the pack's CSV files only: it never calls graphfraud.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphfraud.evidence.wording import parse
+
+from .conftest import TYPOLOGIES, read
+
+MIN_PEERS = 20  # run.json "evidence.min_peers"
+
+
+class Pack:
+    def __init__(self, root: Path) -> None:
+        self.claims = read(root / "claims.csv")
+        self.members = read(root / "members.csv")
+        self.venues = read(root / "venues.csv").set_index("venue_id")
+        self.baselines = read(root / "baselines.csv")
+        self.steer = read(root / "steering.csv")
+        self.reasons = read(root / "reasons.csv")
+        c = self.claims
+        self.fund = c["fund_amount"].astype(float).to_numpy()
+        self.start = pd.to_datetime(c["start_time"])
+        counts = c["venue_id"].value_counts()
+        self.main = sorted(counts[counts == counts.max()].index)[0]
+        self.at_main = (c["venue_id"] == self.main).to_numpy()
+        people = self.members[self.members["entity_type"] == "person"]
+        self.persons = people[people["role"] != "organizer"]
+
+    # one method per reason code, returning the values in the order of the reason's text
+    def lockstep(self) -> tuple:
+        m = self.claims[self.at_main]
+        present = m.groupby("person_id")["day"].nunique()
+        return (int((present >= 4).sum()), len(self.persons), self.main, m["day"].nunique())
+
+    co_admission = lockstep
+
+    def arrival_gap(self) -> tuple:
+        t = np.sort(self.start[self.at_main].to_numpy().astype("datetime64[m]").astype(np.int64))
+        same_day = t[1:] // 1440 == t[:-1] // 1440
+        return (float(np.median(np.diff(t)[same_day])),)
+
+    def cycle(self) -> tuple:
+        days = np.unique(pd.to_datetime(self.claims.loc[self.at_main, "day"]).to_numpy().astype("datetime64[D]").astype(np.int64))
+        gaps = np.diff(days)
+        med = float(np.median(gaps))
+        return (med, 100 * float((np.abs(gaps - med) <= 1).mean()))
+
+    def cost_ratio(self) -> tuple:
+        c = self.claims
+        b = self.baselines
+        cb = b[b["baseline"] == "visit_type+diagnosis"]
+        cells = cb.set_index(cb["visit_type"] + "|" + cb["diagnosis_family"])
+        types = b[b["baseline"] == "visit_type"].set_index("visit_type")
+        expected = np.full(len(c), np.nan)
+        for key, baseline in ((c["cost_cell"], cells), (c["visit_type"], types)):
+            own_n = key.map(key.value_counts())
+            own_f = key.map(pd.Series(self.fund, index=c.index).groupby(key).sum())
+            other_n = key.map(baseline["claims"].astype(int)) - own_n
+            other_f = key.map(baseline["fund_amount"].astype(float)) - own_f
+            use = np.isnan(expected) & (other_n >= MIN_PEERS).to_numpy()
+            expected[use] = (other_f / other_n).to_numpy()[use]
+        ok = ~np.isnan(expected)
+        ring, base = self.fund[ok].sum(), expected[ok].sum()
+        return (ring / base, ring / ok.sum(), base / ok.sum())
+
+    def dominance(self) -> tuple:
+        return (100 * self.at_main.sum() / int(self.venues.loc[self.main, "all_claims"]), self.main)
+
+    def shared_phone(self) -> tuple:
+        p = self.persons[self.persons["phone"] != ""]
+        g = p.groupby("phone").agg(n=("address", "size"), addresses=("address", "nunique"))
+        g = g[g["addresses"] >= 3].sort_values(["n", "addresses"], ascending=False, kind="stable")
+        return (int(g["n"].iloc[0]), int(g["addresses"].iloc[0]), g.index[0])
+
+    def out_of_region(self) -> tuple:
+        region = self.venues.loc[self.main, "region"]
+        return (int((self.persons["region"] != region).sum()), len(self.persons), self.main, region)
+
+    def off_hours(self) -> tuple:
+        hour = self.start.dt.hour
+        off = ((hour < 7) | (hour >= 19)).to_numpy()
+        assert (off.astype(int) == self.claims["off_hours"].astype(int).to_numpy()).all()
+        return (100 * off.mean(),)
+
+    def high_value(self) -> tuple:
+        c = self.claims
+        return (100 * c["high_value_amount"].astype(float).sum() / c["total_amount"].astype(float).sum(),)
+
+    def dup_trace(self) -> tuple:
+        flagged = self.claims[self.claims["dup_trace"] == "1"]
+        assert (flagged["trace_also_in"] != "").all() and (flagged["resold_trace_codes"] != "").all()
+        return (len(flagged),)
+
+    def after_death(self) -> tuple:
+        c = self.claims
+        patient = pd.to_datetime(c["patient_death_date"].replace("", None))
+        holder = pd.to_datetime(c["holder_death_date"].replace("", None))
+        pharmacy = (c["venue_type"] == "pharmacy").to_numpy()
+        after = (self.start > patient).to_numpy() | (pharmacy & (self.start > holder).to_numpy())
+        assert (after.astype(int) == c["after_death"].astype(int).to_numpy()).all()
+        return (int(after.sum()),)
+
+    def split_admission(self) -> tuple:
+        flagged = self.claims[self.claims["split_admission"] == "1"]
+        gap = (pd.to_datetime(flagged["day"]) - pd.to_datetime(flagged["previous_discharge"])).dt.days
+        assert ((gap >= 0) & (gap <= 3)).all()
+        return (len(flagged),)
+
+    def money(self) -> tuple:
+        return (self.fund.sum(), len(self.claims))
+
+    def steering(self) -> tuple:
+        s = self.steer.iloc[0]
+        patients, doctor_patients = int(s["patients"]), int(s["doctor_patients"])
+        # the steered patients: persons who bought at the pharmacy after a visit to the doctor
+        c = self.claims
+        visits = c[(c["doctor_id"] == s["doctor_id"]) & (c["venue_type"] == "facility")]
+        buys = c[c["venue_id"] == s["pharmacy_id"]]
+        assert buys["person_id"].nunique() == patients and set(buys["person_id"]) <= set(visits["person_id"])
+        w, prior = float(s["prior_weight"]), float(s["pharmacy_prior"])
+        peers = max(int(s["facility_patients"]) - doctor_patients, 0)
+        peer_buyers = max(int(s["facility_pharmacy_patients"]) - patients, 0)
+        peer_share = (peer_buyers + w * prior) / (peers + w)
+        share = patients / doctor_patients
+        p0 = min(max(peer_share, 1e-3), 1 - 1e-3)
+        z = (patients - doctor_patients * p0) / math.sqrt(doctor_patients * p0 * (1 - p0))
+        return (patients, doctor_patients, s["doctor_id"], 100 * share, s["pharmacy_id"], int(s["follow_days"]),
+                100 * peer_share, share / max(peer_share, 1e-3), z)  # fmt: skip
+
+
+def same(shown: str, value: object) -> bool:
+    """``shown`` is ``value`` as the reason printed it (rounded to the digits shown)."""
+    if isinstance(value, str):
+        return shown == value
+    text = shown.replace(",", "")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(float(text) - float(value)) <= 0.5 * 10**-decimals + 1e-9 * max(1.0, abs(float(value)))
+
+
+@pytest.mark.parametrize("typology", TYPOLOGIES)
+def test_every_number_in_the_reasons_is_recomputed_from_the_pack(packs: dict, typology: str) -> None:
+    pack = Pack(packs[typology].path)
+    assert len(pack.reasons)
+    for row in pack.reasons.itertuples():
+        shown = parse(row.code, row.text)
+        assert shown is not None, f"unparsed reason {row.code}: {row.text}"
+        recomputed = getattr(pack, row.code)()
+        assert len(shown) == len(recomputed)
+        for s, v in zip(shown, recomputed):
+            assert same(s, v), f"{row.code}: shown {s}, recomputed {v} ({row.text})"
