@@ -3,7 +3,7 @@
 #   - fonts-wqy-microhei: a CJK font with TrueType outlines (reportlab embeds TrueType only, not CFF),
 #     used by the PDF report and the matplotlib figures;
 #   - poppler-utils: pdftoppm / pdftotext, used by tests/evidence to look at the rendered PDF;
-#   - the `evidence` extra (reportlab, matplotlib).
+#   - the `report` extra (reportlab, matplotlib).
 # Idempotent; safe to call on every CI run.  Run as root (CI is root).
 set -euo pipefail
 need=()

@@ -55,11 +55,11 @@ def _font() -> dict[str, Any]:
 def _figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), dpi=DPI)
+    return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
 def _save(fig: Any, path: Path) -> Path:
-    fig.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.15)
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
     return path
 
 
@@ -121,21 +121,19 @@ def ring_graph(tables: PackTables, path: Path, *, lang: str = "zh", seed: int = 
 
 
 def _layout(g: Any) -> dict:
-    """Concentric rings: venues in the middle, then doctors and shared phones, persons, organizers outside."""
-    import networkx as nx
-
+    """Concentric circles: venues inside, then doctors and shared phones, persons, organizers outside."""
     shells: list[list] = [[], [], [], []]
     for n, d in sorted(g.nodes(data=True), key=lambda nd: str(nd[0])):
-        group = _group(d)
-        index = {"facility": 0, "pharmacy": 0, "doctor": 1, "phone": 1, "member": 2, "organizer": 3}[group]
+        index = {"facility": 0, "pharmacy": 0, "doctor": 1, "phone": 1, "member": 2, "organizer": 3}[_group(d)]
         shells[index].append(n)
-    shells = [s for s in shells if s]
-    if len(shells[0]) == 1 and len(shells) > 1:
-        pos = nx.shell_layout(g, nlist=shells[1:], scale=1.0)
-        pos = {n: p * (0.35 + 0.65 * i / max(len(shells) - 2, 1)) for i, s in enumerate(shells[1:]) for n in s for p in [pos[n]]}
-        pos[shells[0][0]] = np.zeros(2)
-        return pos
-    return nx.shell_layout(g, nlist=shells, scale=1.0)
+    radius = {0: 0.0 if len(shells[0]) == 1 else 0.25, 1: 0.5, 2: 1.0, 3: 1.3}
+    pos = {}
+    for i, nodes in enumerate(shells):
+        offset = 0.5 if i % 2 else 0.0
+        for k, n in enumerate(nodes):
+            angle = 2 * np.pi * (k + offset) / max(len(nodes), 1) + np.pi / 2
+            pos[n] = np.array([radius[i] * np.cos(angle), radius[i] * np.sin(angle)])
+    return pos
 
 
 def _group(d: dict) -> str:

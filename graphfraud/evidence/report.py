@@ -307,7 +307,7 @@ def write_pdf(blocks: list[Block], path: Path, *, root: Path, font: Path | None,
     Raises
     ------
     GraphfraudError
-        reportlab is not installed (``pip install graphfraud[evidence]``).
+        reportlab is not installed (``pip install graphfraud[report]``).
     """
     try:
         from reportlab.lib import colors
@@ -317,11 +317,11 @@ def write_pdf(blocks: list[Block], path: Path, *, root: Path, font: Path | None,
         from reportlab.lib.units import mm
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
-        from reportlab.platypus import Image, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+        from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
     except ImportError as exc:  # pragma: no cover - depends on the install
         from graphfraud.errors import GraphfraudError
 
-        raise GraphfraudError("report.pdf needs reportlab: pip install 'graphfraud[evidence]'") from exc
+        raise GraphfraudError("report.pdf needs reportlab: pip install 'graphfraud[report]'") from exc
 
     name = "Helvetica"
     if font is not None:
@@ -343,8 +343,15 @@ def write_pdf(blocks: list[Block], path: Path, *, root: Path, font: Path | None,
     e = html.escape
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee"))])  # fmt: skip
+    heading = None
     for b in blocks:
-        if b.kind in ("title", "h1", "h2", "p"):
+        if b.kind == "h2":
+            heading = Paragraph(e(b.text), styles["h2"])  # kept on the page of what follows
+            continue
+        if heading is not None and b.kind != "image":
+            story.append(heading)
+            heading = None
+        if b.kind in ("title", "h1", "p"):
             story.append(Paragraph(e(b.text), styles[b.kind]))
         elif b.kind == "kv":
             rows = [[Paragraph(e(k), styles["kv"]), Paragraph(e(v), styles["kv"])] for k, v in b.rows]
@@ -365,8 +372,8 @@ def write_pdf(blocks: list[Block], path: Path, *, root: Path, font: Path | None,
             img = Image(str(root / b.path))
             scale = min(width / img.imageWidth, (A4[1] * 0.55) / img.imageHeight)
             img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
-            story.append(img)
-            story.append(Spacer(1, 4 * mm))
+            story.append(KeepTogether([x for x in (heading, img, Spacer(1, 4 * mm)) if x is not None]))
+            heading = None
         elif b.kind == "pagebreak":
             story.append(PageBreak())
 
