@@ -94,6 +94,8 @@ class CovisitParams:
 
     window_minutes: int = 30  # largest gap between two arrivals that counts as a meeting, minutes
     max_neighbours: int = 20  # hub cap: later arrivals each visit is paired with, per venue-day
+    busy_visits: int = 200  # a venue-day with more visits than this is a hub (a big hospital's day)
+    busy_neighbours: int = 4  # hub cap at such venue-days
     min_days: int = 3  # a pair must meet on at least this many distinct days
     resolution: float = 0.3  # Leiden CPM resolution, in co-visit weight units
     min_persons: int = 5  # smallest community reported as a candidate, persons
@@ -103,6 +105,8 @@ class CovisitParams:
         o = "CovisitParams"
         check(self.window_minutes >= 0, "window_minutes", o, "an int >= 0", self.window_minutes)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
+        check(self.busy_visits >= 1, "busy_visits", o, "an int >= 1", self.busy_visits)
+        check(self.busy_neighbours >= 1, "busy_neighbours", o, "an int >= 1", self.busy_neighbours)
         check(self.min_days >= 1, "min_days", o, "an int >= 1", self.min_days)
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)

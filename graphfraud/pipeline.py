@@ -55,6 +55,13 @@ class RunResult:
     time_resolution: str = "minute"
 
 
+def peak_memory_gb() -> float:
+    """Peak resident memory of this process so far, GB (Linux ``ru_maxrss`` is in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+
 def versions() -> dict[str, str]:
     return {
         "graphfraud": __version__,
@@ -92,7 +99,7 @@ def run(
         now = time.perf_counter()
         timings[stage] = round(now - clock, 3)
         clock = now
-        log(f"{stage}: {timings[stage]:.1f} s")
+        log(f"{stage}: {timings[stage]:.1f} s (peak memory so far {peak_memory_gb():.1f} GB)")
 
     graph = build_graph(data)
     lap("graph")
@@ -103,7 +110,8 @@ def run(
         counts[name] = len(found)
         candidates.extend(found)
         lap(f"detect:{name}")
-    facts = claim_facts(graph)
+    focus = np.unique(np.concatenate([c.claims for c in candidates])) if candidates else np.array([], dtype=np.int64)
+    facts = claim_facts(graph, focus)
     rings, explained = score_candidates(candidates, facts, params.score)
     lap("score")
     return RunResult(rings, explained, counts, timings, params, versions(), data.time_resolution)
@@ -120,6 +128,7 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
         "time_resolution": result.time_resolution,
         "inputs": inputs,
         "timings_s": result.timings,
+        "peak_memory_gb": round(peak_memory_gb(), 2),
         "candidates": result.candidates,
         "rings": len(result.rings),
         "explained": len(result.explained),

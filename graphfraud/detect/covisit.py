@@ -43,6 +43,8 @@ def detect(graph: ClaimGraph, params: CovisitParams = CovisitParams(), *, seed: 
         visits,
         window_minutes=params.window_minutes,
         max_neighbours=params.max_neighbours,
+        busy_visits=params.busy_visits,
+        busy_neighbours=params.busy_neighbours,
         min_days=params.min_days,
         day_resolution=graph.day_resolution,
     )

@@ -6,6 +6,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def to_arrow(values: pd.Series) -> pa.Array:
+    """A pandas column as an Arrow string array (zero-copy for Arrow-backed strings)."""
+    arr = pa.array(values.array) if isinstance(values, pd.Series) else pa.array(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string()) if not pa.types.is_large_string(arr.type) else arr
 
 
 @dataclass(frozen=True)
@@ -13,8 +23,9 @@ class IdMap:
     """External string ids <-> dense ints ``0..n-1``.
 
     ``ids[code]`` is the external id; :meth:`codes` maps ids to codes (``-1``
-    for unknown ids).  Codes follow the sorted order of the ids, so the same
-    ids always get the same codes (determinism does not depend on row order).
+    for unknown or missing ids).  Codes follow the sorted order of the ids,
+    so the same ids always get the same codes, whatever the row order.
+    Lookups are hash joins in Arrow: no Python object per row.
 
     Examples
     --------
@@ -24,18 +35,52 @@ class IdMap:
     """
 
     ids: np.ndarray
+    arrow: pa.Array
 
     @classmethod
     def from_values(cls, *columns: pd.Series) -> IdMap:
-        values = pd.concat([c.dropna().astype(str) for c in columns], ignore_index=True)
-        return cls(np.sort(values.unique().astype(object)))
+        values = pa.concat_arrays([to_arrow(c) for c in columns]) if columns else pa.array([], pa.large_string())
+        unique = pc.unique(values.drop_null())
+        unique = pc.take(unique, pc.sort_indices(unique))
+        return cls(np.asarray(unique.to_pylist(), dtype=object), unique)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def codes(self, values: pd.Series) -> np.ndarray:
-        idx = pd.Index(self.ids)
-        return idx.get_indexer(values.astype(object).where(values.notna(), None)).astype(np.int64)
+        found = pc.index_in(to_arrow(values), value_set=self.arrow)
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
     def lookup(self, codes: np.ndarray) -> np.ndarray:
         return self.ids[np.asarray(codes, dtype=np.int64)]
+
+
+def row_positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position in ``keys`` (unique) of each value, ``-1`` where absent: an Arrow hash join.
+
+    >>> row_positions(pd.Series(["c", "a", "x"]), pd.Series(["a", "b", "c"])).tolist()
+    [2, 0, -1]
+    """
+    found = pc.index_in(to_arrow(values), value_set=to_arrow(keys))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def dense_codes(values: pd.Series) -> np.ndarray:
+    """Codes ``0..k-1`` of the distinct values (first-seen order), ``-1`` for missing: Arrow hashing.
+
+    >>> dense_codes(pd.Series(["b", None, "a", "b"])).tolist()
+    [0, -1, 1, 0]
+    """
+    encoded = pc.dictionary_encode(to_arrow(values))
+    return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def isin_values(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """``values.isin(known)`` as a bool array (missing values are never in), hashed in Arrow."""
+    found = pc.is_in(to_arrow(values), value_set=to_arrow(known).drop_null())
+    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def isin_rows(values: pd.Series, keys: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Whether each value is ``keys[r]`` for one of the positions ``rows``."""
+    return isin_values(values, keys.iloc[rows])

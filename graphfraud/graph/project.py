@@ -8,8 +8,10 @@ on many days.  The projection keeps pairs that met on at least ``min_days``
 distinct days.
 
 Hubs are capped, not enumerated: each visit is paired with at most
-``max_neighbours`` following arrivals at its venue, so a big hospital's busy
-day costs ``O(visits x max_neighbours)``, not ``O(visits^2)``.  Each meeting is
+``max_neighbours`` following arrivals at its venue, and at a busy venue-day
+(more than ``busy_visits`` visits, a big hospital) with at most
+``busy_neighbours``, so a busy day costs ``O(visits x busy_neighbours)``, not
+``O(visits^2)``; a group that keeps arriving together still meets there.  Each meeting is
 weighed by ``1 / log(5 + visits at that venue that day)`` (busy venue-days
 count less, as in FRAUDAR's column weighting) and by how close the arrivals
 were (``exp(-gap / 10 min)``, minute data only).
@@ -63,53 +65,117 @@ def meetings(
     window_minutes: int = 30,
     max_neighbours: int = 20,
     day_resolution: bool = False,
+    busy_visits: int = 200,
+    busy_neighbours: int = 4,
 ) -> pd.DataFrame:
-    """All pair-day meetings: ``a``, ``b``, ``day``, ``weight`` (one row per pair and day).
+    """All pair-day meetings: ``a``, ``b``, ``day``, ``weight`` (one row per pair and day, best weight).
 
     ``visits`` needs columns ``person``, ``venue``, ``minute``, ``day``.
+    Rows are sorted by ``a``, ``b``, ``day``.
     """
     v = visits[["person", "venue", "minute", "day"]]
-    v = v[(v["person"] >= 0) & (v["venue"] >= 0)]
-    order = np.lexsort((v["person"].to_numpy(), v["minute"].to_numpy(), v["venue"].to_numpy()))
-    person = v["person"].to_numpy()[order]
-    venue = v["venue"].to_numpy()[order]
-    minute = v["minute"].to_numpy()[order]
-    day = v["day"].to_numpy()[order]
-    key = venue.astype(np.int64) * 1_000_000 + day
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    busy = 1.0 / np.log(5.0 + counts[inverse])
-    chunks = []
-    n = len(person)
+    v = v[(v["person"].to_numpy() >= 0) & (v["venue"].to_numpy() >= 0)]
+    person = v["person"].to_numpy().astype(np.int64)
+    venue = v["venue"].to_numpy().astype(np.int64)
+    minute = v["minute"].to_numpy()
+    day = v["day"].to_numpy()
+    first_day = int(day.min()) if len(day) else 0
+    span = int(day.max()) - first_day + 1 if len(day) else 1
+    n_persons = int(person.max()) + 1 if len(person) else 1
+    person, minute, key = _arrival_order(person, venue * span + (day - first_day), minute % 1440, n_persons)
+    day = key % span + first_day
+    minute = day * 1440 + minute
+    bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])  # key is sorted: runs are venue-days
+    counts = np.diff(bounds)
+    per_visit = np.repeat(counts, counts)
+    busy = (1.0 / np.log(5.0 + per_visit)).astype(np.float32)
+    hub = per_visit > busy_visits
+    keys, weights = [], []
     for j in range(1, max_neighbours + 1):
-        if j >= n:
+        if j >= len(person):
             break
         same = key[j:] == key[:-j]
         gap = minute[j:] - minute[:-j]
         if not day_resolution:
             same &= gap <= window_minutes
+        same &= person[j:] != person[:-j]
+        if j > busy_neighbours:
+            same &= ~hub[:-j]
         if not same.any():
-            break
+            if day_resolution or not (key[j:] == key[:-j]).any():
+                break
+            continue
         a, b = person[:-j][same], person[j:][same]
         w = busy[:-j][same]
         if not day_resolution:
-            w = w * np.exp(-gap[same] / 10.0)
-        keep = a != b
-        chunks.append(
-            pd.DataFrame(
-                {
-                    "a": np.minimum(a, b)[keep],
-                    "b": np.maximum(a, b)[keep],
-                    "day": day[:-j][same][keep],
-                    "weight": w[keep],
-                }
-            )
-        )
-    if not chunks:
-        return pd.DataFrame({"a": [], "b": [], "day": [], "weight": []}).astype(
-            {"a": np.int64, "b": np.int64, "day": np.int64, "weight": np.float64}
-        )
-    m = pd.concat(chunks, ignore_index=True)
-    return m.groupby(["a", "b", "day"], sort=True, as_index=False)["weight"].max()
+            w = w * np.exp(-gap[same] / 10.0).astype(np.float32)
+        pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
+        keys.append(pair * span + (day[:-j][same] - first_day))
+        weights.append(w)
+    if not keys:
+        empty = np.array([], dtype=np.int64)
+        return pd.DataFrame({"a": empty, "b": empty, "day": empty, "weight": np.array([], dtype=np.float64)})
+    pair_day, best = _best_per_key(np.concatenate(keys), np.concatenate(weights))
+    pair = pair_day // span
+    return pd.DataFrame(
+        {"a": pair // n_persons, "b": pair % n_persons, "day": pair_day % span + first_day, "weight": best}
+    )
+
+
+def _arrival_order(
+    person: np.ndarray, key: np.ndarray, minute_of_day: np.ndarray, n_persons: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Visits sorted by venue-day ``key``, then minute of day, then person.
+
+    One ``np.sort`` of the three packed into an int64 (much faster than
+    ``lexsort`` at millions of rows); falls back to ``lexsort`` when they do not fit.
+    Returns (person, minute of day, key), sorted.
+    """
+    if len(key) and int(key.max() + 1) * 1440 * n_persons < np.iinfo(np.int64).max:
+        packed = np.sort((key * 1440 + minute_of_day) * n_persons + person)
+        rest = packed // n_persons
+        return packed % n_persons, rest % 1440, rest // 1440
+    order = np.lexsort((person, minute_of_day, key))  # pragma: no cover - huge worlds only
+    return person[order], minute_of_day[order], key[order]
+
+
+#: Weights are packed into the sort key with this many bits (resolution 1/4096 of the largest weight).
+_WEIGHT_BITS = 12
+_WEIGHT_SCALE = (1 << _WEIGHT_BITS) - 1
+
+
+def _best_per_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys and the largest weight of each.
+
+    Packs a quantised weight into the low bits of the key so that one plain
+    ``np.sort`` (vectorised, several times faster than ``argsort`` or hashing
+    at tens of millions of rows) orders keys and puts each key's best weight
+    last.  Keys too large to pack fall back to ``np.lexsort``.
+    """
+    top = float(weight.max()) or 1.0
+    q = np.rint(weight / top * _WEIGHT_SCALE).astype(np.int64)
+    if int(key.max()) < (np.iinfo(np.int64).max >> _WEIGHT_BITS):
+        packed = np.sort((key << _WEIGHT_BITS) | q)
+        key, q = packed >> _WEIGHT_BITS, packed & _WEIGHT_SCALE
+    else:  # pragma: no cover - only for projections of tens of millions of persons
+        order = np.lexsort((q, key))
+        key, q = key[order], q[order]
+    last = np.ones(len(key), dtype=bool)
+    last[:-1] = key[1:] != key[:-1]
+    return key[last], q[last].astype(np.float64) / _WEIGHT_SCALE * top
+
+
+def aggregate_pairs(m: pd.DataFrame, *, min_days: int) -> pd.DataFrame:
+    """Per pair of meetings ``m`` (sorted by a, b): ``a, b, days`` (rows), ``weight`` (sum); ``days >= min_days``."""
+    a = m["a"].to_numpy()
+    b = m["b"].to_numpy()
+    if not len(a):
+        return pd.DataFrame({"a": a, "b": b, "days": np.array([], dtype=np.int64), "weight": np.array([])})
+    start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    days = np.diff(np.r_[start, len(a)])
+    weight = np.add.reduceat(m["weight"].to_numpy(), start)
+    keep = days >= min_days
+    return pd.DataFrame({"a": a[start][keep], "b": b[start][keep], "days": days[keep], "weight": weight[keep]})
 
 
 def project_covisits(
@@ -119,6 +185,8 @@ def project_covisits(
     max_neighbours: int = 20,
     min_days: int = 3,
     day_resolution: bool = False,
+    busy_visits: int = 200,
+    busy_neighbours: int = 4,
 ) -> Projection:
     """Build the co-visit projection of ``visits``.
 
@@ -137,6 +205,10 @@ def project_covisits(
         Keep pairs that met on at least this many distinct days.
     day_resolution : bool, default False
         The data carry dates only (all times at midnight).
+    busy_visits : int, default 200
+        A venue-day with more visits than this is a hub (a big hospital's day).
+    busy_neighbours : int, default 4
+        Hub cap at such venue-days: later arrivals each visit is paired with.
 
     Returns
     -------
@@ -157,16 +229,17 @@ def project_covisits(
         window_minutes=window_minutes,
         max_neighbours=max_neighbours,
         day_resolution=day_resolution,
+        busy_visits=busy_visits,
+        busy_neighbours=busy_neighbours,
     )
-    pairs = m.groupby(["a", "b"], sort=True, as_index=False).agg(
-        days=("day", "size"), weight=("weight", "sum")
-    )
-    pairs = pairs[pairs["days"] >= min_days].reset_index(drop=True)
+    pairs = aggregate_pairs(m, min_days=min_days)
     params = {
         "window_minutes": window_minutes,
         "max_neighbours": max_neighbours,
         "min_days": min_days,
         "day_resolution": day_resolution,
+        "busy_visits": busy_visits,
+        "busy_neighbours": busy_neighbours,
     }
     stats = {"visits": int(len(visits)), "meetings": int(len(m)), "pairs": int(len(pairs))}
     return Projection(pairs, params, stats)

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import EPOCH, ClaimGraph
+from graphfraud.graph.ids import dense_codes, isin_rows, isin_values, row_positions, to_arrow
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
 OFF_HOURS = (7, 19)
@@ -31,8 +33,9 @@ class ClaimFacts:
     graph: ClaimGraph
     hour: np.ndarray  # start hour of day
     chronic: np.ndarray  # visit_type == chronic
-    diagnosis: np.ndarray  # diagnosis family (first 3 characters), "" when missing
-    dup_trace: np.ndarray  # claim holds a drug trace code also seen in another claim
+    diagnosis: np.ndarray  # per claim: code of the diagnosis family (first 3 characters), -1 when missing
+    diagnosis_names: np.ndarray  # diagnosis family code -> name ("" for -1)
+    dup_trace: np.ndarray  # claim (of the focus) holds a drug trace code also seen in another claim
     after_death: np.ndarray  # claim starts after the patient's or holder's death
     split: np.ndarray  # inpatient stay starting within SPLIT_DAYS of the same person's discharge there
     high_value: np.ndarray  # amount of items with unit price >= 200 yuan
@@ -44,13 +47,15 @@ class ClaimFacts:
     phone_persons: np.ndarray  # per phone code: persons bound to it
     venue_region: np.ndarray  # per venue code
     venue_private: np.ndarray  # per venue code: private facility (pharmacies count as private)
+    venue_is_pharmacy: np.ndarray  # per venue code: a pharmacy (else a facility)
     venue_claims: np.ndarray  # per venue code: claims
     venue_kind_claims: np.ndarray  # per venue code x (outpatient/purchase, inpatient): claims
     venue_kind_fund: np.ndarray  # per venue code x (outpatient/purchase, inpatient): fund paid
     cell: np.ndarray  # per claim: code of its (visit type, diagnosis family) cell
     cell_claims: np.ndarray  # per cell: claims
     cell_fund: np.ndarray  # per cell: fund paid
-    cell_venue: pd.DataFrame  # per (cell, venue): claims, fund
+    cell_venue_claims: np.ndarray  # cell x (venue code + 1): claims
+    cell_venue_fund: np.ndarray  # cell x (venue code + 1): fund paid
     vtype: np.ndarray  # per claim: code of its visit type
     vtype_claims: np.ndarray
     vtype_fund: np.ndarray
@@ -58,16 +63,30 @@ class ClaimFacts:
     addresses: np.ndarray  # address code -> address value
 
 
-def claim_facts(graph: ClaimGraph) -> ClaimFacts:
-    """Compute :class:`ClaimFacts` for the whole run."""
+def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFacts:
+    """Compute :class:`ClaimFacts` for the whole run.
+
+    ``focus`` (claim rows, default all) limits the facts that are costly to
+    compute for every claim (resold trace codes) to the claims that matter:
+    the candidates' claims.
+    """
+    if focus is None:
+        focus = np.arange(len(graph.data.claims))
     data, v = graph.data, graph.visits
     claims = data.claims
     t = v.table
     hour = ((t["minute"].to_numpy() % 1440) // 60).astype(np.int64)
     chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
-    diagnosis = claims["diagnosis"].fillna("").astype(str).str[:3].to_numpy(dtype=object)
+    family = pc.utf8_slice_codeunits(to_arrow(claims["diagnosis"]), 0, 3).dictionary_encode()
+    names = np.asarray(family.dictionary.to_pylist(), dtype=object)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(names, kind="stable")] = np.arange(len(names))  # codes in name order, not row order
+    first_seen = family.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    diagnosis_code = np.where(first_seen >= 0, rank[np.maximum(first_seen, 0)], -1)
+    diagnosis_names = np.asarray(sorted(names) + [""], dtype=object)
 
-    persons = data.persons.set_index("person_id").reindex(v.persons.ids)
+    at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
+    persons = data.persons.iloc[at].reset_index(drop=True)  # every person code comes from persons
     death = persons["death_date"].to_numpy().astype("datetime64[m]")
     pcode = t["person"].to_numpy()
     patient = v.persons.codes(claims["patient_id"])
@@ -95,8 +114,9 @@ def claim_facts(graph: ClaimGraph) -> ClaimFacts:
         graph=graph,
         hour=hour,
         chronic=chronic,
-        diagnosis=diagnosis,
-        dup_trace=_dup_trace(data.claim_items, claims),
+        diagnosis=diagnosis_code,
+        diagnosis_names=diagnosis_names,
+        dup_trace=dup_trace_claims(data.claim_items, claims, focus),
         after_death=after_death,
         split=_split_admissions(t),
         high_value=_high_value(data.claim_items, claims),
@@ -108,34 +128,40 @@ def claim_facts(graph: ClaimGraph) -> ClaimFacts:
         phone_persons=phone_persons,
         venue_region=venues["region"].fillna("").astype(str).to_numpy(dtype=object),
         venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
+        venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
         venue_kind_claims=_per_venue_kind(t, len(v.venues), None),
         venue_kind_fund=_per_venue_kind(t, len(v.venues), "fund"),
-        **_cells(claims, diagnosis, t),
+        **_cells(claims, diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
     )
 
 
 def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, object]:
+    """Cost cells: (visit type, diagnosis family) per claim, with claims and fund per cell and per venue.
+
+    Cells are dense codes ``visit type x (diagnosis family + 1)``, so every
+    count is a ``bincount``: no sorting or hashing of millions of rows.
+    """
     fund = t["fund"].to_numpy()
-    vt = claims["visit_type"].astype(object).fillna("").to_numpy()
-    vtype, _ = pd.factorize(vt, sort=True)
-    cell, _ = pd.factorize(pd.Series(vt + "|" + diagnosis.astype(str)), sort=True)
-    cell_venue = (
-        pd.DataFrame({"cell": cell, "venue": t["venue"].to_numpy(), "fund": fund})
-        .groupby(["cell", "venue"])["fund"]
-        .agg(["size", "sum"])
-        .rename(columns={"size": "claims", "sum": "fund"})
-    )
+    vtype = dense_codes(claims["visit_type"])
+    n_diag = int(diagnosis.max()) + 2 if len(diagnosis) else 1
+    n_vtype = int(vtype.max()) + 1 if len(vtype) else 1
+    cell = vtype * n_diag + diagnosis + 1
+    n_cells = n_vtype * n_diag
+    venue = t["venue"].to_numpy()
+    n_venues = int(venue.max()) + 2 if len(venue) else 1
+    key = cell * n_venues + venue + 1
     return {
-        "cell_venue": cell_venue,
+        "cell_venue_claims": np.bincount(key, minlength=n_cells * n_venues).reshape(n_cells, n_venues),
+        "cell_venue_fund": np.bincount(key, weights=fund, minlength=n_cells * n_venues).reshape(n_cells, n_venues),
         "cell": cell,
-        "cell_claims": np.bincount(cell).astype(float),
-        "cell_fund": np.bincount(cell, weights=fund),
+        "cell_claims": np.bincount(cell, minlength=n_cells).astype(float),
+        "cell_fund": np.bincount(cell, weights=fund, minlength=n_cells),
         "vtype": vtype,
-        "vtype_claims": np.bincount(vtype).astype(float),
-        "vtype_fund": np.bincount(vtype, weights=fund),
+        "vtype_claims": np.bincount(vtype, minlength=n_vtype).astype(float),
+        "vtype_fund": np.bincount(vtype, weights=fund, minlength=n_vtype),
     }
 
 
@@ -154,28 +180,36 @@ def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _dup_trace(items: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
+def dup_trace_claims(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -> np.ndarray:
+    """Flag the ``focus`` claims holding a drug trace code that also appears in another claim.
+
+    One box's traceability code (药品追溯码) sold in two claims marks a
+    resold drug (回流药).  Only the trace codes of the focus claims are looked
+    up in all fee lines: an Arrow hash join, cheap even for tens of millions of lines.
+    """
     flag = np.zeros(len(claims), dtype=bool)
-    traced = items[items["trace_code"].notna()][["claim_id", "trace_code"]].drop_duplicates()
-    if traced.empty:
+    if not len(focus) or items.empty:
         return flag
-    seen = traced.groupby("trace_code")["claim_id"].transform("size")
-    dup_claims = traced.loc[seen.to_numpy() > 1, "claim_id"].unique()
-    flag[pd.Index(claims["claim_id"].astype(object)).get_indexer(pd.Series(dup_claims).astype(object))] = True
-    return flag
+    mine = items[isin_rows(items["claim_id"], claims["claim_id"], focus)]
+    codes = mine["trace_code"].dropna()
+    if codes.empty:
+        return flag
+    hit = items[isin_values(items["trace_code"], codes)]
+    claim = row_positions(hit["claim_id"], claims["claim_id"])
+    trace = dense_codes(hit["trace_code"])
+    pair = np.unique(trace * (len(claims) + 1) + claim)  # one row per (trace code, claim); small
+    trace_of = pair // (len(claims) + 1)
+    dup = pair[np.bincount(trace_of)[trace_of] > 1] % (len(claims) + 1)
+    flag[dup[(dup >= 0) & (dup < len(claims))]] = True
+    return flag & np.isin(np.arange(len(claims)), focus)
 
 
 def _high_value(items: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
     """Amount (yuan) of each claim's items priced >= 200 yuan."""
-    out = np.zeros(len(claims))
     hv = items[items["unit_price"].to_numpy(dtype=float, na_value=0) >= 200]
-    if hv.empty:
-        return out
-    amount = hv.groupby("claim_id")["amount"].sum()
-    idx = pd.Index(claims["claim_id"].astype(object)).get_indexer(amount.index.astype(object))
-    ok = idx >= 0
-    out[idx[ok]] = amount.to_numpy()[ok]
-    return out
+    pos = row_positions(hv["claim_id"], claims["claim_id"])
+    ok = pos >= 0
+    return np.bincount(pos[ok], weights=hv["amount"].to_numpy(dtype=float)[ok], minlength=len(claims))
 
 
 def _split_admissions(t: pd.DataFrame) -> np.ndarray:
@@ -252,10 +286,10 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     addr = facts.person_address[c.persons]
     addr = addr[addr >= 0]
     top_addr = int(np.bincount(addr).max()) if len(addr) else 0
-    diag = pd.Series(facts.diagnosis[rows])
-    diag = diag[diag != ""]
-    top_diag = diag.value_counts().sort_index(kind="stable")
-    top_name = str(top_diag.idxmax()) if len(top_diag) else ""
+    diag = facts.diagnosis[rows]
+    diag = diag[diag >= 0]
+    counts = np.bincount(diag) if len(diag) else np.zeros(0, dtype=np.int64)
+    top_name = str(facts.diagnosis_names[int(counts.argmax())]) if len(diag) else ""
     minute_data = not facts.graph.day_resolution
     hours = facts.hour[rows]
     total_fund = float(fund.sum())
@@ -269,7 +303,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         inpatient_share=float(inpatient.mean()),
         chronic_share=float(facts.chronic[rows].mean()),
         top_diagnosis=top_name,
-        top_diagnosis_share=float(top_diag.max() / len(diag)) if len(diag) else 0.0,
+        top_diagnosis_share=float(counts.max() / len(diag)) if len(diag) else 0.0,
         event_days=int(len(ring_days)),
         regulars=int((present >= 4).sum()),
         cycle_days=cycle,
@@ -358,14 +392,11 @@ def _peer_venue_ratio(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
         return float("nan")
     top = int(np.bincount(cells).argmax())
     ring_fpc = float(t["fund"].to_numpy()[rows][at][cells == top].mean())
-    try:
-        by_venue = facts.cell_venue.loc[top]
-    except KeyError:
+    claims = facts.cell_venue_claims[top].sum() - facts.cell_venue_claims[top, main + 1]
+    fund = facts.cell_venue_fund[top].sum() - facts.cell_venue_fund[top, main + 1]
+    if claims < MIN_PEERS:
         return float("nan")
-    others = by_venue.drop(index=main, errors="ignore")
-    if others["claims"].sum() < MIN_PEERS:
-        return float("nan")
-    return ring_fpc / (others["fund"].sum() / others["claims"].sum())
+    return ring_fpc / (fund / claims)
 
 
 def _phone_hub(persons: np.ndarray, facts: ClaimFacts) -> tuple[int, int, int]:

@@ -48,6 +48,7 @@ class Ring:
     alert: str
     typology: str
     members: tuple[Member, ...]
+    person_codes: np.ndarray  # codes of the member persons (organizers included)
     claims: np.ndarray  # row positions in claims of the ring's suspect claims
     fund_amount: float
     reasons: tuple[Reason, ...]
@@ -79,7 +80,7 @@ def score_candidates(
     explained: list[Ring] = []
     taken: list[set[int]] = []
     for ring in scored:
-        people = set(_person_codes(ring, facts).tolist())
+        people = set(ring.person_codes.tolist())
         if any(len(people & t) >= 0.5 * min(len(people), len(t)) for t in taken):
             continue
         taken.append(people)
@@ -105,11 +106,6 @@ def _with_rank(ring: Ring, rank: int) -> Ring:
     return Ring(**{**ring.__dict__, "rank": rank})
 
 
-def _person_codes(ring: Ring, facts: ClaimFacts) -> np.ndarray:
-    ids = [m.entity_id for m in ring.members if m.entity_type == "person"]
-    return facts.graph.visits.persons.codes(pd.Series(ids, dtype=object))
-
-
 def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
     f = features(c, facts)
     kind = typology(c, f)
@@ -128,7 +124,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
     benign = benign_explanation(f) if kind != "kickback" else None
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.fund) * (BENIGN_DISCOUNT if benign else 1.0), 2)
-    members = _members(c, f, kind, facts)
+    members, person_codes = _members(c, f, kind, facts)
     ring_id = _ring_id(members)
     return Ring(
         ring_id=ring_id,
@@ -137,6 +133,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
         alert=alert(score, params, benign=benign is not None),
         typology="other" if benign else kind,
         members=members,
+        person_codes=person_codes,
         claims=c.claims,
         fund_amount=f.fund,
         reasons=tuple(([benign] if benign else []) + sorted(reasons, key=lambda r: -r.points)),
@@ -152,7 +149,7 @@ def _ring_id(members: tuple[Member, ...]) -> str:
     return "R" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10].upper()
 
 
-def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[Member, ...]:
+def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[tuple[Member, ...], np.ndarray]:
     t = facts.graph.visits.table
     v = facts.graph.visits
     rows = c.claims
@@ -160,11 +157,11 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[M
     venue_counts = pd.Series(t["venue"].to_numpy()[rows]).value_counts()
     venues = venue_counts[venue_counts >= MEMBER_SHARE * len(rows)]
     if kind == "kickback":
-        venues = pd.Series({c.evidence["pharmacy"]: 1.0, c.evidence["facility"]: 1.0})
-    is_pharmacy = pd.Index(facts.graph.data.pharmacies["pharmacy_id"].astype(object))
+        # The pharmacy is a party to the steering; the doctor's hospital is not (only its doctor).
+        venues = pd.Series({c.evidence["pharmacy"]: 1.0})
     for code, n in venues.sort_index().items():
         vid = str(v.venues.ids[int(code)])
-        etype = "pharmacy" if is_pharmacy.get_indexer([vid])[0] >= 0 else "facility"
+        etype = "pharmacy" if facts.venue_is_pharmacy[int(code)] else "facility"
         out.append(Member(etype, vid, "venue", round(float(n) / len(rows), 3) if kind != "kickback" else 1.0))
     doctor = t["doctor"].to_numpy()[rows]
     doctor = doctor[doctor >= 0]
@@ -185,7 +182,8 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[M
         out.append(Member("person", str(v.persons.ids[code]), role, round(float(per.get(code, 0)) / top, 3)))
     for code, share in sorted(organizers.items()):
         out.append(Member("person", str(v.persons.ids[code]), "organizer", round(share, 3)))
-    return tuple(out)
+    codes = np.union1d(c.persons, np.fromiter(organizers, dtype=np.int64, count=len(organizers)))
+    return tuple(out), codes
 
 
 def _organizers(c: Candidate, f: Features, facts: ClaimFacts) -> dict[int, float]:
