@@ -80,7 +80,3 @@ def isin_values(values: pd.Series, known: pd.Series) -> np.ndarray:
     found = pc.is_in(to_arrow(values), value_set=to_arrow(known).drop_null())
     return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
 
-
-def isin_rows(values: pd.Series, keys: pd.Series, rows: np.ndarray) -> np.ndarray:
-    """Whether each value is ``keys[r]`` for one of the positions ``rows``."""
-    return isin_values(values, keys.iloc[rows])

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import EPOCH, ClaimGraph
-from graphfraud.graph.ids import dense_codes, isin_rows, isin_values, row_positions, to_arrow
+from graphfraud.graph.ids import dense_codes, isin_values, row_positions, to_arrow
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
 OFF_HOURS = (7, 19)
@@ -88,13 +88,14 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
     persons = data.persons.iloc[at].reset_index(drop=True)  # every person code comes from persons
     death = persons["death_date"].to_numpy().astype("datetime64[m]")
-    pcode = t["person"].to_numpy()
-    patient = v.persons.codes(claims["patient_id"])
-    start = claims["start_time"].to_numpy().astype("datetime64[m]")
-    after_death = (_at(death, pcode) < start) | (_at(death, patient) < start)
+    pcode = t["person"].to_numpy()[focus]
+    patient = v.persons.codes(claims["patient_id"].iloc[focus])
+    start = claims["start_time"].to_numpy()[focus].astype("datetime64[m]")
+    after_death = np.zeros(len(claims), dtype=bool)
+    after_death[focus] = (_at(death, pcode) < start) | (_at(death, patient) < start)
 
-    phone_codes, phones = pd.factorize(persons["phone"].astype(object), sort=True)
-    addr_codes, addresses = pd.factorize(persons["address"].astype(object), sort=True)
+    phone_codes, phones = _codes_and_values(persons["phone"])
+    addr_codes, addresses = _codes_and_values(persons["address"])
     phone_persons = np.bincount(phone_codes[phone_codes >= 0], minlength=len(phones))
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
@@ -119,7 +120,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         dup_trace=dup_trace_claims(data.claim_items, claims, focus),
         after_death=after_death,
         split=_split_admissions(t),
-        high_value=_high_value(data.claim_items, claims),
+        high_value=_high_value(data.claim_items, claims, focus),
         total=claims["total_amount"].to_numpy(dtype=float),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
         person_phone=phone_codes,
@@ -180,36 +181,52 @@ def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return out
 
 
+def _codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Dense codes (``-1`` missing) and the value of each code, hashed in Arrow."""
+    encoded = pc.dictionary_encode(to_arrow(values))
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+
+
+def _focus_items(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Fee lines of the focus claims and the claim row of each line."""
+    ids = claims["claim_id"].iloc[focus]
+    mine = items[isin_values(items["claim_id"], ids)]
+    return mine, focus[row_positions(mine["claim_id"], ids)]
+
+
 def dup_trace_claims(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -> np.ndarray:
     """Flag the ``focus`` claims holding a drug trace code that also appears in another claim.
 
     One box's traceability code (药品追溯码) sold in two claims marks a
     resold drug (回流药).  Only the trace codes of the focus claims are looked
-    up in all fee lines: an Arrow hash join, cheap even for tens of millions of lines.
+    up in all fee lines (Arrow hash joins whose lookup side is small), cheap
+    even for tens of millions of lines.
     """
     flag = np.zeros(len(claims), dtype=bool)
     if not len(focus) or items.empty:
         return flag
-    mine = items[isin_rows(items["claim_id"], claims["claim_id"], focus)]
+    mine, rows = _focus_items(items, claims, focus)
     codes = mine["trace_code"].dropna()
     if codes.empty:
         return flag
-    hit = items[isin_values(items["trace_code"], codes)]
-    claim = row_positions(hit["claim_id"], claims["claim_id"])
+    hit = items[isin_values(items["trace_code"], codes)][["claim_id", "trace_code"]]
+    claim = dense_codes(hit["claim_id"])
     trace = dense_codes(hit["trace_code"])
-    pair = np.unique(trace * (len(claims) + 1) + claim)  # one row per (trace code, claim); small
-    trace_of = pair // (len(claims) + 1)
-    dup = pair[np.bincount(trace_of)[trace_of] > 1] % (len(claims) + 1)
-    flag[dup[(dup >= 0) & (dup < len(claims))]] = True
-    return flag & np.isin(np.arange(len(claims)), focus)
+    pair = np.unique(trace * (int(claim.max()) + 1) + claim)  # one row per (trace code, claim); small
+    trace_of = pair // (int(claim.max()) + 1)
+    dup_traces = np.unique(trace_of[np.bincount(trace_of)[trace_of] > 1])
+    dup_lines = np.isin(trace, dup_traces)
+    resold = isin_values(mine["claim_id"], hit["claim_id"][dup_lines])
+    flag[rows[resold]] = True
+    return flag
 
 
-def _high_value(items: pd.DataFrame, claims: pd.DataFrame) -> np.ndarray:
-    """Amount (yuan) of each claim's items priced >= 200 yuan."""
-    hv = items[items["unit_price"].to_numpy(dtype=float, na_value=0) >= 200]
-    pos = row_positions(hv["claim_id"], claims["claim_id"])
-    ok = pos >= 0
-    return np.bincount(pos[ok], weights=hv["amount"].to_numpy(dtype=float)[ok], minlength=len(claims))
+def _high_value(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -> np.ndarray:
+    """Amount (yuan) of each focus claim's items priced >= 200 yuan (0 elsewhere)."""
+    mine, rows = _focus_items(items, claims, focus)
+    hv = mine["unit_price"].to_numpy(dtype=float, na_value=0) >= 200
+    return np.bincount(rows[hv], weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(claims))
 
 
 def _split_admissions(t: pd.DataFrame) -> np.ndarray:
@@ -404,15 +421,18 @@ def _phone_hub(persons: np.ndarray, facts: ClaimFacts) -> tuple[int, int, int]:
 
     A phone shared across two addresses is ordinary family life (parents bound
     to a grown child's phone); a collector's or broker's phone spans many.
+    Returns (phone code or -1, persons on it, their distinct addresses).
     """
     phone = facts.person_phone[persons]
     ok = phone >= 0
     if not ok.any():
         return -1, 0, 0
-    df = pd.DataFrame({"phone": phone[ok], "address": facts.person_address[persons][ok]})
-    g = df.groupby("phone").agg(n=("address", "size"), addresses=("address", "nunique"))
-    g = g[g["addresses"] >= 3]
-    if g.empty:
+    phone, address = phone[ok], facts.person_address[persons][ok]
+    pairs = np.unique(np.stack([phone, address], axis=1), axis=0)  # distinct (phone, address)
+    phones, n_addresses = np.unique(pairs[:, 0], return_counts=True)
+    n_persons = np.bincount(np.searchsorted(phones, phone), minlength=len(phones))
+    good = n_addresses >= 3
+    if not good.any():
         return -1, 0, 0
-    best = g.sort_values(["n", "addresses"], ascending=False, kind="stable").index[0]
-    return int(best), int(g.loc[best, "n"]), int(g.loc[best, "addresses"])
+    order = np.lexsort((phones[good], -n_addresses[good], -n_persons[good]))[0]
+    return int(phones[good][order]), int(n_persons[good][order]), int(n_addresses[good][order])
