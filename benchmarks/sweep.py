@@ -86,10 +86,10 @@ def summary(rows: list[dict], break_recall: float) -> str:
             continue
         bad = [r for r in pts if r.get("breaks")]
         if not bad:
-            values = ", ".join(f"{r['value']:g}" for r in pts)
+            values = ", ".join(r["value"] for r in pts)
             lines.append(f"- `{knob}`: holds over {values} (recall >= {break_recall:g}, no benign group in the top K).")
         else:
-            where = ", ".join(f"{r['value']:g} ({r['breaks']})" for r in bad)
+            where = ", ".join(f"{r['value']} ({r['breaks']})" for r in bad)
             lines.append(f"- `{knob}`: breaks at {where}.")
     return "\n".join(lines) + "\n"
 
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
             if key not in cache:
                 print(f"{knob}={value:g} ...", file=sys.stderr, flush=True)
                 cache[key] = point(knob, value, persons=a.persons, seeds=seeds, rings=a.rings)
-            r = dict(cache[key], knob=knob, value=value)
+            r = dict(cache[key], knob=knob, value=f"{value:g}")
             why = []
             if r["recall"] < a.break_recall:
                 why.append(f"recall {r['recall']:.2f}")

@@ -1,0 +1,87 @@
+"""The benchmark scripts' smallest paths on tiny worlds (no timing assertions)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # ~20 s: a 3000-person tier (3 jobs) and a small sweep
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def table_rows(text: str, heading: str) -> tuple[list[str], list[list[str]]]:
+    """Columns and rows of the first Markdown table at or after the line that starts with ``heading``."""
+    lines = text.splitlines()
+    i = next(n for n, line in enumerate(lines) if line.startswith(heading))
+    while not lines[i].startswith("|"):
+        i += 1
+    block = []
+    while i < len(lines) and lines[i].startswith("|"):
+        block.append([c.strip() for c in lines[i].strip("|").split("|")])
+        i += 1
+    return block[0], block[2:]
+
+
+def number(cell: str) -> float:
+    return float(cell.replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def tier_report(tmp_path_factory: pytest.TempPathFactory) -> str:
+    out = tmp_path_factory.mktemp("bench") / "tiers.md"
+    worlds = tmp_path_factory.mktemp("worlds")
+    p = subprocess.run([sys.executable, str(BENCH / "run.py"), "--tiers", "3000", "--seed", "2",
+                        "--worlds", str(worlds), "--out", str(out)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return out.read_text()
+
+
+def test_tier_report_has_machine_header(tier_report: str) -> None:
+    for key in ("- nproc:", "- ram:", "- cpu:", "- date:"):
+        assert key in tier_report
+
+
+def test_graphfraud_stages_are_positive(tier_report: str) -> None:
+    columns, rows = table_rows(tier_report, "## graphfraud, seconds per stage")
+    assert columns[:4] == ["tier", "claims", "input", "read+validate"]
+    assert {"graph", "score", "write", "total s", "peak GB"} <= set(columns)
+    assert [r[columns.index("input")] for r in rows] == ["csv", "parquet"]
+    for row in rows:
+        cell = dict(zip(columns, row, strict=True))
+        assert cell["note"] == ""
+        for name in ("claims", "read+validate", "write", "total s", "peak GB"):
+            assert number(cell[name]) > 0, name
+
+
+def test_baseline_and_ratio(tier_report: str) -> None:
+    columns, rows = table_rows(tier_report, "## graphfraud vs baseline")
+    expected = ["pipeline", "total s", "peak GB", "time ratio", "memory ratio", "top K", "found", "recall",
+                "member F1", "benign in top K"]
+    assert set(expected) <= set(columns)
+    cells = [dict(zip(columns, r, strict=True)) for r in rows]
+    assert [(c["pipeline"], c["input"]) for c in cells] == [("graphfraud", "csv"), ("graphfraud", "parquet"),
+                                                            ("baseline", "csv")]
+    for cell in (cells[0], cells[2]):  # the ratio compares runs on the same input
+        assert number(cell["total s"]) > 0 and number(cell["peak GB"]) > 0
+        assert number(cell["time ratio"]) > 0 and number(cell["memory ratio"]) > 0
+        assert number(cell["top K"]) >= 6  # planted fraud rings (>= 1) + 5
+        assert 0 <= number(cell["recall"]) <= 1
+
+
+def test_sweep_smallest(tmp_path: Path) -> None:
+    out = tmp_path / "sweep.md"
+    p = subprocess.run([sys.executable, str(BENCH / "sweep.py"), "--persons", "1500", "--seeds", "1",
+                        "--rings", "1", "--knobs", "ring_size_scale", "--out", str(out)],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    columns, rows = table_rows(out.read_text(), "| knob")
+    assert columns[:3] == ["knob", "value", "claims"]
+    assert {"recall", "member F1", "benign in top K", "breaks"} <= set(columns)
+    assert [r[1] for r in rows] == ["0.3", "0.5", "1", "1.5"]
+    for r in rows:
+        assert number(r[columns.index("claims")]) > 0
+    assert "## Where detection breaks" in out.read_text()
