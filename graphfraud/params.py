@@ -141,6 +141,7 @@ class SteeringParams:
     min_share: float = 0.3  # share of the doctor's followed-up patients who bought there
     min_lift: float = 2.0  # that share over the same pharmacy's share among peer doctors' patients
     min_z: float = 4.0  # binomial z-score of the doctor's count against the peer share
+    value_quantile: float = 0.8  # only purchases whose fund is at or above this quantile of all purchases
 
     def __post_init__(self) -> None:
         o = "SteeringParams"
@@ -148,6 +149,7 @@ class SteeringParams:
         check(self.min_patients >= 2, "min_patients", o, "an int >= 2", self.min_patients)
         check(0 < self.min_share <= 1, "min_share", o, "a float in (0, 1]", self.min_share)
         check(self.min_lift >= 1, "min_lift", o, "a float >= 1", self.min_lift)
+        check(0 <= self.value_quantile < 1, "value_quantile", o, "a float in [0, 1)", self.value_quantile)
 
 
 @_register

@@ -8,6 +8,9 @@ patients who bought there is compared with the same pharmacy's share among
 the patients of the doctor's peers (the other doctors of the same facility);
 a pair is reported when the share is both much higher (``min_lift``) and
 very unlikely by chance (binomial z-score ``min_z`` against the peer share).
+Only high-value purchases count (fund at or above the ``value_quantile`` of
+all pharmacy purchases): kickbacks are paid on expensive drugs, and the
+everyday purchases at the pharmacy next to a hospital would drown them.
 
 Benign pattern it must leave alone: the pharmacy next to a hospital gets many
 of *every* doctor's patients; the peer comparison cancels that out.
@@ -58,6 +61,21 @@ def followed_purchases(table: pd.DataFrame, follow_days: int) -> pd.DataFrame:
     )
 
 
+def high_value_follow(table: pd.DataFrame, params: SteeringParams) -> tuple[pd.DataFrame, float]:
+    """High-value followed purchases and the fund threshold (yuan) that defines high value.
+
+    The threshold is the ``params.value_quantile`` quantile of the fund of all
+    pharmacy purchases; see :func:`followed_purchases` for the columns.
+    """
+    fund = table["fund"].to_numpy()
+    purchases = fund[table["kind"].to_numpy() == 1]
+    if not len(purchases):
+        return followed_purchases(table.iloc[:0], params.follow_days), 0.0
+    threshold = round(float(np.quantile(purchases, params.value_quantile)), 2)
+    follow = followed_purchases(table, params.follow_days)
+    return follow[fund[follow["claim"].to_numpy()] >= threshold].reset_index(drop=True), threshold
+
+
 def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0) -> pd.DataFrame:
     """Per doctor and pharmacy: ``patients``, ``doctor_patients``, ``share``, ``peer_share``, ``lift``.
 
@@ -88,7 +106,7 @@ def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0) -> pd.Da
 
 def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per steered doctor-pharmacy pair, with the steered patients."""
-    follow = followed_purchases(graph.visits.table, params.follow_days)
+    follow, threshold = high_value_follow(graph.visits.table, params)
     if follow.empty:
         return []
     dp = steering_table(follow)
@@ -112,6 +130,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
             "peer_share": float(row.peer_share),
             "lift": float(row.lift),
             "z": float(row.z),
+            "min_fund": round(threshold, 2),
         }
         out.append(Candidate(NAME, np.unique(f["person"].to_numpy()), claims, evidence, params.__dict__.copy()))
     return out

@@ -97,6 +97,7 @@ def _claims(rows: np.ndarray, data: ClaimsData, facts: ClaimFacts, masker: Maske
     hours = facts.hour[rows]
     off = ((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).astype(int)
     trace, also = _traces(data, c)
+    family = facts.diagnosis_names[facts.diagnosis[rows]]  # code -1 (no diagnosis) is the last name, ""
     out = pd.DataFrame(
         {
             "claim_id": c["claim_id"],
@@ -108,8 +109,8 @@ def _claims(rows: np.ndarray, data: ClaimsData, facts: ClaimFacts, masker: Maske
             "doctor_id": c["doctor_id"],
             "visit_type": c["visit_type"],
             "diagnosis": c["diagnosis"],
-            "diagnosis_family": facts.diagnosis[rows],
-            "cost_cell": c["visit_type"].astype(str) + "|" + pd.Series(facts.diagnosis[rows], dtype=object),
+            "diagnosis_family": family,
+            "cost_cell": c["visit_type"].astype(object).to_numpy() + "|" + family,
             "start_time": c["start_time"].dt.strftime("%Y-%m-%d %H:%M:%S" if minute_data else "%Y-%m-%d"),
             "end_time": c["end_time"].dt.strftime("%Y-%m-%d %H:%M:%S" if minute_data else "%Y-%m-%d"),
             "day": c["start_time"].dt.strftime("%Y-%m-%d"),
@@ -245,7 +246,7 @@ def _baselines(rows: np.ndarray, facts: ClaimFacts) -> pd.DataFrame:
     out = []
     for cell in np.unique(facts.cell[rows]):
         first = int(np.flatnonzero(facts.cell == cell)[0])
-        out.append({"baseline": "visit_type+diagnosis", "visit_type": vt[first], "diagnosis_family": facts.diagnosis[first],
+        out.append({"baseline": "visit_type+diagnosis", "visit_type": vt[first], "diagnosis_family": facts.diagnosis_names[facts.diagnosis[first]],
                     "claims": int(facts.cell_claims[cell]), "fund_amount": round(float(facts.cell_fund[cell]), 2)})  # fmt: skip
     for code in np.unique(facts.vtype[rows]):
         first = int(np.flatnonzero(facts.vtype == code)[0])
@@ -257,12 +258,14 @@ def _baselines(rows: np.ndarray, facts: ClaimFacts) -> pd.DataFrame:
 def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     columns = ["doctor_id", "pharmacy_id", "facility_id", "follow_days", "patients", "doctor_patients",
                "facility_patients", "facility_pharmacy_patients", "pharmacy_prior", "prior_weight",
-               "share", "peer_share", "lift", "z"]  # fmt: skip
+               "share", "peer_share", "lift", "z", "min_fund"]  # fmt: skip
     if source.ring.get("typology") != "kickback":
         return pd.DataFrame(columns=columns)
-    from graphfraud.detect.steering import followed_purchases, steering_table
+    from graphfraud.detect.steering import high_value_follow, steering_table
+    from graphfraud.params import SteeringParams, from_dict
 
-    follow_days = int(source.run.get("parameters", {}).get("steering", {}).get("follow_days", 2))
+    params = from_dict(SteeringParams, source.run.get("parameters", {}).get("steering", {}))
+    follow_days = params.follow_days
     m = source.members
     doctor = m.loc[m["entity_type"] == "doctor", "entity_id"].tolist()
     pharmacy = m.loc[m["entity_type"] == "pharmacy", "entity_id"].tolist()
@@ -272,7 +275,8 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     d = int(v.doctors.codes(pd.Series(doctor[:1]))[0])
     p = int(v.venues.codes(pd.Series(pharmacy[:1]))[0])
     prior_weight = 20.0
-    dp = steering_table(followed_purchases(v.table, follow_days), prior_weight=prior_weight)
+    follow, min_fund = high_value_follow(v.table, params)
+    dp = steering_table(follow, prior_weight=prior_weight)
     row = dp[(dp["doctor"] == d) & (dp["pharmacy"] == p)]
     if row.empty:
         return pd.DataFrame(columns=columns)
@@ -281,6 +285,6 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
         [[doctor[0], pharmacy[0], str(v.venues.ids[int(r["facility"])]), follow_days, int(r["patients"]),
           int(r["doctor_patients"]), int(r["facility_patients"]), int(r["facility_pharmacy"]),
           float(r["pharmacy_prior"]), prior_weight, float(r["share"]), float(r["peer_share"]),
-          float(r["lift"]), float(r["z"])]],
+          float(r["lift"]), float(r["z"]), min_fund]],
         columns=columns,
     )  # fmt: skip

@@ -18,11 +18,11 @@ ID = r"(\S*?)"
 PATTERNS: dict[str, tuple[str, str, str, str]] = {
     "steering": (
         rf"{N} of {N} patients of {ID} \({N}%\) bought at {ID} within {N} days of the visit, vs {N}% of peer "
-        rf"doctors' patients \(lift {N}x, z = {N}\)",
+        rf"doctors' patients \(lift {N}x, z = {N}\), counting purchases with fund >= {N} yuan",
         "医师 {2} 的 {1} 名患者中有 {0} 名（{3}%）在就诊后 {5} 天内到药店 {4} 购药，而同机构其他医师的患者仅 {6}%"
-        "（倍数 {7}，z 值 {8}）",
-        "claims.csv 中该医师就诊后 {5} 天内同一人在该药店的购药记录；分母与同行基线见 steering.csv",
-        "pharmacy purchases in claims.csv within the follow-up days of a visit to the doctor; denominators and peer baseline in steering.csv",
+        "（倍数 {7}，z 值 {8}；仅计基金支付不低于 {9} 元的购药）",
+        "claims.csv 中该医师就诊后 {5} 天内同一人在该药店、基金支付不低于门槛的购药记录；分母、门槛与同行基线见 steering.csv",
+        "pharmacy purchases in claims.csv with fund >= the threshold within the follow-up days of a visit to the doctor; denominators, threshold and peer baseline in steering.csv",
     ),
     "co_admission": (
         rf"{N} of {N} persons admitted to {ID} together on >= 4 of {N} group admission days",

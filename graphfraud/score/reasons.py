@@ -55,7 +55,7 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
             f"{evidence['patients']} of {evidence['doctor_patients']} patients of {names['doctor']} "
             f"({evidence['share']:.0%}) bought at {names['pharmacy']} within {evidence['follow_days']} days "
             f"of the visit, vs {evidence['peer_share']:.0%} of peer doctors' patients (lift {evidence['lift']:.1f}x, "
-            f"z = {evidence['z']:.1f})",
+            f"z = {evidence['z']:.1f}), counting purchases with fund >= {evidence['min_fund']:.2f} yuan",
             evidence["lift"], 2.0,
             35 * max(ramp(math.log(max(evidence["lift"], 1e-9)), math.log(2), math.log(10)), ramp(evidence["z"], 4, 12)),
         )

@@ -126,7 +126,7 @@ class Pack:
         # the steered patients: persons who bought at the pharmacy after a visit to the doctor
         c = self.claims
         visits = c[(c["doctor_id"] == s["doctor_id"]) & (c["venue_type"] == "facility")]
-        buys = c[c["venue_id"] == s["pharmacy_id"]]
+        buys = c[(c["venue_id"] == s["pharmacy_id"]) & (c["fund_amount"].astype(float) >= float(s["min_fund"]))]
         assert buys["person_id"].nunique() == patients and set(buys["person_id"]) <= set(visits["person_id"])
         w, prior = float(s["prior_weight"]), float(s["pharmacy_prior"])
         peers = max(int(s["facility_patients"]) - doctor_patients, 0)
@@ -136,7 +136,7 @@ class Pack:
         p0 = min(max(peer_share, 1e-3), 1 - 1e-3)
         z = (patients - doctor_patients * p0) / math.sqrt(doctor_patients * p0 * (1 - p0))
         return (patients, doctor_patients, s["doctor_id"], 100 * share, s["pharmacy_id"], int(s["follow_days"]),
-                100 * peer_share, share / max(peer_share, 1e-3), z)  # fmt: skip
+                100 * peer_share, share / max(peer_share, 1e-3), z, float(s["min_fund"]))  # fmt: skip
 
 
 def same(shown: str, value: object) -> bool:
