@@ -91,26 +91,29 @@ def meetings(
     busy = (1.0 / np.log(5.0 + per_visit)).astype(np.float32)
     hub = per_visit > busy_visits
     keys, weights = [], []
+    # Visits still in the running: the j-th next arrival is at the same venue-day within the
+    # window.  Arrivals are sorted, so once one is out, every later one is out too: each pass
+    # only looks at the survivors and the loop costs about one step per meeting.
+    alive = np.arange(len(person) - 1)
     for j in range(1, max_neighbours + 1):
-        if j >= len(person):
-            break
-        same = key[j:] == key[:-j]
-        gap = minute[j:] - minute[:-j]
-        if not day_resolution:
-            same &= gap <= window_minutes
-        same &= person[j:] != person[:-j]
         if j > busy_neighbours:
-            same &= ~hub[:-j]
-        if not same.any():
-            if day_resolution or not (key[j:] == key[:-j]).any():
-                break
-            continue
-        a, b = person[:-j][same], person[j:][same]
-        w = busy[:-j][same]
+            alive = alive[~hub[alive]]
+        alive = alive[alive + j < len(person)]
+        nxt = alive + j
+        ok = key[nxt] == key[alive]
         if not day_resolution:
-            w = w * np.exp(-gap[same] / 10.0).astype(np.float32)
+            ok &= minute[nxt] - minute[alive] <= window_minutes
+        alive, nxt = alive[ok], nxt[ok]
+        if not len(alive):
+            break
+        met = person[nxt] != person[alive]
+        i, k = alive[met], nxt[met]
+        a, b = person[i], person[k]
+        w = busy[i]
+        if not day_resolution:
+            w = w * np.exp(-(minute[k] - minute[i]) / 10.0).astype(np.float32)
         pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
-        keys.append(pair * span + (day[:-j][same] - first_day))
+        keys.append(pair * span + (day[i] - first_day))
         weights.append(w)
     if not keys:
         empty = np.array([], dtype=np.int64)
