@@ -50,7 +50,11 @@ def progress(quiet: bool) -> Callable[[str], None]:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphfraud")
-def main() -> None:
+@click.option("--audit-log", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_AUDIT_LOG", default=None,
+              help="JSON-lines audit log of commands that read claims data "
+                   "[env GRAPHFRAUD_AUDIT_LOG; default ~/.local/state/graphfraud/audit.jsonl].")
+@click.pass_context
+def main(ctx: click.Context, audit_log: str | None) -> None:
     """Find organised medical-insurance fraud rings (医保欺诈骗保团伙) in settlement data.
 
     \b
@@ -58,6 +62,60 @@ def main() -> None:
       graphfraud synth data/world --persons 5000 --seed 7
       graphfraud detect data/world --out out/world
     """
+    ctx.meta["graphfraud.audit_log"] = audit_log
+
+
+def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False) -> Callable[..., Any]:
+    """Append an audit line (graphfraud.audit) when the command finishes or fails.
+
+    ``outputs`` names the parameters that hold output files or directories;
+    ``only_if_read`` logs only when the command actually read claims.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            import datetime as dt
+            import time
+
+            ctx = click.get_current_context()
+            started, since = dt.datetime.now(dt.timezone.utc), time.time()
+            try:
+                value = func(*args, **kwargs)
+            except BaseException as exc:
+                if not isinstance(exc, click.exceptions.Exit) or exc.exit_code != 0:
+                    _audit(ctx, started, since, outputs, only_if_read, error=type(exc).__name__)
+                raise
+            _audit(ctx, started, since, outputs, only_if_read, error=None)
+            return value
+
+        return wrapper
+
+    return decorate
+
+
+def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, ...], only_if_read: bool,
+           error: str | None) -> None:
+    from graphfraud import audit
+
+    read = ctx.meta.get("graphfraud.audit_read")
+    if only_if_read and read is None:
+        return
+    input_dir, inputs = read or (ctx.params.get("data_dir"), None)
+    if inputs is None and input_dir:
+        inputs = audit.input_hashes(input_dir)
+    entry = audit.audit_entry(
+        ctx.command_path, params=ctx.params, ok=error is None, input_dir=input_dir, inputs=inputs, error=error,
+        outputs=audit.output_hashes((ctx.params.get(name) for name in outputs), since=since) if error is None else {},
+        started=started)  # fmt: skip
+    path = ctx.meta.get("graphfraud.audit_log") or audit.default_path()
+    try:
+        audit.append(path, entry)
+    except OSError as exc:
+        if error is None:
+            raise click.ClickException(f"cannot write the audit log {path}: {exc.strerror}; "
+                                       "set --audit-log or GRAPHFRAUD_AUDIT_LOG to a writable file") from None
+        click.echo(f"warning: cannot write the audit log {path}: {exc.strerror}", err=True)
 
 
 # ---------------------------------------------------------------- commands
@@ -173,6 +231,7 @@ def _read_logged(data_dir: str, params: Any, log: Callable[[str], None]) -> Any:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SkippedRowsWarning)
         data = read_claims_dir(data_dir, params)
+    click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(data.source))  # audit log
     for w in caught:
         if issubclass(w.category, SkippedRowsWarning):
             log(f"warning: {w.message}")
@@ -222,6 +281,7 @@ def _print_validate_summary(s: dict[str, Any]) -> None:
 @read_options
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @quiet_option
+@audited()
 @user_errors
 def validate_cmd(data_dir: str, read_params: Any, as_json: bool, quiet: bool) -> None:
     """Check a claims directory against the data contract and summarise it.
@@ -281,6 +341,7 @@ def _run_params(params_file: str | None, seed: int | None) -> Any:
 @_params_option
 @read_options
 @quiet_option
+@audited(outputs=("out_dir",))
 @user_errors
 def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str | None,
                read_params: Any, quiet: bool) -> None:
@@ -454,6 +515,7 @@ def _warn_if_other_data(output: Any, data: Any, log: Callable[[str], None]) -> N
 @read_options
 @_json_option
 @quiet_option
+@audited(only_if_read=True)
 @user_errors
 def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, read_params: Any,
              as_json: bool, quiet: bool) -> None:
@@ -544,6 +606,7 @@ def _write_table(frame: Any, out_file: str, log: Callable[[str], None]) -> None:
 @read_options
 @_json_option
 @quiet_option
+@audited(outputs=("out_file",))
 @user_errors
 def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...], out_file: str | None,
                read_params: Any, as_json: bool, quiet: bool) -> None:
@@ -589,6 +652,7 @@ def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...],
 @read_options
 @_json_option
 @quiet_option
+@audited(outputs=("out_file",))
 @user_errors
 def peers_cmd(data_dir: str, top: int, out_file: str | None, read_params: Any, as_json: bool, quiet: bool) -> None:
     """Rank institutions by peer-comparison signals, each with a plain-language reason.
@@ -921,6 +985,7 @@ def _summary(stats: list[Any], seconds: float) -> str:
 @click.option("--restart", is_flag=True, help="Ignore the resume checkpoints and MERGE everything again.")
 @_connection_options
 @quiet_option
+@audited()
 @user_errors
 def load_cmd(
     data_dir: str, rings_dir: str | None, bulk: bool, batch_size: int, restart: bool,
@@ -1048,6 +1113,7 @@ def case_cmd(
 @click.option("--unmask", is_flag=True, help="Show person ids, phones and addresses instead of their masks.")
 @read_options
 @quiet_option
+@audited(outputs=("dest",))
 @user_errors
 def evidence_cmd(out_dir: str, ring_id: str | None, top: int | None, data_dir: str | None, dest: str,
                  lang: str, unmask: bool, read_params: Any, quiet: bool) -> None:  # fmt: skip
