@@ -48,7 +48,11 @@ _ID_COLUMNS = ("claim_id", "patient_id", "holder_id", "facility_id", "pharmacy_i
 
 
 class OverBudget(Exception):
-    """The self-merge would not fit in the memory budget."""
+    """The self-merge would not fit in the memory budget; ``stats`` holds the sizes counted so far."""
+
+    def __init__(self, message: str, stats: dict[str, float]) -> None:
+        super().__init__(message)
+        self.stats = stats
 
 
 @dataclass
@@ -164,11 +168,11 @@ def run_baseline(data_dir: str | Path, *, seed: int = 0, budget_gb: float = DEFA
     stats = {"claims": len(claims), "visits": len(v), "merge_rows": rows, "merge_estimate_gb": round(need, 2)}
     if need > budget_gb:
         raise OverBudget(f"the self-merge would make {rows:,} rows, about {need:.1f} GB with what is already "
-                         f"held, over the {budget_gb:g} GB budget")
+                         f"held, over the {budget_gb:g} GB budget", stats)
     grow = rows * BYTES_PER_MERGED_ROW / 1024**3
     if grow + 2 > available_gb():
         raise OverBudget(f"the self-merge needs about {grow:.1f} GB more but the machine has only "
-                         f"{available_gb():.1f} GB available now (shared with other work)")
+                         f"{available_gb():.1f} GB available now (shared with other work)", stats)
     pairs = person_pairs(v)
     stats["pairs"] = len(pairs)
     lap("pairs")

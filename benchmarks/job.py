@@ -95,7 +95,8 @@ def job_baseline(a: argparse.Namespace) -> dict:
     try:
         r = run_baseline(a.data, seed=a.seed, budget_gb=a.budget_gb, log=log)
     except OverBudget as exc:
-        return {"skipped": f"out of memory budget: {exc}", "peak_gb": peak_gb(),
+        return {"skipped": f"out of memory budget: {exc}", "peak_gb": peak_gb(), "claims": exc.stats["claims"],
+                "stats": exc.stats,
                 "seconds_before_skip": time.perf_counter() - start}
     except MemoryError:
         return {"skipped": f"out of memory budget: MemoryError under the {a.limit_note} address-space cap",

@@ -78,6 +78,9 @@ def row_of(tier: str, pipeline: str, fmt: str, r: dict) -> dict:
            "benign in top K": f"{q['benign_in_top']}/{q['benign_groups']}" if q else None,
            "note": r.get("error") or r.get("skipped") or ""}
     row.update({k: v for k, v in r.get("stages", {}).items()})
+    stats = r.get("stats", {})
+    row.update({"merge rows": stats.get("merge_rows"), "pairs >= 2 days": stats.get("pairs"),
+                "communities": stats.get("communities")})
     return row
 
 
@@ -115,11 +118,13 @@ def report(rows: list[dict], info: dict[str, str], *, budget_gb: float) -> str:
     text += table(gf, ["tier", "claims", "input", *STAGE_COLUMNS, "total s", "peak GB", "note"])
     if bl:
         text += "\n## baseline (pandas self-merge + networkx Louvain), seconds per stage\n\n"
-        text += table(bl, ["tier", "claims", "input", *BASELINE_STAGES, "total s", "peak GB", "note"])
+        text += table(bl, ["tier", "claims", "input", *BASELINE_STAGES, "total s", "peak GB", "merge rows",
+                           "pairs >= 2 days", "communities", "note"])
         text += (f"\nThe baseline refuses a tier when its self-merge (sum of n^2 rows over venue-days, "
                  f"~{BYTES_PER_MERGED_ROW} bytes each, measured) would exceed {budget_gb:g} GB; a `ulimit -v` of {budget_gb + 4:g} GB backs that up.\n")
     text += "\n## graphfraud vs baseline: time, memory, quality\n\n"
-    text += table(gf + bl, ["tier", "claims", "pipeline", "input", "total s", "peak GB", "time ratio",
+    both = sorted(gf + bl, key=lambda r: [x["tier"] for x in rows].index(r["tier"]))  # stable: by tier
+    text += table(both, ["tier", "claims", "pipeline", "input", "total s", "peak GB", "time ratio",
                             "memory ratio", "top K", "found", "recall", "typology right", "member F1",
                             "benign in top K"])
     return text

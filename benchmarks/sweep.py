@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,7 +43,7 @@ EXTEND: dict[str, tuple[float, ...]] = {
     "ring_size_scale": (0.1, 0.2),
 }
 COLUMNS = ["knob", "value", "claims", "planted", "top K", "found", "recall", "typology right", "member P",
-           "member R", "member F1", "benign in top K", "rings", "s per world", "breaks"]
+           "member R", "member F1", "benign in top K", "missed", "rings", "s per world", "breaks"]
 
 
 def point(knob: str, value: float, *, persons: int, seeds: list[int], rings: int | None) -> dict:
@@ -55,6 +56,7 @@ def point(knob: str, value: float, *, persons: int, seeds: list[int], rings: int
 
     agg = {"claims": 0, "planted": 0, "found": 0, "typology right": 0, "benign": 0, "benign groups": 0,
            "rings": 0, "p": 0.0, "r": 0.0, "f1": 0.0, "s": 0.0, "top": 0}
+    missed: Counter[str] = Counter()
     for seed in seeds:
         start = time.perf_counter()
         data, labels = make_world(SynthParams(persons=persons, seed=seed, rings_per_typology=rings,
@@ -64,6 +66,7 @@ def point(knob: str, value: float, *, persons: int, seeds: list[int], rings: int
         k = int((~labels["ring_id"].drop_duplicates().str.startswith("benign:")).sum()) + 5
         e = evaluate(rings_table(result.rings), members_table(result.rings), labels, top=k)
         agg["s"] += time.perf_counter() - start
+        missed.update(e.matches.loc[e.matches["rank"].isna(), "typology"])
         for key, v in (("claims", len(data.claims)), ("planted", e.planted), ("found", e.found),
                        ("typology right", e.typology_right), ("benign", e.benign_in_top),
                        ("benign groups", e.benign_groups), ("rings", len(result.rings)), ("top", k),
@@ -75,6 +78,7 @@ def point(knob: str, value: float, *, persons: int, seeds: list[int], rings: int
             "recall": agg["found"] / agg["planted"] if agg["planted"] else 1.0,
             "typology right": agg["typology right"], "member P": agg["p"] / n, "member R": agg["r"] / n,
             "member F1": agg["f1"] / n, "benign in top K": f"{agg['benign']}/{agg['benign groups']}",
+            "missed": ", ".join(f"{t} {n}" for t, n in sorted(missed.items())),
             "benign_hits": agg["benign"], "rings": agg["rings"] // n, "s per world": agg["s"] / n}
 
 
