@@ -8,9 +8,10 @@ sees a traceback for their own mistake.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -311,6 +312,21 @@ def validate_cmd(data_dir: str, read_params: Any, as_json: bool, quiet: bool) ->
 # ---------------------------------------------------------------- detect, evaluate (issue 3)
 
 
+@contextlib.contextmanager
+def _stage_bar(quiet: bool, label: str, *, stages: int) -> Iterator[Callable[[str], None]]:
+    """A logger for stage messages: a progress bar on an interactive terminal, plain lines otherwise.
+
+    Each message advances the bar by one stage and is shown as the bar's current item;
+    ``--quiet`` silences both.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield progress(quiet)
+        return
+    with click.progressbar(length=stages, label=label, file=sys.stderr, show_pos=True,
+                           item_show_func=lambda m: m) as bar:
+        yield lambda message: bar.update(1, message)
+
+
 def _params_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--params", "params_file", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -365,14 +381,15 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
 
     from graphfraud.pipeline import run, write_outputs
 
-    log = progress(quiet)
     params = _run_params(params_file, seed)
-    start = time.perf_counter()
-    data = _read_logged(data_dir, read_params, log)
-    read_s = time.perf_counter() - start
-    result = run(data, params, log=log)
-    write_outputs(result, data, out_dir, extra={"read_s": round(read_s, 3), "skipped": data.skipped,
-                                                "data_dir": os.path.abspath(data_dir)})  # evidence --data default
+    with _stage_bar(quiet, "detect", stages=7) as log:  # read, graph, 3 detectors, score, write
+        start = time.perf_counter()
+        data = _read_logged(data_dir, read_params, log)
+        read_s = time.perf_counter() - start
+        result = run(data, params, log=log)
+        write_outputs(result, data, out_dir, extra={"read_s": round(read_s, 3), "skipped": data.skipped,
+                                                    "data_dir": os.path.abspath(data_dir)})  # evidence --data default
+        log("written")
     alerts = {a: sum(r.alert == a for r in result.rings) for a in ("red", "orange", "yellow")}
     click.echo(f"{len(result.rings)} rings ({alerts['red']} red, {alerts['orange']} orange, "
                f"{alerts['yellow']} yellow) written to {out_dir}")
