@@ -1,0 +1,207 @@
+"""Hostile and broken input (issue 8): the reader fails cleanly or reads, never anything else.
+
+Property-based: hypothesis writes claims directories with random bytes,
+random unicode in id / amount / time fields, huge fields, duplicated headers,
+ids with spaces and leading zeros and spreadsheet formulas, and checks that
+:func:`read_claims_dir` either returns a ``ClaimsData`` or raises
+``ContractError`` (never another exception, never a hang), and that
+``graphfraud validate`` exits 0 or 1 without a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graphfraud.cli import main
+from graphfraud.contract import ClaimsData
+from graphfraud.errors import ContractError
+from graphfraud.io.read import read_claims_dir
+from graphfraud.params import ReadParams
+
+_spec = importlib.util.spec_from_file_location("_io_world", Path(__file__).with_name("conftest.py"))
+_world = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_world)
+BASE: dict[str, str] = _world.BASE
+
+SETTINGS = settings(max_examples=40, deadline=2000, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"y\")", "\t=1", "\r=1"]
+
+
+@contextmanager
+def claims_dir(**tables: str | bytes) -> Iterator[Path]:
+    """A temporary claims directory: the valid base world with some tables replaced (text or raw bytes)."""
+    root = Path(tempfile.mkdtemp(prefix="hostile-"))
+    try:
+        for name, content in {**BASE, **tables}.items():
+            path = root / f"{name}.csv"
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8", newline="")
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def rows_of(table: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(BASE[table])))
+
+
+def to_csv(rows: list[list[str]]) -> str:
+    """Rows as CSV with Excel's CRLF line ends (so a value holding a lone CR is quoted too)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def with_cell(table: str, row: int, column: str, value: str) -> str:
+    """``table`` with one cell changed; ``row`` 2 is the first data row."""
+    rows = rows_of(table)
+    rows[row - 1][rows[0].index(column)] = value
+    return to_csv(rows)
+
+
+def read_or_contract_error(directory: Path, params: ReadParams = ReadParams()) -> ClaimsData | None:
+    """The property: a ClaimsData or a ContractError with a message; anything else fails the test."""
+    try:
+        data = read_claims_dir(directory, params)
+    except ContractError as exc:
+        assert str(exc).strip()
+        return None
+    assert isinstance(data, ClaimsData)
+    return data
+
+
+def validate_cli(directory: Path, *args: str) -> None:
+    result = CliRunner().invoke(main, ["--audit-log", str(directory.parent / f"{directory.name}.audit"),
+                                       "validate", str(directory), "-q", *args])  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- random bytes
+@SETTINGS
+@given(content=st.binary(max_size=2000), table=st.sampled_from(["claims", "persons", "claim_items"]))
+def test_random_bytes_as_a_csv_file(content: bytes, table: str) -> None:
+    with claims_dir(**{table: content}) as d:
+        read_or_contract_error(d)
+        read_or_contract_error(d, ReadParams(encoding="gbk"))
+
+
+@SETTINGS
+@given(body=st.binary(max_size=600))
+def test_random_bytes_after_a_valid_header(body: bytes) -> None:
+    header = BASE["claims"].splitlines()[0].encode() + b"\n"
+    with claims_dir(claims=header + body) as d:
+        read_or_contract_error(d)
+        read_or_contract_error(d, ReadParams(lenient=True))
+
+
+@settings(SETTINGS, max_examples=15)
+@given(content=st.binary(max_size=1000))
+def test_validate_never_shows_a_traceback_on_random_bytes(content: bytes) -> None:
+    with claims_dir(claims=content) as d:
+        validate_cli(d)
+        validate_cli(d, "--lenient")
+
+
+# ---------------------------------------------------------------- random unicode in fields
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@SETTINGS
+@given(column=st.sampled_from(["claim_id", "patient_id", "facility_id", "total_amount", "fund_amount",
+                               "start_time", "end_time", "visit_type"]),
+       row=st.integers(2, 5), value=TEXT, lenient=st.booleans())  # fmt: skip
+def test_random_unicode_in_id_amount_and_time_fields(column: str, row: int, value: str, lenient: bool) -> None:
+    with claims_dir(claims=with_cell("claims", row, column, value)) as d:
+        read_or_contract_error(d, ReadParams(lenient=lenient))
+
+
+@SETTINGS
+@given(column=st.sampled_from(["person_id", "sex", "birth_date", "death_date", "phone"]),
+       value=TEXT)  # fmt: skip
+def test_random_unicode_in_person_fields(column: str, value: str) -> None:
+    with claims_dir(persons=with_cell("persons", 2, column, value)) as d:
+        read_or_contract_error(d)
+
+
+@settings(SETTINGS, max_examples=15)
+@given(column=st.sampled_from(["claim_id", "total_amount", "start_time", "diagnosis"]), value=TEXT)
+def test_validate_never_shows_a_traceback_on_random_fields(column: str, value: str) -> None:
+    with claims_dir(claims=with_cell("claims", 3, column, value)) as d:
+        validate_cli(d)
+
+
+# ---------------------------------------------------------------- duplicated and odd headers
+@SETTINGS
+@given(picks=st.lists(st.sampled_from(rows_of("claims")[0]), min_size=1, max_size=20))
+def test_any_header_of_contract_names_with_duplicates(picks: list[str]) -> None:
+    rows = rows_of("claims")
+    header = picks
+    body = [[r[rows[0].index(c)] for c in header] for r in rows[1:]]
+    with claims_dir(claims=to_csv([header, *body])) as d:
+        data = read_or_contract_error(d)
+        if len(set(picks)) < len(picks):
+            assert data is None  # a duplicated header is always refused
+
+
+def test_duplicated_header_names_both_columns() -> None:
+    rows = rows_of("claims")
+    rows[0][-1] = "claim_id"
+    with claims_dir(claims=to_csv(rows)) as d, pytest.raises(ContractError, match="row 1.*appears twice"):
+        read_claims_dir(d)
+
+
+# ---------------------------------------------------------------- huge fields
+@pytest.mark.parametrize("column", ["diagnosis", "claim_id", "total_amount", "start_time"])
+def test_a_1mb_field_is_read_or_refused_quickly(column: str) -> None:
+    with claims_dir(claims=with_cell("claims", 2, column, "9" * (1 << 20))) as d:
+        read_or_contract_error(d)
+        validate_cli(d)
+
+
+def test_a_1mb_unquoted_line_without_newline() -> None:
+    with claims_dir(claims=BASE["claims"] + "x" * (1 << 20)) as d:
+        read_or_contract_error(d)
+        read_or_contract_error(d, ReadParams(lenient=True))
+
+
+# ---------------------------------------------------------------- ids with spaces, leading zeros, formulas
+@SETTINGS
+@given(person=st.from_regex(r"\A[0 ]{0,3}[0-9A-Za-z][0-9A-Za-z ]{0,8}\Z"))
+def test_ids_with_spaces_and_leading_zeros_are_kept_exactly(person: str) -> None:
+    persons = with_cell("persons", 4, "person_id", person)
+    claims = with_cell("claims", 4, "patient_id", person)
+    with claims_dir(persons=persons, claims=claims) as d:
+        data = read_or_contract_error(d)
+    if data is not None:
+        stored = data.persons.person_id.tolist()
+        assert any(p == person or p == person.strip() for p in stored), (person, stored)
+        assert "0001" in stored  # leading zeros never lost to a number conversion
+
+
+@SETTINGS
+@given(formula=st.sampled_from(FORMULAS),
+       where=st.sampled_from([("claims", "diagnosis"), ("persons", "address"), ("facilities", "name"),
+                              ("claim_items", "item_name")]))  # fmt: skip
+def test_formula_strings_in_text_fields_are_read_as_text(formula: str, where: tuple[str, str]) -> None:
+    table, column = where
+    with claims_dir(**{table: with_cell(table, 2, column, formula)}) as d:
+        data = read_or_contract_error(d)
+    assert data is not None
+    assert data.table(table)[column].iloc[0].strip() == formula.strip()
