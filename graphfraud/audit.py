@@ -76,14 +76,17 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def input_hashes(data_dir: str | Path) -> dict[str, str]:
+def input_hashes(data_dir: str | Path, *, tables: Iterable[str] | None = None) -> dict[str, str]:
     """SHA-256 of the table files (``.csv``, ``.parquet``, ``.xlsx``) directly in ``data_dir``.
 
     Used when the command did not report the hashes its reader computed;
-    an unreadable or absent directory gives ``{}``.
+    ``tables`` limits the files to those names (``claims`` for ``claims.csv``).
+    An unreadable or absent directory gives ``{}``.
     """
+    wanted = None if tables is None else set(tables)
     try:
-        files = sorted(p for p in Path(data_dir).iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+        files = sorted(p for p in Path(data_dir).iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
+                       and (wanted is None or p.stem in wanted))
         return {p.name: _sha256(p) for p in files}
     except OSError:
         return {}

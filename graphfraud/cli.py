@@ -104,7 +104,9 @@ def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, .
         return
     input_dir, inputs = read or (ctx.params.get("data_dir"), None)
     if inputs is None and input_dir:
-        inputs = audit.input_hashes(input_dir)
+        from graphfraud.contract import INPUT_TABLES
+
+        inputs = audit.input_hashes(input_dir, tables=[t.name for t in INPUT_TABLES])
     entry = audit.audit_entry(
         ctx.command_path, params=ctx.params, ok=error is None, input_dir=input_dir, inputs=inputs, error=error,
         outputs=audit.output_hashes((ctx.params.get(name) for name in outputs), since=since) if error is None else {},

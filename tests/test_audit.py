@@ -149,3 +149,14 @@ def test_unwritable_log_fails_the_command(tmp_path):
     result = CliRunner().invoke(main, ["--audit-log", str(blocker / "audit.jsonl"), "validate", str(SAMPLE), "-q"])
     assert result.exit_code == 1
     assert "audit log" in result.output and "Traceback" not in result.output
+
+
+def test_fallback_input_hashes_cover_only_claim_tables(tmp_path):
+    from graphfraud.audit import input_hashes
+
+    (tmp_path / "claims.csv").write_text("a\n")
+    (tmp_path / "labels.csv").write_text("b\n")
+    (tmp_path / "notes.txt").write_text("c\n")
+    assert set(input_hashes(tmp_path, tables=["claims", "persons"])) == {"claims.csv"}
+    assert set(input_hashes(tmp_path)) == {"claims.csv", "labels.csv"}
+    assert input_hashes(tmp_path / "absent") == {}
