@@ -102,7 +102,7 @@ def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, .
     read = ctx.meta.get("graphfraud.audit_read")
     if only_if_read and read is None:
         return
-    input_dir, inputs = read or (ctx.params.get("data_dir"), None)
+    input_dir, inputs = read or (ctx.params.get("data_dir") or _recorded_data_dir(ctx.params.get("out_dir")), None)
     if inputs is None and input_dir:
         from graphfraud.contract import INPUT_TABLES
 
@@ -119,6 +119,19 @@ def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, .
             raise click.ClickException(f"cannot write the audit log {path}: {exc.strerror}; "
                                        "set --audit-log or GRAPHFRAUD_AUDIT_LOG to a writable file") from None
         click.echo(f"warning: cannot write the audit log {path}: {exc.strerror}", err=True)
+
+
+def _recorded_data_dir(out_dir: str | None) -> str | None:
+    """The data_dir in OUT_DIR/run.json (what evidence reads without --data), or None."""
+    import json
+    from pathlib import Path
+
+    if not out_dir:
+        return None
+    try:
+        return json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8")).get("data_dir")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 # ---------------------------------------------------------------- commands

@@ -160,3 +160,16 @@ def test_fallback_input_hashes_cover_only_claim_tables(tmp_path):
     assert set(input_hashes(tmp_path, tables=["claims", "persons"])) == {"claims.csv"}
     assert set(input_hashes(tmp_path)) == {"claims.csv", "labels.csv"}
     assert input_hashes(tmp_path / "absent") == {}
+
+
+def test_evidence_without_data_logs_the_directory_recorded_in_run_json(tmp_path, detected):
+    _, out, _ = detected
+    log, dest = tmp_path / "audit.jsonl", tmp_path / "packs"
+    result = CliRunner().invoke(main, ["--audit-log", str(log), "evidence", str(out), "--top", "1",
+                                       "--dest", str(dest), "--lang", "en", "-q"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (entry,) = lines(log)
+    assert entry["ok"] is True and entry["input_dir"] == str(SAMPLE)
+    assert entry["inputs"]["claims.csv"] == sha256(SAMPLE / "claims.csv")
+    written = sorted(p for p in dest.rglob("*") if p.is_file())
+    assert written and entry["outputs"] == {str(p): sha256(p) for p in written}
