@@ -186,9 +186,13 @@ def _read_file(path: Path, table: Table, params: ReadParams) -> tuple[pa.Table, 
             raise ContractError(path.name, None, None, f"cannot be read as Parquet: {exc}") from None
         _check_header(path.name, data.column_names, table)
         return data, 0
-    header = _csv_header(path, params.encoding)
-    _check_header(path.name, header, table)
-    return _read_csv(path, header, params)
+    try:
+        header = _csv_header(path, params.encoding)
+        _check_header(path.name, header, table)
+        return _read_csv(path, header, params)
+    except OSError as exc:  # issue 8: permissions or I/O errors are the user's to fix, not a traceback
+        raise ContractError(path.name, None, None,
+                            f"cannot be read: {exc.strerror or exc}; check the file's permissions") from None
 
 
 def _csv_header(path: Path, encoding: str) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -205,3 +206,26 @@ def test_formula_strings_in_text_fields_are_read_as_text(formula: str, where: tu
         data = read_or_contract_error(d)
     assert data is not None
     assert data.table(table)[column].iloc[0].strip() == formula.strip()
+
+
+# ---------------------------------------------------------------- unreadable files
+# Regression, issue 8: a claims file the user may not read (shared servers keep claims 0600) gave a
+# PermissionError traceback instead of a ContractError naming the file.
+def test_an_unreadable_file_is_a_contract_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    with claims_dir() as d:
+        target = d / "claims.csv"
+        if os.geteuid() != 0:
+            target.chmod(0)
+        else:  # root reads anything: make the open fail as it would for another user
+            real_open = Path.open
+
+            def refuse(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+                if self == target:
+                    raise PermissionError(13, "Permission denied", str(self))
+                return real_open(self, *args, **kwargs)
+
+            monkeypatch.setattr(Path, "open", refuse)
+        with pytest.raises(ContractError, match=r"claims\.csv.*cannot be read: Permission denied"):
+            read_claims_dir(d)
+        validate_cli(d)
+        target.chmod(0o600)
