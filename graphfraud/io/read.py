@@ -184,11 +184,11 @@ def _read_file(path: Path, table: Table, params: ReadParams) -> tuple[pa.Table, 
             data = pq.read_table(path)
         except (pa.ArrowInvalid, OSError) as exc:
             raise ContractError(path.name, None, None, f"cannot be read as Parquet: {exc}") from None
-        _check_header(path.name, data.column_names, table)
+        _check_header(path.name, data.column_names, table, limit=params.max_errors)
         return data, 0
     try:
         header = _csv_header(path, params.encoding)
-        _check_header(path.name, header, table)
+        _check_header(path.name, header, table, limit=params.max_errors)
         return _read_csv(path, header, params)
     except OSError as exc:  # issue 8: permissions or I/O errors are the user's to fix, not a traceback
         raise ContractError(path.name, None, None,
@@ -207,14 +207,19 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
     return [name.strip() for name in header]
 
 
-def _check_header(file: str, names: list[str], table: Table) -> None:
+def _check_header(file: str, names: list[str], table: Table, *, limit: int = 20) -> None:
     seen: dict[str, int] = {}
     problems = []
+    repeats = 0
     for i, name in enumerate(names, start=1):
         if name in seen:
-            problems.append(ContractError(
-                file, 1, name, f"column name appears twice (columns {seen[name]} and {i}); rename or remove one"))
+            repeats += 1
+            if repeats <= max(1, limit):  # issue 8: a hostile header must not make a megabyte message
+                problems.append(ContractError(
+                    file, 1, name, f"column name appears twice (columns {seen[name]} and {i}); rename or remove one"))
         seen.setdefault(name, i)
+    if repeats > len(problems):
+        problems.append(ContractError(file, 1, None, f"... and {repeats - len(problems)} more repeated column names"))
     if problems:
         raise ContractError(problems[0].file, 1, problems[0].column, problems[0].message, problems[1:])
 
@@ -308,7 +313,9 @@ def _typed(
     """Contract columns in contract dtypes, and the values that could not be read."""
     missing = [c for c in table.required_columns if c not in raw.column_names]
     if missing:
-        found = ", ".join(raw.column_names) or "none"
+        found = ", ".join(raw.column_names[:30]) or "none"
+        if raw.num_columns > 30:  # issue 8: a hostile header must not make a megabyte message
+            found += f", ... ({raw.num_columns} columns in all)"
         errors = [ContractError(file, 1, c, f"required column is missing (columns found: {found}); "
                                 f"add it, or map a column to it with --mapping") for c in missing]
         raise ContractError(file, 1, missing[0], errors[0].message, errors[1:])

@@ -229,3 +229,16 @@ def test_an_unreadable_file_is_a_contract_error(monkeypatch: pytest.MonkeyPatch)
             read_claims_dir(d)
         validate_cli(d)
         target.chmod(0o600)
+
+
+# ---------------------------------------------------------------- very wide headers
+# Regression, issue 8: a header of 100,000 repeated or unknown names made a 10 MB error message
+# (every repeat listed, every column name quoted); now at most max_errors problems and 30 names.
+@pytest.mark.parametrize("header", [",".join(["claim_id"] * 20000), ",".join(f"c{i}" for i in range(20000))])
+def test_a_hostile_header_gives_a_short_message(header: str) -> None:
+    with claims_dir(claims=header + "\n") as d, pytest.raises(ContractError, match="row 1") as caught:
+        read_claims_dir(d, ReadParams(max_errors=5))
+    message = str(caught.value)
+    assert len(message) < 5000, len(message)
+    assert message.count("\n") <= 6
+    assert "more repeated column names" in message or "20000 columns in all" in message
