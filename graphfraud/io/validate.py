@@ -110,7 +110,21 @@ def find(
     rows = np.flatnonzero(mask)
     if rows.size == 0:
         return []
-    return [Finding(column, reason, rows, tuple(message(rows[:limit])))]
+    return [Finding(column, reason, rows, tuple(_clip(m) for m in message(rows[:limit])))]
+
+
+def _clip(text: str, *, size: int = 600) -> str:
+    """``text`` with its middle cut when longer than ``size`` characters.
+
+    Issue 8: a 1 MB value in a file must not make a 1 MB error message.
+
+    >>> _clip("cannot read '" + "9" * 5000 + "' as an amount", size=60)
+    "cannot read '999999999999999999999999999 ... (5,027 characters) ... 999999' as an amount"
+    """
+    if len(text) <= size:
+        return text
+    head, tail = size * 2 // 3, size // 3
+    return f"{text[:head]} ... ({len(text):,} characters) ... {text[-tail:]}"
 
 
 @dataclass

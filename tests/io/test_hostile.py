@@ -242,3 +242,14 @@ def test_a_hostile_header_gives_a_short_message(header: str) -> None:
     assert len(message) < 5000, len(message)
     assert message.count("\n") <= 6
     assert "more repeated column names" in message or "20000 columns in all" in message
+
+
+# Regression, issue 8: a 1 MB value in an id, amount, time or code field was quoted whole in the error
+# message (1-2 MB on the terminal); the message now keeps its start and its advice and cuts the middle.
+@pytest.mark.parametrize(("table", "column"), [("claims", "total_amount"), ("claims", "start_time"),
+                                               ("claims", "facility_id"), ("persons", "sex")])  # fmt: skip
+def test_a_1mb_bad_value_gives_a_short_message(table: str, column: str) -> None:
+    with claims_dir(**{table: with_cell(table, 2, column, "Z" * (1 << 20))}) as d:
+        with pytest.raises(ContractError, match=f"row 2, column {column}") as caught:
+            read_claims_dir(d)
+    assert len(str(caught.value)) < 5000, len(str(caught.value))
