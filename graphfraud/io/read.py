@@ -202,6 +202,9 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
             header = next(csv.reader(f), None)
     except UnicodeDecodeError:
         raise _encoding_error(path, encoding) from None
+    except csv.Error as exc:  # issue 8: e.g. a header field over the csv module's 128 KiB limit
+        raise ContractError(path.name, 1, None, f"the header row cannot be read as CSV ({exc}); "
+                            "the first line must be the column names") from None
     if not header:
         raise ContractError(path.name, 1, None, "file is empty; it needs at least a header row with column names")
     return [name.strip() for name in header]

@@ -253,3 +253,14 @@ def test_a_1mb_bad_value_gives_a_short_message(table: str, column: str) -> None:
         with pytest.raises(ContractError, match=f"row 2, column {column}") as caught:
             read_claims_dir(d)
     assert len(str(caught.value)) < 5000, len(str(caught.value))
+
+
+# Regression, issue 8: a header field over 128 KiB raised the csv module's own error (a traceback in
+# `validate`) instead of a ContractError for row 1.
+def test_a_1mb_header_field_is_a_contract_error() -> None:
+    rows = rows_of("claims")
+    rows[0][0] = "Z" * (1 << 20)
+    with claims_dir(claims=to_csv(rows)) as d:
+        with pytest.raises(ContractError, match=r"claims\.csv, row 1: the header row cannot be read"):
+            read_claims_dir(d)
+        validate_cli(d)
