@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from graphfraud.cli import main
 from graphfraud.contract import ClaimsData
-from graphfraud.errors import ContractError
+from graphfraud.errors import ContractError, GraphfraudError
 from graphfraud.io.read import read_claims_dir
 from graphfraud.params import ReadParams
 
@@ -264,3 +264,27 @@ def test_a_1mb_header_field_is_a_contract_error() -> None:
         with pytest.raises(ContractError, match=r"claims\.csv, row 1: the header row cannot be read"):
             read_claims_dir(d)
         validate_cli(d)
+
+
+# ---------------------------------------------------------------- hostile mapping files
+MAPPING_VALUES = st.one_of(st.none(), st.integers(), st.text(max_size=12), st.lists(st.text(max_size=6), max_size=3))
+MAPPINGS = st.one_of(
+    st.binary(max_size=400),
+    st.dictionaries(st.sampled_from(["claims", "persons", "doctors", "tables", "columns"]),
+                    st.dictionaries(st.text(max_size=12), MAPPING_VALUES, max_size=4), max_size=3)
+      .map(lambda v: __import__("yaml").safe_dump(v).encode()),
+)  # fmt: skip
+
+
+@settings(SETTINGS, max_examples=20)
+@given(content=MAPPINGS)
+def test_a_hostile_mapping_file_is_a_clean_error(content: bytes) -> None:
+    with claims_dir() as d:
+        mapping = d.parent / f"{d.name}.yaml"
+        mapping.write_bytes(content)
+        try:
+            read_claims_dir(d, ReadParams(mapping=str(mapping)))
+        except GraphfraudError as exc:  # ContractError, or ParamError for a malformed mapping
+            assert str(exc).strip()
+        finally:
+            mapping.unlink()
