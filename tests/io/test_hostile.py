@@ -55,6 +55,7 @@ def claims_dir(**tables: str | bytes) -> Iterator[Path]:
         yield root
     finally:
         shutil.rmtree(root, ignore_errors=True)
+        root.with_name(f"{root.name}.audit").unlink(missing_ok=True)  # validate_cli's audit log
 
 
 def rows_of(table: str) -> list[list[str]]:
