@@ -44,13 +44,10 @@ class ClaimFacts:
     person_phone: np.ndarray  # per person code: phone code or -1
     person_address: np.ndarray  # per person code: address code or -1
     person_age: np.ndarray  # per person code: age in years at the start of the data, NaN unknown
-    phone_persons: np.ndarray  # per phone code: persons bound to it
     venue_region: np.ndarray  # per venue code
     venue_private: np.ndarray  # per venue code: private facility (pharmacies count as private)
     venue_is_pharmacy: np.ndarray  # per venue code: a pharmacy (else a facility)
     venue_claims: np.ndarray  # per venue code: claims
-    venue_kind_claims: np.ndarray  # per venue code x (outpatient/purchase, inpatient): claims
-    venue_kind_fund: np.ndarray  # per venue code x (outpatient/purchase, inpatient): fund paid
     cell: np.ndarray  # per claim: code of its (visit type, diagnosis family) cell
     cell_claims: np.ndarray  # per cell: claims
     cell_fund: np.ndarray  # per cell: fund paid
@@ -96,7 +93,6 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
 
     phone_codes, phones = _codes_and_values(persons["phone"])
     addr_codes, addresses = _codes_and_values(persons["address"])
-    phone_persons = np.bincount(phone_codes[phone_codes >= 0], minlength=len(phones))
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
     origin = np.datetime64(first.date() if pd.notna(first) else EPOCH, "D")
@@ -126,13 +122,10 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         person_phone=phone_codes,
         person_address=addr_codes,
         person_age=age,
-        phone_persons=phone_persons,
         venue_region=venues["region"].fillna("").astype(str).to_numpy(dtype=object),
         venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
-        venue_kind_claims=_per_venue_kind(t, len(v.venues), None),
-        venue_kind_fund=_per_venue_kind(t, len(v.venues), "fund"),
         **_cells(claims, diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
@@ -164,13 +157,6 @@ def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict
         "vtype_claims": np.bincount(vtype, minlength=n_vtype).astype(float),
         "vtype_fund": np.bincount(vtype, weights=fund, minlength=n_vtype),
     }
-
-
-def _per_venue_kind(t: pd.DataFrame, venues: int, column: str | None) -> np.ndarray:
-    ok = t["venue"].to_numpy() >= 0
-    key = t["venue"].to_numpy()[ok] * 2 + t["inpatient"].to_numpy()[ok].astype(np.int64)
-    w = None if column is None else t[column].to_numpy()[ok]
-    return np.bincount(key, weights=w, minlength=2 * venues).reshape(venues, 2)
 
 
 def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
