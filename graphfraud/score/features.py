@@ -91,6 +91,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     after_death = np.zeros(len(claims), dtype=bool)
     after_death[focus] = (_at(death, pcode) < start) | (_at(death, patient) < start)
 
+    lines = _focus_items(data.claim_items, claims, focus)  # the focus claims' fee lines, found once
     phone_codes, phones = _codes_and_values(persons["phone"])
     addr_codes, addresses = _codes_and_values(persons["address"])
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
@@ -113,10 +114,10 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         chronic=chronic,
         diagnosis=diagnosis_code,
         diagnosis_names=diagnosis_names,
-        dup_trace=dup_trace_claims(data.claim_items, claims, focus),
+        dup_trace=dup_trace_claims(data.claim_items, claims, focus, lines),
         after_death=after_death,
         split=_split_admissions(t),
-        high_value=_high_value(data.claim_items, claims, focus),
+        high_value=_high_value(claims, lines),
         total=claims["total_amount"].to_numpy(dtype=float),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
         person_phone=phone_codes,
@@ -181,18 +182,24 @@ def _focus_items(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -
     return mine, focus[row_positions(mine["claim_id"], ids)]
 
 
-def dup_trace_claims(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -> np.ndarray:
+def dup_trace_claims(
+    items: pd.DataFrame,
+    claims: pd.DataFrame,
+    focus: np.ndarray,
+    lines: tuple[pd.DataFrame, np.ndarray] | None = None,
+) -> np.ndarray:
     """Flag the ``focus`` claims holding a drug trace code that also appears in another claim.
 
     One box's traceability code (药品追溯码) sold in two claims marks a
     resold drug (回流药).  Only the trace codes of the focus claims are looked
     up in all fee lines (Arrow hash joins whose lookup side is small), cheap
-    even for tens of millions of lines.
+    even for tens of millions of lines.  ``lines`` is :func:`_focus_items` when
+    the caller has it already.
     """
     flag = np.zeros(len(claims), dtype=bool)
     if not len(focus) or items.empty:
         return flag
-    mine, rows = _focus_items(items, claims, focus)
+    mine, rows = lines if lines is not None else _focus_items(items, claims, focus)
     codes = mine["trace_code"].dropna()
     if codes.empty:
         return flag
@@ -208,9 +215,9 @@ def dup_trace_claims(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarra
     return flag
 
 
-def _high_value(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -> np.ndarray:
-    """Amount (yuan) of each focus claim's items priced >= 200 yuan (0 elsewhere)."""
-    mine, rows = _focus_items(items, claims, focus)
+def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray]) -> np.ndarray:
+    """Amount (yuan) of each focus claim's items priced >= 200 yuan (0 elsewhere); ``lines`` from :func:`_focus_items`."""
+    mine, rows = lines
     hv = mine["unit_price"].to_numpy(dtype=float, na_value=0) >= 200
     return np.bincount(rows[hv], weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(claims))
 
