@@ -1,0 +1,85 @@
+"""Issue 4, done when: the sample world and its detected rings in a real Neo4j; every investigator
+query answers on it with the ring detection found; a second load changes no counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pandas as pd
+import pytest
+
+from graphfraud.cli import _read_claims, _read_rings
+from graphfraud.io.read import read_claims_dir
+from graphfraud.neo4j.load import load_claims
+from graphfraud.neo4j.queries import query_library, run_read
+from graphfraud.neo4j.writeback import write_rings
+from graphfraud.pipeline import run, write_outputs
+
+pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def counts(driver: neo4j.Driver) -> dict[str, int]:
+    out = {}
+    for rec in driver.execute_query("MATCH (n) WHERE NOT n:GraphfraudLoad RETURN labels(n) AS l, count(*) AS c").records:
+        out[":".join(sorted(rec["l"]))] = rec["c"]
+    for rec in driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c").records:
+        out[rec["t"]] = rec["c"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample(driver: neo4j.Driver, wipe_db: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("sample") / "out"
+    write_outputs(run(read_claims_dir(SAMPLE)), read_claims_dir(SAMPLE), str(out))
+    wipe_db(driver)
+    data = _read_claims(str(SAMPLE))
+    rings, members, run_id = _read_rings(str(out))
+    load_claims(driver, data, batch_size=20_000)
+    write_rings(driver, rings, members, data.claims, run_id=run_id)
+    return {"data": data, "out": out, "rings": pd.read_csv(out / "rings.csv", dtype=str),
+            "members": pd.read_csv(out / "ring_members.csv", dtype=str), "counts": counts(driver)}
+
+
+def test_the_graph_holds_the_sample_world_and_its_rings(driver: neo4j.Driver, sample: dict[str, Any]) -> None:
+    data, c = sample["data"], sample["counts"]
+    assert driver.execute_query("MATCH (c:Claim) RETURN count(c) AS n").records[0]["n"] == len(data.claims)
+    assert driver.execute_query("MATCH (p:Person) RETURN count(p) AS n").records[0]["n"] == len(data.persons)
+    assert driver.execute_query("MATCH (r:Ring) RETURN count(r) AS n").records[0]["n"] == len(sample["rings"])
+    assert c["MEMBER_OF"] == len(sample["members"])
+    assert c.get("CO_VISITED", 0) > 0 and c.get("VISITED", 0) > 0
+
+
+def test_every_query_answers_on_the_sample_world(driver: neo4j.Driver, sample: dict[str, Any]) -> None:
+    rings, members, claims = sample["rings"], sample["members"], sample["data"].claims
+    top = rings.iloc[0]["ring_id"]
+    person = members[(members.ring_id == top) & (members.entity_type == "person")]["entity_id"].iloc[0]
+    doctor = members[members.entity_type == "doctor"]["entity_id"].iloc[0]
+    busiest = claims[claims["pharmacy_id"].notna()]["terminal_id"].value_counts().index[0]
+    params = {
+        "top_rings": {"limit": 10},
+        "ring": {"ring_id": top},
+        "person_claims": {"person_id": person},
+        "shared_contacts": {"person_id": person},
+        "doctor_ring_patients": {"doctor_id": doctor},
+        "terminal_bursts": {"terminal_id": busiest, "gap_minutes": 30, "min_cards": 2},
+        "ring_timeline": {"ring_id": top},
+        "case_queue": {"statuses": ["open", "in_progress"]},
+    }
+    library = query_library()
+    assert set(library) == set(params)
+    answers = {name: run_read(driver, library[name].text, params[name]).dicts() for name in library}
+    assert [r["ring_id"] for r in answers["top_rings"]][: len(rings)] == rings["ring_id"].tolist()[:10]
+    for name in ("ring", "person_claims", "ring_timeline", "doctor_ring_patients"):
+        assert answers[name], f"{name} returned nothing for the top ring"
+    assert len(answers["case_queue"]) == len(rings)  # every new ring starts open
+
+
+def test_reloading_the_sample_world_changes_no_counts(driver: neo4j.Driver, sample: dict[str, Any]) -> None:
+    data = _read_claims(str(SAMPLE))
+    rings, members, run_id = _read_rings(str(sample["out"]))
+    load_claims(driver, data, batch_size=20_000, resume=False)  # MERGE everything again
+    write_rings(driver, rings, members, data.claims, run_id=run_id)
+    assert counts(driver) == sample["counts"]
