@@ -84,10 +84,12 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
 
     at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
     persons = data.persons.iloc[at].reset_index(drop=True)  # every person code comes from persons
-    death = persons["death_date"].to_numpy().astype("datetime64[m]")
+    # A claim is after death when its day is later than the death date: a claim on the day itself
+    # may be genuine (the same rule as graphfraud.peers).
+    death = persons["death_date"].to_numpy().astype("datetime64[D]")
     pcode = t["person"].to_numpy()[focus]
     patient = v.persons.codes(claims["patient_id"].iloc[focus])
-    start = claims["start_time"].to_numpy()[focus].astype("datetime64[m]")
+    start = claims["start_time"].to_numpy()[focus].astype("datetime64[D]")
     after_death = np.zeros(len(claims), dtype=bool)
     after_death[focus] = (_at(death, pcode) < start) | (_at(death, patient) < start)
 

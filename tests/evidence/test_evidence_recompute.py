@@ -107,7 +107,8 @@ class Pack:
         patient = pd.to_datetime(c["patient_death_date"].replace("", None))
         holder = pd.to_datetime(c["holder_death_date"].replace("", None))
         pharmacy = (c["venue_type"] == "pharmacy").to_numpy()
-        after = (self.start > patient).to_numpy() | (pharmacy & (self.start > holder).to_numpy())
+        day = self.start.dt.normalize()  # after death = on a later day than the death date
+        after = (day > patient).to_numpy() | (pharmacy & (day > holder).to_numpy())
         assert (after.astype(int) == c["after_death"].astype(int).to_numpy()).all()
         return (int(after.sum()),)
 
