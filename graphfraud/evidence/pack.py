@@ -23,7 +23,7 @@ from graphfraud.evidence import figures as figs
 from graphfraud.evidence import report
 from graphfraud.evidence.fonts import cjk_font, require_cjk_font
 from graphfraud.evidence.manifest import write_manifest, write_zip
-from graphfraud.evidence.mask import Masker
+from graphfraud.mask import Masker
 from graphfraud.evidence.query import ring_query
 from graphfraud.evidence.source import RingSource, check_inputs, data_dir_of, read_ring
 from graphfraud.evidence.tables import PackTables, pack_tables, run_facts

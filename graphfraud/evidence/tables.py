@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import ClaimsData
-from graphfraud.evidence.mask import Masker
+from graphfraud.mask import Masker
 from graphfraud.evidence.source import RingSource
 from graphfraud.graph.build import build_graph, person_of_claim
 from graphfraud.score.features import OFF_HOURS, ClaimFacts, claim_facts

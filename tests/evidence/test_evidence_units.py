@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graphfraud.evidence.fonts import cjk_font
-from graphfraud.evidence.mask import Masker
+from graphfraud.mask import Masker
 from graphfraud.evidence.query import ring_query
 from graphfraud.evidence.wording import PATTERNS, parse, say
 

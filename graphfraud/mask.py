@@ -1,10 +1,13 @@
-"""Consistent masking of personal identifiers (person ids, phones, addresses) within one pack.
+"""Consistent masking of personal identifiers (person ids, phones, addresses) within one pack or workbook.
 
 A :class:`Masker` replaces each value by a keyed hash (HMAC-SHA256 with a
 random per-pack key that is never written down), so the same person gets
 the same mask everywhere in a pack, yet masks cannot be reversed by hashing
 every possible person number.  ``enabled=False`` (``--unmask``) passes
 values through unchanged.
+
+Layer: foundation (it imports no graphfraud module), so that both evidence
+packs and spreadsheet exports mask the same way.
 """
 
 from __future__ import annotations
