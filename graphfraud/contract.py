@@ -224,6 +224,22 @@ MEMBERS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("score", "分值"),
 )
 
+#: Output columns of ``ring_reasons.csv``, in order: one row per reason of every ring.
+REASONS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("ring_id", "团伙编号"),
+    ("code", "疑点代码"),
+    ("value", "指标值"),
+    ("threshold", "阈值"),
+    ("points", "加分"),
+    ("text", "疑点说明"),
+)
+
+#: Output columns of ``explained.csv``: those of ``rings.csv``; its reasons start with why the
+#: dense group looks like legitimate care (the benign explanation), then the signals it showed.
+EXPLAINED_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (en, "排除理由及疑点" if en == "reasons" else zh) for en, zh in RINGS_COLUMNS
+)
+
 
 # --------------------------------------------------------------------------
 # In-memory form of a claims directory, as io produces it and synth writes it.

@@ -21,16 +21,13 @@ from typing import Any
 
 import pandas as pd
 
-from graphfraud.contract import ALERTS, MEMBERS_COLUMNS, RINGS_COLUMNS
+from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ContractError, ParamError
 
 #: Roles in the order an investigator reads them.
 ROLE_ORDER = ("organizer", "doctor", "venue", "recruit", "card_holder", "patient")
 
 Colour = Callable[[str, str], str]
-
-REASONS_COLUMNS = ("ring_id", "code", "value", "threshold", "points", "text")
-
 
 @dataclass(frozen=True)
 class DetectOutput:
@@ -49,6 +46,9 @@ class DetectOutput:
         ``ring_claims.csv``: ``ring_id, claim_id`` (empty when absent).
     record : dict
         ``run.json`` (empty when absent).
+    explained : DataFrame
+        ``explained.csv``: the dense groups left out as legitimate care, with the
+        columns of ``rings.csv`` typed the same way (empty when absent).
     """
 
     out_dir: Path
@@ -57,6 +57,7 @@ class DetectOutput:
     reasons: pd.DataFrame
     ring_claims: pd.DataFrame
     record: dict[str, Any] = field(default_factory=dict)
+    explained: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS]))
 
 
 def _read_table(path: Path, columns: tuple[str, ...], zh: dict[str, str] | None = None) -> pd.DataFrame:
@@ -80,7 +81,8 @@ def read_output(out_dir: str | Path) -> DetectOutput:
     -------
     DetectOutput
         Numbers typed: ``rank, persons, doctors, facilities, pharmacies, claims`` int;
-        ``score, fund_amount`` float; member ``score`` float.
+        ``score, fund_amount`` float (in rings and explained); member ``score`` float;
+        reason ``value, threshold, points`` stay text as written.
 
     Raises
     ------
@@ -91,24 +93,33 @@ def read_output(out_dir: str | Path) -> DetectOutput:
     for name in ("rings.csv", "ring_members.csv"):
         if not (out / name).is_file():
             raise ContractError(name, None, None, f"missing from {out}: is this the --out directory of a detect run?")
-    rings = _read_table(out / "rings.csv", tuple(e for e, _ in RINGS_COLUMNS), dict(RINGS_COLUMNS))
-    for col in ("rank", "persons", "doctors", "facilities", "pharmacies", "claims"):
-        rings[col] = pd.to_numeric(rings[col]).astype(int)
-    for col in ("score", "fund_amount"):
-        rings[col] = pd.to_numeric(rings[col]).astype(float)
-    rings = rings.sort_values("rank", kind="stable").reset_index(drop=True)
+    rings = _read_rings(out / "rings.csv", RINGS_COLUMNS)
     members = _read_table(out / "ring_members.csv", tuple(e for e, _ in MEMBERS_COLUMNS), dict(MEMBERS_COLUMNS))
     members["score"] = pd.to_numeric(members["score"]).astype(float)
-    reasons = pd.DataFrame(columns=list(REASONS_COLUMNS))
+    reason_columns = tuple(e for e, _ in REASONS_COLUMNS)
+    reasons = pd.DataFrame(columns=list(reason_columns))
     if (out / "ring_reasons.csv").is_file():
-        reasons = _read_table(out / "ring_reasons.csv", REASONS_COLUMNS)
+        reasons = _read_table(out / "ring_reasons.csv", reason_columns, dict(REASONS_COLUMNS))
     ring_claims = pd.DataFrame({"ring_id": pd.Series([], dtype=str), "claim_id": pd.Series([], dtype=str)})
     if (out / "ring_claims.csv").is_file():
         ring_claims = _read_table(out / "ring_claims.csv", ("ring_id", "claim_id"))
     record: dict[str, Any] = {}
     if (out / "run.json").is_file():
         record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    return DetectOutput(out, rings, members, reasons, ring_claims, record)
+    explained = pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS])
+    if (out / "explained.csv").is_file():
+        explained = _read_rings(out / "explained.csv", EXPLAINED_COLUMNS)
+    return DetectOutput(out, rings, members, reasons, ring_claims, record, explained)
+
+
+def _read_rings(path: Path, columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """rings.csv or explained.csv, counts as int and score, fund as float, by rank."""
+    rings = _read_table(path, tuple(e for e, _ in columns), dict(columns))
+    for col in ("rank", "persons", "doctors", "facilities", "pharmacies", "claims"):
+        rings[col] = pd.to_numeric(rings[col]).astype(int)
+    for col in ("score", "fund_amount"):
+        rings[col] = pd.to_numeric(rings[col]).astype(float)
+    return rings.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
 def members_text(row: pd.Series) -> str:
