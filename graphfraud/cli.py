@@ -589,14 +589,19 @@ def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, re
               help="Headers, sheet names and category values in Chinese or English.")
 @click.option("--dest", type=click.Path(dir_okay=False), default=None,
               help="Workbook to write (replaced atomically) [default: OUT_DIR/rings.xlsx].")
+@click.option("--unmask", is_flag=True, help="Show person ids and phones instead of their masks.")
 @quiet_option
 @user_errors
-def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, quiet: bool) -> None:
+def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, unmask: bool, quiet: bool) -> None:
     """Write a detect run as a spreadsheet bureau staff open in Excel or WPS.
 
-    A rings sheet (best first, alert cells red/orange/yellow) and a members
-    sheet, Chinese headers by default, frozen header row, filters, fitted
-    column widths.  Text that a spreadsheet would run as a formula is escaped.
+    Four sheets: the rings (best first, alert cells red/orange/yellow), their
+    members, every reason of every ring with its numbers (each row linked to
+    its ring), and the dense groups left out as legitimate care with the
+    reason why.  Chinese headers by default, frozen header row, filters,
+    fitted column widths.  Person ids and phones are masked (consistently
+    within the workbook) unless --unmask; text that a spreadsheet would run
+    as a formula is escaped.
 
     \b
     Example:
@@ -608,10 +613,16 @@ def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, quiet: bool)
     from graphfraud.export import write_workbook
     from graphfraud.views import read_output
 
+    log = progress(quiet)
     output = read_output(out_dir)
+    for name in ("ring_reasons.csv", "explained.csv"):
+        if not (Path(out_dir) / name).is_file():
+            log(f"note: {out_dir} has no {name} (an older detect run?); its sheet is left empty")
     target = Path(dest) if dest else Path(out_dir) / f"rings.{fmt}"
-    write_workbook(output.rings, output.members, target, lang=lang)
-    progress(quiet)(f"{len(output.rings)} rings, {len(output.members)} members")
+    write_workbook(output.rings, output.members, target, reasons=output.reasons, explained=output.explained,
+                   lang=lang, unmask=unmask)  # fmt: skip
+    log(f"{len(output.rings)} rings, {len(output.members)} members, {len(output.reasons)} reasons, "
+        f"{len(output.explained)} explained groups; " + ("not masked (--unmask)" if unmask else "person ids and phones masked"))
     click.echo(str(target))
 
 

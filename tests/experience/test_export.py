@@ -8,26 +8,52 @@ import pytest
 from click.testing import CliRunner
 
 from graphfraud.cli import main
-from graphfraud.contract import MEMBERS_COLUMNS, RINGS_COLUMNS
+from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ParamError
-from graphfraud.export import ALERT_FILLS, build_workbook, escape_formula, write_workbook
+from graphfraud.export import ALERT_FILLS, SHEETS, build_workbook, escape_formula, export_tables, write_workbook
+
+INJECTION = "=cmd|' /C calc'!A0"
+REASON_COLUMNS = [en for en, _ in SHEETS[2][1]]
 
 
 def _tables():
     rings = pd.DataFrame({
-        "rank": [1, 2, 3], "ring_id": ["R1", "=cmd|' /C calc'!A0", "R3"], "score": [90.5, 60.0, 30.25],
+        "rank": [1, 2, 3], "ring_id": ["R1", INJECTION, "R3"], "score": [90.5, 60.0, 30.25],
         "alert": ["red", "orange", "yellow"], "typology": ["staged_clinic", "kickback", "other"],
         "persons": [40, 10, 5], "doctors": [3, 1, 0], "facilities": [1, 1, 0], "pharmacies": [0, 1, 1],
         "claims": [1200, 90, 20], "fund_amount": [223947.17, 5000.5, 12.0],
         "reasons": ["47 of 47 persons were at H1 on >= 4 of the same 30 days; 12-day cycle",
-                    "+lift 27x", "@SUM(A1:A2)"],
+                    "+lift 27x", "@SUM(A1:A2); 6 persons at 6 addresses bound to one phone 13800000000"],
     })
     members = pd.DataFrame({
         "ring_id": ["R1", "R1", "R3"], "entity_type": ["facility", "person", "person"],
         "entity_id": ["H1", "0012345678", "-2+3"], "role": ["venue", "recruit", "card_holder"],
         "score": [1.0, 0.5, 0.25],
     })
-    return rings, members
+    # as views.read_output gives it: text, numbers included; R3 (rank 3) listed before R1 to check the order
+    reasons = pd.DataFrame({
+        "ring_id": ["R3", "R1", "R1", INJECTION],
+        "code": ["shared_phone", "lockstep", "cycle", "steering"],
+        "value": ["6.0", "1.0", "1.0", ""], "threshold": ["4.0", "0.3", "0.5", ""], "points": ["15.0", "20.0", "5.0", ""],
+        "text": ["6 persons at 6 addresses bound to one phone 13800000000",
+                 "47 of 47 persons were at H1 on >= 4 of the same 30 days", "12-day cycle", "=1+1"],
+    })
+    explained = pd.DataFrame({
+        "rank": [1], "ring_id": ["RB1"], "score": [6.45], "alert": ["yellow"], "typology": ["other"],
+        "persons": [6], "doctors": [1], "facilities": [1], "pharmacies": [0], "claims": [51], "fund_amount": [2320.86],
+        "reasons": ["looks like one household: 6 persons at 2 address(es); cost 0.59x peers'"],
+    })
+    return rings, members, reasons, explained
+
+
+def _sheets(tmp_path, **kw):
+    rings, members, reasons, explained = _tables()
+    path = write_workbook(rings, members, tmp_path / "out" / "rings.xlsx", reasons=reasons, explained=explained, **kw)
+    return openpyxl.load_workbook(path)
+
+
+def _header(ws):
+    return [c.value for c in ws[1]]
 
 
 def test_escape_formula():
@@ -36,26 +62,27 @@ def test_escape_formula():
 
 
 def test_workbook_headers_fills_freeze_and_escaping(tmp_path):
-    rings, members = _tables()
-    path = write_workbook(rings, members, tmp_path / "out" / "rings.xlsx")
-    wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["可疑团伙", "团伙成员"]
-    ws, wm = wb.worksheets
-    assert [c.value for c in ws[1]] == [zh for _, zh in RINGS_COLUMNS]
-    assert [c.value for c in wm[1]] == [zh for _, zh in MEMBERS_COLUMNS]
-    assert ws.freeze_panes == "A2" and wm.freeze_panes == "A2"
+    wb = _sheets(tmp_path)
+    assert wb.sheetnames == ["可疑团伙", "团伙成员", "疑点明细", "已排除的正常群体"]
+    ws, wm, wr, we = wb.worksheets
+    assert _header(ws) == [zh for _, zh in RINGS_COLUMNS]
+    assert _header(wm) == [zh for _, zh in MEMBERS_COLUMNS]
+    assert _header(wr) == ["排名", "团伙编号", "预警等级"] + [zh for _, zh in REASONS_COLUMNS[1:]]
+    assert _header(we) == [zh for _, zh in EXPLAINED_COLUMNS] and _header(we)[-1] == "排除理由及疑点"
+    for sheet in wb.worksheets:
+        assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == sheet.dimensions
     alert_col = [en for en, _ in RINGS_COLUMNS].index("alert") + 1
     for row, alert in ((2, "red"), (3, "orange"), (4, "yellow")):
         assert ws.cell(row=row, column=alert_col).fill.start_color.rgb == ALERT_FILLS[alert]
     assert ws.cell(row=2, column=alert_col).value == "红色"
     assert ws.cell(row=2, column=5).value == "虚构诊疗"
     # formula injection: stored as text with a leading apostrophe, never as a formula
-    assert ws.cell(row=3, column=2).value == "'=cmd|' /C calc'!A0" and ws.cell(row=3, column=2).data_type == "s"
+    assert ws.cell(row=3, column=2).value == "'" + INJECTION and ws.cell(row=3, column=2).data_type == "s"
     assert ws.cell(row=3, column=12).value == "'+lift 27x"
-    assert ws.cell(row=4, column=12).value == "'@SUM(A1:A2)"
-    assert wm.cell(row=4, column=3).value == "'-2+3"
-    # ids keep leading zeros, numbers stay numbers with formats
-    assert wm.cell(row=3, column=3).value == "0012345678"
+    assert ws.cell(row=4, column=12).value.startswith("'@SUM(A1:A2)")
+    assert wr.cell(row=4, column=2).value == "'" + INJECTION and wr.cell(row=4, column=8).value == "'=1+1"
+    assert not [c for sheet in wb.worksheets for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    # ids keep their text format, numbers stay numbers with formats
     assert ws.cell(row=2, column=11).value == pytest.approx(223947.17)
     assert ws.cell(row=2, column=11).number_format == "#,##0.00"
     assert ws.cell(row=2, column=1).value == 1
@@ -67,18 +94,71 @@ def test_workbook_headers_fills_freeze_and_escaping(tmp_path):
     assert not list(tmp_path.joinpath("out").glob(".*tmp"))
 
 
-def test_workbook_english():
-    rings, members = _tables()
+def test_reasons_sheet_rows_numbers_links_and_colours(tmp_path):
+    wr = _sheets(tmp_path, lang="en")["reasons"]
+    assert _header(wr) == REASON_COLUMNS == ["rank", "ring_id", "alert", "code", "value", "threshold", "points", "text"]
+    rows = list(wr.iter_rows(min_row=2, values_only=True))
+    # ordered by the ring's rank (stable within a ring), every row names its ring
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        (1, "R1", "lockstep"), (1, "R1", "cycle"), (2, "'" + INJECTION, "steering"), (3, "R3", "shared_phone")]
+    assert rows[0][4:7] == (1.0, 0.3, 20.0) and rows[2][4:7] == (None, None, None)
+    assert wr.cell(row=2, column=7).number_format == "0.00"
+    # ring_id links to the ring's row on the rings sheet; the alert cell has the ring's colour
+    assert wr.cell(row=2, column=2).hyperlink.location == "'rings'!A2"
+    assert wr.cell(row=5, column=2).hyperlink.location == "'rings'!A4"
+    assert wr.cell(row=2, column=3).value == "red" and wr.cell(row=2, column=3).fill.start_color.rgb == ALERT_FILLS["red"]
+    assert wr.cell(row=5, column=3).fill.start_color.rgb == ALERT_FILLS["yellow"]
+
+
+def test_explained_sheet(tmp_path):
+    we = _sheets(tmp_path, lang="en")["explained"]
+    assert _header(we) == [en for en, _ in RINGS_COLUMNS]
+    row = next(we.iter_rows(min_row=2, values_only=True))
+    assert row[1] == "RB1" and row[-1].startswith("looks like one household") and row[-2] == pytest.approx(2320.86)
+    assert we.cell(row=2, column=4).fill.start_color.rgb == ALERT_FILLS["yellow"]
+
+
+def test_person_ids_and_phones_masked_by_default(tmp_path):
+    wb = _sheets(tmp_path)
+    ws, wm, wr, _ = wb.worksheets
+    ids = [c.value for c in wm["C"][1:]]
+    assert ids[0] == "H1" and all(i.startswith("PSN-") for i in ids[1:]) and ids[1] != ids[2]
+    text = " ".join(str(c.value) for sheet in wb.worksheets for row in sheet.iter_rows() for c in row)
+    assert "0012345678" not in text and "13800000000" not in text and "-2+3" not in text
+    # the same phone gets the same mask on the rings and the reasons sheet
+    phone = wr.cell(row=5, column=8).value.rsplit(" ", 1)[1]
+    assert phone.startswith("TEL-") and ws.cell(row=4, column=12).value.endswith(f"bound to one phone {phone}")
+
+
+def test_unmask_keeps_ids_with_leading_zeros_and_escapes_them(tmp_path):
+    wb = _sheets(tmp_path, unmask=True)
+    wm = wb.worksheets[1]
+    assert wm.cell(row=3, column=3).value == "0012345678" and wm.cell(row=3, column=3).number_format == "@"
+    assert wm.cell(row=4, column=3).value == "'-2+3"
+    assert wb.worksheets[2].cell(row=5, column=8).value.endswith("phone 13800000000")
+
+
+def test_export_tables_without_reasons_or_explained():
+    rings, members, _, _ = _tables()
+    t = export_tables(rings, members)
+    assert t.masked and t.reasons.empty and t.explained.empty
+    assert list(t.reasons.columns) == REASON_COLUMNS and list(t.explained.columns) == [e for e, _ in RINGS_COLUMNS]
     wb = build_workbook(rings, members, lang="en")
-    assert wb.sheetnames == ["rings", "members"]
-    assert [c.value for c in wb.worksheets[0][1]] == [en for en, _ in RINGS_COLUMNS]
+    assert wb.sheetnames == ["rings", "members", "reasons", "explained"] and wb["reasons"].max_row == 1
+
+
+def test_workbook_english():
+    rings, members, reasons, explained = _tables()
+    wb = build_workbook(rings, members, reasons=reasons, explained=explained, lang="en")
+    assert wb.sheetnames == ["rings", "members", "reasons", "explained"]
+    assert [_header(wb[k]) for k, _ in SHEETS] == [[en for en, _ in cols] for _, cols in SHEETS]
     assert wb.worksheets[0].cell(row=2, column=4).value == "red"
     with pytest.raises(ParamError, match="'lang' parameter"):
         build_workbook(rings, members, lang="fr")
 
 
 def test_failed_write_keeps_previous_file(tmp_path, monkeypatch):
-    rings, members = _tables()
+    rings, members, _, _ = _tables()
     dest = write_workbook(rings, members, tmp_path / "r.xlsx")
     before = dest.read_bytes()
 
@@ -90,19 +170,67 @@ def test_failed_write_keeps_previous_file(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_workbook(rings, members, dest)
     assert dest.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["r.xlsx"]
+    with pytest.raises(ParamError, match="'dest' parameter of write_workbook must be a file"):
+        write_workbook(rings, members, tmp_path)
+
+
+def _csv(path):
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_sample_workbook_has_every_row_detect_wrote(sample_out, sample_dir, tmp_path):
+    runner = CliRunner()
+    dest = tmp_path / "zh.xlsx"
+    res = runner.invoke(main, ["export", str(sample_out), "--dest", str(dest)])
+    assert res.exit_code == 0, res.output
+    assert "masked" in res.stderr and res.stdout.strip() == str(dest)
+    wb = openpyxl.load_workbook(dest)
+    files = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "explained.csv")
+    for ws, name in zip(wb.worksheets, files):
+        assert ws.max_row == len(_csv(sample_out / name)) + 1, name
+        assert ws.freeze_panes == "A2"
+    assert wb.worksheets[3].max_row > 1, "the sample run explains at least one dense group"
+    # every reason row is linked to its ring; the ring ids on the rings sheet are those of rings.csv
+    rings_ids = [c.value for c in wb.worksheets[0]["B"][1:]]
+    assert rings_ids == _csv(sample_out / "rings.csv")["ring_id"].tolist()
+    for cell in wb.worksheets[2]["B"][1:]:
+        row = int(cell.hyperlink.location.rsplit("A", 1)[1])
+        assert rings_ids[row - 2] == cell.value
+    # no person id or phone of the input shows anywhere, yet the shared-phone reason is there
+    persons = _csv(sample_dir / "persons.csv")
+    cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    text = "\n".join(cells)
+    assert "bound to one phone TEL-" in text
+    assert not any(v in text for v in set(persons["phone"]) - {""})
+    assert not set(persons["person_id"]) & cells
 
 
 def test_cli_export(sample_out, tmp_path):
     runner = CliRunner()
     dest = tmp_path / "en.xlsx"
-    res = runner.invoke(main, ["export", str(sample_out), "--format", "xlsx", "--lang", "en", "--dest", str(dest), "-q"])
+    res = runner.invoke(main, ["export", str(sample_out), "--format", "xlsx", "--lang", "en", "--dest", str(dest), "-q",
+                               "--unmask"])  # fmt: skip
     assert res.exit_code == 0, res.output
-    assert res.stdout.strip() == str(dest)
+    assert res.stdout.strip() == str(dest) and res.stderr == ""
     wb = openpyxl.load_workbook(dest)
-    n_rings = len(pd.read_csv(sample_out / "rings.csv"))
-    assert wb["rings"].max_row == n_rings + 1
+    assert wb.sheetnames == ["rings", "members", "reasons", "explained"]
+    assert wb["rings"].max_row == len(_csv(sample_out / "rings.csv")) + 1
+    members = _csv(sample_out / "ring_members.csv")
+    assert [c.value for c in wb["members"]["C"][1:]] == members["entity_id"].tolist()
     res = runner.invoke(main, ["export", str(sample_out)])
     assert res.exit_code == 0 and (sample_out / "rings.xlsx").exists()
     assert runner.invoke(main, ["export", str(sample_out), "--format", "pdf"]).exit_code == 2
     assert runner.invoke(main, ["export", str(tmp_path / "nope")]).exit_code == 1
     assert "Example:" in runner.invoke(main, ["export", "--help"]).output
+
+
+def test_cli_export_of_an_older_run_without_reasons_or_explained(sample_out, tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in ("rings.csv", "ring_members.csv"):
+        (old / name).write_bytes((sample_out / name).read_bytes())
+    res = CliRunner().invoke(main, ["export", str(old), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert "no explained.csv" in res.stderr and "no ring_reasons.csv" in res.stderr
+    wb = openpyxl.load_workbook(old / "rings.xlsx")
+    assert wb["reasons"].max_row == 1 and wb["explained"].max_row == 1
