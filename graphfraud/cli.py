@@ -583,12 +583,13 @@ def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, re
 
 @main.command("export")
 @_out_dir_argument
-@click.option("--format", "fmt", type=click.Choice(["xlsx"]), default="xlsx", show_default=True,
-              help="File format of the export.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
+              help="A workbook, or a directory of CSV files (UTF-8 with BOM, one per sheet).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Headers, sheet names and category values in Chinese or English.")
-@click.option("--dest", type=click.Path(dir_okay=False), default=None,
-              help="Workbook to write (replaced atomically) [default: OUT_DIR/rings.xlsx].")
+@click.option("--dest", type=click.Path(), default=None,
+              help="Workbook, or CSV directory, to write (replaced atomically) "
+                   "[default: OUT_DIR/rings.xlsx, OUT_DIR/rings-csv].")
 @click.option("--unmask", is_flag=True, help="Show person ids and phones instead of their masks.")
 @quiet_option
 @user_errors
@@ -601,16 +602,18 @@ def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, unmask: bool
     reason why.  Chinese headers by default, frozen header row, filters,
     fitted column widths.  Person ids and phones are masked (consistently
     within the workbook) unless --unmask; text that a spreadsheet would run
-    as a formula is escaped.
+    as a formula is escaped.  --format csv writes the same sheets as CSV
+    files Excel opens correctly (UTF-8 with BOM) into a directory.
 
     \b
     Example:
       graphfraud export out/sample --format xlsx
       graphfraud export out/sample --lang en --dest reports/2024-03-rings.xlsx
+      graphfraud export out/sample --format csv --dest reports/2024-03-csv
     """
     from pathlib import Path
 
-    from graphfraud.export import write_workbook
+    from graphfraud.export import write_csv_dir, write_workbook
     from graphfraud.views import read_output
 
     log = progress(quiet)
@@ -618,9 +621,10 @@ def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, unmask: bool
     for name in ("ring_reasons.csv", "explained.csv"):
         if not (Path(out_dir) / name).is_file():
             log(f"note: {out_dir} has no {name} (an older detect run?); its sheet is left empty")
-    target = Path(dest) if dest else Path(out_dir) / f"rings.{fmt}"
-    write_workbook(output.rings, output.members, target, reasons=output.reasons, explained=output.explained,
-                   lang=lang, unmask=unmask)  # fmt: skip
+    target = Path(dest) if dest else Path(out_dir) / ("rings.xlsx" if fmt == "xlsx" else "rings-csv")
+    write = write_workbook if fmt == "xlsx" else write_csv_dir
+    write(output.rings, output.members, target, reasons=output.reasons, explained=output.explained,
+          lang=lang, unmask=unmask)  # fmt: skip
     log(f"{len(output.rings)} rings, {len(output.members)} members, {len(output.reasons)} reasons, "
         f"{len(output.explained)} explained groups; " + ("not masked (--unmask)" if unmask else "person ids and phones masked"))
     click.echo(str(target))

@@ -14,15 +14,18 @@ evidence packs (:class:`graphfraud.mask.Masker`: keyed hashes, consistent
 within one workbook, not reversible); ``unmask=True`` (``--unmask``) shows them.
 Text that a spreadsheet would run as a formula (a cell starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return) is written with a leading
-apostrophe, so an id or a reason can never execute.
+apostrophe, so an id or a reason can never execute.  :func:`write_csv_dir`
+writes the same sheets, headers and cells as CSV files in UTF-8 with a
+byte-order mark (without it Excel reads UTF-8 as the local code page).
 
 Layer: beside ``evaluate``/``evidence``/``neo4j``; it receives the tables of a
-detect run (see :func:`graphfraud.views.read_output`) and imports only the
-foundation.
+detect run (see :func:`graphfraud.views.read_output`) and imports io (atomic
+directories) and the foundation.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tempfile
@@ -36,6 +39,7 @@ import pandas as pd
 
 from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ParamError
+from graphfraud.io.write import atomic_dir
 from graphfraud.mask import Masker
 
 #: Fill colours (ARGB hex) of the alert levels.
@@ -339,3 +343,63 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
         Path(tmp).unlink(missing_ok=True)
         raise
     return dest
+
+
+def write_csv_dir(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path, *,
+                  reasons: pd.DataFrame | None = None, explained: pd.DataFrame | None = None,
+                  lang: str = "zh", unmask: bool = False) -> Path:  # fmt: skip
+    """Write the sheets of :func:`build_workbook` as CSV files (UTF-8 with BOM) into the directory ``dest``.
+
+    One file per sheet, named after it (``可疑团伙.csv`` ..., or ``rings.csv`` ... with
+    ``lang="en"``), with the same headers, values, masks and formula escaping; money
+    has two decimals.  The directory is written atomically (:func:`graphfraud.io.write.atomic_dir`).
+
+    Returns
+    -------
+    Path
+        ``dest``.  A failure leaves any previous export at ``dest`` untouched.
+
+    Raises
+    ------
+    ParamError
+        When ``lang`` is not ``zh`` or ``en``, or ``dest`` is a file or a directory that
+        holds anything but a previous CSV export (it would be replaced as a whole).
+
+    Notes
+    -----
+    Excel opening a CSV still turns numeric-looking ids into numbers (leading zeros of
+    unmasked person ids are lost); the xlsx workbook keeps every id as text.
+    """
+    _check_lang(lang, "write_csv_dir")
+    dest = Path(dest)
+    _check_csv_dest(dest)
+    tables = export_tables(rings, members, reasons=reasons, explained=explained, unmask=unmask)
+    with atomic_dir(dest) as tmp:
+        for (_, frame, columns), name in zip(tables.sheets(), SHEET_NAMES[lang]):
+            names = [en for en, _ in columns]
+            with open(tmp / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as f:
+                writer = csv.writer(f, lineterminator="\r\n")
+                writer.writerow([zh if lang == "zh" else en for en, zh in columns])
+                for row in frame[names].itertuples(index=False):
+                    writer.writerow([_csv_value(c, v, lang) for c, v in zip(names, row)])
+    return dest
+
+
+def _csv_value(column: str, value: Any, lang: str) -> Any:
+    value = _cell_value(column, value, lang)
+    if value is None:
+        return ""
+    if _FLOAT_FORMATS.get(column) == "#,##0.00":
+        return f"{value:.2f}"
+    return value
+
+
+def _check_csv_dest(dest: Path) -> None:
+    exports = {f"{name}.csv" for names in SHEET_NAMES.values() for name in names}
+    if dest.exists() and not dest.is_dir():
+        raise ParamError(f"The 'dest' parameter of write_csv_dir must be a directory. Got {str(dest)!r}, a file.")
+    others = sorted(p.name for p in dest.iterdir() if p.name not in exports) if dest.is_dir() else []
+    if others:
+        raise ParamError(f"The 'dest' parameter of write_csv_dir must be a new directory or a previous CSV export "
+                         f"(it is replaced as a whole). Got {str(dest)!r}, which holds {', '.join(others[:5])}; "
+                         f"choose another directory.")  # fmt: skip

@@ -234,3 +234,71 @@ def test_cli_export_of_an_older_run_without_reasons_or_explained(sample_out, tmp
     assert "no explained.csv" in res.stderr and "no ring_reasons.csv" in res.stderr
     wb = openpyxl.load_workbook(old / "rings.xlsx")
     assert wb["reasons"].max_row == 1 and wb["explained"].max_row == 1
+
+
+def _read_export_csv(path):
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), f"{path.name} has no UTF-8 BOM"
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def test_csv_dir_has_the_workbook_sheets_with_bom(tmp_path):
+    from graphfraud.export import write_csv_dir
+
+    rings, members, reasons, explained = _tables()
+    dest = write_csv_dir(rings, members, tmp_path / "csv", reasons=reasons, explained=explained)
+    assert sorted(p.name for p in dest.iterdir()) == sorted(["可疑团伙.csv", "团伙成员.csv", "疑点明细.csv", "已排除的正常群体.csv"])
+    wb = build_workbook(rings, members, reasons=reasons, explained=explained)
+    for ws in wb.worksheets:
+        frame = _read_export_csv(dest / f"{ws.title}.csv")
+        assert list(frame.columns) == _header(ws) and len(frame) == ws.max_row - 1
+    got = _read_export_csv(dest / "可疑团伙.csv")
+    assert got["团伙编号"][1] == "'" + INJECTION and got["疑点"][1] == "'+lift 27x" and got["预警等级"][0] == "红色"
+    assert got["涉及基金(元)"].tolist() == ["223947.17", "5000.50", "12.00"]
+    ids = _read_export_csv(dest / "团伙成员.csv")["实体编号"].tolist()
+    assert ids[0] == "H1" and all(i.startswith("PSN-") for i in ids[1:])
+    assert "13800000000" not in (dest / "疑点明细.csv").read_text(encoding="utf-8-sig")
+    assert (dest / "可疑团伙.csv").read_bytes().count(b"\r\n") == 4
+
+
+def test_csv_dir_is_atomic_and_refuses_to_replace_other_files(tmp_path, monkeypatch):
+    import graphfraud.export as export
+
+    rings, members, reasons, _ = _tables()
+    dest = export.write_csv_dir(rings, members, tmp_path / "csv", lang="en", unmask=True)
+    assert _read_export_csv(dest / "members.csv")["entity_id"].tolist() == ["H1", "0012345678", "'-2+3"]
+    before = {p.name: p.read_bytes() for p in dest.iterdir()}
+    monkeypatch.setattr(export, "_csv_value", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        export.write_csv_dir(rings, members, dest, reasons=reasons, lang="en")
+    assert {p.name: p.read_bytes() for p in dest.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["csv"]
+    monkeypatch.undo()
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep" / "run.json").write_text("{}")
+    with pytest.raises(ParamError, match="holds run.json; choose another directory"):
+        export.write_csv_dir(rings, members, tmp_path / "keep")
+    with pytest.raises(ParamError, match="must be a directory"):
+        export.write_csv_dir(rings, members, tmp_path / "keep" / "run.json")
+    assert (tmp_path / "keep" / "run.json").read_text() == "{}"
+
+
+def test_cli_export_csv(sample_out, tmp_path):
+    runner = CliRunner()
+    dest = tmp_path / "csv-en"
+    res = runner.invoke(main, ["export", str(sample_out), "--format", "csv", "--lang", "en", "--dest", str(dest), "-q"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.strip() == str(dest)
+    for sheet, name in (("rings", "rings.csv"), ("members", "ring_members.csv"), ("reasons", "ring_reasons.csv"),
+                        ("explained", "explained.csv")):  # fmt: skip
+        got, source = _read_export_csv(dest / f"{sheet}.csv"), _csv(sample_out / name)
+        assert len(got) == len(source), sheet
+        assert list(got.columns) == [en for en, _ in dict(SHEETS)[sheet]]
+    assert _read_export_csv(dest / "rings.csv")["ring_id"].tolist() == _csv(sample_out / "rings.csv")["ring_id"].tolist()
+    # the default directory sits in OUT_DIR; OUT_DIR itself is never replaced
+    res = runner.invoke(main, ["export", str(sample_out), "--format", "csv"])
+    assert res.exit_code == 0 and (sample_out / "rings-csv" / "可疑团伙.csv").is_file()
+    listing = sorted(p.name for p in sample_out.iterdir())
+    res = runner.invoke(main, ["export", str(sample_out), "--format", "csv", "--dest", str(sample_out)])
+    assert res.exit_code == 2 and "choose another directory" in res.output
+    assert sorted(p.name for p in sample_out.iterdir()) == listing
