@@ -244,7 +244,8 @@ EXPLAINED_COLUMNS: tuple[tuple[str, str], ...] = tuple(
 # --------------------------------------------------------------------------
 # In-memory form of a claims directory, as io produces it and synth writes it.
 # --------------------------------------------------------------------------
-import pandas as pd  # noqa: E402  (kept below the pure definitions on purpose)
+import numpy as np  # noqa: E402  (kept below the pure definitions on purpose)
+import pandas as pd  # noqa: E402
 
 #: dtype of ``id``, ``str`` and ``enum`` columns: strings, never numbers.
 ID_DTYPE = pd.StringDtype("pyarrow")
@@ -282,6 +283,12 @@ class ClaimsData:
     time_resolution : str
         ``"minute"`` when claim start times carry a time of day, ``"day"``
         when every start time is at midnight (date-only export).
+    links : dict
+        ``{"table.column": rows}``: for each foreign key, the row in the
+        referenced table of every row (int32, ``-1`` where empty), found by
+        the validator's key checks and kept so that later stages never hash
+        the same ten million ids again.  Read them with :meth:`link`.  A
+        ``ClaimsData`` whose tables are replaced must drop them (``links={}``).
     """
 
     persons: pd.DataFrame
@@ -293,9 +300,20 @@ class ClaimsData:
     source: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, dict[str, int]] = field(default_factory=dict)
     time_resolution: str = "minute"
+    links: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
+
+    def link(self, table: str, column: str) -> np.ndarray | None:
+        """Rows in the referenced table of ``table.column`` (``-1`` where empty), or None if not known.
+
+        None also when the table's length no longer matches (a table was replaced).
+        """
+        rows = self.links.get(f"{table}.{column}")
+        if rows is None or len(rows) != len(self.table(table)):
+            return None
+        return rows
 
 
 def empty_frame(table: Table) -> pd.DataFrame:

@@ -38,7 +38,7 @@ def detect(graph: ClaimGraph, params: CovisitParams = CovisitParams(), *, seed: 
         (mean distinct days a linked pair met), ``events`` (ring venue-days).
     """
     table = graph.visits.table
-    visits = table[~table["inpatient"].to_numpy()]
+    visits = table.loc[~table["inpatient"].to_numpy(), ["claim", "person", "venue", "minute", "day"]]
     projection = project_covisits(
         visits,
         window_minutes=params.window_minutes,
@@ -74,7 +74,8 @@ def group_candidates(
     for i, g in enumerate(groups):
         group_of[g] = i
     gp = group_of[visits["person"].to_numpy()]
-    mine = visits.assign(group=gp)[gp >= 0]
+    inside = gp >= 0
+    mine = visits[inside].assign(group=gp[inside])
     size = mine.groupby(["group", "venue", day_column])["person"].transform("nunique")
     events = mine[size.to_numpy() >= min_event_persons]
     pg_a = group_of[pairs["a"].to_numpy()]

@@ -65,7 +65,7 @@ def build_visits(data: ClaimsData) -> Visits:
     persons = IdMap.from_values(data.persons["person_id"])
     venues = IdMap.from_values(data.facilities["facility_id"], data.pharmacies["pharmacy_id"])
     doctors = IdMap.from_values(data.doctors["doctor_id"])
-    venue = claims["facility_id"].fillna(claims["pharmacy_id"])
+    person, venue, doctor = _linked_codes(data, persons, venues, doctors)
     start = claims["start_time"].to_numpy().astype("datetime64[m]")
     minute = (start - EPOCH).astype(np.int64)
     end = claims["end_time"]
@@ -77,18 +77,51 @@ def build_visits(data: ClaimsData) -> Visits:
     table = pd.DataFrame(
         {
             "claim": np.arange(len(claims), dtype=np.int64),
-            "person": persons.codes(person_of_claim(claims)),
-            "venue": venues.codes(venue),
-            "doctor": doctors.codes(claims["doctor_id"]),
+            "person": person,
+            "venue": venue,
+            "doctor": doctor,
             "kind": claims["pharmacy_id"].notna().to_numpy().astype(np.int8),
             "inpatient": (claims["visit_type"] == "inpatient").to_numpy(dtype=bool, na_value=False),
             "minute": minute,
             "day": minute // 1440,
             "end_day": end_day.astype(np.int64),
             "fund": claims["fund_amount"].to_numpy(dtype=np.float64),
-        }
+        },
+        copy=False,
     )
     return Visits(table, persons, venues, doctors)
+
+
+def _linked_codes(data: ClaimsData, persons: IdMap, venues: IdMap, doctors: IdMap) -> tuple[np.ndarray, ...]:
+    """Person, venue and doctor code of every claim.
+
+    From the validator's foreign-key links when the data has them (numeric
+    lookups), else by hashing the ids; both give the same codes.
+    """
+    claims = data.claims
+    links = {c: data.link("claims", c) for c in ("patient_id", "holder_id", "facility_id", "pharmacy_id", "doctor_id")}
+    if any(rows is None for rows in links.values()):
+        venue = claims["facility_id"].fillna(claims["pharmacy_id"])
+        return (persons.codes(person_of_claim(claims)), venues.codes(venue), doctors.codes(claims["doctor_id"]))
+    pharmacy = links["pharmacy_id"] >= 0
+    holder = links["holder_id"]
+    person_row = np.where(pharmacy & (holder >= 0), holder, links["patient_id"])
+    facility_codes = venues.codes(data.facilities["facility_id"])
+    pharmacy_codes = venues.codes(data.pharmacies["pharmacy_id"])
+    venue = np.where(pharmacy, _through(links["pharmacy_id"], pharmacy_codes), _through(links["facility_id"], facility_codes))
+    return (
+        _through(person_row, persons.codes(data.persons["person_id"])),
+        venue,
+        _through(links["doctor_id"], doctors.codes(data.doctors["doctor_id"])),
+    )
+
+
+def _through(rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``codes[rows]`` as int64, ``-1`` where a row is ``-1``."""
+    out = np.full(len(rows), -1, dtype=np.int64)
+    ok = rows >= 0
+    out[ok] = codes[rows[ok]]
+    return out
 
 
 @dataclass(frozen=True)

@@ -73,12 +73,16 @@ def meetings(
     ``visits`` needs columns ``person``, ``venue``, ``minute``, ``day``.
     Rows are sorted by ``a``, ``b``, ``day``.
     """
-    v = visits[["person", "venue", "minute", "day"]]
-    v = v[(v["person"].to_numpy() >= 0) & (v["venue"].to_numpy() >= 0)]
-    person = v["person"].to_numpy().astype(np.int64)
-    venue = v["venue"].to_numpy().astype(np.int64)
-    minute = v["minute"].to_numpy()
-    day = v["day"].to_numpy()
+    person = visits["person"].to_numpy()
+    venue = visits["venue"].to_numpy()
+    minute = visits["minute"].to_numpy()
+    day = visits["day"].to_numpy()
+    known = (person >= 0) & (venue >= 0)
+    if not known.all():
+        person, venue, minute, day = person[known], venue[known], minute[known], day[known]
+    del known
+    person = person.astype(np.int64, copy=False)
+    venue = venue.astype(np.int64, copy=False)
     first_day = int(day.min()) if len(day) else 0
     span = int(day.max()) - first_day + 1 if len(day) else 1
     n_persons = int(person.max()) + 1 if len(person) else 1
@@ -115,13 +119,20 @@ def meetings(
         pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
         keys.append(pair * span + (day[i] - first_day))
         weights.append(w)
+    del alive, busy, hub, per_visit, key, minute, day, person
     if not keys:
         empty = np.array([], dtype=np.int64)
         return pd.DataFrame({"a": empty, "b": empty, "day": empty, "weight": np.array([], dtype=np.float64)})
-    pair_day, best = _best_per_key(np.concatenate(keys), np.concatenate(weights))
+    all_keys = np.concatenate(keys)
+    del keys
+    all_weights = np.concatenate(weights)
+    del weights
+    pair_day, best = _best_per_key(all_keys, all_weights)
+    del all_keys, all_weights
     pair = pair_day // span
     return pd.DataFrame(
-        {"a": pair // n_persons, "b": pair % n_persons, "day": pair_day % span + first_day, "weight": best}
+        {"a": pair // n_persons, "b": pair % n_persons, "day": pair_day % span + first_day, "weight": best},
+        copy=False,
     )
 
 
@@ -158,8 +169,12 @@ def _best_per_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.n
     top = float(weight.max()) or 1.0
     q = np.rint(weight / top * _WEIGHT_SCALE).astype(np.int64)
     if int(key.max()) < (np.iinfo(np.int64).max >> _WEIGHT_BITS):
-        packed = np.sort((key << _WEIGHT_BITS) | q)
-        key, q = packed >> _WEIGHT_BITS, packed & _WEIGHT_SCALE
+        packed = np.left_shift(key, _WEIGHT_BITS)  # a new array: the caller's key is left alone
+        packed |= q
+        del q
+        packed.sort()  # in place: one array of the meetings' size, not three
+        q = packed & _WEIGHT_SCALE
+        key = np.right_shift(packed, _WEIGHT_BITS, out=packed)
     else:  # pragma: no cover - only for projections of tens of millions of persons
         order = np.lexsort((q, key))
         key, q = key[order], q[order]
@@ -178,7 +193,9 @@ def aggregate_pairs(m: pd.DataFrame, *, min_days: int) -> pd.DataFrame:
     days = np.diff(np.r_[start, len(a)])
     weight = np.add.reduceat(m["weight"].to_numpy(), start)
     keep = days >= min_days
-    return pd.DataFrame({"a": a[start][keep], "b": b[start][keep], "days": days[keep], "weight": weight[keep]})
+    return pd.DataFrame(
+        {"a": a[start][keep], "b": b[start][keep], "days": days[keep], "weight": weight[keep]}, copy=False
+    )
 
 
 def project_covisits(

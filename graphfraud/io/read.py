@@ -20,6 +20,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -102,18 +103,18 @@ def read_claims_dir(path: str | Path, params: ReadParams = ReadParams()) -> Clai
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         hashes = {f.name: pool.submit(file_sha256, f) for f in files.values() if f is not None}
-        frames, skipped = _read_tables(files, mapping, params)
+        frames, skipped, links = _read_tables(files, mapping, params)
         source = {name: future.result() for name, future in hashes.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return ClaimsData(**frames, source=source, skipped=skipped,
+    return ClaimsData(**frames, source=source, skipped=skipped, links=links,
                       time_resolution=time_resolution(frames["claims"]["start_time"]))
 
 
 def _read_tables(
     files: dict[str, Path | None], mapping: Mapping | None, params: ReadParams
-) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]]]:
-    """Read, map, type and check every table in contract order."""
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]], dict[str, np.ndarray]]:
+    """Read, map, type and check every table in contract order; also the foreign-key links."""
     keys = KnownKeys()
     frames: dict[str, pd.DataFrame] = {}
     skipped: dict[str, dict[str, int]] = {}
@@ -135,7 +136,7 @@ def _read_tables(
         if counts:
             skipped[file.name] = counts
         frames[table.name] = frame
-    return frames, skipped
+    return frames, skipped, keys.links
 
 
 def locate(directory: Path, table: Table) -> Path | None:

@@ -134,6 +134,8 @@ class KnownKeys:
     kept: dict[str, pd.Series] = field(default_factory=dict)
     skipped: dict[str, pd.Index] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
+    #: ``{"table.column": row in the referenced table}`` of every foreign key checked (ClaimsData.links).
+    links: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def check_table(
@@ -206,6 +208,8 @@ def check_table(
     bad, counts = _attribute(findings, len(frame))
     dropped_keys = pd.Index(frame[key][bad].dropna().unique()) if key else pd.Index([])
     frame = frame[~bad].reset_index(drop=True)
+    for name in [n for n in keys.links if n.startswith(f"{table.name}.")]:
+        keys.links[name] = keys.links[name][~bad]
     if key:
         _remember(keys, table.name, file, frame[key], dropped_keys)
     what = ", ".join(f"{n} {reason}" for reason, n in counts.items())
@@ -226,7 +230,8 @@ def validate(data: ClaimsData, params: ReadParams = ReadParams()) -> ClaimsData:
     Returns
     -------
     ClaimsData
-        ``data`` itself when nothing is wrong; with bad rows dropped and
+        ``data`` itself when nothing is wrong and it has its foreign-key
+        ``links`` already (else a copy with them); with bad rows dropped and
         counted in ``skipped`` when ``params.lenient``.
 
     Raises
@@ -243,8 +248,8 @@ def validate(data: ClaimsData, params: ReadParams = ReadParams()) -> ClaimsData:
         if counts:
             skipped[table.name] = counts
     if skipped == data.skipped:
-        return data
-    return dataclasses.replace(data, skipped=skipped, **frames)
+        return data if data.links.keys() >= keys.links.keys() else dataclasses.replace(data, links=keys.links)
+    return dataclasses.replace(data, skipped=skipped, links=keys.links, **frames)
 
 
 def rules(
@@ -262,7 +267,7 @@ def rules(
         out += _duplicates(frame[table.key], table.key, limit)
     for column, ref in FOREIGN_KEYS.get(table.name, ()):
         if column in frame:
-            out += _unknown(frame[column], column, ref, keys, limit)
+            out += _unknown(frame[column], column, ref, keys, limit, link=f"{table.name}.{column}")
     if table.name == "claims":
         out += _one_place(frame, limit) + _fund_over_total(frame, limit) + _end_before_start(frame, limit)
     if table.name == "claim_items":
@@ -350,12 +355,14 @@ def _duplicates(ids: pd.Series, column: str, limit: int) -> list[Finding]:
                     f"duplicate value {ids.iat[r]} (first seen at row {first[codes[r]] + 2})" for r in rows])
 
 
-def _unknown(ids: pd.Series, column: str, ref: str, keys: KnownKeys, limit: int) -> list[Finding]:
+def _unknown(ids: pd.Series, column: str, ref: str, keys: KnownKeys, limit: int, *, link: str) -> list[Finding]:
     ref_key = TABLES[ref].key or column
     known = keys.kept.get(ref)
     ref_file = keys.files.get(ref, f"{ref}.csv")
     present = ids.notna().to_numpy()
-    missing = present & ~isin(ids, known)
+    rows = positions(ids, known)
+    keys.links[link] = rows
+    missing = present & (rows < 0)
     skipped = keys.skipped.get(ref)
     cascade = missing & isin(ids, skipped) if skipped is not None and len(skipped) else np.zeros_like(missing)
     unknown = missing & ~cascade
@@ -416,6 +423,21 @@ def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np
         value_set = value_set.combine_chunks()
     found = pc.is_in(left, value_set=value_set.cast(left.type))
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
+    """Position of each value in ``known`` (int32, ``-1`` where missing or absent), hashed in Arrow.
+
+    >>> positions(pd.Series(["b", None, "z"]), pd.Series(["a", "b"])).tolist()
+    [1, -1, -1]
+    """
+    if known is None or len(known) == 0:
+        return np.full(len(values), -1, dtype=np.int32)
+    left, value_set = _arrow_text(values), _arrow_text(known)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.index_in(left, value_set=value_set.cast(left.type))
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def _arrow_text(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:

@@ -93,7 +93,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     after_death = np.zeros(len(claims), dtype=bool)
     after_death[focus] = (_at(death, pcode) < start) | (_at(death, patient) < start)
 
-    lines = _focus_items(data.claim_items, claims, focus)  # the focus claims' fee lines, found once
+    lines = _focus_items(data.claim_items, claims, focus, data.link("claim_items", "claim_id"))  # found once
     phone_codes, phones = _codes_and_values(persons["phone"])
     addr_codes, addresses = _codes_and_values(persons["address"])
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
@@ -177,8 +177,19 @@ def _codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
 
 
-def _focus_items(items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    """Fee lines of the focus claims and the claim row of each line."""
+def _focus_items(
+    items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray, item_rows: np.ndarray | None = None
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Fee lines of the focus claims and the claim row of each line.
+
+    ``item_rows`` is each line's claim row when known (``ClaimsData.link``):
+    then no claim id is hashed.
+    """
+    if item_rows is not None:
+        in_focus = np.zeros(len(claims) + 1, dtype=bool)
+        in_focus[focus] = True
+        keep = in_focus[item_rows]  # row -1 lands on the extra False slot
+        return items[keep], item_rows[keep].astype(np.int64)
     ids = claims["claim_id"].iloc[focus]
     mine = items[isin_values(items["claim_id"], ids)]
     return mine, focus[row_positions(mine["claim_id"], ids)]

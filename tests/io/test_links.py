@@ -1,0 +1,72 @@
+"""Foreign-key links: the validator's key checks give every id's row in its table, once.
+
+Later stages (graph building, claim facts) use these rows instead of hashing
+ten million ids again; they must give exactly what hashing gives, also after
+``--lenient`` dropped rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphfraud.graph.build import build_visits
+from graphfraud.io.read import read_claims_dir
+from graphfraud.io.validate import validate
+from graphfraud.params import ReadParams
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _ref_rows(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    where = {k: i for i, k in enumerate(keys)}
+    return np.array([where.get(v, -1) if pd.notna(v) else -1 for v in values])
+
+
+def _assert_links_true(data) -> None:
+    for name, ref, key in [
+        ("patient_id", "persons", "person_id"), ("holder_id", "persons", "person_id"),
+        ("facility_id", "facilities", "facility_id"), ("pharmacy_id", "pharmacies", "pharmacy_id"),
+        ("doctor_id", "doctors", "doctor_id"),
+    ]:
+        rows = data.link("claims", name)
+        assert rows is not None and rows.dtype == np.int32
+        np.testing.assert_array_equal(rows, _ref_rows(data.claims[name], data.table(ref)[key]), err_msg=name)
+    items = data.link("claim_items", "claim_id")
+    np.testing.assert_array_equal(items, _ref_rows(data.claim_items["claim_id"], data.claims["claim_id"]))
+
+
+def test_links_point_at_the_referenced_rows(world):
+    _assert_links_true(read_claims_dir(world()))
+
+
+def test_links_follow_rows_dropped_under_lenient(world):
+    persons = world.edit("persons", 3, "sex", "X")  # person 0002 skipped, and claim C0002 with it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = read_claims_dir(world(persons=persons), ReadParams(lenient=True))
+    assert "C0002" not in set(data.claims["claim_id"])
+    _assert_links_true(data)
+
+
+def test_replaced_table_drops_its_links(world):
+    data = read_claims_dir(world())
+    shorter = dataclasses.replace(data, claims=data.claims.iloc[:2])
+    assert shorter.link("claims", "patient_id") is None
+    assert data.link("claims", "patient_id") is not None
+
+
+@pytest.mark.parametrize("source", ["read", "validate"])
+def test_visits_from_links_equal_visits_from_hashing(source):
+    data = read_claims_dir(SAMPLE)
+    unlinked = dataclasses.replace(data, links={})
+    linked = data if source == "read" else validate(unlinked)
+    assert linked.links
+    a, b = build_visits(linked), build_visits(unlinked)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    assert a.persons.ids.tolist() == b.persons.ids.tolist()
