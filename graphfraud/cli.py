@@ -235,18 +235,22 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _read_logged(data_dir: str, params: Any, log: Callable[[str], None]) -> Any:
-    """read_claims_dir, with skipped-row warnings and timing sent to the progress log."""
+def _read_logged(data_dir: str, params: Any, log: Callable[[str], None], *, everything: bool = False) -> Any:
+    """read_claims_dir, with skipped-row warnings and timing sent to the progress log.
+
+    Free text no stage reads (``pipeline.UNUSED_COLUMNS``) is left out unless ``everything``.
+    """
     import time
     import warnings
 
     from graphfraud.io.read import read_claims_dir
     from graphfraud.io.validate import SkippedRowsWarning
+    from graphfraud.pipeline import UNUSED_COLUMNS
 
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SkippedRowsWarning)
-        data = read_claims_dir(data_dir, params)
+        data = read_claims_dir(data_dir, params, skip=() if everything else UNUSED_COLUMNS)
     click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(data.source))  # audit log
     for w in caught:
         if issubclass(w.category, SkippedRowsWarning):
@@ -316,7 +320,7 @@ def validate_cmd(data_dir: str, read_params: Any, as_json: bool, quiet: bool) ->
     """
     import json
 
-    data = _read_logged(data_dir, read_params, progress(quiet))
+    data = _read_logged(data_dir, read_params, progress(quiet), everything=True)
     summary = _validate_summary(data_dir, data)
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))

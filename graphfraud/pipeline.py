@@ -24,6 +24,11 @@ from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import Ring, score_candidates
 
 
+#: Free-text input columns no stage reads; the CLI does not load them (item names of
+#: tens of millions of fee lines cost seconds and a gigabyte for nothing).
+UNUSED_COLUMNS: tuple[str, ...] = ("claim_items.item_name",)
+
+
 @dataclass(frozen=True)
 class RunResult:
     """What a ``detect`` run produced, with its provenance.

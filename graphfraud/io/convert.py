@@ -91,13 +91,13 @@ def clean_text(values: Array) -> pa.ChunkedArray:
     >>> clean_text(pa.array([" 007 ", "\u3000", None, "A"])).to_pylist()
     ['007', None, None, 'A']
     """
-    text = _as_text(values)
+    text = _as_text(values, large=True)  # pandas keeps large_string: no copy on the way there
     trimmed = pc.utf8_trim_whitespace(text)
     if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
         trimmed = text  # nothing to trim: keep the original buffers (no copy)
     blank = pc.equal(pc.binary_length(trimmed), 0)
     if pc.any(blank).as_py():
-        trimmed = pc.if_else(blank, pa.scalar(None, pa.string()), trimmed)
+        trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
     return _chunked(trimmed)
 
 
@@ -122,7 +122,7 @@ def parse_times(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:
             return _chunked(pc.cast(text, pa.timestamp("s"))), None
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
-    text = clean_text(text)
+    text = _as_text(clean_text(text))  # the slow path works on plain strings
     times = _parse_times_slowly(text)
     return times, _unread(text, times)
 
@@ -161,7 +161,7 @@ def parse_numbers(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:
         try:
             numbers = pc.cast(text, pa.float64())
         except pa.ArrowInvalid:
-            text = clean_text(text)
+            text = _as_text(clean_text(text))  # the slow path works on plain strings
             ok = pc.match_substring_regex(text, _NUMBER)
             numbers = pc.cast(pc.if_else(ok, text, pa.scalar(None, pa.string())), pa.float64())
     finite = pc.is_finite(numbers)
@@ -179,15 +179,13 @@ def _unread(given: pa.ChunkedArray, result: pa.ChunkedArray) -> np.ndarray | Non
     return _chunked(mask).to_numpy()
 
 
-def _as_text(values: Array) -> pa.ChunkedArray:
+def _as_text(values: Array, *, large: bool = False) -> pa.ChunkedArray:
+    """Values as Arrow text: ``string``, or ``large_string`` (what pandas holds) with ``large``."""
     values = _chunked(values)
     if pa.types.is_dictionary(values.type):
         values = values.cast(values.type.value_type)
-    if pa.types.is_large_string(values.type) or pa.types.is_string_view(values.type):
-        return values.cast(pa.string())
-    if not pa.types.is_string(values.type):
-        return values.cast(pa.string())
-    return values
+    target = pa.large_string() if large else pa.string()
+    return values if values.type == target else values.cast(target)
 
 
 def _local(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -202,7 +200,7 @@ def _chunked(values: Array) -> pa.ChunkedArray:
 def _pandas(values: Array, dtype: object) -> pd.Series:
     values = _chunked(values)
     if dtype is ID_DTYPE:
-        return pd.Series(values.to_pandas(types_mapper={pa.string(): ID_DTYPE}.get))
+        return pd.Series(values.to_pandas(types_mapper={pa.string(): ID_DTYPE, pa.large_string(): ID_DTYPE}.get))
     if str(dtype) == "Int64":
         return pd.Series(values.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get))
     return pd.Series(values.to_pandas()).astype(dtype)  # type: ignore[call-overload]

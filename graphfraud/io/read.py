@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +45,7 @@ _FORMS = {
 }
 
 
-def read_claims_dir(path: str | Path, params: ReadParams = ReadParams()) -> ClaimsData:
+def read_claims_dir(path: str | Path, params: ReadParams = ReadParams(), *, skip: tuple[str, ...] = ()) -> ClaimsData:
     """Read and validate a claims directory.
 
     Parameters
@@ -56,6 +56,10 @@ def read_claims_dir(path: str | Path, params: ReadParams = ReadParams()) -> Clai
     params : ReadParams, default ReadParams()
         ``mapping`` (``"nhsa"`` or a YAML file), ``lenient``, ``encoding``
         (of CSV files) and ``max_errors`` (problems listed per file).
+    skip : tuple of str, default ()
+        Free-text columns (kind ``str``, e.g. ``"claim_items.item_name"``) the
+        caller does not need: they are not read (left NA).  ``detect`` skips
+        the item names of tens of millions of fee lines.
 
     Returns
     -------
@@ -94,27 +98,43 @@ def read_claims_dir(path: str | Path, params: ReadParams = ReadParams()) -> Clai
     >>> data.time_resolution, len(data.claim_items)
     ('day', 0)
     """
+    _check_skip(skip)
     directory = Path(path)
     if not directory.is_dir():
         raise ContractError(str(directory), None, None, "is not a directory; pass the folder that holds claims.csv etc.")
     mapping = load_mapping(params.mapping)
     files = {table.name: locate(directory, table) for table in INPUT_TABLES}
-    # Hash in a background thread (hashlib releases the GIL) while the tables are parsed.
-    pool = ThreadPoolExecutor(max_workers=1)
+    # Hash in a background thread (hashlib releases the GIL) while the tables are parsed, and
+    # parse the fee lines (the biggest file; Arrow releases the GIL) while claims are checked.
+    pool, ahead_pool = ThreadPoolExecutor(max_workers=1), ThreadPoolExecutor(max_workers=1)
     try:
         hashes = {f.name: pool.submit(file_sha256, f) for f in files.values() if f is not None}
-        frames, skipped, links = _read_tables(files, mapping, params)
+        ahead = {
+            table.name: ahead_pool.submit(_read_file, files[table.name], table, params, _skipped(skip, table, mapping))
+            for table in INPUT_TABLES if table.name == "claim_items" and files[table.name] is not None
+        }
+        frames, skipped, links = _read_tables(files, mapping, params, ahead=ahead, skip=skip)
         source = {name: future.result() for name, future in hashes.items()}
     finally:
+        ahead_pool.shutdown(wait=True, cancel_futures=True)
         pool.shutdown(wait=True, cancel_futures=True)
     return ClaimsData(**frames, source=source, skipped=skipped, links=links,
                       time_resolution=time_resolution(frames["claims"]["start_time"]))
 
 
 def _read_tables(
-    files: dict[str, Path | None], mapping: Mapping | None, params: ReadParams
+    files: dict[str, Path | None],
+    mapping: Mapping | None,
+    params: ReadParams,
+    *,
+    ahead: dict[str, Future] | None = None,
+    skip: tuple[str, ...] = (),
 ) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]], dict[str, np.ndarray]]:
-    """Read, map, type and check every table in contract order; also the foreign-key links."""
+    """Read, map, type and check every table in contract order; also the foreign-key links.
+
+    ``ahead`` holds tables whose files are being parsed in the background.
+    """
+    ahead = ahead or {}
     keys = KnownKeys()
     frames: dict[str, pd.DataFrame] = {}
     skipped: dict[str, dict[str, int]] = {}
@@ -123,8 +143,12 @@ def _read_tables(
         if file is None:
             frames[table.name] = empty_frame(table)
             continue
-        raw, bad_lines = _read_file(file, table, params)
+        if table.name in ahead:
+            raw, bad_lines = ahead[table.name].result()
+        else:
+            raw, bad_lines = _read_file(file, table, params, _skipped(skip, table, mapping))
         raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
+        raw = raw.drop_columns([c for c in raw.column_names if f"{table.name}.{c}" in skip])
         frame, unreadable = _typed(raw, table, file.name, origin, params)
         del raw
         frame, counts = check_table(table, frame, file=file.name, keys=keys, params=params,
@@ -177,12 +201,28 @@ def time_resolution(start_times: pd.Series) -> str:
     return "day" if bool((times == times.dt.normalize()).all()) else "minute"
 
 
+def _check_skip(skip: tuple[str, ...]) -> None:
+    free_text = {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns if c.kind == "str" and not c.required}
+    for name in skip:
+        if name not in free_text:
+            raise ValueError(f"The 'skip' parameter of read_claims_dir must name optional free-text columns "
+                             f"({', '.join(sorted(free_text))}). Got {name!r} instead.")
+
+
+def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> frozenset[str]:
+    """Columns of ``table``'s file that need not be read: the skipped ones, when the file uses contract names."""
+    if mapping is not None and mapping.table(table.name) != TableMapping():
+        return frozenset()  # mapped names: drop after mapping instead
+    return frozenset(name.split(".", 1)[1] for name in skip if name.startswith(f"{table.name}."))
+
+
 # ----------------------------------------------------------------- files
-def _read_file(path: Path, table: Table, params: ReadParams) -> tuple[pa.Table, int]:
+def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:
     """The file as an Arrow table with its own column names, and the count of skipped bad lines."""
     if path.suffix == ".parquet":
         try:
-            data = pq.read_table(path)
+            names = pq.read_schema(path).names
+            data = pq.read_table(path, columns=[n for n in names if n not in skip] if skip else None)
         except (pa.ArrowInvalid, OSError) as exc:
             raise ContractError(path.name, None, None, f"cannot be read as Parquet: {exc}") from None
         _check_header(path.name, data.column_names, table, limit=params.max_errors)
@@ -190,7 +230,7 @@ def _read_file(path: Path, table: Table, params: ReadParams) -> tuple[pa.Table, 
     try:
         header = _csv_header(path, params.encoding)
         _check_header(path.name, header, table, limit=params.max_errors)
-        return _read_csv(path, header, params)
+        return _read_csv(path, header, params, skip)
     except OSError as exc:  # issue 8: permissions or I/O errors are the user's to fix, not a traceback
         raise ContractError(path.name, None, None,
                             f"cannot be read: {exc.strerror or exc}; check the file's permissions") from None
@@ -228,8 +268,9 @@ def _check_header(file: str, names: list[str], table: Table, *, limit: int = 20)
         raise ContractError(problems[0].file, 1, problems[0].column, problems[0].message, problems[1:])
 
 
-def _read_csv(path: Path, header: list[str], params: ReadParams) -> tuple[pa.Table, int]:
+def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:
     names = [f"c{i}" for i in range(len(header))]
+    keep = [i for i, name in enumerate(header) if name not in skip]
     bad: list[pcsv.InvalidRow] = []
 
     def invalid(row: pcsv.InvalidRow) -> str:
@@ -243,7 +284,7 @@ def _read_csv(path: Path, header: list[str], params: ReadParams) -> tuple[pa.Tab
                                           block_size=_BLOCK_SIZE, encoding=params.encoding),
             parse_options=pcsv.ParseOptions(invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types={n: pa.string() for n in names}, include_columns=[names[i] for i in keep],
                 null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
             ),
         )
@@ -260,7 +301,7 @@ def _read_csv(path: Path, header: list[str], params: ReadParams) -> tuple[pa.Tab
         raise ContractError(path.name, None, None, f"cannot be parsed as CSV: {exc}") from None
     except UnicodeDecodeError:
         raise _encoding_error(path, params.encoding) from None
-    return data.rename_columns(header), len(bad)
+    return data.rename_columns([header[i] for i in keep]), len(bad)
 
 
 def _field_count_error(file: str, rows: list[pcsv.InvalidRow], expected: int, limit: int) -> ContractError:
