@@ -363,3 +363,17 @@ def test_write_csv_money_two_decimals_and_roundtrip(tmp_path, world):
 def test_write_csv_negative_and_missing_money(tmp_path):
     df = pd.DataFrame({"ring_id": list("abcd"), "fund_amount": [-1.005, float("nan"), 1234567.891, 0.1 + 0.2]})
     assert write_csv(df, tmp_path / "x.csv").read_text() == "ring_id,fund_amount\na,-1.00\nb,\nc,1234567.89\nd,0.30\n"
+
+
+@pytest.mark.parametrize("parquet", [(), ("claim_items",)])
+def test_skip_leaves_free_text_unread(world, parquet):
+    data = read_claims_dir(world(parquet=parquet), skip=("claim_items.item_name",))
+    assert data.claim_items["item_name"].isna().all()
+    assert data.claim_items["item_code"].tolist() == ["X1", "X2", "X3"]
+    full = read_claims_dir(world(parquet=parquet))
+    assert full.claim_items["item_name"].tolist() == ["Amoxicillin", "Blood test", "Insulin"]
+
+
+def test_skip_refuses_columns_that_are_checked(world):
+    with pytest.raises(ValueError, match="The 'skip' parameter of read_claims_dir must name optional free-text"):
+        read_claims_dir(world(), skip=("claims.patient_id",))
