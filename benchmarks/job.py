@@ -69,11 +69,11 @@ def job_synth(a: argparse.Namespace) -> dict:
 def job_graphfraud(a: argparse.Namespace) -> dict:
     from graphfraud.io.read import read_claims_dir
     from graphfraud.params import ReadParams, RunParams
-    from graphfraud.pipeline import run, write_outputs
+    from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
     from graphfraud.score.rings import members_table, rings_table
 
     start = time.perf_counter()
-    data = read_claims_dir(a.data, ReadParams())
+    data = read_claims_dir(a.data, ReadParams(), skip=UNUSED_COLUMNS)
     read_s = time.perf_counter() - start
     log(f"read+validate: {read_s:.1f} s (peak {peak_gb():.2f} GB)")
     result = run(data, RunParams(seed=a.seed), log=log)

@@ -13,6 +13,7 @@ communities", Scientific Reports 9, 5233 (2019).
 from __future__ import annotations
 
 import random
+import threading
 from dataclasses import dataclass
 
 import igraph as ig
@@ -20,6 +21,9 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.params import check
+
+#: Guards igraph's process-wide random number generator.
+_RNG_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -94,18 +98,19 @@ def leiden(
     b = np.searchsorted(nodes, pairs["b"].to_numpy())
     g = ig.Graph(n=len(nodes), edges=np.column_stack([a, b]).tolist(), directed=False)
     w = pairs[weight].to_numpy(dtype=float)
-    previous = random.getstate()
-    ig.set_random_number_generator(random.Random(seed))
-    try:
-        clustering = g.community_leiden(
-            objective_function=objective,
-            weights=w,
-            resolution=resolution,
-            n_iterations=iterations,
-        )
-    finally:
-        ig.set_random_number_generator(random)
-        random.setstate(previous)
+    with _RNG_LOCK:  # igraph's generator is process-wide: one seeded run at a time (detectors run in threads)
+        previous = random.getstate()
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            clustering = g.community_leiden(
+                objective_function=objective,
+                weights=w,
+                resolution=resolution,
+                n_iterations=iterations,
+            )
+        finally:
+            ig.set_random_number_generator(random)
+            random.setstate(previous)
     membership = _renumber(np.asarray(clustering.membership, dtype=np.int64))
     quality = float(g.modularity(membership, weights=w)) if objective == "modularity" else float(
         clustering.quality

@@ -30,11 +30,12 @@ from graphfraud.contract import INPUT_TABLES, ClaimsData, Table, empty_frame
 from graphfraud.errors import ContractError
 from graphfraud.io.convert import to_series
 from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
-from graphfraud.io.validate import Finding, KnownKeys, SkippedRowsWarning, check_table, find
+from graphfraud.io.validate import THREADS, Finding, KnownKeys, SkippedRowsWarning, check_table, find
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams
 
 _BLOCK_SIZE = 16 << 20  # bytes per CSV parsing block
+
 
 _FORMS = {
     "datetime": "a time; write 2024-03-05 09:41:00, 2024-03-05T09:41:00 or a date alone (2024-03-05)",
@@ -367,13 +368,17 @@ def _typed(
     limit = max(1, params.max_errors)
     columns: dict[str, pd.Series] = {}
     unreadable: list[Finding] = []
+    present = [c for c in table.columns + table.extra if c.name in raw.column_names]
+    # Columns convert independently and Arrow's kernels release the GIL: convert them side by side.
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        converted = dict(zip([c.name for c in present], pool.map(lambda c: to_series(raw.column(c.name), c), present)))
     for column in table.columns + table.extra:
         if column.name not in raw.column_names:
             if column in table.columns:  # an optional column the file does not have: all NA
                 columns[column.name], _ = to_series(pa.nulls(raw.num_rows, pa.string()), column)
             continue
         values = raw.column(column.name)
-        columns[column.name], bad = to_series(values, column)
+        columns[column.name], bad = converted[column.name]
         if bad is not None:
             unreadable += find(bad, column=column.name, reason=f"unreadable {column.name}", limit=limit,
                                message=lambda rows, v=values, k=column.kind: [

@@ -31,8 +31,10 @@ Whole-file problems (missing or repeated columns) are raised by the reader.
 from __future__ import annotations
 
 import dataclasses
+import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,6 +61,9 @@ FOREIGN_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
 
 #: Integer columns whose values are an enumeration.
 INT_VALUES: dict[tuple[str, str], tuple[int, ...]] = {("facilities", "level"): (0, 1, 2, 3)}
+
+#: Threads for the hash joins of one table (Arrow releases the GIL).
+THREADS = max(2, min(4, os.cpu_count() or 2))
 
 #: Tolerances: fund vs total (yuan); fee line amount vs quantity x unit_price.
 FUND_TOLERANCE = 0.01
@@ -260,14 +265,21 @@ def rules(
     ``unreadable`` are the reader's findings, whose NA values are not empty ones.
     """
     out: list[Finding] = []
-    out += _empty_required(table, frame, limit, unreadable)
-    out += _not_allowed(table, frame, limit)
-    out += _negative(table, frame, limit)
-    if table.key and table.key in frame:
-        out += _duplicates(frame[table.key], table.key, limit)
-    for column, ref in FOREIGN_KEYS.get(table.name, ()):
-        if column in frame:
-            out += _unknown(frame[column], column, ref, keys, limit, link=f"{table.name}.{column}")
+    foreign = [(column, ref) for column, ref in FOREIGN_KEYS.get(table.name, ()) if column in frame]
+    # The hash joins (keys, foreign keys) are the costly rules; Arrow runs them without the GIL,
+    # so they run side by side while the cheap rules are checked.
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        duplicates = (pool.submit(_duplicates, frame[table.key], table.key, limit)
+                      if table.key and table.key in frame else None)
+        rows = [pool.submit(positions, frame[column], keys.kept.get(ref)) for column, ref in foreign]
+        out += _empty_required(table, frame, limit, unreadable)
+        out += _not_allowed(table, frame, limit)
+        out += _negative(table, frame, limit)
+        if duplicates is not None:
+            out += duplicates.result()
+        for (column, ref), found in zip(foreign, rows):
+            out += _unknown(frame[column], column, ref, keys, limit, link=f"{table.name}.{column}",
+                            rows=found.result())
     if table.name == "claims":
         out += _one_place(frame, limit) + _fund_over_total(frame, limit) + _end_before_start(frame, limit)
     if table.name == "claim_items":
@@ -355,12 +367,13 @@ def _duplicates(ids: pd.Series, column: str, limit: int) -> list[Finding]:
                     f"duplicate value {ids.iat[r]} (first seen at row {first[codes[r]] + 2})" for r in rows])
 
 
-def _unknown(ids: pd.Series, column: str, ref: str, keys: KnownKeys, limit: int, *, link: str) -> list[Finding]:
+def _unknown(
+    ids: pd.Series, column: str, ref: str, keys: KnownKeys, limit: int, *, link: str, rows: np.ndarray
+) -> list[Finding]:
+    """Ids that point at nothing; ``rows`` are their :func:`positions` in the referenced table."""
     ref_key = TABLES[ref].key or column
-    known = keys.kept.get(ref)
     ref_file = keys.files.get(ref, f"{ref}.csv")
     present = ids.notna().to_numpy()
-    rows = positions(ids, known)
     keys.links[link] = rows
     missing = present & (rows < 0)
     skipped = keys.skipped.get(ref)

@@ -83,7 +83,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     diagnosis_names = np.asarray(sorted(names) + [""], dtype=object)
 
     at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
-    persons = data.persons.iloc[at].reset_index(drop=True)  # every person code comes from persons
+    wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
+    persons = data.persons[wanted].iloc[at].reset_index(drop=True)  # every person code comes from persons
     # A claim is after death when its day is later than the death date: a claim on the day itself
     # may be genuine (the same rule as graphfraud.peers).
     death = persons["death_date"].to_numpy().astype("datetime64[D]")
@@ -177,6 +178,10 @@ def _codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(encoded.dictionary.to_pylist(), dtype=object)
 
 
+#: The fee-line columns the claim facts read.
+_ITEM_COLUMNS = ["claim_id", "trace_code", "unit_price", "amount"]
+
+
 def _focus_items(
     items: pd.DataFrame, claims: pd.DataFrame, focus: np.ndarray, item_rows: np.ndarray | None = None
 ) -> tuple[pd.DataFrame, np.ndarray]:
@@ -189,9 +194,9 @@ def _focus_items(
         in_focus = np.zeros(len(claims) + 1, dtype=bool)
         in_focus[focus] = True
         keep = in_focus[item_rows]  # row -1 lands on the extra False slot
-        return items[keep], item_rows[keep].astype(np.int64)
+        return items.loc[keep, _ITEM_COLUMNS], item_rows[keep].astype(np.int64)
     ids = claims["claim_id"].iloc[focus]
-    mine = items[isin_values(items["claim_id"], ids)]
+    mine = items.loc[isin_values(items["claim_id"], ids), _ITEM_COLUMNS]
     return mine, focus[row_positions(mine["claim_id"], ids)]
 
 
@@ -301,7 +306,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     person = t["person"].to_numpy()[rows]
     ring_days = np.unique(day[at_main])
     cycle, regularity = _cycle(ring_days)
-    present = pd.Series(day[at_main]).groupby(person[at_main]).nunique()
+    present = _days_per_person(person[at_main], day[at_main])
     kind = t["kind"].to_numpy()[rows]
     inpatient = t["inpatient"].to_numpy()[rows]
     cost_ratio, venue_fpc, ring_fpc = _cost_contrast(rows, facts)
@@ -351,6 +356,18 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
         private_venue=bool(facts.venue_private[main]),
     )
+
+
+def _days_per_person(person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Distinct days of each person present (one count per person, in person order).
+
+    >>> _days_per_person(np.array([5, 5, 5, 2]), np.array([1, 1, 2, 9])).tolist()
+    [1, 2]
+    """
+    if not len(person):
+        return np.zeros(0, dtype=np.int64)
+    pairs = np.unique(np.stack([person, day], axis=1), axis=0)
+    return np.unique(pairs[:, 0], return_counts=True)[1]
 
 
 def _share(part: float, whole: float) -> float:

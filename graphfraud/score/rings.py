@@ -154,32 +154,34 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     v = facts.graph.visits
     rows = c.claims
     out: list[Member] = []
-    venue_counts = pd.Series(t["venue"].to_numpy()[rows]).value_counts()
-    venues = venue_counts[venue_counts >= MEMBER_SHARE * len(rows)]
+    venue_codes, venue_n = np.unique(t["venue"].to_numpy()[rows], return_counts=True)
+    keep = venue_n >= MEMBER_SHARE * len(rows)
+    venues = list(zip(venue_codes[keep].tolist(), venue_n[keep].tolist()))  # sorted by code
     if kind == "kickback":
         # The pharmacy is a party to the steering; the doctor's hospital is not (only its doctor).
-        venues = pd.Series({c.evidence["pharmacy"]: 1.0})
-    for code, n in venues.sort_index().items():
+        venues = [(int(c.evidence["pharmacy"]), 1)]
+    for code, n in venues:
         vid = str(v.venues.ids[int(code)])
         etype = "pharmacy" if facts.venue_is_pharmacy[int(code)] else "facility"
         out.append(Member(etype, vid, "venue", round(float(n) / len(rows), 3) if kind != "kickback" else 1.0))
     doctor = t["doctor"].to_numpy()[rows]
     doctor = doctor[doctor >= 0]
-    doc_counts = pd.Series(doctor).value_counts()
-    docs = doc_counts[(doc_counts >= MEMBER_SHARE * max(len(doctor), 1)) & (doc_counts >= 3)]
+    doc_codes, doc_n = np.unique(doctor, return_counts=True)
+    keep = (doc_n >= MEMBER_SHARE * max(len(doctor), 1)) & (doc_n >= 3)
+    docs = list(zip(doc_codes[keep].tolist(), doc_n[keep].tolist()))
     if kind == "kickback":
-        docs = pd.Series({c.evidence["doctor"]: len(doctor)})
-    for code, n in docs.sort_index().items():
+        docs = [(int(c.evidence["doctor"]), len(doctor))]
+    for code, n in docs:
         out.append(Member("doctor", str(v.doctors.ids[int(code)]), "doctor", round(float(n) / max(len(doctor), 1), 3)))
-    person = t["person"].to_numpy()[rows]
-    per = pd.Series(person).value_counts()
-    top = float(per.max()) if len(per) else 1.0
+    person_codes, person_n = np.unique(t["person"].to_numpy()[rows], return_counts=True)
+    top = float(person_n.max()) if len(person_n) else 1.0
+    claims_of = dict(zip(person_codes.tolist(), person_n.tolist()))
     role = PERSON_ROLE[kind]
     organizers = _organizers(c, f, facts)
-    for code in c.persons:
-        if int(code) in organizers:
+    for code in c.persons.tolist():
+        if code in organizers:
             continue
-        out.append(Member("person", str(v.persons.ids[code]), role, round(float(per.get(code, 0)) / top, 3)))
+        out.append(Member("person", str(v.persons.ids[code]), role, round(float(claims_of.get(code, 0)) / top, 3)))
     for code, share in sorted(organizers.items()):
         out.append(Member("person", str(v.persons.ids[code]), "organizer", round(share, 3)))
     codes = np.union1d(c.persons, np.fromiter(organizers, dtype=np.int64, count=len(organizers)))
