@@ -289,6 +289,9 @@ class ClaimsData:
         the validator's key checks and kept so that later stages never hash
         the same ten million ids again.  Read them with :meth:`link`.  A
         ``ClaimsData`` whose tables are replaced must drop them (``links={}``).
+    released : tuple of str
+        ``"table.column"`` names the reader was told the caller does not use
+        (checked where the contract has rules, then left NA to save memory).
     """
 
     persons: pd.DataFrame
@@ -301,6 +304,7 @@ class ClaimsData:
     skipped: dict[str, dict[str, int]] = field(default_factory=dict)
     time_resolution: str = "minute"
     links: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    released: tuple[str, ...] = ()
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

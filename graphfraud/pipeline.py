@@ -29,9 +29,11 @@ from graphfraud.score.rings import Ring, score_candidates
 #: Threads for the detectors (they run side by side).
 _THREADS = max(2, min(4, os.cpu_count() or 2))
 
-#: Free-text input columns no stage reads; the CLI does not load them (item names of
-#: tens of millions of fee lines cost seconds and a gigabyte for nothing).
-UNUSED_COLUMNS: tuple[str, ...] = ("claim_items.item_name",)
+#: Text input columns no stage of ``run`` reads.  The CLI's detect still checks them against the
+#: contract but does not keep them: at ten million claims (22M fee lines) they hold a gigabyte.
+UNUSED_COLUMNS: tuple[str, ...] = (
+    "claims.terminal_id", "claim_items.item_name", "claim_items.item_code", "claim_items.category",
+)
 
 
 @dataclass(frozen=True)

@@ -374,6 +374,20 @@ def test_skip_leaves_free_text_unread(world, parquet):
     assert full.claim_items["item_name"].tolist() == ["Amoxicillin", "Blood test", "Insulin"]
 
 
-def test_skip_refuses_columns_that_are_checked(world):
-    with pytest.raises(ValueError, match="The 'skip' parameter of read_claims_dir must name optional free-text"):
-        read_claims_dir(world(), skip=("claims.patient_id",))
+def test_skip_refuses_keys_and_foreign_keys(world):
+    for name in ("claims.patient_id", "claims.claim_id", "claim_items.claim_id", "claims.fund_amount"):
+        with pytest.raises(ValueError, match="The 'skip' parameter of read_claims_dir must name text columns"):
+            read_claims_dir(world(), skip=(name,))
+
+
+@pytest.mark.parametrize("parquet", [(), ("claim_items",)])
+def test_skipped_columns_are_still_checked_then_released(world, parquet):
+    skip = ("claim_items.category", "claim_items.item_code", "claims.terminal_id")
+    bad = world.edit("claim_items", 2, "category", "sweets")
+    with pytest.raises(ContractError, match="category"):
+        read_claims_dir(world(claim_items=bad, parquet=parquet), skip=skip)
+    data = read_claims_dir(world(parquet=parquet), skip=skip)
+    assert data.released == skip
+    assert data.claim_items["category"].isna().all() and data.claims["terminal_id"].isna().all()
+    assert data.claim_items["category"].dtype == DTYPES["enum"]
+    assert data.claim_items["amount"].tolist() == [20.5, 100.0, 300.0]
