@@ -235,22 +235,21 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _read_logged(data_dir: str, params: Any, log: Callable[[str], None], *, everything: bool = False) -> Any:
+def _read_logged(data_dir: str, params: Any, log: Callable[[str], None], *, skip: tuple[str, ...] = ()) -> Any:
     """read_claims_dir, with skipped-row warnings and timing sent to the progress log.
 
-    Free text no stage reads (``pipeline.UNUSED_COLUMNS``) is left out unless ``everything``.
+    ``skip``: text columns the command does not use (checked, then not kept; see read_claims_dir).
     """
     import time
     import warnings
 
     from graphfraud.io.read import read_claims_dir
     from graphfraud.io.validate import SkippedRowsWarning
-    from graphfraud.pipeline import UNUSED_COLUMNS
 
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SkippedRowsWarning)
-        data = read_claims_dir(data_dir, params, skip=() if everything else UNUSED_COLUMNS)
+        data = read_claims_dir(data_dir, params, skip=skip, log=log)
     click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(data.source))  # audit log
     for w in caught:
         if issubclass(w.category, SkippedRowsWarning):
@@ -320,7 +319,7 @@ def validate_cmd(data_dir: str, read_params: Any, as_json: bool, quiet: bool) ->
     """
     import json
 
-    data = _read_logged(data_dir, read_params, progress(quiet), everything=True)
+    data = _read_logged(data_dir, read_params, progress(quiet))
     summary = _validate_summary(data_dir, data)
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
@@ -344,6 +343,16 @@ def _stage_bar(quiet: bool, label: str, *, stages: int) -> Iterator[Callable[[st
     with click.progressbar(length=stages, label=label, file=sys.stderr, show_pos=True,
                            item_show_func=lambda m: m) as bar:
         yield lambda message: bar.update(1, message)
+
+
+def _input_files(data_dir: str) -> int:
+    """How many input tables ``data_dir`` holds (each is one step of the progress bar)."""
+    from pathlib import Path
+
+    from graphfraud.contract import INPUT_TABLES
+
+    folder = Path(data_dir)
+    return sum(any((folder / f"{t.name}.{ext}").is_file() for ext in ("csv", "parquet")) for t in INPUT_TABLES)
 
 
 def _params_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -398,12 +407,13 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     import os
     import time
 
-    from graphfraud.pipeline import run, write_outputs
+    from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
 
     params = _run_params(params_file, seed)
-    with _stage_bar(quiet, "detect", stages=7) as log:  # read, graph, 3 detectors, score, write
+    # each input file, read, graph, 3 detectors, score, written
+    with _stage_bar(quiet, "detect", stages=_input_files(data_dir) + 7) as log:
         start = time.perf_counter()
-        data = _read_logged(data_dir, read_params, log)
+        data = _read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
         read_s = time.perf_counter() - start
         result = run(data, params, log=log)
         write_outputs(result, data, out_dir, extra={"read_s": round(read_s, 3), "skipped": data.skipped,

@@ -391,3 +391,11 @@ def test_skipped_columns_are_still_checked_then_released(world, parquet):
     assert data.claim_items["category"].isna().all() and data.claims["terminal_id"].isna().all()
     assert data.claim_items["category"].dtype == DTYPES["enum"]
     assert data.claim_items["amount"].tolist() == [20.5, 100.0, 300.0]
+
+
+def test_log_gets_one_line_per_table(world):
+    lines: list[str] = []
+    read_claims_dir(world(drop=("claim_items",)), log=lines.append)
+    assert [line.split(":")[0] for line in lines] == [
+        "persons.csv", "facilities.csv", "pharmacies.csv", "doctors.csv", "claims.csv"]
+    assert lines[-1] == "claims.csv: 4 rows read and checked"
