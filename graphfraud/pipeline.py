@@ -29,10 +29,13 @@ from graphfraud.score.rings import Ring, score_candidates
 #: Threads for the detectors (they run side by side).
 _THREADS = max(2, min(4, os.cpu_count() or 2))
 
-#: Text input columns no stage of ``run`` reads.  The CLI's detect still checks them against the
-#: contract but does not keep them: at ten million claims (22M fee lines) they hold a gigabyte.
+#: Text input columns no stage of ``run`` reads (foreign keys are followed through
+#: ``ClaimsData.links``).  The CLI's detect still checks them against the contract but does not
+#: keep them: at ten million claims (22M fee lines) they hold two gigabytes.
 UNUSED_COLUMNS: tuple[str, ...] = (
-    "claims.terminal_id", "claim_items.item_name", "claim_items.item_code", "claim_items.category",
+    "claims.patient_id", "claims.holder_id", "claims.facility_id", "claims.pharmacy_id", "claims.doctor_id",
+    "claims.terminal_id", "claim_items.claim_id", "claim_items.item_name", "claim_items.item_code",
+    "claim_items.category",
 )
 
 

@@ -65,7 +65,7 @@ def build_visits(data: ClaimsData) -> Visits:
     persons = IdMap.from_values(data.persons["person_id"])
     venues = IdMap.from_values(data.facilities["facility_id"], data.pharmacies["pharmacy_id"])
     doctors = IdMap.from_values(data.doctors["doctor_id"])
-    person, venue, doctor = _linked_codes(data, persons, venues, doctors)
+    person, venue, doctor, pharmacy = _linked_codes(data, persons, venues, doctors)
     start = claims["start_time"].to_numpy().astype("datetime64[m]")
     minute = (start - EPOCH).astype(np.int64)
     end = claims["end_time"]
@@ -80,7 +80,7 @@ def build_visits(data: ClaimsData) -> Visits:
             "person": person,
             "venue": venue,
             "doctor": doctor,
-            "kind": claims["pharmacy_id"].notna().to_numpy().astype(np.int8),
+            "kind": pharmacy.astype(np.int8),
             "inpatient": (claims["visit_type"] == "inpatient").to_numpy(dtype=bool, na_value=False),
             "minute": minute,
             "day": minute // 1440,
@@ -93,7 +93,7 @@ def build_visits(data: ClaimsData) -> Visits:
 
 
 def _linked_codes(data: ClaimsData, persons: IdMap, venues: IdMap, doctors: IdMap) -> tuple[np.ndarray, ...]:
-    """Person, venue and doctor code of every claim.
+    """Person, venue and doctor code of every claim, and whether it is a pharmacy purchase.
 
     From the validator's foreign-key links when the data has them (numeric
     lookups), else by hashing the ids; both give the same codes.
@@ -101,8 +101,12 @@ def _linked_codes(data: ClaimsData, persons: IdMap, venues: IdMap, doctors: IdMa
     claims = data.claims
     links = {c: data.link("claims", c) for c in ("patient_id", "holder_id", "facility_id", "pharmacy_id", "doctor_id")}
     if any(rows is None for rows in links.values()):
+        if any(name.startswith("claims.") and name.endswith("_id") for name in data.released):
+            raise ValueError("build_visits needs the claims' id columns or their ClaimsData.links; "
+                             f"these were released by the reader without links: {', '.join(data.released)}")
         venue = claims["facility_id"].fillna(claims["pharmacy_id"])
-        return (persons.codes(person_of_claim(claims)), venues.codes(venue), doctors.codes(claims["doctor_id"]))
+        return (persons.codes(person_of_claim(claims)), venues.codes(venue), doctors.codes(claims["doctor_id"]),
+                claims["pharmacy_id"].notna().to_numpy())
     pharmacy = links["pharmacy_id"] >= 0
     holder = links["holder_id"]
     person_row = np.where(pharmacy & (holder >= 0), holder, links["patient_id"])
@@ -113,7 +117,16 @@ def _linked_codes(data: ClaimsData, persons: IdMap, venues: IdMap, doctors: IdMa
         _through(person_row, persons.codes(data.persons["person_id"])),
         venue,
         _through(links["doctor_id"], doctors.codes(data.doctors["doctor_id"])),
+        pharmacy,
     )
+
+
+def patient_codes(data: ClaimsData, persons: IdMap, rows: np.ndarray) -> np.ndarray:
+    """Person code of the patient of claims ``rows`` (from the links when known)."""
+    link = data.link("claims", "patient_id")
+    if link is None:
+        return persons.codes(data.claims["patient_id"].iloc[rows])
+    return _through(link[rows], persons.codes(data.persons["person_id"]))
 
 
 def _through(rows: np.ndarray, codes: np.ndarray) -> np.ndarray:

@@ -65,7 +65,7 @@ def read_claims_dir(
         ``mapping`` (``"nhsa"`` or a YAML file), ``lenient``, ``encoding``
         (of CSV files) and ``max_errors`` (problems listed per file).
     skip : tuple of str, default ()
-        Text columns (``"table.column"``, not keys or foreign keys) the caller
+        Text columns (``"table.column"``, not keys) the caller
         will not use: a column no rule checks (free text such as
         ``claim_items.item_name``) is not read at all; a checked one
         (``claim_items.category``) is read and checked, then left NA.  Either
@@ -221,15 +221,17 @@ def time_resolution(start_times: pd.Series) -> str:
 
 
 def _releasable(table: Table) -> dict[str, bool]:
-    """``{column: unchecked}`` of the text columns a caller may skip (not keys, not foreign keys).
+    """``{column: unchecked}`` of the text columns a caller may skip (not keys).
 
-    ``unchecked`` columns have no rule (optional, no allowed values): they need not even be read.
+    ``unchecked`` columns have no rule (optional, no allowed values, not a
+    foreign key): they need not even be read.  A skipped foreign key is still
+    checked, and its rows stay in ``ClaimsData.links``.
     """
     foreign = {column for column, _ in FOREIGN_KEYS.get(table.name, ())}
     return {
-        c.name: not c.required and not c.values
+        c.name: not c.required and not c.values and c.name not in foreign
         for c in table.columns
-        if c.kind in ("id", "str", "enum") and c.name != table.key and c.name not in foreign
+        if c.kind in ("id", "str", "enum") and c.name != table.key
     }
 
 
@@ -238,7 +240,7 @@ def _check_skip(skip: tuple[str, ...]) -> None:
     for name in skip:
         if name not in allowed:
             raise ValueError(f"The 'skip' parameter of read_claims_dir must name text columns that are not "
-                             f"keys or foreign keys ({', '.join(sorted(allowed))}). Got {name!r} instead.")
+                             f"keys ({', '.join(sorted(allowed))}). Got {name!r} instead.")
 
 
 def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> frozenset[str]:

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import EPOCH, ClaimGraph
+from graphfraud.graph.build import EPOCH, ClaimGraph, patient_codes
 from graphfraud.graph.ids import dense_codes, isin_values, row_positions, to_arrow
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
@@ -89,7 +89,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     # may be genuine (the same rule as graphfraud.peers).
     death = persons["death_date"].to_numpy().astype("datetime64[D]")
     pcode = t["person"].to_numpy()[focus]
-    patient = v.persons.codes(claims["patient_id"].iloc[focus])
+    patient = patient_codes(data, v.persons, focus)
     start = claims["start_time"].to_numpy()[focus].astype("datetime64[D]")
     after_death = np.zeros(len(claims), dtype=bool)
     after_death[focus] = (_at(death, pcode) < start) | (_at(death, patient) < start)
@@ -117,7 +117,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         chronic=chronic,
         diagnosis=diagnosis_code,
         diagnosis_names=diagnosis_names,
-        dup_trace=dup_trace_claims(data.claim_items, claims, focus, lines),
+        dup_trace=dup_trace_claims(data.claim_items, claims, focus, lines, data.link("claim_items", "claim_id")),
         after_death=after_death,
         split=_split_admissions(t),
         high_value=_high_value(claims, lines),
@@ -194,7 +194,7 @@ def _focus_items(
         in_focus = np.zeros(len(claims) + 1, dtype=bool)
         in_focus[focus] = True
         keep = in_focus[item_rows]  # row -1 lands on the extra False slot
-        return items.loc[keep, _ITEM_COLUMNS], item_rows[keep].astype(np.int64)
+        return items.loc[keep, _ITEM_COLUMNS[1:]], item_rows[keep].astype(np.int64)  # claim rows, not ids
     ids = claims["claim_id"].iloc[focus]
     mine = items.loc[isin_values(items["claim_id"], ids), _ITEM_COLUMNS]
     return mine, focus[row_positions(mine["claim_id"], ids)]
@@ -205,6 +205,7 @@ def dup_trace_claims(
     claims: pd.DataFrame,
     focus: np.ndarray,
     lines: tuple[pd.DataFrame, np.ndarray] | None = None,
+    item_rows: np.ndarray | None = None,
 ) -> np.ndarray:
     """Flag the ``focus`` claims holding a drug trace code that also appears in another claim.
 
@@ -212,23 +213,27 @@ def dup_trace_claims(
     resold drug (回流药).  Only the trace codes of the focus claims are looked
     up in all fee lines (Arrow hash joins whose lookup side is small), cheap
     even for tens of millions of lines.  ``lines`` is :func:`_focus_items` when
-    the caller has it already.
+    the caller has it already; ``item_rows`` (each line's claim row, from
+    ``ClaimsData.link``) spares hashing the lines' claim ids.
     """
     flag = np.zeros(len(claims), dtype=bool)
     if not len(focus) or items.empty:
         return flag
-    mine, rows = lines if lines is not None else _focus_items(items, claims, focus)
+    mine, rows = lines if lines is not None else _focus_items(items, claims, focus, item_rows)
     codes = mine["trace_code"].dropna()
     if codes.empty:
         return flag
-    hit = items[isin_values(items["trace_code"], codes)][["claim_id", "trace_code"]]
-    claim = dense_codes(hit["claim_id"])
-    trace = dense_codes(hit["trace_code"])
+    hit = isin_values(items["trace_code"], codes)
+    claim = item_rows[hit].astype(np.int64) if item_rows is not None else dense_codes(items["claim_id"][hit])
+    trace = dense_codes(items["trace_code"][hit])
     pair = np.unique(trace * (int(claim.max()) + 1) + claim)  # one row per (trace code, claim); small
     trace_of = pair // (int(claim.max()) + 1)
     dup_traces = np.unique(trace_of[np.bincount(trace_of)[trace_of] > 1])
     dup_lines = np.isin(trace, dup_traces)
-    resold = isin_values(mine["claim_id"], hit["claim_id"][dup_lines])
+    if item_rows is not None:
+        resold = np.isin(rows, claim[dup_lines])
+    else:
+        resold = isin_values(mine["claim_id"], items["claim_id"][hit][dup_lines])
     flag[rows[resold]] = True
     return flag
 

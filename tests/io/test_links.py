@@ -70,3 +70,31 @@ def test_visits_from_links_equal_visits_from_hashing(source):
     a, b = build_visits(linked), build_visits(unlinked)
     pd.testing.assert_frame_equal(a.table, b.table)
     assert a.persons.ids.tolist() == b.persons.ids.tolist()
+
+
+def test_claim_facts_from_links_equal_facts_from_hashing():
+    from graphfraud.graph.build import build_graph
+    from graphfraud.score.features import claim_facts
+
+    data = read_claims_dir(SAMPLE)
+    unlinked = dataclasses.replace(data, links={})
+    focus = np.arange(0, len(data.claims), 3)
+    a, b = claim_facts(build_graph(data), focus), claim_facts(build_graph(unlinked), focus)
+    for name in ("dup_trace", "high_value", "after_death", "split"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    assert a.dup_trace.any() and a.high_value.any()
+
+
+def test_run_on_released_columns_equals_run_on_full_tables():
+    """detect reads with UNUSED_COLUMNS skipped: ids are followed through the links, results are the same."""
+    from graphfraud.pipeline import UNUSED_COLUMNS, run
+    from graphfraud.score.rings import members_table, rings_table
+
+    lean = read_claims_dir(SAMPLE, skip=UNUSED_COLUMNS)
+    full = read_claims_dir(SAMPLE)
+    assert lean.claims["patient_id"].isna().all() and lean.claim_items["claim_id"].isna().all()
+    a, b = run(lean), run(full)
+    pd.testing.assert_frame_equal(rings_table(a.rings), rings_table(b.rings))
+    pd.testing.assert_frame_equal(members_table(a.rings), members_table(b.rings))
+    with pytest.raises(ValueError, match="released by the reader without links"):
+        build_visits(dataclasses.replace(lean, links={}))

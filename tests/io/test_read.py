@@ -374,8 +374,8 @@ def test_skip_leaves_free_text_unread(world, parquet):
     assert full.claim_items["item_name"].tolist() == ["Amoxicillin", "Blood test", "Insulin"]
 
 
-def test_skip_refuses_keys_and_foreign_keys(world):
-    for name in ("claims.patient_id", "claims.claim_id", "claim_items.claim_id", "claims.fund_amount"):
+def test_skip_refuses_keys_and_numbers(world):
+    for name in ("claims.claim_id", "persons.person_id", "claims.fund_amount"):
         with pytest.raises(ValueError, match="The 'skip' parameter of read_claims_dir must name text columns"):
             read_claims_dir(world(), skip=(name,))
 
