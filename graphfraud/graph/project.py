@@ -164,23 +164,27 @@ def _best_per_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.n
     Packs a quantised weight into the low bits of the key so that one plain
     ``np.sort`` (vectorised, several times faster than ``argsort`` or hashing
     at tens of millions of rows) orders keys and puts each key's best weight
-    last.  Keys too large to pack fall back to ``np.lexsort``.
+    last.  Keys too large to pack fall back to ``np.lexsort``.  ``key`` and
+    ``weight`` are consumed: both are overwritten (tens of millions of
+    meetings must not be copied twice).
     """
     top = float(weight.max()) or 1.0
-    q = np.rint(weight / top * _WEIGHT_SCALE).astype(np.int64)
+    q = np.divide(weight, weight.dtype.type(top), out=weight)  # as weight / top * scale, in place
+    q *= _WEIGHT_SCALE
+    np.rint(q, out=q)
     if int(key.max()) < (np.iinfo(np.int64).max >> _WEIGHT_BITS):
-        packed = np.left_shift(key, _WEIGHT_BITS)  # a new array: the caller's key is left alone
-        packed |= q
-        del q
+        packed = np.left_shift(key, _WEIGHT_BITS, out=key)
+        packed |= q.astype(np.int32)  # exact: integer or, never through float64
+        del q, weight
         packed.sort()  # in place: one array of the meetings' size, not three
-        q = packed & _WEIGHT_SCALE
+        best = packed & _WEIGHT_SCALE
         key = np.right_shift(packed, _WEIGHT_BITS, out=packed)
     else:  # pragma: no cover - only for projections of tens of millions of persons
         order = np.lexsort((q, key))
-        key, q = key[order], q[order]
+        key, best = key[order], q[order].astype(np.int64)
     last = np.ones(len(key), dtype=bool)
     last[:-1] = key[1:] != key[:-1]
-    return key[last], q[last].astype(np.float64) / _WEIGHT_SCALE * top
+    return key[last], best[last].astype(np.float64) / _WEIGHT_SCALE * top
 
 
 def aggregate_pairs(m: pd.DataFrame, *, min_days: int) -> pd.DataFrame:

@@ -252,8 +252,9 @@ def reasons_table(rings: list[Ring]) -> pd.DataFrame:
 
 def claims_table(rings: list[Ring], claims: pd.DataFrame) -> pd.DataFrame:
     """``ring_claims.csv``: ``ring_id, claim_id`` for every suspect claim behind every ring."""
-    ids = claims["claim_id"].astype(object).to_numpy()
-    parts = [pd.DataFrame({"ring_id": r.ring_id, "claim_id": ids[r.claims]}) for r in rings]
-    if not parts:
+    if not rings:
         return pd.DataFrame({"ring_id": [], "claim_id": []})
-    return pd.concat(parts, ignore_index=True)
+    rows = np.concatenate([r.claims for r in rings])
+    ids = claims["claim_id"].iloc[rows].astype(object).to_numpy()  # only the rings' claims become objects
+    ring_ids = np.repeat(np.array([r.ring_id for r in rings], dtype=object), [len(r.claims) for r in rings])
+    return pd.DataFrame({"ring_id": ring_ids, "claim_id": ids})
