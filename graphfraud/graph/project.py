@@ -73,6 +73,37 @@ def meetings(
     ``visits`` needs columns ``person``, ``venue``, ``minute``, ``day``.
     Rows are sorted by ``a``, ``b``, ``day``.
     """
+    met = _pair_days(visits, window_minutes=window_minutes, max_neighbours=max_neighbours,
+                     day_resolution=day_resolution, busy_visits=busy_visits, busy_neighbours=busy_neighbours)
+    pair = met.keys // met.span
+    return pd.DataFrame(
+        {"a": pair // met.n_persons, "b": pair % met.n_persons, "day": met.keys % met.span + met.first_day,
+         "weight": met.best},
+        copy=False,
+    )
+
+
+@dataclass(frozen=True)
+class _PairDays:
+    """Meetings packed as sorted ``keys = (a * n_persons + b) * span + day - first_day`` and each one's best weight."""
+
+    keys: np.ndarray
+    best: np.ndarray
+    n_persons: int
+    span: int
+    first_day: int
+
+
+def _pair_days(
+    visits: pd.DataFrame,
+    *,
+    window_minutes: int,
+    max_neighbours: int,
+    day_resolution: bool,
+    busy_visits: int,
+    busy_neighbours: int,
+) -> _PairDays:
+    """The meetings of :func:`meetings`, still packed (no column per field)."""
     person = visits["person"].to_numpy()
     venue = visits["venue"].to_numpy()
     minute = visits["minute"].to_numpy()
@@ -121,19 +152,13 @@ def meetings(
         weights.append(w)
     del alive, busy, hub, per_visit, key, minute, day, person
     if not keys:
-        empty = np.array([], dtype=np.int64)
-        return pd.DataFrame({"a": empty, "b": empty, "day": empty, "weight": np.array([], dtype=np.float64)})
+        return _PairDays(np.array([], dtype=np.int64), np.array([], dtype=np.float64), n_persons, span, first_day)
     all_keys = np.concatenate(keys)
     del keys
     all_weights = np.concatenate(weights)
     del weights
     pair_day, best = _best_per_key(all_keys, all_weights)
-    del all_keys, all_weights
-    pair = pair_day // span
-    return pd.DataFrame(
-        {"a": pair // n_persons, "b": pair % n_persons, "day": pair_day % span + first_day, "weight": best},
-        copy=False,
-    )
+    return _PairDays(pair_day, best, n_persons, span, first_day)
 
 
 def _arrival_order(
@@ -187,18 +212,21 @@ def _best_per_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.n
     return key[last], best[last].astype(np.float64) / _WEIGHT_SCALE * top
 
 
-def aggregate_pairs(m: pd.DataFrame, *, min_days: int) -> pd.DataFrame:
-    """Per pair of meetings ``m`` (sorted by a, b): ``a, b, days`` (rows), ``weight`` (sum); ``days >= min_days``."""
-    a = m["a"].to_numpy()
-    b = m["b"].to_numpy()
-    if not len(a):
-        return pd.DataFrame({"a": a, "b": b, "days": np.array([], dtype=np.int64), "weight": np.array([])})
-    start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
-    days = np.diff(np.r_[start, len(a)])
-    weight = np.add.reduceat(m["weight"].to_numpy(), start)
+def _aggregate_packed(met: _PairDays, *, min_days: int) -> pd.DataFrame:
+    """Per pair of packed meetings: ``a, b, days`` (distinct days met), ``weight`` (sum); ``days >= min_days``.
+
+    Works on the packed keys: no column per meeting is ever made."""
+    pair = met.keys // met.span
+    if not len(pair):
+        empty = np.array([], dtype=np.int64)
+        return pd.DataFrame({"a": empty, "b": empty, "days": empty, "weight": np.array([])})
+    start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    days = np.diff(np.r_[start, len(pair)])
+    weight = np.add.reduceat(met.best, start)
     keep = days >= min_days
+    kept = pair[start][keep]
     return pd.DataFrame(
-        {"a": a[start][keep], "b": b[start][keep], "days": days[keep], "weight": weight[keep]}, copy=False
+        {"a": kept // met.n_persons, "b": kept % met.n_persons, "days": days[keep], "weight": weight[keep]}, copy=False
     )
 
 
@@ -248,7 +276,7 @@ def project_covisits(
     [[0, 1, 3]]
     """
     _check(window_minutes, max_neighbours, min_days)
-    m = meetings(
+    met = _pair_days(
         visits,
         window_minutes=window_minutes,
         max_neighbours=max_neighbours,
@@ -256,7 +284,7 @@ def project_covisits(
         busy_visits=busy_visits,
         busy_neighbours=busy_neighbours,
     )
-    pairs = aggregate_pairs(m, min_days=min_days)
+    pairs = _aggregate_packed(met, min_days=min_days)
     params = {
         "window_minutes": window_minutes,
         "max_neighbours": max_neighbours,
@@ -265,5 +293,5 @@ def project_covisits(
         "busy_visits": busy_visits,
         "busy_neighbours": busy_neighbours,
     }
-    stats = {"visits": int(len(visits)), "meetings": int(len(m)), "pairs": int(len(pairs))}
+    stats = {"visits": int(len(visits)), "meetings": int(len(met.keys)), "pairs": int(len(pairs))}
     return Projection(pairs, params, stats)
