@@ -28,17 +28,17 @@ from graphfraud.params import SteeringParams
 NAME = "steering"
 
 
-def followed_purchases(table: pd.DataFrame, follow_days: int) -> pd.DataFrame:
-    """Pharmacy purchases that follow a doctor's visit by the same person.
+def followed_purchases(table: pd.DataFrame, follow_days: int, *, min_fund: float = 0.0) -> pd.DataFrame:
+    """Pharmacy purchases (with fund >= ``min_fund``) that follow a doctor's visit by the same person.
 
     Returns columns ``claim`` (the purchase), ``visit_claim``, ``person``,
     ``pharmacy``, ``doctor``, ``facility``.
     """
-    seen = table[(table["kind"].to_numpy() == 0) & (table["doctor"].to_numpy() >= 0)]
-    seen = seen[~seen["inpatient"].to_numpy()]
-    bought = table[table["kind"].to_numpy() == 1]
-    left = bought[["claim", "person", "venue", "minute"]].sort_values("minute", kind="stable")
-    right = seen[["claim", "person", "venue", "doctor", "minute"]].sort_values("minute", kind="stable")
+    kind = table["kind"].to_numpy()
+    visit = (kind == 0) & (table["doctor"].to_numpy() >= 0) & ~table["inpatient"].to_numpy()
+    purchase = (kind == 1) & (table["fund"].to_numpy() >= min_fund)
+    left = table.loc[purchase, ["claim", "person", "venue", "minute"]].sort_values("minute", kind="stable")
+    right = table.loc[visit, ["claim", "person", "venue", "doctor", "minute"]].sort_values("minute", kind="stable")
     merged = pd.merge_asof(
         left,
         right.rename(columns={"claim": "visit_claim", "venue": "facility", "minute": "seen"}),
@@ -72,8 +72,9 @@ def high_value_follow(table: pd.DataFrame, params: SteeringParams) -> tuple[pd.D
     if not len(purchases):
         return followed_purchases(table.iloc[:0], params.follow_days), 0.0
     threshold = round(float(np.quantile(purchases, params.value_quantile)), 2)
-    follow = followed_purchases(table, params.follow_days)
-    return follow[fund[follow["claim"].to_numpy()] >= threshold].reset_index(drop=True), threshold
+    # Each purchase is matched on its own, so the low-value ones can be left out before matching.
+    follow = followed_purchases(table, params.follow_days, min_fund=threshold)
+    return follow.reset_index(drop=True), threshold
 
 
 def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0) -> pd.DataFrame:
