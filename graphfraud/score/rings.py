@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.ids import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.features import ClaimFacts, Features, features
@@ -255,6 +256,6 @@ def claims_table(rings: list[Ring], claims: pd.DataFrame) -> pd.DataFrame:
     if not rings:
         return pd.DataFrame({"ring_id": [], "claim_id": []})
     rows = np.concatenate([r.claims for r in rings])
-    ids = claims["claim_id"].iloc[rows].astype(object).to_numpy()  # only the rings' claims become objects
+    ids = take_text(claims["claim_id"], rows)  # only the rings' claims become Python strings
     ring_ids = np.repeat(np.array([r.ring_id for r in rings], dtype=object), [len(r.claims) for r in rings])
     return pd.DataFrame({"ring_id": ring_ids, "claim_id": ids})
