@@ -36,6 +36,7 @@ import pandas as pd
 
 from graphfraud.contract import ClaimsData
 from graphfraud.neo4j.queries import BatchStats, apply_schema, cypher_text, write_batches
+from graphfraud.neo4j.retry import RetryPolicy
 
 #: Load steps in order: (step name, statement file, row function).
 STEPS: tuple[tuple[str, str], ...] = (
@@ -201,6 +202,7 @@ def load_claims(
     batch_size: int = 5000,
     resume: bool = True,
     database: str | None = None,
+    retry_policy: RetryPolicy = RetryPolicy(),
     log: Callable[[str], None] | None = None,
 ) -> list[BatchStats]:
     """Write ``data`` to Neo4j as the graphfraud graph model (schema first, then batches).
@@ -218,8 +220,11 @@ def load_claims(
         run of the same input committed.  ``False`` MERGEs everything again.
     database : str or None
         Target database (``None``: the server's default).
+    retry_policy : RetryPolicy, default RetryPolicy()
+        Retries of a batch after a transient error (server restarting,
+        connection lost): by default up to 10 tries over at most 60 s.
     log : callable or None
-        Receives progress lines.
+        Receives progress lines and one line per retry.
 
     Returns
     -------
@@ -229,13 +234,15 @@ def load_claims(
     Raises
     ------
     Neo4jError
-        The server is down, refuses the credentials or a statement.
+        The server refuses the credentials or a statement, or stays
+        unreachable longer than ``retry_policy`` allows.  What was committed
+        stays; running the load again (with ``resume``) skips it.
     """
-    apply_schema(driver, database=database)
+    apply_schema(driver, database=database, retry_policy=retry_policy, log=log)
     rows = load_rows(data)
     key = fingerprint(data) if resume else None
     return [
         write_batches(driver, cypher_text(path), rows[step], step=step, batch_size=batch_size,
-                      database=database, checkpoint=key, log=log)  # fmt: skip
+                      database=database, checkpoint=key, retry_policy=retry_policy, log=log)  # fmt: skip
         for step, path in STEPS
     ]

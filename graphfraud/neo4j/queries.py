@@ -22,6 +22,7 @@ import neo4j
 from neo4j import exceptions as nx
 
 from graphfraud.errors import Neo4jError
+from graphfraud.neo4j.retry import RetryPolicy, one_line, retry
 
 #: The ``cypher/`` directory of the repository (schema, load statements, queries, guide).
 CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
@@ -111,31 +112,31 @@ def query_library(*, root: Path = CYPHER_DIR) -> dict[str, Query]:
 # ---------------------------------------------------------------- errors
 @contextlib.contextmanager
 def driver_errors(uri: str = "the configured URI", user: str = "neo4j") -> Iterator[None]:
-    """Turn the driver's exceptions into a :class:`Neo4jError` a user can act on."""
+    """Turn the driver's exceptions into a one-line :class:`Neo4jError` a user can act on."""
     try:
         yield
     except nx.AuthError as exc:
         raise Neo4jError(
-            f"Neo4j at {uri} refused user '{user}': wrong password ({_code(exc)}). Pass "
-            "--password or set NEO4J_PASSWORD; the bundled server's password is stored in "
+            f"Neo4j at {uri} refused user '{user}': wrong password ({_code(exc)}). Set "
+            "NEO4J_PASSWORD (or type it at the prompt); the bundled server's password is stored in "
             "its home directory (`graphfraud neo4j status` shows where)."
         ) from None
     except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
         raise Neo4jError(
-            f"Neo4j is not answering at {uri} ({exc}). Start the bundled server with "
-            "`graphfraud neo4j start`, or pass --uri / NEO4J_URI of a running server."
+            f"Neo4j is not answering at {uri} ({one_line(exc)}). Start the bundled server with "
+            "`graphfraud neo4j start`, or set --uri / NEO4J_URI to a running server."
         ) from None
     except nx.Neo4jError as exc:
         if (exc.code or "").endswith("AccessMode"):
             raise Neo4jError(
-                f"This command runs read-only statements only; Neo4j refused a write: {exc.message}"
+                f"This command runs read-only statements only; Neo4j refused a write: {one_line(exc.message or exc)}"
             ) from None
-        raise Neo4jError(f"Neo4j refused the statement: {_code(exc)}: {exc.message}") from None
+        raise Neo4jError(f"Neo4j refused the statement: {_code(exc)}: {one_line(exc.message or exc)}") from None
     except nx.DriverError as exc:
-        raise Neo4jError(f"Neo4j driver error talking to {uri}: {exc}") from None
+        raise Neo4jError(f"Neo4j driver error talking to {uri}: {one_line(exc)}") from None
     except ValueError as exc:  # e.g. a malformed URI scheme
         if "URI" in str(exc) or "scheme" in str(exc):
-            raise Neo4jError(f"Bad Neo4j URI {uri!r}: {exc}") from None
+            raise Neo4jError(f"Bad Neo4j URI {uri!r}: {one_line(exc)}") from None
         raise
 
 
@@ -286,6 +287,7 @@ def write_batches(
     batch_size: int = 5000,
     database: str | None = None,
     checkpoint: str | None = None,
+    retry_policy: RetryPolicy = RetryPolicy(),
     log: Any = None,
 ) -> BatchStats:
     """Send ``rows`` to an ``UNWIND $rows AS row`` statement, one transaction per batch.
@@ -293,7 +295,8 @@ def write_batches(
     Parameters
     ----------
     text : str
-        The statement; it receives the batch as ``$rows``.
+        The statement; it receives the batch as ``$rows``.  It must be
+        idempotent (``MERGE`` by id, ``SET``): a batch may be sent twice.
     rows : sequence of dict
         Parameter rows (from the pure ``*_rows`` functions).
     step : str
@@ -304,12 +307,23 @@ def write_batches(
         Fingerprint of the input.  When given, the number of committed batches is
         recorded in a ``GraphfraudLoad`` node inside each batch's transaction, and
         batches a previous run committed are skipped (resume after interruption).
+    retry_policy : RetryPolicy, default RetryPolicy()
+        How a batch that failed for a transient reason (server restarting,
+        connection lost, ``Neo.TransientError.*``) is retried; see
+        :mod:`graphfraud.neo4j.retry`.  Other errors fail at once.
     log : callable or None
-        Receives progress lines.
+        Receives progress lines and one line per retry.
 
     Returns
     -------
     BatchStats
+
+    Raises
+    ------
+    Neo4jError
+        The server refused a statement or the credentials, or was still
+        unreachable when ``retry_policy`` ran out; batches committed before
+        stay committed (and with ``checkpoint``, a re-run skips them).
     """
     import time
 
@@ -318,26 +332,31 @@ def write_batches(
     started = time.monotonic()
     key = f"{checkpoint}:{step}:{batch_size}" if checkpoint else None
     done = 0
-    if key is not None:
-        done = int(run_read(driver, cypher_text("load/checkpoint_read.cypher"), {"key": key},
-                            database=database).rows[0][0])  # fmt: skip
-    marker = cypher_text("load/checkpoint.cypher")
-    total_batches = -(-len(rows) // batch_size)
-    nodes = rels = sent = 0
-    next_report = time.monotonic() + 5.0
-
-    def work(tx: neo4j.ManagedTransaction, batch: list[Mapping[str, Any]], n: int) -> tuple[int, int]:
-        counters = tx.run(text, {"rows": batch}).consume().counters
+    with driver_errors():
         if key is not None:
-            params = {"key": key, "step": step, "batches": n, "rows": n * batch_size,
-                      "fingerprint": checkpoint}  # fmt: skip
-            tx.run(marker, params).consume()
-        return counters.nodes_created, counters.relationships_created
+            read = cypher_text("load/checkpoint_read.cypher")
+            done = int(retry(lambda: _in_transaction(driver, database, _collect, read, {"key": key}),
+                             policy=retry_policy, what=f"reading the {step} checkpoint",
+                             log=log).rows[0][0])  # fmt: skip
+        marker = cypher_text("load/checkpoint.cypher")
+        total_batches = -(-len(rows) // batch_size)
+        nodes = rels = sent = 0
+        next_report = time.monotonic() + 5.0
 
-    with driver_errors(), driver.session(database=database) as session:
+        def work(tx: neo4j.Transaction, batch: list[Mapping[str, Any]], n: int) -> tuple[int, int]:
+            counters = tx.run(text, {"rows": batch}).consume().counters
+            if key is not None:
+                params = {"key": key, "step": step, "batches": n, "rows": n * batch_size,
+                          "fingerprint": checkpoint}  # fmt: skip
+                tx.run(marker, params).consume()
+            return counters.nodes_created, counters.relationships_created
+
         for b in range(done, total_batches):
             batch = list(rows[b * batch_size : (b + 1) * batch_size])
-            n_created, r_created = session.execute_write(work, batch, b + 1)
+            n_created, r_created = retry(
+                lambda: _in_transaction(driver, database, work, batch, b + 1),  # noqa: B023 (called at once)
+                policy=retry_policy, what=f"{step} batch {b + 1} of {total_batches}", log=log,
+            )  # fmt: skip
             nodes, rels, sent = nodes + n_created, rels + r_created, sent + len(batch)
             if log is not None and time.monotonic() >= next_report:
                 rate = sent / max(time.monotonic() - started, 1e-9)
@@ -352,17 +371,44 @@ def write_batches(
     return stats
 
 
-def apply_schema(driver: neo4j.Driver, *, database: str | None = None, timeout: int = 300) -> int:
+def _in_transaction(driver: neo4j.Driver, database: str | None, work: Any, *args: Any) -> Any:
+    """Run ``work(tx, *args)`` in one explicit write transaction of a new session, and commit.
+
+    An explicit transaction is not retried by the driver, so :func:`retry` alone
+    decides (the driver's ``execute_write`` would retry for 30 s on its own).
+    """
+    with driver.session(database=database) as session, session.begin_transaction() as tx:
+        value = work(tx, *args)
+        tx.commit()
+    return value
+
+
+def apply_schema(
+    driver: neo4j.Driver,
+    *,
+    database: str | None = None,
+    timeout: int = 300,
+    retry_policy: RetryPolicy = RetryPolicy(),
+    log: Any = None,
+) -> int:
     """Create the constraints and indexes of ``cypher/schema.cypher`` and wait until they are online.
+
+    Every statement is ``IF NOT EXISTS``, so the whole script is retried (see
+    :mod:`graphfraud.neo4j.retry`) when the server is briefly unreachable.
 
     Returns
     -------
     int
-        Number of schema statements run (all are ``IF NOT EXISTS``).
+        Number of schema statements run.
     """
     statements = split_statements(cypher_text("schema.cypher"))
-    with driver_errors(), driver.session(database=database) as session:
-        for statement in statements:
-            session.run(statement).consume()
-        session.run("CALL db.awaitIndexes($timeout)", {"timeout": timeout}).consume()
+
+    def run_all() -> None:
+        with driver.session(database=database) as session:
+            for statement in statements:
+                session.run(statement).consume()
+            session.run("CALL db.awaitIndexes($timeout)", {"timeout": timeout}).consume()
+
+    with driver_errors():
+        retry(run_all, policy=retry_policy, what="creating the schema (constraints, indexes)", log=log)
     return len(statements)

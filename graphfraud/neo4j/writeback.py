@@ -42,6 +42,7 @@ from graphfraud.neo4j.queries import (
     run_write,
     write_batches,
 )
+from graphfraud.neo4j.retry import RetryPolicy
 
 CASE_STATUSES = ("open", "in_progress", "confirmed", "dismissed")
 ENTITY_KEYS = {
@@ -215,6 +216,7 @@ def write_rings(
     run_id: str | None = None,
     batch_size: int = 5000,
     database: str | None = None,
+    retry_policy: RetryPolicy = RetryPolicy(),
     log: Callable[[str], None] | None = None,
 ) -> list[BatchStats]:
     """Write rings, memberships, VISITED and CO_VISITED (idempotent; case status kept).
@@ -227,13 +229,23 @@ def write_rings(
         The claims table (contract columns) the rings were detected on.
     run_id : str or None
         Identifies the detection run (stored on each ring).
+    retry_policy : RetryPolicy, default RetryPolicy()
+        Retries of a batch after a transient error (see :mod:`graphfraud.neo4j.retry`).
 
     Returns
     -------
     list of BatchStats
         One per written step.
+
+    Raises
+    ------
+    Neo4jError
+        The server refuses a statement, or stays unreachable longer than
+        ``retry_policy`` allows.  Every statement MERGEs, so running the
+        write-back again after an interruption gives the same graph as one
+        uninterrupted run.
     """
-    apply_schema(driver, database=database)
+    apply_schema(driver, database=database, retry_policy=retry_policy, log=log)
     steps: list[tuple[str, str, list[dict[str, Any]]]] = [
         ("rings", "rings/rings.cypher", rings_rows(rings, run_id=run_id))
     ]
@@ -244,7 +256,7 @@ def write_rings(
     steps.append(("co_visited", "rings/covisited.cypher", covisited_rows(claims, members)))
     return [
         write_batches(driver, cypher_text(path), rows, step=step, batch_size=batch_size,
-                      database=database, log=log)  # fmt: skip
+                      database=database, retry_policy=retry_policy, log=log)  # fmt: skip
         for step, path, rows in steps
     ]
 
