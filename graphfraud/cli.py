@@ -755,8 +755,9 @@ def peers_cmd(data_dir: str, top: int, out_file: str | None, read_params: Any, a
 
 # ---------------------------------------------------------------- neo4j (issue 4)
 # `graphfraud neo4j install|start|stop|status|query`, `load`, `case`.  Connection
-# settings come from --uri/--user/--password (NEO4J_* in the environment); without
-# --uri the bundled server's address and stored password are used.
+# settings come from --uri/--user (NEO4J_* in the environment).  The password comes
+# from NEO4J_PASSWORD, else (without --uri) the bundled server's stored one, else a
+# hidden prompt when stdin is a terminal (issue 8); never from an example's command line.
 
 
 def _neo4j_home_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -773,11 +774,13 @@ def _neo4j_home_option(func: Callable[..., Any]) -> Callable[..., Any]:
 def _connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option("--uri", envvar="NEO4J_URI", default=None,
-                     help="Bolt URI of a running Neo4j [env NEO4J_URI; default: the bundled server]."),
+                     help="Bolt URI of a running Neo4j [env NEO4J_URI; default: the bundled server]. "
+                          "The password is read from NEO4J_PASSWORD, or the bundled server's "
+                          "password file, or asked for (hidden) when stdin is a terminal."),
         click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True,
                      help="Neo4j user [env NEO4J_USER]."),
-        click.option("--password", envvar="NEO4J_PASSWORD", default=None,
-                     help="Neo4j password [env NEO4J_PASSWORD; default: the bundled server's stored one]."),
+        # Hidden: a password on the command line shows in `ps` and the shell history.
+        click.option("--password", envvar="NEO4J_PASSWORD", default=None, hidden=True),
         click.option("--database", envvar="NEO4J_DATABASE", default="neo4j", show_default=True,
                      help="Database name [env NEO4J_DATABASE]."),
         _neo4j_home_option,
@@ -797,25 +800,44 @@ def _bundled_server(home: str | None) -> Any:
     return BundledServer(root, guide_dir=CYPHER_DIR)
 
 
+def _stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _neo4j_password(uri: str | None, user: str, password: str | None, home: str | None) -> str:
+    """NEO4J_PASSWORD, else the bundled server's stored password, else a hidden prompt on a terminal."""
+    ctx = click.get_current_context(silent=True)
+    if password is not None:
+        if ctx is not None and ctx.get_parameter_source("password") == click.core.ParameterSource.COMMANDLINE:
+            click.echo("warning: --password shows the password in `ps` and the shell history; "
+                       "set NEO4J_PASSWORD or let graphfraud ask for it", err=True)  # fmt: skip
+        return password
+    if uri is None:
+        return str(_bundled_server(home).password())
+    if _stdin_is_terminal():
+        return str(click.prompt(f"Neo4j password for user '{user}' at {uri}", hide_input=True, err=True))
+    raise click.UsageError(
+        f"No Neo4j password for user '{user}' at {uri}: set NEO4J_PASSWORD in the environment "
+        "(standard input is not a terminal, so graphfraud cannot ask for it)."
+    )
+
+
 class _Connection:
     """A driver opened from the connection options, checked before use."""
 
     def __init__(self, uri: str | None, user: str, password: str | None, home: str | None) -> None:
-        if uri is None:
-            server = _bundled_server(home)
-            uri = server.uri
-            password = password if password is not None else server.password()
-        self.uri, self.user, self.password = uri, user, password
+        password = _neo4j_password(uri, user, password, home)
+        self.uri = uri if uri is not None else _bundled_server(home).uri
+        self.user, self.password = user, password
 
     def __enter__(self) -> Any:
         import neo4j
 
         from graphfraud.neo4j.queries import driver_errors
 
-        auth = (self.user, self.password) if self.password is not None else None
         with driver_errors(self.uri, self.user):
             self.driver = neo4j.GraphDatabase.driver(
-                self.uri, auth=auth, notifications_min_severity="OFF"
+                self.uri, auth=(self.user, self.password), notifications_min_severity="OFF"
             )
             try:
                 self.driver.verify_connectivity()
@@ -1044,19 +1066,25 @@ def _summary(stats: list[Any], seconds: float) -> str:
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
               help="Rows per transaction.")
 @click.option("--restart", is_flag=True, help="Ignore the resume checkpoints and MERGE everything again.")
+@click.option("--retry-time", default=60.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
+              help="How long to keep retrying a batch while the server is unreachable or answers with a "
+                   "transient error (waits 0.5, 1, 2, 4, 8, then 10 s); 0 fails at the first error.")
 @_connection_options
 @quiet_option
 @audited()
 @user_errors
 def load_cmd(
-    data_dir: str, rings_dir: str | None, bulk: bool, batch_size: int, restart: bool,
+    data_dir: str, rings_dir: str | None, bulk: bool, batch_size: int, restart: bool, retry_time: float,
     uri: str | None, user: str, password: str | None, database: str, home: str | None, quiet: bool,
 ) -> None:  # fmt: skip
     """Load DATA_DIR (and with --rings, detected rings) into Neo4j.
 
     Constraints and indexes first (cypher/schema.cypher), then nodes and
     relationships in batched UNWIND ... MERGE transactions.  Re-running changes
-    nothing; an interrupted load resumes after its last committed batch.
+    nothing; an interrupted load resumes after its last committed batch.  A
+    batch that fails because the server is restarting is retried for up to
+    --retry-time seconds.  The password comes from NEO4J_PASSWORD, or the
+    bundled server's password file, or a hidden prompt.
 
     \b
     Example:
@@ -1066,25 +1094,31 @@ def load_cmd(
     import time
 
     from graphfraud.neo4j.load import load_claims
+    from graphfraud.neo4j.retry import RetryPolicy
     from graphfraud.neo4j.writeback import write_rings
 
     log = progress(quiet)
+    policy = RetryPolicy.within(retry_time)
+    if bulk and uri is not None:
+        raise click.UsageError("--bulk runs neo4j-admin on the bundled server's files; drop --uri.")
+    # Credentials first (a prompt or a missing NEO4J_PASSWORD must not wait for a long read); a bulk
+    # load may create the bundled server's password, so it reads the stored one afterwards.
+    connection = None if bulk else _Connection(uri, user, password, home)
     data = _read_claims(data_dir)
     rings = _read_rings(rings_dir) if rings_dir else None
     if bulk:
-        if uri is not None:
-            raise click.UsageError("--bulk runs neo4j-admin on the bundled server's files; drop --uri.")
         click.echo(_bulk_load(data, home, log))
+        connection = _Connection(uri, user, password, home)
     started = time.monotonic()
-    with _Connection(uri, user, password, home) as driver:
+    with connection as driver:
         stats = [] if bulk else load_claims(driver, data, batch_size=batch_size, resume=not restart,
-                                            database=database, log=log)  # fmt: skip
+                                            database=database, retry_policy=policy, log=log)  # fmt: skip
         if not bulk:
             click.echo(f"claims graph: {_summary(stats, time.monotonic() - started)}")
         if rings is not None:
             started = time.monotonic()
-            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2],
-                                     batch_size=batch_size, database=database, log=log)  # fmt: skip
+            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2], batch_size=batch_size,
+                                     database=database, retry_policy=policy, log=log)  # fmt: skip
             click.echo(f"rings: {_summary(ring_stats, time.monotonic() - started)}")
 
 

@@ -73,6 +73,17 @@ class RetryPolicy:
         """A policy that never retries (the first failure is final)."""
         return cls(attempts=1, max_time=0.0)
 
+    @classmethod
+    def within(cls, seconds: float) -> RetryPolicy:
+        """The default waits, bounded by time only: no try starts ``seconds`` after the first failure.
+
+        >>> RetryPolicy.within(60) == RetryPolicy(attempts=10_000)
+        True
+        >>> backoff_delays(RetryPolicy.within(0))
+        []
+        """
+        return cls(attempts=10_000, max_time=float(seconds))
+
 
 def backoff_delays(policy: RetryPolicy) -> list[float]:
     """The waits between tries, in seconds: at most ``attempts - 1``, summing to at most ``max_time``.

@@ -334,7 +334,7 @@ class BundledServer:
         except FileNotFoundError:
             raise Neo4jError(
                 f"No stored Neo4j password in {self.password_file}: start the bundled server "
-                "once (`graphfraud neo4j start`) or pass --password / NEO4J_PASSWORD."
+                "once (`graphfraud neo4j start`) or set NEO4J_PASSWORD."
             ) from None
 
     def _ensure_password(self, log: Callable[[str], None]) -> None:
@@ -420,7 +420,7 @@ class BundledServer:
                 if _port_open(port):
                     raise Neo4jError(
                         f"Port {port} on 127.0.0.1 is already in use by another process; stop it, "
-                        "or connect to that server with --uri/--password instead."
+                        "or connect to that server with --uri and NEO4J_PASSWORD instead."
                     )
             self._write_config()
             self._ensure_password(log)

@@ -91,10 +91,11 @@ def test_neo4j_commands_have_help_with_example(cmd: str) -> None:
 
 def test_query_on_dead_server_is_clear(tmp_path: Path) -> None:
     result = CliRunner().invoke(
-        main, ["neo4j", "query", "RETURN 1", "--uri", "bolt://127.0.0.1:1", "--password", "x"]
+        main, ["neo4j", "query", "RETURN 1", "--uri", "bolt://127.0.0.1:1"], env={"NEO4J_PASSWORD": "x"}
     )
     assert result.exit_code == 1
     assert "Neo4j is not answering at bolt://127.0.0.1:1" in result.output
+    assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
 
 

@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from graphfraud import cli
 from graphfraud.cli import main
-
-
 
 pytestmark = pytest.mark.neo4j
 
@@ -75,3 +74,17 @@ def test_syntax_error_is_a_clear_error(neo4j_conn: Any) -> None:
     result = CliRunner().invoke(main, ["neo4j", "query", "RETURN 1 +"], env=neo4j_conn.env)
     assert result.exit_code == 1
     assert "SyntaxError" in result.output
+
+
+def test_prompted_password_is_used(neo4j_conn: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    if neo4j_conn.password is None:
+        pytest.skip("the server runs without authentication")
+    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)  # CliRunner's stdin is not a terminal
+    env = dict(neo4j_conn.env, NEO4J_PASSWORD=None)
+    args = ["neo4j", "query", "RETURN 41 + 1 AS answer"]
+    result = CliRunner().invoke(main, args, env=env, input=neo4j_conn.password + "\n")
+    assert result.exit_code == 0, result.output
+    assert "password for user 'neo4j'" in result.stderr and neo4j_conn.password not in result.output
+    assert result.stdout.strip().splitlines()[-1].strip() == "42"
+    wrong = CliRunner().invoke(main, args, env=env, input="not-the-password\n")
+    assert wrong.exit_code == 1 and "wrong password" in wrong.output and "Traceback" not in wrong.output
