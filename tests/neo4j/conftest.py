@@ -58,6 +58,12 @@ test_server.__test__ = False  # type: ignore[attr-defined]  (not a test)
 
 
 @pytest.fixture(scope="session")
+def neo4j_install() -> Path:
+    """The test home whose jars (``lib/``, ``plugins/``) other test servers may share; never downloads."""
+    return test_server().home
+
+
+@pytest.fixture(scope="session")
 def neo4j_conn() -> Iterator[Conn]:
     started: BundledServer | None = None
     if os.environ.get("NEO4J_URI"):
