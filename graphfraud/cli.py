@@ -1066,7 +1066,7 @@ def _summary(stats: list[Any], seconds: float) -> str:
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
               help="Rows per transaction.")
 @click.option("--restart", is_flag=True, help="Ignore the resume checkpoints and MERGE everything again.")
-@click.option("--retry-time", default=60.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--retry-time", default=120.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
               help="How long to keep retrying a batch while the server is unreachable or answers with a "
                    "transient error (waits 0.5, 1, 2, 4, 8, then 10 s); 0 fails at the first error.")
 @_connection_options

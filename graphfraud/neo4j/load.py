@@ -222,7 +222,8 @@ def load_claims(
         Target database (``None``: the server's default).
     retry_policy : RetryPolicy, default RetryPolicy()
         Retries of a batch after a transient error (server restarting,
-        connection lost): by default up to 10 tries over at most 60 s.
+        connection lost): by default up to 16 tries, none later than 120 s
+        after the first failure.
     log : callable or None
         Receives progress lines and one line per retry.
 
