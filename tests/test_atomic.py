@@ -221,36 +221,47 @@ def test_killed_evidence_runs_leave_each_pack_file_complete_or_absent(small_run:
     assert check_pack(dest, ring) == "folder complete, zip complete"
 
 
-def check_workbook(path: Path, rings: int) -> str:
-    from openpyxl import load_workbook
-
+def check_export(path: Path, rings: int) -> str:
+    """The export (a workbook, or a directory of CSV files) is absent or complete; nothing else visible is left."""
     if not path.exists():
         return "absent"
-    wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["rings", "members"]
-    assert wb["rings"].max_row == rings + 1, "the rings sheet is partial"
-    wb.close()
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        assert wb.sheetnames == ["rings", "members", "reasons", "explained"]
+        assert wb["rings"].max_row == rings + 1, "the rings sheet is partial"
+        wb.close()
+    else:
+        assert sorted(p.name for p in path.iterdir()) == ["explained.csv", "members.csv", "reasons.csv", "rings.csv"]
+        assert len(pd.read_csv(path / "rings.csv", dtype=str, encoding="utf-8-sig")) == rings
+        for name in ("members.csv", "reasons.csv", "explained.csv"):
+            pd.read_csv(path / name, dtype=str, encoding="utf-8-sig")
     leftovers = {p.name for p in path.parent.iterdir() if not p.name.startswith(".")}
     assert leftovers == {path.name}, leftovers
     return "complete"
 
 
-def test_killed_export_runs_leave_the_workbook_complete_or_absent(small_run: tuple[Path, str, Path],
-                                                                  tmp_path: Path) -> None:  # fmt: skip
+@pytest.mark.parametrize(("fmt", "name"), [("xlsx", "rings.xlsx"), ("csv", "rings-csv")])
+def test_killed_export_runs_leave_the_previous_export_complete(small_run: tuple[Path, str, Path], tmp_path: Path,
+                                                               fmt: str, name: str) -> None:  # fmt: skip
     out, _, _ = small_run
-    dest = tmp_path / "xlsx" / "rings.xlsx"
+    dest = tmp_path / "export" / name
     rings = len(pd.read_csv(out / "rings.csv", dtype=str))
 
     def start() -> subprocess.Popen:
-        return graphfraud("export", str(out), "--lang", "en", "--dest", str(dest), "-q")
+        return graphfraud("export", str(out), "--format", fmt, "--lang", "en", "--dest", str(dest), "-q")
 
     duration = finish(start())
-    assert check_workbook(dest, rings) == "complete"
-    # 4 kills anywhere in a run, 6 within 30 ms of the temporary workbook's creation (saving takes about 20 ms)
-    seen = kill_at_random_points(start, duration, lambda: check_workbook(dest, rings), seed=82,
-                                 writing=new_entry(dest.parent, ".rings.xlsx."), window=0.03)  # fmt: skip
+    assert check_export(dest, rings) == "complete"
+    # 4 kills anywhere in a run, 6 within 30 ms of the temporary file or folder appearing (writing takes ~20 ms)
+    temp = f".{name}." if fmt == "xlsx" else f".{name}.tmp-"
+    seen = kill_at_random_points(start, duration, lambda: check_export(dest, rings), seed=82,
+                                 writing=new_entry(dest.parent, temp), window=0.03)  # fmt: skip
     leftovers = sorted(p.name for p in dest.parent.iterdir() if p.name.startswith("."))
-    print(f"\n[atomic] export run {duration:.1f} s; after kills: {seen}; leftovers: {leftovers}")
-    assert seen == {"complete": 10}  # the previous workbook, or a new one renamed in just before the kill
+    print(f"\n[atomic] export --format {fmt} run {duration:.1f} s; after kills: {seen}; leftovers: {leftovers}")
+    # The previous export, or a new one renamed in just before the kill; for the CSV directory a kill
+    # between moving the old one aside and moving the new one in leaves it absent.
+    assert set(seen) <= {"complete", "absent"} and sum(seen.values()) == 10
     finish(start())
-    assert check_workbook(dest, rings) == "complete"
+    assert check_export(dest, rings) == "complete"
