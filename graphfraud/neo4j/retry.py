@@ -38,7 +38,7 @@ class RetryPolicy:
 
     The defaults wait 0.5, 1, 2, 4 and 8 s, then 10 s ten times (115.5 s in
     all) between 16 tries.  That outlasts a restart of the bundled server:
-    about 11 s on an idle machine, 25-53 s (stop included) on a busy
+    about 11 s on an idle machine, up to 60 s (stop included) on a busy
     two-core one (tests/neo4j/test_faults_live.py).
 
     Examples
