@@ -16,20 +16,32 @@ care at peer cost, one shared household or institution address).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.communities import leiden
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.graph.project import project_covisits
+from graphfraud.graph.project import Projection, project_covisits
 from graphfraud.params import CovisitParams
 
 NAME = "covisit"
 
 
-def detect(graph: ClaimGraph, params: CovisitParams = CovisitParams(), *, seed: int = 0) -> list[Candidate]:
+def detect(
+    graph: ClaimGraph,
+    params: CovisitParams = CovisitParams(),
+    *,
+    seed: int = 0,
+    project: Callable[..., Projection] = project_covisits,
+) -> list[Candidate]:
     """Candidates from lockstep co-visits (non-inpatient claims).
+
+    ``project`` builds the co-visit projection: the local engine by default, or
+    one with the same signature and result, e.g. :func:`graphfraud.engine.spark.project_covisits`
+    with its ``spark`` session bound.
 
     Returns
     -------
@@ -39,7 +51,7 @@ def detect(graph: ClaimGraph, params: CovisitParams = CovisitParams(), *, seed: 
     """
     table = graph.visits.table
     visits = table.loc[~table["inpatient"].to_numpy(), ["claim", "person", "venue", "minute", "day"]]
-    projection = project_covisits(
+    projection = project(
         visits,
         window_minutes=params.window_minutes,
         max_neighbours=params.max_neighbours,
