@@ -406,7 +406,7 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @contextlib.contextmanager
 def _projection_engine(engine: str, master: str | None, conf: dict[str, str],
                        log: Callable[[str], None]) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """Yield (projection callable or None for the local engine, its run.json record); stop Spark after."""
+    """Yield (the projection, None for the local engine; its run.json record); stop Spark if started here."""
     if engine == "local":
         if master is not None or conf:
             raise click.UsageError("--spark-master and --spark-conf need --engine spark")
@@ -418,13 +418,10 @@ def _projection_engine(engine: str, master: str | None, conf: dict[str, str],
     from graphfraud.engine import spark
 
     start = time.perf_counter()
-    session = spark.start_session(master or "local[*]", conf)
-    try:
+    with spark.session(master or "local[*]", conf) as session:
         record = spark.describe(session, conf) | {"start_s": round(time.perf_counter() - start, 3)}
         log(f"spark session on {record['master']}: {record['start_s']:.1f} s")
         yield functools.partial(spark.project_covisits, spark=session), record
-    finally:
-        session.stop()
 
 
 @main.command("detect")

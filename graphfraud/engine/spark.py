@@ -55,7 +55,8 @@ DEFAULT_CONF: dict[str, str] = {
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.session.timeZone": "UTC",
-    "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={Path(__file__).with_name('log4j2.properties').as_uri()}",
+    "spark.driver.extraJavaOptions": "-Dlog4j2.configurationFile="
+    + Path(__file__).with_name("log4j2.properties").as_uri(),
 }
 
 INSTALL_HINT = "pip install graphfraud[spark]"
@@ -70,7 +71,9 @@ def _pyspark() -> Any:
     return pyspark
 
 
-def start_session(master: str = "local[*]", conf: Mapping[str, str] | None = None, *, app_name: str = "graphfraud") -> SparkSession:
+def start_session(
+    master: str = "local[*]", conf: Mapping[str, str] | None = None, *, app_name: str = "graphfraud"
+) -> SparkSession:
     """Start (or join) a Spark session for the projection.
 
     Parameters
@@ -84,7 +87,7 @@ def start_session(master: str = "local[*]", conf: Mapping[str, str] | None = Non
     Returns
     -------
     SparkSession
-        The caller stops it (``session.stop()``) when done.
+        The caller stops it (``session.stop()``) when done; :func:`session` does that for a run.
 
     Raises
     ------
@@ -110,9 +113,37 @@ def start_session(master: str = "local[*]", conf: Mapping[str, str] | None = Non
             session = builder.getOrCreate()
     except PySparkException as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise GraphfraudError(f"Spark did not start ({first}); it needs Java 17 or later on the PATH (`java -version`)") from None
+        raise GraphfraudError(
+            f"Spark did not start ({first}); it needs Java 17 or later on the PATH (`java -version`)"
+        ) from None
     session.sparkContext.setLogLevel("WARN")
     return session
+
+
+@contextlib.contextmanager
+def session(
+    master: str = "local[*]", conf: Mapping[str, str] | None = None, *, app_name: str = "graphfraud"
+) -> Iterator[SparkSession]:
+    """A Spark session for one run: started here and stopped at exit, or the one already running, left running.
+
+    Parameters and errors as for :func:`start_session`.  Joining a running
+    session (a notebook's, or a test module's) keeps its master and static settings.
+
+    Examples
+    --------
+    >>> with session("local[2]") as spark:  # doctest: +SKIP
+    ...     pairs = project_covisits(visits, spark=spark).pairs
+    """
+    _pyspark()
+    from pyspark.sql import SparkSession
+
+    running = SparkSession.getActiveSession()
+    spark = running or start_session(master, conf, app_name=app_name)
+    try:
+        yield spark
+    finally:
+        if running is None:
+            spark.stop()
 
 
 def session_conf(conf: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -145,9 +176,13 @@ def describe(session: SparkSession, conf: Mapping[str, str] | None = None) -> di
 
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """Hide PySpark's notice that it does not yet fully support pandas 3 (we move int and float columns only)."""
+    """Hide PySpark's notices about pandas 3 (support not complete, a deprecated ``copy=``).
+
+    Only int and float columns cross between pandas and Spark here.
+    """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+        warnings.filterwarnings("ignore", message="The copy keyword is deprecated")
         yield
 
 
@@ -269,7 +304,9 @@ def _best_per_pair_day(
     order = Window.partitionBy("venue", "day").orderBy("mod", "person")
     cap = F.when(F.col("n") > busy_visits, min(busy_neighbours, max_neighbours)).otherwise(max_neighbours)
     following = F.array(*[
-        F.struct(F.lit(j).alias("j"), F.lead("person", j).over(order).alias("p"), F.lead("mod", j).over(order).alias("m"))
+        F.struct(
+            F.lit(j).alias("j"), F.lead("person", j).over(order).alias("p"), F.lead("mod", j).over(order).alias("m")
+        )
         for j in range(1, max_neighbours + 1)
     ])
 
