@@ -249,17 +249,16 @@ def project_covisits(
     v = visits[["person", "venue", "minute", "day"]]
     v = v[(v["person"].to_numpy() >= 0) & (v["venue"].to_numpy() >= 0)].astype(np.int64)
     with _quiet():
-        frame = spark.createDataFrame(v.reset_index(drop=True))
-        frame = frame.select("person", "venue", "day", F.pmod("minute", F.lit(1440)).alias("mod"))
-        venue_days = frame.groupBy("venue", "day").agg(F.count(F.lit(1)).alias("n")).persist()
+        parts = max(spark.sparkContext.defaultParallelism, -(-len(v) // _VISITS_PER_PARTITION))
+        arrivals = _arrivals(spark, v.reset_index(drop=True), parts=parts).persist()
         best = None
         try:
-            best = _best_per_pair_day(spark, frame, venue_days, **{k: params[k] for k in params if k != "min_days"})
-            best = best.persist()
+            kwargs = {k: params[k] for k in params if k != "min_days"}
+            best = _best_per_pair_day(spark, arrivals, parts=parts, **kwargs).persist()
             top, n_meetings = best.agg(F.max("w"), F.count(F.lit(1))).first()
             kept = _kept_day_weights(best, top=float(top or 0.0) or 1.0, min_days=min_days).toPandas()
         finally:
-            venue_days.unpersist()
+            arrivals.unpersist()
             if best is not None:
                 best.unpersist()
     kept = kept.iloc[np.lexsort((kept["day"].to_numpy(), kept["b"].to_numpy(), kept["a"].to_numpy()))]
@@ -270,11 +269,39 @@ def project_covisits(
     return Projection(pairs.reset_index(drop=True), params, stats)
 
 
+#: Rows per Arrow batch when the visits move to Spark (Spark's default, 10,000, is several times slower here).
+_ARROW_BATCH = 200_000
+#: Visits per partition: the visits and the meetings are split into one partition per core, or
+#: one per this many visits if that makes more (Spark's 200 shuffle partitions cost minutes of
+#: task overhead on a few cores, and AQE does not coalesce the partitions of cached data).
+_VISITS_PER_PARTITION = 250_000
+
+
+def _arrivals(spark: SparkSession, visits: pd.DataFrame, *, parts: int) -> DataFrame:
+    """``person, venue, day, mod`` (minute of day), ``n`` (visits at that venue that day) of int64 ``visits``.
+
+    In ``parts`` partitions by venue-day.
+    """
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    key = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    before = spark.conf.get(key)
+    spark.conf.set(key, str(_ARROW_BATCH))
+    try:
+        frame = spark.createDataFrame(visits)
+    finally:
+        spark.conf.set(key, before)
+    n = F.count(F.lit(1)).over(Window.partitionBy("venue", "day"))
+    frame = frame.repartition(parts, "venue", "day")  # the windows below keep this partitioning
+    return frame.select("person", "venue", "day", F.pmod("minute", F.lit(1440)).alias("mod"), n.alias("n"))
+
+
 def _best_per_pair_day(
     spark: SparkSession,
-    visits: DataFrame,
-    venue_days: DataFrame,
+    arrivals: DataFrame,
     *,
+    parts: int,
     window_minutes: int,
     max_neighbours: int,
     day_resolution: bool,
@@ -283,41 +310,37 @@ def _best_per_pair_day(
 ) -> DataFrame:
     """``a, b, day, w, days``: each pair-day's best float32 meeting weight and the days its pair met.
 
-    ``visits`` has ``person, venue, day, mod`` (minute of day); ``venue_days``
-    has ``venue, day, n`` (visits there that day).
-
-    Partitioned by ``a, b``: one shuffle of the meetings serves both the
-    pair-day maximum and the per-pair count.
+    ``arrivals`` as made by :func:`_arrivals` (persisted: it is read twice).
+    The meetings are shuffled once, by ``a, b`` into ``parts`` partitions,
+    which serves both the pair-day maximum and the per-pair count of days.
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    counts = np.array(sorted(r[0] for r in venue_days.select("n").distinct().collect()), dtype=np.int64)
+    counts = np.array(sorted(r[0] for r in arrivals.select("n").distinct().collect()), dtype=np.int64)
     # The local engine's float32 weights, computed by numpy: 1 / log(5 + visits that venue-day) ...
     busy = (1.0 / np.log(5.0 + counts)).astype(np.float32)
     lookup = spark.createDataFrame(pd.DataFrame({"n": counts, "busy": busy.astype(np.float64)}))
-    v = visits.join(venue_days.join(F.broadcast(lookup), "n"), ["venue", "day"])
+    v = arrivals.join(F.broadcast(lookup), "n")
     # ... and exp(-gap / 10 min) for every gap in the window (a day has 1440 minutes).
     gaps = np.arange(min(window_minutes, 1439) + 1, dtype=np.int64)
     decay = F.array(*[F.lit(float(x)) for x in np.exp(-gaps / 10.0).astype(np.float32)])
 
+    # Arrivals in (minute of day, person) order; each with the next max_neighbours arrivals of its venue-day.
     order = Window.partitionBy("venue", "day").orderBy("mod", "person")
+    v = v.withColumn("rank", F.row_number().over(order))
+    following = F.collect_list(F.struct(F.col("rank").alias("r"), F.col("person").alias("p"), F.col("mod").alias("m")))
     cap = F.when(F.col("n") > busy_visits, min(busy_neighbours, max_neighbours)).otherwise(max_neighbours)
-    following = F.array(*[
-        F.struct(
-            F.lit(j).alias("j"), F.lead("person", j).over(order).alias("p"), F.lead("mod", j).over(order).alias("m")
-        )
-        for j in range(1, max_neighbours + 1)
-    ])
 
-    def meets(x: Any) -> Any:
-        ok = (x["j"] <= F.col("cap")) & x["p"].isNotNull() & (x["p"] != F.col("person"))
+    def meets(x: Any) -> Any:  # within the hub cap, another person, within the window
+        ok = (x["r"] - F.col("rank") <= F.col("cap")) & (x["p"] != F.col("person"))
         return ok if day_resolution else ok & (x["m"] - F.col("mod") <= window_minutes)
 
     met = (
-        v.select("person", "day", "mod", "busy", cap.alias("cap"), following.alias("following"))
+        v.select("person", "day", "mod", "rank", "busy", cap.alias("cap"),
+                 following.over(order.rowsBetween(1, max_neighbours)).alias("following"))
         .select("person", "day", "mod", "busy", F.explode(F.filter("following", meets)).alias("x"))
-    )
+    )  # fmt: skip
     w = F.col("busy").cast("float")
     if not day_resolution:  # float32 x float32 is exact in double; one rounding to float32, as numpy does
         gap = F.element_at(decay, (F.col("x.m") - F.col("mod") + 1).cast("int"))
@@ -325,7 +348,7 @@ def _best_per_pair_day(
     meetings = met.select(
         F.least("person", "x.p").alias("a"), F.greatest("person", "x.p").alias("b"), "day", w.alias("w")
     )
-    best = meetings.repartition("a", "b").groupBy("a", "b", "day").agg(F.max("w").alias("w"))
+    best = meetings.repartition(parts, "a", "b").groupBy("a", "b", "day").agg(F.max("w").alias("w"))
     return best.withColumn("days", F.count(F.lit(1)).over(Window.partitionBy("a", "b")))
 
 
