@@ -394,7 +394,8 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Where the co-visit projection runs: in this process, or on Apache Spark "
                           "(needs pip install graphfraud[spark] and Java 17; see docs/spark.md)."),
         click.option("--spark-master", default=None, metavar="URL",
-                     help="Spark master for --engine spark: local[N], spark://HOST:7077, yarn [default local[*]]."),
+                     help="Spark master for --engine spark: local[N], spark://HOST:7077, yarn "
+                          "[default: spark-submit's, else local[*]]."),
         click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", callback=_spark_conf,
                      help="A Spark setting for --engine spark (repeatable), e.g. spark.driver.memory=4g."),
     ]  # fmt: skip
@@ -418,7 +419,7 @@ def _projection_engine(engine: str, master: str | None, conf: dict[str, str],
     from graphfraud.engine import spark
 
     start = time.perf_counter()
-    with spark.session(master or "local[*]", conf) as session:
+    with spark.session(master, conf) as session:
         record = spark.describe(session, conf) | {"start_s": round(time.perf_counter() - start, 3)}
         log(f"spark session on {record['master']}: {record['start_s']:.1f} s")
         yield functools.partial(spark.project_covisits, spark=session), record

@@ -72,14 +72,15 @@ def _pyspark() -> Any:
 
 
 def start_session(
-    master: str = "local[*]", conf: Mapping[str, str] | None = None, *, app_name: str = "graphfraud"
+    master: str | None = None, conf: Mapping[str, str] | None = None, *, app_name: str = "graphfraud"
 ) -> SparkSession:
     """Start (or join) a Spark session for the projection.
 
     Parameters
     ----------
-    master : str, default "local[*]"
+    master : str, optional
         Spark master URL: ``local[2]`` (this machine, 2 threads), ``spark://host:7077``, ``yarn``.
+        By default the one ``spark-submit --master`` or ``spark-defaults.conf`` gives, else ``local[*]``.
     conf : mapping of str to str, optional
         Spark settings; they override :data:`DEFAULT_CONF`.
     app_name : str, default "graphfraud"
@@ -105,7 +106,9 @@ def start_session(
     from pyspark.sql import SparkSession
 
     settings = session_conf(conf)
-    builder = SparkSession.builder.master(master).appName(app_name)
+    builder = SparkSession.builder.appName(app_name)
+    if master is not None:
+        builder = builder.master(master)
     for key, value in settings.items():
         builder = builder.config(key, value)
     try:
@@ -122,7 +125,7 @@ def start_session(
 
 @contextlib.contextmanager
 def session(
-    master: str = "local[*]", conf: Mapping[str, str] | None = None, *, app_name: str = "graphfraud"
+    master: str | None = None, conf: Mapping[str, str] | None = None, *, app_name: str = "graphfraud"
 ) -> Iterator[SparkSession]:
     """A Spark session for one run: started here and stopped at exit, or the one already running, left running.
 
