@@ -17,13 +17,13 @@ files.  To that end the float32 weights come from lookup tables computed here
 with numpy (Spark's ``log``/``exp`` may differ from numpy's in the last bit),
 the quantisation repeats the local float32 arithmetic exactly (see
 :func:`_quantised_day_weight`), and the final sum of each kept pair's day
-weights, a small step, runs in this process with the local engine's
-:func:`~graphfraud.graph.project.aggregate_pairs` (the order of a sum changes
-its last bits, and Spark does not fix the order).
+weights, a small step, runs in this process with the local engine's numpy
+call, ``np.add.reduceat`` in day order (the order of a sum changes its last
+bits, and Spark does not fix the order).
 
 PySpark is an optional extra (``pip install graphfraud[spark]``), imported
 only inside the functions; graphfraud imports without it.  The caller makes
-the session (:func:`start_session`), passes it in, and stops it.
+the session (:func:`session` or :func:`start_session`), passes it in, and stops it.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.errors import GraphfraudError
-from graphfraud.graph.project import _WEIGHT_SCALE, Projection, aggregate_pairs
+from graphfraud.graph.project import _WEIGHT_SCALE, Projection
 from graphfraud.params import check
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -264,12 +264,30 @@ def project_covisits(
             arrivals.unpersist()
             if best is not None:
                 best.unpersist()
-    kept = kept.iloc[np.lexsort((kept["day"].to_numpy(), kept["b"].to_numpy(), kept["a"].to_numpy()))]
-    m = pd.DataFrame({c: kept[c].to_numpy(dtype=np.int64) for c in ("a", "b", "day")})
-    m["weight"] = kept["weight"].to_numpy(dtype=np.float64)
-    pairs = aggregate_pairs(m, min_days=min_days)
+    pairs = _sum_days(kept)
     stats = {"visits": int(len(visits)), "meetings": int(n_meetings or 0), "pairs": int(len(pairs))}
-    return Projection(pairs.reset_index(drop=True), params, stats)
+    return Projection(pairs, params, stats)
+
+
+def _sum_days(kept: pd.DataFrame) -> pd.DataFrame:
+    """``a, b, days, weight`` (sum of the day weights, in day order) of kept pair-days ``a, b, day, weight``.
+
+    The local engine sums each pair's day weights in day order with
+    ``np.add.reduceat``; the same call on the same values gives the same bits.
+
+    >>> kept = pd.DataFrame({"a": [1, 0, 0], "b": [2, 1, 1], "day": [5, 9, 3], "weight": [0.5, 0.25, 0.125]})
+    >>> _sum_days(kept).values.tolist()
+    [[0.0, 1.0, 2.0, 0.375], [1.0, 2.0, 1.0, 0.5]]
+    """
+    a, b, day = (kept[c].to_numpy(dtype=np.int64) for c in ("a", "b", "day"))
+    order = np.lexsort((day, b, a))
+    a, b, weight = a[order], b[order], kept["weight"].to_numpy(dtype=np.float64)[order]
+    if not len(a):
+        empty = np.array([], dtype=np.int64)
+        return pd.DataFrame({"a": empty, "b": empty, "days": empty, "weight": np.array([], dtype=np.float64)})
+    start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
+    days = np.diff(np.r_[start, len(a)])
+    return pd.DataFrame({"a": a[start], "b": b[start], "days": days, "weight": np.add.reduceat(weight, start)})
 
 
 #: Rows per Arrow batch when the visits move to Spark (Spark's default, 10,000, is several times slower here).
