@@ -310,7 +310,7 @@ def _arrivals(spark: SparkSession, visits: pd.DataFrame, *, parts: int) -> DataF
     before = spark.conf.get(key)
     spark.conf.set(key, str(_ARROW_BATCH))
     try:
-        frame = spark.createDataFrame(visits)
+        frame = spark.createDataFrame(visits, "person long, venue long, minute long, day long")
     finally:
         spark.conf.set(key, before)
     n = F.count(F.lit(1)).over(Window.partitionBy("venue", "day"))
