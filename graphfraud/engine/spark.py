@@ -341,7 +341,7 @@ def _best_per_pair_day(
     counts = np.array(sorted(r[0] for r in arrivals.select("n").distinct().collect()), dtype=np.int64)
     # The local engine's float32 weights, computed by numpy: 1 / log(5 + visits that venue-day) ...
     busy = (1.0 / np.log(5.0 + counts)).astype(np.float32)
-    lookup = spark.createDataFrame(pd.DataFrame({"n": counts, "busy": busy.astype(np.float64)}))
+    lookup = spark.createDataFrame(pd.DataFrame({"n": counts, "busy": busy.astype(np.float64)}), "n long, busy double")
     v = arrivals.join(F.broadcast(lookup), "n")
     # ... and exp(-gap / 10 min) for every gap in the window (a day has 1440 minutes).
     gaps = np.arange(min(window_minutes, 1439) + 1, dtype=np.int64)

@@ -110,6 +110,17 @@ def test_spark_pairs_equal_the_local_pairs(resolution, params, worlds, spark):
 
 
 @needs_pyspark
+def test_no_meetings_give_the_same_empty_pairs(spark):
+    from graphfraud.engine.spark import project_covisits as project_on_spark
+
+    lonely = pd.DataFrame({"person": [0, 1, -1], "venue": [0, 1, 0], "minute": [600, 600, 601], "day": [0, 0, 0]})
+    for visits in (lonely, lonely.iloc[:0]):
+        local, remote = project_covisits(visits), project_on_spark(visits, spark=spark)
+        pd.testing.assert_frame_equal(remote.pairs, local.pairs, check_exact=True)
+        assert remote.stats == local.stats
+
+
+@needs_pyspark
 def test_spark_listens_on_loopback_only(spark):
     if not Path("/proc/net/tcp").exists():
         pytest.skip("needs Linux /proc to list listening sockets")
