@@ -143,6 +143,19 @@ class ServerStatus:
         ]
 
 
+def new_password() -> str:
+    """A generated password (144 random bits) that never starts with ``-``.
+
+    ``token_urlsafe`` draws from ``A-Za-z0-9-_``; a leading ``-`` made
+    ``neo4j-admin`` read the password as an option (one start in 64 failed
+    with "Missing required parameter: '<password>'").
+
+    >>> all(not new_password().startswith("-") for _ in range(200))
+    True
+    """
+    return "gf" + secrets.token_urlsafe(18)
+
+
 class BundledServer:
     """The Neo4j server bundled with graphfraud, living under ``home``.
 
@@ -345,7 +358,7 @@ class BundledServer:
                 f"{self.home} holds a database but no password file; remove {self.home / 'data'} "
                 "to start afresh (its data is lost) or restore the password file."
             )
-        pw = secrets.token_urlsafe(18)
+        pw = new_password()
         done = self._admin("dbms", "set-initial-password", pw)
         if done.returncode != 0:
             raise Neo4jError(f"neo4j-admin set-initial-password failed: {done.stderr.strip()}")
