@@ -154,10 +154,16 @@ def _recorded_data_dir(out_dir: str | None) -> str | None:
 @click.option("--rings", "rings", type=int, default=None,
               help="Groups per planted kind [default: max(1, round(persons / 15000))].")
 @click.option("--ring-size-scale", type=float, default=1.0, show_default=True, help="Multiplier on group sizes.")
+@click.option("--city", default="3502", show_default=True,
+              help="4-digit city code heading the district (pooling-region) codes; venue and doctor ids carry it.")
+@click.option("--id-prefix", default="", metavar="TEXT",
+              help="Letters/digits heading person, claim and ring ids, phone/address keys and trace codes, "
+                   "so worlds of several cities can be concatenated into one province.")
 @quiet_option
 @user_errors
 def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt: str, date_only: bool,
-              plant: str | None, rings: int | None, ring_size_scale: float, quiet: bool) -> None:
+              plant: str | None, rings: int | None, ring_size_scale: float, city: str, id_prefix: str,
+              quiet: bool) -> None:
     """Write a seeded synthetic claims world with planted fraud rings and benign dense groups.
 
     OUT_DIR receives persons, facilities, pharmacies, doctors, claims,
@@ -168,6 +174,7 @@ def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt:
     Example:
       graphfraud synth data/world --persons 5000 --days 365 --seed 7
       graphfraud synth data/cc --persons 3000 --plant card_collector,dialysis --format parquet
+      graphfraud synth data/quanzhou --persons 5000 --city 3505 --id-prefix 3505 --seed 2
     """
     import time
     from collections import Counter
@@ -179,7 +186,8 @@ def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt:
     if plant is not None:
         kwargs["plant"] = tuple(p.strip() for p in plant.split(",") if p.strip())
     params = SynthParams(persons=persons, days=days, seed=seed, start=start, date_only=date_only,
-                         rings_per_typology=rings, ring_size_scale=ring_size_scale, **kwargs)
+                         rings_per_typology=rings, ring_size_scale=ring_size_scale, city=city,
+                         id_prefix=id_prefix, **kwargs)
     t0 = time.perf_counter()
     log(f"building a world of {persons} persons over {days} days (seed {seed})")
     data, labels = make_world(params)

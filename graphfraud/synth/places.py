@@ -30,6 +30,22 @@ DISTRICTS = (
 OUT_REGIONS = ("350100", "350500", "360100")
 REGIONS = tuple(d[0] for d in DISTRICTS) + OUT_REGIONS
 N_LOCAL = len(DISTRICTS)
+#: The city (地级市) code of :data:`DISTRICTS`: Xiamen.
+CITY = "3502"
+
+
+def district_codes(city: str = CITY) -> tuple[str, ...]:
+    """The six local district codes of a city: ``city`` followed by the Xiamen district suffixes.
+
+    >>> district_codes("3505")
+    ('350503', '350505', '350506', '350511', '350512', '350513')
+    """
+    return tuple(city + code[len(CITY):] for code, _, _ in DISTRICTS)
+
+
+def region_codes(city: str = CITY) -> tuple[str, ...]:
+    """Every insured-area code of a city's world: its districts, then :data:`OUT_REGIONS`."""
+    return district_codes(city) + OUT_REGIONS
 
 # Internal facility classes.
 HOSP3, HOSP2, PRIV, COMM, CLINIC, SPEC = range(6)
@@ -82,6 +98,7 @@ class Places:
     # Multipliers on ordinary patients' choice of a venue (venue_ordinary_rate for fraud venues).
     fac_weight: np.ndarray = field(default_factory=lambda: np.ones(0))
     ph_weight: np.ndarray = field(default_factory=lambda: np.ones(0))
+    city: str = CITY  # city code heading every district code (and so every venue and doctor id)
 
     def facilities_of(self, cls: int, district: int | None = None) -> np.ndarray:
         mask = self.fac_class == cls
@@ -128,11 +145,13 @@ def _doctors(cls: int, pop: float, rng: np.random.Generator) -> int:
     return max(5, int(pop / 6_000))
 
 
-def build_places(rng: np.random.Generator, persons: int, rings: int) -> Places:
+def build_places(rng: np.random.Generator, persons: int, rings: int, *, city: str = CITY) -> Places:
     """Facilities, doctors and pharmacies for ``persons`` insured persons.
 
     ``rings`` (rings per typology) raises the minimum number of private clinics,
     private hospitals and pharmacies so that every ring gets its own venue.
+    ``city`` heads the district codes, so worlds of different cities share no
+    venue or doctor id.
     """
     f_d, f_c, f_n = [], [], []
     p_d = []
@@ -168,7 +187,7 @@ def build_places(rng: np.random.Generator, persons: int, rings: int) -> Places:
         local = np.flatnonzero(ph_district == fac_district[f])
         near[f] = rng.choice(local, 3, replace=len(local) < 3)
 
-    regions = pa.array([DISTRICTS[d][0] for d in range(N_LOCAL)], pa.large_string())
+    regions = pa.array(list(district_codes(city)), pa.large_string())
     fac_ids = join(take(regions, fac_district), fixed_digits(_serials(rng, fac_district, 10**5), 5))
     fac_ids = join("H", fac_ids)
     doc_ids = join("D", take(regions, fac_district[doc_facility]),
@@ -179,6 +198,7 @@ def build_places(rng: np.random.Generator, persons: int, rings: int) -> Places:
         first, fac_doctors.astype(np.int64), fac_ids, _facility_names(rng, fac_district, fac_class),
         doc_facility, doc_dept, doc_title, doc_ids, _person_names(rng, len(doc_facility)),
         ph_district, ph_chain, ph_terminals, ph_ids, _pharmacy_names(rng, ph_district, ph_chain), near,
+        city=city,
     )
     places.fac_weight = np.ones(nf)
     places.ph_weight = np.ones(nph)

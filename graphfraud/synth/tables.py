@@ -2,7 +2,10 @@
 
 Persons get ten-digit pseudonymised numbers below 10**9, so every id has a
 leading zero; phones and addresses are 16-hex-digit hashed keys; claims are
-``S`` + ten digits, numbered in time order.  Entity tables are sorted by id so
+``S`` + ten digits, numbered in time order.  An ``id_prefix`` (one per city of a
+province) heads person ids, phone and address keys and traceability codes, and
+follows the ``S`` of claim ids, so the worlds of several cities can be
+concatenated without clashes.  Entity tables are sorted by id so
 that row order tells nothing about how the world was built.
 """
 
@@ -18,7 +21,7 @@ from graphfraud.synth.catalog import CATEGORY, CODES, DIAGNOSES, NAMES, PRICE_CE
 from graphfraud.synth.claims import Batch
 from graphfraud.synth.context import Planted
 from graphfraud.synth.items import Lines
-from graphfraud.synth.places import CHAINS, CLASS_KIND, CLASS_OWNER, DEPARTMENTS, DISTRICTS, REGIONS, TITLES, Places
+from graphfraud.synth.places import CHAINS, CLASS_KIND, CLASS_OWNER, DEPARTMENTS, TITLES, Places, district_codes, region_codes
 from graphfraud.synth.population import NO_DEATH, People
 from graphfraud.synth.strings import fixed_digits, frame, join, mix64, scramble, take
 
@@ -40,10 +43,11 @@ def _sorted(df: pd.DataFrame, key: str) -> pd.DataFrame:
     return df.iloc[np.argsort(df[key].to_numpy(dtype=object), kind="stable")].reset_index(drop=True)
 
 
-def person_table(people: People, origin: np.datetime64) -> tuple[pd.DataFrame, pa.Array]:
+def person_table(people: People, origin: np.datetime64, *, city: str = "3502", id_prefix: str = ""
+                 ) -> tuple[pd.DataFrame, pa.Array]:
     """The persons table and the person id of every person index."""
     n = len(people)
-    ids = fixed_digits(scramble(np.arange(n), 10**9, 7_7777_777), 10)
+    ids = fixed_digits(scramble(np.arange(n), 10**9, 7_7777_777), 10, id_prefix)
     phone = mix64(np.maximum(people.phone, 0), 0x5EED_0F_9A)
     address = mix64(people.address, 0xADD2_E55)
     birth = -np.rint(people.age * 365.25).astype(np.int64)
@@ -51,10 +55,10 @@ def person_table(people: People, origin: np.datetime64) -> tuple[pd.DataFrame, p
         "person_id": ids,
         "sex": take(_text(["M", "F"]), people.female.astype(np.int64)),
         "birth_date": _days(origin, birth),
-        "region": take(_text(REGIONS), people.region),
+        "region": take(_text(region_codes(city)), people.region),
         "insured_type": take(_text(["employee", "resident"]), people.insured),
-        "phone": take(fixed_digits(phone, 16, base=16), np.where(people.phone >= 0, np.arange(n), -1)),
-        "address": fixed_digits(address, 16, base=16),
+        "phone": take(fixed_digits(phone, 16, id_prefix, base=16), np.where(people.phone >= 0, np.arange(n), -1)),
+        "address": fixed_digits(address, 16, id_prefix, base=16),
         "death_date": _days(origin, np.where(people.death_day == NO_DEATH, 0, people.death_day),
                             people.death_day == NO_DEATH),
     }, n)
@@ -64,7 +68,7 @@ def person_table(people: People, origin: np.datetime64) -> tuple[pd.DataFrame, p
 def place_tables(places: Places) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """facilities, pharmacies and doctors tables."""
     nf, nph, nd = len(places.fac_class), len(places.ph_district), len(places.doc_facility)
-    districts = _text([d[0] for d in DISTRICTS])
+    districts = _text(district_codes(places.city))
     facilities = frame(FACILITIES, {
         "facility_id": places.fac_ids, "name": places.fac_names,
         "kind": take(_text(CLASS_KIND), places.fac_class), "level": places.fac_level,
@@ -96,7 +100,7 @@ def _pop(obj: object, name: str) -> np.ndarray:
 
 def claim_tables(
     claims: Batch, lines: Lines, amounts: tuple[np.ndarray, ...], person_ids: pa.Array, places: Places,
-    origin: np.datetime64, *, date_only: bool,
+    origin: np.datetime64, *, date_only: bool, id_prefix: str = "",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """claims and claim_items tables; ``amounts`` are (total, fund, account) in cents per claim.
 
@@ -104,8 +108,8 @@ def claim_tables(
     column to keep peak memory near the size of the tables themselves.
     """
     n = len(claims)
-    claim_ids = fixed_digits(np.arange(1, n + 1), 10, "S")
-    items_df = _items_table(lines, claim_ids)
+    claim_ids = fixed_digits(np.arange(1, n + 1), 10, "S" + id_prefix)
+    items_df = _items_table(lines, claim_ids, id_prefix)
     total, fund, account = amounts
     columns: dict[str, object] = {"claim_id": claim_ids}
     columns["patient_id"] = take(person_ids, _pop(claims, "patient"))
@@ -134,13 +138,13 @@ def claim_tables(
     return claims_df, items_df
 
 
-def _items_table(lines: Lines, claim_ids: pa.Array) -> pd.DataFrame:
+def _items_table(lines: Lines, claim_ids: pa.Array, id_prefix: str = "") -> pd.DataFrame:
     n = len(lines.claim)
     box = _pop(lines, "box")
     item = lines.item.astype(np.int64)
     drug = box >= 0
     product = _text([f"8{(37 * i + 1013) % 10000:04d}" for i in range(len(CODES))])
-    codes = join(take(product, item[drug]), fixed_digits(scramble(box[drug], 10**15, 271_828_182_845), 15))
+    codes = join(take(product, item[drug]), fixed_digits(scramble(box[drug], 10**15, 271_828_182_845), 15, id_prefix))
     trace = take(codes, np.where(drug, np.cumsum(drug) - 1, -1))
     del codes, box, drug
     quantity = _pop(lines, "quantity")

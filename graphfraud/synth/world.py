@@ -49,6 +49,8 @@ class SynthParams:
     member_ordinary_rate: float = 1.0  # multiplier on planted members' ordinary claims
     venue_ordinary_rate: float = 1.0  # multiplier on fraud venues' share of ordinary patients
     date_only: bool = False  # write dates without time of day (a day-resolution export)
+    city: str = "3502"  # 4-digit city code heading the district codes (3502: Xiamen); venue and doctor ids carry it
+    id_prefix: str = ""  # letters/digits heading person ids, phone/address keys, trace codes, claim ids after S, ring ids
 
     def __post_init__(self) -> None:
         name = "SynthParams"
@@ -63,6 +65,11 @@ class SynthParams:
         except (ValueError, TypeError):
             ok = False
         check(ok, "start", name, "a date YYYY-MM-DD", self.start)
+        check(isinstance(self.city, str) and len(self.city) == 4 and self.city.isascii() and self.city.isdigit(),
+              "city", name, "a 4-digit city code such as '3505'", self.city)
+        check(isinstance(self.id_prefix, str) and len(self.id_prefix) <= 8 and self.id_prefix.isascii()
+              and (self.id_prefix == "" or self.id_prefix.isalnum()), "id_prefix", name,
+              "up to 8 ASCII letters or digits", self.id_prefix)
         plant = tuple(self.plant.split(",")) if isinstance(self.plant, str) else tuple(self.plant)
         plant = tuple(p.strip() for p in plant if p.strip())
         check(all(p in KINDS for p in plant), "plant", name, f"a subset of {', '.join(KINDS)}", self.plant)
@@ -113,7 +120,7 @@ def make_world(params: SynthParams) -> tuple[ClaimsData, pd.DataFrame]:
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(6)]
     origin = np.datetime64(params.start, "D")
     weekday0 = int((origin.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday
-    places = build_places(streams[0], params.persons, params.rings)
+    places = build_places(streams[0], params.persons, params.rings, city=params.city)
     people = build_people(streams[1], params.persons, params.days)
     ctx = Context(streams[2], places, people, params.days, weekday0, params.ring_size_scale,
                   params.member_ordinary_rate, params.venue_ordinary_rate)
@@ -123,7 +130,7 @@ def make_world(params: SynthParams) -> tuple[ClaimsData, pd.DataFrame]:
             continue
         plant = FRAUD.get(kind) or BENIGN[kind]
         for k in range(1, params.rings + 1):
-            ring_id = f"{kind}:{k:02d}" if kind in FRAUD else f"benign:{kind}:{k:02d}"
+            ring_id = f"{kind}:{params.id_prefix}{k:02d}" if kind in FRAUD else f"benign:{kind}:{params.id_prefix}{k:02d}"
             planted.append(plant(ctx, len(planted), ring_id))
     claims = concat([ordinary_claims(streams[3], places, people, days=params.days, weekday0=weekday0)]
                     + [p.claims for p in planted])
@@ -131,10 +138,10 @@ def make_world(params: SynthParams) -> tuple[ClaimsData, pd.DataFrame]:
     lines = make_lines(streams[4], claims)
     _resell(streams[4], lines, claims, planted)
     total, fund, account = money(streams[5], claims, lines, people)
-    persons, person_ids = person_table(people, origin)
+    persons, person_ids = person_table(people, origin, city=params.city, id_prefix=params.id_prefix)
     facilities, pharmacies, doctors = place_tables(places)
     claims_frame, items = claim_tables(claims, lines, (total, fund, account), person_ids, places, origin,
-                                       date_only=params.date_only)
+                                       date_only=params.date_only, id_prefix=params.id_prefix)
     data = ClaimsData(persons, facilities, pharmacies, doctors, claims_frame, items,
                       time_resolution="day" if params.date_only else "minute")
     return data, label_table(planted, person_ids, places)

@@ -98,10 +98,31 @@ def test_date_only(tmp_path):
     ({"start": "2024-13-01"}, "'start'"),
     ({"ring_size_scale": 0}, "'ring_size_scale'"),
     ({"rings_per_typology": -1}, "'rings_per_typology'"),
+    ({"city": "35020"}, "'city'"),
+    ({"id_prefix": "a-b"}, "'id_prefix'"),
 ])
 def test_bad_params(kwargs, match):
     with pytest.raises(ParamError, match=match):
         SynthParams(**kwargs)
+
+
+def test_cities_share_no_ids_or_keys():
+    # issue 6: a province is several cities' worlds concatenated; nothing may clash.
+    small = {"persons": 600, "days": 40, "plant": ("staged_clinic", "card_collector")}
+    xm, xm_labels = make_world(SynthParams(seed=1, **small))
+    qz, qz_labels = make_world(SynthParams(seed=2, city="3505", id_prefix="Q5", **small))
+    assert set(qz.facilities.region) == {"350503", "350505", "350506", "350511", "350512", "350513"}
+    assert set(qz.persons.region) - set(qz.facilities.region) <= {"350100", "350500", "360100"}
+    columns = {"persons": ("person_id", "phone", "address"), "facilities": ("facility_id",),
+               "pharmacies": ("pharmacy_id",), "doctors": ("doctor_id",),
+               "claims": ("claim_id", "terminal_id"), "claim_items": ("trace_code",)}
+    for table, names in columns.items():
+        for name in names:
+            a, b = set(xm.table(table)[name].dropna()), set(qz.table(table)[name].dropna())
+            assert a and b and not a & b, (table, name)
+    assert qz.persons.person_id.str.startswith("Q5").all() and qz.claims.claim_id.str.startswith("SQ5").all()
+    assert not set(xm_labels.ring_id) & set(qz_labels.ring_id)
+    assert "staged_clinic:Q501" in set(qz_labels.ring_id)
 
 
 def test_write_rejects_unknown_format(tmp_path):
