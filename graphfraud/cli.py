@@ -440,12 +440,20 @@ def _projection_engine(engine: str, master: str | None, conf: dict[str, str],
 @click.option("--seed", type=int, default=None, help="Seed of the community detection [default 0].")
 @_params_option
 @engine_options
+@click.option("--by-region", is_flag=True,
+              help="Split by pooling region (统筹区, the venue's region) and detect one region at a time: "
+                   "memory of the largest region, not of the whole input (a province). Scores are then "
+                   "relative to each region's own peers.")
+@click.option("--work", "work_dir", type=click.Path(file_okay=False), default=None,
+              help="With --by-region: keep the region directories here and reuse them when the input "
+                   "files are unchanged [default: a temporary directory next to OUT, removed].")
 @read_options
 @quiet_option
 @audited(outputs=("out_dir",))
 @user_errors
 def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str | None, engine: str,
-               spark_master: str | None, spark_conf: dict[str, str], read_params: Any, quiet: bool) -> None:
+               spark_master: str | None, spark_conf: dict[str, str], by_region: bool, work_dir: str | None,
+               read_params: Any, quiet: bool) -> None:
     """Find, score and rank suspect rings in a claims directory.
 
     Reads DATA_DIR (see `graphfraud validate`), links persons who keep meeting
@@ -464,6 +472,7 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
       graphfraud detect data/sample --out out/sample
       graphfraud detect exports/2024-03 --mapping nhsa --out out/2024-03 --seed 1
       graphfraud detect exports/2024 --out out/2024 --engine spark --spark-master local[2]
+      graphfraud detect exports/fujian-2024 --out out/fujian --by-region --work /data/fujian-regions
     """
     import os
     import time
@@ -471,6 +480,14 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
 
     params = _run_params(params_file, seed)
+    if work_dir and not by_region:
+        raise click.UsageError("--work is only used with --by-region")
+    if by_region:
+        if engine != "local":
+            raise click.UsageError("--by-region runs the local engine in each region; drop --engine spark")
+        result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, progress(quiet))
+        _print_detect_summary(result, out_dir)
+        return
     # (spark session,) each input file, read, graph, 3 detectors, score, written
     stages = _input_files(data_dir) + 7 + (engine == "spark")
     with _stage_bar(quiet, "detect", stages=stages) as log, \
@@ -483,6 +500,22 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
                                                     "data_dir": os.path.abspath(data_dir),  # evidence --data default
                                                     "engine": engine_record})
         log("written")
+    _print_detect_summary(result, out_dir)
+
+
+def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
+                      log: Callable[[str], None]) -> Any:
+    """detect --by-region: graphfraud.regions does the work; the audit log records the inputs."""
+    from graphfraud.pipeline import UNUSED_COLUMNS
+    from graphfraud.regions import detect_by_region
+
+    result, record = detect_by_region(data_dir, out_dir, params=params, read_params=read_params, work=work_dir,
+                                      skip=UNUSED_COLUMNS, log=log)
+    click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(record["inputs"]))
+    return result
+
+
+def _print_detect_summary(result: Any, out_dir: str) -> None:
     alerts = {a: sum(r.alert == a for r in result.rings) for a in ("red", "orange", "yellow")}
     click.echo(f"{len(result.rings)} rings ({alerts['red']} red, {alerts['orange']} orange, "
                f"{alerts['yellow']} yellow) written to {out_dir}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,16 +76,42 @@ def score_candidates(
         rounds, household, one-off event), kept out of the ranked list and
         reported separately with their reasons, best-scoring first.
     """
-    scored = [_score(c, facts, params) for c in candidates]
-    scored.sort(key=lambda r: (-r.score, r.ring_id))
+    return select_rings([_score(c, facts, params) for c in candidates], params)
+
+
+def select_rings(
+    scored: list[Ring], params: ScoreParams = ScoreParams(), *, people: Callable[[Ring], set] | None = None
+) -> tuple[list[Ring], list[Ring]]:
+    """Rank scored rings best first, drop overlapping ones, set benign groups apart.
+
+    A ring sharing at least half the persons of the smaller of itself and a
+    better ring already taken is dropped.  :func:`score_candidates` uses it on
+    one run's rings; ``detect --by-region`` on the rings of all regions.
+
+    Parameters
+    ----------
+    scored : list of Ring
+        Any order; ranks are set anew.
+    params : ScoreParams
+        ``min_score`` and ``max_rings`` of the ranked list.
+    people : callable, optional
+        The persons of a ring as a set; default its person codes (one run's
+        codes).  Rings of several runs compare person ids instead.
+
+    Returns
+    -------
+    rings, explained : list of Ring
+        As :func:`score_candidates`.
+    """
+    people = people or (lambda ring: set(ring.person_codes.tolist()))
     kept: list[Ring] = []
     explained: list[Ring] = []
-    taken: list[set[int]] = []
-    for ring in scored:
-        people = set(ring.person_codes.tolist())
-        if any(len(people & t) >= 0.5 * min(len(people), len(t)) for t in taken):
+    taken: list[set] = []
+    for ring in sorted(scored, key=lambda r: (-r.score, r.ring_id)):
+        mine = people(ring)
+        if any(len(mine & t) >= 0.5 * min(len(mine), len(t)) for t in taken):
             continue
-        taken.append(people)
+        taken.append(mine)
         if ring.benign is not None:
             explained.append(ring)
         elif ring.score >= params.min_score and len(kept) < params.max_rings:
