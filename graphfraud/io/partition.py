@@ -501,9 +501,20 @@ def _claim_regions(batch: pa.Table, places: _Places, unknown: int) -> np.ndarray
 
 
 def _distinct(table: pa.Table) -> pa.Table:
-    """Distinct rows, sorted (deterministic whatever the hash order)."""
-    out = table.group_by(table.column_names, use_threads=False).aggregate([])
-    return out.sort_by([(c, "ascending") for c in out.column_names])
+    """Distinct (id, region) rows of a two-column table, in order of first appearance of the id.
+
+    Dictionary encoding (one hash pass in Arrow) turns ids into integers, so
+    that the pairs are made distinct by sorting integers, not strings.
+    """
+    if table.num_rows == 0:
+        return table
+    name, region_name_ = table.column_names
+    encoded = pc.dictionary_encode(table.column(name).combine_chunks())
+    regions = table.column(region_name_).to_numpy().astype(np.int64)
+    width = np.int64(max(int(regions.max()) + 1, 1))
+    pairs = np.unique(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64) * width + regions)
+    return pa.table({name: encoded.dictionary.take(pa.array(pairs // width)),
+                     region_name_: pa.array((pairs % width).astype(np.int32))})
 
 
 def _duplicate(file: str, column: str, ids: pa.Array, rows: np.ndarray) -> ContractError:
