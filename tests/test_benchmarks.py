@@ -85,3 +85,18 @@ def test_sweep_smallest(tmp_path: Path) -> None:
     for r in rows:
         assert number(r[columns.index("claims")]) > 0
     assert "## Where detection breaks" in out.read_text()
+
+
+def test_province_script_on_two_tiny_cities(tmp_path):
+    # issue 6: the province benchmark's whole path (cities, streaming concatenation, detect --by-region).
+    out = tmp_path / "province.md"
+    done = subprocess.run([sys.executable, str(BENCH / "province.py"), "--cities", "2", "--persons", "1500",
+                           "--days", "60", "--root", str(tmp_path / "p"), "--out", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = out.read_text(encoding="utf-8")
+    columns, rows = table_rows(text, "## Input")
+    claims = dict((r[0], number(r[1])) for r in rows)["claims"]
+    columns, rows = table_rows(text, "## detect --by-region")
+    assert number(rows[0][columns.index("claims")]) == claims and number(rows[0][columns.index("regions")]) == 12
+    assert "Extrapolation (not measured)" in text

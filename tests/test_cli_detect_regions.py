@@ -17,6 +17,8 @@ from graphfraud.params import RunParams
 from graphfraud.regions import detect_by_region
 from graphfraud.synth import SynthParams, make_world, write_world
 
+pytestmark = pytest.mark.slow  # a 196,000-claim world detected twice (~1 min on 2 idle cores)
+
 OUTPUTS = ["explained.csv", "ring_claims.csv", "ring_members.csv", "ring_reasons.csv", "rings.csv", "run.json"]
 
 

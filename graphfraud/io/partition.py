@@ -476,8 +476,9 @@ def _claims_pass(reader: _Reader, places: _Places, files: _RegionFiles, scratch:
                                   "row": pa.array(np.arange(row, row + batch.num_rows))}), "claim_id")
         row += batch.num_rows
         people = [batch.column("patient_id")] + ([batch.column("holder_id")] if "holder_id" in batch.column_names else [])
-        keys = pa.table({"person_id": pa.chunked_array([c.cast(pa.string()) for c in people]),
-                         "region": pa.chunked_array([r] * len(people))})
+        # Chunks, not ChunkedArrays: pa.chunked_array would iterate those value by value.
+        keys = pa.table({"person_id": pa.chunked_array([k for c in people for k in c.cast(pa.string()).chunks]),
+                         "region": pa.concat_arrays([r] * len(people))})
         refs.persons.add(_distinct(keys.filter(pc.is_valid(keys.column("person_id")))), "person_id")
         for column in ("doctor_id", "facility_id", "pharmacy_id"):
             if column in batch.column_names:
