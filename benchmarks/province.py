@@ -19,6 +19,7 @@ Cities and the province are cached under --root (a city is reused when its `.don
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -30,8 +31,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # graphfraud from this checkout
 
 from _common import REPO, header, machine, save, table  # noqa: E402
+
+from graphfraud.params import RunParams, ScoreParams, to_json  # noqa: E402
 
 #: City codes (Fujian's prefecture-level cities, then Nanchang), one per city of the province.
 CITY_CODES = ("3502", "3501", "3503", "3504", "3505", "3506", "3507", "3508", "3509", "3601")
@@ -165,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--root", type=Path, default=Path("/tmp/province"), help="cities, province, regions, outputs")
     p.add_argument("--out", type=Path, help="Markdown result file [benchmarks/results/province-NxP.md]")
     p.add_argument("--target", type=int, default=100_000_000, help="claims to extrapolate to")
+    p.add_argument("--max-rings", type=int, default=None,
+                   help="ScoreParams.max_rings of the merged list [default 500 per city: a city plants ~270 rings]")
     a = p.parse_args(argv)
     if not 1 <= a.cities <= len(CITY_CODES):
         raise SystemExit(f"--cities must be between 1 and {len(CITY_CODES)}")
@@ -175,8 +181,14 @@ def main(argv: list[str] | None = None) -> None:
     rows = concatenate(a.root, codes, province)
     out, work = a.root / f"out-{a.cities}x{a.persons}", a.root / f"regions-{a.cities}x{a.persons}"
     shutil.rmtree(work, ignore_errors=True)  # measure the split too
+    max_rings = a.max_rings or 500 * a.cities
+    info["max_rings"] = f"{max_rings} (the default 500 would cut a province's list short)"
+    params = a.root / "params.json"
+    params.write_text(to_json(dataclasses.replace(RunParams(), score=dataclasses.replace(ScoreParams(),
+                                                                                        max_rings=max_rings))))
     log(f"detect --by-region {province}")
-    run = timed(graphfraud("detect", str(province), "--out", str(out), "--by-region", "--work", str(work)),
+    run = timed(graphfraud("detect", str(province), "--out", str(out), "--by-region", "--work", str(work),
+                           "--params", str(params)),
                 out=a.root / f"detect-{a.cities}x{a.persons}.log")
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     disk = {"input GB": du_gb(province), "regions GB (--work)": du_gb(work), "output GB": du_gb(out)}
