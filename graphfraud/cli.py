@@ -553,7 +553,7 @@ def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> Non
             raise ContractError(str(out / name), None, None, "missing: is this the --out directory of a detect run?")
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
     members = pd.read_csv(out / "ring_members.csv", dtype=str)
-    labels = pd.read_csv(labels_file, dtype=str)
+    labels = _read_labels(Path(labels_file))
     missing = {"ring_id", "typology", "entity_type", "entity_id"} - set(labels.columns)
     if missing:
         raise ContractError(Path(labels_file).name, 1, sorted(missing)[0], "missing required column")
@@ -565,6 +565,24 @@ def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> Non
     click.echo(e.summary())
     click.echo("")
     click.echo(e.matches.to_string(index=False))
+
+
+def _read_labels(path: Any) -> Any:
+    """labels.csv (UTF-8) or labels.parquet as text columns; a clear error for anything else."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from graphfraud.errors import ContractError
+
+    try:
+        if path.suffix == ".parquet":
+            return pq.read_table(path).to_pandas().astype(str)
+        return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContractError(path.name, None, None, "is not UTF-8 CSV; pass labels.csv (UTF-8) or labels.parquet") from None
+    except (pa.ArrowInvalid, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ContractError(path.name, None, None, f"cannot be read as labels: {exc}") from None
 
 
 # ---------------------------------------------------------------- rings, show, export, expand, peers (issue 7)

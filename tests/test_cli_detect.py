@@ -100,3 +100,20 @@ def test_evaluate_on_a_directory_without_outputs_exits_1(tmp_path):
     result = CliRunner().invoke(main, ["evaluate", str(tmp_path), "--labels", str(SAMPLE / "labels.csv")])
     assert result.exit_code == 1
     assert "rings.csv" in result.output
+
+
+def test_evaluate_reads_parquet_labels_and_refuses_unreadable_ones(sample_run, tmp_path):
+    import pandas as pd
+
+    out, _ = sample_run
+    labels = tmp_path / "labels.parquet"
+    pd.read_csv(SAMPLE / "labels.csv", dtype=str).to_parquet(labels)
+    by_csv = CliRunner().invoke(main, ["evaluate", str(out), "--labels", str(SAMPLE / "labels.csv"), "--json"])
+    by_parquet = CliRunner().invoke(main, ["evaluate", str(out), "--labels", str(labels), "--json"])
+    assert by_parquet.exit_code == 0, by_parquet.output
+    assert json.loads(by_parquet.output) == json.loads(by_csv.output)
+    gbk = tmp_path / "labels.csv"
+    gbk.write_bytes("ring_id,typology,entity_type,entity_id\nR1,诊所,person,P1\n".encode("gbk"))
+    result = CliRunner().invoke(main, ["evaluate", str(out), "--labels", str(gbk)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "labels.csv" in result.output and "not UTF-8" in result.output
