@@ -98,7 +98,7 @@ def leiden(
     b = np.searchsorted(nodes, pairs["b"].to_numpy())
     g = ig.Graph(n=len(nodes), edges=np.column_stack([a, b]).tolist(), directed=False)
     w = pairs[weight].to_numpy(dtype=float)
-    with _RNG_LOCK:  # igraph's generator is process-wide: one seeded run at a time (detectors run in threads)
+    with _RNG_LOCK:  # igraph's generator is process-wide: one seeded run at a time (a caller may run leiden from several threads)
         previous = random.getstate()
         ig.set_random_number_generator(random.Random(seed))
         try:
