@@ -39,8 +39,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.errors import GraphfraudError
-from graphfraud.graph.project import _WEIGHT_SCALE, Projection
-from graphfraud.params import check
+from graphfraud.graph.project import WEIGHT_SCALE, Projection, check_params, empty_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
@@ -234,10 +233,7 @@ def project_covisits(
     >>> p.pairs[["a", "b", "days"]].values.tolist()  # doctest: +SKIP
     [[0, 1, 3]]
     """
-    owner = "project_covisits"
-    check(window_minutes >= 0, "window_minutes", owner, "an int >= 0", window_minutes)
-    check(max_neighbours >= 1, "max_neighbours", owner, "an int >= 1", max_neighbours)
-    check(min_days >= 1, "min_days", owner, "an int >= 1", min_days)
+    check_params(window_minutes, max_neighbours, min_days)
     _pyspark()
     from pyspark.sql import functions as F
 
@@ -283,8 +279,7 @@ def _sum_days(kept: pd.DataFrame) -> pd.DataFrame:
     order = np.lexsort((day, b, a))
     a, b, weight = a[order], b[order], kept["weight"].to_numpy(dtype=np.float64)[order]
     if not len(a):
-        empty = np.array([], dtype=np.int64)
-        return pd.DataFrame({"a": empty, "b": empty, "days": empty, "weight": np.array([], dtype=np.float64)})
+        return empty_pairs()
     start = np.flatnonzero(np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1])])
     days = np.diff(np.r_[start, len(a)])
     return pd.DataFrame({"a": a[start], "b": b[start], "days": days, "weight": np.add.reduceat(weight, start)})
@@ -385,9 +380,9 @@ def _quantised_day_weight(w: Any, top: float) -> Any:
     from pyspark.sql import functions as F
 
     ratio = (w.cast("double") / F.lit(top)).cast("float")
-    scaled = (ratio.cast("double") * F.lit(float(_WEIGHT_SCALE))).cast("float")
+    scaled = (ratio.cast("double") * F.lit(float(WEIGHT_SCALE))).cast("float")
     q = F.rint(scaled.cast("double"))
-    return q / F.lit(float(_WEIGHT_SCALE)) * F.lit(top)
+    return q / F.lit(float(WEIGHT_SCALE)) * F.lit(top)
 
 
 def _kept_day_weights(best: DataFrame, *, top: float, min_days: int) -> DataFrame:

@@ -52,7 +52,8 @@ class Projection:
     stats: dict = field(default_factory=dict)
 
 
-def _check(window_minutes: int, max_neighbours: int, min_days: int) -> None:
+def check_params(window_minutes: int, max_neighbours: int, min_days: int) -> None:
+    """Raise ParamError for a projection parameter out of range (every engine checks the same way)."""
     owner = "project_covisits"
     check(window_minutes >= 0, "window_minutes", owner, "an int >= 0", window_minutes)
     check(max_neighbours >= 1, "max_neighbours", owner, "an int >= 1", max_neighbours)
@@ -178,9 +179,10 @@ def _arrival_order(
     return person[order], minute_of_day[order], key[order]
 
 
-#: Weights are packed into the sort key with this many bits (resolution 1/4096 of the largest weight).
+#: Weights are packed into the sort key with this many bits (resolution 1/4096 of the largest weight);
+#: other engines quantise with the same WEIGHT_SCALE to give the same pairs.
 _WEIGHT_BITS = 12
-_WEIGHT_SCALE = (1 << _WEIGHT_BITS) - 1
+WEIGHT_SCALE = (1 << _WEIGHT_BITS) - 1
 
 
 def _best_per_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -195,21 +197,27 @@ def _best_per_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.n
     """
     top = float(weight.max()) or 1.0
     q = np.divide(weight, weight.dtype.type(top), out=weight)  # as weight / top * scale, in place
-    q *= _WEIGHT_SCALE
+    q *= WEIGHT_SCALE
     np.rint(q, out=q)
     if int(key.max()) < (np.iinfo(np.int64).max >> _WEIGHT_BITS):
         packed = np.left_shift(key, _WEIGHT_BITS, out=key)
         packed |= q.astype(np.int32)  # exact: integer or, never through float64
         del q, weight
         packed.sort()  # in place: one array of the meetings' size, not three
-        best = packed & _WEIGHT_SCALE
+        best = packed & WEIGHT_SCALE
         key = np.right_shift(packed, _WEIGHT_BITS, out=packed)
     else:  # pragma: no cover - only for projections of tens of millions of persons
         order = np.lexsort((q, key))
         key, best = key[order], q[order].astype(np.int64)
     last = np.ones(len(key), dtype=bool)
     last[:-1] = key[1:] != key[:-1]
-    return key[last], best[last].astype(np.float64) / _WEIGHT_SCALE * top
+    return key[last], best[last].astype(np.float64) / WEIGHT_SCALE * top
+
+
+def empty_pairs() -> pd.DataFrame:
+    """The pairs table of a projection without pairs: ``a, b, days`` (int64), ``weight`` (float64)."""
+    empty = np.array([], dtype=np.int64)
+    return pd.DataFrame({"a": empty, "b": empty, "days": empty, "weight": np.array([], dtype=np.float64)})
 
 
 def _aggregate_packed(met: _PairDays, *, min_days: int) -> pd.DataFrame:
@@ -218,8 +226,7 @@ def _aggregate_packed(met: _PairDays, *, min_days: int) -> pd.DataFrame:
     Works on the packed keys: no column per meeting is ever made."""
     pair = met.keys // met.span
     if not len(pair):
-        empty = np.array([], dtype=np.int64)
-        return pd.DataFrame({"a": empty, "b": empty, "days": empty, "weight": np.array([])})
+        return empty_pairs()
     start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     days = np.diff(np.r_[start, len(pair)])
     weight = np.add.reduceat(met.best, start)
@@ -275,7 +282,7 @@ def project_covisits(
     >>> p.pairs[["a", "b", "days"]].values.tolist()
     [[0, 1, 3]]
     """
-    _check(window_minutes, max_neighbours, min_days)
+    check_params(window_minutes, max_neighbours, min_days)
     met = _pair_days(
         visits,
         window_minutes=window_minutes,

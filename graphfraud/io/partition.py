@@ -530,15 +530,21 @@ def _duplicate(file: str, column: str, ids: pa.Array, rows: np.ndarray) -> Contr
                          f"duplicate value {values[dup]} (first seen at row {int(rows[order][first]) + 2})")
 
 
-def _items(reader: _Reader, files: _RegionFiles, refs: _Refs, scratch: Path, n_buckets: int, n_regions: int) -> None:
-    """Route fee lines to their claims' regions: bucket the keys, join per bucket, stream again."""
-    keys = _Buckets(scratch / "items", n_buckets, pa.schema([("claim_id", pa.string()), ("row", pa.int64())]))
+def _bucket_rows(reader: _Reader, table: Table, column: str, path: Path, n_buckets: int) -> tuple[_Buckets, int]:
+    """Every row's ``column`` value and row number, bucketed by the value's hash; and the row count."""
+    keys = _Buckets(path, n_buckets, pa.schema([(column, pa.string()), ("row", pa.int64())]))
     n = 0
-    for batch in reader.batches(CLAIM_ITEMS, ("claim_id",)):
-        keys.add(pa.table({"claim_id": batch.column("claim_id").cast(pa.string()),
-                           "row": pa.array(np.arange(n, n + batch.num_rows))}), "claim_id")
+    for batch in reader.batches(table, (column,)):
+        keys.add(pa.table({column: batch.column(column).cast(pa.string()),
+                           "row": pa.array(np.arange(n, n + batch.num_rows))}), column)
         n += batch.num_rows
     keys.close()
+    return keys, n
+
+
+def _items(reader: _Reader, files: _RegionFiles, refs: _Refs, scratch: Path, n_buckets: int, n_regions: int) -> None:
+    """Route fee lines to their claims' regions: bucket the keys, join per bucket, stream again."""
+    keys, n = _bucket_rows(reader, CLAIM_ITEMS, "claim_id", scratch / "items", n_buckets)
     dtype = np.uint8 if n_regions < 255 else np.uint16
     unknown = n_regions - 1
     region_of = np.memmap(scratch / "items.region", dtype=dtype, mode="w+", shape=(max(n, 1),))
@@ -561,13 +567,7 @@ def _items(reader: _Reader, files: _RegionFiles, refs: _Refs, scratch: Path, n_b
 
 def _persons(reader: _Reader, files: _RegionFiles, refs: _Refs, scratch: Path, n_buckets: int, n_regions: int) -> None:
     """Give each region the persons its claims name (patient or holder): a bit per (person, region)."""
-    keys = _Buckets(scratch / "person_rows", n_buckets, pa.schema([("person_id", pa.string()), ("row", pa.int64())]))
-    n = 0
-    for batch in reader.batches(PERSONS, ("person_id",)):
-        keys.add(pa.table({"person_id": batch.column("person_id").cast(pa.string()),
-                           "row": pa.array(np.arange(n, n + batch.num_rows))}), "person_id")
-        n += batch.num_rows
-    keys.close()
+    keys, n = _bucket_rows(reader, PERSONS, "person_id", scratch / "person_rows", n_buckets)
     words = -(-n_regions // 64)
     bits = np.memmap(scratch / "persons.bits", dtype=np.uint64, mode="w+", shape=(max(n, 1), words))
     file = reader.files["persons"].name if reader.files["persons"] else "persons"

@@ -150,8 +150,8 @@ def _read_tables(
             continue
         raw, bad_lines = _read_file(file, table, params, _skipped(skip, table, mapping))
         raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
-        raw = raw.drop_columns([c for c in raw.column_names if c in _releasable(table) and _releasable(table)[c]
-                                and f"{table.name}.{c}" in skip])
+        unread = _unread(skip, table)
+        raw = raw.drop_columns([c for c in raw.column_names if c in unread])
         frame, unreadable = _typed(raw, table, file.name, origin, params)
         del raw
         frame, counts = check_table(table, frame, file=file.name, keys=keys, params=params,
@@ -235,8 +235,13 @@ def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> fr
     """Columns of ``table``'s file that need not be read: skipped and unchecked, when the file uses contract names."""
     if mapping is not None and mapping.table(table.name) != TableMapping():
         return frozenset()  # mapped names: drop after mapping instead
-    unchecked = {name for name, free in _releasable(table).items() if free}
-    return frozenset(name for name in unchecked if f"{table.name}.{name}" in skip)
+    return _unread(skip, table)
+
+
+def _unread(skip: tuple[str, ...], table: Table) -> frozenset[str]:
+    """The skipped columns of ``table`` that no rule checks (contract names): never needed."""
+    return frozenset(name for name, unchecked in _releasable(table).items()
+                     if unchecked and f"{table.name}.{name}" in skip)
 
 
 def _no_text(n: int) -> pd.Series:
