@@ -10,7 +10,7 @@ RSS (the largest of the parent and of every region's child process), per-region 
 run.json, disk used, and the `evaluate` quality against the concatenated labels.
 
     nice -n 19 python benchmarks/province.py --cities 3                 # 30M claims -> results/province-3x1M.md
-    nice -n 19 python benchmarks/province.py --cities 10 --root /data/p  # 100M claims: ~4 GB of Parquet input
+    python benchmarks/province.py --cities 10 --jobs 2 --root /data/p    # 100M claims: ~4 GB of Parquet input
     python benchmarks/province.py --cities 2 --persons 3000              # a tiny province (tests)
 
 Cities and the province are cached under --root (a city is reused when its `.done` marker is there).
@@ -26,6 +26,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -74,14 +75,13 @@ def parse_time(text: str) -> dict:
             "cpu_s": round(float(grab("User time (seconds)")) + float(grab("System time (seconds)")), 1)}
 
 
-def make_cities(root: Path, cities: int, persons: int, days: int) -> list[dict]:
-    rows = []
-    for i, code in enumerate(CITY_CODES[:cities], start=1):
+def make_cities(root: Path, cities: int, persons: int, days: int, *, jobs: int = 1) -> list[dict]:
+    """Generate (or reuse) each city's world; ``jobs`` cities at a time, each in its own process."""
+    def one(i: int, code: str) -> dict:
         d = root / "cities" / code
         if (d / ".done").exists():
             log(f"city {code}: reusing {d}")
-            rows.append({"city": code, "seed": i, "note": "reused"})
-            continue
+            return {"city": code, "seed": i, "note": "reused"}
         shutil.rmtree(d, ignore_errors=True)
         d.parent.mkdir(parents=True, exist_ok=True)
         log(f"city {code}: {persons:,} persons, seed {i}")
@@ -89,8 +89,11 @@ def make_cities(root: Path, cities: int, persons: int, days: int) -> list[dict]:
                              "--city", code, "--id-prefix", code, "--format", "parquet", "-q"),
                   out=root / "cities" / f"{code}.log")
         (d / ".done").touch()
-        rows.append({"city": code, "seed": i, "synth s": t["wall_s"], "synth peak GB": t["peak_gb"]})
-    return rows
+        note = f"{jobs} at a time" if jobs > 1 else ""
+        return {"city": code, "seed": i, "synth s": t["wall_s"], "synth peak GB": t["peak_gb"], "note": note}
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(one, range(1, cities + 1), CITY_CODES[:cities]))
 
 
 def concatenate(root: Path, codes: list[str], dest: Path) -> dict[str, int]:
@@ -166,6 +169,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--cities", type=int, default=3, help=f"cities in the province (1..{len(CITY_CODES)})")
     p.add_argument("--persons", type=int, default=1_000_000, help="persons per city (1M: ~10M claims)")
     p.add_argument("--days", type=int, default=365)
+    p.add_argument("--jobs", type=int, default=1,
+                   help="cities generated at a time (each synth of 1M persons peaks near 7 GB)")
     p.add_argument("--root", type=Path, default=Path("/tmp/province"), help="cities, province, regions, outputs")
     p.add_argument("--out", type=Path, help="Markdown result file [benchmarks/results/province-NxP.md]")
     p.add_argument("--target", type=int, default=100_000_000, help="claims to extrapolate to")
@@ -175,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
     if not 1 <= a.cities <= len(CITY_CODES):
         raise SystemExit(f"--cities must be between 1 and {len(CITY_CODES)}")
     info = machine() | {"cities": str(a.cities), "persons per city": f"{a.persons:,}"}
-    cities = make_cities(a.root, a.cities, a.persons, a.days)
+    cities = make_cities(a.root, a.cities, a.persons, a.days, jobs=a.jobs)
     codes = list(CITY_CODES[: a.cities])
     province = a.root / f"province-{a.cities}x{a.persons}"
     rows = concatenate(a.root, codes, province)

@@ -91,7 +91,7 @@ def test_province_script_on_two_tiny_cities(tmp_path):
     # issue 6: the province benchmark's whole path (cities, streaming concatenation, detect --by-region).
     out = tmp_path / "province.md"
     done = subprocess.run([sys.executable, str(BENCH / "province.py"), "--cities", "2", "--persons", "1500",
-                           "--days", "60", "--root", str(tmp_path / "p"), "--out", str(out)],
+                           "--days", "60", "--jobs", "2", "--root", str(tmp_path / "p"), "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     text = out.read_text(encoding="utf-8")
