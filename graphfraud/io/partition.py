@@ -41,7 +41,9 @@ import math
 import re
 import shutil
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -64,6 +66,11 @@ UNKNOWN = "unknown"
 BATCH_ROWS = 1 << 20
 #: Claims per bucket of the grace hash join (the bucket count follows from it).
 BUCKET_CLAIMS = 2_000_000
+#: Compression of the region files: they are written once and read once, so speed beats size
+#: (lz4 writes and reads these tables 1.7x and 3x faster than zstd, in files 1.7x larger).
+REGION_COMPRESSION = "lz4"
+#: Region-file writes that may wait for the writer thread (each holds a slice of one batch).
+_PENDING = 64
 _TABLES = (PERSONS, FACILITIES, PHARMACIES, DOCTORS, CLAIMS, CLAIM_ITEMS)
 
 
@@ -209,7 +216,10 @@ class _Reader:
         return file.stat().st_size // 100
 
     def batches(self, table: Table, columns: tuple[str, ...] | None = None) -> Iterator[pa.Table]:
-        """Batches of ``table`` (contract names; only ``columns`` when given)."""
+        """Batches of ``table`` (contract names; only ``columns`` when given), the next one read ahead in a thread."""
+        return read_ahead(self._batches(table, columns))
+
+    def _batches(self, table: Table, columns: tuple[str, ...] | None) -> Iterator[pa.Table]:
         file = self.files[table.name]
         if file is None:
             return
@@ -269,6 +279,26 @@ class _Reader:
         except pa.ArrowInvalid as exc:
             raise ContractError(file.name, None, None, f"cannot be parsed as CSV: {exc}; "
                                 "run `graphfraud validate` on it for rows and columns") from None
+
+
+_END = object()
+
+
+def read_ahead(items: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """The items of ``items``, the next one fetched in a thread while the caller works on this one.
+
+    Arrow decodes Parquet and CSV without the GIL, so reading overlaps the
+    caller's work; at most two items are held at a time.  An exception of
+    ``items`` is raised here, at the item where it happened.
+
+    >>> list(read_ahead(iter([1, 2, 3])))
+    [1, 2, 3]
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphfraud-read") as pool:
+        pending = pool.submit(next, items, _END)
+        while (item := pending.result()) is not _END:
+            pending = pool.submit(next, items, _END)
+            yield item
 
 
 # ------------------------------------------------------------------ hashing
@@ -339,11 +369,18 @@ class _Buckets:
 
 # ------------------------------------------------------------------ writing
 class _RegionFiles:
-    """One Parquet writer per (region, table), opened on first use."""
+    """One Parquet writer per (region, table), opened on first use; rows are written in a thread.
+
+    Arrow encodes and compresses without the GIL, so writing overlaps the
+    reading and routing of the next batch.  One writer thread keeps every
+    file's rows in the order they were given; at most ``_PENDING`` writes wait.
+    """
 
     def __init__(self, root: Path, names: list[str]) -> None:
         self.root, self.names = root, names
         self._writers: dict[tuple[int, str], pq.ParquetWriter] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphfraud-write")
+        self._pending: deque[Future] = deque()
         self.rows: dict[str, dict[str, int]] = {}
 
     def write(self, region: int, table: Table, rows: pa.Table) -> None:
@@ -352,8 +389,10 @@ class _RegionFiles:
             folder = self.root / self.names[region]
             folder.mkdir(parents=True, exist_ok=True)
             self._writers[key] = pq.ParquetWriter(str(folder / f"{table.name}.parquet"), rows.schema,
-                                                  compression="zstd")
-        self._writers[key].write_table(rows)
+                                                  compression=REGION_COMPRESSION)
+        self._pending.append(self._pool.submit(self._writers[key].write_table, rows))
+        while len(self._pending) > _PENDING or (self._pending and self._pending[0].done()):
+            self._pending.popleft().result()  # a failed write raises here
         counts = self.rows.setdefault(self.names[region], {})
         counts[table.name] = counts.get(table.name, 0) + rows.num_rows
 
@@ -370,14 +409,25 @@ class _RegionFiles:
 
     def close(self, schemas: dict[str, pa.Schema]) -> None:
         """Close every writer; regions with claims get an empty file for every table they lack."""
+        self.drain()
         for w in self._writers.values():
             w.close()
         for name in sorted(self.rows):
             for t in _TABLES:
                 path = self.root / name / f"{t.name}.parquet"
                 if not path.exists():
-                    pq.write_table(schemas[t.name].empty_table(), str(path), compression="zstd")
+                    pq.write_table(schemas[t.name].empty_table(), str(path), compression=REGION_COMPRESSION)
                     self.rows[name].setdefault(t.name, 0)
+
+    def drain(self, *, raise_failure: bool = True) -> None:
+        """Wait for the pending writes and stop the writer thread; a failed write raises unless told not to."""
+        try:
+            while self._pending:
+                done = self._pending.popleft()
+                if raise_failure:
+                    done.result()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ------------------------------------------------------------------ the split
@@ -393,16 +443,20 @@ def _split(reader: _Reader, tmp: Path, buckets: int | None, log: Callable[[str],
     names = places.names
     n_buckets = buckets or max(1, math.ceil(reader.rows_hint(CLAIMS) / BUCKET_CLAIMS))
     files = _RegionFiles(tmp / "regions", names)
-    clock = time.perf_counter()
-    refs = _claims_pass(reader, places, files, scratch, n_buckets)
-    log(f"split claims into {len(files.rows)} regions ({n_buckets} buckets) in {time.perf_counter() - clock:.1f} s")
-    clock = time.perf_counter()
-    _items(reader, files, refs, scratch, n_buckets, len(names))
-    log(f"fee lines routed in {time.perf_counter() - clock:.1f} s")
-    clock = time.perf_counter()
-    _persons(reader, files, refs, scratch, n_buckets, len(names))
-    _small_tables(reader, files, refs, places)
-    log(f"persons, doctors and venues routed in {time.perf_counter() - clock:.1f} s")
+    try:
+        clock = time.perf_counter()
+        refs = _claims_pass(reader, places, files, scratch, n_buckets)
+        log(f"split claims into {len(files.rows)} regions ({n_buckets} buckets) in {time.perf_counter() - clock:.1f} s")
+        clock = time.perf_counter()
+        _items(reader, files, refs, scratch, n_buckets, len(names))
+        log(f"fee lines routed in {time.perf_counter() - clock:.1f} s")
+        clock = time.perf_counter()
+        _persons(reader, files, refs, scratch, n_buckets, len(names))
+        _small_tables(reader, files, refs, places)
+        log(f"persons, doctors and venues routed in {time.perf_counter() - clock:.1f} s")
+    except BaseException:
+        files.drain(raise_failure=False)  # the writer thread stops; atomic_dir removes what was written
+        raise
     files.close({t.name: reader.schema(t) for t in _TABLES})
     shutil.rmtree(scratch, ignore_errors=True)
     order = sorted(files.rows, key=lambda name: (name == UNKNOWN, name))
