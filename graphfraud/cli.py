@@ -1086,83 +1086,6 @@ def neo4j_query(
     click.echo("\n".join(format_table(result)))
 
 
-def _read_claims(data_dir: str) -> Any:
-    """ClaimsData of DATA_DIR: graphfraud.io.read when present, else a minimal reader."""
-    try:
-        from graphfraud.io.read import read_claims_dir  # type: ignore[import-not-found]
-    except ImportError:
-        return _read_claims_minimal(data_dir)
-    from graphfraud.params import ReadParams
-
-    return read_claims_dir(data_dir, ReadParams())
-
-
-def _read_claims_minimal(data_dir: str) -> Any:
-    # Stop-gap until graphfraud.io.read lands: CSV/Parquet with contract names, typed, no validation.
-    from pathlib import Path
-
-    import pandas as pd
-
-    from graphfraud import contract
-    from graphfraud.errors import ContractError
-
-    frames = {}
-    for table in contract.INPUT_TABLES:
-        csv, parquet = Path(data_dir) / f"{table.name}.csv", Path(data_dir) / f"{table.name}.parquet"
-        if parquet.exists():
-            raw = pd.read_parquet(parquet).astype(str)
-        elif csv.exists():
-            raw = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif table.required:
-            raise ContractError(f"{table.name}.csv", None, None, f"missing from {data_dir}")
-        else:
-            frames[table.name] = contract.empty_frame(table)
-            continue
-        raw = raw.replace({"": None, "nan": None, "None": None})
-        frame = pd.DataFrame(index=raw.index)
-        for col in table.columns + table.extra:
-            values = raw[col] if col.name in raw else pd.Series([None] * len(raw), index=raw.index)
-            if col.kind in ("date", "datetime"):
-                frame[col.name] = pd.to_datetime(values, format="mixed")
-            elif col.kind in ("money", "float"):
-                frame[col.name] = pd.to_numeric(values).astype(float)
-            elif col.kind == "int":
-                frame[col.name] = pd.to_numeric(values).astype("Int64")
-            else:
-                frame[col.name] = values.astype(contract.ID_DTYPE)
-        frames[table.name] = frame
-    return contract.ClaimsData(**frames)
-
-
-def _read_rings(out_dir: str) -> tuple[Any, Any, str]:
-    """rings.csv, ring_members.csv (as text) and a run id from OUT_DIR."""
-    import hashlib
-    import json
-    from pathlib import Path
-
-    import pandas as pd
-
-    from graphfraud import contract
-    from graphfraud.errors import ContractError
-
-    out = Path(out_dir)
-    frames = []
-    for name, columns in (("rings", contract.RINGS_COLUMNS), ("ring_members", contract.MEMBERS_COLUMNS)):
-        path = out / f"{name}.csv"
-        if not path.exists():
-            raise ContractError(f"{name}.csv", None, None, f"missing from {out_dir}")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        frame = frame.rename(columns={zh: en for en, zh in columns}).replace({"": None})
-        missing = [en for en, _ in columns if en not in frame.columns]
-        if missing:
-            raise ContractError(f"{name}.csv", 1, missing[0], "required column missing")
-        frames.append(frame)
-    run_id = hashlib.sha256((out / "rings.csv").read_bytes()).hexdigest()[:12]
-    if (out / "run.json").exists():
-        run_id = str(json.loads((out / "run.json").read_text()).get("run_id") or run_id)
-    return frames[0], frames[1], run_id
-
-
 def _summary(stats: list[Any], seconds: float) -> str:
     nodes = sum(s.nodes for s in stats)
     rels = sum(s.relationships for s in stats)
@@ -1208,6 +1131,8 @@ def load_cmd(
     """
     import time
 
+    from graphfraud.io.read import read_claims_dir
+    from graphfraud.io.rings import read_rings
     from graphfraud.neo4j.load import load_claims
     from graphfraud.neo4j.retry import RetryPolicy
     from graphfraud.neo4j.writeback import write_rings
@@ -1219,8 +1144,8 @@ def load_cmd(
     # Credentials first (a prompt or a missing NEO4J_PASSWORD must not wait for a long read); a bulk
     # load may create the bundled server's password, so it reads the stored one afterwards.
     connection = None if bulk else _Connection(uri, user, password, home)
-    data = _read_claims(data_dir)
-    rings = _read_rings(rings_dir) if rings_dir else None
+    data = read_claims_dir(data_dir)
+    rings = read_rings(rings_dir) if rings_dir else None
     if bulk:
         click.echo(_bulk_load(data, home, log))
         connection = _Connection(uri, user, password, home)
