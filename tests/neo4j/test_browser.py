@@ -16,7 +16,8 @@ from typing import Any
 import neo4j
 import pytest
 
-from graphfraud.cli import _read_claims, _read_rings
+from graphfraud.io.read import read_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.writeback import write_rings
 
@@ -42,8 +43,8 @@ def page(driver: neo4j.Driver, neo4j_conn: Any, wipe_db: Any) -> Any:
     if neo4j_conn.server is None:
         pytest.skip("the Browser test uses the bundled server's Browser and guide")
     wipe_db(driver)
-    data = _read_claims(str(DATA / "world"))
-    rings, members, run_id = _read_rings(str(DATA / "out"))
+    data = read_claims_dir(str(DATA / "world"))
+    rings, members, run_id = read_rings(str(DATA / "out"))
     load_claims(driver, data)
     write_rings(driver, rings, members, data.claims, run_id=run_id)
     server = neo4j_conn.server

@@ -36,7 +36,9 @@ import neo4j
 import pytest
 from click.testing import CliRunner
 
-from graphfraud.cli import _read_claims, _read_rings, main
+from graphfraud.cli import main
+from graphfraud.io.read import read_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.retry import RetryPolicy
 from graphfraud.neo4j.server import BundledServer, _port_open
@@ -274,8 +276,8 @@ def test_load_killed_midway_fails_on_one_line_then_resumes_to_the_same_graph(
 def test_retries_carry_the_rings_write_back_across_a_server_restart(
     setup: Setup, reference: tuple[dict[str, int], str]
 ) -> None:
-    data = _read_claims(str(setup.data_dir))
-    rings, members, run_id = _read_rings(str(setup.out_dir))
+    data = read_claims_dir(str(setup.data_dir))
+    rings, members, run_id = read_rings(str(setup.out_dir))
     with setup.driver() as driver:
         load_claims(driver, data, batch_size=BATCH)  # the claims graph (already complete: all skipped)
         driver.execute_query("MATCH (r:Ring) DETACH DELETE r")

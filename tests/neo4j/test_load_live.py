@@ -9,8 +9,10 @@ import neo4j
 import pytest
 from click.testing import CliRunner
 
-from graphfraud.cli import _read_claims, _read_rings, main
+from graphfraud.cli import main
 from graphfraud.errors import Neo4jError, ParamError
+from graphfraud.io.read import read_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.queries import write_batches
 from graphfraud.neo4j.writeback import case_history, set_case_status, write_rings
@@ -42,8 +44,8 @@ def one(driver: neo4j.Driver, text: str, **params: Any) -> Any:
 @pytest.fixture(scope="module")
 def loaded(driver: neo4j.Driver, wipe_db: Any) -> neo4j.Driver:
     wipe_db(driver)
-    data = _read_claims(WORLD)
-    rings, members, run_id = _read_rings(OUT)
+    data = read_claims_dir(WORLD)
+    rings, members, run_id = read_rings(OUT)
     load_claims(driver, data, batch_size=4)
     write_rings(driver, rings, members, data.claims, run_id=run_id, batch_size=4)
     return driver
@@ -98,8 +100,8 @@ def test_ring_properties_and_visited(loaded: neo4j.Driver) -> None:
 
 def test_reload_changes_no_counts(loaded: neo4j.Driver) -> None:
     before = counts(loaded)
-    data = _read_claims(WORLD)
-    rings, members, run_id = _read_rings(OUT)
+    data = read_claims_dir(WORLD)
+    rings, members, run_id = read_rings(OUT)
     stats = load_claims(loaded, data, batch_size=4, resume=False)  # MERGE everything again
     stats += write_rings(loaded, rings, members, data.claims, run_id=run_id, batch_size=4)
     assert sum(s.nodes + s.relationships for s in stats) == 0
@@ -144,8 +146,8 @@ def test_case_status_and_history(loaded: neo4j.Driver) -> None:
     notes = one(loaded, "MATCH (r:Ring {ring_id: $r}) RETURN r.notes", r=ring)
     assert notes[1].endswith("[dismissed] legitimate chronic care") and " UTC " in notes[1]
     # re-loading rings keeps the case status
-    data = _read_claims(WORLD)
-    rings, members, run_id = _read_rings(OUT)
+    data = read_claims_dir(WORLD)
+    rings, members, run_id = read_rings(OUT)
     write_rings(loaded, rings, members, data.claims, run_id=run_id)
     assert one(loaded, "MATCH (r:Ring {ring_id: $r}) RETURN r.status", r=ring) == "dismissed"
     with pytest.raises(ParamError, match="'status' parameter"):

@@ -10,7 +10,8 @@ from typing import Any
 import neo4j
 import pytest
 
-from graphfraud.cli import _read_claims, _read_rings
+from graphfraud.io.read import read_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.queries import CYPHER_DIR, query_library, run_read
 from graphfraud.neo4j.writeback import write_rings
@@ -33,8 +34,8 @@ PARAMS: dict[str, dict[str, Any]] = {
 @pytest.fixture(scope="module")
 def db(driver: neo4j.Driver, wipe_db: Any) -> neo4j.Driver:
     wipe_db(driver)
-    data = _read_claims(str(DATA / "world"))
-    rings, members, run_id = _read_rings(str(DATA / "out"))
+    data = read_claims_dir(str(DATA / "world"))
+    rings, members, run_id = read_rings(str(DATA / "out"))
     load_claims(driver, data)
     write_rings(driver, rings, members, data.claims, run_id=run_id)
     return driver

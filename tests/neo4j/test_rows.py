@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from graphfraud.errors import ParamError
+from graphfraud.io.read import read_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.bulk import import_frames, write_import_csvs
 from graphfraud.neo4j.load import claims_rows, doctors_rows, fingerprint, load_rows, persons_rows
 from graphfraud.neo4j.writeback import covisited_rows, members_rows, rings_rows, visited_rows
@@ -18,16 +20,12 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(scope="module")
 def world():  # type: ignore[no-untyped-def]
-    from graphfraud.cli import _read_claims
-
-    return _read_claims(str(DATA / "world"))
+    return read_claims_dir(str(DATA / "world"))
 
 
 @pytest.fixture(scope="module")
 def rings():  # type: ignore[no-untyped-def]
-    from graphfraud.cli import _read_rings
-
-    return _read_rings(str(DATA / "out"))
+    return read_rings(str(DATA / "out"))
 
 
 def test_rows_keep_ids_as_text_and_times_as_datetimes(world) -> None:  # type: ignore[no-untyped-def]

@@ -10,8 +10,8 @@ import neo4j
 import pandas as pd
 import pytest
 
-from graphfraud.cli import _read_claims, _read_rings
 from graphfraud.io.read import read_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.queries import query_library, run_read
 from graphfraud.neo4j.writeback import write_rings
@@ -35,8 +35,8 @@ def sample(driver: neo4j.Driver, wipe_db: Any, tmp_path_factory: pytest.TempPath
     out = tmp_path_factory.mktemp("sample") / "out"
     write_outputs(run(read_claims_dir(SAMPLE)), read_claims_dir(SAMPLE), str(out))
     wipe_db(driver)
-    data = _read_claims(str(SAMPLE))
-    rings, members, run_id = _read_rings(str(out))
+    data = read_claims_dir(str(SAMPLE))
+    rings, members, run_id = read_rings(str(out))
     load_claims(driver, data, batch_size=20_000)
     write_rings(driver, rings, members, data.claims, run_id=run_id)
     return {"data": data, "out": out, "rings": pd.read_csv(out / "rings.csv", dtype=str),
@@ -78,8 +78,8 @@ def test_every_query_answers_on_the_sample_world(driver: neo4j.Driver, sample: d
 
 
 def test_reloading_the_sample_world_changes_no_counts(driver: neo4j.Driver, sample: dict[str, Any]) -> None:
-    data = _read_claims(str(SAMPLE))
-    rings, members, run_id = _read_rings(str(sample["out"]))
+    data = read_claims_dir(str(SAMPLE))
+    rings, members, run_id = read_rings(str(sample["out"]))
     load_claims(driver, data, batch_size=20_000, resume=False)  # MERGE everything again
     write_rings(driver, rings, members, data.claims, run_id=run_id)
     assert counts(driver) == sample["counts"]

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from graphfraud import cli
 from graphfraud.cli import main
+from graphfraud.cli import neo4j as neo4j_cli
 
 pytestmark = pytest.mark.neo4j
 
@@ -79,7 +79,7 @@ def test_syntax_error_is_a_clear_error(neo4j_conn: Any) -> None:
 def test_prompted_password_is_used(neo4j_conn: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     if neo4j_conn.password is None:
         pytest.skip("the server runs without authentication")
-    monkeypatch.setattr(cli, "_stdin_is_terminal", lambda: True)  # CliRunner's stdin is not a terminal
+    monkeypatch.setattr(neo4j_cli, "_stdin_is_terminal", lambda: True)  # CliRunner's stdin is not a terminal
     env = dict(neo4j_conn.env, NEO4J_PASSWORD=None)
     args = ["neo4j", "query", "RETURN 41 + 1 AS answer"]
     result = CliRunner().invoke(main, args, env=env, input=neo4j_conn.password + "\n")

@@ -1,0 +1,198 @@
+"""What every ``graphfraud`` command shares: the ``main`` group, errors, progress, audit log, read options.
+
+Commands parse options, build parameters, call the library, print results to
+stdout and progress to stderr.  A :class:`~graphfraud.errors.GraphfraudError`
+becomes a one-line message and exit code 1 (``ParamError``: 2); a user never
+sees a traceback for their own mistake.  Commands that read claims data are
+``@audited``: each run appends one line to the audit log (graphfraud.audit).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from graphfraud import __version__
+from graphfraud.errors import GraphfraudError, ParamError
+
+
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into click errors (exit 1, or 2 for parameters)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ParamError as exc:
+            raise click.UsageError(str(exc)) from None
+        except GraphfraudError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def quiet_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--quiet", "-q", is_flag=True, help="Print no progress on stderr.")(func)
+
+
+def progress(quiet: bool) -> Callable[[str], None]:
+    """A logger that writes to stderr unless ``quiet``."""
+
+    def log(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    return log
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="graphfraud")
+@click.option("--audit-log", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_AUDIT_LOG", default=None,
+              help="JSON-lines audit log of commands that read claims data "
+                   "[env GRAPHFRAUD_AUDIT_LOG; default ~/.local/state/graphfraud/audit.jsonl].")
+@click.pass_context
+def main(ctx: click.Context, audit_log: str | None) -> None:
+    """Find organised medical-insurance fraud rings (医保欺诈骗保团伙) in settlement data.
+
+    \b
+    Example:
+      graphfraud synth data/world --persons 5000 --seed 7
+      graphfraud detect data/world --out out/world
+    """
+    ctx.meta["graphfraud.audit_log"] = audit_log
+
+
+def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False) -> Callable[..., Any]:
+    """Append an audit line (graphfraud.audit) when the command finishes or fails.
+
+    ``outputs`` names the parameters that hold output files or directories;
+    ``only_if_read`` logs only when the command actually read claims.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            import datetime as dt
+            import time
+
+            ctx = click.get_current_context()
+            started, since = dt.datetime.now(dt.timezone.utc), time.time()
+            try:
+                value = func(*args, **kwargs)
+            except BaseException as exc:
+                if not isinstance(exc, click.exceptions.Exit) or exc.exit_code != 0:
+                    _audit(ctx, started, since, outputs, only_if_read, error=type(exc).__name__)
+                raise
+            _audit(ctx, started, since, outputs, only_if_read, error=None)
+            return value
+
+        return wrapper
+
+    return decorate
+
+
+def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, ...], only_if_read: bool,
+           error: str | None) -> None:
+    from graphfraud import audit
+
+    read = ctx.meta.get("graphfraud.audit_read")
+    if only_if_read and read is None:
+        return
+    input_dir, inputs = read or (ctx.params.get("data_dir") or _recorded_data_dir(ctx.params.get("out_dir")), None)
+    if inputs is None and input_dir:
+        from graphfraud.contract import INPUT_TABLES
+
+        inputs = audit.input_hashes(input_dir, tables=[t.name for t in INPUT_TABLES])
+    entry = audit.audit_entry(
+        ctx.command_path, params=ctx.params, ok=error is None, input_dir=input_dir, inputs=inputs, error=error,
+        outputs=audit.output_hashes((ctx.params.get(name) for name in outputs), since=since) if error is None else {},
+        started=started)  # fmt: skip
+    path = ctx.meta.get("graphfraud.audit_log") or audit.default_path()
+    try:
+        audit.append(path, entry)
+    except OSError as exc:
+        if error is None:
+            raise click.ClickException(f"cannot write the audit log {path}: {exc.strerror}; "
+                                       "set --audit-log or GRAPHFRAUD_AUDIT_LOG to a writable file") from None
+        click.echo(f"warning: cannot write the audit log {path}: {exc.strerror}", err=True)
+
+
+def _recorded_data_dir(out_dir: str | None) -> str | None:
+    """The data_dir in OUT_DIR/run.json (what evidence reads without --data), or None."""
+    import json
+    from pathlib import Path
+
+    if not out_dir:
+        return None
+    try:
+        return json.loads((Path(out_dir) / "run.json").read_text(encoding="utf-8")).get("data_dir")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+# ---------------------------------------------------------------- reading a claims directory
+# `read_options` is the shared option group of every command that reads a claims directory:
+# it passes `read_params: ReadParams` on; `read_logged` reads with progress and audit.
+
+
+def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding {value!r}; use e.g. utf-8, gbk or gb18030") from None
+    return value
+
+
+def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --mapping, --lenient and --encoding; the command receives ``read_params``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, mapping: str | None, lenient: bool, encoding: str, **kwargs: Any) -> Any:
+        from graphfraud.params import ReadParams
+
+        params = ReadParams(mapping=mapping, lenient=lenient, encoding=encoding)
+        return func(*args, read_params=params, **kwargs)
+
+    options = [
+        click.option("--mapping", metavar="nhsa|FILE.yaml", default=None,
+                     help="Column names of the export: 'nhsa' for the national platform's "
+                          "(psn_no, setl_id, ...), or a YAML mapping file."),
+        click.option("--lenient", is_flag=True,
+                     help="Skip rows that break the data contract, and report how many and why, "
+                          "instead of failing."),
+        click.option("--encoding", default="utf-8", show_default=True, callback=_check_encoding,
+                     help="Text encoding of the CSV files, e.g. gbk for files saved by Chinese Excel."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def read_logged(data_dir: str, params: Any, log: Callable[[str], None], *, skip: tuple[str, ...] = ()) -> Any:
+    """read_claims_dir, with skipped-row warnings and timing sent to the progress log.
+
+    ``skip``: text columns the command does not use (checked, then not kept; see read_claims_dir).
+    """
+    import time
+    import warnings
+
+    from graphfraud.io.read import read_claims_dir
+    from graphfraud.io.validate import SkippedRowsWarning
+
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SkippedRowsWarning)
+        data = read_claims_dir(data_dir, params, skip=skip, log=log)
+    click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(data.source))  # audit log
+    for w in caught:
+        if issubclass(w.category, SkippedRowsWarning):
+            log(f"warning: {w.message}")
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    log(f"read {data_dir} in {time.perf_counter() - start:.1f} s")
+    return data

@@ -1,0 +1,265 @@
+"""``graphfraud detect`` and ``graphfraud evaluate`` (issue 3): find rings, and compare a run with labels.
+
+``detect`` calls graphfraud.pipeline.  Its co-visit projection runs in this
+process or on Apache Spark (``engine_options``, docs/spark.md); ``--by-region``
+detects one pooling region at a time (graphfraud.regions).  On a terminal its
+stages show as a progress bar.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+from graphfraud.cli.common import audited, main, progress, quiet_option, read_logged, read_options, user_errors
+
+
+@contextlib.contextmanager
+def _stage_bar(quiet: bool, label: str, *, stages: int) -> Iterator[Callable[[str], None]]:
+    """A logger for stage messages: a progress bar on an interactive terminal, plain lines otherwise.
+
+    Each message advances the bar by one stage and is shown as the bar's current item;
+    ``--quiet`` silences both.
+    """
+    if quiet or not sys.stderr.isatty():
+        yield progress(quiet)
+        return
+    with click.progressbar(length=stages, label=label, file=sys.stderr, show_pos=True,
+                           item_show_func=lambda m: m) as bar:
+        yield lambda message: bar.update(1, message)
+
+
+def _input_files(data_dir: str) -> int:
+    """How many input tables ``data_dir`` holds (each is one step of the progress bar)."""
+    from pathlib import Path
+
+    from graphfraud.contract import INPUT_TABLES
+
+    folder = Path(data_dir)
+    return sum(any((folder / f"{t.name}.{ext}").is_file() for ext in ("csv", "parquet")) for t in INPUT_TABLES)
+
+
+def _params_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--params", "params_file", type=click.Path(dir_okay=False, exists=True), default=None,
+        help="JSON file of detection parameters (RunParams; see run.json of an earlier run).",
+    )(func)
+
+
+def _run_params(params_file: str | None, seed: int | None) -> Any:
+    import dataclasses
+    from pathlib import Path
+
+    from graphfraud.params import RunParams, from_json
+
+    params = RunParams()
+    if params_file:
+        text = Path(params_file).read_text(encoding="utf-8")
+        params = from_json(RunParams, text)
+    if seed is not None:
+        params = dataclasses.replace(params, seed=seed)
+    return params
+
+
+def _spark_conf(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> dict[str, str]:
+    conf = {}
+    for item in value:
+        key, sep, val = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE, e.g. spark.driver.memory=4g")
+        conf[key.strip()] = val.strip()
+    return conf
+
+
+def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --engine, --spark-master and --spark-conf (docs/spark.md)."""
+    options = [
+        click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+                     help="Where the co-visit projection runs: in this process, or on Apache Spark "
+                          "(needs pip install graphfraud[spark] and Java 17; see docs/spark.md)."),
+        click.option("--spark-master", default=None, metavar="URL",
+                     help="Spark master for --engine spark: local[N], spark://HOST:7077, yarn "
+                          "[default: spark-submit's, else local[*]]."),
+        click.option("--spark-conf", multiple=True, metavar="KEY=VALUE", callback=_spark_conf,
+                     help="A Spark setting for --engine spark (repeatable), e.g. spark.driver.memory=4g."),
+    ]  # fmt: skip
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextlib.contextmanager
+def _projection_engine(engine: str, master: str | None, conf: dict[str, str],
+                       log: Callable[[str], None]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Yield (the projection, None for the local engine; its run.json record); stop Spark if started here."""
+    if engine == "local":
+        if master is not None or conf:
+            raise click.UsageError("--spark-master and --spark-conf need --engine spark")
+        yield None, {"name": "local"}
+        return
+    import functools
+    import time
+
+    from graphfraud.engine import spark
+
+    start = time.perf_counter()
+    with spark.session(master, conf) as session:
+        record = spark.describe(session, conf) | {"start_s": round(time.perf_counter() - start, 3)}
+        log(f"spark session on {record['master']}: {record['start_s']:.1f} s")
+        yield functools.partial(spark.project_covisits, spark=session), record
+
+
+@main.command("detect")
+@click.argument("data_dir", type=click.Path(file_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output directory (replaced atomically): rings.csv, ring_members.csv, run.json.")
+@click.option("--seed", type=int, default=None, help="Seed of the community detection [default 0].")
+@_params_option
+@engine_options
+@click.option("--by-region", is_flag=True,
+              help="Split by pooling region (统筹区, the venue's region) and detect one region at a time: "
+                   "memory of the largest region, not of the whole input (a province). Scores are then "
+                   "relative to each region's own peers.")
+@click.option("--work", "work_dir", type=click.Path(file_okay=False), default=None,
+              help="With --by-region: keep the region directories here and reuse them when the input "
+                   "files are unchanged [default: a temporary directory next to OUT, removed].")
+@read_options
+@quiet_option
+@audited(outputs=("out_dir",))
+@user_errors
+def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str | None, engine: str,
+               spark_master: str | None, spark_conf: dict[str, str], by_region: bool, work_dir: str | None,
+               read_params: Any, quiet: bool) -> None:
+    """Find, score and rank suspect rings in a claims directory.
+
+    Reads DATA_DIR (see `graphfraud validate`), links persons who keep meeting
+    at the same venues minutes apart, groups them with seeded Leiden, adds
+    repeated co-admissions and doctor->pharmacy steering, and scores every
+    group on synchrony, money, shared phones, geography and contrast with
+    the venue's other patients.  Writes OUT/rings.csv (best first, with
+    red/orange/yellow alerts and reasons), OUT/ring_members.csv, OUT/run.json,
+    plus ring_reasons.csv and ring_claims.csv for evidence packs.
+
+    With --engine spark the co-visit projection runs on Apache Spark
+    (--spark-master, --spark-conf; docs/spark.md) with the same results.
+
+    \b
+    Example:
+      graphfraud detect data/sample --out out/sample
+      graphfraud detect exports/2024-03 --mapping nhsa --out out/2024-03 --seed 1
+      graphfraud detect exports/2024 --out out/2024 --engine spark --spark-master local[2]
+      graphfraud detect exports/fujian-2024 --out out/fujian --by-region --work /data/fujian-regions
+    """
+    import os
+    import time
+
+    from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
+
+    params = _run_params(params_file, seed)
+    if work_dir and not by_region:
+        raise click.UsageError("--work is only used with --by-region")
+    if by_region:
+        if engine != "local":
+            raise click.UsageError("--by-region runs the local engine in each region; drop --engine spark")
+        result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, progress(quiet))
+        _print_detect_summary(result, out_dir)
+        return
+    # (spark session,) each input file, read, graph, 3 detectors, score, written
+    stages = _input_files(data_dir) + 7 + (engine == "spark")
+    with _stage_bar(quiet, "detect", stages=stages) as log, \
+            _projection_engine(engine, spark_master, spark_conf, log) as (project, engine_record):
+        start = time.perf_counter()
+        data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
+        read_s = time.perf_counter() - start
+        result = run(data, params, log=log, project=project)
+        write_outputs(result, data, out_dir, extra={"read_s": round(read_s, 3), "skipped": data.skipped,
+                                                    "data_dir": os.path.abspath(data_dir),  # evidence --data default
+                                                    "engine": engine_record})
+        log("written")
+    _print_detect_summary(result, out_dir)
+
+
+def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
+                      log: Callable[[str], None]) -> Any:
+    """detect --by-region: graphfraud.regions does the work; the audit log records the inputs."""
+    from graphfraud.pipeline import UNUSED_COLUMNS
+    from graphfraud.regions import detect_by_region
+
+    result, record = detect_by_region(data_dir, out_dir, params=params, read_params=read_params, work=work_dir,
+                                      skip=UNUSED_COLUMNS, log=log)
+    click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(record["inputs"]))
+    return result
+
+
+def _print_detect_summary(result: Any, out_dir: str) -> None:
+    alerts = {a: sum(r.alert == a for r in result.rings) for a in ("red", "orange", "yellow")}
+    click.echo(f"{len(result.rings)} rings ({alerts['red']} red, {alerts['orange']} orange, "
+               f"{alerts['yellow']} yellow) written to {out_dir}")
+    for r in result.rings[:5]:
+        click.echo(f"  #{r.rank} {r.ring_id} {r.alert:<6} {r.typology:<18} score {r.score:5.1f}  "
+                   f"{r.count('person')} persons  {r.fund_amount:,.2f} yuan")
+
+
+@main.command("evaluate")
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--labels", "labels_file", required=True, type=click.Path(dir_okay=False, exists=True),
+              help="labels.csv: ring_id, typology, entity_type, entity_id (benign:* = legitimate groups).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Only the best TOP reported rings count.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@user_errors
+def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> None:
+    """Compare a detect run with ground-truth labels (recall, typology, member F1, benign hits).
+
+    \b
+    Example:
+      graphfraud evaluate out/sample --labels data/sample/labels.csv --top 10
+    """
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from graphfraud.errors import ContractError
+    from graphfraud.evaluate import evaluate
+
+    out = Path(out_dir)
+    for name in ("rings.csv", "ring_members.csv"):
+        if not (out / name).exists():
+            raise ContractError(str(out / name), None, None, "missing: is this the --out directory of a detect run?")
+    rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
+    members = pd.read_csv(out / "ring_members.csv", dtype=str)
+    labels = _read_labels(Path(labels_file))
+    missing = {"ring_id", "typology", "entity_type", "entity_id"} - set(labels.columns)
+    if missing:
+        raise ContractError(Path(labels_file).name, 1, sorted(missing)[0], "missing required column")
+    e = evaluate(rings, members, labels, top=top)
+    if as_json:
+        fields = {k: v for k, v in e.__dict__.items() if k != "matches"}
+        click.echo(json.dumps(fields | {"matches": e.matches.to_dict("records")}, indent=2, default=str))
+        return
+    click.echo(e.summary())
+    click.echo("")
+    click.echo(e.matches.to_string(index=False))
+
+
+def _read_labels(path: Any) -> Any:
+    """labels.csv (UTF-8) or labels.parquet as text columns; a clear error for anything else."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from graphfraud.errors import ContractError
+
+    try:
+        if path.suffix == ".parquet":
+            return pq.read_table(path).to_pandas().astype(str)
+        return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ContractError(path.name, None, None, "is not UTF-8 CSV; pass labels.csv (UTF-8) or labels.parquet") from None
+    except (pa.ArrowInvalid, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ContractError(path.name, None, None, f"cannot be read as labels: {exc}") from None

@@ -1,0 +1,82 @@
+"""Read the rings of a ``detect`` output directory back, as text, for writing elsewhere (Neo4j).
+
+``graphfraud load --rings OUT_DIR`` writes these frames back to the claims
+graph.  The analyst's typed views of the same files are in
+:mod:`graphfraud.views`; this reader keeps every value as the text ``detect``
+wrote, with empty cells as ``None``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from graphfraud.contract import MEMBERS_COLUMNS, RINGS_COLUMNS
+from graphfraud.errors import ContractError
+
+
+class RingTables(NamedTuple):
+    """``rings.csv`` and ``ring_members.csv`` of one detect run, and its run id."""
+
+    rings: pd.DataFrame
+    members: pd.DataFrame
+    run_id: str
+
+
+def read_rings(out_dir: str | Path) -> RingTables:
+    """Read ``rings.csv`` and ``ring_members.csv`` (as text) and a run id from ``out_dir``.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The ``--out`` directory of ``graphfraud detect``.
+
+    Returns
+    -------
+    RingTables
+        ``rings`` with the columns of ``contract.RINGS_COLUMNS`` (rank, ring_id,
+        score, alert, typology, persons, doctors, facilities, pharmacies,
+        claims, fund_amount, reasons), ``members`` with those of
+        ``contract.MEMBERS_COLUMNS`` (ring_id, entity_type, entity_id, role,
+        score), both as text with English names (Chinese headers are accepted)
+        and ``None`` for empty cells; ``run_id``, the ``run_id`` of ``run.json``
+        when it records one, else the first 12 hex digits of the SHA-256 of
+        ``rings.csv``.
+
+    Raises
+    ------
+    ContractError
+        When either file is missing or lacks a required column.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "rings.csv").write_text("rank,ring_id,score,alert,typology,persons,doctors,facilities,"
+    ...                                  "pharmacies,claims,fund_amount,reasons\\n1,R1,91.5,red,kickback,4,1,1,0,30,"
+    ...                                  "1200.00,\\n")
+    >>> _ = (d / "ring_members.csv").write_text("团伙编号,实体类型,实体编号,角色,分值\\nR1,person,P1,recruit,0.8\\n")
+    >>> rings, members, run_id = read_rings(d)
+    >>> rings.loc[0, "score"], rings.loc[0, "reasons"], members.loc[0, "entity_id"], len(run_id)
+    ('91.5', None, 'P1', 12)
+    """
+    out = Path(out_dir)
+    frames = []
+    for name, columns in (("rings", RINGS_COLUMNS), ("ring_members", MEMBERS_COLUMNS)):
+        path = out / f"{name}.csv"
+        if not path.exists():
+            raise ContractError(f"{name}.csv", None, None, f"missing from {out_dir}")
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = frame.rename(columns={zh: en for en, zh in columns}).replace({"": None})
+        missing = [en for en, _ in columns if en not in frame.columns]
+        if missing:
+            raise ContractError(f"{name}.csv", 1, missing[0], "required column missing")
+        frames.append(frame)
+    run_id = hashlib.sha256((out / "rings.csv").read_bytes()).hexdigest()[:12]
+    if (out / "run.json").exists():
+        run_id = str(json.loads((out / "run.json").read_text()).get("run_id") or run_id)
+    return RingTables(frames[0], frames[1], run_id)
