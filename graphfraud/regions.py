@@ -30,10 +30,11 @@ import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,10 @@ from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams, RunParams
 from graphfraud.pipeline import RunResult, run, versions, write_outputs
 from graphfraud.score.rings import Ring, select_rings
+
+
+#: ``map_tasks(func, tasks, *, sizes) -> [func(*args) for args in tasks]``, run somewhere (see detect_by_region).
+MapTasks = Callable[..., Sequence[Any]]
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ def detect_by_region(
     work: str | Path | None = None,
     skip: tuple[str, ...] = (),
     isolate: bool = True,
+    map_tasks: MapTasks | None = None,
+    engine: dict | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[RunResult, dict]:
     """Split ``data_dir`` by pooling region, detect region by region, write merged outputs to ``out_dir``.
@@ -112,6 +119,16 @@ def detect_by_region(
         Run each region in a fresh child process, so that its memory is given
         back when it ends and its peak is its own; False runs them in this
         process (small inputs, tests).
+    map_tasks : callable, optional
+        Runs the regions elsewhere: called as ``map_tasks(run_region, tasks,
+        sizes=claims)`` with one argument tuple per region, it returns
+        :func:`run_region`'s values in the order of ``tasks``; e.g.
+        ``functools.partial(graphfraud.engine.tasks.map_tasks, spark=session)``
+        runs each region as a Spark task, side by side.  The outputs are the
+        same as those of the local run.  By default the regions run here, one
+        after the other (``isolate``).
+    engine : dict, optional
+        What ``run.json`` records as ``engine`` [default ``{"name": "local"}``].
     log : callable
         Progress lines.
 
@@ -140,13 +157,14 @@ def detect_by_region(
         part = _partition(Path(data_dir), Path(work), read_params, log)
         split_s = time.perf_counter() - start
         region_read = dataclasses.replace(read_params, mapping=None, encoding="utf-8")
-        outcomes = _run_regions(part, params, region_read, skip, log, isolate=isolate)
+        outcomes = _run_regions(part, params, region_read, skip, log, isolate=isolate, map_tasks=map_tasks)
         clock = time.perf_counter()
         result, claim_ids = merge_regions(outcomes, params)
         result.timings["split"] = round(split_s, 3)
         result.timings["regions (wall)"] = round(clock - start - split_s, 3)
         result.timings["merge"] = round(time.perf_counter() - clock, 3)
-        record = _write(result, part, claim_ids, outcomes, out_dir, data_dir, work if scratch is None else None)
+        record = _write(result, part, claim_ids, outcomes, out_dir, data_dir, work if scratch is None else None,
+                        engine or {"name": "local"})
         log(f"merged {sum(len(o.rings) for o in outcomes)} region rings into {len(result.rings)} "
             f"in {result.timings['merge']:.1f} s")
         return result, record
@@ -200,24 +218,38 @@ def _partition(data_dir: Path, work: Path, read_params: ReadParams, log: Callabl
 
 
 def _run_regions(part: Partition, params: RunParams, read_params: ReadParams, skip: tuple[str, ...],
-                 log: Callable[[str], None], *, isolate: bool) -> list[RegionOutcome]:
-    """Each region in a fresh process, one at a time (its memory is returned when it ends)."""
-    outcomes = []
+                 log: Callable[[str], None], *, isolate: bool, map_tasks: MapTasks | None) -> list[RegionOutcome]:
+    """Run every region with claims: by ``map_tasks``, or here, each in a fresh process one at a time."""
     names = [name for name, rows in part.regions.items() if rows.get("claims", 0)]
+    tasks = [(str(part.path(name)), name, params, read_params, skip) for name in names]
+    if map_tasks is not None:
+        log(f"{len(tasks)} regions handed to the task runner")
+        values = map_tasks(run_region, tasks, sizes=[part.regions[name]["claims"] for name in names])
+    else:
+        values = _run_here(tasks, isolate=isolate)
+    outcomes = []
+    for i, (name, value) in enumerate(zip(names, values, strict=True), start=1):
+        if isinstance(value, _Failure):
+            raise _contract_error(value, name)
+        outcomes.append(value)
+        log(f"region {name} ({i}/{len(names)}): {value.claims:,} claims, {len(value.rings)} rings, "
+            f"{value.seconds:.1f} s, peak {value.peak_memory_gb:.1f} GB")
+    return outcomes
+
+
+def _run_here(tasks: list[tuple], *, isolate: bool) -> Iterator[RegionOutcome | _Failure]:
+    """:func:`run_region` of each task in turn, each in a fresh child process when ``isolate``.
+
+    A generator: each region is logged as it ends, and the first failing one stops the rest.
+    """
     with contextlib.ExitStack() as stack:
         submit: Callable[..., RegionOutcome | _Failure] = run_region
         if isolate:
             pool = stack.enter_context(ProcessPoolExecutor(
                 max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1))
             submit = lambda *args: pool.submit(run_region, *args).result()  # noqa: E731
-        for i, name in enumerate(names, start=1):
-            value = submit(str(part.path(name)), name, params, read_params, skip)
-            if isinstance(value, _Failure):
-                raise _contract_error(value, name)
-            outcomes.append(value)
-            log(f"region {name} ({i}/{len(names)}): {value.claims:,} claims, {len(value.rings)} rings, "
-                f"{value.seconds:.1f} s, peak {value.peak_memory_gb:.1f} GB")
-    return outcomes
+        for args in tasks:
+            yield submit(*args)
 
 
 def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
@@ -272,7 +304,7 @@ def _contract_error(f: _Failure, region: str) -> ContractError:
 
 
 def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: list[RegionOutcome],
-           out_dir: str | Path, data_dir: str | Path, work: Path | None) -> dict:
+           out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict) -> dict:
     frames = {t.name: empty_frame(t) for t in INPUT_TABLES}
     frames["claims"] = pd.DataFrame({"claim_id": pd.array(claim_ids, dtype=object)})
     data = ClaimsData(**frames, source=dict(part.source), time_resolution=result.time_resolution)
@@ -280,6 +312,7 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
     extra = {
         "data_dir": os.path.abspath(data_dir),
+        "engine": engine,
         "by_region": {
             "note": "scores are computed against each region's own peers (per-region supervision); "
                     "rings of all regions are ranked together and deduplicated by shared persons",

@@ -62,7 +62,8 @@ INSTALL_HINT = "pip install graphfraud[spark]"
 _SECRET = re.compile(r"secret|password|token|credential", re.IGNORECASE)
 
 
-def _pyspark() -> Any:
+def require_pyspark() -> Any:
+    """The pyspark module; GraphfraudError with the install hint when it is not installed."""
     try:
         import pyspark
     except ImportError:
@@ -100,7 +101,7 @@ def start_session(
     >>> spark = start_session("local[2]", {"spark.driver.memory": "1g"})  # doctest: +SKIP
     >>> spark.stop()  # doctest: +SKIP
     """
-    _pyspark()
+    require_pyspark()
     from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession
 
@@ -136,7 +137,7 @@ def session(
     >>> with session("local[2]") as spark:  # doctest: +SKIP
     ...     pairs = project_covisits(visits, spark=spark).pairs
     """
-    _pyspark()
+    require_pyspark()
     from pyspark.sql import SparkSession
 
     running = SparkSession.getActiveSession()
@@ -234,7 +235,7 @@ def project_covisits(
     [[0, 1, 3]]
     """
     check_params(window_minutes, max_neighbours, min_days)
-    _pyspark()
+    require_pyspark()
     from pyspark.sql import functions as F
 
     params = {
