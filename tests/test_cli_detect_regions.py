@@ -144,7 +144,7 @@ def test_work_without_by_region_is_a_usage_error(world, tmp_path):
     result = CliRunner().invoke(main, ["detect", str(root / "in"), "--out", str(tmp_path / "o"), "--work", "w"])
     assert result.exit_code == 2 and "--work is only used with --by-region" in result.output
     result = CliRunner().invoke(main, ["detect", str(root / "in"), "--out", str(tmp_path / "o"), "--by-region",
-                                       "--engine", "spark"])
-    assert result.exit_code == 2 and "drop --engine spark" in result.output and not (tmp_path / "o").exists()
+                                       "--spark-master", "local[2]"])
+    assert result.exit_code == 2 and "need --engine spark" in result.output and not (tmp_path / "o").exists()
     help_text = CliRunner().invoke(main, ["detect", "--help"]).output
     assert "--by-region" in help_text and "graphfraud detect exports/fujian-2024" in help_text

@@ -79,7 +79,8 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add --engine, --spark-master and --spark-conf (docs/spark.md)."""
     options = [
         click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
-                     help="Where the co-visit projection runs: in this process, or on Apache Spark "
+                     help="Where the heavy stage runs: in this process, or on Apache Spark: the co-visit "
+                          "projection, or with --by-region every region as a task of its own "
                           "(needs pip install graphfraud[spark] and Java 17; see docs/spark.md)."),
         click.option("--spark-master", default=None, metavar="URL",
                      help="Spark master for --engine spark: local[N], spark://HOST:7077, yarn "
@@ -93,9 +94,13 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextlib.contextmanager
-def _projection_engine(engine: str, master: str | None, conf: dict[str, str],
-                       log: Callable[[str], None]) -> Iterator[tuple[Any, dict[str, Any]]]:
-    """Yield (the projection, None for the local engine; its run.json record); stop Spark if started here."""
+def _engine(engine: str, master: str | None, conf: dict[str, str], log: Callable[[str], None], *,
+            by_region: bool) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """Yield (what runs on Spark, None for the local engine; its run.json record); stop Spark if started here.
+
+    On Spark: the co-visit projection, or with ``by_region`` the regions, one task each
+    (in a fresh Python worker each, so that a region's memory is returned when it ends).
+    """
     if engine == "local":
         if master is not None or conf:
             raise click.UsageError("--spark-master and --spark-conf need --engine spark")
@@ -104,13 +109,19 @@ def _projection_engine(engine: str, master: str | None, conf: dict[str, str],
     import functools
     import time
 
-    from graphfraud.engine import spark
+    from graphfraud.engine import spark, tasks
 
+    if by_region:
+        conf = {"spark.python.worker.reuse": "false"} | conf
     start = time.perf_counter()
     with spark.session(master, conf) as session:
-        record = spark.describe(session, conf) | {"start_s": round(time.perf_counter() - start, 3)}
+        record = spark.describe(session, conf) | {"runs": "regions" if by_region else "co-visit projection",
+                                                  "start_s": round(time.perf_counter() - start, 3)}
         log(f"spark session on {record['master']}: {record['start_s']:.1f} s")
-        yield functools.partial(spark.project_covisits, spark=session), record
+        if by_region:
+            yield functools.partial(tasks.map_tasks, spark=session), record
+        else:
+            yield functools.partial(spark.project_covisits, spark=session), record
 
 
 @main.command("detect")
@@ -145,7 +156,8 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     plus ring_reasons.csv and ring_claims.csv for evidence packs.
 
     With --engine spark the co-visit projection runs on Apache Spark
-    (--spark-master, --spark-conf; docs/spark.md) with the same results.
+    (--spark-master, --spark-conf; docs/spark.md) with the same results; with
+    --by-region --engine spark each region is a Spark task, side by side.
 
     \b
     Example:
@@ -153,6 +165,8 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
       graphfraud detect exports/2024-03 --mapping nhsa --out out/2024-03 --seed 1
       graphfraud detect exports/2024 --out out/2024 --engine spark --spark-master local[2]
       graphfraud detect exports/fujian-2024 --out out/fujian --by-region --work /data/fujian-regions
+      graphfraud detect /mnt/shared/fujian-2024 --out out/fujian --by-region --work /mnt/shared/regions \\
+          --engine spark --spark-master spark://spark-master:7077
     """
     import os
     import time
@@ -163,15 +177,16 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     if work_dir and not by_region:
         raise click.UsageError("--work is only used with --by-region")
     if by_region:
-        if engine != "local":
-            raise click.UsageError("--by-region runs the local engine in each region; drop --engine spark")
-        result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, progress(quiet))
+        log = progress(quiet)
+        with _engine(engine, spark_master, spark_conf, log, by_region=True) as (map_tasks, engine_record):
+            result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, log,
+                                       map_tasks=map_tasks, engine=engine_record)
         _print_detect_summary(result, out_dir)
         return
     # (spark session,) each input file, read, graph, 3 detectors, score, written
     stages = _input_files(data_dir) + 7 + (engine == "spark")
     with _stage_bar(quiet, "detect", stages=stages) as log, \
-            _projection_engine(engine, spark_master, spark_conf, log) as (project, engine_record):
+            _engine(engine, spark_master, spark_conf, log, by_region=False) as (project, engine_record):
         start = time.perf_counter()
         data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
         read_s = time.perf_counter() - start
@@ -184,13 +199,13 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
 
 
 def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
-                      log: Callable[[str], None]) -> Any:
+                      log: Callable[[str], None], *, map_tasks: Any, engine: dict[str, Any]) -> Any:
     """detect --by-region: graphfraud.regions does the work; the audit log records the inputs."""
     from graphfraud.pipeline import UNUSED_COLUMNS
     from graphfraud.regions import detect_by_region
 
     result, record = detect_by_region(data_dir, out_dir, params=params, read_params=read_params, work=work_dir,
-                                      skip=UNUSED_COLUMNS, log=log)
+                                      skip=UNUSED_COLUMNS, map_tasks=map_tasks, engine=engine, log=log)
     click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(record["inputs"]))
     return result
 

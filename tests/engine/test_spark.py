@@ -7,10 +7,7 @@ PySpark is not installed; CI installs it (``.ci/run``: the ``spark`` extra and J
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,46 +19,13 @@ from click.testing import CliRunner
 from graphfraud.cli import main
 from graphfraud.graph.build import build_graph
 from graphfraud.graph.project import project_covisits
-from graphfraud.synth import SynthParams, make_world, write_world
 
-HAVE_PYSPARK = importlib.util.find_spec("pyspark") is not None
-needs_pyspark = pytest.mark.skipif(
-    not HAVE_PYSPARK, reason="pyspark is not installed (pip install graphfraud[spark]); CI installs it"
-)
+from .conftest import LOOPBACK, RESOLUTIONS, listening_addresses, needs_pyspark
+
 SPARK = ["--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=1g",
          "--spark-conf", "spark.sql.shuffle.partitions=4"]  # fmt: skip
 SAMPLE = str(Path(__file__).resolve().parents[2] / "data" / "sample")
 OUTPUTS = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "explained.csv")
-RESOLUTIONS = ("minute", "day")
-
-
-def _world(resolution: str):
-    """3000 persons over 180 days with every kind planted (seed 11); ``day``: a date-only export."""
-    data, labels = make_world(SynthParams(persons=3000, days=180, seed=11, date_only=resolution == "day"))
-    if resolution == "day":
-        data = dataclasses.replace(data, time_resolution="day")
-    return data, labels
-
-
-@pytest.fixture(scope="module")
-def worlds(tmp_path_factory) -> dict[str, tuple]:
-    """Per resolution: (data, directory holding it as CSV)."""
-    out = {}
-    for resolution in RESOLUTIONS:
-        data, labels = _world(resolution)
-        path = tmp_path_factory.mktemp(f"world-{resolution}")
-        write_world(data, labels, path)
-        out[resolution] = (data, path)
-    return out
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from graphfraud.engine.spark import start_session
-
-    session = start_session("local[2]", {"spark.driver.memory": "1g", "spark.sql.shuffle.partitions": "4"})
-    yield session
-    session.stop()
 
 
 @needs_pyspark
@@ -125,17 +89,9 @@ def test_spark_listens_on_loopback_only(spark):
     if not Path("/proc/net/tcp").exists():
         pytest.skip("needs Linux /proc to list listening sockets")
     jvm = spark.sparkContext._gateway.proc.pid  # the driver JVM that PySpark launched
-    inodes = {os.readlink(f"/proc/{jvm}/fd/{fd}")[8:-1] for fd in os.listdir(f"/proc/{jvm}/fd")
-              if os.readlink(f"/proc/{jvm}/fd/{fd}").startswith("socket:[")}  # fmt: skip
-    listening = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "0A" and fields[9] in inodes:  # state LISTEN, owned by the JVM
-                listening.append(fields[1].split(":")[0])
-    loopback = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"}
+    listening = listening_addresses(jvm)
     assert listening, "the driver JVM should listen (RPC, block manager) on loopback"
-    assert set(listening) <= loopback, listening
+    assert set(listening) <= LOOPBACK, listening
 
 
 def test_without_pyspark_the_engine_says_which_extra_to_install(monkeypatch, tmp_path):
