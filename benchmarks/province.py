@@ -138,6 +138,30 @@ def quality(out: Path, labels: Path) -> dict:
             "benign in top K": f"{e.benign_in_top}/{e.benign_groups}"}
 
 
+OUTPUTS = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "explained.csv")
+
+
+def on_spark(province: Path, out: Path, work: Path, params: Path, master: str, log_file: Path,
+             local: dict, local_record: dict, local_out: Path) -> str:
+    """detect --by-region --engine spark on the split the local run left in ``work``; a Markdown section."""
+    run = timed(graphfraud("detect", str(province), "--out", str(out), "--by-region", "--work", str(work),
+                           "--params", str(params), "--engine", "spark", "--spark-master", master,
+                           "--spark-conf", "spark.driver.memory=1g"), out=log_file)
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    same = all((out / f).read_bytes() == (local_out / f).read_bytes() for f in OUTPUTS)
+    rows = []
+    for engine, r, rec in (("local, one region after the other", local, local_record), (f"spark {master}", run, record)):
+        rows.append({"regions run by": engine, "wall s": r["wall_s"], "CPU s": r["cpu_s"], "peak GB (time -v)": r["peak_gb"],
+                     "split s": rec["timings_s"].get("split"), "regions s": rec["timings_s"].get("regions (wall)"),
+                     "largest region peak GB": max(x["peak_memory_gb"] for x in rec["by_region"]["regions"])})
+    ratio = rows[1]["regions s"] / max(rows[0]["regions s"], 1e-9)
+    return ("\n## Regions as Spark tasks (`--engine spark`, same split, same run)\n\n" + table(rows, list(rows[0]))
+            + f"\nRegions phase, Spark / local: **{ratio:.2f}**. The five output files are "
+            + ("byte-identical" if same else "**not** identical") + " to the local run's. Peak memory of a Spark "
+            "run is the largest of the processes `time -v` waits for (the driver and its JVM); the Python workers "
+            "that run the regions belong to the Spark JVM and report their own peaks (largest region peak).\n")
+
+
 def report(info: dict, cities: list[dict], rows: dict[str, int], run: dict, record: dict, disk: dict,
            q: dict, target: int) -> str:
     text = header("graphfraud detect --by-region on a synthetic province", info)
@@ -176,6 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--target", type=int, default=100_000_000, help="claims to extrapolate to")
     p.add_argument("--max-rings", type=int, default=None,
                    help="ScoreParams.max_rings of the merged list [default 500 per city: a city plants ~270 rings]")
+    p.add_argument("--spark-master", default=None, metavar="URL",
+                   help="also run the regions as Spark tasks on this master (e.g. local[2]), on the same split")
     a = p.parse_args(argv)
     if not 1 <= a.cities <= len(CITY_CODES):
         raise SystemExit(f"--cities must be between 1 and {len(CITY_CODES)}")
@@ -198,6 +224,10 @@ def main(argv: list[str] | None = None) -> None:
     record = json.loads((out / "run.json").read_text(encoding="utf-8"))
     disk = {"input GB": du_gb(province), "regions GB (--work)": du_gb(work), "output GB": du_gb(out)}
     text = report(info, cities, rows, run, record, disk, quality(out, province / "labels.parquet"), a.target)
+    if a.spark_master:
+        log(f"detect --by-region --engine spark --spark-master {a.spark_master}")
+        text += on_spark(province, a.root / f"out-{a.cities}x{a.persons}-spark", work, params, a.spark_master,
+                         a.root / f"detect-{a.cities}x{a.persons}-spark.log", run, record, out)
     print(text)
     if a.out:
         a.out.write_text(text, encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -90,8 +91,9 @@ def test_sweep_smallest(tmp_path: Path) -> None:
 def test_province_script_on_two_tiny_cities(tmp_path):
     # issue 6: the province benchmark's whole path (cities, streaming concatenation, detect --by-region).
     out = tmp_path / "province.md"
+    spark = ["--spark-master", "local[2]"] if importlib.util.find_spec("pyspark") else []  # CI installs it
     done = subprocess.run([sys.executable, str(BENCH / "province.py"), "--cities", "2", "--persons", "1500",
-                           "--days", "60", "--jobs", "2", "--root", str(tmp_path / "p"), "--out", str(out)],
+                           "--days", "60", "--jobs", "2", *spark, "--root", str(tmp_path / "p"), "--out", str(out)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     text = out.read_text(encoding="utf-8")
@@ -100,3 +102,5 @@ def test_province_script_on_two_tiny_cities(tmp_path):
     columns, rows = table_rows(text, "## detect --by-region")
     assert number(rows[0][columns.index("claims")]) == claims and number(rows[0][columns.index("regions")]) == 12
     assert "Extrapolation (not measured)" in text
+    if spark:  # the regions again as Spark tasks, on the same split: the same files
+        assert "Regions as Spark tasks" in text and "byte-identical" in text and "**not** identical" not in text
