@@ -41,7 +41,7 @@ import pandas as pd
 
 from graphfraud.contract import INPUT_TABLES, ClaimsData, empty_frame
 from graphfraud.errors import ContractError, GraphfraudError
-from graphfraud.io.partition import Partition, load_partition, partition_claims_dir
+from graphfraud.io.partition import Partition, load_partition, partition_claims_dir, peak_memory_gb
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams, RunParams
 from graphfraud.pipeline import RunResult, run, versions, write_outputs
@@ -276,23 +276,8 @@ def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
     return RegionOutcome(
         name, [local(r) for r in result.rings], [local(r) for r in result.explained], ids, result.candidates,
         {"read": round(read_s, 3), **result.timings}, result.time_resolution, len(data.claims),
-        round(time.perf_counter() - start, 3), _own_peak_gb(), data.skipped,
+        round(time.perf_counter() - start, 3), peak_memory_gb(), data.skipped,
     )
-
-
-def _own_peak_gb() -> float:
-    """This process's peak resident memory, GB.
-
-    ``VmHWM`` of /proc/self/status, not ``ru_maxrss``: Linux carries ``ru_maxrss``
-    over ``exec``, so a spawned child would report at least its parent's size at the fork.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024**2, 2)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)
 
 
 def _contract_error(f: _Failure, region: str) -> ContractError:

@@ -39,6 +39,7 @@ import csv
 import json
 import math
 import re
+import resource
 import shutil
 import time
 from collections import deque
@@ -70,7 +71,7 @@ BUCKET_CLAIMS = 2_000_000
 #: (lz4 writes and reads these tables 1.7x and 3x faster than zstd, in files 1.7x larger).
 REGION_COMPRESSION = "lz4"
 #: Region-file writes that may wait for the writer thread (each holds a slice of one batch).
-_PENDING = 64
+_PENDING = 4
 _TABLES = (PERSONS, FACILITIES, PHARMACIES, DOCTORS, CLAIMS, CLAIM_ITEMS)
 
 
@@ -190,6 +191,21 @@ def region_name(value: str | None) -> str:
     if not text:
         return UNKNOWN
     return re.sub(r"[^\w.-]", "_", text)[:64]
+
+
+def peak_memory_gb() -> float:
+    """This process's peak resident memory, GB.
+
+    ``VmHWM`` of /proc/self/status, not ``ru_maxrss``: Linux carries ``ru_maxrss``
+    over ``exec``, so a spawned child would report at least its parent's size at the fork.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024**2, 2)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)
 
 
 # ------------------------------------------------------------------ reading
@@ -446,14 +462,15 @@ def _split(reader: _Reader, tmp: Path, buckets: int | None, log: Callable[[str],
     try:
         clock = time.perf_counter()
         refs = _claims_pass(reader, places, files, scratch, n_buckets)
-        log(f"split claims into {len(files.rows)} regions ({n_buckets} buckets) in {time.perf_counter() - clock:.1f} s")
+        log(f"split claims into {len(files.rows)} regions ({n_buckets} buckets) in {time.perf_counter() - clock:.1f} s, "
+            f"peak {peak_memory_gb():.2f} GB")
         clock = time.perf_counter()
         _items(reader, files, refs, scratch, n_buckets, len(names))
-        log(f"fee lines routed in {time.perf_counter() - clock:.1f} s")
+        log(f"fee lines routed in {time.perf_counter() - clock:.1f} s, peak {peak_memory_gb():.2f} GB")
         clock = time.perf_counter()
         _persons(reader, files, refs, scratch, n_buckets, len(names))
         _small_tables(reader, files, refs, places)
-        log(f"persons, doctors and venues routed in {time.perf_counter() - clock:.1f} s")
+        log(f"persons, doctors and venues routed in {time.perf_counter() - clock:.1f} s, peak {peak_memory_gb():.2f} GB")
     except BaseException:
         files.drain(raise_failure=False)  # the writer thread stops; atomic_dir removes what was written
         raise
@@ -687,4 +704,4 @@ def _write_manifest(part: Partition, path: Path) -> None:
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-__all__ = ["Partition", "partition_claims_dir", "load_partition", "region_name", "hash_strings", "UNKNOWN"]
+__all__ = ["Partition", "partition_claims_dir", "load_partition", "region_name", "hash_strings", "UNKNOWN", "peak_memory_gb"]
