@@ -234,6 +234,13 @@ REASONS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("text", "疑点说明"),
 )
 
+#: The last column of ``ring_reasons.csv``, after :data:`REASONS_COLUMNS`: the values the reason's
+#: text is made of, as compact JSON by field name in sentence order (``{"share":0.61,"venue":"P1"}``;
+#: the fields of each code are those of its template in ``graphfraud.score.reasons.TEMPLATES``), so
+#: that the evidence report says the reason in Chinese from them.  Output directories written before
+#: it have no such column; its readers treat it as optional, and ``export`` and ``show`` leave it out.
+REASON_ARGS_COLUMN: tuple[str, str] = ("args", "疑点数值")
+
 #: Output columns of ``explained.csv``: those of ``rings.csv``; its reasons start with why the
 #: dense group looks like legitimate care (the benign explanation), then the signals it showed.
 EXPLAINED_COLUMNS: tuple[tuple[str, str], ...] = tuple(

@@ -41,7 +41,8 @@ class DetectOutput:
     members : DataFrame
         ``ring_members.csv``.
     reasons : DataFrame
-        ``ring_reasons.csv`` (empty when absent).
+        ``ring_reasons.csv`` (empty when absent), with its ``args`` column
+        when the run wrote one (:data:`~graphfraud.contract.REASON_ARGS_COLUMN`).
     ring_claims : DataFrame
         ``ring_claims.csv``: ``ring_id, claim_id`` (empty when absent).
     record : dict
@@ -362,7 +363,8 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
         raise ContractError("rings.csv", None, "ring_id", f"no ring {ring_id!r} in {output.out_dir}; "
                             f"known rings start with: {known or '(none)'}")  # fmt: skip
     ring = {k: (v.item() if hasattr(v, "item") else v) for k, v in match.iloc[0].to_dict().items()}
-    reasons = output.reasons[output.reasons["ring_id"] == ring_id].drop(columns="ring_id").reset_index(drop=True)
+    columns = [e for e, _ in REASONS_COLUMNS[1:]]  # without ring_id, and without the args column of newer runs
+    reasons = output.reasons.loc[output.reasons["ring_id"] == ring_id, columns].reset_index(drop=True)
     if reasons.empty:
         texts = [t.strip() for t in str(ring["reasons"]).split("; ") if t.strip()]
         reasons = pd.DataFrame({"code": "", "value": "", "threshold": "", "points": "", "text": texts})

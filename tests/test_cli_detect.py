@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from graphfraud.cli import main
-from graphfraud.contract import MEMBERS_COLUMNS, RINGS_COLUMNS
+from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RINGS_COLUMNS
+from graphfraud.score.reasons import template
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -34,6 +35,13 @@ def test_detect_writes_the_contract_outputs(sample_run):
     assert set(rings["alert"]) <= {"red", "orange", "yellow"}
     assert set(members["ring_id"]) == set(rings["ring_id"])
     assert (rings["reasons"].str.len() > 0).all()
+    reasons = pd.read_csv(out / "ring_reasons.csv", dtype=str, keep_default_na=False)
+    assert list(reasons.columns) == [c for c, _ in REASONS_COLUMNS] + [REASON_ARGS_COLUMN[0]]
+    # rings.csv's reasons are ring_reasons.csv's texts; each text is its code's template filled from its args
+    assert "; ".join(reasons.loc[reasons["ring_id"] == rings["ring_id"].iloc[0], "text"]) == rings["reasons"].iloc[0]
+    for code, args, text in zip(reasons["code"], reasons["args"], reasons["text"]):
+        values = json.loads(args)
+        assert template(code, values).format(**values) == text
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["version"] and run["parameters"]["seed"] == 0
     assert set(run["inputs"]) >= {"claims.csv", "persons.csv"}

@@ -30,6 +30,7 @@ from graphfraud.evidence.tables import PackTables, pack_tables, run_facts
 from graphfraud.evidence.wording import say
 from graphfraud.io.write import atomic_dir, write_csv
 from graphfraud.score.features import MIN_PEERS, OFF_HOURS, SPLIT_DAYS
+from graphfraud.score.reasons import args_json
 
 LANGS = ("zh", "en")
 
@@ -125,7 +126,8 @@ def _write_files(root: Path, source: RingSource, tables: PackTables, *, lang: st
     write_csv(tables.baselines, root / "baselines.csv")
     write_csv(tables.steering, root / "steering.csv", money=())
     reasons = tables.reasons.copy()
-    reasons["wording"] = [say(r.code, r.text, lang).text for r in reasons.itertuples()]
+    reasons["wording"] = [say(r.code, r.args, lang, text=r.text).text for r in reasons.itertuples()]
+    reasons["args"] = ["" if args is None else args_json(args) for args in reasons["args"]]
     write_csv(reasons, root / "reasons.csv", money=())
     (root / "query.cypher").write_text(ring_query(source.ring_id), encoding="utf-8")
     (root / "run.json").write_text(json.dumps(_run_record(source, lang, masked, data_dir), indent=2, ensure_ascii=False) + "\n",
@@ -191,6 +193,9 @@ def make_packs(
     sources = [read_ring(out_dir, rid) for rid in ring_ids]
     if not sources:
         return []
+    if any(s.reasons["args"].isna().any() for s in sources):
+        log(f"note: {Path(out_dir) / 'ring_reasons.csv'} has no args column (an older detect run?); reasons are "
+            "shown as their English text, without how to check them; run `graphfraud detect` again to word them")
     folder = data_dir_of(sources[0], data_dir)
     data = read_claims_dir(folder, read_params or ReadParams())  # type: ignore[arg-type]
     for s in sources:

@@ -129,7 +129,7 @@ def _reasons(ctx: ReportContext) -> list[tuple[str, str]]:
     sep = "：" if ctx.lang == "zh" else ": "
     out = []
     for row in ctx.tables.reasons.itertuples():
-        w = wording.say(row.code, row.text, ctx.lang)
+        w = wording.say(row.code, row.args, ctx.lang, text=row.text)
         out.append((w.text, f"{t['check']}{sep}{w.check}" if w.check else ""))
     return out
 

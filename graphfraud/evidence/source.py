@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphfraud.contract import ClaimsData
+from graphfraud.contract import REASON_ARGS_COLUMN, ClaimsData
 from graphfraud.errors import ContractError, GraphfraudError
+from graphfraud.score.reasons import template
 
 #: Files of a detection output directory an evidence pack is made from.
 DETECT_FILES = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "run.json")
@@ -30,7 +31,9 @@ class RingSource:
     members : DataFrame
         Its rows of ``ring_members.csv``.
     reasons : DataFrame
-        Its rows of ``ring_reasons.csv``: code, value, threshold, points, text.
+        Its rows of ``ring_reasons.csv``: code, value, threshold, points, text,
+        and ``args``, the values of the text as a dict (None for every row when
+        the file has no args column: a detect run of an older version).
     claim_ids : list of str
         Its suspect claims (``ring_claims.csv``).
     run : dict
@@ -92,18 +95,42 @@ def read_ring(out_dir: str | Path, ring_id: str) -> RingSource:
         )
     members = _read(out, "ring_members.csv")
     reasons = _read(out, "ring_reasons.csv")
+    reasons = reasons[reasons["ring_id"] == ring_id]
+    reasons = reasons.assign(args=_reason_args(reasons))
     claims = _read(out, "ring_claims.csv")
     run_path = out / "run.json"
     run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
     return RingSource(
         ring=hit.iloc[0].to_dict(),
         members=members[members["ring_id"] == ring_id].reset_index(drop=True),
-        reasons=reasons[reasons["ring_id"] == ring_id].reset_index(drop=True),
+        reasons=reasons.reset_index(drop=True),
         claim_ids=claims.loc[claims["ring_id"] == ring_id, "claim_id"].tolist(),
         run=run,
         out_dir=out,
         outputs={n: file_sha256(out / n) for n in DETECT_FILES if (out / n).is_file()},
     )
+
+
+def _reason_args(reasons: pd.DataFrame) -> list[dict | None]:
+    """The ``args`` column of ring_reasons.csv rows as dicts, checked against the templates of their codes."""
+    column = REASON_ARGS_COLUMN[0]
+    if column not in reasons.columns:
+        return [None] * len(reasons)
+    out = []
+    for row, code, text in zip(reasons.index, reasons["code"], reasons[column]):
+        where = ("ring_reasons.csv", int(row) + 2, column)
+        try:
+            args = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ContractError(*where, f"not JSON ({exc}): {text[:60]!r}") from None
+        if not isinstance(args, dict):
+            raise ContractError(*where, f"not a JSON object of values by name: {text[:60]!r}")
+        try:
+            template(code, args)
+        except ValueError as exc:
+            raise ContractError(*where, f"{exc}; was the file written by another graphfraud version?") from None
+        out.append(args)
+    return out
 
 
 def data_dir_of(source: RingSource, data_dir: str | Path | None) -> Path:

@@ -48,7 +48,9 @@ class PackTables:
     steering : DataFrame
         For kickback rings, the doctor -> pharmacy numbers; else empty.
     reasons : DataFrame
-        code, value, threshold, points, text (English, identifiers masked).
+        code, value, threshold, points, text (English, identifiers masked), args
+        (the values of the text by name, identifiers masked; None from a detect
+        run that wrote no args).
     """
 
     claims: pd.DataFrame
@@ -71,8 +73,9 @@ def pack_tables(source: RingSource, data: ClaimsData, masker: Masker, *, facts: 
     rows = _rows(source, data)
     claims = _claims(rows, data, facts, masker)
     members = _members(source, data, claims, masker)
-    reasons = source.reasons[["code", "value", "threshold", "points", "text"]].copy()
+    reasons = source.reasons[["code", "value", "threshold", "points", "text", "args"]].copy()
     reasons["text"] = reasons["text"].map(masker.scrub)
+    reasons["args"] = [_scrubbed(args, masker) for args in reasons["args"]]
     return PackTables(
         claims=claims,
         members=members,
@@ -82,6 +85,13 @@ def pack_tables(source: RingSource, data: ClaimsData, masker: Masker, *, facts: 
         reasons=reasons.reset_index(drop=True),
         time_resolution=data.time_resolution,
     )
+
+
+def _scrubbed(args: dict | None, masker: Masker) -> dict | None:
+    """A reason's values with the identifiers masked as in its text (e.g. the phone of ``shared_phone``)."""
+    if args is None:
+        return None
+    return {name: masker.scrub(v) if isinstance(v, str) else v for name, v in args.items()}
 
 
 def _rows(source: RingSource, data: ClaimsData) -> np.ndarray:

@@ -1,114 +1,107 @@
 """Words of the report in Chinese (default) or English: labels, and reasons in plain language.
 
-A reason's English text (``ring_reasons.csv``) is parsed back into its
-numbers by the pattern of its code, then said again in the report's
-language, with a note on how to check it from the pack's files.  A reason
-whose text matches no pattern is shown as it is.
+A reason is said from its code and its values (``args``, the last column of
+``ring_reasons.csv``), never from its English text: the English sentence is
+the one template of its code at detection
+(:data:`graphfraud.score.reasons.TEMPLATES`), the Chinese sentence is the one
+of :data:`SENTENCES` here, and both show the numbers as detection printed them
+(:func:`graphfraud.score.reasons.printed`: ``0.594`` as ``59%``), followed by
+a note on how to check it from the pack's files.  A reason without values
+(from an output directory written before ``ring_reasons.csv`` had ``args``)
+is shown as its English text, as it is, without a note.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-N = r"([-\d.,]+|nan)"
-ID = r"(\S*?)"
+from graphfraud.score.reasons import printed, template, variant
 
-#: code -> (pattern of the English text, Chinese template, how to check (zh), how to check (en)).
-PATTERNS: dict[str, tuple[str, str, str, str]] = {
+#: code -> (Chinese sentences, one for each English template of the code in
+#: ``score.reasons.TEMPLATES`` and with the same fields; how to check (zh); how to check (en)).
+#: Sentences and notes are filled with the values as detection printed them (``{share}`` is ``59%``).
+#: The benign codes have none: their groups are in explained.csv, never in a pack.
+SENTENCES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "steering": (
-        rf"{N} of {N} patients of {ID} \({N}%\) bought at {ID} within {N} days of the visit, vs {N}% of peer "
-        rf"doctors' patients \(lift {N}x, z = {N}\), counting purchases with fund >= {N} yuan",
-        "医师 {2} 的 {1} 名患者中有 {0} 名（{3}%）在就诊后 {5} 天内到药店 {4} 购药，而同机构其他医师的患者仅 {6}%"
-        "（倍数 {7}，z 值 {8}；仅计基金支付不低于 {9} 元的购药）",
-        "claims.csv 中该医师就诊后 {5} 天内同一人在该药店、基金支付不低于门槛的购药记录；分母、门槛与同行基线见 steering.csv",
+        ("医师 {doctor} 的 {doctor_patients} 名患者中有 {patients} 名（{share}）在就诊后 {follow_days} 天内到药店 "
+         "{pharmacy} 购药，而同机构其他医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；仅计基金支付不低于 {min_fund} "
+         "元的购药）",),
+        "claims.csv 中该医师就诊后 {follow_days} 天内同一人在该药店、基金支付不低于门槛的购药记录；分母、门槛与同行基线见 steering.csv",
         "pharmacy purchases in claims.csv with fund >= the threshold within the follow-up days of a visit to the doctor; denominators, threshold and peer baseline in steering.csv",
     ),
     "co_admission": (
-        rf"{N} of {N} persons admitted to {ID} together on >= 4 of {N} group admission days",
-        "{1} 人中有 {0} 人在 {2} 的 {3} 个集体入院日中至少 4 天一同入院",
+        ("{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院",
+         "{persons} 人在 {venue} 的 {days} 个日子里成批入院"),
         "claims.csv 中主要机构的住院记录按 day 与 person_id 计数",
         "inpatient claims at the main venue in claims.csv, counted by day and person_id",
     ),
     "lockstep": (
-        rf"{N} of {N} persons were at {ID} on >= 4 of the same {N} days",
-        "{1} 人中有 {0} 人在 {2} 的同样 {3} 个日子里至少 4 天同时出现",
+        ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现",),
         "claims.csv 中主要机构的记录按 day 与 person_id 计数",
         "claims at the main venue in claims.csv, counted by day and person_id",
     ),
     "arrival_gap": (
-        rf"median {N} min between consecutive member arrivals on ring days",
-        "团伙日内成员相继到达的时间间隔中位数为 {0} 分钟",
+        ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟",),
         "claims.csv 中主要机构记录的 start_time 排序后，同日相邻两条之差的中位数",
         "median difference of consecutive start_time values on the same day at the main venue in claims.csv",
     ),
     "cycle": (
-        rf"{N}-day cycle: {N}% of gaps between ring days within 1 day of it",
-        "{0} 天周期：团伙日之间的间隔有 {1}% 与之相差不超过 1 天",
+        ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天",),
         "claims.csv 中主要机构的不同 day 之间的间隔",
         "gaps between the distinct days at the main venue in claims.csv",
     ),
     "cost_ratio": (
-        rf"fund per claim {N}x that of other claims with the same visit type and diagnosis \({N} vs {N} yuan\)",
-        "每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {0} 倍（{1} 元对 {2} 元）",
+        ("每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元）",),
         "claims.csv 的 fund_amount 与 cost_cell；同类全部结算的笔数与金额见 baselines.csv（减去本团伙自身）",
         "fund_amount and cost_cell in claims.csv; all claims per cell in baselines.csv (minus the ring's own)",
     ),
     "dominance": (
-        rf"ring claims are {N}% of all claims at {ID}",
-        "团伙结算占 {1} 全部结算的 {0}%",
+        ("团伙结算占 {venue} 全部结算的 {share}",),
         "claims.csv 中该机构的笔数除以 venues.csv 的 all_claims",
         "the venue's claims in claims.csv divided by all_claims in venues.csv",
     ),
     "shared_phone": (
-        rf"{N} persons at {N} addresses bound to one phone {ID}",
-        "{1} 个不同住址的 {0} 人绑定同一手机号 {2}",
+        ("{addresses} 个不同住址的 {persons} 人绑定同一手机号 {phone}",),
         "members.csv 的 phone 与 address 列",
         "the phone and address columns of members.csv",
     ),
     "out_of_region": (
-        rf"{N} of {N} persons insured outside {ID}'s region {ID}",
-        "{1} 人中有 {0} 人的参保地不在 {2} 所在区划 {3}",
+        ("{persons} 人中有 {outside} 人的参保地不在 {venue} 所在区划 {region}",),
         "members.csv 的 region 与 venues.csv 的 region",
         "region in members.csv against region in venues.csv",
     ),
     "off_hours": (
-        rf"{N}% of ring claims before 07:00 or after 19:00",
-        "{0}% 的团伙结算发生在 07:00 之前或 19:00 之后",
+        ("{share} 的团伙结算发生在 07:00 之前或 19:00 之后",),
         "claims.csv 的 off_hours 列（由 start_time 得出）",
         "the off_hours column of claims.csv (from start_time)",
     ),
     "high_value": (
-        rf"{N}% of the amount billed on items priced >= 200 yuan",
-        "{0}% 的费用来自单价不低于 200 元的项目",
+        ("{share} 的费用来自单价不低于 200 元的项目",),
         "claims.csv 的 high_value_amount 之和除以 total_amount 之和",
         "sum of high_value_amount over sum of total_amount in claims.csv",
     ),
     "dup_trace": (
-        rf"{N} claims sold a drug box whose traceability code was also sold elsewhere",
-        "{0} 笔结算售出的药品追溯码在其他结算中也出现过（疑似回流药）",
+        ("{claims} 笔结算售出的药品追溯码在其他结算中也出现过（疑似回流药）",),
         "claims.csv 的 dup_trace、resold_trace_codes 与 trace_also_in 列",
         "the dup_trace, resold_trace_codes and trace_also_in columns of claims.csv",
     ),
     "after_death": (
-        rf"{N} claims after the patient's or card holder's death",
-        "{0} 笔结算发生在患者或持卡人死亡之后",
+        ("{claims} 笔结算发生在患者或持卡人死亡之后",),
         "claims.csv 的 start_time 与 patient_death_date、holder_death_date",
         "start_time against patient_death_date and holder_death_date in claims.csv",
     ),
     "split_admission": (
-        rf"{N} admissions within 3 days of a discharge from the same facility \(split stays\)",
-        "{0} 次入院距同一机构上次出院不超过 3 天（疑似分解住院）",
+        ("{admissions} 次入院距同一机构上次出院不超过 3 天（疑似分解住院）",),
         "claims.csv 的 split_admission 与 previous_discharge 列",
         "the split_admission and previous_discharge columns of claims.csv",
     ),
     "money": (
-        rf"{N} yuan paid by the fund on {N} ring claims",
-        "团伙 {1} 笔结算共由基金支付 {0} 元",
+        ("团伙 {claims} 笔结算共由基金支付 {fund} 元",),
         "claims.csv 的 fund_amount 之和与行数",
         "sum of fund_amount and number of rows in claims.csv",
     ),
-}
+}  # fmt: skip
 
 TYPOLOGY = {
     "zh": {"staged_clinic": "虚构诊疗（诊所团伙）", "card_collector": "职业收卡人（药店刷卡）",
@@ -141,34 +134,44 @@ class Wording:
     code: str
     text: str  # the sentence with its numbers
     check: str  # how to recompute it from the pack
-    numbers: tuple[str, ...]  # the numbers and names parsed from the English text (empty if unparsed)
+    values: tuple[str, ...]  # the values as the sentence prints them, in English sentence order (empty without args)
 
 
-def parse(code: str, text: str) -> tuple[str, ...] | None:
-    """The numbers and names in a reason's English text, or None when it matches no pattern.
+def say(code: str, args: Mapping[str, object] | None, lang: str, *, text: str = "") -> Wording:
+    """A reason in ``lang`` (``zh`` or ``en``), from its code and values, with how to check it.
 
-    >>> parse("arrival_gap", "median 2.5 min between consecutive member arrivals on ring days")
-    ('2.5',)
-    >>> parse("money", "1,234.50 yuan paid by the fund on 12 ring claims")
-    ('1,234.50', '12')
-    """
-    pattern = PATTERNS.get(code)
-    if pattern is None:
-        return None
-    match = re.fullmatch(pattern[0], text.strip())
-    return match.groups() if match else None
+    Parameters
+    ----------
+    code : str
+        The reason's code (``off_hours``).
+    args : mapping or None
+        The values its sentence is made of (``ring_reasons.csv`` column ``args``);
+        None for a reason of a detect run that wrote no args.
+    lang : {"zh", "en"}
+    text : str, default ""
+        The English sentence of detection, shown as it is when ``args`` is None.
 
-
-def say(code: str, text: str, lang: str) -> Wording:
-    """A reason in ``lang`` (``zh`` or ``en``), with how to check it.
-
-    >>> say("off_hours", "59% of ring claims before 07:00 or after 19:00", "zh").text
+    Examples
+    --------
+    >>> say("off_hours", {"share": 0.5939}, "zh").text
     '59% 的团伙结算发生在 07:00 之前或 19:00 之后'
+    >>> say("off_hours", {"share": 0.5939}, "en").text
+    '59% of ring claims before 07:00 or after 19:00'
+    >>> say("off_hours", None, "zh", text="59% of ring claims before 07:00 or after 19:00").check
+    ''
     """
-    numbers = parse(code, text)
-    if numbers is None:
+    if args is None:
         return Wording(code, text, "", ())
-    _, zh, check_zh, check_en = PATTERNS[code]
-    if lang == "zh":
-        return Wording(code, zh.format(*numbers), check_zh.format(*numbers), numbers)
-    return Wording(code, text, check_en, numbers)
+    shown = printed(code, args)
+    values = tuple(shown.values())
+    english = template(code, args).format(**args)
+    entry = SENTENCES.get(code)
+    if entry is None:  # a benign code: said in English, without a note
+        return Wording(code, english, "", values)
+    sentences, check_zh, check_en = entry
+    if lang == "en":
+        return Wording(code, english, check_en.format(**shown), values)
+    sentence = variant(sentences, args)
+    if sentence is None:
+        raise ValueError(f"reason {code!r} has no Chinese sentence with the values ({', '.join(args)})")
+    return Wording(code, sentence.format(**shown), check_zh.format(**shown), values)

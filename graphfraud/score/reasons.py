@@ -1,28 +1,154 @@
 """Reasons: the numbers behind a ring's score, in words an inspector can check.
 
-Each :class:`Reason` carries a code, the measured value, the threshold it was
-compared with and the points it added to the score, so the score is the sum
-of its reasons (times a benign discount, itself a reason).  Every number in
-a reason's text can be recomputed from the ring's claims.
+Each :class:`Reason` carries a code, the values its sentence is made of
+(``args``), the measured value, the threshold it was compared with and the
+points it added to the score, so the score is the sum of its reasons (times a
+benign discount, itself a reason).  Its English sentence (``text``) is
+rendered from ``args`` by the one template of its code in :data:`TEMPLATES`,
+so another language can say the same reason from the same values
+(``evidence.wording``) without reading the English.  Every number in a
+reason's text can be recomputed from the ring's claims.
 """
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from graphfraud.score.features import Features
+
+#: The English sentence of each reason code, formatted from the reason's ``args`` by field name.
+#: A code with two sentences (``co_admission``, with or without regular members) tells them
+#: apart by their fields: a reason's ``args`` name exactly the fields of one of them.
+TEMPLATES: dict[str, tuple[str, ...]] = {
+    "steering": (
+        "{patients} of {doctor_patients} patients of {doctor} ({share:.0%}) bought at {pharmacy} within "
+        "{follow_days} days of the visit, vs {peer_share:.0%} of peer doctors' patients (lift {lift:.1f}x, "
+        "z = {z:.1f}), counting purchases with fund >= {min_fund:.2f} yuan",
+    ),
+    "co_admission": (
+        "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days",
+        "{persons} persons admitted to {venue} in groups on {days} days",
+    ),
+    "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days",),
+    "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days",),
+    "cycle": ("{days:.0f}-day cycle: {regularity:.0%} of gaps between ring days within 1 day of it",),
+    "cost_ratio": (
+        "fund per claim {ratio:.1f}x that of other claims with the same visit type and diagnosis "
+        "({ring:.2f} vs {peers:.2f} yuan)",
+    ),
+    "dominance": ("ring claims are {share:.0%} of all claims at {venue}",),
+    "shared_phone": ("{persons} persons at {addresses} addresses bound to one phone {phone}",),
+    "out_of_region": ("{outside} of {persons} persons insured outside {venue}'s region {region}",),
+    "off_hours": ("{share:.0%} of ring claims before 07:00 or after 19:00",),
+    "high_value": ("{share:.0%} of the amount billed on items priced >= 200 yuan",),
+    "dup_trace": ("{claims} claims sold a drug box whose traceability code was also sold elsewhere",),
+    "after_death": ("{claims} claims after the patient's or card holder's death",),
+    "split_admission": ("{admissions} admissions within 3 days of a discharge from the same facility (split stays)",),
+    "money": ("{fund:,.2f} yuan paid by the fund on {claims} ring claims",),
+    "benign_chronic": (
+        "looks like a chronic-care cohort at a public institution: {chronic_share:.0%} chronic-disease "
+        "(门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, on a {cycle_days:.0f}-day rhythm; "
+        "cost {cost_ratio:.2f}x peers'",
+    ),
+    "benign_institution": (
+        "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
+        "address; cost {cost_ratio:.2f}x peers'",
+    ),
+    "benign_household": ("looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",),
+    "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
+}  # fmt: skip
+
+
+def fields(template: str) -> tuple[str, ...]:
+    """The field names of a template, in the order of the sentence.
+
+    >>> fields("{persons} persons at {addresses} addresses bound to one phone {phone}")
+    ('persons', 'addresses', 'phone')
+    """
+    return tuple(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(template) if name))
+
+
+def variant(templates: Iterable[str], names: Iterable[str]) -> str | None:
+    """The one of ``templates`` whose fields are exactly ``names`` (in any order), or None."""
+    wanted = set(names)
+    return next((t for t in templates if set(fields(t)) == wanted), None)
+
+
+def template(code: str, args: Mapping[str, object]) -> str:
+    """The English template of reason ``code`` with the fields ``args`` name.
+
+    Raises
+    ------
+    ValueError
+        ``code`` has no template, or none with exactly those fields.
+    """
+    found = variant(TEMPLATES.get(code, ()), args)
+    if found is None:
+        known = " | ".join(", ".join(fields(t)) for t in TEMPLATES.get(code, ())) or "none: unknown code"
+        raise ValueError(f"reason {code!r} takes the values ({known}); got ({', '.join(args)})")
+    return found
+
+
+def printed(code: str, args: Mapping[str, object]) -> dict[str, str]:
+    """Each value of ``args`` as the English sentence prints it (``0.594`` as ``59%``), in sentence order.
+
+    Every language shows the numbers as printed here, so they agree digit for digit.
+
+    >>> printed("money", {"fund": 797070.672, "claims": 559})
+    {'fund': '797,070.67', 'claims': '559'}
+    """
+    out: dict[str, str] = {}
+    for _, name, spec, _ in string.Formatter().parse(template(code, args)):
+        if name and name not in out:
+            out[name] = format(args[name], spec)
+    return out
+
+
+def args_json(args: Mapping[str, object]) -> str:
+    """``args`` as compact JSON, in sentence order (the ``args`` column of ``ring_reasons.csv``).
+
+    >>> args_json({"persons": 18, "addresses": 18, "phone": "13800000000"})
+    '{"persons":18,"addresses":18,"phone":"13800000000"}'
+    """
+    return json.dumps(dict(args), ensure_ascii=False, separators=(",", ":"))
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python int, float or str it holds (the others as they are)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One scored observation about a ring."""
+    """One scored observation about a ring.
+
+    >>> r = Reason("dominance", {"share": 0.6116, "venue": "P1"}, 0.6116, 0.05, 10.0)
+    >>> r.text
+    'ring claims are 61% of all claims at P1'
+    """
 
     code: str  # stable machine name, e.g. "cost_ratio"
-    text: str  # the sentence shown to people, with its numbers
+    args: dict[str, object] = field(hash=False)  # the values its sentence is made of, by field name, in sentence order
     value: float  # the measured number
     threshold: float  # where it starts to count
     points: float  # what it adds to the score (negative for benign explanations)
+
+    def __post_init__(self) -> None:
+        # Checked and put in sentence order once, so that every Reason renders and its args
+        # are the same JSON whatever order they were given in.
+        names = fields(template(self.code, self.args))
+        object.__setattr__(self, "args", {name: _plain(self.args[name]) for name in names})
+
+    @property
+    def text(self) -> str:
+        """The sentence shown to people, with its numbers (:data:`TEMPLATES` filled from ``args``)."""
+        return template(self.code, self.args).format(**self.args)
 
 
 def ramp(value: float, start: float, full: float) -> float:
@@ -45,94 +171,92 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
     venue = names["venue"]
     out: list[Reason] = []
 
-    def add(code: str, text: str, value: float, threshold: float, points: float) -> None:
+    def add(code: str, args: dict[str, object], value: float, threshold: float, points: float) -> None:
         if points > 0.05:
-            out.append(Reason(code, text, round(value, 4), threshold, round(points, 2)))
+            out.append(Reason(code, args, round(value, 4), threshold, round(points, 2)))
 
     if typology == "kickback":
+        e = evidence
         add(
             "steering",
-            f"{evidence['patients']} of {evidence['doctor_patients']} patients of {names['doctor']} "
-            f"({evidence['share']:.0%}) bought at {names['pharmacy']} within {evidence['follow_days']} days "
-            f"of the visit, vs {evidence['peer_share']:.0%} of peer doctors' patients (lift {evidence['lift']:.1f}x, "
-            f"z = {evidence['z']:.1f}), counting purchases with fund >= {evidence['min_fund']:.2f} yuan",
-            evidence["lift"], 2.0,
-            35 * max(ramp(math.log(max(evidence["lift"], 1e-9)), math.log(2), math.log(10)), ramp(evidence["z"], 4, 12)),
-        )
+            {"patients": e["patients"], "doctor_patients": e["doctor_patients"], "doctor": names["doctor"],
+             "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
+             "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"]},
+            e["lift"], 2.0,
+            35 * max(ramp(math.log(max(e["lift"], 1e-9)), math.log(2), math.log(10)), ramp(e["z"], 4, 12)),
+        )  # fmt: skip
     elif typology == "induced_admission":
+        group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         add(
             "co_admission",
-            f"{f.regulars} of {f.persons} persons admitted to {venue} together on >= 4 of {f.event_days} group "
-            f"admission days" if f.regulars else
-            f"{f.persons} persons admitted to {venue} in groups on {f.event_days} days",
+            {"regulars": f.regulars, **group} if f.regulars else group,
             f.event_days, 2, 30 * ramp(f.event_days, 1, 4),
         )
     else:
         add(
             "lockstep",
-            f"{f.regulars} of {f.persons} persons were at {venue} on >= 4 of the same {f.event_days} days",
+            {"regulars": f.regulars, "persons": f.persons, "venue": venue, "days": f.event_days},
             f.regulars / max(f.persons, 1), 0.3, 20 * ramp(f.regulars / max(f.persons, 1), 0.2, 0.7),
         )
     add(
         "arrival_gap",
-        f"median {f.median_arrival_gap:.1f} min between consecutive member arrivals on ring days",
+        {"minutes": f.median_arrival_gap},
         f.median_arrival_gap, 10.0, 10 * (1 - ramp(f.median_arrival_gap, 3.0, 10.0)) if not math.isnan(f.median_arrival_gap) else 0.0,
     )
     if not math.isnan(f.cycle_days) and f.cycle_days >= 5:
         add(
             "cycle",
-            f"{f.cycle_days:.0f}-day cycle: {f.cycle_regularity:.0%} of gaps between ring days within 1 day of it",
+            {"days": f.cycle_days, "regularity": f.cycle_regularity},
             f.cycle_regularity, 0.5, 5 * ramp(f.cycle_regularity, 0.4, 0.8),
         )
     add(
         "cost_ratio",
-        f"fund per claim {f.cost_ratio:.1f}x that of other claims with the same visit type and diagnosis "
-        f"({f.ring_fund_per_claim:.2f} vs {f.venue_fund_per_claim:.2f} yuan)",
+        {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim},
         f.cost_ratio, 1.5, 25 * ramp(f.cost_ratio, 1.3, 3.0),
     )
     add(
         "dominance",
-        f"ring claims are {f.dominance:.0%} of all claims at {venue}",
+        {"share": f.dominance, "venue": venue},
         f.dominance, 0.05, 10 * ramp(f.dominance, 0.03, 0.25),
     )
     add(
         "shared_phone",
-        f"{f.phone_hub_persons} persons at {f.phone_hub_addresses} addresses bound to one phone {names['phone']}",
+        {"persons": f.phone_hub_persons, "addresses": f.phone_hub_addresses, "phone": names["phone"]},
         f.phone_hub_persons, 4, 15 * ramp(f.phone_hub_persons, 3, 8),
     )
     add(
         "out_of_region",
-        f"{f.out_of_region} of {f.persons} persons insured outside {venue}'s region {names['region']}",
+        {"outside": f.out_of_region, "persons": f.persons, "venue": venue, "region": names["region"]},
         f.out_of_region / max(f.persons, 1), 0.3, 10 * ramp(f.out_of_region / max(f.persons, 1), 0.2, 0.6),
     )
     add(
         "off_hours",
-        f"{f.off_hours_share:.0%} of ring claims before 07:00 or after 19:00",
+        {"share": f.off_hours_share},
         f.off_hours_share, 0.2, 10 * ramp(f.off_hours_share, 0.1, 0.4),
     )
     add(
         "high_value",
-        f"{f.high_value_share:.0%} of the amount billed on items priced >= 200 yuan",
+        {"share": f.high_value_share},
         f.high_value_share, 0.5, 5 * ramp(f.high_value_share, 0.4, 0.8),
     )
     add(
         "dup_trace",
-        f"{f.dup_trace_claims} claims sold a drug box whose traceability code was also sold elsewhere",
+        {"claims": f.dup_trace_claims},
         f.dup_trace_claims, 1, 10 * ramp(f.dup_trace_claims, 0, 3),
     )
     add(
         "after_death",
-        f"{f.after_death_claims} claims after the patient's or card holder's death",
+        {"claims": f.after_death_claims},
         f.after_death_claims, 1, 10 * ramp(f.after_death_claims, 0, 2),
     )
     add(
         "split_admission",
-        f"{f.split_admissions} admissions within 3 days of a discharge from the same facility (split stays)",
+        {"admissions": f.split_admissions},
         f.split_admissions, 1, 8 * ramp(f.split_admissions, 0, 3),
     )
     add(
         "money",
-        f"{f.fund:,.2f} yuan paid by the fund on {f.claims} ring claims",
+        {"fund": f.fund, "claims": f.claims},
         f.fund, 10_000, 10 * ramp(math.log10(max(f.fund, 1.0)), 4.0, 6.0),
     )
     return out
@@ -162,32 +286,29 @@ def benign_explanation(f: Features) -> Reason | None:
     """
     if hard_flags(f):
         return None
-    cost = f"cost {f.cost_ratio:.2f}x peers'"
     if f.chronic_share >= 0.7 and f.top_diagnosis_share >= 0.7 and not f.private_venue:
         return Reason(
             "benign_chronic",
-            f"looks like a chronic-care cohort at a public institution: {f.chronic_share:.0%} chronic-disease "
-            f"(门诊慢特病) claims, {f.top_diagnosis_share:.0%} with diagnosis {f.top_diagnosis}, on a "
-            f"{f.cycle_days:.0f}-day rhythm; {cost}",
+            {"chronic_share": f.chronic_share, "diagnosis_share": f.top_diagnosis_share, "diagnosis": f.top_diagnosis,
+             "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio},
             f.chronic_share, 0.7, 0.0,
-        )
+        )  # fmt: skip
     if f.persons >= 8 and f.top_address_persons / f.persons >= 0.6 and f.cost_ratio <= 1.3:
         return Reason(
             "benign_institution",
-            f"looks like residents of one institution (e.g. a nursing home): {f.top_address_persons} of "
-            f"{f.persons} share one address; {cost}",
+            {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
             f.top_address_persons / f.persons, 0.6, 0.0,
         )
     if f.addresses <= 2 and f.persons <= 8 and f.cost_ratio <= 1.5:
         return Reason(
             "benign_household",
-            f"looks like one household: {f.persons} persons at {f.addresses} address(es); {cost}",
+            {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio},
             f.addresses, 2, 0.0,
         )
     if f.event_days <= 2:
         return Reason(
             "benign_one_off",
-            f"a one-off event: only {f.event_days} ring day(s) (e.g. a group check-up)",
+            {"days": f.event_days},
             f.event_days, 2, 0.0,
         )
     return None

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from graphfraud.contract import REASON_ARGS_COLUMN, REASONS_COLUMNS
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.ids import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.features import ClaimFacts, Features, features
-from graphfraud.score.reasons import Reason, benign_explanation, ramp, suspicion_reasons
+from graphfraud.score.reasons import Reason, args_json, benign_explanation, ramp, suspicion_reasons
 from graphfraud.score.typology import typology
 
 #: Score multiplier for a ring with a benign explanation.
@@ -269,13 +270,17 @@ def members_table(rings: list[Ring]) -> pd.DataFrame:
 
 
 def reasons_table(rings: list[Ring]) -> pd.DataFrame:
-    """``ring_reasons.csv``: one row per reason: ``ring_id, code, value, threshold, points, text``."""
+    """``ring_reasons.csv``: one row per reason: ``ring_id, code, value, threshold, points, text, args``.
+
+    ``args`` holds the values of the text as compact JSON (:data:`~graphfraud.contract.REASON_ARGS_COLUMN`).
+    """
     rows = [
-        {"ring_id": r.ring_id, "code": x.code, "value": x.value, "threshold": x.threshold, "points": x.points, "text": x.text}
+        {"ring_id": r.ring_id, "code": x.code, "value": x.value, "threshold": x.threshold, "points": x.points,
+         "text": x.text, "args": args_json(x.args)}
         for r in rings
         for x in r.reasons
-    ]
-    return pd.DataFrame(rows, columns=["ring_id", "code", "value", "threshold", "points", "text"])
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=[e for e, _ in REASONS_COLUMNS] + [REASON_ARGS_COLUMN[0]])
 
 
 def claims_table(rings: list[Ring], claims: pd.DataFrame) -> pd.DataFrame:

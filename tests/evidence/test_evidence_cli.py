@@ -163,3 +163,37 @@ def test_help_has_examples() -> None:
     for command in ("evidence", "verify"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+def _detected_copy(detected: Path, tmp_path: Path, edit) -> Path:
+    """A copy of the detect output whose ring_reasons.csv went through ``edit``."""
+    out = tmp_path / "out"
+    shutil.copytree(detected, out)
+    reasons = read(out / "ring_reasons.csv")
+    edit(reasons).to_csv(out / "ring_reasons.csv", index=False)
+    return out
+
+
+def test_an_older_detect_output_without_args_shows_the_english_text(detected: Path, tmp_path: Path) -> None:
+    out = _detected_copy(detected, tmp_path, lambda r: r.drop(columns="args"))
+    ring = read(out / "rings.csv")["ring_id"].iloc[0]
+    result = invoke("evidence", str(out), ring, "--dest", str(tmp_path / "ev"))
+    assert result.exit_code == 0, result.output
+    assert "has no args column (an older detect run?)" in result.output
+    reasons = read(tmp_path / "ev" / ring / "reasons.csv")
+    assert (reasons["wording"] == reasons["text"]).all() and (reasons["args"] == "").all()
+    assert "fund per claim" in pdf_text(tmp_path / "ev" / ring / "report.pdf")
+
+
+def test_args_that_fit_no_sentence_are_a_clear_error(detected: Path, tmp_path: Path) -> None:
+    def edit(reasons: pd.DataFrame) -> pd.DataFrame:
+        reasons.loc[0, "args"] = '{"persons":7}'
+        return reasons
+
+    out = _detected_copy(detected, tmp_path, edit)
+    first = read(out / "ring_reasons.csv").iloc[0]
+    result = invoke("evidence", str(out), first["ring_id"], "--dest", str(tmp_path / "ev"))
+    assert result.exit_code == 1, result.output
+    assert f"ring_reasons.csv, row 2, column args: reason '{first['code']}' takes the values (" in result.output
+    assert "got (persons); was the file written by another graphfraud version?" in result.output
+    assert "Traceback" not in result.output

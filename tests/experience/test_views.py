@@ -116,6 +116,7 @@ def test_cli_show_with_data(sample_out, sample_dir):
     res = CliRunner().invoke(main, ["show", str(sample_out), ring_id, "--data", str(sample_dir), "--json", "-q"])
     detail = json.loads(res.stdout)
     assert detail["ring"]["ring_id"] == ring_id and detail["busiest_days"]
+    assert list(detail["reasons"][0]) == ["code", "value", "threshold", "points", "text"]  # not ring_reasons.csv's args
 
 
 def test_cli_show_without_data_hints_and_unknown_ring(sample_out):
