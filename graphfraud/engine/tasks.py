@@ -125,7 +125,9 @@ def _first_line(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     python = [line for line in lines if line.split(":")[0].endswith(("Error", "Exception"))
               and not line.startswith(("org.", "py4j", "java."))]
-    return (python or lines or [type(exc).__name__])[-1 if python else 0][:300]
+    if python:
+        return python[-1][:300]
+    return (lines[0] if lines else type(exc).__name__)[:300]
 
 
 __all__ = ["PINNED", "map_tasks", "package_versions"]

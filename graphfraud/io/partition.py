@@ -35,6 +35,7 @@ files, byte for byte.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -255,8 +256,8 @@ class _Reader:
             yield batch if batch.schema == schema else batch.cast(schema)
 
     def schema(self, table: Table) -> pa.Schema:
-        """The schema of the batches of ``table`` (contract names), from its first batch."""
-        for batch in self.batches(table):
+        """The schema of the batches of ``table`` (contract names), from its first batch (not read ahead)."""
+        for batch in self._batches(table, None):
             return batch.schema
         return pa.schema([(name, pa.string()) for name in table.required_columns])
 
@@ -456,6 +457,14 @@ class _Result:
     buckets: int
 
 
+@contextlib.contextmanager
+def _step(log: Callable[[str], None], done: Callable[[], str]) -> Iterator[None]:
+    """Log ``done()`` with the step's seconds and the process's peak memory so far when the step ends."""
+    clock = time.perf_counter()
+    yield
+    log(f"{done()} in {time.perf_counter() - clock:.1f} s, peak {peak_memory_gb():.2f} GB")
+
+
 def _split(reader: _Reader, tmp: Path, buckets: int | None, log: Callable[[str], None]) -> _Result:
     scratch = tmp / ".scratch"
     places = _places(reader)
@@ -463,17 +472,13 @@ def _split(reader: _Reader, tmp: Path, buckets: int | None, log: Callable[[str],
     n_buckets = buckets or max(1, math.ceil(reader.rows_hint(CLAIMS) / BUCKET_CLAIMS))
     files = _RegionFiles(tmp / "regions", names)
     try:
-        clock = time.perf_counter()
-        refs = _claims_pass(reader, places, files, scratch, n_buckets)
-        log(f"split claims into {len(files.rows)} regions ({n_buckets} buckets) in {time.perf_counter() - clock:.1f} s, "
-            f"peak {peak_memory_gb():.2f} GB")
-        clock = time.perf_counter()
-        _items(reader, files, refs, scratch, n_buckets, len(names))
-        log(f"fee lines routed in {time.perf_counter() - clock:.1f} s, peak {peak_memory_gb():.2f} GB")
-        clock = time.perf_counter()
-        _persons(reader, files, refs, scratch, n_buckets, len(names))
-        _small_tables(reader, files, refs, places)
-        log(f"persons, doctors and venues routed in {time.perf_counter() - clock:.1f} s, peak {peak_memory_gb():.2f} GB")
+        with _step(log, lambda: f"split claims into {len(files.rows)} regions ({n_buckets} buckets)"):
+            refs = _claims_pass(reader, places, files, scratch, n_buckets)
+        with _step(log, lambda: "fee lines routed"):
+            _items(reader, files, refs, scratch, n_buckets, len(names))
+        with _step(log, lambda: "persons, doctors and venues routed"):
+            _persons(reader, files, refs, scratch, n_buckets, len(names))
+            _small_tables(reader, files, refs, places)
     except BaseException:
         files.drain(raise_failure=False)  # the writer thread stops; atomic_dir removes what was written
         raise
