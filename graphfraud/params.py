@@ -100,9 +100,15 @@ class CovisitParams:
     resolution: float = 0.3  # Leiden CPM resolution, in co-visit weight units
     min_persons: int = 5  # smallest community reported as a candidate, persons
     min_event_persons: int = 3  # members present at one venue-day for it to be a ring event
+    event_gap_minutes: int = 15  # a longer gap between arrivals at a venue starts a new event (burst)
+    event_resolution: float = 0.3  # Leiden CPM resolution on the event graph: persons shared per pair of events
+    min_events: int = 2  # a person belongs to an organisation when at this many of its events
 
     def __post_init__(self) -> None:
         o = "CovisitParams"
+        check(self.event_gap_minutes >= 0, "event_gap_minutes", o, "an int >= 0", self.event_gap_minutes)
+        check(self.event_resolution > 0, "event_resolution", o, "a float > 0", self.event_resolution)
+        check(self.min_events >= 1, "min_events", o, "an int >= 1", self.min_events)
         check(self.window_minutes >= 0, "window_minutes", o, "an int >= 0", self.window_minutes)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
         check(self.busy_visits >= 1, "busy_visits", o, "an int >= 1", self.busy_visits)
@@ -122,9 +128,15 @@ class CoadmitParams:
     max_neighbours: int = 40  # hub cap: admissions each admission is paired with, per facility-day
     resolution: float = 0.3  # Leiden CPM resolution
     min_persons: int = 5  # smallest group reported, persons
+    busy_admissions: int = 40  # a facility-day with more admissions than this is a hub: no group event
+    event_resolution: float = 0.3  # Leiden CPM resolution on the admission-day graph: persons shared per pair
+    min_events: int = 2  # a person belongs to a group when at this many of its admission days
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
+        check(self.busy_admissions >= 1, "busy_admissions", o, "an int >= 1", self.busy_admissions)
+        check(self.event_resolution > 0, "event_resolution", o, "a float > 0", self.event_resolution)
+        check(self.min_events >= 1, "min_events", o, "an int >= 1", self.min_events)
         check(self.min_times >= 1, "min_times", o, "an int >= 1", self.min_times)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)

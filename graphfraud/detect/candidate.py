@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,58 @@ class Candidate:
     claims: np.ndarray
     evidence: dict = field(default_factory=dict)
     params: dict = field(default_factory=dict)
+
+
+def uncovered(groups: list[np.ndarray], covers: list[np.ndarray]) -> list[np.ndarray]:
+    """The ``groups`` that share less than half of their persons with every one of ``covers``.
+
+    >>> [g.tolist() for g in uncovered([np.array([1, 2, 3]), np.array([7, 8])], [np.array([1, 2, 5])])]
+    [[7, 8]]
+    """
+    out = []
+    for g in groups:
+        if not any(len(np.intersect1d(g, c, assume_unique=True)) * 2 >= len(g) for c in covers):
+            out.append(g)
+    return out
+
+
+def group_candidates(
+    name: str,
+    visits: pd.DataFrame,
+    groups: list[np.ndarray],
+    pairs: pd.DataFrame,
+    *,
+    min_event_persons: int,
+    params: dict,
+    day_column: str = "day",
+) -> list[Candidate]:
+    """Turn person groups into candidates with the claims of their ring events."""
+    if not groups:
+        return []
+    n = int(max(g.max() for g in groups)) + 1
+    group_of = np.full(max(n, int(visits["person"].max()) + 1), -1, dtype=np.int64)
+    for i, g in enumerate(groups):
+        group_of[g] = i
+    gp = group_of[visits["person"].to_numpy()]
+    inside = gp >= 0
+    mine = visits[inside].assign(group=gp[inside])
+    size = mine.groupby(["group", "venue", day_column])["person"].transform("nunique")
+    events = mine[size.to_numpy() >= min_event_persons]
+    pg_a = group_of[pairs["a"].to_numpy()]
+    pg_b = group_of[pairs["b"].to_numpy()]
+    inner = pairs[(pg_a == pg_b) & (pg_a >= 0)].assign(group=pg_a[(pg_a == pg_b) & (pg_a >= 0)])
+    out = []
+    for i, g in enumerate(groups):
+        ev = events[events["group"].to_numpy() == i]
+        if ev.empty:
+            continue
+        links = inner[inner["group"].to_numpy() == i]
+        evidence = {
+            "pairs": int(len(links)),
+            "mean_days": float(links["days"].mean()) if len(links) else 0.0,
+            "events": int(ev[["venue", day_column]].drop_duplicates().shape[0]),
+        }
+        out.append(
+            Candidate(name, np.sort(g), np.sort(ev["claim"].to_numpy()), evidence, dict(params))
+        )
+    return out

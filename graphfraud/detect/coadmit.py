@@ -15,10 +15,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from graphfraud.detect.candidate import Candidate
+from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.covisit import group_candidates
+from graphfraud.detect.organise import organisations
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import Events, combine, venue_events
 from graphfraud.graph.project import meetings
 from graphfraud.params import CoadmitParams
 
@@ -43,6 +44,22 @@ def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFram
     return agg[agg["days"] >= params.min_times].reset_index(drop=True)
 
 
+def group_days(stays: pd.DataFrame, params: CoadmitParams) -> Events:
+    """Admission days and discharge days of each facility as events (the persons admitted, or discharged, that day).
+
+    A ward's ordinary day admits strangers; a group admitted together keeps
+    turning up on the same admission and discharge days.  Facility-days with
+    more than ``busy_admissions`` admissions (a big hospital) hold no events.
+    """
+    parts = []
+    for column in ("day", "end_day"):
+        s = stays[stays[column].to_numpy() >= 0]
+        days = pd.DataFrame({"person": s["person"].to_numpy(), "venue": s["venue"].to_numpy(),
+                             "minute": s[column].to_numpy() * 1440})  # fmt: skip
+        parts.append(venue_events(days, busy_visits=params.busy_admissions, min_persons=3, day_resolution=True))
+    return combine(*parts)
+
+
 def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates from repeated co-admissions (inpatient claims only)."""
     table = graph.visits.table
@@ -50,8 +67,12 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     if stays.empty:
         return []
     pairs = coadmission_pairs(stays, params)
+    orgs = [o.persons for o in organisations(
+        group_days(stays, params), resolution=params.event_resolution, min_events=params.min_events,
+        min_persons=params.min_persons, seed=seed,
+    )]  # fmt: skip
     partition = leiden(pairs, resolution=params.resolution, seed=seed)
-    groups = partition.groups(min_size=params.min_persons)
+    groups = orgs + uncovered(partition.groups(min_size=params.min_persons), orgs)
     return group_candidates(
         NAME, stays, groups, pairs, min_event_persons=3, params=params.__dict__ | {"seed": seed}
     )

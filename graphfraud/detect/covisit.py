@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
-import pandas as pd
 
-from graphfraud.detect.candidate import Candidate
+from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
+from graphfraud.detect.organise import organisations
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import venue_events
 from graphfraud.graph.project import Projection, project_covisits
 from graphfraud.params import CovisitParams
 
@@ -60,51 +60,18 @@ def detect(
         min_days=params.min_days,
         day_resolution=graph.day_resolution,
     )
+    events = venue_events(
+        visits, gap_minutes=params.event_gap_minutes, busy_visits=params.busy_visits,
+        min_persons=params.min_event_persons, day_resolution=graph.day_resolution,
+    )
+    orgs = [o.persons for o in organisations(
+        events, resolution=params.event_resolution, min_events=params.min_events, min_persons=params.min_persons,
+        seed=seed,
+    )]  # fmt: skip
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
-    groups = partition.groups(min_size=params.min_persons)
+    cores = partition.groups(min_size=params.min_persons)
+    groups = orgs + uncovered(cores, orgs)
     return group_candidates(
         NAME, visits, groups, projection.pairs, min_event_persons=params.min_event_persons,
         params=params.__dict__ | {"seed": seed},
     )
-
-
-def group_candidates(
-    name: str,
-    visits: pd.DataFrame,
-    groups: list[np.ndarray],
-    pairs: pd.DataFrame,
-    *,
-    min_event_persons: int,
-    params: dict,
-    day_column: str = "day",
-) -> list[Candidate]:
-    """Turn person groups into candidates with the claims of their ring events."""
-    if not groups:
-        return []
-    n = int(max(g.max() for g in groups)) + 1
-    group_of = np.full(max(n, int(visits["person"].max()) + 1), -1, dtype=np.int64)
-    for i, g in enumerate(groups):
-        group_of[g] = i
-    gp = group_of[visits["person"].to_numpy()]
-    inside = gp >= 0
-    mine = visits[inside].assign(group=gp[inside])
-    size = mine.groupby(["group", "venue", day_column])["person"].transform("nunique")
-    events = mine[size.to_numpy() >= min_event_persons]
-    pg_a = group_of[pairs["a"].to_numpy()]
-    pg_b = group_of[pairs["b"].to_numpy()]
-    inner = pairs[(pg_a == pg_b) & (pg_a >= 0)].assign(group=pg_a[(pg_a == pg_b) & (pg_a >= 0)])
-    out = []
-    for i, g in enumerate(groups):
-        ev = events[events["group"].to_numpy() == i]
-        if ev.empty:
-            continue
-        links = inner[inner["group"].to_numpy() == i]
-        evidence = {
-            "pairs": int(len(links)),
-            "mean_days": float(links["days"].mean()) if len(links) else 0.0,
-            "events": int(ev[["venue", day_column]].drop_duplicates().shape[0]),
-        }
-        out.append(
-            Candidate(name, np.sort(g), np.sort(ev["claim"].to_numpy()), evidence, dict(params))
-        )
-    return out

@@ -46,6 +46,10 @@ class ClaimFacts:
     person_age: np.ndarray  # per person code: age in years at the start of the data, NaN unknown
     venue_region: np.ndarray  # per venue code
     venue_private: np.ndarray  # per venue code: private facility (pharmacies count as private)
+    venue_public: np.ndarray  # per venue code: 1.0 public facility, 0.0 private or pharmacy, NaN ownership unknown
+    venue_region_claims: np.ndarray  # per venue code: claims whose person's region and the venue's are both known
+    venue_outside_claims: np.ndarray  # per venue code: of those, claims by persons insured outside the venue's region
+    venue_outside_city_claims: np.ndarray  # per venue code: of those, claims by persons insured outside its city
     venue_is_pharmacy: np.ndarray  # per venue code: a pharmacy (else a facility)
     venue_claims: np.ndarray  # per venue code: claims
     cell: np.ndarray  # per claim: code of its (visit type, diagnosis family) cell
@@ -128,12 +132,63 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         person_age=age,
         venue_region=venues["region"].fillna("").astype(str).to_numpy(dtype=object),
         venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
+        venue_public=_public(venues["ownership"]),
+        **_catchment(t, persons["region"], venues["region"]),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
         **_cells(claims, diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
     )
+
+
+def _public(ownership: pd.Series) -> np.ndarray:
+    """1.0 public, 0.0 private (pharmacies), NaN unknown, per venue code."""
+    out = np.full(len(ownership), np.nan)
+    out[(ownership == "public").to_numpy(dtype=bool, na_value=False)] = 1.0
+    out[(ownership == "private").to_numpy(dtype=bool, na_value=False)] = 0.0
+    return out
+
+
+def _known(values: pd.Series) -> np.ndarray:
+    """Region codes as strings, ``""`` where unknown."""
+    return values.fillna("").astype(str).to_numpy(dtype=object)
+
+
+def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Series) -> dict[str, np.ndarray]:
+    """Per venue: claims with both regions known, and of them those by persons insured elsewhere.
+
+    A city hospital's dialysis unit draws patients from every district: a
+    group's out-of-region share means something only against its venue's.
+    """
+    pr, vr = _known(person_region), _known(venue_region)
+    person, venue = t["person"].to_numpy(), t["venue"].to_numpy()
+    ok = (person >= 0) & (venue >= 0)
+    person, venue = person[ok], venue[ok]
+    p, v = pr[person], vr[venue]
+    known = (p != "") & (v != "")
+    outside = known & (p != v)
+    outside_city = known & (city(p) != city(v))
+    n = len(vr)
+    return {
+        "venue_region_claims": np.bincount(venue[known], minlength=n),
+        "venue_outside_claims": np.bincount(venue[outside], minlength=n),
+        "venue_outside_city_claims": np.bincount(venue[outside_city], minlength=n),
+    }
+
+
+def city(regions: np.ndarray) -> np.ndarray:
+    """The city (prefecture, 地市) of 6-digit area codes: their first 4 digits; other codes as they are.
+
+    >>> city(np.array(["350206", "350100", "X1", ""], dtype=object)).tolist()
+    ['3502', '3501', 'X1', '']
+    """
+    regions = np.asarray(regions, dtype=object)
+    if not len(regions):
+        return regions
+    text = regions.astype(str)
+    six = (np.char.str_len(text) == 6) & np.char.isdigit(text)
+    return np.where(six, np.char.ljust(text, 6).astype("<U4"), text).astype(object)
 
 
 def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, object]:
@@ -285,7 +340,13 @@ class Features:
     venue_fund_per_claim: float  # expected fund per claim from those peer claims
     peer_venue_ratio: float  # main-venue fund per claim of the main cell vs. other venues' (NaN: < MIN_PEERS there)
     ring_fund_per_claim: float
-    out_of_region: int  # persons insured outside the main venue's region
+    out_of_region: int  # persons insured outside the main venue's region (both regions known)
+    catchment_outside: float  # share of the main venue's other claims by persons insured outside its region (NaN unknown)
+    out_of_city: int  # persons insured outside the main venue's city (first 4 digits of a 6-digit area code)
+    catchment_outside_city: float  # share of the main venue's other claims by persons insured outside its city
+    attendance: float  # median share of the ring days at the main venue that each member was there
+    weekday_share: float  # share of the ring days that fall on the 3 commonest weekdays
+    public_venue: float  # main venue: 1.0 public, 0.0 private or a pharmacy, NaN ownership unknown
     phone_hub_persons: int  # persons in the largest phone group spanning >= 3 addresses
     phone_hub: int  # that phone's code (-1 if none)
     phone_hub_addresses: int  # distinct addresses of those persons
@@ -348,7 +409,13 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         venue_fund_per_claim=venue_fpc,
         ring_fund_per_claim=ring_fpc,
         peer_venue_ratio=_peer_venue_ratio(rows, main, facts),
-        out_of_region=int((facts.person_region[c.persons] != facts.venue_region[main]).sum()),
+        out_of_region=_outside(c.persons, main, facts),
+        catchment_outside=_catchment_share(person[at_main], main, facts),
+        out_of_city=_outside(c.persons, main, facts, level=city),
+        catchment_outside_city=_catchment_share(person[at_main], main, facts, level=city),
+        attendance=float(np.median(present) / len(ring_days)) if len(ring_days) else 0.0,
+        weekday_share=_weekday_share(ring_days),
+        public_venue=float(facts.venue_public[main]),
         phone_hub_persons=hub_n,
         phone_hub=hub,
         phone_hub_addresses=hub_addresses,
@@ -361,6 +428,45 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
         private_venue=bool(facts.venue_private[main]),
     )
+
+
+def _same(regions: np.ndarray) -> np.ndarray:
+    return regions
+
+
+def _outside(persons: np.ndarray, venue: int, facts: ClaimFacts, *, level=_same) -> int:  # type: ignore[no-untyped-def]
+    """Persons insured outside ``venue``'s region (or its city); unknown regions count as neither."""
+    region = facts.person_region[persons]
+    home = facts.venue_region[venue]
+    if home == "":
+        return 0
+    return int(((region != "") & (level(region) != level(np.array([home], dtype=object))[0])).sum())
+
+
+def _catchment_share(person: np.ndarray, venue: int, facts: ClaimFacts, *, level=_same) -> float:  # type: ignore[no-untyped-def]
+    """Share of ``venue``'s claims by persons insured elsewhere, the group's own claims (``person``) left out."""
+    home = facts.venue_region[venue]
+    if home == "":
+        return float("nan")
+    region = facts.person_region[person]
+    known = region != ""
+    away = known & (level(region) != level(np.array([home], dtype=object))[0])
+    venue_out = facts.venue_outside_city_claims if level is city else facts.venue_outside_claims
+    n = facts.venue_region_claims[venue] - int(known.sum())
+    out = venue_out[venue] - int(away.sum())
+    return float(out / n) if n >= MIN_PEERS else float("nan")
+
+
+def _weekday_share(days: np.ndarray) -> float:
+    """Share of ``days`` (days since 2000-01-01, a Saturday) on their 3 commonest weekdays.
+
+    >>> _weekday_share(np.array([2, 4, 6, 9, 11, 13]))  # Mon, Wed, Fri twice
+    1.0
+    """
+    if not len(days):
+        return 0.0
+    counts = np.sort(np.bincount((days + 5) % 7, minlength=7))[::-1]
+    return float(counts[:3].sum() / len(days))
 
 
 def _days_per_person(person: np.ndarray, day: np.ndarray) -> np.ndarray:

@@ -56,6 +56,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, on a {cycle_days:.0f}-day rhythm; "
         "cost {cost_ratio:.2f}x peers'",
     ),
+    "benign_schedule": (
+        "looks like a scheduled treatment cohort at a public institution (e.g. dialysis shifts): members each "
+        "came to {attendance:.0%} of {days} sessions, {weekday_share:.0%} of them on 3 fixed weekdays; cost "
+        "{cost_ratio:.2f}x peers'",
+    ),
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
         "address; cost {cost_ratio:.2f}x peers'",
@@ -224,10 +229,11 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
         {"persons": f.phone_hub_persons, "addresses": f.phone_hub_addresses, "phone": names["phone"]},
         f.phone_hub_persons, 4, 15 * ramp(f.phone_hub_persons, 3, 8),
     )
+    excess = outside_excess(f)
     add(
         "out_of_region",
         {"outside": f.out_of_region, "persons": f.persons, "venue": venue, "region": names["region"]},
-        f.out_of_region / max(f.persons, 1), 0.3, 10 * ramp(f.out_of_region / max(f.persons, 1), 0.2, 0.6),
+        f.out_of_region / max(f.persons, 1), round(catchment(f) + 0.2, 4), 10 * ramp(excess, 0.2, 0.5),
     )
     add(
         "off_hours",
@@ -271,9 +277,50 @@ def hard_flags(f: Features) -> list[str]:
         flags.append(f"{f.after_death_claims} claims after death")
     if f.dup_trace_claims:
         flags.append(f"{f.dup_trace_claims} resold drug boxes")
-    if f.out_of_region >= 0.5 * f.persons:
-        flags.append(f"{f.out_of_region} of {f.persons} persons insured elsewhere")
+    city_share = f.out_of_city / max(f.persons, 1)
+    household = f.top_address_persons >= 0.5 * f.persons  # a family insured where it came from is no sign
+    if city_share >= 0.5 and city_share - catchment(f, city=True) >= 0.3 and not household:
+        flags.append(f"{f.out_of_city} of {f.persons} persons insured in another city (the venue's other "
+                     f"patients: {catchment(f, city=True):.0%})")
     return flags
+
+
+def catchment(f: Features, *, city: bool = False) -> float:
+    """The main venue's own share of claims by persons insured outside its region (or city); 0 when unknown."""
+    share = f.catchment_outside_city if city else f.catchment_outside
+    return 0.0 if math.isnan(share) else share
+
+
+def outside_excess(f: Features) -> float:
+    """How far the group's share of persons insured elsewhere exceeds its venue's catchment.
+
+    A city hospital's dialysis unit draws from every district (its other
+    patients too); a card collector's holders come from elsewhere while the
+    pharmacy's other customers are local.
+    """
+    return f.out_of_region / max(f.persons, 1) - catchment(f)
+
+
+#: A scheduled cohort's members each come to at least this share of its sessions.
+SCHEDULE_ATTENDANCE = 0.6
+#: ... and its sessions fall on fixed weekdays: at least this share on its 3 commonest weekdays.
+SCHEDULE_WEEKDAYS = 0.8
+
+
+def scheduled_cohort(f: Features) -> bool:
+    """Regular treatment on a timetable at a public institution (dialysis shifts, rehabilitation rounds).
+
+    Its members each come to most sessions (``attendance``), the sessions fall
+    on fixed weekdays, for months (at least 12 sessions), at a public
+    institution -- or, where ownership is not in the data, as chronic-disease
+    (门诊慢特病) visits.  Staged clinics and card collectors rotate their pool
+    over irregular batches at private clinics and pharmacies.
+    """
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.event_days < 12:
+        return False
+    on_timetable = f.attendance >= SCHEDULE_ATTENDANCE and f.weekday_share >= SCHEDULE_WEEKDAYS
+    public = f.public_venue == 1.0 or (math.isnan(f.public_venue) and f.chronic_share >= 0.7)
+    return on_timetable and public
 
 
 def benign_explanation(f: Features) -> Reason | None:
@@ -286,12 +333,19 @@ def benign_explanation(f: Features) -> Reason | None:
     """
     if hard_flags(f):
         return None
-    if f.chronic_share >= 0.7 and f.top_diagnosis_share >= 0.7 and not f.private_venue:
+    if f.chronic_share >= 0.7 and (f.top_diagnosis_share >= 0.7 or not f.top_diagnosis) and not f.private_venue:
         return Reason(
             "benign_chronic",
             {"chronic_share": f.chronic_share, "diagnosis_share": f.top_diagnosis_share, "diagnosis": f.top_diagnosis,
              "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio},
             f.chronic_share, 0.7, 0.0,
+        )  # fmt: skip
+    if scheduled_cohort(f):
+        return Reason(
+            "benign_schedule",
+            {"attendance": f.attendance, "days": f.event_days, "weekday_share": f.weekday_share,
+             "cost_ratio": f.cost_ratio},
+            f.attendance, SCHEDULE_ATTENDANCE, 0.0,
         )  # fmt: skip
     if f.persons >= 8 and f.top_address_persons / f.persons >= 0.6 and f.cost_ratio <= 1.3:
         return Reason(
@@ -299,7 +353,8 @@ def benign_explanation(f: Features) -> Reason | None:
             {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
             f.top_address_persons / f.persons, 0.6, 0.0,
         )
-    if f.addresses <= 2 and f.persons <= 8 and f.cost_ratio <= 1.5:
+    one_home = f.addresses <= 2 or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
+    if one_home and f.persons <= 8 and f.cost_ratio <= 1.5:
         return Reason(
             "benign_household",
             {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio},
