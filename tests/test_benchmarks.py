@@ -115,8 +115,8 @@ def test_quality_grid_on_two_tiny_varied_worlds(tmp_path):
         columns, rows = table_rows(p.stdout, f"## {half}")
         assert columns[:6] == ["seed", "world", "claims", "planted", "K", "found"] and len(rows) == 1
         assert int(rows[0][4]) == int(rows[0][3]) + 5  # K = planted + 5
-        assert f"**Worst world ({half})**: seed {rows[0][0]}" in p.stdout
-    assert (tmp_path / "grid-1500-1" / "world.json").exists()
+        assert f"**Worst world ({half})**: seed {rows[0][0]}" in p.stdout  # a crash or the world's numbers
+    assert len(list(tmp_path.glob("grid-1500-1-*/world.json"))) == 1
 
 
 def test_grid_worst_world_is_a_crash_before_any_miss_then_the_fewest_found():

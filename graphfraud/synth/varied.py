@@ -10,10 +10,11 @@ Fraud rings:
 
 - **staged_clinic**: a recruiter brings a different ``attendance`` share of a
   ``pool`` to a private clinic every ``cycle_days`` (+- a fifth), arrivals
-  ``gap_minutes`` apart; recruits from the clinic's district or citywide.
+  ``gap_minutes`` apart (a long batch starts earlier so that it ends by 20:00);
+  recruits from the clinic's district or citywide.
 - **card_collector**: a collector swipes a different subset (``attendance`` of
   the pool, at most 40 cards) of a card pool at 1-3 pharmacies every 1 to
-  ``cycle_days`` days, mostly evenings.
+  ``cycle_days`` days, mostly evenings, done by 22:30.
 - **induced_admission**: an ``attendance`` share of the pool is admitted
   together, discharged after ``stay_days``, readmitted ``cycle_days`` later.
 - **kickback**: a doctor steers ``pool`` patients, 1 to ``visits`` times each,
@@ -96,6 +97,13 @@ def _arrivals(rng: np.random.Generator, t0: int, n: int, gaps: tuple[float, floa
     return (t0 + np.floor(steps)).astype(np.int64)[:n]
 
 
+def _opening(rng: np.random.Generator, lo: int, hi: int, n: int, gaps: tuple[float, float], close: int) -> int:
+    """A batch's first arrival, minute of day, drawn in ``lo..hi`` and moved earlier (not before 07:00)
+    so that ``n`` arrivals at the mean gap end by ``close``."""
+    span = int((n - 1) * (gaps[0] + gaps[1]) / 2) if n > 1 else 0
+    return max(7 * 60, min(int(rng.integers(lo, hi)), close - span))
+
+
 def _weight(ctx: Context, district: int, recruits: str) -> np.ndarray:
     return np.where(ctx.people.home == district, 6.0, 1.0) if recruits == "local" else np.ones(len(ctx.people))
 
@@ -158,7 +166,7 @@ def staged_clinic(ctx: Context, gid: int, ring_id: str) -> Planted:
         if rng.random() < 0.3:
             who = np.concatenate([who, broker])
         who = rng.permutation(who)
-        start = _arrivals(rng, day * DAY + int(rng.integers(8 * 60, 16 * 60)), len(who), gaps)
+        start = _arrivals(rng, day * DAY + _opening(rng, 8 * 60, 16 * 60, len(who), gaps, 20 * 60), len(who), gaps)
         batches.append(batch(
             patient=who, facility=f, doctor=docs[rng.integers(0, len(docs), len(who))], visit_type=OUTPATIENT,
             start=start, diagnosis=diagnoses(rng, "clinic", len(who)), profile=PROFILE["staged"], scale=scale,
@@ -212,7 +220,8 @@ def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
         k = min(max(int(rng.binomial(len(holders), attend)), 3), MAX_CARDS, len(alive))
         cards = rng.choice(alive, k, replace=False)
         s = int(rng.integers(0, len(shops)))
-        t0 = int(rng.integers(18 * 60 + 30, 20 * 60 + 30)) if rng.random() < evening else int(rng.integers(9 * 60, 16 * 60))
+        lo, hi = (18 * 60 + 30, 20 * 60 + 30) if rng.random() < evening else (9 * 60, 16 * 60)
+        t0 = _opening(rng, lo, hi, k, gaps, 22 * 60 + 30)
         batches.append(batch(
             patient=cards, pharmacy=shops[s], visit_type=PHARMACY, start=_arrivals(rng, day * DAY + t0, k, gaps),
             diagnosis=np.where(rng.random(k) < 0.5, diagnoses(rng, "high_value", k), -1), terminal=terminal[s],
