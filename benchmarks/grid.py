@@ -193,7 +193,7 @@ def worst(rows: Sequence[dict]) -> dict | None:
 
 
 COLUMNS = ("seed", "world", "claims", "planted", "K", "found", "typology", "precision", "recall", "F1",
-           "benign in K", "read s", "detect s", "missed / error")  # fmt: skip
+           "benign in K", "lines skipped", "read s", "detect s", "missed / error")  # fmt: skip
 
 
 def table(rows: Sequence[dict]) -> str:
@@ -202,12 +202,12 @@ def table(rows: Sequence[dict]) -> str:
     for r in rows:
         if "error" in r:
             cells = [r["seed"], r["world"], f"{r['claims']:,}" if "claims" in r else "", r["planted"], r["top"], "crash", "", "", "", "",
-                     "", r.get("read_s", ""), r.get("detect_s", ""), r["error"].replace("|", "\\|")]
+                     "", f"{r['skipped']:,}" if "skipped" in r else "", r.get("read_s", ""), r.get("detect_s", ""), r["error"].replace("|", "\\|")]
         else:
             note = "; ".join(r["missed"] + [b.removeprefix("benign:") for b in r["benign_hits"]])
             cells = [r["seed"], r["world"], f"{r['claims']:,}", r["planted"], r["top"], r["found"],
                      f"{r['typology_accuracy']:.0%}", f"{r['member_precision']:.3f}", f"{r['member_recall']:.3f}",
-                     f"{r['member_f1']:.3f}", r["benign_in_top"], r["read_s"], r["detect_s"], note or "-"]
+                     f"{r['member_f1']:.3f}", r["benign_in_top"], f"{r['skipped']:,}", r["read_s"], r["detect_s"], note or "-"]
         out.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(out) + "\n"
 
