@@ -3,7 +3,10 @@
 A planted ring counts as **found** when one reported ring in the top K holds
 at least half of its persons and at least half of that reported ring's
 persons are its members.  A benign group (``benign:*``) **reaches** the top K
-under the same two-sided rule.
+under the same two-sided rule.  A ring reported in pieces is therefore not
+found however many pieces reach the top K: per planted ring, ``matches`` also
+gives ``best_share`` (the largest share of its persons in one top-K reported
+ring) and ``fragments`` (how many top-K reported rings hold any of its persons).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ class Evaluation:
     member_f1: float
     benign_groups: int
     benign_in_top: int
-    matches: pd.DataFrame = field(repr=False)  # planted ring_id, typology, rank, reported typology, overlap
+    matches: pd.DataFrame = field(repr=False)  # per planted ring: rank, reported typology, persons, best_share, fragments
 
     def summary(self) -> str:
         lines = [
@@ -69,6 +72,8 @@ def evaluate(rings: pd.DataFrame, members: pd.DataFrame, labels: pd.DataFrame, *
     >>> e = evaluate(rings, members, labels)
     >>> e.found, e.typology_right, round(e.member_f1, 3)
     (1, 1, 0.667)
+    >>> e.matches[["persons", "best_share", "fragments"]].to_dict("records")
+    [{'persons': 3, 'best_share': 0.667, 'fragments': 1}]
     """
     best = rings.sort_values("rank").head(top)
     kept = members[members["ring_id"].isin(best["ring_id"])]
@@ -86,15 +91,20 @@ def evaluate(rings: pd.DataFrame, members: pd.DataFrame, labels: pd.DataFrame, *
         persons = set(g.loc[g["entity_type"] == "person", "entity_id"])
         hit = sorted((rank[r], r) for r, p in reported.items() if _match(persons, p))
         r = hit[0][1] if hit else None
+        shares = [len(persons & p) for p in reported.values()]
         rows.append(
             {
                 "ring_id": rid,
                 "typology": g["typology"].iloc[0],
                 "rank": rank[r] if r else None,
                 "reported_typology": typ[r] if r else None,
+                "persons": len(persons),
+                "best_share": round(max(shares, default=0) / len(persons), 3) if persons else 0.0,
+                "fragments": sum(n > 0 for n in shares),
             }
         )
-    matches = pd.DataFrame(rows, columns=["ring_id", "typology", "rank", "reported_typology"])
+    matches = pd.DataFrame(rows, columns=["ring_id", "typology", "rank", "reported_typology", "persons",
+                                          "best_share", "fragments"])
     found = int(matches["rank"].notna().sum())
     right = int((matches["typology"] == matches["reported_typology"]).sum())
     truth = set(zip(fraud["entity_type"], fraud["entity_id"], strict=True))

@@ -104,3 +104,29 @@ def test_province_script_on_two_tiny_cities(tmp_path):
     assert "Extrapolation (not measured)" in text
     if spark:  # the regions again as Spark tasks, on the same split: the same files
         assert "Regions as Spark tasks" in text and "byte-identical" in text and "**not** identical" not in text
+
+
+def test_quality_grid_on_two_tiny_varied_worlds(tmp_path):
+    p = subprocess.run([sys.executable, str(BENCH / "quality.py"), "--grid", "2", "--persons", "1500",
+                        "--work", str(tmp_path)], capture_output=True, text=True, cwd=BENCH.parent)
+    assert p.returncode == 0, p.stderr
+    assert "TUNE seeds (odd): [1]; REPORT seeds (even): [2]" in p.stdout
+    for half in ("TUNE", "REPORT"):
+        columns, rows = table_rows(p.stdout, f"## {half}")
+        assert columns[:6] == ["seed", "world", "claims", "planted", "K", "found"] and len(rows) == 1
+        assert int(rows[0][4]) == int(rows[0][3]) + 5  # K = planted + 5
+        assert f"**Worst world ({half})**: seed {rows[0][0]}" in p.stdout  # a crash or the world's numbers
+    assert len(list(tmp_path.glob("grid-1500-1-*/world.json"))) == 1
+
+
+def test_grid_worst_world_is_a_crash_before_any_miss_then_the_fewest_found():
+    sys.path.insert(0, str(BENCH.parent))
+    from benchmarks.grid import split, worst
+
+    ok = {"seed": 1, "found": 8, "planted": 8, "member_f1": 0.95, "benign_in_top": 0}
+    miss = {"seed": 3, "found": 5, "planted": 8, "member_f1": 0.99, "benign_in_top": 0}
+    low_f1 = {"seed": 5, "found": 5, "planted": 8, "member_f1": 0.7, "benign_in_top": 0}
+    crash = {"seed": 7, "planted": 8, "error": "IndexError"}
+    assert worst([ok, miss])["seed"] == 3 and worst([ok, miss, low_f1])["seed"] == 5
+    assert worst([ok, low_f1, crash])["seed"] == 7 and worst([]) is None
+    assert split([1, 2, 3, 4, 7]) == ([1, 3, 7], [2, 4])

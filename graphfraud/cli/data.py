@@ -29,11 +29,15 @@ from graphfraud.cli.common import audited, main, progress, quiet_option, read_lo
 @click.option("--id-prefix", default="", metavar="TEXT",
               help="Letters/digits heading person, claim and ring ids, phone/address keys and trace codes, "
                    "so worlds of several cities can be concatenated into one province.")
+@click.option("--vary", is_flag=True,
+              help="Robustness worlds (issue 14): each group draws pool size, attendance, arrival gaps, cycle and "
+                   "recruiting from wide ranges; the world drops optional columns, may be date-only or keep 4-decimal "
+                   "unit prices, all drawn from the seed; what was drawn goes to world.json.")
 @quiet_option
 @user_errors
 def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt: str, date_only: bool,
               plant: str | None, rings: int | None, ring_size_scale: float, city: str, id_prefix: str,
-              quiet: bool) -> None:
+              vary: bool, quiet: bool) -> None:
     """Write a seeded synthetic claims world with planted fraud rings and benign dense groups.
 
     OUT_DIR receives persons, facilities, pharmacies, doctors, claims,
@@ -45,11 +49,13 @@ def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt:
       graphfraud synth data/world --persons 5000 --days 365 --seed 7
       graphfraud synth data/cc --persons 3000 --plant card_collector,dialysis --format parquet
       graphfraud synth data/quanzhou --persons 5000 --city 3505 --id-prefix 3505 --seed 2
+      graphfraud synth data/varied --persons 30000 --seed 4 --vary
     """
+    import json
     import time
     from collections import Counter
 
-    from graphfraud.synth import SynthParams, make_world, write_world
+    from graphfraud.synth import SynthParams, build_world, write_world
 
     log = progress(quiet)
     kwargs: dict[str, Any] = {}
@@ -57,12 +63,18 @@ def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt:
         kwargs["plant"] = tuple(p.strip() for p in plant.split(",") if p.strip())
     params = SynthParams(persons=persons, days=days, seed=seed, start=start, date_only=date_only,
                          rings_per_typology=rings, ring_size_scale=ring_size_scale, city=city,
-                         id_prefix=id_prefix, **kwargs)
+                         id_prefix=id_prefix, vary=vary, **kwargs)
     t0 = time.perf_counter()
     log(f"building a world of {persons} persons over {days} days (seed {seed})")
-    data, labels = make_world(params)
+    world = build_world(params)
+    data, labels = world.data, world.labels
     log(f"built in {time.perf_counter() - t0:.1f}s; writing {fmt} to {out_dir}")
-    write_world(data, labels, out_dir, fmt=fmt)
+    write_world(data, labels, out_dir, fmt=fmt, drop=world.variation.drop)
+    if vary:
+        from pathlib import Path
+
+        text = json.dumps(world.record(), indent=2, ensure_ascii=False) + "\n"
+        Path(out_dir, "world.json").write_text(text, encoding="utf-8")
     log(f"done in {time.perf_counter() - t0:.1f}s")
     for name in ("persons", "facilities", "pharmacies", "doctors", "claims", "claim_items"):
         click.echo(f"{name}: {len(data.table(name))}")

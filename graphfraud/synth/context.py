@@ -77,7 +77,8 @@ class Planted:
     """One planted group: a fraud ring or a benign dense group, with its claims.
 
     ``resale`` is the share of the group's drug lines that repeat an earlier
-    sale's traceability code (card collectors only).
+    sale's traceability code (card collectors only); ``knobs`` are the
+    group's drawn parameters in a varied world (``--vary``), empty otherwise.
     """
 
     ring_id: str
@@ -88,3 +89,4 @@ class Planted:
     pharmacies: np.ndarray
     claims: Batch
     resale: float = 0.0
+    knobs: dict[str, object] = field(default_factory=dict)

@@ -23,15 +23,29 @@ IS_DRUG = np.array([c == "drug" for c in CATEGORY])
 
 @dataclass
 class Lines:
-    """Fee lines, sorted by claim: ``claim`` row, catalogue ``item``, ``quantity``, drug ``box`` (-1: none)."""
+    """Fee lines, sorted by claim: ``claim`` row, catalogue ``item``, ``quantity``, drug ``box`` (-1: none).
+
+    ``price_e4``, when set, holds every catalogue item's unit price in 1/10000
+    yuan (4 decimals); a line's amount is then ``quantity x price`` rounded
+    half up to the cent.  Unset, prices are the catalogue's whole cents.
+    """
 
     claim: np.ndarray
     item: np.ndarray
     quantity: np.ndarray
     box: np.ndarray
+    price_e4: np.ndarray | None = None
 
     def amount_cents(self) -> np.ndarray:
-        return self.quantity * PRICE_CENTS[self.item]
+        if self.price_e4 is None:
+            return self.quantity * PRICE_CENTS[self.item]
+        return (self.quantity * self.price_e4[self.item] + 50) // 100
+
+    def unit_price(self) -> np.ndarray:
+        """Unit price of every line, yuan."""
+        if self.price_e4 is None:
+            return PRICE_CENTS[self.item] / 100.0
+        return self.price_e4[self.item] / 10_000.0
 
 
 def make_lines(rng: np.random.Generator, claims: Batch) -> Lines:

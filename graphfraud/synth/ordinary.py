@@ -58,11 +58,14 @@ def usual_venues(rng: np.random.Generator, places: Places, people: People) -> tu
     return comm, clinic, draw(rng, ph, home), draw(rng, ph, home)
 
 
-def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *, days: int, weekday0: int) -> Batch:
+def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *, days: int, weekday0: int,
+                    pharmacy_share: float = 0.36, away_share: float = 0.08) -> Batch:
     """The ordinary claims of everyone in ``people`` over ``days`` days.
 
     ``weekday0`` is the weekday of day 0 (Monday = 0).  Persons with ``local``
     false have none; ``rate`` multiplies a person's claim rate.
+    ``pharmacy_share`` of the claims that are neither stays nor chronic care are
+    pharmacy purchases; ``away_share`` of facility visits are outside the home district.
     """
     age = people.age
     per_year = np.select([age < 7, age < 18, age < 40, age < 60, age < 70], [13.0, 6.0, 5.0, 8.0, 13.0], 18.0)
@@ -76,7 +79,8 @@ def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *,
     u = rng.random(n)
     p_in = np.select([a < 7, a < 18, a < 60, a < 75], [0.004, 0.006, 0.014, 0.018], 0.022)
     p_ch = np.where(people.chronic[pat], 0.25, 0.0)
-    vt = np.select([u < p_in, u < p_in + p_ch, u < p_in + p_ch + 0.36], [INPATIENT, CHRONIC, PHARMACY], OUTPATIENT)
+    vt = np.select([u < p_in, u < p_in + p_ch, u < p_in + p_ch + pharmacy_share], [INPATIENT, CHRONIC, PHARMACY],
+                   OUTPATIENT)
     del u, p_in, p_ch
     wd = (weekday0 + day) % 7
     move = (vt != PHARMACY) & (wd >= 5) & (rng.random(n) < 0.55)
@@ -84,7 +88,7 @@ def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *,
     del wd, move
 
     comm, clinic, ph1, ph2 = usual_venues(rng, places, people)
-    facility, cls = _facilities(rng, places, people, pat, a, vt, comm, clinic)
+    facility, cls = _facilities(rng, places, people, pat, a, vt, comm, clinic, away_share)
     pharmacy = _pharmacies(rng, places, people, pat, vt, ph1, ph2)
     del comm, clinic, ph1, ph2
     doctor = _doctors(rng, places, pat, facility)
@@ -118,7 +122,7 @@ def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *,
     return _after_visit(rng, places, visits, cls, alive)
 
 
-def _facilities(rng, places, people, pat, a, vt, comm, clinic):  # type: ignore[no-untyped-def]
+def _facilities(rng, places, people, pat, a, vt, comm, clinic, away_share):  # type: ignore[no-untyped-def]
     n = len(pat)
     case = np.select([vt == INPATIENT, vt == CHRONIC, a < 18, a < 60], [4, 3, 0, 1], 2)
     cls = np.full(n, -1, dtype=np.int64)
@@ -128,7 +132,7 @@ def _facilities(rng, places, people, pat, a, vt, comm, clinic):  # type: ignore[
         cls[rows] = np.minimum(np.searchsorted(cum / cum[-1], rng.random(len(rows)), side="right"), N_CLASSES - 1)
     home = people.home[pat]
     shares = np.array([d[2] for d in DISTRICTS])
-    away = rng.random(n) < 0.08
+    away = rng.random(n) < away_share
     district = np.where(away, rng.choice(N_LOCAL, size=n, p=shares / shares.sum()), home)
     size = np.where(np.isin(places.fac_class, [HOSP3, HOSP2, PRIV, SPEC]), places.fac_beds + 10, 1.0)
     sampler = grouped_sampler(places.fac_district * N_CLASSES + places.fac_class, size * places.fac_weight)

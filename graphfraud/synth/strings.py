@@ -174,6 +174,25 @@ def format_money(values: np.ndarray) -> pa.Array:
     return _null_where(join(whole, ".", frac), nan)
 
 
+def format_price(values: np.ndarray) -> pa.Array:
+    """A unit price with 2 decimals, or up to 4 where it has them (``0.445`` -> ``"0.445"``); NaN -> null.
+
+    Whole-cent prices are written exactly as :func:`format_money` writes them.
+
+    >>> format_price(np.array([12.5, 0.445, 0.1151, 3.0])).to_pylist()
+    ['12.50', '0.445', '0.1151', '3.00']
+    """
+    values = np.asarray(values, dtype=np.float64)
+    nan = np.isnan(values)
+    e4 = np.rint(np.where(nan, 0.0, values) * 10_000).astype(np.int64)
+    whole = pc.cast(pa.array(e4 // 10_000), pa.large_string())
+    frac = pc.utf8_lpad(pc.cast(pa.array(e4 % 10_000), pa.large_string()), 4, padding="0")
+    cents = pc.utf8_slice_codeunits(frac, 0, 2)
+    fine = pc.utf8_rtrim(frac, characters="0")
+    frac = pc.if_else(pa.array(e4 % 100 == 0), cents, fine)
+    return _null_where(join(whole, ".", frac), nan)
+
+
 def format_number(values: np.ndarray) -> pa.Array:
     """Shortest text of a quantity: ``2.0`` -> ``"2"``, ``0.5`` -> ``"0.5"``; NaN -> null."""
     values = np.asarray(values, dtype=np.float64)

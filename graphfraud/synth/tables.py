@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, LABELS, PERSONS, PHARMACIES, VISIT_TYPES
-from graphfraud.synth.catalog import CATEGORY, CODES, DIAGNOSES, NAMES, PRICE_CENTS
+from graphfraud.synth.catalog import CATEGORY, CODES, DIAGNOSES, NAMES
 from graphfraud.synth.claims import Batch
 from graphfraud.synth.context import Planted
 from graphfraud.synth.items import Lines
@@ -147,6 +147,7 @@ def _items_table(lines: Lines, claim_ids: pa.Array, id_prefix: str = "") -> pd.D
     codes = join(take(product, item[drug]), fixed_digits(scramble(box[drug], 10**15, 271_828_182_845), 15, id_prefix))
     trace = take(codes, np.where(drug, np.cumsum(drug) - 1, -1))
     del codes, box, drug
+    unit_price, amount = lines.unit_price(), lines.amount_cents() / 100.0
     quantity = _pop(lines, "quantity")
     columns = {
         "claim_id": take(claim_ids, _pop(lines, "claim")),
@@ -154,8 +155,8 @@ def _items_table(lines: Lines, claim_ids: pa.Array, id_prefix: str = "") -> pd.D
         "item_name": take(_text(NAMES), item),
         "category": take(_text(CATEGORY), item),
         "quantity": quantity.astype(np.float64),
-        "unit_price": PRICE_CENTS[item] / 100.0,
-        "amount": (quantity * PRICE_CENTS[item]) / 100.0,
+        "unit_price": unit_price,
+        "amount": amount,
         "trace_code": trace,
     }
     del quantity, item

@@ -11,7 +11,7 @@ same parameters give the same world, byte for byte once written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -21,12 +21,15 @@ from graphfraud.params import _register, check
 from graphfraud.synth.benign import BENIGN
 from graphfraud.synth.claims import Batch, concat
 from graphfraud.synth.context import Context, Planted
+from graphfraud.synth.catalog import PRICE_CENTS
 from graphfraud.synth.items import IS_DRUG, make_lines, money, resell
 from graphfraud.synth.ordinary import ordinary_claims
 from graphfraud.synth.places import build_places
 from graphfraud.synth.population import build_people
 from graphfraud.synth.tables import claim_tables, label_table, place_tables, person_table
 from graphfraud.synth.typologies import FRAUD
+from graphfraud.synth.varied import VARIED
+from graphfraud.synth.vary import Variation, draw_variation, price_table
 
 #: Every kind that can be planted: fraud typologies first, then benign kinds.
 FRAUD_KINDS = tuple(FRAUD)
@@ -51,6 +54,7 @@ class SynthParams:
     date_only: bool = False  # write dates without time of day (a day-resolution export)
     city: str = "3502"  # 4-digit city code heading the district codes (3502: Xiamen); venue and doctor ids carry it
     id_prefix: str = ""  # letters/digits heading person ids, phone/address keys, trace codes, claim ids after S, ring ids
+    vary: bool = False  # draw world and per-group knobs from wide ranges (graphfraud.synth.vary, .varied)
 
     def __post_init__(self) -> None:
         name = "SynthParams"
@@ -58,6 +62,7 @@ class SynthParams:
               "an int between 200 and 50000000", self.persons)
         check(isinstance(self.days, int) and 30 <= self.days <= 3660, "days", name, "an int between 30 and 3660",
               self.days)
+        check(isinstance(self.vary, bool), "vary", name, "True or False", self.vary)
         check(isinstance(self.seed, int) and self.seed >= 0, "seed", name, "an int >= 0", self.seed)
         try:
             np.datetime64(self.start, "D")
@@ -90,6 +95,25 @@ class SynthParams:
         return max(1, round(self.persons / 15_000))
 
 
+@dataclass
+class World:
+    """A built world: its tables, labels and (varied worlds) what was drawn.
+
+    ``variation`` is the world-level :class:`~graphfraud.synth.vary.Variation`
+    (the default one unless ``vary``); ``knobs`` holds one dict per planted
+    group, ``{"ring_id", "typology", ...drawn knobs}`` (knobs only under ``vary``).
+    """
+
+    data: ClaimsData
+    labels: pd.DataFrame
+    variation: Variation = field(default_factory=Variation)
+    knobs: list[dict[str, object]] = field(default_factory=list)
+
+    def record(self) -> dict[str, object]:
+        """What ``world.json`` holds: the variation and every group's knobs."""
+        return {"variation": self.variation.to_dict(), "groups": self.knobs}
+
+
 def make_world(params: SynthParams) -> tuple[ClaimsData, pd.DataFrame]:
     """Build a synthetic claims world with planted fraud rings and benign dense groups.
 
@@ -116,35 +140,63 @@ def make_world(params: SynthParams) -> tuple[ClaimsData, pd.DataFrame]:
     ['staged_clinic:01']
     >>> bool((data.claims.fund_amount <= data.claims.total_amount).all())
     True
+
+    See :func:`build_world` for the variation and knobs of a varied world.
     """
+    world = build_world(params)
+    return world.data, world.labels
+
+
+def build_world(params: SynthParams) -> World:
+    """:func:`make_world` with what was drawn: the world's :class:`Variation` and every group's knobs.
+
+    Under ``params.vary`` the world-level choices come from
+    :func:`~graphfraud.synth.vary.draw_variation` and each group is planted by
+    :data:`~graphfraud.synth.varied.VARIED`; columns in ``variation.drop`` are
+    still present (all filled) in ``data``: :func:`~graphfraud.synth.write_world`
+    leaves them out when given ``drop=``.
+
+    >>> w = build_world(SynthParams(persons=600, days=60, seed=1, plant=("kickback",), vary=True))
+    >>> w.knobs[0]["ring_id"], 15 <= w.knobs[0]["pool"] <= 120
+    ('kickback:01', True)
+    """
+    variation = draw_variation(params.seed) if params.vary else Variation()
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(params.seed).spawn(6)]
     origin = np.datetime64(params.start, "D")
     weekday0 = int((origin.astype(np.int64) + 3) % 7)  # 1970-01-01 was a Thursday
     places = build_places(streams[0], params.persons, params.rings, city=params.city)
     people = build_people(streams[1], params.persons, params.days)
+    venue_rate = params.venue_ordinary_rate * variation.venue_rate
     ctx = Context(streams[2], places, people, params.days, weekday0, params.ring_size_scale,
-                  params.member_ordinary_rate, params.venue_ordinary_rate)
+                  params.member_ordinary_rate * variation.visit_rate, venue_rate)
+    if params.vary:
+        people.rate *= variation.visit_rate
     planted: list[Planted] = []
     for kind in KINDS:
         if kind not in params.plant:
             continue
-        plant = FRAUD.get(kind) or BENIGN[kind]
+        plant = VARIED[kind] if params.vary else FRAUD.get(kind) or BENIGN[kind]
         for k in range(1, params.rings + 1):
             ring_id = f"{kind}:{params.id_prefix}{k:02d}" if kind in FRAUD else f"benign:{kind}:{params.id_prefix}{k:02d}"
             planted.append(plant(ctx, len(planted), ring_id))
-    claims = concat([ordinary_claims(streams[3], places, people, days=params.days, weekday0=weekday0)]
+    background = {"pharmacy_share": variation.pharmacy_share, "away_share": variation.away_share} if params.vary else {}
+    claims = concat([ordinary_claims(streams[3], places, people, days=params.days, weekday0=weekday0, **background)]
                     + [p.claims for p in planted])
     claims = claims.take(np.argsort(claims.start, kind="stable"))
     lines = make_lines(streams[4], claims)
+    if variation.price_decimals == 4:
+        lines.price_e4 = price_table(params.seed, PRICE_CENTS)
     _resell(streams[4], lines, claims, planted)
     total, fund, account = money(streams[5], claims, lines, people)
     persons, person_ids = person_table(people, origin, city=params.city, id_prefix=params.id_prefix)
     facilities, pharmacies, doctors = place_tables(places)
+    date_only = params.date_only or variation.date_only
     claims_frame, items = claim_tables(claims, lines, (total, fund, account), person_ids, places, origin,
-                                       date_only=params.date_only, id_prefix=params.id_prefix)
+                                       date_only=date_only, id_prefix=params.id_prefix)
     data = ClaimsData(persons, facilities, pharmacies, doctors, claims_frame, items,
-                      time_resolution="day" if params.date_only else "minute")
-    return data, label_table(planted, person_ids, places)
+                      time_resolution="day" if date_only else "minute")
+    knobs = [{"ring_id": p.ring_id, "typology": p.typology, **p.knobs} for p in planted] if params.vary else []
+    return World(data, label_table(planted, person_ids, places), variation, knobs)
 
 
 def _resell(rng: np.random.Generator, lines, claims: Batch, planted: list[Planted]) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ written to a temporary name and renamed, so nothing half-written is left.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -20,14 +21,14 @@ import pyarrow.parquet as pq
 
 from graphfraud.contract import INPUT_TABLES, LABELS, ClaimsData, Table
 from graphfraud.errors import ParamError
-from graphfraud.synth.strings import format_money, format_number, format_times
+from graphfraud.synth.strings import format_money, format_number, format_price, format_times
 
 FORMATS = ("csv", "parquet")
 _ROWS = 1_000_000  # rows formatted and written at a time
 
 
 def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os.PathLike[str], *,
-                fmt: str = "csv") -> list[Path]:
+                fmt: str = "csv", drop: tuple[str, ...] = ()) -> list[Path]:
     """Write every table of ``data`` (and ``labels``) to ``out_dir`` as ``NAME.csv`` or ``NAME.parquet``.
 
     Parameters
@@ -39,6 +40,9 @@ def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os
     out_dir : path
         Created if missing; existing files of the same names are replaced.
     fmt : {"csv", "parquet"}, default "csv"
+    drop : tuple of str, default ()
+        Optional columns (``"table.column"``) left out of the files, as a real
+        export without them (see :func:`graphfraud.synth.vary.draw_variation`).
 
     Returns
     -------
@@ -48,7 +52,8 @@ def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os
     Raises
     ------
     ParamError
-        If ``fmt`` is not one of :data:`FORMATS`.
+        If ``fmt`` is not one of :data:`FORMATS`, or ``drop`` names a column
+        that is not an optional column of an input table.
 
     Examples
     --------
@@ -61,9 +66,14 @@ def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os
     """
     if fmt not in FORMATS:
         raise ParamError(f"The 'fmt' parameter of write_world must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.")
+    optional = {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns if not c.required}
+    bad = sorted(set(drop) - optional)
+    if bad:
+        raise ParamError(f"The 'drop' parameter of write_world must name optional columns (table.column). "
+                         f"Got {', '.join(bad)} instead.")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    tables = [(t, data.table(t.name)) for t in INPUT_TABLES]
+    tables = [(_without(t, drop), data.table(t.name)) for t in INPUT_TABLES]
     if labels is not None:
         tables.append((LABELS, labels))
     written = []
@@ -83,6 +93,13 @@ def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os
     return written
 
 
+def _without(table: Table, drop: tuple[str, ...]) -> Table:
+    gone = {d.split(".", 1)[1] for d in drop if d.split(".", 1)[0] == table.name}
+    if not gone:
+        return table
+    return dataclasses.replace(table, columns=tuple(c for c in table.columns if c.name not in gone))
+
+
 def _text_columns(table: Table, df: pd.DataFrame, *, date_only: bool) -> pa.Table:
     cols = {}
     for col in table.columns:
@@ -91,6 +108,8 @@ def _text_columns(table: Table, df: pd.DataFrame, *, date_only: bool) -> pa.Tabl
             arr = pa.array(s.array, type=pa.large_string())
         elif col.kind in ("date", "datetime"):
             arr = format_times(s.to_numpy(dtype="datetime64[ns]"), date_only=date_only or col.kind == "date")
+        elif col.name == "unit_price":
+            arr = format_price(s.to_numpy(dtype=np.float64, na_value=np.nan))
         elif col.kind == "money":
             arr = format_money(s.to_numpy(dtype=np.float64, na_value=np.nan))
         elif col.kind == "float":
