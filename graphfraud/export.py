@@ -374,7 +374,7 @@ def write_csv_dir(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path, 
     dest = Path(dest)
     _check_csv_dest(dest)
     tables = export_tables(rings, members, reasons=reasons, explained=explained, unmask=unmask)
-    with atomic_dir(dest) as tmp:
+    with atomic_dir(dest, owned=_is_csv_export, what="CSV export") as tmp:
         for (_, frame, columns), name in zip(tables.sheets(), SHEET_NAMES[lang]):
             names = [en for en, _ in columns]
             with open(tmp / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as f:
@@ -394,8 +394,16 @@ def _csv_value(column: str, value: Any, lang: str) -> Any:
     return value
 
 
+_EXPORT_FILES = {f"{name}.csv" for names in SHEET_NAMES.values() for name in names}
+
+
+def _is_csv_export(dest: Path) -> bool:
+    """Whether ``dest`` holds only the files of a CSV export (a previous one, safe to replace)."""
+    return all(p.name in _EXPORT_FILES and p.is_file() and not p.is_symlink() for p in dest.iterdir())
+
+
 def _check_csv_dest(dest: Path) -> None:
-    exports = {f"{name}.csv" for names in SHEET_NAMES.values() for name in names}
+    exports = _EXPORT_FILES
     if dest.exists() and not dest.is_dir():
         raise ParamError(f"The 'dest' parameter of write_csv_dir must be a directory. Got {str(dest)!r}, a file.")
     others = sorted(p.name for p in dest.iterdir() if p.name not in exports) if dest.is_dir() else []
