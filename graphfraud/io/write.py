@@ -265,6 +265,8 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, money: Iterable[str] | None
     ``= + - @``, tab, carriage return or an apostrophe gets a leading
     apostrophe, so a spreadsheet never runs it; numbers and money stay numbers.
     :func:`read_text_csv` reads such a file back with the escapes undone.
+    Lines end in ``\n``, or in ``\r\n`` when a text cell holds a carriage
+    return (so that the cell is quoted and the file reads back exactly).
 
     Returns
     -------
@@ -284,15 +286,19 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, money: Iterable[str] | None
     path = Path(path)
     money = MONEY_COLUMNS if money is None else frozenset(money)
     out = df.copy(deep=False)
+    bare_cr = False
     for name in out.columns:
         if name in money and pd.api.types.is_float_dtype(out[name]):
             out[name] = _two_decimals(out[name])
         elif not (pd.api.types.is_numeric_dtype(out[name]) or pd.api.types.is_bool_dtype(out[name])):
             out[name] = out[name].map(escape_text, na_action="ignore")
+            bare_cr = bare_cr or bool(out[name].map(lambda v: isinstance(v, str) and "\r" in v).any())
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            out.to_csv(f, index=False, lineterminator="\n")
+            # the csv module quotes a cell holding a line terminator's characters only: a carriage return
+            # in a cell (rare: free text) makes the file's lines end in \r\n so that the cell is quoted
+            out.to_csv(f, index=False, lineterminator="\r\n" if bare_cr else "\n")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
