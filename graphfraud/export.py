@@ -30,6 +30,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ import pandas as pd
 
 from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ParamError
-from graphfraud.io.write import atomic_dir
+from graphfraud.io.write import announce, atomic_dir
 from graphfraud.mask import Masker
 
 #: Fill colours (ARGB hex) of the alert levels.
@@ -327,17 +328,22 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
     Raises
     ------
     ParamError
-        When ``lang`` is not ``zh`` or ``en``, or ``dest`` is a directory.
+        When ``lang`` is not ``zh`` or ``en``, or ``dest`` is a directory, a
+        symbolic link or an existing file that is not an .xlsx workbook.
     """
     dest = Path(dest)
     if dest.is_dir():
         raise ParamError(f"The 'dest' parameter of write_workbook must be a file. Got {str(dest)!r}, a directory.")
+    if dest.is_symlink() or (dest.exists() and (dest.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(dest))):
+        raise ParamError(f"The 'dest' parameter of write_workbook must be a new file or an earlier .xlsx workbook "
+                         f"(it is replaced). Got {str(dest)!r}, which is another file; choose another path.")
     wb = build_workbook(rings, members, reasons=reasons, explained=explained, lang=lang, unmask=unmask)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
         wb.save(tmp)
+        announce(Path(tmp), dest)
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -14,6 +14,7 @@ inputs and outputs for ``run.json`` and evidence manifests.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import json
 import os
@@ -31,6 +32,20 @@ from graphfraud.errors import ContractError
 
 #: Columns written with exactly two decimals: every contract money column.
 MONEY_COLUMNS = frozenset(c.name for t in TABLES.values() for c in t.columns if c.kind == "money")
+
+
+#: Called as ``hook(temporary path, final path)`` just before an output directory or file is published (renamed
+#: into place); the CLI sets it to write the audit line first.  An exception from it aborts the publication:
+#: the temporary output is removed and the final path is left as it was.
+BEFORE_PUBLISH: contextvars.ContextVar[Callable[[Path, Path], None] | None] = contextvars.ContextVar(
+    "graphfraud_before_publish", default=None)
+
+
+def announce(tmp: Path, dest: Path) -> None:
+    """Run the :data:`BEFORE_PUBLISH` hook, if one is set, for an output about to replace ``dest``."""
+    hook = BEFORE_PUBLISH.get()
+    if hook is not None:
+        hook(Path(tmp), Path(dest))
 
 
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection); an apostrophe is
@@ -193,7 +208,7 @@ def atomic_dir(dest: str | Path, *, owned: Callable[[Path], bool] | None = None,
 
     Notes
     -----
-    On success an existing ``dest`` is first renamed aside, the new directory
+    On success the :data:`BEFORE_PUBLISH` hook runs (the audit line), then an existing ``dest`` is first renamed aside, the new directory
     renamed into place, and the old one deleted; if the second rename fails the
     old directory is put back.  On error the temporary directory is removed and
     ``dest`` is untouched.
@@ -221,6 +236,7 @@ def atomic_dir(dest: str | Path, *, owned: Callable[[Path], bool] | None = None,
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
     try:
         yield tmp
+        announce(tmp, dest)
         _swap(tmp, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
