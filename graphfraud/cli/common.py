@@ -9,6 +9,7 @@ sees a traceback for their own mistake.  Commands that read claims data are
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,11 @@ import click
 
 from graphfraud import __version__
 from graphfraud.errors import GraphfraudError, ParamError
+
+
+#: OS errors a user's machine causes (full disk, quota, read-only or unreadable place): one line, no traceback.
+_SYSTEM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
+                            errno.EMFILE, errno.ENFILE, errno.EFBIG, errno.ENOTDIR, errno.EISDIR})  # fmt: skip
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,6 +36,12 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.UsageError(str(exc)) from None
         except GraphfraudError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            if exc.errno not in _SYSTEM_ERRNOS:
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"cannot read or write{where}: {exc.strerror}; nothing was published "
+                                       "(outputs appear whole or not at all)") from None  # fmt: skip
 
     return wrapper
 
