@@ -18,7 +18,7 @@ import codecs
 import csv
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -368,10 +368,42 @@ def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "decode" in str(exc).lower():
             raise _encoding_error(path, params.encoding) from None
-        raise ContractError(path.name, None, None, f"cannot be parsed as CSV: {exc}") from None
+        if "straddling" in str(exc):
+            raise _long_row_error(path, header) from None
+        raise ContractError(path.name, None, None, f"cannot be parsed as CSV: {str(exc)[:300]}") from None
     except UnicodeDecodeError:
         raise _encoding_error(path, params.encoding) from None
     return data.rename_columns([header[i] for i in keep]), len(bad)
+
+
+def _long_row_error(path: Path, header: list[str]) -> ContractError:
+    """The first line longer than a CSV parsing block, with the column where it passes that length."""
+    line, length, commas = 1, 0, 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            for part in _lines_of(chunk):
+                if part is None:  # a newline
+                    line, length, commas = line + 1, 0, 0
+                    continue
+                if length + len(part) > _BLOCK_SIZE:
+                    commas += part[: _BLOCK_SIZE - length].count(b",")
+                    column = header[commas] if commas < len(header) else None
+                    return ContractError(path.name, line, column, f"a row longer than {_BLOCK_SIZE >> 20} MB (a "
+                                         "value this long is not claims data: an unclosed quote, or a file "
+                                         "damaged in export?)")  # fmt: skip
+                length += len(part)
+                commas += part.count(b",")
+    return ContractError(path.name, None, None, f"has a row longer than {_BLOCK_SIZE >> 20} MB")
+
+
+def _lines_of(chunk: bytes) -> Iterator[bytes | None]:
+    """The pieces of ``chunk`` between newlines, with None for each newline."""
+    pieces = chunk.split(b"\n")
+    for i, piece in enumerate(pieces):
+        if i:
+            yield None
+        if piece:
+            yield piece
 
 
 def _field_count_error(file: str, rows: list[pcsv.InvalidRow], expected: int, limit: int) -> ContractError:

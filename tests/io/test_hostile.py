@@ -416,3 +416,13 @@ def test_a_full_disk_is_one_line_and_leaves_no_output(tmp_path: Path, monkeypatc
     assert result.exit_code == 1 and "No space left on device" in result.output, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.jsonl"]
+
+
+def test_a_cell_longer_than_a_parsing_block_names_row_and_column() -> None:
+    rows = rows_of("claims")
+    rows[2][rows[0].index("diagnosis")] = "J" * (20 << 20)  # 20 MB: longer than the 16 MB parsing block
+    with claims_dir(claims=to_csv(rows)) as d:
+        with pytest.raises(ContractError) as info:
+            read_claims_dir(d, ReadParams())
+    assert (info.value.file, info.value.row, info.value.column) == ("claims.csv", 3, "diagnosis")
+    assert "a row longer than 16 MB" in str(info.value) and len(str(info.value)) < 300
