@@ -420,7 +420,7 @@ def test_a_full_disk_is_one_line_and_leaves_no_output(tmp_path: Path, monkeypatc
 
 def test_a_cell_longer_than_a_parsing_block_names_row_and_column() -> None:
     rows = rows_of("claims")
-    rows[2][rows[0].index("diagnosis")] = "J" * (20 << 20)  # 20 MB: longer than the 16 MB parsing block
+    rows[2][rows[0].index("diagnosis")] = "J" * (40 << 20)  # 40 MB: longer than two 16 MB parsing blocks
     with claims_dir(claims=to_csv(rows)) as d:
         with pytest.raises(ContractError) as info:
             read_claims_dir(d, ReadParams())
