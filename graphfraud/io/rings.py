@@ -23,7 +23,8 @@ from graphfraud.io.write import read_text_csv
 
 #: The ring id grammar: ``detect`` writes ``R`` and 10 upper-case hex digits; tests and hand-made files may use
 #: other short ids of letters, digits, ``_`` and ``-``.  Nothing else (no ``/``, ``.``, quote or newline)
-#: may reach a path or a Cypher text.
+#: may reach a path or a Cypher text (evidence packs check it); Neo4j receives ring ids only as query
+#: parameters, so ``read_rings`` keeps them as they are.
 RING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
@@ -100,8 +101,6 @@ def read_rings(out_dir: str | Path) -> RingTables:
         missing = [en for en, _ in columns if en not in frame.columns]
         if missing:
             raise ContractError(f"{name}.csv", 1, missing[0], "required column missing")
-        for row, value in zip(frame.index, frame["ring_id"]):
-            check_ring_id(value, file=f"{name}.csv", row=int(row) + 2)
         frames.append(frame)
     run_id = hashlib.sha256((out / "rings.csv").read_bytes()).hexdigest()[:12]
     if (out / "run.json").exists():
