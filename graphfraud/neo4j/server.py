@@ -501,7 +501,7 @@ class BundledServer:
             umask=UMASK,
         )
         console.close()
-        self._pid_file("neo4j").write_text(f"{proc.pid}\n")
+        _write_private(self._pid_file("neo4j"), f"{proc.pid}\n")
         return proc.pid
 
     def _start_guide(self, log: Callable[[str], None]) -> None:
@@ -520,7 +520,7 @@ class BundledServer:
             start_new_session=True,
         )  # fmt: skip
         out.close()
-        self._pid_file("guide").write_text(f"{proc.pid}\n")
+        _write_private(self._pid_file("guide"), f"{proc.pid}\n")
         log(f"serving the Browser guide {self.guide_dir} at {self.guide_url}")
 
     def wait(self, *, timeout: float = 120.0) -> None:
@@ -637,6 +637,13 @@ class BundledServer:
                 f"'{DATABASE}' is unusable until a load succeeds:\n{detail}"
             )
         return out
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 0600 (replacing its content)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 def _port_open(port: int, host: str = "127.0.0.1") -> bool:

@@ -155,6 +155,7 @@ def test_server_and_admin_processes_run_with_umask_077(tmp_path: Path, monkeypat
     server._spawn_server()
     assert seen == [module.UMASK, module.UMASK] == [0o077, 0o077]
     assert stat_mode(tmp_path / "h" / "logs" / "console.out") == 0o600
+    assert stat_mode(tmp_path / "h" / "run" / "neo4j.pid") == 0o600
 
 
 def stat_mode(path: Path) -> int:
