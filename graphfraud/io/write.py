@@ -99,10 +99,24 @@ def read_text_csv(path: str | Path) -> pd.DataFrame:
 
 #: Marker files that show a directory is an output of graphfraud (file name: a JSON key it must hold).
 MARKERS = {"run.json": "outputs", "manifest.json": "files", "partition.json": "regions"}
+#: What else each kind of output holds at its top level (anything more was put there by someone else).
+#: A detect output may also hold the default exports of ``graphfraud export`` (derived from it).
+OWN_ENTRIES = {
+    "run.json": frozenset({"run.json", "rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv",
+                           "explained.csv", "rings.xlsx", "rings-csv"}),
+    "manifest.json": frozenset({"manifest.json", "manifest.sig", "report.html", "report.pdf", "figures", "claims.csv",
+                                "members.csv", "venues.csv", "baselines.csv", "steering.csv", "reasons.csv",
+                                "query.cypher", "run.json"}),
+    "partition.json": frozenset({"partition.json", "regions"}),
+}  # fmt: skip
 
 
 def owned_by(marker: str) -> Callable[[Path], bool]:
-    """A test that a directory holds ``marker`` (a regular JSON file with our key), i.e. our own earlier output.
+    """A test that a directory is our own earlier output: it holds ``marker`` and nothing foreign.
+
+    The marker must be a regular JSON file with our key (:data:`MARKERS`), and
+    every top-level entry must be one that kind of output writes (:data:`OWN_ENTRIES`);
+    ``owned.foreign(path)`` names the others.
 
     >>> import json, tempfile
     >>> d = Path(tempfile.mkdtemp())
@@ -111,8 +125,15 @@ def owned_by(marker: str) -> Callable[[Path], bool]:
     >>> _ = (d / "run.json").write_text(json.dumps({"outputs": {}}))
     >>> owned_by("run.json")(d)
     True
+    >>> _ = (d / "notes.txt").write_text("mine")
+    >>> owned_by("run.json")(d), owned_by("run.json").foreign(d)
+    (False, ['notes.txt'])
     """
     key = MARKERS[marker]
+    own = OWN_ENTRIES[marker]
+
+    def foreign(path: Path) -> list[str]:
+        return sorted(p.name for p in path.iterdir() if p.name not in own)
 
     def owned(path: Path) -> bool:
         file = path / marker
@@ -122,8 +143,9 @@ def owned_by(marker: str) -> Callable[[Path], bool]:
             record = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError):
             return False
-        return isinstance(record, dict) and key in record
+        return isinstance(record, dict) and key in record and not foreign(path)
 
+    owned.foreign = foreign  # type: ignore[attr-defined]
     return owned
 
 
@@ -174,6 +196,7 @@ def check_replaceable(dest: str | Path, *, owned: Callable[[Path], bool] | None 
         return
     content = sorted(p.name for p in dest.iterdir())
     if content and not (owned is not None and owned(dest)):
+        content = getattr(owned, "foreign", lambda p: [])(dest) or content
         shown = ", ".join(content[:5]) + (f" and {len(content) - 5} more" if len(content) > 5 else "")
         raise ContractError(str(dest), None, None, f"holds files that graphfraud did not write ({shown}); the "
                             f"{what} replaces its folder as a whole, so give a new or empty folder")

@@ -85,9 +85,20 @@ def test_a_previous_output_and_an_empty_folder_are_replaced(world: Path, tmp_pat
     out = tmp_path / "out"
     out.mkdir()
     assert invoke("detect", str(world), "--out", str(out), "-q").exit_code == 0
-    (out / "stale.csv").write_text("old")  # an earlier output (it has our run.json) is replaced as a whole
+    assert invoke("export", str(out), "-q").exit_code == 0  # OUT/rings.xlsx: derived from the output, replaced with it
     assert invoke("detect", str(world), "--out", str(out), "-q").exit_code == 0
-    assert (out / "run.json").is_file() and not (out / "stale.csv").exists() and leftovers(tmp_path) == []
+    assert (out / "run.json").is_file() and not (out / "rings.xlsx").exists() and leftovers(tmp_path) == []
+
+
+def test_a_previous_output_with_files_added_to_it_is_refused(world: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert invoke("detect", str(world), "--out", str(out), "-q").exit_code == 0
+    (out / "R1").mkdir()
+    (out / "R1" / "report.pdf").write_bytes(b"a pack kept next to the rings")
+    (out / "notes.txt").write_text("mine")
+    result = invoke("detect", str(world), "--out", str(out), "-q")
+    assert result.exit_code == 1 and "holds files that graphfraud did not write (R1, notes.txt)" in result.output
+    assert (out / "notes.txt").read_text() == "mine" and (out / "R1" / "report.pdf").is_file()
 
 
 def test_a_forged_marker_is_not_enough(tmp_path: Path) -> None:
@@ -121,6 +132,9 @@ def test_evidence_pack_folder_holding_other_files_is_refused(tmp_path: Path) -> 
     with pytest.raises(ContractError, match="statement.pdf"):
         check_replaceable(pack, owned=owned_by("manifest.json"), what="evidence pack folder")
     (pack / "manifest.json").write_text('{"files": {}}')
+    with pytest.raises(ContractError, match=r"did not write \(statement.pdf\)"):  # the marker alone is not enough
+        check_replaceable(pack, owned=owned_by("manifest.json"), what="evidence pack folder")
+    (pack / "statement.pdf").unlink()
     check_replaceable(pack, owned=owned_by("manifest.json"), what="evidence pack folder")
 
 

@@ -312,7 +312,7 @@ def test_missing_mapping_file(world, tmp_path):
 def test_atomic_dir_replaces_on_success(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "old.csv").write_text("old")
+    (out / "explained.csv").write_text("old")
     (out / "run.json").write_text('{"outputs": {}}')  # an earlier output of ours (issue 15: others are refused)
     with atomic_dir(out, owned=owned_by("run.json")) as tmp:
         assert tmp.parent == tmp_path and tmp != out
