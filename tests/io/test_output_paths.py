@@ -178,3 +178,23 @@ def test_text_cells_are_formula_escaped_and_read_back_exactly(value: str, tmp_pa
     if cell is not None:
         assert cell.lstrip('"').startswith("'") == (value != "P001")
     assert read_text_csv(path)["entity_id"].tolist() == [value]
+
+
+def test_escaped_ids_in_a_detect_output_read_back_as_they_were(tmp_path: Path) -> None:
+    """ring_members.csv holds `'=HYPERLINK(..)` for Excel; load --rings, views and evidence see the real id."""
+    from graphfraud.io.rings import read_rings
+    from graphfraud.views import read_output
+
+    hostile = ['=HYPERLINK("http://x","click")', "-1", "@A1", "'quoted", "P0001"]
+    members = pd.DataFrame({"ring_id": ["R1"] * len(hostile), "entity_type": ["person"] * len(hostile),
+                            "entity_id": hostile, "role": ["recruit"] * len(hostile), "score": [0.5] * len(hostile)})  # fmt: skip
+    rings = pd.DataFrame({"rank": [1], "ring_id": ["R1"], "score": [90.0], "alert": ["red"], "typology": ["kickback"],
+                          "persons": [5], "doctors": [0], "facilities": [0], "pharmacies": [0], "claims": [9],
+                          "fund_amount": [10.0], "reasons": ["=1+1 shared phone"]})  # fmt: skip
+    write_csv(members, tmp_path / "ring_members.csv")
+    write_csv(rings, tmp_path / "rings.csv")
+    text = (tmp_path / "ring_members.csv").read_text(encoding="utf-8")
+    assert "\nR1,person,'-1," in text and "\nR1,person,'@A1," in text and "\nR1,person,P0001," in text
+    assert read_rings(tmp_path).members["entity_id"].tolist() == hostile
+    assert read_output(tmp_path).members["entity_id"].tolist() == hostile
+    assert read_rings(tmp_path).rings.loc[0, "reasons"] == "=1+1 shared phone"
