@@ -30,6 +30,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ import pandas as pd
 
 from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ParamError
-from graphfraud.io.write import atomic_dir
+from graphfraud.io.write import announce, atomic_dir
 from graphfraud.mask import Masker
 
 #: Fill colours (ARGB hex) of the alert levels.
@@ -327,17 +328,22 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
     Raises
     ------
     ParamError
-        When ``lang`` is not ``zh`` or ``en``, or ``dest`` is a directory.
+        When ``lang`` is not ``zh`` or ``en``, or ``dest`` is a directory, a
+        symbolic link or an existing file that is not an .xlsx workbook.
     """
     dest = Path(dest)
     if dest.is_dir():
         raise ParamError(f"The 'dest' parameter of write_workbook must be a file. Got {str(dest)!r}, a directory.")
+    if dest.is_symlink() or (dest.exists() and (dest.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(dest))):
+        raise ParamError(f"The 'dest' parameter of write_workbook must be a new file or an earlier .xlsx workbook "
+                         f"(it is replaced). Got {str(dest)!r}, which is another file; choose another path.")
     wb = build_workbook(rings, members, reasons=reasons, explained=explained, lang=lang, unmask=unmask)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     try:
         wb.save(tmp)
+        announce(Path(tmp), dest)
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -374,7 +380,7 @@ def write_csv_dir(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path, 
     dest = Path(dest)
     _check_csv_dest(dest)
     tables = export_tables(rings, members, reasons=reasons, explained=explained, unmask=unmask)
-    with atomic_dir(dest) as tmp:
+    with atomic_dir(dest, owned=_is_csv_export, what="CSV export") as tmp:
         for (_, frame, columns), name in zip(tables.sheets(), SHEET_NAMES[lang]):
             names = [en for en, _ in columns]
             with open(tmp / f"{name}.csv", "w", encoding="utf-8-sig", newline="") as f:
@@ -394,8 +400,16 @@ def _csv_value(column: str, value: Any, lang: str) -> Any:
     return value
 
 
+_EXPORT_FILES = {f"{name}.csv" for names in SHEET_NAMES.values() for name in names}
+
+
+def _is_csv_export(dest: Path) -> bool:
+    """Whether ``dest`` holds only the files of a CSV export (a previous one, safe to replace)."""
+    return all(p.name in _EXPORT_FILES and p.is_file() and not p.is_symlink() for p in dest.iterdir())
+
+
 def _check_csv_dest(dest: Path) -> None:
-    exports = {f"{name}.csv" for names in SHEET_NAMES.values() for name in names}
+    exports = _EXPORT_FILES
     if dest.exists() and not dest.is_dir():
         raise ParamError(f"The 'dest' parameter of write_csv_dir must be a directory. Got {str(dest)!r}, a file.")
     others = sorted(p.name for p in dest.iterdir() if p.name not in exports) if dest.is_dir() else []

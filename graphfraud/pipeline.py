@@ -158,23 +158,28 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
     }
 
 
-def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None) -> dict:
+def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None,
+                  inputs: tuple[str, ...] = ()) -> dict:
     """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv`` and ``run.json``.
 
     ``explained.csv`` has the columns of ``rings.csv`` and lists the dense
     groups left out as legitimate care, with the reason why.
 
     The directory is written atomically: a failure leaves the previous
-    complete output (or none), never a half-written one.  Returns the run record.
+    complete output (or none), never a half-written one.  An existing
+    ``out_dir`` is replaced only when it is empty or an earlier detect output
+    (it holds our ``run.json``), and never when it is one of ``inputs`` (the
+    claims directory), holds one, or is the working directory
+    (:func:`graphfraud.io.write.check_replaceable`).  Returns the run record.
     """
     import json
     from pathlib import Path
 
-    from graphfraud.io.write import atomic_dir, file_sha256, write_csv
+    from graphfraud.io.write import atomic_dir, file_sha256, owned_by, write_csv
     from graphfraud.score.rings import claims_table, members_table, reasons_table, rings_table
 
     record = run_record(result, inputs=data.source, extra=extra)
-    with atomic_dir(out_dir) as tmp:
+    with atomic_dir(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)") as tmp:
         tmp = Path(tmp)
         write_csv(rings_table(result.rings), tmp / "rings.csv")
         write_csv(members_table(result.rings), tmp / "ring_members.csv")

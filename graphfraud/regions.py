@@ -314,7 +314,7 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
         "peak_memory_gb": round(max(own, children), 2),
         "skipped": {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
     }
-    return write_outputs(result, data, str(out_dir), extra=extra)
+    return write_outputs(result, data, str(out_dir), extra=extra, inputs=(str(data_dir),))
 
 
 __all__ = ["detect_by_region", "merge_regions", "run_region", "RegionOutcome"]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ContractError, ParamError
+from graphfraud.io.write import read_text_csv
 
 #: Roles in the order an investigator reads them.
 ROLE_ORDER = ("organizer", "doctor", "venue", "recruit", "card_holder", "patient")
@@ -62,7 +63,7 @@ class DetectOutput:
 
 
 def _read_table(path: Path, columns: tuple[str, ...], zh: dict[str, str] | None = None) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = read_text_csv(path)
     if zh:
         frame = frame.rename(columns={z: e for e, z in zh.items()})
     missing = [c for c in columns if c not in frame.columns]

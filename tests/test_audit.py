@@ -39,10 +39,12 @@ def detected(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, obje
     return log, out, result
 
 
-def test_detect_writes_one_line_with_the_right_fields(detected):
+def test_detect_writes_a_publish_line_then_a_final_line_with_the_right_fields(detected):
     log, out, result = detected
     assert result.exit_code == 0, result.output
-    (entry,) = lines(log)
+    publish, entry = lines(log)
+    assert publish["stage"] == "publish" and "stage" not in entry
+    assert publish["outputs"] == entry["outputs"] and publish["inputs"] == entry["inputs"]
     assert entry["command"] == "main detect" or entry["command"].endswith(" detect")
     assert entry["ok"] is True
     assert entry["user"] == getpass.getuser()
@@ -58,7 +60,7 @@ def test_detect_writes_one_line_with_the_right_fields(detected):
 
 def test_output_hashes_match_the_files(detected):
     log, out, _ = detected
-    (entry,) = lines(log)
+    _, entry = lines(log)
     files = sorted(p for p in out.iterdir() if p.is_file())
     assert {Path(p).name for p in entry["outputs"]} >= {"rings.csv", "ring_members.csv", "run.json"}
     assert entry["outputs"] == {str(p): sha256(p) for p in files}
@@ -168,8 +170,100 @@ def test_evidence_without_data_logs_the_directory_recorded_in_run_json(tmp_path,
     result = CliRunner().invoke(main, ["--audit-log", str(log), "evidence", str(out), "--top", "1",
                                        "--dest", str(dest), "--lang", "en", "-q"])  # fmt: skip
     assert result.exit_code == 0, result.output
-    (entry,) = lines(log)
+    publish, entry = lines(log)
+    assert publish["stage"] == "publish" and all(k.startswith(str(dest)) for k in publish["outputs"])
     assert entry["ok"] is True and entry["input_dir"] == str(SAMPLE)
     assert entry["inputs"]["claims.csv"] == sha256(SAMPLE / "claims.csv")
     written = sorted(p for p in dest.rglob("*") if p.is_file())
     assert written and entry["outputs"] == {str(p): sha256(p) for p in written}
+
+
+# ---------------------------------------------------------------- issue 15: a log that cannot be silenced or leak
+
+
+def test_an_unwritable_log_stops_detect_before_anything_is_published(tmp_path):
+    (tmp_path / "not-a-folder").write_text("x")
+    log = tmp_path / "not-a-folder" / "audit.jsonl"  # unwritable, even for root
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["--audit-log", str(log), "detect", str(SAMPLE), "--out", str(out), "-q"])
+    assert result.exit_code == 1 and "cannot write the audit log" in result.output
+    assert "nothing was published" in result.output and "Traceback" not in result.output
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["not-a-folder"]
+
+
+def test_a_full_disk_leaves_no_partial_line(tmp_path, monkeypatch):
+    import os
+
+    from graphfraud import audit
+
+    log = tmp_path / "audit.jsonl"
+    append(log, audit_entry("detect", params={}, ok=True))
+    before = log.read_bytes()
+    real_write = os.write
+    monkeypatch.setattr(audit.os, "write", lambda fd, data: real_write(fd, data[: len(data) // 2]))
+    with pytest.raises(OSError, match="bytes of the audit line were written"):
+        append(log, audit_entry("evidence", params={}, ok=True))
+    monkeypatch.undo()
+    assert log.read_bytes() == before
+    append(log, audit_entry("export", params={}, ok=True))
+    assert audit.verify_log(log).ok and [e["command"] for e in lines(log)] == ["detect", "export"]
+
+
+def test_a_log_path_that_is_not_a_regular_file_is_refused_and_not_chmodded(tmp_path):
+    import os
+    import stat
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo, 0o644)
+    with pytest.raises(OSError, match="not a regular file"):
+        append(fifo, audit_entry("detect", params={}, ok=True))
+    assert stat.S_IMODE(fifo.stat().st_mode) == 0o644
+
+
+def test_secrets_in_spark_conf_and_uris_are_redacted():
+    params = {"spark_conf": {"spark.hadoop.fs.s3a.secret.key": "S3CRET", "spark.hadoop.fs.s3a.access.key": "AKIA1",
+                             "spark.executor.memory": "4g"},
+              "spark_conf_typed": ("spark.ssl.keyPassword=pw1", "spark.executor.cores=2"),
+              "uri": "neo4j://neo4j:hunter2@db.example:7687", "spark_master": "spark://u:tok@m:7077"}  # fmt: skip
+    text = json.dumps(clean_params(params))
+    for secret in ("S3CRET", "AKIA1", "pw1", "hunter2", "tok@"):
+        assert secret not in text
+    assert "4g" in text and "spark.executor.cores=2" in text and "db.example:7687" in text
+
+
+def test_neo4j_query_case_and_export_unmask_are_logged(tmp_path, detected):
+    _, out, _ = detected
+    log = tmp_path / "audit.jsonl"
+    down = "bolt://127.0.0.1:1"
+    CliRunner().invoke(main, ["--audit-log", str(log), "neo4j", "query", "RETURN 1", "--uri", down],
+                       env={"NEO4J_PASSWORD": "pw"})  # fmt: skip
+    CliRunner().invoke(main, ["--audit-log", str(log), "case", "R1", "--status", "open", "--uri", down],
+                       env={"NEO4J_PASSWORD": "pw"})  # fmt: skip
+    dest = tmp_path / "plain.xlsx"
+    result = CliRunner().invoke(main, ["--audit-log", str(log), "export", str(out), "--unmask", "--dest", str(dest)])
+    assert result.exit_code == 0, result.output
+    entries = lines(log)
+    assert [e["command"].split()[-1] for e in entries] == ["query", "case", "export", "export"]
+    assert entries[0]["params"]["cypher"] == "RETURN 1" and entries[1]["params"]["status"] == "open"
+    publish, final = entries[2:]
+    assert publish["stage"] == "publish" and publish["params"]["unmask"] is True
+    assert final["outputs"] == {str(dest): sha256(dest)} == publish["outputs"]
+
+
+def test_the_chain_detects_edited_and_deleted_lines(tmp_path):
+    log = tmp_path / "audit.jsonl"
+    for _ in range(3):
+        assert CliRunner().invoke(main, ["--audit-log", str(log), "validate", str(SAMPLE), "-q"]).exit_code == 0
+    result = CliRunner().invoke(main, ["--audit-log", str(log), "audit", "verify"])
+    assert result.exit_code == 0 and "OK, 3 lines, chain intact" in result.output
+    original = log.read_bytes()
+    rows = original.splitlines(keepends=True)
+    log.write_bytes(rows[0] + rows[1].replace(b'"ok": true', b'"ok": false') + rows[2])
+    result = CliRunner().invoke(main, ["--audit-log", str(log), "audit", "verify"])
+    assert result.exit_code == 1 and "line 3: its prev does not match line 2" in result.output
+    log.write_bytes(rows[0] + rows[2])
+    result = CliRunner().invoke(main, ["--audit-log", str(log), "audit", "verify"])
+    assert result.exit_code == 1 and "line 2: its prev does not match line 1" in result.output
+    log.write_bytes(original + b'{"time": "cut')
+    result = CliRunner().invoke(main, ["--audit-log", str(log), "audit", "verify"])
+    assert result.exit_code == 1 and "line 4: not a complete JSON object" in result.output

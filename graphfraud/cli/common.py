@@ -9,6 +9,7 @@ sees a traceback for their own mistake.  Commands that read claims data are
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,11 @@ import click
 
 from graphfraud import __version__
 from graphfraud.errors import GraphfraudError, ParamError
+
+
+#: OS errors a user's machine causes (full disk, quota, read-only or unreadable place): one line, no traceback.
+_SYSTEM_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
+                            errno.EMFILE, errno.ENFILE, errno.EFBIG, errno.ENOTDIR, errno.EISDIR})  # fmt: skip
 
 
 def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,6 +36,12 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.UsageError(str(exc)) from None
         except GraphfraudError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            if exc.errno not in _SYSTEM_ERRNOS:
+                raise
+            where = f" {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"cannot read or write{where}: {exc.strerror}; nothing was published "
+                                       "(outputs appear whole or not at all)") from None  # fmt: skip
 
     return wrapper
 
@@ -65,11 +77,16 @@ def main(ctx: click.Context, audit_log: str | None) -> None:
     ctx.meta["graphfraud.audit_log"] = audit_log
 
 
-def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False) -> Callable[..., Any]:
-    """Append an audit line (graphfraud.audit) when the command finishes or fails.
+def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False, hash_inputs: bool = True) -> Callable[..., Any]:
+    """Append audit lines (graphfraud.audit): one before each output is published, one when the command ends.
 
     ``outputs`` names the parameters that hold output files or directories;
-    ``only_if_read`` logs only when the command actually read claims.
+    ``only_if_read`` logs only when the command actually read claims;
+    ``hash_inputs=False`` records the claims directory without hashing its
+    files (commands that do not read them, e.g. export).  The line before an
+    output is published (``"stage": "publish"``, with the SHA-256 of its
+    files) must be written, or the output is not published and the command
+    fails: no result without a record.
     """
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -78,20 +95,54 @@ def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False) -> Cal
             import datetime as dt
             import time
 
+            from graphfraud.io.write import BEFORE_PUBLISH
+
             ctx = click.get_current_context()
+            ctx.meta["graphfraud.audit_hash_inputs"] = hash_inputs
             started, since = dt.datetime.now(dt.timezone.utc), time.time()
+            token = BEFORE_PUBLISH.set(functools.partial(_audit_publish, ctx, started))
             try:
                 value = func(*args, **kwargs)
             except BaseException as exc:
                 if not isinstance(exc, click.exceptions.Exit) or exc.exit_code != 0:
                     _audit(ctx, started, since, outputs, only_if_read, error=type(exc).__name__)
                 raise
+            finally:
+                BEFORE_PUBLISH.reset(token)
             _audit(ctx, started, since, outputs, only_if_read, error=None)
             return value
 
         return wrapper
 
     return decorate
+
+
+#: Files larger than this are recorded in a publish line by size only (a region split can be many GB).
+PUBLISH_HASH_LIMIT = 256 << 20
+
+
+def _audit_publish(ctx: click.Context, started: Any, tmp: Any, dest: Any) -> None:
+    """The audit line written just before ``tmp`` replaces ``dest``; failing to write it stops the publication."""
+    from graphfraud import audit
+    from graphfraud.io.write import file_sha256
+
+    files = [tmp] if tmp.is_file() else sorted(p for p in tmp.rglob("*") if p.is_file())
+    outputs = {}
+    for p in files:
+        name = str(dest) if p == tmp else str(dest / p.relative_to(tmp))
+        size = p.stat().st_size
+        outputs[name] = file_sha256(p) if size <= PUBLISH_HASH_LIMIT else f"{size} bytes (not hashed)"
+    read = ctx.meta.get("graphfraud.audit_read")
+    entry = audit.audit_entry(ctx.command_path, params=ctx.params, ok=True, outputs=outputs, started=started,
+                              input_dir=read[0] if read else None, inputs=read[1] if read else None,
+                              stage="publish")  # fmt: skip
+    path = ctx.meta.get("graphfraud.audit_log") or audit.default_path()
+    try:
+        audit.append(path, entry)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the audit log {path}: {exc.strerror or exc}; nothing was "
+                                   f"published to {dest}; set --audit-log or GRAPHFRAUD_AUDIT_LOG to a writable "
+                                   "file") from None  # fmt: skip
 
 
 def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, ...], only_if_read: bool,
@@ -102,7 +153,7 @@ def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, .
     if only_if_read and read is None:
         return
     input_dir, inputs = read or (ctx.params.get("data_dir") or _recorded_data_dir(ctx.params.get("out_dir")), None)
-    if inputs is None and input_dir:
+    if inputs is None and input_dir and ctx.meta.get("graphfraud.audit_hash_inputs", True):
         from graphfraud.contract import INPUT_TABLES
 
         inputs = audit.input_hashes(input_dir, tables=[t.name for t in INPUT_TABLES])
@@ -115,9 +166,9 @@ def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, .
         audit.append(path, entry)
     except OSError as exc:
         if error is None:
-            raise click.ClickException(f"cannot write the audit log {path}: {exc.strerror}; "
+            raise click.ClickException(f"cannot write the audit log {path}: {exc.strerror or exc}; "
                                        "set --audit-log or GRAPHFRAUD_AUDIT_LOG to a writable file") from None
-        click.echo(f"warning: cannot write the audit log {path}: {exc.strerror}", err=True)
+        click.echo(f"warning: cannot write the audit log {path}: {exc.strerror or exc}", err=True)
 
 
 def _recorded_data_dir(out_dir: str | None) -> str | None:

@@ -150,3 +150,42 @@ def validate_cmd(data_dir: str, read_params: Any, as_json: bool, quiet: bool) ->
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         _print_validate_summary(summary)
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The audit log of commands that read claims data or publish results.
+
+    \b
+    Example:
+      graphfraud audit verify
+      graphfraud --audit-log /var/log/graphfraud/audit.jsonl audit verify
+    """
+
+
+@audit_group.command("verify")
+@click.pass_context
+@user_errors
+def audit_verify_cmd(ctx: click.Context) -> None:
+    """Check the audit log's hash chain: every line complete, none edited, deleted or inserted.
+
+    Prints the number of lines and the head hash (keep it elsewhere: deleting
+    the last lines leaves a shorter chain that is still valid); exits 1 and
+    names each broken line otherwise.
+
+    \b
+    Example:
+      graphfraud audit verify
+    """
+    from graphfraud import audit
+
+    path = ctx.find_root().meta.get("graphfraud.audit_log") or audit.default_path()
+    try:
+        result = audit.verify_log(path)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read the audit log {path}: {exc.strerror or exc}") from None
+    older = f" ({result.unchained} older unchained lines at its start)" if result.unchained else ""
+    if not result.ok:
+        lines = "\n".join(f"  {p}" for p in result.problems[:20])
+        raise click.ClickException(f"{path}: the chain is broken:\n{lines}")
+    click.echo(f"{path}: OK, {result.lines} lines, chain intact{older}; head {result.head}")

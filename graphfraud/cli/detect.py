@@ -176,6 +176,7 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     params = _run_params(params_file, seed)
     if work_dir and not by_region:
         raise click.UsageError("--work is only used with --by-region")
+    _check_output_paths(data_dir, out_dir, work_dir)
     if by_region:
         log = progress(quiet)
         with _engine(engine, spark_master, spark_conf, log, by_region=True) as (map_tasks, engine_record):
@@ -191,11 +192,22 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
         data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
         read_s = time.perf_counter() - start
         result = run(data, params, log=log, project=project)
-        write_outputs(result, data, out_dir, extra={"read_s": round(read_s, 3), "skipped": data.skipped,
+        write_outputs(result, data, out_dir, inputs=(data_dir,), extra={"read_s": round(read_s, 3), "skipped": data.skipped,
                                                     "data_dir": os.path.abspath(data_dir),  # evidence --data default
                                                     "engine": engine_record})
         log("written")
     _print_detect_summary(result, out_dir)
+
+
+def _check_output_paths(data_dir: str, out_dir: str, work_dir: str | None) -> None:
+    """Refuse, before any work, an --out or --work that is the input, the working directory or unrelated files."""
+    from graphfraud.io.write import check_replaceable, owned_by
+
+    inputs = [data_dir] + ([work_dir] if work_dir else [])
+    check_replaceable(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)")
+    if work_dir:
+        check_replaceable(work_dir, owned=owned_by("partition.json"), inputs=[data_dir, out_dir],
+                          what="region split (--work)")  # fmt: skip
 
 
 def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
@@ -241,13 +253,14 @@ def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> Non
 
     from graphfraud.errors import ContractError
     from graphfraud.evaluate import evaluate
+    from graphfraud.io.write import read_text_csv
 
     out = Path(out_dir)
     for name in ("rings.csv", "ring_members.csv"):
         if not (out / name).exists():
             raise ContractError(str(out / name), None, None, "missing: is this the --out directory of a detect run?")
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
-    members = pd.read_csv(out / "ring_members.csv", dtype=str)
+    members = read_text_csv(out / "ring_members.csv").replace({"": None})
     labels = _read_labels(Path(labels_file))
     missing = {"ring_id", "typology", "entity_type", "entity_id"} - set(labels.columns)
     if missing:

@@ -21,19 +21,23 @@ from graphfraud.cli.common import audited, main, progress, quiet_option, read_op
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the report and figures.")
 @click.option("--unmask", is_flag=True, help="Show person ids, phones and addresses instead of their masks.")
+@click.option("--key-file", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_PACK_KEY", default=None,
+              help="The bureau's Ed25519 signing key (PEM, mode 0600) [env GRAPHFRAUD_PACK_KEY; default "
+                   "~/.config/graphfraud/keys/evidence_ed25519.pem, made on first use].")
 @read_options
 @quiet_option
 @audited(outputs=("dest",))
 @user_errors
 def evidence_cmd(out_dir: str, ring_id: str | None, top: int | None, data_dir: str | None, dest: str,
-                 lang: str, unmask: bool, read_params: Any, quiet: bool) -> None:  # fmt: skip
+                 lang: str, unmask: bool, key_file: str | None, read_params: Any, quiet: bool) -> None:  # fmt: skip
     """Write an evidence pack (证据材料) for police liaison: one folder and .zip per ring.
 
     Reads the ring from OUT_DIR (the --out of `graphfraud detect`) and its
     claims from the claims directory, and writes report.html and report.pdf
     (Chinese by default), figures, claims.csv (every claim behind the ring),
-    members.csv, baselines, query.cypher, run.json and manifest.json (SHA-256
-    of every file and of the inputs).  Person ids, phones and addresses are
+    members.csv, baselines, query.cypher, run.json, manifest.json (SHA-256
+    of every file and of the inputs) and manifest.sig (the manifest signed
+    with the bureau's Ed25519 key).  Person ids, phones and addresses are
     masked consistently unless --unmask.  Check a pack with `graphfraud verify`.
 
     \b
@@ -50,30 +54,137 @@ def evidence_cmd(out_dir: str, ring_id: str | None, top: int | None, data_dir: s
     ids = [ring_id] if ring_id is not None else ring_ids(out_dir, top=top)
     if not ids:
         raise click.ClickException(f"{out_dir}/rings.csv has no rings; nothing to pack.")
+    log = progress(quiet)
+    key = _signing_key(key_file, log)
     packs = make_packs(out_dir, ids, data_dir=data_dir, read_params=read_params, dest=dest, lang=lang,
-                       unmask=unmask, log=progress(quiet))  # fmt: skip
+                       unmask=unmask, log=log, signing_key=key)  # fmt: skip
     for pack in packs:
         click.echo(f"{pack.ring_id}: {pack.path} ({len(pack.manifest['files'])} files), {pack.zip_path}")
 
 
+def _signing_key(key_file: str | None, log: Any) -> Any:
+    """The signing key of --key-file / GRAPHFRAUD_PACK_KEY, or the default one (made on first use)."""
+    from pathlib import Path
+
+    from graphfraud.evidence import sign
+
+    path = Path(key_file).expanduser() if key_file else sign.default_key_path()
+    if key_file is None and not path.exists():
+        sign.init_key(path)
+        key = sign.load_private_key(path)
+        log(f"made the signing key {path} (fingerprint {sign.fingerprint(key.public_key())}); give police "
+            f"{sign.public_path(path)} and this fingerprint so they can check packs")  # fmt: skip
+        return key
+    return sign.load_private_key(path)
+
+
+def _trusted(keys: tuple[str, ...]) -> dict[str, str]:
+    """{fingerprint: key file} of --key files, the own public key and ~/.config/graphfraud/trusted/*.pem."""
+    import os
+    from pathlib import Path
+
+    from graphfraud.evidence import sign
+
+    own = Path(os.environ["GRAPHFRAUD_PACK_KEY"]) if os.environ.get("GRAPHFRAUD_PACK_KEY") else sign.default_key_path()
+    paths = [Path(k) for k in keys]
+    if not keys:
+        folder = sign.default_key_path().parent.parent / "trusted"
+        paths += [p for p in (sign.public_path(own),) if p.is_file()]
+        paths += sorted(folder.glob("*.pem")) if folder.is_dir() else []
+    return {sign.fingerprint(sign.load_public_key(p)): str(p) for p in paths}
+
+
+@main.group("keys")
+def keys_group() -> None:
+    """The bureau's evidence-signing key (Ed25519).
+
+    \b
+    Example:
+      graphfraud keys init
+      graphfraud keys show
+    """
+
+
+@keys_group.command("init")
+@click.option("--key-file", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_PACK_KEY", default=None,
+              help="Where to write the private key [env GRAPHFRAUD_PACK_KEY; default "
+                   "~/.config/graphfraud/keys/evidence_ed25519.pem]; the public key goes next to it as .pub.pem.")
+@user_errors
+def keys_init_cmd(key_file: str | None) -> None:
+    """Make the signing key pair (private key mode 0600); refuses to overwrite one.
+
+    \b
+    Example:
+      graphfraud keys init
+    """
+    from pathlib import Path
+
+    from graphfraud.evidence import sign
+
+    path = sign.init_key(Path(key_file).expanduser() if key_file else sign.default_key_path())
+    key = sign.load_private_key(path)
+    click.echo(f"private key {path} (keep it; mode 0600)\npublic key  {sign.public_path(path)} (give it to police)\n"
+               f"fingerprint {sign.fingerprint(key.public_key())}")
+
+
+@keys_group.command("show")
+@click.option("--key-file", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_PACK_KEY", default=None,
+              help="The private or public key [env GRAPHFRAUD_PACK_KEY; default the bureau key].")
+@user_errors
+def keys_show_cmd(key_file: str | None) -> None:
+    """Print the fingerprint of the signing key, to publish with its public key.
+
+    \b
+    Example:
+      graphfraud keys show
+    """
+    from pathlib import Path
+
+    from graphfraud.evidence import sign
+
+    path = Path(key_file).expanduser() if key_file else sign.default_key_path()
+    click.echo(f"{sign.fingerprint(sign.load_public_key(path))}  {path}")
+
+
 @main.command("verify")
 @click.argument("pack", type=click.Path(exists=True))
+@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, exists=True),
+              help="The bureau's public key (PEM), repeatable [default: your own key and "
+                   "~/.config/graphfraud/trusted/*.pem].")
+@click.option("--allow-unsigned", is_flag=True,
+              help="Accept a pack without manifest.sig (integrity only, not authenticity).")
 @user_errors
-def verify_cmd(pack: str) -> None:
-    """Re-hash an evidence pack (folder or .zip) against its manifest.json.
+def verify_cmd(pack: str, keys: tuple[str, ...], allow_unsigned: bool) -> None:
+    """Check an evidence pack (folder or .zip): its signature, its manifest and every file's SHA-256.
 
-    Exits 0 when every file matches; otherwise names each changed, missing
-    or added file and exits 1.
+    Exits 0 when the manifest is signed by a trusted key and every file
+    matches it; otherwise names what failed (a changed, missing or added
+    file, an altered manifest or signature, an unknown signer, a damaged
+    or tampered zip) and exits 1.
 
     \b
     Example:
       graphfraud verify evidence/R41F29EB1F2
-      graphfraud verify evidence/R41F29EB1F2.zip
+      graphfraud verify evidence/R41F29EB1F2.zip --key bureau.pub.pem
     """
     from graphfraud.evidence.verify import verify_pack
 
-    result = verify_pack(pack)
+    trusted = _trusted(keys)
+    result = verify_pack(pack, trusted=trusted)
+    if result.signature_problem:
+        raise click.ClickException(f"{pack}: signature invalid: {result.signature_problem}")
     if not result.ok:
         lines = "\n".join(f"  {p}" for p in result.problems)
         raise click.ClickException(f"{pack}: {len(result.problems)} of {result.checked} files fail verification:\n{lines}")
-    click.echo(f"{pack}: OK, {result.checked} files match manifest.json (ring {result.ring_id})")
+    files = f"{result.checked} files match manifest.json (ring {result.ring_id})"
+    if result.signed_by is None:
+        if not allow_unsigned:
+            raise click.ClickException(f"{pack}: not signed (no manifest.sig): {files}, but that proves integrity "
+                                       "only, not authenticity; pass --allow-unsigned to accept it")  # fmt: skip
+        click.echo(f"{pack}: integrity only, not authenticity (unsigned): {files}")
+        return
+    if not result.trusted:
+        raise click.ClickException(f"{pack}: signature valid, but signed by {result.signed_by}, which is not a "
+                                   f"trusted key; if the bureau confirms this fingerprint, pass its public key "
+                                   f"with --key")  # fmt: skip
+    click.echo(f"{pack}: OK, signature valid, signed by {result.signed_by} ({trusted[result.signed_by]}); {files}")

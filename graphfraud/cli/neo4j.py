@@ -196,6 +196,7 @@ def neo4j_status(home: str | None) -> None:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="Query parameter (repeatable); VALUE is parsed as JSON, else taken as text.")  # fmt: skip
 @_connection_options
+@audited()
 @user_errors
 def neo4j_query(
     cypher: str, params: tuple[str, ...], uri: str | None, user: str,
@@ -341,6 +342,7 @@ def _bulk_load(data: Any, home: str | None, log: Callable[[str], None]) -> str:
 @click.option("--note", default="", help="Note recorded with the change (timestamped).")
 @click.option("--by", default="", help="Who made the change (investigator's name or id).")
 @_connection_options
+@audited()
 @user_errors
 def case_cmd(
     ring_id: str, status: str | None, note: str, by: str,

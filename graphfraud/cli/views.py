@@ -146,6 +146,7 @@ def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, re
                    "[default: OUT_DIR/rings.xlsx, OUT_DIR/rings-csv].")
 @click.option("--unmask", is_flag=True, help="Show person ids and phones instead of their masks.")
 @quiet_option
+@audited(outputs=("dest",), hash_inputs=False)
 @user_errors
 def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, unmask: bool, quiet: bool) -> None:
     """Write a detect run as a spreadsheet bureau staff open in Excel or WPS.

@@ -1,4 +1,4 @@
-"""manifest.json (SHA-256 of every pack file and of the inputs) and the pack's .zip."""
+"""manifest.json (SHA-256 of every pack file and of the inputs), its signature manifest.sig, and the pack's .zip."""
 
 from __future__ import annotations
 
@@ -9,15 +9,16 @@ from pathlib import Path
 from graphfraud.io.write import file_sha256
 
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 FORMAT = "graphfraud-evidence-pack/1"
 #: Fixed time stamp of zip entries, so the same pack gives the same zip bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def pack_files(root: Path) -> list[str]:
-    """Every file under ``root`` except the top-level manifest, as sorted POSIX relative paths."""
+    """Every file under ``root`` except the top-level manifest and its signature, as sorted POSIX relative paths."""
     names = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-    return sorted(n for n in names if n != MANIFEST)
+    return sorted(n for n in names if n not in (MANIFEST, SIGNATURE))
 
 
 def write_manifest(root: Path, *, ring_id: str, generated_at: str, version: str, inputs: dict[str, str],
@@ -40,7 +41,7 @@ def write_manifest(root: Path, *, ring_id: str, generated_at: str, version: str,
 
 def write_zip(root: Path, zip_path: Path, *, folder: str) -> Path:
     """Zip the pack in ``root`` as ``folder/...`` entries, deterministically."""
-    names = pack_files(root) + [MANIFEST]
+    names = pack_files(root) + [MANIFEST] + ([SIGNATURE] if (root / SIGNATURE).is_file() else [])
     with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         for name in sorted(names):
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=ZIP_TIME)

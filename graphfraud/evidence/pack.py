@@ -2,8 +2,11 @@
 
 ``DEST/<RING_ID>/`` holds report.html, report.pdf, figures/*.png, claims.csv,
 members.csv, venues.csv, baselines.csv, steering.csv, reasons.csv,
-query.cypher, run.json and manifest.json; ``DEST/<RING_ID>.zip`` holds the
-same folder.  A failure leaves no half-written pack behind.
+query.cypher, run.json, manifest.json and, when a signing key is given,
+manifest.sig (graphfraud.evidence.sign); ``DEST/<RING_ID>.zip`` holds the
+same folder.  A failure leaves no half-written pack behind, and a pack
+folder is only ever replaced by a newer pack of the same ring (a folder
+holding anything else is refused, see graphfraud.io.write.check_replaceable).
 """
 
 from __future__ import annotations
@@ -15,22 +18,28 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graphfraud import __version__
 from graphfraud.contract import ClaimsData
-from graphfraud.errors import ParamError
+from graphfraud.errors import ContractError, ParamError
+from graphfraud.evidence import sign
 from graphfraud.evidence import figures as figs
 from graphfraud.evidence import report
 from graphfraud.evidence.fonts import cjk_font, require_cjk_font
-from graphfraud.evidence.manifest import write_manifest, write_zip
+from graphfraud.evidence.manifest import SIGNATURE, write_manifest, write_zip
 from graphfraud.mask import Masker
 from graphfraud.evidence.query import ring_query
 from graphfraud.evidence.source import RingSource, check_inputs, data_dir_of, read_ring
 from graphfraud.evidence.tables import PackTables, pack_tables, run_facts
 from graphfraud.evidence.wording import say
-from graphfraud.io.write import atomic_dir, write_csv
+from graphfraud.io.rings import check_ring_id
+from graphfraud.io.write import atomic_dir, owned_by, write_csv
 from graphfraud.score.features import MIN_PEERS, OFF_HOURS, SPLIT_DAYS
 from graphfraud.score.reasons import args_json
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 LANGS = ("zh", "en")
 
@@ -56,6 +65,7 @@ def make_pack(
     facts: object | None = None,
     mask_key: bytes | None = None,
     now: dt.datetime | None = None,
+    signing_key: Ed25519PrivateKey | None = None,
 ) -> Pack:
     """Write the evidence pack of one ring.
 
@@ -79,6 +89,10 @@ def make_pack(
         Key of the masks (random by default: a new key per pack).
     now : datetime, optional
         Generation time (default: now).
+    signing_key : Ed25519PrivateKey, optional
+        The bureau's key (:func:`graphfraud.evidence.sign.load_private_key`):
+        manifest.json records its fingerprint and manifest.sig its signature.
+        Without it the pack is unsigned (``verify`` then proves integrity only).
 
     Returns
     -------
@@ -98,23 +112,31 @@ def make_pack(
     tables = pack_tables(source, data, masker, facts=facts)  # type: ignore[arg-type]
     generated = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
     dest = Path(dest)
-    final = dest / source.ring_id
+    final = dest / check_ring_id(source.ring_id, file="rings.csv")
     zip_final = dest / f"{source.ring_id}.zip"
-    with atomic_dir(final) as tmp:
-        _write_files(tmp, source, tables, lang=lang, masked=not unmask, font=font, generated=generated,
-                     data_dir=data_dir)  # fmt: skip
-        manifest = write_manifest(
-            tmp, ring_id=source.ring_id, generated_at=generated, version=__version__, inputs=data.source,
-            detection_outputs=source.outputs, extra={"lang": lang, "masked": not unmask},
-        )  # fmt: skip
-        fd, zip_tmp = tempfile.mkstemp(prefix=f".{source.ring_id}.zip.tmp-", dir=dest)
-        os.close(fd)
-        try:
+    if zip_final.is_symlink() or (zip_final.exists() and not zip_final.is_file()):
+        raise ContractError(str(zip_final), None, None, "exists and is not a pack .zip; choose another --dest")
+    inputs = [source.out_dir] + ([data_dir] if data_dir is not None else [])
+    signed_by = {"signed_by": sign.fingerprint(signing_key.public_key())} if signing_key is not None else {}
+    zip_tmp: str | None = None
+    try:
+        with atomic_dir(final, owned=owned_by("manifest.json"), inputs=inputs, what="evidence pack folder") as tmp:
+            _write_files(tmp, source, tables, lang=lang, masked=not unmask, font=font, generated=generated,
+                         data_dir=data_dir)  # fmt: skip
+            manifest = write_manifest(
+                tmp, ring_id=source.ring_id, generated_at=generated, version=__version__, inputs=data.source,
+                detection_outputs=source.outputs, extra={"lang": lang, "masked": not unmask, **signed_by},
+            )  # fmt: skip
+            if signing_key is not None:
+                (tmp / SIGNATURE).write_bytes(sign.sign_manifest((tmp / "manifest.json").read_bytes(), signing_key))
+            fd, zip_tmp = tempfile.mkstemp(prefix=f".{source.ring_id}.zip.tmp-", dir=dest)
+            os.close(fd)
             write_zip(tmp, Path(zip_tmp), folder=source.ring_id)
-        except BaseException:
-            os.unlink(zip_tmp)
-            raise
-    os.replace(zip_tmp, zip_final)
+        os.replace(zip_tmp, zip_final)
+    except BaseException:
+        if zip_tmp is not None:
+            Path(zip_tmp).unlink(missing_ok=True)
+        raise
     return Pack(source.ring_id, final, zip_final, manifest)
 
 
@@ -178,10 +200,12 @@ def make_packs(
     lang: str = "zh",
     unmask: bool = False,
     log: Callable[[str], None] = lambda message: None,
+    signing_key: Ed25519PrivateKey | None = None,
 ) -> list[Pack]:
     """Packs for several rings of one detection output, reading the claims once.
 
-    ``data_dir`` defaults to the claims directory recorded in ``out_dir/run.json``.
+    ``data_dir`` defaults to the claims directory recorded in ``out_dir/run.json``;
+    ``signing_key`` signs every pack (see :func:`make_pack`).
     Raises :class:`~graphfraud.evidence.source.RingNotFoundError` before writing
     anything when a ring id is unknown.
     """
@@ -203,7 +227,8 @@ def make_packs(
     facts = run_facts(data)
     packs = []
     for s in sources:
-        pack = make_pack(s, data, dest=dest, lang=lang, unmask=unmask, data_dir=folder, facts=facts)
+        pack = make_pack(s, data, dest=dest, lang=lang, unmask=unmask, data_dir=folder, facts=facts,
+                         signing_key=signing_key)
         log(f"{s.ring_id}: {len(pack.manifest['files'])} files")
         packs.append(pack)
     return packs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphfraud.io.rings import check_ring_id
+
 TEMPLATE = """// Ring {ring_id} in Neo4j Browser (graphfraud evidence pack).
 // Load the claims and rings first: graphfraud load DATA_DIR --rings OUT_DIR
 // Then paste this file into Browser (multi-statement editor) and run it.
@@ -26,10 +28,12 @@ LIMIT 500;
 
 
 def ring_query(ring_id: str) -> str:
-    """The text of query.cypher for ``ring_id`` (the id is quoted for Cypher).
+    """The text of query.cypher for ``ring_id``, checked against the ring id grammar first.
+
+    No quote, backslash or newline can reach the Cypher text: an id outside
+    :data:`graphfraud.io.rings.RING_ID` raises ``ContractError``.
 
     >>> print(ring_query("R1").splitlines()[3])
     :param ringId => 'R1';
     """
-    safe = ring_id.replace("\\", "\\\\").replace("'", "\\'")
-    return TEMPLATE.format(ring_id=safe)
+    return TEMPLATE.format(ring_id=check_ring_id(ring_id, file="rings.csv"))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from graphfraud.contract import REASON_ARGS_COLUMN, ClaimsData
 from graphfraud.errors import ContractError, GraphfraudError
+from graphfraud.io.rings import check_ring_id
 from graphfraud.score.reasons import template
 
 #: Files of a detection output directory an evidence pack is made from.
@@ -60,12 +61,16 @@ def _read(out: Path, name: str) -> pd.DataFrame:
     path = out / name
     if not path.is_file():
         raise ContractError(name, None, None, f"missing from {out}; run `graphfraud detect DATA_DIR --out {out}` first")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    from graphfraud.io.write import read_text_csv
+
+    return read_text_csv(path)
 
 
 def ring_ids(out_dir: str | Path, *, top: int | None = None) -> list[str]:
     """Ring ids of ``rings.csv`` best first (the first ``top`` of them)."""
     rings = _read(Path(out_dir), "rings.csv")
+    for row, value in zip(rings.index, rings["ring_id"]):
+        check_ring_id(value, file="rings.csv", row=int(row) + 2)
     ids = rings.sort_values("rank", key=lambda s: s.astype(int))["ring_id"].tolist()
     return ids if top is None else ids[:top]
 
@@ -85,7 +90,9 @@ def read_ring(out_dir: str | Path, ring_id: str) -> RingSource:
     out = Path(out_dir)
     if not out.is_dir():
         raise ContractError(str(out), None, None, "is not a directory; give the --out directory of `graphfraud detect`")
+    check_ring_id(ring_id, file="ring id", row=None)
     rings = _read(out, "rings.csv")
+    run = _checked_run(out)
     hit = rings[rings["ring_id"] == ring_id]
     if hit.empty:
         shown = ", ".join(rings["ring_id"].head(10))
@@ -98,8 +105,6 @@ def read_ring(out_dir: str | Path, ring_id: str) -> RingSource:
     reasons = reasons[reasons["ring_id"] == ring_id]
     reasons = reasons.assign(args=_reason_args(reasons))
     claims = _read(out, "ring_claims.csv")
-    run_path = out / "run.json"
-    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
     return RingSource(
         ring=hit.iloc[0].to_dict(),
         members=members[members["ring_id"] == ring_id].reset_index(drop=True),
@@ -109,6 +114,37 @@ def read_ring(out_dir: str | Path, ring_id: str) -> RingSource:
         out_dir=out,
         outputs={n: file_sha256(out / n) for n in DETECT_FILES if (out / n).is_file()},
     )
+
+
+def _checked_run(out: Path) -> dict:
+    """run.json of ``out``, after checking that every output file it lists still has its recorded SHA-256.
+
+    Raises
+    ------
+    ContractError
+        run.json is missing, unreadable or lists no outputs, or a file differs from its recorded hash.
+    """
+    from graphfraud.io.write import file_sha256
+
+    path = out / "run.json"
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContractError("run.json", None, None, f"missing from {out}; run `graphfraud detect` again") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ContractError("run.json", None, None, f"in {out} cannot be read ({exc})") from None
+    outputs = run.get("outputs") if isinstance(run, dict) else None
+    if not isinstance(outputs, dict) or not outputs:
+        raise ContractError("run.json", None, "outputs", f"in {out} records no output hashes; run `graphfraud "
+                            "detect` again (the files cannot be checked before they go into a pack)")
+    for name in DETECT_FILES[:-1]:
+        recorded = outputs.get(name)
+        if not isinstance(recorded, str):
+            raise ContractError("run.json", None, "outputs", f"in {out} records no hash for {name}")
+        if not (out / name).is_file() or file_sha256(out / name) != recorded:
+            raise ContractError(name, None, None, f"in {out} differs from the SHA-256 that run.json records "
+                                "(edited or replaced after detection); run `graphfraud detect` again")
+    return run
 
 
 def _reason_args(reasons: pd.DataFrame) -> list[dict | None]:

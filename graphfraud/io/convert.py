@@ -34,6 +34,26 @@ _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 Array = pa.Array | pa.ChunkedArray
 
+#: Times and dates outside [1900-01-01, 2101-01-01) are unreadable (a typo such as 2999, or 1600, which
+#: nanosecond timestamps cannot even hold); whole numbers beyond +-2**53 (no exact float) are unreadable.
+TIME_BOUNDS = (pa.scalar(-2208988800, pa.timestamp("s")), pa.scalar(4133980800, pa.timestamp("s")))
+INT_BOUNDS = (pa.scalar(-(2.0**53)), pa.scalar(2.0**53))
+
+
+def _within(values: pa.ChunkedArray, bad: np.ndarray | None,
+            bounds: tuple[pa.Scalar, pa.Scalar]) -> tuple[pa.ChunkedArray, np.ndarray | None]:  # fmt: skip
+    """``values`` with those outside ``[low, high)`` made null, and ``bad`` with them marked unreadable.
+
+    >>> times, bad = _within(*parse_times(pa.array(["2024-03-05", "2999-01-02", "1600-01-01"])), TIME_BOUNDS)
+    >>> times.to_pylist()[1:], bad.tolist()
+    ([None, None], [False, True, True])
+    """
+    outside = pc.fill_null(pc.or_(pc.less(values, bounds[0]), pc.greater_equal(values, bounds[1])), False)
+    if not pc.any(outside).as_py():
+        return values, bad
+    extra = outside.to_numpy(zero_copy_only=False)
+    return _chunked(pc.if_else(outside, pa.scalar(None, values.type), values)), extra if bad is None else bad | extra
+
 
 def to_series(values: Array, column: Column) -> tuple[pd.Series, np.ndarray | None]:
     """Convert one column to its contract dtype, and find the values that cannot be read.
@@ -68,7 +88,7 @@ def to_series(values: Array, column: Column) -> tuple[pd.Series, np.ndarray | No
     if kind in ("id", "str", "enum"):
         return _pandas(clean_text(values), ID_DTYPE), None
     if kind in ("date", "datetime"):
-        times, bad = parse_times(values)
+        times, bad = _within(*parse_times(values), TIME_BOUNDS)
         if kind == "date":
             times = pc.floor_temporal(times, unit="day")
         return _pandas(times.cast(pa.timestamp("ns")), DTYPES[kind]), bad
@@ -76,6 +96,7 @@ def to_series(values: Array, column: Column) -> tuple[pd.Series, np.ndarray | No
     if kind == "money":
         numbers = pc.round(numbers, 2)
     if kind == "int":
+        numbers, bad = _within(numbers, bad, INT_BOUNDS)
         fraction = pc.fill_null(pc.not_equal(numbers, pc.floor(numbers)), False)
         if pc.any(fraction).as_py():
             numbers = pc.if_else(fraction, pa.scalar(None, pa.float64()), numbers)

@@ -59,7 +59,7 @@ from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSON
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
 from graphfraud.io.read import locate
-from graphfraud.io.write import atomic_dir, file_sha256
+from graphfraud.io.write import atomic_dir, file_sha256, owned_by
 from graphfraud.params import ReadParams
 
 #: The partition of claims whose venue has no region (or is unknown).
@@ -163,7 +163,7 @@ def partition_claims_dir(
             raise ParamError(f"The '{name}' parameter of partition_claims_dir must be an int >= 1. Got {value!r} instead.")
     start = time.perf_counter()
     reader = _Reader(Path(source), params, batch_rows)
-    with atomic_dir(dest) as tmp:
+    with atomic_dir(dest, owned=owned_by("partition.json"), inputs=[source], what="region split (--work)") as tmp:
         result = _split(reader, Path(tmp), buckets, log)
         seconds = round(time.perf_counter() - start, 3)
         part = Partition(Path(dest), result.rows, reader.hashes(), result.buckets, seconds,

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -39,11 +40,12 @@ _BLOCK_SIZE = 16 << 20  # bytes per CSV parsing block
 
 
 _FORMS = {
-    "datetime": "a time; write 2024-03-05 09:41:00, 2024-03-05T09:41:00 or a date alone (2024-03-05)",
-    "date": "a date; write 2024-03-05",
+    "datetime": "a time between 1900 and 2100; write 2024-03-05 09:41:00, 2024-03-05T09:41:00 or a date alone "
+                "(2024-03-05)",
+    "date": "a date between 1900 and 2100; write 2024-03-05",
     "money": "an amount; write yuan with a dot for decimals, e.g. 1234.50",
     "float": "a number; write it with a dot for decimals, e.g. 2.5",
-    "int": "a whole number, e.g. 3",
+    "int": "a whole number of at most 15 digits, e.g. 3",
 }
 
 
@@ -176,10 +178,16 @@ def locate(directory: Path, table: Table) -> Path | None:
     Raises
     ------
     ContractError
-        When both ``NAME.csv`` and ``NAME.parquet`` exist, or a required table is missing.
+        When both ``NAME.csv`` and ``NAME.parquet`` exist, a required table is
+        missing, or the file is a symbolic link that leads out of ``directory``
+        (its content is never read, so an error cannot quote another file).
     """
     found = [directory / f"{table.name}.{ext}" for ext in ("csv", "parquet")]
     found = [f for f in found if f.is_file()]
+    for f in found:
+        if f.is_symlink() and directory.resolve() not in f.resolve().parents:
+            raise ContractError(f.name, None, None, f"is a symbolic link to {f.resolve()}, outside {directory}; "
+                                "copy the file into the claims directory instead")  # fmt: skip
     if len(found) == 2:
         raise ContractError(
             found[0].name, None, None,
@@ -258,10 +266,12 @@ def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str
     """The file as an Arrow table with its own column names, and the count of skipped bad lines."""
     if path.suffix == ".parquet":
         try:
-            names = pq.read_schema(path).names
+            meta = pq.read_metadata(path)
+            names = meta.schema.to_arrow_schema().names
+            _check_parquet_size(path, meta.num_rows, len([n for n in names if n not in skip]))
             data = pq.read_table(path, columns=[n for n in names if n not in skip] if skip else None)
-        except (pa.ArrowInvalid, OSError) as exc:
-            raise ContractError(path.name, None, None, f"cannot be read as Parquet: {exc}") from None
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, MemoryError) as exc:
+            raise ContractError(path.name, None, None, f"cannot be read as Parquet: {str(exc)[:300]}") from None
         _check_header(path.name, data.column_names, table, limit=params.max_errors)
         return data, 0
     try:
@@ -271,6 +281,29 @@ def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str
     except OSError as exc:  # issue 8: permissions or I/O errors are the user's to fix, not a traceback
         raise ContractError(path.name, None, None,
                             f"cannot be read: {exc.strerror or exc}; check the file's permissions") from None
+
+
+#: Bytes a decoded cell takes at the least (an 8-byte value and its share of offsets and validity).
+MIN_CELL_BYTES = 8
+
+
+def _check_parquet_size(path: Path, rows: int, columns: int) -> None:
+    """Refuse a Parquet file whose declared rows cannot fit in this machine's memory once decoded.
+
+    A Parquet file of constant columns compresses 30 million rows into less
+    than a megabyte; decoding it would exhaust memory before any row could be
+    checked.  The estimate (``rows x columns x 8`` bytes) is a lower bound.
+    """
+    need = rows * max(columns, 1) * MIN_CELL_BYTES
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError):  # not POSIX: no guard
+        return
+    if need > total:
+        raise ContractError(path.name, None, None, f"declares {rows:,} rows of {columns} columns in "
+                            f"{path.stat().st_size:,} bytes; decoded they need at least {need / 2**30:.1f} GB, more "
+                            f"than this machine's {total / 2**30:.1f} GB; is the file genuine? split it, or use a "
+                            "machine with more memory")  # fmt: skip
 
 
 def _csv_header(path: Path, encoding: str) -> list[str]:
@@ -335,10 +368,42 @@ def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "decode" in str(exc).lower():
             raise _encoding_error(path, params.encoding) from None
-        raise ContractError(path.name, None, None, f"cannot be parsed as CSV: {exc}") from None
+        if "straddling" in str(exc):
+            raise _long_row_error(path, header) from None
+        raise ContractError(path.name, None, None, f"cannot be parsed as CSV: {str(exc)[:300]}") from None
     except UnicodeDecodeError:
         raise _encoding_error(path, params.encoding) from None
     return data.rename_columns([header[i] for i in keep]), len(bad)
+
+
+def _long_row_error(path: Path, header: list[str]) -> ContractError:
+    """The first line longer than a CSV parsing block, with the column where it passes that length."""
+    line, length, commas = 1, 0, 0
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            for part in _lines_of(chunk):
+                if part is None:  # a newline
+                    line, length, commas = line + 1, 0, 0
+                    continue
+                if length + len(part) > _BLOCK_SIZE:
+                    commas += part[: _BLOCK_SIZE - length].count(b",")
+                    column = header[commas] if commas < len(header) else None
+                    return ContractError(path.name, line, column, f"a row longer than {_BLOCK_SIZE >> 20} MB (a "
+                                         "value this long is not claims data: an unclosed quote, or a file "
+                                         "damaged in export?)")  # fmt: skip
+                length += len(part)
+                commas += part.count(b",")
+    return ContractError(path.name, None, None, f"has a row longer than {_BLOCK_SIZE >> 20} MB")
+
+
+def _lines_of(chunk: bytes) -> Iterator[bytes | None]:
+    """The pieces of ``chunk`` between newlines, with None for each newline."""
+    pieces = chunk.split(b"\n")
+    for i, piece in enumerate(pieces):
+        if i:
+            yield None
+        if piece:
+            yield piece
 
 
 def _field_count_error(file: str, rows: list[pcsv.InvalidRow], expected: int, limit: int) -> ContractError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
@@ -17,6 +18,31 @@ import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ContractError
+from graphfraud.io.write import read_text_csv
+
+
+#: The ring id grammar: ``detect`` writes ``R`` and 10 upper-case hex digits; tests and hand-made files may use
+#: other short ids of letters, digits, ``_`` and ``-``.  Nothing else (no ``/``, ``.``, quote or newline)
+#: may reach a path or a Cypher text (evidence packs check it); Neo4j receives ring ids only as query
+#: parameters, so ``read_rings`` keeps them as they are.
+RING_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def check_ring_id(value: object, *, file: str = "rings.csv", row: int | None = None) -> str:
+    """``value`` if it is a valid ring id, else a :class:`ContractError` naming the file, row and value.
+
+    >>> check_ring_id("R41F29EB1F2")
+    'R41F29EB1F2'
+    >>> try:
+    ...     check_ring_id("../../home/x", row=2)
+    ... except ContractError as e:
+    ...     print(e)
+    rings.csv, row 2, column ring_id: '../../home/x' is not a ring id (letters, digits, _ and -, at most 64, e.g. R41F29EB1F2); was the file edited?
+    """
+    if not isinstance(value, str) or not RING_ID.fullmatch(value):
+        raise ContractError(file, row, "ring_id", f"{str(value)[:80]!r} is not a ring id (letters, digits, _ and -, "
+                            "at most 64, e.g. R41F29EB1F2); was the file edited?")
+    return value
 
 
 class RingTables(NamedTuple):
@@ -70,7 +96,7 @@ def read_rings(out_dir: str | Path) -> RingTables:
         path = out / f"{name}.csv"
         if not path.exists():
             raise ContractError(f"{name}.csv", None, None, f"missing from {out_dir}")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = read_text_csv(path)
         frame = frame.rename(columns={zh: en for en, zh in columns}).replace({"": None})
         missing = [en for en, _ in columns if en not in frame.columns]
         if missing:

@@ -35,6 +35,7 @@ import secrets
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -51,6 +52,10 @@ APOC_VERSION = "5.26.0"  # the newest apoc-core 5.26.x on Maven Central
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
+#: umask of the Neo4j server and admin processes: the store, transaction logs and auth.ini are private.
+UMASK = 0o077
+#: Folders of the home whose every file is made private (0600, folders 0700) by BundledServer.tighten.
+PRIVATE_DIRS = ("conf", "data", "logs", "run", "import")
 USER = "neo4j"
 DATABASE = "neo4j"  # Community has one user database
 
@@ -317,9 +322,40 @@ class BundledServer:
         return lines
 
     def _write_config(self) -> None:
+        self.home.mkdir(mode=0o700, parents=True, exist_ok=True)
         for sub in ("conf", "data", "logs", "run", "import", "plugins"):
-            (self.home / sub).mkdir(parents=True, exist_ok=True)
-        (self.home / "conf" / "neo4j.conf").write_text("\n".join(self.config_lines()) + "\n")
+            (self.home / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
+        conf = self.home / "conf" / "neo4j.conf"
+        fd = os.open(conf, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write("\n".join(self.config_lines()) + "\n")
+        self.tighten()
+
+    def tighten(self) -> int:
+        """Make the store, logs, configuration and auth files private: folders 0700, files 0600.
+
+        The database files, transaction logs and ``data/dbms/auth.ini`` hold
+        personal data and password hashes; Neo4j creates them with the
+        process umask, which the server and admin processes get as 077
+        (:data:`UMASK`).  This also tightens stores made by older versions.
+        Symbolic links are not followed.  Returns the number of paths changed.
+        """
+        changed = 0
+        if not self.home.is_dir():
+            return 0
+        for root in [self.home] + [self.home / sub for sub in PRIVATE_DIRS]:
+            if root.is_symlink() or not root.is_dir():
+                continue
+            for path in [root] + ([] if root == self.home else list(root.rglob("*"))):
+                info = path.lstat()
+                want = 0o700 if stat.S_ISDIR(info.st_mode) else 0o600 if stat.S_ISREG(info.st_mode) else None
+                if want is not None and stat.S_IMODE(info.st_mode) & 0o077:
+                    os.chmod(path, want)
+                    changed += 1
+        if self.password_file.is_file() and stat.S_IMODE(self.password_file.stat().st_mode) & 0o077:
+            os.chmod(self.password_file, 0o600)
+            changed += 1
+        return changed
 
     def _classpath(self, *, plugins: bool = True) -> str:
         # Plugins go *after* the server's lib: first breaks startup (commons-lang3 clash).
@@ -331,7 +367,10 @@ class BundledServer:
     def _admin(self, *args: str) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, NEO4J_HOME=str(self.home), NEO4J_CONF=str(self.home / "conf"))
         cmd = [self.java, "-cp", self._classpath(plugins=False), ADMIN_CLASS, *args]
-        return subprocess.run(cmd, capture_output=True, text=True, env=env)
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, env=env, umask=UMASK)
+        finally:
+            self.tighten()
 
     # ------------------------------------------------------------ password
     def password(self) -> str:
@@ -450,7 +489,8 @@ class BundledServer:
             "-cp", self._classpath(), MAIN_CLASS,
             f"--home-dir={self.home}", f"--config-dir={self.home / 'conf'}", "--console-mode",
         ]  # fmt: skip
-        console = open(self.home / "logs" / "console.out", "ab")
+        console = os.fdopen(os.open(self.home / "logs" / "console.out", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600),
+                            "ab")  # fmt: skip
         proc = subprocess.Popen(
             cmd,
             stdout=console,
@@ -458,9 +498,10 @@ class BundledServer:
             stdin=subprocess.DEVNULL,
             cwd=self.home,
             start_new_session=True,
+            umask=UMASK,
         )
         console.close()
-        self._pid_file("neo4j").write_text(f"{proc.pid}\n")
+        _write_private(self._pid_file("neo4j"), f"{proc.pid}\n")
         return proc.pid
 
     def _start_guide(self, log: Callable[[str], None]) -> None:
@@ -473,13 +514,13 @@ class BundledServer:
             sys.executable, "-m", "graphfraud.neo4j.guide", str(self.guide_dir),
             "--port", str(self.guide_port),
         ]  # fmt: skip
-        out = open(self.home / "logs" / "guide.log", "ab")
+        out = os.fdopen(os.open(self.home / "logs" / "guide.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")
         proc = subprocess.Popen(
             cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True,
         )  # fmt: skip
         out.close()
-        self._pid_file("guide").write_text(f"{proc.pid}\n")
+        _write_private(self._pid_file("guide"), f"{proc.pid}\n")
         log(f"serving the Browser guide {self.guide_dir} at {self.guide_url}")
 
     def wait(self, *, timeout: float = 120.0) -> None:
@@ -596,6 +637,13 @@ class BundledServer:
                 f"'{DATABASE}' is unusable until a load succeeds:\n{detail}"
             )
         return out
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 0600 (replacing its content)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 def _port_open(port: int, host: str = "127.0.0.1") -> bool:

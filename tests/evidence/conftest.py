@@ -33,13 +33,16 @@ def detected(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def packs(detected: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def packs(detected: Path, tmp_path_factory: pytest.TempPathFactory, pack_key_file: Path) -> dict[str, object]:
     """Chinese, masked packs of every ring, by typology (the claims dir comes from run.json)."""
     from graphfraud.evidence.pack import make_packs
     from graphfraud.evidence.source import ring_ids
 
+    from graphfraud.evidence.sign import load_private_key
+
     dest = tmp_path_factory.mktemp("packs")
-    made = make_packs(detected, ring_ids(detected), dest=dest)
+    key = load_private_key(pack_key_file)
+    made = make_packs(detected, ring_ids(detected), dest=dest, signing_key=key)
     rings = pd.read_csv(detected / "rings.csv", dtype=str).set_index("ring_id")
     return {rings.loc[p.ring_id, "typology"]: p for p in made}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import re
 import shutil
 import zipfile
@@ -88,7 +90,8 @@ def test_verify_passes_on_fresh_packs(packs: dict) -> None:
     for target in (pack.path, pack.zip_path):
         result = invoke("verify", str(target))
         assert result.exit_code == 0, result.output
-        assert "OK, 14 files match manifest.json" in result.output
+        assert "OK, signature valid, signed by " in result.output
+        assert "14 files match manifest.json" in result.output
 
 
 def test_verify_fails_after_one_byte_of_claims_changes(packs: dict, tmp_path: Path) -> None:
@@ -166,11 +169,16 @@ def test_help_has_examples() -> None:
 
 
 def _detected_copy(detected: Path, tmp_path: Path, edit) -> Path:
-    """A copy of the detect output whose ring_reasons.csv went through ``edit``."""
+    """A copy of the detect output whose ring_reasons.csv went through ``edit`` (its hash re-recorded in run.json)."""
+    from graphfraud.io.write import file_sha256
+
     out = tmp_path / "out"
     shutil.copytree(detected, out)
     reasons = read(out / "ring_reasons.csv")
     edit(reasons).to_csv(out / "ring_reasons.csv", index=False)
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    run["outputs"]["ring_reasons.csv"] = file_sha256(out / "ring_reasons.csv")
+    (out / "run.json").write_text(json.dumps(run), encoding="utf-8")
     return out
 
 

@@ -16,7 +16,7 @@ from .conftest import TYPOLOGIES, need, pdf_text, read
 
 FILES = {
     "report.html", "report.pdf", "claims.csv", "members.csv", "venues.csv", "baselines.csv", "steering.csv",
-    "reasons.csv", "query.cypher", "run.json", "manifest.json", "figures/ring_graph.png",
+    "reasons.csv", "query.cypher", "run.json", "manifest.json", "manifest.sig", "figures/ring_graph.png",
     "figures/arrival_timeline.png", "figures/person_day_heatmap.png", "figures/amounts_over_time.png",
 }  # fmt: skip
 HEADINGS_ZH = ("医保基金欺诈嫌疑团伙 证据材料", "可疑理由", "成员名单与角色", "参保人逐人汇总", "方法与参数", "复核与重现")
@@ -33,7 +33,7 @@ def test_one_pack_per_typology(packs: dict) -> None:
     for pack in packs.values():
         files = {p.relative_to(pack.path).as_posix() for p in pack.path.rglob("*") if p.is_file()}
         assert files == FILES
-        assert set(pack.manifest["files"]) == FILES - {"manifest.json"}
+        assert set(pack.manifest["files"]) == FILES - {"manifest.json", "manifest.sig"}
         assert pack.zip_path.is_file() and pack.zip_path.name == f"{pack.ring_id}.zip"
 
 

@@ -289,3 +289,140 @@ def test_a_hostile_mapping_file_is_a_clean_error(content: bytes) -> None:
             assert str(exc).strip()
         finally:
             mapping.unlink()
+
+
+# ---------------------------------------------------------------- issue 15: the hostile inputs that still gave tracebacks
+@pytest.mark.parametrize(("table", "column", "value"), [
+    ("claims", "start_time", "2999-01-02 09:10:00"), ("claims", "start_time", "1600-01-02 09:10:00"),
+    ("claims", "start_time", "9999-12-31"), ("claims", "end_time", "0001-01-01 00:00:00"),
+    ("persons", "birth_date", "2999-03-01"), ("persons", "birth_date", "1600-03-01"),
+    ("facilities", "beds", "99999999999999999999999"), ("facilities", "beds", "-9223372036854775809"),
+    ("facilities", "beds", "1e300"),
+])  # fmt: skip
+@pytest.mark.filterwarnings("ignore:skipped")
+def test_out_of_range_times_and_numbers_name_file_row_and_column(table: str, column: str, value: str) -> None:
+    with claims_dir(**{table: with_cell(table, 2, column, value)}) as d:
+        with pytest.raises(ContractError) as info:
+            read_claims_dir(d, ReadParams())
+        assert info.value.file == f"{table}.csv" and info.value.row == 2 and info.value.column == column
+        assert f"cannot read {value!r}" in str(info.value)
+        validate_cli(d)
+        data = read_or_contract_error(d, ReadParams(lenient=True))
+        assert data is not None  # --lenient skips the row instead
+
+
+def test_out_of_range_times_in_parquet_are_refused_too() -> None:
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from graphfraud.contract import CLAIMS
+    from graphfraud.io.convert import to_series
+
+    times = pa.array([dt.datetime(2024, 3, 5, 9, 41), dt.datetime(2999, 1, 2), dt.datetime(1600, 1, 1)],
+                     pa.timestamp("us"))  # fmt: skip
+    series, bad = to_series(times, CLAIMS.column("start_time"))
+    assert bad.tolist() == [False, True, True] and series.isna().tolist() == [False, True, True]
+    with claims_dir() as d:
+        import pyarrow.csv as pcsv
+
+        table = pcsv.read_csv(d / "claims.csv", convert_options=pcsv.ConvertOptions(
+            column_types={name: pa.string() for name in rows_of("claims")[0]}))  # fmt: skip
+        start = table.column("start_time").to_pylist()
+        start[0] = "2999-01-02 09:10:00"
+        table = table.set_column(table.schema.get_field_index("start_time"), "start_time",
+                                 pa.array([dt.datetime.fromisoformat(s) for s in start], pa.timestamp("us")))
+        (d / "claims.csv").unlink()
+        pq.write_table(table, d / "claims.parquet")
+        with pytest.raises(ContractError, match="claims.parquet, row 2, column start_time: cannot read"):
+            read_claims_dir(d, ReadParams())
+
+
+@pytest.mark.parametrize("content", [b"PAR1" + b"\x00" * 64 + b"PAR1", b"PAR1", b"not parquet at all", b""])
+def test_malformed_parquet_files_are_contract_errors(content: bytes) -> None:
+    with claims_dir() as d:
+        (d / "claims.csv").unlink()
+        (d / "claims.parquet").write_bytes(content)
+        with pytest.raises(ContractError, match="claims.parquet: cannot be read as Parquet"):
+            read_claims_dir(d, ReadParams())
+        validate_cli(d)
+
+
+def test_a_truncated_parquet_file_is_a_contract_error() -> None:
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    with claims_dir() as d:
+        pq.write_table(pcsv.read_csv(d / "claims.csv"), d / "claims.parquet")
+        (d / "claims.csv").unlink()
+        body = (d / "claims.parquet").read_bytes()
+        for cut in (len(body) // 3, len(body) - 9):
+            (d / "claims.parquet").write_bytes(body[:cut] + body[-8:])
+            with pytest.raises(ContractError, match="claims.parquet"):
+                read_claims_dir(d, ReadParams())
+
+
+def test_a_parquet_bomb_is_refused_before_it_is_decoded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Millions of constant rows compress to kilobytes; the declared size is checked against memory first."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from graphfraud.io import read as reader
+
+    rows = 2_000_000
+    with claims_dir() as d:
+        (d / "claims.csv").unlink()
+        columns = rows_of("claims")[0]
+        first = rows_of("claims")[1]
+        table = pa.table({name: pa.repeat(pa.scalar(value), rows) for name, value in zip(columns, first)})
+        pq.write_table(table, d / "claims.parquet", compression="zstd")
+        size = (d / "claims.parquet").stat().st_size
+        assert size < 200_000  # a bomb: ~30 bytes per thousand rows
+        page = 4096
+        monkeypatch.setattr(reader.os, "sysconf", lambda name: {"SC_PAGE_SIZE": page}.get(name, (64 << 20) // page))
+        with pytest.raises(ContractError, match=r"declares 2,000,000 rows .* more than this machine's 0\.1 GB"):
+            read_claims_dir(d, ReadParams())
+
+
+def test_a_symlink_out_of_the_claims_directory_is_not_followed(tmp_path: Path) -> None:
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    with claims_dir() as d:
+        (d / "claims.csv").unlink()
+        (d / "claims.csv").symlink_to(secret)
+        with pytest.raises(ContractError, match="is a symbolic link to .*outside") as info:
+            read_claims_dir(d, ReadParams())
+        assert "root:x" not in str(info.value)
+        inside = d / "copy.csv"
+        inside.write_text(BASE["claims"], encoding="utf-8")
+        (d / "claims.csv").unlink()
+        (d / "claims.csv").symlink_to(inside)  # a link within the directory is fine
+        assert read_or_contract_error(d) is not None
+
+
+def test_a_full_disk_is_one_line_and_leaves_no_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from graphfraud.io import write
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "rings.csv"))
+
+    with claims_dir() as d:
+        monkeypatch.setattr(write, "write_csv", full)
+        result = CliRunner().invoke(main, ["--audit-log", str(tmp_path / "audit.jsonl"), "detect", str(d),
+                                           "--out", str(tmp_path / "out"), "-q"])  # fmt: skip
+    assert result.exit_code == 1 and "No space left on device" in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["audit.jsonl"]
+
+
+def test_a_cell_longer_than_a_parsing_block_names_row_and_column() -> None:
+    rows = rows_of("claims")
+    rows[2][rows[0].index("diagnosis")] = "J" * (40 << 20)  # 40 MB: longer than two 16 MB parsing blocks
+    with claims_dir(claims=to_csv(rows)) as d:
+        with pytest.raises(ContractError) as info:
+            read_claims_dir(d, ReadParams())
+    assert (info.value.file, info.value.row, info.value.column) == ("claims.csv", 3, "diagnosis")
+    assert "a row longer than 16 MB" in str(info.value) and len(str(info.value)) < 300

@@ -13,7 +13,7 @@ import pytest
 from graphfraud.contract import DTYPES, INPUT_TABLES, TABLES
 from graphfraud.errors import ContractError
 from graphfraud.io.read import read_claims_dir
-from graphfraud.io.write import atomic_dir, file_sha256, write_csv
+from graphfraud.io.write import atomic_dir, file_sha256, owned_by, write_csv
 from graphfraud.params import ReadParams
 
 
@@ -312,8 +312,9 @@ def test_missing_mapping_file(world, tmp_path):
 def test_atomic_dir_replaces_on_success(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "old.csv").write_text("old")
-    with atomic_dir(out) as tmp:
+    (out / "explained.csv").write_text("old")
+    (out / "run.json").write_text('{"outputs": {}}')  # an earlier output of ours (issue 15: others are refused)
+    with atomic_dir(out, owned=owned_by("run.json")) as tmp:
         assert tmp.parent == tmp_path and tmp != out
         (tmp / "rings.csv").write_text("new")
     assert sorted(p.name for p in out.iterdir()) == ["rings.csv"]
@@ -325,7 +326,7 @@ def test_atomic_dir_leaves_nothing_on_failure(tmp_path):
     with atomic_dir(out) as tmp:
         (tmp / "rings.csv").write_text("complete")
     with pytest.raises(ZeroDivisionError):
-        with atomic_dir(out) as tmp:
+        with atomic_dir(out, owned=lambda p: (p / "rings.csv").is_file()) as tmp:
             (tmp / "rings.csv").write_text("half")
             (tmp / "ring_members.csv").write_text("half")
             1 / 0  # noqa: B018

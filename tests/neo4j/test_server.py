@@ -103,3 +103,62 @@ def test_query_rejects_bad_param(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["neo4j", "query", "RETURN 1", "-p", "novalue"])
     assert result.exit_code == 2
     assert "NAME=VALUE" in result.output
+
+
+def test_store_logs_and_auth_files_are_made_private(tmp_path: Path) -> None:
+    """Issue 15: a home made with the old 0644/0755 modes is tightened; symlinks are not followed."""
+    import os
+    import stat
+
+    home = tmp_path / "neo4j"
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not ours")
+    outside.chmod(0o644)
+    files = ["data/dbms/auth.ini", "data/databases/neo4j/neostore", "data/transactions/neo4j/neostore.transaction.db.0",
+             "logs/debug.log", "logs/console.out", "conf/neo4j.conf", "password"]  # fmt: skip
+    for name in files:
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_text("x")
+        (home / name).chmod(0o644)
+    for folder in (home, home / "data", home / "data" / "dbms", home / "logs"):
+        folder.chmod(0o755)
+    os.symlink(outside, home / "logs" / "link.log")
+    server = BundledServer(home)
+    server._write_config()
+    for name in files:
+        assert stat.S_IMODE((home / name).stat().st_mode) == 0o600, name
+    for folder in (home, home / "data", home / "data" / "dbms", home / "data" / "transactions" / "neo4j", home / "logs"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o644
+    assert server.tighten() == 0
+
+
+def test_server_and_admin_processes_run_with_umask_077(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from graphfraud.neo4j import server as module
+
+    seen: list[int | None] = []
+
+    class Done:
+        returncode, stdout, stderr, pid = 0, "", "", 4242
+
+    def fake(*args, **kwargs):
+        seen.append(kwargs.get("umask"))
+        return Done()
+
+    monkeypatch.setattr(subprocess, "run", fake)
+    monkeypatch.setattr(subprocess, "Popen", fake)
+    server = BundledServer(tmp_path / "h", java="java")
+    server._write_config()
+    server._admin("dbms", "set-initial-password", "x")
+    server._spawn_server()
+    assert seen == [module.UMASK, module.UMASK] == [0o077, 0o077]
+    assert stat_mode(tmp_path / "h" / "logs" / "console.out") == 0o600
+    assert stat_mode(tmp_path / "h" / "run" / "neo4j.pid") == 0o600
+
+
+def stat_mode(path: Path) -> int:
+    import stat
+
+    return stat.S_IMODE(path.stat().st_mode)
