@@ -79,7 +79,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     rank = np.empty(len(names), dtype=np.int64)
     rank[np.argsort(names, kind="stable")] = np.arange(len(names))  # codes in name order, not row order
     first_seen = family.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    diagnosis_code = np.where(first_seen >= 0, rank[np.maximum(first_seen, 0)], -1)
+    # No diagnosis at all (claims.diagnosis absent or empty): every claim -1, the cost cells are visit types.
+    diagnosis_code = np.where(first_seen >= 0, rank[np.maximum(first_seen, 0)], -1) if len(rank) else first_seen
     diagnosis_names = np.asarray(sorted(names) + [""], dtype=object)
 
     at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
@@ -348,7 +349,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         venue_fund_per_claim=venue_fpc,
         ring_fund_per_claim=ring_fpc,
         peer_venue_ratio=_peer_venue_ratio(rows, main, facts),
-        out_of_region=int((facts.person_region[c.persons] != facts.venue_region[main]).sum()),
+        out_of_region=_out_of_region(c.persons, main, facts),
         phone_hub_persons=hub_n,
         phone_hub=hub,
         phone_hub_addresses=hub_addresses,
@@ -442,6 +443,16 @@ def _peer_venue_ratio(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
     if claims < MIN_PEERS:
         return float("nan")
     return ring_fpc / (fund / claims)
+
+
+def _out_of_region(persons: np.ndarray, venue: int, facts: ClaimFacts) -> int:
+    """Persons insured in a known region other than the venue's (0 when the venue's region is unknown).
+
+    An unknown region (``persons.region`` or the venue's ``region`` absent or empty) is never "elsewhere".
+    """
+    where = facts.venue_region[venue]
+    region = facts.person_region[persons]
+    return int(((region != where) & (region != "")).sum()) if where else 0
 
 
 def _phone_hub(persons: np.ndarray, facts: ClaimFacts) -> tuple[int, int, int]:
