@@ -180,7 +180,8 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
     from graphfraud.io.write import atomic_dir, file_sha256, write_csv
     from graphfraud.score.rings import claims_table, members_table, reasons_table, rings_table
 
-    record = run_record(result, inputs=data.source, extra=extra)
+    quality = {"data_quality": [w.record() for w in data.warnings]}
+    record = run_record(result, inputs=data.source, extra=quality | (extra or {}))
     with atomic_dir(out_dir) as tmp:
         tmp = Path(tmp)
         write_csv(rings_table(result.rings), tmp / "rings.csv")

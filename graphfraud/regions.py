@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphfraud.contract import INPUT_TABLES, ClaimsData, empty_frame
+from graphfraud.contract import INPUT_TABLES, ClaimsData, QualityWarning, empty_frame
 from graphfraud.errors import ContractError, GraphfraudError
 from graphfraud.io.partition import Partition, load_partition, partition_claims_dir, peak_memory_gb
 from graphfraud.io.write import file_sha256
@@ -69,6 +69,7 @@ class RegionOutcome:
     peak_memory_gb: float
     skipped: dict[str, dict[str, int]]
     signals: Support = field(default_factory=Support)
+    warnings: tuple[QualityWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,7 @@ def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
     return RegionOutcome(
         name, [local(r) for r in result.rings], [local(r) for r in result.explained], ids, result.candidates,
         {"read": round(read_s, 3), **result.timings}, result.time_resolution, len(data.claims),
-        round(time.perf_counter() - start, 3), peak_memory_gb(), data.skipped, result.signals,
+        round(time.perf_counter() - start, 3), peak_memory_gb(), data.skipped, result.signals, data.warnings,
     )
 
 
@@ -316,6 +317,7 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
         },
         "peak_memory_gb": round(max(own, children), 2),
         "skipped": {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
+        "data_quality": [w.record() | {"file": f"regions/{o.region}/{w.file}"} for o in outcomes for w in o.warnings],
     }
     return write_outputs(result, data, str(out_dir), extra=extra)
 

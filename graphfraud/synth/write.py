@@ -91,7 +91,7 @@ def _text_columns(table: Table, df: pd.DataFrame, *, date_only: bool) -> pa.Tabl
             arr = pa.array(s.array, type=pa.large_string())
         elif col.kind in ("date", "datetime"):
             arr = format_times(s.to_numpy(dtype="datetime64[ns]"), date_only=date_only or col.kind == "date")
-        elif col.kind == "money":
+        elif col.kind in ("money", "price"):  # synth prices are whole cents
             arr = format_money(s.to_numpy(dtype=np.float64, na_value=np.nan))
         elif col.kind == "float":
             arr = format_number(s.to_numpy(dtype=np.float64, na_value=np.nan))
