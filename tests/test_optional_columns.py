@@ -178,3 +178,29 @@ def test_zero_rings_says_which_signals_the_data_supports(tmp_path: Path) -> None
     assert run["signals_off"]["coadmit"] == "no claims with visit_type inpatient"
     assert run["signals_off"]["covisit_pharmacy"] == "claims.pharmacy_id absent or empty"
     assert "shared_phone" in run["signals_off"] and "off_hours" in run["signals_on"]
+
+
+def test_detect_counts_amount_mismatches_in_run_json(world: Path, tmp_path: Path) -> None:
+    # issue 14: a fee line whose amount is not quantity x unit_price is a data-quality warning, not a refusal
+    data_dir = drop(world, tmp_path / "data", [])
+    items = pd.read_csv(data_dir / "claim_items.csv", dtype=str, keep_default_na=False)
+    items.loc[[4, 9], "amount"] = "99999.00"
+    items.to_csv(data_dir / "claim_items.csv", index=False)
+    run, _ = detect(data_dir, tmp_path / "out")
+    [w] = run["data_quality"]
+    assert (w["file"], w["check"], w["rows"]) == ("claim_items.csv", "amount != quantity x unit_price", 2)
+    assert [e["row"] for e in w["examples"]] == [6, 11]
+    assert w["examples"][0]["message"].startswith("amount 99999.00 is not quantity ")
+
+
+def test_the_signal_table_is_documented() -> None:
+    """docs/data-contract.md shows graphfraud.signals.SIGNALS row by row (needs and reduced forms)."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in doc.splitlines() if line.startswith("| `")}
+    for s in SIGNALS.values():
+        assert s.name in rows, s.name
+        for need in s.needs:
+            for part in need.split("|"):
+                assert f"`{part}`" in rows[s.name], (s.name, part)
+        for need, instead in s.reduced:
+            assert f"without `{need}`: {instead}" in rows[s.name]
