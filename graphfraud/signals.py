@@ -61,6 +61,13 @@ class Signal:
 
 _VENUE_REGION = "facilities.region|pharmacies.region"
 
+#: Plainer words for needs whose generic "absent or empty" would mislead.
+_WHY = {
+    "claims.pharmacy_id": "no pharmacy claims",
+    "claims.facility_id": "no facility claims",
+    "claim_items": "no fee lines (claim_items absent or empty)",
+}
+
 #: Every signal and its needs.  One place: the day-resolution switch (``"minutes"``) is here too.
 SIGNALS: dict[str, Signal] = {s.name: s for s in (
     # detectors
@@ -164,12 +171,12 @@ def unmet(data: ClaimsData, need: str) -> str | None:
     if table not in TABLES:
         raise ValueError(f"unknown table in signal need {need!r}")
     if not column:
-        return None if len(data.table(table)) else f"{table} absent or empty"
+        return None if len(data.table(table)) else _WHY.get(need, f"{table} absent or empty")
     if value:
         frame = data.table(table)
         hit = column in frame and bool((frame[column] == value).fillna(False).any())
         return None if hit else f"no {table} with {column} {value}"
-    return None if has_values(data, table, column) else f"{table}.{column} absent or empty"
+    return None if has_values(data, table, column) else _WHY.get(need, f"{table}.{column} absent or empty")
 
 
 def has_values(data: ClaimsData, table: str, column: str) -> bool:

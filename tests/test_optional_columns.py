@@ -88,6 +88,7 @@ def detect(data_dir: Path, out: Path) -> tuple[dict, str]:
     return json.loads((out / "run.json").read_text(encoding="utf-8")), result.output
 
 
+@pytest.mark.slow  # about 3 s per case: the evidence pack's PDF
 @pytest.mark.parametrize("name", CASES)
 def test_detect_export_evidence_and_rows_without(name: str, world: Path, tmp_path: Path) -> None:
     data_dir = drop(world, tmp_path / "data", name)
@@ -146,7 +147,8 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
     assert off["shared_phone"] == "persons.phone absent or empty; persons.address absent or empty"
     assert off["out_of_region"] == ("persons.region absent or empty; facilities.region absent or empty "
                                     "and pharmacies.region absent or empty")
-    assert off["dup_trace"] == "claim_items.trace_code absent or empty" and off["high_value"] == "claim_items absent or empty"
+    assert off["dup_trace"] == "claim_items.trace_code absent or empty"
+    assert off["high_value"] == "no fee lines (claim_items absent or empty)"
     assert off["steering"] == "claims.doctor_id absent or empty"
     assert "covisit" in run["signals_reduced"] and "cost_ratio" in run["signals_reduced"]
     assert {"covisit", "coadmit", "lockstep", "money"} <= set(run["signals_on"])
@@ -158,6 +160,28 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
     if len(rings):  # every pack of such a world can be made
         result = CliRunner().invoke(main, ["evidence", str(out), "--top", str(len(rings)), "--dest",
                                            str(tmp_path / "ev"), "-q"])
+        assert result.exit_code == 0, result.output
+
+
+def test_no_pharmacies_and_no_stays(world: Path, tmp_path: Path) -> None:
+    """An export of hospitals and clinics only: pharmacies.csv has a header and no rows, and no inpatient stays."""
+    data_dir = drop(world, tmp_path / "data", [])
+    claims = pd.read_csv(data_dir / "claims.csv", dtype=str, keep_default_na=False)
+    claims = claims[(claims["pharmacy_id"] == "") & (claims["visit_type"] != "inpatient")]
+    claims.to_csv(data_dir / "claims.csv", index=False)
+    items = pd.read_csv(data_dir / "claim_items.csv", dtype=str, keep_default_na=False)
+    items[items["claim_id"].isin(claims["claim_id"])].to_csv(data_dir / "claim_items.csv", index=False)
+    (data_dir / "pharmacies.csv").write_text("pharmacy_id,name,chain,region\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run, output = detect(data_dir, out)
+    off = run["signals_off"]
+    assert off["covisit_pharmacy"] == off["steering"] == "no pharmacy claims"
+    assert off["coadmit"] == off["co_admission"] == "no claims with visit_type inpatient"
+    assert off["split_admission"].startswith("no claims with visit_type inpatient")
+    assert "signals off: covisit_pharmacy (no pharmacy claims)" in output
+    for args in (["export", str(out), "-q"], ["evidence", str(out), "--top", "1", "--dest", str(tmp_path / "ev"), "-q"],
+                 ["peers", str(data_dir), "-q"]):
+        result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
 
 
@@ -176,7 +200,7 @@ def test_zero_rings_says_which_signals_the_data_supports(tmp_path: Path) -> None
     assert "0 rings written to" in output and "none of the signals this data supports found a group" in output
     assert "on: covisit, coadmit" not in output  # coadmit needs inpatient claims: there are none
     assert run["signals_off"]["coadmit"] == "no claims with visit_type inpatient"
-    assert run["signals_off"]["covisit_pharmacy"] == "claims.pharmacy_id absent or empty"
+    assert run["signals_off"]["covisit_pharmacy"] == "no pharmacy claims"
     assert "shared_phone" in run["signals_off"] and "off_hours" in run["signals_on"]
 
 

@@ -34,7 +34,7 @@ def test_every_need_names_a_contract_table_column_or_minutes() -> None:
 def test_the_toy_world_supports_what_it_has(data) -> None:  # type: ignore[no-untyped-def]
     s = support(data)
     assert s.off["coadmit"] == "no claims with visit_type inpatient"
-    assert s.off["covisit_pharmacy"] == "claims.pharmacy_id absent or empty"
+    assert s.off["covisit_pharmacy"] == "no pharmacy claims"
     assert {"covisit", "arrival_gap", "off_hours", "shared_phone", "money"} <= set(s.on)
     assert not set(s.on) & set(s.off)
     assert set(s.on) | set(s.off) == set(SIGNALS)

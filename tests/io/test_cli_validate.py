@@ -133,4 +133,4 @@ def test_signals_the_data_switches_off_are_listed(world):
     assert result.exit_code == 0, result.output
     off = json.loads(result.stdout)["signals_off"]
     assert off["shared_phone"] == "persons.phone absent or empty"
-    assert off["dup_trace"] == "claim_items.trace_code absent or empty" and off["high_value"] == "claim_items absent or empty"
+    assert off["dup_trace"] == "claim_items.trace_code absent or empty" and off["high_value"] == "no fee lines (claim_items absent or empty)"
