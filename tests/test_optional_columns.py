@@ -157,10 +157,12 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
-    if len(rings):  # every pack of such a world can be made
-        result = CliRunner().invoke(main, ["evidence", str(out), "--top", str(len(rings)), "--dest",
-                                           str(tmp_path / "ev"), "-q"])
-        assert result.exit_code == 0, result.output
+    assert len(rings) >= 1
+    result = CliRunner().invoke(main, ["evidence", str(out), "--top", str(len(rings)), "--dest",
+                                       str(tmp_path / "ev"), "-q"])  # every pack of such a world can be made
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "ev" / rings["ring_id"].iloc[0] / "report.html").read_text(encoding="utf-8")
+    assert "本数据不支持、因而未启用的信号：" in report and "共用手机（shared_phone：persons.phone absent or empty; persons.address absent or empty）" in report
 
 
 def test_no_pharmacies_and_no_stays(world: Path, tmp_path: Path) -> None:
