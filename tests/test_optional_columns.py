@@ -106,6 +106,9 @@ def test_detect_export_evidence_and_rows_without(name: str, world: Path, tmp_pat
 
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
     assert len(rings) >= 1  # every such world still has the planted rings the other signals find
+    reasons = pd.read_csv(out / "ring_reasons.csv", dtype={"ring_id": str})
+    scored = set(reasons.loc[reasons["points"] > 0, "code"])
+    assert not scored & set(run["signals_off"])  # a signal switched off never adds points
 
     result = CliRunner().invoke(main, ["export", str(out), "-q"])
     assert result.exit_code == 0, result.output
@@ -153,6 +156,8 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
     assert "covisit" in run["signals_reduced"] and "cost_ratio" in run["signals_reduced"]
     assert {"covisit", "coadmit", "lockstep", "money"} <= set(run["signals_on"])
     assert output.count("signals off: ") == 1
+    reasons = pd.read_csv(out / "ring_reasons.csv", dtype={"ring_id": str})
+    assert not set(reasons.loc[reasons["points"] > 0, "code"]) & set(off)  # a signal switched off never adds points
     for args in (["export", str(out), "-q"], ["rings", str(out)], ["peers", str(data_dir)]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
