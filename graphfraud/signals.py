@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
 
 from graphfraud.contract import TABLES, ClaimsData
 
@@ -174,8 +176,7 @@ def unmet(data: ClaimsData, need: str) -> str | None:
         return None if len(data.table(table)) else _WHY.get(need, f"{table} absent or empty")
     if value:
         frame = data.table(table)
-        hit = column in frame and bool((frame[column] == value).fillna(False).any())
-        return None if hit else f"no {table} with {column} {value}"
+        return None if column in frame and _holds(frame[column], value) else f"no {table} with {column} {value}"
     return None if has_values(data, table, column) else _WHY.get(need, f"{table}.{column} absent or empty")
 
 
@@ -189,7 +190,23 @@ def has_values(data: ClaimsData, table: str, column: str) -> bool:
     if f"{table}.{column}" in data.released:
         rows = data.link(table, column)
         return True if rows is None else bool((np.asarray(rows) >= 0).any())
-    return column in frame and bool(frame[column].notna().any())
+    return column in frame and _any_value(frame[column])
+
+
+def _any_value(values: pd.Series) -> bool:
+    """Whether ``values`` has a non-missing value; from Arrow's null count when it is Arrow-backed (ten million ids: no scan)."""
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is not None:
+        return arrow.null_count < len(arrow)
+    return bool(values.notna().any())
+
+
+def _holds(values: pd.Series, value: str) -> bool:
+    """Whether some row of ``values`` equals ``value`` (one Arrow kernel for Arrow-backed text)."""
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is not None:
+        return bool(pc.any(pc.equal(arrow, value)).as_py())
+    return bool((values == value).fillna(False).any())
 
 
 def support(data: ClaimsData, *, used_by: Iterable[str] = USERS) -> Support:
