@@ -158,7 +158,11 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
     assert output.count("signals off: ") == 1
     reasons = pd.read_csv(out / "ring_reasons.csv", dtype={"ring_id": str})
     assert not set(reasons.loc[reasons["points"] > 0, "code"]) & set(off)  # a signal switched off never adds points
-    for args in (["export", str(out), "-q"], ["rings", str(out)], ["peers", str(data_dir)]):
+    person = pd.read_csv(data_dir / "persons.csv", dtype=str)["person_id"].iloc[0]
+    seeds = tmp_path / "known.csv"
+    seeds.write_text(f"entity_type,entity_id\nperson,{person}\n", encoding="utf-8")
+    for args in (["export", str(out), "-q"], ["rings", str(out)], ["peers", str(data_dir)],
+                 ["expand", str(data_dir), "--seeds", str(seeds), "-q"]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
