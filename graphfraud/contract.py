@@ -12,6 +12,7 @@ Kinds of column (``Column.kind``):
 ``date``      a calendar date (time of day ignored)
 ``datetime``  local (Asia/Shanghai) ISO 8601 time; a date alone means midnight
 ``money``     yuan, two decimals, never negative
+``price``     yuan per unit, never negative, decimals kept as given (the national platform's ``pric`` has 4)
 ``int``       integer
 ``float``     real number, never negative
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["id", "str", "enum", "date", "datetime", "money", "int", "float"]
+Kind = Literal["id", "str", "enum", "date", "datetime", "money", "price", "int", "float"]
 
 VISIT_TYPES = ("outpatient", "inpatient", "pharmacy", "chronic")
 ITEM_CATEGORIES = (
@@ -175,7 +176,7 @@ CLAIM_ITEMS = Table(
         Column("item_name", "str", zh="项目名称"),
         Column("category", "enum", True, "费用类别", ITEM_CATEGORIES),
         Column("quantity", "float", True, "数量"),
-        Column("unit_price", "money", True, "单价"),
+        Column("unit_price", "price", True, "单价"),
         Column("amount", "money", True, "金额"),
         Column("trace_code", "id", zh="药品追溯码"),
     ),
@@ -265,9 +266,40 @@ DTYPES: dict[str, object] = {
     "date": "datetime64[ns]",
     "datetime": "datetime64[ns]",
     "money": "float64",
+    "price": "float64",
     "int": "Int64",
     "float": "float64",
 }
+
+
+@dataclass(frozen=True)
+class QualityWarning:
+    """A data-quality finding counted while reading (never a refusal, no row skipped).
+
+    Attributes
+    ----------
+    file : str
+        File (or table) name, ``claim_items.csv``.
+    column : str
+        Column, as named in the file where a mapping renamed it (``det_item_fee_sumamt (amount)``).
+    check : str
+        What is wrong, ``amount != quantity x unit_price``.
+    rows : int
+        Rows of the file that show it.
+    examples : tuple of (int, str)
+        The first few: row number as a spreadsheet counts it (header = row 1) and the message.
+    """
+
+    file: str
+    column: str
+    check: str
+    rows: int
+    examples: tuple[tuple[int, str], ...] = ()
+
+    def record(self) -> dict[str, object]:
+        """As a JSON-ready dict (``data_quality`` in run.json and ``validate --json``)."""
+        return {"file": self.file, "column": self.column, "check": self.check, "rows": self.rows,
+                "examples": [{"row": row, "message": message} for row, message in self.examples]}
 
 
 @dataclass(frozen=True)
@@ -299,6 +331,9 @@ class ClaimsData:
     released : tuple of str
         ``"table.column"`` names the reader was told the caller does not use
         (checked where the contract has rules, then left NA to save memory).
+    warnings : tuple of QualityWarning
+        Data-quality findings that are counted, not refused (a fee line whose
+        amount is not quantity x unit_price): ``data_quality`` in run.json.
     """
 
     persons: pd.DataFrame
@@ -312,6 +347,7 @@ class ClaimsData:
     time_resolution: str = "minute"
     links: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     released: tuple[str, ...] = ()
+    warnings: tuple[QualityWarning, ...] = ()
 
     def table(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

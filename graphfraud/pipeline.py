@@ -23,6 +23,7 @@ from graphfraud.graph.build import build_graph
 from graphfraud.params import RunParams, to_dict
 from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import Ring, score_candidates
+from graphfraud.signals import Support, support
 
 
 #: Text input columns no stage of ``run`` reads (foreign keys are followed through
@@ -55,6 +56,9 @@ class RunResult:
         graphfraud, igraph, pandas, numpy versions.
     time_resolution : str
         ``"minute"`` or ``"day"`` (minute signals are off for day data).
+    signals : Support
+        The signals the data supports, and those switched off or reduced
+        for a missing column, table or time of day (:mod:`graphfraud.signals`).
     """
 
     rings: list[Ring]
@@ -64,6 +68,7 @@ class RunResult:
     params: RunParams
     versions: dict[str, str] = field(default_factory=dict)
     time_resolution: str = "minute"
+    signals: Support = field(default_factory=Support)
 
 
 def peak_memory_gb() -> float:
@@ -110,6 +115,7 @@ def run(
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
+    signals = support(data, used_by=("detect", "score", "benign"))
 
     def lap(stage: str) -> None:
         nonlocal clock
@@ -135,7 +141,7 @@ def run(
     facts = claim_facts(graph, focus)
     rings, explained = score_candidates(candidates, facts, params.score)
     lap("score")
-    return RunResult(rings, explained, counts, timings, params, versions(), data.time_resolution)
+    return RunResult(rings, explained, counts, timings, params, versions(), data.time_resolution, signals)
 
 
 def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None = None) -> dict:
@@ -147,6 +153,7 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
         "parameters": to_dict(result.params),
         "seed": result.params.seed,
         "time_resolution": result.time_resolution,
+        **result.signals.record(),
         "inputs": inputs,
         "timings_s": result.timings,
         "peak_memory_gb": round(peak_memory_gb(), 2),
@@ -178,7 +185,8 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
     from graphfraud.io.write import atomic_dir, file_sha256, owned_by, write_csv
     from graphfraud.score.rings import claims_table, members_table, reasons_table, rings_table
 
-    record = run_record(result, inputs=data.source, extra=extra)
+    quality = {"data_quality": [w.record() for w in data.warnings]}
+    record = run_record(result, inputs=data.source, extra=quality | (extra or {}))
     with atomic_dir(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)") as tmp:
         tmp = Path(tmp)
         write_csv(rings_table(result.rings), tmp / "rings.csv")

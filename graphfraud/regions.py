@@ -32,20 +32,21 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from graphfraud.contract import INPUT_TABLES, ClaimsData, empty_frame
+from graphfraud.contract import INPUT_TABLES, ClaimsData, QualityWarning, empty_frame
 from graphfraud.errors import ContractError, GraphfraudError
 from graphfraud.io.partition import Partition, load_partition, partition_claims_dir, peak_memory_gb
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams, RunParams
 from graphfraud.pipeline import RunResult, run, versions, write_outputs
 from graphfraud.score.rings import Ring, select_rings
+from graphfraud.signals import Support, merge
 
 
 #: ``map_tasks(func, tasks, *, sizes) -> [func(*args) for args in tasks]``, run somewhere (see detect_by_region).
@@ -67,6 +68,8 @@ class RegionOutcome:
     seconds: float
     peak_memory_gb: float
     skipped: dict[str, dict[str, int]]
+    signals: Support = field(default_factory=Support)
+    warnings: tuple[QualityWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,7 @@ def merge_regions(outcomes: list[RegionOutcome], params: RunParams = RunParams()
     resolutions = sorted({o.time_resolution for o in outcomes}) or ["minute"]
     claim_ids = np.concatenate(parts) if parts else np.array([], dtype=object)
     result = RunResult(kept, explained, candidates, timings, params, versions(),
-                       resolutions[0] if len(resolutions) == 1 else "mixed")
+                       resolutions[0] if len(resolutions) == 1 else "mixed", merge(o.signals for o in outcomes))
     return result, claim_ids
 
 
@@ -276,7 +279,7 @@ def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
     return RegionOutcome(
         name, [local(r) for r in result.rings], [local(r) for r in result.explained], ids, result.candidates,
         {"read": round(read_s, 3), **result.timings}, result.time_resolution, len(data.claims),
-        round(time.perf_counter() - start, 3), peak_memory_gb(), data.skipped,
+        round(time.perf_counter() - start, 3), peak_memory_gb(), data.skipped, result.signals, data.warnings,
     )
 
 
@@ -306,13 +309,15 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
             "buckets": part.buckets,
             "regions": [
                 {"region": o.region, "claims": o.claims, "rings": len(o.rings), "explained": len(o.explained),
-                 "seconds": o.seconds, "peak_memory_gb": o.peak_memory_gb, "time_resolution": o.time_resolution}
+                 "seconds": o.seconds, "peak_memory_gb": o.peak_memory_gb, "time_resolution": o.time_resolution,
+                 "signals_off": o.signals.off}
                 for o in outcomes
             ],
             "peak_memory_gb_split_and_merge": round(own, 2),
         },
         "peak_memory_gb": round(max(own, children), 2),
         "skipped": {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
+        "data_quality": [w.record() | {"file": f"regions/{o.region}/{w.file}"} for o in outcomes for w in o.warnings],
     }
     return write_outputs(result, data, str(out_dir), extra=extra, inputs=(str(data_dir),))
 

@@ -87,6 +87,7 @@ def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt:
 
 def _validate_summary(data_dir: str, data: Any) -> dict[str, Any]:
     from graphfraud.contract import INPUT_TABLES
+    from graphfraud.signals import support
 
     claims = data.claims
     first, last = claims.start_time.min(), claims.start_time.max()
@@ -100,12 +101,16 @@ def _validate_summary(data_dir: str, data: Any) -> dict[str, Any]:
         "total_amount": round(float(claims.total_amount.sum()), 2),
         "fund_amount": round(float(claims.fund_amount.sum()), 2),
         "skipped": data.skipped,
+        "data_quality": [w.record() for w in data.warnings],
+        **support(data).record(),
     }
 
 
 def _print_validate_summary(s: dict[str, Any]) -> None:
     skipped = sum(n for counts in s["skipped"].values() for n in counts.values())
     verdict = f"valid after skipping {skipped} rows" if skipped else "valid"
+    warned = sum(w["rows"] for w in s["data_quality"])
+    verdict += f", with {warned:,} rows of data-quality warnings" if warned else ""
     click.echo(f"{s['data_dir']}: {verdict}")
     for name, n in s["rows"].items():
         click.echo(f"  {name:<12} {n:>12,} rows")
@@ -118,6 +123,15 @@ def _print_validate_summary(s: dict[str, Any]) -> None:
         click.echo("skipped rows (--lenient):")
         for file, counts in s["skipped"].items():
             click.echo(f"  {file}: " + ", ".join(f"{n:,} {reason}" for reason, n in counts.items()))
+    if s["data_quality"]:
+        click.echo("data-quality warnings (rows kept; an audit finding, not a refusal):")
+        for w in s["data_quality"]:
+            rows = ", ".join(str(e["row"]) for e in w["examples"]) + (", ..." if w["rows"] > len(w["examples"]) else "")
+            click.echo(f"  WARNING {w['file']}: {w['rows']:,} rows {w['check']} (rows {rows})")
+            for e in w["examples"][:3]:
+                click.echo(f"    row {e['row']}: {e['message']}")
+    if s["signals_off"]:
+        click.echo("signals off for this data: " + ", ".join(f"{k} ({v})" for k, v in s["signals_off"].items()))
 
 
 @main.command("validate")

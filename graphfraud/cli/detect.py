@@ -182,7 +182,7 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
         with _engine(engine, spark_master, spark_conf, log, by_region=True) as (map_tasks, engine_record):
             result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, log,
                                        map_tasks=map_tasks, engine=engine_record)
-        _print_detect_summary(result, out_dir)
+        _print_detect_summary(result, out_dir, quiet=quiet)
         return
     # (spark session,) each input file, read, graph, 3 detectors, score, written
     stages = _input_files(data_dir) + 7 + (engine == "spark")
@@ -196,7 +196,7 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
                                                     "data_dir": os.path.abspath(data_dir),  # evidence --data default
                                                     "engine": engine_record})
         log("written")
-    _print_detect_summary(result, out_dir)
+    _print_detect_summary(result, out_dir, quiet=quiet)
 
 
 def _check_output_paths(data_dir: str, out_dir: str, work_dir: str | None) -> None:
@@ -222,8 +222,16 @@ def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any
     return result
 
 
-def _print_detect_summary(result: Any, out_dir: str) -> None:
+def _print_detect_summary(result: Any, out_dir: str, *, quiet: bool = False) -> None:
+    """The rings found (stdout); the signals the data switched off, on one line (stderr, unless quiet)."""
+    if not quiet and (result.signals.off or result.signals.reduced):
+        click.echo(result.signals.line(), err=True)
     alerts = {a: sum(r.alert == a for r in result.rings) for a in ("red", "orange", "yellow")}
+    if not result.rings:
+        click.echo(f"0 rings written to {out_dir}: none of the signals this data supports found a group "
+                   f"(on: {', '.join(result.signals.on)}; off: {', '.join(result.signals.off) or 'none'}; "
+                   "see signals_off in run.json)")
+        return
     click.echo(f"{len(result.rings)} rings ({alerts['red']} red, {alerts['orange']} orange, "
                f"{alerts['yellow']} yellow) written to {out_dir}")
     for r in result.rings[:5]:

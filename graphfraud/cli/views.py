@@ -272,12 +272,16 @@ def peers_cmd(data_dir: str, top: int, out_file: str | None, read_params: Any, a
     import json
 
     from graphfraud.peers import peer_signals
+    from graphfraud.signals import support
     from graphfraud.views import truncate
 
     log = progress(quiet)
     data = read_logged(data_dir, read_params, log)
     table = peer_signals(data)
     log(f"{len(table)} institutions with at least one signal")
+    signals = support(data, used_by=("peers",))
+    if not quiet and (signals.off or signals.reduced):
+        click.echo(signals.line(), err=True)
     if out_file:
         _write_table(table, out_file, log)
     elif as_json:

@@ -173,6 +173,7 @@ def _run_record(source: RingSource, lang: str, masked: bool, data_dir: str | Pat
         "parameters": run.get("parameters", {}),
         "seed": run.get("seed"),
         "time_resolution": run.get("time_resolution"),
+        "signals_off": run.get("signals_off", {}),
         "inputs": run.get("inputs", {}),
         "data_dir": str(Path(data_dir).resolve()) if data_dir is not None else run.get("data_dir"),
         "ring_id": source.ring_id,

@@ -119,6 +119,9 @@ def document(ctx: ReportContext) -> list[Block]:
     blocks += [Block("h1", t["persons_h"]), Block("table", rows=_persons(ctx))]
     blocks += [Block("h1", t["venues_h"]), Block("table", rows=_venues(ctx))]
     blocks += [Block("h1", t["method"]), Block("p", _method(ctx))]
+    off = _signals_off(ctx)
+    if off:
+        blocks.append(Block("p", off))
     blocks += [Block("h1", t["reproduce"])] + [Block("p", p) for p in _reproduce(ctx)]
     return blocks
 
@@ -206,6 +209,20 @@ def _method(ctx: ReportContext) -> str:
         f"resolution: {res}. All parameters are in run.json. A suspicion is not a finding: on-site checks and "
         f"investigation must confirm it."
     )
+
+
+def _signals_off(ctx: ReportContext) -> str:
+    """The signals this data could not support (run.json's ``signals_off``), or "" when none were off."""
+    from graphfraud.signals import SIGNALS
+
+    off = ctx.run.get("signals_off") or {}
+    if not off:
+        return ""
+    if ctx.lang == "zh":
+        named = "；".join(f"{SIGNALS[k].zh if k in SIGNALS else k}（{k}：{why}）" for k, why in off.items())
+        return f"本数据不支持、因而未启用的信号：{named}。未启用的信号既不加分也不排除嫌疑。"
+    named = "; ".join(f"{k} ({why})" for k, why in off.items())
+    return f"Signals this data cannot support, switched off: {named}. A signal switched off neither adds nor clears suspicion."
 
 
 def _reproduce(ctx: ReportContext) -> list[str]:

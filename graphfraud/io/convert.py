@@ -14,6 +14,7 @@ Accepted forms (explicit, nothing guessed):
               without seconds, or a date alone (``2024-03-05``, midnight)
 ``date``      the same forms; the time of day is dropped
 ``money``     a decimal number with a dot (``1234.5``), rounded to 2 decimals
+``price``     a decimal number with a dot (``0.445``), every decimal kept
 ``float``     a decimal number with a dot
 ``int``       a whole number (``3`` or ``3.0``)
 """

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pcsv
@@ -44,6 +43,7 @@ _FORMS = {
                 "(2024-03-05)",
     "date": "a date between 1900 and 2100; write 2024-03-05",
     "money": "an amount; write yuan with a dot for decimals, e.g. 1234.50",
+    "price": "a unit price; write yuan with a dot for decimals, e.g. 0.445",
     "float": "a number; write it with a dot for decimals, e.g. 2.5",
     "int": "a whole number of at most 15 digits, e.g. 3",
 }
@@ -125,12 +125,12 @@ def read_claims_dir(
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         hashes = {f.name: pool.submit(file_sha256, f) for f in files.values() if f is not None}
-        frames, skipped, links = _read_tables(files, mapping, params, skip=skip, log=log)
+        frames, skipped, keys = _read_tables(files, mapping, params, skip=skip, log=log)
         source = {name: future.result() for name, future in hashes.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return ClaimsData(**frames, source=source, skipped=skipped, links=links, released=tuple(skip),
-                      time_resolution=time_resolution(frames["claims"]["start_time"]))
+    return ClaimsData(**frames, source=source, skipped=skipped, links=keys.links, released=tuple(skip),
+                      time_resolution=time_resolution(frames["claims"]["start_time"]), warnings=tuple(keys.warnings))
 
 
 def _read_tables(
@@ -140,8 +140,8 @@ def _read_tables(
     *,
     skip: tuple[str, ...] = (),
     log: Callable[[str], None] = lambda message: None,
-) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]], dict[str, np.ndarray]]:
-    """Read, map, type and check every table in contract order; also the foreign-key links."""
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]], KnownKeys]:
+    """Read, map, type and check every table in contract order; also the keys (foreign-key links, warnings)."""
     keys = KnownKeys()
     frames: dict[str, pd.DataFrame] = {}
     skipped: dict[str, dict[str, int]] = {}
@@ -169,7 +169,7 @@ def _read_tables(
                 frame[column.name] = _no_text(len(frame))
         frames[table.name] = frame
         log(f"{file.name}: {len(frame):,} rows read and checked")
-    return frames, skipped, keys.links
+    return frames, skipped, keys
 
 
 def locate(directory: Path, table: Table) -> Path | None:

@@ -22,8 +22,16 @@ Rules, in the order they are reported:
   ``lenient`` an id that points at a skipped row is skipped too (cascade);
 - a claim has both or neither of ``facility_id`` and ``pharmacy_id``;
 - ``fund_amount`` exceeds ``total_amount`` by more than 0.01;
-- ``end_time`` is before ``start_time``;
-- a fee line's ``amount`` differs from ``quantity x unit_price`` by more than 0.01 + 0.5 %.
+- ``end_time`` is before ``start_time``.
+
+Data-quality checks, counted as warnings (:class:`~graphfraud.contract.QualityWarning`,
+collected in ``KnownKeys.warnings`` and kept in ``ClaimsData.warnings``), never refusals
+and never skipped rows: no detection signal needs them, and the finding is itself an
+audit lead:
+
+- a fee line's ``amount`` differs from ``quantity x unit_price`` by more than
+  0.005 + quantity x 0.00005 yuan (the amount's rounding to cents plus the unit
+  price's rounding to 4 decimals).
 
 Whole-file problems (missing or repeated columns) are raised by the reader.
 """
@@ -42,7 +50,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphfraud.contract import INPUT_TABLES, TABLES, ClaimsData, Table
+from graphfraud.contract import INPUT_TABLES, TABLES, ClaimsData, QualityWarning, Table
 from graphfraud.errors import ContractError
 from graphfraud.params import ReadParams
 
@@ -65,10 +73,13 @@ INT_VALUES: dict[tuple[str, str], tuple[int, ...]] = {("facilities", "level"): (
 #: Threads for the hash joins of one table (Arrow releases the GIL).
 THREADS = max(2, min(4, os.cpu_count() or 2))
 
-#: Tolerances: fund vs total (yuan); fee line amount vs quantity x unit_price.
+#: Tolerances: fund vs total (yuan); fee line amount vs quantity x unit_price: the amount's rounding
+#: to cents plus, per unit, the unit price's rounding to 4 decimals (the national platform's ``pric``).
 FUND_TOLERANCE = 0.01
-AMOUNT_TOLERANCE = 0.01
-AMOUNT_RELATIVE_TOLERANCE = 0.005
+AMOUNT_TOLERANCE = 0.005
+PRICE_ROUNDING = 0.00005
+#: Fee lines of a data-quality warning shown as examples (in ``validate`` and run.json).
+EXAMPLES = 5
 
 
 class SkippedRowsWarning(UserWarning):
@@ -141,6 +152,8 @@ class KnownKeys:
     files: dict[str, str] = field(default_factory=dict)
     #: ``{"table.column": row in the referenced table}`` of every foreign key checked (ClaimsData.links).
     links: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Data-quality warnings of the tables checked so far (ClaimsData.warnings).
+    warnings: list[QualityWarning] = field(default_factory=list)
 
 
 def check_table(
@@ -207,6 +220,7 @@ def check_table(
     if not findings:
         if key:
             _remember(keys, table.name, file, frame[key], pd.Index([]))
+        keys.warnings += quality(table, frame, file=file, origin=origin)
         return frame, {}
     if not params.lenient:
         raise report(file, findings, limit=limit, origin=origin or {})
@@ -217,6 +231,7 @@ def check_table(
         keys.links[name] = keys.links[name][~bad]
     if key:
         _remember(keys, table.name, file, frame[key], dropped_keys)
+    keys.warnings += quality(table, frame, file=file, origin=origin, rows=np.flatnonzero(~bad))
     what = ", ".join(f"{n} {reason}" for reason, n in counts.items())
     warnings.warn(
         f"skipped {int(bad.sum())} of {len(bad)} rows of {file}: {what}", SkippedRowsWarning, stacklevel=2
@@ -252,9 +267,12 @@ def validate(data: ClaimsData, params: ReadParams = ReadParams()) -> ClaimsData:
         frames[table.name] = frame
         if counts:
             skipped[table.name] = counts
+    found = tuple(keys.warnings)
     if skipped == data.skipped:
-        return data if data.links.keys() >= keys.links.keys() else dataclasses.replace(data, links=keys.links)
-    return dataclasses.replace(data, skipped=skipped, links=keys.links, **frames)
+        if data.links.keys() >= keys.links.keys() and found == data.warnings:
+            return data
+        return dataclasses.replace(data, links=keys.links, warnings=found)
+    return dataclasses.replace(data, skipped=skipped, links=keys.links, warnings=found, **frames)
 
 
 def rules(
@@ -282,9 +300,30 @@ def rules(
                             rows=found.result())
     if table.name == "claims":
         out += _one_place(frame, limit) + _fund_over_total(frame, limit) + _end_before_start(frame, limit)
-    if table.name == "claim_items":
-        out += _amount_mismatch(frame, limit)
     return out
+
+
+def quality(table: Table, frame: pd.DataFrame, *, file: str, origin: dict[str, str] | None = None,
+            rows: np.ndarray | None = None) -> list[QualityWarning]:
+    """The data-quality warnings of one (checked) table: counted, never refused, no row dropped.
+
+    ``rows`` are the frame's row positions in the file when rows were skipped
+    before (``None``: the same), so the examples name the file's rows.
+
+    Examples
+    --------
+    >>> from graphfraud.contract import CLAIM_ITEMS
+    >>> items = pd.DataFrame({"quantity": [2.0, 3.0, 1.0], "unit_price": [0.445, 0.445, 10.0],
+    ...                       "amount": [0.89, 1.34, 12.0]})
+    >>> [w.record() for w in quality(CLAIM_ITEMS, items, file="claim_items.csv")]  # doctest: +NORMALIZE_WHITESPACE
+    [{'file': 'claim_items.csv', 'column': 'amount', 'check': 'amount != quantity x unit_price', 'rows': 1,
+      'examples': [{'row': 4, 'message': 'amount 12.00 is not quantity 1 x unit_price 10.0000 = 10.00'}]}]
+    """
+    findings = _amount_mismatch(frame, EXAMPLES) if table.name == "claim_items" else []
+    at = (lambda r: int(r)) if rows is None else (lambda r: int(rows[r]))
+    return [QualityWarning(file, _label(f.column, origin or {}) or "", f.reason, len(f.rows),
+                           tuple((at(r) + 2, m) for r, m in zip(f.rows, f.messages)))
+            for f in findings]
 
 
 def report(file: str, findings: Sequence[Finding], *, limit: int, origin: dict[str, str]) -> ContractError:
@@ -339,10 +378,10 @@ def _not_allowed(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]
 def _negative(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]:
     out: list[Finding] = []
     for col in table.columns + table.extra:
-        if col.kind not in ("money", "float", "int") or col.name not in frame:
+        if col.kind not in ("money", "price", "float", "int") or col.name not in frame:
             continue
         values = frame[col.name]
-        what = "amount" if col.kind == "money" else "value"
+        what = {"money": "amount", "price": "price"}.get(col.kind, "value")
         out += find(values < 0, column=col.name, reason=f"negative {col.name}", limit=limit,
                     message=lambda rows, v=values, w=what: [
                         f"negative {w} {_show(v.iat[r])}; it can never be negative" for r in rows])
@@ -419,19 +458,18 @@ def _end_before_start(claims: pd.DataFrame, limit: int) -> list[Finding]:
 def _amount_mismatch(items: pd.DataFrame, limit: int) -> list[Finding]:
     amount, quantity, price = items["amount"], items["quantity"], items["unit_price"]
     # In place on numpy arrays: tens of millions of fee lines must not make six temporary columns.
-    expected = quantity.to_numpy(dtype=np.float64, na_value=np.nan) * price.to_numpy(dtype=np.float64, na_value=np.nan)
-    gap = np.subtract(amount.to_numpy(dtype=np.float64, na_value=np.nan), expected)
+    units = quantity.to_numpy(dtype=np.float64, na_value=np.nan)
+    gap = np.multiply(units, price.to_numpy(dtype=np.float64, na_value=np.nan))
+    np.subtract(amount.to_numpy(dtype=np.float64, na_value=np.nan), gap, out=gap)
     np.abs(gap, out=gap)
-    np.abs(expected, out=expected)
-    expected *= AMOUNT_RELATIVE_TOLERANCE
-    expected += AMOUNT_TOLERANCE
-    mask = gap > expected
-    del gap, expected
+    allowed = np.abs(units) * PRICE_ROUNDING
+    allowed += AMOUNT_TOLERANCE + 1e-9  # 1e-9: a half cent off in decimal may be a hair more in binary
+    mask = gap > allowed
+    del gap, allowed, units
     return find(mask, column="amount", reason="amount != quantity x unit_price", limit=limit,
                 message=lambda rows: [
                     f"amount {_show(amount.iat[r])} is not quantity {quantity.iat[r]:g} x unit_price "
-                    f"{_show(price.iat[r])} = {_show(quantity.iat[r] * price.iat[r])}; correct one of the three"
-                    for r in rows])
+                    f"{price.iat[r]:.4f} = {_show(quantity.iat[r] * price.iat[r])}" for r in rows])
 
 
 # ----------------------------------------------------------------- helpers

@@ -18,7 +18,7 @@ import pandas as pd
 
 from graphfraud.contract import ClaimsData
 
-_KIND_TYPES = {"date": "date", "datetime": "localdatetime", "money": "double", "float": "double",
+_KIND_TYPES = {"date": "date", "datetime": "localdatetime", "money": "double", "price": "double", "float": "double",
                "int": "long"}  # fmt: skip
 
 

@@ -83,7 +83,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     rank = np.empty(len(names), dtype=np.int64)
     rank[np.argsort(names, kind="stable")] = np.arange(len(names))  # codes in name order, not row order
     first_seen = family.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    diagnosis_code = np.where(first_seen >= 0, rank[np.maximum(first_seen, 0)], -1)
+    # No diagnosis at all (claims.diagnosis absent or empty): every claim -1, the cost cells are visit types.
+    diagnosis_code = np.where(first_seen >= 0, rank[np.maximum(first_seen, 0)], -1) if len(rank) else first_seen
     diagnosis_names = np.asarray(sorted(names) + [""], dtype=object)
 
     at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])

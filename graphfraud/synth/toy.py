@@ -33,7 +33,7 @@ def _table(table: Table, rows: list[tuple]) -> pd.DataFrame:  # type: ignore[typ
     for c in table.columns:
         if c.kind in ("date", "datetime"):
             cols[c.name] = pd.to_datetime(pd.Series(cols[c.name], dtype=object)).to_numpy(dtype="datetime64[ns]")
-        elif c.kind in ("money", "float"):
+        elif c.kind in ("money", "price", "float"):
             cols[c.name] = np.array([np.nan if v is None else float(v) for v in cols[c.name]])
     return frame(table, cols, len(rows))
 

@@ -110,7 +110,7 @@ def _text_columns(table: Table, df: pd.DataFrame, *, date_only: bool) -> pa.Tabl
             arr = format_times(s.to_numpy(dtype="datetime64[ns]"), date_only=date_only or col.kind == "date")
         elif col.name == "unit_price":
             arr = format_price(s.to_numpy(dtype=np.float64, na_value=np.nan))
-        elif col.kind == "money":
+        elif col.kind in ("money", "price"):
             arr = format_money(s.to_numpy(dtype=np.float64, na_value=np.nan))
         elif col.kind == "float":
             arr = format_number(s.to_numpy(dtype=np.float64, na_value=np.nan))

@@ -87,7 +87,9 @@ class Pack:
 
     def out_of_region(self) -> tuple:
         region = self.venues.loc[self.main, "region"]
-        return (int((self.persons["region"] != region).sum()), len(self.persons), self.main, region)
+        known = self.persons["region"] != ""  # an unknown region is never "elsewhere" (issue 14)
+        outside = int((known & (self.persons["region"] != region)).sum()) if region else 0
+        return (outside, len(self.persons), self.main, region)
 
     def off_hours(self) -> tuple:
         hour = self.start.dt.hour

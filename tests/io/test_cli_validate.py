@@ -107,3 +107,30 @@ def test_help_ends_with_an_example():
     assert "Example:\n    graphfraud validate data/" in result.output
     for option in ("--mapping", "--lenient", "--encoding", "--json", "--quiet"):
         assert option in result.output
+
+
+def test_amount_mismatch_is_a_counted_warning_not_a_refusal(world):
+    # issue 14: a fee line whose amount is not quantity x unit_price is an audit finding; exit 0, rows kept
+    d = world(claim_items=world.edit("claim_items", 2, "amount", "25.00"))
+    result = run(str(d))
+    assert result.exit_code == 0, result.output
+    assert f"{d}: valid, with 1 rows of data-quality warnings" in result.stdout
+    assert "WARNING claim_items.csv: 1 rows amount != quantity x unit_price (rows 2)" in result.stdout
+    assert "row 2: amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50" in result.stdout
+    assert "claim_items             3 rows" in result.stdout
+    summary = json.loads(run(str(d), "--json", "-q").stdout)
+    assert summary["data_quality"] == [{
+        "file": "claim_items.csv", "column": "amount", "check": "amount != quantity x unit_price", "rows": 1,
+        "examples": [{"row": 2, "message": "amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50"}]}]
+
+
+def test_signals_the_data_switches_off_are_listed(world):
+    persons = world.base["persons"]
+    header = persons.splitlines()[0].split(",")
+    keep = [i for i, name in enumerate(header) if name != "phone"]
+    text = "".join(",".join(line.split(",")[i] for i in keep) + "\n" for line in persons.splitlines())
+    result = run(str(world(persons=text, drop=("claim_items",))), "--json", "-q")
+    assert result.exit_code == 0, result.output
+    off = json.loads(result.stdout)["signals_off"]
+    assert off["shared_phone"] == "persons.phone absent or empty"
+    assert off["dup_trace"] == "claim_items.trace_code absent or empty" and off["high_value"] == "no fee lines (claim_items absent or empty)"

@@ -242,6 +242,17 @@ def test_nhsa_mapping_end_to_end(world):
     assert data.claim_items.trace_code.tolist() == ["TR1", "TR2"]
 
 
+def test_nhsa_unit_price_keeps_four_decimals(world):
+    # issue 14: the national platform's pric has 4 decimals; 0.445 yuan is a valid price, not a contract error
+    items = NHSA_DIR["claim_items"] + "S01,X9,3,0.4450,1.34,,drug\nS01,X8,1000,0.4445,444.48,,drug\n"
+    data = read_claims_dir(world(**{**NHSA_DIR, "claim_items": items}), ReadParams(mapping="nhsa"))
+    assert data.claim_items.unit_price.tolist() == [10.25, 100.0, 0.445, 0.4445]
+    assert data.warnings == ()
+    off = NHSA_DIR["claim_items"] + "S01,X9,3,0.4450,1.50,,drug\n"
+    [w] = read_claims_dir(world(**{**NHSA_DIR, "claim_items": off}), ReadParams(mapping="nhsa")).warnings
+    assert w.column == "det_item_fee_sumamt (amount)" and w.examples[0][0] == 4
+
+
 def test_nhsa_errors_name_the_source_column(world):
     claims = NHSA_DIR["claims"].replace("S02,M02,0002,H001,14", "S02,M02,0002,H001,99")
     d = world(**{**NHSA_DIR, "claims": claims})

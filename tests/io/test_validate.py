@@ -199,14 +199,39 @@ def test_end_before_start(world):
           claims=world.edit("claims", 5, "end_time", "2024-03-09 10:00:00"))
 
 
-def test_item_amount_not_quantity_times_price(world):
-    fails(world, where("claim_items.csv", 2, "amount") + " amount 25.00 is not quantity 2 x unit_price 10.25 = 20.50",
-          claim_items=world.edit("claim_items", 2, "amount", "25.00"))
+def test_item_amount_not_quantity_times_price_is_a_counted_warning(world):
+    # issue 14: an arithmetic mismatch on fee lines is an audit finding, not a refusal, and no row is skipped
+    items = world.edit("claim_items", 2, "amount", "25.00").replace("3,100.00,300.00", "3,100.00,301.40")
+    for params in (ReadParams(), ReadParams(lenient=True)):
+        data = read_claims_dir(world(claim_items=items), params)
+        assert len(data.claim_items) == 3 and data.skipped == {}
+        [w] = data.warnings
+        assert (w.file, w.column, w.check, w.rows) == ("claim_items.csv", "amount", "amount != quantity x unit_price", 2)
+        assert w.examples == ((2, "amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50"),
+                              (4, "amount 301.40 is not quantity 3 x unit_price 100.0000 = 300.00"))
+
+
+def test_item_amount_warning_rows_are_the_files_after_lenient_skips(world):
+    claims = world.edit("claims", 2, "total_amount", "abc")  # C0001 skipped, and its two fee lines with it
+    items = world.edit("claim_items", 4, "amount", "301.40")
+    with pytest.warns(SkippedRowsWarning):
+        data = read_claims_dir(world(claims=claims, claim_items=items), ReadParams(lenient=True))
+    assert [(w.rows, w.examples[0][0]) for w in data.warnings] == [(1, 4)]
 
 
 def test_item_amount_within_rounding_is_fine(world):
-    d = world(claim_items=world.edit("claim_items", 4, "amount", "301.40"))  # 0.01 + 0.5% of 300 = 1.51
-    assert read_claims_dir(d).claim_items.amount.iloc[2] == 301.40
+    # amount rounded to cents (0.005) plus the unit price rounded to 4 decimals (quantity x 0.00005):
+    # 1000 x 0.44448 = 444.48 billed, the price shown as 0.4445 (x 1000 = 444.50); 3 x 0.445 = 1.335 -> 1.34
+    items = world.base["claim_items"] + "C0003,X4,Pill,drug,1000,0.4445,444.48,\nC0003,X5,Pill,drug,3,0.445,1.34,\n"
+    data = read_claims_dir(world(claim_items=items))
+    assert data.warnings == ()
+    assert data.claim_items.unit_price.tolist()[-2:] == [0.4445, 0.445]  # the decimals are kept
+
+
+def test_item_amount_off_by_more_than_rounding_is_warned(world):
+    items = world.base["claim_items"] + "C0003,X4,Pill,drug,1000,0.4445,444.40,\n"  # 0.10 off: > 0.005 + 0.05
+    [w] = read_claims_dir(world(claim_items=items)).warnings
+    assert w.examples == ((5, "amount 444.40 is not quantity 1000 x unit_price 0.4445 = 444.50"),)
 
 
 # ------------------------------------------------------------------ reporting

@@ -1,0 +1,288 @@
+"""What the data allows: which signal needs which column, table or time resolution.
+
+A real export may lack any optional column of the data contract, carry dates
+without times of day, have no pharmacies or no inpatient stays.  The signals
+that need what is missing are then switched off (or run in a reduced form),
+never computed on empty values as if they were real; ``run.json`` names each
+one with the reason (``"claims.diagnosis absent or empty"``), so that 0 rings
+reads as "none of the signals this data supports found a group".
+
+:data:`SIGNALS` is the one table of these needs; detection, scoring, ``peers``
+and the docs read it.  Each need is one of:
+
+``"minutes"``                  claim start times carry a time of day (not a date-only export)
+``"TABLE"``                    the table has at least one row (``"claim_items"``)
+``"TABLE.COLUMN"``             the column has at least one value (absent columns read as empty)
+``"TABLE.COLUMN=VALUE"``       at least one row has that value (``"claims.visit_type=inpatient"``)
+``"A|B"``                      either need is met (``"facilities.region|pharmacies.region"``)
+
+Layer: foundation (imports only :mod:`graphfraud.contract`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow.compute as pc
+
+from graphfraud.contract import TABLES, ClaimsData
+
+#: The parts of the pipeline a signal serves (``Signal.used_by``).
+USERS = ("detect", "score", "benign", "peers")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One signal and what the data must hold for it.
+
+    Attributes
+    ----------
+    name : str
+        The detector name or reason code (``"shared_phone"``, ``"coadmit"``).
+    used_by : tuple of str
+        Where it is computed: ``detect`` (a detector), ``score`` (a ring
+        reason), ``benign`` (a benign explanation), ``peers`` (institution signals).
+    needs : tuple of str
+        Needs that must all be met, or the signal is off.
+    reduced : tuple of (str, str)
+        ``(need, what is done instead)``: without the need the signal still
+        runs, in the reduced form described.
+    zh : str
+        Short Chinese name, for people who read run.json and the docs.
+    """
+
+    name: str
+    used_by: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    reduced: tuple[tuple[str, str], ...] = ()
+    zh: str = ""
+
+
+_VENUE_REGION = "facilities.region|pharmacies.region"
+
+#: Plainer words for needs whose generic "absent or empty" would mislead.
+_WHY = {
+    "claims.pharmacy_id": "no pharmacy claims",
+    "claims.facility_id": "no facility claims",
+    "claim_items": "no fee lines (claim_items absent or empty)",
+}
+
+#: Every signal and its needs.  One place: the day-resolution switch (``"minutes"``) is here too.
+SIGNALS: dict[str, Signal] = {s.name: s for s in (
+    # detectors
+    Signal("covisit", ("detect",), reduced=(("minutes", "same-day co-visits instead of arrivals within "
+                                                       "window_minutes; no batch arrivals"),), zh="同时就诊"),
+    Signal("covisit_pharmacy", ("detect",), ("claims.pharmacy_id",), zh="药店同时购药"),
+    Signal("coadmit", ("detect",), ("claims.visit_type=inpatient",),
+           reduced=(("claims.end_time", "same admission days only, no same discharge days"),), zh="同进同出住院"),
+    Signal("steering", ("detect", "score"), ("claims.doctor_id", "claims.pharmacy_id", "claims.facility_id"),
+           zh="处方引流"),
+    # ring reasons
+    Signal("lockstep", ("score",), zh="多日同时出现"),
+    Signal("co_admission", ("score",), ("claims.visit_type=inpatient",), zh="同日入院"),
+    Signal("arrival_gap", ("score",), ("minutes",), zh="到达间隔"),
+    Signal("off_hours", ("score",), ("minutes",), zh="非工作时间"),
+    Signal("cycle", ("score",), zh="周期性"),
+    Signal("cost_ratio", ("score",), reduced=(("claims.diagnosis", "compared with claims of the same visit "
+                                                                  "type only, not visit type and diagnosis"),),
+           zh="费用倍数"),
+    Signal("dominance", ("score",), zh="机构占比"),
+    Signal("shared_phone", ("score",), ("persons.phone", "persons.address"), zh="共用手机"),
+    Signal("out_of_region", ("score",), ("persons.region", _VENUE_REGION), zh="异地参保"),
+    Signal("high_value", ("score", "peers"), ("claim_items",), zh="高值项目"),
+    Signal("dup_trace", ("score",), ("claim_items.trace_code",), zh="追溯码重复"),
+    Signal("after_death", ("score", "peers"), ("persons.death_date",), zh="死亡后结算"),
+    Signal("split_admission", ("score", "peers"), ("claims.visit_type=inpatient", "claims.end_time"),
+           zh="分解住院"),
+    Signal("money", ("score",), zh="基金金额"),
+    # benign explanations
+    Signal("benign_chronic", ("benign",), ("claims.visit_type=chronic",),
+           reduced=(("claims.diagnosis", "chronic visits alone, without checking for one common diagnosis"),
+                    ("facilities.ownership", "ownership unknown: every facility counts as public")),
+           zh="慢病队列"),
+    Signal("benign_schedule", ("benign",),
+           reduced=(("facilities.ownership", "ownership unknown: only cohorts of chronic visits count"),),
+           zh="定时治疗队列"),
+    Signal("benign_institution", ("benign",), ("persons.address",), zh="同一机构住户"),
+    Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
+    Signal("benign_one_off", ("benign",), zh="一次性活动"),
+    # peers
+    Signal("cost_growth", ("peers",), zh="次均费用增长"),
+    Signal("category_share", ("peers",), ("claim_items",), zh="费用类别占比"),
+    Signal("dominant_category", ("peers",), ("claim_items",), zh="单一类别"),
+    Signal("peer_groups", ("peers",), reduced=(("facilities.kind", "facilities of unknown kind form one group"),
+                                               ("facilities.level", "peers of the same kind at any level")),
+           zh="同类机构分组"),
+)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Support:
+    """Which signals the data supports.
+
+    Attributes
+    ----------
+    on : tuple of str
+        Signals that run (fully or reduced), in :data:`SIGNALS` order.
+    off : dict
+        ``{signal: why}`` of the signals switched off.
+    reduced : dict
+        ``{signal: why and what is done instead}`` of the signals that run reduced.
+    """
+
+    on: tuple[str, ...] = ()
+    off: dict[str, str] = field(default_factory=dict)
+    reduced: dict[str, str] = field(default_factory=dict)
+
+    def line(self) -> str:
+        """One line for stderr: the signals off and reduced, or that all run.
+
+        >>> Support(("money",), {"shared_phone": "persons.phone absent or empty"}).line()
+        'signals off: shared_phone (persons.phone absent or empty)'
+        """
+        parts = []
+        if self.off:
+            parts.append("signals off: " + ", ".join(f"{k} ({v})" for k, v in self.off.items()))
+        if self.reduced:
+            parts.append("reduced: " + ", ".join(f"{k} ({v})" for k, v in self.reduced.items()))
+        return "; ".join(parts) or "every signal runs: the data has every column they need"
+
+    def record(self) -> dict[str, object]:
+        """The ``run.json`` entries: ``signals_off``, ``signals_reduced``, ``signals_on``."""
+        return {"signals_off": dict(self.off), "signals_reduced": dict(self.reduced), "signals_on": list(self.on)}
+
+
+def unmet(data: ClaimsData, need: str) -> str | None:
+    """Why ``need`` (see the module docstring) is not met by ``data``, or None when it is.
+
+    Examples
+    --------
+    >>> from graphfraud.synth import toy
+    >>> data, _ = toy.staged_clinic()
+    >>> unmet(data, "minutes") is None
+    True
+    >>> unmet(data.__class__(**{**data.__dict__, "time_resolution": "day"}), "minutes")
+    'dates only: claims.start_time has no time of day'
+    """
+    if "|" in need:
+        whys = [unmet(data, part) for part in need.split("|")]
+        return None if any(w is None for w in whys) else " and ".join(w for w in whys if w)
+    if need == "minutes":
+        return None if data.time_resolution == "minute" else "dates only: claims.start_time has no time of day"
+    name, _, value = need.partition("=")
+    table, _, column = name.partition(".")
+    if table not in TABLES:
+        raise ValueError(f"unknown table in signal need {need!r}")
+    if not column:
+        return None if len(data.table(table)) else _WHY.get(need, f"{table} absent or empty")
+    if value:
+        frame = data.table(table)
+        return None if column in frame and _holds(frame[column], value) else f"no {table} with {column} {value}"
+    return None if has_values(data, table, column) else _WHY.get(need, f"{table}.{column} absent or empty")
+
+
+def has_values(data: ClaimsData, table: str, column: str) -> bool:
+    """Whether ``table.column`` holds at least one value.
+
+    A column the reader released (``ClaimsData.released``) is judged by its
+    foreign-key links; one released without links counts as present (unknown).
+    """
+    frame = data.table(table)
+    if f"{table}.{column}" in data.released:
+        rows = data.link(table, column)
+        return True if rows is None else bool((np.asarray(rows) >= 0).any())
+    return column in frame and _any_value(frame[column])
+
+
+def _any_value(values: pd.Series) -> bool:
+    """Whether ``values`` has a non-missing value; from Arrow's null count when it is Arrow-backed (ten million ids: no scan)."""
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is not None:
+        return arrow.null_count < len(arrow)
+    return bool(values.notna().any())
+
+
+def _holds(values: pd.Series, value: str) -> bool:
+    """Whether some row of ``values`` equals ``value`` (one Arrow kernel for Arrow-backed text)."""
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is not None:
+        return bool(pc.any(pc.equal(arrow, value)).as_py())
+    return bool((values == value).fillna(False).any())
+
+
+def support(data: ClaimsData, *, used_by: Iterable[str] = USERS) -> Support:
+    """The signals of ``used_by`` that ``data`` supports, switches off or runs reduced.
+
+    Parameters
+    ----------
+    data : ClaimsData
+    used_by : iterable of str, default every user
+        Only the signals of these parts (:data:`USERS`), e.g. ``("peers",)``.
+
+    Returns
+    -------
+    Support
+
+    Examples
+    --------
+    >>> from graphfraud.synth import toy
+    >>> data, _ = toy.staged_clinic()
+    >>> s = support(data.__class__(**{**data.__dict__, "persons": data.persons.drop(columns="phone")}))
+    >>> s.off["shared_phone"]
+    'persons.phone absent or empty'
+    >>> "money" in s.on
+    True
+    """
+    wanted = set(used_by)
+    unknown = wanted - set(USERS)
+    if unknown:
+        raise ValueError(f"The 'used_by' parameter of support must name parts of {USERS}. Got {sorted(unknown)} instead.")
+    cache: dict[str, str | None] = {}
+
+    def why(need: str) -> str | None:
+        if need not in cache:
+            cache[need] = unmet(data, need)
+        return cache[need]
+
+    on, off, reduced = [], {}, {}
+    for s in SIGNALS.values():
+        if not wanted & set(s.used_by):
+            continue
+        missing = [w for w in (why(n) for n in s.needs) if w]
+        if missing:
+            off[s.name] = "; ".join(missing)
+            continue
+        on.append(s.name)
+        less = [f"{w}: {instead}" for need, instead in s.reduced if (w := why(need))]
+        if less:
+            reduced[s.name] = "; ".join(less)
+    return Support(tuple(on), off, reduced)
+
+
+def merge(parts: Iterable[Support]) -> Support:
+    """One :class:`Support` for several parts of the data (regions): off where off in every part.
+
+    A signal off in some parts only is listed as reduced, with the count of parts.
+    """
+    parts = list(parts)
+    if not parts:
+        return Support()
+    off: dict[str, str] = {}
+    reduced: dict[str, str] = {}
+    for name in SIGNALS:
+        offs = [p.off[name] for p in parts if name in p.off]
+        less = [p.reduced[name] for p in parts if name in p.reduced]
+        if len(offs) == len(parts):
+            off[name] = offs[0]
+        elif offs:
+            reduced[name] = f"off in {len(offs)} of {len(parts)} regions ({offs[0]})"
+        elif less:
+            reduced[name] = less[0] if len(less) == len(parts) else f"in {len(less)} of {len(parts)} regions: {less[0]}"
+    on = tuple(n for n in SIGNALS if n not in off and any(n in p.on for p in parts))
+    return Support(on, off, reduced)
+
+
+__all__ = ["SIGNALS", "USERS", "Signal", "Support", "has_values", "merge", "support", "unmet"]
