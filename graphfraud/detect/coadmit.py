@@ -17,7 +17,7 @@ import pandas as pd
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import organisations
+from graphfraud.detect.organise import organisations, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import Events, combine, venue_events
 from graphfraud.graph.project import meetings
@@ -67,12 +67,14 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     if stays.empty:
         return []
     pairs = coadmission_pairs(stays, params)
+    days = group_days(stays, params)
     orgs = [o.persons for o in organisations(
-        group_days(stays, params), resolution=params.event_resolution, min_events=params.min_events,
-        min_persons=params.min_persons, seed=seed,
+        days, resolution=params.event_resolution, min_events=params.min_events, min_persons=params.min_persons,
+        seed=seed,
     )]  # fmt: skip
     partition = leiden(pairs, resolution=params.resolution, seed=seed)
-    groups = orgs + uncovered(partition.groups(min_size=params.min_persons), orgs)
+    cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
+    groups = orgs + tighten(cores, days, min_persons=params.min_persons)
     return group_candidates(
         NAME, stays, groups, pairs, min_event_persons=3, params=params.__dict__ | {"seed": seed}
     )

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import organisations
+from graphfraud.detect.organise import organisations, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import venue_events
 from graphfraud.graph.project import Projection, project_covisits
@@ -70,7 +70,7 @@ def detect(
     )]  # fmt: skip
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
     cores = partition.groups(min_size=params.min_persons)
-    groups = orgs + uncovered(cores, orgs)
+    groups = orgs + tighten(uncovered(cores, orgs), events, min_persons=params.min_persons)
     return group_candidates(
         NAME, visits, groups, projection.pairs, min_event_persons=params.min_event_persons,
         params=params.__dict__ | {"seed": seed},

@@ -266,3 +266,53 @@ def organisations(
             out.append(Organisation(members, held))
     out.sort(key=lambda o: (-len(o.persons), int(o.persons[0])))
     return out
+
+
+def tighten(
+    groups: list[np.ndarray], events: Events, *, min_share: float = 0.2, min_density: float = 0.1, min_persons: int = 5
+) -> list[np.ndarray]:
+    """Cut person groups found another way (pairwise co-visit cores) to their dense block of events.
+
+    A group's events are those at which at least 3 of its persons were; its
+    members are its :func:`regulars` over those events, and a group whose
+    typical member was at fewer than ``min_density`` of them is dropped (a
+    community centre's regulars who each met the others on a few of its
+    hundreds of days).  A group with no such event (all at hub days) is kept
+    as it is.
+
+    Persons 1-3 were at all six events, 8 and 9 each at one of them:
+
+    >>> from graphfraud.graph.events import Events
+    >>> rows = [(e, p) for e in range(6) for p in (1, 2, 3)] + [(0, 9), (4, 8)]
+    >>> ev = Events(pd.DataFrame(rows, columns=["event", "person"]), np.zeros(6, dtype=int), np.arange(6), {})
+    >>> [g.tolist() for g in tighten([np.array([1, 2, 3, 8, 9])], ev, min_persons=3)]
+    [[1, 2, 3]]
+    """
+    if not groups:
+        return []
+    inc = events.incidence
+    n = max(int(max(g.max() for g in groups)), int(inc["person"].max()) if len(inc) else 0) + 1
+    group_of = np.full(n, -1, dtype=np.int64)
+    for i, g in enumerate(groups):
+        group_of[g] = i
+    gi = group_of[inc["person"].to_numpy()]
+    inside = gi >= 0
+    gi, event, person = gi[inside], inc["event"].to_numpy()[inside], inc["person"].to_numpy()[inside]
+    n_events = max(events.n_events, 1)
+    key, size = np.unique(gi * n_events + event, return_counts=True)
+    held = key[size >= 3]
+    attended = np.isin(gi * n_events + event, held)
+    pkey, times = np.unique(gi[attended] * n + person[attended], return_counts=True)
+    pg, pp = pkey // n, pkey % n
+    out = []
+    for i, g in enumerate(groups):
+        mine = pg == i
+        n_held = int((held // n_events == i).sum())
+        if not n_held:
+            out.append(g)
+            continue
+        t = times[mine]
+        keep = regulars(t, min_share=min_share)
+        if keep.sum() >= min_persons and typical_attendance(t[keep]) >= min_density * n_held:
+            out.append(np.sort(pp[mine][keep]))
+    return out

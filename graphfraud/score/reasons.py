@@ -268,8 +268,13 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
     return out
 
 
-def hard_flags(f: Features) -> list[str]:
-    """Signs no legitimate care group shows: identity or goods fraud.  They void a benign explanation."""
+def hard_flags(f: Features, *, treatment: bool = False) -> list[str]:
+    """Signs no legitimate care group shows: identity or goods fraud.  They void a benign explanation.
+
+    ``treatment``: the group looks like regular treatment (dialysis, chronic
+    care) at a facility; its members being insured in another city is then
+    no sign (patients travel for it, 异地就医), the identity and goods signs still are.
+    """
     flags = []
     if f.phone_hub_persons >= 4:
         flags.append(f"{f.phone_hub_persons} persons of different households on one phone")
@@ -279,7 +284,7 @@ def hard_flags(f: Features) -> list[str]:
         flags.append(f"{f.dup_trace_claims} resold drug boxes")
     city_share = f.out_of_city / max(f.persons, 1)
     household = f.top_address_persons >= 0.5 * f.persons  # a family insured where it came from is no sign
-    if city_share >= 0.5 and city_share - catchment(f, city=True) >= 0.3 and not household:
+    if city_share >= 0.5 and city_share - catchment(f, city=True) >= 0.3 and not household and not treatment:
         flags.append(f"{f.out_of_city} of {f.persons} persons insured in another city (the venue's other "
                      f"patients: {catchment(f, city=True):.0%})")
     return flags
@@ -302,25 +307,32 @@ def outside_excess(f: Features) -> float:
 
 
 #: A scheduled cohort's members each come to at least this share of its sessions.
-SCHEDULE_ATTENDANCE = 0.6
+SCHEDULE_ATTENDANCE = 0.5
 #: ... and its sessions fall on fixed weekdays: at least this share on its 3 commonest weekdays.
 SCHEDULE_WEEKDAYS = 0.8
 
 
-def scheduled_cohort(f: Features) -> bool:
-    """Regular treatment on a timetable at a public institution (dialysis shifts, rehabilitation rounds).
+def chronic_programme(f: Features) -> bool:
+    """Chronic-disease programme visits (门诊慢特病), one diagnosis when diagnoses are known, not at a private venue."""
+    return (f.chronic_share >= 0.7 and (f.top_diagnosis_share >= 0.7 or not f.top_diagnosis)
+            and not f.private_venue and f.pharmacy_share < 0.5)  # fmt: skip
 
-    Its members each come to most sessions (``attendance``), the sessions fall
-    on fixed weekdays, for months (at least 12 sessions), at a public
-    institution -- or, where ownership is not in the data, as chronic-disease
-    (门诊慢特病) visits.  Staged clinics and card collectors rotate their pool
-    over irregular batches at private clinics and pharmacies.
+
+def scheduled_cohort(f: Features) -> bool:
+    """Regular treatment on a timetable (dialysis shifts, rehabilitation or nursing-home rounds).
+
+    Its members each come to at least half of its sessions (``attendance``),
+    the sessions fall on fixed weekdays for months (at least 12 sessions), at
+    a facility that is not private, and the care looks like care: a public
+    institution, mostly chronic-disease visits, or one diagnosis for most
+    claims.  Staged clinics rotate their pool over irregular batches at
+    private clinics; card collectors work at pharmacies.
     """
-    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.event_days < 12:
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.event_days < 12 or f.public_venue == 0.0:
         return False
     on_timetable = f.attendance >= SCHEDULE_ATTENDANCE and f.weekday_share >= SCHEDULE_WEEKDAYS
-    public = f.public_venue == 1.0 or (math.isnan(f.public_venue) and f.chronic_share >= 0.7)
-    return on_timetable and public
+    care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
+    return on_timetable and care
 
 
 def benign_explanation(f: Features) -> Reason | None:
@@ -331,9 +343,10 @@ def benign_explanation(f: Features) -> Reason | None:
     (nursing-home rounds), one household, or a one-off event (a company
     check-up).  Any of :func:`hard_flags` voids the explanation.
     """
-    if hard_flags(f):
+    treatment = chronic_programme(f) or scheduled_cohort(f)
+    if hard_flags(f, treatment=treatment):
         return None
-    if f.chronic_share >= 0.7 and (f.top_diagnosis_share >= 0.7 or not f.top_diagnosis) and not f.private_venue:
+    if chronic_programme(f):
         return Reason(
             "benign_chronic",
             {"chronic_share": f.chronic_share, "diagnosis_share": f.top_diagnosis_share, "diagnosis": f.top_diagnosis,
