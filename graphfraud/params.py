@@ -84,7 +84,30 @@ class ReadParams:
     max_errors: int = 20  # problems reported per file before stopping
 
 
-__all__ = ["CoadmitParams", "CovisitParams", "ReadParams", "RunParams", "ScoreParams", "SteeringParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]
+__all__ = ["CoadmitParams", "CovisitParams", "OrganiseParams", "ReadParams", "RunParams", "ScoreParams", "SteeringParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]
+
+
+@_register
+@dataclass(frozen=True)
+class OrganiseParams:
+    """Rings as organisations: venue events clustered by the persons they share (detect/organise.py)."""
+
+    resolution: float = 0.3  # Leiden CPM resolution on the event graph: persons a pair of a ring's events share on average
+    min_shared: int = 2  # events are linked when at least this many persons attended both
+    min_events: int = 2  # a person belongs to a ring when at this many of its events or more
+    min_share: float = 0.2  # attendees kept down to the first below this share of the typical attendance above them
+    min_devotion: float = 0.5  # a member's days at the ring's venues must be at least this share its events
+    min_density: float = 0.1  # the typical member was at least at this share of the ring's events
+    max_links: int = 20  # each person's event is linked to that person's next max_links events
+
+    def __post_init__(self) -> None:
+        o = "OrganiseParams"
+        check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
+        check(self.min_shared >= 1, "min_shared", o, "an int >= 1", self.min_shared)
+        check(self.min_events >= 1, "min_events", o, "an int >= 1", self.min_events)
+        for name in ("min_share", "min_devotion", "min_density"):
+            check(0 <= getattr(self, name) <= 1, name, o, "a float in [0, 1]", getattr(self, name))
+        check(self.max_links >= 1, "max_links", o, "an int >= 1", self.max_links)
 
 
 @_register
@@ -101,14 +124,11 @@ class CovisitParams:
     min_persons: int = 5  # smallest community reported as a candidate, persons
     min_event_persons: int = 3  # members present at one venue-day for it to be a ring event
     event_gap_minutes: int = 15  # a longer gap between arrivals at a venue starts a new event (burst)
-    event_resolution: float = 0.3  # Leiden CPM resolution on the event graph: persons shared per pair of events
-    min_events: int = 2  # a person belongs to an organisation when at this many of its events
+    organise: OrganiseParams = field(default_factory=lambda: OrganiseParams())  # rings from venue events
 
     def __post_init__(self) -> None:
         o = "CovisitParams"
         check(self.event_gap_minutes >= 0, "event_gap_minutes", o, "an int >= 0", self.event_gap_minutes)
-        check(self.event_resolution > 0, "event_resolution", o, "a float > 0", self.event_resolution)
-        check(self.min_events >= 1, "min_events", o, "an int >= 1", self.min_events)
         check(self.window_minutes >= 0, "window_minutes", o, "an int >= 0", self.window_minutes)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
         check(self.busy_visits >= 1, "busy_visits", o, "an int >= 1", self.busy_visits)
@@ -129,14 +149,11 @@ class CoadmitParams:
     resolution: float = 0.3  # Leiden CPM resolution
     min_persons: int = 5  # smallest group reported, persons
     busy_admissions: int = 40  # a facility-day with more admissions than this is a hub: no group event
-    event_resolution: float = 0.3  # Leiden CPM resolution on the admission-day graph: persons shared per pair
-    min_events: int = 2  # a person belongs to a group when at this many of its admission days
+    organise: OrganiseParams = field(default_factory=lambda: OrganiseParams())  # groups from admission/discharge days
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
         check(self.busy_admissions >= 1, "busy_admissions", o, "an int >= 1", self.busy_admissions)
-        check(self.event_resolution > 0, "event_resolution", o, "a float > 0", self.event_resolution)
-        check(self.min_events >= 1, "min_events", o, "an int >= 1", self.min_events)
         check(self.min_times >= 1, "min_times", o, "an int >= 1", self.min_times)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)

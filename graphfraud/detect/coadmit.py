@@ -21,7 +21,7 @@ from graphfraud.detect.organise import organisations, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import Events, combine, venue_events
 from graphfraud.graph.project import meetings
-from graphfraud.params import CoadmitParams
+from graphfraud.params import CoadmitParams, to_dict
 
 NAME = "coadmit"
 
@@ -68,13 +68,12 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
         return []
     pairs = coadmission_pairs(stays, params)
     days = group_days(stays, params)
-    orgs = [o.persons for o in organisations(
-        days, resolution=params.event_resolution, min_events=params.min_events, min_persons=params.min_persons,
-        seed=seed,
-    )]  # fmt: skip
+    org = params.organise
+    orgs = [o.persons for o in organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)]
     partition = leiden(pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
-    groups = orgs + tighten(cores, days, min_persons=params.min_persons)
+    groups = orgs + tighten(cores, days, min_share=org.min_share, min_density=org.min_density,
+                            min_persons=params.min_persons)
     return group_candidates(
-        NAME, stays, groups, pairs, min_event_persons=3, params=params.__dict__ | {"seed": seed}
+        NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed}
     )

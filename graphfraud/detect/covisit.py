@@ -25,7 +25,7 @@ from graphfraud.detect.organise import organisations, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import venue_events
 from graphfraud.graph.project import Projection, project_covisits
-from graphfraud.params import CovisitParams
+from graphfraud.params import CovisitParams, to_dict
 
 NAME = "covisit"
 
@@ -64,14 +64,13 @@ def detect(
         visits, gap_minutes=params.event_gap_minutes, busy_visits=params.busy_visits,
         min_persons=params.min_event_persons, day_resolution=graph.day_resolution,
     )
-    orgs = [o.persons for o in organisations(
-        events, resolution=params.event_resolution, min_events=params.min_events, min_persons=params.min_persons,
-        seed=seed,
-    )]  # fmt: skip
+    org = params.organise
+    orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
-    cores = partition.groups(min_size=params.min_persons)
-    groups = orgs + tighten(uncovered(cores, orgs), events, min_persons=params.min_persons)
+    cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
+    groups = orgs + tighten(cores, events, min_share=org.min_share, min_density=org.min_density,
+                            min_persons=params.min_persons)
     return group_candidates(
         NAME, visits, groups, projection.pairs, min_event_persons=params.min_event_persons,
-        params=params.__dict__ | {"seed": seed},
+        params=to_dict(params) | {"seed": seed},
     )

@@ -36,7 +36,10 @@ import pandas as pd
 
 from graphfraud.detect.communities import leiden
 from graphfraud.graph.events import Events
-from graphfraud.params import check
+from graphfraud.params import OrganiseParams, check
+
+#: Defaults of every option: the one place they are set is :class:`graphfraud.params.OrganiseParams`.
+_D = OrganiseParams()
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def _days_at(
     return total
 
 
-def regulars(times: np.ndarray, *, min_share: float = 0.2) -> np.ndarray:
+def regulars(times: np.ndarray, *, min_share: float = _D.min_share) -> np.ndarray:
     """Which attendees belong to the block: the most frequent ones, down to the first sharp drop.
 
     Attendees are taken from the most frequent down; the first one whose count
@@ -159,14 +162,14 @@ def typical_attendance(times: np.ndarray) -> float:
 def organisations(
     events: Events,
     *,
-    resolution: float = 0.3,
-    min_events: int = 2,
+    resolution: float = _D.resolution,
+    min_events: int = _D.min_events,
     min_persons: int = 5,
-    min_share: float = 0.2,
-    min_devotion: float = 0.5,
-    min_density: float = 0.1,
-    min_shared: int = 2,
-    max_links: int = 20,
+    min_share: float = _D.min_share,
+    min_devotion: float = _D.min_devotion,
+    min_density: float = _D.min_density,
+    min_shared: int = _D.min_shared,
+    max_links: int = _D.max_links,
     seed: int = 0,
 ) -> list[Organisation]:
     """Groups of events that share persons, and the persons who keep attending them.
@@ -269,7 +272,12 @@ def organisations(
 
 
 def tighten(
-    groups: list[np.ndarray], events: Events, *, min_share: float = 0.2, min_density: float = 0.1, min_persons: int = 5
+    groups: list[np.ndarray],
+    events: Events,
+    *,
+    min_share: float = _D.min_share,
+    min_density: float = _D.min_density,
+    min_persons: int = 5,
 ) -> list[np.ndarray]:
     """Cut person groups found another way (pairwise co-visit cores) to their dense block of events.
 
