@@ -75,6 +75,10 @@ GLOSSARY: dict[str, dict[str, dict[str, str]]] = {
         "zh": {"red": "红色（建议立案）", "orange": "橙色（现场核查）", "yellow": "黄色（约谈提醒）"},
         "en": {"red": "red (open a case)", "orange": "orange (on-site check)", "yellow": "yellow (reminder letter)"},
     },
+    "alert_level": {
+        "zh": {"red": "红色", "orange": "橙色", "yellow": "黄色"},
+        "en": {"red": "red", "orange": "orange", "yellow": "yellow"},
+    },
     "role": {
         "zh": {"organizer": "组织者", "doctor": "医师", "recruit": "被招募人员", "card_holder": "持卡人",
                "patient": "患者", "venue": "机构/药店"},
