@@ -218,7 +218,9 @@ def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...],
 
     Personalised PageRank from the seeds over the person-venue-doctor claim
     graph (edges weighted by claim counts, popular hubs down-weighted); each
-    ranked entity comes with the path of ids that ties it to a seed.
+    ranked entity comes with the path of ids that ties it to a seed.  Without
+    --type, entities are ranked by their score relative to the best of their
+    own kind, so a ring's persons rank beside its venues and doctors.
 
     \b
     Example:
