@@ -287,6 +287,7 @@ def load_cmd(
 
     from graphfraud.io.rings import read_rings
     from graphfraud.neo4j.load import load_claims
+    from graphfraud.views import read_output
     from graphfraud.neo4j.retry import RetryPolicy
     from graphfraud.neo4j.writeback import write_rings
 
@@ -301,6 +302,7 @@ def load_cmd(
     connection = None if bulk else _Connection(uri, user, password, home)
     data = read_logged(data_dir, read_params, log)
     rings = read_rings(rings_dir) if rings_dir else None
+    reasons = read_output(rings_dir).reasons if rings_dir else None  # reason_zh and reason_en of each ring
     cases = None
     if bulk:
         cases = _saved_cases(user, password, home, database, replace=replace_cases, log=log)
@@ -319,8 +321,9 @@ def load_cmd(
             click.echo(f"claims graph: {_summary(stats, time.monotonic() - started)}")
         if rings is not None:
             started = time.monotonic()
-            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2], batch_size=batch_size,
-                                     database=database, retry_policy=policy, log=log)  # fmt: skip
+            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2], reasons=reasons,
+                                     batch_size=batch_size, database=database, retry_policy=policy,
+                                     log=log)  # fmt: skip
             click.echo(f"rings: {_summary(ring_stats, time.monotonic() - started)}")
 
 
