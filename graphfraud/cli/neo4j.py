@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from graphfraud.cli.common import audited, main, progress, quiet_option, read_logged, read_options, user_errors
+from graphfraud.cli.common import (audited, lang_option, main, progress, quiet_option, read_logged, read_options,
+                                   user_errors)
 
 
 def _neo4j_home_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,14 +48,14 @@ def _connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _bundled_server(home: str | None) -> Any:
+def _bundled_server(home: str | None, lang: str = "zh") -> Any:
     from pathlib import Path
 
     from graphfraud.neo4j.queries import CYPHER_DIR
     from graphfraud.neo4j.server import BundledServer
 
     root = Path(home) if home else Path.home() / ".cache" / "graphfraud" / "neo4j"
-    return BundledServer(root, guide_dir=CYPHER_DIR)
+    return BundledServer(root, guide_dir=CYPHER_DIR, guide_lang=lang)
 
 
 def _stdin_is_terminal() -> bool:
@@ -144,19 +145,21 @@ def neo4j_install(home: str | None, quiet: bool) -> None:
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for the server to answer.")
 @click.option("--heap", default="1g", show_default=True, help="JVM heap size.")
 @click.option("--pagecache", default="512m", show_default=True, help="Neo4j page cache size.")
+@lang_option
 @quiet_option
 @user_errors
-def neo4j_start(home: str | None, timeout: float, heap: str, pagecache: str, quiet: bool) -> None:
+def neo4j_start(home: str | None, timeout: float, heap: str, pagecache: str, lang: str, quiet: bool) -> None:
     """Start the bundled server on loopback and wait until it answers.
 
     Installs first if needed.  Also serves the Browser guide (cypher/guide/),
-    which opens when Browser connects.
+    which opens when Browser connects: in Chinese, or in English with --lang en.
 
     \b
     Example:
       graphfraud neo4j start && xdg-open http://127.0.0.1:7474/browser/
+      graphfraud neo4j start --lang en
     """
-    server = _bundled_server(home)
+    server = _bundled_server(home, lang)
     server.heap, server.pagecache = heap, pagecache
     status = server.start(timeout=timeout, log=progress(quiet))
     click.echo("\n".join(status.lines()))
