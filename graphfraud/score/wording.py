@@ -89,6 +89,12 @@ GLOSSARY: dict[str, dict[str, dict[str, str]]] = {
         "zh": {"person": "参保人", "doctor": "医师", "facility": "医疗机构", "pharmacy": "零售药店"},
         "en": {"person": "person", "doctor": "doctor", "facility": "facility", "pharmacy": "pharmacy"},
     },
+    "venue_kind": {
+        "zh": {"hospital": "医院", "clinic": "诊所", "community": "社区卫生服务中心", "specialty": "专科医院",
+               "pharmacy": "零售药店", "facility": "医疗机构"},
+        "en": {"hospital": "hospital", "clinic": "clinic", "community": "community health centre",
+               "specialty": "specialty hospital", "pharmacy": "pharmacy", "facility": "facility"},
+    },
     "ownership": {
         "zh": {"public": "公立", "private": "民营"},
         "en": {"public": "public", "private": "private"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphfraud.evidence.fonts import cjk_font
+from graphfraud.evidence.fonts import cjk_font, packaged_font
 from graphfraud.mask import Masker
 from graphfraud.evidence.query import ring_query
 from graphfraud.evidence.wording import CHECKS, SENTENCES, Wording, say
@@ -64,4 +64,14 @@ def test_query_is_parameterised() -> None:
 
 
 def test_a_cjk_font_is_installed() -> None:
-    assert cjk_font() is not None, "run .ci/install-fonts.sh"
+    assert cjk_font() is not None, "pip install -e . (the font package is a dependency)"
+
+
+def test_the_font_comes_with_the_python_install_not_the_system() -> None:
+    # issue 16: `pip install -e .` alone could not make an evidence pack (no CJK font)
+    font = packaged_font()
+    assert font is not None and "site-packages" in str(font) and font.stat().st_size > 4_000_000
+    assert cjk_font() == font
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    TTFont("probe", str(font), subfontIndex=0)  # reportlab can embed it
