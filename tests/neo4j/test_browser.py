@@ -86,14 +86,15 @@ def _only_latest_frame(page: Any) -> None:
 
 def test_the_chinese_guide_opens_on_connect_without_style_text_or_telemetry(page: Any) -> None:
     page.wait_for_selector("text=graphfraud：逐步核查可疑团伙", timeout=30_000)
-    assert page.locator("pre.runnable").count() >= 12
+    assert page.locator("pre.runnable").count() >= 3  # the first slide: style, settings, the top rings
     body = page.inner_text("body")
     # issue 16: the whole style sheet was printed on connect, and the telemetry banner showed
     assert "node.Person" not in body and "caption:" not in body
     assert "telemetry" not in body.lower() and "usage data" not in body.lower()
 
 
-def test_every_graph_step_of_the_guide_draws_a_readable_ring(page: Any, tmp_path: Path) -> None:
+def test_every_graph_step_of_the_guide_draws_a_readable_ring(page: Any, driver: neo4j.Driver, tmp_path: Path) -> None:
+    top = driver.execute_query("MATCH (r:Ring) RETURN r.ring_id AS id ORDER BY r.rank LIMIT 1").records[0]["id"]
     steps = guide_steps("index.html")
     for text in steps:
         if text.startswith((":style", ":config", ":param")):
@@ -109,12 +110,12 @@ def test_every_graph_step_of_the_guide_draws_a_readable_ring(page: Any, tmp_path
         rels = page.locator("svg .relationship").count()
         nodes = page.locator("svg .node").count()
         assert 0 < rels <= 60 and nodes > 5, (text[:60], rels, nodes)
-        captions = page.eval_on_selector_all("svg .node text", "els => els.map(e => e.textContent)")
+        captions = " ".join(page.eval_on_selector_all("svg .node", "els => els.map(e => e.textContent)"))
         shot = tmp_path / f"step{i}.png"
-        page.screenshot(path=str(shot))
+        page.locator("[data-testid='frame']").first.screenshot(path=str(shot))
         shots.append(shot)
-        if i == 0:  # the ring at a glance: the ring, its venue (by name) and its persons
-            assert any(c.startswith("R") for c in captions)
+        if i == 0:  # the ring at a glance: the top ring itself is on it, captioned with its id
+            assert top in captions
     # GRAPHFRAUD_UPDATE_SCREENSHOTS=1 refreshes the README's picture with the ring at a glance
     if os.environ.get("GRAPHFRAUD_UPDATE_SCREENSHOTS") == "1":
         shutil.copyfile(shots[0], DOC_SHOT)
