@@ -107,7 +107,9 @@ def _split_reasons(value: Any) -> list[str]:
 
 
 def members_rows(members: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """``{ring_id, entity_id, role, score}`` rows of ``ring_members.csv``, by entity type.
+    """``{ring_id, entity_id, role, role_zh, score}`` rows of ``ring_members.csv``, by entity type.
+
+    ``role_zh`` is the role's word in the one glossary (Browser captions ``MEMBER_OF`` with it).
 
     Raises
     ------
@@ -122,8 +124,9 @@ def members_rows(members: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
             f"Got {', '.join(map(repr, unknown))} instead."
         )
     frame["score"] = pd.to_numeric(frame.get("score"), errors="coerce")
+    frame["role_zh"] = [term("role", r, "zh") for r in frame["role"]]
     return {
-        kind: records(frame[frame["entity_type"] == kind], ["ring_id", "entity_id", "role", "score"])
+        kind: records(frame[frame["entity_type"] == kind], ["ring_id", "entity_id", "role", "role_zh", "score"])
         for kind in ENTITY_KEYS
     }
 

@@ -133,3 +133,10 @@ def test_rings_rows_store_reasons_in_chinese_and_english() -> None:
     assert props["reason_zh"] == ["团伙结算占 P1 全部结算的 61%", "59% 的团伙结算发生在 07:00 之前或 19:00 之后"]
     assert props["reason_en"] == list(reasons["text"])
     assert (props["typology_zh"], props["alert_zh"]) == ("职业收卡人（药店刷卡）", "红色")
+
+
+def test_member_rows_carry_the_chinese_role() -> None:
+    members = pd.DataFrame({"ring_id": ["R1", "R1"], "entity_type": ["person", "pharmacy"],
+                            "entity_id": ["0001", "P1"], "role": ["organizer", "venue"], "score": ["0.9", "1.0"]})
+    rows = members_rows(members)
+    assert rows["person"][0]["role_zh"] == "组织者" and rows["pharmacy"][0]["role_zh"] == "机构/药店"
