@@ -31,7 +31,7 @@ from graphfraud.graph.build import build_visits
 
 SEED_COLUMNS = ("entity_type", "entity_id")
 _TABLE = {"person": "persons", "doctor": "doctors", "facility": "facilities", "pharmacy": "pharmacies"}
-RESULT_COLUMNS = ["rank", "entity_type", "entity_id", "score", "claims", "seed", "hops", "path"]
+RESULT_COLUMNS = ["rank", "entity_type", "entity_id", "score", "relative", "claims", "seed", "hops", "path"]
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,9 @@ def expand(graph: EntityGraph, seeds: list[int], *, top: int = 50, damping: floa
     -------
     DataFrame
         ``rank, entity_type, entity_id, score`` (PageRank, sums to 1 over the graph),
+        ``relative`` (the score over the best score of the same entity type among those
+        ranked; the ranking is by ``relative``, then ``score``, so with several types the
+        persons of a ring rank beside its venues and doctors instead of after every venue),
         ``claims`` (the entity's claims), ``seed`` (the seed at the end of its path),
         ``hops`` and ``path`` (ids from the seed to the entity joined by `` -> ``;
         empty when no path exists).
@@ -164,19 +167,39 @@ def expand(graph: EntityGraph, seeds: list[int], *, top: int = 50, damping: floa
     score = np.asarray(g.personalized_pagerank(reset_vertices=seeds, damping=damping, weights="weight"))
     candidates = np.flatnonzero(np.isin(np.asarray(g.vs["entity_type"]), entity_types))
     candidates = candidates[~np.isin(candidates, seeds) & (score[candidates] > 0)]
+    relative = _relative(score, np.asarray(g.vs["entity_type"], dtype=object), candidates)
     order = candidates[np.lexsort((np.asarray(g.vs["entity_id"], dtype=object)[candidates].astype(str),
-                                   -score[candidates]))][:top]  # fmt: skip
+                                   -score[candidates], -relative[candidates]))][:top]  # fmt: skip
     ties = _ties(g, seeds, order.tolist())
     rows = []
     for rank, v in enumerate(order.tolist(), start=1):
         path = ties.get(v, [])
         rows.append({
             "rank": rank, "entity_type": g.vs[v]["entity_type"], "entity_id": g.vs[v]["entity_id"],
-            "score": round(float(score[v]), 8), "claims": int(g.vs[v]["claims"]),
+            "score": round(float(score[v]), 8), "relative": round(float(relative[v]), 4),
+            "claims": int(g.vs[v]["claims"]),
             "seed": g.vs[path[0]]["entity_id"] if path else "", "hops": max(len(path) - 1, 0),
             "path": " -> ".join(g.vs[p]["entity_id"] for p in path),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _relative(score: np.ndarray, types: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """Each candidate's score over the best candidate score of its entity type (1.0 for the best of each kind).
+
+    PageRank mass gathers on the few venues and doctors every member visits, so
+    raw scores rank all venues above all persons; relative to the best of its kind,
+    a ring member scores near a venue of the ring.
+
+    >>> _relative(np.array([0.4, 0.2, 0.02, 0.01]), np.array(["facility", "facility", "person", "person"]),
+    ...           np.array([0, 1, 2, 3])).tolist()
+    [1.0, 0.5, 1.0, 0.5]
+    """
+    out = np.zeros_like(score)
+    for kind in np.unique(types[candidates]):
+        mine = candidates[types[candidates] == kind]
+        out[mine] = score[mine] / score[mine].max()
+    return out
 
 
 def _ties(g: igraph.Graph, seeds: list[int], targets: list[int]) -> dict[int, list[int]]:

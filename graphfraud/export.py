@@ -42,6 +42,7 @@ from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLU
 from graphfraud.errors import ParamError
 from graphfraud.io.write import announce, atomic_dir
 from graphfraud.mask import Masker
+from graphfraud.score.wording import GLOSSARY, joined, reasons_by_ring, say_row
 
 #: Fill colours (ARGB hex) of the alert levels.
 ALERT_FILLS = {"red": "FFFF8A80", "orange": "FFFFC470", "yellow": "FFFFF176"}
@@ -49,27 +50,13 @@ ALERT_FILLS = {"red": "FFFF8A80", "orange": "FFFFC470", "yellow": "FFFFF176"}
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-#: Chinese words for values, used with ``lang="zh"``; anything else is kept as is.
+#: Chinese words for values, used with ``lang="zh"`` (the one glossary, :mod:`graphfraud.score.wording`);
+#: anything else is kept as is.
 ZH_VALUES = {
-    "alert": {"red": "红色", "orange": "橙色", "yellow": "黄色"},
-    "typology": {
-        "staged_clinic": "虚构诊疗",
-        "card_collector": "职业收卡人",
-        "induced_admission": "诱导住院/挂床",
-        "kickback": "医药回扣/处方引流",
-        "split_admission": "分解住院",
-        "claims_after_death": "死亡后结算",
-        "other": "其他",
-    },
-    "entity_type": {"person": "参保人", "doctor": "医师", "facility": "医疗机构", "pharmacy": "药店"},
-    "role": {
-        "organizer": "组织者",
-        "doctor": "医师",
-        "recruit": "被招揽人员",
-        "card_holder": "持卡人",
-        "patient": "患者",
-        "venue": "机构",
-    },
+    "alert": GLOSSARY["alert_level"]["zh"],
+    "typology": GLOSSARY["typology"]["zh"],
+    "entity_type": GLOSSARY["entity_type"]["zh"],
+    "role": GLOSSARY["role"]["zh"],
 }
 
 #: The sheets in order: key (the attribute of :class:`ExportTables`) and columns (English, Chinese).
@@ -91,8 +78,8 @@ _FLOAT_FORMATS = {"score": "0.00", "fund_amount": "#,##0.00", "value": "General"
 _TEXT_COLUMNS = ("reasons", "text")
 _LINK_FONT = {"color": "FF0563C1", "underline": "single"}
 
-#: A phone quoted in a reason's text (score.reasons, code ``shared_phone``): ``... bound to one phone VALUE``.
-_PHONE_IN_TEXT = re.compile(r"(bound to one phone )([^\s;]+)")
+#: A phone quoted in a reason's text (code ``shared_phone``): ``... bound to one phone VALUE`` or ``…绑定同一手机号 VALUE``.
+_PHONE_IN_TEXT = re.compile(r"(bound to one phone |绑定同一手机号 )([^\s;；]+)")
 
 
 @dataclass(frozen=True)
@@ -134,8 +121,8 @@ def escape_formula(value: Any) -> Any:
 
 
 def export_tables(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.DataFrame | None = None,
-                  explained: pd.DataFrame | None = None, unmask: bool = False,
-                  key: bytes | None = None) -> ExportTables:  # fmt: skip
+                  explained: pd.DataFrame | None = None, explained_reasons: pd.DataFrame | None = None,
+                  lang: str = "en", unmask: bool = False, key: bytes | None = None) -> ExportTables:  # fmt: skip
     """The four sheets of an export as DataFrames, person ids and quoted phones masked.
 
     Parameters
@@ -144,6 +131,11 @@ def export_tables(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.Dat
         rings.csv and ring_members.csv with English column names.
     reasons, explained : DataFrame, optional
         ring_reasons.csv and explained.csv; an empty sheet when None.
+    explained_reasons : DataFrame, optional
+        explained_reasons.csv: the reasons of the explained groups (code and args).
+    lang : {"zh", "en"}, default "en"
+        Language of the reasons: each is said from its code and args
+        (:func:`graphfraud.score.wording.say_row`; rows without args keep their English text).
     unmask : bool, default False
         Keep person ids (members whose entity_type is ``person``) and the phones quoted
         in reasons as they are, instead of replacing them by ``PSN-…`` / ``TEL-…`` masks.
@@ -172,12 +164,32 @@ def export_tables(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.Dat
     reasons = reasons.assign(rank=reasons["ring_id"].map(of_ring["rank"]),
                              alert=reasons["ring_id"].map(of_ring["alert"]))  # fmt: skip
     reasons = reasons.sort_values("rank", kind="stable", na_position="last")
+    rings, reasons, explained = _said(rings, reasons, explained, explained_reasons, lang)
     frames = {}
     for key_, frame, columns in (("rings", rings, RINGS_COLUMNS), ("members", members, MEMBERS_COLUMNS),
                                  ("reasons", reasons, SHEETS[2][1]), ("explained", explained, EXPLAINED_COLUMNS)):  # fmt: skip
         frame = frame.reindex(columns=[e for e, _ in columns]).reset_index(drop=True)
         frames[key_] = _masked(frame, masker)
     return ExportTables(**frames, masked=masker.enabled)
+
+
+def _said(rings: pd.DataFrame, reasons: pd.DataFrame, explained: pd.DataFrame,
+          explained_reasons: pd.DataFrame | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The reasons texts in ``lang``, from each reason's code and args (rings without any keep theirs)."""
+
+    def cells(frame: pd.DataFrame, said: dict[str, list[str]]) -> pd.DataFrame:
+        if frame.empty or not said:
+            return frame
+        texts = [joined(said[i], lang) if said.get(i) else t for i, t in zip(frame["ring_id"], frame["reasons"])]
+        return frame.assign(reasons=texts)
+
+    if "args" in reasons.columns and not reasons.empty:
+        reasons = reasons.assign(text=[say_row(c, a, t, lang) for c, a, t in
+                                       zip(reasons["code"], reasons["args"], reasons["text"])])  # fmt: skip
+    rings = cells(rings, reasons_by_ring(reasons, lang) if "args" in reasons.columns else {})
+    if explained_reasons is not None and "args" in explained_reasons.columns:
+        explained = cells(explained, reasons_by_ring(explained_reasons, lang))
+    return rings, reasons, explained
 
 
 def _masked(frame: pd.DataFrame, masker: Masker) -> pd.DataFrame:
@@ -268,7 +280,8 @@ def _write_sheet(ws: Any, frame: pd.DataFrame, columns: tuple[tuple[str, str], .
 
 
 def build_workbook(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.DataFrame | None = None,
-                   explained: pd.DataFrame | None = None, lang: str = "zh", unmask: bool = False) -> Any:  # fmt: skip
+                   explained: pd.DataFrame | None = None, explained_reasons: pd.DataFrame | None = None,
+                   lang: str = "zh", unmask: bool = False) -> Any:  # fmt: skip
     """An ``openpyxl.Workbook`` with the rings, members, reasons and explained sheets.
 
     Parameters
@@ -282,9 +295,12 @@ def build_workbook(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.Da
         rank and alert, and its ring_id links to the ring's row.  An empty sheet when None.
     explained : DataFrame, optional
         explained.csv: dense groups left out as legitimate care.  An empty sheet when None.
+        Their alert cells get no fill: they are not alerts.
+    explained_reasons : DataFrame, optional
+        explained_reasons.csv, to say the explained groups' reasons in ``lang``.
     lang : {"zh", "en"}, default "zh"
-        Headers, sheet names and category values (alert, typology, role, entity type)
-        in Chinese or English.  Reason texts stay as detect wrote them.
+        Headers, sheet names, category values (alert, typology, role, entity type) and
+        reasons (said from their code and args) in Chinese or English.
     unmask : bool, default False
         Show person ids and the phones quoted in reasons instead of their masks.
 
@@ -300,7 +316,8 @@ def build_workbook(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.Da
     from openpyxl import Workbook
 
     _check_lang(lang, "build_workbook")
-    tables = export_tables(rings, members, reasons=reasons, explained=explained, unmask=unmask)
+    tables = export_tables(rings, members, reasons=reasons, explained=explained,
+                           explained_reasons=explained_reasons, lang=lang, unmask=unmask)  # fmt: skip
     names = dict(zip((k for k, _ in SHEETS), SHEET_NAMES[lang]))
     ring_row = {r: f"'{names['rings']}'!A{i}" for i, r in enumerate(tables.rings["ring_id"], start=2)}
     alert_of = dict(zip(tables.rings["ring_id"], tables.rings["alert"]))
@@ -308,8 +325,10 @@ def build_workbook(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.Da
     wb.remove(wb.active)
     for key, frame, columns in tables.sheets():
         ws = wb.create_sheet(names[key])
-        if key in ("rings", "explained"):
+        if key == "rings":
             _write_sheet(ws, frame, columns, lang, frame["alert"])
+        elif key == "explained":  # left out as legitimate care: no alert colour (issue 16)
+            _write_sheet(ws, frame, columns, lang, pd.Series([None] * len(frame), dtype=object))
         else:
             _write_sheet(ws, frame, columns, lang, frame["ring_id"].map(alert_of), frame["ring_id"].map(ring_row))
     return wb
@@ -317,7 +336,8 @@ def build_workbook(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.Da
 
 def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path, *,
                    reasons: pd.DataFrame | None = None, explained: pd.DataFrame | None = None,
-                   lang: str = "zh", unmask: bool = False) -> Path:  # fmt: skip
+                   explained_reasons: pd.DataFrame | None = None, lang: str = "zh",
+                   unmask: bool = False) -> Path:  # fmt: skip
     """Write :func:`build_workbook` to ``dest`` atomically (temporary file, then rename).
 
     Returns
@@ -337,7 +357,8 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
     if dest.is_symlink() or (dest.exists() and (dest.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(dest))):
         raise ParamError(f"The 'dest' parameter of write_workbook must be a new file or an earlier .xlsx workbook "
                          f"(it is replaced). Got {str(dest)!r}, which is another file; choose another path.")
-    wb = build_workbook(rings, members, reasons=reasons, explained=explained, lang=lang, unmask=unmask)
+    wb = build_workbook(rings, members, reasons=reasons, explained=explained, explained_reasons=explained_reasons,
+                        lang=lang, unmask=unmask)  # fmt: skip
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
@@ -353,7 +374,8 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
 
 def write_csv_dir(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path, *,
                   reasons: pd.DataFrame | None = None, explained: pd.DataFrame | None = None,
-                  lang: str = "zh", unmask: bool = False) -> Path:  # fmt: skip
+                  explained_reasons: pd.DataFrame | None = None, lang: str = "zh",
+                  unmask: bool = False) -> Path:  # fmt: skip
     """Write the sheets of :func:`build_workbook` as CSV files (UTF-8 with BOM) into the directory ``dest``.
 
     One file per sheet, named after it (``可疑团伙.csv`` ..., or ``rings.csv`` ... with
@@ -379,7 +401,8 @@ def write_csv_dir(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path, 
     _check_lang(lang, "write_csv_dir")
     dest = Path(dest)
     _check_csv_dest(dest)
-    tables = export_tables(rings, members, reasons=reasons, explained=explained, unmask=unmask)
+    tables = export_tables(rings, members, reasons=reasons, explained=explained,
+                           explained_reasons=explained_reasons, lang=lang, unmask=unmask)  # fmt: skip
     with atomic_dir(dest, owned=_is_csv_export, what="CSV export") as tmp:
         for (_, frame, columns), name in zip(tables.sheets(), SHEET_NAMES[lang]):
             names = [en for en, _ in columns]

@@ -167,10 +167,12 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
 
 def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None,
                   inputs: tuple[str, ...] = ()) -> dict:
-    """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv`` and ``run.json``.
+    """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv``,
+    ``explained_reasons.csv`` and ``run.json``.
 
     ``explained.csv`` has the columns of ``rings.csv`` and lists the dense
-    groups left out as legitimate care, with the reason why.
+    groups left out as legitimate care, with the reason why; ``explained_reasons.csv``
+    their reasons with the columns of ``ring_reasons.csv``.
 
     The directory is written atomically: a failure leaves the previous
     complete output (or none), never a half-written one.  An existing
@@ -194,6 +196,7 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
         write_csv(reasons_table(result.rings), tmp / "ring_reasons.csv")
         write_csv(claims_table(result.rings, data.claims), tmp / "ring_claims.csv")
         write_csv(rings_table(result.explained), tmp / "explained.csv")
+        write_csv(reasons_table(result.explained), tmp / "explained_reasons.csv")  # said in Chinese by exports
         record["outputs"] = {p.name: file_sha256(p) for p in sorted(tmp.glob("*.csv"))}
         (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return record

@@ -24,6 +24,7 @@ import pandas as pd
 from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.write import read_text_csv
+from graphfraud.score.wording import check_lang, reasons_by_ring, say_row, term
 
 #: Roles in the order an investigator reads them.
 ROLE_ORDER = ("organizer", "doctor", "venue", "recruit", "card_holder", "patient")
@@ -51,6 +52,8 @@ class DetectOutput:
     explained : DataFrame
         ``explained.csv``: the dense groups left out as legitimate care, with the
         columns of ``rings.csv`` typed the same way (empty when absent).
+    explained_reasons : DataFrame
+        ``explained_reasons.csv``: their reasons, as ``reasons`` (empty when absent).
     """
 
     out_dir: Path
@@ -60,6 +63,7 @@ class DetectOutput:
     ring_claims: pd.DataFrame
     record: dict[str, Any] = field(default_factory=dict)
     explained: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS]))
+    explained_reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in REASONS_COLUMNS]))
 
 
 def _read_table(path: Path, columns: tuple[str, ...], zh: dict[str, str] | None = None) -> pd.DataFrame:
@@ -111,7 +115,10 @@ def read_output(out_dir: str | Path) -> DetectOutput:
     explained = pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS])
     if (out / "explained.csv").is_file():
         explained = _read_rings(out / "explained.csv", EXPLAINED_COLUMNS)
-    return DetectOutput(out, rings, members, reasons, ring_claims, record, explained)
+    explained_reasons = pd.DataFrame(columns=list(reason_columns))
+    if (out / "explained_reasons.csv").is_file():
+        explained_reasons = _read_table(out / "explained_reasons.csv", reason_columns, dict(REASONS_COLUMNS))
+    return DetectOutput(out, rings, members, reasons, ring_claims, record, explained, explained_reasons)
 
 
 def _read_rings(path: Path, columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
@@ -124,15 +131,20 @@ def _read_rings(path: Path, columns: tuple[tuple[str, str], ...]) -> pd.DataFram
     return rings.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
-def members_text(row: pd.Series) -> str:
-    """``48 persons, 3 doctors, 1 facility`` for one rings.csv row (zero counts left out)."""
+def members_text(row: pd.Series, lang: str = "en") -> str:
+    """``48 persons, 3 doctors, 1 facility`` (``48 人、3 名医师、1 家医疗机构``) for one rings.csv row (zero counts left out).
+
+    >>> row = pd.Series({"persons": 48, "doctors": 3, "facilities": 1, "pharmacies": 0})
+    >>> members_text(row), members_text(row, "zh")
+    ('48 persons, 3 doctors, 1 facility', '48 人、3 名医师、1 家医疗机构')
+    """
     parts = []
-    for col, one in (("persons", "person"), ("doctors", "doctor"), ("facilities", "facility"),
-                     ("pharmacies", "pharmacy")):  # fmt: skip
+    for col, one, zh in (("persons", "person", "{} 人"), ("doctors", "doctor", "{} 名医师"),
+                         ("facilities", "facility", "{} 家医疗机构"), ("pharmacies", "pharmacy", "{} 家零售药店")):  # fmt: skip
         n = int(row[col])
         if n:
-            parts.append(f"{n} {one if n == 1 else col}")
-    return ", ".join(parts) or "-"
+            parts.append(zh.format(n) if lang == "zh" else f"{n} {one if n == 1 else col}")
+    return ("、" if lang == "zh" else ", ").join(parts) or "-"
 
 
 def first_reason(reasons: str) -> str:
@@ -140,7 +152,7 @@ def first_reason(reasons: str) -> str:
     return str(reasons).split("; ")[0].strip() if reasons else ""
 
 
-def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None) -> pd.DataFrame:
+def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None, lang: str = "en") -> pd.DataFrame:
     """The ranked rings an analyst reads first.
 
     Parameters
@@ -150,12 +162,16 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None)
         Number of rings kept (after the alert filter), best first.
     alert : {"red", "orange", "yellow"} or None
         Keep only rings with this alert level.
+    lang : {"zh", "en"}, default "en"
+        Language of ``reason`` (said from ring_reasons.csv's code and args; a run
+        without them keeps rings.csv's English text).
 
     Returns
     -------
     DataFrame
         ``rank, ring_id, alert, typology, score, members, claims, fund_amount, reason``
-        (``members`` as ``persons / doctors / venues``, ``reason`` the first reason).
+        (``alert`` and ``typology`` as codes, ``members`` as ``persons / doctors / venues``,
+        ``reason`` the first reason).
 
     Raises
     ------
@@ -166,10 +182,12 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None)
         raise ParamError(f"The 'top' parameter of rings_view must be an int >= 1. Got {top!r} instead.")
     if alert is not None and alert not in ALERTS:
         raise ParamError(f"The 'alert' parameter of rings_view must be one of {', '.join(ALERTS)}. Got {alert!r} instead.")
+    check_lang(lang, "rings_view")
     rings = output.rings
     if alert is not None:
         rings = rings[rings["alert"] == alert]
     rings = rings.head(top)
+    said = reasons_by_ring(output.reasons, lang)
     return pd.DataFrame(
         {
             "rank": rings["rank"],
@@ -180,7 +198,7 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None)
             "members": [f"{r.persons} / {r.doctors} / {r.facilities + r.pharmacies}" for r in rings.itertuples()],
             "claims": rings["claims"],
             "fund_amount": rings["fund_amount"],
-            "reason": [first_reason(x) for x in rings["reasons"]],
+            "reason": [said[i][0] if said.get(i) else first_reason(x) for i, x in zip(rings["ring_id"], rings["reasons"])],
         }
     ).reset_index(drop=True)
 
@@ -222,12 +240,17 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def format_rings(view: pd.DataFrame, *, width: int = 120, colour: Colour | None = None) -> list[str]:
+_RING_HEADS = {"en": ["rank", "ring", "alert", "typology", "persons/doctors/venues", "fund (yuan)", "first reason"],
+               "zh": ["排名", "团伙编号", "预警", "类型", "人员/医师/机构", "基金支付(元)", "首要疑点"]}
+
+
+def format_rings(view: pd.DataFrame, *, width: int = 120, colour: Colour | None = None, lang: str = "en") -> list[str]:
     """Lines of a fixed-width table of :func:`rings_view`, each at most ``width`` columns.
 
     ``colour(text, alert)`` styles the padded alert cell (the CLI passes
     ``click.style``); the reason column takes what width is left and is
-    truncated with ``…``.
+    truncated with ``…``.  ``lang="zh"`` gives Chinese headings, alert levels
+    and typologies (:data:`graphfraud.score.wording.GLOSSARY`).
 
     Examples
     --------
@@ -239,12 +262,14 @@ def format_rings(view: pd.DataFrame, *, width: int = 120, colour: Colour | None 
     rank  ring      alert   typology       persons/doctors/venues  fund (yuan)  first reason
        1  R1        red     staged_clinic  48 / 3 / 1               223,947.17  47 of 47 pers…
     """
+    check_lang(lang, "format_rings")
     cells = [
-        [str(int(r["rank"])), str(r["ring_id"]), str(r["alert"]), str(r["typology"]), str(r["members"]),
-         f"{float(r['fund_amount']):,.2f}", str(r["reason"])]
+        [str(int(r["rank"])), str(r["ring_id"]), term("alert_level", r["alert"], lang),
+         term("typology", r["typology"], lang) if lang == "zh" else str(r["typology"]), str(r["members"]),
+         f"{float(r['fund_amount']):,.2f}", str(r["reason"]), str(r["alert"])]
         for _, r in view.iterrows()
     ]  # fmt: skip
-    heads = ["rank", "ring", "alert", "typology", "persons/doctors/venues", "fund (yuan)", "first reason"]
+    heads = _RING_HEADS[lang]
     widths = [max([display_width(h)] + [display_width(c[i]) for c in cells]) for i, h in enumerate(heads[:-1])]
     widths[1], widths[2] = max(widths[1], 8), max(widths[2], 6)
     right = {0, 5}
@@ -256,8 +281,8 @@ def format_rings(view: pd.DataFrame, *, width: int = 120, colour: Colour | None 
         parts = []
         for i, w in enumerate(widths):
             text = _pad(c[i], w, i in right)
-            parts.append(colour(text, c[2]) if (i == 2 and colour) else text)
-        lines.append("  ".join(parts) + "  " + truncate(c[-1], reason_width))
+            parts.append(colour(text, c[-1]) if (i == 2 and colour) else text)
+        lines.append("  ".join(parts) + "  " + truncate(c[-2], reason_width))
     return lines
 
 
@@ -278,18 +303,32 @@ class RingDetail:
         ``entity_type, entity_id, role, score``, ordered by :data:`ROLE_ORDER`, then score.
     busiest_days : DataFrame or None
         :func:`busiest_days` of the ring's claims; ``None`` when no claims table was given.
+    counted : int or None
+        Persons the reasons count (the ``persons`` of the group measure: lockstep,
+        co-admission or out-of-region), None when no reason says; ``ring["persons"]``
+        also counts organizers outside that group (a phone's owner without claims of
+        their own), so the two numbers may differ and the header says by how much.
+    without_claims : tuple of str or None
+        Person members with no ring claim as patient or card holder (known only
+        when the claims table was given).
+    lang : {"zh", "en"}
+        The language ``reasons.text`` is in and :func:`format_detail` prints.
     """
 
     ring: dict[str, Any]
     reasons: pd.DataFrame
     members: pd.DataFrame
     busiest_days: pd.DataFrame | None
+    counted: int | None = None
+    without_claims: tuple[str, ...] | None = None
+    lang: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``--json``)."""
         days = None if self.busiest_days is None else _records(self.busiest_days)
         return {"ring": self.ring, "reasons": _records(self.reasons), "members": _records(self.members),
-                "busiest_days": days}  # fmt: skip
+                "busiest_days": days, "persons_counted_by_reasons": self.counted,
+                "persons_without_ring_claims": None if self.without_claims is None else list(self.without_claims)}  # fmt: skip
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -341,7 +380,32 @@ def busiest_days(ring_claims: pd.Series, claims: pd.DataFrame, *, top: int = 10)
     return out.sort_values(["claims", "fund_amount", "day"], ascending=[False, False, True]).head(top).reset_index(drop=True)
 
 
-def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | None = None, top_days: int = 10) -> RingDetail:
+#: Reason codes whose ``persons`` value counts the ring's group (the one the header reconciles with).
+_GROUP_CODES = ("lockstep", "co_admission", "out_of_region")
+
+
+def _counted(reasons: pd.DataFrame) -> int | None:
+    """The ``persons`` of the first group reason (ring_reasons.csv args), or None."""
+    from graphfraud.score.wording import parse_args
+
+    if "args" not in reasons.columns:
+        return None
+    for code, args in zip(reasons["code"], reasons["args"]):
+        values = parse_args(args) if code in _GROUP_CODES else None
+        if values and "persons" in values:
+            return int(values["persons"])  # type: ignore[call-overload]
+    return None
+
+
+def _without_claims(members: pd.DataFrame, claim_ids: pd.Series, claims: pd.DataFrame) -> tuple[str, ...]:
+    rows = claims[claims["claim_id"].astype(str).isin(set(claim_ids.astype(str)))]
+    present = set(rows["patient_id"].dropna().astype(str)) | set(rows["holder_id"].dropna().astype(str))
+    persons = members.loc[members["entity_type"] == "person", "entity_id"].astype(str)
+    return tuple(p for p in persons if p not in present)
+
+
+def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | None = None, top_days: int = 10,
+                lang: str = "en") -> RingDetail:  # fmt: skip
     """Everything ``graphfraud show`` prints about one ring.
 
     Parameters
@@ -352,12 +416,15 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
     claims : DataFrame, optional
         The claims table of the data the run read; without it there are no busiest days.
     top_days : int, default 10
+    lang : {"zh", "en"}, default "en"
+        Language of the reasons' text (said from their code and args).
 
     Raises
     ------
     ContractError
         When ``ring_id`` is not in rings.csv (the message lists the first ids).
     """
+    check_lang(lang, "ring_detail")
     match = output.rings[output.rings["ring_id"] == ring_id]
     if match.empty:
         known = ", ".join(output.rings["ring_id"].head(5))
@@ -365,7 +432,11 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
                             f"known rings start with: {known or '(none)'}")  # fmt: skip
     ring = {k: (v.item() if hasattr(v, "item") else v) for k, v in match.iloc[0].to_dict().items()}
     columns = [e for e, _ in REASONS_COLUMNS[1:]]  # without ring_id, and without the args column of newer runs
-    reasons = output.reasons.loc[output.reasons["ring_id"] == ring_id, columns].reset_index(drop=True)
+    mine = output.reasons.loc[output.reasons["ring_id"] == ring_id]
+    reasons = mine[columns].reset_index(drop=True)
+    counted = _counted(mine)
+    if "args" in mine.columns:
+        reasons["text"] = [say_row(c, a, t, lang) for c, a, t in zip(mine["code"], mine["args"], mine["text"])]
     if reasons.empty:
         texts = [t.strip() for t in str(ring["reasons"]).split("; ") if t.strip()]
         reasons = pd.DataFrame({"code": "", "value": "", "threshold": "", "points": "", "text": texts})
@@ -374,39 +445,79 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
     members = (members.assign(_o=members["role"].map(lambda r: order.get(r, len(order))))
                .sort_values(["_o", "score", "entity_id"], ascending=[True, False, True])
                .drop(columns="_o").reset_index(drop=True))  # fmt: skip
-    days = None
+    days, without = None, None
     if claims is not None:
         ids = output.ring_claims.loc[output.ring_claims["ring_id"] == ring_id, "claim_id"]
         days = busiest_days(ids, claims, top=top_days)
-    return RingDetail(ring, reasons, members, days)
+        without = _without_claims(members, ids, claims)
+    return RingDetail(ring, reasons, members, days, counted, without, lang)
+
+
+_DETAIL_WORDS = {
+    "en": {"score": "score", "claims": "{} claims", "fund": "{} yuan paid by the fund", "reasons": "Reasons:",
+           "members": "Members by role:", "days": "Busiest days:", "more": " … and {} more",
+           "no_days": "  (none of the ring's claims are in the claims table given)",
+           "day_head": "  day         claims  persons   fund (yuan)  first  last   venues",
+           "counted": " ({counted} in the group the reasons count; {extra} outside it: {who})",
+           "organizer": "organizer(s) tied to the group without ring claims of their own",
+           "no_claims": ", no ring claims"},
+    "zh": {"score": "风险分", "claims": "{} 笔结算", "fund": "基金支付 {} 元", "reasons": "疑点：",
+           "members": "成员（按角色）：", "days": "结算最多的日子：", "more": " … 另有 {} 个",
+           "no_days": "  （所给结算表中没有该团伙的结算）",
+           "day_head": "  日期        结算笔数   人数   基金支付(元)  最早   最晚   机构/药店",
+           "counted": "（其中 {counted} 人为疑点所计的群体；另 {extra} 人在群体之外：{who}）",
+           "organizer": "与群体相关联、本人无团伙结算的组织者",
+           "no_claims": "，无团伙结算"},
+}  # fmt: skip
+
+
+def _header_counts(detail: RingDetail, words: dict[str, str]) -> str:
+    """Why ``persons`` differs from the count in the reasons, or "" when they agree (issue 16)."""
+    persons = int(detail.ring["persons"])
+    if detail.counted is None or detail.counted >= persons:
+        return ""
+    extra = persons - detail.counted
+    return words["counted"].format(counted=detail.counted, extra=extra, who=words["organizer"])
 
 
 def format_detail(detail: RingDetail, *, width: int = 120, colour: Colour | None = None,
                   max_members: int = 12) -> list[str]:  # fmt: skip
-    """Lines of ``graphfraud show``: header, reasons, members by role, busiest days.
+    """Lines of ``graphfraud show``: header, reasons, members by role, busiest days, in ``detail.lang``.
 
     At most ``max_members`` ids are listed per role (the count is always given).
+    The header's person count and the reasons' count agree, or the header says
+    how many members are outside the counted group and why.
     """
-    r = detail.ring
-    alert = colour(r["alert"], r["alert"]) if colour else r["alert"]
-    lines = [f"#{r['rank']} {r['ring_id']}  {alert}  {r['typology']}  score {float(r['score']):.1f}",
-             f"{members_text(pd.Series(r))}; {r['claims']} claims; {float(r['fund_amount']):,.2f} yuan paid by the fund",
-             "", "Reasons:"]  # fmt: skip
+    r, lang = detail.ring, detail.lang
+    words = _DETAIL_WORDS[lang]
+    alert = term("alert_level", r["alert"], lang)
+    alert = colour(alert, r["alert"]) if colour else alert
+    typology = term("typology", r["typology"], lang) if lang == "zh" else r["typology"]
+    sep = "；" if lang == "zh" else "; "
+    lines = [f"#{r['rank']} {r['ring_id']}  {alert}  {typology}  {words['score']} {float(r['score']):.1f}",
+             members_text(pd.Series(r), lang) + _header_counts(detail, words) + sep
+             + words["claims"].format(r["claims"]) + sep + words["fund"].format(f"{float(r['fund_amount']):,.2f}"),
+             "", words["reasons"]]  # fmt: skip
     for _, x in detail.reasons.iterrows():
         points = f"+{float(x['points']):.0f} " if str(x["points"]) not in ("", "nan") else ""
         lines.append(truncate(f"  {points}{x['text']}", width))
-    lines += ["", "Members by role:"]
+    lines += ["", words["members"]]
+    without = set(detail.without_claims or ())
     for role, group in detail.members.groupby("role", sort=False):
-        ids = [f"{e} ({t})" if t != "person" else str(e) for t, e in zip(group["entity_type"], group["entity_id"])]
-        more = f" … and {len(ids) - max_members} more" if len(ids) > max_members else ""
-        lines.append(truncate(f"  {role} ({len(ids)}): " + ", ".join(ids[:max_members]) + more, width))
+        ids = [f"{e} ({term('entity_type', t, lang)})" if t != "person" else str(e)
+               for t, e in zip(group["entity_type"], group["entity_id"])]  # fmt: skip
+        lacking = sum(str(e) in without for t, e in zip(group["entity_type"], group["entity_id"]) if t == "person")
+        note = (words["no_claims"] if lacking == len(ids) else f", {lacking}{words['no_claims']}") if lacking else ""
+        more = words["more"].format(len(ids) - max_members) if len(ids) > max_members else ""
+        label = term("role", role, lang)
+        lines.append(truncate(f"  {label} ({len(ids)}{note}): " + ", ".join(ids[:max_members]) + more, width))
     if detail.busiest_days is None:
         return lines
-    lines += ["", "Busiest days:"]
+    lines += ["", words["days"]]
     if detail.busiest_days.empty:
-        lines.append("  (none of the ring's claims are in the claims table given)")
+        lines.append(words["no_days"])
         return lines
-    lines.append("  day         claims  persons   fund (yuan)  first  last   venues")
+    lines.append(words["day_head"])
     for _, d in detail.busiest_days.iterrows():
         lines.append(truncate(f"  {d['day']}  {d['claims']:>6}  {d['persons']:>7}  {d['fund_amount']:>12,.2f}  "
                               f"{d['first']}  {d['last']}  {d['venues']}", width))  # fmt: skip

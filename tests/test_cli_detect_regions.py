@@ -19,7 +19,7 @@ from graphfraud.synth import SynthParams, make_world, write_world
 
 pytestmark = pytest.mark.slow  # a 196,000-claim world detected twice (~1 min on 2 idle cores)
 
-OUTPUTS = ["explained.csv", "ring_claims.csv", "ring_members.csv", "ring_reasons.csv", "rings.csv", "run.json"]
+OUTPUTS = ["explained.csv", "explained_reasons.csv", "ring_claims.csv", "ring_members.csv", "ring_reasons.csv", "rings.csv", "run.json"]
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
-// (:Pharmacy)-[:MEMBER_OF {role, score}]->(:Ring) for ring_members.csv rows with entity_type 'pharmacy'.
+// (:Pharmacy)-[:MEMBER_OF {role, role_zh, score}]->(:Ring) for ring_members.csv rows with entity_type 'pharmacy'.
 UNWIND $rows AS row
 MATCH (r:Ring {ring_id: row.ring_id})
 MATCH (x:Pharmacy {pharmacy_id: row.entity_id})
 MERGE (x)-[m:MEMBER_OF]->(r)
-SET m.role = row.role, m.score = row.score
+SET m.role = row.role, m.role_zh = row.role_zh, m.score = row.score

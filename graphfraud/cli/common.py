@@ -50,6 +50,13 @@ def quiet_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--quiet", "-q", is_flag=True, help="Print no progress on stderr.")(func)
 
 
+def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--lang zh|en (default zh, or GRAPHFRAUD_LANG): the language of what people read."""
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", envvar="GRAPHFRAUD_LANG",
+                        show_default=True, show_envvar=True,
+                        help="Chinese (default) or English for reasons, headings, typologies and roles.")(func)
+
+
 def progress(quiet: bool) -> Callable[[str], None]:
     """A logger that writes to stderr unless ``quiet``."""
 

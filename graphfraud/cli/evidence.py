@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from graphfraud.cli.common import audited, main, progress, quiet_option, read_options, user_errors
+from graphfraud.cli.common import audited, lang_option, main, progress, quiet_option, read_options, user_errors
 
 
 @main.command("evidence")
@@ -18,8 +18,7 @@ from graphfraud.cli.common import audited, main, progress, quiet_option, read_op
               help="Claims directory the rings were detected in [default: the one recorded in OUT_DIR/run.json].")
 @click.option("--dest", default="evidence", show_default=True, type=click.Path(file_okay=False),
               help="Packs go to DEST/<RING_ID>/ and DEST/<RING_ID>.zip.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of the report and figures.")
+@lang_option
 @click.option("--unmask", is_flag=True, help="Show person ids, phones and addresses instead of their masks.")
 @click.option("--key-file", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_PACK_KEY", default=None,
               help="The bureau's Ed25519 signing key (PEM, mode 0600) [env GRAPHFRAUD_PACK_KEY; default "

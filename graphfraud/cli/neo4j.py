@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from graphfraud.cli.common import audited, main, progress, quiet_option, user_errors
+from graphfraud.cli.common import (audited, lang_option, main, progress, quiet_option, read_logged, read_options,
+                                   user_errors)
 
 
 def _neo4j_home_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -47,14 +48,14 @@ def _connection_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _bundled_server(home: str | None) -> Any:
+def _bundled_server(home: str | None, lang: str = "zh") -> Any:
     from pathlib import Path
 
     from graphfraud.neo4j.queries import CYPHER_DIR
     from graphfraud.neo4j.server import BundledServer
 
     root = Path(home) if home else Path.home() / ".cache" / "graphfraud" / "neo4j"
-    return BundledServer(root, guide_dir=CYPHER_DIR)
+    return BundledServer(root, guide_dir=CYPHER_DIR, guide_lang=lang)
 
 
 def _stdin_is_terminal() -> bool:
@@ -144,19 +145,21 @@ def neo4j_install(home: str | None, quiet: bool) -> None:
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait for the server to answer.")
 @click.option("--heap", default="1g", show_default=True, help="JVM heap size.")
 @click.option("--pagecache", default="512m", show_default=True, help="Neo4j page cache size.")
+@lang_option
 @quiet_option
 @user_errors
-def neo4j_start(home: str | None, timeout: float, heap: str, pagecache: str, quiet: bool) -> None:
+def neo4j_start(home: str | None, timeout: float, heap: str, pagecache: str, lang: str, quiet: bool) -> None:
     """Start the bundled server on loopback and wait until it answers.
 
     Installs first if needed.  Also serves the Browser guide (cypher/guide/),
-    which opens when Browser connects.
+    which opens when Browser connects: in Chinese, or in English with --lang en.
 
     \b
     Example:
       graphfraud neo4j start && xdg-open http://127.0.0.1:7474/browser/
+      graphfraud neo4j start --lang en
     """
-    server = _bundled_server(home)
+    server = _bundled_server(home, lang)
     server.heap, server.pagecache = heap, pagecache
     status = server.start(timeout=timeout, log=progress(quiet))
     click.echo("\n".join(status.lines()))
@@ -243,20 +246,25 @@ def _summary(stats: list[Any], seconds: float) -> str:
 @click.option("--rings", "rings_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Detection output directory (rings.csv, ring_members.csv) to write back.")
 @click.option("--bulk", is_flag=True,
-              help="First load with neo4j-admin import (bundled server only; REPLACES the database).")
+              help="First load with neo4j-admin import (bundled server only; REPLACES the database, "
+                   "carrying the rings' case status and notes over).")
+@click.option("--replace-cases", is_flag=True,
+              help="With --bulk: drop the case history (statuses, CaseNote nodes) instead of carrying it over.")
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
               help="Rows per transaction.")
 @click.option("--restart", is_flag=True, help="Ignore the resume checkpoints and MERGE everything again.")
 @click.option("--retry-time", default=120.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
               help="How long to keep retrying a batch while the server is unreachable or answers with a "
                    "transient error (waits 0.5, 1, 2, 4, 8, then 10 s); 0 fails at the first error.")
+@read_options
 @_connection_options
 @quiet_option
 @audited()
 @user_errors
 def load_cmd(
-    data_dir: str, rings_dir: str | None, bulk: bool, batch_size: int, restart: bool, retry_time: float,
-    uri: str | None, user: str, password: str | None, database: str, home: str | None, quiet: bool,
+    data_dir: str, rings_dir: str | None, bulk: bool, replace_cases: bool, batch_size: int, restart: bool,
+    retry_time: float, read_params: Any, uri: str | None, user: str, password: str | None, database: str,
+    home: str | None, quiet: bool,
 ) -> None:  # fmt: skip
     """Load DATA_DIR (and with --rings, detected rings) into Neo4j.
 
@@ -265,18 +273,25 @@ def load_cmd(
     nothing; an interrupted load resumes after its last committed batch.  A
     batch that fails because the server is restarting is retried for up to
     --retry-time seconds.  The password comes from NEO4J_PASSWORD, or the
-    bundled server's password file, or a hidden prompt.
+    bundled server's password file, or a hidden prompt.  DATA_DIR is read with
+    the same options as `detect` (--mapping, --lenient, --encoding).
+
+    --bulk replaces the bundled server's database with neo4j-admin import.
+    The rings' case status and CaseNote history are read first, kept in
+    import/graphfraud-cases.json, and put back after the import (unless
+    --replace-cases).
 
     \b
     Example:
       graphfraud neo4j start
       graphfraud load data/sample --rings out/sample
+      graphfraud load exports/2024-03 --mapping nhsa --encoding gbk --lenient --bulk
     """
     import time
 
-    from graphfraud.io.read import read_claims_dir
     from graphfraud.io.rings import read_rings
     from graphfraud.neo4j.load import load_claims
+    from graphfraud.views import read_output
     from graphfraud.neo4j.retry import RetryPolicy
     from graphfraud.neo4j.writeback import write_rings
 
@@ -284,25 +299,63 @@ def load_cmd(
     policy = RetryPolicy.within(retry_time)
     if bulk and uri is not None:
         raise click.UsageError("--bulk runs neo4j-admin on the bundled server's files; drop --uri.")
+    if replace_cases and not bulk:
+        raise click.UsageError("--replace-cases goes with --bulk (a MERGE load keeps case history anyway).")
     # Credentials first (a prompt or a missing NEO4J_PASSWORD must not wait for a long read); a bulk
     # load may create the bundled server's password, so it reads the stored one afterwards.
     connection = None if bulk else _Connection(uri, user, password, home)
-    data = read_claims_dir(data_dir)
+    data = read_logged(data_dir, read_params, log)
     rings = read_rings(rings_dir) if rings_dir else None
+    reasons = read_output(rings_dir).reasons if rings_dir else None  # reason_zh and reason_en of each ring
+    cases = None
     if bulk:
+        cases = _saved_cases(user, password, home, database, replace=replace_cases, log=log)
         click.echo(_bulk_load(data, home, log))
         connection = _Connection(uri, user, password, home)
     started = time.monotonic()
     with connection as driver:
+        if cases is not None and cases.rows:
+            from graphfraud.neo4j.cases import restore_cases
+
+            restore_cases(driver, cases, database=database)
+            click.echo(f"case history carried over: {cases.summary()}")
         stats = [] if bulk else load_claims(driver, data, batch_size=batch_size, resume=not restart,
                                             database=database, retry_policy=policy, log=log)  # fmt: skip
         if not bulk:
             click.echo(f"claims graph: {_summary(stats, time.monotonic() - started)}")
         if rings is not None:
             started = time.monotonic()
-            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2], batch_size=batch_size,
-                                     database=database, retry_policy=policy, log=log)  # fmt: skip
+            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2], reasons=reasons,
+                                     batch_size=batch_size, database=database, retry_policy=policy,
+                                     log=log)  # fmt: skip
             click.echo(f"rings: {_summary(ring_stats, time.monotonic() - started)}")
+
+
+def _saved_cases(user: str, password: str | None, home: str | None, database: str, *, replace: bool,
+                 log: Callable[[str], None]) -> Any:
+    """The bundled database's case history before a bulk import replaces it (backed up as JSON).
+
+    A stopped server with a database is started to read it; none without a database.
+    """
+    from graphfraud.neo4j.cases import Cases, save_cases, write_backup
+
+    server = _bundled_server(home)
+    store = server.home / "data" / "databases" / database
+    if server.pid() is None and not (store.is_dir() and any(store.iterdir())):
+        return Cases(())
+    if server.pid() is None:
+        log("starting the bundled server to read the case history before the bulk import")
+        server.start(log=log)
+    with _Connection(None, user, password, home) as driver:
+        cases = save_cases(driver, database=database)
+    if not cases.rows:
+        return cases
+    if replace:
+        log(f"dropping {cases.summary()} (--replace-cases)")
+        return Cases(())
+    backup = write_backup(cases, server.home / "import" / "graphfraud-cases.json")
+    log(f"read {cases.summary()}; kept in {backup} until the import is done")
+    return cases
 
 
 def _bulk_load(data: Any, home: str | None, log: Callable[[str], None]) -> str:

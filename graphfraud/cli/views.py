@@ -11,7 +11,8 @@ from typing import Any
 
 import click
 
-from graphfraud.cli.common import audited, main, progress, quiet_option, read_logged, read_options, user_errors
+from graphfraud.cli.common import (audited, lang_option, main, progress, quiet_option, read_logged, read_options,
+                                   user_errors)
 
 
 _ALERT_COLOURS = {"red": "red", "orange": "yellow", "yellow": "bright_yellow"}
@@ -40,9 +41,10 @@ def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Show the best TOP rings.")
 @click.option("--alert", type=click.Choice(["red", "orange", "yellow"]), default=None,
               help="Only rings with this alert level.")
+@lang_option
 @_json_option
 @user_errors
-def rings_cmd(out_dir: str, top: int, alert: str | None, as_json: bool) -> None:
+def rings_cmd(out_dir: str, top: int, alert: str | None, lang: str, as_json: bool) -> None:
     """Print the ranked suspect rings of a detect run as a table.
 
     One line per ring: rank, alert (red = open a case, orange = on-site check,
@@ -53,20 +55,21 @@ def rings_cmd(out_dir: str, top: int, alert: str | None, as_json: bool) -> None:
     Example:
       graphfraud rings out/sample --top 10
       graphfraud rings out/sample --alert red --json
+      graphfraud rings out/sample --lang en
     """
     import json
 
     from graphfraud.views import format_rings, read_output, rings_view
 
     output = read_output(out_dir)
-    view = rings_view(output, top=top, alert=alert)
+    view = rings_view(output, top=top, alert=alert, lang=lang)
     if as_json:
         click.echo(json.dumps(view.to_dict("records"), indent=2, ensure_ascii=False, default=str))
         return
     total = len(output.rings)
     shown = f"{len(view)} of {total} rings" + (f" with alert {alert}" if alert else "")
     click.echo(f"{shown} in {out_dir}", err=True)
-    for line in format_rings(view, width=_terminal_width(), colour=_alert_colour):
+    for line in format_rings(view, width=_terminal_width(), colour=_alert_colour, lang=lang):
         click.echo(line)
 
 
@@ -99,11 +102,12 @@ def _warn_if_other_data(output: Any, data: Any, log: Callable[[str], None]) -> N
 @click.option("--days", "top_days", type=click.IntRange(min=1), default=10, show_default=True,
               help="Busiest days listed.")
 @read_options
+@lang_option
 @_json_option
 @quiet_option
 @audited(only_if_read=True)
 @user_errors
-def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, read_params: Any,
+def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, read_params: Any, lang: str,
              as_json: bool, quiet: bool) -> None:
     """Print one ring: its reasons, members by role and busiest days.
 
@@ -127,7 +131,7 @@ def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, re
         data = read_logged(source, read_params, log)
         _warn_if_other_data(output, data, log)
         claims = data.claims
-    detail = ring_detail(output, ring_id, claims=claims, top_days=top_days)
+    detail = ring_detail(output, ring_id, claims=claims, top_days=top_days, lang=lang)
     if as_json:
         click.echo(json.dumps(detail.to_dict(), indent=2, ensure_ascii=False, default=str))
         return
@@ -139,8 +143,7 @@ def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, re
 @_out_dir_argument
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
               help="A workbook, or a directory of CSV files (UTF-8 with BOM, one per sheet).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Headers, sheet names and category values in Chinese or English.")
+@lang_option
 @click.option("--dest", type=click.Path(), default=None,
               help="Workbook, or CSV directory, to write (replaced atomically) "
                    "[default: OUT_DIR/rings.xlsx, OUT_DIR/rings-csv].")
@@ -179,7 +182,7 @@ def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, unmask: bool
     target = Path(dest) if dest else Path(out_dir) / ("rings.xlsx" if fmt == "xlsx" else "rings-csv")
     write = write_workbook if fmt == "xlsx" else write_csv_dir
     write(output.rings, output.members, target, reasons=output.reasons, explained=output.explained,
-          lang=lang, unmask=unmask)  # fmt: skip
+          explained_reasons=output.explained_reasons, lang=lang, unmask=unmask)  # fmt: skip
     log(f"{len(output.rings)} rings, {len(output.members)} members, {len(output.reasons)} reasons, "
         f"{len(output.explained)} explained groups; " + ("not masked (--unmask)" if unmask else "person ids and phones masked"))
     click.echo(str(target))
@@ -216,7 +219,9 @@ def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...],
 
     Personalised PageRank from the seeds over the person-venue-doctor claim
     graph (edges weighted by claim counts, popular hubs down-weighted); each
-    ranked entity comes with the path of ids that ties it to a seed.
+    ranked entity comes with the path of ids that ties it to a seed.  Without
+    --type, entities are ranked by their score relative to the best of their
+    own kind, so a ring's persons rank beside its venues and doctors.
 
     \b
     Example:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from graphfraud.evidence import wording
+from graphfraud.score.wording import term
 from graphfraud.evidence.tables import PackTables
 
 
@@ -171,7 +172,9 @@ def _venues(ctx: ReportContext) -> list[list[str]]:
     rows = [head]
     for x in ctx.tables.venues.itertuples():
         share = f"{x.ring_claims / x.all_claims:.0%}" if x.all_claims else ""
-        rows.append([x.venue_id, _s(x.name), _s(x.kind) or x.venue_type, _s(x.ownership), _s(x.region),
+        kind = _s(x.kind) or x.venue_type
+        rows.append([x.venue_id, _s(x.name), term("venue_kind", kind, ctx.lang) if kind else "",
+                     term("ownership", x.ownership, ctx.lang) if _s(x.ownership) else "", _s(x.region),
                      str(x.ring_claims), _money(x.ring_fund), str(x.all_claims), share])  # fmt: skip
     return rows
 
@@ -193,7 +196,7 @@ def _method(ctx: ReportContext) -> str:
             f"和医师—药店引流（就诊后 {st.get('follow_days')} 天内购药，占比至少 {st.get('min_share')}、倍数至少 {st.get('min_lift')}、"
             f"z 值至少 {st.get('min_z')}）补充候选。每个候选按同步性、费用与同类结算对比、共用手机号、异地参保、非工作时间、高价项目、"
             f"药品追溯码重复、死亡后结算、分解住院和涉及金额打分，分值 ≥ {sc.get('red')} 为红色、≥ {sc.get('orange')} 为橙色预警；"
-            f"透析队列、养老机构巡诊、家庭和一次性体检等合理密集就诊被单独列出，不计入。时间精度：{res}。"
+            f"透析队列、养老机构巡诊、家庭和一次性体检等合理密集就诊被单独列出，不计入。时间精度：{term('time_resolution', res, 'zh')}。"
             f"所有参数见 run.json。可疑并非定论：需经现场核查与调查核实。"
         )
     return (

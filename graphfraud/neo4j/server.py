@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from graphfraud.errors import Neo4jError
+from graphfraud.errors import Neo4jError, ParamError
 
 NEO4J_VERSION = "5.26.29"
 BROWSER_VERSION = "5.24.0"
@@ -200,6 +200,7 @@ class BundledServer:
         heap: str = "1g",
         pagecache: str = "512m",
         guide_dir: str | Path | None = None,
+        guide_lang: str = "zh",
         java: str = "java",
         mvn: str = "mvn",
     ) -> None:
@@ -210,6 +211,9 @@ class BundledServer:
         self.heap = heap
         self.pagecache = pagecache
         self.guide_dir = Path(guide_dir).absolute() if guide_dir else None
+        if guide_lang not in ("zh", "en"):
+            raise ParamError(f"The 'guide_lang' parameter of BundledServer must be 'zh' or 'en'. Got {guide_lang!r} instead.")
+        self.guide_lang = guide_lang
         self.java = java
         self.mvn = mvn
 
@@ -229,7 +233,8 @@ class BundledServer:
     @property
     def guide_url(self) -> str:
         # Browser allows remote guides from `localhost` by default.
-        return f"http://localhost:{self.guide_port}/guide/index.html"
+        page = "index.html" if self.guide_lang == "zh" else "en.html"  # the Chinese guide is the default page
+        return f"http://localhost:{self.guide_port}/guide/{page}"
 
     @property
     def style_url(self) -> str:
@@ -313,12 +318,15 @@ class BundledServer:
             "dbms.security.auth_enabled=true",
             f"server.memory.pagecache.size={self.pagecache}",
             "dbms.usage_report.enabled=false",
+            "client.allow_telemetry=false",  # no usage-telemetry banner or reports from Browser
             "dbms.security.procedures.unrestricted=apoc.*",
             f"server.directories.import={self.home / 'import'}",
         ]
         if self.guide_dir is not None:
-            # Browser runs `;`-separated commands on connect: colours first, then the guide.
-            lines.append(f"browser.post_connect_cmd=style {self.style_url}; play {self.guide_url}")
+            # Browser opens the guide on connect.  Not `:style` too: Browser prints the whole style
+            # sheet as a result frame on every connect; the guide's first step loads it once per
+            # browser (Browser keeps it).
+            lines.append(f"browser.post_connect_cmd=play {self.guide_url}")
         return lines
 
     def _write_config(self) -> None:

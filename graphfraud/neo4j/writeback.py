@@ -3,7 +3,8 @@
 From ``rings.csv`` and ``ring_members.csv`` (columns fixed by the data contract)
 and the claims, pure functions make the parameter rows of
 
-* ``(:Ring {rank, score, alert, typology, counts, fund_amount, reasons, run_id, status})``
+* ``(:Ring {rank, score, alert, typology, counts, fund_amount, reasons, reason_zh, reason_en,
+  typology_zh, alert_zh, run_id, status})``
   with an alert label ``RedAlert``/``OrangeAlert``/``YellowAlert``;
 * ``(x)-[:MEMBER_OF {role, score}]->(:Ring)`` for persons, doctors, facilities, pharmacies;
 * aggregated ``(:Person)-[:VISITED {claims, fund, first, last}]->(:Facility|:Pharmacy|:Doctor)``
@@ -43,6 +44,7 @@ from graphfraud.neo4j.queries import (
     write_batches,
 )
 from graphfraud.neo4j.retry import RetryPolicy
+from graphfraud.score.wording import LANGS, reasons_by_ring, term
 
 CASE_STATUSES = ("open", "in_progress", "confirmed", "dismissed")
 ENTITY_KEYS = {
@@ -55,17 +57,25 @@ _INT = ("rank", "persons", "doctors", "facilities", "pharmacies", "claims")
 _FLOAT = ("score", "fund_amount")
 
 
-def rings_rows(rings: pd.DataFrame, *, run_id: str | None = None) -> list[dict[str, Any]]:
+def rings_rows(rings: pd.DataFrame, *, run_id: str | None = None,
+               reasons: pd.DataFrame | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """``{ring_id, alert, props}`` rows from a ``rings.csv`` frame (read as text).
 
-    ``reasons`` (``;``-separated) becomes a list.
+    ``reasons`` (``;``-separated) becomes a list.  Each ring also gets its reasons
+    in both languages, ``reason_zh`` and ``reason_en`` (said from the code and args
+    of ``ring_reasons.csv`` when ``reasons`` is given, else ``reason_en`` is the
+    rings.csv text and ``reason_zh`` empty), and ``typology_zh`` and ``alert_zh``
+    from the one glossary (:mod:`graphfraud.score.wording`), for the Chinese guide.
 
     >>> df = pd.DataFrame({"rank": ["1"], "ring_id": ["R1"], "score": ["0.9"], "alert": ["red"],
     ...                    "typology": ["staged_clinic"], "reasons": ["41 patients; 12-day cycle"]})
     >>> row = rings_rows(df, run_id="run7")[0]
     >>> row["ring_id"], row["alert"], row["props"]["rank"], row["props"]["reasons"]
     ('R1', 'red', 1, ['41 patients', '12-day cycle'])
+    >>> row["props"]["typology_zh"], row["props"]["reason_zh"]
+    ('虚构诊疗（诊所团伙）', [])
     """
+    said = {lang: reasons_by_ring(reasons, lang) if reasons is not None else {} for lang in LANGS}
     frame = rings.copy()
     for c in _INT:
         if c in frame.columns:
@@ -75,12 +85,16 @@ def rings_rows(rings: pd.DataFrame, *, run_id: str | None = None) -> list[dict[s
             frame[c] = pd.to_numeric(frame[c], errors="raise").astype(float)
     props = [c for c in ("rank", "score", "alert", "typology", *_INT[1:], "fund_amount") if c in frame]
     out = []
-    for key, p, reasons in zip(
+    for key, p, texts in zip(
         records(frame, ["ring_id", "alert"]),
         records(frame, props),
         frame["reasons"] if "reasons" in frame else [None] * len(frame),
     ):
-        p["reasons"] = _split_reasons(reasons)
+        p["reasons"] = _split_reasons(texts)
+        p["reason_en"] = said["en"].get(key["ring_id"], p["reasons"])
+        p["reason_zh"] = said["zh"].get(key["ring_id"], [])
+        p["typology_zh"] = term("typology", p.get("typology", ""), "zh")
+        p["alert_zh"] = term("alert_level", key["alert"], "zh")
         p["run_id"] = run_id
         out.append({"ring_id": key["ring_id"], "alert": key["alert"], "props": p})
     return out
@@ -93,7 +107,9 @@ def _split_reasons(value: Any) -> list[str]:
 
 
 def members_rows(members: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """``{ring_id, entity_id, role, score}`` rows of ``ring_members.csv``, by entity type.
+    """``{ring_id, entity_id, role, role_zh, score}`` rows of ``ring_members.csv``, by entity type.
+
+    ``role_zh`` is the role's word in the one glossary (Browser captions ``MEMBER_OF`` with it).
 
     Raises
     ------
@@ -108,8 +124,9 @@ def members_rows(members: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
             f"Got {', '.join(map(repr, unknown))} instead."
         )
     frame["score"] = pd.to_numeric(frame.get("score"), errors="coerce")
+    frame["role_zh"] = [term("role", r, "zh") for r in frame["role"]]
     return {
-        kind: records(frame[frame["entity_type"] == kind], ["ring_id", "entity_id", "role", "score"])
+        kind: records(frame[frame["entity_type"] == kind], ["ring_id", "entity_id", "role", "role_zh", "score"])
         for kind in ENTITY_KEYS
     }
 
@@ -214,6 +231,7 @@ def write_rings(
     claims: pd.DataFrame,
     *,
     run_id: str | None = None,
+    reasons: pd.DataFrame | None = None,
     batch_size: int = 5000,
     database: str | None = None,
     retry_policy: RetryPolicy = RetryPolicy(),
@@ -229,6 +247,9 @@ def write_rings(
         The claims table (contract columns) the rings were detected on.
     run_id : str or None
         Identifies the detection run (stored on each ring).
+    reasons : DataFrame, optional
+        ``ring_reasons.csv`` (with its args): each ring's reasons are stored in
+        Chinese and English (``reason_zh``, ``reason_en``).
     retry_policy : RetryPolicy, default RetryPolicy()
         Retries of a batch after a transient error (see :mod:`graphfraud.neo4j.retry`).
 
@@ -247,7 +268,7 @@ def write_rings(
     """
     apply_schema(driver, database=database, retry_policy=retry_policy, log=log)
     steps: list[tuple[str, str, list[dict[str, Any]]]] = [
-        ("rings", "rings/rings.cypher", rings_rows(rings, run_id=run_id))
+        ("rings", "rings/rings.cypher", rings_rows(rings, run_id=run_id, reasons=reasons))
     ]
     for kind, rows in members_rows(members).items():
         steps.append((f"members:{kind}", f"rings/members_{kind}.cypher", rows))

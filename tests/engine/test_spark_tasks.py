@@ -25,7 +25,7 @@ from graphfraud.errors import GraphfraudError
 
 from .conftest import LOOPBACK, listening_addresses, needs_pyspark
 
-OUTPUTS = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "explained.csv")
+OUTPUTS = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "explained.csv", "explained_reasons.csv")
 LOCAL_SPARK = ["--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=1g"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def test_pdf_renders_chinese_and_pictures(packs: dict, typology: str, tmp_path: 
     for heading in HEADINGS_ZH:
         assert heading in text
     assert pack.ring_id in text and "红色" in text
+    # issue 16: no English words in the Chinese report but file and column names
+    english = {"pharmacy", "private", "public", "minute", "hospital", "clinic", "persons", "claims were", "yuan"}
+    assert not [w for w in english if re.search(rf"\b{w}\b", text)], text[:300]
     # No tofu: every non-ASCII character the PDF carries has a glyph in the embedded font.
     from reportlab.pdfbase.ttfonts import TTFont
 

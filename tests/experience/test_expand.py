@@ -52,6 +52,23 @@ def test_ring_venue_and_doctors_rank_first_overall(graph, labels):
     assert ranking.iloc[0].entity_id == venue
 
 
+def test_without_type_persons_rank_beside_venues(graph, labels):
+    # issue 16: from 2 person seeds without --type the top 50 held only venues and doctors; scores
+    # relative to the best of each entity type put the ring's persons in as well
+    ring = _ring_persons(labels, "staged_clinic:01")
+    ranking = expand(graph, [graph.index[("person", p)] for p in ring[:2]], top=50)
+    kinds = ranking.entity_type.value_counts()
+    assert kinds["person"] >= 30 and {"doctor", "facility"} <= set(kinds.index)
+    assert ranking.entity_id.isin(ring[2:]).sum() >= 0.9 * len(ring[2:])
+    # its venue and doctors are still in the top, each type's best at relative 1.0
+    ring_staff = labels[(labels.ring_id == "staged_clinic:01") & (labels.entity_type != "person")].entity_id
+    assert set(ring_staff) <= set(ranking.head(20).entity_id)
+    assert (ranking.groupby("entity_type").relative.max() == 1.0).all()
+    # one type asked for: the same order as by raw score
+    persons = expand(graph, [graph.index[("person", p)] for p in ring[:2]], top=50, entity_types=("person",))
+    assert persons.score.is_monotonic_decreasing
+
+
 def test_deterministic(graph, labels):
     seeds = [graph.index[("person", p)] for p in _ring_persons(labels, "kickback:01")[:2]]
     assert expand(graph, seeds, top=30).equals(expand(graph, seeds, top=30))

@@ -75,7 +75,7 @@ def test_workbook_headers_fills_freeze_and_escaping(tmp_path):
     for row, alert in ((2, "red"), (3, "orange"), (4, "yellow")):
         assert ws.cell(row=row, column=alert_col).fill.start_color.rgb == ALERT_FILLS[alert]
     assert ws.cell(row=2, column=alert_col).value == "红色"
-    assert ws.cell(row=2, column=5).value == "虚构诊疗"
+    assert ws.cell(row=2, column=5).value == "虚构诊疗（诊所团伙）"
     # formula injection: stored as text with a leading apostrophe, never as a formula
     assert ws.cell(row=3, column=2).value == "'" + INJECTION and ws.cell(row=3, column=2).data_type == "s"
     assert ws.cell(row=3, column=12).value == "'+lift 27x"
@@ -115,7 +115,8 @@ def test_explained_sheet(tmp_path):
     assert _header(we) == [en for en, _ in RINGS_COLUMNS]
     row = next(we.iter_rows(min_row=2, values_only=True))
     assert row[1] == "RB1" and row[-1].startswith("looks like one household") and row[-2] == pytest.approx(2320.86)
-    assert we.cell(row=2, column=4).fill.start_color.rgb == ALERT_FILLS["yellow"]
+    # issue 16: groups left out as legitimate care are not alerts, so they get no alert colour
+    assert all(c.fill.fill_type is None for row in we.iter_rows(min_row=2) for c in row)
 
 
 def test_person_ids_and_phones_masked_by_default(tmp_path):
@@ -200,7 +201,7 @@ def test_sample_workbook_has_every_row_detect_wrote(sample_out, sample_dir, tmp_
     persons = _csv(sample_dir / "persons.csv")
     cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
     text = "\n".join(cells)
-    assert "bound to one phone TEL-" in text
+    assert "绑定同一手机号 TEL-" in text
     assert not any(v in text for v in set(persons["phone"]) - {""})
     assert not set(persons["person_id"]) & cells
 
@@ -302,3 +303,24 @@ def test_cli_export_csv(sample_out, tmp_path):
     res = runner.invoke(main, ["export", str(sample_out), "--format", "csv", "--dest", str(sample_out)])
     assert res.exit_code == 2 and "choose another directory" in res.output
     assert sorted(p.name for p in sample_out.iterdir()) == listing
+
+
+def test_sample_workbook_says_every_reason_in_chinese(sample_out, tmp_path):
+    # issue 16: the reasons (rings sheet, reasons sheet, explained sheet) were English under Chinese headers
+    dest = tmp_path / "zh.xlsx"
+    res = CliRunner().invoke(main, ["export", str(sample_out), "--dest", str(dest), "-q"])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(dest)
+    rings, _, reasons, explained = wb.worksheets
+    english = ("persons", "claims", "of all claims", "looks like", "yuan", "bound to one phone")
+    for ws, column in ((rings, "疑点"), (reasons, "疑点说明"), (explained, "排除理由及疑点")):
+        col = _header(ws).index(column) + 1
+        texts = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
+        assert texts and all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts), (ws.title, texts[:2])
+        assert not [t for t in texts if any(w in t for w in english)], ws.title
+    col = _header(explained).index("排除理由及疑点") + 1
+    assert any(explained.cell(row=r, column=col).value.startswith(("疑为", "一次性"))
+               for r in range(2, explained.max_row + 1))
+    # the shared phone is masked in Chinese text too
+    cells = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert "绑定同一手机号 TEL-" in cells

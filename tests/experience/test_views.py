@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -10,7 +11,8 @@ from click.testing import CliRunner
 
 from graphfraud.cli import main
 from graphfraud.errors import ContractError, ParamError
-from graphfraud.views import busiest_days, format_rings, read_output, ring_detail, rings_view
+from graphfraud.io.read import read_claims_dir
+from graphfraud.views import busiest_days, format_detail, format_rings, read_output, ring_detail, rings_view
 
 
 def test_read_output_types_and_order(sample_out):
@@ -92,7 +94,10 @@ def test_cli_rings_table_and_json(sample_out):
     res = runner.invoke(main, ["rings", str(sample_out), "--top", "3"])
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
-    assert lines[0].startswith("rank") and len(lines) <= 4
+    assert lines[0].startswith("排名") and len(lines) <= 4  # Chinese by default (issue 16)
+    assert "红色" in lines[1] and not re.search(r"[a-z]{4,}", lines[1].split("  ")[-1])
+    res = runner.invoke(main, ["rings", str(sample_out), "--top", "3"], env={"GRAPHFRAUD_LANG": "en"})
+    assert res.stdout.startswith("rank")
     res = runner.invoke(main, ["rings", str(sample_out), "--alert", "red", "--json"])
     assert res.exit_code == 0
     rows = json.loads(res.stdout)
@@ -109,9 +114,13 @@ def test_cli_rings_usage_errors(sample_out, tmp_path):
 
 def test_cli_show_with_data(sample_out, sample_dir):
     ring_id = read_output(sample_out).rings["ring_id"].iloc[0]
-    res = CliRunner().invoke(main, ["show", str(sample_out), ring_id, "--data", str(sample_dir), "--quiet"])
+    res = CliRunner().invoke(main, ["show", str(sample_out), ring_id, "--data", str(sample_dir), "--quiet",
+                                    "--lang", "en"])  # fmt: skip
     assert res.exit_code == 0, res.output
     for heading in ("Reasons:", "Members by role:", "Busiest days:"):
+        assert heading in res.stdout
+    res = CliRunner().invoke(main, ["show", str(sample_out), ring_id, "--data", str(sample_dir), "--quiet"])
+    for heading in ("疑点：", "成员（按角色）：", "结算最多的日子："):
         assert heading in res.stdout
     res = CliRunner().invoke(main, ["show", str(sample_out), ring_id, "--data", str(sample_dir), "--json", "-q"])
     detail = json.loads(res.stdout)
@@ -122,7 +131,7 @@ def test_cli_show_with_data(sample_out, sample_dir):
 def test_cli_show_without_data_hints_and_unknown_ring(sample_out):
     ring_id = read_output(sample_out).rings["ring_id"].iloc[0]
     res = CliRunner().invoke(main, ["show", str(sample_out), ring_id])
-    assert res.exit_code == 0 and "Busiest days" not in res.stdout and "--data" in res.stderr
+    assert res.exit_code == 0 and "结算最多的日子" not in res.stdout and "--data" in res.stderr
     res = CliRunner().invoke(main, ["show", str(sample_out), "R_NOPE"])
     assert res.exit_code == 1 and "no ring 'R_NOPE'" in res.output
 
@@ -131,3 +140,25 @@ def test_cli_show_without_data_hints_and_unknown_ring(sample_out):
 def test_help_ends_with_example(command):
     res = CliRunner().invoke(main, [command, "--help"])
     assert res.exit_code == 0 and "Example:" in res.output
+
+
+def test_show_person_count_agrees_with_the_reasons(sample_out, sample_dir):
+    # issue 16: show said "20 persons" where the first group reason said "19 of 19 persons": the
+    # card collector's organizer has no ring claims of their own; the numbers now say so
+    out = read_output(sample_out)
+    ring = out.rings[out.rings["typology"] == "card_collector"].iloc[0]
+    data = read_claims_dir(sample_dir)
+    for lang, said in (("en", "19 in the group the reasons count; 1 outside it"), ("zh", "其中 19 人为疑点所计的群体；另 1 人")):
+        detail = ring_detail(out, ring["ring_id"], claims=data.claims, lang=lang)
+        assert int(ring["persons"]) == 20 and detail.counted == 19
+        lines = format_detail(detail)
+        assert said in lines[1]
+        organizer = [ln for ln in lines if ln.strip().startswith(("organizer", "组织者"))]
+        assert organizer and ("no ring claims" in organizer[0] or "无团伙结算" in organizer[0])
+    assert len(detail.without_claims) == 1
+    persons = out.members[(out.members["ring_id"] == ring["ring_id"]) & (out.members["entity_type"] == "person")]
+    assert len(persons) == int(ring["persons"]) == detail.counted + len(detail.without_claims)
+    # a ring whose members all have claims says nothing extra
+    other = out.rings[out.rings["typology"] == "induced_admission"].iloc[0]
+    detail = ring_detail(out, other["ring_id"], claims=data.claims)
+    assert "outside it" not in format_detail(detail)[1]

@@ -1,14 +1,16 @@
-"""Neo4j Browser, headless: log in through the form, see the guide, run the top-ring query, screenshot.
+"""Neo4j Browser, headless: log in, see the Chinese guide, run its graph steps on the sample's top ring, screenshot.
 
 Needs Debian's chromium (/usr/bin/chromium) and Python playwright (`.ci/install-browser.sh`);
-never `playwright install`.  The screenshot goes to the test's tmp dir (docs/img/neo4j-browser-top-ring.png
-with GRAPHFRAUD_UPDATE_SCREENSHOTS=1).
+never `playwright install`.  The screenshots go to the test's tmp dir (the ring at a glance to
+docs/img/neo4j-browser-top-ring.png with GRAPHFRAUD_UPDATE_SCREENSHOTS=1).
 """
 
 from __future__ import annotations
 
-import shutil
+import html
 import os
+import re
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -20,37 +22,45 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.writeback import write_rings
+from graphfraud.pipeline import run, write_outputs
+from graphfraud.views import read_output
 
-pytestmark = [pytest.mark.neo4j, pytest.mark.browser]
-DATA = Path(__file__).parent / "data"
-DOC_SHOT = Path(__file__).parents[2] / "docs" / "img" / "neo4j-browser-top-ring.png"
+pytestmark = [pytest.mark.neo4j, pytest.mark.browser, pytest.mark.slow]
+ROOT = Path(__file__).parents[2]
+SAMPLE = ROOT / "data" / "sample"
+GUIDE = ROOT / "cypher" / "guide"
+DOC_SHOT = ROOT / "docs" / "img" / "neo4j-browser-top-ring.png"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-TOP_RING = (
-    "MATCH (r:Ring) WITH r ORDER BY r.rank LIMIT 1 "
-    "MATCH (r)<-[m:MEMBER_OF]-(x) OPTIONAL MATCH (x:Person)-[v:VISITED]->(place) "
-    "OPTIONAL MATCH (x:Person)-[cv:CO_VISITED {ring_id: r.ring_id}]->(y:Person) "
-    "RETURN r, m, x, v, place, cv, y"
-)
+
+
+def guide_steps(page: str) -> list[str]:
+    """The click-to-run blocks of a guide page, each on one line (comments dropped) for the editor."""
+    blocks = re.findall(r'<pre mode="cypher" class="[^"]*runnable">(.*?)</pre>', (GUIDE / page).read_text("utf-8"), re.S)
+    return [" ".join(ln.strip() for ln in html.unescape(b).splitlines() if ln.strip() and not ln.strip().startswith("//"))
+            for b in blocks]
 
 
 @pytest.fixture(scope="module")
-def page(driver: neo4j.Driver, neo4j_conn: Any, wipe_db: Any) -> Any:
+def page(driver: neo4j.Driver, neo4j_conn: Any, wipe_db: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip("Debian chromium is not installed (.ci/install-browser.sh)")
     if neo4j_conn.server is None:
         pytest.skip("the Browser test uses the bundled server's Browser and guide")
+    # the sample world and its detected rings, as `graphfraud load data/sample --rings out/sample` writes them
+    out = tmp_path_factory.mktemp("sample") / "out"
+    data = read_claims_dir(str(SAMPLE))
+    write_outputs(run(data), data, str(out))
     wipe_db(driver)
-    data = read_claims_dir(str(DATA / "world"))
-    rings, members, run_id = read_rings(str(DATA / "out"))
-    load_claims(driver, data)
-    write_rings(driver, rings, members, data.claims, run_id=run_id)
+    rings, members, run_id = read_rings(str(out))
+    load_claims(driver, data, batch_size=20_000)
+    write_rings(driver, rings, members, data.claims, run_id=run_id, reasons=read_output(out).reasons)
     server = neo4j_conn.server
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+        pg = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         host = server.uri.removeprefix("bolt://")
         pg.goto(f"{server.browser_url}?dbms=neo4j://neo4j@{host}&preselectAuthMethod=NATIVE")
         pg.wait_for_selector("input[data-testid='password']", timeout=60_000)
@@ -60,26 +70,53 @@ def page(driver: neo4j.Driver, neo4j_conn: Any, wipe_db: Any) -> Any:
         browser.close()
 
 
-def test_guide_opens_on_connect(page: Any) -> None:
-    page.wait_for_selector("text=graphfraud: investigating suspect rings", timeout=30_000)
-    assert page.locator("pre.runnable").count() >= 2
-
-
-def test_top_ring_query_shows_the_ring(page: Any, tmp_path: Path) -> None:
+def _run(page: Any, text: str) -> None:
     editor = page.locator(".monaco-editor textarea").first
     editor.click()
-    page.keyboard.type(TOP_RING)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")
+    page.keyboard.type(text)
     page.keyboard.press("Control+Enter")
-    frame = page.locator("[data-testid='frame']").first
-    page.wait_for_selector("svg .node", timeout=30_000)
-    time.sleep(4)  # let the force layout settle before the screenshot
+    time.sleep(1.5)
+
+
+def _only_latest_frame(page: Any) -> None:
     page.evaluate("() => document.querySelectorAll('[data-testid=\"frame\"]').forEach((f, i) => { if (i > 0) f.remove() })")
-    # The screenshot goes to the test's tmp dir; GRAPHFRAUD_UPDATE_SCREENSHOTS=1 refreshes the one in docs/.
-    shot = DOC_SHOT if os.environ.get("GRAPHFRAUD_UPDATE_SCREENSHOTS") == "1" else tmp_path / DOC_SHOT.name
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 10_000
-    labels = page.eval_on_selector_all("svg .node text", "els => els.map(e => e.textContent)")
-    assert "R0001" in " ".join(labels)
-    assert page.locator("svg .node").count() >= 8  # ring, 4 persons, doctor, clinic, hospital
-    assert frame.is_visible()
+
+
+def test_the_chinese_guide_opens_on_connect_without_style_text_or_telemetry(page: Any) -> None:
+    page.wait_for_selector("text=graphfraud：逐步核查可疑团伙", timeout=30_000)
+    assert page.locator("pre.runnable").count() >= 3  # the first slide: style, settings, the top rings
+    body = page.inner_text("body")
+    # issue 16: the whole style sheet was printed on connect, and the telemetry banner showed
+    assert "node.Person" not in body and "caption:" not in body
+    assert "telemetry" not in body.lower() and "usage data" not in body.lower()
+
+
+def test_every_graph_step_of_the_guide_draws_a_readable_ring(page: Any, driver: neo4j.Driver, tmp_path: Path) -> None:
+    top = driver.execute_query("MATCH (r:Ring) RETURN r.ring_id AS id ORDER BY r.rank LIMIT 1").records[0]["id"]
+    steps = guide_steps("index.html")
+    for text in steps:
+        if text.startswith((":style", ":config", ":param")):
+            _run(page, text)
+    shots = []
+    graph_steps = [t for t in steps if "RETURN r, staff" in t or "RETURN p, cv, q" in t]
+    assert len(graph_steps) == 2
+    for i, text in enumerate(graph_steps):
+        _run(page, text)
+        page.wait_for_selector("svg .node", timeout=30_000)
+        time.sleep(5)  # let the force layout settle before the screenshot
+        _only_latest_frame(page)
+        rels = page.locator("svg .relationship").count()
+        nodes = page.locator("svg .node").count()
+        assert 0 < rels <= 60 and nodes > 5, (text[:60], rels, nodes)
+        captions = " ".join(page.eval_on_selector_all("svg .node", "els => els.map(e => e.textContent)"))
+        shot = tmp_path / f"step{i}.png"
+        page.locator("[data-testid='frame']").first.screenshot(path=str(shot))
+        shots.append(shot)
+        if i == 0:  # the ring at a glance: the top ring itself is on it, captioned with its id
+            assert top in captions
+    # GRAPHFRAUD_UPDATE_SCREENSHOTS=1 refreshes the README's picture with the ring at a glance
+    if os.environ.get("GRAPHFRAUD_UPDATE_SCREENSHOTS") == "1":
+        shutil.copyfile(shots[0], DOC_SHOT)
+    assert all(s.stat().st_size > 10_000 for s in shots)

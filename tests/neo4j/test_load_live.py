@@ -168,17 +168,35 @@ def test_case_cli(loaded: neo4j.Driver, neo4j_conn: Any) -> None:
 
 
 @pytest.mark.slow
-def test_bulk_import_gives_the_same_graph(loaded: neo4j.Driver, neo4j_conn: Any) -> None:
+def test_bulk_import_gives_the_same_graph_and_keeps_case_history(loaded: neo4j.Driver, neo4j_conn: Any) -> None:
+    # issue 16: a bulk reload used to erase the investigators' CaseNote nodes and ring statuses
     if neo4j_conn.server is None:
         pytest.skip("--bulk needs the bundled server's files (NEO4J_URI points elsewhere)")
+    set_case_status(loaded, "R0001", "in_progress", "on-site check booked", by="insp-3")
+    set_case_status(loaded, "R0001", "confirmed", "POS video 3 May")
     before = counts(loaded)
+    history = case_history(loaded, "R0001").dicts()
+    assert before["CaseNote"] >= 2
     env = dict(neo4j_conn.env, NEO4J_URI=None, GRAPHFRAUD_NEO4J_HOME=str(neo4j_conn.server.home))
     result = CliRunner().invoke(main, ["load", WORLD, "--rings", OUT, "--bulk", "-q"], env=env)
     assert result.exit_code == 0, result.output
     assert "bulk import: 56 nodes, 123 relationships" in result.output
+    assert "case history carried over:" in result.output
     # the store was replaced: a new driver (the old one's bookmarks point past its history)
     with neo4j.GraphDatabase.driver(neo4j_conn.uri, auth=(neo4j_conn.user, neo4j_conn.password)) as fresh:
+        assert counts(fresh) == before
+        assert case_history(fresh, "R0001").dicts() == history
+        assert one(fresh, "MATCH (r:Ring {ring_id: 'R0001'}) RETURN r.status") == "confirmed"
+    # --replace-cases drops it on purpose
+    result = CliRunner().invoke(main, ["load", WORLD, "--rings", OUT, "--bulk", "--replace-cases", "-q"], env=env)
+    assert result.exit_code == 0, result.output
+    with neo4j.GraphDatabase.driver(neo4j_conn.uri, auth=(neo4j_conn.user, neo4j_conn.password)) as fresh:
         after = counts(fresh)
-    assert {k: v for k, v in after.items() if k != "HAS_NOTE" and k != "CaseNote"} == {
-        k: v for k, v in before.items() if k != "HAS_NOTE" and k != "CaseNote"
-    }
+        assert "CaseNote" not in after and "HAS_NOTE" not in after
+        assert one(fresh, "MATCH (r:Ring) RETURN collect(DISTINCT r.status)") == ["open"]
+
+
+def test_replace_cases_needs_bulk() -> None:
+    result = CliRunner().invoke(main, ["load", WORLD, "--replace-cases"], env={"NEO4J_PASSWORD": "x"})
+    assert result.exit_code == 2 and "--replace-cases goes with --bulk" in result.output
+

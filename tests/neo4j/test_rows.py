@@ -120,3 +120,23 @@ def test_bulk_frames_have_importer_headers(world, tmp_path: Path) -> None:  # ty
     assert len(written) == len(files) and all(p.exists() for _, _, p in written)
     text = pd.read_csv(written[0][2], dtype=str)
     assert "facility_id:ID(Facility)" in text.columns
+
+
+def test_rings_rows_store_reasons_in_chinese_and_english() -> None:
+    # issue 16: the ring properties in Neo4j were English only
+    rings = pd.DataFrame({"rank": ["1"], "ring_id": ["R1"], "score": ["90"], "alert": ["red"],
+                          "typology": ["card_collector"], "reasons": ["ring claims are 61% of all claims at P1"]})
+    reasons = pd.DataFrame({"ring_id": ["R1", "R1"], "code": ["dominance", "off_hours"],
+                            "text": ["ring claims are 61% of all claims at P1", "59% of ring claims before 07:00 or after 19:00"],
+                            "args": ['{"share":0.6116,"venue":"P1"}', '{"share":0.5939}']})
+    props = rings_rows(rings, reasons=reasons)[0]["props"]
+    assert props["reason_zh"] == ["团伙结算占 P1 全部结算的 61%", "59% 的团伙结算发生在 07:00 之前或 19:00 之后"]
+    assert props["reason_en"] == list(reasons["text"])
+    assert (props["typology_zh"], props["alert_zh"]) == ("职业收卡人（药店刷卡）", "红色")
+
+
+def test_member_rows_carry_the_chinese_role() -> None:
+    members = pd.DataFrame({"ring_id": ["R1", "R1"], "entity_type": ["person", "pharmacy"],
+                            "entity_id": ["0001", "P1"], "role": ["organizer", "venue"], "score": ["0.9", "1.0"]})
+    rows = members_rows(members)
+    assert rows["person"][0]["role_zh"] == "组织者" and rows["pharmacy"][0]["role_zh"] == "机构/药店"

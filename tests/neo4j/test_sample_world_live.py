@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import html
+import re
+
 import neo4j
 import pandas as pd
 import pytest
@@ -16,9 +19,33 @@ from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.queries import query_library, run_read
 from graphfraud.neo4j.writeback import write_rings
 from graphfraud.pipeline import run, write_outputs
+from graphfraud.views import read_output
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+GUIDE = Path(__file__).resolve().parents[2] / "cypher" / "guide"
+
+
+def guide_steps(path: Path) -> list[str]:
+    """The click-to-run blocks of a Browser guide page, in order."""
+    blocks = re.findall(r'<pre mode="cypher" class="[^"]*runnable">(.*?)</pre>', path.read_text(encoding="utf-8"), re.S)
+    return [html.unescape(b).strip() for b in blocks]
+
+
+def _walk(values: Any) -> Any:
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            yield from _walk(v)
+        else:
+            yield v
+
+
+def _relationships(values: Any) -> list[Any]:
+    return [v for v in _walk(values) if isinstance(v, neo4j.graph.Relationship)]
+
+
+def _nodes(values: Any) -> list[Any]:
+    return [v for v in _walk(values) if isinstance(v, neo4j.graph.Node)]
 
 
 def counts(driver: neo4j.Driver) -> dict[str, int]:
@@ -38,7 +65,7 @@ def sample(driver: neo4j.Driver, wipe_db: Any, tmp_path_factory: pytest.TempPath
     data = read_claims_dir(str(SAMPLE))
     rings, members, run_id = read_rings(str(out))
     load_claims(driver, data, batch_size=20_000)
-    write_rings(driver, rings, members, data.claims, run_id=run_id)
+    write_rings(driver, rings, members, data.claims, run_id=run_id, reasons=read_output(out).reasons)
     return {"data": data, "out": out, "rings": pd.read_csv(out / "rings.csv", dtype=str),
             "members": pd.read_csv(out / "ring_members.csv", dtype=str), "counts": counts(driver)}
 
@@ -83,3 +110,31 @@ def test_reloading_the_sample_world_changes_no_counts(driver: neo4j.Driver, samp
     load_claims(driver, data, batch_size=20_000, resume=False)  # MERGE everything again
     write_rings(driver, rings, members, data.claims, run_id=run_id)
     assert counts(driver) == sample["counts"]
+
+
+def test_every_guide_step_runs_on_the_top_ring_and_each_graph_is_readable(
+        driver: neo4j.Driver, sample: dict[str, Any]) -> None:  # fmt: skip
+    # issue 16: the guide's ring query drew every co-visit edge of a ring (2,665 relationships on
+    # a 20,000-person world); each graph step now draws at most 60, and every table step answers
+    top = sample["rings"].iloc[0]["ring_id"]
+    for page in ("index.html", "en.html"):
+        params: dict[str, Any] = {}
+        graphs = 0
+        for text in guide_steps(GUIDE / page):
+            if text.startswith((":style", ":config")):
+                continue
+            if text.startswith(":param"):
+                name, expr = text.removeprefix(":param").split("=>", 1)
+                params[name.strip()] = driver.execute_query(f"RETURN {expr} AS v", params).records[0]["v"]
+                continue
+            records = driver.execute_query(text, params).records
+            assert records, (page, text[:80])
+            rels = {r.element_id for rec in records for r in _relationships(rec.values())}
+            nodes = {n.element_id for rec in records for n in _nodes(rec.values())}
+            if nodes:
+                graphs += 1
+                assert 0 < len(rels) <= 60, (page, text[:80], len(rels))
+        assert params["ring_id"] == top and graphs == 2
+    reasons = driver.execute_query("MATCH (r:Ring {ring_id: $r}) RETURN r.reason_zh AS zh, r.reason_en AS en",
+                                   r=top).records[0]  # fmt: skip
+    assert len(reasons["zh"]) == len(reasons["en"]) > 0 and "人" in reasons["zh"][1]

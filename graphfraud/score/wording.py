@@ -1,0 +1,195 @@
+"""One glossary and one set of sentences for everything people read: Chinese first, English on request.
+
+Every output that shows a ring to a person (``rings``, ``show``, the workbook,
+the evidence pack, the ring properties written to Neo4j) names typologies,
+alert levels, roles and entity kinds with the words of :data:`GLOSSARY`, and
+says each reason with :func:`say`: from its code and its values (``args``,
+the last column of ``ring_reasons.csv``), never by translating the English
+text.  The English sentence is the one template of the code
+(:data:`graphfraud.score.reasons.TEMPLATES`), the Chinese sentence the one of
+:data:`SENTENCES`; both print the numbers the same way
+(:func:`graphfraud.score.reasons.printed`: ``0.594`` as ``59%``), so the two
+languages agree digit for digit.
+
+Layer: in ``score``, below ``views``, ``export``, ``evidence`` and ``neo4j``,
+which all import it (the evidence pack adds how to check each reason,
+:mod:`graphfraud.evidence.wording`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from graphfraud.errors import ParamError
+from graphfraud.score.reasons import printed, template, variant
+
+LANGS = ("zh", "en")
+
+#: code -> the Chinese sentences, one for each English template of the code in
+#: ``score.reasons.TEMPLATES`` and with the same fields, filled with the values as printed.
+SENTENCES: dict[str, tuple[str, ...]] = {
+    "steering": (
+        "医师 {doctor} 的 {doctor_patients} 名患者中有 {patients} 名（{share}）在就诊后 {follow_days} 天内到药店 "
+        "{pharmacy} 购药，而同机构其他医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；仅计基金支付不低于 {min_fund} "
+        "元的购药）",
+    ),
+    "co_admission": (
+        "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院",
+        "{persons} 人在 {venue} 的 {days} 个日子里成批入院",
+    ),
+    "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现",),
+    "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟",),
+    "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天",),
+    "cost_ratio": ("每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元）",),
+    "dominance": ("团伙结算占 {venue} 全部结算的 {share}",),
+    "shared_phone": ("{addresses} 个不同住址的 {persons} 人绑定同一手机号 {phone}",),
+    "out_of_region": ("{persons} 人中有 {outside} 人的参保地不在 {venue} 所在区划 {region}",),
+    "off_hours": ("{share} 的团伙结算发生在 07:00 之前或 19:00 之后",),
+    "high_value": ("{share} 的费用来自单价不低于 200 元的项目",),
+    "dup_trace": ("{claims} 笔结算售出的药品追溯码在其他结算中也出现过（疑似回流药）",),
+    "after_death": ("{claims} 笔结算发生在患者或持卡人死亡之后",),
+    "split_admission": ("{admissions} 次入院距同一机构上次出院不超过 3 天（疑似分解住院）",),
+    "money": ("团伙 {claims} 笔结算共由基金支付 {fund} 元",),
+    "benign_chronic": (
+        "疑为公立机构的慢性病治疗队列：{chronic_share} 为门诊慢特病结算，{diagnosis_share} 诊断为 {diagnosis}，"
+        "每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
+    ),
+    "benign_schedule": (
+        "疑为公立机构按固定时间表的治疗队列（如血液透析排班）：成员各自参加了 {days} 次治疗中的 {attendance}，"
+        "其中 {weekday_share} 在固定的 3 个星期几；费用为同类的 {cost_ratio} 倍",
+    ),
+    "benign_institution": ("疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",),
+    "benign_household": ("疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",),
+    "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
+}  # fmt: skip
+
+#: The one glossary: each term of the domain in Chinese and English.
+GLOSSARY: dict[str, dict[str, dict[str, str]]] = {
+    "typology": {
+        "zh": {"staged_clinic": "虚构诊疗（诊所团伙）", "card_collector": "职业收卡人（药店刷卡）",
+               "induced_admission": "诱导住院/挂床", "kickback": "医师—药店处方引流（回扣）",
+               "split_admission": "分解住院", "claims_after_death": "死亡后结算", "other": "其他"},
+        "en": {"staged_clinic": "staged clinic", "card_collector": "professional card collector",
+               "induced_admission": "induced or phantom hospitalisation",
+               "kickback": "doctor-pharmacy steering (kickbacks)", "split_admission": "split admissions",
+               "claims_after_death": "claims after death", "other": "other"},
+    },
+    "alert": {
+        "zh": {"red": "红色（建议立案）", "orange": "橙色（现场核查）", "yellow": "黄色（约谈提醒）"},
+        "en": {"red": "red (open a case)", "orange": "orange (on-site check)", "yellow": "yellow (reminder letter)"},
+    },
+    "alert_level": {
+        "zh": {"red": "红色", "orange": "橙色", "yellow": "黄色"},
+        "en": {"red": "red", "orange": "orange", "yellow": "yellow"},
+    },
+    "role": {
+        "zh": {"organizer": "组织者", "doctor": "医师", "recruit": "被招募人员", "card_holder": "持卡人",
+               "patient": "患者", "venue": "机构/药店"},
+        "en": {"organizer": "organizer", "doctor": "doctor", "recruit": "recruit", "card_holder": "card holder",
+               "patient": "patient", "venue": "venue"},
+    },
+    "entity_type": {
+        "zh": {"person": "参保人", "doctor": "医师", "facility": "医疗机构", "pharmacy": "零售药店"},
+        "en": {"person": "person", "doctor": "doctor", "facility": "facility", "pharmacy": "pharmacy"},
+    },
+    "venue_kind": {
+        "zh": {"hospital": "医院", "clinic": "诊所", "community": "社区卫生服务中心", "specialty": "专科医院",
+               "pharmacy": "零售药店", "facility": "医疗机构"},
+        "en": {"hospital": "hospital", "clinic": "clinic", "community": "community health centre",
+               "specialty": "specialty hospital", "pharmacy": "pharmacy", "facility": "facility"},
+    },
+    "ownership": {
+        "zh": {"public": "公立", "private": "民营"},
+        "en": {"public": "public", "private": "private"},
+    },
+    "time_resolution": {
+        "zh": {"minute": "精确到分钟", "day": "仅到日期"},
+        "en": {"minute": "to the minute", "day": "dates only"},
+    },
+}  # fmt: skip
+
+
+def check_lang(lang: str, func: str) -> str:
+    """``lang`` if it is ``zh`` or ``en``, else a ParamError naming ``func``.
+
+    >>> check_lang("zh", "say")
+    'zh'
+    """
+    if lang not in LANGS:
+        raise ParamError(f"The 'lang' parameter of {func} must be 'zh' or 'en'. Got {lang!r} instead.")
+    return lang
+
+
+def term(kind: str, value: object, lang: str) -> str:
+    """The glossary's word for ``value`` of ``kind`` (``typology``, ``alert``, ...); unknown values as they are.
+
+    >>> term("role", "recruit", "zh"), term("role", "recruit", "en"), term("role", "boss", "zh")
+    ('被招募人员', 'recruit', 'boss')
+    """
+    text = str(value)
+    return GLOSSARY[kind][lang].get(text, text)
+
+
+def say(code: str, args: Mapping[str, object], lang: str) -> str:
+    """A reason in ``lang`` from its code and values.
+
+    Raises
+    ------
+    ValueError
+        ``code`` has no sentence with exactly the fields of ``args`` (a programming error).
+
+    Examples
+    --------
+    >>> say("off_hours", {"share": 0.5939}, "zh")
+    '59% 的团伙结算发生在 07:00 之前或 19:00 之后'
+    >>> say("off_hours", {"share": 0.5939}, "en")
+    '59% of ring claims before 07:00 or after 19:00'
+    """
+    if lang == "en":
+        return template(code, args).format(**args)
+    sentence = variant(SENTENCES.get(code, ()), args)
+    if sentence is None:
+        raise ValueError(f"reason {code!r} has no Chinese sentence with the values ({', '.join(args)})")
+    return sentence.format(**printed(code, args))
+
+
+def say_row(code: object, args: object, text: object, lang: str) -> str:
+    """A ``ring_reasons.csv`` row in ``lang``: from ``args`` (JSON text or a mapping), else its English ``text``.
+
+    A row without args (a run written before ``ring_reasons.csv`` had them) is shown as it is.
+
+    >>> say_row("dominance", '{"share":0.61,"venue":"P1"}', "ring claims are 61% of all claims at P1", "zh")
+    '团伙结算占 P1 全部结算的 61%'
+    >>> say_row("dominance", "", "ring claims are 61% of all claims at P1", "zh")
+    'ring claims are 61% of all claims at P1'
+    """
+    values = parse_args(args)
+    return str(text) if values is None else say(str(code), values, lang)
+
+
+def parse_args(args: object) -> dict[str, object] | None:
+    """The ``args`` column of ``ring_reasons.csv`` as a dict; None when empty (an older run)."""
+    if isinstance(args, Mapping):
+        return dict(args)
+    if args is None or (isinstance(args, float) and args != args) or not str(args).strip():
+        return None
+    return json.loads(str(args))
+
+
+def reasons_by_ring(reasons: object, lang: str) -> dict[str, list[str]]:
+    """``ring_id -> [reason in lang, ...]`` (file order) from a ``ring_reasons.csv`` frame."""
+    out: dict[str, list[str]] = {}
+    columns = getattr(reasons, "columns", ())
+    if "args" not in columns:
+        for r in reasons.itertuples(index=False):  # type: ignore[attr-defined]
+            out.setdefault(str(r.ring_id), []).append(str(r.text))
+        return out
+    for r in reasons.itertuples(index=False):  # type: ignore[attr-defined]
+        out.setdefault(str(r.ring_id), []).append(say_row(r.code, r.args, r.text, lang))
+    return out
+
+
+def joined(texts: list[str], lang: str) -> str:
+    """Reasons joined as one cell: ``；`` in Chinese, ``; `` in English."""
+    return ("；" if lang == "zh" else "; ").join(texts)
