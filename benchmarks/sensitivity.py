@@ -1,8 +1,8 @@
 """How much detection hinges on each organisation parameter (issue 14): one at a time, on the grid's TUNE worlds.
 
-Each parameter of :class:`graphfraud.params.OrganiseParams` is set to a third
-of, and three times, its default (or the neighbouring integers), for co-visits
-and co-admissions alike, with everything else at its default; each setting runs
+Each parameter of :class:`graphfraud.params.OrganiseParams` is set to about a
+third of, and three times, its default (or the neighbouring integers), for
+co-visits and co-admissions alike, with everything else at its default; each setting runs
 the robustness grid's worlds (``benchmarks/grid.py``) and reports the WORST
 world: rings found whole in the top K, member F1, benign groups in the top K.
 A method whose worst case holds over a ninefold range of a parameter does not
@@ -35,8 +35,10 @@ SETTINGS: dict[str, tuple] = {
 
 
 def params_with(name: str, value: object) -> RunParams:
-    org = dataclasses.replace(OrganiseParams(), **{name: value})
-    return RunParams(covisit=CovisitParams(organise=org), coadmit=CoadmitParams(organise=org))
+    """Default parameters with ``name`` of both detectors' organisation parameters set to ``value``."""
+    cv, ca = CovisitParams(), CoadmitParams()
+    return RunParams(covisit=dataclasses.replace(cv, organise=dataclasses.replace(cv.organise, **{name: value})),
+                     coadmit=dataclasses.replace(ca, organise=dataclasses.replace(ca.organise, **{name: value})))
 
 
 def worst(rows: list[dict]) -> str:

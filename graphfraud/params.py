@@ -149,7 +149,8 @@ class CoadmitParams:
     resolution: float = 0.3  # Leiden CPM resolution
     min_persons: int = 5  # smallest group reported, persons
     busy_admissions: int = 40  # a facility-day with more admissions than this is a hub: no group event
-    organise: OrganiseParams = field(default_factory=lambda: OrganiseParams())  # groups from admission/discharge days
+    # groups from admission and discharge days; one stay is two such events, so min_events 3 means two stays
+    organise: OrganiseParams = field(default_factory=lambda: OrganiseParams(min_events=3))
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
