@@ -78,7 +78,9 @@ def venue_events(
     gap_minutes : int, default 15
         A longer gap between consecutive arrivals at a venue starts a new event.
     busy_visits : int, default 200
-        Venue-days with more visits than this hold no events (hubs).
+        Venue-days with more visits than this hold no events (hubs), unless
+        the day is more than three times the venue's usual day (then the
+        crowd is the event: a small hospital's group admission).
     min_persons : int, default 3
         Events with fewer distinct persons are left out of the incidence.
     day_resolution : bool, default False
@@ -127,7 +129,7 @@ def venue_events(
     event = np.cumsum(new) - 1
     starts = np.flatnonzero(new)
     ev_venue, ev_day = venue[starts], day[starts]
-    hub = per_day[venue_day] > busy_visits
+    hub = _hub_days(per_day, venue[starts_of(new_day)], busy_visits)[venue_day]
     inc = np.unique(event[~hub] * (int(person.max()) + 1) + person[~hub])
     n_persons = int(person.max()) + 1
     ev, who = inc // n_persons, inc % n_persons
@@ -135,6 +137,30 @@ def venue_events(
     keep = size[ev] >= min_persons
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
     return Events(incidence, ev_venue, ev_day, params, _visit_days(person, venue, day))
+
+
+def starts_of(new: np.ndarray) -> np.ndarray:
+    """Positions where runs start, given the boolean run-start marks."""
+    return np.flatnonzero(new)
+
+
+def _hub_days(per_day: np.ndarray, day_venue: np.ndarray, busy_visits: int) -> np.ndarray:
+    """Which venue-days are hubs: more than ``busy_visits`` visits, and not far above the venue's own usual day.
+
+    A big hospital's ordinary busy day is a hub; a small private hospital that
+    admits ninety persons on one day, thirty times its usual, is the event
+    itself.
+
+    >>> _hub_days(np.array([250, 260, 300, 2, 2, 90]), np.array([0, 0, 0, 1, 1, 1]), 40).tolist()
+    [True, True, True, False, False, False]
+    """
+    busy = per_day > busy_visits
+    if not busy.any():
+        return busy
+    order = np.argsort(day_venue, kind="stable")
+    venues, first = np.unique(day_venue[order], return_index=True)
+    usual = np.array([np.median(part) for part in np.split(per_day[order], first[1:])])
+    return busy & (per_day <= 3 * usual[np.searchsorted(venues, day_venue)])
 
 
 def _visit_days(person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> pd.DataFrame:

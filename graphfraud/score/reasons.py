@@ -324,15 +324,26 @@ def scheduled_cohort(f: Features) -> bool:
     Its members each come to at least half of its sessions (``attendance``),
     the sessions fall on fixed weekdays for months (at least 12 sessions), at
     a facility that is not private, and the care looks like care: a public
-    institution, mostly chronic-disease visits, or one diagnosis for most
-    claims.  Staged clinics rotate their pool over irregular batches at
+    institution, mostly chronic-disease visits, one diagnosis for most
+    claims, or a treatment :func:`regimen`.  Staged clinics rotate their pool over irregular batches at
     private clinics; card collectors work at pharmacies.
     """
     if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.event_days < 12 or f.public_venue == 0.0:
         return False
     on_timetable = f.attendance >= SCHEDULE_ATTENDANCE and f.weekday_share >= SCHEDULE_WEEKDAYS
-    care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
+    care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7 or regimen(f)
     return on_timetable and care
+
+
+def regimen(f: Features) -> bool:
+    """A treatment regimen: each member at nearly every session, two or more a week on fixed weekdays, for months.
+
+    This is how dialysis is given (three sessions a week, every week); a ring
+    rotates its pool over its batches.  It stands in for the diagnosis,
+    ownership and visit type when the export has none of them.
+    """
+    return (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.event_days >= 24
+            and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
 
 
 def benign_explanation(f: Features) -> Reason | None:
