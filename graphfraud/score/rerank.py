@@ -46,6 +46,14 @@ def _estimator(name: str, seed: int):  # type: ignore[no-untyped-def]
                                           random_state=seed)  # fmt: skip
 
 
+def _one_thread():  # type: ignore[no-untyped-def]
+    """One OpenMP/BLAS thread: verdict sets are small, and on a busy machine the threads of
+    gradient boosting fought each other (a 40-row fit took 24 s instead of 0.8 s, measured)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 class VerdictModel:
     """A classifier of confirmed vs dismissed, chosen by cross-validation and calibrated.
 
@@ -89,6 +97,10 @@ class VerdictModel:
         ``y`` is 1 for confirmed, 0 for dismissed.  Raises ParamError for an
         unknown model, or fewer than :data:`MIN_PER_CLASS` verdicts of a kind.
         """
+        with _one_thread():
+            return self._fit(X, y)
+
+    def _fit(self, X: pd.DataFrame, y: np.ndarray) -> VerdictModel:
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.metrics import roc_auc_score
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -121,7 +133,8 @@ class VerdictModel:
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probabilities, columns (dismissed, confirmed)."""
-        return self.estimator_.predict_proba(X[self.feature_names_].astype(float))
+        with _one_thread():
+            return self.estimator_.predict_proba(X[self.feature_names_].astype(float))
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Per row and feature: P(confirmed) minus P(confirmed) with the feature at its training median."""
