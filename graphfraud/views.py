@@ -23,6 +23,8 @@ import pandas as pd
 
 from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ContractError, ParamError
+from graphfraud.lineage import COLUMNS as LINEAGE_COLUMNS
+from graphfraud.lineage import label as lineage_label
 
 #: Roles in the order an investigator reads them.
 ROLE_ORDER = ("organizer", "doctor", "venue", "recruit", "card_holder", "patient")
@@ -50,6 +52,8 @@ class DetectOutput:
     explained : DataFrame
         ``explained.csv``: the dense groups left out as legitimate care, with the
         columns of ``rings.csv`` typed the same way (empty when absent).
+    lineage : DataFrame
+        ``lineage.csv`` of a ``detect --previous`` run as text (empty when absent).
     """
 
     out_dir: Path
@@ -59,6 +63,12 @@ class DetectOutput:
     ring_claims: pd.DataFrame
     record: dict[str, Any] = field(default_factory=dict)
     explained: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS]))
+    lineage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINEAGE_COLUMNS))
+
+    def since_last_run(self, ring_id: str) -> str:
+        """What became of the ring since the previous run, in words (:data:`graphfraud.lineage.WORDS`); "" without lineage."""
+        row = self.lineage[self.lineage["ring_id"] == ring_id]
+        return "" if row.empty else lineage_label(row["status"].iloc[0], row["case_status"].iloc[0])
 
 
 def _read_table(path: Path, columns: tuple[str, ...], zh: dict[str, str] | None = None) -> pd.DataFrame:
@@ -110,7 +120,10 @@ def read_output(out_dir: str | Path) -> DetectOutput:
     explained = pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS])
     if (out / "explained.csv").is_file():
         explained = _read_rings(out / "explained.csv", EXPLAINED_COLUMNS)
-    return DetectOutput(out, rings, members, reasons, ring_claims, record, explained)
+    lineage = pd.DataFrame(columns=LINEAGE_COLUMNS)
+    if (out / "lineage.csv").is_file():
+        lineage = _read_table(out / "lineage.csv", tuple(LINEAGE_COLUMNS))
+    return DetectOutput(out, rings, members, reasons, ring_claims, record, explained, lineage)
 
 
 def _read_rings(path: Path, columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
@@ -153,8 +166,9 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None)
     Returns
     -------
     DataFrame
-        ``rank, ring_id, alert, typology, score, members, claims, fund_amount, reason``
-        (``members`` as ``persons / doctors / venues``, ``reason`` the first reason).
+        ``rank, ring_id, alert, typology, score, members, claims, fund_amount, reason, since_last_run``
+        (``members`` as ``persons / doctors / venues``, ``reason`` the first reason,
+        ``since_last_run`` e.g. "新发现 new since last run" after ``detect --previous``, else "").
 
     Raises
     ------
@@ -180,6 +194,7 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None)
             "claims": rings["claims"],
             "fund_amount": rings["fund_amount"],
             "reason": [first_reason(x) for x in rings["reasons"]],
+            "since_last_run": [output.since_last_run(r) for r in rings["ring_id"]],
         }
     ).reset_index(drop=True)
 
@@ -240,7 +255,8 @@ def format_rings(view: pd.DataFrame, *, width: int = 120, colour: Colour | None 
     """
     cells = [
         [str(int(r["rank"])), str(r["ring_id"]), str(r["alert"]), str(r["typology"]), str(r["members"]),
-         f"{float(r['fund_amount']):,.2f}", str(r["reason"])]
+         f"{float(r['fund_amount']):,.2f}",
+         (f"[{r['since_last_run']}] " if r.get("since_last_run") else "") + str(r["reason"])]
         for _, r in view.iterrows()
     ]  # fmt: skip
     heads = ["rank", "ring", "alert", "typology", "persons/doctors/venues", "fund (yuan)", "first reason"]
@@ -283,12 +299,13 @@ class RingDetail:
     reasons: pd.DataFrame
     members: pd.DataFrame
     busiest_days: pd.DataFrame | None
+    lineage: dict[str, Any] = field(default_factory=dict)  # its lineage.csv row and ``since_last_run`` words, or {}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``--json``)."""
         days = None if self.busiest_days is None else _records(self.busiest_days)
         return {"ring": self.ring, "reasons": _records(self.reasons), "members": _records(self.members),
-                "busiest_days": days}  # fmt: skip
+                "busiest_days": days, "lineage": self.lineage}  # fmt: skip
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -377,7 +394,11 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
     if claims is not None:
         ids = output.ring_claims.loc[output.ring_claims["ring_id"] == ring_id, "claim_id"]
         days = busiest_days(ids, claims, top=top_days)
-    return RingDetail(ring, reasons, members, days)
+    lineage: dict[str, Any] = {}
+    row = output.lineage[output.lineage["ring_id"] == ring_id]
+    if not row.empty:
+        lineage = {**row.iloc[0].to_dict(), "since_last_run": output.since_last_run(ring_id)}
+    return RingDetail(ring, reasons, members, days, lineage)
 
 
 def format_detail(detail: RingDetail, *, width: int = 120, colour: Colour | None = None,
@@ -391,6 +412,10 @@ def format_detail(detail: RingDetail, *, width: int = 120, colour: Colour | None
     lines = [f"#{r['rank']} {r['ring_id']}  {alert}  {r['typology']}  score {float(r['score']):.1f}",
              f"{members_text(pd.Series(r))}; {r['claims']} claims; {float(r['fund_amount']):,.2f} yuan paid by the fund",
              "", "Reasons:"]  # fmt: skip
+    if detail.lineage:
+        g = detail.lineage
+        was = f" (was {g['previous_ring_id']}: +{g['members_added']} / -{g['members_removed']} persons)" if g["previous_ring_id"] else ""
+        lines[2:2] = [truncate(f"Since last run: {g['since_last_run']}{was}", width)]
     for _, x in detail.reasons.iterrows():
         points = f"+{float(x['points']):.0f} " if str(x["points"]) not in ("", "nan") else ""
         lines.append(truncate(f"  {points}{x['text']}", width))

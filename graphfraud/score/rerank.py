@@ -24,6 +24,8 @@ import pickle
 import numpy as np
 import pandas as pd
 
+from sklearn.base import BaseEstimator
+
 from graphfraud.errors import ParamError
 
 #: The candidate models, compared by cross-validation, in order of preference on a tie.
@@ -54,7 +56,7 @@ def _one_thread():  # type: ignore[no-untyped-def]
     return threadpool_limits(limits=1)
 
 
-class VerdictModel:
+class VerdictModel(BaseEstimator):
     """A classifier of confirmed vs dismissed, chosen by cross-validation and calibrated.
 
     Parameters
