@@ -1,8 +1,8 @@
 """Verdicts from an earlier period re-rank the later one: top-K precision before and after.
 
-For each seed: ``graphfraud synth`` a province of two cities (default 12,000 persons, 240 days):
-one with 3 rings of each of the 4 fraud typologies, one with 6 groups of each of the 4 benign kinds
-(24 benign groups, twice the 12 planted rings), split its claims into two periods at the
+For each seed: ``graphfraud synth`` a province of two cities (default 20,000 persons, 240 days):
+one with 5 rings of each of the 4 fraud typologies, one with 10 groups of each of the 4 benign kinds
+(40 benign groups, twice the 20 planted rings), split its claims into two periods at the
 middle day, ``detect`` the first period, and play the investigators: of the first period's
 top rings, confirm a share of those that are planted fraud and dismiss a share of those that are
 benign groups or nothing planted (``--share``), never ruling on one typology (``--hold-out``).
@@ -12,7 +12,7 @@ the top K, benign groups in the top K, and whether every planted typology (the h
 included) still has a ring in the top K.
 
     python benchmarks/feedback.py                      # seeds 1 2 3
-    python benchmarks/feedback.py --seeds 1 --top 12
+    python benchmarks/feedback.py --seeds 1 --top 12 --persons 12000 --rings 3
 """
 
 from __future__ import annotations
@@ -151,27 +151,37 @@ def run_seed(seed: int, args: argparse.Namespace) -> list[dict]:
     gf("detect", str(p2), "--out", str(plain), "-q")
     gf("detect", str(p2), "--out", str(learned), "--previous", str(out1), "--cases", str(WORK / f"feedback-{seed}-cases.csv"), "-q")
     record = json.loads((learned / "run.json").read_text())["learned"]
+    found = {name: classify(out, groups) for name, out in (("plain", plain), ("with verdicts", learned))}
     rows = []
-    for name, out in (("plain", plain), ("with verdicts", learned)):
-        m = measure(classify(out, groups), kinds, args.top)
-        rows.append({"seed": seed, "second period": name, f"precision@{args.top}": m["precision"],
-                     "planted in top": m["fraud"], "benign groups in top": m["benign"],
-                     "typologies missing": m["missing typologies"],
-                     "verdicts": f"rings: {record['confirmed']} confirmed, {record['dismissed']} dismissed" if out == learned else "",
-                     "model (CV ROC AUC)": f"{record['model']} {record['cv_roc_auc'][record['model']]:.3f}" if out == learned else ""})
+    for name, rings in found.items():
+        row = {"seed": seed, "second period": name}
+        for k in args.top:
+            row[f"precision@{k}"] = measure(rings, kinds, k)["precision"]
+        k = max(args.top)
+        m = measure(rings, kinds, k)
+        row[f"planted in top {k}"] = m["fraud"]
+        row[f"benign groups in top {k}"] = m["benign"]
+        row[f"typologies missing from top {k}"] = m["missing typologies"]
+        if name == "with verdicts":
+            before = set(measure(found["plain"], kinds, k)["missing typologies"].split(", ")) - {"none"}
+            after = set(m["missing typologies"].split(", ")) - {"none"}
+            row["fell out"] = ", ".join(sorted(after - before)) or "none"
+            row["verdicts reaching rings"] = f"{record['confirmed']} confirmed, {record['dismissed']} dismissed"
+            row["model (CV ROC AUC)"] = f"{record['model']} {record['cv_roc_auc'][record['model']]:.3f}"
+        rows.append(row)
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
-    ap.add_argument("--persons", type=int, default=12000)
+    ap.add_argument("--persons", type=int, default=20000)
     ap.add_argument("--days", type=int, default=240)
-    ap.add_argument("--rings", type=int, default=3, help="rings per planted fraud typology (4 typologies)")
+    ap.add_argument("--rings", type=int, default=5, help="rings per planted fraud typology (4 typologies)")
     ap.add_argument("--benign-factor", type=int, default=2, help="benign groups per kind, as a multiple of --rings")
     ap.add_argument("--benign-ordinary-rate", type=float, default=25.0,
                     help="multiplier on the benign groups' members' ordinary claims (blurs the benign signs)")
-    ap.add_argument("--top", type=int, default=8)
+    ap.add_argument("--top", type=int, nargs="+", default=[8, 12], help="K of top-K precision (the largest for the other columns)")
     ap.add_argument("--share", type=float, default=0.7, help="share of the first period's rings and benign groups ruled on")
     ap.add_argument("--hold-out", default="kickback", help="typology never ruled on")
     args = ap.parse_args(argv)
@@ -182,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                                  f"{args.rings} rings per fraud typology, {args.rings * args.benign_factor} groups per benign kind", "ruled on": f"{args.share:.0%} of the first period's rings and of "
                                  f"the benign groups, never {args.hold_out}", "seconds": f"{time.perf_counter() - start:.0f}"}
     text = header("Verdicts from the first period re-rank the second", info)
-    text += table(rows, list(rows[0]))
+    columns = list(dict.fromkeys(c for r in rows for c in r))
+    text += table(rows, columns)
     print(text)
     save(text, "feedback.md")
     return 0

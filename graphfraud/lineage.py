@@ -93,7 +93,7 @@ def link_rings(
     >>> cur = pd.concat([m("A2", ["p1", "p2", "p3", "p4", "p5"]), m("C", ["z1", "z2"])])
     >>> t = link_rings(cur, prev, current_order=["A2", "C"], previous_order=["A", "B"], previous_cases={"A": "confirmed"})
     >>> t[["ring_id", "previous_ring_id", "status", "members_added", "case_status"]].values.tolist()
-    [['A2', 'A', 'grown', 2, 'confirmed'], ['C', '', 'new', 0, ''], ['', 'B', 'ended', 0, '']]
+    [['A2', 'A', 'grown', 2, 'confirmed'], ['C', '', 'new', 2, ''], ['', 'B', 'ended', 0, '']]
     """
     cur, prev = _persons(current), _persons(previous)
     prev_rank = {r: i for i, r in enumerate(previous_order)}

@@ -274,7 +274,7 @@ def load_cmd(
     import time
 
     from graphfraud.io.read import read_claims_dir
-    from graphfraud.io.rings import read_rings
+    from graphfraud.io.rings import read_lineage, read_rings
     from graphfraud.neo4j.load import load_claims
     from graphfraud.neo4j.retry import RetryPolicy
     from graphfraud.neo4j.writeback import write_rings
@@ -299,8 +299,9 @@ def load_cmd(
             click.echo(f"claims graph: {_summary(stats, time.monotonic() - started)}")
         if rings is not None:
             started = time.monotonic()
-            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2], batch_size=batch_size,
-                                     database=database, retry_policy=policy, log=log)  # fmt: skip
+            ring_stats = write_rings(driver, rings.rings, rings.members, data.claims, run_id=rings.run_id,
+                                     lineage=read_lineage(rings_dir), batch_size=batch_size, database=database,
+                                     retry_policy=policy, log=log)  # fmt: skip
             click.echo(f"rings: {_summary(ring_stats, time.monotonic() - started)}")
 
 

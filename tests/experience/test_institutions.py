@@ -130,3 +130,15 @@ def test_kaggle_slice_converts_and_ranks(tmp_path):
     learned = rank_institutions(data, cases=cases)
     assert learned.model.cv_auc_[learned.model.model_name_] > 0.8
     assert np.isfinite(learned.table.score).all()
+
+
+@pytest.mark.skipif(SHARED is None, reason="../shared/data/kaggle-provider-fraud is not present")
+def test_cli_convert_writes_a_valid_claims_directory(tmp_path):
+    out = tmp_path / "kaggle"
+    res = CliRunner().invoke(main, ["convert", str(SHARED), "--from", "kaggle-provider", "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(main, ["validate", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    cases = pd.read_csv(out / "cases.csv")
+    assert len(cases) == 1046 and cases.verdict.value_counts().to_dict() == {"dismissed": 826, "confirmed": 220}
+    assert len(pd.read_csv(out / "facilities.csv")) == 2092
