@@ -77,6 +77,8 @@ class VerdictModel(BaseEstimator):
     medians_ : ndarray
         Training median of each feature (the reference of :meth:`contributions`).
     n_confirmed_, n_dismissed_ : int
+    unmeasured_ : list of str
+        Features missing in every training row (given to the model as 0).
 
     Examples
     --------
@@ -118,6 +120,9 @@ class VerdictModel(BaseEstimator):
             raise ParamError(f"learning from verdicts needs at least {MIN_PER_CLASS} confirmed and {MIN_PER_CLASS} "
                              f"dismissed cases that match this data; got {n_pos} confirmed and {n_neg} dismissed")
         X = X.astype(float)
+        # A feature never measured (off-hours share on day-resolution data) is constant 0 to the model.
+        self.unmeasured_ = [c for c in X.columns if X[c].isna().all()]
+        X = X.fillna({c: 0.0 for c in self.unmeasured_})
         k = min(self.folds, n_pos, n_neg)
         cv = StratifiedKFold(k, shuffle=True, random_state=self.seed)
         self.cv_auc_ = {}
@@ -135,8 +140,9 @@ class VerdictModel(BaseEstimator):
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probabilities, columns (dismissed, confirmed)."""
+        X = X[self.feature_names_].astype(float).fillna({c: 0.0 for c in self.unmeasured_})
         with _one_thread():
-            return self.estimator_.predict_proba(X[self.feature_names_].astype(float))
+            return self.estimator_.predict_proba(X)
 
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Per row and feature: P(confirmed) minus P(confirmed) with the feature at its training median."""

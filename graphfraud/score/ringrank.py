@@ -15,6 +15,10 @@ with a verdict train a :class:`graphfraud.score.rerank.VerdictModel` on
 field and the rule score); each ranked ring's score becomes
 :func:`~graphfraud.score.rerank.blend` of its rule score and the calibrated
 probability, with a ``learned`` reason naming the features that moved it.
+A ring of a typology no verdict has reached keeps at least its rule score:
+the model has not seen its kind, so it may raise it but never bury it
+(measured: without this, a held-out typology fell out of the top 12 on one
+of three benchmark worlds, benchmarks/results/feedback.md).
 """
 
 from __future__ import annotations
@@ -102,10 +106,16 @@ def rerank_rings(
     X = X.iloc[: len(rings)]
     probability = model.predict_proba(X)[:, 1] if len(rings) else np.zeros(0)
     scores = blend(X["rule_score"].to_numpy(), probability, weight=weight)
+    # A typology nobody has ruled on is outside what the model learned: it may raise such a ring, never lower it.
+    judged = {r.typology for r in pool if r.ring_id in y.index}
+    unjudged = np.array([r.typology not in judged for r in rings], dtype=bool)
+    scores = np.where(unjudged, np.maximum(scores, X["rule_score"].to_numpy()), scores)
     tops = top_contributions(model.contributions(X)) if len(rings) else []
     out = []
-    for r, p, s, top in zip(rings, probability, scores, tops):
+    for r, p, s, top, new in zip(rings, probability, scores, tops, unjudged):
         moved = ", ".join(f"{name} {value:+.2f}" for name, value in top) or "no single feature"
+        if new:
+            moved += f"; no verdict on {r.typology} yet, so never below its rule score"
         reason = Reason("learned", {"verdicts": int(len(y)), "probability": float(p), "model": model.model_name_,
                                     "rule": float(r.score), "top": moved}, float(p), 0.5, 0.0)  # fmt: skip
         out.append(dataclasses.replace(r, score=float(s), alert=alert(float(s), params), reasons=(reason, *r.reasons)))
