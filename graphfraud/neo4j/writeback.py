@@ -375,3 +375,9 @@ def case_history(driver: neo4j.Driver, ring_id: str, *, database: str | None = N
     """A ring's status and note history (oldest first); no rows if the ring is unknown."""
     text = cypher_text("rings/case_history.cypher")
     return run_read(driver, text, {"ring_id": ring_id}, database=database)
+
+
+def case_verdicts(driver: neo4j.Driver, *, database: str | None = None) -> pd.DataFrame:
+    """The rings whose case is ``confirmed`` or ``dismissed``, as a ``cases.csv`` frame (``entity_type,entity_id,verdict``)."""
+    result = run_read(driver, cypher_text("rings/verdicts.cypher"), {}, database=database)
+    return pd.DataFrame(result.dicts(), columns=["entity_type", "entity_id", "verdict"])

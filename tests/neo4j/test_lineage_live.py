@@ -12,7 +12,7 @@ import pytest
 from graphfraud.io.read import read_claims_dir
 from graphfraud.io.rings import read_rings
 from graphfraud.lineage import link_rings
-from graphfraud.neo4j.writeback import case_history, set_case_status, write_rings
+from graphfraud.neo4j.writeback import case_history, case_verdicts, set_case_status, write_rings
 
 pytestmark = pytest.mark.neo4j
 DATA = Path(__file__).parent / "data"
@@ -42,3 +42,7 @@ def test_case_status_and_notes_follow_a_grown_ring(driver: neo4j.Driver, wipe_db
     assert [h["note"] for h in case_history(driver, "R0001B").dicts()] == ["on-site check booked"]
     ended = driver.execute_query("MATCH (r:Ring {ring_id: 'R0002'}) RETURN r.lineage AS l").records[0]["l"]
     assert ended == "ended"
+    set_case_status(driver, "R0001B", "confirmed", "kickbacks proven")
+    set_case_status(driver, "R0002", "dismissed", "legitimate")
+    verdicts = case_verdicts(driver)
+    assert verdicts.values.tolist() == [["ring", "R0001B", "confirmed"], ["ring", "R0002", "dismissed"]]
