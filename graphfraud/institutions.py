@@ -99,12 +99,12 @@ def institution_features(
     signals = peer_signals(data).set_index("entity_id")
     f["peer_points"] = signals["score"].reindex(f.index).fillna(0.0)
     f["peer_signals"] = signals["signals"].reindex(f.index).fillna("")
-    f["rings"], f["ring_fund"] = _ring_membership(f.index, members, data)
+    f["rings"], f["ring_fund"] = _ring_membership(f.index, members)
     f["tie_doctors"], f["tie_patients"] = _ties(c, cases, members)
     return f.rename_axis("entity_id")
 
 
-def _ring_membership(index: pd.Index, members: pd.DataFrame | None, data: ClaimsData) -> tuple[pd.Series, pd.Series]:
+def _ring_membership(index: pd.Index, members: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
     if members is None or members.empty:
         return pd.Series(0, index=index), pd.Series(0.0, index=index)
     venues = members[members["entity_type"].isin(["facility", "pharmacy"])]

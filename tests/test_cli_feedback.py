@@ -101,7 +101,7 @@ def test_verdicts_rerank_and_are_recorded(tmp_path, world):
     assert record["model_sha256"] == hashlib.sha256((out / "model.pkl").read_bytes()).hexdigest()
     assert record["confirmed"] >= 3 and record["dismissed"] >= 3
     after = pd.read_csv(out / "rings.csv", dtype=str)
-    assert after.reasons.str.startswith("模型 learned from").all()
+    assert after.reasons.str.startswith("learned from").all()
     assert sorted(after.ring_id) == sorted(rings.ring_id)  # the same rings, re-ranked
     top = len(rings)
     found = {kinds[g] for r in after.ring_id.head(top) for g, p in groups.items()

@@ -52,7 +52,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "split_admission": ("{admissions} admissions within 3 days of a discharge from the same facility (split stays)",),
     "money": ("{fund:,.2f} yuan paid by the fund on {claims} ring claims",),
     "learned": (
-        "模型 learned from {verdicts} verdicts: P(confirmed) {probability:.0%} ({model}), rule score {rule:.1f}; "
+        "learned from {verdicts} verdicts: P(confirmed) {probability:.0%} ({model}), rule score {rule:.1f}; "
         "moved most by {top}",
     ),
     "benign_chronic": (
