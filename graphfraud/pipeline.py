@@ -166,13 +166,16 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
 
 
 def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None,
-                  inputs: tuple[str, ...] = ()) -> dict:
+                  inputs: tuple[str, ...] = (), tables: dict[str, pd.DataFrame] | None = None,
+                  files: dict[str, bytes] | None = None) -> dict:
     """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv``,
     ``explained_reasons.csv`` and ``run.json``.
 
     ``explained.csv`` has the columns of ``rings.csv`` and lists the dense
     groups left out as legitimate care, with the reason why; ``explained_reasons.csv``
-    their reasons with the columns of ``ring_reasons.csv``.
+    their reasons with the columns of ``ring_reasons.csv``.  ``tables``
+    (``{file name: frame}``, e.g. ``lineage.csv``) and ``files`` (``{file name:
+    bytes}``, e.g. a learned model) are written into the same directory.
 
     The directory is written atomically: a failure leaves the previous
     complete output (or none), never a half-written one.  An existing
@@ -197,6 +200,10 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
         write_csv(claims_table(result.rings, data.claims), tmp / "ring_claims.csv")
         write_csv(rings_table(result.explained), tmp / "explained.csv")
         write_csv(reasons_table(result.explained), tmp / "explained_reasons.csv")  # said in Chinese by exports
+        for name, frame in (tables or {}).items():
+            write_csv(frame, tmp / name)
+        for name, content in (files or {}).items():
+            (tmp / name).write_bytes(content)
         record["outputs"] = {p.name: file_sha256(p) for p in sorted(tmp.glob("*.csv"))}
         (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return record

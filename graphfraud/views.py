@@ -25,6 +25,8 @@ from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REAS
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.write import read_text_csv
 from graphfraud.score.wording import check_lang, reasons_by_ring, say_row, term
+from graphfraud.lineage import COLUMNS as LINEAGE_COLUMNS
+from graphfraud.lineage import label as lineage_label
 
 #: Roles in the order an investigator reads them.
 ROLE_ORDER = ("organizer", "doctor", "venue", "recruit", "card_holder", "patient")
@@ -54,6 +56,8 @@ class DetectOutput:
         columns of ``rings.csv`` typed the same way (empty when absent).
     explained_reasons : DataFrame
         ``explained_reasons.csv``: their reasons, as ``reasons`` (empty when absent).
+    lineage : DataFrame
+        ``lineage.csv`` of a ``detect --previous`` run as text (empty when absent).
     """
 
     out_dir: Path
@@ -64,6 +68,12 @@ class DetectOutput:
     record: dict[str, Any] = field(default_factory=dict)
     explained: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS]))
     explained_reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in REASONS_COLUMNS]))
+    lineage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINEAGE_COLUMNS))
+
+    def since_last_run(self, ring_id: str) -> str:
+        """What became of the ring since the previous run, in words (:data:`graphfraud.lineage.WORDS`); "" without lineage."""
+        row = self.lineage[self.lineage["ring_id"] == ring_id]
+        return "" if row.empty else lineage_label(row["status"].iloc[0], row["case_status"].iloc[0])
 
 
 def _read_table(path: Path, columns: tuple[str, ...], zh: dict[str, str] | None = None) -> pd.DataFrame:
@@ -118,7 +128,10 @@ def read_output(out_dir: str | Path) -> DetectOutput:
     explained_reasons = pd.DataFrame(columns=list(reason_columns))
     if (out / "explained_reasons.csv").is_file():
         explained_reasons = _read_table(out / "explained_reasons.csv", reason_columns, dict(REASONS_COLUMNS))
-    return DetectOutput(out, rings, members, reasons, ring_claims, record, explained, explained_reasons)
+    lineage = pd.DataFrame(columns=LINEAGE_COLUMNS)
+    if (out / "lineage.csv").is_file():
+        lineage = _read_table(out / "lineage.csv", tuple(LINEAGE_COLUMNS))
+    return DetectOutput(out, rings, members, reasons, ring_claims, record, explained, explained_reasons, lineage)
 
 
 def _read_rings(path: Path, columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
@@ -169,9 +182,9 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None,
     Returns
     -------
     DataFrame
-        ``rank, ring_id, alert, typology, score, members, claims, fund_amount, reason``
-        (``alert`` and ``typology`` as codes, ``members`` as ``persons / doctors / venues``,
-        ``reason`` the first reason).
+        ``rank, ring_id, alert, typology, score, members, claims, fund_amount, reason, since_last_run``
+        (``alert`` and ``typology`` as codes, ``members`` as ``persons / doctors / venues``, ``reason`` the first reason,
+        ``since_last_run`` e.g. "新发现 new since last run" after ``detect --previous``, else "").
 
     Raises
     ------
@@ -199,6 +212,7 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None,
             "claims": rings["claims"],
             "fund_amount": rings["fund_amount"],
             "reason": [said[i][0] if said.get(i) else first_reason(x) for i, x in zip(rings["ring_id"], rings["reasons"])],
+            "since_last_run": [output.since_last_run(r) for r in rings["ring_id"]],
         }
     ).reset_index(drop=True)
 
@@ -266,7 +280,8 @@ def format_rings(view: pd.DataFrame, *, width: int = 120, colour: Colour | None 
     cells = [
         [str(int(r["rank"])), str(r["ring_id"]), term("alert_level", r["alert"], lang),
          term("typology", r["typology"], lang) if lang == "zh" else str(r["typology"]), str(r["members"]),
-         f"{float(r['fund_amount']):,.2f}", str(r["reason"]), str(r["alert"])]
+         f"{float(r['fund_amount']):,.2f}",
+         (f"[{r['since_last_run']}] " if r.get("since_last_run") else "") + str(r["reason"]), str(r["alert"])]
         for _, r in view.iterrows()
     ]  # fmt: skip
     heads = _RING_HEADS[lang]
@@ -322,13 +337,15 @@ class RingDetail:
     counted: int | None = None
     without_claims: tuple[str, ...] | None = None
     lang: str = "en"
+    lineage: dict[str, Any] = field(default_factory=dict)  # its lineage.csv row and ``since_last_run`` words, or {}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (``--json``)."""
         days = None if self.busiest_days is None else _records(self.busiest_days)
         return {"ring": self.ring, "reasons": _records(self.reasons), "members": _records(self.members),
                 "busiest_days": days, "persons_counted_by_reasons": self.counted,
-                "persons_without_ring_claims": None if self.without_claims is None else list(self.without_claims)}  # fmt: skip
+                "persons_without_ring_claims": None if self.without_claims is None else list(self.without_claims),
+                "lineage": self.lineage}  # fmt: skip
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -450,7 +467,11 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
         ids = output.ring_claims.loc[output.ring_claims["ring_id"] == ring_id, "claim_id"]
         days = busiest_days(ids, claims, top=top_days)
         without = _without_claims(members, ids, claims)
-    return RingDetail(ring, reasons, members, days, counted, without, lang)
+    lineage: dict[str, Any] = {}
+    row = output.lineage[output.lineage["ring_id"] == ring_id]
+    if not row.empty:
+        lineage = {**row.iloc[0].to_dict(), "since_last_run": output.since_last_run(ring_id)}
+    return RingDetail(ring, reasons, members, days, counted, without, lang, lineage)
 
 
 _DETAIL_WORDS = {
@@ -460,14 +481,14 @@ _DETAIL_WORDS = {
            "day_head": "  day         claims  persons   fund (yuan)  first  last   venues",
            "counted": " ({counted} in the group the reasons count; {extra} outside it: {who})",
            "organizer": "organizer(s) tied to the group without ring claims of their own",
-           "no_claims": ", no ring claims"},
+           "no_claims": ", no ring claims", "since": "Since last run: "},
     "zh": {"score": "风险分", "claims": "{} 笔结算", "fund": "基金支付 {} 元", "reasons": "疑点：",
            "members": "成员（按角色）：", "days": "结算最多的日子：", "more": " … 另有 {} 个",
            "no_days": "  （所给结算表中没有该团伙的结算）",
            "day_head": "  日期        结算笔数   人数   基金支付(元)  最早   最晚   机构/药店",
            "counted": "（其中 {counted} 人为疑点所计的群体；另 {extra} 人在群体之外：{who}）",
            "organizer": "与群体相关联、本人无团伙结算的组织者",
-           "no_claims": "，无团伙结算"},
+           "no_claims": "，无团伙结算", "since": "自上次运行以来："},
 }  # fmt: skip
 
 
@@ -498,6 +519,10 @@ def format_detail(detail: RingDetail, *, width: int = 120, colour: Colour | None
              members_text(pd.Series(r), lang) + _header_counts(detail, words) + sep
              + words["claims"].format(r["claims"]) + sep + words["fund"].format(f"{float(r['fund_amount']):,.2f}"),
              "", words["reasons"]]  # fmt: skip
+    if detail.lineage:
+        g = detail.lineage
+        was = f" (was {g['previous_ring_id']}: +{g['members_added']} / -{g['members_removed']} persons)" if g["previous_ring_id"] else ""
+        lines[2:2] = [truncate(f"{words['since']}{g['since_last_run']}{was}", width)]
     for _, x in detail.reasons.iterrows():
         points = f"+{float(x['points']):.0f} " if str(x["points"]) not in ("", "nan") else ""
         lines.append(truncate(f"  {points}{x['text']}", width))

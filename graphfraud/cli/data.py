@@ -203,3 +203,33 @@ def audit_verify_cmd(ctx: click.Context) -> None:
         lines = "\n".join(f"  {p}" for p in result.problems[:20])
         raise click.ClickException(f"{path}: the chain is broken:\n{lines}")
     click.echo(f"{path}: OK, {result.lines} lines, chain intact{older}; head {result.head}")
+
+
+@main.command("convert")
+@click.argument("source", type=click.Path(file_okay=False, exists=True))
+@click.option("--from", "kind", type=click.Choice(["kaggle-provider"]), required=True,
+              help="The source's shape: kaggle-provider = the public Kaggle provider-fraud claims "
+                   "(docs/institutions.md).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Claims directory to write (replaced atomically), plus cases.csv from the source's labels.")
+@quiet_option
+@user_errors
+def convert_cmd(source: str, kind: str, out_dir: str, quiet: bool) -> None:
+    """Convert an export that is not shaped like the data contract into a claims directory.
+
+    The conversion follows a fixed, documented mapping (graphfraud.io.kaggle):
+    no row is edited by hand.  The result reads like any export
+    (`graphfraud validate`, `detect`, `peers`).
+
+    \b
+    Example:
+      graphfraud convert ../shared/data/kaggle-provider-fraud --from kaggle-provider --out data/kaggle
+      graphfraud peers data/kaggle --cases data/kaggle/cases.csv --out out/kaggle-peers.csv
+    """
+    from graphfraud.io.kaggle import convert_provider_fraud
+
+    written = convert_provider_fraud(source, out_dir)
+    log = progress(quiet)
+    for name, rows in written.items():
+        log(f"{name}: {rows:,} rows")
+    click.echo(f"{out_dir}: converted from {kind}; day-resolution dates (minute signals off), no pharmacies")

@@ -138,13 +138,19 @@ def _engine(engine: str, master: str | None, conf: dict[str, str], log: Callable
 @click.option("--work", "work_dir", type=click.Path(file_okay=False), default=None,
               help="With --by-region: keep the region directories here and reuse them when the input "
                    "files are unchanged [default: a temporary directory next to OUT, removed].")
+@click.option("--previous", "previous_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="The --out directory of the previous run: link each ring to its rings by shared persons "
+                   "and write OUT/lineage.csv (new, continuing, grown, shrunk, split, merged, ended).")
+@click.option("--cases", "cases_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Verdicts (CSV entity_type,entity_id,verdict: confirmed|dismissed) to learn a re-ranking from "
+                   "(docs/feedback.md); the model goes to OUT/model.pkl, its quality and hash to run.json.")
 @read_options
 @quiet_option
 @audited(outputs=("out_dir",))
 @user_errors
 def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str | None, engine: str,
                spark_master: str | None, spark_conf: dict[str, str], by_region: bool, work_dir: str | None,
-               read_params: Any, quiet: bool) -> None:
+               previous_dir: str | None, cases_file: str | None, read_params: Any, quiet: bool) -> None:
     """Find, score and rank suspect rings in a claims directory.
 
     Reads DATA_DIR (see `graphfraud validate`), links persons who keep meeting
@@ -163,6 +169,7 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     Example:
       graphfraud detect data/sample --out out/sample
       graphfraud detect exports/2024-03 --mapping nhsa --out out/2024-03 --seed 1
+      graphfraud detect exports/2024-04 --out out/2024-04 --previous out/2024-03 --cases cases.csv
       graphfraud detect exports/2024 --out out/2024 --engine spark --spark-master local[2]
       graphfraud detect exports/fujian-2024 --out out/fujian --by-region --work /data/fujian-regions
       graphfraud detect /mnt/shared/fujian-2024 --out out/fujian --by-region --work /mnt/shared/regions \\
@@ -171,12 +178,16 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     import os
     import time
 
+    from graphfraud.feedback import apply_feedback, claims_period
+    from graphfraud.io.cases import read_cases
     from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
 
     params = _run_params(params_file, seed)
     if work_dir and not by_region:
         raise click.UsageError("--work is only used with --by-region")
     _check_output_paths(data_dir, out_dir, work_dir)
+    if by_region and (previous_dir or cases_file):
+        raise click.UsageError("--previous and --cases do not work with --by-region yet")
     if by_region:
         log = progress(quiet)
         with _engine(engine, spark_master, spark_conf, log, by_region=True) as (map_tasks, engine_record):
@@ -192,9 +203,15 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
         data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
         read_s = time.perf_counter() - start
         result = run(data, params, log=log, project=project)
+        cases = read_cases(cases_file) if cases_file else None
+        feedback = apply_feedback(result, data, previous=previous_dir, cases=cases, seed=params.seed)
+        result = feedback.result
+        _log_feedback(feedback, log)
         write_outputs(result, data, out_dir, inputs=(data_dir,), extra={"read_s": round(read_s, 3), "skipped": data.skipped,
                                                     "data_dir": os.path.abspath(data_dir),  # evidence --data default
-                                                    "engine": engine_record})
+                                                    "engine": engine_record, "claims_period": claims_period(data),
+                                                    **feedback.record},
+                      tables=feedback.tables(), files=feedback.files())
         log("written")
     _print_detect_summary(result, out_dir, quiet=quiet)
 
@@ -208,6 +225,19 @@ def _check_output_paths(data_dir: str, out_dir: str, work_dir: str | None) -> No
     if work_dir:
         check_replaceable(work_dir, owned=owned_by("partition.json"), inputs=[data_dir, out_dir],
                           what="region split (--work)")  # fmt: skip
+
+
+def _log_feedback(feedback: Any, log: Callable[[str], None]) -> None:
+    if "previous" in feedback.record:
+        counts = feedback.record["previous"]["statuses"]
+        log("lineage: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
+    skipped = feedback.record.get("learned", {}).get("skipped")
+    if skipped:
+        click.echo(f"warning: {skipped}", err=True)
+    if feedback.model is not None:
+        m = feedback.model
+        log(f"learned from {m.n_confirmed_} confirmed and {m.n_dismissed_} dismissed rings: {m.model_name_}, "
+            "cross-validated ROC AUC " + ", ".join(f"{k} {v:.3f}" for k, v in m.cv_auc_.items()))
 
 
 def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,

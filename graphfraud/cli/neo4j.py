@@ -289,7 +289,7 @@ def load_cmd(
     """
     import time
 
-    from graphfraud.io.rings import read_rings
+    from graphfraud.io.rings import read_lineage, read_rings
     from graphfraud.neo4j.load import load_claims
     from graphfraud.views import read_output
     from graphfraud.neo4j.retry import RetryPolicy
@@ -325,9 +325,9 @@ def load_cmd(
             click.echo(f"claims graph: {_summary(stats, time.monotonic() - started)}")
         if rings is not None:
             started = time.monotonic()
-            ring_stats = write_rings(driver, rings[0], rings[1], data.claims, run_id=rings[2], reasons=reasons,
-                                     batch_size=batch_size, database=database, retry_policy=policy,
-                                     log=log)  # fmt: skip
+            ring_stats = write_rings(driver, rings.rings, rings.members, data.claims, run_id=rings.run_id, reasons=reasons,
+                                     lineage=read_lineage(rings_dir), batch_size=batch_size, database=database,
+                                     retry_policy=policy, log=log)  # fmt: skip
             click.echo(f"rings: {_summary(ring_stats, time.monotonic() - started)}")
 
 
@@ -423,3 +423,26 @@ def case_cmd(
     if not history.rows:
         raise click.ClickException(f"No ring {ring_id!r} in Neo4j.")
     click.echo("\n".join(format_table(history)))
+
+
+@main.command("cases")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
+              help="CSV to write (replaced atomically): entity_type,entity_id,verdict.")
+@_connection_options
+@user_errors
+def cases_cmd(out_file: str, uri: str | None, user: str, password: str | None, database: str, home: str | None) -> None:
+    """Export the verdicts recorded in Neo4j (rings confirmed or dismissed) for `detect --cases`.
+
+    \b
+    Example:
+      graphfraud cases --out cases.csv
+      graphfraud detect exports/2024-04 --out out/2024-04 --previous out/2024-03 --cases cases.csv
+    """
+    from graphfraud.io.write import write_csv
+    from graphfraud.neo4j.writeback import case_verdicts
+
+    with _Connection(uri, user, password, home) as driver:
+        verdicts = case_verdicts(driver, database=database)
+    write_csv(verdicts, out_file)
+    counts = verdicts["verdict"].value_counts()
+    click.echo(f"{out_file}: {counts.get('confirmed', 0)} confirmed, {counts.get('dismissed', 0)} dismissed rings")

@@ -253,37 +253,57 @@ def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...],
 @main.command("peers")
 @click.argument("data_dir", type=click.Path(file_okay=False))
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Institutions printed (the --out CSV holds all flagged ones).")
+              help="Institutions printed (the --out CSV holds every institution).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
-              help="Write every flagged institution as CSV (replaced atomically) instead of printing.")
+              help="Write every facility and pharmacy with a claim, ranked, as CSV (replaced atomically).")
+@click.option("--cases", "cases_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Verdicts to learn from: CSV entity_type,entity_id,verdict (confirmed|dismissed).")
+@click.option("--rings", "rings_dir", type=click.Path(file_okay=False, exists=True), default=None,
+              help="A detect --out directory on the same data: ring membership counts, ring verdicts reach members.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the learner's cross-validation.")
 @read_options
 @_json_option
 @quiet_option
 @audited(outputs=("out_file",))
 @user_errors
-def peers_cmd(data_dir: str, top: int, out_file: str | None, read_params: Any, as_json: bool, quiet: bool) -> None:
-    """Rank institutions by peer-comparison signals, each with a plain-language reason.
+def peers_cmd(data_dir: str, top: int, out_file: str | None, cases_file: str | None, rings_dir: str | None,
+              seed: int, read_params: Any, as_json: bool, quiet: bool) -> None:
+    """Rank every facility and pharmacy (score: higher = more suspicious), each with plain-language reasons.
 
-    Every facility and pharmacy is compared with peers of the same kind and
-    level: growth of fund paid per claim, item-category shares (e.g. lab tests
-    at 2.3x peers, herbal slices at 92% of the amounts billed), high-value
-    consumables, split admissions and claims after death.
+    The score combines money against peers (fund paid, length of stay,
+    readmissions, claims per patient as percentiles), the peer-comparison
+    signals against institutions of the same kind and level (growth of fund
+    paid per claim, item-category shares, high-value consumables, split
+    admissions, claims after death), ring membership (--rings) and doctors
+    and patients shared with confirmed cases.  With --cases a calibrated
+    scikit-learn model learns the score from the verdicts (docs/institutions.md).
 
     \b
     Example:
       graphfraud peers data/sample --top 10
       graphfraud peers exports/2024-03 --mapping nhsa --out out/2024-03/peers.csv
+      graphfraud peers exports/2024-03 --rings out/2024-03 --cases cases.csv --out peers.csv
     """
     import json
 
-    from graphfraud.peers import peer_signals
     from graphfraud.signals import support
+    from graphfraud.institutions import rank_institutions
+    from graphfraud.io.cases import read_cases
+    from graphfraud.io.rings import read_rings
     from graphfraud.views import truncate
 
     log = progress(quiet)
     data = read_logged(data_dir, read_params, log)
-    table = peer_signals(data)
-    log(f"{len(table)} institutions with at least one signal")
+    cases = read_cases(cases_file) if cases_file else None
+    members = read_rings(rings_dir).members if rings_dir else None
+    ranking = rank_institutions(data, members=members, cases=cases, seed=seed)
+    table = ranking.table
+    flagged = int((table["peer_signals"] != "").sum())
+    log(f"{len(table)} institutions ranked, {flagged} with at least one peer signal")
+    if ranking.model is not None:
+        m = ranking.model
+        log(f"learned from {m.n_confirmed_} confirmed and {m.n_dismissed_} dismissed: {m.model_name_}, "
+            f"cross-validated ROC AUC " + ", ".join(f"{k} {v:.3f}" for k, v in m.cv_auc_.items()))
     signals = support(data, used_by=("peers",))
     if not quiet and (signals.off or signals.reduced):
         click.echo(signals.line(), err=True)
@@ -294,7 +314,6 @@ def peers_cmd(data_dir: str, top: int, out_file: str | None, read_params: Any, a
                               ensure_ascii=False))  # fmt: skip
     else:
         width = _terminal_width()
-        click.echo(f"{'rank':>4}  {'institution':<13}  {'peer group':<18}  {'claims':>6}  {'score':>5}  reasons")
+        click.echo(f"{'rank':>4}  {'institution':<13}  {'claims':>6}  {'score':>5}  reasons")
         for r in table.head(top).itertuples(index=False):
-            click.echo(truncate(f"{r.rank:>4}  {r.entity_id:<13}  {r.peer_group:<18}  {r.claims:>6}  {r.score:>5.0f}  "
-                                f"{r.reasons}", width))  # fmt: skip
+            click.echo(truncate(f"{r.rank:>4}  {r.entity_id:<13}  {r.claims:>6}  {r.score:>5.1f}  {r.reasons}", width))

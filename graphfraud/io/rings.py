@@ -106,3 +106,11 @@ def read_rings(out_dir: str | Path) -> RingTables:
     if (out / "run.json").exists():
         run_id = str(json.loads((out / "run.json").read_text()).get("run_id") or run_id)
     return RingTables(frames[0], frames[1], run_id)
+
+
+def read_lineage(out_dir: str | Path) -> pd.DataFrame | None:
+    """``lineage.csv`` of a ``detect --previous`` run as text (empty cells ``""``), or None when the run wrote none."""
+    path = Path(out_dir) / "lineage.csv"
+    if not path.exists():
+        return None
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")

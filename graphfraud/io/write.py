@@ -355,7 +355,8 @@ def _two_decimals(values: pd.Series) -> pd.Series:
     yuan = pc.cast(pc.divide(magnitude, 100), pa.string())
     fen = pc.utf8_lpad(pc.cast(pc.subtract(magnitude, pc.multiply(pc.divide(magnitude, 100), 100)), pa.string()), 2, "0")
     text = pc.binary_join_element_wise(pc.if_else(negative, "-", ""), yuan, ".", fen, "")
-    return pd.Series(text.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get), index=values.index)
+    # set_axis, not Series(..., index=): the latter re-selects by label and shifts rows of a filtered frame
+    return text.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get).set_axis(values.index)
 
 
 def file_sha256(path: str | Path) -> str:

@@ -224,6 +224,36 @@ def missing_members(members: pd.DataFrame, known: dict[str, set[str]]) -> dict[s
     return out
 
 
+def lineage_rows(lineage: pd.DataFrame) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Parameter rows of ``rings/lineage.cypher`` (one per link) and ``rings/lineage_mark.cypher`` (new, ended rings).
+
+    ``lineage`` is ``lineage.csv`` of ``detect --previous`` (text or typed).  A
+    merged ring links to each of its predecessors; only the closest one
+    (``previous_ring_id``, ``primary``) hands over its case status.
+
+    >>> lin = pd.DataFrame({"ring_id": ["R2", "R3", ""], "previous_ring_id": ["R1", "", "R0"],
+    ...                     "status": ["grown", "new", "ended"], "members_added": ["2", "5", "0"],
+    ...                     "members_removed": ["0", "0", "4"], "previous_ring_ids": ["R1", "", ""]})
+    >>> links, marks = lineage_rows(lin)
+    >>> links
+    [{'ring_id': 'R2', 'previous_ring_id': 'R1', 'status': 'grown', 'members_added': 2, 'members_removed': 0, 'primary': True}]
+    >>> marks
+    [{'ring_id': 'R3', 'lineage': 'new'}, {'ring_id': 'R0', 'lineage': 'ended'}]
+    """
+    links, marks = [], []
+    for row in lineage.astype(object).where(lineage.notna(), "").astype(str).to_dict("records"):
+        if row["status"] == "new":
+            marks.append({"ring_id": row["ring_id"], "lineage": "new"})
+        elif row["status"] == "ended":
+            marks.append({"ring_id": row["previous_ring_id"], "lineage": "ended"})
+        else:
+            for previous in (row["previous_ring_ids"] or row["previous_ring_id"]).split(";"):
+                links.append({"ring_id": row["ring_id"], "previous_ring_id": previous, "status": row["status"],
+                              "members_added": int(row["members_added"]), "members_removed": int(row["members_removed"]),
+                              "primary": previous == row["previous_ring_id"]})  # fmt: skip
+    return links, marks
+
+
 def write_rings(
     driver: neo4j.Driver,
     rings: pd.DataFrame,
@@ -232,12 +262,13 @@ def write_rings(
     *,
     run_id: str | None = None,
     reasons: pd.DataFrame | None = None,
+    lineage: pd.DataFrame | None = None,
     batch_size: int = 5000,
     database: str | None = None,
     retry_policy: RetryPolicy = RetryPolicy(),
     log: Callable[[str], None] | None = None,
 ) -> list[BatchStats]:
-    """Write rings, memberships, VISITED and CO_VISITED (idempotent; case status kept).
+    """Write rings, memberships, VISITED and CO_VISITED (idempotent; case status kept), and the lineage.
 
     Parameters
     ----------
@@ -250,6 +281,9 @@ def write_rings(
     reasons : DataFrame, optional
         ``ring_reasons.csv`` (with its args): each ring's reasons are stored in
         Chinese and English (``reason_zh``, ``reason_en``).
+    lineage : DataFrame, optional
+        ``lineage.csv`` of ``detect --previous``: ``(:Ring)-[:CONTINUES]->(:Ring)`` to the previous
+        run's rings (loaded earlier), whose case status and notes carry over (:func:`lineage_rows`).
     retry_policy : RetryPolicy, default RetryPolicy()
         Retries of a batch after a transient error (see :mod:`graphfraud.neo4j.retry`).
 
@@ -275,6 +309,9 @@ def write_rings(
     for kind, rows in visited_rows(claims, members).items():
         steps.append((f"visited:{kind}", f"rings/visited_{kind}.cypher", rows))
     steps.append(("co_visited", "rings/covisited.cypher", covisited_rows(claims, members)))
+    if lineage is not None:
+        links, marks = lineage_rows(lineage)
+        steps += [("lineage", "rings/lineage.cypher", links), ("lineage:marks", "rings/lineage_mark.cypher", marks)]
     return [
         write_batches(driver, cypher_text(path), rows, step=step, batch_size=batch_size,
                       database=database, retry_policy=retry_policy, log=log)  # fmt: skip
@@ -359,3 +396,9 @@ def case_history(driver: neo4j.Driver, ring_id: str, *, database: str | None = N
     """A ring's status and note history (oldest first); no rows if the ring is unknown."""
     text = cypher_text("rings/case_history.cypher")
     return run_read(driver, text, {"ring_id": ring_id}, database=database)
+
+
+def case_verdicts(driver: neo4j.Driver, *, database: str | None = None) -> pd.DataFrame:
+    """The rings whose case is ``confirmed`` or ``dismissed``, as a ``cases.csv`` frame (``entity_type,entity_id,verdict``)."""
+    result = run_read(driver, cypher_text("rings/verdicts.cypher"), {}, database=database)
+    return pd.DataFrame(result.dicts(), columns=["entity_type", "entity_id", "verdict"])

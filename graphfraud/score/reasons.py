@@ -51,6 +51,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "after_death": ("{claims} claims after the patient's or card holder's death",),
     "split_admission": ("{admissions} admissions within 3 days of a discharge from the same facility (split stays)",),
     "money": ("{fund:,.2f} yuan paid by the fund on {claims} ring claims",),
+    "learned": (
+        "learned from {verdicts} verdicts: P(confirmed) {probability:.0%} ({model}), rule score {rule:.1f}; "
+        "moved most by {top}",
+    ),
     "benign_chronic": (
         "looks like a chronic-care cohort at a public institution: {chronic_share:.0%} chronic-disease "
         "(门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, on a {cycle_days:.0f}-day rhythm; "

@@ -83,6 +83,9 @@ def test_cli_peers(sample_dir, tmp_path, table):
     out = tmp_path / "peers.csv"
     res = runner.invoke(main, ["peers", str(sample_dir), "--out", str(out), "-q"])
     assert res.exit_code == 0
-    written = pd.read_csv(out, dtype={"entity_id": str})
-    assert written["entity_id"].tolist() == table["entity_id"].tolist()
+    written = pd.read_csv(out, dtype={"entity_id": str}, keep_default_na=False)
+    # --out ranks every institution with a claim; the flagged ones keep their signals
+    assert set(table["entity_id"]) <= set(written["entity_id"]) and len(written) > len(table)
+    flagged = written.set_index("entity_id").loc[table["entity_id"], "peer_signals"]
+    assert flagged.tolist() == table["signals"].tolist()
     assert "Example:" in runner.invoke(main, ["peers", "--help"]).output

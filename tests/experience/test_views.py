@@ -42,8 +42,9 @@ def test_rings_view_filters_and_checks_params(sample_out):
     view = rings_view(out, top=2)
     assert list(view["rank"]) == [1, 2]
     assert list(view.columns) == ["rank", "ring_id", "alert", "typology", "score", "members", "claims",
-                                  "fund_amount", "reason"]
+                                  "fund_amount", "reason", "since_last_run"]
     assert all(";" not in r for r in view["reason"])
+    assert (view["since_last_run"] == "").all()  # no detect --previous: nothing to say
     red = rings_view(out, alert="red")
     assert set(red["alert"]) <= {"red"}
     with pytest.raises(ParamError, match="'top' parameter of rings_view"):
