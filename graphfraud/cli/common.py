@@ -207,13 +207,14 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> s
 
 
 def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --mapping, --lenient and --encoding; the command receives ``read_params``."""
+    """Add --mapping, --lenient, --max-skipped and --encoding; the command receives ``read_params``."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, mapping: str | None, lenient: bool, encoding: str, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, mapping: str | None, lenient: bool, max_skipped: float, encoding: str,
+                **kwargs: Any) -> Any:
         from graphfraud.params import ReadParams
 
-        params = ReadParams(mapping=mapping, lenient=lenient, encoding=encoding)
+        params = ReadParams(mapping=mapping, lenient=lenient, encoding=encoding, max_skipped=max_skipped / 100)
         return func(*args, read_params=params, **kwargs)
 
     options = [
@@ -223,6 +224,10 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--lenient", is_flag=True,
                      help="Skip rows that break the data contract, and report how many and why, "
                           "instead of failing."),
+        click.option("--max-skipped", type=click.FloatRange(0, 100), default=1.0, show_default=True,
+                     metavar="PERCENT",
+                     help="With --lenient, refuse when more than this percentage of a table's rows would be "
+                          "skipped (naming the file, the share and the first reasons)."),
         click.option("--encoding", default="utf-8", show_default=True, callback=_check_encoding,
                      help="Text encoding of the CSV files, e.g. gbk for files saved by Chinese Excel."),
     ]  # fmt: skip

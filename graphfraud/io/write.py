@@ -103,7 +103,7 @@ MARKERS = {"run.json": "outputs", "manifest.json": "files", "partition.json": "r
 #: A detect output may also hold the default exports of ``graphfraud export`` (derived from it).
 OWN_ENTRIES = {
     "run.json": frozenset({"run.json", "rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv",
-                           "explained.csv", "rings.xlsx", "rings-csv"}),
+                           "explained.csv", "explained_reasons.csv", "rings.xlsx", "rings-csv"}),
     "manifest.json": frozenset({"manifest.json", "manifest.sig", "report.html", "report.pdf", "figures", "claims.csv",
                                 "members.csv", "venues.csv", "baselines.csv", "steering.csv", "reasons.csv",
                                 "query.cypher", "run.json"}),
