@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +68,10 @@ def progress(quiet: bool) -> Callable[[str], None]:
     return log
 
 
+#: The umask every command runs under: outputs are created 0600 (files) and 0700 (folders).
+PRIVATE_UMASK = 0o077
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphfraud")
 @click.option("--audit-log", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_AUDIT_LOG", default=None,
@@ -82,6 +87,10 @@ def main(ctx: click.Context, audit_log: str | None) -> None:
       graphfraud detect data/world --out out/world
     """
     ctx.meta["graphfraud.audit_log"] = audit_log
+    # Every file and folder a command writes (detect --out, evidence --dest, export, --work, synth, the
+    # audit log, Neo4j) holds personal data: private to the user, whatever the shell's umask.
+    previous = os.umask(PRIVATE_UMASK)
+    ctx.call_on_close(lambda: os.umask(previous))
 
 
 def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False, hash_inputs: bool = True) -> Callable[..., Any]:
