@@ -82,6 +82,10 @@ class ReadParams:
     lenient: bool = False  # skip bad rows (and count them) instead of failing
     encoding: str = "utf-8"  # text encoding of CSV files ("utf-8" accepts a BOM)
     max_errors: int = 20  # problems reported per file before stopping
+    max_skipped: float = 0.01  # under lenient, refuse when more than this share of a table's rows would be skipped
+
+    def __post_init__(self) -> None:
+        check(0 <= self.max_skipped <= 1, "max_skipped", "ReadParams", "a share in [0, 1]", self.max_skipped)
 
 
 __all__ = ["CoadmitParams", "CovisitParams", "OrganiseParams", "ReadParams", "RunParams", "ScoreParams", "SteeringParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]

@@ -166,7 +166,7 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
 
 
 def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None,
-                  inputs: tuple[str, ...] = (), tables: dict[str, pd.DataFrame] | None = None,
+                  inputs: tuple[str, ...] = (), force: bool = False, tables: dict[str, pd.DataFrame] | None = None,
                   files: dict[str, bytes] | None = None) -> dict:
     """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv``,
     ``explained_reasons.csv`` and ``run.json``.
@@ -182,7 +182,8 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
     ``out_dir`` is replaced only when it is empty or an earlier detect output
     (it holds our ``run.json``), and never when it is one of ``inputs`` (the
     claims directory), holds one, or is the working directory
-    (:func:`graphfraud.io.write.check_replaceable`).  Returns the run record.
+    (:func:`graphfraud.io.write.check_replaceable`); ``force`` (``--force``) lets it replace
+    an unrelated non-empty directory, never those.  Returns the run record.
     """
     import json
     from pathlib import Path
@@ -192,7 +193,8 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
 
     quality = {"data_quality": [w.record() for w in data.warnings]}
     record = run_record(result, inputs=data.source, extra=quality | (extra or {}))
-    with atomic_dir(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)") as tmp:
+    with atomic_dir(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)",
+                    force=force) as tmp:
         tmp = Path(tmp)
         write_csv(rings_table(result.rings), tmp / "rings.csv")
         write_csv(members_table(result.rings), tmp / "ring_members.csv")

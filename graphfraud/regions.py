@@ -94,6 +94,7 @@ def detect_by_region(
     isolate: bool = True,
     map_tasks: MapTasks | None = None,
     engine: dict | None = None,
+    force: bool = False,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[RunResult, dict]:
     """Split ``data_dir`` by pooling region, detect region by region, write merged outputs to ``out_dir``.
@@ -132,6 +133,9 @@ def detect_by_region(
         after the other (``isolate``).
     engine : dict, optional
         What ``run.json`` records as ``engine`` [default ``{"name": "local"}``].
+    force : bool, default False
+        Replace an ``out_dir`` that holds files graphfraud did not write
+        (never the input, a folder holding it, or the working directory).
     log : callable
         Progress lines.
 
@@ -167,7 +171,7 @@ def detect_by_region(
         result.timings["regions (wall)"] = round(clock - start - split_s, 3)
         result.timings["merge"] = round(time.perf_counter() - clock, 3)
         record = _write(result, part, claim_ids, outcomes, out_dir, data_dir, work if scratch is None else None,
-                        engine or {"name": "local"})
+                        engine or {"name": "local"}, force=force)
         log(f"merged {sum(len(o.rings) for o in outcomes)} region rings into {len(result.rings)} "
             f"in {result.timings['merge']:.1f} s")
         return result, record
@@ -292,7 +296,7 @@ def _contract_error(f: _Failure, region: str) -> ContractError:
 
 
 def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: list[RegionOutcome],
-           out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict) -> dict:
+           out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict, *, force: bool = False) -> dict:
     frames = {t.name: empty_frame(t) for t in INPUT_TABLES}
     frames["claims"] = pd.DataFrame({"claim_id": pd.array(claim_ids, dtype=object)})
     data = ClaimsData(**frames, source=dict(part.source), time_resolution=result.time_resolution)
@@ -319,7 +323,7 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
         "skipped": {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
         "data_quality": [w.record() | {"file": f"regions/{o.region}/{w.file}"} for o in outcomes for w in o.warnings],
     }
-    return write_outputs(result, data, str(out_dir), extra=extra, inputs=(str(data_dir),))
+    return write_outputs(result, data, str(out_dir), extra=extra, inputs=(str(data_dir),), force=force)
 
 
 __all__ = ["detect_by_region", "merge_regions", "run_region", "RegionOutcome"]

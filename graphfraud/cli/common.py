@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +68,10 @@ def progress(quiet: bool) -> Callable[[str], None]:
     return log
 
 
+#: The umask every command runs under: outputs are created 0600 (files) and 0700 (folders).
+PRIVATE_UMASK = 0o077
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphfraud")
 @click.option("--audit-log", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_AUDIT_LOG", default=None,
@@ -82,6 +87,10 @@ def main(ctx: click.Context, audit_log: str | None) -> None:
       graphfraud detect data/world --out out/world
     """
     ctx.meta["graphfraud.audit_log"] = audit_log
+    # Every file and folder a command writes (detect --out, evidence --dest, export, --work, synth, the
+    # audit log, Neo4j) holds personal data: private to the user, whatever the shell's umask.
+    previous = os.umask(PRIVATE_UMASK)
+    ctx.call_on_close(lambda: os.umask(previous))
 
 
 def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False, hash_inputs: bool = True) -> Callable[..., Any]:
@@ -207,13 +216,14 @@ def _check_encoding(ctx: click.Context, param: click.Parameter, value: str) -> s
 
 
 def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add --mapping, --lenient and --encoding; the command receives ``read_params``."""
+    """Add --mapping, --lenient, --max-skipped and --encoding; the command receives ``read_params``."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, mapping: str | None, lenient: bool, encoding: str, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, mapping: str | None, lenient: bool, max_skipped: float, encoding: str,
+                **kwargs: Any) -> Any:
         from graphfraud.params import ReadParams
 
-        params = ReadParams(mapping=mapping, lenient=lenient, encoding=encoding)
+        params = ReadParams(mapping=mapping, lenient=lenient, encoding=encoding, max_skipped=max_skipped / 100)
         return func(*args, read_params=params, **kwargs)
 
     options = [
@@ -223,6 +233,10 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--lenient", is_flag=True,
                      help="Skip rows that break the data contract, and report how many and why, "
                           "instead of failing."),
+        click.option("--max-skipped", type=click.FloatRange(0, 100), default=1.0, show_default=True,
+                     metavar="PERCENT",
+                     help="With --lenient, refuse when more than this percentage of a table's rows would be "
+                          "skipped (naming the file, the share and the first reasons)."),
         click.option("--encoding", default="utf-8", show_default=True, callback=_check_encoding,
                      help="Text encoding of the CSV files, e.g. gbk for files saved by Chinese Excel."),
     ]  # fmt: skip

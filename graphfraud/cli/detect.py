@@ -144,13 +144,17 @@ def _engine(engine: str, master: str | None, conf: dict[str, str], log: Callable
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Verdicts (CSV entity_type,entity_id,verdict: confirmed|dismissed) to learn a re-ranking from "
                    "(docs/feedback.md); the model goes to OUT/model.pkl, its quality and hash to run.json.")
+@click.option("--force", is_flag=True,
+              help="Replace an --out folder that holds files graphfraud did not write (they are deleted). "
+                   "Never the input, a folder holding it, or the working directory.")
 @read_options
 @quiet_option
 @audited(outputs=("out_dir",))
 @user_errors
 def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str | None, engine: str,
                spark_master: str | None, spark_conf: dict[str, str], by_region: bool, work_dir: str | None,
-               previous_dir: str | None, cases_file: str | None, read_params: Any, quiet: bool) -> None:
+               previous_dir: str | None, cases_file: str | None, force: bool, read_params: Any,
+               quiet: bool) -> None:
     """Find, score and rank suspect rings in a claims directory.
 
     Reads DATA_DIR (see `graphfraud validate`), links persons who keep meeting
@@ -185,14 +189,14 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     params = _run_params(params_file, seed)
     if work_dir and not by_region:
         raise click.UsageError("--work is only used with --by-region")
-    _check_output_paths(data_dir, out_dir, work_dir)
+    _check_output_paths(data_dir, out_dir, work_dir, force=force)
     if by_region and (previous_dir or cases_file):
         raise click.UsageError("--previous and --cases do not work with --by-region yet")
     if by_region:
         log = progress(quiet)
         with _engine(engine, spark_master, spark_conf, log, by_region=True) as (map_tasks, engine_record):
             result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, log,
-                                       map_tasks=map_tasks, engine=engine_record)
+                                       map_tasks=map_tasks, engine=engine_record, force=force)
         _print_detect_summary(result, out_dir, quiet=quiet)
         return
     # (spark session,) each input file, read, graph, 3 detectors, score, written
@@ -207,7 +211,7 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
         feedback = apply_feedback(result, data, previous=previous_dir, cases=cases, seed=params.seed)
         result = feedback.result
         _log_feedback(feedback, log)
-        write_outputs(result, data, out_dir, inputs=(data_dir,), extra={"read_s": round(read_s, 3), "skipped": data.skipped,
+        write_outputs(result, data, out_dir, inputs=(data_dir,), force=force, extra={"read_s": round(read_s, 3), "skipped": data.skipped,
                                                     "data_dir": os.path.abspath(data_dir),  # evidence --data default
                                                     "engine": engine_record, "claims_period": claims_period(data),
                                                     **feedback.record},
@@ -216,12 +220,12 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     _print_detect_summary(result, out_dir, quiet=quiet)
 
 
-def _check_output_paths(data_dir: str, out_dir: str, work_dir: str | None) -> None:
+def _check_output_paths(data_dir: str, out_dir: str, work_dir: str | None, *, force: bool = False) -> None:
     """Refuse, before any work, an --out or --work that is the input, the working directory or unrelated files."""
     from graphfraud.io.write import check_replaceable, owned_by
 
     inputs = [data_dir] + ([work_dir] if work_dir else [])
-    check_replaceable(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)")
+    check_replaceable(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)", force=force)
     if work_dir:
         check_replaceable(work_dir, owned=owned_by("partition.json"), inputs=[data_dir, out_dir],
                           what="region split (--work)")  # fmt: skip
@@ -241,13 +245,13 @@ def _log_feedback(feedback: Any, log: Callable[[str], None]) -> None:
 
 
 def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
-                      log: Callable[[str], None], *, map_tasks: Any, engine: dict[str, Any]) -> Any:
+                      log: Callable[[str], None], *, map_tasks: Any, engine: dict[str, Any], force: bool = False) -> Any:
     """detect --by-region: graphfraud.regions does the work; the audit log records the inputs."""
     from graphfraud.pipeline import UNUSED_COLUMNS
     from graphfraud.regions import detect_by_region
 
     result, record = detect_by_region(data_dir, out_dir, params=params, read_params=read_params, work=work_dir,
-                                      skip=UNUSED_COLUMNS, map_tasks=map_tasks, engine=engine, log=log)
+                                      skip=UNUSED_COLUMNS, map_tasks=map_tasks, engine=engine, force=force, log=log)
     click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(record["inputs"]))
     return result
 

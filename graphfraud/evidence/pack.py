@@ -122,7 +122,7 @@ def make_pack(
     try:
         with atomic_dir(final, owned=owned_by("manifest.json"), inputs=inputs, what="evidence pack folder") as tmp:
             _write_files(tmp, source, tables, lang=lang, masked=not unmask, font=font, generated=generated,
-                         data_dir=data_dir)  # fmt: skip
+                         data_dir=data_dir, signed_by=signed_by.get("signed_by"))  # fmt: skip
             manifest = write_manifest(
                 tmp, ring_id=source.ring_id, generated_at=generated, version=__version__, inputs=data.source,
                 detection_outputs=source.outputs, extra={"lang": lang, "masked": not unmask, **signed_by},
@@ -141,7 +141,7 @@ def make_pack(
 
 
 def _write_files(root: Path, source: RingSource, tables: PackTables, *, lang: str, masked: bool, font: Path | None,
-                 generated: str, data_dir: str | Path | None) -> None:  # fmt: skip
+                 generated: str, data_dir: str | Path | None, signed_by: str | None = None) -> None:  # fmt: skip
     write_csv(tables.claims, root / "claims.csv")
     write_csv(tables.members, root / "members.csv")
     write_csv(tables.venues, root / "venues.csv", money=("ring_fund", "all_fund"))
@@ -159,6 +159,7 @@ def _write_files(root: Path, source: RingSource, tables: PackTables, *, lang: st
     ctx = report.ReportContext(
         ring=source.ring, tables=tables, run=source.run, lang=lang, masked=masked,
         figures=[p.relative_to(root).as_posix() for p in paths], generated_at=generated, version=__version__,
+        signed_by=signed_by,
     )  # fmt: skip
     blocks = report.document(ctx)
     report.write_html(blocks, root / "report.html", lang=lang)

@@ -38,6 +38,7 @@ class ReportContext:
     figures: list[str]
     generated_at: str
     version: str
+    signed_by: str | None = None  # fingerprint of the signing key (sign.fingerprint), None when unsigned
 
 
 T = {
@@ -57,6 +58,9 @@ T = {
         "fig_graph": "图1 团伙关系图", "fig_timeline": "图2 到达时间线", "fig_heat": "图3 参保人×日期热力图",
         "fig_amounts": "图4 基金支付随时间变化",
         "none": "无",
+        "signed": "签名公钥指纹", "unsigned": "未签名：只能校验完整性，不能证明材料出自医保局",
+        "how_verify": "核验方法", "verify_cmd": "graphfraud verify {rid}.zip --key bureau.pub.pem（医保局签名公钥，见第七节）",
+        "verify_unsigned": "graphfraud verify {rid}.zip --allow-unsigned（见第七节）",
     },
     "en": {
         "title": "Evidence pack: suspect medical-insurance fraud ring", "ring": "Ring id", "alert": "Alert",
@@ -76,6 +80,9 @@ T = {
         "fig_graph": "Figure 1. Ring subgraph", "fig_timeline": "Figure 2. Arrival timeline",
         "fig_heat": "Figure 3. Persons x days", "fig_amounts": "Figure 4. Fund paid over time",
         "none": "none",
+        "signed": "Key fingerprint", "unsigned": "not signed: integrity can be checked, authenticity cannot",
+        "how_verify": "How to verify", "verify_cmd": "graphfraud verify {rid}.zip --key bureau.pub.pem (the bureau's "
+        "public key; see section 7)", "verify_unsigned": "graphfraud verify {rid}.zip --allow-unsigned (see section 7)",
     },
 }  # fmt: skip
 
@@ -108,6 +115,8 @@ def document(ctx: ReportContext) -> list[Block]:
             (t["masked"], t["masked_yes"] if ctx.masked else t["masked_no"]),
             (t["generated"], ctx.generated_at),
             (t["version"], f"graphfraud {ctx.version}"),
+            (t["signed"], ctx.signed_by or t["unsigned"]),
+            (t["how_verify"], t["verify_cmd" if ctx.signed_by else "verify_unsigned"].format(rid=r["ring_id"])),
         ]),  # fmt: skip
         Block("h1", t["reasons"]),
         Block("list", rows=_reasons(ctx)),
@@ -233,7 +242,7 @@ def _reproduce(ctx: ReportContext) -> list[str]:
     seed = ctx.run.get("seed", 0)
     if ctx.lang == "zh":
         return [
-            f"1. 校验完整性：graphfraud verify {rid}（或 {rid}.zip）。manifest.json 记录了本材料每个文件及原始输入文件的 SHA-256，任何改动都会被指出。",
+            _verify_step(ctx),
             f"2. 重现检测：用 run.json 中记录哈希的同一批输入文件，执行 graphfraud detect DATA_DIR --out OUT --seed {seed} --params params.json"
             "（params.json 为 run.json 的 parameters 部分），同样的输入与参数得到同样的团伙编号与排名。",
             f"3. 重新生成本材料：graphfraud evidence OUT {rid} --data DATA_DIR。",
@@ -241,8 +250,7 @@ def _reproduce(ctx: ReportContext) -> list[str]:
             "5. 逐条核对：claims.csv 为本团伙全部可疑结算；baselines.csv、venues.csv、steering.csv 为理由中用到的团伙外对比基线。",
         ]
     return [
-        f"1. Check integrity: graphfraud verify {rid} (or {rid}.zip). manifest.json holds the SHA-256 of every file of this "
-        "pack and of the input files; any change is named.",
+        _verify_step(ctx),
         f"2. Reproduce detection: with the input files whose hashes run.json records, run graphfraud detect DATA_DIR --out OUT "
         f"--seed {seed} --params params.json (the parameters part of run.json); the same input and parameters give the same "
         "ring ids and ranks.",
@@ -251,6 +259,29 @@ def _reproduce(ctx: ReportContext) -> list[str]:
         "5. Check each statement: claims.csv holds every suspect claim of the ring; baselines.csv, venues.csv and "
         "steering.csv hold the baselines from outside the ring that the reasons use.",
     ]
+
+
+def _verify_step(ctx: ReportContext) -> str:
+    """How to check the pack's signature and files, with the fingerprint to compare."""
+    rid, fp = ctx.ring["ring_id"], ctx.signed_by
+    if ctx.lang == "zh":
+        if fp is None:
+            return (f"1. 校验完整性：graphfraud verify {rid} --allow-unsigned（或 {rid}.zip）。本材料未签名："
+                    "manifest.json 记录了每个文件及原始输入文件的 SHA-256，能发现改动，但不能证明材料出自医保局。")
+        return (f"1. 校验签名与完整性：graphfraud verify {rid}.zip --key bureau.pub.pem（或材料文件夹 {rid}）。"
+                "bureau.pub.pem 是医保局经可信渠道（联络函、电话）提供的签名公钥文件。结果应为 "
+                f"“OK, signature valid, signed by {fp}”，且该指纹与封面“签名公钥指纹”一致，并与医保局告知的指纹逐组核对；"
+                "manifest.json 记录了本材料每个文件及原始输入文件的 SHA-256，并由该公钥对应的私钥签名，任何改动都会被指出。")
+    if fp is None:
+        return (f"1. Check integrity: graphfraud verify {rid} --allow-unsigned (or {rid}.zip). This pack is not signed: "
+                "manifest.json holds the SHA-256 of every file and of the input files, which finds changes but does not "
+                "prove that the bureau made the pack.")
+    return (f"1. Check the signature and every file: graphfraud verify {rid}.zip --key bureau.pub.pem (or the folder "
+            f"{rid}), where bureau.pub.pem is the bureau's public key, received through a channel you trust (the "
+            f"liaison letter, a phone call). It must say \"OK, signature valid, signed by {fp}\", the key fingerprint on "
+            "the cover, which you compare group by group with the one the bureau gave you. manifest.json holds the "
+            "SHA-256 of every file of this pack and of the input files and is signed with the bureau's key; any "
+            "change is named.")
 
 
 # ---------------------------------------------------------------- HTML

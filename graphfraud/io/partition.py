@@ -59,6 +59,7 @@ from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSON
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
 from graphfraud.io.read import locate
+from graphfraud.io.validate import refuse_skipping
 from graphfraud.io.write import atomic_dir, file_sha256, owned_by
 from graphfraud.params import ReadParams
 
@@ -284,10 +285,17 @@ class _Reader:
         if not header:
             raise ContractError(file.name, 1, None, "file is empty; it needs at least a header row with column names")
         include = [c for c in columns if c in header] if columns else header
+        dropped = rows = 0
+
+        def skip(row: pcsv.InvalidRow) -> str:  # a line with the wrong number of fields, under lenient
+            nonlocal dropped
+            dropped += 1
+            return "skip"
+
         options = dict(
             read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, encoding=encoding,
                                           block_size=min(64 << 20, max(1 << 20, self.batch_rows * 64))),
-            parse_options=pcsv.ParseOptions(invalid_row_handler=(lambda row: "skip") if self.params.lenient else None),
+            parse_options=pcsv.ParseOptions(invalid_row_handler=skip if self.params.lenient else None),
             convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in header}, include_columns=include,
                                                 null_values=[""], strings_can_be_null=True,
                                                 quoted_strings_can_be_null=True),
@@ -295,10 +303,13 @@ class _Reader:
         try:
             with pcsv.open_csv(file, **options) as stream:
                 for batch in stream:
+                    rows += batch.num_rows
                     yield pa.Table.from_batches([batch])
         except pa.ArrowInvalid as exc:
             raise ContractError(file.name, None, None, f"cannot be parsed as CSV: {exc}; "
                                 "run `graphfraud validate` on it for rows and columns") from None
+        refuse_skipping(file.name, skipped=dropped, rows=rows + dropped, findings=(), params=self.params,
+                        dropped_lines=dropped)
 
 
 _END = object()

@@ -154,10 +154,11 @@ def _read_tables(
         raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
         unread = _unread(skip, table)
         raw = raw.drop_columns([c for c in raw.column_names if c in unread])
+        notes = _numeric_ids(raw, table, file.name, origin)
         frame, unreadable = _typed(raw, table, file.name, origin, params)
         del raw
         frame, counts = check_table(table, frame, file=file.name, keys=keys, params=params,
-                                    unreadable=unreadable, origin=origin)
+                                    unreadable=unreadable, origin=origin, dropped_lines=bad_lines, notes=notes)
         if bad_lines:
             counts = {"wrong number of fields": bad_lines, **counts}
             warnings.warn(f"skipped {bad_lines} rows of {file.name} with the wrong number of fields",
@@ -454,6 +455,21 @@ def _decodes(sample: bytes, encoding: str) -> bool:
 
 
 # ----------------------------------------------------------------- typing
+def _numeric_ids(raw: pa.Table, table: Table, file: str, origin: dict[str, str]) -> list[str]:
+    """A note for each id column the file stores as numbers (a Parquet int64): its leading zeros are gone."""
+    notes = []
+    for column in table.columns:
+        if column.kind != "id" or column.name not in raw.column_names:
+            continue
+        kind = raw.schema.field(column.name).type
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+            name = f"{origin[column.name]} ({column.name})" if column.name in origin else column.name
+            notes.append(f"column {name} is stored as {kind} in {file}, but ids are text: as numbers they lose "
+                         "their leading zeros (0001 becomes 1) and match no id written as text; export the "
+                         "column as a string")
+    return notes
+
+
 def _typed(
     raw: pa.Table, table: Table, file: str, origin: dict[str, str], params: ReadParams
 ) -> tuple[pd.DataFrame, list[Finding]]:

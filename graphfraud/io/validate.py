@@ -165,6 +165,8 @@ def check_table(
     params: ReadParams = ReadParams(),
     unreadable: Sequence[Finding] = (),
     origin: dict[str, str] | None = None,
+    dropped_lines: int = 0,
+    notes: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Check one table against every row rule; raise, or drop bad rows if lenient.
 
@@ -185,6 +187,12 @@ def check_table(
     origin : dict, optional
         ``{contract column: column in the file}`` for mapped columns, so
         messages name both (``setl_id (claim_id)``).
+    dropped_lines : int, default 0
+        Lines the reader already skipped (wrong number of fields): they count
+        towards ``params.max_skipped``.
+    notes : sequence of str, default ()
+        Facts about the file that explain its problems (an id column stored as
+        numbers), added to a refusal.
 
     Returns
     -------
@@ -196,7 +204,9 @@ def check_table(
     Raises
     ------
     ContractError
-        Listing the problems of the file, unless ``params.lenient``.
+        Listing the problems of the file, unless ``params.lenient``; under
+        ``lenient``, when more than ``params.max_skipped`` of its rows would
+        be skipped (naming the share and the first reasons).
 
     Examples
     --------
@@ -210,21 +220,34 @@ def check_table(
     >>> import warnings
     >>> with warnings.catch_warnings(record=True):
     ...     kept, skipped = check_table(PERSONS, persons, file="persons.csv", keys=KnownKeys(),
-    ...                                 params=ReadParams(lenient=True))
+    ...                                 params=ReadParams(lenient=True, max_skipped=1))
     >>> kept.person_id.tolist(), skipped
     (['A'], {'sex not allowed': 1, 'duplicate person_id': 1})
+    >>> check_table(PERSONS, persons, file="persons.csv", keys=KnownKeys(), params=ReadParams(lenient=True))
+    Traceback (most recent call last):
+    ...
+    graphfraud.errors.ContractError: persons.csv: --lenient would skip 2 of 3 rows (66.7%), more than --max-skipped 1.0%; fix the file, or raise --max-skipped if losing them is acceptable; the first reasons:
+    persons.csv, row 3, column sex: value 'X' is not allowed; use one of M, F
+    persons.csv, row 4, column person_id: duplicate value A (first seen at row 2)
     """
     limit = max(1, params.max_errors)
     findings = list(unreadable) + rules(table, frame, keys=keys, limit=limit, unreadable=unreadable)
     key = table.key
     if not findings:
+        if dropped_lines:
+            refuse_skipping(file, skipped=dropped_lines, rows=len(frame) + dropped_lines, findings=(),
+                            params=params, notes=notes, dropped_lines=dropped_lines)
         if key:
             _remember(keys, table.name, file, frame[key], pd.Index([]))
         keys.warnings += quality(table, frame, file=file, origin=origin)
         return frame, {}
     if not params.lenient:
-        raise report(file, findings, limit=limit, origin=origin or {})
+        error = report(file, findings, limit=limit, origin=origin or {})
+        error.problems += [ContractError(file, None, None, note) for note in notes]
+        raise ContractError(error.file, error.row, error.column, error.message, error.problems)
     bad, counts = _attribute(findings, len(frame))
+    refuse_skipping(file, skipped=int(bad.sum()) + dropped_lines, rows=len(frame) + dropped_lines,
+                    findings=findings, params=params, notes=notes, origin=origin, dropped_lines=dropped_lines)
     dropped_keys = pd.Index(frame[key][bad].dropna().unique()) if key else pd.Index([])
     frame = frame[~bad].reset_index(drop=True)
     for name in [n for n in keys.links if n.startswith(f"{table.name}.")]:
@@ -237,6 +260,50 @@ def check_table(
         f"skipped {int(bad.sum())} of {len(bad)} rows of {file}: {what}", SkippedRowsWarning, stacklevel=2
     )
     return frame, counts
+
+
+def refuse_skipping(
+    file: str,
+    *,
+    skipped: int,
+    rows: int,
+    findings: Sequence[Finding],
+    params: ReadParams,
+    notes: Sequence[str] = (),
+    origin: dict[str, str] | None = None,
+    dropped_lines: int = 0,
+) -> None:
+    """Refuse to skip more than ``params.max_skipped`` of a file's ``rows`` under ``--lenient``.
+
+    The error names the file, how many rows (and what share) would be
+    skipped, the first reasons by row, and ``notes`` (e.g. an id column that
+    the file stores as numbers).
+
+    Examples
+    --------
+    >>> refuse_skipping("claims.csv", skipped=1, rows=100, findings=(), params=ReadParams(lenient=True))
+    >>> refuse_skipping("claims.csv", skipped=2, rows=100, findings=(), params=ReadParams(lenient=True))
+    Traceback (most recent call last):
+    ...
+    graphfraud.errors.ContractError: claims.csv: --lenient would skip 2 of 100 rows (2.0%), more than --max-skipped 1.0%; fix the file, or raise --max-skipped if losing them is acceptable
+    """
+    if rows <= 0 or skipped <= params.max_skipped * rows:
+        return
+    limit = max(1, min(params.max_errors, 5))
+    first = report(file, findings, limit=limit, origin=origin or {}) if findings else None
+    reasons = ([ContractError(first.file, first.row, first.column, first.message), *first.problems]
+               if first is not None else [])
+    reasons = [r for r in reasons if r.row is not None]
+    if dropped_lines:
+        reasons.append(ContractError(file, None, None, f"{dropped_lines:,} rows have the wrong number of fields"))
+    reasons += [ContractError(file, None, None, note) for note in notes]
+    raise ContractError(
+        file, None, None,
+        f"--lenient would skip {skipped:,} of {rows:,} rows ({skipped / rows:.1%}), more than --max-skipped "
+        f"{params.max_skipped:.1%}; fix the file, or raise --max-skipped if losing them is acceptable"
+        + ("; the first reasons:" if reasons else ""),
+        reasons,
+    )
 
 
 def validate(data: ClaimsData, params: ReadParams = ReadParams()) -> ClaimsData:

@@ -43,6 +43,11 @@ def test_lang_en(english: Path) -> None:
                     "Members and roles", "Method and parameters", "Verify and reproduce"):  # fmt: skip
         assert heading in text
     assert "induced or phantom hospitalisation" in text and "可疑理由" not in text
+    fingerprint = json.loads((english / "manifest.json").read_text(encoding="utf-8"))["signed_by"]
+    cover = text.split("Why this ring is suspicious")[0]
+    assert "Key fingerprint" in cover and fingerprint in cover
+    assert f"graphfraud verify {english.name}.zip --key bureau.pub.pem" in cover
+    assert f"signed by {fingerprint}" in re.sub(r"\s+", " ", text)
     assert 'lang="en"' in (english / "report.html").read_text(encoding="utf-8")
 
 

@@ -115,3 +115,29 @@ def test_failure_leaves_no_half_written_pack(packs: dict, detected: Path, tmp_pa
     with pytest.raises(RuntimeError, match="disk full"):
         make_packs(detected, [packs["kickback"].ring_id], dest=tmp_path / "ev")
     assert list((tmp_path / "ev").iterdir()) == []
+
+
+def test_pdf_prints_the_signing_key_fingerprint_and_how_to_verify(packs: dict, pack_key_file: Path) -> None:
+    """Police compare the cover's fingerprint with the one the bureau gave them (issue 15)."""
+    from graphfraud.evidence.sign import fingerprint, load_private_key
+
+    expected = fingerprint(load_private_key(pack_key_file).public_key())
+    for pack in packs.values():
+        assert pack.manifest["signed_by"] == expected
+        text = pdf_text(pack.path / "report.pdf")
+        cover = text.split("可疑理由")[0]
+        assert "签名公钥指纹" in cover and expected in cover
+        assert f"graphfraud verify {pack.ring_id}.zip --key bureau.pub.pem" in cover
+        flat = re.sub(r"\s+", "", text)  # the last page's paragraph wraps lines
+        assert f"signedby{expected.replace(' ', '')}" in flat and "与封面“签名公钥指纹”一致" in flat
+        assert expected in (pack.path / "report.html").read_text(encoding="utf-8")
+
+
+def test_an_unsigned_pack_says_so_in_the_pdf(detected: Path, tmp_path: Path) -> None:
+    from graphfraud.evidence.pack import make_packs
+
+    ring = read(detected / "rings.csv")["ring_id"].iloc[-1]
+    (pack,) = make_packs(detected, [ring], dest=tmp_path)
+    text = pdf_text(pack.path / "report.pdf")
+    assert "未签名：只能校验完整性，不能证明材料出自医保局" in text
+    assert f"graphfraud verify {ring}.zip --allow-unsigned" in text and "signed by" not in text

@@ -58,7 +58,7 @@ def test_missing_directory_exits_1(tmp_path):
 
 def test_lenient_reports_skipped_rows(world):
     d = world(claims=world.edit("claims", 4, "start_time", "tomorrow"))
-    result = run(str(d), "--lenient")
+    result = run(str(d), "--lenient", "--max-skipped", "100")
     assert result.exit_code == 0, result.output
     assert f"{d}: valid after skipping 2 rows" in result.stdout
     assert "claims.csv: 1 unreadable start_time" in result.stdout
@@ -105,7 +105,7 @@ def test_help_ends_with_an_example():
     result = CliRunner().invoke(main, ["validate", "--help"])
     assert result.exit_code == 0
     assert "Example:\n    graphfraud validate data/" in result.output
-    for option in ("--mapping", "--lenient", "--encoding", "--json", "--quiet"):
+    for option in ("--mapping", "--lenient", "--max-skipped", "--encoding", "--json", "--quiet"):
         assert option in result.output
 
 

@@ -67,6 +67,34 @@ def test_out_with_unrelated_files_is_refused_naming_them(world: Path, tmp_path: 
     assert (out / "budget.xlsx").read_bytes() == b"keep me" and leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("by_region", [False, True])
+def test_force_replaces_an_unrelated_folder(world: Path, tmp_path: Path, by_region: bool) -> None:
+    out = tmp_path / "reports"
+    out.mkdir()
+    (out / "budget.xlsx").write_bytes(b"old")
+    result = invoke("detect", str(world), "--out", str(out), "--force", "-q", *(["--by-region"] if by_region else []))
+    assert result.exit_code == 0, result.output
+    assert not (out / "budget.xlsx").exists() and (out / "run.json").is_file() and (out / "rings.csv").is_file()
+    assert leftovers(tmp_path) == []
+
+
+def test_force_never_replaces_the_input_its_parent_or_the_working_directory(
+        world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    before = snapshot(tmp_path)
+    for out, why in ((world, "is an input directory"), (world.parent, "is an input directory (or holds one)")):
+        result = invoke("detect", str(world), "--out", str(out), "--force", "-q")
+        assert result.exit_code == 1 and why in result.output, out
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "notes.txt").write_text("mine")
+    monkeypatch.chdir(here)
+    for out in (".", str(here)):
+        result = invoke("detect", str(world), "--out", out, "--force", "-q")
+        assert result.exit_code == 1 and "working directory" in result.output, out
+    assert (here / "notes.txt").read_text() == "mine"
+    assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith("here/")} == before
+
+
 def test_out_dot_is_refused_without_traceback_or_temp_folder(world: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     work = tmp_path / "here"

@@ -13,6 +13,7 @@ import pytest
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.partition import UNKNOWN, hash_strings, load_partition, partition_claims_dir
 from graphfraud.io.read import read_claims_dir
+from graphfraud.params import ReadParams
 from graphfraud.synth import SynthParams, make_world, write_world
 
 
@@ -116,3 +117,20 @@ def test_hash_is_stable_and_params_are_checked(tmp_path):
     assert int(h[0]) == 0xA280279C6472664A  # pinned: bucket files must not change between runs or machines
     with pytest.raises(ParamError, match="'buckets' parameter of partition_claims_dir must be an int >= 1. Got 0"):
         partition_claims_dir(tmp_path, tmp_path / "out", buckets=0)
+
+
+def test_lenient_split_refuses_when_too_many_lines_have_the_wrong_number_of_fields(world, tmp_path):
+    root, data = world
+    src = tmp_path / "in"
+    shutil.copytree(root / "csv", src)
+    lines = (src / "claims.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    n = len(lines) - 1
+    bad = n // 50 + 1  # just over 2% of the claims
+    for i in range(1, bad + 1):
+        lines[i] = lines[i].rstrip("\n") + ",extra\n"
+    (src / "claims.csv").write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ContractError, match=rf"claims.csv: --lenient would skip {bad:,} of {n:,} rows"):
+        partition_claims_dir(src, tmp_path / "out", params=ReadParams(lenient=True), buckets=2)
+    assert not (tmp_path / "out").exists()
+    part = partition_claims_dir(src, tmp_path / "out", params=ReadParams(lenient=True, max_skipped=0.05), buckets=2)
+    assert sum(counts["claims"] for counts in part.regions.values()) == n - bad
