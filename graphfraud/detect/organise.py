@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.detect.communities import leiden
-from graphfraud.graph.events import Events
+from graphfraud.graph.events import Events, distinct
 from graphfraud.params import check
 
 
@@ -122,14 +122,29 @@ def _events_held(
 def _days_at(
     visit_days: pd.DataFrame, groups: np.ndarray, persons: np.ndarray, group_of_event: np.ndarray, venue_of_event: np.ndarray
 ) -> np.ndarray:
-    """Each (group, person)'s distinct visit days at the venues of the group's events, summed over those venues."""
-    has = group_of_event >= 0
-    gv = pd.DataFrame({"g": group_of_event[has], "venue": venue_of_event[has]}).drop_duplicates()
-    gv = gv[np.isin(gv["g"].to_numpy(), groups)]
-    asked = pd.DataFrame({"g": groups, "person": persons, "i": np.arange(len(groups))})
-    rows = asked.merge(gv, on="g").merge(visit_days, on=["person", "venue"], how="left")
+    """Each (group, person)'s distinct visit days at the venues of the group's events, summed over those venues.
+
+    Packed int64 keys and sorted look-ups (``visit_days`` is sorted by person, then venue), no joins.
+    """
     total = np.zeros(len(groups))
-    np.add.at(total, rows["i"].to_numpy(), rows["days"].fillna(0).to_numpy(dtype=float))
+    has = group_of_event >= 0
+    if not len(groups) or not has.any() or visit_days.empty:
+        return total
+    vd_person, vd_venue = visit_days["person"].to_numpy(), visit_days["venue"].to_numpy()
+    n_venues = max(int(venue_of_event.max()), int(vd_venue.max())) + 1
+    gv = distinct(group_of_event[has].astype(np.int64) * n_venues + venue_of_event[has])  # (group, venue), sorted
+    gv_group = gv // n_venues
+    lo = np.searchsorted(gv_group, groups, side="left")
+    n = np.searchsorted(gv_group, groups, side="right") - lo  # venues of each asked row's group
+    row = np.repeat(np.arange(len(groups)), n)
+    at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))  # positions in gv, group by group
+    key = persons[row].astype(np.int64) * n_venues + gv[at] % n_venues
+    known = vd_person.astype(np.int64) * n_venues + vd_venue  # sorted
+    if not len(known):
+        return total
+    found = np.minimum(np.searchsorted(known, key), len(known) - 1)
+    hit = known[found] == key
+    np.add.at(total, row[hit], visit_days["days"].to_numpy(dtype=float)[found[hit]])
     return total
 
 
@@ -237,7 +252,7 @@ def organisations(
     A pool of six persons, a different half of it at each of six batches, and a
     stranger at two of them:
 
-    >>> from graphfraud.graph.events import Events
+    >>> from graphfraud.graph.events import Events, distinct
     >>> batches = [[0, 1, 2], [3, 4, 5], [0, 3, 4], [1, 2, 5, 9], [0, 2, 4], [1, 3, 5, 9]]
     >>> inc = pd.DataFrame([(e, p) for e, b in enumerate(batches) for p in b], columns=["event", "person"])
     >>> ev = Events(inc, np.zeros(6, dtype=int), np.arange(6), {})
@@ -304,7 +319,7 @@ def tighten(
 
     Persons 1-3 were at all six events, 8 and 9 each at one of them:
 
-    >>> from graphfraud.graph.events import Events
+    >>> from graphfraud.graph.events import Events, distinct
     >>> rows = [(e, p) for e in range(6) for p in (1, 2, 3)] + [(0, 9), (4, 8)]
     >>> ev = Events(pd.DataFrame(rows, columns=["event", "person"]), np.zeros(6, dtype=int), np.arange(6), {})
     >>> [g.tolist() for g in tighten([np.array([1, 2, 3, 8, 9])], ev, min_persons=3)]
