@@ -187,6 +187,14 @@ def city(regions: np.ndarray) -> np.ndarray:
     regions = np.asarray(regions, dtype=object)
     if not len(regions):
         return regions
+    if len(regions) > 256:  # few distinct codes: cut each once (np.char on millions of strings is slow)
+        codes, distinct = pd.factorize(regions, use_na_sentinel=False)
+        if all(isinstance(code, str) for code in distinct):  # (a missing value is written as str() writes it)
+            return _city_of(np.asarray(distinct, dtype=object))[codes]
+    return _city_of(regions)
+
+
+def _city_of(regions: np.ndarray) -> np.ndarray:
     text = regions.astype(str)
     six = (np.char.str_len(text) == 6) & np.char.isdigit(text)
     return np.where(six, np.char.ljust(text, 6).astype("<U4"), text).astype(object)
