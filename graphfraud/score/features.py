@@ -166,10 +166,14 @@ def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Serie
     person, venue = t["person"].to_numpy(), t["venue"].to_numpy()
     ok = (person >= 0) & (venue >= 0)
     person, venue = person[ok], venue[ok]
-    p, v = pr[person], vr[venue]
-    known = (p != "") & (v != "")
+    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim).
+    code, regions = pd.factorize(np.concatenate([pr, vr]), use_na_sentinel=False)
+    blank = np.flatnonzero(np.asarray(regions, dtype=object) == "")
+    city_code = pd.factorize(city(np.asarray(regions, dtype=object)), use_na_sentinel=False)[0]
+    p, v = code[: len(pr)][person], code[len(pr):][venue]
+    known = ~np.isin(p, blank) & ~np.isin(v, blank)
     outside = known & (p != v)
-    outside_city = known & (city(p) != city(v))
+    outside_city = known & (city_code[p] != city_code[v])
     n = len(vr)
     return {
         "venue_region_claims": np.bincount(venue[known], minlength=n),
