@@ -40,9 +40,17 @@ def uncovered(groups: list[np.ndarray], covers: list[np.ndarray]) -> list[np.nda
     >>> [g.tolist() for g in uncovered([np.array([1, 2, 3]), np.array([7, 8])], [np.array([1, 2, 5])])]
     [[7, 8]]
     """
+    holders: dict[int, list[int]] = {}  # person -> the covers that hold them (no pairwise intersections)
+    for j, c in enumerate(covers):
+        for person in np.unique(c).tolist():
+            holders.setdefault(person, []).append(j)
     out = []
     for g in groups:
-        if not any(len(np.intersect1d(g, c, assume_unique=True)) * 2 >= len(g) for c in covers):
+        shared = np.zeros(len(covers), dtype=np.int64)
+        for person in np.unique(g).tolist():
+            for j in holders.get(person, ()):
+                shared[j] += 1
+        if not len(covers) or not (shared * 2 >= len(g)).any():
             out.append(g)
     return out
 
