@@ -20,6 +20,7 @@ from graphfraud.contract import ClaimsData
 from graphfraud.detect import DETECTORS, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import build_graph
+from graphfraud.graph.events import distinct
 from graphfraud.params import RunParams, to_dict
 from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import Ring, score_candidates
@@ -137,7 +138,7 @@ def run(
         counts[name] = len(found)
         candidates.extend(found)
         lap(f"detect:{name}")
-    focus = np.unique(np.concatenate([c.claims for c in candidates])) if candidates else np.array([], dtype=np.int64)
+    focus = distinct(np.concatenate([c.claims for c in candidates])) if candidates else np.array([], dtype=np.int64)
     facts = claim_facts(graph, focus)
     rings, explained = score_candidates(candidates, facts, params.score)
     lap("score")

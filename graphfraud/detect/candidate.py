@@ -40,9 +40,17 @@ def uncovered(groups: list[np.ndarray], covers: list[np.ndarray]) -> list[np.nda
     >>> [g.tolist() for g in uncovered([np.array([1, 2, 3]), np.array([7, 8])], [np.array([1, 2, 5])])]
     [[7, 8]]
     """
+    holders: dict[int, list[int]] = {}  # person -> the covers that hold them (no pairwise intersections)
+    for j, c in enumerate(covers):
+        for person in np.unique(c).tolist():
+            holders.setdefault(person, []).append(j)
     out = []
     for g in groups:
-        if not any(len(np.intersect1d(g, c, assume_unique=True)) * 2 >= len(g) for c in covers):
+        shared = np.zeros(len(covers), dtype=np.int64)
+        for person in np.unique(g).tolist():
+            for j in holders.get(person, ()):
+                shared[j] += 1
+        if not len(covers) or not (shared * 2 >= len(g)).any():
             out.append(g)
     return out
 
@@ -72,18 +80,29 @@ def group_candidates(
     pg_a = group_of[pairs["a"].to_numpy()]
     pg_b = group_of[pairs["b"].to_numpy()]
     inner = pairs[(pg_a == pg_b) & (pg_a >= 0)].assign(group=pg_a[(pg_a == pg_b) & (pg_a >= 0)])
+    # Each group's rows as one slice (stable sorts keep the row order within a group).
+    order = np.argsort(events["group"].to_numpy(), kind="stable")
+    ev_group = events["group"].to_numpy()[order]
+    claim = events["claim"].to_numpy()[order]
+    venue = events["venue"].to_numpy()[order].astype(np.int64)
+    day = events[day_column].to_numpy()[order].astype(np.int64)
+    place = (venue - venue.min()) * (int(day.max() - day.min()) + 1) + (day - day.min()) if len(venue) else venue
+    inner = inner.iloc[np.argsort(inner["group"].to_numpy(), kind="stable")]
+    link_days = inner["days"]
+    ids = np.arange(len(groups))
+    ev_lo, ev_hi = np.searchsorted(ev_group, ids, side="left"), np.searchsorted(ev_group, ids, side="right")
+    pair_group = inner["group"].to_numpy()
+    ln_lo, ln_hi = np.searchsorted(pair_group, ids, side="left"), np.searchsorted(pair_group, ids, side="right")
     out = []
     for i, g in enumerate(groups):
-        ev = events[events["group"].to_numpy() == i]
-        if ev.empty:
+        lo, hi = ev_lo[i], ev_hi[i]
+        if lo == hi:
             continue
-        links = inner[inner["group"].to_numpy() == i]
+        n_links = int(ln_hi[i] - ln_lo[i])
         evidence = {
-            "pairs": int(len(links)),
-            "mean_days": float(links["days"].mean()) if len(links) else 0.0,
-            "events": int(ev[["venue", day_column]].drop_duplicates().shape[0]),
+            "pairs": n_links,
+            "mean_days": float(link_days.iloc[ln_lo[i]:ln_hi[i]].mean()) if n_links else 0.0,
+            "events": int(len(np.unique(place[lo:hi]))),
         }
-        out.append(
-            Candidate(name, np.sort(g), np.sort(ev["claim"].to_numpy()), evidence, dict(params))
-        )
+        out.append(Candidate(name, np.sort(g), np.sort(claim[lo:hi]), evidence, dict(params)))
     return out

@@ -20,6 +20,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from graphfraud.graph.events import distinct
 from graphfraud.params import check
 
 #: Guards igraph's process-wide random number generator.
@@ -90,7 +91,7 @@ def leiden(
     owner = "leiden"
     check(objective in ("CPM", "modularity"), "objective", owner, "'CPM' or 'modularity'", objective)
     check(resolution > 0, "resolution", owner, "a float > 0", resolution)
-    nodes = np.unique(np.concatenate([pairs["a"].to_numpy(), pairs["b"].to_numpy()]))
+    nodes = distinct(np.concatenate([pairs["a"].to_numpy(), pairs["b"].to_numpy()]))
     library = f"igraph {ig.__version__}"
     if len(nodes) == 0:
         return Partition(nodes, np.array([], dtype=np.int64), objective, resolution, seed, 0.0, library)

@@ -117,8 +117,7 @@ def venue_events(
     empty = np.array([], dtype=np.int64)
     if not len(person):
         return Events(pd.DataFrame({"event": empty, "person": empty}), empty, empty, params)
-    order = np.lexsort((person, minute, venue))
-    person, venue, minute = person[order], venue[order], minute[order]
+    person, venue, minute = _by_venue_time(person, venue, minute)
     day = minute // 1440
     new_day = np.r_[True, (venue[1:] != venue[:-1]) | (day[1:] != day[:-1])]
     venue_day = np.cumsum(new_day) - 1
@@ -130,8 +129,8 @@ def venue_events(
     starts = np.flatnonzero(new)
     ev_venue, ev_day = venue[starts], day[starts]
     hub = _hub_days(per_day, venue[starts_of(new_day)], busy_visits)[venue_day]
-    inc = np.unique(event[~hub] * (int(person.max()) + 1) + person[~hub])
     n_persons = int(person.max()) + 1
+    inc = distinct(event[~hub] * n_persons + person[~hub])
     ev, who = inc // n_persons, inc % n_persons
     size = np.bincount(ev, minlength=len(starts))
     keep = size[ev] >= min_persons
@@ -169,9 +168,44 @@ def _visit_days(person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> pd.Da
     first = int(day.min())
     span = int(day.max()) - first + 1
     pv = person * n_venues + venue
-    visit = np.unique(pv * span + (day - first)) // span
-    pv, days = np.unique(visit, return_counts=True)
+    visit = distinct(pv * span + (day - first)) // span  # sorted: runs of one (person, venue)
+    starts = np.flatnonzero(np.r_[True, visit[1:] != visit[:-1]])
+    days = np.diff(np.r_[starts, len(visit)])
+    pv = visit[starts]
     return pd.DataFrame({"person": pv // n_venues, "venue": pv % n_venues, "days": days})
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an int array: ``np.unique(values)``, by sorting.
+
+    NumPy 2.4's ``np.unique`` without counts hashes, which at ten million
+    distinct int64 keys is about 50 times slower than one ``np.sort``
+    (measured: 14 s against 0.2 s).
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    out = np.sort(values)
+    if len(out) > 1:
+        out = out[np.r_[True, out[1:] != out[:-1]]]
+    return out
+
+
+def _by_venue_time(person: np.ndarray, venue: np.ndarray, minute: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Visits sorted by venue, then minute, then person (int64 arrays).
+
+    One ``np.sort`` of the three packed into an int64 when they fit (several
+    times faster than ``np.lexsort`` at millions of rows), else ``lexsort``.
+    """
+    first = int(minute.min())
+    minutes = int(minute.max()) - first + 1
+    n_persons = int(person.max()) + 1
+    if (int(venue.max()) + 1) * minutes * n_persons < np.iinfo(np.int64).max:
+        packed = np.sort((venue * minutes + (minute - first)) * n_persons + person)
+        rest = packed // n_persons
+        return packed % n_persons, rest // minutes, rest % minutes + first
+    order = np.lexsort((person, minute, venue))  # pragma: no cover - only for enormous id or time ranges
+    return person[order], venue[order], minute[order]
 
 
 def combine(*parts: Events) -> Events:

@@ -166,10 +166,14 @@ def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Serie
     person, venue = t["person"].to_numpy(), t["venue"].to_numpy()
     ok = (person >= 0) & (venue >= 0)
     person, venue = person[ok], venue[ok]
-    p, v = pr[person], vr[venue]
-    known = (p != "") & (v != "")
+    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim).
+    code, regions = pd.factorize(np.concatenate([pr, vr]), use_na_sentinel=False)
+    blank = np.flatnonzero(np.asarray(regions, dtype=object) == "")
+    city_code = pd.factorize(city(np.asarray(regions, dtype=object)), use_na_sentinel=False)[0]
+    p, v = code[: len(pr)][person], code[len(pr):][venue]
+    known = ~np.isin(p, blank) & ~np.isin(v, blank)
     outside = known & (p != v)
-    outside_city = known & (city(p) != city(v))
+    outside_city = known & (city_code[p] != city_code[v])
     n = len(vr)
     return {
         "venue_region_claims": np.bincount(venue[known], minlength=n),
@@ -187,6 +191,14 @@ def city(regions: np.ndarray) -> np.ndarray:
     regions = np.asarray(regions, dtype=object)
     if not len(regions):
         return regions
+    if len(regions) > 256:  # few distinct codes: cut each once (np.char on millions of strings is slow)
+        codes, distinct = pd.factorize(regions, use_na_sentinel=False)
+        if all(isinstance(code, str) for code in distinct):  # (a missing value is written as str() writes it)
+            return _city_of(np.asarray(distinct, dtype=object))[codes]
+    return _city_of(regions)
+
+
+def _city_of(regions: np.ndarray) -> np.ndarray:
     text = regions.astype(str)
     six = (np.char.str_len(text) == 6) & np.char.isdigit(text)
     return np.where(six, np.char.ljust(text, 6).astype("<U4"), text).astype(object)

@@ -107,12 +107,15 @@ def select_rings(
     people = people or (lambda ring: set(ring.person_codes.tolist()))
     kept: list[Ring] = []
     explained: list[Ring] = []
-    taken: list[set] = []
+    sizes: list[int] = []  # persons of each ring taken
+    taken_by: dict = {}  # person -> the taken rings that hold them (overlaps without comparing every pair)
     for ring in sorted(scored, key=lambda r: (-r.score, r.ring_id)):
         mine = people(ring)
-        if any(len(mine & t) >= 0.5 * min(len(mine), len(t)) for t in taken):
+        if _overlaps(mine, sizes, taken_by):
             continue
-        taken.append(mine)
+        for person in mine:
+            taken_by.setdefault(person, []).append(len(sizes))
+        sizes.append(len(mine))
         if ring.benign is not None:
             explained.append(ring)
         elif ring.score >= params.min_score and len(kept) < params.max_rings:
@@ -120,6 +123,20 @@ def select_rings(
     return [_with_rank(r, i + 1) for i, r in enumerate(kept)], [
         _with_rank(r, i + 1) for i, r in enumerate(explained)
     ]
+
+
+def _overlaps(mine: set, sizes: list[int], taken_by: dict) -> bool:
+    """Whether ``mine`` shares at least half the persons of the smaller of itself and a ring taken.
+
+    ``sizes`` are the sizes of the rings taken, ``taken_by`` maps a person to the taken rings that hold them.
+    """
+    if not mine or 0 in sizes:  # an empty set shares "half" (none) of itself with anything
+        return bool(sizes)
+    shared: dict[int, int] = {}
+    for person in mine:
+        for t in taken_by.get(person, ()):
+            shared[t] = shared.get(t, 0) + 1
+    return any(n >= 0.5 * min(len(mine), sizes[t]) for t, n in shared.items())
 
 
 def money_factor(fund: float) -> float:
