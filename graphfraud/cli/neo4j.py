@@ -107,6 +107,11 @@ class _Connection:
     def __exit__(self, *exc: object) -> None:
         self.driver.close()
 
+    def check(self) -> None:
+        """Fail now, on one line, when the server does not answer (before a long read of the claims)."""
+        with self:
+            pass
+
 
 @main.group("neo4j")
 def neo4j_group() -> None:
@@ -304,6 +309,8 @@ def load_cmd(
     # Credentials first (a prompt or a missing NEO4J_PASSWORD must not wait for a long read); a bulk
     # load may create the bundled server's password, so it reads the stored one afterwards.
     connection = None if bulk else _Connection(uri, user, password, home)
+    if connection is not None:
+        connection.check()  # a server that is down fails fast, before the claims are read
     data = read_logged(data_dir, read_params, log)
     rings = read_rings(rings_dir) if rings_dir else None
     reasons = read_output(rings_dir).reasons if rings_dir else None  # reason_zh and reason_en of each ring

@@ -85,7 +85,6 @@ CHECKS: dict[str, tuple[str, str]] = {
         "sum of fund_amount and number of rows in claims.csv",
     ),
     "learned": (
-        ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
         "检测输出目录 run.json 的 learned 记录（交叉验证 ROC AUC、model.pkl 的 SHA-256）",
         "the learned record of run.json in the detect output (cross-validated ROC AUC, SHA-256 of model.pkl)",
     ),

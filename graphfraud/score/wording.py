@@ -34,6 +34,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{pharmacy} 购药，而同机构其他医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；仅计基金支付不低于 {min_fund} "
         "元的购药）",
     ),
+    "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
     "co_admission": (
         "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院",
         "{persons} 人在 {venue} 的 {days} 个日子里成批入院",

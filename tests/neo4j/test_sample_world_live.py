@@ -108,7 +108,7 @@ def test_reloading_the_sample_world_changes_no_counts(driver: neo4j.Driver, samp
     data = read_claims_dir(str(SAMPLE))
     rings, members, run_id = read_rings(str(sample["out"]))
     load_claims(driver, data, batch_size=20_000, resume=False)  # MERGE everything again
-    write_rings(driver, rings, members, data.claims, run_id=run_id)
+    write_rings(driver, rings, members, data.claims, run_id=run_id, reasons=read_output(sample["out"]).reasons)
     assert counts(driver) == sample["counts"]
 
 
