@@ -43,6 +43,7 @@ from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.retry import RetryPolicy
 from graphfraud.neo4j.server import BundledServer, _port_open
 from graphfraud.neo4j.writeback import write_rings
+from graphfraud.views import read_output
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -287,6 +288,7 @@ def test_retries_carry_the_rings_write_back_across_a_server_restart(
         lines: list[str] = []
         started = time.monotonic()
         stats = write_rings(driver, rings, members, data.claims, run_id=run_id, batch_size=5,
+                            reasons=read_output(setup.out_dir).reasons,  # as `load --rings` does
                             retry_policy=RetryPolicy.within(240), log=lines.append)  # fmt: skip
         fault.result()
         timed("rings write-back with a clean stop and restart in the middle", started)
