@@ -42,7 +42,7 @@ from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLU
 from graphfraud.errors import ParamError
 from graphfraud.io.write import announce, atomic_dir
 from graphfraud.mask import Masker
-from graphfraud.score.wording import GLOSSARY, joined, reasons_by_ring, say_row
+from graphfraud.score.wording import joined, reasons_by_ring, say_row, term
 
 #: Fill colours (ARGB hex) of the alert levels.
 ALERT_FILLS = {"red": "FFFF8A80", "orange": "FFFFC470", "yellow": "FFFFF176"}
@@ -50,14 +50,9 @@ ALERT_FILLS = {"red": "FFFF8A80", "orange": "FFFFC470", "yellow": "FFFFF176"}
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-#: Chinese words for values, used with ``lang="zh"`` (the one glossary, :mod:`graphfraud.score.wording`);
-#: anything else is kept as is.
-ZH_VALUES = {
-    "alert": GLOSSARY["alert_level"]["zh"],
-    "typology": GLOSSARY["typology"]["zh"],
-    "entity_type": GLOSSARY["entity_type"]["zh"],
-    "role": GLOSSARY["role"]["zh"],
-}
+#: Columns whose values are said in Chinese with ``lang="zh"``: column -> kind of term of the one glossary
+#: (:func:`graphfraud.score.wording.term`); anything else is kept as is.
+ZH_TERMS = {"alert": "alert_level", "typology": "typology", "entity_type": "entity_type", "role": "role"}
 
 #: The sheets in order: key (the attribute of :class:`ExportTables`) and columns (English, Chinese).
 SHEETS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -225,7 +220,7 @@ def _cell_value(column: str, value: Any, lang: str) -> Any:
         return float(value)
     text = str(value)
     if lang == "zh":
-        text = ZH_VALUES.get(column, {}).get(text, text)
+        text = term(ZH_TERMS[column], text, "zh") if column in ZH_TERMS else text
     return escape_formula(text)
 
 

@@ -21,13 +21,11 @@ from typing import Any
 
 import pandas as pd
 
-from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
+from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, ROLE_TABLE, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.write import read_text_csv
 from graphfraud.score.wording import check_lang, reasons_by_ring, say_row, term
 
-#: Roles in the order an investigator reads them.
-ROLE_ORDER = ("organizer", "doctor", "venue", "recruit", "card_holder", "patient")
 
 Colour = Callable[[str, str], str]
 
@@ -300,7 +298,7 @@ class RingDetail:
     reasons : DataFrame
         ``code, value, threshold, points, text`` (from ring_reasons.csv; else split from rings.csv).
     members : DataFrame
-        ``entity_type, entity_id, role, score``, ordered by :data:`ROLE_ORDER`, then score.
+        ``entity_type, entity_id, role, score``, ordered as :data:`graphfraud.contract.ROLE_TABLE` (as an investigator reads them), then score.
     busiest_days : DataFrame or None
         :func:`busiest_days` of the ring's claims; ``None`` when no claims table was given.
     counted : int or None
@@ -441,7 +439,7 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
         texts = [t.strip() for t in str(ring["reasons"]).split("; ") if t.strip()]
         reasons = pd.DataFrame({"code": "", "value": "", "threshold": "", "points": "", "text": texts})
     members = output.members[output.members["ring_id"] == ring_id].drop(columns="ring_id")
-    order = {r: i for i, r in enumerate(ROLE_ORDER)}
+    order = {r: i for i, r in enumerate(ROLE_TABLE)}
     members = (members.assign(_o=members["role"].map(lambda r: order.get(r, len(order))))
                .sort_values(["_o", "score", "entity_id"], ascending=[True, False, True])
                .drop(columns="_o").reset_index(drop=True))  # fmt: skip

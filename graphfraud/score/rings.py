@@ -17,20 +17,12 @@ from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.features import ClaimFacts, Features, features
 from graphfraud.score.reasons import Reason, args_json, benign_explanation, ramp, suspicion_reasons
-from graphfraud.score.typology import typology
+from graphfraud.score.typology import person_role, typology
 
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
 MEMBER_SHARE = 0.1
-
-PERSON_ROLE = {
-    "card_collector": "card_holder",
-    "kickback": "patient",
-    "staged_clinic": "recruit",
-    "induced_admission": "recruit",
-    "other": "recruit",
-}
 
 
 @dataclass(frozen=True)
@@ -205,7 +197,7 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     person_codes, person_n = np.unique(t["person"].to_numpy()[rows], return_counts=True)
     top = float(person_n.max()) if len(person_n) else 1.0
     claims_of = dict(zip(person_codes.tolist(), person_n.tolist()))
-    role = PERSON_ROLE[kind]
+    role = person_role(kind)
     organizers = _organizers(c, f, facts)
     for code in c.persons.tolist():
         if code in organizers:
