@@ -301,6 +301,21 @@ EXPLAINED_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (en, "排除理由及疑点" if en == "reasons" else zh) for en, zh in RINGS_COLUMNS
 )
 
+#: Output columns of ``ring_claims.csv``: every suspect claim behind every ring.
+RING_CLAIMS_COLUMNS: tuple[tuple[str, str], ...] = (("ring_id", "团伙编号"), ("claim_id", "结算ID"))
+
+#: Every table file of a ``detect`` output directory, in the order it is written, with its required
+#: columns; the reasons files end with the optional :data:`REASON_ARGS_COLUMN`.  Beside them, ``run.json``.
+#: Written and read by :mod:`graphfraud.io.output`.
+OUTPUT_FILES: dict[str, tuple[tuple[str, str], ...]] = {
+    "rings.csv": RINGS_COLUMNS,
+    "ring_members.csv": MEMBERS_COLUMNS,
+    "ring_reasons.csv": REASONS_COLUMNS,
+    "ring_claims.csv": RING_CLAIMS_COLUMNS,
+    "explained.csv": EXPLAINED_COLUMNS,
+    "explained_reasons.csv": REASONS_COLUMNS,
+}
+
 
 # --------------------------------------------------------------------------
 # In-memory form of a claims directory, as io produces it and synth writes it.

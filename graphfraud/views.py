@@ -21,9 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, ROLE_TABLE, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
+from graphfraud.contract import ALERTS, REASONS_COLUMNS, RINGS_COLUMNS, ROLE_TABLE
 from graphfraud.errors import ContractError, ParamError
-from graphfraud.io.write import read_text_csv
+from graphfraud.io.output import read_record, read_table
 from graphfraud.score.wording import check_lang, reasons_by_ring, say_row, term
 
 
@@ -64,16 +64,6 @@ class DetectOutput:
     explained_reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in REASONS_COLUMNS]))
 
 
-def _read_table(path: Path, columns: tuple[str, ...], zh: dict[str, str] | None = None) -> pd.DataFrame:
-    frame = read_text_csv(path)
-    if zh:
-        frame = frame.rename(columns={z: e for e, z in zh.items()})
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ContractError(path.name, 1, missing[0], f"required column missing from {path.parent}")
-    return frame
-
-
 def read_output(out_dir: str | Path) -> DetectOutput:
     """Read the ``--out`` directory of a ``detect`` run.
 
@@ -94,34 +84,20 @@ def read_output(out_dir: str | Path) -> DetectOutput:
         When ``rings.csv`` or ``ring_members.csv`` is missing or lacks a column.
     """
     out = Path(out_dir)
-    for name in ("rings.csv", "ring_members.csv"):
-        if not (out / name).is_file():
-            raise ContractError(name, None, None, f"missing from {out}: is this the --out directory of a detect run?")
-    rings = _read_rings(out / "rings.csv", RINGS_COLUMNS)
-    members = _read_table(out / "ring_members.csv", tuple(e for e, _ in MEMBERS_COLUMNS), dict(MEMBERS_COLUMNS))
+    hint = ": is this the --out directory of a detect run?"
+    rings = _typed_rings(read_table(out, "rings.csv", hint=hint))
+    members = read_table(out, "ring_members.csv", hint=hint)
     members["score"] = pd.to_numeric(members["score"]).astype(float)
-    reason_columns = tuple(e for e, _ in REASONS_COLUMNS)
-    reasons = pd.DataFrame(columns=list(reason_columns))
-    if (out / "ring_reasons.csv").is_file():
-        reasons = _read_table(out / "ring_reasons.csv", reason_columns, dict(REASONS_COLUMNS))
-    ring_claims = pd.DataFrame({"ring_id": pd.Series([], dtype=str), "claim_id": pd.Series([], dtype=str)})
-    if (out / "ring_claims.csv").is_file():
-        ring_claims = _read_table(out / "ring_claims.csv", ("ring_id", "claim_id"))
-    record: dict[str, Any] = {}
-    if (out / "run.json").is_file():
-        record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    explained = pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS])
-    if (out / "explained.csv").is_file():
-        explained = _read_rings(out / "explained.csv", EXPLAINED_COLUMNS)
-    explained_reasons = pd.DataFrame(columns=list(reason_columns))
-    if (out / "explained_reasons.csv").is_file():
-        explained_reasons = _read_table(out / "explained_reasons.csv", reason_columns, dict(REASONS_COLUMNS))
+    reasons = read_table(out, "ring_reasons.csv", required=False)
+    ring_claims = read_table(out, "ring_claims.csv", required=False)
+    record = read_record(out)
+    explained = _typed_rings(read_table(out, "explained.csv", required=False))
+    explained_reasons = read_table(out, "explained_reasons.csv", required=False)
     return DetectOutput(out, rings, members, reasons, ring_claims, record, explained, explained_reasons)
 
 
-def _read_rings(path: Path, columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+def _typed_rings(rings: pd.DataFrame) -> pd.DataFrame:
     """rings.csv or explained.csv, counts as int and score, fund as float, by rank."""
-    rings = _read_table(path, tuple(e for e, _ in columns), dict(columns))
     for col in ("rank", "persons", "doctors", "facilities", "pharmacies", "claims"):
         rings[col] = pd.to_numeric(rings[col]).astype(int)
     for col in ("score", "fund_amount"):

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphfraud.contract import TABLES
+from graphfraud.contract import OUTPUT_FILES, TABLES
 from graphfraud.errors import ContractError
 
 #: Columns written with exactly two decimals: every contract money column.
@@ -102,8 +102,7 @@ MARKERS = {"run.json": "outputs", "manifest.json": "files", "partition.json": "r
 #: What else each kind of output holds at its top level (anything more was put there by someone else).
 #: A detect output may also hold the default exports of ``graphfraud export`` (derived from it).
 OWN_ENTRIES = {
-    "run.json": frozenset({"run.json", "rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv",
-                           "explained.csv", "rings.xlsx", "rings-csv"}),
+    "run.json": frozenset({"run.json", *OUTPUT_FILES, "rings.xlsx", "rings-csv"}),  # and the default exports
     "manifest.json": frozenset({"manifest.json", "manifest.sig", "report.html", "report.pdf", "figures", "claims.csv",
                                 "members.csv", "venues.csv", "baselines.csv", "steering.csv", "reasons.csv",
                                 "query.cypher", "run.json"}),

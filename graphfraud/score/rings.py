@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graphfraud.contract import REASON_ARGS_COLUMN, REASONS_COLUMNS
+from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.ids import take_text
 from graphfraud.params import ScoreParams
@@ -245,9 +245,7 @@ def rings_table(rings: list[Ring]) -> pd.DataFrame:
         }
         for r in rings
     ]
-    columns = ["rank", "ring_id", "score", "alert", "typology", "persons", "doctors", "facilities",
-               "pharmacies", "claims", "fund_amount", "reasons"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[e for e, _ in RINGS_COLUMNS])
 
 
 def members_table(rings: list[Ring]) -> pd.DataFrame:
@@ -258,7 +256,7 @@ def members_table(rings: list[Ring]) -> pd.DataFrame:
         for r in rings
         for m in sorted(r.members, key=lambda m: (order.get(m.role, 3), m.entity_type, m.entity_id))
     ]
-    return pd.DataFrame(rows, columns=["ring_id", "entity_type", "entity_id", "role", "score"])
+    return pd.DataFrame(rows, columns=[e for e, _ in MEMBERS_COLUMNS])
 
 
 def reasons_table(rings: list[Ring]) -> pd.DataFrame:
@@ -275,11 +273,15 @@ def reasons_table(rings: list[Ring]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[e for e, _ in REASONS_COLUMNS] + [REASON_ARGS_COLUMN[0]])
 
 
-def claims_table(rings: list[Ring], claims: pd.DataFrame) -> pd.DataFrame:
-    """``ring_claims.csv``: ``ring_id, claim_id`` for every suspect claim behind every ring."""
+def claims_table(rings: list[Ring], claim_ids: pd.Series) -> pd.DataFrame:
+    """``ring_claims.csv``: ``ring_id, claim_id`` for every suspect claim behind every ring.
+
+    ``claim_ids`` is the ``claim_id`` column the rings' ``claims`` (row positions) index into.
+    """
+    ring_column, claim_column = (e for e, _ in RING_CLAIMS_COLUMNS)
     if not rings:
-        return pd.DataFrame({"ring_id": [], "claim_id": []})
+        return pd.DataFrame({ring_column: [], claim_column: []})
     rows = np.concatenate([r.claims for r in rings])
-    ids = take_text(claims["claim_id"], rows)  # only the rings' claims become Python strings
+    ids = take_text(claim_ids, rows)  # only the rings' claims become Python strings
     ring_ids = np.repeat(np.array([r.ring_id for r in rings], dtype=object), [len(r.claims) for r in rings])
-    return pd.DataFrame({"ring_id": ring_ids, "claim_id": ids})
+    return pd.DataFrame({ring_column: ring_ids, claim_column: ids})
