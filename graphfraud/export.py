@@ -26,9 +26,7 @@ directories) and the foundation.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -40,7 +38,7 @@ import pandas as pd
 
 from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ParamError
-from graphfraud.io.write import announce, atomic_dir
+from graphfraud.io.write import atomic_dir, atomic_file
 from graphfraud.mask import Masker
 from graphfraud.score.wording import joined, reasons_by_ring, say_row, term
 
@@ -355,15 +353,8 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
     wb = build_workbook(rings, members, reasons=reasons, explained=explained, explained_reasons=explained_reasons,
                         lang=lang, unmask=unmask)  # fmt: skip
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_file(dest, publish=True) as tmp:
         wb.save(tmp)
-        announce(Path(tmp), dest)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return dest
 
 

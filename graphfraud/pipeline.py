@@ -20,6 +20,7 @@ from graphfraud.contract import ClaimsData
 from graphfraud.detect import DETECTORS, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import build_graph
+from graphfraud.io.memory import peak_memory_gb
 from graphfraud.params import RunParams, to_dict
 from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import Ring, score_candidates
@@ -69,13 +70,6 @@ class RunResult:
     versions: dict[str, str] = field(default_factory=dict)
     time_resolution: str = "minute"
     signals: Support = field(default_factory=Support)
-
-
-def peak_memory_gb() -> float:
-    """Peak resident memory of this process so far, GB (Linux ``ru_maxrss`` is in KiB)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
 def versions() -> dict[str, str]:

@@ -26,7 +26,6 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
-import resource
 import shutil
 import tempfile
 import time
@@ -41,7 +40,8 @@ import pandas as pd
 
 from graphfraud.contract import QualityWarning
 from graphfraud.errors import ContractError, GraphfraudError
-from graphfraud.io.partition import Partition, load_partition, partition_claims_dir, peak_memory_gb
+from graphfraud.io.memory import children_peak_memory_gb, peak_memory_gb
+from graphfraud.io.partition import Partition, load_partition, partition_claims_dir
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams, RunParams
 from graphfraud.pipeline import RunResult, run, versions, write_result
@@ -293,8 +293,7 @@ def _contract_error(f: _Failure, region: str) -> ContractError:
 
 def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: list[RegionOutcome],
            out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict) -> dict:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+    own, children = peak_memory_gb(), children_peak_memory_gb()
     extra = {
         "data_dir": os.path.abspath(data_dir),
         "engine": engine,

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import EPOCH, ClaimGraph, patient_codes
-from graphfraud.graph.ids import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.

@@ -12,7 +12,7 @@ import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.ids import take_text
+from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.features import ClaimFacts, Features, features
