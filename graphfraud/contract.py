@@ -38,17 +38,70 @@ ITEM_CATEGORIES = (
 )
 FACILITY_KINDS = ("hospital", "clinic", "community", "specialty")
 ALERTS = ("red", "orange", "yellow")
-ROLES = ("organizer", "doctor", "recruit", "card_holder", "venue")
 ENTITY_TYPES = ("person", "doctor", "facility", "pharmacy")
-TYPOLOGIES = (
-    "staged_clinic",
-    "card_collector",
-    "induced_admission",
-    "kickback",
-    "split_admission",
-    "claims_after_death",
-    "other",
-)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A member's role in a ring (``ring_members.csv`` column ``role``), with its Chinese and English names."""
+
+    name: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Typology:
+    """One fraud pattern: everything the code knows about it, in one row of :data:`TYPOLOGY_TABLE`.
+
+    ``detector`` and ``mostly`` are the rule that gives a scored candidate this
+    typology (:func:`graphfraud.score.typology.typology`): the candidates of
+    detector ``detector``; else the candidates with at least half their claims
+    of visit type ``mostly``; else the row with ``otherwise``.  A row with no
+    rule is never given by scoring (``other`` is the benign groups' typology;
+    ``split_admission`` and ``claims_after_death`` name peer-comparison signals).
+    """
+
+    name: str
+    zh: str  # the glossary's word, Chinese (rings, show, workbook, evidence pack, Neo4j)
+    en: str
+    person_role: str = "recruit"  # the role of its member persons who are not organizers (a ROLE_TABLE key)
+    headline: str = ""  # the reason code that names the pattern (graphfraud.score.reasons)
+    planter: str = ""  # function of graphfraud.synth.typologies (and synth.varied) planting one ring; "" none
+    detector: str = ""
+    mostly: str = ""  # a VISIT_TYPES value
+    otherwise: bool = False
+
+
+#: Every role, in the order members are listed (``show``, the evidence pack).
+ROLE_TABLE: dict[str, Role] = {r.name: r for r in (
+    Role("organizer", "组织者", "organizer"),
+    Role("doctor", "医师", "doctor"),
+    Role("venue", "机构/药店", "venue"),
+    Role("recruit", "被招募人员", "recruit"),
+    Role("card_holder", "持卡人", "card holder"),
+    Role("patient", "患者", "patient"),
+)}  # fmt: skip
+
+#: Every typology, one row each; planted by ``synth`` in this order.  Adding a typology is one row here,
+#: its detector (``graphfraud.detect.DETECTORS``) or share rule, and its planter.
+TYPOLOGY_TABLE: dict[str, Typology] = {t.name: t for t in (
+    Typology("staged_clinic", "虚构诊疗（诊所团伙）", "staged clinic", "recruit", "lockstep", "staged_clinic",
+             otherwise=True),
+    Typology("card_collector", "职业收卡人（药店刷卡）", "professional card collector", "card_holder", "lockstep",
+             "card_collector", mostly="pharmacy"),
+    Typology("induced_admission", "诱导住院/挂床", "induced or phantom hospitalisation", "recruit", "co_admission",
+             "induced_admission", mostly="inpatient"),
+    Typology("kickback", "医师—药店处方引流（回扣）", "doctor-pharmacy steering (kickbacks)", "patient", "steering",
+             "kickback", detector="steering"),
+    Typology("split_admission", "分解住院", "split admissions", headline="split_admission"),
+    Typology("claims_after_death", "死亡后结算", "claims after death", headline="after_death"),
+    Typology("other", "其他", "other"),
+)}  # fmt: skip
+
+#: Names of the roles and typologies (the keys of the tables above).
+ROLES = tuple(ROLE_TABLE)
+TYPOLOGIES = tuple(TYPOLOGY_TABLE)
 
 
 @dataclass(frozen=True)
@@ -247,6 +300,28 @@ REASON_ARGS_COLUMN: tuple[str, str] = ("args", "疑点数值")
 EXPLAINED_COLUMNS: tuple[tuple[str, str], ...] = tuple(
     (en, "排除理由及疑点" if en == "reasons" else zh) for en, zh in RINGS_COLUMNS
 )
+
+#: Output columns of ``ring_claims.csv``: every suspect claim behind every ring.
+RING_CLAIMS_COLUMNS: tuple[tuple[str, str], ...] = (("ring_id", "团伙编号"), ("claim_id", "结算ID"))
+#: Columns of ``lineage.csv`` (``detect --previous``): which ring of this run continues which of the previous run.
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("ring_id", "团伙编号"), ("previous_ring_id", "上次团伙编号"), ("status", "变化"), ("members_added", "新增成员"),
+    ("members_removed", "减少成员"), ("fund_since_previous", "上次以来基金支付"), ("jaccard", "成员重合度"),
+    ("previous_ring_ids", "上次相关团伙"), ("case_status", "案件状态"),
+)  # fmt: skip
+
+#: Every table file of a ``detect`` output directory, in the order it is written, with its required
+#: columns; the reasons files end with the optional :data:`REASON_ARGS_COLUMN`.  Beside them, ``run.json``.
+#: Written and read by :mod:`graphfraud.io.output`.
+OUTPUT_FILES: dict[str, tuple[tuple[str, str], ...]] = {
+    "rings.csv": RINGS_COLUMNS,
+    "ring_members.csv": MEMBERS_COLUMNS,
+    "ring_reasons.csv": REASONS_COLUMNS,
+    "ring_claims.csv": RING_CLAIMS_COLUMNS,
+    "explained.csv": EXPLAINED_COLUMNS,
+    "explained_reasons.csv": REASONS_COLUMNS,
+    "lineage.csv": LINEAGE_COLUMNS,
+}
 
 
 # --------------------------------------------------------------------------

@@ -26,9 +26,7 @@ directories) and the foundation.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterator
@@ -40,9 +38,9 @@ import pandas as pd
 
 from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ParamError
-from graphfraud.io.write import announce, atomic_dir
+from graphfraud.io.write import atomic_dir, atomic_file
 from graphfraud.mask import Masker
-from graphfraud.score.wording import GLOSSARY, joined, reasons_by_ring, say_row
+from graphfraud.score.wording import joined, reasons_by_ring, say_row, term
 
 #: Fill colours (ARGB hex) of the alert levels.
 ALERT_FILLS = {"red": "FFFF8A80", "orange": "FFFFC470", "yellow": "FFFFF176"}
@@ -50,14 +48,9 @@ ALERT_FILLS = {"red": "FFFF8A80", "orange": "FFFFC470", "yellow": "FFFFF176"}
 #: Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-#: Chinese words for values, used with ``lang="zh"`` (the one glossary, :mod:`graphfraud.score.wording`);
-#: anything else is kept as is.
-ZH_VALUES = {
-    "alert": GLOSSARY["alert_level"]["zh"],
-    "typology": GLOSSARY["typology"]["zh"],
-    "entity_type": GLOSSARY["entity_type"]["zh"],
-    "role": GLOSSARY["role"]["zh"],
-}
+#: Columns whose values are said in Chinese with ``lang="zh"``: column -> kind of term of the one glossary
+#: (:func:`graphfraud.score.wording.term`); anything else is kept as is.
+ZH_TERMS = {"alert": "alert_level", "typology": "typology", "entity_type": "entity_type", "role": "role"}
 
 #: The sheets in order: key (the attribute of :class:`ExportTables`) and columns (English, Chinese).
 SHEETS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
@@ -225,7 +218,7 @@ def _cell_value(column: str, value: Any, lang: str) -> Any:
         return float(value)
     text = str(value)
     if lang == "zh":
-        text = ZH_VALUES.get(column, {}).get(text, text)
+        text = term(ZH_TERMS[column], text, "zh") if column in ZH_TERMS else text
     return escape_formula(text)
 
 
@@ -360,15 +353,8 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
     wb = build_workbook(rings, members, reasons=reasons, explained=explained, explained_reasons=explained_reasons,
                         lang=lang, unmask=unmask)  # fmt: skip
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    try:
+    with atomic_file(dest, publish=True) as tmp:
         wb.save(tmp)
-        announce(Path(tmp), dest)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return dest
 
 

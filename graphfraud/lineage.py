@@ -25,6 +25,8 @@ read about it comes from one small table, :data:`WORDS` (Chinese first).
 
 from __future__ import annotations
 
+from graphfraud.contract import LINEAGE_COLUMNS
+
 import numpy as np
 import pandas as pd
 
@@ -33,10 +35,7 @@ MIN_SHARED = 2
 #: Shared persons as a share of the smaller ring for a link.
 MIN_CONTAINMENT = 0.5
 STATUSES = ("new", "continuing", "grown", "shrunk", "split", "merged", "ended")
-COLUMNS = [
-    "ring_id", "previous_ring_id", "status", "members_added", "members_removed", "fund_since_previous",
-    "jaccard", "previous_ring_ids", "case_status",
-]  # fmt: skip
+COLUMNS = [en for en, _ in LINEAGE_COLUMNS]
 #: What ``rings``, ``show`` and the Browser guide say (Chinese first).  Keys: lineage statuses, and
 #: ``under_investigation`` for a ring whose predecessor has an open case (in progress or confirmed).
 WORDS = {

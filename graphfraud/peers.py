@@ -12,7 +12,8 @@ the same kind at any level).  Signals, each with the numbers behind it:
 ``split_admission``   admissions within ``split_days`` of the same patient's discharge from the same facility (分解住院)
 ``after_death``       claims whose patient or card holder had died before the claim (死亡后结算)
 
-Layer: beside ``evaluate``/``evidence``/``neo4j``; imports only the foundation.
+Layer: beside ``evaluate``/``evidence``/``neo4j``; the per-claim rules of split admissions, claims
+after death and high-value lines are scoring's (:mod:`graphfraud.score.claim_flags`).
 The per-institution signals are also what a future peer baseline in ``score``
 would consume.
 """
@@ -24,6 +25,7 @@ import pandas as pd
 
 from graphfraud.contract import ClaimsData
 from graphfraud.errors import ParamError
+from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
 #: Words used in reasons for item categories.
 CATEGORY_WORDS = {
@@ -194,7 +196,9 @@ def _categories(inst: pd.DataFrame, claims: pd.DataFrame, items: pd.DataFrame, g
 
 
 def _high_value(inst: pd.DataFrame, claims: pd.DataFrame, items: pd.DataFrame, groups: pd.Series, price: float) -> None:
-    hv = items[(items["category"] == "consumable") & (items["unit_price"] >= price)]["claim_id"].astype(str).unique()
+    lines = high_value_lines(items["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price,
+                             category=items["category"].to_numpy(dtype=object), categories=("consumable",))
+    hv = items.loc[lines, "claim_id"].astype(str).unique()
     flag = claims["claim_id"].astype(str).isin(set(hv))
     rate = flag.groupby(claims["venue"]).mean().reindex(inst.index)
     inst["high_value_rate"] = rate.round(4)
@@ -202,20 +206,30 @@ def _high_value(inst: pd.DataFrame, claims: pd.DataFrame, items: pd.DataFrame, g
 
 
 def _split_admissions(claims: pd.DataFrame, days: int) -> pd.Series:
-    stays = claims[(claims["visit_type"] == "inpatient") & claims["facility_id"].notna()]
-    stays = stays.sort_values(["venue", "patient_id", "start_time"])
-    prev_end = stays.groupby(["venue", "patient_id"])["end_time"].shift()
-    gap = (stays["start_time"].dt.normalize() - prev_end.dt.normalize()).dt.days
-    split = gap.notna() & (gap >= 0) & (gap <= days)
-    return split.groupby(stays["venue"]).sum()
+    """Split admissions per venue (:func:`graphfraud.score.claim_flags.split_admissions`, by patient)."""
+    stay = ((claims["visit_type"] == "inpatient") & claims["facility_id"].notna()).to_numpy(dtype=bool, na_value=False)
+    end = claims["end_time"]
+    flag = split_admissions(pd.factorize(claims["patient_id"])[0], pd.factorize(claims["venue"])[0],
+                            _day_number(claims["start_time"]), np.where(end.notna().to_numpy(), _day_number(end), -1),
+                            stay=stay, days=days)  # fmt: skip
+    return pd.Series(flag, index=claims.index).groupby(claims["venue"]).sum()
+
+
+def _day_number(times: pd.Series) -> np.ndarray:
+    return times.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def _after_death(claims: pd.DataFrame, persons: pd.DataFrame) -> pd.Series:
-    death = pd.Series(persons["death_date"].to_numpy(), index=persons["person_id"].astype(str))
-    day = claims["start_time"].dt.normalize()
+    """Claims after the patient's or card holder's death per venue (:func:`graphfraud.score.claim_flags.died_before`)."""
+    death = pd.Series(persons["death_date"].to_numpy().astype("datetime64[D]"), index=persons["person_id"].astype(str))
     holder = claims["holder_id"].fillna(claims["patient_id"]).astype(str)
-    after = (day > claims["patient_id"].astype(str).map(death)) | (day > holder.map(death))
-    return after.fillna(False).astype(bool).groupby(claims["venue"]).sum()
+    day = claims["start_time"].to_numpy().astype("datetime64[D]")
+    after = died_before(day, _dates(claims["patient_id"].astype(str).map(death)), _dates(holder.map(death)))
+    return pd.Series(after, index=claims.index).groupby(claims["venue"]).sum()
+
+
+def _dates(values: pd.Series) -> np.ndarray:
+    return values.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT")).astype("datetime64[D]")
 
 
 def _signed(x: float) -> str:

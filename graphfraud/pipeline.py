@@ -7,7 +7,7 @@ a plain function of the previous stage's output.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from graphfraud.detect import DETECTORS, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import build_graph
 from graphfraud.graph.events import distinct
+from graphfraud.io.memory import peak_memory_gb
 from graphfraud.params import RunParams, to_dict
 from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import Ring, score_candidates
@@ -70,13 +71,6 @@ class RunResult:
     versions: dict[str, str] = field(default_factory=dict)
     time_resolution: str = "minute"
     signals: Support = field(default_factory=Support)
-
-
-def peak_memory_gb() -> float:
-    """Peak resident memory of this process so far, GB (Linux ``ru_maxrss`` is in KiB)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
 def versions() -> dict[str, str]:
@@ -169,12 +163,23 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
 def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None,
                   inputs: tuple[str, ...] = (), force: bool = False, tables: dict[str, pd.DataFrame] | None = None,
                   files: dict[str, bytes] | None = None) -> dict:
+    """Write the detect output directory of a run on ``data`` (:func:`write_result`); returns the run record."""
+    return write_result(result, out_dir, claim_ids=data.claims["claim_id"], source=data.source,
+                        warnings=data.warnings, extra=extra, inputs=inputs, force=force, tables=tables, files=files)
+
+
+def write_result(result: RunResult, out_dir: str, *, claim_ids: pd.Series, source: dict[str, str],
+                 warnings: Iterable[Any] = (), extra: dict | None = None, inputs: tuple[str, ...] = (),
+                 force: bool = False, tables: dict[str, pd.DataFrame] | None = None,
+                 files: dict[str, bytes] | None = None) -> dict:
     """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv``,
-    ``explained_reasons.csv`` and ``run.json``.
+    ``explained_reasons.csv`` and ``run.json`` (:func:`graphfraud.io.output.write_output`).
 
     ``explained.csv`` has the columns of ``rings.csv`` and lists the dense
     groups left out as legitimate care, with the reason why; ``explained_reasons.csv``
-    their reasons with the columns of ``ring_reasons.csv``.  ``tables``
+    their reasons with the columns of ``ring_reasons.csv``.  ``claim_ids`` is
+    the column the rings' claim positions index into, ``source`` the input
+    files' hashes and ``warnings`` the data-quality warnings of the read.  ``tables``
     (``{file name: frame}``, e.g. ``lineage.csv``) and ``files`` (``{file name:
     bytes}``, e.g. a learned model) are written into the same directory.
 
@@ -186,27 +191,17 @@ def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: d
     (:func:`graphfraud.io.write.check_replaceable`); ``force`` (``--force``) lets it replace
     an unrelated non-empty directory, never those.  Returns the run record.
     """
-    import json
-    from pathlib import Path
-
-    from graphfraud.io.write import atomic_dir, file_sha256, owned_by, write_csv
+    from graphfraud.io.output import write_output
     from graphfraud.score.rings import claims_table, members_table, reasons_table, rings_table
 
-    quality = {"data_quality": [w.record() for w in data.warnings]}
-    record = run_record(result, inputs=data.source, extra=quality | (extra or {}))
-    with atomic_dir(out_dir, owned=owned_by("run.json"), inputs=inputs, what="detect output (--out)",
-                    force=force) as tmp:
-        tmp = Path(tmp)
-        write_csv(rings_table(result.rings), tmp / "rings.csv")
-        write_csv(members_table(result.rings), tmp / "ring_members.csv")
-        write_csv(reasons_table(result.rings), tmp / "ring_reasons.csv")
-        write_csv(claims_table(result.rings, data.claims), tmp / "ring_claims.csv")
-        write_csv(rings_table(result.explained), tmp / "explained.csv")
-        write_csv(reasons_table(result.explained), tmp / "explained_reasons.csv")  # said in Chinese by exports
-        for name, frame in (tables or {}).items():
-            write_csv(frame, tmp / name)
-        for name, content in (files or {}).items():
-            (tmp / name).write_bytes(content)
-        record["outputs"] = {p.name: file_sha256(p) for p in sorted(tmp.glob("*.csv"))}
-        (tmp / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return record
+    quality = {"data_quality": [w.record() for w in warnings]}
+    record = run_record(result, inputs=source, extra=quality | (extra or {}))
+    tables = {**(tables or {}),
+        "rings.csv": rings_table(result.rings),
+        "ring_members.csv": members_table(result.rings),
+        "ring_reasons.csv": reasons_table(result.rings),
+        "ring_claims.csv": claims_table(result.rings, claim_ids),
+        "explained.csv": rings_table(result.explained),
+        "explained_reasons.csv": reasons_table(result.explained),  # said in Chinese by exports
+    }
+    return write_output(out_dir, tables, record, inputs=inputs, force=force, files=files)

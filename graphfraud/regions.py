@@ -26,7 +26,6 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
-import resource
 import shutil
 import tempfile
 import time
@@ -39,12 +38,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphfraud.contract import INPUT_TABLES, ClaimsData, QualityWarning, empty_frame
+from graphfraud.contract import QualityWarning
 from graphfraud.errors import ContractError, GraphfraudError
-from graphfraud.io.partition import Partition, load_partition, partition_claims_dir, peak_memory_gb
+from graphfraud.io.memory import children_peak_memory_gb, peak_memory_gb
+from graphfraud.io.partition import Partition, load_partition, partition_claims_dir
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams, RunParams
-from graphfraud.pipeline import RunResult, run, versions, write_outputs
+from graphfraud.pipeline import RunResult, run, versions, write_result
 from graphfraud.score.rings import Ring, select_rings
 from graphfraud.signals import Support, merge
 
@@ -297,11 +297,7 @@ def _contract_error(f: _Failure, region: str) -> ContractError:
 
 def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: list[RegionOutcome],
            out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict, *, force: bool = False) -> dict:
-    frames = {t.name: empty_frame(t) for t in INPUT_TABLES}
-    frames["claims"] = pd.DataFrame({"claim_id": pd.array(claim_ids, dtype=object)})
-    data = ClaimsData(**frames, source=dict(part.source), time_resolution=result.time_resolution)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+    own, children = peak_memory_gb(), children_peak_memory_gb()
     extra = {
         "data_dir": os.path.abspath(data_dir),
         "engine": engine,
@@ -323,7 +319,8 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
         "skipped": {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
         "data_quality": [w.record() | {"file": f"regions/{o.region}/{w.file}"} for o in outcomes for w in o.warnings],
     }
-    return write_outputs(result, data, str(out_dir), extra=extra, inputs=(str(data_dir),), force=force)
+    return write_result(result, str(out_dir), claim_ids=pd.Series(claim_ids, dtype=object), source=dict(part.source),
+                        extra=extra, inputs=(str(data_dir),), force=force)
 
 
 __all__ = ["detect_by_region", "merge_regions", "run_region", "RegionOutcome"]

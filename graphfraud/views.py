@@ -21,15 +21,13 @@ from typing import Any
 
 import pandas as pd
 
-from graphfraud.contract import ALERTS, EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
+from graphfraud.contract import ALERTS, REASONS_COLUMNS, RINGS_COLUMNS, ROLE_TABLE
 from graphfraud.errors import ContractError, ParamError
-from graphfraud.io.write import read_text_csv
+from graphfraud.io.output import read_record, read_table
 from graphfraud.score.wording import check_lang, reasons_by_ring, say_row, term
 from graphfraud.lineage import COLUMNS as LINEAGE_COLUMNS
 from graphfraud.lineage import label as lineage_label
 
-#: Roles in the order an investigator reads them.
-ROLE_ORDER = ("organizer", "doctor", "venue", "recruit", "card_holder", "patient")
 
 Colour = Callable[[str, str], str]
 
@@ -76,16 +74,6 @@ class DetectOutput:
         return "" if row.empty else lineage_label(row["status"].iloc[0], row["case_status"].iloc[0])
 
 
-def _read_table(path: Path, columns: tuple[str, ...], zh: dict[str, str] | None = None) -> pd.DataFrame:
-    frame = read_text_csv(path)
-    if zh:
-        frame = frame.rename(columns={z: e for e, z in zh.items()})
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ContractError(path.name, 1, missing[0], f"required column missing from {path.parent}")
-    return frame
-
-
 def read_output(out_dir: str | Path) -> DetectOutput:
     """Read the ``--out`` directory of a ``detect`` run.
 
@@ -106,37 +94,21 @@ def read_output(out_dir: str | Path) -> DetectOutput:
         When ``rings.csv`` or ``ring_members.csv`` is missing or lacks a column.
     """
     out = Path(out_dir)
-    for name in ("rings.csv", "ring_members.csv"):
-        if not (out / name).is_file():
-            raise ContractError(name, None, None, f"missing from {out}: is this the --out directory of a detect run?")
-    rings = _read_rings(out / "rings.csv", RINGS_COLUMNS)
-    members = _read_table(out / "ring_members.csv", tuple(e for e, _ in MEMBERS_COLUMNS), dict(MEMBERS_COLUMNS))
+    hint = ": is this the --out directory of a detect run?"
+    rings = _typed_rings(read_table(out, "rings.csv", hint=hint))
+    members = read_table(out, "ring_members.csv", hint=hint)
     members["score"] = pd.to_numeric(members["score"]).astype(float)
-    reason_columns = tuple(e for e, _ in REASONS_COLUMNS)
-    reasons = pd.DataFrame(columns=list(reason_columns))
-    if (out / "ring_reasons.csv").is_file():
-        reasons = _read_table(out / "ring_reasons.csv", reason_columns, dict(REASONS_COLUMNS))
-    ring_claims = pd.DataFrame({"ring_id": pd.Series([], dtype=str), "claim_id": pd.Series([], dtype=str)})
-    if (out / "ring_claims.csv").is_file():
-        ring_claims = _read_table(out / "ring_claims.csv", ("ring_id", "claim_id"))
-    record: dict[str, Any] = {}
-    if (out / "run.json").is_file():
-        record = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    explained = pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS])
-    if (out / "explained.csv").is_file():
-        explained = _read_rings(out / "explained.csv", EXPLAINED_COLUMNS)
-    explained_reasons = pd.DataFrame(columns=list(reason_columns))
-    if (out / "explained_reasons.csv").is_file():
-        explained_reasons = _read_table(out / "explained_reasons.csv", reason_columns, dict(REASONS_COLUMNS))
-    lineage = pd.DataFrame(columns=LINEAGE_COLUMNS)
-    if (out / "lineage.csv").is_file():
-        lineage = _read_table(out / "lineage.csv", tuple(LINEAGE_COLUMNS))
+    reasons = read_table(out, "ring_reasons.csv", required=False)
+    ring_claims = read_table(out, "ring_claims.csv", required=False)
+    record = read_record(out)
+    explained = _typed_rings(read_table(out, "explained.csv", required=False))
+    explained_reasons = read_table(out, "explained_reasons.csv", required=False)
+    lineage = read_table(out, "lineage.csv", required=False)
     return DetectOutput(out, rings, members, reasons, ring_claims, record, explained, explained_reasons, lineage)
 
 
-def _read_rings(path: Path, columns: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+def _typed_rings(rings: pd.DataFrame) -> pd.DataFrame:
     """rings.csv or explained.csv, counts as int and score, fund as float, by rank."""
-    rings = _read_table(path, tuple(e for e, _ in columns), dict(columns))
     for col in ("rank", "persons", "doctors", "facilities", "pharmacies", "claims"):
         rings[col] = pd.to_numeric(rings[col]).astype(int)
     for col in ("score", "fund_amount"):
@@ -315,7 +287,7 @@ class RingDetail:
     reasons : DataFrame
         ``code, value, threshold, points, text`` (from ring_reasons.csv; else split from rings.csv).
     members : DataFrame
-        ``entity_type, entity_id, role, score``, ordered by :data:`ROLE_ORDER`, then score.
+        ``entity_type, entity_id, role, score``, ordered as :data:`graphfraud.contract.ROLE_TABLE` (as an investigator reads them), then score.
     busiest_days : DataFrame or None
         :func:`busiest_days` of the ring's claims; ``None`` when no claims table was given.
     counted : int or None
@@ -458,7 +430,7 @@ def ring_detail(output: DetectOutput, ring_id: str, *, claims: pd.DataFrame | No
         texts = [t.strip() for t in str(ring["reasons"]).split("; ") if t.strip()]
         reasons = pd.DataFrame({"code": "", "value": "", "threshold": "", "points": "", "text": texts})
     members = output.members[output.members["ring_id"] == ring_id].drop(columns="ring_id")
-    order = {r: i for i, r in enumerate(ROLE_ORDER)}
+    order = {r: i for i, r in enumerate(ROLE_TABLE)}
     members = (members.assign(_o=members["role"].map(lambda r: order.get(r, len(order))))
                .sort_values(["_o", "score", "entity_id"], ascending=[True, False, True])
                .drop(columns="_o").reset_index(drop=True))  # fmt: skip

@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from graphfraud.cli.common import audited, main, progress, quiet_option, read_logged, read_options, user_errors
+from graphfraud.contract import TYPOLOGY_TABLE
 
 
 @main.command("synth")
@@ -19,8 +20,9 @@ from graphfraud.cli.common import audited, main, progress, quiet_option, read_lo
               help="File format of the tables.")
 @click.option("--date-only", is_flag=True, help="Write dates without time of day (a day-resolution export).")
 @click.option("--plant", default=None, metavar="KIND,...",
-              help="Typologies and benign kinds to plant (default: all): staged_clinic, card_collector, "
-                   "induced_admission, kickback, dialysis, nursing_home, family, checkup.")
+              help="Typologies and benign kinds to plant (default: all): "
+                   + ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.planter)
+                   + ", dialysis, nursing_home, family, checkup.")
 @click.option("--rings", "rings", type=int, default=None,
               help="Groups per planted kind [default: max(1, round(persons / 15000))].")
 @click.option("--ring-size-scale", type=float, default=1.0, show_default=True, help="Multiplier on group sizes.")

@@ -35,7 +35,8 @@ from graphfraud.evidence.tables import PackTables, pack_tables, run_facts
 from graphfraud.evidence.wording import say
 from graphfraud.io.rings import check_ring_id
 from graphfraud.io.write import atomic_dir, owned_by, write_csv
-from graphfraud.score.features import MIN_PEERS, OFF_HOURS, SPLIT_DAYS
+from graphfraud.score.claim_flags import SPLIT_DAYS
+from graphfraud.score.features import MIN_PEERS, OFF_HOURS
 from graphfraud.score.reasons import args_json
 
 if TYPE_CHECKING:

@@ -103,8 +103,8 @@ def document(ctx: ReportContext) -> list[Block]:
         Block("title", t["title"]),
         Block("kv", rows=[
             (t["ring"], r["ring_id"]),
-            (t["alert"], wording.ALERT[lang].get(r["alert"], r["alert"])),
-            (t["typology"], wording.TYPOLOGY[lang].get(r["typology"], r["typology"])),
+            (t["alert"], term("alert", r["alert"], lang)),
+            (t["typology"], term("typology", r["typology"], lang)),
             (t["score"], f"{float(r['score']):.2f}"),
             (t["rank"], str(r["rank"])),
             (t["period"], period),
@@ -153,8 +153,8 @@ def _members(ctx: ReportContext) -> list[list[str]]:
     head = [t["col_type"], t["col_id"], t["col_role"], t["col_name"], t["col_claims"], t["col_fund"]]
     rows = [head]
     for x in m.itertuples():
-        rows.append([wording.ENTITY[lang].get(x.entity_type, x.entity_type), x.entity_id,
-                     wording.ROLE[lang].get(x.role, x.role), _s(x.name), str(x.claims), _money(x.fund_amount)])  # fmt: skip
+        rows.append([term("entity_type", x.entity_type, lang), x.entity_id,
+                     term("role", x.role, lang), _s(x.name), str(x.claims), _money(x.fund_amount)])  # fmt: skip
     return rows
 
 
@@ -168,7 +168,7 @@ def _persons(ctx: ReportContext) -> list[list[str]]:
             t["col_fund"], t["col_period"], t["col_venues"]]  # fmt: skip
     rows = [head]
     for x in p.itertuples():
-        rows.append([x.entity_id, wording.ROLE[ctx.lang].get(x.role, x.role), _s(x.region), _s(x.phone), _s(x.address),
+        rows.append([x.entity_id, term("role", x.role, ctx.lang), _s(x.region), _s(x.phone), _s(x.address),
                      f"{x.claims} / {x.days}", _money(x.fund_amount), f"{_s(x.first_claim)} {_s(x.last_claim)}".strip(),
                      venues.get(x.entity_id, "")])  # fmt: skip
     return rows

@@ -10,6 +10,7 @@ import pandas as pd
 
 from graphfraud.contract import REASON_ARGS_COLUMN, ClaimsData
 from graphfraud.errors import ContractError, GraphfraudError
+from graphfraud.io.output import read_table
 from graphfraud.io.rings import check_ring_id
 from graphfraud.score.reasons import template
 
@@ -58,12 +59,7 @@ class RingSource:
 
 
 def _read(out: Path, name: str) -> pd.DataFrame:
-    path = out / name
-    if not path.is_file():
-        raise ContractError(name, None, None, f"missing from {out}; run `graphfraud detect DATA_DIR --out {out}` first")
-    from graphfraud.io.write import read_text_csv
-
-    return read_text_csv(path)
+    return read_table(out, name, hint=f"; run `graphfraud detect DATA_DIR --out {out}` first")
 
 
 def ring_ids(out_dir: str | Path, *, top: int | None = None) -> list[str]:

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from graphfraud.score.reasons import printed
-from graphfraud.score.wording import GLOSSARY, SENTENCES  # noqa: F401 (SENTENCES: re-exported)
+from graphfraud.score.wording import SENTENCES  # noqa: F401 (re-exported)
 from graphfraud.score.wording import say as said
 
 #: code -> (how to check it from the pack's files, zh; en), filled with the values as detection printed them.
@@ -89,11 +89,6 @@ CHECKS: dict[str, tuple[str, str]] = {
         "the learned record of run.json in the detect output (cross-validated ROC AUC, SHA-256 of model.pkl)",
     ),
 }  # fmt: skip
-
-TYPOLOGY = GLOSSARY["typology"]
-ALERT = GLOSSARY["alert"]
-ROLE = GLOSSARY["role"]
-ENTITY = GLOSSARY["entity_type"]
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,6 @@ import csv
 import json
 import math
 import re
-import resource
 import shutil
 import time
 from collections import deque
@@ -57,6 +56,8 @@ import pyarrow.parquet as pq
 
 from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, Table
 from graphfraud.errors import ContractError, ParamError
+from graphfraud.io.arrow import lookup
+from graphfraud.io.memory import peak_memory_gb
 from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
 from graphfraud.io.read import locate
 from graphfraud.io.validate import refuse_skipping
@@ -193,21 +194,6 @@ def region_name(value: str | None) -> str:
     if not text:
         return UNKNOWN
     return re.sub(r"[^\w.-]", "_", text)[:64]
-
-
-def peak_memory_gb() -> float:
-    """This process's peak resident memory, GB.
-
-    ``VmHWM`` of /proc/self/status, not ``ru_maxrss``: Linux carries ``ru_maxrss``
-    over ``exec``, so a spawned child would report at least its parent's size at the fork.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024**2, 2)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 2)
 
 
 # ------------------------------------------------------------------ reading
@@ -531,16 +517,6 @@ def _places(reader: _Reader) -> _Places:
     )
 
 
-def _lookup(ids: pa.ChunkedArray | pa.Array, value_set: pa.Array, values: np.ndarray, missing: int) -> np.ndarray:
-    """``values`` at the position of each id in ``value_set``; ``missing`` where absent or null."""
-    pos = pc.index_in(ids.cast(pa.string()), value_set=value_set)
-    pos = pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
-    out = np.full(len(pos), missing, dtype=np.int32)
-    found = pos >= 0
-    out[found] = values[pos[found]]
-    return out
-
-
 @dataclass
 class _Refs:
     """What the claims of each region reference, collected while streaming claims."""
@@ -586,7 +562,7 @@ def _claim_regions(batch: pa.Table, places: _Places, unknown: int) -> np.ndarray
     for column, ids, values in (("pharmacy_id", places.pharmacy_ids, places.pharmacy_region),
                                 ("facility_id", places.facility_ids, places.facility_region)):
         if column in batch.column_names:
-            found = _lookup(batch.column(column), ids, values, -1)
+            found = lookup(batch.column(column), ids, values, -1)
             region = np.where(found >= 0, found, region)
     return region
 
@@ -645,7 +621,7 @@ def _items(reader: _Reader, files: _RegionFiles, refs: _Refs, scratch: Path, n_b
         if pc.count_distinct(ids).as_py() != len(ids):
             raise _duplicate(file, "claim_id", ids, claims.column("row").to_numpy())
         lines = keys.read(b)
-        region = _lookup(lines.column("claim_id"), ids, claims.column("region").to_numpy(), unknown)
+        region = lookup(lines.column("claim_id"), ids, claims.column("region").to_numpy(), unknown)
         region_of[lines.column("row").to_numpy()] = region.astype(dtype)  # unmatched lines: unknown
     region_of.flush()
     row = 0
@@ -667,7 +643,7 @@ def _persons(reader: _Reader, files: _RegionFiles, refs: _Refs, scratch: Path, n
         if pc.count_distinct(ids).as_py() != len(ids):
             raise _duplicate(file, "person_id", ids, people.column("row").to_numpy())
         wanted = _distinct(refs.persons.read(b))
-        rows = _lookup(wanted.column("person_id"), ids, people.column("row").to_numpy(), -1).astype(np.int64)
+        rows = lookup(wanted.column("person_id"), ids, people.column("row").to_numpy(), -1).astype(np.int64)
         region = wanted.column("region").to_numpy()
         found = rows >= 0  # persons not in the table: the region's validation reports them
         _set_bits(bits, rows[found], region[found])

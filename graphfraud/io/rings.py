@@ -9,16 +9,14 @@ wrote, with empty cells as ``None``.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
-from graphfraud.contract import MEMBERS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ContractError
-from graphfraud.io.write import read_text_csv
+from graphfraud.io.output import read_record, read_table
 
 
 #: The ring id grammar: ``detect`` writes ``R`` and 10 upper-case hex digits; tests and hand-made files may use
@@ -91,20 +89,9 @@ def read_rings(out_dir: str | Path) -> RingTables:
     ('91.5', None, 'P1', 12)
     """
     out = Path(out_dir)
-    frames = []
-    for name, columns in (("rings", RINGS_COLUMNS), ("ring_members", MEMBERS_COLUMNS)):
-        path = out / f"{name}.csv"
-        if not path.exists():
-            raise ContractError(f"{name}.csv", None, None, f"missing from {out_dir}")
-        frame = read_text_csv(path)
-        frame = frame.rename(columns={zh: en for en, zh in columns}).replace({"": None})
-        missing = [en for en, _ in columns if en not in frame.columns]
-        if missing:
-            raise ContractError(f"{name}.csv", 1, missing[0], "required column missing")
-        frames.append(frame)
+    frames = [read_table(out, name).replace({"": None}) for name in ("rings.csv", "ring_members.csv")]
     run_id = hashlib.sha256((out / "rings.csv").read_bytes()).hexdigest()[:12]
-    if (out / "run.json").exists():
-        run_id = str(json.loads((out / "run.json").read_text()).get("run_id") or run_id)
+    run_id = str(read_record(out).get("run_id") or run_id)
     return RingTables(frames[0], frames[1], run_id)
 
 

@@ -52,6 +52,7 @@ import pyarrow.compute as pc
 
 from graphfraud.contract import INPUT_TABLES, TABLES, ClaimsData, QualityWarning, Table
 from graphfraud.errors import ContractError
+from graphfraud.io.arrow import arrow_text, isin, positions
 from graphfraud.params import ReadParams
 
 #: ``{table: ((column, referenced table), ...)}``: every id that must exist elsewhere.
@@ -458,7 +459,7 @@ def _negative(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]:
 def _duplicates(ids: pd.Series, column: str, limit: int) -> list[Finding]:
     # dictionary_encode numbers values in order of first appearance, so the
     # k-th first occurrence is the first row of code k.
-    text = _arrow_text(ids)
+    text = arrow_text(ids)
     if isinstance(text, pa.ChunkedArray):  # one dictionary for all rows (per-chunk ones grow cumulatively)
         text = text.combine_chunks()
     encoded = pc.dictionary_encode(text)
@@ -540,39 +541,6 @@ def _amount_mismatch(items: pd.DataFrame, limit: int) -> list[Finding]:
 
 
 # ----------------------------------------------------------------- helpers
-def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
-    """``values.isin(known)`` as a bool array, hashed in Arrow (pandas loops over ``known`` in Python)."""
-    if known is None or len(known) == 0:
-        return np.zeros(len(values), dtype=bool)
-    left, value_set = _arrow_text(values), _arrow_text(known)
-    if isinstance(value_set, pa.ChunkedArray):
-        value_set = value_set.combine_chunks()
-    found = pc.is_in(left, value_set=value_set.cast(left.type))
-    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
-    """Position of each value in ``known`` (int32, ``-1`` where missing or absent), hashed in Arrow.
-
-    >>> positions(pd.Series(["b", None, "z"]), pd.Series(["a", "b"])).tolist()
-    [1, -1, -1]
-    """
-    if known is None or len(known) == 0:
-        return np.full(len(values), -1, dtype=np.int32)
-    left, value_set = _arrow_text(values), _arrow_text(known)
-    if isinstance(value_set, pa.ChunkedArray):
-        value_set = value_set.combine_chunks()
-    found = pc.index_in(left, value_set=value_set.cast(left.type))
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
-
-
-def _arrow_text(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
-    array = pa.array(values, from_pandas=True)
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return array
-    return array.cast(pa.large_string())
-
-
 def _attribute(findings: Sequence[Finding], n: int) -> tuple[np.ndarray, dict[str, int]]:
     """Rows to drop, each counted once under the first reason that hit it."""
     bad = np.zeros(n, dtype=bool)

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphfraud.contract import TABLES
+from graphfraud.contract import OUTPUT_FILES, TABLES
 from graphfraud.errors import ContractError
 
 #: Columns written with exactly two decimals: every contract money column.
@@ -102,9 +102,7 @@ MARKERS = {"run.json": "outputs", "manifest.json": "files", "partition.json": "r
 #: What else each kind of output holds at its top level (anything more was put there by someone else).
 #: A detect output may also hold the default exports of ``graphfraud export`` (derived from it).
 OWN_ENTRIES = {
-    "run.json": frozenset({"run.json", "rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv",
-                           "explained_reasons.csv", "lineage.csv",
-                           "explained.csv", "rings.xlsx", "rings-csv"}),
+    "run.json": frozenset({"run.json", *OUTPUT_FILES, "model.pkl", "rings.xlsx", "rings-csv"}),  # and the default exports
     "manifest.json": frozenset({"manifest.json", "manifest.sig", "report.html", "report.pdf", "figures", "claims.csv",
                                 "members.csv", "venues.csv", "baselines.csv", "steering.csv", "reasons.csv",
                                 "query.cypher", "run.json"}),
@@ -333,17 +331,39 @@ def write_csv(df: pd.DataFrame, path: str | Path, *, money: Iterable[str] | None
         elif not (pd.api.types.is_numeric_dtype(out[name]) or pd.api.types.is_bool_dtype(out[name])):
             out[name] = out[name].map(escape_text, na_action="ignore")
             bare_cr = bare_cr or bool(out[name].map(lambda v: isinstance(v, str) and "\r" in v).any())
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with atomic_file(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        # the csv module quotes a cell holding a line terminator's characters only: a carriage return
+        # in a cell (rare: free text) makes the file's lines end in \r\n so that the cell is quoted
+        out.to_csv(f, index=False, lineterminator="\r\n" if bare_cr else "\n")
+    return Path(path)
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | Path, *, publish: bool = False) -> Iterator[Path]:
+    """Write a file atomically: yield a temporary path beside ``path`` (mode 0600), renamed onto it on success.
+
+    The one atomic file writer (:func:`atomic_dir` is the one for folders): on
+    error the temporary file is removed and ``path`` is untouched.  With
+    ``publish``, the :data:`BEFORE_PUBLISH` hook (the audit line) runs first.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> with atomic_file(p) as tmp:
+    ...     _ = tmp.write_text("done")
+    >>> p.read_text(), [q.name for q in p.parent.iterdir()]
+    ('done', ['a.txt'])
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            # the csv module quotes a cell holding a line terminator's characters only: a carriage return
-            # in a cell (rare: free text) makes the file's lines end in \r\n so that the cell is quoted
-            out.to_csv(f, index=False, lineterminator="\r\n" if bare_cr else "\n")
+        yield tmp
+        if publish:
+            announce(tmp, path)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _two_decimals(values: pd.Series) -> pd.Series:

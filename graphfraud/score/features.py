@@ -16,12 +16,11 @@ import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import EPOCH, ClaimGraph, patient_codes
-from graphfraud.graph.ids import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
 OFF_HOURS = (7, 19)
-#: Split admission: readmitted to the same facility within this many days of discharge.
-SPLIT_DAYS = 3
 #: Fewest peer claims in a (visit type, diagnosis) cell for it to serve as a cost baseline.
 MIN_PEERS = 20
 
@@ -37,8 +36,8 @@ class ClaimFacts:
     diagnosis_names: np.ndarray  # diagnosis family code -> name ("" for -1)
     dup_trace: np.ndarray  # claim (of the focus) holds a drug trace code also seen in another claim
     after_death: np.ndarray  # claim starts after the patient's or holder's death
-    split: np.ndarray  # inpatient stay starting within SPLIT_DAYS of the same person's discharge there
-    high_value: np.ndarray  # amount of items with unit price >= 200 yuan
+    split: np.ndarray  # inpatient stay starting within claim_flags.SPLIT_DAYS of the same person's discharge there
+    high_value: np.ndarray  # amount of items with unit price >= HIGH_VALUE_PRICE (200 yuan)
     total: np.ndarray  # total amount per claim
     person_region: np.ndarray  # per person code
     person_phone: np.ndarray  # per person code: phone code or -1
@@ -97,7 +96,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     patient = patient_codes(data, v.persons, focus)
     start = claims["start_time"].to_numpy()[focus].astype("datetime64[D]")
     after_death = np.zeros(len(claims), dtype=bool)
-    after_death[focus] = (_at(death, pcode) < start) | (_at(death, patient) < start)
+    after_death[focus] = died_before(start, _at(death, pcode), _at(death, patient))
 
     lines = _focus_items(data.claim_items, claims, focus, data.link("claim_items", "claim_id"))  # found once
     phone_codes, phones = _codes_and_values(persons["phone"])
@@ -124,7 +123,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         diagnosis_names=diagnosis_names,
         dup_trace=dup_trace_claims(data.claim_items, claims, focus, lines, data.link("claim_items", "claim_id")),
         after_death=after_death,
-        split=_split_admissions(t),
+        split=split_admissions(t["person"].to_numpy(), t["venue"].to_numpy(), t["day"].to_numpy(),
+                               t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy()),
         high_value=_high_value(claims, lines),
         total=claims["total_amount"].to_numpy(dtype=float),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
@@ -307,25 +307,11 @@ def dup_trace_claims(
 
 
 def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray]) -> np.ndarray:
-    """Amount (yuan) of each focus claim's items priced >= 200 yuan (0 elsewhere); ``lines`` from :func:`_focus_items`."""
+    """Amount (yuan) of each focus claim's high-value items (:func:`~graphfraud.score.claim_flags.high_value_lines`,
+    priced >= 200 yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`."""
     mine, rows = lines
-    hv = mine["unit_price"].to_numpy(dtype=float, na_value=0) >= 200
+    hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan))
     return np.bincount(rows[hv], weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(claims))
-
-
-def _split_admissions(t: pd.DataFrame) -> np.ndarray:
-    flag = np.zeros(len(t), dtype=bool)
-    stays = t[t["inpatient"].to_numpy() & (t["end_day"].to_numpy() >= 0)]
-    if stays.empty:
-        return flag
-    s = stays.sort_values(["person", "venue", "day"], kind="stable")
-    same = (s["person"].to_numpy()[1:] == s["person"].to_numpy()[:-1]) & (
-        s["venue"].to_numpy()[1:] == s["venue"].to_numpy()[:-1]
-    )
-    gap = s["day"].to_numpy()[1:] - s["end_day"].to_numpy()[:-1]
-    hit = same & (gap >= 0) & (gap <= SPLIT_DAYS)
-    flag[s["claim"].to_numpy()[1:][hit]] = True
-    return flag
 
 
 @dataclass(frozen=True)

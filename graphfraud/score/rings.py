@@ -10,27 +10,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graphfraud.contract import REASON_ARGS_COLUMN, REASONS_COLUMNS
+from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.ids import take_text
+from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.features import ClaimFacts, Features, features
 from graphfraud.score.reasons import Reason, args_json, benign_explanation, ramp, suspicion_reasons
-from graphfraud.score.typology import typology
+from graphfraud.score.typology import person_role, typology
 
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
 MEMBER_SHARE = 0.1
-
-PERSON_ROLE = {
-    "card_collector": "card_holder",
-    "kickback": "patient",
-    "staged_clinic": "recruit",
-    "induced_admission": "recruit",
-    "other": "recruit",
-}
 
 
 @dataclass(frozen=True)
@@ -222,7 +214,7 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     person_codes, person_n = np.unique(t["person"].to_numpy()[rows], return_counts=True)
     top = float(person_n.max()) if len(person_n) else 1.0
     claims_of = dict(zip(person_codes.tolist(), person_n.tolist()))
-    role = PERSON_ROLE[kind]
+    role = person_role(kind)
     organizers = _organizers(c, f, facts)
     for code in c.persons.tolist():
         if code in organizers:
@@ -270,9 +262,7 @@ def rings_table(rings: list[Ring]) -> pd.DataFrame:
         }
         for r in rings
     ]
-    columns = ["rank", "ring_id", "score", "alert", "typology", "persons", "doctors", "facilities",
-               "pharmacies", "claims", "fund_amount", "reasons"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[e for e, _ in RINGS_COLUMNS])
 
 
 def members_table(rings: list[Ring]) -> pd.DataFrame:
@@ -283,7 +273,7 @@ def members_table(rings: list[Ring]) -> pd.DataFrame:
         for r in rings
         for m in sorted(r.members, key=lambda m: (order.get(m.role, 3), m.entity_type, m.entity_id))
     ]
-    return pd.DataFrame(rows, columns=["ring_id", "entity_type", "entity_id", "role", "score"])
+    return pd.DataFrame(rows, columns=[e for e, _ in MEMBERS_COLUMNS])
 
 
 def reasons_table(rings: list[Ring]) -> pd.DataFrame:
@@ -300,11 +290,15 @@ def reasons_table(rings: list[Ring]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[e for e, _ in REASONS_COLUMNS] + [REASON_ARGS_COLUMN[0]])
 
 
-def claims_table(rings: list[Ring], claims: pd.DataFrame) -> pd.DataFrame:
-    """``ring_claims.csv``: ``ring_id, claim_id`` for every suspect claim behind every ring."""
+def claims_table(rings: list[Ring], claim_ids: pd.Series) -> pd.DataFrame:
+    """``ring_claims.csv``: ``ring_id, claim_id`` for every suspect claim behind every ring.
+
+    ``claim_ids`` is the ``claim_id`` column the rings' ``claims`` (row positions) index into.
+    """
+    ring_column, claim_column = (e for e, _ in RING_CLAIMS_COLUMNS)
     if not rings:
-        return pd.DataFrame({"ring_id": [], "claim_id": []})
+        return pd.DataFrame({ring_column: [], claim_column: []})
     rows = np.concatenate([r.claims for r in rings])
-    ids = take_text(claims["claim_id"], rows)  # only the rings' claims become Python strings
+    ids = take_text(claim_ids, rows)  # only the rings' claims become Python strings
     ring_ids = np.repeat(np.array([r.ring_id for r in rings], dtype=object), [len(r.claims) for r in rings])
-    return pd.DataFrame({"ring_id": ring_ids, "claim_id": ids})
+    return pd.DataFrame({ring_column: ring_ids, claim_column: ids})

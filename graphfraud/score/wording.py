@@ -19,8 +19,9 @@ which all import it (the evidence pack adds how to check each reason,
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
+from graphfraud.contract import ROLE_TABLE, TYPOLOGY_TABLE
 from graphfraud.errors import ParamError
 from graphfraud.score.reasons import printed, template, variant
 
@@ -65,17 +66,31 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
 }  # fmt: skip
 
-#: The one glossary: each term of the domain in Chinese and English.
-GLOSSARY: dict[str, dict[str, dict[str, str]]] = {
-    "typology": {
-        "zh": {"staged_clinic": "虚构诊疗（诊所团伙）", "card_collector": "职业收卡人（药店刷卡）",
-               "induced_admission": "诱导住院/挂床", "kickback": "医师—药店处方引流（回扣）",
-               "split_admission": "分解住院", "claims_after_death": "死亡后结算", "other": "其他"},
-        "en": {"staged_clinic": "staged clinic", "card_collector": "professional card collector",
-               "induced_admission": "induced or phantom hospitalisation",
-               "kickback": "doctor-pharmacy steering (kickbacks)", "split_admission": "split admissions",
-               "claims_after_death": "claims after death", "other": "other"},
-    },
+class Names(Mapping[str, str]):
+    """The ``zh`` or ``en`` names of a table of :mod:`graphfraud.contract` (typologies, roles), read live.
+
+    A row added to the table is in the glossary at once (a new typology needs no word here).
+
+    >>> Names(ROLE_TABLE, "zh")["recruit"], dict(Names(TYPOLOGY_TABLE, "en"))["kickback"]
+    ('被招募人员', 'doctor-pharmacy steering (kickbacks)')
+    """
+
+    def __init__(self, table: Mapping[str, object], lang: str) -> None:
+        self._table, self._lang = table, lang
+
+    def __getitem__(self, key: str) -> str:
+        return str(getattr(self._table[key], self._lang))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+#: The one glossary: each term of the domain in Chinese and English (typologies and roles from the contract's tables).
+GLOSSARY: dict[str, Mapping[str, Mapping[str, str]]] = {
+    "typology": {lang: Names(TYPOLOGY_TABLE, lang) for lang in LANGS},  # graphfraud.contract.TYPOLOGY_TABLE
     "alert": {
         "zh": {"red": "红色（建议立案）", "orange": "橙色（现场核查）", "yellow": "黄色（约谈提醒）"},
         "en": {"red": "red (open a case)", "orange": "orange (on-site check)", "yellow": "yellow (reminder letter)"},
@@ -84,12 +99,7 @@ GLOSSARY: dict[str, dict[str, dict[str, str]]] = {
         "zh": {"red": "红色", "orange": "橙色", "yellow": "黄色"},
         "en": {"red": "red", "orange": "orange", "yellow": "yellow"},
     },
-    "role": {
-        "zh": {"organizer": "组织者", "doctor": "医师", "recruit": "被招募人员", "card_holder": "持卡人",
-               "patient": "患者", "venue": "机构/药店"},
-        "en": {"organizer": "organizer", "doctor": "doctor", "recruit": "recruit", "card_holder": "card holder",
-               "patient": "patient", "venue": "venue"},
-    },
+    "role": {lang: Names(ROLE_TABLE, lang) for lang in LANGS},  # graphfraud.contract.ROLE_TABLE
     "entity_type": {
         "zh": {"person": "参保人", "doctor": "医师", "facility": "医疗机构", "pharmacy": "零售药店"},
         "en": {"person": "person", "doctor": "doctor", "facility": "facility", "pharmacy": "pharmacy"},

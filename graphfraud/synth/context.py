@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from graphfraud import contract
 from graphfraud.synth.claims import Batch
 from graphfraud.synth.places import Places
 from graphfraud.synth.population import People
@@ -90,3 +92,32 @@ class Planted:
     claims: Batch
     resale: float = 0.0
     knobs: dict[str, object] = field(default_factory=dict)
+
+
+#: A function planting one group: ``(ctx, gid, ring_id) -> Planted``.
+Planter = Callable[["Context", int, str], "Planted"]
+
+
+class Planters(Mapping[str, Planter]):
+    """typology -> the function of ``module`` that plants one ring of it, from the typology table, read live.
+
+    Each row of :data:`graphfraud.contract.TYPOLOGY_TABLE` with a ``planter``
+    names a function of ``graphfraud.synth.typologies`` (and of
+    ``graphfraud.synth.varied`` for ``--vary`` worlds), in the table's order.
+    """
+
+    def __init__(self, module: object) -> None:
+        self._module = module
+
+    def _names(self) -> dict[str, str]:
+        return {t.name: t.planter for t in contract.TYPOLOGY_TABLE.values() if t.planter}
+
+    def __getitem__(self, kind: str) -> Planter:
+        planter = self._names()[kind]
+        return getattr(self._module, planter)  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())

@@ -27,11 +27,13 @@ Planted``, where ``gid`` tags the ring's claims:
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from graphfraud.synth.catalog import PROFILE, diagnoses
 from graphfraud.synth.claims import DAY, INPATIENT, OUTPATIENT, PHARMACY, batch, concat, sample_minutes
-from graphfraud.synth.context import Context, Planted
+from graphfraud.synth.context import Context, Planted, Planters
 from graphfraud.synth.places import CLINIC, HOSP2, HOSP3, N_LOCAL, PRIV
 from graphfraud.synth.population import EMPLOYEE, RESIDENT
 
@@ -228,9 +230,5 @@ def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
                    concat([visits, buys]))
 
 
-FRAUD = {
-    "staged_clinic": staged_clinic,
-    "card_collector": card_collector,
-    "induced_admission": induced_admission,
-    "kickback": kickback,
-}
+#: typology -> its planter above (the ``planter`` column of :data:`graphfraud.contract.TYPOLOGY_TABLE`).
+FRAUD = Planters(sys.modules[__name__])

@@ -33,12 +33,16 @@ Benign groups (``benign:<kind>:NN``):
 
 from __future__ import annotations
 
+import sys
+from collections import ChainMap
+from collections.abc import Mapping
+
 import numpy as np
 
 from graphfraud.synth.benign import family
 from graphfraud.synth.catalog import DIAGNOSES, PROFILE, diagnoses
 from graphfraud.synth.claims import CHRONIC, DAY, INPATIENT, OUTPATIENT, PHARMACY, batch, concat, sample_minutes
-from graphfraud.synth.context import Context, Planted
+from graphfraud.synth.context import Context, Planted, Planter, Planters
 from graphfraud.synth.places import CLINIC, COMM, HOSP2, HOSP3, N_LOCAL, OUT_REGIONS, PRIV
 from graphfraud.synth.population import EMPLOYEE, RESIDENT
 
@@ -474,13 +478,11 @@ def varied_family(ctx: Context, gid: int, ring_id: str) -> Planted:
     return planted
 
 
-VARIED = {
-    "staged_clinic": staged_clinic,
-    "card_collector": card_collector,
-    "induced_admission": induced_admission,
-    "kickback": kickback,
+#: kind -> its varied planter: the typologies' from the table (functions above with the planters' names),
+#: then the benign kinds.
+VARIED: Mapping[str, Planter] = ChainMap(Planters(sys.modules[__name__]), {  # type: ignore[arg-type]
     "dialysis": dialysis,
     "nursing_home": nursing_home,
     "family": varied_family,
     "checkup": checkup,
-}
+})

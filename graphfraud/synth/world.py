@@ -31,10 +31,15 @@ from graphfraud.synth.typologies import FRAUD
 from graphfraud.synth.varied import VARIED
 from graphfraud.synth.vary import Variation, draw_variation, price_table
 
-#: Every kind that can be planted: fraud typologies first, then benign kinds.
+#: Every kind that can be planted: fraud typologies first (rows of the typology table with a planter), then benign kinds.
 FRAUD_KINDS = tuple(FRAUD)
 BENIGN_KINDS = tuple(BENIGN)
 KINDS = FRAUD_KINDS + BENIGN_KINDS
+
+
+def kinds() -> tuple[str, ...]:
+    """Every kind that can be planted now (:data:`KINDS`, with any typology added to the table since)."""
+    return tuple(FRAUD) + tuple(BENIGN)
 
 
 @_register
@@ -77,7 +82,7 @@ class SynthParams:
               "up to 8 ASCII letters or digits", self.id_prefix)
         plant = tuple(self.plant.split(",")) if isinstance(self.plant, str) else tuple(self.plant)
         plant = tuple(p.strip() for p in plant if p.strip())
-        check(all(p in KINDS for p in plant), "plant", name, f"a subset of {', '.join(KINDS)}", self.plant)
+        check(all(p in kinds() for p in plant), "plant", name, f"a subset of {', '.join(kinds())}", self.plant)
         object.__setattr__(self, "plant", plant)
         r = self.rings_per_typology
         check(r is None or (isinstance(r, int) and 0 <= r <= 1000), "rings_per_typology", name,
@@ -172,7 +177,7 @@ def build_world(params: SynthParams) -> World:
     if params.vary:
         people.rate *= variation.visit_rate
     planted: list[Planted] = []
-    for kind in KINDS:
+    for kind in kinds():
         if kind not in params.plant:
             continue
         plant = VARIED[kind] if params.vary else FRAUD.get(kind) or BENIGN[kind]

@@ -404,13 +404,13 @@ def test_a_symlink_out_of_the_claims_directory_is_not_followed(tmp_path: Path) -
 def test_a_full_disk_is_one_line_and_leaves_no_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    from graphfraud.io import write
+    from graphfraud.io import output
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "rings.csv"))
 
     with claims_dir() as d:
-        monkeypatch.setattr(write, "write_csv", full)
+        monkeypatch.setattr(output, "write_csv", full)  # the one writer of the detect output folder
         result = CliRunner().invoke(main, ["--audit-log", str(tmp_path / "audit.jsonl"), "detect", str(d),
                                            "--out", str(tmp_path / "out"), "-q"])  # fmt: skip
     assert result.exit_code == 1 and "No space left on device" in result.output, result.output

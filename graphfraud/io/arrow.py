@@ -1,0 +1,113 @@
+"""Arrow lookups on pandas columns: the one module of hash joins, membership and codes in Arrow.
+
+pandas loops over a value set in Python and makes a Python object per row;
+these helpers hash in Arrow instead.  Used by reading and validation (``io``),
+the graph's id maps (:mod:`graphfraud.graph.ids`) and scoring.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def to_arrow(values: pd.Series) -> pa.Array:
+    """A pandas column as an Arrow string array (zero-copy for Arrow-backed strings)."""
+    arr = pa.array(values.array) if isinstance(values, pd.Series) else pa.array(values)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_string()) if not pa.types.is_large_string(arr.type) else arr
+
+
+def arrow_text(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
+    """A pandas column as an Arrow string array, as it is (not combined), cast to large strings unless text."""
+    array = pa.array(values, from_pandas=True)
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    return array.cast(pa.large_string())
+
+
+def row_positions(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Position in ``keys`` (unique) of each value, ``-1`` where absent: an Arrow hash join.
+
+    >>> row_positions(pd.Series(["c", "a", "x"]), pd.Series(["a", "b", "c"])).tolist()
+    [2, 0, -1]
+    """
+    found = pc.index_in(to_arrow(values), value_set=to_arrow(keys))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def dense_codes(values: pd.Series) -> np.ndarray:
+    """Codes ``0..k-1`` of the distinct values (first-seen order), ``-1`` for missing: Arrow hashing.
+
+    >>> dense_codes(pd.Series(["b", None, "a", "b"])).tolist()
+    [0, -1, 1, 0]
+    """
+    encoded = pc.dictionary_encode(to_arrow(values))
+    return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def take_text(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """``values.iloc[rows]`` as Python strings (object array), chunk by chunk.
+
+    Taking from a many-chunk Arrow column at once first joins the chunks (a
+    copy of the whole column, hundreds of MB at ten million rows); taking
+    from each chunk the rows that fall in it does not.
+
+    >>> take_text(pd.Series(["a", "b", "c"], dtype="string[pyarrow]"), np.array([2, 0])).tolist()
+    ['c', 'a']
+    """
+    column = pa.array(values.array) if isinstance(values.array, pd.arrays.ArrowStringArray) else pa.array(values)
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    out = np.empty(len(rows), dtype=object)
+    start = 0
+    for chunk in chunks:
+        inside = (rows >= start) & (rows < start + len(chunk))
+        if inside.any():
+            out[inside] = np.asarray(chunk.take(pa.array(rows[inside] - start)).to_pylist(), dtype=object)
+        start += len(chunk)
+    return out
+
+
+def isin_values(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """``values.isin(known)`` as a bool array (missing values are never in), hashed in Arrow."""
+    found = pc.is_in(to_arrow(values), value_set=to_arrow(known).drop_null())
+    return found.fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
+    """``values.isin(known)`` as a bool array, hashed in Arrow (pandas loops over ``known`` in Python)."""
+    if known is None or len(known) == 0:
+        return np.zeros(len(values), dtype=bool)
+    left, value_set = arrow_text(values), arrow_text(known)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.is_in(left, value_set=value_set.cast(left.type))
+    return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
+    """Position of each value in ``known`` (int32, ``-1`` where missing or absent), hashed in Arrow.
+
+    >>> positions(pd.Series(["b", None, "z"]), pd.Series(["a", "b"])).tolist()
+    [1, -1, -1]
+    """
+    if known is None or len(known) == 0:
+        return np.full(len(values), -1, dtype=np.int32)
+    left, value_set = arrow_text(values), arrow_text(known)
+    if isinstance(value_set, pa.ChunkedArray):
+        value_set = value_set.combine_chunks()
+    found = pc.index_in(left, value_set=value_set.cast(left.type))
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
+
+
+def lookup(ids: pa.ChunkedArray | pa.Array, value_set: pa.Array, values: np.ndarray, missing: int) -> np.ndarray:
+    """``values`` at the position of each id in ``value_set``; ``missing`` where absent or null."""
+    pos = pc.index_in(ids.cast(pa.string()), value_set=value_set)
+    pos = pc.fill_null(pos, -1).to_numpy(zero_copy_only=False)
+    out = np.full(len(pos), missing, dtype=np.int32)
+    found = pos >= 0
+    out[found] = values[pos[found]]
+    return out
