@@ -193,9 +193,9 @@ def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
                    _NONE, concat(batches))
 
 
-def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
-    rng, places, people = ctx.rng, ctx.places, ctx.people
-    f = _pick_facility(ctx, [HOSP3, HOSP2, CLINIC], min_doctors=3)
+def steering_pair(ctx: Context, f: int) -> tuple[int, int, int]:
+    """A kickback's doctor at facility ``f`` and the pharmacy near it they steer to: (district, doctor, pharmacy)."""
+    rng, places = ctx.rng, ctx.places
     d = int(places.fac_district[f])
     staff = places.doctors_of(f)
     free_docs = staff[~ctx.used_doctor[staff]]
@@ -205,6 +205,13 @@ def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
     pool = near or np.flatnonzero((places.ph_district == d) & ~ctx.used_pharmacy).tolist()
     shop = int(rng.choice(pool))
     ctx.fraud_pharmacy(shop)
+    return d, doctor, shop
+
+
+def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
+    rng, places, people = ctx.rng, ctx.places, ctx.people
+    f = _pick_facility(ctx, [HOSP3, HOSP2, CLINIC], min_doctors=3)
+    d, doctor, shop = steering_pair(ctx, f)
     same = people.local & (people.age >= 30) & (people.age < 80)
     size = ctx.size(20, 60, ring_id, people.available(same))
     near_home = (people.home == d).mean()

@@ -45,6 +45,7 @@ from graphfraud.synth.claims import CHRONIC, DAY, INPATIENT, OUTPATIENT, PHARMAC
 from graphfraud.synth.context import Context, Planted, Planter, Planters
 from graphfraud.synth.places import CLINIC, COMM, HOSP2, HOSP3, N_LOCAL, OUT_REGIONS, PRIV
 from graphfraud.synth.population import EMPLOYEE, RESIDENT
+from graphfraud.synth.typologies import steering_pair
 
 _NONE = np.zeros(0, dtype=np.int64)
 
@@ -309,15 +310,7 @@ def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
 def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
     rng, places, people, kind = ctx.rng, ctx.places, ctx.people, "kickback"
     f = _facility(ctx, [HOSP3, HOSP2, CLINIC], min_doctors=3)
-    d = int(places.fac_district[f])
-    staff = places.doctors_of(f)
-    free_docs = staff[~ctx.used_doctor[staff]]
-    doctor = int(rng.choice(free_docs if len(free_docs) else staff))
-    ctx.used_doctor[doctor] = True
-    near = [int(p) for p in places.fac_near_pharmacies[f] if not ctx.used_pharmacy[p]]
-    pool = near or np.flatnonzero((places.ph_district == d) & ~ctx.used_pharmacy).tolist()
-    shop = int(rng.choice(pool))
-    ctx.fraud_pharmacy(shop)
+    d, doctor, shop = steering_pair(ctx, f)
     recruits_from = "local" if rng.random() < 0.5 else "citywide"
     same = _aged(ctx, 25, 85)
     patients = people.pick(rng, _pool_size(ctx, kind, ring_id, people.available(same)), same,
