@@ -94,10 +94,12 @@ def ordinary_care(rng: np.random.Generator, knobs: Knobs, city: City, claims: Cl
     doc = _doctor_at(rng, city, fv, sticky)
     claims.add(fp, fac=fv, doc=doc, t=ft, vtype=OUT, flavour=F["ord_out"], diag=fd, tag="ordinary")
     # same-day prescription fills and second claims
-    fill = rng.random(len(fv)) < knobs.fill_prob
+    # clinics and community centres dispense in-house; hospital prescriptions go out to 院边店 more often
+    in_house = np.isin(city.facilities["role"].to_numpy()[fv], ["clinic", "community"])
+    fill = rng.random(len(fv)) < knobs.fill_prob * np.where(in_house, 0.25, 1.0)
     adj = rng.random(len(fv)) < knobs.adjacent_pharmacy
     own_ph = np.where(moved[m], hab_b[fp, 4], hab_a[fp, 4])
-    pha = np.where(adj, city.adjacent_pharmacy[fv], own_ph)
+    pha = np.where(adj, city.adjacent_pharmacy[fv, rng.integers(0, 3, len(fv))], own_ph)
     fill_t = ft + rng.integers(10, 120, len(fv))
     pdoc = doc if knobs.prescriber_on_pharmacy else -1
     claims.add(fp[fill], pha=pha[fill], doc=np.broadcast_to(pdoc, len(fv))[fill], t=fill_t[fill], vtype=PHA,

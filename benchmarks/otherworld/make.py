@@ -56,8 +56,7 @@ def claim_table(rng, knobs: Knobs, city: City, c: dict) -> tuple[pd.DataFrame, p
     lines = fee_lines(rng, c, decimals=knobs.price_decimals)
     total = np.round(np.bincount(lines["claim"], weights=lines["amount"], minlength=n), 2)
     employee = (P["insured_type"].to_numpy() == "employee")[c["pid"]]
-    pooled = rng.random(len(ph)) < 0.4
-    fund, account = settle(rng, c, total, employee, pooled)
+    fund, account = settle(rng, c, total, employee, city.pooled)
     # family mutual aid (家庭共济): a resident's pharmacy purchase paid by an employee of the household
     hh = P["household"].to_numpy()
     emp_of = pd.Series(np.arange(len(P)))[P["insured_type"].to_numpy() == "employee"].groupby(hh[P["insured_type"].to_numpy() == "employee"]).first()

@@ -28,7 +28,8 @@ class City:
     persons: pd.DataFrame      # + internal: age, district, hood, household, death_day (-1 none)
     doc_start: np.ndarray      # first doctor row of each facility
     doc_count: np.ndarray
-    adjacent_pharmacy: np.ndarray  # facility -> pharmacy next door
+    adjacent_pharmacy: np.ndarray  # facility x 3 -> pharmacies next door (院边店; a small venue has one)
+    pooled: np.ndarray             # pharmacy in 门诊统筹 (the fund pays there; elsewhere only the personal account)
 
 
 def _name(rng: np.random.Generator) -> str:
@@ -170,7 +171,9 @@ def build_city(rng: np.random.Generator, knobs: Knobs) -> City:
     p_die = np.clip(0.0008 * np.exp((persons["age"].to_numpy() - 40) / 11), 0, 0.25) * knobs.days / 365
     dies = rng.random(len(persons)) < p_die
     persons["death_day"] = np.where(dies, rng.integers(0, knobs.days, len(persons)), -1)
-    adj = np.empty(len(fac), dtype=np.int64)
-    for i, d in enumerate(fac["district"]):
-        adj[i] = int(rng.choice(np.flatnonzero(ph["district"].to_numpy() == d)))
-    return City(list(districts), fac, docs, ph, persons, start, count, adj)
+    adj = np.empty((len(fac), 3), dtype=np.int64)
+    for i, (d, r) in enumerate(zip(fac["district"], fac["role"])):
+        near = rng.choice(np.flatnonzero(ph["district"].to_numpy() == d), 3)
+        adj[i] = near if r in ("big", "district", "tcm") else near[0]
+    pooled = rng.random(len(ph)) < rng.uniform(0.3, 0.7)
+    return City(list(districts), fac, docs, ph, persons, start, count, adj, pooled)

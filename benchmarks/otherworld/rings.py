@@ -107,6 +107,7 @@ def card_collector(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarr
         venues = rng.choice(same_chain if len(same_chain) >= n_venues else pool,
                             size=min(n_venues, len(pool)), replace=False)
         docs = np.array([], dtype=np.int64)
+        city.pooled[venues] = rng.random() < 0.6   # some collectors cash out personal accounts only
     operator = pick(rng, city, used, 1, min_age=30, max_age=60, district=venue_d)
     n_mid = int(rng.integers(1, 5))
     elsewhere = float(rng.uniform(0, 0.8))
@@ -133,6 +134,8 @@ def card_collector(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarr
     days = np.arange(start + int(rng.integers(0, every)), end + 1, every)
     days = days + rng.integers(0, 2, len(days))
     days = np.unique(days[days < knobs.days])
+    # a bought card is drained again and again: each used about 3+ times over the scheme
+    per_session = int(min(60, max(per_session, np.ceil(3 * len(cards) / max(len(days), 1)))))
     term = int(rng.integers(1, 3))
     for day in days:
         b = batches[int(rng.integers(len(batches)))]
@@ -149,11 +152,12 @@ def card_collector(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarr
         else:
             claims.add(swiped, pha=v, vtype=PHA, **common)
     kind_v = {"facilities": venues} if at_clinic else {"pharmacies": venues}
+    pooled = bool(at_clinic or city.pooled[venues].all())
     return _entry("card_collector", n, np.concatenate([operator, cards]), docs, **kind_v,
                   active=[start, end], at_clinic=bool(at_clinic), intermediaries=[int(len(b)) for b in batches],
                   insured_elsewhere=round(elsewhere, 2), phone_bound=int(len(bound)), dead_cards=int(len(dead)),
                   every_days=every, cards_per_session=per_session, mean_gap_min=round(gap, 2), sessions=int(len(days)),
-                  terminal=term)
+                  terminal=term, fund_pays=pooled)
 
 
 def induced_admission(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarray, n: int) -> dict:
@@ -170,9 +174,10 @@ def induced_admission(rng, knobs: Knobs, city: City, claims: Claims, used: np.nd
     groups = [pick(rng, city, used, max(5, int(rng.integers(10, 40) * _scale(knobs))), min_age=60, hoods=h, district=d)
               for h in villages]
     start, end = active_window(rng, knobs)
-    interval = int(rng.integers(10, 40))
+    # every village comes back at least three times while the scheme runs
+    interval = int(max(7, min(int(rng.integers(10, 40)), (end - start) // (3 * len(groups)))))
     stay = int(rng.integers(6, 15))
-    wave_share = float(rng.uniform(0.3, 0.9))
+    wave_share = float(rng.uniform(0.5, 0.95))
     split = float(rng.uniform(0, 0.4))
     closed = closed_days(knobs.year, knobs.days, SPRING_FESTIVAL[knobs.year])
     day, waves = start + int(rng.integers(0, interval)), 0
@@ -210,7 +215,8 @@ def kickback(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarray, n:
     docs = doctors_of(city, hosp, rng, int(rng.choice([1, 1, 2])), dept=dept)
     d = int(fac["district"].iat[hosp])
     ph_d = np.flatnonzero(city.pharmacies["district"].to_numpy() == d)
-    pharmacy = int(rng.choice(ph_d[ph_d != city.adjacent_pharmacy[hosp]] if len(ph_d) > 1 else ph_d))
+    pharmacy = int(rng.choice(ph_d))
+    city.pooled[pharmacy] = rng.random() < 0.85
     size = max(8, int(rng.integers(25, 160) * _scale(knobs)))
     patients = pick(rng, city, used, size, min_age=35)
     start, end = active_window(rng, knobs)
@@ -230,7 +236,8 @@ def kickback(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarray, n:
         claims.add(np.full(int(ok.sum()), p), pha=pharmacy, doc=doc[go][ok] if knobs.prescriber_on_pharmacy else -1,
                    t=tp[ok], vtype=PHA, flavour=F["steered"], diag="E11.9", tag=f"kickback:{n:02d}")
     return _entry("kickback", n, patients, docs, [hosp], [pharmacy], active=[start, end], department=dept,
-                  follow_share=round(follow, 2), max_delay_days=delay, patients=int(len(patients)))
+                  follow_share=round(follow, 2), max_delay_days=delay, patients=int(len(patients)),
+                  fund_pays=bool(city.pooled[pharmacy]))
 
 
 PLANTERS = {"staged_clinic": staged_clinic, "card_collector": card_collector,
