@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,7 @@ class City:
     doc_count: np.ndarray
     adjacent_pharmacy: np.ndarray  # facility x 3 -> pharmacies next door (院边店; a small venue has one)
     pooled: np.ndarray             # pharmacy in 门诊统筹 (the fund pays there; elsewhere only the personal account)
+    taken: set = field(default_factory=set)  # ("f"|"p"|"d", index) venues and doctors already running a scheme
 
 
 def _name(rng: np.random.Generator) -> str:

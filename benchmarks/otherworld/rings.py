@@ -23,6 +23,16 @@ def _entry(kind: str, n: int, persons, doctors=(), facilities=(), pharmacies=(),
             "pharmacies": [int(x) for x in pharmacies], "params": params}
 
 
+def _free(city: City, kind: str, idx: np.ndarray) -> np.ndarray:
+    """``idx`` without venues or doctors another planted scheme already uses (falls back to all)."""
+    free = np.array([i for i in idx if (kind, int(i)) not in city.taken], dtype=np.int64)
+    return free if len(free) else np.asarray(idx, dtype=np.int64)
+
+
+def _take(city: City, kind: str, idx) -> None:
+    city.taken.update((kind, int(i)) for i in np.atleast_1d(idx))
+
+
 def _scale(knobs: Knobs) -> float:
     return min(1.0, max(knobs.persons / 30000, 0.1))
 
@@ -31,7 +41,7 @@ def staged_clinic(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarra
     """Brokers bring their own groups on their own days to one or several private clinics."""
     fac = city.facilities
     role = fac["role"].to_numpy()
-    cand = np.flatnonzero((role == "clinic") | ((role == "private_hospital") & (rng.random() < 0.3)))
+    cand = _free(city, "f", np.flatnonzero((role == "clinic") | ((role == "private_hospital") & (rng.random() < 0.3))))
     n_clin = 1 if rng.random() < 0.65 else int(rng.integers(2, 4))
     home = int(rng.choice(cand))
     d = int(fac["district"].iat[home])
@@ -40,6 +50,7 @@ def staged_clinic(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarra
     n_brokers = int(rng.integers(1, 5))
     hoods = hoods_of(rng, city, d if rng.random() < 0.7 else int(rng.integers(len(city.districts))), n_brokers)
     docs = np.concatenate([doctors_of(city, int(c), rng, int(rng.integers(1, 4))) for c in clinics])
+    _take(city, "f", clinics)
     start, end = active_window(rng, knobs)
     night = rng.random() < 0.25
     members, groups = [], []
@@ -97,16 +108,18 @@ def card_collector(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarr
     venue_d = int(rng.integers(len(city.districts)))
     n_venues = int(rng.integers(1, 4))
     if at_clinic:
-        venues = rng.choice(np.flatnonzero((city.facilities["role"] == "clinic").to_numpy()
-                                           & (city.facilities["district"] == venue_d).to_numpy()), 1)
+        venues = rng.choice(_free(city, "f", np.flatnonzero((city.facilities["role"] == "clinic").to_numpy()
+                                                            & (city.facilities["district"] == venue_d).to_numpy())), 1)
         docs = doctors_of(city, int(venues[0]), rng, 1)
+        _take(city, "f", venues)
     else:
-        pool = np.flatnonzero(ph["district"].to_numpy() == venue_d)
+        pool = _free(city, "p", np.flatnonzero(ph["district"].to_numpy() == venue_d))
         chain = ph["chain"].to_numpy()
         same_chain = pool[chain[pool] == chain[pool[0]]] if chain[pool[0]] else pool
         venues = rng.choice(same_chain if len(same_chain) >= n_venues else pool,
                             size=min(n_venues, len(pool)), replace=False)
         docs = np.array([], dtype=np.int64)
+        _take(city, "p", venues)
         city.pooled[venues] = rng.random() < 0.6   # some collectors cash out personal accounts only
     operator = pick(rng, city, used, 1, min_age=30, max_age=60, district=venue_d)
     n_mid = int(rng.integers(1, 5))
@@ -167,7 +180,8 @@ def induced_admission(rng, knobs: Knobs, city: City, claims: Claims, used: np.nd
     cand = np.flatnonzero(role == "private_hospital") if rng.random() < 0.7 else np.flatnonzero(role == "community")
     if len(cand) == 0:
         cand = np.flatnonzero(role == "community")
-    venue = int(rng.choice(cand))
+    venue = int(rng.choice(_free(city, "f", cand)))
+    _take(city, "f", venue)
     d = int(fac["district"].iat[venue])
     docs = doctors_of(city, venue, rng, int(rng.integers(1, 4)))
     villages = hoods_of(rng, city, d, int(rng.integers(2, 5)))
@@ -213,9 +227,11 @@ def kickback(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarray, n:
     hosp = int(rng.choice(np.flatnonzero(np.isin(role, ["big", "district", "tcm"]))))
     dept = str(rng.choice(["肿瘤科", "内分泌科", "心血管内科", "中医科"]))
     docs = doctors_of(city, hosp, rng, int(rng.choice([1, 1, 2])), dept=dept)
+    _take(city, "d", docs)
     d = int(fac["district"].iat[hosp])
     ph_d = np.flatnonzero(city.pharmacies["district"].to_numpy() == d)
-    pharmacy = int(rng.choice(ph_d))
+    pharmacy = int(rng.choice(_free(city, "p", ph_d)))
+    _take(city, "p", pharmacy)
     city.pooled[pharmacy] = rng.random() < 0.85
     size = max(8, int(rng.integers(25, 160) * _scale(knobs)))
     patients = pick(rng, city, used, size, min_age=35)
