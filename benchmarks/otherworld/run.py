@@ -48,7 +48,9 @@ def run_world(seed: int, persons: int, work: Path) -> dict:
                         str(persons), "--out", str(data)], check=True, cwd=REPO)
     gen = round(time.perf_counter() - t0, 1)
     d = detect(data, out)
-    rec = {"seed": seed, "data": str(data), "generate_s": gen, "detect": d, "lenient": False}
+    truth = json.loads((data / "truth.json").read_text())
+    rec = {"seed": seed, "data": str(data), "generate_s": gen, "detect": d, "lenient": False,
+           "truth_knobs": truth["knobs"], "claims": truth["claims"]}
     if d["rc"] != 0:
         rec["refusal"] = d["stderr"]
         d2 = detect(data, out, lenient=True)
