@@ -27,7 +27,7 @@ def _habits(rng: np.random.Generator, city: City, district: np.ndarray) -> np.nd
         k = int(m.sum())
         for col, r in ((0, "community"), (1, "clinic"), (2, "district")):
             cand = np.flatnonzero((fd == d) & (role == r))
-            w = rng.pareto(1.2, len(cand)) + 0.2   # some clinics are busy, most are small
+            w = rng.lognormal(0, 1.0, len(cand))   # some clinics are busy, most are small
             out[m, col] = rng.choice(cand, size=k, p=w / w.sum())
         near = bigs[fd[bigs] == d]
         pick = rng.choice(bigs, size=k, p=big_w / big_w.sum())
@@ -35,7 +35,7 @@ def _habits(rng: np.random.Generator, city: City, district: np.ndarray) -> np.nd
             pick = np.where(rng.random(k) < 0.5, near[0], pick)
         out[m, 3] = pick
         cand = np.flatnonzero(ph["district"].to_numpy() == d)
-        w = rng.pareto(1.5, len(cand)) + 0.3
+        w = rng.lognormal(0, 0.7, len(cand))   # no shop takes most of a district
         out[m, 4] = rng.choice(cand, size=k, p=w / w.sum())
     return out
 

@@ -105,21 +105,43 @@ def judge(data: Path, out: Path, k: int | None = None) -> dict:
             "typology_right": sum(p["typology_right"] for p in planted),
             "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
             "benign_in_top_k": sum(b["in_top_k"] for b in benign),
-            "false_top_k": _unexplained(top, top_members, truth)}
+            "false_top_k": _unexplained(top, top_members, truth, _read(out / "ring_members.csv"), data)}
 
 
-def _unexplained(top: pd.DataFrame, top_members: dict[str, set[str]], truth: dict) -> list[dict]:
+def _venues(data: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Facility id -> "kind level name", doctor id -> its facility (from doctors.csv, else its claims)."""
+    fac = _read(data / "facilities.csv")
+    desc = {r["facility_id"]: " ".join(str(r.get(c, "")) for c in ("kind", "level", "name") if c in fac.columns)
+            for _, r in fac.iterrows()}
+    docs = _read(data / "doctors.csv")
+    if "facility_id" in docs.columns:
+        return desc, dict(zip(docs["doctor_id"], docs["facility_id"]))
+    c = pd.read_csv(data / "claims.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                    usecols=["doctor_id", "facility_id"])
+    c = c[(c["doctor_id"] != "") & (c["facility_id"] != "")]
+    return desc, c.groupby("doctor_id")["facility_id"].agg(lambda s: s.mode().iat[0]).to_dict()
+
+
+def _unexplained(top: pd.DataFrame, top_members: dict[str, set[str]], truth: dict, members: pd.DataFrame,
+                 data: Path) -> list[dict]:
     """Top-K rings that are neither a planted ring nor a benign group: what they hold instead."""
     known = {p: r["id"] for r in truth["rings"] for p in r["persons"]}
     known.update({p: g["id"] for g in truth["benign"] for p in g["persons"]})
-    rows = []
+    rows, venues = [], None
     for r in top.itertuples():
         people = top_members[r.ring_id]
         labels = pd.Series([known.get(p, "ordinary") for p in people]).value_counts()
         main = labels.index[0] if len(labels) else "ordinary"
         if main == "ordinary" or labels.iloc[0] < len(people) / 2:
+            if venues is None:
+                venues = _venues(data)
+            desc, doc_fac = venues
+            m = members[(members["ring_id"] == r.ring_id) & (members["entity_type"] != "person")]
+            where = [f"{t} {e}" + (f" ({desc.get(e, '?')})" if t == "facility" else "") +
+                     (f" (at {doc_fac.get(e, '?')}: {desc.get(doc_fac.get(e, ''), '?')})" if t == "doctor" else "")
+                     for t, e in zip(m["entity_type"], m["entity_id"])]
             rows.append({"rank": r.rank, "ring_id": r.ring_id, "typology": r.typology, "persons": int(r.persons),
-                         "holds": labels.head(3).to_dict(), "reasons": r.reasons})
+                         "holds": labels.head(3).to_dict(), "entities": where, "reasons": r.reasons})
     return rows
 
 
@@ -161,7 +183,7 @@ def failures(name: str, res: dict) -> list[str]:
                        f"`{json.dumps(b['params'], ensure_ascii=False)}`. Reported as: {seen}.")
     for u in res["false_top_k"]:
         out.append(f"- **{name} top-K ring #{u['rank']} {u['ring_id']}** ({u['typology']}, {u['persons']} persons) is "
-                   f"mostly not a planted ring: holds {u['holds']}. Reasons: {u['reasons']}")
+                   f"mostly not a planted ring: holds {u['holds']}; entities {u.get('entities', [])}. Reasons: {u['reasons']}")
     return out
 
 

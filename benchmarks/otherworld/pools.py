@@ -10,13 +10,15 @@ from .places import City
 
 
 def pick(rng: np.random.Generator, city: City, used: np.ndarray, n: int, *, min_age: float = 0,
-         max_age: float = 200, hoods=None, district=None, alive: bool = True) -> np.ndarray:
+         max_age: float = 200, hoods=None, district=None, alive: bool = True, employee: bool = False) -> np.ndarray:
     """Up to ``n`` unused persons matching the filters (widening to the district, then the city, if short)."""
     P = city.persons
     age = P["age"].to_numpy()
     base = ~used & (age >= min_age) & (age < max_age)
     if alive:
         base &= P["death_day"].to_numpy() < 0
+    if employee:   # only employees have a personal account (个人账户) to drain
+        base &= P["insured_type"].to_numpy() == "employee"
     tiers = []
     if hoods is not None:
         tiers.append(base & np.isin(P["hood"].to_numpy(), hoods))

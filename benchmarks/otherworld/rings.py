@@ -121,6 +121,7 @@ def card_collector(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarr
         docs = np.array([], dtype=np.int64)
         _take(city, "p", venues)
         city.pooled[venues] = rng.random() < 0.6   # some collectors cash out personal accounts only
+    accounts_only = not at_clinic and not city.pooled[venues].all()
     operator = pick(rng, city, used, 1, min_age=30, max_age=60, district=venue_d)
     n_mid = int(rng.integers(1, 5))
     elsewhere = float(rng.uniform(0, 0.8))
@@ -129,7 +130,7 @@ def card_collector(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarr
     for _ in range(n_mid):
         size = max(5, int(rng.integers(10, 60) * _scale(knobs)))
         hood = hoods_of(rng, city, int(rng.integers(len(city.districts))), 1)[0] if rng.random() < 0.6 else None
-        batches.append(pick(rng, city, used, size, min_age=18, max_age=85, hoods=hood))
+        batches.append(pick(rng, city, used, size, min_age=18, max_age=85, hoods=hood, employee=accounts_only))
     cards = np.concatenate(batches)
     other = cards[rng.random(len(cards)) < elsewhere]
     P.loc[other, "region"] = rng.choice(OTHER_CITIES, len(other))
