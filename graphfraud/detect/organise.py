@@ -285,6 +285,8 @@ def organisations(
     key, times = np.unique(g * n_persons + person, return_counts=True)
     keep = times >= min_events
     key, times = key[keep], times[keep]
+    if not len(key):  # nobody attends min_events of one group's events
+        return []
     kg, kp = key // n_persons, key % n_persons
     bounds = np.flatnonzero(np.r_[True, kg[1:] != kg[:-1], True])
     big = np.diff(bounds) >= min_persons  # groups that can still make min_persons

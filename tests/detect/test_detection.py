@@ -121,3 +121,32 @@ def test_bad_detector_parameters_are_param_errors(field, bad):
     cls = type(getattr(RunParams(), field))
     with pytest.raises(ParamError, match=f"The '{next(iter(bad))}' parameter of {cls.__name__} must be"):
         cls(**bad)
+
+
+_STAYS = """claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,end_time,total_amount,fund_amount
+c1,p1,H1,D1,inpatient,2024-05-01 15:17:00,2024-05-13 10:02:00,2606.28,1814.54
+c2,p2,H1,D1,inpatient,2024-05-07 16:51:00,2024-05-13 10:00:00,1805.62,1290.85
+c3,p3,H1,D1,inpatient,2024-05-09 16:54:00,2024-05-13 09:40:00,1433.40,1052.62
+c4,p4,H1,D1,inpatient,2024-07-26 11:05:00,2024-08-01 11:49:00,1763.04,1387.08
+c5,p5,H1,D1,inpatient,2024-07-26 13:50:00,2024-07-30 11:01:00,562.72,389.72
+c6,p6,H1,D1,inpatient,2024-07-26 15:39:00,2024-08-06 09:53:00,2260.47,1894.20
+c7,p1,H1,D1,inpatient,2024-11-28 09:51:00,2024-12-03 10:37:00,573.14,475.31
+c8,p7,H1,D1,inpatient,2024-11-28 10:21:00,2024-12-03 10:30:00,1511.05,1350.74
+c9,p4,H1,D1,inpatient,2024-11-28 12:53:00,2024-12-03 09:52:00,594.18,495.58
+"""
+
+
+def test_admission_days_whose_groups_hold_no_regular_give_no_ring(tmp_path):
+    # Nine genuine stays cut down from an independently generated world (benchmarks/otherworld): the
+    # admission and discharge days are linked, but nobody is at min_events of one group's days. This
+    # crashed coadmit with an IndexError; it must simply find nothing.
+    from graphfraud.io.read import read_claims_dir
+
+    (tmp_path / "claims.csv").write_text(_STAYS, encoding="utf-8")
+    persons = "person_id\n" + "".join(f"p{i}\n" for i in range(1, 8))
+    (tmp_path / "persons.csv").write_text(persons, encoding="utf-8")
+    (tmp_path / "facilities.csv").write_text("facility_id,kind\nH1,hospital\n", encoding="utf-8")
+    (tmp_path / "doctors.csv").write_text("doctor_id,facility_id\nD1,H1\n", encoding="utf-8")
+    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    result = run(read_claims_dir(tmp_path), RunParams())
+    assert result.rings == []
