@@ -81,5 +81,5 @@ def test_judge_runs_on_graphfraud_detect(world: Path, tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     res = judge(world, tmp_path / "out")
     assert res["k"] == len(json.loads((world / "truth.json").read_text())["rings"]) + 5
-    assert {p["status"] for p in res["planted"]} <= {"found", "fragmented", "missed"}
+    assert all(p["status"].split()[0] in {"found", "fragmented", "missed"} for p in res["planted"])
     assert 0.0 <= res["f1"] <= 1.0

@@ -49,13 +49,16 @@ def _reasons(out: Path) -> dict[str, list[str]]:
     return rr.groupby("ring_id")["code"].apply(list).to_dict()
 
 
-def _overlaps(people: set[str], rings: pd.DataFrame, members: dict[str, set[str]]) -> list[dict]:
-    """Every reported ring sharing persons with ``people``, most shared first."""
+def _overlaps(people: set[str], rings: pd.DataFrame, members: dict[str, set[str]], subgroups=()) -> list[dict]:
+    """Every reported ring sharing persons with ``people``, most shared first (with its share of each sub-group)."""
     rows = []
     for r in rings.itertuples():
         n = len(people & members[r.ring_id])
         if n:
+            parts = {f"group {i + 1}": f"{len(set(g) & members[r.ring_id])}/{len(g)}" for i, g in enumerate(subgroups)
+                     if set(g) & members[r.ring_id]}
             rows.append({"rank": r.rank, "ring_id": r.ring_id, "shared": n, "ring_persons": int(r.persons),
+                         "subgroups": parts,
                          "typology": r.typology, "alert": r.alert, "score": float(r.score), "reasons": r.reasons})
     return sorted(rows, key=lambda x: (-x["shared"], x["rank"]))
 
@@ -71,7 +74,7 @@ def judge(data: Path, out: Path, k: int | None = None) -> dict:
     planted = []
     for ring in truth["rings"]:
         core = set(ring["core"])
-        ov = _overlaps(core, rings, members)
+        ov = _overlaps(core, rings, members, ring.get("subgroups", []))
         in_top = [o for o in ov if o["rank"] <= k]
         best = in_top[0] if in_top else None
         covered = len(core & set().union(*top_members.values())) if top_members else 0
@@ -100,7 +103,13 @@ def judge(data: Path, out: Path, k: int | None = None) -> dict:
         benign.append({"id": g["id"], "kind": g["kind"], "persons": len(people), "in_top_k": hit,
                        "reported_as": [{**o, "reason_codes": codes.get(o["ring_id"], [])} for o in ov[:3]] if hit else [],
                        "params": g["params"]})
-    return {"k": k, "reported": int(len(rings)), "planted": planted, "benign": benign,
+    run = out / "run.json"
+    off = json.loads(run.read_text()).get("signals_off", []) if run.exists() else []
+    off = list(off) if not isinstance(off, dict) else sorted(off)
+    for p in planted:   # a scheme whose only evidence needs a column the export lacks
+        if p["kind"] == "kickback" and "steering" in off and p["status"] != "found":
+            p["status"] += " (steering off: no doctor_id)"
+    return {"k": k, "reported": int(len(rings)), "planted": planted, "benign": benign, "signals_off": off,
             "found": sum(p["status"] == "found" for p in planted),
             "typology_right": sum(p["typology_right"] for p in planted),
             "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
@@ -116,6 +125,9 @@ def _venues(data: Path) -> tuple[dict[str, str], dict[str, str]]:
     docs = _read(data / "doctors.csv")
     if "facility_id" in docs.columns:
         return desc, dict(zip(docs["doctor_id"], docs["facility_id"]))
+    head = pd.read_csv(data / "claims.csv", dtype=str, nrows=0, encoding="utf-8-sig").columns
+    if "doctor_id" not in head:
+        return desc, {}
     c = pd.read_csv(data / "claims.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig",
                     usecols=["doctor_id", "facility_id"])
     c = c[(c["doctor_id"] != "") & (c["facility_id"] != "")]
@@ -170,7 +182,8 @@ def failures(name: str, res: dict) -> list[str]:
             continue
         what = p["status"] if p["status"] != "found" else f"found, typology {p['typology']}"
         seen = "; ".join(f"#{o['rank']} {o['ring_id']} ({o['typology']}, {o['alert']}, {o['ring_persons']} persons, "
-                         f"{o['shared']} of ours; reasons: {o['reasons']})" for o in p["reported_as"][:3]) or "nothing"
+                         f"{o['shared']} of ours" + (f" = {o['subgroups']}" if o.get("subgroups") else "") +
+                         f"; reasons: {o['reasons']})" for o in p["reported_as"][:3]) or "nothing"
         out.append(f"- **{name} {p['id']}** ({p['kind']}, {p['core']} core persons, doctors {p['doctors']}, "
                    f"facilities {p['facilities']}, pharmacies {p['pharmacies']}): {what}; best one-ring share "
                    f"{p['best_share']:.2f}, top-K coverage {p['top_k_coverage']:.2f}. Parameters: "

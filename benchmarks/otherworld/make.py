@@ -128,6 +128,7 @@ def _ids(entry: dict, city: City) -> dict:
     return {**{k: entry[k] for k in ("id", "kind", "params")},
             "persons": P["person_id"].to_numpy()[entry["persons"]].tolist(),
             "core": P["person_id"].to_numpy()[entry["core"]].tolist(),
+            "subgroups": [P["person_id"].to_numpy()[g].tolist() for g in entry["subgroups"]],
             "doctors": D["doctor_id"].to_numpy()[entry["doctors"]].tolist(),
             "facilities": Fc["facility_id"].to_numpy()[entry["facilities"]].tolist(),
             "pharmacies": Ph["pharmacy_id"].to_numpy()[entry["pharmacies"]].tolist()}

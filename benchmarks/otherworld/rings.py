@@ -16,8 +16,10 @@ from .places import OTHER_CITIES, City, _phone
 from .pools import active_window, arrivals, cycle_days, doctors_of, hoods_of, pick
 
 
-def _entry(kind: str, n: int, persons, doctors=(), facilities=(), pharmacies=(), core=None, **params) -> dict:
+def _entry(kind: str, n: int, persons, doctors=(), facilities=(), pharmacies=(), core=None, subgroups=(),
+           **params) -> dict:
     return {"id": f"{kind}:{n:02d}", "kind": kind, "persons": [int(x) for x in persons],
+            "subgroups": [[int(x) for x in g] for g in subgroups],
             "core": [int(x) for x in (persons if core is None else core)],
             "doctors": [int(x) for x in doctors], "facilities": [int(x) for x in facilities],
             "pharmacies": [int(x) for x in pharmacies], "params": params}
@@ -96,7 +98,7 @@ def staged_clinic(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarra
             claims.add(np.full(k, p), fac=int(clinics[0]), doc=rng.choice(docs, k),
                        t=days * 1440 + rng.integers(9 * 60, 18 * 60, k), vtype=OUT, flavour=F["staged"],
                        diag="M54.5", tag=f"staged_clinic:{n:02d}")
-    return _entry("staged_clinic", n, np.concatenate([core, padded]), docs, clinics, core=core,
+    return _entry("staged_clinic", n, np.concatenate([core, padded]), docs, clinics, core=core, subgroups=members,
                   active=[start, end], night_entry=night, brokers=groups, padded=int(len(padded)))
 
 
@@ -167,7 +169,7 @@ def card_collector(rng, knobs: Knobs, city: City, claims: Claims, used: np.ndarr
             claims.add(swiped, pha=v, vtype=PHA, **common)
     kind_v = {"facilities": venues} if at_clinic else {"pharmacies": venues}
     pooled = bool(at_clinic or city.pooled[venues].all())
-    return _entry("card_collector", n, np.concatenate([operator, cards]), docs, **kind_v,
+    return _entry("card_collector", n, np.concatenate([operator, cards]), docs, **kind_v, subgroups=batches,
                   active=[start, end], at_clinic=bool(at_clinic), intermediaries=[int(len(b)) for b in batches],
                   insured_elsewhere=round(elsewhere, 2), phone_bound=int(len(bound)), dead_cards=int(len(dead)),
                   every_days=every, cards_per_session=per_session, mean_gap_min=round(gap, 2), sessions=int(len(days)),
@@ -216,7 +218,8 @@ def induced_admission(rng, knobs: Knobs, city: City, claims: Claims, used: np.nd
             waves += 1
         day += interval + int(rng.integers(-2, 3))
     members = np.concatenate(groups)
-    return _entry("induced_admission", n, members, docs, [venue], active=[start, end], interval_days=interval,
+    return _entry("induced_admission", n, members, docs, [venue], subgroups=groups, active=[start, end],
+                  interval_days=interval,
                   stay_days=stay, wave_share=round(wave_share, 2), split_share=round(split, 2), waves=waves,
                   villages=[int(len(g)) for g in groups])
 
