@@ -66,12 +66,13 @@ def render(records: list[dict], info: dict[str, str], notes: str = "") -> str:
     lines += ["## Per world", ""]
     for rec in records:
         knobs = rec.get("truth_knobs", {})
-        lines.append(f"World {rec['seed']} knobs: `{json.dumps(_short(knobs), ensure_ascii=False)}`\n")
+        knob_line = f"knobs: `{json.dumps(_short(knobs), ensure_ascii=False)}`\n"
         if "score" in rec:
-            lines.append(markdown(f"world {rec['seed']}", rec["score"]))
+            head, _, body = markdown(f"world {rec['seed']}", rec["score"]).partition("\n\n")
+            lines += [head, "", knob_line, body]
         else:
-            lines += [f"### world {rec['seed']}", "", f"`{rec['detect']['cmd']}` exited {rec['detect']['rc']}:", "",
-                      "```", rec["detect"]["stderr"].strip()[-2500:], "```", ""]
+            lines += [f"### world {rec['seed']}", "", knob_line, f"`{rec['detect']['cmd']}` exited {rec['detect']['rc']}:",
+                      "", "```", rec["detect"]["stderr"].strip()[-2500:], "```", ""]
     lines += ["## Failures, one by one", ""]
     for rec in records:
         if "score" in rec:
