@@ -435,7 +435,10 @@ def _not_allowed(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]
         if not allowed or col.name not in frame:
             continue
         values = frame[col.name]
-        mask = values.notna() & ~values.isin(list(allowed))
+        if col.values:  # text: hashed in Arrow (pandas' isin makes a Python object per row)
+            mask = values.notna().to_numpy() & ~isin(values, pd.Series(allowed, dtype=object))
+        else:
+            mask = values.notna() & ~values.isin(list(allowed))
         listing = ", ".join(str(v) for v in allowed)
         out += find(mask, column=col.name, reason=f"{col.name} not allowed", limit=limit,
                     message=lambda rows, v=values, a=listing: [
