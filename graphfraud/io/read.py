@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
@@ -150,7 +151,7 @@ def _read_tables(
         if file is None:
             frames[table.name] = empty_frame(table)
             continue
-        raw, bad_lines = _read_file(file, table, params, _skipped(skip, table, mapping))
+        raw, bad_lines = _read_file(file, table, params, _skipped(skip, table, mapping), numbers=_numbers(table, mapping))
         raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
         unread = _unread(skip, table)
         raw = raw.drop_columns([c for c in raw.column_names if c in unread])
@@ -251,6 +252,13 @@ def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> fr
     return _unread(skip, table)
 
 
+def _numbers(table: Table, mapping: Mapping | None) -> frozenset[str]:
+    """Decimal columns of ``table`` (money, price, float) that a CSV file may hold under their contract names."""
+    if mapping is not None and mapping.table(table.name) != TableMapping():
+        return frozenset()  # mapped names: read as text, converted after mapping
+    return frozenset(c.name for c in table.columns + table.extra if c.kind in ("money", "price", "float"))
+
+
 def _unread(skip: tuple[str, ...], table: Table) -> frozenset[str]:
     """The skipped columns of ``table`` that no rule checks (contract names): never needed."""
     return frozenset(name for name, unchecked in _releasable(table).items()
@@ -267,8 +275,12 @@ def _no_text(n: int) -> pd.Series:
 
 
 # ----------------------------------------------------------------- files
-def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:
-    """The file as an Arrow table with its own column names, and the count of skipped bad lines."""
+def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str] = frozenset(), *,
+               numbers: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:  # fmt: skip
+    """The file as an Arrow table with its own column names, and the count of skipped bad lines.
+
+    ``numbers`` are CSV columns parsed as float64 by the CSV reader itself (see :func:`_read_csv`).
+    """
     if path.suffix == ".parquet":
         try:
             meta = pq.read_metadata(path)
@@ -282,7 +294,7 @@ def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str
     try:
         header = _csv_header(path, params.encoding)
         _check_header(path.name, header, table, limit=params.max_errors)
-        return _read_csv(path, header, params, skip)
+        return _read_csv(path, header, params, skip, numbers=numbers)
     except OSError as exc:  # issue 8: permissions or I/O errors are the user's to fix, not a traceback
         raise ContractError(path.name, None, None,
                             f"cannot be read: {exc.strerror or exc}; check the file's permissions") from None
@@ -343,29 +355,54 @@ def _check_header(file: str, names: list[str], table: Table, *, limit: int = 20)
         raise ContractError(problems[0].file, 1, problems[0].column, problems[0].message, problems[1:])
 
 
-def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:
+def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset[str] = frozenset(), *,
+              numbers: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:  # fmt: skip
+    """Every column as text, except ``numbers``: parsed to float64 while the file is parsed.
+
+    Parsing decimals in the reader costs almost nothing more than splitting
+    them into text, and spares a text copy of every number (tens of millions
+    of fee-line amounts) and its conversion afterwards.  It is the parser
+    that converting the text would use (Arrow's), so the values are the same;
+    when any value of those columns is not a plain finite number (a blank with
+    spaces, ``1,5``, ``nan``), the file is read again all as text and the
+    contract's conversion reports each such value as today.
+    """
     names = [f"c{i}" for i in range(len(header))]
     keep = [i for i, name in enumerate(header) if name not in skip]
     bad: list[pcsv.InvalidRow] = []
+    typed = {names[i] for i in keep if header[i] in numbers and header.count(header[i]) == 1}
 
     def invalid(row: pcsv.InvalidRow) -> str:
         bad.append(row)
         return "skip"
 
-    def read(threads: bool) -> pa.Table:
+    def read(threads: bool, typed: set[str] = set()) -> pa.Table:
         return pcsv.read_csv(
             path,
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
                                           block_size=_BLOCK_SIZE, encoding=params.encoding),
             parse_options=pcsv.ParseOptions(invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, include_columns=[names[i] for i in keep],
+                column_types={n: pa.float64() if n in typed else pa.string() for n in names},
+                include_columns=[names[i] for i in keep],
                 null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
             ),
         )
 
     try:
-        data = read(True)
+        data = None
+        if typed:
+            try:
+                data = read(True, typed)
+            except pa.ArrowInvalid:  # a value the float parser refuses, or a damaged file: as text, below
+                data = None
+            if data is not None and not all(pc.all(pc.is_finite(data.column(n))).as_py() in (True, None)
+                                            for n in typed):
+                data = None  # nan or inf: unreadable values, reported from their text
+            if data is None:
+                bad.clear()
+        if data is None:
+            data = read(True)
         if bad and not params.lenient:
             bad.clear()
             read(False)  # again, single-threaded, to learn the line numbers

@@ -411,3 +411,20 @@ def test_log_gets_one_line_per_table(world):
     assert [line.split(":")[0] for line in lines] == [
         "persons.csv", "facilities.csv", "pharmacies.csv", "doctors.csv", "claims.csv"]
     assert lines[-1] == "claims.csv: 4 rows read and checked"
+
+
+@pytest.mark.parametrize("text, value", [("1e2", 100.0), (".5", 0.5), ("7.", 7.0), ('"88.126"', 88.13)])
+def test_csv_decimals_parsed_while_reading_are_the_values_of_their_text(world, text, value):
+    # Money, price and float columns are parsed by the CSV reader itself (issue 18): the same values as
+    # converting their text afterwards.
+    data = read_claims_dir(world(claims=world.edit("claims", 2, "account_amount", text).replace('"""', '"')))
+    assert data.claims.account_amount.iloc[0] == value
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "1,5", "12 yuan"])
+def test_csv_decimal_the_reader_cannot_parse_is_quoted_from_its_text(world, bad):
+    # The file is then read again as text, and the value is reported as written, with its row.
+    with pytest.raises(ContractError) as e:
+        read_claims_dir(world(claims=world.edit("claims", 3, "fund_amount", bad)))
+    assert (e.value.row, e.value.column) == (3, "fund_amount")
+    assert f"cannot read {bad!r} as an amount" in e.value.message
