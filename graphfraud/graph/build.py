@@ -144,11 +144,14 @@ def patient_codes(data: ClaimsData, persons: IdMap, rows: np.ndarray) -> np.ndar
 
 
 def _through(rows: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """``codes[rows]`` as int64, ``-1`` where a row is ``-1``."""
-    out = np.full(len(rows), -1, dtype=np.int64)
-    ok = rows >= 0
-    out[ok] = codes[rows[ok]]
-    return out
+    """``codes[rows]`` as int64, ``-1`` where a row is ``-1``.
+
+    One gather from the codes with a ``-1`` appended (row ``-1`` takes it), no mask.
+
+    >>> _through(np.array([2, -1, 0], dtype=np.int32), np.array([7, 8, 9])).tolist()
+    [9, -1, 7]
+    """
+    return np.append(np.asarray(codes, dtype=np.int64), np.int64(-1))[rows]
 
 
 @dataclass(frozen=True)
