@@ -56,6 +56,32 @@ def _within(values: pa.ChunkedArray, bad: np.ndarray | None,
     return _chunked(pc.if_else(outside, pa.scalar(None, values.type), values)), extra if bad is None else bad | extra
 
 
+def to_codes(values: Array) -> pd.Series:
+    """Text as a pandas categorical: each distinct value cleaned once (as :func:`clean_text`), no string per row.
+
+    For text a caller checks but does not keep (``read_claims_dir(skip=...)``):
+    ``values`` may be Arrow dictionaries (a Parquet dictionary column, a CSV
+    column read as dictionary) or plain strings (encoded here).  Values equal
+    after trimming share one category; blank values are NA.
+
+    >>> to_codes(pa.array([" drug", "lab", None, "drug ", "　"])).tolist()
+    ['drug', 'lab', nan, 'drug', nan]
+    """
+    values = _chunked(values)
+    if not pa.types.is_dictionary(values.type):
+        values = _chunked(pc.dictionary_encode(_as_text(values)))
+    values = values.unify_dictionaries()
+    chunks = values.chunks or [pa.array([], pa.dictionary(pa.int32(), pa.string()))]
+    dictionary = clean_text(chunks[0].dictionary)  # the same for every chunk now
+    recoded = pc.dictionary_encode(dictionary).combine_chunks()  # cleaned values that became equal: one code
+    new_code = recoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    new_code = np.append(new_code, np.int32(-1))  # a null row (index -1 below) stays NA
+    old = pa.chunked_array([c.indices for c in chunks]).cast(pa.int32())
+    codes = new_code[pc.fill_null(old, -1).to_numpy()]
+    categories = pd.Index(recoded.dictionary.to_pylist(), dtype=object)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+
+
 def to_series(values: Array, column: Column) -> tuple[pd.Series, np.ndarray | None]:
     """Convert one column to its contract dtype, and find the values that cannot be read.
 

@@ -437,7 +437,10 @@ def _not_allowed(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]
         if not allowed or col.name not in frame:
             continue
         values = frame[col.name]
-        if col.values:  # text: hashed in Arrow (pandas' isin makes a Python object per row)
+        if isinstance(values.dtype, pd.CategoricalDtype):  # read as codes: each distinct value checked once
+            wrong = np.append(~values.cat.categories.isin(list(allowed)), False)  # code -1 (NA) is never wrong
+            mask = wrong[values.cat.codes.to_numpy()]
+        elif col.values:  # text: hashed in Arrow (pandas' isin makes a Python object per row)
             mask = values.notna().to_numpy() & ~isin(values, pd.Series(allowed, dtype=object))
         else:
             mask = values.notna() & ~values.isin(list(allowed))
