@@ -56,6 +56,32 @@ def _within(values: pa.ChunkedArray, bad: np.ndarray | None,
     return _chunked(pc.if_else(outside, pa.scalar(None, values.type), values)), extra if bad is None else bad | extra
 
 
+def to_codes(values: Array) -> pd.Series:
+    """Text as a pandas categorical: each distinct value cleaned once (as :func:`clean_text`), no string per row.
+
+    For text a caller checks but does not keep (``read_claims_dir(skip=...)``):
+    ``values`` may be Arrow dictionaries (a Parquet dictionary column, a CSV
+    column read as dictionary) or plain strings (encoded here).  Values equal
+    after trimming share one category; blank values are NA.
+
+    >>> to_codes(pa.array([" drug", "lab", None, "drug ", "　"])).tolist()
+    ['drug', 'lab', nan, 'drug', nan]
+    """
+    values = _chunked(values)
+    if not pa.types.is_dictionary(values.type):
+        values = _chunked(pc.dictionary_encode(_as_text(values)))
+    values = values.unify_dictionaries()
+    chunks = values.chunks or [pa.array([], pa.dictionary(pa.int32(), pa.string()))]
+    dictionary = clean_text(chunks[0].dictionary)  # the same for every chunk now
+    recoded = pc.dictionary_encode(dictionary).combine_chunks()  # cleaned values that became equal: one code
+    new_code = recoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+    new_code = np.append(new_code, np.int32(-1))  # a null row (index -1 below) stays NA
+    old = pa.chunked_array([c.indices for c in chunks]).cast(pa.int32())
+    codes = new_code[pc.fill_null(old, -1).to_numpy()]
+    categories = pd.Index(recoded.dictionary.to_pylist(), dtype=object)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+
+
 def to_series(values: Array, column: Column) -> tuple[pd.Series, np.ndarray | None]:
     """Convert one column to its contract dtype, and find the values that cannot be read.
 
@@ -114,13 +140,59 @@ def clean_text(values: Array) -> pa.ChunkedArray:
     ['007', None, None, 'A']
     """
     text = _as_text(values, large=True)  # pandas keeps large_string: no copy on the way there
-    trimmed = pc.utf8_trim_whitespace(text)
-    if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
-        trimmed = text  # nothing to trim: keep the original buffers (no copy)
-    blank = pc.equal(pc.binary_length(trimmed), 0)
-    if pc.any(blank).as_py():
+    edges = _edges(text)
+    if edges is None or edges[0]:  # white space may be at an edge: trim every value (a copy)
+        trimmed = pc.utf8_trim_whitespace(text)
+        if pc.sum(pc.binary_length(trimmed)) == pc.sum(pc.binary_length(text)):
+            trimmed = text  # nothing to trim: keep the original buffers (no copy)
+        blank = pc.equal(pc.binary_length(trimmed), 0)
+        any_blank = pc.any(blank).as_py()
+    else:  # nothing to trim (the common case): keep the original buffers, no copy
+        trimmed, any_blank = text, edges[1]
+        if any_blank:
+            blank = pc.equal(pc.binary_length(trimmed), 0)
+    if any_blank:
         trimmed = pc.if_else(blank, pa.scalar(None, trimmed.type), trimmed)
     return _chunked(trimmed)
+
+
+def _edges(text: pa.ChunkedArray) -> tuple[bool, bool] | None:
+    """Whether any value of ``large_string`` text may start or end with white space, and whether any is empty.
+
+    Reads the first and last byte of every value straight from the Arrow
+    buffers (two gathers, no string copied).  White space in UTF-8 starts with
+    a byte <= 0x20 or >= 0x80 and ends with one <= 0x20 or >= 0x80, so an edge
+    byte outside 0x21-0x7E means "may need trimming" (then the caller trims
+    every value); nothing is missed.  None when the buffers cannot be read so.
+
+    >>> _edges(pa.chunked_array([pa.array(["A1", None, "B"], pa.large_string())]))
+    (False, False)
+    >>> _edges(pa.chunked_array([pa.array(["A1 ", ""], pa.large_string())]))
+    (True, True)
+    >>> _edges(pa.chunked_array([pa.array(["\u5f20\u4e09"], pa.large_string())]))  # non-ASCII: may be U+3000
+    (True, False)
+    """
+    edge, empty = False, False
+    for chunk in text.chunks:
+        if len(chunk) == 0:
+            continue
+        if not pa.types.is_large_string(chunk.type):
+            return None
+        _, offsets_buffer, data_buffer = chunk.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        valid = pc.is_valid(chunk).to_numpy(zero_copy_only=False) if chunk.null_count else None
+        if valid is not None:
+            filled &= valid
+        empty = empty or bool(((ends == starts) & valid).any() if valid is not None else (ends == starts).any())
+        if data_buffer is None or not filled.any():
+            continue
+        data = np.frombuffer(data_buffer, dtype=np.uint8)
+        first, last = data[starts[filled]], data[ends[filled] - 1]
+        if ((first - 0x21) > 0x5D).any() or ((last - 0x21) > 0x5D).any():  # uint8 wraps: outside 0x21-0x7E
+            edge = True
+    return edge, empty
 
 
 def parse_times(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:

@@ -24,12 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 from graphfraud.contract import ID_DTYPE, INPUT_TABLES, ClaimsData, Table, empty_frame
 from graphfraud.errors import ContractError
-from graphfraud.io.convert import to_series
+from graphfraud.io.convert import to_codes, to_series
 from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
 from graphfraud.io.validate import FOREIGN_KEYS, THREADS, Finding, KnownKeys, SkippedRowsWarning, check_table, find
 from graphfraud.io.write import file_sha256
@@ -150,12 +151,14 @@ def _read_tables(
         if file is None:
             frames[table.name] = empty_frame(table)
             continue
-        raw, bad_lines = _read_file(file, table, params, _skipped(skip, table, mapping))
+        coded = _coded(skip, table, mapping)
+        raw, bad_lines = _read_file(file, table, params, _skipped(skip, table, mapping), numbers=_numbers(table, mapping),
+                                    coded=coded)
         raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
         unread = _unread(skip, table)
         raw = raw.drop_columns([c for c in raw.column_names if c in unread])
         notes = _numeric_ids(raw, table, file.name, origin)
-        frame, unreadable = _typed(raw, table, file.name, origin, params)
+        frame, unreadable = _typed(raw, table, file.name, origin, params, coded=coded)
         del raw
         pa.default_memory_pool().release_unused()  # the raw numbers, converted: NumPy's malloc cannot reuse Arrow's pages
         frame, counts = check_table(table, frame, file=file.name, keys=keys, params=params,
@@ -251,6 +254,22 @@ def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> fr
     return _unread(skip, table)
 
 
+def _coded(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> frozenset[str]:
+    """Skipped enum columns of ``table`` (checked, not kept): read as dictionaries and checked value by distinct value.
+
+    Only under contract names (a mapped file is read as text)."""
+    if mapping is not None and mapping.table(table.name) != TableMapping():
+        return frozenset()
+    return frozenset(c.name for c in table.columns if c.kind == "enum" and f"{table.name}.{c.name}" in skip)
+
+
+def _numbers(table: Table, mapping: Mapping | None) -> frozenset[str]:
+    """Decimal columns of ``table`` (money, price, float) that a CSV file may hold under their contract names."""
+    if mapping is not None and mapping.table(table.name) != TableMapping():
+        return frozenset()  # mapped names: read as text, converted after mapping
+    return frozenset(c.name for c in table.columns + table.extra if c.kind in ("money", "price", "float"))
+
+
 def _unread(skip: tuple[str, ...], table: Table) -> frozenset[str]:
     """The skipped columns of ``table`` that no rule checks (contract names): never needed."""
     return frozenset(name for name, unchecked in _releasable(table).items()
@@ -267,14 +286,21 @@ def _no_text(n: int) -> pd.Series:
 
 
 # ----------------------------------------------------------------- files
-def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:
-    """The file as an Arrow table with its own column names, and the count of skipped bad lines."""
+def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str] = frozenset(), *,
+               numbers: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:  # fmt: skip
+    """The file as an Arrow table with its own column names, and the count of skipped bad lines.
+
+    ``numbers`` are CSV columns parsed as float64 by the CSV reader itself (see :func:`_read_csv`);
+    ``coded`` text columns are read as Arrow dictionaries (a code per row, each distinct value once).
+    """
     if path.suffix == ".parquet":
         try:
             meta = pq.read_metadata(path)
             names = meta.schema.to_arrow_schema().names
             _check_parquet_size(path, meta.num_rows, len([n for n in names if n not in skip]))
-            data = pq.read_table(path, columns=[n for n in names if n not in skip] if skip else None)
+            text = {f.name for f in meta.schema.to_arrow_schema() if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}
+            data = pq.read_table(path, columns=[n for n in names if n not in skip] if skip else None,
+                                 read_dictionary=[n for n in names if n in coded and n in text] or None)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, MemoryError) as exc:
             raise ContractError(path.name, None, None, f"cannot be read as Parquet: {str(exc)[:300]}") from None
         _check_header(path.name, data.column_names, table, limit=params.max_errors)
@@ -282,11 +308,13 @@ def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str
     try:
         header = _csv_header(path, params.encoding)
         _check_header(path.name, header, table, limit=params.max_errors)
-        return _read_csv(path, header, params, skip)
+        return _read_csv(path, header, params, skip, numbers=numbers, coded=coded)
     except OSError as exc:  # issue 8: permissions or I/O errors are the user's to fix, not a traceback
         raise ContractError(path.name, None, None,
                             f"cannot be read: {exc.strerror or exc}; check the file's permissions") from None
 
+
+_DICTIONARY = pa.dictionary(pa.int32(), pa.string())
 
 #: Bytes a decoded cell takes at the least (an 8-byte value and its share of offsets and validity).
 MIN_CELL_BYTES = 8
@@ -343,29 +371,57 @@ def _check_header(file: str, names: list[str], table: Table, *, limit: int = 20)
         raise ContractError(problems[0].file, 1, problems[0].column, problems[0].message, problems[1:])
 
 
-def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:
+def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset[str] = frozenset(), *,
+              numbers: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:  # fmt: skip
+    """Every column as text, except ``numbers``: parsed to float64 while the file is parsed, and
+    ``coded``: text as dictionaries.
+
+    Parsing decimals in the reader costs almost nothing more than splitting
+    them into text, and spares a text copy of every number (tens of millions
+    of fee-line amounts) and its conversion afterwards.  It is the parser
+    that converting the text would use (Arrow's), so the values are the same;
+    when any value of those columns is not a plain finite number (a blank with
+    spaces, ``1,5``, ``nan``), the file is read again all as text and the
+    contract's conversion reports each such value as today.
+    """
     names = [f"c{i}" for i in range(len(header))]
     keep = [i for i, name in enumerate(header) if name not in skip]
     bad: list[pcsv.InvalidRow] = []
+    typed = {names[i] for i in keep if header[i] in numbers and header.count(header[i]) == 1}
+    dictionary = {names[i] for i in keep if header[i] in coded}
 
     def invalid(row: pcsv.InvalidRow) -> str:
         bad.append(row)
         return "skip"
 
-    def read(threads: bool) -> pa.Table:
+    def read(threads: bool, typed: set[str] = set()) -> pa.Table:
         return pcsv.read_csv(
             path,
             read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
                                           block_size=_BLOCK_SIZE, encoding=params.encoding),
             parse_options=pcsv.ParseOptions(invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, include_columns=[names[i] for i in keep],
+                column_types={n: pa.float64() if n in typed else _DICTIONARY if n in dictionary else pa.string()
+                              for n in names},
+                include_columns=[names[i] for i in keep],
                 null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
             ),
         )
 
     try:
-        data = read(True)
+        data = None
+        if typed:
+            try:
+                data = read(True, typed)
+            except pa.ArrowInvalid:  # a value the float parser refuses, or a damaged file: as text, below
+                data = None
+            if data is not None and not all(pc.all(pc.is_finite(data.column(n))).as_py() in (True, None)
+                                            for n in typed):
+                data = None  # nan or inf: unreadable values, reported from their text
+            if data is None:
+                bad.clear()
+        if data is None:
+            data = read(True)
         if bad and not params.lenient:
             bad.clear()
             read(False)  # again, single-threaded, to learn the line numbers
@@ -475,9 +531,13 @@ def _numeric_ids(raw: pa.Table, table: Table, file: str, origin: dict[str, str])
 
 
 def _typed(
-    raw: pa.Table, table: Table, file: str, origin: dict[str, str], params: ReadParams
+    raw: pa.Table, table: Table, file: str, origin: dict[str, str], params: ReadParams, *,
+    coded: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    """Contract columns in contract dtypes, and the values that could not be read."""
+    """Contract columns in contract dtypes, and the values that could not be read.
+
+    ``coded`` columns (checked, then released by the caller) are pandas categoricals instead (:func:`to_codes`).
+    """
     missing = [c for c in table.required_columns if c not in raw.column_names]
     if missing:
         found = ", ".join(raw.column_names[:30]) or "none"
@@ -492,7 +552,9 @@ def _typed(
     present = [c for c in table.columns + table.extra if c.name in raw.column_names]
     # Columns convert independently and Arrow's kernels release the GIL: convert them side by side.
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        converted = dict(zip([c.name for c in present], pool.map(lambda c: to_series(raw.column(c.name), c), present)))
+        converted = dict(zip([c.name for c in present], pool.map(
+            lambda c: (to_codes(raw.column(c.name)), None) if c.name in coded else to_series(raw.column(c.name), c),
+            present)))
     for column in table.columns + table.extra:
         if column.name not in raw.column_names:
             if column in table.columns:  # an optional column the file does not have: all NA

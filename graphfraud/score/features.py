@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import EPOCH, ClaimGraph, patient_codes
+from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, patient_codes
 from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
@@ -361,19 +361,19 @@ class Features:
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
     """Measure one candidate."""
-    t = facts.graph.visits.table
+    t = facts.graph.visits
     rows = c.claims
-    venue = t["venue"].to_numpy()[rows]
-    fund = t["fund"].to_numpy()[rows]
+    venue = t.column("venue")[rows]
+    fund = t.column("fund")[rows]
     main = int(np.bincount(venue).argmax())
     at_main = venue == main
-    day = t["day"].to_numpy()[rows]
-    person = t["person"].to_numpy()[rows]
+    day = t.column("day")[rows]
+    person = t.column("person")[rows]
     ring_days = np.unique(day[at_main])
     cycle, regularity = _cycle(ring_days)
     present = _days_per_person(person[at_main], day[at_main])
-    kind = t["kind"].to_numpy()[rows]
-    inpatient = t["inpatient"].to_numpy()[rows]
+    kind = t.column("kind")[rows]
+    inpatient = t.column("inpatient")[rows]
     cost_ratio, venue_fpc, ring_fpc = _cost_contrast(rows, facts)
     hub, hub_n, hub_addresses = _phone_hub(c.persons, facts)
     addr = facts.person_address[c.persons]
@@ -492,10 +492,10 @@ def _cycle(days: np.ndarray) -> tuple[float, float]:
     return med, float((np.abs(gaps - med) <= 1).mean())
 
 
-def _arrival_gap(t: pd.DataFrame, rows: np.ndarray) -> float:
+def _arrival_gap(t: Visits, rows: np.ndarray) -> float:
     if len(rows) < 2:
         return float("nan")
-    minute = np.sort(t["minute"].to_numpy()[rows])
+    minute = np.sort(t.column("minute")[rows])
     gaps = np.diff(minute)
     same_day = (minute[1:] // 1440) == (minute[:-1] // 1440)
     gaps = gaps[same_day]
@@ -510,7 +510,7 @@ def _cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, f
     ``MIN_PEERS`` other claims falls back to its visit type alone.  Returns
     (ratio, expected fund per claim, ring fund per claim).
     """
-    fund = facts.graph.visits.table["fund"].to_numpy()[rows]
+    fund = facts.graph.visits.column("fund")[rows]
     expected = np.empty(len(rows))
     enough = np.zeros(len(rows), dtype=bool)
     for cells, cell_n, cell_fund in (
@@ -535,13 +535,13 @@ def _cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, f
 
 def _peer_venue_ratio(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
     """Fund per claim at the main venue in the ring's commonest cell vs. the same cell at other venues."""
-    t = facts.graph.visits.table
-    at = t["venue"].to_numpy()[rows] == main
+    t = facts.graph.visits
+    at = t.column("venue")[rows] == main
     cells = facts.cell[rows][at]
     if not len(cells):
         return float("nan")
     top = int(np.bincount(cells).argmax())
-    ring_fpc = float(t["fund"].to_numpy()[rows][at][cells == top].mean())
+    ring_fpc = float(t.column("fund")[rows][at][cells == top].mean())
     claims = facts.cell_venue_claims[top].sum() - facts.cell_venue_claims[top, main + 1]
     fund = facts.cell_venue_fund[top].sum() - facts.cell_venue_fund[top, main + 1]
     if claims < MIN_PEERS:

@@ -188,11 +188,10 @@ def _ring_id(members: tuple[Member, ...]) -> str:
 
 
 def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[tuple[Member, ...], np.ndarray]:
-    t = facts.graph.visits.table
     v = facts.graph.visits
     rows = c.claims
     out: list[Member] = []
-    venue_codes, venue_n = np.unique(t["venue"].to_numpy()[rows], return_counts=True)
+    venue_codes, venue_n = np.unique(v.column("venue")[rows], return_counts=True)
     keep = venue_n >= MEMBER_SHARE * len(rows)
     venues = list(zip(venue_codes[keep].tolist(), venue_n[keep].tolist()))  # sorted by code
     if kind == "kickback":
@@ -202,7 +201,7 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
         vid = str(v.venues.ids[int(code)])
         etype = "pharmacy" if facts.venue_is_pharmacy[int(code)] else "facility"
         out.append(Member(etype, vid, "venue", round(float(n) / len(rows), 3) if kind != "kickback" else 1.0))
-    doctor = t["doctor"].to_numpy()[rows]
+    doctor = v.column("doctor")[rows]
     doctor = doctor[doctor >= 0]
     doc_codes, doc_n = np.unique(doctor, return_counts=True)
     keep = (doc_n >= MEMBER_SHARE * max(len(doctor), 1)) & (doc_n >= 3)
@@ -211,7 +210,7 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
         docs = [(int(c.evidence["doctor"]), len(doctor))]
     for code, n in docs:
         out.append(Member("doctor", str(v.doctors.ids[int(code)]), "doctor", round(float(n) / max(len(doctor), 1), 3)))
-    person_codes, person_n = np.unique(t["person"].to_numpy()[rows], return_counts=True)
+    person_codes, person_n = np.unique(v.column("person")[rows], return_counts=True)
     top = float(person_n.max()) if len(person_n) else 1.0
     claims_of = dict(zip(person_codes.tolist(), person_n.tolist()))
     role = person_role(kind)

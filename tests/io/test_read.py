@@ -13,6 +13,7 @@ import pytest
 from graphfraud.contract import DTYPES, INPUT_TABLES, TABLES
 from graphfraud.errors import ContractError
 from graphfraud.io.read import read_claims_dir
+from graphfraud.io.validate import SkippedRowsWarning
 from graphfraud.io.write import atomic_dir, file_sha256, owned_by, write_csv
 from graphfraud.params import ReadParams
 
@@ -411,3 +412,51 @@ def test_log_gets_one_line_per_table(world):
     assert [line.split(":")[0] for line in lines] == [
         "persons.csv", "facilities.csv", "pharmacies.csv", "doctors.csv", "claims.csv"]
     assert lines[-1] == "claims.csv: 4 rows read and checked"
+
+
+@pytest.mark.parametrize("text, value", [("1e2", 100.0), (".5", 0.5), ("7.", 7.0), ('"88.126"', 88.13)])
+def test_csv_decimals_parsed_while_reading_are_the_values_of_their_text(world, text, value):
+    # Money, price and float columns are parsed by the CSV reader itself (issue 18): the same values as
+    # converting their text afterwards.
+    data = read_claims_dir(world(claims=world.edit("claims", 2, "account_amount", text).replace('"""', '"')))
+    assert data.claims.account_amount.iloc[0] == value
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "1,5", "12 yuan"])
+def test_csv_decimal_the_reader_cannot_parse_is_quoted_from_its_text(world, bad):
+    # The file is then read again as text, and the value is reported as written, with its row.
+    with pytest.raises(ContractError) as e:
+        read_claims_dir(world(claims=world.edit("claims", 3, "fund_amount", bad)))
+    assert (e.value.row, e.value.column) == (3, "fund_amount")
+    assert f"cannot read {bad!r} as an amount" in e.value.message
+
+
+@pytest.mark.parametrize("parquet", [(), ("claim_items",)])
+def test_skipped_category_checked_on_its_distinct_values(world, parquet):
+    # issue 18: a skipped enum column (detect skips claim_items.category) is read as codes and each distinct
+    # value is cleaned and checked once; its problems are those of the column read as text.
+    skip = ("claim_items.category",)
+    items = world.edit("claim_items", 2, "category", " drug ")
+    data = read_claims_dir(world(claim_items=items, parquet=parquet), skip=skip)
+    assert data.claim_items.category.isna().all() and "claim_items.category" in data.released
+    items = world.edit("claim_items", 3, "category", "labs").replace("Insulin,drug,", "Insulin, ,")
+    problems = []
+    for released in (skip, ()):
+        with pytest.raises(ContractError) as e:
+            read_claims_dir(world(claim_items=items, parquet=parquet), skip=released)
+        problems.append([(p.row, p.column, p.message) for p in [e.value, *e.value.problems]])
+    assert problems[0] == problems[1]
+    assert (4, "category", "required value is empty; fill it in") in problems[0]
+    assert (3, "category", "value 'labs' is not allowed; use one of " + ", ".join(TABLES["claim_items"].column(
+        "category").values)) in problems[0]
+
+
+def test_skipped_category_under_lenient_skips_the_same_rows(world):
+    items = world.edit("claim_items", 3, "category", "labs")
+    params = ReadParams(lenient=True, max_skipped=0.5)
+    with pytest.warns(SkippedRowsWarning):
+        coded = read_claims_dir(world(claim_items=items), params, skip=("claim_items.category",))
+    with pytest.warns(SkippedRowsWarning):
+        text = read_claims_dir(world(claim_items=items), params)
+    assert coded.skipped == text.skipped == {"claim_items.csv": {"category not allowed": 1}}
+    assert coded.claim_items.item_code.tolist() == text.claim_items.item_code.tolist() == ["X1", "X3"]

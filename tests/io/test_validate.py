@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -335,3 +336,19 @@ def test_duplicates_found_across_arrow_chunks():
         "persons.csv, row 6, column person_id: duplicate value a (first seen at row 2)",
         "persons.csv, row 8, column person_id: duplicate value c (first seen at row 5)",
     ]
+
+
+def test_amount_check_in_steps_finds_the_same_lines(monkeypatch):
+    # issue 18: the fee-line amount check runs a few million lines at a time; the steps must not
+    # change which lines it finds (here steps of 2 lines over 7, so one step is short).
+    from graphfraud.contract import CLAIM_ITEMS
+    from graphfraud.io import validate as v
+
+    items = pd.DataFrame({"quantity": [2.0, 3.0, 1.0, 1.0, 4.0, np.nan, 2.0],
+                          "unit_price": [0.445, 0.445, 10.0, 5.0, 1.0, 1.0, 2.5],
+                          "amount": [0.89, 1.34, 12.0, 5.0, 4.5, 1.0, 5.0]})
+    whole = v.quality(CLAIM_ITEMS, items, file="claim_items.csv")
+    monkeypatch.setattr(v, "_CHUNK", 2)
+    stepped = v.quality(CLAIM_ITEMS, items, file="claim_items.csv")
+    assert stepped == whole
+    assert [row for row, _ in whole[0].examples] == [4, 6]  # lines 3 and 5 (header is row 1)
