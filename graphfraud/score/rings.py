@@ -12,6 +12,7 @@ import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
 from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
@@ -69,7 +70,81 @@ def score_candidates(
         rounds, household, one-off event), kept out of the ranked list and
         reported separately with their reasons, best-scoring first.
     """
-    return select_rings([_score(c, facts, params) for c in candidates], params)
+    scored = [_score(c, facts, params) for c in candidates]
+    return select_rings(join_pieces(scored, candidates, facts, params), params)
+
+
+def join_pieces(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> list[Ring]:
+    """Join the pieces of one organisation: suspect rings of one typology at one venue with its staff.
+
+    A broker's recruits, a second broker's recruits and a third village bused in
+    on other days never meet, so no co-visit or co-attendance links them; what
+    they share is the venue and the doctors who bill them.  Suspect rings (no
+    benign explanation, scoring at least ``min_score``) of the same typology
+    whose main venue is the same and who share a member doctor (or have no
+    doctor on record) are one organisation: they are scored again as one
+    candidate, its persons and claims the union of theirs.  The joined ring
+    replaces its pieces when it is still a suspect ring of that typology.
+    Kickback rings are one doctor and one pharmacy already.
+
+    Parameters
+    ----------
+    scored : list of Ring
+        ``scored[i]`` is the scoring of ``candidates[i]``.
+    candidates : list of Candidate
+    facts : ClaimFacts
+    params : ScoreParams
+
+    Returns
+    -------
+    list of Ring
+        ``scored`` with each joined organisation in place of its pieces.
+    """
+    staff = [frozenset(m.entity_id for m in r.members if m.entity_type == "doctor") for r in scored]
+    open_ = [
+        i
+        for i, r in enumerate(scored)
+        if r.benign is None and r.typology != "kickback" and r.score >= params.min_score
+    ]
+    parent = {i: i for i in open_}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_place: dict[tuple[str, int], list[int]] = {}
+    for i in open_:
+        by_place.setdefault((scored[i].typology, scored[i].features.venue), []).append(i)
+    for group in by_place.values():
+        for a, i in enumerate(group):
+            for j in group[a + 1 :]:
+                if not staff[i] or not staff[j] or staff[i] & staff[j]:
+                    parent[root(j)] = root(i)
+    parts: dict[int, list[int]] = {}
+    for i in open_:
+        parts.setdefault(root(i), []).append(i)
+    out = list(scored)
+    for pieces in parts.values():
+        if len(pieces) < 2:
+            continue
+        first = candidates[pieces[0]]
+        joined = Candidate(
+            detector=first.detector,
+            persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
+            claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
+            evidence={**first.evidence, "pieces": len(pieces)},
+            params=first.params,
+        )
+        ring = _score(joined, facts, params)
+        if ring.benign is None and ring.typology == scored[pieces[0]].typology:
+            for i in pieces:
+                out[i] = None  # type: ignore[call-overload]
+            out.append(ring)
+    return [r for r in out if r is not None]
 
 
 def select_rings(
