@@ -116,13 +116,20 @@ def join_pieces(
             i = parent[i]
         return i
 
-    by_place: dict[tuple[str, int], list[int]] = {}
+    by_kind: dict[str, list[int]] = {}
     for i in open_:
-        by_place.setdefault((scored[i].typology, scored[i].features.venue), []).append(i)
-    for group in by_place.values():
+        by_kind.setdefault(scored[i].typology, []).append(i)
+    seen = _venues_seen(scored, open_, facts)
+    for group in by_kind.values():
         for a, i in enumerate(group):
             for j in group[a + 1 :]:
-                if not staff[i] or not staff[j] or staff[i] & staff[j]:
+                vi, vj = scored[i].features.venue, scored[j].features.venue
+                if vi == vj:
+                    same = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
+                else:  # one organisation working two venues: each ring's persons were billed at the other's
+                    same = (seen[i].get(vj, 0) >= 0.5 * len(scored[i].person_codes)
+                            and seen[j].get(vi, 0) >= 0.5 * len(scored[j].person_codes))  # fmt: skip
+                if same:
                     parent[root(j)] = root(i)
     parts: dict[int, list[int]] = {}
     for i in open_:
@@ -145,6 +152,23 @@ def join_pieces(
                 out[i] = None  # type: ignore[call-overload]
             out.append(ring)
     return [r for r in out if r is not None]
+
+
+def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, int]]:
+    """For each of ``rings`` (indexes into ``scored``): venue code -> how many of its persons were billed there."""
+    t = facts.graph.visits.table
+    if not rings:
+        return {}
+    persons = distinct(np.concatenate([scored[i].person_codes for i in rings]))
+    person = t["person"].to_numpy()
+    rows = np.flatnonzero(np.isin(person, persons))
+    pairs = np.unique(np.stack([person[rows], t["venue"].to_numpy()[rows]], axis=1), axis=0)
+    out = {}
+    for i in rings:
+        mine = pairs[np.isin(pairs[:, 0], scored[i].person_codes)]
+        venue, n = np.unique(mine[:, 1], return_counts=True)
+        out[i] = dict(zip(venue.tolist(), n.tolist()))
+    return out
 
 
 def select_rings(
