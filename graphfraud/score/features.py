@@ -63,6 +63,40 @@ class ClaimFacts:
     vtype_fund: np.ndarray
     phones: np.ndarray  # phone code -> phone value
     addresses: np.ndarray  # address code -> address value
+    stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
+
+
+def insurance_money(claims: pd.DataFrame) -> np.ndarray | None:
+    """Per claim, the insurance money spent: the pooled fund's and the personal account's (个人账户).
+
+    A card collector who swipes cards at a pharmacy spends their holders'
+    personal accounts, and the fund pays nothing; counting the fund alone would
+    rank him as harmless.  Where the export has ``account_amount``, the money
+    is ``fund_amount + account_amount``.  Where it is absent (or empty for a
+    claim), a settlement the fund paid nothing on was paid from the account (or
+    in cash, which such an export does not tell apart) and counts at
+    ``total_amount``.
+    Returns None when that is the fund alone (no such claims), to save memory.
+
+    >>> c = pd.DataFrame({"total_amount": [100.0, 40.0], "fund_amount": [70.0, 0.0]})
+    >>> insurance_money(c).tolist()
+    [70.0, 40.0]
+    >>> insurance_money(c.assign(account_amount=[10.0, 0.0])).tolist()
+    [80.0, 0.0]
+    >>> insurance_money(c.assign(account_amount=[None, None])).tolist()
+    [70.0, 40.0]
+    """
+    fund = claims["fund_amount"].to_numpy(dtype=float)
+    if "account_amount" in claims.columns:
+        account = claims["account_amount"].to_numpy(dtype=float, na_value=np.nan)
+    else:
+        account = np.full(len(fund), np.nan)
+    known = ~np.isnan(account)
+    unpaid = ~known & (fund == 0)
+    if not (known & (account > 0)).any() and not unpaid.any():
+        return None
+    money = np.where(known, fund + np.where(known, account, 0.0), fund)
+    return np.where(unpaid, claims["total_amount"].to_numpy(dtype=float), money)
 
 
 def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFacts:
@@ -129,6 +163,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
                                t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy()),
         high_value=_high_value(claims, lines),
         total=claims["total_amount"].to_numpy(dtype=float),
+        stake=insurance_money(claims),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
         person_phone=phone_codes,
         person_address=addr_codes,
@@ -359,6 +394,7 @@ class Features:
     split_admissions: int
     high_value_share: float  # share of the total amount on items priced >= 200 yuan
     private_venue: bool
+    stake: float = 0.0  # insurance money on the candidate's claims: the fund's and the personal accounts' (yuan)
     # Each member's own timetable at the main venue (members on >= 4 days; medians over them):
     member_weekly: float = 0.0  # visits a week over the member's own span of days
     member_timetable: float = 0.0  # share of the member's days on their k commonest weekdays, k = visits a week
@@ -397,6 +433,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         persons=int(len(c.persons)),
         claims=int(len(rows)),
         fund=round(total_fund, 2),
+        stake=round(float(facts.stake[rows].sum()), 2) if facts.stake is not None else round(total_fund, 2),
         venue=main,
         venue_share=float(at_main.mean()),
         pharmacy_share=float((kind == 1).mean()),

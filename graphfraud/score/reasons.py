@@ -341,7 +341,11 @@ def scheduled_cohort(f: Features) -> bool:
     for most claims.  Staged clinics rotate their pool over irregular batches
     at private clinics; card collectors work at pharmacies.
     """
-    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
+    if f.inpatient_share >= 0.5:
+        return False
+    if treatment_cycles(f):  # at a pharmacy too: chronic-disease refills, each member on their own month
+        return True
+    if f.pharmacy_share >= 0.5:
         return False
     if regimen(f):
         return True
@@ -370,6 +374,9 @@ def regimen(f: Features) -> bool:
 
 def treatment_cycles(f: Features) -> bool:
     """Each member on a cycle of their own (chemotherapy every 2-4 weeks, monthly refills), as care, at peer cost.
+
+    It holds at pharmacies too: a chronic-disease pharmacy's regulars refill
+    each on their own month.
 
     A cohort of cycles started on their own days: each member's gaps keep to
     their own period (``member_regularity``) for months, while members rarely

@@ -260,7 +260,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
     reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence)
     benign = benign_explanation(f) if kind != "kickback" else None
     raw = min(100.0, sum(r.points for r in reasons))
-    score = round(raw * money_factor(f.fund) * (BENIGN_DISCOUNT if benign else 1.0), 2)
+    score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)
     ring_id = _ring_id(members)
     return Ring(

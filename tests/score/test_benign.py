@@ -74,3 +74,12 @@ def test_chemotherapy_cycles_at_peer_cost_are_explained_and_at_double_cost_are_n
 def test_a_regimen_does_not_excuse_identity_fraud() -> None:
     f = _f(member_weekly=3.0, member_timetable=1.0, member_weeks=40.0, member_regularity=1.0, after_death_claims=5)
     assert benign_explanation(f) is None
+
+
+def test_monthly_refills_at_a_chronic_pharmacy_are_cycles_but_a_collector_s_sessions_are_not() -> None:
+    refills = {"pharmacy_share": 1.0, "chronic_share": 0.6, "member_weekly": 0.23, "member_timetable": 0.3,
+               "member_weeks": 30.0, "member_regularity": 0.86, "attendance": 0.05, "cost_ratio": 0.8}  # fmt: skip
+    reason = benign_explanation(_f(**refills))
+    assert reason is not None and reason.code == "benign_schedule"
+    # a collector swiping a different handful of cards each evening: gaps as irregular as his picks
+    assert benign_explanation(_f(**{**refills, "member_regularity": 0.3})) is None
