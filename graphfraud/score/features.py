@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
@@ -61,6 +63,40 @@ class ClaimFacts:
     vtype_fund: np.ndarray
     phones: np.ndarray  # phone code -> phone value
     addresses: np.ndarray  # address code -> address value
+    stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
+
+
+def insurance_money(claims: pd.DataFrame) -> np.ndarray | None:
+    """Per claim, the insurance money spent: the pooled fund's and the personal account's (个人账户).
+
+    A card collector who swipes cards at a pharmacy spends their holders'
+    personal accounts, and the fund pays nothing; counting the fund alone would
+    rank him as harmless.  Where the export has ``account_amount``, the money
+    is ``fund_amount + account_amount``.  Where it is absent (or empty for a
+    claim), a settlement the fund paid nothing on was paid from the account (or
+    in cash, which such an export does not tell apart) and counts at
+    ``total_amount``.
+    Returns None when that is the fund alone (no such claims), to save memory.
+
+    >>> c = pd.DataFrame({"total_amount": [100.0, 40.0], "fund_amount": [70.0, 0.0]})
+    >>> insurance_money(c).tolist()
+    [70.0, 40.0]
+    >>> insurance_money(c.assign(account_amount=[10.0, 0.0])).tolist()
+    [80.0, 0.0]
+    >>> insurance_money(c.assign(account_amount=[None, None])).tolist()
+    [70.0, 40.0]
+    """
+    fund = claims["fund_amount"].to_numpy(dtype=float)
+    if "account_amount" in claims.columns:
+        account = claims["account_amount"].to_numpy(dtype=float, na_value=np.nan)
+    else:
+        account = np.full(len(fund), np.nan)
+    known = ~np.isnan(account)
+    unpaid = ~known & (fund == 0)
+    if not (known & (account > 0)).any() and not unpaid.any():
+        return None
+    money = np.where(known, fund + np.where(known, account, 0.0), fund)
+    return np.where(unpaid, claims["total_amount"].to_numpy(dtype=float), money)
 
 
 def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFacts:
@@ -127,6 +163,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
                                t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy()),
         high_value=_high_value(claims, lines),
         total=claims["total_amount"].to_numpy(dtype=float),
+        stake=insurance_money(claims),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
         person_phone=phone_codes,
         person_address=addr_codes,
@@ -357,6 +394,12 @@ class Features:
     split_admissions: int
     high_value_share: float  # share of the total amount on items priced >= 200 yuan
     private_venue: bool
+    stake: float = 0.0  # insurance money on the candidate's claims: the fund's and the personal accounts' (yuan)
+    # Each member's own timetable at the main venue (members on >= 4 days; medians over them):
+    member_weekly: float = 0.0  # visits a week over the member's own span of days
+    member_timetable: float = 0.0  # share of the member's days on their k commonest weekdays, k = visits a week
+    member_weeks: float = 0.0  # weeks from the member's first to last day
+    member_regularity: float = 0.0  # share of the member's gaps between visits within 1 day of their median gap
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -390,6 +433,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         persons=int(len(c.persons)),
         claims=int(len(rows)),
         fund=round(total_fund, 2),
+        stake=round(float(facts.stake[rows].sum()), 2) if facts.stake is not None else round(total_fund, 2),
         venue=main,
         venue_share=float(at_main.mean()),
         pharmacy_share=float((kind == 1).mean()),
@@ -426,6 +470,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         split_admissions=int(facts.split[rows].sum()),
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
         private_venue=bool(facts.venue_private[main]),
+        **_timetable(person[at_main], day[at_main]),
     )
 
 
@@ -466,6 +511,50 @@ def _weekday_share(days: np.ndarray) -> float:
         return 0.0
     counts = np.sort(np.bincount((days + 5) % 7, minlength=7))[::-1]
     return float(counts[:3].sum() / len(days))
+
+
+def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dict[str, float]:
+    """Each member's own cadence: visits a week, weekday timetable and tenure (medians over members).
+
+    A treatment regimen keeps each patient on a weekly timetable (dialysis on
+    Mon/Wed/Fri or Tue/Thu/Sat, rehabilitation on weekdays) however the venue
+    splits them into shifts; a broker's batches every few days rotate through
+    the weekdays, and a weekly batch is one visit a week.  A member who comes
+    ``w`` times a week is on a timetable when their days fall on their
+    ``ceil(w)`` commonest weekdays.
+
+    >>> mwf = np.array([2, 4, 6, 9, 11, 13, 16, 18, 20, 23, 25, 27])  # Mon, Wed, Fri for four weeks
+    >>> every3 = np.arange(2, 40, 3)  # every third day: all weekdays in turn
+    >>> [round(v, 2) for v in _timetable(np.zeros(12, int), mwf).values()]  # a week, timetable, weeks, regular
+    [3.08, 1.0, 3.57, 1.0]
+    >>> [round(v, 2) for v in _timetable(np.zeros(13, int), every3).values()]
+    [2.33, 0.46, 5.14, 1.0]
+    >>> [round(v, 2) for v in _timetable(np.zeros(5, int), np.array([0, 21, 42, 64, 84])).values()]  # 3-weekly
+    [0.33, 0.8, 12.0, 1.0]
+    """
+    none = {"member_weekly": 0.0, "member_timetable": 0.0, "member_weeks": 0.0, "member_regularity": 0.0}
+    if not len(person):
+        return none
+    pairs = np.unique(np.stack([person, day], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+    weekly, table, weeks, regular = [], [], [], []
+    for lo, hi in zip(starts, np.r_[starts[1:], len(pairs)]):
+        days = pairs[lo:hi, 1]
+        if len(days) < min_days:
+            continue
+        span = int(days[-1] - days[0])
+        per_week = 7.0 * (len(days) - 1) / span
+        k = int(min(7, math.ceil(per_week - 1e-9)))
+        counts = np.sort(np.bincount((days + 5) % 7, minlength=7))[::-1]
+        weekly.append(per_week)
+        table.append(float(counts[:k].sum() / len(days)))
+        weeks.append(span / 7.0)
+        gaps = np.diff(days)
+        regular.append(float((np.abs(gaps - np.median(gaps)) <= 1).mean()))
+    if not weekly:
+        return none
+    return {"member_weekly": float(np.median(weekly)), "member_timetable": float(np.median(table)),
+            "member_weeks": float(np.median(weeks)), "member_regularity": float(np.median(regular))}  # fmt: skip
 
 
 def _days_per_person(person: np.ndarray, day: np.ndarray) -> np.ndarray:

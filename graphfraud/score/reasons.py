@@ -64,6 +64,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like a scheduled treatment cohort at a public institution (e.g. dialysis shifts): members each "
         "came to {attendance:.0%} of {days} sessions, {weekday_share:.0%} of them on 3 fixed weekdays; cost "
         "{cost_ratio:.2f}x peers'",
+        "looks like a treatment regimen (e.g. dialysis, rehabilitation): members each came {weekly:.1f} times a "
+        "week on their own fixed weekdays ({timetable:.0%} of their visits) for {weeks:.0f} weeks; cost "
+        "{cost_ratio:.2f}x peers'",
+        "looks like treatment cycles (e.g. chemotherapy): members each kept a {period:.0f}-day cycle of their own "
+        "({regularity:.0%} of their gaps) for {weeks:.0f} weeks, each at {attendance:.0%} of the group's days; cost "
+        "{cost_ratio:.2f}x peers'",
     ),
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
@@ -314,6 +320,8 @@ def outside_excess(f: Features) -> float:
 SCHEDULE_ATTENDANCE = 0.5
 #: ... and its sessions fall on fixed weekdays: at least this share on its 3 commonest weekdays.
 SCHEDULE_WEEKDAYS = 0.8
+#: Fund per claim against peers' where the cost_ratio reason starts scoring; care at or below it costs as care does.
+PEER_COST = 1.3
 
 
 def chronic_programme(f: Features) -> bool:
@@ -325,29 +333,61 @@ def chronic_programme(f: Features) -> bool:
 def scheduled_cohort(f: Features) -> bool:
     """Regular treatment on a timetable (dialysis shifts, rehabilitation or nursing-home rounds).
 
-    Its members each come to at least half of its sessions (``attendance``),
-    the sessions fall on fixed weekdays for months (at least 12 sessions), at
-    a facility that is not private, and the care looks like care: a public
-    institution, mostly chronic-disease visits, one diagnosis for most
-    claims, or a treatment :func:`regimen`.  Staged clinics rotate their pool over irregular batches at
-    private clinics; card collectors work at pharmacies.
+    Either each member keeps a treatment :func:`regimen` of their own, or the
+    group's members each come to at least half of its sessions
+    (``attendance``), the sessions fall on fixed weekdays for months (at least
+    12 sessions), at a facility that is not private, and the care looks like
+    care: a public institution, mostly chronic-disease visits or one diagnosis
+    for most claims.  Staged clinics rotate their pool over irregular batches
+    at private clinics; card collectors work at pharmacies.
     """
-    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.event_days < 12 or f.public_venue == 0.0:
+    if f.inpatient_share >= 0.5:
+        return False
+    if treatment_cycles(f):  # at a pharmacy too: chronic-disease refills, each member on their own month
+        return True
+    if f.pharmacy_share >= 0.5:
+        return False
+    if regimen(f):
+        return True
+    if f.event_days < 12:
+        return False
+    if f.public_venue == 0.0:
         return False
     on_timetable = f.attendance >= SCHEDULE_ATTENDANCE and f.weekday_share >= SCHEDULE_WEEKDAYS
-    care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7 or regimen(f)
+    care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
     return on_timetable and care
 
 
 def regimen(f: Features) -> bool:
-    """A treatment regimen: each member at nearly every session, two or more a week on fixed weekdays, for months.
+    """A treatment regimen: each member twice a week or more, on their own fixed weekdays, for two weeks or more.
 
-    This is how dialysis is given (three sessions a week, every week); a ring
-    rotates its pool over its batches.  It stands in for the diagnosis,
-    ownership and visit type when the export has none of them.
+    This is how dialysis (three sessions a week, Mon/Wed/Fri or Tue/Thu/Sat)
+    and rehabilitation courses are given, whatever the ownership of the
+    venue, the visit type or the diagnosis recorded, and however the venue
+    splits its patients into shifts (a rehabilitation course is commonly 10 to
+    20 sessions over two to four weeks).  A broker's batches every few days
+    rotate through the weekdays; a weekly batch is once a week.
     """
-    return (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.event_days >= 24
-            and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
+    weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= 2.0
+    return weekly or treatment_cycles(f)
+
+
+def treatment_cycles(f: Features) -> bool:
+    """Each member on a cycle of their own (chemotherapy every 2-4 weeks, monthly refills), as care, at peer cost.
+
+    It holds at pharmacies too: a chronic-disease pharmacy's regulars refill
+    each on their own month.
+
+    A cohort of cycles started on their own days: each member's gaps keep to
+    their own period (``member_regularity``) for months, while members rarely
+    share a day (``attendance`` at most half), at a venue whose care is care
+    (a public institution, one diagnosis, or chronic-disease visits) and at
+    no more than the peers' cost.  A broker brings his pool together on the
+    same days, and a pool that skips batches has irregular gaps.
+    """
+    care = f.public_venue == 1.0 or f.top_diagnosis_share >= 0.7 or f.chronic_share >= 0.5
+    return (f.member_regularity >= SCHEDULE_WEEKDAYS and f.member_weeks >= 4.0 and f.attendance <= 0.5
+            and care and f.cost_ratio <= PEER_COST)  # fmt: skip
 
 
 def benign_explanation(f: Features) -> Reason | None:
@@ -368,6 +408,20 @@ def benign_explanation(f: Features) -> Reason | None:
              "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio},
             f.chronic_share, 0.7, 0.0,
         )  # fmt: skip
+    if treatment_cycles(f) and scheduled_cohort(f):
+        return Reason(
+            "benign_schedule",
+            {"period": 7.0 / max(f.member_weekly, 1e-9), "regularity": f.member_regularity, "weeks": f.member_weeks,
+             "attendance": f.attendance, "cost_ratio": f.cost_ratio},
+            f.member_regularity, SCHEDULE_WEEKDAYS, 0.0,
+        )  # fmt: skip
+    if regimen(f) and scheduled_cohort(f):
+        return Reason(
+            "benign_schedule",
+            {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_weeks,
+             "cost_ratio": f.cost_ratio},
+            f.member_weekly, 2.0, 0.0,
+        )  # fmt: skip
     if scheduled_cohort(f):
         return Reason(
             "benign_schedule",
@@ -375,7 +429,7 @@ def benign_explanation(f: Features) -> Reason | None:
              "cost_ratio": f.cost_ratio},
             f.attendance, SCHEDULE_ATTENDANCE, 0.0,
         )  # fmt: skip
-    if f.persons >= 8 and f.top_address_persons / f.persons >= 0.6 and f.cost_ratio <= 1.3:
+    if f.persons >= 8 and f.top_address_persons / f.persons >= 0.6 and f.cost_ratio <= PEER_COST:
         return Reason(
             "benign_institution",
             {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},

@@ -12,6 +12,7 @@ import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
 from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
@@ -69,7 +70,105 @@ def score_candidates(
         rounds, household, one-off event), kept out of the ranked list and
         reported separately with their reasons, best-scoring first.
     """
-    return select_rings([_score(c, facts, params) for c in candidates], params)
+    scored = [_score(c, facts, params) for c in candidates]
+    return select_rings(join_pieces(scored, candidates, facts, params), params)
+
+
+def join_pieces(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> list[Ring]:
+    """Join the pieces of one organisation: suspect rings of one typology at one venue with its staff.
+
+    A broker's recruits, a second broker's recruits and a third village bused in
+    on other days never meet, so no co-visit or co-attendance links them; what
+    they share is the venue and the doctors who bill them.  Suspect rings (no
+    benign explanation, scoring at least ``min_score``) of the same typology
+    whose main venue is the same and who share a member doctor (or have no
+    doctor on record) are one organisation: they are scored again as one
+    candidate, its persons and claims the union of theirs.  The joined ring
+    replaces its pieces when it is still a suspect ring of that typology.
+    Kickback rings are one doctor and one pharmacy already.
+
+    Parameters
+    ----------
+    scored : list of Ring
+        ``scored[i]`` is the scoring of ``candidates[i]``.
+    candidates : list of Candidate
+    facts : ClaimFacts
+    params : ScoreParams
+
+    Returns
+    -------
+    list of Ring
+        ``scored`` with each joined organisation in place of its pieces.
+    """
+    staff = [frozenset(m.entity_id for m in r.members if m.entity_type == "doctor") for r in scored]
+    open_ = [
+        i
+        for i, r in enumerate(scored)
+        if r.benign is None and r.typology != "kickback" and r.score >= params.min_score
+    ]
+    parent = {i: i for i in open_}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_kind: dict[str, list[int]] = {}
+    for i in open_:
+        by_kind.setdefault(scored[i].typology, []).append(i)
+    seen = _venues_seen(scored, open_, facts)
+    for group in by_kind.values():
+        for a, i in enumerate(group):
+            for j in group[a + 1 :]:
+                vi, vj = scored[i].features.venue, scored[j].features.venue
+                if vi == vj:
+                    same = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
+                else:  # one organisation working two venues: each ring's persons were billed at the other's
+                    same = (seen[i].get(vj, 0) >= 0.5 * len(scored[i].person_codes)
+                            and seen[j].get(vi, 0) >= 0.5 * len(scored[j].person_codes))  # fmt: skip
+                if same:
+                    parent[root(j)] = root(i)
+    parts: dict[int, list[int]] = {}
+    for i in open_:
+        parts.setdefault(root(i), []).append(i)
+    out = list(scored)
+    for pieces in parts.values():
+        if len(pieces) < 2:
+            continue
+        first = candidates[pieces[0]]
+        joined = Candidate(
+            detector=first.detector,
+            persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
+            claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
+            evidence={**first.evidence, "pieces": len(pieces)},
+            params=first.params,
+        )
+        ring = _score(joined, facts, params)
+        if ring.benign is None and ring.typology == scored[pieces[0]].typology:
+            for i in pieces:
+                out[i] = None  # type: ignore[call-overload]
+            out.append(ring)
+    return [r for r in out if r is not None]
+
+
+def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, int]]:
+    """For each of ``rings`` (indexes into ``scored``): venue code -> how many of its persons were billed there."""
+    t = facts.graph.visits.table
+    if not rings:
+        return {}
+    persons = distinct(np.concatenate([scored[i].person_codes for i in rings]))
+    person = t["person"].to_numpy()
+    rows = np.flatnonzero(np.isin(person, persons))
+    pairs = np.unique(np.stack([person[rows], t["venue"].to_numpy()[rows]], axis=1), axis=0)
+    out = {}
+    for i in rings:
+        mine = pairs[np.isin(pairs[:, 0], scored[i].person_codes)]
+        venue, n = np.unique(mine[:, 1], return_counts=True)
+        out[i] = dict(zip(venue.tolist(), n.tolist()))
+    return out
 
 
 def select_rings(
@@ -161,7 +260,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
     reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence)
     benign = benign_explanation(f) if kind != "kickback" else None
     raw = min(100.0, sum(r.points for r in reasons))
-    score = round(raw * money_factor(f.fund) * (BENIGN_DISCOUNT if benign else 1.0), 2)
+    score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)
     ring_id = _ring_id(members)
     return Ring(

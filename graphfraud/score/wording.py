@@ -60,6 +60,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_schedule": (
         "疑为公立机构按固定时间表的治疗队列（如血液透析排班）：成员各自参加了 {days} 次治疗中的 {attendance}，"
         "其中 {weekday_share} 在固定的 3 个星期几；费用为同类的 {cost_ratio} 倍",
+        "疑为按疗程的治疗队列（如血液透析、康复）：成员各自每周就诊 {weekly} 次，{timetable} 的就诊在各自固定的星期几，"
+        "持续 {weeks} 周；费用为同类的 {cost_ratio} 倍",
+        "疑为按周期的治疗队列（如化疗）：成员各自保持每 {period} 天一次的周期（{regularity} 的间隔），持续 {weeks} 周，"
+        "各人只在团伙日的 {attendance} 出现；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_institution": ("疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",),
     "benign_household": ("疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",),

@@ -1,0 +1,77 @@
+"""One organisation in pieces (issue 14): brokers whose recruits never meet, at one clinic with its doctor, are one ring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.io.read import read_claims_dir
+from graphfraud.params import RunParams
+from graphfraud.pipeline import run
+
+
+def _world(tmp_path: Path, *, second_clinic: bool) -> tuple[Path, set[str], set[str]]:
+    """A town of 2,000 persons at 20 clinics, and two brokers who each bring their own pool of 20 recruits
+    to clinic C0 (doctor D0), every 7th day in the evening and every 14th day in the morning, never on
+    the same day; with ``second_clinic`` the second broker works at C1 with its doctor D1 instead."""
+    rng = np.random.default_rng(7)
+    rows = []
+    pools = [[f"A{i:02d}" for i in range(20)], [f"B{i:02d}" for i in range(20)]]
+    for b, (pool, first, cycle, hour) in enumerate(zip(pools, (3, 4), (7, 14), (20, 9))):
+        clinic = 1 if (second_clinic and b == 1) else 0
+        for day in range(first, 300, cycle):
+            came = [p for p in pool if rng.random() < 0.8]
+            start = hour * 60 + np.cumsum(rng.integers(1, 3, len(came)))
+            rows += [(p, f"C{clinic}", f"D{clinic}", day, int(m), 260.0) for p, m in zip(came, start)]
+    town = [f"T{i:04d}" for i in range(2000)]
+    for _ in range(30_000):
+        c = int(rng.integers(0, 20))
+        rows.append((town[int(rng.integers(0, 2000))], f"C{c}", f"D{c}", int(rng.integers(0, 300)),
+                     int(rng.integers(8 * 60, 17 * 60)), float(rng.integers(40, 120))))  # fmt: skip
+    claims = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "minute", "fund"])
+    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(claims["day"], unit="D") + pd.to_timedelta(claims["minute"], unit="m")
+    out = pd.DataFrame({
+        "claim_id": [f"K{i:06d}" for i in range(len(claims))], "patient_id": claims["patient_id"],
+        "facility_id": claims["facility_id"], "doctor_id": claims["doctor_id"], "visit_type": "outpatient",
+        "start_time": start.dt.strftime("%Y-%m-%d %H:%M:%S"), "total_amount": claims["fund"] * 1.25,
+        "fund_amount": claims["fund"],
+    })  # fmt: skip
+    out.to_csv(tmp_path / "claims.csv", index=False)
+    persons = pools[0] + pools[1] + town
+    pd.DataFrame({"person_id": persons}).to_csv(tmp_path / "persons.csv", index=False)
+    pd.DataFrame({"facility_id": [f"C{i}" for i in range(20)], "kind": "clinic"}).to_csv(tmp_path / "facilities.csv", index=False)
+    pd.DataFrame({"doctor_id": [f"D{i}" for i in range(20)], "facility_id": [f"C{i}" for i in range(20)]}).to_csv(
+        tmp_path / "doctors.csv", index=False
+    )
+    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    return tmp_path, set(pools[0]), set(pools[1])
+
+
+def _rings_holding(result, pool: set[str]) -> list[tuple[str, int]]:
+    found = []
+    for ring in result.rings:
+        persons = {m.entity_id for m in ring.members if m.entity_type == "person"}
+        if len(persons & pool) >= 0.5 * len(pool):
+            found.append((ring.ring_id, len(persons & pool)))
+    return found
+
+
+def test_two_brokers_at_one_clinic_with_its_doctor_are_one_ring(tmp_path: Path) -> None:
+    directory, a, b = _world(tmp_path, second_clinic=False)
+    result = run(read_claims_dir(directory), RunParams())
+    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    assert holding_a and holding_b
+    assert {r for r, _ in holding_a} == {r for r, _ in holding_b}  # one ring holds both pools
+    ring = next(r for r in result.rings if r.ring_id == holding_a[0][0])
+    assert ring.typology == "staged_clinic"
+    assert {m.entity_id for m in ring.members if m.entity_type == "doctor"} == {"D0"}
+
+
+def test_brokers_at_two_clinics_with_their_own_doctors_stay_two_rings(tmp_path: Path) -> None:
+    directory, a, b = _world(tmp_path, second_clinic=True)
+    result = run(read_claims_dir(directory), RunParams())
+    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    assert holding_a and holding_b
+    assert not {r for r, _ in holding_a} & {r for r, _ in holding_b}

@@ -1,0 +1,85 @@
+"""Benign explanations from what the data has (issue 14): a treatment regimen is each member's own timetable."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+
+from graphfraud.score.features import Features
+from graphfraud.score.reasons import benign_explanation, regimen
+from graphfraud.score.wording import say
+
+NAN = math.nan
+
+#: A dense group at a private venue with no diagnosis, ownership known, nothing benign about it yet.
+BASE = Features(
+    persons=30, claims=3000, fund=900_000.0, venue=0, venue_share=1.0, pharmacy_share=0.0, inpatient_share=0.0,
+    chronic_share=0.0, top_diagnosis="", top_diagnosis_share=0.0, event_days=300, regulars=30, cycle_days=1.0,
+    cycle_regularity=1.0, median_arrival_gap=2.0, off_hours_share=0.4, dominance=0.9, cost_ratio=1.0,
+    venue_fund_per_claim=300.0, peer_venue_ratio=NAN, ring_fund_per_claim=300.0, out_of_region=0,
+    catchment_outside=NAN, out_of_city=0, catchment_outside_city=NAN, attendance=0.5, weekday_share=0.5,
+    public_venue=0.0, phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=1,
+    addresses=30, median_age=60.0, dup_trace_claims=0, after_death_claims=0, split_admissions=0,
+    high_value_share=0.0, private_venue=True,
+)  # fmt: skip
+
+
+def _f(**changes: object) -> Features:
+    return dataclasses.replace(BASE, **changes)
+
+
+def test_a_private_dialysis_centre_in_two_shifts_is_a_regimen() -> None:
+    # Mon/Wed/Fri and Tue/Thu/Sat shifts: the group meets on six weekdays and each member at half of its
+    # days, so the group-level timetable fails; each member's own timetable holds.
+    f = _f(member_weekly=3.0, member_timetable=1.0, member_weeks=40.0, member_regularity=1.0)
+    reason = benign_explanation(f)
+    assert reason is not None and reason.code == "benign_schedule"
+    assert "3.0 times a week" in reason.text
+    assert "每周就诊 3.0 次" in say(reason.code, reason.args, lang="zh")
+
+
+def test_a_rehabilitation_course_of_two_weeks_is_a_regimen() -> None:
+    f = _f(event_days=10, member_weekly=5.0, member_timetable=1.0, member_weeks=2.5, member_regularity=1.0)
+    assert regimen(f)
+
+
+@pytest.mark.parametrize(
+    "cadence",
+    [
+        # a broker's batch every third day at 95% attendance: regular gaps, but the weekdays rotate
+        {"member_weekly": 2.2, "member_timetable": 0.46, "member_weeks": 20.0, "member_regularity": 1.0, "attendance": 0.95},
+        # a weekly batch on a fixed weekday: once a week, and everyone on the same days
+        {"member_weekly": 0.9, "member_timetable": 1.0, "member_weeks": 20.0, "member_regularity": 0.8, "attendance": 0.9},
+        # a rotating pool: gaps as irregular as the batches it skips
+        {"member_weekly": 0.5, "member_timetable": 0.6, "member_weeks": 20.0, "member_regularity": 0.3, "attendance": 0.3},
+    ],
+)
+def test_broker_batches_are_no_regimen(cadence: dict) -> None:
+    assert benign_explanation(_f(**cadence)) is None
+
+
+def test_chemotherapy_cycles_at_peer_cost_are_explained_and_at_double_cost_are_not() -> None:
+    cycles = {"member_weekly": 7 / 21, "member_timetable": 0.8, "member_weeks": 15.0, "member_regularity": 1.0,
+              "attendance": 0.2, "public_venue": 1.0, "private_venue": False, "top_diagnosis": "C50",
+              "top_diagnosis_share": 0.9}  # fmt: skip
+    reason = benign_explanation(_f(**cycles))
+    assert reason is not None and reason.code == "benign_schedule" and "21-day cycle" in reason.text
+    assert benign_explanation(_f(**{**cycles, "cost_ratio": 2.0})) is None
+    # a batch: members together on most of the group's days is a broker's rhythm, not cycles of their own
+    assert benign_explanation(_f(**{**cycles, "attendance": 0.9})) is None
+
+
+def test_a_regimen_does_not_excuse_identity_fraud() -> None:
+    f = _f(member_weekly=3.0, member_timetable=1.0, member_weeks=40.0, member_regularity=1.0, after_death_claims=5)
+    assert benign_explanation(f) is None
+
+
+def test_monthly_refills_at_a_chronic_pharmacy_are_cycles_but_a_collector_s_sessions_are_not() -> None:
+    refills = {"pharmacy_share": 1.0, "chronic_share": 0.6, "member_weekly": 0.23, "member_timetable": 0.3,
+               "member_weeks": 30.0, "member_regularity": 0.86, "attendance": 0.05, "cost_ratio": 0.8}  # fmt: skip
+    reason = benign_explanation(_f(**refills))
+    assert reason is not None and reason.code == "benign_schedule"
+    # a collector swiping a different handful of cards each evening: gaps as irregular as his picks
+    assert benign_explanation(_f(**{**refills, "member_regularity": 0.3})) is None
