@@ -390,6 +390,24 @@ def treatment_cycles(f: Features) -> bool:
             and care and f.cost_ratio <= PEER_COST)  # fmt: skip
 
 
+def residents_buying(f: Features) -> Reason | None:
+    """Why a doctor's patients all buying at one pharmacy may be legitimate: they live in one institution.
+
+    A nursing home's doctor prescribes for its residents, and a carer fetches
+    everyone's medicine at one pharmacy (代配药); a month's supply for a
+    resident costs more than one walk-in purchase, so the cost test of
+    :func:`benign_explanation` does not apply.  At least 8 patients, 60% or
+    more of them at one address, and none of :func:`hard_flags`.
+    """
+    if hard_flags(f) or f.persons < 8 or f.top_address_persons < 0.6 * f.persons:
+        return None
+    return Reason(
+        "benign_institution",
+        {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
+        f.top_address_persons / f.persons, 0.6, 0.0,
+    )
+
+
 def benign_explanation(f: Features) -> Reason | None:
     """Why a dense group may be legitimate care, or None.
 

@@ -83,3 +83,13 @@ def test_monthly_refills_at_a_chronic_pharmacy_are_cycles_but_a_collector_s_sess
     assert reason is not None and reason.code == "benign_schedule"
     # a collector swiping a different handful of cards each evening: gaps as irregular as his picks
     assert benign_explanation(_f(**{**refills, "member_regularity": 0.3})) is None
+
+
+def test_a_nursing_home_s_medicine_fetched_at_one_pharmacy_is_residents_buying_not_steering() -> None:
+    from graphfraud.score.reasons import residents_buying
+
+    home = _f(persons=78, top_address_persons=78, addresses=1, cost_ratio=2.4, pharmacy_share=0.7)
+    reason = residents_buying(home)
+    assert reason is not None and reason.code == "benign_institution"
+    assert residents_buying(dataclasses.replace(home, top_address_persons=5, addresses=60)) is None  # a doctor's walk-ins
+    assert residents_buying(dataclasses.replace(home, dup_trace_claims=3)) is None  # resold boxes void it
