@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from graphfraud.detect.communities import leiden
 from graphfraud.graph.events import Events, distinct
@@ -196,6 +197,161 @@ def typical_attendance(times: np.ndarray) -> float:
     return float(order[np.searchsorted(cum, cum[-1] / 2.0)])
 
 
+def beyond_chance(
+    attended: np.ndarray,
+    days: np.ndarray,
+    rate: np.ndarray | float,
+    population: np.ndarray,
+    population_rate: np.ndarray | float,
+    *,
+    max_chance: float = _D.max_chance,
+) -> np.ndarray:
+    """Which candidate members attended more of a group's events than chance explains.
+
+    A person who came to the group's venues on ``n`` days lands on ``m`` or
+    more of its events by chance with the binomial tail probability
+    ``P(Bin(n, rate) >= m)``, where ``rate`` is the share of the venues'
+    other traffic (person-days) that falls on the group's events (for a
+    person at several of the venues, the mean of their rates over the
+    person's days).  A busy community centre whose nursing-home round is one
+    day a week has a rate near 0.2, and of its hundreds of townspeople who
+    came five times, dozens came on two round days; at a back-street clinic
+    whose batch days are a tenth of its few days, two batch days out of two
+    visits is rare.  The members kept are those with the smallest tails, as
+    many as keep the expected number of chance members among them at most
+    ``max_chance`` of those kept (a false-discovery bound in the sense of
+    Benjamini and Hochberg).  The expectation sums over every other person who
+    came to the venues (``population``, ``population_rate``), each with the
+    exact discrete tail of their own days and rate.  The statistic adapts to
+    the venue's size and traffic; no count is fixed.
+
+    Parameters
+    ----------
+    attended, days : ndarray
+        Per candidate member: events of the group attended (``m``), days at
+        its venues (``n``).
+    rate : ndarray or float
+        Per candidate member (or one for all): the chance that one of their
+        days at the venues falls on the group's events.
+    population, population_rate : ndarray (or float for the rate)
+        Days at the group's venues, and rate, of every person who came there
+        (members included: they leave the null population as they are kept).
+    max_chance : float, default 0.1
+        Largest expected share of chance members among those kept; 1 keeps all.
+
+    Examples
+    --------
+    Five recruits at all of their 5 visits and twenty townspeople at 2 of 5,
+    at a venue of 1,000 persons with 5 visit days each, a fifth of whose
+    traffic falls on the group's days (1,000 x 0.2^5 = 0.3 expected by chance
+    at 5 of 5, 260 at 2 of 5):
+
+    >>> m = np.r_[np.full(5, 5), np.full(20, 2)]
+    >>> keep = beyond_chance(m, np.full(25, 5), 0.2, np.full(1000, 5), 0.2)
+    >>> int(keep[:5].sum()), int(keep[5:].sum())
+    (5, 0)
+    """
+    attended = np.asarray(attended, dtype=np.int64)
+    keep = np.ones(len(attended), dtype=bool)
+    if not len(attended) or max_chance >= 1:
+        return keep
+    days = np.maximum(np.asarray(days, dtype=np.int64), attended)  # two bursts on one day: n := m
+    rate = _rate_bins(np.broadcast_to(np.asarray(rate, dtype=float), attended.shape))
+    population = np.asarray(population, dtype=np.int64)
+    population_rate = _rate_bins(np.broadcast_to(np.asarray(population_rate, dtype=float), population.shape))
+    tail = binom.sf(attended - 1, days, rate)
+    # Null cells: distinct (days, rate) of the population; each cell's tails P(Bin(n, q) >= k), k = 0..n.
+    inside = (population >= 1) & (population_rate > 0)
+    cells, counts = np.unique(np.stack([population[inside], population_rate[inside]], axis=1), axis=0,
+                              return_counts=True)  # fmt: skip
+    if not len(cells):
+        return keep
+    size, q = cells[:, 0].astype(np.int64), cells[:, 1]
+    cell = np.repeat(np.arange(len(cells)), size + 1)
+    k = np.arange(len(cell)) - np.repeat(np.cumsum(size + 1) - (size + 1), size + 1)
+    flat = binom.sf(k - 1, size[cell], q[cell])
+    order = np.lexsort((flat, cell))
+    flat, cell = flat[order], cell[order]
+    # A chance person of a cell reaches a tail <= t with probability g(t): the largest of its tails <= t.
+    thresholds = np.unique(tail)  # ascending: the candidate cut-offs
+    key = cell + flat * 0.5  # cells apart, tails ascending inside each
+    ids = np.arange(len(cells))
+    at = np.searchsorted(key, (ids[None, :] + thresholds[:, None] * 0.5).ravel(), side="right") - 1
+    hit = (at >= 0) & (cell[np.maximum(at, 0)] == np.tile(ids, len(thresholds)))
+    reach = np.where(hit, flat[np.maximum(at, 0)], 0.0).reshape(len(thresholds), len(cells))
+    # Members kept at a cut-off leave the null population of their cell.
+    member_cell = np.stack([days, rate], axis=1)
+    pos = np.minimum(np.searchsorted(cells[:, 0] * 2.0 + cells[:, 1], days * 2.0 + rate), len(cells) - 1)
+    known = (cells[pos] == member_cell).all(axis=1)
+    level = np.searchsorted(thresholds, tail)
+    taken = np.zeros((len(thresholds), len(cells)))
+    np.add.at(taken, (level[known], pos[known]), 1.0)
+    expected = (np.clip(counts[None, :] - np.cumsum(taken, axis=0), 0, None) * reach).sum(axis=1)
+    ok = expected <= max_chance * np.cumsum(np.bincount(level, minlength=len(thresholds)))
+    if not ok.any():
+        return np.zeros(len(attended), dtype=bool)
+    return tail <= thresholds[np.flatnonzero(ok)[-1]]
+
+
+def _rate_bins(rate: np.ndarray) -> np.ndarray:
+    """Rates rounded to steps of 2% of their value (so that a population falls into few cells); 0 stays 0.
+
+    >>> np.round(_rate_bins(np.array([0.2, 0.2005, 0.0])), 3).tolist()
+    [0.201, 0.201, 0.0]
+    """
+    step = np.log(1.02)
+    out = np.zeros(len(rate))
+    pos = rate > 0
+    out[pos] = np.minimum(np.exp(np.round(np.log(rate[pos]) / step) * step), 1.0)
+    return np.round(out, 12)
+
+def _not_by_chance(
+    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], events: Events, group: np.ndarray,
+    *, max_chance: float, min_persons: int,
+) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each chosen ``(group, members, attended, days)`` cut to its members :func:`beyond_chance`.
+
+    A group's background is its venues' traffic: at each venue, the share of
+    its person-days, the members' attendances left out, that fell on the
+    group's events there; each person who came to the venues gets the mean of
+    those rates over their days there.  Groups left with fewer than
+    ``min_persons`` members are dropped.
+    """
+    vd = events.visit_days
+    vd_person, vd_venue, vd_days = (vd["person"].to_numpy(), vd["venue"].to_numpy(),
+                                    vd["days"].to_numpy(dtype=np.int64))  # fmt: skip
+    by_venue = np.argsort(vd_venue, kind="stable")
+    sorted_venue = vd_venue[by_venue]
+    inc = events.incidence
+    ev, who = inc["event"].to_numpy(), inc["person"].to_numpy()
+    g_of = group[ev]
+    order = np.argsort(g_of, kind="stable")  # incidence rows group by group
+    g_sorted = g_of[order]
+    out = []
+    for g, members, attended, days in chosen:
+        rows = order[np.searchsorted(g_sorted, g, side="left"):np.searchsorted(g_sorted, g, side="right")]
+        venue = events.venue[ev[rows]]
+        venues, at_venue = np.unique(venue, return_inverse=True)
+        member = np.isin(who[rows], members)
+        # the venues' person-days on the group's events and off them, the members' attendances left out
+        on = np.bincount(at_venue[~member], minlength=len(venues)).astype(float)
+        lo, hi = np.searchsorted(sorted_venue, venues, side="left"), np.searchsorted(sorted_venue, venues, side="right")
+        vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
+        total = np.bincount(np.searchsorted(venues, vd_venue[vrows]), weights=vd_days[vrows], minlength=len(venues))
+        member_days = np.bincount(at_venue[member], minlength=len(venues))
+        background = total - member_days
+        rate = np.where(background > 0, on / np.maximum(background, 1), 0.0).clip(0, 1)
+        # each person's days there, and their expected share on the events
+        persons, inverse = np.unique(vd_person[vrows], return_inverse=True)
+        n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)
+        mean = np.bincount(inverse, weights=vd_days[vrows] * rate[np.searchsorted(venues, vd_venue[vrows])]) / np.maximum(n, 1)
+        mine = np.minimum(np.searchsorted(persons, members), len(persons) - 1)
+        member_rate = np.where(persons[mine] == members, mean[mine], rate.max(initial=0.0))
+        keep = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
+        if keep.sum() >= min_persons:
+            out.append((g, members[keep], attended[keep], days[keep]))
+    return out
+
 def organisations(
     events: Events,
     *,
@@ -207,6 +363,7 @@ def organisations(
     min_density: float = _D.min_density,
     min_shared: int = _D.min_shared,
     max_links: int = _D.max_links,
+    max_chance: float = _D.max_chance,
     seed: int = 0,
 ) -> list[Organisation]:
     """Groups of events that share persons, and the persons who keep attending them.
@@ -242,6 +399,14 @@ def organisations(
         is not.
     max_links : int, default 20
         Each person's event is linked to that person's next ``max_links`` events.
+    max_chance : float, default 0.1
+        Members must have attended more of the group's events than the
+        venues' traffic explains: persons are kept from the least likely by
+        chance down, while the expected number of chance members among them
+        is at most this share (:func:`beyond_chance`).  A townsman whose few
+        visits to a busy community centre fell on its nursing-home round days
+        is not a member; a recruit at two of a back-street clinic's rare batch
+        days is.  1 switches the test off.
     seed : int, default 0
         Leiden seed.
 
@@ -270,6 +435,7 @@ def organisations(
     check(0 <= min_share <= 1, "min_share", owner, "a float in [0, 1]", min_share)
     check(0 <= min_devotion <= 1, "min_devotion", owner, "a float in [0, 1]", min_devotion)
     check(0 <= min_density <= 1, "min_density", owner, "a float in [0, 1]", min_density)
+    check(0 <= max_chance <= 1, "max_chance", owner, "a float in [0, 1]", max_chance)
     links = event_links(events, min_events=min_events, max_links=max_links, min_shared=min_shared)
     if links.empty:
         return []
@@ -291,14 +457,17 @@ def organisations(
     take = np.repeat(big, np.diff(bounds))
     kg, kp, times = kg[take], kp[take], times[take]
     bounds = np.flatnonzero(np.r_[True, kg[1:] != kg[:-1], True]) if len(kg) else np.array([0])
-    devoted = np.ones(len(kg), dtype=bool)
-    if min_devotion > 0 and events.visit_days is not None and len(kg):
-        devoted = times >= min_devotion * _days_at(events.visit_days, kg, kp, group, events.venue)
+    known_days = events.visit_days is not None and len(kg) > 0
+    days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
+    devoted = times >= min_devotion * days if min_devotion > 0 and known_days else np.ones(len(kg), dtype=bool)
     chosen = []  # (group, members, their attendance) of the groups with enough regulars
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         keep = regulars(times[lo:hi], min_share=min_share) & devoted[lo:hi]
         if keep.sum() >= min_persons:
-            chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep]))
+            chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep], days[lo:hi][keep]))
+    if known_days and max_chance < 1 and chosen:
+        chosen = _not_by_chance(chosen, events, group, max_chance=max_chance, min_persons=min_persons)
+    chosen = [c[:3] for c in chosen]
     held = _events_held(inc, group, chosen, n_persons=n_persons, min_persons=3)
     out = []
     for (g, members, attended), events in zip(chosen, held):

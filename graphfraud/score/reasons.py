@@ -325,14 +325,15 @@ def chronic_programme(f: Features) -> bool:
 def scheduled_cohort(f: Features) -> bool:
     """Regular treatment on a timetable (dialysis shifts, rehabilitation or nursing-home rounds).
 
-    Its members each come to at least half of its sessions (``attendance``),
-    the sessions fall on fixed weekdays for months (at least 12 sessions), at
+    Its members each come to at least half of its sessions (``attendance``;
+    sessions are its best-attended days, not the days a few members came on
+    their own), the sessions fall on fixed weekdays for months (at least 12), at
     a facility that is not private, and the care looks like care: a public
     institution, mostly chronic-disease visits, one diagnosis for most
     claims, or a treatment :func:`regimen`.  Staged clinics rotate their pool over irregular batches at
     private clinics; card collectors work at pharmacies.
     """
-    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.event_days < 12 or f.public_venue == 0.0:
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.sessions < 12 or f.public_venue == 0.0:
         return False
     on_timetable = f.attendance >= SCHEDULE_ATTENDANCE and f.weekday_share >= SCHEDULE_WEEKDAYS
     care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7 or regimen(f)
@@ -346,7 +347,7 @@ def regimen(f: Features) -> bool:
     rotates its pool over its batches.  It stands in for the diagnosis,
     ownership and visit type when the export has none of them.
     """
-    return (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.event_days >= 24
+    return (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.sessions >= 24
             and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
 
 
@@ -371,7 +372,7 @@ def benign_explanation(f: Features) -> Reason | None:
     if scheduled_cohort(f):
         return Reason(
             "benign_schedule",
-            {"attendance": f.attendance, "days": f.event_days, "weekday_share": f.weekday_share,
+            {"attendance": f.attendance, "days": f.sessions, "weekday_share": f.weekday_share,
              "cost_ratio": f.cost_ratio},
             f.attendance, SCHEDULE_ATTENDANCE, 0.0,
         )  # fmt: skip
