@@ -29,7 +29,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "steering": (
         "{patients} of {doctor_patients} patients of {doctor} ({share:.0%}) bought at {pharmacy} within "
         "{follow_days} days of the visit, vs {peer_share:.0%} of peer doctors' patients (lift {lift:.1f}x, "
-        "z = {z:.1f}), counting purchases with fund >= {min_fund:.2f} yuan",
+        "z = {z:.1f}), counting purchases with fund >= {min_fund:.2f} yuan; the {excess:.1f} patients above the "
+        "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers",
     ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days",
@@ -190,9 +191,11 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
             "steering",
             {"patients": e["patients"], "doctor_patients": e["doctor_patients"], "doctor": names["doctor"],
              "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
-             "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"]},
+             "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
+             "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]},
             e["lift"], 2.0,
-            35 * max(ramp(math.log(max(e["lift"], 1e-9)), math.log(2), math.log(10)), ramp(e["z"], 4, 12)),
+            35 * max(ramp(math.log(max(e["lift"], 1e-9)), math.log(2), math.log(10)), ramp(e["z"], 4, 12),
+                     ramp(e["business"], 0.03, 0.25)),
         )  # fmt: skip
     elif typology == "induced_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
