@@ -62,7 +62,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "cost {cost_ratio:.2f}x peers'",
     ),
     "benign_schedule": (
-        "looks like a scheduled treatment cohort at a public institution (e.g. dialysis shifts): members each "
+        "looks like a scheduled treatment cohort (e.g. dialysis shifts, a nursing home's round): members each "
         "came to {attendance:.0%} of {days} sessions, {weekday_share:.0%} of them on 3 fixed weekdays; cost "
         "{cost_ratio:.2f}x peers'",
     ),
@@ -331,12 +331,16 @@ def scheduled_cohort(f: Features) -> bool:
     Its members each come to at least half of its sessions (``attendance``;
     sessions are its best-attended days, not the days a few members came on
     their own), the sessions fall on fixed weekdays for months (at least 12), at
-    a facility that is not private, and the care looks like care: a public
+    a facility that is not private (unless the timetable is itself a treatment
+    :func:`regimen`: independent dialysis centres are often private), and the
+    care looks like care: a public
     institution, mostly chronic-disease visits, one diagnosis for most
     claims, or a treatment :func:`regimen`.  Staged clinics rotate their pool over irregular batches at
     private clinics; card collectors work at pharmacies.
     """
-    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.sessions < 12 or f.public_venue == 0.0:
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.sessions < 12:
+        return False
+    if f.public_venue == 0.0 and not regimen(f):  # a private dialysis centre shows its regimen, not its ownership
         return False
     on_timetable = f.attendance >= SCHEDULE_ATTENDANCE and f.weekday_share >= SCHEDULE_WEEKDAYS
     care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7 or regimen(f)

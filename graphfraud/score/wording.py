@@ -58,7 +58,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_schedule": (
-        "疑为公立机构按固定时间表的治疗队列（如血液透析排班）：成员各自参加了 {days} 次治疗中的 {attendance}，"
+        "疑为按固定时间表的治疗队列（如血液透析排班、养老院定期巡诊）：成员各自参加了 {days} 次治疗中的 {attendance}，"
         "其中 {weekday_share} 在固定的 3 个星期几；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_institution": ("疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",),
