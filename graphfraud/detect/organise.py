@@ -305,6 +305,10 @@ def _rate_bins(rate: np.ndarray) -> np.ndarray:
     out[pos] = np.minimum(np.exp(np.round(np.log(rate[pos]) / step) * step), 1.0)
     return np.round(out, 12)
 
+#: Most rounds of finding a group's chance members again with the background of the members kept.
+_ROUNDS = 5
+
+
 def _not_by_chance(
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], events: Events, group: np.ndarray,
     *, max_chance: float, min_persons: int,
@@ -330,24 +334,31 @@ def _not_by_chance(
     out = []
     for g, members, attended, days in chosen:
         rows = order[np.searchsorted(g_sorted, g, side="left"):np.searchsorted(g_sorted, g, side="right")]
-        venue = events.venue[ev[rows]]
-        venues, at_venue = np.unique(venue, return_inverse=True)
-        member = np.isin(who[rows], members)
-        # the venues' person-days on the group's events and off them, the members' attendances left out
-        on = np.bincount(at_venue[~member], minlength=len(venues)).astype(float)
+        venues, at_venue = np.unique(events.venue[ev[rows]], return_inverse=True)
         lo, hi = np.searchsorted(sorted_venue, venues, side="left"), np.searchsorted(sorted_venue, venues, side="right")
         vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
         total = np.bincount(np.searchsorted(venues, vd_venue[vrows]), weights=vd_days[vrows], minlength=len(venues))
-        member_days = np.bincount(at_venue[member], minlength=len(venues))
-        background = total - member_days
-        rate = np.where(background > 0, on / np.maximum(background, 1), 0.0).clip(0, 1)
-        # each person's days there, and their expected share on the events
         persons, inverse = np.unique(vd_person[vrows], return_inverse=True)
-        n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)
-        mean = np.bincount(inverse, weights=vd_days[vrows] * rate[np.searchsorted(venues, vd_venue[vrows])]) / np.maximum(n, 1)
+        n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)  # each person's days at the venues
         mine = np.minimum(np.searchsorted(persons, members), len(persons) - 1)
-        member_rate = np.where(persons[mine] == members, mean[mine], rate.max(initial=0.0))
-        keep = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
+        known = persons[mine] == members
+        keep = np.ones(len(members), dtype=bool)
+        # The background leaves out the members' attendances.  Leaving out every candidate would take
+        # the chance visitors' attendances out of the background too and lower the rate they are
+        # judged by, so the members kept are found again until they stay the same (a few rounds).
+        for _ in range(_ROUNDS):
+            member = np.isin(who[rows], members[keep])
+            on = np.bincount(at_venue[~member], minlength=len(venues)).astype(float)
+            background = total - np.bincount(at_venue[member], minlength=len(venues))
+            rate = np.where(background > 0, on / np.maximum(background, 1), 0.0).clip(0, 1)
+            # each person's expected share of days on the events: their days' mean rate
+            mean = np.bincount(inverse, weights=vd_days[vrows] * rate[np.searchsorted(venues, vd_venue[vrows])])
+            mean = mean / np.maximum(n, 1)
+            member_rate = np.where(known, mean[mine], rate.max(initial=0.0))
+            again = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
+            if (again == keep).all():
+                break
+            keep = again
         if keep.sum() >= min_persons:
             out.append((g, members[keep], attended[keep], days[keep]))
     return out
