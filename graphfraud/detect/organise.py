@@ -305,21 +305,22 @@ def _rate_bins(rate: np.ndarray) -> np.ndarray:
     out[pos] = np.minimum(np.exp(np.round(np.log(rate[pos]) / step) * step), 1.0)
     return np.round(out, 12)
 
-#: Most rounds of finding a group's chance members again with the background of the members kept.
-_ROUNDS = 5
-
-
 def _not_by_chance(
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], events: Events, group: np.ndarray,
     *, max_chance: float, min_persons: int,
 ) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Each chosen ``(group, members, attended, days)`` cut to its members :func:`beyond_chance`.
 
-    A group's background is its venues' traffic: at each venue, the share of
-    its person-days, the members' attendances left out, that fell on the
-    group's events there; each person who came to the venues gets the mean of
-    those rates over their days there.  Groups left with fewer than
-    ``min_persons`` members are dropped.
+    A group's background is its venues' ordinary traffic.  At each venue, a
+    visit lands on one of the group's events with the chance that the events
+    would have taken in had they been ordinary: each event counted at the
+    venue's typical size of its other events (a day's traffic in a date-only
+    export), against the venue's person-days off the group's events.  No
+    candidate's own attendance enters it, so a clinic whose traffic is mostly
+    its ring (recruits who came to one batch only, padding) does not make its
+    batches look crowded.  Each person who came to the venues gets the mean
+    rate over their days there.  Groups left with fewer than ``min_persons``
+    members are dropped.
     """
     vd = events.visit_days
     vd_person, vd_venue, vd_days = (vd["person"].to_numpy(), vd["venue"].to_numpy(),
@@ -327,41 +328,39 @@ def _not_by_chance(
     by_venue = np.argsort(vd_venue, kind="stable")
     sorted_venue = vd_venue[by_venue]
     inc = events.incidence
-    ev, who = inc["event"].to_numpy(), inc["person"].to_numpy()
-    g_of = group[ev]
-    order = np.argsort(g_of, kind="stable")  # incidence rows group by group
-    g_sorted = g_of[order]
+    size = np.bincount(inc["event"].to_numpy(), minlength=events.n_events)  # persons at each event
+    listed = np.flatnonzero(size)  # events in the incidence (3 persons or more)
+    listed = listed[np.argsort(events.venue[listed], kind="stable")]  # by venue (codes are, but combine() appends)
+    listed_venue = events.venue[listed]
     out = []
     for g, members, attended, days in chosen:
-        rows = order[np.searchsorted(g_sorted, g, side="left"):np.searchsorted(g_sorted, g, side="right")]
-        venues, at_venue = np.unique(events.venue[ev[rows]], return_inverse=True)
+        mine = np.flatnonzero(group == g)
+        venues, at_venue = np.unique(events.venue[mine], return_inverse=True)
+        held = np.bincount(at_venue, minlength=len(venues))  # the group's events at each venue
+        on = np.bincount(at_venue, weights=size[mine], minlength=len(venues))  # their person-days
+        typical = np.zeros(len(venues))
+        first, after = np.searchsorted(listed_venue, venues, side="left"), np.searchsorted(listed_venue, venues, side="right")
+        for i in range(len(venues)):  # the venue's other events: their median size
+            there = listed[first[i]:after[i]]
+            other = size[there[group[there] != g]]
+            typical[i] = float(np.median(other)) if len(other) else 0.0
         lo, hi = np.searchsorted(sorted_venue, venues, side="left"), np.searchsorted(sorted_venue, venues, side="right")
         vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
         total = np.bincount(np.searchsorted(venues, vd_venue[vrows]), weights=vd_days[vrows], minlength=len(venues))
+        expected = held * typical
+        off = np.maximum(total - on, 0.0)
+        rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
         persons, inverse = np.unique(vd_person[vrows], return_inverse=True)
         n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)  # each person's days at the venues
-        mine = np.minimum(np.searchsorted(persons, members), len(persons) - 1)
-        known = persons[mine] == members
-        keep = np.ones(len(members), dtype=bool)
-        # The background leaves out the members' attendances.  Leaving out every candidate would take
-        # the chance visitors' attendances out of the background too and lower the rate they are
-        # judged by, so the members kept are found again until they stay the same (a few rounds).
-        for _ in range(_ROUNDS):
-            member = np.isin(who[rows], members[keep])
-            on = np.bincount(at_venue[~member], minlength=len(venues)).astype(float)
-            background = total - np.bincount(at_venue[member], minlength=len(venues))
-            rate = np.where(background > 0, on / np.maximum(background, 1), 0.0).clip(0, 1)
-            # each person's expected share of days on the events: their days' mean rate
-            mean = np.bincount(inverse, weights=vd_days[vrows] * rate[np.searchsorted(venues, vd_venue[vrows])])
-            mean = mean / np.maximum(n, 1)
-            member_rate = np.where(known, mean[mine], rate.max(initial=0.0))
-            again = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
-            if (again == keep).all():
-                break
-            keep = again
+        mean = np.bincount(inverse, weights=vd_days[vrows] * rate[np.searchsorted(venues, vd_venue[vrows])])
+        mean = mean / np.maximum(n, 1)
+        at = np.minimum(np.searchsorted(persons, members), len(persons) - 1)
+        member_rate = np.where(persons[at] == members, mean[at], rate.max(initial=0.0))
+        keep = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
         if keep.sum() >= min_persons:
             out.append((g, members[keep], attended[keep], days[keep]))
     return out
+
 
 def organisations(
     events: Events,
