@@ -256,35 +256,39 @@ def beyond_chance(
     if not len(attended) or max_chance >= 1:
         return keep
     days = np.maximum(np.asarray(days, dtype=np.int64), attended)  # two bursts on one day: n := m
-    rate = _rate_bins(np.broadcast_to(np.asarray(rate, dtype=float), attended.shape))
+    rate_bin = _rate_bins(np.broadcast_to(np.asarray(rate, dtype=float), attended.shape))
+    rate = _bin_rate(rate_bin)
     population = np.asarray(population, dtype=np.int64)
-    population_rate = _rate_bins(np.broadcast_to(np.asarray(population_rate, dtype=float), population.shape))
+    population_bin = _rate_bins(np.broadcast_to(np.asarray(population_rate, dtype=float), population.shape))
     tail = binom.sf(attended - 1, days, rate)
-    # Null cells: distinct (days, rate) of the population; each cell's tails P(Bin(n, q) >= k), k = 0..n.
-    inside = (population >= 1) & (population_rate > 0)
-    cells, counts = np.unique(np.stack([population[inside], population_rate[inside]], axis=1), axis=0,
-                              return_counts=True)  # fmt: skip
-    if not len(cells):
+    # Null cells: distinct (days, rate) of the population, as one int key (days, then rate, ascending).
+    inside = (population >= 1) & (population_bin > _NO_RATE)
+    cell_key, counts = np.unique(population[inside] * _BINS + population_bin[inside], return_counts=True)
+    if not len(cell_key):
         return keep
-    size, q = cells[:, 0].astype(np.int64), cells[:, 1]
-    cell = np.repeat(np.arange(len(cells)), size + 1)
-    k = np.arange(len(cell)) - np.repeat(np.cumsum(size + 1) - (size + 1), size + 1)
+    size, q = cell_key // _BINS, _bin_rate(cell_key % _BINS)
+    # Each cell's tails P(Bin(n, q) >= k): only those at or below the largest member tail can matter
+    # (and one above it), so k runs from where the tail falls under it up to n.
+    low = np.clip(np.nan_to_num(binom.isf(tail.max(), size, q), nan=0.0).astype(np.int64) - 1, 0, size)
+    span = size - low + 1
+    cell = np.repeat(np.arange(len(cell_key)), span)
+    k = np.arange(len(cell)) - np.repeat(np.cumsum(span) - span, span) + low[cell]
     flat = binom.sf(k - 1, size[cell], q[cell])
     order = np.lexsort((flat, cell))
     flat, cell = flat[order], cell[order]
     # A chance person of a cell reaches a tail <= t with probability g(t): the largest of its tails <= t.
     thresholds = np.unique(tail)  # ascending: the candidate cut-offs
     key = cell + flat * 0.5  # cells apart, tails ascending inside each
-    ids = np.arange(len(cells))
+    ids = np.arange(len(cell_key))
     at = np.searchsorted(key, (ids[None, :] + thresholds[:, None] * 0.5).ravel(), side="right") - 1
     hit = (at >= 0) & (cell[np.maximum(at, 0)] == np.tile(ids, len(thresholds)))
-    reach = np.where(hit, flat[np.maximum(at, 0)], 0.0).reshape(len(thresholds), len(cells))
+    reach = np.where(hit, flat[np.maximum(at, 0)], 0.0).reshape(len(thresholds), len(cell_key))
     # Members kept at a cut-off leave the null population of their cell.
-    member_cell = np.stack([days, rate], axis=1)
-    pos = np.minimum(np.searchsorted(cells[:, 0] * 2.0 + cells[:, 1], days * 2.0 + rate), len(cells) - 1)
-    known = (cells[pos] == member_cell).all(axis=1)
+    member_key = days * _BINS + rate_bin
+    pos = np.minimum(np.searchsorted(cell_key, member_key), len(cell_key) - 1)
+    known = cell_key[pos] == member_key
     level = np.searchsorted(thresholds, tail)
-    taken = np.zeros((len(thresholds), len(cells)))
+    taken = np.zeros((len(thresholds), len(cell_key)))
     np.add.at(taken, (level[known], pos[known]), 1.0)
     expected = (np.clip(counts[None, :] - np.cumsum(taken, axis=0), 0, None) * reach).sum(axis=1)
     ok = expected <= max_chance * np.cumsum(np.bincount(level, minlength=len(thresholds)))
@@ -293,17 +297,31 @@ def beyond_chance(
     return tail <= thresholds[np.flatnonzero(ok)[-1]]
 
 
-def _rate_bins(rate: np.ndarray) -> np.ndarray:
-    """Rates rounded to steps of 2% of their value (so that a population falls into few cells); 0 stays 0.
+#: Rates are binned in steps of 2% of their value: bin b is the rate 1.02^(b - _BINS + 1), bin 0 none.
+_STEP = float(np.log(1.02))
+_BINS = 4096
+_NO_RATE = 0
 
-    >>> np.round(_rate_bins(np.array([0.2, 0.2005, 0.0])), 3).tolist()
-    [0.201, 0.201, 0.0]
+
+def _rate_bins(rate: np.ndarray) -> np.ndarray:
+    """Rates as bins of 2% of their value (so that a population falls into few cells); 0 is bin 0.
+
+    >>> b = _rate_bins(np.array([0.2, 0.2005, 0.0]))
+    >>> b[0] == b[1], int(b[2]), np.round(_bin_rate(b), 3).tolist()
+    (np.True_, 0, [0.201, 0.201, 0.0])
     """
-    step = np.log(1.02)
-    out = np.zeros(len(rate))
+    out = np.zeros(len(rate), dtype=np.int64)
     pos = rate > 0
-    out[pos] = np.minimum(np.exp(np.round(np.log(rate[pos]) / step) * step), 1.0)
-    return np.round(out, 12)
+    b = np.round(np.log(np.minimum(rate[pos], 1.0)) / _STEP).astype(np.int64) + _BINS - 1
+    out[pos] = np.clip(b, 1, _BINS - 1)
+    return out
+
+
+def _bin_rate(bins: np.ndarray) -> np.ndarray:
+    """The rate of each bin of :func:`_rate_bins` (bin 0: 0)."""
+    bins = np.asarray(bins, dtype=np.int64)
+    return np.where(bins > 0, np.round(np.exp((bins - _BINS + 1) * _STEP), 12), 0.0)
+
 
 def _not_by_chance(
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], events: Events, group: np.ndarray,
@@ -327,14 +345,19 @@ def _not_by_chance(
                                     vd["days"].to_numpy(dtype=np.int64))  # fmt: skip
     by_venue = np.argsort(vd_venue, kind="stable")
     sorted_venue = vd_venue[by_venue]
+    n_venues = max(int(vd_venue.max(initial=0)), int(events.venue.max(initial=0))) + 1
+    venue_days = np.bincount(vd_venue, weights=vd_days, minlength=n_venues)  # person-days at each venue
+    venue_persons = np.bincount(vd_venue, minlength=n_venues)
     inc = events.incidence
     size = np.bincount(inc["event"].to_numpy(), minlength=events.n_events)  # persons at each event
     listed = np.flatnonzero(size)  # events in the incidence (3 persons or more)
     listed = listed[np.argsort(events.venue[listed], kind="stable")]  # by venue (codes are, but combine() appends)
     listed_venue = events.venue[listed]
+    by_group = np.argsort(group, kind="stable")  # event codes group by group, ascending within each
+    group_sorted = group[by_group]
     out = []
     for g, members, attended, days in chosen:
-        mine = np.flatnonzero(group == g)
+        mine = by_group[np.searchsorted(group_sorted, g, side="left"):np.searchsorted(group_sorted, g, side="right")]
         venues, at_venue = np.unique(events.venue[mine], return_inverse=True)
         held = np.bincount(at_venue, minlength=len(venues))  # the group's events at each venue
         on = np.bincount(at_venue, weights=size[mine], minlength=len(venues))  # their person-days
@@ -344,18 +367,34 @@ def _not_by_chance(
             there = listed[first[i]:after[i]]
             other = size[there[group[there] != g]]
             typical[i] = float(np.median(other)) if len(other) else 0.0
+        expected = held * typical
+        off = np.maximum(venue_days[venues] - on, 0.0)
+        rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
+        # the members' own rates: the mean over their days at the venues (visit_days is sorted by person)
+        lo, hi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(members) else lo
+        where = np.minimum(np.searchsorted(venues, vd_venue[rows]), len(venues) - 1)
+        there = venues[where] == vd_venue[rows]
+        rows, where = rows[there], where[there]
+        whose = np.searchsorted(members, vd_person[rows])
+        member_days = np.bincount(whose, weights=vd_days[rows], minlength=len(members))
+        member_rate = np.bincount(whose, weights=vd_days[rows] * rate[where], minlength=len(members))
+        member_rate = np.where(member_days > 0, member_rate / np.maximum(member_days, 1), rate.max(initial=0.0))
+        # Shortcut: when even every person of the venues at the largest member tail would give fewer
+        # chance members than allowed, the discrete count below keeps them all too.
+        tail = binom.sf(attended - 1, np.maximum(days, attended), _bin_rate(_rate_bins(member_rate)))
+        if tail.max(initial=0.0) * venue_persons[venues].sum() <= max_chance * len(members):
+            out.append((g, members, attended, days))
+            continue
         lo, hi = np.searchsorted(sorted_venue, venues, side="left"), np.searchsorted(sorted_venue, venues, side="right")
         vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
-        total = np.bincount(np.searchsorted(venues, vd_venue[vrows]), weights=vd_days[vrows], minlength=len(venues))
-        expected = held * typical
-        off = np.maximum(total - on, 0.0)
-        rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
-        persons, inverse = np.unique(vd_person[vrows], return_inverse=True)
-        n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)  # each person's days at the venues
-        mean = np.bincount(inverse, weights=vd_days[vrows] * rate[np.searchsorted(venues, vd_venue[vrows])])
-        mean = mean / np.maximum(n, 1)
-        at = np.minimum(np.searchsorted(persons, members), len(persons) - 1)
-        member_rate = np.where(persons[at] == members, mean[at], rate.max(initial=0.0))
+        row_rate = rate[np.searchsorted(venues, vd_venue[vrows])]
+        if len(venues) == 1:  # one row per person, in person order
+            n, mean = vd_days[vrows], row_rate
+        else:  # each person's days at all the venues, and their mean rate
+            _, inverse = np.unique(vd_person[vrows], return_inverse=True)
+            n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)
+            mean = np.bincount(inverse, weights=vd_days[vrows] * row_rate) / np.maximum(n, 1)
         keep = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
         if keep.sum() >= min_persons:
             out.append((g, members[keep], attended[keep], days[keep]))
