@@ -332,8 +332,12 @@ def _not_by_chance(
     A group's background is its venues' ordinary traffic.  At each venue, a
     visit lands on one of the group's events with the chance that the events
     would have taken in had they been ordinary: each event counted at the
-    venue's typical size of its other events (a day's traffic in a date-only
-    export), against the venue's person-days off the group's events.  No
+    venue's median size of all its other events (a day's traffic in a
+    date-only export; a burst of one or two in a quiet clinic, or a ward's
+    ordinary admission day), against the venue's traffic off the group's
+    events (in the events' own units: admission and discharge days count
+    once each).  The median keeps another piece of the same ring (a few big
+    events among the venue's hundreds) from setting the background.  No
     candidate's own attendance enters it, so a clinic whose traffic is mostly
     its ring (recruits who came to one batch only, padding) does not make its
     batches look crowded.  Each person who came to the venues gets the mean
@@ -346,13 +350,15 @@ def _not_by_chance(
     by_venue = np.argsort(vd_venue, kind="stable")
     sorted_venue = vd_venue[by_venue]
     n_venues = max(int(vd_venue.max(initial=0)), int(events.venue.max(initial=0))) + 1
-    venue_days = np.bincount(vd_venue, weights=vd_days, minlength=n_venues)  # person-days at each venue
     venue_persons = np.bincount(vd_venue, minlength=n_venues)
     inc = events.incidence
-    size = np.bincount(inc["event"].to_numpy(), minlength=events.n_events)  # persons at each event
-    listed = np.flatnonzero(size)  # events in the incidence (3 persons or more)
-    listed = listed[np.argsort(events.venue[listed], kind="stable")]  # by venue (codes are, but combine() appends)
-    listed_venue = events.venue[listed]
+    size = np.bincount(inc["event"].to_numpy(), minlength=events.n_events)  # persons at each listed event
+    # Every event of each venue, by venue, with its visits (events left out of the incidence too: small
+    # ones and hub days; without sizes, those count as one visit).
+    every = np.argsort(events.venue, kind="stable")
+    every_venue = events.venue[every]
+    every_size = events.size if events.size is not None else np.maximum(size, 1)
+    venue_traffic = np.bincount(events.venue, weights=every_size, minlength=n_venues)  # in event units
     by_group = np.argsort(group, kind="stable")  # event codes group by group, ascending within each
     group_sorted = group[by_group]
     out = []
@@ -360,15 +366,15 @@ def _not_by_chance(
         mine = by_group[np.searchsorted(group_sorted, g, side="left"):np.searchsorted(group_sorted, g, side="right")]
         venues, at_venue = np.unique(events.venue[mine], return_inverse=True)
         held = np.bincount(at_venue, minlength=len(venues))  # the group's events at each venue
-        on = np.bincount(at_venue, weights=size[mine], minlength=len(venues))  # their person-days
+        on = np.bincount(at_venue, weights=every_size[mine], minlength=len(venues))  # their visits
         typical = np.zeros(len(venues))
-        first, after = np.searchsorted(listed_venue, venues, side="left"), np.searchsorted(listed_venue, venues, side="right")
+        first, after = np.searchsorted(every_venue, venues, side="left"), np.searchsorted(every_venue, venues, side="right")
         for i in range(len(venues)):  # the venue's other events: their median size
-            there = listed[first[i]:after[i]]
-            other = size[there[group[there] != g]]
+            there = every[first[i]:after[i]]
+            other = every_size[there[group[there] != g]]
             typical[i] = float(np.median(other)) if len(other) else 0.0
         expected = held * typical
-        off = np.maximum(venue_days[venues] - on, 0.0)
+        off = np.maximum(venue_traffic[venues] - on, 0.0)
         rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
         # the members' own rates: the mean over their days at the venues (visit_days is sorted by person)
         lo, hi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
