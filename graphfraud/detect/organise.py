@@ -374,8 +374,6 @@ def _not_by_chance(
             other = every_size[there[group[there] != g]]
             typical[i] = float(np.median(other)) if len(other) else 0.0
         expected = held * typical
-        if events.window is not None:  # minute data: a long burst takes in the arrivals while it lasts
-            expected = np.maximum(expected, np.bincount(at_venue, weights=events.window[mine], minlength=len(venues)))
         off = np.maximum(venue_traffic[venues] - on, 0.0)
         rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
         # the members' own rates: the mean over their days at the venues (visit_days is sorted by person)

@@ -50,10 +50,6 @@ class Events:
     size : ndarray or None
         Visits of each event code (also of events left out: small ones and
         hub days), the venue's traffic in event units.
-    window : ndarray or None
-        Ordinary arrivals each event's time window would take in (minute
-        data only): the rest of its venue-day's arrivals over the day's span,
-        times the event's span plus one gap.
     """
 
     incidence: pd.DataFrame
@@ -62,7 +58,6 @@ class Events:
     params: dict
     visit_days: pd.DataFrame | None = None
     size: np.ndarray | None = None
-    window: np.ndarray | None = None
 
     @property
     def n_events(self) -> int:
@@ -144,37 +139,8 @@ def venue_events(
     size = np.bincount(ev, minlength=len(starts))
     keep = size[ev] >= min_persons
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
-    visits = np.bincount(event, minlength=len(starts))
-    return Events(incidence, ev_venue, ev_day, params, _visit_days(person, venue, day), visits,
-                  None if day_resolution else _in_window(minute, event, venue_day, visits, gap_minutes))
-
-
-def _in_window(minute: np.ndarray, event: np.ndarray, venue_day: np.ndarray, visits: np.ndarray,
-               gap_minutes: int) -> np.ndarray:
-    """Ordinary arrivals each event's time window would take in: the rest of its venue-day's
-    arrivals, spread over the day's span, times the event's span plus one gap.
-
-    A long burst at a busy venue (a nursing home's round of fifty arrivals at a community centre)
-    takes in the other patients who arrive while it lasts; a burst at a quiet clinic takes in few.
-
-    >>> m = np.array([600, 601, 602, 700, 900, 1000])  # a 3-arrival burst, then three singles
-    >>> _in_window(m, np.array([0, 0, 0, 1, 2, 3]), np.zeros(6, dtype=int), np.array([3, 1, 1, 1]), 15).round(2).tolist()
-    [0.12, 0.18, 0.18, 0.18]
-    """
-    first = np.full(len(visits), np.iinfo(np.int64).max)
-    last = np.full(len(visits), np.iinfo(np.int64).min)
-    np.minimum.at(first, event, minute)
-    np.maximum.at(last, event, minute)
-    day_of = np.zeros(len(visits), dtype=np.int64)
-    day_of[event] = venue_day
-    day_first = np.full(int(venue_day.max()) + 1, np.iinfo(np.int64).max)
-    day_last = np.full(int(venue_day.max()) + 1, np.iinfo(np.int64).min)
-    np.minimum.at(day_first, venue_day, minute)
-    np.maximum.at(day_last, venue_day, minute)
-    day_visits = np.bincount(venue_day)
-    window = (last - first + gap_minutes).astype(float)
-    span = np.maximum((day_last - day_first + gap_minutes)[day_of], window)
-    return (day_visits[day_of] - visits) * window / span
+    return Events(incidence, ev_venue, ev_day, params, _visit_days(person, venue, day),
+                  np.bincount(event, minlength=len(starts)))
 
 
 def starts_of(new: np.ndarray) -> np.ndarray:
@@ -256,13 +222,12 @@ def combine(*parts: Events) -> Events:
     >>> combine(a, a).incidence["event"].tolist(), combine(a, a).n_events
     ([0, 0, 0, 1, 1, 1], 2)
     """
-    frames, venues, days, sizes, windows, shift = [], [], [], [], [], 0
+    frames, venues, days, sizes, shift = [], [], [], [], 0
     for part in parts:
         frames.append(part.incidence.assign(event=part.incidence["event"].to_numpy() + shift))
         venues.append(part.venue)
         days.append(part.day)
         sizes.append(part.size)
-        windows.append(part.window)
         shift += part.n_events
     params = parts[0].params if parts else {}
     known = [p.visit_days for p in parts if p.visit_days is not None]
@@ -271,6 +236,5 @@ def combine(*parts: Events) -> Events:
         both = pd.concat(known, ignore_index=True)
         visit_days = both.groupby(["person", "venue"], as_index=False, sort=True)["days"].max()
     size = np.concatenate(sizes) if sizes and all(x is not None for x in sizes) else None
-    window = np.concatenate(windows) if windows and all(x is not None for x in windows) else None
     return Events(pd.concat(frames, ignore_index=True), np.concatenate(venues), np.concatenate(days), params,
-                  visit_days, size, window)
+                  visit_days, size)
