@@ -10,6 +10,7 @@ hinge on that number.
 
     python benchmarks/sensitivity.py                       # TUNE seeds 1, 3, ..., 23 (30,000 persons)
     python benchmarks/sensitivity.py --seeds 1 3 --persons 5000
+    python benchmarks/sensitivity.py --only max_chance     # one parameter
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ SETTINGS: dict[str, tuple] = {
     "min_share": (0.067, 0.2, 0.6),
     "min_devotion": (0.17, 0.5, 0.9),
     "min_density": (0.033, 0.1, 0.3),
+    "max_chance": (0.033, 0.1, 0.3),
 }
 
 
@@ -59,11 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=list(range(1, 24, 2)))
     ap.add_argument("--persons", type=int, default=30_000)
     ap.add_argument("--work", type=Path, default=WORLDS)
+    ap.add_argument("--only", nargs="+", choices=sorted(SETTINGS), help="these parameters only")
     args = ap.parse_args(argv)
     print(f"seeds {args.seeds}, {args.persons} persons; worst world per setting\n")
     print("| parameter | value | most rings missed in a world | lowest member F1 | most benign in top K | worlds meeting acceptance |")
     print("|---|---|---|---|---|---|")
     for name, values in SETTINGS.items():
+        if args.only and name not in args.only:
+            continue
         for value in values:
             t = time.perf_counter()
             rows = [evaluate_world(s, persons=args.persons, params=params_with(name, value), work=args.work)

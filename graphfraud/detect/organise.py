@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from graphfraud.detect.communities import leiden
 from graphfraud.graph.events import Events, distinct
@@ -196,6 +197,216 @@ def typical_attendance(times: np.ndarray) -> float:
     return float(order[np.searchsorted(cum, cum[-1] / 2.0)])
 
 
+def beyond_chance(
+    attended: np.ndarray,
+    days: np.ndarray,
+    rate: np.ndarray | float,
+    population: np.ndarray,
+    population_rate: np.ndarray | float,
+    *,
+    max_chance: float = _D.max_chance,
+) -> np.ndarray:
+    """Which candidate members attended more of a group's events than chance explains.
+
+    A person who came to the group's venues on ``n`` days lands on ``m`` or
+    more of its events by chance with the binomial tail probability
+    ``P(Bin(n, rate) >= m)``, where ``rate`` is the share of the venues'
+    other traffic (person-days) that falls on the group's events (for a
+    person at several of the venues, the mean of their rates over the
+    person's days).  A busy community centre whose nursing-home round is one
+    day a week has a rate near 0.2, and of its hundreds of townspeople who
+    came five times, dozens came on two round days; at a back-street clinic
+    whose batch days are a tenth of its few days, two batch days out of two
+    visits is rare.  The members kept are those with the smallest tails, as
+    many as keep the expected number of chance members among them at most
+    ``max_chance`` of those kept (a false-discovery bound in the sense of
+    Benjamini and Hochberg).  The expectation sums over every other person who
+    came to the venues (``population``, ``population_rate``), each with the
+    exact discrete tail of their own days and rate.  The statistic adapts to
+    the venue's size and traffic; no count is fixed.
+
+    Parameters
+    ----------
+    attended, days : ndarray
+        Per candidate member: events of the group attended (``m``), days at
+        its venues (``n``).
+    rate : ndarray or float
+        Per candidate member (or one for all): the chance that one of their
+        days at the venues falls on the group's events.
+    population, population_rate : ndarray (or float for the rate)
+        Days at the group's venues, and rate, of every person who came there
+        (members included: they leave the null population as they are kept).
+    max_chance : float, default 0.1
+        Largest expected share of chance members among those kept; 1 keeps all.
+
+    Examples
+    --------
+    Five recruits at all of their 5 visits and twenty townspeople at 2 of 5,
+    at a venue of 1,000 persons with 5 visit days each, a fifth of whose
+    traffic falls on the group's days (1,000 x 0.2^5 = 0.3 expected by chance
+    at 5 of 5, 260 at 2 of 5):
+
+    >>> m = np.r_[np.full(5, 5), np.full(20, 2)]
+    >>> keep = beyond_chance(m, np.full(25, 5), 0.2, np.full(1000, 5), 0.2)
+    >>> int(keep[:5].sum()), int(keep[5:].sum())
+    (5, 0)
+    """
+    attended = np.asarray(attended, dtype=np.int64)
+    keep = np.ones(len(attended), dtype=bool)
+    if not len(attended) or max_chance >= 1:
+        return keep
+    days = np.maximum(np.asarray(days, dtype=np.int64), attended)  # two bursts on one day: n := m
+    rate_bin = _rate_bins(np.broadcast_to(np.asarray(rate, dtype=float), attended.shape))
+    rate = _bin_rate(rate_bin)
+    population = np.asarray(population, dtype=np.int64)
+    population_bin = _rate_bins(np.broadcast_to(np.asarray(population_rate, dtype=float), population.shape))
+    tail = binom.sf(attended - 1, days, rate)
+    # Null cells: distinct (days, rate) of the population, as one int key (days, then rate, ascending).
+    inside = (population >= 1) & (population_bin > _NO_RATE)
+    cell_key, counts = np.unique(population[inside] * _BINS + population_bin[inside], return_counts=True)
+    if not len(cell_key):
+        return keep
+    size, q = cell_key // _BINS, _bin_rate(cell_key % _BINS)
+    # Each cell's tails P(Bin(n, q) >= k): only those at or below the largest member tail can matter
+    # (and one above it), so k runs from where the tail falls under it up to n.
+    low = np.clip(np.nan_to_num(binom.isf(tail.max(), size, q), nan=0.0).astype(np.int64) - 1, 0, size)
+    span = size - low + 1
+    cell = np.repeat(np.arange(len(cell_key)), span)
+    k = np.arange(len(cell)) - np.repeat(np.cumsum(span) - span, span) + low[cell]
+    flat = binom.sf(k - 1, size[cell], q[cell])
+    order = np.lexsort((flat, cell))
+    flat, cell = flat[order], cell[order]
+    # A chance person of a cell reaches a tail <= t with probability g(t): the largest of its tails <= t.
+    thresholds = np.unique(tail)  # ascending: the candidate cut-offs
+    key = cell + flat * 0.5  # cells apart, tails ascending inside each
+    ids = np.arange(len(cell_key))
+    at = np.searchsorted(key, (ids[None, :] + thresholds[:, None] * 0.5).ravel(), side="right") - 1
+    hit = (at >= 0) & (cell[np.maximum(at, 0)] == np.tile(ids, len(thresholds)))
+    reach = np.where(hit, flat[np.maximum(at, 0)], 0.0).reshape(len(thresholds), len(cell_key))
+    # Members kept at a cut-off leave the null population of their cell.
+    member_key = days * _BINS + rate_bin
+    pos = np.minimum(np.searchsorted(cell_key, member_key), len(cell_key) - 1)
+    known = cell_key[pos] == member_key
+    level = np.searchsorted(thresholds, tail)
+    taken = np.zeros((len(thresholds), len(cell_key)))
+    np.add.at(taken, (level[known], pos[known]), 1.0)
+    expected = (np.clip(counts[None, :] - np.cumsum(taken, axis=0), 0, None) * reach).sum(axis=1)
+    ok = expected <= max_chance * np.cumsum(np.bincount(level, minlength=len(thresholds)))
+    if not ok.any():
+        return np.zeros(len(attended), dtype=bool)
+    return tail <= thresholds[np.flatnonzero(ok)[-1]]
+
+
+#: Rates are binned in steps of 2% of their value: bin b is the rate 1.02^(b - _BINS + 1), bin 0 none.
+_STEP = float(np.log(1.02))
+_BINS = 4096
+_NO_RATE = 0
+
+
+def _rate_bins(rate: np.ndarray) -> np.ndarray:
+    """Rates as bins of 2% of their value (so that a population falls into few cells); 0 is bin 0.
+
+    >>> b = _rate_bins(np.array([0.2, 0.2005, 0.0]))
+    >>> b[0] == b[1], int(b[2]), np.round(_bin_rate(b), 3).tolist()
+    (np.True_, 0, [0.201, 0.201, 0.0])
+    """
+    out = np.zeros(len(rate), dtype=np.int64)
+    pos = rate > 0
+    b = np.round(np.log(np.minimum(rate[pos], 1.0)) / _STEP).astype(np.int64) + _BINS - 1
+    out[pos] = np.clip(b, 1, _BINS - 1)
+    return out
+
+
+def _bin_rate(bins: np.ndarray) -> np.ndarray:
+    """The rate of each bin of :func:`_rate_bins` (bin 0: 0)."""
+    bins = np.asarray(bins, dtype=np.int64)
+    return np.where(bins > 0, np.round(np.exp((bins - _BINS + 1) * _STEP), 12), 0.0)
+
+
+def _not_by_chance(
+    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], events: Events, group: np.ndarray,
+    *, max_chance: float, min_persons: int,
+) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each chosen ``(group, members, attended, days)`` cut to its members :func:`beyond_chance`.
+
+    A group's background is its venues' ordinary traffic.  At each venue, a
+    visit lands on one of the group's events with the chance that the events
+    would have taken in had they been ordinary: each event counted at the
+    venue's median size of all its other events (a day's traffic in a
+    date-only export; a burst of one or two in a quiet clinic, or a ward's
+    ordinary admission day), against the venue's traffic off the group's
+    events (in the events' own units: admission and discharge days count
+    once each).  The median keeps another piece of the same ring (a few big
+    events among the venue's hundreds) from setting the background.  No
+    candidate's own attendance enters it, so a clinic whose traffic is mostly
+    its ring (recruits who came to one batch only, padding) does not make its
+    batches look crowded.  Each person who came to the venues gets the mean
+    rate over their days there.  Groups left with fewer than ``min_persons``
+    members are dropped.
+    """
+    vd = events.visit_days
+    vd_person, vd_venue, vd_days = (vd["person"].to_numpy(), vd["venue"].to_numpy(),
+                                    vd["days"].to_numpy(dtype=np.int64))  # fmt: skip
+    by_venue = np.argsort(vd_venue, kind="stable")
+    sorted_venue = vd_venue[by_venue]
+    n_venues = max(int(vd_venue.max(initial=0)), int(events.venue.max(initial=0))) + 1
+    venue_persons = np.bincount(vd_venue, minlength=n_venues)
+    inc = events.incidence
+    size = np.bincount(inc["event"].to_numpy(), minlength=events.n_events)  # persons at each listed event
+    # Every event of each venue, by venue, with its visits (events left out of the incidence too: small
+    # ones and hub days; without sizes, those count as one visit).
+    every = np.argsort(events.venue, kind="stable")
+    every_venue = events.venue[every]
+    every_size = events.size if events.size is not None else np.maximum(size, 1)
+    venue_traffic = np.bincount(events.venue, weights=every_size, minlength=n_venues)  # in event units
+    by_group = np.argsort(group, kind="stable")  # event codes group by group, ascending within each
+    group_sorted = group[by_group]
+    out = []
+    for g, members, attended, days in chosen:
+        mine = by_group[np.searchsorted(group_sorted, g, side="left"):np.searchsorted(group_sorted, g, side="right")]
+        venues, at_venue = np.unique(events.venue[mine], return_inverse=True)
+        held = np.bincount(at_venue, minlength=len(venues))  # the group's events at each venue
+        on = np.bincount(at_venue, weights=every_size[mine], minlength=len(venues))  # their visits
+        typical = np.zeros(len(venues))
+        first, after = np.searchsorted(every_venue, venues, side="left"), np.searchsorted(every_venue, venues, side="right")
+        for i in range(len(venues)):  # the venue's other events: their median size
+            there = every[first[i]:after[i]]
+            other = every_size[there[group[there] != g]]
+            typical[i] = float(np.median(other)) if len(other) else 0.0
+        expected = held * typical
+        off = np.maximum(venue_traffic[venues] - on, 0.0)
+        rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
+        # the members' own rates: the mean over their days at the venues (visit_days is sorted by person)
+        lo, hi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
+        rows = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(members) else lo
+        where = np.minimum(np.searchsorted(venues, vd_venue[rows]), len(venues) - 1)
+        there = venues[where] == vd_venue[rows]
+        rows, where = rows[there], where[there]
+        whose = np.searchsorted(members, vd_person[rows])
+        member_days = np.bincount(whose, weights=vd_days[rows], minlength=len(members))
+        member_rate = np.bincount(whose, weights=vd_days[rows] * rate[where], minlength=len(members))
+        member_rate = np.where(member_days > 0, member_rate / np.maximum(member_days, 1), rate.max(initial=0.0))
+        # Shortcut: when even every person of the venues at the largest member tail would give fewer
+        # chance members than allowed, the discrete count below keeps them all too.
+        tail = binom.sf(attended - 1, np.maximum(days, attended), _bin_rate(_rate_bins(member_rate)))
+        if tail.max(initial=0.0) * venue_persons[venues].sum() <= max_chance * len(members):
+            out.append((g, members, attended, days))
+            continue
+        lo, hi = np.searchsorted(sorted_venue, venues, side="left"), np.searchsorted(sorted_venue, venues, side="right")
+        vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
+        row_rate = rate[np.searchsorted(venues, vd_venue[vrows])]
+        if len(venues) == 1:  # one row per person, in person order
+            n, mean = vd_days[vrows], row_rate
+        else:  # each person's days at all the venues, and their mean rate
+            _, inverse = np.unique(vd_person[vrows], return_inverse=True)
+            n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)
+            mean = np.bincount(inverse, weights=vd_days[vrows] * row_rate) / np.maximum(n, 1)
+        keep = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
+        if keep.sum() >= min_persons:
+            out.append((g, members[keep], attended[keep], days[keep]))
+    return out
+
+
 def organisations(
     events: Events,
     *,
@@ -207,6 +418,7 @@ def organisations(
     min_density: float = _D.min_density,
     min_shared: int = _D.min_shared,
     max_links: int = _D.max_links,
+    max_chance: float = _D.max_chance,
     seed: int = 0,
 ) -> list[Organisation]:
     """Groups of events that share persons, and the persons who keep attending them.
@@ -242,6 +454,14 @@ def organisations(
         is not.
     max_links : int, default 20
         Each person's event is linked to that person's next ``max_links`` events.
+    max_chance : float, default 0.1
+        Members must have attended more of the group's events than the
+        venues' traffic explains: persons are kept from the least likely by
+        chance down, while the expected number of chance members among them
+        is at most this share (:func:`beyond_chance`).  A townsman whose few
+        visits to a busy community centre fell on its nursing-home round days
+        is not a member; a recruit at two of a back-street clinic's rare batch
+        days is.  1 switches the test off.
     seed : int, default 0
         Leiden seed.
 
@@ -270,6 +490,7 @@ def organisations(
     check(0 <= min_share <= 1, "min_share", owner, "a float in [0, 1]", min_share)
     check(0 <= min_devotion <= 1, "min_devotion", owner, "a float in [0, 1]", min_devotion)
     check(0 <= min_density <= 1, "min_density", owner, "a float in [0, 1]", min_density)
+    check(0 <= max_chance <= 1, "max_chance", owner, "a float in [0, 1]", max_chance)
     links = event_links(events, min_events=min_events, max_links=max_links, min_shared=min_shared)
     if links.empty:
         return []
@@ -293,14 +514,17 @@ def organisations(
     take = np.repeat(big, np.diff(bounds))
     kg, kp, times = kg[take], kp[take], times[take]
     bounds = np.flatnonzero(np.r_[True, kg[1:] != kg[:-1], True]) if len(kg) else np.array([0])
-    devoted = np.ones(len(kg), dtype=bool)
-    if min_devotion > 0 and events.visit_days is not None and len(kg):
-        devoted = times >= min_devotion * _days_at(events.visit_days, kg, kp, group, events.venue)
+    known_days = events.visit_days is not None and len(kg) > 0
+    days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
+    devoted = times >= min_devotion * days if min_devotion > 0 and known_days else np.ones(len(kg), dtype=bool)
     chosen = []  # (group, members, their attendance) of the groups with enough regulars
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         keep = regulars(times[lo:hi], min_share=min_share) & devoted[lo:hi]
         if keep.sum() >= min_persons:
-            chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep]))
+            chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep], days[lo:hi][keep]))
+    if known_days and max_chance < 1 and chosen:
+        chosen = _not_by_chance(chosen, events, group, max_chance=max_chance, min_persons=min_persons)
+    chosen = [c[:3] for c in chosen]
     held = _events_held(inc, group, chosen, n_persons=n_persons, min_persons=3)
     out = []
     for (g, members, attended), events in zip(chosen, held):

@@ -268,10 +268,10 @@ def _baselines(rows: np.ndarray, facts: ClaimFacts) -> pd.DataFrame:
 def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     columns = ["doctor_id", "pharmacy_id", "facility_id", "follow_days", "patients", "doctor_patients",
                "facility_patients", "facility_pharmacy_patients", "pharmacy_prior", "prior_weight",
-               "share", "peer_share", "lift", "z", "min_fund"]  # fmt: skip
+               "share", "peer_share", "lift", "z", "min_fund", "pharmacy_buyers", "excess", "business"]  # fmt: skip
     if source.ring.get("typology") != "kickback":
         return pd.DataFrame(columns=columns)
-    from graphfraud.detect.steering import high_value_follow, steering_table
+    from graphfraud.detect.steering import high_value_follow, pharmacy_buyers, steering_table
     from graphfraud.params import SteeringParams, from_dict
 
     params = from_dict(SteeringParams, source.run.get("parameters", {}).get("steering", {}))
@@ -286,7 +286,7 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     p = int(v.venues.codes(pd.Series(pharmacy[:1]))[0])
     prior_weight = 20.0
     follow, min_fund = high_value_follow(v.table, params)
-    dp = steering_table(follow, prior_weight=prior_weight)
+    dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund))
     row = dp[(dp["doctor"] == d) & (dp["pharmacy"] == p)]
     if row.empty:
         return pd.DataFrame(columns=columns)
@@ -295,6 +295,7 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
         [[doctor[0], pharmacy[0], str(v.venues.ids[int(r["facility"])]), follow_days, int(r["patients"]),
           int(r["doctor_patients"]), int(r["facility_patients"]), int(r["facility_pharmacy"]),
           float(r["pharmacy_prior"]), prior_weight, float(r["share"]), float(r["peer_share"]),
-          float(r["lift"]), float(r["z"]), min_fund]],
+          float(r["lift"]), float(r["z"]), min_fund, int(r["pharmacy_buyers"]), float(r["excess"]),
+          float(r["business"])]],
         columns=columns,
     )  # fmt: skip

@@ -47,6 +47,9 @@ class Events:
     visit_days : DataFrame or None
         ``person``, ``venue``, ``days``: on how many distinct days each person
         came to each venue at all (events or not), sorted by person then venue.
+    size : ndarray or None
+        Visits of each event code (also of events left out: small ones and
+        hub days), the venue's traffic in event units.
     """
 
     incidence: pd.DataFrame
@@ -54,6 +57,7 @@ class Events:
     day: np.ndarray
     params: dict
     visit_days: pd.DataFrame | None = None
+    size: np.ndarray | None = None
 
     @property
     def n_events(self) -> int:
@@ -135,7 +139,8 @@ def venue_events(
     size = np.bincount(ev, minlength=len(starts))
     keep = size[ev] >= min_persons
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
-    return Events(incidence, ev_venue, ev_day, params, _visit_days(person, venue, day))
+    return Events(incidence, ev_venue, ev_day, params, _visit_days(person, venue, day),
+                  np.bincount(event, minlength=len(starts)))
 
 
 def starts_of(new: np.ndarray) -> np.ndarray:
@@ -217,11 +222,12 @@ def combine(*parts: Events) -> Events:
     >>> combine(a, a).incidence["event"].tolist(), combine(a, a).n_events
     ([0, 0, 0, 1, 1, 1], 2)
     """
-    frames, venues, days, shift = [], [], [], 0
+    frames, venues, days, sizes, shift = [], [], [], [], 0
     for part in parts:
         frames.append(part.incidence.assign(event=part.incidence["event"].to_numpy() + shift))
         venues.append(part.venue)
         days.append(part.day)
+        sizes.append(part.size)
         shift += part.n_events
     params = parts[0].params if parts else {}
     known = [p.visit_days for p in parts if p.visit_days is not None]
@@ -229,5 +235,6 @@ def combine(*parts: Events) -> Events:
     if known:  # a person's days at a venue in any part (admission days, discharge days): the most of them
         both = pd.concat(known, ignore_index=True)
         visit_days = both.groupby(["person", "venue"], as_index=False, sort=True)["days"].max()
+    size = np.concatenate(sizes) if sizes and all(x is not None for x in sizes) else None
     return Events(pd.concat(frames, ignore_index=True), np.concatenate(venues), np.concatenate(days), params,
-                  visit_days)
+                  visit_days, size)

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
+from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, patient_codes
 from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
@@ -140,7 +141,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
     origin = np.datetime64(first.date() if pd.notna(first) else EPOCH, "D")
-    age = (origin - birth).astype("timedelta64[D]").astype(float) / 365.25
+    age = np.where(np.isnat(birth), np.nan, (origin - birth).astype("timedelta64[D]").astype(float) / 365.25)
     if "birth_year" in persons.columns:
         by = persons["birth_year"].to_numpy(dtype=float, na_value=np.nan)
         age = np.where(np.isnan(age), origin.astype(object).year - by, age)
@@ -380,8 +381,9 @@ class Features:
     catchment_outside: float  # share of the main venue's other claims by persons insured outside its region (NaN unknown)
     out_of_city: int  # persons insured outside the main venue's city (first 4 digits of a 6-digit area code)
     catchment_outside_city: float  # share of the main venue's other claims by persons insured outside its city
-    attendance: float  # median share of the ring days at the main venue that each member was there
-    weekday_share: float  # share of the ring days that fall on the 3 commonest weekdays
+    sessions: int  # ring days at the main venue that hold the group's sessions (see _sessions)
+    attendance: float  # median share of the sessions that each member was at
+    weekday_share: float  # share of the sessions that fall on the 3 commonest weekdays
     public_venue: float  # main venue: 1.0 public, 0.0 private or a pharmacy, NaN ownership unknown
     phone_hub_persons: int  # persons in the largest phone group spanning >= 3 addresses
     phone_hub: int  # that phone's code (-1 if none)
@@ -415,6 +417,10 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     ring_days = np.unique(day[at_main])
     cycle, regularity = _cycle(ring_days)
     present = _days_per_person(person[at_main], day[at_main])
+    sessions = _sessions(person[at_main], day[at_main])
+    at_session = np.isin(day[at_main], sessions)
+    attended = _days_per_person(person[at_main][at_session], day[at_main][at_session])
+    attended = np.r_[attended, np.zeros(len(np.unique(person[at_main])) - len(attended), dtype=np.int64)]
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
     cost_ratio, venue_fpc, ring_fpc = _cost_contrast(rows, facts)
@@ -456,8 +462,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         catchment_outside=_catchment_share(person[at_main], main, facts),
         out_of_city=_outside(c.persons, main, facts, level=city),
         catchment_outside_city=_catchment_share(person[at_main], main, facts, level=city),
-        attendance=float(np.median(present) / len(ring_days)) if len(ring_days) else 0.0,
-        weekday_share=_weekday_share(ring_days),
+        sessions=int(len(sessions)),
+        attendance=float(np.median(attended) / len(sessions)) if len(sessions) else 0.0,
+        weekday_share=_weekday_share(sessions),
         public_venue=float(facts.venue_public[main]),
         phone_hub_persons=hub_n,
         phone_hub=hub,
@@ -555,6 +562,29 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
         return none
     return {"member_weekly": float(np.median(weekly)), "member_timetable": float(np.median(table)),
             "member_weeks": float(np.median(weeks)), "member_regularity": float(np.median(regular))}  # fmt: skip
+
+
+def _sessions(person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The days that hold a group's sessions: its ring days down to the first sharp drop in members present.
+
+    A nursing home's round brings seventy residents to the community centre
+    each Tuesday; on other days three or four of them come on their own.
+    Those days are ring days (three members met there) but not sessions:
+    counting them would make each resident look absent from most sessions.
+    Days are taken from the best attended down, and the first one with fewer
+    members than a fifth of the typical session's ends them
+    (:func:`graphfraud.detect.organise.regulars`, the rule that ends an
+    organisation's block of members).
+
+    >>> day = np.r_[np.repeat([7, 14, 21], 20), [3, 3, 3, 10, 10, 10]]
+    >>> person = np.r_[np.tile(np.arange(20), 3), [1, 2, 3, 4, 5, 6]]
+    >>> _sessions(person, day).tolist()
+    [7, 14, 21]
+    """
+    if not len(day):
+        return np.zeros(0, dtype=np.int64)
+    days, present = np.unique(np.unique(np.stack([day, person], axis=1), axis=0)[:, 0], return_counts=True)
+    return days[regulars(present)]
 
 
 def _days_per_person(person: np.ndarray, day: np.ndarray) -> np.ndarray:

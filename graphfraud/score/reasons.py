@@ -29,7 +29,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "steering": (
         "{patients} of {doctor_patients} patients of {doctor} ({share:.0%}) bought at {pharmacy} within "
         "{follow_days} days of the visit, vs {peer_share:.0%} of peer doctors' patients (lift {lift:.1f}x, "
-        "z = {z:.1f}), counting purchases with fund >= {min_fund:.2f} yuan",
+        "z = {z:.1f}), counting purchases with fund >= {min_fund:.2f} yuan; the {excess:.1f} patients above the "
+        "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers",
     ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days",
@@ -61,7 +62,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "cost {cost_ratio:.2f}x peers'",
     ),
     "benign_schedule": (
-        "looks like a scheduled treatment cohort at a public institution (e.g. dialysis shifts): members each "
+        "looks like a scheduled treatment cohort (e.g. dialysis shifts, a nursing home's round): members each "
         "came to {attendance:.0%} of {days} sessions, {weekday_share:.0%} of them on 3 fixed weekdays; cost "
         "{cost_ratio:.2f}x peers'",
         "looks like a treatment regimen (e.g. dialysis, rehabilitation): members each came {weekly:.1f} times a "
@@ -196,9 +197,11 @@ def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evid
             "steering",
             {"patients": e["patients"], "doctor_patients": e["doctor_patients"], "doctor": names["doctor"],
              "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
-             "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"]},
+             "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
+             "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]},
             e["lift"], 2.0,
-            35 * max(ramp(math.log(max(e["lift"], 1e-9)), math.log(2), math.log(10)), ramp(e["z"], 4, 12)),
+            35 * max(ramp(math.log(max(e["lift"], 1e-9)), math.log(2), math.log(10)), ramp(e["z"], 4, 12),
+                     ramp(e["business"], 0.03, 0.25)),
         )  # fmt: skip
     elif typology == "induced_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
@@ -333,13 +336,15 @@ def chronic_programme(f: Features) -> bool:
 def scheduled_cohort(f: Features) -> bool:
     """Regular treatment on a timetable (dialysis shifts, rehabilitation or nursing-home rounds).
 
-    Either each member keeps a treatment :func:`regimen` of their own, or the
-    group's members each come to at least half of its sessions
-    (``attendance``), the sessions fall on fixed weekdays for months (at least
-    12 sessions), at a facility that is not private, and the care looks like
-    care: a public institution, mostly chronic-disease visits or one diagnosis
-    for most claims.  Staged clinics rotate their pool over irregular batches
-    at private clinics; card collectors work at pharmacies.
+    Either each member keeps a treatment :func:`regimen` of their own (at any
+    venue: independent dialysis centres are often private), or the group's
+    members each come to at least half of its sessions (``attendance``;
+    sessions are its best-attended days, not the days a few members came on
+    their own), the sessions fall on fixed weekdays for months (at least 12),
+    at a facility that is not private, and the care looks like care: a public
+    institution, mostly chronic-disease visits or one diagnosis for most
+    claims.  Staged clinics rotate their pool over irregular batches at
+    private clinics; card collectors work at pharmacies.
     """
     if f.inpatient_share >= 0.5:
         return False
@@ -349,9 +354,7 @@ def scheduled_cohort(f: Features) -> bool:
         return False
     if regimen(f):
         return True
-    if f.event_days < 12:
-        return False
-    if f.public_venue == 0.0:
+    if f.sessions < 12 or f.public_venue == 0.0:
         return False
     on_timetable = f.attendance >= SCHEDULE_ATTENDANCE and f.weekday_share >= SCHEDULE_WEEKDAYS
     care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
@@ -369,7 +372,10 @@ def regimen(f: Features) -> bool:
     rotate through the weekdays; a weekly batch is once a week.
     """
     weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= 2.0
-    return weekly or treatment_cycles(f)
+    # the same seen from the group: each member at nearly every one of >= 24 sessions, >= 2 a week on fixed weekdays
+    group = (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.sessions >= 24
+             and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
+    return weekly or group or treatment_cycles(f)
 
 
 def treatment_cycles(f: Features) -> bool:
@@ -443,7 +449,7 @@ def benign_explanation(f: Features) -> Reason | None:
     if scheduled_cohort(f):
         return Reason(
             "benign_schedule",
-            {"attendance": f.attendance, "days": f.event_days, "weekday_share": f.weekday_share,
+            {"attendance": f.attendance, "days": f.sessions, "weekday_share": f.weekday_share,
              "cost_ratio": f.cost_ratio},
             f.attendance, SCHEDULE_ATTENDANCE, 0.0,
         )  # fmt: skip

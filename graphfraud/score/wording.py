@@ -33,7 +33,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "steering": (
         "医师 {doctor} 的 {doctor_patients} 名患者中有 {patients} 名（{share}）在就诊后 {follow_days} 天内到药店 "
         "{pharmacy} 购药，而同机构其他医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；仅计基金支付不低于 {min_fund} "
-        "元的购药）",
+        "元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}",
     ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
     "co_admission": (
@@ -58,7 +58,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_schedule": (
-        "疑为公立机构按固定时间表的治疗队列（如血液透析排班）：成员各自参加了 {days} 次治疗中的 {attendance}，"
+        "疑为按固定时间表的治疗队列（如血液透析排班、养老院定期巡诊）：成员各自参加了 {days} 次治疗中的 {attendance}，"
         "其中 {weekday_share} 在固定的 3 个星期几；费用为同类的 {cost_ratio} 倍",
         "疑为按疗程的治疗队列（如血液透析、康复）：成员各自每周就诊 {weekly} 次，{timetable} 的就诊在各自固定的星期几，"
         "持续 {weeks} 周；费用为同类的 {cost_ratio} 倍",

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphfraud.detect.organise import organisations, regulars, tighten
+from graphfraud.detect.organise import beyond_chance, organisations, regulars, tighten
 from graphfraud.errors import ParamError
 from graphfraud.graph.events import venue_events
 
@@ -80,3 +80,50 @@ def test_bad_parameters_are_refused(bad: dict) -> None:
     visits, _ = _world(attend=0.5)
     with pytest.raises(ParamError, match="parameter of organisations must be"):
         organisations(venue_events(visits), **bad)
+
+
+def _round_at_a_busy_centre(*, seed: int = 4):
+    """Dates only: a community centre (venue 0) that 1,500 townspeople visit on 1 + Poisson(3) random
+    days each (~24 a day), and a nursing home's round there every 28th day (40 residents, each at 80%
+    of the 9 rounds, who also come on 4 days of their own).  Returns visits, residents, townspeople."""
+    rng = np.random.default_rng(seed)
+    residents, town = np.arange(40), np.arange(40, 1540)
+    rows = []
+    for day in range(3, 250, 28):
+        rows += [(int(p), 0, day) for p in residents[rng.random(40) < 0.8]]
+    for p in residents:
+        rows += [(int(p), 0, int(d)) for d in rng.integers(0, 250, 4)]
+    for p in town:
+        rows += [(int(p), 0, int(d)) for d in rng.integers(0, 250, 1 + rng.poisson(3.0))]
+    visits = pd.DataFrame(rows, columns=["person", "venue", "day"]).drop_duplicates()
+    visits["minute"] = visits.pop("day") * 1440
+    return visits, set(residents.tolist()), set(town.tolist())
+
+
+def test_a_busy_centres_townsfolk_are_not_members_of_its_round() -> None:
+    visits, residents, town = _round_at_a_busy_centre()
+    events = venue_events(visits, day_resolution=True)
+
+    def best(found):
+        return set(max(found, key=lambda o: len(residents & set(o.persons.tolist()))).persons.tolist())
+
+    # A resident is at ~7 of the 9 rounds, so a townsman at 2 of them passes the block's regulars test,
+    # and with 2 to 4 visits he passes devotion too: over a hundred of them do, by chance.
+    loose = best(organisations(events, seed=0, max_chance=1.0))
+    assert len(loose & town) > 100
+    # Against the centre's traffic, 2 round days out of 3 visits is what chance gives; the round is
+    # its residents.
+    got = best(organisations(events, seed=0))
+    assert len(got & residents) == len(residents)
+    assert len(got & town) <= 0.15 * len(got), len(got & town)
+
+
+def test_two_of_two_rare_batch_days_at_a_quiet_clinic_are_beyond_chance() -> None:
+    # A back-street clinic of 300 patients, 5% of whose traffic falls on the batch days: 12 recruits
+    # who came exactly twice, both times on batch days, are members; at a busy centre where 30% of the
+    # traffic falls on the group's days, 2 of 2 is what chance gives dozens of its 3,000 patients.
+    m, n = np.full(12, 2), np.full(12, 2)
+    assert beyond_chance(m, n, 0.05, np.r_[n, np.full(300, 2)], 0.05).all()
+    assert not beyond_chance(m, n, 0.3, np.r_[n, np.full(3000, 2)], 0.3).any()
+    # switched off, everyone stays
+    assert beyond_chance(m, n, 0.3, np.full(3000, 2), 0.3, max_chance=1.0).all()

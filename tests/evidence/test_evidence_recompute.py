@@ -140,8 +140,13 @@ class Pack:
         share = patients / doctor_patients
         p0 = min(max(peer_share, 1e-3), 1 - 1e-3)
         z = (patients - doctor_patients * p0) / math.sqrt(doctor_patients * p0 * (1 - p0))
+        # the pharmacy's own high-value buyers are a baseline from outside the ring (steering.csv)
+        buyers = int(s["pharmacy_buyers"])
+        assert buyers >= patients
+        excess = max(patients - doctor_patients * peer_share, 0.0)
         return (patients, doctor_patients, s["doctor_id"], 100 * share, s["pharmacy_id"], int(s["follow_days"]),
-                100 * peer_share, share / max(peer_share, 1e-3), z, float(s["min_fund"]))  # fmt: skip
+                100 * peer_share, share / max(peer_share, 1e-3), z, float(s["min_fund"]), excess,
+                100 * excess / buyers, buyers)  # fmt: skip
 
 
 def same(shown: str, value: object) -> bool:

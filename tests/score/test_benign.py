@@ -22,7 +22,7 @@ BASE = Features(
     catchment_outside=NAN, out_of_city=0, catchment_outside_city=NAN, attendance=0.5, weekday_share=0.5,
     public_venue=0.0, phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=1,
     addresses=30, median_age=60.0, dup_trace_claims=0, after_death_claims=0, split_admissions=0,
-    high_value_share=0.0, private_venue=True,
+    high_value_share=0.0, private_venue=True, sessions=300,
 )  # fmt: skip
 
 

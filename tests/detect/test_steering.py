@@ -1,0 +1,89 @@
+"""Doctor -> pharmacy steering (kickbacks): a small kickback at a popular pharmacy is found and scored;
+the hospital's own pharmacy next door, which gets as many of every doctor's patients, is not."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import pandas as pd
+
+from graphfraud.detect import steering
+from graphfraud.params import ScoreParams, SteeringParams
+from graphfraud.score.features import Features
+from graphfraud.score.reasons import suspicion_reasons
+
+HOSPITAL, OWN, STEERED = 0, 1, 2  # venue codes: the hospital, its own pharmacy next door, the steered one
+OTHERS = range(3, 9)  # six other pharmacies
+
+
+def _hospital(*, steered: int = 15, walk_ins: int = 10) -> SimpleNamespace:
+    """Eight doctors with 20 high-value followed-up patients each (doctor 0: 23); each peer sends 8 to
+    the hospital's own pharmacy, 5 to the popular ``STEERED`` one and the rest elsewhere; doctor 0 sends
+    ``steered`` of his 23 there.  Plus ``walk_ins`` other high-value buyers at ``STEERED`` and 400
+    low-value purchases (so that 500 yuan is a high value)."""
+    rows = []  # claim, person, venue, doctor, kind, fund, minute
+    person = 0
+
+    def visit_and_buy(doctor: int, pharmacy: int, day: int) -> None:
+        nonlocal person
+        rows.append((len(rows), person, HOSPITAL, doctor, 0, 80.0, day * 1440 + 600))
+        rows.append((len(rows), person, pharmacy, -1, 1, 500.0, day * 1440 + 700))
+        person += 1
+
+    for doctor in range(8):
+        n = 23 if doctor == 0 else 20
+        to_steered = steered if doctor == 0 else 5
+        to_own = 5 if doctor == 0 else 8
+        where = [STEERED] * to_steered + [OWN] * to_own
+        where += [OTHERS[i % len(OTHERS)] for i in range(n - len(where))]
+        for i, pharmacy in enumerate(where):
+            visit_and_buy(doctor, pharmacy, day=doctor * 30 + i)
+    for i in range(walk_ins):
+        rows.append((len(rows), person, STEERED, -1, 1, 500.0, (200 + i) * 1440 + 900))
+        person += 1
+    for i in range(400):
+        rows.append((len(rows), person, OTHERS[i % len(OTHERS)], -1, 1, 20.0, (i % 300) * 1440 + 800))
+        person += 1
+    table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "fund", "minute"])
+    table["inpatient"] = False
+    table["day"] = table["minute"] // 1440
+    return SimpleNamespace(visits=SimpleNamespace(table=table))
+
+
+def _steering_points(candidate) -> float:  # type: ignore[no-untyped-def]
+    """The points of the steering reason (the other reasons measured as nothing)."""
+    nothing = Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
+                       | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
+                          "cycle_days": float("nan"), "catchment_outside": float("nan"),
+                          "catchment_outside_city": float("nan")})  # fmt: skip
+    names = {"venue": "P", "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
+    evidence = candidate.evidence | {"follow_days": 2}
+    reasons = suspicion_reasons(nothing, names, typology="kickback", evidence=evidence)
+    return sum(r.points for r in reasons if r.code == "steering")
+
+
+def test_a_small_kickback_at_a_popular_pharmacy_is_found_and_scored() -> None:
+    found = steering.detect(_hospital(), SteeringParams())
+    pairs = {(c.evidence["doctor"], c.evidence["pharmacy"]): c for c in found}
+    assert set(pairs) == {(0, STEERED)}  # never the hospital's own pharmacy: every doctor's patients go there
+    kick = pairs[0, STEERED]
+    assert kick.evidence["patients"] == 15 and len(kick.persons) == 15
+    # A quarter of the peers' patients buy there too, so the lift is small (about 2.7) and 23 patients
+    # cannot push z far (about 4.5): on lift and z alone the pair would score about 6 points, below
+    # the reporting threshold.  Its 9 patients above the peer rate are a sixth of the pharmacy's 60
+    # high-value buyers: that is what carries it.
+    e = kick.evidence
+    assert e["lift"] < 3 and e["z"] < 5
+    assert e["pharmacy_buyers"] == 15 + 7 * 5 + 10
+    assert abs(e["business"] - e["excess"] / e["pharmacy_buyers"]) < 1e-12 and e["business"] > 0.15
+    assert _steering_points(kick) >= ScoreParams().min_score
+
+
+def test_the_same_excess_at_a_big_pharmacy_brings_it_little_business() -> None:
+    # The same doctor and patients, but the pharmacy also sells to 400 other high-value buyers: the
+    # excess is then a few hundredths of its business and adds nothing over lift and z.
+    big = steering.detect(_hospital(walk_ins=400), SteeringParams())
+    kick = next(c for c in big if c.evidence["pharmacy"] == STEERED)
+    assert kick.evidence["business"] < 0.03
+    assert _steering_points(kick) < ScoreParams().min_score
