@@ -162,6 +162,7 @@ def detect_by_region(
         work = scratch / "work"
     try:
         part = _partition(Path(data_dir), Path(work), read_params, log)
+        _log_skipped(part.skipped, log)
         split_s = time.perf_counter() - start
         region_read = dataclasses.replace(read_params, mapping=None, encoding="utf-8")
         outcomes = _run_regions(part, params, region_read, skip, log, isolate=isolate, map_tasks=map_tasks)
@@ -241,7 +242,15 @@ def _run_regions(part: Partition, params: RunParams, read_params: ReadParams, sk
         outcomes.append(value)
         log(f"region {name} ({i}/{len(names)}): {value.claims:,} claims, {len(value.rings)} rings, "
             f"{value.seconds:.1f} s, peak {value.peak_memory_gb:.1f} GB")
+        _log_skipped({f"regions/{name}/{file}": counts for file, counts in value.skipped.items()}, log)
     return outcomes
+
+
+def _log_skipped(skipped: dict[str, dict[str, int]], log: Callable[[str], None]) -> None:
+    """One warning line per file and reason of rows skipped under ``--lenient`` (as ``detect`` prints them)."""
+    for file, counts in skipped.items():
+        for reason, rows in counts.items():
+            log(f"warning: skipped {rows:,} rows of {file}: {reason}")
 
 
 def _run_here(tasks: list[tuple], *, isolate: bool) -> Iterator[RegionOutcome | _Failure]:
@@ -316,7 +325,9 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
             "peak_memory_gb_split_and_merge": round(own, 2),
         },
         "peak_memory_gb": round(max(own, children), 2),
-        "skipped": {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
+        # rows the split dropped (by input file), then rows each region's read skipped (by region file)
+        "skipped": dict(part.skipped) | {f"regions/{o.region}/{file}": counts for o in outcomes
+                                         for file, counts in o.skipped.items()},
         "data_quality": [w.record() | {"file": f"regions/{o.region}/{w.file}"} for o in outcomes for w in o.warnings],
     }
     return write_result(result, str(out_dir), claim_ids=pd.Series(claim_ids, dtype=object), source=dict(part.source),
