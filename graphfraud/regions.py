@@ -51,6 +51,7 @@ from graphfraud.errors import ContractError, GraphfraudError
 from graphfraud.feedback import Feedback, apply_feedback, claims_period
 from graphfraud.io.memory import children_peak_memory_gb, peak_memory_gb
 from graphfraud.io.partition import Partition, load_partition, partition_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams, RunParams
 from graphfraud.pipeline import RunResult, run, versions, write_result
@@ -172,9 +173,12 @@ def detect_by_region(
     ------
     ContractError
         When the input, or a region, breaks the data contract; the file is named
-        as ``regions/<region>/<file>``.  ``out_dir`` is then left as it was.
+        as ``regions/<region>/<file>``.  ``out_dir`` is then left as it was.  Also when ``previous`` lacks rings.csv or
+        ring_members.csv (checked before the split).
     """
     start = time.perf_counter()
+    if previous is not None:
+        read_rings(previous)  # a previous folder without rings fails now, not after every region has run
     scratch = None
     if work is None:
         parent = Path(out_dir).resolve().parent

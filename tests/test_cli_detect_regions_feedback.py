@@ -100,6 +100,14 @@ def test_previous_and_cases_work_on_the_merged_rings(world, tmp_path):
     assert len(passed) >= 1  # a confirmed ring the rule ranked below the dismissed one now ranks above it
 
 
+def test_a_previous_folder_without_rings_fails_before_the_regions_run(world, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["detect", str(world / "in"), "--out", str(tmp_path / "out"), "--by-region",
+                                       "--previous", str(tmp_path / "empty")])
+    assert result.exit_code == 1 and "rings.csv: missing from" in result.output
+    assert "splitting" not in result.output and not (tmp_path / "out").exists()
+
+
 def test_rows_the_split_skips_are_counted_and_told(tmp_path):
     data = tmp_path / "in"
     result = CliRunner().invoke(main, ["synth", str(data), "--persons", "600", "--days", "40", "--seed", "2",
