@@ -17,7 +17,6 @@ from typing import Any
 
 import pandas as pd
 
-from graphfraud.contract import ClaimsData
 from graphfraud.io.rings import read_rings
 from graphfraud.lineage import fund_since_previous, link_rings
 from graphfraud.pipeline import RunResult
@@ -50,9 +49,13 @@ class Feedback:
         return {MODEL_FILE: model_bytes(self.model)}
 
 
-def claims_period(data: ClaimsData) -> dict[str, str]:
-    """First and last claim day (ISO) of a run's data: run.json's ``claims_period``."""
-    start = data.claims["start_time"]
+def claims_period(claims: pd.DataFrame) -> dict[str, str]:
+    """First and last claim day (ISO) of a run's claims (``start_time``): run.json's ``claims_period``.
+
+    >>> claims_period(pd.DataFrame({"start_time": pd.to_datetime(["2024-03-02 08:10", "2024-01-31 17:00"])}))
+    {'from': '2024-01-31', 'to': '2024-03-02'}
+    """
+    start = claims["start_time"]
     if start.notna().sum() == 0:
         return {"from": "", "to": ""}
     return {"from": f"{start.min():%Y-%m-%d}", "to": f"{start.max():%Y-%m-%d}"}
@@ -77,13 +80,17 @@ def _previous(previous_dir: str | Path, cases: pd.DataFrame | None) -> tuple[pd.
 
 def apply_feedback(
     result: RunResult,
-    data: ClaimsData,
+    claims: pd.DataFrame,
     *,
     previous: str | Path | None = None,
     cases: pd.DataFrame | None = None,
     seed: int = 0,
 ) -> Feedback:
     """Link ``result``'s rings to ``previous`` run's and re-rank them with ``cases``.
+
+    ``claims`` holds ``start_time`` and ``fund_amount`` at the row positions the
+    rings' ``claims`` point to: ``ClaimsData.claims`` of a plain run, the claims
+    the rings point to for a merged ``--by-region`` run (:mod:`graphfraud.regions`).
 
     Raises
     ------
@@ -97,7 +104,7 @@ def apply_feedback(
     lineage, model, links = None, None, None
     if previous is not None:
         members, order, to, status = _previous(previous, cases)
-        lineage = _lineage(result, data, members, order, to, status)
+        lineage = _lineage(result, claims, members, order, to, status)
         links = {r: p.split(";") for r, p in zip(lineage["ring_id"], lineage["previous_ring_ids"]) if r and p}
         record["previous"] = {"out_dir": str(Path(previous).resolve()), "claims_to": "" if to is None else f"{to:%Y-%m-%d}",
                               "statuses": lineage["status"].value_counts().sort_index().to_dict()}  # fmt: skip
@@ -119,12 +126,12 @@ def apply_feedback(
         record["learned"] = {**model.record(), "rings_with_verdict": int(len(reranked.verdicts)),
                              "model_file": MODEL_FILE, "model_sha256": model_sha256(model)}  # fmt: skip
         if lineage is not None:
-            lineage = _lineage(result, data, members, order, to, status)
+            lineage = _lineage(result, claims, members, order, to, status)
     return Feedback(result, lineage, model, record)
 
 
-def _lineage(result: RunResult, data: ClaimsData, members: pd.DataFrame, order: list[str],
+def _lineage(result: RunResult, claims: pd.DataFrame, members: pd.DataFrame, order: list[str],
              to: pd.Timestamp | None, status: dict) -> pd.DataFrame:  # fmt: skip
-    fund = fund_since_previous(result.rings, data.claims, to) if to is not None else None
+    fund = fund_since_previous(result.rings, claims, to) if to is not None else None
     return link_rings(members_table(result.rings), members, current_order=[r.ring_id for r in result.rings],
                       previous_order=order, fund_since=fund, previous_cases=status)  # fmt: skip

@@ -98,7 +98,7 @@ def institution_features(
     f["fund_vs_peers"] = f["fund_amount"] / f.groupby(kind)["fund_amount"].transform("median").replace(0, np.nan)
     signals = peer_signals(data).set_index("entity_id")
     f["peer_points"] = signals["score"].reindex(f.index).fillna(0.0)
-    f["peer_signals"] = signals["signals"].reindex(f.index).fillna("")
+    f["peer_signals"] = signals["signals"].astype(str).reindex(f.index).fillna("")  # str even when no signal (float)
     f["rings"], f["ring_fund"] = _ring_membership(f.index, members)
     f["tie_doctors"], f["tie_patients"] = _ties(c, cases, members)
     return f.rename_axis("entity_id")

@@ -18,6 +18,14 @@ seen as one ring per region (each found on its own claims); overlapping
 pieces are deduplicated, the best-scoring kept.  Peak memory is that of the
 largest region, not of the province: each region's process returns its memory
 to the system when it ends.
+
+The feedback loop (``previous``, ``cases``; :mod:`graphfraud.feedback`) works on
+the merged list, as on the rings of a plain run: lineage links the merged rings
+to the previous run's by shared persons, and one model learned from the
+verdicts of all regions re-ranks the merged list.  Its features are the
+region-relative measurements and rule score the merged ranking already
+compares across regions, and one region alone rarely has the three confirmed
+and three dismissed rings learning needs (docs/feedback.md).
 """
 
 from __future__ import annotations
@@ -40,8 +48,10 @@ import pandas as pd
 
 from graphfraud.contract import QualityWarning
 from graphfraud.errors import ContractError, GraphfraudError
+from graphfraud.feedback import Feedback, apply_feedback, claims_period
 from graphfraud.io.memory import children_peak_memory_gb, peak_memory_gb
 from graphfraud.io.partition import Partition, load_partition, partition_claims_dir
+from graphfraud.io.rings import read_rings
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams, RunParams
 from graphfraud.pipeline import RunResult, run, versions, write_result
@@ -70,6 +80,10 @@ class RegionOutcome:
     skipped: dict[str, dict[str, int]]
     signals: Support = field(default_factory=Support)
     warnings: tuple[QualityWarning, ...] = ()
+    # start_time and fund_amount of the claims of claim_ids (lineage's fund since the previous run), and the
+    # region's first and last claim day (run.json's claims_period)
+    claim_facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"start_time": [], "fund_amount": []}))
+    period: dict[str, str] = field(default_factory=lambda: {"from": "", "to": ""})
 
 
 @dataclass(frozen=True)
@@ -95,6 +109,8 @@ def detect_by_region(
     map_tasks: MapTasks | None = None,
     engine: dict | None = None,
     force: bool = False,
+    previous: str | Path | None = None,
+    cases: pd.DataFrame | None = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[RunResult, dict]:
     """Split ``data_dir`` by pooling region, detect region by region, write merged outputs to ``out_dir``.
@@ -136,13 +152,19 @@ def detect_by_region(
     force : bool, default False
         Replace an ``out_dir`` that holds files graphfraud did not write
         (never the input, a folder holding it, or the working directory).
+    previous : path, optional
+        The output directory of an earlier run (``detect --previous``): the
+        merged rings are linked to its rings and ``lineage.csv`` is written.
+    cases : DataFrame, optional
+        Verdicts (``detect --cases``; :func:`graphfraud.io.cases.read_cases`):
+        a model learned from them re-ranks the merged list; ``model.pkl``.
     log : callable
         Progress lines.
 
     Returns
     -------
     result : RunResult
-        The merged rings; ``timings`` holds ``split``, ``regions (wall)``, ``merge``
+        The merged (and, with ``cases``, re-ranked) rings; ``timings`` holds ``split``, ``regions (wall)``, ``merge``
         and every stage summed over regions.
     record : dict
         The content of run.json.
@@ -151,9 +173,12 @@ def detect_by_region(
     ------
     ContractError
         When the input, or a region, breaks the data contract; the file is named
-        as ``regions/<region>/<file>``.  ``out_dir`` is then left as it was.
+        as ``regions/<region>/<file>``.  ``out_dir`` is then left as it was.  Also when ``previous`` lacks rings.csv or
+        ring_members.csv (checked before the split).
     """
     start = time.perf_counter()
+    if previous is not None:
+        read_rings(previous)  # a previous folder without rings fails now, not after every region has run
     scratch = None
     if work is None:
         parent = Path(out_dir).resolve().parent
@@ -162,16 +187,19 @@ def detect_by_region(
         work = scratch / "work"
     try:
         part = _partition(Path(data_dir), Path(work), read_params, log)
+        _log_skipped(part.skipped, log)
         split_s = time.perf_counter() - start
         region_read = dataclasses.replace(read_params, mapping=None, encoding="utf-8")
         outcomes = _run_regions(part, params, region_read, skip, log, isolate=isolate, map_tasks=map_tasks)
         clock = time.perf_counter()
         result, claim_ids = merge_regions(outcomes, params)
+        feedback = apply_feedback(result, _claim_facts(outcomes), previous=previous, cases=cases, seed=params.seed)
+        result = feedback.result
         result.timings["split"] = round(split_s, 3)
         result.timings["regions (wall)"] = round(clock - start - split_s, 3)
         result.timings["merge"] = round(time.perf_counter() - clock, 3)
         record = _write(result, part, claim_ids, outcomes, out_dir, data_dir, work if scratch is None else None,
-                        engine or {"name": "local"}, force=force)
+                        engine or {"name": "local"}, force=force, feedback=feedback)
         log(f"merged {sum(len(o.rings) for o in outcomes)} region rings into {len(result.rings)} "
             f"in {result.timings['merge']:.1f} s")
         return result, record
@@ -209,6 +237,21 @@ def merge_regions(outcomes: list[RegionOutcome], params: RunParams = RunParams()
     return result, claim_ids
 
 
+def _claim_facts(outcomes: list[RegionOutcome]) -> pd.DataFrame:
+    """start_time and fund_amount of the claims the merged rings point to (in :func:`merge_regions`' order)."""
+    frames = [o.claim_facts for o in outcomes if len(o.claim_facts)]
+    if not frames:
+        return pd.DataFrame({"start_time": pd.Series([], dtype="datetime64[ns]"), "fund_amount": pd.Series([], dtype=float)})
+    return pd.concat(frames, ignore_index=True)
+
+
+def _claims_period(outcomes: list[RegionOutcome]) -> dict[str, str]:
+    """The first and last claim day over all regions (ISO days compare as text)."""
+    froms = [o.period["from"] for o in outcomes if o.period["from"]]
+    tos = [o.period["to"] for o in outcomes if o.period["to"]]
+    return {"from": min(froms, default=""), "to": max(tos, default="")}
+
+
 def _person_ids(ring: Ring) -> set[str]:
     return {m.entity_id for m in ring.members if m.entity_type == "person"}
 
@@ -241,7 +284,15 @@ def _run_regions(part: Partition, params: RunParams, read_params: ReadParams, sk
         outcomes.append(value)
         log(f"region {name} ({i}/{len(names)}): {value.claims:,} claims, {len(value.rings)} rings, "
             f"{value.seconds:.1f} s, peak {value.peak_memory_gb:.1f} GB")
+        _log_skipped({f"regions/{name}/{file}": counts for file, counts in value.skipped.items()}, log)
     return outcomes
+
+
+def _log_skipped(skipped: dict[str, dict[str, int]], log: Callable[[str], None]) -> None:
+    """One warning line per file and reason of rows skipped under ``--lenient`` (as ``detect`` prints them)."""
+    for file, counts in skipped.items():
+        for reason, rows in counts.items():
+            log(f"warning: skipped {rows:,} rows of {file}: {reason}")
 
 
 def _run_here(tasks: list[tuple], *, isolate: bool) -> Iterator[RegionOutcome | _Failure]:
@@ -276,6 +327,7 @@ def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
     result = run(data, params)
     pointed = np.unique(np.concatenate([r.claims for r in result.rings + result.explained] or [np.array([], np.int64)]))
     ids = data.claims["claim_id"].astype(object).to_numpy()[pointed]
+    facts = data.claims[["start_time", "fund_amount"]].iloc[pointed].reset_index(drop=True)
 
     def local(ring: Ring) -> Ring:
         return dataclasses.replace(ring, claims=np.searchsorted(pointed, ring.claims))
@@ -284,6 +336,7 @@ def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
         name, [local(r) for r in result.rings], [local(r) for r in result.explained], ids, result.candidates,
         {"read": round(read_s, 3), **result.timings}, result.time_resolution, len(data.claims),
         round(time.perf_counter() - start, 3), peak_memory_gb(), data.skipped, result.signals, data.warnings,
+        facts, claims_period(data.claims),
     )
 
 
@@ -296,14 +349,16 @@ def _contract_error(f: _Failure, region: str) -> ContractError:
 
 
 def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: list[RegionOutcome],
-           out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict, *, force: bool = False) -> dict:
+           out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict, *, force: bool = False,
+           feedback: Feedback | None = None) -> dict:
     own, children = peak_memory_gb(), children_peak_memory_gb()
     extra = {
         "data_dir": os.path.abspath(data_dir),
         "engine": engine,
         "by_region": {
             "note": "scores are computed against each region's own peers (per-region supervision); "
-                    "rings of all regions are ranked together and deduplicated by shared persons",
+                    "rings of all regions are ranked together and deduplicated by shared persons; "
+                    "--previous and --cases apply to that merged list",
             "work_dir": str(work) if work else None,
             "split_s": result.timings.get("split"),
             "buckets": part.buckets,
@@ -316,11 +371,16 @@ def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: 
             "peak_memory_gb_split_and_merge": round(own, 2),
         },
         "peak_memory_gb": round(max(own, children), 2),
-        "skipped": {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
+        # rows the split dropped (by input file), then rows each region's read skipped (by region file)
+        "skipped": dict(part.skipped) | {f"regions/{o.region}/{file}": counts for o in outcomes
+                                         for file, counts in o.skipped.items()},
         "data_quality": [w.record() | {"file": f"regions/{o.region}/{w.file}"} for o in outcomes for w in o.warnings],
+        "claims_period": _claims_period(outcomes),  # a later run's --previous reads it
+        **(feedback.record if feedback else {}),
     }
     return write_result(result, str(out_dir), claim_ids=pd.Series(claim_ids, dtype=object), source=dict(part.source),
-                        extra=extra, inputs=(str(data_dir),), force=force)
+                        extra=extra, inputs=(str(data_dir),), force=force,
+                        tables=feedback.tables() if feedback else None, files=feedback.files() if feedback else None)
 
 
 __all__ = ["detect_by_region", "merge_regions", "run_region", "RegionOutcome"]

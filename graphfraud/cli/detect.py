@@ -143,7 +143,8 @@ def _engine(engine: str, master: str | None, conf: dict[str, str], log: Callable
                    "and write OUT/lineage.csv (new, continuing, grown, shrunk, split, merged, ended).")
 @click.option("--cases", "cases_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="Verdicts (CSV entity_type,entity_id,verdict: confirmed|dismissed) to learn a re-ranking from "
-                   "(docs/feedback.md); the model goes to OUT/model.pkl, its quality and hash to run.json.")
+                   "(docs/feedback.md); the model goes to OUT/model.pkl, its quality and hash to run.json. "
+                   "With --by-region, --previous and --cases work on the merged list of all regions.")
 @click.option("--force", is_flag=True,
               help="Replace an --out folder that holds files graphfraud did not write (they are deleted). "
                    "Never the input, a folder holding it, or the working directory.")
@@ -190,13 +191,13 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     if work_dir and not by_region:
         raise click.UsageError("--work is only used with --by-region")
     _check_output_paths(data_dir, out_dir, work_dir, force=force)
-    if by_region and (previous_dir or cases_file):
-        raise click.UsageError("--previous and --cases do not work with --by-region yet")
+    cases = read_cases(cases_file) if cases_file else None
     if by_region:
         log = progress(quiet)
         with _engine(engine, spark_master, spark_conf, log, by_region=True) as (map_tasks, engine_record):
             result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, log,
-                                       map_tasks=map_tasks, engine=engine_record, force=force)
+                                       map_tasks=map_tasks, engine=engine_record, force=force,
+                                       previous=previous_dir, cases=cases)
         _print_detect_summary(result, out_dir, quiet=quiet)
         return
     # (spark session,) each input file, read, graph, 3 detectors, score, written
@@ -207,13 +208,12 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
         data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
         read_s = time.perf_counter() - start
         result = run(data, params, log=log, project=project)
-        cases = read_cases(cases_file) if cases_file else None
-        feedback = apply_feedback(result, data, previous=previous_dir, cases=cases, seed=params.seed)
+        feedback = apply_feedback(result, data.claims, previous=previous_dir, cases=cases, seed=params.seed)
         result = feedback.result
-        _log_feedback(feedback, log)
+        _log_feedback(feedback.record, log)
         write_outputs(result, data, out_dir, inputs=(data_dir,), force=force, extra={"read_s": round(read_s, 3), "skipped": data.skipped,
                                                     "data_dir": os.path.abspath(data_dir),  # evidence --data default
-                                                    "engine": engine_record, "claims_period": claims_period(data),
+                                                    "engine": engine_record, "claims_period": claims_period(data.claims),
                                                     **feedback.record},
                       tables=feedback.tables(), files=feedback.files())
         log("written")
@@ -231,27 +231,31 @@ def _check_output_paths(data_dir: str, out_dir: str, work_dir: str | None, *, fo
                           what="region split (--work)")  # fmt: skip
 
 
-def _log_feedback(feedback: Any, log: Callable[[str], None]) -> None:
-    if "previous" in feedback.record:
-        counts = feedback.record["previous"]["statuses"]
+def _log_feedback(record: dict[str, Any], log: Callable[[str], None]) -> None:
+    """The lineage counts and what was learned, from run.json's ``previous`` and ``learned``."""
+    if "previous" in record:
+        counts = record["previous"]["statuses"]
         log("lineage: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
-    skipped = feedback.record.get("learned", {}).get("skipped")
-    if skipped:
-        click.echo(f"warning: {skipped}", err=True)
-    if feedback.model is not None:
-        m = feedback.model
-        log(f"learned from {m.n_confirmed_} confirmed and {m.n_dismissed_} dismissed rings: {m.model_name_}, "
-            "cross-validated ROC AUC " + ", ".join(f"{k} {v:.3f}" for k, v in m.cv_auc_.items()))
+    learned = record.get("learned", {})
+    if learned.get("skipped"):
+        click.echo(f"warning: {learned['skipped']}", err=True)
+    elif learned:
+        log(f"learned from {learned['confirmed']} confirmed and {learned['dismissed']} dismissed rings: "
+            f"{learned['model']}, cross-validated ROC AUC "
+            + ", ".join(f"{k} {v:.3f}" for k, v in learned["cv_roc_auc"].items()))
 
 
 def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
-                      log: Callable[[str], None], *, map_tasks: Any, engine: dict[str, Any], force: bool = False) -> Any:
+                      log: Callable[[str], None], *, map_tasks: Any, engine: dict[str, Any], force: bool = False,
+                      previous: str | None = None, cases: Any = None) -> Any:
     """detect --by-region: graphfraud.regions does the work; the audit log records the inputs."""
     from graphfraud.pipeline import UNUSED_COLUMNS
     from graphfraud.regions import detect_by_region
 
     result, record = detect_by_region(data_dir, out_dir, params=params, read_params=read_params, work=work_dir,
-                                      skip=UNUSED_COLUMNS, map_tasks=map_tasks, engine=engine, force=force, log=log)
+                                      skip=UNUSED_COLUMNS, map_tasks=map_tasks, engine=engine, force=force, log=log,
+                                      previous=previous, cases=cases)
+    _log_feedback(record, log)
     click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(record["inputs"]))
     return result
 

@@ -250,11 +250,15 @@ def _summary(stats: list[Any], seconds: float) -> str:
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--rings", "rings_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Detection output directory (rings.csv, ring_members.csv) to write back.")
+@click.option("--cases", "cases_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Verdicts (CSV entity_type,entity_id,verdict): those on persons, doctors, facilities and "
+                   "pharmacies are kept on their nodes (verdict, verdict_at) and exported again by `graphfraud "
+                   "cases`; a ring's verdict is its case status (`graphfraud case`).")
 @click.option("--bulk", is_flag=True,
               help="First load with neo4j-admin import (bundled server only; REPLACES the database, "
-                   "carrying the rings' case status and notes over).")
+                   "carrying the rings' case status and notes and the verdicts on persons and institutions over).")
 @click.option("--replace-cases", is_flag=True,
-              help="With --bulk: drop the case history (statuses, CaseNote nodes) instead of carrying it over.")
+              help="With --bulk: drop the case history (statuses, CaseNote nodes, verdicts) instead of carrying it over.")
 @click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
               help="Rows per transaction.")
 @click.option("--restart", is_flag=True, help="Ignore the resume checkpoints and MERGE everything again.")
@@ -267,7 +271,7 @@ def _summary(stats: list[Any], seconds: float) -> str:
 @audited()
 @user_errors
 def load_cmd(
-    data_dir: str, rings_dir: str | None, bulk: bool, replace_cases: bool, batch_size: int, restart: bool,
+    data_dir: str, rings_dir: str | None, cases_file: str | None, bulk: bool, replace_cases: bool, batch_size: int, restart: bool,
     retry_time: float, read_params: Any, uri: str | None, user: str, password: str | None, database: str,
     home: str | None, quiet: bool,
 ) -> None:  # fmt: skip
@@ -281,19 +285,24 @@ def load_cmd(
     bundled server's password file, or a hidden prompt.  DATA_DIR is read with
     the same options as `detect` (--mapping, --lenient, --encoding).
 
+    --cases keeps the verdicts of a cases.csv on persons, doctors,
+    facilities and pharmacies as node properties (verdict, verdict_at).
+
     --bulk replaces the bundled server's database with neo4j-admin import.
-    The rings' case status and CaseNote history are read first, kept in
-    import/graphfraud-cases.json, and put back after the import (unless
-    --replace-cases).
+    The rings' case status and CaseNote history and the verdicts on persons
+    and institutions are read first, kept in import/graphfraud-cases.json,
+    and put back after the import (unless --replace-cases).
 
     \b
     Example:
       graphfraud neo4j start
       graphfraud load data/sample --rings out/sample
+      graphfraud load data/sample --cases cases.csv
       graphfraud load exports/2024-03 --mapping nhsa --encoding gbk --lenient --bulk
     """
     import time
 
+    from graphfraud.io.cases import read_cases
     from graphfraud.io.rings import read_lineage, read_rings
     from graphfraud.neo4j.load import load_claims
     from graphfraud.views import read_output
@@ -311,6 +320,7 @@ def load_cmd(
     connection = None if bulk else _Connection(uri, user, password, home)
     if connection is not None:
         connection.check()  # a server that is down fails fast, before the claims are read
+    verdicts = read_cases(cases_file) if cases_file else None  # a bad file fails before the long read
     data = read_logged(data_dir, read_params, log)
     rings = read_rings(rings_dir) if rings_dir else None
     reasons = read_output(rings_dir).reasons if rings_dir else None  # reason_zh and reason_en of each ring
@@ -321,7 +331,7 @@ def load_cmd(
         connection = _Connection(uri, user, password, home)
     started = time.monotonic()
     with connection as driver:
-        if cases is not None and cases.rows:
+        if cases:
             from graphfraud.neo4j.cases import restore_cases
 
             restore_cases(driver, cases, database=database)
@@ -336,6 +346,10 @@ def load_cmd(
                                      lineage=read_lineage(rings_dir), batch_size=batch_size, database=database,
                                      retry_policy=policy, log=log)  # fmt: skip
             click.echo(f"rings: {_summary(ring_stats, time.monotonic() - started)}")
+        if verdicts is not None:
+            from graphfraud.neo4j.writeback import write_verdicts
+
+            click.echo(write_verdicts(driver, verdicts, database=database).summary())
 
 
 def _saved_cases(user: str, password: str | None, home: str | None, database: str, *, replace: bool,
@@ -355,7 +369,7 @@ def _saved_cases(user: str, password: str | None, home: str | None, database: st
         server.start(log=log)
     with _Connection(None, user, password, home) as driver:
         cases = save_cases(driver, database=database)
-    if not cases.rows:
+    if not cases:
         return cases
     if replace:
         log(f"dropping {cases.summary()} (--replace-cases)")
@@ -438,7 +452,10 @@ def case_cmd(
 @_connection_options
 @user_errors
 def cases_cmd(out_file: str, uri: str | None, user: str, password: str | None, database: str, home: str | None) -> None:
-    """Export the verdicts recorded in Neo4j (rings confirmed or dismissed) for `detect --cases`.
+    """Export the verdicts recorded in Neo4j for `detect --cases` and `peers --cases`.
+
+    Rings whose case is confirmed or dismissed, then the persons, doctors,
+    facilities and pharmacies with a verdict (`load --cases`).
 
     \b
     Example:
@@ -451,5 +468,7 @@ def cases_cmd(out_file: str, uri: str | None, user: str, password: str | None, d
     with _Connection(uri, user, password, home) as driver:
         verdicts = case_verdicts(driver, database=database)
     write_csv(verdicts, out_file)
-    counts = verdicts["verdict"].value_counts()
-    click.echo(f"{out_file}: {counts.get('confirmed', 0)} confirmed, {counts.get('dismissed', 0)} dismissed rings")
+    rings = verdicts[verdicts["entity_type"] == "ring"]["verdict"].value_counts()
+    others = verdicts[verdicts["entity_type"] != "ring"]["verdict"].value_counts()
+    click.echo(f"{out_file}: {rings.get('confirmed', 0)} confirmed, {rings.get('dismissed', 0)} dismissed rings; "
+               f"{others.get('confirmed', 0)} confirmed, {others.get('dismissed', 0)} dismissed persons and institutions")

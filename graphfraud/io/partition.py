@@ -94,6 +94,11 @@ class Partition:
         Buckets of the grace hash join.
     seconds : float
         Wall time of the split.
+    params : dict
+        ``batch_rows``, ``mapping`` and ``encoding`` of the split.
+    skipped : dict
+        ``{input file name: {reason: rows}}``: CSV lines with the wrong number of
+        fields that the split dropped under ``--lenient`` (within ``--max-skipped``).
     """
 
     root: Path
@@ -102,6 +107,7 @@ class Partition:
     buckets: int
     seconds: float
     params: dict[str, object] = field(default_factory=dict)
+    skipped: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def path(self, region: str) -> Path:
         """The claims directory of ``region``."""
@@ -169,7 +175,8 @@ def partition_claims_dir(
         result = _split(reader, Path(tmp), buckets, log)
         seconds = round(time.perf_counter() - start, 3)
         part = Partition(Path(dest), result.rows, reader.hashes(), result.buckets, seconds,
-                         {"batch_rows": batch_rows, "mapping": params.mapping, "encoding": params.encoding})
+                         {"batch_rows": batch_rows, "mapping": params.mapping, "encoding": params.encoding},
+                         {name: {"wrong number of fields": n} for name, n in sorted(reader.dropped.items())})
         _write_manifest(part, Path(tmp) / "partition.json")
     return part
 
@@ -181,7 +188,7 @@ def load_partition(dest: str | Path) -> Partition | None:
         return None
     record = json.loads(path.read_text(encoding="utf-8"))
     return Partition(Path(dest), record["regions"], record["source"], record["buckets"], record["seconds"],
-                     record.get("params", {}))
+                     record.get("params", {}), record.get("skipped", {}))
 
 
 def region_name(value: str | None) -> str:
@@ -206,6 +213,7 @@ class _Reader:
         self.directory, self.params, self.batch_rows = directory, params, batch_rows
         self.mapping: Mapping | None = load_mapping(params.mapping)
         self.files = {t.name: locate(directory, t) for t in _TABLES}
+        self.dropped: dict[str, int] = {}  # CSV lines with the wrong number of fields (lenient), per file
 
     def hashes(self) -> dict[str, str]:
         return {f.name: file_sha256(f) for f in self.files.values() if f is not None}
@@ -296,6 +304,8 @@ class _Reader:
                                 "run `graphfraud validate` on it for rows and columns") from None
         refuse_skipping(file.name, skipped=dropped, rows=rows + dropped, findings=(), params=self.params,
                         dropped_lines=dropped)
+        if dropped:  # the same count on every full pass over the file
+            self.dropped[file.name] = dropped
 
 
 _END = object()

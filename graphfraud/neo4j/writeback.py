@@ -18,7 +18,9 @@ no counts and keeps case status and notes.
 
 Case status (``open``, ``in_progress``, ``confirmed``, ``dismissed``) mirrors the
 bureaus' review steps (初审 → 复审 → 调查核实 → 违规处理); :func:`set_case_status`
-records each change as a timestamped ``(:CaseNote)``.
+records each change as a timestamped ``(:CaseNote)``.  Verdicts on persons, doctors,
+facilities and pharmacies (``cases.csv``) are kept on those nodes as ``verdict`` and
+``verdict_at`` (:func:`write_verdicts`); :func:`case_verdicts` exports both kinds.
 """
 
 from __future__ import annotations
@@ -399,6 +401,90 @@ def case_history(driver: neo4j.Driver, ring_id: str, *, database: str | None = N
 
 
 def case_verdicts(driver: neo4j.Driver, *, database: str | None = None) -> pd.DataFrame:
-    """The rings whose case is ``confirmed`` or ``dismissed``, as a ``cases.csv`` frame (``entity_type,entity_id,verdict``)."""
-    result = run_read(driver, cypher_text("rings/verdicts.cypher"), {}, database=database)
-    return pd.DataFrame(result.dicts(), columns=["entity_type", "entity_id", "verdict"])
+    """Every verdict in the graph as a ``cases.csv`` frame (``entity_type,entity_id,verdict``).
+
+    First the rings whose case is ``confirmed`` or ``dismissed``, then the
+    persons, doctors, facilities and pharmacies with a ``verdict``
+    (:func:`write_verdicts`), each by id.
+    """
+    rings = run_read(driver, cypher_text("rings/verdicts.cypher"), {}, database=database).dicts()
+    columns = ["entity_type", "entity_id", "verdict"]
+    entities = sorted(entity_verdicts(driver, database=database), key=lambda r: (list(ENTITY_KEYS).index(r["entity_type"]),
+                                                                                  r["entity_id"]))  # fmt: skip
+    return pd.DataFrame([[r[c] for c in columns] for r in [*rings, *entities]], columns=columns)
+
+
+def entity_verdicts(driver: neo4j.Driver, *, database: str | None = None) -> list[dict[str, Any]]:
+    """``{entity_type, entity_id, verdict, at}`` of every person, doctor, facility and pharmacy with a verdict."""
+    return run_read(driver, cypher_text("rings/entity_verdicts.cypher"), {}, database=database).dicts()
+
+
+def verdict_rows(cases: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Parameter rows of ``rings/verdicts_<kind>.cypher``: the verdicts on persons and institutions, by kind.
+
+    ``cases`` is a checked ``cases.csv`` frame (:func:`graphfraud.io.cases.check_cases`),
+    optionally with ``at`` (ISO time, kept from an earlier database); ring
+    verdicts are not among them (a ring's verdict is its case status).
+
+    >>> cases = pd.DataFrame({"entity_type": ["person", "ring", "facility"], "entity_id": ["P1", "R1", "H1"],
+    ...                       "verdict": ["confirmed", "dismissed", "dismissed"]})
+    >>> verdict_rows(cases)["person"], verdict_rows(cases)["facility"], verdict_rows(cases)["doctor"]
+    ([{'entity_id': 'P1', 'verdict': 'confirmed', 'at': None}], [{'entity_id': 'H1', 'verdict': 'dismissed', 'at': None}], [])
+    """
+    frame = cases.assign(at=cases["at"] if "at" in cases else None)
+    frame = frame.astype(object).where(frame.notna(), None)
+    return {kind: [{"entity_id": str(r["entity_id"]), "verdict": r["verdict"], "at": r["at"]}
+                   for r in frame[frame["entity_type"] == kind].to_dict("records")]
+            for kind in ENTITY_KEYS}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class VerdictsWritten:
+    """What :func:`write_verdicts` did: verdicts written per kind, and those naming no node of the graph."""
+
+    written: dict[str, int]
+    not_in_graph: dict[str, int]
+
+    def summary(self) -> str:
+        """``"verdicts: 2 persons, 1 facility written; 1 person not in the graph"``.
+
+        >>> VerdictsWritten({"person": 2, "doctor": 0, "facility": 1, "pharmacy": 0}, {"person": 1}).summary()
+        'verdicts: 2 persons, 1 facility written; 1 person not in the graph (load its claims first)'
+        """
+        def said(counts: dict[str, int]) -> str:
+            plural = {"person": "persons", "doctor": "doctors", "facility": "facilities", "pharmacy": "pharmacies"}
+            return ", ".join(f"{n} {kind if n == 1 else plural[kind]}" for kind, n in counts.items() if n)
+
+        text = f"verdicts: {said(self.written) or 'none'} written"
+        if any(self.not_in_graph.values()):
+            text += f"; {said(self.not_in_graph)} not in the graph (load {'its' if sum(self.not_in_graph.values()) == 1 else 'their'} claims first)"
+        return text
+
+
+def write_verdicts(
+    driver: neo4j.Driver,
+    cases: pd.DataFrame,
+    *,
+    at: datetime | None = None,
+    database: str | None = None,
+) -> VerdictsWritten:
+    """Keep the verdicts on persons, doctors, facilities and pharmacies on their nodes (``verdict``, ``verdict_at``).
+
+    Parameterised statements ``rings/verdicts_<kind>.cypher``; a node's
+    ``verdict_at`` changes only when its verdict does, so writing the same
+    verdicts again changes nothing.  Verdicts on entities not in the graph are
+    counted, not created.  Ring verdicts are left alone: a ring's verdict is
+    its case status (:func:`set_case_status`).
+    """
+    when = (at or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat()
+    written, missing = {}, {}
+    for kind, rows in verdict_rows(cases).items():
+        n = 0
+        if rows:
+            result = run_write(driver, cypher_text(f"rings/verdicts_{kind}.cypher"), {"rows": rows, "at": when},
+                               database=database)  # fmt: skip
+            n = int(result.dicts()[0]["written"])
+        written[kind] = n
+        if len(rows) > n:
+            missing[kind] = len(rows) - n
+    return VerdictsWritten(written, missing)

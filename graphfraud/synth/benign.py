@@ -39,7 +39,8 @@ def _doctors(ctx: Context, f: int, dept: str, k: int) -> np.ndarray:
 def dialysis(ctx: Context, gid: int, ring_id: str) -> Planted:
     rng, places, people = ctx.rng, ctx.places, ctx.people
     units = np.flatnonzero(np.isin(places.fac_class, [HOSP3, HOSP2]))
-    slot = int(ring_id.rsplit(":", 1)[1]) - 1  # spreads units over hospitals, schedules and shifts
+    number = ring_id.rsplit(":", 1)[1].removeprefix(ctx.id_prefix)  # the group's number, without --id-prefix
+    slot = int(number) - 1  # spreads units over hospitals, schedules and shifts
     f = int(units[slot % len(units)])
     schedule = (0, 2, 4) if (slot // len(units)) % 2 == 0 else (1, 3, 5)
     shift = _SHIFTS[(slot // (2 * len(units))) % 3]

@@ -26,6 +26,7 @@ class Context:
     size_scale: float  # ring_size_scale
     member_rate: float  # member_ordinary_rate
     venue_rate: float  # venue_ordinary_rate
+    id_prefix: str = ""  # heads the number of every ring id (``benign:dialysis:<id_prefix>01``)
     used_facility: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     used_pharmacy: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     used_doctor: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))

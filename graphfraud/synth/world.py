@@ -173,7 +173,7 @@ def build_world(params: SynthParams) -> World:
     people = build_people(streams[1], params.persons, params.days)
     venue_rate = params.venue_ordinary_rate * variation.venue_rate
     ctx = Context(streams[2], places, people, params.days, weekday0, params.ring_size_scale,
-                  params.member_ordinary_rate * variation.visit_rate, venue_rate)
+                  params.member_ordinary_rate * variation.visit_rate, venue_rate, params.id_prefix)
     if params.vary:
         people.rate *= variation.visit_rate
     planted: list[Planted] = []

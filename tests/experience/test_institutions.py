@@ -32,6 +32,20 @@ def ranking(sample_data):
     return rank_institutions(sample_data)
 
 
+def test_a_world_without_peer_signals_ranks_without_pandas_warnings():
+    # No venue stands out from its peers in the toy world: the empty signal column is float in pandas; filling
+    # it with "" warned (Pandas4Warning: will raise in pandas 4).
+    import warnings
+
+    from graphfraud.synth import toy
+
+    data, _ = toy.staged_clinic()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = rank_institutions(data).table
+    assert len(t) and (t["peer_signals"] == "").all()
+
+
 def test_every_institution_with_a_claim_is_ranked(ranking, sample_data):
     t = ranking.table
     venues = sample_data.claims["facility_id"].fillna(sample_data.claims["pharmacy_id"]).dropna().unique()

@@ -18,6 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pytest
@@ -129,3 +130,65 @@ def empty_db(driver: neo4j.Driver) -> neo4j.Driver:
 def wipe_db(neo4j_conn: Conn) -> Callable[[neo4j.Driver], None]:
     """:func:`wipe`, as a fixture (test modules cannot import this conftest by name safely)."""
     return wipe
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def graph_counts(driver: neo4j.Driver) -> dict[str, int]:
+    """Nodes per label set and relationships per type (GraphfraudLoad checkpoints excluded)."""
+    out = {}
+    for rec in driver.execute_query("MATCH (n) WHERE NOT n:GraphfraudLoad RETURN labels(n) AS l, count(*) AS c").records:
+        out[":".join(sorted(rec["l"]))] = rec["c"]
+    for rec in driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c").records:
+        out[rec["t"]] = rec["c"]
+    return out
+
+
+@dataclass
+class SampleGraph:
+    """data/sample and its detected rings, as `graphfraud load data/sample --rings OUT` writes them."""
+
+    data: Any
+    out: Path
+    loaded: dict[str, int] | None = None  # the graph's counts right after the last load
+
+    def ensure(self, driver: neo4j.Driver) -> dict[str, int]:
+        """Load the sample world into an emptied database, unless it still holds exactly that load; its counts."""
+        from graphfraud.io.rings import read_rings
+        from graphfraud.neo4j.load import load_claims
+        from graphfraud.neo4j.writeback import write_rings
+        from graphfraud.views import read_output
+
+        if self.loaded is not None and graph_counts(driver) == self.loaded:
+            return self.loaded
+        wipe(driver)
+        rings, members, run_id = read_rings(str(self.out))
+        load_claims(driver, self.data, batch_size=20_000)
+        write_rings(driver, rings, members, self.data.claims, run_id=run_id, reasons=read_output(self.out).reasons)
+        self.loaded = graph_counts(driver)
+        return self.loaded
+
+
+@pytest.fixture(scope="session")
+def sample_graph(tmp_path_factory: pytest.TempPathFactory) -> SampleGraph:
+    """The sample world, detected once; ``ensure(driver)`` loads it (the two modules using it run back to back,
+    see pytest_collection_modifyitems, so it is loaded once: about a minute of a loaded CI machine)."""
+    from graphfraud.io.read import read_claims_dir
+    from graphfraud.pipeline import run, write_outputs
+
+    data = read_claims_dir(str(SAMPLE))
+    out = tmp_path_factory.mktemp("sample") / "out"
+    write_outputs(run(data), data, str(out))
+    return SampleGraph(data, out)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests on the loaded sample world (fixture ``sample_graph``) run one after the other, at the first one's place."""
+    using = [item for item in items if "sample_graph" in getattr(item, "fixturenames", ())]
+    if len(using) < 2:
+        return
+    first = items.index(using[0])
+    chosen = set(map(id, using))
+    rest = [item for item in items if id(item) not in chosen]
+    items[:] = rest[:first] + using + rest[first:]

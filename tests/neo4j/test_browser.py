@@ -18,12 +18,6 @@ from typing import Any
 import neo4j
 import pytest
 
-from graphfraud.io.read import read_claims_dir
-from graphfraud.io.rings import read_rings
-from graphfraud.neo4j.load import load_claims
-from graphfraud.neo4j.writeback import write_rings
-from graphfraud.pipeline import run, write_outputs
-from graphfraud.views import read_output
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).parents[2]
@@ -43,20 +37,13 @@ def guide_steps(page: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page(driver: neo4j.Driver, neo4j_conn: Any, wipe_db: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def page(driver: neo4j.Driver, neo4j_conn: Any, sample_graph: Any) -> Any:
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.skip("Debian chromium is not installed (.ci/install-browser.sh)")
     if neo4j_conn.server is None:
         pytest.skip("the Browser test uses the bundled server's Browser and guide")
-    # the sample world and its detected rings, as `graphfraud load data/sample --rings out/sample` writes them
-    out = tmp_path_factory.mktemp("sample") / "out"
-    data = read_claims_dir(str(SAMPLE))
-    write_outputs(run(data), data, str(out))
-    wipe_db(driver)
-    rings, members, run_id = read_rings(str(out))
-    load_claims(driver, data, batch_size=20_000)
-    write_rings(driver, rings, members, data.claims, run_id=run_id, reasons=read_output(out).reasons)
+    sample_graph.ensure(driver)  # the sample world and its detected rings (tests/neo4j/conftest.py)
     server = neo4j_conn.server
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)

@@ -18,7 +18,6 @@ from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.queries import query_library, run_read
 from graphfraud.neo4j.writeback import write_rings
-from graphfraud.pipeline import run, write_outputs
 from graphfraud.views import read_output
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
@@ -58,16 +57,11 @@ def counts(driver: neo4j.Driver) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def sample(driver: neo4j.Driver, wipe_db: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("sample") / "out"
-    write_outputs(run(read_claims_dir(SAMPLE)), read_claims_dir(SAMPLE), str(out))
-    wipe_db(driver)
-    data = read_claims_dir(str(SAMPLE))
-    rings, members, run_id = read_rings(str(out))
-    load_claims(driver, data, batch_size=20_000)
-    write_rings(driver, rings, members, data.claims, run_id=run_id, reasons=read_output(out).reasons)
-    return {"data": data, "out": out, "rings": pd.read_csv(out / "rings.csv", dtype=str),
-            "members": pd.read_csv(out / "ring_members.csv", dtype=str), "counts": counts(driver)}
+def sample(driver: neo4j.Driver, sample_graph: Any) -> dict[str, Any]:
+    loaded = sample_graph.ensure(driver)  # loaded once for this module and test_browser.py (tests/neo4j/conftest.py)
+    out = sample_graph.out
+    return {"data": sample_graph.data, "out": out, "rings": pd.read_csv(out / "rings.csv", dtype=str),
+            "members": pd.read_csv(out / "ring_members.csv", dtype=str), "counts": loaded}
 
 
 def test_the_graph_holds_the_sample_world_and_its_rings(driver: neo4j.Driver, sample: dict[str, Any]) -> None:

@@ -125,6 +125,24 @@ def test_cities_share_no_ids_or_keys():
     assert "staged_clinic:Q501" in set(qz_labels.ring_id)
 
 
+@pytest.mark.parametrize("prefix", ["X", "3505"])
+def test_id_prefix_with_benign_kinds(tmp_path, prefix):
+    # The dialysis planter reads its group number from the ring id: the prefix must not reach it (a letter
+    # prefix crashed, a digit prefix shifted the unit, schedule and shift silently).
+    small = ["--persons", "1500", "--days", "40", "--rings", "2", "--plant", "dialysis,family", "-q"]
+    for name, extra in (("plain", []), ("prefixed", ["--id-prefix", prefix])):
+        result = CliRunner().invoke(main, ["synth", str(tmp_path / name), *small, *extra])
+        assert result.exit_code == 0, result.output
+    plain = pd.read_csv(tmp_path / "plain" / "labels.csv", dtype=str)
+    prefixed = pd.read_csv(tmp_path / "prefixed" / "labels.csv", dtype=str)
+    assert set(prefixed.ring_id) == {f"benign:{k}:{prefix}{n}" for k in ("dialysis", "family") for n in ("01", "02")}
+    venues = prefixed.entity_type.isin(["facility", "doctor"])  # venue and doctor ids carry the city, not the prefix
+    renamed = plain.ring_id.str.replace(r":(\d+)$", f":{prefix}\\1", regex=True)
+    assert (prefixed[venues].values == plain.assign(ring_id=renamed)[venues].values).all()
+    claims = {name: pd.read_csv(tmp_path / name / "claims.csv", dtype=str) for name in ("plain", "prefixed")}
+    assert claims["prefixed"].start_time.tolist() == claims["plain"].start_time.tolist()  # same world, other ids
+
+
 def test_write_rejects_unknown_format(tmp_path):
     from graphfraud.synth.toy import tiny
 
