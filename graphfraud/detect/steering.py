@@ -8,8 +8,9 @@ patients who bought there is compared with the same pharmacy's share among
 the patients of the doctor's peers (the other doctors of the same facility);
 a pair is reported when the share is both much higher (``min_lift``) and
 very unlikely by chance (binomial z-score ``min_z`` against the peer share).
-Only high-value purchases count (fund at or above the ``value_quantile`` of
-all pharmacy purchases): kickbacks are paid on expensive drugs, and the
+Only high-value purchases count (insurance money, the fund's and the personal
+account's, at or above the ``value_quantile`` of all pharmacy purchases;
+:func:`graphfraud.graph.build.insurance_money`): kickbacks are paid on expensive drugs, and the
 everyday purchases at the pharmacy next to a hospital would drown them.
 
 Benign pattern it must leave alone: the pharmacy next to a hospital gets many
@@ -32,21 +33,24 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.build import ClaimGraph, insurance_money
 from graphfraud.params import SteeringParams
 
 NAME = "steering"
 
 
-def followed_purchases(table: pd.DataFrame, follow_days: int, *, min_fund: float = 0.0) -> pd.DataFrame:
-    """Pharmacy purchases (with fund >= ``min_fund``) that follow a doctor's visit by the same person.
+def followed_purchases(
+    table: pd.DataFrame, follow_days: int, *, min_fund: float = 0.0, money: np.ndarray | None = None
+) -> pd.DataFrame:
+    """Pharmacy purchases (insurance ``money`` per claim >= ``min_fund``; default the fund) that follow a
+    doctor's visit by the same person.
 
     Returns columns ``claim`` (the purchase), ``visit_claim``, ``person``,
     ``pharmacy``, ``doctor``, ``facility``.
     """
     kind = table["kind"].to_numpy()
     visit = (kind == 0) & (table["doctor"].to_numpy() >= 0) & ~table["inpatient"].to_numpy()
-    purchase = (kind == 1) & (table["fund"].to_numpy() >= min_fund)
+    purchase = (kind == 1) & (_money(table, money) >= min_fund)
     left = table.loc[purchase, ["claim", "person", "venue", "minute"]].sort_values("minute", kind="stable")
     right = table.loc[visit, ["claim", "person", "venue", "doctor", "minute"]].sort_values("minute", kind="stable")
     merged = pd.merge_asof(
@@ -71,30 +75,38 @@ def followed_purchases(table: pd.DataFrame, follow_days: int, *, min_fund: float
     )
 
 
-def high_value_follow(table: pd.DataFrame, params: SteeringParams) -> tuple[pd.DataFrame, float]:
-    """High-value followed purchases and the fund threshold (yuan) that defines high value.
+def high_value_follow(
+    table: pd.DataFrame, params: SteeringParams, *, money: np.ndarray | None = None
+) -> tuple[pd.DataFrame, float]:
+    """High-value followed purchases and the threshold (yuan of insurance money) that defines high value.
 
-    The threshold is the ``params.value_quantile`` quantile of the fund of all
-    pharmacy purchases; see :func:`followed_purchases` for the columns.
+    The threshold is the ``params.value_quantile`` quantile of the insurance
+    ``money`` (per claim; default the fund) of all pharmacy purchases: a
+    kickback paid from the patients' personal accounts (个人账户) is steering
+    as much as one the fund pays.  See :func:`followed_purchases` for the columns.
     """
-    fund = table["fund"].to_numpy()
-    purchases = fund[table["kind"].to_numpy() == 1]
+    purchases = _money(table, money)[table["kind"].to_numpy() == 1]
     if not len(purchases):
         return followed_purchases(table.iloc[:0], params.follow_days), 0.0
     threshold = round(float(np.quantile(purchases, params.value_quantile)), 2)
     # Each purchase is matched on its own, so the low-value ones can be left out before matching.
-    follow = followed_purchases(table, params.follow_days, min_fund=threshold)
+    follow = followed_purchases(table, params.follow_days, min_fund=threshold, money=money)
     return follow.reset_index(drop=True), threshold
 
 
-def pharmacy_buyers(table: pd.DataFrame, min_fund: float) -> pd.Series:
-    """Distinct persons who made a purchase with fund >= ``min_fund`` at each pharmacy (after a visit or not).
+def pharmacy_buyers(table: pd.DataFrame, min_fund: float, *, money: np.ndarray | None = None) -> pd.Series:
+    """Distinct persons who made a purchase of ``money`` >= ``min_fund`` at each pharmacy (after a visit or not).
 
     The pharmacy's own high-value business: the baseline against which a
     doctor's steered patients are measured (:func:`steering_table`).
     """
-    purchase = (table["kind"].to_numpy() == 1) & (table["fund"].to_numpy() >= min_fund)
+    purchase = (table["kind"].to_numpy() == 1) & (_money(table, money) >= min_fund)
     return table.loc[purchase].groupby("venue")["person"].nunique().rename("pharmacy_buyers")
+
+
+def _money(table: pd.DataFrame, money: np.ndarray | None) -> np.ndarray:
+    """Insurance money per claim row: ``money`` when given, else the fund."""
+    return table["fund"].to_numpy() if money is None else money
 
 
 def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0, buyers: pd.Series | None = None) -> pd.DataFrame:
@@ -144,10 +156,11 @@ def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0, buyers: 
 
 def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per steered doctor-pharmacy pair, with the steered patients."""
-    follow, threshold = high_value_follow(graph.visits.table, params)
+    money = insurance_money(graph.data.claims)
+    follow, threshold = high_value_follow(graph.visits.table, params, money=money)
     if follow.empty:
         return []
-    dp = steering_table(follow, buyers=pharmacy_buyers(graph.visits.table, threshold))
+    dp = steering_table(follow, buyers=pharmacy_buyers(graph.visits.table, threshold, money=money))
     hits = dp[
         (dp["patients"] >= params.min_patients)
         & (dp["share"] >= params.min_share)

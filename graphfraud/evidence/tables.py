@@ -285,8 +285,9 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     d = int(v.doctors.codes(pd.Series(doctor[:1]))[0])
     p = int(v.venues.codes(pd.Series(pharmacy[:1]))[0])
     prior_weight = 20.0
-    follow, min_fund = high_value_follow(v.table, params)
-    dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund))
+    money = facts.stake  # insurance money per claim, as the detector counted it (None: the fund)
+    follow, min_fund = high_value_follow(v.table, params, money=money)
+    dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund, money=money))
     row = dp[(dp["doctor"] == d) & (dp["pharmacy"] == p)]
     if row.empty:
         return pd.DataFrame(columns=columns)

@@ -174,3 +174,36 @@ class ClaimGraph:
 def build_graph(data: ClaimsData) -> ClaimGraph:
     """The :class:`ClaimGraph` of validated tables."""
     return ClaimGraph(data, build_visits(data))
+
+
+def insurance_money(claims: pd.DataFrame) -> np.ndarray | None:
+    """Per claim, the insurance money spent: the pooled fund's and the personal account's (个人账户).
+
+    A card collector who swipes cards at a pharmacy spends their holders'
+    personal accounts, and the fund pays nothing; counting the fund alone would
+    rank him as harmless.  Where the export has ``account_amount``, the money
+    is ``fund_amount + account_amount``.  Where it is absent (or empty for a
+    claim), a settlement the fund paid nothing on was paid from the account (or
+    in cash, which such an export does not tell apart) and counts at
+    ``total_amount``.
+    Returns None when that is the fund alone (no such claims), to save memory.
+
+    >>> c = pd.DataFrame({"total_amount": [100.0, 40.0], "fund_amount": [70.0, 0.0]})
+    >>> insurance_money(c).tolist()
+    [70.0, 40.0]
+    >>> insurance_money(c.assign(account_amount=[10.0, 0.0])).tolist()
+    [80.0, 0.0]
+    >>> insurance_money(c.assign(account_amount=[None, None])).tolist()
+    [70.0, 40.0]
+    """
+    fund = claims["fund_amount"].to_numpy(dtype=float)
+    if "account_amount" in claims.columns:
+        account = claims["account_amount"].to_numpy(dtype=float, na_value=np.nan)
+    else:
+        account = np.full(len(fund), np.nan)
+    known = ~np.isnan(account)
+    unpaid = ~known & (fund == 0)
+    if not (known & (account > 0)).any() and not unpaid.any():
+        return None
+    money = np.where(known, fund + np.where(known, account, 0.0), fund)
+    return np.where(unpaid, claims["total_amount"].to_numpy(dtype=float), money)

@@ -29,7 +29,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "steering": (
         "{patients} of {doctor_patients} patients of {doctor} ({share:.0%}) bought at {pharmacy} within "
         "{follow_days} days of the visit, vs {peer_share:.0%} of peer doctors' patients (lift {lift:.1f}x, "
-        "z = {z:.1f}), counting purchases with fund >= {min_fund:.2f} yuan; the {excess:.1f} patients above the "
+        "z = {z:.1f}), counting purchases of >= {min_fund:.2f} yuan of insurance money; the {excess:.1f} patients above the "
         "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers",
     ),
     "co_admission": (

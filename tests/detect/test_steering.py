@@ -17,11 +17,12 @@ HOSPITAL, OWN, STEERED = 0, 1, 2  # venue codes: the hospital, its own pharmacy 
 OTHERS = range(3, 9)  # six other pharmacies
 
 
-def _hospital(*, steered: int = 15, walk_ins: int = 10) -> SimpleNamespace:
+def _hospital(*, steered: int = 15, walk_ins: int = 10, account: bool = False) -> SimpleNamespace:
     """Eight doctors with 20 high-value followed-up patients each (doctor 0: 23); each peer sends 8 to
     the hospital's own pharmacy, 5 to the popular ``STEERED`` one and the rest elsewhere; doctor 0 sends
     ``steered`` of his 23 there.  Plus ``walk_ins`` other high-value buyers at ``STEERED`` and 400
-    low-value purchases (so that 500 yuan is a high value)."""
+    low-value purchases (so that 500 yuan is a high value).  With ``account`` the pharmacy purchases are
+    paid from the patients' personal accounts (个人账户): the fund pays nothing on them."""
     rows = []  # claim, person, venue, doctor, kind, fund, minute
     person = 0
 
@@ -48,7 +49,13 @@ def _hospital(*, steered: int = 15, walk_ins: int = 10) -> SimpleNamespace:
     table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "fund", "minute"])
     table["inpatient"] = False
     table["day"] = table["minute"] // 1440
-    return SimpleNamespace(visits=SimpleNamespace(table=table))
+    claims = pd.DataFrame({"total_amount": table["fund"], "fund_amount": table["fund"]})
+    if account:
+        bought = table["kind"] == 1
+        claims["account_amount"] = table["fund"].where(bought, 0.0)
+        claims.loc[bought, "fund_amount"] = 0.0
+        table.loc[bought, "fund"] = 0.0
+    return SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
 
 
 def _steering_points(candidate) -> float:  # type: ignore[no-untyped-def]
@@ -87,3 +94,12 @@ def test_the_same_excess_at_a_big_pharmacy_brings_it_little_business() -> None:
     kick = next(c for c in big if c.evidence["pharmacy"] == STEERED)
     assert kick.evidence["business"] < 0.03
     assert _steering_points(kick) < ScoreParams().min_score
+
+
+def test_a_kickback_paid_from_personal_accounts_is_found_as_one_the_fund_pays() -> None:
+    # Outside 门诊统筹 a pharmacy purchase is paid from the patient's personal account: the fund pays
+    # nothing, yet the steering is the same (and the insurance money the same).
+    found = steering.detect(_hospital(account=True), SteeringParams())
+    pairs = {(c.evidence["doctor"], c.evidence["pharmacy"]): c for c in found}
+    assert set(pairs) == {(0, STEERED)}
+    assert pairs[0, STEERED].evidence["patients"] == 15 and pairs[0, STEERED].evidence["min_fund"] == 500.0
