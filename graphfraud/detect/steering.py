@@ -104,6 +104,31 @@ def pharmacy_buyers(table: pd.DataFrame, min_fund: float, *, money: np.ndarray |
     return table.loc[purchase].groupby("venue")["person"].nunique().rename("pharmacy_buyers")
 
 
+def with_peers(follow: pd.DataFrame, graph: ClaimGraph) -> pd.DataFrame:
+    """``follow`` with a ``peers`` column: the doctor's peer group, the same department of the same facility.
+
+    An oncology department's patients all fill their prescriptions at the
+    designated pharmacy for expensive cancer drugs (双通道), and a nursing-home
+    doctor's at the pharmacy the home uses; against the whole hospital every
+    oncologist would look steered, against the other oncologists none does.
+    A kickback is one doctor unlike the colleagues who treat the same
+    patients.  Doctors without a known department are compared with the
+    other such doctors of the facility; without ``doctors.department`` the
+    peers are the facility's doctors (``follow`` is returned unchanged).
+    """
+    doctors = graph.data.doctors
+    if "department" not in doctors.columns or follow.empty:
+        return follow
+    dept = doctors.drop_duplicates("doctor_id").set_index("doctor_id")["department"]
+    dept = dept.reindex(graph.visits.doctors.ids).astype(object)
+    dept = dept.where(dept.notna() & (dept.astype(str).str.strip() != ""), None)
+    codes, names = pd.factorize(dept.to_numpy(), use_na_sentinel=True)
+    if not len(names):
+        return follow
+    own = codes[follow["doctor"].to_numpy()] + 1  # 0: department unknown
+    return follow.assign(peers=follow["facility"].to_numpy() * (len(names) + 1) + own)
+
+
 def _money(table: pd.DataFrame, money: np.ndarray | None) -> np.ndarray:
     """Insurance money per claim row: ``money`` when given, else the fund."""
     return table["fund"].to_numpy() if money is None else money
@@ -114,7 +139,8 @@ def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0, buyers: 
     with ``buyers`` (:func:`pharmacy_buyers`) also ``pharmacy_buyers``, ``excess`` and ``business``.
 
     ``peer_share`` is the pharmacy's share among the patients of the other
-    doctors of the same facility, shrunk towards the pharmacy's share among
+    doctors of the same facility (of its same department, when ``follow`` has
+    the ``peers`` column of :func:`with_peers`), shrunk towards the pharmacy's share among
     all followed-up patients with the weight of ``prior_weight`` patients, so
     that a facility with few other doctors does not make the baseline noise.
 
@@ -129,15 +155,16 @@ def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0, buyers: 
     ``z``, which a doctor with twenty patients cannot push far, it does not
     grow or shrink with the doctor's size or the pharmacy's popularity.
     """
+    peers = "peers" if "peers" in follow.columns else "facility"  # see :func:`with_peers`
     dp = follow.groupby(["doctor", "pharmacy"], as_index=False).agg(
-        patients=("person", "nunique"), facility=("facility", "first")
+        patients=("person", "nunique"), facility=("facility", "first"), peers=(peers, "first")
     )
     d = follow.groupby("doctor")["person"].nunique().rename("doctor_patients")
-    fp = follow.groupby(["facility", "pharmacy"])["person"].nunique().rename("facility_pharmacy")
-    f = follow.groupby("facility")["person"].nunique().rename("facility_patients")
+    fp = follow.groupby([peers, "pharmacy"])["person"].nunique().rename("facility_pharmacy")
+    f = follow.groupby(peers)["person"].nunique().rename("facility_patients")
     everyone = follow["person"].nunique()
     p = (follow.groupby("pharmacy")["person"].nunique() / max(everyone, 1)).rename("pharmacy_prior")
-    dp = dp.join(d, on="doctor").join(fp, on=["facility", "pharmacy"]).join(f, on="facility").join(p, on="pharmacy")
+    dp = dp.join(d, on="doctor").join(fp, on=["peers", "pharmacy"]).join(f, on="peers").join(p, on="pharmacy")
     dp["share"] = dp["patients"] / dp["doctor_patients"]
     peers = (dp["facility_patients"] - dp["doctor_patients"]).clip(lower=0)
     peer_buyers = (dp["facility_pharmacy"] - dp["patients"]).clip(lower=0)
@@ -160,6 +187,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     follow, threshold = high_value_follow(graph.visits.table, params, money=money)
     if follow.empty:
         return []
+    follow = with_peers(follow, graph)
     dp = steering_table(follow, buyers=pharmacy_buyers(graph.visits.table, threshold, money=money))
     hits = dp[
         (dp["patients"] >= params.min_patients)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 
 from graphfraud.detect import steering
@@ -55,7 +56,7 @@ def _hospital(*, steered: int = 15, walk_ins: int = 10, account: bool = False) -
         claims["account_amount"] = table["fund"].where(bought, 0.0)
         claims.loc[bought, "fund_amount"] = 0.0
         table.loc[bought, "fund"] = 0.0
-    return SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
+    return SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims, doctors=pd.DataFrame({"doctor_id": []})))
 
 
 def _steering_points(candidate) -> float:  # type: ignore[no-untyped-def]
@@ -103,3 +104,32 @@ def test_a_kickback_paid_from_personal_accounts_is_found_as_one_the_fund_pays() 
     pairs = {(c.evidence["doctor"], c.evidence["pharmacy"]): c for c in found}
     assert set(pairs) == {(0, STEERED)}
     assert pairs[0, STEERED].evidence["patients"] == 15 and pairs[0, STEERED].evidence["min_fund"] == 500.0
+
+
+def _oncology(*, departments: bool) -> SimpleNamespace:
+    """Three oncologists whose 20 patients each fill their cancer drugs at the designated pharmacy (双通道,
+    venue 1), five internists whose 20 patients each buy at six pharmacies in turn; with ``departments``
+    the doctors table says which is which."""
+    rows = []  # claim, person, venue, doctor, kind, fund, minute
+    for doctor in range(8):
+        for i in range(20):
+            person, day = doctor * 100 + i, doctor * 30 + i
+            pharmacy = 1 if doctor < 3 else 2 + i % 6
+            rows.append((len(rows), person, HOSPITAL, doctor, 0, 80.0, day * 1440 + 600))
+            rows.append((len(rows), person, pharmacy, -1, 1, 900.0, day * 1440 + 700))
+    table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "fund", "minute"])
+    table["inpatient"] = False
+    table["day"] = table["minute"] // 1440
+    claims = pd.DataFrame({"total_amount": table["fund"], "fund_amount": table["fund"]})
+    ids = np.array([f"D{d}" for d in range(8)], dtype=object)
+    doctors = pd.DataFrame({"doctor_id": ids})
+    if departments:
+        doctors["department"] = ["肿瘤科"] * 3 + ["内科"] * 5
+    visits = SimpleNamespace(table=table, doctors=SimpleNamespace(ids=ids))
+    return SimpleNamespace(visits=visits, data=SimpleNamespace(claims=claims, doctors=doctors))
+
+
+def test_oncologists_at_the_designated_cancer_drug_pharmacy_are_compared_with_oncologists() -> None:
+    # Against the whole hospital each oncologist looks steered; against the other oncologists none is.
+    assert {c.evidence["doctor"] for c in steering.detect(_oncology(departments=False), SteeringParams())} == {0, 1, 2}
+    assert steering.detect(_oncology(departments=True), SteeringParams()) == []
