@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import EPOCH, ClaimGraph, patient_codes
 from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.params import SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
@@ -36,8 +37,8 @@ class ClaimFacts:
     diagnosis_names: np.ndarray  # diagnosis family code -> name ("" for -1)
     dup_trace: np.ndarray  # claim (of the focus) holds a drug trace code also seen in another claim
     after_death: np.ndarray  # claim starts after the patient's or holder's death
-    split: np.ndarray  # inpatient stay starting within claim_flags.SPLIT_DAYS of the same person's discharge there
-    high_value: np.ndarray  # amount of items with unit price >= HIGH_VALUE_PRICE (200 yuan)
+    split: np.ndarray  # inpatient stay starting within signals.split_days of the same person's discharge there
+    high_value: np.ndarray  # amount of items with unit price >= signals.high_value_price (yuan)
     total: np.ndarray  # total amount per claim
     person_region: np.ndarray  # per person code
     person_phone: np.ndarray  # per person code: phone code or -1
@@ -61,14 +62,17 @@ class ClaimFacts:
     vtype_fund: np.ndarray
     phones: np.ndarray  # phone code -> phone value
     addresses: np.ndarray  # address code -> address value
+    signals: SignalParams = SignalParams()  # the per-claim signals' parameters these facts were computed with
 
 
-def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFacts:
+def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
+                signals: SignalParams = SignalParams()) -> ClaimFacts:  # fmt: skip
     """Compute :class:`ClaimFacts` for the whole run.
 
     ``focus`` (claim rows, default all) limits the facts that are costly to
     compute for every claim (resold trace codes) to the claims that matter:
-    the candidates' claims.
+    the candidates' claims.  ``signals`` sets the high-value price and the
+    split-admission days.
     """
     if focus is None:
         focus = np.arange(len(graph.data.claims))
@@ -124,8 +128,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         dup_trace=dup_trace_claims(data.claim_items, claims, focus, lines, data.link("claim_items", "claim_id")),
         after_death=after_death,
         split=split_admissions(t["person"].to_numpy(), t["venue"].to_numpy(), t["day"].to_numpy(),
-                               t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy()),
-        high_value=_high_value(claims, lines),
+                               t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy(), days=signals.split_days),
+        high_value=_high_value(claims, lines, signals.high_value_price),
         total=claims["total_amount"].to_numpy(dtype=float),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
         person_phone=phone_codes,
@@ -140,6 +144,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         **_cells(claims, diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
+        signals=signals,
     )
 
 
@@ -306,11 +311,11 @@ def dup_trace_claims(
     return flag
 
 
-def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray]) -> np.ndarray:
+def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], price: float) -> np.ndarray:
     """Amount (yuan) of each focus claim's high-value items (:func:`~graphfraud.score.claim_flags.high_value_lines`,
-    priced >= 200 yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`."""
+    priced >= ``price`` yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`."""
     mine, rows = lines
-    hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan))
+    hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
     return np.bincount(rows[hv], weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(claims))
 
 
@@ -355,7 +360,7 @@ class Features:
     dup_trace_claims: int
     after_death_claims: int
     split_admissions: int
-    high_value_share: float  # share of the total amount on items priced >= 200 yuan
+    high_value_share: float  # share of the total amount on items priced >= signals.high_value_price
     private_venue: bool
 
 
