@@ -94,7 +94,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
     persons = data.persons[wanted].iloc[at].reset_index(drop=True)  # every person code comes from persons
     # A claim is after death when its day is later than the death date: a claim on the day itself
-    # may be genuine (the same rule as graphfraud.peers).
+    # may be genuine (the same rule as graphfraud.analyses.peers).
     death = persons["death_date"].to_numpy().astype("datetime64[D]")
     pcode = t["person"].to_numpy()[focus]
     patient = patient_codes(data, v.persons, focus)

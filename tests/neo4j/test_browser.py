@@ -23,7 +23,7 @@ from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.writeback import write_rings
 from graphfraud.pipeline import run, write_outputs
-from graphfraud.views import read_output
+from graphfraud.outputs.views import read_output
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.browser, pytest.mark.slow]
 ROOT = Path(__file__).parents[2]

@@ -5,7 +5,7 @@ import inspect
 import numpy as np
 import pandas as pd
 
-from graphfraud import peers
+from graphfraud.analyses import peers
 from graphfraud.params import SignalParams
 from graphfraud.score import claim_flags
 from graphfraud.score.reasons import template
