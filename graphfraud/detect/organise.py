@@ -301,9 +301,9 @@ def organisations(
             chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep]))
     held = _events_held(inc, group, chosen, n_persons=n_persons, min_persons=3)
     out = []
-    for (g, members, attended), events in zip(chosen, held):
-        if len(events) and typical_attendance(attended) >= min_density * len(events):
-            out.append(Organisation(members, events))
+    for (g, members, attended), mine in zip(chosen, held):
+        if len(mine) and typical_attendance(attended) >= min_density * len(mine):
+            out.append(Organisation(members, mine))
     out.sort(key=lambda o: (-len(o.persons), int(o.persons[0])))
     return out
 

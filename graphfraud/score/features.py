@@ -107,7 +107,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     addr_codes, addresses = _codes_and_values(persons["address"])
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
-    origin = np.datetime64(first.date() if pd.notna(first) else EPOCH, "D")
+    origin = np.datetime64(first.date(), "D") if pd.notna(first) else EPOCH.astype("datetime64[D]")
     age = (origin - birth).astype("timedelta64[D]").astype(float) / 365.25
     if "birth_year" in persons.columns:
         by = persons["birth_year"].to_numpy(dtype=float, na_value=np.nan)
@@ -209,7 +209,7 @@ def _city_of(regions: np.ndarray) -> np.ndarray:
     return np.where(six, np.char.ljust(text, 6).astype("<U4"), text).astype(object)
 
 
-def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, object]:
+def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, np.ndarray]:
     """Cost cells: (visit type, diagnosis family) per claim, with claims and fund per cell and per venue.
 
     Cells are dense codes ``visit type x (diagnosis family + 1)``, so every

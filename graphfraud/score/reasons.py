@@ -125,7 +125,7 @@ def printed(code: str, args: Mapping[str, object]) -> dict[str, str]:
     out: dict[str, str] = {}
     for _, name, spec, _ in string.Formatter().parse(template(code, args)):
         if name and name not in out:
-            out[name] = format(args[name], spec)
+            out[name] = format(args[name], spec or "")
     return out
 
 

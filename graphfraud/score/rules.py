@@ -153,9 +153,9 @@ def check_rules(rules: Sequence[ScoreRule]) -> None:
         check(rule.feature in wanted, "feature", o, f"one of {', '.join(wanted)} (its sentence says {said})", rule.feature)
     for code in dict.fromkeys(r.code for r in rules):
         have = {r.feature for r in rules if r.code == code}
-        wanted = {n[: -len("_from")] for n in _threshold_fields(code)}
-        check(have == wanted, "feature", f"ScoreRule {code!r}",
-              f"given for each of {', '.join(sorted(wanted))} (its sentence says each threshold)", sorted(have))  # fmt: skip
+        said_for = {n[: -len("_from")] for n in _threshold_fields(code)}
+        check(have == said_for, "feature", f"ScoreRule {code!r}",
+              f"given for each of {', '.join(sorted(said_for))} (its sentence says each threshold)", sorted(have))  # fmt: skip
 
 
 def _threshold_fields(code: str) -> list[str]:
