@@ -199,7 +199,7 @@ def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = S
     rows = []
     for r in rules:
         only = ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.headline == r.code) if r.headline else "all"
-        rows.append(f"| `{r.code}` | `{r.feature}` | {r.start:g} | {r.full:g} | {r.points:g} | {r.scale} | {only} |")
+        rows.append(f"| `{r.code}` | `{r.feature}` | {_num(r.start)} | {_num(r.full)} | {_num(r.points)} | {r.scale} | {only} |")
     meanings = [f"- `{name}`: {text}" for name, text in MEANINGS.items() if any(r.feature == name for r in rules)]
     lines = [
         "# Scoring rules / 评分规则",
@@ -214,9 +214,9 @@ def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = S
         "`log`. A rule whose `full` is below its `start` scores low values. Several rules of one reason",
         "count as one reason worth the most any of them gives. A headline rule scores only candidates whose",
         "typology names it as its headline reason (`graphfraud.contract.TYPOLOGY_TABLE`), the others every",
-        "candidate. A reason is reported when it adds more",
-        "than 0.05 points; `ring_reasons.csv` gives its `value` (the feature), `threshold` (`start`) and",
-        "`points`, and its sentence says the threshold (每条理由的文字都写明其起计分阈值).",
+        "candidate. A reason is reported when it adds more than 0.05 points; `ring_reasons.csv` gives its",
+        "`value` (the feature), `threshold` (`start`) and `points`, and its sentence says the threshold",
+        "(每条理由的文字都写明其起计分阈值).",
         "",
         "The rules are parameters: `run.json` records them under `score.rules`, and a `--params` file",
         "whose `score` object gives `rules` replaces them all (copy the list from `run.json`). A rule can",
@@ -237,6 +237,15 @@ def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = S
         "",
     ]
     return "\n".join(lines)
+
+
+def _num(value: float) -> str:
+    """A rule's number as the docs print it.
+
+    >>> _num(1_000_000.0), _num(0.25), _num(35.0)
+    ('1,000,000', '0.25', '35')
+    """
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
