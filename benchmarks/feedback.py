@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks._common import header, machine, save, table  # noqa: E402
-from graphfraud.evaluate import _match  # noqa: E402
+from graphfraud.analyses.evaluate import _match  # noqa: E402
 
 WORK = HERE / ".worlds"
 

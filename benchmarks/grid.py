@@ -15,7 +15,7 @@ A world is ``graphfraud synth --vary`` of ``persons`` persons over 365 days
 with its ``world.json``).  It is read with :func:`graphfraud.io.read.read_claims_dir`
 (``lenient``, so a fee-line arithmetic mismatch skips lines instead of refusing),
 detected with :func:`graphfraud.pipeline.run` and evaluated with
-:func:`graphfraud.evaluate.evaluate` at K = planted fraud rings + 5.  A world
+:func:`graphfraud.analyses.evaluate.evaluate` at K = planted fraud rings + 5.  A world
 whose reading or detection raises is returned as a row with ``error`` (the
 exception and where it was raised), never raised.
 """
@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 import graphfraud.synth
-from graphfraud.evaluate import evaluate
+from graphfraud.analyses.evaluate import evaluate
 from graphfraud.io.read import read_claims_dir
 from graphfraud.params import ReadParams, RunParams
 from graphfraud.pipeline import run

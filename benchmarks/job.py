@@ -44,7 +44,7 @@ def top_k(labels) -> int:  # type: ignore[no-untyped-def]
 
 
 def quality(rings, members, labels) -> dict:  # type: ignore[no-untyped-def]
-    from graphfraud.evaluate import evaluate
+    from graphfraud.analyses.evaluate import evaluate
 
     k = top_k(labels)
     e = evaluate(rings, members, labels, top=k)

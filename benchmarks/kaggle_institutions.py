@@ -1,7 +1,7 @@
 """Institution ranking on the public Kaggle provider-fraud claims: ROC AUC with and without verdicts.
 
 Converts ``../shared/data/kaggle-provider-fraud/`` (graphfraud.io.kaggle), ranks every
-provider with :func:`graphfraud.institutions.rank_institutions` and measures, on the
+provider with :func:`graphfraud.analyses.institutions.rank_institutions` and measures, on the
 labelled half of the providers (the other half's labels are kept elsewhere):
 
 * without cases: ROC AUC of the rule score on the labelled half;
@@ -30,7 +30,7 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from benchmarks._common import header, machine, save, table  # noqa: E402
-from graphfraud.institutions import rank_institutions  # noqa: E402
+from graphfraud.analyses.institutions import rank_institutions  # noqa: E402
 from graphfraud.io.cases import read_cases  # noqa: E402
 from graphfraud.io.kaggle import convert_provider_fraud  # noqa: E402
 from graphfraud.io.read import read_claims_dir  # noqa: E402

@@ -127,7 +127,7 @@ def du_gb(path: Path) -> float:
 def quality(out: Path, labels: Path) -> dict:
     import pandas as pd
 
-    from graphfraud.evaluate import evaluate
+    from graphfraud.analyses.evaluate import evaluate
 
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
     members = pd.read_csv(out / "ring_members.csv", dtype=str)

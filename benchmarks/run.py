@@ -11,7 +11,7 @@ fresh interpreter so that peak memory is per job:
   Louvain, rank by fund; it is skipped with a note when its own guard says
   the merge would not fit the memory budget;
 
-and the quality of both with ``graphfraud.evaluate`` (top K = planted fraud
+and the quality of both with ``graphfraud.analyses.evaluate`` (top K = planted fraud
 rings + 5).  The tables go to stdout and to ``benchmarks/results/``.
 
 Examples::
@@ -113,7 +113,7 @@ def report(rows: list[dict], info: dict[str, str], *, budget_gb: float) -> str:
     text = header("graphfraud benchmark: stages, baseline, quality", info)
     text += ("\nEach job ran in a fresh interpreter; peak GB is that job's `ru_maxrss`. Ratios are "
              "graphfraud / baseline on the same input in the same run (below 1: graphfraud is faster or "
-             "smaller). Quality: `graphfraud.evaluate` with top K = planted fraud rings + 5.\n")
+             "smaller). Quality: `graphfraud.analyses.evaluate` with top K = planted fraud rings + 5.\n")
     text += "\n## graphfraud, seconds per stage\n\n"
     text += table(gf, ["tier", "claims", "input", *STAGE_COLUMNS, "total s", "peak GB", "note"])
     if bl:

@@ -8,7 +8,7 @@ the default world (every knob at 1):
 - ``ring_size_scale`` (0.3, 0.5, 1, 1.5): members per ring.
 
 Each point runs ``graphfraud.pipeline.run`` on the world in memory over
-several seeds and is scored with ``graphfraud.evaluate`` (top K = planted
+several seeds and is scored with ``graphfraud.analyses.evaluate`` (top K = planted
 fraud rings + 5).  A point **breaks** when recall falls below
 ``--break-recall`` or a benign group reaches the top K.  The table goes to
 stdout and to ``benchmarks/results/sweep.md``.
@@ -48,7 +48,7 @@ COLUMNS = ["knob", "value", "claims", "planted", "top K", "found", "recall", "ty
 
 def point(knob: str, value: float, *, persons: int, seeds: list[int], rings: int | None) -> dict:
     """Run and evaluate the worlds of one sweep point; sums over seeds, member metrics averaged."""
-    from graphfraud.evaluate import evaluate
+    from graphfraud.analyses.evaluate import evaluate
     from graphfraud.params import RunParams
     from graphfraud.pipeline import run
     from graphfraud.score.rings import members_table, rings_table

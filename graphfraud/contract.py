@@ -441,5 +441,5 @@ class ClaimsData:
 def empty_frame(table: Table) -> pd.DataFrame:
     """An empty DataFrame with ``table``'s columns and contract dtypes."""
     return pd.DataFrame(
-        {c.name: pd.Series([], dtype=DTYPES[c.kind]) for c in table.columns}  # type: ignore[call-overload]
+        {c.name: pd.Series([], dtype=DTYPES[c.kind]) for c in table.columns}
     )

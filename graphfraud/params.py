@@ -88,7 +88,7 @@ class ReadParams:
         check(0 <= self.max_skipped <= 1, "max_skipped", "ReadParams", "a share in [0, 1]", self.max_skipped)
 
 
-__all__ = ["CoadmitParams", "CovisitParams", "OrganiseParams", "ReadParams", "RunParams", "ScoreParams", "SteeringParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]
+__all__ = ["CoadmitParams", "CovisitParams", "OrganiseParams", "ReadParams", "RunParams", "SCORE_RULES", "ScoreParams", "ScoreRule", "SignalParams", "SteeringParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]
 
 
 @_register
@@ -189,6 +189,81 @@ class SteeringParams:
 
 @_register
 @dataclass(frozen=True)
+class SignalParams:
+    """Per-claim signals shared by scoring and the peer comparison (graphfraud/score/claim_flags.py)."""
+
+    high_value_price: float = 200.0  # unit price (yuan) from which a claim line is high-value (高值项目)
+    split_days: int = 3  # a stay starting within this many days of a discharge from the same facility is split
+
+    def __post_init__(self) -> None:
+        o = "SignalParams"
+        check(self.high_value_price > 0, "high_value_price", o, "a float > 0 (yuan)", self.high_value_price)
+        check(self.split_days >= 0, "split_days", o, "an int >= 0", self.split_days)
+
+
+#: How a rule turns its feature into points: on the value itself, or on its logarithm (fund, lift).
+SCALES = ("linear", "log")
+
+
+@dataclass(frozen=True)
+class ScoreRule:
+    """One scoring rule: the points a reason adds, from one measured feature of a candidate.
+
+    The rule gives 0 points at ``start`` and beyond it on the side away from
+    ``full``, ``points`` at ``full`` and beyond, and a straight line between
+    (on the logarithm of the value when ``scale`` is ``log``).  ``start`` is
+    the threshold the reason reports and its sentence says.  A rule whose
+    ``full`` is below its ``start`` scores low values (a short gap between
+    arrivals).  Several rules of one code count as one reason worth the most
+    any of them gives.  A ``headline`` rule scores only candidates whose
+    typology names its code as the headline reason
+    (``graphfraud.contract.TYPOLOGY_TABLE``: ``lockstep`` for staged clinics
+    and card collectors, ``co_admission``, ``steering``); the others score
+    every candidate.
+    """
+
+    code: str  # reason code (graphfraud.score.reasons.TEMPLATES), e.g. "cost_ratio"
+    feature: str  # the measured value it reads (graphfraud.score.rules.MEASURES), e.g. "cost_ratio"
+    start: float  # points start beyond this value: the threshold the reason reports
+    full: float  # value at which the rule gives all its points
+    points: float  # points at full and beyond: the rule's cap
+    scale: str = "linear"  # "linear" or "log" (the ramp runs on log(value): fund, lift)
+    headline: bool = False  # only candidates whose typology's headline reason is this code
+
+    def __post_init__(self) -> None:
+        o = f"ScoreRule {self.code!r}"
+        check(self.start != self.full, "full", o, f"a float other than start ({self.start})", self.full)
+        check(self.points >= 0, "points", o, "a float >= 0", self.points)
+        check(self.scale in SCALES, "scale", o, f"one of {', '.join(SCALES)}", self.scale)
+        if self.scale == "log":
+            check(min(self.start, self.full) > 0, "start", o, "a float > 0 with scale 'log'", self.start)
+
+
+#: The default scoring rules, one row each (docs/scoring.md is generated from them:
+#: ``python -m graphfraud.score.rules --markdown``).
+SCORE_RULES: tuple[ScoreRule, ...] = (
+    ScoreRule("steering", "lift", 2.0, 10.0, 35.0, "log", headline=True),
+    ScoreRule("steering", "steering_z", 4.0, 12.0, 35.0, headline=True),
+    ScoreRule("steering", "steering_business", 0.03, 0.25, 35.0, headline=True),
+    ScoreRule("co_admission", "event_days", 1.0, 4.0, 30.0, headline=True),
+    ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
+    ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
+    ScoreRule("cycle", "cycle_regularity", 0.4, 0.8, 5.0),
+    ScoreRule("cost_ratio", "cost_ratio", 1.3, 3.0, 25.0),
+    ScoreRule("dominance", "dominance", 0.03, 0.25, 10.0),
+    ScoreRule("shared_phone", "phone_hub_persons", 3.0, 8.0, 15.0),
+    ScoreRule("out_of_region", "outside_excess", 0.2, 0.5, 10.0),
+    ScoreRule("off_hours", "off_hours_share", 0.1, 0.4, 10.0),
+    ScoreRule("high_value", "high_value_share", 0.4, 0.8, 5.0),
+    ScoreRule("dup_trace", "dup_trace_claims", 0.0, 3.0, 10.0),
+    ScoreRule("after_death", "after_death_claims", 0.0, 2.0, 10.0),
+    ScoreRule("split_admission", "split_admissions", 0.0, 3.0, 8.0),
+    ScoreRule("money", "stake", 10_000.0, 1_000_000.0, 10.0, "log"),
+)  # fmt: skip
+
+
+@_register
+@dataclass(frozen=True)
 class ScoreParams:
     """How candidates become ranked rings with alert levels."""
 
@@ -196,12 +271,28 @@ class ScoreParams:
     orange: float = 40.0  # score at or above which a ring is orange (现场核查)
     min_score: float = 15.0  # rings scoring below this are not reported
     max_rings: int = 500  # report at most this many rings
+    # the scoring rules, one row each (code, feature, start, full, points, scale, headline); a --params
+    # file that gives "rules" gives them all (start from the list in run.json)
+    rules: tuple[ScoreRule, ...] = SCORE_RULES
 
     def __post_init__(self) -> None:
         o = "ScoreParams"
         check(self.red > self.orange, "red", o, f"a float > orange ({self.orange})", self.red)
         check(self.orange >= self.min_score, "orange", o, "a float >= min_score", self.orange)
         check(self.max_rings >= 1, "max_rings", o, "an int >= 1", self.max_rings)
+        check(isinstance(self.rules, (list, tuple)), "rules", o, "a list of rules", self.rules)
+        object.__setattr__(self, "rules", tuple(_rule(r, i) for i, r in enumerate(self.rules)))
+
+
+def _rule(row: object, i: int) -> ScoreRule:
+    """A rule of ``ScoreParams.rules`` from a ScoreRule or its dict (a ``--params`` file, ``run.json``)."""
+    if isinstance(row, ScoreRule):
+        return row
+    names = {f.name for f in dataclasses.fields(ScoreRule)}
+    if not isinstance(row, dict) or not {"code", "feature", "start", "full", "points"} <= set(row) or set(row) - names:
+        raise ParamError(f"Rule {i + 1} of ScoreParams.rules must be an object with code, feature, start, full, "
+                         f"points (optional scale, headline) and nothing else. Got {row!r} instead.")
+    return ScoreRule(**row)
 
 
 @_register
@@ -214,3 +305,4 @@ class RunParams:
     coadmit: CoadmitParams = field(default_factory=CoadmitParams)
     steering: SteeringParams = field(default_factory=SteeringParams)
     score: ScoreParams = field(default_factory=ScoreParams)
+    signals: SignalParams = field(default_factory=SignalParams)

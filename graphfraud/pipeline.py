@@ -133,7 +133,7 @@ def run(
         candidates.extend(found)
         lap(f"detect:{name}")
     focus = distinct(np.concatenate([c.claims for c in candidates])) if candidates else np.array([], dtype=np.int64)
-    facts = claim_facts(graph, focus)
+    facts = claim_facts(graph, focus, signals=params.signals)
     rings, explained = score_candidates(candidates, facts, params.score)
     lap("score")
     return RunResult(rings, explained, counts, timings, params, versions(), data.time_resolution, signals)

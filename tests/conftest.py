@@ -1,6 +1,10 @@
-"""Suite-wide fixtures."""
+"""Suite-wide fixtures, and one detect run on data/sample shared by the tests of outputs/ and analyses/."""
+
+from pathlib import Path
 
 import pytest
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 @pytest.fixture(autouse=True)
@@ -22,3 +26,26 @@ def pack_key_file(tmp_path_factory):
 def _private_pack_key(pack_key_file, monkeypatch):
     """`graphfraud evidence` signs with, and `verify` trusts, a temporary key (GRAPHFRAUD_PACK_KEY)."""
     monkeypatch.setenv("GRAPHFRAUD_PACK_KEY", str(pack_key_file))
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def sample_data():
+    from graphfraud.io.read import read_claims_dir
+    from graphfraud.params import ReadParams
+
+    return read_claims_dir(SAMPLE, ReadParams())
+
+
+@pytest.fixture(scope="session")
+def sample_out(tmp_path_factory, sample_data) -> Path:
+    """The --out directory of a detect run on data/sample (run once per session)."""
+    from graphfraud.pipeline import run, write_outputs
+
+    out = tmp_path_factory.mktemp("detect") / "out"
+    write_outputs(run(sample_data), sample_data, str(out))
+    return out

@@ -2,7 +2,7 @@
 
 ``detect`` calls graphfraud.pipeline.  Its co-visit projection runs in this
 process or on Apache Spark (``engine_options``, docs/spark.md); ``--by-region``
-detects one pooling region at a time (graphfraud.regions).  On a terminal its
+detects one pooling region at a time (graphfraud.runs.regions).  On a terminal its
 stages show as a progress bar.
 """
 
@@ -183,7 +183,7 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     import os
     import time
 
-    from graphfraud.feedback import apply_feedback, claims_period
+    from graphfraud.runs.feedback import apply_feedback, claims_period
     from graphfraud.io.cases import read_cases
     from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
 
@@ -248,9 +248,9 @@ def _log_feedback(record: dict[str, Any], log: Callable[[str], None]) -> None:
 def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
                       log: Callable[[str], None], *, map_tasks: Any, engine: dict[str, Any], force: bool = False,
                       previous: str | None = None, cases: Any = None) -> Any:
-    """detect --by-region: graphfraud.regions does the work; the audit log records the inputs."""
+    """detect --by-region: graphfraud.runs.regions does the work; the audit log records the inputs."""
     from graphfraud.pipeline import UNUSED_COLUMNS
-    from graphfraud.regions import detect_by_region
+    from graphfraud.runs.regions import detect_by_region
 
     result, record = detect_by_region(data_dir, out_dir, params=params, read_params=read_params, work=work_dir,
                                       skip=UNUSED_COLUMNS, map_tasks=map_tasks, engine=engine, force=force, log=log,
@@ -298,7 +298,7 @@ def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> Non
     import pandas as pd
 
     from graphfraud.errors import ContractError
-    from graphfraud.evaluate import evaluate
+    from graphfraud.analyses.evaluate import evaluate
     from graphfraud.io.write import read_text_csv
 
     out = Path(out_dir)

@@ -305,7 +305,7 @@ def load_cmd(
     from graphfraud.io.cases import read_cases
     from graphfraud.io.rings import read_lineage, read_rings
     from graphfraud.neo4j.load import load_claims
-    from graphfraud.views import read_output
+    from graphfraud.outputs.views import read_output
     from graphfraud.neo4j.retry import RetryPolicy
     from graphfraud.neo4j.writeback import write_rings
 

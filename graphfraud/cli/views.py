@@ -1,6 +1,6 @@
 """``graphfraud rings|show|export|expand|peers`` (issue 7): the analyst's views of a detect run; institution tools.
 
-The logic lives in graphfraud.views / export / expand / peers; these commands
+The logic lives in graphfraud.outputs.views / export / expand / peers; these commands
 only parse, call and print.
 """
 
@@ -59,7 +59,7 @@ def rings_cmd(out_dir: str, top: int, alert: str | None, lang: str, as_json: boo
     """
     import json
 
-    from graphfraud.views import format_rings, read_output, rings_view
+    from graphfraud.outputs.views import format_rings, read_output, rings_view
 
     output = read_output(out_dir)
     view = rings_view(output, top=top, alert=alert, lang=lang)
@@ -121,7 +121,7 @@ def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, re
     """
     import json
 
-    from graphfraud.views import format_detail, read_output, ring_detail
+    from graphfraud.outputs.views import format_detail, read_output, ring_detail
 
     log = progress(quiet)
     output = read_output(out_dir)
@@ -171,8 +171,8 @@ def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, unmask: bool
     """
     from pathlib import Path
 
-    from graphfraud.export import write_csv_dir, write_workbook
-    from graphfraud.views import read_output
+    from graphfraud.outputs.export import write_csv_dir, write_workbook
+    from graphfraud.outputs.views import read_output
 
     log = progress(quiet)
     output = read_output(out_dir)
@@ -230,7 +230,7 @@ def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...],
     """
     import json
 
-    from graphfraud.expand import entity_graph, expand, format_expansion, read_seeds
+    from graphfraud.analyses.expand import entity_graph, expand, format_expansion, read_seeds
 
     log = progress(quiet)
     data = read_logged(data_dir, read_params, log)
@@ -287,10 +287,10 @@ def peers_cmd(data_dir: str, top: int, out_file: str | None, cases_file: str | N
     import json
 
     from graphfraud.signals import support
-    from graphfraud.institutions import rank_institutions
+    from graphfraud.analyses.institutions import rank_institutions
     from graphfraud.io.cases import read_cases
     from graphfraud.io.rings import read_rings
-    from graphfraud.views import truncate
+    from graphfraud.outputs.views import truncate
 
     log = progress(quiet)
     data = read_logged(data_dir, read_params, log)

@@ -28,10 +28,9 @@ NAME = "coadmit"
 
 def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFrame:
     """Linked pairs: ``a``, ``b``, ``days`` (times co-admitted or co-discharged), ``weight``."""
-    kw = {"max_neighbours": params.max_neighbours, "day_resolution": True}
-    admitted = meetings(stays, **kw)
+    admitted = meetings(stays, max_neighbours=params.max_neighbours, day_resolution=True)
     ended = stays[stays["end_day"].to_numpy() >= 0].assign(day=lambda s: s["end_day"])
-    discharged = meetings(ended, **kw)
+    discharged = meetings(ended, max_neighbours=params.max_neighbours, day_resolution=True)
     both = pd.concat(
         [admitted.assign(adm=1, dis=0), discharged.assign(adm=0, dis=1)], ignore_index=True
     )

@@ -345,6 +345,7 @@ def _not_by_chance(
     members are dropped.
     """
     vd = events.visit_days
+    assert vd is not None, "the chance test needs each person's days at the venues"
     vd_person, vd_venue, vd_days = (vd["person"].to_numpy(), vd["venue"].to_numpy(),
                                     vd["days"].to_numpy(dtype=np.int64))  # fmt: skip
     by_venue = np.argsort(vd_venue, kind="stable")
@@ -517,19 +518,20 @@ def organisations(
     known_days = events.visit_days is not None and len(kg) > 0
     days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
     devoted = times >= min_devotion * days if min_devotion > 0 and known_days else np.ones(len(kg), dtype=bool)
-    chosen = []  # (group, members, their attendance) of the groups with enough regulars
+    # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
+    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         keep = regulars(times[lo:hi], min_share=min_share) & devoted[lo:hi]
         if keep.sum() >= min_persons:
             chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep], days[lo:hi][keep]))
     if known_days and max_chance < 1 and chosen:
         chosen = _not_by_chance(chosen, events, group, max_chance=max_chance, min_persons=min_persons)
-    chosen = [c[:3] for c in chosen]
-    held = _events_held(inc, group, chosen, n_persons=n_persons, min_persons=3)
+    picked = [(g, members, attended) for g, members, attended, _ in chosen]
+    held = _events_held(inc, group, picked, n_persons=n_persons, min_persons=3)
     out = []
-    for (g, members, attended), events in zip(chosen, held):
-        if len(events) and typical_attendance(attended) >= min_density * len(events):
-            out.append(Organisation(members, events))
+    for (g, members, attended), mine in zip(picked, held):
+        if len(mine) and typical_attendance(attended) >= min_density * len(mine):
+            out.append(Organisation(members, mine))
     out.sort(key=lambda o: (-len(o.persons), int(o.persons[0])))
     return out
 

@@ -2,7 +2,7 @@
 
 ``detect --by-region --engine spark`` hands each pooling region (统筹区) to
 :func:`map_tasks`: every region is one Spark task that runs the whole local
-pipeline on its own region directory (:func:`graphfraud.regions.run_region`)
+pipeline on its own region directory (:func:`graphfraud.runs.regions.run_region`)
 on an executor, so the regions of a province run side by side on a cluster,
 each in an executor's memory, while the driver only splits and merges.
 

@@ -31,11 +31,10 @@ from graphfraud.evidence.manifest import SIGNATURE, write_manifest, write_zip
 from graphfraud.mask import Masker
 from graphfraud.evidence.query import ring_query
 from graphfraud.evidence.source import RingSource, check_inputs, data_dir_of, read_ring
-from graphfraud.evidence.tables import PackTables, pack_tables, run_facts
+from graphfraud.evidence.tables import PackTables, pack_tables, run_facts, run_signals
 from graphfraud.evidence.wording import say
 from graphfraud.io.rings import check_ring_id
 from graphfraud.io.write import atomic_dir, owned_by, write_csv
-from graphfraud.score.claim_flags import SPLIT_DAYS
 from graphfraud.score.features import MIN_PEERS, OFF_HOURS
 from graphfraud.score.reasons import args_json
 
@@ -169,6 +168,7 @@ def _write_files(root: Path, source: RingSource, tables: PackTables, *, lang: st
 
 def _run_record(source: RingSource, lang: str, masked: bool, data_dir: str | Path | None) -> dict:
     run = source.run
+    signals = run_signals(run)
     return {
         "version": run.get("version"),
         "versions": run.get("versions", {}),
@@ -187,8 +187,8 @@ def _run_record(source: RingSource, lang: str, masked: bool, data_dir: str | Pat
             "mask": "HMAC-SHA256 of each identifier with a random per-pack key that is not stored" if masked else None,
             "min_peers": MIN_PEERS,
             "off_hours": [f"{OFF_HOURS[0]:02d}:00", f"{OFF_HOURS[1]:02d}:00"],
-            "split_days": SPLIT_DAYS,
-            "high_value_unit_price": 200,
+            "split_days": signals.split_days,
+            "high_value_unit_price": signals.high_value_price,
         },
     }
 
@@ -227,7 +227,7 @@ def make_packs(
     data = read_claims_dir(folder, read_params or ReadParams())  # type: ignore[arg-type]
     for s in sources:
         check_inputs(s, data, folder)
-    facts = run_facts(data)
+    facts = run_facts(data, signals=run_signals(sources[0].run))
     packs = []
     for s in sources:
         pack = make_pack(s, data, dest=dest, lang=lang, unmask=unmask, data_dir=folder, facts=facts,

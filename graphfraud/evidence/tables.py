@@ -15,6 +15,7 @@ import pandas as pd
 
 from graphfraud.contract import ClaimsData
 from graphfraud.mask import Masker
+from graphfraud.params import SignalParams, from_dict
 from graphfraud.evidence.source import RingSource
 from graphfraud.graph.build import build_graph, person_of_claim
 from graphfraud.score.features import OFF_HOURS, ClaimFacts, claim_facts
@@ -62,14 +63,24 @@ class PackTables:
     time_resolution: str
 
 
-def run_facts(data: ClaimsData) -> ClaimFacts:
-    """The per-claim facts of a whole input, computed once for any number of packs."""
-    return claim_facts(build_graph(data))
+def run_facts(data: ClaimsData, *, signals: SignalParams = SignalParams()) -> ClaimFacts:
+    """The per-claim facts of a whole input, computed once for any number of packs (``signals`` of the run)."""
+    return claim_facts(build_graph(data), signals=signals)
+
+
+def run_signals(run: dict) -> SignalParams:
+    """The per-claim signals' parameters a detect run used (its ``run.json``; defaults for an older run).
+
+    >>> run_signals({"parameters": {"signals": {"high_value_price": 150.0}}}).high_value_price
+    150.0
+    """
+    parameters = run.get("parameters") or {}
+    return from_dict(SignalParams, parameters.get("signals") or {})
 
 
 def pack_tables(source: RingSource, data: ClaimsData, masker: Masker, *, facts: ClaimFacts | None = None) -> PackTables:
     """Build the tables of one ring's pack from the full claims data (``facts`` from :func:`run_facts`)."""
-    facts = facts if facts is not None else run_facts(data)
+    facts = facts if facts is not None else run_facts(data, signals=run_signals(source.run))
     rows = _rows(source, data)
     claims = _claims(rows, data, facts, masker)
     members = _members(source, data, claims, masker)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graphfraud.score.reasons import printed
+from graphfraud.score.reasons import TEMPLATES, printed, variant
 from graphfraud.score.wording import SENTENCES  # noqa: F401 (re-exported)
 from graphfraud.score.wording import say as said
 
@@ -110,21 +110,22 @@ def say(code: str, args: Mapping[str, object] | None, lang: str, *, text: str = 
         The reason's code (``off_hours``).
     args : mapping or None
         The values its sentence is made of (``ring_reasons.csv`` column ``args``);
-        None for a reason of a detect run that wrote no args.
+        None for a reason of a detect run that wrote no args; values that no sentence of today
+        takes (a run written before the sentences said their thresholds) count as None.
     lang : {"zh", "en"}
     text : str, default ""
         The English sentence of detection, shown as it is when ``args`` is None.
 
     Examples
     --------
-    >>> say("off_hours", {"share": 0.5939}, "zh").text
-    '59% 的团伙结算发生在 07:00 之前或 19:00 之后'
-    >>> say("off_hours", {"share": 0.5939}, "en").text
-    '59% of ring claims before 07:00 or after 19:00'
+    >>> say("off_hours", {"share": 0.5939, "off_hours_share_from": 0.1}, "zh").text
+    '59% 的团伙结算发生在 07:00 之前或 19:00 之后（超过 10% 起计分）'
+    >>> say("off_hours", {"share": 0.5939, "off_hours_share_from": 0.1}, "en").text
+    '59% of ring claims before 07:00 or after 19:00 (scored above 10%)'
     >>> say("off_hours", None, "zh", text="59% of ring claims before 07:00 or after 19:00").check
     ''
     """
-    if args is None:
+    if args is None or variant(TEMPLATES.get(code, ()), args) is None:
         return Wording(code, text, "", ())
     shown = printed(code, args)
     values = tuple(shown.values())

@@ -235,6 +235,8 @@ def combine(*parts: Events) -> Events:
     if known:  # a person's days at a venue in any part (admission days, discharge days): the most of them
         both = pd.concat(known, ignore_index=True)
         visit_days = both.groupby(["person", "venue"], as_index=False, sort=True)["days"].max()
-    size = np.concatenate(sizes) if sizes and all(x is not None for x in sizes) else None
+    size: np.ndarray | None = None
+    if sizes and all(x is not None for x in sizes):
+        size = np.concatenate([x for x in sizes if x is not None])
     return Events(pd.concat(frames, ignore_index=True), np.concatenate(venues), np.concatenate(days), params,
                   visit_days, size)

@@ -2,7 +2,7 @@
 
 ``graphfraud load --rings OUT_DIR`` writes these frames back to the claims
 graph.  The analyst's typed views of the same files are in
-:mod:`graphfraud.views`; this reader keeps every value as the text ``detect``
+:mod:`graphfraud.outputs.views`; this reader keeps every value as the text ``detect``
 wrote, with empty cells as ``None``.
 """
 

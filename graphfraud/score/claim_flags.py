@@ -9,21 +9,22 @@ Each is a plain rule an inspector can recompute from the claims:
 - :func:`high_value_lines`: claim lines priced at or above a unit price (高值项目).
 
 The callers choose the population (scoring: a ring's claims; peers: an
-institution's) and the parameters; the rule is here.
+institution's); the rule is here, and its parameters are
+:class:`graphfraud.params.SignalParams` (``high_value_price``,
+``split_days``), one value for both.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-#: Split admission: readmitted to the same facility within this many days of discharge.
-SPLIT_DAYS = 3
-#: Unit price (yuan) from which a claim line is high-value in scoring; the ``high_value`` reason says it.
-HIGH_VALUE_PRICE = 200.0
+from graphfraud.params import SignalParams
+
+_DEFAULT = SignalParams()
 
 
 def split_admissions(person: np.ndarray, venue: np.ndarray, day: np.ndarray, end_day: np.ndarray, *,
-                     stay: np.ndarray, days: int = SPLIT_DAYS) -> np.ndarray:  # fmt: skip
+                     stay: np.ndarray, days: int = _DEFAULT.split_days) -> np.ndarray:  # fmt: skip
     """Which rows are split admissions: a stay starting 0..``days`` days after the discharge of the
     same person's previous stay at the same venue.
 
@@ -36,7 +37,7 @@ def split_admissions(person: np.ndarray, venue: np.ndarray, day: np.ndarray, end
     stay : ndarray of bool
         Rows that are inpatient stays.  Stays without a known discharge are left
         out: neither flagged nor anyone's previous stay.
-    days : int, default :data:`SPLIT_DAYS`
+    days : int, default ``SignalParams().split_days``
 
     Returns
     -------
@@ -73,7 +74,7 @@ def died_before(day: np.ndarray, *deaths: np.ndarray) -> np.ndarray:
     return out
 
 
-def high_value_lines(unit_price: np.ndarray, *, price: float = HIGH_VALUE_PRICE,
+def high_value_lines(unit_price: np.ndarray, *, price: float = _DEFAULT.high_value_price,
                      category: np.ndarray | None = None, categories: tuple[str, ...] = ()) -> np.ndarray:  # fmt: skip
     """Which claim lines are high-value: unit price >= ``price`` yuan (NaN: no), of ``categories`` when given.
 

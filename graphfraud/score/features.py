@@ -20,6 +20,7 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, patient_codes
 from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.params import SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
@@ -39,8 +40,8 @@ class ClaimFacts:
     diagnosis_names: np.ndarray  # diagnosis family code -> name ("" for -1)
     dup_trace: np.ndarray  # claim (of the focus) holds a drug trace code also seen in another claim
     after_death: np.ndarray  # claim starts after the patient's or holder's death
-    split: np.ndarray  # inpatient stay starting within claim_flags.SPLIT_DAYS of the same person's discharge there
-    high_value: np.ndarray  # amount of items with unit price >= HIGH_VALUE_PRICE (200 yuan)
+    split: np.ndarray  # inpatient stay starting within signals.split_days of the same person's discharge there
+    high_value: np.ndarray  # amount of items with unit price >= signals.high_value_price (yuan)
     total: np.ndarray  # total amount per claim
     person_region: np.ndarray  # per person code
     person_phone: np.ndarray  # per person code: phone code or -1
@@ -64,15 +65,18 @@ class ClaimFacts:
     vtype_fund: np.ndarray
     phones: np.ndarray  # phone code -> phone value
     addresses: np.ndarray  # address code -> address value
+    signals: SignalParams = SignalParams()  # the per-claim signals' parameters these facts were computed with
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
 
 
-def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFacts:
+def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
+                signals: SignalParams = SignalParams()) -> ClaimFacts:  # fmt: skip
     """Compute :class:`ClaimFacts` for the whole run.
 
     ``focus`` (claim rows, default all) limits the facts that are costly to
     compute for every claim (resold trace codes) to the claims that matter:
-    the candidates' claims.
+    the candidates' claims.  ``signals`` sets the high-value price and the
+    split-admission days.
     """
     if focus is None:
         focus = np.arange(len(graph.data.claims))
@@ -94,7 +98,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
     persons = data.persons[wanted].iloc[at].reset_index(drop=True)  # every person code comes from persons
     # A claim is after death when its day is later than the death date: a claim on the day itself
-    # may be genuine (the same rule as graphfraud.peers).
+    # may be genuine (the same rule as graphfraud.analyses.peers).
     death = persons["death_date"].to_numpy().astype("datetime64[D]")
     pcode = t["person"].to_numpy()[focus]
     patient = patient_codes(data, v.persons, focus)
@@ -107,7 +111,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
     addr_codes, addresses = _codes_and_values(persons["address"])
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
-    origin = np.datetime64(first.date() if pd.notna(first) else EPOCH, "D")
+    origin = np.datetime64(first.date(), "D") if pd.notna(first) else EPOCH.astype("datetime64[D]")
     age = np.where(np.isnat(birth), np.nan, (origin - birth).astype("timedelta64[D]").astype(float) / 365.25)
     if "birth_year" in persons.columns:
         by = persons["birth_year"].to_numpy(dtype=float, na_value=np.nan)
@@ -128,8 +132,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         dup_trace=dup_trace_claims(data.claim_items, claims, focus, lines, data.link("claim_items", "claim_id")),
         after_death=after_death,
         split=split_admissions(t["person"].to_numpy(), t["venue"].to_numpy(), t["day"].to_numpy(),
-                               t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy()),
-        high_value=_high_value(claims, lines),
+                               t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy(), days=signals.split_days),
+        high_value=_high_value(claims, lines, signals.high_value_price),
         total=claims["total_amount"].to_numpy(dtype=float),
         stake=insurance_money(claims),
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
@@ -145,6 +149,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None) -> ClaimFact
         **_cells(claims, diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
+        signals=signals,
     )
 
 
@@ -209,7 +214,7 @@ def _city_of(regions: np.ndarray) -> np.ndarray:
     return np.where(six, np.char.ljust(text, 6).astype("<U4"), text).astype(object)
 
 
-def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, object]:
+def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, np.ndarray]:
     """Cost cells: (visit type, diagnosis family) per claim, with claims and fund per cell and per venue.
 
     Cells are dense codes ``visit type x (diagnosis family + 1)``, so every
@@ -311,11 +316,11 @@ def dup_trace_claims(
     return flag
 
 
-def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray]) -> np.ndarray:
+def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], price: float) -> np.ndarray:
     """Amount (yuan) of each focus claim's high-value items (:func:`~graphfraud.score.claim_flags.high_value_lines`,
-    priced >= 200 yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`."""
+    priced >= ``price`` yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`."""
     mine, rows = lines
-    hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan))
+    hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
     return np.bincount(rows[hv], weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(claims))
 
 
@@ -361,7 +366,7 @@ class Features:
     dup_trace_claims: int
     after_death_claims: int
     split_admissions: int
-    high_value_share: float  # share of the total amount on items priced >= 200 yuan
+    high_value_share: float  # share of the total amount on items priced >= signals.high_value_price
     private_venue: bool
     stake: float = 0.0  # insurance money on the candidate's claims: the fund's and the personal accounts' (yuan)
     # Each member's own timetable at the main venue (members on >= 4 days; medians over them):

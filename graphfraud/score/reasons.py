@@ -30,28 +30,41 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{patients} of {doctor_patients} patients of {doctor} ({share:.0%}) bought at {pharmacy} within "
         "{follow_days} days of the visit, vs {peer_share:.0%} of peer doctors' patients (lift {lift:.1f}x, "
         "z = {z:.1f}), counting purchases of >= {min_fund:.2f} yuan of insurance money; the {excess:.1f} patients above the "
-        "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers",
+        "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers (scored above lift "
+        "{lift_from:g}x, z {steering_z_from:g} or {steering_business_from:.0%} of its buyers)",
     ),
     "co_admission": (
-        "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days",
-        "{persons} persons admitted to {venue} in groups on {days} days",
+        "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days "
+        "(scored above {event_days_from:g})",
+        "{persons} persons admitted to {venue} in groups on {days} days (scored above {event_days_from:g})",
     ),
-    "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days",),
-    "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days",),
-    "cycle": ("{days:.0f}-day cycle: {regularity:.0%} of gaps between ring days within 1 day of it",),
+    "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
+                 "(scored above {regular_share_from:.0%} of persons)",),
+    "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days "
+                    "(scored below {median_arrival_gap_from:g} min)",),
+    "cycle": ("{days:.0f}-day cycle: {regularity:.0%} of gaps between ring days within 1 day of it "
+              "(scored above {cycle_regularity_from:.0%})",),
     "cost_ratio": (
         "fund per claim {ratio:.1f}x that of other claims with the same visit type and diagnosis "
-        "({ring:.2f} vs {peers:.2f} yuan)",
+        "({ring:.2f} vs {peers:.2f} yuan, scored above {cost_ratio_from:g}x)",
     ),
-    "dominance": ("ring claims are {share:.0%} of all claims at {venue}",),
-    "shared_phone": ("{persons} persons at {addresses} addresses bound to one phone {phone}",),
-    "out_of_region": ("{outside} of {persons} persons insured outside {venue}'s region {region}",),
-    "off_hours": ("{share:.0%} of ring claims before 07:00 or after 19:00",),
-    "high_value": ("{share:.0%} of the amount billed on items priced >= 200 yuan",),
-    "dup_trace": ("{claims} claims sold a drug box whose traceability code was also sold elsewhere",),
-    "after_death": ("{claims} claims after the patient's or card holder's death",),
-    "split_admission": ("{admissions} admissions within 3 days of a discharge from the same facility (split stays)",),
-    "money": ("{fund:,.2f} yuan paid by the fund on {claims} ring claims",),
+    "dominance": ("ring claims are {share:.0%} of all claims at {venue} (scored above {dominance_from:.0%})",),
+    "shared_phone": ("{persons} persons at {addresses} addresses bound to one phone {phone} "
+                     "(scored above {phone_hub_persons_from:g} persons)",),
+    "out_of_region": ("{outside} of {persons} persons insured outside {venue}'s region {region} (scored when that "
+                      "share exceeds the venue's other patients' by more than {outside_excess_from:.0%})",),
+    "off_hours": ("{share:.0%} of ring claims before 07:00 or after 19:00 (scored above {off_hours_share_from:.0%})",),
+    "high_value": ("{share:.0%} of the amount billed on items priced >= {price:g} yuan "
+                   "(scored above {high_value_share_from:.0%})",),
+    "dup_trace": ("{claims} claims sold a drug box whose traceability code was also sold elsewhere "
+                  "(scored above {dup_trace_claims_from:g})",),
+    "after_death": ("{claims} claims after the patient's or card holder's death (scored above {after_death_claims_from:g})",),
+    "split_admission": ("{admissions} admissions within {split_days} days of a discharge from the same facility (split "
+                        "stays, scored above {split_admissions_from:g})",),
+    "money": (
+        "{stake:,.2f} yuan of insurance money on {claims} ring claims, {fund:,.2f} of it from the fund (scored above "
+        "{stake_from:,.0f} yuan)",
+    ),
     "learned": (
         "learned from {verdicts} verdicts: P(confirmed) {probability:.0%} ({model}), rule score {rule:.1f}; "
         "moved most by {top}",
@@ -116,13 +129,13 @@ def printed(code: str, args: Mapping[str, object]) -> dict[str, str]:
 
     Every language shows the numbers as printed here, so they agree digit for digit.
 
-    >>> printed("money", {"fund": 797070.672, "claims": 559})
-    {'fund': '797,070.67', 'claims': '559'}
+    >>> printed("money", {"stake": 797070.672, "claims": 559, "fund": 700000.0, "stake_from": 10_000.0})
+    {'stake': '797,070.67', 'claims': '559', 'fund': '700,000.00', 'stake_from': '10,000'}
     """
     out: dict[str, str] = {}
     for _, name, spec, _ in string.Formatter().parse(template(code, args)):
         if name and name not in out:
-            out[name] = format(args[name], spec)
+            out[name] = format(args[name], spec or "")
     return out
 
 
@@ -144,9 +157,9 @@ def _plain(value: object) -> object:
 class Reason:
     """One scored observation about a ring.
 
-    >>> r = Reason("dominance", {"share": 0.6116, "venue": "P1"}, 0.6116, 0.05, 10.0)
+    >>> r = Reason("dominance", {"share": 0.6116, "venue": "P1", "dominance_from": 0.03}, 0.6116, 0.03, 10.0)
     >>> r.text
-    'ring claims are 61% of all claims at P1'
+    'ring claims are 61% of all claims at P1 (scored above 3%)'
     """
 
     code: str  # stable machine name, e.g. "cost_ratio"
@@ -176,109 +189,6 @@ def ramp(value: float, start: float, full: float) -> float:
     if value is None or math.isnan(value):
         return 0.0
     return min(1.0, max(0.0, (value - start) / (full - start)))
-
-
-def suspicion_reasons(f: Features, names: dict[str, str], *, typology: str, evidence: dict) -> list[Reason]:
-    """The reasons that add points, for a candidate measured as ``f``.
-
-    ``names`` maps ``venue``, ``phone``, ``region`` (and for kickbacks
-    ``doctor``, ``pharmacy``) to display ids.
-    """
-    venue = names["venue"]
-    out: list[Reason] = []
-
-    def add(code: str, args: dict[str, object], value: float, threshold: float, points: float) -> None:
-        if points > 0.05:
-            out.append(Reason(code, args, round(value, 4), threshold, round(points, 2)))
-
-    if typology == "kickback":
-        e = evidence
-        add(
-            "steering",
-            {"patients": e["patients"], "doctor_patients": e["doctor_patients"], "doctor": names["doctor"],
-             "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
-             "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
-             "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]},
-            e["lift"], 2.0,
-            35 * max(ramp(math.log(max(e["lift"], 1e-9)), math.log(2), math.log(10)), ramp(e["z"], 4, 12),
-                     ramp(e["business"], 0.03, 0.25)),
-        )  # fmt: skip
-    elif typology == "induced_admission":
-        group = {"persons": f.persons, "venue": venue, "days": f.event_days}
-        add(
-            "co_admission",
-            {"regulars": f.regulars, **group} if f.regulars else group,
-            f.event_days, 2, 30 * ramp(f.event_days, 1, 4),
-        )
-    else:
-        add(
-            "lockstep",
-            {"regulars": f.regulars, "persons": f.persons, "venue": venue, "days": f.event_days},
-            f.regulars / max(f.persons, 1), 0.3, 20 * ramp(f.regulars / max(f.persons, 1), 0.2, 0.7),
-        )
-    add(
-        "arrival_gap",
-        {"minutes": f.median_arrival_gap},
-        f.median_arrival_gap, 10.0, 10 * (1 - ramp(f.median_arrival_gap, 3.0, 10.0)) if not math.isnan(f.median_arrival_gap) else 0.0,
-    )
-    if not math.isnan(f.cycle_days) and f.cycle_days >= 5:
-        add(
-            "cycle",
-            {"days": f.cycle_days, "regularity": f.cycle_regularity},
-            f.cycle_regularity, 0.5, 5 * ramp(f.cycle_regularity, 0.4, 0.8),
-        )
-    add(
-        "cost_ratio",
-        {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim},
-        f.cost_ratio, 1.5, 25 * ramp(f.cost_ratio, 1.3, 3.0),
-    )
-    add(
-        "dominance",
-        {"share": f.dominance, "venue": venue},
-        f.dominance, 0.05, 10 * ramp(f.dominance, 0.03, 0.25),
-    )
-    add(
-        "shared_phone",
-        {"persons": f.phone_hub_persons, "addresses": f.phone_hub_addresses, "phone": names["phone"]},
-        f.phone_hub_persons, 4, 15 * ramp(f.phone_hub_persons, 3, 8),
-    )
-    excess = outside_excess(f)
-    add(
-        "out_of_region",
-        {"outside": f.out_of_region, "persons": f.persons, "venue": venue, "region": names["region"]},
-        f.out_of_region / max(f.persons, 1), round(catchment(f) + 0.2, 4), 10 * ramp(excess, 0.2, 0.5),
-    )
-    add(
-        "off_hours",
-        {"share": f.off_hours_share},
-        f.off_hours_share, 0.2, 10 * ramp(f.off_hours_share, 0.1, 0.4),
-    )
-    add(
-        "high_value",
-        {"share": f.high_value_share},
-        f.high_value_share, 0.5, 5 * ramp(f.high_value_share, 0.4, 0.8),
-    )
-    add(
-        "dup_trace",
-        {"claims": f.dup_trace_claims},
-        f.dup_trace_claims, 1, 10 * ramp(f.dup_trace_claims, 0, 3),
-    )
-    add(
-        "after_death",
-        {"claims": f.after_death_claims},
-        f.after_death_claims, 1, 10 * ramp(f.after_death_claims, 0, 2),
-    )
-    add(
-        "split_admission",
-        {"admissions": f.split_admissions},
-        f.split_admissions, 1, 8 * ramp(f.split_admissions, 0, 3),
-    )
-    add(
-        "money",
-        {"fund": f.fund, "claims": f.claims},
-        f.fund, 10_000, 10 * ramp(math.log10(max(f.fund, 1.0)), 4.0, 6.0),
-    )
-    return out
 
 
 def hard_flags(f: Features, *, treatment: bool = False) -> list[str]:

@@ -17,7 +17,8 @@ from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.features import ClaimFacts, Features, features
-from graphfraud.score.reasons import Reason, args_json, benign_explanation, ramp, residents_buying, suspicion_reasons
+from graphfraud.score.reasons import Reason, args_json, benign_explanation, ramp, residents_buying
+from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.typology import person_role, typology
 
 #: Score multiplier for a ring with a benign explanation.
@@ -70,6 +71,7 @@ def score_candidates(
         rounds, household, one-off event), kept out of the ranked list and
         reported separately with their reasons, best-scoring first.
     """
+    check_rules(params.rules)
     scored = [_score(c, facts, params) for c in candidates]
     return select_rings(join_pieces(scored, candidates, facts, params), params)
 
@@ -257,7 +259,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
         names["doctor"] = str(v.doctors.ids[evidence["doctor"]])
         names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])
         evidence["follow_days"] = c.params.get("follow_days", 2)
-    reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence)
+    reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence, rules=params.rules, signals=facts.signals)
     benign = benign_explanation(f) if kind != "kickback" else residents_buying(f)
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)

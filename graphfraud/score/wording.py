@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 
 from graphfraud.contract import ROLE_TABLE, TYPOLOGY_TABLE
 from graphfraud.errors import ParamError
-from graphfraud.score.reasons import printed, template, variant
+from graphfraud.score.reasons import TEMPLATES, printed, template, variant
 
 LANGS = ("zh", "en")
 
@@ -32,27 +32,29 @@ LANGS = ("zh", "en")
 SENTENCES: dict[str, tuple[str, ...]] = {
     "steering": (
         "医师 {doctor} 的 {doctor_patients} 名患者中有 {patients} 名（{share}）在就诊后 {follow_days} 天内到药店 "
-        "{pharmacy} 购药，而同机构其他医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；仅计医保支付（统筹基金与个人账户）不低于 {min_fund} "
-        "元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}",
+        "{pharmacy} 购药，而同行医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；仅计医保支付（统筹基金与个人账户）不低于 {min_fund} "
+        "元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}（倍数超过 {lift_from}、"
+        "z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）",
     ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
     "co_admission": (
-        "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院",
-        "{persons} 人在 {venue} 的 {days} 个日子里成批入院",
+        "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院（超过 {event_days_from} 天起计分）",
+        "{persons} 人在 {venue} 的 {days} 个日子里成批入院（超过 {event_days_from} 天起计分）",
     ),
-    "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现",),
-    "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟",),
-    "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天",),
-    "cost_ratio": ("每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元）",),
-    "dominance": ("团伙结算占 {venue} 全部结算的 {share}",),
-    "shared_phone": ("{addresses} 个不同住址的 {persons} 人绑定同一手机号 {phone}",),
-    "out_of_region": ("{persons} 人中有 {outside} 人的参保地不在 {venue} 所在区划 {region}",),
-    "off_hours": ("{share} 的团伙结算发生在 07:00 之前或 19:00 之后",),
-    "high_value": ("{share} 的费用来自单价不低于 200 元的项目",),
-    "dup_trace": ("{claims} 笔结算售出的药品追溯码在其他结算中也出现过（疑似回流药）",),
-    "after_death": ("{claims} 笔结算发生在患者或持卡人死亡之后",),
-    "split_admission": ("{admissions} 次入院距同一机构上次出院不超过 3 天（疑似分解住院）",),
-    "money": ("团伙 {claims} 笔结算共由基金支付 {fund} 元",),
+    "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
+    "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
+    "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),
+    "cost_ratio": ("每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元，超过 {cost_ratio_from} 倍起计分）",),
+    "dominance": ("团伙结算占 {venue} 全部结算的 {share}（超过 {dominance_from} 起计分）",),
+    "shared_phone": ("{addresses} 个不同住址的 {persons} 人绑定同一手机号 {phone}（超过 {phone_hub_persons_from} 人起计分）",),
+    "out_of_region": ("{persons} 人中有 {outside} 人的参保地不在 {venue} 所在区划 {region}（该比例高出该机构其他患者 "
+                      "超过 {outside_excess_from} 起计分）",),
+    "off_hours": ("{share} 的团伙结算发生在 07:00 之前或 19:00 之后（超过 {off_hours_share_from} 起计分）",),
+    "high_value": ("{share} 的费用来自单价不低于 {price} 元的项目（超过 {high_value_share_from} 起计分）",),
+    "dup_trace": ("{claims} 笔结算售出的药品追溯码在其他结算中也出现过（疑似回流药，超过 {dup_trace_claims_from} 笔起计分）",),
+    "after_death": ("{claims} 笔结算发生在患者或持卡人死亡之后（超过 {after_death_claims_from} 笔起计分）",),
+    "split_admission": ("{admissions} 次入院距同一机构上次出院不超过 {split_days} 天（疑似分解住院，超过 {split_admissions_from} 次起计分）",),
+    "money": ("团伙 {claims} 笔结算共用医保资金 {stake} 元，其中统筹基金支付 {fund} 元（超过 {stake_from} 元起计分）",),
     "benign_chronic": (
         "疑为公立机构的慢性病治疗队列：{chronic_share} 为门诊慢特病结算，{diagnosis_share} 诊断为 {diagnosis}，"
         "每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
@@ -156,10 +158,10 @@ def say(code: str, args: Mapping[str, object], lang: str) -> str:
 
     Examples
     --------
-    >>> say("off_hours", {"share": 0.5939}, "zh")
-    '59% 的团伙结算发生在 07:00 之前或 19:00 之后'
-    >>> say("off_hours", {"share": 0.5939}, "en")
-    '59% of ring claims before 07:00 or after 19:00'
+    >>> say("off_hours", {"share": 0.5939, "off_hours_share_from": 0.1}, "zh")
+    '59% 的团伙结算发生在 07:00 之前或 19:00 之后（超过 10% 起计分）'
+    >>> say("off_hours", {"share": 0.5939, "off_hours_share_from": 0.1}, "en")
+    '59% of ring claims before 07:00 or after 19:00 (scored above 10%)'
     """
     if lang == "en":
         return template(code, args).format(**args)
@@ -172,15 +174,22 @@ def say(code: str, args: Mapping[str, object], lang: str) -> str:
 def say_row(code: object, args: object, text: object, lang: str) -> str:
     """A ``ring_reasons.csv`` row in ``lang``: from ``args`` (JSON text or a mapping), else its English ``text``.
 
-    A row without args (a run written before ``ring_reasons.csv`` had them) is shown as it is.
+    A row without args (a run written before ``ring_reasons.csv`` had them), or with values no
+    sentence of today takes (a run written before the sentences said their thresholds), is shown
+    as its text.
 
+    >>> say_row("dominance", '{"share":0.61,"venue":"P1","dominance_from":0.03}', "ring claims are 61% ...", "zh")
+    '团伙结算占 P1 全部结算的 61%（超过 3% 起计分）'
     >>> say_row("dominance", '{"share":0.61,"venue":"P1"}', "ring claims are 61% of all claims at P1", "zh")
-    '团伙结算占 P1 全部结算的 61%'
+    'ring claims are 61% of all claims at P1'
     >>> say_row("dominance", "", "ring claims are 61% of all claims at P1", "zh")
     'ring claims are 61% of all claims at P1'
     """
     values = parse_args(args)
-    return str(text) if values is None else say(str(code), values, lang)
+    sentences = TEMPLATES if lang == "en" else SENTENCES
+    if values is None or variant(sentences.get(str(code), ()), values) is None:
+        return str(text)  # an older run's values that no sentence of today takes: its text as written
+    return say(str(code), values, lang)
 
 
 def parse_args(args: object) -> dict[str, object] | None:

@@ -9,7 +9,7 @@ import pytest
 from graphfraud.detect import DETECTORS
 from graphfraud.detect.candidate import Candidate
 from graphfraud.errors import ParamError
-from graphfraud.evaluate import evaluate
+from graphfraud.analyses.evaluate import evaluate
 from graphfraud.graph.build import build_graph
 from graphfraud.params import RunParams
 from graphfraud.pipeline import run

@@ -12,7 +12,7 @@ import pandas as pd
 from graphfraud.detect import steering
 from graphfraud.params import ScoreParams, SteeringParams
 from graphfraud.score.features import Features
-from graphfraud.score.reasons import suspicion_reasons
+from graphfraud.score.rules import suspicion_reasons
 
 HOSPITAL, OWN, STEERED = 0, 1, 2  # venue codes: the hospital, its own pharmacy next door, the steered one
 OTHERS = range(3, 9)  # six other pharmacies

@@ -30,8 +30,20 @@ class Pack:
         self.baselines = read(root / "baselines.csv")
         self.steer = read(root / "steering.csv")
         self.reasons = read(root / "reasons.csv")
+        run = json.loads((root / "run.json").read_text(encoding="utf-8"))
+        self.rules = run["parameters"]["score"]["rules"]
+        self.signals = run["evidence"]  # split_days, high_value_unit_price
+        assert self.signals["split_days"] == run["parameters"]["signals"]["split_days"]
+        assert self.signals["high_value_unit_price"] == run["parameters"]["signals"]["high_value_price"]
         c = self.claims
         self.fund = c["fund_amount"].astype(float).to_numpy()
+        # insurance money per claim: fund + personal account; without an account, a claim the fund paid
+        # nothing on counts at its total (graph.build.insurance_money)
+        account = pd.to_numeric(c["account_amount"].replace("", None), errors="coerce").to_numpy(dtype=float)
+        total = c["total_amount"].astype(float).to_numpy()
+        known = ~np.isnan(account)
+        self.money_paid = np.where(known, self.fund + np.nan_to_num(account),
+                                   np.where(self.fund == 0, total, self.fund))  # fmt: skip
         self.start = pd.to_datetime(c["start_time"])
         counts = c["venue_id"].value_counts()
         self.main = sorted(counts[counts == counts.max()].index)[0]
@@ -99,7 +111,8 @@ class Pack:
 
     def high_value(self) -> tuple:
         c = self.claims
-        return (100 * c["high_value_amount"].astype(float).sum() / c["total_amount"].astype(float).sum(),)
+        return (100 * c["high_value_amount"].astype(float).sum() / c["total_amount"].astype(float).sum(),
+                self.signals["high_value_unit_price"])
 
     def dup_trace(self) -> tuple:
         flagged = self.claims[self.claims["dup_trace"] == "1"]
@@ -119,11 +132,11 @@ class Pack:
     def split_admission(self) -> tuple:
         flagged = self.claims[self.claims["split_admission"] == "1"]
         gap = (pd.to_datetime(flagged["day"]) - pd.to_datetime(flagged["previous_discharge"])).dt.days
-        assert ((gap >= 0) & (gap <= 3)).all()
-        return (len(flagged),)
+        assert ((gap >= 0) & (gap <= self.signals["split_days"])).all()
+        return (len(flagged), self.signals["split_days"])
 
     def money(self) -> tuple:
-        return (self.fund.sum(), len(self.claims))
+        return (self.money_paid.sum(), len(self.claims), self.fund.sum())
 
     def steering(self) -> tuple:
         s = self.steer.iloc[0]
@@ -131,7 +144,7 @@ class Pack:
         # the steered patients: persons who bought at the pharmacy after a visit to the doctor
         c = self.claims
         visits = c[(c["doctor_id"] == s["doctor_id"]) & (c["venue_type"] == "facility")]
-        buys = c[(c["venue_id"] == s["pharmacy_id"]) & (c["fund_amount"].astype(float) >= float(s["min_fund"]))]
+        buys = c[(c["venue_id"] == s["pharmacy_id"]).to_numpy() & (self.money_paid >= float(s["min_fund"]))]
         assert buys["person_id"].nunique() == patients and set(buys["person_id"]) <= set(visits["person_id"])
         w, prior = float(s["prior_weight"]), float(s["pharmacy_prior"])
         peers = max(int(s["facility_patients"]) - doctor_patients, 0)
@@ -167,7 +180,11 @@ def test_every_number_in_the_reasons_is_recomputed_from_the_pack(packs: dict, ty
         assert template(row.code, args).format(**args) == row.text  # the English text says these values
         shown = printed(row.code, args)
         assert all(s in row.wording for s in shown.values()), row.wording  # and so does the report's Chinese
+        # the thresholds (<feature>_from) are the starts of the run's rules, in the pack's run.json
+        starts = {f"{r['feature']}_from": r["start"] for r in pack.rules if r["code"] == row.code}
+        assert {k: args[k] for k in shown if k.endswith("_from")} == starts
+        measured = {k: v for k, v in shown.items() if not k.endswith("_from")}
         recomputed = getattr(pack, row.code)()
-        assert len(shown) == len(recomputed)
-        for s, v in zip(shown.values(), recomputed):
+        assert len(measured) == len(recomputed)
+        for s, v in zip(measured.values(), recomputed):
             assert same(s, v), f"{row.code}: shown {s}, recomputed {v} ({row.text})"

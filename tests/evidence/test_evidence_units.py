@@ -40,16 +40,18 @@ def test_every_english_sentence_has_a_chinese_one_with_the_same_values(code: str
 
 
 def test_a_reason_is_said_from_its_values_never_from_its_english_text() -> None:
-    args = {"regulars": 19, "persons": 19, "venue": "P1", "days": 55}
+    args = {"regulars": 19, "persons": 19, "venue": "P1", "days": 55, "regular_share_from": 0.2}
     w = say("lockstep", args, "zh", text="reworded, or anything at all")
-    assert w.text == "19 人中有 19 人在 P1 的同样 55 个日子里至少 4 天同时出现"
-    assert say("lockstep", args, "en").text == "19 of 19 persons were at P1 on >= 4 of the same 55 days"
-    fund = say("money", {"fund": 797070.672, "claims": 559}, "zh")
-    assert fund.text == "团伙 559 笔结算共由基金支付 797,070.67 元" and fund.values == ("797,070.67", "559")
-    share = say("off_hours", {"share": 0.5939}, "zh")
-    assert share.text == "59% 的团伙结算发生在 07:00 之前或 19:00 之后"
-    two = say("co_admission", {"persons": 9, "venue": "H1", "days": 3}, "zh")  # the sentence without regulars
-    assert two.text == "9 人在 H1 的 3 个日子里成批入院"
+    assert w.text == "19 人中有 19 人在 P1 的同样 55 个日子里至少 4 天同时出现（超过 20% 起计分）"
+    assert say("lockstep", args, "en").text == ("19 of 19 persons were at P1 on >= 4 of the same 55 days "
+                                                "(scored above 20% of persons)")
+    fund = say("money", {"stake": 797070.672, "claims": 559, "fund": 700000.0, "stake_from": 10_000.0}, "zh")
+    assert fund.text == "团伙 559 笔结算共用医保资金 797,070.67 元，其中统筹基金支付 700,000.00 元（超过 10,000 元起计分）"
+    assert fund.values == ("797,070.67", "559", "700,000.00", "10,000")
+    share = say("off_hours", {"share": 0.5939, "off_hours_share_from": 0.1}, "zh")
+    assert share.text == "59% 的团伙结算发生在 07:00 之前或 19:00 之后（超过 10% 起计分）"
+    two = say("co_admission", {"persons": 9, "venue": "H1", "days": 3, "event_days_from": 1.0}, "zh")  # no regulars
+    assert two.text == "9 人在 H1 的 3 个日子里成批入院（超过 1 天起计分）"
 
 
 def test_without_values_the_english_text_is_shown_as_it_is() -> None:

@@ -211,7 +211,7 @@ def test_text_cells_are_formula_escaped_and_read_back_exactly(value: str, tmp_pa
 def test_escaped_ids_in_a_detect_output_read_back_as_they_were(tmp_path: Path) -> None:
     """ring_members.csv holds `'=HYPERLINK(..)` for Excel; load --rings, views and evidence see the real id."""
     from graphfraud.io.rings import read_rings
-    from graphfraud.views import read_output
+    from graphfraud.outputs.views import read_output
 
     hostile = ['=HYPERLINK("http://x","click")', "-1", "@A1", "'quoted", "P0001"]
     members = pd.DataFrame({"ring_id": ["R1"] * len(hostile), "entity_type": ["person"] * len(hostile),

@@ -158,7 +158,7 @@ class SampleGraph:
         from graphfraud.io.rings import read_rings
         from graphfraud.neo4j.load import load_claims
         from graphfraud.neo4j.writeback import write_rings
-        from graphfraud.views import read_output
+        from graphfraud.outputs.views import read_output
 
         if self.loaded is not None and graph_counts(driver) == self.loaded:
             return self.loaded

@@ -43,7 +43,7 @@ from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.retry import RetryPolicy
 from graphfraud.neo4j.server import BundledServer, _port_open
 from graphfraud.neo4j.writeback import write_rings
-from graphfraud.views import read_output
+from graphfraud.outputs.views import read_output
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 

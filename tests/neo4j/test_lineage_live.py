@@ -11,7 +11,7 @@ import pytest
 
 from graphfraud.io.read import read_claims_dir
 from graphfraud.io.rings import read_rings
-from graphfraud.lineage import link_rings
+from graphfraud.outputs.lineage import link_rings
 from graphfraud.neo4j.writeback import case_history, case_verdicts, set_case_status, write_rings
 
 pytestmark = pytest.mark.neo4j

@@ -127,10 +127,13 @@ def test_rings_rows_store_reasons_in_chinese_and_english() -> None:
     rings = pd.DataFrame({"rank": ["1"], "ring_id": ["R1"], "score": ["90"], "alert": ["red"],
                           "typology": ["card_collector"], "reasons": ["ring claims are 61% of all claims at P1"]})
     reasons = pd.DataFrame({"ring_id": ["R1", "R1"], "code": ["dominance", "off_hours"],
-                            "text": ["ring claims are 61% of all claims at P1", "59% of ring claims before 07:00 or after 19:00"],
-                            "args": ['{"share":0.6116,"venue":"P1"}', '{"share":0.5939}']})
+                            "text": ["ring claims are 61% of all claims at P1 (scored above 3%)",
+                                     "59% of ring claims before 07:00 or after 19:00 (scored above 10%)"],
+                            "args": ['{"share":0.6116,"venue":"P1","dominance_from":0.03}',
+                                     '{"share":0.5939,"off_hours_share_from":0.1}']})  # fmt: skip
     props = rings_rows(rings, reasons=reasons)[0]["props"]
-    assert props["reason_zh"] == ["团伙结算占 P1 全部结算的 61%", "59% 的团伙结算发生在 07:00 之前或 19:00 之后"]
+    assert props["reason_zh"] == ["团伙结算占 P1 全部结算的 61%（超过 3% 起计分）",
+                                  "59% 的团伙结算发生在 07:00 之前或 19:00 之后（超过 10% 起计分）"]
     assert props["reason_en"] == list(reasons["text"])
     assert (props["typology_zh"], props["alert_zh"]) == ("职业收卡人（药店刷卡）", "红色")
 

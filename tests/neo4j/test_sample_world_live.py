@@ -18,7 +18,7 @@ from graphfraud.io.rings import read_rings
 from graphfraud.neo4j.load import load_claims
 from graphfraud.neo4j.queries import query_library, run_read
 from graphfraud.neo4j.writeback import write_rings
-from graphfraud.views import read_output
+from graphfraud.outputs.views import read_output
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphfraud.evaluate import evaluate
+from graphfraud.analyses.evaluate import evaluate
 from graphfraud.pipeline import run
 from graphfraud.score.rings import members_table, rings_table
 from graphfraud.synth.world import SynthParams, make_world

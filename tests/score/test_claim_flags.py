@@ -1,12 +1,15 @@
 """Split admissions, claims after death and high-value lines: one rule each, shared by scoring and peers (issue 19)."""
 
+import inspect
+
 import numpy as np
 import pandas as pd
 
-from graphfraud import peers
+from graphfraud.analyses import peers
+from graphfraud.params import SignalParams
 from graphfraud.score import claim_flags
-from graphfraud.score.reasons import TEMPLATES
-from graphfraud.score.wording import SENTENCES
+from graphfraud.score.reasons import template
+from graphfraud.score.wording import say
 
 
 def test_split_admission_rule():
@@ -35,7 +38,11 @@ def test_peers_counts_split_admissions_and_deaths_with_the_same_rules():
     assert peers._after_death(claims, persons).to_dict() == {"F1": 1}
 
 
-def test_the_high_value_reason_says_the_price_scoring_uses():
-    price = f"{claim_flags.HIGH_VALUE_PRICE:g}"
-    assert all(price in text for text in TEMPLATES["high_value"])
-    assert all(f"{price} 元" in text for text in SENTENCES["high_value"])
+def test_the_high_value_price_is_one_parameter_for_scoring_and_peers():
+    price = SignalParams().high_value_price
+    assert inspect.signature(claim_flags.high_value_lines).parameters["price"].default == price
+    assert inspect.signature(peers.peer_signals).parameters["high_value_price"].default == price
+    # the reason says the price of its run, from its values
+    args = {"share": 0.5, "price": price, "high_value_share_from": 0.4}
+    assert f"items priced >= {price:g} yuan" in template("high_value", args).format(**args)
+    assert f"单价不低于 {price:g} 元" in say("high_value", args, "zh")

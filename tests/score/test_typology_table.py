@@ -12,8 +12,8 @@ import pytest
 from graphfraud import contract
 from graphfraud.contract import ROLE_TABLE, TYPOLOGY_TABLE, Typology
 from graphfraud.detect import covisit
-from graphfraud.evaluate import evaluate
-from graphfraud.export import build_workbook
+from graphfraud.analyses.evaluate import evaluate
+from graphfraud.outputs.export import build_workbook
 from graphfraud.neo4j.writeback import members_rows, rings_rows
 from graphfraud.pipeline import run
 from graphfraud.score.rings import members_table, reasons_table, rings_table

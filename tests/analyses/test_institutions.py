@@ -1,4 +1,4 @@
-"""graphfraud.institutions and ``peers --cases`` (issue 17): every institution ranked, verdicts learned."""
+"""graphfraud.analyses.institutions and ``peers --cases`` (issue 17): every institution ranked, verdicts learned."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sklearn.metrics import roc_auc_score
 
 from graphfraud.cli import main
 from graphfraud.errors import ParamError
-from graphfraud.institutions import COLUMNS, rank_institutions
+from graphfraud.analyses.institutions import COLUMNS, rank_institutions
 from graphfraud.io.cases import check_cases
 
 SHARED = next((p / "shared" / "data" / "kaggle-provider-fraud" for p in Path(__file__).resolve().parents

@@ -2,7 +2,7 @@
 
 :func:`apply_feedback` takes a finished :class:`~graphfraud.pipeline.RunResult`
 and, with ``previous`` (the ``--out`` directory of an earlier run), links its
-rings to the earlier ones (:mod:`graphfraud.lineage`); with ``cases`` (checked
+rings to the earlier ones (:mod:`graphfraud.outputs.lineage`); with ``cases`` (checked
 verdicts, :mod:`graphfraud.io.cases`) it re-ranks the rings with a learned model
 (:mod:`graphfraud.score.ringrank`).  Without either, the result is returned
 unchanged, so the outputs are byte for byte those of a plain run.
@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from graphfraud.io.rings import read_rings
-from graphfraud.lineage import fund_since_previous, link_rings
+from graphfraud.outputs.lineage import fund_since_previous, link_rings
 from graphfraud.pipeline import RunResult
 from graphfraud.score.rings import members_table
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphfraud.cli import main
-from graphfraud.evaluate import evaluate
+from graphfraud.analyses.evaluate import evaluate
 
 pytestmark = pytest.mark.slow  # six by-region runs of small worlds (~1 min on 2 idle cores)
 

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from graphfraud.cli import main
 from graphfraud.contract import RINGS_COLUMNS
-from graphfraud.evaluate import evaluate
+from graphfraud.analyses.evaluate import evaluate
 from graphfraud.params import RunParams
-from graphfraud.regions import detect_by_region
+from graphfraud.runs.regions import detect_by_region
 from graphfraud.synth import SynthParams, make_world, write_world
 
 pytestmark = pytest.mark.slow  # a 196,000-claim world detected twice (~1 min on 2 idle cores)
@@ -91,7 +91,7 @@ def test_by_region_writes_the_files_of_detect(runs):
 def test_merge_dedupes_overlapping_rings_and_keeps_the_better(world, tmp_path):
     # The same region twice: every ring appears twice; the merge keeps one of each, ranks renumbered.
     root, _ = world
-    import graphfraud.regions as regions
+    import graphfraud.runs.regions as regions
 
     once, _ = detect_by_region(root / "in", tmp_path / "once", work=root / "work", isolate=False)
     outcomes = [regions.run_region(str(root / "work" / "regions" / "350203"), "350203", RunParams(), *args)
@@ -104,7 +104,7 @@ def test_merge_dedupes_overlapping_rings_and_keeps_the_better(world, tmp_path):
 
 def test_work_dir_is_reused_and_an_interrupted_run_leaves_no_output(world, runs, tmp_path, monkeypatch):
     root, _, _ = runs
-    import graphfraud.regions as regions
+    import graphfraud.runs.regions as regions
 
     messages: list[str] = []
     out = tmp_path / "out"

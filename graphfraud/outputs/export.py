@@ -19,7 +19,7 @@ writes the same sheets, headers and cells as CSV files in UTF-8 with a
 byte-order mark (without it Excel reads UTF-8 as the local code page).
 
 Layer: beside ``evaluate``/``evidence``/``neo4j``; it receives the tables of a
-detect run (see :func:`graphfraud.views.read_output`) and imports io (atomic
+detect run (see :func:`graphfraud.outputs.views.read_output`) and imports io (atomic
 directories) and the foundation.
 """
 

@@ -7,7 +7,7 @@ signal; :func:`rank_institutions` gives every institution with a claim a
 * money against its peers: fund paid, length of stay, 30-day readmissions and
   claims per patient as percentiles among all institutions of its type
   (:data:`RULE_WEIGHTS`);
-* the peer signals of :mod:`graphfraud.peers` (points, up to 20 of the 100);
+* the peer signals of :mod:`graphfraud.analyses.peers` (points, up to 20 of the 100);
 * ring membership (rings of a ``detect`` output, up to 20 points);
 * graph ties: doctors and patients shared with confirmed cases (any entity
   type; a ring verdict counts for its members) and with rings.
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import ClaimsData
-from graphfraud.peers import institutions, peer_signals
+from graphfraud.analyses.peers import institutions, peer_signals
 from graphfraud.score.rerank import VerdictModel, top_contributions
 
 #: Weights of the percentiles in the rule score (sum 60 of 100).  Fund paid dominates (alone it

@@ -1,10 +1,10 @@
-"""graphfraud.evaluate: a planted ring is found only whole (half of its persons in one top-K ring)."""
+"""graphfraud.analyses.evaluate: a planted ring is found only whole (half of its persons in one top-K ring)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from graphfraud.evaluate import evaluate
+from graphfraud.analyses.evaluate import evaluate
 
 
 def _labels(ring: str, typology: str, persons: list[str]) -> pd.DataFrame:

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from graphfraud.cli import main
-from graphfraud.evaluate import _match
+from graphfraud.analyses.evaluate import _match
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 def _detect(out: Path, *extra: str, data: Path = SAMPLE) -> tuple[Path, object]:

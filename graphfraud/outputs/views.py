@@ -25,8 +25,8 @@ from graphfraud.contract import ALERTS, REASONS_COLUMNS, RINGS_COLUMNS, ROLE_TAB
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.output import read_record, read_table
 from graphfraud.score.wording import check_lang, reasons_by_ring, say_row, term
-from graphfraud.lineage import COLUMNS as LINEAGE_COLUMNS
-from graphfraud.lineage import label as lineage_label
+from graphfraud.outputs.lineage import COLUMNS as LINEAGE_COLUMNS
+from graphfraud.outputs.lineage import label as lineage_label
 
 
 Colour = Callable[[str, str], str]
@@ -69,7 +69,7 @@ class DetectOutput:
     lineage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINEAGE_COLUMNS))
 
     def since_last_run(self, ring_id: str) -> str:
-        """What became of the ring since the previous run, in words (:data:`graphfraud.lineage.WORDS`); "" without lineage."""
+        """What became of the ring since the previous run, in words (:data:`graphfraud.outputs.lineage.WORDS`); "" without lineage."""
         row = self.lineage[self.lineage["ring_id"] == ring_id]
         return "" if row.empty else lineage_label(row["status"].iloc[0], row["case_status"].iloc[0])
 

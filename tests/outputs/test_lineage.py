@@ -1,10 +1,10 @@
-"""graphfraud.lineage (issue 17): rings linked across runs by shared persons."""
+"""graphfraud.outputs.lineage (issue 17): rings linked across runs by shared persons."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from graphfraud.lineage import COLUMNS, STATUSES, WORDS, label, link_rings
+from graphfraud.outputs.lineage import COLUMNS, STATUSES, WORDS, label, link_rings
 
 
 def _members(**rings: str) -> pd.DataFrame:

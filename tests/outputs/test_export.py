@@ -1,4 +1,4 @@
-"""graphfraud export --format xlsx and graphfraud.export (issue 7): the workbook is opened back and checked."""
+"""graphfraud export --format xlsx and graphfraud.outputs.export (issue 7): the workbook is opened back and checked."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from graphfraud.cli import main
 from graphfraud.contract import EXPLAINED_COLUMNS, MEMBERS_COLUMNS, REASONS_COLUMNS, RINGS_COLUMNS
 from graphfraud.errors import ParamError
-from graphfraud.export import ALERT_FILLS, SHEETS, build_workbook, escape_formula, export_tables, write_workbook
+from graphfraud.outputs.export import ALERT_FILLS, SHEETS, build_workbook, escape_formula, export_tables, write_workbook
 
 INJECTION = "=cmd|' /C calc'!A0"
 REASON_COLUMNS = [en for en, _ in SHEETS[2][1]]
@@ -244,7 +244,7 @@ def _read_export_csv(path):
 
 
 def test_csv_dir_has_the_workbook_sheets_with_bom(tmp_path):
-    from graphfraud.export import write_csv_dir
+    from graphfraud.outputs.export import write_csv_dir
 
     rings, members, reasons, explained = _tables()
     dest = write_csv_dir(rings, members, tmp_path / "csv", reasons=reasons, explained=explained)
@@ -263,7 +263,7 @@ def test_csv_dir_has_the_workbook_sheets_with_bom(tmp_path):
 
 
 def test_csv_dir_is_atomic_and_refuses_to_replace_other_files(tmp_path, monkeypatch):
-    import graphfraud.export as export
+    import graphfraud.outputs.export as export
 
     rings, members, reasons, _ = _tables()
     dest = export.write_csv_dir(rings, members, tmp_path / "csv", lang="en", unmask=True)

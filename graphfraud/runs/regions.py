@@ -48,7 +48,7 @@ import pandas as pd
 
 from graphfraud.contract import QualityWarning
 from graphfraud.errors import ContractError, GraphfraudError
-from graphfraud.feedback import Feedback, apply_feedback, claims_period
+from graphfraud.runs.feedback import Feedback, apply_feedback, claims_period
 from graphfraud.io.memory import children_peak_memory_gb, peak_memory_gb
 from graphfraud.io.partition import Partition, load_partition, partition_claims_dir
 from graphfraud.io.rings import read_rings

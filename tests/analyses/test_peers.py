@@ -1,4 +1,4 @@
-"""graphfraud peers and graphfraud.peers (issue 7): institution signals against peers of the same kind and level."""
+"""graphfraud peers and graphfraud.analyses.peers (issue 7): institution signals against peers of the same kind and level."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from graphfraud.cli import main
 from graphfraud.errors import ParamError
-from graphfraud.peers import COLUMNS, peer_signals
+from graphfraud.analyses.peers import COLUMNS, peer_signals
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,11 @@ import pandas as pd
 
 from graphfraud.contract import ClaimsData
 from graphfraud.errors import ParamError
+from graphfraud.params import SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
+
+#: The per-claim signals' parameters scoring uses too (one high-value price, one split-admission window).
+_SIGNALS = SignalParams()
 
 #: Words used in reasons for item categories.
 CATEGORY_WORDS = {
@@ -87,8 +91,8 @@ def _check(name: str, ok: bool, must: str, value: object) -> None:
 
 
 def peer_signals(
-    data: ClaimsData, *, min_claims: int = 30, min_peers: int = 2, split_days: int = 3,
-    high_value_price: float = 100.0, share_ratio: float = 2.0, dominant_share: float = 0.8,
+    data: ClaimsData, *, min_claims: int = 30, min_peers: int = 2, split_days: int = _SIGNALS.split_days,
+    high_value_price: float = _SIGNALS.high_value_price, share_ratio: float = 2.0, dominant_share: float = 0.8,
     growth_excess: float = 0.5,
 ) -> pd.DataFrame:  # fmt: skip
     """Institutions with at least one peer-comparison signal, ranked, each with plain-language reasons.
@@ -100,10 +104,10 @@ def peer_signals(
         Institutions with fewer claims are neither scored nor used as peers.
     min_peers : int, default 2
         Fewest other institutions in an exact kind/level group before falling back to the kind.
-    split_days : int, default 3
+    split_days : int, default ``SignalParams().split_days`` (3)
         An admission within this many days of the same patient's discharge is a split admission.
-    high_value_price : float, default 100.0
-        Unit price (yuan) from which a consumable counts as high-value.
+    high_value_price : float, default ``SignalParams().high_value_price`` (200.0)
+        Unit price (yuan) from which a consumable counts as high-value (the price scoring uses).
     share_ratio : float, default 2.0
         Category share flagged at this multiple of the peers' median share (and >= 5% of amounts).
     dominant_share : float, default 0.8

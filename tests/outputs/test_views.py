@@ -1,4 +1,4 @@
-"""graphfraud rings / show and graphfraud.views (issue 7)."""
+"""graphfraud rings / show and graphfraud.outputs.views (issue 7)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from graphfraud.cli import main
 from graphfraud.errors import ContractError, ParamError
 from graphfraud.io.read import read_claims_dir
-from graphfraud.views import busiest_days, format_detail, format_rings, read_output, ring_detail, rings_view
+from graphfraud.outputs.views import busiest_days, format_detail, format_rings, read_output, ring_detail, rings_view
 
 
 def test_read_output_types_and_order(sample_out):

@@ -1,4 +1,4 @@
-"""graphfraud expand and graphfraud.expand (issue 7): seed expansion by personalised PageRank."""
+"""graphfraud expand and graphfraud.analyses.expand (issue 7): seed expansion by personalised PageRank."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from graphfraud.cli import main
 from graphfraud.errors import ContractError, ParamError
-from graphfraud.expand import entity_graph, expand, read_seeds
+from graphfraud.analyses.expand import entity_graph, expand, read_seeds
 
 
 @pytest.fixture(scope="module")

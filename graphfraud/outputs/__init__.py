@@ -1,0 +1,1 @@
+"""Reading and showing a detect run: terminal views, the Excel workbook, ring lineage across runs."""

@@ -1,0 +1,1 @@
+"""Ways to run detect beyond one pipeline.run: by region (regions), with verdicts (feedback)."""

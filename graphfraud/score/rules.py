@@ -1,0 +1,265 @@
+"""Scoring rules as data: the rows of ``ScoreParams.rules`` turned into points and reasons.
+
+A rule (:class:`graphfraud.params.ScoreRule`) reads one measured feature of a
+candidate (:data:`MEASURES`), gives 0 points up to its ``start`` and its
+``points`` from its ``full`` on, on a straight line between.  The rules are
+parameters, so ``run.json`` records them and ``--params`` changes them; the
+reason's sentence says where its points start (the field ``<feature>_from``
+of its template, rendered from the rule), and that is the threshold
+``ring_reasons.csv`` reports.  ``docs/scoring.md`` is generated from the
+default rules::
+
+    python -m graphfraud.score.rules --markdown > docs/scoring.md
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Mapping, Sequence
+
+from graphfraud.contract import TYPOLOGY_TABLE
+from graphfraud.params import SCORE_RULES, ScoreRule, SignalParams, check
+from graphfraud.score.features import Features
+from graphfraud.score.reasons import TEMPLATES, Reason, fields, outside_excess, ramp
+
+#: Smallest rule cycle (days) that counts as a rhythm: a shorter one is the venue's opening days.
+MIN_CYCLE_DAYS = 5.0
+
+NAN = float("nan")
+
+#: feature name -> how to measure it on a candidate (its Features, and the detector's evidence of kickbacks).
+MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
+    "lift": lambda f, e: float(e.get("lift", NAN)),  # type: ignore[arg-type]
+    "steering_z": lambda f, e: float(e.get("z", NAN)),  # type: ignore[arg-type]
+    "steering_business": lambda f, e: float(e.get("business", NAN)),  # type: ignore[arg-type]
+    "event_days": lambda f, e: float(f.event_days),
+    "regular_share": lambda f, e: f.regulars / max(f.persons, 1),
+    "median_arrival_gap": lambda f, e: f.median_arrival_gap,
+    "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)
+                                      and f.cycle_days >= MIN_CYCLE_DAYS else NAN),
+    "cost_ratio": lambda f, e: f.cost_ratio,
+    "dominance": lambda f, e: f.dominance,
+    "phone_hub_persons": lambda f, e: float(f.phone_hub_persons),
+    "outside_excess": lambda f, e: outside_excess(f),
+    "off_hours_share": lambda f, e: f.off_hours_share,
+    "high_value_share": lambda f, e: f.high_value_share,
+    "dup_trace_claims": lambda f, e: float(f.dup_trace_claims),
+    "after_death_claims": lambda f, e: float(f.after_death_claims),
+    "split_admissions": lambda f, e: float(f.split_admissions),
+    "stake": lambda f, e: f.stake,
+}  # fmt: skip
+
+#: What each feature means, for docs/scoring.md.
+MEANINGS: dict[str, str] = {
+    "lift": "the doctor's patients' share buying at the pharmacy over peer doctors' patients' share (x)",
+    "steering_z": "binomial z-score of that count against the peer share",
+    "steering_business": "the patients above the peer share as a share of the pharmacy's own high-value buyers",
+    "event_days": "group admission days of the ring",
+    "regular_share": "share of members at >= 4 of the ring's days (regulars)",
+    "median_arrival_gap": "median minutes between consecutive member arrivals on ring days",
+    "cycle_regularity": f"share of gaps between ring days within 1 day of the ring's cycle (cycles of >= {MIN_CYCLE_DAYS:g} days)",
+    "cost_ratio": "fund per claim over that of other claims with the same visit type and diagnosis (x)",
+    "dominance": "ring claims' share of all claims at the main venue",
+    "phone_hub_persons": "persons of different addresses bound to one phone",
+    "outside_excess": "share of members insured outside the venue's region minus that share among its other patients",
+    "off_hours_share": "share of ring claims before 07:00 or after 19:00",
+    "high_value_share": "share of the amount billed on items priced >= SignalParams.high_value_price",
+    "dup_trace_claims": "claims selling a drug box whose traceability code was also sold elsewhere",
+    "after_death_claims": "claims after the patient's or card holder's death",
+    "split_admissions": "admissions within SignalParams.split_days of a discharge from the same facility",
+    "stake": "yuan of insurance money (the fund's and the personal accounts') on the ring's claims",
+}  # fmt: skip
+
+
+def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, object],
+          signals: SignalParams) -> dict[str, object]:  # fmt: skip
+    """The values of reason ``code``'s sentence, but the thresholds (``<feature>_from``) its rules add."""
+    venue = names.get("venue", "")
+    if code == "steering":
+        return {"patients": e["patients"], "doctor_patients": e["doctor_patients"], "doctor": names["doctor"],
+                "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
+                "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
+                "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
+    if code == "co_admission":
+        group = {"persons": f.persons, "venue": venue, "days": f.event_days}
+        return {"regulars": f.regulars, **group} if f.regulars else group
+    simple: dict[str, Callable[[], dict[str, object]]] = {
+        "lockstep": lambda: {"regulars": f.regulars, "persons": f.persons, "venue": venue, "days": f.event_days},
+        "arrival_gap": lambda: {"minutes": f.median_arrival_gap},
+        "cycle": lambda: {"days": f.cycle_days, "regularity": f.cycle_regularity},
+        "cost_ratio": lambda: {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim},
+        "dominance": lambda: {"share": f.dominance, "venue": venue},
+        "shared_phone": lambda: {"persons": f.phone_hub_persons, "addresses": f.phone_hub_addresses,
+                                 "phone": names.get("phone", "")},
+        "out_of_region": lambda: {"outside": f.out_of_region, "persons": f.persons, "venue": venue,
+                                  "region": names.get("region", "")},
+        "off_hours": lambda: {"share": f.off_hours_share},
+        "high_value": lambda: {"share": f.high_value_share, "price": signals.high_value_price},
+        "dup_trace": lambda: {"claims": f.dup_trace_claims},
+        "after_death": lambda: {"claims": f.after_death_claims},
+        "split_admission": lambda: {"admissions": f.split_admissions, "split_days": signals.split_days},
+        "money": lambda: {"stake": f.stake, "claims": f.claims, "fund": f.fund},
+    }  # fmt: skip
+    return simple[code]()
+
+
+#: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
+CODES = ("steering", "co_admission", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+         "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
+
+
+def rule_points(rule: ScoreRule, value: float) -> float:
+    """The points ``rule`` gives a measured ``value`` (NaN: none).
+
+    >>> from graphfraud.params import ScoreRule
+    >>> r = ScoreRule("cost_ratio", "cost_ratio", 1.0, 3.0, 25.0)
+    >>> rule_points(r, 1.0), rule_points(r, 2.0), rule_points(r, 9.0)
+    (0.0, 12.5, 25.0)
+    >>> gap = ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0)  # falling: short gaps score
+    >>> rule_points(gap, 6.5), rule_points(gap, 12.0)
+    (5.0, 0.0)
+    >>> rule_points(ScoreRule("money", "fund", 1e4, 1e6, 10.0, "log"), 1e5)
+    5.0
+    """
+    if value is None or math.isnan(value):
+        return 0.0
+    if rule.scale == "log":
+        return rule.points * ramp(math.log(max(value, 1e-300)), math.log(rule.start), math.log(rule.full))
+    return rule.points * ramp(value, rule.start, rule.full)
+
+
+def check_rules(rules: Sequence[ScoreRule]) -> None:
+    """Refuse rules that no sentence can say: an unknown code or feature, or a code whose rules read
+    other features than its sentence names thresholds for (``<feature>_from``).
+
+    Raises
+    ------
+    ParamError
+        Naming the rule and what it must be.
+
+    Examples
+    --------
+    >>> from graphfraud.params import SCORE_RULES, ScoreRule
+    >>> check_rules(SCORE_RULES)
+    >>> check_rules([ScoreRule("cost_ratio", "stake", 1.0, 2.0, 5.0)])
+    Traceback (most recent call last):
+    ...
+    graphfraud.errors.ParamError: The 'feature' parameter of ScoreRule 'cost_ratio' must be one of cost_ratio (its sentence says cost_ratio_from). Got 'stake' instead.
+    """
+    for rule in rules:
+        o = f"ScoreRule {rule.code!r}"
+        check(rule.code in CODES, "code", o, f"one of {', '.join(CODES)}", rule.code)
+        check(rule.feature in MEASURES, "feature", o, f"one of {', '.join(MEASURES)}", rule.feature)
+        wanted = sorted(n[: -len("_from")] for n in _threshold_fields(rule.code))
+        said = ", ".join(f"{w}_from" for w in wanted)
+        check(rule.feature in wanted, "feature", o, f"one of {', '.join(wanted)} (its sentence says {said})", rule.feature)
+    for code in dict.fromkeys(r.code for r in rules):
+        have = {r.feature for r in rules if r.code == code}
+        said_for = {n[: -len("_from")] for n in _threshold_fields(code)}
+        check(have == said_for, "feature", f"ScoreRule {code!r}",
+              f"given for each of {', '.join(sorted(said_for))} (its sentence says each threshold)", sorted(have))  # fmt: skip
+
+
+def _threshold_fields(code: str) -> list[str]:
+    """The ``<feature>_from`` fields of the sentences of ``code``."""
+    return sorted({n for t in TEMPLATES.get(code, ()) for n in fields(t) if n.endswith("_from")})
+
+
+def suspicion_reasons(
+    f: Features, names: Mapping[str, str], *, typology: str, evidence: Mapping[str, object],
+    rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = SignalParams(),
+) -> list[Reason]:  # fmt: skip
+    """The reasons that add points, for a candidate of ``typology`` measured as ``f``: one per code of ``rules``
+    that applies and gives more than 0.05 points, in the order of the rules.
+
+    ``names`` maps ``venue``, ``phone``, ``region`` (and for kickbacks
+    ``doctor``, ``pharmacy``) to display ids; ``evidence`` is the detector's
+    (kickbacks: ``lift``, ``z`` and the values of the steering sentence).
+    A headline rule counts only for a typology whose headline reason
+    (:data:`graphfraud.contract.TYPOLOGY_TABLE`) is its code.
+    A code's points are the most any of its rules gives; its reported value
+    and threshold are that rule's feature and ``start``.
+    """
+    out: list[Reason] = []
+    headline = TYPOLOGY_TABLE[typology].headline if typology in TYPOLOGY_TABLE else ""
+    for code in dict.fromkeys(r.code for r in rules):
+        mine = [r for r in rules if r.code == code and (not r.headline or headline == code)]
+        if not mine:
+            continue
+        scored = [(rule_points(r, MEASURES[r.feature](f, evidence)), r) for r in mine]
+        points, best = max(scored, key=lambda s: s[0])  # max keeps the first of equal points
+        if points <= 0.05:
+            continue
+        args = _args(code, f, names, evidence, signals) | {f"{r.feature}_from": r.start for r in mine}
+        value = MEASURES[best.feature](f, evidence)
+        out.append(Reason(code, args, round(value, 4), best.start, round(points, 2)))
+    return out
+
+
+def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = SignalParams()) -> str:
+    """``docs/scoring.md``: the rules as a table, with what each feature means and how points are counted."""
+    rows = []
+    for r in rules:
+        only = ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.headline == r.code) if r.headline else "all"
+        rows.append(f"| `{r.code}` | `{r.feature}` | {_num(r.start)} | {_num(r.full)} | {_num(r.points)} | {r.scale} | {only} |")
+    meanings = [f"- `{name}`: {text}" for name, text in MEANINGS.items() if any(r.feature == name for r in rules)]
+    lines = [
+        "# Scoring rules / 评分规则",
+        "",
+        "<!-- generated by `python -m graphfraud.score.rules --markdown > docs/scoring.md`; do not edit -->",
+        "",
+        "A ring's score is the sum of the points of its reasons (at most 100), times a money factor and,",
+        "for a group with a benign explanation, a discount (`graphfraud/score/rings.py`). Each reason",
+        "comes from the rules below (`ScoreParams.rules` in `graphfraud/params.py`): a rule reads one",
+        "measured feature of the candidate and gives **0 points up to `start`**, its **`points` from `full`",
+        "on** (its cap), and a straight line between, on the logarithm of the value when the scale is",
+        "`log`. A rule whose `full` is below its `start` scores low values. Several rules of one reason",
+        "count as one reason worth the most any of them gives. A headline rule scores only candidates whose",
+        "typology names it as its headline reason (`graphfraud.contract.TYPOLOGY_TABLE`), the others every",
+        "candidate. A reason is reported when it adds more than 0.05 points; `ring_reasons.csv` gives its",
+        "`value` (the feature), `threshold` (`start`) and `points`, and its sentence says the threshold",
+        "(每条理由的文字都写明其起计分阈值).",
+        "",
+        "The rules are parameters: `run.json` records them under `score.rules`, and a `--params` file",
+        "whose `score` object gives `rules` replaces them all (copy the list from `run.json`). A rule can",
+        "change its numbers or be dropped; each feature of a reason needs its rule, as its sentence",
+        "names every threshold.",
+        "",
+        "| reason | feature | start | full | points | scale | scores (headline rules: the typologies it heads) |",
+        "|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+        "Features:",
+        "",
+        *meanings,
+        "",
+        f"Per-claim signals (`SignalParams`, shared with `graphfraud institutions`): a claim line is high-value "
+        f"from {signals.high_value_price:g} yuan unit price; a split admission starts within "
+        f"{signals.split_days} days of a discharge from the same facility.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _num(value: float) -> str:
+    """A rule's number as the docs print it.
+
+    >>> _num(1_000_000.0), _num(0.25), _num(35.0)
+    ('1,000,000', '0.25', '35')
+    """
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m graphfraud.score.rules --markdown``: print docs/scoring.md."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args != ["--markdown"]:
+        print("usage: python -m graphfraud.score.rules --markdown", file=sys.stderr)
+        return 2
+    sys.stdout.write(markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
