@@ -282,7 +282,7 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
                "share", "peer_share", "lift", "z", "min_fund", "pharmacy_buyers", "excess", "business"]  # fmt: skip
     if source.ring.get("typology") != "kickback":
         return pd.DataFrame(columns=columns)
-    from graphfraud.detect.steering import high_value_follow, peer_steering, pharmacy_buyers
+    from graphfraud.detect.steering import high_value_follow, pharmacy_buyers, steering_table
     from graphfraud.params import SteeringParams, from_dict
 
     params = from_dict(SteeringParams, source.run.get("parameters", {}).get("steering", {}))
@@ -298,7 +298,7 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     prior_weight = 20.0
     money = facts.stake  # insurance money per claim, as the detector counted it (None: the fund)
     follow, min_fund = high_value_follow(v.table, params, money=money)
-    dp = peer_steering(follow, facts.graph, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund, money=money))
+    dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund, money=money))
     row = dp[(dp["doctor"] == d) & (dp["pharmacy"] == p)]
     if row.empty:
         return pd.DataFrame(columns=columns)
