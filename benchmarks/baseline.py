@@ -89,11 +89,13 @@ def read_claims(data_dir: str | Path) -> pd.DataFrame:
 
 def visits(claims: pd.DataFrame) -> pd.DataFrame:
     """One row per person, venue (facility or pharmacy) and day."""
-    v = pd.DataFrame({
-        "person": claims["patient_id"],
-        "venue": claims["facility_id"].fillna(claims["pharmacy_id"]),
-        "day": pd.to_datetime(claims["start_time"]).dt.normalize(),
-    })
+    v = pd.DataFrame(
+        {
+            "person": claims["patient_id"],
+            "venue": claims["facility_id"].fillna(claims["pharmacy_id"]),
+            "day": pd.to_datetime(claims["start_time"]).dt.normalize(),
+        }
+    )
     return v.dropna().drop_duplicates()
 
 
@@ -129,8 +131,14 @@ def rank(groups: list[set[str]], claims: pd.DataFrame, *, min_size: int = 3) -> 
     fund = c.groupby("group")["fund_amount"].sum()
     kind = c.groupby("group")["visit_type"].agg(lambda s: s.value_counts().index[0])
     for i, g in enumerate(groups):
-        rows.append({"ring_id": f"B{i:05d}", "typology": TYPOLOGY_OF_VISIT.get(str(kind.get(i)), "other"),
-                     "persons": len(g), "fund_amount": round(float(fund.get(i, 0.0)), 2)})
+        rows.append(
+            {
+                "ring_id": f"B{i:05d}",
+                "typology": TYPOLOGY_OF_VISIT.get(str(kind.get(i)), "other"),
+                "persons": len(g),
+                "fund_amount": round(float(fund.get(i, 0.0)), 2),
+            }
+        )
         members += [{"ring_id": f"B{i:05d}", "entity_type": "person", "entity_id": p} for p in sorted(g)]
     rings = pd.DataFrame(rows, columns=["ring_id", "typology", "persons", "fund_amount"])
     rings = rings.sort_values("fund_amount", ascending=False, kind="stable").reset_index(drop=True)
@@ -138,8 +146,13 @@ def rank(groups: list[set[str]], claims: pd.DataFrame, *, min_size: int = 3) -> 
     return rings, pd.DataFrame(members, columns=["ring_id", "entity_type", "entity_id"])
 
 
-def run_baseline(data_dir: str | Path, *, seed: int = 0, budget_gb: float = DEFAULT_BUDGET_GB,
-                 log: Callable[[str], None] = lambda m: None) -> BaselineResult:
+def run_baseline(
+    data_dir: str | Path,
+    *,
+    seed: int = 0,
+    budget_gb: float = DEFAULT_BUDGET_GB,
+    log: Callable[[str], None] = lambda m: None,
+) -> BaselineResult:
     """Run the obvious pipeline on a claims directory, stage by stage.
 
     Raises
@@ -167,12 +180,18 @@ def run_baseline(data_dir: str | Path, *, seed: int = 0, budget_gb: float = DEFA
     need = rows * BYTES_PER_MERGED_ROW / 1024**3 + rss_gb()
     stats = {"claims": len(claims), "visits": len(v), "merge_rows": rows, "merge_estimate_gb": round(need, 2)}
     if need > budget_gb:
-        raise OverBudget(f"the self-merge would make {rows:,} rows, about {need:.1f} GB with what is already "
-                         f"held, over the {budget_gb:g} GB budget", stats)
+        raise OverBudget(
+            f"the self-merge would make {rows:,} rows, about {need:.1f} GB with what is already "
+            f"held, over the {budget_gb:g} GB budget",
+            stats,
+        )
     grow = rows * BYTES_PER_MERGED_ROW / 1024**3
     if grow + 2 > available_gb():
-        raise OverBudget(f"the self-merge needs about {grow:.1f} GB more but the machine has only "
-                         f"{available_gb():.1f} GB available now (shared with other work)", stats)
+        raise OverBudget(
+            f"the self-merge needs about {grow:.1f} GB more but the machine has only "
+            f"{available_gb():.1f} GB available now (shared with other work)",
+            stats,
+        )
     pairs = person_pairs(v)
     stats["pairs"] = len(pairs)
     lap("pairs")

@@ -55,12 +55,24 @@ def make_world(world: Path, seed: int, args: argparse.Namespace) -> None:
     from graphfraud.synth import SynthParams, make_world as synth_world
     from graphfraud.synth.write import write_world
 
-    cities = (("3502", "A", FRAUD, args.rings, 1.0),
-              ("3503", "", BENIGN, args.rings * args.benign_factor, args.benign_ordinary_rate))
+    cities = (
+        ("3502", "A", FRAUD, args.rings, 1.0),
+        ("3503", "", BENIGN, args.rings * args.benign_factor, args.benign_ordinary_rate),
+    )
     for city, prefix, plant, rings, rate in cities:
         part = WORK / f"{world.name}-{city}"
-        data, labels = synth_world(SynthParams(persons=args.persons // 2, days=args.days, seed=seed, plant=tuple(plant.split(",")),
-                                               rings_per_typology=rings, member_ordinary_rate=rate, city=city, id_prefix=prefix))
+        data, labels = synth_world(
+            SynthParams(
+                persons=args.persons // 2,
+                days=args.days,
+                seed=seed,
+                plant=tuple(plant.split(",")),
+                rings_per_typology=rings,
+                member_ordinary_rate=rate,
+                city=city,
+                id_prefix=prefix,
+            )
+        )
         write_world(data, labels, part)
         parts.append(part)
     world.mkdir(parents=True, exist_ok=True)
@@ -104,8 +116,9 @@ def classify(out: Path, groups: dict[str, set[str]], name: str = "rings.csv") ->
     return rings
 
 
-def verdicts(rings: pd.DataFrame, groups: dict[str, set[str]], kinds: dict[str, str], *, share: float, hold_out: str,
-             seed: int) -> pd.DataFrame:
+def verdicts(
+    rings: pd.DataFrame, groups: dict[str, set[str]], kinds: dict[str, str], *, share: float, hold_out: str, seed: int
+) -> pd.DataFrame:
     """The investigators of the first period: rule on ``share`` of its reported rings (never on ``hold_out``).
 
     A confirmed ring is confirmed with its persons; a dismissed one is dismissed with its persons.
@@ -125,7 +138,9 @@ def verdicts(rings: pd.DataFrame, groups: dict[str, set[str]], kinds: dict[str, 
     for g in sorted(groups):
         if g.startswith("benign:") and rng.random() < share:
             rows += [{"entity_type": "person", "entity_id": p, "verdict": "dismissed"} for p in sorted(groups[g])]
-    return pd.DataFrame(rows, columns=["entity_type", "entity_id", "verdict"]).drop_duplicates(["entity_type", "entity_id"])
+    return pd.DataFrame(rows, columns=["entity_type", "entity_id", "verdict"]).drop_duplicates(
+        ["entity_type", "entity_id"]
+    )
 
 
 def measure(rings: pd.DataFrame, kinds: dict[str, str], top: int) -> dict:
@@ -133,9 +148,12 @@ def measure(rings: pd.DataFrame, kinds: dict[str, str], top: int) -> dict:
     fraud = best["group"].ne("") & ~best["group"].str.startswith("benign:")
     planted = sorted({kinds[g] for g in kinds if not g.startswith("benign:")})
     found = sorted({kinds[g] for g in best.loc[fraud, "group"]})
-    return {"precision": float(fraud.mean()) if len(best) else 0.0, "fraud": int(fraud.sum()),
-            "benign": int(best["group"].str.startswith("benign:").sum()),
-            "missing typologies": ", ".join(sorted(set(planted) - set(found))) or "none"}
+    return {
+        "precision": float(fraud.mean()) if len(best) else 0.0,
+        "fraud": int(fraud.sum()),
+        "benign": int(best["group"].str.startswith("benign:").sum()),
+        "missing typologies": ", ".join(sorted(set(planted) - set(found))) or "none",
+    }
 
 
 def run_seed(seed: int, args: argparse.Namespace) -> list[dict]:
@@ -149,7 +167,17 @@ def run_seed(seed: int, args: argparse.Namespace) -> list[dict]:
     cases = verdicts(classify(out1, groups), groups, kinds, share=args.share, hold_out=args.hold_out, seed=seed)
     cases.to_csv(WORK / f"feedback-{seed}-cases.csv", index=False)
     gf("detect", str(p2), "--out", str(plain), "-q")
-    gf("detect", str(p2), "--out", str(learned), "--previous", str(out1), "--cases", str(WORK / f"feedback-{seed}-cases.csv"), "-q")
+    gf(
+        "detect",
+        str(p2),
+        "--out",
+        str(learned),
+        "--previous",
+        str(out1),
+        "--cases",
+        str(WORK / f"feedback-{seed}-cases.csv"),
+        "-q",
+    )
     record = json.loads((learned / "run.json").read_text())["learned"]
     found = {name: classify(out, groups) for name, out in (("plain", plain), ("with verdicts", learned))}
     rows = []
@@ -179,18 +207,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--days", type=int, default=240)
     ap.add_argument("--rings", type=int, default=5, help="rings per planted fraud typology (4 typologies)")
     ap.add_argument("--benign-factor", type=int, default=2, help="benign groups per kind, as a multiple of --rings")
-    ap.add_argument("--benign-ordinary-rate", type=float, default=25.0,
-                    help="multiplier on the benign groups' members' ordinary claims (blurs the benign signs)")
-    ap.add_argument("--top", type=int, nargs="+", default=[8, 12], help="K of top-K precision (the largest for the other columns)")
-    ap.add_argument("--share", type=float, default=0.7, help="share of the first period's rings and benign groups ruled on")
+    ap.add_argument(
+        "--benign-ordinary-rate",
+        type=float,
+        default=25.0,
+        help="multiplier on the benign groups' members' ordinary claims (blurs the benign signs)",
+    )
+    ap.add_argument(
+        "--top", type=int, nargs="+", default=[8, 12], help="K of top-K precision (the largest for the other columns)"
+    )
+    ap.add_argument(
+        "--share", type=float, default=0.7, help="share of the first period's rings and benign groups ruled on"
+    )
     ap.add_argument("--hold-out", default="kickback", help="typology never ruled on")
     args = ap.parse_args(argv)
     WORK.mkdir(exist_ok=True)
     start = time.perf_counter()
     rows = [row for seed in args.seeds for row in run_seed(seed, args)]
-    info = machine() | {"world": f"{args.persons} persons in two cities, {args.days} days split in two periods; "
-                                 f"{args.rings} rings per fraud typology, {args.rings * args.benign_factor} groups per benign kind", "ruled on": f"{args.share:.0%} of the first period's rings and of "
-                                 f"the benign groups, never {args.hold_out}", "seconds": f"{time.perf_counter() - start:.0f}"}
+    info = machine() | {
+        "world": f"{args.persons} persons in two cities, {args.days} days split in two periods; "
+        f"{args.rings} rings per fraud typology, {args.rings * args.benign_factor} groups per benign kind",
+        "ruled on": f"{args.share:.0%} of the first period's rings and of the benign groups, never {args.hold_out}",
+        "seconds": f"{time.perf_counter() - start:.0f}",
+    }
     text = header("Verdicts from the first period re-rank the second", info)
     columns = list(dict.fromkeys(c for r in rows for c in r))
     text += table(rows, columns)

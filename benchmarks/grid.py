@@ -122,11 +122,21 @@ def evaluate_world(
     v = record["variation"]
     labels = pd.read_csv(directory / "labels.csv", dtype=str)
     row: dict = {
-        "seed": seed, "persons": persons,
-        "world": " ".join(filter(None, ["date-only" if v["date_only"] else "",
-                                        "price4" if v["price_decimals"] == 4 else "",
-                                        f"-{len(v['drop'])} cols" if v["drop"] else ""])) or "plain",
-        "dropped": v["drop"], "synth_s": round(synth_s, 1),
+        "seed": seed,
+        "persons": persons,
+        "world": " ".join(
+            filter(
+                None,
+                [
+                    "date-only" if v["date_only"] else "",
+                    "price4" if v["price_decimals"] == 4 else "",
+                    f"-{len(v['drop'])} cols" if v["drop"] else "",
+                ],
+            )
+        )
+        or "plain",
+        "dropped": v["drop"],
+        "synth_s": round(synth_s, 1),
     }
     fraud = labels[~labels.ring_id.str.startswith("benign:")]
     planted = fraud.ring_id.nunique()
@@ -150,13 +160,23 @@ def evaluate_world(
     knobs = {g["ring_id"]: g for g in record["groups"]}
     missed = e.matches[e.matches["rank"].isna()]
     row.update(
-        found=e.found, typology_accuracy=round(e.typology_accuracy, 3), member_precision=round(e.member_precision, 3),
-        member_recall=round(e.member_recall, 3), member_f1=round(e.member_f1, 3), benign_in_top=e.benign_in_top,
+        found=e.found,
+        typology_accuracy=round(e.typology_accuracy, 3),
+        member_precision=round(e.member_precision, 3),
+        member_recall=round(e.member_recall, 3),
+        member_f1=round(e.member_f1, 3),
+        benign_in_top=e.benign_in_top,
         benign_groups=e.benign_groups,
-        missed=[f"{_describe(knobs.get(m.ring_id, {'typology': m.typology}))}: best {m.best_share:.2f} "
-                f"in {m.fragments} pieces" for m in missed.itertuples()],
-        wrong_typology=[f"{m.typology}->{m.reported_typology}" for m in e.matches.itertuples()
-                        if pd.notna(m.rank) and m.typology != m.reported_typology],
+        missed=[
+            f"{_describe(knobs.get(m.ring_id, {'typology': m.typology}))}: best {m.best_share:.2f} "
+            f"in {m.fragments} pieces"
+            for m in missed.itertuples()
+        ],
+        wrong_typology=[
+            f"{m.typology}->{m.reported_typology}"
+            for m in e.matches.itertuples()
+            if pd.notna(m.rank) and m.typology != m.reported_typology
+        ],
         benign_hits=_benign_hits(result, labels, top),
     )
     return row
@@ -166,8 +186,10 @@ def _benign_hits(result, labels: pd.DataFrame, top: int) -> list[str]:  # type: 
     """Benign groups with at least half of their persons in one top-K ring (half of which are theirs)."""
     members = members_table(result.rings)
     best = set(rings_table(result.rings).sort_values("rank").head(top).ring_id)
-    reported = {rid: set(g.entity_id) for rid, g in members[(members.entity_type == "person")
-                                                             & members.ring_id.isin(best)].groupby("ring_id")}
+    reported = {
+        rid: set(g.entity_id)
+        for rid, g in members[(members.entity_type == "person") & members.ring_id.isin(best)].groupby("ring_id")
+    }
     hits = []
     for rid, g in labels[labels.ring_id.str.startswith("benign:")].groupby("ring_id"):
         persons = set(g.loc[g.entity_type == "person", "entity_id"])
@@ -201,13 +223,42 @@ def table(rows: Sequence[dict]) -> str:
     out = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         if "error" in r:
-            cells = [r["seed"], r["world"], f"{r['claims']:,}" if "claims" in r else "", r["planted"], r["top"], "crash", "", "", "", "",
-                     "", f"{r['skipped']:,}" if "skipped" in r else "", r.get("read_s", ""), r.get("detect_s", ""), r["error"].replace("|", "\\|")]
+            cells = [
+                r["seed"],
+                r["world"],
+                f"{r['claims']:,}" if "claims" in r else "",
+                r["planted"],
+                r["top"],
+                "crash",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"{r['skipped']:,}" if "skipped" in r else "",
+                r.get("read_s", ""),
+                r.get("detect_s", ""),
+                r["error"].replace("|", "\\|"),
+            ]
         else:
             note = "; ".join(r["missed"] + [b.removeprefix("benign:") for b in r["benign_hits"]])
-            cells = [r["seed"], r["world"], f"{r['claims']:,}", r["planted"], r["top"], r["found"],
-                     f"{r['typology_accuracy']:.0%}", f"{r['member_precision']:.3f}", f"{r['member_recall']:.3f}",
-                     f"{r['member_f1']:.3f}", r["benign_in_top"], f"{r['skipped']:,}", r["read_s"], r["detect_s"], note or "-"]
+            cells = [
+                r["seed"],
+                r["world"],
+                f"{r['claims']:,}",
+                r["planted"],
+                r["top"],
+                r["found"],
+                f"{r['typology_accuracy']:.0%}",
+                f"{r['member_precision']:.3f}",
+                f"{r['member_recall']:.3f}",
+                f"{r['member_f1']:.3f}",
+                r["benign_in_top"],
+                f"{r['skipped']:,}",
+                r["read_s"],
+                r["detect_s"],
+                note or "-",
+            ]
         out.append("| " + " | ".join(str(c) for c in cells) + " |")
     return "\n".join(out) + "\n"
 
@@ -218,12 +269,20 @@ def summary(name: str, rows: Sequence[dict]) -> str:
     ran = [r for r in rows if "error" not in r]
     crashed = [r for r in rows if "error" in r]
     if crashed:  # a crash is the worst world; the worst that ran is still said below
-        lines.append(f"**Worst world ({name})**: seed{'s' if len(crashed) > 1 else ''} "
-                     f"{', '.join(str(r['seed']) for r in crashed)} crashed: {crashed[0]['error']}\n")
+        lines.append(
+            f"**Worst world ({name})**: seed{'s' if len(crashed) > 1 else ''} "
+            f"{', '.join(str(r['seed']) for r in crashed)} crashed: {crashed[0]['error']}\n"
+        )
     w = worst(ran)
     if w is not None:
-        ok = sum(1 for r in ran if r["found"] == r["planted"] and r["member_f1"] >= 0.9
-                 and r["benign_in_top"] == 0 and r["typology_accuracy"] >= 0.9)
+        ok = sum(
+            1
+            for r in ran
+            if r["found"] == r["planted"]
+            and r["member_f1"] >= 0.9
+            and r["benign_in_top"] == 0
+            and r["typology_accuracy"] >= 0.9
+        )
         label = "Worst world that ran" if crashed else "Worst world"
         lines.append(
             f"**{label} ({name})**: seed {w['seed']} ({w['world']}): {w['found']} of {w['planted']} rings "
@@ -236,9 +295,11 @@ def summary(name: str, rows: Sequence[dict]) -> str:
         missed = Counter(m.split(" ", 1)[0] for r in ran for m in r["missed"])
         benign = Counter(b.split(":")[1] for r in ran for b in r["benign_hits"])
         planted = sum(r["planted"] for r in ran)
-        lines.append(f"Over the {len(ran)} worlds that ran: {sum(r['found'] for r in ran)} of {planted} rings found; "
-                     f"missed by typology: {dict(missed) or 'none'}; benign groups in the top K by kind: "
-                     f"{dict(benign) or 'none'}.\n")
+        lines.append(
+            f"Over the {len(ran)} worlds that ran: {sum(r['found'] for r in ran)} of {planted} rings found; "
+            f"missed by typology: {dict(missed) or 'none'}; benign groups in the top K by kind: "
+            f"{dict(benign) or 'none'}.\n"
+        )
     return "\n".join(lines)
 
 

@@ -48,10 +48,18 @@ def quality(rings, members, labels) -> dict:  # type: ignore[no-untyped-def]
 
     k = top_k(labels)
     e = evaluate(rings, members, labels, top=k)
-    return {"top": k, "planted": e.planted, "found": e.found, "recall": e.recall,
-            "typology_right": e.typology_right, "member_precision": e.member_precision,
-            "member_recall": e.member_recall, "member_f1": e.member_f1,
-            "benign_groups": e.benign_groups, "benign_in_top": e.benign_in_top}
+    return {
+        "top": k,
+        "planted": e.planted,
+        "found": e.found,
+        "recall": e.recall,
+        "typology_right": e.typology_right,
+        "member_precision": e.member_precision,
+        "member_recall": e.member_recall,
+        "member_f1": e.member_f1,
+        "benign_groups": e.benign_groups,
+        "benign_in_top": e.benign_in_top,
+    }
 
 
 def job_synth(a: argparse.Namespace) -> dict:
@@ -82,8 +90,13 @@ def job_graphfraud(a: argparse.Namespace) -> dict:
     write_s = time.perf_counter() - clock
     total = time.perf_counter() - start
     stages = {"read+validate": read_s, **result.timings, "write": write_s}
-    out = {"claims": len(data.claims), "stages": stages, "total_s": total, "peak_gb": peak_gb(),
-           "rings": len(result.rings)}
+    out = {
+        "claims": len(data.claims),
+        "stages": stages,
+        "total_s": total,
+        "peak_gb": peak_gb(),
+        "rings": len(result.rings),
+    }
     out["quality"] = quality(rings_table(result.rings), members_table(result.rings), read_labels(Path(a.data)))
     return out
 
@@ -95,15 +108,27 @@ def job_baseline(a: argparse.Namespace) -> dict:
     try:
         r = run_baseline(a.data, seed=a.seed, budget_gb=a.budget_gb, log=log)
     except OverBudget as exc:
-        return {"skipped": f"out of memory budget: {exc}", "peak_gb": peak_gb(), "claims": exc.stats["claims"],
-                "stats": exc.stats,
-                "seconds_before_skip": time.perf_counter() - start}
+        return {
+            "skipped": f"out of memory budget: {exc}",
+            "peak_gb": peak_gb(),
+            "claims": exc.stats["claims"],
+            "stats": exc.stats,
+            "seconds_before_skip": time.perf_counter() - start,
+        }
     except MemoryError:
-        return {"skipped": f"out of memory budget: MemoryError under the {a.limit_note} address-space cap",
-                "peak_gb": peak_gb()}
+        return {
+            "skipped": f"out of memory budget: MemoryError under the {a.limit_note} address-space cap",
+            "peak_gb": peak_gb(),
+        }
     total = time.perf_counter() - start
-    out = {"claims": r.stats["claims"], "stages": r.timings, "total_s": total, "peak_gb": peak_gb(),
-           "rings": len(r.rings), "stats": r.stats}
+    out = {
+        "claims": r.stats["claims"],
+        "stages": r.timings,
+        "total_s": total,
+        "peak_gb": peak_gb(),
+        "rings": len(r.rings),
+        "stats": r.stats,
+    }
     out["quality"] = quality(r.rings, r.members, read_labels(Path(a.data)))
     return out
 

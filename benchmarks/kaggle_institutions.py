@@ -36,8 +36,14 @@ from graphfraud.io.kaggle import convert_provider_fraud  # noqa: E402
 from graphfraud.io.read import read_claims_dir  # noqa: E402
 
 #: ``shared/`` sits beside the repository (CI); a worktree's may be further up.
-SOURCE = next((p / "shared" / "data" / "kaggle-provider-fraud" for p in HERE.parents
-               if (p / "shared" / "data" / "kaggle-provider-fraud").is_dir()), Path("../shared/data/kaggle-provider-fraud"))
+SOURCE = next(
+    (
+        p / "shared" / "data" / "kaggle-provider-fraud"
+        for p in HERE.parents
+        if (p / "shared" / "data" / "kaggle-provider-fraud").is_dir()
+    ),
+    Path("../shared/data/kaggle-provider-fraud"),
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,21 +75,34 @@ def main(argv: list[str] | None = None) -> int:
             chosen.append(r.model.model_name_)
             inner.append(r.model.cv_auc_)
         pooled.append(roc_auc_score(y, predicted))
-    rows.append({"ranking": f"learned from cases, {args.folds}-fold CV x {args.repeats} (pooled per repeat)",
-                 "ROC AUC": float(np.mean(pooled))})
-    rows.append({"ranking": "  mean of folds (min .. max)",
-                 "ROC AUC": f"{np.mean(per_fold):.3f} ({min(per_fold):.3f} .. {max(per_fold):.3f})"})
+    rows.append(
+        {
+            "ranking": f"learned from cases, {args.folds}-fold CV x {args.repeats} (pooled per repeat)",
+            "ROC AUC": float(np.mean(pooled)),
+        }
+    )
+    rows.append(
+        {
+            "ranking": "  mean of folds (min .. max)",
+            "ROC AUC": f"{np.mean(per_fold):.3f} ({min(per_fold):.3f} .. {max(per_fold):.3f})",
+        }
+    )
     for row in rows:
         if isinstance(row["ROC AUC"], float):
             row["ROC AUC"] = f"{row['ROC AUC']:.3f}"
-    info = machine() | {"providers labelled": f"{len(y)} ({int(y.sum())} confirmed)",
-                        "seconds": f"{time.perf_counter() - start:.0f}"}
+    info = machine() | {
+        "providers labelled": f"{len(y)} ({int(y.sum())} confirmed)",
+        "seconds": f"{time.perf_counter() - start:.0f}",
+    }
     text = header("Institution ranking on the Kaggle provider-fraud claims (inpatient, labelled half)", info)
     spans = {m: f"{min(a[m] for a in inner):.3f}..{max(a[m] for a in inner):.3f}" for m in inner[0]}
     text += table(rows, ["ranking", "ROC AUC"])
-    text += (f"\nModel chosen per fold: {', '.join(f'{m} in {chosen.count(m)}' for m in sorted(set(chosen)))} of "
-             f"{len(chosen)} folds; inner cross-validated ROC AUC: "
-             + ", ".join(f"{m} {span}" for m, span in spans.items()) + "\n")
+    text += (
+        f"\nModel chosen per fold: {', '.join(f'{m} in {chosen.count(m)}' for m in sorted(set(chosen)))} of "
+        f"{len(chosen)} folds; inner cross-validated ROC AUC: "
+        + ", ".join(f"{m} {span}" for m, span in spans.items())
+        + "\n"
+    )
     print(text)
     save(text, "kaggle-institutions.md")
     return 0

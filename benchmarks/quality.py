@@ -71,8 +71,11 @@ def _one(args: tuple[int, int, Path]) -> dict:
     t0 = time.perf_counter()
     row = evaluate_world(seed, persons=persons, work=work)
     row["total_s"] = round(time.perf_counter() - t0, 1)
-    print(f"seed {seed}: {row.get('found', 'crash')} of {row['planted']} in {row['total_s']} s", file=sys.stderr,
-          flush=True)
+    print(
+        f"seed {seed}: {row.get('found', 'crash')} of {row['planted']} in {row['total_s']} s",
+        file=sys.stderr,
+        flush=True,
+    )
     return row
 
 
@@ -93,17 +96,24 @@ def grid(seeds: list[int], *, persons: int, work: Path, jobs: int = 1) -> str:
     by_seed = {r["seed"]: r for r in rows}
     tune, report = split(seeds)
     parts = [header(f"Robustness grid: {len(seeds)} varied worlds of {persons:,} persons", info)]
-    parts.append(f"TUNE seeds (odd): {tune}; REPORT seeds (even): {report}. K = planted fraud rings + 5. "
-                 "A ring is found only when one top-K ring holds at least half of its persons (and is at least "
-                 "half its members). Missed rings list their drawn knobs and the best share of their persons in "
-                 "one top-K ring.\n")
+    parts.append(
+        f"TUNE seeds (odd): {tune}; REPORT seeds (even): {report}. K = planted fraud rings + 5. "
+        "A ring is found only when one top-K ring holds at least half of its persons (and is at least "
+        "half its members). Missed rings list their drawn knobs and the best share of their persons in "
+        "one top-K ring.\n"
+    )
     for name, half in (("TUNE", tune), ("REPORT", report)):
         if half:
             parts.append(summary(name, [by_seed[s] for s in half]))
-    times = [f"{r['seed']}: synth {r['synth_s']} / read {r.get('read_s', '-')} / detect {r.get('detect_s', '-')} / "
-             f"all {r['total_s']}" for r in rows]
-    parts.append(f"## Timings\n\nWall {wall:.0f} s for {len(rows)} worlds with {jobs} job(s); per world, seconds "
-                 "(synth 0 = cached):\n\n" + "\n".join(f"- {t}" for t in times) + "\n")
+    times = [
+        f"{r['seed']}: synth {r['synth_s']} / read {r.get('read_s', '-')} / detect {r.get('detect_s', '-')} / "
+        f"all {r['total_s']}"
+        for r in rows
+    ]
+    parts.append(
+        f"## Timings\n\nWall {wall:.0f} s for {len(rows)} worlds with {jobs} job(s); per world, seconds "
+        "(synth 0 = cached):\n\n" + "\n".join(f"- {t}" for t in times) + "\n"
+    )
     return "\n".join(parts)
 
 

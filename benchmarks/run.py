@@ -62,8 +62,18 @@ def worlds(tier: str, formats: list[str], *, seed: int, given: dict[str, Path], 
     missing = [f for f in formats if not (base / f / ".complete").exists()]
     if missing:
         log(f"[{tier}] making a world of {persons_of(tier):,} persons (seed {seed}) as {', '.join(missing)} in {base}")
-        r = run_job(["synth", str(base), "--persons", str(persons_of(tier)), "--seed", str(seed),
-                     "--formats", ",".join(missing)])
+        r = run_job(
+            [
+                "synth",
+                str(base),
+                "--persons",
+                str(persons_of(tier)),
+                "--seed",
+                str(seed),
+                "--formats",
+                ",".join(missing),
+            ]
+        )
         if "error" in r:
             raise SystemExit(f"synth failed for tier {tier}: {r['error']}")
     return {f: base / f for f in formats}
@@ -71,21 +81,36 @@ def worlds(tier: str, formats: list[str], *, seed: int, given: dict[str, Path], 
 
 def row_of(tier: str, pipeline: str, fmt: str, r: dict) -> dict:
     q = r.get("quality", {})
-    row = {"tier": tier, "claims": r.get("claims"), "pipeline": pipeline, "input": fmt,
-           "total s": r.get("total_s"), "peak GB": r.get("peak_gb"), "top K": q.get("top"),
-           "found": f"{q['found']}/{q['planted']}" if q else None, "recall": q.get("recall"),
-           "typology right": q.get("typology_right"), "member F1": q.get("member_f1"),
-           "benign in top K": f"{q['benign_in_top']}/{q['benign_groups']}" if q else None,
-           "note": r.get("error") or r.get("skipped") or ""}
+    row = {
+        "tier": tier,
+        "claims": r.get("claims"),
+        "pipeline": pipeline,
+        "input": fmt,
+        "total s": r.get("total_s"),
+        "peak GB": r.get("peak_gb"),
+        "top K": q.get("top"),
+        "found": f"{q['found']}/{q['planted']}" if q else None,
+        "recall": q.get("recall"),
+        "typology right": q.get("typology_right"),
+        "member F1": q.get("member_f1"),
+        "benign in top K": f"{q['benign_in_top']}/{q['benign_groups']}" if q else None,
+        "note": r.get("error") or r.get("skipped") or "",
+    }
     row.update({k: v for k, v in r.get("stages", {}).items()})
     stats = r.get("stats", {})
-    row.update({"merge rows": stats.get("merge_rows"), "pairs >= 2 days": stats.get("pairs"),
-                "communities": stats.get("communities")})
+    row.update(
+        {
+            "merge rows": stats.get("merge_rows"),
+            "pairs >= 2 days": stats.get("pairs"),
+            "communities": stats.get("communities"),
+        }
+    )
     return row
 
 
-def bench_tier(tier: str, formats: list[str], *, seed: int, baseline: bool, budget_gb: float,
-               given: dict[str, Path], cache: Path) -> list[dict]:
+def bench_tier(
+    tier: str, formats: list[str], *, seed: int, baseline: bool, budget_gb: float, given: dict[str, Path], cache: Path
+) -> list[dict]:
     rows = []
     dirs = worlds(tier, formats, seed=seed, given=given, cache=cache)
     for fmt, d in dirs.items():
@@ -96,8 +121,10 @@ def bench_tier(tier: str, formats: list[str], *, seed: int, baseline: bool, budg
     if baseline and dirs:
         fmt = "csv" if "csv" in dirs else next(iter(dirs))
         log(f"[{tier}] baseline on {fmt} (budget {budget_gb:g} GB)")
-        r = run_job(["baseline", str(dirs[fmt]), "--budget-gb", str(budget_gb),
-                     "--limit-note", f"{budget_gb + 4:g} GB"], limit_gb=budget_gb + 4)
+        r = run_job(
+            ["baseline", str(dirs[fmt]), "--budget-gb", str(budget_gb), "--limit-note", f"{budget_gb + 4:g} GB"],
+            limit_gb=budget_gb + 4,
+        )
         rows.append(row_of(tier, "baseline", fmt, r))
         gf = next((x for x in rows if x["pipeline"] == "graphfraud" and x["input"] == fmt), None)
         b = rows[-1]
@@ -111,22 +138,55 @@ def report(rows: list[dict], info: dict[str, str], *, budget_gb: float) -> str:
     gf = [r for r in rows if r["pipeline"] == "graphfraud"]
     bl = [r for r in rows if r["pipeline"] == "baseline"]
     text = header("graphfraud benchmark: stages, baseline, quality", info)
-    text += ("\nEach job ran in a fresh interpreter; peak GB is that job's `ru_maxrss`. Ratios are "
-             "graphfraud / baseline on the same input in the same run (below 1: graphfraud is faster or "
-             "smaller). Quality: `graphfraud.analyses.evaluate` with top K = planted fraud rings + 5.\n")
+    text += (
+        "\nEach job ran in a fresh interpreter; peak GB is that job's `ru_maxrss`. Ratios are "
+        "graphfraud / baseline on the same input in the same run (below 1: graphfraud is faster or "
+        "smaller). Quality: `graphfraud.analyses.evaluate` with top K = planted fraud rings + 5.\n"
+    )
     text += "\n## graphfraud, seconds per stage\n\n"
     text += table(gf, ["tier", "claims", "input", *STAGE_COLUMNS, "total s", "peak GB", "note"])
     if bl:
         text += "\n## baseline (pandas self-merge + networkx Louvain), seconds per stage\n\n"
-        text += table(bl, ["tier", "claims", "input", *BASELINE_STAGES, "total s", "peak GB", "merge rows",
-                           "pairs >= 2 days", "communities", "note"])
-        text += (f"\nThe baseline refuses a tier when its self-merge (sum of n^2 rows over venue-days, "
-                 f"~{BYTES_PER_MERGED_ROW} bytes each, measured) would exceed {budget_gb:g} GB; a `ulimit -v` of {budget_gb + 4:g} GB backs that up.\n")
+        text += table(
+            bl,
+            [
+                "tier",
+                "claims",
+                "input",
+                *BASELINE_STAGES,
+                "total s",
+                "peak GB",
+                "merge rows",
+                "pairs >= 2 days",
+                "communities",
+                "note",
+            ],
+        )
+        text += (
+            f"\nThe baseline refuses a tier when its self-merge (sum of n^2 rows over venue-days, "
+            f"~{BYTES_PER_MERGED_ROW} bytes each, measured) would exceed {budget_gb:g} GB; a `ulimit -v` of {budget_gb + 4:g} GB backs that up.\n"
+        )
     text += "\n## graphfraud vs baseline: time, memory, quality\n\n"
     both = sorted(gf + bl, key=lambda r: [x["tier"] for x in rows].index(r["tier"]))  # stable: by tier
-    text += table(both, ["tier", "claims", "pipeline", "input", "total s", "peak GB", "time ratio",
-                            "memory ratio", "top K", "found", "recall", "typology right", "member F1",
-                            "benign in top K"])
+    text += table(
+        both,
+        [
+            "tier",
+            "claims",
+            "pipeline",
+            "input",
+            "total s",
+            "peak GB",
+            "time ratio",
+            "memory ratio",
+            "top K",
+            "found",
+            "recall",
+            "typology right",
+            "member F1",
+            "benign in top K",
+        ],
+    )
     return text
 
 
@@ -137,8 +197,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=1, help="seed of the synth worlds")
     p.add_argument("--no-baseline", action="store_true", help="run graphfraud only")
     p.add_argument("--budget-gb", type=float, default=8.0, help="memory budget of the baseline's self-merge")
-    p.add_argument("--world", action="append", default=[], metavar="TIER=DIR",
-                   help="use an existing claims directory for a tier (e.g. 10M=/tmp/w1m)")
+    p.add_argument(
+        "--world",
+        action="append",
+        default=[],
+        metavar="TIER=DIR",
+        help="use an existing claims directory for a tier (e.g. 10M=/tmp/w1m)",
+    )
     p.add_argument("--worlds", type=Path, default=WORLDS, help="cache of synth worlds [benchmarks/.worlds]")
     p.add_argument("--out", help="Markdown file to write [benchmarks/results/tiers-TIERS.md]")
     p.add_argument("--clean", action="store_true", help="delete the cached worlds of these tiers afterwards")
@@ -154,8 +219,9 @@ def main(argv: list[str] | None = None) -> None:
     info = machine() | {"tiers": ", ".join(f"{t} ({persons_of(t):,} persons)" for t in tiers), "seed": str(a.seed)}
     rows: list[dict] = []
     for tier in tiers:
-        rows += bench_tier(tier, formats, seed=a.seed, baseline=not a.no_baseline, budget_gb=a.budget_gb,
-                           given=given, cache=a.worlds)
+        rows += bench_tier(
+            tier, formats, seed=a.seed, baseline=not a.no_baseline, budget_gb=a.budget_gb, given=given, cache=a.worlds
+        )
         if a.clean and tier not in given:
             shutil.rmtree(a.worlds / f"p{persons_of(tier)}-s{a.seed}", ignore_errors=True)
     text = report(rows, info, budget_gb=a.budget_gb)

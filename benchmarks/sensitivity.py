@@ -39,8 +39,10 @@ SETTINGS: dict[str, tuple] = {
 def params_with(name: str, value: object) -> RunParams:
     """Default parameters with ``name`` of both detectors' organisation parameters set to ``value``."""
     cv, ca = CovisitParams(), CoadmitParams()
-    return RunParams(covisit=dataclasses.replace(cv, organise=dataclasses.replace(cv.organise, **{name: value})),
-                     coadmit=dataclasses.replace(ca, organise=dataclasses.replace(ca.organise, **{name: value})))
+    return RunParams(
+        covisit=dataclasses.replace(cv, organise=dataclasses.replace(cv.organise, **{name: value})),
+        coadmit=dataclasses.replace(ca, organise=dataclasses.replace(ca.organise, **{name: value})),
+    )
 
 
 def worst(rows: list[dict]) -> str:
@@ -64,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", choices=sorted(SETTINGS), help="these parameters only")
     args = ap.parse_args(argv)
     print(f"seeds {args.seeds}, {args.persons} persons; worst world per setting\n")
-    print("| parameter | value | most rings missed in a world | lowest member F1 | most benign in top K | worlds meeting acceptance |")
+    print(
+        "| parameter | value | most rings missed in a world | lowest member F1 | most benign in top K | worlds meeting acceptance |"
+    )
     print("|---|---|---|---|---|---|")
     for name, values in SETTINGS.items():
         if args.only and name not in args.only:

@@ -42,8 +42,24 @@ EXTEND: dict[str, tuple[float, ...]] = {
     "venue_ordinary_rate": (12, 25, 50),
     "ring_size_scale": (0.1, 0.2),
 }
-COLUMNS = ["knob", "value", "claims", "planted", "top K", "found", "recall", "typology right", "member P",
-           "member R", "member F1", "benign in top K", "missed", "rings", "s per world", "breaks"]
+COLUMNS = [
+    "knob",
+    "value",
+    "claims",
+    "planted",
+    "top K",
+    "found",
+    "recall",
+    "typology right",
+    "member P",
+    "member R",
+    "member F1",
+    "benign in top K",
+    "missed",
+    "rings",
+    "s per world",
+    "breaks",
+]
 
 
 def point(knob: str, value: float, *, persons: int, seeds: list[int], rings: int | None) -> dict:
@@ -54,32 +70,63 @@ def point(knob: str, value: float, *, persons: int, seeds: list[int], rings: int
     from graphfraud.score.rings import members_table, rings_table
     from graphfraud.synth import SynthParams, make_world
 
-    agg = {"claims": 0, "planted": 0, "found": 0, "typology right": 0, "benign": 0, "benign groups": 0,
-           "rings": 0, "p": 0.0, "r": 0.0, "f1": 0.0, "s": 0.0, "top": 0}
+    agg = {
+        "claims": 0,
+        "planted": 0,
+        "found": 0,
+        "typology right": 0,
+        "benign": 0,
+        "benign groups": 0,
+        "rings": 0,
+        "p": 0.0,
+        "r": 0.0,
+        "f1": 0.0,
+        "s": 0.0,
+        "top": 0,
+    }
     missed: Counter[str] = Counter()
     for seed in seeds:
         start = time.perf_counter()
-        data, labels = make_world(SynthParams(persons=persons, seed=seed, rings_per_typology=rings,
-                                              **{knob: value}))
+        data, labels = make_world(SynthParams(persons=persons, seed=seed, rings_per_typology=rings, **{knob: value}))
         result = run(data, RunParams(seed=0))
         labels = labels.astype(str)
         k = int((~labels["ring_id"].drop_duplicates().str.startswith("benign:")).sum()) + 5
         e = evaluate(rings_table(result.rings), members_table(result.rings), labels, top=k)
         agg["s"] += time.perf_counter() - start
         missed.update(e.matches.loc[e.matches["rank"].isna(), "typology"])
-        for key, v in (("claims", len(data.claims)), ("planted", e.planted), ("found", e.found),
-                       ("typology right", e.typology_right), ("benign", e.benign_in_top),
-                       ("benign groups", e.benign_groups), ("rings", len(result.rings)), ("top", k),
-                       ("p", e.member_precision), ("r", e.member_recall), ("f1", e.member_f1)):
+        for key, v in (
+            ("claims", len(data.claims)),
+            ("planted", e.planted),
+            ("found", e.found),
+            ("typology right", e.typology_right),
+            ("benign", e.benign_in_top),
+            ("benign groups", e.benign_groups),
+            ("rings", len(result.rings)),
+            ("top", k),
+            ("p", e.member_precision),
+            ("r", e.member_recall),
+            ("f1", e.member_f1),
+        ):
             agg[key] += v
     n = len(seeds)
-    return {"knob": knob, "value": value, "claims": agg["claims"] // n, "planted": agg["planted"],
-            "top K": agg["top"] // n, "found": agg["found"],
-            "recall": agg["found"] / agg["planted"] if agg["planted"] else 1.0,
-            "typology right": agg["typology right"], "member P": agg["p"] / n, "member R": agg["r"] / n,
-            "member F1": agg["f1"] / n, "benign in top K": f"{agg['benign']}/{agg['benign groups']}",
-            "missed": ", ".join(f"{t} {n}" for t, n in sorted(missed.items())),
-            "benign_hits": agg["benign"], "rings": agg["rings"] // n, "s per world": agg["s"] / n}
+    return {
+        "knob": knob,
+        "value": value,
+        "claims": agg["claims"] // n,
+        "planted": agg["planted"],
+        "top K": agg["top"] // n,
+        "found": agg["found"],
+        "recall": agg["found"] / agg["planted"] if agg["planted"] else 1.0,
+        "typology right": agg["typology right"],
+        "member P": agg["p"] / n,
+        "member R": agg["r"] / n,
+        "member F1": agg["f1"] / n,
+        "benign in top K": f"{agg['benign']}/{agg['benign groups']}",
+        "missed": ", ".join(f"{t} {n}" for t, n in sorted(missed.items())),
+        "benign_hits": agg["benign"],
+        "rings": agg["rings"] // n,
+        "s per world": agg["s"] / n,
+    }
 
 
 def summary(rows: list[dict], break_recall: float) -> str:
@@ -112,9 +159,11 @@ def main(argv: list[str] | None = None) -> None:
     knobs = [k.strip() for k in a.knobs.split(",") if k.strip()]
     if bad := set(knobs) - set(GRID):
         raise SystemExit(f"--knobs: unknown {', '.join(sorted(bad))}; use {', '.join(GRID)}")
-    info = machine() | {"worlds": f"{a.persons:,} persons, 365 days, {a.rings} rings per kind, seeds {a.seeds}",
-                        "detect": "graphfraud.pipeline.run with RunParams(seed=0)",
-                        "grid": "brief's grid" + (" plus harder points (--extend)" if a.extend else "")}
+    info = machine() | {
+        "worlds": f"{a.persons:,} persons, 365 days, {a.rings} rings per kind, seeds {a.seeds}",
+        "detect": "graphfraud.pipeline.run with RunParams(seed=0)",
+        "grid": "brief's grid" + (" plus harder points (--extend)" if a.extend else ""),
+    }
     rows, cache = [], {}
     for knob in knobs:
         values = sorted(GRID[knob] + (EXTEND[knob] if a.extend else ()))
@@ -132,9 +181,11 @@ def main(argv: list[str] | None = None) -> None:
             r["breaks"] = ", ".join(why)
             rows.append(r)
     text = header("graphfraud camouflage sweep", info)
-    text += ("\nOne knob at a time from the default world (all knobs 1). Counts are summed over the seeds; "
-             "member precision/recall/F1 are averaged. Top K = planted fraud rings + 5 per world. "
-             f"A point breaks when recall < {a.break_recall:g} or a benign group reaches the top K.\n\n")
+    text += (
+        "\nOne knob at a time from the default world (all knobs 1). Counts are summed over the seeds; "
+        "member precision/recall/F1 are averaged. Top K = planted fraud rings + 5 per world. "
+        f"A point breaks when recall < {a.break_recall:g} or a benign group reaches the top K.\n\n"
+    )
     text += table(rows, COLUMNS) + "\n## Where detection breaks\n\n" + summary(rows, a.break_recall)
     print(text)
     if a.out:

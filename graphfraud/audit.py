@@ -123,8 +123,11 @@ def input_hashes(data_dir: str | Path, *, tables: Iterable[str] | None = None) -
     """
     wanted = None if tables is None else set(tables)
     try:
-        files = sorted(p for p in Path(data_dir).iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                       and (wanted is None or p.stem in wanted))
+        files = sorted(
+            p
+            for p in Path(data_dir).iterdir()
+            if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and (wanted is None or p.stem in wanted)
+        )
         return {p.name: _sha256(p) for p in files}
     except OSError:
         return {}
@@ -281,7 +284,7 @@ def _last_line(fd: int, size: int) -> bytes:
         tail = os.pread(fd, end - start, start) + tail
         cut = tail.rfind(b"\n", 0, len(tail) - 1)
         if cut >= 0:
-            return tail[cut + 1:]
+            return tail[cut + 1 :]
         end = start
     return tail
 
@@ -335,8 +338,11 @@ def verify_log(path: str | Path) -> LogCheck:
             if "prev" not in entry and not chained:
                 unchained += 1
             elif entry.get("prev") != prev:
-                problems.append(f"line {n}: its prev does not match line {n - 1}: a line was edited, deleted or "
-                                "inserted before it" if n > 1 else "line 1: its prev is not the start of a log")
+                problems.append(
+                    f"line {n}: its prev does not match line {n - 1}: a line was edited, deleted or inserted before it"
+                    if n > 1
+                    else "line 1: its prev is not the start of a log"
+                )
             chained = chained or "prev" in entry
             if not raw.endswith(b"\n"):
                 problems.append(f"line {n}: has no newline (cut off)")

@@ -373,8 +373,13 @@ class QualityWarning:
 
     def record(self) -> dict[str, object]:
         """As a JSON-ready dict (``data_quality`` in run.json and ``validate --json``)."""
-        return {"file": self.file, "column": self.column, "check": self.check, "rows": self.rows,
-                "examples": [{"row": row, "message": message} for row, message in self.examples]}
+        return {
+            "file": self.file,
+            "column": self.column,
+            "check": self.check,
+            "rows": self.rows,
+            "examples": [{"row": row, "message": message} for row, message in self.examples],
+        }
 
 
 @dataclass(frozen=True)
@@ -440,6 +445,4 @@ class ClaimsData:
 
 def empty_frame(table: Table) -> pd.DataFrame:
     """An empty DataFrame with ``table``'s columns and contract dtypes."""
-    return pd.DataFrame(
-        {c.name: pd.Series([], dtype=DTYPES[c.kind]) for c in table.columns}
-    )
+    return pd.DataFrame({c.name: pd.Series([], dtype=DTYPES[c.kind]) for c in table.columns})

@@ -41,9 +41,7 @@ def from_dict(cls: type[P], data: dict[str, Any]) -> P:
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in names:
-            raise ParamError(
-                f"Unknown parameter '{key}' for {cls.__name__}; known: {', '.join(sorted(names))}."
-            )
+            raise ParamError(f"Unknown parameter '{key}' for {cls.__name__}; known: {', '.join(sorted(names))}.")
         ftype = names[key].type
         sub = _DATACLASSES.get(ftype if isinstance(ftype, str) else getattr(ftype, "__name__", ""))
         kwargs[key] = from_dict(sub, value) if sub and isinstance(value, dict) else value
@@ -88,7 +86,24 @@ class ReadParams:
         check(0 <= self.max_skipped <= 1, "max_skipped", "ReadParams", "a share in [0, 1]", self.max_skipped)
 
 
-__all__ = ["CoadmitParams", "CovisitParams", "OrganiseParams", "ReadParams", "RunParams", "SCORE_RULES", "ScoreParams", "ScoreRule", "SignalParams", "SteeringParams", "check", "from_dict", "from_json", "to_dict", "to_json", "field"]
+__all__ = [
+    "CoadmitParams",
+    "CovisitParams",
+    "OrganiseParams",
+    "ReadParams",
+    "RunParams",
+    "SCORE_RULES",
+    "ScoreParams",
+    "ScoreRule",
+    "SignalParams",
+    "SteeringParams",
+    "check",
+    "from_dict",
+    "from_json",
+    "to_dict",
+    "to_json",
+    "field",
+]
 
 
 @_register
@@ -96,7 +111,9 @@ __all__ = ["CoadmitParams", "CovisitParams", "OrganiseParams", "ReadParams", "Ru
 class OrganiseParams:
     """Rings as organisations: venue events clustered by the persons they share (detect/organise.py)."""
 
-    resolution: float = 0.3  # Leiden CPM resolution on the event graph: persons a pair of a ring's events share on average
+    resolution: float = (
+        0.3  # Leiden CPM resolution on the event graph: persons a pair of a ring's events share on average
+    )
     min_shared: int = 2  # events are linked when at least this many persons attended both
     min_events: int = 2  # a person belongs to a ring when at this many of its events or more
     min_share: float = 0.2  # attendees kept down to the first below this share of the typical attendance above them
@@ -290,8 +307,10 @@ def _rule(row: object, i: int) -> ScoreRule:
         return row
     names = {f.name for f in dataclasses.fields(ScoreRule)}
     if not isinstance(row, dict) or not {"code", "feature", "start", "full", "points"} <= set(row) or set(row) - names:
-        raise ParamError(f"Rule {i + 1} of ScoreParams.rules must be an object with code, feature, start, full, "
-                         f"points (optional scale, headline) and nothing else. Got {row!r} instead.")
+        raise ParamError(
+            f"Rule {i + 1} of ScoreParams.rules must be an object with code, feature, start, full, "
+            f"points (optional scale, headline) and nothing else. Got {row!r} instead."
+        )
     return ScoreRule(**row)
 
 

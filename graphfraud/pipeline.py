@@ -32,8 +32,15 @@ from graphfraud.signals import Support, support
 #: ``ClaimsData.links``).  The CLI's detect still checks them against the contract but does not
 #: keep them: at ten million claims (22M fee lines) they hold two gigabytes.
 UNUSED_COLUMNS: tuple[str, ...] = (
-    "claims.patient_id", "claims.holder_id", "claims.facility_id", "claims.pharmacy_id", "claims.doctor_id",
-    "claims.terminal_id", "claim_items.claim_id", "claim_items.item_name", "claim_items.item_code",
+    "claims.patient_id",
+    "claims.holder_id",
+    "claims.facility_id",
+    "claims.pharmacy_id",
+    "claims.doctor_id",
+    "claims.terminal_id",
+    "claim_items.claim_id",
+    "claim_items.item_name",
+    "claim_items.item_code",
     "claim_items.category",
 )
 
@@ -160,18 +167,45 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
     }
 
 
-def write_outputs(result: RunResult, data: ClaimsData, out_dir: str, *, extra: dict | None = None,
-                  inputs: tuple[str, ...] = (), force: bool = False, tables: dict[str, pd.DataFrame] | None = None,
-                  files: dict[str, bytes] | None = None) -> dict:
+def write_outputs(
+    result: RunResult,
+    data: ClaimsData,
+    out_dir: str,
+    *,
+    extra: dict | None = None,
+    inputs: tuple[str, ...] = (),
+    force: bool = False,
+    tables: dict[str, pd.DataFrame] | None = None,
+    files: dict[str, bytes] | None = None,
+) -> dict:
     """Write the detect output directory of a run on ``data`` (:func:`write_result`); returns the run record."""
-    return write_result(result, out_dir, claim_ids=data.claims["claim_id"], source=data.source,
-                        warnings=data.warnings, extra=extra, inputs=inputs, force=force, tables=tables, files=files)
+    return write_result(
+        result,
+        out_dir,
+        claim_ids=data.claims["claim_id"],
+        source=data.source,
+        warnings=data.warnings,
+        extra=extra,
+        inputs=inputs,
+        force=force,
+        tables=tables,
+        files=files,
+    )
 
 
-def write_result(result: RunResult, out_dir: str, *, claim_ids: pd.Series, source: dict[str, str],
-                 warnings: Iterable[Any] = (), extra: dict | None = None, inputs: tuple[str, ...] = (),
-                 force: bool = False, tables: dict[str, pd.DataFrame] | None = None,
-                 files: dict[str, bytes] | None = None) -> dict:
+def write_result(
+    result: RunResult,
+    out_dir: str,
+    *,
+    claim_ids: pd.Series,
+    source: dict[str, str],
+    warnings: Iterable[Any] = (),
+    extra: dict | None = None,
+    inputs: tuple[str, ...] = (),
+    force: bool = False,
+    tables: dict[str, pd.DataFrame] | None = None,
+    files: dict[str, bytes] | None = None,
+) -> dict:
     """Write ``rings.csv``, ``ring_members.csv``, ``ring_reasons.csv``, ``ring_claims.csv``, ``explained.csv``,
     ``explained_reasons.csv`` and ``run.json`` (:func:`graphfraud.io.output.write_output`).
 
@@ -196,7 +230,8 @@ def write_result(result: RunResult, out_dir: str, *, claim_ids: pd.Series, sourc
 
     quality = {"data_quality": [w.record() for w in warnings]}
     record = run_record(result, inputs=source, extra=quality | (extra or {}))
-    tables = {**(tables or {}),
+    tables = {
+        **(tables or {}),
         "rings.csv": rings_table(result.rings),
         "ring_members.csv": members_table(result.rings),
         "ring_reasons.csv": reasons_table(result.rings),

@@ -239,7 +239,9 @@ def support(data: ClaimsData, *, used_by: Iterable[str] = USERS) -> Support:
     wanted = set(used_by)
     unknown = wanted - set(USERS)
     if unknown:
-        raise ValueError(f"The 'used_by' parameter of support must name parts of {USERS}. Got {sorted(unknown)} instead.")
+        raise ValueError(
+            f"The 'used_by' parameter of support must name parts of {USERS}. Got {sorted(unknown)} instead."
+        )
     cache: dict[str, str | None] = {}
 
     def why(need: str) -> str | None:

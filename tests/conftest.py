@@ -13,7 +13,6 @@ def _private_audit_log(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("GRAPHFRAUD_AUDIT_LOG", str(tmp_path_factory.getbasetemp() / "audit.jsonl"))
 
 
-
 @pytest.fixture(scope="session")
 def pack_key_file(tmp_path_factory):
     """The suite's evidence-signing key file (made once), never the user's own key."""

@@ -35,8 +35,22 @@ def number(cell: str) -> float:
 def tier_report(tmp_path_factory: pytest.TempPathFactory) -> str:
     out = tmp_path_factory.mktemp("bench") / "tiers.md"
     worlds = tmp_path_factory.mktemp("worlds")
-    p = subprocess.run([sys.executable, str(BENCH / "run.py"), "--tiers", "3000", "--seed", "2",
-                        "--worlds", str(worlds), "--out", str(out)], capture_output=True, text=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--tiers",
+            "3000",
+            "--seed",
+            "2",
+            "--worlds",
+            str(worlds),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stderr
     return out.read_text()
 
@@ -60,12 +74,25 @@ def test_graphfraud_stages_are_positive(tier_report: str) -> None:
 
 def test_baseline_and_ratio(tier_report: str) -> None:
     columns, rows = table_rows(tier_report, "## graphfraud vs baseline")
-    expected = ["pipeline", "total s", "peak GB", "time ratio", "memory ratio", "top K", "found", "recall",
-                "member F1", "benign in top K"]
+    expected = [
+        "pipeline",
+        "total s",
+        "peak GB",
+        "time ratio",
+        "memory ratio",
+        "top K",
+        "found",
+        "recall",
+        "member F1",
+        "benign in top K",
+    ]
     assert set(expected) <= set(columns)
     cells = [dict(zip(columns, r, strict=True)) for r in rows]
-    assert [(c["pipeline"], c["input"]) for c in cells] == [("graphfraud", "csv"), ("graphfraud", "parquet"),
-                                                            ("baseline", "csv")]
+    assert [(c["pipeline"], c["input"]) for c in cells] == [
+        ("graphfraud", "csv"),
+        ("graphfraud", "parquet"),
+        ("baseline", "csv"),
+    ]
     for cell in (cells[0], cells[2]):  # the ratio compares runs on the same input
         assert number(cell["total s"]) > 0 and number(cell["peak GB"]) > 0
         assert number(cell["time ratio"]) > 0 and number(cell["memory ratio"]) > 0
@@ -75,9 +102,24 @@ def test_baseline_and_ratio(tier_report: str) -> None:
 
 def test_sweep_smallest(tmp_path: Path) -> None:
     out = tmp_path / "sweep.md"
-    p = subprocess.run([sys.executable, str(BENCH / "sweep.py"), "--persons", "1500", "--seeds", "1",
-                        "--rings", "1", "--knobs", "ring_size_scale", "--out", str(out)],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "sweep.py"),
+            "--persons",
+            "1500",
+            "--seeds",
+            "1",
+            "--rings",
+            "1",
+            "--knobs",
+            "ring_size_scale",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stderr
     columns, rows = table_rows(out.read_text(), "| knob")
     assert columns[:3] == ["knob", "value", "claims"]
@@ -92,9 +134,28 @@ def test_province_script_on_two_tiny_cities(tmp_path):
     # issue 6: the province benchmark's whole path (cities, streaming concatenation, detect --by-region).
     out = tmp_path / "province.md"
     spark = ["--spark-master", "local[2]"] if importlib.util.find_spec("pyspark") else []  # CI installs it
-    done = subprocess.run([sys.executable, str(BENCH / "province.py"), "--cities", "2", "--persons", "1500",
-                           "--days", "60", "--jobs", "2", *spark, "--root", str(tmp_path / "p"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "province.py"),
+            "--cities",
+            "2",
+            "--persons",
+            "1500",
+            "--days",
+            "60",
+            "--jobs",
+            "2",
+            *spark,
+            "--root",
+            str(tmp_path / "p"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     text = out.read_text(encoding="utf-8")
     columns, rows = table_rows(text, "## Input")
@@ -107,8 +168,12 @@ def test_province_script_on_two_tiny_cities(tmp_path):
 
 
 def test_quality_grid_on_two_tiny_varied_worlds(tmp_path):
-    p = subprocess.run([sys.executable, str(BENCH / "quality.py"), "--grid", "2", "--persons", "1500",
-                        "--work", str(tmp_path)], capture_output=True, text=True, cwd=BENCH.parent)
+    p = subprocess.run(
+        [sys.executable, str(BENCH / "quality.py"), "--grid", "2", "--persons", "1500", "--work", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=BENCH.parent,
+    )
     assert p.returncode == 0, p.stderr
     assert "TUNE seeds (odd): [1]; REPORT seeds (even): [2]" in p.stdout
     for half in ("TUNE", "REPORT"):

@@ -23,4 +23,8 @@ def test_every_reader_takes_the_same_reading_options() -> None:
         for option in ("mapping", "lenient", "max_skipped", "encoding"):
             mine, theirs = _option(command, option), _option(reference, option)
             assert (mine.opts, mine.help, mine.default, mine.is_flag) == (
-                theirs.opts, theirs.help, theirs.default, theirs.is_flag), (name, option)
+                theirs.opts,
+                theirs.help,
+                theirs.default,
+                theirs.is_flag,
+            ), (name, option)

@@ -30,8 +30,9 @@ def test_notebook_runs_clean(path, monkeypatch):
     monkeypatch.delenv("NEO4J_URI", raising=False)  # the Neo4j cell must skip cleanly without a server
     monkeypatch.delenv("GRAPHFRAUD_NOTEBOOK_IMG", raising=False)
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()  # raises CellExecutionError with the failing cell's traceback
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
@@ -49,8 +50,9 @@ def test_notebook_01_uses_the_bundled_servers_password_file(monkeypatch, tmp_pat
     monkeypatch.setenv("GRAPHFRAUD_NEO4J_HOME", str(home))
     path = NOTEBOOKS[0]
     nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     last = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
     # it found the password and tried the bundled server's address: with a made-up password, nothing
@@ -58,6 +60,7 @@ def test_notebook_01_uses_the_bundled_servers_password_file(monkeypatch, tmp_pat
     assert "does not answer" in last and "bolt://127.0.0.1:7687" in last, last
     (home / "password").unlink()
     nb = nbformat.read(path, as_version=4)
-    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbclient.NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     assert "skipped: no password" in "".join(o.get("text", "") for o in nb.cells[-1].outputs)

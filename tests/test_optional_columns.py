@@ -53,6 +53,7 @@ def drop(world: Path, dest: Path, what: str | list[str]) -> Path:
 
 def needing(name: str) -> set[str]:
     """Signals whose needs (or reduced needs) name the column or table ``name``."""
+
     def names(need: str) -> set[str]:
         return {part.partition("=")[0] for part in need.split("|")}
 
@@ -78,8 +79,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_optional_column_is_dropped_by_some_case(world: Path) -> None:
     written = {f"{t.name}.{c}" for t in INPUT_TABLES for c in pd.read_csv(world / f"{t.name}.csv", nrows=0).columns}
     assert set(OPTIONAL) <= written  # synth writes every optional column, so each case really drops one
-    assert {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns + t.extra if not c.required} \
-        == set(OPTIONAL) | ONE_OF | EXTRA
+    assert {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns + t.extra if not c.required} == set(
+        OPTIONAL
+    ) | ONE_OF | EXTRA
 
 
 def detect(data_dir: Path, out: Path) -> tuple[dict, str]:
@@ -148,8 +150,9 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
     off = run["signals_off"]
     assert off["off_hours"] == off["arrival_gap"] == "dates only: claims.start_time has no time of day"
     assert off["shared_phone"] == "persons.phone absent or empty; persons.address absent or empty"
-    assert off["out_of_region"] == ("persons.region absent or empty; facilities.region absent or empty "
-                                    "and pharmacies.region absent or empty")
+    assert off["out_of_region"] == (
+        "persons.region absent or empty; facilities.region absent or empty and pharmacies.region absent or empty"
+    )
     assert off["dup_trace"] == "claim_items.trace_code absent or empty"
     assert off["high_value"] == "no fee lines (claim_items absent or empty)"
     assert off["steering"] == "claims.doctor_id absent or empty"
@@ -161,17 +164,25 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
     person = pd.read_csv(data_dir / "persons.csv", dtype=str)["person_id"].iloc[0]
     seeds = tmp_path / "known.csv"
     seeds.write_text(f"entity_type,entity_id\nperson,{person}\n", encoding="utf-8")
-    for args in (["export", str(out), "-q"], ["rings", str(out)], ["peers", str(data_dir)],
-                 ["expand", str(data_dir), "--seeds", str(seeds), "-q"]):
+    for args in (
+        ["export", str(out), "-q"],
+        ["rings", str(out)],
+        ["peers", str(data_dir)],
+        ["expand", str(data_dir), "--seeds", str(seeds), "-q"],
+    ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
     assert len(rings) >= 1
-    result = CliRunner().invoke(main, ["evidence", str(out), "--top", str(len(rings)), "--dest",
-                                       str(tmp_path / "ev"), "-q"])  # every pack of such a world can be made
+    result = CliRunner().invoke(
+        main, ["evidence", str(out), "--top", str(len(rings)), "--dest", str(tmp_path / "ev"), "-q"]
+    )  # every pack of such a world can be made
     assert result.exit_code == 0, result.output
     report = (tmp_path / "ev" / rings["ring_id"].iloc[0] / "report.html").read_text(encoding="utf-8")
-    assert "本数据不支持、因而未启用的信号：" in report and "共用手机（shared_phone：persons.phone absent or empty; persons.address absent or empty）" in report
+    assert (
+        "本数据不支持、因而未启用的信号：" in report
+        and "共用手机（shared_phone：persons.phone absent or empty; persons.address absent or empty）" in report
+    )
 
 
 def test_no_pharmacies_and_no_stays(world: Path, tmp_path: Path) -> None:
@@ -190,8 +201,11 @@ def test_no_pharmacies_and_no_stays(world: Path, tmp_path: Path) -> None:
     assert off["coadmit"] == off["co_admission"] == "no claims with visit_type inpatient"
     assert off["split_admission"].startswith("no claims with visit_type inpatient")
     assert "signals off: covisit_pharmacy (no pharmacy claims)" in output
-    for args in (["export", str(out), "-q"], ["evidence", str(out), "--top", "1", "--dest", str(tmp_path / "ev"), "-q"],
-                 ["peers", str(data_dir), "-q"]):
+    for args in (
+        ["export", str(out), "-q"],
+        ["evidence", str(out), "--top", "1", "--dest", str(tmp_path / "ev"), "-q"],
+        ["peers", str(data_dir), "-q"],
+    ):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
 
@@ -205,7 +219,8 @@ def test_zero_rings_says_which_signals_the_data_supports(tmp_path: Path) -> None
     (d / "doctors.csv").write_text("doctor_id,facility_id\nD1,H1\n")
     (d / "claims.csv").write_text(
         "claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,total_amount,fund_amount\n"
-        "C1,0001,H1,D1,outpatient,2024-03-05 09:00,120.5,80\nC2,0002,H1,D1,outpatient,2024-03-06 10:00,90,60\n")
+        "C1,0001,H1,D1,outpatient,2024-03-05 09:00,120.5,80\nC2,0002,H1,D1,outpatient,2024-03-06 10:00,90,60\n"
+    )
     run, output = detect(d, tmp_path / "out")
     assert run["rings"] == 0
     assert "0 rings written to" in output and "none of the signals this data supports found a group" in output

@@ -26,8 +26,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "graphfraud.cli", *args], capture_output=True, text=True, env=ENV,
-                          cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "graphfraud.cli", *args], capture_output=True, text=True, env=ENV, cwd=REPO
+    )
 
 
 def test_world_is_contract_valid_and_deterministic(world: Path, tmp_path: Path) -> None:
@@ -49,14 +50,28 @@ def _fake_output(out: Path, truth: dict, *, split: str | None = None) -> None:
         parts = [r["persons"]]
         if r["id"] == split:
             half = len(r["core"]) // 2
-            parts = [r["core"][:half - 1], r["core"][half - 1:2 * half - 2]]
+            parts = [r["core"][: half - 1], r["core"][half - 1 : 2 * half - 2]]
         for j, ps in enumerate(parts):
             rid = f"X{r['id']}{j}"
-            rings.append({"rank": len(rings) + 1, "ring_id": rid, "score": 50 - len(rings), "alert": "red",
-                          "typology": r["kind"], "persons": len(ps), "doctors": 0, "facilities": 0, "pharmacies": 0,
-                          "claims": 1, "fund_amount": "1.00", "reasons": "test"})
-            members += [{"ring_id": rid, "entity_type": "person", "entity_id": p, "role": "recruit", "score": 1}
-                        for p in ps]
+            rings.append(
+                {
+                    "rank": len(rings) + 1,
+                    "ring_id": rid,
+                    "score": 50 - len(rings),
+                    "alert": "red",
+                    "typology": r["kind"],
+                    "persons": len(ps),
+                    "doctors": 0,
+                    "facilities": 0,
+                    "pharmacies": 0,
+                    "claims": 1,
+                    "fund_amount": "1.00",
+                    "reasons": "test",
+                }
+            )
+            members += [
+                {"ring_id": rid, "entity_type": "person", "entity_id": p, "role": "recruit", "score": 1} for p in ps
+            ]
     out.mkdir()
     pd.DataFrame(rings).to_csv(out / "rings.csv", index=False)
     pd.DataFrame(members).to_csv(out / "ring_members.csv", index=False)

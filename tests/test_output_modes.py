@@ -26,8 +26,11 @@ def invoke(*args: str) -> None:
 def loose(root: Path) -> list[str]:
     """Paths under ``root`` (itself included) that the group or others may read, write or enter."""
     paths = [root, *root.rglob("*")]
-    return [f"{p.relative_to(root.parent)} {stat.filemode(p.lstat().st_mode)}" for p in paths
-            if stat.S_IMODE(p.lstat().st_mode) & 0o077]
+    return [
+        f"{p.relative_to(root.parent)} {stat.filemode(p.lstat().st_mode)}"
+        for p in paths
+        if stat.S_IMODE(p.lstat().st_mode) & 0o077
+    ]
 
 
 def test_every_output_is_private_under_a_loose_shell_umask(tmp_path: Path, pack_key_file: Path) -> None:
@@ -36,12 +39,39 @@ def test_every_output_is_private_under_a_loose_shell_umask(tmp_path: Path, pack_
         invoke("synth", str(tmp_path / "synth" / "world"), "--persons", "300", "--days", "30", "-q")
         out = tmp_path / "runs" / "sample"
         invoke("detect", str(SAMPLE), "--out", str(out), "-q")
-        invoke("detect", str(SAMPLE), "--by-region", "--work", str(tmp_path / "work"),
-               "--out", str(tmp_path / "regional"), "-q")
-        invoke("evidence", str(out), "--top", "1", "--dest", str(tmp_path / "evidence"),
-               "--key-file", str(pack_key_file), "-q")
-        invoke("evidence", str(out), "--top", "1", "--dest", str(tmp_path / "evidence-unmasked"), "--unmask",
-               "--key-file", str(pack_key_file), "-q")
+        invoke(
+            "detect",
+            str(SAMPLE),
+            "--by-region",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(tmp_path / "regional"),
+            "-q",
+        )
+        invoke(
+            "evidence",
+            str(out),
+            "--top",
+            "1",
+            "--dest",
+            str(tmp_path / "evidence"),
+            "--key-file",
+            str(pack_key_file),
+            "-q",
+        )
+        invoke(
+            "evidence",
+            str(out),
+            "--top",
+            "1",
+            "--dest",
+            str(tmp_path / "evidence-unmasked"),
+            "--unmask",
+            "--key-file",
+            str(pack_key_file),
+            "-q",
+        )
         invoke("export", str(out), "-q")
         invoke("export", str(out), "--format", "csv", "--dest", str(tmp_path / "export" / "csv"), "-q")
         invoke("export", str(out), "--unmask", "--dest", str(tmp_path / "export" / "unmasked.xlsx"), "-q")

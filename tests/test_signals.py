@@ -90,9 +90,12 @@ def test_merge_regions() -> None:
 
 
 def test_line_and_record() -> None:
-    s = Support(("covisit",), {"off_hours": "dates only"}, {"cost_ratio": "claims.diagnosis absent or empty: by visit type"})
-    assert s.line() == ("signals off: off_hours (dates only); "
-                        "reduced: cost_ratio (claims.diagnosis absent or empty: by visit type)")
+    s = Support(
+        ("covisit",), {"off_hours": "dates only"}, {"cost_ratio": "claims.diagnosis absent or empty: by visit type"}
+    )
+    assert s.line() == (
+        "signals off: off_hours (dates only); reduced: cost_ratio (claims.diagnosis absent or empty: by visit type)"
+    )
     assert s.record() == {"signals_off": {"off_hours": "dates only"},
                           "signals_reduced": {"cost_ratio": "claims.diagnosis absent or empty: by visit type"},
                           "signals_on": ["covisit"]}  # fmt: skip

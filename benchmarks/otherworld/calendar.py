@@ -13,11 +13,15 @@ def day_weights(year: int, days: int, spring_festival: str, venue_class: int) ->
     start = np.datetime64(f"{year}-01-01")
     dates = start + np.arange(days)
     weekday = (dates.astype("datetime64[D]").view("int64") - 4) % 7  # 0 = Monday (1970-01-01 was a Thursday)
-    week = {HOSPITAL: [1.35, 1.15, 1.1, 1.05, 1.0, 0.55, 0.4], COMMUNITY: [1.2, 1.1, 1.1, 1.1, 1.0, 0.6, 0.3],
-            CLINIC: [1.0, 1.0, 1.0, 1.0, 1.0, 1.05, 0.9], PHARMACY: [0.95, 0.95, 0.95, 0.95, 1.0, 1.15, 1.1]}
+    week = {
+        HOSPITAL: [1.35, 1.15, 1.1, 1.05, 1.0, 0.55, 0.4],
+        COMMUNITY: [1.2, 1.1, 1.1, 1.1, 1.0, 0.6, 0.3],
+        CLINIC: [1.0, 1.0, 1.0, 1.0, 1.0, 1.05, 0.9],
+        PHARMACY: [0.95, 0.95, 0.95, 0.95, 1.0, 1.15, 1.1],
+    }
     w = np.asarray(week[venue_class])[weekday]
     doy = np.arange(days)
-    w = w * (1.0 + 0.25 * np.cos(2 * np.pi * (doy - 15) / 365.0))   # winter respiratory season
+    w = w * (1.0 + 0.25 * np.cos(2 * np.pi * (doy - 15) / 365.0))  # winter respiratory season
     sf = int((np.datetime64(spring_festival) - start).astype(int))
     rel = doy - sf
     dip = 0.5 if venue_class == PHARMACY else 0.2

@@ -27,7 +27,7 @@ def _habits(rng: np.random.Generator, city: City, district: np.ndarray) -> np.nd
         k = int(m.sum())
         for col, r in ((0, "community"), (1, "clinic"), (2, "district")):
             cand = np.flatnonzero((fd == d) & (role == r))
-            w = rng.lognormal(0, 1.0, len(cand))   # some clinics are busy, most are small
+            w = rng.lognormal(0, 1.0, len(cand))  # some clinics are busy, most are small
             out[m, col] = rng.choice(cand, size=k, p=w / w.sum())
         near = bigs[fd[bigs] == d]
         pick = rng.choice(bigs, size=k, p=big_w / big_w.sum())
@@ -35,7 +35,7 @@ def _habits(rng: np.random.Generator, city: City, district: np.ndarray) -> np.nd
             pick = np.where(rng.random(k) < 0.5, near[0], pick)
         out[m, 3] = pick
         cand = np.flatnonzero(ph["district"].to_numpy() == d)
-        w = rng.lognormal(0, 0.7, len(cand))   # no shop takes most of a district
+        w = rng.lognormal(0, 0.7, len(cand))  # no shop takes most of a district
         out[m, 4] = rng.choice(cand, size=k, p=w / w.sum())
     return out
 
@@ -43,7 +43,7 @@ def _habits(rng: np.random.Generator, city: City, district: np.ndarray) -> np.nd
 def _doctor_at(rng: np.random.Generator, city: City, fac: np.ndarray, sticky: np.ndarray) -> np.ndarray:
     """A doctor of each visit's facility; popular doctors see more patients (u**2 favours low ranks)."""
     u = np.where(sticky >= 0, sticky, rng.random(len(fac)))
-    return city.doc_start[fac] + np.minimum((u ** 2 * city.doc_count[fac]).astype(np.int64), city.doc_count[fac] - 1)
+    return city.doc_start[fac] + np.minimum((u**2 * city.doc_count[fac]).astype(np.int64), city.doc_count[fac] - 1)
 
 
 def ordinary_care(rng: np.random.Generator, knobs: Knobs, city: City, claims: Claims, busy: np.ndarray) -> None:
@@ -102,11 +102,27 @@ def ordinary_care(rng: np.random.Generator, knobs: Knobs, city: City, claims: Cl
     pha = np.where(adj, city.adjacent_pharmacy[fv, rng.integers(0, 3, len(fv))], own_ph)
     fill_t = ft + rng.integers(10, 120, len(fv))
     pdoc = doc if knobs.prescriber_on_pharmacy else -1
-    claims.add(fp[fill], pha=pha[fill], doc=np.broadcast_to(pdoc, len(fv))[fill], t=fill_t[fill], vtype=PHA,
-               flavour=F["ord_pharm"], diag=fd[fill], tag="ordinary")
+    claims.add(
+        fp[fill],
+        pha=pha[fill],
+        doc=np.broadcast_to(pdoc, len(fv))[fill],
+        t=fill_t[fill],
+        vtype=PHA,
+        flavour=F["ord_pharm"],
+        diag=fd[fill],
+        tag="ordinary",
+    )
     lab = rng.random(len(fv)) < 0.08
-    claims.add(fp[lab], fac=fv[lab], doc=doc[lab], t=ft[lab] + rng.integers(5, 90, int(lab.sum())), vtype=OUT,
-               flavour=F["lab"], diag=fd[lab], tag="ordinary")
+    claims.add(
+        fp[lab],
+        fac=fv[lab],
+        doc=doc[lab],
+        t=ft[lab] + rng.integers(5, 90, int(lab.sum())),
+        vtype=OUT,
+        flavour=F["lab"],
+        diag=fd[lab],
+        tag="ordinary",
+    )
     _chronic(rng, knobs, city, claims, hab_a, busy)
     _admissions(rng, knobs, city, claims, hab_a)
 
@@ -134,11 +150,26 @@ def _chronic(rng, knobs: Knobs, city: City, claims: Claims, hab: np.ndarray, bus
     doc = _doctor_at(rng, city, fac, sticky)
     vt = CHR if knobs.chronic_type == "chronic" else OUT
     m = ~at_pharmacy
-    claims.add(pid[m], fac=fac[m], doc=doc[m], t=day[m] * 1440 + minute[m], vtype=vt, flavour=F["chronic"],
-               diag=diag[m], tag="ordinary")
+    claims.add(
+        pid[m],
+        fac=fac[m],
+        doc=doc[m],
+        t=day[m] * 1440 + minute[m],
+        vtype=vt,
+        flavour=F["chronic"],
+        diag=diag[m],
+        tag="ordinary",
+    )
     m = at_pharmacy
-    claims.add(pid[m], pha=hab[pid[m], 4], t=day[m] * 1440 + minutes_of_day(rng, int(m.sum()), PHARMACY),
-               vtype=PHA, flavour=F["ord_pharm"], diag=diag[m], tag="ordinary")
+    claims.add(
+        pid[m],
+        pha=hab[pid[m], 4],
+        t=day[m] * 1440 + minutes_of_day(rng, int(m.sum()), PHARMACY),
+        vtype=PHA,
+        flavour=F["ord_pharm"],
+        diag=diag[m],
+        tag="ordinary",
+    )
 
 
 def _admissions(rng, knobs: Knobs, city: City, claims: Claims, hab: np.ndarray) -> None:
@@ -156,6 +187,9 @@ def _admissions(rng, knobs: Knobs, city: City, claims: Claims, hab: np.ndarray) 
     fac = np.where(rng.random(len(pid)) < 0.5, hab[pid, 2], hab[pid, 3])
     doc = _doctor_at(rng, city, fac, np.full(len(pid), -1.0))
     t = day * 1440 + rng.integers(8 * 60, 17 * 60, len(pid))
-    diag = np.where(age[pid] >= 50, rng.choice(["I63.9", "J18.9", "I50.9", "S72.0", "K80.2", "C34.9"], len(pid)),
-                    rng.choice(["J18.9", "K35.8", "O80", "S82.2", "A09.9"], len(pid)))
+    diag = np.where(
+        age[pid] >= 50,
+        rng.choice(["I63.9", "J18.9", "I50.9", "S72.0", "K80.2", "C34.9"], len(pid)),
+        rng.choice(["J18.9", "K35.8", "O80", "S82.2", "A09.9"], len(pid)),
+    )
     claims.add(pid, fac=fac, doc=doc, t=t, vtype=INP, los=los, flavour=F["inpatient"], diag=diag, tag="ordinary")

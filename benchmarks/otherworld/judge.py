@@ -55,11 +55,24 @@ def _overlaps(people: set[str], rings: pd.DataFrame, members: dict[str, set[str]
     for r in rings.itertuples():
         n = len(people & members[r.ring_id])
         if n:
-            parts = {f"group {i + 1}": f"{len(set(g) & members[r.ring_id])}/{len(g)}" for i, g in enumerate(subgroups)
-                     if set(g) & members[r.ring_id]}
-            rows.append({"rank": r.rank, "ring_id": r.ring_id, "shared": n, "ring_persons": int(r.persons),
-                         "subgroups": parts,
-                         "typology": r.typology, "alert": r.alert, "score": float(r.score), "reasons": r.reasons})
+            parts = {
+                f"group {i + 1}": f"{len(set(g) & members[r.ring_id])}/{len(g)}"
+                for i, g in enumerate(subgroups)
+                if set(g) & members[r.ring_id]
+            }
+            rows.append(
+                {
+                    "rank": r.rank,
+                    "ring_id": r.ring_id,
+                    "shared": n,
+                    "ring_persons": int(r.persons),
+                    "subgroups": parts,
+                    "typology": r.typology,
+                    "alert": r.alert,
+                    "score": float(r.score),
+                    "reasons": r.reasons,
+                }
+            )
     return sorted(rows, key=lambda x: (-x["shared"], x["rank"]))
 
 
@@ -79,15 +92,25 @@ def judge(data: Path, out: Path, k: int | None = None) -> dict:
         best = in_top[0] if in_top else None
         covered = len(core & set().union(*top_members.values())) if top_members else 0
         need = len(core) / 2
-        status = ("found" if best and best["shared"] >= need else "fragmented" if covered >= need else "missed")
-        planted.append({"id": ring["id"], "kind": ring["kind"], "core": len(core), "persons": len(ring["persons"]),
-                        "status": status, "best_share": round(best["shared"] / len(core), 3) if best else 0.0,
-                        "top_k_coverage": round(covered / len(core), 3) if core else 0.0,
-                        "typology": best["typology"] if best else "", "typology_right": bool(
-                            status == "found" and best["typology"] == ring["kind"]),
-                        "reported_as": [{**o, "reason_codes": codes.get(o["ring_id"], [])} for o in ov[:4]],
-                        "params": ring["params"], "doctors": ring["doctors"], "facilities": ring["facilities"],
-                        "pharmacies": ring["pharmacies"]})
+        status = "found" if best and best["shared"] >= need else "fragmented" if covered >= need else "missed"
+        planted.append(
+            {
+                "id": ring["id"],
+                "kind": ring["kind"],
+                "core": len(core),
+                "persons": len(ring["persons"]),
+                "status": status,
+                "best_share": round(best["shared"] / len(core), 3) if best else 0.0,
+                "top_k_coverage": round(covered / len(core), 3) if core else 0.0,
+                "typology": best["typology"] if best else "",
+                "typology_right": bool(status == "found" and best["typology"] == ring["kind"]),
+                "reported_as": [{**o, "reason_codes": codes.get(o["ring_id"], [])} for o in ov[:4]],
+                "params": ring["params"],
+                "doctors": ring["doctors"],
+                "facilities": ring["facilities"],
+                "pharmacies": ring["pharmacies"],
+            }
+        )
     truth_all = set().union(*[set(r["persons"]) for r in truth["rings"]]) if truth["rings"] else set()
     truth_core = set().union(*[set(r["core"]) for r in truth["rings"]]) if truth["rings"] else set()
     pred = set().union(*top_members.values()) if top_members else set()
@@ -100,42 +123,65 @@ def judge(data: Path, out: Path, k: int | None = None) -> dict:
         ov = [o for o in _overlaps(people, rings, members) if o["rank"] <= k]
         need = min(3, math.ceil(len(people) / 2))
         hit = bool(ov and ov[0]["shared"] >= need)
-        benign.append({"id": g["id"], "kind": g["kind"], "persons": len(people), "in_top_k": hit,
-                       "reported_as": [{**o, "reason_codes": codes.get(o["ring_id"], [])} for o in ov[:3]] if hit else [],
-                       "params": g["params"]})
+        benign.append(
+            {
+                "id": g["id"],
+                "kind": g["kind"],
+                "persons": len(people),
+                "in_top_k": hit,
+                "reported_as": [{**o, "reason_codes": codes.get(o["ring_id"], [])} for o in ov[:3]] if hit else [],
+                "params": g["params"],
+            }
+        )
     run = out / "run.json"
     off = json.loads(run.read_text()).get("signals_off", []) if run.exists() else []
     off = list(off) if not isinstance(off, dict) else sorted(off)
-    for p in planted:   # a scheme whose only evidence needs a column the export lacks
+    for p in planted:  # a scheme whose only evidence needs a column the export lacks
         if p["kind"] == "kickback" and "steering" in off and p["status"] != "found":
             p["status"] += " (steering off: no doctor_id)"
-    return {"k": k, "reported": int(len(rings)), "planted": planted, "benign": benign, "signals_off": off,
-            "found": sum(p["status"] == "found" for p in planted),
-            "typology_right": sum(p["typology_right"] for p in planted),
-            "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3),
-            "benign_in_top_k": sum(b["in_top_k"] for b in benign),
-            "false_top_k": _unexplained(top, top_members, truth, _read(out / "ring_members.csv"), data)}
+    return {
+        "k": k,
+        "reported": int(len(rings)),
+        "planted": planted,
+        "benign": benign,
+        "signals_off": off,
+        "found": sum(p["status"] == "found" for p in planted),
+        "typology_right": sum(p["typology_right"] for p in planted),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(f1, 3),
+        "benign_in_top_k": sum(b["in_top_k"] for b in benign),
+        "false_top_k": _unexplained(top, top_members, truth, _read(out / "ring_members.csv"), data),
+    }
 
 
 def _venues(data: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Facility id -> "kind level name", doctor id -> its facility (from doctors.csv, else its claims)."""
     fac = _read(data / "facilities.csv")
-    desc = {r["facility_id"]: " ".join(str(r.get(c, "")) for c in ("kind", "level", "name") if c in fac.columns)
-            for _, r in fac.iterrows()}
+    desc = {
+        r["facility_id"]: " ".join(str(r.get(c, "")) for c in ("kind", "level", "name") if c in fac.columns)
+        for _, r in fac.iterrows()
+    }
     docs = _read(data / "doctors.csv")
     if "facility_id" in docs.columns:
         return desc, dict(zip(docs["doctor_id"], docs["facility_id"]))
     head = pd.read_csv(data / "claims.csv", dtype=str, nrows=0, encoding="utf-8-sig").columns
     if "doctor_id" not in head:
         return desc, {}
-    c = pd.read_csv(data / "claims.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                    usecols=["doctor_id", "facility_id"])
+    c = pd.read_csv(
+        data / "claims.csv",
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+        usecols=["doctor_id", "facility_id"],
+    )
     c = c[(c["doctor_id"] != "") & (c["facility_id"] != "")]
     return desc, c.groupby("doctor_id")["facility_id"].agg(lambda s: s.mode().iat[0]).to_dict()
 
 
-def _unexplained(top: pd.DataFrame, top_members: dict[str, set[str]], truth: dict, members: pd.DataFrame,
-                 data: Path) -> list[dict]:
+def _unexplained(
+    top: pd.DataFrame, top_members: dict[str, set[str]], truth: dict, members: pd.DataFrame, data: Path
+) -> list[dict]:
     """Top-K rings that are neither a planted ring nor a benign group: what they hold instead."""
     known = {p: r["id"] for r in truth["rings"] for p in r["persons"]}
     known.update({p: g["id"] for g in truth["benign"] for p in g["persons"]})
@@ -149,25 +195,43 @@ def _unexplained(top: pd.DataFrame, top_members: dict[str, set[str]], truth: dic
                 venues = _venues(data)
             desc, doc_fac = venues
             m = members[(members["ring_id"] == r.ring_id) & (members["entity_type"] != "person")]
-            where = [f"{t} {e}" + (f" ({desc.get(e, '?')})" if t == "facility" else "") +
-                     (f" (at {doc_fac.get(e, '?')}: {desc.get(doc_fac.get(e, ''), '?')})" if t == "doctor" else "")
-                     for t, e in zip(m["entity_type"], m["entity_id"])]
-            rows.append({"rank": r.rank, "ring_id": r.ring_id, "typology": r.typology, "persons": int(r.persons),
-                         "holds": labels.head(3).to_dict(), "entities": where, "reasons": r.reasons})
+            where = [
+                f"{t} {e}"
+                + (f" ({desc.get(e, '?')})" if t == "facility" else "")
+                + (f" (at {doc_fac.get(e, '?')}: {desc.get(doc_fac.get(e, ''), '?')})" if t == "doctor" else "")
+                for t, e in zip(m["entity_type"], m["entity_id"])
+            ]
+            rows.append(
+                {
+                    "rank": r.rank,
+                    "ring_id": r.ring_id,
+                    "typology": r.typology,
+                    "persons": int(r.persons),
+                    "holds": labels.head(3).to_dict(),
+                    "entities": where,
+                    "reasons": r.reasons,
+                }
+            )
     return rows
 
 
 def markdown(name: str, res: dict) -> str:
     """A per-world table and the failures in words."""
-    lines = [f"### {name}", "",
-             f"top K = {res['k']} of {res['reported']} reported rings; found {res['found']}/{len(res['planted'])}, "
-             f"typology right {res['typology_right']}, member precision {res['precision']:.3f}, recall "
-             f"{res['recall']:.3f}, F1 {res['f1']:.3f}, benign groups in top K {res['benign_in_top_k']}/{len(res['benign'])}",
-             "", "| planted ring | core persons | status | best share in one top-K ring | top-K coverage | reported typology |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"### {name}",
+        "",
+        f"top K = {res['k']} of {res['reported']} reported rings; found {res['found']}/{len(res['planted'])}, "
+        f"typology right {res['typology_right']}, member precision {res['precision']:.3f}, recall "
+        f"{res['recall']:.3f}, F1 {res['f1']:.3f}, benign groups in top K {res['benign_in_top_k']}/{len(res['benign'])}",
+        "",
+        "| planted ring | core persons | status | best share in one top-K ring | top-K coverage | reported typology |",
+        "|---|---|---|---|---|---|",
+    ]
     for p in res["planted"]:
-        lines.append(f"| {p['id']} | {p['core']} | {p['status']} | {p['best_share']:.2f} | {p['top_k_coverage']:.2f} | "
-                     f"{p['typology'] or '-'}{'' if p['typology_right'] or p['status'] != 'found' else ' (wrong)'} |")
+        lines.append(
+            f"| {p['id']} | {p['core']} | {p['status']} | {p['best_share']:.2f} | {p['top_k_coverage']:.2f} | "
+            f"{p['typology'] or '-'}{'' if p['typology_right'] or p['status'] != 'found' else ' (wrong)'} |"
+        )
     lines += ["", "| benign group | persons | in top K |", "|---|---|---|"]
     for b in res["benign"]:
         lines.append(f"| {b['id']} | {b['persons']} | {'YES' if b['in_top_k'] else 'no'} |")
@@ -181,22 +245,38 @@ def failures(name: str, res: dict) -> list[str]:
         if p["status"] == "found" and p["typology_right"]:
             continue
         what = p["status"] if p["status"] != "found" else f"found, typology {p['typology']}"
-        seen = "; ".join(f"#{o['rank']} {o['ring_id']} ({o['typology']}, {o['alert']}, {o['ring_persons']} persons, "
-                         f"{o['shared']} of ours" + (f" = {o['subgroups']}" if o.get("subgroups") else "") +
-                         f"; reasons: {o['reasons']})" for o in p["reported_as"][:3]) or "nothing"
-        out.append(f"- **{name} {p['id']}** ({p['kind']}, {p['core']} core persons, doctors {p['doctors']}, "
-                   f"facilities {p['facilities']}, pharmacies {p['pharmacies']}): {what}; best one-ring share "
-                   f"{p['best_share']:.2f}, top-K coverage {p['top_k_coverage']:.2f}. Parameters: "
-                   f"`{json.dumps(p['params'], ensure_ascii=False)}`. Reported instead: {seen}.")
+        seen = (
+            "; ".join(
+                f"#{o['rank']} {o['ring_id']} ({o['typology']}, {o['alert']}, {o['ring_persons']} persons, "
+                f"{o['shared']} of ours"
+                + (f" = {o['subgroups']}" if o.get("subgroups") else "")
+                + f"; reasons: {o['reasons']})"
+                for o in p["reported_as"][:3]
+            )
+            or "nothing"
+        )
+        out.append(
+            f"- **{name} {p['id']}** ({p['kind']}, {p['core']} core persons, doctors {p['doctors']}, "
+            f"facilities {p['facilities']}, pharmacies {p['pharmacies']}): {what}; best one-ring share "
+            f"{p['best_share']:.2f}, top-K coverage {p['top_k_coverage']:.2f}. Parameters: "
+            f"`{json.dumps(p['params'], ensure_ascii=False)}`. Reported instead: {seen}."
+        )
     for b in res["benign"]:
         if b["in_top_k"]:
-            seen = "; ".join(f"#{o['rank']} {o['ring_id']} ({o['typology']}, {o['alert']}, {o['ring_persons']} persons, "
-                             f"{o['shared']} of the group; reasons: {o['reasons']})" for o in b["reported_as"])
-            out.append(f"- **{name} benign {b['id']}** ({b['persons']} persons) in top K. Parameters: "
-                       f"`{json.dumps(b['params'], ensure_ascii=False)}`. Reported as: {seen}.")
+            seen = "; ".join(
+                f"#{o['rank']} {o['ring_id']} ({o['typology']}, {o['alert']}, {o['ring_persons']} persons, "
+                f"{o['shared']} of the group; reasons: {o['reasons']})"
+                for o in b["reported_as"]
+            )
+            out.append(
+                f"- **{name} benign {b['id']}** ({b['persons']} persons) in top K. Parameters: "
+                f"`{json.dumps(b['params'], ensure_ascii=False)}`. Reported as: {seen}."
+            )
     for u in res["false_top_k"]:
-        out.append(f"- **{name} top-K ring #{u['rank']} {u['ring_id']}** ({u['typology']}, {u['persons']} persons) is "
-                   f"mostly not a planted ring: holds {u['holds']}; entities {u.get('entities', [])}. Reasons: {u['reasons']}")
+        out.append(
+            f"- **{name} top-K ring #{u['rank']} {u['ring_id']}** ({u['typology']}, {u['persons']} persons) is "
+            f"mostly not a planted ring: holds {u['holds']}; entities {u.get('entities', [])}. Reasons: {u['reasons']}"
+        )
     return out
 
 

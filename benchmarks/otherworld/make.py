@@ -59,39 +59,66 @@ def claim_table(rng, knobs: Knobs, city: City, c: dict) -> tuple[pd.DataFrame, p
     fund, account = settle(rng, c, total, employee, city.pooled)
     # family mutual aid (家庭共济): a resident's pharmacy purchase paid by an employee of the household
     hh = P["household"].to_numpy()
-    emp_of = pd.Series(np.arange(len(P)))[P["insured_type"].to_numpy() == "employee"].groupby(hh[P["insured_type"].to_numpy() == "employee"]).first()
+    emp_of = (
+        pd.Series(np.arange(len(P)))[P["insured_type"].to_numpy() == "employee"]
+        .groupby(hh[P["insured_type"].to_numpy() == "employee"])
+        .first()
+    )
     payer = pd.Series(hh[c["pid"]]).map(emp_of).fillna(-1).to_numpy().astype(np.int64)
     aid = (c["vtype"] == 2) & ~employee & (payer >= 0) & (rng.random(n) < knobs.mutual_aid) & (c["tag"] == "ordinary")
     holder = np.where(aid, payer, c["pid"])
     pid_s = P["person_id"].to_numpy()
     is_f = c["fac"] >= 0
-    n_term = np.where(is_f, np.select([fac["role"].to_numpy()[np.maximum(c["fac"], 0)] == r for r in ("big", "district")],
-                                      [20, 8], 2), 2)
-    term_no = np.where(np.char.startswith(c["tag"].astype(str), "card_collector"), 1, rng.integers(1, 100, n) % n_term + 1)
-    venue_id = np.where(is_f, fac["facility_id"].to_numpy()[np.maximum(c["fac"], 0)],
-                        ph["pharmacy_id"].to_numpy()[np.maximum(c["pha"], 0)])
+    n_term = np.where(
+        is_f,
+        np.select([fac["role"].to_numpy()[np.maximum(c["fac"], 0)] == r for r in ("big", "district")], [20, 8], 2),
+        2,
+    )
+    term_no = np.where(
+        np.char.startswith(c["tag"].astype(str), "card_collector"), 1, rng.integers(1, 100, n) % n_term + 1
+    )
+    venue_id = np.where(
+        is_f,
+        fac["facility_id"].to_numpy()[np.maximum(c["fac"], 0)],
+        ph["pharmacy_id"].to_numpy()[np.maximum(c["pha"], 0)],
+    )
     start = _times(knobs, c["t"], rng)
     inp = c["vtype"] == 1
     end_min = (c["t"] // 1440 + c["los"]) * 1440 + 9 * 60 + rng.integers(0, 180, n)
     end = np.where(inp, _times(knobs, end_min, rng), "")
     ids = rng.choice(9 * 10**17, size=n, replace=False) + 10**17
-    claims = pd.DataFrame({
-        "claim_id": ids.astype(str), "patient_id": pid_s[c["pid"]],
-        "holder_id": np.where(knobs.holder_always | (holder != c["pid"]), pid_s[holder], ""),
-        "facility_id": np.where(is_f, venue_id, ""), "pharmacy_id": np.where(is_f, "", venue_id),
-        "doctor_id": np.where(c["doc"] >= 0, docs["doctor_id"].to_numpy()[np.maximum(c["doc"], 0)], ""),
-        "visit_type": np.asarray(VISIT_TYPES)[c["vtype"]], "start_time": start, "end_time": end,
-        "total_amount": np.char.mod("%.2f", total), "fund_amount": np.char.mod("%.2f", fund),
-        "account_amount": np.char.mod("%.2f", account), "diagnosis": c["diag"].astype(str),
-        "terminal_id": [f"{v}-{k:02d}" for v, k in zip(venue_id, term_no)]})
+    claims = pd.DataFrame(
+        {
+            "claim_id": ids.astype(str),
+            "patient_id": pid_s[c["pid"]],
+            "holder_id": np.where(knobs.holder_always | (holder != c["pid"]), pid_s[holder], ""),
+            "facility_id": np.where(is_f, venue_id, ""),
+            "pharmacy_id": np.where(is_f, "", venue_id),
+            "doctor_id": np.where(c["doc"] >= 0, docs["doctor_id"].to_numpy()[np.maximum(c["doc"], 0)], ""),
+            "visit_type": np.asarray(VISIT_TYPES)[c["vtype"]],
+            "start_time": start,
+            "end_time": end,
+            "total_amount": np.char.mod("%.2f", total),
+            "fund_amount": np.char.mod("%.2f", fund),
+            "account_amount": np.char.mod("%.2f", account),
+            "diagnosis": c["diag"].astype(str),
+            "terminal_id": [f"{v}-{k:02d}" for v, k in zip(venue_id, term_no)],
+        }
+    )
     items = None
     if knobs.claim_items:
         fmt = f"%.{knobs.price_decimals}f"
-        items = pd.DataFrame({"claim_id": claims["claim_id"].to_numpy()[lines["claim"].to_numpy()],
-                              "item_code": lines["item_code"], "item_name": lines["item_name"],
-                              "category": lines["category"], "quantity": lines["quantity"].map(lambda q: f"{q:g}"),
-                              "unit_price": np.char.mod(fmt, lines["unit_price"].to_numpy()),
-                              "amount": np.char.mod("%.2f", lines["amount"].to_numpy())})
+        items = pd.DataFrame(
+            {
+                "claim_id": claims["claim_id"].to_numpy()[lines["claim"].to_numpy()],
+                "item_code": lines["item_code"],
+                "item_name": lines["item_name"],
+                "category": lines["category"],
+                "quantity": lines["quantity"].map(lambda q: f"{q:g}"),
+                "unit_price": np.char.mod(fmt, lines["unit_price"].to_numpy()),
+                "amount": np.char.mod("%.2f", lines["amount"].to_numpy()),
+            }
+        )
         if knobs.trace_share > 0:
             items["trace_code"] = trace_codes(rng, lines, c, share=knobs.trace_share)
     return claims, items
@@ -125,13 +152,15 @@ def write_world(rng, knobs: Knobs, tables: dict[str, pd.DataFrame], out: Path) -
 
 def _ids(entry: dict, city: City) -> dict:
     P, D, Fc, Ph = city.persons, city.doctors, city.facilities, city.pharmacies
-    return {**{k: entry[k] for k in ("id", "kind", "params")},
-            "persons": P["person_id"].to_numpy()[entry["persons"]].tolist(),
-            "core": P["person_id"].to_numpy()[entry["core"]].tolist(),
-            "subgroups": [P["person_id"].to_numpy()[g].tolist() for g in entry["subgroups"]],
-            "doctors": D["doctor_id"].to_numpy()[entry["doctors"]].tolist(),
-            "facilities": Fc["facility_id"].to_numpy()[entry["facilities"]].tolist(),
-            "pharmacies": Ph["pharmacy_id"].to_numpy()[entry["pharmacies"]].tolist()}
+    return {
+        **{k: entry[k] for k in ("id", "kind", "params")},
+        "persons": P["person_id"].to_numpy()[entry["persons"]].tolist(),
+        "core": P["person_id"].to_numpy()[entry["core"]].tolist(),
+        "subgroups": [P["person_id"].to_numpy()[g].tolist() for g in entry["subgroups"]],
+        "doctors": D["doctor_id"].to_numpy()[entry["doctors"]].tolist(),
+        "facilities": Fc["facility_id"].to_numpy()[entry["facilities"]].tolist(),
+        "pharmacies": Ph["pharmacy_id"].to_numpy()[entry["pharmacies"]].tolist(),
+    }
 
 
 def make_world(seed: int, persons: int, out: Path) -> dict:
@@ -150,12 +179,23 @@ def make_world(seed: int, persons: int, out: Path) -> dict:
     fac = city.facilities[["facility_id", "name", "kind", "level", "ownership", "region", "beds"]]
     ph = city.pharmacies[["pharmacy_id", "name", "chain", "region"]]
     docs = city.doctors[["doctor_id", "facility_id", "name", "title", "department"]]
-    tables = {"persons": person_table(knobs, city), "facilities": fac, "pharmacies": ph, "doctors": docs,
-              "claims": claims_df, "claim_items": items}
+    tables = {
+        "persons": person_table(knobs, city),
+        "facilities": fac,
+        "pharmacies": ph,
+        "doctors": docs,
+        "claims": claims_df,
+        "claim_items": items,
+    }
     write_world(rng, knobs, tables, out)
-    truth = {"generator": "benchmarks.otherworld", "knobs": knobs.to_dict(),
-             "rings": [_ids(e, city) for e in planted], "benign": [_ids(e, city) for e in benign],
-             "claims": int(len(claims_df)), "claims_by_tag": pd.Series(tag[~after]).value_counts().to_dict()}
+    truth = {
+        "generator": "benchmarks.otherworld",
+        "knobs": knobs.to_dict(),
+        "rings": [_ids(e, city) for e in planted],
+        "benign": [_ids(e, city) for e in benign],
+        "claims": int(len(claims_df)),
+        "claims_by_tag": pd.Series(tag[~after]).value_counts().to_dict(),
+    }
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1, default=int))
     return truth
 
@@ -170,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--persons must be >= 1000 (a world needs households to recruit from). Got {a.persons}.")
     t0 = time.perf_counter()
     truth = make_world(a.seed, a.persons, a.out)
-    print(f"world {a.seed}: {a.persons} persons, {truth['claims']} claims, {len(truth['rings'])} rings, "
-          f"{len(truth['benign'])} benign groups -> {a.out} ({time.perf_counter() - t0:.1f} s)", file=sys.stderr)
+    print(
+        f"world {a.seed}: {a.persons} persons, {truth['claims']} claims, {len(truth['rings'])} rings, "
+        f"{len(truth['benign'])} benign groups -> {a.out} ({time.perf_counter() - t0:.1f} s)",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -9,15 +9,26 @@ from .knobs import SPRING_FESTIVAL, Knobs
 from .places import City
 
 
-def pick(rng: np.random.Generator, city: City, used: np.ndarray, n: int, *, min_age: float = 0,
-         max_age: float = 200, hoods=None, district=None, alive: bool = True, employee: bool = False) -> np.ndarray:
+def pick(
+    rng: np.random.Generator,
+    city: City,
+    used: np.ndarray,
+    n: int,
+    *,
+    min_age: float = 0,
+    max_age: float = 200,
+    hoods=None,
+    district=None,
+    alive: bool = True,
+    employee: bool = False,
+) -> np.ndarray:
     """Up to ``n`` unused persons matching the filters (widening to the district, then the city, if short)."""
     P = city.persons
     age = P["age"].to_numpy()
     base = ~used & (age >= min_age) & (age < max_age)
     if alive:
         base &= P["death_day"].to_numpy() < 0
-    if employee:   # only employees have a personal account (个人账户) to drain
+    if employee:  # only employees have a personal account (个人账户) to drain
         base &= P["insured_type"].to_numpy() == "employee"
     tiers = []
     if hoods is not None:
@@ -54,8 +65,17 @@ def active_window(rng: np.random.Generator, knobs: Knobs, *, min_days: int = 90)
     return start, start + length - 1
 
 
-def cycle_days(rng: np.random.Generator, knobs: Knobs, start: int, end: int, cycle: int, *, jitter: int = 1,
-               weekday: int | None = None, skip_festival: bool = True) -> np.ndarray:
+def cycle_days(
+    rng: np.random.Generator,
+    knobs: Knobs,
+    start: int,
+    end: int,
+    cycle: int,
+    *,
+    jitter: int = 1,
+    weekday: int | None = None,
+    skip_festival: bool = True,
+) -> np.ndarray:
     """Days of a recurring session between ``start`` and ``end`` (snapped to ``weekday`` when given)."""
     first = start + int(rng.integers(0, cycle))
     days = np.arange(first, end + 1, cycle)

@@ -36,21 +36,45 @@ def detect(data: Path, out: Path, *, lenient: bool = False) -> dict:
         cmd.append("--lenient")
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
-    return {"rc": p.returncode, "seconds": round(time.perf_counter() - t0, 1), "stderr": p.stderr[-4000:],
-            "cmd": " ".join(cmd[1:])}
+    return {
+        "rc": p.returncode,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "stderr": p.stderr[-4000:],
+        "cmd": " ".join(cmd[1:]),
+    }
 
 
 def run_world(seed: int, persons: int, work: Path) -> dict:
     data, out = work / f"w{seed}", work / f"w{seed}-out"
     t0 = time.perf_counter()
     if not (data / "truth.json").exists():
-        subprocess.run([sys.executable, "-m", "benchmarks.otherworld.make", "--seed", str(seed), "--persons",
-                        str(persons), "--out", str(data)], check=True, cwd=REPO)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.otherworld.make",
+                "--seed",
+                str(seed),
+                "--persons",
+                str(persons),
+                "--out",
+                str(data),
+            ],
+            check=True,
+            cwd=REPO,
+        )
     gen = round(time.perf_counter() - t0, 1)
     d = detect(data, out)
     truth = json.loads((data / "truth.json").read_text())
-    rec = {"seed": seed, "data": str(data), "generate_s": gen, "detect": d, "lenient": False,
-           "truth_knobs": truth["knobs"], "claims": truth["claims"]}
+    rec = {
+        "seed": seed,
+        "data": str(data),
+        "generate_s": gen,
+        "detect": d,
+        "lenient": False,
+        "truth_knobs": truth["knobs"],
+        "claims": truth["claims"],
+    }
     if d["rc"] != 0:
         rec["refusal"] = d["stderr"]
         d2 = detect(data, out, lenient=True)

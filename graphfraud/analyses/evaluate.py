@@ -31,7 +31,9 @@ class Evaluation:
     member_f1: float
     benign_groups: int
     benign_in_top: int
-    matches: pd.DataFrame = field(repr=False)  # per planted ring: rank, reported typology, persons, best_share, fragments
+    matches: pd.DataFrame = field(
+        repr=False
+    )  # per planted ring: rank, reported typology, persons, best_share, fragments
 
     def summary(self) -> str:
         lines = [
@@ -81,9 +83,7 @@ def evaluate(rings: pd.DataFrame, members: pd.DataFrame, labels: pd.DataFrame, *
     kept = kept.astype({"entity_id": str})
     benign = labels["ring_id"].str.startswith("benign:")
     fraud = labels[~benign]
-    reported = {
-        rid: set(g.loc[g["entity_type"] == "person", "entity_id"]) for rid, g in kept.groupby("ring_id")
-    }
+    reported = {rid: set(g.loc[g["entity_type"] == "person", "entity_id"]) for rid, g in kept.groupby("ring_id")}
     typ = dict(zip(best["ring_id"], best["typology"], strict=True))
     rank = dict(zip(best["ring_id"], best["rank"], strict=True))
     rows = []
@@ -103,8 +103,9 @@ def evaluate(rings: pd.DataFrame, members: pd.DataFrame, labels: pd.DataFrame, *
                 "fragments": sum(n > 0 for n in shares),
             }
         )
-    matches = pd.DataFrame(rows, columns=["ring_id", "typology", "rank", "reported_typology", "persons",
-                                          "best_share", "fragments"])
+    matches = pd.DataFrame(
+        rows, columns=["ring_id", "typology", "rank", "reported_typology", "persons", "best_share", "fragments"]
+    )
     found = int(matches["rank"].notna().sum())
     right = int((matches["typology"] == matches["reported_typology"]).sum())
     truth = set(zip(fraud["entity_type"], fraud["entity_id"], strict=True))

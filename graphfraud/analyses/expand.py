@@ -87,8 +87,11 @@ def entity_graph(data: ClaimsData) -> EntityGraph:
     weight = counts / np.sqrt(np.log(np.e + degree[edges[:, 0]]) * np.log(np.e + degree[edges[:, 1]]))
     g = igraph.Graph(n=n, edges=edges.tolist(), directed=False)
     g.vs["entity_type"], g.vs["entity_id"] = types, ids
-    claims_of = np.bincount(person[ok], minlength=n_p).tolist() + np.bincount(venue[ok], minlength=n_v).tolist() \
+    claims_of = (
+        np.bincount(person[ok], minlength=n_p).tolist()
+        + np.bincount(venue[ok], minlength=n_v).tolist()
         + np.bincount(doctor[has_doc], minlength=n_d).tolist()
+    )
     g.vs["claims"] = claims_of
     g.es["claims"], g.es["weight"], g.es["length"] = counts.tolist(), weight.tolist(), (1.0 / weight).tolist()
     return EntityGraph(g, {(ty, i): k for k, (ty, i) in enumerate(zip(types, ids))})
@@ -110,7 +113,9 @@ def read_seeds(path: str | Path, graph: EntityGraph) -> list[int]:
     frame.columns = [c.strip() for c in frame.columns]
     for col in SEED_COLUMNS:
         if col not in frame.columns:
-            raise ContractError(name, 1, col, f"required column missing; a seeds file has columns {', '.join(SEED_COLUMNS)}")
+            raise ContractError(
+                name, 1, col, f"required column missing; a seeds file has columns {', '.join(SEED_COLUMNS)}"
+            )
     if frame.empty:
         raise ContractError(name, None, None, "no seeds: add at least one row entity_type,entity_id")
     seeds: list[int] = []

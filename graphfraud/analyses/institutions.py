@@ -235,8 +235,12 @@ def _learned_reason(top: list[tuple[str, float]]) -> str:
 
 
 def _rule_reasons(r: dict) -> list[str]:
-    out = [f"fund {r['fund_amount']:,.2f} yuan on {int(r['claims'])} claims, {r['fund_vs_peers']:.1f}x the median "
-           f"{r['entity_type']}" if pd.notna(r["fund_vs_peers"]) else f"fund {r['fund_amount']:,.2f} yuan"]
+    out = [
+        f"fund {r['fund_amount']:,.2f} yuan on {int(r['claims'])} claims, {r['fund_vs_peers']:.1f}x the median "
+        f"{r['entity_type']}"
+        if pd.notna(r["fund_vs_peers"])
+        else f"fund {r['fund_amount']:,.2f} yuan"
+    ]
     if r["peer_signals"]:
         out.append(f"peer signals: {r['peer_signals']}")
     if r["rings"]:

@@ -155,13 +155,19 @@ def peer_signals(
     _high_value(inst, claims, data.claim_items, groups, high_value_price)
     inst["split_admissions"] = _split_admissions(claims, split_days).reindex(inst.index).fillna(0).astype(int)
     inst["claims_after_death"] = _after_death(claims, data.persons).reindex(inst.index).fillna(0).astype(int)
-    inst["inpatient"] = claims[claims["visit_type"] == "inpatient"].groupby("venue").size().reindex(inst.index).fillna(0)
+    inst["inpatient"] = (
+        claims[claims["visit_type"] == "inpatient"].groupby("venue").size().reindex(inst.index).fillna(0)
+    )
     rows = [_reasons(r, share_ratio, dominant_share, growth_excess, split_days, high_value_price)
             for r in inst.to_dict("records")]  # fmt: skip
     inst["signals"] = [", ".join(s) for s, _, _ in rows]
     inst["score"] = [p for _, p, _ in rows]
     inst["reasons"] = ["; ".join(t) for _, _, t in rows]
-    out = inst[inst["score"] > 0].rename_axis(None).sort_values(["score", "fund_amount", "entity_id"], ascending=[False, False, True])
+    out = (
+        inst[inst["score"] > 0]
+        .rename_axis(None)
+        .sort_values(["score", "fund_amount", "entity_id"], ascending=[False, False, True])
+    )
     out = out.assign(rank=np.arange(1, len(out) + 1), fund_amount=out["fund_amount"].round(2))
     return out[COLUMNS].reset_index(drop=True)
 
@@ -179,13 +185,19 @@ def _cost_growth(inst: pd.DataFrame, claims: pd.DataFrame, groups: pd.Series) ->
 
 def _categories(inst: pd.DataFrame, claims: pd.DataFrame, items: pd.DataFrame, groups: pd.Series) -> None:
     venue = items["claim_id"].map(pd.Series(claims["venue"].to_numpy(), index=claims["claim_id"].astype(str)))
-    amounts = items.assign(venue=venue.astype(object)).groupby(["venue", "category"])["amount"].sum().unstack(fill_value=0.0)
+    amounts = (
+        items.assign(venue=venue.astype(object)).groupby(["venue", "category"])["amount"].sum().unstack(fill_value=0.0)
+    )
     shares = amounts.div(amounts.sum(axis=1).replace(0, np.nan), axis=0).reindex(inst.index)
     best_cat, best_share, best_peer, best_ratio = [], [], [], []
     peer = {c: _peer_median(shares[c], groups) for c in shares.columns}
     for e in inst.index:
-        ratios = {c: shares.at[e, c] / peer[c][e] if peer[c][e] and peer[c][e] > 0 else
-                  (np.inf if shares.at[e, c] > 0 and peer[c][e] == 0 else np.nan) for c in shares.columns}
+        ratios = {
+            c: shares.at[e, c] / peer[c][e]
+            if peer[c][e] and peer[c][e] > 0
+            else (np.inf if shares.at[e, c] > 0 and peer[c][e] == 0 else np.nan)
+            for c in shares.columns
+        }
         top = max((c for c in ratios if pd.notna(ratios[c]) and shares.at[e, c] >= 0.05),
                   key=lambda c: (ratios[c], shares.at[e, c]), default=None)  # fmt: skip
         dominant = shares.loc[e].idxmax() if shares.loc[e].notna().any() else None
@@ -200,8 +212,12 @@ def _categories(inst: pd.DataFrame, claims: pd.DataFrame, items: pd.DataFrame, g
 
 
 def _high_value(inst: pd.DataFrame, claims: pd.DataFrame, items: pd.DataFrame, groups: pd.Series, price: float) -> None:
-    lines = high_value_lines(items["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price,
-                             category=items["category"].to_numpy(dtype=object), categories=("consumable",))
+    lines = high_value_lines(
+        items["unit_price"].to_numpy(dtype=float, na_value=np.nan),
+        price=price,
+        category=items["category"].to_numpy(dtype=object),
+        categories=("consumable",),
+    )
     hv = items.loc[lines, "claim_id"].astype(str).unique()
     flag = claims["claim_id"].astype(str).isin(set(hv))
     rate = flag.groupby(claims["venue"]).mean().reindex(inst.index)

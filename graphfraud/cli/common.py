@@ -53,9 +53,15 @@ def quiet_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def lang_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """--lang zh|en (default zh, or GRAPHFRAUD_LANG): the language of what people read."""
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", envvar="GRAPHFRAUD_LANG",
-                        show_default=True, show_envvar=True,
-                        help="Chinese (default) or English for reasons, headings, typologies and roles.")(func)
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        envvar="GRAPHFRAUD_LANG",
+        show_default=True,
+        show_envvar=True,
+        help="Chinese (default) or English for reasons, headings, typologies and roles.",
+    )(func)
 
 
 def progress(quiet: bool) -> Callable[[str], None]:
@@ -74,9 +80,14 @@ PRIVATE_UMASK = 0o077
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphfraud")
-@click.option("--audit-log", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_AUDIT_LOG", default=None,
-              help="JSON-lines audit log of commands that read claims data "
-                   "[env GRAPHFRAUD_AUDIT_LOG; default ~/.local/state/graphfraud/audit.jsonl].")
+@click.option(
+    "--audit-log",
+    type=click.Path(dir_okay=False),
+    envvar="GRAPHFRAUD_AUDIT_LOG",
+    default=None,
+    help="JSON-lines audit log of commands that read claims data "
+    "[env GRAPHFRAUD_AUDIT_LOG; default ~/.local/state/graphfraud/audit.jsonl].",
+)
 @click.pass_context
 def main(ctx: click.Context, audit_log: str | None) -> None:
     """Find organised medical-insurance fraud rings (医保欺诈骗保团伙) in settlement data.
@@ -93,7 +104,9 @@ def main(ctx: click.Context, audit_log: str | None) -> None:
     ctx.call_on_close(lambda: os.umask(previous))
 
 
-def audited(*, outputs: tuple[str, ...] = (), only_if_read: bool = False, hash_inputs: bool = True) -> Callable[..., Any]:
+def audited(
+    *, outputs: tuple[str, ...] = (), only_if_read: bool = False, hash_inputs: bool = True
+) -> Callable[..., Any]:
     """Append audit lines (graphfraud.audit): one before each output is published, one when the command ends.
 
     ``outputs`` names the parameters that hold output files or directories;
@@ -161,8 +174,9 @@ def _audit_publish(ctx: click.Context, started: Any, tmp: Any, dest: Any) -> Non
                                    "file") from None  # fmt: skip
 
 
-def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, ...], only_if_read: bool,
-           error: str | None) -> None:
+def _audit(
+    ctx: click.Context, started: Any, since: float, outputs: tuple[str, ...], only_if_read: bool, error: str | None
+) -> None:
     from graphfraud import audit
 
     read = ctx.meta.get("graphfraud.audit_read")
@@ -182,8 +196,10 @@ def _audit(ctx: click.Context, started: Any, since: float, outputs: tuple[str, .
         audit.append(path, entry)
     except OSError as exc:
         if error is None:
-            raise click.ClickException(f"cannot write the audit log {path}: {exc.strerror or exc}; "
-                                       "set --audit-log or GRAPHFRAUD_AUDIT_LOG to a writable file") from None
+            raise click.ClickException(
+                f"cannot write the audit log {path}: {exc.strerror or exc}; "
+                "set --audit-log or GRAPHFRAUD_AUDIT_LOG to a writable file"
+            ) from None
         click.echo(f"warning: cannot write the audit log {path}: {exc.strerror or exc}", err=True)
 
 
@@ -219,8 +235,9 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add --mapping, --lenient, --max-skipped and --encoding; the command receives ``read_params``."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, mapping: str | None, lenient: bool, max_skipped: float, encoding: str,
-                **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any, mapping: str | None, lenient: bool, max_skipped: float, encoding: str, **kwargs: Any
+    ) -> Any:
         from graphfraud.params import ReadParams
 
         params = ReadParams(mapping=mapping, lenient=lenient, encoding=encoding, max_skipped=max_skipped / 100)

@@ -16,30 +16,69 @@ from graphfraud.contract import TYPOLOGY_TABLE
 @click.option("--days", type=int, default=365, show_default=True, help="Length of the period, days.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of every random draw.")
 @click.option("--start", default="2024-01-01", show_default=True, help="First day of the period (YYYY-MM-DD).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
-              help="File format of the tables.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="File format of the tables.",
+)
 @click.option("--date-only", is_flag=True, help="Write dates without time of day (a day-resolution export).")
-@click.option("--plant", default=None, metavar="KIND,...",
-              help="Typologies and benign kinds to plant (default: all): "
-                   + ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.planter)
-                   + ", dialysis, nursing_home, family, checkup.")
-@click.option("--rings", "rings", type=int, default=None,
-              help="Groups per planted kind [default: max(1, round(persons / 15000))].")
+@click.option(
+    "--plant",
+    default=None,
+    metavar="KIND,...",
+    help="Typologies and benign kinds to plant (default: all): "
+    + ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.planter)
+    + ", dialysis, nursing_home, family, checkup.",
+)
+@click.option(
+    "--rings",
+    "rings",
+    type=int,
+    default=None,
+    help="Groups per planted kind [default: max(1, round(persons / 15000))].",
+)
 @click.option("--ring-size-scale", type=float, default=1.0, show_default=True, help="Multiplier on group sizes.")
-@click.option("--city", default="3502", show_default=True,
-              help="4-digit city code heading the district (pooling-region) codes; venue and doctor ids carry it.")
-@click.option("--id-prefix", default="", metavar="TEXT",
-              help="Letters/digits heading person, claim and ring ids, phone/address keys and trace codes, "
-                   "so worlds of several cities can be concatenated into one province.")
-@click.option("--vary", is_flag=True,
-              help="Robustness worlds (issue 14): each group draws pool size, attendance, arrival gaps, cycle and "
-                   "recruiting from wide ranges; the world drops optional columns, may be date-only or keep 4-decimal "
-                   "unit prices, all drawn from the seed; what was drawn goes to world.json.")
+@click.option(
+    "--city",
+    default="3502",
+    show_default=True,
+    help="4-digit city code heading the district (pooling-region) codes; venue and doctor ids carry it.",
+)
+@click.option(
+    "--id-prefix",
+    default="",
+    metavar="TEXT",
+    help="Letters/digits heading person, claim and ring ids, phone/address keys and trace codes, "
+    "so worlds of several cities can be concatenated into one province.",
+)
+@click.option(
+    "--vary",
+    is_flag=True,
+    help="Robustness worlds (issue 14): each group draws pool size, attendance, arrival gaps, cycle and "
+    "recruiting from wide ranges; the world drops optional columns, may be date-only or keep 4-decimal "
+    "unit prices, all drawn from the seed; what was drawn goes to world.json.",
+)
 @quiet_option
 @user_errors
-def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt: str, date_only: bool,
-              plant: str | None, rings: int | None, ring_size_scale: float, city: str, id_prefix: str,
-              vary: bool, quiet: bool) -> None:
+def synth_cmd(
+    out_dir: str,
+    persons: int,
+    days: int,
+    seed: int,
+    start: str,
+    fmt: str,
+    date_only: bool,
+    plant: str | None,
+    rings: int | None,
+    ring_size_scale: float,
+    city: str,
+    id_prefix: str,
+    vary: bool,
+    quiet: bool,
+) -> None:
     """Write a seeded synthetic claims world with planted fraud rings and benign dense groups.
 
     OUT_DIR receives persons, facilities, pharmacies, doctors, claims,
@@ -63,9 +102,19 @@ def synth_cmd(out_dir: str, persons: int, days: int, seed: int, start: str, fmt:
     kwargs: dict[str, Any] = {}
     if plant is not None:
         kwargs["plant"] = tuple(p.strip() for p in plant.split(",") if p.strip())
-    params = SynthParams(persons=persons, days=days, seed=seed, start=start, date_only=date_only,
-                         rings_per_typology=rings, ring_size_scale=ring_size_scale, city=city,
-                         id_prefix=id_prefix, vary=vary, **kwargs)
+    params = SynthParams(
+        persons=persons,
+        days=days,
+        seed=seed,
+        start=start,
+        date_only=date_only,
+        rings_per_typology=rings,
+        ring_size_scale=ring_size_scale,
+        city=city,
+        id_prefix=id_prefix,
+        vary=vary,
+        **kwargs,
+    )
     t0 = time.perf_counter()
     log(f"building a world of {persons} persons over {days} days (seed {seed})")
     world = build_world(params)
@@ -117,8 +166,10 @@ def _print_validate_summary(s: dict[str, Any]) -> None:
     for name, n in s["rows"].items():
         click.echo(f"  {name:<12} {n:>12,} rows")
     if s["claims_from"]:
-        click.echo(f"claims from {s['claims_from']} to {s['claims_to']}, {s['time_resolution']} resolution"
-                   + ("" if s["time_resolution"] == "minute" else " (dates only: minute-level signals off)"))
+        click.echo(
+            f"claims from {s['claims_from']} to {s['claims_to']}, {s['time_resolution']} resolution"
+            + ("" if s["time_resolution"] == "minute" else " (dates only: minute-level signals off)")
+        )
     share = f" ({100 * s['fund_amount'] / s['total_amount']:.1f}% of total)" if s["total_amount"] else ""
     click.echo(f"total amount {s['total_amount']:,.2f} yuan; fund paid {s['fund_amount']:,.2f} yuan{share}")
     if s["skipped"]:
@@ -209,11 +260,20 @@ def audit_verify_cmd(ctx: click.Context) -> None:
 
 @main.command("convert")
 @click.argument("source", type=click.Path(file_okay=False, exists=True))
-@click.option("--from", "kind", type=click.Choice(["kaggle-provider"]), required=True,
-              help="The source's shape: kaggle-provider = the public Kaggle provider-fraud claims "
-                   "(docs/institutions.md).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Claims directory to write (replaced atomically), plus cases.csv from the source's labels.")
+@click.option(
+    "--from",
+    "kind",
+    type=click.Choice(["kaggle-provider"]),
+    required=True,
+    help="The source's shape: kaggle-provider = the public Kaggle provider-fraud claims (docs/institutions.md).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Claims directory to write (replaced atomically), plus cases.csv from the source's labels.",
+)
 @quiet_option
 @user_errors
 def convert_cmd(source: str, kind: str, out_dir: str, quiet: bool) -> None:

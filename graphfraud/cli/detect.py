@@ -28,8 +28,9 @@ def _stage_bar(quiet: bool, label: str, *, stages: int) -> Iterator[Callable[[st
     if quiet or not sys.stderr.isatty():
         yield progress(quiet)
         return
-    with click.progressbar(length=stages, label=label, file=sys.stderr, show_pos=True,
-                           item_show_func=lambda m: m) as bar:
+    with click.progressbar(
+        length=stages, label=label, file=sys.stderr, show_pos=True, item_show_func=lambda m: m
+    ) as bar:
         yield lambda message: bar.update(1, message)
 
 
@@ -45,7 +46,10 @@ def _input_files(data_dir: str) -> int:
 
 def _params_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--params", "params_file", type=click.Path(dir_okay=False, exists=True), default=None,
+        "--params",
+        "params_file",
+        type=click.Path(dir_okay=False, exists=True),
+        default=None,
         help="JSON file of detection parameters (RunParams; see run.json of an earlier run).",
     )(func)
 
@@ -94,8 +98,9 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextlib.contextmanager
-def _engine(engine: str, master: str | None, conf: dict[str, str], log: Callable[[str], None], *,
-            by_region: bool) -> Iterator[tuple[Any, dict[str, Any]]]:
+def _engine(
+    engine: str, master: str | None, conf: dict[str, str], log: Callable[[str], None], *, by_region: bool
+) -> Iterator[tuple[Any, dict[str, Any]]]:
     """Yield (what runs on Spark, None for the local engine; its run.json record); stop Spark if started here.
 
     On Spark: the co-visit projection, or with ``by_region`` the regions, one task each
@@ -115,8 +120,10 @@ def _engine(engine: str, master: str | None, conf: dict[str, str], log: Callable
         conf = {"spark.python.worker.reuse": "false"} | conf
     start = time.perf_counter()
     with spark.session(master, conf) as session:
-        record = spark.describe(session, conf) | {"runs": "regions" if by_region else "co-visit projection",
-                                                  "start_s": round(time.perf_counter() - start, 3)}
+        record = spark.describe(session, conf) | {
+            "runs": "regions" if by_region else "co-visit projection",
+            "start_s": round(time.perf_counter() - start, 3),
+        }
         log(f"spark session on {record['master']}: {record['start_s']:.1f} s")
         if by_region:
             yield functools.partial(tasks.map_tasks, spark=session), record
@@ -126,36 +133,74 @@ def _engine(engine: str, master: str | None, conf: dict[str, str], log: Callable
 
 @main.command("detect")
 @click.argument("data_dir", type=click.Path(file_okay=False))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Output directory (replaced atomically): rings.csv, ring_members.csv, run.json.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Output directory (replaced atomically): rings.csv, ring_members.csv, run.json.",
+)
 @click.option("--seed", type=int, default=None, help="Seed of the community detection [default 0].")
 @_params_option
 @engine_options
-@click.option("--by-region", is_flag=True,
-              help="Split by pooling region (统筹区, the venue's region) and detect one region at a time: "
-                   "memory of the largest region, not of the whole input (a province). Scores are then "
-                   "relative to each region's own peers.")
-@click.option("--work", "work_dir", type=click.Path(file_okay=False), default=None,
-              help="With --by-region: keep the region directories here and reuse them when the input "
-                   "files are unchanged [default: a temporary directory next to OUT, removed].")
-@click.option("--previous", "previous_dir", type=click.Path(file_okay=False, exists=True), default=None,
-              help="The --out directory of the previous run: link each ring to its rings by shared persons "
-                   "and write OUT/lineage.csv (new, continuing, grown, shrunk, split, merged, ended).")
-@click.option("--cases", "cases_file", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Verdicts (CSV entity_type,entity_id,verdict: confirmed|dismissed) to learn a re-ranking from "
-                   "(docs/feedback.md); the model goes to OUT/model.pkl, its quality and hash to run.json. "
-                   "With --by-region, --previous and --cases work on the merged list of all regions.")
-@click.option("--force", is_flag=True,
-              help="Replace an --out folder that holds files graphfraud did not write (they are deleted). "
-                   "Never the input, a folder holding it, or the working directory.")
+@click.option(
+    "--by-region",
+    is_flag=True,
+    help="Split by pooling region (统筹区, the venue's region) and detect one region at a time: "
+    "memory of the largest region, not of the whole input (a province). Scores are then "
+    "relative to each region's own peers.",
+)
+@click.option(
+    "--work",
+    "work_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="With --by-region: keep the region directories here and reuse them when the input "
+    "files are unchanged [default: a temporary directory next to OUT, removed].",
+)
+@click.option(
+    "--previous",
+    "previous_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="The --out directory of the previous run: link each ring to its rings by shared persons "
+    "and write OUT/lineage.csv (new, continuing, grown, shrunk, split, merged, ended).",
+)
+@click.option(
+    "--cases",
+    "cases_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Verdicts (CSV entity_type,entity_id,verdict: confirmed|dismissed) to learn a re-ranking from "
+    "(docs/feedback.md); the model goes to OUT/model.pkl, its quality and hash to run.json. "
+    "With --by-region, --previous and --cases work on the merged list of all regions.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an --out folder that holds files graphfraud did not write (they are deleted). "
+    "Never the input, a folder holding it, or the working directory.",
+)
 @read_options
 @quiet_option
 @audited(outputs=("out_dir",))
 @user_errors
-def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str | None, engine: str,
-               spark_master: str | None, spark_conf: dict[str, str], by_region: bool, work_dir: str | None,
-               previous_dir: str | None, cases_file: str | None, force: bool, read_params: Any,
-               quiet: bool) -> None:
+def detect_cmd(
+    data_dir: str,
+    out_dir: str,
+    seed: int | None,
+    params_file: str | None,
+    engine: str,
+    spark_master: str | None,
+    spark_conf: dict[str, str],
+    by_region: bool,
+    work_dir: str | None,
+    previous_dir: str | None,
+    cases_file: str | None,
+    force: bool,
+    read_params: Any,
+    quiet: bool,
+) -> None:
     """Find, score and rank suspect rings in a claims directory.
 
     Reads DATA_DIR (see `graphfraud validate`), links persons who keep meeting
@@ -195,15 +240,27 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
     if by_region:
         log = progress(quiet)
         with _engine(engine, spark_master, spark_conf, log, by_region=True) as (map_tasks, engine_record):
-            result = _detect_by_region(data_dir, out_dir, params, read_params, work_dir, log,
-                                       map_tasks=map_tasks, engine=engine_record, force=force,
-                                       previous=previous_dir, cases=cases)
+            result = _detect_by_region(
+                data_dir,
+                out_dir,
+                params,
+                read_params,
+                work_dir,
+                log,
+                map_tasks=map_tasks,
+                engine=engine_record,
+                force=force,
+                previous=previous_dir,
+                cases=cases,
+            )
         _print_detect_summary(result, out_dir, quiet=quiet)
         return
     # (spark session,) each input file, read, graph, 3 detectors, score, written
     stages = _input_files(data_dir) + 7 + (engine == "spark")
-    with _stage_bar(quiet, "detect", stages=stages) as log, \
-            _engine(engine, spark_master, spark_conf, log, by_region=False) as (project, engine_record):
+    with (
+        _stage_bar(quiet, "detect", stages=stages) as log,
+        _engine(engine, spark_master, spark_conf, log, by_region=False) as (project, engine_record),
+    ):
         start = time.perf_counter()
         data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
         read_s = time.perf_counter() - start
@@ -211,11 +268,23 @@ def detect_cmd(data_dir: str, out_dir: str, seed: int | None, params_file: str |
         feedback = apply_feedback(result, data.claims, previous=previous_dir, cases=cases, seed=params.seed)
         result = feedback.result
         _log_feedback(feedback.record, log)
-        write_outputs(result, data, out_dir, inputs=(data_dir,), force=force, extra={"read_s": round(read_s, 3), "skipped": data.skipped,
-                                                    "data_dir": os.path.abspath(data_dir),  # evidence --data default
-                                                    "engine": engine_record, "claims_period": claims_period(data.claims),
-                                                    **feedback.record},
-                      tables=feedback.tables(), files=feedback.files())
+        write_outputs(
+            result,
+            data,
+            out_dir,
+            inputs=(data_dir,),
+            force=force,
+            extra={
+                "read_s": round(read_s, 3),
+                "skipped": data.skipped,
+                "data_dir": os.path.abspath(data_dir),  # evidence --data default
+                "engine": engine_record,
+                "claims_period": claims_period(data.claims),
+                **feedback.record,
+            },
+            tables=feedback.tables(),
+            files=feedback.files(),
+        )
         log("written")
     _print_detect_summary(result, out_dir, quiet=quiet)
 
@@ -240,21 +309,45 @@ def _log_feedback(record: dict[str, Any], log: Callable[[str], None]) -> None:
     if learned.get("skipped"):
         click.echo(f"warning: {learned['skipped']}", err=True)
     elif learned:
-        log(f"learned from {learned['confirmed']} confirmed and {learned['dismissed']} dismissed rings: "
+        log(
+            f"learned from {learned['confirmed']} confirmed and {learned['dismissed']} dismissed rings: "
             f"{learned['model']}, cross-validated ROC AUC "
-            + ", ".join(f"{k} {v:.3f}" for k, v in learned["cv_roc_auc"].items()))
+            + ", ".join(f"{k} {v:.3f}" for k, v in learned["cv_roc_auc"].items())
+        )
 
 
-def _detect_by_region(data_dir: str, out_dir: str, params: Any, read_params: Any, work_dir: str | None,
-                      log: Callable[[str], None], *, map_tasks: Any, engine: dict[str, Any], force: bool = False,
-                      previous: str | None = None, cases: Any = None) -> Any:
+def _detect_by_region(
+    data_dir: str,
+    out_dir: str,
+    params: Any,
+    read_params: Any,
+    work_dir: str | None,
+    log: Callable[[str], None],
+    *,
+    map_tasks: Any,
+    engine: dict[str, Any],
+    force: bool = False,
+    previous: str | None = None,
+    cases: Any = None,
+) -> Any:
     """detect --by-region: graphfraud.runs.regions does the work; the audit log records the inputs."""
     from graphfraud.pipeline import UNUSED_COLUMNS
     from graphfraud.runs.regions import detect_by_region
 
-    result, record = detect_by_region(data_dir, out_dir, params=params, read_params=read_params, work=work_dir,
-                                      skip=UNUSED_COLUMNS, map_tasks=map_tasks, engine=engine, force=force, log=log,
-                                      previous=previous, cases=cases)
+    result, record = detect_by_region(
+        data_dir,
+        out_dir,
+        params=params,
+        read_params=read_params,
+        work=work_dir,
+        skip=UNUSED_COLUMNS,
+        map_tasks=map_tasks,
+        engine=engine,
+        force=force,
+        log=log,
+        previous=previous,
+        cases=cases,
+    )
     _log_feedback(record, log)
     click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(record["inputs"]))
     return result
@@ -266,23 +359,35 @@ def _print_detect_summary(result: Any, out_dir: str, *, quiet: bool = False) -> 
         click.echo(result.signals.line(), err=True)
     alerts = {a: sum(r.alert == a for r in result.rings) for a in ("red", "orange", "yellow")}
     if not result.rings:
-        click.echo(f"0 rings written to {out_dir}: none of the signals this data supports found a group "
-                   f"(on: {', '.join(result.signals.on)}; off: {', '.join(result.signals.off) or 'none'}; "
-                   "see signals_off in run.json)")
+        click.echo(
+            f"0 rings written to {out_dir}: none of the signals this data supports found a group "
+            f"(on: {', '.join(result.signals.on)}; off: {', '.join(result.signals.off) or 'none'}; "
+            "see signals_off in run.json)"
+        )
         return
-    click.echo(f"{len(result.rings)} rings ({alerts['red']} red, {alerts['orange']} orange, "
-               f"{alerts['yellow']} yellow) written to {out_dir}")
+    click.echo(
+        f"{len(result.rings)} rings ({alerts['red']} red, {alerts['orange']} orange, "
+        f"{alerts['yellow']} yellow) written to {out_dir}"
+    )
     for r in result.rings[:5]:
-        click.echo(f"  #{r.rank} {r.ring_id} {r.alert:<6} {r.typology:<18} score {r.score:5.1f}  "
-                   f"{r.count('person')} persons  {r.fund_amount:,.2f} yuan")
+        click.echo(
+            f"  #{r.rank} {r.ring_id} {r.alert:<6} {r.typology:<18} score {r.score:5.1f}  "
+            f"{r.count('person')} persons  {r.fund_amount:,.2f} yuan"
+        )
 
 
 @main.command("evaluate")
 @click.argument("out_dir", type=click.Path(file_okay=False, exists=True))
-@click.option("--labels", "labels_file", required=True, type=click.Path(dir_okay=False, exists=True),
-              help="labels.csv: ring_id, typology, entity_type, entity_id (benign:* = legitimate groups).")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Only the best TOP reported rings count.")
+@click.option(
+    "--labels",
+    "labels_file",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="labels.csv: ring_id, typology, entity_type, entity_id (benign:* = legitimate groups).",
+)
+@click.option(
+    "--top", type=click.IntRange(min=1), default=10, show_default=True, help="Only the best TOP reported rings count."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @user_errors
 def evaluate_cmd(out_dir: str, labels_file: str, top: int, as_json: bool) -> None:
@@ -334,6 +439,8 @@ def _read_labels(path: Any) -> Any:
             return pq.read_table(path).to_pandas().astype(str)
         return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ContractError(path.name, None, None, "is not UTF-8 CSV; pass labels.csv (UTF-8) or labels.parquet") from None
+        raise ContractError(
+            path.name, None, None, "is not UTF-8 CSV; pass labels.csv (UTF-8) or labels.parquet"
+        ) from None
     except (pa.ArrowInvalid, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ContractError(path.name, None, None, f"cannot be read as labels: {exc}") from None

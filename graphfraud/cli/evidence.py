@@ -12,17 +12,37 @@ from graphfraud.cli.common import audited, lang_option, main, progress, quiet_op
 @main.command("evidence")
 @click.argument("out_dir", type=click.Path(file_okay=False))
 @click.argument("ring_id", required=False)
-@click.option("--top", type=click.IntRange(1), default=None, metavar="N",
-              help="Make packs for the N best rings of rings.csv instead of one RING_ID.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
-              help="Claims directory the rings were detected in [default: the one recorded in OUT_DIR/run.json].")
-@click.option("--dest", default="evidence", show_default=True, type=click.Path(file_okay=False),
-              help="Packs go to DEST/<RING_ID>/ and DEST/<RING_ID>.zip.")
+@click.option(
+    "--top",
+    type=click.IntRange(1),
+    default=None,
+    metavar="N",
+    help="Make packs for the N best rings of rings.csv instead of one RING_ID.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Claims directory the rings were detected in [default: the one recorded in OUT_DIR/run.json].",
+)
+@click.option(
+    "--dest",
+    default="evidence",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Packs go to DEST/<RING_ID>/ and DEST/<RING_ID>.zip.",
+)
 @lang_option
 @click.option("--unmask", is_flag=True, help="Show person ids, phones and addresses instead of their masks.")
-@click.option("--key-file", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_PACK_KEY", default=None,
-              help="The bureau's Ed25519 signing key (PEM, mode 0600) [env GRAPHFRAUD_PACK_KEY; default "
-                   "~/.config/graphfraud/keys/evidence_ed25519.pem, made on first use].")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False),
+    envvar="GRAPHFRAUD_PACK_KEY",
+    default=None,
+    help="The bureau's Ed25519 signing key (PEM, mode 0600) [env GRAPHFRAUD_PACK_KEY; default "
+    "~/.config/graphfraud/keys/evidence_ed25519.pem, made on first use].",
+)
 @read_options
 @quiet_option
 @audited(outputs=("dest",))
@@ -105,9 +125,14 @@ def keys_group() -> None:
 
 
 @keys_group.command("init")
-@click.option("--key-file", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_PACK_KEY", default=None,
-              help="Where to write the private key [env GRAPHFRAUD_PACK_KEY; default "
-                   "~/.config/graphfraud/keys/evidence_ed25519.pem]; the public key goes next to it as .pub.pem.")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False),
+    envvar="GRAPHFRAUD_PACK_KEY",
+    default=None,
+    help="Where to write the private key [env GRAPHFRAUD_PACK_KEY; default "
+    "~/.config/graphfraud/keys/evidence_ed25519.pem]; the public key goes next to it as .pub.pem.",
+)
 @user_errors
 def keys_init_cmd(key_file: str | None) -> None:
     """Make the signing key pair (private key mode 0600); refuses to overwrite one.
@@ -122,13 +147,20 @@ def keys_init_cmd(key_file: str | None) -> None:
 
     path = sign.init_key(Path(key_file).expanduser() if key_file else sign.default_key_path())
     key = sign.load_private_key(path)
-    click.echo(f"private key {path} (keep it; mode 0600)\npublic key  {sign.public_path(path)} (give it to police)\n"
-               f"fingerprint {sign.fingerprint(key.public_key())}")
+    click.echo(
+        f"private key {path} (keep it; mode 0600)\npublic key  {sign.public_path(path)} (give it to police)\n"
+        f"fingerprint {sign.fingerprint(key.public_key())}"
+    )
 
 
 @keys_group.command("show")
-@click.option("--key-file", type=click.Path(dir_okay=False), envvar="GRAPHFRAUD_PACK_KEY", default=None,
-              help="The private or public key [env GRAPHFRAUD_PACK_KEY; default the bureau key].")
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False),
+    envvar="GRAPHFRAUD_PACK_KEY",
+    default=None,
+    help="The private or public key [env GRAPHFRAUD_PACK_KEY; default the bureau key].",
+)
 @user_errors
 def keys_show_cmd(key_file: str | None) -> None:
     """Print the fingerprint of the signing key, to publish with its public key.
@@ -147,11 +179,16 @@ def keys_show_cmd(key_file: str | None) -> None:
 
 @main.command("verify")
 @click.argument("pack", type=click.Path(exists=True))
-@click.option("--key", "keys", multiple=True, type=click.Path(dir_okay=False, exists=True),
-              help="The bureau's public key (PEM), repeatable [default: your own key and "
-                   "~/.config/graphfraud/trusted/*.pem].")
-@click.option("--allow-unsigned", is_flag=True,
-              help="Accept a pack without manifest.sig (integrity only, not authenticity).")
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="The bureau's public key (PEM), repeatable [default: your own key and ~/.config/graphfraud/trusted/*.pem].",
+)
+@click.option(
+    "--allow-unsigned", is_flag=True, help="Accept a pack without manifest.sig (integrity only, not authenticity)."
+)
 @user_errors
 def verify_cmd(pack: str, keys: tuple[str, ...], allow_unsigned: bool) -> None:
     """Check an evidence pack (folder or .zip): its signature, its manifest and every file's SHA-256.
@@ -174,7 +211,9 @@ def verify_cmd(pack: str, keys: tuple[str, ...], allow_unsigned: bool) -> None:
         raise click.ClickException(f"{pack}: signature invalid: {result.signature_problem}")
     if not result.ok:
         lines = "\n".join(f"  {p}" for p in result.problems)
-        raise click.ClickException(f"{pack}: {len(result.problems)} of {result.checked} files fail verification:\n{lines}")
+        raise click.ClickException(
+            f"{pack}: {len(result.problems)} of {result.checked} files fail verification:\n{lines}"
+        )
     files = f"{result.checked} files match manifest.json (ring {result.ring_id})"
     if result.signed_by is None:
         if not allow_unsigned:

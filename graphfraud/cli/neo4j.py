@@ -14,8 +14,16 @@ from typing import Any
 
 import click
 
-from graphfraud.cli.common import (audited, lang_option, main, progress, quiet_option, read_logged, read_options,
-                                   user_errors)
+from graphfraud.cli.common import (
+    audited,
+    lang_option,
+    main,
+    progress,
+    quiet_option,
+    read_logged,
+    read_options,
+    user_errors,
+)
 
 
 def _neo4j_home_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -248,23 +256,44 @@ def _summary(stats: list[Any], seconds: float) -> str:
 
 @main.command("load")
 @click.argument("data_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--rings", "rings_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Detection output directory (rings.csv, ring_members.csv) to write back.")
-@click.option("--cases", "cases_file", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Verdicts (CSV entity_type,entity_id,verdict): those on persons, doctors, facilities and "
-                   "pharmacies are kept on their nodes (verdict, verdict_at) and exported again by `graphfraud "
-                   "cases`; a ring's verdict is its case status (`graphfraud case`).")
-@click.option("--bulk", is_flag=True,
-              help="First load with neo4j-admin import (bundled server only; REPLACES the database, "
-                   "carrying the rings' case status and notes and the verdicts on persons and institutions over).")
-@click.option("--replace-cases", is_flag=True,
-              help="With --bulk: drop the case history (statuses, CaseNote nodes, verdicts) instead of carrying it over.")
-@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1),
-              help="Rows per transaction.")
+@click.option(
+    "--rings",
+    "rings_dir",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Detection output directory (rings.csv, ring_members.csv) to write back.",
+)
+@click.option(
+    "--cases",
+    "cases_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Verdicts (CSV entity_type,entity_id,verdict): those on persons, doctors, facilities and "
+    "pharmacies are kept on their nodes (verdict, verdict_at) and exported again by `graphfraud "
+    "cases`; a ring's verdict is its case status (`graphfraud case`).",
+)
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="First load with neo4j-admin import (bundled server only; REPLACES the database, "
+    "carrying the rings' case status and notes and the verdicts on persons and institutions over).",
+)
+@click.option(
+    "--replace-cases",
+    is_flag=True,
+    help="With --bulk: drop the case history (statuses, CaseNote nodes, verdicts) instead of carrying it over.",
+)
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(1), help="Rows per transaction.")
 @click.option("--restart", is_flag=True, help="Ignore the resume checkpoints and MERGE everything again.")
-@click.option("--retry-time", default=120.0, show_default=True, type=click.FloatRange(min=0), metavar="SECONDS",
-              help="How long to keep retrying a batch while the server is unreachable or answers with a "
-                   "transient error (waits 0.5, 1, 2, 4, 8, then 10 s); 0 fails at the first error.")
+@click.option(
+    "--retry-time",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="How long to keep retrying a batch while the server is unreachable or answers with a "
+    "transient error (waits 0.5, 1, 2, 4, 8, then 10 s); 0 fails at the first error.",
+)
 @read_options
 @_connection_options
 @quiet_option
@@ -352,8 +381,9 @@ def load_cmd(
             click.echo(write_verdicts(driver, verdicts, database=database).summary())
 
 
-def _saved_cases(user: str, password: str | None, home: str | None, database: str, *, replace: bool,
-                 log: Callable[[str], None]) -> Any:
+def _saved_cases(
+    user: str, password: str | None, home: str | None, database: str, *, replace: bool, log: Callable[[str], None]
+) -> Any:
     """The bundled database's case history before a bulk import replaces it (backed up as JSON).
 
     A stopped server with a database is started to read it; none without a database.
@@ -411,8 +441,12 @@ def _bulk_load(data: Any, home: str | None, log: Callable[[str], None]) -> str:
 
 @main.command("case")
 @click.argument("ring_id")
-@click.option("--status", type=click.Choice(["open", "in_progress", "confirmed", "dismissed"]),
-              default=None, help="New case status; without it, show the history.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "in_progress", "confirmed", "dismissed"]),
+    default=None,
+    help="New case status; without it, show the history.",
+)
 @click.option("--note", default="", help="Note recorded with the change (timestamped).")
 @click.option("--by", default="", help="Who made the change (investigator's name or id).")
 @_connection_options
@@ -447,8 +481,13 @@ def case_cmd(
 
 
 @main.command("cases")
-@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False),
-              help="CSV to write (replaced atomically): entity_type,entity_id,verdict.")
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV to write (replaced atomically): entity_type,entity_id,verdict.",
+)
 @_connection_options
 @user_errors
 def cases_cmd(out_file: str, uri: str | None, user: str, password: str | None, database: str, home: str | None) -> None:
@@ -470,5 +509,7 @@ def cases_cmd(out_file: str, uri: str | None, user: str, password: str | None, d
     write_csv(verdicts, out_file)
     rings = verdicts[verdicts["entity_type"] == "ring"]["verdict"].value_counts()
     others = verdicts[verdicts["entity_type"] != "ring"]["verdict"].value_counts()
-    click.echo(f"{out_file}: {rings.get('confirmed', 0)} confirmed, {rings.get('dismissed', 0)} dismissed rings; "
-               f"{others.get('confirmed', 0)} confirmed, {others.get('dismissed', 0)} dismissed persons and institutions")
+    click.echo(
+        f"{out_file}: {rings.get('confirmed', 0)} confirmed, {rings.get('dismissed', 0)} dismissed rings; "
+        f"{others.get('confirmed', 0)} confirmed, {others.get('dismissed', 0)} dismissed persons and institutions"
+    )

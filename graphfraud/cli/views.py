@@ -11,8 +11,16 @@ from typing import Any
 
 import click
 
-from graphfraud.cli.common import (audited, lang_option, main, progress, quiet_option, read_logged, read_options,
-                                   user_errors)
+from graphfraud.cli.common import (
+    audited,
+    lang_option,
+    main,
+    progress,
+    quiet_option,
+    read_logged,
+    read_options,
+    user_errors,
+)
 
 
 _ALERT_COLOURS = {"red": "red", "orange": "yellow", "yellow": "bright_yellow"}
@@ -39,8 +47,9 @@ def _json_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @main.command("rings")
 @_out_dir_argument
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Show the best TOP rings.")
-@click.option("--alert", type=click.Choice(["red", "orange", "yellow"]), default=None,
-              help="Only rings with this alert level.")
+@click.option(
+    "--alert", type=click.Choice(["red", "orange", "yellow"]), default=None, help="Only rings with this alert level."
+)
 @lang_option
 @_json_option
 @user_errors
@@ -97,18 +106,32 @@ def _warn_if_other_data(output: Any, data: Any, log: Callable[[str], None]) -> N
 @main.command("show")
 @_out_dir_argument
 @click.argument("ring_id")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, exists=True), default=None,
-              help="Claims directory the run read (for the busiest days) [default: data_dir in run.json].")
-@click.option("--days", "top_days", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Busiest days listed.")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="Claims directory the run read (for the busiest days) [default: data_dir in run.json].",
+)
+@click.option(
+    "--days", "top_days", type=click.IntRange(min=1), default=10, show_default=True, help="Busiest days listed."
+)
 @read_options
 @lang_option
 @_json_option
 @quiet_option
 @audited(only_if_read=True)
 @user_errors
-def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, read_params: Any, lang: str,
-             as_json: bool, quiet: bool) -> None:
+def show_cmd(
+    out_dir: str,
+    ring_id: str,
+    data_dir: str | None,
+    top_days: int,
+    read_params: Any,
+    lang: str,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Print one ring: its reasons, members by role and busiest days.
 
     The busiest days join OUT_DIR/ring_claims.csv to the claims of the data
@@ -141,12 +164,21 @@ def show_cmd(out_dir: str, ring_id: str, data_dir: str | None, top_days: int, re
 
 @main.command("export")
 @_out_dir_argument
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True,
-              help="A workbook, or a directory of CSV files (UTF-8 with BOM, one per sheet).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["xlsx", "csv"]),
+    default="xlsx",
+    show_default=True,
+    help="A workbook, or a directory of CSV files (UTF-8 with BOM, one per sheet).",
+)
 @lang_option
-@click.option("--dest", type=click.Path(), default=None,
-              help="Workbook, or CSV directory, to write (replaced atomically) "
-                   "[default: OUT_DIR/rings.xlsx, OUT_DIR/rings-csv].")
+@click.option(
+    "--dest",
+    type=click.Path(),
+    default=None,
+    help="Workbook, or CSV directory, to write (replaced atomically) [default: OUT_DIR/rings.xlsx, OUT_DIR/rings-csv].",
+)
 @click.option("--unmask", is_flag=True, help="Show person ids and phones instead of their masks.")
 @quiet_option
 @audited(outputs=("dest",), hash_inputs=False)
@@ -183,8 +215,11 @@ def export_cmd(out_dir: str, fmt: str, lang: str, dest: str | None, unmask: bool
     write = write_workbook if fmt == "xlsx" else write_csv_dir
     write(output.rings, output.members, target, reasons=output.reasons, explained=output.explained,
           explained_reasons=output.explained_reasons, lang=lang, unmask=unmask)  # fmt: skip
-    log(f"{len(output.rings)} rings, {len(output.members)} members, {len(output.reasons)} reasons, "
-        f"{len(output.explained)} explained groups; " + ("not masked (--unmask)" if unmask else "person ids and phones masked"))
+    log(
+        f"{len(output.rings)} rings, {len(output.members)} members, {len(output.reasons)} reasons, "
+        f"{len(output.explained)} explained groups; "
+        + ("not masked (--unmask)" if unmask else "person ids and phones masked")
+    )
     click.echo(str(target))
 
 
@@ -201,20 +236,43 @@ def _write_table(frame: Any, out_file: str, log: Callable[[str], None]) -> None:
 
 @main.command("expand")
 @click.argument("data_dir", type=click.Path(file_okay=False))
-@click.option("--seeds", "seeds_file", required=True, type=click.Path(dir_okay=False, exists=True),
-              help="CSV of known fraudsters: entity_type (person/doctor/facility/pharmacy), entity_id.")
+@click.option(
+    "--seeds",
+    "seeds_file",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="CSV of known fraudsters: entity_type (person/doctor/facility/pharmacy), entity_id.",
+)
 @click.option("--top", type=click.IntRange(min=1), default=50, show_default=True, help="Entities ranked.")
-@click.option("--type", "types", type=click.Choice(["person", "doctor", "facility", "pharmacy"]), multiple=True,
-              help="Rank only this kind of entity (repeatable) [default: all].")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
-              help="Write the ranking as CSV (replaced atomically) instead of printing it.")
+@click.option(
+    "--type",
+    "types",
+    type=click.Choice(["person", "doctor", "facility", "pharmacy"]),
+    multiple=True,
+    help="Rank only this kind of entity (repeatable) [default: all].",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the ranking as CSV (replaced atomically) instead of printing it.",
+)
 @read_options
 @_json_option
 @quiet_option
 @audited(outputs=("out_file",))
 @user_errors
-def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...], out_file: str | None,
-               read_params: Any, as_json: bool, quiet: bool) -> None:
+def expand_cmd(
+    data_dir: str,
+    seeds_file: str,
+    top: int,
+    types: tuple[str, ...],
+    out_file: str | None,
+    read_params: Any,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Rank the persons, doctors and venues most tied to known fraudsters.
 
     Personalised PageRank from the seeds over the person-venue-doctor claim
@@ -252,22 +310,51 @@ def expand_cmd(data_dir: str, seeds_file: str, top: int, types: tuple[str, ...],
 
 @main.command("peers")
 @click.argument("data_dir", type=click.Path(file_okay=False))
-@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
-              help="Institutions printed (the --out CSV holds every institution).")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), default=None,
-              help="Write every facility and pharmacy with a claim, ranked, as CSV (replaced atomically).")
-@click.option("--cases", "cases_file", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Verdicts to learn from: CSV entity_type,entity_id,verdict (confirmed|dismissed).")
-@click.option("--rings", "rings_dir", type=click.Path(file_okay=False, exists=True), default=None,
-              help="A detect --out directory on the same data: ring membership counts, ring verdicts reach members.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Institutions printed (the --out CSV holds every institution).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write every facility and pharmacy with a claim, ranked, as CSV (replaced atomically).",
+)
+@click.option(
+    "--cases",
+    "cases_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Verdicts to learn from: CSV entity_type,entity_id,verdict (confirmed|dismissed).",
+)
+@click.option(
+    "--rings",
+    "rings_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default=None,
+    help="A detect --out directory on the same data: ring membership counts, ring verdicts reach members.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the learner's cross-validation.")
 @read_options
 @_json_option
 @quiet_option
 @audited(outputs=("out_file",))
 @user_errors
-def peers_cmd(data_dir: str, top: int, out_file: str | None, cases_file: str | None, rings_dir: str | None,
-              seed: int, read_params: Any, as_json: bool, quiet: bool) -> None:
+def peers_cmd(
+    data_dir: str,
+    top: int,
+    out_file: str | None,
+    cases_file: str | None,
+    rings_dir: str | None,
+    seed: int,
+    read_params: Any,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Rank every facility and pharmacy (score: higher = more suspicious), each with plain-language reasons.
 
     The score combines money against peers (fund paid, length of stay,
@@ -302,8 +389,10 @@ def peers_cmd(data_dir: str, top: int, out_file: str | None, cases_file: str | N
     log(f"{len(table)} institutions ranked, {flagged} with at least one peer signal")
     if ranking.model is not None:
         m = ranking.model
-        log(f"learned from {m.n_confirmed_} confirmed and {m.n_dismissed_} dismissed: {m.model_name_}, "
-            f"cross-validated ROC AUC " + ", ".join(f"{k} {v:.3f}" for k, v in m.cv_auc_.items()))
+        log(
+            f"learned from {m.n_confirmed_} confirmed and {m.n_dismissed_} dismissed: {m.model_name_}, "
+            f"cross-validated ROC AUC " + ", ".join(f"{k} {v:.3f}" for k, v in m.cv_auc_.items())
+        )
     signals = support(data, used_by=("peers",))
     if not quiet and (signals.off or signals.reduced):
         click.echo(signals.line(), err=True)

@@ -3,4 +3,8 @@
 from graphfraud.detect import coadmit, covisit, steering
 
 #: Every detector, in the order the pipeline runs them, with the RunParams field of its parameters.
-DETECTORS = {covisit.NAME: (covisit, "covisit"), coadmit.NAME: (coadmit, "coadmit"), steering.NAME: (steering, "steering")}
+DETECTORS = {
+    covisit.NAME: (covisit, "covisit"),
+    coadmit.NAME: (coadmit, "coadmit"),
+    steering.NAME: (steering, "steering"),
+}

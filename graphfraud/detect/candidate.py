@@ -101,7 +101,7 @@ def group_candidates(
         n_links = int(ln_hi[i] - ln_lo[i])
         evidence = {
             "pairs": n_links,
-            "mean_days": float(link_days.iloc[ln_lo[i]:ln_hi[i]].mean()) if n_links else 0.0,
+            "mean_days": float(link_days.iloc[ln_lo[i] : ln_hi[i]].mean()) if n_links else 0.0,
             "events": int(len(np.unique(place[lo:hi]))),
         }
         out.append(Candidate(name, np.sort(g), np.sort(claim[lo:hi]), evidence, dict(params)))

@@ -31,9 +31,7 @@ def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFram
     admitted = meetings(stays, max_neighbours=params.max_neighbours, day_resolution=True)
     ended = stays[stays["end_day"].to_numpy() >= 0].assign(day=lambda s: s["end_day"])
     discharged = meetings(ended, max_neighbours=params.max_neighbours, day_resolution=True)
-    both = pd.concat(
-        [admitted.assign(adm=1, dis=0), discharged.assign(adm=0, dis=1)], ignore_index=True
-    )
+    both = pd.concat([admitted.assign(adm=1, dis=0), discharged.assign(adm=0, dis=1)], ignore_index=True)
     agg = both.groupby(["a", "b"], sort=True, as_index=False).agg(
         admitted=("adm", "sum"),
         discharged=("dis", "sum"),
@@ -71,8 +69,7 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     orgs = [o.persons for o in organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)]
     partition = leiden(pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
-    groups = orgs + tighten(cores, days, min_share=org.min_share, min_density=org.min_density,
-                            min_persons=params.min_persons)
-    return group_candidates(
-        NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed}
+    groups = orgs + tighten(
+        cores, days, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
     )
+    return group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})

@@ -99,7 +99,9 @@ def leiden(
     b = np.searchsorted(nodes, pairs["b"].to_numpy())
     g = ig.Graph(n=len(nodes), edges=np.column_stack([a, b]).tolist(), directed=False)
     w = pairs[weight].to_numpy(dtype=float)
-    with _RNG_LOCK:  # igraph's generator is process-wide: one seeded run at a time (a caller may run leiden from several threads)
+    with (
+        _RNG_LOCK
+    ):  # igraph's generator is process-wide: one seeded run at a time (a caller may run leiden from several threads)
         previous = random.getstate()
         ig.set_random_number_generator(random.Random(seed))
         try:
@@ -113,9 +115,7 @@ def leiden(
             ig.set_random_number_generator(random)
             random.setstate(previous)
     membership = _renumber(np.asarray(clustering.membership, dtype=np.int64))
-    quality = float(g.modularity(membership, weights=w)) if objective == "modularity" else float(
-        clustering.quality
-    )
+    quality = float(g.modularity(membership, weights=w)) if objective == "modularity" else float(clustering.quality)
     return Partition(nodes, membership, objective, resolution, seed, quality, library)
 
 

@@ -61,16 +61,24 @@ def detect(
         day_resolution=graph.day_resolution,
     )
     events = venue_events(
-        visits, gap_minutes=params.event_gap_minutes, busy_visits=params.busy_visits,
-        min_persons=params.min_event_persons, day_resolution=graph.day_resolution,
+        visits,
+        gap_minutes=params.event_gap_minutes,
+        busy_visits=params.busy_visits,
+        min_persons=params.min_event_persons,
+        day_resolution=graph.day_resolution,
     )
     org = params.organise
     orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
-    groups = orgs + tighten(cores, events, min_share=org.min_share, min_density=org.min_density,
-                            min_persons=params.min_persons)
+    groups = orgs + tighten(
+        cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
+    )
     return group_candidates(
-        NAME, visits, groups, projection.pairs, min_event_persons=params.min_event_persons,
+        NAME,
+        visits,
+        groups,
+        projection.pairs,
+        min_event_persons=params.min_event_persons,
         params=to_dict(params) | {"seed": seed},
     )

@@ -95,7 +95,11 @@ def event_links(events: Events, *, min_events: int = 2, max_links: int = 20, min
 
 
 def _events_held(
-    inc: pd.DataFrame, group: np.ndarray, chosen: list[tuple[int, np.ndarray, np.ndarray]], *, n_persons: int,
+    inc: pd.DataFrame,
+    group: np.ndarray,
+    chosen: list[tuple[int, np.ndarray, np.ndarray]],
+    *,
+    n_persons: int,
     min_persons: int,
 ) -> list[np.ndarray]:
     """For each ``(group, members, _)`` of ``chosen``: the group's events at which at least
@@ -124,7 +128,11 @@ def _events_held(
 
 
 def _days_at(
-    visit_days: pd.DataFrame, groups: np.ndarray, persons: np.ndarray, group_of_event: np.ndarray, venue_of_event: np.ndarray
+    visit_days: pd.DataFrame,
+    groups: np.ndarray,
+    persons: np.ndarray,
+    group_of_event: np.ndarray,
+    venue_of_event: np.ndarray,
 ) -> np.ndarray:
     """Each (group, person)'s distinct visit days at the venues of the group's events, summed over those venues.
 
@@ -324,8 +332,12 @@ def _bin_rate(bins: np.ndarray) -> np.ndarray:
 
 
 def _not_by_chance(
-    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]], events: Events, group: np.ndarray,
-    *, max_chance: float, min_persons: int,
+    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+    events: Events,
+    group: np.ndarray,
+    *,
+    max_chance: float,
+    min_persons: int,
 ) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
     """Each chosen ``(group, members, attended, days)`` cut to its members :func:`beyond_chance`.
 
@@ -364,14 +376,17 @@ def _not_by_chance(
     group_sorted = group[by_group]
     out = []
     for g, members, attended, days in chosen:
-        mine = by_group[np.searchsorted(group_sorted, g, side="left"):np.searchsorted(group_sorted, g, side="right")]
+        mine = by_group[np.searchsorted(group_sorted, g, side="left") : np.searchsorted(group_sorted, g, side="right")]
         venues, at_venue = np.unique(events.venue[mine], return_inverse=True)
         held = np.bincount(at_venue, minlength=len(venues))  # the group's events at each venue
         on = np.bincount(at_venue, weights=every_size[mine], minlength=len(venues))  # their visits
         typical = np.zeros(len(venues))
-        first, after = np.searchsorted(every_venue, venues, side="left"), np.searchsorted(every_venue, venues, side="right")
+        first, after = (
+            np.searchsorted(every_venue, venues, side="left"),
+            np.searchsorted(every_venue, venues, side="right"),
+        )
         for i in range(len(venues)):  # the venue's other events: their median size
-            there = every[first[i]:after[i]]
+            there = every[first[i] : after[i]]
             other = every_size[there[group[there] != g]]
             typical[i] = float(np.median(other)) if len(other) else 0.0
         expected = held * typical
@@ -587,8 +602,8 @@ def tighten(
         if not n_held[i]:
             out.append(g)
             continue
-        t = times[p_lo[i]:p_hi[i]]
+        t = times[p_lo[i] : p_hi[i]]
         keep = regulars(t, min_share=min_share)
         if keep.sum() >= min_persons and typical_attendance(t[keep]) >= min_density * n_held[i]:
-            out.append(np.sort(pp[p_lo[i]:p_hi[i]][keep]))
+            out.append(np.sort(pp[p_lo[i] : p_hi[i]][keep]))
     return out

@@ -109,7 +109,9 @@ def _money(table: pd.DataFrame, money: np.ndarray | None) -> np.ndarray:
     return table["fund"].to_numpy() if money is None else money
 
 
-def steering_table(follow: pd.DataFrame, *, prior_weight: float = 20.0, buyers: pd.Series | None = None) -> pd.DataFrame:
+def steering_table(
+    follow: pd.DataFrame, *, prior_weight: float = 20.0, buyers: pd.Series | None = None
+) -> pd.DataFrame:
     """Per doctor and pharmacy: ``patients``, ``doctor_patients``, ``share``, ``peer_share``, ``lift``, ``z``;
     with ``buyers`` (:func:`pharmacy_buyers`) also ``pharmacy_buyers``, ``excess`` and ``business``.
 

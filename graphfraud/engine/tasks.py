@@ -123,8 +123,11 @@ def _call(func: Callable[..., Any], item: tuple[int, tuple]) -> tuple[int, dict[
 def _first_line(exc: BaseException) -> str:
     """The most telling line of a Spark task's error: the Python exception when there is one."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    python = [line for line in lines if line.split(":")[0].endswith(("Error", "Exception"))
-              and not line.startswith(("org.", "py4j", "java."))]
+    python = [
+        line
+        for line in lines
+        if line.split(":")[0].endswith(("Error", "Exception")) and not line.startswith(("org.", "py4j", "java."))
+    ]
     if python:
         return python[-1][:300]
     return (lines[0] if lines else type(exc).__name__)[:300]

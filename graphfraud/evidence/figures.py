@@ -161,7 +161,9 @@ def arrival_timeline(tables: PackTables, path: Path, *, lang: str = "zh") -> Pat
         top.scatter(start.dt.normalize()[at_main], hours[at_main], s=8, color="#d62728", alpha=0.6,
                     label=f"{L['main']} {main}")  # fmt: skip
         if (~at_main).any():
-            top.scatter(start.dt.normalize()[~at_main], hours[~at_main], s=8, color="#7f7f7f", alpha=0.5, label=L["other"])
+            top.scatter(
+                start.dt.normalize()[~at_main], hours[~at_main], s=8, color="#7f7f7f", alpha=0.5, label=L["other"]
+            )
         top.set_ylim(24, 0)
         top.set_yticks([0, 6, 7, 12, 18, 19, 24])
         top.axhspan(0, 7, color="#eeeeee", zorder=0)

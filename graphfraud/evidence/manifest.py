@@ -24,7 +24,9 @@ def pack_files(root: Path) -> list[str]:
 def write_manifest(root: Path, *, ring_id: str, generated_at: str, version: str, inputs: dict[str, str],
                    detection_outputs: dict[str, str], extra: dict | None = None) -> dict:  # fmt: skip
     """Hash every file of the pack in ``root`` and write ``root/manifest.json``; returns its content."""
-    files = {name: {"sha256": file_sha256(root / name), "bytes": (root / name).stat().st_size} for name in pack_files(root)}
+    files = {
+        name: {"sha256": file_sha256(root / name), "bytes": (root / name).stat().st_size} for name in pack_files(root)
+    }
     manifest = {
         "format": FORMAT,
         "ring_id": ring_id,

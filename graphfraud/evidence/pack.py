@@ -221,8 +221,10 @@ def make_packs(
     if not sources:
         return []
     if any(s.reasons["args"].isna().any() for s in sources):
-        log(f"note: {Path(out_dir) / 'ring_reasons.csv'} has no args column (an older detect run?); reasons are "
-            "shown as their English text, without how to check them; run `graphfraud detect` again to word them")
+        log(
+            f"note: {Path(out_dir) / 'ring_reasons.csv'} has no args column (an older detect run?); reasons are "
+            "shown as their English text, without how to check them; run `graphfraud detect` again to word them"
+        )
     folder = data_dir_of(sources[0], data_dir)
     data = read_claims_dir(folder, read_params or ReadParams())  # type: ignore[arg-type]
     for s in sources:
@@ -230,8 +232,9 @@ def make_packs(
     facts = run_facts(data, signals=run_signals(sources[0].run))
     packs = []
     for s in sources:
-        pack = make_pack(s, data, dest=dest, lang=lang, unmask=unmask, data_dir=folder, facts=facts,
-                         signing_key=signing_key)
+        pack = make_pack(
+            s, data, dest=dest, lang=lang, unmask=unmask, data_dir=folder, facts=facts, signing_key=signing_key
+        )
         log(f"{s.ring_id}: {len(pack.manifest['files'])} files")
         packs.append(pack)
     return packs

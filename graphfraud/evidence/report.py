@@ -101,23 +101,29 @@ def document(ctx: ReportContext) -> list[Block]:
     period = f"{c['day'].min()} — {c['day'].max()}" if len(c) else t["none"]
     blocks = [
         Block("title", t["title"]),
-        Block("kv", rows=[
-            (t["ring"], r["ring_id"]),
-            (t["alert"], term("alert", r["alert"], lang)),
-            (t["typology"], term("typology", r["typology"], lang)),
-            (t["score"], f"{float(r['score']):.2f}"),
-            (t["rank"], str(r["rank"])),
-            (t["period"], period),
-            (t["fund"], f"{_money(c['fund_amount'].sum())} {t['yuan']}"),
-            (t["total"], f"{_money(c['total_amount'].sum())} {t['yuan']}"),
-            (t["claims"], str(len(c))),
-            (t["members"], t["counts"].format(**{k: r[k] for k in ("persons", "doctors", "facilities", "pharmacies")})),
-            (t["masked"], t["masked_yes"] if ctx.masked else t["masked_no"]),
-            (t["generated"], ctx.generated_at),
-            (t["version"], f"graphfraud {ctx.version}"),
-            (t["signed"], ctx.signed_by or t["unsigned"]),
-            (t["how_verify"], t["verify_cmd" if ctx.signed_by else "verify_unsigned"].format(rid=r["ring_id"])),
-        ]),  # fmt: skip
+        Block(
+            "kv",
+            rows=[
+                (t["ring"], r["ring_id"]),
+                (t["alert"], term("alert", r["alert"], lang)),
+                (t["typology"], term("typology", r["typology"], lang)),
+                (t["score"], f"{float(r['score']):.2f}"),
+                (t["rank"], str(r["rank"])),
+                (t["period"], period),
+                (t["fund"], f"{_money(c['fund_amount'].sum())} {t['yuan']}"),
+                (t["total"], f"{_money(c['total_amount'].sum())} {t['yuan']}"),
+                (t["claims"], str(len(c))),
+                (
+                    t["members"],
+                    t["counts"].format(**{k: r[k] for k in ("persons", "doctors", "facilities", "pharmacies")}),
+                ),
+                (t["masked"], t["masked_yes"] if ctx.masked else t["masked_no"]),
+                (t["generated"], ctx.generated_at),
+                (t["version"], f"graphfraud {ctx.version}"),
+                (t["signed"], ctx.signed_by or t["unsigned"]),
+                (t["how_verify"], t["verify_cmd" if ctx.signed_by else "verify_unsigned"].format(rid=r["ring_id"])),
+            ],
+        ),  # fmt: skip
         Block("h1", t["reasons"]),
         Block("list", rows=_reasons(ctx)),
         Block("pagebreak"),
@@ -266,22 +272,30 @@ def _verify_step(ctx: ReportContext) -> str:
     rid, fp = ctx.ring["ring_id"], ctx.signed_by
     if ctx.lang == "zh":
         if fp is None:
-            return (f"1. 校验完整性：graphfraud verify {rid} --allow-unsigned（或 {rid}.zip）。本材料未签名："
-                    "manifest.json 记录了每个文件及原始输入文件的 SHA-256，能发现改动，但不能证明材料出自医保局。")
-        return (f"1. 校验签名与完整性：graphfraud verify {rid}.zip --key bureau.pub.pem（或材料文件夹 {rid}）。"
-                "bureau.pub.pem 是医保局经可信渠道（联络函、电话）提供的签名公钥文件。结果应为 "
-                f"“OK, signature valid, signed by {fp}”，且该指纹与封面“签名公钥指纹”一致，并与医保局告知的指纹逐组核对；"
-                "manifest.json 记录了本材料每个文件及原始输入文件的 SHA-256，并由该公钥对应的私钥签名，任何改动都会被指出。")
+            return (
+                f"1. 校验完整性：graphfraud verify {rid} --allow-unsigned（或 {rid}.zip）。本材料未签名："
+                "manifest.json 记录了每个文件及原始输入文件的 SHA-256，能发现改动，但不能证明材料出自医保局。"
+            )
+        return (
+            f"1. 校验签名与完整性：graphfraud verify {rid}.zip --key bureau.pub.pem（或材料文件夹 {rid}）。"
+            "bureau.pub.pem 是医保局经可信渠道（联络函、电话）提供的签名公钥文件。结果应为 "
+            f"“OK, signature valid, signed by {fp}”，且该指纹与封面“签名公钥指纹”一致，并与医保局告知的指纹逐组核对；"
+            "manifest.json 记录了本材料每个文件及原始输入文件的 SHA-256，并由该公钥对应的私钥签名，任何改动都会被指出。"
+        )
     if fp is None:
-        return (f"1. Check integrity: graphfraud verify {rid} --allow-unsigned (or {rid}.zip). This pack is not signed: "
-                "manifest.json holds the SHA-256 of every file and of the input files, which finds changes but does not "
-                "prove that the bureau made the pack.")
-    return (f"1. Check the signature and every file: graphfraud verify {rid}.zip --key bureau.pub.pem (or the folder "
-            f"{rid}), where bureau.pub.pem is the bureau's public key, received through a channel you trust (the "
-            f"liaison letter, a phone call). It must say \"OK, signature valid, signed by {fp}\", the key fingerprint on "
-            "the cover, which you compare group by group with the one the bureau gave you. manifest.json holds the "
-            "SHA-256 of every file of this pack and of the input files and is signed with the bureau's key; any "
-            "change is named.")
+        return (
+            f"1. Check integrity: graphfraud verify {rid} --allow-unsigned (or {rid}.zip). This pack is not signed: "
+            "manifest.json holds the SHA-256 of every file and of the input files, which finds changes but does not "
+            "prove that the bureau made the pack."
+        )
+    return (
+        f"1. Check the signature and every file: graphfraud verify {rid}.zip --key bureau.pub.pem (or the folder "
+        f"{rid}), where bureau.pub.pem is the bureau's public key, received through a channel you trust (the "
+        f'liaison letter, a phone call). It must say "OK, signature valid, signed by {fp}", the key fingerprint on '
+        "the cover, which you compare group by group with the one the bureau gave you. manifest.json holds the "
+        "SHA-256 of every file of this pack and of the input files and is signed with the bureau's key; any "
+        "change is named."
+    )
 
 
 # ---------------------------------------------------------------- HTML
@@ -368,7 +382,18 @@ def write_pdf(blocks: list[Block], path: Path, *, root: Path, font: Path | None,
         from reportlab.lib.units import mm
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
-        from reportlab.platypus import Image, KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+        from reportlab.platypus import (
+            Image,
+            KeepTogether,
+            ListFlowable,
+            ListItem,
+            PageBreak,
+            Paragraph,
+            SimpleDocTemplate,
+            Spacer,
+            Table,
+            TableStyle,
+        )
     except ImportError as exc:  # pragma: no cover - depends on the install
         from graphfraud.errors import GraphfraudError
 
@@ -381,7 +406,9 @@ def write_pdf(blocks: list[Block], path: Path, *, root: Path, font: Path | None,
             pdfmetrics.registerFont(TTFont(name, str(font), subfontIndex=0))
     base = dict(fontName=name, alignment=TA_LEFT, wordWrap="CJK")
     styles = {
-        "title": ParagraphStyle("title", fontSize=18, leading=24, spaceAfter=10, textColor=colors.HexColor("#b22222"), **base),
+        "title": ParagraphStyle(
+            "title", fontSize=18, leading=24, spaceAfter=10, textColor=colors.HexColor("#b22222"), **base
+        ),
         "h1": ParagraphStyle("h1", fontSize=13.5, leading=18, spaceBefore=10, spaceAfter=6, **base),
         "h2": ParagraphStyle("h2", fontSize=11, leading=15, spaceBefore=6, spaceAfter=3, **base),
         "p": ParagraphStyle("p", fontSize=9.5, leading=14, spaceAfter=4, **base),

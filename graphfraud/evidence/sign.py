@@ -67,7 +67,7 @@ def _raw(public: Ed25519PublicKey) -> bytes:
 def fingerprint(public: Ed25519PublicKey) -> str:
     """SHA-256 of the raw public key, first 16 bytes as 8 groups of 4 hex digits (read aloud over the phone)."""
     digest = hashlib.sha256(_raw(public)).hexdigest()[:32].upper()
-    return " ".join(digest[i:i + 4] for i in range(0, 32, 4))
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
 def init_key(path: str | Path) -> Path:
@@ -82,8 +82,9 @@ def init_key(path: str | Path) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(pem)
-    public_path(path).write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                                serialization.PublicFormat.SubjectPublicKeyInfo))
+    public_path(path).write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
     return path
 
 

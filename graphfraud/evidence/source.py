@@ -131,15 +131,25 @@ def _checked_run(out: Path) -> dict:
         raise ContractError("run.json", None, None, f"in {out} cannot be read ({exc})") from None
     outputs = run.get("outputs") if isinstance(run, dict) else None
     if not isinstance(outputs, dict) or not outputs:
-        raise ContractError("run.json", None, "outputs", f"in {out} records no output hashes; run `graphfraud "
-                            "detect` again (the files cannot be checked before they go into a pack)")
+        raise ContractError(
+            "run.json",
+            None,
+            "outputs",
+            f"in {out} records no output hashes; run `graphfraud "
+            "detect` again (the files cannot be checked before they go into a pack)",
+        )
     for name in DETECT_FILES[:-1]:
         recorded = outputs.get(name)
         if not isinstance(recorded, str):
             raise ContractError("run.json", None, "outputs", f"in {out} records no hash for {name}")
         if not (out / name).is_file() or file_sha256(out / name) != recorded:
-            raise ContractError(name, None, None, f"in {out} differs from the SHA-256 that run.json records "
-                                "(edited or replaced after detection); run `graphfraud detect` again")
+            raise ContractError(
+                name,
+                None,
+                None,
+                f"in {out} differs from the SHA-256 that run.json records "
+                "(edited or replaced after detection); run `graphfraud detect` again",
+            )
     return run
 
 

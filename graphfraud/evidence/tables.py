@@ -203,7 +203,10 @@ def _members(source: RingSource, data: ClaimsData, claims: pd.DataFrame, masker:
     persons = data.persons.set_index("person_id")
     doctors = data.doctors.set_index("doctor_id")
     places = pd.concat(
-        [data.facilities.set_index("facility_id")[["name", "region"]], data.pharmacies.set_index("pharmacy_id")[["name", "region"]]]
+        [
+            data.facilities.set_index("facility_id")[["name", "region"]],
+            data.pharmacies.set_index("pharmacy_id")[["name", "region"]],
+        ]
     )
     is_person = m["entity_type"] == "person"
     raw = m["entity_id"]
@@ -215,8 +218,12 @@ def _members(source: RingSource, data: ClaimsData, claims: pd.DataFrame, masker:
         persons["region"].get(i) if t == "person" else (None if t == "doctor" else places["region"].get(i))
         for t, i in zip(m["entity_type"], raw)
     ]
-    m["phone"] = masker.series("phone", pd.Series([persons["phone"].get(i) if p else None for i, p in zip(raw, is_person)], dtype=object))
-    m["address"] = masker.series("address", pd.Series([persons["address"].get(i) if p else None for i, p in zip(raw, is_person)], dtype=object))
+    m["phone"] = masker.series(
+        "phone", pd.Series([persons["phone"].get(i) if p else None for i, p in zip(raw, is_person)], dtype=object)
+    )
+    m["address"] = masker.series(
+        "address", pd.Series([persons["address"].get(i) if p else None for i, p in zip(raw, is_person)], dtype=object)
+    )
     m["entity_id"] = [masker.mask("person", i) if p else i for i, p in zip(raw, is_person)]
     key = {"person": "person_id", "doctor": "doctor_id", "facility": "venue_id", "pharmacy": "venue_id"}
     stats = []

@@ -122,7 +122,7 @@ def _read_zip(path: Path) -> tuple[bytes | None, bytes | None, dict[str, Callabl
             if len(tops) != 1 or not all("/" in n for n in names):
                 raise PackError(f"{path}: entries are not all in one pack folder ({', '.join(sorted(tops)[:3])})")
             prefix = f"{tops.pop()}/"
-            files = {n[len(prefix):]: n for n in names}
+            files = {n[len(prefix) :]: n for n in names}
             raw = z.read(files[MANIFEST]) if MANIFEST in files else None
             sig = z.read(files[SIGNATURE]) if SIGNATURE in files else None
             hashes = {n: hashlib.sha256(z.read(full)).hexdigest() for n, full in files.items()}

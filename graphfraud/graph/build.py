@@ -117,17 +117,25 @@ def _linked_codes(data: ClaimsData, persons: IdMap, venues: IdMap, doctors: IdMa
     links = {c: rows for c, rows in found.items() if rows is not None}
     if len(links) < len(found):
         if any(name.startswith("claims.") and name.endswith("_id") for name in data.released):
-            raise ValueError("build_visits needs the claims' id columns or their ClaimsData.links; "
-                             f"these were released by the reader without links: {', '.join(data.released)}")
+            raise ValueError(
+                "build_visits needs the claims' id columns or their ClaimsData.links; "
+                f"these were released by the reader without links: {', '.join(data.released)}"
+            )
         venue = claims["facility_id"].fillna(claims["pharmacy_id"])
-        return (persons.codes(person_of_claim(claims)), venues.codes(venue), doctors.codes(claims["doctor_id"]),
-                claims["pharmacy_id"].notna().to_numpy())
+        return (
+            persons.codes(person_of_claim(claims)),
+            venues.codes(venue),
+            doctors.codes(claims["doctor_id"]),
+            claims["pharmacy_id"].notna().to_numpy(),
+        )
     pharmacy = links["pharmacy_id"] >= 0
     holder = links["holder_id"]
     person_row = np.where(pharmacy & (holder >= 0), holder, links["patient_id"])
     facility_codes = venues.codes(data.facilities["facility_id"])
     pharmacy_codes = venues.codes(data.pharmacies["pharmacy_id"])
-    venue = np.where(pharmacy, _through(links["pharmacy_id"], pharmacy_codes), _through(links["facility_id"], facility_codes))
+    venue = np.where(
+        pharmacy, _through(links["pharmacy_id"], pharmacy_codes), _through(links["facility_id"], facility_codes)
+    )
     return (
         _through(person_row, persons.codes(data.persons["person_id"])),
         venue,

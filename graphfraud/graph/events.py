@@ -139,8 +139,9 @@ def venue_events(
     size = np.bincount(ev, minlength=len(starts))
     keep = size[ev] >= min_persons
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
-    return Events(incidence, ev_venue, ev_day, params, _visit_days(person, venue, day),
-                  np.bincount(event, minlength=len(starts)))
+    return Events(
+        incidence, ev_venue, ev_day, params, _visit_days(person, venue, day), np.bincount(event, minlength=len(starts))
+    )
 
 
 def starts_of(new: np.ndarray) -> np.ndarray:
@@ -196,7 +197,9 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _by_venue_time(person: np.ndarray, venue: np.ndarray, minute: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _by_venue_time(
+    person: np.ndarray, venue: np.ndarray, minute: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Visits sorted by venue, then minute, then person (int64 arrays).
 
     One ``np.sort`` of the three packed into an int64 when they fit (several
@@ -238,5 +241,6 @@ def combine(*parts: Events) -> Events:
     size: np.ndarray | None = None
     if sizes and all(x is not None for x in sizes):
         size = np.concatenate([x for x in sizes if x is not None])
-    return Events(pd.concat(frames, ignore_index=True), np.concatenate(venues), np.concatenate(days), params,
-                  visit_days, size)
+    return Events(
+        pd.concat(frames, ignore_index=True), np.concatenate(venues), np.concatenate(days), params, visit_days, size
+    )

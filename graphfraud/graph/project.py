@@ -74,12 +74,22 @@ def meetings(
     ``visits`` needs columns ``person``, ``venue``, ``minute``, ``day``.
     Rows are sorted by ``a``, ``b``, ``day``.
     """
-    met = _pair_days(visits, window_minutes=window_minutes, max_neighbours=max_neighbours,
-                     day_resolution=day_resolution, busy_visits=busy_visits, busy_neighbours=busy_neighbours)
+    met = _pair_days(
+        visits,
+        window_minutes=window_minutes,
+        max_neighbours=max_neighbours,
+        day_resolution=day_resolution,
+        busy_visits=busy_visits,
+        busy_neighbours=busy_neighbours,
+    )
     pair = met.keys // met.span
     return pd.DataFrame(
-        {"a": pair // met.n_persons, "b": pair % met.n_persons, "day": met.keys % met.span + met.first_day,
-         "weight": met.best},
+        {
+            "a": pair // met.n_persons,
+            "b": pair % met.n_persons,
+            "day": met.keys % met.span + met.first_day,
+            "weight": met.best,
+        },
         copy=False,
     )
 

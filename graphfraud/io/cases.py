@@ -47,5 +47,7 @@ def read_cases(path: str | Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ContractError(path.name, None, None, f"cannot be read as cases (entity_type,entity_id,verdict): {exc}") from None
+        raise ContractError(
+            path.name, None, None, f"cannot be read as cases (entity_type,entity_id,verdict): {exc}"
+        ) from None
     return check_cases(frame, file=path.name)

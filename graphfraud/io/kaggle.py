@@ -112,7 +112,9 @@ def kaggle_tables(source: str | Path) -> dict[str, pd.DataFrame]:
     bad = verdict.isna()
     if bad.any():
         row = int(bad.to_numpy().argmax())
-        raise ContractError(FILES["labels"], row + 2, "PotentialFraud", f"{labels['PotentialFraud'].iloc[row]!r} is not Yes or No")
+        raise ContractError(
+            FILES["labels"], row + 2, "PotentialFraud", f"{labels['PotentialFraud'].iloc[row]!r} is not Yes or No"
+        )
     cases = pd.DataFrame({"entity_type": "facility", "entity_id": labels["Provider"], "verdict": verdict})
     return {
         "persons": persons,

@@ -103,7 +103,9 @@ def load_mapping(spec: str | Path | None) -> Mapping | None:
     path = Path(spec)
     if not path.is_file():
         raise ContractError(
-            path.name, None, None,
+            path.name,
+            None,
+            None,
             f"mapping file {spec} not found; pass --mapping with one of "
             f"{', '.join(BUILTIN)} or the path of a YAML mapping file",
         )
@@ -159,7 +161,9 @@ def _table_mapping(file: str, table: str, spec: Any) -> TableMapping:
     def target(value: Any, what: str) -> str:
         if value not in targets:
             raise ContractError(
-                file, None, None,
+                file,
+                None,
+                None,
                 f"{where}: {what} '{value}' is not a column of {table}; use one of {', '.join(TABLES[table].column_names)}",
             )
         return str(value)
@@ -169,13 +173,18 @@ def _table_mapping(file: str, table: str, spec: Any) -> TableMapping:
     splits = _dict(file, where, "split", spec.get("split"))
     pairs = tuple((str(src), target(dst, f"column {src} ->")) for src, dst in columns.items())
     value_maps = {
-        target(col, "values of"): {str(k): None if v is None else str(v) for k, v in _dict(file, where, f"values of {col}", m).items()}
+        target(col, "values of"): {
+            str(k): None if v is None else str(v) for k, v in _dict(file, where, f"values of {col}", m).items()
+        }
         for col, m in values.items()
     }
     split = {}
     for src, s in splits.items():
         s = _dict(file, where, f"split of {src}", s)
-        when = {str(k): target(v, f"split of {src} ->") for k, v in _dict(file, where, f"split of {src}: when", s.get("when")).items()}
+        when = {
+            str(k): target(v, f"split of {src} ->")
+            for k, v in _dict(file, where, f"split of {src}: when", s.get("when")).items()
+        }
         default = target(s["else"], f"split of {src} ->") if s.get("else") is not None else None
         split[str(src)] = Split(target(s.get("by"), f"split of {src} by"), when, default)
     return TableMapping(pairs, value_maps, split)
@@ -270,7 +279,9 @@ def _map_values(values: pa.ChunkedArray, value_map: dict[str, str | None]) -> pa
     return pc.if_else(pc.is_null(index), text, mapped)
 
 
-def _split(columns: dict[str, pa.ChunkedArray], origin: dict[str, str], source: pa.ChunkedArray, name: str, split: Split) -> None:
+def _split(
+    columns: dict[str, pa.ChunkedArray], origin: dict[str, str], source: pa.ChunkedArray, name: str, split: Split
+) -> None:
     by = columns.get(split.by)
     if by is None:  # nothing to decide by: the default target (the missing column is reported later)
         by = pa.chunked_array([pa.nulls(len(source), pa.string())])

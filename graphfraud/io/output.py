@@ -76,9 +76,12 @@ def write_output(out_dir: str | Path, tables: Mapping[str, pd.DataFrame], record
     """
     for name, frame in tables.items():
         if name not in FILES or list(frame.columns)[: len(FILES[name])] != [en for en, _ in FILES[name]]:
-            raise ValueError(f"{name} is not a detect output file with columns {columns(name) if name in FILES else ''}")
-    with atomic_dir(out_dir, owned=owned_by(RUN_RECORD), inputs=inputs, what="detect output (--out)",
-                    force=force) as tmp:
+            raise ValueError(
+                f"{name} is not a detect output file with columns {columns(name) if name in FILES else ''}"
+            )
+    with atomic_dir(
+        out_dir, owned=owned_by(RUN_RECORD), inputs=inputs, what="detect output (--out)", force=force
+    ) as tmp:
         tmp = Path(tmp)
         for name in FILES:
             if name in tables:

@@ -168,15 +168,23 @@ def partition_claims_dir(
     """
     for name, value in (("buckets", buckets), ("batch_rows", batch_rows)):
         if value is not None and not (isinstance(value, int) and value >= 1):
-            raise ParamError(f"The '{name}' parameter of partition_claims_dir must be an int >= 1. Got {value!r} instead.")
+            raise ParamError(
+                f"The '{name}' parameter of partition_claims_dir must be an int >= 1. Got {value!r} instead."
+            )
     start = time.perf_counter()
     reader = _Reader(Path(source), params, batch_rows)
     with atomic_dir(dest, owned=owned_by("partition.json"), inputs=[source], what="region split (--work)") as tmp:
         result = _split(reader, Path(tmp), buckets, log)
         seconds = round(time.perf_counter() - start, 3)
-        part = Partition(Path(dest), result.rows, reader.hashes(), result.buckets, seconds,
-                         {"batch_rows": batch_rows, "mapping": params.mapping, "encoding": params.encoding},
-                         {name: {"wrong number of fields": n} for name, n in sorted(reader.dropped.items())})
+        part = Partition(
+            Path(dest),
+            result.rows,
+            reader.hashes(),
+            result.buckets,
+            seconds,
+            {"batch_rows": batch_rows, "mapping": params.mapping, "encoding": params.encoding},
+            {name: {"wrong number of fields": n} for name, n in sorted(reader.dropped.items())},
+        )
         _write_manifest(part, Path(tmp) / "partition.json")
     return part
 
@@ -187,8 +195,15 @@ def load_partition(dest: str | Path) -> Partition | None:
     if not path.is_file():
         return None
     record = json.loads(path.read_text(encoding="utf-8"))
-    return Partition(Path(dest), record["regions"], record["source"], record["buckets"], record["seconds"],
-                     record.get("params", {}), record.get("skipped", {}))
+    return Partition(
+        Path(dest),
+        record["regions"],
+        record["source"],
+        record["buckets"],
+        record["seconds"],
+        record.get("params", {}),
+        record.get("skipped", {}),
+    )
 
 
 def region_name(value: str | None) -> str:
@@ -209,7 +224,9 @@ class _Reader:
 
     def __init__(self, directory: Path, params: ReadParams, batch_rows: int) -> None:
         if not directory.is_dir():
-            raise ContractError(str(directory), None, None, "is not a directory; pass the folder that holds claims.csv etc.")
+            raise ContractError(
+                str(directory), None, None, "is not a directory; pass the folder that holds claims.csv etc."
+            )
         self.directory, self.params, self.batch_rows = directory, params, batch_rows
         self.mapping: Mapping | None = load_mapping(params.mapping)
         self.files = {t.name: locate(directory, t) for t in _TABLES}
@@ -243,8 +260,12 @@ class _Reader:
             batch = apply_mapping(raw, mapping)[0] if mapped else raw
             missing = [c for c in (columns or table.required_columns) if c not in batch.column_names]
             if missing:
-                raise ContractError(file.name, 1, missing[0], f"required column {missing[0]} is missing; "
-                                    "add it, or map a column to it with --mapping")
+                raise ContractError(
+                    file.name,
+                    1,
+                    missing[0],
+                    f"required column {missing[0]} is missing; add it, or map a column to it with --mapping",
+                )
             if columns is not None:
                 batch = batch.select(list(columns))
             schema = schema or batch.schema
@@ -287,12 +308,20 @@ class _Reader:
             return "skip"
 
         options = dict(
-            read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, encoding=encoding,
-                                          block_size=min(64 << 20, max(1 << 20, self.batch_rows * 64))),
+            read_options=pcsv.ReadOptions(
+                column_names=header,
+                skip_rows=1,
+                encoding=encoding,
+                block_size=min(64 << 20, max(1 << 20, self.batch_rows * 64)),
+            ),
             parse_options=pcsv.ParseOptions(invalid_row_handler=skip if self.params.lenient else None),
-            convert_options=pcsv.ConvertOptions(column_types={n: pa.string() for n in header}, include_columns=include,
-                                                null_values=[""], strings_can_be_null=True,
-                                                quoted_strings_can_be_null=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={n: pa.string() for n in header},
+                include_columns=include,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
         )
         try:
             with pcsv.open_csv(file, **options) as stream:
@@ -300,10 +329,15 @@ class _Reader:
                     rows += batch.num_rows
                     yield pa.Table.from_batches([batch])
         except pa.ArrowInvalid as exc:
-            raise ContractError(file.name, None, None, f"cannot be parsed as CSV: {exc}; "
-                                "run `graphfraud validate` on it for rows and columns") from None
-        refuse_skipping(file.name, skipped=dropped, rows=rows + dropped, findings=(), params=self.params,
-                        dropped_lines=dropped)
+            raise ContractError(
+                file.name,
+                None,
+                None,
+                f"cannot be parsed as CSV: {exc}; run `graphfraud validate` on it for rows and columns",
+            ) from None
+        refuse_skipping(
+            file.name, skipped=dropped, rows=rows + dropped, findings=(), params=self.params, dropped_lines=dropped
+        )
         if dropped:  # the same count on every full pass over the file
             self.dropped[file.name] = dropped
 
@@ -415,8 +449,9 @@ class _RegionFiles:
         if key not in self._writers:
             folder = self.root / self.names[region]
             folder.mkdir(parents=True, exist_ok=True)
-            self._writers[key] = pq.ParquetWriter(str(folder / f"{table.name}.parquet"), rows.schema,
-                                                  compression=REGION_COMPRESSION)
+            self._writers[key] = pq.ParquetWriter(
+                str(folder / f"{table.name}.parquet"), rows.schema, compression=REGION_COMPRESSION
+            )
         self._pending.append(self._pool.submit(self._writers[key].write_table, rows))
         while len(self._pending) > _PENDING or (self._pending and self._pending[0].done()):
             self._pending.popleft().result()  # a failed write raises here
@@ -539,28 +574,49 @@ class _Refs:
 def _claims_pass(reader: _Reader, places: _Places, files: _RegionFiles, scratch: Path, n_buckets: int) -> _Refs:
     unknown = len(places.names) - 1
     refs = _Refs(
-        persons=_Buckets(scratch / "persons", n_buckets, pa.schema([("person_id", pa.string()), ("region", pa.int32())])),
-        claims=_Buckets(scratch / "claims", n_buckets,
-                        pa.schema([("claim_id", pa.string()), ("region", pa.int32()), ("row", pa.int64())])),
+        persons=_Buckets(
+            scratch / "persons", n_buckets, pa.schema([("person_id", pa.string()), ("region", pa.int32())])
+        ),
+        claims=_Buckets(
+            scratch / "claims",
+            n_buckets,
+            pa.schema([("claim_id", pa.string()), ("region", pa.int32()), ("row", pa.int64())]),
+        ),
     )
     row = 0
     for batch in reader.batches(CLAIMS):
         region = _claim_regions(batch, places, unknown)
         files.split(CLAIMS, batch, region)
         r = pa.array(region, pa.int32())
-        refs.claims.add(pa.table({"claim_id": batch.column("claim_id").cast(pa.string()), "region": r,
-                                  "row": pa.array(np.arange(row, row + batch.num_rows))}), "claim_id")
+        refs.claims.add(
+            pa.table(
+                {
+                    "claim_id": batch.column("claim_id").cast(pa.string()),
+                    "region": r,
+                    "row": pa.array(np.arange(row, row + batch.num_rows)),
+                }
+            ),
+            "claim_id",
+        )
         row += batch.num_rows
-        people = [batch.column("patient_id")] + ([batch.column("holder_id")] if "holder_id" in batch.column_names else [])
+        people = [batch.column("patient_id")] + (
+            [batch.column("holder_id")] if "holder_id" in batch.column_names else []
+        )
         # Chunks, not ChunkedArrays: pa.chunked_array would iterate those value by value.
-        keys = pa.table({"person_id": pa.chunked_array([k for c in people for k in c.cast(pa.string()).chunks]),
-                         "region": pa.concat_arrays([r] * len(people))})
+        keys = pa.table(
+            {
+                "person_id": pa.chunked_array([k for c in people for k in c.cast(pa.string()).chunks]),
+                "region": pa.concat_arrays([r] * len(people)),
+            }
+        )
         refs.persons.add(_distinct(keys.filter(pc.is_valid(keys.column("person_id")))), "person_id")
         for column in ("doctor_id", "facility_id", "pharmacy_id"):
             if column in batch.column_names:
                 pairs = pa.table({"id": batch.column(column).cast(pa.string()), "region": r})
                 pairs = _distinct(pairs.filter(pc.is_valid(pairs.column("id"))))
-                refs.pairs[column] = _distinct(pa.concat_tables([refs.pairs[column], pairs])) if column in refs.pairs else pairs
+                refs.pairs[column] = (
+                    _distinct(pa.concat_tables([refs.pairs[column], pairs])) if column in refs.pairs else pairs
+                )
     refs.claims.close()
     refs.persons.close()
     return refs
@@ -569,8 +625,10 @@ def _claims_pass(reader: _Reader, places: _Places, files: _RegionFiles, scratch:
 def _claim_regions(batch: pa.Table, places: _Places, unknown: int) -> np.ndarray:
     """The region index of every claim: its facility's, else its pharmacy's, else ``unknown``."""
     region = np.full(batch.num_rows, unknown, dtype=np.int32)
-    for column, ids, values in (("pharmacy_id", places.pharmacy_ids, places.pharmacy_region),
-                                ("facility_id", places.facility_ids, places.facility_region)):
+    for column, ids, values in (
+        ("pharmacy_id", places.pharmacy_ids, places.pharmacy_region),
+        ("facility_id", places.facility_ids, places.facility_region),
+    ):
         if column in batch.column_names:
             found = lookup(batch.column(column), ids, values, -1)
             region = np.where(found >= 0, found, region)
@@ -590,8 +648,12 @@ def _distinct(table: pa.Table) -> pa.Table:
     regions = table.column(region_name_).to_numpy().astype(np.int64)
     width = np.int64(max(int(regions.max()) + 1, 1))
     pairs = np.unique(encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64) * width + regions)
-    return pa.table({name: encoded.dictionary.take(pa.array(pairs // width)),
-                     region_name_: pa.array((pairs % width).astype(np.int32))})
+    return pa.table(
+        {
+            name: encoded.dictionary.take(pa.array(pairs // width)),
+            region_name_: pa.array((pairs % width).astype(np.int32)),
+        }
+    )
 
 
 def _duplicate(file: str, column: str, ids: pa.Array, rows: np.ndarray) -> ContractError:
@@ -602,8 +664,12 @@ def _duplicate(file: str, column: str, ids: pa.Array, rows: np.ndarray) -> Contr
     values = pd.Series(ids.to_pylist())[order].reset_index(drop=True)
     dup = int(np.flatnonzero(values.duplicated().to_numpy())[0])
     first = int(np.flatnonzero((values == values[dup]).to_numpy())[0])
-    return ContractError(file, int(rows[order][dup]) + 2, column,
-                         f"duplicate value {values[dup]} (first seen at row {int(rows[order][first]) + 2})")
+    return ContractError(
+        file,
+        int(rows[order][dup]) + 2,
+        column,
+        f"duplicate value {values[dup]} (first seen at row {int(rows[order][first]) + 2})",
+    )
 
 
 def _bucket_rows(reader: _Reader, table: Table, column: str, path: Path, n_buckets: int) -> tuple[_Buckets, int]:
@@ -611,8 +677,12 @@ def _bucket_rows(reader: _Reader, table: Table, column: str, path: Path, n_bucke
     keys = _Buckets(path, n_buckets, pa.schema([(column, pa.string()), ("row", pa.int64())]))
     n = 0
     for batch in reader.batches(table, (column,)):
-        keys.add(pa.table({column: batch.column(column).cast(pa.string()),
-                           "row": pa.array(np.arange(n, n + batch.num_rows))}), column)
+        keys.add(
+            pa.table(
+                {column: batch.column(column).cast(pa.string()), "row": pa.array(np.arange(n, n + batch.num_rows))}
+            ),
+            column,
+        )
         n += batch.num_rows
     keys.close()
     return keys, n
@@ -686,6 +756,7 @@ def _small_tables(reader: _Reader, files: _RegionFiles, refs: _Refs, places: _Pl
     doctors = places.doctors
     doctor_ids = doctors.column("doctor_id").combine_chunks().cast(pa.string())
     for r in regions:
+
         def ids_of(column: str, region: int = r) -> pa.Array:
             table = pairs.get(column)
             if table is None:
@@ -698,9 +769,14 @@ def _small_tables(reader: _Reader, files: _RegionFiles, refs: _Refs, places: _Pl
         if "facility_id" in mine.column_names:
             own = mine.column("facility_id").cast(pa.string()).drop_null().combine_chunks()
             venues = pa.concat_arrays([venues, own])
-        for table, column, value_set in ((FACILITIES, "facility_id", venues), (PHARMACIES, "pharmacy_id", ids_of("pharmacy_id"))):
+        for table, column, value_set in (
+            (FACILITIES, "facility_id", venues),
+            (PHARMACIES, "pharmacy_id", ids_of("pharmacy_id")),
+        ):
             for batch in reader.batches(table):
-                files.write(r, table, batch.filter(pc.is_in(batch.column(column).cast(pa.string()), value_set=value_set)))
+                files.write(
+                    r, table, batch.filter(pc.is_in(batch.column(column).cast(pa.string()), value_set=value_set))
+                )
 
 
 def _write_manifest(part: Partition, path: Path) -> None:
@@ -709,4 +785,12 @@ def _write_manifest(part: Partition, path: Path) -> None:
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-__all__ = ["Partition", "partition_claims_dir", "load_partition", "region_name", "hash_strings", "UNKNOWN", "peak_memory_gb"]
+__all__ = [
+    "Partition",
+    "partition_claims_dir",
+    "load_partition",
+    "region_name",
+    "hash_strings",
+    "UNKNOWN",
+    "peak_memory_gb",
+]

@@ -41,7 +41,7 @@ _BLOCK_SIZE = 16 << 20  # bytes per CSV parsing block
 
 _FORMS = {
     "datetime": "a time between 1900 and 2100; write 2024-03-05 09:41:00, 2024-03-05T09:41:00 or a date alone "
-                "(2024-03-05)",
+    "(2024-03-05)",
     "date": "a date between 1900 and 2100; write 2024-03-05",
     "money": "an amount; write yuan with a dot for decimals, e.g. 1234.50",
     "price": "a unit price; write yuan with a dot for decimals, e.g. 0.445",
@@ -117,7 +117,9 @@ def read_claims_dir(
     _check_skip(skip)
     directory = Path(path)
     if not directory.is_dir():
-        raise ContractError(str(directory), None, None, "is not a directory; pass the folder that holds claims.csv etc.")
+        raise ContractError(
+            str(directory), None, None, "is not a directory; pass the folder that holds claims.csv etc."
+        )
     mapping = load_mapping(params.mapping)
     files = {table.name: locate(directory, table) for table in INPUT_TABLES}
     # Hash in a background thread (hashlib releases the GIL) while the tables are parsed.  Tables
@@ -130,8 +132,15 @@ def read_claims_dir(
         source = {name: future.result() for name, future in hashes.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return ClaimsData(**frames, source=source, skipped=skipped, links=keys.links, released=tuple(skip),
-                      time_resolution=time_resolution(frames["claims"]["start_time"]), warnings=tuple(keys.warnings))
+    return ClaimsData(
+        **frames,
+        source=source,
+        skipped=skipped,
+        links=keys.links,
+        released=tuple(skip),
+        time_resolution=time_resolution(frames["claims"]["start_time"]),
+        warnings=tuple(keys.warnings),
+    )
 
 
 def _read_tables(
@@ -152,8 +161,9 @@ def _read_tables(
             frames[table.name] = empty_frame(table)
             continue
         coded = _coded(skip, table, mapping)
-        raw, bad_lines = _read_file(file, table, params, _skipped(skip, table, mapping), numbers=_numbers(table, mapping),
-                                    coded=coded)
+        raw, bad_lines = _read_file(
+            file, table, params, _skipped(skip, table, mapping), numbers=_numbers(table, mapping), coded=coded
+        )
         raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
         unread = _unread(skip, table)
         raw = raw.drop_columns([c for c in raw.column_names if c in unread])
@@ -161,12 +171,24 @@ def _read_tables(
         frame, unreadable = _typed(raw, table, file.name, origin, params, coded=coded)
         del raw
         pa.default_memory_pool().release_unused()  # the raw numbers, converted: NumPy's malloc cannot reuse Arrow's pages
-        frame, counts = check_table(table, frame, file=file.name, keys=keys, params=params,
-                                    unreadable=unreadable, origin=origin, dropped_lines=bad_lines, notes=notes)
+        frame, counts = check_table(
+            table,
+            frame,
+            file=file.name,
+            keys=keys,
+            params=params,
+            unreadable=unreadable,
+            origin=origin,
+            dropped_lines=bad_lines,
+            notes=notes,
+        )
         if bad_lines:
             counts = {"wrong number of fields": bad_lines, **counts}
-            warnings.warn(f"skipped {bad_lines} rows of {file.name} with the wrong number of fields",
-                          SkippedRowsWarning, stacklevel=3)
+            warnings.warn(
+                f"skipped {bad_lines} rows of {file.name} with the wrong number of fields",
+                SkippedRowsWarning,
+                stacklevel=3,
+            )
         if counts:
             skipped[file.name] = counts
         for column in table.columns:  # checked, and not needed by the caller: free the memory
@@ -198,12 +220,16 @@ def locate(directory: Path, table: Table) -> Path | None:
                                 "copy the file into the claims directory instead")  # fmt: skip
     if len(found) == 2:
         raise ContractError(
-            found[0].name, None, None,
+            found[0].name,
+            None,
+            None,
             f"both {found[0].name} and {found[1].name} are in {directory}; keep only one of them",
         )
     if not found and table.required:
         raise ContractError(
-            f"{table.name}.csv", None, None,
+            f"{table.name}.csv",
+            None,
+            None,
             f"not found in {directory}; every claims directory needs {table.name}.csv "
             f"(or {table.name}.parquet), even if it has only a header row",
         )
@@ -243,8 +269,10 @@ def _check_skip(skip: tuple[str, ...]) -> None:
     allowed = {f"{t.name}.{name}" for t in INPUT_TABLES for name in _releasable(t)}
     for name in skip:
         if name not in allowed:
-            raise ValueError(f"The 'skip' parameter of read_claims_dir must name text columns that are not "
-                             f"keys ({', '.join(sorted(allowed))}). Got {name!r} instead.")
+            raise ValueError(
+                f"The 'skip' parameter of read_claims_dir must name text columns that are not "
+                f"keys ({', '.join(sorted(allowed))}). Got {name!r} instead."
+            )
 
 
 def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> frozenset[str]:
@@ -272,8 +300,9 @@ def _numbers(table: Table, mapping: Mapping | None) -> frozenset[str]:
 
 def _unread(skip: tuple[str, ...], table: Table) -> frozenset[str]:
     """The skipped columns of ``table`` that no rule checks (contract names): never needed."""
-    return frozenset(name for name, unchecked in _releasable(table).items()
-                     if unchecked and f"{table.name}.{name}" in skip)
+    return frozenset(
+        name for name, unchecked in _releasable(table).items() if unchecked and f"{table.name}.{name}" in skip
+    )
 
 
 def _no_text(n: int) -> pd.Series:
@@ -298,9 +327,16 @@ def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str
             meta = pq.read_metadata(path)
             names = meta.schema.to_arrow_schema().names
             _check_parquet_size(path, meta.num_rows, len([n for n in names if n not in skip]))
-            text = {f.name for f in meta.schema.to_arrow_schema() if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}
-            data = pq.read_table(path, columns=[n for n in names if n not in skip] if skip else None,
-                                 read_dictionary=[n for n in names if n in coded and n in text] or None)
+            text = {
+                f.name
+                for f in meta.schema.to_arrow_schema()
+                if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+            }
+            data = pq.read_table(
+                path,
+                columns=[n for n in names if n not in skip] if skip else None,
+                read_dictionary=[n for n in names if n in coded and n in text] or None,
+            )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError, MemoryError) as exc:
             raise ContractError(path.name, None, None, f"cannot be read as Parquet: {str(exc)[:300]}") from None
         _check_header(path.name, data.column_names, table, limit=params.max_errors)
@@ -310,8 +346,9 @@ def _read_file(path: Path, table: Table, params: ReadParams, skip: frozenset[str
         _check_header(path.name, header, table, limit=params.max_errors)
         return _read_csv(path, header, params, skip, numbers=numbers, coded=coded)
     except OSError as exc:  # issue 8: permissions or I/O errors are the user's to fix, not a traceback
-        raise ContractError(path.name, None, None,
-                            f"cannot be read: {exc.strerror or exc}; check the file's permissions") from None
+        raise ContractError(
+            path.name, None, None, f"cannot be read: {exc.strerror or exc}; check the file's permissions"
+        ) from None
 
 
 _DICTIONARY = pa.dictionary(pa.int32(), pa.string())
@@ -347,8 +384,9 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
     except UnicodeDecodeError:
         raise _encoding_error(path, encoding) from None
     except csv.Error as exc:  # issue 8: e.g. a header field over the csv module's 128 KiB limit
-        raise ContractError(path.name, 1, None, f"the header row cannot be read as CSV ({exc}); "
-                            "the first line must be the column names") from None
+        raise ContractError(
+            path.name, 1, None, f"the header row cannot be read as CSV ({exc}); the first line must be the column names"
+        ) from None
     if not header:
         raise ContractError(path.name, 1, None, "file is empty; it needs at least a header row with column names")
     return [name.strip() for name in header]
@@ -362,8 +400,11 @@ def _check_header(file: str, names: list[str], table: Table, *, limit: int = 20)
         if name in seen:
             repeats += 1
             if repeats <= max(1, limit):  # issue 8: a hostile header must not make a megabyte message
-                problems.append(ContractError(
-                    file, 1, name, f"column name appears twice (columns {seen[name]} and {i}); rename or remove one"))
+                problems.append(
+                    ContractError(
+                        file, 1, name, f"column name appears twice (columns {seen[name]} and {i}); rename or remove one"
+                    )
+                )
         seen.setdefault(name, i)
     if repeats > len(problems):
         problems.append(ContractError(file, 1, None, f"... and {repeats - len(problems)} more repeated column names"))
@@ -397,14 +438,18 @@ def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset
     def read(threads: bool, typed: set[str] = set()) -> pa.Table:
         return pcsv.read_csv(
             path,
-            read_options=pcsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
-                                          block_size=_BLOCK_SIZE, encoding=params.encoding),
+            read_options=pcsv.ReadOptions(
+                column_names=names, skip_rows=1, use_threads=threads, block_size=_BLOCK_SIZE, encoding=params.encoding
+            ),
             parse_options=pcsv.ParseOptions(invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(
-                column_types={n: pa.float64() if n in typed else _DICTIONARY if n in dictionary else pa.string()
-                              for n in names},
+                column_types={
+                    n: pa.float64() if n in typed else _DICTIONARY if n in dictionary else pa.string() for n in names
+                },
                 include_columns=[names[i] for i in keep],
-                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
             ),
         )
 
@@ -415,8 +460,9 @@ def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset
                 data = read(True, typed)
             except pa.ArrowInvalid:  # a value the float parser refuses, or a damaged file: as text, below
                 data = None
-            if data is not None and not all(pc.all(pc.is_finite(data.column(n))).as_py() in (True, None)
-                                            for n in typed):
+            if data is not None and not all(
+                pc.all(pc.is_finite(data.column(n))).as_py() in (True, None) for n in typed
+            ):
                 data = None  # nan or inf: unreadable values, reported from their text
             if data is None:
                 bad.clear()
@@ -469,9 +515,13 @@ def _lines_of(chunk: bytes) -> Iterator[bytes | None]:
 
 def _field_count_error(file: str, rows: list[pcsv.InvalidRow], expected: int, limit: int) -> ContractError:
     errors = [
-        ContractError(file, r.number, None,
-                      f"has {r.actual_columns} fields where the header has {expected}; quote values that "
-                      f"contain commas (\"a,b\") or remove the extra commas: {r.text[:60]!r}")
+        ContractError(
+            file,
+            r.number,
+            None,
+            f"has {r.actual_columns} fields where the header has {expected}; quote values that "
+            f'contain commas ("a,b") or remove the extra commas: {r.text[:60]!r}',
+        )
         for r in rows[:limit]
     ]
     if len(rows) > limit:
@@ -489,7 +539,7 @@ def _encoding_error(path: Path, encoding: str) -> ContractError:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 line += chunk.count(b"\n", 0, exc.start)
-                sample = chunk[max(0, exc.start - 200): exc.start + 200]
+                sample = chunk[max(0, exc.start - 200) : exc.start + 200]
                 break
             offset += len(chunk)
             line += chunk.count(b"\n")
@@ -499,7 +549,9 @@ def _encoding_error(path: Path, encoding: str) -> ContractError:
         return ContractError(path.name, line, None, f"cannot be decoded as {encoding}; check --encoding")
     hint = " (looks like GBK/GB18030?)" if _decodes(sample, "gb18030") else ""
     return ContractError(
-        path.name, line, None,
+        path.name,
+        line,
+        None,
         f"{path.name} is not UTF-8{hint}; convert it with `iconv -f GB18030 -t UTF-8` or pass --encoding gbk",
     )
 
@@ -524,14 +576,21 @@ def _numeric_ids(raw: pa.Table, table: Table, file: str, origin: dict[str, str])
         kind = raw.schema.field(column.name).type
         if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
             name = f"{origin[column.name]} ({column.name})" if column.name in origin else column.name
-            notes.append(f"column {name} is stored as {kind} in {file}, but ids are text: as numbers they lose "
-                         "their leading zeros (0001 becomes 1) and match no id written as text; export the "
-                         "column as a string")
+            notes.append(
+                f"column {name} is stored as {kind} in {file}, but ids are text: as numbers they lose "
+                "their leading zeros (0001 becomes 1) and match no id written as text; export the "
+                "column as a string"
+            )
     return notes
 
 
 def _typed(
-    raw: pa.Table, table: Table, file: str, origin: dict[str, str], params: ReadParams, *,
+    raw: pa.Table,
+    table: Table,
+    file: str,
+    origin: dict[str, str],
+    params: ReadParams,
+    *,
     coded: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Contract columns in contract dtypes, and the values that could not be read.
@@ -543,8 +602,15 @@ def _typed(
         found = ", ".join(raw.column_names[:30]) or "none"
         if raw.num_columns > 30:  # issue 8: a hostile header must not make a megabyte message
             found += f", ... ({raw.num_columns} columns in all)"
-        errors = [ContractError(file, 1, c, f"required column is missing (columns found: {found}); "
-                                f"add it, or map a column to it with --mapping") for c in missing]
+        errors = [
+            ContractError(
+                file,
+                1,
+                c,
+                f"required column is missing (columns found: {found}); add it, or map a column to it with --mapping",
+            )
+            for c in missing
+        ]
         raise ContractError(file, 1, missing[0], errors[0].message, errors[1:])
     limit = max(1, params.max_errors)
     columns: dict[str, pd.Series] = {}
@@ -552,23 +618,39 @@ def _typed(
     present = [c for c in table.columns + table.extra if c.name in raw.column_names]
     # Columns convert independently and Arrow's kernels release the GIL: convert them side by side.
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        converted = dict(zip([c.name for c in present], pool.map(
-            lambda c: (to_codes(raw.column(c.name)), None) if c.name in coded else to_series(raw.column(c.name), c),
-            present)))
+        converted = dict(
+            zip(
+                [c.name for c in present],
+                pool.map(
+                    lambda c: (
+                        (to_codes(raw.column(c.name)), None) if c.name in coded else to_series(raw.column(c.name), c)
+                    ),
+                    present,
+                ),
+            )
+        )
     for column in table.columns + table.extra:
         if column.name not in raw.column_names:
             if column in table.columns:  # an optional column the file does not have: all NA
-                columns[column.name] = (_no_text(raw.num_rows) if column.kind in ("id", "str", "enum")
-                                        else to_series(pa.nulls(raw.num_rows, pa.string()), column)[0])
+                columns[column.name] = (
+                    _no_text(raw.num_rows)
+                    if column.kind in ("id", "str", "enum")
+                    else to_series(pa.nulls(raw.num_rows, pa.string()), column)[0]
+                )
             continue
         values = raw.column(column.name)
         columns[column.name], bad = converted[column.name]
         if bad is not None:
-            unreadable += find(bad, column=column.name, reason=f"unreadable {column.name}", limit=limit,
-                               message=lambda rows, v=values, k=column.kind: [
-                                   f"cannot read {v[int(r)].as_py()!r} as {_FORMS[k]}" for r in rows])
+            unreadable += find(
+                bad,
+                column=column.name,
+                reason=f"unreadable {column.name}",
+                limit=limit,
+                message=lambda rows, v=values, k=column.kind: [
+                    f"cannot read {v[int(r)].as_py()!r} as {_FORMS[k]}" for r in rows
+                ],
+            )
     return pd.DataFrame(columns, copy=False), unreadable
 
 
 __all__ = ["read_claims_dir", "locate", "time_resolution", "SkippedRowsWarning"]
-

@@ -38,8 +38,13 @@ def check_ring_id(value: object, *, file: str = "rings.csv", row: int | None = N
     rings.csv, row 2, column ring_id: '../../home/x' is not a ring id (letters, digits, _ and -, at most 64, e.g. R41F29EB1F2); was the file edited?
     """
     if not isinstance(value, str) or not RING_ID.fullmatch(value):
-        raise ContractError(file, row, "ring_id", f"{str(value)[:80]!r} is not a ring id (letters, digits, _ and -, "
-                            "at most 64, e.g. R41F29EB1F2); was the file edited?")
+        raise ContractError(
+            file,
+            row,
+            "ring_id",
+            f"{str(value)[:80]!r} is not a ring id (letters, digits, _ and -, "
+            "at most 64, e.g. R41F29EB1F2); was the file edited?",
+        )
     return value
 
 

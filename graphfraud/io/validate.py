@@ -238,8 +238,15 @@ def check_table(
     key = table.key
     if not findings:
         if dropped_lines:
-            refuse_skipping(file, skipped=dropped_lines, rows=len(frame) + dropped_lines, findings=(),
-                            params=params, notes=notes, dropped_lines=dropped_lines)
+            refuse_skipping(
+                file,
+                skipped=dropped_lines,
+                rows=len(frame) + dropped_lines,
+                findings=(),
+                params=params,
+                notes=notes,
+                dropped_lines=dropped_lines,
+            )
         if key:
             _remember(keys, table.name, file, frame[key], pd.Index([]))
         keys.warnings += quality(table, frame, file=file, origin=origin)
@@ -249,8 +256,16 @@ def check_table(
         error.problems += [ContractError(file, None, None, note) for note in notes]
         raise ContractError(error.file, error.row, error.column, error.message, error.problems)
     bad, counts = _attribute(findings, len(frame))
-    refuse_skipping(file, skipped=int(bad.sum()) + dropped_lines, rows=len(frame) + dropped_lines,
-                    findings=findings, params=params, notes=notes, origin=origin, dropped_lines=dropped_lines)
+    refuse_skipping(
+        file,
+        skipped=int(bad.sum()) + dropped_lines,
+        rows=len(frame) + dropped_lines,
+        findings=findings,
+        params=params,
+        notes=notes,
+        origin=origin,
+        dropped_lines=dropped_lines,
+    )
     dropped_keys = pd.Index(frame[key][bad].dropna().unique()) if key else pd.Index([])
     frame = frame[~bad].reset_index(drop=True)
     for name in [n for n in keys.links if n.startswith(f"{table.name}.")]:
@@ -259,9 +274,7 @@ def check_table(
         _remember(keys, table.name, file, frame[key], dropped_keys)
     keys.warnings += quality(table, frame, file=file, origin=origin, rows=np.flatnonzero(~bad))
     what = ", ".join(f"{n} {reason}" for reason, n in counts.items())
-    warnings.warn(
-        f"skipped {int(bad.sum())} of {len(bad)} rows of {file}: {what}", SkippedRowsWarning, stacklevel=2
-    )
+    warnings.warn(f"skipped {int(bad.sum())} of {len(bad)} rows of {file}: {what}", SkippedRowsWarning, stacklevel=2)
     return frame, counts
 
 
@@ -294,14 +307,19 @@ def refuse_skipping(
         return
     limit = max(1, min(params.max_errors, 5))
     first = report(file, findings, limit=limit, origin=origin or {}) if findings else None
-    reasons = ([ContractError(first.file, first.row, first.column, first.message), *first.problems]
-               if first is not None else [])
+    reasons = (
+        [ContractError(first.file, first.row, first.column, first.message), *first.problems]
+        if first is not None
+        else []
+    )
     reasons = [r for r in reasons if r.row is not None]
     if dropped_lines:
         reasons.append(ContractError(file, None, None, f"{dropped_lines:,} rows have the wrong number of fields"))
     reasons += [ContractError(file, None, None, note) for note in notes]
     raise ContractError(
-        file, None, None,
+        file,
+        None,
+        None,
         f"--lenient would skip {skipped:,} of {rows:,} rows ({skipped / rows:.1%}), more than --max-skipped "
         f"{params.max_skipped:.1%}; fix the file, or raise --max-skipped if losing them is acceptable"
         + ("; the first reasons:" if reasons else ""),
@@ -357,8 +375,9 @@ def rules(
     # The hash joins (keys, foreign keys) are the costly rules; Arrow runs them without the GIL,
     # so they run side by side while the cheap rules are checked.
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        duplicates = (pool.submit(_duplicates, frame[table.key], table.key, limit)
-                      if table.key and table.key in frame else None)
+        duplicates = (
+            pool.submit(_duplicates, frame[table.key], table.key, limit) if table.key and table.key in frame else None
+        )
         rows = [pool.submit(positions, frame[column], keys.kept.get(ref)) for column, ref in foreign]
         out += _empty_required(table, frame, limit, unreadable)
         out += _not_allowed(table, frame, limit)
@@ -366,15 +385,20 @@ def rules(
         if duplicates is not None:
             out += duplicates.result()
         for (column, ref), found in zip(foreign, rows):
-            out += _unknown(frame[column], column, ref, keys, limit, link=f"{table.name}.{column}",
-                            rows=found.result())
+            out += _unknown(frame[column], column, ref, keys, limit, link=f"{table.name}.{column}", rows=found.result())
     if table.name == "claims":
         out += _one_place(frame, limit) + _fund_over_total(frame, limit) + _end_before_start(frame, limit)
     return out
 
 
-def quality(table: Table, frame: pd.DataFrame, *, file: str, origin: dict[str, str] | None = None,
-            rows: np.ndarray | None = None) -> list[QualityWarning]:
+def quality(
+    table: Table,
+    frame: pd.DataFrame,
+    *,
+    file: str,
+    origin: dict[str, str] | None = None,
+    rows: np.ndarray | None = None,
+) -> list[QualityWarning]:
     """The data-quality warnings of one (checked) table: counted, never refused, no row dropped.
 
     ``rows`` are the frame's row positions in the file when rows were skipped
@@ -391,24 +415,31 @@ def quality(table: Table, frame: pd.DataFrame, *, file: str, origin: dict[str, s
     """
     findings = _amount_mismatch(frame, EXAMPLES) if table.name == "claim_items" else []
     at = (lambda r: int(r)) if rows is None else (lambda r: int(rows[r]))
-    return [QualityWarning(file, _label(f.column, origin or {}) or "", f.reason, len(f.rows),
-                           tuple((at(r) + 2, m) for r, m in zip(f.rows, f.messages)))
-            for f in findings]
+    return [
+        QualityWarning(
+            file,
+            _label(f.column, origin or {}) or "",
+            f.reason,
+            len(f.rows),
+            tuple((at(r) + 2, m) for r, m in zip(f.rows, f.messages)),
+        )
+        for f in findings
+    ]
 
 
 def report(file: str, findings: Sequence[Finding], *, limit: int, origin: dict[str, str]) -> ContractError:
     """One error listing the first ``limit`` problems of a file, by row, then "... and N more"."""
     shown = sorted(
-        (int(row) + 2, order, f.column, msg)
-        for order, f in enumerate(findings)
-        for row, msg in zip(f.rows, f.messages)
+        (int(row) + 2, order, f.column, msg) for order, f in enumerate(findings) for row, msg in zip(f.rows, f.messages)
     )[:limit]
     total = sum(len(f.rows) for f in findings)
     errors = [ContractError(file, row, _label(column, origin), msg) for row, _, column, msg in shown]
     if total > len(shown):
         errors.append(
             ContractError(
-                file, None, None,
+                file,
+                None,
+                None,
                 f"... and {total - len(shown)} more problems; fix them, or pass --lenient to skip the bad rows",
             )
         )
@@ -425,8 +456,13 @@ def _empty_required(table: Table, frame: pd.DataFrame, limit: int, unreadable: S
             for f in unreadable:  # unreadable values are NA too, but reported as such
                 if f.column == name:
                     mask[f.rows] = False
-            out += find(mask, column=name, reason=f"empty {name}", limit=limit,
-                        message=lambda rows: ["required value is empty; fill it in"] * len(rows))
+            out += find(
+                mask,
+                column=name,
+                reason=f"empty {name}",
+                limit=limit,
+                message=lambda rows: ["required value is empty; fill it in"] * len(rows),
+            )
     return out
 
 
@@ -445,9 +481,15 @@ def _not_allowed(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]
         else:
             mask = values.notna() & ~values.isin(list(allowed))
         listing = ", ".join(str(v) for v in allowed)
-        out += find(mask, column=col.name, reason=f"{col.name} not allowed", limit=limit,
-                    message=lambda rows, v=values, a=listing: [
-                        f"value '{v.iat[r]}' is not allowed; use one of {a}" for r in rows])
+        out += find(
+            mask,
+            column=col.name,
+            reason=f"{col.name} not allowed",
+            limit=limit,
+            message=lambda rows, v=values, a=listing: [
+                f"value '{v.iat[r]}' is not allowed; use one of {a}" for r in rows
+            ],
+        )
     return out
 
 
@@ -458,9 +500,15 @@ def _negative(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]:
             continue
         values = frame[col.name]
         what = {"money": "amount", "price": "price"}.get(col.kind, "value")
-        out += find(values < 0, column=col.name, reason=f"negative {col.name}", limit=limit,
-                    message=lambda rows, v=values, w=what: [
-                        f"negative {w} {_show(v.iat[r])}; it can never be negative" for r in rows])
+        out += find(
+            values < 0,
+            column=col.name,
+            reason=f"negative {col.name}",
+            limit=limit,
+            message=lambda rows, v=values, w=what: [
+                f"negative {w} {_show(v.iat[r])}; it can never be negative" for r in rows
+            ],
+        )
     return out
 
 
@@ -478,9 +526,13 @@ def _duplicates(ids: pd.Series, column: str, limit: int) -> list[Finding]:
     present = codes >= 0
     repeat = pd.Series(codes).duplicated().to_numpy() & present
     first = np.flatnonzero(~repeat & present)
-    return find(repeat, column=column, reason=f"duplicate {column}", limit=limit,
-                message=lambda rows: [
-                    f"duplicate value {ids.iat[r]} (first seen at row {first[codes[r]] + 2})" for r in rows])
+    return find(
+        repeat,
+        column=column,
+        reason=f"duplicate {column}",
+        limit=limit,
+        message=lambda rows: [f"duplicate value {ids.iat[r]} (first seen at row {first[codes[r]] + 2})" for r in rows],
+    )
 
 
 def _unknown(
@@ -495,41 +547,75 @@ def _unknown(
     skipped = keys.skipped.get(ref)
     cascade = missing & isin(ids, skipped) if skipped is not None and len(skipped) else np.zeros_like(missing)
     unknown = missing & ~cascade
-    out = find(unknown, column=column, reason=f"unknown {column}", limit=limit,
-               message=lambda rows: [
-                   f"unknown value {ids.iat[r]}: no {ref_key} {ids.iat[r]} in {ref_file}; "
-                   f"add it there or correct the id" for r in rows])
-    out += find(cascade, column=column, reason=f"{column} of a skipped {ref} row", limit=limit,
-                message=lambda rows: [f"{ids.iat[r]} is a skipped row of {ref_file}" for r in rows])
+    out = find(
+        unknown,
+        column=column,
+        reason=f"unknown {column}",
+        limit=limit,
+        message=lambda rows: [
+            f"unknown value {ids.iat[r]}: no {ref_key} {ids.iat[r]} in {ref_file}; add it there or correct the id"
+            for r in rows
+        ],
+    )
+    out += find(
+        cascade,
+        column=column,
+        reason=f"{column} of a skipped {ref} row",
+        limit=limit,
+        message=lambda rows: [f"{ids.iat[r]} is a skipped row of {ref_file}" for r in rows],
+    )
     return out
 
 
 def _one_place(claims: pd.DataFrame, limit: int) -> list[Finding]:
     facility, pharmacy = claims["facility_id"].notna(), claims["pharmacy_id"].notna()
-    both = find(facility & pharmacy, column="facility_id", reason="both facility_id and pharmacy_id",
-                limit=limit, message=lambda rows: [
-                    f"both facility_id {claims['facility_id'].iat[r]} and pharmacy_id "
-                    f"{claims['pharmacy_id'].iat[r]} are set; a claim takes place at exactly one of them"
-                    for r in rows])
-    neither = find(~facility & ~pharmacy, column="facility_id", reason="neither facility_id nor pharmacy_id",
-                   limit=limit, message=lambda rows: [
-                       "neither facility_id nor pharmacy_id is set; fill in where the claim took place"] * len(rows))
+    both = find(
+        facility & pharmacy,
+        column="facility_id",
+        reason="both facility_id and pharmacy_id",
+        limit=limit,
+        message=lambda rows: [
+            f"both facility_id {claims['facility_id'].iat[r]} and pharmacy_id "
+            f"{claims['pharmacy_id'].iat[r]} are set; a claim takes place at exactly one of them"
+            for r in rows
+        ],
+    )
+    neither = find(
+        ~facility & ~pharmacy,
+        column="facility_id",
+        reason="neither facility_id nor pharmacy_id",
+        limit=limit,
+        message=lambda rows: (
+            ["neither facility_id nor pharmacy_id is set; fill in where the claim took place"] * len(rows)
+        ),
+    )
     return both + neither
 
 
 def _fund_over_total(claims: pd.DataFrame, limit: int) -> list[Finding]:
     fund, total = claims["fund_amount"], claims["total_amount"]
-    return find(fund > total + FUND_TOLERANCE, column="fund_amount", reason="fund_amount > total_amount",
-                limit=limit, message=lambda rows: [
-                    f"fund_amount {_show(fund.iat[r])} is more than total_amount {_show(total.iat[r])}; "
-                    f"the fund cannot pay more than the total fee" for r in rows])
+    return find(
+        fund > total + FUND_TOLERANCE,
+        column="fund_amount",
+        reason="fund_amount > total_amount",
+        limit=limit,
+        message=lambda rows: [
+            f"fund_amount {_show(fund.iat[r])} is more than total_amount {_show(total.iat[r])}; "
+            f"the fund cannot pay more than the total fee"
+            for r in rows
+        ],
+    )
 
 
 def _end_before_start(claims: pd.DataFrame, limit: int) -> list[Finding]:
     start, end = claims["start_time"], claims["end_time"]
-    return find(end < start, column="end_time", reason="end_time before start_time", limit=limit,
-                message=lambda rows: [
-                    f"end_time {_show(end.iat[r])} is before start_time {_show(start.iat[r])}" for r in rows])
+    return find(
+        end < start,
+        column="end_time",
+        reason="end_time before start_time",
+        limit=limit,
+        message=lambda rows: [f"end_time {_show(end.iat[r])} is before start_time {_show(start.iat[r])}" for r in rows],
+    )
 
 
 def _amount_mismatch(items: pd.DataFrame, limit: int) -> list[Finding]:
@@ -549,10 +635,17 @@ def _amount_mismatch(items: pd.DataFrame, limit: int) -> list[Finding]:
         allowed = np.abs(units) * PRICE_ROUNDING
         allowed += AMOUNT_TOLERANCE + 1e-9  # 1e-9: a half cent off in decimal may be a hair more in binary
         np.greater(gap, allowed, out=mask[part])
-    return find(mask, column="amount", reason="amount != quantity x unit_price", limit=limit,
-                message=lambda rows: [
-                    f"amount {_show(amount.iat[r])} is not quantity {quantity.iat[r]:g} x unit_price "
-                    f"{price.iat[r]:.4f} = {_show(quantity.iat[r] * price.iat[r])}" for r in rows])
+    return find(
+        mask,
+        column="amount",
+        reason="amount != quantity x unit_price",
+        limit=limit,
+        message=lambda rows: [
+            f"amount {_show(amount.iat[r])} is not quantity {quantity.iat[r]:g} x unit_price "
+            f"{price.iat[r]:.4f} = {_show(quantity.iat[r] * price.iat[r])}"
+            for r in rows
+        ],
+    )
 
 
 # ----------------------------------------------------------------- helpers

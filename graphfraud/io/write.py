@@ -38,7 +38,8 @@ MONEY_COLUMNS = frozenset(c.name for t in TABLES.values() for c in t.columns if 
 #: into place); the CLI sets it to write the audit line first.  An exception from it aborts the publication:
 #: the temporary output is removed and the final path is left as it was.
 BEFORE_PUBLISH: contextvars.ContextVar[Callable[[Path, Path], None] | None] = contextvars.ContextVar(
-    "graphfraud_before_publish", default=None)
+    "graphfraud_before_publish", default=None
+)
 
 
 def announce(tmp: Path, dest: Path) -> None:
@@ -185,20 +186,35 @@ def check_replaceable(dest: str | Path, *, owned: Callable[[Path], bool] | None 
     for given in inputs:
         source = Path(given).resolve()
         if real == source or real in source.parents:
-            raise ContractError(str(dest), None, None, f"is an input directory (or holds one); it would be "
-                                f"replaced by the {what}, deleting the input {given}; choose another path")
+            raise ContractError(
+                str(dest),
+                None,
+                None,
+                f"is an input directory (or holds one); it would be "
+                f"replaced by the {what}, deleting the input {given}; choose another path",
+            )
     cwd = Path.cwd().resolve()
     if real == cwd or real in cwd.parents:
-        raise ContractError(str(dest), None, None, f"is the working directory or one of its parents; "
-                            f"the {what} replaces its folder as a whole, so give a new sub-folder, e.g. {dest / 'out'}")
+        raise ContractError(
+            str(dest),
+            None,
+            None,
+            f"is the working directory or one of its parents; "
+            f"the {what} replaces its folder as a whole, so give a new sub-folder, e.g. {dest / 'out'}",
+        )
     if not dest.is_dir() or force:
         return
     content = sorted(p.name for p in dest.iterdir())
     if content and not (owned is not None and owned(dest)):
         content = getattr(owned, "foreign", lambda p: [])(dest) or content
         shown = ", ".join(content[:5]) + (f" and {len(content) - 5} more" if len(content) > 5 else "")
-        raise ContractError(str(dest), None, None, f"holds files that graphfraud did not write ({shown}); the "
-                            f"{what} replaces its folder as a whole, so give a new or empty folder")
+        raise ContractError(
+            str(dest),
+            None,
+            None,
+            f"holds files that graphfraud did not write ({shown}); the "
+            f"{what} replaces its folder as a whole, so give a new or empty folder",
+        )
 
 
 @contextlib.contextmanager
@@ -279,8 +295,12 @@ def _swap(new: Path, dest: Path) -> None:
                 os.replace(old, dest)
             raise
     except OSError as exc:
-        raise ContractError(str(dest), None, None, f"cannot be replaced ({exc.strerror}); it is left as it was, "
-                            "choose another output path") from None
+        raise ContractError(
+            str(dest),
+            None,
+            None,
+            f"cannot be replaced ({exc.strerror}); it is left as it was, choose another output path",
+        ) from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -368,12 +388,16 @@ def atomic_file(path: str | Path, *, publish: bool = False) -> Iterator[Path]:
 
 def _two_decimals(values: pd.Series) -> pd.Series:
     """Money as text with exactly two decimals, computed on integer cents (no rounding drift)."""
-    cents = pc.cast(pc.round(pa.array(values.to_numpy(dtype="float64", na_value=float("nan")) * 100.0,
-                                      from_pandas=True), 0), pa.int64())
+    cents = pc.cast(
+        pc.round(pa.array(values.to_numpy(dtype="float64", na_value=float("nan")) * 100.0, from_pandas=True), 0),
+        pa.int64(),
+    )
     negative = pc.less(cents, 0)
     magnitude = pc.abs(cents)
     yuan = pc.cast(pc.divide(magnitude, 100), pa.string())
-    fen = pc.utf8_lpad(pc.cast(pc.subtract(magnitude, pc.multiply(pc.divide(magnitude, 100), 100)), pa.string()), 2, "0")
+    fen = pc.utf8_lpad(
+        pc.cast(pc.subtract(magnitude, pc.multiply(pc.divide(magnitude, 100), 100)), pa.string()), 2, "0"
+    )
     text = pc.binary_join_element_wise(pc.if_else(negative, "-", ""), yuan, ".", fen, "")
     # set_axis, not Series(..., index=): the latter re-selects by label and shifts rows of a filtered frame
     return text.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get).set_axis(values.index)

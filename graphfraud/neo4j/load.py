@@ -243,7 +243,16 @@ def load_claims(
     rows = load_rows(data)
     key = fingerprint(data) if resume else None
     return [
-        write_batches(driver, cypher_text(path), rows[step], step=step, batch_size=batch_size,
-                      database=database, checkpoint=key, retry_policy=retry_policy, log=log)  # fmt: skip
+        write_batches(
+            driver,
+            cypher_text(path),
+            rows[step],
+            step=step,
+            batch_size=batch_size,
+            database=database,
+            checkpoint=key,
+            retry_policy=retry_policy,
+            log=log,
+        )  # fmt: skip
         for step, path in STEPS
     ]

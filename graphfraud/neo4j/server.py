@@ -212,7 +212,9 @@ class BundledServer:
         self.pagecache = pagecache
         self.guide_dir = Path(guide_dir).absolute() if guide_dir else None
         if guide_lang not in ("zh", "en"):
-            raise ParamError(f"The 'guide_lang' parameter of BundledServer must be 'zh' or 'en'. Got {guide_lang!r} instead.")
+            raise ParamError(
+                f"The 'guide_lang' parameter of BundledServer must be 'zh' or 'en'. Got {guide_lang!r} instead."
+            )
         self.guide_lang = guide_lang
         self.java = java
         self.mvn = mvn
@@ -273,9 +275,7 @@ class BundledServer:
         maven = self.home / "maven"
         for sub in ("server", "plugins"):
             (maven / sub).mkdir(parents=True, exist_ok=True)
-        (maven / "server" / "pom.xml").write_text(
-            _SERVER_POM.format(neo4j=NEO4J_VERSION, browser=BROWSER_VERSION)
-        )
+        (maven / "server" / "pom.xml").write_text(_SERVER_POM.format(neo4j=NEO4J_VERSION, browser=BROWSER_VERSION))
         (maven / "plugins" / "pom.xml").write_text(_PLUGINS_POM.format(apoc=APOC_VERSION))
         plugins = self.home / "plugins"
         for target in (lib, plugins):
@@ -299,8 +299,7 @@ class BundledServer:
         if done.returncode != 0:
             tail = (done.stdout + done.stderr).strip().splitlines()[-15:]
             raise Neo4jError(
-                f"Maven could not fetch the Neo4j jars ({pom}), exit {done.returncode}:\n"
-                + "\n".join(tail)
+                f"Maven could not fetch the Neo4j jars ({pom}), exit {done.returncode}:\n" + "\n".join(tail)
             )
 
     # ------------------------------------------------------------ config
@@ -460,9 +459,7 @@ class BundledServer:
             guide_url=self.guide_url if self.guide_dir else "-",
         )
 
-    def start(
-        self, *, timeout: float = 120.0, log: Callable[[str], None] = lambda m: None
-    ) -> ServerStatus:
+    def start(self, *, timeout: float = 120.0, log: Callable[[str], None] = lambda m: None) -> ServerStatus:
         """Install if needed, start the server in the background and wait until it answers.
 
         Returns at once if this home's server already runs.

@@ -207,9 +207,7 @@ def covisited_rows(claims: pd.DataFrame, members: pd.DataFrame) -> list[dict[str
         .rename(columns={"person_id_a": "a", "person_id_b": "b"})
     )
     for side in ("a", "b"):
-        agg = agg.merge(
-            days.rename(columns={"person_id": side, "n": f"n_{side}"}), on=["ring_id", side]
-        )
+        agg = agg.merge(days.rename(columns={"person_id": side, "n": f"n_{side}"}), on=["ring_id", side])
     agg["weight"] = (agg["times"] / agg[["n_a", "n_b"]].min(axis=1)).round(4)
     agg = agg.sort_values(["ring_id", "a", "b"])
     return records(agg, ["ring_id", "a", "b", "times", "weight", "venues"])
@@ -315,8 +313,16 @@ def write_rings(
         links, marks = lineage_rows(lineage)
         steps += [("lineage", "rings/lineage.cypher", links), ("lineage:marks", "rings/lineage_mark.cypher", marks)]
     return [
-        write_batches(driver, cypher_text(path), rows, step=step, batch_size=batch_size,
-                      database=database, retry_policy=retry_policy, log=log)  # fmt: skip
+        write_batches(
+            driver,
+            cypher_text(path),
+            rows,
+            step=step,
+            batch_size=batch_size,
+            database=database,
+            retry_policy=retry_policy,
+            log=log,
+        )  # fmt: skip
         for step, path, rows in steps
     ]
 
@@ -332,9 +338,7 @@ class CaseChange:
     at: datetime
 
 
-def case_note(
-    ring_id: str, status: str, note: str, *, at: datetime, by: str = ""
-) -> dict[str, Any]:
+def case_note(ring_id: str, status: str, note: str, *, at: datetime, by: str = "") -> dict[str, Any]:
     """Parameters of ``rings/case.cypher`` (pure; validates ``status``).
 
     >>> p = case_note("R1", "confirmed", "site visit", at=datetime(2026, 1, 2, 3, 4, tzinfo=timezone.utc))
@@ -347,8 +351,7 @@ def case_note(
     """
     if status not in CASE_STATUSES:
         raise ParamError(
-            f"The 'status' parameter of case must be one of {', '.join(CASE_STATUSES)}. "
-            f"Got {status!r} instead."
+            f"The 'status' parameter of case must be one of {', '.join(CASE_STATUSES)}. Got {status!r} instead."
         )
     at_utc = at.astimezone(timezone.utc)
     entry = f"{at_utc:%Y-%m-%d %H:%M} UTC [{status}] {note}".rstrip()
@@ -387,8 +390,7 @@ def set_case_status(
     result = run_write(driver, cypher_text("rings/case.cypher"), params, database=database)
     if not result.rows:
         raise Neo4jError(
-            f"No ring {ring_id!r} in Neo4j; load rings first with "
-            "`graphfraud load DATA_DIR --rings OUT_DIR`."
+            f"No ring {ring_id!r} in Neo4j; load rings first with `graphfraud load DATA_DIR --rings OUT_DIR`."
         )
     row = result.dicts()[0]
     return CaseChange(row["ring_id"], row["previous"], row["status"], row["notes"], when)
@@ -451,6 +453,7 @@ class VerdictsWritten:
         >>> VerdictsWritten({"person": 2, "doctor": 0, "facility": 1, "pharmacy": 0}, {"person": 1}).summary()
         'verdicts: 2 persons, 1 facility written; 1 person not in the graph (load its claims first)'
         """
+
         def said(counts: dict[str, int]) -> str:
             plural = {"person": "persons", "doctor": "doctors", "facility": "facilities", "pharmacy": "pharmacies"}
             return ", ".join(f"{n} {kind if n == 1 else plural[kind]}" for kind, n in counts.items() if n)

@@ -166,8 +166,13 @@ def export_tables(rings: pd.DataFrame, members: pd.DataFrame, *, reasons: pd.Dat
     return ExportTables(**frames, masked=masker.enabled)
 
 
-def _said(rings: pd.DataFrame, reasons: pd.DataFrame, explained: pd.DataFrame,
-          explained_reasons: pd.DataFrame | None, lang: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _said(
+    rings: pd.DataFrame,
+    reasons: pd.DataFrame,
+    explained: pd.DataFrame,
+    explained_reasons: pd.DataFrame | None,
+    lang: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The reasons texts in ``lang``, from each reason's code and args (rings without any keep theirs)."""
 
     def cells(frame: pd.DataFrame, said: dict[str, list[str]]) -> pd.DataFrame:
@@ -348,8 +353,10 @@ def write_workbook(rings: pd.DataFrame, members: pd.DataFrame, dest: str | Path,
     if dest.is_dir():
         raise ParamError(f"The 'dest' parameter of write_workbook must be a file. Got {str(dest)!r}, a directory.")
     if dest.is_symlink() or (dest.exists() and (dest.suffix.lower() != ".xlsx" or not zipfile.is_zipfile(dest))):
-        raise ParamError(f"The 'dest' parameter of write_workbook must be a new file or an earlier .xlsx workbook "
-                         f"(it is replaced). Got {str(dest)!r}, which is another file; choose another path.")
+        raise ParamError(
+            f"The 'dest' parameter of write_workbook must be a new file or an earlier .xlsx workbook "
+            f"(it is replaced). Got {str(dest)!r}, which is another file; choose another path."
+        )
     wb = build_workbook(rings, members, reasons=reasons, explained=explained, explained_reasons=explained_reasons,
                         lang=lang, unmask=unmask)  # fmt: skip
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,7 @@ from graphfraud.outputs.lineage import label as lineage_label
 
 Colour = Callable[[str, str], str]
 
+
 @dataclass(frozen=True)
 class DetectOutput:
     """The files of one ``detect`` output directory.
@@ -65,7 +66,9 @@ class DetectOutput:
     ring_claims: pd.DataFrame
     record: dict[str, Any] = field(default_factory=dict)
     explained: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in RINGS_COLUMNS]))
-    explained_reasons: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[e for e, _ in REASONS_COLUMNS]))
+    explained_reasons: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=[e for e, _ in REASONS_COLUMNS])
+    )
     lineage: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LINEAGE_COLUMNS))
 
     def since_last_run(self, ring_id: str) -> str:
@@ -166,7 +169,9 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None,
     if not isinstance(top, int) or top < 1:
         raise ParamError(f"The 'top' parameter of rings_view must be an int >= 1. Got {top!r} instead.")
     if alert is not None and alert not in ALERTS:
-        raise ParamError(f"The 'alert' parameter of rings_view must be one of {', '.join(ALERTS)}. Got {alert!r} instead.")
+        raise ParamError(
+            f"The 'alert' parameter of rings_view must be one of {', '.join(ALERTS)}. Got {alert!r} instead."
+        )
     check_lang(lang, "rings_view")
     rings = output.rings
     if alert is not None:
@@ -183,7 +188,9 @@ def rings_view(output: DetectOutput, *, top: int = 20, alert: str | None = None,
             "members": [f"{r.persons} / {r.doctors} / {r.facilities + r.pharmacies}" for r in rings.itertuples()],
             "claims": rings["claims"],
             "fund_amount": rings["fund_amount"],
-            "reason": [said[i][0] if said.get(i) else first_reason(x) for i, x in zip(rings["ring_id"], rings["reasons"])],
+            "reason": [
+                said[i][0] if said.get(i) else first_reason(x) for i, x in zip(rings["ring_id"], rings["reasons"])
+            ],
             "since_last_run": [output.since_last_run(r) for r in rings["ring_id"]],
         }
     ).reset_index(drop=True)
@@ -226,8 +233,10 @@ def _pad(text: str, width: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-_RING_HEADS = {"en": ["rank", "ring", "alert", "typology", "persons/doctors/venues", "fund (yuan)", "first reason"],
-               "zh": ["排名", "团伙编号", "预警", "类型", "人员/医师/机构", "基金支付(元)", "首要疑点"]}
+_RING_HEADS = {
+    "en": ["rank", "ring", "alert", "typology", "persons/doctors/venues", "fund (yuan)", "first reason"],
+    "zh": ["排名", "团伙编号", "预警", "类型", "人员/医师/机构", "基金支付(元)", "首要疑点"],
+}
 
 
 def format_rings(view: pd.DataFrame, *, width: int = 120, colour: Colour | None = None, lang: str = "en") -> list[str]:
@@ -366,7 +375,11 @@ def busiest_days(ring_claims: pd.Series, claims: pd.DataFrame, *, top: int = 10)
         }
     )
     out = out.rename_axis("day").reset_index()
-    return out.sort_values(["claims", "fund_amount", "day"], ascending=[False, False, True]).head(top).reset_index(drop=True)
+    return (
+        out.sort_values(["claims", "fund_amount", "day"], ascending=[False, False, True])
+        .head(top)
+        .reset_index(drop=True)
+    )
 
 
 #: Reason codes whose ``persons`` value counts the ring's group (the one the header reconciles with).
@@ -493,7 +506,11 @@ def format_detail(detail: RingDetail, *, width: int = 120, colour: Colour | None
              "", words["reasons"]]  # fmt: skip
     if detail.lineage:
         g = detail.lineage
-        was = f" (was {g['previous_ring_id']}: +{g['members_added']} / -{g['members_removed']} persons)" if g["previous_ring_id"] else ""
+        was = (
+            f" (was {g['previous_ring_id']}: +{g['members_added']} / -{g['members_removed']} persons)"
+            if g["previous_ring_id"]
+            else ""
+        )
         lines[2:2] = [truncate(f"{words['since']}{g['since_last_run']}{was}", width)]
     for _, x in detail.reasons.iterrows():
         points = f"+{float(x['points']):.0f} " if str(x["points"]) not in ("", "nan") else ""

@@ -61,7 +61,9 @@ def claims_period(claims: pd.DataFrame) -> dict[str, str]:
     return {"from": f"{start.min():%Y-%m-%d}", "to": f"{start.max():%Y-%m-%d}"}
 
 
-def _previous(previous_dir: str | Path, cases: pd.DataFrame | None) -> tuple[pd.DataFrame, list[str], pd.Timestamp | None, dict]:
+def _previous(
+    previous_dir: str | Path, cases: pd.DataFrame | None
+) -> tuple[pd.DataFrame, list[str], pd.Timestamp | None, dict]:
     """Previous members, ring order, last claim day, and the case status of its rings."""
     tables = read_rings(previous_dir)
     order = tables.rings.assign(rank=pd.to_numeric(tables.rings["rank"])).sort_values("rank")["ring_id"].tolist()

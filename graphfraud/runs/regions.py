@@ -198,10 +198,22 @@ def detect_by_region(
         result.timings["split"] = round(split_s, 3)
         result.timings["regions (wall)"] = round(clock - start - split_s, 3)
         result.timings["merge"] = round(time.perf_counter() - clock, 3)
-        record = _write(result, part, claim_ids, outcomes, out_dir, data_dir, work if scratch is None else None,
-                        engine or {"name": "local"}, force=force, feedback=feedback)
-        log(f"merged {sum(len(o.rings) for o in outcomes)} region rings into {len(result.rings)} "
-            f"in {result.timings['merge']:.1f} s")
+        record = _write(
+            result,
+            part,
+            claim_ids,
+            outcomes,
+            out_dir,
+            data_dir,
+            work if scratch is None else None,
+            engine or {"name": "local"},
+            force=force,
+            feedback=feedback,
+        )
+        log(
+            f"merged {sum(len(o.rings) for o in outcomes)} region rings into {len(result.rings)} "
+            f"in {result.timings['merge']:.1f} s"
+        )
         return result, record
     finally:
         if scratch is not None:
@@ -232,8 +244,16 @@ def merge_regions(outcomes: list[RegionOutcome], params: RunParams = RunParams()
             timings[stage] = round(timings.get(stage, 0.0) + seconds, 3)
     resolutions = sorted({o.time_resolution for o in outcomes}) or ["minute"]
     claim_ids = np.concatenate(parts) if parts else np.array([], dtype=object)
-    result = RunResult(kept, explained, candidates, timings, params, versions(),
-                       resolutions[0] if len(resolutions) == 1 else "mixed", merge(o.signals for o in outcomes))
+    result = RunResult(
+        kept,
+        explained,
+        candidates,
+        timings,
+        params,
+        versions(),
+        resolutions[0] if len(resolutions) == 1 else "mixed",
+        merge(o.signals for o in outcomes),
+    )
     return result, claim_ids
 
 
@@ -241,7 +261,9 @@ def _claim_facts(outcomes: list[RegionOutcome]) -> pd.DataFrame:
     """start_time and fund_amount of the claims the merged rings point to (in :func:`merge_regions`' order)."""
     frames = [o.claim_facts for o in outcomes if len(o.claim_facts)]
     if not frames:
-        return pd.DataFrame({"start_time": pd.Series([], dtype="datetime64[ns]"), "fund_amount": pd.Series([], dtype=float)})
+        return pd.DataFrame(
+            {"start_time": pd.Series([], dtype="datetime64[ns]"), "fund_amount": pd.Series([], dtype=float)}
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -267,8 +289,16 @@ def _partition(data_dir: Path, work: Path, read_params: ReadParams, log: Callabl
     return partition_claims_dir(data_dir, work, params=read_params, log=log)
 
 
-def _run_regions(part: Partition, params: RunParams, read_params: ReadParams, skip: tuple[str, ...],
-                 log: Callable[[str], None], *, isolate: bool, map_tasks: MapTasks | None) -> list[RegionOutcome]:
+def _run_regions(
+    part: Partition,
+    params: RunParams,
+    read_params: ReadParams,
+    skip: tuple[str, ...],
+    log: Callable[[str], None],
+    *,
+    isolate: bool,
+    map_tasks: MapTasks | None,
+) -> list[RegionOutcome]:
     """Run every region with claims: by ``map_tasks``, or here, each in a fresh process one at a time."""
     names = [name for name, rows in part.regions.items() if rows.get("claims", 0)]
     tasks = [(str(part.path(name)), name, params, read_params, skip) for name in names]
@@ -282,8 +312,10 @@ def _run_regions(part: Partition, params: RunParams, read_params: ReadParams, sk
         if isinstance(value, _Failure):
             raise _contract_error(value, name)
         outcomes.append(value)
-        log(f"region {name} ({i}/{len(names)}): {value.claims:,} claims, {len(value.rings)} rings, "
-            f"{value.seconds:.1f} s, peak {value.peak_memory_gb:.1f} GB")
+        log(
+            f"region {name} ({i}/{len(names)}): {value.claims:,} claims, {len(value.rings)} rings, "
+            f"{value.seconds:.1f} s, peak {value.peak_memory_gb:.1f} GB"
+        )
         _log_skipped({f"regions/{name}/{file}": counts for file, counts in value.skipped.items()}, log)
     return outcomes
 
@@ -303,15 +335,19 @@ def _run_here(tasks: list[tuple], *, isolate: bool) -> Iterator[RegionOutcome | 
     with contextlib.ExitStack() as stack:
         submit: Callable[..., RegionOutcome | _Failure] = run_region
         if isolate:
-            pool = stack.enter_context(ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1))
+            pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"), max_tasks_per_child=1
+                )
+            )
             submit = lambda *args: pool.submit(run_region, *args).result()  # noqa: E731
         for args in tasks:
             yield submit(*args)
 
 
-def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
-               skip: tuple[str, ...] = ()) -> RegionOutcome | _Failure:
+def run_region(
+    path: str, name: str, params: RunParams, read_params: ReadParams, skip: tuple[str, ...] = ()
+) -> RegionOutcome | _Failure:
     """Read one region directory and run the pipeline on it (in a child process)."""
     from graphfraud.io.read import read_claims_dir
 
@@ -319,8 +355,13 @@ def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
     try:
         data = read_claims_dir(path, read_params, skip=skip)
     except ContractError as exc:
-        return _Failure(exc.file, exc.row, exc.column, exc.message,
-                        tuple((p.file, p.row, p.column, p.message) for p in exc.problems))
+        return _Failure(
+            exc.file,
+            exc.row,
+            exc.column,
+            exc.message,
+            tuple((p.file, p.row, p.column, p.message) for p in exc.problems),
+        )
     except GraphfraudError as exc:
         return _Failure("", None, None, str(exc))
     read_s = time.perf_counter() - start
@@ -333,10 +374,21 @@ def run_region(path: str, name: str, params: RunParams, read_params: ReadParams,
         return dataclasses.replace(ring, claims=np.searchsorted(pointed, ring.claims))
 
     return RegionOutcome(
-        name, [local(r) for r in result.rings], [local(r) for r in result.explained], ids, result.candidates,
-        {"read": round(read_s, 3), **result.timings}, result.time_resolution, len(data.claims),
-        round(time.perf_counter() - start, 3), peak_memory_gb(), data.skipped, result.signals, data.warnings,
-        facts, claims_period(data.claims),
+        name,
+        [local(r) for r in result.rings],
+        [local(r) for r in result.explained],
+        ids,
+        result.candidates,
+        {"read": round(read_s, 3), **result.timings},
+        result.time_resolution,
+        len(data.claims),
+        round(time.perf_counter() - start, 3),
+        peak_memory_gb(),
+        data.skipped,
+        result.signals,
+        data.warnings,
+        facts,
+        claims_period(data.claims),
     )
 
 
@@ -344,43 +396,69 @@ def _contract_error(f: _Failure, region: str) -> ContractError:
     where = f"regions/{region}/"
     if not f.file:
         return ContractError(f"region {region}", None, None, f.message)
-    return ContractError(where + f.file, f.row, f.column, f.message,
-                         [ContractError(where + p[0], p[1], p[2], p[3]) for p in f.problems])
+    return ContractError(
+        where + f.file, f.row, f.column, f.message, [ContractError(where + p[0], p[1], p[2], p[3]) for p in f.problems]
+    )
 
 
-def _write(result: RunResult, part: Partition, claim_ids: np.ndarray, outcomes: list[RegionOutcome],
-           out_dir: str | Path, data_dir: str | Path, work: Path | None, engine: dict, *, force: bool = False,
-           feedback: Feedback | None = None) -> dict:
+def _write(
+    result: RunResult,
+    part: Partition,
+    claim_ids: np.ndarray,
+    outcomes: list[RegionOutcome],
+    out_dir: str | Path,
+    data_dir: str | Path,
+    work: Path | None,
+    engine: dict,
+    *,
+    force: bool = False,
+    feedback: Feedback | None = None,
+) -> dict:
     own, children = peak_memory_gb(), children_peak_memory_gb()
     extra = {
         "data_dir": os.path.abspath(data_dir),
         "engine": engine,
         "by_region": {
             "note": "scores are computed against each region's own peers (per-region supervision); "
-                    "rings of all regions are ranked together and deduplicated by shared persons; "
-                    "--previous and --cases apply to that merged list",
+            "rings of all regions are ranked together and deduplicated by shared persons; "
+            "--previous and --cases apply to that merged list",
             "work_dir": str(work) if work else None,
             "split_s": result.timings.get("split"),
             "buckets": part.buckets,
             "regions": [
-                {"region": o.region, "claims": o.claims, "rings": len(o.rings), "explained": len(o.explained),
-                 "seconds": o.seconds, "peak_memory_gb": o.peak_memory_gb, "time_resolution": o.time_resolution,
-                 "signals_off": o.signals.off}
+                {
+                    "region": o.region,
+                    "claims": o.claims,
+                    "rings": len(o.rings),
+                    "explained": len(o.explained),
+                    "seconds": o.seconds,
+                    "peak_memory_gb": o.peak_memory_gb,
+                    "time_resolution": o.time_resolution,
+                    "signals_off": o.signals.off,
+                }
                 for o in outcomes
             ],
             "peak_memory_gb_split_and_merge": round(own, 2),
         },
         "peak_memory_gb": round(max(own, children), 2),
         # rows the split dropped (by input file), then rows each region's read skipped (by region file)
-        "skipped": dict(part.skipped) | {f"regions/{o.region}/{file}": counts for o in outcomes
-                                         for file, counts in o.skipped.items()},
+        "skipped": dict(part.skipped)
+        | {f"regions/{o.region}/{file}": counts for o in outcomes for file, counts in o.skipped.items()},
         "data_quality": [w.record() | {"file": f"regions/{o.region}/{w.file}"} for o in outcomes for w in o.warnings],
         "claims_period": _claims_period(outcomes),  # a later run's --previous reads it
         **(feedback.record if feedback else {}),
     }
-    return write_result(result, str(out_dir), claim_ids=pd.Series(claim_ids, dtype=object), source=dict(part.source),
-                        extra=extra, inputs=(str(data_dir),), force=force,
-                        tables=feedback.tables() if feedback else None, files=feedback.files() if feedback else None)
+    return write_result(
+        result,
+        str(out_dir),
+        claim_ids=pd.Series(claim_ids, dtype=object),
+        source=dict(part.source),
+        extra=extra,
+        inputs=(str(data_dir),),
+        force=force,
+        tables=feedback.tables() if feedback else None,
+        files=feedback.files() if feedback else None,
+    )
 
 
 __all__ = ["detect_by_region", "merge_regions", "run_region", "RegionOutcome"]

@@ -117,12 +117,19 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         by = persons["birth_year"].to_numpy(dtype=float, na_value=np.nan)
         age = np.where(np.isnan(age), origin.astype(object).year - by, age)
 
-    venues = pd.concat(
-        [
-            data.facilities[["facility_id", "region", "ownership"]].rename(columns={"facility_id": "id"}),
-            data.pharmacies[["pharmacy_id", "region"]].rename(columns={"pharmacy_id": "id"}).assign(ownership="private"),
-        ]
-    ).drop_duplicates("id").set_index("id").reindex(v.venues.ids)
+    venues = (
+        pd.concat(
+            [
+                data.facilities[["facility_id", "region", "ownership"]].rename(columns={"facility_id": "id"}),
+                data.pharmacies[["pharmacy_id", "region"]]
+                .rename(columns={"pharmacy_id": "id"})
+                .assign(ownership="private"),
+            ]
+        )
+        .drop_duplicates("id")
+        .set_index("id")
+        .reindex(v.venues.ids)
+    )
     return ClaimFacts(
         graph=graph,
         hour=hour,
@@ -131,8 +138,14 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         diagnosis_names=diagnosis_names,
         dup_trace=dup_trace_claims(data.claim_items, claims, focus, lines, data.link("claim_items", "claim_id")),
         after_death=after_death,
-        split=split_admissions(t["person"].to_numpy(), t["venue"].to_numpy(), t["day"].to_numpy(),
-                               t["end_day"].to_numpy(), stay=t["inpatient"].to_numpy(), days=signals.split_days),
+        split=split_admissions(
+            t["person"].to_numpy(),
+            t["venue"].to_numpy(),
+            t["day"].to_numpy(),
+            t["end_day"].to_numpy(),
+            stay=t["inpatient"].to_numpy(),
+            days=signals.split_days,
+        ),
         high_value=_high_value(claims, lines, signals.high_value_price),
         total=claims["total_amount"].to_numpy(dtype=float),
         stake=insurance_money(claims),
@@ -180,7 +193,7 @@ def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Serie
     code, regions = pd.factorize(np.concatenate([pr, vr]), use_na_sentinel=False)
     blank = np.flatnonzero(np.asarray(regions, dtype=object) == "")
     city_code = pd.factorize(city(np.asarray(regions, dtype=object)), use_na_sentinel=False)[0]
-    p, v = code[: len(pr)][person], code[len(pr):][venue]
+    p, v = code[: len(pr)][person], code[len(pr) :][venue]
     known = ~np.isin(p, blank) & ~np.isin(v, blank)
     outside = known & (p != v)
     outside_city = known & (city_code[p] != city_code[v])
@@ -350,7 +363,9 @@ class Features:
     peer_venue_ratio: float  # main-venue fund per claim of the main cell vs. other venues' (NaN: < MIN_PEERS there)
     ring_fund_per_claim: float
     out_of_region: int  # persons insured outside the main venue's region (both regions known)
-    catchment_outside: float  # share of the main venue's other claims by persons insured outside its region (NaN unknown)
+    catchment_outside: (
+        float  # share of the main venue's other claims by persons insured outside its region (NaN unknown)
+    )
     out_of_city: int  # persons insured outside the main venue's city (first 4 digits of a 6-digit area code)
     catchment_outside_city: float  # share of the main venue's other claims by persons insured outside its city
     sessions: int  # ring days at the main venue that hold the group's sessions (see _sessions)
@@ -424,7 +439,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         cycle_days=cycle,
         cycle_regularity=regularity,
         median_arrival_gap=_arrival_gap(t, rows[at_main]) if minute_data else float("nan"),
-        off_hours_share=float(((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).mean()) if minute_data else float("nan"),
+        off_hours_share=float(((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).mean())
+        if minute_data
+        else float("nan"),
         dominance=float(at_main.sum() / max(facts.venue_claims[main], 1)),
         cost_ratio=cost_ratio,
         venue_fund_per_claim=venue_fpc,
@@ -443,7 +460,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         phone_hub_addresses=hub_addresses,
         top_address_persons=top_addr,
         addresses=int(len(np.unique(addr))),
-        median_age=float(np.nanmedian(facts.person_age[c.persons])) if np.isfinite(facts.person_age[c.persons]).any() else float("nan"),
+        median_age=float(np.nanmedian(facts.person_age[c.persons]))
+        if np.isfinite(facts.person_age[c.persons]).any()
+        else float("nan"),
         dup_trace_claims=int(facts.dup_trace[rows].sum()),
         after_death_claims=int(facts.after_death[rows].sum()),
         split_admissions=int(facts.split[rows].sum()),

@@ -208,8 +208,10 @@ def hard_flags(f: Features, *, treatment: bool = False) -> list[str]:
     city_share = f.out_of_city / max(f.persons, 1)
     household = f.top_address_persons >= 0.5 * f.persons  # a family insured where it came from is no sign
     if city_share >= 0.5 and city_share - catchment(f, city=True) >= 0.3 and not household and not treatment:
-        flags.append(f"{f.out_of_city} of {f.persons} persons insured in another city (the venue's other "
-                     f"patients: {catchment(f, city=True):.0%})")
+        flags.append(
+            f"{f.out_of_city} of {f.persons} persons insured in another city (the venue's other "
+            f"patients: {catchment(f, city=True):.0%})"
+        )
     return flags
 
 
@@ -320,7 +322,9 @@ def residents_buying(f: Features) -> Reason | None:
     return Reason(
         "benign_institution",
         {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
-        f.top_address_persons / f.persons, 0.6, 0.0,
+        f.top_address_persons / f.persons,
+        0.6,
+        0.0,
     )
 
 
@@ -367,19 +371,25 @@ def benign_explanation(f: Features) -> Reason | None:
         return Reason(
             "benign_institution",
             {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
-            f.top_address_persons / f.persons, 0.6, 0.0,
+            f.top_address_persons / f.persons,
+            0.6,
+            0.0,
         )
     one_home = f.addresses <= 2 or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
     if one_home and f.persons <= 8 and f.cost_ratio <= 1.5:
         return Reason(
             "benign_household",
             {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio},
-            f.addresses, 2, 0.0,
+            f.addresses,
+            2,
+            0.0,
         )
     if f.event_days <= 2:
         return Reason(
             "benign_one_off",
             {"days": f.event_days},
-            f.event_days, 2, 0.0,
+            f.event_days,
+            2,
+            0.0,
         )
     return None

@@ -111,14 +111,18 @@ class VerdictModel(BaseEstimator):
 
         unknown = [m for m in self.models if m not in MODELS]
         if unknown or not self.models:
-            raise ParamError(f"The 'models' parameter of VerdictModel must be some of {MODELS}. Got {self.models!r} instead.")
+            raise ParamError(
+                f"The 'models' parameter of VerdictModel must be some of {MODELS}. Got {self.models!r} instead."
+            )
         if not isinstance(self.folds, int) or self.folds < 2:
             raise ParamError(f"The 'folds' parameter of VerdictModel must be an int >= 2. Got {self.folds!r} instead.")
         y = np.asarray(y, dtype=int)
         n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
         if min(n_pos, n_neg) < MIN_PER_CLASS:
-            raise ParamError(f"learning from verdicts needs at least {MIN_PER_CLASS} confirmed and {MIN_PER_CLASS} "
-                             f"dismissed cases that match this data; got {n_pos} confirmed and {n_neg} dismissed")
+            raise ParamError(
+                f"learning from verdicts needs at least {MIN_PER_CLASS} confirmed and {MIN_PER_CLASS} "
+                f"dismissed cases that match this data; got {n_pos} confirmed and {n_neg} dismissed"
+            )
         X = X.astype(float)
         # A feature never measured (off-hours share on day-resolution data) is constant 0 to the model.
         self.unmeasured_ = [c for c in X.columns if X[c].isna().all()]

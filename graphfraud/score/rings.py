@@ -106,9 +106,7 @@ def join_pieces(
     """
     staff = [frozenset(m.entity_id for m in r.members if m.entity_type == "doctor") for r in scored]
     open_ = [
-        i
-        for i, r in enumerate(scored)
-        if r.benign is None and r.typology != "kickback" and r.score >= params.min_score
+        i for i, r in enumerate(scored) if r.benign is None and r.typology != "kickback" and r.score >= params.min_score
     ]
     parent = {i: i for i in open_}
 
@@ -213,9 +211,7 @@ def select_rings(
             explained.append(ring)
         elif ring.score >= params.min_score and len(kept) < params.max_rings:
             kept.append(ring)
-    return [_with_rank(r, i + 1) for i, r in enumerate(kept)], [
-        _with_rank(r, i + 1) for i, r in enumerate(explained)
-    ]
+    return [_with_rank(r, i + 1) for i, r in enumerate(kept)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
 
 
 def _overlaps(mine: set, sizes: list[int], taken_by: dict) -> bool:

@@ -153,7 +153,9 @@ def check_rules(rules: Sequence[ScoreRule]) -> None:
         check(rule.feature in MEASURES, "feature", o, f"one of {', '.join(MEASURES)}", rule.feature)
         wanted = sorted(n[: -len("_from")] for n in _threshold_fields(rule.code))
         said = ", ".join(f"{w}_from" for w in wanted)
-        check(rule.feature in wanted, "feature", o, f"one of {', '.join(wanted)} (its sentence says {said})", rule.feature)
+        check(
+            rule.feature in wanted, "feature", o, f"one of {', '.join(wanted)} (its sentence says {said})", rule.feature
+        )
     for code in dict.fromkeys(r.code for r in rules):
         have = {r.feature for r in rules if r.code == code}
         said_for = {n[: -len("_from")] for n in _threshold_fields(code)}
@@ -202,7 +204,9 @@ def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = S
     rows = []
     for r in rules:
         only = ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.headline == r.code) if r.headline else "all"
-        rows.append(f"| `{r.code}` | `{r.feature}` | {_num(r.start)} | {_num(r.full)} | {_num(r.points)} | {r.scale} | {only} |")
+        rows.append(
+            f"| `{r.code}` | `{r.feature}` | {_num(r.start)} | {_num(r.full)} | {_num(r.points)} | {r.scale} | {only} |"
+        )
     meanings = [f"- `{name}`: {text}" for name, text in MEANINGS.items() if any(r.feature == name for r in rules)]
     lines = [
         "# Scoring rules / 评分规则",

@@ -72,6 +72,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
 }  # fmt: skip
 
+
 class Names(Mapping[str, str]):
     """The ``zh`` or ``en`` names of a table of :mod:`graphfraud.contract` (typologies, roles), read live.
 

@@ -57,9 +57,15 @@ def dialysis(ctx: Context, gid: int, ring_id: str) -> Planted:
     day, pat = day[keep], pat[keep]
     offset = rng.integers(0, 20, len(patients))[np.searchsorted(patients, pat)]
     claims = batch(
-        patient=pat, facility=f, doctor=docs[day % len(docs)], visit_type=CHRONIC,
-        start=day * DAY + shift + offset + rng.integers(0, 6, len(pat)), diagnosis=DIAGNOSES.index("N18.5"),
-        terminal=rng.integers(0, places.fac_terminals[f], len(pat)), profile=PROFILE["dialysis"], group=gid,
+        patient=pat,
+        facility=f,
+        doctor=docs[day % len(docs)],
+        visit_type=CHRONIC,
+        start=day * DAY + shift + offset + rng.integers(0, 6, len(pat)),
+        diagnosis=DIAGNOSES.index("N18.5"),
+        terminal=rng.integers(0, places.fac_terminals[f], len(pat)),
+        profile=PROFILE["dialysis"],
+        group=gid,
     )
     return Planted(ring_id, "dialysis", patients, docs, np.array([f]), _NONE, claims)
 
@@ -76,9 +82,14 @@ def nursing_home(ctx: Context, gid: int, ring_id: str) -> Planted:
     n = ctx.size(30, 80, ring_id, 10**9)
     home_phone = people.new_phone()[0]
     residents = people.add(
-        age=rng.uniform(75, 98, n), female=rng.random(n) < 0.6, home=np.full(n, d), region=np.full(n, d),
-        insured=np.where(rng.random(n) < 0.45, EMPLOYEE, 1), address=np.full(n, people.new_address()[0]),
-        phone=np.where(rng.random(n) < 0.3, home_phone, people.new_phone(n) + 1), chronic=np.ones(n, dtype=bool),
+        age=rng.uniform(75, 98, n),
+        female=rng.random(n) < 0.6,
+        home=np.full(n, d),
+        region=np.full(n, d),
+        insured=np.where(rng.random(n) < 0.45, EMPLOYEE, 1),
+        address=np.full(n, people.new_address()[0]),
+        phone=np.where(rng.random(n) < 0.3, home_phone, people.new_phone(n) + 1),
+        chronic=np.ones(n, dtype=bool),
         frailty=rng.gamma(2.0, 0.5, n),
     )
     ctx.members(residents)
@@ -88,12 +99,23 @@ def nursing_home(ctx: Context, gid: int, ring_id: str) -> Planted:
     for day in range(int(rng.integers(0, period)), ctx.days, period):
         day = ctx.workday(day)
         who = rng.permutation(residents[rng.random(n) < attend])
-        start = day * DAY + int(rng.integers(8 * 60 + 30, 9 * 60 + 30)) + np.cumsum(np.r_[0, rng.integers(2, 6, max(len(who) - 1, 0))])
-        batches.append(batch(
-            patient=who, facility=f, doctor=doctor, visit_type=np.where(rng.random(len(who)) < 0.7, CHRONIC, OUTPATIENT),
-            start=start[: len(who)], diagnosis=diagnoses(rng, "nursing", len(who)), profile=PROFILE["nursing_home"],
-            group=gid,
-        ))
+        start = (
+            day * DAY
+            + int(rng.integers(8 * 60 + 30, 9 * 60 + 30))
+            + np.cumsum(np.r_[0, rng.integers(2, 6, max(len(who) - 1, 0))])
+        )
+        batches.append(
+            batch(
+                patient=who,
+                facility=f,
+                doctor=doctor,
+                visit_type=np.where(rng.random(len(who)) < 0.7, CHRONIC, OUTPATIENT),
+                start=start[: len(who)],
+                diagnosis=diagnoses(rng, "nursing", len(who)),
+                profile=PROFILE["nursing_home"],
+                group=gid,
+            )
+        )
     return Planted(ring_id, "nursing_home", residents, np.array([doctor]), np.array([f]), _NONE, concat(batches))
 
 
@@ -106,8 +128,15 @@ def family(ctx: Context, gid: int, ring_id: str) -> Planted:
     members = np.flatnonzero(people.household == people.household[head])
     d = int(people.home[head])
     if rng.random() < 0.5:
-        elders = np.flatnonzero(first & (size <= 2) & (people.home == d) & (people.age >= 62) & ~people.taken
-                                & (people.death_day == NO_DEATH) & people.local)
+        elders = np.flatnonzero(
+            first
+            & (size <= 2)
+            & (people.home == d)
+            & (people.age >= 62)
+            & ~people.taken
+            & (people.death_day == NO_DEATH)
+            & people.local
+        )
         if len(elders):
             extra = np.flatnonzero(people.household == people.household[rng.choice(elders)])
             if rng.random() < 0.5:
@@ -127,15 +156,32 @@ def family(ctx: Context, gid: int, ring_id: str) -> Planted:
             who = members[:2]
         who = rng.permutation(who)
         a = people.age[who]
-        start = day * DAY + sample_minutes(rng, 1, "facility")[0] + np.cumsum(np.r_[0, rng.integers(0, 4, len(who) - 1)])
+        start = (
+            day * DAY + sample_minutes(rng, 1, "facility")[0] + np.cumsum(np.r_[0, rng.integers(0, 4, len(who) - 1)])
+        )
         dx = np.where(a < 18, diagnoses(rng, "child", len(who)), diagnoses(rng, "adult", len(who)))
-        batches.append(batch(
-            patient=who, facility=venues[v], doctor=docs[v], visit_type=OUTPATIENT, start=start, diagnosis=dx,
-            terminal=rng.integers(0, places.fac_terminals[venues[v]]),
-            profile=PROFILE["community" if v == 0 else "hospital"], group=gid,
-        ))
-    return Planted(ring_id, "family", np.sort(members), np.array(sorted(set(docs))), np.array(sorted(set(venues))),
-                   _NONE, concat(batches))
+        batches.append(
+            batch(
+                patient=who,
+                facility=venues[v],
+                doctor=docs[v],
+                visit_type=OUTPATIENT,
+                start=start,
+                diagnosis=dx,
+                terminal=rng.integers(0, places.fac_terminals[venues[v]]),
+                profile=PROFILE["community" if v == 0 else "hospital"],
+                group=gid,
+            )
+        )
+    return Planted(
+        ring_id,
+        "family",
+        np.sort(members),
+        np.array(sorted(set(docs))),
+        np.array(sorted(set(venues))),
+        _NONE,
+        concat(batches),
+    )
 
 
 def checkup(ctx: Context, gid: int, ring_id: str) -> Planted:
@@ -152,12 +198,24 @@ def checkup(ctx: Context, gid: int, ring_id: str) -> Planted:
     for day in range(day0, ctx.days, 365):
         day = ctx.workday(day)
         who = rng.permutation(staff)
-        start = day * DAY + int(rng.integers(7 * 60 + 30, 8 * 60 + 15)) + np.cumsum(np.r_[0, rng.integers(0, 3, len(who) - 1)])
-        batches.append(batch(
-            patient=who, facility=f, doctor=docs[rng.integers(0, len(docs), len(who))], visit_type=OUTPATIENT,
-            start=start, diagnosis=DIAGNOSES.index("Z00.0"), terminal=rng.integers(0, places.fac_terminals[f], len(who)),
-            profile=PROFILE["checkup"], group=gid,
-        ))
+        start = (
+            day * DAY
+            + int(rng.integers(7 * 60 + 30, 8 * 60 + 15))
+            + np.cumsum(np.r_[0, rng.integers(0, 3, len(who) - 1)])
+        )
+        batches.append(
+            batch(
+                patient=who,
+                facility=f,
+                doctor=docs[rng.integers(0, len(docs), len(who))],
+                visit_type=OUTPATIENT,
+                start=start,
+                diagnosis=DIAGNOSES.index("Z00.0"),
+                terminal=rng.integers(0, places.fac_terminals[f], len(who)),
+                profile=PROFILE["checkup"],
+                group=gid,
+            )
+        )
     return Planted(ring_id, "checkup", staff, docs, np.array([f]), _NONE, concat(batches))
 
 

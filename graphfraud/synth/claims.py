@@ -13,7 +13,9 @@ import numpy as np
 
 from graphfraud.contract import VISIT_TYPES
 
-OUTPATIENT, INPATIENT, PHARMACY, CHRONIC = (VISIT_TYPES.index(v) for v in ("outpatient", "inpatient", "pharmacy", "chronic"))
+OUTPATIENT, INPATIENT, PHARMACY, CHRONIC = (
+    VISIT_TYPES.index(v) for v in ("outpatient", "inpatient", "pharmacy", "chronic")
+)
 DAY = 1440  # minutes
 
 
@@ -49,12 +51,33 @@ class Batch:
 
 
 _DTYPES = {
-    "patient": np.int32, "holder": np.int32, "facility": np.int32, "pharmacy": np.int32, "doctor": np.int32,
-    "visit_type": np.int8, "start": np.int64, "end": np.int64, "diagnosis": np.int16, "terminal": np.int16,
-    "profile": np.int8, "scale": np.float32, "days": np.int16, "group": np.int16,
+    "patient": np.int32,
+    "holder": np.int32,
+    "facility": np.int32,
+    "pharmacy": np.int32,
+    "doctor": np.int32,
+    "visit_type": np.int8,
+    "start": np.int64,
+    "end": np.int64,
+    "diagnosis": np.int16,
+    "terminal": np.int16,
+    "profile": np.int8,
+    "scale": np.float32,
+    "days": np.int16,
+    "group": np.int16,
 }
-_DEFAULTS = {"holder": -1, "facility": -1, "pharmacy": -1, "doctor": -1, "end": -1, "diagnosis": -1,
-             "terminal": 0, "scale": 1.0, "days": 0, "group": -1}
+_DEFAULTS = {
+    "holder": -1,
+    "facility": -1,
+    "pharmacy": -1,
+    "doctor": -1,
+    "end": -1,
+    "diagnosis": -1,
+    "terminal": 0,
+    "scale": 1.0,
+    "days": 0,
+    "group": -1,
+}
 
 
 def batch(**columns: object) -> Batch:

@@ -40,8 +40,7 @@ class Context:
         """A ring size drawn from ``lo..hi``, scaled, capped (with a warning) by ``available``."""
         want = max(3, int(round(self.rng.integers(lo, hi + 1) * self.size_scale)))
         if want > available:
-            warnings.warn(f"{ring_id}: only {available} eligible persons, planted {available} of {want}",
-                          stacklevel=3)
+            warnings.warn(f"{ring_id}: only {available} eligible persons, planted {available} of {want}", stacklevel=3)
         return min(want, available)
 
     def fraud_facility(self, f: int) -> None:

@@ -81,7 +81,9 @@ def make_lines(rng: np.random.Generator, claims: Batch) -> Lines:
     return Lines(claim, item, qty, box)
 
 
-def _fill(rng: np.random.Generator, item: np.ndarray, lines: np.ndarray, pools: list[np.ndarray], weights: np.ndarray) -> None:
+def _fill(
+    rng: np.random.Generator, item: np.ndarray, lines: np.ndarray, pools: list[np.ndarray], weights: np.ndarray
+) -> None:
     which = rng.choice(len(pools), size=len(lines), p=weights / weights.sum())
     for k, p in enumerate(pools):
         sel = lines[which == k]

@@ -58,8 +58,16 @@ def usual_venues(rng: np.random.Generator, places: Places, people: People) -> tu
     return comm, clinic, draw(rng, ph, home), draw(rng, ph, home)
 
 
-def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *, days: int, weekday0: int,
-                    pharmacy_share: float = 0.36, away_share: float = 0.08) -> Batch:
+def ordinary_claims(
+    rng: np.random.Generator,
+    places: Places,
+    people: People,
+    *,
+    days: int,
+    weekday0: int,
+    pharmacy_share: float = 0.36,
+    away_share: float = 0.08,
+) -> Batch:
     """The ordinary claims of everyone in ``people`` over ``days`` days.
 
     ``weekday0`` is the weekday of day 0 (Monday = 0).  Persons with ``local``
@@ -79,8 +87,9 @@ def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *,
     u = rng.random(n)
     p_in = np.select([a < 7, a < 18, a < 60, a < 75], [0.004, 0.006, 0.014, 0.018], 0.022)
     p_ch = np.where(people.chronic[pat], 0.25, 0.0)
-    vt = np.select([u < p_in, u < p_in + p_ch, u < p_in + p_ch + pharmacy_share], [INPATIENT, CHRONIC, PHARMACY],
-                   OUTPATIENT)
+    vt = np.select(
+        [u < p_in, u < p_in + p_ch, u < p_in + p_ch + pharmacy_share], [INPATIENT, CHRONIC, PHARMACY], OUTPATIENT
+    )
     del u, p_in, p_ch
     wd = (weekday0 + day) % 7
     move = (vt != PHARMACY) & (wd >= 5) & (rng.random(n) < 0.55)
@@ -94,9 +103,12 @@ def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *,
     doctor = _doctors(rng, places, pat, facility)
 
     minute = np.zeros(n, dtype=np.int64)
-    for prof, mask in (("facility", (vt != PHARMACY) & (vt != INPATIENT) & (cls != CLINIC)),
-                       ("clinic", (vt != PHARMACY) & (cls == CLINIC)), ("pharmacy", vt == PHARMACY),
-                       ("admission", vt == INPATIENT)):
+    for prof, mask in (
+        ("facility", (vt != PHARMACY) & (vt != INPATIENT) & (cls != CLINIC)),
+        ("clinic", (vt != PHARMACY) & (cls == CLINIC)),
+        ("pharmacy", vt == PHARMACY),
+        ("admission", vt == INPATIENT),
+    ):
         minute[mask] = sample_minutes(rng, int(mask.sum()), prof)
     start = day * DAY + minute
     stay = np.zeros(n, dtype=np.int64)
@@ -114,11 +126,23 @@ def ordinary_claims(rng: np.random.Generator, places: Places, people: People, *,
         PROFILE["hospital"],
     )
     dx = _diagnoses(rng, a, vt, cls)
-    nterm = np.where(facility >= 0, places.fac_terminals[np.maximum(facility, 0)],
-                     places.ph_terminals[np.maximum(pharmacy, 0)])
-    visits = batch(patient=pat, holder=holder, facility=facility, pharmacy=pharmacy, doctor=doctor,
-                   visit_type=vt, start=start, end=end, diagnosis=dx, terminal=(rng.random(n) * nterm),
-                   profile=profile, days=stay)
+    nterm = np.where(
+        facility >= 0, places.fac_terminals[np.maximum(facility, 0)], places.ph_terminals[np.maximum(pharmacy, 0)]
+    )
+    visits = batch(
+        patient=pat,
+        holder=holder,
+        facility=facility,
+        pharmacy=pharmacy,
+        doctor=doctor,
+        visit_type=vt,
+        start=start,
+        end=end,
+        diagnosis=dx,
+        terminal=(rng.random(n) * nterm),
+        profile=profile,
+        days=stay,
+    )
     return _after_visit(rng, places, visits, cls, alive)
 
 
@@ -177,9 +201,11 @@ def _diagnoses(rng, a, vt, cls):  # type: ignore[no-untyped-def]
     dx = np.full(n, -1, dtype=np.int16)
     out = vt == OUTPATIENT
     groups = (
-        ("inpatient", vt == INPATIENT), ("chronic", vt == CHRONIC),
+        ("inpatient", vt == INPATIENT),
+        ("chronic", vt == CHRONIC),
         ("pharmacy", (vt == PHARMACY) & (rng.random(n) < 0.3)),
-        ("specialty", out & (cls == SPEC)), ("clinic", out & (cls == CLINIC)),
+        ("specialty", out & (cls == SPEC)),
+        ("clinic", out & (cls == CLINIC)),
         ("child", out & (cls != SPEC) & (cls != CLINIC) & (a < 18)),
         ("adult", out & (cls != SPEC) & (cls != CLINIC) & (a >= 18) & (a < 60)),
         ("elder", out & (cls != SPEC) & (cls != CLINIC) & (a >= 60)),
@@ -191,8 +217,9 @@ def _diagnoses(rng, a, vt, cls):  # type: ignore[no-untyped-def]
 
 def _after_visit(rng: np.random.Generator, places: Places, visits: Batch, cls: np.ndarray, alive: np.ndarray) -> Batch:
     """Add purchases at a pharmacy near the hospital 0-2 days after 6% of hospital visits."""
-    rows = np.flatnonzero((visits.visit_type == OUTPATIENT) & np.isin(cls, [HOSP3, HOSP2, SPEC])
-                          & (rng.random(len(visits)) < 0.06))
+    rows = np.flatnonzero(
+        (visits.visit_type == OUTPATIENT) & np.isin(cls, [HOSP3, HOSP2, SPEC]) & (rng.random(len(visits)) < 0.06)
+    )
     near3 = places.fac_near_pharmacies[visits.facility[rows]]
     cw = np.cumsum(places.ph_weight[near3], axis=1)
     rows, near3, cw = rows[cw[:, -1] > 0], near3[cw[:, -1] > 0], cw[cw[:, -1] > 0]
@@ -203,9 +230,14 @@ def _after_visit(rng: np.random.Generator, places: Places, visits: Batch, cls: n
     day = np.minimum(day, alive[v.patient] - 1)
     start = np.maximum(day * DAY + sample_minutes(rng, len(v), "pharmacy"), v.start + rng.integers(15, 90, len(v)))
     buys = batch(
-        patient=v.patient, holder=v.holder, pharmacy=near,
-        doctor=np.where(rng.random(len(v)) < 0.4, v.doctor, -1), visit_type=PHARMACY,
-        start=start, diagnosis=v.diagnosis,
-        terminal=rng.random(len(v)) * places.ph_terminals[near], profile=PROFILE["after_visit"],
+        patient=v.patient,
+        holder=v.holder,
+        pharmacy=near,
+        doctor=np.where(rng.random(len(v)) < 0.4, v.doctor, -1),
+        visit_type=PHARMACY,
+        start=start,
+        diagnosis=v.diagnosis,
+        terminal=rng.random(len(v)) * places.ph_terminals[near],
+        profile=PROFILE["after_visit"],
     )
     return concat([visits, buys])

@@ -40,12 +40,13 @@ def district_codes(city: str = CITY) -> tuple[str, ...]:
     >>> district_codes("3505")
     ('350503', '350505', '350506', '350511', '350512', '350513')
     """
-    return tuple(city + code[len(CITY):] for code, _, _ in DISTRICTS)
+    return tuple(city + code[len(CITY) :] for code, _, _ in DISTRICTS)
 
 
 def region_codes(city: str = CITY) -> tuple[str, ...]:
     """Every insured-area code of a city's world: its districts, then :data:`OUT_REGIONS`."""
     return district_codes(city) + OUT_REGIONS
+
 
 # Internal facility classes.
 HOSP3, HOSP2, PRIV, COMM, CLINIC, SPEC = range(6)
@@ -54,8 +55,24 @@ CLASS_OWNER = ("public", "public", "private", "public", "private", "public")
 N_CLASSES = 6
 
 DEPARTMENTS = (
-    ("内科", "外科", "儿科", "妇产科", "骨科", "肾内科", "心血管内科", "内分泌科", "肿瘤科",
-     "中医科", "康复医学科", "体检中心", "急诊科", "眼科", "耳鼻喉科", "呼吸内科"),
+    (
+        "内科",
+        "外科",
+        "儿科",
+        "妇产科",
+        "骨科",
+        "肾内科",
+        "心血管内科",
+        "内分泌科",
+        "肿瘤科",
+        "中医科",
+        "康复医学科",
+        "体检中心",
+        "急诊科",
+        "眼科",
+        "耳鼻喉科",
+        "呼吸内科",
+    ),
     ("内科", "外科", "儿科", "肾内科", "体检中心", "妇产科", "骨科", "中医科", "急诊科"),
     ("内科", "康复医学科", "中医科", "老年病科", "外科"),
     ("全科医学科", "中医科", "预防保健科"),
@@ -63,10 +80,36 @@ DEPARTMENTS = (
     ("口腔科", "眼科", "皮肤科"),
 )
 TITLES = ("主任医师", "副主任医师", "主治医师", "医师")
-SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严洪赖武")
+SURNAMES = tuple(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺顾毛郝龚邵万钱严洪赖武"
+)
 GIVEN = tuple("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅鹏辉斌宇浩凯晨瑞嘉琳雪婷欣怡思远海波")
-STREETS = ("鹭江", "中华", "滨海", "莲前", "嘉莲", "梧村", "筼筜", "开元", "江头", "金山", "殿前", "禾山",
-           "侨英", "杏林", "灌口", "后溪", "新阳", "嵩屿", "大同", "祥平", "新店", "马巷", "内厝", "新圩")
+STREETS = (
+    "鹭江",
+    "中华",
+    "滨海",
+    "莲前",
+    "嘉莲",
+    "梧村",
+    "筼筜",
+    "开元",
+    "江头",
+    "金山",
+    "殿前",
+    "禾山",
+    "侨英",
+    "杏林",
+    "灌口",
+    "后溪",
+    "新阳",
+    "嵩屿",
+    "大同",
+    "祥平",
+    "新店",
+    "马巷",
+    "内厝",
+    "新圩",
+)
 PRIVATE_NAMES = ("仁爱", "康华", "博爱", "安康", "福寿", "颐和", "东方", "长青", "惠民", "百汇", "鹭康", "同济")
 CHAINS = ("鹭燕大药房", "同春堂", "益丰大药房", "一心堂", "老百姓大药房")
 
@@ -165,12 +208,17 @@ def build_places(rng: np.random.Generator, persons: int, rings: int, *, city: st
         p_d += [d] * max(6, int(pop / 2_000), -(-4 * rings // N_LOCAL) + 6)
     fac_district, fac_class, fac_doctors = (np.array(x, dtype=np.int32) for x in (f_d, f_c, f_n))
     nf = len(fac_class)
-    level = np.select([fac_class == HOSP3, fac_class == HOSP2, fac_class == PRIV, fac_class == COMM],
-                      [3, 2, rng.integers(1, 3, nf), 1], 0)
-    beds = np.select([fac_class == HOSP3, fac_class == HOSP2, fac_class == PRIV, fac_class == COMM, fac_class == SPEC],
-                     [fac_doctors * 3, fac_doctors * 3, fac_doctors * 6, 20, fac_doctors * 2], 0)
-    terminals = np.select([fac_class == HOSP3, fac_class == HOSP2, fac_class == CLINIC],
-                          [12, 6, 1], 3).astype(np.int32)
+    level = np.select(
+        [fac_class == HOSP3, fac_class == HOSP2, fac_class == PRIV, fac_class == COMM],
+        [3, 2, rng.integers(1, 3, nf), 1],
+        0,
+    )
+    beds = np.select(
+        [fac_class == HOSP3, fac_class == HOSP2, fac_class == PRIV, fac_class == COMM, fac_class == SPEC],
+        [fac_doctors * 3, fac_doctors * 3, fac_doctors * 6, 20, fac_doctors * 2],
+        0,
+    )
+    terminals = np.select([fac_class == HOSP3, fac_class == HOSP2, fac_class == CLINIC], [12, 6, 1], 3).astype(np.int32)
     first = np.concatenate([[0], np.cumsum(fac_doctors)[:-1]]).astype(np.int64)
     doc_facility = np.repeat(np.arange(nf), fac_doctors)
     within = np.arange(len(doc_facility)) - first[doc_facility]
@@ -190,14 +238,33 @@ def build_places(rng: np.random.Generator, persons: int, rings: int, *, city: st
     regions = pa.array(list(district_codes(city)), pa.large_string())
     fac_ids = join(take(regions, fac_district), fixed_digits(_serials(rng, fac_district, 10**5), 5))
     fac_ids = join("H", fac_ids)
-    doc_ids = join("D", take(regions, fac_district[doc_facility]),
-                   fixed_digits(_serials(rng, fac_district[doc_facility], 10**6), 6))
+    doc_ids = join(
+        "D",
+        take(regions, fac_district[doc_facility]),
+        fixed_digits(_serials(rng, fac_district[doc_facility], 10**6), 6),
+    )
     ph_ids = join("P", take(regions, ph_district), fixed_digits(_serials(rng, ph_district, 10**5), 5))
     places = Places(
-        fac_district, fac_class, level.astype(np.int32), beds.astype(np.int32), terminals,
-        first, fac_doctors.astype(np.int64), fac_ids, _facility_names(rng, fac_district, fac_class),
-        doc_facility, doc_dept, doc_title, doc_ids, _person_names(rng, len(doc_facility)),
-        ph_district, ph_chain, ph_terminals, ph_ids, _pharmacy_names(rng, ph_district, ph_chain), near,
+        fac_district,
+        fac_class,
+        level.astype(np.int32),
+        beds.astype(np.int32),
+        terminals,
+        first,
+        fac_doctors.astype(np.int64),
+        fac_ids,
+        _facility_names(rng, fac_district, fac_class),
+        doc_facility,
+        doc_dept,
+        doc_title,
+        doc_ids,
+        _person_names(rng, len(doc_facility)),
+        ph_district,
+        ph_chain,
+        ph_terminals,
+        ph_ids,
+        _pharmacy_names(rng, ph_district, ph_chain),
+        near,
         city=city,
     )
     places.fac_weight = np.ones(nf)
@@ -217,8 +284,11 @@ def _serials(rng: np.random.Generator, district: np.ndarray, space: int) -> np.n
 def _person_names(rng: np.random.Generator, n: int) -> pa.Array:
     sur = pa.array(SURNAMES, pa.large_string())
     giv = pa.array(GIVEN + ("",) * 12, pa.large_string())
-    return join(take(sur, rng.integers(0, len(SURNAMES), n)),
-                take(giv, rng.integers(0, len(GIVEN), n)), take(giv, rng.integers(0, len(GIVEN) + 12, n)))
+    return join(
+        take(sur, rng.integers(0, len(SURNAMES), n)),
+        take(giv, rng.integers(0, len(GIVEN), n)),
+        take(giv, rng.integers(0, len(GIVEN) + 12, n)),
+    )
 
 
 def _facility_names(rng: np.random.Generator, district: np.ndarray, cls: np.ndarray) -> pa.Array:
@@ -254,5 +324,7 @@ def _pharmacy_names(rng: np.random.Generator, district: np.ndarray, chain: np.nd
         if c >= 0:
             names.append(f"{CHAINS[c]}({dn}{street}{i + 1}店)")
         else:
-            names.append(f"{dn}{street}{SURNAMES[rng.integers(len(SURNAMES))]}{['氏', '记', '康'][rng.integers(3)]}药店{i + 1}号")
+            names.append(
+                f"{dn}{street}{SURNAMES[rng.integers(len(SURNAMES))]}{['氏', '记', '康'][rng.integers(3)]}药店{i + 1}号"
+            )
     return pa.array(names, pa.large_string())

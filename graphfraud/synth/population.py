@@ -55,10 +55,16 @@ class People:
         start = len(self)
         defaults = {
             "household": np.arange(n) + (self.household.max() + 1 if len(self) else 0),
-            "female": np.zeros(n, dtype=bool), "insured": np.full(n, RESIDENT, dtype=np.int8),
-            "phone": np.full(n, -1, dtype=np.int64), "death_day": np.full(n, NO_DEATH, dtype=np.int32),
-            "chronic": np.zeros(n, dtype=bool), "frailty": np.ones(n), "payer": np.full(n, -1, dtype=np.int64),
-            "local": np.ones(n, dtype=bool), "rate": np.ones(n), "taken": np.ones(n, dtype=bool),
+            "female": np.zeros(n, dtype=bool),
+            "insured": np.full(n, RESIDENT, dtype=np.int8),
+            "phone": np.full(n, -1, dtype=np.int64),
+            "death_day": np.full(n, NO_DEATH, dtype=np.int32),
+            "chronic": np.zeros(n, dtype=bool),
+            "frailty": np.ones(n),
+            "payer": np.full(n, -1, dtype=np.int64),
+            "local": np.ones(n, dtype=bool),
+            "rate": np.ones(n),
+            "taken": np.ones(n, dtype=bool),
         }
         defaults["address"] = defaults["household"] + 0
         for f in fields(self):
@@ -69,7 +75,9 @@ class People:
             setattr(self, f.name, np.concatenate([old, np.asarray(value).astype(old.dtype)]))
         return np.arange(start, start + n)
 
-    def pick(self, rng: np.random.Generator, k: int, mask: np.ndarray, *, weight: np.ndarray | None = None) -> np.ndarray:
+    def pick(
+        self, rng: np.random.Generator, k: int, mask: np.ndarray, *, weight: np.ndarray | None = None
+    ) -> np.ndarray:
         """Up to ``k`` untaken persons where ``mask``, marked taken; sorted indices."""
         pool = np.flatnonzero(mask & ~self.taken[: len(mask)] & (self.death_day[: len(mask)] == NO_DEATH))
         if len(pool) == 0:
@@ -129,8 +137,7 @@ def build_people(rng: np.random.Generator, persons: int, days: int) -> People:
     migrant = (rng.random(nh) < 0.015)[hh]
     region = np.where(migrant, N_LOCAL + rng.integers(0, 3, nh)[hh], home).astype(np.int32)
     working = (age >= 18) & (age < 60)
-    insured = np.where(working, rng.random(persons) < 0.62,
-                       (age >= 60) & (rng.random(persons) < 0.45))
+    insured = np.where(working, rng.random(persons) < 0.62, (age >= 60) & (rng.random(persons) < 0.45))
     insured = np.where(insured, EMPLOYEE, RESIDENT).astype(np.int8)
 
     # The household's phone adult: first member aged 18-74.
@@ -156,10 +163,21 @@ def build_people(rng: np.random.Generator, persons: int, days: int) -> People:
     death_day = np.where(dies, rng.integers(0, days, persons), NO_DEATH).astype(np.int32)
     chronic = rng.random(persons) < np.select([age < 40, age < 60], [0.03, 0.2], 0.45)
     return People(
-        household=hh.astype(np.int64), age=age, female=female.astype(bool), home=home, region=region,
-        insured=insured, phone=phone.astype(np.int64), address=hh.astype(np.int64), death_day=death_day,
-        chronic=chronic, frailty=rng.gamma(2.0, 0.5, persons), payer=payer.astype(np.int64),
-        local=np.ones(persons, dtype=bool), rate=np.ones(persons), taken=np.zeros(persons, dtype=bool),
+        household=hh.astype(np.int64),
+        age=age,
+        female=female.astype(bool),
+        home=home,
+        region=region,
+        insured=insured,
+        phone=phone.astype(np.int64),
+        address=hh.astype(np.int64),
+        death_day=death_day,
+        chronic=chronic,
+        frailty=rng.gamma(2.0, 0.5, persons),
+        payer=payer.astype(np.int64),
+        local=np.ones(persons, dtype=bool),
+        rate=np.ones(persons),
+        taken=np.zeros(persons, dtype=bool),
     )
 
 

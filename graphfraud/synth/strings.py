@@ -105,10 +105,7 @@ def take(ids: pa.Array, index: np.ndarray) -> pa.Array:
 
 def join(*parts: pa.Array | str) -> pa.Array:
     """Element-wise concatenation of Arrow string arrays and literal strings (null stays null)."""
-    args = [
-        pa.scalar(p, pa.large_string()) if isinstance(p, str) else p.cast(pa.large_string())
-        for p in parts
-    ]
+    args = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p.cast(pa.large_string()) for p in parts]
     return pc.binary_join_element_wise(*args, pa.scalar("", pa.large_string()))
 
 
@@ -199,7 +196,9 @@ def format_number(values: np.ndarray) -> pa.Array:
     nan = np.isnan(values)
     milli = np.rint(np.where(nan, 0.0, values) * 1000).astype(np.int64)
     whole = pc.cast(pa.array(milli // 1000), pa.large_string())
-    frac = pc.utf8_rtrim(pc.utf8_lpad(pc.cast(pa.array(milli % 1000), pa.large_string()), 3, padding="0"), characters="0")
+    frac = pc.utf8_rtrim(
+        pc.utf8_lpad(pc.cast(pa.array(milli % 1000), pa.large_string()), 3, padding="0"), characters="0"
+    )
     text = pc.if_else(pc.equal(frac, ""), whole, join(whole, ".", frac))
     return _null_where(text, nan)
 

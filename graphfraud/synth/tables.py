@@ -21,7 +21,16 @@ from graphfraud.synth.catalog import CATEGORY, CODES, DIAGNOSES, NAMES
 from graphfraud.synth.claims import Batch
 from graphfraud.synth.context import Planted
 from graphfraud.synth.items import Lines
-from graphfraud.synth.places import CHAINS, CLASS_KIND, CLASS_OWNER, DEPARTMENTS, TITLES, Places, district_codes, region_codes
+from graphfraud.synth.places import (
+    CHAINS,
+    CLASS_KIND,
+    CLASS_OWNER,
+    DEPARTMENTS,
+    TITLES,
+    Places,
+    district_codes,
+    region_codes,
+)
 from graphfraud.synth.population import NO_DEATH, People
 from graphfraud.synth.strings import fixed_digits, frame, join, mix64, scramble, take
 
@@ -43,25 +52,31 @@ def _sorted(df: pd.DataFrame, key: str) -> pd.DataFrame:
     return df.iloc[np.argsort(df[key].to_numpy(dtype=object), kind="stable")].reset_index(drop=True)
 
 
-def person_table(people: People, origin: np.datetime64, *, city: str = "3502", id_prefix: str = ""
-                 ) -> tuple[pd.DataFrame, pa.Array]:
+def person_table(
+    people: People, origin: np.datetime64, *, city: str = "3502", id_prefix: str = ""
+) -> tuple[pd.DataFrame, pa.Array]:
     """The persons table and the person id of every person index."""
     n = len(people)
     ids = fixed_digits(scramble(np.arange(n), 10**9, 7_7777_777), 10, id_prefix)
     phone = mix64(np.maximum(people.phone, 0), 0x5EED_0F_9A)
     address = mix64(people.address, 0xADD2_E55)
     birth = -np.rint(people.age * 365.25).astype(np.int64)
-    df = frame(PERSONS, {
-        "person_id": ids,
-        "sex": take(_text(["M", "F"]), people.female.astype(np.int64)),
-        "birth_date": _days(origin, birth),
-        "region": take(_text(region_codes(city)), people.region),
-        "insured_type": take(_text(["employee", "resident"]), people.insured),
-        "phone": take(fixed_digits(phone, 16, id_prefix, base=16), np.where(people.phone >= 0, np.arange(n), -1)),
-        "address": fixed_digits(address, 16, id_prefix, base=16),
-        "death_date": _days(origin, np.where(people.death_day == NO_DEATH, 0, people.death_day),
-                            people.death_day == NO_DEATH),
-    }, n)
+    df = frame(
+        PERSONS,
+        {
+            "person_id": ids,
+            "sex": take(_text(["M", "F"]), people.female.astype(np.int64)),
+            "birth_date": _days(origin, birth),
+            "region": take(_text(region_codes(city)), people.region),
+            "insured_type": take(_text(["employee", "resident"]), people.insured),
+            "phone": take(fixed_digits(phone, 16, id_prefix, base=16), np.where(people.phone >= 0, np.arange(n), -1)),
+            "address": fixed_digits(address, 16, id_prefix, base=16),
+            "death_date": _days(
+                origin, np.where(people.death_day == NO_DEATH, 0, people.death_day), people.death_day == NO_DEATH
+            ),
+        },
+        n,
+    )
     return _sorted(df, "person_id"), ids
 
 
@@ -69,25 +84,43 @@ def place_tables(places: Places) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     """facilities, pharmacies and doctors tables."""
     nf, nph, nd = len(places.fac_class), len(places.ph_district), len(places.doc_facility)
     districts = _text(district_codes(places.city))
-    facilities = frame(FACILITIES, {
-        "facility_id": places.fac_ids, "name": places.fac_names,
-        "kind": take(_text(CLASS_KIND), places.fac_class), "level": places.fac_level,
-        "ownership": take(_text(CLASS_OWNER), places.fac_class), "region": take(districts, places.fac_district),
-        "beds": places.fac_beds,
-    }, nf)
-    pharmacies = frame(PHARMACIES, {
-        "pharmacy_id": places.ph_ids, "name": places.ph_names,
-        "chain": take(_text([f"LS{c + 1:03d}" for c in range(len(CHAINS))]), places.ph_chain),
-        "region": take(districts, places.ph_district),
-    }, nph)
+    facilities = frame(
+        FACILITIES,
+        {
+            "facility_id": places.fac_ids,
+            "name": places.fac_names,
+            "kind": take(_text(CLASS_KIND), places.fac_class),
+            "level": places.fac_level,
+            "ownership": take(_text(CLASS_OWNER), places.fac_class),
+            "region": take(districts, places.fac_district),
+            "beds": places.fac_beds,
+        },
+        nf,
+    )
+    pharmacies = frame(
+        PHARMACIES,
+        {
+            "pharmacy_id": places.ph_ids,
+            "name": places.ph_names,
+            "chain": take(_text([f"LS{c + 1:03d}" for c in range(len(CHAINS))]), places.ph_chain),
+            "region": take(districts, places.ph_district),
+        },
+        nph,
+    )
     flat = [d for depts in DEPARTMENTS for d in depts]
     first = np.cumsum([0] + [len(d) for d in DEPARTMENTS])[:-1]
     cls = places.fac_class[places.doc_facility]
-    doctors = frame(DOCTORS, {
-        "doctor_id": places.doc_ids, "facility_id": take(places.fac_ids, places.doc_facility),
-        "name": places.doc_names, "title": take(_text(TITLES), places.doc_title),
-        "department": take(_text(flat), first[cls] + places.doc_dept),
-    }, nd)
+    doctors = frame(
+        DOCTORS,
+        {
+            "doctor_id": places.doc_ids,
+            "facility_id": take(places.fac_ids, places.doc_facility),
+            "name": places.doc_names,
+            "title": take(_text(TITLES), places.doc_title),
+            "department": take(_text(flat), first[cls] + places.doc_dept),
+        },
+        nd,
+    )
     return _sorted(facilities, "facility_id"), _sorted(pharmacies, "pharmacy_id"), _sorted(doctors, "doctor_id")
 
 
@@ -99,8 +132,15 @@ def _pop(obj: object, name: str) -> np.ndarray:
 
 
 def claim_tables(
-    claims: Batch, lines: Lines, amounts: tuple[np.ndarray, ...], person_ids: pa.Array, places: Places,
-    origin: np.datetime64, *, date_only: bool, id_prefix: str = "",
+    claims: Batch,
+    lines: Lines,
+    amounts: tuple[np.ndarray, ...],
+    person_ids: pa.Array,
+    places: Places,
+    origin: np.datetime64,
+    *,
+    date_only: bool,
+    id_prefix: str = "",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """claims and claim_items tables; ``amounts`` are (total, fund, account) in cents per claim.
 
@@ -122,13 +162,21 @@ def claim_tables(
     origin_ns = origin.astype("datetime64[ns]")
     unit = "datetime64[D]" if date_only else "datetime64[m]"
     start = _pop(claims, "start")
-    columns["start_time"] = (origin_ns + (start * _NS_PER_MIN).astype("timedelta64[ns]")).astype(unit).astype("datetime64[ns]")
+    columns["start_time"] = (
+        (origin_ns + (start * _NS_PER_MIN).astype("timedelta64[ns]")).astype(unit).astype("datetime64[ns]")
+    )
     del start
     end = _pop(claims, "end")
-    end_time = (origin_ns + (np.maximum(end, 0) * _NS_PER_MIN).astype("timedelta64[ns]")).astype(unit).astype("datetime64[ns]")
+    end_time = (
+        (origin_ns + (np.maximum(end, 0) * _NS_PER_MIN).astype("timedelta64[ns]")).astype(unit).astype("datetime64[ns]")
+    )
     end_time[end < 0] = np.datetime64("NaT")
     columns["end_time"] = end_time
-    columns["total_amount"], columns["fund_amount"], columns["account_amount"] = total / 100.0, fund / 100.0, account / 100.0
+    columns["total_amount"], columns["fund_amount"], columns["account_amount"] = (
+        total / 100.0,
+        fund / 100.0,
+        account / 100.0,
+    )
     columns["diagnosis"] = take(_text(DIAGNOSES), _pop(claims, "diagnosis"))
     venue = pc.coalesce(columns["facility_id"], columns["pharmacy_id"])
     columns["terminal_id"] = join(venue, "-", fixed_digits(_pop(claims, "terminal").astype(np.int64) + 1, 2))
@@ -167,8 +215,12 @@ def label_table(planted: list[Planted], person_ids: pa.Array, places: Places) ->
     """labels: one row per entity of every planted group, in group order then entity type."""
     ring, typology, etype, eid = [], [], [], []
     for p in planted:
-        for kind, idx, ids in (("person", p.persons, person_ids), ("doctor", p.doctors, places.doc_ids),
-                               ("facility", p.facilities, places.fac_ids), ("pharmacy", p.pharmacies, places.ph_ids)):
+        for kind, idx, ids in (
+            ("person", p.persons, person_ids),
+            ("doctor", p.doctors, places.doc_ids),
+            ("facility", p.facilities, places.fac_ids),
+            ("pharmacy", p.pharmacies, places.ph_ids),
+        ):
             values = sorted(take(ids, np.asarray(idx, dtype=np.int64)).to_pylist())
             ring += [p.ring_id] * len(values)
             typology += [p.typology] * len(values)

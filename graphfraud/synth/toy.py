@@ -21,10 +21,12 @@ _FAC = ("H35020600001", "社区卫生服务中心", "community", 1, "public", "3
 _HOSP = ("H35020600002", "厦门市第一医院", "hospital", 3, "public", "350206", 900)
 _CLINIC = ("H35020600003", "厦门湖里林氏中医诊所", "clinic", 0, "private", "350206", 0)
 _PHARM = ("P35020600001", "鹭燕大药房(湖里1店)", "LS001", "350206")
-_DOCS = (("D350206000001", "H35020600001", "陈明", "主治医师", "全科医学科"),
-         ("D350206000002", "H35020600002", "林芳", "主任医师", "肾内科"),
-         ("D350206000003", "H35020600003", "黄强", "医师", "中医科"),
-         ("D350206000004", "H35020600003", "吴静", "医师", "推拿科"))
+_DOCS = (
+    ("D350206000001", "H35020600001", "陈明", "主治医师", "全科医学科"),
+    ("D350206000002", "H35020600002", "林芳", "主任医师", "肾内科"),
+    ("D350206000003", "H35020600003", "黄强", "医师", "中医科"),
+    ("D350206000004", "H35020600003", "吴静", "医师", "推拿科"),
+)
 
 
 def _table(table: Table, rows: list[tuple]) -> pd.DataFrame:  # type: ignore[type-arg]
@@ -38,32 +40,79 @@ def _table(table: Table, rows: list[tuple]) -> pd.DataFrame:  # type: ignore[typ
     return frame(table, cols, len(rows))
 
 
-def _person(pid: str, sex: str = "F", born: str = "1950-01-01", region: str = "350206", phone: str | None = None,
-            address: str | None = None, death: str | None = None) -> tuple:  # type: ignore[type-arg]
+def _person(
+    pid: str,
+    sex: str = "F",
+    born: str = "1950-01-01",
+    region: str = "350206",
+    phone: str | None = None,
+    address: str | None = None,
+    death: str | None = None,
+) -> tuple:  # type: ignore[type-arg]
     return (pid, sex, born, region, "resident", phone or f"ph{pid}", address or f"ad{pid}", death)
 
 
-def _world(persons: list[tuple], claims: list[tuple], items: list[tuple],  # type: ignore[type-arg]
-           labels: list[tuple], facilities=(_FAC, _HOSP, _CLINIC), pharmacies=(_PHARM,)) -> tuple[ClaimsData, pd.DataFrame]:  # type: ignore[no-untyped-def,type-arg]
-    data = ClaimsData(_table(PERSONS, persons), _table(FACILITIES, list(facilities)), _table(PHARMACIES, list(pharmacies)),
-                      _table(DOCTORS, list(_DOCS)), _table(CLAIMS, claims), _table(CLAIM_ITEMS, items))
+def _world(
+    persons: list[tuple],
+    claims: list[tuple],
+    items: list[tuple],  # type: ignore[type-arg]
+    labels: list[tuple],
+    facilities=(_FAC, _HOSP, _CLINIC),
+    pharmacies=(_PHARM,),
+) -> tuple[ClaimsData, pd.DataFrame]:  # type: ignore[no-untyped-def,type-arg]
+    data = ClaimsData(
+        _table(PERSONS, persons),
+        _table(FACILITIES, list(facilities)),
+        _table(PHARMACIES, list(pharmacies)),
+        _table(DOCTORS, list(_DOCS)),
+        _table(CLAIMS, claims),
+        _table(CLAIM_ITEMS, items),
+    )
     return data, _table(LABELS, labels)
 
 
-def _visit(n: int, patient: str, facility: str, doctor: str, when: str, lines: list[tuple[str, str, str, int, float]],
-           *, visit_type: str = "outpatient", dx: str = "J06.9", end: str | None = None, pharmacy: bool = False,
-           trace: str | None = None) -> tuple[tuple, list[tuple]]:  # type: ignore[type-arg]
+def _visit(
+    n: int,
+    patient: str,
+    facility: str,
+    doctor: str,
+    when: str,
+    lines: list[tuple[str, str, str, int, float]],
+    *,
+    visit_type: str = "outpatient",
+    dx: str = "J06.9",
+    end: str | None = None,
+    pharmacy: bool = False,
+    trace: str | None = None,
+) -> tuple[tuple, list[tuple]]:  # type: ignore[type-arg]
     cid = f"S{n:010d}"
     total = sum(q * p for *_, q, p in lines)
     items = [(cid, code, name, cat, q, p, q * p, trace if cat == "drug" else None) for code, name, cat, q, p in lines]
-    claim = (cid, patient, None, None if pharmacy else facility, facility if pharmacy else None,
-             doctor or None, visit_type, when, end, total, round(total * 0.6), 0, dx, f"{facility}-01")
+    claim = (
+        cid,
+        patient,
+        None,
+        None if pharmacy else facility,
+        facility if pharmacy else None,
+        doctor or None,
+        visit_type,
+        when,
+        end,
+        total,
+        round(total * 0.6),
+        0,
+        dx,
+        f"{facility}-01",
+    )
     return claim, items
 
 
 _COLD = [("110200001", "普通门诊诊查费", "other", 1, 15.0), ("XJ01CAA040", "阿莫西林胶囊", "drug", 2, 12.5)]
-_PADDED = [("440000001", "针刺治疗", "treatment", 3, 35.0), ("250101015", "血常规检查", "lab", 1, 20.0),
-           ("T000200101", "红参饮片", "herbal", 60, 2.8)]
+_PADDED = [
+    ("440000001", "针刺治疗", "treatment", 3, 35.0),
+    ("250101015", "血常规检查", "lab", 1, 20.0),
+    ("T000200101", "红参饮片", "herbal", 60, 2.8),
+]
 _HV = [("XL04ABA040", "阿达木单抗注射液", "drug", 1, 1290.0)]
 
 
@@ -83,11 +132,20 @@ def tiny() -> tuple[ClaimsData, pd.DataFrame]:
     >>> len(data.persons), len(data.claims), len(data.claim_items), len(labels)
     (6, 8, 15, 0)
     """
-    persons = [_person(f"00000000{i:02d}", "MF"[i % 2], f"{1950 + 10 * i}-03-0{i + 1}", address=f"ad{i // 3}")
-               for i in range(6)]
-    specs = [((f"00000000{i:02d}", _FAC[0], _DOCS[0][0], f"2024-01-0{i + 2} 09:{10 + i:02d}:00", _COLD), {})
-             for i in range(6)]
-    specs.append((("0000000001", _PHARM[0], "", "2024-01-09 19:05:00", _COLD[1:]), {"pharmacy": True, "visit_type": "pharmacy", "trace": "80000000000000000001"}))
+    persons = [
+        _person(f"00000000{i:02d}", "MF"[i % 2], f"{1950 + 10 * i}-03-0{i + 1}", address=f"ad{i // 3}")
+        for i in range(6)
+    ]
+    specs = [
+        ((f"00000000{i:02d}", _FAC[0], _DOCS[0][0], f"2024-01-0{i + 2} 09:{10 + i:02d}:00", _COLD), {})
+        for i in range(6)
+    ]
+    specs.append(
+        (
+            ("0000000001", _PHARM[0], "", "2024-01-09 19:05:00", _COLD[1:]),
+            {"pharmacy": True, "visit_type": "pharmacy", "trace": "80000000000000000001"},
+        )
+    )
     specs.append((("0000000004", _HOSP[0], _DOCS[1][0], "2024-01-10 08:30:00", _COLD), {"dx": "J18.9"}))
     claims, items = _build(specs)
     return _world(persons, claims, items, [])
@@ -142,15 +200,25 @@ def card_burst() -> tuple[ClaimsData, pd.DataFrame]:
     holders = [f"00000003{i:02d}" for i in range(1, 7)]
     persons = [_person(collector, "M", "1980-08-08", phone="ph-collector")]
     for i, h in enumerate(holders):
-        persons.append(_person(h, born="1960-06-06", region=("350100", "360100")[i % 2] if i < 4 else "350206",
-                               phone="ph-collector" if i < 4 else None,
-                               death="2024-01-05" if h == "0000000306" else None))
+        persons.append(
+            _person(
+                h,
+                born="1960-06-06",
+                region=("350100", "360100")[i % 2] if i < 4 else "350206",
+                phone="ph-collector" if i < 4 else None,
+                death="2024-01-05" if h == "0000000306" else None,
+            )
+        )
     specs = []
     for b, day in enumerate((3, 10, 17)):
         for k, h in enumerate(holders[b % 2 : b % 2 + 5]):
             trace = f"8{b:02d}{k:017d}" if not (b == 2 and k == 0) else f"8{0:02d}{0:017d}"
-            specs.append(((h, _PHARM[0], "", f"2024-01-{day:02d} 19:{40 + 3 * k:02d}:00", _HV),
-                          {"pharmacy": True, "visit_type": "pharmacy", "dx": "M06.9", "trace": trace}))
+            specs.append(
+                (
+                    (h, _PHARM[0], "", f"2024-01-{day:02d} 19:{40 + 3 * k:02d}:00", _HV),
+                    {"pharmacy": True, "visit_type": "pharmacy", "dx": "M06.9", "trace": trace},
+                )
+            )
     claims, items = _build(specs)
     ring = "card_collector:01"
     labels = [(ring, "card_collector", "person", p) for p in [collector] + holders]
@@ -173,8 +241,12 @@ def benign_dialysis() -> tuple[ClaimsData, pd.DataFrame]:
     specs = []
     for day in (1, 3, 5, 8, 10, 12):  # 2024-01-01 was a Monday
         for i, p in enumerate(patients):
-            specs.append(((p, _HOSP[0], _DOCS[1][0], f"2024-01-{day:02d} 07:{30 + 4 * i:02d}:00", lines),
-                          {"visit_type": "chronic", "dx": "N18.5"}))
+            specs.append(
+                (
+                    (p, _HOSP[0], _DOCS[1][0], f"2024-01-{day:02d} 07:{30 + 4 * i:02d}:00", lines),
+                    {"visit_type": "chronic", "dx": "N18.5"},
+                )
+            )
     claims, items = _build(specs)
     ring = "benign:dialysis:01"
     labels = [(ring, "dialysis", "person", p) for p in patients]

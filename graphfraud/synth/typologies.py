@@ -71,8 +71,14 @@ def staged_clinic(ctx: Context, gid: int, ring_id: str) -> Planted:
     near = np.where(people.home == d, 6.0, 1.0)
     old = _aged(ctx, 60, 95)
     size = ctx.size(20, 60, ring_id, people.available(old))
-    recruits = np.sort(np.concatenate([people.pick(rng, size - size // 4, old, weight=near),
-                                       people.pick(rng, size // 4, _aged(ctx, 30, 60), weight=near)]))
+    recruits = np.sort(
+        np.concatenate(
+            [
+                people.pick(rng, size - size // 4, old, weight=near),
+                people.pick(rng, size // 4, _aged(ctx, 30, 60), weight=near),
+            ]
+        )
+    )
     phone = ctx.phone_of(int(broker[0]))
     people.phone[recruits[rng.random(len(recruits)) < rng.uniform(0.2, 0.4)]] = phone
     ctx.members(np.concatenate([broker, recruits]))
@@ -87,14 +93,23 @@ def staged_clinic(ctx: Context, gid: int, ring_id: str) -> Planted:
         who = rng.permutation(who)
         t0 = day * DAY + int(rng.integers(8 * 60 + 30, 15 * 60))
         start = t0 + np.cumsum(np.r_[0, rng.integers(1, 5, len(who) - 1)]) if len(who) else _NONE
-        batches.append(batch(
-            patient=who, facility=f, doctor=docs[rng.integers(0, len(docs), len(who))], visit_type=OUTPATIENT,
-            start=start, diagnosis=diagnoses(rng, "clinic", len(who)), profile=PROFILE["staged"], scale=scale,
-            group=gid,
-        ))
+        batches.append(
+            batch(
+                patient=who,
+                facility=f,
+                doctor=docs[rng.integers(0, len(docs), len(who))],
+                visit_type=OUTPATIENT,
+                start=start,
+                diagnosis=diagnoses(rng, "clinic", len(who)),
+                profile=PROFILE["staged"],
+                scale=scale,
+                group=gid,
+            )
+        )
         day += cycle + int(rng.integers(-1, 2))
-    return Planted(ring_id, "staged_clinic", np.concatenate([broker, recruits]), docs,
-                   np.array([f]), _NONE, concat(batches))
+    return Planted(
+        ring_id, "staged_clinic", np.concatenate([broker, recruits]), docs, np.array([f]), _NONE, concat(batches)
+    )
 
 
 def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
@@ -109,9 +124,13 @@ def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
     size = ctx.size(15, 50, ring_id, 10**9)
     n_out = int(round(size * rng.uniform(0.65, 0.9)))
     outsiders = people.add(
-        age=rng.uniform(25, 85, n_out), female=rng.random(n_out) < 0.5, home=np.full(n_out, d),
-        region=N_LOCAL + rng.integers(0, 3, n_out), insured=np.where(rng.random(n_out) < 0.5, EMPLOYEE, RESIDENT),
-        phone=people.new_phone(n_out), local=np.zeros(n_out, dtype=bool),
+        age=rng.uniform(25, 85, n_out),
+        female=rng.random(n_out) < 0.5,
+        home=np.full(n_out, d),
+        region=N_LOCAL + rng.integers(0, 3, n_out),
+        insured=np.where(rng.random(n_out) < 0.5, EMPLOYEE, RESIDENT),
+        phone=people.new_phone(n_out),
+        local=np.zeros(n_out, dtype=bool),
     )
     holders = np.sort(np.concatenate([outsiders, people.pick(rng, size - n_out, _local(ctx, d, 20, 80))]))
     people.phone[holders[rng.random(len(holders)) < rng.uniform(0.5, 0.8)]] = phone
@@ -128,17 +147,36 @@ def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
         k = min(int(rng.integers(5, 16)), len(holders))
         cards = rng.choice(holders, k, replace=False)
         s = int(rng.integers(0, len(shops)))
-        t0 = int(rng.integers(19 * 60 + 10, 20 * 60 + 20)) if rng.random() < evening else int(rng.integers(9 * 60, 17 * 60))
+        t0 = (
+            int(rng.integers(19 * 60 + 10, 20 * 60 + 20))
+            if rng.random() < evening
+            else int(rng.integers(9 * 60, 17 * 60))
+        )
         span = max(int(rng.integers(10, 31)), k)
         offsets = np.sort(rng.choice(span + 1, k, replace=False))
-        batches.append(batch(
-            patient=cards, pharmacy=shops[s], visit_type=PHARMACY, start=day * DAY + t0 + offsets - offsets[0],
-            diagnosis=np.where(rng.random(k) < 0.5, diagnoses(rng, "high_value", k), -1), terminal=terminal[s],
-            profile=PROFILE["collector"], group=gid,
-        ))
+        batches.append(
+            batch(
+                patient=cards,
+                pharmacy=shops[s],
+                visit_type=PHARMACY,
+                start=day * DAY + t0 + offsets - offsets[0],
+                diagnosis=np.where(rng.random(k) < 0.5, diagnoses(rng, "high_value", k), -1),
+                terminal=terminal[s],
+                profile=PROFILE["collector"],
+                group=gid,
+            )
+        )
         day += int(rng.integers(3, 11))
-    return Planted(ring_id, "card_collector", np.concatenate([collector, holders]), _NONE, _NONE, shops,
-                   concat(batches), resale=float(rng.uniform(0.1, 0.2)))
+    return Planted(
+        ring_id,
+        "card_collector",
+        np.concatenate([collector, holders]),
+        _NONE,
+        _NONE,
+        shops,
+        concat(batches),
+        resale=float(rng.uniform(0.1, 0.2)),
+    )
 
 
 def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
@@ -180,17 +218,27 @@ def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
             stays.append((again, np.full(len(again), back), np.full(len(again), back + los2)))
         for pts, a_day, d_day in stays:
             m = len(pts)
-            batches.append(batch(
-                patient=pts, facility=f, doctor=docs[rng.integers(0, len(docs), m)], visit_type=INPATIENT,
-                start=a_day * DAY + np.sort(rng.integers(8 * 60, 11 * 60, m)),
-                end=d_day * DAY + rng.integers(9 * 60, 10 * 60 + 30, m), diagnosis=diagnoses(rng, "induced", m),
-                terminal=rng.integers(0, places.fac_terminals[f], m), profile=PROFILE["induced"], scale=scale,
-                days=d_day - a_day, group=gid,
-            ))
+            batches.append(
+                batch(
+                    patient=pts,
+                    facility=f,
+                    doctor=docs[rng.integers(0, len(docs), m)],
+                    visit_type=INPATIENT,
+                    start=a_day * DAY + np.sort(rng.integers(8 * 60, 11 * 60, m)),
+                    end=d_day * DAY + rng.integers(9 * 60, 10 * 60 + 30, m),
+                    diagnosis=diagnoses(rng, "induced", m),
+                    terminal=rng.integers(0, places.fac_terminals[f], m),
+                    profile=PROFILE["induced"],
+                    scale=scale,
+                    days=d_day - a_day,
+                    group=gid,
+                )
+            )
         day = out + extra + gap + int(rng.integers(-7, 8))
         episode += 1
-    return Planted(ring_id, "induced_admission", np.concatenate([organizer, elderly]), docs, np.array([f]),
-                   _NONE, concat(batches))
+    return Planted(
+        ring_id, "induced_admission", np.concatenate([organizer, elderly]), docs, np.array([f]), _NONE, concat(batches)
+    )
 
 
 def steering_pair(ctx: Context, f: int) -> tuple[int, int, int]:
@@ -225,16 +273,33 @@ def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
     day = rng.integers(0, alive_days, len(pat))
     visit_start = day * DAY + sample_minutes(rng, len(pat), "clinic" if places.fac_class[f] == CLINIC else "facility")
     dx = diagnoses(rng, "high_value", len(pat))
-    visits = batch(patient=pat, facility=f, doctor=doctor, visit_type=OUTPATIENT, start=visit_start, diagnosis=dx,
-                   terminal=rng.integers(0, places.fac_terminals[f], len(pat)), profile=PROFILE["hospital"], group=gid)
+    visits = batch(
+        patient=pat,
+        facility=f,
+        doctor=doctor,
+        visit_type=OUTPATIENT,
+        start=visit_start,
+        diagnosis=dx,
+        terminal=rng.integers(0, places.fac_terminals[f], len(pat)),
+        profile=PROFILE["hospital"],
+        group=gid,
+    )
     buy_day = day + rng.integers(0, 3, len(pat))
-    buy_start = np.maximum(buy_day * DAY + sample_minutes(rng, len(pat), "pharmacy"),
-                           visit_start + rng.integers(20, 120, len(pat)))
-    buys = batch(patient=pat, pharmacy=shop, doctor=np.where(rng.random(len(pat)) < 0.4, doctor, -1),
-                 visit_type=PHARMACY, start=buy_start, diagnosis=dx,
-                 terminal=rng.integers(0, places.ph_terminals[shop], len(pat)), profile=PROFILE["steered"], group=gid)
-    return Planted(ring_id, "kickback", patients, np.array([doctor]), _NONE, np.array([shop]),
-                   concat([visits, buys]))
+    buy_start = np.maximum(
+        buy_day * DAY + sample_minutes(rng, len(pat), "pharmacy"), visit_start + rng.integers(20, 120, len(pat))
+    )
+    buys = batch(
+        patient=pat,
+        pharmacy=shop,
+        doctor=np.where(rng.random(len(pat)) < 0.4, doctor, -1),
+        visit_type=PHARMACY,
+        start=buy_start,
+        diagnosis=dx,
+        terminal=rng.integers(0, places.ph_terminals[shop], len(pat)),
+        profile=PROFILE["steered"],
+        group=gid,
+    )
+    return Planted(ring_id, "kickback", patients, np.array([doctor]), _NONE, np.array([shop]), concat([visits, buys]))
 
 
 #: typology -> its planter above (the ``planter`` column of :data:`graphfraud.contract.TYPOLOGY_TABLE`).

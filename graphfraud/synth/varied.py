@@ -51,22 +51,62 @@ _NONE = np.zeros(0, dtype=np.int64)
 
 #: Inclusive ranges of every drawn knob, by kind (tests check that worlds honour them).
 RING_RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "staged_clinic": {"pool": (15, 120), "attendance": (0.2, 0.95), "gap_minutes": (0.5, 5.0),
-                      "cycle_days": (3, 30), "elder_share": (0.4, 0.95), "phone_share": (0.0, 0.4),
-                      "padding": (0.8, 2.0), "doctors": (1, 4), "ordinary_rate": (0.2, 2.0)},
-    "card_collector": {"pool": (15, 120), "attendance": (0.2, 0.95), "gap_minutes": (0.5, 5.0),
-                       "cycle_days": (1, 7), "outsider_share": (0.2, 0.9), "evening_share": (0.4, 0.95),
-                       "shops": (1, 3), "phone_share": (0.0, 0.8), "dead": (0, 3), "resale": (0.05, 0.25),
-                       "ordinary_rate": (0.2, 2.0)},
-    "induced_admission": {"pool": (15, 120), "attendance": (0.2, 0.95), "cycle_days": (3, 30),
-                          "stay_days": (5, 14), "split_chance": (0.2, 0.6), "next_day_share": (0.0, 0.5),
-                          "padding": (1.0, 1.8), "doctors": (1, 3), "ordinary_rate": (0.2, 2.0)},
-    "kickback": {"pool": (15, 120), "visits": (1, 6), "delay_days": (0, 3), "doctor_on_purchase": (0.0, 0.8),
-                 "ordinary_rate": (0.2, 2.0)},
-    "dialysis": {"pool": (10, 60), "out_of_region": (0.0, 0.5), "home_weight": (1.0, 4.0), "shifts": (1, 3),
-                 "miss": (0.01, 0.08), "doctors": (1, 4)},
-    "nursing_home": {"pool": (20, 100), "attendance": (0.5, 0.95), "gap_minutes": (1.0, 6.0),
-                     "out_of_region": (0.0, 0.3)},
+    "staged_clinic": {
+        "pool": (15, 120),
+        "attendance": (0.2, 0.95),
+        "gap_minutes": (0.5, 5.0),
+        "cycle_days": (3, 30),
+        "elder_share": (0.4, 0.95),
+        "phone_share": (0.0, 0.4),
+        "padding": (0.8, 2.0),
+        "doctors": (1, 4),
+        "ordinary_rate": (0.2, 2.0),
+    },
+    "card_collector": {
+        "pool": (15, 120),
+        "attendance": (0.2, 0.95),
+        "gap_minutes": (0.5, 5.0),
+        "cycle_days": (1, 7),
+        "outsider_share": (0.2, 0.9),
+        "evening_share": (0.4, 0.95),
+        "shops": (1, 3),
+        "phone_share": (0.0, 0.8),
+        "dead": (0, 3),
+        "resale": (0.05, 0.25),
+        "ordinary_rate": (0.2, 2.0),
+    },
+    "induced_admission": {
+        "pool": (15, 120),
+        "attendance": (0.2, 0.95),
+        "cycle_days": (3, 30),
+        "stay_days": (5, 14),
+        "split_chance": (0.2, 0.6),
+        "next_day_share": (0.0, 0.5),
+        "padding": (1.0, 1.8),
+        "doctors": (1, 3),
+        "ordinary_rate": (0.2, 2.0),
+    },
+    "kickback": {
+        "pool": (15, 120),
+        "visits": (1, 6),
+        "delay_days": (0, 3),
+        "doctor_on_purchase": (0.0, 0.8),
+        "ordinary_rate": (0.2, 2.0),
+    },
+    "dialysis": {
+        "pool": (10, 60),
+        "out_of_region": (0.0, 0.5),
+        "home_weight": (1.0, 4.0),
+        "shifts": (1, 3),
+        "miss": (0.01, 0.08),
+        "doctors": (1, 4),
+    },
+    "nursing_home": {
+        "pool": (20, 100),
+        "attendance": (0.5, 0.95),
+        "gap_minutes": (1.0, 6.0),
+        "out_of_region": (0.0, 0.3),
+    },
     "checkup": {"pool": (30, 300), "out_of_region": (0.0, 0.3), "home_weight": (1.0, 3.0), "mornings": (1, 3)},
 }
 #: Most cards a collector swipes in one session.
@@ -154,14 +194,24 @@ def staged_clinic(ctx: Context, gid: int, ring_id: str) -> Planted:
     old = _aged(ctx, 60, 95)
     size = _pool_size(ctx, kind, ring_id, people.available(old))
     n_old = int(round(size * elder_share))
-    recruits = np.sort(np.concatenate([people.pick(rng, n_old, old, weight=weight),
-                                       people.pick(rng, size - n_old, _aged(ctx, 25, 60), weight=weight)]))
+    recruits = np.sort(
+        np.concatenate(
+            [
+                people.pick(rng, n_old, old, weight=weight),
+                people.pick(rng, size - n_old, _aged(ctx, 25, 60), weight=weight),
+            ]
+        )
+    )
     phone_share = _uniform(ctx, kind, "phone_share")
     people.phone[recruits[rng.random(len(recruits)) < phone_share]] = ctx.phone_of(int(broker[0]))
     rate = _uniform(ctx, kind, "ordinary_rate")
     _members(ctx, np.concatenate([broker, recruits]), rate)
 
-    cycle, attend, scale = _integer(ctx, kind, "cycle_days"), _uniform(ctx, kind, "attendance"), _uniform(ctx, kind, "padding")
+    cycle, attend, scale = (
+        _integer(ctx, kind, "cycle_days"),
+        _uniform(ctx, kind, "attendance"),
+        _uniform(ctx, kind, "padding"),
+    )
     gaps = _gaps(ctx, kind)
     jitter = cycle // 5
     batches = []
@@ -172,17 +222,36 @@ def staged_clinic(ctx: Context, gid: int, ring_id: str) -> Planted:
             who = np.concatenate([who, broker])
         who = rng.permutation(who)
         start = _arrivals(rng, day * DAY + _opening(rng, 8 * 60, 16 * 60, len(who), gaps, 20 * 60), len(who), gaps)
-        batches.append(batch(
-            patient=who, facility=f, doctor=docs[rng.integers(0, len(docs), len(who))], visit_type=OUTPATIENT,
-            start=start, diagnosis=diagnoses(rng, "clinic", len(who)), profile=PROFILE["staged"], scale=scale,
-            terminal=rng.integers(0, places.fac_terminals[f], len(who)), group=gid,
-        ))
+        batches.append(
+            batch(
+                patient=who,
+                facility=f,
+                doctor=docs[rng.integers(0, len(docs), len(who))],
+                visit_type=OUTPATIENT,
+                start=start,
+                diagnosis=diagnoses(rng, "clinic", len(who)),
+                profile=PROFILE["staged"],
+                scale=scale,
+                terminal=rng.integers(0, places.fac_terminals[f], len(who)),
+                group=gid,
+            )
+        )
         day += max(1, cycle + int(rng.integers(-jitter, jitter + 1)))
-    knobs = {"pool": len(recruits) + 1, "attendance": attend, "gap_minutes": list(gaps), "cycle_days": cycle,
-             "recruits": recruits_from, "elder_share": elder_share, "phone_share": phone_share, "padding": scale,
-             "doctors": len(docs), "ordinary_rate": rate}
-    return Planted(ring_id, kind, np.concatenate([broker, recruits]), docs, np.array([f]), _NONE,
-                   concat(batches), knobs=knobs)
+    knobs = {
+        "pool": len(recruits) + 1,
+        "attendance": attend,
+        "gap_minutes": list(gaps),
+        "cycle_days": cycle,
+        "recruits": recruits_from,
+        "elder_share": elder_share,
+        "phone_share": phone_share,
+        "padding": scale,
+        "doctors": len(docs),
+        "ordinary_rate": rate,
+    }
+    return Planted(
+        ring_id, kind, np.concatenate([broker, recruits]), docs, np.array([f]), _NONE, concat(batches), knobs=knobs
+    )
 
 
 def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
@@ -200,9 +269,12 @@ def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
     outsider_share = _uniform(ctx, kind, "outsider_share")
     n_out = int(round(size * outsider_share))
     outsiders = people.add(
-        age=rng.uniform(25, 85, n_out), female=rng.random(n_out) < 0.5, home=np.full(n_out, d),
+        age=rng.uniform(25, 85, n_out),
+        female=rng.random(n_out) < 0.5,
+        home=np.full(n_out, d),
         region=N_LOCAL + rng.integers(0, len(OUT_REGIONS), n_out),
-        insured=np.where(rng.random(n_out) < 0.5, EMPLOYEE, RESIDENT), phone=people.new_phone(n_out),
+        insured=np.where(rng.random(n_out) < 0.5, EMPLOYEE, RESIDENT),
+        phone=people.new_phone(n_out),
         local=np.zeros(n_out, dtype=bool),
     )
     local = people.pick(rng, size - n_out, _aged(ctx, 20, 80), weight=np.where(people.home == d, 4.0, 1.0))
@@ -215,7 +287,11 @@ def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
     _members(ctx, np.concatenate([collector, holders]), rate)
     people.rate[outsiders] = 0.0
 
-    attend, cycle, evening = _uniform(ctx, kind, "attendance"), _integer(ctx, kind, "cycle_days"), _uniform(ctx, kind, "evening_share")
+    attend, cycle, evening = (
+        _uniform(ctx, kind, "attendance"),
+        _integer(ctx, kind, "cycle_days"),
+        _uniform(ctx, kind, "evening_share"),
+    )
     gaps = _gaps(ctx, kind)
     terminal = rng.integers(0, places.ph_terminals[shops])
     batches = []
@@ -227,19 +303,45 @@ def card_collector(ctx: Context, gid: int, ring_id: str) -> Planted:
         s = int(rng.integers(0, len(shops)))
         lo, hi = (18 * 60 + 30, 20 * 60 + 30) if rng.random() < evening else (9 * 60, 16 * 60)
         t0 = _opening(rng, lo, hi, k, gaps, 22 * 60 + 30)
-        batches.append(batch(
-            patient=cards, pharmacy=shops[s], visit_type=PHARMACY, start=_arrivals(rng, day * DAY + t0, k, gaps),
-            diagnosis=np.where(rng.random(k) < 0.5, diagnoses(rng, "high_value", k), -1), terminal=terminal[s],
-            profile=PROFILE["collector"], group=gid,
-        ))
+        batches.append(
+            batch(
+                patient=cards,
+                pharmacy=shops[s],
+                visit_type=PHARMACY,
+                start=_arrivals(rng, day * DAY + t0, k, gaps),
+                diagnosis=np.where(rng.random(k) < 0.5, diagnoses(rng, "high_value", k), -1),
+                terminal=terminal[s],
+                profile=PROFILE["collector"],
+                group=gid,
+            )
+        )
         day += int(rng.integers(1, cycle + 1))
     resale = _uniform(ctx, kind, "resale")
-    knobs = {"pool": len(holders) + 1, "attendance": attend, "gap_minutes": list(gaps), "cycle_days": cycle,
-             "recruits": "citywide" if n_out < size else "outsiders", "outsider_share": outsider_share,
-             "evening_share": evening, "shops": len(shops), "phone_share": phone_share, "dead": len(dead),
-             "resale": resale, "ordinary_rate": rate}
-    return Planted(ring_id, kind, np.concatenate([collector, holders]), _NONE, _NONE, shops,
-                   concat(batches), resale=resale, knobs=knobs)
+    knobs = {
+        "pool": len(holders) + 1,
+        "attendance": attend,
+        "gap_minutes": list(gaps),
+        "cycle_days": cycle,
+        "recruits": "citywide" if n_out < size else "outsiders",
+        "outsider_share": outsider_share,
+        "evening_share": evening,
+        "shops": len(shops),
+        "phone_share": phone_share,
+        "dead": len(dead),
+        "resale": resale,
+        "ordinary_rate": rate,
+    }
+    return Planted(
+        ring_id,
+        kind,
+        np.concatenate([collector, holders]),
+        _NONE,
+        _NONE,
+        shops,
+        concat(batches),
+        resale=resale,
+        knobs=knobs,
+    )
 
 
 def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
@@ -253,12 +355,17 @@ def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
     organizer = people.pick(rng, 1, (people.home == d) & _aged(ctx, 45, 65))
     recruits_from = "local" if rng.random() < 0.5 else "citywide"
     old = _aged(ctx, 62, 95)
-    elderly = people.pick(rng, _pool_size(ctx, kind, ring_id, people.available(old)), old,
-                          weight=_weight(ctx, d, recruits_from))
+    elderly = people.pick(
+        rng, _pool_size(ctx, kind, ring_id, people.available(old)), old, weight=_weight(ctx, d, recruits_from)
+    )
     rate = _uniform(ctx, kind, "ordinary_rate")
     _members(ctx, np.concatenate([organizer, elderly]), rate)
 
-    cycle, attend, scale = _integer(ctx, kind, "cycle_days"), _uniform(ctx, kind, "attendance"), _uniform(ctx, kind, "padding")
+    cycle, attend, scale = (
+        _integer(ctx, kind, "cycle_days"),
+        _uniform(ctx, kind, "attendance"),
+        _uniform(ctx, kind, "padding"),
+    )
     split_chance, next_day = _uniform(ctx, kind, "split_chance"), _uniform(ctx, kind, "next_day_share")
     stay_lo, stay_hi = RING_RANGES[kind]["stay_days"]
     los_lo = int(rng.integers(int(stay_lo), int(stay_hi) + 1))
@@ -292,19 +399,38 @@ def induced_admission(ctx: Context, gid: int, ring_id: str) -> Planted:
             if m == 0:
                 continue
             d_day = np.maximum(d_day, a_day + 1)
-            batches.append(batch(
-                patient=pts, facility=f, doctor=docs[rng.integers(0, len(docs), m)], visit_type=INPATIENT,
-                start=a_day * DAY + np.sort(rng.integers(8 * 60, 11 * 60, m)),
-                end=d_day * DAY + rng.integers(9 * 60, 10 * 60 + 30, m), diagnosis=diagnoses(rng, "induced", m),
-                terminal=rng.integers(0, places.fac_terminals[f], m), profile=PROFILE["induced"], scale=scale,
-                days=d_day - a_day, group=gid,
-            ))
+            batches.append(
+                batch(
+                    patient=pts,
+                    facility=f,
+                    doctor=docs[rng.integers(0, len(docs), m)],
+                    visit_type=INPATIENT,
+                    start=a_day * DAY + np.sort(rng.integers(8 * 60, 11 * 60, m)),
+                    end=d_day * DAY + rng.integers(9 * 60, 10 * 60 + 30, m),
+                    diagnosis=diagnoses(rng, "induced", m),
+                    terminal=rng.integers(0, places.fac_terminals[f], m),
+                    profile=PROFILE["induced"],
+                    scale=scale,
+                    days=d_day - a_day,
+                    group=gid,
+                )
+            )
         day = out + extra + cycle + int(rng.integers(-(cycle // 5), cycle // 5 + 1))
-    knobs = {"pool": len(elderly) + 1, "attendance": attend, "cycle_days": cycle, "recruits": recruits_from,
-             "stay_days": [los_lo, los_hi], "split_chance": split_chance, "next_day_share": next_day,
-             "padding": scale, "doctors": len(docs), "ordinary_rate": rate}
-    return Planted(ring_id, kind, np.concatenate([organizer, elderly]), docs, np.array([f]), _NONE,
-                   concat(batches), knobs=knobs)
+    knobs = {
+        "pool": len(elderly) + 1,
+        "attendance": attend,
+        "cycle_days": cycle,
+        "recruits": recruits_from,
+        "stay_days": [los_lo, los_hi],
+        "split_chance": split_chance,
+        "next_day_share": next_day,
+        "padding": scale,
+        "doctors": len(docs),
+        "ordinary_rate": rate,
+    }
+    return Planted(
+        ring_id, kind, np.concatenate([organizer, elderly]), docs, np.array([f]), _NONE, concat(batches), knobs=knobs
+    )
 
 
 def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
@@ -313,8 +439,9 @@ def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
     d, doctor, shop = steering_pair(ctx, f)
     recruits_from = "local" if rng.random() < 0.5 else "citywide"
     same = _aged(ctx, 25, 85)
-    patients = people.pick(rng, _pool_size(ctx, kind, ring_id, people.available(same)), same,
-                           weight=_weight(ctx, d, recruits_from))
+    patients = people.pick(
+        rng, _pool_size(ctx, kind, ring_id, people.available(same)), same, weight=_weight(ctx, d, recruits_from)
+    )
     rate = _uniform(ctx, kind, "ordinary_rate")
     _members(ctx, patients, rate)
 
@@ -324,18 +451,43 @@ def kickback(ctx: Context, gid: int, ring_id: str) -> Planted:
     day = rng.integers(0, ctx.days - delay - 1, len(pat))
     visit_start = day * DAY + sample_minutes(rng, len(pat), "clinic" if places.fac_class[f] == CLINIC else "facility")
     dx = diagnoses(rng, "high_value", len(pat))
-    visits = batch(patient=pat, facility=f, doctor=doctor, visit_type=OUTPATIENT, start=visit_start, diagnosis=dx,
-                   terminal=rng.integers(0, places.fac_terminals[f], len(pat)), profile=PROFILE["hospital"], group=gid)
+    visits = batch(
+        patient=pat,
+        facility=f,
+        doctor=doctor,
+        visit_type=OUTPATIENT,
+        start=visit_start,
+        diagnosis=dx,
+        terminal=rng.integers(0, places.fac_terminals[f], len(pat)),
+        profile=PROFILE["hospital"],
+        group=gid,
+    )
     buy_day = day + rng.integers(0, delay + 1, len(pat))
-    buy_start = np.maximum(buy_day * DAY + sample_minutes(rng, len(pat), "pharmacy"),
-                           visit_start + rng.integers(20, 120, len(pat)))
-    buys = batch(patient=pat, pharmacy=shop, doctor=np.where(rng.random(len(pat)) < on_purchase, doctor, -1),
-                 visit_type=PHARMACY, start=buy_start, diagnosis=dx,
-                 terminal=rng.integers(0, places.ph_terminals[shop], len(pat)), profile=PROFILE["steered"], group=gid)
-    knobs = {"pool": len(patients), "visits": visits_max, "delay_days": delay, "doctor_on_purchase": on_purchase,
-             "recruits": recruits_from, "ordinary_rate": rate}
-    return Planted(ring_id, kind, patients, np.array([doctor]), _NONE, np.array([shop]), concat([visits, buys]),
-                   knobs=knobs)
+    buy_start = np.maximum(
+        buy_day * DAY + sample_minutes(rng, len(pat), "pharmacy"), visit_start + rng.integers(20, 120, len(pat))
+    )
+    buys = batch(
+        patient=pat,
+        pharmacy=shop,
+        doctor=np.where(rng.random(len(pat)) < on_purchase, doctor, -1),
+        visit_type=PHARMACY,
+        start=buy_start,
+        diagnosis=dx,
+        terminal=rng.integers(0, places.ph_terminals[shop], len(pat)),
+        profile=PROFILE["steered"],
+        group=gid,
+    )
+    knobs = {
+        "pool": len(patients),
+        "visits": visits_max,
+        "delay_days": delay,
+        "doctor_on_purchase": on_purchase,
+        "recruits": recruits_from,
+        "ordinary_rate": rate,
+    }
+    return Planted(
+        ring_id, kind, patients, np.array([doctor]), _NONE, np.array([shop]), concat([visits, buys]), knobs=knobs
+    )
 
 
 # ---------------------------------------------------------------- benign
@@ -350,15 +502,24 @@ def dialysis(ctx: Context, gid: int, ring_id: str) -> Planted:
     docs = np.sort(rng.choice(docs, min(_integer(ctx, kind, "doctors"), len(docs)), replace=False))
     home_weight = _uniform(ctx, kind, "home_weight")
     pool = _aged(ctx, 30, 88)
-    patients = people.pick(rng, _pool_size(ctx, kind, ring_id, people.available(pool)), pool,
-                           weight=np.where(people.home == d, home_weight, 1.0))
+    patients = people.pick(
+        rng,
+        _pool_size(ctx, kind, ring_id, people.available(pool)),
+        pool,
+        weight=np.where(people.home == d, home_weight, 1.0),
+    )
     people.chronic[patients] = True
     ctx.members(patients)
     share = _uniform(ctx, kind, "out_of_region")
     moved = _out_of_region(ctx, patients, share)
     schedules = ((0, 2, 4),) if rng.random() < 1 / 3 else ((1, 3, 5),) if rng.random() < 0.5 else ((0, 2, 4), (1, 3, 5))
-    shifts = np.sort(rng.choice([7 * 60, 7 * 60 + 30, 11 * 60 + 30, 12 * 60, 16 * 60, 16 * 60 + 30],
-                                _integer(ctx, kind, "shifts"), replace=False))
+    shifts = np.sort(
+        rng.choice(
+            [7 * 60, 7 * 60 + 30, 11 * 60 + 30, 12 * 60, 16 * 60, 16 * 60 + 30],
+            _integer(ctx, kind, "shifts"),
+            replace=False,
+        )
+    )
     slot_sched = rng.integers(0, len(schedules), len(patients))
     slot_shift = rng.integers(0, len(shifts), len(patients))
     miss = _uniform(ctx, kind, "miss")
@@ -376,16 +537,30 @@ def dialysis(ctx: Context, gid: int, ring_id: str) -> Planted:
             keep = rng.random(len(pat)) > miss
             day, pat = day[keep], pat[keep]
             offset = rng.integers(0, 25, len(group))[np.searchsorted(group, pat)]
-            batches.append(batch(
-                patient=pat, facility=f, doctor=docs[day % len(docs)], visit_type=CHRONIC if chronic else OUTPATIENT,
-                start=day * DAY + int(shift) + offset + rng.integers(0, 8, len(pat)),
-                diagnosis=DIAGNOSES.index("N18.5"), terminal=rng.integers(0, places.fac_terminals[f], len(pat)),
-                profile=PROFILE["dialysis"], group=gid,
-            ))
-    knobs = {"pool": len(patients), "out_of_region": share, "out_of_region_members": len(moved),
-             "home_weight": home_weight, "schedules": ["MWF" if sch == (0, 2, 4) else "TTS" for sch in schedules],
-             "shifts": len(shifts), "miss": miss, "visit_type": "chronic" if chronic else "outpatient",
-             "doctors": len(docs)}
+            batches.append(
+                batch(
+                    patient=pat,
+                    facility=f,
+                    doctor=docs[day % len(docs)],
+                    visit_type=CHRONIC if chronic else OUTPATIENT,
+                    start=day * DAY + int(shift) + offset + rng.integers(0, 8, len(pat)),
+                    diagnosis=DIAGNOSES.index("N18.5"),
+                    terminal=rng.integers(0, places.fac_terminals[f], len(pat)),
+                    profile=PROFILE["dialysis"],
+                    group=gid,
+                )
+            )
+    knobs = {
+        "pool": len(patients),
+        "out_of_region": share,
+        "out_of_region_members": len(moved),
+        "home_weight": home_weight,
+        "schedules": ["MWF" if sch == (0, 2, 4) else "TTS" for sch in schedules],
+        "shifts": len(shifts),
+        "miss": miss,
+        "visit_type": "chronic" if chronic else "outpatient",
+        "doctors": len(docs),
+    }
     return Planted(ring_id, kind, patients, docs, np.array([f]), _NONE, concat(batches), knobs=knobs)
 
 
@@ -402,9 +577,14 @@ def nursing_home(ctx: Context, gid: int, ring_id: str) -> Planted:
     n = ctx.size(int(lo), int(hi), ring_id, 10**9)
     home_phone = people.new_phone()[0]
     residents = people.add(
-        age=rng.uniform(72, 98, n), female=rng.random(n) < 0.6, home=np.full(n, d), region=np.full(n, d),
-        insured=np.where(rng.random(n) < 0.45, EMPLOYEE, RESIDENT), address=np.full(n, people.new_address()[0]),
-        phone=np.where(rng.random(n) < 0.3, home_phone, people.new_phone(n) + 1), chronic=np.ones(n, dtype=bool),
+        age=rng.uniform(72, 98, n),
+        female=rng.random(n) < 0.6,
+        home=np.full(n, d),
+        region=np.full(n, d),
+        insured=np.where(rng.random(n) < 0.45, EMPLOYEE, RESIDENT),
+        address=np.full(n, people.new_address()[0]),
+        phone=np.where(rng.random(n) < 0.3, home_phone, people.new_phone(n) + 1),
+        chronic=np.ones(n, dtype=bool),
         frailty=rng.gamma(2.0, 0.5, n),
     )
     ctx.members(residents)
@@ -418,13 +598,27 @@ def nursing_home(ctx: Context, gid: int, ring_id: str) -> Planted:
         day = ctx.workday(day)
         who = rng.permutation(residents[rng.random(n) < attend])
         start = _arrivals(rng, day * DAY + int(rng.integers(8 * 60 + 30, 9 * 60 + 30)), len(who), gaps)
-        batches.append(batch(
-            patient=who, facility=f, doctor=doctor, visit_type=np.where(rng.random(len(who)) < 0.7, CHRONIC, OUTPATIENT),
-            start=start, diagnosis=diagnoses(rng, "nursing", len(who)), profile=PROFILE["nursing_home"],
-            terminal=rng.integers(0, places.fac_terminals[f], len(who)), group=gid,
-        ))
-    knobs = {"pool": n, "period_days": period, "attendance": attend, "gap_minutes": list(gaps),
-             "out_of_region": share, "out_of_region_members": len(moved)}
+        batches.append(
+            batch(
+                patient=who,
+                facility=f,
+                doctor=doctor,
+                visit_type=np.where(rng.random(len(who)) < 0.7, CHRONIC, OUTPATIENT),
+                start=start,
+                diagnosis=diagnoses(rng, "nursing", len(who)),
+                profile=PROFILE["nursing_home"],
+                terminal=rng.integers(0, places.fac_terminals[f], len(who)),
+                group=gid,
+            )
+        )
+    knobs = {
+        "pool": n,
+        "period_days": period,
+        "attendance": attend,
+        "gap_minutes": list(gaps),
+        "out_of_region": share,
+        "out_of_region_members": len(moved),
+    }
     return Planted(ring_id, kind, residents, np.array([doctor]), np.array([f]), _NONE, concat(batches), knobs=knobs)
 
 
@@ -438,8 +632,12 @@ def checkup(ctx: Context, gid: int, ring_id: str) -> Planted:
     docs = np.sort(rng.choice(docs, min(int(rng.integers(1, 4)), len(docs)), replace=False))
     home_weight = _uniform(ctx, kind, "home_weight")
     pool = (people.insured == EMPLOYEE) & _aged(ctx, 22, 60)
-    staff = people.pick(rng, _pool_size(ctx, kind, ring_id, people.available(pool)), pool,
-                        weight=np.where(people.home == d, home_weight, 1.0))
+    staff = people.pick(
+        rng,
+        _pool_size(ctx, kind, ring_id, people.available(pool)),
+        pool,
+        weight=np.where(people.home == d, home_weight, 1.0),
+    )
     ctx.members(staff)
     share = _uniform(ctx, kind, "out_of_region")
     moved = _out_of_region(ctx, staff, share)
@@ -454,13 +652,26 @@ def checkup(ctx: Context, gid: int, ring_id: str) -> Planted:
             if len(who) == 0:
                 continue
             start = _arrivals(rng, day * DAY + int(rng.integers(7 * 60 + 30, 8 * 60 + 15)), len(who), (0.0, 3.0))
-            batches.append(batch(
-                patient=who, facility=f, doctor=docs[rng.integers(0, len(docs), len(who))], visit_type=OUTPATIENT,
-                start=start, diagnosis=DIAGNOSES.index("Z00.0"), terminal=rng.integers(0, places.fac_terminals[f], len(who)),
-                profile=PROFILE["checkup"], group=gid,
-            ))
-    knobs = {"pool": len(staff), "out_of_region": share, "out_of_region_members": len(moved),
-             "home_weight": home_weight, "mornings": mornings}
+            batches.append(
+                batch(
+                    patient=who,
+                    facility=f,
+                    doctor=docs[rng.integers(0, len(docs), len(who))],
+                    visit_type=OUTPATIENT,
+                    start=start,
+                    diagnosis=DIAGNOSES.index("Z00.0"),
+                    terminal=rng.integers(0, places.fac_terminals[f], len(who)),
+                    profile=PROFILE["checkup"],
+                    group=gid,
+                )
+            )
+    knobs = {
+        "pool": len(staff),
+        "out_of_region": share,
+        "out_of_region_members": len(moved),
+        "home_weight": home_weight,
+        "mornings": mornings,
+    }
     return Planted(ring_id, kind, staff, docs, np.array([f]), _NONE, concat(batches), knobs=knobs)
 
 
@@ -473,9 +684,12 @@ def varied_family(ctx: Context, gid: int, ring_id: str) -> Planted:
 
 #: kind -> its varied planter: the typologies' from the table (functions above with the planters' names),
 #: then the benign kinds.
-VARIED: Mapping[str, Planter] = ChainMap(Planters(sys.modules[__name__]), {  # type: ignore[arg-type]
-    "dialysis": dialysis,
-    "nursing_home": nursing_home,
-    "family": varied_family,
-    "checkup": checkup,
-})
+VARIED: Mapping[str, Planter] = ChainMap(
+    Planters(sys.modules[__name__]),
+    {  # type: ignore[arg-type]
+        "dialysis": dialysis,
+        "nursing_home": nursing_home,
+        "family": varied_family,
+        "checkup": checkup,
+    },
+)

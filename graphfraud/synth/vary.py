@@ -25,12 +25,28 @@ from graphfraud.contract import INPUT_TABLES
 #: Those named in issue 14 are left out more often; ``claims.doctor_id`` and ``claims.end_time``
 #: stay (required in practice for facility claims and inpatient stays).
 DROPPABLE: dict[str, float] = {
-    "claims.diagnosis": 0.3, "claims.terminal_id": 0.3, "persons.phone": 0.3, "persons.address": 0.3,
-    "persons.region": 0.25, "facilities.ownership": 0.25, "facilities.kind": 0.2, "claim_items.trace_code": 0.3,
-    "persons.sex": 0.1, "persons.birth_date": 0.1, "persons.insured_type": 0.1, "persons.death_date": 0.15,
-    "facilities.level": 0.1, "facilities.beds": 0.15, "facilities.name": 0.1, "pharmacies.chain": 0.15,
-    "pharmacies.name": 0.1, "doctors.title": 0.1, "doctors.department": 0.15, "claims.holder_id": 0.15,
-    "claims.account_amount": 0.15, "claim_items.item_name": 0.15,
+    "claims.diagnosis": 0.3,
+    "claims.terminal_id": 0.3,
+    "persons.phone": 0.3,
+    "persons.address": 0.3,
+    "persons.region": 0.25,
+    "facilities.ownership": 0.25,
+    "facilities.kind": 0.2,
+    "claim_items.trace_code": 0.3,
+    "persons.sex": 0.1,
+    "persons.birth_date": 0.1,
+    "persons.insured_type": 0.1,
+    "persons.death_date": 0.15,
+    "facilities.level": 0.1,
+    "facilities.beds": 0.15,
+    "facilities.name": 0.1,
+    "pharmacies.chain": 0.15,
+    "pharmacies.name": 0.1,
+    "doctors.title": 0.1,
+    "doctors.department": 0.15,
+    "claims.holder_id": 0.15,
+    "claims.account_amount": 0.15,
+    "claim_items.item_name": 0.15,
 }
 
 #: Ranges of the world-level knobs (inclusive), as drawn by :func:`draw_variation`.
@@ -94,7 +110,9 @@ def draw_variation(seed: int) -> Variation:
     drop = tuple(c for c, p in DROPPABLE.items() if rng.random() < p and c in optional)
     knobs = {name: round(float(rng.uniform(lo, hi)), 3) for name, (lo, hi) in WORLD_RANGES.items()}
     return Variation(
-        drop=drop, date_only=bool(rng.random() < P_DATE_ONLY), price_decimals=4 if rng.random() < P_PRICE4 else 2,
+        drop=drop,
+        date_only=bool(rng.random() < P_DATE_ONLY),
+        price_decimals=4 if rng.random() < P_PRICE4 else 2,
         **knobs,
     )
 

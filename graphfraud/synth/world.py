@@ -58,15 +58,27 @@ class SynthParams:
     venue_ordinary_rate: float = 1.0  # multiplier on fraud venues' share of ordinary patients
     date_only: bool = False  # write dates without time of day (a day-resolution export)
     city: str = "3502"  # 4-digit city code heading the district codes (3502: Xiamen); venue and doctor ids carry it
-    id_prefix: str = ""  # letters/digits heading person ids, phone/address keys, trace codes, claim ids after S, ring ids
+    id_prefix: str = (
+        ""  # letters/digits heading person ids, phone/address keys, trace codes, claim ids after S, ring ids
+    )
     vary: bool = False  # draw world and per-group knobs from wide ranges (graphfraud.synth.vary, .varied)
 
     def __post_init__(self) -> None:
         name = "SynthParams"
-        check(isinstance(self.persons, int) and 200 <= self.persons <= 50_000_000, "persons", name,
-              "an int between 200 and 50000000", self.persons)
-        check(isinstance(self.days, int) and 30 <= self.days <= 3660, "days", name, "an int between 30 and 3660",
-              self.days)
+        check(
+            isinstance(self.persons, int) and 200 <= self.persons <= 50_000_000,
+            "persons",
+            name,
+            "an int between 200 and 50000000",
+            self.persons,
+        )
+        check(
+            isinstance(self.days, int) and 30 <= self.days <= 3660,
+            "days",
+            name,
+            "an int between 30 and 3660",
+            self.days,
+        )
         check(isinstance(self.vary, bool), "vary", name, "True or False", self.vary)
         check(isinstance(self.seed, int) and self.seed >= 0, "seed", name, "an int >= 0", self.seed)
         try:
@@ -75,22 +87,44 @@ class SynthParams:
         except (ValueError, TypeError):
             ok = False
         check(ok, "start", name, "a date YYYY-MM-DD", self.start)
-        check(isinstance(self.city, str) and len(self.city) == 4 and self.city.isascii() and self.city.isdigit(),
-              "city", name, "a 4-digit city code such as '3505'", self.city)
-        check(isinstance(self.id_prefix, str) and len(self.id_prefix) <= 8 and self.id_prefix.isascii()
-              and (self.id_prefix == "" or self.id_prefix.isalnum()), "id_prefix", name,
-              "up to 8 ASCII letters or digits", self.id_prefix)
+        check(
+            isinstance(self.city, str) and len(self.city) == 4 and self.city.isascii() and self.city.isdigit(),
+            "city",
+            name,
+            "a 4-digit city code such as '3505'",
+            self.city,
+        )
+        check(
+            isinstance(self.id_prefix, str)
+            and len(self.id_prefix) <= 8
+            and self.id_prefix.isascii()
+            and (self.id_prefix == "" or self.id_prefix.isalnum()),
+            "id_prefix",
+            name,
+            "up to 8 ASCII letters or digits",
+            self.id_prefix,
+        )
         plant = tuple(self.plant.split(",")) if isinstance(self.plant, str) else tuple(self.plant)
         plant = tuple(p.strip() for p in plant if p.strip())
         check(all(p in kinds() for p in plant), "plant", name, f"a subset of {', '.join(kinds())}", self.plant)
         object.__setattr__(self, "plant", plant)
         r = self.rings_per_typology
-        check(r is None or (isinstance(r, int) and 0 <= r <= 1000), "rings_per_typology", name,
-              "None or an int between 0 and 1000", r)
+        check(
+            r is None or (isinstance(r, int) and 0 <= r <= 1000),
+            "rings_per_typology",
+            name,
+            "None or an int between 0 and 1000",
+            r,
+        )
         for field_name in ("ring_size_scale", "member_ordinary_rate", "venue_ordinary_rate"):
             value = getattr(self, field_name)
-            check(isinstance(value, int | float) and 0 <= value <= 100 and (value > 0 or field_name != "ring_size_scale"),
-                  field_name, name, "a number between 0 and 100 (ring_size_scale > 0)", value)
+            check(
+                isinstance(value, int | float) and 0 <= value <= 100 and (value > 0 or field_name != "ring_size_scale"),
+                field_name,
+                name,
+                "a number between 0 and 100 (ring_size_scale > 0)",
+                value,
+            )
 
     @property
     def rings(self) -> int:
@@ -172,8 +206,17 @@ def build_world(params: SynthParams) -> World:
     places = build_places(streams[0], params.persons, params.rings, city=params.city)
     people = build_people(streams[1], params.persons, params.days)
     venue_rate = params.venue_ordinary_rate * variation.venue_rate
-    ctx = Context(streams[2], places, people, params.days, weekday0, params.ring_size_scale,
-                  params.member_ordinary_rate * variation.visit_rate, venue_rate, params.id_prefix)
+    ctx = Context(
+        streams[2],
+        places,
+        people,
+        params.days,
+        weekday0,
+        params.ring_size_scale,
+        params.member_ordinary_rate * variation.visit_rate,
+        venue_rate,
+        params.id_prefix,
+    )
     if params.vary:
         people.rate *= variation.visit_rate
     planted: list[Planted] = []
@@ -182,11 +225,15 @@ def build_world(params: SynthParams) -> World:
             continue
         plant = VARIED[kind] if params.vary else FRAUD.get(kind) or BENIGN[kind]
         for k in range(1, params.rings + 1):
-            ring_id = f"{kind}:{params.id_prefix}{k:02d}" if kind in FRAUD else f"benign:{kind}:{params.id_prefix}{k:02d}"
+            ring_id = (
+                f"{kind}:{params.id_prefix}{k:02d}" if kind in FRAUD else f"benign:{kind}:{params.id_prefix}{k:02d}"
+            )
             planted.append(plant(ctx, len(planted), ring_id))
     background = {"pharmacy_share": variation.pharmacy_share, "away_share": variation.away_share} if params.vary else {}
-    claims = concat([ordinary_claims(streams[3], places, people, days=params.days, weekday0=weekday0, **background)]
-                    + [p.claims for p in planted])
+    claims = concat(
+        [ordinary_claims(streams[3], places, people, days=params.days, weekday0=weekday0, **background)]
+        + [p.claims for p in planted]
+    )
     claims = claims.take(np.argsort(claims.start, kind="stable"))
     lines = make_lines(streams[4], claims)
     if variation.price_decimals == 4:
@@ -196,10 +243,19 @@ def build_world(params: SynthParams) -> World:
     persons, person_ids = person_table(people, origin, city=params.city, id_prefix=params.id_prefix)
     facilities, pharmacies, doctors = place_tables(places)
     date_only = params.date_only or variation.date_only
-    claims_frame, items = claim_tables(claims, lines, (total, fund, account), person_ids, places, origin,
-                                       date_only=date_only, id_prefix=params.id_prefix)
-    data = ClaimsData(persons, facilities, pharmacies, doctors, claims_frame, items,
-                      time_resolution="day" if date_only else "minute")
+    claims_frame, items = claim_tables(
+        claims,
+        lines,
+        (total, fund, account),
+        person_ids,
+        places,
+        origin,
+        date_only=date_only,
+        id_prefix=params.id_prefix,
+    )
+    data = ClaimsData(
+        persons, facilities, pharmacies, doctors, claims_frame, items, time_resolution="day" if date_only else "minute"
+    )
     knobs = [{"ring_id": p.ring_id, "typology": p.typology, **p.knobs} for p in planted] if params.vary else []
     return World(data, label_table(planted, person_ids, places), variation, knobs)
 

@@ -27,8 +27,14 @@ FORMATS = ("csv", "parquet")
 _ROWS = 1_000_000  # rows formatted and written at a time
 
 
-def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os.PathLike[str], *,
-                fmt: str = "csv", drop: tuple[str, ...] = ()) -> list[Path]:
+def write_world(
+    data: ClaimsData,
+    labels: pd.DataFrame | None,
+    out_dir: str | os.PathLike[str],
+    *,
+    fmt: str = "csv",
+    drop: tuple[str, ...] = (),
+) -> list[Path]:
     """Write every table of ``data`` (and ``labels``) to ``out_dir`` as ``NAME.csv`` or ``NAME.parquet``.
 
     Parameters
@@ -65,12 +71,16 @@ def write_world(data: ClaimsData, labels: pd.DataFrame | None, out_dir: str | os
     ['claim_items.csv', 'labels.csv']
     """
     if fmt not in FORMATS:
-        raise ParamError(f"The 'fmt' parameter of write_world must be one of {', '.join(FORMATS)}. Got {fmt!r} instead.")
+        raise ParamError(
+            f"The 'fmt' parameter of write_world must be one of {', '.join(FORMATS)}. Got {fmt!r} instead."
+        )
     optional = {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns if not c.required}
     bad = sorted(set(drop) - optional)
     if bad:
-        raise ParamError(f"The 'drop' parameter of write_world must name optional columns (table.column). "
-                         f"Got {', '.join(bad)} instead.")
+        raise ParamError(
+            f"The 'drop' parameter of write_world must name optional columns (table.column). "
+            f"Got {', '.join(bad)} instead."
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tables = [(_without(t, drop), data.table(t.name)) for t in INPUT_TABLES]

@@ -13,8 +13,9 @@ def _labels(ring: str, typology: str, persons: list[str]) -> pd.DataFrame:
 
 def _reported(groups: dict[str, list[str]], typology: str = "staged_clinic") -> tuple[pd.DataFrame, pd.DataFrame]:
     rings = pd.DataFrame({"rank": range(1, len(groups) + 1), "ring_id": list(groups), "typology": typology})
-    members = pd.concat([pd.DataFrame({"ring_id": rid, "entity_type": "person", "entity_id": ids})
-                         for rid, ids in groups.items()])
+    members = pd.concat(
+        [pd.DataFrame({"ring_id": rid, "entity_type": "person", "entity_id": ids}) for rid, ids in groups.items()]
+    )
     return rings, members
 
 
@@ -42,7 +43,9 @@ def test_half_of_the_ring_in_one_reported_ring_is_found_and_outside_the_top_k_is
 
 def test_a_benign_group_split_into_fragments_does_not_reach_the_top_k_but_a_whole_one_does():
     cohort = [f"d{i:02d}" for i in range(16)]
-    labels = pd.concat([_labels("benign:dialysis:01", "dialysis", cohort), _labels("kickback:01", "kickback", ["k1", "k2"])])
+    labels = pd.concat(
+        [_labels("benign:dialysis:01", "dialysis", cohort), _labels("kickback:01", "kickback", ["k1", "k2"])]
+    )
     split, members = _reported({"R1": cohort[:7], "R2": cohort[7:14]})
     assert evaluate(split, members, labels).benign_in_top == 0
     whole, members = _reported({"R1": cohort[:12]})

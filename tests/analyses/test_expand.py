@@ -28,8 +28,7 @@ def _ring_persons(labels, ring_id):
 def test_two_seeds_of_a_staged_clinic_rank_the_rest_of_the_ring_first(graph, labels):
     ring = _ring_persons(labels, "staged_clinic:01")
     seeds, others = ring[:2], set(ring[2:])
-    ranking = expand(graph, [graph.index[("person", p)] for p in seeds], top=len(others) + 20,
-                     entity_types=("person",))
+    ranking = expand(graph, [graph.index[("person", p)] for p in seeds], top=len(others) + 20, entity_types=("person",))
     assert not set(ranking.entity_id) & set(seeds)
     labelled = set(labels.entity_id)
     ordinary = ranking[~ranking.entity_id.isin(labelled)]
@@ -83,12 +82,18 @@ def test_bad_params(graph):
         expand(graph, [])
 
 
-@pytest.mark.parametrize("text, match", [
-    ("entity_type,entity_id\nperson,0013088156\ndoctor,D000000000\n", r"seeds.csv, row 3, column entity_id: unknown doctor id 'D000000000'"),
-    ("entity_type,entity_id\nnurse,N1\n", r"seeds.csv, row 2, column entity_type: 'nurse' is not one of"),
-    ("type,entity_id\nperson,0013088156\n", r"seeds.csv, row 1, column entity_type: required column missing"),
-    ("entity_type,entity_id\n", r"seeds.csv: no seeds"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (
+            "entity_type,entity_id\nperson,0013088156\ndoctor,D000000000\n",
+            r"seeds.csv, row 3, column entity_id: unknown doctor id 'D000000000'",
+        ),
+        ("entity_type,entity_id\nnurse,N1\n", r"seeds.csv, row 2, column entity_type: 'nurse' is not one of"),
+        ("type,entity_id\nperson,0013088156\n", r"seeds.csv, row 1, column entity_type: required column missing"),
+        ("entity_type,entity_id\n", r"seeds.csv: no seeds"),
+    ],
+)
 def test_read_seeds_errors_name_file_row_column(graph, tmp_path, text, match):
     path = tmp_path / "seeds.csv"
     path.write_text(text, encoding="utf-8")
@@ -108,7 +113,9 @@ def test_cli_expand(sample_dir, tmp_path, labels):
     ring = _ring_persons(labels, "staged_clinic:01")
     seeds.write_text("entity_type,entity_id\n" + "".join(f"person,{p}\n" for p in ring[:2]), encoding="utf-8")
     runner = CliRunner()
-    res = runner.invoke(main, ["expand", str(sample_dir), "--seeds", str(seeds), "--top", "5", "--type", "person", "-q"])
+    res = runner.invoke(
+        main, ["expand", str(sample_dir), "--seeds", str(seeds), "--top", "5", "--type", "person", "-q"]
+    )
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
     assert lines[0].split()[:3] == ["rank", "entity_type", "entity_id"] and len(lines) == 6

@@ -15,8 +15,14 @@ from graphfraud.errors import ParamError
 from graphfraud.analyses.institutions import COLUMNS, rank_institutions
 from graphfraud.io.cases import check_cases
 
-SHARED = next((p / "shared" / "data" / "kaggle-provider-fraud" for p in Path(__file__).resolve().parents
-               if (p / "shared" / "data" / "kaggle-provider-fraud").is_dir()), None)
+SHARED = next(
+    (
+        p / "shared" / "data" / "kaggle-provider-fraud"
+        for p in Path(__file__).resolve().parents
+        if (p / "shared" / "data" / "kaggle-provider-fraud").is_dir()
+    ),
+    None,
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +71,9 @@ def test_ring_membership_and_ties_to_confirmed_cases(sample_data, sample_out):
     members = pd.read_csv(sample_out / "ring_members.csv", dtype=str)
     venue = members[members.entity_type.isin(["facility", "pharmacy"])].iloc[0]
     claims = sample_data.claims
-    at_venue = set(claims.loc[claims.facility_id.eq(venue.entity_id) | claims.pharmacy_id.eq(venue.entity_id), "patient_id"])
+    at_venue = set(
+        claims.loc[claims.facility_id.eq(venue.entity_id) | claims.pharmacy_id.eq(venue.entity_id), "patient_id"]
+    )
     ring_persons = members[(members.entity_type == "person") & (members.ring_id == venue.ring_id)].entity_id
     person = sorted(set(ring_persons) & at_venue)[0]
     cases = check_cases(pd.DataFrame({"entity_type": ["person"], "entity_id": [person], "verdict": ["confirmed"]}))
@@ -92,9 +100,14 @@ def test_cases_teach_the_ranking(sample_data, ranking, planted):
 
 def test_too_few_verdicts_is_a_param_error(sample_data, planted):
     fraud, _ = planted
-    cases = check_cases(pd.DataFrame({"entity_type": "facility", "entity_id": sorted(fraud)[:1], "verdict": "confirmed"}))
-    some = cases.assign(entity_type=[rank_institutions(sample_data).table.set_index("entity_id").entity_type[e]
-                                     for e in cases.entity_id])
+    cases = check_cases(
+        pd.DataFrame({"entity_type": "facility", "entity_id": sorted(fraud)[:1], "verdict": "confirmed"})
+    )
+    some = cases.assign(
+        entity_type=[
+            rank_institutions(sample_data).table.set_index("entity_id").entity_type[e] for e in cases.entity_id
+        ]
+    )
     some = pd.concat([some, some.assign(verdict="dismissed", entity_id="nowhere")])
     with pytest.raises(ParamError, match="at least 3 confirmed"):
         rank_institutions(sample_data, cases=check_cases(some.iloc[:1]).assign(entity_id=sorted(fraud)[0]))
@@ -104,8 +117,13 @@ def test_cli_peers_cases(sample_dir, planted, tmp_path, ranking):
     fraud, benign = planted
     types = ranking.table.set_index("entity_id")["entity_type"]
     ids = sorted(fraud | benign) + sorted(set(types.index) - fraud - benign)[:10]
-    pd.DataFrame({"entity_type": types[ids].to_numpy(), "entity_id": ids,
-                  "verdict": ["confirmed" if e in fraud else "dismissed" for e in ids]}).to_csv(tmp_path / "c.csv", index=False)
+    pd.DataFrame(
+        {
+            "entity_type": types[ids].to_numpy(),
+            "entity_id": ids,
+            "verdict": ["confirmed" if e in fraud else "dismissed" for e in ids],
+        }
+    ).to_csv(tmp_path / "c.csv", index=False)
     out = tmp_path / "peers.csv"
     res = CliRunner().invoke(main, ["peers", str(sample_dir), "--cases", str(tmp_path / "c.csv"), "--out", str(out)])
     assert res.exit_code == 0, res.output

@@ -55,20 +55,27 @@ def test_claims_after_death_counts_a_new_death(sample_data):
     persons.loc[persons.person_id == pid, "death_date"] = pd.Timestamp("2024-01-01")
     mine = claims[claims.patient_id == pid]
     venue = mine["facility_id"].fillna(mine["pharmacy_id"]).value_counts().index[0]
-    expected = int(((mine["facility_id"].fillna(mine["pharmacy_id"]) == venue)
-                    & (mine["start_time"].dt.normalize() > pd.Timestamp("2024-01-01"))).sum())
+    expected = int(
+        (
+            (mine["facility_id"].fillna(mine["pharmacy_id"]) == venue)
+            & (mine["start_time"].dt.normalize() > pd.Timestamp("2024-01-01"))
+        ).sum()
+    )
     before = peer_signals(sample_data)
     base = int(before.loc[before.entity_id == venue, "claims_after_death"].sum())
     after = peer_signals(dataclasses.replace(sample_data, persons=persons))
     assert _row(after, venue).claims_after_death == base + expected
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"min_claims": 0}, "'min_claims' parameter of peer_signals must be an int >= 1. Got 0 instead."),
-    ({"split_days": -1}, "'split_days'"),
-    ({"share_ratio": 1.0}, "'share_ratio'"),
-    ({"dominant_share": 1.5}, "'dominant_share'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"min_claims": 0}, "'min_claims' parameter of peer_signals must be an int >= 1. Got 0 instead."),
+        ({"split_days": -1}, "'split_days'"),
+        ({"share_ratio": 1.0}, "'share_ratio'"),
+        ({"dominant_share": 1.5}, "'dominant_share'"),
+    ],
+)
 def test_bad_params(sample_data, kwargs, match):
     with pytest.raises(ParamError, match=match):
         peer_signals(sample_data, **kwargs)

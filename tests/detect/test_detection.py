@@ -115,8 +115,15 @@ def test_detector_contract(name):
     assert all(r.detector != name or r.alert == "yellow" for r in benign_rings)
 
 
-@pytest.mark.parametrize("field,bad", [("covisit", {"min_days": 0}), ("coadmit", {"resolution": 0}),
-                                       ("steering", {"min_share": 1.5}), ("score", {"red": 10.0})])
+@pytest.mark.parametrize(
+    "field,bad",
+    [
+        ("covisit", {"min_days": 0}),
+        ("coadmit", {"resolution": 0}),
+        ("steering", {"min_share": 1.5}),
+        ("score", {"red": 10.0}),
+    ],
+)
 def test_bad_detector_parameters_are_param_errors(field, bad):
     cls = type(getattr(RunParams(), field))
     with pytest.raises(ParamError, match=f"The '{next(iter(bad))}' parameter of {cls.__name__} must be"):

@@ -31,7 +31,11 @@ def _world(tmp_path: Path, *, second_clinic: bool) -> tuple[Path, set[str], set[
         rows.append((town[int(rng.integers(0, 2000))], f"C{c}", f"D{c}", int(rng.integers(0, 300)),
                      int(rng.integers(8 * 60, 17 * 60)), float(rng.integers(40, 120))))  # fmt: skip
     claims = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "minute", "fund"])
-    start = pd.Timestamp("2024-01-01") + pd.to_timedelta(claims["day"], unit="D") + pd.to_timedelta(claims["minute"], unit="m")
+    start = (
+        pd.Timestamp("2024-01-01")
+        + pd.to_timedelta(claims["day"], unit="D")
+        + pd.to_timedelta(claims["minute"], unit="m")
+    )
     out = pd.DataFrame({
         "claim_id": [f"K{i:06d}" for i in range(len(claims))], "patient_id": claims["patient_id"],
         "facility_id": claims["facility_id"], "doctor_id": claims["doctor_id"], "visit_type": "outpatient",
@@ -41,7 +45,9 @@ def _world(tmp_path: Path, *, second_clinic: bool) -> tuple[Path, set[str], set[
     out.to_csv(tmp_path / "claims.csv", index=False)
     persons = pools[0] + pools[1] + town
     pd.DataFrame({"person_id": persons}).to_csv(tmp_path / "persons.csv", index=False)
-    pd.DataFrame({"facility_id": [f"C{i}" for i in range(20)], "kind": "clinic"}).to_csv(tmp_path / "facilities.csv", index=False)
+    pd.DataFrame({"facility_id": [f"C{i}" for i in range(20)], "kind": "clinic"}).to_csv(
+        tmp_path / "facilities.csv", index=False
+    )
     pd.DataFrame({"doctor_id": [f"D{i}" for i in range(20)], "facility_id": [f"C{i}" for i in range(20)]}).to_csv(
         tmp_path / "doctors.csv", index=False
     )

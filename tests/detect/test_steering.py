@@ -121,5 +121,7 @@ def test_two_doctors_of_one_department_steering_to_one_pharmacy_are_both_found()
     table["day"] = table["minute"] // 1440
     claims = pd.DataFrame({"total_amount": table["fund"], "fund_amount": table["fund"]})
     graph = SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
-    found = {c.evidence["doctor"] for c in steering.detect(graph, SteeringParams()) if c.evidence["pharmacy"] == STEERED}
+    found = {
+        c.evidence["doctor"] for c in steering.detect(graph, SteeringParams()) if c.evidence["pharmacy"] == STEERED
+    }
     assert found == {0, 1}

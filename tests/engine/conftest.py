@@ -102,13 +102,39 @@ class Cluster:
         self.port = _free_port()
         self.url = f"spark://127.0.0.1:{self.port}"
         klass = str(home / "bin" / "spark-class")
-        self.master = self._start("master", [klass, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                                             "--port", str(self.port), "--webui-port", str(_free_port())],
-                                  "I have been elected leader")
-        self.worker = self._start("worker", [klass, "org.apache.spark.deploy.worker.Worker", self.url,
-                                             "--host", "127.0.0.1", "--cores", str(cores), "--memory", memory,
-                                             "--webui-port", str(_free_port()), "--work-dir", str(root / "work")],
-                                  "Successfully registered with master")
+        self.master = self._start(
+            "master",
+            [
+                klass,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--webui-port",
+                str(_free_port()),
+            ],
+            "I have been elected leader",
+        )
+        self.worker = self._start(
+            "worker",
+            [
+                klass,
+                "org.apache.spark.deploy.worker.Worker",
+                self.url,
+                "--host",
+                "127.0.0.1",
+                "--cores",
+                str(cores),
+                "--memory",
+                memory,
+                "--webui-port",
+                str(_free_port()),
+                "--work-dir",
+                str(root / "work"),
+            ],
+            "Successfully registered with master",
+        )
 
     def _start(self, name: str, cmd: list[str], ready: str) -> subprocess.Popen:
         log = self.root / f"{name}.log"

@@ -25,7 +25,14 @@ from .conftest import LOOPBACK, RESOLUTIONS, listening_addresses, needs_pyspark
 SPARK = ["--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=1g",
          "--spark-conf", "spark.sql.shuffle.partitions=4"]  # fmt: skip
 SAMPLE = str(Path(__file__).resolve().parents[2] / "data" / "sample")
-OUTPUTS = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "explained.csv", "explained_reasons.csv")
+OUTPUTS = (
+    "rings.csv",
+    "ring_members.csv",
+    "ring_reasons.csv",
+    "ring_claims.csv",
+    "explained.csv",
+    "explained_reasons.csv",
+)
 
 
 @needs_pyspark

@@ -25,7 +25,14 @@ from graphfraud.errors import GraphfraudError
 
 from .conftest import LOOPBACK, listening_addresses, needs_pyspark
 
-OUTPUTS = ("rings.csv", "ring_members.csv", "ring_reasons.csv", "ring_claims.csv", "explained.csv", "explained_reasons.csv")
+OUTPUTS = (
+    "rings.csv",
+    "ring_members.csv",
+    "ring_reasons.csv",
+    "ring_claims.csv",
+    "explained.csv",
+    "explained_reasons.csv",
+)
 LOCAL_SPARK = ["--spark-master", "local[2]", "--spark-conf", "spark.driver.memory=1g"]
 
 
@@ -103,8 +110,13 @@ def _executor_pids() -> list[int]:
 
 def _cli_watching_executors(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, dict[int, set[str]]]:
     """Run the command line; meanwhile note where every executor JVM listens."""
-    proc = subprocess.Popen([sys.executable, "-m", "graphfraud.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, cwd=cwd)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graphfraud.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
     seen: dict[int, set[str]] = {}
     deadline = time.monotonic() + 600
     while proc.poll() is None and time.monotonic() < deadline:
@@ -122,12 +134,22 @@ def _cli_watching_executors(*args: str, cwd: Path) -> tuple[subprocess.Completed
 @pytest.mark.slow
 def test_both_spark_paths_on_a_standalone_cluster(spark_cluster, worlds, local_runs, tmp_path):
     _, data_dir = worlds["minute"]
-    on_cluster = ["--engine", "spark", "--spark-master", spark_cluster.url, "-q",
-                  "--spark-conf", "spark.executor.memory=1g", "--spark-conf", f"spark.pyspark.python={sys.executable}"]
+    on_cluster = [
+        "--engine",
+        "spark",
+        "--spark-master",
+        spark_cluster.url,
+        "-q",
+        "--spark-conf",
+        "spark.executor.memory=1g",
+        "--spark-conf",
+        f"spark.pyspark.python={sys.executable}",
+    ]
     executors: dict[int, set[str]] = {}
     for name, extra in (("plain", []), ("regional", ["--by-region"])):
-        done, seen = _cli_watching_executors("detect", str(data_dir), "--out", str(tmp_path / name), *extra,
-                                             *on_cluster, cwd=tmp_path)
+        done, seen = _cli_watching_executors(
+            "detect", str(data_dir), "--out", str(tmp_path / name), *extra, *on_cluster, cwd=tmp_path
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         _same_files(local_runs[name], tmp_path / name)
         record = json.loads((tmp_path / name / "run.json").read_text(encoding="utf-8"))

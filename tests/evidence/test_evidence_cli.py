@@ -64,7 +64,11 @@ def test_masked_pack_hides_every_personal_identifier(packs: dict) -> None:
     raw = set(RAW_PERSONS["person_id"]) | set(RAW_PERSONS["phone"]) | set(RAW_PERSONS["address"])
     raw.discard("")
     for pack in packs.values():
-        texts = [p.read_text(encoding="utf-8") for p in pack.path.rglob("*") if p.suffix in (".csv", ".html", ".json", ".cypher")]
+        texts = [
+            p.read_text(encoding="utf-8")
+            for p in pack.path.rglob("*")
+            if p.suffix in (".csv", ".html", ".json", ".cypher")
+        ]
         texts.append(pdf_text(pack.path / "report.pdf"))
         tokens = {t for text in texts for t in re.findall(r"[0-9A-Za-z]+", text)}
         assert not (tokens & raw), sorted(tokens & raw)[:5]

@@ -20,7 +20,14 @@ FILES = {
     "reasons.csv", "query.cypher", "run.json", "manifest.json", "manifest.sig", "figures/ring_graph.png",
     "figures/arrival_timeline.png", "figures/person_day_heatmap.png", "figures/amounts_over_time.png",
 }  # fmt: skip
-HEADINGS_ZH = ("医保基金欺诈嫌疑团伙 证据材料", "可疑理由", "成员名单与角色", "参保人逐人汇总", "方法与参数", "复核与重现")
+HEADINGS_ZH = (
+    "医保基金欺诈嫌疑团伙 证据材料",
+    "可疑理由",
+    "成员名单与角色",
+    "参保人逐人汇总",
+    "方法与参数",
+    "复核与重现",
+)
 
 
 def non_blank(png: Path) -> bool:

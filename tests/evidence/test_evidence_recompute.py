@@ -65,7 +65,9 @@ class Pack:
         return (float(np.median(np.diff(t)[same_day])),)
 
     def cycle(self) -> tuple:
-        days = np.unique(pd.to_datetime(self.claims.loc[self.at_main, "day"]).to_numpy().astype("datetime64[D]").astype(np.int64))
+        days = np.unique(
+            pd.to_datetime(self.claims.loc[self.at_main, "day"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+        )
         gaps = np.diff(days)
         med = float(np.median(gaps))
         return (med, 100 * float((np.abs(gaps - med) <= 1).mean()))
@@ -111,8 +113,10 @@ class Pack:
 
     def high_value(self) -> tuple:
         c = self.claims
-        return (100 * c["high_value_amount"].astype(float).sum() / c["total_amount"].astype(float).sum(),
-                self.signals["high_value_unit_price"])
+        return (
+            100 * c["high_value_amount"].astype(float).sum() / c["total_amount"].astype(float).sum(),
+            self.signals["high_value_unit_price"],
+        )
 
     def dup_trace(self) -> tuple:
         flagged = self.claims[self.claims["dup_trace"] == "1"]

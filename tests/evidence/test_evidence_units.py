@@ -43,10 +43,13 @@ def test_a_reason_is_said_from_its_values_never_from_its_english_text() -> None:
     args = {"regulars": 19, "persons": 19, "venue": "P1", "days": 55, "regular_share_from": 0.2}
     w = say("lockstep", args, "zh", text="reworded, or anything at all")
     assert w.text == "19 人中有 19 人在 P1 的同样 55 个日子里至少 4 天同时出现（超过 20% 起计分）"
-    assert say("lockstep", args, "en").text == ("19 of 19 persons were at P1 on >= 4 of the same 55 days "
-                                                "(scored above 20% of persons)")
+    assert say("lockstep", args, "en").text == (
+        "19 of 19 persons were at P1 on >= 4 of the same 55 days (scored above 20% of persons)"
+    )
     fund = say("money", {"stake": 797070.672, "claims": 559, "fund": 700000.0, "stake_from": 10_000.0}, "zh")
-    assert fund.text == "团伙 559 笔结算共用医保资金 797,070.67 元，其中统筹基金支付 700,000.00 元（超过 10,000 元起计分）"
+    assert (
+        fund.text == "团伙 559 笔结算共用医保资金 797,070.67 元，其中统筹基金支付 700,000.00 元（超过 10,000 元起计分）"
+    )
     assert fund.values == ("797,070.67", "559", "700,000.00", "10,000")
     share = say("off_hours", {"share": 0.5939, "off_hours_share_from": 0.1}, "zh")
     assert share.text == "59% 的团伙结算发生在 07:00 之前或 19:00 之后（超过 10% 起计分）"

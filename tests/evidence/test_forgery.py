@@ -136,7 +136,7 @@ def test_flipped_bytes_in_a_zip_never_verify_and_never_crash(packs: dict, tmp_pa
     passed = 0
     for i, at in enumerate(sorted(rng.sample(range(len(body)), 40))):
         damaged = tmp_path / f"flip{i}.zip"
-        damaged.write_bytes(body[:at] + bytes([body[at] ^ (1 << rng.randrange(8))]) + body[at + 1:])
+        damaged.write_bytes(body[:at] + bytes([body[at] ^ (1 << rng.randrange(8))]) + body[at + 1 :])
         result = invoke("verify", str(damaged))
         assert result.exception is None or isinstance(result.exception, SystemExit), (at, repr(result.exception))
         assert "Traceback" not in result.output
@@ -230,6 +230,9 @@ def test_evidence_refuses_detect_files_edited_after_detection(detected: Path, tm
     with (out / "ring_members.csv").open("a", encoding="utf-8") as f:
         f.write("RDEDA93DF6A,person,P999,recruit,0.9\n")
     ring = _best_ring(out)
-    refused(invoke("evidence", str(out), ring, "--dest", str(tmp_path / "ev")),
-            "ring_members.csv", "differs from the SHA-256 that run.json records")
+    refused(
+        invoke("evidence", str(out), ring, "--dest", str(tmp_path / "ev")),
+        "ring_members.csv",
+        "differs from the SHA-256 that run.json records",
+    )
     assert not (tmp_path / "ev").exists()

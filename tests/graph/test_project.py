@@ -50,5 +50,7 @@ def test_busy_days_weigh_less():
 
 
 def test_bad_parameters_are_rejected_with_the_standard_message():
-    with pytest.raises(ParamError, match="The 'min_days' parameter of project_covisits must be an int >= 1. Got 0 instead."):
+    with pytest.raises(
+        ParamError, match="The 'min_days' parameter of project_covisits must be an int >= 1. Got 0 instead."
+    ):
         project_covisits(_visits([(0, 0, 0)]), min_days=0)

@@ -88,8 +88,12 @@ class World:
                 names = text.splitlines()[0].split(",")
                 import pyarrow as pa
 
-                table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names}, strings_can_be_null=True))
+                table = pcsv.read_csv(
+                    path,
+                    convert_options=pcsv.ConvertOptions(
+                        column_types={n: pa.string() for n in names}, strings_can_be_null=True
+                    ),
+                )
                 path.unlink()
                 pq.write_table(table, d / f"{name}.parquet")
             else:

@@ -119,9 +119,15 @@ def test_amount_mismatch_is_a_counted_warning_not_a_refusal(world):
     assert "row 2: amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50" in result.stdout
     assert "claim_items             3 rows" in result.stdout
     summary = json.loads(run(str(d), "--json", "-q").stdout)
-    assert summary["data_quality"] == [{
-        "file": "claim_items.csv", "column": "amount", "check": "amount != quantity x unit_price", "rows": 1,
-        "examples": [{"row": 2, "message": "amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50"}]}]
+    assert summary["data_quality"] == [
+        {
+            "file": "claim_items.csv",
+            "column": "amount",
+            "check": "amount != quantity x unit_price",
+            "rows": 1,
+            "examples": [{"row": 2, "message": "amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50"}],
+        }
+    ]
 
 
 def test_signals_the_data_switches_off_are_listed(world):
@@ -133,4 +139,7 @@ def test_signals_the_data_switches_off_are_listed(world):
     assert result.exit_code == 0, result.output
     off = json.loads(result.stdout)["signals_off"]
     assert off["shared_phone"] == "persons.phone absent or empty"
-    assert off["dup_trace"] == "claim_items.trace_code absent or empty" and off["high_value"] == "no fee lines (claim_items absent or empty)"
+    assert (
+        off["dup_trace"] == "claim_items.trace_code absent or empty"
+        and off["high_value"] == "no fee lines (claim_items absent or empty)"
+    )

@@ -36,9 +36,14 @@ _world = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_world)
 BASE: dict[str, str] = _world.BASE
 
-SETTINGS = settings(max_examples=40, deadline=2000, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "=HYPERLINK(\"http://x\",\"y\")", "\t=1", "\r=1"]
+SETTINGS = settings(
+    max_examples=40,
+    deadline=2000,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x","y")', "\t=1", "\r=1"]
 
 
 @contextmanager
@@ -331,8 +336,11 @@ def test_out_of_range_times_in_parquet_are_refused_too() -> None:
             column_types={name: pa.string() for name in rows_of("claims")[0]}))  # fmt: skip
         start = table.column("start_time").to_pylist()
         start[0] = "2999-01-02 09:10:00"
-        table = table.set_column(table.schema.get_field_index("start_time"), "start_time",
-                                 pa.array([dt.datetime.fromisoformat(s) for s in start], pa.timestamp("us")))
+        table = table.set_column(
+            table.schema.get_field_index("start_time"),
+            "start_time",
+            pa.array([dt.datetime.fromisoformat(s) for s in start], pa.timestamp("us")),
+        )
         (d / "claims.csv").unlink()
         pq.write_table(table, d / "claims.parquet")
         with pytest.raises(ContractError, match="claims.parquet, row 2, column start_time: cannot read"):

@@ -30,8 +30,10 @@ def _ref_rows(values: pd.Series, keys: pd.Series) -> np.ndarray:
 
 def _assert_links_true(data) -> None:
     for name, ref, key in [
-        ("patient_id", "persons", "person_id"), ("holder_id", "persons", "person_id"),
-        ("facility_id", "facilities", "facility_id"), ("pharmacy_id", "pharmacies", "pharmacy_id"),
+        ("patient_id", "persons", "person_id"),
+        ("holder_id", "persons", "person_id"),
+        ("facility_id", "facilities", "facility_id"),
+        ("pharmacy_id", "pharmacies", "pharmacy_id"),
         ("doctor_id", "doctors", "doctor_id"),
     ]:
         rows = data.link("claims", name)

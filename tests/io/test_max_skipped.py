@@ -63,9 +63,16 @@ def _int64_ids(world) -> Path:
     rows = list(csv.reader(io.StringIO(world.base["claims"])))
     d = world(drop=("claims", "claim_items"))
     columns = {name: [r[i] or None for r in rows[1:]] for i, name in enumerate(rows[0])}
-    table = pa.table({name: (pa.array([int(v) if v else None for v in values], pa.int64())
-                             if name in ("patient_id", "holder_id") else pa.array(values, pa.string()))
-                      for name, values in columns.items()})
+    table = pa.table(
+        {
+            name: (
+                pa.array([int(v) if v else None for v in values], pa.int64())
+                if name in ("patient_id", "holder_id")
+                else pa.array(values, pa.string())
+            )
+            for name, values in columns.items()
+        }
+    )
     pq.write_table(table, d / "claims.parquet")
     return d
 

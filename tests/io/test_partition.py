@@ -46,8 +46,10 @@ def test_every_region_validates_and_every_claim_and_fee_line_lands_once(world, s
     lines = pd.concat([r.claim_items[["claim_id", "item_code", "amount"]] for r in regions.values()])
     assert len(lines) == len(data.claim_items)
     key = ["claim_id", "item_code", "amount"]
-    pd.testing.assert_frame_equal(lines.sort_values(key).reset_index(drop=True).astype(str),
-                                  data.claim_items[key].sort_values(key).reset_index(drop=True).astype(str))
+    pd.testing.assert_frame_equal(
+        lines.sort_values(key).reset_index(drop=True).astype(str),
+        data.claim_items[key].sort_values(key).reset_index(drop=True).astype(str),
+    )
     for name, r in regions.items():
         assert set(r.claim_items.claim_id) <= set(r.claims.claim_id)
         assert split.regions[name]["claims"] == len(r.claims)
@@ -88,8 +90,9 @@ def test_venue_without_region_goes_to_unknown(world, tmp_path):
     facilities = pq.read_table(src / "facilities.parquet")
     first = facilities.column("facility_id")[0].as_py()
     region = pa.array([None] + facilities.column("region").to_pylist()[1:], pa.string())
-    pq.write_table(facilities.set_column(facilities.schema.get_field_index("region"), "region", region),
-                   src / "facilities.parquet")
+    pq.write_table(
+        facilities.set_column(facilities.schema.get_field_index("region"), "region", region), src / "facilities.parquet"
+    )
     part = partition_claims_dir(src, tmp_path / "out")
     assert list(part.regions)[-1] == UNKNOWN
     unknown = read_claims_dir(part.path(UNKNOWN))
@@ -105,8 +108,11 @@ def test_duplicate_claim_id_across_regions_is_named_with_both_rows(world, tmp_pa
     ids = claims.column("claim_id").to_pylist()
     ids[10] = ids[2]
     pq.write_table(claims.set_column(0, "claim_id", pa.array(ids, pa.string())), src / "claims.parquet")
-    with pytest.raises(ContractError, match=rf"claims.parquet, row 12, column claim_id: duplicate value {ids[2]} "
-                                            r"\(first seen at row 4\)"):
+    with pytest.raises(
+        ContractError,
+        match=rf"claims.parquet, row 12, column claim_id: duplicate value {ids[2]} "
+        r"\(first seen at row 4\)",
+    ):
         partition_claims_dir(src, tmp_path / "out", buckets=4)
     assert not (tmp_path / "out").exists()
 

@@ -116,8 +116,13 @@ def test_empty_file(world):
 # ------------------------------------------------------------------ times
 def test_date_only_claims_are_day_resolution(world):
     text = world.base["claims"]
-    for t in ("2024-03-05 09:41:00", "2024-03-05T09:43:00", "2024-03-06 15:00:00", "2024-03-10 08:00:00",
-              "2024-03-15 10:00:00"):
+    for t in (
+        "2024-03-05 09:41:00",
+        "2024-03-05T09:43:00",
+        "2024-03-06 15:00:00",
+        "2024-03-10 08:00:00",
+        "2024-03-15 10:00:00",
+    ):
         text = text.replace(t, t[:10])
     data = read_claims_dir(world(claims=text))
     assert data.time_resolution == "day"
@@ -201,7 +206,9 @@ def test_typed_parquet_gives_the_same_frames(world):
 
 def test_parquet_rows_numbered_like_a_spreadsheet(world):
     d = world(parquet=("claims",), claims=world.edit("claims", 4, "claim_id", "C0001"))
-    with pytest.raises(ContractError, match=r"claims.parquet, row 4, column claim_id: duplicate value C0001 \(first seen at row 2\)"):
+    with pytest.raises(
+        ContractError, match=r"claims.parquet, row 4, column claim_id: duplicate value C0001 \(first seen at row 2\)"
+    ):
         read_claims_dir(d)
 
 
@@ -257,7 +264,9 @@ def test_nhsa_unit_price_keeps_four_decimals(world):
 def test_nhsa_errors_name_the_source_column(world):
     claims = NHSA_DIR["claims"].replace("S02,M02,0002,H001,14", "S02,M02,0002,H001,99")
     d = world(**{**NHSA_DIR, "claims": claims})
-    with pytest.raises(ContractError, match=r"claims.csv, row 3, column med_type \(visit_type\): value '99' is not allowed"):
+    with pytest.raises(
+        ContractError, match=r"claims.csv, row 3, column med_type \(visit_type\): value '99' is not allowed"
+    ):
         read_claims_dir(d, ReadParams(mapping="nhsa"))
 
 
@@ -410,7 +419,12 @@ def test_log_gets_one_line_per_table(world):
     lines: list[str] = []
     read_claims_dir(world(drop=("claim_items",)), log=lines.append)
     assert [line.split(":")[0] for line in lines] == [
-        "persons.csv", "facilities.csv", "pharmacies.csv", "doctors.csv", "claims.csv"]
+        "persons.csv",
+        "facilities.csv",
+        "pharmacies.csv",
+        "doctors.csv",
+        "claims.csv",
+    ]
     assert lines[-1] == "claims.csv: 4 rows read and checked"
 
 
@@ -447,8 +461,11 @@ def test_skipped_category_checked_on_its_distinct_values(world, parquet):
         problems.append([(p.row, p.column, p.message) for p in [e.value, *e.value.problems]])
     assert problems[0] == problems[1]
     assert (4, "category", "required value is empty; fill it in") in problems[0]
-    assert (3, "category", "value 'labs' is not allowed; use one of " + ", ".join(TABLES["claim_items"].column(
-        "category").values)) in problems[0]
+    assert (
+        3,
+        "category",
+        "value 'labs' is not allowed; use one of " + ", ".join(TABLES["claim_items"].column("category").values),
+    ) in problems[0]
 
 
 def test_skipped_category_under_lenient_skips_the_same_rows(world):

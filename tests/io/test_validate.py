@@ -74,13 +74,19 @@ def test_csv_and_parquet_for_one_table(world):
 
 # ------------------------------------------------------------------ row rules
 def test_empty_required_value(world):
-    fails(world, where("claims.csv", 3, "patient_id") + " required value is empty",
-          claims=world.edit("claims", 3, "patient_id", ""))
+    fails(
+        world,
+        where("claims.csv", 3, "patient_id") + " required value is empty",
+        claims=world.edit("claims", 3, "patient_id", ""),
+    )
 
 
 def test_blank_required_value_counts_as_empty(world):
-    fails(world, where("claims.csv", 3, "visit_type") + " required value is empty",
-          claims=world.edit("claims", 3, "visit_type", "   "))
+    fails(
+        world,
+        where("claims.csv", 3, "visit_type") + " required value is empty",
+        claims=world.edit("claims", 3, "visit_type", "   "),
+    )
 
 
 @pytest.mark.parametrize(
@@ -93,14 +99,20 @@ def test_blank_required_value_counts_as_empty(world):
     ],
 )
 def test_duplicate_key(world, table, file, row, column, value, first):
-    fails(world, where(file, row, column) + f" duplicate value {value} \\(first seen at row {first}\\)",
-          **{table: world.edit(table, row, column, value)})
+    fails(
+        world,
+        where(file, row, column) + f" duplicate value {value} \\(first seen at row {first}\\)",
+        **{table: world.edit(table, row, column, value)},
+    )
 
 
 def test_duplicate_pharmacy(world):
     text = world.base["pharmacies"] + "P001,Other shop,,350206\n"
-    fails(world, where("pharmacies.csv", 3, "pharmacy_id") + r" duplicate value P001 \(first seen at row 2\)",
-          pharmacies=text)
+    fails(
+        world,
+        where("pharmacies.csv", 3, "pharmacy_id") + r" duplicate value P001 \(first seen at row 2\)",
+        pharmacies=text,
+    )
 
 
 @pytest.mark.parametrize(
@@ -116,21 +128,33 @@ def test_duplicate_pharmacy(world):
     ],
 )
 def test_unknown_foreign_key(world, table, row, column, value, ref):
-    err = fails(world, where(f"{table}.csv", row, column) + f" unknown value {value}: no .* in {ref}",
-                **{table: world.edit(table, row, column, value)})
+    err = fails(
+        world,
+        where(f"{table}.csv", row, column) + f" unknown value {value}: no .* in {ref}",
+        **{table: world.edit(table, row, column, value)},
+    )
     assert "correct the id" in str(err)
 
 
 @pytest.mark.parametrize("value", ["2024-02-30 09:00:00", "05/03/2024", "2024-3-5", "yesterday", "2024-03-05 25:00"])
 def test_unparseable_time(world, value):
-    fails(world, where("claims.csv", 4, "start_time") + f" cannot read '{re.escape(value)}' as a time between 1900 and 2100; write 2024-03-05",
-          claims=world.edit("claims", 4, "start_time", value))
+    fails(
+        world,
+        where("claims.csv", 4, "start_time")
+        + f" cannot read '{re.escape(value)}' as a time between 1900 and 2100; write 2024-03-05",
+        claims=world.edit("claims", 4, "start_time", value),
+    )
 
 
 def test_unparseable_end_time_and_date(world):
-    fails(world, where("claims.csv", 5, "end_time") + " cannot read", claims=world.edit("claims", 5, "end_time", "soon"))
-    fails(world, where("persons.csv", 3, "birth_date") + " cannot read '1948-13-06' as a date",
-          persons=world.edit("persons", 3, "birth_date", "1948-13-06"))
+    fails(
+        world, where("claims.csv", 5, "end_time") + " cannot read", claims=world.edit("claims", 5, "end_time", "soon")
+    )
+    fails(
+        world,
+        where("persons.csv", 3, "birth_date") + " cannot read '1948-13-06' as a date",
+        persons=world.edit("persons", 3, "birth_date", "1948-13-06"),
+    )
 
 
 @pytest.mark.parametrize(
@@ -143,14 +167,18 @@ def test_unparseable_end_time_and_date(world):
     ],
 )
 def test_unparseable_number(world, table, row, column, value):
-    fails(world, where(f"{table}.csv", row, column) + f" cannot read '{re.escape(value)}' as a",
-          **{table: world.edit(table, row, column, value)})
+    fails(
+        world,
+        where(f"{table}.csv", row, column) + f" cannot read '{re.escape(value)}' as a",
+        **{table: world.edit(table, row, column, value)},
+    )
 
 
 @pytest.mark.parametrize("column", ["total_amount", "fund_amount", "account_amount"])
 def test_negative_amount(world, column):
-    fails(world, where("claims.csv", 2, column) + " negative amount -1.00",
-          claims=world.edit("claims", 2, column, "-1"))
+    fails(
+        world, where("claims.csv", 2, column) + " negative amount -1.00", claims=world.edit("claims", 2, column, "-1")
+    )
 
 
 def test_negative_quantity(world):
@@ -159,8 +187,11 @@ def test_negative_quantity(world):
 
 
 def test_fund_more_than_total(world):
-    fails(world, where("claims.csv", 3, "fund_amount") + " fund_amount 99.50 is more than total_amount 99.00",
-          claims=world.edit("claims", 3, "fund_amount", "99.50"))
+    fails(
+        world,
+        where("claims.csv", 3, "fund_amount") + " fund_amount 99.50 is more than total_amount 99.00",
+        claims=world.edit("claims", 3, "fund_amount", "99.50"),
+    )
 
 
 def test_fund_equal_to_total_within_rounding_is_fine(world):
@@ -169,13 +200,19 @@ def test_fund_equal_to_total_within_rounding_is_fine(world):
 
 
 def test_both_facility_and_pharmacy(world):
-    fails(world, where("claims.csv", 4, "facility_id") + " both facility_id H001 and pharmacy_id P001 are set",
-          claims=world.edit("claims", 4, "facility_id", "H001"))
+    fails(
+        world,
+        where("claims.csv", 4, "facility_id") + " both facility_id H001 and pharmacy_id P001 are set",
+        claims=world.edit("claims", 4, "facility_id", "H001"),
+    )
 
 
 def test_neither_facility_nor_pharmacy(world):
-    fails(world, where("claims.csv", 2, "facility_id") + " neither facility_id nor pharmacy_id is set",
-          claims=world.edit("claims", 2, "facility_id", ""))
+    fails(
+        world,
+        where("claims.csv", 2, "facility_id") + " neither facility_id nor pharmacy_id is set",
+        claims=world.edit("claims", 2, "facility_id", ""),
+    )
 
 
 @pytest.mark.parametrize(
@@ -191,13 +228,19 @@ def test_neither_facility_nor_pharmacy(world):
     ],
 )
 def test_enum_value_not_allowed(world, table, row, column, value):
-    fails(world, where(f"{table}.csv", row, column) + f" value '{value}' is not allowed; use one of",
-          **{table: world.edit(table, row, column, value)})
+    fails(
+        world,
+        where(f"{table}.csv", row, column) + f" value '{value}' is not allowed; use one of",
+        **{table: world.edit(table, row, column, value)},
+    )
 
 
 def test_end_before_start(world):
-    fails(world, where("claims.csv", 5, "end_time") + " end_time 2024-03-09 10:00:00 is before start_time",
-          claims=world.edit("claims", 5, "end_time", "2024-03-09 10:00:00"))
+    fails(
+        world,
+        where("claims.csv", 5, "end_time") + " end_time 2024-03-09 10:00:00 is before start_time",
+        claims=world.edit("claims", 5, "end_time", "2024-03-09 10:00:00"),
+    )
 
 
 def test_item_amount_not_quantity_times_price_is_a_counted_warning(world):
@@ -207,9 +250,16 @@ def test_item_amount_not_quantity_times_price_is_a_counted_warning(world):
         data = read_claims_dir(world(claim_items=items), params)
         assert len(data.claim_items) == 3 and data.skipped == {}
         [w] = data.warnings
-        assert (w.file, w.column, w.check, w.rows) == ("claim_items.csv", "amount", "amount != quantity x unit_price", 2)
-        assert w.examples == ((2, "amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50"),
-                              (4, "amount 301.40 is not quantity 3 x unit_price 100.0000 = 300.00"))
+        assert (w.file, w.column, w.check, w.rows) == (
+            "claim_items.csv",
+            "amount",
+            "amount != quantity x unit_price",
+            2,
+        )
+        assert w.examples == (
+            (2, "amount 25.00 is not quantity 2 x unit_price 10.2500 = 20.50"),
+            (4, "amount 301.40 is not quantity 3 x unit_price 100.0000 = 300.00"),
+        )
 
 
 def test_item_amount_warning_rows_are_the_files_after_lenient_skips(world):
@@ -238,7 +288,9 @@ def test_item_amount_off_by_more_than_rounding_is_warned(world):
 # ------------------------------------------------------------------ reporting
 def test_all_problems_of_a_file_at_once_sorted_by_row(world):
     text = world.edit("claims", 2, "fund_amount", "-3")
-    text = text.replace("C0004,0001", "C0004,0077").replace("outpatient,2024-03-05T09:43:00", "walk-in,2024-03-05T09:43:00")
+    text = text.replace("C0004,0001", "C0004,0077").replace(
+        "outpatient,2024-03-05T09:43:00", "walk-in,2024-03-05T09:43:00"
+    )
     err = fails(world, "row 2", claims=text)
     lines = str(err).splitlines()
     assert [line.split(":")[0] for line in lines] == [
@@ -261,16 +313,19 @@ def test_max_errors_then_and_n_more(world):
 
 # ------------------------------------------------------------------ lenient
 def test_lenient_skips_and_counts_with_cascade(world):
-    persons = world.edit("persons", 2, "sex", "W")            # person 0001 skipped
-    claims = world.edit("claims", 4, "total_amount", "abc")   # C0003 skipped
+    persons = world.edit("persons", 2, "sex", "W")  # person 0001 skipped
+    claims = world.edit("claims", 4, "total_amount", "abc")  # C0003 skipped
     d = world(persons=persons, claims=claims)
     with pytest.warns(SkippedRowsWarning, match="skipped 1 of 3 rows of persons.csv: 1 sex not allowed"):
         data = read_claims_dir(d, ReadParams(lenient=True, max_skipped=1))
     assert data.skipped == {
         "persons.csv": {"sex not allowed": 1},
         # C0001, C0004 belong to 0001; C0002's holder is 0001; C0003 unreadable
-        "claims.csv": {"unreadable total_amount": 1, "patient_id of a skipped persons row": 2,
-                       "holder_id of a skipped persons row": 1},
+        "claims.csv": {
+            "unreadable total_amount": 1,
+            "patient_id of a skipped persons row": 2,
+            "holder_id of a skipped persons row": 1,
+        },
         "claim_items.csv": {"claim_id of a skipped claims row": 3},
     }
     assert data.persons.person_id.tolist() == ["0002", "0003"]
@@ -344,9 +399,13 @@ def test_amount_check_in_steps_finds_the_same_lines(monkeypatch):
     from graphfraud.contract import CLAIM_ITEMS
     from graphfraud.io import validate as v
 
-    items = pd.DataFrame({"quantity": [2.0, 3.0, 1.0, 1.0, 4.0, np.nan, 2.0],
-                          "unit_price": [0.445, 0.445, 10.0, 5.0, 1.0, 1.0, 2.5],
-                          "amount": [0.89, 1.34, 12.0, 5.0, 4.5, 1.0, 5.0]})
+    items = pd.DataFrame(
+        {
+            "quantity": [2.0, 3.0, 1.0, 1.0, 4.0, np.nan, 2.0],
+            "unit_price": [0.445, 0.445, 10.0, 5.0, 1.0, 1.0, 2.5],
+            "amount": [0.89, 1.34, 12.0, 5.0, 4.5, 1.0, 5.0],
+        }
+    )
     whole = v.quality(CLAIM_ITEMS, items, file="claim_items.csv")
     monkeypatch.setattr(v, "_CHUNK", 2)
     stepped = v.quality(CLAIM_ITEMS, items, file="claim_items.csv")

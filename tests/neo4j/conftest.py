@@ -92,8 +92,7 @@ def neo4j_conn() -> Iterator[Conn]:
         count = driver.execute_query("MATCH (n) RETURN count(n) AS n").records[0]["n"]
         if count and not may_wipe:
             _skip(
-                f"{conn.uri} holds {count} nodes; tests wipe the database: "
-                "set GRAPHFRAUD_NEO4J_TEST_WIPE=1 to allow it"
+                f"{conn.uri} holds {count} nodes; tests wipe the database: set GRAPHFRAUD_NEO4J_TEST_WIPE=1 to allow it"
             )
     try:
         yield conn
@@ -138,7 +137,9 @@ SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 def graph_counts(driver: neo4j.Driver) -> dict[str, int]:
     """Nodes per label set and relationships per type (GraphfraudLoad checkpoints excluded)."""
     out = {}
-    for rec in driver.execute_query("MATCH (n) WHERE NOT n:GraphfraudLoad RETURN labels(n) AS l, count(*) AS c").records:
+    for rec in driver.execute_query(
+        "MATCH (n) WHERE NOT n:GraphfraudLoad RETURN labels(n) AS l, count(*) AS c"
+    ).records:
         out[":".join(sorted(rec["l"]))] = rec["c"]
     for rec in driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c").records:
         out[rec["t"]] = rec["c"]

@@ -31,9 +31,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 def guide_steps(page: str) -> list[str]:
     """The click-to-run blocks of a guide page, each on one line (comments dropped) for the editor."""
-    blocks = re.findall(r'<pre mode="cypher" class="[^"]*runnable">(.*?)</pre>', (GUIDE / page).read_text("utf-8"), re.S)
-    return [" ".join(ln.strip() for ln in html.unescape(b).splitlines() if ln.strip() and not ln.strip().startswith("//"))
-            for b in blocks]
+    blocks = re.findall(
+        r'<pre mode="cypher" class="[^"]*runnable">(.*?)</pre>', (GUIDE / page).read_text("utf-8"), re.S
+    )
+    return [
+        " ".join(ln.strip() for ln in html.unescape(b).splitlines() if ln.strip() and not ln.strip().startswith("//"))
+        for b in blocks
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +72,9 @@ def _run(page: Any, text: str) -> None:
 
 
 def _only_latest_frame(page: Any) -> None:
-    page.evaluate("() => document.querySelectorAll('[data-testid=\"frame\"]').forEach((f, i) => { if (i > 0) f.remove() })")
+    page.evaluate(
+        "() => document.querySelectorAll('[data-testid=\"frame\"]').forEach((f, i) => { if (i > 0) f.remove() })"
+    )
 
 
 def test_the_chinese_guide_opens_on_connect_without_style_text_or_telemetry(page: Any) -> None:

@@ -27,6 +27,7 @@ def test_both_guides_run_the_same_steps() -> None:
     zh = RUNNABLE.findall((GUIDE / "index.html").read_text(encoding="utf-8"))
     en = RUNNABLE.findall((GUIDE / "en.html").read_text(encoding="utf-8"))
     assert len(zh) == len(en) >= 12
+
     # the same Cypher apart from column names, comments, the language of the ring's properties and
     # the Chinese role names
     def shape(q: str) -> str:

@@ -199,4 +199,3 @@ def test_bulk_import_gives_the_same_graph_and_keeps_case_history(loaded: neo4j.D
 def test_replace_cases_needs_bulk() -> None:
     result = CliRunner().invoke(main, ["load", WORLD, "--replace-cases"], env={"NEO4J_PASSWORD": "x"})
     assert result.exit_code == 2 and "--replace-cases goes with --bulk" in result.output
-

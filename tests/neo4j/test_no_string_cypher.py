@@ -42,7 +42,11 @@ def string_built_cypher(source: str, filename: str) -> list[str]:
         if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)):
             name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
             if name in RUNNERS and node.args:
-                stmt = node.args[1] if name in {"run_read", "run_write", "write_batches"} and len(node.args) > 1 else node.args[0]
+                stmt = (
+                    node.args[1]
+                    if name in {"run_read", "run_write", "write_batches"} and len(node.args) > 1
+                    else node.args[0]
+                )
                 if name in {"run_read", "run_write", "write_batches"} and len(node.args) < 2:
                     continue
                 if _dynamic(stmt):

@@ -49,8 +49,9 @@ def count(driver: neo4j.Driver, pattern: str) -> int:
     ("persons.phone", "persons.address", "persons.death_date", "facilities.region"),
     ("claims.doctor_id", "claims.holder_id", "doctors.facility_id", "claims.diagnosis", "claim_items"),
 ], ids=["no-phone-address-death-region", "no-doctor-holder-diagnosis-items"])  # fmt: skip
-def test_load_without_optional_columns(names: tuple[str, ...], world: Path, tmp_path: Path, empty_db: neo4j.Driver,
-                                       neo4j_conn: Any) -> None:
+def test_load_without_optional_columns(
+    names: tuple[str, ...], world: Path, tmp_path: Path, empty_db: neo4j.Driver, neo4j_conn: Any
+) -> None:
     data_dir = without(world, tmp_path / "data", names)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["detect", str(data_dir), "--out", str(out), "-q"])

@@ -138,5 +138,4 @@ def test_guide_blocks_run_in_order(db: neo4j.Driver) -> None:
             continue
         result = run_read(db, block, params)
         assert result.rows, f"guide block returned nothing:\n{block}"
-    assert params == {"ring_id": "R0001", "person_id": "P001", "venue_id": "H001",
-                      "day": "2024-03-01"}
+    assert params == {"ring_id": "R0001", "person_id": "P001", "venue_id": "H001", "day": "2024-03-01"}

@@ -79,8 +79,13 @@ def test_bad_policy_is_a_param_error(kwargs: dict, match: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "exc", [nx.ServiceUnavailable("refused"), nx.SessionExpired("gone"), nx.IncompleteCommit("lost at commit"),
-            nx.TransientError("deadlock")],  # fmt: skip
+    "exc",
+    [
+        nx.ServiceUnavailable("refused"),
+        nx.SessionExpired("gone"),
+        nx.IncompleteCommit("lost at commit"),
+        nx.TransientError("deadlock"),
+    ],  # fmt: skip
 )
 def test_transient_errors_are_retried_with_the_schedule_and_a_log_line_each(exc: BaseException) -> None:
     clock, lines = Clock(), []
@@ -94,8 +99,13 @@ def test_transient_errors_are_retried_with_the_schedule_and_a_log_line_each(exc:
 
 
 @pytest.mark.parametrize(
-    "exc", [nx.AuthError("Neo.ClientError.Security.Unauthorized"), nx.CypherSyntaxError("Invalid input"),
-            nx.ConstraintError("already exists"), ValueError("a bug")],  # fmt: skip
+    "exc",
+    [
+        nx.AuthError("Neo.ClientError.Security.Unauthorized"),
+        nx.CypherSyntaxError("Invalid input"),
+        nx.ConstraintError("already exists"),
+        ValueError("a bug"),
+    ],  # fmt: skip
 )
 def test_other_errors_fail_at_once(exc: BaseException) -> None:
     clock, lines = Clock(), []

@@ -124,22 +124,39 @@ def test_bulk_frames_have_importer_headers(world, tmp_path: Path) -> None:  # ty
 
 def test_rings_rows_store_reasons_in_chinese_and_english() -> None:
     # issue 16: the ring properties in Neo4j were English only
-    rings = pd.DataFrame({"rank": ["1"], "ring_id": ["R1"], "score": ["90"], "alert": ["red"],
-                          "typology": ["card_collector"], "reasons": ["ring claims are 61% of all claims at P1"]})
+    rings = pd.DataFrame(
+        {
+            "rank": ["1"],
+            "ring_id": ["R1"],
+            "score": ["90"],
+            "alert": ["red"],
+            "typology": ["card_collector"],
+            "reasons": ["ring claims are 61% of all claims at P1"],
+        }
+    )
     reasons = pd.DataFrame({"ring_id": ["R1", "R1"], "code": ["dominance", "off_hours"],
                             "text": ["ring claims are 61% of all claims at P1 (scored above 3%)",
                                      "59% of ring claims before 07:00 or after 19:00 (scored above 10%)"],
                             "args": ['{"share":0.6116,"venue":"P1","dominance_from":0.03}',
                                      '{"share":0.5939,"off_hours_share_from":0.1}']})  # fmt: skip
     props = rings_rows(rings, reasons=reasons)[0]["props"]
-    assert props["reason_zh"] == ["团伙结算占 P1 全部结算的 61%（超过 3% 起计分）",
-                                  "59% 的团伙结算发生在 07:00 之前或 19:00 之后（超过 10% 起计分）"]
+    assert props["reason_zh"] == [
+        "团伙结算占 P1 全部结算的 61%（超过 3% 起计分）",
+        "59% 的团伙结算发生在 07:00 之前或 19:00 之后（超过 10% 起计分）",
+    ]
     assert props["reason_en"] == list(reasons["text"])
     assert (props["typology_zh"], props["alert_zh"]) == ("职业收卡人（药店刷卡）", "红色")
 
 
 def test_member_rows_carry_the_chinese_role() -> None:
-    members = pd.DataFrame({"ring_id": ["R1", "R1"], "entity_type": ["person", "pharmacy"],
-                            "entity_id": ["0001", "P1"], "role": ["organizer", "venue"], "score": ["0.9", "1.0"]})
+    members = pd.DataFrame(
+        {
+            "ring_id": ["R1", "R1"],
+            "entity_type": ["person", "pharmacy"],
+            "entity_id": ["0001", "P1"],
+            "role": ["organizer", "venue"],
+            "score": ["0.9", "1.0"],
+        }
+    )
     rows = members_rows(members)
     assert rows["person"][0]["role_zh"] == "组织者" and rows["pharmacy"][0]["role_zh"] == "机构/药店"

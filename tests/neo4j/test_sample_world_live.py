@@ -49,7 +49,9 @@ def _nodes(values: Any) -> list[Any]:
 
 def counts(driver: neo4j.Driver) -> dict[str, int]:
     out = {}
-    for rec in driver.execute_query("MATCH (n) WHERE NOT n:GraphfraudLoad RETURN labels(n) AS l, count(*) AS c").records:
+    for rec in driver.execute_query(
+        "MATCH (n) WHERE NOT n:GraphfraudLoad RETURN labels(n) AS l, count(*) AS c"
+    ).records:
         out[":".join(sorted(rec["l"]))] = rec["c"]
     for rec in driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c").records:
         out[rec["t"]] = rec["c"]
@@ -60,8 +62,13 @@ def counts(driver: neo4j.Driver) -> dict[str, int]:
 def sample(driver: neo4j.Driver, sample_graph: Any) -> dict[str, Any]:
     loaded = sample_graph.ensure(driver)  # loaded once for this module and test_browser.py (tests/neo4j/conftest.py)
     out = sample_graph.out
-    return {"data": sample_graph.data, "out": out, "rings": pd.read_csv(out / "rings.csv", dtype=str),
-            "members": pd.read_csv(out / "ring_members.csv", dtype=str), "counts": loaded}
+    return {
+        "data": sample_graph.data,
+        "out": out,
+        "rings": pd.read_csv(out / "rings.csv", dtype=str),
+        "members": pd.read_csv(out / "ring_members.csv", dtype=str),
+        "counts": loaded,
+    }
 
 
 def test_the_graph_holds_the_sample_world_and_its_rings(driver: neo4j.Driver, sample: dict[str, Any]) -> None:

@@ -129,7 +129,13 @@ def test_store_logs_and_auth_files_are_made_private(tmp_path: Path) -> None:
     server._write_config()
     for name in files:
         assert stat.S_IMODE((home / name).stat().st_mode) == 0o600, name
-    for folder in (home, home / "data", home / "data" / "dbms", home / "data" / "transactions" / "neo4j", home / "logs"):
+    for folder in (
+        home,
+        home / "data",
+        home / "data" / "dbms",
+        home / "data" / "transactions" / "neo4j",
+        home / "logs",
+    ):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     assert stat.S_IMODE(outside.stat().st_mode) == 0o644
     assert server.tighten() == 0

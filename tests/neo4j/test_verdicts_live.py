@@ -21,8 +21,9 @@ from graphfraud.neo4j.writeback import set_case_status, write_rings, write_verdi
 pytestmark = pytest.mark.neo4j
 DATA = Path(__file__).parent / "data"
 WORLD, OUT = str(DATA / "world"), str(DATA / "out")
-VERDICT = ("MATCH (n) WHERE n[$key] = $id AND $label IN labels(n) "
-           "RETURN n.verdict AS verdict, toString(n.verdict_at) AS at")
+VERDICT = (
+    "MATCH (n) WHERE n[$key] = $id AND $label IN labels(n) RETURN n.verdict AS verdict, toString(n.verdict_at) AS at"
+)
 
 
 def _verdict(driver: neo4j.Driver, label: str, key: str, entity_id: str) -> tuple[str | None, str | None]:
@@ -40,20 +41,26 @@ def graph(driver: neo4j.Driver, wipe_db: Any) -> neo4j.Driver:
     return driver
 
 
-def test_load_cases_keeps_verdicts_on_persons_and_institutions(graph: neo4j.Driver, neo4j_conn: Any,
-                                                              tmp_path: Path) -> None:
+def test_load_cases_keeps_verdicts_on_persons_and_institutions(
+    graph: neo4j.Driver, neo4j_conn: Any, tmp_path: Path
+) -> None:
     cases = tmp_path / "cases.csv"
-    pd.DataFrame([
-        ("person", "P001", "confirmed"), ("person", "P002", "dismissed"), ("doctor", "D001", "confirmed"),
-        ("facility", "H002", "dismissed"), ("pharmacy", "PH001", "confirmed"),
-        ("person", "NOBODY", "confirmed"),  # not in the graph: counted, not created
-        ("ring", "R0001", "confirmed"),  # a ring's verdict is its case status: left alone
-    ], columns=["entity_type", "entity_id", "verdict"]).to_csv(cases, index=False)
+    pd.DataFrame(
+        [
+            ("person", "P001", "confirmed"),
+            ("person", "P002", "dismissed"),
+            ("doctor", "D001", "confirmed"),
+            ("facility", "H002", "dismissed"),
+            ("pharmacy", "PH001", "confirmed"),
+            ("person", "NOBODY", "confirmed"),  # not in the graph: counted, not created
+            ("ring", "R0001", "confirmed"),  # a ring's verdict is its case status: left alone
+        ],
+        columns=["entity_type", "entity_id", "verdict"],
+    ).to_csv(cases, index=False)
     runner = CliRunner()
     result = runner.invoke(main, ["load", WORLD, "--cases", str(cases), "-q"], env=neo4j_conn.env)
     assert result.exit_code == 0, result.output
-    assert ("verdicts: 2 persons, 1 doctor, 1 facility, 1 pharmacy written; 1 person not in the graph"
-            in result.output)
+    assert "verdicts: 2 persons, 1 doctor, 1 facility, 1 pharmacy written; 1 person not in the graph" in result.output
     assert _verdict(graph, "Person", "person_id", "P001")[0] == "confirmed"
     assert _verdict(graph, "Person", "person_id", "P002")[0] == "dismissed"
     assert _verdict(graph, "Doctor", "doctor_id", "D001")[0] == "confirmed"
@@ -70,7 +77,8 @@ def test_load_cases_keeps_verdicts_on_persons_and_institutions(graph: neo4j.Driv
     assert result.exit_code == 0, result.output
     assert _verdict(graph, "Person", "person_id", "P001") == ("confirmed", first_at)
     pd.DataFrame([("person", "P001", "dismissed")], columns=["entity_type", "entity_id", "verdict"]).to_csv(
-        tmp_path / "changed.csv", index=False)
+        tmp_path / "changed.csv", index=False
+    )
     result = runner.invoke(main, ["load", WORLD, "--cases", str(tmp_path / "changed.csv"), "-q"], env=neo4j_conn.env)
     assert result.exit_code == 0 and "verdicts: 1 person written" in result.output
     verdict, at = _verdict(graph, "Person", "person_id", "P001")
@@ -83,16 +91,25 @@ def test_load_cases_keeps_verdicts_on_persons_and_institutions(graph: neo4j.Driv
     assert "0 confirmed, 1 dismissed rings; 2 confirmed, 3 dismissed persons and institutions" in result.output
     exported = read_cases(tmp_path / "out.csv")
     assert exported.values.tolist() == [
-        ["ring", "R0002", "dismissed"], ["person", "P001", "dismissed"], ["person", "P002", "dismissed"],
-        ["doctor", "D001", "confirmed"], ["facility", "H002", "dismissed"], ["pharmacy", "PH001", "confirmed"],
+        ["ring", "R0002", "dismissed"],
+        ["person", "P001", "dismissed"],
+        ["person", "P002", "dismissed"],
+        ["doctor", "D001", "confirmed"],
+        ["facility", "H002", "dismissed"],
+        ["pharmacy", "PH001", "confirmed"],
     ]
 
 
 def test_verdicts_survive_what_a_bulk_reload_does(graph: neo4j.Driver, tmp_path: Path) -> None:
     # --bulk saves the cases, replaces the database, restores them: the same steps, the replacement simulated
     # by removing the verdicts (tests/neo4j/test_load_live.py runs the real --bulk for the ring history).
-    write_verdicts(graph, pd.DataFrame([("person", "P002", "dismissed"), ("pharmacy", "PH001", "confirmed")],
-                                       columns=["entity_type", "entity_id", "verdict"]))
+    write_verdicts(
+        graph,
+        pd.DataFrame(
+            [("person", "P002", "dismissed"), ("pharmacy", "PH001", "confirmed")],
+            columns=["entity_type", "entity_id", "verdict"],
+        ),
+    )
     saved = save_cases(graph)
     assert {(v["entity_type"], v["entity_id"]) for v in saved.verdicts} >= {("person", "P002"), ("pharmacy", "PH001")}
     backup = read_backup(write_backup(saved, tmp_path / "graphfraud-cases.json"))

@@ -17,32 +17,67 @@ REASON_COLUMNS = [en for en, _ in SHEETS[2][1]]
 
 
 def _tables():
-    rings = pd.DataFrame({
-        "rank": [1, 2, 3], "ring_id": ["R1", INJECTION, "R3"], "score": [90.5, 60.0, 30.25],
-        "alert": ["red", "orange", "yellow"], "typology": ["staged_clinic", "kickback", "other"],
-        "persons": [40, 10, 5], "doctors": [3, 1, 0], "facilities": [1, 1, 0], "pharmacies": [0, 1, 1],
-        "claims": [1200, 90, 20], "fund_amount": [223947.17, 5000.5, 12.0],
-        "reasons": ["47 of 47 persons were at H1 on >= 4 of the same 30 days; 12-day cycle",
-                    "+lift 27x", "@SUM(A1:A2); 6 persons at 6 addresses bound to one phone 13800000000"],
-    })
-    members = pd.DataFrame({
-        "ring_id": ["R1", "R1", "R3"], "entity_type": ["facility", "person", "person"],
-        "entity_id": ["H1", "0012345678", "-2+3"], "role": ["venue", "recruit", "card_holder"],
-        "score": [1.0, 0.5, 0.25],
-    })
+    rings = pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "ring_id": ["R1", INJECTION, "R3"],
+            "score": [90.5, 60.0, 30.25],
+            "alert": ["red", "orange", "yellow"],
+            "typology": ["staged_clinic", "kickback", "other"],
+            "persons": [40, 10, 5],
+            "doctors": [3, 1, 0],
+            "facilities": [1, 1, 0],
+            "pharmacies": [0, 1, 1],
+            "claims": [1200, 90, 20],
+            "fund_amount": [223947.17, 5000.5, 12.0],
+            "reasons": [
+                "47 of 47 persons were at H1 on >= 4 of the same 30 days; 12-day cycle",
+                "+lift 27x",
+                "@SUM(A1:A2); 6 persons at 6 addresses bound to one phone 13800000000",
+            ],
+        }
+    )
+    members = pd.DataFrame(
+        {
+            "ring_id": ["R1", "R1", "R3"],
+            "entity_type": ["facility", "person", "person"],
+            "entity_id": ["H1", "0012345678", "-2+3"],
+            "role": ["venue", "recruit", "card_holder"],
+            "score": [1.0, 0.5, 0.25],
+        }
+    )
     # as views.read_output gives it: text, numbers included; R3 (rank 3) listed before R1 to check the order
-    reasons = pd.DataFrame({
-        "ring_id": ["R3", "R1", "R1", INJECTION],
-        "code": ["shared_phone", "lockstep", "cycle", "steering"],
-        "value": ["6.0", "1.0", "1.0", ""], "threshold": ["4.0", "0.3", "0.5", ""], "points": ["15.0", "20.0", "5.0", ""],
-        "text": ["6 persons at 6 addresses bound to one phone 13800000000",
-                 "47 of 47 persons were at H1 on >= 4 of the same 30 days", "12-day cycle", "=1+1"],
-    })
-    explained = pd.DataFrame({
-        "rank": [1], "ring_id": ["RB1"], "score": [6.45], "alert": ["yellow"], "typology": ["other"],
-        "persons": [6], "doctors": [1], "facilities": [1], "pharmacies": [0], "claims": [51], "fund_amount": [2320.86],
-        "reasons": ["looks like one household: 6 persons at 2 address(es); cost 0.59x peers'"],
-    })
+    reasons = pd.DataFrame(
+        {
+            "ring_id": ["R3", "R1", "R1", INJECTION],
+            "code": ["shared_phone", "lockstep", "cycle", "steering"],
+            "value": ["6.0", "1.0", "1.0", ""],
+            "threshold": ["4.0", "0.3", "0.5", ""],
+            "points": ["15.0", "20.0", "5.0", ""],
+            "text": [
+                "6 persons at 6 addresses bound to one phone 13800000000",
+                "47 of 47 persons were at H1 on >= 4 of the same 30 days",
+                "12-day cycle",
+                "=1+1",
+            ],
+        }
+    )
+    explained = pd.DataFrame(
+        {
+            "rank": [1],
+            "ring_id": ["RB1"],
+            "score": [6.45],
+            "alert": ["yellow"],
+            "typology": ["other"],
+            "persons": [6],
+            "doctors": [1],
+            "facilities": [1],
+            "pharmacies": [0],
+            "claims": [51],
+            "fund_amount": [2320.86],
+            "reasons": ["looks like one household: 6 persons at 2 address(es); cost 0.59x peers'"],
+        }
+    )
     return rings, members, reasons, explained
 
 
@@ -58,7 +93,14 @@ def _header(ws):
 
 def test_escape_formula():
     assert [escape_formula(v) for v in ("=1+1", "+1", "-1", "@x", "\tx", "ok", 5)] == [
-        "'=1+1", "'+1", "'-1", "'@x", "'\tx", "ok", 5]
+        "'=1+1",
+        "'+1",
+        "'-1",
+        "'@x",
+        "'\tx",
+        "ok",
+        5,
+    ]
 
 
 def test_workbook_headers_fills_freeze_and_escaping(tmp_path):
@@ -100,13 +142,19 @@ def test_reasons_sheet_rows_numbers_links_and_colours(tmp_path):
     rows = list(wr.iter_rows(min_row=2, values_only=True))
     # ordered by the ring's rank (stable within a ring), every row names its ring
     assert [(r[0], r[1], r[3]) for r in rows] == [
-        (1, "R1", "lockstep"), (1, "R1", "cycle"), (2, "'" + INJECTION, "steering"), (3, "R3", "shared_phone")]
+        (1, "R1", "lockstep"),
+        (1, "R1", "cycle"),
+        (2, "'" + INJECTION, "steering"),
+        (3, "R3", "shared_phone"),
+    ]
     assert rows[0][4:7] == (1.0, 0.3, 20.0) and rows[2][4:7] == (None, None, None)
     assert wr.cell(row=2, column=7).number_format == "0.00"
     # ring_id links to the ring's row on the rings sheet; the alert cell has the ring's colour
     assert wr.cell(row=2, column=2).hyperlink.location == "'rings'!A2"
     assert wr.cell(row=5, column=2).hyperlink.location == "'rings'!A4"
-    assert wr.cell(row=2, column=3).value == "red" and wr.cell(row=2, column=3).fill.start_color.rgb == ALERT_FILLS["red"]
+    assert (
+        wr.cell(row=2, column=3).value == "red" and wr.cell(row=2, column=3).fill.start_color.rgb == ALERT_FILLS["red"]
+    )
     assert wr.cell(row=5, column=3).fill.start_color.rgb == ALERT_FILLS["yellow"]
 
 
@@ -248,7 +296,9 @@ def test_csv_dir_has_the_workbook_sheets_with_bom(tmp_path):
 
     rings, members, reasons, explained = _tables()
     dest = write_csv_dir(rings, members, tmp_path / "csv", reasons=reasons, explained=explained)
-    assert sorted(p.name for p in dest.iterdir()) == sorted(["可疑团伙.csv", "团伙成员.csv", "疑点明细.csv", "已排除的正常群体.csv"])
+    assert sorted(p.name for p in dest.iterdir()) == sorted(
+        ["可疑团伙.csv", "团伙成员.csv", "疑点明细.csv", "已排除的正常群体.csv"]
+    )
     wb = build_workbook(rings, members, reasons=reasons, explained=explained)
     for ws in wb.worksheets:
         frame = _read_export_csv(dest / f"{ws.title}.csv")
@@ -295,7 +345,9 @@ def test_cli_export_csv(sample_out, tmp_path):
         got, source = _read_export_csv(dest / f"{sheet}.csv"), _csv(sample_out / name)
         assert len(got) == len(source), sheet
         assert list(got.columns) == [en for en, _ in dict(SHEETS)[sheet]]
-    assert _read_export_csv(dest / "rings.csv")["ring_id"].tolist() == _csv(sample_out / "rings.csv")["ring_id"].tolist()
+    assert (
+        _read_export_csv(dest / "rings.csv")["ring_id"].tolist() == _csv(sample_out / "rings.csv")["ring_id"].tolist()
+    )
     # the default directory sits in OUT_DIR; OUT_DIR itself is never replaced
     res = runner.invoke(main, ["export", str(sample_out), "--format", "csv"])
     assert res.exit_code == 0 and (sample_out / "rings-csv" / "可疑团伙.csv").is_file()
@@ -319,8 +371,9 @@ def test_sample_workbook_says_every_reason_in_chinese(sample_out, tmp_path):
         assert texts and all(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts), (ws.title, texts[:2])
         assert not [t for t in texts if any(w in t for w in english)], ws.title
     col = _header(explained).index("排除理由及疑点") + 1
-    assert any(explained.cell(row=r, column=col).value.startswith(("疑为", "一次性"))
-               for r in range(2, explained.max_row + 1))
+    assert any(
+        explained.cell(row=r, column=col).value.startswith(("疑为", "一次性")) for r in range(2, explained.max_row + 1)
+    )
     # the shared phone is masked in Chinese text too
     cells = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert "绑定同一手机号 TEL-" in cells

@@ -17,8 +17,15 @@ def _link(cur: dict, prev: dict, **kw) -> pd.DataFrame:
 
 
 def test_every_status():
-    prev = {"A": "a1 a2 a3 a4", "B": "b1 b2 b3", "S": "s1 s2 s3 s4 s5 s6", "M1": "m1 m2 m3", "M2": "n1 n2 n3",
-            "E": "e1 e2 e3", "K": "k1 k2 k3 k4"}
+    prev = {
+        "A": "a1 a2 a3 a4",
+        "B": "b1 b2 b3",
+        "S": "s1 s2 s3 s4 s5 s6",
+        "M1": "m1 m2 m3",
+        "M2": "n1 n2 n3",
+        "E": "e1 e2 e3",
+        "K": "k1 k2 k3 k4",
+    }
     cur = {"A2": "a1 a2 a3 a4", "B2": "b1 b2 b3 b4 b5", "S1": "s1 s2 s3", "S2": "s4 s5 s6", "M": "m1 m2 m3 n1 n2 n3",
            "K2": "k1 k2 k3", "N": "x1 x2 x3"}  # fmt: skip
     t = _link(cur, prev).set_index("previous_ring_id", drop=False)

@@ -41,8 +41,18 @@ def test_rings_view_filters_and_checks_params(sample_out):
     out = read_output(sample_out)
     view = rings_view(out, top=2)
     assert list(view["rank"]) == [1, 2]
-    assert list(view.columns) == ["rank", "ring_id", "alert", "typology", "score", "members", "claims",
-                                  "fund_amount", "reason", "since_last_run"]
+    assert list(view.columns) == [
+        "rank",
+        "ring_id",
+        "alert",
+        "typology",
+        "score",
+        "members",
+        "claims",
+        "fund_amount",
+        "reason",
+        "since_last_run",
+    ]
     assert all(";" not in r for r in view["reason"])
     assert (view["since_last_run"] == "").all()  # no detect --previous: nothing to say
     red = rings_view(out, alert="red")
@@ -57,21 +67,36 @@ def test_format_rings_fits_width_and_colours(sample_out):
     view = rings_view(read_output(sample_out))
     lines = format_rings(view, width=100, colour=lambda text, alert: f"<{alert}>{text}</>")
     assert len(lines) == len(view) + 1
-    assert all(len(line.replace("<red>", "").replace("<orange>", "").replace("<yellow>", "").replace("</>", "")) <= 100
-               for line in lines)
+    assert all(
+        len(line.replace("<red>", "").replace("<orange>", "").replace("<yellow>", "").replace("</>", "")) <= 100
+        for line in lines
+    )
     assert "<red>" in lines[1]
 
 
 def test_busiest_days_counts_claims_per_day():
-    claims = pd.DataFrame({
-        "claim_id": ["a", "b", "c", "d"], "patient_id": ["p1", "p2", "p1", "p3"],
-        "facility_id": ["H1", "H1", "H1", None], "pharmacy_id": [None, None, None, "P1"],
-        "start_time": pd.to_datetime(["2024-01-02 09:00", "2024-01-02 09:03", "2024-01-05 10:00", "2024-01-02 11:00"]),
-        "fund_amount": [10.0, 20.0, 5.0, 1.0],
-    })
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["a", "b", "c", "d"],
+            "patient_id": ["p1", "p2", "p1", "p3"],
+            "facility_id": ["H1", "H1", "H1", None],
+            "pharmacy_id": [None, None, None, "P1"],
+            "start_time": pd.to_datetime(
+                ["2024-01-02 09:00", "2024-01-02 09:03", "2024-01-05 10:00", "2024-01-02 11:00"]
+            ),
+            "fund_amount": [10.0, 20.0, 5.0, 1.0],
+        }
+    )
     days = busiest_days(pd.Series(["a", "b", "c"]), claims)
-    assert days.iloc[0].to_dict() == {"day": "2024-01-02", "claims": 2, "persons": 2, "fund_amount": 30.0,
-                                      "first": "09:00", "last": "09:03", "venues": "H1"}
+    assert days.iloc[0].to_dict() == {
+        "day": "2024-01-02",
+        "claims": 2,
+        "persons": 2,
+        "fund_amount": 30.0,
+        "first": "09:00",
+        "last": "09:03",
+        "venues": "H1",
+    }
     assert len(days) == 2
     assert busiest_days(pd.Series(["zz"]), claims).empty
 
@@ -149,7 +174,10 @@ def test_show_person_count_agrees_with_the_reasons(sample_out, sample_dir):
     out = read_output(sample_out)
     ring = out.rings[out.rings["typology"] == "card_collector"].iloc[0]
     data = read_claims_dir(sample_dir)
-    for lang, said in (("en", "19 in the group the reasons count; 1 outside it"), ("zh", "其中 19 人为疑点所计的群体；另 1 人")):
+    for lang, said in (
+        ("en", "19 in the group the reasons count; 1 outside it"),
+        ("zh", "其中 19 人为疑点所计的群体；另 1 人"),
+    ):
         detail = ring_detail(out, ring["ring_id"], claims=data.claims, lang=lang)
         assert int(ring["persons"]) == 20 and detail.counted == 19
         lines = format_detail(detail)

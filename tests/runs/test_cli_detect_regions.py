@@ -19,7 +19,15 @@ from graphfraud.synth import SynthParams, make_world, write_world
 
 pytestmark = pytest.mark.slow  # a 196,000-claim world detected twice (~1 min on 2 idle cores)
 
-OUTPUTS = ["explained.csv", "explained_reasons.csv", "ring_claims.csv", "ring_members.csv", "ring_reasons.csv", "rings.csv", "run.json"]
+OUTPUTS = [
+    "explained.csv",
+    "explained_reasons.csv",
+    "ring_claims.csv",
+    "ring_members.csv",
+    "ring_reasons.csv",
+    "rings.csv",
+    "run.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +50,9 @@ def runs(world):
     runner = CliRunner()
     plain = runner.invoke(main, ["detect", str(root / "in"), "--out", str(root / "plain"), "-q"])
     assert plain.exit_code == 0, plain.output
-    regional = runner.invoke(main, ["detect", str(root / "in"), "--out", str(root / "regional"), "--by-region",
-                                    "--work", str(root / "work")])
+    regional = runner.invoke(
+        main, ["detect", str(root / "in"), "--out", str(root / "regional"), "--by-region", "--work", str(root / "work")]
+    )
     assert regional.exit_code == 0, regional.output
     return root, plain, regional
 
@@ -77,8 +86,9 @@ def test_by_region_writes_the_files_of_detect(runs):
     assert ordered["ring_id"].tolist() == rings["ring_id"].tolist()
     claims = pd.read_csv(out / "ring_claims.csv", dtype=str)
     assert claims.groupby("ring_id").size().reindex(rings.ring_id).tolist() == rings["claims"].tolist()
-    assert set(claims.claim_id) <= set(pq.read_table(root / "in" / "claims.parquet", columns=["claim_id"])
-                                       .column("claim_id").to_pylist())
+    assert set(claims.claim_id) <= set(
+        pq.read_table(root / "in" / "claims.parquet", columns=["claim_id"]).column("claim_id").to_pylist()
+    )
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     regions = run["by_region"]["regions"]
     assert [r["region"] for r in regions] == sorted(r["region"] for r in regions) and len(regions) == 6
@@ -94,8 +104,10 @@ def test_merge_dedupes_overlapping_rings_and_keeps_the_better(world, tmp_path):
     import graphfraud.runs.regions as regions
 
     once, _ = detect_by_region(root / "in", tmp_path / "once", work=root / "work", isolate=False)
-    outcomes = [regions.run_region(str(root / "work" / "regions" / "350203"), "350203", RunParams(), *args)
-                for args in [(regions.ReadParams(),)] * 2]
+    outcomes = [
+        regions.run_region(str(root / "work" / "regions" / "350203"), "350203", RunParams(), *args)
+        for args in [(regions.ReadParams(),)] * 2
+    ]
     merged, _ = regions.merge_regions(outcomes)
     assert [r.ring_id for r in merged.rings] == [r.ring_id for r in outcomes[0].rings]
     assert [r.rank for r in merged.rings] == list(range(1, len(merged.rings) + 1))
@@ -131,8 +143,10 @@ def test_a_region_that_breaks_the_contract_fails_cleanly(world, tmp_path):
     claims = pq.read_table(src / "claims.parquet")
     patients = claims.column("patient_id").to_pylist()
     patients[5] = "NOBODY"
-    pq.write_table(claims.set_column(claims.schema.get_field_index("patient_id"), "patient_id",
-                                     pa.array(patients, pa.string())), src / "claims.parquet")
+    pq.write_table(
+        claims.set_column(claims.schema.get_field_index("patient_id"), "patient_id", pa.array(patients, pa.string())),
+        src / "claims.parquet",
+    )
     result = CliRunner().invoke(main, ["detect", str(src), "--out", str(tmp_path / "out"), "--by-region", "-q"])
     assert result.exit_code == 1
     assert "regions/35020" in result.output and "claims.parquet" in result.output and "NOBODY" in result.output
@@ -143,8 +157,9 @@ def test_work_without_by_region_is_a_usage_error(world, tmp_path):
     root, _ = world
     result = CliRunner().invoke(main, ["detect", str(root / "in"), "--out", str(tmp_path / "o"), "--work", "w"])
     assert result.exit_code == 2 and "--work is only used with --by-region" in result.output
-    result = CliRunner().invoke(main, ["detect", str(root / "in"), "--out", str(tmp_path / "o"), "--by-region",
-                                       "--spark-master", "local[2]"])
+    result = CliRunner().invoke(
+        main, ["detect", str(root / "in"), "--out", str(tmp_path / "o"), "--by-region", "--spark-master", "local[2]"]
+    )
     assert result.exit_code == 2 and "need --engine spark" in result.output and not (tmp_path / "o").exists()
     help_text = CliRunner().invoke(main, ["detect", "--help"]).output
     assert "--by-region" in help_text and "graphfraud detect exports/fujian-2024" in help_text

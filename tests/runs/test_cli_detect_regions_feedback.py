@@ -26,8 +26,9 @@ def _detect(data, out, *extra):
 def world(tmp_path_factory):
     """About 30,000 claims over 150 days in six regions, 2 groups of every kind (8 fraud rings, 8 benign)."""
     root = tmp_path_factory.mktemp("regions-feedback")
-    result = CliRunner().invoke(main, ["synth", str(root / "in"), "--persons", "6000", "--days", "150",
-                                       "--rings", "2", "-q"])
+    result = CliRunner().invoke(
+        main, ["synth", str(root / "in"), "--persons", "6000", "--days", "150", "--rings", "2", "-q"]
+    )
     assert result.exit_code == 0, result.output
     _detect(root / "in", root / "first", "-q")
     return root
@@ -54,8 +55,9 @@ def test_previous_and_cases_work_on_the_merged_rings(world, tmp_path):
     top = pd.read_csv(previous / "rings.csv", dtype=str).ring_id.iloc[0]
     persons = members[(members.ring_id == top) & (members.entity_type == "person")].entity_id
     recruits = sorted(persons)[:2]  # the previous run had not seen these two recruits
-    members[~((members.ring_id == top) & members.entity_id.isin(recruits))].to_csv(previous / "ring_members.csv",
-                                                                                   index=False)
+    members[~((members.ring_id == top) & members.entity_id.isin(recruits))].to_csv(
+        previous / "ring_members.csv", index=False
+    )
     run = json.loads((previous / "run.json").read_text(encoding="utf-8"))
     assert run["claims_period"] == {"from": "2024-01-01", "to": "2024-05-29"}  # by-region records it for --previous
     run["claims_period"]["to"] = "2024-03-31"  # as if the previous export had ended in March
@@ -96,22 +98,35 @@ def test_previous_and_cases_work_on_the_merged_rings(world, tmp_path):
     ranks = rings.merge(before, on="ring_id", suffixes=("", "_rule")).set_index("ring_id")
     dismissed = ranks.index[ranks.index.isin(cases.entity_id[cases.verdict == "dismissed"])]
     assert len(dismissed) == 1 and ranks.loc[dismissed[0], "rank"] > ranks.loc[dismissed[0], "rank_rule"]
-    passed = ranks[(ranks.rank_rule > ranks.loc[dismissed[0], "rank_rule"]) & (ranks["rank"] < ranks.loc[dismissed[0], "rank"])]
+    passed = ranks[
+        (ranks.rank_rule > ranks.loc[dismissed[0], "rank_rule"]) & (ranks["rank"] < ranks.loc[dismissed[0], "rank"])
+    ]
     assert len(passed) >= 1  # a confirmed ring the rule ranked below the dismissed one now ranks above it
 
 
 def test_a_previous_folder_without_rings_fails_before_the_regions_run(world, tmp_path):
     (tmp_path / "empty").mkdir()
-    result = CliRunner().invoke(main, ["detect", str(world / "in"), "--out", str(tmp_path / "out"), "--by-region",
-                                       "--previous", str(tmp_path / "empty")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "detect",
+            str(world / "in"),
+            "--out",
+            str(tmp_path / "out"),
+            "--by-region",
+            "--previous",
+            str(tmp_path / "empty"),
+        ],
+    )
     assert result.exit_code == 1 and "rings.csv: missing from" in result.output
     assert "splitting" not in result.output and not (tmp_path / "out").exists()
 
 
 def test_rows_the_split_skips_are_counted_and_told(tmp_path):
     data = tmp_path / "in"
-    result = CliRunner().invoke(main, ["synth", str(data), "--persons", "600", "--days", "40", "--seed", "2",
-                                       "--plant", "staged_clinic", "-q"])
+    result = CliRunner().invoke(
+        main, ["synth", str(data), "--persons", "600", "--days", "40", "--seed", "2", "--plant", "staged_clinic", "-q"]
+    )
     assert result.exit_code == 0, result.output
     lines = (data / "claims.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     lines[10:10] = ["S-BROKEN-1,only,three\n", "S-BROKEN-2,x\n"]  # wrong number of fields: dropped by the split
@@ -129,4 +144,7 @@ def test_rows_the_split_skips_are_counted_and_told(tmp_path):
     assert "reusing the regions" in result.stderr
     plain = CliRunner().invoke(main, ["detect", str(data), "--out", str(tmp_path / "plain"), "--lenient", "-q"])
     assert plain.exit_code == 0, plain.output
-    assert json.loads((tmp_path / "plain" / "run.json").read_text())["skipped"]["claims.csv"] == run["skipped"]["claims.csv"]
+    assert (
+        json.loads((tmp_path / "plain" / "run.json").read_text())["skipped"]["claims.csv"]
+        == run["skipped"]["claims.csv"]
+    )

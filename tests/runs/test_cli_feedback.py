@@ -40,7 +40,11 @@ def world(tmp_path_factory):
     assert result.exit_code == 0, result.output
     labels = pd.read_csv(world / "labels.csv", dtype=str)
     persons = labels[labels.entity_type == "person"]
-    return world, {g: set(p) for g, p in persons.groupby("ring_id")["entity_id"]}, dict(zip(labels.ring_id, labels.typology))
+    return (
+        world,
+        {g: set(p) for g, p in persons.groupby("ring_id")["entity_id"]},
+        dict(zip(labels.ring_id, labels.typology)),
+    )
 
 
 def test_no_verdicts_changes_nothing(first, tmp_path):
@@ -49,7 +53,9 @@ def test_no_verdicts_changes_nothing(first, tmp_path):
     out, _ = _detect(tmp_path / "out", "--cases", str(empty))
     assert _csvs(out) == _csvs(first)  # byte for byte
     assert not (out / "model.pkl").exists() and "learned" not in json.loads((out / "run.json").read_text())
-    assert json.loads((out / "run.json").read_text())["outputs"] == json.loads((first / "run.json").read_text())["outputs"]
+    assert (
+        json.loads((out / "run.json").read_text())["outputs"] == json.loads((first / "run.json").read_text())["outputs"]
+    )
 
 
 def test_a_grown_ring_keeps_its_lineage_and_case_status(first, tmp_path):
@@ -59,7 +65,9 @@ def test_a_grown_ring_keeps_its_lineage_and_case_status(first, tmp_path):
     top = pd.read_csv(previous / "rings.csv", dtype=str).ring_id.iloc[0]
     persons = members[(members.ring_id == top) & (members.entity_type == "person")].entity_id
     recruits = sorted(persons)[:2]  # the previous run had not seen these two recruits yet
-    members[~((members.ring_id == top) & members.entity_id.isin(recruits))].to_csv(previous / "ring_members.csv", index=False)
+    members[~((members.ring_id == top) & members.entity_id.isin(recruits))].to_csv(
+        previous / "ring_members.csv", index=False
+    )
     cases = tmp_path / "cases.csv"
     pd.DataFrame({"entity_type": ["ring"], "entity_id": [top], "verdict": ["confirmed"]}).to_csv(cases, index=False)
     out, result = _detect(tmp_path / "out", "--previous", str(previous), "--cases", str(cases))
@@ -104,10 +112,18 @@ def test_verdicts_rerank_and_are_recorded(tmp_path, world):
     assert after.reasons.str.startswith("learned from").all()
     assert sorted(after.ring_id) == sorted(rings.ring_id)  # the same rings, re-ranked
     top = len(rings)
-    found = {kinds[g] for r in after.ring_id.head(top) for g, p in groups.items()
-             if not g.startswith("benign:") and _match(p, persons[r])}
-    before = {kinds[g] for r in rings.ring_id.head(top) for g, p in groups.items()
-              if not g.startswith("benign:") and _match(p, persons[r])}
+    found = {
+        kinds[g]
+        for r in after.ring_id.head(top)
+        for g, p in groups.items()
+        if not g.startswith("benign:") and _match(p, persons[r])
+    }
+    before = {
+        kinds[g]
+        for r in rings.ring_id.head(top)
+        for g, p in groups.items()
+        if not g.startswith("benign:") and _match(p, persons[r])
+    }
     assert found == before  # no planted typology falls out
     again, _ = _detect(tmp_path / "again", "--cases", str(cases), data=data)
     assert _csvs(again) == _csvs(out) and (again / "model.pkl").read_bytes() == (out / "model.pkl").read_bytes()

@@ -25,23 +25,36 @@ def _residents_also_come_alone(data, labels: pd.DataFrame, *, visits: int, seed:
     own (a copy of one of their round claims moved to a random day), as old people near a community
     centre do: on many days three or more residents are there, each on their own."""
     rng = np.random.default_rng(seed)
-    residents = labels.loc[(labels["entity_type"] == "person") & labels["ring_id"].str.startswith("benign:"), "entity_id"]
+    residents = labels.loc[
+        (labels["entity_type"] == "person") & labels["ring_id"].str.startswith("benign:"), "entity_id"
+    ]
     mine = data.claims[data.claims["patient_id"].isin(set(residents)) & data.claims["facility_id"].notna()]
     centre = mine["facility_id"].mode()[0]
     rounds = mine[mine["facility_id"] == centre]
-    rows = np.concatenate([rng.choice(np.flatnonzero(rounds["patient_id"].to_numpy() == p), visits)
-                           for p in sorted(set(rounds["patient_id"]))])
+    rows = np.concatenate(
+        [
+            rng.choice(np.flatnonzero(rounds["patient_id"].to_numpy() == p), visits)
+            for p in sorted(set(rounds["patient_id"]))
+        ]
+    )
     picked = rounds.iloc[rows]
     shift = pd.to_timedelta(rng.integers(1, 300, len(picked)), unit="D")
     first, last = data.claims["start_time"].min(), data.claims["start_time"].max()
     start = picked["start_time"] + shift
     start = start.where(start <= last, start - pd.Timedelta(days=300)).clip(lower=first)
-    extra = picked.assign(claim_id=[f"X{i:06d}" for i in range(len(picked))], start_time=start,
-                          end_time=start + (picked["end_time"] - picked["start_time"]))
+    extra = picked.assign(
+        claim_id=[f"X{i:06d}" for i in range(len(picked))],
+        start_time=start,
+        end_time=start + (picked["end_time"] - picked["start_time"]),
+    )
     items = data.claim_items.merge(picked[["claim_id"]].assign(new=extra["claim_id"].to_numpy()), on="claim_id")
     items = items.assign(claim_id=items.pop("new"), trace_code=None)  # a drug box is sold once
-    return dataclasses.replace(data, claims=pd.concat([data.claims, extra], ignore_index=True),
-                               claim_items=pd.concat([data.claim_items, items], ignore_index=True), links={})
+    return dataclasses.replace(
+        data,
+        claims=pd.concat([data.claims, extra], ignore_index=True),
+        claim_items=pd.concat([data.claim_items, items], ignore_index=True),
+        links={},
+    )
 
 
 @pytest.mark.parametrize(("seed", "visits"), [(11, 10), (11, 25)])
@@ -65,8 +78,13 @@ def test_a_private_dialysis_centre_is_explained_by_its_regimen() -> None:
     labels = labels.astype(str)
     claims = data.claims.assign(diagnosis=None)
     claims.loc[claims["visit_type"] == "chronic", "visit_type"] = "outpatient"
-    data = dataclasses.replace(data, claims=claims, facilities=data.facilities.assign(ownership="private"),
-                               persons=data.persons.assign(address=None), links={})
+    data = dataclasses.replace(
+        data,
+        claims=claims,
+        facilities=data.facilities.assign(ownership="private"),
+        persons=data.persons.assign(address=None),
+        links={},
+    )
     result = run(data)
     # Neither ownership, diagnosis nor visit type says "dialysis"; each patient at nearly every one of
     # three sessions a week on fixed weekdays for a year does.

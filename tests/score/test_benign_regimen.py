@@ -49,11 +49,29 @@ def test_a_rehabilitation_course_of_two_weeks_is_a_regimen() -> None:
     "cadence",
     [
         # a broker's batch every third day at 95% attendance: regular gaps, but the weekdays rotate
-        {"member_weekly": 2.2, "member_timetable": 0.46, "member_weeks": 20.0, "member_regularity": 1.0, "attendance": 0.95},
+        {
+            "member_weekly": 2.2,
+            "member_timetable": 0.46,
+            "member_weeks": 20.0,
+            "member_regularity": 1.0,
+            "attendance": 0.95,
+        },
         # a weekly batch on a fixed weekday: once a week, and everyone on the same days
-        {"member_weekly": 0.9, "member_timetable": 1.0, "member_weeks": 20.0, "member_regularity": 0.8, "attendance": 0.9},
+        {
+            "member_weekly": 0.9,
+            "member_timetable": 1.0,
+            "member_weeks": 20.0,
+            "member_regularity": 0.8,
+            "attendance": 0.9,
+        },
         # a rotating pool: gaps as irregular as the batches it skips
-        {"member_weekly": 0.5, "member_timetable": 0.6, "member_weeks": 20.0, "member_regularity": 0.3, "attendance": 0.3},
+        {
+            "member_weekly": 0.5,
+            "member_timetable": 0.6,
+            "member_weeks": 20.0,
+            "member_regularity": 0.3,
+            "attendance": 0.3,
+        },
     ],
 )
 def test_broker_batches_are_no_regimen(cadence: dict) -> None:
@@ -91,5 +109,7 @@ def test_a_nursing_home_s_medicine_fetched_at_one_pharmacy_is_residents_buying_n
     home = _f(persons=78, top_address_persons=78, addresses=1, cost_ratio=2.4, pharmacy_share=0.7)
     reason = residents_buying(home)
     assert reason is not None and reason.code == "benign_institution"
-    assert residents_buying(dataclasses.replace(home, top_address_persons=5, addresses=60)) is None  # a doctor's walk-ins
+    assert (
+        residents_buying(dataclasses.replace(home, top_address_persons=5, addresses=60)) is None
+    )  # a doctor's walk-ins
     assert residents_buying(dataclasses.replace(home, dup_trace_claims=3)) is None  # resold boxes void it

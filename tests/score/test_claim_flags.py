@@ -20,7 +20,13 @@ def test_split_admission_rule():
     stay = np.ones(5, dtype=bool)
     # 13 is 3 days after the discharge on 10 (same person, same venue); 14 is at another venue;
     # 40 has no known discharge and 11 is another person.
-    assert claim_flags.split_admissions(person, venue, day, end, stay=stay).tolist() == [False, True, False, False, False]
+    assert claim_flags.split_admissions(person, venue, day, end, stay=stay).tolist() == [
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
     assert not claim_flags.split_admissions(person, venue, day, end, stay=stay, days=2).any()
 
 

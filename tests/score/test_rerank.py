@@ -29,8 +29,16 @@ def test_verdict_model_follows_scikit_learn(toy):
     assert not [k for k in vars(m) if k.endswith("_")]  # nothing learned before fit
     assert m.fit(X, y) is m
     learned = sorted(k for k in vars(m) if k.endswith("_"))
-    assert learned == ["cv_auc_", "estimator_", "feature_names_", "medians_", "model_name_", "n_confirmed_", "n_dismissed_",
-                       "unmeasured_"]
+    assert learned == [
+        "cv_auc_",
+        "estimator_",
+        "feature_names_",
+        "medians_",
+        "model_name_",
+        "n_confirmed_",
+        "n_dismissed_",
+        "unmeasured_",
+    ]
     assert m.cv_auc_[m.model_name_] == max(m.cv_auc_.values()) > 0.85
     p = m.predict_proba(X)[:, 1]
     assert ((p > 0) & (p < 1)).all() and np.corrcoef(p, X["fund"])[0, 1] > 0.8
@@ -79,8 +87,11 @@ def test_verdicts_reach_rings_by_id_lineage_and_members(sample_rings):
     rings, explained = sample_rings
     a, b, c = rings[0], rings[1], explained[0]
     persons = [m.entity_id for m in c.members if m.entity_type == "person"]
-    cases = pd.DataFrame([("ring", a.ring_id, "confirmed"), ("ring", "OLD", "dismissed")]
-                         + [("person", p, "dismissed") for p in persons], columns=["entity_type", "entity_id", "verdict"])
+    cases = pd.DataFrame(
+        [("ring", a.ring_id, "confirmed"), ("ring", "OLD", "dismissed")]
+        + [("person", p, "dismissed") for p in persons],
+        columns=["entity_type", "entity_id", "verdict"],
+    )
     y = ring_verdicts([a, b, c], cases, previous={b.ring_id: ["OLD"]})
     assert y.to_dict() == {a.ring_id: 1, b.ring_id: 0, c.ring_id: 0}
     X = ring_matrix([a, b])

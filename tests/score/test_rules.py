@@ -96,4 +96,5 @@ def test_bad_rules_are_refused_with_the_rule_named() -> None:
 
 def test_docs_scoring_md_is_generated_from_the_rules() -> None:
     assert (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8") == markdown(), (
-        "docs/scoring.md is stale: python -m graphfraud.score.rules --markdown > docs/scoring.md")
+        "docs/scoring.md is stale: python -m graphfraud.score.rules --markdown > docs/scoring.md"
+    )

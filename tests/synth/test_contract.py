@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import (
-    DTYPES, FACILITY_KINDS, INPUT_TABLES, ITEM_CATEGORIES, LABELS, VISIT_TYPES,
+    DTYPES,
+    FACILITY_KINDS,
+    INPUT_TABLES,
+    ITEM_CATEGORIES,
+    LABELS,
+    VISIT_TYPES,
 )
 from graphfraud.synth.places import REGIONS
 
@@ -49,8 +54,12 @@ def test_id_formats(full):
     assert data.doctors.doctor_id.str.fullmatch(r"D35\d{10}").all()
     assert data.claims.claim_id.str.fullmatch(r"S\d{10}").all()
     assert data.claims.claim_id.is_unique
-    for table, key in (("persons", "person_id"), ("facilities", "facility_id"), ("pharmacies", "pharmacy_id"),
-                       ("doctors", "doctor_id")):
+    for table, key in (
+        ("persons", "person_id"),
+        ("facilities", "facility_id"),
+        ("pharmacies", "pharmacy_id"),
+        ("doctors", "doctor_id"),
+    ):
         assert data.table(table)[key].is_unique
     trace = data.claim_items.trace_code.dropna()
     assert trace.str.fullmatch(r"8\d{19}").all()

@@ -53,8 +53,14 @@ def test_over_many_seeds_every_world_choice_happens():
     vs = [draw_variation(s) for s in range(60)]
     assert {v.date_only for v in vs} == {True, False} and {v.price_decimals for v in vs} == {2, 4}
     dropped = {c for v in vs for c in v.drop}
-    assert {"claims.diagnosis", "claims.terminal_id", "persons.phone", "persons.region",
-            "facilities.ownership", "claim_items.trace_code"} <= dropped
+    assert {
+        "claims.diagnosis",
+        "claims.terminal_id",
+        "persons.phone",
+        "persons.region",
+        "facilities.ownership",
+        "claim_items.trace_code",
+    } <= dropped
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -147,7 +153,9 @@ def test_varied_world_satisfies_the_contract(seed):
     assert (ends >= c.start_time[ends.index]).all() and c.start_time.max() < pd.Timestamp("2024-07-19")
 
 
-@pytest.mark.filterwarnings("ignore::graphfraud.io.validate.SkippedRowsWarning")  # 4-decimal prices until the reader keeps them
+@pytest.mark.filterwarnings(
+    "ignore::graphfraud.io.validate.SkippedRowsWarning"
+)  # 4-decimal prices until the reader keeps them
 @pytest.mark.parametrize("seed", SEEDS)
 def test_written_varied_world_leaves_out_the_dropped_columns_and_reads_back(seed, tmp_path):
     w = _world(seed)
@@ -176,7 +184,9 @@ def test_cli_vary_writes_world_json_and_default_synth_has_no_variation(tmp_path)
     assert r.exit_code == 0, r.output
     record = json.loads((out / "world.json").read_text(encoding="utf-8"))
     assert record["variation"]["price_decimals"] == 4 and len(record["groups"]) == 8
-    assert "diagnosis" not in (out / "claims.csv").read_text(encoding="utf-8").split("\n", 1)[0] or \
-        "claims.diagnosis" not in record["variation"]["drop"]
+    assert (
+        "diagnosis" not in (out / "claims.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+        or "claims.diagnosis" not in record["variation"]["drop"]
+    )
     plain = build_world(SynthParams(persons=800, days=60, seed=3))
     assert plain.variation == Variation() and plain.knobs == []

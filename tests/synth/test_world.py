@@ -18,10 +18,16 @@ def test_labels_consistent(full):
     assert labels.ring_id.str.fullmatch(r"(benign:)?[a-z_]+:\d{2,}").all()
     groups = labels.drop_duplicates("ring_id")
     assert sorted(groups.typology) == sorted(KINDS)
-    assert (groups.ring_id.str.startswith("benign:") == groups.typology.isin(
-        ["dialysis", "nursing_home", "family", "checkup"])).all()
-    keys = {"person": ("persons", "person_id"), "doctor": ("doctors", "doctor_id"),
-            "facility": ("facilities", "facility_id"), "pharmacy": ("pharmacies", "pharmacy_id")}
+    assert (
+        groups.ring_id.str.startswith("benign:")
+        == groups.typology.isin(["dialysis", "nursing_home", "family", "checkup"])
+    ).all()
+    keys = {
+        "person": ("persons", "person_id"),
+        "doctor": ("doctors", "doctor_id"),
+        "facility": ("facilities", "facility_id"),
+        "pharmacy": ("pharmacies", "pharmacy_id"),
+    }
     for etype, (table, key) in keys.items():
         ids = labels[labels.entity_type == etype].entity_id
         assert ids.isin(data.table(table)[key]).all(), etype
@@ -39,8 +45,9 @@ def test_labels_consistent(full):
 
 
 def test_rings_per_typology_and_scale():
-    params = SynthParams(persons=3000, days=60, seed=2, plant=("kickback", "family"), rings_per_typology=3,
-                         ring_size_scale=0.5)
+    params = SynthParams(
+        persons=3000, days=60, seed=2, plant=("kickback", "family"), rings_per_typology=3, ring_size_scale=0.5
+    )
     data, labels = make_world(params)
     assert labels.groupby("typology").ring_id.nunique().to_dict() == {"family": 3, "kickback": 3}
     assert labels[labels.typology == "kickback"].groupby("ring_id").size().max() <= 32
@@ -59,8 +66,9 @@ def test_deterministic_files(tmp_path, fmt):
     for run in ("a", "b"):
         write_world(*make_world(params), tmp_path / run, fmt=fmt)
     a, b = _bytes(tmp_path / "a"), _bytes(tmp_path / "b")
-    assert sorted(a) == sorted(f"{t}.{fmt}" for t in ("persons", "facilities", "pharmacies", "doctors", "claims",
-                                                      "claim_items", "labels"))
+    assert sorted(a) == sorted(
+        f"{t}.{fmt}" for t in ("persons", "facilities", "pharmacies", "doctors", "claims", "claim_items", "labels")
+    )
     assert a == b
     write_world(*make_world(SynthParams(persons=800, days=60, seed=6)), tmp_path / "c", fmt=fmt)
     assert _bytes(tmp_path / "c")["claims." + fmt] != a["claims." + fmt]
@@ -91,16 +99,19 @@ def test_date_only(tmp_path):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", row[7])
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"persons": 10}, "'persons' parameter of SynthParams"),
-    ({"days": 5}, "'days'"),
-    ({"plant": ("staged_clinic", "ufo")}, "'plant'"),
-    ({"start": "2024-13-01"}, "'start'"),
-    ({"ring_size_scale": 0}, "'ring_size_scale'"),
-    ({"rings_per_typology": -1}, "'rings_per_typology'"),
-    ({"city": "35020"}, "'city'"),
-    ({"id_prefix": "a-b"}, "'id_prefix'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"persons": 10}, "'persons' parameter of SynthParams"),
+        ({"days": 5}, "'days'"),
+        ({"plant": ("staged_clinic", "ufo")}, "'plant'"),
+        ({"start": "2024-13-01"}, "'start'"),
+        ({"ring_size_scale": 0}, "'ring_size_scale'"),
+        ({"rings_per_typology": -1}, "'rings_per_typology'"),
+        ({"city": "35020"}, "'city'"),
+        ({"id_prefix": "a-b"}, "'id_prefix'"),
+    ],
+)
 def test_bad_params(kwargs, match):
     with pytest.raises(ParamError, match=match):
         SynthParams(**kwargs)
@@ -113,9 +124,14 @@ def test_cities_share_no_ids_or_keys():
     qz, qz_labels = make_world(SynthParams(seed=2, city="3505", id_prefix="Q5", **small))
     assert set(qz.facilities.region) == {"350503", "350505", "350506", "350511", "350512", "350513"}
     assert set(qz.persons.region) - set(qz.facilities.region) <= {"350100", "350500", "360100"}
-    columns = {"persons": ("person_id", "phone", "address"), "facilities": ("facility_id",),
-               "pharmacies": ("pharmacy_id",), "doctors": ("doctor_id",),
-               "claims": ("claim_id", "terminal_id"), "claim_items": ("trace_code",)}
+    columns = {
+        "persons": ("person_id", "phone", "address"),
+        "facilities": ("facility_id",),
+        "pharmacies": ("pharmacy_id",),
+        "doctors": ("doctor_id",),
+        "claims": ("claim_id", "terminal_id"),
+        "claim_items": ("trace_code",),
+    }
     for table, names in columns.items():
         for name in names:
             a, b = set(xm.table(table)[name].dropna()), set(qz.table(table)[name].dropna())
@@ -159,13 +175,29 @@ def test_small_world_shrinks_rings_with_a_warning():
 def test_cli_synth(tmp_path):
     runner = CliRunner()
     out = tmp_path / "w"
-    result = runner.invoke(main, ["synth", str(out), "--persons", "600", "--days", "40", "--seed", "3",
-                                  "--plant", "card_collector,dialysis", "-q"])
+    result = runner.invoke(
+        main,
+        [
+            "synth",
+            str(out),
+            "--persons",
+            "600",
+            "--days",
+            "40",
+            "--seed",
+            "3",
+            "--plant",
+            "card_collector,dialysis",
+            "-q",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "planted card_collector: 1" in result.output and "planted dialysis: 1" in result.output
     assert (out / "labels.csv").exists() and (out / "claim_items.csv").exists()
-    result = runner.invoke(main, ["synth", str(tmp_path / "p"), "--persons", "600", "--days", "40",
-                                  "--format", "parquet", "--date-only", "-q"])
+    result = runner.invoke(
+        main,
+        ["synth", str(tmp_path / "p"), "--persons", "600", "--days", "40", "--format", "parquet", "--date-only", "-q"],
+    )
     assert result.exit_code == 0 and (tmp_path / "p" / "claims.parquet").exists()
     bad = runner.invoke(main, ["synth", str(tmp_path / "x"), "--persons", "600", "--plant", "ufo"])
     assert bad.exit_code == 2 and "'plant' parameter" in bad.output
