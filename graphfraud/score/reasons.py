@@ -317,7 +317,12 @@ def residents_buying(f: Features) -> Reason | None:
     :func:`benign_explanation` does not apply.  At least 8 patients, 60% or
     more of them at one address, and none of :func:`hard_flags`.
     """
-    if hard_flags(f) or f.persons < 8 or f.top_address_persons < 0.6 * f.persons:
+    return None if hard_flags(f) else _residents(f)
+
+
+def _residents(f: Features) -> Reason | None:
+    """The residents of one institution: at least 8 persons, 60% or more of them at one address."""
+    if f.persons < 8 or f.top_address_persons < 0.6 * f.persons:
         return None
     return Reason(
         "benign_institution",
@@ -367,14 +372,9 @@ def benign_explanation(f: Features) -> Reason | None:
              "cost_ratio": f.cost_ratio},
             f.attendance, SCHEDULE_ATTENDANCE, 0.0,
         )  # fmt: skip
-    if f.persons >= 8 and f.top_address_persons / f.persons >= 0.6 and f.cost_ratio <= PEER_COST:
-        return Reason(
-            "benign_institution",
-            {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
-            f.top_address_persons / f.persons,
-            0.6,
-            0.0,
-        )
+    residents = _residents(f)
+    if residents is not None and f.cost_ratio <= PEER_COST:
+        return residents
     one_home = f.addresses <= 2 or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
     if one_home and f.persons <= 8 and f.cost_ratio <= 1.5:
         return Reason(
