@@ -33,9 +33,22 @@ def family_doctor(w: World, care: Care, r: random.Random, g: Group) -> None:
         for i in r.sample(members, len(members)):
             if r.random() < att and alive(w, w.persons[i], d):
                 m += r.randint(2, 7)
-                lines = [cat.line("XO002", 1, care.dec), cat.line("XL004", 1, care.dec), cat.line(r.choice(["XD001", "XD002"]), 2, care.dec)]
-                care.visit(r, w.persons[i], clinic, d, m, lines, doctor=gp if r.random() < 0.6 else clinic.doctors[0],
-                           vtype="chronic" if w.knobs["chronic_coded"] == "chronic" else "outpatient", dx=r.choice(["I10", "E11.9"]))
+                lines = [
+                    cat.line("XO002", 1, care.dec),
+                    cat.line("XL004", 1, care.dec),
+                    cat.line(r.choice(["XD001", "XD002"]), 2, care.dec),
+                ]
+                care.visit(
+                    r,
+                    w.persons[i],
+                    clinic,
+                    d,
+                    m,
+                    lines,
+                    doctor=gp if r.random() < 0.6 else clinic.doctors[0],
+                    vtype="chronic" if w.knobs["chronic_coded"] == "chronic" else "outpatient",
+                    dx=r.choice(["I10", "E11.9"]),
+                )
         d += every
     g.persons = g.core = members
     g.doctors, g.facilities = sorted({gp, clinic.doctors[0]}), [clinic.vid]
@@ -60,8 +73,17 @@ def child_health_day(w: World, care: Care, r: random.Random, g: Group) -> None:
             a = age(w, w.persons[i])
             if r.random() < (0.8 if a < 1 else 0.3 if a < 3 else 0.12):
                 m += r.randint(1, 5)
-                care.visit(r, w.persons[i], centre, d, min(m, 700), [cat.line(c, 1, care.dec) for c in ["XE006", "XL009", "XO002"]],
-                           doctor=r.choice(docs), dx="Z00.1", mutual_aid=False)
+                care.visit(
+                    r,
+                    w.persons[i],
+                    centre,
+                    d,
+                    min(m, 700),
+                    [cat.line(c, 1, care.dec) for c in ["XE006", "XL009", "XO002"]],
+                    doctor=r.choice(docs),
+                    dx="Z00.1",
+                    mutual_aid=False,
+                )
     g.persons = g.core = kids
     g.doctors, g.facilities = list(docs), [centre.vid]
     g.params = {"township": w.townships[t], "day_of_month": dom, "children": len(kids)}
@@ -83,8 +105,18 @@ def dialysis(w: World, care: Care, r: random.Random, g: Group) -> None:
         for d in range(a, min(b, w.days)):
             if w.day(d).weekday() in days[:times] and r.random() < 0.97:
                 lines = [cat.line("XT006", 1, care.dec), cat.line("XC002", 1, care.dec), cat.line("XD016", 1, care.dec)]
-                care.visit(r, w.persons[i], county, d, shift + r.randint(-20, 20), lines, vtype=coded, doctor=r.choice(nephro),
-                           dx="N18.5", mutual_aid=False)
+                care.visit(
+                    r,
+                    w.persons[i],
+                    county,
+                    d,
+                    shift + r.randint(-20, 20),
+                    lines,
+                    vtype=coded,
+                    doctor=r.choice(nephro),
+                    dx="N18.5",
+                    mutual_aid=False,
+                )
     g.persons = g.core = pts
     g.doctors, g.facilities = list(nephro), [county.vid]
     g.params = {"patients": len(pts), "coded": coded}
@@ -108,7 +140,9 @@ def families(w: World, care: Care, r: random.Random, g: Group) -> None:
             m = r.randrange(480, 1000)
             for i in by_hh[h]:
                 if r.random() < 0.8:
-                    care.visit(r, w.persons[i], venue, d, m + r.randint(0, 6), cat.outpatient_lines(r, "county", care.dec))
+                    care.visit(
+                        r, w.persons[i], venue, d, m + r.randint(0, 6), cat.outpatient_lines(r, "county", care.dec)
+                    )
     g.persons = g.core = members
     g.params = {"households": len(chosen), "outings_each": "4-10"}
 
@@ -130,9 +164,20 @@ def tcm_regulars(w: World, care: Care, r: random.Random, g: Group) -> None:
             if w.day(d).weekday() in wd:
                 for i in pair if together else pair[:1]:
                     if r.random() < 0.85:
-                        care.visit(r, w.persons[i], tcm, d, slot + r.randint(-15, 15),
-                                   [cat.line("XT001", 1, care.dec), cat.line("XT002", 1, care.dec), cat.line("XT005", 1, care.dec)],
-                                   doctor=docs[pts.index(i) % len(docs)], dx=r.choice(["M54.5", "M47.8"]))
+                        care.visit(
+                            r,
+                            w.persons[i],
+                            tcm,
+                            d,
+                            slot + r.randint(-15, 15),
+                            [
+                                cat.line("XT001", 1, care.dec),
+                                cat.line("XT002", 1, care.dec),
+                                cat.line("XT005", 1, care.dec),
+                            ],
+                            doctor=docs[pts.index(i) % len(docs)],
+                            dx=r.choice(["M54.5", "M47.8"]),
+                        )
     g.persons = g.core = pts
     g.doctors, g.facilities = list(docs), [tcm.vid]
     g.params = {"patients": len(pts), "months": "3-12", "friends_together": "60% of pairs"}
@@ -147,8 +192,17 @@ def school_exam(w: World, care: Care, r: random.Random, g: Group) -> None:
     days = r.randint(1, 3)
     for j, i in enumerate(pupils):
         d = d0 + j * days // len(pupils)
-        care.visit(r, w.persons[i], venue, d, 480 + (j % 120) * 2, [cat.line(c, 1, care.dec) for c in ["XE005", "XE006", "XL001"]],
-                   doctor=venue.doctors[j % 3], dx="Z00.1", mutual_aid=False)
+        care.visit(
+            r,
+            w.persons[i],
+            venue,
+            d,
+            480 + (j % 120) * 2,
+            [cat.line(c, 1, care.dec) for c in ["XE005", "XE006", "XL001"]],
+            doctor=venue.doctors[j % 3],
+            dx="Z00.1",
+            mutual_aid=False,
+        )
     g.persons = g.core = pupils
     g.facilities = [venue.vid]
     g.params = {"pupils": len(pupils), "days": days, "date": w.day(d0).isoformat()}
@@ -161,9 +215,17 @@ def employer_checkup(w: World, care: Care, r: random.Random, g: Group) -> None:
     reserve(w, g, staff)
     d0 = r.randrange(w.days - 2)
     for j, i in enumerate(staff):
-        care.visit(r, w.persons[i], county, d0 + (j % 2), 460 + (j // 2) % 150,
-                   [cat.line(c, 1, care.dec) for c in ["XE005", "XE002", "XE003", "XL001", "XL002"]], doctor=county.doctors[j % 4],
-                   dx="Z00.0", mutual_aid=False)
+        care.visit(
+            r,
+            w.persons[i],
+            county,
+            d0 + (j % 2),
+            460 + (j // 2) % 150,
+            [cat.line(c, 1, care.dec) for c in ["XE005", "XE002", "XE003", "XL001", "XL002"]],
+            doctor=county.doctors[j % 4],
+            dx="Z00.0",
+            mutual_aid=False,
+        )
     g.persons = g.core = staff
     g.facilities = [county.vid]
     g.params = {"employees": len(staff), "date": w.day(d0).isoformat()}
@@ -180,9 +242,16 @@ def flu_outbreak(w: World, care: Care, r: random.Random, g: Group) -> None:
     for i in kids:
         d = d0 + int(r.triangular(0, 21, 8))
         for k in range(r.choice([1, 1, 2, 3])):
-            care.visit(r, w.persons[i], mch, min(w.days - 1, d + 2 * k), int(r.triangular(450, 1260, 560)),
-                       [cat.line("XO001", 1, care.dec), cat.line("XL008", 1, care.dec), cat.line("XD008", 1, care.dec)],
-                       doctor=r.choice(docs), dx="J11.1")
+            care.visit(
+                r,
+                w.persons[i],
+                mch,
+                min(w.days - 1, d + 2 * k),
+                int(r.triangular(450, 1260, 560)),
+                [cat.line("XO001", 1, care.dec), cat.line("XL008", 1, care.dec), cat.line("XD008", 1, care.dec)],
+                doctor=r.choice(docs),
+                dx="J11.1",
+            )
     g.persons = g.core = kids
     g.facilities = [mch.vid]
     g.params = {"children": len(kids), "start": w.day(d0).isoformat(), "weeks": 3}
@@ -199,11 +268,21 @@ def mass_casualty(w: World, care: Care, r: random.Random, g: Group) -> None:
     surg = [x for x in county.doctors if w.doctors[x].department == "外科"] or county.doctors[:3]
     for i in riders:
         los = max(1, int(r.lognormvariate(2.0, 0.7)))
-        c = care.stay(r, w.persons[i], county, d, min(los, 35), doctor=r.choice(surg), minute=m0 + r.randrange(0, 120), dx="S06.0")
+        c = care.stay(
+            r, w.persons[i], county, d, min(los, 35), doctor=r.choice(surg), minute=m0 + r.randrange(0, 120), dx="S06.0"
+        )
         c.lines.append(cat.line("XT007", 1, care.dec))
         for k in range(r.randint(0, 3)):
-            care.visit(r, w.persons[i], county, min(w.days - 1, d + los + 7 * (k + 1)), time_of_day_r(r),
-                       cat.outpatient_lines(r, "county", care.dec), doctor=c.doctor, dx="S06.0")
+            care.visit(
+                r,
+                w.persons[i],
+                county,
+                min(w.days - 1, d + los + 7 * (k + 1)),
+                time_of_day_r(r),
+                cat.outpatient_lines(r, "county", care.dec),
+                doctor=c.doctor,
+                dx="S06.0",
+            )
     g.persons = g.core = riders
     g.facilities = [county.vid]
     g.params = {"riders": len(riders), "date": w.day(d).isoformat(), "village": w.villages[vil[0]][1]}
@@ -231,22 +310,40 @@ def nursing_home(w: World, care: Care, r: random.Random, g: Group) -> None:
         for i in res:
             if r.random() < 0.85 and alive(w, w.persons[i], d):
                 m += r.randint(2, 6)
-                care.visit(r, w.persons[i], centre, d, m, [cat.line("XO002", 1, care.dec), cat.line("XD001", 1, care.dec)],
-                           doctor=centre.doctors[0], dx="I10", mutual_aid=False)
+                care.visit(
+                    r,
+                    w.persons[i],
+                    centre,
+                    d,
+                    m,
+                    [cat.line("XO002", 1, care.dec), cat.line("XD001", 1, care.dec)],
+                    doctor=centre.doctors[0],
+                    dx="I10",
+                    mutual_aid=False,
+                )
         m = r.randrange(600, 960)
         for i in res:
             if r.random() < 0.7 and alive(w, w.persons[i], d + 2):
                 m += r.randint(1, 3)
-                care.visit(r, w.persons[i], shop, d + 2, m, cat.drugs(r, cat.COMMON_DRUGS, 2, care.dec), mutual_aid=False)
+                care.visit(
+                    r, w.persons[i], shop, d + 2, m, cat.drugs(r, cat.COMMON_DRUGS, 2, care.dec), mutual_aid=False
+                )
     g.persons = g.core = res
     g.doctors, g.facilities, g.pharmacies = [centre.doctors[0]], [centre.vid], [shop.vid]
     g.params = {"township": w.townships[t], "residents": len(res), "home_phone": home_phone}
 
 
 GROUPS = {
-    "family_doctor": family_doctor, "child_health_day": child_health_day, "dialysis": dialysis, "families": families,
-    "tcm_regulars": tcm_regulars, "school_exam": school_exam, "employer_checkup": employer_checkup,
-    "flu_outbreak": flu_outbreak, "mass_casualty": mass_casualty, "nursing_home": nursing_home,
+    "family_doctor": family_doctor,
+    "child_health_day": child_health_day,
+    "dialysis": dialysis,
+    "families": families,
+    "tcm_regulars": tcm_regulars,
+    "school_exam": school_exam,
+    "employer_checkup": employer_checkup,
+    "flu_outbreak": flu_outbreak,
+    "mass_casualty": mass_casualty,
+    "nursing_home": nursing_home,
 }
 
 

@@ -33,14 +33,25 @@ def spring_festival(w: World) -> list[int]:
 
 def day_weights(w: World, role: str, township: int = -1) -> np.ndarray:
     """Relative daily traffic of one kind of venue: weekdays, 赶集 market days, seasons, the Spring Festival."""
-    return _day_weights(w.start, w.days, role, township, w.knobs["market_cycle"], w.knobs["market_boost"],
-                        w.knobs["busy_farming_dip"], tuple(spring_festival(w)))
+    return _day_weights(
+        w.start,
+        w.days,
+        role,
+        township,
+        w.knobs["market_cycle"],
+        w.knobs["market_boost"],
+        w.knobs["busy_farming_dip"],
+        tuple(spring_festival(w)),
+    )
 
 
 @lru_cache(maxsize=512)
 def _day_weights(start, days, role, township, cycle, boost, dip, sf) -> np.ndarray:
-    wd = {"village": [1, 1, 1, 1, 1, 0.95, 0.85], "township": [1.1, 1, 1, 1, 1, 0.7, 0.6],
-          "pharmacy": [1, 1, 1, 1, 1, 1.15, 1.1]}.get(role, [1.25, 1.05, 1, 1, 0.95, 0.7, 0.55])
+    wd = {
+        "village": [1, 1, 1, 1, 1, 0.95, 0.85],
+        "township": [1.1, 1, 1, 1, 1, 0.7, 0.6],
+        "pharmacy": [1, 1, 1, 1, 1, 1.15, 1.1],
+    }.get(role, [1.25, 1.05, 1, 1, 0.95, 0.7, 0.55])
     out = np.empty(days)
     for i in range(days):
         d = start + dt.timedelta(days=i)
@@ -48,8 +59,12 @@ def _day_weights(start, days, role, township, cycle, boost, dip, sf) -> np.ndarr
         if role in ("village", "township", "pharmacy") and township > 0 and d.day % cycle == township % cycle:
             x *= boost  # 赶集: villagers come to the township on market days
         x *= {12: 1.25, 1: 1.3, 2: 1.2, 3: 1.1, 7: 0.9, 8: 0.9}.get(d.month, 1.0)
-        if role in ("village", "township") and ((d.month == 5 and d.day > 24) or (d.month == 6 and d.day < 21)
-                                                or (d.month == 9 and d.day > 14) or (d.month == 10 and d.day < 16)):
+        if role in ("village", "township") and (
+            (d.month == 5 and d.day > 24)
+            or (d.month == 6 and d.day < 21)
+            or (d.month == 9 and d.day > 14)
+            or (d.month == 10 and d.day < 16)
+        ):
             x *= dip  # 农忙: planting and harvest
         for s in sf:
             if -3 <= i - s <= 6:
@@ -83,6 +98,7 @@ def time_of_day(r: random.Random, role: str) -> int:
 
 
 def at(w: World, day: int, minute: int, r: random.Random) -> dt.datetime:
+    minute = min(1439, max(0, minute))  # never roll over into the next day
     return dt.datetime.combine(w.day(day), dt.time()) + dt.timedelta(minutes=minute, seconds=r.randrange(60))
 
 
@@ -134,26 +150,67 @@ class Care:
             vs = near if near and (role == "township" or r.random() < 0.85) else vs
         return vs[(p.idx * 31 + p.household) % len(vs)] if r.random() < 0.85 else vs[r.randrange(len(vs))]
 
-    def visit(self, r, p: Person, v: Venue, day: int, minute: int, lines, *, vtype="outpatient", doctor=None,
-              dx="", end=None, mutual_aid=True) -> Claim:
+    def visit(
+        self,
+        r,
+        p: Person,
+        v: Venue,
+        day: int,
+        minute: int,
+        lines,
+        *,
+        vtype="outpatient",
+        doctor=None,
+        dx="",
+        end=None,
+        mutual_aid=True,
+    ) -> Claim:
         pharmacy = v.role == "pharmacy"
         if doctor is None:
             doctor = "" if pharmacy else doctor_for(self.w, r, p, v)
         holder = -1
-        if mutual_aid and p.idx in self.payer and vtype != "inpatient" and r.random() < self.w.knobs["mutual_aid_share"]:
+        if (
+            mutual_aid
+            and p.idx in self.payer
+            and vtype != "inpatient"
+            and r.random() < self.w.knobs["mutual_aid_share"]
+        ):
             holder = self.payer[p.idx]
-        c = Claim(p.idx, v.vid, pharmacy, doctor, vtype, at(self.w, day, minute, r), end, lines, holder, dx,
-                  v.terminals[r.randrange(len(v.terminals))] if v.terminals else "")
+        c = Claim(
+            p.idx,
+            v.vid,
+            pharmacy,
+            doctor,
+            vtype,
+            at(self.w, day, minute, r),
+            end,
+            lines,
+            holder,
+            dx,
+            v.terminals[r.randrange(len(v.terminals))] if v.terminals else "",
+        )
         self.w.claims.append(c)
         return c
 
-    def stay(self, r, p: Person, v: Venue, day: int, los: int, *, padded: float = 1.0, doctor=None, minute=None,
-             dx: str = "") -> Claim:
+    def stay(
+        self, r, p: Person, v: Venue, day: int, los: int, *, padded: float = 1.0, doctor=None, minute=None, dx: str = ""
+    ) -> Claim:
         setting = "township" if v.role == "township" else "county"
         minute = time_of_day(r, v.role) if minute is None else minute
         end = dt.datetime.combine(self.w.day(day + los), dt.time(int(r.uniform(8, 11)), r.randrange(60)))
-        return self.visit(r, p, v, day, minute, cat.inpatient_lines(r, los, setting, self.dec, padded),
-                          vtype="inpatient", doctor=doctor, dx=dx or r.choice(DX_ADULT), end=end, mutual_aid=False)
+        return self.visit(
+            r,
+            p,
+            v,
+            day,
+            minute,
+            cat.inpatient_lines(r, los, setting, self.dec, padded),
+            vtype="inpatient",
+            doctor=doctor,
+            dx=dx or r.choice(DX_ADULT),
+            end=end,
+            mutual_aid=False,
+        )
 
 
 def ordinary_care(w: World, care: Care) -> None:
@@ -187,9 +244,17 @@ def _classes(w: World, p: Person, a: int) -> tuple[list[str], list[float]]:
     k = w.knobs
     village = k["village_care_share"] if p.village >= 0 else 0.0
     if a < 14:
-        return ["village", "township", "mch", "county", "pharmacy"], [village * 0.6, 0.25, 0.35, 0.1, k["pharmacy_share"] * 0.5]
-    return (["village", "township", "county", "tcm", "private_hosp", "private_clinic", "city", "pharmacy"],
-            [village, 0.25, 0.2, 0.06, 0.05, 0.06, 0.03, k["pharmacy_share"]])
+        return ["village", "township", "mch", "county", "pharmacy"], [
+            village * 0.6,
+            0.25,
+            0.35,
+            0.1,
+            k["pharmacy_share"] * 0.5,
+        ]
+    return (
+        ["village", "township", "county", "tcm", "private_hosp", "private_clinic", "city", "pharmacy"],
+        [village, 0.25, 0.2, 0.06, 0.05, 0.06, 0.03, k["pharmacy_share"]],
+    )
 
 
 def _encounter(w: World, care: Care, r: random.Random, p: Person, a: int, last: int, sfs: list[int]) -> None:
@@ -213,12 +278,26 @@ def _encounter(w: World, care: Care, r: random.Random, p: Person, a: int, last: 
     dx = r.choice(DX_CHILD if a < 14 else DX_ADULT)
     c = care.visit(r, p, v, day, minute, cat.outpatient_lines(r, setting, dec, child=a < 14), dx=dx)
     if role in ("county", "city", "mch") and r.random() < 0.08:  # lab settled separately the same day
-        care.visit(r, p, v, day, minute + r.randrange(20, 90), [cat.line("XL001", 1, dec), cat.line("XL007", 1, dec)],
-                   doctor=c.doctor, dx=dx)
+        care.visit(
+            r,
+            p,
+            v,
+            day,
+            minute + r.randrange(20, 90),
+            [cat.line("XL001", 1, dec), cat.line("XL007", 1, dec)],
+            doctor=c.doctor,
+            dx=dx,
+        )
     if role in ("county", "tcm", "city") and r.random() < 0.2 and day + 1 < last:  # fill at a pharmacy
         ph = care.own(p, "pharmacy", r)
-        fill = care.visit(r, p, ph, min(last - 1, day + r.choice([0, 0, 1])), min(1300, minute + r.randrange(30, 200)),
-                          cat.drugs(r, cat.COMMON_DRUGS, 2, dec))
+        fill = care.visit(
+            r,
+            p,
+            ph,
+            min(last - 1, day + r.choice([0, 0, 1])),
+            min(1300, minute + r.randrange(30, 200)),
+            cat.drugs(r, cat.COMMON_DRUGS, 2, dec),
+        )
         if w.knobs["pharmacy_doctor_id"]:
             fill.doctor = c.doctor
 
@@ -234,8 +313,16 @@ def _chronic(w: World, care: Care, r: random.Random, p: Person, last: int) -> No
     while day < last:
         vt = "chronic" if coded == "chronic" or (coded == "mixed" and role == "township") else "outpatient"
         if r.random() < 0.85:
-            care.visit(r, p, v, day, time_of_day(r, role), [cat.line("XO002", 1, care.dec), cat.line(drug, 2, care.dec)],
-                       vtype=vt, dx=dx)
+            care.visit(
+                r,
+                p,
+                v,
+                day,
+                time_of_day(r, role),
+                [cat.line("XO002", 1, care.dec), cat.line(drug, 2, care.dec)],
+                vtype=vt,
+                dx=dx,
+            )
         day += r.randrange(25, 36)
 
 

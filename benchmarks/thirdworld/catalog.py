@@ -91,21 +91,39 @@ def outpatient_lines(r: random.Random, setting: str, dec: int, child: bool = Fal
     if setting in ("village", "township") and r.random() < 0.25:
         out += [line("XT008", 1, dec), line("XD013", 2, dec), line("XC001", 1, dec)]
     if setting in ("county", "city", "private", "mch") and r.random() < 0.45:
-        out += [line(c, 1, dec) for c in r.sample(["XL001", "XL002", "XL003", "XL004", "XL007", "XE001", "XE002", "XE003"], 2)]
+        out += [
+            line(c, 1, dec)
+            for c in r.sample(["XL001", "XL002", "XL003", "XL004", "XL007", "XE001", "XE002", "XE003"], 2)
+        ]
     if setting == "tcm":
-        out += [line("XH001", r.choice([5, 7, 7, 10]), dec)] if r.random() < 0.6 else [line("XT001", 1, dec), line("XT002", 1, dec)]
+        out += (
+            [line("XH001", r.choice([5, 7, 7, 10]), dec)]
+            if r.random() < 0.6
+            else [line("XT001", 1, dec), line("XT002", 1, dec)]
+        )
     return out
 
 
-def inpatient_lines(r: random.Random, days: int, setting: str, dec: int, padded: float = 1.0) -> list[tuple[str, float, float]]:
+def inpatient_lines(
+    r: random.Random, days: int, setting: str, dec: int, padded: float = 1.0
+) -> list[tuple[str, float, float]]:
     """A stay's lines; `padded` multiplies nursing and therapy (挂床 and induced stays bill more of them)."""
     bed = 20.0 if setting == "township" else 30.0
     out = [("XB001", days, bed), line("XN002" if padded <= 1 else "XN001", days, dec)]
-    out += [line("XD012", 2 * days, dec), line("XD013", 2 * days, dec), line("XT008", days, dec), line("XC001", days, dec)]
+    out += [
+        line("XD012", 2 * days, dec),
+        line("XD013", 2 * days, dec),
+        line("XT008", days, dec),
+        line("XC001", days, dec),
+    ]
     out += [line(c, 1, dec) for c in ["XL001", "XL002", "XL003", "XE001"]]
     if r.random() < 0.5:
         out.append(line(r.choice(["XE002", "XE003", "XE004"]), 1, dec))
     if padded > 1:
-        out += [line("XT003", round(days * padded), dec), line("XT001", round(days * padded), dec), line("XD019", days, dec)]
+        out += [
+            line("XT003", round(days * padded), dec),
+            line("XT001", round(days * padded), dec),
+            line("XD019", days, dec),
+        ]
     out += drugs(r, COMMON_DRUGS, 2, dec)
     return out

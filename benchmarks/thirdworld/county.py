@@ -44,33 +44,89 @@ def build_places(w: World) -> None:
     lo, hi = k["villages_per_township"]
     for t, town in enumerate(w.townships):
         beds = int(rng.integers(20, 90))
-        add(Venue(fid(), f"{k['county_name']}{town}卫生院", "community", 1, "public", c, beds, "township", t),
-            int(rng.integers(5, 14)), ["全科", "内科", "中医科", "儿科", "康复科"])
+        add(
+            Venue(fid(), f"{k['county_name']}{town}卫生院", "community", 1, "public", c, beds, "township", t),
+            int(rng.integers(5, 14)),
+            ["全科", "内科", "中医科", "儿科", "康复科"],
+        )
         if t == 0:
             continue  # the county town (城关) has no villages: its people use the county institutions
         for vi in range(int(rng.integers(lo, hi + 1))):
-            name = VILLAGE_NAMES[(t * 7 + vi) % len(VILLAGE_NAMES)] + "村"
+            name = town + VILLAGE_NAMES[(t * 7 + vi) % len(VILLAGE_NAMES)] + "村"
             w.villages.append((t, name))
-            add(Venue(fid(), f"{town}{name}卫生室", "clinic", 0, k["village_clinic_ownership"], c, 0, "village", t,
-                      len(w.villages) - 1), int(rng.integers(1, 3)), "全科", "乡村医生")
+            add(
+                Venue(
+                    fid(),
+                    f"{name}卫生室",
+                    "clinic",
+                    0,
+                    k["village_clinic_ownership"],
+                    c,
+                    0,
+                    "village",
+                    t,
+                    len(w.villages) - 1,
+                ),
+                int(rng.integers(1, 3)),
+                "全科",
+                "乡村医生",
+            )
     level = int(rng.choice([2, 3], p=[0.7, 0.3]))
-    add(Venue(fid(), f"{k['county_name']}人民医院", "hospital", level, "public", c, int(rng.integers(400, 900)),
-              "county", 0), int(rng.integers(50, 90)), DEPARTMENTS)
-    add(Venue(fid(), f"{k['county_name']}中医医院", "hospital", 2, "public", c, int(rng.integers(150, 400)),
-              "tcm", 0), int(rng.integers(20, 40)), ["中医科", "康复科", "针灸科", "内科"])
-    add(Venue(fid(), f"{k['county_name']}妇幼保健院", "specialty", 2, "public", c, int(rng.integers(60, 200)),
-              "mch", 0), int(rng.integers(12, 25)), ["儿科", "妇产科", "儿童保健科"])
+    add(
+        Venue(
+            fid(),
+            f"{k['county_name']}人民医院",
+            "hospital",
+            level,
+            "public",
+            c,
+            int(rng.integers(400, 900)),
+            "county",
+            0,
+        ),
+        int(rng.integers(50, 90)),
+        DEPARTMENTS,
+    )
+    add(
+        Venue(fid(), f"{k['county_name']}中医医院", "hospital", 2, "public", c, int(rng.integers(150, 400)), "tcm", 0),
+        int(rng.integers(20, 40)),
+        ["中医科", "康复科", "针灸科", "内科"],
+    )
+    add(
+        Venue(
+            fid(), f"{k['county_name']}妇幼保健院", "specialty", 2, "public", c, int(rng.integers(60, 200)), "mch", 0
+        ),
+        int(rng.integers(12, 25)),
+        ["儿科", "妇产科", "儿童保健科"],
+    )
     for j in range(int(rng.integers(2, 4))):
         name = ["仁爱医院", "康复医院", "协和医院", "博爱医院"][j]
-        add(Venue(fid(), f"{k['county_name']}{name}", "hospital", int(rng.choice([0, 1])), "private", c,
-                  int(rng.integers(60, 220)), "private_hosp", 0), int(rng.integers(8, 20)), ["内科", "康复科", "外科", "中医科"])
+        add(
+            Venue(
+                fid(),
+                f"{k['county_name']}{name}",
+                "hospital",
+                int(rng.choice([0, 1])),
+                "private",
+                c,
+                int(rng.integers(60, 220)),
+                "private_hosp",
+                0,
+            ),
+            int(rng.integers(8, 20)),
+            ["内科", "康复科", "外科", "中医科"],
+        )
     for j in range(int(rng.integers(4, 9))):
         t = int(rng.integers(0, len(w.townships)))
         kind_name = ["中医诊所", "门诊部", "诊所", "理疗馆"][j % 4]
-        add(Venue(fid(), f"{w.townships[t]}{SURNAMES[j]}氏{kind_name}", "clinic", 0, "private", c, 0,
-                  "private_clinic", t), int(rng.integers(1, 4)), ["中医科", "全科"])
-    add(Venue(fid(region=city), f"{city}市中心医院", "hospital", 3, "public", city, 2000, "city"),
-        40, DEPARTMENTS)
+        add(
+            Venue(
+                fid(), f"{w.townships[t]}{SURNAMES[j]}氏{kind_name}", "clinic", 0, "private", c, 0, "private_clinic", t
+            ),
+            int(rng.integers(1, 4)),
+            ["中医科", "全科"],
+        )
+    add(Venue(fid(region=city), f"{city}市中心医院", "hospital", 3, "public", city, 2000, "city"), 40, DEPARTMENTS)
     _multisite(w, rng)
     _pharmacies(w, rng)
 
@@ -89,20 +145,43 @@ def _pharmacies(w: World, rng: np.random.Generator) -> None:
     """Two or three local chains with shops in several townships, and single shops."""
     c = w.region
     serial = 200
-    chains = [("C01", "康民大药房连锁"), ("C02", "百姓仁和药房连锁"), ("C03", "益寿堂医药连锁")][: int(rng.integers(2, 4))]
+    chains = [("C01", "康民大药房连锁"), ("C02", "百姓仁和药房连锁"), ("C03", "益寿堂医药连锁")][
+        : int(rng.integers(2, 4))
+    ]
     for cid, cname in chains:
         towns = rng.choice(len(w.townships), size=int(rng.integers(3, min(8, len(w.townships)) + 1)), replace=False)
         for t in sorted(int(x) for x in towns):
             serial += 1
             vid = f"P{c}{serial:05d}"
-            w.venues[vid] = Venue(vid, f"{cname}{w.townships[t]}店", "pharmacy", 0, "private", c, 0, "pharmacy", t,
-                                  chain=f"{cid}{c}", pooled=bool(rng.random() < w.knobs["pooled_pharmacy_share"]))
+            w.venues[vid] = Venue(
+                vid,
+                f"{cname}{w.townships[t]}店",
+                "pharmacy",
+                0,
+                "private",
+                c,
+                0,
+                "pharmacy",
+                t,
+                chain=f"{cid}{c}",
+                pooled=bool(rng.random() < w.knobs["pooled_pharmacy_share"]),
+            )
     for t in range(len(w.townships)):
         for _ in range(int(rng.integers(1, 3))):
             serial += 1
             vid = f"P{c}{serial:05d}"
-            w.venues[vid] = Venue(vid, f"{w.townships[t]}{SURNAMES[serial % 20]}记药店", "pharmacy", 0, "private", c,
-                                  0, "pharmacy", t, pooled=bool(rng.random() < w.knobs["pooled_pharmacy_share"] / 2))
+            w.venues[vid] = Venue(
+                vid,
+                f"{w.townships[t]}{SURNAMES[serial % 20]}记药店",
+                "pharmacy",
+                0,
+                "private",
+                c,
+                0,
+                "pharmacy",
+                t,
+                pooled=bool(rng.random() < w.knobs["pooled_pharmacy_share"] / 2),
+            )
     for v in w.venues.values():
         if v.role == "pharmacy":
             v.terminals = [f"T{v.vid[1:]}{t:02d}" for t in range(1, int(rng.integers(2, 4)))]
@@ -153,8 +232,20 @@ def build_people(w: World) -> None:
             region = w.region
             if away and rng.random() < k["migrant_insured_at_work"]:
                 region, insured = str(rng.choice(["440306", "441900", "320500", "330100"])), "employee"
-            p = Person(i, person_id(k["id_style"], w.region, i + 1), str(rng.choice(["M", "F"])), birth, region,
-                       insured, t, v, hh, _phone(k["phone_style"], i), address, away=away)
+            p = Person(
+                i,
+                person_id(k["id_style"], w.region, i + 1),
+                str(rng.choice(["M", "F"])),
+                birth,
+                region,
+                insured,
+                t,
+                v,
+                hh,
+                _phone(k["phone_style"], i),
+                address,
+                away=away,
+            )
             if age >= 60 and rng.random() < k["chronic_share_60"]:
                 p.chronic = True
             if 18 <= age <= 60:

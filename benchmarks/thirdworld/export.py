@@ -13,8 +13,24 @@ from pathlib import Path
 from .catalog import CATALOG
 from .model import Claim, World
 
-DEDUCTIBLE = {"township": 150, "county": 500, "tcm": 500, "mch": 500, "private_hosp": 400, "private_clinic": 400, "city": 1000}
-INPATIENT_RATIO = {"township": 0.88, "county": 0.75, "tcm": 0.78, "mch": 0.75, "private_hosp": 0.65, "private_clinic": 0.6, "city": 0.6}
+DEDUCTIBLE = {
+    "township": 150,
+    "county": 500,
+    "tcm": 500,
+    "mch": 500,
+    "private_hosp": 400,
+    "private_clinic": 400,
+    "city": 1000,
+}
+INPATIENT_RATIO = {
+    "township": 0.88,
+    "county": 0.75,
+    "tcm": 0.78,
+    "mch": 0.75,
+    "private_hosp": 0.65,
+    "private_clinic": 0.6,
+    "city": 0.6,
+}
 
 
 def _amount(q: float, p: float) -> float:
@@ -40,8 +56,13 @@ def settle(w: World, claims: list[Claim]) -> list[tuple[float, float, float]]:
             fund = total * 0.5 if v.pooled and total >= 5 else 0.0
         else:
             base = k["outpatient_fund_ratio"] + (0.1 if emp else 0)
-            ratio = {"village": base, "township": base, "city": 0.3, "private_hosp": base - 0.2,
-                     "private_clinic": base - 0.2}.get(v.role, base - 0.1)
+            ratio = {
+                "village": base,
+                "township": base,
+                "city": 0.3,
+                "private_hosp": base - 0.2,
+                "private_clinic": base - 0.2,
+            }.get(v.role, base - 0.1)
             fund = total * (0.65 if c.vtype == "chronic" else ratio) if total >= 5 else 0.0
         fund = round(min(fund, total), 2)
         account = 0.0
@@ -96,17 +117,57 @@ def write_world(w: World, out: Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(int(w.rng(9).integers(2**32)))
     k = w.knobs
-    _write(out / "persons.csv", ["person_id", "sex", "birth_year" if k["birth_year"] else "birth_date", "region",
-                                 "insured_type", "phone", "address", "death_date"],
-           [[p.pid, p.sex if rng.random() > 0.02 else "", p.birth.year if k["birth_year"] else p.birth.isoformat(), p.region,
-             p.insured, p.phone, p.address, p.death.isoformat() if p.death else ""] for p in w.persons], w, rng)
+    _write(
+        out / "persons.csv",
+        [
+            "person_id",
+            "sex",
+            "birth_year" if k["birth_year"] else "birth_date",
+            "region",
+            "insured_type",
+            "phone",
+            "address",
+            "death_date",
+        ],
+        [
+            [
+                p.pid,
+                p.sex if rng.random() > 0.02 else "",
+                p.birth.year if k["birth_year"] else p.birth.isoformat(),
+                p.region,
+                p.insured,
+                p.phone,
+                p.address,
+                p.death.isoformat() if p.death else "",
+            ]
+            for p in w.persons
+        ],
+        w,
+        rng,
+    )
     fac = [v for v in w.venues.values() if v.role != "pharmacy"]
-    _write(out / "facilities.csv", ["facility_id", "name", "kind", "level", "ownership", "region", "beds"],
-           [[v.vid, v.name, v.kind, v.level, v.ownership, v.region, v.beds if v.beds else ""] for v in fac], w, rng)
+    _write(
+        out / "facilities.csv",
+        ["facility_id", "name", "kind", "level", "ownership", "region", "beds"],
+        [[v.vid, v.name, v.kind, v.level, v.ownership, v.region, v.beds if v.beds else ""] for v in fac],
+        w,
+        rng,
+    )
     ph = [v for v in w.venues.values() if v.role == "pharmacy"]
-    _write(out / "pharmacies.csv", ["pharmacy_id", "name", "chain", "region"], [[v.vid, v.name, v.chain, v.region] for v in ph], w, rng)
-    _write(out / "doctors.csv", ["doctor_id", "facility_id", "name", "title", "department"],
-           [[d.did, d.facility, d.name, d.title, d.department] for d in w.doctors.values()], w, rng)
+    _write(
+        out / "pharmacies.csv",
+        ["pharmacy_id", "name", "chain", "region"],
+        [[v.vid, v.name, v.chain, v.region] for v in ph],
+        w,
+        rng,
+    )
+    _write(
+        out / "doctors.csv",
+        ["doctor_id", "facility_id", "name", "title", "department"],
+        [[d.did, d.facility, d.name, d.title, d.department] for d in w.doctors.values()],
+        w,
+        rng,
+    )
     claims = sorted(w.claims, key=lambda c: (c.start, c.venue, c.patient))
     money = settle(w, claims)
     ids = [f"{n + 1:012d}" if k["id_style"] != "prefixed" else f"S{n + 1:09d}" for n in range(len(claims))]
@@ -114,24 +175,68 @@ def write_world(w: World, out: Path) -> dict:
     trace = _Trace(rng, k["trace_codes"])
     for cid, c, (total, fund, account) in zip(ids, claims, money):
         v = w.venues[c.venue]
-        holder = w.persons[c.holder].pid if c.holder >= 0 else (w.persons[c.patient].pid if k["holder_mode"] == "always" else "")
+        holder = (
+            w.persons[c.holder].pid
+            if c.holder >= 0
+            else (w.persons[c.patient].pid if k["holder_mode"] == "always" else "")
+        )
         end = c.end if c.end is not None else (c.start if k["outpatient_end_time"] and not c.pharmacy else None)
-        rows.append([cid, w.persons[c.patient].pid, holder, "" if c.pharmacy else c.venue, c.venue if c.pharmacy else "",
-                     c.doctor, c.vtype, _fmt_time(w, c.start, c.venue, v.role, upload),
-                     _fmt_time(w, end, c.venue, v.role, upload) if end else "", f"{total:.2f}", f"{fund:.2f}",
-                     f"{account:.2f}", c.diagnosis, c.terminal])
+        rows.append(
+            [
+                cid,
+                w.persons[c.patient].pid,
+                holder,
+                "" if c.pharmacy else c.venue,
+                c.venue if c.pharmacy else "",
+                c.doctor,
+                c.vtype,
+                _fmt_time(w, c.start, c.venue, v.role, upload),
+                _fmt_time(w, end, c.venue, v.role, upload) if end else "",
+                f"{total:.2f}",
+                f"{fund:.2f}",
+                f"{account:.2f}",
+                c.diagnosis,
+                c.terminal,
+            ]
+        )
         for code, q, p, *mark in c.lines:
             name, category = CATALOG[code][0], CATALOG[code][1]
             tc = trace.code(code, bool(mark)) if c.pharmacy and category == "drug" else ""
-            items.append([cid, code, name, category, _num(q), f"{p:.{k['price_decimals']}f}", f"{_amount(q, p):.2f}", tc])
-    _write(out / "claims.csv", ["claim_id", "patient_id", "holder_id", "facility_id", "pharmacy_id", "doctor_id", "visit_type",
-                                "start_time", "end_time", "total_amount", "fund_amount", "account_amount", "diagnosis",
-                                "terminal_id"], rows, w, rng)
+            items.append(
+                [cid, code, name, category, _num(q), f"{p:.{k['price_decimals']}f}", f"{_amount(q, p):.2f}", tc]
+            )
+    _write(
+        out / "claims.csv",
+        [
+            "claim_id",
+            "patient_id",
+            "holder_id",
+            "facility_id",
+            "pharmacy_id",
+            "doctor_id",
+            "visit_type",
+            "start_time",
+            "end_time",
+            "total_amount",
+            "fund_amount",
+            "account_amount",
+            "diagnosis",
+            "terminal_id",
+        ],
+        rows,
+        w,
+        rng,
+    )
     if k["claim_items"]:
-        _write(out / "claim_items.csv", ["claim_id", "item_code", "item_name", "category", "quantity", "unit_price", "amount",
-                                         "trace_code"] if k["trace_codes"] else
-               ["claim_id", "item_code", "item_name", "category", "quantity", "unit_price", "amount"],
-               [row if k["trace_codes"] else row[:7] for row in items], w, rng)
+        _write(
+            out / "claim_items.csv",
+            ["claim_id", "item_code", "item_name", "category", "quantity", "unit_price", "amount", "trace_code"]
+            if k["trace_codes"]
+            else ["claim_id", "item_code", "item_name", "category", "quantity", "unit_price", "amount"],
+            [row if k["trace_codes"] else row[:7] for row in items],
+            w,
+            rng,
+        )
     truth = _truth(w, len(claims), sum(m[1] for m in money))
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return truth
@@ -162,12 +267,29 @@ class _Trace:
 
 def _truth(w: World, n_claims: int, fund: float) -> dict:
     def entry(g):
-        return {"id": g.id, "kind": g.kind, "persons": [w.persons[i].pid for i in sorted(g.persons)],
-                "core": [w.persons[i].pid for i in sorted(g.core)], "doctors": g.doctors, "facilities": g.facilities,
-                "pharmacies": g.pharmacies, "params": g.params}
+        return {
+            "id": g.id,
+            "kind": g.kind,
+            "persons": [w.persons[i].pid for i in sorted(g.persons)],
+            "core": [w.persons[i].pid for i in sorted(g.core)],
+            "doctors": g.doctors,
+            "facilities": g.facilities,
+            "pharmacies": g.pharmacies,
+            "params": g.params,
+        }
 
-    return {"generator": "benchmarks.thirdworld", "seed": w.seed, "knobs": w.knobs,
-            "summary": {"persons": len(w.persons), "claims": n_claims, "fund_amount": round(fund, 2),
-                        "facilities": sum(v.role != "pharmacy" for v in w.venues.values()),
-                        "pharmacies": sum(v.role == "pharmacy" for v in w.venues.values()), "doctors": len(w.doctors)},
-            "rings": [entry(g) for g in w.rings], "benign": [entry(g) for g in w.benign]}
+    return {
+        "generator": "benchmarks.thirdworld",
+        "seed": w.seed,
+        "knobs": w.knobs,
+        "summary": {
+            "persons": len(w.persons),
+            "claims": n_claims,
+            "fund_amount": round(fund, 2),
+            "facilities": sum(v.role != "pharmacy" for v in w.venues.values()),
+            "pharmacies": sum(v.role == "pharmacy" for v in w.venues.values()),
+            "doctors": len(w.doctors),
+        },
+        "rings": [entry(g) for g in w.rings],
+        "benign": [entry(g) for g in w.benign],
+    }

@@ -15,7 +15,12 @@ COUNTIES = [
     ("411625", "郸城县", "411600"),
     ("522422", "大方县", "520500"),
 ]
-SPRING_FESTIVAL = {2023: dt.date(2023, 1, 22), 2024: dt.date(2024, 2, 10), 2025: dt.date(2025, 1, 29)}
+SPRING_FESTIVAL = {
+    2023: dt.date(2023, 1, 22),
+    2024: dt.date(2024, 2, 10),
+    2025: dt.date(2025, 1, 29),
+    2026: dt.date(2026, 2, 17),
+}
 # where the county's migrant workers are insured when they are insured at work (深圳, 东莞, 苏州, 杭州)
 WORK_CITIES = ["440306", "441900", "320500", "330100"]
 
@@ -111,9 +116,13 @@ def draw_knobs(seed: int, persons: int) -> dict:
 
 def _draw_ring_mix(rng: np.random.Generator) -> list[str]:
     """Which schemes are planted: 6-9 rings over the four typologies."""
-    staged = list(rng.choice(["broker_clinic", "physio_gifts", "village_cards"], size=int(rng.integers(2, 4)), replace=True))
+    staged = list(
+        rng.choice(["broker_clinic", "physio_gifts", "village_cards"], size=int(rng.integers(2, 4)), replace=True)
+    )
     collect = list(rng.choice(["chain_cashout", "card_buyer"], size=int(rng.integers(1, 3)), replace=False))
-    induced = list(rng.choice(["free_bus", "township_beds", "ghost_patients"], size=int(rng.integers(1, 3)), replace=False))
+    induced = list(
+        rng.choice(["free_bus", "township_beds", "ghost_patients"], size=int(rng.integers(1, 3)), replace=False)
+    )
     kick = ["multisite_steering"] * int(rng.integers(1, 3))
     return [str(s) for s in staged + collect + induced + kick]
 

@@ -47,8 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     truth = make(a.seed, a.persons, a.out)
     s = truth["summary"]
-    print(f"seed {a.seed}: {s['persons']} persons, {s['claims']} claims, {len(truth['rings'])} rings, "
-          f"{len(truth['benign'])} benign groups -> {a.out} ({time.perf_counter() - t:.1f} s)", file=sys.stderr)
+    print(
+        f"seed {a.seed}: {s['persons']} persons, {s['claims']} claims, {len(truth['rings'])} rings, "
+        f"{len(truth['benign'])} benign groups -> {a.out} ({time.perf_counter() - t:.1f} s)",
+        file=sys.stderr,
+    )
     return 0
 
 

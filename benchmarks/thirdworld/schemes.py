@@ -14,9 +14,14 @@ from .care import Care, _encounter, age, day_weights, pick_day, spring_festival,
 from .model import Group, Person, Venue, World
 
 KIND = {
-    "broker_clinic": "staged_clinic", "physio_gifts": "staged_clinic", "village_cards": "staged_clinic",
-    "chain_cashout": "card_collector", "card_buyer": "card_collector",
-    "free_bus": "induced_admission", "township_beds": "induced_admission", "ghost_patients": "induced_admission",
+    "broker_clinic": "staged_clinic",
+    "physio_gifts": "staged_clinic",
+    "village_cards": "staged_clinic",
+    "chain_cashout": "card_collector",
+    "card_buyer": "card_collector",
+    "free_bus": "induced_admission",
+    "township_beds": "induced_admission",
+    "ghost_patients": "induced_admission",
     "multisite_steering": "kickback",
 }
 
@@ -25,10 +30,15 @@ def alive(w: World, p: Person, day: int) -> bool:
     return p.death is None or (p.death - w.start).days > day
 
 
-def pool(w: World, r: random.Random, villages: list[int], n: int, *, min_age: int = 55, away: bool = False) -> list[int]:
+def pool(
+    w: World, r: random.Random, villages: list[int], n: int, *, min_age: int = 55, away: bool = False
+) -> list[int]:
     """Up to n free persons of these villages, alive through the window (migrants only when `away`)."""
-    cand = [p.idx for p in w.persons if p.village in villages and not p.reserved and p.death is None
-            and age(w, p) >= min_age and p.away == away]
+    cand = [
+        p.idx
+        for p in w.persons
+        if p.village in villages and not p.reserved and p.death is None and age(w, p) >= min_age and p.away == away
+    ]
     r.shuffle(cand)
     return sorted(cand[:n])
 
@@ -82,9 +92,15 @@ def broker_clinic(w: World, care: Care, r: random.Random, g: Group) -> None:
     for b in range(r.randint(1, 3)):
         vil = villages_near(w, r, 1)
         members = pool(w, r, vil, r.randint(8, 30))
-        prm = {"village": w.villages[vil[0]][1], "persons": len(members), "cycle_days": r.randint(7, 21),
-               "window_days": r.randint(1, 3), "attendance": round(r.uniform(0.5, 0.9), 2),
-               "arrival": r.choice(["bus_hours", "spread_day"]), "jitter_hours": round(r.uniform(0.5, 3.0), 1)}
+        prm = {
+            "village": w.villages[vil[0]][1],
+            "persons": len(members),
+            "cycle_days": r.randint(7, 21),
+            "window_days": r.randint(1, 3),
+            "attendance": round(r.uniform(0.5, 0.9), 2),
+            "arrival": r.choice(["bus_hours", "spread_day"]),
+            "jitter_hours": round(r.uniform(0.5, 3.0), 1),
+        }
         reserve(w, g, members)
         a, b_end = active_span(w, r, 3, 10)
         prm["active"] = [w.day(a).isoformat(), w.day(b_end).isoformat()]
@@ -114,9 +130,14 @@ def _broker_sessions(w, care, r, members, venues, doctors, a, b, prm) -> None:
                     m = int(min(1020, max(450, r.gauss(bus, prm["jitter_hours"] * 60))))
                 else:
                     m = time_of_day(r, "county")
-                lines = [cat.line("XO001", 1, care.dec), cat.line(r.choice(["XT001", "XT002", "XT003"]), r.randint(1, 3), care.dec)]
+                lines = [
+                    cat.line("XO001", 1, care.dec),
+                    cat.line(r.choice(["XT001", "XT002", "XT003"]), r.randint(1, 3), care.dec),
+                ]
                 lines += cat.drugs(r, cat.COMMON_DRUGS + ["XD015", "XD006"], r.randint(2, 3), care.dec)
-                care.visit(r, w.persons[i], v, d, m, lines, doctor=r.choice(doctors), dx=r.choice(["M54.5", "M17.9", "I10"]))
+                care.visit(
+                    r, w.persons[i], v, d, m, lines, doctor=r.choice(doctors), dx=r.choice(["M54.5", "M17.9", "I10"])
+                )
         day += prm["cycle_days"]
 
 
@@ -134,8 +155,16 @@ def _pad_genuine(w, care, r, venue: Venue, doctors, share: float) -> list[int]:
         for _ in range(r.randint(2, 5)):
             d = r.randrange(w.days)
             if alive(w, w.persons[i], d):
-                care.visit(r, w.persons[i], venue, d, time_of_day(r, "county"),
-                           cat.drugs(r, cat.COMMON_DRUGS, 3, care.dec), doctor=r.choice(doctors), mutual_aid=False)
+                care.visit(
+                    r,
+                    w.persons[i],
+                    venue,
+                    d,
+                    time_of_day(r, "county"),
+                    cat.drugs(r, cat.COMMON_DRUGS, 3, care.dec),
+                    doctor=r.choice(doctors),
+                    mutual_aid=False,
+                )
     return sorted(chosen)
 
 
@@ -159,12 +188,26 @@ def physio_gifts(w: World, care: Care, r: random.Random, g: Group) -> None:
                 lines = [cat.line(c, 1, care.dec) for c in r.sample(["XT001", "XT002", "XT003", "XT004", "XT005"], 3)]
                 if r.random() < 0.3:
                     lines.append(cat.line("XH001", 7, care.dec))
-                care.visit(r, w.persons[i], venue, d, time_of_day(r, "village"), lines, doctor=r.choice(doctors),
-                           dx=r.choice(["M54.5", "M17.9", "M47.8"]))
+                care.visit(
+                    r,
+                    w.persons[i],
+                    venue,
+                    d,
+                    time_of_day(r, "village"),
+                    lines,
+                    doctor=r.choice(doctors),
+                    dx=r.choice(["M54.5", "M17.9", "M47.8"]),
+                )
     g.persons = g.core = members
     g.doctors, g.facilities = sorted(doctors), [venue.vid]
-    g.params = {"venue_role": venue.role, "villages": [w.villages[v][1] for v in vils], "persons": len(members),
-                "weekdays_per_member": "1-3 of Mon-Sat", "attendance": "0.6-0.9", "months_per_member": "2-8"}
+    g.params = {
+        "venue_role": venue.role,
+        "villages": [w.villages[v][1] for v in vils],
+        "persons": len(members),
+        "weekdays_per_member": "1-3 of Mon-Sat",
+        "attendance": "0.6-0.9",
+        "months_per_member": "2-8",
+    }
     camouflage(w, care, r, members, 2.0)
 
 
@@ -187,13 +230,28 @@ def village_cards(w: World, care: Care, r: random.Random, g: Group) -> None:
                 m = night + r.randrange(0, 40) if entry == "evening_batch" else time_of_day(r, "village")
                 lines = [cat.line("XO002", 1, care.dec), cat.line("XT008", 1, care.dec), cat.line("XD013", 2, care.dec)]
                 lines += cat.drugs(r, cat.COMMON_DRUGS, r.randint(1, 2), care.dec)
-                care.visit(r, p, clinic, d, m, lines, doctor=clinic.doctors[0], dx=r.choice(["J06.9", "I10", "K29.7"]),
-                           mutual_aid=False)
+                care.visit(
+                    r,
+                    p,
+                    clinic,
+                    d,
+                    m,
+                    lines,
+                    doctor=clinic.doctors[0],
+                    dx=r.choice(["J06.9", "I10", "K29.7"]),
+                    mutual_aid=False,
+                )
             d += r.randrange(8, 30)
     g.persons = g.core = cards
     g.doctors, g.facilities = [clinic.doctors[0]], [clinic.vid]
-    g.params = {"village": w.villages[vil][1], "resident_cards": len(members), "migrant_cards": len(migrants),
-                "deceased_cards": len(dead), "entry": entry, "visits_every_days": "8-29"}
+    g.params = {
+        "village": w.villages[vil][1],
+        "resident_cards": len(members),
+        "migrant_cards": len(migrants),
+        "deceased_cards": len(dead),
+        "entry": entry,
+        "visits_every_days": "8-29",
+    }
 
 
 def chain_cashout(w: World, care: Care, r: random.Random, g: Group) -> None:
@@ -205,8 +263,11 @@ def chain_cashout(w: World, care: Care, r: random.Random, g: Group) -> None:
     shops_all = max(chains.values(), key=len)
     shops = r.sample(shops_all, min(len(shops_all), r.randint(2, 4)))
     towns = sorted({s.township for s in shops})
-    emp = [p.idx for p in w.persons if p.township in towns and p.insured == "employee" and not p.reserved
-           and p.death is None and not p.away]
+    emp = [
+        p.idx
+        for p in w.persons
+        if p.township in towns and p.insured == "employee" and not p.reserved and p.death is None and not p.away
+    ]
     r.shuffle(emp)
     residents = r.randint(5, 25) if r.random() < 0.6 else 0
     for s in shops if residents else []:
@@ -229,8 +290,15 @@ def chain_cashout(w: World, care: Care, r: random.Random, g: Group) -> None:
             d += r.randrange(15, 46)
     g.persons = g.core = cards
     g.pharmacies = sorted(s.vid for s in shops)
-    g.params = {"chain": shops[0].chain, "shops": len(shops), "cards": len(cards), "round_target_yuan": target,
-                "cards_rebound_to_one_phone": rebind, "swipe_every_days": "15-45", "pooled_shops": sum(s.pooled for s in shops)}
+    g.params = {
+        "chain": shops[0].chain,
+        "shops": len(shops),
+        "cards": len(cards),
+        "round_target_yuan": target,
+        "cards_rebound_to_one_phone": rebind,
+        "swipe_every_days": "15-45",
+        "pooled_shops": sum(s.pooled for s in shops),
+    }
     camouflage(w, care, r, cards, 1.0)
 
 
@@ -275,13 +343,21 @@ def card_buyer(w: World, care: Care, r: random.Random, g: Group) -> None:
         d += every
     g.persons = g.core = cards
     g.pharmacies = sorted(s.vid for s in shops)
-    g.params = {"villages": [w.villages[v][1] for v in vils], "cards": len(cards), "session_every_days": every,
-                "session_span_hours": round(span_h, 1), "cards_rebound_to_operator_phone": rebind, "sessions": sessions}
+    g.params = {
+        "villages": [w.villages[v][1] for v in vils],
+        "cards": len(cards),
+        "session_every_days": every,
+        "session_span_hours": round(span_h, 1),
+        "cards_rebound_to_operator_phone": rebind,
+        "sessions": sessions,
+    }
 
 
 def free_bus(w: World, care: Care, r: random.Random, g: Group) -> None:
     """免费体检+包车接送: a private hospital busses villagers in for a check-up and admits many of them."""
-    hosp = r.choice([v for v in care.venues_by_role["private_hosp"] if v.vid not in _used(w)] or care.venues_by_role["private_hosp"])
+    hosp = r.choice(
+        [v for v in care.venues_by_role["private_hosp"] if v.vid not in _used(w)] or care.venues_by_role["private_hosp"]
+    )
     vils = villages_near(w, r, r.randint(2, 4))
     pools = {v: pool(w, r, [v], r.randint(15, 40), min_age=60) for v in vils}
     members = sorted(i for m in pools.values() for i in m)
@@ -299,19 +375,44 @@ def free_bus(w: World, care: Care, r: random.Random, g: Group) -> None:
             t0 = r.randrange(510, 600)
             for n, i in enumerate(riders):
                 m = t0 + n * r.randint(1, 4) if entry == "bus_minutes" else int(r.uniform(t0, t0 + 300))
-                care.visit(r, w.persons[i], hosp, d, m, [cat.line(c, 1, care.dec) for c in ["XE005", "XL001", "XL002", "XE001", "XE003"]],
-                           doctor=doctors[0], dx="Z00.0", mutual_aid=False)
+                care.visit(
+                    r,
+                    w.persons[i],
+                    hosp,
+                    d,
+                    m,
+                    [cat.line(c, 1, care.dec) for c in ["XE005", "XL001", "XL002", "XE001", "XE003"]],
+                    doctor=doctors[0],
+                    dx="Z00.0",
+                    mutual_aid=False,
+                )
                 if r.random() < g.params.setdefault("admit_share", round(r.uniform(0.4, 0.8), 2)):
                     los = r.randint(5, 12) + r.randint(0, 3)
-                    care.stay(r, w.persons[i], hosp, d + r.choice([0, 0, 1]), los, padded=r.uniform(1.5, 3),
-                              doctor=r.choice(doctors), minute=m + r.randrange(30, 120), dx=r.choice(["I63.9", "J44.9", "M47.8"]))
+                    care.stay(
+                        r,
+                        w.persons[i],
+                        hosp,
+                        d + r.choice([0, 0, 1]),
+                        los,
+                        padded=r.uniform(1.5, 3),
+                        doctor=r.choice(doctors),
+                        minute=m + r.randrange(30, 120),
+                        dx=r.choice(["I63.9", "J44.9", "M47.8"]),
+                    )
                     admitted.add(i)
             trips += 1
         d += every
     g.persons = g.core = members
     g.doctors, g.facilities = sorted(doctors), [hosp.vid]
-    g.params.update({"villages": [w.villages[v][1] for v in vils], "trip_every_days": every, "trips": trips,
-                     "entry": entry, "persons_admitted": len(admitted)})
+    g.params.update(
+        {
+            "villages": [w.villages[v][1] for v in vils],
+            "trip_every_days": every,
+            "trips": trips,
+            "entry": entry,
+            "persons_admitted": len(admitted),
+        }
+    )
     camouflage(w, care, r, members, 1.5)
 
 
@@ -333,14 +434,22 @@ def township_beds(w: World, care: Care, r: random.Random, g: Group) -> None:
             if r.random() < split:
                 a = r.randint(3, los - 3)
                 care.stay(r, w.persons[i], centre, d, a, padded=2.0, doctor=r.choice(doctors))
-                care.stay(r, w.persons[i], centre, d + a + r.randint(0, 2), los - a, padded=2.0, doctor=r.choice(doctors))
+                care.stay(
+                    r, w.persons[i], centre, d + a + r.randint(0, 2), los - a, padded=2.0, doctor=r.choice(doctors)
+                )
             else:
                 care.stay(r, w.persons[i], centre, d, los, padded=2.0, doctor=r.choice(doctors))
             stays += 1
     g.persons = g.core = members
     g.doctors, g.facilities = sorted(doctors), [centre.vid]
-    g.params = {"township": w.townships[t], "persons": len(members), "stays": stays, "split_share": split,
-                "stay_days": "7-15", "stays_per_person": "2-6, at random dates"}
+    g.params = {
+        "township": w.townships[t],
+        "persons": len(members),
+        "stays": stays,
+        "split_share": split,
+        "stay_days": "7-15",
+        "stays_per_person": "2-6, at random dates",
+    }
     camouflage(w, care, r, members, 2.0)
 
 
@@ -358,7 +467,9 @@ def ghost_patients(w: World, care: Care, r: random.Random, g: Group) -> None:
         for _ in range(r.randint(1, 3)):
             los = r.randint(5, 12)
             d = r.randrange(0, w.days - los - 1)
-            care.stay(r, w.persons[i], venue, d, los, padded=1.5, doctor=r.choice(doctors), minute=r.randrange(420, 1320))
+            care.stay(
+                r, w.persons[i], venue, d, los, padded=1.5, doctor=r.choice(doctors), minute=r.randrange(420, 1320)
+            )
     g.persons = g.core = ghosts
     g.doctors, g.facilities = sorted(doctors), [venue.vid]
     g.params = {"venue_role": venue.role, "deceased": len(dead), "migrants": len(migrants), "stays_each": "1-3"}
@@ -375,9 +486,22 @@ def _dead_persons(w: World, r: random.Random, vils: list[int], n: int) -> list[i
         before = r.random() < 0.7
         death = w.start - dt.timedelta(days=r.randint(30, 730)) if before else w.day(r.randrange(0, w.days // 3))
         birth = w.start - dt.timedelta(days=int(r.uniform(70, 92) * 365.25))
-        w.persons.append(Person(i, person_id(w.knobs["id_style"], w.region, i + 1), r.choice("MF"), birth, w.region,
-                                "resident", host.township, host.village, host.household, host.phone, host.address,
-                                death=death))
+        w.persons.append(
+            Person(
+                i,
+                person_id(w.knobs["id_style"], w.region, i + 1),
+                r.choice("MF"),
+                birth,
+                w.region,
+                "resident",
+                host.township,
+                host.village,
+                host.household,
+                host.phone,
+                host.address,
+                death=death,
+            )
+        )
         out.append(i)
     return out
 
@@ -385,7 +509,9 @@ def _dead_persons(w: World, r: random.Random, vils: list[int], n: int) -> list[i
 def multisite_steering(w: World, care: Care, r: random.Random, g: Group) -> None:
     """Kickback: county doctors who also work at a private hospital steer patients to one chain's shops."""
     county = care.venues_by_role["county"][0]
-    depts = [d for d in county.doctors if w.doctors[d].department in ("内分泌科", "心内科", "肿瘤科", "中医科", "肾内科")]
+    depts = [
+        d for d in county.doctors if w.doctors[d].department in ("内分泌科", "心内科", "肿瘤科", "中医科", "肾内科")
+    ]
     doctors = sorted(r.sample(depts or county.doctors, r.randint(1, 2)))
     priv = r.choice(care.venues_by_role["private_hosp"])
     for d in doctors:
@@ -407,23 +533,49 @@ def multisite_steering(w: World, care: Care, r: random.Random, g: Group) -> None
             d = pick_day(r, day_weights(w, "county"), 0, w.days - 4)
             m = time_of_day(r, "county")
             doc = r.choice(doctors)
-            care.visit(r, p, site, d, m, cat.outpatient_lines(r, "county", care.dec), doctor=doc, dx=r.choice(["E11.9", "I25.1", "C34.9", "I10"]))
+            care.visit(
+                r,
+                p,
+                site,
+                d,
+                m,
+                cat.outpatient_lines(r, "county", care.dec),
+                doctor=doc,
+                dx=r.choice(["E11.9", "I25.1", "C34.9", "I10"]),
+            )
             if r.random() < follow:
-                fill = care.visit(r, p, r.choice(shops), d + r.choice([0, 0, 1, 2, 3]), min(1280, m + r.randrange(40, 400)),
-                                  [cat.line(c, r.randint(1, 3), care.dec) for c in r.sample(cat.HIGH_VALUE, 2)])
+                fill = care.visit(
+                    r,
+                    p,
+                    r.choice(shops),
+                    d + r.choice([0, 0, 1, 2, 3]),
+                    min(1280, m + r.randrange(40, 400)),
+                    [cat.line(c, r.randint(1, 3), care.dec) for c in r.sample(cat.HIGH_VALUE, 2)],
+                )
                 if w.knobs["pharmacy_doctor_id"]:
                     fill.doctor = doc
     g.persons = g.core = patients
     g.doctors, g.facilities, g.pharmacies = doctors, [county.vid, priv.vid], [s.vid for s in shops]
-    g.params = {"patients": len(patients), "follow_share": follow, "shops": len(shops), "private_site": priv.vid,
-                "departments": sorted({w.doctors[d].department for d in doctors}),
-                "pharmacy_claims_carry_doctor": w.knobs["pharmacy_doctor_id"]}
+    g.params = {
+        "patients": len(patients),
+        "follow_share": follow,
+        "shops": len(shops),
+        "private_site": priv.vid,
+        "departments": sorted({w.doctors[d].department for d in doctors}),
+        "pharmacy_claims_carry_doctor": w.knobs["pharmacy_doctor_id"],
+    }
 
 
 SCHEMES = {
-    "broker_clinic": broker_clinic, "physio_gifts": physio_gifts, "village_cards": village_cards,
-    "chain_cashout": chain_cashout, "card_buyer": card_buyer, "free_bus": free_bus,
-    "township_beds": township_beds, "ghost_patients": ghost_patients, "multisite_steering": multisite_steering,
+    "broker_clinic": broker_clinic,
+    "physio_gifts": physio_gifts,
+    "village_cards": village_cards,
+    "chain_cashout": chain_cashout,
+    "card_buyer": card_buyer,
+    "free_bus": free_bus,
+    "township_beds": township_beds,
+    "ghost_patients": ghost_patients,
+    "multisite_steering": multisite_steering,
 }
 
 
