@@ -99,6 +99,19 @@ def test_truth_is_consistent_with_the_tables(world: Path) -> None:
     assert all(g["core"] and g["params"]["scheme"] for g in truth["rings"])
 
 
+def test_claims_follow_the_contract_meaning(world: Path) -> None:
+    with (world / "claims.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    kinds = {r["visit_type"] for r in rows}
+    assert {"outpatient", "inpatient", "pharmacy"} <= kinds <= {"outpatient", "inpatient", "pharmacy", "chronic"}
+    for r in rows:
+        assert bool(r["pharmacy_id"]) == (r["visit_type"] == "pharmacy"), r["claim_id"]
+        assert bool(r["facility_id"]) != bool(r["pharmacy_id"]), r["claim_id"]
+        assert 0 <= float(r["fund_amount"]) <= float(r["total_amount"]), r["claim_id"]
+        if r["visit_type"] == "inpatient" and r.get("end_time"):
+            assert r["end_time"][:10] > r["start_time"][:10], r["claim_id"]
+
+
 def test_only_planted_persons_have_claims_after_death() -> None:
     w = build(SEED, PERSONS)
     planted = {i for g in w.rings for i in g.core}

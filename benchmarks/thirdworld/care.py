@@ -166,6 +166,8 @@ class Care:
         mutual_aid=True,
     ) -> Claim:
         pharmacy = v.role == "pharmacy"
+        if pharmacy:
+            vtype = "pharmacy"  # a purchase at a retail pharmacy, whatever the caller passed
         if doctor is None:
             doctor = "" if pharmacy else doctor_for(self.w, r, p, v)
         holder = -1

@@ -126,10 +126,37 @@ def judge(truth: dict, rings: list[dict], members: dict[str, set[str]]) -> dict:
     }
 
 
+def explained_rows(out: Path) -> list[dict]:
+    """graphfraud's own explained.csv (groups it set aside as legitimate care), when present: not scored."""
+    p = out / "explained.csv"
+    if not p.exists():
+        return []
+    with p.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def judge_dirs(data: Path, out: Path) -> dict:
+    """Judge a detect output; each failed ring also lists explained.csv rows naming one of its venues or doctors."""
     truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
     rings, members = read_output(out)
-    return judge(truth, rings, members)
+    res = judge(truth, rings, members)
+    explained = explained_rows(out)
+    by_id = {g["id"]: g for g in truth["rings"]}
+    for p in res["planted"]:
+        g = by_id[p["id"]]
+        own = [] if g["kind"] == "kickback" else g.get("facilities", [])  # a kickback's hospitals are everyone's
+        ids = own + g.get("pharmacies", []) + g.get("doctors", [])
+        p["explained"] = [
+            {
+                "ring_id": e["ring_id"],
+                "typology": e.get("typology", ""),
+                "persons": e.get("persons", ""),
+                "reasons": e.get("reasons", ""),
+            }
+            for e in explained
+            if p["status"] != "found" and any(i in e.get("reasons", "") for i in ids)
+        ][:3]
+    return res
 
 
 def main(argv: list[str] | None = None) -> int:

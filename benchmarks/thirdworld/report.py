@@ -53,6 +53,11 @@ def _failures(rec: dict) -> list[str]:
         out.append(f"  - planted: `{json.dumps(p['params'], ensure_ascii=False)}`")
         if not p["reported"]:
             out.append("  - no reported ring (at any rank) holds any of its persons.")
+        for e in p.get("explained", []):
+            out.append(
+                f"  - set aside in explained.csv ({e['persons']} persons, not scored) naming its venue or doctor: "
+                f"{_cell(e['reasons'])[:400]}"
+            )
         for r in p["reported"]:
             out.append(
                 f"  - reported rank {r['rank']} ({r['typology']}, {r['alert']}, {r['persons']} persons) holds "
