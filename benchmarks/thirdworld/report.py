@@ -77,7 +77,7 @@ def _failures(rec: dict) -> list[str]:
     return out
 
 
-def report(records: list[dict]) -> str:
+def report(records: list[dict], notes: str = "") -> str:
     lines = [
         "# graphfraud on thirdworld (a rural county, written independently)",
         "",
@@ -91,6 +91,8 @@ def report(records: list[dict]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [_world_line(r) for r in records]
+    if notes.strip():
+        lines += ["", notes.strip()]
     judged = [r for r in records if r["judge"]]
     if judged:
         tot = {
@@ -162,10 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--records", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--notes", type=Path, help="a markdown file of findings, put under the table")
     a = ap.parse_args(argv)
     recs = [json.loads(x) for x in a.records.read_text(encoding="utf-8").splitlines() if x.strip()]
     latest = {r["seed"]: r for r in recs}  # a seed run twice: its last record
-    a.out.write_text(report([latest[s] for s in sorted(latest)]), encoding="utf-8")
+    notes = a.notes.read_text(encoding="utf-8") if a.notes else ""
+    a.out.write_text(report([latest[s] for s in sorted(latest)], notes), encoding="utf-8")
     return 0
 
 
