@@ -233,3 +233,17 @@ def test_date_only_claims_get_no_minute_signals(mixed_out: tuple[subprocess.Comp
     with (out / "rings.csv").open(encoding="utf-8-sig", newline="") as f:
         reasons = [r["reasons"] for r in csv.DictReader(f)]
     assert not [x for x in reasons if "before 07:00" in x or "median 0.0 min between" in x], reasons
+
+
+def test_every_scheme_and_benign_kind_can_be_planted() -> None:
+    from benchmarks.thirdworld.benign import GROUPS
+    from benchmarks.thirdworld.schemes import KIND, SCHEMES
+
+    w = build(SEED, PERSONS, override={"rings": list(SCHEMES), "benign": list(GROUPS)})
+    assert [g.params["scheme"] for g in w.rings] == list(SCHEMES)
+    for g in w.rings:
+        assert g.kind == KIND[g.params["scheme"]] and len(g.core) >= 3, (g.id, len(g.core))
+        assert any(c.patient in set(g.core) for c in w.claims), g.id
+    assert [g.kind for g in w.benign] == list(GROUPS) and all(len(g.persons) >= 3 for g in w.benign)
+    ghosts = next(g for g in w.rings if g.params["scheme"] == "ghost_patients")
+    assert all(w.persons[i].death or w.persons[i].away for i in ghosts.core)

@@ -17,9 +17,12 @@ from .model import World
 from .schemes import plant_rings
 
 
-def build(seed: int, persons: int) -> World:
-    """The whole world in memory: places, people, ordinary care, planted rings, then benign groups."""
-    k = draw_knobs(seed, persons)
+def build(seed: int, persons: int, *, override: dict | None = None) -> World:
+    """The whole world in memory: places, people, ordinary care, planted rings, then benign groups.
+
+    `override` replaces drawn knobs (tests plant every scheme this way); the knobs recorded are the ones used.
+    """
+    k = {**draw_knobs(seed, persons), **(override or {})}
     start = dt.date.fromisoformat(k["start"])
     y, m = divmod(start.month - 1 + k["months"], 12)
     end = dt.date(start.year + y, m + 1, 1)
