@@ -49,7 +49,8 @@ def reserve(w: World, g: Group, persons: list[int]) -> None:
 
 
 def camouflage(w: World, care: Care, r: random.Random, persons: list[int], extra: float) -> None:
-    """Fraudsters also keep (and often add) ordinary care at their usual venues."""
+    """Fraudsters also keep (and often add) ordinary care at their usual venues (called last by a scheme)."""
+    w.cache["camouflage_start"] = len(w.claims)
     for i in persons:
         p = w.persons[i]
         last = (p.death - w.start).days if p.death else w.days
@@ -584,5 +585,22 @@ def plant_rings(w: World, care: Care) -> None:
     for n, scheme in enumerate(w.knobs["rings"]):
         g = Group(id=f"R{n + 1:02d}-{scheme}", kind=KIND[scheme])
         w.rings.append(g)
+        first = len(w.claims)
         SCHEMES[scheme](w, care, r, g)
         g.params = {"scheme": scheme, **g.params}
+        _keep_used_core(w, g, first)
+
+
+def _keep_used_core(w: World, g: Group, first: int) -> None:
+    """Core persons are those the scheme actually billed at its venues (a kickback: bought at its shops).
+
+    A recruit who never rode the bus, or a steered patient who never bought at the shop, stays a member
+    (`persons`) but is not counted as core: nothing in the data ties them to the scheme.
+    """
+    venues = set(g.pharmacies) if g.kind == "kickback" else set(g.facilities) | set(g.pharmacies)
+    last = w.cache.pop("camouflage_start", len(w.claims))  # ordinary care added as camouflage does not count
+    billed = {c.patient for c in w.claims[first:last] if c.venue in venues}
+    used = [i for i in g.core if i in billed]
+    g.params["core_unused"] = len(g.core) - len(used)
+    g.core = used
+    g.persons = sorted(set(g.persons) | set(used))
