@@ -17,10 +17,14 @@ import math
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from graphfraud.score.features import Features
+
+if TYPE_CHECKING:
+    from graphfraud.score.designated import Market
 
 #: The English sentence of each reason code, formatted from the reason's ``args`` by field name.
 #: A code with two sentences (``co_admission``, with or without regular members) tells them
@@ -88,6 +92,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
         "address; cost {cost_ratio:.2f}x peers'",
+    ),
+    "benign_designated": (
+        "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
+        "high-value buyers of them (not patients of {doctor}) bought at {pharmacy} too, against {share:.0%} of the "
+        "doctor's patients (a kickback stands out by {lift_from:g}x)",
     ),
     "benign_household": ("looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",),
     "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
@@ -318,6 +327,41 @@ def residents_buying(f: Features) -> Reason | None:
     more of them at one address, and none of :func:`hard_flags`.
     """
     return None if hard_flags(f) else _residents(f)
+
+
+def designated_pharmacy(
+    f: Features,
+    market: Market | None,
+    names: Mapping[str, str],
+    *,
+    evidence: Mapping[str, object],
+    steering: Mapping[str, object],
+) -> Reason | None:
+    """Why a doctor's patients all buying at one pharmacy may be legitimate: it is where that drug is sold.
+
+    A designated pharmacy (双通道, DTP) is where the city's patients of a drug
+    buy it, whoever prescribed it; a kickback pharmacy gets one or two
+    doctors' patients while the other buyers of the same drugs go elsewhere.
+    The doctor's share of patients buying there is compared with the
+    pharmacy's share of the market (:mod:`graphfraud.score.designated`): the
+    high-value purchases of the same diagnosis family by persons who are not
+    the doctor's patients.  Explained when the doctor's share is less than
+    the steering's own ``min_lift`` times the market share, measured on at
+    least its ``min_patients`` other buyers, and none of :func:`hard_flags` shows.
+    """
+    if market is None or hard_flags(f):
+        return None
+    lift = float(steering.get("min_lift", 2.0))  # type: ignore[arg-type]
+    enough = market.buyers >= float(steering.get("min_patients", 10))  # type: ignore[arg-type]
+    share = float(evidence["share"])  # type: ignore[arg-type]
+    if not enough or share >= lift * market.share:
+        return None
+    return Reason(
+        "benign_designated",
+        {"diagnosis": market.diagnosis, "market": market.share, "buyers": market.buyers, "doctor": names["doctor"],
+         "pharmacy": names["pharmacy"], "share": share, "lift_from": lift},
+        market.share, share / lift, 0.0,
+    )  # fmt: skip
 
 
 def _residents(f: Features) -> Reason | None:
