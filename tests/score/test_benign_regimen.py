@@ -112,4 +112,35 @@ def test_a_nursing_home_s_medicine_fetched_at_one_pharmacy_is_residents_buying_n
     assert (
         residents_buying(dataclasses.replace(home, top_address_persons=5, addresses=60)) is None
     )  # a doctor's walk-ins
-    assert residents_buying(dataclasses.replace(home, dup_trace_claims=3)) is None  # resold boxes void it
+    # Resold boxes void it when they are the group's habit (a collector's cards buy what comes back to the
+    # market: here a fifth of the 2,100 pharmacy purchases), not when three residents got a recycled box.
+    assert residents_buying(dataclasses.replace(home, dup_trace_claims=420)) is None
+    assert residents_buying(dataclasses.replace(home, dup_trace_claims=3)) is not None
+
+
+def test_refills_coded_as_pharmacy_visits_for_two_diagnoses_are_cycles() -> None:
+    # Hypertension and diabetes refills at one counter, coded "pharmacy" by the region: no chronic visit
+    # type and no one diagnosis, yet each member on their own month at no more than the peers' cost.
+    refills = {"pharmacy_share": 1.0, "chronic_share": 0.0, "top_diagnosis_share": 0.5, "member_weekly": 0.23,
+               "member_timetable": 0.3, "member_weeks": 40.0, "member_regularity": 1.0, "attendance": 0.06,
+               "cost_ratio": 0.9, "dup_trace_claims": 4}  # fmt: skip
+    reason = benign_explanation(_f(**refills))
+    assert reason is not None and reason.code == "benign_schedule"
+    assert "kept a 30-day cycle of their own" in reason.text
+    # the same cards swiped together on the same days (attendance), or above the peers' cost, are not refills
+    assert benign_explanation(_f(**{**refills, "attendance": 0.7})) is None
+    assert benign_explanation(_f(**{**refills, "cost_ratio": 2.0})) is None
+    # nor are cards whose purchases come back to the market
+    assert benign_explanation(_f(**{**refills, "dup_trace_claims": 600})) is None
+
+
+def test_a_round_seeing_fewer_than_half_the_residents_is_explained_at_peer_cost_and_a_staged_clinic_is_not() -> None:
+    # A community doctor's round every 14 days on a fixed weekday, seeing the 40% of the residents who need
+    # it; no addresses.  A broker's batches at the same timetable bill above the peers: that is what is staged.
+    round_ = _f(public_venue=1.0, private_venue=False, sessions=26, event_days=26, attendance=0.42,
+                weekday_share=1.0, cycle_days=14.0, cost_ratio=0.4, member_weekly=0.3, member_timetable=1.0,
+                member_weeks=40.0, member_regularity=0.45)  # fmt: skip
+    reason = benign_explanation(round_)
+    assert reason is not None and reason.code == "benign_schedule" and "42% of 26 sessions" in reason.text
+    assert benign_explanation(dataclasses.replace(round_, cost_ratio=2.5)) is None
+    assert benign_explanation(dataclasses.replace(round_, cost_ratio=0.4, public_venue=0.0)) is None  # private
