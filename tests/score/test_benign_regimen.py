@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
 
 import pytest
 
-from graphfraud.score.features import Features
+from graphfraud.score.features import Features, _timetable, own_visits
 from graphfraud.score.reasons import benign_explanation, regimen
 from graphfraud.score.wording import say
 
@@ -144,3 +148,22 @@ def test_a_round_seeing_fewer_than_half_the_residents_is_explained_at_peer_cost_
     assert reason is not None and reason.code == "benign_schedule" and "42% of 26 sessions" in reason.text
     assert benign_explanation(dataclasses.replace(round_, cost_ratio=2.5)) is None
     assert benign_explanation(dataclasses.replace(round_, cost_ratio=0.4, public_venue=0.0)) is None  # private
+
+
+def test_a_member_s_cadence_is_their_own_visits_at_the_venue_not_the_piece_s_days() -> None:
+    # Five patients of a rehabilitation centre (venue 0), each on a course of six days a week for five weeks;
+    # a group found from the eleven days on which their courses overlapped holds less than two weeks of each.
+    days = np.array([d for d in range(35) if d % 7 != 6])  # Monday to Saturday
+    rows = [(p, 0, int(d) + p) for p in range(5) for d in days]  # person, venue, day (courses start a day apart)
+    rows += [(5, 1, int(d)) for d in days] + [(p, 1, 3) for p in range(5)]  # another clinic's patient; a GP visit each
+    table = pd.DataFrame(rows, columns=["person", "venue", "day"])
+    visits = SimpleNamespace(column=lambda name: table[name].to_numpy())
+    facts = SimpleNamespace(graph=SimpleNamespace(visits=visits), visit_index={})
+    person, day = own_visits(np.arange(5), 0, facts)  # type: ignore[arg-type]
+    assert len(person) == 5 * len(days) and set(day) >= set(range(4, 30))  # all of their days there, none elsewhere
+    own = _timetable(person, day)
+    piece = (table["venue"] == 0) & table["day"].between(20, 30)
+    ring = _timetable(table.loc[piece, "person"].to_numpy(), table.loc[piece, "day"].to_numpy())
+    assert ring["member_weeks"] < 2.0 <= own["member_weeks"] and own["member_weekly"] >= 5.0
+    assert regimen(_f(**own))
+    assert not regimen(_f(**ring))  # measured on the piece alone, the course looked too short to be one
