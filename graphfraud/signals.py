@@ -107,6 +107,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            reduced=(("facilities.ownership", "ownership unknown: only cohorts of chronic visits count"),),
            zh="定时治疗队列"),
     Signal("benign_institution", ("benign",), ("persons.address",), zh="同一机构住户"),
+    Signal("benign_designated", ("benign",), ("claims.diagnosis",), zh="定点药店"),
     Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
     # peers

@@ -16,8 +16,16 @@ from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
+from graphfraud.score.designated import Market, high_value_purchases, market
 from graphfraud.score.features import ClaimFacts, Features, features
-from graphfraud.score.reasons import Reason, args_json, benign_explanation, ramp, residents_buying
+from graphfraud.score.reasons import (
+    Reason,
+    args_json,
+    benign_explanation,
+    designated_pharmacy,
+    ramp,
+    residents_buying,
+)
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.typology import person_role, typology
 
@@ -72,7 +80,8 @@ def score_candidates(
         reported separately with their reasons, best-scoring first.
     """
     check_rules(params.rules)
-    scored = [_score(c, facts, params) for c in candidates]
+    markets = _markets(candidates, facts)
+    scored = [_score(c, facts, params, market=markets.get(i)) for i, c in enumerate(candidates)]
     return select_rings(join_pieces(scored, candidates, facts, params), params)
 
 
@@ -246,7 +255,22 @@ def _with_rank(ring: Ring, rank: int) -> Ring:
     return Ring(**{**ring.__dict__, "rank": rank})
 
 
-def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
+def _markets(candidates: list[Candidate], facts: ClaimFacts) -> dict[int, Market | None]:
+    """Steering candidates (by index) -> their pharmacy's share of the market of what they bought
+    (:mod:`graphfraud.score.designated`); the high-value purchases are gathered once per threshold."""
+    out: dict[int, Market | None] = {}
+    purchases: dict[float, pd.DataFrame] = {}
+    for i, c in enumerate(candidates):
+        if not {"doctor", "pharmacy", "min_fund"} <= set(c.evidence):
+            continue
+        threshold = float(c.evidence["min_fund"])
+        if threshold not in purchases:
+            purchases[threshold] = high_value_purchases(facts, threshold)
+        out[i] = market(c, facts, purchases[threshold])
+    return out
+
+
+def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Market | None = None) -> Ring:
     f = features(c, facts)
     kind = typology(c, f)
     v = facts.graph.visits
@@ -261,7 +285,10 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
         names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])
         evidence["follow_days"] = c.params.get("follow_days", 2)
     reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence, rules=params.rules, signals=facts.signals)
-    benign = benign_explanation(f) if kind != "kickback" else residents_buying(f)
+    if kind == "kickback":
+        benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
+    else:
+        benign = benign_explanation(f)
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)

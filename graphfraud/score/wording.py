@@ -68,6 +68,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "各人只在团伙日的 {attendance} 出现；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_institution": ("疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",),
+    "benign_designated": (
+        "疑为 {diagnosis} 类药品的定点药店（双通道）：非医师 {doctor} 患者的其他 {buyers} 名高值购药人中有 {market} 也在 {pharmacy} "
+        "购药，该医师的患者为 {share}（医药回扣须高出 {lift_from} 倍）",
+    ),
     "benign_household": ("疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",),
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
 }  # fmt: skip

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
 
 import pytest
 
-from graphfraud.score.features import Features
+from graphfraud.score.features import Features, _timetable, own_visits
 from graphfraud.score.reasons import benign_explanation, regimen
 from graphfraud.score.wording import say
 
@@ -112,4 +116,54 @@ def test_a_nursing_home_s_medicine_fetched_at_one_pharmacy_is_residents_buying_n
     assert (
         residents_buying(dataclasses.replace(home, top_address_persons=5, addresses=60)) is None
     )  # a doctor's walk-ins
-    assert residents_buying(dataclasses.replace(home, dup_trace_claims=3)) is None  # resold boxes void it
+    # Resold boxes void it when they are the group's habit (a collector's cards buy what comes back to the
+    # market: here a fifth of the 2,100 pharmacy purchases), not when three residents got a recycled box.
+    assert residents_buying(dataclasses.replace(home, dup_trace_claims=420)) is None
+    assert residents_buying(dataclasses.replace(home, dup_trace_claims=3)) is not None
+
+
+def test_refills_coded_as_pharmacy_visits_for_two_diagnoses_are_cycles() -> None:
+    # Hypertension and diabetes refills at one counter, coded "pharmacy" by the region: no chronic visit
+    # type and no one diagnosis, yet each member on their own month at no more than the peers' cost.
+    refills = {"pharmacy_share": 1.0, "chronic_share": 0.0, "top_diagnosis_share": 0.5, "member_weekly": 0.23,
+               "member_timetable": 0.3, "member_weeks": 40.0, "member_regularity": 1.0, "attendance": 0.06,
+               "cost_ratio": 0.9, "dup_trace_claims": 4}  # fmt: skip
+    reason = benign_explanation(_f(**refills))
+    assert reason is not None and reason.code == "benign_schedule"
+    assert "kept a 30-day cycle of their own" in reason.text
+    # the same cards swiped together on the same days (attendance), or above the peers' cost, are not refills
+    assert benign_explanation(_f(**{**refills, "attendance": 0.7})) is None
+    assert benign_explanation(_f(**{**refills, "cost_ratio": 2.0})) is None
+    # nor are cards whose purchases come back to the market
+    assert benign_explanation(_f(**{**refills, "dup_trace_claims": 600})) is None
+
+
+def test_a_round_seeing_fewer_than_half_the_residents_is_explained_at_peer_cost_and_a_staged_clinic_is_not() -> None:
+    # A community doctor's round every 14 days on a fixed weekday, seeing the 40% of the residents who need
+    # it; no addresses.  A broker's batches at the same timetable bill above the peers: that is what is staged.
+    round_ = _f(public_venue=1.0, private_venue=False, sessions=26, event_days=26, attendance=0.42,
+                weekday_share=1.0, cycle_days=14.0, cost_ratio=0.4, member_weekly=0.3, member_timetable=1.0,
+                member_weeks=40.0, member_regularity=0.45)  # fmt: skip
+    reason = benign_explanation(round_)
+    assert reason is not None and reason.code == "benign_schedule" and "42% of 26 sessions" in reason.text
+    assert benign_explanation(dataclasses.replace(round_, cost_ratio=2.5)) is None
+    assert benign_explanation(dataclasses.replace(round_, cost_ratio=0.4, public_venue=0.0)) is None  # private
+
+
+def test_a_member_s_cadence_is_their_own_visits_at_the_venue_not_the_piece_s_days() -> None:
+    # Five patients of a rehabilitation centre (venue 0), each on a course of six days a week for five weeks;
+    # a group found from the eleven days on which their courses overlapped holds less than two weeks of each.
+    days = np.array([d for d in range(35) if d % 7 != 6])  # Monday to Saturday
+    rows = [(p, 0, int(d) + p) for p in range(5) for d in days]  # person, venue, day (courses start a day apart)
+    rows += [(5, 1, int(d)) for d in days] + [(p, 1, 3) for p in range(5)]  # another clinic's patient; a GP visit each
+    table = pd.DataFrame(rows, columns=["person", "venue", "day"])
+    visits = SimpleNamespace(column=lambda name: table[name].to_numpy())
+    facts = SimpleNamespace(graph=SimpleNamespace(visits=visits), visit_index={})
+    person, day = own_visits(np.arange(5), 0, facts)  # type: ignore[arg-type]
+    assert len(person) == 5 * len(days) and set(day) >= set(range(4, 30))  # all of their days there, none elsewhere
+    own = _timetable(person, day)
+    piece = (table["venue"] == 0) & table["day"].between(20, 30)
+    ring = _timetable(table.loc[piece, "person"].to_numpy(), table.loc[piece, "day"].to_numpy())
+    assert ring["member_weeks"] < 2.0 <= own["member_weeks"] and own["member_weekly"] >= 5.0
+    assert regimen(_f(**own))
+    assert not regimen(_f(**ring))  # measured on the piece alone, the course looked too short to be one
