@@ -125,3 +125,54 @@ def test_two_doctors_of_one_department_steering_to_one_pharmacy_are_both_found()
         c.evidence["doctor"] for c in steering.detect(graph, SteeringParams()) if c.evidence["pharmacy"] == STEERED
     }
     assert found == {0, 1}
+
+
+def _outside_the_pool(*, steered: int) -> tuple[SimpleNamespace, list[int]]:
+    """Eight doctors with 20 patients each, each patient buying once at a pharmacy outside 门诊统筹 after
+    the visit: employees (even persons) pay from their personal accounts, residents (odd persons, no
+    account) pay cash, so the insurance money of a resident's purchase is 0 whatever its price.  Doctor 0
+    sends ``steered`` of his patients to ``STEERED``; the peers' patients spread over the six others.
+    Returns the graph and doctor 0's steered patients."""
+    rows = []  # claim, person, venue, doctor, kind, fund, minute, total, account
+    for doctor in range(8):
+        for i in range(20):
+            person, day = doctor * 100 + i, doctor * 30 + i
+            pharmacy = STEERED if doctor == 0 and i < steered else OTHERS[(doctor + i) % len(OTHERS)]
+            rows.append((len(rows), person, HOSPITAL, doctor, 0, 80.0, day * 1440 + 600, 100.0, 20.0))
+            rows.append((len(rows), person, pharmacy, -1, 1, 0.0, day * 1440 + 700, 500.0, 500.0 * (person % 2 == 0)))
+    for i in range(400):  # low-value purchases, so that 500 yuan is a high value
+        rows.append((len(rows), 10_000 + i, OTHERS[i % len(OTHERS)], -1, 1, 0.0, (i % 300) * 1440 + 800, 20.0, 20.0))
+    columns = ["claim", "person", "venue", "doctor", "kind", "fund", "minute", "total", "account"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["inpatient"] = False
+    table["day"] = table["minute"] // 1440
+    claims = pd.DataFrame(
+        {"total_amount": table["total"], "fund_amount": table["fund"], "account_amount": table["account"]}
+    )
+    graph = SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
+    return graph, list(range(steered))
+
+
+def test_steered_patients_who_paid_cash_are_members_of_the_kickback() -> None:
+    # Doctor 0 sends 16 of his 20 patients to STEERED; 8 of them are residents and pay cash.  The
+    # steering is measured on the insurance money (the 8 employees' account purchases: the same 50%
+    # share as any pair of purchases), but the ring holds all 16 steered patients: a purchase the
+    # doctor sent there is evidence whoever paid, while the money counted stays the insurance money.
+    graph, steered_patients = _outside_the_pool(steered=16)
+    found = steering.detect(graph, SteeringParams(min_patients=5))
+    assert {(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found} == {(0, STEERED)}
+    kick = found[0]
+    assert kick.evidence["patients"] == 8 and kick.evidence["doctor_patients"] == 10  # employees only
+    assert sorted(kick.persons.tolist()) == steered_patients  # the members: every steered patient
+    assert kick.evidence["self_paid"] == 8
+    table = graph.visits.table
+    bought = table.loc[table["claim"].isin(kick.claims) & (table["kind"] == 1)]
+    assert set(bought["venue"]) == {STEERED} and sorted(set(bought["person"])) == steered_patients
+
+
+def test_cash_buyers_at_a_pharmacy_nobody_is_steered_to_make_no_ring() -> None:
+    # The benign look-alike: the same hospital, residents paying cash everywhere, but doctor 0 sends
+    # nobody anywhere in particular (his patients spread like his peers'): no pair is reported, since
+    # the steering itself is measured on insurance money and the cash buyers only join a steered pair.
+    graph, _ = _outside_the_pool(steered=0)
+    assert steering.detect(graph, SteeringParams(min_patients=5)) == []
