@@ -13,6 +13,12 @@ account's, at or above the ``value_quantile`` of all pharmacy purchases;
 :func:`graphfraud.graph.build.insurance_money`): kickbacks are paid on expensive drugs, and the
 everyday purchases at the pharmacy next to a hospital would drown them.
 
+The members of a steered pair are every patient the doctor sent there for a
+purchase that is high-value at its price, also those who paid cash
+(:func:`steered`): at a pharmacy outside 门诊统筹 a resident has no personal
+account, so the purchase is 0 yuan of insurance money.  Which pairs are
+steered is decided on insurance money alone.
+
 Benign pattern it must leave alone: the pharmacy next to a hospital gets many
 of *every* doctor's patients; the peer comparison cancels that out.
 

@@ -176,3 +176,25 @@ def test_cash_buyers_at_a_pharmacy_nobody_is_steered_to_make_no_ring() -> None:
     # the steering itself is measured on insurance money and the cash buyers only join a steered pair.
     graph, _ = _outside_the_pool(steered=0)
     assert steering.detect(graph, SteeringParams(min_patients=5)) == []
+
+
+def test_the_steering_reason_says_how_many_members_paid_cash_in_both_languages() -> None:
+    from graphfraud.score.wording import say
+
+    graph, _ = _outside_the_pool(steered=16)
+    kick = steering.detect(graph, SteeringParams(min_patients=5))[0]
+    nothing = Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
+                       | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
+                          "cycle_days": float("nan"), "catchment_outside": float("nan"),
+                          "catchment_outside_city": float("nan")})  # fmt: skip
+    names = {"venue": "P2", "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
+    reasons = suspicion_reasons(nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2})
+    reason = next(r for r in reasons if r.code == "steering")
+    assert reason.args["self_paid"] == 8
+    assert "8 of 10 patients of D0" in reason.text and "; 8 more of the doctor's patients" in reason.text
+    assert "另有该医师的 8 名患者" in say("steering", reason.args, "zh")
+    # without cash buyers the sentence is the one it always was
+    plain = suspicion_reasons(
+        nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2, "self_paid": 0}
+    )
+    assert "self_paid" not in next(r for r in plain if r.code == "steering").args
