@@ -183,7 +183,12 @@ def steered(priced: pd.DataFrame, doctor: int, pharmacy: int) -> pd.DataFrame:
     resident, who has none, pays cash, so half of a kickback's patients cost
     the insurance nothing and would drop out of the ring.  An investigator
     needs them: each is a prescription the doctor sent there.  The ring's
-    money stays the insurance money of its claims (theirs is 0).
+    money stays the insurance money of its claims (theirs is 0).  :func:`detect`
+    takes them in only when the cash buyers were steered too (the doctor's go
+    to the pharmacy ``min_lift`` times as often as the peers'): a doctor
+    whose paying patients are steered but whose cash buyers go there no more
+    than anyone's (a few patients buying dear over-the-counter goods next
+    door) adds no one.
     """
     mine = (priced["doctor"].to_numpy() == doctor) & (priced["pharmacy"].to_numpy() == pharmacy)
     return priced[mine]
@@ -207,10 +212,17 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     priced = followed_purchases(
         graph.visits.table, params.follow_days, min_fund=threshold, money=graph.data.claims["total_amount"].to_numpy()
     )
+    cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
+    cash_steering = (
+        steering_table(cash).set_index(["doctor", "pharmacy"])["lift"] if len(cash) else pd.Series(dtype=float)
+    )
     out = []
     for row in hits.itertuples(index=False):
         paid = follow[(follow["doctor"].to_numpy() == row.doctor) & (follow["pharmacy"].to_numpy() == row.pharmacy)]
-        f = steered(priced, int(row.doctor), int(row.pharmacy))
+        # the cash buyers join when they were steered too: the doctor's go there more than the peers' do
+        f = paid
+        if cash_steering.get((row.doctor, row.pharmacy), 0.0) >= params.min_lift:
+            f = steered(priced, int(row.doctor), int(row.pharmacy))
         claims = np.unique(np.concatenate([f["claim"].to_numpy(), f["visit_claim"].to_numpy()]))
         evidence = {
             "doctor": int(row.doctor),

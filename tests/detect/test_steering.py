@@ -127,17 +127,20 @@ def test_two_doctors_of_one_department_steering_to_one_pharmacy_are_both_found()
     assert found == {0, 1}
 
 
-def _outside_the_pool(*, steered: int) -> tuple[SimpleNamespace, list[int]]:
+def _outside_the_pool(*, steered: int, residents: bool = True) -> tuple[SimpleNamespace, list[int]]:
     """Eight doctors with 20 patients each, each patient buying once at a pharmacy outside 门诊统筹 after
     the visit: employees (even persons) pay from their personal accounts, residents (odd persons, no
     account) pay cash, so the insurance money of a resident's purchase is 0 whatever its price.  Doctor 0
-    sends ``steered`` of his patients to ``STEERED``; the peers' patients spread over the six others.
-    Returns the graph and doctor 0's steered patients."""
+    sends ``steered`` of his patients to ``STEERED`` (without ``residents`` only the employees among
+    them; then a fifth of every doctor's residents, his too, buy at ``STEERED`` and the rest spread
+    over the six others).  Returns the graph and doctor 0's steered patients."""
     rows = []  # claim, person, venue, doctor, kind, fund, minute, total, account
     for doctor in range(8):
         for i in range(20):
             person, day = doctor * 100 + i, doctor * 30 + i
-            pharmacy = STEERED if doctor == 0 and i < steered else OTHERS[(doctor + i) % len(OTHERS)]
+            sent = doctor == 0 and i < steered and (residents or person % 2 == 0)
+            by_chance = not residents and person % 2 == 1 and i % 5 == 1  # a fifth of everyone's residents
+            pharmacy = STEERED if sent or by_chance else OTHERS[(doctor + i) % len(OTHERS)]
             rows.append((len(rows), person, HOSPITAL, doctor, 0, 80.0, day * 1440 + 600, 100.0, 20.0))
             rows.append((len(rows), person, pharmacy, -1, 1, 0.0, day * 1440 + 700, 500.0, 500.0 * (person % 2 == 0)))
     for i in range(400):  # low-value purchases, so that 500 yuan is a high value
@@ -150,7 +153,7 @@ def _outside_the_pool(*, steered: int) -> tuple[SimpleNamespace, list[int]]:
         {"total_amount": table["total"], "fund_amount": table["fund"], "account_amount": table["account"]}
     )
     graph = SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
-    return graph, list(range(steered))
+    return graph, [p for p in range(steered) if residents or p % 2 == 0]
 
 
 def test_steered_patients_who_paid_cash_are_members_of_the_kickback() -> None:
@@ -198,3 +201,16 @@ def test_the_steering_reason_says_how_many_members_paid_cash_in_both_languages()
         nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2, "self_paid": 0}
     )
     assert "self_paid" not in next(r for r in plain if r.code == "steering").args
+
+
+def test_cash_buyers_who_were_not_steered_do_not_join_a_steered_pair() -> None:
+    # Doctor 0 steers his paying patients (8 employees) to STEERED, but his residents, who pay cash,
+    # buy where the peers' residents buy: a fifth of everyone's at STEERED, his 2 among them.  The
+    # cash buyers show no steering of their own, so neither of his 2 joins the ring.
+    graph, steered_patients = _outside_the_pool(steered=16, residents=False)
+    table = graph.visits.table
+    cash_at_steered = set(table.loc[(table["venue"] == STEERED) & (table["person"] % 2 == 1), "person"])
+    assert {p for p in cash_at_steered if p < 100} == {1, 11}  # doctor 0's residents there by chance
+    found = steering.detect(graph, SteeringParams(min_patients=5))
+    assert {(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found} == {(0, STEERED)}
+    assert sorted(found[0].persons.tolist()) == steered_patients and found[0].evidence["self_paid"] == 0
