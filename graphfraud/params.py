@@ -171,8 +171,10 @@ class CoadmitParams:
     resolution: float = 0.3  # Leiden CPM resolution
     min_persons: int = 5  # smallest group reported, persons
     busy_admissions: int = 40  # a facility-day with more admissions than this is a hub: no group event
-    # groups from admission and discharge days; one stay is two such events, so min_events 3 means two stays
-    organise: OrganiseParams = field(default_factory=lambda: OrganiseParams(min_events=3))
+    min_stays: int = 2  # an organisation's member was hospitalised at its facilities at least this many times
+    # groups from admission and discharge days (one stay is one or two such events): a member is at 2 of a
+    # group's days, and has min_stays stays at its facilities
+    organise: OrganiseParams = field(default_factory=lambda: OrganiseParams(min_events=2))
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
@@ -181,6 +183,7 @@ class CoadmitParams:
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
+        check(self.min_stays >= 1, "min_stays", o, "an int >= 1", self.min_stays)
 
 
 @_register

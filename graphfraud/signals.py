@@ -68,6 +68,9 @@ _WHY = {
     "claims.pharmacy_id": "no pharmacy claims",
     "claims.facility_id": "no facility claims",
     "claim_items": "no fee lines (claim_items absent or empty)",
+    # a kickback is the doctor's patients buying at one pharmacy: without the doctor there is no one to compare
+    "claims.doctor_id": "claims.doctor_id absent or empty: no visit names its doctor, so no kickback "
+    "(处方引流) can be found",
 }
 
 #: Every signal and its needs.  One place: the day-resolution switch (``"minutes"``) is here too.

@@ -155,7 +155,8 @@ def test_every_optional_column_absent_at_once_and_dates_only(world: Path, tmp_pa
     )
     assert off["dup_trace"] == "claim_items.trace_code absent or empty"
     assert off["high_value"] == "no fee lines (claim_items absent or empty)"
-    assert off["steering"] == "claims.doctor_id absent or empty"
+    assert off["steering"].startswith("claims.doctor_id absent or empty: ")
+    assert "kickback" in off["steering"]
     assert "covisit" in run["signals_reduced"] and "cost_ratio" in run["signals_reduced"]
     assert {"covisit", "coadmit", "lockstep", "money"} <= set(run["signals_on"])
     assert output.count("signals off: ") == 1

@@ -68,7 +68,9 @@ def test_a_released_column_is_judged_by_its_links(data) -> None:  # type: ignore
     released = dataclasses.replace(data, claims=data.claims.assign(doctor_id=pd.NA), released=("claims.doctor_id",))
     assert unmet(released, "claims.doctor_id") is None
     links = dict(data.links, **{"claims.doctor_id": np.full(len(data.claims), -1, dtype=np.int32)})
-    assert unmet(dataclasses.replace(released, links=links), "claims.doctor_id") == "claims.doctor_id absent or empty"
+    assert unmet(dataclasses.replace(released, links=links), "claims.doctor_id").startswith(
+        "claims.doctor_id absent or empty"
+    )
 
 
 def test_unknown_parts_and_tables_are_refused(data) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ import pandas as pd
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import organisations, tighten
+from graphfraud.detect.organise import Organisation, organisations, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import Events, combine, venue_events
 from graphfraud.graph.project import meetings
@@ -57,6 +57,36 @@ def group_days(stays: pd.DataFrame, params: CoadmitParams) -> Events:
     return combine(*parts)
 
 
+def repeat_stays(
+    found: list[Organisation], days: Events, stays: pd.DataFrame, *, min_stays: int, min_persons: int
+) -> list[np.ndarray]:
+    """The members of each organisation with at least ``min_stays`` stays at its facilities.
+
+    Induced admission is repeated hospitalisation: a villager bused in once and
+    discharged with the others is not yet a pattern (nor is an elective-surgery
+    batch admitted on a Monday and sent home on a Friday), the same villager
+    back with the next wave, or discharged and readmitted a few days later
+    (分解住院), is.  Counting stays rather than admission and discharge days
+    makes the rule the same whether or not the export has discharge times.
+    Organisations left with fewer than ``min_persons`` are dropped.
+    """
+    if not found:
+        return []
+    person, venue = stays["person"].to_numpy(np.int64), stays["venue"].to_numpy(np.int64)
+    n_venues = int(max(venue.max(initial=0), days.venue.max(initial=0))) + 1
+    key, count = np.unique(person * n_venues + venue, return_counts=True)
+    out = []
+    for o in found:
+        venues = np.unique(days.venue[o.events])
+        asked = o.persons.astype(np.int64)[:, None] * n_venues + venues[None, :]
+        at = np.minimum(np.searchsorted(key, asked), len(key) - 1)
+        n = np.where(key[at] == asked, count[at], 0).sum(axis=1)
+        members = o.persons[n >= min_stays]
+        if len(members) >= min_persons:
+            out.append(members)
+    return out
+
+
 def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates from repeated co-admissions (inpatient claims only)."""
     table = graph.visits.table
@@ -66,7 +96,8 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     pairs = coadmission_pairs(stays, params)
     days = group_days(stays, params)
     org = params.organise
-    orgs = [o.persons for o in organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)]
+    found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)
+    orgs = repeat_stays(found, days, stays, min_stays=params.min_stays, min_persons=params.min_persons)
     partition = leiden(pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
     groups = orgs + tighten(

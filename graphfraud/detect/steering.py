@@ -13,6 +13,12 @@ account's, at or above the ``value_quantile`` of all pharmacy purchases;
 :func:`graphfraud.graph.build.insurance_money`): kickbacks are paid on expensive drugs, and the
 everyday purchases at the pharmacy next to a hospital would drown them.
 
+The members of a steered pair are every patient the doctor sent there for a
+purchase that is high-value at its price, also those who paid cash
+(:func:`steered`): at a pharmacy outside 门诊统筹 a resident has no personal
+account, so the purchase is 0 yuan of insurance money.  Which pairs are
+steered is decided on insurance money alone.
+
 Benign pattern it must leave alone: the pharmacy next to a hospital gets many
 of *every* doctor's patients; the peer comparison cancels that out.
 
@@ -166,6 +172,28 @@ def steering_table(
     return dp
 
 
+def steered(priced: pd.DataFrame, doctor: int, pharmacy: int) -> pd.DataFrame:
+    """The doctor's patients' purchases at the pharmacy, out of ``priced`` (:func:`followed_purchases` valued
+    at the purchase's price): the members of a steered pair, whoever paid.
+
+    The steering is found on insurance money (:func:`high_value_follow`), but
+    its members are every patient the doctor sent to the pharmacy for a
+    purchase that high-valued at its price: at a pharmacy outside the
+    outpatient pool (门诊统筹) an employee pays from the personal account and a
+    resident, who has none, pays cash, so half of a kickback's patients cost
+    the insurance nothing and would drop out of the ring.  An investigator
+    needs them: each is a prescription the doctor sent there.  The ring's
+    money stays the insurance money of its claims (theirs is 0).  :func:`detect`
+    takes them in only when the cash buyers were steered too (the doctor's go
+    to the pharmacy ``min_lift`` times as often as the peers'): a doctor
+    whose paying patients are steered but whose cash buyers go there no more
+    than anyone's (a few patients buying dear over-the-counter goods next
+    door) adds no one.
+    """
+    mine = (priced["doctor"].to_numpy() == doctor) & (priced["pharmacy"].to_numpy() == pharmacy)
+    return priced[mine]
+
+
 def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per steered doctor-pharmacy pair, with the steered patients."""
     money = insurance_money(graph.data.claims)
@@ -179,9 +207,22 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         & (dp["lift"] >= params.min_lift)
         & (dp["z"] >= params.min_z)
     ].sort_values(["doctor", "pharmacy"])
+    # The same purchases valued at their price: a purchase the fund and the account paid nothing on (cash,
+    # or a pharmacy outside 门诊统筹 where residents have no account) is steered all the same.
+    priced = followed_purchases(
+        graph.visits.table, params.follow_days, min_fund=threshold, money=graph.data.claims["total_amount"].to_numpy()
+    )
+    cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
+    cash_steering = (
+        steering_table(cash).set_index(["doctor", "pharmacy"])["lift"] if len(cash) else pd.Series(dtype=float)
+    )
     out = []
     for row in hits.itertuples(index=False):
-        f = follow[(follow["doctor"].to_numpy() == row.doctor) & (follow["pharmacy"].to_numpy() == row.pharmacy)]
+        paid = follow[(follow["doctor"].to_numpy() == row.doctor) & (follow["pharmacy"].to_numpy() == row.pharmacy)]
+        # the cash buyers join when they were steered too: the doctor's go there more than the peers' do
+        f = paid
+        if cash_steering.get((row.doctor, row.pharmacy), 0.0) >= params.min_lift:
+            f = steered(priced, int(row.doctor), int(row.pharmacy))
         claims = np.unique(np.concatenate([f["claim"].to_numpy(), f["visit_claim"].to_numpy()]))
         evidence = {
             "doctor": int(row.doctor),
@@ -197,6 +238,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
             "excess": float(row.excess),
             "pharmacy_buyers": int(row.pharmacy_buyers),
             "business": float(row.business),
+            "self_paid": int(len(np.setdiff1d(f["person"].to_numpy(), paid["person"].to_numpy()))),
         }
         out.append(Candidate(NAME, np.unique(f["person"].to_numpy()), claims, evidence, params.__dict__.copy()))
     return out

@@ -25,8 +25,8 @@ from graphfraud.score.wording import say as said
 #: The benign codes have none: their groups are in explained.csv, never in a pack.
 CHECKS: dict[str, tuple[str, str]] = {
     "steering": (
-        "claims.csv 中该医师就诊后 {follow_days} 天内同一人在该药店、医保支付（统筹基金与个人账户）不低于门槛的购药记录；分母、门槛、同行基线与该药店的高值购药人数见 steering.csv",
-        "pharmacy purchases in claims.csv with insurance money (fund + personal account) >= the threshold within the follow-up days of a visit to the doctor; denominators, threshold, peer baseline and the pharmacy's high-value buyers in steering.csv",
+        "claims.csv 中该医师就诊后 {follow_days} 天内同一人在该药店、医保支付（统筹基金与个人账户）不低于门槛的购药记录（另列的现金支付成员：total_amount 不低于门槛）；分母、门槛、同行基线与该药店的高值购药人数见 steering.csv",
+        "pharmacy purchases in claims.csv with insurance money (fund + personal account) >= the threshold within the follow-up days of a visit to the doctor (the members who paid cash: total_amount >= the threshold); denominators, threshold, peer baseline and the pharmacy's high-value buyers in steering.csv",
     ),
     "co_admission": (
         "claims.csv 中主要机构的住院记录按 day 与 person_id 计数",

@@ -95,7 +95,11 @@ def join_pieces(
     they share is the venue and the doctors who bill them.  Suspect rings (no
     benign explanation, scoring at least ``min_score``) of the same typology
     whose main venue is the same and who share a member doctor (or have no
-    doctor on record) are one organisation: they are scored again as one
+    doctor on record) are one organisation; so are two at different venues
+    when each ring's persons were mostly billed at the other's venue too, or
+    when half of one ring's persons were billed at the other's venue on one
+    day (the organisation bused a broker's recruits to its other clinic).
+    They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
     Kickback rings are one doctor and one pharmacy already.
@@ -135,9 +139,11 @@ def join_pieces(
                 vi, vj = scored[i].features.venue, scored[j].features.venue
                 if vi == vj:
                     same = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
-                else:  # one organisation working two venues: each ring's persons were billed at the other's
-                    same = (seen[i].get(vj, 0) >= 0.5 * len(scored[i].person_codes)
-                            and seen[j].get(vi, 0) >= 0.5 * len(scored[j].person_codes))  # fmt: skip
+                else:  # one organisation working two venues: each ring's persons were billed at the other's,
+                    # or half of one ring was brought to the other's venue on one day (a broker's bus-load)
+                    ni, nj = 0.5 * len(scored[i].person_codes), 0.5 * len(scored[j].person_codes)
+                    si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
+                    same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
                 if same:
                     parent[root(j)] = root(i)
     parts: dict[int, list[int]] = {}
@@ -163,10 +169,11 @@ def join_pieces(
     return [r for r in out if r is not None]
 
 
-def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, int]]:
+def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, tuple[int, int]]]:
     """For each of ``rings`` (indexes into ``scored``): main venue of one of them -> how many of its persons
-    were billed there.  One join of the rings' persons with their (person, venue) pairs, so that a
-    province's thousands of rings cost one pass over the claims, not one each."""
+    were billed there, and the most of them billed there on one day.  One join of the rings' persons with
+    their (person, venue, day) triples, so that a province's thousands of rings cost one pass over the
+    claims, not one each."""
     v = facts.graph.visits
     if not rings:
         return {}
@@ -175,13 +182,15 @@ def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dic
         {"ring": np.repeat(np.asarray(rings), [len(c) for c in codes]), "person": np.concatenate(codes)}
     )
     mains = np.unique([scored[i].features.venue for i in rings])
-    person, venue = v.column("person"), v.column("venue")
+    person, venue, day = v.column("person"), v.column("venue"), v.column("day")
     rows = np.flatnonzero(np.isin(person, member["person"].to_numpy()) & np.isin(venue, mains))
-    pairs = pd.DataFrame({"person": person[rows], "venue": venue[rows]}).drop_duplicates()
-    counts = member.merge(pairs, on="person").groupby(["ring", "venue"]).size()
-    out: dict[int, dict[int, int]] = {i: {} for i in rings}
-    for (ring, v), n in counts.items():
-        out[int(ring)][int(v)] = int(n)
+    visits = pd.DataFrame({"person": person[rows], "venue": venue[rows], "day": day[rows]}).drop_duplicates()
+    joined = member.merge(visits, on="person")
+    persons = joined.groupby(["ring", "venue"])["person"].nunique()
+    together = joined.groupby(["ring", "venue", "day"]).size().groupby(level=[0, 1]).max()
+    out: dict[int, dict[int, tuple[int, int]]] = {i: {} for i in rings}
+    for (ring, v), n in persons.items():
+        out[int(ring)][int(v)] = (int(n), int(together[(ring, v)]))
     return out
 
 

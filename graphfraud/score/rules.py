@@ -77,10 +77,12 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
     """The values of reason ``code``'s sentence, but the thresholds (``<feature>_from``) its rules add."""
     venue = names.get("venue", "")
     if code == "steering":
-        return {"patients": e["patients"], "doctor_patients": e["doctor_patients"], "doctor": names["doctor"],
-                "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
-                "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
-                "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
+        steering = {"patients": e["patients"], "doctor_patients": e["doctor_patients"], "doctor": names["doctor"],
+                    "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
+                    "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
+                    "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
+        # the members whose purchases the insurance paid less on (cash), when there are any
+        return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
     if code == "co_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group

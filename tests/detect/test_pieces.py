@@ -12,10 +12,11 @@ from graphfraud.params import RunParams
 from graphfraud.pipeline import run
 
 
-def _world(tmp_path: Path, *, second_clinic: bool) -> tuple[Path, set[str], set[str]]:
+def _world(tmp_path: Path, *, second_clinic: bool, bused: bool = False) -> tuple[Path, set[str], set[str]]:
     """A town of 2,000 persons at 20 clinics, and two brokers who each bring their own pool of 20 recruits
     to clinic C0 (doctor D0), every 7th day in the evening and every 14th day in the morning, never on
-    the same day; with ``second_clinic`` the second broker works at C1 with its doctor D1 instead."""
+    the same day; with ``second_clinic`` the second broker works at C1 with its doctor D1 instead, and
+    with ``bused`` too he brings his pool to C0 once (day 150), at C0's evening hour."""
     rng = np.random.default_rng(7)
     rows = []
     pools = [[f"A{i:02d}" for i in range(20)], [f"B{i:02d}" for i in range(20)]]
@@ -25,6 +26,10 @@ def _world(tmp_path: Path, *, second_clinic: bool) -> tuple[Path, set[str], set[
             came = [p for p in pool if rng.random() < 0.8]
             start = hour * 60 + np.cumsum(rng.integers(1, 3, len(came)))
             rows += [(p, f"C{clinic}", f"D{clinic}", day, int(m), 260.0) for p, m in zip(came, start)]
+    if bused:
+        came = [p for p in pools[1] if rng.random() < 0.8]
+        start = 20 * 60 + np.cumsum(rng.integers(1, 3, len(came)))
+        rows += [(p, "C0", "D0", 150, int(m), 260.0) for p, m in zip(came, start)]
     town = [f"T{i:04d}" for i in range(2000)]
     for _ in range(30_000):
         c = int(rng.integers(0, 20))
@@ -81,3 +86,17 @@ def test_brokers_at_two_clinics_with_their_own_doctors_stay_two_rings(tmp_path: 
     holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
     assert holding_a and holding_b
     assert not {r for r, _ in holding_a} & {r for r, _ in holding_b}
+
+
+def test_a_broker_who_brings_his_pool_to_the_other_clinic_once_joins_its_ring(tmp_path: Path) -> None:
+    # The second broker works at C1 with its doctor, but once takes his whole pool to C0 on one evening:
+    # the organisation moves its recruits between its clinics.  Half a ring at the other ring's clinic
+    # on one day is a bus-load, not chance; the two rings are one organisation.
+    directory, a, b = _world(tmp_path, second_clinic=True, bused=True)
+    result = run(read_claims_dir(directory), RunParams())
+    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    assert holding_a and holding_b
+    assert {r for r, _ in holding_a} == {r for r, _ in holding_b}
+    ring = next(r for r in result.rings if r.ring_id == holding_a[0][0])
+    assert ring.typology == "staged_clinic"
+    assert {m.entity_id for m in ring.members if m.entity_type == "facility"} == {"C0", "C1"}

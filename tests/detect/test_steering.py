@@ -125,3 +125,92 @@ def test_two_doctors_of_one_department_steering_to_one_pharmacy_are_both_found()
         c.evidence["doctor"] for c in steering.detect(graph, SteeringParams()) if c.evidence["pharmacy"] == STEERED
     }
     assert found == {0, 1}
+
+
+def _outside_the_pool(*, steered: int, residents: bool = True) -> tuple[SimpleNamespace, list[int]]:
+    """Eight doctors with 20 patients each, each patient buying once at a pharmacy outside 门诊统筹 after
+    the visit: employees (even persons) pay from their personal accounts, residents (odd persons, no
+    account) pay cash, so the insurance money of a resident's purchase is 0 whatever its price.  Doctor 0
+    sends ``steered`` of his patients to ``STEERED`` (without ``residents`` only the employees among
+    them; then a fifth of every doctor's residents, his too, buy at ``STEERED`` and the rest spread
+    over the six others).  Returns the graph and doctor 0's steered patients."""
+    rows = []  # claim, person, venue, doctor, kind, fund, minute, total, account
+    for doctor in range(8):
+        for i in range(20):
+            person, day = doctor * 100 + i, doctor * 30 + i
+            sent = doctor == 0 and i < steered and (residents or person % 2 == 0)
+            by_chance = not residents and person % 2 == 1 and i % 5 == 1  # a fifth of everyone's residents
+            pharmacy = STEERED if sent or by_chance else OTHERS[(doctor + i) % len(OTHERS)]
+            rows.append((len(rows), person, HOSPITAL, doctor, 0, 80.0, day * 1440 + 600, 100.0, 20.0))
+            rows.append((len(rows), person, pharmacy, -1, 1, 0.0, day * 1440 + 700, 500.0, 500.0 * (person % 2 == 0)))
+    for i in range(400):  # low-value purchases, so that 500 yuan is a high value
+        rows.append((len(rows), 10_000 + i, OTHERS[i % len(OTHERS)], -1, 1, 0.0, (i % 300) * 1440 + 800, 20.0, 20.0))
+    columns = ["claim", "person", "venue", "doctor", "kind", "fund", "minute", "total", "account"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["inpatient"] = False
+    table["day"] = table["minute"] // 1440
+    claims = pd.DataFrame(
+        {"total_amount": table["total"], "fund_amount": table["fund"], "account_amount": table["account"]}
+    )
+    graph = SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
+    return graph, [p for p in range(steered) if residents or p % 2 == 0]
+
+
+def test_steered_patients_who_paid_cash_are_members_of_the_kickback() -> None:
+    # Doctor 0 sends 16 of his 20 patients to STEERED; 8 of them are residents and pay cash.  The
+    # steering is measured on the insurance money (the 8 employees' account purchases: the same 50%
+    # share as any pair of purchases), but the ring holds all 16 steered patients: a purchase the
+    # doctor sent there is evidence whoever paid, while the money counted stays the insurance money.
+    graph, steered_patients = _outside_the_pool(steered=16)
+    found = steering.detect(graph, SteeringParams(min_patients=5))
+    assert {(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found} == {(0, STEERED)}
+    kick = found[0]
+    assert kick.evidence["patients"] == 8 and kick.evidence["doctor_patients"] == 10  # employees only
+    assert sorted(kick.persons.tolist()) == steered_patients  # the members: every steered patient
+    assert kick.evidence["self_paid"] == 8
+    table = graph.visits.table
+    bought = table.loc[table["claim"].isin(kick.claims) & (table["kind"] == 1)]
+    assert set(bought["venue"]) == {STEERED} and sorted(set(bought["person"])) == steered_patients
+
+
+def test_cash_buyers_at_a_pharmacy_nobody_is_steered_to_make_no_ring() -> None:
+    # The benign look-alike: the same hospital, residents paying cash everywhere, but doctor 0 sends
+    # nobody anywhere in particular (his patients spread like his peers'): no pair is reported, since
+    # the steering itself is measured on insurance money and the cash buyers only join a steered pair.
+    graph, _ = _outside_the_pool(steered=0)
+    assert steering.detect(graph, SteeringParams(min_patients=5)) == []
+
+
+def test_the_steering_reason_says_how_many_members_paid_cash_in_both_languages() -> None:
+    from graphfraud.score.wording import say
+
+    graph, _ = _outside_the_pool(steered=16)
+    kick = steering.detect(graph, SteeringParams(min_patients=5))[0]
+    nothing = Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
+                       | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
+                          "cycle_days": float("nan"), "catchment_outside": float("nan"),
+                          "catchment_outside_city": float("nan")})  # fmt: skip
+    names = {"venue": "P2", "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
+    reasons = suspicion_reasons(nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2})
+    reason = next(r for r in reasons if r.code == "steering")
+    assert reason.args["self_paid"] == 8
+    assert "8 of 10 patients of D0" in reason.text and "; 8 more of the doctor's patients" in reason.text
+    assert "另有该医师的 8 名患者" in say("steering", reason.args, "zh")
+    # without cash buyers the sentence is the one it always was
+    plain = suspicion_reasons(
+        nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2, "self_paid": 0}
+    )
+    assert "self_paid" not in next(r for r in plain if r.code == "steering").args
+
+
+def test_cash_buyers_who_were_not_steered_do_not_join_a_steered_pair() -> None:
+    # Doctor 0 steers his paying patients (8 employees) to STEERED, but his residents, who pay cash,
+    # buy where the peers' residents buy: a fifth of everyone's at STEERED, his 2 among them.  The
+    # cash buyers show no steering of their own, so neither of his 2 joins the ring.
+    graph, steered_patients = _outside_the_pool(steered=16, residents=False)
+    table = graph.visits.table
+    cash_at_steered = set(table.loc[(table["venue"] == STEERED) & (table["person"] % 2 == 1), "person"])
+    assert {p for p in cash_at_steered if p < 100} == {1, 11}  # doctor 0's residents there by chance
+    found = steering.detect(graph, SteeringParams(min_patients=5))
+    assert {(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found} == {(0, STEERED)}
+    assert sorted(found[0].persons.tolist()) == steered_patients and found[0].evidence["self_paid"] == 0
