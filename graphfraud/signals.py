@@ -171,7 +171,7 @@ def unmet(data: ClaimsData, need: str) -> str | None:
         whys = [unmet(data, part) for part in need.split("|")]
         return None if any(w is None for w in whys) else " and ".join(w for w in whys if w)
     if need == "minutes":
-        return None if data.time_resolution == "minute" else "dates only: claims.start_time has no time of day"
+        return None if data.time_resolution != "day" else "dates only: claims.start_time has no time of day"
     name, _, value = need.partition("=")
     table, _, column = name.partition(".")
     if table not in TABLES:

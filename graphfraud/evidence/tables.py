@@ -117,6 +117,9 @@ def _claims(rows: np.ndarray, data: ClaimsData, facts: ClaimFacts, masker: Maske
     minute_data = data.time_resolution != "day"
     hours = facts.hour[rows]
     off = ((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).astype(int)
+    if (hours < 0).any():  # a date-only venue's claims (mixed resolution) have no time of day
+        off = pd.array(off, dtype="Int64")
+        off[hours < 0] = pd.NA
     trace, also = _traces(data, c)
     family = facts.diagnosis_names[facts.diagnosis[rows]]  # code -1 (no diagnosis) is the last name, ""
     out = pd.DataFrame(

@@ -34,7 +34,7 @@ class ClaimFacts:
     """Facts per claim (aligned with ``claims`` rows) and per venue, computed once per run."""
 
     graph: ClaimGraph
-    hour: np.ndarray  # start hour of day
+    hour: np.ndarray  # start hour of day, -1 for a claim of a date-only venue (``ClaimGraph.timed``)
     chronic: np.ndarray  # visit_type == chronic
     diagnosis: np.ndarray  # per claim: code of the diagnosis family (first 3 characters), -1 when missing
     diagnosis_names: np.ndarray  # diagnosis family code -> name ("" for -1)
@@ -84,6 +84,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     claims = data.claims
     t = v.table
     hour = ((t["minute"].to_numpy() % 1440) // 60).astype(np.int64)
+    if graph.timed is not None:  # a date-only venue's claims have no hour (not 00:00)
+        hour[~graph.timed] = -1
     chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
     family = pc.utf8_slice_codeunits(to_arrow(claims["diagnosis"]), 0, 3).dictionary_encode()
     names = np.asarray(family.dictionary.to_pylist(), dtype=object)
@@ -355,8 +357,10 @@ class Features:
     regulars: int  # persons present on >= 4 of those days
     cycle_days: float  # median gap between ring days, days (NaN if < 3 days)
     cycle_regularity: float  # share of gaps within 1 day of the median gap
-    median_arrival_gap: float  # median minutes between consecutive member arrivals on ring days (NaN for day data)
-    off_hours_share: float  # NaN for day data
+    median_arrival_gap: (
+        float  # median minutes between consecutive member arrivals on ring days (NaN for day data; timed claims only)
+    )
+    off_hours_share: float  # NaN for day data; over timed claims only (NaN if none)
     dominance: float  # the candidate's claims as a share of all claims at the main venue
     cost_ratio: float  # fund per claim vs. other claims of the same visit type and diagnosis family
     venue_fund_per_claim: float  # expected fund per claim from those peer claims
@@ -421,6 +425,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     top_name = str(facts.diagnosis_names[int(counts.argmax())]) if len(diag) else ""
     minute_data = not facts.graph.day_resolution
     hours = facts.hour[rows]
+    timed = hours >= 0  # all of them unless some venues export dates only
+    hours = hours[timed]
+    minute_data = minute_data and bool(len(hours))
     total_fund = float(fund.sum())
     return Features(
         persons=int(len(c.persons)),
@@ -438,7 +445,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         regulars=int((present >= 4).sum()),
         cycle_days=cycle,
         cycle_regularity=regularity,
-        median_arrival_gap=_arrival_gap(t, rows[at_main]) if minute_data else float("nan"),
+        median_arrival_gap=_arrival_gap(t, rows[at_main & timed]) if minute_data else float("nan"),
         off_hours_share=float(((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).mean())
         if minute_data
         else float("nan"),

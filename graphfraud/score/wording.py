@@ -122,8 +122,8 @@ GLOSSARY: dict[str, Mapping[str, Mapping[str, str]]] = {
         "en": {"public": "public", "private": "private"},
     },
     "time_resolution": {
-        "zh": {"minute": "精确到分钟", "day": "仅到日期"},
-        "en": {"minute": "to the minute", "day": "dates only"},
+        "zh": {"minute": "精确到分钟", "day": "仅到日期", "mixed": "部分机构仅到日期，其余精确到分钟"},
+        "en": {"minute": "to the minute", "day": "dates only", "mixed": "dates only at some venues, to the minute elsewhere"},
     },
 }  # fmt: skip
 
