@@ -265,7 +265,7 @@ def date_only_venues(start_times: pd.Series, venues: pd.Series) -> tuple[str, ..
     whole table is date-only (then the table is, see :func:`time_resolution`)
     or when every venue has a claim with a time of day.
 
-    >>> t = pd.Series(pd.to_datetime(["2024-03-05", "2024-03-06", "2024-03-05 09:41", "2024-03-05"]))
+    >>> t = pd.Series(pd.to_datetime(["2024-03-05 00:00", "2024-03-06 00:00", "2024-03-05 09:41", "2024-03-05 00:00"]))
     >>> date_only_venues(t, pd.Series(["C1", "C1", "H1", "H1"]))
     ('C1',)
     >>> date_only_venues(t.iloc[[0, 1]], pd.Series(["C1", "C1"]))
