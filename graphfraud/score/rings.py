@@ -17,6 +17,7 @@ from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.features import ClaimFacts, Features, features
+from graphfraud.score.primary import primary_care_day
 from graphfraud.score.reasons import Reason, args_json, benign_explanation, ramp, residents_buying
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.typology import person_role, typology
@@ -262,6 +263,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams) -> Ring:
         evidence["follow_days"] = c.params.get("follow_days", 2)
     reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence, rules=params.rules, signals=facts.signals)
     benign = benign_explanation(f) if kind != "kickback" else residents_buying(f)
+    if benign is None and kind != "kickback":
+        benign = primary_care_day(f)
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)

@@ -70,6 +70,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_institution": ("疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",),
     "benign_household": ("疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",),
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
+    "benign_primary": (
+        "疑为成员本地基层医疗机构的定期服务（如家庭医生签约随访日、儿童保健日、敬老院巡诊）：{persons} 名成员中 {local} "
+        "平时也自行到该机构就诊，团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
+    ),
 }  # fmt: skip
 
 
