@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -76,3 +77,17 @@ def test_validate_says_which_claims_are_dates_only(mixed_with_timed_ring: Path) 
     assert p.returncode == 0, p.stderr
     assert "mixed resolution" in p.stdout
     assert "1 venues export dates only (60 claims)" in p.stdout
+
+
+def test_a_run_by_region_adds_up_the_date_only_venues(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    p = subprocess.run(
+        [sys.executable, "-m", "graphfraud.cli", "detect", str(MIXED), "--by-region", "--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": ""},
+        cwd=REPO,
+    )
+    assert p.returncode == 0, p.stderr
+    run_json = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run_json["time_resolution"] == "mixed" and run_json["date_only"] == {"venues": 1, "claims": 60}
