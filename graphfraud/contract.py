@@ -401,7 +401,12 @@ class ClaimsData:
         ``{file name: {reason: rows skipped}}`` under ``--lenient``.
     time_resolution : str
         ``"minute"`` when claim start times carry a time of day, ``"day"``
-        when every start time is at midnight (date-only export).
+        when every start time is at midnight (date-only export), ``"mixed"``
+        when some venues export dates only and the others times.
+    date_only_venues : tuple of str
+        Under ``"mixed"``, the facility and pharmacy ids whose every claim
+        starts at midnight: their claims pair over the whole day and are left
+        out of minute-level measures (arrival gaps, off-hours shares).
     links : dict
         ``{"table.column": rows}``: for each foreign key, the row in the
         referenced table of every row (int32, ``-1`` where empty), found by
@@ -425,6 +430,7 @@ class ClaimsData:
     source: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, dict[str, int]] = field(default_factory=dict)
     time_resolution: str = "minute"
+    date_only_venues: tuple[str, ...] = ()
     links: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
     released: tuple[str, ...] = ()
     warnings: tuple[QualityWarning, ...] = ()

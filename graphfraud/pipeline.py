@@ -19,7 +19,7 @@ from graphfraud import __version__
 from graphfraud.contract import ClaimsData
 from graphfraud.detect import DETECTORS, covisit
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import build_graph
+from graphfraud.graph.build import ClaimGraph, build_graph
 from graphfraud.graph.events import distinct
 from graphfraud.io.memory import peak_memory_gb
 from graphfraud.params import RunParams, to_dict
@@ -64,7 +64,11 @@ class RunResult:
     versions : dict
         graphfraud, igraph, pandas, numpy versions.
     time_resolution : str
-        ``"minute"`` or ``"day"`` (minute signals are off for day data).
+        ``"minute"``, ``"day"`` (minute signals are off for day data) or
+        ``"mixed"`` (some venues export dates only).
+    date_only : dict
+        Under ``"mixed"``: ``venues`` and ``claims`` that carry dates only
+        (left out of minute-level measures), see :func:`date_only_counts`.
     signals : Support
         The signals the data supports, and those switched off or reduced
         for a missing column, table or time of day (:mod:`graphfraud.signals`).
@@ -78,6 +82,7 @@ class RunResult:
     versions: dict[str, str] = field(default_factory=dict)
     time_resolution: str = "minute"
     signals: Support = field(default_factory=Support)
+    date_only: dict[str, int] = field(default_factory=dict)
 
 
 def versions() -> dict[str, str]:
@@ -143,7 +148,22 @@ def run(
     facts = claim_facts(graph, focus, signals=params.signals)
     rings, explained = score_candidates(candidates, facts, params.score)
     lap("score")
-    return RunResult(rings, explained, counts, timings, params, versions(), data.time_resolution, signals)
+    return RunResult(
+        rings, explained, counts, timings, params, versions(), data.time_resolution, signals, date_only_counts(graph)
+    )
+
+
+def date_only_counts(graph: ClaimGraph) -> dict[str, int]:
+    """``{"venues": n, "claims": n}`` of the date-only venues of a mixed-resolution table; empty otherwise.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.synth import toy
+    >>> date_only_counts(build_graph(toy.staged_clinic()[0]))
+    {}
+    """
+    if graph.timed is None:
+        return {}
+    return {"venues": len(graph.data.date_only_venues), "claims": int((~graph.timed).sum())}
 
 
 def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None = None) -> dict:
@@ -155,6 +175,7 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
         "parameters": to_dict(result.params),
         "seed": result.params.seed,
         "time_resolution": result.time_resolution,
+        **({"date_only": result.date_only} if result.date_only else {}),
         **result.signals.record(),
         "inputs": inputs,
         "timings_s": result.timings,

@@ -113,6 +113,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("benign_designated", ("benign",), ("claims.diagnosis",), zh="定点药店"),
     Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
+    Signal("benign_primary", ("benign",), ("facilities.kind|facilities.level",), zh="基层定期服务"),
     # peers
     Signal("cost_growth", ("peers",), zh="次均费用增长"),
     Signal("category_share", ("peers",), ("claim_items",), zh="费用类别占比"),
@@ -175,7 +176,7 @@ def unmet(data: ClaimsData, need: str) -> str | None:
         whys = [unmet(data, part) for part in need.split("|")]
         return None if any(w is None for w in whys) else " and ".join(w for w in whys if w)
     if need == "minutes":
-        return None if data.time_resolution == "minute" else "dates only: claims.start_time has no time of day"
+        return None if data.time_resolution != "day" else "dates only: claims.start_time has no time of day"
     name, _, value = need.partition("=")
     table, _, column = name.partition(".")
     if table not in TABLES:

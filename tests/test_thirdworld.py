@@ -204,7 +204,7 @@ def test_report_lists_failures_and_crashes(world: Path, tmp_path: Path) -> None:
 # detect scores the village clinic's date-only claims as arrivals at 00:00: "median 0.0 min between consecutive
 # member arrivals" and "100% of ring claims before 07:00 or after 19:00" on a monthly family-doctor day. The
 # contract says minute signals are never computed as if everyone arrived at 00:00. Ten persons, one village clinic
-# (dates only, the 5th of six months), forty hospital patients with times. Remove the xfail mark once fixed.
+# (dates only, the 5th of six months), forty hospital patients with times.
 MIXED = REPO / "tests" / "data" / "thirdworld_mixed_resolution"
 
 
@@ -227,12 +227,18 @@ def test_detect_accepts_mixed_resolution_claims(mixed_out: tuple[subprocess.Comp
     assert (out / "rings.csv").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="graphfraud scores date-only claims of a table with times as 00:00 arrivals")
 def test_date_only_claims_get_no_minute_signals(mixed_out: tuple[subprocess.CompletedProcess, Path]) -> None:
     _, out = mixed_out
     with (out / "rings.csv").open(encoding="utf-8-sig", newline="") as f:
         reasons = [r["reasons"] for r in csv.DictReader(f)]
     assert not [x for x in reasons if "before 07:00" in x or "median 0.0 min between" in x], reasons
+
+
+def test_run_json_records_the_date_only_venues(mixed_out: tuple[subprocess.CompletedProcess, Path]) -> None:
+    _, out = mixed_out
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["time_resolution"] == "mixed"
+    assert run["date_only"] == {"venues": 1, "claims": 60}  # the village clinic H01, ten persons on six days
 
 
 def test_every_scheme_and_benign_kind_can_be_planted() -> None:

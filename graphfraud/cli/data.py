@@ -149,12 +149,19 @@ def _validate_summary(data_dir: str, data: Any) -> dict[str, Any]:
         "claims_from": None if claims.empty else str(first.date()),
         "claims_to": None if claims.empty else str(last.date()),
         "time_resolution": data.time_resolution,
+        **({"date_only": _date_only(data)} if data.date_only_venues else {}),
         "total_amount": round(float(claims.total_amount.sum()), 2),
         "fund_amount": round(float(claims.fund_amount.sum()), 2),
         "skipped": data.skipped,
         "data_quality": [w.record() for w in data.warnings],
         **support(data).record(),
     }
+
+
+def _date_only(data: Any) -> dict[str, int]:
+    """``{"venues": n, "claims": n}`` whose claims carry dates only in a mixed-resolution table."""
+    venue = data.claims["facility_id"].fillna(data.claims["pharmacy_id"])
+    return {"venues": len(data.date_only_venues), "claims": int(venue.isin(data.date_only_venues).sum())}
 
 
 def _print_validate_summary(s: dict[str, Any]) -> None:
@@ -168,7 +175,13 @@ def _print_validate_summary(s: dict[str, Any]) -> None:
     if s["claims_from"]:
         click.echo(
             f"claims from {s['claims_from']} to {s['claims_to']}, {s['time_resolution']} resolution"
-            + ("" if s["time_resolution"] == "minute" else " (dates only: minute-level signals off)")
+            + {"minute": "", "day": " (dates only: minute-level signals off)"}.get(s["time_resolution"], "")
+        )
+    if "date_only" in s:
+        d = s["date_only"]
+        click.echo(
+            f"  {d['venues']:,} venues export dates only ({d['claims']:,} claims): they pair by the day and are "
+            "left out of minute-level signals (arrival gaps, off-hours)"
         )
     share = f" ({100 * s['fund_amount'] / s['total_amount']:.1f}% of total)" if s["total_amount"] else ""
     click.echo(f"total amount {s['total_amount']:,.2f} yuan; fund paid {s['fund_amount']:,.2f} yuan{share}")

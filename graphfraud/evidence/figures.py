@@ -146,17 +146,20 @@ def arrival_timeline(tables: PackTables, path: Path, *, lang: str = "zh") -> Pat
     """Date x time of day of every claim, and the busiest day's arrivals minute by minute."""
     L, font = LABELS[lang], _font()
     c = tables.claims
-    start = pd.to_datetime(c["start_time"])
+    start = pd.to_datetime(c["start_time"], format="ISO8601")
     main = tables.venues["venue_id"].iloc[0] if len(tables.venues) else None
+    # A date-only venue's claims (mixed resolution) have no time of day: they are not drawn at 00:00.
+    timed = (c["start_time"].astype(str).str.len() > 10).to_numpy()
     at_main = (c["venue_id"] == main).to_numpy()
     fig = _figure(8, 6.5)
     top, bottom = fig.subplots(2, 1, height_ratios=[1.2, 1])
-    if tables.time_resolution == "day":
+    if tables.time_resolution == "day" or not (at_main & timed).any():
         per_day = start.dt.normalize().value_counts().sort_index()
         top.bar(per_day.index, per_day.to_numpy(), width=1.0, color="#d62728")
         top.set_ylabel(L["per_day"], **font)
         bottom.set_axis_off()
     else:
+        c, start, at_main = c[timed], start[timed], at_main[timed]
         hours = start.dt.hour + start.dt.minute / 60
         top.scatter(start.dt.normalize()[at_main], hours[at_main], s=8, color="#d62728", alpha=0.6,
                     label=f"{L['main']} {main}")  # fmt: skip

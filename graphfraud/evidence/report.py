@@ -211,7 +211,7 @@ def _method(ctx: ReportContext) -> str:
             f"和医师—药店引流（就诊后 {st.get('follow_days')} 天内购药，占比至少 {st.get('min_share')}、倍数至少 {st.get('min_lift')}、"
             f"z 值至少 {st.get('min_z')}）补充候选。每个候选按同步性、费用与同类结算对比、共用手机号、异地参保、非工作时间、高价项目、"
             f"药品追溯码重复、死亡后结算、分解住院和涉及金额打分，分值 ≥ {sc.get('red')} 为红色、≥ {sc.get('orange')} 为橙色预警；"
-            f"透析队列、养老机构巡诊、家庭和一次性体检等合理密集就诊被单独列出，不计入。时间精度：{term('time_resolution', res, 'zh')}。"
+            f"透析队列、养老机构巡诊、家庭医生签约随访与儿童保健日、家庭和一次性体检等合理密集就诊被单独列出，不计入。时间精度：{term('time_resolution', res, 'zh')}。"
             f"所有参数见 run.json。可疑并非定论：需经现场核查与调查核实。"
         )
     return (
@@ -223,7 +223,8 @@ def _method(ctx: ReportContext) -> str:
         f"{st.get('min_z')}) add candidates. Each candidate is scored on synchrony, cost against similar claims, shared "
         f"phones, out-of-region holders, off-hours claims, high-value items, resold drug boxes, claims after death, split "
         f"admissions and money; score >= {sc.get('red')} is red, >= {sc.get('orange')} orange. Dialysis cohorts, "
-        f"nursing-home rounds, households and one-off check-ups are reported apart as legitimate dense care. Time "
+        f"nursing-home rounds, family-doctor follow-up and child-health days, households and one-off check-ups are "
+        f"reported apart as legitimate dense care. Time "
         f"resolution: {res}. All parameters are in run.json. A suspicion is not a finding: on-site checks and "
         f"investigation must confirm it."
     )

@@ -117,6 +117,9 @@ def _claims(rows: np.ndarray, data: ClaimsData, facts: ClaimFacts, masker: Maske
     minute_data = data.time_resolution != "day"
     hours = facts.hour[rows]
     off = ((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).astype(int)
+    if (hours < 0).any():  # a date-only venue's claims (mixed resolution) have no time of day
+        off = pd.array(off, dtype="Int64")
+        off[hours < 0] = pd.NA
     trace, also = _traces(data, c)
     family = facts.diagnosis_names[facts.diagnosis[rows]]  # code -1 (no diagnosis) is the last name, ""
     out = pd.DataFrame(
@@ -132,8 +135,8 @@ def _claims(rows: np.ndarray, data: ClaimsData, facts: ClaimFacts, masker: Maske
             "diagnosis": c["diagnosis"],
             "diagnosis_family": family,
             "cost_cell": c["visit_type"].astype(object).to_numpy() + "|" + family,
-            "start_time": c["start_time"].dt.strftime("%Y-%m-%d %H:%M:%S" if minute_data else "%Y-%m-%d"),
-            "end_time": c["end_time"].dt.strftime("%Y-%m-%d %H:%M:%S" if minute_data else "%Y-%m-%d"),
+            "start_time": _time_text(c["start_time"], hours, minute_data=minute_data),
+            "end_time": _time_text(c["end_time"], hours, minute_data=minute_data),
             "day": c["start_time"].dt.strftime("%Y-%m-%d"),
             "total_amount": c["total_amount"],
             "fund_amount": c["fund_amount"],
@@ -152,6 +155,20 @@ def _claims(rows: np.ndarray, data: ClaimsData, facts: ClaimFacts, masker: Maske
         }
     )
     return out[list(CLAIM_COLUMNS)]
+
+
+def _time_text(times: pd.Series, hours: np.ndarray, *, minute_data: bool) -> pd.Series:
+    """Times as text: to the second, or the date alone for day data and for a date-only venue's claims (hour -1).
+
+    >>> t = pd.Series(pd.to_datetime(["2024-03-05 09:41", "2024-03-05 00:00"]))
+    >>> _time_text(t, np.array([9, -1]), minute_data=True).tolist()
+    ['2024-03-05 09:41:00', '2024-03-05']
+    """
+    if not minute_data:
+        return times.dt.strftime("%Y-%m-%d")
+    text = times.dt.strftime("%Y-%m-%d %H:%M:%S")
+    dated = hours < 0
+    return text.where(~dated, times.dt.strftime("%Y-%m-%d")) if dated.any() else text
 
 
 def _date(values: pd.Series) -> pd.Series:

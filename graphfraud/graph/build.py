@@ -9,6 +9,7 @@ a facility visit is the patient.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -178,6 +179,33 @@ class ClaimGraph:
     @property
     def day_resolution(self) -> bool:
         return self.data.time_resolution == "day"
+
+    @cached_property
+    def claims_by_person(self) -> tuple[np.ndarray, np.ndarray]:
+        """Claim rows grouped by person: ``order`` (rows sorted by person code) and ``starts``.
+
+        The claims of person code ``p`` are ``order[starts[p]:starts[p + 1]]``; unknown persons are left out.
+        Built once, on first use.
+        """
+        person = self.visits.column("person")
+        order = np.argsort(person, kind="stable")
+        order = order[person[order] >= 0]
+        counts = np.bincount(person[order], minlength=len(self.visits.persons))
+        return order, np.r_[0, np.cumsum(counts)]
+
+    @cached_property
+    def timed(self) -> np.ndarray | None:
+        """Per claim, whether its start carries a time of day; None when all do (or, for day data, none).
+
+        Under ``time_resolution == "mixed"`` the claims of ``data.date_only_venues``
+        are False: they take part in same-day pairing (all at 00:00 of their
+        day, they pair over the whole day, as in a date-only table) but not in
+        minute-level measures.
+        """
+        if self.data.time_resolution != "mixed" or not self.data.date_only_venues:
+            return None
+        dated = self.visits.venues.codes(pd.Series(self.data.date_only_venues, dtype=object))
+        return ~np.isin(self.visits.column("venue"), dated[dated >= 0])
 
 
 def build_graph(data: ClaimsData) -> ClaimGraph:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -84,6 +85,7 @@ def read_claims_dir(
         ``visit_id`` / ``birth_year`` where the input has them); absent optional
         columns are NA.  ``source`` holds the SHA-256 of every file read,
         ``time_resolution`` is ``"day"`` when every claim starts at midnight,
+        ``"mixed"`` when only some venues' claims do (``date_only_venues``),
         ``skipped`` counts the rows dropped under ``lenient``.
 
     Raises
@@ -132,13 +134,17 @@ def read_claims_dir(
         source = {name: future.result() for name, future in hashes.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    dated = date_only_venues(frames["claims"]["start_time"], _venue_of_claims(frames, keys.links))
+    resolution = time_resolution(frames["claims"]["start_time"])
+    resolution = "mixed" if dated and resolution == "minute" else resolution
     return ClaimsData(
         **frames,
         source=source,
         skipped=skipped,
         links=keys.links,
         released=tuple(skip),
-        time_resolution=time_resolution(frames["claims"]["start_time"]),
+        time_resolution=resolution,
+        date_only_venues=dated,
         warnings=tuple(keys.warnings),
     )
 
@@ -248,6 +254,42 @@ def time_resolution(start_times: pd.Series) -> str:
     if times.empty:
         return "minute"
     return "day" if bool((times == times.dt.normalize()).all()) else "minute"
+
+
+def date_only_venues(start_times: pd.Series, venues: pd.Series) -> tuple[str, ...]:
+    """The venues whose every claim starts at midnight, in a table where other claims carry times (sorted ids).
+
+    A village clinic may export dates only while the hospitals of the same
+    settlement table export times: that clinic's claims are dates, not
+    arrivals at 00:00 (minute-level signals must skip them).  Empty when the
+    whole table is date-only (then the table is, see :func:`time_resolution`)
+    or when every venue has a claim with a time of day.
+
+    >>> t = pd.Series(pd.to_datetime(["2024-03-05 00:00", "2024-03-06 00:00", "2024-03-05 09:41", "2024-03-05 00:00"]))
+    >>> date_only_venues(t, pd.Series(["C1", "C1", "H1", "H1"]))
+    ('C1',)
+    >>> date_only_venues(t.iloc[[0, 1]], pd.Series(["C1", "C1"]))
+    ()
+    """
+    midnight = (start_times == start_times.dt.normalize()).to_numpy(dtype=bool, na_value=False)
+    if midnight.all() or not midnight.any():
+        return ()
+    known = start_times.notna().to_numpy()
+    at_midnight = set(venues[midnight & known].dropna().unique())
+    candidates = venues.isin(at_midnight).to_numpy()
+    timed = set(venues[candidates & ~midnight & known].unique())
+    return tuple(sorted(str(v) for v in at_midnight - timed))
+
+
+def _venue_of_claims(frames: dict[str, pd.DataFrame], links: dict[str, np.ndarray]) -> pd.Series:
+    """Each claim's venue id (facility or pharmacy), from the key links when the id columns were released."""
+    claims = frames["claims"]
+    fac, pha = links.get("claims.facility_id"), links.get("claims.pharmacy_id")
+    if fac is None or pha is None or claims["facility_id"].notna().any() or claims["pharmacy_id"].notna().any():
+        return claims["facility_id"].fillna(claims["pharmacy_id"])
+    ids = pd.concat([frames["facilities"]["facility_id"], frames["pharmacies"]["pharmacy_id"]], ignore_index=True)
+    code = np.where(fac >= 0, fac, np.where(pha >= 0, len(frames["facilities"]) + pha, -1))
+    return pd.Series(pd.Categorical.from_codes(code, categories=pd.Index(ids).astype(object)), index=claims.index)
 
 
 def _releasable(table: Table) -> dict[str, bool]:
@@ -653,4 +695,4 @@ def _typed(
     return pd.DataFrame(columns, copy=False), unreadable
 
 
-__all__ = ["read_claims_dir", "locate", "time_resolution", "SkippedRowsWarning"]
+__all__ = ["read_claims_dir", "locate", "time_resolution", "date_only_venues", "SkippedRowsWarning"]

@@ -84,6 +84,7 @@ class RegionOutcome:
     # region's first and last claim day (run.json's claims_period)
     claim_facts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"start_time": [], "fund_amount": []}))
     period: dict[str, str] = field(default_factory=lambda: {"from": "", "to": ""})
+    date_only: dict[str, int] = field(default_factory=dict)  # as RunResult.date_only (mixed resolution)
 
 
 @dataclass(frozen=True)
@@ -253,8 +254,18 @@ def merge_regions(outcomes: list[RegionOutcome], params: RunParams = RunParams()
         versions(),
         resolutions[0] if len(resolutions) == 1 else "mixed",
         merge(o.signals for o in outcomes),
+        _date_only(outcomes),
     )
     return result, claim_ids
+
+
+def _date_only(outcomes: list[RegionOutcome]) -> dict[str, int]:
+    """The regions' date-only venues and claims added up (empty when no region has any)."""
+    out: dict[str, int] = {}
+    for o in outcomes:
+        for key, n in o.date_only.items():
+            out[key] = out.get(key, 0) + n
+    return out
 
 
 def _claim_facts(outcomes: list[RegionOutcome]) -> pd.DataFrame:
@@ -389,6 +400,7 @@ def run_region(
         data.warnings,
         facts,
         claims_period(data.claims),
+        result.date_only,
     )
 
 

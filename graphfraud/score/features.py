@@ -36,7 +36,7 @@ class ClaimFacts:
     """Facts per claim (aligned with ``claims`` rows) and per venue, computed once per run."""
 
     graph: ClaimGraph
-    hour: np.ndarray  # start hour of day
+    hour: np.ndarray  # start hour of day, -1 for a claim of a date-only venue (``ClaimGraph.timed``)
     chronic: np.ndarray  # visit_type == chronic
     diagnosis: np.ndarray  # per claim: code of the diagnosis family (first 3 characters), -1 when missing
     diagnosis_names: np.ndarray  # diagnosis family code -> name ("" for -1)
@@ -71,6 +71,7 @@ class ClaimFacts:
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
     # Built on first use by own_visits: claim rows in (venue, person) order, their persons, each venue's first row.
     # (Typed Any: claim_facts fills the fields above from dicts of arrays, which mypy would match against it.)
+    venue_primary: np.ndarray | None = None  # per venue code: a primary-care facility (:mod:`graphfraud.score.primary`)
     visit_index: Any = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -89,6 +90,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     claims = data.claims
     t = v.table
     hour = ((t["minute"].to_numpy() % 1440) // 60).astype(np.int64)
+    if graph.timed is not None:  # a date-only venue's claims have no hour (not 00:00)
+        hour[~graph.timed] = -1
     chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
     family = pc.utf8_slice_codeunits(to_arrow(claims["diagnosis"]), 0, 3).dictionary_encode()
     names = np.asarray(family.dictionary.to_pylist(), dtype=object)
@@ -168,6 +171,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
         signals=signals,
+        venue_primary=primary_venues(data.facilities, v.venues.ids),
     )
 
 
@@ -360,8 +364,10 @@ class Features:
     regulars: int  # persons present on >= 4 of those days
     cycle_days: float  # median gap between ring days, days (NaN if < 3 days)
     cycle_regularity: float  # share of gaps within 1 day of the median gap
-    median_arrival_gap: float  # median minutes between consecutive member arrivals on ring days (NaN for day data)
-    off_hours_share: float  # NaN for day data
+    median_arrival_gap: (
+        float  # median minutes between consecutive member arrivals on ring days (NaN for day data; timed claims only)
+    )
+    off_hours_share: float  # NaN for day data; over timed claims only (NaN if none)
     dominance: float  # the candidate's claims as a share of all claims at the main venue
     cost_ratio: float  # fund per claim vs. other claims of the same visit type and diagnosis family
     venue_fund_per_claim: float  # expected fund per claim from those peer claims
@@ -396,6 +402,10 @@ class Features:
     member_timetable: float = 0.0  # share of the member's days on their k commonest weekdays, k = visits a week
     member_weeks: float = 0.0  # weeks from the member's first to last day
     member_regularity: float = 0.0  # share of the member's gaps between visits within 1 day of their median gap
+    # Scheduled primary care (graphfraud.score.primary), measured only at a primary-care venue:
+    primary_venue: bool = False  # the main venue is a primary-care facility (clinic, community; or level 0/1)
+    own_cost_ratio: float = math.nan  # fund per claim at the main venue vs. the venue's other claims
+    local_share: float = math.nan  # share of members who also came to the main venue outside the group's claims
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -426,8 +436,12 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     diag = diag[diag >= 0]
     counts = np.bincount(diag) if len(diag) else np.zeros(0, dtype=np.int64)
     top_name = str(facts.diagnosis_names[int(counts.argmax())]) if len(diag) else ""
+    primary = _primary(c, rows[at_main], main, facts)
     minute_data = not facts.graph.day_resolution
     hours = facts.hour[rows]
+    timed = hours >= 0  # all of them unless some venues export dates only
+    hours = hours[timed]
+    minute_data = minute_data and bool(len(hours))
     total_fund = float(fund.sum())
     return Features(
         persons=int(len(c.persons)),
@@ -445,7 +459,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         regulars=int((present >= 4).sum()),
         cycle_days=cycle,
         cycle_regularity=regularity,
-        median_arrival_gap=_arrival_gap(t, rows[at_main]) if minute_data else float("nan"),
+        median_arrival_gap=_arrival_gap(t, rows[at_main & timed]) if minute_data else float("nan"),
         off_hours_share=float(((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).mean())
         if minute_data
         else float("nan"),
@@ -476,6 +490,90 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
         private_venue=bool(facts.venue_private[main]),
         **_timetable(*own_visits(c.persons, main, facts)),
+        primary_venue=primary[0],
+        own_cost_ratio=primary[1],
+        local_share=primary[2],
+    )
+
+
+#: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
+PRIMARY_KINDS = ("clinic", "community")
+#: Facility levels of primary care when the kind is unknown (0 未定级, 1 一级).
+PRIMARY_LEVELS = (0, 1)
+#: Fewest other claims at the venue for its own fund per claim to be a baseline.
+MIN_OWN_CLAIMS = 20
+
+
+def primary_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarray:
+    """Per venue code: a primary-care facility (pharmacies and unknown venues are not).
+
+    >>> f = pd.DataFrame({"facility_id": ["C1", "H1", "X1", "X2"], "kind": ["clinic", "hospital", None, None],
+    ...                   "level": pd.array([0, 2, 1, pd.NA], dtype="Int64")})
+    >>> primary_venues(f, np.array(["C1", "H1", "X1", "X2", "P1"], dtype=object)).tolist()
+    [True, False, True, False, False]
+    """
+    kind = facilities["kind"] if "kind" in facilities else pd.Series(pd.NA, index=facilities.index)
+    level = facilities["level"] if "level" in facilities else pd.Series(pd.NA, index=facilities.index)
+    by_kind = kind.isin(PRIMARY_KINDS).to_numpy(dtype=bool)
+    by_level = (kind.isna() & level.isin(PRIMARY_LEVELS)).to_numpy(dtype=bool, na_value=False)
+    primary = pd.Series(by_kind | by_level, index=facilities["facility_id"].to_numpy())
+    primary = primary[~primary.index.duplicated()]
+    return primary.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
+
+
+def own_cost_ratio(rows: np.ndarray, fund: np.ndarray, venue_claims: int, venue_fund: float) -> float:
+    """Fund per claim of ``rows`` (the group's claims at a venue) against the venue's other claims.
+
+    ``venue_claims`` and ``venue_fund`` are all of the venue's claims and fund, the group's included.
+
+    NaN when the venue has fewer than ``MIN_OWN_CLAIMS`` other claims.
+
+    >>> own_cost_ratio(np.array([0, 1]), np.array([30.0, 30.0, 40.0]), 42, 1_660.0)  # 30 yuan vs 1,600 / 40
+    0.75
+    """
+    others = venue_claims - len(rows)
+    if others < MIN_OWN_CLAIMS or not len(rows):
+        return float("nan")
+    ring = float(fund[rows].sum())
+    base = (venue_fund - ring) / others
+    return ring / len(rows) / base if base > 0 else float("nan")
+
+
+def local_share(persons: np.ndarray, rows: np.ndarray, venue: int, graph: ClaimGraph) -> float:
+    """Share of ``persons`` with a claim at ``venue`` that is not one of the group's ``rows``.
+
+    >>> from graphfraud.synth import toy
+    >>> from graphfraud.graph.build import build_graph
+    >>> g = build_graph(toy.staged_clinic()[0])
+    >>> v = g.visits.table
+    >>> p = v["person"].to_numpy()[:1]
+    >>> local_share(p, np.array([], dtype=np.int64), int(v["venue"].iloc[0]), g)
+    1.0
+    """
+    if not len(persons):
+        return float("nan")
+    order, starts = graph.claims_by_person
+    persons = np.asarray(persons, dtype=np.int64)
+    lo, hi = starts[persons], starts[persons + 1]
+    n = hi - lo
+    at = np.repeat(lo - np.r_[0, np.cumsum(n)[:-1]], n) + np.arange(int(n.sum()))
+    claim = order[at]
+    who = np.repeat(np.arange(len(persons)), n)
+    own = (graph.visits.column("venue")[claim] == venue) & ~np.isin(claim, rows)
+    return float(len(np.unique(who[own])) / len(persons))
+
+
+def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tuple[bool, float, float]:
+    """``primary_venue``, ``own_cost_ratio``, ``local_share`` (:mod:`graphfraud.score.primary`); NaN unless primary care."""
+    if facts.venue_primary is None or not facts.venue_primary[main]:
+        return False, math.nan, math.nan
+    venue_claims = int(facts.cell_venue_claims[:, main + 1].sum())
+    venue_fund = float(facts.cell_venue_fund[:, main + 1].sum())
+    fund = facts.graph.visits.column("fund")
+    return (
+        True,
+        own_cost_ratio(rows, fund, venue_claims, venue_fund),
+        local_share(c.persons, c.claims, main, facts.graph),
     )
 
 

@@ -107,6 +107,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "benign_household": ("looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",),
     "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
+    "benign_primary": (
+        "looks like scheduled primary care at the members' own clinic (e.g. a village's family-doctor follow-up "
+        "day, a child-health day, a nursing home's round): {local:.0%} of the {persons} members also come there on "
+        "their own, and the group's claims cost {own_cost_ratio:.2f}x the venue's other claims",
+    ),
 }  # fmt: skip
 
 

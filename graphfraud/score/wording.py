@@ -79,6 +79,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
     "benign_household": ("疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",),
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
+    "benign_primary": (
+        "疑为成员本地基层医疗机构的定期服务（如家庭医生签约随访日、儿童保健日、敬老院巡诊）：{persons} 名成员中 {local} "
+        "平时也自行到该机构就诊，团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
+    ),
 }  # fmt: skip
 
 
@@ -131,8 +135,8 @@ GLOSSARY: dict[str, Mapping[str, Mapping[str, str]]] = {
         "en": {"public": "public", "private": "private"},
     },
     "time_resolution": {
-        "zh": {"minute": "精确到分钟", "day": "仅到日期"},
-        "en": {"minute": "to the minute", "day": "dates only"},
+        "zh": {"minute": "精确到分钟", "day": "仅到日期", "mixed": "部分机构仅到日期，其余精确到分钟"},
+        "en": {"minute": "to the minute", "day": "dates only", "mixed": "dates only at some venues, to the minute elsewhere"},
     },
 }  # fmt: skip
 

@@ -1,0 +1,61 @@
+"""Scheduled primary care: a village's family-doctor day, a child-health day, a nursing home's round.
+
+Primary care (基层医疗) is given on a timetable.  A village doctor sees the
+village's signed elders (家庭医生签约服务: hypertension and diabetes follow-ups)
+on one day every month or two, one after the other; a township health centre
+(乡镇卫生院, 社区卫生服务中心) holds its monthly child-health day (儿童保健:
+check-ups and vaccinations by age); a nursing home's residents are seen on the
+centre's round.  The same persons, minutes apart, on a regular cycle, at one
+venue: the shape of a staged clinic (虚构诊疗).
+
+Two things that a staged clinic cannot show follow from how this care works:
+
+- **The venue is the members' own.** People get their ordinary care (a cold, a
+  repeat prescription) at their own village clinic or township centre, so many
+  of the group also come to the venue on their own, outside the group's claims
+  (``local_share``).  Recruits are bused to a clinic that is not theirs: their
+  ordinary care is elsewhere, and they come only when brought.
+- **It costs what the venue's ordinary care costs.**  A follow-up, a child's
+  check-up or a round costs no more per claim than the venue's other claims
+  (``own_cost_ratio`` at most 1); the point of staging visits is to bill more
+  than care costs.
+
+The venue must also be primary care (``Features.primary_venue``: a facility of
+kind ``clinic`` or ``community``, or, kind unknown, of level 0 or 1; measured by
+:func:`graphfraud.score.features.primary_venues`, ``own_cost_ratio`` and ``local_share``).  Any of
+:func:`graphfraud.score.reasons.hard_flags` (claims after death, resold drug
+boxes, a phone hub, persons insured in another city) voids the explanation.
+"""
+
+from __future__ import annotations
+
+import math
+
+from graphfraud.score.features import Features
+from graphfraud.score.reasons import Reason, hard_flags
+
+#: A third of the members or more also come to the venue on their own.
+LOCAL_SHARE = 1 / 3
+#: The group's claims cost at most the venue's other claims, per claim.
+OWN_COST = 1.0
+
+
+def primary_care_day(f: Features) -> Reason | None:
+    """Why a dense group at a primary-care venue may be its scheduled care, or None (see the module docstring).
+
+    ``tests/score/test_primary_care.py`` holds a village follow-up day explained and a staged clinic at a
+    private clinic that is not.
+    """
+    if not f.primary_venue or f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5:
+        return None
+    if math.isnan(f.local_share) or math.isnan(f.own_cost_ratio):
+        return None
+    if f.local_share < LOCAL_SHARE or f.own_cost_ratio > OWN_COST or hard_flags(f):
+        return None
+    return Reason(
+        "benign_primary",
+        {"local": f.local_share, "persons": f.persons, "own_cost_ratio": f.own_cost_ratio},
+        f.local_share,
+        LOCAL_SHARE,
+        0.0,
+    )

@@ -1,0 +1,93 @@
+"""A claims table where some venues export dates only and the others times (time resolution per venue)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graphfraud.io.read import read_claims_dir
+from graphfraud.pipeline import UNUSED_COLUMNS, run
+from graphfraud.score.rings import Ring
+
+REPO = Path(__file__).resolve().parents[2]
+MIXED = REPO / "tests" / "data" / "thirdworld_mixed_resolution"
+DAYS = ("2024-01-09", "2024-01-23", "2024-02-06", "2024-02-20", "2024-03-05", "2024-03-19")
+
+
+@pytest.fixture
+def mixed_with_timed_ring(tmp_path: Path) -> Path:
+    """The thirdworld reproducer (village clinic H01 dates only, hospital H02 timed) plus a timed staged clinic.
+
+    Eight recruits at private clinic H03, two minutes apart from 20:00, on six evenings.
+    """
+    d = tmp_path / "mixed"
+    shutil.copytree(MIXED, d)
+    with (d / "facilities.csv").open("a", encoding="utf-8") as f:
+        f.write("H03,clinic,0,private\n")
+    with (d / "doctors.csv").open("a", encoding="utf-8") as f:
+        f.write("D03,H03\n")
+    with (d / "persons.csv").open("a", encoding="utf-8") as f:
+        f.writelines(f"R{i:02d}\n" for i in range(8))
+    with (d / "claims.csv").open("a", encoding="utf-8") as f:
+        for n, day in enumerate(DAYS):
+            for i in range(8):
+                f.write(f"X{n}{i},R{i:02d},H03,D03,outpatient,{day} 20:{2 * i:02d}:00,300.00,240.00\n")
+    return d
+
+
+def test_the_date_only_venue_is_found_per_venue(mixed_with_timed_ring: Path) -> None:
+    data = read_claims_dir(mixed_with_timed_ring, skip=UNUSED_COLUMNS)
+    assert data.time_resolution == "mixed"
+    assert data.date_only_venues == ("H01",)  # H02 and H03 carry times
+
+
+def test_a_timed_venue_keeps_its_minute_signals(mixed_with_timed_ring: Path) -> None:
+    result = run(read_claims_dir(mixed_with_timed_ring, skip=UNUSED_COLUMNS))
+    assert result.time_resolution == "mixed" and result.date_only == {"venues": 1, "claims": 60}
+
+    def persons(ring: Ring) -> set[str]:
+        return {m.entity_id for m in ring.members if m.entity_type == "person"}
+
+    def text(ring: Ring) -> str:
+        return "; ".join(r.text for r in ring.reasons)
+
+    recruits = {f"R{i:02d}" for i in range(8)}
+    ring = next((r for r in result.rings if persons(r) == recruits), None)
+    assert ring is not None, [sorted(persons(r)) for r in result.rings]
+    assert "median 2.0 min between consecutive member arrivals" in text(ring)
+    assert "100% of ring claims before 07:00 or after 19:00" in text(ring)
+    for other in result.rings:  # nobody of the date-only clinic is scored as arriving at 00:00
+        if any(p.startswith("P") for p in persons(other)):
+            assert "median 0.0 min" not in text(other) and "before 07:00" not in text(other), text(other)
+
+
+def test_validate_says_which_claims_are_dates_only(mixed_with_timed_ring: Path) -> None:
+    p = subprocess.run(
+        [sys.executable, "-m", "graphfraud.cli", "validate", str(mixed_with_timed_ring)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": ""},
+        cwd=REPO,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "mixed resolution" in p.stdout
+    assert "1 venues export dates only (60 claims)" in p.stdout
+
+
+def test_a_run_by_region_adds_up_the_date_only_venues(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    p = subprocess.run(
+        [sys.executable, "-m", "graphfraud.cli", "detect", str(MIXED), "--by-region", "--out", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": ""},
+        cwd=REPO,
+    )
+    assert p.returncode == 0, p.stderr
+    run_json = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run_json["time_resolution"] == "mixed" and run_json["date_only"] == {"venues": 1, "claims": 60}
