@@ -22,9 +22,12 @@ def to_arrow(values: pd.Series) -> pa.Array:
 
 
 def arrow_text(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
-    """A pandas column as an Arrow string array, as it is (not combined), cast to large strings unless text."""
+    """A pandas column as an Arrow string array, as it is (not combined), cast to large strings unless text
+    or dictionary-encoded text (kept as it is)."""
     array = pa.array(values, from_pandas=True)
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    if pa.types.is_dictionary(array.type) and pa.types.is_string(array.type.value_type):
         return array
     return array.cast(pa.large_string())
 
@@ -81,26 +84,56 @@ def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np
     """``values.isin(known)`` as a bool array, hashed in Arrow (pandas loops over ``known`` in Python)."""
     if known is None or len(known) == 0:
         return np.zeros(len(values), dtype=bool)
-    left, value_set = arrow_text(values), arrow_text(known)
+    left, value_set = decoded(arrow_text(values)), decoded(arrow_text(known))
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
     found = pc.is_in(left, value_set=value_set.cast(left.type))
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def decoded(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Dictionary-encoded text as plain text (other text as it is)."""
+    return text.cast(text.type.value_type) if pa.types.is_dictionary(text.type) else text
+
+
 def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
     """Position of each value in ``known`` (int32, ``-1`` where missing or absent), hashed in Arrow.
 
+    Values held as Arrow dictionaries (:func:`graphfraud.io.convert.to_ids`) are
+    looked up by their distinct values, one hash table for all chunks, and
+    each row takes its value's position (a gather, no string per row).
+
     >>> positions(pd.Series(["b", None, "z"]), pd.Series(["a", "b"])).tolist()
     [1, -1, -1]
+    >>> coded = pa.chunked_array([pa.array(["b", None, "z", "b"]).dictionary_encode(), pa.array(["a"]).dictionary_encode()])
+    >>> positions(pd.Series(pd.arrays.ArrowExtensionArray(coded)), pd.Series(["a", "b"])).tolist()
+    [1, -1, -1, 1, 0]
     """
     if known is None or len(known) == 0:
         return np.full(len(values), -1, dtype=np.int32)
-    left, value_set = arrow_text(values), arrow_text(known)
+    left, value_set = arrow_text(values), decoded(arrow_text(known))
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
+    if pa.types.is_dictionary(left.type):
+        return _dictionary_positions(left, value_set)
     found = pc.index_in(left, value_set=value_set.cast(left.type))
     return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
+
+
+def _dictionary_positions(values: pa.Array | pa.ChunkedArray, value_set: pa.Array) -> np.ndarray:
+    """:func:`positions` of dictionary-encoded ``values``: the chunks' dictionaries looked up in one call."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    dictionaries = pa.chunked_array([c.dictionary for c in chunks], type=values.type.value_type)
+    found = pc.fill_null(pc.index_in(dictionaries, value_set=value_set.cast(dictionaries.type)), -1)
+    found = np.append(np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int32), np.int32(-1))
+    out = np.empty(len(values), dtype=np.int32)
+    row = first = 0
+    for chunk in chunks:
+        codes = pc.fill_null(chunk.indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+        codes = np.where(codes >= 0, codes + first, len(found) - 1)  # -1 (a null row) takes the appended -1
+        out[row : row + len(chunk)] = found[codes]
+        row, first = row + len(chunk), first + len(chunk.dictionary)
+    return out
 
 
 def lookup(ids: pa.ChunkedArray | pa.Array, value_set: pa.Array, values: np.ndarray, missing: int) -> np.ndarray:
