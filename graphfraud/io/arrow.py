@@ -116,8 +116,71 @@ def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) 
         value_set = value_set.combine_chunks()
     if pa.types.is_dictionary(left.type):
         return _dictionary_positions(left, value_set)
-    found = pc.index_in(left, value_set=value_set.cast(left.type))
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
+    chunks = [c for c in (left.chunks if isinstance(left, pa.ChunkedArray) else [left]) if len(c)]
+    starts = [_run_starts(c) for c in chunks]
+    if sum(len(s) for s in starts) > len(values) * _MOSTLY_RUNS:  # few repeats in a row: look every row up
+        found = pc.index_in(left, value_set=value_set.cast(left.type))
+        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
+    # Rows in runs of one value (fee lines grouped by claim): each run looked up once, its rows take its position.
+    for i in range(1, len(chunks)):  # a run that goes on into the next chunk is one run
+        before, after = chunks[i - 1][len(chunks[i - 1]) - 1], chunks[i][0]
+        if len(starts[i]) and before.is_valid and after.is_valid and before == after:
+            starts[i] = starts[i][1:]
+    runs = pa.chunked_array([c.take(pa.array(s)) for c, s in zip(chunks, starts)], type=left.type)
+    ends = np.concatenate(
+        [s + offset for s, offset in zip(starts, np.cumsum([0] + [len(c) for c in chunks]))] + [[len(values)]]
+    )
+    lengths = np.diff(ends)
+    del starts, ends
+    if _same(runs, value_set):  # fee lines in the claims' order, every claim with some: no hashing at all
+        return np.repeat(np.arange(len(value_set), dtype=np.int32), lengths)
+    found = pc.fill_null(pc.index_in(runs, value_set=value_set.cast(left.type)), -1).to_numpy(zero_copy_only=False)
+    return np.repeat(np.asarray(found, dtype=np.int32), lengths)
+
+
+def _same(runs: pa.ChunkedArray, keys: pa.Array) -> bool:
+    """Whether ``runs`` are exactly ``keys``, in order (compared a chunk at a time, no null equal to anything)."""
+    if len(runs) != len(keys):
+        return False
+    at = 0
+    for chunk in runs.chunks:
+        part = keys.slice(at, len(chunk))
+        if not pc.all(pc.fill_null(pc.equal(chunk.cast(part.type), part), False)).as_py():
+            return False
+        at += len(chunk)
+    return True
+
+
+#: :func:`positions` looks up runs of equal values once when they are at most this share of the rows.
+_MOSTLY_RUNS = 0.75
+
+
+def _run_starts(chunk: pa.Array) -> np.ndarray:
+    """Rows of ``chunk`` where a run of equal values begins (a null is a run of its own)."""
+    if len(chunk) < 2:
+        return np.zeros(len(chunk), dtype=np.int64)
+    changed = pc.fill_null(pc.not_equal(chunk.slice(1), chunk.slice(0, len(chunk) - 1)), True)
+    return np.flatnonzero(np.r_[True, changed.to_numpy(zero_copy_only=False)])
+
+
+def increasing(text: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether text has no null and every value is greater (in byte order) than the one before: no value repeats.
+
+    >>> increasing(pa.chunked_array([["A1", "A2"], ["A3"]])), increasing(pa.chunked_array([["A1", "A3"], ["A3"]]))
+    (True, False)
+    """
+    if text.null_count:
+        return False
+    last = None
+    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        if not len(chunk):
+            continue
+        if last is not None and not pc.less(last, chunk[0]).as_py():
+            return False
+        if len(chunk) > 1 and not pc.all(pc.less(chunk.slice(0, len(chunk) - 1), chunk.slice(1))).as_py():
+            return False
+        last = chunk[len(chunk) - 1]
+    return True
 
 
 def _dictionary_positions(values: pa.Array | pa.ChunkedArray, value_set: pa.Array) -> np.ndarray:
