@@ -99,9 +99,12 @@ def decoded(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
 def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
     """Position of each value in ``known`` (int32, ``-1`` where missing or absent), hashed in Arrow.
 
-    Values held as Arrow dictionaries (:func:`graphfraud.io.convert.to_ids`) are
-    looked up by their distinct values, one hash table for all chunks, and
-    each row takes its value's position (a gather, no string per row).
+    ``known`` is a key (no value repeats).  Values held as Arrow dictionaries
+    (:func:`graphfraud.io.convert.to_ids`) are looked up by their distinct
+    values, one hash table for all chunks, and each row takes its value's
+    position (a gather, no string per row).  Values in runs of one value (fee
+    lines grouped by claim) are looked up a run at a time, and not at all when
+    the runs are ``known`` itself, in order.
 
     >>> positions(pd.Series(["b", None, "z"]), pd.Series(["a", "b"])).tolist()
     [1, -1, -1]
