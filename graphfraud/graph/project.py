@@ -129,46 +129,48 @@ def _pair_days(
     span = int(day.max()) - first_day + 1 if len(day) else 1
     n_persons = int(person.max()) + 1 if len(person) else 1
     person, minute, key = _arrival_order(person, venue * span + (day - first_day), minute % 1440, n_persons)
-    day = key % span + first_day
-    minute = day * 1440 + minute
+    del venue, day
+    minute += (key % span + first_day) * 1440  # minutes since the epoch (the day is key % span + first_day)
     bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])  # key is sorted: runs are venue-days
     counts = np.diff(bounds)
     per_visit = np.repeat(counts, counts)
     busy = (1.0 / np.log(5.0 + per_visit)).astype(np.float32)
     hub = per_visit > busy_visits
-    keys, weights = [], []
+    del bounds, counts, per_visit
+    keys: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     # Visits still in the running: the j-th next arrival is at the same venue-day within the
     # window.  Arrivals are sorted, so once one is out, every later one is out too: each pass
-    # only looks at the survivors and the loop costs about one step per meeting.
-    alive = np.arange(len(person) - 1)
-    for j in range(1, max_neighbours + 1):
-        if j > busy_neighbours:
-            alive = alive[~hub[alive]]
-        alive = alive[alive + j < len(person)]
-        nxt = alive + j
-        ok = key[nxt] == key[alive]
-        if not day_resolution:
-            ok &= minute[nxt] - minute[alive] <= window_minutes
-        alive, nxt = alive[ok], nxt[ok]
-        if not len(alive):
-            break
-        met = person[nxt] != person[alive]
-        i, k = alive[met], nxt[met]
-        a, b = person[i], person[k]
-        w = busy[i]
-        if not day_resolution:
-            w = w * np.exp(-(minute[k] - minute[i]) / 10.0).astype(np.float32)
-        pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
-        keys.append(pair * span + (day[i] - first_day))
-        weights.append(w)
-    del alive, busy, hub, per_visit, key, minute, day, person
+    # only looks at the survivors and the loop costs about one step per meeting.  A million
+    # visits at a time, so that the passes' temporary arrays stay small beside the meetings.
+    for first in range(0, len(person) - 1, _VISIT_STEP):
+        alive = np.arange(first, min(first + _VISIT_STEP, len(person) - 1))
+        for j in range(1, max_neighbours + 1):
+            if j > busy_neighbours:
+                alive = alive[~hub[alive]]
+            alive = alive[alive + j < len(person)]
+            nxt = alive + j
+            ok = key[nxt] == key[alive]
+            if not day_resolution:
+                ok &= minute[nxt] - minute[alive] <= window_minutes
+            alive, nxt = alive[ok], nxt[ok]
+            if not len(alive):
+                break
+            met = person[nxt] != person[alive]
+            i, k = alive[met], nxt[met]
+            if not len(i):  # only a person's own repeat visits
+                continue
+            a, b = person[i], person[k]
+            w = busy[i]
+            if not day_resolution:
+                w = w * np.exp(-(minute[k] - minute[i]) / 10.0).astype(np.float32)
+            pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
+            keys.append(pair * span + key[i] % span)  # key % span: the day, from first_day
+            weights.append(w)
+    del busy, hub, key, minute, person
     if not keys:
         return _PairDays(np.array([], dtype=np.int64), np.array([], dtype=np.float64), n_persons, span, first_day)
-    all_keys = np.concatenate(keys)
-    del keys
-    all_weights = np.concatenate(weights)
-    del weights
-    pair_day, best = _best_per_key(all_keys, all_weights)
+    pair_day, best = _best_per_key(keys, weights)
     return _PairDays(pair_day, best, n_persons, span, first_day)
 
 
@@ -195,33 +197,58 @@ _WEIGHT_BITS = 12
 WEIGHT_SCALE = (1 << _WEIGHT_BITS) - 1
 
 
-def _best_per_key(key: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique keys and the largest weight of each.
+def _best_per_key(keys: list[np.ndarray], weights: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys and the largest weight of each, from pieces of keys (int64) and weights (float32).
 
-    Packs a quantised weight into the low bits of the key so that one plain
+    Packs a quantised weight into the low bits of each key so that one plain
     ``np.sort`` (vectorised, several times faster than ``argsort`` or hashing
     at tens of millions of rows) orders keys and puts each key's best weight
-    last.  Keys too large to pack fall back to ``np.lexsort``.  ``key`` and
-    ``weight`` are consumed: both are overwritten (tens of millions of
-    meetings must not be copied twice).
+    last.  Keys too large to pack fall back to ``np.lexsort``.  The pieces are
+    consumed (the lists are emptied, each piece packed in place and freed as it
+    is copied): tens of millions of meetings are held once, at 8 bytes each,
+    not as keys and weights and their concatenation beside them.
     """
-    top = float(weight.max()) or 1.0
-    q = np.divide(weight, weight.dtype.type(top), out=weight)  # as weight / top * scale, in place
-    q *= WEIGHT_SCALE
-    np.rint(q, out=q)
-    if int(key.max()) < (np.iinfo(np.int64).max >> _WEIGHT_BITS):
-        packed = np.left_shift(key, _WEIGHT_BITS, out=key)
-        packed |= q.astype(np.int32)  # exact: integer or, never through float64
-        del q, weight
-        packed.sort()  # in place: one array of the meetings' size, not three
-        best = packed & WEIGHT_SCALE
-        key = np.right_shift(packed, _WEIGHT_BITS, out=packed)
-    else:  # pragma: no cover - only for projections of tens of millions of persons
+    top = max(float(w.max()) for w in weights) or 1.0
+    if max(int(k.max()) for k in keys) >= (np.iinfo(np.int64).max >> _WEIGHT_BITS):  # pragma: no cover - huge
+        key, weight = np.concatenate(keys), np.concatenate(weights)  # only for tens of millions of persons
+        keys.clear()
+        weights.clear()
+        q = np.rint(np.divide(weight, weight.dtype.type(top)) * WEIGHT_SCALE)
         order = np.lexsort((q, key))
-        key, best = key[order], q[order].astype(np.int64)
+        key, quantised = key[order], q[order].astype(np.int64)
+        last = np.ones(len(key), dtype=bool)
+        last[:-1] = key[1:] != key[:-1]
+        return key[last], quantised[last].astype(np.float64) / WEIGHT_SCALE * top
+    packed = np.empty(sum(len(k) for k in keys), dtype=np.int64)
+    at = 0
+    while keys:  # piece by piece, freeing each: at most one piece is held twice
+        key, weight = keys.pop(0), weights.pop(0)
+        q = np.divide(weight, weight.dtype.type(top), out=weight)  # as weight / top * scale, in place
+        q *= WEIGHT_SCALE
+        np.rint(q, out=q)
+        np.left_shift(key, _WEIGHT_BITS, out=key)
+        key |= q.astype(np.int32)  # exact: integer or, never through float64
+        packed[at : at + len(key)] = key
+        at += len(key)
+        del key, weight, q
+    packed.sort()  # in place: one array of the meetings' size
+    quantised = np.empty(len(packed), dtype=np.uint16)  # WEIGHT_SCALE fits: 2 bytes a meeting, not 8
+    for start in range(0, len(packed), _STEP):
+        np.bitwise_and(packed[start : start + _STEP], WEIGHT_SCALE, out=quantised[start : start + _STEP],
+                       casting="unsafe")  # fmt: skip
+    key = np.right_shift(packed, _WEIGHT_BITS, out=packed)
     last = np.ones(len(key), dtype=bool)
-    last[:-1] = key[1:] != key[:-1]
-    return key[last], best[last].astype(np.float64) / WEIGHT_SCALE * top
+    np.not_equal(key[1:], key[:-1], out=last[:-1])
+    if not last.all():
+        key, quantised = key[last], quantised[last]
+    del last
+    return key, quantised.astype(np.float64) / WEIGHT_SCALE * top
+
+
+#: Visits paired per step of the projection's passes.
+_VISIT_STEP = 1 << 20
+#: Meetings per step of an elementwise pass that would otherwise make a temporary of their size.
+_STEP = 1 << 22
 
 
 def empty_pairs() -> pd.DataFrame:
@@ -233,17 +260,39 @@ def empty_pairs() -> pd.DataFrame:
 def _aggregate_packed(met: _PairDays, *, min_days: int) -> pd.DataFrame:
     """Per pair of packed meetings: ``a, b, days`` (distinct days met), ``weight`` (sum); ``days >= min_days``.
 
-    Works on the packed keys: no column per meeting is ever made."""
-    pair = met.keys // met.span
+    Works on the packed keys: no column per meeting is ever made.  ``met.keys``
+    is consumed (overwritten by the pair of each meeting).  Most pairs meet on
+    one day only: the meetings of pairs that cannot reach ``min_days`` are
+    dropped first (keys are sorted, so a pair meets on ``min_days`` days or more
+    exactly when some meeting's pair recurs ``min_days - 1`` rows later), and
+    only the rest is grouped.
+    """
+    pair = np.floor_divide(met.keys, met.span, out=met.keys)
+    if not len(pair):
+        return empty_pairs()
+    best = met.best
+    reach = max(min_days, 1) - 1
+    if reach and len(pair) > reach:
+        starts = pair[:-reach] == pair[reach:]  # the meeting and the (min_days - 1)-th after it: one pair
+        kept = np.zeros(len(pair), dtype=bool)
+        for shift in range(reach + 1):  # every meeting of such a run
+            kept[shift : shift + len(starts)] |= starts
+        del starts
+        rows = np.flatnonzero(kept)
+        del kept
+        pair, best = pair[rows], best[rows]
+    elif reach:
+        return empty_pairs()
     if not len(pair):
         return empty_pairs()
     start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
     days = np.diff(np.r_[start, len(pair)])
-    weight = np.add.reduceat(met.best, start)
+    weight = np.add.reduceat(best, start)
     keep = days >= min_days
-    kept = pair[start][keep]
+    kept_pairs = pair[start][keep]
     return pd.DataFrame(
-        {"a": kept // met.n_persons, "b": kept % met.n_persons, "days": days[keep], "weight": weight[keep]}, copy=False
+        {"a": kept_pairs // met.n_persons, "b": kept_pairs % met.n_persons, "days": days[keep], "weight": weight[keep]},
+        copy=False,
     )
 
 

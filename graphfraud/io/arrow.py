@@ -22,9 +22,12 @@ def to_arrow(values: pd.Series) -> pa.Array:
 
 
 def arrow_text(values: pd.Series | pd.Index) -> pa.Array | pa.ChunkedArray:
-    """A pandas column as an Arrow string array, as it is (not combined), cast to large strings unless text."""
+    """A pandas column as an Arrow string array, as it is (not combined), cast to large strings unless text
+    or dictionary-encoded text (kept as it is)."""
     array = pa.array(values, from_pandas=True)
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array
+    if pa.types.is_dictionary(array.type) and pa.types.is_string(array.type.value_type):
         return array
     return array.cast(pa.large_string())
 
@@ -81,26 +84,122 @@ def isin(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np
     """``values.isin(known)`` as a bool array, hashed in Arrow (pandas loops over ``known`` in Python)."""
     if known is None or len(known) == 0:
         return np.zeros(len(values), dtype=bool)
-    left, value_set = arrow_text(values), arrow_text(known)
+    left, value_set = decoded(arrow_text(values)), decoded(arrow_text(known))
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
     found = pc.is_in(left, value_set=value_set.cast(left.type))
     return np.asarray(pc.fill_null(found, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def decoded(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Dictionary-encoded text as plain text (other text as it is)."""
+    return text.cast(text.type.value_type) if pa.types.is_dictionary(text.type) else text
+
+
 def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) -> np.ndarray:
     """Position of each value in ``known`` (int32, ``-1`` where missing or absent), hashed in Arrow.
 
+    ``known`` is a key (no value repeats).  Values held as Arrow dictionaries
+    (:func:`graphfraud.io.convert.to_ids`) are looked up by their distinct
+    values, one hash table for all chunks, and each row takes its value's
+    position (a gather, no string per row).  Values in runs of one value (fee
+    lines grouped by claim) are looked up a run at a time, and not at all when
+    the runs are ``known`` itself, in order.
+
     >>> positions(pd.Series(["b", None, "z"]), pd.Series(["a", "b"])).tolist()
     [1, -1, -1]
+    >>> coded = pa.chunked_array([pa.array(["b", None, "z", "b"]).dictionary_encode(), pa.array(["a"]).dictionary_encode()])
+    >>> positions(pd.Series(pd.arrays.ArrowExtensionArray(coded)), pd.Series(["a", "b"])).tolist()
+    [1, -1, -1, 1, 0]
     """
     if known is None or len(known) == 0:
         return np.full(len(values), -1, dtype=np.int32)
-    left, value_set = arrow_text(values), arrow_text(known)
+    left, value_set = arrow_text(values), decoded(arrow_text(known))
     if isinstance(value_set, pa.ChunkedArray):
         value_set = value_set.combine_chunks()
-    found = pc.index_in(left, value_set=value_set.cast(left.type))
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
+    if pa.types.is_dictionary(left.type):
+        return _dictionary_positions(left, value_set)
+    chunks = [c for c in (left.chunks if isinstance(left, pa.ChunkedArray) else [left]) if len(c)]
+    starts = [_run_starts(c) for c in chunks]
+    if sum(len(s) for s in starts) > len(values) * _MOSTLY_RUNS:  # few repeats in a row: look every row up
+        found = pc.index_in(left, value_set=value_set.cast(left.type))
+        return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int32)
+    # Rows in runs of one value (fee lines grouped by claim): each run looked up once, its rows take its position.
+    for i in range(1, len(chunks)):  # a run that goes on into the next chunk is one run
+        before, after = chunks[i - 1][len(chunks[i - 1]) - 1], chunks[i][0]
+        if len(starts[i]) and before.is_valid and after.is_valid and before == after:
+            starts[i] = starts[i][1:]
+    runs = pa.chunked_array([c.take(pa.array(s)) for c, s in zip(chunks, starts)], type=left.type)
+    ends = np.concatenate(
+        [s + offset for s, offset in zip(starts, np.cumsum([0] + [len(c) for c in chunks]))] + [[len(values)]]
+    )
+    lengths = np.diff(ends)
+    del starts, ends
+    if _same(runs, value_set):  # fee lines in the claims' order, every claim with some: no hashing at all
+        return np.repeat(np.arange(len(value_set), dtype=np.int32), lengths)
+    found = pc.fill_null(pc.index_in(runs, value_set=value_set.cast(left.type)), -1).to_numpy(zero_copy_only=False)
+    return np.repeat(np.asarray(found, dtype=np.int32), lengths)
+
+
+def _same(runs: pa.ChunkedArray, keys: pa.Array) -> bool:
+    """Whether ``runs`` are exactly ``keys``, in order (compared a chunk at a time, no null equal to anything)."""
+    if len(runs) != len(keys):
+        return False
+    at = 0
+    for chunk in runs.chunks:
+        part = keys.slice(at, len(chunk))
+        if not pc.all(pc.fill_null(pc.equal(chunk.cast(part.type), part), False)).as_py():
+            return False
+        at += len(chunk)
+    return True
+
+
+#: :func:`positions` looks up runs of equal values once when they are at most this share of the rows.
+_MOSTLY_RUNS = 0.75
+
+
+def _run_starts(chunk: pa.Array) -> np.ndarray:
+    """Rows of ``chunk`` where a run of equal values begins (a null is a run of its own)."""
+    if len(chunk) < 2:
+        return np.zeros(len(chunk), dtype=np.int64)
+    changed = pc.fill_null(pc.not_equal(chunk.slice(1), chunk.slice(0, len(chunk) - 1)), True)
+    return np.flatnonzero(np.r_[True, changed.to_numpy(zero_copy_only=False)])
+
+
+def increasing(text: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether text has no null and every value is greater (in byte order) than the one before: no value repeats.
+
+    >>> increasing(pa.chunked_array([["A1", "A2"], ["A3"]])), increasing(pa.chunked_array([["A1", "A3"], ["A3"]]))
+    (True, False)
+    """
+    if text.null_count:
+        return False
+    last = None
+    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        if not len(chunk):
+            continue
+        if last is not None and not pc.less(last, chunk[0]).as_py():
+            return False
+        if len(chunk) > 1 and not pc.all(pc.less(chunk.slice(0, len(chunk) - 1), chunk.slice(1))).as_py():
+            return False
+        last = chunk[len(chunk) - 1]
+    return True
+
+
+def _dictionary_positions(values: pa.Array | pa.ChunkedArray, value_set: pa.Array) -> np.ndarray:
+    """:func:`positions` of dictionary-encoded ``values``: the chunks' dictionaries looked up in one call."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    dictionaries = pa.chunked_array([c.dictionary for c in chunks], type=values.type.value_type)
+    found = pc.fill_null(pc.index_in(dictionaries, value_set=value_set.cast(dictionaries.type)), -1)
+    found = np.append(np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int32), np.int32(-1))
+    out = np.empty(len(values), dtype=np.int32)
+    row = first = 0
+    for chunk in chunks:
+        codes = pc.fill_null(chunk.indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+        codes = np.where(codes >= 0, codes + first, len(found) - 1)  # -1 (a null row) takes the appended -1
+        out[row : row + len(chunk)] = found[codes]
+        row, first = row + len(chunk), first + len(chunk.dictionary)
+    return out
 
 
 def lookup(ids: pa.ChunkedArray | pa.Array, value_set: pa.Array, values: np.ndarray, missing: int) -> np.ndarray:

@@ -82,6 +82,36 @@ def to_codes(values: Array) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
+def to_ids(values: Array) -> pd.Series:
+    """Ids a caller checks but does not keep, as read (Arrow text or dictionaries): no copy to pandas text.
+
+    For foreign keys that ``read_claims_dir(skip=...)`` checks and releases.
+    Read as dictionaries, each chunk's distinct ids are held once and a row is
+    a code into them, so the foreign-key check hashes the distinct ids only
+    (:func:`graphfraud.io.arrow.positions`); read as text, the column is not
+    copied into pandas' large strings (hundreds of megabytes for tens of
+    millions of fee lines).  When some value may need trimming or is blank,
+    the ids are cleaned text as :func:`to_series` makes them (the same values
+    either way).
+
+    >>> ids = to_ids(pa.chunked_array([pa.array(["H1", "H2", "H1", None]).dictionary_encode()]))
+    >>> str(ids.dtype), ids.tolist()
+    ('dictionary<values=string, indices=int32, ordered=0>[pyarrow]', ['H1', 'H2', 'H1', <NA>])
+    >>> str(to_ids(pa.array(["C1", None])).dtype)
+    'string[pyarrow]'
+    >>> to_ids(pa.array([" H1", "H1"]).dictionary_encode()).tolist()  # trimmed: as text
+    ['H1', 'H1']
+    """
+    values = _chunked(values)
+    coded = pa.types.is_dictionary(values.type)
+    text = values.type.value_type if coded else values.type
+    if pa.types.is_string(text) or pa.types.is_large_string(text):
+        edges = _edges(pa.chunked_array([c.dictionary for c in values.chunks], type=text) if coded else values)
+        if edges is not None and not edges[0] and not edges[1]:
+            return pd.Series(pd.arrays.ArrowExtensionArray(values))
+    return _pandas(clean_text(values), ID_DTYPE)
+
+
 def to_series(values: Array, column: Column) -> tuple[pd.Series, np.ndarray | None]:
     """Convert one column to its contract dtype, and find the values that cannot be read.
 
@@ -157,7 +187,8 @@ def clean_text(values: Array) -> pa.ChunkedArray:
 
 
 def _edges(text: pa.ChunkedArray) -> tuple[bool, bool] | None:
-    """Whether any value of ``large_string`` text may start or end with white space, and whether any is empty.
+    """Whether any value of ``string`` or ``large_string`` text may start or end with white space, and whether any
+    is empty.
 
     Reads the first and last byte of every value straight from the Arrow
     buffers (two gathers, no string copied).  White space in UTF-8 starts with
@@ -171,15 +202,23 @@ def _edges(text: pa.ChunkedArray) -> tuple[bool, bool] | None:
     (True, True)
     >>> _edges(pa.chunked_array([pa.array(["\u5f20\u4e09"], pa.large_string())]))  # non-ASCII: may be U+3000
     (True, False)
+    >>> _edges(pa.chunked_array([pa.array(["A1", " B"], pa.string())]))
+    (True, False)
     """
     edge, empty = False, False
     for chunk in text.chunks:
         if len(chunk) == 0:
             continue
-        if not pa.types.is_large_string(chunk.type):
+        if pa.types.is_large_string(chunk.type):
+            width: type[np.integer] = np.int64
+        elif pa.types.is_string(chunk.type):
+            width = np.int32
+        else:
             return None
         _, offsets_buffer, data_buffer = chunk.buffers()
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=len(chunk) + 1, offset=chunk.offset * 8)
+        offsets = np.frombuffer(
+            offsets_buffer, dtype=width, count=len(chunk) + 1, offset=chunk.offset * np.dtype(width).itemsize
+        )
         starts, ends = offsets[:-1], offsets[1:]
         filled = ends > starts
         valid = pc.is_valid(chunk).to_numpy(zero_copy_only=False) if chunk.null_count else None

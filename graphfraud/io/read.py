@@ -29,9 +29,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from graphfraud.contract import ID_DTYPE, INPUT_TABLES, ClaimsData, Table, empty_frame
+from graphfraud.contract import ID_DTYPE, INPUT_TABLES, ClaimsData, Column, Table, empty_frame
 from graphfraud.errors import ContractError
-from graphfraud.io.convert import to_codes, to_series
+from graphfraud.io.convert import to_codes, to_ids, to_series
 from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
 from graphfraud.io.validate import FOREIGN_KEYS, THREADS, Finding, KnownKeys, SkippedRowsWarning, check_table, find
 from graphfraud.io.write import file_sha256
@@ -168,14 +168,20 @@ def _read_tables(
             continue
         coded = _coded(skip, table, mapping)
         raw, bad_lines = _read_file(
-            file, table, params, _skipped(skip, table, mapping), numbers=_numbers(table, mapping), coded=coded
+            file,
+            table,
+            params,
+            _skipped(skip, table, mapping),
+            numbers=_numbers(table, mapping),
+            coded=_dictionaries(table, coded, keys),
         )
         raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
         unread = _unread(skip, table)
         raw = raw.drop_columns([c for c in raw.column_names if c in unread])
         notes = _numeric_ids(raw, table, file.name, origin)
-        frame, unreadable = _typed(raw, table, file.name, origin, params, coded=coded)
+        held = [raw]  # _typed lets go of each column once converted (the table itself is released here)
         del raw
+        frame, unreadable = _typed(held, table, file.name, origin, params, coded=coded)
         pa.default_memory_pool().release_unused()  # the raw numbers, converted: NumPy's malloc cannot reuse Arrow's pages
         frame, counts = check_table(
             table,
@@ -325,12 +331,33 @@ def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> fr
 
 
 def _coded(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> frozenset[str]:
-    """Skipped enum columns of ``table`` (checked, not kept): read as dictionaries and checked value by distinct value.
+    """Skipped columns of ``table`` that are checked and then released: enum columns (checked value by
+    distinct value, :func:`to_codes`) and foreign keys (kept as read, not copied to pandas text, :func:`to_ids`).
 
     Only under contract names (a mapped file is read as text)."""
     if mapping is not None and mapping.table(table.name) != TableMapping():
         return frozenset()
-    return frozenset(c.name for c in table.columns if c.kind == "enum" and f"{table.name}.{c.name}" in skip)
+    foreign = {column for column, _ in FOREIGN_KEYS.get(table.name, ())}
+    return frozenset(
+        c.name
+        for c in table.columns
+        if (c.kind == "enum" or (c.kind == "id" and c.name in foreign)) and f"{table.name}.{c.name}" in skip
+    )
+
+
+#: A skipped foreign key is read as Arrow dictionaries when the table it points at has at most this many
+#: rows (facilities, pharmacies, doctors): a 16 MB block then holds each distinct id once.  Ids of
+#: persons or claims are nearly all distinct within a block; building dictionaries of them costs more
+#: than it saves (measured at ten million claims: +2 CPU-s to parse claims.csv), so they are read as text.
+DICTIONARY_KEYS = 1 << 17
+
+
+def _dictionaries(table: Table, coded: frozenset[str], keys: KnownKeys) -> frozenset[str]:
+    """The ``coded`` columns of ``table`` to read as Arrow dictionaries: enums, and foreign keys into small tables."""
+    refs = dict(FOREIGN_KEYS.get(table.name, ()))
+    return frozenset(
+        name for name in coded if name not in refs or len(keys.kept.get(refs[name], ())) <= DICTIONARY_KEYS
+    )
 
 
 def _numbers(table: Table, mapping: Mapping | None) -> frozenset[str]:
@@ -627,7 +654,7 @@ def _numeric_ids(raw: pa.Table, table: Table, file: str, origin: dict[str, str])
 
 
 def _typed(
-    raw: pa.Table,
+    held: list[pa.Table],
     table: Table,
     file: str,
     origin: dict[str, str],
@@ -637,8 +664,14 @@ def _typed(
 ) -> tuple[pd.DataFrame, list[Finding]]:
     """Contract columns in contract dtypes, and the values that could not be read.
 
-    ``coded`` columns (checked, then released by the caller) are pandas categoricals instead (:func:`to_codes`).
+    ``held`` holds the raw table, and is emptied: each raw column is let go as
+    soon as it is converted, so that at most a few columns exist twice at a time
+    (tens of millions of fee lines: a raw table and its converted copy side by
+    side would be the read's peak).  ``coded`` columns (checked, then released
+    by the caller) are pandas categoricals instead (:func:`to_codes`), or, for
+    ids, as read (:func:`to_ids`).
     """
+    raw = held.pop()
     missing = [c for c in table.required_columns if c not in raw.column_names]
     if missing:
         found = ", ".join(raw.column_names[:30]) or "none"
@@ -658,30 +691,30 @@ def _typed(
     columns: dict[str, pd.Series] = {}
     unreadable: list[Finding] = []
     present = [c for c in table.columns + table.extra if c.name in raw.column_names]
+    rows = raw.num_rows
+    pending = {c.name: raw.column(c.name) for c in present}
+    del raw
+
+    def convert(column: Column) -> tuple[pd.Series, np.ndarray | None, pa.ChunkedArray | None]:
+        values = pending.pop(column.name)
+        if column.name in coded:
+            return (to_ids(values) if column.kind == "id" else to_codes(values)), None, None
+        series, bad = to_series(values, column)
+        return series, bad, (values if bad is not None else None)  # the raw values quote the unreadable ones
+
     # Columns convert independently and Arrow's kernels release the GIL: convert them side by side.
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        converted = dict(
-            zip(
-                [c.name for c in present],
-                pool.map(
-                    lambda c: (
-                        (to_codes(raw.column(c.name)), None) if c.name in coded else to_series(raw.column(c.name), c)
-                    ),
-                    present,
-                ),
-            )
-        )
+        converted = dict(zip([c.name for c in present], pool.map(convert, present)))
     for column in table.columns + table.extra:
-        if column.name not in raw.column_names:
+        if column.name not in converted:
             if column in table.columns:  # an optional column the file does not have: all NA
                 columns[column.name] = (
-                    _no_text(raw.num_rows)
+                    _no_text(rows)
                     if column.kind in ("id", "str", "enum")
-                    else to_series(pa.nulls(raw.num_rows, pa.string()), column)[0]
+                    else to_series(pa.nulls(rows, pa.string()), column)[0]
                 )
             continue
-        values = raw.column(column.name)
-        columns[column.name], bad = converted[column.name]
+        columns[column.name], bad, values = converted.pop(column.name)
         if bad is not None:
             unreadable += find(
                 bad,

@@ -52,7 +52,7 @@ import pyarrow.compute as pc
 
 from graphfraud.contract import INPUT_TABLES, TABLES, ClaimsData, QualityWarning, Table
 from graphfraud.errors import ContractError
-from graphfraud.io.arrow import arrow_text, isin, positions
+from graphfraud.io.arrow import arrow_text, decoded, increasing, isin, positions
 from graphfraud.params import ReadParams
 
 #: ``{table: ((column, referenced table), ...)}``: every id that must exist elsewhere.
@@ -515,8 +515,11 @@ def _negative(table: Table, frame: pd.DataFrame, limit: int) -> list[Finding]:
 def _duplicates(ids: pd.Series, column: str, limit: int) -> list[Finding]:
     # dictionary_encode numbers values in order of first appearance, so the
     # k-th first occurrence is the first row of code k.
-    text = arrow_text(ids)
-    # The common case (no repeat) by counting distinct values: half the work of numbering them.
+    text = decoded(arrow_text(ids))
+    # The common case (no repeat): ids in increasing order (an export sorted by its key) need no hashing;
+    # else count distinct values: half the work of numbering them.
+    if increasing(text):
+        return []
     if len(pc.unique(text)) - (text.null_count > 0) == len(ids) - text.null_count:
         return []
     if isinstance(text, pa.ChunkedArray):  # one dictionary for all rows (per-chunk ones grow cumulatively)

@@ -54,3 +54,59 @@ def test_bad_parameters_are_rejected_with_the_standard_message():
         ParamError, match="The 'min_days' parameter of project_covisits must be an int >= 1. Got 0 instead."
     ):
         project_covisits(_visits([(0, 0, 0)]), min_days=0)
+
+
+def _brute_force(visits: pd.DataFrame, *, window: int, min_days: int) -> dict:
+    """Every pair of persons at one venue on one day within ``window`` minutes: {(a, b): (days, weight)}."""
+    import math
+
+    per_day = visits.groupby(["venue", "day"]).size()
+    best: dict = {}
+    rows = visits.to_dict("records")
+    for x in rows:
+        for y in rows:
+            gap = y["minute"] - x["minute"]
+            if x["venue"] != y["venue"] or x["day"] != y["day"] or x["person"] == y["person"] or not 0 <= gap <= window:
+                continue
+            a, b = sorted((x["person"], y["person"]))
+            w = math.exp(-gap / 10) / math.log(5 + per_day[(x["venue"], x["day"])])
+            best[(a, b, x["day"])] = max(best.get((a, b, x["day"]), 0.0), w)
+    pairs: dict = {}
+    for (a, b, _), w in best.items():
+        days, total = pairs.get((a, b), (0, 0.0))
+        pairs[(a, b)] = (days + 1, total + w)
+    return {k: v for k, v in pairs.items() if v[0] >= min_days}
+
+
+@pytest.mark.parametrize("min_days", [1, 2, 3])
+def test_the_projection_is_every_meeting_when_no_cap_applies_also_in_small_steps(monkeypatch, min_days):
+    # Meetings are found a block of visits at a time and packed piece by piece; pairs that cannot reach
+    # min_days are dropped before grouping.  Without caps the result is every meeting (a brute force),
+    # and blocks of 7 visits (pairs cut across blocks, one pair meeting twice a day at two venues) change nothing.
+    import numpy as np
+
+    import graphfraud.graph.project as project
+
+    rng = np.random.default_rng(3)
+    n = 400
+    visits = pd.DataFrame(
+        {"person": rng.integers(0, 25, n), "venue": rng.integers(0, 3, n), "minute": rng.integers(0, 6 * 1440, n)}
+    )
+    visits["day"] = visits["minute"] // 1440
+    expected = _brute_force(visits, window=30, min_days=min_days)
+    options = dict(window_minutes=30, max_neighbours=n, busy_visits=n, busy_neighbours=n, min_days=min_days)
+    whole = project_covisits(visits, **options).pairs
+    monkeypatch.setattr(project, "_VISIT_STEP", 7)
+    monkeypatch.setattr(project, "_STEP", 5)
+    stepped = project_covisits(visits, **options).pairs
+    pd.testing.assert_frame_equal(whole, stepped)
+    found = {(a, b): (d, w) for a, b, d, w in whole.itertuples(index=False)}
+    assert found.keys() == expected.keys() and len(found) >= 5
+    for pair, (days, weight) in found.items():
+        assert days == expected[pair][0]
+        assert weight == pytest.approx(expected[pair][1], abs=days / project.WEIGHT_SCALE)
+
+
+def test_no_visits_or_one_visit_make_no_pairs():
+    assert project_covisits(_visits([])).pairs.empty
+    assert project_covisits(_visits([(0, 0, 600)]), min_days=1).pairs.empty

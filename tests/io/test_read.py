@@ -477,3 +477,56 @@ def test_skipped_category_under_lenient_skips_the_same_rows(world):
         text = read_claims_dir(world(claim_items=items), params)
     assert coded.skipped == text.skipped == {"claim_items.csv": {"category not allowed": 1}}
     assert coded.claim_items.item_code.tolist() == text.claim_items.item_code.tolist() == ["X1", "X3"]
+
+
+_FOREIGN = ("claims.patient_id", "claims.holder_id", "claims.facility_id", "claims.pharmacy_id", "claims.doctor_id",
+            "claim_items.claim_id")  # fmt: skip
+
+
+@pytest.mark.parametrize("parquet", [(), ("claims", "claim_items")])
+@pytest.mark.parametrize("dictionary_keys", [0, 1 << 17])
+def test_skipped_foreign_keys_are_checked_as_when_kept(world, parquet, dictionary_keys, monkeypatch):
+    # issue 18: skipped foreign keys (detect skips them) are read as dictionaries (ids of small tables) or
+    # as text, not copied into pandas; white space, blanks, nulls, unknown ids and fee lines whose claim
+    # does not exist are reported as when the columns are kept, and the links are the same.
+    import graphfraud.io.read as read
+
+    monkeypatch.setattr(read, "DICTIONARY_KEYS", dictionary_keys)
+    claims = (
+        world.edit("claims", 2, "facility_id", " H001")
+        .replace("C0002,0002,0001,H001,,D001", "C0002,0002,0001,H001,,D009")
+        .replace("C0004,0001,", "C0004,   ,")
+    )
+    items = world.edit("claim_items", 4, "claim_id", "C0009")
+    problems = []
+    for released in (_FOREIGN, ()):
+        with pytest.raises(ContractError) as e:
+            read_claims_dir(world(claims=claims, claim_items=items, parquet=parquet), skip=released)
+        problems.append(sorted((p.row, p.column, p.message) for p in [e.value, *e.value.problems]))
+    assert problems[0] == problems[1]
+    assert [(row, column) for row, column, _ in problems[0]] == [(3, "doctor_id"), (5, "patient_id")]
+    with pytest.raises(ContractError, match="unknown value C0009: no claim_id C0009 in claims"):
+        read_claims_dir(world(claim_items=items, parquet=parquet), skip=_FOREIGN)
+    good = world.edit("claims", 2, "facility_id", " H001")
+    released = read_claims_dir(world(claims=good, parquet=parquet), skip=_FOREIGN)
+    kept = read_claims_dir(world(claims=good, parquet=parquet))
+    assert released.links.keys() == kept.links.keys()
+    for name, rows in kept.links.items():
+        assert released.links[name].tolist() == rows.tolist(), name
+    assert released.links["claims.facility_id"].tolist() == [0, 0, -1, 1]
+    assert released.links["claim_items.claim_id"].tolist() == [0, 0, 2]
+    assert all(released.table(n.split(".")[0])[n.split(".")[1]].isna().all() for n in _FOREIGN)
+
+
+def test_skipped_foreign_keys_under_lenient_skip_the_same_rows(world):
+    items = world.edit("claim_items", 3, "claim_id", "C0009")
+    claims = world.edit("claims", 3, "doctor_id", "D009")
+    params = ReadParams(lenient=True, max_skipped=0.5)
+    with pytest.warns(SkippedRowsWarning):
+        released = read_claims_dir(world(claims=claims, claim_items=items), params, skip=_FOREIGN)
+    with pytest.warns(SkippedRowsWarning):
+        kept = read_claims_dir(world(claims=claims, claim_items=items), params)
+    assert released.skipped == kept.skipped
+    assert released.skipped == {"claims.csv": {"unknown doctor_id": 1}, "claim_items.csv": {"unknown claim_id": 1}}
+    # the skipped claim C0002 is gone: C0003 is the second claim left
+    assert released.links["claim_items.claim_id"].tolist() == kept.links["claim_items.claim_id"].tolist() == [0, 1]

@@ -411,3 +411,56 @@ def test_amount_check_in_steps_finds_the_same_lines(monkeypatch):
     stepped = v.quality(CLAIM_ITEMS, items, file="claim_items.csv")
     assert stepped == whole
     assert [row for row, _ in whole[0].examples] == [4, 6]  # lines 3 and 5 (header is row 1)
+
+
+@pytest.mark.parametrize("grouped", [True, False])
+def test_positions_of_ids_in_runs_are_those_of_a_lookup(grouped):
+    # issue 18: fee lines grouped by claim are looked up a run at a time; runs with nulls, unknown ids and
+    # runs that continue across chunks give the positions a row-by-row lookup gives.
+    import numpy as np
+    import pyarrow as pa
+
+    from graphfraud.io.arrow import positions
+
+    keys = ["C1", "C2", "C3", "C4"]
+    rows = ["C1", "C1", None, None, "C9", "C2", "C2", "C2", "C4", "C1"]
+    if not grouped:
+        rows = [rows[i] for i in np.random.default_rng(0).permutation(len(rows))]
+    chunked = pa.chunked_array([pa.array(rows[:6], pa.large_string()), pa.array(rows[6:], pa.large_string())])
+    values = pd.Series(pd.arrays.ArrowExtensionArray(chunked))
+    expected = [keys.index(r) if r in keys else -1 for r in rows]
+    assert positions(values, pd.Series(keys, dtype="string[pyarrow]")).tolist() == expected
+
+
+def test_repeated_key_in_sorted_ids_is_found_across_chunks():
+    import pyarrow as pa
+
+    from graphfraud.io.arrow import increasing
+
+    assert increasing(pa.chunked_array([["A1", "A2"], ["A3", "B"]]))
+    assert not increasing(pa.chunked_array([["A1", "A2"], ["A2", "B"]]))
+    assert not increasing(pa.chunked_array([["A1", None, "A3"]]))
+    from graphfraud.io.validate import _duplicates
+
+    ids = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([["C1", "C2"], ["C2", "C3"]])))
+    (found,) = _duplicates(ids, "claim_id", 5)
+    assert found.rows.tolist() == [2] and found.messages == ("duplicate value C2 (first seen at row 3)",)
+    assert (
+        _duplicates(pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([["C1", "C2"], ["C3"]]))), "claim_id", 5)
+        == []
+    )
+
+
+@pytest.mark.parametrize("rows", [["C1", "C1", "C2", "C2", "C2", "C3"], ["C1", "C1", "C2", "C2", "C3", "C3"],
+                                  ["C1", "C2", "C2", "C2", "C2", "C3"], ["C1", "C1", "C3", "C3", "C3", "C3"]])  # fmt: skip
+def test_fee_lines_in_the_claims_order_take_their_claims_rows(rows):
+    # Every claim with fee lines, in the claims' order (runs continuing across chunks): rows by counting
+    # alone; a claim without fee lines (the last case) is looked up.
+    import pyarrow as pa
+
+    from graphfraud.io.arrow import positions
+
+    chunked = pa.chunked_array([pa.array(rows[:3]), pa.array(rows[3:4]), pa.array(rows[4:])])
+    values = pd.Series(pd.arrays.ArrowExtensionArray(chunked))
+    keys = pd.Series(["C1", "C2", "C3"], dtype="string[pyarrow]")
+    assert positions(values, keys).tolist() == [["C1", "C2", "C3"].index(r) for r in rows]
