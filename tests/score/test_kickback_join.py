@@ -115,7 +115,7 @@ def test_the_evidence_pack_of_a_joined_ring_has_each_pair_s_steering_numbers(tmp
     rings, _, _, out = _detect(tmp_path, {"D0": ["P1", "P2"]})
     ring = rings.iloc[0]["ring_id"]
     result = CliRunner().invoke(
-        main, ["evidence", str(out), "--ring", ring, "--data", str(tmp_path / "data"), "--out", str(tmp_path / "ev")]
+        main, ["evidence", str(out), ring, "--data", str(tmp_path / "data"), "--dest", str(tmp_path / "ev")]
     )
     assert result.exit_code == 0, result.output
     steering = pd.read_csv(next((tmp_path / "ev").rglob("steering.csv")), dtype=str)
