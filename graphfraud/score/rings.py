@@ -108,7 +108,7 @@ def join_pieces(
     They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
-    Kickback rings are one doctor and one pharmacy already.
+    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`).
 
     Parameters
     ----------
