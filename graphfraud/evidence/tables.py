@@ -317,21 +317,30 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     v = facts.graph.visits
     if not doctor or not pharmacy:
         return pd.DataFrame(columns=columns)
-    d = int(v.doctors.codes(pd.Series(doctor[:1]))[0])
-    p = int(v.venues.codes(pd.Series(pharmacy[:1]))[0])
+    # the (doctor, pharmacy) pairs its steering reasons name (a joined organisation has several), in their order
+    said = source.reasons[source.reasons["code"] == "steering"]["args"] if "args" in source.reasons else []
+    pairs = list(dict.fromkeys((str(a["doctor"]), str(a["pharmacy"])) for a in said if a))
+    pairs = pairs or [(doctor[0], pharmacy[0])]
     prior_weight = 20.0
     money = facts.stake  # insurance money per claim, as the detector counted it (None: the fund)
     follow, min_fund = high_value_follow(v.table, params, money=money)
     dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund, money=money))
-    row = dp[(dp["doctor"] == d) & (dp["pharmacy"] == p)]
-    if row.empty:
-        return pd.DataFrame(columns=columns)
-    r = row.iloc[0]
+    rows = []
+    for doctor_id, pharmacy_id in pairs:
+        d = int(v.doctors.codes(pd.Series([doctor_id]))[0])
+        p = int(v.venues.codes(pd.Series([pharmacy_id]))[0])
+        row = dp[(dp["doctor"] == d) & (dp["pharmacy"] == p)]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        rows.append(
+            [doctor_id, pharmacy_id, str(v.venues.ids[int(r["facility"])]), follow_days, int(r["patients"]),
+             int(r["doctor_patients"]), int(r["facility_patients"]), int(r["facility_pharmacy"]),
+             float(r["pharmacy_prior"]), prior_weight, float(r["share"]), float(r["peer_share"]),
+             float(r["lift"]), float(r["z"]), min_fund, int(r["pharmacy_buyers"]), float(r["excess"]),
+             float(r["business"])]
+        )  # fmt: skip
     return pd.DataFrame(
-        [[doctor[0], pharmacy[0], str(v.venues.ids[int(r["facility"])]), follow_days, int(r["patients"]),
-          int(r["doctor_patients"]), int(r["facility_patients"]), int(r["facility_pharmacy"]),
-          float(r["pharmacy_prior"]), prior_weight, float(r["share"]), float(r["peer_share"]),
-          float(r["lift"]), float(r["z"]), min_fund, int(r["pharmacy_buyers"]), float(r["excess"]),
-          float(r["business"])]],
+        rows,
         columns=columns,
     )  # fmt: skip

@@ -83,7 +83,12 @@ def score_candidates(
     check_rules(params.rules)
     markets = _markets(candidates, facts)
     scored = [_score(c, facts, params, market=markets.get(i)) for i, c in enumerate(candidates)]
-    return select_rings(join_pieces(scored, candidates, facts, params), params)
+    organisations = join_kickbacks(scored, candidates, facts, params)
+    gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
+    rings = [
+        r for r in join_pieces(scored, candidates, facts, params) if r.typology != "kickback" or r.ring_id not in gone
+    ]
+    return select_rings(rings + [ring for _, ring in organisations], params)
 
 
 def join_pieces(
@@ -103,7 +108,7 @@ def join_pieces(
     They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
-    Kickback rings are one doctor and one pharmacy already.
+    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`).
 
     Parameters
     ----------
@@ -168,6 +173,86 @@ def join_pieces(
                 out[i] = None  # type: ignore[call-overload]
             out.append(ring)
     return [r for r in out if r is not None]
+
+
+def join_kickbacks(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> list[tuple[list[int], Ring]]:
+    """Join the kickback rings of one organisation: suspect steering pairs that share a doctor or a pharmacy.
+
+    Steering is found per (doctor, pharmacy) pair, but the one who pays is
+    the pharmacy (or its chain) and the one paid is the doctor: a doctor
+    steering to two shops of one chain, or two doctors of one clinic steering
+    to one shop, is one scheme.  Suspect kickback rings (no benign
+    explanation, scoring at least ``min_score``; a designated-pharmacy or
+    residents explanation is decided per pair before) linked by a shared
+    doctor or a shared pharmacy are reported as one ring: its persons and
+    claims the union of theirs, every doctor and pharmacy of its pairs a
+    member, one steering reason per pair (strongest first), the other
+    reasons measured on the union, and a score never below its strongest pair's.
+
+    Parameters
+    ----------
+    scored : list of Ring
+        ``scored[i]`` is the scoring of ``candidates[i]``.
+    candidates : list of Candidate
+    facts : ClaimFacts
+    params : ScoreParams
+
+    Returns
+    -------
+    list of (list of int, Ring)
+        Each organisation of two or more pairs: the indexes of its pieces in
+        ``scored`` (strongest first) and the joined ring that replaces them.
+    """
+    open_ = [
+        i
+        for i, r in enumerate(scored)
+        if r.benign is None
+        and r.typology == "kickback"
+        and r.score >= params.min_score
+        and {"doctor", "pharmacy"} <= set(candidates[i].evidence)
+    ]
+    parent = {i: i for i in open_}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_of: dict[tuple[str, int], int] = {}
+    for i in open_:
+        for key in (
+            ("doctor", int(candidates[i].evidence["doctor"])),
+            ("pharmacy", int(candidates[i].evidence["pharmacy"])),
+        ):
+            if key in first_of:
+                parent[root(i)] = root(first_of[key])
+            else:
+                first_of[key] = i
+    parts: dict[int, list[int]] = {}
+    for i in open_:
+        parts.setdefault(root(i), []).append(i)
+    out: list[tuple[list[int], Ring]] = []
+    for pieces in parts.values():
+        if len(pieces) < 2:
+            continue
+        pieces = sorted(pieces, key=lambda i: (-scored[i].score, scored[i].ring_id))  # strongest first
+        first = candidates[pieces[0]]
+        joined = Candidate(
+            detector=first.detector,
+            persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
+            claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
+            evidence={**first.evidence, "pairs": [candidates[i].evidence for i in pieces], "pieces": len(pieces)},
+            params=first.params,
+        )
+        ring = _score(joined, facts, params)
+        strongest = scored[pieces[0]]
+        if ring.score < strongest.score:
+            ring = Ring(**{**ring.__dict__, "score": strongest.score, "alert": strongest.alert})
+        out.append((pieces, ring))
+    return out
 
 
 def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, tuple[int, int]]]:
@@ -295,7 +380,11 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])
         evidence["follow_days"] = c.params.get("follow_days", 2)
     reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence, rules=params.rules, signals=facts.signals)
-    if kind == "kickback":
+    if kind == "kickback" and "pairs" in evidence:
+        # a joined organisation: its pairs' benign explanations were decided one by one before joining
+        benign = None
+        reasons = [r for r in reasons if r.code != "steering"] + _pair_steering(f, names, c, facts, params)
+    elif kind == "kickback":
         benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
     else:
         benign = benign_explanation(f) or primary_care_day(f)
@@ -320,6 +409,32 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     )
 
 
+def _pair_steering(
+    f: Features, names: dict[str, str], c: Candidate, facts: ClaimFacts, params: ScoreParams
+) -> list[Reason]:
+    """The steering reason of each pair of a joined kickback ring (``c.evidence["pairs"]``, strongest first).
+
+    The strongest pair's reason keeps its points; the others are said with
+    0 points, so that one organisation's steering counts once in its score
+    however many of its pairs were found.
+    """
+    v = facts.graph.visits
+    out: list[Reason] = []
+    for k, pair in enumerate(c.evidence["pairs"]):
+        mine = {**names, "doctor": str(v.doctors.ids[pair["doctor"]]), "pharmacy": str(v.venues.ids[pair["pharmacy"]])}
+        e = {**pair, "follow_days": c.params.get("follow_days", 2)}
+        said = suspicion_reasons(f, mine, typology="kickback", evidence=e, rules=params.rules, signals=facts.signals)
+        for r in said:
+            if r.code == "steering":
+                out.append(r if k == 0 else Reason(r.code, r.args, r.value, r.threshold, 0.0))
+    return out
+
+
+def _pairs(c: Candidate) -> list[dict]:
+    """The (doctor, pharmacy) evidence of a kickback candidate: its pairs when joined, else itself."""
+    return list(c.evidence.get("pairs", [c.evidence]))
+
+
 def _ring_id(members: tuple[Member, ...]) -> str:
     """Stable id from the ring's members: same data and parameters, same id."""
     key = "|".join(sorted(f"{m.entity_type}:{m.entity_id}" for m in members))
@@ -335,7 +450,7 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     venues = list(zip(venue_codes[keep].tolist(), venue_n[keep].tolist()))  # sorted by code
     if kind == "kickback":
         # The pharmacy is a party to the steering; the doctor's hospital is not (only its doctor).
-        venues = [(int(c.evidence["pharmacy"]), 1)]
+        venues = [(p, 1) for p in dict.fromkeys(int(e["pharmacy"]) for e in _pairs(c))]
     for code, n in venues:
         vid = str(v.venues.ids[int(code)])
         etype = "pharmacy" if facts.venue_is_pharmacy[int(code)] else "facility"
@@ -346,7 +461,8 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     keep = (doc_n >= MEMBER_SHARE * max(len(doctor), 1)) & (doc_n >= 3)
     docs = list(zip(doc_codes[keep].tolist(), doc_n[keep].tolist()))
     if kind == "kickback":
-        docs = [(int(c.evidence["doctor"]), len(doctor))]
+        mine = list(dict.fromkeys(int(e["doctor"]) for e in _pairs(c)))
+        docs = [(d, len(doctor) if len(mine) == 1 else int(np.count_nonzero(doctor == d))) for d in mine]
     for code, n in docs:
         out.append(Member("doctor", str(v.doctors.ids[int(code)]), "doctor", round(float(n) / max(len(doctor), 1), 3)))
     person_codes, person_n = np.unique(v.column("person")[rows], return_counts=True)
