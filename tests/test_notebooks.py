@@ -40,9 +40,6 @@ def test_notebook_runs_clean(path, monkeypatch):
     assert len(images) >= (3 if path.stem.startswith("01") else 1)
 
 
-# It logs in to 127.0.0.1:7687 with a wrong password: run beside no other test of that server (a parallel run's
-# failed logins could add up to the server's lock-out of the user; tests/conftest.py)
-@pytest.mark.xdist_group("neo4j")
 def test_notebook_01_uses_the_bundled_servers_password_file(monkeypatch, tmp_path):
     # issue 16: notebook 01 ignored the bundled server's password file (only NEO4J_PASSWORD counted)
     home = tmp_path / "neo4j"
