@@ -32,7 +32,10 @@ import pytest
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 REQUIRED = ("rings.csv", "ring_members.csv", "run.json")
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL"),
+    pytest.mark.slow,  # dozens of runs killed at random moments: about 100 s on 2 idle cores
+]
 
 
 def graphfraud(*args: str) -> subprocess.Popen:
