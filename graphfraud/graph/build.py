@@ -181,19 +181,6 @@ class ClaimGraph:
         return self.data.time_resolution == "day"
 
     @cached_property
-    def claims_by_person(self) -> tuple[np.ndarray, np.ndarray]:
-        """Claim rows grouped by person: ``order`` (rows sorted by person code) and ``starts``.
-
-        The claims of person code ``p`` are ``order[starts[p]:starts[p + 1]]``; unknown persons are left out.
-        Built once, on first use.
-        """
-        person = self.visits.column("person")
-        order = np.argsort(person, kind="stable")
-        order = order[person[order] >= 0]
-        counts = np.bincount(person[order], minlength=len(self.visits.persons))
-        return order, np.r_[0, np.cumsum(counts)]
-
-    @cached_property
     def timed(self) -> np.ndarray | None:
         """Per claim, whether its start carries a time of day; None when all do (or, for day data, none).
 

@@ -539,28 +539,16 @@ def own_cost_ratio(rows: np.ndarray, fund: np.ndarray, venue_claims: int, venue_
     return ring / len(rows) / base if base > 0 else float("nan")
 
 
-def local_share(persons: np.ndarray, rows: np.ndarray, venue: int, graph: ClaimGraph) -> float:
+def local_share(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFacts) -> float:
     """Share of ``persons`` with a claim at ``venue`` that is not one of the group's ``rows``.
 
-    >>> from graphfraud.synth import toy
-    >>> from graphfraud.graph.build import build_graph
-    >>> g = build_graph(toy.staged_clinic()[0])
-    >>> v = g.visits.table
-    >>> p = v["person"].to_numpy()[:1]
-    >>> local_share(p, np.array([], dtype=np.int64), int(v["venue"].iloc[0]), g)
-    1.0
+    The members' claims at the venue come from the (venue, person) index of :func:`own_visits`.
     """
     if not len(persons):
         return float("nan")
-    order, starts = graph.claims_by_person
-    persons = np.asarray(persons, dtype=np.int64)
-    lo, hi = starts[persons], starts[persons + 1]
-    n = hi - lo
-    at = np.repeat(lo - np.r_[0, np.cumsum(n)[:-1]], n) + np.arange(int(n.sum()))
-    claim = order[at]
-    who = np.repeat(np.arange(len(persons)), n)
-    own = (graph.visits.column("venue")[claim] == venue) & ~np.isin(claim, rows)
-    return float(len(np.unique(who[own])) / len(persons))
+    claim = _visit_rows(persons, venue, facts)
+    own = facts.graph.visits.column("person")[claim[~np.isin(claim, rows)]]
+    return float(len(np.unique(own)) / len(persons))
 
 
 def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tuple[bool, float, float]:
@@ -573,7 +561,7 @@ def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tu
     return (
         True,
         own_cost_ratio(rows, fund, venue_claims, venue_fund),
-        local_share(c.persons, c.claims, main, facts.graph),
+        local_share(c.persons, c.claims, main, facts),
     )
 
 
@@ -586,6 +574,13 @@ def own_visits(persons: np.ndarray, venue: int, facts: ClaimFacts) -> tuple[np.n
     came six days a week for a month.  The claims are put in (venue, person)
     order once per run (two 4-byte columns), so each ring costs a binary search.
     """
+    t = facts.graph.visits
+    rows = _visit_rows(persons, venue, facts)
+    return t.column("person")[rows], t.column("day")[rows]
+
+
+def _visit_rows(persons: np.ndarray, venue: int, facts: ClaimFacts) -> np.ndarray:
+    """Claim rows of ``persons`` at ``venue``, from the claims put in (venue, person) order once per run."""
     t = facts.graph.visits
     index = facts.visit_index
     if not index:
@@ -601,8 +596,7 @@ def own_visits(persons: np.ndarray, venue: int, facts: ClaimFacts) -> tuple[np.n
     start = lo + np.searchsorted(index["person"][lo:hi], mine, side="left")
     stop = lo + np.searchsorted(index["person"][lo:hi], mine, side="right")
     n = stop - start
-    rows = index["order"][np.repeat(start, n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)]
-    return t.column("person")[rows], t.column("day")[rows]
+    return index["order"][np.repeat(start, n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)]
 
 
 def _same(regions: np.ndarray) -> np.ndarray:
