@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -127,47 +127,29 @@ def join_pieces(
     open_ = [
         i for i, r in enumerate(scored) if r.benign is None and r.typology != "kickback" and r.score >= params.min_score
     ]
-    parent = {i: i for i in open_}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     by_kind: dict[str, list[int]] = {}
     for i in open_:
         by_kind.setdefault(scored[i].typology, []).append(i)
     seen = _venues_seen(scored, open_, facts)
-    for group in by_kind.values():
-        for a, i in enumerate(group):
-            for j in group[a + 1 :]:
-                vi, vj = scored[i].features.venue, scored[j].features.venue
-                if vi == vj:
-                    same = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
-                else:  # one organisation working two venues: each ring's persons were billed at the other's,
-                    # or half of one ring was brought to the other's venue on one day (a broker's bus-load)
-                    ni, nj = 0.5 * len(scored[i].person_codes), 0.5 * len(scored[j].person_codes)
-                    si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
-                    same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
-                if same:
-                    parent[root(j)] = root(i)
-    parts: dict[int, list[int]] = {}
-    for i in open_:
-        parts.setdefault(root(i), []).append(i)
+
+    def links() -> Iterator[tuple[int, int]]:
+        for group in by_kind.values():
+            for a, i in enumerate(group):
+                for j in group[a + 1 :]:
+                    vi, vj = scored[i].features.venue, scored[j].features.venue
+                    if vi == vj:
+                        same = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
+                    else:  # one organisation working two venues: each ring's persons were billed at the other's,
+                        # or half of one ring was brought to the other's venue on one day (a broker's bus-load)
+                        ni, nj = 0.5 * len(scored[i].person_codes), 0.5 * len(scored[j].person_codes)
+                        si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
+                        same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
+                    if same:
+                        yield i, j
+
     out = list(scored)
-    for pieces in parts.values():
-        if len(pieces) < 2:
-            continue
-        first = candidates[pieces[0]]
-        joined = Candidate(
-            detector=first.detector,
-            persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
-            claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
-            evidence={**first.evidence, "pieces": len(pieces)},
-            params=first.params,
-        )
-        ring = _score(joined, facts, params)
+    for pieces in _components(open_, links()):
+        ring = _score(_union(candidates, pieces), facts, params)
         if ring.benign is None and ring.typology == scored[pieces[0]].typology:
             for i in pieces:
                 out[i] = None  # type: ignore[call-overload]
@@ -213,7 +195,38 @@ def join_kickbacks(
         and r.score >= params.min_score
         and {"doctor", "pharmacy"} <= set(candidates[i].evidence)
     ]
-    parent = {i: i for i in open_}
+
+    def links() -> Iterator[tuple[int, int]]:
+        first_of: dict[tuple[str, int], int] = {}
+        for i in open_:
+            for key in (
+                ("doctor", int(candidates[i].evidence["doctor"])),
+                ("pharmacy", int(candidates[i].evidence["pharmacy"])),
+            ):
+                if key in first_of:
+                    yield first_of[key], i
+                else:
+                    first_of[key] = i
+
+    out: list[tuple[list[int], Ring]] = []
+    for pieces in _components(open_, links()):
+        pieces = sorted(pieces, key=lambda i: (-scored[i].score, scored[i].ring_id))  # strongest first
+        joined = _union(candidates, pieces, pairs=[candidates[i].evidence for i in pieces])
+        ring = _score(joined, facts, params)
+        strongest = scored[pieces[0]]
+        if ring.score < strongest.score:
+            ring = Ring(**{**ring.__dict__, "score": strongest.score, "alert": strongest.alert})
+        out.append((pieces, ring))
+    return out
+
+
+def _components(items: list[int], links: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Connected components of two or more of ``items`` under ``links``, each in the order of ``items``.
+
+    >>> _components([0, 1, 2, 3, 4], [(3, 1), (4, 3)])
+    [[1, 3, 4]]
+    """
+    parent = {i: i for i in items}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -221,38 +234,25 @@ def join_kickbacks(
             i = parent[i]
         return i
 
-    first_of: dict[tuple[str, int], int] = {}
-    for i in open_:
-        for key in (
-            ("doctor", int(candidates[i].evidence["doctor"])),
-            ("pharmacy", int(candidates[i].evidence["pharmacy"])),
-        ):
-            if key in first_of:
-                parent[root(i)] = root(first_of[key])
-            else:
-                first_of[key] = i
+    for i, j in links:
+        parent[root(j)] = root(i)
     parts: dict[int, list[int]] = {}
-    for i in open_:
+    for i in items:
         parts.setdefault(root(i), []).append(i)
-    out: list[tuple[list[int], Ring]] = []
-    for pieces in parts.values():
-        if len(pieces) < 2:
-            continue
-        pieces = sorted(pieces, key=lambda i: (-scored[i].score, scored[i].ring_id))  # strongest first
-        first = candidates[pieces[0]]
-        joined = Candidate(
-            detector=first.detector,
-            persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
-            claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
-            evidence={**first.evidence, "pairs": [candidates[i].evidence for i in pieces], "pieces": len(pieces)},
-            params=first.params,
-        )
-        ring = _score(joined, facts, params)
-        strongest = scored[pieces[0]]
-        if ring.score < strongest.score:
-            ring = Ring(**{**ring.__dict__, "score": strongest.score, "alert": strongest.alert})
-        out.append((pieces, ring))
-    return out
+    return [p for p in parts.values() if len(p) >= 2]
+
+
+def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -> Candidate:
+    """One candidate of ``pieces``: the union of their persons and claims, the first piece's detector,
+    evidence (plus ``evidence`` and the number of pieces) and parameters."""
+    first = candidates[pieces[0]]
+    return Candidate(
+        detector=first.detector,
+        persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
+        claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
+        evidence={**first.evidence, **evidence, "pieces": len(pieces)},
+        params=first.params,
+    )
 
 
 def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, tuple[int, int]]]:
