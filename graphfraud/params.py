@@ -87,6 +87,7 @@ class ReadParams:
 
 
 __all__ = [
+    "BedsParams",
     "CoadmitParams",
     "CovisitParams",
     "OrganiseParams",
@@ -184,6 +185,32 @@ class CoadmitParams:
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
         check(self.min_stays >= 1, "min_stays", o, "an int >= 1", self.min_stays)
+
+
+@_register
+@dataclass(frozen=True)
+class BedsParams:
+    """Phantom stays (挂床): a facility's patients admitted again and again, far above its peers' rate."""
+
+    split_days: int = 3  # a stay within this many days of the same patient's discharge there is the same admission
+    min_admissions: int = 3  # facilities are compared on their patients admitted this many times or more
+    member_admissions: int = 2  # a standing-out facility's patients admitted this many times or more are members
+    min_inpatients: int = 20  # facilities with fewer inpatients (persons) are neither tested nor peers
+    min_peers: int = 2  # fewest peers (same kind and level, else the kind) whose rates make the baseline
+    min_persons: int = 5  # fewest repeat patients of a facility that stands out
+    min_ratio: float = 3.0  # its repeat rate at least this multiple of the peers' median rate
+    max_chance: float = 0.01  # binomial tail of its repeat patients at the peers' rate, times facilities tested
+
+    def __post_init__(self) -> None:
+        o = "BedsParams"
+        check(self.split_days >= 0, "split_days", o, "an int >= 0", self.split_days)
+        check(self.min_admissions >= 2, "min_admissions", o, "an int >= 2", self.min_admissions)
+        check(self.member_admissions >= 2, "member_admissions", o, "an int >= 2", self.member_admissions)
+        check(self.min_inpatients >= 1, "min_inpatients", o, "an int >= 1", self.min_inpatients)
+        check(self.min_peers >= 1, "min_peers", o, "an int >= 1", self.min_peers)
+        check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
+        check(self.min_ratio >= 1, "min_ratio", o, "a float >= 1", self.min_ratio)
+        check(0 < self.max_chance <= 1, "max_chance", o, "a float in (0, 1]", self.max_chance)
 
 
 @_register
@@ -325,6 +352,7 @@ class RunParams:
     seed: int = 0  # seed of the Leiden runs
     covisit: CovisitParams = field(default_factory=CovisitParams)
     coadmit: CoadmitParams = field(default_factory=CoadmitParams)
+    beds: BedsParams = field(default_factory=BedsParams)
     steering: SteeringParams = field(default_factory=SteeringParams)
     score: ScoreParams = field(default_factory=ScoreParams)
     signals: SignalParams = field(default_factory=SignalParams)

@@ -1,0 +1,175 @@
+"""Phantom stays (挂床住院): a facility's patients admitted again and again, far more than at its peers.
+
+Targets **bed-blocking and phantom hospitalisation with staggered stays**: a
+township health centre keeps villagers "in hospital" while they live at home,
+each admitted several times at dates of their own, often split into two
+stays (分解住院).  They are never admitted together, so no co-admission
+links them (:mod:`graphfraud.detect.coadmit`); what they share is the
+facility and the repetition.
+
+A patient's **admissions** at a facility are their stays there, a stay that
+starts within ``split_days`` of the previous stay's discharge (or start, when
+the export has no discharge times) counting with it as one admission: an
+ordinary split stay is one admission, not a repetition.  A **repeat patient**
+has at least ``min_admissions`` admissions at the facility.  A facility
+**stands out** when its repeat patients are far more than its peers' rate
+explains: peers are the facilities of the same kind and level (the same kind
+at any level when fewer than ``min_peers`` share its level; all facilities
+when the export has no kind), each peer's rate smoothed by one repeat patient
+in two more inpatients (a small peer with none is not a rate of zero), and
+their median is the expected rate.  It stands out when its rate is at least
+``min_ratio`` times that, it has at least ``min_persons`` repeat patients,
+and the binomial tail of its count at the peers' rate, times the number of
+facilities tested, is at most ``max_chance`` (a false-discovery bound in the
+sense of Bonferroni).  Its candidate is its repeat patients with their stays
+there.
+
+Benign patterns it must leave to scoring or to its peers: ordinary split
+stays (one admission), elderly chronic readmissions (every hospital of the
+kind has them: its peers' rate), a rehabilitation or palliative long stay (one
+admission), nursing-home residents admitted in turn (one address: scoring's
+``benign_institution``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import ClaimGraph
+from graphfraud.params import BedsParams, to_dict
+
+NAME = "beds"
+
+
+def admissions(stays: pd.DataFrame, *, split_days: int) -> np.ndarray:
+    """Per stay (rows of ``stays``: ``person``, ``venue``, ``day``, ``end_day``), True when it opens an admission.
+
+    A stay starting within ``split_days`` of the same person's previous
+    discharge from the same facility (its start when ``end_day`` is -1)
+    continues that admission (分解住院).
+
+    >>> s = pd.DataFrame({"person": [1, 1, 1, 2], "venue": [5, 5, 5, 5], "day": [0, 9, 40, 9],
+    ...                   "end_day": [8, 12, 45, -1]})
+    >>> admissions(s, split_days=3).tolist()
+    [True, False, True, True]
+    """
+    person = stays["person"].to_numpy(np.int64)
+    venue = stays["venue"].to_numpy(np.int64)
+    day = stays["day"].to_numpy(np.int64)
+    end = stays["end_day"].to_numpy(np.int64)
+    end = np.where(end >= day, end, day)
+    order = np.lexsort((day, person, venue))
+    p, v, d, e = person[order], venue[order], day[order], end[order]
+    same = np.r_[False, (p[1:] == p[:-1]) & (v[1:] == v[:-1])]
+    # the latest discharge so far within the (venue, person) run: a long stay may cover a short one
+    run = np.cumsum(~same)
+    latest = pd.Series(e).groupby(run).cummax().to_numpy()
+    previous = np.r_[np.iinfo(np.int64).min // 2, latest[:-1]]
+    opens = ~same | (d - previous > split_days)
+    out = np.empty(len(order), dtype=bool)
+    out[order] = opens
+    return out
+
+
+def peer_groups(graph: ClaimGraph, *, min_peers: int) -> np.ndarray:
+    """Per venue code, the code of its peer group: same kind and level; the kind at any level when fewer
+    than ``min_peers`` others share the level; one group of all facilities without kinds.
+
+    Pharmacies (and venues not in ``facilities``) get -1.
+    """
+    f = graph.data.facilities
+    ids = graph.visits.venues.ids
+    kind = f["kind"].astype(object).where(f["kind"].notna(), "?").astype(str)
+    level = f["level"].astype(object).where(f["level"].notna(), "?").astype(str)
+    exact = kind + " level " + level
+    small = exact.map(exact.value_counts()) - 1 < min_peers
+    label = exact.where(~small, kind + " any level")
+    codes = pd.factorize(label)[0]
+    by_id = pd.Series(codes, index=f["facility_id"].astype(str).to_numpy())
+    by_id = by_id[~by_id.index.duplicated()]
+    return by_id.reindex(pd.Series(ids).astype(str).to_numpy()).fillna(-1).to_numpy(dtype=np.int64)
+
+
+def facility_rates(stays: pd.DataFrame, opens: np.ndarray, *, min_admissions: int) -> pd.DataFrame:
+    """Per facility (index: venue code): ``inpatients`` (persons with a stay), ``repeaters`` (persons with at
+    least ``min_admissions`` admissions), ``stays``."""
+    per = (
+        stays.assign(opens=opens)
+        .groupby(["venue", "person"], sort=True)
+        .agg(stays=("claim", "size"), admissions=("opens", "sum"))
+    )
+    per["repeat"] = per["admissions"] >= min_admissions
+    return per.groupby(level="venue").agg(
+        inpatients=("stays", "size"), repeaters=("repeat", "sum"), stays=("stays", "sum")
+    )
+
+
+def standouts(rates: pd.DataFrame, groups: np.ndarray, params: BedsParams) -> pd.DataFrame:
+    """The facilities of ``rates`` whose repeat patients stand out against their peers (module docstring).
+
+    Adds ``peer_rate``, ``peers``, ``rate``, ``ratio`` and ``tail`` (chance of as many at the peers' rate).
+    """
+    r = rates[rates["inpatients"] >= params.min_inpatients].copy()
+    r["group"] = groups[r.index.to_numpy()]
+    r = r[r["group"] >= 0]
+    smooth = (r["repeaters"] + 1) / (r["inpatients"] + 2)
+    peer_rate = np.full(len(r), np.nan)
+    peers = np.zeros(len(r), dtype=np.int64)
+    group = r["group"].to_numpy()
+    values = smooth.to_numpy()
+    for i in range(len(r)):
+        others = values[(group == group[i]) & (np.arange(len(r)) != i)]
+        peers[i] = len(others)
+        if len(others) >= params.min_peers:
+            peer_rate[i] = float(np.median(others))
+    r["peer_rate"], r["peers"] = peer_rate, peers
+    r["rate"] = r["repeaters"] / r["inpatients"]
+    r["ratio"] = r["rate"] / r["peer_rate"]
+    k, n = r["repeaters"].to_numpy(), r["inpatients"].to_numpy()
+    r["tail"] = binom.sf(k - 1, n, np.nan_to_num(peer_rate, nan=1.0))
+    tested = max(int(np.isfinite(peer_rate).sum()), 1)
+    keep = (
+        np.isfinite(peer_rate)
+        & (r["repeaters"] >= params.min_persons)
+        & (r["ratio"] >= params.min_ratio)
+        & (r["tail"] * tested <= params.max_chance)
+    )
+    return r[keep.to_numpy()]
+
+
+def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 0) -> list[Candidate]:
+    """Candidates of repeated admissions at facilities that stand out against their peers (inpatient claims)."""
+    table = graph.visits.table
+    stays = table[table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0) & (table["venue"].to_numpy() >= 0)]
+    if stays.empty:
+        return []
+    opens = admissions(stays, split_days=params.split_days)
+    rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
+    found = standouts(rates, peer_groups(graph, min_peers=params.min_peers), params)
+    if found.empty:
+        return []
+    per = stays.assign(opens=opens).groupby(["venue", "person"])["opens"].transform("sum").to_numpy()
+    out = []
+    for venue, row in found.iterrows():
+        mine = (stays["venue"].to_numpy() == venue) & (per >= params.member_admissions)
+        persons = np.unique(stays["person"].to_numpy()[mine])
+        evidence = {
+            "venue": int(venue),
+            "repeaters": int(row["repeaters"]),
+            "inpatients": int(row["inpatients"]),
+            "rate": float(row["rate"]),
+            "peer_rate": float(row["peer_rate"]),
+            "peers": int(row["peers"]),
+            "repeat_ratio": float(row["ratio"]),
+            "stays": int(mine.sum()),
+            "admissions": int(opens[mine].sum()),
+            "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
+        }
+        claims = np.sort(stays["claim"].to_numpy()[mine])
+        out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
+    return out
