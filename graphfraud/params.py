@@ -196,7 +196,7 @@ class BedsParams:
     min_admissions: int = 3  # facilities are compared on their patients admitted this many times or more
     member_admissions: int = 2  # a standing-out facility's patients admitted this many times or more are members
     min_inpatients: int = 20  # facilities with fewer inpatients (persons) are neither tested nor peers
-    min_peers: int = 2  # fewest peers (same kind and level, else the kind) whose rates make the baseline
+    min_peers: int = 2  # fewest peers (same kind and level, else the kind, else all) whose rates make the baseline
     min_persons: int = 5  # fewest repeat patients of a facility that stands out
     min_ratio: float = 3.0  # its repeat rate at least this multiple of the peers' median rate
     max_chance: float = 0.01  # binomial tail of its repeat patients at the peers' rate, times facilities tested
@@ -293,6 +293,7 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("steering", "steering_z", 4.0, 12.0, 35.0, headline=True),
     ScoreRule("steering", "steering_business", 0.03, 0.25, 35.0, headline=True),
     ScoreRule("co_admission", "event_days", 1.0, 4.0, 30.0, headline=True),
+    ScoreRule("repeat_stays", "repeat_ratio", 3.0, 10.0, 30.0, "log"),
     ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
     ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
     ScoreRule("cycle", "cycle_regularity", 0.4, 0.8, 5.0),

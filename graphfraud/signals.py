@@ -81,10 +81,17 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("covisit_pharmacy", ("detect",), ("claims.pharmacy_id",), zh="药店同时购药"),
     Signal("coadmit", ("detect",), ("claims.visit_type=inpatient",),
            reduced=(("claims.end_time", "same admission days only, no same discharge days"),), zh="同进同出住院"),
+    Signal("beds", ("detect",), ("claims.visit_type=inpatient",),
+           reduced=(("claims.end_time", "a stay within split_days of the previous stay's start (not its discharge) "
+                                        "counts with it as one admission"),
+                    ("facilities.kind", "peers by level only (one group without levels either)"),
+                    ("facilities.level", "peers of the same kind at any level")),
+           zh="反复住院（挂床）"),
     Signal("steering", ("detect", "score"), ("claims.doctor_id", "claims.pharmacy_id", "claims.facility_id"),
            zh="处方引流"),
     # ring reasons
     Signal("lockstep", ("score",), zh="多日同时出现"),
+    Signal("repeat_stays", ("score",), ("claims.visit_type=inpatient",), zh="反复住院"),
     Signal("co_admission", ("score",), ("claims.visit_type=inpatient",), zh="同日入院"),
     Signal("arrival_gap", ("score",), ("minutes",), zh="到达间隔"),
     Signal("off_hours", ("score",), ("minutes",), zh="非工作时间"),

@@ -14,8 +14,8 @@ ordinary split stay is one admission, not a repetition.  A **repeat patient**
 has at least ``min_admissions`` admissions at the facility.  A facility
 **stands out** when its repeat patients are far more than its peers' rate
 explains: peers are the facilities of the same kind and level (the same kind
-at any level when fewer than ``min_peers`` share its level; all facilities
-when the export has no kind), each peer's rate smoothed by one repeat patient
+at any level when fewer than ``min_peers`` share its level; every facility
+when fewer share its kind), each peer's rate smoothed by one repeat patient
 in two more inpatients (a small peer with none is not a rate of zero), and
 their median is the expected rate.  It stands out when its rate is at least
 ``min_ratio`` times that, it has at least ``min_persons`` repeat patients,
@@ -76,23 +76,18 @@ def admissions(stays: pd.DataFrame, *, split_days: int) -> np.ndarray:
     return out
 
 
-def peer_groups(graph: ClaimGraph, *, min_peers: int) -> np.ndarray:
-    """Per venue code, the code of its peer group: same kind and level; the kind at any level when fewer
-    than ``min_peers`` others share the level; one group of all facilities without kinds.
-
-    Pharmacies (and venues not in ``facilities``) get -1.
-    """
+def peer_groups(graph: ClaimGraph) -> pd.DataFrame:
+    """Per venue code: ``exact`` (its kind and level), ``kind`` (its kind at any level), as labels; None for
+    pharmacies and venues not in ``facilities``.  A missing kind or level reads as ``?``."""
     f = graph.data.facilities
-    ids = graph.visits.venues.ids
     kind = f["kind"].astype(object).where(f["kind"].notna(), "?").astype(str)
     level = f["level"].astype(object).where(f["level"].notna(), "?").astype(str)
-    exact = kind + " level " + level
-    small = exact.map(exact.value_counts()) - 1 < min_peers
-    label = exact.where(~small, kind + " any level")
-    codes = pd.factorize(label)[0]
-    by_id = pd.Series(codes, index=f["facility_id"].astype(str).to_numpy())
-    by_id = by_id[~by_id.index.duplicated()]
-    return by_id.reindex(pd.Series(ids).astype(str).to_numpy()).fillna(-1).to_numpy(dtype=np.int64)
+    labels = pd.DataFrame(
+        {"exact": (kind + " level " + level).to_numpy(), "kind": (kind + ", any level").to_numpy()},
+        index=f["facility_id"].astype(str).to_numpy(),
+    )
+    labels = labels[~labels.index.duplicated()]
+    return labels.reindex(pd.Series(graph.visits.venues.ids).astype(str).to_numpy()).reset_index(drop=True)
 
 
 def facility_rates(stays: pd.DataFrame, opens: np.ndarray, *, min_admissions: int) -> pd.DataFrame:
@@ -109,37 +104,40 @@ def facility_rates(stays: pd.DataFrame, opens: np.ndarray, *, min_admissions: in
     )
 
 
-def standouts(rates: pd.DataFrame, groups: np.ndarray, params: BedsParams) -> pd.DataFrame:
+def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> pd.DataFrame:
     """The facilities of ``rates`` whose repeat patients stand out against their peers (module docstring).
 
-    Adds ``peer_rate``, ``peers``, ``rate``, ``ratio`` and ``tail`` (chance of as many at the peers' rate).
+    Peers are the other tested facilities (``min_inpatients``) of the same kind and level, else of the kind
+    at any level, else every other tested facility, whichever first has ``min_peers``.  Adds ``peer_group``,
+    ``peers``, ``peer_rate``, ``rate``, ``ratio`` and ``tail`` (the chance of as many at the peers' rate).
     """
     r = rates[rates["inpatients"] >= params.min_inpatients].copy()
-    r["group"] = groups[r.index.to_numpy()]
-    r = r[r["group"] >= 0]
-    smooth = (r["repeaters"] + 1) / (r["inpatients"] + 2)
-    peer_rate = np.full(len(r), np.nan)
-    peers = np.zeros(len(r), dtype=np.int64)
-    group = r["group"].to_numpy()
-    values = smooth.to_numpy()
-    for i in range(len(r)):
-        others = values[(group == group[i]) & (np.arange(len(r)) != i)]
-        peers[i] = len(others)
-        if len(others) >= params.min_peers:
-            peer_rate[i] = float(np.median(others))
-    r["peer_rate"], r["peers"] = peer_rate, peers
+    label = groups.iloc[r.index.to_numpy()]
+    keep = label["exact"].notna().to_numpy()
+    r, label = r[keep], label[keep]
+    smooth = ((r["repeaters"] + 1) / (r["inpatients"] + 2)).to_numpy()
+    n = len(r)
+    peer_rate, peers, group = np.full(n, np.nan), np.zeros(n, dtype=np.int64), np.full(n, "", dtype=object)
+    levels = [label["exact"].to_numpy(), label["kind"].to_numpy(), np.full(n, "all facilities", dtype=object)]
+    for i in range(n):
+        for names in levels:
+            others = (names == names[i]) & (np.arange(n) != i)
+            if others.sum() >= params.min_peers:
+                peer_rate[i], peers[i], group[i] = float(np.median(smooth[others])), int(others.sum()), names[i]
+                break
+    r["peer_group"], r["peers"], r["peer_rate"] = group, peers, peer_rate
     r["rate"] = r["repeaters"] / r["inpatients"]
     r["ratio"] = r["rate"] / r["peer_rate"]
-    k, n = r["repeaters"].to_numpy(), r["inpatients"].to_numpy()
-    r["tail"] = binom.sf(k - 1, n, np.nan_to_num(peer_rate, nan=1.0))
+    k, total = r["repeaters"].to_numpy(), r["inpatients"].to_numpy()
+    r["tail"] = binom.sf(k - 1, total, np.nan_to_num(peer_rate, nan=1.0))
     tested = max(int(np.isfinite(peer_rate).sum()), 1)
-    keep = (
+    found = (
         np.isfinite(peer_rate)
-        & (r["repeaters"] >= params.min_persons)
-        & (r["ratio"] >= params.min_ratio)
-        & (r["tail"] * tested <= params.max_chance)
+        & (r["repeaters"].to_numpy() >= params.min_persons)
+        & (r["ratio"].to_numpy() >= params.min_ratio)
+        & (r["tail"].to_numpy() * tested <= params.max_chance)
     )
-    return r[keep.to_numpy()]
+    return r[found]
 
 
 def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 0) -> list[Candidate]:
@@ -150,7 +148,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
         return []
     opens = admissions(stays, split_days=params.split_days)
     rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
-    found = standouts(rates, peer_groups(graph, min_peers=params.min_peers), params)
+    found = standouts(rates, peer_groups(graph), params)
     if found.empty:
         return []
     per = stays.assign(opens=opens).groupby(["venue", "person"])["opens"].transform("sum").to_numpy()
@@ -165,9 +163,12 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
             "rate": float(row["rate"]),
             "peer_rate": float(row["peer_rate"]),
             "peers": int(row["peers"]),
+            "peer_group": str(row["peer_group"]),
             "repeat_ratio": float(row["ratio"]),
             "stays": int(mine.sum()),
             "admissions": int(opens[mine].sum()),
+            "times": params.min_admissions,
+            "member_times": params.member_admissions,
             "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
         }
         claims = np.sort(stays["claim"].to_numpy()[mine])

@@ -76,6 +76,12 @@ CHECKS: dict[str, tuple[str, str]] = {
         "claims.csv 的 start_time 与 patient_death_date、holder_death_date",
         "start_time against patient_death_date and holder_death_date in claims.csv",
     ),
+    "repeat_stays": (
+        "claims.csv 中主要机构的住院记录按 person_id 计入院次数（距上次出院不超过 split_days 天的再入院并作一次）；"
+        "该机构与同类机构的全部住院人数来自全部结算数据，不在本证据包内",
+        "inpatient claims at the main venue in claims.csv, admissions counted by person_id (a stay within split_days "
+        "of a discharge counted with it); the venue's and its peers' inpatients come from all claims, not in this pack",
+    ),
     "split_admission": (
         "claims.csv 的 split_admission 与 previous_discharge 列",
         "the split_admission and previous_discharge columns of claims.csv",

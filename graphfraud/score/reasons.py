@@ -49,6 +49,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(scored above {event_days_from:g})",
         "{persons} persons admitted to {venue} in groups on {days} days (scored above {event_days_from:g})",
     ),
+    "repeat_stays": (
+        "{repeaters} of {inpatients} inpatients of {venue} ({rate:.0%}) were admitted there {times} times or more, "
+        "vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); its {persons} patients "
+        "admitted {member_times} times or more had {admissions} admissions (a stay within days of a discharge counted "
+        "with it; scored above {repeat_ratio_from:g}x)",
+    ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",),
     "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days "

@@ -47,6 +47,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "dup_trace_claims": lambda f, e: float(f.dup_trace_claims),
     "after_death_claims": lambda f, e: float(f.after_death_claims),
     "split_admissions": lambda f, e: float(f.split_admissions),
+    "repeat_ratio": lambda f, e: float(e.get("repeat_ratio", NAN)),  # type: ignore[arg-type]
     "stake": lambda f, e: f.stake,
 }  # fmt: skip
 
@@ -68,6 +69,8 @@ MEANINGS: dict[str, str] = {
     "dup_trace_claims": "claims selling a drug box whose traceability code was also sold elsewhere",
     "after_death_claims": "claims after the patient's or card holder's death",
     "split_admissions": "admissions within SignalParams.split_days of a discharge from the same facility",
+    "repeat_ratio": "the main facility's share of inpatients admitted >= BedsParams.min_admissions times over the "
+    "median share at its peers of the same kind and level (x; candidates of the beds detector)",
     "stake": "yuan of insurance money (the fund's and the personal accounts') on the ring's claims",
 }  # fmt: skip
 
@@ -83,6 +86,10 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                     "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
         # the members whose purchases the insurance paid less on (cash), when there are any
         return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
+    if code == "repeat_stays":
+        return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
+                "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
+                "persons": f.persons, "member_times": e["member_times"], "admissions": e["admissions"]}  # fmt: skip
     if code == "co_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group
@@ -107,7 +114,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "co_admission", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "co_admission", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 

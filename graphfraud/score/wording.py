@@ -46,6 +46,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院（超过 {event_days_from} 天起计分）",
         "{persons} 人在 {venue} 的 {days} 个日子里成批入院（超过 {event_days_from} 天起计分）",
     ),
+    "repeat_stays": (
+        "{venue} 的 {inpatients} 名住院患者中有 {repeaters} 人（{rate}）在该机构住院 {times} 次及以上，而 {peers} 家同类机构"
+        "（{peer_group}）仅 {peer_rate}（{ratio} 倍）；其中住院 {member_times} 次及以上的 {persons} 人共 {admissions} 次入院"
+        "（出院后数日内再入院并作一次；疑似挂床住院，超过 {repeat_ratio_from} 倍起计分）",
+    ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
     "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),
