@@ -193,6 +193,7 @@ class BedsParams:
     """Phantom stays (挂床): a facility's patients admitted again and again, far above its peers' rate."""
 
     split_days: int = 3  # a stay within this many days of the same patient's discharge there is the same admission
+    open_days: int = 30  # without a discharge time, a stay within this many days of the previous start is the same
     min_admissions: int = 3  # facilities are compared on their patients admitted this many times or more
     member_admissions: int = 2  # a standing-out facility's patients admitted this many times or more are members
     min_inpatients: int = 20  # facilities with fewer inpatients (persons) are neither tested nor peers
@@ -204,6 +205,7 @@ class BedsParams:
     def __post_init__(self) -> None:
         o = "BedsParams"
         check(self.split_days >= 0, "split_days", o, "an int >= 0", self.split_days)
+        check(self.open_days >= 0, "open_days", o, "an int >= 0", self.open_days)
         check(self.min_admissions >= 2, "min_admissions", o, "an int >= 2", self.min_admissions)
         check(self.member_admissions >= 2, "member_admissions", o, "an int >= 2", self.member_admissions)
         check(self.min_inpatients >= 1, "min_inpatients", o, "an int >= 1", self.min_inpatients)

@@ -82,8 +82,8 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("coadmit", ("detect",), ("claims.visit_type=inpatient",),
            reduced=(("claims.end_time", "same admission days only, no same discharge days"),), zh="同进同出住院"),
     Signal("beds", ("detect",), ("claims.visit_type=inpatient",),
-           reduced=(("claims.end_time", "a stay within split_days of the previous stay's start (not its discharge) "
-                                        "counts with it as one admission"),
+           reduced=(("claims.end_time", "a stay within open_days of the previous stay's start counts with it as "
+                                        "one admission"),
                     ("facilities.kind", "peers by level only (one group without levels either)"),
                     ("facilities.level", "peers of the same kind at any level")),
            zh="反复住院（挂床）"),

@@ -9,8 +9,10 @@ facility and the repetition.
 
 A patient's **admissions** at a facility are their stays there, a stay that
 starts within ``split_days`` of the previous stay's discharge (or start, when
-the export has no discharge times) counting with it as one admission: an
-ordinary split stay is one admission, not a repetition.  A **repeat patient**
+counting with it as one admission: an ordinary split stay is one admission,
+not a repetition.  Without discharge times a stay within ``open_days`` of the
+previous stay's start counts with it (a stay and its split readmission fit in
+a month).  A **repeat patient**
 has at least ``min_admissions`` admissions at the facility.  A facility
 **stands out** when its repeat patients are far more than its peers' rate
 explains: peers are the facilities of the same kind and level (the same kind
@@ -46,23 +48,25 @@ from graphfraud.params import BedsParams, to_dict
 NAME = "beds"
 
 
-def admissions(stays: pd.DataFrame, *, split_days: int) -> np.ndarray:
+def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.ndarray:
     """Per stay (rows of ``stays``: ``person``, ``venue``, ``day``, ``end_day``), True when it opens an admission.
 
     A stay starting within ``split_days`` of the same person's previous
-    discharge from the same facility (its start when ``end_day`` is -1)
-    continues that admission (分解住院).
+    discharge from the same facility continues that admission (分解住院).
+    Without a discharge day (``end_day`` -1) a split cannot be told from a
+    readmission: a stay starting within ``open_days`` of the previous stay's
+    start continues it.
 
-    >>> s = pd.DataFrame({"person": [1, 1, 1, 2], "venue": [5, 5, 5, 5], "day": [0, 9, 40, 9],
-    ...                   "end_day": [8, 12, 45, -1]})
-    >>> admissions(s, split_days=3).tolist()
-    [True, False, True, True]
+    >>> s = pd.DataFrame({"person": [1, 1, 1, 2, 2, 2], "venue": 5, "day": [0, 9, 40, 9, 20, 45],
+    ...                   "end_day": [8, 12, 45, -1, -1, -1]})
+    >>> admissions(s, split_days=3, open_days=30).tolist()
+    [True, False, True, True, False, True]
     """
     person = stays["person"].to_numpy(np.int64)
     venue = stays["venue"].to_numpy(np.int64)
     day = stays["day"].to_numpy(np.int64)
     end = stays["end_day"].to_numpy(np.int64)
-    end = np.where(end >= day, end, day)
+    end = np.where(end >= day, end, day + open_days - split_days)
     order = np.lexsort((day, person, venue))
     p, v, d, e = person[order], venue[order], day[order], end[order]
     same = np.r_[False, (p[1:] == p[:-1]) & (v[1:] == v[:-1])]
@@ -146,7 +150,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
     stays = table[table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0) & (table["venue"].to_numpy() >= 0)]
     if stays.empty:
         return []
-    opens = admissions(stays, split_days=params.split_days)
+    opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
     rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
     found = standouts(rates, peer_groups(graph), params)
     if found.empty:
