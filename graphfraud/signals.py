@@ -84,7 +84,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("beds", ("detect",), ("claims.visit_type=inpatient",),
            reduced=(("claims.end_time", "a stay within open_days of the previous stay's start counts with it as "
                                         "one admission"),
-                    ("facilities.kind", "peers by level only (one group without levels either)"),
+                    ("facilities.kind", "peers of the same level, of any kind"),
                     ("facilities.level", "peers of the same kind at any level")),
            zh="反复住院（挂床）"),
     Signal("steering", ("detect", "score"), ("claims.doctor_id", "claims.pharmacy_id", "claims.facility_id"),
