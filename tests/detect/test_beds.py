@@ -119,3 +119,11 @@ def test_a_split_stay_is_one_admission():
     # without discharge times, a stay within a month of the previous start is the same admission
     dateless = stays.assign(end_day=-1)
     assert beds.admissions(dateless, split_days=3, open_days=30).tolist() == [True, False, True, False]
+
+
+def test_dialysis_sessions_coded_as_stays_are_one_admission():
+    """Three sessions a week, each a one-day "stay" (some regions code dialysis as inpatient): one admission."""
+    days = np.array([d for week in range(20) for d in (7 * week, 7 * week + 2, 7 * week + 4)])
+    sessions = pd.DataFrame({"person": 1, "venue": 0, "day": days, "end_day": days})
+    assert beds.admissions(sessions, split_days=3, open_days=30).sum() == 1
+    assert beds.admissions(sessions.assign(end_day=-1), split_days=3, open_days=30).sum() == 1
