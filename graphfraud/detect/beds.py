@@ -171,6 +171,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
             "repeat_ratio": float(row["ratio"]),
             "stays": int(mine.sum()),
             "admissions": int(opens[mine].sum()),
+            "together": False,  # staggered stays: no group admission days (scoring's co_admission does not apply)
             "times": params.min_admissions,
             "member_times": params.member_admissions,
             "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,

@@ -33,7 +33,8 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "lift": lambda f, e: float(e.get("lift", NAN)),  # type: ignore[arg-type]
     "steering_z": lambda f, e: float(e.get("z", NAN)),  # type: ignore[arg-type]
     "steering_business": lambda f, e: float(e.get("business", NAN)),  # type: ignore[arg-type]
-    "event_days": lambda f, e: float(f.event_days),
+    # a candidate whose members were never admitted together (beds: staggered stays) has no group days
+    "event_days": lambda f, e: float(f.event_days) if e.get("together", True) else NAN,
     "regular_share": lambda f, e: f.regulars / max(f.persons, 1),
     "median_arrival_gap": lambda f, e: f.median_arrival_gap,
     "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)

@@ -97,6 +97,8 @@ def test_a_township_centres_staggered_repeat_stays_are_found_against_its_peers(t
     assert len({m.entity_id for m in best.members} & ring) == len(ring)
     reason = next(r for r in best.reasons if r.code == "repeat_stays")
     assert reason.points > 0 and "C0" in reason.text and "community level 1" in reason.text
+    # never admitted together: no "admitted together on group admission days" reason
+    assert not any(r.code == "co_admission" for r in best.reasons)
 
 
 @pytest.mark.parametrize("discharge", [True, False])
