@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, patient_codes
 from graphfraud.graph.events import distinct
-from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.io.arrow import arrow_text, dense_codes, isin_values, row_positions, to_arrow
 from graphfraud.params import SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
@@ -91,18 +92,12 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     data, v = graph.data, graph.visits
     claims = data.claims
     t = v.table
-    hour = ((t["minute"].to_numpy() % 1440) // 60).astype(np.int64)
+    hour = np.remainder(t["minute"].to_numpy(), 1440)
+    hour = np.floor_divide(hour, 60, out=hour).astype(np.int8)
     if graph.timed is not None:  # a date-only venue's claims have no hour (not 00:00)
         hour[~graph.timed] = -1
     chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
-    family = pc.utf8_slice_codeunits(to_arrow(claims["diagnosis"]), 0, 3).dictionary_encode()
-    names = np.asarray(family.dictionary.to_pylist(), dtype=object)
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[np.argsort(names, kind="stable")] = np.arange(len(names))  # codes in name order, not row order
-    first_seen = family.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    # No diagnosis at all (claims.diagnosis absent or empty): every claim -1, the cost cells are visit types.
-    diagnosis_code = np.where(first_seen >= 0, rank[np.maximum(first_seen, 0)], -1) if len(rank) else first_seen
-    diagnosis_names = np.asarray(sorted(names) + [""], dtype=object)
+    diagnosis_code, diagnosis_names = _diagnosis_families(claims["diagnosis"])
 
     at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
     wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
@@ -199,15 +194,18 @@ def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Serie
     pr, vr = _known(person_region), _known(venue_region)
     person, venue = t["person"].to_numpy(), t["venue"].to_numpy()
     ok = (person >= 0) & (venue >= 0)
-    person, venue = person[ok], venue[ok]
-    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim).
+    if not ok.all():
+        person, venue = person[ok], venue[ok]
+    del ok
+    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim), looked up
+    # per claim as 4-byte codes.
     code, regions = pd.factorize(np.concatenate([pr, vr]), use_na_sentinel=False)
-    blank = np.flatnonzero(np.asarray(regions, dtype=object) == "")
-    city_code = pd.factorize(city(np.asarray(regions, dtype=object)), use_na_sentinel=False)[0]
-    p, v = code[: len(pr)][person], code[len(pr) :][venue]
-    known = ~np.isin(p, blank) & ~np.isin(v, blank)
-    outside = known & (p != v)
-    outside_city = known & (city_code[p] != city_code[v])
+    blank = np.asarray(regions, dtype=object) == ""
+    city_code = pd.factorize(city(np.asarray(regions, dtype=object)), use_na_sentinel=False)[0].astype(np.int32)
+    p, v = code[: len(pr)].astype(np.int32), code[len(pr) :].astype(np.int32)
+    known = (~blank[p])[person] & (~blank[v])[venue]
+    outside = known & (p[person] != v[venue])
+    outside_city = known & (city_code[p][person] != city_code[v][venue])
     n = len(vr)
     return {
         "venue_region_claims": np.bincount(venue[known], minlength=n),
@@ -245,24 +243,75 @@ def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict
     count is a ``bincount``: no sorting or hashing of millions of rows.
     """
     fund = t["fund"].to_numpy()
-    vtype = dense_codes(claims["visit_type"])
+    vtype = _text_codes(claims["visit_type"])[0]
     n_diag = int(diagnosis.max()) + 2 if len(diagnosis) else 1
     n_vtype = int(vtype.max()) + 1 if len(vtype) else 1
-    cell = vtype * n_diag + diagnosis + 1
+    cell = vtype.astype(np.int64) * n_diag + diagnosis + 1
     n_cells = n_vtype * n_diag
     venue = t["venue"].to_numpy()
     n_venues = int(venue.max()) + 2 if len(venue) else 1
     key = cell * n_venues + venue + 1
+    venue_claims = np.bincount(key, minlength=n_cells * n_venues).reshape(n_cells, n_venues)
+    venue_fund = np.bincount(key, weights=fund, minlength=n_cells * n_venues).reshape(n_cells, n_venues)
+    del key
     return {
-        "cell_venue_claims": np.bincount(key, minlength=n_cells * n_venues).reshape(n_cells, n_venues),
-        "cell_venue_fund": np.bincount(key, weights=fund, minlength=n_cells * n_venues).reshape(n_cells, n_venues),
-        "cell": cell,
+        "cell_venue_claims": venue_claims,
+        "cell_venue_fund": venue_fund,
+        "cell": _narrow(cell),
         "cell_claims": np.bincount(cell, minlength=n_cells).astype(float),
         "cell_fund": np.bincount(cell, weights=fund, minlength=n_cells),
-        "vtype": vtype,
+        "vtype": _narrow(vtype),
         "vtype_claims": np.bincount(vtype, minlength=n_vtype).astype(float),
         "vtype_fund": np.bincount(vtype, weights=fund, minlength=n_vtype),
     }
+
+
+def _narrow(codes: np.ndarray) -> np.ndarray:
+    """Int codes as int32 when they fit (ten million claims: 40 MB a column, not 80).
+
+    >>> _narrow(np.array([-1, 5])).dtype, _narrow(np.array([2**40])).dtype
+    (dtype('int32'), dtype('int64'))
+    """
+    if len(codes) and (int(codes.min()) < -(2**31) or int(codes.max()) >= 2**31):
+        return codes
+    return codes.astype(np.int32)
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (``0..k-1`` in first-seen order, ``-1`` missing; int32) of a text column and the value of each code.
+
+    As :func:`graphfraud.io.arrow.dense_codes`, chunk by chunk: the column is not joined into one array
+    or cast to large strings first (a copy of every string).
+
+    >>> [x.tolist() for x in _text_codes(pd.Series(["b", None, "a", "b"], dtype="string[pyarrow]"))]
+    [[0, -1, 1, 0], ['b', 'a']]
+    """
+    text = arrow_text(values)
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):  # e.g. dictionaries: decoded
+        text = to_arrow(values)
+    encoded = pc.dictionary_encode(text)
+    chunks = encoded.unify_dictionaries().chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=object)
+    codes = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False) for c in chunks]
+    return np.concatenate(codes), np.asarray(chunks[0].dictionary.to_pylist(), dtype=object)
+
+
+def _diagnosis_families(diagnosis: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per claim the code of its diagnosis family (first 3 characters; -1 when missing), int32, codes in name
+    order; and the family names by code, with ``""`` last (for code -1).
+
+    Each distinct diagnosis is cut to its family once, not every claim's.
+
+    >>> [x.tolist() for x in _diagnosis_families(pd.Series(["J06.9", None, "E11.2", "J06.0"], dtype="string[pyarrow]"))]
+    [[1, -1, 0, 1], ['E11', 'J06', '']]
+    """
+    codes, values = _text_codes(diagnosis)
+    families = np.asarray([value[:3] for value in values], dtype=object)  # utf8_slice_codeunits(.., 0, 3)
+    names = sorted(set(families.tolist()))
+    rank = {name: i for i, name in enumerate(names)}
+    family = np.asarray([rank[f] for f in families] + [-1], dtype=np.int32)  # code -1 takes the last slot
+    return family[codes], np.asarray(names + [""], dtype=object)
 
 
 def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
