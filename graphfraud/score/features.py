@@ -8,6 +8,7 @@ claims: counts, shares, ratios, minutes.  Nothing is learned.  The
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import math
@@ -223,11 +224,19 @@ def city(regions: np.ndarray) -> np.ndarray:
     regions = np.asarray(regions, dtype=object)
     if not len(regions):
         return regions
+    if len(regions) <= 256 and all(isinstance(code, str) for code in regions):  # a ring's persons: each code once
+        return np.asarray([_city_of_code(code) for code in regions], dtype=object)
     if len(regions) > 256:  # few distinct codes: cut each once (np.char on millions of strings is slow)
         codes, distinct = pd.factorize(regions, use_na_sentinel=False)
         if all(isinstance(code, str) for code in distinct):  # (a missing value is written as str() writes it)
             return _city_of(np.asarray(distinct, dtype=object))[codes]
     return _city_of(regions)
+
+
+@functools.lru_cache(maxsize=4096)
+def _city_of_code(region: str) -> str:
+    """:func:`_city_of` of one code (scoring asks for the same few hundred codes once per ring)."""
+    return region[:4] if len(region) == 6 and region.isdigit() else region
 
 
 def _city_of(regions: np.ndarray) -> np.ndarray:

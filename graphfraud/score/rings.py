@@ -270,7 +270,13 @@ def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dic
     )
     mains = np.unique([scored[i].features.venue for i in rings])
     person, venue, day = v.column("person"), v.column("venue"), v.column("day")
-    rows = np.flatnonzero(np.isin(person, member["person"].to_numpy()) & np.isin(venue, mains))
+    # The members' visits to the main venues: two lookups in boolean tables per claim (-1 is the last slot).
+    persons = member["person"].to_numpy()
+    wanted = np.zeros(max(int(person.max(initial=-1)), int(persons.max(initial=-1))) + 2, dtype=bool)
+    wanted[persons] = True
+    at = np.zeros(max(int(venue.max(initial=-1)), int(mains.max())) + 2, dtype=bool)
+    at[mains] = True
+    rows = np.flatnonzero(wanted[person] & at[venue])
     visits = pd.DataFrame({"person": person[rows], "venue": venue[rows], "day": day[rows]}).drop_duplicates()
     joined = member.merge(visits, on="person")
     persons = joined.groupby(["ring", "venue"])["person"].nunique()
