@@ -72,8 +72,9 @@ def group_candidates(
     group_of = np.full(max(n, int(visits["person"].max()) + 1), -1, dtype=np.int64)
     for i, g in enumerate(groups):
         group_of[g] = i
-    gp = group_of[visits["person"].to_numpy()]
-    inside = gp >= 0
+    person = visits["person"].to_numpy()
+    gp = group_of[person]
+    inside = (gp >= 0) & (person >= 0)  # a visit of an unknown person (-1) is in no group
     mine = visits[inside].assign(group=gp[inside])
     size = mine.groupby(["group", "venue", day_column])["person"].transform("nunique")
     events = mine[size.to_numpy() >= min_event_persons]

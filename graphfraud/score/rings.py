@@ -16,8 +16,8 @@ from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
-from graphfraud.score.designated import Market, high_value_purchases, market
-from graphfraud.score.features import ClaimFacts, Features, features
+from graphfraud.score.designated import Market, high_value_purchases, markets
+from graphfraud.score.features import ClaimFacts, Features, features, index_own_visits
 from graphfraud.score.primary import primary_care_day
 from graphfraud.score.reasons import (
     Reason,
@@ -81,8 +81,9 @@ def score_candidates(
         reported separately with their reasons, best-scoring first.
     """
     check_rules(params.rules)
-    markets = _markets(candidates, facts)
-    scored = [_score(c, facts, params, market=markets.get(i)) for i, c in enumerate(candidates)]
+    index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
+    shares = _markets(candidates, facts)
+    scored = [_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)]
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
     rings = [
@@ -269,7 +270,13 @@ def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dic
     )
     mains = np.unique([scored[i].features.venue for i in rings])
     person, venue, day = v.column("person"), v.column("venue"), v.column("day")
-    rows = np.flatnonzero(np.isin(person, member["person"].to_numpy()) & np.isin(venue, mains))
+    # The members' visits to the main venues: two lookups in boolean tables per claim (-1 is the last slot).
+    persons = member["person"].to_numpy()
+    wanted = np.zeros(max(int(person.max(initial=-1)), int(persons.max(initial=-1))) + 2, dtype=bool)
+    wanted[persons] = True
+    at = np.zeros(max(int(venue.max(initial=-1)), int(mains.max())) + 2, dtype=bool)
+    at[mains] = True
+    rows = np.flatnonzero(wanted[person] & at[venue])
     visits = pd.DataFrame({"person": person[rows], "venue": venue[rows], "day": day[rows]}).drop_duplicates()
     joined = member.merge(visits, on="person")
     persons = joined.groupby(["ring", "venue"])["person"].nunique()
@@ -352,16 +359,15 @@ def _with_rank(ring: Ring, rank: int) -> Ring:
 
 def _markets(candidates: list[Candidate], facts: ClaimFacts) -> dict[int, Market | None]:
     """Steering candidates (by index) -> their pharmacy's share of the market of what they bought
-    (:mod:`graphfraud.score.designated`); the high-value purchases are gathered once per threshold."""
-    out: dict[int, Market | None] = {}
-    purchases: dict[float, pd.DataFrame] = {}
+    (:mod:`graphfraud.score.designated`); the candidates of one threshold are measured together."""
+    by_threshold: dict[float, list[int]] = {}
     for i, c in enumerate(candidates):
-        if not {"doctor", "pharmacy", "min_fund"} <= set(c.evidence):
-            continue
-        threshold = float(c.evidence["min_fund"])
-        if threshold not in purchases:
-            purchases[threshold] = high_value_purchases(facts, threshold)
-        out[i] = market(c, facts, purchases[threshold])
+        if {"doctor", "pharmacy", "min_fund"} <= set(c.evidence):
+            by_threshold.setdefault(float(c.evidence["min_fund"]), []).append(i)
+    out: dict[int, Market | None] = {}
+    for threshold, group in by_threshold.items():
+        found = markets([candidates[i] for i in group], facts, high_value_purchases(facts, threshold))
+        out.update(zip(group, found))
     return out
 
 
