@@ -72,8 +72,9 @@ def detect(
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
     groups = orgs + tighten(
-        cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
-    )
+        cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons,
+        company=org.min_shared, max_chance=org.max_chance,
+    )  # fmt: skip
     return group_candidates(
         NAME,
         visits,
