@@ -503,11 +503,11 @@ class _Company:
             total = background.sum()
             if total <= 0:
                 continue
-            # company: the group's sessions there (its best-attended days down to the first sharp drop, as
-            # for the block's regulars), and at least ``company`` members
+            # company: as many others as the group's smallest session brings besides oneself (sessions: its
+            # best-attended days down to the first sharp drop, as for the block's regulars), and ``company`` or more
             busy = present[present > 0]
             sessions = busy[regulars(busy, min_share=min_share)]
-            least = max(company, int(sessions.min()) if len(sessions) else company)
+            least = max(company, int(sessions.min()) - 1 if len(sessions) else company)
             rate_of[i] = float(background[present >= least].sum() / total)
             m = at[mine]
             met += np.bincount(m, weights=(present[local] - 1 >= least).astype(float), minlength=len(members))
