@@ -452,6 +452,35 @@ def _with_company(
     return out
 
 
+def _on_timetable(member: np.ndarray, day: np.ndarray, n: int, *, share: float = 0.8, min_days: int = 4) -> np.ndarray:
+    """Per member index ``0..n-1``: on ``min_days`` days or more, ``share`` of them on their own commonest weekdays.
+
+    The weekdays counted are ``ceil(visits a week)`` (one for a weekly or rarer visitor), as for a treatment
+    regimen (:func:`graphfraud.score.features._timetable`).  A member brought each week on their own
+    weekdays (a physiotherapy scheme, dialysis) is on one; a customer's random days and a collector's cards,
+    swiped whenever he comes, are not.
+
+    >>> _on_timetable(np.zeros(6, int), np.array([2, 9, 16, 23, 30, 37]), 1).tolist()  # every Monday
+    [True]
+    >>> _on_timetable(np.zeros(6, int), np.array([2, 5, 13, 17, 26, 34]), 1).tolist()
+    [False]
+    """
+    out = np.zeros(n, dtype=bool)
+    if not len(member):
+        return out
+    pairs = np.unique(np.stack([member, day], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+    for lo, hi in zip(starts, np.r_[starts[1:], len(pairs)]):
+        days = pairs[lo:hi, 1]
+        if len(days) < min_days:
+            continue
+        span = max(int(days[-1] - days[0]), 1)
+        k = int(min(7, max(1, np.ceil(7.0 * (len(days) - 1) / span - 1e-9))))
+        counts = np.sort(np.bincount((days + 5) % 7, minlength=7))[::-1]
+        out[pairs[lo, 0]] = counts[:k].sum() >= share * len(days)
+    return out
+
+
 #: How many times :func:`_with_company` judges a group again without the members it dropped.
 ROUNDS = 3
 
@@ -484,6 +513,8 @@ class _Company:
         ev = self.events
         assert ev.dated is not None and ev.size is not None
         met = np.zeros(len(members))  # the member's days in company at the venues
+        own_days: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]  # (member, day) of the members' days there
+        own_who: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
         weight = np.zeros(len(members))  # sum over the venues of the member's days x their chance of company
         rate_of = np.zeros(len(venues))
         for i, v in enumerate(venues):
@@ -510,6 +541,8 @@ class _Company:
             least = max(company, int(sessions.min()) - 1 if len(sessions) else company)
             rate_of[i] = float(background[present >= least].sum() / total)
             m = at[mine]
+            own_who.append(m)
+            own_days.append(ev.day[codes[local]])
             met += np.bincount(m, weights=(present[local] - 1 >= least).astype(float), minlength=len(members))
             # on the member's own days that hold exactly ``least`` members, the company is partly the member
             own = np.bincount(m, weights=np.where(present[local] == least, background[local], 0.0),
@@ -532,7 +565,8 @@ class _Company:
         mean = np.bincount(inverse, weights=self.vd_days[vrows] * row_rate) / np.maximum(n, 1)
         pos = np.minimum(np.searchsorted(persons, members), len(persons) - 1)
         days = np.where(persons[pos] == members, n[pos], 0)
-        judged = days > 0
+        # a member on a weekly timetable of their own keeps appointments: their days are no draw from the trade
+        judged = (days > 0) & ~_on_timetable(np.concatenate(own_who), np.concatenate(own_days), len(members))
         if judged.any():
             rate = weight[judged] / days[judged]
             keep[judged] = beyond_chance(
