@@ -441,7 +441,7 @@ def _with_company(
     company_of = _Company(events)
     out = []
     for g, members, attended, days in chosen:
-        venues = np.unique(events.venue[(group == g) & events.dated])
+        venues = _dated_venues(np.flatnonzero(group == g), events)
         for _ in range(ROUNDS):  # a chance member kept the others company too: judge again without them
             keep = company_of.keep(members, venues, company=company, max_chance=max_chance, min_share=min_share)
             members, attended, days = members[keep], attended[keep], days[keep]
@@ -450,6 +450,21 @@ def _with_company(
         if len(members) >= min_persons:
             out.append((g, members, attended, days))
     return out
+
+
+def _dated_venues(codes: np.ndarray, events: Events) -> np.ndarray:
+    """The date-only venues of a group's events ``codes``, when its main venue (most events) is one; else none.
+
+    A staged clinic's group may hold a few days at the pharmacy next door, where its recruits fill their
+    prescriptions: the clinic's batches, not those days, are what the group is judged on.
+    """
+    if events.dated is None or not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    venues, n = np.unique(events.venue[codes], return_counts=True)
+    main = venues[np.argmax(n)]
+    if not events.dated[codes][events.venue[codes] == main].any():
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(events.venue[codes[events.dated[codes]]])
 
 
 def _on_timetable(member: np.ndarray, day: np.ndarray, n: int, *, share: float = 0.8, min_days: int = 4) -> np.ndarray:
@@ -770,7 +785,7 @@ def tighten(
         members = np.sort(pp[p_lo[i] : p_hi[i]][keep])
         if company_of is not None:
             mine = held[h_lo[i] : h_lo[i] + n_held[i]] % n_events
-            venues = np.unique(events.venue[mine[events.dated[mine]]])  # type: ignore[index]
+            venues = _dated_venues(mine, events)
             for _ in range(ROUNDS):
                 kept = company_of.keep(members, venues, company=company, max_chance=max_chance, min_share=min_share)
                 members = members[kept]
