@@ -121,6 +121,9 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
     Signal("benign_primary", ("benign",), ("facilities.kind|facilities.level",), zh="基层定期服务"),
+    Signal("benign_refill", ("benign",),
+           reduced=(("claims.diagnosis", "steady monthly purchases at ordinary cost, without checking for one drug family"),),
+           zh="慢病续方购药"),
     # peers
     Signal("cost_growth", ("peers",), zh="次均费用增长"),
     Signal("category_share", ("peers",), ("claim_items",), zh="费用类别占比"),

@@ -16,6 +16,7 @@ care at peer cost, one shared household or institution address).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
@@ -68,13 +69,21 @@ def detect(
         min_persons=params.min_event_persons,
         day_resolution=graph.day_resolution,
     )
+    if events.dated is not None:
+        # The company test of date-only venues (organise._with_company) judges pharmacies only: their trade is
+        # walk-in purchases, so customers share a date by chance unless someone brings the cards.  A clinic's
+        # date-only day can hold a broker's batch that is a large part of a small clinic's trade.
+        pharmacy = np.zeros(int(events.venue.max(initial=-1)) + 1, dtype=bool)
+        pharmacy[table["venue"].to_numpy()[table["kind"].to_numpy() == 1]] = True
+        events = dataclasses.replace(events, dated=events.dated & pharmacy[events.venue])
     org = params.organise
     orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
     groups = orgs + tighten(
-        cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
-    )
+        cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons,
+        company=org.min_shared, max_chance=org.max_chance,
+    )  # fmt: skip
     return group_candidates(
         NAME,
         visits,

@@ -423,6 +423,173 @@ def _not_by_chance(
     return out
 
 
+def _with_company(
+    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+    events: Events,
+    group: np.ndarray,
+    *,
+    company: int,
+    max_chance: float,
+    min_persons: int,
+    min_share: float = _D.min_share,
+) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each chosen group cut to its members :func:`in_company` at its date-only venues.
+
+    Groups left with fewer than ``min_persons`` members are dropped.
+    """
+    assert events.dated is not None
+    company_of = _Company(events)
+    out = []
+    for g, members, attended, days in chosen:
+        venues = _dated_venues(np.flatnonzero(group == g), events)
+        for _ in range(ROUNDS):  # a chance member kept the others company too: judge again without them
+            keep = company_of.keep(members, venues, company=company, max_chance=max_chance, min_share=min_share)
+            members, attended, days = members[keep], attended[keep], days[keep]
+            if keep.all() or len(members) < min_persons:
+                break
+        if len(members) >= min_persons:
+            out.append((g, members, attended, days))
+    return out
+
+
+def _dated_venues(codes: np.ndarray, events: Events) -> np.ndarray:
+    """The date-only venues of a group's events ``codes``, when its main venue (most events) is one; else none.
+
+    A staged clinic's group may hold a few days at the pharmacy next door, where its recruits fill their
+    prescriptions: the clinic's batches, not those days, are what the group is judged on.
+    """
+    if events.dated is None or not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    venues, n = np.unique(events.venue[codes], return_counts=True)
+    main = venues[np.argmax(n)]
+    if not events.dated[codes][events.venue[codes] == main].any():
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(events.venue[codes[events.dated[codes]]])
+
+
+def _on_timetable(member: np.ndarray, day: np.ndarray, n: int, *, share: float = 0.8, min_days: int = 4) -> np.ndarray:
+    """Per member index ``0..n-1``: on ``min_days`` days or more, ``share`` of them on their own commonest weekdays.
+
+    The weekdays counted are ``ceil(visits a week)`` (one for a weekly or rarer visitor), as for a treatment
+    regimen (:func:`graphfraud.score.features._timetable`).  A member brought each week on their own
+    weekdays (a physiotherapy scheme, dialysis) is on one; a customer's random days and a collector's cards,
+    swiped whenever he comes, are not.
+
+    >>> _on_timetable(np.zeros(6, int), np.array([2, 9, 16, 23, 30, 37]), 1).tolist()  # every Monday
+    [True]
+    >>> _on_timetable(np.zeros(6, int), np.array([2, 5, 13, 17, 26, 34]), 1).tolist()
+    [False]
+    """
+    out = np.zeros(n, dtype=bool)
+    if not len(member):
+        return out
+    pairs = np.unique(np.stack([member, day], axis=1), axis=0)
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+    for lo, hi in zip(starts, np.r_[starts[1:], len(pairs)]):
+        days = pairs[lo:hi, 1]
+        if len(days) < min_days:
+            continue
+        span = max(int(days[-1] - days[0]), 1)
+        k = int(min(7, max(1, np.ceil(7.0 * (len(days) - 1) / span - 1e-9))))
+        counts = np.sort(np.bincount((days + 5) % 7, minlength=7))[::-1]
+        out[pairs[lo, 0]] = counts[:k].sum() >= share * len(days)
+    return out
+
+
+#: How many times :func:`_with_company` judges a group again without the members it dropped.
+ROUNDS = 3
+
+
+class _Company:
+    """Look-ups of :func:`in_company` over one :class:`Events`, built once for all groups."""
+
+    def __init__(self, events: Events) -> None:
+        assert events.dated is not None and events.size is not None and events.visit_days is not None
+        self.events = events
+        vd = events.visit_days
+        self.vd_person, self.vd_venue = vd["person"].to_numpy(), vd["venue"].to_numpy()
+        self.vd_days = vd["days"].to_numpy(dtype=np.int64)
+        self.inc_event = events.incidence["event"].to_numpy()
+        self.inc_person = events.incidence["person"].to_numpy()
+        self.every = np.argsort(events.venue, kind="stable")
+        self.every_venue = events.venue[self.every]
+        self.by_venue = np.argsort(self.vd_venue, kind="stable")
+        self.sorted_venue = self.vd_venue[self.by_venue]
+
+    def keep(self, members: np.ndarray, venues: np.ndarray, *, company: int, max_chance: float,
+             min_share: float = _D.min_share) -> np.ndarray:  # fmt: skip
+        """Which of ``members`` (sorted person codes) met the others at the date-only ``venues`` beyond chance.
+
+        Members with no day at those venues are kept.
+        """
+        keep = np.ones(len(members), dtype=bool)
+        if not len(venues) or not len(members):
+            return keep
+        ev = self.events
+        assert ev.dated is not None and ev.size is not None
+        met = np.zeros(len(members))  # the member's days in company at the venues
+        own_days: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]  # (member, day) of the members' days there
+        own_who: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+        weight = np.zeros(len(members))  # sum over the venues of the member's days x their chance of company
+        rate_of = np.zeros(len(venues))
+        for i, v in enumerate(venues):
+            codes = self.every[
+                np.searchsorted(self.every_venue, v) : np.searchsorted(self.every_venue, v, side="right")
+            ]
+            codes = np.sort(codes[ev.dated[codes]])
+            lo, hi = np.searchsorted(self.inc_event, codes), np.searchsorted(self.inc_event, codes, side="right")
+            n_rows = hi - lo
+            rows = np.repeat(lo - np.cumsum(n_rows) + n_rows, n_rows) + np.arange(int(n_rows.sum()))
+            who = self.inc_person[rows]
+            at = np.minimum(np.searchsorted(members, who), len(members) - 1)
+            mine = members[at] == who
+            local = np.searchsorted(codes, self.inc_event[rows][mine])
+            present = np.bincount(local, minlength=len(codes))  # members at each of the venue's days
+            background = np.maximum(ev.size[codes] - present, 0).astype(float)
+            total = background.sum()
+            if total <= 0:
+                continue
+            # company: as many others as the group's smallest session brings besides oneself (sessions: its
+            # best-attended days down to the first sharp drop, as for the block's regulars), and ``company`` or more
+            busy = present[present > 0]
+            sessions = busy[regulars(busy, min_share=min_share)]
+            least = max(company, int(sessions.min()) - 1 if len(sessions) else company)
+            rate_of[i] = float(background[present >= least].sum() / total)
+            m = at[mine]
+            own_who.append(m)
+            own_days.append(ev.day[codes[local]])
+            met += np.bincount(m, weights=(present[local] - 1 >= least).astype(float), minlength=len(members))
+            # on the member's own days that hold exactly ``least`` members, the company is partly the member
+            own = np.bincount(m, weights=np.where(present[local] == least, background[local], 0.0),
+                              minlength=len(members))  # fmt: skip
+            rows_v = self.by_venue[
+                np.searchsorted(self.sorted_venue, v) : np.searchsorted(self.sorted_venue, v, side="right")
+            ]
+            pos = np.minimum(np.searchsorted(members, self.vd_person[rows_v]), len(members) - 1)
+            hit = members[pos] == self.vd_person[rows_v]
+            n_v = np.bincount(pos[hit], weights=self.vd_days[rows_v][hit], minlength=len(members))
+            weight += n_v * np.maximum(rate_of[i] - own / total, 0.0)
+        if rate_of.max(initial=0.0) <= 0:
+            return keep
+        lo = np.searchsorted(self.sorted_venue, venues)
+        hi = np.searchsorted(self.sorted_venue, venues, side="right")
+        vrows = self.by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
+        row_rate = rate_of[np.searchsorted(venues, self.vd_venue[vrows])]
+        persons, inverse = np.unique(self.vd_person[vrows], return_inverse=True)
+        n = np.bincount(inverse, weights=self.vd_days[vrows]).astype(np.int64)
+        mean = np.bincount(inverse, weights=self.vd_days[vrows] * row_rate) / np.maximum(n, 1)
+        pos = np.minimum(np.searchsorted(persons, members), len(persons) - 1)
+        days = np.where(persons[pos] == members, n[pos], 0)
+        # a member on a weekly timetable of their own keeps appointments: their days are no draw from the trade
+        judged = (days > 0) & ~_on_timetable(np.concatenate(own_who), np.concatenate(own_days), len(members))
+        if judged.any():
+            rate = weight[judged] / days[judged]
+            keep[judged] = beyond_chance(
+                met[judged].astype(np.int64), days[judged], rate, n, mean, max_chance=max_chance
+            )
+        return keep
+
+
 def organisations(
     events: Events,
     *,
@@ -541,6 +708,9 @@ def organisations(
             chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep], days[lo:hi][keep]))
     if known_days and max_chance < 1 and chosen:
         chosen = _not_by_chance(chosen, events, group, max_chance=max_chance, min_persons=min_persons)
+        if events.dated is not None and events.size is not None and events.dated.any():
+            chosen = _with_company(chosen, events, group, company=min_shared, max_chance=max_chance, min_share=min_share,
+                                   min_persons=min_persons)  # fmt: skip
     picked = [(g, members, attended) for g, members, attended, _ in chosen]
     held = _events_held(inc, group, picked, n_persons=n_persons, min_persons=3)
     out = []
@@ -558,6 +728,8 @@ def tighten(
     min_share: float = _D.min_share,
     min_density: float = _D.min_density,
     min_persons: int = 5,
+    company: int = _D.min_shared,
+    max_chance: float = _D.max_chance,
 ) -> list[np.ndarray]:
     """Cut person groups found another way (pairwise co-visit cores) to their dense block of events.
 
@@ -566,7 +738,8 @@ def tighten(
     typical member was at fewer than ``min_density`` of them is dropped (a
     community centre's regulars who each met the others on a few of its
     hundreds of days).  A group with no such event (all at hub days) is kept
-    as it is.
+    as it is.  At date-only venues the members must also have met each other
+    beyond chance (:func:`_with_company`, with ``company`` and ``max_chance``).
 
     Persons 1-3 were at all six events, 8 and 9 each at one of them:
 
@@ -597,6 +770,9 @@ def tighten(
     p_lo, p_hi = np.searchsorted(pg, ids, side="left"), np.searchsorted(pg, ids, side="right")
     held_of = held // n_events
     n_held = np.searchsorted(held_of, ids, side="right") - np.searchsorted(held_of, ids, side="left")
+    judge = events.dated is not None and events.size is not None and events.visit_days is not None
+    company_of = _Company(events) if judge and max_chance < 1 else None
+    h_lo = np.searchsorted(held_of, ids, side="left")
     out = []
     for i, g in enumerate(groups):
         if not n_held[i]:
@@ -604,6 +780,17 @@ def tighten(
             continue
         t = times[p_lo[i] : p_hi[i]]
         keep = regulars(t, min_share=min_share)
-        if keep.sum() >= min_persons and typical_attendance(t[keep]) >= min_density * n_held[i]:
-            out.append(np.sort(pp[p_lo[i] : p_hi[i]][keep]))
+        if keep.sum() < min_persons or typical_attendance(t[keep]) < min_density * n_held[i]:
+            continue
+        members = np.sort(pp[p_lo[i] : p_hi[i]][keep])
+        if company_of is not None:
+            mine = held[h_lo[i] : h_lo[i] + n_held[i]] % n_events
+            venues = _dated_venues(mine, events)
+            for _ in range(ROUNDS):
+                kept = company_of.keep(members, venues, company=company, max_chance=max_chance, min_share=min_share)
+                members = members[kept]
+                if kept.all() or len(members) < min_persons:
+                    break
+        if len(members) >= min_persons:
+            out.append(members)
     return out

@@ -50,6 +50,9 @@ class Events:
     size : ndarray or None
         Visits of each event code (also of events left out: small ones and
         hub days), the venue's traffic in event units.
+    dated : ndarray or None
+        Per event code: a whole venue-day of a date-only export or venue (every
+        arrival at 00:00), where persons pair over the day, not minutes apart.
     """
 
     incidence: pd.DataFrame
@@ -58,6 +61,7 @@ class Events:
     params: dict
     visit_days: pd.DataFrame | None = None
     size: np.ndarray | None = None
+    dated: np.ndarray | None = None
 
     @property
     def n_events(self) -> int:
@@ -139,9 +143,12 @@ def venue_events(
     size = np.bincount(ev, minlength=len(starts))
     keep = size[ev] >= min_persons
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
+    timed = np.bincount(event, weights=(minute % 1440) != 0, minlength=len(starts))  # arrivals after 00:00
+    dated = np.full(len(starts), True) if day_resolution else timed == 0
     return Events(
-        incidence, ev_venue, ev_day, params, _visit_days(person, venue, day), np.bincount(event, minlength=len(starts))
-    )
+        incidence, ev_venue, ev_day, params, _visit_days(person, venue, day), np.bincount(event, minlength=len(starts)),
+        dated,
+    )  # fmt: skip
 
 
 def starts_of(new: np.ndarray) -> np.ndarray:

@@ -73,6 +73,9 @@ class ClaimFacts:
     signals: SignalParams = SignalParams()  # the per-claim signals' parameters these facts were computed with
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
     venue_primary: np.ndarray | None = None  # per venue code: a primary-care facility (:mod:`graphfraud.score.primary`)
+    # Pharmacy purchases per diagnosis family (index family code + 1; 0: no diagnosis): claims and insurance money.
+    family_purchases: np.ndarray | None = None
+    family_money: np.ndarray | None = None
     # Filled by index_own_visits (all candidates at once) and on a miss by own_visits: the claim rows of the
     # (venue, person) pairs asked for, sorted by (venue, person).  (Typed Any: claim_facts fills the fields
     # above from dicts of arrays, which mypy would match against it.)
@@ -136,6 +139,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         .set_index("id")
         .reindex(v.venues.ids)
     )
+    stake = insurance_money(claims)
     return ClaimFacts(
         graph=graph,
         hour=hour,
@@ -154,7 +158,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         ),
         high_value=_high_value(claims, lines, signals.high_value_price),
         total=claims["total_amount"].to_numpy(dtype=float),
-        stake=insurance_money(claims),
+        stake=stake,
         person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
         person_phone=phone_codes,
         person_address=addr_codes,
@@ -170,7 +174,18 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         addresses=np.asarray(addresses, dtype=object),
         signals=signals,
         venue_primary=primary_venues(data.facilities, v.venues.ids),
+        **_family_purchases(t["kind"].to_numpy() == 1, diagnosis_code, stake, t["fund"].to_numpy()),
     )
+
+
+def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.ndarray | None,
+                      fund: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """Pharmacy purchases and their insurance money per diagnosis family (index family + 1, 0 for none)."""
+    money = (stake if stake is not None else fund)[purchase]
+    family = diagnosis[purchase] + 1
+    n = int(diagnosis.max(initial=-1)) + 2
+    return {"family_purchases": np.bincount(family, minlength=n).astype(float),
+            "family_money": np.bincount(family, weights=money, minlength=n)}  # fmt: skip
 
 
 def _public(ownership: pd.Series) -> np.ndarray:
@@ -455,6 +470,12 @@ class Features:
     primary_venue: bool = False  # the main venue is a primary-care facility (clinic, community; or level 0/1)
     own_cost_ratio: float = math.nan  # fund per claim at the main venue vs. the venue's other claims
     local_share: float = math.nan  # share of members who also came to the main venue outside the group's claims
+    # Refills (graphfraud.score.reasons.refill_cohort), measured only when the main venue is a pharmacy, over each
+    # member's own purchases there (members on >= 4 days; medians over them):
+    member_period: float = math.nan  # days between a member's purchases (their median gap)
+    member_steady: float = 0.0  # share of a member's gaps within REFILL_STEADY of their own median gap
+    member_family: float = math.nan  # share of a member's purchases there of their commonest diagnosis family
+    refill_cost: float = math.nan  # the group's insurance money per purchase there vs other purchases of the family
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -542,6 +563,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         primary_venue=primary[0],
         own_cost_ratio=primary[1],
         local_share=primary[2],
+        **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
     )
 
 
@@ -746,6 +768,75 @@ def _weekday_share(days: np.ndarray) -> float:
         return 0.0
     counts = np.sort(np.bincount((days + 5) % 7, minlength=7))[::-1]
     return float(counts[:3].sum() / len(days))
+
+
+#: A refill is steady when its gap is within this share of the member's own median gap (a month's supply
+#: bought a week early or late still is): 30 +- 7.5 days.
+REFILL_STEADY = 0.25
+
+
+def _refills(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFacts, *, min_days: int = 4,
+             steady: float = REFILL_STEADY) -> dict[str, float]:  # fmt: skip
+    """Each member's own purchases at the pharmacy ``venue``: cadence, steadiness, one drug family; the group's cost.
+
+    ``rows`` are the group's claims at the venue.  A chronic patient refills
+    one prescription on their own supply period, as long as they are a customer;
+    a collected card is swiped when the collector comes, for what he resells.
+    ``refill_cost`` compares the group's insurance money per purchase with the
+    city's other pharmacy purchases of the same diagnosis family (a refill
+    costs what that drug costs; a collector buys what resells).
+    """
+    t = facts.graph.visits
+    mine = _visit_rows(persons, venue, facts)
+    period, steady_share, family = _cadence(t.column("person")[mine], t.column("day")[mine], facts.diagnosis[mine],
+                                            min_days=min_days, steady=steady)  # fmt: skip
+    cost = math.nan
+    if facts.family_purchases is not None and facts.family_money is not None:
+        bought = rows[t.column("kind")[rows] == 1]
+        money = (facts.stake if facts.stake is not None else t.column("fund"))[bought]
+        fam = facts.diagnosis[bought] + 1
+        own_n = np.bincount(fam, minlength=len(facts.family_purchases))
+        own_m = np.bincount(fam, weights=money, minlength=len(facts.family_purchases))
+        other_n, other_m = facts.family_purchases - own_n, facts.family_money - own_m
+        ok = other_n[fam] >= MIN_PEERS
+        expected = np.where(ok, other_m[fam] / np.maximum(other_n[fam], 1), 0.0)
+        if ok.any() and expected[ok].sum() > 0:
+            cost = float(money[ok].sum() / expected[ok].sum())
+    return {"member_period": period, "member_steady": steady_share, "member_family": family, "refill_cost": cost}
+
+
+def _cadence(person: np.ndarray, day: np.ndarray, family: np.ndarray, *, min_days: int = 4,
+             steady: float = REFILL_STEADY) -> tuple[float, float, float]:  # fmt: skip
+    """Medians over members on >= ``min_days`` days: median gap, share of steady gaps, commonest family's share.
+
+    The family share is NaN when no purchase names a diagnosis.
+
+    >>> _cadence(np.zeros(5, int), np.array([0, 30, 59, 90, 121]), np.zeros(5, int))  # monthly, one drug
+    (30.5, 1.0, 1.0)
+    >>> _cadence(np.zeros(5, int), np.array([0, 3, 10, 12, 40]), np.array([0, 1, 2, 0, 3]))  # a collected card
+    (5.0, 0.0, 0.4)
+    """
+    if not len(person):
+        return math.nan, 0.0, math.nan
+    order = np.lexsort((day, person))
+    person, day, family = person[order], day[order], family[order]
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    periods, steadies, families = [], [], []
+    for lo, hi in zip(starts, np.r_[starts[1:], len(person)]):
+        days = np.unique(day[lo:hi])
+        if len(days) < min_days:
+            continue
+        gaps = np.diff(days)
+        med = float(np.median(gaps))
+        periods.append(med)
+        steadies.append(float((np.abs(gaps - med) <= steady * med).mean()))
+        known = family[lo:hi][family[lo:hi] >= 0]
+        if len(known):
+            families.append(float(np.bincount(known).max() / len(known)))
+    if not periods:
+        return math.nan, 0.0, math.nan
+    return (float(np.median(periods)), float(np.median(steadies)),
+            float(np.median(families)) if families else math.nan)  # fmt: skip
 
 
 def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dict[str, float]:

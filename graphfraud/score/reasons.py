@@ -111,6 +111,14 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "high-value buyers of them (not patients of {doctor}) bought at {pharmacy} too, against {share:.0%} of the "
         "doctor's patients (a kickback stands out by {lift_from:g}x)",
     ),
+    "benign_refill": (
+        "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
+        "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), {family:.0%} of each "
+        "member's purchases for one diagnosis family, at {cost:.2f}x the city's other purchases for those diagnoses",
+        "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
+        "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), at {cost:.2f}x the "
+        "city's other pharmacy purchases (no diagnoses to compare)",
+    ),
     "benign_household": ("looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",),
     "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
     "benign_primary": (
@@ -398,6 +406,44 @@ def designated_pharmacy(
          "pharmacy": names["pharmacy"], "share": share, "lift_from": lift},
         market.share, share / lift, 0.0,
     )  # fmt: skip
+
+
+#: A refill's supply period: from three weeks (a month's pack bought a week early) to a 12-week long prescription
+#: (长处方).  Batches every few days and weekly sessions are not refills.
+REFILL_DAYS = (21.0, 91.0)
+
+
+def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
+    """Why a group at a pharmacy may be its chronic patients' refills, or None.
+
+    A chronic patient (hypertension, diabetes) refills one prescription at
+    their pharmacy on their own supply period, month after month, for as long
+    as they are its customer; patients whose month started on the same day
+    meet there every month, and at a date-only pharmacy that is a group.  A
+    card collector's cards are swiped when he comes, a different handful each
+    session, for what he can resell: their gaps follow his sessions, not a
+    supply, their drugs are whatever resells, and they cost more than the
+    same diagnoses' purchases elsewhere.  So: at a pharmacy, each member's
+    purchases there come every 3 to 13 weeks (:data:`REFILL_DAYS`), steadily
+    (>= 80% of their gaps within :data:`graphfraud.score.features.REFILL_STEADY`
+    of their own period), mostly for one diagnosis family (>= 80%, when the
+    export has diagnoses), at no more than :data:`PEER_COST` times the city's
+    other pharmacy purchases of the same families, and none of
+    :func:`hard_flags` shows.  Members may share every day: a collector who
+    swipes the same cards once a month for ordinary drugs at ordinary cost is
+    not told apart (its money is then that of ordinary refills).
+    """
+    if f.pharmacy_share < 0.5 or math.isnan(f.member_period) or math.isnan(f.refill_cost):
+        return None
+    monthly = REFILL_DAYS[0] <= f.member_period <= REFILL_DAYS[1] and f.member_steady >= SCHEDULE_WEEKDAYS
+    one_drug = math.isnan(f.member_family) or f.member_family >= SCHEDULE_WEEKDAYS
+    if not monthly or not one_drug or f.refill_cost > PEER_COST or hard_flags(f, treatment=True):
+        return None
+    args: dict[str, object] = {"pharmacy": names.get("venue", ""), "period": f.member_period, "steady": f.member_steady}
+    if not math.isnan(f.member_family):
+        args["family"] = f.member_family
+    args["cost"] = f.refill_cost
+    return Reason("benign_refill", args, f.member_steady, SCHEDULE_WEEKDAYS, 0.0)
 
 
 def _residents(f: Features) -> Reason | None:

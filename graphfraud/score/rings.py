@@ -24,6 +24,7 @@ from graphfraud.score.reasons import (
     args_json,
     benign_explanation,
     designated_pharmacy,
+    refill_cohort,
     ramp,
     residents_buying,
 )
@@ -393,7 +394,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     elif kind == "kickback":
         benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
     else:
-        benign = benign_explanation(f) or primary_care_day(f)
+        benign = benign_explanation(f) or primary_care_day(f) or refill_cohort(f, names)
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)

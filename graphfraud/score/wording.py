@@ -82,6 +82,12 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为 {diagnosis} 类药品的定点药店（双通道）：非医师 {doctor} 患者的其他 {buyers} 名高值购药人中有 {market} 也在 {pharmacy} "
         "购药，该医师的患者为 {share}（医药回扣须高出 {lift_from} 倍）",
     ),
+    "benign_refill": (
+        "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"
+        "每人 {family} 的购药为同一类诊断，次均医保金额为全市同类诊断其他购药的 {cost} 倍",
+        "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"
+        "次均医保金额为全市其他药店购药的 {cost} 倍（无诊断可比）",
+    ),
     "benign_household": ("疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",),
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
     "benign_primary": (

@@ -127,3 +127,35 @@ def test_two_of_two_rare_batch_days_at_a_quiet_clinic_are_beyond_chance() -> Non
     assert not beyond_chance(m, n, 0.3, np.r_[n, np.full(3000, 2)], 0.3).any()
     # switched off, everyone stays
     assert beyond_chance(m, n, 0.3, np.full(3000, 2), 0.3, max_chance=1.0).all()
+
+
+def _pharmacy_year(*, collector: bool, seed: int = 1) -> tuple[pd.DataFrame, set[int], set[int]]:
+    """A date-only pharmacy (venue 0) over a year: 80 regular customers each on 20-45 days of their own, 4,000
+    one-off purchases, and (``collector``) a card collector swiping 8-15 of his 40 cards every 3-7 days."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    regular = np.arange(1000, 1080)
+    for p in regular:
+        rows += [(int(p), 0, int(d) * 1440) for d in rng.choice(365, int(rng.integers(20, 45)), replace=False)]
+    rows += [(int(p), 0, int(d) * 1440) for p, d in zip(rng.integers(2000, 4000, 4000), rng.integers(0, 365, 4000))]
+    cards = np.arange(40)
+    day = 2
+    while collector and day < 365:
+        rows += [(int(p), 0, day * 1440) for p in rng.choice(cards, int(rng.integers(8, 16)), replace=False)]
+        day += int(rng.integers(3, 8))
+    return pd.DataFrame(rows, columns=["person", "venue", "minute"]), set(cards.tolist()), set(regular.tolist())
+
+
+def test_a_date_only_pharmacys_regulars_are_no_ring_but_a_collectors_cards_are() -> None:
+    # With dates only, two customers pair over a whole day: a regular on 30 days of the year shares most of them
+    # with some other regulars, and the days a group of regulars came are, by construction, its events.  Members
+    # must meet the others beyond what the pharmacy's daily trade explains (before: a group of 25 regulars, and the
+    # collector's ring took in 34 of them).
+    visits, _, regular = _pharmacy_year(collector=False)
+    assert organisations(venue_events(visits, day_resolution=True), seed=0) == []
+    visits, cards, regular = _pharmacy_year(collector=True)
+    found = organisations(venue_events(visits, day_resolution=True), seed=0)
+    assert len(found) == 1
+    got = set(found[0].persons.tolist())
+    assert got >= cards  # every card: each was swiped with others on most of its days
+    assert len(got & regular) <= 0.2 * len(got)  # chance members within max_chance's reach, not the trade

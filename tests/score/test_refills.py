@@ -1,0 +1,131 @@
+"""Chronic-disease refills at a date-only pharmacy are explained; a card collector at one is not (benign_refill)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from graphfraud.io.read import read_claims_dir
+from graphfraud.pipeline import run
+from graphfraud.score.features import Features, _cadence
+from graphfraud.score.reasons import refill_cohort
+from graphfraud.score.rings import Ring
+from graphfraud.score.wording import say
+
+NAN = math.nan
+
+#: A group at a pharmacy whose members each refill one drug family every 30 days at the city's price.
+REFILLS = Features(
+    persons=12, claims=144, fund=5_000.0, venue=0, venue_share=1.0, pharmacy_share=1.0, inpatient_share=0.0,
+    chronic_share=0.0, top_diagnosis="I10", top_diagnosis_share=1.0, event_days=12, regulars=12, cycle_days=30.0,
+    cycle_regularity=1.0, median_arrival_gap=NAN, off_hours_share=NAN, dominance=0.05, cost_ratio=1.6,
+    venue_fund_per_claim=35.0, peer_venue_ratio=NAN, ring_fund_per_claim=56.0, out_of_region=0,
+    catchment_outside=NAN, out_of_city=0, catchment_outside_city=NAN, attendance=1.0, weekday_share=0.4,
+    public_venue=0.0, phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=1,
+    addresses=12, median_age=66.0, dup_trace_claims=0, after_death_claims=0, split_admissions=0,
+    high_value_share=0.3, private_venue=True, sessions=12, member_period=30.0, member_steady=1.0,
+    member_family=1.0, refill_cost=1.05,
+)  # fmt: skip
+NAMES = {"venue": "P01"}
+
+
+def test_phase_mates_refilling_each_month_are_explained() -> None:
+    # They share every date (attendance 1.0) and cost 1.6x peers' that mix refills with clinic visits: the
+    # treatment-cycles explanation fails on both, the refill explanation compares purchases with purchases.
+    reason = refill_cohort(REFILLS, NAMES)
+    assert reason is not None and reason.code == "benign_refill"
+    assert "every 30 days" in reason.text and "P01" in reason.text
+    assert "每 30 天到 P01 购药一次" in say(reason.code, reason.args, lang="zh")
+    # without diagnoses the drug family is not checked, and the sentence says so
+    bare = refill_cohort(dataclasses.replace(REFILLS, member_family=NAN), NAMES)
+    assert bare is not None and "no diagnoses" in bare.text
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"member_steady": 0.3}, "a collected card's gaps follow the collector's sessions, not a supply"),
+        ({"member_period": 5.0}, "a purchase every few days is no monthly refill"),
+        ({"member_family": 0.4}, "each card buys whatever resells, not one patient's drug"),
+        ({"refill_cost": 8.0}, "dearer than the city's other purchases for the same diagnoses"),
+        ({"dup_trace_claims": 40}, "resold boxes void any explanation"),
+        ({"pharmacy_share": 0.2}, "not a pharmacy's purchases"),
+        ({"refill_cost": NAN}, "no purchases of the families elsewhere to compare"),
+    ],
+)
+def test_what_is_not_a_refill(change: dict, why: str) -> None:
+    assert refill_cohort(dataclasses.replace(REFILLS, **change), NAMES) is None, why
+
+
+def test_cadence_is_each_members_own() -> None:
+    person = np.r_[np.zeros(6, int), np.ones(6, int)]
+    monthly = np.r_[np.arange(6) * 30, 3 + np.arange(6) * 29]  # two patients, each on their own month
+    period, steady, family = _cadence(person, monthly, np.zeros(12, int))
+    assert (period, steady, family) == (29.5, 1.0, 1.0)
+    card = np.r_[[0, 3, 10, 12, 40, 44], [1, 2, 9, 30, 31, 60]]  # swiped when the collector came
+    assert _cadence(person, card, np.r_[0, 1, 2, 0, 3, 1, 0, 1, 2, 3, 0, 1])[1] < 0.5
+
+
+# End to end, dates only: a pharmacy whose 12 hypertensive patients started their monthly refills on the same day
+# (and 24 others on their own days), a card collector swiping 8-12 of his 30 cards every 3-6 days at another
+# pharmacy for dear drugs, and the city's ordinary purchases at four pharmacies.
+START = date(2024, 1, 1)
+
+
+def _world(directory: Path) -> Path:
+    rng = np.random.default_rng(7)
+    directory.mkdir()
+    (directory / "facilities.csv").write_text("facility_id,kind,level,ownership\nH01,hospital,2,public\n",
+                                              encoding="utf-8")  # fmt: skip
+    (directory / "doctors.csv").write_text("doctor_id,facility_id\nDH,H01\n", encoding="utf-8")
+    pharmacies = ["P01", "P02", "P03", "P04"]
+    (directory / "pharmacies.csv").write_text("pharmacy_id\n" + "".join(f"{p}\n" for p in pharmacies), encoding="utf-8")
+    mates = [f"M{i:02d}" for i in range(12)]
+    others = [f"O{i:02d}" for i in range(24)]
+    cards = [f"K{i:02d}" for i in range(30)]
+    town = [f"T{i:03d}" for i in range(400)]
+    (directory / "persons.csv").write_text("person_id\n" + "".join(f"{p}\n" for p in mates + others + cards + town),
+                                           encoding="utf-8")  # fmt: skip
+    rows = []
+
+    def claim(person: str, pharmacy: str, day: int, diagnosis: str, total: float) -> None:
+        when = (START + timedelta(days=day)).isoformat()
+        rows.append(f"C{len(rows):05d},{person},{pharmacy},pharmacy,{diagnosis},{when},{total:.2f},{0.6 * total:.2f}\n")
+
+    for i, p in enumerate(mates + others):  # monthly refills, one drug each, 50-70 yuan
+        first = 4 if i < 12 else int(rng.integers(0, 30))
+        diagnosis = "I10" if i % 3 else "E11"
+        for m in range(12):
+            claim(p, "P01", first + 30 * m + (0 if i < 12 else int(rng.integers(-2, 3))), diagnosis, 60.0)
+    day = 2
+    while day < 360:  # the collector: a different handful each session, dear drugs for resale
+        for p in rng.choice(cards, int(rng.integers(8, 13)), replace=False):
+            claim(str(p), "P02", day, str(rng.choice(["I10", "E11", "I25"])), float(rng.uniform(450, 650)))
+        day += int(rng.integers(3, 7))
+    for p in town:  # the city's ordinary purchases at all four pharmacies
+        for d in rng.choice(360, int(rng.integers(1, 8)), replace=False):
+            claim(p, str(rng.choice(pharmacies)), int(d), str(rng.choice(["I10", "E11", "I25", "J06"])), 55.0)
+    header = "claim_id,patient_id,pharmacy_id,visit_type,diagnosis,start_time,total_amount,fund_amount\n"
+    (directory / "claims.csv").write_text(header + "".join(rows), encoding="utf-8")
+    return directory
+
+
+def _persons(ring: Ring) -> set[str]:
+    return {m.entity_id for m in ring.members if m.entity_type == "person"}
+
+
+def test_a_refill_group_is_explained_and_a_collector_at_a_date_only_pharmacy_is_still_flagged(tmp_path: Path) -> None:
+    result = run(read_claims_dir(_world(tmp_path / "city")))
+    cards = {f"K{i:02d}" for i in range(30)}
+    mates = {f"M{i:02d}" for i in range(12)}
+    flagged = [r for r in result.rings if _persons(r) & cards]
+    assert flagged and flagged[0].typology == "card_collector" and flagged[0].benign is None
+    assert len(_persons(flagged[0]) & cards) >= 27
+    assert not [r for r in result.rings if _persons(r) & mates]
+    explained = [r for r in result.explained if _persons(r) & mates]
+    assert explained and explained[0].benign is not None and explained[0].benign.code == "benign_refill"
