@@ -73,8 +73,10 @@ def detect(
         # The company test of date-only venues (organise._with_company) judges pharmacies only: their trade is
         # walk-in purchases, so customers share a date by chance unless someone brings the cards.  A clinic's
         # date-only day can hold a broker's batch that is a large part of a small clinic's trade.
-        pharmacy = np.zeros(int(events.venue.max(initial=-1)) + 1, dtype=bool)
-        pharmacy[table["venue"].to_numpy()[table["kind"].to_numpy() == 1]] = True
+        table = graph.visits.table
+        sold = table["venue"].to_numpy()[table["kind"].to_numpy() == 1]
+        pharmacy = np.zeros(max(int(events.venue.max(initial=-1)), int(sold.max(initial=-1))) + 1, dtype=bool)
+        pharmacy[sold] = True
         events = dataclasses.replace(events, dated=events.dated & pharmacy[events.venue])
     org = params.organise
     orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
