@@ -160,6 +160,55 @@ def _days_at(
     return total
 
 
+def _devoted(
+    inc: pd.DataFrame,
+    group: np.ndarray,
+    kg: np.ndarray,
+    kp: np.ndarray,
+    events: Events,
+    *,
+    min_devotion: float,
+    min_events: int,
+) -> np.ndarray:
+    """Which (group ``kg``, person ``kp``) rows attended at least ``min_events`` of the group's events at venues
+    they come to for the group: where those events are at least ``min_devotion`` of their days there.
+
+    Devotion is judged venue by venue.  A broker recruits from one
+    neighbourhood, so two or three recruits also meet at their own community
+    centre or pharmacy, and such a chance meeting can join the ring's group as
+    a stray event.  Summed over all the group's venues, a recruit's ordinary
+    days at that centre then outweigh the batches, and the recruit looked like
+    a clinic regular.  Per venue, the batches at the clinic still count (the
+    recruit came there only for them), and the chance meeting at the centre
+    does not (there the recruit is a regular).  A clinic's ordinary patient is
+    still left out: at the clinic the group's days are a minority of theirs.
+    ``kg``, ``kp`` are sorted by group, then person (as ``organisations`` builds them).
+    """
+    vd = events.visit_days
+    assert vd is not None
+    event = inc["event"].to_numpy()
+    g = group[event]
+    inside = g >= 0
+    g, person, venue = g[inside], inc["person"].to_numpy()[inside], events.venue[event[inside]]
+    n_persons = int(max(person.max(initial=0), kp.max(initial=0))) + 1
+    n_venues = int(max(events.venue.max(initial=0), vd["venue"].max() if len(vd) else 0)) + 1
+    # events attended per (group, person, venue)
+    gp = g.astype(np.int64) * n_persons + person
+    key, count = np.unique(gp * n_venues + venue, return_counts=True)
+    gp_key, v_key = key // n_venues, key % n_venues
+    # the person's days at that venue (visit_days is sorted by person, then venue)
+    known = vd["person"].to_numpy().astype(np.int64) * n_venues + vd["venue"].to_numpy()
+    pv = (gp_key % n_persons) * n_venues + v_key
+    at = np.minimum(np.searchsorted(known, pv), max(len(known) - 1, 0))
+    days = np.where(known[at] == pv, vd["days"].to_numpy(dtype=float)[at], 0.0) if len(known) else np.zeros(len(pv))
+    counted = np.where(count >= min_devotion * days, count, 0)
+    # sum per (group, person), in the order of kg, kp
+    rows = kg.astype(np.int64) * n_persons + kp
+    lo, hi = np.searchsorted(gp_key, rows, side="left"), np.searchsorted(gp_key, rows, side="right")
+    cum = np.r_[0, np.cumsum(counted)]
+    return (cum[hi] - cum[lo]) >= min_events
+
+
 def regulars(times: np.ndarray, *, min_share: float = _D.min_share) -> np.ndarray:
     """Which attendees belong to the block: the most frequent ones, down to the first sharp drop.
 
@@ -454,11 +503,12 @@ def organisations(
         Attendees are kept from the most frequent down to the first whose count
         is below this share of the typical count of those kept (:func:`regulars`).
     min_devotion : float, default 0.5
-        A person also needs at least this share of their days at the group's
-        venues to be the group's events: a recruit comes to the staged clinic
-        for the batches, its ordinary patients come on other days too (this is
-        what keeps a date-only export's clinic-day events apart from the
-        clinic's regulars).  0 switches the test off.
+        A person also needs at least this share of their days at a venue of the
+        group to be the group's events, and ``min_events`` of the group's events
+        at venues where that holds (:func:`_devoted`): a recruit comes to the
+        staged clinic for the batches, its ordinary patients come on other days
+        too (this is what keeps a date-only export's clinic-day events apart
+        from the clinic's regulars).  0 switches the test off.
     min_shared : int, default 2
         Events are linked when at least this many persons attended both (one
         person at two events is a coincidence; two are a pattern).
@@ -532,7 +582,9 @@ def organisations(
     bounds = np.flatnonzero(np.r_[True, kg[1:] != kg[:-1], True]) if len(kg) else np.array([0])
     known_days = events.visit_days is not None and len(kg) > 0
     days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
-    devoted = times >= min_devotion * days if min_devotion > 0 and known_days else np.ones(len(kg), dtype=bool)
+    devoted = np.ones(len(kg), dtype=bool)
+    if min_devotion > 0 and known_days:
+        devoted = _devoted(inc, group, kg, kp, events, min_devotion=min_devotion, min_events=min_events)
     # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
