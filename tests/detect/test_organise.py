@@ -127,3 +127,38 @@ def test_two_of_two_rare_batch_days_at_a_quiet_clinic_are_beyond_chance() -> Non
     assert not beyond_chance(m, n, 0.3, np.r_[n, np.full(3000, 2)], 0.3).any()
     # switched off, everyone stays
     assert beyond_chance(m, n, 0.3, np.full(3000, 2), 0.3, max_chance=1.0).all()
+
+
+def _clinic_and_centre(*, recruits_at_centre: int) -> tuple:
+    """Six recruits at six batches of a clinic (venue 0), a clinic regular (person 7, ten days at the clinic)
+    at two of them, and ``recruits_at_centre`` of the recruits meeting once at their own community centre
+    (venue 1), where each of them came on twelve days."""
+    from graphfraud.graph.events import Events
+
+    rows = [(b, p) for b in range(6) for p in range(6)] + [(0, 7), (1, 7)]
+    rows += [(6, p) for p in range(recruits_at_centre)]
+    inc = pd.DataFrame(sorted(rows), columns=["event", "person"])
+    days = [(p, 0, 6) for p in range(6)] + [(7, 0, 10)] + [(p, 1, 12) for p in range(recruits_at_centre)]
+    visit_days = pd.DataFrame(sorted(days), columns=["person", "venue", "days"])
+    venue = np.r_[np.zeros(6, dtype=int), 1]
+    size = np.bincount(inc["event"].to_numpy())
+    return Events(inc, venue, np.arange(7), {}, visit_days, size)
+
+
+def test_a_recruits_own_community_centre_does_not_outweigh_the_clinics_batches() -> None:
+    # The three recruits who met at their community centre were at 7 of the group's events, on 18 days at its
+    # venues: summed over both venues they would look like regulars (7 < 0.5 x 18).  Judged venue by venue,
+    # the clinic's batches were all their days at the clinic.
+    events = _clinic_and_centre(recruits_at_centre=3)
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert len(found) == 1
+    assert 6 in found[0].events.tolist()  # the centre's meeting joined the group as a stray event
+    assert found[0].persons.tolist() == [0, 1, 2, 3, 4, 5]  # every recruit; not the clinic's regular
+
+
+def test_the_clinics_regular_stays_out_venue_by_venue() -> None:
+    # Person 7 came to the clinic on ten days, two of them batch days: at the clinic the batches are a
+    # minority of their days, whatever the other venues hold.
+    events = _clinic_and_centre(recruits_at_centre=0)
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
