@@ -165,48 +165,49 @@ def _devoted(
     group: np.ndarray,
     kg: np.ndarray,
     kp: np.ndarray,
+    times: np.ndarray,
+    days: np.ndarray,
     events: Events,
     *,
     min_devotion: float,
-    min_events: int,
 ) -> np.ndarray:
-    """Which (group ``kg``, person ``kp``) rows attended at least ``min_events`` of the group's events at venues
-    they come to for the group: where those events are at least ``min_devotion`` of their days there.
+    """Which (group ``kg``, person ``kp``) rows, at ``times`` of the group's events and on ``days`` at all its
+    venues (:func:`_days_at`), are devoted to it: the
+    group's events are at least ``min_devotion`` of their days at the group's venues.
 
-    Devotion is judged venue by venue.  A broker recruits from one
-    neighbourhood, so two or three recruits also meet at their own community
-    centre or pharmacy, and such a chance meeting can join the ring's group as
-    a stray event.  Summed over all the group's venues, a recruit's ordinary
-    days at that centre then outweigh the batches, and the recruit looked like
-    a clinic regular.  Per venue, the batches at the clinic still count (the
-    recruit came there only for them), and the chance meeting at the centre
-    does not (there the recruit is a regular).  A clinic's ordinary patient is
-    still left out: at the clinic the group's days are a minority of theirs.
-    ``kg``, ``kp`` are sorted by group, then person (as ``organisations`` builds them).
+    The group's venues are those where it met more than once.  A broker
+    recruits from one neighbourhood, so three or four recruits also meet at
+    their own community centre or pharmacy now and then, and such a chance
+    meeting can join the ring's group as one stray event.  Counted as one of
+    the group's venues, the centre's ordinary days of those recruits
+    outweighed the clinic's batches, and the recruits looked like clinic
+    regulars.  A ring meets at its venues again and again; a venue where the
+    group met once is an occasion, not its venue.  A group that met at no
+    venue twice (a bus-load at each of two clinics), and a person none of whose
+    events of the group were at its repeated venues, are judged on all the
+    group's venues as before.  ``kg``, ``kp`` are sorted by group, then person
+    (as ``organisations`` builds them).
     """
-    vd = events.visit_days
-    assert vd is not None
+    grouped = np.flatnonzero(group >= 0)
+    n_venues = int(events.venue.max(initial=0)) + 1
+    gv, held = np.unique(group[grouped].astype(np.int64) * n_venues + events.venue[grouped], return_counts=True)
+    repeated = gv[held >= 2]  # (group, venue) where the group met more than once
+    has_repeated = np.zeros(max(int(group.max(initial=0)) + 1, 1), dtype=bool)
+    has_repeated[repeated // n_venues] = True
+    key = group.astype(np.int64) * n_venues + events.venue
+    at_repeated = (group >= 0) & (np.isin(key, repeated) | ~has_repeated[np.maximum(group, 0)])
+    group_there = np.where(at_repeated, group, -1)
+    days_there = _days_at(events.visit_days, kg, kp, group_there, events.venue)
+    # each (group, person)'s events at the group's repeated venues
     event = inc["event"].to_numpy()
-    g = group[event]
-    inside = g >= 0
-    g, person, venue = g[inside], inc["person"].to_numpy()[inside], events.venue[event[inside]]
-    n_persons = int(max(person.max(initial=0), kp.max(initial=0))) + 1
-    n_venues = int(max(events.venue.max(initial=0), vd["venue"].max() if len(vd) else 0)) + 1
-    # events attended per (group, person, venue)
-    gp = g.astype(np.int64) * n_persons + person
-    key, count = np.unique(gp * n_venues + venue, return_counts=True)
-    gp_key, v_key = key // n_venues, key % n_venues
-    # the person's days at that venue (visit_days is sorted by person, then venue)
-    known = vd["person"].to_numpy().astype(np.int64) * n_venues + vd["venue"].to_numpy()
-    pv = (gp_key % n_persons) * n_venues + v_key
-    at = np.minimum(np.searchsorted(known, pv), max(len(known) - 1, 0))
-    days = np.where(known[at] == pv, vd["days"].to_numpy(dtype=float)[at], 0.0) if len(known) else np.zeros(len(pv))
-    counted = np.where(count >= min_devotion * days, count, 0)
-    # sum per (group, person), in the order of kg, kp
+    there = at_repeated[event]
+    n_persons = int(max(inc["person"].max() if len(inc) else 0, kp.max(initial=0))) + 1
+    counted, n = np.unique(group[event[there]].astype(np.int64) * n_persons + inc["person"].to_numpy()[there],
+                           return_counts=True)  # fmt: skip
     rows = kg.astype(np.int64) * n_persons + kp
-    lo, hi = np.searchsorted(gp_key, rows, side="left"), np.searchsorted(gp_key, rows, side="right")
-    cum = np.r_[0, np.cumsum(counted)]
-    return (cum[hi] - cum[lo]) >= min_events
+    at = np.minimum(np.searchsorted(counted, rows), max(len(counted) - 1, 0))
+    times_there = np.where(counted[at] == rows, n[at], 0) if len(counted) else np.zeros(len(rows), dtype=np.int64)
+    return np.where(times_there > 0, times_there >= min_devotion * days_there, times >= min_devotion * days)
 
 
 def regulars(times: np.ndarray, *, min_share: float = _D.min_share) -> np.ndarray:
@@ -503,12 +504,12 @@ def organisations(
         Attendees are kept from the most frequent down to the first whose count
         is below this share of the typical count of those kept (:func:`regulars`).
     min_devotion : float, default 0.5
-        A person also needs at least this share of their days at a venue of the
-        group to be the group's events, and ``min_events`` of the group's events
-        at venues where that holds (:func:`_devoted`): a recruit comes to the
-        staged clinic for the batches, its ordinary patients come on other days
-        too (this is what keeps a date-only export's clinic-day events apart
-        from the clinic's regulars).  0 switches the test off.
+        A person also needs at least this share of their days at the group's
+        venues (where it met more than once, :func:`_devoted`) to be the
+        group's events: a recruit comes to the staged clinic for the batches,
+        its ordinary patients come on other days too (this is what keeps a
+        date-only export's clinic-day events apart from the clinic's
+        regulars).  0 switches the test off.
     min_shared : int, default 2
         Events are linked when at least this many persons attended both (one
         person at two events is a coincidence; two are a pattern).
@@ -584,7 +585,7 @@ def organisations(
     days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
     devoted = np.ones(len(kg), dtype=bool)
     if min_devotion > 0 and known_days:
-        devoted = _devoted(inc, group, kg, kp, events, min_devotion=min_devotion, min_events=min_events)
+        devoted = _devoted(inc, group, kg, kp, times, days, events, min_devotion=min_devotion)
     # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
