@@ -147,8 +147,8 @@ def _clinic_and_centre(*, recruits_at_centre: int) -> tuple:
 
 def test_a_recruits_own_community_centre_does_not_outweigh_the_clinics_batches() -> None:
     # The three recruits who met at their community centre were at 7 of the group's events, on 18 days at its
-    # venues: summed over both venues they would look like regulars (7 < 0.5 x 18).  Judged venue by venue,
-    # the clinic's batches were all their days at the clinic.
+    # venues: with the centre as one of the group's venues they would look like regulars (7 < 0.5 x 18).  The
+    # group met at the centre once (an occasion, not its venue); at the clinic the batches were all their days.
     events = _clinic_and_centre(recruits_at_centre=3)
     found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
     assert len(found) == 1
@@ -157,8 +157,8 @@ def test_a_recruits_own_community_centre_does_not_outweigh_the_clinics_batches()
 
 
 def test_the_clinics_regular_stays_out_venue_by_venue() -> None:
-    # Person 7 came to the clinic on ten days, two of them batch days: at the clinic the batches are a
-    # minority of their days, whatever the other venues hold.
+    # Person 7 came to the clinic on ten days, two of them batch days: at the group's venue the batches are
+    # a minority of their days.
     events = _clinic_and_centre(recruits_at_centre=0)
     found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
     assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
