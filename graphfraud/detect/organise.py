@@ -172,42 +172,79 @@ def _devoted(
     min_devotion: float,
 ) -> np.ndarray:
     """Which (group ``kg``, person ``kp``) rows, at ``times`` of the group's events and on ``days`` at all its
-    venues (:func:`_days_at`), are devoted to it: the
-    group's events are at least ``min_devotion`` of their days at the group's venues.
+    venues (:func:`_days_at`), are devoted to it: the group's events are at least ``min_devotion`` of their
+    days at its venues, leaving out the occasions at the person's own venues.
 
-    The group's venues are those where it met more than once.  A broker
-    recruits from one neighbourhood, so three or four recruits also meet at
-    their own community centre or pharmacy now and then, and such a chance
-    meeting can join the ring's group as one stray event.  Counted as one of
-    the group's venues, the centre's ordinary days of those recruits
+    An occasion at the person's own venue is a venue where the group met only
+    once and the person is not devoted there (came on other days too).  A
+    broker recruits from one neighbourhood, so three or four recruits also
+    meet at their own community centre or pharmacy now and then, and such a
+    chance meeting can join the ring's group as one stray event.  Counted as
+    one of the group's venues, the centre's ordinary days of those recruits
     outweighed the clinic's batches, and the recruits looked like clinic
-    regulars.  A ring meets at its venues again and again; a venue where the
-    group met once is an occasion, not its venue.  A group that met at no
-    venue twice (a bus-load at each of two clinics), and a person none of whose
-    events of the group were at its repeated venues, are judged on all the
-    group's venues as before.  ``kg``, ``kp`` are sorted by group, then person
+    regulars.  A broker who once takes his pool to the boss's other clinic
+    also makes a venue where the group met once, but there the recruits came
+    only that day: it still counts, as does every venue where the group met
+    more than once.  A person whose events were all such occasions is judged
+    on all the group's venues.  ``kg``, ``kp`` are sorted by group, then person
     (as ``organisations`` builds them).
     """
     grouped = np.flatnonzero(group >= 0)
     n_venues = int(events.venue.max(initial=0)) + 1
     gv, held = np.unique(group[grouped].astype(np.int64) * n_venues + events.venue[grouped], return_counts=True)
-    repeated = gv[held >= 2]  # (group, venue) where the group met more than once
-    has_repeated = np.zeros(max(int(group.max(initial=0)) + 1, 1), dtype=bool)
-    has_repeated[repeated // n_venues] = True
+    once = gv[held == 1]  # (group, venue) where the group met once
+    if not len(once):
+        return times >= min_devotion * days
     key = group.astype(np.int64) * n_venues + events.venue
-    at_repeated = (group >= 0) & (np.isin(key, repeated) | ~has_repeated[np.maximum(group, 0)])
-    group_there = np.where(at_repeated, group, -1)
-    days_there = _days_at(events.visit_days, kg, kp, group_there, events.venue)
-    # each (group, person)'s events at the group's repeated venues
+    single = (group >= 0) & np.isin(key, once)
+    # each row's days at each venue where its group met once
+    row, venue, there = _days_each(events.visit_days, kg, kp, np.where(single, group, -1), events.venue)
+    # ... and whether the person was at the group's event there
     event = inc["event"].to_numpy()
-    there = at_repeated[event]
+    at_single = single[event]
     n_persons = int(max(inc["person"].max() if len(inc) else 0, kp.max(initial=0))) + 1
-    counted, n = np.unique(group[event[there]].astype(np.int64) * n_persons + inc["person"].to_numpy()[there],
-                           return_counts=True)  # fmt: skip
-    rows = kg.astype(np.int64) * n_persons + kp
-    at = np.minimum(np.searchsorted(counted, rows), max(len(counted) - 1, 0))
-    times_there = np.where(counted[at] == rows, n[at], 0) if len(counted) else np.zeros(len(rows), dtype=np.int64)
-    return np.where(times_there > 0, times_there >= min_devotion * days_there, times >= min_devotion * days)
+    attended = np.unique(
+        (key[event[at_single]] * n_persons + inc["person"].to_numpy()[at_single]).astype(np.int64)
+    )  # (group, venue, person) keys
+    mine = (kg[row].astype(np.int64) * n_venues + venue) * n_persons + kp[row]
+    pos = np.minimum(np.searchsorted(attended, mine), max(len(attended) - 1, 0))
+    went = (attended[pos] == mine).astype(float) if len(attended) else np.zeros(len(mine))
+    occasion = went < min_devotion * there
+    dropped_events = np.bincount(row[occasion], weights=went[occasion], minlength=len(kg))
+    dropped_days = np.bincount(row[occasion], weights=there[occasion], minlength=len(kg))
+    left = times - dropped_events
+    return np.where(left > 0, left >= min_devotion * (days - dropped_days), times >= min_devotion * days)
+
+
+def _days_each(
+    visit_days: pd.DataFrame,
+    groups: np.ndarray,
+    persons: np.ndarray,
+    group_of_event: np.ndarray,
+    venue_of_event: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Like :func:`_days_at`, but per venue: ``(row, venue, days)`` for each asked row (``groups``,
+    ``persons``) and each venue of its group's events at which the person came on some day."""
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    has = group_of_event >= 0
+    if not len(groups) or not has.any() or visit_days.empty:
+        return none
+    vd_person, vd_venue = visit_days["person"].to_numpy(), visit_days["venue"].to_numpy()
+    n_venues = max(int(venue_of_event.max()), int(vd_venue.max())) + 1
+    gv = distinct(group_of_event[has].astype(np.int64) * n_venues + venue_of_event[has])  # (group, venue), sorted
+    gv_group = gv // n_venues
+    lo = np.searchsorted(gv_group, groups, side="left")
+    n = np.searchsorted(gv_group, groups, side="right") - lo
+    row = np.repeat(np.arange(len(groups)), n)
+    at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+    venue = gv[at] % n_venues
+    key = persons[row].astype(np.int64) * n_venues + venue
+    known = vd_person.astype(np.int64) * n_venues + vd_venue  # sorted
+    if not len(known):
+        return none
+    found = np.minimum(np.searchsorted(known, key), len(known) - 1)
+    hit = known[found] == key
+    return row[hit], venue[hit], visit_days["days"].to_numpy(dtype=float)[found[hit]]
 
 
 def regulars(times: np.ndarray, *, min_share: float = _D.min_share) -> np.ndarray:
@@ -505,11 +542,11 @@ def organisations(
         is below this share of the typical count of those kept (:func:`regulars`).
     min_devotion : float, default 0.5
         A person also needs at least this share of their days at the group's
-        venues (where it met more than once, :func:`_devoted`) to be the
-        group's events: a recruit comes to the staged clinic for the batches,
-        its ordinary patients come on other days too (this is what keeps a
-        date-only export's clinic-day events apart from the clinic's
-        regulars).  0 switches the test off.
+        venues to be the group's events (leaving out a chance meeting at their
+        own venue, :func:`_devoted`): a recruit comes to the staged clinic for
+        the batches, its ordinary patients come on other days too (this is
+        what keeps a date-only export's clinic-day events apart from the
+        clinic's regulars).  0 switches the test off.
     min_shared : int, default 2
         Events are linked when at least this many persons attended both (one
         person at two events is a coincidence; two are a pattern).

@@ -162,3 +162,20 @@ def test_the_clinics_regular_stays_out_venue_by_venue() -> None:
     events = _clinic_and_centre(recruits_at_centre=0)
     found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
     assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_a_bus_load_at_the_bosss_other_clinic_still_counts() -> None:
+    # Six recruits at six batches of a clinic (venue 0); recruits 3-5 also came to the clinic on seven
+    # ordinary days (6 of 13 days there are batches: short of half), and the broker once took them to the
+    # boss's other clinic (venue 2), where they came only that day.  The group met there once, but it is
+    # no occasion at their own venue: counted, 7 of their 14 days at the group's venues are its events.
+    from graphfraud.graph.events import Events
+
+    rows = sorted([(b, p) for b in range(6) for p in range(6)] + [(6, p) for p in (3, 4, 5)])
+    inc = pd.DataFrame(rows, columns=["event", "person"])
+    days = [(p, 0, 13 if p >= 3 else 6) for p in range(6)] + [(p, 2, 1) for p in (3, 4, 5)]
+    visit_days = pd.DataFrame(sorted(days), columns=["person", "venue", "days"])
+    venue = np.r_[np.zeros(6, dtype=int), 2]
+    events = Events(inc, venue, np.arange(7), {}, visit_days, np.bincount(inc["event"].to_numpy()))
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
