@@ -179,3 +179,13 @@ def test_a_bus_load_at_the_bosss_other_clinic_still_counts() -> None:
     events = Events(inc, venue, np.arange(7), {}, visit_days, np.bincount(inc["event"].to_numpy()))
     found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
     assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_a_pairwise_core_stays_when_the_organisation_holding_half_of_it_is_smaller() -> None:
+    from graphfraud.detect.candidate import uncovered
+
+    core = np.arange(14)  # a broker's 14 recruits, found pairwise
+    piece = np.r_[np.arange(9), 99]  # the organisation kept 9 of them (its devotion and chance tests cut 5)
+    whole = np.arange(16)  # an organisation that holds the whole core and more
+    assert [g.tolist() for g in uncovered([core], [piece])] == [core.tolist()]  # not a better view: both stay
+    assert uncovered([core], [whole]) == []  # the organisation is the ring: the core adds nothing
