@@ -35,22 +35,30 @@ class Candidate:
 
 
 def uncovered(groups: list[np.ndarray], covers: list[np.ndarray]) -> list[np.ndarray]:
-    """The ``groups`` that share less than half of their persons with every one of ``covers``.
+    """The ``groups`` that share less than half of their persons with every one of ``covers`` at least as big.
+
+    A cover smaller than the group is a piece of the same ring that other
+    tests cut (an organisation's devotion or chance test), not a better view
+    of it: dropping the group for it lost the rest of the ring.  Both stay, and
+    scoring keeps the better of two overlapping rings.
 
     >>> [g.tolist() for g in uncovered([np.array([1, 2, 3]), np.array([7, 8])], [np.array([1, 2, 5])])]
     [[7, 8]]
+    >>> [g.tolist() for g in uncovered([np.array([1, 2, 3, 4, 6])], [np.array([1, 2, 5])])]
+    [[1, 2, 3, 4, 6]]
     """
     holders: dict[int, list[int]] = {}  # person -> the covers that hold them (no pairwise intersections)
     for j, c in enumerate(covers):
         for person in np.unique(c).tolist():
             holders.setdefault(person, []).append(j)
+    sizes = np.array([len(np.unique(c)) for c in covers], dtype=np.int64)
     out = []
     for g in groups:
         shared = np.zeros(len(covers), dtype=np.int64)
         for person in np.unique(g).tolist():
             for j in holders.get(person, ()):
                 shared[j] += 1
-        if not len(covers) or not (shared * 2 >= len(g)).any():
+        if not len(covers) or not ((shared * 2 >= len(g)) & (sizes >= len(g))).any():
             out.append(g)
     return out
 

@@ -160,6 +160,93 @@ def _days_at(
     return total
 
 
+def _devoted(
+    inc: pd.DataFrame,
+    group: np.ndarray,
+    kg: np.ndarray,
+    kp: np.ndarray,
+    times: np.ndarray,
+    days: np.ndarray,
+    events: Events,
+    *,
+    min_devotion: float,
+) -> np.ndarray:
+    """Which (group ``kg``, person ``kp``) rows, at ``times`` of the group's events and on ``days`` at all its
+    venues (:func:`_days_at`), are devoted to it: the group's events are at least ``min_devotion`` of their
+    days at its venues, leaving out the occasions at the person's own venues.
+
+    An occasion at the person's own venue is a venue where the group met only
+    once and the person is not devoted there (came on other days too).  A
+    broker recruits from one neighbourhood, so three or four recruits also
+    meet at their own community centre or pharmacy now and then, and such a
+    chance meeting can join the ring's group as one stray event.  Counted as
+    one of the group's venues, the centre's ordinary days of those recruits
+    outweighed the clinic's batches, and the recruits looked like clinic
+    regulars.  A broker who once takes his pool to the boss's other clinic
+    also makes a venue where the group met once, but there the recruits came
+    only that day: it still counts, as does every venue where the group met
+    more than once.  A person whose events were all such occasions is judged
+    on all the group's venues.  ``kg``, ``kp`` are sorted by group, then person
+    (as ``organisations`` builds them).
+    """
+    grouped = np.flatnonzero(group >= 0)
+    n_venues = int(events.venue.max(initial=0)) + 1
+    gv, held = np.unique(group[grouped].astype(np.int64) * n_venues + events.venue[grouped], return_counts=True)
+    once = gv[held == 1]  # (group, venue) where the group met once
+    if not len(once):
+        return times >= min_devotion * days
+    key = group.astype(np.int64) * n_venues + events.venue
+    single = (group >= 0) & np.isin(key, once)
+    # each row's days at each venue where its group met once
+    row, venue, there = _days_each(events.visit_days, kg, kp, np.where(single, group, -1), events.venue)
+    # ... and whether the person was at the group's event there
+    event = inc["event"].to_numpy()
+    at_single = single[event]
+    n_persons = int(max(inc["person"].max() if len(inc) else 0, kp.max(initial=0))) + 1
+    attended = np.unique(
+        (key[event[at_single]] * n_persons + inc["person"].to_numpy()[at_single]).astype(np.int64)
+    )  # (group, venue, person) keys
+    mine = (kg[row].astype(np.int64) * n_venues + venue) * n_persons + kp[row]
+    pos = np.minimum(np.searchsorted(attended, mine), max(len(attended) - 1, 0))
+    went = (attended[pos] == mine).astype(float) if len(attended) else np.zeros(len(mine))
+    occasion = went < min_devotion * there
+    dropped_events = np.bincount(row[occasion], weights=went[occasion], minlength=len(kg))
+    dropped_days = np.bincount(row[occasion], weights=there[occasion], minlength=len(kg))
+    left = times - dropped_events
+    return np.where(left > 0, left >= min_devotion * (days - dropped_days), times >= min_devotion * days)
+
+
+def _days_each(
+    visit_days: pd.DataFrame,
+    groups: np.ndarray,
+    persons: np.ndarray,
+    group_of_event: np.ndarray,
+    venue_of_event: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Like :func:`_days_at`, but per venue: ``(row, venue, days)`` for each asked row (``groups``,
+    ``persons``) and each venue of its group's events at which the person came on some day."""
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
+    has = group_of_event >= 0
+    if not len(groups) or not has.any() or visit_days.empty:
+        return none
+    vd_person, vd_venue = visit_days["person"].to_numpy(), visit_days["venue"].to_numpy()
+    n_venues = max(int(venue_of_event.max()), int(vd_venue.max())) + 1
+    gv = distinct(group_of_event[has].astype(np.int64) * n_venues + venue_of_event[has])  # (group, venue), sorted
+    gv_group = gv // n_venues
+    lo = np.searchsorted(gv_group, groups, side="left")
+    n = np.searchsorted(gv_group, groups, side="right") - lo
+    row = np.repeat(np.arange(len(groups)), n)
+    at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+    venue = gv[at] % n_venues
+    key = persons[row].astype(np.int64) * n_venues + venue
+    known = vd_person.astype(np.int64) * n_venues + vd_venue  # sorted
+    if not len(known):
+        return none
+    found = np.minimum(np.searchsorted(known, key), len(known) - 1)
+    hit = known[found] == key
+    return row[hit], venue[hit], visit_days["days"].to_numpy(dtype=float)[found[hit]]
+
+
 def regulars(times: np.ndarray, *, min_share: float = _D.min_share) -> np.ndarray:
     """Which attendees belong to the block: the most frequent ones, down to the first sharp drop.
 
@@ -622,8 +709,9 @@ def organisations(
         is below this share of the typical count of those kept (:func:`regulars`).
     min_devotion : float, default 0.5
         A person also needs at least this share of their days at the group's
-        venues to be the group's events: a recruit comes to the staged clinic
-        for the batches, its ordinary patients come on other days too (this is
+        venues to be the group's events (leaving out a chance meeting at their
+        own venue, :func:`_devoted`): a recruit comes to the staged clinic for
+        the batches, its ordinary patients come on other days too (this is
         what keeps a date-only export's clinic-day events apart from the
         clinic's regulars).  0 switches the test off.
     min_shared : int, default 2
@@ -699,7 +787,9 @@ def organisations(
     bounds = np.flatnonzero(np.r_[True, kg[1:] != kg[:-1], True]) if len(kg) else np.array([0])
     known_days = events.visit_days is not None and len(kg) > 0
     days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
-    devoted = times >= min_devotion * days if min_devotion > 0 and known_days else np.ones(len(kg), dtype=bool)
+    devoted = np.ones(len(kg), dtype=bool)
+    if min_devotion > 0 and known_days:
+        devoted = _devoted(inc, group, kg, kp, times, days, events, min_devotion=min_devotion)
     # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):

@@ -302,7 +302,8 @@ def _baselines(rows: np.ndarray, facts: ClaimFacts) -> pd.DataFrame:
 
 def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     columns = ["doctor_id", "pharmacy_id", "facility_id", "follow_days", "patients", "doctor_patients",
-               "facility_patients", "facility_pharmacy_patients", "pharmacy_prior", "prior_weight",
+               "facility_patients", "facility_pharmacy_patients", "team_patients", "team_pharmacy_patients",
+               "pharmacy_prior", "prior_weight",
                "share", "peer_share", "lift", "z", "min_fund", "pharmacy_buyers", "excess", "business"]  # fmt: skip
     if source.ring.get("typology") != "kickback":
         return pd.DataFrame(columns=columns)
@@ -336,7 +337,7 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
         rows.append(
             [doctor_id, pharmacy_id, str(v.venues.ids[int(r["facility"])]), follow_days, int(r["patients"]),
              int(r["doctor_patients"]), int(r["facility_patients"]), int(r["facility_pharmacy"]),
-             float(r["pharmacy_prior"]), prior_weight, float(r["share"]), float(r["peer_share"]),
+             int(r["team_patients"]), int(r["team_buyers"]), float(r["pharmacy_prior"]), prior_weight, float(r["share"]), float(r["peer_share"]),
              float(r["lift"]), float(r["z"]), min_fund, int(r["pharmacy_buyers"]), float(r["excess"]),
              float(r["business"])]
         )  # fmt: skip

@@ -159,3 +159,65 @@ def test_a_date_only_pharmacys_regulars_are_no_ring_but_a_collectors_cards_are()
     got = set(found[0].persons.tolist())
     assert got >= cards  # every card: each was swiped with others on most of its days
     assert len(got & regular) <= 0.2 * len(got)  # chance members within max_chance's reach, not the trade
+
+
+def _clinic_and_centre(*, recruits_at_centre: int) -> tuple:
+    """Six recruits at six batches of a clinic (venue 0), a clinic regular (person 7, ten days at the clinic)
+    at two of them, and ``recruits_at_centre`` of the recruits meeting once at their own community centre
+    (venue 1), where each of them came on twelve days."""
+    from graphfraud.graph.events import Events
+
+    rows = [(b, p) for b in range(6) for p in range(6)] + [(0, 7), (1, 7)]
+    rows += [(6, p) for p in range(recruits_at_centre)]
+    inc = pd.DataFrame(sorted(rows), columns=["event", "person"])
+    days = [(p, 0, 6) for p in range(6)] + [(7, 0, 10)] + [(p, 1, 12) for p in range(recruits_at_centre)]
+    visit_days = pd.DataFrame(sorted(days), columns=["person", "venue", "days"])
+    venue = np.r_[np.zeros(6, dtype=int), 1]
+    size = np.bincount(inc["event"].to_numpy())
+    return Events(inc, venue, np.arange(7), {}, visit_days, size)
+
+
+def test_a_recruits_own_community_centre_does_not_outweigh_the_clinics_batches() -> None:
+    # The three recruits who met at their community centre were at 7 of the group's events, on 18 days at its
+    # venues: with the centre as one of the group's venues they would look like regulars (7 < 0.5 x 18).  The
+    # group met at the centre once (an occasion, not its venue); at the clinic the batches were all their days.
+    events = _clinic_and_centre(recruits_at_centre=3)
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert len(found) == 1
+    assert 6 in found[0].events.tolist()  # the centre's meeting joined the group as a stray event
+    assert found[0].persons.tolist() == [0, 1, 2, 3, 4, 5]  # every recruit; not the clinic's regular
+
+
+def test_the_clinics_regular_stays_out_venue_by_venue() -> None:
+    # Person 7 came to the clinic on ten days, two of them batch days: at the group's venue the batches are
+    # a minority of their days.
+    events = _clinic_and_centre(recruits_at_centre=0)
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_a_bus_load_at_the_bosss_other_clinic_still_counts() -> None:
+    # Six recruits at six batches of a clinic (venue 0); recruits 3-5 also came to the clinic on seven
+    # ordinary days (6 of 13 days there are batches: short of half), and the broker once took them to the
+    # boss's other clinic (venue 2), where they came only that day.  The group met there once, but it is
+    # no occasion at their own venue: counted, 7 of their 14 days at the group's venues are its events.
+    from graphfraud.graph.events import Events
+
+    rows = sorted([(b, p) for b in range(6) for p in range(6)] + [(6, p) for p in (3, 4, 5)])
+    inc = pd.DataFrame(rows, columns=["event", "person"])
+    days = [(p, 0, 13 if p >= 3 else 6) for p in range(6)] + [(p, 2, 1) for p in (3, 4, 5)]
+    visit_days = pd.DataFrame(sorted(days), columns=["person", "venue", "days"])
+    venue = np.r_[np.zeros(6, dtype=int), 2]
+    events = Events(inc, venue, np.arange(7), {}, visit_days, np.bincount(inc["event"].to_numpy()))
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_a_pairwise_core_stays_when_the_organisation_holding_half_of_it_is_smaller() -> None:
+    from graphfraud.detect.candidate import uncovered
+
+    core = np.arange(14)  # a broker's 14 recruits, found pairwise
+    piece = np.r_[np.arange(9), 99]  # the organisation kept 9 of them (its devotion and chance tests cut 5)
+    whole = np.arange(16)  # an organisation that holds the whole core and more
+    assert [g.tolist() for g in uncovered([core], [piece])] == [core.tolist()]  # not a better view: both stay
+    assert uncovered([core], [whole]) == []  # the organisation is the ring: the core adds nothing

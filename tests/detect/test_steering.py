@@ -214,3 +214,63 @@ def test_cash_buyers_who_were_not_steered_do_not_join_a_steered_pair() -> None:
     found = steering.detect(graph, SteeringParams(min_patients=5))
     assert {(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found} == {(0, STEERED)}
     assert sorted(found[0].persons.tolist()) == steered_patients and found[0].evidence["self_paid"] == 0
+
+
+def _graph(rows: list[tuple]) -> SimpleNamespace:
+    table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "fund", "minute"])
+    table["inpatient"] = False
+    table["day"] = table["minute"] // 1440
+    claims = pd.DataFrame({"total_amount": table["fund"], "fund_amount": table["fund"]})
+    return SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
+
+
+def _visit_and_buy(rows: list[tuple], person: int, venue: int, doctor: int, pharmacy: int, day: int) -> None:
+    rows.append((len(rows), person, venue, doctor, 0, 80.0, day * 1440 + 600))
+    rows.append((len(rows), person, pharmacy, -1, 1, 500.0, day * 1440 + 700))
+
+
+TEAM_HOSPITAL = 9  # a small hospital whose only followed-up patients are two cardiologists'
+
+
+def _two_cardiologists() -> SimpleNamespace:
+    """The city's hospital (eight doctors, 20 patients each, buying at the six other pharmacies), and a
+    small hospital whose two cardiologists (doctors 10 and 11) treat 55 patients in turn: doctor 10 sees
+    patients 0-39, doctor 11 patients 15-54, and every one of them buys at ``STEERED`` after each visit."""
+    rows: list[tuple] = []
+    for doctor in range(8):
+        for i in range(20):
+            _visit_and_buy(rows, 1000 + doctor * 100 + i, HOSPITAL, doctor, OTHERS[(doctor + i) % 6], doctor * 30 + i)
+    for person in range(55):
+        if person < 40:
+            _visit_and_buy(rows, person, TEAM_HOSPITAL, 10, STEERED, 300 + person)
+        if person >= 15:
+            _visit_and_buy(rows, person, TEAM_HOSPITAL, 11, STEERED, 310 + person)
+    return _graph(rows)
+
+
+def test_two_doctors_who_treat_the_same_patients_are_not_each_others_baseline(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The cardiologists share 25 of doctor 10's 40 patients: team-mates.  Each one's patients who are not
+    # the other's all bought at STEERED too, so as each other's peers they look like the hospital's
+    # habit (lift under 2).  Left out of each other's peers, nobody else at their hospital is a
+    # baseline, and the city's patients (the prior) rarely go there.
+    found = {c.evidence["doctor"]: c for c in steering.detect(_two_cardiologists(), SteeringParams())}
+    assert set(found) == {10, 11}
+    assert all(c.evidence["pharmacy"] == STEERED and c.evidence["lift"] >= 2 for c in found.values())
+    assert len(found[10].persons) == 40 and len(found[11].persons) == 40
+    monkeypatch.setattr(steering, "TEAM_OVERLAP", 1.01)  # nobody is a team-mate: the old baseline
+    assert steering.detect(_two_cardiologists(), SteeringParams()) == []
+
+
+def test_team_mates_at_a_hospital_whose_every_doctor_uses_the_pharmacy_next_door_stay_unflagged() -> None:
+    # Eight doctors each send 8 of 20 patients to the hospital's own pharmacy next door; doctors 1 and 2
+    # see the same 20 patients.  Leaving each one's team-mate out of the peers still leaves six doctors
+    # who go next door as often: no pair stands out.
+    rows: list[tuple] = []
+    for doctor in range(8):
+        for i in range(20):
+            person = (1 if doctor == 2 else doctor) * 100 + i
+            _visit_and_buy(rows, person, HOSPITAL, doctor, OWN if i < 8 else OTHERS[i % 6], doctor * 30 + i)
+    graph = _graph(rows)
+    mates = steering.team_mates(steering.high_value_follow(graph.visits.table, SteeringParams())[0])
+    assert sorted(map(tuple, mates.to_numpy().tolist())) == [(1, 2), (2, 1)]
+    assert steering.detect(graph, SteeringParams()) == []

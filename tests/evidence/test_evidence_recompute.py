@@ -151,8 +151,11 @@ class Pack:
         buys = c[(c["venue_id"] == s["pharmacy_id"]).to_numpy() & (self.money_paid >= float(s["min_fund"]))]
         assert buys["person_id"].nunique() == patients and set(buys["person_id"]) <= set(visits["person_id"])
         w, prior = float(s["prior_weight"]), float(s["pharmacy_prior"])
-        peers = max(int(s["facility_patients"]) - doctor_patients, 0)
-        peer_buyers = max(int(s["facility_pharmacy_patients"]) - patients, 0)
+        # the peers: the facility's patients but the doctor's and the team-mates' (who treat the same patients)
+        team, team_buyers = int(s["team_patients"]), int(s["team_pharmacy_patients"])
+        assert team >= doctor_patients and team_buyers >= patients
+        peers = max(int(s["facility_patients"]) - team, 0)
+        peer_buyers = max(int(s["facility_pharmacy_patients"]) - team_buyers, 0)
         peer_share = (peer_buyers + w * prior) / (peers + w)
         share = patients / doctor_patients
         p0 = min(max(peer_share, 1e-3), 1 - 1e-3)
