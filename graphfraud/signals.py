@@ -83,6 +83,11 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            reduced=(("claims.end_time", "same admission days only, no same discharge days"),), zh="同进同出住院"),
     Signal("steering", ("detect", "score"), ("claims.doctor_id", "claims.pharmacy_id", "claims.facility_id"),
            zh="处方引流"),
+    Signal("cards", ("detect", "score"), ("persons.death_date|persons.phone",),
+           reduced=(("persons.death_date", "no claims after death: only collectors' phones"),
+                    ("persons.phone", "no collectors' phones: only claims after death"),
+                    ("persons.address", "no collectors' phones (a family on one phone cannot be told apart)")),
+           zh="冒用医保卡"),
     # ring reasons
     Signal("lockstep", ("score",), zh="多日同时出现"),
     Signal("co_admission", ("score",), ("claims.visit_type=inpatient",), zh="同日入院"),

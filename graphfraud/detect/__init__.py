@@ -1,10 +1,11 @@
 """Detectors: one module per signal, each with ``NAME`` and ``detect(graph, params, *, seed)``."""
 
-from graphfraud.detect import coadmit, covisit, steering
+from graphfraud.detect import cards, coadmit, covisit, steering
 
 #: Every detector, in the order the pipeline runs them, with the RunParams field of its parameters.
 DETECTORS = {
     covisit.NAME: (covisit, "covisit"),
     coadmit.NAME: (coadmit, "coadmit"),
     steering.NAME: (steering, "steering"),
+    cards.NAME: (cards, "cards"),
 }

@@ -49,6 +49,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(scored above {event_days_from:g})",
         "{persons} persons admitted to {venue} in groups on {days} days (scored above {event_days_from:g})",
     ),
+    "misused_cards": (
+        "{flagged} cards billed at {venue} cannot have been used by their holders: {dead} claimed more than "
+        "{grace_days} days after the holder's death, {phone} bound to a collector's phone with other households' "
+        "cards; {joined} more of its cards were billed the same way, {persons} in all (scored above "
+        "{misused_cards_from:g} such cards)",
+    ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",),
     "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days "

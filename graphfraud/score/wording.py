@@ -46,6 +46,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院（超过 {event_days_from} 天起计分）",
         "{persons} 人在 {venue} 的 {days} 个日子里成批入院（超过 {event_days_from} 天起计分）",
     ),
+    "misused_cards": (
+        "{venue} 结算的 {flagged} 张医保卡不可能由本人使用：{dead} 张在持卡人死亡超过 {grace_days} 天后仍有结算，"
+        "{phone} 张与其他家庭的卡绑定同一收卡人手机；该机构另有 {joined} 张卡以同样方式结算，共 {persons} 张"
+        "（超过 {misused_cards_from} 张起计分）",
+    ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
     "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),
