@@ -270,8 +270,7 @@ def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, para
     seed_n = pd.Series(person[here & np.isin(person, flagged)]).value_counts()
     typical = float(seed_n.median()) if len(seed_n) else math.inf
     often = max(1.0, typical / 2)
-    seed_amount = pd.Series(total[proof]).groupby(person[proof]).median()
-    lo, hi = np.quantile(seed_amount.to_numpy(), [0.1, 0.9])
+    lo, hi = np.quantile(total[proof], [0.1, 0.9])
     region = _local(graph, venue[proof[0]])
     out = {}
     for name, rows in (("here", here), ("peers", peers)):
@@ -287,7 +286,9 @@ def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, para
     here_g, peer_g = out["here"], out["peers"]
     fresh = ~np.isin(here_g.index.get_level_values("person").to_numpy(), flagged)
     result = {}
-    for test in ("hollow", "alike"):
+    # no care of its own is a sign for stays only: a rural patient's whole outpatient care is often one clinic
+    tests = ("hollow", "alike") if t["inpatient"].to_numpy()[proof].mean() >= 0.5 else ("alike",)
+    for test in tests:
         hits = here_g[test].to_numpy() & fresh
         k, n = int(hits.sum()), int(fresh.sum())
         if k < params.min_cards:
