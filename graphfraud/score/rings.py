@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
+from graphfraud.detect import cards
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -108,7 +109,8 @@ def join_pieces(
     They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
-    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`).
+    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card-misuse
+    rings (detector ``cards``) are whole institutions and join nothing.
 
     Parameters
     ----------
@@ -124,8 +126,12 @@ def join_pieces(
         ``scored`` with each joined organisation in place of its pieces.
     """
     staff = [frozenset(m.entity_id for m in r.members if m.entity_type == "doctor") for r in scored]
+    # a card-misuse ring is a whole institution already (detect.cards): joined to a group's ring at its venue it
+    # would carry the institution's look-alike cards into that ring, and other rings' patients with them
     open_ = [
-        i for i, r in enumerate(scored) if r.benign is None and r.typology != "kickback" and r.score >= params.min_score
+        i
+        for i, r in enumerate(scored)
+        if r.benign is None and r.typology != "kickback" and r.score >= params.min_score and r.detector != "cards"
     ]
     by_kind: dict[str, list[int]] = {}
     for i in open_:
@@ -286,7 +292,8 @@ def select_rings(
     """Rank scored rings best first, drop overlapping ones, set benign groups apart.
 
     A ring sharing at least half the persons of the smaller of itself and a
-    better ring already taken is dropped.  :func:`score_candidates` uses it on
+    better ring already taken is dropped; card-misuse rings (detector
+    ``cards``) are taken after every other ring, whatever their score.  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
     Parameters
@@ -309,7 +316,9 @@ def select_rings(
     explained: list[Ring] = []
     sizes: list[int] = []  # persons of each ring taken
     taken_by: dict = {}  # person -> the taken rings that hold them (overlaps without comparing every pair)
-    for ring in sorted(scored, key=lambda r: (-r.score, r.ring_id)):
+    # A card-misuse ring (detect.cards) is an institution's cards: where a group of them was seen meeting, that
+    # group's ring is the finer one (two collectors at one chain are two rings), so card rings come last.
+    for ring in sorted(scored, key=lambda r: (r.detector == cards.NAME, -r.score, r.ring_id)):
         mine = people(ring)
         if _overlaps(mine, sizes, taken_by):
             continue
@@ -318,9 +327,11 @@ def select_rings(
         sizes.append(len(mine))
         if ring.benign is not None:
             explained.append(ring)
-        elif ring.score >= params.min_score and len(kept) < params.max_rings:
+        elif ring.score >= params.min_score:
             kept.append(ring)
-    return [_with_rank(r, i + 1) for i, r in enumerate(kept)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
+    best = sorted(kept, key=lambda r: (-r.score, r.ring_id))[: params.max_rings]
+    explained.sort(key=lambda r: (-r.score, r.ring_id))
+    return [_with_rank(r, i + 1) for i, r in enumerate(best)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
 
 
 def _overlaps(mine: set, sizes: list[int], taken_by: dict) -> bool:

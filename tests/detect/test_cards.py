@@ -1,5 +1,7 @@
 """Card misuse without a group event (detect/cards.py): flags gathered into a ring per institution."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -8,6 +10,7 @@ from graphfraud.detect import DETECTORS, cards
 from graphfraud.graph.build import build_graph
 from graphfraud.params import CardParams
 from graphfraud.pipeline import run
+from graphfraud.score.rings import select_rings
 from graphfraud.synth.toy import _table
 
 CENTRES = [f"H{i}" for i in range(5)]
@@ -124,3 +127,15 @@ def test_the_rings_are_scored_with_their_typology_and_the_misused_cards_reason()
     assert ghost.reasons[0].code == chain.reasons[0].code == "misused_cards"
     assert "5 claimed more than 3 days after the holder's death" in ghost.reasons[0].text
     assert "co_admission" not in {r.code for r in ghost.reasons}  # no group admission was seen
+
+
+def test_a_group_seen_meeting_keeps_its_own_ring_over_its_institutions_cards():
+    """Two collectors at one chain are two rings: the card ring of the chain yields to a group's ring."""
+    chain = next(r for r in run(_world()).rings if r.typology == "card_collector")
+    group = dataclasses.replace(
+        chain, ring_id="RGROUP", detector="covisit", score=chain.score / 2, person_codes=chain.person_codes[:5]
+    )
+    rings, _ = select_rings([chain, group])
+    assert [r.ring_id for r in rings] == ["RGROUP"]
+    alone, _ = select_rings([chain])  # where no group was seen, the card ring stands
+    assert [r.ring_id for r in alone] == [chain.ring_id]
