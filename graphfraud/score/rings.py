@@ -292,8 +292,9 @@ def select_rings(
     """Rank scored rings best first, drop overlapping ones, set benign groups apart.
 
     A ring sharing at least half the persons of the smaller of itself and a
-    better ring already taken is dropped; card-misuse rings (detector
-    ``cards``) are taken after every other ring, whatever their score.  :func:`score_candidates` uses it on
+    better ring already taken is dropped; a card-misuse ring (detector
+    ``cards``) that holds two or more suspect rings of other detectors is
+    taken after every other ring, whatever its score (:func:`_merging`).  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
     Parameters
@@ -316,9 +317,8 @@ def select_rings(
     explained: list[Ring] = []
     sizes: list[int] = []  # persons of each ring taken
     taken_by: dict = {}  # person -> the taken rings that hold them (overlaps without comparing every pair)
-    # A card-misuse ring (detect.cards) is an institution's cards: where a group of them was seen meeting, that
-    # group's ring is the finer one (two collectors at one chain are two rings), so card rings come last.
-    for ring in sorted(scored, key=lambda r: (r.detector == cards.NAME, -r.score, r.ring_id)):
+    merging = _merging(scored, people)
+    for ring in sorted(scored, key=lambda r: (r.ring_id in merging, -r.score, r.ring_id)):
         mine = people(ring)
         if _overlaps(mine, sizes, taken_by):
             continue
@@ -332,6 +332,26 @@ def select_rings(
     best = sorted(kept, key=lambda r: (-r.score, r.ring_id))[: params.max_rings]
     explained.sort(key=lambda r: (-r.score, r.ring_id))
     return [_with_rank(r, i + 1) for i, r in enumerate(best)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
+
+
+def _merging(scored: list[Ring], people: Callable[[Ring], set]) -> set[str]:
+    """The card-misuse rings (detector ``cards``) that hold two or more suspect rings of other detectors.
+
+    A card ring is an institution's cards; where two groups of them were seen meeting (two collectors
+    working one chain), they are two schemes, and the institution's ring would merge them: it is taken
+    after every other ring.  Where one group was seen, the institution's ring holds it and more, and
+    competes by score as any ring does.
+    """
+    groups = [people(r) for r in scored if r.detector != cards.NAME and r.benign is None]
+    out = set()
+    for ring in scored:
+        if ring.detector != cards.NAME:
+            continue
+        mine = people(ring)
+        held = sum(1 for g in groups if g and len(mine & g) >= 0.5 * min(len(mine), len(g)))
+        if held >= 2:
+            out.add(ring.ring_id)
+    return out
 
 
 def _overlaps(mine: set, sizes: list[int], taken_by: dict) -> bool:
