@@ -293,8 +293,8 @@ def select_rings(
 
     A ring sharing at least half the persons of the smaller of itself and a
     better ring already taken is dropped; a card-misuse ring (detector
-    ``cards``) that holds two or more suspect rings of other detectors is
-    taken after every other ring, whatever its score (:func:`_merging`).  :func:`score_candidates` uses it on
+    ``cards``) that holds a suspect ring of another detector is taken after
+    every other ring, whatever its score (:func:`_merging`).  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
     Parameters
@@ -317,8 +317,8 @@ def select_rings(
     explained: list[Ring] = []
     sizes: list[int] = []  # persons of each ring taken
     taken_by: dict = {}  # person -> the taken rings that hold them (overlaps without comparing every pair)
-    merging = _merging(scored, people)
-    for ring in sorted(scored, key=lambda r: (r.ring_id in merging, -r.score, r.ring_id)):
+    merging = _merging(scored, people, params.min_score)
+    for ring in sorted(scored, key=lambda r: (id(r) in merging, -r.score, r.ring_id)):
         mine = people(ring)
         if _overlaps(mine, sizes, taken_by):
             continue
@@ -334,23 +334,23 @@ def select_rings(
     return [_with_rank(r, i + 1) for i, r in enumerate(best)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
 
 
-def _merging(scored: list[Ring], people: Callable[[Ring], set]) -> set[str]:
-    """The card-misuse rings (detector ``cards``) that hold two or more suspect rings of other detectors.
+def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:
+    """The card-misuse rings (detector ``cards``, by ``id()``: a card ring of the very persons of another ring
+    has its ring id) that hold a suspect ring of another detector.
 
-    A card ring is an institution's cards; where two groups of them were seen meeting (two collectors
-    working one chain), they are two schemes, and the institution's ring would merge them: it is taken
-    after every other ring.  Where one group was seen, the institution's ring holds it and more, and
-    competes by score as any ring does.
+    A card ring is an institution's cards, gathered from their flags and from how they were billed.
+    Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
+    cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
+    is taken after every other ring, so that it fills in only where no group was seen.
     """
-    groups = [people(r) for r in scored if r.detector != cards.NAME and r.benign is None]
+    groups = [people(r) for r in scored if r.detector != cards.NAME and r.benign is None and r.score >= min_score]
     out = set()
     for ring in scored:
         if ring.detector != cards.NAME:
             continue
         mine = people(ring)
-        held = sum(1 for g in groups if g and len(mine & g) >= 0.5 * min(len(mine), len(g)))
-        if held >= 2:
-            out.add(ring.ring_id)
+        if any(g and len(mine & g) >= 0.5 * min(len(mine), len(g)) for g in groups):
+            out.add(id(ring))
     return out
 
 

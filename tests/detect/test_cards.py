@@ -129,8 +129,8 @@ def test_the_rings_are_scored_with_their_typology_and_the_misused_cards_reason()
     assert "co_admission" not in {r.code for r in ghost.reasons}  # no group admission was seen
 
 
-def test_two_groups_seen_meeting_keep_their_rings_over_their_institutions_cards():
-    """Two collectors at one chain are two rings: the chain's card ring yields to them, not to one group."""
+def test_a_group_seen_meeting_keeps_its_own_ring_over_its_institutions_cards():
+    """Two collectors at one chain are two rings; a broker's recruits keep the ring of their batches."""
     chain = next(r for r in run(_world()).rings if r.typology == "card_collector")
 
     def group(name, persons):
@@ -139,5 +139,7 @@ def test_two_groups_seen_meeting_keep_their_rings_over_their_institutions_cards(
     one, two = group("RONE", chain.person_codes[:4]), group("RTWO", chain.person_codes[4:])
     rings, _ = select_rings([chain, one, two])
     assert sorted(r.ring_id for r in rings) == ["RONE", "RTWO"]
-    rings, _ = select_rings([chain, one])  # one group seen: the institution's ring holds it and more
+    rings, _ = select_rings([chain, one])
+    assert [r.ring_id for r in rings] == ["RONE"]
+    rings, _ = select_rings([chain])  # where no group was seen, the card ring stands
     assert [r.ring_id for r in rings] == [chain.ring_id]
