@@ -16,8 +16,8 @@ see nothing.  What such schemes cannot hide is on the card itself:
   least three different addresses share (家庭共济 binds parents' and children's
   cards to one child's phone: one or two addresses), and that is unlikely to
   gather there by chance (a masked phone ``138****1234`` is shared by
-  strangers all over the county, who rarely all use one institution).  Without
-  addresses a household cannot be told apart, and it takes twice as many cards.
+  strangers all over the county and is not used).  Without addresses no phone
+  is judged: a nursing home or a large family on one phone cannot be told apart.
 
 The institution is a facility, or a pharmacy chain (``pharmacies.chain``; a
 shop without one is its own): a chain's shops swipe the same cards in turn.
@@ -30,12 +30,12 @@ A proven institution's other cards used **the same way** join the ring, each
 way tested against the peers in turn (the joined count again at most
 ``max_chance`` likely under the peers' rate of the same test):
 
-- **no care of its own**: the card was billed there by the staff who billed the
-  flagged cards, for the same kind of claim, and has at most ``max_own``
-  claims anywhere else (persons insured in the institution's region): the
-  absent and the dead have no ordinary care.  A rural patient whose care is
-  all at the village clinic is ordinary; the test against the peers keeps
-  that out;
+- **no care of its own** (stays only): the card was billed for stays there by
+  the staff who billed the flagged cards and has at most ``max_own`` claims
+  besides those stays (persons insured in the institution's region): the
+  absent and the dead have no ordinary care.  A rural patient whose outpatient
+  care is all at the village clinic is ordinary, so outpatient claims are not
+  tested this way;
 - **as often and for as much**: billed for the same kind of claim at least half
   as often as the flagged cards typically were (three times or more), at
   the amounts of the flagged claims (their 10th to 90th percentile): a
