@@ -238,6 +238,26 @@ class SteeringParams:
 
 @_register
 @dataclass(frozen=True)
+class CardParams:
+    """Card misuse without a group event (冒用医保卡, 套现): per institution, cards that cannot have been there."""
+
+    grace_days: int = 3  # a claim up to this many days after the holder's death may settle a final stay: no sign
+    min_cards: int = 3  # fewest cards with a hard flag (after death, a collector's phone) at one institution
+    phone_cards: int = 5  # a phone bound to this many of an institution's cards at >= 3 addresses is a collector's
+    max_chance: float = 0.001  # binomial tail, under the peer institutions' rate, at most (flags and joined cards)
+    max_own: int = 1  # a card with at most this many claims anywhere else has no care of its own
+
+    def __post_init__(self) -> None:
+        o = "CardParams"
+        check(self.grace_days >= 0, "grace_days", o, "an int >= 0", self.grace_days)
+        check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
+        check(self.phone_cards >= 2, "phone_cards", o, "an int >= 2", self.phone_cards)
+        check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
+        check(self.max_own >= 0, "max_own", o, "an int >= 0", self.max_own)
+
+
+@_register
+@dataclass(frozen=True)
 class SignalParams:
     """Per-claim signals shared by scoring and the peer comparison (graphfraud/score/claim_flags.py)."""
 
@@ -296,6 +316,7 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("steering", "steering_business", 0.03, 0.25, 35.0, headline=True),
     ScoreRule("co_admission", "event_days", 1.0, 4.0, 30.0, headline=True),
     ScoreRule("repeat_stays", "repeat_ratio", 3.0, 10.0, 30.0, "log"),
+    ScoreRule("misused_cards", "misused_cards", 2.0, 8.0, 40.0, headline=True),
     ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
     ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
     ScoreRule("cycle", "cycle_regularity", 0.4, 0.8, 5.0),
@@ -357,5 +378,6 @@ class RunParams:
     coadmit: CoadmitParams = field(default_factory=CoadmitParams)
     beds: BedsParams = field(default_factory=BedsParams)
     steering: SteeringParams = field(default_factory=SteeringParams)
+    cards: CardParams = field(default_factory=CardParams)
     score: ScoreParams = field(default_factory=ScoreParams)
     signals: SignalParams = field(default_factory=SignalParams)

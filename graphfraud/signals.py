@@ -89,6 +89,11 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            zh="反复住院（挂床）"),
     Signal("steering", ("detect", "score"), ("claims.doctor_id", "claims.pharmacy_id", "claims.facility_id"),
            zh="处方引流"),
+    Signal("cards", ("detect", "score"), ("persons.death_date|persons.phone",),
+           reduced=(("persons.death_date", "no claims after death: only collectors' phones"),
+                    ("persons.phone", "no collectors' phones: only claims after death"),
+                    ("persons.address", "no collectors' phones (a family on one phone cannot be told apart)")),
+           zh="冒用医保卡"),
     # ring reasons
     Signal("lockstep", ("score",), zh="多日同时出现"),
     Signal("repeat_stays", ("score",), ("claims.visit_type=inpatient",), zh="反复住院"),

@@ -72,6 +72,11 @@ CHECKS: dict[str, tuple[str, str]] = {
         "claims.csv 的 dup_trace、resold_trace_codes 与 trace_also_in 列",
         "the dup_trace, resold_trace_codes and trace_also_in columns of claims.csv",
     ),
+    "misused_cards": (
+        "claims.csv 的 start_time 与 patient_death_date、holder_death_date（死亡后结算），members.csv 的 phone 与 address（同一手机绑定多个住址的卡）",
+        "start_time against patient_death_date and holder_death_date in claims.csv (after death), phone and address "
+        "in members.csv (one phone, cards of several addresses)",
+    ),
     "after_death": (
         "claims.csv 的 start_time 与 patient_death_date、holder_death_date",
         "start_time against patient_death_date and holder_death_date in claims.csv",

@@ -55,6 +55,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "admitted {member_times} times or more had {admissions} admissions (a stay within days of a discharge counted "
         "with it; scored above {repeat_ratio_from:g}x)",
     ),
+    "misused_cards": (
+        "{flagged} cards billed at {venue} cannot have been used by their holders: {dead} claimed more than "
+        "{grace_days} days after the holder's death, {phone} bound to a collector's phone with other households' "
+        "cards; {joined} more of its cards were billed the same way, {persons} in all (scored above "
+        "{misused_cards_from:g} such cards)",
+    ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",),
     "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days "

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
+from graphfraud.detect import cards
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -110,7 +111,8 @@ def join_pieces(
     They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
-    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`).
+    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card-misuse
+    rings (detector ``cards``) are whole institutions and join nothing.
 
     Parameters
     ----------
@@ -126,8 +128,12 @@ def join_pieces(
         ``scored`` with each joined organisation in place of its pieces.
     """
     staff = [frozenset(m.entity_id for m in r.members if m.entity_type == "doctor") for r in scored]
+    # a card-misuse ring is a whole institution already (detect.cards): joined to a group's ring at its venue it
+    # would carry the institution's look-alike cards into that ring, and other rings' patients with them
     open_ = [
-        i for i, r in enumerate(scored) if r.benign is None and r.typology != "kickback" and r.score >= params.min_score
+        i
+        for i, r in enumerate(scored)
+        if r.benign is None and r.typology != "kickback" and r.score >= params.min_score and r.detector != "cards"
     ]
     by_kind: dict[str, list[int]] = {}
     for i in open_:
@@ -294,7 +300,9 @@ def select_rings(
     """Rank scored rings best first, drop overlapping ones, set benign groups apart.
 
     A ring sharing at least half the persons of the smaller of itself and a
-    better ring already taken is dropped.  :func:`score_candidates` uses it on
+    better ring already taken is dropped; a card-misuse ring (detector
+    ``cards``) that holds a suspect ring of another detector is taken after
+    every other ring, whatever its score (:func:`_merging`).  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
     Parameters
@@ -317,7 +325,8 @@ def select_rings(
     explained: list[Ring] = []
     sizes: list[int] = []  # persons of each ring taken
     taken_by: dict = {}  # person -> the taken rings that hold them (overlaps without comparing every pair)
-    for ring in sorted(scored, key=lambda r: (-r.score, r.ring_id)):
+    merging = _merging(scored, people, params.min_score)
+    for ring in sorted(scored, key=lambda r: (id(r) in merging, -r.score, r.ring_id)):
         mine = people(ring)
         if _overlaps(mine, sizes, taken_by):
             continue
@@ -326,9 +335,31 @@ def select_rings(
         sizes.append(len(mine))
         if ring.benign is not None:
             explained.append(ring)
-        elif ring.score >= params.min_score and len(kept) < params.max_rings:
+        elif ring.score >= params.min_score:
             kept.append(ring)
-    return [_with_rank(r, i + 1) for i, r in enumerate(kept)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
+    best = sorted(kept, key=lambda r: (-r.score, r.ring_id))[: params.max_rings]
+    explained.sort(key=lambda r: (-r.score, r.ring_id))
+    return [_with_rank(r, i + 1) for i, r in enumerate(best)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
+
+
+def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:
+    """The card-misuse rings (detector ``cards``, by ``id()``: a card ring of the very persons of another ring
+    has its ring id) that hold a suspect ring of another detector.
+
+    A card ring is an institution's cards, gathered from their flags and from how they were billed.
+    Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
+    cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
+    is taken after every other ring, so that it fills in only where no group was seen.
+    """
+    groups = [people(r) for r in scored if r.detector != cards.NAME and r.benign is None and r.score >= min_score]
+    out = set()
+    for ring in scored:
+        if ring.detector != cards.NAME:
+            continue
+        mine = people(ring)
+        if any(g and len(mine & g) >= 0.5 * min(len(mine), len(g)) for g in groups):
+            out.add(id(ring))
+    return out
 
 
 def _overlaps(mine: set, sizes: list[int], taken_by: dict) -> bool:

@@ -35,6 +35,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "steering_business": lambda f, e: float(e.get("business", NAN)),  # type: ignore[arg-type]
     # a candidate whose members were never admitted together (beds: staggered stays) has no group days
     "event_days": lambda f, e: float(f.event_days) if e.get("together", True) else NAN,
+    "misused_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "regular_share": lambda f, e: f.regulars / max(f.persons, 1),
     "median_arrival_gap": lambda f, e: f.median_arrival_gap,
     "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)
@@ -58,6 +59,8 @@ MEANINGS: dict[str, str] = {
     "steering_z": "binomial z-score of that count against the peer share",
     "steering_business": "the patients above the peer share as a share of the pharmacy's own high-value buyers",
     "event_days": "group admission days of the ring",
+    "misused_cards": "cards billed at the institution after the holder's death or bound to a collector's phone "
+    "(detector cards)",
     "regular_share": "share of members at >= 4 of the ring's days (regulars)",
     "median_arrival_gap": "median minutes between consecutive member arrivals on ring days",
     "cycle_regularity": f"share of gaps between ring days within 1 day of the ring's cycle (cycles of >= {MIN_CYCLE_DAYS:g} days)",
@@ -91,6 +94,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
                 "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
                 "persons": f.persons, "member_times": e["member_times"], "admissions": e["admissions"]}  # fmt: skip
+    if code == "misused_cards":
+        return {"flagged": e["flagged"], "venue": venue, "dead": e["dead"], "grace_days": e["grace_days"],
+                "phone": e["phone"], "joined": f.persons - int(e["flagged"]), "persons": f.persons}  # type: ignore[call-overload]  # fmt: skip
     if code == "co_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group
@@ -115,7 +121,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "co_admission", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "co_admission", "misused_cards", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 
@@ -189,12 +195,16 @@ def suspicion_reasons(
     ``doctor``, ``pharmacy``) to display ids; ``evidence`` is the detector's
     (kickbacks: ``lift``, ``z`` and the values of the steering sentence).
     A headline rule counts only for a typology whose headline reason
-    (:data:`graphfraud.contract.TYPOLOGY_TABLE`) is its code.
+    (:data:`graphfraud.contract.TYPOLOGY_TABLE`) is its code, or for a
+    candidate whose detector names it (``evidence["headline"]``, in place of the typology's).
     A code's points are the most any of its rules gives; its reported value
     and threshold are that rule's feature and ``start``.
     """
     out: list[Reason] = []
-    headline = TYPOLOGY_TABLE[typology].headline if typology in TYPOLOGY_TABLE else ""
+    # a detector may name its own headline (detect.cards: the misused cards, not a group's meetings)
+    headline = str(evidence.get("headline", "")) or (
+        TYPOLOGY_TABLE[typology].headline if typology in TYPOLOGY_TABLE else ""
+    )
     for code in dict.fromkeys(r.code for r in rules):
         mine = [r for r in rules if r.code == code and (not r.headline or headline == code)]
         if not mine:
@@ -214,6 +224,7 @@ def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = S
     rows = []
     for r in rules:
         only = ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.headline == r.code) if r.headline else "all"
+        only = only or ("candidates of the detector that names it (cards)" if r.headline else "all")
         rows.append(
             f"| `{r.code}` | `{r.feature}` | {_num(r.start)} | {_num(r.full)} | {_num(r.points)} | {r.scale} | {only} |"
         )

@@ -51,6 +51,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "（{peer_group}）仅 {peer_rate}（{ratio} 倍）；其中住院 {member_times} 次及以上的 {persons} 人共 {admissions} 次入院"
         "（出院后数日内再入院并作一次；疑似挂床住院，超过 {repeat_ratio_from} 倍起计分）",
     ),
+    "misused_cards": (
+        "{venue} 结算的 {flagged} 张医保卡不可能由本人使用：{dead} 张在持卡人死亡超过 {grace_days} 天后仍有结算，"
+        "{phone} 张与其他家庭的卡绑定同一收卡人手机；该机构另有 {joined} 张卡以同样方式结算，共 {persons} 张"
+        "（超过 {misused_cards_from} 张起计分）",
+    ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
     "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),
