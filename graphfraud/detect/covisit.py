@@ -18,16 +18,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+import pandas as pd
+
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import organisations, tighten
+from graphfraud.detect.organise import organisations, present_at, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import venue_events
 from graphfraud.graph.project import Projection, project_covisits
 from graphfraud.params import CovisitParams, to_dict
 
 NAME = "covisit"
+
+
+def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), *, seed: int = 0) -> list[np.ndarray]:
+    """Organisations of whole venue-days at timed venues: recruits who come on the same days, at any hour.
+
+    A broker who brings his villagers over a morning, or tells them to come
+    some time that day, makes no burst of arrivals, but the same persons still
+    share the venue's days far more than its traffic explains.  Each non-hub
+    venue-day is one event, as in a date-only export (the chance test of
+    :func:`graphfraud.detect.organise.organisations` then weighs each member
+    against the venue's daily traffic), and a member must have come on
+    ``min_events`` of the days the organisation holds (at least 3 members
+    there): a venue's other patients who each shared one of a family's days
+    do not make the family a ring.
+    """
+    days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
+                        day_resolution=True)  # fmt: skip
+    org = params.organise
+    out = []
+    for o in organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed):
+        members = present_at(o, days, min_events=org.min_events)
+        if len(members) >= params.min_persons:
+            out.append(members)
+    return out
 
 
 def detect(
@@ -74,6 +101,8 @@ def detect(
     groups = orgs + tighten(
         cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
     )
+    if params.day_events and not graph.day_resolution:
+        groups = groups + uncovered(over_the_day(visits, params, seed=seed), groups)
     return group_candidates(
         NAME,
         visits,

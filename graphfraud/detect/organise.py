@@ -551,6 +551,21 @@ def organisations(
     return out
 
 
+def present_at(org: Organisation, events: Events, *, min_events: int = _D.min_events) -> np.ndarray:
+    """The organisation's persons who attended at least ``min_events`` of the events it holds.
+
+    >>> from graphfraud.graph.events import Events
+    >>> inc = pd.DataFrame({"event": [0, 0, 0, 1, 1, 1, 2], "person": [1, 2, 3, 1, 2, 4, 3]})
+    >>> ev = Events(inc, np.zeros(3, dtype=int), np.arange(3), {})
+    >>> present_at(Organisation(np.array([1, 2, 3, 4]), np.array([0, 1])), ev).tolist()
+    [1, 2]
+    """
+    inc = events.incidence
+    at = np.isin(inc["event"].to_numpy(), org.events) & np.isin(inc["person"].to_numpy(), org.persons)
+    who, times = np.unique(inc["person"].to_numpy()[at], return_counts=True)
+    return who[times >= min_events]
+
+
 def tighten(
     groups: list[np.ndarray],
     events: Events,

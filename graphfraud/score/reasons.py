@@ -268,6 +268,8 @@ SCHEDULE_ATTENDANCE = 0.5
 SCHEDULE_WEEKDAYS = 0.8
 #: Fund per claim against peers' where the cost_ratio reason starts scoring; care at or below it costs as care does.
 PEER_COST = 1.3
+#: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
+COURSE_WEEKS = 4.0
 
 
 def chronic_programme(f: Features) -> bool:
@@ -320,10 +322,15 @@ def regimen(f: Features) -> bool:
     rotate through the weekdays; a weekly batch is once a week.
     """
     weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= 2.0
+    # A course on each member's own weekday for months (针灸, 推拿, physiotherapy once a week) at a public
+    # institution, at no more than the peers' cost: how a hospital's therapy regulars are treated. A weekly
+    # broker's batch bills more than the care it imitates, and physiotherapy sold with gifts is billed above it.
+    course = (f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= COURSE_WEEKS and f.public_venue == 1.0
+              and f.cost_ratio <= PEER_COST)  # fmt: skip
     # the same seen from the group: each member at nearly every one of >= 24 sessions, >= 2 a week on fixed weekdays
     group = (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.sessions >= 24
              and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
-    return weekly or group or treatment_cycles(f)
+    return weekly or course or group or treatment_cycles(f)
 
 
 def treatment_cycles(f: Features) -> bool:
