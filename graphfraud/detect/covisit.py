@@ -45,16 +45,18 @@ def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), 
     ``min_events`` of the days the organisation holds (at least 3 members
     there): a venue's other patients who each shared one of a family's days
     do not make the family a ring.
+
+    Facilities only (``detect`` passes their visits): a pharmacy's day is many
+    short purchases, and its refill regulars, each back on their own day of
+    the month, share days with whoever refills on the same day (the failure
+    of date-only pharmacies in ``docs/detection.md``); a card collector's
+    session is minutes to hours long, and its bursts are events already.
     """
     days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
                         day_resolution=True)  # fmt: skip
     org = params.organise
-    out = []
-    for o in organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed):
-        members = present_at(o, days, min_events=org.min_events)
-        if len(members) >= params.min_persons:
-            out.append(members)
-    return out
+    found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)
+    return [m for m in present_at(found, days, min_events=org.min_events) if len(m) >= params.min_persons]
 
 
 def detect(
@@ -102,7 +104,8 @@ def detect(
         cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
     )
     if params.day_events and not graph.day_resolution:
-        groups = groups + uncovered(over_the_day(visits, params, seed=seed), groups)
+        at_facility = table.loc[~table["inpatient"].to_numpy(), "kind"].to_numpy() == 0
+        groups = groups + uncovered(over_the_day(visits[at_facility], params, seed=seed), groups)
     return group_candidates(
         NAME,
         visits,
