@@ -319,7 +319,11 @@ def regimen(f: Features) -> bool:
     venue, the visit type or the diagnosis recorded, and however the venue
     splits its patients into shifts (a rehabilitation course is commonly 10 to
     20 sessions over two to four weeks).  A broker's batches every few days
-    rotate through the weekdays; a weekly batch is once a week.
+    rotate through the weekdays; a weekly batch is once a week.  A weekly
+    course (针灸, 推拿: each member on their own weekday for ``COURSE_WEEKS`` or
+    more) is a regimen too at a public institution at no more than the peers'
+    cost: physiotherapy sold with gifts, and a broker's weekly batch, bill
+    above the care they imitate.
     """
     weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= 2.0
     # A course on each member's own weekday for months (针灸, 推拿, physiotherapy once a week) at a public
