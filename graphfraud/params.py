@@ -148,6 +148,7 @@ class CovisitParams:
     min_event_persons: int = 3  # members present at one venue-day for it to be a ring event
     event_gap_minutes: int = 15  # a longer gap between arrivals at a venue starts a new event (burst)
     organise: OrganiseParams = field(default_factory=lambda: OrganiseParams())  # rings from venue events
+    day_events: bool = True  # also organise whole venue-days at timed venues (recruits spread over the day)
 
     def __post_init__(self) -> None:
         o = "CovisitParams"

@@ -24,13 +24,39 @@ import pandas as pd
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import organisations, tighten
+from graphfraud.detect.organise import organisations, present_at, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import venue_events
 from graphfraud.graph.project import Projection, project_covisits
 from graphfraud.params import CovisitParams, to_dict
 
 NAME = "covisit"
+
+
+def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), *, seed: int = 0) -> list[np.ndarray]:
+    """Organisations of whole venue-days at timed venues: recruits who come on the same days, at any hour.
+
+    A broker who brings his villagers over a morning, or tells them to come
+    some time that day, makes no burst of arrivals, but the same persons still
+    share the venue's days far more than its traffic explains.  Each non-hub
+    venue-day is one event, as in a date-only export (the chance test of
+    :func:`graphfraud.detect.organise.organisations` then weighs each member
+    against the venue's daily traffic), and a member must have come on
+    ``min_events`` of the days the organisation holds (at least 3 members
+    there): a venue's other patients who each shared one of a family's days
+    do not make the family a ring.
+
+    Facilities only (``detect`` passes their visits): a pharmacy's day is many
+    short purchases, and its refill regulars, each back on their own day of
+    the month, share days with whoever refills on the same day (the failure
+    of date-only pharmacies in ``docs/detection.md``); a card collector's
+    session is minutes to hours long, and its bursts are events already.
+    """
+    days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
+                        day_resolution=True)  # fmt: skip
+    org = params.organise
+    found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)
+    return [m for m in present_at(found, days, min_events=org.min_events) if len(m) >= params.min_persons]
 
 
 def detect(
@@ -86,6 +112,10 @@ def detect(
         cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons,
         company=org.min_shared, max_chance=org.max_chance,
     )  # fmt: skip
+    if params.day_events and not graph.day_resolution:
+        # outpatient_visits keeps every row (stays' persons unknown, skipped by the events): facilities' rows only
+        at_facility = graph.visits.table["kind"].to_numpy() == 0
+        groups = groups + uncovered(over_the_day(visits[at_facility], params, seed=seed), groups)
     return group_candidates(
         NAME,
         visits,

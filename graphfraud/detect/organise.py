@@ -811,6 +811,35 @@ def organisations(
     return out
 
 
+def present_at(orgs: list[Organisation], events: Events, *, min_events: int = _D.min_events) -> list[np.ndarray]:
+    """Each organisation's persons who attended at least ``min_events`` of the events it holds.
+
+    All organisations in one pass over the incidence (their events are disjoint: each is one Leiden group's).
+
+    >>> from graphfraud.graph.events import Events
+    >>> inc = pd.DataFrame({"event": [0, 0, 0, 1, 1, 1, 2], "person": [1, 2, 3, 1, 2, 4, 3]})
+    >>> ev = Events(inc, np.zeros(3, dtype=int), np.arange(3), {})
+    >>> [m.tolist() for m in present_at([Organisation(np.array([1, 2, 3, 4]), np.array([0, 1]))], ev)]
+    [[1, 2]]
+    """
+    if not orgs:
+        return []
+    inc = events.incidence
+    org_of = np.full(max(events.n_events, 1), -1, dtype=np.int64)
+    for i, o in enumerate(orgs):
+        org_of[o.events] = i
+    event, person = inc["event"].to_numpy(), inc["person"].to_numpy().astype(np.int64)
+    o = org_of[event]
+    inside = o >= 0
+    n = int(max(int(person.max(initial=0)), max(int(x.persons.max(initial=0)) for x in orgs))) + 1
+    key, times = np.unique(o[inside] * n + person[inside], return_counts=True)
+    members = np.sort(np.concatenate([i * n + x.persons.astype(np.int64) for i, x in enumerate(orgs)]))
+    key = key[(times >= min_events) & np.isin(key, members)]
+    of = key // n
+    lo, hi = np.searchsorted(of, np.arange(len(orgs)), "left"), np.searchsorted(of, np.arange(len(orgs)), "right")
+    return [key[a:b] % n for a, b in zip(lo, hi)]
+
+
 def tighten(
     groups: list[np.ndarray],
     events: Events,

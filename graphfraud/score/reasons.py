@@ -288,6 +288,8 @@ SCHEDULE_ATTENDANCE = 0.5
 SCHEDULE_WEEKDAYS = 0.8
 #: Fund per claim against peers' where the cost_ratio reason starts scoring; care at or below it costs as care does.
 PEER_COST = 1.3
+#: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
+COURSE_WEEKS = 4.0
 
 
 def chronic_programme(f: Features) -> bool:
@@ -297,6 +299,11 @@ def chronic_programme(f: Features) -> bool:
 
 
 def scheduled_cohort(f: Features) -> bool:
+    """Regular treatment on a timetable: :func:`session_cohort` or a :func:`weekly_course`."""
+    return session_cohort(f) or weekly_course(f)
+
+
+def session_cohort(f: Features) -> bool:
     """Regular treatment on a timetable (dialysis shifts, rehabilitation or nursing-home rounds).
 
     Either each member keeps a treatment :func:`regimen` of their own (at any
@@ -337,13 +344,31 @@ def regimen(f: Features) -> bool:
     venue, the visit type or the diagnosis recorded, and however the venue
     splits its patients into shifts (a rehabilitation course is commonly 10 to
     20 sessions over two to four weeks).  A broker's batches every few days
-    rotate through the weekdays; a weekly batch is once a week.
+    rotate through the weekdays; a weekly batch is once a week (but see
+    :func:`weekly_course`).
     """
     weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= 2.0
     # the same seen from the group: each member at nearly every one of >= 24 sessions, >= 2 a week on fixed weekdays
     group = (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.sessions >= 24
              and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
     return weekly or group or treatment_cycles(f)
+
+
+def weekly_course(f: Features) -> bool:
+    """A course of therapy (针灸, 推拿, physiotherapy), each member on their own weekday, at a public institution, as care.
+
+    Therapy regulars come about once a week, each on their own fixed weekday
+    (at least ``SCHEDULE_WEEKDAYS`` of their days) for ``COURSE_WEEKS`` or more,
+    so each is at a fraction of the group's days (at most
+    ``SCHEDULE_ATTENDANCE``), at no more than the peers' cost (``PEER_COST``).
+    Physiotherapy sold with gifts bills above the care it imitates, a
+    broker's weekly batch brings its members together, and at a private
+    clinic neither the timetable nor the cost vouches for the care.
+    """
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
+        return False
+    return (f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= COURSE_WEEKS
+            and f.attendance <= SCHEDULE_ATTENDANCE and f.public_venue == 1.0 and f.cost_ratio <= PEER_COST)  # fmt: skip
 
 
 def treatment_cycles(f: Features) -> bool:
@@ -497,12 +522,19 @@ def benign_explanation(f: Features) -> Reason | None:
              "cost_ratio": f.cost_ratio},
             f.member_weekly, 2.0, 0.0,
         )  # fmt: skip
-    if scheduled_cohort(f):
+    if session_cohort(f):
         return Reason(
             "benign_schedule",
             {"attendance": f.attendance, "days": f.sessions, "weekday_share": f.weekday_share,
              "cost_ratio": f.cost_ratio},
             f.attendance, SCHEDULE_ATTENDANCE, 0.0,
+        )  # fmt: skip
+    if weekly_course(f):
+        return Reason(
+            "benign_schedule",
+            {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_weeks,
+             "cost_ratio": f.cost_ratio},
+            f.member_timetable, SCHEDULE_WEEKDAYS, 0.0,
         )  # fmt: skip
     residents = _residents(f)
     if residents is not None and f.cost_ratio <= PEER_COST:

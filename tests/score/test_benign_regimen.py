@@ -167,3 +167,19 @@ def test_a_member_s_cadence_is_their_own_visits_at_the_venue_not_the_piece_s_day
     assert ring["member_weeks"] < 2.0 <= own["member_weeks"] and own["member_weekly"] >= 5.0
     assert regimen(_f(**own))
     assert not regimen(_f(**ring))  # measured on the piece alone, the course looked too short to be one
+
+
+def test_weekly_therapy_regulars_at_a_public_hospital_are_a_course_and_physiotherapy_for_gifts_is_not() -> None:
+    # The county TCM hospital's 针灸/推拿 regulars: each on their own weekday, about weekly, for months, so
+    # each is at a quarter of the group's days; at the hospital's ordinary cost.
+    regulars = {"member_weekly": 0.9, "member_timetable": 1.0, "member_weeks": 18.0, "member_regularity": 0.6,
+                "attendance": 0.25, "public_venue": 1.0, "private_venue": False, "cost_ratio": 0.95}  # fmt: skip
+    reason = benign_explanation(_f(**regulars))
+    assert reason is not None and reason.code == "benign_schedule" and "0.9 times a week" in reason.text
+    # the same timetable billed at twice the peers' cost (physiotherapy sold with eggs and rice) ...
+    assert benign_explanation(_f(**{**regulars, "cost_ratio": 2.0})) is None
+    # ... or at a private clinic, or as a batch that brings them together, is no course of care
+    assert benign_explanation(_f(**{**regulars, "public_venue": 0.0, "private_venue": True})) is None
+    assert benign_explanation(_f(**{**regulars, "attendance": 0.9})) is None
+    # a course is a month or more
+    assert benign_explanation(_f(**{**regulars, "member_weeks": 2.0})) is None

@@ -1,0 +1,65 @@
+"""Recruits who come on the same days at any hour (detect.covisit.over_the_day), and crowds that do not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect.covisit import over_the_day
+from graphfraud.detect.organise import organisations
+from graphfraud.graph.events import venue_events
+
+
+def _visits(rows: list[tuple[int, int, int, int]]) -> pd.DataFrame:
+    """``(person, venue, day, minute of day)`` rows as the visits frame detectors read."""
+    v = pd.DataFrame(rows, columns=["person", "venue", "day", "mod"])
+    return pd.DataFrame({
+        "claim": np.arange(len(v)), "person": v["person"], "venue": v["venue"],
+        "minute": v["day"] * 1440 + v["mod"], "day": v["day"],
+    })  # fmt: skip
+
+
+def _town(rng: np.random.Generator, *, persons: int, venues: int, visits: int, first: int) -> list[tuple]:
+    """Ordinary care: ``visits`` visits of ``persons`` townspeople (codes from ``first``) at ``venues``
+    clinics (codes 1..venues), on any of 300 days at any hour of the working day."""
+    return [(first + int(rng.integers(persons)), 1 + int(rng.integers(venues)), int(rng.integers(300)),
+             int(rng.integers(8 * 60, 17 * 60))) for _ in range(visits)]  # fmt: skip
+
+
+def test_recruits_spread_over_the_day_at_a_small_clinic_are_one_group() -> None:
+    """A broker brings 20 villagers to back-street clinic 0 every 10th day; each comes on one of the
+    session's two days, at any hour (no burst of arrivals), 80% of the sessions.  The clinic sees about
+    five townspeople a day besides.  The minute events hold no group of them; the venue-days do."""
+    rng = np.random.default_rng(3)
+    pool = list(range(20))
+    rows = []
+    for session in range(5, 290, 10):
+        for p in pool:
+            if rng.random() < 0.8:
+                rows.append((p, 0, session + int(rng.integers(2)), int(rng.integers(8 * 60, 17 * 60))))
+    rows += [(1000 + int(rng.integers(300)), 0, int(rng.integers(300)), int(rng.integers(8 * 60, 17 * 60)))
+             for _ in range(1500)]  # fmt: skip
+    rows += _town(rng, persons=3000, venues=20, visits=30_000, first=2000)
+    visits = _visits(rows)
+    minute = venue_events(visits)
+    assert not any(len(set(o.persons) & set(pool)) >= 5 for o in organisations(minute))
+    groups = over_the_day(visits)
+    best = max(groups, key=lambda g: len(set(g.tolist()) & set(pool)))
+    assert len(set(best.tolist()) & set(pool)) >= 18  # the pool, whole
+    assert len(set(best.tolist()) - set(pool)) <= 2  # and hardly anyone else of the clinic's patients
+
+
+def test_a_market_days_crowd_at_a_busy_township_centre_is_no_group() -> None:
+    """赶集: every 5th day is market day, and the township centre (venue 0) sees its 3,000 townspeople
+    mostly then (60% of their visits on the market days, a fifth of the days): about 70 visits on a
+    market day, 12 on another day.  Many townspeople share several market days, but no more than the
+    market's share of the centre's traffic gives them by chance: no group."""
+    rng = np.random.default_rng(5)
+    market = np.arange(0, 300, 5)
+    rows = []
+    for _ in range(18_000):
+        day = int(rng.choice(market)) if rng.random() < 0.6 else int(rng.integers(300))
+        rows.append((int(rng.integers(3000)), 0, day, int(rng.integers(7 * 60, 17 * 60))))
+    rows += _town(rng, persons=3000, venues=20, visits=30_000, first=0)
+    groups = over_the_day(_visits(rows))
+    assert not groups, [len(g) for g in groups]
