@@ -17,7 +17,7 @@ import pandas as pd
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import Organisation, organisations, tighten
+from graphfraud.detect.organise import Organisation, beyond_chance, organisations, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import Events, combine, venue_events
 from graphfraud.graph.project import meetings
@@ -41,12 +41,13 @@ def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFram
     return agg[agg["days"] >= params.min_times].reset_index(drop=True)
 
 
-def group_days(stays: pd.DataFrame, params: CoadmitParams) -> Events:
+def group_days(stays: pd.DataFrame, params: CoadmitParams) -> tuple[Events, int]:
     """Admission days and discharge days of each facility as events (the persons admitted, or discharged, that day).
 
     A ward's ordinary day admits strangers; a group admitted together keeps
     turning up on the same admission and discharge days.  Facility-days with
     more than ``busy_admissions`` admissions (a big hospital) hold no events.
+    Returns the events and how many of them (the first codes) are admission days.
     """
     parts = []
     for column in ("day", "end_day"):
@@ -54,37 +55,127 @@ def group_days(stays: pd.DataFrame, params: CoadmitParams) -> Events:
         days = pd.DataFrame({"person": s["person"].to_numpy(), "venue": s["venue"].to_numpy(),
                              "minute": s[column].to_numpy() * 1440})  # fmt: skip
         parts.append(venue_events(days, busy_visits=params.busy_admissions, min_persons=3, day_resolution=True))
-    return combine(*parts)
+    return combine(*parts), parts[0].n_events
+
+
+def _typical_share(key: np.ndarray, venue_of_key: np.ndarray, group_keys: np.ndarray, venues: np.ndarray) -> np.ndarray:
+    """Per venue: the share of its ordinary stays that a day of the group's would have taken in.
+
+    ``key`` holds one venue-day key per stay (admission or discharge day; -1
+    for none), ``venue_of_key`` its venue.  Each of the group's days at the
+    venue counts at the venue's median stays on its other days, against the
+    venue's stays on those other days.
+    """
+    out = np.zeros(len(venues))
+    for i, v in enumerate(venues):
+        mine = key[(venue_of_key == v) & (key >= 0)]
+        if not len(mine):
+            continue
+        day_key, per_day = np.unique(mine, return_counts=True)
+        on = np.isin(day_key, group_keys)
+        other = per_day[~on]
+        typical = float(np.median(other)) if len(other) else 0.0
+        expected = on.sum() * typical
+        off = float(other.sum())
+        out[i] = expected / (off + expected) if off + expected > 0 else 0.0
+    return out
 
 
 def repeat_stays(
-    found: list[Organisation], days: Events, stays: pd.DataFrame, *, min_stays: int, min_persons: int
+    found: list[Organisation],
+    days: Events,
+    stays: pd.DataFrame,
+    *,
+    n_admission: int,
+    min_stays: int,
+    min_persons: int,
+    max_chance: float,
+    split_days: int,
 ) -> list[np.ndarray]:
-    """The members of each organisation with at least ``min_stays`` stays at its facilities.
+    """The members of each organisation whose stays came with the group again and again, beyond chance.
 
     Induced admission is repeated hospitalisation: a villager bused in once and
     discharged with the others is not yet a pattern (nor is an elective-surgery
     batch admitted on a Monday and sent home on a Friday), the same villager
     back with the next wave, or discharged and readmitted a few days later
-    (分解住院), is.  Counting stays rather than admission and discharge days
-    makes the rule the same whether or not the export has discharge times.
-    Organisations left with fewer than ``min_persons`` are dropped.
+    (分解住院), is.  A member's stay *came with the group* when it was admitted
+    on one of the group's admission days or discharged on one of its discharge
+    days at that facility; a stay begun within ``split_days`` of such a stay's
+    discharge (a split stay) came with it too.  A member needs ``min_stays``
+    such stays.  Counting stays rather than admission and discharge days makes
+    the rule the same whether or not the export has discharge times, and one
+    stay's admission and discharge count once.
+
+    A busy ward's repeat patients land on two of its days by chance: the
+    members are then cut by :func:`graphfraud.detect.organise.beyond_chance`
+    in stays.  An ordinary stay at the facility comes with the group with the
+    chance that the group's days would have taken in had they been ordinary
+    (each of its admission days counted at the facility's median admissions on
+    its other days, against its admissions on those days; discharges the
+    same), and a person with ``n`` stays there lands ``m`` or more of them on
+    the group's days with the binomial tail.  Members are kept while the
+    expected number of the facility's other patients who would do as well by
+    chance is at most ``max_chance`` of those kept.  At a back-street hospital
+    that admits two a day, a bus-load of thirty is far beyond that; at a city
+    hospital admitting twenty-five a day, two stays of a chronic patient on two
+    of its ordinary days are not.  Organisations left with fewer than
+    ``min_persons`` are dropped.
     """
     if not found:
         return []
-    person, venue = stays["person"].to_numpy(np.int64), stays["venue"].to_numpy(np.int64)
-    n_venues = int(max(venue.max(initial=0), days.venue.max(initial=0))) + 1
-    key, count = np.unique(person * n_venues + venue, return_counts=True)
-    out = []
-    for o in found:
-        venues = np.unique(days.venue[o.events])
-        asked = o.persons.astype(np.int64)[:, None] * n_venues + venues[None, :]
-        at = np.minimum(np.searchsorted(key, asked), len(key) - 1)
-        n = np.where(key[at] == asked, count[at], 0).sum(axis=1)
-        members = o.persons[n >= min_stays]
-        if len(members) >= min_persons:
-            out.append(members)
-    return out
+    person = stays["person"].to_numpy(np.int64)
+    venue = stays["venue"].to_numpy(np.int64)
+    start = stays["day"].to_numpy(np.int64)
+    end = stays["end_day"].to_numpy(np.int64)
+    first = int(min(start.min(initial=0), days.day.min(initial=0)))
+    span = int(max(start.max(initial=0), end.max(initial=0), days.day.max(initial=0))) - first + 1
+    adm_key = venue * span + (start - first)
+    dis_key = np.where(end >= 0, venue * span + (end - first), -1)
+    ev_key = days.venue.astype(np.int64) * span + (days.day.astype(np.int64) - first)
+    is_adm = np.arange(days.n_events) < n_admission
+    # each stay and the stay before it of the same person at the same facility (split stays)
+    order = np.lexsort((start, venue, person))
+    prev = np.full(len(stays), -1, dtype=np.int64)
+    same = (person[order][1:] == person[order][:-1]) & (venue[order][1:] == venue[order][:-1])
+    prev[order[1:][same]] = order[:-1][same]
+    # the group days of every organisation: a village's waves may fall into several (joined by scoring)
+    grouped = np.unique(np.concatenate([o.events for o in found]))
+    a_keys = np.unique(ev_key[grouped[is_adm[grouped]]])
+    d_keys = np.unique(ev_key[grouped[~is_adm[grouped]]])
+    by_venue = np.argsort(venue, kind="stable")
+    sorted_venue = venue[by_venue]
+    # organisations at the same facilities are tested together: their members are one venue's candidates
+    venue_sets: dict[tuple[int, ...], list[int]] = {}
+    for i, o in enumerate(found):
+        venue_sets.setdefault(tuple(np.unique(days.venue[o.events]).tolist()), []).append(i)
+    kept: list[np.ndarray] = [np.array([], dtype=np.int64)] * len(found)
+    for key, which in venue_sets.items():
+        venues = np.array(key, dtype=np.int64)
+        lo = np.searchsorted(sorted_venue, venues, side="left")
+        hi = np.searchsorted(sorted_venue, venues, side="right")
+        rows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
+        came = np.zeros(len(stays), dtype=bool)
+        came[rows] = np.isin(adm_key[rows], a_keys) | np.isin(dis_key[rows], d_keys)
+        p = np.maximum(prev[rows], 0)
+        gap = start[rows] - end[p]
+        split = (prev[rows] >= 0) & came[p] & (end[p] >= 0) & (gap >= 0) & (gap <= split_days)
+        at_venue = np.searchsorted(venues, venue[rows])
+        q_admit = _typical_share(adm_key[rows], venue[rows], a_keys, venues)
+        q_discharge = _typical_share(dis_key[rows], venue[rows], d_keys, venues)
+        rate = (1.0 - (1.0 - q_admit) * (1.0 - q_discharge))[at_venue]
+        who, inverse = np.unique(person[rows], return_inverse=True)
+        n = np.bincount(inverse, minlength=len(who))
+        m = np.bincount(inverse, weights=came[rows] | split, minlength=len(who)).astype(np.int64)
+        mean = np.bincount(inverse, weights=rate, minlength=len(who)) / np.maximum(n, 1)
+        candidates = np.unique(np.concatenate([found[i].persons for i in which]))
+        at = np.searchsorted(who, candidates)
+        members = candidates[m[at] >= min_stays]
+        if len(members) and max_chance < 1:
+            at = np.searchsorted(who, members)
+            members = members[beyond_chance(m[at], n[at], mean[at], n, mean, max_chance=max_chance)]
+        for i in which:
+            kept[i] = found[i].persons[np.isin(found[i].persons, members)]
+    return [members for members in kept if len(members) >= min_persons]
 
 
 def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
@@ -94,10 +185,11 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     if stays.empty:
         return []
     pairs = coadmission_pairs(stays, params)
-    days = group_days(stays, params)
+    days, n_admission = group_days(stays, params)
     org = params.organise
     found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)
-    orgs = repeat_stays(found, days, stays, min_stays=params.min_stays, min_persons=params.min_persons)
+    orgs = repeat_stays(found, days, stays, n_admission=n_admission, min_stays=params.min_stays,
+                        min_persons=params.min_persons, max_chance=org.max_chance, split_days=params.split_days)  # fmt: skip
     partition = leiden(pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
     groups = orgs + tighten(
