@@ -58,26 +58,28 @@ def group_days(stays: pd.DataFrame, params: CoadmitParams) -> tuple[Events, int]
     return combine(*parts), parts[0].n_events
 
 
-def _typical_share(key: np.ndarray, venue_of_key: np.ndarray, group_keys: np.ndarray, venues: np.ndarray) -> np.ndarray:
-    """Per venue: the share of its ordinary stays that a day of the group's would have taken in.
+def _calendar_share(
+    key: np.ndarray, venue_of_key: np.ndarray, group_keys: np.ndarray, venues: np.ndarray
+) -> np.ndarray:
+    """Per venue: the chance that an ordinary stay's day (admission or discharge) is one of the group's days.
 
     ``key`` holds one venue-day key per stay (admission or discharge day; -1
-    for none), ``venue_of_key`` its venue.  Each of the group's days at the
-    venue counts at the venue's median stays on its other days, against the
-    venue's stays on those other days.
+    for none), ``venue_of_key`` its venue; ``group_keys`` the group's days as
+    keys.  Ordinary stays spread over the venue's calendar (from its first to
+    its last such day), so the chance is the share of those calendar days that
+    are the group's: at a back-street hospital that admits someone on one day
+    in eight, a villager admitted with a bus-load is not there by chance, at a
+    city hospital every day is a busy day and two of its days are two of many.
+    The group's own stays do not enter it.
     """
     out = np.zeros(len(venues))
     for i, v in enumerate(venues):
         mine = key[(venue_of_key == v) & (key >= 0)]
         if not len(mine):
             continue
-        day_key, per_day = np.unique(mine, return_counts=True)
-        on = np.isin(day_key, group_keys)
-        other = per_day[~on]
-        typical = float(np.median(other)) if len(other) else 0.0
-        expected = on.sum() * typical
-        off = float(other.sum())
-        out[i] = expected / (off + expected) if off + expected > 0 else 0.0
+        first, last = int(mine.min()), int(mine.max())
+        held = np.count_nonzero((group_keys >= first) & (group_keys <= last))
+        out[i] = held / (last - first + 1)
     return out
 
 
@@ -154,28 +156,66 @@ def repeat_stays(
         lo = np.searchsorted(sorted_venue, venues, side="left")
         hi = np.searchsorted(sorted_venue, venues, side="right")
         rows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
-        came = np.zeros(len(stays), dtype=bool)
-        came[rows] = np.isin(adm_key[rows], a_keys) | np.isin(dis_key[rows], d_keys)
-        p = np.maximum(prev[rows], 0)
-        gap = start[rows] - end[p]
-        split = (prev[rows] >= 0) & came[p] & (end[p] >= 0) & (gap >= 0) & (gap <= split_days)
         at_venue = np.searchsorted(venues, venue[rows])
-        q_admit = _typical_share(adm_key[rows], venue[rows], a_keys, venues)
-        q_discharge = _typical_share(dis_key[rows], venue[rows], d_keys, venues)
-        rate = (1.0 - (1.0 - q_admit) * (1.0 - q_discharge))[at_venue]
         who, inverse = np.unique(person[rows], return_inverse=True)
         n = np.bincount(inverse, minlength=len(who))
-        m = np.bincount(inverse, weights=came[rows] | split, minlength=len(who)).astype(np.int64)
-        mean = np.bincount(inverse, weights=rate, minlength=len(who)) / np.maximum(n, 1)
+
+        def came_with(admitted: np.ndarray, discharged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Per person of ``who``: stays that came with these days (``m``), and each one's chance rate."""
+            came = np.zeros(len(stays), dtype=bool)
+            came[rows] = np.isin(adm_key[rows], admitted) | np.isin(dis_key[rows], discharged)
+            p = np.maximum(prev[rows], 0)
+            gap = start[rows] - end[p]
+            split = (prev[rows] >= 0) & came[p] & (end[p] >= 0) & (gap >= 0) & (gap <= split_days)
+            q_admit = _calendar_share(adm_key[rows], venue[rows], admitted, venues)
+            q_discharge = _calendar_share(dis_key[rows], venue[rows], discharged, venues)
+            rate = (1.0 - (1.0 - q_admit) * (1.0 - q_discharge))[at_venue]
+            m = np.bincount(inverse, weights=came[rows] | split, minlength=len(who)).astype(np.int64)
+            return m, np.bincount(inverse, weights=rate, minlength=len(who)) / np.maximum(n, 1)
+
+        m, mean = came_with(a_keys, d_keys)
         candidates = np.unique(np.concatenate([found[i].persons for i in which]))
-        at = np.searchsorted(who, candidates)
-        members = candidates[m[at] >= min_stays]
+        members = candidates[m[np.searchsorted(who, candidates)] >= min_stays]
         if len(members) and max_chance < 1:
             at = np.searchsorted(who, members)
             members = members[beyond_chance(m[at], n[at], mean[at], n, mean, max_chance=max_chance)]
+        once = np.array([], dtype=np.int64)
+        if len(members) >= min_persons:
+            # The ring stands.  Its days are also those on which 3 of its members were admitted (or discharged)
+            # together, and a villager who came with it once is a member too when that is beyond chance.
+            ring = rows[np.isin(person[rows], members)]
+            ring_a = np.union1d(a_keys, _shared_days(adm_key[ring]))
+            ring_d = np.union1d(d_keys, _shared_days(dis_key[ring]))
+            m, mean = came_with(ring_a, ring_d)
+            once = np.setdiff1d(who[m >= 1], members)
+            if len(once) and max_chance < 1:
+                both = np.concatenate([members, once])
+                at = np.searchsorted(who, both)
+                keep = beyond_chance(m[at], n[at], mean[at], n, mean, max_chance=max_chance)
+                once = both[len(members) :][keep[len(members) :]]
+        rest = once
         for i in which:
-            kept[i] = found[i].persons[np.isin(found[i].persons, members)]
+            mine = found[i].persons[np.isin(found[i].persons, members)]
+            if len(once):  # the once-comers whose stay came with this organisation's own days
+                own = found[i].events
+                landed = np.isin(adm_key[rows], ev_key[own[is_adm[own]]])
+                landed |= np.isin(dis_key[rows], ev_key[own[~is_adm[own]]])
+                mine = np.union1d(mine, np.intersect1d(once, person[rows][landed]))
+                rest = np.setdiff1d(rest, mine)
+            kept[i] = mine
+        if len(rest):  # the others came on the ring's days no organisation holds: with the largest
+            kept[which[0]] = np.union1d(kept[which[0]], rest)
     return [members for members in kept if len(members) >= min_persons]
+
+
+def _shared_days(keys: np.ndarray, *, min_persons: int = 3) -> np.ndarray:
+    """The venue-day keys (not -1) that at least ``min_persons`` of ``keys`` hold.
+
+    >>> _shared_days(np.array([5, 5, 5, 7, 7, -1, -1, -1])).tolist()
+    [5]
+    """
+    day, count = np.unique(keys[keys >= 0], return_counts=True)
+    return day[count >= min_persons]
 
 
 def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
