@@ -181,19 +181,14 @@ def repeat_stays(
             members = members[beyond_chance(m[at], n[at], mean[at], n, mean, max_chance=max_chance)]
         once = np.array([], dtype=np.int64)
         if len(members) >= min_persons:
-            # The ring stands.  Its days are also those on which 3 of its members were admitted (or discharged)
-            # together, and a villager who came with it once is a member too when that is beyond chance.
-            ring = rows[np.isin(person[rows], members)]
-            ring_a = np.union1d(a_keys, _shared_days(adm_key[ring]))
-            ring_d = np.union1d(d_keys, _shared_days(dis_key[ring]))
-            m, mean = came_with(ring_a, ring_d)
-            once = np.setdiff1d(who[m >= 1], members)
+            # The ring stands: a person of its organisations who came with it once (admitted and discharged
+            # with the group) is a member too when that is beyond chance.
+            once = np.setdiff1d(candidates[m[np.searchsorted(who, candidates)] >= 1], members)
             if len(once) and max_chance < 1:
                 both = np.concatenate([members, once])
                 at = np.searchsorted(who, both)
                 keep = beyond_chance(m[at], n[at], mean[at], n, mean, max_chance=max_chance)
                 once = both[len(members) :][keep[len(members) :]]
-        rest = once
         for i in which:
             mine = found[i].persons[np.isin(found[i].persons, members)]
             if len(once):  # the once-comers whose stay came with this organisation's own days
@@ -201,21 +196,8 @@ def repeat_stays(
                 landed = np.isin(adm_key[rows], ev_key[own[is_adm[own]]])
                 landed |= np.isin(dis_key[rows], ev_key[own[~is_adm[own]]])
                 mine = np.union1d(mine, np.intersect1d(once, person[rows][landed]))
-                rest = np.setdiff1d(rest, mine)
             kept[i] = mine
-        if len(rest):  # the others came on the ring's days no organisation holds: with the largest
-            kept[which[0]] = np.union1d(kept[which[0]], rest)
     return [members for members in kept if len(members) >= min_persons]
-
-
-def _shared_days(keys: np.ndarray, *, min_persons: int = 3) -> np.ndarray:
-    """The venue-day keys (not -1) that at least ``min_persons`` of ``keys`` hold.
-
-    >>> _shared_days(np.array([5, 5, 5, 7, 7, -1, -1, -1])).tolist()
-    [5]
-    """
-    day, count = np.unique(keys[keys >= 0], return_counts=True)
-    return day[count >= min_persons]
 
 
 def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
