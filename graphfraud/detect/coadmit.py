@@ -181,8 +181,13 @@ def repeat_stays(
             members = members[beyond_chance(m[at], n[at], mean[at], n, mean, max_chance=max_chance)]
         once = np.array([], dtype=np.int64)
         if len(members) >= min_persons:
-            # The ring stands: a person of its organisations who came with it once (admitted and discharged
-            # with the group) is a member too when that is beyond chance.
+            # The ring stands.  Its days are also those on which 3 persons of its organisations were admitted
+            # (or discharged) together (a bus day no organisation holds), and a person of its organisations who
+            # came with it fewer than min_stays times is a member too when that is beyond chance.
+            ring = rows[np.isin(person[rows], candidates)]
+            m, mean = came_with(
+                np.union1d(a_keys, _shared_days(adm_key[ring])), np.union1d(d_keys, _shared_days(dis_key[ring]))
+            )
             once = np.setdiff1d(candidates[m[np.searchsorted(who, candidates)] >= 1], members)
             if len(once) and max_chance < 1:
                 both = np.concatenate([members, once])
@@ -198,6 +203,16 @@ def repeat_stays(
                 mine = np.union1d(mine, np.intersect1d(once, person[rows][landed]))
             kept[i] = mine
     return [members for members in kept if len(members) >= min_persons]
+
+
+def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
+    """The venue-day keys (not -1) that at least ``min_persons`` of ``keys`` hold.
+
+    >>> _shared_days(np.array([5, 5, 5, 7, 7, 8, -1, -1])).tolist()
+    [5, 7]
+    """
+    day, count = np.unique(keys[keys >= 0], return_counts=True)
+    return day[count >= min_persons]
 
 
 def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
