@@ -110,18 +110,24 @@ def repeat_stays(
 
     A busy ward's repeat patients land on two of its days by chance: the
     members are then cut by :func:`graphfraud.detect.organise.beyond_chance`
-    in stays.  An ordinary stay at the facility comes with the group with the
-    chance that the group's days would have taken in had they been ordinary
-    (each of its admission days counted at the facility's median admissions on
-    its other days, against its admissions on those days; discharges the
-    same), and a person with ``n`` stays there lands ``m`` or more of them on
-    the group's days with the binomial tail.  Members are kept while the
-    expected number of the facility's other patients who would do as well by
-    chance is at most ``max_chance`` of those kept.  At a back-street hospital
-    that admits two a day, a bus-load of thirty is far beyond that; at a city
-    hospital admitting twenty-five a day, two stays of a chronic patient on two
-    of its ordinary days are not.  Organisations left with fewer than
-    ``min_persons`` are dropped.
+    in stays.  The group's days are those of every organisation at the
+    facility (tested together: a village's waves may fall into several).  An
+    ordinary stay's admission (or discharge) day is one of them with the share
+    of the facility's calendar they cover (:func:`_calendar_share`), and a
+    person with ``n`` stays there lands ``m`` or more of them on the group's
+    days with the binomial tail.  Members are kept while the expected number of
+    the facility's other patients who would do as well by chance is at most
+    ``max_chance`` of those kept.  At a back-street hospital that admits
+    someone on one day in eight, two bus days out of two stays are far beyond
+    that; at a city hospital whose chance groups cover most of its calendar,
+    two stays of a chronic patient on two of them are not.
+
+    Once a ring stands (``min_persons`` members kept), its days also include
+    those on which two persons of its organisations were admitted (or
+    discharged) together, and a person of its organisations who came with it
+    fewer than ``min_stays`` times joins when the same test, over the members
+    and them together, keeps them: half of a village may be admitted once.
+    Organisations left with fewer than ``min_persons`` are dropped.
     """
     if not found:
         return []
