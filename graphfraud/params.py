@@ -173,7 +173,8 @@ class CoadmitParams:
     resolution: float = 0.3  # Leiden CPM resolution
     min_persons: int = 5  # smallest group reported, persons
     busy_admissions: int = 40  # a facility-day with more admissions than this is a hub: no group event
-    min_stays: int = 2  # an organisation's member was hospitalised at its facilities at least this many times
+    min_stays: int = 2  # an organisation's member came with its group (admitted or discharged on its days) this often
+    split_days: int = 3  # a stay begun within this many days of a group stay's discharge came with the group too
     # groups from admission and discharge days (one stay is one or two such events): a member is at 2 of a
     # group's days, and has min_stays stays at its facilities
     organise: OrganiseParams = field(default_factory=lambda: OrganiseParams(min_events=2))
@@ -186,6 +187,7 @@ class CoadmitParams:
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
         check(self.min_stays >= 1, "min_stays", o, "an int >= 1", self.min_stays)
+        check(self.split_days >= 0, "split_days", o, "an int >= 0", self.split_days)
 
 
 @_register
