@@ -89,14 +89,16 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     out = []
     vtype = dense_codes(graph.data.claims["visit_type"])
     total = graph.data.claims["total_amount"].to_numpy(dtype=float)
+    cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
     for code in proven.index.to_numpy():
         mine = per.loc[int(code)]
         flagged = mine.index.to_numpy()[mine["flag"].to_numpy()]
-        proof = np.flatnonzero((u == code) & flag)
-        joined = _same_way(graph, t, u, unit, group, vtype, total, int(code), flagged, proof, params)
+        at = np.flatnonzero(u == code)
+        proof = at[flag[at]]
+        joined = _same_way(graph, t, u, unit, group, vtype, total, int(code), flagged, proof, params, cache)
         members = np.union1d(flagged, np.concatenate([j for j, _ in joined.values()]) if joined else [])
         kinds = np.unique(vtype[proof])
-        claims = np.flatnonzero((u == code) & np.isin(person, members) & (np.isin(vtype, kinds) | flag))
+        claims = at[np.isin(person[at], members) & (np.isin(vtype[at], kinds) | flag[at])]
         out.append(
             Candidate(
                 NAME,
@@ -207,7 +209,7 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams) -> np.nd
     spread = cards[cards["address"] >= 0].drop_duplicates(["phone", "address"])["phone"].value_counts()
     total = cards["phone"].value_counts()
     wanted = spread.index[(spread >= MIN_ADDRESSES).to_numpy() & (total.reindex(spread.index) >= params.phone_cards)]
-    mine = visits[np.isin(visits["phone"].to_numpy(), wanted.to_numpy())]
+    mine = visits[pd.Index(wanted.to_numpy()).get_indexer(visits["phone"].to_numpy()) >= 0]  # hashed: many phones
     if mine.empty:
         return out
     busiest = mine.groupby(["phone", "unit"]).size().reset_index(name="claims")
@@ -229,7 +231,7 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams) -> np.nd
     claim_phone = np.full(len(t), -1, dtype=np.int64)
     claim_phone[ok] = phone[p[ok]]
     key = hubs["unit"].to_numpy(dtype=np.int64) * width + hubs["phone"].to_numpy(dtype=np.int64) + 1
-    return (claim_phone >= 0) & np.isin(unit.astype(np.int64) * width + claim_phone + 1, key)
+    return (claim_phone >= 0) & (pd.Index(key).get_indexer(unit.astype(np.int64) * width + claim_phone + 1) >= 0)
 
 
 def _masked(phones: pd.Series) -> pd.Series:
@@ -249,41 +251,52 @@ def _peer_tail(k: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:
     return pd.Series(binom.sf(k.to_numpy() - 1, n.to_numpy(), p.to_numpy()), index=k.index)
 
 
-def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, params) -> dict:  # type: ignore[no-untyped-def]
+def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, params, cache) -> dict:  # type: ignore[no-untyped-def]
     """The institution's other cards used the way its flagged cards were: ``{test: (persons, tail)}``.
 
     Only the tests whose joined count is unlikely under the peers' rate of the same test are kept.
+    ``cache`` (a dict, one per run) keeps what does not depend on the institution: the claims of each
+    kind and the peers' (institution, card) uses per kind and peer group.
     """
     person, doctor, venue = t["person"].to_numpy(), t["doctor"].to_numpy(), t["venue"].to_numpy()
     kinds = np.unique(vtype[proof])
     # a facility's staff who billed the flagged cards (a pharmacy claim's doctor is the prescriber elsewhere)
     staff = np.unique(doctor[proof]) if group[code] >= 0 else np.zeros(0, dtype=np.int64)
     staff = staff[staff >= 0]
-    same_kind = np.isin(vtype, kinds)
-    rows_kind = same_kind
-    here = (u == code) & same_kind
+    if "claims_of" not in cache:
+        cache["claims_of"] = np.bincount(person[person >= 0], minlength=int(person.max()) + 1)
+        cache["claim_group"] = group[unit[venue]]
+    claims_of, claim_group = cache["claims_of"], cache["claim_group"]
+    kind_key = tuple(kinds.tolist())
+    if ("kind", kind_key) not in cache:
+        cache[("kind", kind_key)] = np.isin(vtype, kinds)
+    same_kind = cache[("kind", kind_key)]
+    at = np.flatnonzero(u == code)
+    here = at[same_kind[at]]
     if len(staff):
-        here &= np.isin(doctor, staff)
-    peers = (u != code) & same_kind & (group[unit[venue]] == group[unit[venue[proof[0]]]])
-    claims_of = np.bincount(person[person >= 0], minlength=int(person.max()) + 1)
+        here = here[np.isin(doctor[here], staff)]
+    peer_key = ("peers", kind_key, int(claim_group[proof[0]]))
+    if peer_key not in cache:
+        rows = same_kind & (claim_group == claim_group[proof[0]])
+        cache[peer_key] = _uses(u[rows], person[rows], total[rows])
+    peer_all = cache[peer_key]
     # the flagged cards' use: how often each was billed for this kind of claim, and for how much
-    seed_n = pd.Series(person[here & np.isin(person, flagged)]).value_counts()
+    seed_n = pd.Series(person[here[np.isin(person[here], flagged)]]).value_counts()
     typical = float(seed_n.median()) if len(seed_n) else math.inf
     often = max(1.0, typical / 2)
     lo, hi = np.quantile(total[proof], [0.1, 0.9])
-    region = _local(graph, venue[proof[0]])
+    region = _local(graph, venue[proof[0]], cache)
     out = {}
-    for name, rows in (("here", here), ("peers", peers)):
-        frame = pd.DataFrame({"unit": u[rows], "person": person[rows], "total": total[rows]})
-        g = frame.groupby(["unit", "person"]).agg(n=("total", "size"), amount=("total", "median"))
+    here_g = _uses(u[here], person[here], total[here])
+    here_g["kind_n"] = _kind_at_unit(person[at], u[at], same_kind[at], here_g.index)
+    peer_g = peer_all[peer_all.index.get_level_values("unit").to_numpy() != code].copy()
+    peer_g["kind_n"] = peer_g["n"]  # the peers' rows are every claim of the kind there, by any staff
+    for name, g in (("here", here_g), ("peers", peer_g)):
         people = g.index.get_level_values("person").to_numpy()
         # the card's own care: every claim but this institution's claims of the kind tested (its stays)
-        g["hollow"] = (claims_of[people] - _kind_at_unit(person, u, rows_kind, g.index) <= params.max_own) & region[
-            people
-        ]
+        g["hollow"] = (claims_of[people] - g["kind_n"].to_numpy() <= params.max_own) & region[people]
         g["alike"] = (g["n"] >= often) & (g["amount"] >= lo) & (g["amount"] <= hi)
         out[name] = g
-    here_g, peer_g = out["here"], out["peers"]
     fresh = ~np.isin(here_g.index.get_level_values("person").to_numpy(), flagged)
     result = {}
     # no care of its own is a sign for stays only: a rural patient's whole outpatient care is often one clinic
@@ -300,28 +313,41 @@ def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, para
     return result
 
 
+def _uses(unit: np.ndarray, person: np.ndarray, total: np.ndarray) -> pd.DataFrame:
+    """Per (unit, person) of the claims given: ``n`` claims and their median ``amount``."""
+    frame = pd.DataFrame({"unit": unit, "person": person, "total": total})
+    return frame.groupby(["unit", "person"]).agg(n=("total", "size"), amount=("total", "median"))
+
+
 def _kind_at_unit(person: np.ndarray, u: np.ndarray, kind: np.ndarray, index: pd.MultiIndex) -> np.ndarray:
     """Claims of each (unit, person) of ``index`` at that unit of the ``kind`` (a claim mask), by any staff."""
     counts = pd.DataFrame({"unit": u[kind], "person": person[kind]}).value_counts()
     return counts.reindex(index).fillna(0).to_numpy(dtype=np.int64)
 
 
-def _local(graph: ClaimGraph, venue: int) -> np.ndarray:
+def _local(graph: ClaimGraph, venue: int, cache: dict) -> np.ndarray:
     """Per person code: insured in ``venue``'s region, or either region unknown (their care would be elsewhere)."""
     persons = graph.data.persons
     n = len(graph.visits.persons)
     if "region" not in persons:
         return np.ones(n, dtype=bool)
     vid = str(graph.visits.venues.ids[venue])
-    regions = pd.concat(
-        [
-            graph.data.facilities.set_index("facility_id").get("region", pd.Series(dtype=object)),
-            graph.data.pharmacies.set_index("pharmacy_id").get("region", pd.Series(dtype=object)),
-        ]
-    )
+    if "venue_region" not in cache:
+        cache["venue_region"] = pd.concat(
+            [
+                graph.data.facilities.set_index("facility_id").get("region", pd.Series(dtype=object)),
+                graph.data.pharmacies.set_index("pharmacy_id").get("region", pd.Series(dtype=object)),
+            ]
+        )
+    regions = cache["venue_region"]
     home = regions.get(vid)
     if home is None or pd.isna(home):
         return np.ones(n, dtype=bool)
-    at = row_positions(pd.Series(graph.visits.persons.arrow), persons["person_id"])
-    mine = persons["region"].astype(object).to_numpy()[at]
-    return pd.isna(mine) | (mine.astype(str) == str(home))
+    if "person_region" not in cache:
+        at = row_positions(pd.Series(graph.visits.persons.arrow), persons["person_id"])
+        mine = persons["region"].astype(object).to_numpy()[at]
+        cache["person_region"] = (pd.isna(mine), mine.astype(str))
+    if ("local", str(home)) not in cache:
+        unknown, mine = cache["person_region"]
+        cache[("local", str(home))] = unknown | (mine == str(home))
+    return cache[("local", str(home))]
