@@ -278,25 +278,31 @@ def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, para
     peer_key = ("peers", kind_key, int(claim_group[proof[0]]))
     if peer_key not in cache:
         rows = same_kind & (claim_group == claim_group[proof[0]])
-        cache[peer_key] = _uses(u[rows], person[rows], total[rows])
-    peer_all = cache[peer_key]
+        g = _uses(u[rows], person[rows], total[rows])
+        cache[peer_key] = (g.index.get_level_values("unit").to_numpy(), g.index.get_level_values("person").to_numpy(),
+                           g["n"].to_numpy(), g["amount"].to_numpy())  # fmt: skip
+    peer_unit, peer_person, peer_n, peer_amount = cache[peer_key]
+    peer = peer_unit != code  # the other institutions' (institution, card) uses
     # the flagged cards' use: how often each was billed for this kind of claim, and for how much
     seed_n = pd.Series(person[here[np.isin(person[here], flagged)]]).value_counts()
     typical = float(seed_n.median()) if len(seed_n) else math.inf
     often = max(1.0, typical / 2)
     lo, hi = np.quantile(total[proof], [0.1, 0.9])
     region = _local(graph, venue[proof[0]], cache)
-    out = {}
     here_g = _uses(u[here], person[here], total[here])
-    here_g["kind_n"] = _kind_at_unit(person[at], u[at], same_kind[at], here_g.index)
-    peer_g = peer_all[peer_all.index.get_level_values("unit").to_numpy() != code].copy()
-    peer_g["kind_n"] = peer_g["n"]  # the peers' rows are every claim of the kind there, by any staff
-    for name, g in (("here", here_g), ("peers", peer_g)):
-        people = g.index.get_level_values("person").to_numpy()
-        # the card's own care: every claim but this institution's claims of the kind tested (its stays)
-        g["hollow"] = (claims_of[people] - g["kind_n"].to_numpy() <= params.max_own) & region[people]
-        g["alike"] = (g["n"] >= often) & (g["amount"] >= lo) & (g["amount"] <= hi)
-        out[name] = g
+    people = here_g.index.get_level_values("person").to_numpy()
+    kind_n = _kind_at_unit(person[at], u[at], same_kind[at], here_g.index)
+    # the card's own care: every claim but this institution's claims of the kind tested (its stays)
+    here_g["hollow"] = (claims_of[people] - kind_n <= params.max_own) & region[people]
+    here_g["alike"] = (here_g["n"] >= often) & (here_g["amount"] >= lo) & (here_g["amount"] <= hi)
+    # the peers' rates of the same tests (their rows are every claim of the kind there, by any staff)
+    peer_rate = {}
+    for test in ("hollow", "alike"):
+        if test == "hollow":
+            hit = (claims_of[peer_person] - peer_n <= params.max_own) & region[peer_person]
+        else:
+            hit = (peer_n >= often) & (peer_amount >= lo) & (peer_amount <= hi)
+        peer_rate[test] = float((hit & peer).sum()) / max(int(peer.sum()), 1)
     fresh = ~np.isin(here_g.index.get_level_values("person").to_numpy(), flagged)
     result = {}
     # no care of its own is a sign for stays only: a rural patient's whole outpatient care is often one clinic
@@ -306,7 +312,7 @@ def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, para
         k, n = int(hits.sum()), int(fresh.sum())
         if k < params.min_cards:
             continue
-        p = (peer_g[test].sum() / max(len(peer_g), 1)) if len(peer_g) else 0.0
+        p = peer_rate[test]
         tail = float(binom.sf(k - 1, n, min(max(p, 1e-6), 1 - 1e-6)))
         if tail <= params.max_chance:
             result[test] = (here_g.index.get_level_values("person").to_numpy()[hits], tail)
