@@ -57,7 +57,7 @@ def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.nd
     readmission: a stay starting within ``open_days`` of the previous stay's
     start continues it.
 
-    >>> s = pd.DataFrame({"person": [1, 1, 1, 2, 2, 2], "venue": 5, "day": [0, 9, 40, 9, 20, 45],
+    >>> s = pd.DataFrame({"person": [1, 1, 1, 2, 2, 2], "venue": 5, "day": [0, 9, 40, 9, 20, 55],
     ...                   "end_day": [8, 12, 45, -1, -1, -1]})
     >>> admissions(s, split_days=3, open_days=30).tolist()
     [True, False, True, True, False, True]
