@@ -354,6 +354,12 @@ def regimen(f: Features) -> bool:
     return weekly or group or treatment_cycles(f)
 
 
+def _weekly_args(f: Features) -> dict[str, object]:
+    """The sentence values of a timetable of weekly visits (a regimen or a weekly course)."""
+    return {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_weeks,
+            "cost_ratio": f.cost_ratio}  # fmt: skip
+
+
 def weekly_course(f: Features) -> bool:
     """A course of therapy (针灸, 推拿, physiotherapy), each member on their own weekday, at a public institution, as care.
 
@@ -518,8 +524,7 @@ def benign_explanation(f: Features) -> Reason | None:
     if regimen(f) and scheduled_cohort(f):
         return Reason(
             "benign_schedule",
-            {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_weeks,
-             "cost_ratio": f.cost_ratio},
+            _weekly_args(f),
             f.member_weekly, 2.0, 0.0,
         )  # fmt: skip
     if session_cohort(f):
@@ -532,8 +537,7 @@ def benign_explanation(f: Features) -> Reason | None:
     if weekly_course(f):
         return Reason(
             "benign_schedule",
-            {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_weeks,
-             "cost_ratio": f.cost_ratio},
+            _weekly_args(f),
             f.member_timetable, SCHEDULE_WEEKDAYS, 0.0,
         )  # fmt: skip
     residents = _residents(f)
