@@ -229,6 +229,7 @@ class SteeringParams:
     min_lift: float = 2.0  # that share over the same pharmacy's share among peer doctors' patients
     min_z: float = 4.0  # binomial z-score of the doctor's count against the peer share
     value_quantile: float = 0.8  # only purchases whose fund is at or above this quantile of all purchases
+    team_overlap: float = 0.5  # two doctors sharing this share of the smaller one's patients are team-mates
 
     def __post_init__(self) -> None:
         o = "SteeringParams"
@@ -237,6 +238,9 @@ class SteeringParams:
         check(0 < self.min_share <= 1, "min_share", o, "a float in (0, 1]", self.min_share)
         check(self.min_lift >= 1, "min_lift", o, "a float >= 1", self.min_lift)
         check(0 <= self.value_quantile < 1, "value_quantile", o, "a float in [0, 1)", self.value_quantile)
+        check(
+            self.team_overlap > 0, "team_overlap", o, "a float > 0 (above 1: nobody is a team-mate)", self.team_overlap
+        )
 
 
 @_register

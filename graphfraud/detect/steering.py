@@ -45,6 +45,8 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, insurance_money
 from graphfraud.params import SteeringParams
 
+_DEFAULT = SteeringParams()
+
 NAME = "steering"
 
 
@@ -119,7 +121,11 @@ def _money(table: pd.DataFrame, money: np.ndarray | None) -> np.ndarray:
 
 
 def steering_table(
-    follow: pd.DataFrame, *, prior_weight: float = 20.0, buyers: pd.Series | None = None
+    follow: pd.DataFrame,
+    *,
+    prior_weight: float = 20.0,
+    buyers: pd.Series | None = None,
+    team_overlap: float = _DEFAULT.team_overlap,
 ) -> pd.DataFrame:
     """Per doctor and pharmacy: ``patients``, ``doctor_patients``, ``share``, ``peer_share``, ``lift``, ``z``;
     with ``buyers`` (:func:`pharmacy_buyers`) also ``pharmacy_buyers``, ``excess`` and ``business``.
@@ -128,7 +134,7 @@ def steering_table(
     doctors of the same facility, shrunk towards the pharmacy's share among
     all followed-up patients with the weight of ``prior_weight`` patients, so
     that a facility with few other doctors does not make the baseline noise.
-    The doctor's team-mates (:func:`team_mates`: colleagues who treat the same
+    The doctor's team-mates (:func:`team_mates` at ``team_overlap``: colleagues who treat the same
     patients) are left out of the peers with the doctor (``team_patients``,
     ``team_buyers``): they are no independent witness of where the facility's
     patients buy, and when a department steers they steer too.  Two
@@ -168,7 +174,7 @@ def steering_table(
     p = (follow.groupby("pharmacy")["person"].nunique() / max(everyone, 1)).rename("pharmacy_prior")
     dp = dp.join(d, on="doctor").join(fp, on=["peers", "pharmacy"]).join(f, on="peers").join(p, on="pharmacy")
     dp["share"] = dp["patients"] / dp["doctor_patients"]
-    dp = _team(follow, dp)
+    dp = _team(follow, dp, overlap=team_overlap)
     peers = (dp["facility_patients"] - dp["team_patients"]).clip(lower=0)
     peer_buyers = (dp["facility_pharmacy"] - dp["team_buyers"]).clip(lower=0)
     dp["peer_share"] = (peer_buyers + prior_weight * dp["pharmacy_prior"]) / (peers + prior_weight)
@@ -184,12 +190,13 @@ def steering_table(
     return dp
 
 
-def team_mates(follow: pd.DataFrame) -> pd.DataFrame:
+def team_mates(follow: pd.DataFrame, *, overlap: float = _DEFAULT.team_overlap) -> pd.DataFrame:
     """Pairs of doctors of one facility who treat the same patients: ``doctor``, ``mate``.
 
-    Two doctors are team-mates when at least half of the followed-up patients
-    of the one with fewer are also the other's: a department's doctors who see
-    the same chronic patients in turn.  Each pair is listed both ways.
+    Two doctors are team-mates when at least ``overlap`` (``SteeringParams.team_overlap``,
+    half) of the followed-up patients of the one with fewer are also the other's: a
+    department's doctors who see the same chronic patients in turn.  Each pair is listed
+    both ways; ``overlap`` above 1 makes nobody a team-mate.
     """
     seen = follow[["doctor", "facility", "person"]].drop_duplicates()
     n = seen.groupby("doctor").size()
@@ -197,15 +204,11 @@ def team_mates(follow: pd.DataFrame) -> pd.DataFrame:
     both = both[both["doctor"].to_numpy() != both["doctor_mate"].to_numpy()]
     shared = both.groupby(["doctor", "doctor_mate"]).size().rename("shared").reset_index()
     fewer = np.minimum(n.reindex(shared["doctor"]).to_numpy(), n.reindex(shared["doctor_mate"]).to_numpy())
-    mates = shared[shared["shared"].to_numpy() >= TEAM_OVERLAP * fewer]
+    mates = shared[shared["shared"].to_numpy() >= overlap * fewer]
     return mates[["doctor", "doctor_mate"]].rename(columns={"doctor_mate": "mate"}).reset_index(drop=True)
 
 
-#: Share of the smaller doctor's patients two doctors must share to be team-mates (:func:`team_mates`).
-TEAM_OVERLAP = 0.5
-
-
-def _team(follow: pd.DataFrame, dp: pd.DataFrame) -> pd.DataFrame:
+def _team(follow: pd.DataFrame, dp: pd.DataFrame, *, overlap: float) -> pd.DataFrame:
     """``dp`` with ``team_patients`` and ``team_buyers``: the facility's patients left out of the doctor's peers
     (the doctor's and the team-mates', :func:`team_mates`), and how many of them bought at the pharmacy.
 
@@ -213,7 +216,7 @@ def _team(follow: pd.DataFrame, dp: pd.DataFrame) -> pd.DataFrame:
     there (``doctor_patients``, ``patients``), as before team-mates were left out.
     """
     dp = dp.assign(team_patients=dp["doctor_patients"], team_buyers=dp["patients"])
-    mates = team_mates(follow)
+    mates = team_mates(follow, overlap=overlap)
     if mates.empty:
         return dp
     seen = follow[["doctor", "facility", "person"]].drop_duplicates()
@@ -258,7 +261,9 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     follow, threshold = high_value_follow(graph.visits.table, params, money=money)
     if follow.empty:
         return []
-    dp = steering_table(follow, buyers=pharmacy_buyers(graph.visits.table, threshold, money=money))
+    dp = steering_table(
+        follow, buyers=pharmacy_buyers(graph.visits.table, threshold, money=money), team_overlap=params.team_overlap
+    )
     hits = dp[
         (dp["patients"] >= params.min_patients)
         & (dp["share"] >= params.min_share)
@@ -272,7 +277,9 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     )
     cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
     cash_steering = (
-        steering_table(cash).set_index(["doctor", "pharmacy"])["lift"] if len(cash) else pd.Series(dtype=float)
+        steering_table(cash, team_overlap=params.team_overlap).set_index(["doctor", "pharmacy"])["lift"]
+        if len(cash)
+        else pd.Series(dtype=float)
     )
     out = []
     for row in hits.itertuples(index=False):

@@ -325,7 +325,8 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     prior_weight = 20.0
     money = facts.stake  # insurance money per claim, as the detector counted it (None: the fund)
     follow, min_fund = high_value_follow(v.table, params, money=money)
-    dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund, money=money))
+    dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund, money=money),
+                        team_overlap=params.team_overlap)  # fmt: skip
     rows = []
     for doctor_id, pharmacy_id in pairs:
         d = int(v.doctors.codes(pd.Series([doctor_id]))[0])

@@ -248,7 +248,7 @@ def _two_cardiologists() -> SimpleNamespace:
     return _graph(rows)
 
 
-def test_two_doctors_who_treat_the_same_patients_are_not_each_others_baseline(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_two_doctors_who_treat_the_same_patients_are_not_each_others_baseline() -> None:
     # The cardiologists share 25 of doctor 10's 40 patients: team-mates.  Each one's patients who are not
     # the other's all bought at STEERED too, so as each other's peers they look like the hospital's
     # habit (lift under 2).  Left out of each other's peers, nobody else at their hospital is a
@@ -257,8 +257,8 @@ def test_two_doctors_who_treat_the_same_patients_are_not_each_others_baseline(mo
     assert set(found) == {10, 11}
     assert all(c.evidence["pharmacy"] == STEERED and c.evidence["lift"] >= 2 for c in found.values())
     assert len(found[10].persons) == 40 and len(found[11].persons) == 40
-    monkeypatch.setattr(steering, "TEAM_OVERLAP", 1.01)  # nobody is a team-mate: the old baseline
-    assert steering.detect(_two_cardiologists(), SteeringParams()) == []
+    # nobody is a team-mate (team_overlap above 1): the old baseline
+    assert steering.detect(_two_cardiologists(), SteeringParams(team_overlap=1.01)) == []
 
 
 def test_team_mates_at_a_hospital_whose_every_doctor_uses_the_pharmacy_next_door_stay_unflagged() -> None:
@@ -271,6 +271,6 @@ def test_team_mates_at_a_hospital_whose_every_doctor_uses_the_pharmacy_next_door
             person = (1 if doctor == 2 else doctor) * 100 + i
             _visit_and_buy(rows, person, HOSPITAL, doctor, OWN if i < 8 else OTHERS[i % 6], doctor * 30 + i)
     graph = _graph(rows)
-    mates = steering.team_mates(steering.high_value_follow(graph.visits.table, SteeringParams())[0])
+    mates = steering.team_mates(steering.high_value_follow(graph.visits.table, SteeringParams())[0], overlap=0.5)
     assert sorted(map(tuple, mates.to_numpy().tolist())) == [(1, 2), (2, 1)]
     assert steering.detect(graph, SteeringParams()) == []
