@@ -41,11 +41,19 @@ def from_dict(cls: type[P], data: dict[str, Any]) -> P:
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in names:
+            moved = MOVED.get((cls.__name__, key))
+            if moved is not None:
+                raise ParamError(f"The '{key}' parameter of {cls.__name__} is now '{moved}' (one value for every "
+                                 f"use); give it there instead.")  # fmt: skip
             raise ParamError(f"Unknown parameter '{key}' for {cls.__name__}; known: {', '.join(sorted(names))}.")
         ftype = names[key].type
         sub = _DATACLASSES.get(ftype if isinstance(ftype, str) else getattr(ftype, "__name__", ""))
         kwargs[key] = from_dict(sub, value) if sub and isinstance(value, dict) else value
     return cls(**kwargs)
+
+
+#: Parameters that moved: (class, old name) -> where it is now, for a ``--params`` file of an older run.
+MOVED = {("CoadmitParams", "split_days"): "signals.split_days"}
 
 
 def to_json(params: Any) -> str:
@@ -174,7 +182,7 @@ class CoadmitParams:
     min_persons: int = 5  # smallest group reported, persons
     busy_admissions: int = 40  # a facility-day with more admissions than this is a hub: no group event
     min_stays: int = 2  # an organisation's member came with its group (admitted or discharged on its days) this often
-    split_days: int = 3  # a stay begun within this many days of a group stay's discharge came with the group too
+    # (a stay begun within SignalParams.split_days of a group stay's discharge came with the group too)
     # groups from admission and discharge days (one stay is one or two such events): a member is at 2 of a
     # group's days, and has min_stays stays at its facilities
     organise: OrganiseParams = field(default_factory=lambda: OrganiseParams(min_events=2))
@@ -187,7 +195,6 @@ class CoadmitParams:
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
         check(self.min_stays >= 1, "min_stays", o, "an int >= 1", self.min_stays)
-        check(self.split_days >= 0, "split_days", o, "an int >= 0", self.split_days)
 
 
 @_register
@@ -269,7 +276,9 @@ class SignalParams:
     """Per-claim signals shared by scoring and the peer comparison (graphfraud/score/claim_flags.py)."""
 
     high_value_price: float = 200.0  # unit price (yuan) from which a claim line is high-value (高值项目)
-    split_days: int = 3  # a stay starting within this many days of a discharge from the same facility is split
+    # a stay starting within this many days of a discharge from the same facility is split (分解住院): the
+    # split_admission signal, and a stay of an induced admission's group (detect/coadmit.py)
+    split_days: int = 3
 
     def __post_init__(self) -> None:
         o = "SignalParams"

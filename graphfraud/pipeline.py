@@ -17,7 +17,7 @@ import pandas as pd
 
 from graphfraud import __version__
 from graphfraud.contract import ClaimsData
-from graphfraud.detect import DETECTORS, covisit
+from graphfraud.detect import DETECTORS, coadmit, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, build_graph
 from graphfraud.graph.events import distinct
@@ -140,6 +140,8 @@ def run(
     # added 0.6 GB to the peak (measured), and memory is the tighter budget there.
     for name, (module, field_name) in DETECTORS.items():
         engine = {"project": project} if project is not None and module is covisit else {}
+        if module is coadmit:  # split stays are one concept: the signals' split_days (SignalParams)
+            engine["split_days"] = params.signals.split_days
         found = module.detect(graph, getattr(params, field_name), seed=params.seed, **engine)
         counts[name] = len(found)
         candidates.extend(found)

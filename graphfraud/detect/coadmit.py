@@ -21,9 +21,12 @@ from graphfraud.detect.organise import Organisation, beyond_chance, organisation
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import Events, combine, venue_events
 from graphfraud.graph.project import meetings
-from graphfraud.params import CoadmitParams, to_dict
+from graphfraud.params import CoadmitParams, SignalParams, to_dict
 
 NAME = "coadmit"
+
+#: Default of ``detect``'s ``split_days``: the one value is :attr:`graphfraud.params.SignalParams.split_days`.
+_SPLIT_DAYS = SignalParams().split_days
 
 
 def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFrame:
@@ -221,8 +224,14 @@ def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
     return day[count >= min_persons]
 
 
-def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
-    """Candidates from repeated co-admissions (inpatient claims only)."""
+def detect(
+    graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0, split_days: int = _SPLIT_DAYS
+) -> list[Candidate]:
+    """Candidates from repeated co-admissions (inpatient claims only).
+
+    ``split_days`` is the run's :attr:`graphfraud.params.SignalParams.split_days` (the pipeline passes it):
+    a stay begun that soon after a group stay's discharge came with the group (:func:`repeat_stays`).
+    """
     table = graph.visits.table
     stays = table[table["inpatient"].to_numpy()]
     if stays.empty:
@@ -232,7 +241,7 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     org = params.organise
     found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)
     orgs = repeat_stays(found, days, stays, n_admission=n_admission, min_stays=params.min_stays,
-                        min_persons=params.min_persons, max_chance=org.max_chance, split_days=params.split_days)  # fmt: skip
+                        min_persons=params.min_persons, max_chance=org.max_chance, split_days=split_days)  # fmt: skip
     partition = leiden(pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
     groups = orgs + tighten(

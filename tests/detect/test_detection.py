@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphfraud.detect import DETECTORS
+from graphfraud.detect import DETECTORS, coadmit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.errors import ParamError
 from graphfraud.analyses.evaluate import evaluate
 from graphfraud.graph.build import build_graph
-from graphfraud.params import RunParams
+from graphfraud.params import RunParams, SignalParams, from_json, to_dict
 from graphfraud.pipeline import run
 from graphfraud.score.rings import members_table, money_factor, rings_table
 from graphfraud.synth.world import BENIGN_KINDS, FRAUD_KINDS, SynthParams, make_world
@@ -121,6 +121,7 @@ def test_detector_contract(name):
         ("covisit", {"min_days": 0}),
         ("coadmit", {"resolution": 0}),
         ("steering", {"min_share": 1.5}),
+        ("steering", {"team_overlap": 0.0}),
         ("score", {"red": 10.0}),
     ],
 )
@@ -128,6 +129,25 @@ def test_bad_detector_parameters_are_param_errors(field, bad):
     cls = type(getattr(RunParams(), field))
     with pytest.raises(ParamError, match=f"The '{next(iter(bad))}' parameter of {cls.__name__} must be"):
         cls(**bad)
+
+
+def test_split_days_is_one_parameter_recorded_once_and_an_old_coadmit_one_says_where_it_went():
+    # split stays (分解住院) are one concept: SignalParams.split_days, read by the split_admission signal and by
+    # the co-admission detector; run.json's parameters hold it once
+    recorded = to_dict(RunParams())
+    assert recorded["signals"]["split_days"] == 3 and "split_days" not in recorded["coadmit"]
+    assert from_json(RunParams, '{"signals": {"split_days": 5}}').signals.split_days == 5
+    with pytest.raises(ParamError, match=r"'split_days' parameter of CoadmitParams is now 'signals.split_days'"):
+        from_json(RunParams, '{"coadmit": {"split_days": 5}}')
+
+
+def test_the_pipeline_gives_coadmit_the_signals_split_days(monkeypatch):
+    seen = []
+    real = coadmit.repeat_stays
+    monkeypatch.setattr(coadmit, "repeat_stays", lambda *a, **k: seen.append(k["split_days"]) or real(*a, **k))
+    data, _ = world("induced_admission")
+    run(data, RunParams(signals=SignalParams(split_days=6)))
+    assert seen == [6]
 
 
 _STAYS = """claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,end_time,total_amount,fund_amount
