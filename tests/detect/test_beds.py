@@ -16,72 +16,12 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.params import BedsParams, RunParams
 from graphfraud.pipeline import run
 
-CENTRES = 10  # township health centres C0..C9 (community, level 1); hospitals H0..H2 (hospital, level 2)
-
-
-def _stay(rows: list, person: str, venue: str, day: int, length: int, rng: np.random.Generator, split: float) -> None:
-    """One admission of ``length`` days, split with chance ``split`` into two stays 0-2 days apart."""
-    if length >= 6 and rng.random() < split:
-        cut = int(rng.integers(2, length - 2))
-        rows.append((person, venue, day, day + cut))
-        again = day + cut + int(rng.integers(0, 3))
-        rows.append((person, venue, again, again + length - cut))
-    else:
-        rows.append((person, venue, day, day + length))
-
-
-def _world(tmp_path: Path, *, beds_ring: bool, busy_hospital: bool, discharge: bool) -> tuple[Path, set[str]]:
-    """A county of 4,000 townspeople: each centre admits 60 of them once in 300 days (stays of 3-12 days, 10%
-    split) and readmits 4 elderly a second time (chronic readmissions); each hospital admits 150 and
-    readmits 8.
-
-    With ``beds_ring``, centre C0 also keeps 20 villagers "in hospital" 2-6 times each at random dates (stays
-    of 7-15 days, 40% split).  With ``busy_hospital``, hospital H0 splits half of its long stays and readmits
-    30 elderly once (three times its peers' rate of patients admitted twice)."""
-    rng = np.random.default_rng(5)
-    rows: list = []
-    town = [f"T{i:04d}" for i in range(4000)]
-    venues = [(f"C{c}", 60, 4) for c in range(CENTRES)] + [(f"H{h}", 150, 8) for h in range(3)]
-    for venue, patients, again in venues:
-        busy = busy_hospital and venue == "H0"
-        chosen = rng.choice(len(town), patients, replace=False)
-        for j, i in enumerate(chosen):
-            admissions = 2 if j < (30 if busy else again) else 1
-            for day in rng.choice(300, admissions, replace=False):
-                _stay(rows, town[i], venue, int(day), int(rng.integers(3, 13)), rng, 0.5 if busy else 0.1)
-    ring = {f"V{i:02d}" for i in range(20)}
-    if beds_ring:
-        for person in sorted(ring):
-            for day in rng.choice(280, int(rng.integers(2, 7)), replace=False):
-                _stay(rows, person, "C0", int(day), int(rng.integers(7, 16)), rng, 0.4)
-    stays = pd.DataFrame(rows, columns=["patient_id", "facility_id", "day", "end"])
-    epoch = pd.Timestamp("2024-01-01 09:00")
-    claims = pd.DataFrame({
-        "claim_id": [f"K{i:05d}" for i in range(len(stays))], "patient_id": stays["patient_id"],
-        "facility_id": stays["facility_id"], "doctor_id": "D" + stays["facility_id"], "visit_type": "inpatient",
-        "start_time": (epoch + pd.to_timedelta(stays["day"], unit="D")).dt.strftime("%Y-%m-%d %H:%M:%S"),
-        "total_amount": 3000.0, "fund_amount": 2400.0,
-    })  # fmt: skip
-    if discharge:
-        claims["end_time"] = (epoch + pd.to_timedelta(stays["end"], unit="D")).dt.strftime("%Y-%m-%d %H:%M:%S")
-    claims.to_csv(tmp_path / "claims.csv", index=False)
-    persons = sorted(set(stays["patient_id"]) | set(town))
-    pd.DataFrame({"person_id": persons, "address": [f"A{p}" for p in persons]}).to_csv(
-        tmp_path / "persons.csv", index=False
-    )
-    ids = [v for v, _, _ in venues]
-    pd.DataFrame({"facility_id": ids, "kind": ["community"] * CENTRES + ["hospital"] * 3,
-                  "level": [1] * CENTRES + [2] * 3}).to_csv(tmp_path / "facilities.csv", index=False)  # fmt: skip
-    pd.DataFrame({"doctor_id": [f"D{v}" for v in ids], "facility_id": ids}).to_csv(
-        tmp_path / "doctors.csv", index=False
-    )
-    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
-    return tmp_path, ring
+from .worlds import CENTRES, beds_county
 
 
 @pytest.mark.parametrize("discharge", [True, False])
 def test_a_township_centres_staggered_repeat_stays_are_found_against_its_peers(tmp_path: Path, discharge: bool):
-    directory, ring = _world(tmp_path, beds_ring=True, busy_hospital=False, discharge=discharge)
+    directory, ring = beds_county(tmp_path, beds_ring=True, busy_hospital=False, discharge=discharge)
     data = read_claims_dir(directory)
     graph = build_graph(data)
     found = beds.detect(graph, BedsParams())
@@ -103,7 +43,7 @@ def test_a_township_centres_staggered_repeat_stays_are_found_against_its_peers(t
 
 @pytest.mark.parametrize("discharge", [True, False])
 def test_a_hospitals_split_stays_and_elderly_readmissions_are_no_ring(tmp_path: Path, discharge: bool):
-    directory, _ = _world(tmp_path, beds_ring=False, busy_hospital=True, discharge=discharge)
+    directory, _ = beds_county(tmp_path, beds_ring=False, busy_hospital=True, discharge=discharge)
     data = read_claims_dir(directory)
     graph = build_graph(data)
     assert beds.detect(graph, BedsParams()) == []

@@ -14,9 +14,11 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.params import RunParams
 from graphfraud.pipeline import run
 
+from .worlds import write_stays
+
 
 def _world(tmp_path: Path, *, villages: bool, discharge: bool) -> tuple[Path, list[set[str]]]:
-    """A county of 3,000 persons and 6 hospitals (doctor Dh at hospital Hh) with 600 ordinary stays.
+    """A county of 3,000 persons and 6 hospitals (doctor DHh at hospital Hh) with 600 ordinary stays.
 
     With ``villages``, hospital H0 takes in one of two villages of 18 elderly per wave, every 20 days,
     6 waves in turn (3 per village): a villager comes with 60% of the village's waves, admitted over the
@@ -48,27 +50,9 @@ def _world(tmp_path: Path, *, villages: bool, discharge: bool) -> tuple[Path, li
         day = int(rng.integers(0, 170))
         rows.append((town[int(rng.integers(0, 3000))], int(rng.integers(0, 6)), day, day + int(rng.integers(2, 10))))
     stays = pd.DataFrame(rows, columns=["patient_id", "hospital", "day", "end"])
-    epoch = pd.Timestamp("2024-01-01 09:00")
-    claims = pd.DataFrame({
-        "claim_id": [f"K{i:05d}" for i in range(len(stays))], "patient_id": stays["patient_id"],
-        "facility_id": "H" + stays["hospital"].astype(str), "doctor_id": "D" + stays["hospital"].astype(str),
-        "visit_type": "inpatient",
-        "start_time": (epoch + pd.to_timedelta(stays["day"], unit="D")).dt.strftime("%Y-%m-%d %H:%M:%S"),
-        "total_amount": 6000.0, "fund_amount": 4800.0,
-    })  # fmt: skip
-    if discharge:
-        claims["end_time"] = (epoch + pd.to_timedelta(stays["end"], unit="D")).dt.strftime("%Y-%m-%d %H:%M:%S")
-    claims.to_csv(tmp_path / "claims.csv", index=False)
-    persons = sorted(set(stays["patient_id"]) | set(town))
-    pd.DataFrame({"person_id": persons, "address": [f"A{p}" for p in persons]}).to_csv(
-        tmp_path / "persons.csv", index=False
-    )
-    hospitals = [f"H{i}" for i in range(6)]
-    pd.DataFrame({"facility_id": hospitals, "kind": "hospital"}).to_csv(tmp_path / "facilities.csv", index=False)
-    pd.DataFrame({"doctor_id": [f"D{i}" for i in range(6)], "facility_id": hospitals}).to_csv(
-        tmp_path / "doctors.csv", index=False
-    )
-    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    stays["facility_id"] = "H" + stays.pop("hospital").astype(str)
+    hospitals = pd.DataFrame({"facility_id": [f"H{i}" for i in range(6)], "kind": "hospital"})
+    write_stays(tmp_path, stays, hospitals, town=town, discharge=discharge, total=6000.0, fund=4800.0)
     return tmp_path, groups
 
 

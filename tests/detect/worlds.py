@@ -1,0 +1,168 @@
+"""Toy worlds shared by the detect tests and the evidence tests (``from detect.worlds import ...``).
+
+- :func:`write_stays`: inpatient stays written as a claims directory (the phantom-stay county of
+  test_beds.py, the induced-admission villages of test_induced.py);
+- :func:`beds_county`: townspeople at ten township centres and three hospitals, optionally a centre's
+  phantom stays (挂床) or a hospital's split stays;
+- :func:`card_world`: township centres and a pharmacy chain billing cards that cannot have been there
+  (冒用医保卡), in memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
+from graphfraud.synth.toy import _table
+
+EPOCH = pd.Timestamp("2024-01-01 09:00")
+CENTRES = 10  # township health centres C0..C9 (community, level 1) of beds_county; hospitals H0..H2 (level 2)
+CARD_CENTRES = [f"H{i}" for i in range(5)]  # the township centres of card_world
+SHOPS = ["P0", "P1", "P2", "P3"]  # card_world's pharmacies, P0 and P1 one chain
+
+
+def write_stays(
+    folder: Path,
+    stays: pd.DataFrame,
+    facilities: pd.DataFrame,
+    *,
+    town: list[str],
+    discharge: bool,
+    total: float,
+    fund: float,
+) -> Path:
+    """Write ``stays`` (``patient_id``, ``facility_id``, ``day``, ``end``: days after 2024-01-01) as inpatient
+    claims in ``folder``, admitted at 09:00, each billed ``total`` yuan (``fund`` from the fund).
+
+    Persons are the patients and the ``town`` (each at an address of their own), ``facilities`` is written as
+    it is (``facility_id`` and its ``kind``, ``level``), each facility has one doctor ``D<facility_id>``, and
+    there are no pharmacies.  ``discharge`` writes ``end_time``.  Returns ``folder``.
+    """
+
+    def times(days: pd.Series) -> np.ndarray:
+        return (EPOCH + pd.to_timedelta(days, unit="D")).dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy()
+
+    claims = pd.DataFrame({
+        "claim_id": [f"K{i:05d}" for i in range(len(stays))], "patient_id": stays["patient_id"].to_numpy(),
+        "facility_id": stays["facility_id"].to_numpy(), "doctor_id": ("D" + stays["facility_id"]).to_numpy(),
+        "visit_type": "inpatient", "start_time": times(stays["day"]), "total_amount": total, "fund_amount": fund,
+    })  # fmt: skip
+    if discharge:
+        claims["end_time"] = times(stays["end"])
+    claims.to_csv(folder / "claims.csv", index=False)
+    persons = sorted(set(stays["patient_id"]) | set(town))
+    pd.DataFrame({"person_id": persons, "address": [f"A{p}" for p in persons]}).to_csv(
+        folder / "persons.csv", index=False
+    )
+    facilities.to_csv(folder / "facilities.csv", index=False)
+    ids = facilities["facility_id"]
+    pd.DataFrame({"doctor_id": "D" + ids, "facility_id": ids}).to_csv(folder / "doctors.csv", index=False)
+    (folder / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    return folder
+
+
+def _stay(rows: list, person: str, venue: str, day: int, length: int, rng: np.random.Generator, split: float) -> None:
+    """One admission of ``length`` days, split with chance ``split`` into two stays 0-2 days apart."""
+    if length >= 6 and rng.random() < split:
+        cut = int(rng.integers(2, length - 2))
+        rows.append((person, venue, day, day + cut))
+        again = day + cut + int(rng.integers(0, 3))
+        rows.append((person, venue, again, again + length - cut))
+    else:
+        rows.append((person, venue, day, day + length))
+
+
+def beds_county(folder: Path, *, beds_ring: bool, busy_hospital: bool, discharge: bool) -> tuple[Path, set[str]]:
+    """A county of 4,000 townspeople: each centre admits 60 of them once in 300 days (stays of 3-12 days, 10%
+    split) and readmits 4 elderly a second time (chronic readmissions); each hospital admits 150 and
+    readmits 8.
+
+    With ``beds_ring``, centre C0 also keeps 20 villagers "in hospital" 2-6 times each at random dates (stays
+    of 7-15 days, 40% split).  With ``busy_hospital``, hospital H0 splits half of its long stays and readmits
+    30 elderly once (three times its peers' rate of patients admitted twice).  Returns the claims directory
+    and the villagers."""
+    rng = np.random.default_rng(5)
+    rows: list = []
+    town = [f"T{i:04d}" for i in range(4000)]
+    venues = [(f"C{c}", 60, 4) for c in range(CENTRES)] + [(f"H{h}", 150, 8) for h in range(3)]
+    for venue, patients, again in venues:
+        busy = busy_hospital and venue == "H0"
+        chosen = rng.choice(len(town), patients, replace=False)
+        for j, i in enumerate(chosen):
+            admissions = 2 if j < (30 if busy else again) else 1
+            for day in rng.choice(300, admissions, replace=False):
+                _stay(rows, town[i], venue, int(day), int(rng.integers(3, 13)), rng, 0.5 if busy else 0.1)
+    ring = {f"V{i:02d}" for i in range(20)}
+    if beds_ring:
+        for person in sorted(ring):
+            for day in rng.choice(280, int(rng.integers(2, 7)), replace=False):
+                _stay(rows, person, "C0", int(day), int(rng.integers(7, 16)), rng, 0.4)
+    stays = pd.DataFrame(rows, columns=["patient_id", "facility_id", "day", "end"])
+    facilities = pd.DataFrame({"facility_id": [v for v, _, _ in venues], "kind": ["community"] * CENTRES + ["hospital"] * 3,
+                               "level": [1] * CENTRES + [2] * 3})  # fmt: skip
+    write_stays(folder, stays, facilities, town=town, discharge=discharge, total=3000.0, fund=2400.0)
+    return folder, ring
+
+
+def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR") -> ClaimsData:
+    """Five township centres, four pharmacies (P0 and P1 one chain), ordinary patients at each.
+
+    - H0 bills stays on 5 villagers who died a year before (冒名住院) and on 6 living cards with no care of
+      their own, billed the same way;
+    - H1 bills the final stays of 4 patients who died in hospital, settled 1-2 days after death;
+    - H2 sees a family of 6 bound to one phone at two addresses;
+    - the chain P0/P1 swipes 8 cards of 8 households bound to one collector's phone, every 20 days.
+    """
+    persons, claims = [], []
+    n = [0]
+
+    def person(pid, *, death=None, phone=None, address=None):  # type: ignore[no-untyped-def]
+        persons.append(
+            (pid, "F", "1950-01-01", "350206", "resident", phone or f"ph{pid}", address or f"ad{pid}", death)
+        )
+
+    def claim(pid, venue, day, total, *, visit_type="outpatient", doctor=None):  # type: ignore[no-untyped-def]
+        n[0] += 1
+        pharmacy = venue.startswith("P")
+        when = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=int(day))
+        claims.append((f"C{n[0]:06d}", pid, None, None if pharmacy else venue, venue if pharmacy else None,
+                       doctor, visit_type, when, None, float(total), round(total * 0.6), 0.0, "I10", None))  # fmt: skip
+
+    rng = np.random.default_rng(3)
+    for c in CARD_CENTRES:  # ordinary patients: a stay and their own care around it
+        for k in range(40):
+            pid = f"{c}-p{k}"
+            person(pid)
+            claim(pid, c, rng.integers(0, 300), rng.uniform(500, 900), visit_type="inpatient", doctor=f"D{c}a")
+            for _ in range(3):
+                claim(pid, c, rng.integers(0, 330), 30, doctor=f"D{c}b")
+            claim(pid, SHOPS[rng.choice(4, p=[0.1, 0.1, 0.4, 0.4])], rng.integers(0, 330), rng.uniform(20, 90))
+    for k in range(5):  # the dead, billed for stays a year after death
+        person(f"dead{k}", death="2023-01-10")
+        claim(f"dead{k}", "H0", 40 + 30 * k, 1800 + 10 * k, visit_type="inpatient", doctor="DH0a")
+    for k in range(6):  # living cards billed the same way, with no care of their own
+        person(f"away{k}")
+        claim(f"away{k}", "H0", 50 + 30 * k, 1850 + 10 * k, visit_type="inpatient", doctor="DH0a")
+    for k in range(4):  # died in hospital: the final stay settled one or two days after death
+        death = pd.Timestamp(f"2024-0{k + 3}-10")
+        person(f"ward{k}", death=str(death.date()))
+        after = (death - pd.Timestamp("2024-01-01")).days + 1 + k % 2
+        claim(f"ward{k}", "H1", after, 2500, visit_type="inpatient", doctor="DH1a")
+    for k in range(6):  # one family, two homes, one phone (家庭共济)
+        person(f"fam{k}", phone=family_phone, address=f"home{k % 2}")
+        for d in range(4):
+            claim(f"fam{k}", "H2", 60 * d + k, 40, doctor="DH2b")
+    for k in range(8):  # a collector's cards, swiped at the chain's shops every 20 days
+        person(f"card{k}", phone=collector_phone, address=f"house{k}")
+        for d in range(8):
+            claim(f"card{k}", SHOPS[d % 2], 20 * d + k, 300 + k)
+    facilities = [(c, f"{c}乡镇卫生院", "community", 1, "public", "350206", 30) for c in CARD_CENTRES]
+    doctors = [(f"D{c}{x}", c, "医生", "医师", "全科") for c in CARD_CENTRES for x in "ab"]
+    pharmacies = [(s, f"药店{s}", "CHAIN" if s in ("P0", "P1") else None, "350206") for s in SHOPS]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
+        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
