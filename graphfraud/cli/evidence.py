@@ -193,10 +193,12 @@ def keys_show_cmd(key_file: str | None) -> None:
 def verify_cmd(pack: str, keys: tuple[str, ...], allow_unsigned: bool) -> None:
     """Check an evidence pack (folder or .zip): its signature, its manifest and every file's SHA-256.
 
-    Exits 0 when the manifest is signed by a trusted key and every file
-    matches it; otherwise names what failed (a changed, missing or added
-    file, an altered manifest or signature, an unknown signer, a damaged
-    or tampered zip) and exits 1.
+    Exits 0 when the manifest is signed by a trusted key, every file
+    matches it and the reasons recomputed from the pack's data (peers.csv:
+    repeat_stays, misused_cards) agree; otherwise names what failed (a
+    changed, missing or added file, a number the pack's data does not give,
+    an altered manifest or signature, an unknown signer, a damaged or
+    tampered zip) and exits 1.
 
     \b
     Example:
@@ -209,12 +211,20 @@ def verify_cmd(pack: str, keys: tuple[str, ...], allow_unsigned: bool) -> None:
     result = verify_pack(pack, trusted=trusted)
     if result.signature_problem:
         raise click.ClickException(f"{pack}: signature invalid: {result.signature_problem}")
-    if not result.ok:
-        lines = "\n".join(f"  {p}" for p in result.problems)
+    if result.problems:
+        lines = "\n".join(f"  {p}" for p in result.problems + result.mismatches)
         raise click.ClickException(
             f"{pack}: {len(result.problems)} of {result.checked} files fail verification:\n{lines}"
         )
+    if result.mismatches:
+        lines = "\n".join(f"  {p}" for p in result.mismatches)
+        raise click.ClickException(
+            f"{pack}: 理由中的数字与证据包自身的数据不符，共 {len(result.mismatches)} 处 (the reasons' numbers do not "
+            f"agree with the pack's own data, {len(result.mismatches)} found):\n{lines}"
+        )
     files = f"{result.checked} files match manifest.json (ring {result.ring_id})"
+    if result.recomputed:
+        files += f"; {result.recomputed} reason(s) recomputed from peers.csv agree"
     if result.signed_by is None:
         if not allow_unsigned:
             raise click.ClickException(f"{pack}: not signed (no manifest.sig): {files}, but that proves integrity "

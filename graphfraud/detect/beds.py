@@ -115,20 +115,14 @@ def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> 
     at any level, else every other tested facility, whichever first has ``min_peers``.  Adds ``peer_group``,
     ``peers``, ``peer_rate``, ``rate``, ``ratio`` and ``tail`` (the chance of as many at the peers' rate).
     """
-    r = rates[rates["inpatients"] >= params.min_inpatients].copy()
-    label = groups.iloc[r.index.to_numpy()]
-    keep = label["exact"].notna().to_numpy()
-    r, label = r[keep], label[keep]
+    r, levels = _tested(rates, groups, params)
     smooth = ((r["repeaters"] + 1) / (r["inpatients"] + 2)).to_numpy()
     n = len(r)
     peer_rate, peers, group = np.full(n, np.nan), np.zeros(n, dtype=np.int64), np.full(n, "", dtype=object)
-    levels = [label["exact"].to_numpy(), label["kind"].to_numpy(), np.full(n, "all facilities", dtype=object)]
     for i in range(n):
-        for names in levels:
-            others = (names == names[i]) & (np.arange(n) != i)
-            if others.sum() >= params.min_peers:
-                peer_rate[i], peers[i], group[i] = float(np.median(smooth[others])), int(others.sum()), names[i]
-                break
+        others, name = _peers_of(levels, i, params.min_peers)
+        if name is not None:
+            peer_rate[i], peers[i], group[i] = float(np.median(smooth[others])), int(others.sum()), name
     r["peer_group"], r["peers"], r["peer_rate"] = group, peers, peer_rate
     r["rate"] = r["repeaters"] / r["inpatients"]
     r["ratio"] = r["rate"] / r["peer_rate"]
@@ -142,6 +136,55 @@ def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> 
         & (r["tail"].to_numpy() * tested <= params.max_chance)
     )
     return r[found]
+
+
+def _tested(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """The facilities of ``rates`` tested (``min_inpatients``, in ``facilities``), and their peer-group labels
+    from the narrowest level to the widest: kind and level, kind, all facilities."""
+    r = rates[rates["inpatients"] >= params.min_inpatients].copy()
+    label = groups.iloc[r.index.to_numpy()]
+    keep = label["exact"].notna().to_numpy()
+    r, label = r[keep], label[keep]
+    n = len(r)
+    return r, [label["exact"].to_numpy(), label["kind"].to_numpy(), np.full(n, "all facilities", dtype=object)]
+
+
+def _peers_of(levels: list[np.ndarray], i: int, min_peers: int) -> tuple[np.ndarray, str | None]:
+    """The peers of tested facility ``i`` (a mask over the tested) and their group's label: the first level
+    at which ``min_peers`` others share its label (None when none does)."""
+    for names in levels:
+        others = (names == names[i]) & (np.arange(len(names)) != i)
+        if others.sum() >= min_peers:
+            return others, str(names[i])
+    return np.zeros(len(levels[0]), dtype=bool), None
+
+
+def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()) -> pd.DataFrame:
+    """The counts :func:`standouts` compared ``venue`` (a facility id) on: its own and each of its peers'.
+
+    Rows ``role`` ``venue`` (the facility) then ``peer`` (one per peer), with ``venue_id``, ``peer_group``,
+    ``inpatients`` and ``repeaters`` (patients with ``min_admissions`` admissions or more), over all the
+    claims: what an evidence pack carries so that the peers' rate and the ratio can be recomputed (the
+    peers' rate is the median of ``(repeaters + 1) / (inpatients + 2)``).  Empty when ``venue`` was not
+    tested (too few inpatients, no peers).
+    """
+    columns = ["role", "venue_id", "peer_group", "inpatients", "repeaters"]
+    table = graph.visits.table
+    stays = table[table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0) & (table["venue"].to_numpy() >= 0)]
+    code = int(graph.visits.venues.codes(pd.Series([venue]))[0])
+    if stays.empty or code < 0:
+        return pd.DataFrame(columns=columns)
+    opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
+    r, levels = _tested(facility_rates(stays, opens, min_admissions=params.min_admissions), peer_groups(graph), params)
+    at = np.flatnonzero(r.index.to_numpy() == code)
+    others, name = _peers_of(levels, int(at[0]), params.min_peers) if len(at) else (None, None)
+    if others is None or name is None:
+        return pd.DataFrame(columns=columns)
+    rows = r.iloc[np.r_[at, np.flatnonzero(others)]]
+    return pd.DataFrame({
+        "role": ["venue"] + ["peer"] * int(others.sum()), "venue_id": graph.visits.venues.ids[rows.index.to_numpy()],
+        "peer_group": name, "inpatients": rows["inpatients"].to_numpy(), "repeaters": rows["repeaters"].to_numpy(),
+    })[columns]  # fmt: skip
 
 
 def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 0) -> list[Candidate]:

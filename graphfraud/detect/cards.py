@@ -95,10 +95,12 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
         flagged = mine.index.to_numpy()[mine["flag"].to_numpy()]
         at = np.flatnonzero(u == code)
         proof = at[flag[at]]
-        joined = _same_way(graph, t, u, unit, group, vtype, total, int(code), flagged, proof, params, cache)
+        counts: dict = {}  # the joined tests' counts and their peers', for the evidence pack
+        joined = _same_way(graph, t, u, unit, group, vtype, total, int(code), flagged, proof, params, cache, counts)
         members = np.union1d(flagged, np.concatenate([j for j, _ in joined.values()]) if joined else [])
         kinds = np.unique(vtype[proof])
         claims = at[np.isin(person[at], members) & (np.isin(vtype[at], kinds) | flag[at])]
+        peers = by_unit[(by_unit["group"] == by_unit.at[code, "group"]).to_numpy()].drop(index=code)
         out.append(
             Candidate(
                 NAME,
@@ -114,6 +116,11 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                     "hollow": int(len(joined["hollow"][0])) if "hollow" in joined else 0,
                     "alike": int(len(joined["alike"][0])) if "alike" in joined else 0,
                     "grace_days": params.grace_days,
+                    # the peer institutions' cards and flagged cards (the rate "chance" is tested against) and
+                    # the joined tests' counts: an evidence pack carries them to recompute the tests (peers.csv)
+                    "peer_cards": int(peers["cards"].sum()),
+                    "peer_flagged": int(peers["flagged"].sum()),
+                    "tests": counts,
                 },
                 params.__dict__.copy(),
             )
@@ -251,10 +258,11 @@ def _peer_tail(k: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:
     return pd.Series(binom.sf(k.to_numpy() - 1, n.to_numpy(), p.to_numpy()), index=k.index)
 
 
-def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, params, cache) -> dict:  # type: ignore[no-untyped-def]
+def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, params, cache, counts) -> dict:  # type: ignore[no-untyped-def]
     """The institution's other cards used the way its flagged cards were: ``{test: (persons, tail)}``.
 
-    Only the tests whose joined count is unlikely under the peers' rate of the same test are kept.
+    Only the tests whose joined count is unlikely under the peers' rate of the same test are kept; their
+    counts go to ``counts`` (a dict): ``{test: {"cards", "hits", "peer_cards", "peer_hits", "chance"}}``.
     ``cache`` (a dict, one per run) keeps what does not depend on the institution: the claims of each
     kind and the peers' (institution, card) uses per kind and peer group.
     """
@@ -296,13 +304,14 @@ def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, para
     here_g["hollow"] = (claims_of[people] - kind_n <= params.max_own) & region[people]
     here_g["alike"] = (here_g["n"] >= often) & (here_g["amount"] >= lo) & (here_g["amount"] <= hi)
     # the peers' rates of the same tests (their rows are every claim of the kind there, by any staff)
-    peer_rate = {}
+    peer_rate, peer_hits = {}, {}
     for test in ("hollow", "alike"):
         if test == "hollow":
             hit = (claims_of[peer_person] - peer_n <= params.max_own) & region[peer_person]
         else:
             hit = (peer_n >= often) & (peer_amount >= lo) & (peer_amount <= hi)
-        peer_rate[test] = float((hit & peer).sum()) / max(int(peer.sum()), 1)
+        peer_hits[test] = int((hit & peer).sum())
+        peer_rate[test] = float(peer_hits[test]) / max(int(peer.sum()), 1)
     fresh = ~np.isin(here_g.index.get_level_values("person").to_numpy(), flagged)
     result = {}
     # no care of its own is a sign for stays only: a rural patient's whole outpatient care is often one clinic
@@ -316,6 +325,13 @@ def _same_way(graph, t, u, unit, group, vtype, total, code, flagged, proof, para
         tail = float(binom.sf(k - 1, n, min(max(p, 1e-6), 1 - 1e-6)))
         if tail <= params.max_chance:
             result[test] = (here_g.index.get_level_values("person").to_numpy()[hits], tail)
+            counts[test] = {
+                "cards": n,
+                "hits": k,
+                "peer_cards": int(peer.sum()),
+                "peer_hits": peer_hits[test],
+                "chance": tail,
+            }
     return result
 
 

@@ -1,7 +1,7 @@
 """Make evidence packs: one folder (and .zip) per ring, written atomically.
 
 ``DEST/<RING_ID>/`` holds report.html, report.pdf, figures/*.png, claims.csv,
-members.csv, venues.csv, baselines.csv, steering.csv, reasons.csv,
+members.csv, venues.csv, baselines.csv, steering.csv, peers.csv, reasons.csv,
 query.cypher, run.json, manifest.json and, when a signing key is given,
 manifest.sig (graphfraud.evidence.sign); ``DEST/<RING_ID>.zip`` holds the
 same folder.  A failure leaves no half-written pack behind, and a pack
@@ -147,6 +147,7 @@ def _write_files(root: Path, source: RingSource, tables: PackTables, *, lang: st
     write_csv(tables.venues, root / "venues.csv", money=("ring_fund", "all_fund"))
     write_csv(tables.baselines, root / "baselines.csv")
     write_csv(tables.steering, root / "steering.csv", money=())
+    write_csv(tables.peers, root / "peers.csv", money=())
     reasons = tables.reasons.copy()
     reasons["wording"] = [say(r.code, r.args, lang, text=r.text).text for r in reasons.itertuples()]
     reasons["args"] = ["" if args is None else args_json(args) for args in reasons["args"]]

@@ -254,7 +254,8 @@ def _reproduce(ctx: ReportContext) -> list[str]:
             "（params.json 为 run.json 的 parameters 部分），同样的输入与参数得到同样的团伙编号与排名。",
             f"3. 重新生成本材料：graphfraud evidence OUT {rid} --data DATA_DIR。",
             "4. 在 Neo4j Browser 中查看：导入数据与团伙后运行 query.cypher。",
-            "5. 逐条核对：claims.csv 为本团伙全部可疑结算；baselines.csv、venues.csv、steering.csv 为理由中用到的团伙外对比基线。",
+            "5. 逐条核对：claims.csv 为本团伙全部可疑结算；baselines.csv、venues.csv、steering.csv、peers.csv 为理由中用到的团伙外对比基线"
+            "（反复住院与冒用医保卡两类理由由 graphfraud verify 按 peers.csv 重算核对）。",
         ]
     return [
         _verify_step(ctx),
@@ -263,8 +264,9 @@ def _reproduce(ctx: ReportContext) -> list[str]:
         "ring ids and ranks.",
         f"3. Make this pack again: graphfraud evidence OUT {rid} --data DATA_DIR.",
         "4. See the ring in Neo4j Browser: after loading the data and rings, run query.cypher.",
-        "5. Check each statement: claims.csv holds every suspect claim of the ring; baselines.csv, venues.csv and "
-        "steering.csv hold the baselines from outside the ring that the reasons use.",
+        "5. Check each statement: claims.csv holds every suspect claim of the ring; baselines.csv, venues.csv, "
+        "steering.csv and peers.csv hold the baselines from outside the ring that the reasons use (graphfraud verify "
+        "recomputes the repeat-stay and misused-card reasons from peers.csv).",
     ]
 
 

@@ -20,6 +20,10 @@ from graphfraud.evidence.source import RingSource
 from graphfraud.graph.build import build_graph, person_of_claim
 from graphfraud.score.features import OFF_HOURS, ClaimFacts, claim_facts
 
+#: Columns of the pack's peers.csv: per reason and test, the institution's count (``role`` venue) and its
+#: peers' (``peer``: one facility each, for repeat_stays; ``peers``: their total, for misused_cards).
+PEER_COLUMNS = ("reason", "test", "role", "venue_id", "peer_group", "count", "hits", "chance")
+
 #: Columns of the pack's claims.csv, in order.
 CLAIM_COLUMNS = (
     "claim_id", "person_id", "patient_id", "holder_id", "venue_id", "venue_type", "doctor_id", "visit_type",
@@ -48,6 +52,10 @@ class PackTables:
         claims of the input per cost cell and per visit type touched by the ring.
     steering : DataFrame
         For kickback rings, the doctor -> pharmacy numbers; else empty.
+    peers : DataFrame
+        :data:`PEER_COLUMNS`: the counts the ``repeat_stays`` and ``misused_cards``
+        reasons compared the ring's institution with its peers on (:func:`peer_table`);
+        empty for a ring without those reasons.
     reasons : DataFrame
         code, value, threshold, points, text (English, identifiers masked), args
         (the values of the text by name, identifiers masked; None from a detect
@@ -59,6 +67,7 @@ class PackTables:
     venues: pd.DataFrame
     baselines: pd.DataFrame
     steering: pd.DataFrame
+    peers: pd.DataFrame
     reasons: pd.DataFrame
     time_resolution: str
 
@@ -93,6 +102,7 @@ def pack_tables(source: RingSource, data: ClaimsData, masker: Masker, *, facts: 
         venues=_venues(claims, data, facts),
         baselines=_baselines(rows, facts),
         steering=_steering(source, facts),
+        peers=peer_table(source, facts),
         reasons=reasons.reset_index(drop=True),
         time_resolution=data.time_resolution,
     )
@@ -346,3 +356,72 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
         rows,
         columns=columns,
     )  # fmt: skip
+
+
+def peer_table(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
+    """The peer counts behind the ring's ``repeat_stays`` and ``misused_cards`` reasons (:data:`PEER_COLUMNS`).
+
+    Recomputed from all the claims with the run's parameters, as detection compared them:
+
+    - ``repeat_stays``, test ``repeat``: the facility (``role`` venue) and each of its peers (``peer``), with
+      ``count`` its inpatients and ``hits`` those admitted ``min_admissions`` times or more
+      (:func:`graphfraud.detect.beds.peer_counts`); the peers' rate is the median of
+      ``(hits + 1) / (count + 2)``;
+    - ``misused_cards``, test ``flags`` (cards after death or on a collector's phone) and each joined test
+      (``hollow``: no care of its own, ``alike``: billed as often and for as much): the institution's cards
+      tested and those that passed (``venue``),
+      the peer institutions' total (``peers``), and the binomial ``chance`` of as many at the peers' rate.
+      The institution's ``venue_id`` lists its venues (a chain's shops), ``;``-separated.
+    """
+    rows: list[dict] = []
+    codes = set(source.reasons["code"])
+    args = {
+        r.code: r.args for r in source.reasons.itertuples() if r.code in ("repeat_stays", "misused_cards") and r.args
+    }
+    parameters = source.run.get("parameters") or {}
+    if "repeat_stays" in codes and "repeat_stays" in args:
+        from graphfraud.detect.beds import peer_counts
+        from graphfraud.params import BedsParams
+
+        beds = from_dict(BedsParams, parameters.get("beds") or {})
+        table = peer_counts(facts.graph, str(args["repeat_stays"]["venue"]), beds)
+        for r in table.itertuples():
+            rows.append({"reason": "repeat_stays", "test": "repeat", "role": r.role, "venue_id": r.venue_id,
+                         "peer_group": r.peer_group, "count": int(r.inpatients), "hits": int(r.repeaters)})  # fmt: skip
+    if "misused_cards" in codes and "misused_cards" in args:
+        rows += _card_peers(facts, str(args["misused_cards"]["venue"]), parameters.get("cards") or {})
+    return pd.DataFrame(rows, columns=list(PEER_COLUMNS))
+
+
+def _card_peers(facts: ClaimFacts, venue: str, parameters: dict) -> list[dict]:
+    """peers.csv rows of a ``misused_cards`` reason at ``venue``: the cards detector run again on all claims."""
+    from graphfraud.detect import cards
+    from graphfraud.params import CardParams
+
+    graph = facts.graph
+    unit, group = cards.institutions(graph)
+    code = int(graph.visits.venues.codes(pd.Series([venue]))[0])
+    if code < 0:
+        return []
+    venue_of = graph.visits.table["venue"].to_numpy()
+    found = [
+        c for c in cards.detect(graph, from_dict(CardParams, parameters)) if unit[venue_of[c.claims[0]]] == unit[code]
+    ]
+    if not found:
+        return []
+    e = found[0].evidence
+    shops = ";".join(sorted(str(v) for v in graph.visits.venues.ids[np.flatnonzero(unit == unit[code])]))
+    kind = graph.data.facilities.set_index("facility_id")["kind"] if "kind" in graph.data.facilities else pd.Series()
+    label = "pharmacies" if group[code] < 0 else f"facilities of kind {kind.get(venue, '?')}"
+    rows = [
+        {"reason": "misused_cards", "test": "flags", "role": "venue", "venue_id": shops, "peer_group": label,
+         "count": int(e["cards"]), "hits": int(e["flagged"]), "chance": float(e["chance"])},
+        {"reason": "misused_cards", "test": "flags", "role": "peers", "venue_id": "", "peer_group": label,
+         "count": int(e["peer_cards"]), "hits": int(e["peer_flagged"]), "chance": None},
+    ]  # fmt: skip
+    for test, t in e["tests"].items():
+        rows.append({"reason": "misused_cards", "test": test, "role": "venue", "venue_id": shops, "peer_group": label,
+                     "count": int(t["cards"]), "hits": int(t["hits"]), "chance": float(t["chance"])})  # fmt: skip
+        rows.append({"reason": "misused_cards", "test": test, "role": "peers", "venue_id": "", "peer_group": label,
+                     "count": int(t["peer_cards"]), "hits": int(t["peer_hits"]), "chance": None})  # fmt: skip
+    return rows

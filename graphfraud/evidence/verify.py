@@ -1,6 +1,6 @@
 """``graphfraud verify``: check a pack (folder or .zip): its signature, its manifest's shape, every file's hash.
 
-Three questions, answered in this order:
+Four questions, answered in this order:
 
 1. Is the pack readable and well formed?  A zip with a damaged entry, two
    entries of the same name or entries outside the pack folder, a manifest
@@ -9,7 +9,11 @@ Three questions, answered in this order:
    report, claims and run record), all fail here.
 2. Does every file match the manifest?  A changed, missing or added file is
    named.
-3. Who signed the manifest?  ``manifest.sig`` must be a valid Ed25519
+3. Do the reasons' numbers agree with the pack's own data?  The reasons
+   that compare the ring's institution with its peers (``repeat_stays``,
+   ``misused_cards``) are recomputed from ``peers.csv`` and ``claims.csv``
+   (:mod:`graphfraud.evidence.recompute`); a number that does not agree is named.
+4. Who signed the manifest?  ``manifest.sig`` must be a valid Ed25519
    signature of the exact bytes of manifest.json by a key the verifier
    trusts (:mod:`graphfraud.evidence.sign`).  A pack without a signature
    proves integrity only, not authenticity: whoever edits a file can update
@@ -18,17 +22,19 @@ Three questions, answered in this order:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from graphfraud.errors import GraphfraudError
 from graphfraud.evidence.manifest import FORMAT, MANIFEST, SIGNATURE
+from graphfraud.evidence.recompute import recheck
 from graphfraud.evidence.sign import SignatureError, check_signature
 from graphfraud.io.write import file_sha256
 
@@ -59,6 +65,10 @@ class Verification:
         Why the signature failed (altered manifest or signature file); None otherwise.
     trusted : bool
         Whether ``signed_by`` is one of the trusted fingerprints given to :func:`verify_pack`.
+    recomputed : int
+        Reasons recomputed from the pack's data (:mod:`graphfraud.evidence.recompute`).
+    mismatches : list of str
+        One line per number of those reasons that the pack's data does not give (Chinese first).
     """
 
     path: Path
@@ -68,11 +78,13 @@ class Verification:
     signed_by: str | None = None
     signature_problem: str | None = None
     trusted: bool = False
+    recomputed: int = 0
+    mismatches: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        """Every file matches and the signature, if any, is valid (integrity)."""
-        return not self.problems and self.signature_problem is None
+        """Every file matches, the recomputed reasons agree and the signature, if any, is valid (integrity)."""
+        return not self.problems and not self.mismatches and self.signature_problem is None
 
     @property
     def authentic(self) -> bool:
@@ -102,15 +114,22 @@ def verify_pack(path: str | Path, *, trusted: Iterable[str] = ()) -> Verificatio
         raw = files[MANIFEST].read_bytes() if MANIFEST in files else None
         sig = files[SIGNATURE].read_bytes() if SIGNATURE in files else None
         hashes = {n: (lambda p=p: file_sha256(p)) for n, p in files.items()}
+        contents = {n: files[n].read_bytes() for n in _RECOMPUTE_INPUTS if n in files}
     elif path.is_file() and zipfile.is_zipfile(path):
-        raw, sig, hashes = _read_zip(path)
+        raw, sig, hashes, contents = _read_zip(path)
     else:
         raise PackError(f"{path}: not an evidence pack folder or .zip (or a .zip damaged beyond reading)")
     manifest = _manifest(path, raw)
-    return _check(path, manifest, raw or b"", sig, hashes, set(trusted))
+    found = _check(path, manifest, raw or b"", sig, hashes, set(trusted))
+    recomputed, mismatches = recheck(contents.get)
+    return dataclasses.replace(found, recomputed=recomputed, mismatches=mismatches)
 
 
-def _read_zip(path: Path) -> tuple[bytes | None, bytes | None, dict[str, Callable[[], str]]]:
+#: The files :func:`graphfraud.evidence.recompute.recheck` reads.
+_RECOMPUTE_INPUTS = ("reasons.csv", "peers.csv", "run.json", "claims.csv")
+
+
+def _read_zip(path: Path) -> tuple[bytes | None, bytes | None, dict[str, Callable[[], str]], dict[str, bytes]]:
     try:
         with zipfile.ZipFile(path) as z:
             names = [n for n in z.namelist() if not n.endswith("/")]
@@ -126,9 +145,10 @@ def _read_zip(path: Path) -> tuple[bytes | None, bytes | None, dict[str, Callabl
             raw = z.read(files[MANIFEST]) if MANIFEST in files else None
             sig = z.read(files[SIGNATURE]) if SIGNATURE in files else None
             hashes = {n: hashlib.sha256(z.read(full)).hexdigest() for n, full in files.items()}
+            contents = {n: z.read(files[n]) for n in _RECOMPUTE_INPUTS if n in files}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
         raise PackError(f"{path}: the zip is damaged ({exc}); get the pack again from its sender") from None
-    return raw, sig, {n: (lambda h=h: h) for n, h in hashes.items()}
+    return raw, sig, {n: (lambda h=h: h) for n, h in hashes.items()}, contents
 
 
 def _manifest(path: Path, raw: bytes | None) -> dict:

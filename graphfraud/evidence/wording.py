@@ -73,9 +73,11 @@ CHECKS: dict[str, tuple[str, str]] = {
         "the dup_trace, resold_trace_codes and trace_also_in columns of claims.csv",
     ),
     "misused_cards": (
-        "claims.csv 的 start_time 与 patient_death_date、holder_death_date（死亡后结算），members.csv 的 phone 与 address（同一手机绑定多个住址的卡）",
+        "claims.csv 的 start_time 与 patient_death_date、holder_death_date（死亡后结算），members.csv 的 phone 与 address（同一手机绑定多个住址的卡）；"
+        "该机构与同类机构的卡数、被标记的卡数，以及各项同样使用检验的卡数与概率见 peers.csv（graphfraud verify 据此重算）",
         "start_time against patient_death_date and holder_death_date in claims.csv (after death), phone and address "
-        "in members.csv (one phone, cards of several addresses)",
+        "in members.csv (one phone, cards of several addresses); the institution's and its peers' cards, flagged "
+        "cards and the counts and chance of each same-way test in peers.csv (graphfraud verify recomputes them)",
     ),
     "after_death": (
         "claims.csv 的 start_time 与 patient_death_date、holder_death_date",
@@ -83,9 +85,11 @@ CHECKS: dict[str, tuple[str, str]] = {
     ),
     "repeat_stays": (
         "claims.csv 中主要机构的住院记录按 person_id 计入院次数（距上次出院不超过 split_days 天的再入院并作一次）；"
-        "该机构与同类机构的全部住院人数来自全部结算数据，不在本证据包内",
+        "该机构与每家同类机构的住院人数和反复住院人数见 peers.csv，同类比率为各同类机构（反复住院人数+1）/（住院人数+2）的中位数"
+        "（graphfraud verify 据此重算）",
         "inpatient claims at the main venue in claims.csv, admissions counted by person_id (a stay within split_days "
-        "of a discharge counted with it); the venue's and its peers' inpatients come from all claims, not in this pack",
+        "of a discharge counted with it); the venue's and each peer's inpatients and repeat patients in peers.csv, "
+        "the peers' rate being the median of (repeat patients + 1) / (inpatients + 2) (graphfraud verify recomputes them)",
     ),
     "split_admission": (
         "claims.csv 的 split_admission 与 previous_discharge 列",

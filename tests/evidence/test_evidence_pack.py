@@ -17,7 +17,7 @@ from .conftest import TYPOLOGIES, need, pdf_text, read
 
 FILES = {
     "report.html", "report.pdf", "claims.csv", "members.csv", "venues.csv", "baselines.csv", "steering.csv",
-    "reasons.csv", "query.cypher", "run.json", "manifest.json", "manifest.sig", "figures/ring_graph.png",
+    "peers.csv", "reasons.csv", "query.cypher", "run.json", "manifest.json", "manifest.sig", "figures/ring_graph.png",
     "figures/arrival_timeline.png", "figures/person_day_heatmap.png", "figures/amounts_over_time.png",
 }  # fmt: skip
 HEADINGS_ZH = (

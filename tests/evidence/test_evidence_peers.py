@@ -1,0 +1,175 @@
+"""The reasons that compare an institution with its peers (repeat_stays, misused_cards) are recomputed from the
+pack alone: peers.csv carries the peers' counts, ``graphfraud verify`` recomputes the reasons from it, and a pack
+whose counts were changed (its manifest re-hashed and re-signed, as a forger with the key would) fails with a
+Chinese-first line naming the reason, the number recomputed and the number said."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from detect.worlds import beds_county, card_world
+from graphfraud.cli import main
+from graphfraud.evidence.pack import make_packs
+from graphfraud.evidence.recompute import recheck
+from graphfraud.evidence.sign import load_private_key, sign_manifest
+from graphfraud.evidence.source import ring_ids
+from graphfraud.evidence.verify import verify_pack
+from graphfraud.io.write import file_sha256
+from graphfraud.synth.write import write_world
+
+from .conftest import read
+
+
+def _detect(data_dir: Path, out: Path) -> Path:
+    result = CliRunner().invoke(main, ["detect", str(data_dir), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _packs(out: Path, dest: Path, key_file: Path, code: str) -> list:
+    """Signed packs of every ring of ``out`` that has a ``code`` reason."""
+    reasons = pd.read_csv(out / "ring_reasons.csv", dtype=str)
+    wanted = [r for r in ring_ids(out) if code in set(reasons.loc[reasons["ring_id"] == r, "code"])]
+    assert wanted, f"no {code} ring in {out}"
+    return make_packs(out, wanted, dest=dest, signing_key=load_private_key(key_file))
+
+
+@pytest.fixture(scope="module")
+def beds_pack(tmp_path_factory: pytest.TempPathFactory, pack_key_file: Path):
+    """The pack of the phantom-stay ring of a township centre (C0) among nine peer centres."""
+    root = tmp_path_factory.mktemp("beds")
+    (root / "data").mkdir()
+    data_dir, _ = beds_county(root / "data", beds_ring=True, busy_hospital=False, discharge=True)
+    (pack,) = _packs(_detect(data_dir, root / "out"), root / "packs", pack_key_file, "repeat_stays")
+    return pack
+
+
+@pytest.fixture(scope="module")
+def card_packs(tmp_path_factory: pytest.TempPathFactory, pack_key_file: Path) -> dict:
+    """The packs of the misused-card rings (a centre billing the dead, a chain swiping a collector's cards)."""
+    root = tmp_path_factory.mktemp("cards")
+    write_world(card_world(), None, root / "data")
+    packs = _packs(_detect(root / "data", root / "out"), root / "packs", pack_key_file, "misused_cards")
+    return {json.loads(_args(p.path, "misused_cards"))["venue"]: p for p in packs}
+
+
+def _args(folder: Path, code: str) -> str:
+    reasons = read(folder / "reasons.csv")
+    return reasons.loc[reasons["code"] == code, "args"].iloc[0]
+
+
+def _forge(pack, tmp_path: Path, key_file: Path, edit) -> Path:  # type: ignore[no-untyped-def]
+    """A copy of the pack with peers.csv edited by ``edit`` (a DataFrame -> DataFrame), its manifest re-hashed
+    and re-signed with the bureau's own key: every file matches, the signature is valid."""
+    folder = tmp_path / pack.ring_id
+    shutil.copytree(pack.path, folder)
+    edit(read(folder / "peers.csv")).to_csv(folder / "peers.csv", index=False)
+    record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    record["files"]["peers.csv"] = {
+        "sha256": file_sha256(folder / "peers.csv"),
+        "bytes": (folder / "peers.csv").stat().st_size,
+    }
+    (folder / "manifest.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "manifest.sig").write_bytes(
+        sign_manifest((folder / "manifest.json").read_bytes(), load_private_key(key_file))
+    )
+    return folder
+
+
+def _refused(folder: Path, *words: str) -> str:
+    result = CliRunner().invoke(main, ["verify", str(folder)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "理由中的数字与证据包自身的数据不符" in result.output, result.output  # Chinese first
+    for word in words:
+        assert word in result.output, result.output
+    return result.output
+
+
+def test_the_repeat_stays_pack_carries_the_facility_and_each_peer(beds_pack) -> None:
+    peers = read(beds_pack.path / "peers.csv")
+    rows = peers[peers["reason"] == "repeat_stays"]
+    venue, peer = rows[rows["role"] == "venue"], rows[rows["role"] == "peer"]
+    assert venue["venue_id"].tolist() == ["C0"] and sorted(peer["venue_id"]) == [f"C{i}" for i in range(1, 10)]
+    assert set(rows["peer_group"]) == {"community level 1"}  # its kind and level, not the hospitals
+    # the reason's numbers, by hand from peers.csv: the peers' rate is the median of their smoothed rates
+    args = json.loads(_args(beds_pack.path, "repeat_stays"))
+    inpatients, repeaters = int(venue["count"].iat[0]), int(venue["hits"].iat[0])
+    smoothed = (peer["hits"].astype(int) + 1) / (peer["count"].astype(int) + 2)
+    assert (args["inpatients"], args["repeaters"], args["peers"]) == (inpatients, repeaters, 9)
+    assert args["peer_rate"] == pytest.approx(float(np.median(smoothed)))
+    assert args["ratio"] == pytest.approx(repeaters / inpatients / float(np.median(smoothed)))
+
+
+def test_a_fresh_repeat_stays_pack_verifies_with_its_reason_recomputed(beds_pack) -> None:
+    for path in (beds_pack.path, beds_pack.zip_path):
+        result = verify_pack(path)
+        assert result.ok and result.recomputed == 1 and result.mismatches == []
+    out = CliRunner().invoke(main, ["verify", str(beds_pack.zip_path)])
+    assert out.exit_code == 0 and "1 reason(s) recomputed from peers.csv agree" in out.output, out.output
+
+
+def test_a_repeat_stays_pack_with_changed_counts_fails_even_re_signed(beds_pack, tmp_path: Path, pack_key_file) -> None:
+    def more_repeaters(p: pd.DataFrame) -> pd.DataFrame:
+        p.loc[(p["reason"] == "repeat_stays") & (p["role"] == "venue"), "hits"] = "40"
+        return p
+
+    folder = _forge(beds_pack, tmp_path, pack_key_file, more_repeaters)
+    said = json.loads(_args(folder, "repeat_stays"))["repeaters"]
+    output = _refused(
+        folder, f"repeat_stays：repeaters 由本证据包重算为 40，理由写的是 {said}", "rate 由本证据包重算为"
+    )
+    assert "reasons.csv 第 " in output and "signature valid" not in output
+
+
+def test_a_repeat_stays_pack_whose_peers_were_removed_fails(beds_pack, tmp_path: Path, pack_key_file) -> None:
+    folder = _forge(beds_pack, tmp_path, pack_key_file, lambda p: p[p["role"] != "peer"])
+    _refused(folder, "peers.csv 没有该机构及其同类机构的住院人数，无法重算")
+
+
+def test_the_misused_cards_packs_carry_the_institutions_and_their_peers(card_packs: dict) -> None:
+    assert set(card_packs) >= {"H0"}  # the centre billing stays on the dead
+    peers = read(card_packs["H0"].path / "peers.csv")
+    flags = peers[peers["test"] == "flags"].set_index("role")
+    args = json.loads(_args(card_packs["H0"].path, "misused_cards"))
+    assert int(flags.at["venue", "hits"]) == args["flagged"] == 5
+    assert int(flags.at["peers", "count"]) > 0 and flags.at["venue", "peer_group"] == "facilities of kind community"
+    # the living cards billed the same way joined by a test whose counts are there too
+    joined = peers[(peers["test"] != "flags") & (peers["role"] == "venue")]
+    assert len(joined) and int(joined["hits"].max()) <= args["joined"] <= int(joined["hits"].sum())
+
+
+def test_fresh_misused_cards_packs_verify_with_their_reasons_recomputed(card_packs: dict) -> None:
+    for pack in card_packs.values():
+        result = verify_pack(pack.zip_path)
+        assert result.ok and result.recomputed == 1, result.mismatches
+
+
+def test_a_misused_cards_pack_with_changed_peer_counts_fails_even_re_signed(card_packs: dict, tmp_path: Path,
+                                                                          pack_key_file) -> None:  # fmt: skip
+    def common_at_the_peers(p: pd.DataFrame) -> pd.DataFrame:  # the peers flag as many cards as the centre
+        at = (p["test"] == "flags") & (p["role"] == "peers")
+        p.loc[at, "hits"] = str(int(p.loc[at, "count"].iat[0]) // 2)
+        return p
+
+    folder = _forge(card_packs["H0"], tmp_path, pack_key_file, common_at_the_peers)
+    _refused(folder, "flags 检验的概率由计数重算为", "flags 检验不成立", "the flags test does not hold")
+
+
+def test_a_misused_cards_pack_with_changed_flagged_cards_fails(card_packs: dict, tmp_path: Path, pack_key_file) -> None:
+    def fewer(p: pd.DataFrame) -> pd.DataFrame:
+        p.loc[(p["test"] == "flags") & (p["role"] == "venue"), "hits"] = "4"
+        return p
+
+    _refused(_forge(card_packs["H0"], tmp_path, pack_key_file, fewer), "flagged 由本证据包重算为 4，理由写的是 5")
+
+
+def test_a_pack_without_peers_csv_has_nothing_recomputed(card_packs: dict) -> None:
+    files = {n: (card_packs["H0"].path / n).read_bytes() for n in ("reasons.csv", "run.json", "claims.csv")}
+    assert recheck(files.get) == (0, [])
