@@ -105,7 +105,7 @@ MARKERS = {"run.json": "outputs", "manifest.json": "files", "partition.json": "r
 OWN_ENTRIES = {
     "run.json": frozenset({"run.json", *OUTPUT_FILES, "model.pkl", "rings.xlsx", "rings-csv"}),  # and the default exports
     "manifest.json": frozenset({"manifest.json", "manifest.sig", "report.html", "report.pdf", "figures", "claims.csv",
-                                "members.csv", "venues.csv", "baselines.csv", "steering.csv", "reasons.csv",
+                                "members.csv", "venues.csv", "baselines.csv", "steering.csv", "peers.csv", "reasons.csv",
                                 "query.cypher", "run.json"}),
     "partition.json": frozenset({"partition.json", "regions"}),
 }  # fmt: skip

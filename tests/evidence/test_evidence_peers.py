@@ -173,3 +173,12 @@ def test_a_misused_cards_pack_with_changed_flagged_cards_fails(card_packs: dict,
 def test_a_pack_without_peers_csv_has_nothing_recomputed(card_packs: dict) -> None:
     files = {n: (card_packs["H0"].path / n).read_bytes() for n in ("reasons.csv", "run.json", "claims.csv")}
     assert recheck(files.get) == (0, [])
+
+
+def test_a_pack_with_peers_csv_is_replaced_by_a_newer_pack_of_its_ring(beds_pack, pack_key_file) -> None:
+    # peers.csv is one of a pack folder's own files: making the pack again replaces the folder
+    out = Path(json.loads((beds_pack.path / "run.json").read_text(encoding="utf-8"))["data_dir"]).parent / "out"
+    (again,) = make_packs(
+        out, [beds_pack.ring_id], dest=beds_pack.path.parent, signing_key=load_private_key(pack_key_file)
+    )
+    assert again.path == beds_pack.path and verify_pack(again.path).ok
