@@ -139,7 +139,7 @@ def run(
     # One detector at a time: side by side they saved about 4 s of 60 at ten million claims but
     # added 0.6 GB to the peak (measured), and memory is the tighter budget there.
     for name, (module, field_name) in DETECTORS.items():
-        engine = {"project": project} if project is not None and module is covisit else {}
+        engine: dict[str, Any] = {"project": project} if project is not None and module is covisit else {}
         if module is coadmit:  # split stays are one concept: the signals' split_days (SignalParams)
             engine["split_days"] = params.signals.split_days
         found = module.detect(graph, getattr(params, field_name), seed=params.seed, **engine)
