@@ -100,7 +100,7 @@ def test_verify_passes_on_fresh_packs(packs: dict) -> None:
         result = invoke("verify", str(target))
         assert result.exit_code == 0, result.output
         assert "OK, signature valid, signed by " in result.output
-        assert "14 files match manifest.json" in result.output
+        assert "15 files match manifest.json" in result.output
 
 
 def test_verify_fails_after_one_byte_of_claims_changes(packs: dict, tmp_path: Path) -> None:
@@ -112,7 +112,7 @@ def test_verify_fails_after_one_byte_of_claims_changes(packs: dict, tmp_path: Pa
     (folder / "claims.csv").write_bytes(bytes(data))
     result = invoke("verify", str(folder))
     assert result.exit_code == 1
-    assert "claims.csv: changed" in result.output and "1 of 14 files fail" in result.output
+    assert "claims.csv: changed" in result.output and "1 of 15 files fail" in result.output
 
     tampered = tmp_path / "tampered.zip"
     with zipfile.ZipFile(pack.zip_path) as src, zipfile.ZipFile(tampered, "w") as dst:
