@@ -42,7 +42,7 @@ Read = Callable[[str], "bytes | None"]
 
 
 def recheck(read: Read) -> tuple[int, list[str]]:
-    """Recompute the pack's ``repeat_stays`` and ``misused_cards`` reasons from its files.
+    r"""Recompute the pack's ``repeat_stays`` and ``misused_cards`` reasons from its files.
 
     Parameters
     ----------
@@ -55,6 +55,24 @@ def recheck(read: Read) -> tuple[int, list[str]]:
         How many reasons were recomputed, and one line per number that does not
         agree with the pack's data (empty when all agree).  A pack without
         ``peers.csv`` (made before it existed) has none recomputed.
+
+    Examples
+    --------
+    A centre with 10 of 40 inpatients admitted three times or more, against two peers with none of 38
+    (each ``(0 + 1) / (38 + 2)``: 2.5%), whose reason says 12:
+
+    >>> args = ('{"repeaters":12,"inpatients":40,"venue":"C0","rate":0.25,"times":3,"peer_rate":0.025,'
+    ...         '"peers":2,"peer_group":"community level 1","ratio":10.0,"persons":12,"member_times":2,'
+    ...         '"admissions":40,"repeat_ratio_from":3.0}')
+    >>> reasons = 'code,args\nrepeat_stays,"' + args.replace('"', '""') + '"\n'
+    >>> peers = ("reason,test,role,venue_id,peer_group,count,hits,chance\n"
+    ...          "repeat_stays,repeat,venue,C0,community level 1,40,10,\n"
+    ...          "repeat_stays,repeat,peer,C1,community level 1,38,0,\n"
+    ...          "repeat_stays,repeat,peer,C2,community level 1,38,0,\n")
+    >>> files = {"reasons.csv": reasons.encode(), "peers.csv": peers.encode()}
+    >>> count, problems = recheck(files.get)
+    >>> count, problems
+    (1, ['reasons.csv 第 2 行 repeat_stays：repeaters 由本证据包重算为 10，理由写的是 12（repeaters recomputed from the pack is 10, the reason says 12）'])
     """
     raw_reasons, raw_peers = read("reasons.csv"), read("peers.csv")
     if raw_reasons is None or raw_peers is None:

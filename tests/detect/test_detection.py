@@ -136,6 +136,7 @@ def test_split_days_is_one_parameter_recorded_once_and_an_old_coadmit_one_says_w
     # the co-admission detector; run.json's parameters hold it once
     recorded = to_dict(RunParams())
     assert recorded["signals"]["split_days"] == 3 and "split_days" not in recorded["coadmit"]
+    assert recorded["steering"]["team_overlap"] == 0.5  # a detection parameter, recorded with the others
     assert from_json(RunParams, '{"signals": {"split_days": 5}}').signals.split_days == 5
     with pytest.raises(ParamError, match=r"'split_days' parameter of CoadmitParams is now 'signals.split_days'"):
         from_json(RunParams, '{"coadmit": {"split_days": 5}}')
