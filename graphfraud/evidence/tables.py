@@ -374,12 +374,10 @@ def peer_table(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
       The institution's ``venue_id`` lists its venues (a chain's shops), ``;``-separated.
     """
     rows: list[dict] = []
-    codes = set(source.reasons["code"])
-    args = {
-        r.code: r.args for r in source.reasons.itertuples() if r.code in ("repeat_stays", "misused_cards") and r.args
-    }
+    # the reasons' values (None from a detect run that wrote no args: nothing to compare then)
+    args = {r.code: r.args for r in source.reasons.itertuples() if isinstance(r.args, dict)}
     parameters = source.run.get("parameters") or {}
-    if "repeat_stays" in codes and "repeat_stays" in args:
+    if "repeat_stays" in args:
         from graphfraud.detect.beds import peer_counts
         from graphfraud.params import BedsParams
 
@@ -388,7 +386,7 @@ def peer_table(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
         for r in table.itertuples():
             rows.append({"reason": "repeat_stays", "test": "repeat", "role": r.role, "venue_id": r.venue_id,
                          "peer_group": r.peer_group, "count": int(r.inpatients), "hits": int(r.repeaters)})  # fmt: skip
-    if "misused_cards" in codes and "misused_cards" in args:
+    if "misused_cards" in args:
         rows += _card_peers(facts, str(args["misused_cards"]["venue"]), parameters.get("cards") or {})
     return pd.DataFrame(rows, columns=list(PEER_COLUMNS))
 
