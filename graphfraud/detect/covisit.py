@@ -54,8 +54,10 @@ def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), 
     """
     days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
                         day_resolution=True)  # fmt: skip
+    # timed visits: no day is a date-only export's (the company test of date-only pharmacies is not for them)
+    days = dataclasses.replace(days, dated=np.zeros(days.n_events, dtype=bool))
     org = params.organise
-    found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)
+    found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed, whole_days=True)
     return [m for m in present_at(found, days, min_events=org.min_events) if len(m) >= params.min_persons]
 
 
