@@ -491,7 +491,7 @@ def _not_by_chance(
         rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
         # the members' own rates: the mean over their days at the venues (visit_days is sorted by person)
         lo, hi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(members) else lo
+        rows = np.repeat(lo - np.cumsum(hi - lo) + (hi - lo), hi - lo) + np.arange(int((hi - lo).sum()))
         where = np.minimum(np.searchsorted(venues, vd_venue[rows]), len(venues) - 1)
         there = venues[where] == vd_venue[rows]
         rows, where = rows[there], where[there]
@@ -733,7 +733,10 @@ def _on_timetable(member: np.ndarray, day: np.ndarray, n: int, *, share: float =
     out = np.zeros(n, dtype=bool)
     if not len(member):
         return out
-    pairs = np.unique(np.stack([member, day], axis=1), axis=0)
+    first = int(day.min())
+    span = int(day.max()) - first + 1
+    packed = distinct(member.astype(np.int64) * span + (day - first))  # (member, day), sorted, as one int key
+    pairs = np.stack([packed // span, packed % span + first], axis=1)
     starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
     for lo, hi in zip(starts, np.r_[starts[1:], len(pairs)]):
         days = pairs[lo:hi, 1]
