@@ -53,7 +53,11 @@ def test_a_market_days_crowd_at_a_busy_township_centre_is_no_group() -> None:
     """赶集: every 5th day is market day, and the township centre (venue 0) sees its 3,000 townspeople
     mostly then (60% of their visits on the market days, a fifth of the days): about 70 visits on a
     market day, 12 on another day.  Many townspeople share several market days, but no more than the
-    market's share of the centre's traffic gives them by chance: no group."""
+    market's share of the centre's traffic gives them by chance: no group.  Each of the day pass's own
+    guards keeps it so alone (measured): the company test (``organise._day_company``: a townsman's days
+    in company are the crowded market days, which hold most of the centre's traffic) and the rule that
+    a group's days count only at venues where it met twice (without both, two strings of single days
+    at five or six clinics, 10 and 5 townspeople, were groups)."""
     rng = np.random.default_rng(5)
     market = np.arange(0, 300, 5)
     rows = []
