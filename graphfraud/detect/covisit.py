@@ -44,7 +44,13 @@ def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), 
     against the venue's daily traffic), and a member must have come on
     ``min_events`` of the days the organisation holds (at least 3 members
     there): a venue's other patients who each shared one of a family's days
-    do not make the family a ring.
+    do not make the family a ring.  Only venues where the group met on
+    ``min_events`` days count (a town's people who met once at each of five
+    clinics are no group), and members must have come *in company* (two other
+    members there that day) more often than the venue's crowd on such days
+    explains (:func:`graphfraud.detect.organise.organisations` with
+    ``whole_days``): a busy centre's regulars and a market day's crowd share
+    days too.
 
     Facilities only (``detect`` passes their visits): a pharmacy's day is many
     short purchases, and its refill regulars, each back on their own day of
