@@ -44,7 +44,13 @@ def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), 
     against the venue's daily traffic), and a member must have come on
     ``min_events`` of the days the organisation holds (at least 3 members
     there): a venue's other patients who each shared one of a family's days
-    do not make the family a ring.
+    do not make the family a ring.  Only venues where the group met on
+    ``min_events`` days count (a town's people who met once at each of five
+    clinics are no group), and members must have come *in company* (two other
+    members there that day) more often than the venue's crowd on such days
+    explains (:func:`graphfraud.detect.organise.organisations` with
+    ``whole_days``): a busy centre's regulars and a market day's crowd share
+    days too.
 
     Facilities only (``detect`` passes their visits): a pharmacy's day is many
     short purchases, and its refill regulars, each back on their own day of
@@ -54,8 +60,10 @@ def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), 
     """
     days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
                         day_resolution=True)  # fmt: skip
+    # timed visits: no day is a date-only export's (the company test of date-only pharmacies is not for them)
+    days = dataclasses.replace(days, dated=np.zeros(days.n_events, dtype=bool))
     org = params.organise
-    found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed)
+    found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed, whole_days=True)
     return [m for m in present_at(found, days, min_events=org.min_events) if len(m) >= params.min_persons]
 
 

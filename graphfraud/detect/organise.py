@@ -300,6 +300,7 @@ def beyond_chance(
     population_rate: np.ndarray | float,
     *,
     max_chance: float = _D.max_chance,
+    population_count: np.ndarray | None = None,
 ) -> np.ndarray:
     """Which candidate members attended more of a group's events than chance explains.
 
@@ -333,6 +334,9 @@ def beyond_chance(
         (members included: they leave the null population as they are kept).
     max_chance : float, default 0.1
         Largest expected share of chance members among those kept; 1 keeps all.
+    population_count : ndarray, optional
+        How many persons each ``population`` entry stands for (default one
+        each): a venue's persons as a histogram of their days.
 
     Examples
     --------
@@ -358,7 +362,11 @@ def beyond_chance(
     tail = binom.sf(attended - 1, days, rate)
     # Null cells: distinct (days, rate) of the population, as one int key (days, then rate, ascending).
     inside = (population >= 1) & (population_bin > _NO_RATE)
-    cell_key, counts = np.unique(population[inside] * _BINS + population_bin[inside], return_counts=True)
+    if population_count is None:
+        cell_key, counts = np.unique(population[inside] * _BINS + population_bin[inside], return_counts=True)
+    else:
+        cell_key, cell_of = np.unique(population[inside] * _BINS + population_bin[inside], return_inverse=True)
+        counts = np.bincount(cell_of, weights=np.asarray(population_count)[inside], minlength=len(cell_key))
     if not len(cell_key):
         return keep
     size, q = cell_key // _BINS, _bin_rate(cell_key % _BINS)
@@ -442,6 +450,7 @@ def _not_by_chance(
     batches look crowded.  Each person who came to the venues gets the mean
     rate over their days there.  Groups left with fewer than ``min_persons``
     members are dropped.
+
     """
     vd = events.visit_days
     assert vd is not None, "the chance test needs each person's days at the venues"
@@ -461,6 +470,7 @@ def _not_by_chance(
     venue_traffic = np.bincount(events.venue, weights=every_size, minlength=n_venues)  # in event units
     by_group = np.argsort(group, kind="stable")  # event codes group by group, ascending within each
     group_sorted = group[by_group]
+    histogram: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # a venue's persons by their days there
     out = []
     for g, members, attended, days in chosen:
         mine = by_group[np.searchsorted(group_sorted, g, side="left") : np.searchsorted(group_sorted, g, side="right")]
@@ -481,7 +491,7 @@ def _not_by_chance(
         rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
         # the members' own rates: the mean over their days at the venues (visit_days is sorted by person)
         lo, hi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
-        rows = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(members) else lo
+        rows = np.repeat(lo - np.cumsum(hi - lo) + (hi - lo), hi - lo) + np.arange(int((hi - lo).sum()))
         where = np.minimum(np.searchsorted(venues, vd_venue[rows]), len(venues) - 1)
         there = venues[where] == vd_venue[rows]
         rows, where = rows[there], where[there]
@@ -495,19 +505,172 @@ def _not_by_chance(
         if tail.max(initial=0.0) * venue_persons[venues].sum() <= max_chance * len(members):
             out.append((g, members, attended, days))
             continue
-        lo, hi = np.searchsorted(sorted_venue, venues, side="left"), np.searchsorted(sorted_venue, venues, side="right")
-        vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
-        row_rate = rate[np.searchsorted(venues, vd_venue[vrows])]
-        if len(venues) == 1:  # one row per person, in person order
-            n, mean = vd_days[vrows], row_rate
+        count = None
+        if len(venues) == 1:  # everyone there at the venue's one rate: its persons as a histogram of their days
+            v = int(venues[0])
+            if v not in histogram:
+                part = by_venue[
+                    np.searchsorted(sorted_venue, v, side="left") : np.searchsorted(sorted_venue, v, "right")
+                ]
+                histogram[v] = np.unique(vd_days[part], return_counts=True)
+            n, count = histogram[v]
+            mean = np.full(len(n), rate[0])
         else:  # each person's days at all the venues, and their mean rate
+            lo, hi = np.searchsorted(sorted_venue, venues, side="left"), np.searchsorted(sorted_venue, venues, "right")
+            vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)])]
+            row_rate = rate[np.searchsorted(venues, vd_venue[vrows])]
             _, inverse = np.unique(vd_person[vrows], return_inverse=True)
             n = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)
             mean = np.bincount(inverse, weights=vd_days[vrows] * row_rate) / np.maximum(n, 1)
-        keep = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance)
+        keep = beyond_chance(attended, days.astype(np.int64), member_rate, n, mean, max_chance=max_chance,
+                             population_count=count)  # fmt: skip
         if keep.sum() >= min_persons:
             out.append((g, members[keep], attended[keep], days[keep]))
     return out
+
+
+def _day_company(
+    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+    events: Events,
+    group: np.ndarray,
+    *,
+    max_chance: float,
+    min_persons: int,
+) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """Each chosen group of whole venue-days cut to its members who came *in company* beyond chance.
+
+    The day pass (:func:`graphfraud.detect.covisit.over_the_day`) judges
+    timed venues' whole days.  Its Leiden groups are days that the same persons
+    share, so they are chosen from the members' own days, and a test on them
+    alone cannot tell a broker's batch from a busy centre's regulars, each of
+    whom shares some of their days with some of the others (a community
+    centre's 38 hypertension patients, ten visits a year each, three or more of
+    them there on 67 of its 365 days).  So a member's day at the group's venues
+    is *in company* when at least ``_COMPANY`` other members came that day (a
+    group's day holds three members, :func:`_events_held`), on **any** of the
+    venue's days, not only the group's.  The chance of that for one visit is the
+    share of the non-members' visits to the venue that fell on such days (for a
+    member: days with that many members besides themselves, so their own days
+    with one other member short are left out), and the members are kept by
+    :func:`beyond_chance` against everyone who came to the venues.  A broker's
+    batch makes its recruits' days in company nearly every time, on a small
+    share of the venue's traffic; a market day's crowd (赶集) makes many
+    persons' days in company, but on the days that hold most of the venue's
+    traffic, which is what chance gives them.  A member on a weekly timetable
+    of their own there keeps appointments and is not judged (as in
+    :func:`_with_company`).  Groups left with fewer than ``min_persons`` members
+    are dropped.
+
+    All groups in one pass over the incidence: the rows of the members' days at
+    their group's venues, then counts by (group, day).
+    """
+    if not chosen:
+        return chosen
+    vd = events.visit_days
+    assert vd is not None and events.size is not None
+    vd_person, vd_venue = vd["person"].to_numpy(), vd["venue"].to_numpy()
+    vd_days = vd["days"].to_numpy(dtype=np.int64)
+    n_venues = max(int(vd_venue.max(initial=0)), int(events.venue.max(initial=0))) + 1
+    traffic = np.bincount(events.venue, weights=events.size, minlength=n_venues)
+    # member rows: r -> (group, person), sorted by person for the look-up from the incidence
+    sizes = np.array([len(m) for _, m, _, _ in chosen])
+    row_group = np.repeat(np.array([g for g, _, _, _ in chosen], dtype=np.int64), sizes)
+    row_person = np.concatenate([m for _, m, _, _ in chosen]).astype(np.int64)
+    by_person = np.argsort(row_person, kind="stable")
+    sorted_person = row_person[by_person]
+    grouped = np.flatnonzero(group >= 0)
+    gv = distinct(group[grouped].astype(np.int64) * n_venues + events.venue[grouped])  # each group's venues
+    # (member row, event) for every day a member came to one of their group's venues
+    inc_event = events.incidence["event"].to_numpy()
+    inc_person = events.incidence["person"].to_numpy().astype(np.int64)
+    is_member = np.zeros(max(int(inc_person.max(initial=0)), int(row_person.max())) + 1, dtype=bool)
+    is_member[row_person] = True
+    some = is_member[inc_person]  # most rows are no member's: left out before the look-ups
+    inc_event, inc_person = inc_event[some], inc_person[some]
+    lo, hi = np.searchsorted(sorted_person, inc_person, "left"), np.searchsorted(sorted_person, inc_person, "right")
+    n = hi - lo
+    pair_event = np.repeat(inc_event, n)
+    pair_row = by_person[np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]
+    key = row_group[pair_row] * n_venues + events.venue[pair_event]
+    at = np.minimum(np.searchsorted(gv, key), max(len(gv) - 1, 0))
+    ours = gv[at] == key if len(gv) else np.zeros(len(key), dtype=bool)
+    pair_event, pair_row = pair_event[ours], pair_row[ours]
+    # members of the group at each (group, day)
+    n_events = max(events.n_events, 1)
+    ge = row_group[pair_row] * n_events + pair_event
+    ge_key, ge_of, present = np.unique(ge, return_inverse=True, return_counts=True)
+    ge_group, ge_event = ge_key // n_events, ge_key % n_events
+    background = np.maximum(events.size[ge_event] - present, 0).astype(float)  # non-members' visits that day
+    p = present[ge_of]
+    met = np.bincount(pair_row, weights=(p - 1 >= _COMPANY).astype(float), minlength=len(row_person))
+    # per (group, venue): non-members' visits on days with >= _COMPANY + 1 members, and with exactly _COMPANY
+    gvk = ge_group * n_venues + events.venue[ge_event]
+    gv_at = np.searchsorted(gv, gvk)
+    full = np.bincount(gv_at, weights=np.where(present > _COMPANY, background, 0.0), minlength=len(gv))
+    short = np.bincount(gv_at, weights=np.where(present == _COMPANY, background, 0.0), minlength=len(gv))
+    # each member's days at each venue of their group, and the venue's non-members' visits
+    rv_lo = np.searchsorted(vd_person, row_person, "left")
+    rv_n = np.searchsorted(vd_person, row_person, "right") - rv_lo
+    vrow = np.repeat(np.arange(len(row_person)), rv_n)
+    vpos = np.repeat(rv_lo - np.cumsum(rv_n) + rv_n, rv_n) + np.arange(int(rv_n.sum()))
+    vkey = row_group[vrow] * n_venues + vd_venue[vpos]
+    vat = np.minimum(np.searchsorted(gv, vkey), max(len(gv) - 1, 0))
+    there = gv[vat] == vkey
+    vrow, vpos, vat = vrow[there], vpos[there], vat[there]
+    member_days_gv = np.bincount(vat, weights=vd_days[vpos], minlength=len(gv))
+    others = np.maximum(traffic[gv % n_venues] - member_days_gv, full + short)  # non-members' visits there
+    rate_gv = np.where(others > 0, (full + short) / np.maximum(others, 1e-12), 0.0)
+    days = np.bincount(vrow, weights=vd_days[vpos], minlength=len(row_person))
+    weight = np.bincount(vrow, weights=vd_days[vpos] * rate_gv[vat], minlength=len(row_person))
+    # A member's own days with exactly _COMPANY members are one other short without them: not company for them,
+    # so their share of the venue's visits comes off the member's rate at that venue.
+    mine_short = p == _COMPANY
+    o_row, o_ge = pair_row[mine_short], ge_of[mine_short]
+    o_venue = events.venue[ge_event[o_ge]]
+    vd_key = vd_person.astype(np.int64) * n_venues + vd_venue  # sorted (by person, then venue)
+    o_key = row_person[o_row] * n_venues + o_venue
+    o_days = vd_days[np.minimum(np.searchsorted(vd_key, o_key), len(vd_key) - 1)] if len(vd_key) else o_key * 0
+    o_share = background[o_ge] / np.maximum(others[gv_at[o_ge]], 1e-12)
+    weight -= np.bincount(o_row, weights=o_days * o_share, minlength=len(row_person))
+    member_rate = np.where(days > 0, np.maximum(weight, 0.0) / np.maximum(days, 1), 0.0)
+    timetable = _on_timetable(pair_row, events.day[pair_event], len(row_person))
+    judged = (days > 0) & ~timetable
+    # the population of each group's venues: everyone's days there, at the venue's rate
+    by_venue = np.argsort(vd_venue, kind="stable")
+    sorted_venue = vd_venue[by_venue]
+    out = []
+    start = np.r_[0, np.cumsum(sizes)]
+    gv_group = gv // n_venues
+    for i, (g, members, attended, member_days) in enumerate(chosen):
+        r = slice(start[i], start[i + 1])
+        keep = np.ones(len(members), dtype=bool)
+        mine = judged[r]
+        if mine.any():
+            at_g = np.arange(np.searchsorted(gv_group, g, "left"), np.searchsorted(gv_group, g, "right"))
+            venues = gv[at_g] % n_venues
+            vlo, vhi = np.searchsorted(sorted_venue, venues, "left"), np.searchsorted(sorted_venue, venues, "right")
+            vrows = by_venue[np.concatenate([np.arange(a, b) for a, b in zip(vlo, vhi)])]
+            row_rate = rate_gv[at_g][np.searchsorted(venues, vd_venue[vrows])]
+            if len(venues) == 1:
+                pop, count = np.unique(vd_days[vrows], return_counts=True)
+                pop_rate: np.ndarray | float = float(row_rate[0]) if len(row_rate) else 0.0
+            else:
+                _, inverse = np.unique(vd_person[vrows], return_inverse=True)
+                pop = np.bincount(inverse, weights=vd_days[vrows]).astype(np.int64)
+                pop_rate = np.bincount(inverse, weights=vd_days[vrows] * row_rate) / np.maximum(pop, 1)
+                count = None
+            keep[mine] = beyond_chance(
+                met[r][mine].astype(np.int64), days[r][mine].astype(np.int64), member_rate[r][mine], pop,
+                np.broadcast_to(pop_rate, pop.shape), max_chance=max_chance, population_count=count,
+            )  # fmt: skip
+        if keep.sum() >= min_persons:
+            out.append((g, members[keep], attended[keep], member_days[keep]))
+    return out
+
+
+#: Other members a member's day needs to be *in company* in the day pass (:func:`_day_company`): a group's day
+#: holds three members (:func:`_events_held`), so two besides oneself.
+_COMPANY = 2
 
 
 def _with_company(
@@ -570,7 +733,10 @@ def _on_timetable(member: np.ndarray, day: np.ndarray, n: int, *, share: float =
     out = np.zeros(n, dtype=bool)
     if not len(member):
         return out
-    pairs = np.unique(np.stack([member, day], axis=1), axis=0)
+    first = int(day.min())
+    span = int(day.max()) - first + 1
+    packed = distinct(member.astype(np.int64) * span + (day - first))  # (member, day), sorted, as one int key
+    pairs = np.stack([packed // span, packed % span + first], axis=1)
     starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
     for lo, hi in zip(starts, np.r_[starts[1:], len(pairs)]):
         days = pairs[lo:hi, 1]
@@ -690,6 +856,7 @@ def organisations(
     max_links: int = _D.max_links,
     max_chance: float = _D.max_chance,
     seed: int = 0,
+    whole_days: bool = False,
 ) -> list[Organisation]:
     """Groups of events that share persons, and the persons who keep attending them.
 
@@ -735,6 +902,10 @@ def organisations(
         days is.  1 switches the test off.
     seed : int, default 0
         Leiden seed.
+    whole_days : bool, default False
+        The events are whole venue-days of a timed export: members must also
+        have come on the group's days more than the crowd that came on them
+        explains (``crowd`` of :func:`_not_by_chance`).
 
     Returns
     -------
@@ -768,6 +939,8 @@ def organisations(
     partition = leiden(links, resolution=resolution, seed=seed)
     group = np.full(max(events.n_events, 1), -1, dtype=np.int64)
     group[partition.nodes] = partition.membership
+    if whole_days:
+        group = _repeated_venues(group, events.venue, min_events=min_events)
     inc = events.incidence
     g = group[inc["event"].to_numpy()]
     inside = g >= 0
@@ -798,6 +971,8 @@ def organisations(
             chosen.append((int(kg[lo]), kp[lo:hi][keep], times[lo:hi][keep], days[lo:hi][keep]))
     if known_days and max_chance < 1 and chosen:
         chosen = _not_by_chance(chosen, events, group, max_chance=max_chance, min_persons=min_persons)
+        if whole_days:
+            chosen = _day_company(chosen, events, group, max_chance=max_chance, min_persons=min_persons)
         if events.dated is not None and events.size is not None and events.dated.any():
             chosen = _with_company(chosen, events, group, company=min_shared, max_chance=max_chance, min_share=min_share,
                                    min_persons=min_persons)  # fmt: skip
@@ -808,6 +983,28 @@ def organisations(
         if len(mine) and typical_attendance(attended) >= min_density * len(mine):
             out.append(Organisation(members, mine))
     out.sort(key=lambda o: (-len(o.persons), int(o.persons[0])))
+    return out
+
+
+def _repeated_venues(group: np.ndarray, venue: np.ndarray, *, min_events: int) -> np.ndarray:
+    """``group`` of each event, with the events at venues where their group holds fewer than ``min_events`` set to -1.
+
+    A broker brings his recruits to the same venue again and again; a town's
+    people who met on one day at one clinic and on another day at another
+    share days by chance (3,000 townspeople at twenty clinics meet in threes on
+    thousands of days, and Leiden strings such days into groups).
+
+    >>> _repeated_venues(np.array([0, 0, 0, 1, 1, -1]), np.array([5, 5, 6, 7, 8, 5]), min_events=2).tolist()
+    [0, 0, -1, -1, -1, -1]
+    """
+    grouped = np.flatnonzero(group >= 0)
+    if not len(grouped):
+        return group
+    n_venues = int(venue.max(initial=0)) + 1
+    key = group[grouped].astype(np.int64) * n_venues + venue[grouped]
+    _, inverse, held = np.unique(key, return_inverse=True, return_counts=True)
+    out = group.copy()
+    out[grouped[held[inverse] < min_events]] = -1
     return out
 
 

@@ -53,7 +53,11 @@ def test_a_market_days_crowd_at_a_busy_township_centre_is_no_group() -> None:
     """赶集: every 5th day is market day, and the township centre (venue 0) sees its 3,000 townspeople
     mostly then (60% of their visits on the market days, a fifth of the days): about 70 visits on a
     market day, 12 on another day.  Many townspeople share several market days, but no more than the
-    market's share of the centre's traffic gives them by chance: no group."""
+    market's share of the centre's traffic gives them by chance: no group.  Each of the day pass's own
+    guards keeps it so alone (measured): the company test (``organise._day_company``: a townsman's days
+    in company are the crowded market days, which hold most of the centre's traffic) and the rule that
+    a group's days count only at venues where it met twice (without both, two strings of single days
+    at five or six clinics, 10 and 5 townspeople, were groups)."""
     rng = np.random.default_rng(5)
     market = np.arange(0, 300, 5)
     rows = []
@@ -63,3 +67,40 @@ def test_a_market_days_crowd_at_a_busy_township_centre_is_no_group() -> None:
     rows += _town(rng, persons=3000, venues=20, visits=30_000, first=0)
     groups = over_the_day(_visits(rows))
     assert not groups, [len(g) for g in groups]
+
+
+def _centre(rng: np.random.Generator, *, with_batches: bool) -> tuple[pd.DataFrame, list[int]]:
+    """A community centre (venue 0) open on weekdays: 1,500 townspeople make 5,000 visits a year, and 100
+    hypertension and diabetes patients (codes 0-99) come back 10-19 times each, on weekdays of their own;
+    the town's 20 other clinics besides.  ``with_batches``: a broker also brings 60% of a 20-person pool
+    (codes 500-519) every 10th day, each recruit on one of the session's two days at any hour.
+    Returns the visits and the pool."""
+    weekday = np.array([d for d in range(365) if (d + 5) % 7 < 5])
+    rows = [(1000 + int(rng.integers(1500)), 0, int(rng.choice(weekday)), int(rng.integers(8 * 60, 17 * 60)))
+            for _ in range(5000)]  # fmt: skip
+    for p in range(100):
+        for d in rng.choice(weekday, size=int(rng.integers(10, 20)), replace=False):
+            rows.append((p, 0, int(d), int(rng.integers(8 * 60, 17 * 60))))
+    pool = list(range(500, 520))
+    if with_batches:
+        for session in range(5, 360, 10):
+            for p in pool:
+                if rng.random() < 0.6:
+                    rows.append((p, 0, session + int(rng.integers(2)), int(rng.integers(8 * 60, 17 * 60))))
+    rows += _town(rng, persons=3000, venues=20, visits=20_000, first=100_000)
+    return _visits(rows), pool
+
+
+def test_a_busy_centres_regulars_who_share_days_by_chance_are_no_group_but_a_batch_there_is() -> None:
+    """Regulars of a busy centre share some of their days with some of the others, and Leiden strings
+    such days into a group: judged on the group's own days only, five of them and two townspeople were
+    a "ring" (the day pass without its company test, measured).  Judged on every day of the
+    centre where two other members came, they are in company no more often than the day's crowd gives
+    anyone.  A broker's recruits, brought on the same days, are in company nearly every visit on a small
+    share of the centre's traffic: found whole, with no regular."""
+    visits, _ = _centre(np.random.default_rng(8), with_batches=False)
+    assert not over_the_day(visits)
+    visits, pool = _centre(np.random.default_rng(7), with_batches=True)
+    groups = over_the_day(visits)
+    assert len(groups) == 1, [len(g) for g in groups]
+    assert set(groups[0].tolist()) == set(pool)
