@@ -9,9 +9,7 @@ read here.
 
 Speed and memory: CSV files are parsed by ``pyarrow.csv`` (multi-threaded)
 with every column as text, then converted column by column with Arrow
-kernels; no Python object is made per row.  The fee lines' file is parsed on
-a second thread while the claims are checked (:data:`READ_AHEAD`);
-every table is still checked in the order above, by every rule.
+kernels; no Python object is made per row.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ import csv
 import os
 import warnings
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -163,104 +161,57 @@ def _read_tables(
     keys = KnownKeys()
     frames: dict[str, pd.DataFrame] = {}
     skipped: dict[str, dict[str, int]] = {}
-    reader = ThreadPoolExecutor(max_workers=1)  # parses the fee lines while the claims are checked
-    ahead: dict[str, tuple[frozenset[str], Future]] = {}
-    try:
-        for table in INPUT_TABLES:
-            frames[table.name] = _read_table(table, files, mapping, params, skip, keys, skipped, reader, ahead, log)
-    finally:
-        reader.shutdown(wait=False, cancel_futures=True)
-    return frames, skipped, keys
-
-
-#: The table whose file is parsed ahead, on a second thread, while the table before it is checked: checking
-#: ten million claims keeps one core busy (NumPy and pandas), parsing the 22 million fee lines (Arrow) can use
-#: the other.  Not while the claims are typed: their raw text and the fee lines' at once made the read's peak
-#: 0.9 GB higher at ten million claims (measured).
-READ_AHEAD = {"claims": "claim_items"}
-
-
-def _parse(table: Table, file: Path, mapping: Mapping | None, params: ReadParams, skip: tuple[str, ...],
-           dictionaries: frozenset[str]) -> tuple[pa.Table, int]:  # fmt: skip
-    """``_read_file`` of ``table`` with what the read of the directory asks of it."""
-    return _read_file(
-        file,
-        table,
-        params,
-        _skipped(skip, table, mapping),
-        numbers=_numbers(table, mapping),
-        coded=dictionaries,
-    )
-
-
-def _read_table(
-    table: Table,
-    files: dict[str, Path | None],
-    mapping: Mapping | None,
-    params: ReadParams,
-    skip: tuple[str, ...],
-    keys: KnownKeys,
-    skipped: dict[str, dict[str, int]],
-    reader: ThreadPoolExecutor,
-    ahead: dict[str, tuple[frozenset[str], Future]],
-    log: Callable[[str], None],
-) -> pd.DataFrame:
-    """Read, map, type and check one table (its file parsed already when it was read ahead)."""
-    file = files[table.name]
-    if file is None:
-        return empty_frame(table)
-    coded = _coded(skip, table, mapping)
-    dictionaries = _dictionaries(table, coded, keys)
-    early = ahead.pop(table.name, None)
-    if early is not None and early[0] == dictionaries:
-        raw, bad_lines = early[1].result()
-    else:
-        if early is not None:  # parsed with other dictionaries than the table before it allows: again
-            wait([early[1]])
-        raw, bad_lines = _parse(table, file, mapping, params, skip, dictionaries)
-    raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
-    unread = _unread(skip, table)
-    raw = raw.drop_columns([c for c in raw.column_names if c in unread])
-    notes = _numeric_ids(raw, table, file.name, origin)
-    held = [raw]  # _typed lets go of each column once converted (the table itself is released here)
-    del raw
-    frame, unreadable = _typed(held, table, file.name, origin, params, coded=coded)
-    pa.default_memory_pool().release_unused()  # the raw numbers, converted: NumPy's malloc cannot reuse Arrow's pages
-    follower = next((t for t in INPUT_TABLES if t.name == READ_AHEAD.get(table.name)), None)
-    later = files[follower.name] if follower is not None else None
-    if follower is not None and later is not None:
-        # its dictionaries as if every row of this table is kept (checked after this table: read again if not)
-        guess = _dictionaries(follower, _coded(skip, follower, mapping), keys, rows={table.name: len(frame)})
-        job = reader.submit(_parse, follower, later, mapping, params, skip, guess)
-        ahead[follower.name] = (guess, job)
-    frame, counts = check_table(
-        table,
-        frame,
-        file=file.name,
-        keys=keys,
-        params=params,
-        unreadable=unreadable,
-        origin=origin,
-        dropped_lines=bad_lines,
-        notes=notes,
-    )
-    if bad_lines:
-        counts = {"wrong number of fields": bad_lines, **counts}
-        warnings.warn(
-            f"skipped {bad_lines} rows of {file.name} with the wrong number of fields",
-            SkippedRowsWarning,
-            stacklevel=4,
+    for table in INPUT_TABLES:
+        file = files[table.name]
+        if file is None:
+            frames[table.name] = empty_frame(table)
+            continue
+        coded = _coded(skip, table, mapping)
+        raw, bad_lines = _read_file(
+            file,
+            table,
+            params,
+            _skipped(skip, table, mapping),
+            numbers=_numbers(table, mapping),
+            coded=_dictionaries(table, coded, keys),
         )
-    if counts:
-        skipped[file.name] = counts
-    for column in table.columns:  # checked, and not needed by the caller: free the memory
-        if f"{table.name}.{column.name}" in skip and column.name in frame:
-            frame[column.name] = _no_text(len(frame))
-    # Arrow's allocator (mimalloc) keeps freed pages for itself; hand them back before the next (bigger)
-    # table arrives: 5.3 -> 4.9 GB peak at ten million claims (measured).
-    pa.default_memory_pool().release_unused()
-    log(f"{file.name}: {len(frame):,} rows read and checked")
-    return frame
+        raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
+        unread = _unread(skip, table)
+        raw = raw.drop_columns([c for c in raw.column_names if c in unread])
+        notes = _numeric_ids(raw, table, file.name, origin)
+        held = [raw]  # _typed lets go of each column once converted (the table itself is released here)
+        del raw
+        frame, unreadable = _typed(held, table, file.name, origin, params, coded=coded)
+        pa.default_memory_pool().release_unused()  # the raw numbers, converted: NumPy's malloc cannot reuse Arrow's pages
+        frame, counts = check_table(
+            table,
+            frame,
+            file=file.name,
+            keys=keys,
+            params=params,
+            unreadable=unreadable,
+            origin=origin,
+            dropped_lines=bad_lines,
+            notes=notes,
+        )
+        if bad_lines:
+            counts = {"wrong number of fields": bad_lines, **counts}
+            warnings.warn(
+                f"skipped {bad_lines} rows of {file.name} with the wrong number of fields",
+                SkippedRowsWarning,
+                stacklevel=3,
+            )
+        if counts:
+            skipped[file.name] = counts
+        for column in table.columns:  # checked, and not needed by the caller: free the memory
+            if f"{table.name}.{column.name}" in skip and column.name in frame:
+                frame[column.name] = _no_text(len(frame))
+        frames[table.name] = frame
+        # Arrow's allocator (mimalloc) keeps freed pages for itself; hand them back before the next (bigger)
+        # table arrives: 5.3 -> 4.9 GB peak at ten million claims (measured).
+        pa.default_memory_pool().release_unused()
+        log(f"{file.name}: {len(frame):,} rows read and checked")
+    return frames, skipped, keys
 
 
 def locate(directory: Path, table: Table) -> Path | None:
@@ -416,20 +367,12 @@ def _coded(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> froz
 DICTIONARY_KEYS = 1 << 17
 
 
-def _dictionaries(
-    table: Table, coded: frozenset[str], keys: KnownKeys, *, rows: dict[str, int] | None = None
-) -> frozenset[str]:
-    """The ``coded`` columns of ``table`` to read as Arrow dictionaries: enums, and foreign keys into small tables.
-
-    ``rows``: tables not checked yet, with their row count (an upper bound of their kept keys).
-    """
+def _dictionaries(table: Table, coded: frozenset[str], keys: KnownKeys) -> frozenset[str]:
+    """The ``coded`` columns of ``table`` to read as Arrow dictionaries: enums, and foreign keys into small tables."""
     refs = dict(FOREIGN_KEYS.get(table.name, ()))
-    rows = rows or {}
-
-    def kept(name: str) -> int:
-        return rows[name] if name in rows else len(keys.kept.get(name, ()))
-
-    return frozenset(name for name in coded if name not in refs or kept(refs[name]) <= DICTIONARY_KEYS)
+    return frozenset(
+        name for name in coded if name not in refs or len(keys.kept.get(refs[name], ())) <= DICTIONARY_KEYS
+    )
 
 
 def _numbers(table: Table, mapping: Mapping | None) -> frozenset[str]:

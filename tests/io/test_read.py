@@ -530,37 +530,3 @@ def test_skipped_foreign_keys_under_lenient_skip_the_same_rows(world):
     assert released.skipped == {"claims.csv": {"unknown doctor_id": 1}, "claim_items.csv": {"unknown claim_id": 1}}
     # the skipped claim C0002 is gone: C0003 is the second claim left
     assert released.links["claim_items.claim_id"].tolist() == kept.links["claim_items.claim_id"].tolist() == [0, 1]
-
-
-@pytest.mark.parametrize("dictionary_keys", [3, 1 << 17])
-def test_fee_lines_read_ahead_give_the_same_tables(world, dictionary_keys, monkeypatch):
-    # issue 18: claim_items is parsed on a second thread while the claims are typed and checked, its claim_id
-    # read as a dictionary or not as the claims' row count allows.  Here one claim of four is skipped
-    # (lenient): with at most 3 keys for a dictionary, the guess from 4 rows is wrong and the file is parsed
-    # again; either way the tables, links and skipped rows are those of a read without the read-ahead.
-    import graphfraud.io.read as read
-
-    monkeypatch.setattr(read, "DICTIONARY_KEYS", dictionary_keys)
-    claims = world.edit("claims", 3, "doctor_id", "D009")
-    params = ReadParams(lenient=True, max_skipped=0.5)
-    parsed: list[str] = []
-    parse = read._parse
-
-    def counted(table, *args):
-        parsed.append(table.name)
-        return parse(table, *args)
-
-    monkeypatch.setattr(read, "_parse", counted)
-    with pytest.warns(SkippedRowsWarning):
-        ahead = read_claims_dir(world(claims=claims), params, skip=_FOREIGN)
-    assert parsed.count("claim_items") == (2 if dictionary_keys == 3 else 1)
-    monkeypatch.setattr(read, "READ_AHEAD", {})
-    with pytest.warns(SkippedRowsWarning):
-        plain = read_claims_dir(world(claims=claims), params, skip=_FOREIGN)
-    assert ahead.skipped == plain.skipped == {"claims.csv": {"unknown doctor_id": 1}}
-    for name in ("claims", "claim_items"):
-        pd.testing.assert_frame_equal(ahead.table(name), plain.table(name))
-    assert ahead.links.keys() == plain.links.keys()
-    for name, rows in plain.links.items():
-        assert ahead.links[name].tolist() == rows.tolist(), name
-    assert ahead.links["claim_items.claim_id"].tolist() == [0, 0, 1]  # C0001 twice, C0003 (C0002 skipped)
