@@ -256,10 +256,10 @@ def time_resolution(start_times: pd.Series) -> str:
     >>> time_resolution(pd.Series(pd.to_datetime(["2024-03-05 00:00", "2024-03-06 09:41"])))
     'minute'
     """
-    times = start_times.dropna()
-    if times.empty:
+    known = start_times.notna().to_numpy()
+    if not known.any():
         return "minute"
-    return "day" if bool((times == times.dt.normalize()).all()) else "minute"
+    return "day" if bool(_at_midnight(start_times)[known].all()) else "minute"
 
 
 def date_only_venues(start_times: pd.Series, venues: pd.Series) -> tuple[str, ...]:
@@ -277,7 +277,7 @@ def date_only_venues(start_times: pd.Series, venues: pd.Series) -> tuple[str, ..
     >>> date_only_venues(t.iloc[[0, 1]], pd.Series(["C1", "C1"]))
     ()
     """
-    midnight = (start_times == start_times.dt.normalize()).to_numpy(dtype=bool, na_value=False)
+    midnight = _at_midnight(start_times)
     if midnight.all() or not midnight.any():
         return ()
     known = start_times.notna().to_numpy()
@@ -285,6 +285,21 @@ def date_only_venues(start_times: pd.Series, venues: pd.Series) -> tuple[str, ..
     candidates = venues.isin(at_midnight).to_numpy()
     timed = set(venues[candidates & ~midnight & known].unique())
     return tuple(sorted(str(v) for v in at_midnight - timed))
+
+
+def _at_midnight(times: pd.Series) -> np.ndarray:
+    """Per row: the time is a midnight (False where missing), by integer arithmetic on the time stamps
+    (``times == times.dt.normalize()`` makes a normalised copy: half a second per ten million claims).
+
+    >>> _at_midnight(pd.Series(pd.to_datetime(["1950-03-05 00:00", "2024-03-05 09:41", None]))).tolist()
+    [True, False, False]
+    """
+    values = times.to_numpy()
+    if not np.issubdtype(values.dtype, np.datetime64):  # time zones or objects: as pandas does it
+        return (times == times.dt.normalize()).to_numpy(dtype=bool, na_value=False)
+    unit, count = np.datetime_data(values.dtype)
+    per_day = int(np.timedelta64(1, "D") // np.timedelta64(count, unit))  # type: ignore[call-overload]
+    return ~np.isnat(values) & (np.remainder(values.view(np.int64), per_day) == 0)
 
 
 def _venue_of_claims(frames: dict[str, pd.DataFrame], links: dict[str, np.ndarray]) -> pd.Series:

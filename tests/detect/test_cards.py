@@ -79,3 +79,24 @@ def test_a_group_seen_meeting_keeps_its_own_ring_over_its_institutions_cards():
     assert [r.ring_id for r in rings] == ["RONE"]
     rings, _ = select_rings([chain])  # where no group was seen, the card ring stands
     assert [r.ring_id for r in rings] == [chain.ring_id]
+
+
+def test_the_card_uses_are_one_group_by_of_the_claims_shared_by_the_flags():
+    # issue 18: the claims grouped per (institution, card) once per run; the flags computed from them are those
+    # computed without them, and a pharmacy chain's shops are one institution
+    g = build_graph(card_world())
+    unit, _ = cards.institutions(g)
+    u = unit[g.visits.column("venue")]
+    uses = cards.card_uses(g, u)
+    expected = pd.DataFrame({"unit": u, "person": g.visits.column("person")}).value_counts().sort_index()
+    assert list(zip(uses.unit.tolist(), uses.person.tolist())) == expected.index.tolist()
+    assert uses.claims.tolist() == expected.tolist()
+    chain = g.visits.venues.codes(pd.Series(["P0", "P1"]))
+    assert len(set(unit[chain].tolist())) == 1
+    params = CardParams()
+    assert (cards.phone_hubs(g, u, params, uses=uses) == cards.phone_hubs(g, u, params)).all()
+    assert (cards.posthumous(g, 3, uses=uses) == cards.posthumous(g, 3)).all()
+    hub = cards.phone_hubs(g, u, params)
+    holders = set(g.visits.persons.ids[g.visits.column("person")[hub]].tolist())
+    assert holders == {f"card{k}" for k in range(8)}
+    assert uses.any_of(hub).sum() == 8  # one pair per collected card: the chain's
