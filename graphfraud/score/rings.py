@@ -349,13 +349,14 @@ def select_rings(
 
 
 def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:
-    """The card-misuse rings (detectors ``cards`` and ``cardload``, by ``id()``: a card ring of the very persons of another ring
-    has its ring id) that hold a suspect ring of another detector.
+    """The card-misuse rings (detectors ``cards`` and ``cardload``, by ``id()``: a card ring of the very persons
+    of another ring has its ring id) that hold a suspect ring of another detector.
 
     A card ring is an institution's cards, gathered from their flags and from how they were billed.
     Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
-    is taken after every other ring, so that it fills in only where no group was seen.
+    is taken after every other ring, so that it fills in only where no group was seen.  A ring of loaded
+    cards (``cardload``) gives way only when such groups hold half its persons.
     """
     groups = [
         people(r) for r in scored if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
@@ -365,7 +366,10 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
         if ring.detector not in CARD_DETECTORS:
             continue
         mine = people(ring)
-        if any(g and len(mine & g) >= 0.5 * min(len(mine), len(g)) for g in groups):
+        held = [g for g in groups if g and len(mine & g) >= 0.5 * min(len(mine), len(g))]
+        # a loaded-card ring (detect.cardload) gives way only where groups were seen holding half its cards: a
+        # sparse collector swipes a few cards a session, and the one session seen is a sliver of the ring
+        if held and (ring.detector != cardload.NAME or len(mine & set().union(*held)) >= 0.5 * len(mine)):
             out.add(id(ring))
     return out
 
