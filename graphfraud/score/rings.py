@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
-from graphfraud.detect import cardload, cards
+from graphfraud.detect import cardload, cards, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -356,20 +356,26 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
     is taken after every other ring, so that it fills in only where no group was seen.  A ring of loaded
-    cards (``cardload``) gives way only when such groups hold half its persons.
+    cards (``cardload``) gives way only when such groups hold half its persons, or to a steering ring.
     """
     groups = [
-        people(r) for r in scored if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
+        (r.detector, people(r))
+        for r in scored
+        if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
     ]
     out = set()
     for ring in scored:
         if ring.detector not in CARD_DETECTORS:
             continue
         mine = people(ring)
-        held = [g for g in groups if g and len(mine & g) >= 0.5 * min(len(mine), len(g))]
-        # a loaded-card ring (detect.cardload) gives way only where groups were seen holding half its cards: a
-        # sparse collector swipes a few cards a session, and the one session seen is a sliver of the ring
-        if held and (ring.detector != cardload.NAME or len(mine & set().union(*held)) >= 0.5 * len(mine)):
+        held = [(d, g) for d, g in groups if g and len(mine & g) >= 0.5 * min(len(mine), len(g))]
+        if not held:
+            continue
+        # a loaded-card ring (detect.cardload) gives way where groups were seen holding half its cards, or to a
+        # doctor's steered patients (their dear purchases are loaded cards, and the steering ring names who sent
+        # them); a sparse collector swipes a few cards a session, and the one session seen is a sliver of it
+        covered = len(mine & set().union(*(g for _, g in held))) >= 0.5 * len(mine)
+        if ring.detector != cardload.NAME or covered or any(d == steering.NAME for d, _ in held):
             out.add(id(ring))
     return out
 
