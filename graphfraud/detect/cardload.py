@@ -71,9 +71,14 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     ok = (person >= 0) & np.isfinite(excess)
     if not ok.any():
         return []
-    rows = np.flatnonzero(ok)
+    # a card is loaded somewhere only if at least one of its claims is dear: the rest are counted, not judged
+    dear = np.zeros(int(person.max()) + 1, dtype=bool)
+    dear[person[ok & (excess >= np.log(params.ratio))]] = True
+    rows = np.flatnonzero(ok & dear[np.maximum(person, 0)])
     per = loaded_cards(u[rows], person[rows], excess[rows], params)
-    by_unit = per.groupby("unit").agg(cards=("loaded", "size"), flagged=("loaded", "sum"), lift=("lift", "max"))
+    by_unit = pd.DataFrame({"cards": _cards_per_unit(u[ok], person[ok])})
+    by_unit = by_unit[by_unit["cards"] > 0]
+    by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["group"] = group[by_unit.index.to_numpy()]
     rate, tail, proven = _proven(by_unit, params)
     if proven.empty:
@@ -157,6 +162,17 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
     per["loaded"] = (per["n"].to_numpy() >= params.min_claims) & (per["lift"].to_numpy() >= np.log(params.ratio))
     return per[["unit", "person", "n", "lift", "loaded"]]
+
+
+def _cards_per_unit(unit: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """Distinct persons billed at each unit code (index: the unit code).
+
+    >>> _cards_per_unit(np.array([0, 0, 2, 2, 2]), np.array([5, 5, 5, 6, 7])).tolist()
+    [1, 0, 3]
+    """
+    width = int(person.max(initial=0)) + 1
+    pairs = pd.unique(unit.astype(np.int64) * width + person.astype(np.int64))
+    return np.bincount(pairs // width, minlength=int(unit.max(initial=-1)) + 1)
 
 
 def _key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
