@@ -12,7 +12,8 @@ than the holder's own care costs, again and again.
 Every claim's cost is taken relative to the usual cost of its kind: the median
 ``total_amount`` of the claims of the same visit type and diagnosis (without a
 diagnosis: the same visit type) at institutions of the same peer group
-(facility kind; pharmacies one group).  A dialysis session, a chemotherapy day,
+(facility kind and level, the kind at any level where fewer than three share
+the level; pharmacies one group).  A dialysis session, a chemotherapy day,
 a month of clotting factor cost what such claims cost, so a chronic patient's
 expensive regimen is ordinary here.  A card is **loaded** at an institution when
 
@@ -47,11 +48,14 @@ from scipy.stats import binom
 from graphfraud.detect import cards
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.io.arrow import dense_codes
+from graphfraud.io.arrow import dense_codes, row_positions
 from graphfraud.params import CardLoadParams
 
 #: Its candidates are card-misuse rings of one institution, scored and merged as those of :mod:`cards`.
 NAME = "cardload"
+
+#: Fewest institutions of one kind and level that are each other's peers; fewer: the kind at any level.
+MIN_PEERS = 3
 
 #: Fewest claims of a kind (peer group, visit type, diagnosis) whose median is its usual cost; fewer: the
 #: kind's visit type without the diagnosis.
@@ -64,7 +68,8 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     if not len(t):
         return []
     person = t["person"].to_numpy().astype(np.int64)
-    unit, group = cards.institutions(graph)
+    unit, kind = cards.institutions(graph)
+    group = peer_groups(graph, unit, kind)
     venue = t["venue"].to_numpy()
     u = unit[venue]
     excess = relative_cost(graph, group[venue])
@@ -112,10 +117,32 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     return out
 
 
+def peer_groups(graph: ClaimGraph, unit: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Per venue code: its peer group, the institutions of its kind (``kind``) and level.
+
+    A 3A hospital's visits carry more examinations than a level-1 hospital's, and its patients more
+    dear visits: the same kind at other levels is no baseline.  A kind and level held by fewer than
+    :data:`MIN_PEERS` institutions is taken at any level (the county's one level-3 hospital).
+    Pharmacies have no level: one group.
+    """
+    v = graph.visits.venues
+    fac = graph.data.facilities
+    level = np.full(len(kind), -1, dtype=np.int64)
+    if "level" in fac:
+        at = row_positions(pd.Series(v.ids, dtype=object), fac["facility_id"])
+        codes = dense_codes(fac["level"].astype("string"))
+        level[at >= 0] = codes[at[at >= 0]]
+    exact = _key(kind - kind.min(initial=0), level + 1)
+    own = unit == np.arange(len(unit))  # one venue code per institution (a chain: its first shop)
+    held = np.bincount(exact[own], minlength=int(exact.max(initial=-1)) + 1)
+    coarse = np.where(held[exact] >= MIN_PEERS, exact, -1 - (kind - kind.min(initial=0)))
+    return dense_codes(pd.Series(coarse))
+
+
 def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     """Per claim: log of its ``total_amount`` over the usual (median) cost of its kind; NaN without an amount.
 
-    The kind is the claim's peer group (``peer_group``, per claim), visit type
+    The kind is the claim's peer group (``peer_group``, per claim: :func:`peer_groups`), visit type
     and diagnosis; a kind of fewer than :data:`MIN_KIND_CLAIMS` claims, or a
     claim without a diagnosis, is taken against its peer group and visit type.
     """
