@@ -121,9 +121,10 @@ def peer_groups(graph: ClaimGraph, unit: np.ndarray, kind: np.ndarray) -> np.nda
     """Per venue code: its peer group, the institutions of its kind (``kind``) and level.
 
     A 3A hospital's visits carry more examinations than a level-1 hospital's, and its patients more
-    dear visits: the same kind at other levels is no baseline.  A kind and level held by fewer than
-    :data:`MIN_PEERS` institutions is taken at any level (the county's one level-3 hospital).
-    Pharmacies have no level: one group.
+    dear visits: the same kind at other levels is no baseline.  The institutions whose kind and level
+    fewer than :data:`MIN_PEERS` hold are grouped by kind at any level (the county's one level-3
+    hospital with the kind's other lone levels), and where even those are too few, all together:
+    a group of one would have no peers, and any rate would be unlikely.  Pharmacies have no level.
     """
     v = graph.visits.venues
     fac = graph.data.facilities
@@ -132,11 +133,16 @@ def peer_groups(graph: ClaimGraph, unit: np.ndarray, kind: np.ndarray) -> np.nda
         at = row_positions(pd.Series(v.ids, dtype=object), fac["facility_id"])
         codes = dense_codes(fac["level"].astype("string"))
         level[at >= 0] = codes[at[at >= 0]]
-    exact = _key(kind - kind.min(initial=0), level + 1)
     own = unit == np.arange(len(unit))  # one venue code per institution (a chain: its first shop)
-    held = np.bincount(exact[own], minlength=int(exact.max(initial=-1)) + 1)
-    coarse = np.where(held[exact] >= MIN_PEERS, exact, -1 - (kind - kind.min(initial=0)))
-    return dense_codes(pd.Series(coarse))
+    k = kind - kind.min(initial=0)
+    group = _key(k, level + 1)
+    for coarser in (k, np.zeros_like(k)):
+        held = np.bincount(group[own], minlength=int(group.max(initial=-1)) + 1)
+        few = held[group] < MIN_PEERS
+        if not few.any():
+            break
+        group = np.where(few, int(group.max()) + 1 + coarser, group)
+    return dense_codes(pd.Series(group))
 
 
 def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:

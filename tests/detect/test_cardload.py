@@ -144,3 +144,15 @@ def test_the_ring_is_reported_with_its_reason_in_chinese():
     assert "H0" in zh.text and "8 张" in zh.text and "5 次" in zh.text
     assert "total_amount" in zh.check
     assert "8 of " in say("card_load", reason.args, "en").text
+
+
+def test_peers_are_the_same_kind_and_level_unless_too_few_share_the_level():
+    data = _world()
+    levels = {"H0": 0, "H1": 0, "H2": 0, "H3": 1, "H4": 1, "H5": 2}
+    facilities = data.facilities.assign(level=data.facilities["facility_id"].map(levels).astype("Int64"))
+    g = build_graph(dataclasses.replace(data, facilities=facilities))
+    unit, kind = cardload.cards.institutions(g)
+    group = cardload.peer_groups(g, unit, kind)
+    code = dict(zip(g.visits.venues.ids.astype(str), group.tolist()))
+    assert code["H0"] == code["H1"] == code["H2"]  # three clinics of level 0: each other's peers
+    assert code["H3"] == code["H4"] == code["H5"] != code["H0"]  # levels 1 and 2 too few: together, any level
