@@ -17,9 +17,10 @@ the level; pharmacies one group).  A dialysis session, a chemotherapy day,
 a month of clotting factor cost what such claims cost, so a chronic patient's
 expensive regimen is ordinary here.  A card is **loaded** at an institution when
 
-- it was billed there ``min_claims`` times or more (a one-off expensive visit is
-  ordinary), and
-- its claims there cost, typically (geometric mean), at least ``ratio`` times
+- it was billed there ``min_claims`` times or more at ``ratio`` times the usual
+  cost of the claim's kind or more (a one-off expensive visit, or two with
+  examinations, is ordinary), and
+- its claims there cost, typically (median), at least ``ratio`` times
   the usual cost of their kind, **and** ``ratio`` times what the same card's
   claims elsewhere cost relative to theirs (the card's own pattern: a patient
   whose care is expensive everywhere is not loaded anywhere).
@@ -107,7 +108,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                     "peer_rate": float(rate[code]),
                     "chance": float(tail[code]),
                     "card_ratio": lift,
-                    "times": float(np.median(mine["n"].to_numpy())),
+                    "times": float(np.median(mine["dear"].to_numpy())),
                     "min_claims": params.min_claims,
                     "ratio": params.ratio,
                 },
@@ -172,20 +173,26 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
 
 
 def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, params: CardLoadParams) -> pd.DataFrame:
-    """Per (institution, card): ``n`` claims there, ``lift`` (log) over the card's own pattern, ``loaded``.
+    """Per (institution, card): ``n`` claims there, ``dear`` of them, ``lift`` (log) over the card's own pattern,
+    ``loaded``.
 
-    ``excess`` is each claim's log cost over its kind's usual cost.  The lift is the
-    median excess of the card's claims at the institution less the mean excess of its
-    claims elsewhere (when above 0: a card cheaper than usual elsewhere is judged
-    against the usual cost only).
+    ``excess`` is each claim's log cost over its kind's usual cost; a claim is dear at ``ratio`` times
+    that or more.  The lift is the median excess of the card's claims at the institution less the
+    mean excess of its claims elsewhere (when above 0: a card cheaper than usual elsewhere is judged
+    against the usual cost only).  Loaded: ``min_claims`` dear claims or more, and a lift of ``ratio``
+    or more (two dear visits of an ordinary patient, with examinations, are not a pattern).
 
-    >>> loaded_cards(np.array([0, 0, 0, 1]), np.array([7, 7, 7, 7]), np.log([10.0, 10.0, 10.0, 1.0]),
-    ...              CardLoadParams(ratio=5.0, min_claims=3))[["unit", "n", "loaded"]].values.tolist()
-    [[0, 3, True], [1, 1, False]]
+    >>> loaded_cards(np.array([0, 0, 0, 1, 2, 2, 2]), np.array([7, 7, 7, 7, 8, 8, 8]),
+    ...              np.log([10.0, 10.0, 10.0, 1.0, 10.0, 10.0, 1.0]),
+    ...              CardLoadParams(ratio=5.0, min_claims=3))[["unit", "n", "dear", "loaded"]].values.tolist()
+    [[0, 3, 3, True], [1, 1, 0, False], [2, 3, 2, False]]
     """
     frame = pd.DataFrame({"unit": unit, "person": person, "excess": excess})
-    per = frame.groupby(["unit", "person"], sort=True)["excess"].agg(["size", "sum", "median"]).reset_index()
-    per.columns = ["unit", "person", "n", "sum", "median"]
+    frame["dear"] = excess >= np.log(params.ratio)
+    per = frame.groupby(["unit", "person"], sort=True).agg(
+        n=("excess", "size"), sum=("excess", "sum"), median=("excess", "median"), dear=("dear", "sum")
+    )
+    per = per.reset_index()
     card = frame.groupby("person")["excess"].agg(["size", "sum"])
     all_n = card["size"].reindex(per["person"]).to_numpy()
     all_sum = card["sum"].reindex(per["person"]).to_numpy()
@@ -193,8 +200,8 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     here = per["median"].to_numpy()  # the holder's own purchases there now and then do not hide the swipes
     elsewhere = np.where(other_n > 0, (all_sum - per["sum"].to_numpy()) / np.maximum(other_n, 1), 0.0)
     per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
-    per["loaded"] = (per["n"].to_numpy() >= params.min_claims) & (per["lift"].to_numpy() >= np.log(params.ratio))
-    return per[["unit", "person", "n", "lift", "loaded"]]
+    per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & (per["lift"].to_numpy() >= np.log(params.ratio))
+    return per[["unit", "person", "n", "dear", "lift", "loaded"]]
 
 
 def _cards_per_unit(unit: np.ndarray, person: np.ndarray) -> np.ndarray:
