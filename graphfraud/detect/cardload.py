@@ -58,6 +58,9 @@ NAME = "cardload"
 #: Fewest institutions of one kind and level that are each other's peers; fewer: the kind at any level.
 MIN_PEERS = 3
 
+#: Claims the usual costs are taken from, at most about (every k-th claim of a larger table).
+SAMPLE_CLAIMS = 1_000_000
+
 #: Fewest claims of a kind (peer group, visit type, diagnosis) whose median is its usual cost; fewer: the
 #: kind's visit type without the diagnosis.
 MIN_KIND_CLAIMS = 20
@@ -77,10 +80,9 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     ok = (person >= 0) & np.isfinite(excess)
     if not ok.any():
         return []
-    # a card is loaded somewhere only if at least one of its claims is dear: the rest are counted, not judged
-    dear = np.zeros(int(person.max()) + 1, dtype=bool)
-    dear[person[ok & (excess >= np.log(params.ratio))]] = True
-    rows = np.flatnonzero(ok & dear[np.maximum(person, 0)])
+    # a card is loaded somewhere only if it has min_claims dear claims: the rest are counted, not judged
+    dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
+    rows = np.flatnonzero(ok & (dear[np.maximum(person, 0)] >= params.min_claims))
     per = loaded_cards(u[rows], person[rows], excess[rows], params)
     by_unit = pd.DataFrame({"cards": _cards_per_unit(u[ok], person[ok])})
     by_unit = by_unit[by_unit["cards"] > 0]
@@ -162,9 +164,13 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     diag = dense_codes(claims["diagnosis"]) if "diagnosis" in claims else np.full(len(total), -1, dtype=np.int64)
     broad = _key(peer_group, vtype)
     narrow = np.where(diag >= 0, _key(broad, diag), -1)
-    frame = pd.DataFrame({"broad": broad, "narrow": narrow, "log": logs})[positive]
+    # the usual cost is a median over many claims: above a million, every k-th claim's (the claims of a kind
+    # are spread over the table) gives it as well, at a fraction of the cost
+    step = max(1, len(total) // SAMPLE_CLAIMS)
+    sample = np.flatnonzero(positive)[::step]
+    frame = pd.DataFrame({"broad": broad[sample], "narrow": narrow[sample], "log": logs[sample]})
     usual_broad = frame.groupby("broad")["log"].median()
-    kinds = frame[frame["narrow"] >= 0].groupby("narrow")["log"].agg(["median", "size"])
+    kinds = frame[frame["narrow"].to_numpy() >= 0].groupby("narrow")["log"].agg(["median", "size"])
     kinds = kinds[kinds["size"] >= MIN_KIND_CLAIMS]["median"]
     usual = usual_broad.reindex(broad).to_numpy(dtype=float, copy=True)
     known = pd.Index(kinds.index).get_indexer(narrow)
@@ -216,8 +222,12 @@ def _cards_per_unit(unit: np.ndarray, person: np.ndarray) -> np.ndarray:
 
 
 def _key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """One code per distinct pair ``(a, b)`` of non-negative codes (a negative ``a`` code kept apart)."""
-    return dense_codes(pd.Series(a.astype(np.int64) * (int(b.max(initial=0)) + 2) + b.astype(np.int64) + 1))
+    """One code per distinct pair ``(a, b)`` of codes (``b`` >= -1; different pairs, different codes).
+
+    >>> _key(np.array([0, 0, 1, -1]), np.array([0, 1, 0, -1])).tolist()
+    [1, 2, 4, -3]
+    """
+    return a.astype(np.int64) * (int(b.max(initial=0)) + 2) + b.astype(np.int64) + 1
 
 
 def _proven(by_unit: pd.DataFrame, params: CardLoadParams) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
