@@ -11,6 +11,7 @@ from graphfraud.evidence.wording import say
 from graphfraud.graph.build import build_graph
 from graphfraud.params import CardLoadParams
 from graphfraud.pipeline import run
+from graphfraud.score.rings import select_rings
 from graphfraud.synth.toy import _table
 
 CLINICS = [f"H{i}" for i in range(6)]
@@ -156,3 +157,22 @@ def test_peers_are_the_same_kind_and_level_unless_too_few_share_the_level():
     code = dict(zip(g.visits.venues.ids.astype(str), group.tolist()))
     assert code["H0"] == code["H1"] == code["H2"]  # three clinics of level 0: each other's peers
     assert code["H3"] == code["H4"] == code["H5"] != code["H0"]  # levels 1 and 2 too few: together, any level
+
+
+def test_a_sparse_collectors_ring_stands_over_the_one_session_seen_but_gives_way_to_steering():
+    """A co-visit group holding a sliver of the loaded cards does not take the ring's place; groups holding half
+    of them do, and so does a steering ring (a doctor's steered patients are loaded cards, and it names him)."""
+    (ring,) = [r for r in run(_world()).rings if r.detector == cardload.NAME]
+
+    def group(name, persons, detector="covisit"):
+        return dataclasses.replace(ring, ring_id=name, detector=detector, score=ring.score / 2, person_codes=persons)
+
+    sliver = group("RSLIVER", ring.person_codes[:2])
+    rings, _ = select_rings([ring, sliver])
+    assert [r.ring_id for r in rings] == [ring.ring_id]
+    halves = [group("RONE", ring.person_codes[:4]), group("RTWO", ring.person_codes[4:])]
+    rings, _ = select_rings([ring, *halves])
+    assert sorted(r.ring_id for r in rings) == ["RONE", "RTWO"]
+    steered = group("RSTEER", ring.person_codes[:3], detector="steering")
+    rings, _ = select_rings([ring, steered])
+    assert [r.ring_id for r in rings] == ["RSTEER"]
