@@ -272,6 +272,24 @@ class CardParams:
 
 @_register
 @dataclass(frozen=True)
+class CardLoadParams:
+    """Cards billed far above their own pattern at one institution (收卡/套现 without a hard flag, detect/cardload.py)."""
+
+    ratio: float = 5.0  # a card's claims there cost this many times their kind's usual cost and the card's own
+    min_claims: int = 3  # fewest claims of a card at the institution (a one-off costly visit is ordinary)
+    min_cards: int = 5  # fewest loaded cards at one institution
+    max_chance: float = 0.001  # binomial tail of that many, under the peer institutions' rate of loaded cards
+
+    def __post_init__(self) -> None:
+        o = "CardLoadParams"
+        check(self.ratio > 1, "ratio", o, "a float > 1", self.ratio)
+        check(self.min_claims >= 2, "min_claims", o, "an int >= 2", self.min_claims)
+        check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
+        check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
+
+
+@_register
+@dataclass(frozen=True)
 class SignalParams:
     """Per-claim signals shared by scoring and the peer comparison (graphfraud/score/claim_flags.py)."""
 
@@ -333,6 +351,7 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("co_admission", "event_days", 1.0, 4.0, 30.0, headline=True),
     ScoreRule("repeat_stays", "repeat_ratio", 3.0, 10.0, 30.0, "log"),
     ScoreRule("misused_cards", "misused_cards", 2.0, 8.0, 40.0, headline=True),
+    ScoreRule("card_load", "card_load", 3.0, 12.0, 40.0, headline=True),
     ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
     ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
     ScoreRule("cycle", "cycle_regularity", 0.4, 0.8, 5.0),
@@ -395,5 +414,6 @@ class RunParams:
     beds: BedsParams = field(default_factory=BedsParams)
     steering: SteeringParams = field(default_factory=SteeringParams)
     cards: CardParams = field(default_factory=CardParams)
+    cardload: CardLoadParams = field(default_factory=CardLoadParams)
     score: ScoreParams = field(default_factory=ScoreParams)
     signals: SignalParams = field(default_factory=SignalParams)

@@ -94,6 +94,10 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
                     ("persons.phone", "no collectors' phones: only claims after death"),
                     ("persons.address", "no collectors' phones (a family on one phone cannot be told apart)")),
            zh="冒用医保卡"),
+    Signal("cardload", ("detect", "score"), ("claims.total_amount",),
+           reduced=(("claims.diagnosis", "a claim's usual cost is that of its visit type at institutions of the "
+                                         "same kind, not of its diagnosis"),),
+           zh="卡均费用畸高"),
     # ring reasons
     Signal("lockstep", ("score",), zh="多日同时出现"),
     Signal("repeat_stays", ("score",), ("claims.visit_type=inpatient",), zh="反复住院"),

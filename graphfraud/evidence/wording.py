@@ -79,6 +79,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "in members.csv (one phone, cards of several addresses); the institution's and its peers' cards, flagged "
         "cards and the counts and chance of each same-way test in peers.csv (graphfraud verify recomputes them)",
     ),
+    "card_load": (
+        "claims.csv 中该机构的结算按 person_id 计次数与 total_amount；同类结算（相同就诊类型与诊断、同类机构）的常见费用、"
+        "该卡在其他机构的费用与同类机构的比率来自全部结算数据，不在本证据包内",
+        "claims at the institution in claims.csv, counted by person_id with their total_amount; the usual cost of such "
+        "claims (same visit type and diagnosis, institutions of the same kind), the card's claims elsewhere and the "
+        "peers' rate come from all claims, not in this pack",
+    ),
     "after_death": (
         "claims.csv 的 start_time 与 patient_death_date、holder_death_date",
         "start_time against patient_death_date and holder_death_date in claims.csv",

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
-from graphfraud.detect import cards
+from graphfraud.detect import cardload, cards, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -31,6 +31,9 @@ from graphfraud.score.reasons import (
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.typology import person_role, typology
+
+#: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
+CARD_DETECTORS = (cards.NAME, cardload.NAME)
 
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
@@ -133,7 +136,10 @@ def join_pieces(
     open_ = [
         i
         for i, r in enumerate(scored)
-        if r.benign is None and r.typology != "kickback" and r.score >= params.min_score and r.detector != "cards"
+        if r.benign is None
+        and r.typology != "kickback"
+        and r.score >= params.min_score
+        and r.detector not in CARD_DETECTORS
     ]
     by_kind: dict[str, list[int]] = {}
     for i in open_:
@@ -343,21 +349,33 @@ def select_rings(
 
 
 def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:
-    """The card-misuse rings (detector ``cards``, by ``id()``: a card ring of the very persons of another ring
-    has its ring id) that hold a suspect ring of another detector.
+    """The card-misuse rings (detectors ``cards`` and ``cardload``, by ``id()``: a card ring of the very persons
+    of another ring has its ring id) that hold a suspect ring of another detector.
 
     A card ring is an institution's cards, gathered from their flags and from how they were billed.
     Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
-    is taken after every other ring, so that it fills in only where no group was seen.
+    is taken after every other ring, so that it fills in only where no group was seen.  A ring of loaded
+    cards (``cardload``) gives way only when such groups hold half its persons, or to a steering ring.
     """
-    groups = [people(r) for r in scored if r.detector != cards.NAME and r.benign is None and r.score >= min_score]
+    groups = [
+        (r.detector, people(r))
+        for r in scored
+        if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
+    ]
     out = set()
     for ring in scored:
-        if ring.detector != cards.NAME:
+        if ring.detector not in CARD_DETECTORS:
             continue
         mine = people(ring)
-        if any(g and len(mine & g) >= 0.5 * min(len(mine), len(g)) for g in groups):
+        held = [(d, g) for d, g in groups if g and len(mine & g) >= 0.5 * min(len(mine), len(g))]
+        if not held:
+            continue
+        # a loaded-card ring (detect.cardload) gives way where groups were seen holding half its cards, or to a
+        # doctor's steered patients (their dear purchases are loaded cards, and the steering ring names who sent
+        # them); a sparse collector swipes a few cards a session, and the one session seen is a sliver of it
+        covered = len(mine & set().union(*(g for _, g in held))) >= 0.5 * len(mine)
+        if ring.detector != cardload.NAME or covered or any(d == steering.NAME for d, _ in held):
             out.add(id(ring))
     return out
 

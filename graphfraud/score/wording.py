@@ -56,6 +56,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{phone} 张与其他家庭的卡绑定同一收卡人手机；该机构另有 {joined} 张卡以同样方式结算，共 {persons} 张"
         "（超过 {misused_cards_from} 张起计分）",
     ),
+    "card_load": (
+        "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
+        "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍），而同类机构仅 {peer_rate} 的卡如此"
+        "（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）",
+    ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
     "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),

@@ -1,0 +1,250 @@
+"""Cards billed far above their own pattern (刷卡异常：卡均费用畸高): an institution's collected cards, without a hard flag.
+
+Targets the card schemes whose cards carry no hard flag (:mod:`graphfraud.detect.cards`: no
+death, no collector's phone): a clinic or pharmacy chain that swipes a few of a
+collector's cards a session (收卡/空刷), a chain's shops selling daily goods billed
+as tonics on employees' cards every few weeks (药店串换/套现), a village doctor
+keying infusions on the cards he keeps (村医代保管医保卡).  The cards are real
+people's, billed one at a time, so nobody meets; what the scheme cannot hide is
+the **money on each card**: to be worth the trouble, each swipe bills far more
+than the holder's own care costs, again and again.
+
+Every claim's cost is taken relative to the usual cost of its kind: the median
+``total_amount`` of the claims of the same visit type and diagnosis (without a
+diagnosis: the same visit type) at institutions of the same peer group
+(facility kind and level, the kind at any level where fewer than three share
+the level; pharmacies one group).  A dialysis session, a chemotherapy day,
+a month of clotting factor cost what such claims cost, so a chronic patient's
+expensive regimen is ordinary here.  A card is **loaded** at an institution when
+
+- it was billed there ``min_claims`` times or more at ``ratio`` times the usual
+  cost of the claim's kind or more (a one-off expensive visit, or two with
+  examinations, is ordinary), and
+- its claims there cost, typically (median), at least ``ratio`` times
+  the usual cost of their kind, **and** ``ratio`` times what the same card's
+  claims elsewhere cost relative to theirs (the card's own pattern: a patient
+  whose care is expensive everywhere is not loaded anywhere).
+
+An institution (a facility, or a pharmacy chain: :func:`graphfraud.detect.cards.institutions`)
+is a candidate when at least ``min_cards`` of its cards are loaded and that
+many is unlikely (binomial tail <= ``max_chance``) under the rate of loaded
+cards at the other institutions of its peer group: every clinic has a few
+patients on an expensive regimen, a collector's clinic has dozens of cards
+billed at ten times their worth.  The candidate is the institution's loaded
+cards and their claims there.
+
+Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
+is judged against claims of its own diagnosis, and against the card's own
+claims elsewhere), a large hospital's many expensive patients (its peers of the
+same kind have them too: the chance test), a patient's single costly visit
+(``min_claims``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from graphfraud.detect import cards
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import ClaimGraph
+from graphfraud.io.arrow import dense_codes, row_positions
+from graphfraud.params import CardLoadParams
+
+#: Its candidates are card-misuse rings of one institution, scored and merged as those of :mod:`cards`.
+NAME = "cardload"
+
+#: Fewest institutions of one kind and level that are each other's peers; fewer: the kind at any level.
+MIN_PEERS = 3
+
+#: Claims the usual costs are taken from, at most about (every k-th claim of a larger table).
+SAMPLE_CLAIMS = 1_000_000
+
+#: Fewest claims of a kind (peer group, visit type, diagnosis) whose median is its usual cost; fewer: the
+#: kind's visit type without the diagnosis.
+MIN_KIND_CLAIMS = 20
+
+
+def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
+    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance."""
+    t = graph.visits.table
+    if not len(t):
+        return []
+    person = t["person"].to_numpy().astype(np.int64)
+    unit, kind = cards.institutions(graph)
+    group = peer_groups(graph, unit, kind)
+    venue = t["venue"].to_numpy()
+    u = unit[venue]
+    excess = relative_cost(graph, group[venue])
+    ok = (person >= 0) & np.isfinite(excess)
+    if not ok.any():
+        return []
+    # a card is loaded somewhere only if it has min_claims dear claims: the rest are counted, not judged
+    dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
+    rows = np.flatnonzero(ok & (dear[np.maximum(person, 0)] >= params.min_claims))
+    per = loaded_cards(u[rows], person[rows], excess[rows], params)
+    by_unit = pd.DataFrame({"cards": _cards_per_unit(u[ok], person[ok])})
+    by_unit = by_unit[by_unit["cards"] > 0]
+    by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
+    by_unit["group"] = group[by_unit.index.to_numpy()]
+    rate, tail, proven = _proven(by_unit, params)
+    if proven.empty:
+        return []
+    hit = per[per["loaded"] & per["unit"].isin(proven.index)]
+    out = []
+    for code, mine in hit.groupby("unit"):
+        members = np.sort(mine["person"].to_numpy(dtype=np.int64))
+        at = rows[u[rows] == code]
+        claims = np.sort(at[np.isin(person[at], members)])
+        lift = float(np.exp(np.median(mine["lift"].to_numpy())))
+        out.append(
+            Candidate(
+                NAME,
+                members,
+                claims.astype(np.int64),
+                {
+                    "headline": "card_load",
+                    "flagged": int(len(members)),
+                    "cards": int(proven.at[code, "cards"]),
+                    "peer_rate": float(rate[code]),
+                    "chance": float(tail[code]),
+                    "card_ratio": lift,
+                    "times": float(np.median(mine["dear"].to_numpy())),
+                    "min_claims": params.min_claims,
+                    "ratio": params.ratio,
+                },
+                params.__dict__.copy(),
+            )
+        )
+    return out
+
+
+def peer_groups(graph: ClaimGraph, unit: np.ndarray, kind: np.ndarray) -> np.ndarray:
+    """Per venue code: its peer group, the institutions of its kind (``kind``) and level.
+
+    A 3A hospital's visits carry more examinations than a level-1 hospital's, and its patients more
+    dear visits: the same kind at other levels is no baseline.  The institutions whose kind and level
+    fewer than :data:`MIN_PEERS` hold are grouped by kind at any level (the county's one level-3
+    hospital with the kind's other lone levels), and where even those are too few, all together:
+    a group of one would have no peers, and any rate would be unlikely.  Pharmacies have no level.
+    """
+    v = graph.visits.venues
+    fac = graph.data.facilities
+    level = np.full(len(kind), -1, dtype=np.int64)
+    if "level" in fac:
+        at = row_positions(pd.Series(v.ids, dtype=object), fac["facility_id"])
+        codes = dense_codes(fac["level"].astype("string"))
+        level[at >= 0] = codes[at[at >= 0]]
+    own = unit == np.arange(len(unit))  # one venue code per institution (a chain: its first shop)
+    k = kind - kind.min(initial=0)
+    group = _key(k, level + 1)
+    for coarser in (k, np.zeros_like(k)):
+        held = np.bincount(group[own], minlength=int(group.max(initial=-1)) + 1)
+        few = held[group] < MIN_PEERS
+        if not few.any():
+            break
+        group = np.where(few, int(group.max()) + 1 + coarser, group)
+    return dense_codes(pd.Series(group))
+
+
+def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
+    """Per claim: log of its ``total_amount`` over the usual (median) cost of its kind; NaN without an amount.
+
+    The kind is the claim's peer group (``peer_group``, per claim: :func:`peer_groups`), visit type
+    and diagnosis; a kind of fewer than :data:`MIN_KIND_CLAIMS` claims, or a
+    claim without a diagnosis, is taken against its peer group and visit type.
+    """
+    claims = graph.data.claims
+    total = pd.to_numeric(claims["total_amount"], errors="coerce").to_numpy(dtype=float)
+    positive = np.isfinite(total) & (total > 0)
+    logs = np.full(len(total), np.nan)
+    logs[positive] = np.log(total[positive])
+    vtype = dense_codes(claims["visit_type"])
+    diag = dense_codes(claims["diagnosis"]) if "diagnosis" in claims else np.full(len(total), -1, dtype=np.int64)
+    broad = _key(peer_group, vtype)
+    narrow = np.where(diag >= 0, _key(broad, diag), -1)
+    # the usual cost is a median over many claims: above a million, every k-th claim's (the claims of a kind
+    # are spread over the table) gives it as well, at a fraction of the cost
+    step = max(1, len(total) // SAMPLE_CLAIMS)
+    sample = np.flatnonzero(positive)[::step]
+    frame = pd.DataFrame({"broad": broad[sample], "narrow": narrow[sample], "log": logs[sample]})
+    usual_broad = frame.groupby("broad")["log"].median()
+    kinds = frame[frame["narrow"].to_numpy() >= 0].groupby("narrow")["log"].agg(["median", "size"])
+    kinds = kinds[kinds["size"] >= MIN_KIND_CLAIMS]["median"]
+    usual = usual_broad.reindex(broad).to_numpy(dtype=float, copy=True)
+    known = pd.Index(kinds.index).get_indexer(narrow)
+    usual[known >= 0] = kinds.to_numpy()[known[known >= 0]]
+    return logs - usual
+
+
+def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, params: CardLoadParams) -> pd.DataFrame:
+    """Per (institution, card): ``n`` claims there, ``dear`` of them, ``lift`` (log) over the card's own pattern,
+    ``loaded``.
+
+    ``excess`` is each claim's log cost over its kind's usual cost; a claim is dear at ``ratio`` times
+    that or more.  The lift is the median excess of the card's claims at the institution less the
+    mean excess of its claims elsewhere (when above 0: a card cheaper than usual elsewhere is judged
+    against the usual cost only).  Loaded: ``min_claims`` dear claims or more, and a lift of ``ratio``
+    or more (two dear visits of an ordinary patient, with examinations, are not a pattern).
+
+    >>> loaded_cards(np.array([0, 0, 0, 1, 2, 2, 2]), np.array([7, 7, 7, 7, 8, 8, 8]),
+    ...              np.log([10.0, 10.0, 10.0, 1.0, 10.0, 10.0, 1.0]),
+    ...              CardLoadParams(ratio=5.0, min_claims=3))[["unit", "n", "dear", "loaded"]].values.tolist()
+    [[0, 3, 3, True], [1, 1, 0, False], [2, 3, 2, False]]
+    """
+    frame = pd.DataFrame({"unit": unit, "person": person, "excess": excess})
+    frame["dear"] = excess >= np.log(params.ratio)
+    per = frame.groupby(["unit", "person"], sort=True).agg(
+        n=("excess", "size"), sum=("excess", "sum"), median=("excess", "median"), dear=("dear", "sum")
+    )
+    per = per.reset_index()
+    card = frame.groupby("person")["excess"].agg(["size", "sum"])
+    all_n = card["size"].reindex(per["person"]).to_numpy()
+    all_sum = card["sum"].reindex(per["person"]).to_numpy()
+    other_n = all_n - per["n"].to_numpy()
+    here = per["median"].to_numpy()  # the holder's own purchases there now and then do not hide the swipes
+    elsewhere = np.where(other_n > 0, (all_sum - per["sum"].to_numpy()) / np.maximum(other_n, 1), 0.0)
+    per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
+    per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & (per["lift"].to_numpy() >= np.log(params.ratio))
+    return per[["unit", "person", "n", "dear", "lift", "loaded"]]
+
+
+def _cards_per_unit(unit: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """Distinct persons billed at each unit code (index: the unit code).
+
+    >>> _cards_per_unit(np.array([0, 0, 2, 2, 2]), np.array([5, 5, 5, 6, 7])).tolist()
+    [1, 0, 3]
+    """
+    width = int(person.max(initial=0)) + 1
+    pairs = pd.unique(unit.astype(np.int64) * width + person.astype(np.int64))
+    return np.bincount(pairs // width, minlength=int(unit.max(initial=-1)) + 1)
+
+
+def _key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One code per distinct pair ``(a, b)`` of codes (``b`` >= -1; different pairs, different codes).
+
+    >>> _key(np.array([0, 0, 1, -1]), np.array([0, 1, 0, -1])).tolist()
+    [1, 2, 4, -3]
+    """
+    return a.astype(np.int64) * (int(b.max(initial=0)) + 2) + b.astype(np.int64) + 1
+
+
+def _proven(by_unit: pd.DataFrame, params: CardLoadParams) -> tuple[pd.Series, pd.Series, pd.DataFrame]:
+    """The peer rate and binomial tail of each institution, and the institutions proven (rows of ``by_unit``).
+
+    An institution's peers are the other institutions of its group, less those proven against all of them:
+    two collectors' pharmacies in one county would each raise the other's baseline.  That is done once, not
+    until nothing changes: each round lowers the rates, and repeated it would end by proving ordinary
+    institutions against peers cleared of every one of their own kind.
+    """
+    k, n, group = by_unit["flagged"], by_unit["cards"], by_unit["group"]
+    proven = pd.Series(False, index=by_unit.index)
+    for _ in range(2):
+        kk, nn = k.where(~proven, 0), n.where(~proven, 0)
+        gk = kk.groupby(group).transform("sum") - kk
+        gn = nn.groupby(group).transform("sum") - nn
+        rate = (gk / gn.clip(lower=1)).clip(lower=1e-6, upper=1 - 1e-6)
+        tail = pd.Series(binom.sf(k.to_numpy() - 1, n.to_numpy(), rate.to_numpy()), index=k.index)
+        proven = (k >= params.min_cards) & (tail <= params.max_chance)
+    return rate, tail, by_unit[proven]

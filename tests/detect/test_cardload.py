@@ -1,0 +1,178 @@
+"""Loaded cards (detect/cardload.py): cards billed again and again far above their worth, per institution."""
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
+from graphfraud.detect import DETECTORS, cardload
+from graphfraud.evidence.wording import say
+from graphfraud.graph.build import build_graph
+from graphfraud.params import CardLoadParams
+from graphfraud.pipeline import run
+from graphfraud.score.rings import select_rings
+from graphfraud.synth.toy import _table
+
+CLINICS = [f"H{i}" for i in range(6)]
+
+
+def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0) -> ClaimsData:
+    """Six clinics of one kind, 60 ordinary patients each, with their own care at the other clinics.
+
+    - H0 bills ``collected`` cards of ordinary people ``times`` times each at ``markup`` times the usual
+      cost of their diagnosis (a collector's cards, 收卡空刷);
+    - H1 treats 12 patients on an expensive regimen (dialysis, N18: every claim of that diagnosis is dear);
+    - H2 bills 6 patients whose care costs as much everywhere (their own pattern);
+    - H3 bills 2 cards of its patients at the collector's markup (too few to prove).
+    """
+    persons, claims = [], []
+    n = [0]
+    rng = np.random.default_rng(5)
+
+    def person(pid):
+        persons.append((pid, "F", "1950-01-01", "350206", "resident", None, None, None))
+
+    def claim(pid, venue, day, total, diagnosis="I10"):
+        n[0] += 1
+        when = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=int(day), minutes=int(n[0] % 600))
+        claims.append((f"C{n[0]:06d}", pid, None, venue, None, f"D{venue}", "outpatient", when, None,
+                       float(total), round(total * 0.6, 2), 0.0, diagnosis, None))  # fmt: skip
+
+    for c in CLINICS:  # ordinary patients: a few cheap visits here and elsewhere
+        for k in range(60):
+            pid = f"{c}-p{k}"
+            person(pid)
+            for _ in range(4):
+                claim(pid, c, rng.integers(0, 330), rng.uniform(30, 60))
+            claim(pid, CLINICS[(CLINICS.index(c) + 1) % 6], rng.integers(0, 330), rng.uniform(30, 60))
+    for k in range(collected):  # collected cards: their own care cheap, swiped dear at H0
+        pid = f"card{k}"
+        person(pid)
+        for d in range(3):
+            claim(pid, "H4", 100 * d + k, rng.uniform(30, 60))
+        for d in range(times):
+            claim(pid, "H0", 30 * d + k, 45 * markup * rng.uniform(0.9, 1.1))
+    for k in range(12):  # dialysis: dear, but as dear as every N18 claim
+        pid = f"dial{k}"
+        person(pid)
+        for d in range(40):
+            claim(pid, "H1", 3 * d + k % 3, rng.uniform(380, 420), diagnosis="N18")
+        claim(pid, "H5", 200 + k, rng.uniform(30, 60))
+    for k in range(6):  # dear everywhere: the card's own pattern
+        pid = f"dear{k}"
+        person(pid)
+        for d in range(4):
+            claim(pid, "H2", 40 * d + k, 45 * markup)
+            claim(pid, "H5", 40 * d + k + 7, 45 * markup)
+    for k in range(2):  # two dear cards at H3: too few for a ring
+        person(f"few{k}")
+        claim(f"few{k}", "H4", 10 + k, 45)
+        for d in range(4):
+            claim(f"few{k}", "H3", 50 * d + k, 45 * markup)
+    facilities = [(c, f"{c}诊所", "clinic", 0, "private", "350206", 0) for c in CLINICS]
+    doctors = [(f"D{c}", c, "医生", "医师", "全科") for c in CLINICS]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, []),
+        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+def _found(data, params=CardLoadParams()):
+    g = build_graph(data)
+    out = {}
+    for c in cardload.detect(g, params):
+        venue = str(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims[0]]])
+        out[venue] = (sorted(str(p) for p in g.visits.persons.ids[c.persons]), c.evidence)
+    return out
+
+
+def test_cardload_is_a_detector():
+    assert DETECTORS["cardload"] == (cardload, "cardload")
+
+
+def test_a_collectors_cards_billed_far_above_their_worth_are_one_ring():
+    found = _found(_world())
+    assert list(found) == ["H0"]
+    persons, evidence = found["H0"]
+    assert persons == [f"card{k}" for k in range(8)]
+    assert evidence["headline"] == "card_load" and evidence["flagged"] == 8
+    assert evidence["times"] == 5 and 9 < evidence["card_ratio"] < 15
+    assert evidence["chance"] <= CardLoadParams().max_chance
+
+
+def test_a_ring_claims_are_the_cards_claims_at_the_institution_only():
+    data = _world()
+    g = build_graph(data)
+    (c,) = cardload.detect(g)
+    venues = g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims]]
+    assert set(venues.tolist()) == {"H0"} and len(c.claims) == 8 * 5
+
+
+def test_an_expensive_regimen_and_a_card_dear_everywhere_are_ordinary():
+    """Dialysis costs what N18 claims cost; a card as dear elsewhere is judged against its own pattern."""
+    data = _world()
+    g = build_graph(data)
+    unit, group = cardload.cards.institutions(g)
+    venue = g.visits.table["venue"].to_numpy()
+    excess = cardload.relative_cost(g, group[venue])
+    per = cardload.loaded_cards(unit[venue], g.visits.table["person"].to_numpy(), excess, CardLoadParams())
+    names = g.visits.persons.ids[per["person"].to_numpy()].astype(str)
+    loaded = set(names[per["loaded"].to_numpy()])
+    assert not any(p.startswith(("dial", "dear")) for p in loaded)
+    assert loaded == {f"card{k}" for k in range(8)} | {"few0", "few1"}
+
+
+def test_too_few_or_too_cheap_is_no_ring():
+    assert _found(_world(collected=4)) == {}  # fewer than min_cards
+    assert _found(_world(markup=3.0)) == {}  # 3x: within what a clinic's dearer visits cost
+    assert _found(_world(times=2)) == {}  # two swipes a card: a one-off dear visit and a follow-up
+
+
+def test_without_diagnoses_the_usual_cost_is_the_visit_type_at_peers():
+    data = _world()
+    bare = dataclasses.replace(data, claims=data.claims.drop(columns=["diagnosis"]))
+    found = _found(bare)
+    assert found["H0"][0] == [f"card{k}" for k in range(8)]
+
+
+def test_the_ring_is_reported_with_its_reason_in_chinese():
+    result = run(_world())
+    (ring,) = [r for r in result.rings if r.detector == cardload.NAME]
+    reason = next(r for r in ring.reasons if r.code == "card_load")
+    assert reason.value == 8 and reason.points > 0
+    zh = say("card_load", reason.args, "zh")
+    assert "H0" in zh.text and "8 张" in zh.text and "5 次" in zh.text
+    assert "total_amount" in zh.check
+    assert "8 of " in say("card_load", reason.args, "en").text
+
+
+def test_peers_are_the_same_kind_and_level_unless_too_few_share_the_level():
+    data = _world()
+    levels = {"H0": 0, "H1": 0, "H2": 0, "H3": 1, "H4": 1, "H5": 2}
+    facilities = data.facilities.assign(level=data.facilities["facility_id"].map(levels).astype("Int64"))
+    g = build_graph(dataclasses.replace(data, facilities=facilities))
+    unit, kind = cardload.cards.institutions(g)
+    group = cardload.peer_groups(g, unit, kind)
+    code = dict(zip(g.visits.venues.ids.astype(str), group.tolist()))
+    assert code["H0"] == code["H1"] == code["H2"]  # three clinics of level 0: each other's peers
+    assert code["H3"] == code["H4"] == code["H5"] != code["H0"]  # levels 1 and 2 too few: together, any level
+
+
+def test_a_sparse_collectors_ring_stands_over_the_one_session_seen_but_gives_way_to_steering():
+    """A co-visit group holding a sliver of the loaded cards does not take the ring's place; groups holding half
+    of them do, and so does a steering ring (a doctor's steered patients are loaded cards, and it names him)."""
+    (ring,) = [r for r in run(_world()).rings if r.detector == cardload.NAME]
+
+    def group(name, persons, detector="covisit"):
+        return dataclasses.replace(ring, ring_id=name, detector=detector, score=ring.score / 2, person_codes=persons)
+
+    sliver = group("RSLIVER", ring.person_codes[:2])
+    rings, _ = select_rings([ring, sliver])
+    assert [r.ring_id for r in rings] == [ring.ring_id]
+    halves = [group("RONE", ring.person_codes[:4]), group("RTWO", ring.person_codes[4:])]
+    rings, _ = select_rings([ring, *halves])
+    assert sorted(r.ring_id for r in rings) == ["RONE", "RTWO"]
+    steered = group("RSTEER", ring.person_codes[:3], detector="steering")
+    rings, _ = select_rings([ring, steered])
+    assert [r.ring_id for r in rings] == ["RSTEER"]
