@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
@@ -221,6 +222,117 @@ def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
     return day[count >= min_persons]
 
 
+def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool, min_times: int,
+             max_chance: float) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+    """Facilities that admit, again and again, a group out of the outpatients who arrived together.
+
+    A hospital that sends a bus to a village (免费体检+包车接送) examines the
+    villagers who get off it, minutes apart, and admits many of them that day
+    or the next; next time another village, or the same one again.  Most
+    villagers are admitted once, so :func:`repeat_stays` sees no repetition in
+    the persons; the repetition is the hospital's.  An *arrival* is a burst of
+    outpatient arrivals at a facility (:func:`graphfraud.graph.events.venue_events`,
+    a whole day in a date-only export); it *ends in admissions* when its
+    persons were admitted there that day or the next.  An ordinary outpatient
+    is admitted with the facility's own rate (its outpatient person-days
+    followed by an admission there, the arrival's own left out), so an arrival
+    of ``n`` persons of whom ``a`` (at least 3, a group) were admitted has the
+    binomial tail ``P(Bin(n, rate) >= a)``.  The arrivals kept are those whose
+    tails pass the Benjamini-Hochberg bound at ``max_chance`` over every
+    arrival tested (the share of them that chance could give), and a facility
+    is a candidate with ``min_times`` such arrivals or more: a minibus
+    accident's riders admitted together on one day are no scheme.
+
+    Returns per facility: the riders (the persons of its kept arrivals who were
+    admitted from one, or who came with ``min_times`` of them: examined again
+    and again, they were billed too), the claims (their outpatient
+    claims there on those days, their stays there begun that day or the next)
+    and how many arrivals were kept.
+
+    Two bus-loads of eight, four of each admitted that day or the next; the first village examined again
+    on day 20 (no one admitted), and the second village's persons each alone on a later day:
+
+    >>> minute = [600 + 3 * i for i in range(8)]
+    >>> v = pd.DataFrame({"claim": range(32), "person": list(range(8)) * 2 + list(range(8, 16)) * 2, "venue": 0,
+    ...                   "minute": minute + [m + 20 * 1440 for m in minute] + [m + 40 * 1440 for m in minute]
+    ...                   + [(m + 1440 * d) for d in range(41, 49) for m in [720]]})
+    >>> v["day"] = v["minute"] // 1440
+    >>> s = pd.DataFrame({"claim": range(100, 112), "person": [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15],
+    ...                   "venue": 0, "day": [0, 0, 0, 1, 40, 40, 41, 41, 60, 70, 80, 90]})
+    >>> found = bus_days(v, s, day_resolution=False, min_times=2, max_chance=0.1)
+    >>> [(p.tolist(), n) for p, _, n in found]
+    [([0, 1, 2, 3, 8, 9, 10, 11], 2)]
+    """
+    if stays.empty or visits.empty:
+        return []
+    s_person = stays["person"].to_numpy(np.int64)
+    s_venue = stays["venue"].to_numpy(np.int64)
+    s_day = stays["day"].to_numpy(np.int64)
+    inpatient_venues = np.unique(s_venue)
+    v_venue = visits["venue"].to_numpy(np.int64)
+    at = np.isin(v_venue, inpatient_venues) & (visits["person"].to_numpy() >= 0)
+    if not at.any():
+        return []
+    visits = visits[at]
+    person = visits["person"].to_numpy(np.int64)
+    venue = visits["venue"].to_numpy(np.int64)
+    day = visits["day"].to_numpy(np.int64)
+    first = int(min(day.min(), s_day.min()))
+    span = int(max(day.max(), s_day.max())) - first + 2
+    n_persons = int(max(person.max(), s_person.max())) + 1
+
+    def key(p: np.ndarray, v: np.ndarray, d: np.ndarray) -> np.ndarray:
+        return (v * n_persons + p) * span + (d - first)
+
+    admitted_keys = np.unique(key(s_person, s_venue, s_day))
+
+    def admitted(p: np.ndarray, v: np.ndarray, d: np.ndarray) -> np.ndarray:
+        return np.isin(key(p, v, d), admitted_keys) | np.isin(key(p, v, d + 1), admitted_keys)
+
+    # the facility's own rate: its outpatient person-days followed by an admission there that day or the next
+    pvd = np.unique(key(person, venue, day))
+    pd_venue = pvd // span // n_persons
+    pd_admitted = np.isin(pvd, admitted_keys) | np.isin(pvd + 1, admitted_keys)
+    venues, where = np.unique(pd_venue, return_inverse=True)
+    days_at = np.bincount(where, minlength=len(venues))
+    admitted_at = np.bincount(where, weights=pd_admitted, minlength=len(venues))
+    events = venue_events(visits, day_resolution=day_resolution)
+    inc = events.incidence
+    if inc.empty:
+        return []
+    ev = inc["event"].to_numpy(np.int64)
+    who = inc["person"].to_numpy(np.int64)
+    ev_venue, ev_day = events.venue[ev].astype(np.int64), events.day[ev].astype(np.int64)
+    came = admitted(who, ev_venue, ev_day)
+    codes, slot = np.unique(ev, return_inverse=True)
+    n = np.bincount(slot)
+    a = np.bincount(slot, weights=came).astype(np.int64)
+    v_of = np.searchsorted(venues, events.venue[codes].astype(np.int64))
+    rate = (admitted_at[v_of] - a) / np.maximum(days_at[v_of] - n, 1)
+    tail = np.where(a >= 3, binom.sf(a - 1, n, np.clip(rate, 1e-9, 1.0)), 1.0)
+    order = np.argsort(tail, kind="stable")
+    passed = tail[order] <= max_chance * np.arange(1, len(tail) + 1) / len(tail)
+    kept = np.zeros(len(codes), dtype=bool)
+    if passed.any():
+        kept[order[: int(np.flatnonzero(passed).max()) + 1]] = True
+    out = []
+    for v in np.unique(events.venue[codes[kept]]).tolist():
+        mine = codes[kept & (events.venue[codes] == v)]
+        if len(mine) < min_times:
+            continue
+        # the riders: admitted from one of these arrivals, or at two of them (an outpatient of the day who
+        # happened to come with one bus is not a rider: in a date-only export the arrival is the whole day)
+        on = np.isin(ev, mine)
+        riders, times_on = np.unique(who[on], return_counts=True)
+        riders = riders[(times_on >= min_times) | np.isin(riders, who[on & came])]
+        bus = np.unique(events.day[mine].astype(np.int64))
+        on_bus = (venue == v) & np.isin(person, riders) & np.isin(day, bus)
+        board = (s_venue == v) & np.isin(s_person, riders) & (np.isin(s_day, bus) | np.isin(s_day - 1, bus))
+        claims = np.union1d(visits["claim"].to_numpy(np.int64)[on_bus], stays["claim"].to_numpy(np.int64)[board])
+        out.append((riders, claims, int(len(mine))))
+    return out
+
+
 def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates from repeated co-admissions (inpatient claims only)."""
     table = graph.visits.table
@@ -238,4 +350,12 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     groups = orgs + tighten(
         cores, days, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
     )
-    return group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
+    found = group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
+    # a hospital's bus days: the outpatients who arrived together, many of them admitted that day or the next
+    outpatient = table[~table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0)]
+    buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
+                     max_chance=org.max_chance)  # fmt: skip
+    for riders, claims, times in buses:
+        evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times}
+        found.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
+    return found
