@@ -356,6 +356,7 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
                      max_chance=org.max_chance)  # fmt: skip
     for riders, claims, times in buses:
-        evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times}
+        # induced admissions, though most of the claims are the check-ups of those examined
+        evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}
         found.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
     return found
