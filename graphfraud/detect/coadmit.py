@@ -350,7 +350,7 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     groups = orgs + tighten(
         cores, days, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
     )
-    found = group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
+    out = group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
     # a hospital's bus days: the outpatients who arrived together, many of them admitted that day or the next
     outpatient = table[~table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0)]
     buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
@@ -358,5 +358,5 @@ def detect(graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: 
     for riders, claims, times in buses:
         # induced admissions, though most of the claims are the check-ups of those examined
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}
-        found.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
-    return found
+        out.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
+    return out

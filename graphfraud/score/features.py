@@ -582,7 +582,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
 PARTY_GAP = 15
 
 
-def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, float]:
+def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     """The members' parties at the main venue: persons who arrived in one burst, joined over all days.
 
     A burst is a run of member arrivals at most :data:`PARTY_GAP` minutes
@@ -831,7 +831,7 @@ REFILL_STEADY = 0.25
 
 
 def _refills(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFacts, *, min_days: int = 4,
-             steady: float = REFILL_STEADY) -> dict[str, float]:  # fmt: skip
+             steady: float = REFILL_STEADY) -> dict[str, Any]:  # fmt: skip
     """Each member's own purchases at the pharmacy ``venue``: cadence, steadiness, one drug family; the group's cost.
 
     ``rows`` are the group's claims at the venue.  A chronic patient refills
@@ -894,7 +894,7 @@ def _cadence(person: np.ndarray, day: np.ndarray, family: np.ndarray, *, min_day
             float(np.median(families)) if families else math.nan)  # fmt: skip
 
 
-def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dict[str, float]:
+def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dict[str, Any]:
     """Each member's own cadence: visits a week, weekday timetable and tenure (medians over members).
 
     A treatment regimen keeps each patient on a weekly timetable (dialysis on
