@@ -481,6 +481,7 @@ class Features:
     # Parties (households who each come together, graphfraud.score.reasons.households), timed claims at the main venue
     # only: members who arrived in one burst (PARTY_GAP minutes between consecutive arrivals) are one party.
     parties: int = 0  # parties (connected by arriving together); 0 without timed claims
+    party_members: int = 0  # members in a party: those with timed claims at the main venue
     party_largest: int = 0  # persons of the largest party
     party_smallest: int = 0  # persons of the smallest party
     party_addresses: int = 0  # most distinct known addresses in one party
@@ -596,7 +597,7 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     ...                                          "minute": np.array([600, 602, 800, 801, 2040, 2041, 2300, 2302])}[name])
     >>> f = SimpleNamespace(person_address=np.array([5, 5, 7, 7]))
     >>> _parties(v, np.arange(8), f)
-    {'parties': 2, 'party_largest': 2, 'party_smallest': 2, 'party_addresses': 1, 'party_together': 1.0}
+    {'parties': 2, 'party_members': 4, 'party_largest': 2, 'party_smallest': 2, 'party_addresses': 1, 'party_together': 1.0}
     """
     if not len(rows):
         return {}
@@ -618,7 +619,7 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     known = address >= 0
     homes = np.unique(party[known] * (int(address.max(initial=0)) + 1) + address[known])
     per_party = np.bincount(homes // (int(address.max(initial=0)) + 1), minlength=n_parties) if len(homes) else [0]
-    return {"parties": int(n_parties), "party_largest": int(sizes.max()), "party_smallest": int(sizes.min()),
+    return {"parties": int(n_parties), "party_members": int(len(who)), "party_largest": int(sizes.max()), "party_smallest": int(sizes.min()),
             "party_addresses": int(np.max(per_party)), "party_together": together}  # fmt: skip
 
 

@@ -506,13 +506,14 @@ def households(f: Features) -> bool:
     one burst, or one by one over the day, never as a few closed parties.  So a
     group at minute resolution is households when its members fall into two or
     more parties (:func:`graphfraud.score.features._parties`: persons who
-    arrived in one burst, joined over all days), each of household size
+    arrived in one burst, joined over all days; every member in one), each of household size
     (``2`` to :data:`HOUSEHOLD_PERSONS` persons at no more than
     :data:`HOUSEHOLD_ADDRESSES` known addresses, the one-household test's own
     numbers), nearly every member arrival with the member's party
     (:data:`PARTY_TOGETHER`), at an ordinary cost (the one-household test's 1.5x).
     """
-    return (f.parties >= 2 and 2 <= f.party_smallest and f.party_largest <= HOUSEHOLD_PERSONS
+    return (f.parties >= 2 and f.party_members == f.persons and 2 <= f.party_smallest
+            and f.party_largest <= HOUSEHOLD_PERSONS
             and f.party_addresses <= HOUSEHOLD_ADDRESSES and f.party_together >= PARTY_TOGETHER
             and f.cost_ratio <= 1.5)  # fmt: skip
 

@@ -177,11 +177,19 @@ def join_pieces(
                 break
     out = list(scored)
     for pieces in (c for c in components if len(c) >= 2):
-        ring = _score(_union(candidates, pieces), facts, params)
-        if ring.benign is None and ring.typology == scored[pieces[0]].typology:
-            for i in pieces:
-                out[i] = None  # type: ignore[call-overload]
-            out.append(ring)
+        strong = [i for i in pieces if scored[i].score >= params.min_score]
+        # with its weak pieces the organisation must still be a ring worth reporting; else it is joined without them
+        weak_in = len(strong) < len(pieces)
+        for part in (pieces, strong) if weak_in else (pieces,):
+            if len(part) < 2:
+                continue
+            ring = _score(_union(candidates, part), facts, params)
+            kind = ring.benign is None and ring.typology == scored[part[0]].typology
+            if kind and (part is strong or not weak_in or ring.score >= params.min_score):
+                for i in part:
+                    out[i] = None  # type: ignore[call-overload]
+                out.append(ring)
+                break
     return [r for r in out if r is not None]
 
 
