@@ -20,7 +20,7 @@ from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
 from graphfraud.detect.organise import Organisation, beyond_chance, organisations, tighten
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.graph.events import Events, combine, venue_events
+from graphfraud.graph.events import Events, combine, distinct, venue_events
 from graphfraud.graph.project import meetings
 from graphfraud.params import CoadmitParams, to_dict
 
@@ -212,6 +212,16 @@ def repeat_stays(
     return [members for members in kept if len(members) >= min_persons]
 
 
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in ``sorted_keys`` (sorted, distinct): ``np.isin`` by binary search.
+
+    >>> _member(np.array([3, 4, 9]), np.array([1, 3, 9])).tolist()
+    [True, False, True]
+    """
+    at = np.minimum(np.searchsorted(sorted_keys, values), max(len(sorted_keys) - 1, 0))
+    return (sorted_keys[at] == values) if len(sorted_keys) else np.zeros(len(values), dtype=bool)
+
+
 def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
     """The venue-day keys (not -1) that at least ``min_persons`` of ``keys`` hold.
 
@@ -268,9 +278,11 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     s_person = stays["person"].to_numpy(np.int64)
     s_venue = stays["venue"].to_numpy(np.int64)
     s_day = stays["day"].to_numpy(np.int64)
-    inpatient_venues = np.unique(s_venue)
     v_venue = visits["venue"].to_numpy(np.int64)
-    at = np.isin(v_venue, inpatient_venues) & (visits["person"].to_numpy() >= 0)
+    n_venues = int(max(v_venue.max(), s_venue.max())) + 1
+    with_stays = np.zeros(n_venues, dtype=bool)
+    with_stays[s_venue] = True
+    at = with_stays[np.maximum(v_venue, 0)] & (v_venue >= 0) & (visits["person"].to_numpy() >= 0)
     if not at.any():
         return []
     visits = visits[at]
@@ -284,37 +296,48 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     def key(p: np.ndarray, v: np.ndarray, d: np.ndarray) -> np.ndarray:
         return (v * n_persons + p) * span + (d - first)
 
-    admitted_keys = np.unique(key(s_person, s_venue, s_day))
+    admitted_keys = distinct(key(s_person, s_venue, s_day))
 
-    def admitted(p: np.ndarray, v: np.ndarray, d: np.ndarray) -> np.ndarray:
-        return np.isin(key(p, v, d), admitted_keys) | np.isin(key(p, v, d + 1), admitted_keys)
+    def admitted(keys: np.ndarray) -> np.ndarray:  # admitted there that day or the next
+        return _member(keys, admitted_keys) | _member(keys + 1, admitted_keys)
 
     # the facility's own rate: its outpatient person-days followed by an admission there that day or the next
-    pvd = np.unique(key(person, venue, day))
+    pvd = distinct(key(person, venue, day))
     pd_venue = pvd // span // n_persons
-    pd_admitted = np.isin(pvd, admitted_keys) | np.isin(pvd + 1, admitted_keys)
-    venues, where = np.unique(pd_venue, return_inverse=True)
-    days_at = np.bincount(where, minlength=len(venues))
-    admitted_at = np.bincount(where, weights=pd_admitted, minlength=len(venues))
-    events = venue_events(visits, day_resolution=day_resolution)
+    days_at = np.bincount(pd_venue, minlength=n_venues)
+    pd_admitted = admitted(pvd)
+    admitted_at = np.bincount(pd_venue[pd_admitted], minlength=n_venues)
+    # only a venue-day where 3 outpatients were admitted that day or the next can hold a group's arrival
+    vd = (pvd[pd_admitted] // span // n_persons) * span + pvd[pd_admitted] % span
+    vd_days, vd_n = np.unique(vd, return_counts=True)
+    group_days = vd_days[vd_n >= 3]
+    if not len(group_days):
+        return []
+    here = _member(venue * span + (day - first), group_days)
+    events = venue_events(visits[here], day_resolution=day_resolution)
     inc = events.incidence
     if inc.empty:
         return []
-    ev = inc["event"].to_numpy(np.int64)
+    ev = inc["event"].to_numpy(np.int64)  # sorted by event
     who = inc["person"].to_numpy(np.int64)
     ev_venue, ev_day = events.venue[ev].astype(np.int64), events.day[ev].astype(np.int64)
-    came = admitted(who, ev_venue, ev_day)
-    codes, slot = np.unique(ev, return_inverse=True)
+    came = admitted(key(who, ev_venue, ev_day))
+    new = np.r_[True, ev[1:] != ev[:-1]]
+    codes, slot = ev[new], np.cumsum(new) - 1
     n = np.bincount(slot)
     a = np.bincount(slot, weights=came).astype(np.int64)
-    v_of = np.searchsorted(venues, events.venue[codes].astype(np.int64))
-    rate = (admitted_at[v_of] - a) / np.maximum(days_at[v_of] - n, 1)
-    tail = np.where(a >= 3, binom.sf(a - 1, n, np.clip(rate, 1e-9, 1.0)), 1.0)
+    # an arrival with fewer than 3 admitted is no group admission: only the others are tested
+    tested = np.flatnonzero(a >= 3)
+    if not len(tested):
+        return []
+    v_of = events.venue[codes[tested]].astype(np.int64)
+    rate = (admitted_at[v_of] - a[tested]) / np.maximum(days_at[v_of] - n[tested], 1)
+    tail = binom.sf(a[tested] - 1, n[tested], np.clip(rate, 1e-9, 1.0))
     order = np.argsort(tail, kind="stable")
     passed = tail[order] <= max_chance * np.arange(1, len(tail) + 1) / len(tail)
     kept = np.zeros(len(codes), dtype=bool)
     if passed.any():
-        kept[order[: int(np.flatnonzero(passed).max()) + 1]] = True
+        kept[tested[order[: int(np.flatnonzero(passed).max()) + 1]]] = True
     out = []
     for v in np.unique(events.venue[codes[kept]]).tolist():
         mine = codes[kept & (events.venue[codes] == v)]
@@ -326,7 +349,8 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
         riders, times_on = np.unique(who[on], return_counts=True)
         riders = riders[(times_on >= min_times) | np.isin(riders, who[on & came])]
         bus = np.unique(events.day[mine].astype(np.int64))
-        on_bus = (venue == v) & np.isin(person, riders) & np.isin(day, bus)
+        there = np.flatnonzero(venue == v)
+        on_bus = there[np.isin(person[there], riders) & np.isin(day[there], bus)]
         board = (s_venue == v) & np.isin(s_person, riders) & (np.isin(s_day, bus) | np.isin(s_day - 1, bus))
         claims = np.union1d(visits["claim"].to_numpy(np.int64)[on_bus], stays["claim"].to_numpy(np.int64)[board])
         out.append((riders, claims, int(len(mine))))
