@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
 from graphfraud.detect.organise import Organisation, beyond_chance, organisations, tighten
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.graph.events import Events, combine, venue_events
+from graphfraud.graph.events import Events, combine, distinct, venue_events
 from graphfraud.graph.project import meetings
 from graphfraud.params import CoadmitParams, SignalParams, to_dict
 
@@ -214,6 +215,16 @@ def repeat_stays(
     return [members for members in kept if len(members) >= min_persons]
 
 
+def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in ``sorted_keys`` (sorted, distinct): ``np.isin`` by binary search.
+
+    >>> _member(np.array([3, 4, 9]), np.array([1, 3, 9])).tolist()
+    [True, False, True]
+    """
+    at = np.minimum(np.searchsorted(sorted_keys, values), max(len(sorted_keys) - 1, 0))
+    return (sorted_keys[at] == values) if len(sorted_keys) else np.zeros(len(values), dtype=bool)
+
+
 def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
     """The venue-day keys (not -1) that at least ``min_persons`` of ``keys`` hold.
 
@@ -222,6 +233,131 @@ def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
     """
     day, count = np.unique(keys[keys >= 0], return_counts=True)
     return day[count >= min_persons]
+
+
+def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool, min_times: int,
+             max_chance: float) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+    """Facilities that admit, again and again, a group out of the outpatients who arrived together.
+
+    A hospital that sends a bus to a village (免费体检+包车接送) examines the
+    villagers who get off it, minutes apart, and admits many of them that day
+    or the next; next time another village, or the same one again.  Most
+    villagers are admitted once, so :func:`repeat_stays` sees no repetition in
+    the persons; the repetition is the hospital's.  An *arrival* is a burst of
+    outpatient arrivals at a facility (:func:`graphfraud.graph.events.venue_events`,
+    a whole day in a date-only export); it *ends in admissions* when its
+    persons were admitted there that day or the next.  An ordinary outpatient
+    is admitted with the facility's own rate (its outpatient person-days
+    followed by an admission there, the arrival's own left out), so an arrival
+    of ``n`` persons of whom ``a`` (at least 3, a group) were admitted has the
+    binomial tail ``P(Bin(n, rate) >= a)``.  The arrivals kept are those whose
+    tails pass the Benjamini-Hochberg bound at ``max_chance`` over every
+    arrival tested (the share of them that chance could give), and a facility
+    is a candidate with ``min_times`` such arrivals or more: a minibus
+    accident's riders admitted together on one day are no scheme.
+
+    Returns per facility: the riders (the persons of its kept arrivals who were
+    admitted from one, or who came with ``min_times`` of them: examined again
+    and again, they were billed too), the claims (their outpatient
+    claims there on those days, their stays there begun that day or the next)
+    and how many arrivals were kept.
+
+    Two bus-loads of eight, four of each admitted that day or the next; the first village examined again
+    on day 20 (no one admitted), and the second village's persons each alone on a later day:
+
+    >>> minute = [600 + 3 * i for i in range(8)]
+    >>> v = pd.DataFrame({"claim": range(32), "person": list(range(8)) * 2 + list(range(8, 16)) * 2, "venue": 0,
+    ...                   "minute": minute + [m + 20 * 1440 for m in minute] + [m + 40 * 1440 for m in minute]
+    ...                   + [(m + 1440 * d) for d in range(41, 49) for m in [720]]})
+    >>> v["day"] = v["minute"] // 1440
+    >>> s = pd.DataFrame({"claim": range(100, 112), "person": [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15],
+    ...                   "venue": 0, "day": [0, 0, 0, 1, 40, 40, 41, 41, 60, 70, 80, 90]})
+    >>> found = bus_days(v, s, day_resolution=False, min_times=2, max_chance=0.1)
+    >>> [(p.tolist(), n) for p, _, n in found]
+    [([0, 1, 2, 3, 8, 9, 10, 11], 2)]
+    """
+    if stays.empty or visits.empty:
+        return []
+    s_person = stays["person"].to_numpy(np.int64)
+    s_venue = stays["venue"].to_numpy(np.int64)
+    s_day = stays["day"].to_numpy(np.int64)
+    v_venue = visits["venue"].to_numpy(np.int64)
+    n_venues = int(max(v_venue.max(), s_venue.max())) + 1
+    with_stays = np.zeros(n_venues, dtype=bool)
+    with_stays[s_venue] = True
+    at = with_stays[np.maximum(v_venue, 0)] & (v_venue >= 0) & (visits["person"].to_numpy() >= 0)
+    if not at.any():
+        return []
+    visits = visits[at]
+    person = visits["person"].to_numpy(np.int64)
+    venue = visits["venue"].to_numpy(np.int64)
+    day = visits["day"].to_numpy(np.int64)
+    first = int(min(day.min(), s_day.min()))
+    span = int(max(day.max(), s_day.max())) - first + 2
+    n_persons = int(max(person.max(), s_person.max())) + 1
+
+    def key(p: np.ndarray, v: np.ndarray, d: np.ndarray) -> np.ndarray:
+        return (v * n_persons + p) * span + (d - first)
+
+    admitted_keys = distinct(key(s_person, s_venue, s_day))
+
+    def admitted(keys: np.ndarray) -> np.ndarray:  # admitted there that day or the next
+        return _member(keys, admitted_keys) | _member(keys + 1, admitted_keys)
+
+    # the facility's own rate: its outpatient person-days followed by an admission there that day or the next
+    pvd = distinct(key(person, venue, day))
+    pd_venue = pvd // span // n_persons
+    days_at = np.bincount(pd_venue, minlength=n_venues)
+    pd_admitted = admitted(pvd)
+    admitted_at = np.bincount(pd_venue[pd_admitted], minlength=n_venues)
+    # only a venue-day where 3 outpatients were admitted that day or the next can hold a group's arrival
+    vd = (pvd[pd_admitted] // span // n_persons) * span + pvd[pd_admitted] % span
+    vd_days, vd_n = np.unique(vd, return_counts=True)
+    group_days = vd_days[vd_n >= 3]
+    if not len(group_days):
+        return []
+    here = _member(venue * span + (day - first), group_days)
+    events = venue_events(visits[here], day_resolution=day_resolution)
+    inc = events.incidence
+    if inc.empty:
+        return []
+    ev = inc["event"].to_numpy(np.int64)  # sorted by event
+    who = inc["person"].to_numpy(np.int64)
+    ev_venue, ev_day = events.venue[ev].astype(np.int64), events.day[ev].astype(np.int64)
+    came = admitted(key(who, ev_venue, ev_day))
+    new = np.r_[True, ev[1:] != ev[:-1]]
+    codes, slot = ev[new], np.cumsum(new) - 1
+    n = np.bincount(slot)
+    a = np.bincount(slot, weights=came).astype(np.int64)
+    # an arrival with fewer than 3 admitted is no group admission: only the others are tested
+    tested = np.flatnonzero(a >= 3)
+    if not len(tested):
+        return []
+    v_of = events.venue[codes[tested]].astype(np.int64)
+    rate = (admitted_at[v_of] - a[tested]) / np.maximum(days_at[v_of] - n[tested], 1)
+    tail = binom.sf(a[tested] - 1, n[tested], np.clip(rate, 1e-9, 1.0))
+    order = np.argsort(tail, kind="stable")
+    passed = tail[order] <= max_chance * np.arange(1, len(tail) + 1) / len(tail)
+    kept = np.zeros(len(codes), dtype=bool)
+    if passed.any():
+        kept[tested[order[: int(np.flatnonzero(passed).max()) + 1]]] = True
+    out = []
+    for v in np.unique(events.venue[codes[kept]]).tolist():
+        mine = codes[kept & (events.venue[codes] == v)]
+        if len(mine) < min_times:
+            continue
+        # the riders: admitted from one of these arrivals, or at two of them (an outpatient of the day who
+        # happened to come with one bus is not a rider: in a date-only export the arrival is the whole day)
+        on = np.isin(ev, mine)
+        riders, times_on = np.unique(who[on], return_counts=True)
+        riders = riders[(times_on >= min_times) | np.isin(riders, who[on & came])]
+        bus = np.unique(events.day[mine].astype(np.int64))
+        there = np.flatnonzero(venue == v)
+        on_bus = there[np.isin(person[there], riders) & np.isin(day[there], bus)]
+        board = (s_venue == v) & np.isin(s_person, riders) & (np.isin(s_day, bus) | np.isin(s_day - 1, bus))
+        claims = np.union1d(visits["claim"].to_numpy(np.int64)[on_bus], stays["claim"].to_numpy(np.int64)[board])
+        out.append((riders, claims, int(len(mine))))
+    return out
 
 
 def detect(
@@ -247,4 +383,13 @@ def detect(
     groups = orgs + tighten(
         cores, days, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons
     )
-    return group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
+    out = group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
+    # a hospital's bus days: the outpatients who arrived together, many of them admitted that day or the next
+    outpatient = table[~table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0)]
+    buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
+                     max_chance=org.max_chance)  # fmt: skip
+    for riders, claims, times in buses:
+        # induced admissions, though most of the claims are the check-ups of those examined
+        evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}
+        out.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
+    return out

@@ -16,6 +16,8 @@ import math
 from typing import Any
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -476,6 +478,14 @@ class Features:
     member_steady: float = 0.0  # share of a member's gaps within REFILL_STEADY of their own median gap
     member_family: float = math.nan  # share of a member's purchases there of their commonest diagnosis family
     refill_cost: float = math.nan  # the group's insurance money per purchase there vs other purchases of the family
+    # Parties (households who each come together, graphfraud.score.reasons.households), timed claims at the main venue
+    # only: members who arrived in one burst (PARTY_GAP minutes between consecutive arrivals) are one party.
+    parties: int = 0  # parties (connected by arriving together); 0 without timed claims
+    party_members: int = 0  # members in a party: those with timed claims at the main venue
+    party_largest: int = 0  # persons of the largest party
+    party_smallest: int = 0  # persons of the smallest party
+    party_addresses: int = 0  # most distinct known addresses in one party
+    party_together: float = math.nan  # share of members' arrivals with another member in the same burst
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -564,7 +574,53 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         own_cost_ratio=primary[1],
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
+        **(_parties(t, rows[at_main & timed], facts) if minute_data else {}),
     )
+
+
+#: Members whose consecutive arrivals at the main venue are at most this many minutes apart arrived together (the
+#: event gap of graphfraud.graph.events: a family walks in within minutes, a bus-load one after the other).
+PARTY_GAP = 15
+
+
+def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
+    """The members' parties at the main venue: persons who arrived in one burst, joined over all days.
+
+    A burst is a run of member arrivals at most :data:`PARTY_GAP` minutes
+    apart on one day; two members in one burst are of one party, and parties
+    are the connected persons.  A family's outings make one party of the
+    family; two families who each came together, and met only at the venue's
+    day hours apart, are two.
+
+    >>> from types import SimpleNamespace
+    >>> v = SimpleNamespace(column=lambda name: {"person": np.array([0, 1, 2, 3, 0, 1, 2, 3]),
+    ...                                          "minute": np.array([600, 602, 800, 801, 2040, 2041, 2300, 2302])}[name])
+    >>> f = SimpleNamespace(person_address=np.array([5, 5, 7, 7]))
+    >>> _parties(v, np.arange(8), f)
+    {'parties': 2, 'party_members': 4, 'party_largest': 2, 'party_smallest': 2, 'party_addresses': 1, 'party_together': 1.0}
+    """
+    if not len(rows):
+        return {}
+    minute, person = t.column("minute")[rows].astype(np.int64), t.column("person")[rows].astype(np.int64)
+    order = np.lexsort((person, minute))
+    minute, person = minute[order], person[order]
+    joined = (np.diff(minute) <= PARTY_GAP) & (minute[1:] // 1440 == minute[:-1] // 1440)
+    burst = np.r_[0, np.cumsum(~joined)]
+    who, code = np.unique(person, return_inverse=True)
+    links = np.flatnonzero(joined & (code[1:] != code[:-1]))
+    graph = coo_matrix((np.ones(len(links)), (code[links], code[links + 1])), shape=(len(who), len(who)))
+    n_parties, party = connected_components(graph, directed=False)
+    sizes = np.bincount(party, minlength=n_parties)
+    # arrivals in company: a burst with another member in it (distinct persons, one arrival per person-burst)
+    pb = np.unique(burst * len(who) + code)
+    in_burst = np.bincount(pb // len(who))
+    together = float((in_burst[pb // len(who)] >= 2).mean())
+    address = facts.person_address[who]
+    known = address >= 0
+    homes = np.unique(party[known] * (int(address.max(initial=0)) + 1) + address[known])
+    per_party = np.bincount(homes // (int(address.max(initial=0)) + 1), minlength=n_parties) if len(homes) else [0]
+    return {"parties": int(n_parties), "party_members": int(len(who)), "party_largest": int(sizes.max()), "party_smallest": int(sizes.min()),
+            "party_addresses": int(np.max(per_party)), "party_together": together}  # fmt: skip
 
 
 #: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
@@ -776,7 +832,7 @@ REFILL_STEADY = 0.25
 
 
 def _refills(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFacts, *, min_days: int = 4,
-             steady: float = REFILL_STEADY) -> dict[str, float]:  # fmt: skip
+             steady: float = REFILL_STEADY) -> dict[str, Any]:  # fmt: skip
     """Each member's own purchases at the pharmacy ``venue``: cadence, steadiness, one drug family; the group's cost.
 
     ``rows`` are the group's claims at the venue.  A chronic patient refills
@@ -839,7 +895,7 @@ def _cadence(person: np.ndarray, day: np.ndarray, family: np.ndarray, *, min_day
             float(np.median(families)) if families else math.nan)  # fmt: skip
 
 
-def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dict[str, float]:
+def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dict[str, Any]:
     """Each member's own cadence: visits a week, weekday timetable and tenure (medians over members).
 
     A treatment regimen keeps each patient on a weekly timetable (dialysis on

@@ -130,7 +130,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), at {cost:.2f}x the "
         "city's other pharmacy purchases (no diagnoses to compare)",
     ),
-    "benign_household": ("looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",),
+    "benign_household": (
+        "looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",
+        "looks like households who each came together: {persons} persons in {parties} parties that never arrived "
+        "together, each of {smallest}-{largest} persons at no more than {party_addresses} address(es), {together:.0%} "
+        "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers'",
+    ),
     "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
     "benign_primary": (
         "looks like scheduled primary care at the members' own clinic (e.g. a village's family-doctor follow-up "
@@ -488,6 +493,36 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     return Reason("benign_refill", args, f.member_steady, SCHEDULE_WEEKDAYS, 0.0)
 
 
+#: A household is at most this many persons (the one-household explanation's cap), at this many addresses or fewer.
+HOUSEHOLD_PERSONS = 8
+HOUSEHOLD_ADDRESSES = 2
+#: Households who each come together: at least this share of the members' arrivals is with their party.
+PARTY_TOGETHER = 0.8
+
+
+def households(f: Features) -> bool:
+    """Several households, each coming together, that never came together with one another.
+
+    A family goes to the doctor together (a child and a parent, the
+    grandparents with them), and two families of one village use the same
+    township centre: on a day when both came, hours apart, the day pass of the
+    co-visit detector (step 26 of ``docs/detection.md``) joins them into one
+    group.  A broker's batch is the opposite: the village's recruits arrive in
+    one burst, or one by one over the day, never as a few closed parties.  So a
+    group at minute resolution is households when its members fall into two or
+    more parties (:func:`graphfraud.score.features._parties`: persons who
+    arrived in one burst, joined over all days; every member in one), each of household size
+    (``2`` to :data:`HOUSEHOLD_PERSONS` persons at no more than
+    :data:`HOUSEHOLD_ADDRESSES` known addresses, the one-household test's own
+    numbers), nearly every member arrival with the member's party
+    (:data:`PARTY_TOGETHER`), at an ordinary cost (the one-household test's 1.5x).
+    """
+    return (f.parties >= 2 and f.party_members == f.persons and 2 <= f.party_smallest
+            and f.party_largest <= HOUSEHOLD_PERSONS
+            and f.party_addresses <= HOUSEHOLD_ADDRESSES and f.party_together >= PARTY_TOGETHER
+            and f.cost_ratio <= 1.5)  # fmt: skip
+
+
 def _residents(f: Features) -> Reason | None:
     """The residents of one institution: at least 8 persons, 60% or more of them at one address."""
     if f.persons < 8 or f.top_address_persons < 0.6 * f.persons:
@@ -548,8 +583,8 @@ def benign_explanation(f: Features) -> Reason | None:
     residents = _residents(f)
     if residents is not None and f.cost_ratio <= PEER_COST:
         return residents
-    one_home = f.addresses <= 2 or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
-    if one_home and f.persons <= 8 and f.cost_ratio <= 1.5:
+    one_home = f.addresses <= HOUSEHOLD_ADDRESSES or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
+    if one_home and f.persons <= HOUSEHOLD_PERSONS and f.cost_ratio <= 1.5:
         return Reason(
             "benign_household",
             {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio},
@@ -557,6 +592,13 @@ def benign_explanation(f: Features) -> Reason | None:
             2,
             0.0,
         )
+    if households(f):
+        return Reason(
+            "benign_household",
+            {"persons": f.persons, "parties": f.parties, "smallest": f.party_smallest, "largest": f.party_largest,
+             "party_addresses": f.party_addresses, "together": f.party_together, "cost_ratio": f.cost_ratio},
+            f.party_together, PARTY_TOGETHER, 0.0,
+        )  # fmt: skip
     if f.event_days <= 2:
         return Reason(
             "benign_one_off",

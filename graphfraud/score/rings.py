@@ -111,7 +111,8 @@ def join_pieces(
     when each ring's persons were mostly billed at the other's venue too, or
     when half of one ring's persons were billed at the other's venue on one
     day (the organisation bused a broker's recruits to its other clinic).
-    They are scored again as one
+    A piece that scores under ``min_score`` on its own joins the organisation of a suspect ring at its
+    venue with its staff (never another weak piece).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card-misuse
@@ -161,13 +162,40 @@ def join_pieces(
                     if same:
                         yield i, j
 
+    components = _components(open_, links())
+    # A piece that scores under min_score on its own (a broker's dozen recruits seen at few sessions) joins the
+    # organisation of a suspect ring at the same venue with the same staff: the venue and its doctors are the
+    # organisation's, and alone the piece is only weak.  Weak pieces never join one another.
+    weak = [
+        i
+        for i, r in enumerate(scored)
+        if r.benign is None and r.typology in by_kind and r.score < params.min_score and r.detector != "cards"
+    ]
+    whole = {i: n for n, pieces in enumerate(components) for i in pieces}
+    for i in weak:
+        for j in by_kind[scored[i].typology]:
+            same_staff = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
+            if scored[i].features.venue == scored[j].features.venue and same_staff:
+                if j not in whole:  # a suspect ring on its own becomes an organisation of two
+                    whole[j] = len(components)
+                    components.append([j])
+                components[whole[j]].append(i)
+                break
     out = list(scored)
-    for pieces in _components(open_, links()):
-        ring = _score(_union(candidates, pieces), facts, params)
-        if ring.benign is None and ring.typology == scored[pieces[0]].typology:
-            for i in pieces:
-                out[i] = None  # type: ignore[call-overload]
-            out.append(ring)
+    for pieces in (c for c in components if len(c) >= 2):
+        strong = [i for i in pieces if scored[i].score >= params.min_score]
+        # with its weak pieces the organisation must still be a ring worth reporting; else it is joined without them
+        weak_in = len(strong) < len(pieces)
+        for part in (pieces, strong) if weak_in else (pieces,):
+            if len(part) < 2:
+                continue
+            ring = _score(_union(candidates, part), facts, params)
+            kind = ring.benign is None and ring.typology == scored[part[0]].typology
+            if kind and (part is strong or not weak_in or ring.score >= params.min_score):
+                for i in part:
+                    out[i] = None  # type: ignore[call-overload]
+                out.append(ring)
+                break
     return [r for r in out if r is not None]
 
 

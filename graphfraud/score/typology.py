@@ -10,12 +10,18 @@ from graphfraud.score.features import Features
 def typology(c: Candidate, f: Features) -> str:
     """Best-matching typology of a candidate, by the rules of the typology table.
 
+    - the typology the candidate's detector names (``evidence["typology"]``: a hospital's bus days,
+      :func:`graphfraud.detect.coadmit.bus_days`, are induced admissions although most of their claims
+      are the check-ups of the villagers it examined);
     - the row whose ``detector`` found the candidate (``steering`` -> ``kickback``, 处方引流);
     - else the row whose ``mostly`` visit type has the largest share of the
       candidate's claims, if at least half (``inpatient`` -> ``induced_admission``,
       诱导住院; ``pharmacy`` -> ``card_collector``, 职业收卡人; ties: the earlier row);
     - else the ``otherwise`` row (outpatient lockstep -> ``staged_clinic``, 虚构诊疗).
     """
+    named = c.evidence.get("typology")
+    if named in contract.TYPOLOGY_TABLE:
+        return str(named)
     rows = contract.TYPOLOGY_TABLE.values()
     for row in rows:
         if row.detector and row.detector == c.detector:

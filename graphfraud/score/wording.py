@@ -98,7 +98,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"
         "次均医保金额为全市其他药店购药的 {cost} 倍（无诊断可比）",
     ),
-    "benign_household": ("疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",),
+    "benign_household": (
+        "疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",
+        "疑为几户人家各自结伴就诊：{persons} 人分属 {parties} 伙，各伙从未同时到达，每伙 {smallest}-{largest} 人、"
+        "至多 {party_addresses} 个住址，成员 {together} 的就诊与本伙同到；费用为同类的 {cost_ratio} 倍",
+    ),
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
     "benign_primary": (
         "疑为成员本地基层医疗机构的定期服务（如家庭医生签约随访日、儿童保健日、敬老院巡诊）：{persons} 名成员中 {local} "

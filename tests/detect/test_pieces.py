@@ -8,24 +8,28 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.io.read import read_claims_dir
-from graphfraud.params import RunParams
+from graphfraud.params import RunParams, ScoreParams
 from graphfraud.pipeline import run
 
 
-def _world(tmp_path: Path, *, second_clinic: bool, bused: bool = False) -> tuple[Path, set[str], set[str]]:
+def _world(
+    tmp_path: Path, *, second_clinic: bool, bused: bool = False, thin: int = 0
+) -> tuple[Path, set[str], set[str]]:
     """A town of 2,000 persons at 20 clinics, and two brokers who each bring their own pool of 20 recruits
     to clinic C0 (doctor D0), every 7th day in the evening and every 14th day in the morning, never on
     the same day; with ``second_clinic`` the second broker works at C1 with its doctor D1 instead, and
-    with ``bused`` too he brings his pool to C0 once (day 150), at C0's evening hour."""
+    with ``bused`` too he brings his pool to C0 once (day 150), at C0's evening hour.  With ``thin`` the
+    second broker's pool is ``thin`` recruits brought every 28th day and billed at the town's fees."""
     rng = np.random.default_rng(7)
     rows = []
-    pools = [[f"A{i:02d}" for i in range(20)], [f"B{i:02d}" for i in range(20)]]
-    for b, (pool, first, cycle, hour) in enumerate(zip(pools, (3, 4), (7, 14), (20, 9))):
+    pools = [[f"A{i:02d}" for i in range(20)], [f"B{i:02d}" for i in range(thin or 20)]]
+    cycles, fees = (7, 28 if thin else 14), (260.0, 60.0 if thin else 260.0)
+    for b, (pool, first, cycle, hour, fee) in enumerate(zip(pools, (3, 4), cycles, (20, 9), fees)):
         clinic = 1 if (second_clinic and b == 1) else 0
         for day in range(first, 300, cycle):
             came = [p for p in pool if rng.random() < 0.8]
             start = hour * 60 + np.cumsum(rng.integers(1, 3, len(came)))
-            rows += [(p, f"C{clinic}", f"D{clinic}", day, int(m), 260.0) for p, m in zip(came, start)]
+            rows += [(p, f"C{clinic}", f"D{clinic}", day, int(m), fee) for p, m in zip(came, start)]
     if bused:
         came = [p for p in pools[1] if rng.random() < 0.8]
         start = 20 * 60 + np.cumsum(rng.integers(1, 3, len(came)))
@@ -100,3 +104,21 @@ def test_a_broker_who_brings_his_pool_to_the_other_clinic_once_joins_its_ring(tm
     ring = next(r for r in result.rings if r.ring_id == holding_a[0][0])
     assert ring.typology == "staged_clinic"
     assert {m.entity_id for m in ring.members if m.entity_type == "facility"} == {"C0", "C1"}
+
+
+def test_a_weak_piece_joins_the_organisation_at_its_venue_with_its_staff(tmp_path: Path) -> None:
+    # The second broker's ten recruits, a session a month at ordinary fees, score 24.5 on their own: under a
+    # min_score of 30 they are too weak to report alone, but they are the clinic's and its doctor's, where the
+    # first broker's ring stands, so they join it.  At another clinic with its own doctor they do not.
+    strict = RunParams(score=ScoreParams(min_score=30.0))
+    directory, a, b = _world(tmp_path, second_clinic=False, thin=10)
+    result = run(read_claims_dir(directory), strict)
+    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    assert holding_a and {r for r, _ in holding_a} == {r for r, _ in holding_b}
+    assert holding_b[0][1] == len(b)
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    directory, a, b = _world(elsewhere, second_clinic=True, thin=10)
+    result = run(read_claims_dir(directory), strict)
+    assert _rings_holding(result, a) and not _rings_holding(result, b)

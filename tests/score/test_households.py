@@ -1,0 +1,90 @@
+"""Households who each come to the doctor together (thirdworld seed 18: two families at one township centre,
+joined into one "ring" by a day on which both came, hours apart) are explained as households, with or without
+addresses; a broker's recruits who come one by one, or off one bus, are not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import build_graph
+from graphfraud.io.read import read_claims_dir
+from graphfraud.score.features import claim_facts, features
+from graphfraud.score.reasons import benign_explanation, households
+
+
+def _world(tmp_path: Path, *, addresses: bool) -> Path:
+    """A township centre C0 and its 600 townspeople (1,500 visits at random hours over 200 days).
+
+    Family A (5 persons at one address) comes on days 10, 40, 70, 100, 130, 160, family B (4 persons) on days
+    25, 55, 85, 115, 145 and 100: both on day 100, A at 9:00 and B at 14:00, each member 1-3 minutes after
+    the one before.  Broker R's 9 recruits (9 addresses) come on days 12, 32, ..., 172, each at a random hour
+    (one by one); broker S's 9 recruits arrive off one bus on days 15, 45, ..., 165, 2 minutes apart.
+    """
+    rng = np.random.default_rng(3)
+    rows = []  # person, minute
+    town = [f"T{i:03d}" for i in range(600)]
+    for _ in range(1500):
+        rows.append((town[int(rng.integers(0, 600))], int(rng.integers(0, 200)) * 1440 + int(rng.integers(480, 1020))))
+
+    def party(people: list[str], day: int, start: int) -> None:
+        minute = day * 1440 + start
+        for p in people:
+            minute += int(rng.integers(1, 4))
+            rows.append((p, minute))
+
+    fam_a, fam_b = [f"A{i}" for i in range(5)], [f"B{i}" for i in range(4)]
+    for day in (10, 40, 70, 100, 130, 160):
+        party(fam_a, day, 540)
+    for day in (25, 55, 85, 115, 145, 100):
+        party(fam_b, day, 840)
+    spread, bus = [f"R{i}" for i in range(9)], [f"S{i}" for i in range(9)]
+    for day in range(12, 180, 20):
+        for p in spread:
+            rows.append((p, day * 1440 + int(rng.integers(480, 1020))))
+    for day in range(15, 180, 30):
+        party(bus, day, 600)
+    t = pd.DataFrame(rows, columns=["patient_id", "minute"])
+    start = (pd.Timestamp("2024-03-01") + pd.to_timedelta(t["minute"], unit="min")).dt.strftime("%Y-%m-%d %H:%M:%S")
+    pd.DataFrame({
+        "claim_id": [f"K{i:05d}" for i in range(len(t))], "patient_id": t["patient_id"], "facility_id": "C0",
+        "doctor_id": "D0", "visit_type": "outpatient", "start_time": start, "total_amount": 50.0, "fund_amount": 30.0,
+    }).to_csv(tmp_path / "claims.csv", index=False)  # fmt: skip
+    persons = sorted(set(t["patient_id"]))
+    table = pd.DataFrame({"person_id": persons})
+    if addresses:  # a family lives at one address, everyone else at their own
+        table["address"] = [p[0] if p[0] in "AB" else p for p in persons]
+    table.to_csv(tmp_path / "persons.csv", index=False)
+    pd.DataFrame({"facility_id": ["C0"], "kind": ["community"]}).to_csv(tmp_path / "facilities.csv", index=False)
+    pd.DataFrame({"doctor_id": ["D0"], "facility_id": ["C0"]}).to_csv(tmp_path / "doctors.csv", index=False)
+    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("addresses", [True, False])
+def test_two_families_joined_by_one_day_are_households_and_brokers_are_not(tmp_path: Path, addresses: bool) -> None:
+    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=addresses)))
+    facts = claim_facts(graph)
+    person_ids = pd.Series(graph.visits.persons.ids)
+    person = graph.visits.column("person")
+
+    def measured(prefixes: str):  # type: ignore[no-untyped-def]
+        codes = np.flatnonzero(person_ids.str[0].isin(list(prefixes)).to_numpy())
+        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
+
+    families = measured("AB")
+    assert (families.parties, families.party_smallest, families.party_largest) == (2, 4, 5)
+    assert families.party_together == 1.0 and families.party_addresses == (1 if addresses else 0)
+    assert households(families)
+    reason = benign_explanation(families)
+    assert reason is not None and reason.code == "benign_household"
+    # the recruits who come one by one are mostly alone; off the bus they are one party of nine
+    spread, bus = measured("R"), measured("S")
+    assert spread.party_together < 0.8 and not households(spread)
+    assert bus.parties == 1 and bus.party_largest == 9 and not households(bus)
+    # nor are a family and a broker's bus-load, which are two parties but one of them no household
+    assert not households(measured("AS"))
