@@ -26,14 +26,21 @@ from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
 from graphfraud.detect.organise import organisations, present_at, tighten
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.graph.events import venue_events
+from graphfraud.graph.events import Arrivals, arrivals, venue_events
 from graphfraud.graph.project import Projection, project_covisits
 from graphfraud.params import CovisitParams, to_dict
 
 NAME = "covisit"
 
 
-def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), *, seed: int = 0) -> list[np.ndarray]:
+def over_the_day(
+    visits: pd.DataFrame | Arrivals,
+    params: CovisitParams = CovisitParams(),
+    *,
+    seed: int = 0,
+    only_venues: np.ndarray | None = None,
+    visit_days: pd.DataFrame | None = None,
+) -> list[np.ndarray]:
     """Organisations of whole venue-days at timed venues: recruits who come on the same days, at any hour.
 
     A broker who brings his villagers over a morning, or tells them to come
@@ -57,9 +64,13 @@ def over_the_day(visits: pd.DataFrame, params: CovisitParams = CovisitParams(), 
     the month, share days with whoever refills on the same day (the failure
     of date-only pharmacies in ``docs/detection.md``); a card collector's
     session is minutes to hours long, and its bursts are events already.
+
+    ``only_venues`` and ``visit_days`` are passed on to
+    :func:`graphfraud.graph.events.venue_events` (``detect`` gives it all
+    visits sorted once, the facilities to keep, and the minute pass's days).
     """
     days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
-                        day_resolution=True)  # fmt: skip
+                        day_resolution=True, only_venues=only_venues, visit_days=visit_days)  # fmt: skip
     # timed visits: no day is a date-only export's (the company test of date-only pharmacies is not for them)
     days = dataclasses.replace(days, dated=np.zeros(days.n_events, dtype=bool))
     org = params.organise
@@ -96,8 +107,9 @@ def detect(
         min_days=params.min_days,
         day_resolution=graph.day_resolution,
     )
+    arrived = arrivals(visits)  # sorted once for the minute pass and the day pass
     events = venue_events(
-        visits,
+        arrived,
         gap_minutes=params.event_gap_minutes,
         busy_visits=params.busy_visits,
         min_persons=params.min_event_persons,
@@ -122,8 +134,15 @@ def detect(
     )  # fmt: skip
     if params.day_events and not graph.day_resolution:
         # outpatient_visits keeps every row (stays' persons unknown, skipped by the events): facilities' rows only
-        at_facility = graph.visits.table["kind"].to_numpy() == 0
-        groups = groups + uncovered(over_the_day(visits[at_facility], params, seed=seed), groups)
+        kind, venue = graph.visits.table["kind"].to_numpy(), graph.visits.table["venue"].to_numpy()
+        n_venues = int(venue.max(initial=-1)) + 1
+        facility = np.zeros(n_venues, dtype=bool)
+        facility[venue[(kind == 0) & (venue >= 0)]] = True
+        if not facility[venue[(kind != 0) & (venue >= 0)]].any():  # venue codes of one kind: the minute pass's
+            day = over_the_day(arrived, params, seed=seed, only_venues=facility, visit_days=events.visit_days)
+        else:  # pragma: no cover - a venue code with rows of both kinds (not made by graph.build)
+            day = over_the_day(visits[kind == 0], params, seed=seed)
+        groups = groups + uncovered(day, groups)
     return group_candidates(
         NAME,
         visits,

@@ -23,6 +23,7 @@ in Social Networks", WWW 2013 (users x (page, time window) blocks).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -69,20 +70,24 @@ class Events:
 
 
 def venue_events(
-    visits: pd.DataFrame,
+    visits: pd.DataFrame | Arrivals,
     *,
     gap_minutes: int = 15,
     busy_visits: int = 200,
     min_persons: int = 3,
     day_resolution: bool = False,
+    only_venues: np.ndarray | None = None,
+    visit_days: pd.DataFrame | None = None,
 ) -> Events:
     """Split each venue-day's arrivals into events and list who attended each.
 
     Parameters
     ----------
-    visits : DataFrame
+    visits : DataFrame or Arrivals
         Columns ``person``, ``venue``, ``minute`` (as in
-        :class:`graphfraud.graph.build.Visits`; the day is ``minute // 1440``).
+        :class:`graphfraud.graph.build.Visits`; the day is ``minute // 1440``),
+        or the same already sorted by :func:`arrivals` (the co-visit detector's
+        minute and day passes sort the visits once).
     gap_minutes : int, default 15
         A longer gap between consecutive arrivals at a venue starts a new event.
     busy_visits : int, default 200
@@ -93,6 +98,12 @@ def venue_events(
         Events with fewer distinct persons are left out of the incidence.
     day_resolution : bool, default False
         Date-only times: an event is a whole venue-day.
+    only_venues : ndarray of bool, optional
+        Per venue code: keep only the visits to these venues, as if ``visits``
+        held only them (codes past its end are not kept).
+    visit_days : DataFrame, optional
+        The ``visit_days`` of these visits when known (at least for the venues
+        kept; rows of other venues are dropped), so they are not counted again.
 
     Returns
     -------
@@ -116,16 +127,15 @@ def venue_events(
     check(min_persons >= 2, "min_persons", owner, "an int >= 2", min_persons)
     params = {"gap_minutes": gap_minutes, "busy_visits": busy_visits, "min_persons": min_persons,
               "day_resolution": day_resolution}  # fmt: skip
-    person = visits["person"].to_numpy().astype(np.int64, copy=False)
-    venue = visits["venue"].to_numpy().astype(np.int64, copy=False)
-    minute = visits["minute"].to_numpy().astype(np.int64, copy=False)
-    known = (person >= 0) & (venue >= 0)
-    if not known.all():
-        person, venue, minute = person[known], venue[known], minute[known]
+    person, venue, minute = visits if isinstance(visits, Arrivals) else arrivals(visits)
+    if only_venues is not None:
+        kept = np.zeros(len(venue), dtype=bool)
+        inside = venue < len(only_venues)
+        kept[inside] = only_venues[venue[inside]]
+        person, venue, minute = person[kept], venue[kept], minute[kept]  # still sorted
     empty = np.array([], dtype=np.int64)
     if not len(person):
         return Events(pd.DataFrame({"event": empty, "person": empty}), empty, empty, params)
-    person, venue, minute = _by_venue_time(person, venue, minute)
     day = minute // 1440
     new_day = np.r_[True, (venue[1:] != venue[:-1]) | (day[1:] != day[:-1])]
     venue_day = np.cumsum(new_day) - 1
@@ -145,10 +155,44 @@ def venue_events(
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
     timed = np.bincount(event, weights=(minute % 1440) != 0, minlength=len(starts))  # arrivals after 00:00
     dated = np.full(len(starts), True) if day_resolution else timed == 0
+    if visit_days is None:
+        visit_days = _visit_days(person, venue, day)
+    elif only_venues is not None:
+        vd_venue = visit_days["venue"].to_numpy()
+        kept = np.zeros(len(vd_venue), dtype=bool)
+        inside = vd_venue < len(only_venues)
+        kept[inside] = only_venues[vd_venue[inside]]
+        if not kept.all():  # still sorted by person, then venue
+            visit_days = pd.DataFrame({c: visit_days[c].to_numpy()[kept] for c in visit_days.columns})
     return Events(
-        incidence, ev_venue, ev_day, params, _visit_days(person, venue, day), np.bincount(event, minlength=len(starts)),
-        dated,
+        incidence, ev_venue, ev_day, params, visit_days, np.bincount(event, minlength=len(starts)), dated,
     )  # fmt: skip
+
+
+class Arrivals(NamedTuple):
+    """Known visits (person and venue codes >= 0) sorted by venue, then minute, then person (int64 arrays)."""
+
+    person: np.ndarray
+    venue: np.ndarray
+    minute: np.ndarray
+
+
+def arrivals(visits: pd.DataFrame) -> Arrivals:
+    """The visits' ``person``, ``venue``, ``minute`` with unknown persons or venues left out, in arrival order.
+
+    >>> a = arrivals(pd.DataFrame({"person": [2, -1, 1, 0], "venue": [1, 0, 0, 0], "minute": [5, 3, 9, 9]}))
+    >>> a.person.tolist(), a.venue.tolist(), a.minute.tolist()
+    ([0, 1, 2], [0, 0, 1], [9, 9, 5])
+    """
+    person = visits["person"].to_numpy().astype(np.int64, copy=False)
+    venue = visits["venue"].to_numpy().astype(np.int64, copy=False)
+    minute = visits["minute"].to_numpy().astype(np.int64, copy=False)
+    known = (person >= 0) & (venue >= 0)
+    if not known.all():
+        person, venue, minute = person[known], venue[known], minute[known]
+    if not len(person):
+        return Arrivals(person, venue, minute)
+    return Arrivals(*_by_venue_time(person, venue, minute))
 
 
 def starts_of(new: np.ndarray) -> np.ndarray:

@@ -139,6 +139,8 @@ def _pair_days(
     del bounds, counts, per_visit
     keys: list[np.ndarray] = []
     weights: list[np.ndarray] = []
+    # a meeting's weight falls with the minutes between the arrivals (0 .. window_minutes, arrivals are sorted)
+    decay = np.exp(-np.arange(max(window_minutes, 0) + 1) / 10.0).astype(np.float32)
     # Visits still in the running: the j-th next arrival is at the same venue-day within the
     # window.  Arrivals are sorted, so once one is out, every later one is out too: each pass
     # only looks at the survivors and the loop costs about one step per meeting.  A million
@@ -152,18 +154,19 @@ def _pair_days(
             nxt = alive + j
             ok = key[nxt] == key[alive]
             if not day_resolution:
-                ok &= minute[nxt] - minute[alive] <= window_minutes
+                gap = minute[nxt] - minute[alive]
+                ok &= gap <= window_minutes
             alive, nxt = alive[ok], nxt[ok]
             if not len(alive):
                 break
-            met = person[nxt] != person[alive]
-            i, k = alive[met], nxt[met]
+            a, b = person[alive], person[nxt]
+            met = a != b
+            i, a, b = alive[met], a[met], b[met]
             if not len(i):  # only a person's own repeat visits
                 continue
-            a, b = person[i], person[k]
             w = busy[i]
             if not day_resolution:
-                w = w * np.exp(-(minute[k] - minute[i]) / 10.0).astype(np.float32)
+                w = w * decay[gap[ok][met]]
             pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
             keys.append(pair * span + key[i] % span)  # key % span: the day, from first_day
             weights.append(w)

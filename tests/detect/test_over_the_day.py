@@ -104,3 +104,31 @@ def test_a_busy_centres_regulars_who_share_days_by_chance_are_no_group_but_a_bat
     groups = over_the_day(visits)
     assert len(groups) == 1, [len(g) for g in groups]
     assert set(groups[0].tolist()) == set(pool)
+
+
+def test_the_day_pass_from_the_minute_pass_sorted_visits_is_the_day_pass_of_the_facilities_alone() -> None:
+    """``detect`` sorts all visits once (``arrivals``) and gives the day pass the facilities to keep and the
+    minute pass's days per person and venue: the day events and the groups are those of the facilities'
+    visits alone (pharmacies 21-25 and unknown persons dropped)."""
+    from graphfraud.graph.events import arrivals
+
+    rng = np.random.default_rng(5)
+    rows = [(p, 0, s + int(rng.integers(2)), int(rng.integers(480, 1020))) for s in range(5, 290, 10)
+            for p in range(12) if rng.random() < 0.8]  # fmt: skip
+    rows += _town(rng, persons=800, venues=25, visits=8000, first=1000)
+    visits = _visits(rows)
+    visits.loc[visits.index % 97 == 0, "person"] = -1  # stays: persons unknown
+    facility = np.zeros(26, dtype=bool)
+    facility[:21] = True
+    alone = visits[facility[visits["venue"].to_numpy()]]
+    arrived = arrivals(visits)
+    shared = venue_events(arrived, day_resolution=True, only_venues=facility,
+                          visit_days=venue_events(arrived).visit_days)  # fmt: skip
+    own = venue_events(alone, day_resolution=True)
+    assert own.incidence.equals(shared.incidence)
+    assert own.visit_days is not None and own.visit_days.equals(shared.visit_days)
+    for field in ("venue", "day", "size", "dated"):
+        assert np.array_equal(getattr(own, field), getattr(shared, field))
+    a = over_the_day(alone)
+    b = over_the_day(arrived, only_venues=facility, visit_days=venue_events(arrived).visit_days)
+    assert [g.tolist() for g in a] == [g.tolist() for g in b] and any(set(range(12)) <= set(g.tolist()) for g in a)
