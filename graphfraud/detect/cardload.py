@@ -30,14 +30,19 @@ is a candidate when at least ``min_cards`` of its cards are loaded and that
 many is unlikely (binomial tail <= ``max_chance``) under the rate of loaded
 cards at the other institutions of its peer group: every clinic has a few
 patients on an expensive regimen, a collector's clinic has dozens of cards
-billed at ten times their worth.  The candidate is the institution's loaded
-cards and their claims there.
+billed at ten times their worth.  And the loaded cards must be its business:
+what their claims there cost above the usual cost of their kind is at least
+``min_share`` of all the institution billed.  A collector's clinic or a
+cash-out shop lives off the swiped cards; a large hospital's few dozen dear
+patients pass the chance test among tens of thousands of cards at a rate a few
+times its peers', and are a sliver of what it bills.  The candidate is the
+institution's loaded cards and their claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
 is judged against claims of its own diagnosis, and against the card's own
 claims elsewhere), a large hospital's many expensive patients (its peers of the
 same kind have them too: the chance test), a patient's single costly visit
-(``min_claims``).
+(``min_claims``), a large hospital's handful of them (``min_share``).
 """
 
 from __future__ import annotations
