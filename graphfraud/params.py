@@ -279,6 +279,10 @@ class CardLoadParams:
     min_claims: int = 3  # fewest claims of a card at the institution (a one-off costly visit is ordinary)
     min_cards: int = 5  # fewest loaded cards at one institution
     max_chance: float = 0.001  # binomial tail of that many, under the peer institutions' rate of loaded cards
+    # fewest of the institution's billing that is the loaded cards' excess (what they cost above their kind's usual
+    # cost): a collector's clinic or cash-out shop lives off the swiped cards, a hospital's few dear patients are not
+    # its business
+    min_share: float = 0.02
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"
@@ -286,6 +290,7 @@ class CardLoadParams:
         check(self.min_claims >= 2, "min_claims", o, "an int >= 2", self.min_claims)
         check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
         check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
+        check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
 
 
 @_register

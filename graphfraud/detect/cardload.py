@@ -30,14 +30,19 @@ is a candidate when at least ``min_cards`` of its cards are loaded and that
 many is unlikely (binomial tail <= ``max_chance``) under the rate of loaded
 cards at the other institutions of its peer group: every clinic has a few
 patients on an expensive regimen, a collector's clinic has dozens of cards
-billed at ten times their worth.  The candidate is the institution's loaded
-cards and their claims there.
+billed at ten times their worth.  And the loaded cards must be its business:
+what their claims there cost above the usual cost of their kind is at least
+``min_share`` of all the institution billed.  A collector's clinic or a
+cash-out shop lives off the swiped cards; a large hospital's few dozen dear
+patients pass the chance test among tens of thousands of cards at a rate a few
+times its peers', and are a sliver of what it bills.  The candidate is the
+institution's loaded cards and their claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
 is judged against claims of its own diagnosis, and against the card's own
 claims elsewhere), a large hospital's many expensive patients (its peers of the
 same kind have them too: the chance test), a patient's single costly visit
-(``min_claims``).
+(``min_claims``), a large hospital's handful of them (``min_share``).
 """
 
 from __future__ import annotations
@@ -91,6 +96,10 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     rate, tail, proven = _proven(by_unit, params)
     if proven.empty:
         return []
+    share = _excess_share(u, person, excess, ok, rows, per, proven.index, graph)
+    proven = proven[share.reindex(proven.index).to_numpy() >= params.min_share]
+    if proven.empty:
+        return []
     hit = per[per["loaded"] & per["unit"].isin(proven.index)]
     out = []
     for code, mine in hit.groupby("unit"):
@@ -109,6 +118,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                     "cards": int(proven.at[code, "cards"]),
                     "peer_rate": float(rate[code]),
                     "chance": float(tail[code]),
+                    "share": float(share[code]),
                     "card_ratio": lift,
                     "times": float(np.median(mine["dear"].to_numpy())),
                     "min_claims": params.min_claims,
@@ -208,6 +218,38 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
     per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & (per["lift"].to_numpy() >= np.log(params.ratio))
     return per[["unit", "person", "n", "dear", "lift", "loaded"]]
+
+
+def _excess_share(
+    unit: np.ndarray,
+    person: np.ndarray,
+    excess: np.ndarray,
+    ok: np.ndarray,
+    rows: np.ndarray,
+    per: pd.DataFrame,
+    proven: pd.Index,
+    graph: ClaimGraph,
+) -> pd.Series:
+    """Per proven institution (index: unit code): the loaded cards' excess, as a share of all it billed.
+
+    The excess of a claim is what it cost above the usual cost of its kind (``total_amount`` times
+    ``1 - exp(-excess)``; below the usual cost, negative); the share is the sum over the loaded cards'
+    claims there over the ``total_amount`` of all the claims billed there (``ok``: with a card and an amount).
+    """
+    total = pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float)
+    here = ok & np.isin(unit, proven.to_numpy())
+    billed = pd.Series(total[here]).groupby(unit[here]).sum()
+    loaded = per[per["loaded"] & per["unit"].isin(proven)]
+    at = rows[np.isin(unit[rows], proven.to_numpy())]
+    width = int(person.max(initial=0)) + 1
+    mine = at[
+        np.isin(
+            unit[at].astype(np.int64) * width + person[at],
+            loaded["unit"].to_numpy() * width + loaded["person"].to_numpy(),
+        )
+    ]
+    gain = pd.Series(total[mine] * -np.expm1(-excess[mine])).groupby(unit[mine]).sum()
+    return (gain.reindex(billed.index).fillna(0.0) / billed.clip(lower=1e-9)).reindex(proven).fillna(0.0)
 
 
 def _cards_per_unit(unit: np.ndarray, person: np.ndarray) -> np.ndarray:

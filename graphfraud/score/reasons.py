@@ -64,7 +64,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "card_load": (
         "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
         "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
-        "{card_ratio:.1f}x), vs {peer_rate:.2%} of the cards at its peers (scored above {card_load_from:g} such cards)",
+        "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
+        "at its peers (scored above {card_load_from:g} such cards)",
     ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",),

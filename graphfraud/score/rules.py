@@ -102,7 +102,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                 "phone": e["phone"], "joined": f.persons - int(e["flagged"]), "persons": f.persons}  # type: ignore[call-overload]  # fmt: skip
     if code == "card_load":
         return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "min_claims": e["min_claims"],
-                "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"]}  # fmt: skip
+                "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"],
+                "share": e.get("share", NAN)}  # fmt: skip
     if code == "co_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group

@@ -58,7 +58,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
     "card_load": (
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
-        "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍），而同类机构仅 {peer_rate} 的卡如此"
+        "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
+        "而同类机构仅 {peer_rate} 的卡如此"
         "（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）",
     ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),

@@ -17,14 +17,15 @@ from graphfraud.synth.toy import _table
 CLINICS = [f"H{i}" for i in range(6)]
 
 
-def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0) -> ClaimsData:
+def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0, big: int = 0, few: int = 2) -> ClaimsData:
     """Six clinics of one kind, 60 ordinary patients each, with their own care at the other clinics.
 
     - H0 bills ``collected`` cards of ordinary people ``times`` times each at ``markup`` times the usual
       cost of their diagnosis (a collector's cards, 收卡空刷);
     - H1 treats 12 patients on an expensive regimen (dialysis, N18: every claim of that diagnosis is dear);
     - H2 bills 6 patients whose care costs as much everywhere (their own pattern);
-    - H3 bills 2 cards of its patients at the collector's markup (too few to prove).
+    - H3 bills ``few`` (2) cards of its patients at the collector's markup (too few to prove);
+    - H0 treats ``big`` more ordinary patients (a large hospital: the collected cards a sliver of its business).
     """
     persons, claims = [], []
     n = [0]
@@ -40,7 +41,7 @@ def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0) -> Claim
                        float(total), round(total * 0.6, 2), 0.0, diagnosis, None))  # fmt: skip
 
     for c in CLINICS:  # ordinary patients: a few cheap visits here and elsewhere
-        for k in range(60):
+        for k in range(60 + (big if c == "H0" else 0)):
             pid = f"{c}-p{k}"
             person(pid)
             for _ in range(4):
@@ -65,7 +66,7 @@ def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0) -> Claim
         for d in range(4):
             claim(pid, "H2", 40 * d + k, 45 * markup)
             claim(pid, "H5", 40 * d + k + 7, 45 * markup)
-    for k in range(2):  # two dear cards at H3: too few for a ring
+    for k in range(few):  # two dear cards at H3: too few for a ring
         person(f"few{k}")
         claim(f"few{k}", "H4", 10 + k, 45)
         for d in range(4):
@@ -127,6 +128,17 @@ def test_too_few_or_too_cheap_is_no_ring():
     assert _found(_world(collected=4)) == {}  # fewer than min_cards
     assert _found(_world(markup=3.0)) == {}  # 3x: within what a clinic's dearer visits cost
     assert _found(_world(times=2)) == {}  # two swipes a card: a one-off dear visit and a follow-up
+
+
+def test_a_large_hospitals_few_dear_cards_are_no_ring_a_small_collectors_are():
+    """With thousands of cards, a few dozen billed dear pass the chance test against peers with almost none; but
+    a collector lives off its cards, a hospital's dear patients are a sliver of what it bills (min_share)."""
+    big = _world(big=3000, times=3, markup=7.0, few=0)
+    assert list(_found(big, CardLoadParams(min_share=0.0))) == ["H0"]  # the chance test alone takes it
+    assert _found(big) == {}
+    persons, evidence = _found(_world(times=3, markup=7.0, few=0))["H0"]  # the same cards at a small clinic
+    assert persons == [f"card{k}" for k in range(8)]
+    assert evidence["share"] >= 10 * CardLoadParams().min_share
 
 
 def test_without_diagnoses_the_usual_cost_is_the_visit_type_at_peers():
