@@ -10,7 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from graphfraud.contract import MEMBERS_COLUMNS, REASON_ARGS_COLUMN, REASONS_COLUMNS, RING_CLAIMS_COLUMNS, RINGS_COLUMNS
+from graphfraud.contract import (
+    TYPOLOGY_TABLE,
+    MEMBERS_COLUMNS,
+    REASON_ARGS_COLUMN,
+    REASONS_COLUMNS,
+    RING_CLAIMS_COLUMNS,
+    RINGS_COLUMNS,
+)
 from graphfraud.detect import cardload, cards, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
@@ -166,10 +173,18 @@ def join_pieces(
     # A piece that scores under min_score on its own (a broker's dozen recruits seen at few sessions) joins the
     # organisation of a suspect ring at the same venue with the same staff: the venue and its doctors are the
     # organisation's, and alone the piece is only weak.  Weak pieces never join one another.
+    # It must show its typology's own mark of organisation (its headline reason: a staged clinic's lockstep, an
+    # induced admission's co-admissions): a broker's recruits, brought in batches, are in lockstep on their own
+    # and are weak only for want of money or share.  A busy centre's regulars or a flu outbreak's children, whom a
+    # detector grouped by co-visits at chance level, carry no such mark, and the venue alone makes no organisation.
     weak = [
         i
         for i, r in enumerate(scored)
-        if r.benign is None and r.typology in by_kind and r.score < params.min_score and r.detector != "cards"
+        if r.benign is None
+        and r.typology in by_kind
+        and r.score < params.min_score
+        and r.detector != "cards"
+        and _marked(r.typology, r.reasons)
     ]
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
     for i in weak:
@@ -295,6 +310,20 @@ def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -
         evidence={**first.evidence, **evidence, "pieces": len(pieces)},
         params=first.params,
     )
+
+
+def _marked(typology: str, reasons: Iterable[Reason]) -> bool:
+    """Whether ``reasons`` score the headline reason of ``typology`` (``TYPOLOGY_TABLE``): the mark of the
+    organisation its typology names, measured on the ring's own persons beyond the reason's own threshold.
+
+    >>> args = {"regulars": 5, "persons": 11, "venue": "C0", "days": 9, "regular_share_from": 0.2}
+    >>> _marked("staged_clinic", [Reason("lockstep", args, 0.45, 0.2, 10.0)])
+    True
+    >>> _marked("staged_clinic", [Reason("lockstep", args, 0.1, 0.2, 0.0)])
+    False
+    """
+    headline = TYPOLOGY_TABLE[typology].headline if typology in TYPOLOGY_TABLE else ""
+    return any(r.code == headline and r.points > 0 for r in reasons)
 
 
 def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, tuple[int, int]]]:
