@@ -13,13 +13,15 @@ from graphfraud.pipeline import run
 
 
 def _world(
-    tmp_path: Path, *, second_clinic: bool, bused: bool = False, thin: int = 0
+    tmp_path: Path, *, second_clinic: bool, bused: bool = False, thin: int = 0, outbreak: int = 0
 ) -> tuple[Path, set[str], set[str]]:
     """A town of 2,000 persons at 20 clinics, and two brokers who each bring their own pool of 20 recruits
     to clinic C0 (doctor D0), every 7th day in the evening and every 14th day in the morning, never on
     the same day; with ``second_clinic`` the second broker works at C1 with its doctor D1 instead, and
     with ``bused`` too he brings his pool to C0 once (day 150), at C0's evening hour.  With ``thin`` the
-    second broker's pool is ``thin`` recruits brought every 28th day and billed at the town's fees."""
+    second broker's pool is ``thin`` recruits brought every 28th day and billed at the town's fees.  With
+    ``outbreak`` that many children of one school class (persons ``Kxx``) see C0's doctor on three mornings
+    in a row (days 100-102), a couple of minutes apart, at ordinary fees."""
     rng = np.random.default_rng(7)
     rows = []
     pools = [[f"A{i:02d}" for i in range(20)], [f"B{i:02d}" for i in range(thin or 20)]]
@@ -34,6 +36,9 @@ def _world(
         came = [p for p in pools[1] if rng.random() < 0.8]
         start = 20 * 60 + np.cumsum(rng.integers(1, 3, len(came)))
         rows += [(p, "C0", "D0", 150, int(m), 260.0) for p, m in zip(came, start)]
+    kids = [f"K{i:02d}" for i in range(outbreak)]
+    for day in (100, 101, 102):
+        rows += [(kid, "C0", "D0", day, 9 * 60 + 2 * k + int(rng.integers(0, 2)), 80.0) for k, kid in enumerate(kids)]
     town = [f"T{i:04d}" for i in range(2000)]
     for _ in range(30_000):
         c = int(rng.integers(0, 20))
@@ -52,7 +57,7 @@ def _world(
         "fund_amount": claims["fund"],
     })  # fmt: skip
     out.to_csv(tmp_path / "claims.csv", index=False)
-    persons = pools[0] + pools[1] + town
+    persons = pools[0] + pools[1] + kids + town
     pd.DataFrame({"person_id": persons}).to_csv(tmp_path / "persons.csv", index=False)
     pd.DataFrame({"facility_id": [f"C{i}" for i in range(20)], "kind": "clinic"}).to_csv(
         tmp_path / "facilities.csv", index=False
@@ -122,3 +127,17 @@ def test_a_weak_piece_joins_the_organisation_at_its_venue_with_its_staff(tmp_pat
     directory, a, b = _world(elsewhere, second_clinic=True, thin=10)
     result = run(read_claims_dir(directory), strict)
     assert _rings_holding(result, a) and not _rings_holding(result, b)
+
+
+def test_a_weak_piece_without_lockstep_stays_out_of_the_ring_at_its_venue(tmp_path: Path) -> None:
+    # Twelve children of a school class see C0's doctor on three mornings of a flu week, minutes apart: a
+    # co-visit group at the broker's clinic with his doctor, scoring under min_score.  They never meet on four
+    # days (no lockstep, the mark of a broker's batches), so they are not the broker's organisation and stay
+    # out of his ring; his second, thin pool of recruits, in lockstep on its own days, still joins it.
+    directory, a, b = _world(tmp_path, second_clinic=False, thin=10, outbreak=12)
+    result = run(read_claims_dir(directory), RunParams(score=ScoreParams(min_score=30.0)))
+    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    assert holding_a and {r for r, _ in holding_a} == {r for r, _ in holding_b}
+    kids = {f"K{i:02d}" for i in range(12)}
+    for ring in result.rings:
+        assert not kids & {m.entity_id for m in ring.members if m.entity_type == "person"}, ring.ring_id
