@@ -119,7 +119,8 @@ def join_pieces(
     when half of one ring's persons were billed at the other's venue on one
     day (the organisation bused a broker's recruits to its other clinic).
     A piece that scores under ``min_score`` on its own joins the organisation of a suspect ring at its
-    venue with its staff (never another weak piece).  They are scored again as one
+    venue with its staff (never another weak piece) when it scores its typology's headline reason on its
+    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card-misuse
