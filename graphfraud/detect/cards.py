@@ -77,7 +77,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     person = graph.visits.column("person")
     unit, group = institutions(graph)
     u = unit[graph.visits.column("venue")]
-    uses = card_uses(graph, u)
+    uses = run_uses(graph, u)
     dead = posthumous(graph, params.grace_days, uses=uses)
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
@@ -94,7 +94,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     tail = _peer_tail(by_unit["flagged"], by_unit["cards"], by_unit["group"])
     proven = by_unit[(by_unit["flagged"] >= params.min_cards) & (tail <= params.max_chance)]
     out = []
-    vtype = dense_codes(graph.data.claims["visit_type"])
+    vtype = graph.claim_codes("visit_type")[0]
     total = graph.data.claims["total_amount"].to_numpy(dtype=float)
     codes = proven.index.to_numpy()
     claims_at = _claims_of_units(u, codes)
@@ -189,6 +189,18 @@ def card_uses(graph: ClaimGraph, unit: np.ndarray) -> CardUses:
     keys, claims = np.unique(key, return_counts=True)  # a sort, no inverse: ten times faster at 10M claims
     rows = _person_rows(graph)
     return CardUses(keys, keys // width, keys % width - 1, claims.astype(np.int64), key, width, rows)
+
+
+def run_uses(graph: ClaimGraph, unit: np.ndarray | None = None) -> CardUses:
+    """The run's :func:`card_uses` over :func:`institutions`, grouped once and shared by this detector and
+    :mod:`graphfraud.detect.cardload` (``unit``: each claim's institution, when the caller has it)."""
+
+    def make() -> CardUses:
+        u = unit if unit is not None else institutions(graph)[0][graph.visits.column("venue")]
+        return card_uses(graph, u)
+
+    uses: CardUses = graph.shared("card_uses", make)
+    return uses
 
 
 def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:

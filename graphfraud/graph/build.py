@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
 from graphfraud.contract import ClaimsData
 from graphfraud.graph.ids import IdMap
+from graphfraud.io.arrow import text_codes
 
 #: The epoch from which visit times are counted, in minutes.
 EPOCH = np.datetime64("2000-01-01T00:00", "m")
@@ -188,6 +190,32 @@ class ClaimGraph:
 
     data: ClaimsData
     visits: Visits
+    _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _shared: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def claim_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Dense codes of a text column of the claims (``visit_type``, ``diagnosis``; int32, -1 missing, first-seen
+        order) and the value of each code: :func:`graphfraud.io.arrow.text_codes`, hashed once per run (the card
+        detectors and scoring read the same columns; ten million strings take a second or so).
+
+        >>> from graphfraud.synth import toy
+        >>> g = build_graph(toy.staged_clinic()[0])
+        >>> codes, values = g.claim_codes("visit_type")
+        >>> g.claim_codes("visit_type")[0] is codes, values[codes].tolist() == g.data.claims["visit_type"].tolist()
+        (True, True)
+        """
+        if column not in self._codes:
+            self._codes[column] = text_codes(self.data.claims[column])
+        return self._codes[column]
+
+    def shared(self, name: str, make: Callable[[], Any]) -> Any:
+        """What several detectors compute alike from the graph alone (e.g. the claims per institution and card,
+        :func:`graphfraud.detect.cards.card_uses`): ``make()`` the first time, kept under ``name`` for the run."""
+        if name not in self._shared:
+            self._shared[name] = make()
+        return self._shared[name]
 
     @property
     def day_resolution(self) -> bool:
