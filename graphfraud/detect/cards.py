@@ -481,18 +481,9 @@ def _everyone(n: int, cache: dict) -> np.ndarray:
 
 
 def _person_rows(graph: ClaimGraph, uses: CardUses | None = None) -> np.ndarray:
-    """Per person code: its row in ``graph.data.persons`` (from ``uses`` when given).
-
-    Person codes follow the sorted ids: a persons table sorted by id (as written by most exports) is its own
-    lookup, found by one comparison of the two columns instead of a hash join.
-    """
-    if uses is not None:
-        return uses.person_row
-    codes, ids = graph.visits.persons.arrow, to_arrow(graph.data.persons["person_id"])
-    if len(codes) == len(ids) and codes.equals(ids.cast(codes.type)):
-        return np.arange(len(codes), dtype=np.int64)
-    found = pc.index_in(codes, value_set=ids)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    """Per person code: its row in ``graph.data.persons`` (from ``uses`` when given; else
+    :meth:`graphfraud.graph.build.ClaimGraph.person_rows`)."""
+    return uses.person_row if uses is not None else graph.person_rows()
 
 
 def _claims_of_units(u: np.ndarray, codes: np.ndarray) -> list[np.ndarray]:

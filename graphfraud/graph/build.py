@@ -14,10 +14,11 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from graphfraud.contract import ClaimsData
 from graphfraud.graph.ids import IdMap
-from graphfraud.io.arrow import text_codes
+from graphfraud.io.arrow import text_codes, to_arrow
 
 #: The epoch from which visit times are counted, in minutes.
 EPOCH = np.datetime64("2000-01-01T00:00", "m")
@@ -216,6 +217,29 @@ class ClaimGraph:
         if name not in self._shared:
             self._shared[name] = make()
         return self._shared[name]
+
+    def person_rows(self) -> np.ndarray:
+        """Per person code: its row in ``data.persons`` (-1: none), found once per run.
+
+        Person codes follow the sorted ids: a persons table sorted by id (as written by most exports) is its own
+        lookup, found by one comparison of the two columns instead of a hash join.
+
+        >>> from graphfraud.synth import toy
+        >>> g = build_graph(toy.staged_clinic()[0])
+        >>> rows = g.person_rows()
+        >>> g.data.persons["person_id"].to_numpy()[rows].tolist() == list(g.visits.persons.ids)
+        True
+        """
+
+        def find() -> np.ndarray:
+            codes, ids = self.visits.persons.arrow, to_arrow(self.data.persons["person_id"])
+            if len(codes) == len(ids) and codes.equals(ids.cast(codes.type)):
+                return np.arange(len(codes), dtype=np.int64)
+            found = pc.index_in(codes, value_set=ids)
+            return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+        rows: np.ndarray = self.shared("person_rows", find)
+        return rows
 
     @property
     def day_resolution(self) -> bool:

@@ -104,7 +104,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
     diagnosis_code, diagnosis_names = _diagnosis_families(*graph.claim_codes("diagnosis"))
 
-    at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
+    at = graph.person_rows()
     wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
     persons = data.persons[wanted].iloc[at].reset_index(drop=True)  # every person code comes from persons
     # A claim is after death when its day is later than the death date: a claim on the day itself
