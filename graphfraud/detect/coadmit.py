@@ -402,7 +402,13 @@ def detect(
     )
     out = group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
     # a hospital's bus days: the outpatients who arrived together, many of them admitted that day or the next
-    outpatient = table[~table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0)]
+    # only the outpatient claims at facilities with stays can end in admissions (bus_days takes no other):
+    # picked before the frame is copied
+    venue = graph.visits.column("venue")
+    with_stays = np.zeros(len(graph.visits.venues) + 1, dtype=bool)
+    with_stays[stays["venue"].to_numpy()] = True
+    at = ~graph.visits.column("inpatient") & (graph.visits.column("kind") == 0) & with_stays[venue]
+    outpatient = table[at]
     buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
                      max_chance=org.max_chance)  # fmt: skip
     for riders, claims, times in buses:
