@@ -89,7 +89,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
     rows = np.flatnonzero(ok & (dear[np.maximum(person, 0)] >= params.min_claims))
     per = loaded_cards(u[rows], person[rows], excess[rows], params)
-    by_unit = pd.DataFrame({"cards": _cards_per_unit(u[ok], person[ok])})
+    by_unit = pd.DataFrame({"cards": _cards_per_unit(cards.run_uses(graph, u), ok)})
     by_unit = by_unit[by_unit["cards"] > 0]
     by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["group"] = group[by_unit.index.to_numpy()]
@@ -170,8 +170,8 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     positive = np.isfinite(total) & (total > 0)
     logs = np.full(len(total), np.nan)
     logs[positive] = np.log(total[positive])
-    vtype = dense_codes(claims["visit_type"])
-    diag = dense_codes(claims["diagnosis"]) if "diagnosis" in claims else np.full(len(total), -1, dtype=np.int64)
+    vtype = graph.claim_codes("visit_type")[0]
+    diag = graph.claim_codes("diagnosis")[0] if "diagnosis" in claims else np.full(len(total), -1, dtype=np.int64)
     broad = _key(peer_group, vtype)
     narrow = np.where(diag >= 0, _key(broad, diag), -1)
     # the usual cost is a median over many claims: above a million, every k-th claim's (the claims of a kind
@@ -182,10 +182,35 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     usual_broad = frame.groupby("broad")["log"].median()
     kinds = frame[frame["narrow"].to_numpy() >= 0].groupby("narrow")["log"].agg(["median", "size"])
     kinds = kinds[kinds["size"] >= MIN_KIND_CLAIMS]["median"]
-    usual = usual_broad.reindex(broad).to_numpy(dtype=float, copy=True)
-    known = pd.Index(kinds.index).get_indexer(narrow)
-    usual[known >= 0] = kinds.to_numpy()[known[known >= 0]]
-    return logs - usual
+    usual = _lookup(usual_broad, broad)
+    known = _lookup(kinds, narrow)
+    return logs - np.where(np.isnan(known), usual, known)
+
+
+def _lookup(values: pd.Series, keys: np.ndarray) -> np.ndarray:
+    """``values.reindex(keys)`` as floats (NaN: absent) for int keys (the index's): by position in a table
+    over the keys' range when that is not much larger than the keys, else by binary search (no hashing).
+
+    >>> _lookup(pd.Series([0.5, 2.0], index=[3, 7]), np.array([7, 3, 4, -1, 9])).tolist()
+    [2.0, 0.5, nan, nan, nan]
+    """
+    index = values.index.to_numpy(dtype=np.int64)
+    out = np.full(len(keys), np.nan)
+    if not len(index):
+        return out
+    low, high = int(index.min()), int(index.max())
+    if high - low <= 4 * len(keys) + 1024:
+        table = np.full(high - low + 2, np.nan)  # the last slot: keys out of range
+        table[index - low] = values.to_numpy(dtype=float)
+        at = keys.astype(np.int64) - low
+        at[(at < 0) | (at > high - low)] = high - low + 1
+        return table[at]
+    order = np.argsort(index, kind="stable")
+    index, sorted_values = index[order], values.to_numpy(dtype=float)[order]
+    at = np.minimum(np.searchsorted(index, keys), len(index) - 1)
+    hit = index[at] == keys
+    out[hit] = sorted_values[at[hit]]
+    return out
 
 
 def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, params: CardLoadParams) -> pd.DataFrame:
@@ -252,15 +277,20 @@ def _excess_share(
     return (gain.reindex(billed.index).fillna(0.0) / billed.clip(lower=1e-9)).reindex(proven).fillna(0.0)
 
 
-def _cards_per_unit(unit: np.ndarray, person: np.ndarray) -> np.ndarray:
-    """Distinct persons billed at each unit code (index: the unit code).
+def _cards_per_unit(uses: cards.CardUses, ok: np.ndarray) -> np.ndarray:
+    """Distinct persons billed at each unit code (index: the unit code) in the claims ``ok`` (a claim mask).
 
-    >>> _cards_per_unit(np.array([0, 0, 2, 2, 2]), np.array([5, 5, 5, 6, 7])).tolist()
-    [1, 0, 3]
+    ``uses`` are the run's (institution, card) pairs (:func:`graphfraud.detect.cards.run_uses`): a pair
+    counts unless all its claims are outside ``ok`` (few are: those without an amount or a card).
+
+    >>> uses = cards.CardUses(np.array([10, 16, 17, 18]), np.array([0, 2, 2, 2]), np.array([4, 5, 6, 7]),
+    ...                       np.array([2, 1, 1, 1]), np.array([10, 10, 16, 17, 18]), 3, np.arange(8))
+    >>> _cards_per_unit(uses, np.array([True, True, True, True, False])).tolist()
+    [1, 0, 2]
     """
-    width = int(person.max(initial=0)) + 1
-    pairs = pd.unique(unit.astype(np.int64) * width + person.astype(np.int64))
-    return np.bincount(pairs // width, minlength=int(unit.max(initial=-1)) + 1)
+    outside = np.bincount(np.searchsorted(uses.keys, uses.key[~ok]), minlength=len(uses.keys))
+    counted = (uses.person >= 0) & (outside < uses.claims)
+    return np.bincount(uses.unit[counted], minlength=int(uses.unit.max(initial=-1)) + 1)
 
 
 def _key(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -77,7 +77,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     person = graph.visits.column("person")
     unit, group = institutions(graph)
     u = unit[graph.visits.column("venue")]
-    uses = card_uses(graph, u)
+    uses = run_uses(graph, u)
     dead = posthumous(graph, params.grace_days, uses=uses)
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
@@ -94,7 +94,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     tail = _peer_tail(by_unit["flagged"], by_unit["cards"], by_unit["group"])
     proven = by_unit[(by_unit["flagged"] >= params.min_cards) & (tail <= params.max_chance)]
     out = []
-    vtype = dense_codes(graph.data.claims["visit_type"])
+    vtype = graph.claim_codes("visit_type")[0]
     total = graph.data.claims["total_amount"].to_numpy(dtype=float)
     codes = proven.index.to_numpy()
     claims_at = _claims_of_units(u, codes)
@@ -189,6 +189,18 @@ def card_uses(graph: ClaimGraph, unit: np.ndarray) -> CardUses:
     keys, claims = np.unique(key, return_counts=True)  # a sort, no inverse: ten times faster at 10M claims
     rows = _person_rows(graph)
     return CardUses(keys, keys // width, keys % width - 1, claims.astype(np.int64), key, width, rows)
+
+
+def run_uses(graph: ClaimGraph, unit: np.ndarray | None = None) -> CardUses:
+    """The run's :func:`card_uses` over :func:`institutions`, grouped once and shared by this detector and
+    :mod:`graphfraud.detect.cardload` (``unit``: each claim's institution, when the caller has it)."""
+
+    def make() -> CardUses:
+        u = unit if unit is not None else institutions(graph)[0][graph.visits.column("venue")]
+        return card_uses(graph, u)
+
+    uses: CardUses = graph.shared("card_uses", make)
+    return uses
 
 
 def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
@@ -469,18 +481,9 @@ def _everyone(n: int, cache: dict) -> np.ndarray:
 
 
 def _person_rows(graph: ClaimGraph, uses: CardUses | None = None) -> np.ndarray:
-    """Per person code: its row in ``graph.data.persons`` (from ``uses`` when given).
-
-    Person codes follow the sorted ids: a persons table sorted by id (as written by most exports) is its own
-    lookup, found by one comparison of the two columns instead of a hash join.
-    """
-    if uses is not None:
-        return uses.person_row
-    codes, ids = graph.visits.persons.arrow, to_arrow(graph.data.persons["person_id"])
-    if len(codes) == len(ids) and codes.equals(ids.cast(codes.type)):
-        return np.arange(len(codes), dtype=np.int64)
-    found = pc.index_in(codes, value_set=ids)
-    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    """Per person code: its row in ``graph.data.persons`` (from ``uses`` when given; else
+    :meth:`graphfraud.graph.build.ClaimGraph.person_rows`)."""
+    return uses.person_row if uses is not None else graph.person_rows()
 
 
 def _claims_of_units(u: np.ndarray, codes: np.ndarray) -> list[np.ndarray]:

@@ -36,11 +36,28 @@ def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFram
     ended = stays[stays["end_day"].to_numpy() >= 0].assign(day=lambda s: s["end_day"])
     discharged = meetings(ended, max_neighbours=params.max_neighbours, day_resolution=True)
     both = pd.concat([admitted.assign(adm=1, dis=0), discharged.assign(adm=0, dis=1)], ignore_index=True)
-    agg = both.groupby(["a", "b"], sort=True, as_index=False).agg(
-        admitted=("adm", "sum"),
-        discharged=("dis", "sum"),
-        weight=("weight", "sum"),
-    )
+    if both.empty:
+        agg = both.groupby(["a", "b"], sort=True, as_index=False).agg(
+            admitted=("adm", "sum"), discharged=("dis", "sum"), weight=("weight", "sum")
+        )
+    else:
+        # one int key per pair, in (a, b) order: pandas groups it by counting, not by two factorisations
+        # (the same sums, in the same order within each pair)
+        a, b = both["a"].to_numpy(), both["b"].to_numpy()
+        low_a, low_b = int(a.min()), int(b.min())
+        width = int(b.max()) - low_b + 1
+        key = (a.astype(np.int64) - low_a) * width + (b.astype(np.int64) - low_b)
+        sums = both[["adm", "dis", "weight"]].groupby(key, sort=True).sum()
+        keys = sums.index.to_numpy(dtype=np.int64)
+        agg = pd.DataFrame(
+            {
+                "a": (keys // width + low_a).astype(a.dtype),
+                "b": (keys % width + low_b).astype(b.dtype),
+                "admitted": sums["adm"].to_numpy(),
+                "discharged": sums["dis"].to_numpy(),
+                "weight": sums["weight"].to_numpy(),
+            }
+        )
     agg["days"] = np.maximum(agg["admitted"], agg["discharged"])
     return agg[agg["days"] >= params.min_times].reset_index(drop=True)
 
@@ -385,7 +402,13 @@ def detect(
     )
     out = group_candidates(NAME, stays, groups, pairs, min_event_persons=3, params=to_dict(params) | {"seed": seed})
     # a hospital's bus days: the outpatients who arrived together, many of them admitted that day or the next
-    outpatient = table[~table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0)]
+    # only the outpatient claims at facilities with stays can end in admissions (bus_days takes no other):
+    # picked before the frame is copied
+    venue = graph.visits.column("venue")
+    with_stays = np.zeros(len(graph.visits.venues) + 1, dtype=bool)
+    with_stays[stays["venue"].to_numpy()] = True
+    at = ~graph.visits.column("inpatient") & (graph.visits.column("kind") == 0) & with_stays[venue]
+    outpatient = table[at]
     buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
                      max_chance=org.max_chance)  # fmt: skip
     for riders, claims, times in buses:

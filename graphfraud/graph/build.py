@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from graphfraud.contract import ClaimsData
 from graphfraud.graph.ids import IdMap
+from graphfraud.io.arrow import text_codes, to_arrow
 
 #: The epoch from which visit times are counted, in minutes.
 EPOCH = np.datetime64("2000-01-01T00:00", "m")
@@ -188,6 +191,55 @@ class ClaimGraph:
 
     data: ClaimsData
     visits: Visits
+    _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _shared: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def claim_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Dense codes of a text column of the claims (``visit_type``, ``diagnosis``; int32, -1 missing, first-seen
+        order) and the value of each code: :func:`graphfraud.io.arrow.text_codes`, hashed once per run (the card
+        detectors and scoring read the same columns; ten million strings take a second or so).
+
+        >>> from graphfraud.synth import toy
+        >>> g = build_graph(toy.staged_clinic()[0])
+        >>> codes, values = g.claim_codes("visit_type")
+        >>> g.claim_codes("visit_type")[0] is codes, values[codes].tolist() == g.data.claims["visit_type"].tolist()
+        (True, True)
+        """
+        if column not in self._codes:
+            self._codes[column] = text_codes(self.data.claims[column])
+        return self._codes[column]
+
+    def shared(self, name: str, make: Callable[[], Any]) -> Any:
+        """What several detectors compute alike from the graph alone (e.g. the claims per institution and card,
+        :func:`graphfraud.detect.cards.card_uses`): ``make()`` the first time, kept under ``name`` for the run."""
+        if name not in self._shared:
+            self._shared[name] = make()
+        return self._shared[name]
+
+    def person_rows(self) -> np.ndarray:
+        """Per person code: its row in ``data.persons`` (-1: none), found once per run.
+
+        Person codes follow the sorted ids: a persons table sorted by id (as written by most exports) is its own
+        lookup, found by one comparison of the two columns instead of a hash join.
+
+        >>> from graphfraud.synth import toy
+        >>> g = build_graph(toy.staged_clinic()[0])
+        >>> rows = g.person_rows()
+        >>> g.data.persons["person_id"].to_numpy()[rows].tolist() == list(g.visits.persons.ids)
+        True
+        """
+
+        def find() -> np.ndarray:
+            codes, ids = self.visits.persons.arrow, to_arrow(self.data.persons["person_id"])
+            if len(codes) == len(ids) and codes.equals(ids.cast(codes.type)):
+                return np.arange(len(codes), dtype=np.int64)
+            found = pc.index_in(codes, value_set=ids)
+            return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+        rows: np.ndarray = self.shared("person_rows", find)
+        return rows
 
     @property
     def day_resolution(self) -> bool:

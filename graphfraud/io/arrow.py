@@ -52,6 +52,26 @@ def dense_codes(values: pd.Series) -> np.ndarray:
     return encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (``0..k-1`` in first-seen order, ``-1`` missing; int32) of a text column and the value of each code.
+
+    As :func:`dense_codes`, chunk by chunk: the column is not joined into one array or cast to large
+    strings first (a copy of every string: at ten million claims, twice the time).
+
+    >>> [x.tolist() for x in text_codes(pd.Series(["b", None, "a", "b"], dtype="string[pyarrow]"))]
+    [[0, -1, 1, 0], ['b', 'a']]
+    """
+    text = arrow_text(values)
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):  # e.g. dictionaries: decoded
+        text = to_arrow(values)
+    encoded = pc.dictionary_encode(text)
+    chunks = encoded.unify_dictionaries().chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
+    if not chunks:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=object)
+    codes = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False) for c in chunks]
+    return np.concatenate(codes), np.asarray(chunks[0].dictionary.to_pylist(), dtype=object)
+
+
 def take_text(values: pd.Series, rows: np.ndarray) -> np.ndarray:
     """``values.iloc[rows]`` as Python strings (object array), chunk by chunk.
 

@@ -19,14 +19,13 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
-from graphfraud.io.arrow import arrow_text, dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
 from graphfraud.params import SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
@@ -103,9 +102,9 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     if graph.timed is not None:  # a date-only venue's claims have no hour (not 00:00)
         hour[~graph.timed] = -1
     chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
-    diagnosis_code, diagnosis_names = _diagnosis_families(claims["diagnosis"])
+    diagnosis_code, diagnosis_names = _diagnosis_families(*graph.claim_codes("diagnosis"))
 
-    at = row_positions(pd.Series(v.persons.arrow), data.persons["person_id"])
+    at = graph.person_rows()
     wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
     persons = data.persons[wanted].iloc[at].reset_index(drop=True)  # every person code comes from persons
     # A claim is after death when its day is later than the death date: a claim on the day itself
@@ -171,7 +170,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         **_catchment(t, persons["region"], venues["region"]),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
-        **_cells(claims, diagnosis_code, t),
+        **_cells(graph.claim_codes("visit_type")[0], diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         addresses=np.asarray(addresses, dtype=object),
         signals=signals,
@@ -262,14 +261,13 @@ def _city_of(regions: np.ndarray) -> np.ndarray:
     return np.where(six, np.char.ljust(text, 6).astype("<U4"), text).astype(object)
 
 
-def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, np.ndarray]:
+def _cells(vtype: np.ndarray, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, np.ndarray]:
     """Cost cells: (visit type, diagnosis family) per claim, with claims and fund per cell and per venue.
 
     Cells are dense codes ``visit type x (diagnosis family + 1)``, so every
     count is a ``bincount``: no sorting or hashing of millions of rows.
     """
     fund = t["fund"].to_numpy()
-    vtype = _text_codes(claims["visit_type"])[0]
     n_diag = int(diagnosis.max()) + 2 if len(diagnosis) else 1
     n_vtype = int(vtype.max()) + 1 if len(vtype) else 1
     cell = vtype.astype(np.int64) * n_diag + diagnosis + 1
@@ -292,36 +290,16 @@ def _cells(claims: pd.DataFrame, diagnosis: np.ndarray, t: pd.DataFrame) -> dict
     }
 
 
-def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes (``0..k-1`` in first-seen order, ``-1`` missing; int32) of a text column and the value of each code.
-
-    As :func:`graphfraud.io.arrow.dense_codes`, chunk by chunk: the column is not joined into one array
-    or cast to large strings first (a copy of every string).
-
-    >>> [x.tolist() for x in _text_codes(pd.Series(["b", None, "a", "b"], dtype="string[pyarrow]"))]
-    [[0, -1, 1, 0], ['b', 'a']]
-    """
-    text = arrow_text(values)
-    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):  # e.g. dictionaries: decoded
-        text = to_arrow(values)
-    encoded = pc.dictionary_encode(text)
-    chunks = encoded.unify_dictionaries().chunks if isinstance(encoded, pa.ChunkedArray) else [encoded]
-    if not chunks:
-        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=object)
-    codes = [c.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False) for c in chunks]
-    return np.concatenate(codes), np.asarray(chunks[0].dictionary.to_pylist(), dtype=object)
-
-
-def _diagnosis_families(diagnosis: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _diagnosis_families(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per claim the code of its diagnosis family (first 3 characters; -1 when missing), int32, codes in name
     order; and the family names by code, with ``""`` last (for code -1).
 
     Each distinct diagnosis is cut to its family once, not every claim's.
 
-    >>> [x.tolist() for x in _diagnosis_families(pd.Series(["J06.9", None, "E11.2", "J06.0"], dtype="string[pyarrow]"))]
+    >>> from graphfraud.io.arrow import text_codes
+    >>> [x.tolist() for x in _diagnosis_families(*text_codes(pd.Series(["J06.9", None, "E11.2", "J06.0"])))]
     [[1, -1, 0, 1], ['E11', 'J06', '']]
     """
-    codes, values = _text_codes(diagnosis)
     families = np.asarray([value[:3] for value in values], dtype=object)  # utf8_slice_codeunits(.., 0, 3)
     names = sorted(set(families.tolist()))
     rank = {name: i for i, name in enumerate(names)}

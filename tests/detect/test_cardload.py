@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
-from graphfraud.detect import DETECTORS, cardload
+from graphfraud.detect import DETECTORS, cardload, cards
 from graphfraud.evidence.wording import say
 from graphfraud.graph.build import build_graph
 from graphfraud.params import CardLoadParams
@@ -188,3 +188,22 @@ def test_a_sparse_collectors_ring_stands_over_the_one_session_seen_but_gives_way
     steered = group("RSTEER", ring.person_codes[:3], detector="steering")
     rings, _ = select_rings([ring, steered])
     assert [r.ring_id for r in rings] == ["RSTEER"]
+
+
+def test_cards_per_unit_from_the_shared_pairs_counts_distinct_cards_with_an_amount():
+    """The count per institution from cards' shared pairs equals a direct distinct count over the claims kept,
+    also when some claims lack an amount (a pair whose claims all lack one is not counted)."""
+    data = _world()
+    claims = data.claims.copy()
+    claims.loc[claims.index[::7], "total_amount"] = np.nan  # every seventh claim without an amount
+    g = build_graph(dataclasses.replace(data, claims=claims))
+    unit = cards.institutions(g)[0][g.visits.column("venue")]
+    person = g.visits.column("person").astype(np.int64)
+    ok = (person >= 0) & np.isfinite(claims["total_amount"].to_numpy(dtype=float))
+    direct = pd.DataFrame({"unit": unit[ok], "person": person[ok]}).drop_duplicates().groupby("unit").size()
+    counted = cardload._cards_per_unit(cards.run_uses(g, unit), ok)
+    assert cards.run_uses(g) is cards.run_uses(g, unit)  # grouped once per run
+    assert counted[direct.index.to_numpy()].tolist() == direct.tolist()
+    assert counted.sum() == direct.sum() > 0
+    every = cardload._cards_per_unit(cards.run_uses(g), person >= 0)  # with the claims lacking an amount
+    assert (every >= counted).all() and every.sum() > counted.sum()

@@ -83,3 +83,29 @@ def test_a_village_bused_in_waves_is_kept_at_a_small_and_at_a_busy_hospital(tmp_
         best = max(groups, key=lambda g: len(g & village))
         assert len(best & village) >= 0.8 * 30  # nearly the whole village, in one group
         assert len(best - village) <= 0.1 * len(best)  # and hardly anyone else
+
+
+def test_coadmission_pairs_equal_a_two_column_group_by():
+    """The pairs summed by one packed key are the two-column group-by's, row for row and bit for bit."""
+    from graphfraud.detect.coadmit import coadmission_pairs
+    from graphfraud.graph.project import meetings
+    from graphfraud.params import CoadmitParams
+
+    rng = np.random.default_rng(3)
+    n = 400
+    day = rng.integers(0, 30, n)
+    stays = pd.DataFrame({"claim": np.arange(n), "person": rng.integers(0, 60, n), "venue": rng.integers(0, 3, n),
+                          "day": day, "minute": day * 1440, "end_day": np.where(rng.random(n) < 0.8, day + 3, -1)})  # fmt: skip
+    params = CoadmitParams(min_times=1)
+    got = coadmission_pairs(stays, params)
+    admitted = meetings(stays, max_neighbours=params.max_neighbours, day_resolution=True)
+    ended = stays[stays["end_day"] >= 0].assign(day=lambda s: s["end_day"])
+    discharged = meetings(ended, max_neighbours=params.max_neighbours, day_resolution=True)
+    both = pd.concat([admitted.assign(adm=1, dis=0), discharged.assign(adm=0, dis=1)], ignore_index=True)
+    want = both.groupby(["a", "b"], sort=True, as_index=False).agg(
+        admitted=("adm", "sum"), discharged=("dis", "sum"), weight=("weight", "sum")
+    )
+    want["days"] = np.maximum(want["admitted"], want["discharged"])
+    want = want[want["days"] >= 1].reset_index(drop=True)
+    assert len(got) > 50
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
