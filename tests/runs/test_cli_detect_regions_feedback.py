@@ -68,7 +68,8 @@ def test_previous_and_cases_work_on_the_merged_rings(world, tmp_path):
 
     out = tmp_path / "out"
     result = _detect(world / "in", out, "--previous", str(previous), "--cases", str(tmp_path / "cases.csv"))
-    assert "lineage: 6 continuing, 1 grown" in result.stderr and "learned from" in result.stderr
+    n_rings = len(pd.read_csv(first / "rings.csv", dtype=str))
+    assert f"lineage: {n_rings - 1} continuing, 1 grown" in result.stderr and "learned from" in result.stderr
 
     # lineage: the merged rings linked to the previous run's, by shared persons
     lineage = pd.read_csv(out / "lineage.csv", dtype=str, keep_default_na=False).set_index("ring_id")
@@ -97,7 +98,7 @@ def test_previous_and_cases_work_on_the_merged_rings(world, tmp_path):
     assert rings["rank"].tolist() == list(range(1, len(rings) + 1)) and rings.score.is_monotonic_decreasing
     ranks = rings.merge(before, on="ring_id", suffixes=("", "_rule")).set_index("ring_id")
     dismissed = ranks.index[ranks.index.isin(cases.entity_id[cases.verdict == "dismissed"])]
-    assert len(dismissed) == 1 and ranks.loc[dismissed[0], "rank"] > ranks.loc[dismissed[0], "rank_rule"]
+    assert len(dismissed) >= 1 and (ranks.loc[dismissed, "rank"] > ranks.loc[dismissed, "rank_rule"]).all()
     passed = ranks[
         (ranks.rank_rule > ranks.loc[dismissed[0], "rank_rule"]) & (ranks["rank"] < ranks.loc[dismissed[0], "rank"])
     ]
