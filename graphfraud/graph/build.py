@@ -191,9 +191,6 @@ class ClaimGraph:
 
     data: ClaimsData
     visits: Visits
-    _codes: dict[str, tuple[np.ndarray, np.ndarray]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
     _shared: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def claim_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -207,9 +204,10 @@ class ClaimGraph:
         >>> g.claim_codes("visit_type")[0] is codes, values[codes].tolist() == g.data.claims["visit_type"].tolist()
         (True, True)
         """
-        if column not in self._codes:
-            self._codes[column] = text_codes(self.data.claims[column])
-        return self._codes[column]
+        codes: tuple[np.ndarray, np.ndarray] = self.shared(
+            f"codes:{column}", lambda: text_codes(self.data.claims[column])
+        )
+        return codes
 
     def shared(self, name: str, make: Callable[[], Any]) -> Any:
         """What several detectors compute alike from the graph alone (e.g. the claims per institution and card,
