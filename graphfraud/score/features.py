@@ -68,7 +68,6 @@ class ClaimFacts:
     vtype_claims: np.ndarray
     vtype_fund: np.ndarray
     phones: np.ndarray  # phone code -> phone value
-    addresses: np.ndarray  # address code -> address value
     signals: SignalParams = SignalParams()  # the per-claim signals' parameters these facts were computed with
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
     venue_primary: np.ndarray | None = None  # per venue code: a primary-care facility (:mod:`graphfraud.score.primary`)
@@ -107,19 +106,22 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
 
     at = graph.person_rows()
     wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
-    persons = data.persons[wanted].iloc[at].reset_index(drop=True)  # every person code comes from persons
+    persons = data.persons[wanted]
+    if len(at) != len(persons) or not np.array_equal(at, np.arange(len(at))):  # (a persons table sorted by id is)
+        persons = persons.iloc[at]
+    persons = persons.reset_index(drop=True)  # every person code comes from persons
     # A claim is after death when its day is later than the death date: a claim on the day itself
     # may be genuine (the same rule as graphfraud.analyses.peers).
     death = persons["death_date"].to_numpy().astype("datetime64[D]")
     pcode = t["person"].to_numpy()[focus]
-    patient = patient_codes(data, v.persons, focus)
+    patient = _patient_codes(graph, focus)
     start = claims["start_time"].to_numpy()[focus].astype("datetime64[D]")
     after_death = np.zeros(len(claims), dtype=bool)
     after_death[focus] = died_before(start, _at(death, pcode), _at(death, patient))
 
     lines = _focus_items(data.claim_items, claims, focus, data.link("claim_items", "claim_id"))  # found once
     phone_codes, phones = _codes_and_values(persons["phone"])
-    addr_codes, addresses = _codes_and_values(persons["address"])
+    addr_codes = dense_codes(persons["address"])
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
     origin = np.datetime64(first.date(), "D") if pd.notna(first) else EPOCH.astype("datetime64[D]")
@@ -174,7 +176,6 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         **_cells(graph.claim_codes("visit_type")[0], diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         phone_index=_by_code(phone_codes),
-        addresses=np.asarray(addresses, dtype=object),
         signals=signals,
         venue_primary=primary_venues(data.facilities, v.venues.ids),
         **_family_purchases(t["kind"].to_numpy() == 1, diagnosis_code, stake, t["fund"].to_numpy()),
@@ -209,6 +210,14 @@ def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Serie
 
     A city hospital's dialysis unit draws patients from every district: a
     group's out-of-region share means something only against its venue's.
+    Counted from one table of claims per (venue, person's region): a venue's
+    region is one, so its claims from persons of its own region (or city) are
+    a cell (or the cells of the city's regions) of its row.
+
+    >>> t = pd.DataFrame({"person": [0, 1, 2, 2, -1], "venue": [0, 0, 0, 1, 1]})
+    >>> out = _catchment(t, pd.Series(["350206", "350211", None]), pd.Series(["350206", "350100"]))
+    >>> [out[k].tolist() for k in ("venue_region_claims", "venue_outside_claims", "venue_outside_city_claims")]
+    [[2, 0], [1, 0], [0, 0]]
     """
     pr, vr = _known(person_region), _known(venue_region)
     person, venue = t["person"].to_numpy(), t["venue"].to_numpy()
@@ -216,16 +225,37 @@ def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Serie
     if not ok.all():
         person, venue = person[ok], venue[ok]
     del ok
-    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim), looked up
-    # per claim as 4-byte codes.
+    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim).
     code, regions = pd.factorize(np.concatenate([pr, vr]), use_na_sentinel=False)
-    blank = np.asarray(regions, dtype=object) == ""
-    city_code = pd.factorize(city(np.asarray(regions, dtype=object)), use_na_sentinel=False)[0].astype(np.int32)
-    p, v = code[: len(pr)].astype(np.int32), code[len(pr) :].astype(np.int32)
+    regions = np.asarray(regions, dtype=object)
+    n, width = len(vr), len(regions)
+    if n * width > 2**24:  # pragma: no cover - tens of thousands of regions: count claim by claim
+        return _catchment_by_claim(person, venue, code[: len(pr)], code[len(pr) :], regions)
+    p, v = code[: len(pr)].astype(np.int64), code[len(pr) :].astype(np.int64)
+    cells = np.bincount(venue.astype(np.int64) * width + p[person], minlength=n * width).reshape(n, width)
+    known = regions != ""
+    claims = np.where(known[v], cells[:, known].sum(axis=1), 0)  # both regions known
+    home = cells[np.arange(n), v]
+    city_code = pd.factorize(city(regions), use_na_sentinel=False)[0]
+    same_city = np.zeros((n, int(city_code.max(initial=-1)) + 1), dtype=np.int64)  # venue x city: claims
+    np.add.at(same_city.T, city_code[known], cells[:, known].T)
+    return {
+        "venue_region_claims": claims,
+        "venue_outside_claims": claims - np.where(known[v], home, 0),
+        "venue_outside_city_claims": claims - np.where(known[v], same_city[np.arange(n), city_code[v]], 0),
+    }
+
+
+def _catchment_by_claim(person: np.ndarray, venue: np.ndarray, p: np.ndarray, v: np.ndarray,
+                        regions: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """:func:`_catchment` claim by claim (``p``, ``v``: region codes of persons and venues), for many regions."""
+    blank = regions == ""
+    city_code = pd.factorize(city(regions), use_na_sentinel=False)[0].astype(np.int32)
+    p, v = p.astype(np.int32), v.astype(np.int32)
     known = (~blank[p])[person] & (~blank[v])[venue]
     outside = known & (p[person] != v[venue])
     outside_city = known & (city_code[p][person] != city_code[v][venue])
-    n = len(vr)
+    n = len(v)
     return {
         "venue_region_claims": np.bincount(venue[known], minlength=n),
         "venue_outside_claims": np.bincount(venue[outside], minlength=n),
@@ -307,6 +337,29 @@ def _diagnosis_families(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarr
     rank = {name: i for i, name in enumerate(names)}
     family = np.asarray([rank[f] for f in families] + [-1], dtype=np.int32)  # code -1 takes the last slot
     return family[codes], np.asarray(names + [""], dtype=object)
+
+
+def _patient_codes(graph: ClaimGraph, rows: np.ndarray) -> np.ndarray:
+    """Person code of the patient of claims ``rows`` (``-1`` none), as :func:`~graphfraud.graph.build.patient_codes`.
+
+    Through the claims' links to the persons table and the inverse of
+    :meth:`~graphfraud.graph.build.ClaimGraph.person_rows` (person ids are a
+    key): no person id is hashed again.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.synth import toy
+    >>> g = build_graph(toy.staged_clinic()[0])
+    >>> rows = np.arange(len(g.data.claims))
+    >>> bool((_patient_codes(g, rows) == patient_codes(g.data, g.visits.persons, rows)).all())
+    True
+    """
+    link = graph.data.link("claims", "patient_id")
+    if link is None:
+        return patient_codes(graph.data, graph.visits.persons, rows)
+    at = graph.person_rows()
+    code_of_row = np.full(len(graph.data.persons) + 1, -1, dtype=np.int64)  # row -1 takes the last slot
+    code_of_row[at[at >= 0]] = np.flatnonzero(at >= 0)
+    return code_of_row[link[rows]]
 
 
 def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -515,7 +568,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     hub, hub_n, hub_addresses = _phone_hub(c.persons, facts)
     addr = facts.person_address[c.persons]
     addr = addr[addr >= 0]
-    top_addr = int(np.bincount(addr).max()) if len(addr) else 0
+    homes, home_n = np.unique(addr, return_counts=True)  # (a bincount would span every address code of the run)
+    top_addr = int(home_n.max()) if len(addr) else 0
     diag = facts.diagnosis[rows]
     diag = diag[diag >= 0]
     counts = np.bincount(diag) if len(diag) else np.zeros(0, dtype=np.int64)
@@ -564,7 +618,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         phone_hub=hub,
         phone_hub_addresses=hub_addresses,
         top_address_persons=top_addr,
-        addresses=int(len(np.unique(addr))),
+        addresses=int(len(homes)),
         median_age=_median_age(facts.person_age[c.persons]),
         dup_trace_claims=int(facts.dup_trace[rows].sum()),
         after_death_claims=int(facts.after_death[rows].sum()),
