@@ -23,7 +23,7 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
-from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.io.arrow import dense_codes, isin, isin_values, row_positions, text_codes, to_arrow
 from graphfraud.params import SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
@@ -121,7 +121,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
 
     lines = _focus_items(data.claim_items, claims, focus, data.link("claim_items", "claim_id"))  # found once
     phone_codes, phones = _codes_and_values(persons["phone"])
-    addr_codes = dense_codes(persons["address"])
+    addr_codes = text_codes(persons["address"])[0].astype(np.int64)
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
     origin = np.datetime64(first.date(), "D") if pd.notna(first) else EPOCH.astype("datetime64[D]")
@@ -446,7 +446,7 @@ def dup_trace_claims(
     codes = mine["trace_code"].dropna()
     if codes.empty:
         return flag
-    hit = isin_values(items["trace_code"], codes)
+    hit = isin(items["trace_code"], codes)  # chunk by chunk: the fee lines' codes are not copied into one array
     claim = item_rows[hit].astype(np.int64) if item_rows is not None else dense_codes(items["claim_id"][hit])
     trace = dense_codes(items["trace_code"][hit])
     pair = np.unique(trace * (int(claim.max()) + 1) + claim)  # one row per (trace code, claim); small
@@ -555,13 +555,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     at_main = venue == main
     day = t.column("day")[rows]
     person = t.column("person")[rows]
-    ring_days = np.unique(day[at_main])
+    ring_days, present, sessions, attended = _attendance(person[at_main], day[at_main])
     cycle, regularity = _cycle(ring_days)
-    present = _days_per_person(person[at_main], day[at_main])
-    sessions = _sessions(person[at_main], day[at_main])
-    at_session = np.isin(day[at_main], sessions)
-    attended = _days_per_person(person[at_main][at_session], day[at_main][at_session])
-    attended = np.concatenate([attended, np.zeros(len(distinct(person[at_main])) - len(attended), dtype=np.int64)])
+    visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
     cost_ratio, venue_fpc, ring_fpc = _cost_contrast(rows, facts)
@@ -607,9 +603,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         ring_fund_per_claim=ring_fpc,
         peer_venue_ratio=_peer_venue_ratio(rows, main, facts),
         out_of_region=_outside(c.persons, main, facts),
-        catchment_outside=_catchment_share(person[at_main], main, facts),
+        catchment_outside=_catchment_share(visitors, visits, main, facts),
         out_of_city=_outside(c.persons, main, facts, level=city),
-        catchment_outside_city=_catchment_share(person[at_main], main, facts, level=city),
+        catchment_outside_city=_catchment_share(visitors, visits, main, facts, level=city),
         sessions=int(len(sessions)),
         attendance=median(attended) / len(sessions) if len(sessions) else 0.0,
         weekday_share=_weekday_share(sessions),
@@ -881,17 +877,19 @@ def _outside(persons: np.ndarray, venue: int, facts: ClaimFacts, *, level=_same)
     return int(((region != "") & (level(region) != level(np.array([home], dtype=object))[0])).sum())
 
 
-def _catchment_share(person: np.ndarray, venue: int, facts: ClaimFacts, *, level=_same) -> float:  # type: ignore[no-untyped-def]
-    """Share of ``venue``'s claims by persons insured elsewhere, the group's own claims (``person``) left out."""
+def _catchment_share(persons: np.ndarray, claims: np.ndarray, venue: int, facts: ClaimFacts, *,
+                     level=_same) -> float:  # type: ignore[no-untyped-def]  # fmt: skip
+    """Share of ``venue``'s claims by persons insured elsewhere, the group's own claims left out (``claims[i]``
+    of them by ``persons[i]``)."""
     home = facts.venue_region[venue]
     if home == "":
         return float("nan")
-    region = facts.person_region[person]
+    region = facts.person_region[persons]
     known = region != ""
     away = known & (level(region) != level(np.array([home], dtype=object))[0])
     venue_out = facts.venue_outside_city_claims if level is city else facts.venue_outside_claims
-    n = facts.venue_region_claims[venue] - int(known.sum())
-    out = venue_out[venue] - int(away.sum())
+    n = facts.venue_region_claims[venue] - int(claims[known].sum())
+    out = venue_out[venue] - int(claims[away].sum())
     return float(out / n) if n >= MIN_PEERS else float("nan")
 
 
@@ -1026,8 +1024,28 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
             "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1))}  # fmt: skip
 
 
-def _sessions(person: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """The days that hold a group's sessions: its ring days down to the first sharp drop in members present.
+def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A group's days at a venue (its claims there: ``person``, ``day``), from one set of distinct (person, day):
+    the days, each person's days present, the sessions (:func:`_sessions`) and each person's sessions attended
+    (persons in order; those at no session last, with 0).
+
+    >>> day = np.r_[np.repeat([7, 14, 21], 20), [3, 3, 3, 10, 10, 10]]
+    >>> person = np.r_[np.tile(np.arange(20), 3), [1, 2, 3, 20, 21, 22]]
+    >>> [x.tolist()[-4:] for x in _attendance(person, day)]
+    [[7, 10, 14, 21], [3, 1, 1, 1], [7, 14, 21], [3, 0, 0, 0]]
+    """
+    who, days = _distinct_pairs(person, day)  # by person, then day
+    persons, present = np.unique(who, return_counts=True)
+    ring_days, per_day = np.unique(days, return_counts=True)
+    sessions = _sessions(ring_days, per_day)
+    attended = np.unique(who[in_sorted(days, sessions)], return_counts=True)[1]
+    attended = np.concatenate([attended, np.zeros(len(persons) - len(attended), dtype=np.int64)])
+    return ring_days, present, sessions, attended
+
+
+def _sessions(days: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The days that hold a group's sessions: its ring ``days`` (with the members ``present`` on each) down to
+    the first sharp drop in members present.
 
     A nursing home's round brings seventy residents to the community centre
     each Tuesday; on other days three or four of them come on their own.
@@ -1038,26 +1056,10 @@ def _sessions(person: np.ndarray, day: np.ndarray) -> np.ndarray:
     (:func:`graphfraud.detect.organise.regulars`, the rule that ends an
     organisation's block of members).
 
-    >>> day = np.r_[np.repeat([7, 14, 21], 20), [3, 3, 3, 10, 10, 10]]
-    >>> person = np.r_[np.tile(np.arange(20), 3), [1, 2, 3, 4, 5, 6]]
-    >>> _sessions(person, day).tolist()
+    >>> _sessions(np.array([3, 7, 10, 14, 21]), np.array([3, 20, 3, 20, 20])).tolist()
     [7, 14, 21]
     """
-    if not len(day):
-        return np.zeros(0, dtype=np.int64)
-    days, present = np.unique(_distinct_pairs(day, person)[0], return_counts=True)
     return days[regulars(present)]
-
-
-def _days_per_person(person: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Distinct days of each person present (one count per person, in person order).
-
-    >>> _days_per_person(np.array([5, 5, 5, 2]), np.array([1, 1, 2, 9])).tolist()
-    [1, 2]
-    """
-    if not len(person):
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(_distinct_pairs(person, day)[0], return_counts=True)[1]
 
 
 def _distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
