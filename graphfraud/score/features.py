@@ -101,7 +101,8 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     hour = np.floor_divide(hour, 60, out=hour).astype(np.int8)
     if graph.timed is not None:  # a date-only venue's claims have no hour (not 00:00)
         hour[~graph.timed] = -1
-    chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
+    vtype_code, vtypes = graph.claim_codes("visit_type")  # (codes, not ten million strings compared)
+    chronic = np.isin(vtype_code, np.flatnonzero(np.asarray(vtypes, dtype=object) == "chronic"))
     diagnosis_code, diagnosis_names = _diagnosis_families(*graph.claim_codes("diagnosis"))
 
     at = graph.person_rows()
@@ -144,6 +145,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         .reindex(v.venues.ids)
     )
     stake = insurance_money(claims)
+    person_region, venue_region = _known(persons["region"]), _known(venues["region"])
     return ClaimFacts(
         graph=graph,
         hour=hour,
@@ -163,14 +165,14 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         high_value=_high_value(claims, lines, signals.high_value_price),
         total=claims["total_amount"].to_numpy(dtype=float),
         stake=stake,
-        person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
+        person_region=person_region,
         person_phone=phone_codes,
         person_address=addr_codes,
         person_age=age,
-        venue_region=venues["region"].fillna("").astype(str).to_numpy(dtype=object),
+        venue_region=venue_region,
         venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
         venue_public=_public(venues["ownership"]),
-        **_catchment(t, persons["region"], venues["region"]),
+        **_catchment(t, person_region, venue_region),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
         **_cells(graph.claim_codes("visit_type")[0], diagnosis_code, t),
@@ -205,8 +207,9 @@ def _known(values: pd.Series) -> np.ndarray:
     return values.fillna("").astype(str).to_numpy(dtype=object)
 
 
-def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Series) -> dict[str, np.ndarray]:
-    """Per venue: claims with both regions known, and of them those by persons insured elsewhere.
+def _catchment(t: pd.DataFrame, person_region: np.ndarray, venue_region: np.ndarray) -> dict[str, np.ndarray]:
+    """Per venue: claims with both regions known, and of them those by persons insured elsewhere (regions per
+    person and per venue code, ``""`` unknown).
 
     A city hospital's dialysis unit draws patients from every district: a
     group's out-of-region share means something only against its venue's.
@@ -215,11 +218,11 @@ def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Serie
     a cell (or the cells of the city's regions) of its row.
 
     >>> t = pd.DataFrame({"person": [0, 1, 2, 2, -1], "venue": [0, 0, 0, 1, 1]})
-    >>> out = _catchment(t, pd.Series(["350206", "350211", None]), pd.Series(["350206", "350100"]))
+    >>> out = _catchment(t, np.array(["350206", "350211", ""], dtype=object), np.array(["350206", "350100"], dtype=object))
     >>> [out[k].tolist() for k in ("venue_region_claims", "venue_outside_claims", "venue_outside_city_claims")]
     [[2, 0], [1, 0], [0, 0]]
     """
-    pr, vr = _known(person_region), _known(venue_region)
+    pr, vr = person_region, venue_region  # region codes, "" unknown (_known)
     person, venue = t["person"].to_numpy(), t["venue"].to_numpy()
     ok = (person >= 0) & (venue >= 0)
     if not ok.all():

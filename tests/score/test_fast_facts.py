@@ -45,7 +45,7 @@ def test_catchment_counts_as_claim_by_claim() -> None:
     person_region = pd.Series(rng.choice(regions, 300)).replace("", None)
     venue_region = pd.Series(rng.choice(regions, 12)).replace("", None)
     t = pd.DataFrame({"person": rng.integers(-1, 300, 5000), "venue": rng.integers(-1, 12, 5000)})
-    fast = F._catchment(t, person_region, venue_region)
+    fast = F._catchment(t, F._known(person_region), F._known(venue_region))
     ok = (t["person"] >= 0) & (t["venue"] >= 0)
     code, names = pd.factorize(np.concatenate([F._known(person_region), F._known(venue_region)]))
     plain = F._catchment_by_claim(
