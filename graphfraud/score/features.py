@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import math
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -881,7 +882,7 @@ def _outside(persons: np.ndarray, venue: int, facts: ClaimFacts, *, level=_same)
 
 
 def _catchment_share(persons: np.ndarray, claims: np.ndarray, venue: int, facts: ClaimFacts, *,
-                     level=_same) -> float:  # type: ignore[no-untyped-def]  # fmt: skip
+                     level: Callable[[np.ndarray], np.ndarray] = _same) -> float:  # fmt: skip
     """Share of ``venue``'s claims by persons insured elsewhere, the group's own claims left out (``claims[i]``
     of them by ``persons[i]``)."""
     home = facts.venue_region[venue]
