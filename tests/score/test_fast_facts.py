@@ -25,6 +25,16 @@ def test_median_is_numpys() -> None:
         assert F.median(values) == float(np.median(values))
 
 
+def test_median_age_is_nanmedian() -> None:
+    rng = np.random.default_rng(5)
+    for i in range(2000):
+        ages = rng.random(int(rng.integers(1, 120))) * 90
+        ages[rng.random(len(ages)) < 0.2] = np.nan
+        expected = float(np.nanmedian(ages)) if np.isfinite(ages).any() else None
+        got = F._median_age(ages)
+        assert (np.isnan(got) and expected is None) or got == expected
+
+
 def test_linked_persons_are_the_connected_components() -> None:
     rng = np.random.default_rng(1)
     for _ in range(300):
