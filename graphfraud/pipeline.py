@@ -17,7 +17,7 @@ import pandas as pd
 
 from graphfraud import __version__
 from graphfraud.contract import ClaimsData
-from graphfraud.detect import DETECTORS, coadmit, covisit
+from graphfraud.detect import DETECTORS, cards, coadmit, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, build_graph
 from graphfraud.graph.events import distinct
@@ -146,6 +146,8 @@ def run(
         counts[name] = len(found)
         candidates.extend(found)
         lap(f"detect:{name}")
+    # The card detectors' (institution, card) pairs: scoring does not read them (0.3 GB at ten million claims).
+    graph.forget(cards.USES)
     focus = distinct(np.concatenate([c.claims for c in candidates])) if candidates else np.array([], dtype=np.int64)
     facts = claim_facts(graph, focus, signals=params.signals)
     rings, explained = score_candidates(candidates, facts, params.score)

@@ -65,6 +65,9 @@ from graphfraud.params import CardParams
 
 NAME = "cards"
 
+#: The name :func:`run_uses` keeps the run's (institution, card) pairs under on the graph (``ClaimGraph.shared``).
+USES = "card_uses"
+
 #: Distinct addresses a collector's phone spans at least (a family: one or two).
 MIN_ADDRESSES = 3
 
@@ -199,7 +202,7 @@ def run_uses(graph: ClaimGraph, unit: np.ndarray | None = None) -> CardUses:
         u = unit if unit is not None else institutions(graph)[0][graph.visits.column("venue")]
         return card_uses(graph, u)
 
-    uses: CardUses = graph.shared("card_uses", make)
+    uses: CardUses = graph.shared(USES, make)
     return uses
 
 

@@ -190,7 +190,7 @@ def repeat_stays(
         def came_with(admitted: np.ndarray, discharged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             """Per person of ``who``: stays that came with these days (``m``), and each one's chance rate."""
             came = np.zeros(len(stays), dtype=bool)
-            came[rows] = np.isin(adm_key[rows], admitted) | np.isin(dis_key[rows], discharged)
+            came[rows] = _member(adm_key[rows], admitted) | _member(dis_key[rows], discharged)  # both sorted
             p = np.maximum(prev[rows], 0)
             gap = start[rows] - end[p]
             split = (prev[rows] >= 0) & came[p] & (end[p] >= 0) & (gap >= 0) & (gap <= split_days)
@@ -211,7 +211,7 @@ def repeat_stays(
             # The ring stands.  Its days are also those on which 3 persons of its organisations were admitted
             # (or discharged) together (a bus day no organisation holds), and a person of its organisations who
             # came with it fewer than min_stays times is a member too when that is beyond chance.
-            ring = rows[np.isin(person[rows], candidates)]
+            ring = rows[_member(person[rows], candidates)]
             m, mean = came_with(
                 np.union1d(a_keys, _shared_days(adm_key[ring])), np.union1d(d_keys, _shared_days(dis_key[ring]))
             )

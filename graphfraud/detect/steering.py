@@ -59,10 +59,24 @@ def followed_purchases(
     Returns columns ``claim`` (the purchase), ``visit_claim``, ``person``,
     ``pharmacy``, ``doctor``, ``facility``.
     """
+    return followed_purchases_of(table, follow_days, [(min_fund, money)])[0]
+
+
+def followed_purchases_of(
+    table: pd.DataFrame, follow_days: int, wanted: list[tuple[float, np.ndarray | None]]
+) -> list[pd.DataFrame]:
+    """:func:`followed_purchases` for each ``(min_fund, money)`` of ``wanted``, from one match.
+
+    Each purchase is matched on its own (the doctor's visit before it), so the
+    purchases any of them asks for are matched with the visits once, and each
+    takes its own.
+    """
     kind = table["kind"].to_numpy()
     visit = (kind == 0) & (table["doctor"].to_numpy() >= 0) & ~table["inpatient"].to_numpy()
-    purchase = (kind == 1) & (_money(table, money) >= min_fund)
-    left = table.loc[purchase, ["claim", "person", "venue", "minute"]].sort_values("minute", kind="stable")
+    takes = [(kind == 1) & (_money(table, money) >= min_fund) for min_fund, money in wanted]
+    purchase = np.logical_or.reduce(takes)
+    left = table.loc[purchase, ["claim", "person", "venue", "minute"]].assign(row=np.flatnonzero(purchase))
+    left = left.sort_values("minute", kind="stable")
     right = table.loc[visit, ["claim", "person", "venue", "doctor", "minute"]].sort_values("minute", kind="stable")
     merged = pd.merge_asof(
         left,
@@ -74,7 +88,8 @@ def followed_purchases(
         tolerance=follow_days * 1440 + 1439,
     )
     merged = merged.dropna(subset=["doctor"])
-    return pd.DataFrame(
+    row = merged["row"].to_numpy()
+    found = pd.DataFrame(
         {
             "claim": merged["claim"].to_numpy(np.int64),
             "visit_claim": merged["visit_claim"].to_numpy(np.int64),
@@ -84,6 +99,7 @@ def followed_purchases(
             "facility": merged["facility"].to_numpy(np.int64),
         }
     )
+    return [found if len(wanted) == 1 else found[take[row]].reset_index(drop=True) for take in takes]
 
 
 def high_value_follow(
@@ -96,13 +112,19 @@ def high_value_follow(
     kickback paid from the patients' personal accounts (个人账户) is steering
     as much as one the fund pays.  See :func:`followed_purchases` for the columns.
     """
+    threshold = high_value(table, params, money=money)
+    # Each purchase is matched on its own, so the low-value ones can be left out before matching.
+    follow = followed_purchases(table if threshold is not None else table.iloc[:0], params.follow_days,
+                                min_fund=threshold or 0.0, money=money)  # fmt: skip
+    return follow.reset_index(drop=True), threshold or 0.0
+
+
+def high_value(table: pd.DataFrame, params: SteeringParams, *, money: np.ndarray | None = None) -> float | None:
+    """The threshold of :func:`high_value_follow` (yuan), None without purchases."""
     purchases = _money(table, money)[table["kind"].to_numpy() == 1]
     if not len(purchases):
-        return followed_purchases(table.iloc[:0], params.follow_days), 0.0
-    threshold = round(float(np.quantile(purchases, params.value_quantile)), 2)
-    # Each purchase is matched on its own, so the low-value ones can be left out before matching.
-    follow = followed_purchases(table, params.follow_days, min_fund=threshold, money=money)
-    return follow.reset_index(drop=True), threshold
+        return None
+    return round(float(np.quantile(purchases, params.value_quantile)), 2)
 
 
 def pharmacy_buyers(table: pd.DataFrame, min_fund: float, *, money: np.ndarray | None = None) -> pd.Series:
@@ -258,7 +280,14 @@ def steered(priced: pd.DataFrame, doctor: int, pharmacy: int) -> pd.DataFrame:
 def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per steered doctor-pharmacy pair, with the steered patients."""
     money = insurance_money(graph.data.claims)
-    follow, threshold = high_value_follow(graph.visits.table, params, money=money)
+    table = graph.visits.table
+    threshold = high_value(table, params, money=money)
+    if threshold is None:
+        return []
+    # The purchases followed up on insurance money (high_value_follow), and the same purchases valued at their
+    # price (below), matched with the visits at once.
+    total = graph.data.claims["total_amount"].to_numpy()
+    follow, priced = followed_purchases_of(table, params.follow_days, [(threshold, money), (threshold, total)])
     if follow.empty:
         return []
     dp = steering_table(
@@ -272,9 +301,6 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     ].sort_values(["doctor", "pharmacy"])
     # The same purchases valued at their price: a purchase the fund and the account paid nothing on (cash,
     # or a pharmacy outside 门诊统筹 where residents have no account) is steered all the same.
-    priced = followed_purchases(
-        graph.visits.table, params.follow_days, min_fund=threshold, money=graph.data.claims["total_amount"].to_numpy()
-    )
     cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
     cash_steering = (
         steering_table(cash, team_overlap=params.team_overlap).set_index(["doctor", "pharmacy"])["lift"]

@@ -216,6 +216,18 @@ class ClaimGraph:
             self._shared[name] = make()
         return self._shared[name]
 
+    def forget(self, name: str) -> None:
+        """Drop what :meth:`shared` keeps under ``name`` (nothing if none), once no later stage reads it.
+
+        >>> from graphfraud.synth import toy
+        >>> g = build_graph(toy.staged_clinic()[0])
+        >>> first = g.shared("n", lambda: [1])
+        >>> g.forget("n")
+        >>> g.shared("n", lambda: [2])
+        [2]
+        """
+        self._shared.pop(name, None)
+
     def person_rows(self) -> np.ndarray:
         """Per person code: its row in ``data.persons`` (-1: none), found once per run.
 

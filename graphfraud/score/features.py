@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 
 import math
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 import pandas as pd
 import pyarrow.compute as pc
 
@@ -25,7 +24,7 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
-from graphfraud.io.arrow import dense_codes, isin_values, row_positions, to_arrow
+from graphfraud.io.arrow import dense_codes, isin, isin_values, row_positions, text_codes, to_arrow
 from graphfraud.params import SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
@@ -70,13 +69,15 @@ class ClaimFacts:
     vtype_claims: np.ndarray
     vtype_fund: np.ndarray
     phones: np.ndarray  # phone code -> phone value
-    addresses: np.ndarray  # address code -> address value
     signals: SignalParams = SignalParams()  # the per-claim signals' parameters these facts were computed with
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
     venue_primary: np.ndarray | None = None  # per venue code: a primary-care facility (:mod:`graphfraud.score.primary`)
     # Pharmacy purchases per diagnosis family (index family code + 1; 0: no diagnosis): claims and insurance money.
     family_purchases: np.ndarray | None = None
     family_money: np.ndarray | None = None
+    # Persons by phone: the phone codes ascending and the person code of each (ascending within a phone), for
+    # bound_to (a ring's organizers: the persons bound to its hub phone, without a pass over every person).
+    phone_index: tuple[np.ndarray, np.ndarray] | None = None
     # Filled by index_own_visits (all candidates at once) and on a miss by own_visits: the claim rows of the
     # (venue, person) pairs asked for, sorted by (venue, person).  (Typed Any: claim_facts fills the fields
     # above from dicts of arrays, which mypy would match against it.)
@@ -101,24 +102,28 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     hour = np.floor_divide(hour, 60, out=hour).astype(np.int8)
     if graph.timed is not None:  # a date-only venue's claims have no hour (not 00:00)
         hour[~graph.timed] = -1
-    chronic = (claims["visit_type"] == "chronic").to_numpy(dtype=bool, na_value=False)
+    vtype_code, vtypes = graph.claim_codes("visit_type")  # (codes, not ten million strings compared)
+    chronic = np.isin(vtype_code, np.flatnonzero(np.asarray(vtypes, dtype=object) == "chronic"))
     diagnosis_code, diagnosis_names = _diagnosis_families(*graph.claim_codes("diagnosis"))
 
     at = graph.person_rows()
     wanted = [c for c in ("death_date", "phone", "address", "birth_date", "birth_year", "region") if c in data.persons]
-    persons = data.persons[wanted].iloc[at].reset_index(drop=True)  # every person code comes from persons
+    persons = data.persons[wanted]
+    if len(at) != len(persons) or not np.array_equal(at, np.arange(len(at))):  # (a persons table sorted by id is)
+        persons = persons.iloc[at]
+    persons = persons.reset_index(drop=True)  # every person code comes from persons
     # A claim is after death when its day is later than the death date: a claim on the day itself
     # may be genuine (the same rule as graphfraud.analyses.peers).
     death = persons["death_date"].to_numpy().astype("datetime64[D]")
     pcode = t["person"].to_numpy()[focus]
-    patient = patient_codes(data, v.persons, focus)
+    patient = _patient_codes(graph, focus)
     start = claims["start_time"].to_numpy()[focus].astype("datetime64[D]")
     after_death = np.zeros(len(claims), dtype=bool)
     after_death[focus] = died_before(start, _at(death, pcode), _at(death, patient))
 
     lines = _focus_items(data.claim_items, claims, focus, data.link("claim_items", "claim_id"))  # found once
     phone_codes, phones = _codes_and_values(persons["phone"])
-    addr_codes, addresses = _codes_and_values(persons["address"])
+    addr_codes = text_codes(persons["address"])[0].astype(np.int64)
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
     origin = np.datetime64(first.date(), "D") if pd.notna(first) else EPOCH.astype("datetime64[D]")
@@ -141,6 +146,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         .reindex(v.venues.ids)
     )
     stake = insurance_money(claims)
+    person_region, venue_region = _known(persons["region"]), _known(venues["region"])
     return ClaimFacts(
         graph=graph,
         hour=hour,
@@ -160,19 +166,19 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         high_value=_high_value(claims, lines, signals.high_value_price),
         total=claims["total_amount"].to_numpy(dtype=float),
         stake=stake,
-        person_region=persons["region"].fillna("").astype(str).to_numpy(dtype=object),
+        person_region=person_region,
         person_phone=phone_codes,
         person_address=addr_codes,
         person_age=age,
-        venue_region=venues["region"].fillna("").astype(str).to_numpy(dtype=object),
+        venue_region=venue_region,
         venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
         venue_public=_public(venues["ownership"]),
-        **_catchment(t, persons["region"], venues["region"]),
+        **_catchment(t, person_region, venue_region),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
         **_cells(graph.claim_codes("visit_type")[0], diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
-        addresses=np.asarray(addresses, dtype=object),
+        phone_index=_by_code(phone_codes),
         signals=signals,
         venue_primary=primary_venues(data.facilities, v.venues.ids),
         **_family_purchases(t["kind"].to_numpy() == 1, diagnosis_code, stake, t["fund"].to_numpy()),
@@ -202,28 +208,58 @@ def _known(values: pd.Series) -> np.ndarray:
     return values.fillna("").astype(str).to_numpy(dtype=object)
 
 
-def _catchment(t: pd.DataFrame, person_region: pd.Series, venue_region: pd.Series) -> dict[str, np.ndarray]:
-    """Per venue: claims with both regions known, and of them those by persons insured elsewhere.
+def _catchment(t: pd.DataFrame, person_region: np.ndarray, venue_region: np.ndarray) -> dict[str, np.ndarray]:
+    """Per venue: claims with both regions known, and of them those by persons insured elsewhere (regions per
+    person and per venue code, ``""`` unknown).
 
     A city hospital's dialysis unit draws patients from every district: a
     group's out-of-region share means something only against its venue's.
+    Counted from one table of claims per (venue, person's region): a venue's
+    region is one, so its claims from persons of its own region (or city) are
+    a cell (or the cells of the city's regions) of its row.
+
+    >>> t = pd.DataFrame({"person": [0, 1, 2, 2, -1], "venue": [0, 0, 0, 1, 1]})
+    >>> out = _catchment(t, np.array(["350206", "350211", ""], dtype=object), np.array(["350206", "350100"], dtype=object))
+    >>> [out[k].tolist() for k in ("venue_region_claims", "venue_outside_claims", "venue_outside_city_claims")]
+    [[2, 0], [1, 0], [0, 0]]
     """
-    pr, vr = _known(person_region), _known(venue_region)
+    pr, vr = person_region, venue_region  # region codes, "" unknown (_known)
     person, venue = t["person"].to_numpy(), t["venue"].to_numpy()
     ok = (person >= 0) & (venue >= 0)
     if not ok.all():
         person, venue = person[ok], venue[ok]
     del ok
-    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim), looked up
-    # per claim as 4-byte codes.
+    # Region codes as ints shared by persons and venues (a few hundred codes; no string per claim).
     code, regions = pd.factorize(np.concatenate([pr, vr]), use_na_sentinel=False)
-    blank = np.asarray(regions, dtype=object) == ""
-    city_code = pd.factorize(city(np.asarray(regions, dtype=object)), use_na_sentinel=False)[0].astype(np.int32)
-    p, v = code[: len(pr)].astype(np.int32), code[len(pr) :].astype(np.int32)
+    regions = np.asarray(regions, dtype=object)
+    n, width = len(vr), len(regions)
+    if n * width > 2**24:  # pragma: no cover - tens of thousands of regions: count claim by claim
+        return _catchment_by_claim(person, venue, code[: len(pr)], code[len(pr) :], regions)
+    p, v = code[: len(pr)].astype(np.int64), code[len(pr) :].astype(np.int64)
+    cells = np.bincount(venue.astype(np.int64) * width + p[person], minlength=n * width).reshape(n, width)
+    known = regions != ""
+    claims = np.where(known[v], cells[:, known].sum(axis=1), 0)  # both regions known
+    home = cells[np.arange(n), v]
+    city_code = pd.factorize(city(regions), use_na_sentinel=False)[0]
+    same_city = np.zeros((n, int(city_code.max(initial=-1)) + 1), dtype=np.int64)  # venue x city: claims
+    np.add.at(same_city.T, city_code[known], cells[:, known].T)
+    return {
+        "venue_region_claims": claims,
+        "venue_outside_claims": claims - np.where(known[v], home, 0),
+        "venue_outside_city_claims": claims - np.where(known[v], same_city[np.arange(n), city_code[v]], 0),
+    }
+
+
+def _catchment_by_claim(person: np.ndarray, venue: np.ndarray, p: np.ndarray, v: np.ndarray,
+                        regions: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """:func:`_catchment` claim by claim (``p``, ``v``: region codes of persons and venues), for many regions."""
+    blank = regions == ""
+    city_code = pd.factorize(city(regions), use_na_sentinel=False)[0].astype(np.int32)
+    p, v = p.astype(np.int32), v.astype(np.int32)
     known = (~blank[p])[person] & (~blank[v])[venue]
     outside = known & (p[person] != v[venue])
     outside_city = known & (city_code[p][person] != city_code[v][venue])
-    n = len(vr)
+    n = len(v)
     return {
         "venue_region_claims": np.bincount(venue[known], minlength=n),
         "venue_outside_claims": np.bincount(venue[outside], minlength=n),
@@ -307,12 +343,59 @@ def _diagnosis_families(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarr
     return family[codes], np.asarray(names + [""], dtype=object)
 
 
+def _patient_codes(graph: ClaimGraph, rows: np.ndarray) -> np.ndarray:
+    """Person code of the patient of claims ``rows`` (``-1`` none), as :func:`~graphfraud.graph.build.patient_codes`.
+
+    Through the claims' links to the persons table and the inverse of
+    :meth:`~graphfraud.graph.build.ClaimGraph.person_rows` (person ids are a
+    key): no person id is hashed again.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.synth import toy
+    >>> g = build_graph(toy.staged_clinic()[0])
+    >>> rows = np.arange(len(g.data.claims))
+    >>> bool((_patient_codes(g, rows) == patient_codes(g.data, g.visits.persons, rows)).all())
+    True
+    """
+    link = graph.data.link("claims", "patient_id")
+    if link is None:
+        return patient_codes(graph.data, graph.visits.persons, rows)
+    at = graph.person_rows()
+    code_of_row = np.full(len(graph.data.persons) + 1, -1, dtype=np.int64)  # row -1 takes the last slot
+    code_of_row[at[at >= 0]] = np.flatnonzero(at >= 0)
+    return code_of_row[link[rows]]
+
+
 def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """``values[codes]`` with NaT where a code is -1."""
     out = np.full(len(codes), np.datetime64("NaT"), dtype=values.dtype)
     ok = codes >= 0
     out[ok] = values[codes[ok]]
     return out
+
+
+def _by_code(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``codes`` ascending and the position of each, ascending within a code (a stable sort).
+
+    >>> [x.tolist() for x in _by_code(np.array([2, -1, 0, 2]))]
+    [[-1, 0, 2, 2], [1, 2, 0, 3]]
+    """
+    order = np.argsort(codes, kind="stable")
+    return codes[order], order
+
+
+def bound_to(phone: int, facts: ClaimFacts) -> np.ndarray:
+    """The codes of the persons bound to ``phone`` (a phone code), ascending.
+
+    >>> from types import SimpleNamespace
+    >>> codes = np.array([2, -1, 0, 2])
+    >>> bound_to(2, SimpleNamespace(person_phone=codes, phone_index=_by_code(codes))).tolist()
+    [0, 3]
+    """
+    if facts.phone_index is None:
+        return np.flatnonzero(facts.person_phone == phone)
+    phones, persons = facts.phone_index
+    return persons[np.searchsorted(phones, phone, side="left") : np.searchsorted(phones, phone, side="right")]
 
 
 def _codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -367,7 +450,7 @@ def dup_trace_claims(
     codes = mine["trace_code"].dropna()
     if codes.empty:
         return flag
-    hit = isin_values(items["trace_code"], codes)
+    hit = isin(items["trace_code"], codes)  # chunk by chunk: the fee lines' codes are not copied into one array
     claim = item_rows[hit].astype(np.int64) if item_rows is not None else dense_codes(items["claim_id"][hit])
     trace = dense_codes(items["trace_code"][hit])
     pair = np.unique(trace * (int(claim.max()) + 1) + claim)  # one row per (trace code, claim); small
@@ -476,20 +559,17 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     at_main = venue == main
     day = t.column("day")[rows]
     person = t.column("person")[rows]
-    ring_days = np.unique(day[at_main])
+    ring_days, present, sessions, attended = _attendance(person[at_main], day[at_main])
     cycle, regularity = _cycle(ring_days)
-    present = _days_per_person(person[at_main], day[at_main])
-    sessions = _sessions(person[at_main], day[at_main])
-    at_session = np.isin(day[at_main], sessions)
-    attended = _days_per_person(person[at_main][at_session], day[at_main][at_session])
-    attended = np.r_[attended, np.zeros(len(np.unique(person[at_main])) - len(attended), dtype=np.int64)]
+    visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
     cost_ratio, venue_fpc, ring_fpc = _cost_contrast(rows, facts)
     hub, hub_n, hub_addresses = _phone_hub(c.persons, facts)
     addr = facts.person_address[c.persons]
     addr = addr[addr >= 0]
-    top_addr = int(np.bincount(addr).max()) if len(addr) else 0
+    homes, home_n = np.unique(addr, return_counts=True)  # (a bincount would span every address code of the run)
+    top_addr = int(home_n.max()) if len(addr) else 0
     diag = facts.diagnosis[rows]
     diag = diag[diag >= 0]
     counts = np.bincount(diag) if len(diag) else np.zeros(0, dtype=np.int64)
@@ -527,21 +607,19 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         ring_fund_per_claim=ring_fpc,
         peer_venue_ratio=_peer_venue_ratio(rows, main, facts),
         out_of_region=_outside(c.persons, main, facts),
-        catchment_outside=_catchment_share(person[at_main], main, facts),
+        catchment_outside=_catchment_share(visitors, visits, main, facts),
         out_of_city=_outside(c.persons, main, facts, level=city),
-        catchment_outside_city=_catchment_share(person[at_main], main, facts, level=city),
+        catchment_outside_city=_catchment_share(visitors, visits, main, facts, level=city),
         sessions=int(len(sessions)),
-        attendance=float(np.median(attended) / len(sessions)) if len(sessions) else 0.0,
+        attendance=median(attended) / len(sessions) if len(sessions) else 0.0,
         weekday_share=_weekday_share(sessions),
         public_venue=float(facts.venue_public[main]),
         phone_hub_persons=hub_n,
         phone_hub=hub,
         phone_hub_addresses=hub_addresses,
         top_address_persons=top_addr,
-        addresses=int(len(np.unique(addr))),
-        median_age=float(np.nanmedian(facts.person_age[c.persons]))
-        if np.isfinite(facts.person_age[c.persons]).any()
-        else float("nan"),
+        addresses=int(len(homes)),
+        median_age=_median_age(facts.person_age[c.persons]),
         dup_trace_claims=int(facts.dup_trace[rows].sum()),
         after_death_claims=int(facts.after_death[rows].sum()),
         split_admissions=int(facts.split[rows].sum()),
@@ -583,11 +661,11 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     order = np.lexsort((person, minute))
     minute, person = minute[order], person[order]
     joined = (np.diff(minute) <= PARTY_GAP) & (minute[1:] // 1440 == minute[:-1] // 1440)
-    burst = np.r_[0, np.cumsum(~joined)]
+    burst = np.concatenate([[0], np.cumsum(~joined)])
     who, code = np.unique(person, return_inverse=True)
     links = np.flatnonzero(joined & (code[1:] != code[:-1]))
-    graph = coo_matrix((np.ones(len(links)), (code[links], code[links + 1])), shape=(len(who), len(who)))
-    n_parties, party = connected_components(graph, directed=False)
+    party = linked(len(who), code[links], code[links + 1])
+    n_parties = int(party.max()) + 1
     sizes = np.bincount(party, minlength=n_parties)
     # arrivals in company: a burst with another member in it (distinct persons, one arrival per person-burst)
     pb = np.unique(burst * len(who) + code)
@@ -599,6 +677,31 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     per_party = np.bincount(homes // (int(address.max(initial=0)) + 1), minlength=n_parties) if len(homes) else [0]
     return {"parties": int(n_parties), "party_members": int(len(who)), "party_largest": int(sizes.max()), "party_smallest": int(sizes.min()),
             "party_addresses": int(np.max(per_party)), "party_together": together}  # fmt: skip
+
+
+def linked(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The connected component of each of ``n`` nodes under the links ``a[i] -- b[i]``, numbered 0.. in the
+    order of each component's smallest node.
+
+    Each node takes the smallest label among itself and its neighbours, then
+    the label of that label (pointer jumping), until nothing changes: a few
+    array passes for a ring's few dozen persons, where a sparse-graph library
+    spends its time building the matrix.
+
+    >>> linked(6, np.array([4, 1, 5]), np.array([1, 3, 2])).tolist()
+    [0, 1, 2, 1, 1, 2]
+    """
+    label = np.arange(n)
+    while True:
+        low = np.minimum(label[a], label[b])
+        new = label.copy()
+        np.minimum.at(new, a, low)
+        np.minimum.at(new, b, low)
+        new = new[new]
+        if np.array_equal(new, label):
+            break
+        label = new
+    return np.unique(label, return_inverse=True)[1].reshape(-1)
 
 
 #: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
@@ -778,17 +881,19 @@ def _outside(persons: np.ndarray, venue: int, facts: ClaimFacts, *, level=_same)
     return int(((region != "") & (level(region) != level(np.array([home], dtype=object))[0])).sum())
 
 
-def _catchment_share(person: np.ndarray, venue: int, facts: ClaimFacts, *, level=_same) -> float:  # type: ignore[no-untyped-def]
-    """Share of ``venue``'s claims by persons insured elsewhere, the group's own claims (``person``) left out."""
+def _catchment_share(persons: np.ndarray, claims: np.ndarray, venue: int, facts: ClaimFacts, *,
+                     level: Callable[[np.ndarray], np.ndarray] = _same) -> float:  # fmt: skip
+    """Share of ``venue``'s claims by persons insured elsewhere, the group's own claims left out (``claims[i]``
+    of them by ``persons[i]``)."""
     home = facts.venue_region[venue]
     if home == "":
         return float("nan")
-    region = facts.person_region[person]
+    region = facts.person_region[persons]
     known = region != ""
     away = known & (level(region) != level(np.array([home], dtype=object))[0])
     venue_out = facts.venue_outside_city_claims if level is city else facts.venue_outside_claims
-    n = facts.venue_region_claims[venue] - int(known.sum())
-    out = venue_out[venue] - int(away.sum())
+    n = facts.venue_region_claims[venue] - int(claims[known].sum())
+    out = venue_out[venue] - int(claims[away].sum())
     return float(out / n) if n >= MIN_PEERS else float("nan")
 
 
@@ -854,14 +959,14 @@ def _cadence(person: np.ndarray, day: np.ndarray, family: np.ndarray, *, min_day
         return math.nan, 0.0, math.nan
     order = np.lexsort((day, person))
     person, day, family = person[order], day[order], family[order]
-    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    starts = np.flatnonzero(np.concatenate([[True], person[1:] != person[:-1]]))
     periods, steadies, families = [], [], []
-    for lo, hi in zip(starts, np.r_[starts[1:], len(person)]):
-        days = np.unique(day[lo:hi])
+    for lo, hi in zip(starts.tolist(), starts[1:].tolist() + [len(person)]):
+        days = distinct(day[lo:hi])
         if len(days) < min_days:
             continue
         gaps = np.diff(days)
-        med = float(np.median(gaps))
+        med = median(gaps)
         periods.append(med)
         steadies.append(float((np.abs(gaps - med) <= steady * med).mean()))
         known = family[lo:hi][family[lo:hi] >= 0]
@@ -869,8 +974,11 @@ def _cadence(person: np.ndarray, day: np.ndarray, family: np.ndarray, *, min_day
             families.append(float(np.bincount(known).max() / len(known)))
     if not periods:
         return math.nan, 0.0, math.nan
-    return (float(np.median(periods)), float(np.median(steadies)),
-            float(np.median(families)) if families else math.nan)  # fmt: skip
+    return (
+        median(np.asarray(periods)),
+        median(np.asarray(steadies)),
+        median(np.asarray(families)) if families else math.nan,
+    )
 
 
 def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dict[str, Any]:
@@ -896,14 +1004,14 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     if not len(person):
         return none
     who, days = _distinct_pairs(person, day)  # by member, then day
-    member = np.cumsum(np.r_[True, who[1:] != who[:-1]]) - 1
+    member = np.cumsum(np.concatenate([[True], who[1:] != who[:-1]])) - 1
     n = np.bincount(member)  # each member's days there
     enough = n >= min_days
     if not enough.any():
         return none
     kept = enough[member]
     days, member, n = days[kept], (np.cumsum(enough) - 1)[member[kept]], n[enough]
-    first = np.r_[0, np.cumsum(n)[:-1]]  # each member's first day
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])  # each member's first day
     span = days[first + n - 1] - days[first]
     per_week = 7.0 * (n - 1) / span
     k = np.minimum(7, np.ceil(per_week - 1e-9)).astype(np.int64)  # the member's timetable: k weekdays
@@ -914,14 +1022,34 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     ordered = gaps[np.lexsort((gaps, gap_of))]
     at = first - np.arange(len(n))  # each member's first gap
     low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
-    median = (low + high) / 2.0  # as np.median: the middle gap, or the mean of the two middle ones
-    near = np.bincount(gap_of, weights=np.abs(gaps - median[gap_of]) <= 1, minlength=len(n))
-    return {"member_weekly": float(np.median(per_week)), "member_timetable": float(np.median(on_timetable / n)),
-            "member_weeks": float(np.median(span / 7.0)), "member_regularity": float(np.median(near / (n - 1)))}  # fmt: skip
+    middle = (low + high) / 2.0  # as np.median: the middle gap, or the mean of the two middle ones
+    near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=len(n))
+    return {"member_weekly": median(per_week), "member_timetable": median(on_timetable / n),
+            "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1))}  # fmt: skip
 
 
-def _sessions(person: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """The days that hold a group's sessions: its ring days down to the first sharp drop in members present.
+def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A group's days at a venue (its claims there: ``person``, ``day``), from one set of distinct (person, day):
+    the days, each person's days present, the sessions (:func:`_sessions`) and each person's sessions attended
+    (persons in order; those at no session last, with 0).
+
+    >>> day = np.r_[np.repeat([7, 14, 21], 20), [3, 3, 3, 10, 10, 10]]
+    >>> person = np.r_[np.tile(np.arange(20), 3), [1, 2, 3, 20, 21, 22]]
+    >>> [x.tolist()[-4:] for x in _attendance(person, day)]
+    [[7, 10, 14, 21], [3, 1, 1, 1], [7, 14, 21], [3, 0, 0, 0]]
+    """
+    who, days = _distinct_pairs(person, day)  # by person, then day
+    persons, present = np.unique(who, return_counts=True)
+    ring_days, per_day = np.unique(days, return_counts=True)
+    sessions = _sessions(ring_days, per_day)
+    attended = np.unique(who[in_sorted(days, sessions)], return_counts=True)[1]
+    attended = np.concatenate([attended, np.zeros(len(persons) - len(attended), dtype=np.int64)])
+    return ring_days, present, sessions, attended
+
+
+def _sessions(days: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The days that hold a group's sessions: its ring ``days`` (with the members ``present`` on each) down to
+    the first sharp drop in members present.
 
     A nursing home's round brings seventy residents to the community centre
     each Tuesday; on other days three or four of them come on their own.
@@ -932,26 +1060,10 @@ def _sessions(person: np.ndarray, day: np.ndarray) -> np.ndarray:
     (:func:`graphfraud.detect.organise.regulars`, the rule that ends an
     organisation's block of members).
 
-    >>> day = np.r_[np.repeat([7, 14, 21], 20), [3, 3, 3, 10, 10, 10]]
-    >>> person = np.r_[np.tile(np.arange(20), 3), [1, 2, 3, 4, 5, 6]]
-    >>> _sessions(person, day).tolist()
+    >>> _sessions(np.array([3, 7, 10, 14, 21]), np.array([3, 20, 3, 20, 20])).tolist()
     [7, 14, 21]
     """
-    if not len(day):
-        return np.zeros(0, dtype=np.int64)
-    days, present = np.unique(_distinct_pairs(day, person)[0], return_counts=True)
     return days[regulars(present)]
-
-
-def _days_per_person(person: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Distinct days of each person present (one count per person, in person order).
-
-    >>> _days_per_person(np.array([5, 5, 5, 2]), np.array([1, 1, 2, 9])).tolist()
-    [1, 2]
-    """
-    if not len(person):
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(_distinct_pairs(person, day)[0], return_counts=True)[1]
 
 
 def _distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -976,6 +1088,31 @@ def _distinct_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return key // width + a0, key % width + b0
 
 
+def median(values: np.ndarray) -> float:
+    """``np.median`` of a 1-D array without NaN (NaN when empty), by one sort.
+
+    The same number as ``np.median`` (the middle value, or the mean of the two
+    middle ones), without its dispatch, which costs more than the sort on a
+    ring's few values; scoring takes thousands of them.
+
+    >>> median(np.array([3, 1, 2])), median(np.array([4, 1, 3, 2])), median(np.array([0.1, 0.2]))
+    (2.0, 2.5, 0.15000000000000002)
+    """
+    if not len(values):
+        return math.nan
+    ordered = np.sort(values)
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[mid])
+    return (float(ordered[mid - 1]) + float(ordered[mid])) / 2.0
+
+
+def _median_age(ages: np.ndarray) -> float:
+    """Median of the known ages (``np.nanmedian``), NaN when none is known."""
+    known = ages[~np.isnan(ages)]
+    return median(known) if len(known) else math.nan
+
+
 def _share(part: float, whole: float) -> float:
     return float(part / whole) if whole > 0 else 0.0
 
@@ -984,7 +1121,7 @@ def _cycle(days: np.ndarray) -> tuple[float, float]:
     if len(days) < 3:
         return float("nan"), 0.0
     gaps = np.diff(days)
-    med = float(np.median(gaps))
+    med = median(gaps)
     return med, float((np.abs(gaps - med) <= 1).mean())
 
 
@@ -995,7 +1132,7 @@ def _arrival_gap(t: Visits, rows: np.ndarray) -> float:
     gaps = np.diff(minute)
     same_day = (minute[1:] // 1440) == (minute[:-1] // 1440)
     gaps = gaps[same_day]
-    return float(np.median(gaps)) if len(gaps) else float("nan")
+    return median(gaps) if len(gaps) else float("nan")
 
 
 def _cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, float]:

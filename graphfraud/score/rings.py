@@ -25,7 +25,7 @@ from graphfraud.io.arrow import take_text
 from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.designated import Market, high_value_purchases, markets
-from graphfraud.score.features import ClaimFacts, Features, features, index_own_visits
+from graphfraud.score.features import ClaimFacts, Features, bound_to, features, index_own_visits
 from graphfraud.score.primary import primary_care_day
 from graphfraud.score.reasons import (
     Reason,
@@ -603,7 +603,7 @@ def _organizers(c: Candidate, f: Features, facts: ClaimFacts) -> dict[int, float
     """
     if f.phone_hub < 0 or f.phone_hub_persons < 3:
         return {}
-    bound = np.flatnonzero(facts.person_phone == f.phone_hub)
+    bound = bound_to(f.phone_hub, facts)
     share = f.phone_hub_persons / max(f.persons, 1)
     outside = np.setdiff1d(bound, c.persons)
     if len(outside):
