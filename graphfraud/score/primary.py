@@ -16,11 +16,9 @@ Two things that a staged clinic cannot show follow from how this care works:
   (``local_share``).  Recruits are bused to a clinic that is not theirs: their
   ordinary care is elsewhere, and they come only when brought.
 - **It costs what the venue's ordinary care costs.**  A follow-up, a child's
-  check-up or a round costs about what the venue's other claims cost per
-  claim: a follow-up with its blood-pressure or glucose test costs a little
-  more than a cold, so up to :data:`graphfraud.score.reasons.PEER_COST` (1.3)
-  times, where the cost reason itself starts (``own_cost_ratio``); the point
-  of staging visits is to bill more than care costs (2-7x measured).
+  check-up or a round costs no more per claim than the venue's other claims
+  (``own_cost_ratio`` at most 1); the point of staging visits is to bill more
+  than care costs.
 
 The venue must also be primary care (``Features.primary_venue``: a facility of
 kind ``clinic`` or ``community``, or, kind unknown, of level 0 or 1; measured by
@@ -34,13 +32,12 @@ from __future__ import annotations
 import math
 
 from graphfraud.score.features import Features
-from graphfraud.score.reasons import PEER_COST, Reason, hard_flags
+from graphfraud.score.reasons import Reason, hard_flags
 
 #: A third of the members or more also come to the venue on their own.
 LOCAL_SHARE = 1 / 3
-#: The group's claims cost at most this many times the venue's other claims, per claim: care costs what care costs
-#: (the cost reason's own start, PEER_COST), and a follow-up day with its tests costs a little more than a cold.
-OWN_COST = PEER_COST
+#: The group's claims cost at most the venue's other claims, per claim.
+OWN_COST = 1.0
 
 
 def primary_care_day(f: Features) -> Reason | None:
