@@ -464,6 +464,7 @@ class Features:
     party_smallest: int = 0  # persons of the smallest party
     party_addresses: int = 0  # most distinct known addresses in one party
     party_together: float = math.nan  # share of members' arrivals with another member in the same burst
+    top_phone_persons: int = 0  # persons whose card is bound to the members' commonest phone
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -490,6 +491,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     addr = facts.person_address[c.persons]
     addr = addr[addr >= 0]
     top_addr = int(np.bincount(addr).max()) if len(addr) else 0
+    phone = facts.person_phone[c.persons]
+    phone = phone[phone >= 0]
     diag = facts.diagnosis[rows]
     diag = diag[diag >= 0]
     counts = np.bincount(diag) if len(diag) else np.zeros(0, dtype=np.int64)
@@ -553,6 +556,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
         **(_parties(t, rows[at_main & timed], facts) if minute_data else {}),
+        top_phone_persons=int(np.bincount(phone).max()) if len(phone) else 0,
     )
 
 
