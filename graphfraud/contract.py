@@ -405,8 +405,10 @@ class ClaimsData:
         when some venues export dates only and the others times.
     date_only_venues : tuple of str
         Under ``"mixed"``, the facility and pharmacy ids whose every claim
-        starts at midnight: their claims pair over the whole day and are left
-        out of minute-level measures (arrival gaps, off-hours shares).
+        starts at midnight, or whose claims of a day all carry one time (a
+        batch upload's, :func:`graphfraud.io.read.batch_uploaded`): their
+        claims pair over the whole day and are left out of minute-level
+        measures (arrival gaps, off-hours shares).
     links : dict
         ``{"table.column": rows}``: for each foreign key, the row in the
         referenced table of every row (int32, ``-1`` where empty), found by

@@ -180,8 +180,9 @@ def _print_validate_summary(s: dict[str, Any]) -> None:
     if "date_only" in s:
         d = s["date_only"]
         click.echo(
-            f"  {d['venues']:,} venues export dates only ({d['claims']:,} claims): they pair by the day and are "
-            "left out of minute-level signals (arrival gaps, off-hours)"
+            f"  {d['venues']:,} venues export dates only ({d['claims']:,} claims): no arrival times (dates, or one "
+            "batch upload's time a day); they pair by the day and are left out of minute-level signals (arrival "
+            "gaps, off-hours)"
         )
     share = f" ({100 * s['fund_amount'] / s['total_amount']:.1f}% of total)" if s["total_amount"] else ""
     click.echo(f"total amount {s['total_amount']:,.2f} yuan; fund paid {s['fund_amount']:,.2f} yuan{share}")

@@ -263,13 +263,17 @@ def time_resolution(start_times: pd.Series) -> str:
 
 
 def date_only_venues(start_times: pd.Series, venues: pd.Series) -> tuple[str, ...]:
-    """The venues whose every claim starts at midnight, in a table where other claims carry times (sorted ids).
+    """The venues whose claims carry no time of arrival, in a table where other claims carry times (sorted ids).
 
     A village clinic may export dates only while the hospitals of the same
     settlement table export times: that clinic's claims are dates, not
-    arrivals at 00:00 (minute-level signals must skip them).  Empty when the
-    whole table is date-only (then the table is, see :func:`time_resolution`)
-    or when every venue has a claim with a time of day.
+    arrivals at 00:00 (minute-level signals must skip them).  A clinic that
+    uploads its day's settlements in one batch (批量上传: every claim of a day
+    at the upload's time, on every day with two or more claims, two such days
+    at least, :func:`batch_uploaded`) has no arrival times either: its day is
+    one time stamp, however its patients came.  Empty when the whole table is
+    date-only (then the table is, see :func:`time_resolution`) or when every
+    venue's claims carry times of arrival.
 
     >>> t = pd.Series(pd.to_datetime(["2024-03-05 00:00", "2024-03-06 00:00", "2024-03-05 09:41", "2024-03-05 00:00"]))
     >>> date_only_venues(t, pd.Series(["C1", "C1", "H1", "H1"]))
@@ -278,13 +282,47 @@ def date_only_venues(start_times: pd.Series, venues: pd.Series) -> tuple[str, ..
     ()
     """
     midnight = _at_midnight(start_times)
-    if midnight.all() or not midnight.any():
+    if midnight.all():
         return ()
     known = start_times.notna().to_numpy()
     at_midnight = set(venues[midnight & known].dropna().unique())
     candidates = venues.isin(at_midnight).to_numpy()
     timed = set(venues[candidates & ~midnight & known].unique())
-    return tuple(sorted(str(v) for v in at_midnight - timed))
+    return tuple(sorted({str(v) for v in at_midnight - timed} | batch_uploaded(start_times, venues, midnight=midnight)))
+
+
+def batch_uploaded(start_times: pd.Series, venues: pd.Series, *, midnight: np.ndarray | None = None) -> set[str]:
+    """Venues whose claims of a day all carry one and the same time, on every day with two or more timed claims.
+
+    Many village clinics settle offline and upload the day's claims in one batch in the evening; the
+    time stamp is the upload's.  Two patients of a clinic that records arrivals share a time stamp on
+    a day now and then, not on every day: at least two such days are asked for.
+
+    >>> t = pd.Series(pd.to_datetime(["2024-03-05 18:03", "2024-03-05 18:03", "2024-03-06 17:40", "2024-03-06 17:40",
+    ...                               "2024-03-07 09:00", "2024-03-05 09:41", "2024-03-05 09:52", "2024-03-06 10:00",
+    ...                               "2024-03-06 10:00", "2024-03-07 11:00", "2024-03-07 11:00"]))
+    >>> sorted(batch_uploaded(t, pd.Series(["V1"] * 5 + ["H1"] * 6)))
+    ['V1']
+    """
+    if midnight is None:
+        midnight = _at_midnight(start_times)
+    timed = start_times.notna().to_numpy() & ~midnight & venues.notna().to_numpy()
+    if not timed.any():
+        return set()
+    times = start_times[timed]
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_localize(None)
+    seconds = times.to_numpy().astype("datetime64[s]").astype(np.int64)
+    day = seconds // 86_400
+    code, ids = pd.factorize(venues[timed])
+    span = int(day.max() - day.min()) + 1
+    key = code.astype(np.int64) * span + (day - day.min())
+    per_day = pd.DataFrame({"key": key, "t": seconds}).groupby("key", sort=False)["t"].agg(["size", "min", "max"])
+    many = per_day[per_day["size"] >= 2]
+    venue = many.index.to_numpy() // span
+    days = np.bincount(venue, minlength=len(ids))
+    one_time = np.bincount(venue, weights=(many["min"] == many["max"]).to_numpy(), minlength=len(ids))
+    return {str(ids[v]) for v in np.flatnonzero((days >= 2) & (one_time == days))}
 
 
 def _at_midnight(times: pd.Series) -> np.ndarray:

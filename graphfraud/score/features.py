@@ -547,6 +547,7 @@ class Features:
     party_smallest: int = 0  # persons of the smallest party
     party_addresses: int = 0  # most distinct known addresses in one party
     party_together: float = math.nan  # share of members' arrivals with another member in the same burst
+    top_phone_persons: int = 0  # persons whose card is bound to the members' commonest phone
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -570,6 +571,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     addr = addr[addr >= 0]
     homes, home_n = np.unique(addr, return_counts=True)  # (a bincount would span every address code of the run)
     top_addr = int(home_n.max()) if len(addr) else 0
+    phone = facts.person_phone[c.persons]
+    phone = phone[phone >= 0]
     diag = facts.diagnosis[rows]
     diag = diag[diag >= 0]
     counts = np.bincount(diag) if len(diag) else np.zeros(0, dtype=np.int64)
@@ -631,6 +634,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
         **(_parties(t, rows[at_main & timed], facts) if minute_data else {}),
+        top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
     )
 
 

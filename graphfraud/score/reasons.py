@@ -117,6 +117,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
         "address; cost {cost_ratio:.2f}x peers'",
+        "looks like residents of one institution (e.g. a nursing home): the cards of {on_phone} of {persons} are "
+        "bound to one phone and no address is known; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_designated": (
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
@@ -416,9 +418,32 @@ def residents_buying(f: Features) -> Reason | None:
     everyone's medicine at one pharmacy (代配药); a month's supply for a
     resident costs more than one walk-in purchase, so the cost test of
     :func:`benign_explanation` does not apply.  At least 8 patients, 60% or
-    more of them at one address, and none of :func:`hard_flags`.
+    more of them at one address (or, with no address known, on one phone:
+    :func:`_residents_on_phone`), and none of :func:`hard_flags`.
     """
-    return None if hard_flags(f) else _residents(f)
+    if hard_flags(f):
+        return None
+    return _residents(f) or _residents_on_phone(f)
+
+
+def _residents_on_phone(f: Features) -> Reason | None:
+    """A doctor's patients who live in one institution, seen by their cards' phone when no address is known.
+
+    A nursing home keeps its residents' medical-insurance cards and binds their e-vouchers to the home's
+    phone, and its carer fetches their medicine (代配药).  When the export gives no address, 60% or more of
+    at least 8 patients on one phone is the same sign as one address.  Only for a doctor's patients buying at
+    one pharmacy (:func:`residents_buying`): without addresses a collector's phone is not told from a home's,
+    and a collector's own group is judged by the other detectors and explanations, not excused here.
+    """
+    if f.addresses or f.persons < 8 or f.top_phone_persons < 0.6 * f.persons:
+        return None
+    return Reason(
+        "benign_institution",
+        {"on_phone": f.top_phone_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
+        f.top_phone_persons / f.persons,
+        0.6,
+        0.0,
+    )
 
 
 def designated_pharmacy(

@@ -40,7 +40,7 @@ from graphfraud.score.rings import Ring
 NOT_MEASURED = ("venue", "phone_hub", "top_diagnosis")
 #: Counts and money, given to the model as log(1 + x).
 _LOG = ("persons", "claims", "fund", "event_days", "sessions", "regulars", "venue_fund_per_claim", "ring_fund_per_claim",
-        "out_of_region", "phone_hub_persons", "phone_hub_addresses", "top_address_persons", "addresses",
+        "out_of_region", "phone_hub_persons", "phone_hub_addresses", "top_address_persons", "addresses", "top_phone_persons",
         "dup_trace_claims", "after_death_claims", "split_admissions")  # fmt: skip
 
 

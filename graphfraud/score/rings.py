@@ -123,8 +123,8 @@ def join_pieces(
     own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
-    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card-misuse
-    rings (detector ``cards``) are whole institutions and join nothing.
+    Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card rings
+    (``CARD_DETECTORS``: misused cards, loaded cards) are whole institutions and join nothing, weak or not.
 
     Parameters
     ----------
@@ -184,7 +184,7 @@ def join_pieces(
         if r.benign is None
         and r.typology in by_kind
         and r.score < params.min_score
-        and r.detector != "cards"
+        and r.detector not in CARD_DETECTORS  # an institution's cards, weak or not, join nothing (as above)
         and _marked(r.typology, r.reasons)
     ]
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}

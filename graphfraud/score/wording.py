@@ -88,7 +88,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为按周期的治疗队列（如化疗）：成员各自保持每 {period} 天一次的周期（{regularity} 的间隔），持续 {weeks} 周，"
         "各人只在团伙日的 {attendance} 出现；费用为同类的 {cost_ratio} 倍",
     ),
-    "benign_institution": ("疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",),
+    "benign_institution": (
+        "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",
+        "疑为同一机构（如养老院）的住户：{persons} 人中 {on_phone} 人的医保卡绑定同一手机号（无住址可比）；费用为同类的 {cost_ratio} 倍",
+    ),
     "benign_designated": (
         "疑为 {diagnosis} 类药品的定点药店（双通道）：非医师 {doctor} 患者的其他 {buyers} 名高值购药人中有 {market} 也在 {pharmacy} "
         "购药，该医师的患者为 {share}（医药回扣须高出 {lift_from} 倍）",

@@ -141,3 +141,47 @@ def test_a_weak_piece_without_lockstep_stays_out_of_the_ring_at_its_venue(tmp_pa
     kids = {f"K{i:02d}" for i in range(12)}
     for ring in result.rings:
         assert not kids & {m.entity_id for m in ring.members if m.entity_type == "person"}, ring.ring_id
+
+
+def _scored_with(directory: Path, params: RunParams, relabel: set[str], detector: str):
+    """Detect as ``run`` does, relabel the candidates made mostly of ``relabel``'s persons as ``detector``'s,
+    and score them: the rings of the run as if that detector had found the piece."""
+    from dataclasses import replace
+
+    from graphfraud.detect import DETECTORS, coadmit
+    from graphfraud.graph.build import build_graph
+    from graphfraud.graph.events import distinct
+    from graphfraud.score.features import claim_facts
+    from graphfraud.score.rings import score_candidates
+
+    graph = build_graph(read_claims_dir(directory))
+    candidates = []
+    for module, field_name in DETECTORS.values():
+        engine = {"split_days": params.signals.split_days} if module is coadmit else {}
+        candidates += module.detect(graph, getattr(params, field_name), seed=params.seed, **engine)
+    ids = graph.visits.persons.ids
+    relabelled = []
+    for c in candidates:
+        persons = {str(p) for p in ids[c.persons]}
+        relabelled.append(replace(c, detector=detector) if len(persons & relabel) > 0.5 * len(persons) else c)
+    assert any(c.detector == detector for c in relabelled)
+    focus = distinct(np.concatenate([c.claims for c in relabelled]))
+    rings, _ = score_candidates(relabelled, claim_facts(graph, focus, signals=params.signals), params.score)
+    return rings
+
+
+def test_a_weak_piece_of_an_institution_s_cards_joins_no_ring(tmp_path: Path) -> None:
+    # The thin pool of the test above, had it been found as an institution's cards (loaded cards, detector
+    # cardload) rather than as a co-visit group: a card ring is a whole institution's cards, gathered by how
+    # they were billed, and joins no ring, weak or strong (a suspect card ring never did); joined to the
+    # broker's ring at its venue it would carry the institution's look-alike cards into it.  The broker's own
+    # ring is still reported whole.
+    from graphfraud.detect import cardload
+
+    strict = RunParams(score=ScoreParams(min_score=30.0))
+    directory, a, b = _world(tmp_path, second_clinic=False, thin=10)
+    rings = _scored_with(directory, strict, b, cardload.NAME)
+    holding_a = [r for r in rings if len({m.entity_id for m in r.members if m.entity_type == "person"} & a) >= 10]
+    assert holding_a, "the broker's ring is still reported"
+    for ring in holding_a:
+        assert not b & {m.entity_id for m in ring.members if m.entity_type == "person"}, ring.ring_id

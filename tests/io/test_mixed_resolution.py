@@ -91,3 +91,22 @@ def test_a_run_by_region_adds_up_the_date_only_venues(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     run_json = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run_json["time_resolution"] == "mixed" and run_json["date_only"] == {"venues": 1, "claims": 60}
+
+
+def test_a_batch_uploaded_clinic_is_a_date_only_venue(mixed_with_timed_ring: Path) -> None:
+    # The village clinic H01 settles offline and uploads each day's claims in one batch at 19:42: every claim of
+    # a day carries the upload's time, not anyone's arrival.  Its day is read as a date (no arrival gap of 0
+    # minutes, no evening visits), while the staged clinic H03, whose recruits arrive two minutes apart in the
+    # evening, keeps its minute signals.
+    claims = mixed_with_timed_ring / "claims.csv"
+    lines = claims.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        if cells[2] == "H01":
+            cells[5] = f"{cells[5]} 19:42:10"
+        rows.append(",".join(cells))
+    claims.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = read_claims_dir(mixed_with_timed_ring, skip=UNUSED_COLUMNS)
+    assert data.time_resolution == "mixed" and data.date_only_venues == ("H01",)
+    test_a_timed_venue_keeps_its_minute_signals(mixed_with_timed_ring)

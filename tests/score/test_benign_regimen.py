@@ -183,3 +183,23 @@ def test_weekly_therapy_regulars_at_a_public_hospital_are_a_course_and_physiothe
     assert benign_explanation(_f(**{**regulars, "attendance": 0.9})) is None
     # a course is a month or more
     assert benign_explanation(_f(**{**regulars, "member_weeks": 2.0})) is None
+
+
+def test_a_nursing_home_s_residents_on_the_home_s_phone_are_residents_buying_without_addresses() -> None:
+    # A county export without addresses (thirdworld seeds 1 and 9): the round doctor's 40 patients at the
+    # community centre are a nursing home's residents, 32 of whose cards are bound to the home's phone, and
+    # the carer fetches their medicine at one pharmacy.  The phone is the only sign of the one home there.
+    from graphfraud.score.reasons import residents_buying
+
+    home = _f(persons=40, top_address_persons=0, addresses=0, top_phone_persons=32, cost_ratio=0.7,
+              pharmacy_share=0.5)  # fmt: skip
+    reason = residents_buying(home)
+    assert reason is not None and reason.code == "benign_institution"
+    assert "the cards of 32 of 40 are bound to one phone" in reason.text
+    assert "32 人的医保卡绑定同一手机号" in say(reason.code, reason.args, "zh")
+    # a doctor's ordinary patients: a few families' phones at most
+    assert residents_buying(dataclasses.replace(home, top_phone_persons=4)) is None
+    # with addresses known the address decides: 32 on one phone at 30 addresses is a collector's sign, not a home
+    assert residents_buying(dataclasses.replace(home, addresses=30, top_address_persons=2)) is None
+    # and the phone does not excuse a group that is no doctor's patients buying (a card collector's cards)
+    assert benign_explanation(dataclasses.replace(home, pharmacy_share=1.0, cost_ratio=1.0)) is None
