@@ -145,31 +145,55 @@ def _pair_days(
     # window.  Arrivals are sorted, so once one is out, every later one is out too: each pass
     # only looks at the survivors and the loop costs about one step per meeting.  A million
     # visits at a time, so that the passes' temporary arrays stay small beside the meetings.
+    # One stamp per visit says both at once: its venue-day and minute, 2 days' minutes apart from one
+    # venue-day to the next, so that two visits of different venue-days are always more than a day
+    # (and so more than the window) apart; past the last visit, stamps no visit reaches.
+    if day_resolution:
+        reach, stamp = 0, key
+    elif window_minutes < 1440:
+        reach, stamp = window_minutes, key * 2880 + minute % 1440
+    else:  # a window of a day or more: the venue-days apart by their own test
+        reach, stamp = None, key
+    far = np.iinfo(np.int64).max
+    stamp = np.r_[stamp, np.full(max_neighbours, far)]
+    day_of = (key % span).astype(np.int32)  # the day, from first_day
     for first in range(0, len(person) - 1, _VISIT_STEP):
         alive = np.arange(first, min(first + _VISIT_STEP, len(person) - 1))
+        at = stamp[alive]
         for j in range(1, max_neighbours + 1):
-            if j > busy_neighbours:
-                alive = alive[~hub[alive]]
-            alive = alive[alive + j < len(person)]
+            if j == busy_neighbours + 1:
+                calm = ~hub[alive]
+                alive, at = alive[calm], at[calm]
             nxt = alive + j
-            ok = key[nxt] == key[alive]
-            if not day_resolution:
-                gap = minute[nxt] - minute[alive]
+            there = stamp[nxt]
+            if reach is None:
+                ok = there == at
+                gap = minute[np.minimum(nxt, len(person) - 1)] - minute[alive]
                 ok &= gap <= window_minutes
-            alive, nxt = alive[ok], nxt[ok]
+            else:
+                gap = there - at  # the minutes between them, when at the same venue-day
+                ok = gap <= reach
+            if not ok.all():
+                alive, nxt, at, gap = alive[ok], nxt[ok], at[ok], gap[ok]
             if not len(alive):
                 break
             a, b = person[alive], person[nxt]
             met = a != b
-            i, a, b = alive[met], a[met], b[met]
+            if met.all():
+                i = alive
+            else:
+                i, a, b, gap = alive[met], a[met], b[met], gap[met]
             if not len(i):  # only a person's own repeat visits
                 continue
             w = busy[i]
             if not day_resolution:
-                w = w * decay[gap[ok][met]]
+                w = w * decay[gap]
             pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
-            keys.append(pair * span + key[i] % span)  # key % span: the day, from first_day
+            pair *= span
+            pair += day_of[i]
+            keys.append(pair)
             weights.append(w)
+    del stamp, day_of
     del busy, hub, key, minute, person
     if not keys:
         return _PairDays(np.array([], dtype=np.int64), np.array([], dtype=np.float64), n_persons, span, first_day)
