@@ -83,14 +83,18 @@ def event_links(events: Events, *, min_events: int = 2, max_links: int = 20, min
         person, event = person[order], event[order]
     runs = np.flatnonzero(np.r_[True, person[1:] != person[:-1], True])
     count = np.repeat(np.diff(runs), np.diff(runs))
+    # rows of the same person after each row (runs are persons): a row links j events ahead while j <= after
+    after = np.repeat(runs[1:], np.diff(runs)) - np.arange(len(person)) - 1
     repeat = count >= min_events
-    person, event = person[repeat], event[repeat]
+    event, after = event[repeat], after[repeat]
     keys = []
+    alive = np.flatnonzero(after >= 1)  # each lag looks only at the rows that still have a j-th next event
     for j in range(1, max_links + 1):
-        same = np.flatnonzero(person[j:] == person[:-j])
-        if not len(same):
+        if j > 1:
+            alive = alive[after[alive] >= j]
+        if not len(alive):
             break
-        keys.append(event[same] * n + event[same + j])
+        keys.append(event[alive] * n + event[alive + j])
     if not keys:
         return empty
     key, shared = np.unique(np.concatenate(keys), return_counts=True)
