@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -70,10 +70,26 @@ def over_the_day(
     :func:`graphfraud.graph.events.venue_events` (``detect`` gives it all
     visits sorted once, the facilities to keep, and the minute pass's days).
     """
+    return _day_organisations(_whole_days(visits, params, only_venues=only_venues, visit_days=visit_days), params,
+                              seed=seed)  # fmt: skip
+
+
+def _whole_days(
+    visits: pd.DataFrame | Arrivals,
+    params: CovisitParams,
+    *,
+    only_venues: np.ndarray | None = None,
+    visit_days: pd.DataFrame | None = None,
+) -> Events:
+    """The events of :func:`over_the_day`: whole venue-days, none of them a date-only export's."""
     days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
                         day_resolution=True, only_venues=only_venues, visit_days=visit_days)  # fmt: skip
     # timed visits: no day is a date-only export's (the company test of date-only pharmacies is not for them)
-    days = dataclasses.replace(days, dated=np.zeros(days.n_events, dtype=bool))
+    return dataclasses.replace(days, dated=np.zeros(days.n_events, dtype=bool))
+
+
+def _day_organisations(days: Events, params: CovisitParams, *, seed: int) -> list[np.ndarray]:
+    """The member groups of :func:`over_the_day` from its events."""
     org = params.organise
     found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed, whole_days=True)
     return [m for m in present_at(found, days, min_events=org.min_events) if len(m) >= params.min_persons]
@@ -99,34 +115,36 @@ def detect(
         (mean distinct days a linked pair met), ``events`` (ring venue-days).
     """
     visits = outpatient_visits(graph)
-    # Three independent passes: the person projection, the minute events' organisations and the day pass.
-    # Their sorts and array kernels release the GIL, so the projection and the day pass run on a worker
-    # thread beside the minute pass (on two cores, about a third off the stage; Leiden is seeded under its
-    # own lock, so the results are those of one pass after the other).
+    # The projection first, alone: its meetings (tens of millions at ten million claims) are the stage's
+    # largest arrays.
+    projection = project(
+        visits,
+        window_minutes=params.window_minutes,
+        max_neighbours=params.max_neighbours,
+        busy_visits=params.busy_visits,
+        busy_neighbours=params.busy_neighbours,
+        min_days=params.min_days,
+        day_resolution=graph.day_resolution,
+    )
+    arrived = arrivals(visits)  # sorted once for the minute pass and the day pass
+    events = venue_events(
+        arrived,
+        gap_minutes=params.event_gap_minutes,
+        busy_visits=params.busy_visits,
+        min_persons=params.min_event_persons,
+        day_resolution=graph.day_resolution,
+    )
+    days = _day_events(graph, visits, arrived, events, params)
+    del arrived
+    # The day pass's organisations on a worker thread beside the minute pass's: their sorts and array
+    # kernels release the GIL (on two cores, a third off the stage), and Leiden is seeded under its own
+    # lock, so the groups are those of one pass after the other.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        projected = pool.submit(
-            project,
-            visits,
-            window_minutes=params.window_minutes,
-            max_neighbours=params.max_neighbours,
-            busy_visits=params.busy_visits,
-            busy_neighbours=params.busy_neighbours,
-            min_days=params.min_days,
-            day_resolution=graph.day_resolution,
-        )
-        arrived = arrivals(visits)  # sorted once for the minute pass and the day pass
-        events = venue_events(
-            arrived,
-            gap_minutes=params.event_gap_minutes,
-            busy_visits=params.busy_visits,
-            min_persons=params.min_event_persons,
-            day_resolution=graph.day_resolution,
-        )
-        whole_days = _day_pass(graph, visits, arrived, events, params, seed=seed, pool=pool)
+        whole_days = None if days is None else pool.submit(_day_organisations, days, params, seed=seed)
+        del days
         events = _judged_dates(graph, events)
         org = params.organise
         orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
-        projection = projected.result()
         partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
         cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
         groups = orgs + tighten(
@@ -161,17 +179,10 @@ def _judged_dates(graph: ClaimGraph, events: Events) -> Events:
     return dataclasses.replace(events, dated=events.dated & pharmacy[events.venue])
 
 
-def _day_pass(
-    graph: ClaimGraph,
-    visits: pd.DataFrame,
-    arrived: Arrivals,
-    events: Events,
-    params: CovisitParams,
-    *,
-    seed: int,
-    pool: Executor,
-) -> Future[list[np.ndarray]] | None:
-    """The day pass (:func:`over_the_day`) of timed data at facilities, started on ``pool``; None when not run."""
+def _day_events(
+    graph: ClaimGraph, visits: pd.DataFrame, arrived: Arrivals, events: Events, params: CovisitParams
+) -> Events | None:
+    """The events of the day pass (:func:`over_the_day`) of timed data at facilities; None when it is not run."""
     if not params.day_events or graph.day_resolution:
         return None
     # outpatient_visits keeps every row (stays' persons unknown, skipped by the events): facilities' rows only
@@ -180,10 +191,8 @@ def _day_pass(
     facility = np.zeros(n_venues, dtype=bool)
     facility[venue[(kind == 0) & (venue >= 0)]] = True
     if not facility[venue[(kind != 0) & (venue >= 0)]].any():  # venue codes of one kind: the minute pass's
-        return pool.submit(over_the_day, arrived, params, seed=seed, only_venues=facility,
-                           visit_days=events.visit_days)  # fmt: skip
-    # a venue code with rows of both kinds (not made by graph.build)
-    return pool.submit(over_the_day, visits[kind == 0], params, seed=seed)  # pragma: no cover
+        return _whole_days(arrived, params, only_venues=facility, visit_days=events.visit_days)
+    return _whole_days(visits[kind == 0], params)  # pragma: no cover - a venue code with rows of both kinds
 
 
 def outpatient_visits(graph: ClaimGraph) -> pd.DataFrame:
