@@ -157,25 +157,49 @@ def venue_events(
     empty = np.array([], dtype=np.int64)
     if not len(person):
         return Events(pd.DataFrame({"event": empty, "person": empty}), empty, empty, params)
+    # Memory: at ten million claims every per-visit array is 80 MB, so each is made once, changed in place
+    # and let go as soon as it has served (the stage's peak is here).
     day = minute // 1440
-    new_day = np.r_[True, (venue[1:] != venue[:-1]) | (day[1:] != day[:-1])]
-    venue_day = np.cumsum(new_day) - 1
-    per_day = np.bincount(venue_day)
-    new = new_day.copy()
+    new_day = np.empty(len(person), dtype=bool)
+    new_day[0] = True
+    np.not_equal(venue[1:], venue[:-1], out=new_day[1:])
+    new_day[1:] |= day[1:] != day[:-1]
+    day_starts = np.flatnonzero(new_day)
+    per_day = np.diff(np.r_[day_starts, len(person)])  # visits of each venue-day
+    new = new_day
+    del new_day
     if not day_resolution:
         new[1:] |= (minute[1:] - minute[:-1]) > gap_minutes
-    event = np.cumsum(new) - 1
     starts = np.flatnonzero(new)
     ev_venue, ev_day = venue[starts], day[starts]
-    hub = _hub_days(per_day, venue[starts_of(new_day)], busy_visits)[venue_day]
+    visits_of = np.diff(np.r_[starts, len(person)])  # visits of each event (its arrivals are one run)
+    calm = ~np.repeat(_hub_days(per_day, venue[day_starts], busy_visits), per_day)
+    del day_starts, per_day
+    event = np.cumsum(new)
+    event -= 1
     n_persons = int(person.max()) + 1
-    inc = distinct(event[~hub] * n_persons + person[~hub])
-    ev, who = inc // n_persons, inc % n_persons
+    if calm.all():
+        inc = event
+        inc *= n_persons
+        inc += person
+    else:
+        inc = event[calm]
+        inc *= n_persons
+        inc += person[calm]
+    del event, calm
+    inc.sort()  # (event, person), distinct below
+    if len(inc) > 1:
+        inc = inc[np.r_[True, inc[1:] != inc[:-1]]]
+    who = inc % n_persons
+    ev = np.floor_divide(inc, n_persons, out=inc)
     size = np.bincount(ev, minlength=len(starts))
-    keep = size[ev] >= min_persons
+    keep = (size >= min_persons)[ev]
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
-    timed = np.bincount(event, weights=(minute % 1440) != 0, minlength=len(starts))  # arrivals after 00:00
-    dated = np.full(len(starts), True) if day_resolution else timed == 0
+    del inc, ev, who, keep, size
+    if day_resolution:
+        dated = np.full(len(starts), True)
+    else:  # events without an arrival after 00:00
+        dated = ~np.logical_or.reduceat(np.remainder(minute, 1440) != 0, starts)
     if visit_days is None:
         visit_days = _visit_days(person, venue, day)
     elif only_venues is not None:
@@ -185,9 +209,7 @@ def venue_events(
         kept[inside] = only_venues[vd_venue[inside]]
         if not kept.all():  # still sorted by person, then venue
             visit_days = pd.DataFrame({c: visit_days[c].to_numpy()[kept] for c in visit_days.columns})
-    return Events(
-        incidence, ev_venue, ev_day, params, visit_days, np.bincount(event, minlength=len(starts)), dated,
-    )  # fmt: skip
+    return Events(incidence, ev_venue, ev_day, params, visit_days, visits_of, dated)
 
 
 class Arrivals(NamedTuple):
@@ -245,8 +267,15 @@ def _visit_days(person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> pd.Da
     n_venues = int(venue.max()) + 1
     first = int(day.min())
     span = int(day.max()) - first + 1
-    pv = person * n_venues + venue
-    visit = distinct(pv * span + (day - first)) // span  # sorted: runs of one (person, venue)
+    key = person * n_venues  # (person, venue, day) as one int, built in place: one per-visit array
+    key += venue
+    key *= span
+    key += day
+    key -= first
+    key.sort()
+    if len(key) > 1:
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    visit = np.floor_divide(key, span, out=key)  # sorted: runs of one (person, venue)
     starts = np.flatnonzero(np.r_[True, visit[1:] != visit[:-1]])
     days = np.diff(np.r_[starts, len(visit)])
     pv = visit[starts]
