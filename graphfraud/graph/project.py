@@ -130,7 +130,8 @@ def _pair_days(
     n_persons = int(person.max()) + 1 if len(person) else 1
     person, minute, key = _arrival_order(person, venue * span + (day - first_day), minute % 1440, n_persons)
     del venue, day
-    minute += (key % span + first_day) * 1440  # minutes since the epoch (the day is key % span + first_day)
+    if n_persons <= np.iinfo(np.int32).max:  # half the bytes for the loop's gathers (pairs are made in int64)
+        person = person.astype(np.int32)
     bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])  # key is sorted: runs are venue-days
     counts = np.diff(bounds)
     per_visit = np.repeat(counts, counts)
@@ -151,12 +152,15 @@ def _pair_days(
     if day_resolution:
         reach, stamp = 0, key
     elif window_minutes < 1440:
-        reach, stamp = window_minutes, key * 2880 + minute % 1440
-    else:  # a window of a day or more: the venue-days apart by their own test
+        reach, stamp = window_minutes, key * 2880 + minute
+    else:  # a window of a day or more: the venue-days apart by their own test, then the minutes of the day
         reach, stamp = None, key
     far = np.iinfo(np.int64).max
     stamp = np.r_[stamp, np.full(max_neighbours, far)]
     day_of = (key % span).astype(np.int32)  # the day, from first_day
+    del key
+    if reach is not None:
+        minute = minute[:0]  # not needed any more
     for first in range(0, len(person) - 1, _VISIT_STEP):
         alive = np.arange(first, min(first + _VISIT_STEP, len(person) - 1))
         at = stamp[alive]
@@ -188,13 +192,14 @@ def _pair_days(
             w = busy[i]
             if not day_resolution:
                 w = w * decay[gap]
-            pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
+            pair = np.minimum(a, b).astype(np.int64)
+            pair *= n_persons
+            pair += np.maximum(a, b)
             pair *= span
             pair += day_of[i]
             keys.append(pair)
             weights.append(w)
-    del stamp, day_of
-    del busy, hub, key, minute, person
+    del stamp, day_of, minute, busy, hub, person
     if not keys:
         return _PairDays(np.array([], dtype=np.int64), np.array([], dtype=np.float64), n_persons, span, first_day)
     pair_day, best = _best_per_key(keys, weights)
