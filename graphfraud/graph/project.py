@@ -123,13 +123,16 @@ def _pair_days(
     if not known.all():
         person, venue, minute, day = person[known], venue[known], minute[known], day[known]
     del known
-    person = person.astype(np.int64, copy=False)
-    venue = venue.astype(np.int64, copy=False)
     first_day = int(day.min()) if len(day) else 0
     span = int(day.max()) - first_day + 1 if len(day) else 1
     n_persons = int(person.max()) + 1 if len(person) else 1
-    person, minute, key = _arrival_order(person, venue * span + (day - first_day), minute % 1440, n_persons)
-    del venue, day
+    key = venue.astype(np.int64)  # the venue-day of each visit, made in place (a copy: venue is the graph's)
+    del venue
+    key *= span
+    key += day
+    key -= first_day
+    del day
+    person, minute, key = _arrival_order(person, key, minute % 1440, n_persons)
     if n_persons <= np.iinfo(np.int32).max:  # half the bytes for the loop's gathers (pairs are made in int64)
         person = person.astype(np.int32)
     bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])  # key is sorted: runs are venue-days
@@ -213,12 +216,22 @@ def _arrival_order(
 
     One ``np.sort`` of the three packed into an int64 (much faster than
     ``lexsort`` at millions of rows); falls back to ``lexsort`` when they do not fit.
-    Returns (person, minute of day, key), sorted.
+    Returns (person, minute of day, key), sorted, as int64.  ``key`` (int64) is consumed: the packed
+    values are built in it, in place.
     """
     if len(key) and int(key.max() + 1) * 1440 * n_persons < np.iinfo(np.int64).max:
-        packed = np.sort((key * 1440 + minute_of_day) * n_persons + person)
-        rest = packed // n_persons
-        return packed % n_persons, rest % 1440, rest // 1440
+        packed = key
+        del key
+        packed *= 1440
+        packed += minute_of_day
+        del minute_of_day
+        packed *= n_persons
+        packed += person
+        packed.sort()
+        person = packed % n_persons
+        rest = np.floor_divide(packed, n_persons, out=packed)
+        minute = rest % 1440
+        return person, minute, np.floor_divide(rest, 1440, out=rest)
     order = np.lexsort((person, minute_of_day, key))  # pragma: no cover - huge worlds only
     return person[order], minute_of_day[order], key[order]
 
