@@ -129,7 +129,7 @@ def _pair_days(
     key = venue.astype(np.int64)  # the venue-day of each visit, made in place (a copy: venue is the graph's)
     del venue
     key *= span
-    key += day
+    key += day if day.dtype.kind in "iu" else day.astype(np.int64)  # (an empty table's column is object)
     key -= first_day
     del day
     person, minute, key = _arrival_order(person, key, minute % 1440, n_persons)
