@@ -16,6 +16,8 @@ care at peer cost, one shared household or institution address).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -153,6 +155,7 @@ def detect(
         )  # fmt: skip
         if whole_days is not None:
             groups = groups + uncovered(whole_days.result(), groups)
+    _trim()  # the worker thread's malloc arena: its freed pages back to the system before the next stage
     return group_candidates(
         NAME,
         visits,
@@ -161,6 +164,21 @@ def detect(
         min_event_persons=params.min_event_persons,
         params=to_dict(params) | {"seed": seed},
     )
+
+
+def _trim() -> None:
+    """Hand the C allocator's free pages back to the system (glibc ``malloc_trim``; nothing elsewhere).
+
+    A worker thread allocates from its own glibc arena, whose freed pages are kept for reuse by that
+    thread; the later stages run on the main thread and could not use them.
+    """
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+    except OSError:  # pragma: no cover - no C library to load
+        pass
 
 
 def _judged_dates(graph: ClaimGraph, events: Events) -> Events:
