@@ -16,11 +16,8 @@ care at peer cost, one shared household or institution address).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -137,25 +134,23 @@ def detect(
         day_resolution=graph.day_resolution,
     )
     days = _day_events(graph, visits, arrived, events, params)
-    del arrived
-    # The day pass's organisations on a worker thread beside the minute pass's: their sorts and array
-    # kernels release the GIL (on two cores, a third off the stage), and Leiden is seeded under its own
-    # lock, so the groups are those of one pass after the other.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        whole_days = None if days is None else pool.submit(_day_organisations, days, params, seed=seed)
-        del days
-        events = _judged_dates(graph, events)
-        org = params.organise
-        orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
-        partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
-        cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
-        groups = orgs + tighten(
-            cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons,
-            company=org.min_shared, max_chance=org.max_chance,
-        )  # fmt: skip
-        if whole_days is not None:
-            groups = groups + uncovered(whole_days.result(), groups)
-    _trim()  # the worker thread's malloc arena: its freed pages back to the system before the next stage
+    del arrived  # the day pass has its own copy of the facilities' visits
+    # The day pass before the minute pass's organisations: its events are let go before those are made.
+    # (On a worker thread beside them it measured slower, with more CPU and memory, at 10M claims:
+    # benchmarks/results/speed-10M.md, speedread.)
+    whole_days = None if days is None else _day_organisations(days, params, seed=seed)
+    del days
+    events = _judged_dates(graph, events)
+    org = params.organise
+    orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
+    partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
+    cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
+    groups = orgs + tighten(
+        cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons,
+        company=org.min_shared, max_chance=org.max_chance,
+    )  # fmt: skip
+    if whole_days is not None:
+        groups = groups + uncovered(whole_days, groups)
     return group_candidates(
         NAME,
         visits,
@@ -164,21 +159,6 @@ def detect(
         min_event_persons=params.min_event_persons,
         params=to_dict(params) | {"seed": seed},
     )
-
-
-def _trim() -> None:
-    """Hand the C allocator's free pages back to the system (glibc ``malloc_trim``; nothing elsewhere).
-
-    A worker thread allocates from its own glibc arena, whose freed pages are kept for reuse by that
-    thread; the later stages run on the main thread and could not use them.
-    """
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        if libc is not None and hasattr(libc, "malloc_trim"):
-            libc.malloc_trim(0)
-    except OSError:  # pragma: no cover - no C library to load
-        pass
 
 
 def _judged_dates(graph: ClaimGraph, events: Events) -> Events:
