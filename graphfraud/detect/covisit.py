@@ -134,7 +134,7 @@ def detect(
         day_resolution=graph.day_resolution,
     )
     days = _day_events(graph, visits, arrived, events, params)
-    del arrived  # the day pass has its own copy of the facilities' visits
+    del arrived  # both passes have their events: the sorted visits are not needed any more
     # The day pass before the minute pass's organisations: its events are let go before those are made.
     # (On a worker thread beside them it measured slower, with more CPU and memory, at 10M claims:
     # benchmarks/results/speed-10M.md, speedread.)
