@@ -26,7 +26,7 @@ from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
 from graphfraud.detect.organise import organisations, present_at, tighten
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.graph.events import Arrivals, arrivals, venue_events
+from graphfraud.graph.events import Arrivals, Events, arrivals, venue_events
 from graphfraud.graph.project import Projection, project_covisits
 from graphfraud.params import CovisitParams, to_dict
 
@@ -69,10 +69,26 @@ def over_the_day(
     :func:`graphfraud.graph.events.venue_events` (``detect`` gives it all
     visits sorted once, the facilities to keep, and the minute pass's days).
     """
+    return _day_organisations(_whole_days(visits, params, only_venues=only_venues, visit_days=visit_days), params,
+                              seed=seed)  # fmt: skip
+
+
+def _whole_days(
+    visits: pd.DataFrame | Arrivals,
+    params: CovisitParams,
+    *,
+    only_venues: np.ndarray | None = None,
+    visit_days: pd.DataFrame | None = None,
+) -> Events:
+    """The events of :func:`over_the_day`: whole venue-days, none of them a date-only export's."""
     days = venue_events(visits, busy_visits=params.busy_visits, min_persons=params.min_event_persons,
                         day_resolution=True, only_venues=only_venues, visit_days=visit_days)  # fmt: skip
     # timed visits: no day is a date-only export's (the company test of date-only pharmacies is not for them)
-    days = dataclasses.replace(days, dated=np.zeros(days.n_events, dtype=bool))
+    return dataclasses.replace(days, dated=np.zeros(days.n_events, dtype=bool))
+
+
+def _day_organisations(days: Events, params: CovisitParams, *, seed: int) -> list[np.ndarray]:
+    """The member groups of :func:`over_the_day` from its events."""
     org = params.organise
     found = organisations(days, **to_dict(org), min_persons=params.min_persons, seed=seed, whole_days=True)
     return [m for m in present_at(found, days, min_events=org.min_events) if len(m) >= params.min_persons]
@@ -98,6 +114,8 @@ def detect(
         (mean distinct days a linked pair met), ``events`` (ring venue-days).
     """
     visits = outpatient_visits(graph)
+    # The projection first, alone: its meetings (tens of millions at ten million claims) are the stage's
+    # largest arrays.
     projection = project(
         visits,
         window_minutes=params.window_minutes,
@@ -115,15 +133,14 @@ def detect(
         min_persons=params.min_event_persons,
         day_resolution=graph.day_resolution,
     )
-    if events.dated is not None:
-        # The company test of date-only venues (organise._with_company) judges pharmacies only: their trade is
-        # walk-in purchases, so customers share a date by chance unless someone brings the cards.  A clinic's
-        # date-only day can hold a broker's batch that is a large part of a small clinic's trade.
-        table = graph.visits.table
-        sold = table["venue"].to_numpy()[table["kind"].to_numpy() == 1]
-        pharmacy = np.zeros(max(int(events.venue.max(initial=-1)), int(sold.max(initial=-1))) + 1, dtype=bool)
-        pharmacy[sold] = True
-        events = dataclasses.replace(events, dated=events.dated & pharmacy[events.venue])
+    days = _day_events(graph, visits, arrived, events, params)
+    del arrived  # both passes have their events: the sorted visits are not needed any more
+    # The day pass before the minute pass's organisations: its events are let go before those are made.
+    # (On a worker thread beside them it measured slower, with more CPU and memory, at 10M claims:
+    # benchmarks/results/speed-10M.md, speedread.)
+    whole_days = None if days is None else _day_organisations(days, params, seed=seed)
+    del days
+    events = _judged_dates(graph, events)
     org = params.organise
     orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
@@ -132,17 +149,8 @@ def detect(
         cores, events, min_share=org.min_share, min_density=org.min_density, min_persons=params.min_persons,
         company=org.min_shared, max_chance=org.max_chance,
     )  # fmt: skip
-    if params.day_events and not graph.day_resolution:
-        # outpatient_visits keeps every row (stays' persons unknown, skipped by the events): facilities' rows only
-        kind, venue = graph.visits.table["kind"].to_numpy(), graph.visits.table["venue"].to_numpy()
-        n_venues = int(venue.max(initial=-1)) + 1
-        facility = np.zeros(n_venues, dtype=bool)
-        facility[venue[(kind == 0) & (venue >= 0)]] = True
-        if not facility[venue[(kind != 0) & (venue >= 0)]].any():  # venue codes of one kind: the minute pass's
-            day = over_the_day(arrived, params, seed=seed, only_venues=facility, visit_days=events.visit_days)
-        else:  # pragma: no cover - a venue code with rows of both kinds (not made by graph.build)
-            day = over_the_day(visits[kind == 0], params, seed=seed)
-        groups = groups + uncovered(day, groups)
+    if whole_days is not None:
+        groups = groups + uncovered(whole_days, groups)
     return group_candidates(
         NAME,
         visits,
@@ -151,6 +159,38 @@ def detect(
         min_event_persons=params.min_event_persons,
         params=to_dict(params) | {"seed": seed},
     )
+
+
+def _judged_dates(graph: ClaimGraph, events: Events) -> Events:
+    """``events`` with only pharmacies' date-only days marked ``dated``.
+
+    The company test of date-only venues (organise._with_company) judges pharmacies only: their trade is
+    walk-in purchases, so customers share a date by chance unless someone brings the cards.  A clinic's
+    date-only day can hold a broker's batch that is a large part of a small clinic's trade.
+    """
+    if events.dated is None:
+        return events
+    table = graph.visits.table
+    sold = table["venue"].to_numpy()[table["kind"].to_numpy() == 1]
+    pharmacy = np.zeros(max(int(events.venue.max(initial=-1)), int(sold.max(initial=-1))) + 1, dtype=bool)
+    pharmacy[sold] = True
+    return dataclasses.replace(events, dated=events.dated & pharmacy[events.venue])
+
+
+def _day_events(
+    graph: ClaimGraph, visits: pd.DataFrame, arrived: Arrivals, events: Events, params: CovisitParams
+) -> Events | None:
+    """The events of the day pass (:func:`over_the_day`) of timed data at facilities; None when it is not run."""
+    if not params.day_events or graph.day_resolution:
+        return None
+    # outpatient_visits keeps every row (stays' persons unknown, skipped by the events): facilities' rows only
+    kind, venue = graph.visits.table["kind"].to_numpy(), graph.visits.table["venue"].to_numpy()
+    n_venues = int(venue.max(initial=-1)) + 1
+    facility = np.zeros(n_venues, dtype=bool)
+    facility[venue[(kind == 0) & (venue >= 0)]] = True
+    if not facility[venue[(kind != 0) & (venue >= 0)]].any():  # venue codes of one kind: the minute pass's
+        return _whole_days(arrived, params, only_venues=facility, visit_days=events.visit_days)
+    return _whole_days(visits[kind == 0], params)  # pragma: no cover - a venue code with rows of both kinds
 
 
 def outpatient_visits(graph: ClaimGraph) -> pd.DataFrame:

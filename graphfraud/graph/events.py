@@ -22,7 +22,7 @@ in Social Networks", WWW 2013 (users x (page, time window) blocks).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -63,10 +63,31 @@ class Events:
     visit_days: pd.DataFrame | None = None
     size: np.ndarray | None = None
     dated: np.ndarray | None = None
+    _orders: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def n_events(self) -> int:
         return len(self.venue)
+
+    def by_venue(self) -> np.ndarray:
+        """The event codes venue by venue (``stable_order(venue)``), sorted once per instance.
+
+        The chance and company tests of :mod:`graphfraud.detect.organise` each look events up by venue
+        (a sort of millions of codes at ten million claims).
+
+        >>> Events(pd.DataFrame({"event": [], "person": []}), np.array([2, 0, 2, 1]), np.zeros(4), {}).by_venue().tolist()
+        [1, 3, 0, 2]
+        """
+        if "venue" not in self._orders:
+            self._orders["venue"] = stable_order(self.venue)
+        return self._orders["venue"]
+
+    def visit_days_by_venue(self) -> np.ndarray:
+        """The rows of ``visit_days`` venue by venue (``stable_order`` of its ``venue``), sorted once per instance."""
+        assert self.visit_days is not None, "no visit_days to order"
+        if "visit_days" not in self._orders:
+            self._orders["visit_days"] = stable_order(self.visit_days["venue"].to_numpy())
+        return self._orders["visit_days"]
 
 
 def venue_events(
@@ -136,25 +157,49 @@ def venue_events(
     empty = np.array([], dtype=np.int64)
     if not len(person):
         return Events(pd.DataFrame({"event": empty, "person": empty}), empty, empty, params)
+    # Memory: at ten million claims every per-visit array is 80 MB, so each is made once, changed in place
+    # and let go as soon as it has served (the stage's peak is here).
     day = minute // 1440
-    new_day = np.r_[True, (venue[1:] != venue[:-1]) | (day[1:] != day[:-1])]
-    venue_day = np.cumsum(new_day) - 1
-    per_day = np.bincount(venue_day)
-    new = new_day.copy()
+    new_day = np.empty(len(person), dtype=bool)
+    new_day[0] = True
+    np.not_equal(venue[1:], venue[:-1], out=new_day[1:])
+    new_day[1:] |= day[1:] != day[:-1]
+    day_starts = np.flatnonzero(new_day)
+    per_day = np.diff(np.r_[day_starts, len(person)])  # visits of each venue-day
+    new = new_day
+    del new_day
     if not day_resolution:
         new[1:] |= (minute[1:] - minute[:-1]) > gap_minutes
-    event = np.cumsum(new) - 1
     starts = np.flatnonzero(new)
     ev_venue, ev_day = venue[starts], day[starts]
-    hub = _hub_days(per_day, venue[starts_of(new_day)], busy_visits)[venue_day]
+    visits_of = np.diff(np.r_[starts, len(person)])  # visits of each event (its arrivals are one run)
+    calm = ~np.repeat(_hub_days(per_day, venue[day_starts], busy_visits), per_day)
+    del day_starts, per_day
+    event = np.cumsum(new)
+    event -= 1
     n_persons = int(person.max()) + 1
-    inc = distinct(event[~hub] * n_persons + person[~hub])
-    ev, who = inc // n_persons, inc % n_persons
+    if calm.all():
+        inc = event
+        inc *= n_persons
+        inc += person
+    else:
+        inc = event[calm]
+        inc *= n_persons
+        inc += person[calm]
+    del event, calm
+    inc.sort()  # (event, person), distinct below
+    if len(inc) > 1:
+        inc = inc[np.r_[True, inc[1:] != inc[:-1]]]
+    who = inc % n_persons
+    ev = np.floor_divide(inc, n_persons, out=inc)
     size = np.bincount(ev, minlength=len(starts))
-    keep = size[ev] >= min_persons
+    keep = (size >= min_persons)[ev]
     incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
-    timed = np.bincount(event, weights=(minute % 1440) != 0, minlength=len(starts))  # arrivals after 00:00
-    dated = np.full(len(starts), True) if day_resolution else timed == 0
+    del inc, ev, who, keep, size
+    if day_resolution:
+        dated = np.full(len(starts), True)
+    else:  # events without an arrival after 00:00
+        dated = ~np.logical_or.reduceat(np.remainder(minute, 1440) != 0, starts)
     if visit_days is None:
         visit_days = _visit_days(person, venue, day)
     elif only_venues is not None:
@@ -164,9 +209,7 @@ def venue_events(
         kept[inside] = only_venues[vd_venue[inside]]
         if not kept.all():  # still sorted by person, then venue
             visit_days = pd.DataFrame({c: visit_days[c].to_numpy()[kept] for c in visit_days.columns})
-    return Events(
-        incidence, ev_venue, ev_day, params, visit_days, np.bincount(event, minlength=len(starts)), dated,
-    )  # fmt: skip
+    return Events(incidence, ev_venue, ev_day, params, visit_days, visits_of, dated)
 
 
 class Arrivals(NamedTuple):
@@ -224,8 +267,15 @@ def _visit_days(person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> pd.Da
     n_venues = int(venue.max()) + 1
     first = int(day.min())
     span = int(day.max()) - first + 1
-    pv = person * n_venues + venue
-    visit = distinct(pv * span + (day - first)) // span  # sorted: runs of one (person, venue)
+    key = person * n_venues  # (person, venue, day) as one int, built in place: one per-visit array
+    key += venue
+    key *= span
+    key += day
+    key -= first
+    key.sort()
+    if len(key) > 1:
+        key = key[np.r_[True, key[1:] != key[:-1]]]
+    visit = np.floor_divide(key, span, out=key)  # sorted: runs of one (person, venue)
     starts = np.flatnonzero(np.r_[True, visit[1:] != visit[:-1]])
     days = np.diff(np.r_[starts, len(visit)])
     pv = visit[starts]
@@ -246,6 +296,30 @@ def distinct(values: np.ndarray) -> np.ndarray:
     if len(out) > 1:
         out = out[np.r_[True, out[1:] != out[:-1]]]
     return out
+
+
+def stable_order(values: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` of an int array, by one plain ``np.sort`` of packed keys.
+
+    Each value is packed with its position into one int64 (value, then
+    position), so a plain sort gives the stable order: several times faster
+    than NumPy's stable argsort (timsort for int64) at millions of rows
+    (measured at ten million claims: 0.5 s against 3 s).  Falls back to the
+    argsort when the packed keys would not fit.
+
+    >>> stable_order(np.array([3, -1, 3, 0, -1])).tolist()
+    [1, 4, 3, 0, 2]
+    """
+    n = len(values)
+    if not n:
+        return np.zeros(0, dtype=np.intp)
+    low = int(values.min())
+    if (int(values.max()) - low + 1) * n >= np.iinfo(np.int64).max:  # pragma: no cover - huge codes only
+        return np.argsort(values, kind="stable")
+    packed = (values.astype(np.int64) - low) * n
+    packed += np.arange(n)
+    packed.sort()
+    return packed % n
 
 
 def _by_venue_time(

@@ -123,14 +123,18 @@ def _pair_days(
     if not known.all():
         person, venue, minute, day = person[known], venue[known], minute[known], day[known]
     del known
-    person = person.astype(np.int64, copy=False)
-    venue = venue.astype(np.int64, copy=False)
     first_day = int(day.min()) if len(day) else 0
     span = int(day.max()) - first_day + 1 if len(day) else 1
     n_persons = int(person.max()) + 1 if len(person) else 1
-    person, minute, key = _arrival_order(person, venue * span + (day - first_day), minute % 1440, n_persons)
-    del venue, day
-    minute += (key % span + first_day) * 1440  # minutes since the epoch (the day is key % span + first_day)
+    key = venue.astype(np.int64)  # the venue-day of each visit, made in place (a copy: venue is the graph's)
+    del venue
+    key *= span
+    key += day if day.dtype.kind in "iu" else day.astype(np.int64)  # (an empty table's column is object)
+    key -= first_day
+    del day
+    person, minute, key = _arrival_order(person, key, minute % 1440, n_persons)
+    if n_persons <= np.iinfo(np.int32).max:  # half the bytes for the loop's gathers (pairs are made in int64)
+        person = person.astype(np.int32)
     bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])  # key is sorted: runs are venue-days
     counts = np.diff(bounds)
     per_visit = np.repeat(counts, counts)
@@ -145,32 +149,60 @@ def _pair_days(
     # window.  Arrivals are sorted, so once one is out, every later one is out too: each pass
     # only looks at the survivors and the loop costs about one step per meeting.  A million
     # visits at a time, so that the passes' temporary arrays stay small beside the meetings.
+    # One stamp per visit says both at once: its venue-day and minute, 2 days' minutes apart from one
+    # venue-day to the next, so that two visits of different venue-days are always more than a day
+    # (and so more than the window) apart; past the last visit, stamps no visit reaches.
+    if day_resolution:
+        reach, stamp = 0, key
+    elif window_minutes < 1440:
+        reach, stamp = window_minutes, key * 2880 + minute
+    else:  # a window of a day or more: the venue-days apart by their own test, then the minutes of the day
+        reach, stamp = None, key
+    far = np.iinfo(np.int64).max
+    stamp = np.r_[stamp, np.full(max_neighbours, far)]
+    day_of = (key % span).astype(np.int32)  # the day, from first_day
+    del key
+    if reach is not None:
+        minute = minute[:0]  # not needed any more
     for first in range(0, len(person) - 1, _VISIT_STEP):
         alive = np.arange(first, min(first + _VISIT_STEP, len(person) - 1))
+        at = stamp[alive]
         for j in range(1, max_neighbours + 1):
-            if j > busy_neighbours:
-                alive = alive[~hub[alive]]
-            alive = alive[alive + j < len(person)]
+            if j == busy_neighbours + 1:
+                calm = ~hub[alive]
+                alive, at = alive[calm], at[calm]
             nxt = alive + j
-            ok = key[nxt] == key[alive]
-            if not day_resolution:
-                gap = minute[nxt] - minute[alive]
+            there = stamp[nxt]
+            if reach is None:
+                ok = there == at
+                gap = minute[np.minimum(nxt, len(person) - 1)] - minute[alive]
                 ok &= gap <= window_minutes
-            alive, nxt = alive[ok], nxt[ok]
+            else:
+                gap = there - at  # the minutes between them, when at the same venue-day
+                ok = gap <= reach
+            if not ok.all():
+                alive, nxt, at, gap = alive[ok], nxt[ok], at[ok], gap[ok]
             if not len(alive):
                 break
             a, b = person[alive], person[nxt]
             met = a != b
-            i, a, b = alive[met], a[met], b[met]
+            if met.all():
+                i = alive
+            else:
+                i, a, b, gap = alive[met], a[met], b[met], gap[met]
             if not len(i):  # only a person's own repeat visits
                 continue
             w = busy[i]
             if not day_resolution:
-                w = w * decay[gap[ok][met]]
-            pair = np.minimum(a, b) * n_persons + np.maximum(a, b)
-            keys.append(pair * span + key[i] % span)  # key % span: the day, from first_day
+                w = w * decay[gap]
+            pair = np.minimum(a, b).astype(np.int64)
+            pair *= n_persons
+            pair += np.maximum(a, b)
+            pair *= span
+            pair += day_of[i]
+            keys.append(pair)
             weights.append(w)
-    del busy, hub, key, minute, person
+    del stamp, day_of, minute, busy, hub, person
     if not keys:
         return _PairDays(np.array([], dtype=np.int64), np.array([], dtype=np.float64), n_persons, span, first_day)
     pair_day, best = _best_per_key(keys, weights)
@@ -184,12 +216,22 @@ def _arrival_order(
 
     One ``np.sort`` of the three packed into an int64 (much faster than
     ``lexsort`` at millions of rows); falls back to ``lexsort`` when they do not fit.
-    Returns (person, minute of day, key), sorted.
+    Returns (person, minute of day, key), sorted, as int64.  ``key`` (int64) is consumed: the packed
+    values are built in it, in place.
     """
     if len(key) and int(key.max() + 1) * 1440 * n_persons < np.iinfo(np.int64).max:
-        packed = np.sort((key * 1440 + minute_of_day) * n_persons + person)
-        rest = packed // n_persons
-        return packed % n_persons, rest % 1440, rest // 1440
+        packed = key
+        del key
+        packed *= 1440
+        packed += minute_of_day
+        del minute_of_day
+        packed *= n_persons
+        packed += person
+        packed.sort()
+        person = packed % n_persons
+        rest = np.floor_divide(packed, n_persons, out=packed)
+        minute = rest % 1440
+        return person, minute, np.floor_divide(rest, 1440, out=rest)
     order = np.lexsort((person, minute_of_day, key))  # pragma: no cover - huge worlds only
     return person[order], minute_of_day[order], key[order]
 
