@@ -419,9 +419,11 @@ class CardMenuParams:
     min_cards: int = 5  # fewest such cards at one institution
     max_chance: float = 0.001  # binomial tail of that many, under the other pharmacies' rate
     min_share: float = 0.02  # fewest of the institution's billing that is those cards' cost above the usual
+    follow_days: int = 3  # a purchase naming a doctor or within this many days after the card's visit: a prescription
 
     def __post_init__(self) -> None:
         o = "CardMenuParams"
+        check(self.follow_days >= 0, "follow_days", o, "an int >= 0", self.follow_days)
         check(self.ratio > 1, "ratio", o, "a float > 1", self.ratio)
         check(self.menu_cards >= 2, "menu_cards", o, "an int >= 2", self.menu_cards)
         check(self.min_claims >= 2, "min_claims", o, "an int >= 2", self.min_claims)

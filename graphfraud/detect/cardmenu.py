@@ -61,7 +61,9 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
     if not ok.any():
         return []
     total = np.round(pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float), 2)
-    menu = menu_claims(u, person, total, ok & (excess >= np.log(params.ratio)), params.menu_cards)
+    dear = ok & (excess >= np.log(params.ratio))
+    dear[dear] = ~prescribed(graph, np.flatnonzero(dear), params.follow_days)
+    menu = menu_claims(u, person, total, dear, params.menu_cards)
     per_card = pd.Series(1, index=pd.MultiIndex.from_arrays([u[menu], person[menu]])).groupby(level=[0, 1]).sum()
     repeated = per_card[per_card >= params.min_claims]
     if repeated.empty:
@@ -123,6 +125,31 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
         }
         out.append(Candidate(cardload.NAME, members, claims, evidence, params.__dict__.copy()))
     return out
+
+
+def prescribed(graph: ClaimGraph, rows: np.ndarray, days: int) -> np.ndarray:
+    """Per claim of ``rows`` (pharmacy claims): it fills a prescription, i.e. names a doctor, or the card was seen
+    at a facility that day or up to ``days`` days before.
+
+    A patient's dear purchase after their own visit (a targeted cancer drug bought at the hospital's DTP
+    pharmacy, a kickback doctor's high-value drugs) is the care that visit prescribed; a cash-out swipe
+    follows no visit (a tenth of them by chance, on cards whose holders see a doctor now and then).
+    """
+    doctor = graph.visits.column("doctor")
+    person, day = graph.visits.column("person").astype(np.int64), graph.visits.column("day").astype(np.int64)
+    out = doctor[rows] >= 0
+    at_facility = _facility_rows(graph)
+    span = int(day.max(initial=0)) + days + 2
+    seen = np.unique(person[at_facility] * span + day[at_facility])
+    key = person[rows] * span + day[rows]
+    hits = np.searchsorted(seen, key, side="right") - np.searchsorted(seen, key - days, side="left")
+    return out | (hits > 0)
+
+
+def _facility_rows(graph: ClaimGraph) -> np.ndarray:
+    """The claims (rows) at facilities, with a card."""
+    _, kind = cards.institutions(graph)
+    return np.flatnonzero((kind[graph.visits.column("venue")] >= 0) & (graph.visits.column("person") >= 0))
 
 
 def menu_claims(
