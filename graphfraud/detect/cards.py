@@ -101,7 +101,9 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     vtype = graph.claim_codes("visit_type")[0]
     total = graph.data.claims["total_amount"].to_numpy(dtype=float)
     cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
-    seeded = _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses, first, params, cache)
+    weak = by_unit.drop(index=proven.index)
+    start = dict(zip(units.tolist(), first.tolist()))  # each institution's first pair
+    seeded = _seeded(graph, u, unit, group, vtype, total, weak, flag, pair_flag, uses, start, params, cache)
     codes = np.union1d(proven.index.to_numpy(), np.array(sorted(seeded), dtype=np.int64))
     claims_at = _claims_of_units(u, codes)
     for code, at in zip(codes.tolist(), claims_at):
@@ -345,10 +347,12 @@ def _masked(phones: pd.Series) -> pd.Series:
     return pd.Series(masked.to_numpy(zero_copy_only=False), index=phones.index, dtype=bool)
 
 
-def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses, first, params, cache) -> dict:  # type: ignore[no-untyped-def]
+def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses, start, params, cache) -> dict:  # type: ignore[no-untyped-def]
     """Institutions proven by the way their few flagged cards were billed: ``{unit: (joined, counts)}``.
 
-    An institution with one card or more but fewer than ``min_cards`` with a hard flag (a village doctor
+    ``by_unit`` holds the institutions not proven by their flags, ``start`` each institution's first
+    (institution, card) pair in ``uses``.  An institution with one flagged card or more that its flags do
+    not prove (fewer than ``min_cards``, or no more than its peers' rate explains: a village doctor
     who keeps one or two cards of villagers who died among thirty of the living) is not proven by its flags:
     one or two claims after a death may be a recording error.  What a keeper cannot hide is that the dead
     card was billed the way his other kept cards were (the same staff, as often, for as much).  So the
@@ -363,15 +367,13 @@ def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses,
     a village doctor's kept cards are 4-6 times the peers' rate, a stray posthumous claim's look-alikes
     1.2-1.3 times.
     """
-    weak = by_unit.index[((by_unit["flagged"] >= 1) & (by_unit["flagged"] < params.min_cards)).to_numpy()]
+    weak = by_unit.index[(by_unit["flagged"] >= 1).to_numpy()]
     if not len(weak):
         return {}
     strict = CardParams(**{**params.__dict__, "max_chance": params.max_chance / len(weak)})
-    units = by_unit.index.to_numpy()
     out = {}
     for code, at in zip(weak.tolist(), _claims_of_units(u, weak.to_numpy())):
-        i = int(np.searchsorted(units, code))
-        mine = slice(int(first[i]), int(first[i] + by_unit.at[code, "cards"]))
+        mine = slice(start[code], start[code] + int(by_unit.at[code, "cards"]))
         flagged = uses.person[mine][pair_flag[mine]]
         proof = at[flag[at]]
         counts: dict = {}

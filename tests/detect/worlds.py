@@ -166,3 +166,59 @@ def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR") 
         _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
         _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
     )  # fmt: skip
+
+
+VILLAGES = [f"V{i}" for i in range(6)]  # the village clinics of village_world
+
+
+def village_world(*, dead: int = 1, kept: int = 15) -> ClaimsData:
+    """Six village clinics (村卫生室), 60 ordinary villagers each (1-5 visits of 20-60 yuan, a visit elsewhere).
+
+    - V0's doctor keys visits on ``kept`` cards he keeps (村医代保管医保卡), each every 12-20 days for the
+      year, at ordinary cost, and on ``dead`` cards of villagers who died in the spring, the same way after
+      their death;
+    - V1 has one ordinary villager whose death date is recorded a month before her last two visits (a
+      recording error), and 15 chronic patients seen monthly (两病随访), no flag on them.
+    """
+    persons, claims = [], []
+    n = [0]
+    rng = np.random.default_rng(7)
+
+    def person(pid, death=None):  # type: ignore[no-untyped-def]
+        persons.append((pid, "F", "1950-01-01", "350206", "resident", f"ph{pid}", f"ad{pid}", death))
+
+    def claim(pid, venue, day, total):  # type: ignore[no-untyped-def]
+        n[0] += 1
+        when = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(day))
+        claims.append((f"C{n[0]:06d}", pid, None, venue, None, f"D{venue}", "outpatient", when, None,
+                       float(round(total, 2)), round(total * 0.5, 2), 0.0, "J06.9", None))  # fmt: skip
+
+    for v in VILLAGES:
+        for k in range(60):
+            pid = f"{v}-p{k}"
+            person(pid)
+            for _ in range(int(rng.integers(1, 6))):
+                claim(pid, v, rng.integers(0, 360), rng.uniform(20, 60))
+            claim(pid, "T0", rng.integers(0, 360), rng.uniform(40, 90))
+    for k in range(kept + dead):
+        pid = f"kept{k}" if k < kept else f"dead{k - kept}"
+        person(pid, death="2024-03-01" if k >= kept else None)
+        day = int(rng.integers(0, 15))
+        while day < 360:
+            if k < kept or day > 70:
+                claim(pid, "V0", day, rng.uniform(30, 70))
+            day += int(rng.integers(12, 21))
+    person("stray", death="2024-05-01")
+    for day in (20, 80, 150, 160):
+        claim("stray", "V1", day, rng.uniform(20, 60))
+    for k in range(15):
+        person(f"chronic{k}")
+        for m in range(12):
+            claim(f"chronic{k}", "V1", 30 * m + k, rng.uniform(30, 50))
+    facilities = [(v, f"{v}村卫生室", "clinic", 0, "public", "350206", 0) for v in VILLAGES]
+    facilities.append(("T0", "乡镇卫生院", "community", 1, "public", "350206", 30))
+    doctors = [(f"D{v}", v, "乡村医生", "医师", "全科") for v in [*VILLAGES, "T0"]]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, []),
+        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
