@@ -134,6 +134,8 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                     "phone": int(pair_hub[mine].sum()),
                     "cards": int(by_unit.at[code, "cards"]),
                     "seeded": code in seeded,
+                    # institutions tested by the seeded route (its Bonferroni bound is max_chance / tested)
+                    "tested": int((weak["flagged"] >= 1).sum()),
                     "chance": float(tail[code]),
                     "hollow": int(len(joined["hollow"][0])) if "hollow" in joined else 0,
                     "alike": int(len(joined["alike"][0])) if "alike" in joined else 0,
