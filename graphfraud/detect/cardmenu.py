@@ -65,7 +65,11 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
     dear[dear] = ~prescribed(graph, np.flatnonzero(dear), params.follow_days)
     menu = menu_claims(u, person, total, dear, params.menu_cards)
     per_card = pd.Series(1, index=pd.MultiIndex.from_arrays([u[menu], person[menu]])).groupby(level=[0, 1]).sum()
-    repeated = per_card[per_card >= params.min_claims]
+    # a patient refilling a dear drug pays the same price for the same box each time; a cash-out composes its
+    # baskets to its sums, so a card's menu claims span two totals or more
+    kinds = pd.Series(total[menu], index=pd.MultiIndex.from_arrays([u[menu], person[menu]]))
+    totals = kinds.groupby(level=[0, 1]).nunique()
+    repeated = per_card[(per_card >= params.min_claims) & (totals.reindex(per_card.index) >= 2)]
     if repeated.empty:
         return []
     width = int(person.max()) + 1
@@ -164,4 +168,7 @@ def menu_claims(
     rows = np.flatnonzero(dear)
     frame = pd.DataFrame({"unit": unit[rows], "total": total[rows], "person": person[rows]})
     cards_per = frame.groupby(["unit", "total"])["person"].transform("nunique").to_numpy()
-    return rows[cards_per >= menu_cards]
+    # the shop's own basket, not the market's price of a box: most of the total's dear claims are billed here
+    here = frame.groupby(["unit", "total"])["person"].transform("size").to_numpy()
+    everywhere = frame.groupby("total")["person"].transform("size").to_numpy()
+    return rows[(cards_per >= menu_cards) & (2 * here > everywhere)]
