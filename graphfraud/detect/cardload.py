@@ -81,7 +81,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     group = peer_groups(graph, unit, kind)
     venue = t["venue"].to_numpy()
     u = unit[venue]
-    excess = relative_cost(graph, group[venue])
+    excess = run_costs(graph, group[venue])
     ok = (person >= 0) & np.isfinite(excess)
     if not ok.any():
         return []
@@ -190,6 +190,13 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     usual = _lookup(usual_broad, broad)
     known = _lookup(kinds, narrow)
     return logs - np.where(np.isnan(known), usual, known)
+
+
+def run_costs(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
+    """The run's :func:`relative_cost` over :func:`peer_groups`, computed once and shared with
+    :mod:`graphfraud.detect.cardmenu` (``peer_group``: each claim's, when the caller has it)."""
+    costs: np.ndarray = graph.shared("relative_cost", lambda: relative_cost(graph, peer_group))
+    return costs
 
 
 def _lookup(values: pd.Series, keys: np.ndarray) -> np.ndarray:

@@ -56,13 +56,20 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
     venue = t["venue"].to_numpy()
     u = unit[venue]
     pharmacy = kind[venue] < 0  # cards.institutions: pharmacies are peer group -1
-    excess = cardload.relative_cost(graph, group[venue])
+    excess = cardload.run_costs(graph, group[venue])
     ok = (person >= 0) & np.isfinite(excess) & pharmacy
     if not ok.any():
         return []
     total = np.round(pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float), 2)
     dear = ok & (excess >= np.log(params.ratio))
-    dear[dear] = ~prescribed(graph, np.flatnonzero(dear), params.follow_days)
+    # the prescription test only on the dear claims of totals some institution bills on menu_cards cards (a
+    # menu's conditions read only the claims of its total, and dropping claims never adds cards to a total)
+    rows = np.flatnonzero(dear)
+    frame = pd.DataFrame({"unit": u[rows], "total": total[rows], "person": person[rows]})
+    wide = frame.groupby(["unit", "total"])["person"].nunique()
+    maybe = rows[np.isin(total[rows], wide[wide >= params.menu_cards].index.get_level_values(1).to_numpy())]
+    dear = np.zeros(len(dear), dtype=bool)
+    dear[maybe[~prescribed(graph, maybe, params.follow_days)]] = True
     menu = menu_claims(u, person, total, dear, params.menu_cards)
     per_card = pd.Series(1, index=pd.MultiIndex.from_arrays([u[menu], person[menu]])).groupby(level=[0, 1]).sum()
     # a patient refilling a dear drug pays the same price for the same box each time; a cash-out composes its
@@ -143,6 +150,9 @@ def prescribed(graph: ClaimGraph, rows: np.ndarray, days: int) -> np.ndarray:
     person, day = graph.visits.column("person").astype(np.int64), graph.visits.column("day").astype(np.int64)
     out = doctor[rows] >= 0
     at_facility = _facility_rows(graph)
+    theirs = np.zeros(int(person.max(initial=0)) + 1, dtype=bool)
+    theirs[person[rows][person[rows] >= 0]] = True
+    at_facility = at_facility[theirs[person[at_facility]]]  # only the visits of these claims' cards
     span = int(day.max(initial=0)) + days + 2
     seen = np.unique(person[at_facility] * span + day[at_facility])
     key = person[rows] * span + day[rows]
