@@ -4,77 +4,13 @@ import dataclasses
 import types
 
 import numpy as np
-import pandas as pd
 
-from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
 from graphfraud.detect import DETECTORS, cardload, cardmenu
 from graphfraud.graph.build import build_graph
 from graphfraud.params import CardMenuParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import beside_steering
-from graphfraud.synth.toy import _table
-
-SHOPS = [f"P{i}" for i in range(6)]
-MENU = (98.0, 148.0, 198.0)
-
-
-def _world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescribed: bool = False) -> ClaimsData:
-    """Six pharmacies (P0 and P1 one chain), 80 ordinary customers each buying what they need (20-80 yuan).
-
-    - the chain swipes ``cards`` employees' cards ``swipes`` times each for a basket from ``menu`` (套现 at
-      two to four times the usual purchase);
-    - P2 fills 12 chronic patients' monthly refill, the same 45.50 each time (the same total on many cards,
-      at the usual cost);
-    - P3 sells 10 customers three dear baskets each, each basket what that customer needed (120-180 yuan,
-      no two alike);
-    - with ``prescribed``, each of the chain's baskets follows the card's own visit to clinic H0 the day before
-      (a patient filling what the doctor prescribed, as a DTP pharmacy's cancer patients do).
-    """
-    persons, claims = [], []
-    n = [0]
-    rng = np.random.default_rng(11)
-
-    def person(pid):
-        persons.append((pid, "F", "1960-01-01", "350206", "employee", None, None, None))
-
-    def claim(pid, venue, day, total):
-        n[0] += 1
-        when = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=int(day), minutes=int(n[0] % 600))
-        shop = venue.startswith("P")
-        claims.append((f"C{n[0]:06d}", pid, None, None if shop else venue, venue if shop else None, None,
-                       "pharmacy" if shop else "outpatient", when, None,
-                       float(round(total, 2)), round(total / 2, 2), round(total / 2, 2), "I10", None))  # fmt: skip
-
-    for s in SHOPS:
-        for k in range(80):
-            pid = f"{s}-c{k}"
-            person(pid)
-            for _ in range(int(rng.integers(1, 4))):
-                claim(pid, s, rng.integers(0, 330), rng.uniform(20, 80))
-    for k in range(cards):
-        pid = f"card{k}"
-        person(pid)
-        claim(pid, "P4", 5 + k, rng.uniform(20, 80))  # the holder's own purchase elsewhere
-        for d in range(swipes):
-            if prescribed:
-                claim(pid, "H0", 14 + 30 * d + k, 30.0)
-            claim(pid, SHOPS[d % 2], 15 + 30 * d + k, menu[(k * swipes + d) % len(menu)])
-    for k in range(12):
-        pid = f"refill{k}"
-        person(pid)
-        for d in range(9):
-            claim(pid, "P2", 30 * d + k, 45.5)
-    for k in range(10):
-        pid = f"dear{k}"
-        person(pid)
-        for d in range(3):
-            claim(pid, "P3", 60 * d + k, rng.uniform(120, 180))
-    pharmacies = [(s, f"药店{s}", "CHAIN" if s in ("P0", "P1") else None, "350206") for s in SHOPS]
-    return ClaimsData(
-        _table(PERSONS, persons), _table(FACILITIES, [("H0", "诊所", "clinic", 0, "private", "350206", 0)]),
-        _table(PHARMACIES, pharmacies),
-        _table(DOCTORS, []), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
-    )  # fmt: skip
+from .worlds import menu_world as _world
 
 
 def _found(data, params=CardMenuParams()):
