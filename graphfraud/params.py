@@ -410,6 +410,30 @@ def _rule(row: object, i: int) -> ScoreRule:
 
 @_register
 @dataclass(frozen=True)
+class CardMenuParams:
+    """The same dear basket swiped on many cards again and again at one pharmacy or chain (detect/cardmenu.py)."""
+
+    ratio: float = 2.0  # a menu claim costs this many times its kind's usual cost or more (a card's typical claim too)
+    menu_cards: int = 3  # a total billed dear on this many distinct cards of one institution is on its menu
+    min_claims: int = 3  # fewest menu claims of a card at the institution
+    min_cards: int = 5  # fewest such cards at one institution
+    max_chance: float = 0.001  # binomial tail of that many, under the other pharmacies' rate
+    min_share: float = 0.02  # fewest of the institution's billing that is those cards' cost above the usual
+    follow_days: int = 3  # a purchase naming a doctor or within this many days after the card's visit: a prescription
+
+    def __post_init__(self) -> None:
+        o = "CardMenuParams"
+        check(self.follow_days >= 0, "follow_days", o, "an int >= 0", self.follow_days)
+        check(self.ratio > 1, "ratio", o, "a float > 1", self.ratio)
+        check(self.menu_cards >= 2, "menu_cards", o, "an int >= 2", self.menu_cards)
+        check(self.min_claims >= 2, "min_claims", o, "an int >= 2", self.min_claims)
+        check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
+        check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
+        check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
+
+
+@_register
+@dataclass(frozen=True)
 class RunParams:
     """Everything a ``detect`` run depends on; ``run.json`` records it."""
 
@@ -420,5 +444,6 @@ class RunParams:
     steering: SteeringParams = field(default_factory=SteeringParams)
     cards: CardParams = field(default_factory=CardParams)
     cardload: CardLoadParams = field(default_factory=CardLoadParams)
+    cardmenu: CardMenuParams = field(default_factory=CardMenuParams)
     score: ScoreParams = field(default_factory=ScoreParams)
     signals: SignalParams = field(default_factory=SignalParams)

@@ -98,6 +98,8 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            reduced=(("claims.diagnosis", "a claim's usual cost is that of its visit type at institutions of the "
                                          "same kind, not of its diagnosis"),),
            zh="卡均费用畸高"),
+    Signal("cardmenu", ("detect",), ("claims.total_amount", "claims.pharmacy_id"),
+           zh="同一套餐反复刷卡"),
     # ring reasons
     Signal("lockstep", ("score",), zh="多日同时出现"),
     Signal("repeat_stays", ("score",), ("claims.visit_type=inpatient",), zh="反复住院"),

@@ -1,6 +1,6 @@
 """Detectors: one module per signal, each with ``NAME`` and ``detect(graph, params, *, seed)``."""
 
-from graphfraud.detect import beds, cardload, cards, coadmit, covisit, steering
+from graphfraud.detect import beds, cardload, cardmenu, cards, coadmit, covisit, steering
 
 #: Every detector, in the order the pipeline runs them, with the RunParams field of its parameters.
 DETECTORS = {
@@ -10,4 +10,5 @@ DETECTORS = {
     steering.NAME: (steering, "steering"),
     cards.NAME: (cards, "cards"),
     cardload.NAME: (cardload, "cardload"),
+    cardmenu.NAME: (cardmenu, "cardmenu"),
 }

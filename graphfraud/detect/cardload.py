@@ -81,7 +81,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     group = peer_groups(graph, unit, kind)
     venue = t["venue"].to_numpy()
     u = unit[venue]
-    excess = relative_cost(graph, group[venue])
+    excess = run_costs(graph, group[venue])
     ok = (person >= 0) & np.isfinite(excess)
     if not ok.any():
         return []
@@ -107,6 +107,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
         at = rows[u[rows] == code]
         claims = np.sort(at[np.isin(person[at], members)])
         lift = float(np.exp(np.median(mine["lift"].to_numpy())))
+        gains = _gains(claims, person, excess, members, graph)
         out.append(
             Candidate(
                 NAME,
@@ -123,6 +124,10 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                     "times": float(np.median(mine["dear"].to_numpy())),
                     "min_claims": params.min_claims,
                     "ratio": params.ratio,
+                    # per member: its claims' cost above the usual (the share's numerator, card by card), and all
+                    # the institution billed: a part of the cards can be judged on its own (score.rings.beside_steering)
+                    "gains": gains,
+                    "billed": float(gains.sum() / share[code]) if share[code] > 0 else float("nan"),
                 },
                 params.__dict__.copy(),
             )
@@ -194,6 +199,13 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     del usual, missing
     logs -= known
     return logs
+
+
+def run_costs(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
+    """The run's :func:`relative_cost` over :func:`peer_groups`, computed once and shared with
+    :mod:`graphfraud.detect.cardmenu` (``peer_group``: each claim's, when the caller has it)."""
+    costs: np.ndarray = graph.shared("relative_cost", lambda: relative_cost(graph, peer_group))
+    return costs
 
 
 def _lookup(values: pd.Series, keys: np.ndarray) -> np.ndarray:
@@ -284,6 +296,16 @@ def _excess_share(
     ]
     gain = pd.Series(total[mine] * -np.expm1(-excess[mine])).groupby(unit[mine]).sum()
     return (gain.reindex(billed.index).fillna(0.0) / billed.clip(lower=1e-9)).reindex(proven).fillna(0.0)
+
+
+def _gains(
+    claims: np.ndarray, person: np.ndarray, excess: np.ndarray, members: np.ndarray, graph: ClaimGraph
+) -> np.ndarray:
+    """Per member (``members``, sorted): what its ``claims`` cost above the usual cost of their kind, summed
+    (``total_amount`` times ``1 - exp(-excess)``, as :func:`_excess_share`)."""
+    total = pd.to_numeric(graph.data.claims["total_amount"].iloc[claims], errors="coerce").to_numpy(dtype=float)
+    gain = pd.Series(total * -np.expm1(-excess[claims])).groupby(person[claims]).sum()
+    return gain.reindex(members).fillna(0.0).to_numpy(dtype=float)
 
 
 def _cards_per_unit(uses: cards.CardUses, ok: np.ndarray) -> np.ndarray:

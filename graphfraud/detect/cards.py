@@ -71,6 +71,10 @@ USES = "card_uses"
 #: Distinct addresses a collector's phone spans at least (a family: one or two).
 MIN_ADDRESSES = 3
 
+#: An institution proven by its few flagged cards' way of being billed (:func:`_seeded`): at most this share of
+#: the cards joined that way may be what the peers' rate of the same test gives (a majority is its own pattern).
+SEED_CHANCE_SHARE = 0.5
+
 
 def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per institution (facility, or pharmacy chain) with misused cards beyond chance."""
@@ -99,16 +103,24 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     out = []
     vtype = graph.claim_codes("visit_type")[0]
     total = graph.data.claims["total_amount"].to_numpy(dtype=float)
-    codes = proven.index.to_numpy()
-    claims_at = _claims_of_units(u, codes)
     cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
+    weak = by_unit.drop(index=proven.index)
+    start = dict(zip(units.tolist(), first.tolist()))  # each institution's first pair
+    seeded = _seeded(graph, u, unit, group, vtype, total, weak, flag, pair_flag, uses, start, params, cache)
+    codes = np.union1d(proven.index.to_numpy(), np.array(sorted(seeded), dtype=np.int64))
+    claims_at = _claims_of_units(u, codes)
     for code, at in zip(codes.tolist(), claims_at):
         i = int(np.searchsorted(units, code))
         mine = slice(int(first[i]), int(first[i] + cards_n[i]))  # the institution's pairs
         flagged = uses.person[mine][pair_flag[mine]]
         proof = at[flag[at]]
         counts: dict = {}  # the joined tests' counts and their peers', for the evidence pack
-        joined = _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts)
+        if code in seeded:
+            joined, counts = seeded[code]
+        else:
+            joined = _same_way(
+                graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts
+            )
         members = np.union1d(flagged, np.concatenate([j for j, _ in joined.values()]) if joined else [])
         kinds = np.unique(vtype[proof])
         claims = at[np.isin(person[at], members) & (np.isin(vtype[at], kinds) | flag[at])]
@@ -123,7 +135,10 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                     "flagged": int(len(flagged)),
                     "dead": int(pair_dead[mine].sum()),
                     "phone": int(pair_hub[mine].sum()),
-                    "cards": int(proven.at[code, "cards"]),
+                    "cards": int(by_unit.at[code, "cards"]),
+                    "seeded": code in seeded,
+                    # institutions tested by the seeded route (its Bonferroni bound is max_chance / tested)
+                    "tested": int((weak["flagged"] >= 1).sum()),
                     "chance": float(tail[code]),
                     "hollow": int(len(joined["hollow"][0])) if "hollow" in joined else 0,
                     "alike": int(len(joined["alike"][0])) if "alike" in joined else 0,
@@ -335,6 +350,46 @@ def _masked(phones: pd.Series) -> pd.Series:
     """
     masked = pc.match_substring(to_arrow(phones), "*").fill_null(False)
     return pd.Series(masked.to_numpy(zero_copy_only=False), index=phones.index, dtype=bool)
+
+
+def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses, start, params, cache) -> dict:  # type: ignore[no-untyped-def]
+    """Institutions proven by the way their few flagged cards were billed: ``{unit: (joined, counts)}``.
+
+    ``by_unit`` holds the institutions not proven by their flags, ``start`` each institution's first
+    (institution, card) pair in ``uses``.  An institution with one flagged card or more that its flags do
+    not prove (fewer than ``min_cards``, or no more than its peers' rate explains: a village doctor
+    who keeps one or two cards of villagers who died among thirty of the living) is not proven by its flags:
+    one or two claims after a death may be a recording error.  What a keeper cannot hide is that the dead
+    card was billed the way his other kept cards were (the same staff, as often, for as much).  So the
+    flagged cards' own way of being billed is tested (:func:`_same_way`) and the institution is proven when
+    it is repeated on ``min_cards`` or more of its other cards beyond chance under the peers' rate of the same
+    test, at ``max_chance`` divided by the number of institutions so tested (a Bonferroni bound: many
+    institutions have one stray flag, and each is a chance to find a pattern).  A recording error on one
+    ordinary patient's card has that patient's way of being billed, which the clinic's peers share: at a
+    large pharmacy a dead card's two purchases of 5 and 60 yuan are "alike" to a third of its cards, and
+    to a third of its peers' too, which at thousands of cards is still unlikely.  So at most
+    :data:`SEED_CHANCE_SHARE` of the cards joined may be what the peers' rate gives (expected by chance);
+    a village doctor's kept cards are 4-6 times the peers' rate, a stray posthumous claim's look-alikes
+    1.2-1.3 times.
+    """
+    weak = by_unit.index[(by_unit["flagged"] >= 1).to_numpy()]
+    if not len(weak):
+        return {}
+    strict = CardParams(**{**params.__dict__, "max_chance": params.max_chance / len(weak)})
+    out = {}
+    for code, at in zip(weak.tolist(), _claims_of_units(u, weak.to_numpy())):
+        mine = slice(start[code], start[code] + int(by_unit.at[code, "cards"]))
+        flagged = uses.person[mine][pair_flag[mine]]
+        proof = at[flag[at]]
+        counts: dict = {}
+        joined = _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, strict, cache, uses, counts)
+        for test, t in counts.items():  # most of the joined cards must be the institution's own, not the peers' rate
+            if t["cards"] * t["peer_hits"] / max(t["peer_cards"], 1) > SEED_CHANCE_SHARE * t["hits"]:
+                joined.pop(test, None)
+        counts = {test: t for test, t in counts.items() if test in joined}
+        if joined:
+            out[int(code)] = (joined, counts)
+    return out
 
 
 def _peer_tail(k: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:

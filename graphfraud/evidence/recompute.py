@@ -13,7 +13,10 @@ inpatients or cards and those of its peers.  The pack carries them in
 - ``misused_cards``: the flagged cards, the binomial chance of as many at the
   peer institutions' rate for the flags and for each joined test (it must match
   the chance peers.csv states and be at most the run's ``cards.max_chance``,
-  with at least ``cards.min_cards`` cards), the cards joined (between the
+  with at least ``cards.min_cards`` cards; for an institution proven by how its few
+  flags were billed, ``args["tested"]`` given, the flags need not hold and each joined
+  test holds at ``max_chance / args["tested"]`` with most of its cards beyond the
+  peers' rate), the cards joined (between the
   largest test and the sum of the tests), and the cards claimed more than
   ``grace_days`` after the holder's death (claims.csv).
 
@@ -32,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from graphfraud.detect.cards import SEED_CHANCE_SHARE
 from graphfraud.io.write import unescape_formula
 from graphfraud.score.reasons import printed
 
@@ -150,6 +154,10 @@ def _repeat_stays(args: dict, rows: pd.DataFrame) -> list[str]:
 
 def _misused_cards(args: dict, rows: pd.DataFrame, params: dict, claims: Callable[[], pd.DataFrame]) -> list[str]:
     max_chance, min_cards = float(params.get("max_chance", 0.001)), int(params.get("min_cards", 3))
+    # an institution proven by how its few flagged cards were billed (detect.cards._seeded): its joined tests
+    # hold at max_chance over the institutions so tested, with most joined cards beyond the peers' rate
+    seeded = "tested" in args
+    bound = max_chance / max(int(args.get("tested", 1)), 1) if seeded else max_chance
     problems: list[str] = []
     hits: dict[str, int] = {}
     shops: list[str] = []
@@ -168,11 +176,19 @@ def _misused_cards(args: dict, rows: pd.DataFrame, params: dict, claims: Callabl
             problems.append(f"{test} 检验的概率由计数重算为 {chance:.3g}，peers.csv 写的是 {said:.3g}"
                             f"（the chance of the {test} test recomputed from its counts is {chance:.3g}, peers.csv "
                             f"says {said:.3g}）")  # fmt: skip
-        if chance > max_chance or k < min_cards:
+        if seeded and test == "flags":  # proven by how its flags were billed: the flags need not hold alone
+            hits[test] = k
+            shops = shops or str(venue["venue_id"].iat[0]).split(";")
+            continue
+        if seeded and n * rate > SEED_CHANCE_SHARE * k:
+            problems.append(f"{test} 检验不成立：{n} 张卡按同类机构比率 {rate:.3g} 应有 {n * rate:.3g} 张，超过 {k} 张的 "
+                            f"{SEED_CHANCE_SHARE:g}（the {test} test does not hold: the peers' rate {rate:.3g} gives "
+                            f"{n * rate:.3g} of {n} cards, more than {SEED_CHANCE_SHARE:g} of the {k} joined）")  # fmt: skip
+        if chance > bound or k < min_cards:
             problems.append(f"{test} 检验不成立：{n} 张卡中 {k} 张，同类机构比率 {rate:.3g} 下的概率 {chance:.3g}"
-                            f"（须不高于 {max_chance:g}，且至少 {min_cards} 张）（the {test} test does not hold: {k} of "
+                            f"（须不高于 {bound:g}，且至少 {min_cards} 张）（the {test} test does not hold: {k} of "
                             f"{n} cards, chance {chance:.3g} at the peers' rate {rate:.3g}; it must be at most "
-                            f"{max_chance:g} with at least {min_cards} cards）")  # fmt: skip
+                            f"{bound:g} with at least {min_cards} cards）")  # fmt: skip
         hits[test] = k
         shops = shops or str(venue["venue_id"].iat[0]).split(";")
     if "flags" in hits:

@@ -60,6 +60,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{grace_days} days after the holder's death, {phone} bound to a collector's phone with other households' "
         "cards; {joined} more of its cards were billed the same way, {persons} in all (scored above "
         "{misused_cards_from:g} such cards)",
+        # proven by how its few flagged cards were billed (detect.cards._seeded)
+        "{flagged} cards billed at {venue} cannot have been used by their holders: {dead} claimed more than "
+        "{grace_days} days after the holder's death, {phone} bound to a collector's phone with other households' "
+        "cards; too few to prove it alone, but {joined} more of its cards were billed the same way, beyond chance at "
+        "the peers' rate even among the {tested} institutions with such a card, {persons} in all (scored above "
+        "{misused_cards_from:g} such cards)",
     ),
     "card_load": (
         "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "

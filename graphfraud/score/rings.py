@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from graphfraud.contract import (
     TYPOLOGY_TABLE,
@@ -96,6 +97,7 @@ def score_candidates(
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
     scored = [_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)]
+    scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
     rings = [
@@ -213,6 +215,59 @@ def join_pieces(
                 out.append(ring)
                 break
     return [r for r in out if r is not None]
+
+
+def beside_steering(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> list[Candidate]:
+    """The loaded cards (``cardload``) of an institution that no doctor sent there, where a doctor sent some.
+
+    A doctor's steered patients buy high-value drugs at the shops he sends them to, so they are loaded
+    cards there, and the steering ring, which names who sent them, takes the place of the loaded-card ring
+    that holds it (:func:`_merging`).  But one chain can host both a kickback and a cash-out (套现): its
+    shops swipe employees' cards for daily goods billed as tonics, and those cards follow no doctor.
+    Left inside the loaded-card ring, they were dropped with it (thirdworld seeds 24 and 28: a chain's
+    53 and 26 cash-out cards in one ring with 35 and 22 steered patients).  So the loaded cards that are
+    in no suspect steering ring are judged again on their own, by the detector's own tests: at least its
+    ``min_cards``, unlikely (binomial tail at most its ``max_chance``) under the peers' rate of loaded
+    cards, and their cost above the usual at least its ``min_share`` of all the institution billed.
+    Those that pass are a candidate of their own.
+    """
+    steered = [
+        set(r.person_codes.tolist())
+        for r in scored
+        if r.detector == steering.NAME and r.benign is None and r.score >= params.min_score
+    ]
+    if not steered:
+        return []
+    every = np.array(sorted(set().union(*steered)), dtype=np.int64)
+    out = []
+    for c in candidates:
+        if c.detector != cardload.NAME or "gains" not in c.evidence:
+            continue
+        mine = set(c.persons.tolist())
+        held = [g for g in steered if len(mine & g) >= 0.5 * min(len(mine), len(g))]
+        if not held:
+            continue
+        e, p = c.evidence, c.params
+        keep = ~np.isin(c.persons, every)  # the cards of any doctor's steered patients, not only of those held
+        k = int(keep.sum())
+        tail = float(binom.sf(k - 1, int(e["cards"]), float(e["peer_rate"]))) if k else 1.0
+        share = float(np.sum(e["gains"][keep]) / e["billed"]) if e["billed"] > 0 else 0.0
+        if k < p["min_cards"] or tail > p["max_chance"] or not share >= p["min_share"]:
+            continue
+        rest = c.persons[keep]
+        claims = c.claims[np.isin(facts.graph.visits.column("person")[c.claims], rest)]
+        evidence = {
+            **e,
+            "flagged": k,
+            "chance": tail,
+            "share": share,
+            "gains": e["gains"][keep],
+            "steered": int((~keep).sum()),
+        }
+        out.append(Candidate(c.detector, rest, claims, evidence, c.params))
+    return out
 
 
 def join_kickbacks(

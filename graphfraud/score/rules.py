@@ -98,8 +98,10 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                 "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
                 "persons": f.persons, "member_times": e["member_times"], "admissions": e["admissions"]}  # fmt: skip
     if code == "misused_cards":
-        return {"flagged": e["flagged"], "venue": venue, "dead": e["dead"], "grace_days": e["grace_days"],
-                "phone": e["phone"], "joined": f.persons - int(e["flagged"]), "persons": f.persons}  # type: ignore[call-overload]  # fmt: skip
+        out = {"flagged": e["flagged"], "venue": venue, "dead": e["dead"], "grace_days": e["grace_days"],
+               "phone": e["phone"], "joined": f.persons - int(e["flagged"]), "persons": f.persons}  # type: ignore[call-overload]  # fmt: skip
+        # proven by how its few flags were billed (detect.cards._seeded): verify needs the route and its bound
+        return out | {"tested": e["tested"]} if e.get("seeded") else out
     if code == "card_load":
         return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "min_claims": e["min_claims"],
                 "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"],

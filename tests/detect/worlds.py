@@ -166,3 +166,122 @@ def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR") 
         _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
         _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
     )  # fmt: skip
+
+
+VILLAGES = [f"V{i}" for i in range(6)]  # the village clinics of village_world
+
+
+def village_world(*, dead: int = 1, kept: int = 15) -> ClaimsData:
+    """Six village clinics (村卫生室), 60 ordinary villagers each (1-5 visits of 20-60 yuan, a visit elsewhere).
+
+    - V0's doctor keys visits on ``kept`` cards he keeps (村医代保管医保卡), each every 12-20 days for the
+      year, at ordinary cost, and on ``dead`` cards of villagers who died in the spring, the same way after
+      their death;
+    - V1 has one ordinary villager whose death date is recorded a month before her last two visits (a
+      recording error), and 15 chronic patients seen monthly (两病随访), no flag on them.
+    """
+    persons, claims = [], []
+    n = [0]
+    rng = np.random.default_rng(7)
+
+    def person(pid, death=None):  # type: ignore[no-untyped-def]
+        persons.append((pid, "F", "1950-01-01", "350206", "resident", f"ph{pid}", f"ad{pid}", death))
+
+    def claim(pid, venue, day, total):  # type: ignore[no-untyped-def]
+        n[0] += 1
+        when = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(day))
+        claims.append((f"C{n[0]:06d}", pid, None, venue, None, f"D{venue}", "outpatient", when, None,
+                       float(round(total, 2)), round(total * 0.5, 2), 0.0, "J06.9", None))  # fmt: skip
+
+    for v in VILLAGES:
+        for k in range(60):
+            pid = f"{v}-p{k}"
+            person(pid)
+            for _ in range(int(rng.integers(1, 6))):
+                claim(pid, v, rng.integers(0, 360), rng.uniform(20, 60))
+            claim(pid, "T0", rng.integers(0, 360), rng.uniform(40, 90))
+    for k in range(kept + dead):
+        pid = f"kept{k}" if k < kept else f"dead{k - kept}"
+        person(pid, death="2024-03-01" if k >= kept else None)
+        day = int(rng.integers(0, 15))
+        while day < 360:
+            if k < kept or day > 70:
+                claim(pid, "V0", day, rng.uniform(30, 70))
+            day += int(rng.integers(12, 21))
+    person("stray", death="2024-05-01")
+    for day in (20, 80, 150, 160):
+        claim("stray", "V1", day, rng.uniform(20, 60))
+    for k in range(15):
+        person(f"chronic{k}")
+        for m in range(12):
+            claim(f"chronic{k}", "V1", 30 * m + k, rng.uniform(30, 50))
+    facilities = [(v, f"{v}村卫生室", "clinic", 0, "public", "350206", 0) for v in VILLAGES]
+    facilities.append(("T0", "乡镇卫生院", "community", 1, "public", "350206", 30))
+    doctors = [(f"D{v}", v, "乡村医生", "医师", "全科") for v in [*VILLAGES, "T0"]]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, []),
+        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+MENU_SHOPS = [f"P{i}" for i in range(6)]  # menu_world's pharmacies, P0 and P1 one chain
+MENU = (98.0, 148.0, 198.0)  # menu_world's chain's baskets
+
+
+def menu_world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescribed: bool = False) -> ClaimsData:
+    """Six pharmacies (P0 and P1 one chain), 80 ordinary customers each buying what they need (20-80 yuan).
+
+    - the chain swipes ``cards`` employees' cards ``swipes`` times each for a basket from ``menu`` (套现 at
+      two to four times the usual purchase);
+    - P2 fills 12 chronic patients' monthly refill, the same 45.50 each time (the same total on many cards,
+      at the usual cost);
+    - P3 sells 10 customers three dear baskets each, each basket what that customer needed (120-180 yuan,
+      no two alike);
+    - with ``prescribed``, each of the chain's baskets follows the card's own visit to clinic H0 the day before
+      (a patient filling what the doctor prescribed, as a DTP pharmacy's cancer patients do).
+    """
+    persons, claims = [], []
+    n = [0]
+    rng = np.random.default_rng(11)
+
+    def person(pid):
+        persons.append((pid, "F", "1960-01-01", "350206", "employee", None, None, None))
+
+    def claim(pid, venue, day, total):
+        n[0] += 1
+        when = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=int(day), minutes=int(n[0] % 600))
+        shop = venue.startswith("P")
+        claims.append((f"C{n[0]:06d}", pid, None, None if shop else venue, venue if shop else None, None,
+                       "pharmacy" if shop else "outpatient", when, None,
+                       float(round(total, 2)), round(total / 2, 2), round(total / 2, 2), "I10", None))  # fmt: skip
+
+    for s in MENU_SHOPS:
+        for k in range(80):
+            pid = f"{s}-c{k}"
+            person(pid)
+            for _ in range(int(rng.integers(1, 4))):
+                claim(pid, s, rng.integers(0, 330), rng.uniform(20, 80))
+    for k in range(cards):
+        pid = f"card{k}"
+        person(pid)
+        claim(pid, "P4", 5 + k, rng.uniform(20, 80))  # the holder's own purchase elsewhere
+        for d in range(swipes):
+            if prescribed:
+                claim(pid, "H0", 14 + 30 * d + k, 30.0)
+            claim(pid, MENU_SHOPS[d % 2], 15 + 30 * d + k, menu[(k * swipes + d) % len(menu)])
+    for k in range(12):
+        pid = f"refill{k}"
+        person(pid)
+        for d in range(9):
+            claim(pid, "P2", 30 * d + k, 45.5)
+    for k in range(10):
+        pid = f"dear{k}"
+        person(pid)
+        for d in range(3):
+            claim(pid, "P3", 60 * d + k, rng.uniform(120, 180))
+    pharmacies = [(s, f"药店{s}", "CHAIN" if s in ("P0", "P1") else None, "350206") for s in MENU_SHOPS]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, [("H0", "诊所", "clinic", 0, "private", "350206", 0)]),
+        _table(PHARMACIES, pharmacies),
+        _table(DOCTORS, []), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip

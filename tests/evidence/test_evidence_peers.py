@@ -14,13 +14,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from detect.worlds import beds_county, card_world
+from detect.worlds import beds_county, card_world, village_world
 from graphfraud.cli import main
 from graphfraud.evidence.pack import make_packs
 from graphfraud.evidence.recompute import recheck
 from graphfraud.evidence.sign import load_private_key, sign_manifest
 from graphfraud.evidence.source import ring_ids
 from graphfraud.evidence.verify import verify_pack
+from graphfraud.score.wording import say
 from graphfraud.io.write import file_sha256
 from graphfraud.synth.write import write_world
 
@@ -182,3 +183,36 @@ def test_a_pack_with_peers_csv_is_replaced_by_a_newer_pack_of_its_ring(beds_pack
         out, [beds_pack.ring_id], dest=beds_pack.path.parent, signing_key=load_private_key(pack_key_file)
     )
     assert again.path == beds_pack.path and verify_pack(again.path).ok
+
+
+@pytest.fixture(scope="module")
+def village_pack(tmp_path_factory: pytest.TempPathFactory, pack_key_file: Path):
+    """The pack of a village doctor's kept cards, proven by how its three dead cards were billed (cards._seeded):
+    a stray flag at a peer clinic makes three no more than the peers' rate allows (detect/test_seeded_cards.py)."""
+    root = tmp_path_factory.mktemp("village")
+    write_world(village_world(dead=3), None, root / "data")
+    (pack,) = _packs(_detect(root / "data", root / "out"), root / "packs", pack_key_file, "misused_cards")
+    return pack
+
+
+def test_a_seeded_misused_cards_pack_verifies_with_its_bound(village_pack) -> None:
+    """The flags do not prove the clinic by themselves; the pack says so (seeded, the number of institutions
+    tested) and verify recomputes the joined test at max_chance over that number, not the flags alone."""
+    args = json.loads(_args(village_pack.path, "misused_cards"))
+    assert args["tested"] >= 1 and args["flagged"] == 3
+    zh = say("misused_cards", args, "zh")
+    assert zh.startswith("V0 结算的 3 张医保卡") and "仅凭这些卡不足以认定" in zh
+    result = verify_pack(village_pack.zip_path)
+    assert result.ok and result.recomputed == 1, result.mismatches
+
+
+def test_a_seeded_pack_whose_look_alikes_are_common_at_the_peers_fails(village_pack, tmp_path: Path,
+                                                                      pack_key_file) -> None:  # fmt: skip
+    def common(p: pd.DataFrame) -> pd.DataFrame:  # the peers' cards billed like the dead one as often as the clinic's
+        at = (p["test"] == "alike") & (p["role"] == "peers")
+        venue = (p["test"] == "alike") & (p["role"] == "venue")
+        share = int(p.loc[venue, "hits"].iat[0]) / int(p.loc[venue, "count"].iat[0])
+        p.loc[at, "hits"] = str(int(int(p.loc[at, "count"].iat[0]) * share * 0.8))
+        return p
+
+    _refused(_forge(village_pack, tmp_path, pack_key_file, common), "alike 检验不成立", "the alike test does not hold")

@@ -1,0 +1,184 @@
+"""The same dear basket swiped on many cards again and again (药店套现：同一套餐反复刷卡), per pharmacy or chain.
+
+Targets a pharmacy chain's cash-out (药店串换/套现) whose sums are near an ordinary purchase: its shops
+hand out daily goods and bill each card a tonic basket (阿胶, 脑心通, a blood-pressure meter ...) close to a
+round sum every few weeks.  At 100-200 yuan against a usual purchase of ~50 the card is billed two to four
+times the usual, under :mod:`graphfraud.detect.cardload`'s ``ratio`` (5), and nobody meets.  What the
+scheme cannot hide is that the baskets are a **menu**: the shop bills the same few dear baskets, to the
+fen, on card after card.  An ordinary customer buys what they need, in the quantity they need, so a dear
+basket is rarely billed again to the fen on other cards; a chronic patient's monthly refill repeats on
+their own card at the usual cost of their diagnosis (not dear).
+
+- A **menu claim** is a pharmacy claim billed at ``ratio`` times the usual cost of its kind or more
+  (:func:`graphfraud.detect.cardload.relative_cost`) whose ``total_amount`` the institution billed, dear,
+  on at least ``menu_cards`` distinct cards.
+- A card is **menu-loaded** at an institution when it has ``min_claims`` menu claims there or more and
+  its claims there cost typically ``ratio`` times the usual and its own claims elsewhere (the loaded test of
+  :func:`graphfraud.detect.cardload.loaded_cards`, on its claims there).
+- An institution (a pharmacy, or a chain: :func:`graphfraud.detect.cards.institutions`) is a candidate
+  as in :mod:`cardload`: at least ``min_cards`` menu-loaded cards, unlikely (binomial tail at most
+  ``max_chance``) under the rate at the other pharmacies, their cost above the usual at least ``min_share``
+  of all it billed.
+
+Facilities are not judged: a facility bills a fee schedule (诊查费, a fixed panel of tests), so one total
+on many cards is how it bills everyone.  Its candidates are loaded-card rings (detector name
+:data:`graphfraud.detect.cardload.NAME`, headline ``card_load``; ``evidence["menu"]`` says they are menu-loaded),
+scored and given way as those.
+
+Benign look-alikes it leaves alone: chronic refills (the usual cost of their diagnosis), a kickback's
+patients buying the same two dear drugs (steering takes their ring; the rest of the cards are judged on
+their own by :func:`graphfraud.score.rings.beside_steering`), a shop's few dear regulars (the peers' rate
+and ``min_share``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect import cardload, cards
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import ClaimGraph
+from graphfraud.params import CardLoadParams, CardMenuParams
+
+#: The detector's name in run.json's counts; its candidates are named :data:`cardload.NAME` (loaded-card rings).
+NAME = "cardmenu"
+
+
+def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed: int = 0) -> list[Candidate]:
+    """Candidates: one per pharmacy or chain with menu-loaded cards beyond chance (see the module)."""
+    t = graph.visits.table
+    if not len(t):
+        return []
+    person = t["person"].to_numpy().astype(np.int64)
+    unit, kind = cards.institutions(graph)
+    group = cardload.peer_groups(graph, unit, kind)
+    venue = t["venue"].to_numpy()
+    u = unit[venue]
+    pharmacy = kind[venue] < 0  # cards.institutions: pharmacies are peer group -1
+    excess = cardload.run_costs(graph, group[venue])
+    ok = (person >= 0) & np.isfinite(excess) & pharmacy
+    if not ok.any():
+        return []
+    total = np.round(pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float), 2)
+    dear = ok & (excess >= np.log(params.ratio))
+    # the prescription test only on the dear claims of totals some institution bills on menu_cards cards (a
+    # menu's conditions read only the claims of its total, and dropping claims never adds cards to a total)
+    rows = np.flatnonzero(dear)
+    frame = pd.DataFrame({"unit": u[rows], "total": total[rows], "person": person[rows]})
+    wide = frame.groupby(["unit", "total"])["person"].nunique()
+    maybe = rows[np.isin(total[rows], wide[wide >= params.menu_cards].index.get_level_values(1).to_numpy())]
+    dear = np.zeros(len(dear), dtype=bool)
+    dear[maybe[~prescribed(graph, maybe, params.follow_days)]] = True
+    menu = menu_claims(u, person, total, dear, params.menu_cards)
+    per_card = pd.Series(1, index=pd.MultiIndex.from_arrays([u[menu], person[menu]])).groupby(level=[0, 1]).sum()
+    # a patient refilling a dear drug pays the same price for the same box each time; a cash-out composes its
+    # baskets to its sums, so a card's menu claims span two totals or more
+    kinds = pd.Series(total[menu], index=pd.MultiIndex.from_arrays([u[menu], person[menu]]))
+    totals = kinds.groupby(level=[0, 1]).nunique()
+    repeated = per_card[(per_card >= params.min_claims) & (totals.reindex(per_card.index) >= 2)]
+    if repeated.empty:
+        return []
+    width = int(person.max()) + 1
+    wanted = np.sort(repeated.index.get_level_values(0).to_numpy() * width + repeated.index.get_level_values(1))
+    key = u.astype(np.int64) * width + person
+    rows = np.flatnonzero(ok)
+    rows = rows[np.isin(key[rows], wanted)]  # every claim there of a card with enough menu claims
+    load = CardLoadParams(
+        ratio=params.ratio, min_claims=params.min_claims, min_cards=params.min_cards, max_chance=params.max_chance,
+        min_share=params.min_share,
+    )  # fmt: skip
+    # the loaded test (the card's typical claim there against the usual and its own elsewhere) over its claims
+    # there and elsewhere: the card's claims elsewhere are every claim of it outside the institution
+    mine = np.flatnonzero((person >= 0) & np.isfinite(excess) & np.isin(person, repeated.index.get_level_values(1)))
+    per = cardload.loaded_cards(u[mine], person[mine], excess[mine], load)
+    per = per.merge(
+        pd.DataFrame(
+            {
+                "unit": repeated.index.get_level_values(0),
+                "person": repeated.index.get_level_values(1),
+                "menu": repeated.to_numpy(),
+            }
+        ),
+        on=["unit", "person"],
+    )
+    per["unit"], per["person"] = per["unit"].astype(np.int64), per["person"].astype(np.int64)
+    by_unit = pd.DataFrame({"cards": cardload._cards_per_unit(cards.run_uses(graph, u), ok)})
+    by_unit = by_unit[by_unit["cards"] > 0]
+    by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
+    by_unit["group"] = group[by_unit.index.to_numpy()]
+    rate, tail, proven = cardload._proven(by_unit, load)
+    if proven.empty:
+        return []
+    share = cardload._excess_share(u, person, excess, ok, rows, per, proven.index, graph)
+    proven = proven[share.reindex(proven.index).to_numpy() >= params.min_share]
+    out = []
+    for code, loaded in per[per["loaded"] & per["unit"].isin(proven.index)].groupby("unit"):
+        members = np.sort(loaded["person"].to_numpy(dtype=np.int64))
+        at = rows[u[rows] == code]
+        claims = np.sort(at[np.isin(person[at], members)]).astype(np.int64)
+        gains = cardload._gains(claims, person, excess, members, graph)
+        evidence = {
+            "headline": "card_load",
+            "menu": True,
+            "flagged": int(len(members)),
+            "cards": int(proven.at[code, "cards"]),
+            "peer_rate": float(rate[code]),
+            "chance": float(tail[code]),
+            "share": float(share[code]),
+            "card_ratio": float(np.exp(np.median(loaded["lift"].to_numpy()))),
+            "times": float(np.median(loaded["menu"].to_numpy())),
+            "min_claims": params.min_claims,
+            "ratio": params.ratio,
+            "menu_cards": params.menu_cards,
+            "gains": gains,
+            "billed": float(gains.sum() / share[code]) if share[code] > 0 else float("nan"),
+        }
+        out.append(Candidate(cardload.NAME, members, claims, evidence, params.__dict__.copy()))
+    return out
+
+
+def prescribed(graph: ClaimGraph, rows: np.ndarray, days: int) -> np.ndarray:
+    """Per claim of ``rows`` (pharmacy claims): it fills a prescription, i.e. names a doctor, or the card was seen
+    at a facility that day or up to ``days`` days before.
+
+    A patient's dear purchase after their own visit (a targeted cancer drug bought at the hospital's DTP
+    pharmacy, a kickback doctor's high-value drugs) is the care that visit prescribed; a cash-out swipe
+    follows no visit (a tenth of them by chance, on cards whose holders see a doctor now and then).
+    """
+    doctor = graph.visits.column("doctor")
+    person, day = graph.visits.column("person").astype(np.int64), graph.visits.column("day").astype(np.int64)
+    out = doctor[rows] >= 0
+    at_facility = _facility_rows(graph)
+    theirs = np.zeros(int(person.max(initial=0)) + 1, dtype=bool)
+    theirs[person[rows][person[rows] >= 0]] = True
+    at_facility = at_facility[theirs[person[at_facility]]]  # only the visits of these claims' cards
+    span = int(day.max(initial=0)) + days + 2
+    seen = np.sort(person[at_facility] * span + day[at_facility])  # repeats do no harm to the count below
+    key = person[rows] * span + day[rows]
+    hits = np.searchsorted(seen, key, side="right") - np.searchsorted(seen, key - days, side="left")
+    return out | (hits > 0)
+
+
+def _facility_rows(graph: ClaimGraph) -> np.ndarray:
+    """The claims (rows) at facilities, with a card."""
+    _, kind = cards.institutions(graph)
+    return np.flatnonzero((kind[graph.visits.column("venue")] >= 0) & (graph.visits.column("person") >= 0))
+
+
+def menu_claims(
+    unit: np.ndarray, person: np.ndarray, total: np.ndarray, dear: np.ndarray, menu_cards: int
+) -> np.ndarray:
+    """The claims (rows) among ``dear`` whose ``total`` their institution billed, dear, on ``menu_cards`` cards or more.
+
+    >>> menu_claims(np.array([0, 0, 0, 0, 1]), np.array([1, 2, 3, 3, 4]), np.array([98.0, 98.0, 98.0, 55.5, 98.0]),
+    ...             np.array([True, True, True, True, True]), 3).tolist()
+    [0, 1, 2]
+    """
+    rows = np.flatnonzero(dear)
+    frame = pd.DataFrame({"unit": unit[rows], "total": total[rows], "person": person[rows]})
+    cards_per = frame.groupby(["unit", "total"])["person"].transform("nunique").to_numpy()
+    # the shop's own basket, not the market's price of a box: most of the total's dear claims are billed here
+    here = frame.groupby(["unit", "total"])["person"].transform("size").to_numpy()
+    everywhere = frame.groupby("total")["person"].transform("size").to_numpy()
+    return rows[(cards_per >= menu_cards) & (2 * here > everywhere)]

@@ -1,0 +1,98 @@
+"""Menu-loaded cards (detect/cardmenu.py) and loaded cards beside a kickback (score.rings.beside_steering)."""
+
+import dataclasses
+import types
+
+import numpy as np
+
+from graphfraud.detect import DETECTORS, cardload, cardmenu
+from graphfraud.graph.build import build_graph
+from graphfraud.params import CardMenuParams
+from graphfraud.pipeline import run
+from graphfraud.score.rings import beside_steering
+from .worlds import menu_world as _world
+
+
+def _found(data, params=CardMenuParams()):
+    g = build_graph(data)
+    out = {}
+    for c in cardmenu.detect(g, params):
+        venues = g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims]]
+        out[tuple(sorted(set(venues.astype(str))))] = (sorted(g.visits.persons.ids[c.persons].astype(str)), c.evidence)
+    return out
+
+
+def test_cardmenu_is_a_detector_whose_rings_are_loaded_card_rings():
+    assert DETECTORS["cardmenu"] == (cardmenu, "cardmenu")
+    ((persons, evidence),) = _found(_world()).values()
+    assert evidence["headline"] == "card_load" and evidence["menu"] is True
+
+
+def test_a_chains_menu_of_dear_baskets_on_many_cards_is_one_ring_of_the_chain():
+    found = _found(_world())
+    assert list(found) == [("P0", "P1")]  # both shops, one institution
+    persons, evidence = found[("P0", "P1")]
+    assert persons == [f"card{k}" for k in range(10)]
+    assert evidence["flagged"] == 10 and evidence["times"] == 6
+    assert evidence["chance"] <= CardMenuParams().max_chance and evidence["share"] >= CardMenuParams().min_share
+
+
+def test_the_same_baskets_at_the_usual_cost_are_no_menu_and_a_handful_of_cards_is_no_ring():
+    """Refills repeat one total on many cards at the usual cost (P2 is never a candidate); a cash-out near the
+    usual purchase is not dear; fewer cards than min_cards, or two swipes a card, are no ring."""
+    assert _found(_world(menu=(52.0, 61.0))) == {}
+    assert _found(_world(cards=4)) == {}
+    assert _found(_world(swipes=2)) == {}
+
+
+def test_dear_baskets_each_a_customers_own_are_no_menu():
+    """P3's customers pay 120-180 yuan three times each, as dear as the chain's baskets, but no two baskets alike:
+    with the chain's baskets drawn the same way (no menu), the chain is no candidate either."""
+    assert ("P3",) not in _found(_world())
+    rng = np.random.default_rng(2)
+    assert _found(_world(menu=tuple(rng.uniform(120, 180, 60).round(2)))) == {}
+
+
+def test_dear_baskets_that_fill_the_cards_own_prescriptions_are_no_menu():
+    """The same dear baskets, each bought the day after the holder's own visit to a clinic, are what the doctor
+    prescribed (a DTP pharmacy's cancer drugs, a kickback's purchases: steering's business), not a cash-out."""
+    assert _found(_world(prescribed=True)) == {}
+    # a window of the same day only does not reach the visit the day before: the baskets are a menu again
+    assert list(_found(_world(prescribed=True), CardMenuParams(follow_days=0))) == [("P0", "P1")]
+
+
+def test_a_menu_claim_is_a_dear_total_billed_on_several_cards_of_one_institution():
+    unit = np.array([0, 0, 0, 0, 1, 1])
+    person = np.array([1, 2, 3, 3, 4, 5])
+    total = np.array([98.0, 98.0, 98.0, 98.0, 98.0, 98.0])
+    dear = np.array([True, True, True, True, True, False])
+    assert cardmenu.menu_claims(unit, person, total, dear, 3).tolist() == [0, 1, 2, 3]  # unit 1: one dear card
+    assert cardmenu.menu_claims(unit, person, total, dear, 4).tolist() == []
+
+
+def test_the_ring_is_reported_through_the_pipeline_as_a_card_collector_with_its_reason():
+    result = run(_world())
+    (ring,) = [r for r in result.rings if r.detector == cardload.NAME]
+    assert ring.typology == "card_collector"
+    assert {m.entity_id for m in ring.members if m.entity_type == "person"} == {f"card{k}" for k in range(10)}
+    assert any(r.code == "card_load" and r.value == 10 for r in ring.reasons)
+    assert result.candidates["cardmenu"] == 1
+
+
+def test_loaded_cards_beside_a_kickback_are_judged_on_their_own():
+    """One chain hosts a kickback and a cash-out: the loaded-card ring gives way to the steering ring it holds,
+    and the cards no doctor sent there are a candidate of their own when they pass the detector's tests."""
+    data = _world()
+    result = run(data)
+    (ring,) = [r for r in result.rings if r.detector == cardload.NAME]
+    g = build_graph(data)
+    (c,) = cardmenu.detect(g)
+    facts = types.SimpleNamespace(graph=g)
+    steered = dataclasses.replace(ring, ring_id="RSTEER", detector="steering", person_codes=c.persons[:4])
+    (rest,) = beside_steering([ring, steered], [c], facts)  # type: ignore[arg-type]
+    assert rest.persons.tolist() == c.persons[4:].tolist() and rest.evidence["steered"] == 4
+    assert set(g.visits.column("person")[rest.claims].tolist()) == set(c.persons[4:].tolist())
+    assert rest.evidence["flagged"] == 6 and 0 < rest.evidence["share"] < c.evidence["share"]
+    most = dataclasses.replace(steered, person_codes=c.persons[:7])  # three cards left: fewer than min_cards
+    assert beside_steering([ring, most], [c], facts) == []  # type: ignore[arg-type]
+    assert beside_steering([ring], [c], facts) == []  # type: ignore[arg-type]  # no steering ring: nothing to do
