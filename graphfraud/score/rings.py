@@ -187,9 +187,13 @@ def join_pieces(
         and r.detector != "cards"
         and _marked(r.typology, r.reasons)
     ]
+    kind_of = {i: scored[i].typology for i in weak}
+    for i, kind in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
+        weak.append(i)
+        kind_of[i] = kind
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
     for i in weak:
-        for j in by_kind[scored[i].typology]:
+        for j in by_kind[kind_of[i]]:
             same_staff = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
             if scored[i].features.venue == scored[j].features.venue and same_staff:
                 if j not in whole:  # a suspect ring on its own becomes an organisation of two
@@ -199,7 +203,7 @@ def join_pieces(
                 break
     out = list(scored)
     for pieces in (c for c in components if len(c) >= 2):
-        strong = [i for i in pieces if scored[i].score >= params.min_score]
+        strong = [i for i in pieces if i not in kind_of]
         # with its weak pieces the organisation must still be a ring worth reporting; else it is joined without them
         weak_in = len(strong) < len(pieces)
         for part in (pieces, strong) if weak_in else (pieces,):
@@ -213,6 +217,28 @@ def join_pieces(
                 out.append(ring)
                 break
     return [r for r in out if r is not None]
+
+
+def _one_household_pieces(
+    scored: list[Ring], candidates: list[Candidate], kinds: Iterable[str]
+) -> list[tuple[int, str]]:
+    """The pieces explained as one household that carry the headline reason of a typology in ``kinds``.
+
+    One household (``benign_household``) explains a group by its size: a few persons of one or two homes
+    (or of unknown addresses) who came together.  That says nothing against the group being a piece of
+    a larger organisation at its venue; a piece that carries its typology's own mark (an induced
+    admission's co-admissions, a broker's lockstep) is then judged with that organisation, where it is
+    no longer a few persons (:func:`join_pieces`).  Returns ``(index, typology)`` pairs, the typology
+    the piece would have without its explanation.
+    """
+    out = []
+    for i, r in enumerate(scored):
+        if r.benign is None or r.benign.code != "benign_household" or r.detector in CARD_DETECTORS:
+            continue
+        kind = typology(candidates[i], r.features)
+        if kind in kinds and _marked(kind, r.reasons):
+            out.append((i, kind))
+    return out
 
 
 def join_kickbacks(
