@@ -42,6 +42,9 @@ from graphfraud.score.typology import person_role, typology
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
 CARD_DETECTORS = (cards.NAME, cardload.NAME)
 
+#: Headline reasons that one household does not explain: a family goes to the doctor together (lockstep,
+#: co-visits), it is not admitted to hospital together again and again (join_pieces, step 31).
+HOUSEHOLD_UNEXPLAINED = ("co_admission",)
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -182,7 +185,7 @@ def join_pieces(
         i
         for i, r in enumerate(scored)
         if r.benign is None
-        and r.typology in by_kind
+        and r.typology != "kickback"
         and r.score < params.min_score
         and r.detector != "cards"
         and _marked(r.typology, r.reasons)
@@ -192,15 +195,33 @@ def join_pieces(
         weak.append(i)
         kind_of[i] = kind
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
+    loose = []
     for i in weak:
-        for j in by_kind[kind_of[i]]:
-            same_staff = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
-            if scored[i].features.venue == scored[j].features.venue and same_staff:
+        for j in by_kind.get(kind_of[i], []):
+            if scored[i].features.venue == scored[j].features.venue and _same_staff(staff[i], staff[j]):
                 if j not in whole:  # a suspect ring on its own becomes an organisation of two
                     whole[j] = len(components)
                     components.append([j])
                 components[whole[j]].append(i)
                 break
+        else:
+            if scored[i].benign is None and scored[i].detector not in CARD_DETECTORS:
+                loose.append(i)
+    # Step 32: weak pieces of one typology at one venue with its staff and no suspect ring there, each carrying the
+    # typology's mark, are one organisation when joined they score as a ring (a thin broker's pool seen in pieces)
+    components.extend(
+        _components(
+            loose,
+            (
+                (i, j)
+                for a, i in enumerate(loose)
+                for j in loose[a + 1 :]
+                if kind_of[i] == kind_of[j]
+                and scored[i].features.venue == scored[j].features.venue
+                and _same_staff(staff[i], staff[j])
+            ),
+        )
+    )
     out = list(scored)
     for pieces in (c for c in components if len(c) >= 2):
         strong = [i for i in pieces if i not in kind_of]
@@ -210,7 +231,7 @@ def join_pieces(
             if len(part) < 2:
                 continue
             ring = _score(_union(candidates, part), facts, params)
-            kind = ring.benign is None and ring.typology == scored[part[0]].typology
+            kind = ring.benign is None and ring.typology == kind_of.get(part[0], scored[part[0]].typology)
             if kind and (part is strong or not weak_in or ring.score >= params.min_score):
                 for i in part:
                     out[i] = None  # type: ignore[call-overload]
@@ -219,16 +240,26 @@ def join_pieces(
     return [r for r in out if r is not None]
 
 
+def _same_staff(a: frozenset, b: frozenset) -> bool:
+    """Whether two rings share a member doctor, or one has none on record.
+
+    >>> _same_staff(frozenset({"D1"}), frozenset({"D1", "D2"})), _same_staff(frozenset({"D1"}), frozenset({"D3"}))
+    (True, False)
+    """
+    return not a or not b or bool(a & b)
+
+
 def _one_household_pieces(
     scored: list[Ring], candidates: list[Candidate], kinds: Iterable[str]
 ) -> list[tuple[int, str]]:
     """The pieces explained as one household that carry the headline reason of a typology in ``kinds``.
 
     One household (``benign_household``) explains a group by its size: a few persons of one or two homes
-    (or of unknown addresses) who came together.  That says nothing against the group being a piece of
-    a larger organisation at its venue; a piece that carries its typology's own mark (an induced
-    admission's co-admissions, a broker's lockstep) is then judged with that organisation, where it is
-    no longer a few persons (:func:`join_pieces`).  Returns ``(index, typology)`` pairs, the typology
+    (or of unknown addresses) who came together.  A family goes to the doctor together, so it explains a
+    group's lockstep; it is not admitted to hospital together again and again.  A piece whose typology's
+    own mark is one a household does not explain (:data:`HOUSEHOLD_UNEXPLAINED`: an induced admission's
+    co-admissions) and who carries it is judged with the organisation at its venue, where it is no longer a
+    few persons (:func:`join_pieces`).  Returns ``(index, typology)`` pairs, the typology
     the piece would have without its explanation.
     """
     out = []
@@ -236,7 +267,7 @@ def _one_household_pieces(
         if r.benign is None or r.benign.code != "benign_household" or r.detector in CARD_DETECTORS:
             continue
         kind = typology(candidates[i], r.features)
-        if kind in kinds and _marked(kind, r.reasons):
+        if kind in kinds and TYPOLOGY_TABLE[kind].headline in HOUSEHOLD_UNEXPLAINED and _marked(kind, r.reasons):
             out.append((i, kind))
     return out
 
