@@ -191,9 +191,9 @@ def join_pieces(
         and _marked(r.typology, r.reasons)
     ]
     kind_of = {i: scored[i].typology for i in weak}
-    for i, kind in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
+    for i, named in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
         weak.append(i)
-        kind_of[i] = kind
+        kind_of[i] = named
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
     loose = []
     for i in weak:
