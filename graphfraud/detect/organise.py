@@ -956,7 +956,9 @@ def organisations(
     whole_days : bool, default False
         The events are whole venue-days of a timed export: members must also
         have come on the group's days more than the crowd that came on them
-        explains (``crowd`` of :func:`_not_by_chance`).
+        explains (``crowd`` of :func:`_not_by_chance`); and devotion counts a
+        person's days on the days of every group at a venue (:func:`_grouped_days`):
+        a broker's sessions spread over days can fall into several groups.
 
     Returns
     -------
@@ -1013,10 +1015,10 @@ def organisations(
     days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
     devoted = np.ones(len(kg), dtype=bool)
     if min_devotion > 0 and known_days:
-        # a recruit's days on any of the organisations' events at a venue are days he came for them (step 32)
-        grouped_days = _days_at(_grouped_days(inc, group, events), kg, kp, group, events.venue)
-        devoted = _devoted(inc, group, kg, kp, np.maximum(times, grouped_days), days, events,
-                           min_devotion=min_devotion)  # fmt: skip
+        attended = times
+        if whole_days:  # a recruit's days on any organisation's days at a venue are days he came for them (step 32)
+            attended = np.maximum(times, _days_at(_grouped_days(inc, group, events), kg, kp, group, events.venue))
+        devoted = _devoted(inc, group, kg, kp, attended, days, events, min_devotion=min_devotion)
     # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
