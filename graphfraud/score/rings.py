@@ -45,6 +45,7 @@ CARD_DETECTORS = (cards.NAME, cardload.NAME)
 #: Headline reasons that one household does not explain: a family goes to the doctor together (lockstep,
 #: co-visits), it is not admitted to hospital together again and again (join_pieces, step 31).
 HOUSEHOLD_UNEXPLAINED = ("co_admission",)
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -123,7 +124,9 @@ def join_pieces(
     day (the organisation bused a broker's recruits to its other clinic).
     A piece that scores under ``min_score`` on its own joins the organisation of a suspect ring at its
     venue with its staff (never another weak piece) when it scores its typology's headline reason on its
-    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  They are scored again as one
+    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  So does a piece explained
+    as one household whose typology's mark is one a household does not explain (a family is not admitted to
+    hospital together wave after wave: :func:`_one_household_pieces`).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card-misuse
@@ -185,7 +188,7 @@ def join_pieces(
         i
         for i, r in enumerate(scored)
         if r.benign is None
-        and r.typology != "kickback"
+        and r.typology in by_kind
         and r.score < params.min_score
         and r.detector != "cards"
         and _marked(r.typology, r.reasons)
@@ -195,33 +198,14 @@ def join_pieces(
         weak.append(i)
         kind_of[i] = named
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
-    loose = []
     for i in weak:
-        for j in by_kind.get(kind_of[i], []):
+        for j in by_kind[kind_of[i]]:
             if scored[i].features.venue == scored[j].features.venue and _same_staff(staff[i], staff[j]):
                 if j not in whole:  # a suspect ring on its own becomes an organisation of two
                     whole[j] = len(components)
                     components.append([j])
                 components[whole[j]].append(i)
                 break
-        else:
-            if scored[i].benign is None and scored[i].detector not in CARD_DETECTORS:
-                loose.append(i)
-    # Step 32: weak pieces of one typology at one venue with its staff and no suspect ring there, each carrying the
-    # typology's mark, are one organisation when joined they score as a ring (a thin broker's pool seen in pieces)
-    components.extend(
-        _components(
-            loose,
-            (
-                (i, j)
-                for a, i in enumerate(loose)
-                for j in loose[a + 1 :]
-                if kind_of[i] == kind_of[j]
-                and scored[i].features.venue == scored[j].features.venue
-                and _same_staff(staff[i], staff[j])
-            ),
-        )
-    )
     out = list(scored)
     for pieces in (c for c in components if len(c) >= 2):
         strong = [i for i in pieces if i not in kind_of]
