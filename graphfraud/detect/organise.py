@@ -195,6 +195,13 @@ def _grouped_days(inc: pd.DataFrame, group: np.ndarray, events: Events) -> pd.Da
     ``person``, ``venue``, ``days``, sorted by person then venue (the ``visit_days`` form :func:`_days_at` reads).
     The event graph can cut one organisation's days at a venue into several groups (a thin broker's batches
     share one or two recruits each): a recruit's days on any of them are days he came for the organisation.
+
+    Person 7 at an event of each of two groups at venue 0 and at an event of no group:
+
+    >>> inc = pd.DataFrame({"event": [0, 1, 2], "person": [7, 7, 7]})
+    >>> ev = Events(inc, np.zeros(3, dtype=int), np.array([5, 9, 12]), {})
+    >>> _grouped_days(inc, np.array([0, 1, -1]), ev).to_dict("records")
+    [{'person': 7, 'venue': 0, 'days': 2}]
     """
     event = inc["event"].to_numpy()
     on = group[event] >= 0
