@@ -169,6 +169,35 @@ def _days_at(
     return total
 
 
+def _grouped_days(inc: pd.DataFrame, group: np.ndarray, events: Events) -> pd.DataFrame:
+    """Per (person, venue): the distinct days on which the person attended an event of any group there.
+
+    ``person``, ``venue``, ``days``, sorted by person then venue (the ``visit_days`` form :func:`_days_at` reads).
+    The event graph can cut one organisation's days at a venue into several groups (a thin broker's batches
+    share one or two recruits each): a recruit's days on any of them are days he came for the organisation.
+
+    Person 7 at an event of each of two groups at venue 0 and at an event of no group:
+
+    >>> inc = pd.DataFrame({"event": [0, 1, 2], "person": [7, 7, 7]})
+    >>> ev = Events(inc, np.zeros(3, dtype=int), np.array([5, 9, 12]), {})
+    >>> _grouped_days(inc, np.array([0, 1, -1]), ev).to_dict("records")
+    [{'person': 7, 'venue': 0, 'days': 2}]
+    """
+    event = inc["event"].to_numpy()
+    on = group[event] >= 0
+    person = inc["person"].to_numpy()[on].astype(np.int64)
+    if not len(person):
+        return pd.DataFrame({"person": person, "venue": person, "days": person})
+    venue = events.venue[event[on]].astype(np.int64)
+    day = events.day[event[on]].astype(np.int64)
+    n_venues, first = int(venue.max()) + 1, int(day.min())
+    span = int(day.max()) - first + 1
+    visit = distinct((person * n_venues + venue) * span + (day - first)) // span  # sorted runs of one (person, venue)
+    starts = np.flatnonzero(np.r_[True, visit[1:] != visit[:-1]])
+    pv = visit[starts]
+    return pd.DataFrame({"person": pv // n_venues, "venue": pv % n_venues, "days": np.diff(np.r_[starts, len(visit)])})
+
+
 def _devoted(
     inc: pd.DataFrame,
     group: np.ndarray,
@@ -914,7 +943,9 @@ def organisations(
     whole_days : bool, default False
         The events are whole venue-days of a timed export: members must also
         have come on the group's days more than the crowd that came on them
-        explains (``crowd`` of :func:`_not_by_chance`).
+        explains (``crowd`` of :func:`_not_by_chance`); and devotion counts a
+        person's days on the days of every group at a venue (:func:`_grouped_days`):
+        a broker's sessions spread over days can fall into several groups.
 
     Returns
     -------
@@ -971,7 +1002,10 @@ def organisations(
     days = _days_at(events.visit_days, kg, kp, group, events.venue) if known_days else np.zeros(len(kg))
     devoted = np.ones(len(kg), dtype=bool)
     if min_devotion > 0 and known_days:
-        devoted = _devoted(inc, group, kg, kp, times, days, events, min_devotion=min_devotion)
+        attended = times
+        if whole_days:  # a recruit's days on any organisation's days at a venue are days he came for them (step 32)
+            attended = np.maximum(times, _days_at(_grouped_days(inc, group, events), kg, kp, group, events.venue))
+        devoted = _devoted(inc, group, kg, kp, attended, days, events, min_devotion=min_devotion)
     # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):

@@ -43,6 +43,10 @@ from graphfraud.score.typology import person_role, typology
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
 CARD_DETECTORS = (cards.NAME, cardload.NAME)
 
+#: Headline reasons that one household does not explain: a family goes to the doctor together (lockstep,
+#: co-visits), it is not admitted to hospital together again and again (join_pieces, step 31).
+HOUSEHOLD_UNEXPLAINED = ("co_admission",)
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -122,7 +126,9 @@ def join_pieces(
     day (the organisation bused a broker's recruits to its other clinic).
     A piece that scores under ``min_score`` on its own joins the organisation of a suspect ring at its
     venue with its staff (never another weak piece) when it scores its typology's headline reason on its
-    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  They are scored again as one
+    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  So does a piece explained
+    as one household whose typology's mark is one a household does not explain (a family is not admitted to
+    hospital together wave after wave: :func:`_one_household_pieces`).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card rings
@@ -189,11 +195,14 @@ def join_pieces(
         and r.detector not in CARD_DETECTORS  # an institution's cards, weak or not, join nothing (as above)
         and _marked(r.typology, r.reasons)
     ]
+    kind_of = {i: scored[i].typology for i in weak}
+    for i, named in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
+        weak.append(i)
+        kind_of[i] = named
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
     for i in weak:
-        for j in by_kind[scored[i].typology]:
-            same_staff = not staff[i] or not staff[j] or bool(staff[i] & staff[j])
-            if scored[i].features.venue == scored[j].features.venue and same_staff:
+        for j in by_kind[kind_of[i]]:
+            if scored[i].features.venue == scored[j].features.venue and _same_staff(staff[i], staff[j]):
                 if j not in whole:  # a suspect ring on its own becomes an organisation of two
                     whole[j] = len(components)
                     components.append([j])
@@ -201,14 +210,14 @@ def join_pieces(
                 break
     out = list(scored)
     for pieces in (c for c in components if len(c) >= 2):
-        strong = [i for i in pieces if scored[i].score >= params.min_score]
+        strong = [i for i in pieces if i not in kind_of]
         # with its weak pieces the organisation must still be a ring worth reporting; else it is joined without them
         weak_in = len(strong) < len(pieces)
         for part in (pieces, strong) if weak_in else (pieces,):
             if len(part) < 2:
                 continue
             ring = _score(_union(candidates, part), facts, params)
-            kind = ring.benign is None and ring.typology == scored[part[0]].typology
+            kind = ring.benign is None and ring.typology == kind_of.get(part[0], scored[part[0]].typology)
             if kind and (part is strong or not weak_in or ring.score >= params.min_score):
                 for i in part:
                     out[i] = None  # type: ignore[call-overload]
@@ -267,6 +276,38 @@ def beside_steering(
             "steered": int((~keep).sum()),
         }
         out.append(Candidate(c.detector, rest, claims, evidence, c.params))
+    return out
+
+
+def _same_staff(a: frozenset, b: frozenset) -> bool:
+    """Whether two rings share a member doctor, or one has none on record.
+
+    >>> _same_staff(frozenset({"D1"}), frozenset({"D1", "D2"})), _same_staff(frozenset({"D1"}), frozenset({"D3"}))
+    (True, False)
+    """
+    return not a or not b or bool(a & b)
+
+
+def _one_household_pieces(
+    scored: list[Ring], candidates: list[Candidate], kinds: Iterable[str]
+) -> list[tuple[int, str]]:
+    """The pieces explained as one household that carry the headline reason of a typology in ``kinds``.
+
+    One household (``benign_household``) explains a group by its size: a few persons of one or two homes
+    (or of unknown addresses) who came together.  A family goes to the doctor together, so it explains a
+    group's lockstep; it is not admitted to hospital together again and again.  A piece whose typology's
+    own mark is one a household does not explain (:data:`HOUSEHOLD_UNEXPLAINED`: an induced admission's
+    co-admissions) and who carries it is judged with the organisation at its venue, where it is no longer a
+    few persons (:func:`join_pieces`).  Returns ``(index, typology)`` pairs, the typology
+    the piece would have without its explanation.
+    """
+    out = []
+    for i, r in enumerate(scored):
+        if r.benign is None or r.benign.code != "benign_household" or r.detector in CARD_DETECTORS:
+            continue
+        kind = typology(candidates[i], r.features)
+        if kind in kinds and TYPOLOGY_TABLE[kind].headline in HOUSEHOLD_UNEXPLAINED and _marked(kind, r.reasons):
+            out.append((i, kind))
     return out
 
 
