@@ -60,6 +60,9 @@ from graphfraud.params import CardLoadParams
 #: Its candidates are card-misuse rings of one institution, scored and merged as those of :mod:`cards`.
 NAME = "cardload"
 
+#: The name :func:`run_costs` keeps the run's claim costs under on the graph (``ClaimGraph.shared``).
+COSTS = "relative_cost"
+
 #: Fewest institutions of one kind and level that are each other's peers; fewer: the kind at any level.
 MIN_PEERS = 3
 
@@ -76,12 +79,12 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     t = graph.visits.table
     if not len(t):
         return []
-    person = t["person"].to_numpy().astype(np.int64)
     unit, kind = cards.institutions(graph)
     group = peer_groups(graph, unit, kind)
     venue = t["venue"].to_numpy()
+    excess = run_costs(graph, group[venue])  # first: its temporaries are the stage's peak memory
+    person = t["person"].to_numpy().astype(np.int64)
     u = unit[venue]
-    excess = run_costs(graph, group[venue])
     ok = (person >= 0) & np.isfinite(excess)
     if not ok.any():
         return []
@@ -204,7 +207,7 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
 def run_costs(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     """The run's :func:`relative_cost` over :func:`peer_groups`, computed once and shared with
     :mod:`graphfraud.detect.cardmenu` (``peer_group``: each claim's, when the caller has it)."""
-    costs: np.ndarray = graph.shared("relative_cost", lambda: relative_cost(graph, peer_group))
+    costs: np.ndarray = graph.shared(COSTS, lambda: relative_cost(graph, peer_group))
     return costs
 
 
