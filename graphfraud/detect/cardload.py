@@ -82,7 +82,8 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     unit, kind = cards.institutions(graph)
     group = peer_groups(graph, unit, kind)
     venue = t["venue"].to_numpy()
-    excess = run_costs(graph, group[venue])  # first: its temporaries are the stage's peak memory
+    # first, and the claims' peer groups as int32 (codes of venues): its temporaries are the stage's peak memory
+    excess = run_costs(graph, group.astype(np.int32)[venue])
     person = t["person"].to_numpy().astype(np.int64)
     u = unit[venue]
     ok = (person >= 0) & np.isfinite(excess)
@@ -220,16 +221,16 @@ def _lookup(values: pd.Series, keys: np.ndarray) -> np.ndarray:
     [2.0, 0.5, nan, nan, nan]
     """
     index = values.index.to_numpy(dtype=np.int64)
-    out = np.full(len(keys), np.nan)
     if not len(index):
-        return out
+        return np.full(len(keys), np.nan)
     low, high = int(index.min()), int(index.max())
     if high - low <= 4 * len(keys) + 1024:
         table = np.full(high - low + 2, np.nan)  # the last slot: keys out of range
         table[index - low] = values.to_numpy(dtype=float)
-        at = keys.astype(np.int64) - low
+        at = np.subtract(keys, low, dtype=np.int64)  # (one array of the keys' length, not two)
         at[(at < 0) | (at > high - low)] = high - low + 1
         return table[at]
+    out = np.full(len(keys), np.nan)
     order = np.argsort(index, kind="stable")
     index, sorted_values = index[order], values.to_numpy(dtype=float)[order]
     at = np.minimum(np.searchsorted(index, keys), len(index) - 1)
