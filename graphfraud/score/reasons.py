@@ -309,6 +309,9 @@ SCHEDULE_WEEKDAYS = 0.8
 PEER_COST = 1.3
 #: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
 COURSE_WEEKS = 4.0
+#: A course of chemotherapy is 4-8 cycles (then the patient is reassessed): patients whose cycles started together
+#: have had at most this many cycles each (gaps between their visits); a broker's pool attends without end.
+COURSE_CYCLES = 8.0
 
 
 def chronic_programme(f: Features) -> bool:
@@ -413,8 +416,27 @@ def treatment_cycles(f: Features) -> bool:
     # At a pharmacy every visit is a purchase: refills are what it dispenses, coded "pharmacy" or "chronic"
     # by the region and for more than one diagnosis (hypertension and diabetes refills at one counter).
     care = f.public_venue == 1.0 or f.top_diagnosis_share >= 0.7 or f.chronic_share >= 0.5 or f.pharmacy_share >= 0.5
-    return (f.member_regularity >= SCHEDULE_WEEKDAYS and f.member_weeks >= 4.0 and f.attendance <= 0.5
+    own_days = f.attendance <= 0.5 or chemotherapy_course(f)
+    return (f.member_regularity >= SCHEDULE_WEEKDAYS and f.member_weeks >= 4.0 and own_days
             and care and f.cost_ratio <= PEER_COST)  # fmt: skip
+
+
+def chemotherapy_course(f: Features) -> bool:
+    """Patients whose chemotherapy cycles started on the same day: one course, for cancer, at a public hospital.
+
+    A regimen repeats every 14, 21 or 28 days from each patient's first day,
+    so patients who started together keep meeting on the same days (sharing
+    more than half of the group's days, which :func:`treatment_cycles`
+    otherwise takes for a broker's batch).  What tells them apart is what a
+    course is: chemotherapy is given for a malignant neoplasm (ICD-10
+    C00-C97) at a hospital's oncology day ward (a public institution), and
+    for a course of 4-8 cycles (at most ``COURSE_CYCLES`` gaps between each
+    member's visits), while a broker's batch comes to its clinic for as long
+    as it pays, whatever the diagnosis written.
+    """
+    cycles = f.member_weeks * f.member_weekly  # weeks x visits a week: each member's gaps between visits
+    return (f.public_venue == 1.0 and f.top_diagnosis.startswith("C") and f.top_diagnosis_share >= 0.7
+            and cycles <= COURSE_CYCLES)  # fmt: skip
 
 
 def residents_buying(f: Features) -> Reason | None:

@@ -89,8 +89,27 @@ def test_chemotherapy_cycles_at_peer_cost_are_explained_and_at_double_cost_are_n
     reason = benign_explanation(_f(**cycles))
     assert reason is not None and reason.code == "benign_schedule" and "21-day cycle" in reason.text
     assert benign_explanation(_f(**{**cycles, "cost_ratio": 2.0})) is None
-    # a batch: members together on most of the group's days is a broker's rhythm, not cycles of their own
-    assert benign_explanation(_f(**{**cycles, "attendance": 0.9})) is None
+    # a broker's monthly batch: members together on most of the group's days, not cycles of their own, and no
+    # course either: it comes without end (13 cycles), or for no cancer, or to a private clinic
+    batch = {**cycles, "attendance": 0.9, "member_weeks": 40.0}
+    assert benign_explanation(_f(**batch)) is None
+    assert benign_explanation(_f(**{**batch, "member_weeks": 15.0, "top_diagnosis": "M54"})) is None
+    assert benign_explanation(_f(**{**batch, "member_weeks": 15.0, "public_venue": 0.0, "private_venue": True})) is None
+
+
+def test_chemotherapy_cycles_started_together_are_a_course() -> None:
+    # patients whose 21-day cycles started on the same day share most of the group's days (issue 14: 55-75% on
+    # otherworld); a course of 5 cycles for breast cancer at a public hospital's day ward, at peer cost, is care
+    cohort = {"member_weekly": 7 / 21, "member_timetable": 0.7, "member_weeks": 15.0, "member_regularity": 1.0,
+              "attendance": 0.7, "public_venue": 1.0, "private_venue": False, "top_diagnosis": "C50",
+              "top_diagnosis_share": 0.95}  # fmt: skip
+    reason = benign_explanation(_f(**cohort))
+    assert reason is not None and reason.code == "benign_schedule" and "21-day cycle" in reason.text
+    # all of them on every day of the course is still a course
+    assert benign_explanation(_f(**{**cohort, "attendance": 1.0})) is not None
+    # ... but not at double the peers' cost, nor beyond a course (12 cycles of 14 days)
+    assert benign_explanation(_f(**{**cohort, "cost_ratio": 2.0})) is None
+    assert benign_explanation(_f(**{**cohort, "member_weekly": 0.5, "member_weeks": 24.0})) is None
 
 
 def test_a_regimen_does_not_excuse_identity_fraud() -> None:
