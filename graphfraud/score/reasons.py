@@ -463,15 +463,7 @@ def _residents_on_phone(f: Features) -> Reason | None:
     one pharmacy (:func:`residents_buying`): without addresses a collector's phone is not told from a home's,
     and a collector's own group is judged by the other detectors and explanations, not excused here.
     """
-    if f.addresses or f.persons < 8 or f.top_phone_persons < 0.6 * f.persons:
-        return None
-    return Reason(
-        "benign_institution",
-        {"on_phone": f.top_phone_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
-        f.top_phone_persons / f.persons,
-        0.6,
-        0.0,
-    )
+    return None if f.addresses else _one_institution(f, f.top_phone_persons, "on_phone")
 
 
 def designated_pharmacy(
@@ -579,15 +571,15 @@ def households(f: Features) -> bool:
 
 def _residents(f: Features) -> Reason | None:
     """The residents of one institution: at least 8 persons, 60% or more of them at one address."""
-    if f.persons < 8 or f.top_address_persons < 0.6 * f.persons:
+    return _one_institution(f, f.top_address_persons, "residents")
+
+
+def _one_institution(f: Features, together: int, name: str) -> Reason | None:
+    """``benign_institution`` when at least 8 persons, 60% or more of them ``together`` (one address or phone)."""
+    if f.persons < 8 or together < 0.6 * f.persons:
         return None
-    return Reason(
-        "benign_institution",
-        {"residents": f.top_address_persons, "persons": f.persons, "cost_ratio": f.cost_ratio},
-        f.top_address_persons / f.persons,
-        0.6,
-        0.0,
-    )
+    evidence: dict[str, object] = {name: together, "persons": f.persons, "cost_ratio": f.cost_ratio}
+    return Reason("benign_institution", evidence, together / f.persons, 0.6, 0.0)
 
 
 def benign_explanation(f: Features) -> Reason | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from graphfraud.io.read import read_claims_dir
 from graphfraud.params import RunParams, ScoreParams
 from graphfraud.pipeline import run
+
+from .worlds import write_town_clinics
 
 
 def _world(
@@ -39,33 +40,7 @@ def _world(
     kids = [f"K{i:02d}" for i in range(outbreak)]
     for day in (100, 101, 102):
         rows += [(kid, "C0", "D0", day, 9 * 60 + 2 * k + int(rng.integers(0, 2)), 80.0) for k, kid in enumerate(kids)]
-    town = [f"T{i:04d}" for i in range(2000)]
-    for _ in range(30_000):
-        c = int(rng.integers(0, 20))
-        rows.append((town[int(rng.integers(0, 2000))], f"C{c}", f"D{c}", int(rng.integers(0, 300)),
-                     int(rng.integers(8 * 60, 17 * 60)), float(rng.integers(40, 120))))  # fmt: skip
-    claims = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "minute", "fund"])
-    start = (
-        pd.Timestamp("2024-01-01")
-        + pd.to_timedelta(claims["day"], unit="D")
-        + pd.to_timedelta(claims["minute"], unit="m")
-    )
-    out = pd.DataFrame({
-        "claim_id": [f"K{i:06d}" for i in range(len(claims))], "patient_id": claims["patient_id"],
-        "facility_id": claims["facility_id"], "doctor_id": claims["doctor_id"], "visit_type": "outpatient",
-        "start_time": start.dt.strftime("%Y-%m-%d %H:%M:%S"), "total_amount": claims["fund"] * 1.25,
-        "fund_amount": claims["fund"],
-    })  # fmt: skip
-    out.to_csv(tmp_path / "claims.csv", index=False)
-    persons = pools[0] + pools[1] + kids + town
-    pd.DataFrame({"person_id": persons}).to_csv(tmp_path / "persons.csv", index=False)
-    pd.DataFrame({"facility_id": [f"C{i}" for i in range(20)], "kind": "clinic"}).to_csv(
-        tmp_path / "facilities.csv", index=False
-    )
-    pd.DataFrame({"doctor_id": [f"D{i}" for i in range(20)], "facility_id": [f"C{i}" for i in range(20)]}).to_csv(
-        tmp_path / "doctors.csv", index=False
-    )
-    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    write_town_clinics(tmp_path, rows, pools[0] + pools[1] + kids, rng)
     return tmp_path, set(pools[0]), set(pools[1])
 
 

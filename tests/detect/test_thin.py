@@ -15,7 +15,7 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.params import RunParams
 from graphfraud.pipeline import run
 
-from .worlds import write_stays
+from .worlds import write_stays, write_town_clinics
 
 
 def _persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
@@ -96,30 +96,7 @@ def test_a_family_at_the_brokers_clinic_explained_as_one_household_stays_out_of_
         rows += [(p, "C0", "D0", day, int(m), 260.0) for p, m in zip(came, start)]
     for day in (20, 61, 95, 140, 182, 230):
         rows += [(p, "C0", "D0", day, 10 * 60 + 2 * k, 70.0) for k, p in enumerate(family)]
-    town = [f"T{i:04d}" for i in range(2000)]
-    for _ in range(30_000):
-        c = int(rng.integers(0, 20))
-        rows.append((town[int(rng.integers(0, 2000))], f"C{c}", f"D{c}", int(rng.integers(0, 300)),
-                     int(rng.integers(8 * 60, 17 * 60)), float(rng.integers(40, 120))))  # fmt: skip
-    claims = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "minute", "fund"])
-    start = (
-        pd.Timestamp("2024-01-01")
-        + pd.to_timedelta(claims["day"], unit="D")
-        + pd.to_timedelta(claims["minute"], unit="m")
-    )
-    pd.DataFrame({
-        "claim_id": [f"K{i:06d}" for i in range(len(claims))], "patient_id": claims["patient_id"],
-        "facility_id": claims["facility_id"], "doctor_id": claims["doctor_id"], "visit_type": "outpatient",
-        "start_time": start.dt.strftime("%Y-%m-%d %H:%M:%S"), "total_amount": claims["fund"] * 1.25,
-        "fund_amount": claims["fund"],
-    }).to_csv(tmp_path / "claims.csv", index=False)  # fmt: skip
-    pd.DataFrame({"person_id": pool + family + town}).to_csv(tmp_path / "persons.csv", index=False)
-    clinics = [f"C{i}" for i in range(20)]
-    pd.DataFrame({"facility_id": clinics, "kind": "clinic"}).to_csv(tmp_path / "facilities.csv", index=False)
-    pd.DataFrame({"doctor_id": [f"D{i}" for i in range(20)], "facility_id": clinics}).to_csv(
-        tmp_path / "doctors.csv", index=False
-    )
-    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    write_town_clinics(tmp_path, rows, pool + family, rng)
     result = run(read_claims_dir(tmp_path), RunParams())
     ring = max(result.rings, key=lambda r: len(_persons(r) & set(pool)))
     assert len(_persons(ring) & set(pool)) == len(pool)

@@ -5,7 +5,9 @@
 - :func:`beds_county`: townspeople at ten township centres and three hospitals, optionally a centre's
   phantom stays (挂床) or a hospital's split stays;
 - :func:`card_world`: township centres and a pharmacy chain billing cards that cannot have been there
-  (冒用医保卡), in memory.
+  (冒用医保卡), in memory;
+- :func:`write_town_clinics`: given claims at clinics C0..C19, a town of 2,000 persons seen at them
+  around, written as a claims directory (the brokers of test_pieces.py and test_thin.py).
 """
 
 from __future__ import annotations
@@ -285,3 +287,34 @@ def menu_world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescrib
         _table(PHARMACIES, pharmacies),
         _table(DOCTORS, []), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
     )  # fmt: skip
+
+
+def write_town_clinics(folder: Path, rows: list, persons: list[str], rng: np.random.Generator) -> Path:
+    """Write ``rows`` (person, clinic, doctor, day, minute of day, fund) and 30,000 visits of a town of 2,000
+    persons (``Txxxx``) at the 20 clinics ``C0..C19`` (doctor ``Di`` at ``Ci``), drawn from ``rng``, as a
+    claims directory in ``folder``; the persons table holds ``persons`` and the town."""
+    town = [f"T{i:04d}" for i in range(2000)]
+    for _ in range(30_000):
+        c = int(rng.integers(0, 20))
+        rows.append((town[int(rng.integers(0, 2000))], f"C{c}", f"D{c}", int(rng.integers(0, 300)),
+                     int(rng.integers(8 * 60, 17 * 60)), float(rng.integers(40, 120))))  # fmt: skip
+    claims = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "minute", "fund"])
+    start = (
+        pd.Timestamp("2024-01-01")
+        + pd.to_timedelta(claims["day"], unit="D")
+        + pd.to_timedelta(claims["minute"], unit="m")
+    )
+    pd.DataFrame({
+        "claim_id": [f"K{i:06d}" for i in range(len(claims))], "patient_id": claims["patient_id"],
+        "facility_id": claims["facility_id"], "doctor_id": claims["doctor_id"], "visit_type": "outpatient",
+        "start_time": start.dt.strftime("%Y-%m-%d %H:%M:%S"), "total_amount": claims["fund"] * 1.25,
+        "fund_amount": claims["fund"],
+    }).to_csv(folder / "claims.csv", index=False)  # fmt: skip
+    pd.DataFrame({"person_id": persons + town}).to_csv(folder / "persons.csv", index=False)
+    clinics = [f"C{i}" for i in range(20)]
+    pd.DataFrame({"facility_id": clinics, "kind": "clinic"}).to_csv(folder / "facilities.csv", index=False)
+    pd.DataFrame({"doctor_id": [f"D{i}" for i in range(20)], "facility_id": clinics}).to_csv(
+        folder / "doctors.csv", index=False
+    )
+    (folder / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    return folder
