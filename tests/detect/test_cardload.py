@@ -14,6 +14,8 @@ from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
 from graphfraud.synth.toy import _table
 
+from .worlds import candidates_by_venue
+
 CLINICS = [f"H{i}" for i in range(6)]
 
 
@@ -80,12 +82,7 @@ def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0, big: int
 
 
 def _found(data, params=CardLoadParams()):
-    g = build_graph(data)
-    out = {}
-    for c in cardload.detect(g, params):
-        venue = str(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims[0]]])
-        out[venue] = (sorted(str(p) for p in g.visits.persons.ids[c.persons]), c.evidence)
-    return out
+    return candidates_by_venue(cardload.detect, data, params)
 
 
 def test_cardload_is_a_detector():

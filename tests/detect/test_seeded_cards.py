@@ -1,19 +1,13 @@
 """Cards proven by the way their few flagged cards were billed (detect.cards._seeded)."""
 
 from graphfraud.detect import cards
-from graphfraud.graph.build import build_graph
 from graphfraud.params import CardParams
 
-from .worlds import village_world
+from .worlds import candidates_by_venue, village_world
 
 
 def _found(data, params=CardParams()):
-    g = build_graph(data)
-    out = {}
-    for c in cards.detect(g, params):
-        venue = str(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims[0]]])
-        out[venue] = (sorted(str(p) for p in g.visits.persons.ids[c.persons]), c.evidence)
-    return out
+    return candidates_by_venue(cards.detect, data, params)
 
 
 def test_one_dead_card_billed_like_a_village_doctors_kept_cards_proves_his_clinic():

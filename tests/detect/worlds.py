@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
+from graphfraud.graph.build import build_graph
 from graphfraud.synth.toy import _table
 
 EPOCH = pd.Timestamp("2024-01-01 09:00")
@@ -318,3 +319,13 @@ def write_town_clinics(folder: Path, rows: list, persons: list[str], rng: np.ran
     )
     (folder / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
     return folder
+
+
+def candidates_by_venue(detect, data: ClaimsData, params) -> dict[str, tuple[list[str], dict]]:  # type: ignore[no-untyped-def]
+    """``{venue: (sorted person ids, evidence)}`` of the candidates a card detector's ``detect`` finds in ``data``."""
+    g = build_graph(data)
+    out = {}
+    for c in detect(g, params):
+        venue = str(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims[0]]])
+        out[venue] = (sorted(str(p) for p in g.visits.persons.ids[c.persons]), c.evidence)
+    return out
