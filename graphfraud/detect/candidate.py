@@ -72,13 +72,8 @@ def group_candidates(
     min_event_persons: int,
     params: dict,
     day_column: str = "day",
-    shared: bool = False,
 ) -> list[Candidate]:
-    """Turn person groups into candidates with the claims of their ring events.
-
-    A person in several groups brings his visits to the last of them, or with ``shared`` to each of them (a
-    date-only export's organisations, step 46 of ``docs/detection.md``).
-    """
+    """Turn person groups into candidates with the claims of their ring events."""
     if not groups:
         return []
     n = int(max(g.max() for g in groups)) + 1
@@ -89,12 +84,12 @@ def group_candidates(
     gp = group_of[person]
     inside = (gp >= 0) & (person >= 0)  # a visit of an unknown person (-1) is in no group
     mine = visits[inside].assign(group=gp[inside])
-    # A person in two groups (a recruit devoted to two organisations, step 45) brings his visits to both: counted
-    # only in the last one, the other lost his ring days and scored as a thinner ring than it is (step 46).
+    # A person in two groups (a recruit devoted to two groups of one venue's days, step 45) brings his visits to
+    # both: counted only in the last one, the other lost his ring days and scored as a thinner ring than it is.
     member_person = np.concatenate(groups).astype(np.int64)
     member_group = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
     twice = member_group != group_of[member_person]
-    if shared and twice.any():
+    if twice.any():
         tp, tg = member_person[twice], member_group[twice]
         order = np.argsort(tp, kind="stable")
         tp, tg = tp[order], tg[order]

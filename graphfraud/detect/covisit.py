@@ -159,7 +159,6 @@ def detect(
         projection.pairs,
         min_event_persons=params.min_event_persons,
         params=to_dict(params) | {"seed": seed},
-        shared=graph.day_resolution,  # step 46: a date-only export's organisations can share a recruit (step 45)
     )
 
 

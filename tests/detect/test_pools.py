@@ -56,25 +56,3 @@ def test_a_thin_brokers_sessions_at_a_date_only_clinic_are_one_organisations_day
     assert half in after  # at every second session: he came for the broker's days
     assert not after & regulars  # the clinic's regulars come on days that are no group's
     assert after <= pool  # and so do its ordinary patients
-
-
-def test_a_recruit_in_two_groups_brings_his_visits_to_both() -> None:
-    # Persons 0-3 come to clinic 0 together on days 1-4, persons 3-6 to clinic 1 on days 11-14: person 3 is in
-    # both groups, and each group's ring days are the days three of its members came, his included.
-    from graphfraud.detect.candidate import group_candidates
-
-    rows = [(p, 0, d) for d in range(1, 5) for p in (0, 1, 2, 3)] + [
-        (p, 1, d) for d in range(11, 15) for p in (3, 4, 5, 6)
-    ]
-    visits = pd.DataFrame(rows, columns=["person", "venue", "day"])
-    visits["minute"] = visits["day"] * 1440 + 600
-    visits["claim"] = np.arange(len(visits))
-    pairs = pd.DataFrame({"a": np.zeros(0, dtype=np.int64), "b": np.zeros(0, dtype=np.int64), "days": np.zeros(0)})
-    first, second = group_candidates("covisit", visits, [np.array([0, 1, 2, 3]), np.array([3, 4, 5, 6])], pairs, shared=True,
-                                     min_event_persons=3, params={})  # fmt: skip
-    mine = visits["person"].to_numpy() == 3
-    at_0 = set(visits["claim"][mine & (visits["venue"] == 0)].tolist())
-    at_1 = set(visits["claim"][mine & (visits["venue"] == 1)].tolist())
-    assert at_0 <= set(first.claims.tolist()) and not at_1 & set(first.claims.tolist())
-    assert at_1 <= set(second.claims.tolist()) and not at_0 & set(second.claims.tolist())
-    assert len(first.claims) == len(second.claims) == 16  # four members on four days each
