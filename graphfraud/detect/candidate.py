@@ -84,20 +84,6 @@ def group_candidates(
     gp = group_of[person]
     inside = (gp >= 0) & (person >= 0)  # a visit of an unknown person (-1) is in no group
     mine = visits[inside].assign(group=gp[inside])
-    # A person in two groups (a recruit devoted to two groups of one venue's days, step 45) brings his visits to
-    # both: counted only in the last one, the other lost his ring days and scored as a thinner ring than it is.
-    member_person = np.concatenate(groups).astype(np.int64)
-    member_group = np.repeat(np.arange(len(groups), dtype=np.int64), [len(g) for g in groups])
-    twice = member_group != group_of[member_person]
-    if twice.any():
-        tp, tg = member_person[twice], member_group[twice]
-        order = np.argsort(tp, kind="stable")
-        tp, tg = tp[order], tg[order]
-        rows = np.flatnonzero(inside & np.isin(person, tp))
-        lo, hi = np.searchsorted(tp, person[rows], "left"), np.searchsorted(tp, person[rows], "right")
-        k = hi - lo
-        again = tg[np.repeat(lo - np.cumsum(k) + k, k) + np.arange(int(k.sum()))]
-        mine = pd.concat([mine, visits.iloc[np.repeat(rows, k)].assign(group=again)], ignore_index=True)
     size = mine.groupby(["group", "venue", day_column])["person"].transform("nunique")
     events = mine[size.to_numpy() >= min_event_persons]
     pg_a = group_of[pairs["a"].to_numpy()]
