@@ -142,8 +142,7 @@ def detect(
     del days
     events = _judged_dates(graph, events)
     org = params.organise
-    orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed,
-                                             venue_days=graph.day_resolution)]  # fmt: skip
+    orgs = [o.persons for o in organisations(events, **to_dict(org), min_persons=params.min_persons, seed=seed)]
     partition = leiden(projection.pairs, resolution=params.resolution, seed=seed)
     cores = uncovered(partition.groups(min_size=params.min_persons), orgs)
     groups = orgs + tighten(

@@ -895,7 +895,6 @@ def organisations(
     max_chance: float = _D.max_chance,
     seed: int = 0,
     whole_days: bool = False,
-    venue_days: bool = False,
 ) -> list[Organisation]:
     """Groups of events that share persons, and the persons who keep attending them.
 
@@ -947,11 +946,6 @@ def organisations(
         explains (``crowd`` of :func:`_not_by_chance`); and devotion counts a
         person's days on the days of every group at a venue (:func:`_grouped_days`):
         a broker's sessions spread over days can fall into several groups.
-    venue_days : bool, default False
-        The events are a date-only export's whole venue-days: devotion counts a
-        person's days on the days of every group at a facility, as with
-        ``whole_days`` (a date-only pharmacy's days, ``dated``, are judged by
-        their company test instead).
 
     Returns
     -------
@@ -1009,9 +1003,8 @@ def organisations(
     devoted = np.ones(len(kg), dtype=bool)
     if min_devotion > 0 and known_days:
         attended = times
-        if whole_days or venue_days:  # a recruit's days on any group's days at a venue came for them (steps 32, 45)
-            scope = group if whole_days or events.dated is None else np.where(events.dated, -1, group)
-            attended = np.maximum(times, _days_at(_grouped_days(inc, scope, events), kg, kp, group, events.venue))
+        if whole_days:  # a recruit's days on any organisation's days at a venue are days he came for them (step 32)
+            attended = np.maximum(times, _days_at(_grouped_days(inc, group, events), kg, kp, group, events.venue))
         devoted = _devoted(inc, group, kg, kp, attended, days, events, min_devotion=min_devotion)
     # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
