@@ -502,44 +502,23 @@ def _not_by_chance(
     size = np.bincount(inc["event"].to_numpy(), minlength=events.n_events)  # persons at each listed event
     # Every event of each venue, by venue, with its visits (events left out of the incidence too: small
     # ones and hub days; without sizes, those count as one visit).
-    every = events.by_venue()
-    every_venue = events.venue[every]
     every_size = events.size if events.size is not None else np.maximum(size, 1)
     venue_traffic = np.bincount(events.venue, weights=every_size, minlength=n_venues)  # in event units
-    by_group = stable_order(group)  # event codes group by group, ascending within each
-    group_sorted = group[by_group]
+    rates = _group_rates(chosen, events, group, every_size, venue_traffic)
+    # every group's members' tails at once (elementwise: the same numbers as group by group)
+    tails = np.split(
+        binom.sf(
+            np.concatenate([a for _, _, a, _ in chosen] + [np.zeros(0, dtype=np.int64)]) - 1,
+            np.concatenate([np.maximum(d, a) for _, _, a, d in chosen] + [np.zeros(0, dtype=np.int64)]),
+            _bin_rate(_rate_bins(np.concatenate([r for _, _, r in rates] + [np.zeros(0)]))),
+        ),
+        np.cumsum([len(m) for _, m, _, _ in chosen])[:-1],
+    ) if chosen else []  # fmt: skip
     histogram: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # a venue's persons by their days there
     out = []
-    for g, members, attended, days in chosen:
-        mine = by_group[np.searchsorted(group_sorted, g, side="left") : np.searchsorted(group_sorted, g, side="right")]
-        venues, at_venue = np.unique(events.venue[mine], return_inverse=True)
-        held = np.bincount(at_venue, minlength=len(venues))  # the group's events at each venue
-        on = np.bincount(at_venue, weights=every_size[mine], minlength=len(venues))  # their visits
-        typical = np.zeros(len(venues))
-        first, after = (
-            np.searchsorted(every_venue, venues, side="left"),
-            np.searchsorted(every_venue, venues, side="right"),
-        )
-        for i in range(len(venues)):  # the venue's other events: their median size
-            there = every[first[i] : after[i]]
-            other = every_size[there[group[there] != g]]
-            typical[i] = float(np.median(other)) if len(other) else 0.0
-        expected = held * typical
-        off = np.maximum(venue_traffic[venues] - on, 0.0)
-        rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
-        # the members' own rates: the mean over their days at the venues (visit_days is sorted by person)
-        lo, hi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
-        rows = np.repeat(lo - np.cumsum(hi - lo) + (hi - lo), hi - lo) + np.arange(int((hi - lo).sum()))
-        where = np.minimum(np.searchsorted(venues, vd_venue[rows]), len(venues) - 1)
-        there = venues[where] == vd_venue[rows]
-        rows, where = rows[there], where[there]
-        whose = np.searchsorted(members, vd_person[rows])
-        member_days = np.bincount(whose, weights=vd_days[rows], minlength=len(members))
-        member_rate = np.bincount(whose, weights=vd_days[rows] * rate[where], minlength=len(members))
-        member_rate = np.where(member_days > 0, member_rate / np.maximum(member_days, 1), rate.max(initial=0.0))
+    for (g, members, attended, days), (venues, rate, member_rate), tail in zip(chosen, rates, tails):
         # Shortcut: when even every person of the venues at the largest member tail would give fewer
         # chance members than allowed, the discrete count below keeps them all too.
-        tail = binom.sf(attended - 1, np.maximum(days, attended), _bin_rate(_rate_bins(member_rate)))
         if tail.max(initial=0.0) * venue_persons[venues].sum() <= max_chance * len(members):
             out.append((g, members, attended, days))
             continue
@@ -565,6 +544,114 @@ def _not_by_chance(
         if keep.sum() >= min_persons:
             out.append((g, members[keep], attended[keep], days[keep]))
     return out
+
+
+def _group_rates(
+    chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+    events: Events,
+    group: np.ndarray,
+    every_size: np.ndarray,
+    venue_traffic: np.ndarray,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per chosen group of :func:`_not_by_chance`: its venues, each venue's rate, and each member's rate.
+
+    Every group's events, venues and members' days are gathered in one pass of grouped arrays (keys
+    ``group x venue``), not a dozen small NumPy calls per group; sums run in the same order as
+    :func:`_group_rate` (the definition, one group at a time), so the numbers are the same.  Groups whose
+    members are not sorted and distinct (never made here) take :func:`_group_rate`.
+    """
+    if not chosen or not all(len(m) < 2 or bool((np.diff(m) > 0).all()) for _, m, _, _ in chosen):
+        return [_group_rate(g, m, events, group, every_size, venue_traffic) for g, m, _, _ in chosen]
+    vd = events.visit_days
+    assert vd is not None
+    vd_person, vd_venue = vd["person"].to_numpy(), vd["venue"].to_numpy()
+    vd_days = vd["days"].to_numpy(dtype=np.int64)
+    n_venues = max(int(vd_venue.max(initial=0)), int(events.venue.max(initial=0))) + 1
+    every = events.by_venue()
+    every_venue = events.venue[every]
+    by_group = stable_order(group)  # event codes group by group, ascending within each
+    group_sorted = group[by_group]
+    gs = np.array([g for g, _, _, _ in chosen], dtype=group_sorted.dtype)
+    lo, hi = np.searchsorted(group_sorted, gs, side="left"), np.searchsorted(group_sorted, gs, side="right")
+    n = hi - lo
+    mine = by_group[np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]  # each group's, in turn
+    owner = np.repeat(np.arange(len(chosen), dtype=np.int64), n)
+    # (group, venue) pairs, ascending: each group's venues as np.unique gives them
+    gv, at = np.unique(owner * n_venues + events.venue[mine], return_inverse=True)
+    gv_owner, gv_venue = gv // n_venues, gv % n_venues
+    held = np.bincount(at, minlength=len(gv))
+    on = np.bincount(at, weights=every_size[mine], minlength=len(gv))
+    first = np.searchsorted(every_venue, gv_venue, side="left")
+    after = np.searchsorted(every_venue, gv_venue, side="right")
+    typical = np.zeros(len(gv))
+    for i, (a, b, o) in enumerate(zip(first.tolist(), after.tolist(), gv_owner.tolist())):
+        there = every[a:b]  # the venue's other events: their median size
+        other = every_size[there[group[there] != chosen[o][0]]]
+        typical[i] = float(np.median(other)) if len(other) else 0.0
+    expected = held * typical
+    off = np.maximum(venue_traffic[gv_venue] - on, 0.0)
+    rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
+    top = np.zeros(len(chosen))
+    np.maximum.at(top, gv_owner, rate)  # each group's largest rate (rates are >= 0)
+    # the members' own rates: the mean over their days at the group's venues (visit_days is sorted by person)
+    members = np.concatenate([m for _, m, _, _ in chosen]).astype(np.int64)
+    member_owner = np.repeat(np.arange(len(chosen), dtype=np.int64), [len(m) for _, m, _, _ in chosen])
+    plo, phi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
+    k = phi - plo
+    rows = np.repeat(plo - np.cumsum(k) + k, k) + np.arange(int(k.sum()))
+    whose = np.repeat(np.arange(len(members)), k)
+    key = member_owner[whose] * n_venues + vd_venue[rows]
+    where = np.minimum(np.searchsorted(gv, key), max(len(gv) - 1, 0))
+    there = gv[where] == key if len(gv) else np.zeros(len(key), dtype=bool)
+    rows, where, whose = rows[there], where[there], whose[there]
+    member_days = np.bincount(whose, weights=vd_days[rows], minlength=len(members))
+    member_rate = np.bincount(whose, weights=vd_days[rows] * rate[where], minlength=len(members))
+    member_rate = np.where(member_days > 0, member_rate / np.maximum(member_days, 1), top[member_owner])
+    g_bounds = np.searchsorted(gv_owner, np.arange(len(chosen) + 1))
+    m_bounds = np.r_[0, np.cumsum([len(m) for _, m, _, _ in chosen])]
+    return [
+        (gv_venue[g_bounds[i] : g_bounds[i + 1]], rate[g_bounds[i] : g_bounds[i + 1]],
+         member_rate[m_bounds[i] : m_bounds[i + 1]])
+        for i in range(len(chosen))
+    ]  # fmt: skip
+
+
+def _group_rate(
+    g: int, members: np.ndarray, events: Events, group: np.ndarray, every_size: np.ndarray, venue_traffic: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One group's venues, each venue's rate, and each member's rate (the definition of :func:`_group_rates`)."""
+    vd = events.visit_days
+    assert vd is not None
+    vd_person, vd_venue = vd["person"].to_numpy(), vd["venue"].to_numpy()
+    vd_days = vd["days"].to_numpy(dtype=np.int64)
+    every = events.by_venue()
+    every_venue = events.venue[every]
+    mine = np.flatnonzero(group == g)
+    venues, at_venue = np.unique(events.venue[mine], return_inverse=True)
+    held = np.bincount(at_venue, minlength=len(venues))  # the group's events at each venue
+    on = np.bincount(at_venue, weights=every_size[mine], minlength=len(venues))  # their visits
+    typical = np.zeros(len(venues))
+    first, after = (
+        np.searchsorted(every_venue, venues, side="left"),
+        np.searchsorted(every_venue, venues, side="right"),
+    )
+    for i in range(len(venues)):  # the venue's other events: their median size
+        there = every[first[i] : after[i]]
+        other = every_size[there[group[there] != g]]
+        typical[i] = float(np.median(other)) if len(other) else 0.0
+    expected = held * typical
+    off = np.maximum(venue_traffic[venues] - on, 0.0)
+    rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
+    lo, hi = np.searchsorted(vd_person, members, side="left"), np.searchsorted(vd_person, members, side="right")
+    rows = np.repeat(lo - np.cumsum(hi - lo) + (hi - lo), hi - lo) + np.arange(int((hi - lo).sum()))
+    where = np.minimum(np.searchsorted(venues, vd_venue[rows]), len(venues) - 1)
+    there = venues[where] == vd_venue[rows]
+    rows, where = rows[there], where[there]
+    whose = np.searchsorted(members, vd_person[rows])
+    member_days = np.bincount(whose, weights=vd_days[rows], minlength=len(members))
+    member_rate = np.bincount(whose, weights=vd_days[rows] * rate[where], minlength=len(members))
+    member_rate = np.where(member_days > 0, member_rate / np.maximum(member_days, 1), rate.max(initial=0.0))
+    return venues, rate, member_rate
 
 
 def _day_company(

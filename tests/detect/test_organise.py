@@ -221,3 +221,30 @@ def test_a_pairwise_core_stays_when_the_organisation_holding_half_of_it_is_small
     whole = np.arange(16)  # an organisation that holds the whole core and more
     assert [g.tolist() for g in uncovered([core], [piece])] == [core.tolist()]  # not a better view: both stay
     assert uncovered([core], [whole]) == []  # the organisation is the ring: the core adds nothing
+
+
+@pytest.mark.parametrize("day_resolution", [False, True])
+def test_every_groups_rates_at_once_are_each_groups_own(day_resolution: bool) -> None:
+    # The chance test's rates are gathered for all groups in one pass of grouped arrays; they must be the
+    # numbers of its definition, one group at a time (venues, venue rates, member rates: equal, not close).
+    from graphfraud.detect.organise import _group_rate, _group_rates
+
+    visits, _ = _world(attend=0.5, day_resolution=day_resolution)
+    events = venue_events(visits, day_resolution=day_resolution)
+    rng = np.random.default_rng(3)
+    group = rng.integers(-1, 12, events.n_events)
+    group[events.venue == 0] = 0  # the batches: one group, with the clinic's other events at other codes
+    persons = np.unique(events.incidence["person"].to_numpy())
+    chosen = []
+    for g in (0, 3, 7, 11, 5):
+        members = np.sort(rng.choice(persons, int(rng.integers(1, 60)), replace=False))
+        chosen.append((g, members, np.ones(len(members), dtype=np.int64), np.ones(len(members), dtype=np.int64)))
+    size = events.size if events.size is not None else np.ones(events.n_events)
+    traffic = np.bincount(events.venue, weights=size)
+    batched = _group_rates(chosen, events, group, size, traffic)
+    for (g, members, _, _), got in zip(chosen, batched):
+        want = _group_rate(g, members, events, group, size, traffic)
+        assert len(got) == len(want) == 3
+        for a, b in zip(got, want):
+            assert a.tolist() == b.tolist()
+    assert any(len(v) > 1 for v, _, _ in batched)  # groups at several venues were compared
