@@ -961,27 +961,38 @@ def _cadence(person: np.ndarray, day: np.ndarray, family: np.ndarray, *, min_day
     """
     if not len(person):
         return math.nan, 0.0, math.nan
-    order = np.lexsort((day, person))
-    person, day, family = person[order], day[order], family[order]
-    starts = np.flatnonzero(np.concatenate([[True], person[1:] != person[:-1]]))
-    periods, steadies, families = [], [], []
-    for lo, hi in zip(starts.tolist(), starts[1:].tolist() + [len(person)]):
-        days = distinct(day[lo:hi])
-        if len(days) < min_days:
-            continue
-        gaps = np.diff(days)
-        med = median(gaps)
-        periods.append(med)
-        steadies.append(float((np.abs(gaps - med) <= steady * med).mean()))
-        known = family[lo:hi][family[lo:hi] >= 0]
-        if len(known):
-            families.append(float(np.bincount(known).max() / len(known)))
-    if not periods:
+    # every member at once (grouped arrays, as _timetable): distinct days, gaps, their medians
+    who, days = _distinct_pairs(person, day)  # by member, then day
+    member = np.cumsum(np.concatenate([[True], who[1:] != who[:-1]])) - 1
+    n = np.bincount(member)  # each member's distinct days
+    enough = n >= min_days
+    if not enough.any():
         return math.nan, 0.0, math.nan
+    kept = enough[member]
+    days, member, n = days[kept], (np.cumsum(enough) - 1)[member[kept]], n[enough]
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])  # each member's first day
+    within = member[1:] == member[:-1]
+    gaps, gap_of = np.diff(days)[within], member[1:][within]  # each member's n - 1 gaps, in a run
+    ordered = gaps[np.lexsort((gaps, gap_of))]
+    at = first - np.arange(len(n))  # each member's first gap
+    low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
+    med = (low + high) / 2.0  # as median(): the middle gap, or the mean of the two middle ones
+    steadies = np.bincount(gap_of, weights=np.abs(gaps - med[gap_of]) <= steady * med[gap_of], minlength=len(n))
+    # the commonest family's share of each kept member's purchases that name one (all their claims, not days)
+    p = np.asarray(person, dtype=np.int64)
+    ids = who[np.concatenate([[True], who[1:] != who[:-1]])][enough]  # the kept members' person codes, ascending
+    pos = np.minimum(np.searchsorted(ids, p), len(ids) - 1)
+    named = (ids[pos] == p) & (family >= 0)
+    width = int(family.max(initial=0)) + 1
+    pair, counts = np.unique(pos[named].astype(np.int64) * width + family[named], return_counts=True)
+    top = np.zeros(len(n), dtype=np.int64)
+    np.maximum.at(top, pair // width, counts)  # each member's commonest family: its purchases
+    known = np.bincount(pos[named], minlength=len(n))
+    families = top[known > 0] / known[known > 0]
     return (
-        median(np.asarray(periods)),
-        median(np.asarray(steadies)),
-        median(np.asarray(families)) if families else math.nan,
+        median(med),
+        median(steadies / (n - 1)),
+        median(families) if len(families) else math.nan,
     )
 
 
