@@ -87,17 +87,23 @@ def event_links(events: Events, *, min_events: int = 2, max_links: int = 20, min
     after = np.repeat(runs[1:], np.diff(runs)) - np.arange(len(person)) - 1
     repeat = count >= min_events
     event, after = event[repeat], after[repeat]
-    keys = []
     alive = np.flatnonzero(after >= 1)  # each lag looks only at the rows that still have a j-th next event
+    # every lag's pairs written into one array (no list of pieces and its concatenated copy), sorted in place
+    keys = np.empty(int(np.minimum(after[alive], max_links).sum()), dtype=np.int64)
+    if not len(keys):
+        return empty
+    filled = 0
     for j in range(1, max_links + 1):
         if j > 1:
             alive = alive[after[alive] >= j]
         if not len(alive):
             break
-        keys.append(event[alive] * n + event[alive + j])
-    if not keys:
-        return empty
-    key, shared = np.unique(np.concatenate(keys), return_counts=True)
+        keys[filled : filled + len(alive)] = event[alive] * n + event[alive + j]
+        filled += len(alive)
+    keys.sort()
+    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])  # as np.unique(keys, return_counts=True)
+    key, shared = keys[first], np.diff(np.r_[first, len(keys)])
+    del keys
     strong = shared >= min_shared
     key, shared = key[strong], shared[strong]
     return pd.DataFrame({"a": key // n, "b": key % n, "weight": shared.astype(float)})

@@ -248,3 +248,28 @@ def test_every_groups_rates_at_once_are_each_groups_own(day_resolution: bool) ->
         for a, b in zip(got, want):
             assert a.tolist() == b.tolist()
     assert any(len(v) > 1 for v, _, _ in batched)  # groups at several venues were compared
+
+
+@pytest.mark.parametrize("max_links", [1, 3, 20])
+def test_event_links_are_each_persons_next_events_counted(max_links: int) -> None:
+    # event_links writes every lag's pairs into one array and counts them by one sort: the pairs and weights of
+    # the definition (each person's events, each paired with their next max_links ones, counted per pair).
+    from collections import Counter
+
+    from graphfraud.detect.organise import event_links
+
+    visits, _ = _world(attend=0.5)
+    events = venue_events(visits)
+    inc = events.incidence
+    want: Counter = Counter()
+    for _, evs in inc.groupby("person")["event"]:
+        evs = sorted(evs.tolist())
+        if len(evs) < 2:
+            continue
+        for i, a in enumerate(evs):
+            for b in evs[i + 1 : i + 1 + max_links]:
+                want[(a, b)] += 1
+    got = event_links(events, max_links=max_links)
+    assert len(got) == len(want) > 0
+    assert dict(zip(zip(got["a"].tolist(), got["b"].tolist()), got["weight"].tolist())) == want
+    assert got["weight"].dtype == float
