@@ -498,8 +498,35 @@ def _pair_stats(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nd
     """
     if not len(pair):
         return pair.astype(np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=float)
+    if len(pair) < _SMALL_PAIRS:  # an institution's own claims: one lexsort costs less than pandas' set-up
+        return _sorted_pair_stats(np.asarray(pair), np.asarray(values, dtype=float))
     g = pd.Series(values).groupby(pair).agg(["size", "median"])  # one int key: pandas' counting sort
     return g.index.to_numpy(dtype=np.int64), g["size"].to_numpy(dtype=np.int64), g["median"].to_numpy()
+
+
+#: Below this many rows :func:`_pair_stats` sorts them itself (0.1-0.2 ms against pandas' 1.3-1.5 ms a call at
+#: 100-1,000 rows); above, pandas' group-by is faster (14 against 43 ms at 100,000 rows).
+_SMALL_PAIRS = 10_000
+
+
+def _sorted_pair_stats(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_pair_stats` by one lexsort: the same keys, counts and medians as pandas' group-by.
+
+    Within a key the values sort ascending with NaN last, so the first ``k`` (the key's values that are not
+    NaN) hold the median: the middle one, or the mean of the two middle ones (NaN when ``k`` is 0).
+
+    >>> [a.tolist() for a in _sorted_pair_stats(np.array([5, 2, 5, 5, 2]), np.array([3.0, 1.0, np.nan, 2.0, 4.0]))]
+    [[2, 5], [2, 3], [2.5, 2.5]]
+    """
+    order = np.lexsort((values, pair))
+    pair, values = pair[order], values[order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    size = np.diff(np.r_[first, len(pair)])
+    nan = np.isnan(values)
+    k = size - np.add.reduceat(nan, first) if nan.any() else size
+    low, high = first + np.maximum(k - 1, 0) // 2, first + np.maximum(k, 1) // 2
+    median = np.where(k > 0, (values[low] + values[high]) / 2, np.nan)
+    return pair[first].astype(np.int64), size.astype(np.int64), median
 
 
 def _local(graph: ClaimGraph, venue: int, cache: dict, uses: CardUses) -> tuple[str | None, np.ndarray]:
