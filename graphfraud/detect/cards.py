@@ -204,7 +204,10 @@ def card_uses(graph: ClaimGraph, unit: np.ndarray) -> CardUses:
     """
     width = len(graph.visits.persons) + 1
     key = unit.astype(np.int64) * width + graph.visits.column("person").astype(np.int64) + 1
-    keys, claims = np.unique(key, return_counts=True)  # a sort, no inverse: ten times faster at 10M claims
+    ordered = np.sort(key)  # as np.unique(key, return_counts=True), without its second copy of the keys
+    first = np.flatnonzero(np.r_[len(ordered) > 0, ordered[1:] != ordered[:-1]])  # (no claims: no keys)
+    keys, claims = ordered[first], np.diff(np.r_[first, len(ordered)])
+    del ordered
     rows = _person_rows(graph)
     return CardUses(keys, keys // width, keys % width - 1, claims.astype(np.int64), key, width, rows)
 
@@ -266,11 +269,8 @@ def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = No
     death = persons["death_date"].to_numpy().astype("datetime64[D]")[at]
     dead_day = (death - np.datetime64("2000-01-01", "D")).astype("timedelta64[D]").astype(np.float64)
     dead_day[np.isnat(death)] = np.inf
-    p = t["person"].to_numpy()
-    out = np.zeros(len(t), dtype=bool)
-    ok = p >= 0
-    out[ok] = t["day"].to_numpy()[ok] > dead_day[p[ok]] + grace_days
-    return out
+    dead_day = np.append(dead_day, np.inf)  # person -1 (unknown) takes the last slot: never after a death
+    return t["day"].to_numpy() > dead_day[t["person"].to_numpy()] + grace_days  # type: ignore[no-any-return]
 
 
 def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses: CardUses | None = None) -> np.ndarray:
