@@ -60,6 +60,7 @@ from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import dense_codes, row_positions, to_arrow
 from graphfraud.params import CardParams
 
@@ -122,7 +123,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                 graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts
             )
         members = np.union1d(flagged, np.concatenate([j for j, _ in joined.values()]) if joined else [])
-        kinds = np.unique(vtype[proof])
+        kinds = distinct(vtype[proof])
         claims = at[np.isin(person[at], members) & (np.isin(vtype[at], kinds) | flag[at])]
         peers = by_unit[(by_unit["group"] == by_unit.at[code, "group"]).to_numpy()].drop(index=code)
         out.append(
@@ -246,7 +247,7 @@ def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
     if "chain" in pha and pha["chain"].notna().any():
         chain = dense_codes(pha["chain"])[at_p[is_p]]
         shops = np.flatnonzero(is_p)
-        for c in np.unique(chain[chain >= 0]):
+        for c in distinct(chain[chain >= 0]):
             unit[shops[chain == c]] = shops[chain == c].min()
     return unit, group
 
@@ -411,9 +412,9 @@ def _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, par
     (an institution's peers are all of them but its own pairs: the hits of all less its own).
     """
     person, doctor, venue = graph.visits.column("person"), graph.visits.column("doctor"), graph.visits.column("venue")
-    kinds = np.unique(vtype[proof])
+    kinds = distinct(vtype[proof])
     # a facility's staff who billed the flagged cards (a pharmacy claim's doctor is the prescriber elsewhere)
-    staff = np.unique(doctor[proof]) if group[code] >= 0 else np.zeros(0, dtype=np.int64)
+    staff = distinct(doctor[proof]) if group[code] >= 0 else np.zeros(0, dtype=np.int64)
     staff = staff[staff >= 0]
     if "claims_of" not in cache:
         cache["claims_of"] = np.bincount(person[person >= 0], minlength=int(person.max()) + 1)

@@ -863,7 +863,7 @@ def _dated_venues(codes: np.ndarray, events: Events) -> np.ndarray:
     main = venues[np.argmax(n)]
     if not events.dated[codes][events.venue[codes] == main].any():
         return np.zeros(0, dtype=np.int64)
-    return np.unique(events.venue[codes[events.dated[codes]]])
+    return distinct(events.venue[codes[events.dated[codes]]])
 
 
 def _on_timetable(member: np.ndarray, day: np.ndarray, n: int, *, share: float = 0.8, min_days: int = 4) -> np.ndarray:

@@ -454,9 +454,9 @@ def dup_trace_claims(
     hit = _isin_halves(items["trace_code"], codes)  # chunk by chunk: the codes are not copied into one array
     claim = item_rows[hit].astype(np.int64) if item_rows is not None else dense_codes(items["claim_id"][hit])
     trace = dense_codes(items["trace_code"][hit])
-    pair = np.unique(trace * (int(claim.max()) + 1) + claim)  # one row per (trace code, claim); small
+    pair = distinct(trace * (int(claim.max()) + 1) + claim)  # one row per (trace code, claim); small
     trace_of = pair // (int(claim.max()) + 1)
-    dup_traces = np.unique(trace_of[np.bincount(trace_of)[trace_of] > 1])
+    dup_traces = distinct(trace_of[np.bincount(trace_of)[trace_of] > 1])
     dup_lines = np.isin(trace, dup_traces)
     if item_rows is not None:
         resold = np.isin(rows, claim[dup_lines])
@@ -688,12 +688,12 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     n_parties = int(party.max()) + 1
     sizes = np.bincount(party, minlength=n_parties)
     # arrivals in company: a burst with another member in it (distinct persons, one arrival per person-burst)
-    pb = np.unique(burst * len(who) + code)
+    pb = distinct(burst * len(who) + code)
     in_burst = np.bincount(pb // len(who))
     together = float((in_burst[pb // len(who)] >= 2).mean())
     address = facts.person_address[who]
     known = address >= 0
-    homes = np.unique(party[known] * (int(address.max(initial=0)) + 1) + address[known])
+    homes = distinct(party[known] * (int(address.max(initial=0)) + 1) + address[known])
     per_party = np.bincount(homes // (int(address.max(initial=0)) + 1), minlength=n_parties) if len(homes) else [0]
     return {"parties": int(n_parties), "party_members": int(len(who)), "party_largest": int(sizes.max()), "party_smallest": int(sizes.min()),
             "party_addresses": int(np.max(per_party)), "party_together": together}  # fmt: skip
@@ -776,7 +776,7 @@ def local_share(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimF
         return float("nan")
     claim = _visit_rows(persons, venue, facts)
     own = facts.graph.visits.column("person")[claim[~np.isin(claim, rows)]]
-    return float(len(np.unique(own)) / len(persons))
+    return float(len(distinct(own)) / len(persons))
 
 
 def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tuple[bool, float, float]:
