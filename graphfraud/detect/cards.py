@@ -60,7 +60,7 @@ from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.graph.events import distinct
+from graphfraud.graph.events import distinct, stable_order
 from graphfraud.io.arrow import dense_codes, row_positions, to_arrow
 from graphfraud.params import CardParams
 
@@ -581,6 +581,6 @@ def _claims_of_units(u: np.ndarray, codes: np.ndarray) -> list[np.ndarray]:
     chosen = np.zeros(int(max(u.max(initial=0), codes.max(initial=0))) + 1, dtype=bool)
     chosen[codes] = True
     rows = np.flatnonzero(chosen[u])
-    rows = rows[np.argsort(u[rows], kind="stable")]
+    rows = rows[stable_order(u[rows])]  # (one sort of packed keys: NumPy's stable argsort is a timsort)
     bounds = np.searchsorted(u[rows], np.concatenate([codes, codes + 1]))
     return [rows[bounds[i] : bounds[len(codes) + i]] for i in range(len(codes))]

@@ -18,7 +18,7 @@ from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import Organisation, beyond_chance, organisations, tighten
+from graphfraud.detect.organise import Organisation, beyond_chance, organisations, sorted_search, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import Events, combine, distinct, venue_events
 from graphfraud.graph.project import meetings
@@ -238,7 +238,7 @@ def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     >>> _member(np.array([3, 4, 9]), np.array([1, 3, 9])).tolist()
     [True, False, True]
     """
-    at = np.minimum(np.searchsorted(sorted_keys, values), max(len(sorted_keys) - 1, 0))
+    at = np.minimum(sorted_search(sorted_keys, values), max(len(sorted_keys) - 1, 0))
     return (sorted_keys[at] == values) if len(sorted_keys) else np.zeros(len(values), dtype=bool)
 
 

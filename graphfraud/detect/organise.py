@@ -59,14 +59,14 @@ class Organisation:
     events: np.ndarray
 
 
-def _search(haystack: np.ndarray, needles: np.ndarray, side: str = "left") -> np.ndarray:
+def sorted_search(haystack: np.ndarray, needles: np.ndarray, side: str = "left") -> np.ndarray:
     """``np.searchsorted(haystack, needles, side)``, the needles looked up in ascending order.
 
     A binary search for a needle after a smaller one starts where that one ended, so sorted needles walk a
     large haystack (millions of visit days) once instead of jumping about it: several times faster for
     hundreds of thousands of needles in group order (each group's members ascending, the groups not).
 
-    >>> _search(np.array([1, 3, 3, 9]), np.array([9, 3, 0]), "right").tolist()
+    >>> sorted_search(np.array([1, 3, 3, 9]), np.array([9, 3, 0]), "right").tolist()
     [4, 3, 0]
     """
     if len(needles) < 4096:
@@ -187,7 +187,7 @@ def _days_at(
     known = vd_person.astype(np.int64) * n_venues + vd_venue  # sorted
     if not len(known):
         return total
-    found = np.minimum(_search(known, key), len(known) - 1)
+    found = np.minimum(sorted_search(known, key), len(known) - 1)
     hit = known[found] == key
     np.add.at(total, row[hit], visit_days["days"].to_numpy(dtype=float)[found[hit]])
     return total
@@ -304,7 +304,7 @@ def _days_each(
     known = vd_person.astype(np.int64) * n_venues + vd_venue  # sorted
     if not len(known):
         return none
-    found = np.minimum(_search(known, key), len(known) - 1)
+    found = np.minimum(sorted_search(known, key), len(known) - 1)
     hit = known[found] == key
     return row[hit], venue[hit], visit_days["days"].to_numpy(dtype=float)[found[hit]]
 
@@ -620,7 +620,7 @@ def _group_rates(
     # the members' own rates: the mean over their days at the group's venues (visit_days is sorted by person)
     members = np.concatenate([m for _, m, _, _ in chosen]).astype(np.int64)
     member_owner = np.repeat(np.arange(len(chosen), dtype=np.int64), [len(m) for _, m, _, _ in chosen])
-    plo, phi = _search(vd_person, members, "left"), _search(vd_person, members, "right")
+    plo, phi = sorted_search(vd_person, members, "left"), sorted_search(vd_person, members, "right")
     k = phi - plo
     rows = np.repeat(plo - np.cumsum(k) + k, k) + np.arange(int(k.sum()))
     whose = np.repeat(np.arange(len(members)), k)
@@ -758,8 +758,8 @@ def _day_company(
     full = np.bincount(gv_at, weights=np.where(present > _COMPANY, background, 0.0), minlength=len(gv))
     short = np.bincount(gv_at, weights=np.where(present == _COMPANY, background, 0.0), minlength=len(gv))
     # each member's days at each venue of their group, and the venue's non-members' visits
-    rv_lo = _search(vd_person, row_person, "left")
-    rv_n = _search(vd_person, row_person, "right") - rv_lo
+    rv_lo = sorted_search(vd_person, row_person, "left")
+    rv_n = sorted_search(vd_person, row_person, "right") - rv_lo
     vrow = np.repeat(np.arange(len(row_person)), rv_n)
     vpos = np.repeat(rv_lo - np.cumsum(rv_n) + rv_n, rv_n) + np.arange(int(rv_n.sum()))
     vkey = row_group[vrow] * n_venues + vd_venue[vpos]
@@ -778,7 +778,7 @@ def _day_company(
     o_venue = events.venue[ge_event[o_ge]]
     vd_key = vd_person.astype(np.int64) * n_venues + vd_venue  # sorted (by person, then venue)
     o_key = row_person[o_row] * n_venues + o_venue
-    o_days = vd_days[np.minimum(_search(vd_key, o_key), len(vd_key) - 1)] if len(vd_key) else o_key * 0
+    o_days = vd_days[np.minimum(sorted_search(vd_key, o_key), len(vd_key) - 1)] if len(vd_key) else o_key * 0
     o_share = background[o_ge] / np.maximum(others[gv_at[o_ge]], 1e-12)
     weight -= np.bincount(o_row, weights=o_days * o_share, minlength=len(row_person))
     member_rate = np.where(days > 0, np.maximum(weight, 0.0) / np.maximum(days, 1), 0.0)
