@@ -160,9 +160,12 @@ def prescribed(graph: ClaimGraph, rows: np.ndarray, days: int) -> np.ndarray:
     # ended, so the lookups walk ``seen`` once instead of jumping about it (3x faster at ten million claims).
     order = np.argsort(key, kind="stable")
     key = key[order]
-    hits = np.empty(len(key), dtype=np.int64)
-    hits[order] = np.searchsorted(seen, key, side="right") - np.searchsorted(seen, key - days, side="left")
-    return out | (hits > 0)
+    hits = np.searchsorted(seen, key, side="right")
+    hits -= np.searchsorted(seen, key - days, side="left")
+    del key
+    found = np.empty(len(hits), dtype=bool)
+    found[order] = hits > 0
+    return out | found
 
 
 def _facility_rows(graph: ClaimGraph) -> np.ndarray:
