@@ -271,7 +271,7 @@ def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = No
     dead_day = (death - np.datetime64("2000-01-01", "D")).astype("timedelta64[D]").astype(np.float64)
     dead_day[np.isnat(death)] = np.inf
     dead_day = np.append(dead_day, np.inf)  # person -1 (unknown) takes the last slot: never after a death
-    return t["day"].to_numpy() > dead_day[t["person"].to_numpy()] + grace_days  # type: ignore[no-any-return]
+    return t["day"].to_numpy() > dead_day[t["person"].to_numpy()] + grace_days
 
 
 def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses: CardUses | None = None) -> np.ndarray:

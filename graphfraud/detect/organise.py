@@ -70,7 +70,7 @@ def sorted_search(haystack: np.ndarray, needles: np.ndarray, side: str = "left")
     [4, 3, 0]
     """
     if len(needles) < 4096:
-        return np.searchsorted(haystack, needles, side=side)  # type: ignore[call-overload, no-any-return]
+        return np.searchsorted(haystack, needles, side=side)  # type: ignore[call-overload]
     order = np.argsort(needles, kind="stable")
     out = np.empty(len(needles), dtype=np.intp)
     out[order] = np.searchsorted(haystack, needles[order], side=side)  # type: ignore[call-overload]
@@ -570,19 +570,27 @@ def _not_by_chance(
     return out
 
 
+#: Members per batch of :func:`_group_rates`: each batch's arrays (its members' visit days, tens of rows each)
+#: stay a few tens of MB however many groups a run holds (at ten million claims, thousands of groups).
+_RATE_BATCH = 20_000
+
+
 def _group_rates(
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
     events: Events,
     group: np.ndarray,
     every_size: np.ndarray,
     venue_traffic: np.ndarray,
+    *,
+    batch: int = _RATE_BATCH,
 ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per chosen group of :func:`_not_by_chance`: its venues, each venue's rate, and each member's rate.
 
-    Every group's events, venues and members' days are gathered in one pass of grouped arrays (keys
-    ``group x venue``), not a dozen small NumPy calls per group; sums run in the same order as
-    :func:`_group_rate` (the definition, one group at a time), so the numbers are the same.  Groups whose
-    members are not sorted and distinct (never made here) take :func:`_group_rate`.
+    The groups' events, venues and members' days are gathered in passes of grouped arrays (keys
+    ``group x venue``), a batch of groups with about ``batch`` members at a time, not a dozen small NumPy
+    calls per group; sums run in the same order as :func:`_group_rate` (the definition, one group at a
+    time), so the numbers are the same.  Groups whose members are not sorted and distinct (never made
+    here) take :func:`_group_rate`.
     """
     if not chosen or not all(len(m) < 2 or bool((np.diff(m) > 0).all()) for _, m, _, _ in chosen):
         return [_group_rate(g, m, events, group, every_size, venue_traffic) for g, m, _, _ in chosen]
@@ -595,49 +603,62 @@ def _group_rates(
     every_venue = events.venue[every]
     by_group = stable_order(group)  # event codes group by group, ascending within each
     group_sorted = group[by_group]
-    gs = np.array([g for g, _, _, _ in chosen], dtype=group_sorted.dtype)
-    lo, hi = np.searchsorted(group_sorted, gs, side="left"), np.searchsorted(group_sorted, gs, side="right")
-    n = hi - lo
-    mine = by_group[np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]  # each group's, in turn
-    owner = np.repeat(np.arange(len(chosen), dtype=np.int64), n)
-    # (group, venue) pairs, ascending: each group's venues as np.unique gives them
-    gv, at = np.unique(owner * n_venues + events.venue[mine], return_inverse=True)
-    gv_owner, gv_venue = gv // n_venues, gv % n_venues
-    held = np.bincount(at, minlength=len(gv))
-    on = np.bincount(at, weights=every_size[mine], minlength=len(gv))
-    first = np.searchsorted(every_venue, gv_venue, side="left")
-    after = np.searchsorted(every_venue, gv_venue, side="right")
-    typical = np.zeros(len(gv))
-    for i, (a, b, o) in enumerate(zip(first.tolist(), after.tolist(), gv_owner.tolist())):
-        there = every[a:b]  # the venue's other events: their median size
-        other = every_size[there[group[there] != chosen[o][0]]]
-        typical[i] = float(np.median(other)) if len(other) else 0.0
-    expected = held * typical
-    off = np.maximum(venue_traffic[gv_venue] - on, 0.0)
-    rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
-    top = np.zeros(len(chosen))
-    np.maximum.at(top, gv_owner, rate)  # each group's largest rate (rates are >= 0)
-    # the members' own rates: the mean over their days at the group's venues (visit_days is sorted by person)
-    members = np.concatenate([m for _, m, _, _ in chosen]).astype(np.int64)
-    member_owner = np.repeat(np.arange(len(chosen), dtype=np.int64), [len(m) for _, m, _, _ in chosen])
-    plo, phi = sorted_search(vd_person, members, "left"), sorted_search(vd_person, members, "right")
-    k = phi - plo
-    rows = np.repeat(plo - np.cumsum(k) + k, k) + np.arange(int(k.sum()))
-    whose = np.repeat(np.arange(len(members)), k)
-    key = member_owner[whose] * n_venues + vd_venue[rows]
-    where = np.minimum(np.searchsorted(gv, key), max(len(gv) - 1, 0))
-    there = gv[where] == key if len(gv) else np.zeros(len(key), dtype=bool)
-    rows, where, whose = rows[there], where[there], whose[there]
-    member_days = np.bincount(whose, weights=vd_days[rows], minlength=len(members))
-    member_rate = np.bincount(whose, weights=vd_days[rows] * rate[where], minlength=len(members))
-    member_rate = np.where(member_days > 0, member_rate / np.maximum(member_days, 1), top[member_owner])
-    g_bounds = np.searchsorted(gv_owner, np.arange(len(chosen) + 1))
-    m_bounds = np.r_[0, np.cumsum([len(m) for _, m, _, _ in chosen])]
-    return [
-        (gv_venue[g_bounds[i] : g_bounds[i + 1]], rate[g_bounds[i] : g_bounds[i + 1]],
-         member_rate[m_bounds[i] : m_bounds[i + 1]])
-        for i in range(len(chosen))
-    ]  # fmt: skip
+
+    def rates_of(
+        part: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]],
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        gs = np.array([g for g, _, _, _ in part], dtype=group_sorted.dtype)
+        lo, hi = np.searchsorted(group_sorted, gs, side="left"), np.searchsorted(group_sorted, gs, side="right")
+        n = hi - lo
+        mine = by_group[np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]  # each group's, in turn
+        owner = np.repeat(np.arange(len(part), dtype=np.int64), n)
+        # (group, venue) pairs, ascending: each group's venues as np.unique gives them
+        gv, at = np.unique(owner * n_venues + events.venue[mine], return_inverse=True)
+        gv_owner, gv_venue = gv // n_venues, gv % n_venues
+        held = np.bincount(at, minlength=len(gv))
+        on = np.bincount(at, weights=every_size[mine], minlength=len(gv))
+        first = np.searchsorted(every_venue, gv_venue, side="left")
+        after = np.searchsorted(every_venue, gv_venue, side="right")
+        typical = np.zeros(len(gv))
+        for i, (a, b, o) in enumerate(zip(first.tolist(), after.tolist(), gv_owner.tolist())):
+            there = every[a:b]  # the venue's other events: their median size
+            other = every_size[there[group[there] != part[o][0]]]
+            typical[i] = float(np.median(other)) if len(other) else 0.0
+        expected = held * typical
+        off = np.maximum(venue_traffic[gv_venue] - on, 0.0)
+        rate = np.where(off + expected > 0, expected / np.maximum(off + expected, 1e-12), 0.0).clip(0, 1)
+        top = np.zeros(len(part))
+        np.maximum.at(top, gv_owner, rate)  # each group's largest rate (rates are >= 0)
+        # the members' own rates: the mean over their days at the group's venues (visit_days is sorted by person)
+        members = np.concatenate([m for _, m, _, _ in part]).astype(np.int64)
+        member_owner = np.repeat(np.arange(len(part), dtype=np.int64), [len(m) for _, m, _, _ in part])
+        plo, phi = sorted_search(vd_person, members, "left"), sorted_search(vd_person, members, "right")
+        k = phi - plo
+        rows = np.repeat(plo - np.cumsum(k) + k, k) + np.arange(int(k.sum()))
+        whose = np.repeat(np.arange(len(members)), k)
+        key = member_owner[whose] * n_venues + vd_venue[rows]
+        where = np.minimum(np.searchsorted(gv, key), max(len(gv) - 1, 0))
+        there = gv[where] == key if len(gv) else np.zeros(len(key), dtype=bool)
+        rows, where, whose = rows[there], where[there], whose[there]
+        member_days = np.bincount(whose, weights=vd_days[rows], minlength=len(members))
+        member_rate = np.bincount(whose, weights=vd_days[rows] * rate[where], minlength=len(members))
+        member_rate = np.where(member_days > 0, member_rate / np.maximum(member_days, 1), top[member_owner])
+        g_bounds = np.searchsorted(gv_owner, np.arange(len(part) + 1))
+        m_bounds = np.r_[0, np.cumsum([len(m) for _, m, _, _ in part])]
+        return [
+            (gv_venue[g_bounds[i] : g_bounds[i + 1]], rate[g_bounds[i] : g_bounds[i + 1]],
+             member_rate[m_bounds[i] : m_bounds[i + 1]])
+            for i in range(len(part))
+        ]  # fmt: skip
+
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    start, size = 0, 0
+    for i, (_, m, _, _) in enumerate(chosen):
+        size += len(m)
+        if size >= batch or i == len(chosen) - 1:
+            out += rates_of(chosen[start : i + 1])
+            start, size = i + 1, 0
+    return out
 
 
 def _group_rate(

@@ -242,6 +242,10 @@ def test_every_groups_rates_at_once_are_each_groups_own(day_resolution: bool) ->
     size = events.size if events.size is not None else np.ones(events.n_events)
     traffic = np.bincount(events.venue, weights=size)
     batched = _group_rates(chosen, events, group, size, traffic)
+    # in batches of a few members too: every batch boundary falls between two groups
+    assert [[a.tolist() for a in x] for x in _group_rates(chosen, events, group, size, traffic, batch=7)] == [
+        [a.tolist() for a in x] for x in batched
+    ]
     for (g, members, _, _), got in zip(chosen, batched):
         want = _group_rate(g, members, events, group, size, traffic)
         assert len(got) == len(want) == 3
