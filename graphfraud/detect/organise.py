@@ -73,8 +73,14 @@ def sorted_search(haystack: np.ndarray, needles: np.ndarray, side: str = "left")
         return np.searchsorted(haystack, needles, side=side)  # type: ignore[call-overload]
     order = np.argsort(needles, kind="stable")
     out = np.empty(len(needles), dtype=np.intp)
-    out[order] = np.searchsorted(haystack, needles[order], side=side)  # type: ignore[call-overload]
+    for start in range(0, len(order), _SEARCH_SLICE):  # a slice at a time: one more array than the plain search
+        part = order[start : start + _SEARCH_SLICE]
+        out[part] = np.searchsorted(haystack, needles[part], side=side)  # type: ignore[call-overload]
     return out
+
+
+#: Needles per slice of :func:`sorted_search` (8 MB of int64 at a time).
+_SEARCH_SLICE = 1 << 20
 
 
 def event_links(events: Events, *, min_events: int = 2, max_links: int = 20, min_shared: int = 1) -> pd.DataFrame:

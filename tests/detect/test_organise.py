@@ -277,3 +277,15 @@ def test_event_links_are_each_persons_next_events_counted(max_links: int) -> Non
     assert len(got) == len(want) > 0
     assert dict(zip(zip(got["a"].tolist(), got["b"].tolist()), got["weight"].tolist())) == want
     assert got["weight"].dtype == float
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_sorted_search_is_searchsorted(side: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Needles in group order (ascending runs), looked up sorted and a slice at a time: np.searchsorted's positions.
+    from graphfraud.detect import organise
+
+    monkeypatch.setattr(organise, "_SEARCH_SLICE", 1000)
+    rng = np.random.default_rng(0)
+    haystack = np.sort(rng.integers(0, 5000, 20_000))
+    needles = np.concatenate([np.sort(rng.integers(-3, 5003, 50)) for _ in range(200)])
+    assert organise.sorted_search(haystack, needles, side).tolist() == np.searchsorted(haystack, needles, side).tolist()
