@@ -60,6 +60,7 @@ from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import distinct, stable_order
 from graphfraud.io.arrow import dense_codes, row_positions, to_arrow
 from graphfraud.params import CardParams
 
@@ -122,7 +123,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                 graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts
             )
         members = np.union1d(flagged, np.concatenate([j for j, _ in joined.values()]) if joined else [])
-        kinds = np.unique(vtype[proof])
+        kinds = distinct(vtype[proof])
         claims = at[np.isin(person[at], members) & (np.isin(vtype[at], kinds) | flag[at])]
         peers = by_unit[(by_unit["group"] == by_unit.at[code, "group"]).to_numpy()].drop(index=code)
         out.append(
@@ -204,7 +205,10 @@ def card_uses(graph: ClaimGraph, unit: np.ndarray) -> CardUses:
     """
     width = len(graph.visits.persons) + 1
     key = unit.astype(np.int64) * width + graph.visits.column("person").astype(np.int64) + 1
-    keys, claims = np.unique(key, return_counts=True)  # a sort, no inverse: ten times faster at 10M claims
+    ordered = np.sort(key)  # as np.unique(key, return_counts=True), without its second copy of the keys
+    first = np.flatnonzero(np.r_[len(ordered) > 0, ordered[1:] != ordered[:-1]])  # (no claims: no keys)
+    keys, claims = ordered[first], np.diff(np.r_[first, len(ordered)])
+    del ordered
     rows = _person_rows(graph)
     return CardUses(keys, keys // width, keys % width - 1, claims.astype(np.int64), key, width, rows)
 
@@ -243,7 +247,7 @@ def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
     if "chain" in pha and pha["chain"].notna().any():
         chain = dense_codes(pha["chain"])[at_p[is_p]]
         shops = np.flatnonzero(is_p)
-        for c in np.unique(chain[chain >= 0]):
+        for c in distinct(chain[chain >= 0]):
             unit[shops[chain == c]] = shops[chain == c].min()
     return unit, group
 
@@ -266,11 +270,8 @@ def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = No
     death = persons["death_date"].to_numpy().astype("datetime64[D]")[at]
     dead_day = (death - np.datetime64("2000-01-01", "D")).astype("timedelta64[D]").astype(np.float64)
     dead_day[np.isnat(death)] = np.inf
-    p = t["person"].to_numpy()
-    out = np.zeros(len(t), dtype=bool)
-    ok = p >= 0
-    out[ok] = t["day"].to_numpy()[ok] > dead_day[p[ok]] + grace_days
-    return out
+    dead_day = np.append(dead_day, np.inf)  # person -1 (unknown) takes the last slot: never after a death
+    return t["day"].to_numpy() > dead_day[t["person"].to_numpy()] + grace_days
 
 
 def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses: CardUses | None = None) -> np.ndarray:
@@ -411,9 +412,9 @@ def _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, par
     (an institution's peers are all of them but its own pairs: the hits of all less its own).
     """
     person, doctor, venue = graph.visits.column("person"), graph.visits.column("doctor"), graph.visits.column("venue")
-    kinds = np.unique(vtype[proof])
+    kinds = distinct(vtype[proof])
     # a facility's staff who billed the flagged cards (a pharmacy claim's doctor is the prescriber elsewhere)
-    staff = np.unique(doctor[proof]) if group[code] >= 0 else np.zeros(0, dtype=np.int64)
+    staff = distinct(doctor[proof]) if group[code] >= 0 else np.zeros(0, dtype=np.int64)
     staff = staff[staff >= 0]
     if "claims_of" not in cache:
         cache["claims_of"] = np.bincount(person[person >= 0], minlength=int(person.max()) + 1)
@@ -498,8 +499,35 @@ def _pair_stats(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.nd
     """
     if not len(pair):
         return pair.astype(np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=float)
+    if len(pair) < _SMALL_PAIRS:  # an institution's own claims: one lexsort costs less than pandas' set-up
+        return _sorted_pair_stats(np.asarray(pair), np.asarray(values, dtype=float))
     g = pd.Series(values).groupby(pair).agg(["size", "median"])  # one int key: pandas' counting sort
     return g.index.to_numpy(dtype=np.int64), g["size"].to_numpy(dtype=np.int64), g["median"].to_numpy()
+
+
+#: Below this many rows :func:`_pair_stats` sorts them itself (0.1-0.2 ms against pandas' 1.3-1.5 ms a call at
+#: 100-1,000 rows); above, pandas' group-by is faster (14 against 43 ms at 100,000 rows).
+_SMALL_PAIRS = 10_000
+
+
+def _sorted_pair_stats(pair: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_pair_stats` by one lexsort: the same keys, counts and medians as pandas' group-by.
+
+    Within a key the values sort ascending with NaN last, so the first ``k`` (the key's values that are not
+    NaN) hold the median: the middle one, or the mean of the two middle ones (NaN when ``k`` is 0).
+
+    >>> [a.tolist() for a in _sorted_pair_stats(np.array([5, 2, 5, 5, 2]), np.array([3.0, 1.0, np.nan, 2.0, 4.0]))]
+    [[2, 5], [2, 3], [2.5, 2.5]]
+    """
+    order = np.lexsort((values, pair))
+    pair, values = pair[order], values[order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    size = np.diff(np.r_[first, len(pair)])
+    nan = np.isnan(values)
+    k = size - np.add.reduceat(nan, first) if nan.any() else size
+    low, high = first + np.maximum(k - 1, 0) // 2, first + np.maximum(k, 1) // 2
+    median = np.where(k > 0, (values[low] + values[high]) / 2, np.nan)
+    return pair[first].astype(np.int64), size.astype(np.int64), median
 
 
 def _local(graph: ClaimGraph, venue: int, cache: dict, uses: CardUses) -> tuple[str | None, np.ndarray]:
@@ -553,6 +581,6 @@ def _claims_of_units(u: np.ndarray, codes: np.ndarray) -> list[np.ndarray]:
     chosen = np.zeros(int(max(u.max(initial=0), codes.max(initial=0))) + 1, dtype=bool)
     chosen[codes] = True
     rows = np.flatnonzero(chosen[u])
-    rows = rows[np.argsort(u[rows], kind="stable")]
+    rows = rows[stable_order(u[rows])]  # (one sort of packed keys: NumPy's stable argsort is a timsort)
     bounds = np.searchsorted(u[rows], np.concatenate([codes, codes + 1]))
     return [rows[bounds[i] : bounds[len(codes) + i]] for i in range(len(codes))]

@@ -18,7 +18,7 @@ from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.organise import Organisation, beyond_chance, organisations, tighten
+from graphfraud.detect.organise import Organisation, beyond_chance, organisations, sorted_search, tighten
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import Events, combine, distinct, venue_events
 from graphfraud.graph.project import meetings
@@ -168,15 +168,15 @@ def repeat_stays(
     same = (person[order][1:] == person[order][:-1]) & (venue[order][1:] == venue[order][:-1])
     prev[order[1:][same]] = order[:-1][same]
     # the group days of every organisation: a village's waves may fall into several (joined by scoring)
-    grouped = np.unique(np.concatenate([o.events for o in found]))
-    a_keys = np.unique(ev_key[grouped[is_adm[grouped]]])
-    d_keys = np.unique(ev_key[grouped[~is_adm[grouped]]])
+    grouped = distinct(np.concatenate([o.events for o in found]))
+    a_keys = distinct(ev_key[grouped[is_adm[grouped]]])
+    d_keys = distinct(ev_key[grouped[~is_adm[grouped]]])
     by_venue = np.argsort(venue, kind="stable")
     sorted_venue = venue[by_venue]
     # organisations at the same facilities are tested together: their members are one venue's candidates
     venue_sets: dict[tuple[int, ...], list[int]] = {}
     for i, o in enumerate(found):
-        venue_sets.setdefault(tuple(np.unique(days.venue[o.events]).tolist()), []).append(i)
+        venue_sets.setdefault(tuple(distinct(days.venue[o.events]).tolist()), []).append(i)
     kept: list[np.ndarray] = [np.array([], dtype=np.int64)] * len(found)
     for key, which in venue_sets.items():
         venues = np.array(key, dtype=np.int64)
@@ -201,7 +201,7 @@ def repeat_stays(
             return m, np.bincount(inverse, weights=rate, minlength=len(who)) / np.maximum(n, 1)
 
         m, mean = came_with(a_keys, d_keys)
-        candidates = np.unique(np.concatenate([found[i].persons for i in which]))
+        candidates = distinct(np.concatenate([found[i].persons for i in which]))
         members = candidates[m[np.searchsorted(who, candidates)] >= min_stays]
         if len(members) and max_chance < 1:
             at = np.searchsorted(who, members)
@@ -238,7 +238,7 @@ def _member(values: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
     >>> _member(np.array([3, 4, 9]), np.array([1, 3, 9])).tolist()
     [True, False, True]
     """
-    at = np.minimum(np.searchsorted(sorted_keys, values), max(len(sorted_keys) - 1, 0))
+    at = np.minimum(sorted_search(sorted_keys, values), max(len(sorted_keys) - 1, 0))
     return (sorted_keys[at] == values) if len(sorted_keys) else np.zeros(len(values), dtype=bool)
 
 
@@ -359,7 +359,7 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     if passed.any():
         kept[tested[order[: int(np.flatnonzero(passed).max()) + 1]]] = True
     out = []
-    for v in np.unique(events.venue[codes[kept]]).tolist():
+    for v in distinct(events.venue[codes[kept]]).tolist():
         mine = codes[kept & (events.venue[codes] == v)]
         if len(mine) < min_times:
             continue
@@ -368,7 +368,7 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
         on = np.isin(ev, mine)
         riders, times_on = np.unique(who[on], return_counts=True)
         riders = riders[(times_on >= min_times) | np.isin(riders, who[on & came])]
-        bus = np.unique(events.day[mine].astype(np.int64))
+        bus = distinct(events.day[mine].astype(np.int64))
         there = np.flatnonzero(venue == v)
         on_bus = there[np.isin(person[there], riders) & np.isin(day[there], bus)]
         board = (s_venue == v) & np.isin(s_person, riders) & (np.isin(s_day, bus) | np.isin(s_day - 1, bus))

@@ -4,6 +4,7 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from graphfraud.detect import DETECTORS, cards
 from graphfraud.graph.build import build_graph
@@ -100,3 +101,21 @@ def test_the_card_uses_are_one_group_by_of_the_claims_shared_by_the_flags():
     holders = set(g.visits.persons.ids[g.visits.column("person")[hub]].tolist())
     assert holders == {f"card{k}" for k in range(8)}
     assert uses.any_of(hub).sum() == 8  # one pair per collected card: the chain's
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_small_pair_stats_by_one_sort_are_pandas_group_by(seed: int) -> None:
+    # An institution's own (card, amount) rows are grouped by one lexsort below _SMALL_PAIRS rows: the keys, counts
+    # and medians must be pandas' group-by's (equal, NaN amounts skipped, a key of NaN amounts only NaN).
+    from graphfraud.detect.cards import _sorted_pair_stats
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 3000))
+    pair = rng.integers(0, int(rng.integers(1, 400)), n) * 7 + 3
+    values = np.round(rng.gamma(2.0, 50.0, n), 2)
+    values[rng.random(n) < (0.3 if seed == 4 else 0.02)] = np.nan
+    g = pd.Series(values).groupby(pair).agg(["size", "median"])
+    got = _sorted_pair_stats(pair, values)
+    assert got[0].tolist() == g.index.to_numpy(dtype=np.int64).tolist()
+    assert got[1].tolist() == g["size"].to_numpy(dtype=np.int64).tolist()
+    assert np.array_equal(got[2], g["median"].to_numpy(), equal_nan=True)

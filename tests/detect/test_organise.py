@@ -221,3 +221,71 @@ def test_a_pairwise_core_stays_when_the_organisation_holding_half_of_it_is_small
     whole = np.arange(16)  # an organisation that holds the whole core and more
     assert [g.tolist() for g in uncovered([core], [piece])] == [core.tolist()]  # not a better view: both stay
     assert uncovered([core], [whole]) == []  # the organisation is the ring: the core adds nothing
+
+
+@pytest.mark.parametrize("day_resolution", [False, True])
+def test_every_groups_rates_at_once_are_each_groups_own(day_resolution: bool) -> None:
+    # The chance test's rates are gathered for all groups in one pass of grouped arrays; they must be the
+    # numbers of its definition, one group at a time (venues, venue rates, member rates: equal, not close).
+    from graphfraud.detect.organise import _group_rate, _group_rates
+
+    visits, _ = _world(attend=0.5, day_resolution=day_resolution)
+    events = venue_events(visits, day_resolution=day_resolution)
+    rng = np.random.default_rng(3)
+    group = rng.integers(-1, 12, events.n_events)
+    group[events.venue == 0] = 0  # the batches: one group, with the clinic's other events at other codes
+    persons = np.unique(events.incidence["person"].to_numpy())
+    chosen = []
+    for g in (0, 3, 7, 11, 5):
+        members = np.sort(rng.choice(persons, int(rng.integers(1, 60)), replace=False))
+        chosen.append((g, members, np.ones(len(members), dtype=np.int64), np.ones(len(members), dtype=np.int64)))
+    size = events.size if events.size is not None else np.ones(events.n_events)
+    traffic = np.bincount(events.venue, weights=size)
+    batched = _group_rates(chosen, events, group, size, traffic)
+    # in batches of a few members too: every batch boundary falls between two groups
+    assert [[a.tolist() for a in x] for x in _group_rates(chosen, events, group, size, traffic, batch=7)] == [
+        [a.tolist() for a in x] for x in batched
+    ]
+    for (g, members, _, _), got in zip(chosen, batched):
+        want = _group_rate(g, members, events, group, size, traffic)
+        assert len(got) == len(want) == 3
+        for a, b in zip(got, want):
+            assert a.tolist() == b.tolist()
+    assert any(len(v) > 1 for v, _, _ in batched)  # groups at several venues were compared
+
+
+@pytest.mark.parametrize("max_links", [1, 3, 20])
+def test_event_links_are_each_persons_next_events_counted(max_links: int) -> None:
+    # event_links writes every lag's pairs into one array and counts them by one sort: the pairs and weights of
+    # the definition (each person's events, each paired with their next max_links ones, counted per pair).
+    from collections import Counter
+
+    from graphfraud.detect.organise import event_links
+
+    visits, _ = _world(attend=0.5)
+    events = venue_events(visits)
+    inc = events.incidence
+    want: Counter = Counter()
+    for _, evs in inc.groupby("person")["event"]:
+        evs = sorted(evs.tolist())
+        if len(evs) < 2:
+            continue
+        for i, a in enumerate(evs):
+            for b in evs[i + 1 : i + 1 + max_links]:
+                want[(a, b)] += 1
+    got = event_links(events, max_links=max_links)
+    assert len(got) == len(want) > 0
+    assert dict(zip(zip(got["a"].tolist(), got["b"].tolist()), got["weight"].tolist())) == want
+    assert got["weight"].dtype == float
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_sorted_search_is_searchsorted(side: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Needles in group order (ascending runs), looked up sorted and a slice at a time: np.searchsorted's positions.
+    from graphfraud.detect import organise
+
+    monkeypatch.setattr(organise, "_SEARCH_SLICE", 1000)
+    rng = np.random.default_rng(0)
+    haystack = np.sort(rng.integers(0, 5000, 20_000))
+    needles = np.concatenate([np.sort(rng.integers(-3, 5003, 50)) for _ in range(200)])
+    assert organise.sorted_search(haystack, needles, side).tolist() == np.searchsorted(haystack, needles, side).tolist()

@@ -129,3 +129,48 @@ def test_a_refill_group_is_explained_and_a_collector_at_a_date_only_pharmacy_is_
     assert not [r for r in result.rings if _persons(r) & mates]
     explained = [r for r in result.explained if _persons(r) & mates]
     assert explained and explained[0].benign is not None and explained[0].benign.code == "benign_refill"
+
+
+def _cadence_member_by_member(person, day, family, *, min_days=4, steady=0.25):
+    """The definition of _cadence: one member at a time."""
+    from graphfraud.graph.events import distinct
+    from graphfraud.score.features import median
+
+    order = np.lexsort((day, person))
+    person, day, family = person[order], day[order], family[order]
+    starts = np.flatnonzero(np.concatenate([[True], person[1:] != person[:-1]]))
+    periods, steadies, families = [], [], []
+    for lo, hi in zip(starts.tolist(), starts[1:].tolist() + [len(person)]):
+        days = distinct(day[lo:hi])
+        if len(days) < min_days:
+            continue
+        gaps = np.diff(days)
+        med = median(gaps)
+        periods.append(med)
+        steadies.append(float((np.abs(gaps - med) <= steady * med).mean()))
+        known = family[lo:hi][family[lo:hi] >= 0]
+        if len(known):
+            families.append(float(np.bincount(known).max() / len(known)))
+    if not periods:
+        return math.nan, 0.0, math.nan
+    return (
+        median(np.asarray(periods)),
+        median(np.asarray(steadies)),
+        (median(np.asarray(families)) if families else math.nan),
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_members_cadence_at_once_is_each_members_own(seed: int) -> None:
+    # _cadence takes all members in one pass of grouped arrays; the numbers are those of one member at a time
+    # (equal, not close), with repeated days, purchases naming no family, and members short of min_days.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    person = rng.integers(0, int(rng.integers(1, 40)), n)
+    day = rng.integers(0, int(rng.integers(5, 200)), n)
+    family = rng.integers(-1, int(rng.integers(1, 6)), n)
+    if seed == 5:
+        family[:] = -1
+    got = _cadence(person, day, family)
+    want = _cadence_member_by_member(person, day, family)
+    assert [str(x) for x in got] == [str(x) for x in want]
