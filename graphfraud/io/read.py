@@ -355,7 +355,7 @@ def _read_sliced(
         for start, end in bounds:
             f.seek(start)
             part = f.read(end - start)
-            if not part.strip():
+            if not part or part.isspace():  # blank lines only (isspace stops at the first other byte: no copy)
                 continue
             raw, bad = _read_csv(file, header, params, unread, numbers=numbers, coded=dictionaries, part=part)
             del part
