@@ -355,8 +355,6 @@ def _read_sliced(
         for start, end in bounds:
             f.seek(start)
             part = f.read(end - start)
-            if not part or part.isspace():  # blank lines only (isspace stops at the first other byte: no copy)
-                continue
             raw, bad = _read_csv(file, header, params, unread, numbers=numbers, coded=dictionaries, part=part)
             del part
             bad_lines += bad

@@ -157,3 +157,28 @@ def test_an_error_in_a_later_slice_writes_nothing(world, monkeypatch, tmp_path):
     assert result.exit_code != 0
     assert "claim_items.csv, row 102, column category" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_blank_lines_and_windows_line_ends_read_as_in_one_slice(world, monkeypatch, newline):
+    lines = item_lines()
+    text = newline.join([HEADER, *lines[:60], "", *lines[60:], "", ""]) + newline
+    d = world(claims=claims_text(), claim_items=text)
+    whole = read_with(monkeypatch, 10**9, d, skip=UNUSED_COLUMNS)
+    assert len(whole.claim_items) == 3 * CLAIMS
+    for size in (1, 5, 200):
+        same(read_with(monkeypatch, size, d, skip=UNUSED_COLUMNS), whole)
+    header_only = world(claims=claims_text(), claim_items=HEADER + "\n\n\n")
+    assert read_with(monkeypatch, 1, header_only).claim_items.empty
+
+
+def test_a_line_of_spaces_in_a_later_slice_is_refused_as_in_one_slice(world, monkeypatch):
+    lines = item_lines()
+    lines[100] = "   "
+    d = world(claims=claims_text(), claim_items=items_text(lines))
+    errors = []
+    for size in (1, 10**9):
+        with pytest.raises(ContractError) as e:
+            read_with(monkeypatch, size, d)
+        errors.append(str(e.value))
+    assert errors[0] == errors[1] and "claim_items.csv, row 102" in errors[0]
