@@ -9,7 +9,9 @@ read here.
 
 Speed and memory: CSV files are parsed by ``pyarrow.csv`` (multi-threaded)
 with every column as text, then converted column by column with Arrow
-kernels; no Python object is made per row.
+kernels; no Python object is made per row.  A table without a key (the fee
+lines, the biggest file) is read, converted and checked a slice of lines at
+a time (:func:`_read_sliced`), so its raw text exists one slice at a time.
 """
 
 from __future__ import annotations
