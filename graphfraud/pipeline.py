@@ -14,7 +14,6 @@ from typing import Any
 import igraph
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from graphfraud import __version__
 from graphfraud.contract import ClaimsData
@@ -22,7 +21,7 @@ from graphfraud.detect import DETECTORS, cardload, cards, coadmit, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, build_graph
 from graphfraud.graph.events import distinct
-from graphfraud.io.memory import peak_memory_gb
+from graphfraud.io.memory import give_back, peak_memory_gb
 from graphfraud.params import RunParams, to_dict
 from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import Ring, score_candidates
@@ -132,7 +131,7 @@ def run(
         now = time.perf_counter()
         timings[stage] = round(now - clock, 3)
         clock = now
-        pa.default_memory_pool().release_unused()  # a stage's Arrow temporaries: Arrow's pool keeps them otherwise
+        give_back()  # a stage's temporaries: Arrow's pool and the C library's heaps keep them otherwise
         log(f"{stage}: {timings[stage]:.1f} s (peak memory so far {peak_memory_gb():.1f} GB)")
 
     graph = build_graph(data)

@@ -161,6 +161,42 @@ def positions(values: pd.Series | pd.Index, known: pd.Series | pd.Index | None) 
     return np.repeat(np.asarray(found, dtype=np.int32), lengths)
 
 
+def follow(values: pa.Array | pa.ChunkedArray, keys: pa.Array | pa.ChunkedArray, start: int) -> np.ndarray | None:
+    """:func:`positions` of ``values`` that are ``keys`` in order from ``start``, each repeated (fee lines in
+    the claims' order), without hashing: int32, or None when they are not so.
+
+    The first run may still be ``keys[start - 1]`` (a claim whose fee lines began in the slice before).
+    A slice of fee lines is checked so against the claims, with no hash table of the claims' ids.
+
+    >>> keys = pa.chunked_array([["C1", "C2"], ["C3", "C4"]])
+    >>> follow(pa.chunked_array([["C2", "C3", "C3"], ["C4"]]), keys, 2).tolist()
+    [1, 2, 2, 3]
+    >>> follow(pa.array(["C2", "C4"]), keys, 1) is None  # C3 has no fee line: hashed instead
+    True
+    """
+    values = decoded(values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values]))
+    chunks = [c for c in values.chunks if len(c)]
+    if not chunks:
+        return np.zeros(0, dtype=np.int32)
+    if values.null_count:
+        return None
+    starts = [_run_starts(c) for c in chunks]
+    for i in range(1, len(chunks)):  # a run that goes on into the next chunk is one run
+        if chunks[i - 1][len(chunks[i - 1]) - 1] == chunks[i][0]:
+            starts[i] = starts[i][1:]
+    runs = pa.chunked_array([c.take(pa.array(s)) for c, s in zip(chunks, starts)], type=values.type)
+    ends = np.concatenate([s + at for s, at in zip(starts, np.cumsum([0] + [len(c) for c in chunks]))])
+    lengths = np.diff(np.append(ends, len(values)))
+    del starts, ends
+    begin = start - 1 if start > 0 and runs[0].as_py() == keys[start - 1].as_py() else start
+    if begin + len(runs) > len(keys):
+        return None
+    part = keys.slice(begin, len(runs))
+    if not pc.all(pc.fill_null(pc.equal(runs.cast(part.type), part), False)).as_py():
+        return None
+    return np.repeat(np.arange(begin, begin + len(runs), dtype=np.int32), lengths)
+
+
 def _same(runs: pa.ChunkedArray, keys: pa.Array) -> bool:
     """Whether ``runs`` are exactly ``keys``, in order (compared a chunk at a time, no null equal to anything)."""
     if len(runs) != len(keys):

@@ -9,7 +9,9 @@ read here.
 
 Speed and memory: CSV files are parsed by ``pyarrow.csv`` (multi-threaded)
 with every column as text, then converted column by column with Arrow
-kernels; no Python object is made per row.
+kernels; no Python object is made per row.  A table without a key (the fee
+lines, the biggest file) is read, converted and checked a slice of lines at
+a time (:func:`_read_sliced`), so its raw text exists one slice at a time.
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ import codecs
 import csv
 import os
 import warnings
+import dataclasses
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -29,11 +33,26 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from graphfraud.contract import ID_DTYPE, INPUT_TABLES, ClaimsData, Column, Table, empty_frame
+from graphfraud.contract import ID_DTYPE, INPUT_TABLES, ClaimsData, Column, QualityWarning, Table, empty_frame
 from graphfraud.errors import ContractError
+from graphfraud.io.arrow import arrow_text, decoded, follow
 from graphfraud.io.convert import to_codes, to_ids, to_series
+from graphfraud.io.memory import give_back
 from graphfraud.io.mapping import Mapping, TableMapping, apply_mapping, load_mapping
-from graphfraud.io.validate import FOREIGN_KEYS, THREADS, Finding, KnownKeys, SkippedRowsWarning, check_table, find
+from graphfraud.io.validate import (
+    FOREIGN_KEYS,
+    THREADS,
+    Finding,
+    KnownKeys,
+    SkippedRowsWarning,
+    check_table,
+    find,
+    merge_findings,
+    quality,
+    quality_rows,
+    rules,
+    settle,
+)
 from graphfraud.io.write import file_sha256
 from graphfraud.params import ReadParams
 
@@ -167,33 +186,15 @@ def _read_tables(
             frames[table.name] = empty_frame(table)
             continue
         coded = _coded(skip, table, mapping)
-        raw, bad_lines = _read_file(
-            file,
-            table,
-            params,
-            _skipped(skip, table, mapping),
-            numbers=_numbers(table, mapping),
-            coded=_dictionaries(table, coded, keys),
+        sliced = (
+            _read_sliced(file, table, params, skip=skip, coded=coded, keys=keys)
+            if _sliceable(file, table, mapping, params)
+            else None
         )
-        raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
-        unread = _unread(skip, table)
-        raw = raw.drop_columns([c for c in raw.column_names if c in unread])
-        notes = _numeric_ids(raw, table, file.name, origin)
-        held = [raw]  # _typed lets go of each column once converted (the table itself is released here)
-        del raw
-        frame, unreadable = _typed(held, table, file.name, origin, params, coded=coded)
-        pa.default_memory_pool().release_unused()  # the raw numbers, converted: NumPy's malloc cannot reuse Arrow's pages
-        frame, counts = check_table(
-            table,
-            frame,
-            file=file.name,
-            keys=keys,
-            params=params,
-            unreadable=unreadable,
-            origin=origin,
-            dropped_lines=bad_lines,
-            notes=notes,
-        )
+        if sliced is not None:
+            frame, counts, bad_lines = sliced
+        else:
+            frame, counts, bad_lines = _read_whole(file, table, params, mapping, skip=skip, coded=coded, keys=keys)
         if bad_lines:
             counts = {"wrong number of fields": bad_lines, **counts}
             warnings.warn(
@@ -207,11 +208,241 @@ def _read_tables(
             if f"{table.name}.{column.name}" in skip and column.name in frame:
                 frame[column.name] = _no_text(len(frame), number=column.kind == "float")
         frames[table.name] = frame
-        # Arrow's allocator (mimalloc) keeps freed pages for itself; hand them back before the next (bigger)
-        # table arrives: 5.3 -> 4.9 GB peak at ten million claims (measured).
-        pa.default_memory_pool().release_unused()
+        # Arrow's allocator (mimalloc) and the C library keep freed pages for themselves; hand them back before
+        # the next (bigger) table arrives: 5.3 -> 4.9 GB peak at ten million claims (measured; the C library's
+        # heaps, 2.49 -> 2.40 GiB held after the read).
+        give_back()
         log(f"{file.name}: {len(frame):,} rows read and checked")
     return frames, skipped, keys
+
+
+def _read_whole(
+    file: Path,
+    table: Table,
+    params: ReadParams,
+    mapping: Mapping | None,
+    *,
+    skip: tuple[str, ...],
+    coded: frozenset[str],
+    keys: KnownKeys,
+) -> tuple[pd.DataFrame, dict[str, int], int]:
+    """Read, map, type and check one file at once: the frame, skipped rows by reason, lines of the wrong length."""
+    raw, bad_lines = _read_file(
+        file,
+        table,
+        params,
+        _skipped(skip, table, mapping),
+        numbers=_numbers(table, mapping),
+        coded=_dictionaries(table, coded, keys),
+    )
+    raw, origin = apply_mapping(raw, mapping.table(table.name) if mapping else TableMapping())
+    unread = _unread(skip, table)
+    raw = raw.drop_columns([c for c in raw.column_names if c in unread])
+    notes = _numeric_ids(raw, table, file.name, origin)
+    held = [raw]  # _typed lets go of each column once converted (the table itself is released here)
+    del raw
+    frame, unreadable = _typed(held, table, file.name, origin, params, coded=coded)
+    pa.default_memory_pool().release_unused()  # the raw numbers, converted: NumPy's malloc cannot reuse Arrow's pages
+    frame, counts = check_table(
+        table,
+        frame,
+        file=file.name,
+        keys=keys,
+        params=params,
+        unreadable=unreadable,
+        origin=origin,
+        dropped_lines=bad_lines,
+        notes=notes,
+    )
+    return frame, counts, bad_lines
+
+
+#: Bytes of a CSV file of a table without a key (the fee lines) read, converted and checked at a time.
+SLICE_BYTES = 128 << 20
+
+
+def _sliceable(file: Path, table: Table, mapping: Mapping | None, params: ReadParams) -> bool:
+    """Whether ``file`` is read in slices: a CSV file of a table without a key (no rule compares rows far
+    apart but its foreign keys), under contract names, in an encoding where a newline byte ends a line."""
+    if file.suffix != ".csv" or table.key is not None:
+        return False
+    if mapping is not None and mapping.table(table.name) != TableMapping():
+        return False
+    try:
+        return "\n".encode(params.encoding) == b"\n" and codecs.lookup(params.encoding).name not in ("utf-16", "utf-32")
+    except LookupError:
+        return False
+
+
+def _slice_bounds(path: Path, size: int) -> list[tuple[int, int]]:
+    """Byte ranges of whole lines of ``path`` after its header line, about ``size`` bytes each.
+
+    A range ends after a newline (or at the end of the file), so no line is cut
+    in two: the CSV reader itself takes a newline for the end of a row (values
+    with line breaks inside quotes are not read either way).
+    """
+    total = path.stat().st_size
+    bounds = []
+    with path.open("rb") as f:
+        at = _line_end(f, 0, total)
+        while at < total:
+            end = _line_end(f, min(at + max(size, 1), total), total)
+            bounds.append((at, end))
+            at = end
+    return bounds
+
+
+def _line_end(f: BinaryIO, at: int, total: int) -> int:
+    """The offset just after the first newline at or after ``at`` (``total`` when there is none)."""
+    f.seek(at)
+    while at < total:
+        piece = f.read(1 << 16)
+        if not piece:
+            return total
+        found = piece.find(b"\n")
+        if found >= 0:
+            return at + found + 1
+        at += len(piece)
+    return total
+
+
+def _read_sliced(
+    file: Path,
+    table: Table,
+    params: ReadParams,
+    *,
+    skip: tuple[str, ...],
+    coded: frozenset[str],
+    keys: KnownKeys,
+) -> tuple[pd.DataFrame, dict[str, int], int] | None:
+    """As :func:`_read_whole`, a slice of lines at a time (:data:`SLICE_BYTES`); None for a file without rows.
+
+    Each slice is parsed, converted and checked against every rule but the
+    foreign keys, and only the columns the caller keeps are kept (with the
+    raw foreign keys); the raw text and the released columns of one slice
+    at a time exist, not of the whole file (at ten million claims the fee
+    lines' raw table and its converted copy were the read's peak: 2 GB).
+    The foreign keys are then checked at once (one hash table of the keys),
+    the findings of all slices merged (:func:`merge_findings`) and the file
+    accepted, refused or, under ``lenient``, its bad rows dropped, as
+    :func:`check_table` does for a whole file: nothing is returned or
+    remembered before every slice is checked.
+    """
+    bounds = _slice_bounds(file, SLICE_BYTES)
+    if not bounds:
+        return None
+    header = _csv_header(file, params.encoding)
+    _check_header(file.name, header, table, limit=params.max_errors)
+    limit = max(1, params.max_errors)
+    unread, numbers, dictionaries = _unread(skip, table), _numbers(table, None), _dictionaries(table, coded, keys)
+    released = {c.name for c in table.columns if f"{table.name}.{c.name}" in skip}
+    foreign = [column for column, _ in FOREIGN_KEYS.get(table.name, ())]
+    narrow = dataclasses.replace(table, columns=tuple(c for c in table.columns if c.name not in foreign))
+    # Foreign keys the caller releases are followed slice by slice while they are the referenced keys in
+    # order (fee lines in the claims' order: :func:`follow`, no hashing, no id kept); from the first slice
+    # that is not, they are kept as read and looked up at the end (:func:`check_table`'s way).
+    refs = dict(FOREIGN_KEYS.get(table.name, ()))
+    known = {c: decoded(arrow_text(keys.kept[refs[c]])) for c in foreign if c in released and refs[c] in keys.kept}
+    followed: dict[str, list[np.ndarray]] = {c: [] for c in known}
+    cursor = dict.fromkeys(known, 0)
+    hashed_from: dict[str, int] = {}
+    raw_keys: dict[str, list[pa.ChunkedArray]] = {}
+    kept: dict[str, list[pd.Series]] = {}
+    flagged: list[pd.DataFrame] = []
+    parts: list[tuple[int, list[Finding]]] = []
+    notes: list[str] = []
+    origin: dict[str, str] = {}
+    rows = bad_lines = 0
+    with file.open("rb") as f:
+        for start, end in bounds:
+            f.seek(start)
+            part = f.read(end - start)
+            raw, bad = _read_csv(file, header, params, unread, numbers=numbers, coded=dictionaries, part=part)
+            del part
+            bad_lines += bad
+            raw, origin = apply_mapping(raw, TableMapping())
+            raw = raw.drop_columns([c for c in raw.column_names if c in unread])
+            if not parts:
+                _require_columns(raw, table, file.name)
+                notes = _numeric_ids(raw, table, file.name, origin)
+            present = [c for c in foreign if c in raw.column_names]
+            for column in present:
+                if column in cursor:
+                    found = follow(raw.column(column), known[column], cursor[column])
+                    if found is not None:
+                        followed[column].append(found)
+                        cursor[column] = int(found[-1]) + 1 if len(found) else cursor[column]
+                        continue
+                    del cursor[column]
+                hashed_from.setdefault(column, rows)
+                raw_keys.setdefault(column, []).append(raw.column(column))
+            held = [raw.drop_columns(present)]
+            del raw
+            frame, unreadable = _typed(held, narrow, file.name, origin, params, coded=coded)
+            findings = list(unreadable) + rules(narrow, frame, keys=keys, limit=limit, unreadable=unreadable)
+            parts.append((rows, findings))
+            flagged_rows = quality_rows(table, frame)
+            if len(flagged_rows):
+                flagged.append(frame.iloc[flagged_rows].set_axis(flagged_rows + rows))
+            for name in frame.columns:
+                if name not in released:
+                    kept.setdefault(name, []).append(frame[name])
+            rows += len(frame)
+            del frame
+            give_back()
+    if not parts:
+        return None
+    columns: dict[str, pd.Series] = {}
+    for column in table.columns + table.extra:
+        name = column.name
+        if name in foreign and (name in raw_keys or followed.get(name)):
+            link = f"{table.name}.{name}"
+            ids = _no_text(0)
+            keys.links[link] = np.zeros(0, dtype=np.int32)
+            if name in raw_keys:  # checked as check_table does, from the first slice not followed
+                pieces = raw_keys.pop(name)
+                values = pa.chunked_array([chunk for c in pieces for chunk in c.chunks], type=pieces[0].type)
+                del pieces
+                ids = to_ids(values) if name in coded else to_series(values, column)[0]
+                del values
+                keyed = dataclasses.replace(table, columns=(column,), extra=())
+                parts.append((hashed_from[name], rules(keyed, pd.DataFrame({name: ids}), keys=keys, limit=limit)))
+            keys.links[link] = np.concatenate([*followed.pop(name, []), keys.links[link]])
+            columns[name] = ids if name not in released else _no_text(rows, number=column.kind == "float")
+        elif name in kept:
+            columns[name] = pd.concat(kept.pop(name), ignore_index=True)
+        elif name in released:
+            columns[name] = _no_text(rows, number=column.kind == "float")
+        elif column in table.columns:
+            columns[name] = (
+                _no_text(rows)
+                if column.kind in ("id", "str", "enum")
+                else to_series(pa.nulls(rows, pa.string()), column)[0]
+            )
+    frame = pd.DataFrame(columns, copy=False)
+    del columns
+    pa.default_memory_pool().release_unused()
+    flags = pd.concat(flagged) if flagged else frame.iloc[:0]
+
+    def warn(_: pd.DataFrame, kept_rows: np.ndarray | None) -> list[QualityWarning]:
+        at = flags.index.to_numpy()
+        shown = flags if kept_rows is None else flags[np.isin(at, kept_rows)]
+        where = shown.index.to_numpy()
+        return quality(table, shown.reset_index(drop=True), file=file.name, origin=origin, rows=where)
+
+    frame, counts = settle(
+        table,
+        frame,
+        merge_findings(table, parts, limit=limit),
+        file=file.name,
+        keys=keys,
+        params=params,
+        origin=origin,
+        dropped_lines=bad_lines,
+        notes=notes,
+        warn=warn,
+    )
+    return frame, counts, bad_lines
 
 
 def locate(directory: Path, table: Table) -> Path | None:
@@ -545,9 +776,14 @@ def _check_header(file: str, names: list[str], table: Table, *, limit: int = 20)
 
 
 def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset[str] = frozenset(), *,
-              numbers: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset()) -> tuple[pa.Table, int]:  # fmt: skip
+              numbers: frozenset[str] = frozenset(), coded: frozenset[str] = frozenset(),
+              part: bytes | None = None) -> tuple[pa.Table, int]:  # fmt: skip
     """Every column as text, except ``numbers``: parsed to float64 while the file is parsed, and
     ``coded``: text as dictionaries.
+
+    ``part``: read these whole lines of the file instead (no header; see
+    :func:`_read_sliced`); lines with the wrong number of fields are then
+    reported from the whole file, which knows their line numbers.
 
     Parsing decimals in the reader costs almost nothing more than splitting
     them into text, and spares a text copy of every number (tens of millions
@@ -569,9 +805,13 @@ def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset
 
     def read(threads: bool, typed: set[str] = set()) -> pa.Table:
         return pcsv.read_csv(
-            path,
+            path if part is None else pa.BufferReader(part),
             read_options=pcsv.ReadOptions(
-                column_names=names, skip_rows=1, use_threads=threads, block_size=_BLOCK_SIZE, encoding=params.encoding
+                column_names=names,
+                skip_rows=1 if part is None else 0,
+                use_threads=threads,
+                block_size=_BLOCK_SIZE,
+                encoding=params.encoding,
             ),
             parse_options=pcsv.ParseOptions(invalid_row_handler=invalid),
             convert_options=pcsv.ConvertOptions(
@@ -601,6 +841,8 @@ def _read_csv(path: Path, header: list[str], params: ReadParams, skip: frozenset
         if data is None:
             data = read(True)
         if bad and not params.lenient:
+            if part is not None:  # the whole file knows the line numbers (and refuses it)
+                _read_csv(path, header, params, skip, numbers=numbers, coded=coded)
             bad.clear()
             read(False)  # again, single-threaded, to learn the line numbers
             raise _field_count_error(path.name, bad, len(header), params.max_errors)
@@ -716,6 +958,25 @@ def _numeric_ids(raw: pa.Table, table: Table, file: str, origin: dict[str, str])
     return notes
 
 
+def _require_columns(raw: pa.Table, table: Table, file: str) -> None:
+    """Refuse a table without a required column, listing the columns it has."""
+    missing = [c for c in table.required_columns if c not in raw.column_names]
+    if missing:
+        found = ", ".join(raw.column_names[:30]) or "none"
+        if raw.num_columns > 30:  # issue 8: a hostile header must not make a megabyte message
+            found += f", ... ({raw.num_columns} columns in all)"
+        errors = [
+            ContractError(
+                file,
+                1,
+                c,
+                f"required column is missing (columns found: {found}); add it, or map a column to it with --mapping",
+            )
+            for c in missing
+        ]
+        raise ContractError(file, 1, missing[0], errors[0].message, errors[1:])
+
+
 def _typed(
     held: list[pa.Table],
     table: Table,
@@ -735,21 +996,7 @@ def _typed(
     ids, as read (:func:`to_ids`).
     """
     raw = held.pop()
-    missing = [c for c in table.required_columns if c not in raw.column_names]
-    if missing:
-        found = ", ".join(raw.column_names[:30]) or "none"
-        if raw.num_columns > 30:  # issue 8: a hostile header must not make a megabyte message
-            found += f", ... ({raw.num_columns} columns in all)"
-        errors = [
-            ContractError(
-                file,
-                1,
-                c,
-                f"required column is missing (columns found: {found}); add it, or map a column to it with --mapping",
-            )
-            for c in missing
-        ]
-        raise ContractError(file, 1, missing[0], errors[0].message, errors[1:])
+    _require_columns(raw, table, file)
     limit = max(1, params.max_errors)
     columns: dict[str, pd.Series] = {}
     unreadable: list[Finding] = []

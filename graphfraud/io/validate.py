@@ -235,6 +235,41 @@ def check_table(
     """
     limit = max(1, params.max_errors)
     findings = list(unreadable) + rules(table, frame, keys=keys, limit=limit, unreadable=unreadable)
+    return settle(
+        table,
+        frame,
+        findings,
+        file=file,
+        keys=keys,
+        params=params,
+        origin=origin,
+        dropped_lines=dropped_lines,
+        notes=notes,
+    )
+
+
+def settle(
+    table: Table,
+    frame: pd.DataFrame,
+    findings: Sequence[Finding],
+    *,
+    file: str,
+    keys: KnownKeys,
+    params: ReadParams = ReadParams(),
+    origin: dict[str, str] | None = None,
+    dropped_lines: int = 0,
+    notes: Sequence[str] = (),
+    warn: Callable[[pd.DataFrame, np.ndarray | None], list[QualityWarning]] | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """What :func:`check_table` does once the rules have run: accept, refuse or (lenient) drop the bad rows.
+
+    ``findings`` are every rule's findings on ``frame`` (the reader's unreadable values first);
+    ``warn(kept, rows)`` makes the table's data-quality warnings from the kept frame and the kept
+    rows' positions in the file (None: every row), by default :func:`quality` of ``kept``.
+    """
+    if warn is None:
+        warn = lambda kept, rows: quality(table, kept, file=file, origin=origin, rows=rows)  # noqa: E731
+    limit = max(1, params.max_errors)
     key = table.key
     if not findings:
         if dropped_lines:
@@ -249,7 +284,7 @@ def check_table(
             )
         if key:
             _remember(keys, table.name, file, frame[key], pd.Index([]))
-        keys.warnings += quality(table, frame, file=file, origin=origin)
+        keys.warnings += warn(frame, None)
         return frame, {}
     if not params.lenient:
         error = report(file, findings, limit=limit, origin=origin or {})
@@ -272,7 +307,7 @@ def check_table(
         keys.links[name] = keys.links[name][~bad]
     if key:
         _remember(keys, table.name, file, frame[key], dropped_keys)
-    keys.warnings += quality(table, frame, file=file, origin=origin, rows=np.flatnonzero(~bad))
+    keys.warnings += warn(frame, np.flatnonzero(~bad))
     what = ", ".join(f"{n} {reason}" for reason, n in counts.items())
     warnings.warn(f"skipped {int(bad.sum())} of {len(bad)} rows of {file}: {what}", SkippedRowsWarning, stacklevel=2)
     return frame, counts
@@ -425,6 +460,64 @@ def quality(
         )
         for f in findings
     ]
+
+
+def quality_rows(table: Table, frame: pd.DataFrame) -> np.ndarray:
+    """Rows of ``frame`` that some data-quality check of :func:`quality` flags (ascending).
+
+    :func:`quality` of these rows alone, given their positions, makes the same
+    warnings as of the whole frame: a reader that checks a file slice by slice
+    keeps only them.
+
+    >>> from graphfraud.contract import CLAIM_ITEMS
+    >>> items = pd.DataFrame({"quantity": [2.0, 1.0], "unit_price": [0.445, 10.0], "amount": [0.89, 12.0]})
+    >>> quality_rows(CLAIM_ITEMS, items).tolist()
+    [1]
+    """
+    if table.name != "claim_items":
+        return np.zeros(0, dtype=np.int64)
+    found = _amount_mismatch(frame, 1)
+    return found[0].rows if found else np.zeros(0, dtype=np.int64)
+
+
+def merge_findings(table: Table, parts: Sequence[tuple[int, Sequence[Finding]]], *, limit: int) -> list[Finding]:
+    """The findings of consecutive slices of one table as those of the whole table.
+
+    ``parts`` holds, per slice, its first row in the table and its findings
+    (rows counted from the slice's start).  Findings of one rule and column
+    become one, with every row and the first ``limit`` messages, in the order
+    :func:`check_table` lists them (unreadable values, empty required values,
+    values not allowed, negative numbers, duplicates, unknown keys; columns in
+    contract order), which decides a row's first reason under ``lenient``.
+
+    >>> from graphfraud.contract import CLAIM_ITEMS
+    >>> one = Finding("amount", "negative amount", np.array([1]), ("negative amount -1.00",))
+    >>> two = Finding("claim_id", "empty claim_id", np.array([0]), ("required value is empty",))
+    >>> [(f.reason, f.rows.tolist()) for f in merge_findings(CLAIM_ITEMS, [(0, [one]), (5, [one, two])], limit=20)]
+    [('empty claim_id', [5]), ('negative amount', [1, 6])]
+    """
+    names = [c.name for c in table.columns + table.extra]
+    foreign = [column for column, _ in FOREIGN_KEYS.get(table.name, ())]
+    merged: dict[tuple[str | None, str], list[tuple[np.ndarray, tuple[str, ...]]]] = {}
+    for start, findings in parts:
+        for f in findings:
+            merged.setdefault((f.column, f.reason), []).append((f.rows + start, f.messages))
+
+    def rank(column: str | None, reason: str) -> tuple[int, int]:
+        at = names.index(column) if column in names else len(names)
+        for group, form in enumerate(("unreadable {}", "empty {}", "{} not allowed", "negative {}", "duplicate {}")):
+            if reason == form.format(column):
+                return group, at
+        if column in foreign:
+            return 5, 2 * foreign.index(column) + (reason != f"unknown {column}")
+        return 6, at
+
+    out = []
+    for (column, reason), pieces in sorted(merged.items(), key=lambda item: rank(*item[0])):
+        rows = np.concatenate([rows for rows, _ in pieces])
+        messages = tuple(m for _, ms in pieces for m in ms)[:limit]
+        out.append(Finding(column, reason, rows, messages))
+    return out
 
 
 def report(file: str, findings: Sequence[Finding], *, limit: int, origin: dict[str, str]) -> ContractError:
