@@ -150,6 +150,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like scheduled primary care at the members' own clinic (e.g. a village's family-doctor follow-up "
         "day, a child-health day, a nursing home's round): {local:.0%} of the {persons} members also come there on "
         "their own, and the group's claims cost {own_cost_ratio:.2f}x the venue's other claims",
+        "looks like a village's family-doctor follow-up day (家庭医生签约随访): {sessions} sessions every "
+        "{cycle:.0f} days ({fixed:.0%} of the gaps within a day of it), each member at {attendance:.0%} of them in "
+        "the working day; {local:.0%} of the {persons} members also come there on their own, and the group's claims "
+        "cost {own_cost_ratio:.2f}x the venue's other claims",
     ),
 }  # fmt: skip
 

@@ -114,6 +114,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_primary": (
         "疑为成员本地基层医疗机构的定期服务（如家庭医生签约随访日、儿童保健日、敬老院巡诊）：{persons} 名成员中 {local} "
         "平时也自行到该机构就诊，团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
+        "疑为村级家庭医生签约随访日：{sessions} 个随访日，每 {cycle} 天一次（{fixed} 的间隔与之相差不超过一天），"
+        "每名成员在工作时间参加其中 {attendance}；{persons} 名成员中 {local} 平时也自行到该机构就诊，"
+        "团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
     ),
 }  # fmt: skip
 
