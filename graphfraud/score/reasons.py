@@ -125,6 +125,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "address; cost {cost_ratio:.2f}x peers'",
         "looks like residents of one institution (e.g. a nursing home): the cards of {on_phone} of {persons} are "
         "bound to one phone and no address is known; cost {cost_ratio:.2f}x peers'",
+        "looks like residents of one institution (e.g. a nursing home) seen on the doctor's round: the {persons} "
+        "patients were seen on {sessions} days every {cycle:.0f} days ({fixed:.0%} of the gaps within a day of it) "
+        "and on {other} other days; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_designated": (
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
@@ -463,11 +466,37 @@ def residents_buying(f: Features) -> Reason | None:
     resident costs more than one walk-in purchase, so the cost test of
     :func:`benign_explanation` does not apply.  At least 8 patients, 60% or
     more of them at one address (or, with no address known, on one phone:
-    :func:`_residents_on_phone`), and none of :func:`hard_flags`.
+    :func:`_residents_on_phone`), or all seen on the doctor's round
+    (:func:`_residents_on_round`), and none of :func:`hard_flags`.
     """
     if hard_flags(f):
         return None
-    return _residents(f) or _residents_on_phone(f)
+    return _residents(f) or _residents_on_phone(f) or _residents_on_round(f)
+
+
+#: A home's doctor comes on a round every two weeks or month (market days, which crowd a clinic every 3-10 days,
+#: are not a round): the days a doctor saw the patients are at least this many days apart.
+ROUND_DAYS = 14.0
+
+
+def _residents_on_round(f: Features) -> Reason | None:
+    """A doctor's patients who live in one institution, seen by the doctor's round when neither address nor phone shows it.
+
+    A nursing home's doctor (or the township centre's, 巡诊) sees its residents on a round, every two weeks or
+    month (``ROUND_DAYS``), and a carer fetches their medicine at one pharmacy.  So the doctor saw these
+    patients on round days only (at least 80% of the days the group was seen on), at least 4 of them, on a
+    fixed cycle (half the gaps within a day of its median, ``session_regularity``).  A kickback doctor sees
+    the patients he sends to the shop as they come, on dozens of days with no cycle (thirdworld seeds 1-36:
+    at most 22% of the gaps on a cycle).  At least 8 patients.
+    """
+    if f.persons < 8 or f.sessions < 4 or math.isnan(f.session_cycle) or f.sessions < 0.8 * f.event_days:
+        return None
+    if f.session_cycle < ROUND_DAYS or f.session_regularity < 0.5:
+        return None
+    evidence: dict[str, object] = {"persons": f.persons, "sessions": f.sessions, "cycle": f.session_cycle,
+                                   "fixed": f.session_regularity, "other": f.event_days - f.sessions,
+                                   "cost_ratio": f.cost_ratio}  # fmt: skip
+    return Reason("benign_institution", evidence, f.session_regularity, 0.5, 0.0)
 
 
 def _residents_on_phone(f: Features) -> Reason | None:
