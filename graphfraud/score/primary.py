@@ -84,7 +84,8 @@ def village_day(f: Features) -> Reason | None:
     national service norm asks for four follow-ups a year), by the township
     GP or the village doctor, one after the other in the working day.  A
     follow-up adds tests and a month's prescription, so it costs somewhat
-    more than the clinic's walk-in claims (up to ``FOLLOW_UP_COST``), which
+    more than the clinic's walk-in claims (up to ``FOLLOW_UP_COST``, against
+    both the venue's other claims and the same care elsewhere), which
     :func:`primary_care_day` (at most the venue's own cost) leaves out.  What a
     staged clinic cannot show is the timetable together with the members' own
     care there: the same persons (each at ``FOLLOW_UP_ATTENDANCE`` of the
@@ -100,7 +101,11 @@ def village_day(f: Features) -> Reason | None:
         return None
     if math.isnan(f.local_share) or f.local_share < LOCAL_SHARE or math.isnan(f.session_cycle):
         return None
+    # dearer than neither the venue's other claims nor the same care elsewhere (a staged clinic's own claims are
+    # all staged: against them alone its recruits' claims cost what the venue's cost)
     cost = f.own_cost_ratio if not math.isnan(f.own_cost_ratio) else f.cost_ratio
+    if not f.cost_ratio <= FOLLOW_UP_COST:
+        return None
     daytime = math.isnan(f.off_hours_share) or f.off_hours_share <= FOLLOW_UP_OFF_HOURS
     timetable = (FOLLOW_UP_DAYS <= f.session_cycle <= FOLLOW_UP_MAX and f.session_regularity >= FOLLOW_UP_FIXED
                  and f.attendance >= FOLLOW_UP_ATTENDANCE)  # fmt: skip

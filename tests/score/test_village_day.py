@@ -56,6 +56,10 @@ def test_a_follow_up_day_dearer_than_walk_ins_is_a_village_day() -> None:
         ({"attendance": 0.3}, "a different handful of cards each session, not the signed elders called in"),
         ({"local_share": 0.1}, "recruits who never come to the clinic on their own"),
         ({"own_cost_ratio": 1.7}, "billed far above the clinic's ordinary claims"),
+        (
+            {"cost_ratio": 5.3, "own_cost_ratio": 1.28},
+            "a staged clinic's piece: as dear as the venue's own staged claims",
+        ),
         ({"after_death_claims": 3}, "claims on dead villagers' cards void any explanation"),
         ({"primary_venue": False}, "not a primary-care venue"),
         ({"session_cycle": NAN}, "fewer than three sessions: no timetable to see"),
