@@ -407,7 +407,7 @@ def weekly_course(f: Features) -> bool:
     (``cost_ratio`` at most :data:`UNKNOWN_OWNER_COST`): the regulars of a
     county TCM hospital's acupuncture room pay what its other patients pay,
     while a course sold with gifts bills above the care it imitates to pay
-    for the gifts, wherever it is given (1.06-2.3x measured on thirdworld
+    for the gifts, wherever it is given (1.05-2.2x measured on thirdworld
     1-36, private clinics included).
     """
     if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
