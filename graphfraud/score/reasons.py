@@ -347,7 +347,10 @@ def session_cohort(f: Features) -> bool:
     at a facility that is not private, and the care looks like care: a public
     institution, mostly chronic-disease visits or one diagnosis for most
     claims.  Staged clinics rotate their pool over irregular batches at
-    private clinics; card collectors work at pharmacies.
+    private clinics; card collectors work at pharmacies.  With the venue's
+    ownership not exported, care is also a group at no more than the peers'
+    cost (:data:`UNKNOWN_OWNER_COST`, as in :func:`weekly_course`: friends who
+    keep one weekly slot together at a county TCM hospital).
     """
     if f.inpatient_share >= 0.5:
         return False
@@ -364,6 +367,8 @@ def session_cohort(f: Features) -> bool:
     present = f.attendance >= SCHEDULE_ATTENDANCE or f.cost_ratio <= PEER_COST
     on_timetable = present and f.weekday_share >= SCHEDULE_WEEKDAYS
     care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
+    # ownership not exported: care when it costs no more than the same care elsewhere (see weekly_course)
+    care = care or (math.isnan(f.public_venue) and f.cost_ratio <= UNKNOWN_OWNER_COST)
     return on_timetable and care
 
 

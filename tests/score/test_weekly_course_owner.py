@@ -37,7 +37,7 @@ def test_tcm_regulars_at_a_hospital_of_unknown_ownership_are_a_weekly_course() -
     assert weekly_course(TCM_REGULARS)
     reason = benign_explanation(TCM_REGULARS)
     assert reason is not None and reason.code == "benign_schedule"
-    assert "on their own fixed weekdays (100% of their visits) for 33 weeks; cost 0.72x peers'" in reason.text
+    assert "100% of them on 3 fixed weekdays; cost 0.72x peers'" in reason.text
 
 
 @pytest.mark.parametrize(
@@ -46,9 +46,19 @@ def test_tcm_regulars_at_a_hospital_of_unknown_ownership_are_a_weekly_course() -
         ({"cost_ratio": 1.71}, "physiotherapy sold with gifts at a venue of unknown ownership (thirdworld seed 15)"),
         ({"cost_ratio": 1.05}, "the cheapest course sold with gifts measured (a private clinic, thirdworld seed 27)"),
         ({"public_venue": 0.0, "cost_ratio": 0.72}, "at a private clinic the cost does not vouch for the care"),
-        ({"member_timetable": 0.4}, "members who come on any weekday: no course of their own"),
+        ({"member_timetable": 0.4, "weekday_share": 0.5}, "members who come on any weekday: no timetable at all"),
         ({"after_death_claims": 2}, "claims after death void any explanation"),
     ],
 )
 def test_what_is_not_a_weekly_course(change: dict, why: str) -> None:
     assert benign_explanation(dataclasses.replace(TCM_REGULARS, **change)) is None, why
+
+
+def test_friends_on_one_weekly_slot_at_a_hospital_of_unknown_ownership_are_a_session_cohort() -> None:
+    # seed 15's pairs and triads of friends who keep one slot together: each at 63-78% of the group's 27-38 weeks
+    friends = dataclasses.replace(TCM_REGULARS, persons=10, attendance=0.76, sessions=38, weekday_share=1.0,
+                                  cost_ratio=0.77)  # fmt: skip
+    reason = benign_explanation(friends)
+    assert reason is not None and reason.code == "benign_schedule"
+    assert benign_explanation(dataclasses.replace(friends, cost_ratio=1.71)) is None  # courses with gifts
+    assert benign_explanation(dataclasses.replace(friends, public_venue=0.0)) is None  # a private clinic's batch
