@@ -128,6 +128,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like residents of one institution (e.g. a nursing home) seen on the doctor's round: the {persons} "
         "patients were seen on {sessions} days every {cycle:.0f} days ({fixed:.0%} of the gaps within a day of it) "
         "and on {other} other days; cost {cost_ratio:.2f}x peers'",
+        "looks like residents of one institution (e.g. a nursing home) seen on a round: {shared} of the {persons} "
+        "patients are in a group explained at the doctor's facility as care on a timetable, seen there every "
+        "{cycle:.0f} days; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_designated": (
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
@@ -482,6 +485,35 @@ def residents_buying(f: Features) -> Reason | None:
 #: A home's doctor comes on a round every two weeks or month (market days, which crowd a clinic every 3-10 days,
 #: are not a round): the days a doctor saw the patients are at least this many days apart.
 ROUND_DAYS = 14.0
+
+
+def a_round(f: Features) -> bool:
+    """A group seen on a round: sessions at least ``ROUND_DAYS`` apart, half the gaps within a day of their median."""
+    return not math.isnan(f.session_cycle) and f.session_cycle >= ROUND_DAYS and f.session_regularity >= 0.5
+
+
+def round_cohort(f: Features, shared: int, cohort: Features) -> Reason | None:
+    """A doctor's patients buying at one pharmacy who are the cohort of a round explained at the doctor's facility.
+
+    ``shared`` of the pair's ``f.persons`` patients are members of a group
+    explained as care (``cohort``) at the doctor's facility, a group seen there
+    on a round (:func:`a_round`): a home's residents seen on the centre's round
+    every two weeks, whose carer fetches their medicine at one pharmacy.  At
+    least 8 patients, 60% of them in the cohort (an institution's share, as
+    :func:`_one_institution`), and none of :func:`hard_flags`.  A kickback
+    doctor's patients come to him as they fall ill, one by one, not as a
+    round's cohort (otherworld 1-48, thirdworld 1-36: no kickback pair had even
+    30% of its patients in such a group; the three nursing homes' pairs 93-100%).
+    A cohort on a course of treatment (chemotherapy cycles, a chronic-disease
+    programme: :func:`treatment_cycles`, :func:`chronic_programme`) is no round.
+    """
+    if f.persons < 8 or shared < 0.6 * f.persons or not a_round(cohort) or hard_flags(f):
+        return None
+    if treatment_cycles(cohort) or chronic_programme(cohort):  # a course of treatment is not a round: an
+        return None  # oncologist who sends his chemotherapy course's patients to one shop is the kickback
+    evidence: dict[str, object] = {"shared": shared, "persons": f.persons, "cycle": cohort.session_cycle,
+                                   "cost_ratio": f.cost_ratio}  # fmt: skip
+    return Reason("benign_institution", evidence, shared / f.persons, 0.6, 0.0)
 
 
 def _residents_on_round(f: Features) -> Reason | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -30,12 +30,14 @@ from graphfraud.score.features import ClaimFacts, Features, bound_to, features, 
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.reasons import (
     Reason,
+    a_round,
     args_json,
     benign_explanation,
     designated_pharmacy,
     refill_cohort,
     ramp,
     residents_buying,
+    round_cohort,
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.typology import person_role, typology
@@ -100,7 +102,8 @@ def score_candidates(
     check_rules(params.rules)
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
-    scored = [_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)]
+    scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
+                            candidates, params)  # fmt: skip
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
@@ -572,6 +575,33 @@ def _markets(candidates: list[Candidate], facts: ClaimFacts) -> dict[int, Market
     for threshold, group in by_threshold.items():
         found = markets([candidates[i] for i in group], facts, high_value_purchases(facts, threshold))
         out.update(zip(group, found))
+    return out
+
+
+def _round_cohorts(scored: list[Ring], candidates: list[Candidate], params: ScoreParams) -> list[Ring]:
+    """``scored`` with each kickback pair whose patients are a round's cohort at the doctor's facility explained.
+
+    A nursing home's residents are seen on the centre's round and their carer fetches their medicine at one
+    pharmacy; when the export gives neither the home's address nor its phone, the round itself is seen as a
+    group explained at the facility (``scored[i]`` is the scoring of ``candidates[i]``).  See
+    :func:`graphfraud.score.reasons.round_cohort`.
+    """
+    rounds = [r for r in scored if r.benign is not None and a_round(r.features)]
+    if not rounds:
+        return scored
+    out = list(scored)
+    for i, r in enumerate(scored):
+        if r.typology != "kickback" or r.benign is not None or "pairs" in candidates[i].evidence:
+            continue
+        facility = int(candidates[i].evidence["facility"])
+        for cohort in (x for x in rounds if x.features.venue == facility):
+            shared = int(np.intersect1d(r.person_codes, cohort.person_codes).size)
+            benign = round_cohort(r.features, shared, cohort.features)
+            if benign is not None:
+                score = round(r.score * BENIGN_DISCOUNT, 2)
+                out[i] = replace(r, score=score, alert=alert(score, params, benign=True), typology="other",
+                                 reasons=(benign, *r.reasons), benign=benign)  # fmt: skip
+                break
     return out
 
 

@@ -14,7 +14,7 @@ import math
 import pytest
 
 from graphfraud.score.features import Features
-from graphfraud.score.reasons import residents_buying
+from graphfraud.score.reasons import residents_buying, round_cohort
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -54,3 +54,38 @@ def test_a_home_doctors_round_explains_the_residents_buying_at_one_pharmacy() ->
 )
 def test_what_is_not_a_round(change: dict, why: str) -> None:
     assert residents_buying(dataclasses.replace(ROUND, **change)) is None, why
+
+
+#: Otherworld seed 7: a nursing home's residents seen on the community centre's round every 14 days (explained as a
+#: scheduled cohort, 147 persons), 72 of whose cards a carer used at one pharmacy after the round; no address, no
+#: phone exported.  The doctor-pharmacy pair itself was seen on only 8 days, no cycle to see in it.
+HOME_PAIR = dataclasses.replace(
+    ROUND, persons=72, event_days=8, sessions=4, session_cycle=56.0, session_regularity=0.33
+)
+HOME_ROUND = dataclasses.replace(ROUND, persons=147, event_days=26, sessions=26, session_cycle=14.0,
+                                 session_regularity=1.0, attendance=0.5)  # fmt: skip
+
+
+def test_a_pair_whose_patients_are_a_round_explained_at_the_facility_is_its_residents() -> None:
+    assert residents_buying(HOME_PAIR) is None  # the pair alone shows no round
+    reason = round_cohort(HOME_PAIR, 68, HOME_ROUND)
+    assert reason is not None and reason.code == "benign_institution"
+    assert "68 of the 72 patients are in a group explained at the doctor's facility" in reason.text
+    assert "每 14 天一次巡诊" in say(reason.code, reason.args, "zh")
+
+
+@pytest.mark.parametrize(
+    ("shared", "cohort", "why"),
+    [
+        (20, HOME_ROUND, "a kickback doctor's patients: a few of them also in the centre's round"),
+        (68, dataclasses.replace(HOME_ROUND, session_cycle=2.0), "a dialysis unit's shifts are treatment, not a round"),
+        (68, dataclasses.replace(HOME_ROUND, session_regularity=0.2), "a group on no fixed cycle is no round"),
+        (
+            68,
+            dataclasses.replace(HOME_ROUND, member_regularity=0.9, member_weeks=20.0, attendance=0.4),
+            "a chemotherapy course's patients sent to one shop: a course of treatment, not a round",
+        ),
+    ],
+)
+def test_what_is_not_a_rounds_cohort(shared: int, cohort: Features, why: str) -> None:
+    assert round_cohort(HOME_PAIR, shared, cohort) is None, why
