@@ -564,6 +564,8 @@ class Features:
     party_addresses: int = 0  # most distinct known addresses in one party
     party_together: float = math.nan  # share of members' arrivals with another member in the same burst
     top_phone_persons: int = 0  # persons whose card is bound to the members' commonest phone
+    session_cycle: float = math.nan  # median gap between sessions, days (NaN if < 3 sessions)
+    session_regularity: float = 0.0  # share of gaps between sessions within 1 day of session_cycle
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -578,6 +580,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     person = t.column("person")[rows]
     ring_days, present, sessions, attended = _attendance(person[at_main], day[at_main])
     cycle, regularity = _cycle(ring_days)
+    session_cycle, session_regularity = _cycle(np.sort(sessions))
     visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
@@ -632,6 +635,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         sessions=int(len(sessions)),
         attendance=median(attended) / len(sessions) if len(sessions) else 0.0,
         weekday_share=_weekday_share(sessions),
+        session_cycle=session_cycle,
+        session_regularity=session_regularity,
         public_venue=float(facts.venue_public[main]),
         phone_hub_persons=hub_n,
         phone_hub=hub,

@@ -59,3 +59,61 @@ def primary_care_day(f: Features) -> Reason | None:
         LOCAL_SHARE,
         0.0,
     )
+
+
+#: Signed elders' follow-ups (家庭医生签约随访) are held every month to every quarter: the village day's sessions are
+#: at least this many days apart (a month's shortest), and at most a quarter's longest apart (:data:`FOLLOW_UP_MAX`).
+FOLLOW_UP_DAYS = 28.0
+FOLLOW_UP_MAX = 92.0
+#: ... on a fixed day: at least this share of the gaps between sessions within a day of their median.
+FOLLOW_UP_FIXED = 0.5
+#: ... where each signed elder is seen on at least this share of the sessions (they are called in, not walk-ins).
+FOLLOW_UP_ATTENDANCE = 0.5
+#: ... in the doctor's working day: at most this share of the group's claims before 07:00 or from 19:00.
+FOLLOW_UP_OFF_HOURS = 0.1
+#: ... at an ordinary cost: a follow-up's tests and a month's prescription may cost somewhat more than the venue's
+#: walk-in claims, not more than the peers' cost where the cost reason starts scoring.
+FOLLOW_UP_COST = 1.3
+
+
+def village_day(f: Features) -> Reason | None:
+    """Why a dense group at a primary-care venue may be its village's family-doctor day, or None.
+
+    A village's signed elders (家庭医生签约服务: hypertension and diabetes) are
+    called in on the village day, every month, two months or quarter (the
+    national service norm asks for four follow-ups a year), by the township
+    GP or the village doctor, one after the other in the working day.  A
+    follow-up adds tests and a month's prescription, so it costs somewhat
+    more than the clinic's walk-in claims (up to ``FOLLOW_UP_COST``, against
+    both the venue's other claims and the same care elsewhere), which
+    :func:`primary_care_day` (at most the venue's own cost) leaves out.  What a
+    staged clinic cannot show is the timetable together with the members' own
+    care there: the same persons (each at ``FOLLOW_UP_ATTENDANCE`` of the
+    sessions or more) on sessions a month to a quarter apart on a fixed
+    cycle (``FOLLOW_UP_DAYS``, ``FOLLOW_UP_MAX``, ``FOLLOW_UP_FIXED``), in
+    the working day (``FOLLOW_UP_OFF_HOURS``), at the members' own clinic
+    (``LOCAL_SHARE``).  A broker's pool comes every one to three weeks to a
+    clinic that is not theirs; a village doctor who keeps cards bills each
+    card on its own days, or all of them in an evening batch; physiotherapy
+    sold with gifts is given weekly, on each member's own weekday.
+    """
+    if not f.primary_venue or f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or hard_flags(f):
+        return None
+    if math.isnan(f.local_share) or f.local_share < LOCAL_SHARE or math.isnan(f.session_cycle):
+        return None
+    # dearer than neither the venue's other claims nor the same care elsewhere (a staged clinic's own claims are
+    # all staged: against them alone its recruits' claims cost what the venue's cost)
+    cost = f.own_cost_ratio if not math.isnan(f.own_cost_ratio) else f.cost_ratio
+    if not f.cost_ratio <= FOLLOW_UP_COST:
+        return None
+    daytime = math.isnan(f.off_hours_share) or f.off_hours_share <= FOLLOW_UP_OFF_HOURS
+    timetable = (FOLLOW_UP_DAYS <= f.session_cycle <= FOLLOW_UP_MAX and f.session_regularity >= FOLLOW_UP_FIXED
+                 and f.attendance >= FOLLOW_UP_ATTENDANCE)  # fmt: skip
+    if not timetable or not daytime or math.isnan(cost) or cost > FOLLOW_UP_COST:
+        return None
+    return Reason(
+        "benign_primary",
+        {"local": f.local_share, "persons": f.persons, "sessions": f.sessions, "cycle": f.session_cycle,
+         "fixed": f.session_regularity, "attendance": f.attendance, "own_cost_ratio": cost},
+        f.session_regularity, FOLLOW_UP_FIXED, 0.0,
+    )  # fmt: skip

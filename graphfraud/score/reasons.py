@@ -125,6 +125,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "address; cost {cost_ratio:.2f}x peers'",
         "looks like residents of one institution (e.g. a nursing home): the cards of {on_phone} of {persons} are "
         "bound to one phone and no address is known; cost {cost_ratio:.2f}x peers'",
+        "looks like residents of one institution (e.g. a nursing home) seen on the doctor's round: the {persons} "
+        "patients were seen on {sessions} days every {cycle:.0f} days ({fixed:.0%} of the gaps within a day of it) "
+        "and on {other} other days; cost {cost_ratio:.2f}x peers'",
+        "looks like residents of one institution (e.g. a nursing home) seen on a round: {shared} of the {persons} "
+        "patients are in a group explained at the doctor's facility as care on a timetable, seen there every "
+        "{cycle:.0f} days; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_designated": (
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
@@ -150,6 +156,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like scheduled primary care at the members' own clinic (e.g. a village's family-doctor follow-up "
         "day, a child-health day, a nursing home's round): {local:.0%} of the {persons} members also come there on "
         "their own, and the group's claims cost {own_cost_ratio:.2f}x the venue's other claims",
+        "looks like a village's family-doctor follow-up day (家庭医生签约随访): {sessions} sessions every "
+        "{cycle:.0f} days ({fixed:.0%} of the gaps within a day of it), each member at {attendance:.0%} of them in "
+        "the working day; {local:.0%} of the {persons} members also come there on their own, and the group's claims "
+        "cost {own_cost_ratio:.2f}x the venue's other claims",
     ),
 }  # fmt: skip
 
@@ -309,6 +319,8 @@ SCHEDULE_WEEKDAYS = 0.8
 PEER_COST = 1.3
 #: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
 COURSE_WEEKS = 4.0
+#: Ownership unknown: a weekly course is care when it costs no more than the same care elsewhere (the peers' cost).
+UNKNOWN_OWNER_COST = 1.0
 #: A course of chemotherapy is 4-8 cycles (then the patient is reassessed): patients whose cycles started together
 #: have had at most this many cycles each (gaps between their visits); a broker's pool attends without end.
 COURSE_CYCLES = 8.0
@@ -338,7 +350,10 @@ def session_cohort(f: Features) -> bool:
     at a facility that is not private, and the care looks like care: a public
     institution, mostly chronic-disease visits or one diagnosis for most
     claims.  Staged clinics rotate their pool over irregular batches at
-    private clinics; card collectors work at pharmacies.
+    private clinics; card collectors work at pharmacies.  With the venue's
+    ownership not exported, care is also a group at no more than the peers'
+    cost (:data:`UNKNOWN_OWNER_COST`, as in :func:`weekly_course`: friends who
+    keep one weekly slot together at a county TCM hospital).
     """
     if f.inpatient_share >= 0.5:
         return False
@@ -355,6 +370,8 @@ def session_cohort(f: Features) -> bool:
     present = f.attendance >= SCHEDULE_ATTENDANCE or f.cost_ratio <= PEER_COST
     on_timetable = present and f.weekday_share >= SCHEDULE_WEEKDAYS
     care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
+    # ownership not exported: care when it costs no more than the same care elsewhere (see weekly_course)
+    care = care or (math.isnan(f.public_venue) and f.cost_ratio <= UNKNOWN_OWNER_COST)
     return on_timetable and care
 
 
@@ -392,11 +409,21 @@ def weekly_course(f: Features) -> bool:
     Physiotherapy sold with gifts bills above the care it imitates, a
     broker's weekly batch brings its members together, and at a private
     clinic neither the timetable nor the cost vouches for the care.
+
+    When the export drops the venue's ownership (``public_venue`` NaN), the
+    course is care if it costs no more than the same care elsewhere
+    (``cost_ratio`` at most :data:`UNKNOWN_OWNER_COST`): the regulars of a
+    county TCM hospital's acupuncture room pay what its other patients pay,
+    while a course sold with gifts bills above the care it imitates to pay
+    for the gifts, wherever it is given (1.05-2.2x measured on thirdworld
+    1-36, private clinics included).
     """
     if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
         return False
+    public = f.public_venue == 1.0 and f.cost_ratio <= PEER_COST
+    unknown = math.isnan(f.public_venue) and f.cost_ratio <= UNKNOWN_OWNER_COST
     return (f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= COURSE_WEEKS
-            and f.attendance <= SCHEDULE_ATTENDANCE and f.public_venue == 1.0 and f.cost_ratio <= PEER_COST)  # fmt: skip
+            and f.attendance <= SCHEDULE_ATTENDANCE and (public or unknown))  # fmt: skip
 
 
 def treatment_cycles(f: Features) -> bool:
@@ -447,11 +474,66 @@ def residents_buying(f: Features) -> Reason | None:
     resident costs more than one walk-in purchase, so the cost test of
     :func:`benign_explanation` does not apply.  At least 8 patients, 60% or
     more of them at one address (or, with no address known, on one phone:
-    :func:`_residents_on_phone`), and none of :func:`hard_flags`.
+    :func:`_residents_on_phone`), or all seen on the doctor's round
+    (:func:`_residents_on_round`), and none of :func:`hard_flags`.
     """
     if hard_flags(f):
         return None
-    return _residents(f) or _residents_on_phone(f)
+    return _residents(f) or _residents_on_phone(f) or _residents_on_round(f)
+
+
+#: A home's doctor comes on a round every two weeks or month (market days, which crowd a clinic every 3-10 days,
+#: are not a round): the days a doctor saw the patients are at least this many days apart.
+ROUND_DAYS = 14.0
+
+
+def a_round(f: Features) -> bool:
+    """A group seen on a round: sessions at least ``ROUND_DAYS`` apart, half the gaps within a day of their median."""
+    return not math.isnan(f.session_cycle) and f.session_cycle >= ROUND_DAYS and f.session_regularity >= 0.5
+
+
+def round_cohort(f: Features, shared: int, cohort: Features) -> Reason | None:
+    """A doctor's patients buying at one pharmacy who are the cohort of a round explained at the doctor's facility.
+
+    ``shared`` of the pair's ``f.persons`` patients are members of a group
+    explained as care (``cohort``) at the doctor's facility, a group seen there
+    on a round (:func:`a_round`): a home's residents seen on the centre's round
+    every two weeks, whose carer fetches their medicine at one pharmacy.  At
+    least 8 patients, 60% of them in the cohort (an institution's share, as
+    :func:`_one_institution`), and none of :func:`hard_flags`.  A kickback
+    doctor's patients come to him as they fall ill, one by one, not as a
+    round's cohort (otherworld 1-48, thirdworld 1-36: no kickback pair had even
+    30% of its patients in such a group; the three nursing homes' pairs 93-100%).
+    A cohort on a course of treatment (chemotherapy cycles, a chronic-disease
+    programme: :func:`treatment_cycles`, :func:`chronic_programme`) is no round.
+    """
+    if f.persons < 8 or shared < 0.6 * f.persons or not a_round(cohort) or hard_flags(f):
+        return None
+    if treatment_cycles(cohort) or chronic_programme(cohort):  # a course of treatment is not a round: an
+        return None  # oncologist who sends his chemotherapy course's patients to one shop is the kickback
+    evidence: dict[str, object] = {"shared": shared, "persons": f.persons, "cycle": cohort.session_cycle,
+                                   "cost_ratio": f.cost_ratio}  # fmt: skip
+    return Reason("benign_institution", evidence, shared / f.persons, 0.6, 0.0)
+
+
+def _residents_on_round(f: Features) -> Reason | None:
+    """A doctor's patients who live in one institution, seen by the doctor's round when neither address nor phone shows it.
+
+    A nursing home's doctor (or the township centre's, 巡诊) sees its residents on a round, every two weeks or
+    month (``ROUND_DAYS``), and a carer fetches their medicine at one pharmacy.  So the doctor saw these
+    patients on round days only (at least 80% of the days the group was seen on), at least 4 of them, on a
+    fixed cycle (half the gaps within a day of its median, ``session_regularity``).  A kickback doctor sees
+    the patients he sends to the shop as they come, on dozens of days with no cycle (thirdworld seeds 1-36:
+    at most 22% of the gaps on a cycle).  At least 8 patients.
+    """
+    if f.persons < 8 or f.sessions < 4 or math.isnan(f.session_cycle) or f.sessions < 0.8 * f.event_days:
+        return None
+    if f.session_cycle < ROUND_DAYS or f.session_regularity < 0.5:
+        return None
+    evidence: dict[str, object] = {"persons": f.persons, "sessions": f.sessions, "cycle": f.session_cycle,
+                                   "fixed": f.session_regularity, "other": f.event_days - f.sessions,
+                                   "cost_ratio": f.cost_ratio}  # fmt: skip
+    return Reason("benign_institution", evidence, f.session_regularity, 0.5, 0.0)
 
 
 def _residents_on_phone(f: Features) -> Reason | None:

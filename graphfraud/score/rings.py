@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -27,15 +27,17 @@ from graphfraud.params import ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.designated import Market, high_value_purchases, markets
 from graphfraud.score.features import ClaimFacts, Features, bound_to, features, index_own_visits
-from graphfraud.score.primary import primary_care_day
+from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.reasons import (
     Reason,
+    a_round,
     args_json,
     benign_explanation,
     designated_pharmacy,
     refill_cohort,
     ramp,
     residents_buying,
+    round_cohort,
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.typology import person_role, typology
@@ -100,7 +102,8 @@ def score_candidates(
     check_rules(params.rules)
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
-    scored = [_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)]
+    scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
+                            candidates, params)  # fmt: skip
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
@@ -575,6 +578,33 @@ def _markets(candidates: list[Candidate], facts: ClaimFacts) -> dict[int, Market
     return out
 
 
+def _round_cohorts(scored: list[Ring], candidates: list[Candidate], params: ScoreParams) -> list[Ring]:
+    """``scored`` with each kickback pair whose patients are a round's cohort at the doctor's facility explained.
+
+    A nursing home's residents are seen on the centre's round and their carer fetches their medicine at one
+    pharmacy; when the export gives neither the home's address nor its phone, the round itself is seen as a
+    group explained at the facility (``scored[i]`` is the scoring of ``candidates[i]``).  See
+    :func:`graphfraud.score.reasons.round_cohort`.
+    """
+    rounds = [r for r in scored if r.benign is not None and a_round(r.features)]
+    if not rounds:
+        return scored
+    out = list(scored)
+    for i, r in enumerate(scored):
+        if r.typology != "kickback" or r.benign is not None or "pairs" in candidates[i].evidence:
+            continue
+        facility = int(candidates[i].evidence["facility"])
+        for cohort in (x for x in rounds if x.features.venue == facility):
+            shared = int(np.intersect1d(r.person_codes, cohort.person_codes).size)
+            benign = round_cohort(r.features, shared, cohort.features)
+            if benign is not None:
+                score = round(r.score * BENIGN_DISCOUNT, 2)
+                out[i] = replace(r, score=score, alert=alert(score, params, benign=True), typology="other",
+                                 reasons=(benign, *r.reasons), benign=benign)  # fmt: skip
+                break
+    return out
+
+
 def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Market | None = None) -> Ring:
     f = features(c, facts)
     kind = typology(c, f)
@@ -597,7 +627,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     elif kind == "kickback":
         benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
     else:
-        benign = benign_explanation(f) or primary_care_day(f) or refill_cohort(f, names)
+        benign = benign_explanation(f) or primary_care_day(f) or village_day(f) or refill_cohort(f, names)
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)

@@ -94,6 +94,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_institution": (
         "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",
         "疑为同一机构（如养老院）的住户：{persons} 人中 {on_phone} 人的医保卡绑定同一手机号（无住址可比）；费用为同类的 {cost_ratio} 倍",
+        "疑为同一机构（如养老院）的住户、由医师定期巡诊：{persons} 名患者在 {sessions} 个巡诊日就诊，每 {cycle} 天一次（{fixed} 的间隔与之"
+        "相差不超过一天），另有 {other} 个其他就诊日；费用为同类的 {cost_ratio} 倍",
+        "疑为同一机构（如养老院）的住户、由医师定期巡诊：{persons} 名患者中 {shared} 名属于在该医师所在机构已解释为定期诊疗的"
+        "群体（每 {cycle} 天一次巡诊）；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_designated": (
         "疑为 {diagnosis} 类药品的定点药店（双通道）：非医师 {doctor} 患者的其他 {buyers} 名高值购药人中有 {market} 也在 {pharmacy} "
@@ -114,6 +118,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_primary": (
         "疑为成员本地基层医疗机构的定期服务（如家庭医生签约随访日、儿童保健日、敬老院巡诊）：{persons} 名成员中 {local} "
         "平时也自行到该机构就诊，团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
+        "疑为村级家庭医生签约随访日：{sessions} 个随访日，每 {cycle} 天一次（{fixed} 的间隔与之相差不超过一天），"
+        "每名成员在工作时间参加其中 {attendance}；{persons} 名成员中 {local} 平时也自行到该机构就诊，"
+        "团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
     ),
 }  # fmt: skip
 

@@ -1,0 +1,91 @@
+"""A nursing home's residents buying at one pharmacy, seen by the doctor's round (no address, no phone exported).
+
+Thirdworld seed 35 exports neither addresses nor phones: a township centre doctor's monthly round of a nursing home
+(敬老院巡诊), whose carer fetches the residents' medicine at one pharmacy, was reported as a kickback and joined to a
+planted kickback's organisation.  The residents were seen on round days only, every 30 days; a kickback doctor sees
+the patients he sends to the shop as they come.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+
+from graphfraud.score.features import Features
+from graphfraud.score.reasons import residents_buying, round_cohort
+from graphfraud.score.wording import say
+
+NAN = math.nan
+
+#: The doctor's 24 patients who bought at the pharmacy: seen on 13 days, every 30 days, on no other day.
+ROUND = Features(
+    persons=24, claims=120, fund=1_900.0, venue=0, venue_share=0.5, pharmacy_share=0.5, inpatient_share=0.0,
+    chronic_share=0.0, top_diagnosis="I10", top_diagnosis_share=1.0, event_days=13, regulars=10, cycle_days=30.0,
+    cycle_regularity=1.0, median_arrival_gap=15.0, off_hours_share=0.0, dominance=0.01, cost_ratio=0.26,
+    venue_fund_per_claim=60.0, peer_venue_ratio=0.4, ring_fund_per_claim=16.0, out_of_region=0,
+    catchment_outside=0.0, out_of_city=0, catchment_outside_city=0.0, attendance=0.08, weekday_share=0.46,
+    public_venue=1.0, phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=0,
+    addresses=0, median_age=78.5, dup_trace_claims=0, after_death_claims=0, split_admissions=0,
+    high_value_share=0.0, private_venue=False, sessions=13, session_cycle=30.0, session_regularity=1.0,
+)  # fmt: skip
+
+
+def test_a_home_doctors_round_explains_the_residents_buying_at_one_pharmacy() -> None:
+    reason = residents_buying(ROUND)
+    assert reason is not None and reason.code == "benign_institution"
+    assert "seen on the doctor's round: the 24 patients were seen on 13 days every 30 days" in reason.text
+    assert "巡诊" in say(reason.code, reason.args, "zh")
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        # a planted county-hospital kickback: patients seen as they come, on dozens of days, no cycle
+        ({"event_days": 77, "sessions": 77, "session_cycle": 3.0, "session_regularity": 0.41}, "seen as they came"),
+        # the false kickbacks measured on thirdworld 1-36: 10-17 days, a 14-29-day median gap, <= 22% on it
+        ({"event_days": 14, "sessions": 14, "session_cycle": 21.0, "session_regularity": 0.08}, "no fixed cycle"),
+        ({"session_cycle": 5.0, "event_days": 60, "sessions": 60}, "market days every five days are not a round"),
+        ({"event_days": 40}, "seen on many other days too: not a round's patients"),
+        ({"persons": 6}, "too few patients for an institution"),
+        ({"after_death_claims": 5}, "claims after death void any explanation"),
+    ],
+)
+def test_what_is_not_a_round(change: dict, why: str) -> None:
+    assert residents_buying(dataclasses.replace(ROUND, **change)) is None, why
+
+
+#: Otherworld seed 7: a nursing home's residents seen on the community centre's round every 14 days (explained as a
+#: scheduled cohort, 147 persons), 72 of whose cards a carer used at one pharmacy after the round; no address, no
+#: phone exported.  The doctor-pharmacy pair itself was seen on only 8 days, no cycle to see in it.
+HOME_PAIR = dataclasses.replace(
+    ROUND, persons=72, event_days=8, sessions=4, session_cycle=56.0, session_regularity=0.33
+)
+HOME_ROUND = dataclasses.replace(ROUND, persons=147, event_days=26, sessions=26, session_cycle=14.0,
+                                 session_regularity=1.0, attendance=0.5)  # fmt: skip
+
+
+def test_a_pair_whose_patients_are_a_round_explained_at_the_facility_is_its_residents() -> None:
+    assert residents_buying(HOME_PAIR) is None  # the pair alone shows no round
+    reason = round_cohort(HOME_PAIR, 68, HOME_ROUND)
+    assert reason is not None and reason.code == "benign_institution"
+    assert "68 of the 72 patients are in a group explained at the doctor's facility" in reason.text
+    assert "每 14 天一次巡诊" in say(reason.code, reason.args, "zh")
+
+
+@pytest.mark.parametrize(
+    ("shared", "cohort", "why"),
+    [
+        (20, HOME_ROUND, "a kickback doctor's patients: a few of them also in the centre's round"),
+        (68, dataclasses.replace(HOME_ROUND, session_cycle=2.0), "a dialysis unit's shifts are treatment, not a round"),
+        (68, dataclasses.replace(HOME_ROUND, session_regularity=0.2), "a group on no fixed cycle is no round"),
+        (
+            68,
+            dataclasses.replace(HOME_ROUND, member_regularity=0.9, member_weeks=20.0, attendance=0.4),
+            "a chemotherapy course's patients sent to one shop: a course of treatment, not a round",
+        ),
+    ],
+)
+def test_what_is_not_a_rounds_cohort(shared: int, cohort: Features, why: str) -> None:
+    assert round_cohort(HOME_PAIR, shared, cohort) is None, why
