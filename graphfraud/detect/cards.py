@@ -75,6 +75,17 @@ MIN_ADDRESSES = 3
 #: the cards joined that way may be what the peers' rate of the same test gives (a majority is its own pattern).
 SEED_CHANCE_SHARE = 0.5
 
+#: A month: the interval of a chronic patient's follow-up (a four-week prescription, 长处方 aside), and the longest
+#: break a kept card's billing takes (:func:`kept_cards`).
+MONTH = 30
+#: A kept card lapses a month at most this share of its intervals (one in ten: a closed week at the Spring Festival).
+LAPSE_SHARE = 0.1
+
+#: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
+PRIMARY_KINDS = ("clinic", "community")
+#: Facility levels of primary care when the kind is unknown (0 未定级, 1 一级).
+PRIMARY_LEVELS = (0, 1)
+
 
 def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per institution (facility, or pharmacy chain) with misused cards beyond chance."""
@@ -89,7 +100,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
     if not flag.any():
-        return []
+        return kept_cards(graph, u, group, uses, params)
     pair_dead, pair_hub = uses.any_of(dead), uses.any_of(hub)
     pair_flag = pair_dead | pair_hub
     units, first, cards_n = np.unique(uses.unit, return_index=True, return_counts=True)  # pairs sorted by unit
@@ -152,7 +163,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                 params.__dict__.copy(),
             )
         )
-    return out
+    return out + kept_cards(graph, u, group, uses, params, skip=codes)
 
 
 @dataclass(frozen=True)
@@ -556,3 +567,147 @@ def _claims_of_units(u: np.ndarray, codes: np.ndarray) -> list[np.ndarray]:
     rows = rows[np.argsort(u[rows], kind="stable")]
     bounds = np.searchsorted(u[rows], np.concatenate([codes, codes + 1]))
     return [rows[bounds[i] : bounds[len(codes) + i]] for i in range(len(codes))]
+
+
+def primary_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarray:
+    """Per venue code: a primary-care facility (pharmacies and unknown venues are not).
+
+    >>> f = pd.DataFrame({"facility_id": ["C1", "H1", "X1", "X2"], "kind": ["clinic", "hospital", None, None],
+    ...                   "level": pd.array([0, 2, 1, pd.NA], dtype="Int64")})
+    >>> primary_venues(f, np.array(["C1", "H1", "X1", "X2", "P1"], dtype=object)).tolist()
+    [True, False, True, False, False]
+    """
+    kind = facilities["kind"] if "kind" in facilities else pd.Series(pd.NA, index=facilities.index)
+    level = facilities["level"] if "level" in facilities else pd.Series(pd.NA, index=facilities.index)
+    by_kind = kind.isin(PRIMARY_KINDS).to_numpy(dtype=bool)
+    by_level = (kind.isna() & level.isin(PRIMARY_LEVELS)).to_numpy(dtype=bool, na_value=False)
+    primary = pd.Series(by_kind | by_level, index=facilities["facility_id"].to_numpy())
+    primary = primary[~primary.index.duplicated()]
+    return primary.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
+
+
+def steady_cards(pair: np.ndarray, day: np.ndarray, *, days: int, cycle: float) -> np.ndarray:
+    """The pairs (keys in ``pair``, one per claim with its ``day``) billed steadily: the keys, ascending.
+
+    Steadily: on ``days`` distinct days or more, typically (the median interval between billed days) every
+    ``cycle`` days or faster, and at most :data:`LAPSE_SHARE` of the intervals longer than :data:`MONTH`.
+
+    >>> pair = np.array([1] * 7 + [2] * 7 + [3] * 3)
+    >>> day = np.array([0, 14, 28, 42, 56, 70, 84, 0, 30, 60, 90, 120, 150, 180, 0, 7, 14])
+    >>> steady_cards(pair, day, days=6, cycle=21).tolist()  # every two weeks; monthly; three visits
+    [1]
+    """
+    if not len(pair):
+        return pair.astype(np.int64)
+    order = np.lexsort((day, pair))
+    p, d = pair[order], day[order].astype(np.int64)
+    fresh = np.ones(len(p), dtype=bool)
+    fresh[1:] = (p[1:] != p[:-1]) | (d[1:] != d[:-1])  # one per (card, day)
+    p, d = p[fresh], d[fresh]
+    keys, first, n = np.unique(p, return_index=True, return_counts=True)
+    within = np.ones(len(p), dtype=bool)
+    within[first] = False  # an interval ends at every billed day but a card's first
+    gap_key, gap = p[within], np.diff(d, prepend=d[0])[within]
+    order = np.lexsort((gap, gap_key))
+    gap_key, gap = gap_key[order], gap[order]
+    ok = n >= max(days, 3)
+    m = n - 1  # intervals per card
+    start = np.concatenate([[0], np.cumsum(m)[:-1]])
+    median = np.full(len(keys), np.inf)
+    lapses = np.zeros(len(keys), dtype=np.int64)
+    has = m > 0
+    lo, hi = start[has] + (m[has] - 1) // 2, start[has] + m[has] // 2
+    median[has] = (gap[lo] + gap[hi]) / 2
+    np.add.at(lapses, np.searchsorted(keys, gap_key[gap > MONTH]), 1)
+    ok &= (median <= cycle) & (lapses <= LAPSE_SHARE * m)
+    return keys[ok]
+
+
+def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUses, params: CardParams,
+               *, skip: np.ndarray | None = None) -> list[Candidate]:  # fmt: skip
+    """Candidates: primary-care clinics billing many cards on a cycle no patient keeps (村医代保管医保卡).
+
+    A village doctor who keeps his villagers' cards (the elders', the migrants' who are away, the dead's)
+    keys a visit on each every week or few, for months, whether in an evening batch or spread over the
+    days: the card is billed because it is kept, not because its holder is ill.  Care does not look like
+    that: an acute illness is a few visits close together and then none, a chronic patient's follow-up is
+    monthly (a four-week prescription) and lapses now and then (a trip, a stay in hospital, a refill
+    bought at a pharmacy).  So a card is **steady** at a clinic when it was billed there on
+    ``kept_days`` days or more, typically (median interval) every ``kept_cycle`` days or faster, and at most
+    one interval in ten longer than a month (:func:`steady_cards`).  A primary-care clinic (kind
+    ``clinic``/``community``, or level 0/1 when the kind is unknown: the village doctor's scheme; a
+    hospital's chemotherapy and dialysis cycles are its patients' treatment) is a candidate when its
+    steady cards, counted by household (distinct addresses: a nursing home's residents seen on its
+    weekly round live at one address and count once), are at least ``min_cards``, unlikely under the rate
+    at the other primary-care clinics of its kind (binomial tail at most ``max_chance`` divided by the
+    clinics with any: a Bonferroni bound, every clinic is a chance), and at least ``kept_excess`` times what
+    that rate gives (most of them are the clinic's own pattern, not its peers': a town centre's many
+    chronic patients are a few times its peers' rate at most).  The candidate is the clinic's steady cards
+    and their claims there.  Institutions already proven by hard flags (``skip``) are left to them.
+    """
+    venue = graph.visits.column("venue")
+    person = graph.visits.column("person")
+    primary = primary_venues(graph.data.facilities, graph.visits.venues.ids)
+    take = primary[venue] & (person >= 0)
+    if not take.any():
+        return []
+    rows = np.flatnonzero(take)
+    steady = steady_cards(
+        uses.key[rows], graph.visits.column("day")[rows], days=params.kept_days, cycle=params.kept_cycle
+    )
+    if not len(steady):
+        return []
+    persons = graph.data.persons
+    address = (
+        dense_codes(persons["address"])[uses.person_row] if "address" in persons else np.full(uses.width, -1)
+    )
+    s_unit, s_person = steady // uses.width, steady % uses.width - 1
+    s_home = address[s_person]
+    s_home = np.where(s_home >= 0, s_home, -2 - s_person)  # no address: the card is its own household
+    households = pd.DataFrame({"unit": s_unit, "home": s_home}).drop_duplicates().groupby("unit").size()
+    is_primary_unit = np.zeros(len(primary), dtype=bool)
+    is_primary_unit[u[take]] = True
+    units, cards_n = np.unique(uses.unit, return_counts=True)
+    keep = is_primary_unit[units]
+    by_unit = pd.DataFrame({"cards": cards_n[keep].astype(np.int64)}, index=pd.Index(units[keep], name="unit"))
+    by_unit["steady"] = households.reindex(by_unit.index, fill_value=0).astype(np.int64)
+    by_unit["group"] = group[by_unit.index.to_numpy()]
+    tail = _peer_tail(by_unit["steady"], by_unit["cards"], by_unit["group"])
+    gk = by_unit.groupby("group")["steady"].transform("sum") - by_unit["steady"]
+    gn = by_unit.groupby("group")["cards"].transform("sum") - by_unit["cards"]
+    rate = gk / gn.clip(lower=1)
+    tested = int((by_unit["steady"] >= 1).sum())
+    proven = by_unit[
+        (by_unit["steady"] >= params.min_cards)
+        & (tail <= params.max_chance / max(tested, 1))
+        & (by_unit["steady"] >= params.kept_excess * rate * by_unit["cards"])
+    ]
+    if skip is not None:
+        proven = proven.drop(index=np.intersect1d(proven.index.to_numpy(), skip), errors="ignore")
+    if proven.empty:
+        return []
+    codes = proven.index.to_numpy()
+    out = []
+    for code, at in zip(codes.tolist(), _claims_of_units(u, codes)):
+        members = np.sort(s_person[s_unit == code]).astype(np.int64)
+        claims = at[np.isin(person[at], members)]
+        out.append(
+            Candidate(
+                NAME,
+                members,
+                claims,
+                {
+                    "headline": "kept_cards",
+                    "flagged": int(len(members)),
+                    "households": int(proven.at[code, "steady"]),
+                    "cards": int(proven.at[code, "cards"]),
+                    "peer_rate": float(rate[code]),
+                    "chance": float(tail[code]),
+                    "tested": tested,
+                    "kept_days": params.kept_days,
+                    "kept_cycle": params.kept_cycle,
+                },
+                params.__dict__.copy(),
+            )
+        )
+    return out
