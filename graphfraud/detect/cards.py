@@ -56,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
-from scipy.stats import binom
+from scipy.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
@@ -586,6 +586,30 @@ def primary_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarra
     return primary.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
 
 
+def session_days(unit: np.ndarray, pair: np.ndarray, day: np.ndarray, max_chance: float) -> np.ndarray:
+    """Per claim (its institution ``unit``, its pair key ``pair`` and ``day``): on one of the institution's
+    session days, a day it billed far more cards than on its ordinary days (Poisson tail of the day's cards at
+    most ``max_chance`` under its mean over the days it billed any).
+
+    A family-doctor day, a child-health day, a round: the cards come together because the clinic keeps a
+    timetable, and their cycle is the clinic's.
+
+    >>> unit = np.zeros(40, dtype=int); day = np.array([d for d in range(10) for _ in range(2)] + [10] * 20)
+    >>> bool(session_days(unit, np.arange(40), day, 0.001)[-1]), bool(session_days(unit, np.arange(40), day, 0.001)[0])
+    (True, False)
+    """
+    if not len(unit):
+        return np.zeros(0, dtype=bool)
+    cells = pd.DataFrame({"unit": unit, "day": day, "pair": pair}).drop_duplicates()
+    per_day = cells.groupby(["unit", "day"]).size().rename("cards").reset_index()
+    per_day["mean"] = per_day.groupby("unit")["cards"].transform("mean")
+    per_day = per_day[poisson.sf(per_day["cards"].to_numpy() - 1, per_day["mean"].to_numpy()) <= max_chance]
+    if per_day.empty:
+        return np.zeros(len(unit), dtype=bool)
+    busy = pd.MultiIndex.from_frame(per_day[["unit", "day"]])
+    return pd.MultiIndex.from_arrays([unit, day]).isin(busy)
+
+
 def steady_cards(pair: np.ndarray, day: np.ndarray, *, days: int, cycle: float) -> np.ndarray:
     """The pairs (keys in ``pair``, one per claim with its ``day``) billed steadily: the keys, ascending.
 
@@ -634,7 +658,9 @@ def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUs
     monthly (a four-week prescription) and lapses now and then (a trip, a stay in hospital, a refill
     bought at a pharmacy).  So a card is **steady** at a clinic when it was billed there on
     ``kept_days`` days or more, typically (median interval) every ``kept_cycle`` days or faster, and at most
-    one interval in ten longer than a month (:func:`steady_cards`).  A primary-care clinic (kind
+    one interval in ten longer than a month (:func:`steady_cards`), counting only the card's own days: the
+    clinic's session days (:func:`session_days`: a family-doctor day, a child-health day, a round, far busier
+    than its ordinary days) are its timetable, not the card's.  A primary-care clinic (kind
     ``clinic``/``community``, or level 0/1 when the kind is unknown: the village doctor's scheme; a
     hospital's chemotherapy and dialysis cycles are its patients' treatment) is a candidate when its
     steady cards, counted by household (distinct addresses: a nursing home's residents seen on its
@@ -652,9 +678,9 @@ def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUs
     if not take.any():
         return []
     rows = np.flatnonzero(take)
-    steady = steady_cards(
-        uses.key[rows], graph.visits.column("day")[rows], days=params.kept_days, cycle=params.kept_cycle
-    )
+    day = graph.visits.column("day")[rows].astype(np.int64)
+    own = ~session_days(u[rows], uses.key[rows], day, params.max_chance)
+    steady = steady_cards(uses.key[rows][own], day[own], days=params.kept_days, cycle=params.kept_cycle)
     if not len(steady):
         return []
     persons = graph.data.persons
