@@ -20,7 +20,9 @@ see nothing.  What such schemes cannot hide is on the card itself:
   is judged: a nursing home or a large family on one phone cannot be told apart.
 
 The institution is a facility, or a pharmacy chain (``pharmacies.chain``; a
-shop without one is its own): a chain's shops swipe the same cards in turn.
+shop without one is its own; an export without the column: shops whose names
+begin with the same brand, :func:`name_chains`): a chain's shops swipe the
+same cards in turn.
 An institution is a candidate when at least ``min_cards`` of its cards carry
 such a flag, and that many is unlikely (binomial tail <= ``max_chance``)
 under the rate at the other institutions of its kind (every facility kind is
@@ -80,6 +82,10 @@ SEED_CHANCE_SHARE = 0.5
 MONTH = 30
 #: A kept card lapses a month at most this share of its intervals (one in ten: a closed week at the Spring Festival).
 LAPSE_SHARE = 0.1
+
+#: A chain's brand begins its shops' names with at least this many characters (:func:`name_chains`; a county's
+#: town names are two to three characters before 镇/乡, 街道).
+CHAIN_STEM = 4
 
 #: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
 PRIMARY_KINDS = ("clinic", "community")
@@ -251,12 +257,34 @@ def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
     at_p = row_positions(ids, pha["pharmacy_id"])
     is_p = (at_p >= 0) & (at_f < 0)
     group[is_p] = -1
-    if "chain" in pha and pha["chain"].notna().any():
-        chain = dense_codes(pha["chain"])[at_p[is_p]]
+    chains = pha["chain"] if "chain" in pha and pha["chain"].notna().any() else name_chains(pha)
+    if chains.notna().any():
+        chain = dense_codes(chains)[at_p[is_p]]
         shops = np.flatnonzero(is_p)
         for c in np.unique(chain[chain >= 0]):
             unit[shops[chain == c]] = shops[chain == c].min()
     return unit, group
+
+
+def name_chains(pharmacies: pd.DataFrame) -> pd.Series:
+    """Per pharmacy: its chain by name (NaN: none), for an export without the ``chain`` column.
+
+    A chain's shops carry its brand first and the branch after it (康民大药房连锁王仙镇店, 益丰大药房(3701021店));
+    an independent shop is named for its owner or its place.  Shops whose names begin with the same
+    :data:`CHAIN_STEM` characters, with a branch after them, are one chain.  Two independent shops of one
+    town (王仙镇杨记药店, 王仙镇黄记药店) share at most the town's name, which is shorter; where it is not, they
+    are taken as one institution, which costs a test only its resolution (each card's uses are still its own).
+
+    >>> name_chains(pd.DataFrame({"name": ["康民大药房连锁王仙镇店", "康民大药房连锁船湾镇店", "王仙镇杨记药店",
+    ...                                    "王仙镇黄记药店", None]})).tolist()
+    ['康民大药', '康民大药', nan, nan, nan]
+    """
+    if "name" not in pharmacies:
+        return pd.Series(np.nan, index=pharmacies.index, dtype=object)
+    name = pharmacies["name"].astype(object).where(pharmacies["name"].notna(), None)
+    stem = name.map(lambda n: n[:CHAIN_STEM] if isinstance(n, str) and len(n) >= CHAIN_STEM + 2 else None)
+    shared = stem.map(stem.value_counts()).fillna(0) >= 2
+    return stem.where(shared & stem.notna(), np.nan).astype(object)
 
 
 def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = None) -> np.ndarray:
