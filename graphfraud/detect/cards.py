@@ -614,6 +614,23 @@ def primary_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarra
     return primary.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
 
 
+def clinic_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarray:
+    """Per venue code: a clinic (kind ``clinic``: 村卫生室, a private clinic; kind unknown: level 0, 未定级).
+
+    >>> f = pd.DataFrame({"facility_id": ["C1", "T1", "X1", "X2"], "kind": ["clinic", "community", None, None],
+    ...                   "level": pd.array([0, 1, 0, 1], dtype="Int64")})
+    >>> clinic_venues(f, np.array(["C1", "T1", "X1", "X2", "P1"], dtype=object)).tolist()
+    [True, False, True, False, False]
+    """
+    kind = facilities["kind"] if "kind" in facilities else pd.Series(pd.NA, index=facilities.index)
+    level = facilities["level"] if "level" in facilities else pd.Series(pd.NA, index=facilities.index)
+    by_kind = (kind == PRIMARY_KINDS[0]).to_numpy(dtype=bool, na_value=False)
+    by_level = (kind.isna() & (level == PRIMARY_LEVELS[0])).to_numpy(dtype=bool, na_value=False)
+    clinic = pd.Series(by_kind | by_level, index=facilities["facility_id"].to_numpy())
+    clinic = clinic[~clinic.index.duplicated()]
+    return clinic.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
+
+
 def session_days(unit: np.ndarray, pair: np.ndarray, day: np.ndarray, max_chance: float) -> np.ndarray:
     """Per claim (its institution ``unit``, its pair key ``pair`` and ``day``): on one of the institution's
     session days, a day it billed far more cards than on its ordinary days (Poisson tail of the day's cards at
@@ -677,7 +694,7 @@ def steady_cards(pair: np.ndarray, day: np.ndarray, *, days: int, cycle: float) 
 
 def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUses, params: CardParams,
                *, skip: np.ndarray | None = None) -> list[Candidate]:  # fmt: skip
-    """Candidates: primary-care clinics billing many cards on a cycle no patient keeps (村医代保管医保卡).
+    """Candidates: clinics billing many cards on a cycle no patient keeps (村医代保管医保卡).
 
     A village doctor who keeps his villagers' cards (the elders', the migrants' who are away, the dead's)
     keys a visit on each every week or few, for months, whether in an evening batch or spread over the
@@ -688,20 +705,24 @@ def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUs
     ``kept_days`` days or more, typically (median interval) every ``kept_cycle`` days or faster, and at most
     one interval in ten longer than a month (:func:`steady_cards`), counting only the card's own days: the
     clinic's session days (:func:`session_days`: a family-doctor day, a child-health day, a round, far busier
-    than its ordinary days) are its timetable, not the card's.  A primary-care clinic (kind
-    ``clinic``/``community``, or level 0/1 when the kind is unknown: the village doctor's scheme; a
-    hospital's chemotherapy and dialysis cycles are its patients' treatment) is a candidate when its
+    than its ordinary days) are its timetable, not the card's.  A clinic (kind ``clinic``, or level 0 when
+    the kind is unknown, :func:`clinic_venues`: the village doctor's scheme) is a candidate when its
     steady cards, counted by household (distinct addresses: a nursing home's residents seen on its
     weekly round live at one address and count once), are at least ``min_cards``, unlikely under the rate
-    at the other primary-care clinics of its kind (binomial tail at most ``max_chance`` divided by the
+    at the other clinics (binomial tail at most ``max_chance`` divided by the
     clinics with any: a Bonferroni bound, every clinic is a chance), and at least ``kept_excess`` times what
     that rate gives (most of them are the clinic's own pattern, not its peers': a town centre's many
     chronic patients are a few times its peers' rate at most).  The candidate is the clinic's steady cards
     and their claims there.  Institutions already proven by hard flags (``skip``) are left to them.
+
+    Not tested: hospitals (a chemotherapy or dialysis cycle is its patients' treatment) and township or
+    community centres (乡镇卫生院, 社区卫生服务中心): a town's chronic patients are all followed up at its
+    centre, while a township's share theirs with the village clinics, so the county town's centre is
+    steadier than its peers for no fault and their rate does not describe it.
     """
     venue = graph.visits.column("venue")
     person = graph.visits.column("person")
-    primary = primary_venues(graph.data.facilities, graph.visits.venues.ids)
+    primary = clinic_venues(graph.data.facilities, graph.visits.venues.ids)
     take = primary[venue] & (person >= 0)
     if not take.any():
         return []
