@@ -733,7 +733,10 @@ def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUs
     if not len(steady):
         return []
     persons = graph.data.persons
-    address = dense_codes(persons["address"])[uses.person_row] if "address" in persons else np.full(uses.width, -1)
+    address = np.full(len(uses.person_row), -1, dtype=np.int64)  # per person code (-1: unknown)
+    if "address" in persons:
+        known = uses.person_row >= 0
+        address[known] = dense_codes(persons["address"])[uses.person_row[known]]
     s_unit, s_person = steady // uses.width, steady % uses.width - 1
     s_home = address[s_person]
     s_home = np.where(s_home >= 0, s_home, -2 - s_person)  # no address: the card is its own household
