@@ -264,7 +264,7 @@ class CardParams:
     # kept_days days, typically (median gap) every kept_cycle days or faster and never lapsing a month, at kept_excess
     # times the peer clinics' rate or more
     kept_days: int = 6
-    kept_cycle: float = 21.0
+    kept_cycle: float = 25.0
     kept_excess: float = 4.0
 
     def __post_init__(self) -> None:
