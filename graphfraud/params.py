@@ -265,7 +265,7 @@ class CardParams:
     # times the peer clinics' rate or more
     kept_days: int = 6
     kept_cycle: float = 25.0
-    kept_excess: float = 4.0
+    kept_excess: float = 3.0
 
     def __post_init__(self) -> None:
         o = "CardParams"
