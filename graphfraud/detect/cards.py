@@ -169,7 +169,14 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                 params.__dict__.copy(),
             )
         )
-    return out + kept_cards(graph, u, group, uses, params, skip=codes)
+    # a clinic proven by its flags keeps that candidate unless its kept cards are mostly others (three dead cards
+    # proven alone, the thirty cards keyed with them not "as often and for as much" at the flagged cards' pace)
+    held = {int(u[c.claims[0]]): c.persons for c in out}
+    return out + [
+        k
+        for k in kept_cards(graph, u, group, uses, params)
+        if 2 * len(np.intersect1d(k.persons, held.get(int(u[k.claims[0]]), []))) < len(k.persons)
+    ]
 
 
 @dataclass(frozen=True)
@@ -692,8 +699,9 @@ def steady_cards(pair: np.ndarray, day: np.ndarray, *, days: int, cycle: float) 
     return keys[ok]
 
 
-def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUses, params: CardParams,
-               *, skip: np.ndarray | None = None) -> list[Candidate]:  # fmt: skip
+def kept_cards(
+    graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUses, params: CardParams
+) -> list[Candidate]:
     """Candidates: clinics billing many cards on a cycle no patient keeps (村医代保管医保卡).
 
     A village doctor who keeps his villagers' cards (the elders', the migrants' who are away, the dead's)
@@ -713,7 +721,7 @@ def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUs
     clinics with any: a Bonferroni bound, every clinic is a chance), and at least ``kept_excess`` times what
     that rate gives (most of them are the clinic's own pattern, not its peers': a town centre's many
     chronic patients are a few times its peers' rate at most).  The candidate is the clinic's steady cards
-    and their claims there.  Institutions already proven by hard flags (``skip``) are left to them.
+    and their claims there (:func:`detect` drops it where a candidate of the flags holds half of its cards).
 
     Not tested: hospitals (a chemotherapy or dialysis cycle is its patients' treatment) and township or
     community centres (乡镇卫生院, 社区卫生服务中心): a town's chronic patients are all followed up at its
@@ -758,8 +766,6 @@ def kept_cards(graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUs
         & (tail <= params.max_chance / max(tested, 1))
         & (by_unit["steady"] >= params.kept_excess * rate * by_unit["cards"])
     ]
-    if skip is not None:
-        proven = proven.drop(index=np.intersect1d(proven.index.to_numpy(), skip), errors="ignore")
     if proven.empty:
         return []
     codes = proven.index.to_numpy()
