@@ -37,6 +37,8 @@ def test_the_cycle_must_be_faster_than_a_monthly_follow_up() -> None:
 
 
 def test_end_to_end_the_kept_cards_are_a_ring_and_the_family_doctor_day_is_not() -> None:
+    """The evening batch is reported (its off-hours keying is no day of care); the family-doctor day, a daytime
+    queue of elders who also come on their own, is explained as scheduled primary care."""
     result = run(kept_world(evening=True, deaths=False))
 
     def persons(ring):  # type: ignore[no-untyped-def]
@@ -46,3 +48,5 @@ def test_end_to_end_the_kept_cards_are_a_ring_and_the_family_doctor_day_is_not()
     assert kept and kept[0].benign is None and kept[0].typology == "staged_clinic"
     assert any(reason.code == "kept_cards" for reason in kept[0].reasons)
     assert not [r for r in result.rings if len(persons(r) & set(SIGNED)) >= 5], "the family-doctor day is care"
+    day = [r for r in result.explained if len(persons(r) & set(SIGNED)) >= len(SIGNED) / 2]
+    assert day and day[0].benign is not None and day[0].benign.code == "benign_primary"  # a daytime queue, present
