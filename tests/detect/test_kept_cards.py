@@ -30,8 +30,8 @@ def test_with_death_dates_the_clinic_is_still_one_ring_of_its_kept_cards() -> No
 
 
 def test_the_cycle_must_be_faster_than_a_monthly_follow_up() -> None:
-    """Kept cards every 10-25 days: a cycle of at most a week is faster than most of them, so V0 falls below
-    kept_excess times the peers' rate (few cards) or its cards are not steady; the constant is what decides."""
+    """The cycle is what the test asks: at kept_cycle 7 (weekly or faster) V0's cards, keyed every 10-25 days, are
+    not steady, and V0 is no candidate."""
     found = candidates_by_venue(cards.detect, kept_world(deaths=False), CardParams(kept_cycle=7.0))
     assert "V0" not in found
 
