@@ -44,10 +44,17 @@ way tested against the peers in turn (the joined count again at most
   collector's other cards swiped on the same cycle for the same sums, a
   village doctor's other kept cards.
 
+Without any flag, a clinic's **kept cards** (:func:`kept_cards`) are seen by
+their cycle: many households' cards billed there every few weeks without a
+month's break, far more than at the other clinics (a patient's care follows
+illness and lapses; a keeper's keying follows his schedule).
+
 Benign look-alikes it leaves alone: a final stay settled after death (the
 grace days), a family on one phone (fewer than three addresses), a masked
 phone's strangers (the chance test), the elderly's regular refills (no flag
-to start from).
+to start from), a chronic patient's monthly follow-ups (slower than the kept
+cycle, and lapsing), a family-doctor day (the clinic's session days are left
+out of a card's cycle).
 """
 
 from __future__ import annotations
