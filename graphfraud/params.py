@@ -260,9 +260,18 @@ class CardParams:
     phone_cards: int = 5  # a phone bound to this many of an institution's cards at >= 3 addresses is a collector's
     max_chance: float = 0.001  # binomial tail, under the peer institutions' rate, at most (flags and joined cards)
     max_own: int = 1  # a card with at most this many claims anywhere else has no care of its own
+    # kept cards (村医代保管医保卡, detect.cards.kept_cards): a card billed at a primary-care clinic on at least
+    # kept_days days, typically (median gap) every kept_cycle days or faster and never lapsing a month, at kept_excess
+    # times the peer clinics' rate or more
+    kept_days: int = 6
+    kept_cycle: float = 25.0
+    kept_excess: float = 3.0
 
     def __post_init__(self) -> None:
         o = "CardParams"
+        check(self.kept_days >= 3, "kept_days", o, "an int >= 3", self.kept_days)
+        check(self.kept_cycle > 0, "kept_cycle", o, "a float > 0", self.kept_cycle)
+        check(self.kept_excess >= 1, "kept_excess", o, "a float >= 1", self.kept_excess)
         check(self.grace_days >= 0, "grace_days", o, "an int >= 0", self.grace_days)
         check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
         check(self.phone_cards >= 2, "phone_cards", o, "an int >= 2", self.phone_cards)
@@ -357,6 +366,7 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("repeat_stays", "repeat_ratio", 3.0, 10.0, 30.0, "log"),
     ScoreRule("misused_cards", "misused_cards", 2.0, 8.0, 40.0, headline=True),
     ScoreRule("card_load", "card_load", 3.0, 12.0, 40.0, headline=True),
+    ScoreRule("kept_cards", "kept_cards", 3.0, 12.0, 40.0, headline=True),
     ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
     ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
     ScoreRule("cycle", "cycle_regularity", 0.4, 0.8, 5.0),

@@ -20,7 +20,9 @@ see nothing.  What such schemes cannot hide is on the card itself:
   is judged: a nursing home or a large family on one phone cannot be told apart.
 
 The institution is a facility, or a pharmacy chain (``pharmacies.chain``; a
-shop without one is its own): a chain's shops swipe the same cards in turn.
+shop without one is its own; an export without the column: shops whose names
+begin with the same brand, :func:`name_chains`): a chain's shops swipe the
+same cards in turn.
 An institution is a candidate when at least ``min_cards`` of its cards carry
 such a flag, and that many is unlikely (binomial tail <= ``max_chance``)
 under the rate at the other institutions of its kind (every facility kind is
@@ -42,10 +44,17 @@ way tested against the peers in turn (the joined count again at most
   collector's other cards swiped on the same cycle for the same sums, a
   village doctor's other kept cards.
 
+Without any flag, a clinic's **kept cards** (:func:`kept_cards`) are seen by
+their cycle: many households' cards billed there every few weeks without a
+month's break, far more than at the other clinics (a patient's care follows
+illness and lapses; a keeper's keying follows his schedule).
+
 Benign look-alikes it leaves alone: a final stay settled after death (the
 grace days), a family on one phone (fewer than three addresses), a masked
 phone's strangers (the chance test), the elderly's regular refills (no flag
-to start from).
+to start from), a chronic patient's monthly follow-ups (slower than the kept
+cycle, and lapsing), a family-doctor day (the clinic's session days are left
+out of a card's cycle).
 """
 
 from __future__ import annotations
@@ -56,7 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
-from scipy.stats import binom
+from scipy.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
@@ -76,6 +85,21 @@ MIN_ADDRESSES = 3
 #: the cards joined that way may be what the peers' rate of the same test gives (a majority is its own pattern).
 SEED_CHANCE_SHARE = 0.5
 
+#: A month: the interval of a chronic patient's follow-up (a four-week prescription, 长处方 aside), and the longest
+#: break a kept card's billing takes (:func:`kept_cards`).
+MONTH = 30
+#: A kept card lapses a month at most this share of its intervals (one in ten: a closed week at the Spring Festival).
+LAPSE_SHARE = 0.1
+
+#: A chain's brand begins its shops' names with at least this many characters (:func:`name_chains`; a county's
+#: town names are two to three characters before 镇/乡, 街道).
+CHAIN_STEM = 4
+
+#: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
+PRIMARY_KINDS = ("clinic", "community")
+#: Facility levels of primary care when the kind is unknown (0 未定级, 1 一级).
+PRIMARY_LEVELS = (0, 1)
+
 
 def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per institution (facility, or pharmacy chain) with misused cards beyond chance."""
@@ -90,7 +114,7 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
     if not flag.any():
-        return []
+        return kept_cards(graph, u, group, uses, params)
     pair_dead, pair_hub = uses.any_of(dead), uses.any_of(hub)
     pair_flag = pair_dead | pair_hub
     units, first, cards_n = np.unique(uses.unit, return_index=True, return_counts=True)  # pairs sorted by unit
@@ -153,7 +177,14 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                 params.__dict__.copy(),
             )
         )
-    return out
+    # a clinic proven by its flags keeps that candidate unless its kept cards are mostly others (three dead cards
+    # proven alone, the thirty cards keyed with them not "as often and for as much" at the flagged cards' pace)
+    held = {int(u[c.claims[0]]): c.persons for c in out}
+    return out + [
+        k
+        for k in kept_cards(graph, u, group, uses, params)
+        if 2 * len(np.intersect1d(k.persons, held.get(int(u[k.claims[0]]), []))) < len(k.persons)
+    ]
 
 
 @dataclass(frozen=True)
@@ -244,12 +275,34 @@ def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
     at_p = row_positions(ids, pha["pharmacy_id"])
     is_p = (at_p >= 0) & (at_f < 0)
     group[is_p] = -1
-    if "chain" in pha and pha["chain"].notna().any():
-        chain = dense_codes(pha["chain"])[at_p[is_p]]
+    chains = pha["chain"] if "chain" in pha and pha["chain"].notna().any() else name_chains(pha)
+    if chains.notna().any():
+        chain = dense_codes(chains)[at_p[is_p]]
         shops = np.flatnonzero(is_p)
         for c in distinct(chain[chain >= 0]):
             unit[shops[chain == c]] = shops[chain == c].min()
     return unit, group
+
+
+def name_chains(pharmacies: pd.DataFrame) -> pd.Series:
+    """Per pharmacy: its chain by name (NaN: none), for an export without the ``chain`` column.
+
+    A chain's shops carry its brand first and the branch after it (康民大药房连锁王仙镇店, 益丰大药房(3701021店));
+    an independent shop is named for its owner or its place.  Shops whose names begin with the same
+    :data:`CHAIN_STEM` characters, with a branch after them, are one chain.  Two independent shops of one
+    town (王仙镇杨记药店, 王仙镇黄记药店) share at most the town's name, which is shorter; where it is not, they
+    are taken as one institution, which costs a test only its resolution (each card's uses are still its own).
+
+    >>> name_chains(pd.DataFrame({"name": ["康民大药房连锁王仙镇店", "康民大药房连锁船湾镇店", "王仙镇杨记药店",
+    ...                                    "王仙镇黄记药店", None]})).tolist()
+    ['康民大药', '康民大药', nan, nan, nan]
+    """
+    if "name" not in pharmacies:
+        return pd.Series(np.nan, index=pharmacies.index, dtype=object)
+    name = pharmacies["name"].astype(object).where(pharmacies["name"].notna(), None)
+    stem = name.map(lambda n: n[:CHAIN_STEM] if isinstance(n, str) and len(n) >= CHAIN_STEM + 2 else None)
+    shared = stem.map(stem.value_counts()).fillna(0) >= 2
+    return stem.where(shared & stem.notna(), np.nan).astype(object)
 
 
 def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = None) -> np.ndarray:
@@ -584,3 +637,194 @@ def _claims_of_units(u: np.ndarray, codes: np.ndarray) -> list[np.ndarray]:
     rows = rows[stable_order(u[rows])]  # (one sort of packed keys: NumPy's stable argsort is a timsort)
     bounds = np.searchsorted(u[rows], np.concatenate([codes, codes + 1]))
     return [rows[bounds[i] : bounds[len(codes) + i]] for i in range(len(codes))]
+
+
+def primary_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarray:
+    """Per venue code: a primary-care facility (pharmacies and unknown venues are not).
+
+    >>> f = pd.DataFrame({"facility_id": ["C1", "H1", "X1", "X2"], "kind": ["clinic", "hospital", None, None],
+    ...                   "level": pd.array([0, 2, 1, pd.NA], dtype="Int64")})
+    >>> primary_venues(f, np.array(["C1", "H1", "X1", "X2", "P1"], dtype=object)).tolist()
+    [True, False, True, False, False]
+    """
+    kind = facilities["kind"] if "kind" in facilities else pd.Series(pd.NA, index=facilities.index)
+    level = facilities["level"] if "level" in facilities else pd.Series(pd.NA, index=facilities.index)
+    by_kind = kind.isin(PRIMARY_KINDS).to_numpy(dtype=bool)
+    by_level = (kind.isna() & level.isin(PRIMARY_LEVELS)).to_numpy(dtype=bool, na_value=False)
+    primary = pd.Series(by_kind | by_level, index=facilities["facility_id"].to_numpy())
+    primary = primary[~primary.index.duplicated()]
+    return primary.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
+
+
+def clinic_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarray:
+    """Per venue code: a clinic (kind ``clinic``: 村卫生室, a private clinic; kind unknown: level 0, 未定级).
+
+    >>> f = pd.DataFrame({"facility_id": ["C1", "T1", "X1", "X2"], "kind": ["clinic", "community", None, None],
+    ...                   "level": pd.array([0, 1, 0, 1], dtype="Int64")})
+    >>> clinic_venues(f, np.array(["C1", "T1", "X1", "X2", "P1"], dtype=object)).tolist()
+    [True, False, True, False, False]
+    """
+    kind = facilities["kind"] if "kind" in facilities else pd.Series(pd.NA, index=facilities.index)
+    level = facilities["level"] if "level" in facilities else pd.Series(pd.NA, index=facilities.index)
+    by_kind = (kind == PRIMARY_KINDS[0]).to_numpy(dtype=bool, na_value=False)
+    by_level = (kind.isna() & (level == PRIMARY_LEVELS[0])).to_numpy(dtype=bool, na_value=False)
+    clinic = pd.Series(by_kind | by_level, index=facilities["facility_id"].to_numpy())
+    clinic = clinic[~clinic.index.duplicated()]
+    return clinic.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
+
+
+def session_days(unit: np.ndarray, pair: np.ndarray, day: np.ndarray, max_chance: float) -> np.ndarray:
+    """Per claim (its institution ``unit``, its pair key ``pair`` and ``day``): on one of the institution's
+    session days, a day it billed far more cards than on its ordinary days (Poisson tail of the day's cards at
+    most ``max_chance`` under its mean over the days it billed any).
+
+    A family-doctor day, a child-health day, a round: the cards come together because the clinic keeps a
+    timetable, and their cycle is the clinic's.
+
+    >>> unit = np.zeros(40, dtype=int); day = np.array([d for d in range(10) for _ in range(2)] + [10] * 20)
+    >>> bool(session_days(unit, np.arange(40), day, 0.001)[-1]), bool(session_days(unit, np.arange(40), day, 0.001)[0])
+    (True, False)
+    """
+    if not len(unit):
+        return np.zeros(0, dtype=bool)
+    cells = pd.DataFrame({"unit": unit, "day": day, "pair": pair}).drop_duplicates()
+    per_day = cells.groupby(["unit", "day"]).size().rename("cards").reset_index()
+    per_day["mean"] = per_day.groupby("unit")["cards"].transform("mean")
+    per_day = per_day[poisson.sf(per_day["cards"].to_numpy() - 1, per_day["mean"].to_numpy()) <= max_chance]
+    if per_day.empty:
+        return np.zeros(len(unit), dtype=bool)
+    busy = pd.MultiIndex.from_frame(per_day[["unit", "day"]])
+    return pd.MultiIndex.from_arrays([unit, day]).isin(busy)
+
+
+def steady_cards(pair: np.ndarray, day: np.ndarray, *, days: int, cycle: float) -> np.ndarray:
+    """The pairs (keys in ``pair``, one per claim with its ``day``) billed steadily: the keys, ascending.
+
+    Steadily: on ``days`` distinct days or more, typically (the median interval between billed days) every
+    ``cycle`` days or faster, and at most :data:`LAPSE_SHARE` of the intervals longer than :data:`MONTH`.
+
+    >>> pair = np.array([1] * 7 + [2] * 7 + [3] * 3)
+    >>> day = np.array([0, 14, 28, 42, 56, 70, 84, 0, 30, 60, 90, 120, 150, 180, 0, 7, 14])
+    >>> steady_cards(pair, day, days=6, cycle=21).tolist()  # every two weeks; monthly; three visits
+    [1]
+    """
+    if not len(pair):
+        return pair.astype(np.int64)
+    order = np.lexsort((day, pair))
+    p, d = pair[order], day[order].astype(np.int64)
+    fresh = np.ones(len(p), dtype=bool)
+    fresh[1:] = (p[1:] != p[:-1]) | (d[1:] != d[:-1])  # one per (card, day)
+    p, d = p[fresh], d[fresh]
+    keys, first, n = np.unique(p, return_index=True, return_counts=True)
+    within = np.ones(len(p), dtype=bool)
+    within[first] = False  # an interval ends at every billed day but a card's first
+    gap_key, gap = p[within], np.diff(d, prepend=d[0])[within]
+    order = np.lexsort((gap, gap_key))
+    gap_key, gap = gap_key[order], gap[order]
+    ok = n >= max(days, 3)
+    m = n - 1  # intervals per card
+    start = np.concatenate([[0], np.cumsum(m)[:-1]])
+    median = np.full(len(keys), np.inf)
+    lapses = np.zeros(len(keys), dtype=np.int64)
+    has = m > 0
+    lo, hi = start[has] + (m[has] - 1) // 2, start[has] + m[has] // 2
+    median[has] = (gap[lo] + gap[hi]) / 2
+    np.add.at(lapses, np.searchsorted(keys, gap_key[gap > MONTH]), 1)
+    ok &= (median <= cycle) & (lapses <= LAPSE_SHARE * m)
+    return keys[ok]
+
+
+def kept_cards(
+    graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUses, params: CardParams
+) -> list[Candidate]:
+    """Candidates: clinics billing many cards on a cycle no patient keeps (村医代保管医保卡).
+
+    A village doctor who keeps his villagers' cards (the elders', the migrants' who are away, the dead's)
+    keys a visit on each every week or few, for months, whether in an evening batch or spread over the
+    days: the card is billed because it is kept, not because its holder is ill.  Care does not look like
+    that: an acute illness is a few visits close together and then none, a chronic patient's follow-up is
+    monthly (a four-week prescription) and lapses now and then (a trip, a stay in hospital, a refill
+    bought at a pharmacy).  So a card is **steady** at a clinic when it was billed there on
+    ``kept_days`` days or more, typically (median interval) every ``kept_cycle`` days or faster, and at most
+    one interval in ten longer than a month (:func:`steady_cards`), counting only the card's own days: the
+    clinic's session days (:func:`session_days`: a family-doctor day, a child-health day, a round, far busier
+    than its ordinary days) are its timetable, not the card's.  A clinic (kind ``clinic``, or level 0 when
+    the kind is unknown, :func:`clinic_venues`: the village doctor's scheme) is a candidate when its
+    steady cards, counted by household (distinct addresses: a nursing home's residents seen on its
+    weekly round live at one address and count once), are at least ``min_cards``, unlikely under the rate
+    at the other clinics (binomial tail at most ``max_chance`` divided by the
+    clinics with any: a Bonferroni bound, every clinic is a chance), and at least ``kept_excess`` times what
+    that rate gives (most of them are the clinic's own pattern, not its peers': a town centre's many
+    chronic patients are a few times its peers' rate at most).  The candidate is the clinic's steady cards
+    and their claims there (:func:`detect` drops it where a candidate of the flags holds half of its cards).
+
+    Not tested: hospitals (a chemotherapy or dialysis cycle is its patients' treatment) and township or
+    community centres (乡镇卫生院, 社区卫生服务中心): a town's chronic patients are all followed up at its
+    centre, while a township's share theirs with the village clinics, so the county town's centre is
+    steadier than its peers for no fault and their rate does not describe it.
+    """
+    venue = graph.visits.column("venue")
+    person = graph.visits.column("person")
+    primary = clinic_venues(graph.data.facilities, graph.visits.venues.ids)
+    take = primary[venue] & (person >= 0)
+    if not take.any():
+        return []
+    rows = np.flatnonzero(take)
+    day = graph.visits.column("day")[rows].astype(np.int64)
+    own = ~session_days(u[rows], uses.key[rows], day, params.max_chance)
+    steady = steady_cards(uses.key[rows][own], day[own], days=params.kept_days, cycle=params.kept_cycle)
+    if not len(steady):
+        return []
+    persons = graph.data.persons
+    address = np.full(len(uses.person_row), -1, dtype=np.int64)  # per person code (-1: unknown)
+    if "address" in persons:
+        known = uses.person_row >= 0
+        address[known] = dense_codes(persons["address"])[uses.person_row[known]]
+    s_unit, s_person = steady // uses.width, steady % uses.width - 1
+    s_home = address[s_person]
+    s_home = np.where(s_home >= 0, s_home, -2 - s_person)  # no address: the card is its own household
+    households = pd.DataFrame({"unit": s_unit, "home": s_home}).drop_duplicates().groupby("unit").size()
+    is_primary_unit = np.zeros(len(primary), dtype=bool)
+    is_primary_unit[u[take]] = True
+    units, cards_n = np.unique(uses.unit, return_counts=True)
+    keep = is_primary_unit[units]
+    by_unit = pd.DataFrame({"cards": cards_n[keep].astype(np.int64)}, index=pd.Index(units[keep], name="unit"))
+    by_unit["steady"] = households.reindex(by_unit.index, fill_value=0).astype(np.int64)
+    by_unit["group"] = group[by_unit.index.to_numpy()]
+    tail = _peer_tail(by_unit["steady"], by_unit["cards"], by_unit["group"])
+    gk = by_unit.groupby("group")["steady"].transform("sum") - by_unit["steady"]
+    gn = by_unit.groupby("group")["cards"].transform("sum") - by_unit["cards"]
+    rate = gk / gn.clip(lower=1)
+    tested = int((by_unit["steady"] >= 1).sum())
+    proven = by_unit[
+        (by_unit["steady"] >= params.min_cards)
+        & (tail <= params.max_chance / max(tested, 1))
+        & (by_unit["steady"] >= params.kept_excess * rate * by_unit["cards"])
+    ]
+    if proven.empty:
+        return []
+    codes = proven.index.to_numpy()
+    out = []
+    for code, at in zip(codes.tolist(), _claims_of_units(u, codes)):
+        members = np.sort(s_person[s_unit == code]).astype(np.int64)
+        claims = at[np.isin(person[at], members)]
+        out.append(
+            Candidate(
+                NAME,
+                members,
+                claims,
+                {
+                    "headline": "kept_cards",
+                    "flagged": int(len(members)),
+                    "households": int(proven.at[code, "steady"]),
+                    "cards": int(proven.at[code, "cards"]),
+                    "peer_rate": float(rate[code]),
+                    "chance": float(tail[code]),
+                    "tested": tested,
+                    "kept_days": params.kept_days,
+                    "kept_cycle": params.kept_cycle,
+                },
+                params.__dict__.copy(),
+            )
+        )
+    return out

@@ -86,6 +86,12 @@ CHECKS: dict[str, tuple[str, str]] = {
         "claims (same visit type and diagnosis, institutions of the same kind), the card's claims elsewhere and the "
         "peers' rate come from all claims, not in this pack",
     ),
+    "kept_cards": (
+        "claims.csv 中该机构的结算按 person_id 计结算日期与间隔，members.csv 的 address 计户数；同类机构的卡数与比率来自全部结算数据，"
+        "不在本证据包内",
+        "claims at the clinic in claims.csv, their days and intervals per person_id, households by address in "
+        "members.csv; the peer clinics' cards and rate come from all claims, not in this pack",
+    ),
     "after_death": (
         "claims.csv 的 start_time 与 patient_death_date、holder_death_date",
         "start_time against patient_death_date and holder_death_date in claims.csv",

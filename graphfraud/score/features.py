@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from graphfraud.detect.candidate import Candidate
+from graphfraud.detect.cards import primary_venues
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
@@ -729,29 +730,8 @@ def linked(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.unique(label, return_inverse=True)[1].reshape(-1)
 
 
-#: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
-PRIMARY_KINDS = ("clinic", "community")
-#: Facility levels of primary care when the kind is unknown (0 未定级, 1 一级).
-PRIMARY_LEVELS = (0, 1)
 #: Fewest other claims at the venue for its own fund per claim to be a baseline.
 MIN_OWN_CLAIMS = 20
-
-
-def primary_venues(facilities: pd.DataFrame, venue_ids: np.ndarray) -> np.ndarray:
-    """Per venue code: a primary-care facility (pharmacies and unknown venues are not).
-
-    >>> f = pd.DataFrame({"facility_id": ["C1", "H1", "X1", "X2"], "kind": ["clinic", "hospital", None, None],
-    ...                   "level": pd.array([0, 2, 1, pd.NA], dtype="Int64")})
-    >>> primary_venues(f, np.array(["C1", "H1", "X1", "X2", "P1"], dtype=object)).tolist()
-    [True, False, True, False, False]
-    """
-    kind = facilities["kind"] if "kind" in facilities else pd.Series(pd.NA, index=facilities.index)
-    level = facilities["level"] if "level" in facilities else pd.Series(pd.NA, index=facilities.index)
-    by_kind = kind.isin(PRIMARY_KINDS).to_numpy(dtype=bool)
-    by_level = (kind.isna() & level.isin(PRIMARY_LEVELS)).to_numpy(dtype=bool, na_value=False)
-    primary = pd.Series(by_kind | by_level, index=facilities["facility_id"].to_numpy())
-    primary = primary[~primary.index.duplicated()]
-    return primary.reindex(venue_ids).fillna(False).to_numpy(dtype=bool)
 
 
 def own_cost_ratio(rows: np.ndarray, fund: np.ndarray, venue_claims: int, venue_fund: float) -> float:

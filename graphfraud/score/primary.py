@@ -19,10 +19,17 @@ Two things that a staged clinic cannot show follow from how this care works:
   check-up or a round costs no more per claim than the venue's other claims
   (``own_cost_ratio`` at most 1); the point of staging visits is to bill more
   than care costs.
+- **It happens while the venue is open.**  A follow-up day, a child-health day
+  or a round is a queue of people seen in the daytime; the claims are keyed as
+  they are seen.  A village doctor who keeps his villagers' cards (代保管医保卡)
+  keys the visits that never happened in an evening batch, when nobody comes:
+  a group whose claims are keyed before 07:00 or after 19:00 (the scoring's
+  off hours) for more than ``OFF_HOURS_SHARE`` of them is not a day of care
+  (``off_hours_share``; without times of day it is not judged).
 
 The venue must also be primary care (``Features.primary_venue``: a facility of
 kind ``clinic`` or ``community``, or, kind unknown, of level 0 or 1; measured by
-:func:`graphfraud.score.features.primary_venues`, ``own_cost_ratio`` and ``local_share``).  Any of
+:func:`graphfraud.detect.cards.primary_venues`, ``own_cost_ratio`` and ``local_share``).  Any of
 :func:`graphfraud.score.reasons.hard_flags` (claims after death, resold drug
 boxes, a phone hub, persons insured in another city) voids the explanation.
 """
@@ -38,19 +45,24 @@ from graphfraud.score.reasons import Reason, hard_flags
 LOCAL_SHARE = 1 / 3
 #: The group's claims cost at most the venue's other claims, per claim.
 OWN_COST = 1.0
+#: At most this share of the group's claims keyed off hours (before 07:00 or after 19:00): a few claims of a
+#: daytime queue settled late are ordinary, an evening batch is not a day of care.
+OFF_HOURS_SHARE = 0.2
 
 
 def primary_care_day(f: Features) -> Reason | None:
     """Why a dense group at a primary-care venue may be its scheduled care, or None (see the module docstring).
 
-    ``tests/score/test_primary_care.py`` holds a village follow-up day explained and a staged clinic at a
-    private clinic that is not.
+    ``tests/score/test_primary_care.py`` holds a village follow-up day explained, a staged clinic at a
+    private clinic and a village doctor's evening batch that are not.
     """
     if not f.primary_venue or f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5:
         return None
     if math.isnan(f.local_share) or math.isnan(f.own_cost_ratio):
         return None
     if f.local_share < LOCAL_SHARE or f.own_cost_ratio > OWN_COST or hard_flags(f):
+        return None
+    if f.off_hours_share > OFF_HOURS_SHARE:  # NaN (day data) compares False: not judged
         return None
     return Reason(
         "benign_primary",

@@ -73,6 +73,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
         "at its peers (scored above {card_load_from:g} such cards)",
     ),
+    "kept_cards": (
+        "{flagged} of {cards} cards billed at {venue} ({households} households) were billed there on {days} days or "
+        "more, typically every {cycle:g} days or faster and never lapsing a month, a cycle no patient keeps (an "
+        "illness comes and goes, a follow-up is monthly), vs {peer_rate:.2%} of the cards at its peer clinics "
+        "(cards kept by the clinic? scored above {kept_cards_from:g} such cards)",
+    ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",),
     "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days "

@@ -37,6 +37,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "event_days": lambda f, e: float(f.event_days) if e.get("together", True) else NAN,
     "misused_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "card_load": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
+    "kept_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "regular_share": lambda f, e: f.regulars / max(f.persons, 1),
     "median_arrival_gap": lambda f, e: f.median_arrival_gap,
     "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)
@@ -64,6 +65,8 @@ MEANINGS: dict[str, str] = {
     "(detector cards)",
     "card_load": "cards billed at the institution again and again at many times the usual cost of such claims and "
     "of the card's own claims elsewhere (detector cardload)",
+    "kept_cards": "cards billed at a primary-care clinic on a steady cycle faster than monthly follow-ups, never lapsing "
+    "a month, at many times the peer clinics' rate (detector cards)",
     "regular_share": "share of members at >= 4 of the ring's days (regulars)",
     "median_arrival_gap": "median minutes between consecutive member arrivals on ring days",
     "cycle_regularity": f"share of gaps between ring days within 1 day of the ring's cycle (cycles of >= {MIN_CYCLE_DAYS:g} days)",
@@ -106,6 +109,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "min_claims": e["min_claims"],
                 "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"],
                 "share": e.get("share", NAN)}  # fmt: skip
+    if code == "kept_cards":
+        return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,
+                "days": e["kept_days"], "cycle": e["kept_cycle"], "peer_rate": e["peer_rate"]}  # fmt: skip
     if code == "co_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group
@@ -130,7 +136,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "co_admission", "misused_cards", "card_load", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "co_admission", "misused_cards", "card_load", "kept_cards", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 

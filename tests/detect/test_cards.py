@@ -12,7 +12,7 @@ from graphfraud.params import CardParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
 
-from .worlds import card_world
+from .worlds import SHOPS, candidates_by_venue, card_world
 
 
 def _found(data):
@@ -119,3 +119,23 @@ def test_small_pair_stats_by_one_sort_are_pandas_group_by(seed: int) -> None:
     assert got[0].tolist() == g.index.to_numpy(dtype=np.int64).tolist()
     assert got[1].tolist() == g["size"].to_numpy(dtype=np.int64).tolist()
     assert np.array_equal(got[2], g["median"].to_numpy(), equal_nan=True)
+
+
+def test_without_a_chain_column_the_shops_of_one_brand_are_one_chain():
+    """An export without pharmacies.chain: P0 and P1 named for one brand are one institution, and the collector's
+    eight cards swiped at either are found together; two independent shops of one town are their own."""
+    data = card_world()
+    names = {
+        "P0": "康民大药房连锁王仙镇店",
+        "P1": "康民大药房连锁船湾镇店",
+        "P2": "王仙镇杨记药店",
+        "P3": "王仙镇黄记药店",
+    }
+    shops = data.pharmacies.drop(columns=["chain"]).assign(name=lambda p: p["pharmacy_id"].map(names))
+    data = dataclasses.replace(data, pharmacies=shops)
+    g = build_graph(data)
+    unit, _ = cards.institutions(g)
+    code = dict(zip(SHOPS, g.visits.venues.codes(pd.Series(SHOPS)).tolist()))
+    assert unit[code["P0"]] == unit[code["P1"]] and len({unit[code["P2"]], unit[code["P3"]], unit[code["P0"]]}) == 3
+    persons, evidence = candidates_by_venue(cards.detect, data, CardParams())["P0"]
+    assert persons == sorted(f"card{k}" for k in range(8)) and evidence["phone"] == 8

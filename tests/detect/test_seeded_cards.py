@@ -7,7 +7,9 @@ from .worlds import candidates_by_venue, village_world
 
 
 def _found(data, params=CardParams()):
-    return candidates_by_venue(cards.detect, data, params)
+    """The candidates of the flagged cards (the kept-card candidates, by cycle alone, are test_kept_cards.py's)."""
+    found = candidates_by_venue(cards.detect, data, params)
+    return {v: c for v, c in found.items() if c[1]["headline"] != "kept_cards"}
 
 
 def test_one_dead_card_billed_like_a_village_doctors_kept_cards_proves_his_clinic():
@@ -23,10 +25,13 @@ def test_one_dead_card_billed_like_a_village_doctors_kept_cards_proves_his_clini
 
 
 def test_without_a_flag_nothing_is_seen_and_flags_within_the_peers_rate_are_a_seed_too():
-    """Kept cards at ordinary cost with nothing that cannot be are not seen.  Three dead cards are min_cards,
+    """Kept cards at ordinary cost with nothing that cannot be are not seen as misused (they are as kept cards,
+    billed every 12-20 days: detect.cards.kept_cards).  Three dead cards are min_cards,
     but V1's stray flag makes three among V0's cards no more than the peers' rate allows (tail above
     max_chance): not proven by the flags, the clinic is proven by the way they were billed."""
     assert _found(village_world(dead=0)) == {}
+    kept = candidates_by_venue(cards.detect, village_world(dead=0), CardParams())  # seen by their cycle instead
+    assert list(kept) == ["V0"] and kept["V0"][1]["headline"] == "kept_cards"
     persons, evidence = _found(village_world(dead=3))["V0"]
     assert evidence["flagged"] == 3 and evidence["chance"] > CardParams().max_chance and evidence["seeded"] is True
     assert {f"kept{k}" for k in range(15)} <= set(persons)

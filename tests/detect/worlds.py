@@ -6,6 +6,8 @@
   phantom stays (挂床) or a hospital's split stays;
 - :func:`card_world`: township centres and a pharmacy chain billing cards that cannot have been there
   (冒用医保卡), in memory;
+- :func:`kept_world`: village clinics, one doctor keying visits on the cards he keeps (村医代保管医保卡) and
+  one village's family-doctor day, in memory;
 - :func:`write_town_clinics`: given claims at clinics C0..C19, a town of 2,000 persons seen at them
   around, written as a claims directory (the brokers of test_pieces.py and test_thin.py).
 """
@@ -221,6 +223,81 @@ def village_world(*, dead: int = 1, kept: int = 15) -> ClaimsData:
     facilities = [(v, f"{v}村卫生室", "clinic", 0, "public", "350206", 0) for v in VILLAGES]
     facilities.append(("T0", "乡镇卫生院", "community", 1, "public", "350206", 30))
     doctors = [(f"D{v}", v, "乡村医生", "医师", "全科") for v in [*VILLAGES, "T0"]]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, []),
+        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+KEPT = [f"kept{k}" for k in range(15)]  # kept_world's villagers whose cards V0's doctor keeps
+MIGRANTS = [f"away{k}" for k in range(5)]  # kept_world's migrants, working in the city
+DEAD = [f"dead{k}" for k in range(2)]  # kept_world's villagers who died in the spring
+SIGNED = [f"signed{k}" for k in range(30)]  # kept_world's signed elders of V2's family-doctor day
+
+
+def kept_world(*, evening: bool = True, deaths: bool = True) -> ClaimsData:
+    """Eight village clinics V0..V7 (村卫生室), 60 ordinary villagers each (1-5 daytime visits of 20-60 yuan and one
+    at the township centre T0) and 8 chronic patients each seen monthly (28-35 days, now and then missed).
+
+    - V0's doctor keys visits on the cards he keeps (村医代保管医保卡): :data:`KEPT` villagers', :data:`MIGRANTS`'
+      (away working: their own care is at the city hospital X0) and :data:`DEAD` (died 2024-03-01; the death is
+      recorded when ``deaths``), each every 10-25 days for the year (the dead's after death), at 21:00-21:40 in
+      the evening (``evening``) or at an hour of the day like a visit;
+    - V2 holds a family-doctor day (家庭医生签约随访) every 30 days for :data:`SIGNED`, queued three minutes apart
+      from 08:00, 85% attending, who also come on their own 2-5 times a year.
+    """
+    persons, claims = [], []
+    rng = np.random.default_rng(11)
+
+    def person(pid, death=None):  # type: ignore[no-untyped-def]
+        persons.append((pid, "F", "1950-01-01", "350206", "resident", f"ph{pid}", f"ad{pid}", death))
+
+    def claim(pid, venue, day, minute, total):  # type: ignore[no-untyped-def]
+        when = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(day), minutes=int(minute))
+        claims.append((f"C{len(claims):06d}", pid, None, venue, None, f"D{venue}", "outpatient", when, None,
+                       float(round(total, 2)), round(total * 0.5, 2), 0.0, "J06.9", None))  # fmt: skip
+
+    def daytime():  # type: ignore[no-untyped-def]
+        return int(rng.integers(8 * 60, 17 * 60))
+
+    villages = [f"V{i}" for i in range(8)]
+    for v in villages:
+        for k in range(60):
+            pid = f"{v}-p{k}"
+            person(pid)
+            for _ in range(int(rng.integers(1, 6))):
+                claim(pid, v, rng.integers(0, 360), daytime(), rng.uniform(20, 60))
+            claim(pid, "T0", rng.integers(0, 360), daytime(), rng.uniform(40, 90))
+        for k in range(8):
+            pid = f"{v}-chronic{k}"
+            person(pid)
+            day = int(rng.integers(0, 30))
+            while day < 360:
+                if rng.random() < 0.85:
+                    claim(pid, v, day, daytime(), rng.uniform(30, 50))
+                day += int(rng.integers(28, 36))
+    for pid in MIGRANTS:
+        for _ in range(int(rng.integers(3, 7))):
+            claim(pid, "X0", rng.integers(0, 360), daytime(), rng.uniform(150, 400))
+    for pid in KEPT + MIGRANTS + DEAD:
+        person(pid, death="2024-03-01" if pid in DEAD and deaths else None)
+        day = int(rng.integers(0, 15))
+        while day < 360:
+            if pid not in DEAD or day > 70:
+                claim(pid, "V0", day, 21 * 60 + int(rng.integers(0, 40)) if evening else daytime(), rng.uniform(40, 80))
+            day += int(rng.integers(10, 26))
+    for pid in SIGNED:
+        person(pid)
+        for _ in range(int(rng.integers(2, 6))):
+            claim(pid, "V2", rng.integers(0, 360), daytime(), rng.uniform(20, 60))
+    for m in range(12):
+        for i, pid in enumerate(SIGNED):
+            if rng.random() < 0.85:
+                claim(pid, "V2", 30 * m + 5, 8 * 60 + 3 * i, rng.uniform(25, 45))
+    facilities = [(v, f"{v}村卫生室", "clinic", 0, "public", "350206", 0) for v in villages]
+    facilities.append(("T0", "乡镇卫生院", "community", 1, "public", "350206", 30))
+    facilities.append(("X0", "市人民医院", "hospital", 3, "public", "350200", 800))
+    doctors = [(f"D{v}", v, "乡村医生", "医师", "全科") for v in [*villages, "T0", "X0"]]
     return ClaimsData(
         _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, []),
         _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),

@@ -39,6 +39,12 @@ def test_a_village_follow_up_day_is_scheduled_primary_care() -> None:
     assert zh.startswith("疑为成员本地基层医疗机构的定期服务") and "30 名成员中 55%" in zh
 
 
+def test_a_day_of_care_without_times_of_day_is_not_judged_by_the_hour() -> None:
+    reason = primary_care_day(dataclasses.replace(VILLAGE_DAY, off_hours_share=NAN))
+    assert reason is not None and reason.code == "benign_primary"
+    assert primary_care_day(dataclasses.replace(VILLAGE_DAY, off_hours_share=0.15)) is not None  # a few keyed late
+
+
 @pytest.mark.parametrize(
     ("change", "why"),
     [
@@ -48,6 +54,7 @@ def test_a_village_follow_up_day_is_scheduled_primary_care() -> None:
         ({"after_death_claims": 4}, "claims after death void any explanation"),
         ({"own_cost_ratio": NAN}, "too few other claims at the venue to know its ordinary cost"),
         ({"pharmacy_share": 1.0}, "a pharmacy's sessions are card collection, not a clinic day"),
+        ({"off_hours_share": 0.45}, "keyed in an evening batch: a village doctor's kept cards, not a day of care"),
     ],
 )
 def test_what_is_not_scheduled_primary_care(change: dict, why: str) -> None:
