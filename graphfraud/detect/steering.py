@@ -287,18 +287,18 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     # The purchases followed up on insurance money (high_value_follow), and the same purchases valued at their
     # price (below), matched with the visits at once.
     total = graph.data.claims["total_amount"].to_numpy()
-    follow, priced = followed_purchases_of(table, params.follow_days, [(threshold, money), (threshold, total)])
+    dear = high_value(table, params, money=total) or 0.0  # the same quantile of the purchases' prices
+    follow, priced, dearly = followed_purchases_of(
+        table, params.follow_days, [(threshold, money), (threshold, total), (dear, total)]
+    )
+    # pairs seen only at the purchases' price: kickbacks the patients paid in cash
+    at_price = _pairs_at_price(dearly, total, table, dear, params)
     if follow.empty:
-        return []
+        return at_price
     dp = steering_table(
         follow, buyers=pharmacy_buyers(graph.visits.table, threshold, money=money), team_overlap=params.team_overlap
     )
-    hits = dp[
-        (dp["patients"] >= params.min_patients)
-        & (dp["share"] >= params.min_share)
-        & (dp["lift"] >= params.min_lift)
-        & (dp["z"] >= params.min_z)
-    ].sort_values(["doctor", "pharmacy"])
+    hits = _passing(dp, params)
     # The same purchases valued at their price: a purchase the fund and the account paid nothing on (cash,
     # or a pharmacy outside 门诊统筹 where residents have no account) is steered all the same.
     cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
@@ -307,6 +307,62 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         if len(cash)
         else pd.Series(dtype=float)
     )
+    out = _pairs(hits, follow, priced, cash_steering, threshold, params)
+    # a pair found on insurance money is that pair, with its cash buyers when they were steered too
+    known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}  # type: ignore[call-overload]
+    return out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
+
+
+def _passing(dp: pd.DataFrame, params: SteeringParams) -> pd.DataFrame:
+    """The rows of a :func:`steering_table` that are steering: the detector's four tests, in pair order."""
+    return dp[
+        (dp["patients"] >= params.min_patients)
+        & (dp["share"] >= params.min_share)
+        & (dp["lift"] >= params.min_lift)
+        & (dp["z"] >= params.min_z)
+    ].sort_values(["doctor", "pharmacy"])
+
+
+def _pairs_at_price(
+    priced: pd.DataFrame, total: np.ndarray, table: pd.DataFrame, threshold: float, params: SteeringParams
+) -> list[Candidate]:
+    """Steered pairs found only at the purchases' price: kickbacks the patients paid in cash.
+
+    The pairs of :func:`detect` are decided on insurance money.  A chain that
+    pays a doctor for prescriptions is paid as well when the patients pay the
+    shop in cash (a resident at a pharmacy outside 门诊统筹 has no personal
+    account): the purchases are settled on the card at 0 yuan of insurance
+    money, and the pair is invisible on insurance money however steered.  Here
+    the same four tests (:func:`_passing`) run on the purchases that are dear
+    at their price (``priced``: at or above ``threshold``, the same quantile
+    ``value_quantile`` of the purchases' ``total`` that the insurance money's
+    threshold is of insurance money), against the same peers; each pair that
+    passes is a candidate whose members are all its steered patients, its
+    evidence marked ``at_price`` (the sentence says the purchases were counted
+    at their price).  :func:`detect` keeps those that are no pair already.
+    """
+    if priced.empty:
+        return []
+    dp = steering_table(priced, buyers=pharmacy_buyers(table, threshold, money=total), team_overlap=params.team_overlap)
+    found = _passing(dp, params)
+    return [
+        _candidate(
+            row, steered(priced, int(row.doctor), int(row.pharmacy)), threshold, params, self_paid=0, at_price=True
+        )
+        for row in found.itertuples(index=False)
+    ]
+
+
+def _pairs(
+    hits: pd.DataFrame,
+    follow: pd.DataFrame,
+    priced: pd.DataFrame,
+    cash_steering: pd.Series,
+    threshold: float,
+    params: SteeringParams,
+) -> list[Candidate]:
+    """One candidate per pair of ``hits`` (decided on insurance money), with its cash buyers when they were
+    steered too (step 15)."""
     out = []
     for row in hits.itertuples(index=False):
         paid = follow[(follow["doctor"].to_numpy() == row.doctor) & (follow["pharmacy"].to_numpy() == row.pharmacy)]
@@ -314,22 +370,31 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         f = paid
         if cash_steering.get((row.doctor, row.pharmacy), 0.0) >= params.min_lift:
             f = steered(priced, int(row.doctor), int(row.pharmacy))
-        claims = np.unique(np.concatenate([f["claim"].to_numpy(), f["visit_claim"].to_numpy()]))
-        evidence = {
-            "doctor": int(row.doctor),
-            "pharmacy": int(row.pharmacy),
-            "facility": int(row.facility),
-            "patients": int(row.patients),
-            "doctor_patients": int(row.doctor_patients),
-            "share": float(row.share),
-            "peer_share": float(row.peer_share),
-            "lift": float(row.lift),
-            "z": float(row.z),
-            "min_fund": round(threshold, 2),
-            "excess": float(row.excess),
-            "pharmacy_buyers": int(row.pharmacy_buyers),
-            "business": float(row.business),
-            "self_paid": int(len(np.setdiff1d(f["person"].to_numpy(), paid["person"].to_numpy()))),
-        }
-        out.append(Candidate(NAME, np.unique(f["person"].to_numpy()), claims, evidence, params.__dict__.copy()))
+        self_paid = int(len(np.setdiff1d(f["person"].to_numpy(), paid["person"].to_numpy())))
+        out.append(_candidate(row, f, threshold, params, self_paid=self_paid))
     return out
+
+
+def _candidate(row: tuple, f: pd.DataFrame, threshold: float, params: SteeringParams, *, self_paid: int,
+               at_price: bool = False) -> Candidate:  # fmt: skip
+    """The candidate of one steered pair: ``row`` of :func:`steering_table`, members the purchases ``f``."""
+    claims = np.unique(np.concatenate([f["claim"].to_numpy(), f["visit_claim"].to_numpy()]))
+    evidence: dict[str, object] = {
+        "doctor": int(row.doctor),  # type: ignore[attr-defined]
+        "pharmacy": int(row.pharmacy),  # type: ignore[attr-defined]
+        "facility": int(row.facility),  # type: ignore[attr-defined]
+        "patients": int(row.patients),  # type: ignore[attr-defined]
+        "doctor_patients": int(row.doctor_patients),  # type: ignore[attr-defined]
+        "share": float(row.share),  # type: ignore[attr-defined]
+        "peer_share": float(row.peer_share),  # type: ignore[attr-defined]
+        "lift": float(row.lift),  # type: ignore[attr-defined]
+        "z": float(row.z),  # type: ignore[attr-defined]
+        "min_fund": round(threshold, 2),
+        "excess": float(row.excess),  # type: ignore[attr-defined]
+        "pharmacy_buyers": int(row.pharmacy_buyers),  # type: ignore[attr-defined]
+        "business": float(row.business),  # type: ignore[attr-defined]
+        "self_paid": self_paid,
+    }
+    if at_price:
+        evidence["at_price"] = True
+    return Candidate(NAME, np.unique(f["person"].to_numpy()), claims, evidence, params.__dict__.copy())

@@ -91,6 +91,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                     "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
                     "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
                     "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
+        if e.get("at_price"):  # steered at the purchases' price (cash kickbacks): the threshold is a price
+            steering["min_price"] = steering.pop("min_fund")
         # the members whose purchases the insurance paid less on (cash), when there are any
         return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
     if code == "repeat_stays":

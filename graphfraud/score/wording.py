@@ -40,6 +40,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}（倍数超过 {lift_from}、"
         "z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）；另有该医师的 {self_paid} 名患者在该药店"
         "购买同等价位的药品而医保支付较少（现金或个人账户支付，如药店未纳入门诊统筹），一并列为成员，其金额不计入",
+        "医师 {doctor} 的 {doctor_patients} 名患者中有 {patients} 名（{share}）在就诊后 {follow_days} 天内到药店 "
+        "{pharmacy} 购药，而同行医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；按药品价格计，不论由谁支付（含现金，医保支付很少或为零），"
+        "仅计不低于 {min_price} 元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}"
+        "（倍数超过 {lift_from}、z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）",
     ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
     "co_admission": (
