@@ -78,6 +78,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
         "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
         "at its peers (scored above {card_load_from:g} such cards)",
+        "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
+        "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
+        "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
+        "at its peers (scored above {card_load_from:g} such cards); {filled:.0%} of these {prescribed} cards' "
+        "claims there followed the holder's own visit to a facility within {follow_days} days: patients sent "
+        "there with prescriptions (a kickback), not cards swiped",
     ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",),

@@ -107,7 +107,11 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
     if code == "card_load":
         return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "min_claims": e["min_claims"],
                 "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"],
-                "share": e.get("share", NAN)}  # fmt: skip
+                "share": e.get("share", NAN)} | (  # fmt: skip
+            # patients' cards: their claims there follow the holder's own visit (score.rings.prescribed_apart)
+            {"prescribed": e["prescribed"], "filled": e["filled"], "follow_days": e["follow_days"]}
+            if e.get("prescribed") else {}
+        )  # fmt: skip
     if code == "co_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group
