@@ -304,10 +304,12 @@ def prescribed_apart(
     they pass the detector's tests on their own (as :func:`beside_steering` judges them).  A candidate
     of neither kind of card as many as ``min_cards`` is left as it was.
     """
-    v = facts.graph.visits
-    kind, person = v.column("kind"), v.column("person")
     judged = [c.detector == cardload.NAME and "gains" in c.evidence and not c.evidence.get("typology")
               for c in candidates]  # fmt: skip
+    if not any(judged):
+        return candidates
+    v = facts.graph.visits
+    kind, person = v.column("kind"), v.column("person")
     # whether each pharmacy claim of those candidates fills a prescription, measured once for all of them
     every = distinct(np.concatenate([c.claims for c, j in zip(candidates, judged, strict=True) if j] or [[]]))
     every = every[kind[every] == 1].astype(np.int64)
