@@ -83,7 +83,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
         "at its peers (scored above {card_load_from:g} such cards); {filled:.0%} of these {prescribed} cards' "
         "claims there followed the holder's own visit to a facility within {follow_days} days: patients sent "
-        "there with prescriptions (a kickback), not cards swiped",
+        "there with prescriptions (a kickback), not cards swiped; {alike} more patients of the same facilities "
+        "bought there for >= {min_price:.2f} yuan within {follow_days} days of their visit: members too",
     ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",),

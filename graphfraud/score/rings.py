@@ -315,6 +315,7 @@ def prescribed_apart(
     every = every[kind[every] == 1].astype(np.int64)
     fills = cardmenu.prescribed(facts.graph, every, days) if len(every) else np.zeros(0, dtype=bool)
     out: list[Candidate] = []
+    usual: float | None = None  # the usual price of a purchase, when first needed
     for c, j in zip(candidates, judged, strict=True):
         e = c.evidence
         rows = c.claims[kind[c.claims] == 1]
@@ -334,9 +335,20 @@ def prescribed_apart(
         mine = c.claims[np.isin(person[c.claims], patients)]
         share = float(np.sum(e["gains"][sent]) / e["billed"]) if e["billed"] > 0 else 0.0
         shops, n = np.unique(v.column("venue")[bought], return_counts=True)
+        # the sites that sent them: the facilities of a tenth or more of the visits their purchases followed
+        sites, m = np.unique(v.column("venue")[visits], return_counts=True)
+        sites = sites[m >= MEMBER_SHARE * max(len(visits), 1)]
+        if usual is None:  # the usual purchase: the median price of all pharmacy purchases
+            total = facts.graph.data.claims["total_amount"].to_numpy()
+            priced = (kind == 1) & (total > 0)
+            usual = float(np.median(total[priced])) if priced.any() else 0.0
+        dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
+        more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
         evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share, "gains": e["gains"][sent],
-                    "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean())}  # fmt: skip
-        out.append(Candidate(c.detector, patients, distinct(np.concatenate([mine, visits])), evidence, c.params))
+                    "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
+                    "alike": int(len(more)), "min_price": dear}  # fmt: skip
+        claims = distinct(np.concatenate([mine, visits, more_claims]))
+        out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))
         rest = ~sent
         r = int(rest.sum())
         tail = float(binom.sf(r - 1, int(e["cards"]), float(e["peer_rate"]))) if r else 1.0
@@ -347,6 +359,37 @@ def prescribed_apart(
             evidence = {**e, "flagged": r, "chance": tail, "share": share, "gains": e["gains"][rest], "sent": k}
             out.append(Candidate(c.detector, others, claims, evidence, c.params))
     return out
+
+
+def _sent_alike(
+    facts: ClaimFacts, shops: np.ndarray, sites: np.ndarray, days: int, dear: float, known: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The other patients sent the same way: persons not in ``known`` with a purchase at one of ``shops`` of
+    ``dear`` yuan or more (at its price) within ``days`` days after their own outpatient visit to one of
+    ``sites``; returns them and their claims (those purchases and the visits they followed).
+
+    The prescribed loaded cards are the patients sent there three times or more; the scheme's patients sent
+    once or twice are not loaded cards, but they are sent by the same sites to the same shops for the same
+    dear drugs within days of the visit.  ``dear`` is what made the cards loaded: the detector's ``ratio``
+    (5) times the usual (median) price of a purchase.  A site's patients filling an ordinary prescription
+    at the same shops are not taken: their purchases are not dear.
+    """
+    v = facts.graph.visits
+    venue, kind, person, day = v.column("venue"), v.column("kind"), v.column("person"), v.column("day")
+    total = facts.graph.data.claims["total_amount"].to_numpy()
+    buys = np.flatnonzero((kind == 1) & np.isin(venue, shops) & (total >= dear) & (person >= 0))
+    buys = buys[~np.isin(person[buys], known)]
+    if not len(buys) or not len(sites):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seen = np.flatnonzero(np.isin(person, np.unique(person[buys])) & (kind == 0) & ~v.column("inpatient"))
+    seen = seen[np.isin(venue[seen], sites)]
+    both = pd.DataFrame({"buy": buys, "person": person[buys], "day": day[buys]}).merge(
+        pd.DataFrame({"visit": seen, "person": person[seen], "seen": day[seen]}), on="person"
+    )
+    gap = both["day"].to_numpy() - both["seen"].to_numpy()
+    both = both[(gap >= 0) & (gap <= days)]
+    claims = np.concatenate([both["buy"].to_numpy(), both["visit"].to_numpy()]).astype(np.int64)
+    return np.unique(both["person"].to_numpy()).astype(np.int64), np.unique(claims)
 
 
 def _prescribing_visits(facts: ClaimFacts, rows: np.ndarray, days: int) -> np.ndarray:

@@ -109,7 +109,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                 "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"],
                 "share": e.get("share", NAN)} | (  # fmt: skip
             # patients' cards: their claims there follow the holder's own visit (score.rings.prescribed_apart)
-            {"prescribed": e["prescribed"], "filled": e["filled"], "follow_days": e["follow_days"]}
+            {"prescribed": e["prescribed"], "filled": e["filled"], "follow_days": e["follow_days"],
+             "alike": e["alike"], "min_price": e["min_price"]}
             if e.get("prescribed") else {}
         )  # fmt: skip
     if code == "co_admission":

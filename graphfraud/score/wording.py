@@ -71,7 +71,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
         "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
         "而同类机构仅 {peer_rate} 的卡如此（超过 {card_load_from} 张起计分）；这 {prescribed} 张卡在该药店的结算有 {filled} "
-        "发生在持卡人本人到医疗机构就诊当天或其后 {follow_days} 天内：系患者持处方被引流至该药店（疑似处方引流、回扣），而非收卡空刷",
+        "发生在持卡人本人到医疗机构就诊当天或其后 {follow_days} 天内：系患者持处方被引流至该药店（疑似处方引流、回扣），而非收卡空刷；"
+        "另有同一医疗机构的 {alike} 名患者在就诊后 {follow_days} 天内到该药店购买不低于 {min_price} 元的药品，一并列为成员",
     ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),

@@ -16,12 +16,13 @@ from graphfraud.synth.toy import _table
 SHOPS = [f"P{i}" for i in range(6)]  # P0 and P1: one chain's shops; P2: the shop next to the hospital
 
 
-def _county(*, sent: bool, patients: int = 12, doctor_ids: bool = False) -> ClaimsData:
-    """A county hospital H0 (150 ordinary outpatients, each filling a prescription at P2 the same day at an
-    ordinary price) and six pharmacies with 80 ordinary customers each (20-80 yuan).  ``patients`` more cards
+def _county(*, sent: bool, patients: int = 12, doctor_ids: bool = False, once: int = 0) -> ClaimsData:
+    """A county hospital H0 (150 ordinary outpatients, each filling a prescription the same day at an
+    ordinary price, at P2 next door or, a fifth of them, at the chain's P0) and six pharmacies with 80 ordinary customers each (20-80 yuan).  ``patients`` more cards
     buy two dear drugs (700-900 yuan) at the chain (P0 or P1) four times each.  With ``sent`` each purchase
     follows the holder's own visit to H0 by 0-2 days (a doctor sends them; with ``doctor_ids`` the visits
-    name doctor D1, else no claim names a doctor); without, the cards are swiped with no visit (a collector)."""
+    name doctor D1, else no claim names a doctor); without, the cards are swiped with no visit (a collector).
+    ``once`` more patients buy as dear at P1 the day after their one visit to H0."""
     persons, claims = [], []
     n = [0]
     rng = np.random.default_rng(3)
@@ -49,7 +50,7 @@ def _county(*, sent: bool, patients: int = 12, doctor_ids: bool = False) -> Clai
         for _ in range(3):
             day = int(rng.integers(0, 330))
             claim(pid, "H0", day, rng.uniform(20, 40), "D0" if doctor_ids else None)
-            claim(pid, "P2", day, rng.uniform(20, 80))
+            claim(pid, "P2" if k % 5 else "P0", day, rng.uniform(20, 80))  # a fifth at the chain's shop
     for k in range(patients):
         pid = f"sent{k}"
         person(pid)
@@ -61,6 +62,11 @@ def _county(*, sent: bool, patients: int = 12, doctor_ids: bool = False) -> Clai
             claim(pid, SHOPS[(k + d) % 2], day + (k + d) % 3, rng.uniform(700, 900))
         if not sent:
             claim(pid, "H0", 300 + k, 30.0)  # the holder's own care, nowhere near the swipes
+    for k in range(once):  # sent once: not a loaded card, but sent the same way
+        pid = f"once{k}"
+        person(pid)
+        claim(pid, "H0", 100 + k, 30.0)
+        claim(pid, "P1", 101 + k, rng.uniform(700, 900))
     facilities = [("H0", "县医院", "hospital", 2, "public", "350206", 300)]
     pharmacies = [(s, f"药店{s}", "CHAIN" if s in ("P0", "P1") else None, "350206") for s in SHOPS]
     doctors = [("D0", "H0", "医生", "医师", "内科"), ("D1", "H0", "医生", "医师", "内科")] if doctor_ids else []
@@ -81,8 +87,10 @@ def _rings(data: ClaimsData) -> list[tuple[str, set[str], set[str]]]:
 
 
 def test_patients_sent_to_a_chain_with_no_doctor_named_are_a_kickback_of_the_site() -> None:
-    rings = _rings(_county(sent=True))
-    steered = {f"sent{k}" for k in range(12)}
+    # The 12 loaded cards whose purchases follow their visits to H0, and the 4 patients H0 sent there once for
+    # as dear a purchase; not the hospital's ordinary patients filling ordinary prescriptions at the chain.
+    rings = _rings(_county(sent=True, once=4))
+    steered = {f"sent{k}" for k in range(12)} | {f"once{k}" for k in range(4)}
     kick = [r for r in rings if r[1] & steered]
     assert len(kick) == 1
     typology, persons, venues = kick[0]
@@ -102,7 +110,7 @@ def test_the_kickback_says_the_cards_followed_the_holders_own_visits_in_both_lan
     result = run(_county(sent=True))
     (ring,) = [r for r in result.rings if r.typology == "kickback"]
     (reason,) = [r for r in ring.reasons if r.code == "card_load"]
-    assert reason.args["prescribed"] == 12 and reason.args["filled"] == 1.0
+    assert reason.args["prescribed"] == 12 and reason.args["filled"] == 1.0 and reason.args["alike"] == 0
     assert "followed the holder's own visit" in reason.text and "not cards swiped" in reason.text
     assert "疑似处方引流" in say("card_load", reason.args, "zh")
 
