@@ -344,9 +344,10 @@ def prescribed_apart(
             usual = float(np.median(total[priced])) if priced.any() else 0.0
         dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
         more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
-        evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share, "gains": e["gains"][sent],
+        evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share,
                     "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
                     "alike": int(len(more)), "min_price": dear}  # fmt: skip
+        evidence.pop("gains")  # judged as a kickback now, not again as loaded cards (beside_steering)
         claims = distinct(np.concatenate([mine, visits, more_claims]))
         out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))
         rest = ~sent
