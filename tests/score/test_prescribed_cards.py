@@ -126,11 +126,11 @@ def test_with_the_doctor_named_on_the_visits_the_steering_ring_names_him_and_hol
     # The visits name the doctors (the pharmacy claims do not): steering measures D1's patients at each of the
     # chain's shops against D0's (at the purchases' price, step 38, since the shops' claims carry no insurance
     # money), and the prescribed cards are held by the steering ring, not a ring apart.
-    result = run(_county(sent=True, doctor_ids=True))
+    result = run(_county(sent=True, doctor_ids=True, once=4))
     steered = {f"sent{k}" for k in range(12)}
     held = [r for r in result.rings if {m.entity_id for m in r.members} & steered]
     assert len(held) == 1 and held[0].typology == "kickback" and held[0].detector == "steering"
     members = {(m.entity_type, m.entity_id) for m in held[0].members}
     assert ("doctor", "D1") in members and ("doctor", "D0") not in members
     assert {e for t, e in members if t == "pharmacy"} <= {"P0", "P1"}  # the chain's shops, not the one next door
-    assert {m.entity_id for m in held[0].members if m.entity_type == "person"} == steered
+    assert {m.entity_id for m in held[0].members if m.entity_type == "person"} >= steered
