@@ -309,7 +309,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     )
     out = _pairs(hits, follow, priced, cash_steering, threshold, params)
     # a pair found on insurance money is that pair, with its cash buyers when they were steered too
-    known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}  # type: ignore[call-overload]
+    known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
     return out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
 
 

@@ -311,7 +311,7 @@ def prescribed_apart(
     v = facts.graph.visits
     kind, person = v.column("kind"), v.column("person")
     # whether each pharmacy claim of those candidates fills a prescription, measured once for all of them
-    every = distinct(np.concatenate([c.claims for c, j in zip(candidates, judged, strict=True) if j] or [[]]))
+    every = distinct(np.concatenate([c.claims for c, j in zip(candidates, judged, strict=True) if j]))
     every = every[kind[every] == 1].astype(np.int64)
     fills = cardmenu.prescribed(facts.graph, every, days) if len(every) else np.zeros(0, dtype=bool)
     out: list[Candidate] = []
