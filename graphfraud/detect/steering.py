@@ -40,12 +40,18 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, insurance_money
 from graphfraud.params import SteeringParams
 
 _DEFAULT = SteeringParams()
+
+#: The most chance allowed for a pair steered only at the purchases' price (:func:`_pairs_at_price`): the exact
+#: binomial tail of its count at the peer share, times the number of pairs that could pass (a Bonferroni bound),
+#: the card detectors' ``max_chance``.
+MAX_CHANCE = 0.001
 
 NAME = "steering"
 
@@ -339,12 +345,22 @@ def _pairs_at_price(
     threshold is of insurance money), against the same peers; each pair that
     passes is a candidate whose members are all its steered patients, its
     evidence marked ``at_price`` (the sentence says the purchases were counted
-    at their price).  :func:`detect` keeps those that are no pair already.
+    at their price), when it is also beyond chance among all the pairs tested:
+    the exact binomial tail of its count at the peer share, times the number of
+    pairs with ``min_patients`` or more (a Bonferroni bound), at most
+    :data:`MAX_CHANCE`.  :func:`detect` keeps those that are no pair already.
     """
     if priced.empty:
         return []
     dp = steering_table(priced, buyers=pharmacy_buyers(table, threshold, money=total), team_overlap=params.team_overlap)
     found = _passing(dp, params)
+    if len(found):
+        # the tests' z is a normal approximation, loose for a doctor with twenty patients; a pair no insurance
+        # money shows must be beyond chance among all the pairs that could have passed
+        tested = int((dp["patients"] >= params.min_patients).sum())
+        p0 = found["peer_share"].clip(lower=1e-3, upper=1 - 1e-3).to_numpy()
+        tail = binom.sf(found["patients"].to_numpy() - 1, found["doctor_patients"].to_numpy(), p0)
+        found = found[tail * tested <= MAX_CHANCE]
     return [
         _candidate(
             row, steered(priced, int(row.doctor), int(row.pharmacy)), threshold, params, self_paid=0, at_price=True
