@@ -53,6 +53,11 @@ _DEFAULT = SteeringParams()
 #: the card detectors' ``max_chance``.
 MAX_CHANCE = 0.001
 
+#: A pair steered only at the purchases' price whose purchases are mostly (this share or more) made on days when
+#: another of its patients bought there too is one errand for many, not patients sent one by one: a nursing
+#: home's carer fetching the residents' medicine after the round (代配药), paid in cash.
+ERRAND_SHARE = 0.5
+
 NAME = "steering"
 
 
@@ -348,7 +353,10 @@ def _pairs_at_price(
     at their price), when it is also beyond chance among all the pairs tested:
     the exact binomial tail of its count at the peer share, times the number of
     pairs with ``min_patients`` or more (a Bonferroni bound), at most
-    :data:`MAX_CHANCE`.  :func:`detect` keeps those that are no pair already.
+    :data:`MAX_CHANCE`; and when its patients bought on their own days: a pair
+    whose purchases were mostly made together (:data:`ERRAND_SHARE`) is a
+    carer's errand for a home's residents, who pay cash as the steered do.
+    :func:`detect` keeps those that are no pair already.
     """
     if priced.empty:
         return []
@@ -361,12 +369,30 @@ def _pairs_at_price(
         p0 = found["peer_share"].clip(lower=1e-3, upper=1 - 1e-3).to_numpy()
         tail = binom.sf(found["patients"].to_numpy() - 1, found["doctor_patients"].to_numpy(), p0)
         found = found[tail * tested <= MAX_CHANCE]
+    day = table["day"].to_numpy()
+    keep = [
+        _errand_share(day[steered(priced, int(d), int(p))["claim"].to_numpy()]) < ERRAND_SHARE
+        for d, p in zip(found["doctor"].to_numpy(), found["pharmacy"].to_numpy(), strict=True)
+    ]
+    found = found[np.asarray(keep, dtype=bool)] if len(found) else found
     return [
         _candidate(
             row, steered(priced, int(row.doctor), int(row.pharmacy)), threshold, params, self_paid=0, at_price=True
         )
         for row in found.itertuples(index=False)
     ]
+
+
+def _errand_share(days: np.ndarray) -> float:
+    """Share of purchases (their ``days``) made on a day when another of them was made too.
+
+    >>> _errand_share(np.array([3, 3, 3, 40, 71]))
+    0.6
+    """
+    if not len(days):
+        return 0.0
+    values, counts = np.unique(days, return_counts=True)
+    return float(np.isin(days, values[counts >= 2]).mean())
 
 
 def _pairs(

@@ -18,17 +18,19 @@ from graphfraud.score.rules import suspicion_reasons
 from graphfraud.score.wording import say
 
 HOSPITAL, NEXT_DOOR, CHAIN_SHOP = 0, 1, 2  # the county hospital, the shop next door, a chain's shop
-OTHERS = range(3, 9)  # six other pharmacies of the county
+OTHERS = range(3, 9)  # six other pharmacies of the county (9: the shop by the nursing home)
 
 
-def _county(*, steered: int, doctor_on_purchase: bool = False) -> tuple[SimpleNamespace, list[int]]:
+def _county(*, steered: int, doctor_on_purchase: bool = False, home: bool = False) -> tuple[SimpleNamespace, list[int]]:
     """Eight doctors with 20 patients each; after each visit the patient buys a drug at a pharmacy outside
     门诊统筹 and pays cash (fund and account 0).  Every doctor's patients fill a quarter of their
     prescriptions at the shop next door (40 yuan, ordinary) and buy dear (600 yuan) elsewhere; doctor 0
     sends ``steered`` of his patients to ``CHAIN_SHOP`` for the dear drugs within two days.  400 cheap
     purchases by others, which the fund pays, make 600 yuan a high price and 20 yuan of insurance money a
     high value.  With ``doctor_on_purchase`` the pharmacy claims
-    name the prescribing doctor.  Returns the graph and doctor 0's steered patients."""
+    name the prescribing doctor.  With ``home`` doctor 1 is a nursing home's: he sees his 20 residents on
+    four monthly rounds, and two days after each the home's carer buys their dear medicine at one shop (9),
+    in cash, in one errand.  Returns the graph and doctor 0's steered patients."""
     rows = []  # claim, person, venue, doctor, kind, fund, minute, total
     for doctor in range(8):
         for i in range(20):
@@ -39,7 +41,11 @@ def _county(*, steered: int, doctor_on_purchase: bool = False) -> tuple[SimpleNa
                 rows.append((len(rows), person, NEXT_DOOR, named, 1, 0.0, day * 1440 + 660, 40.0))
             sent = doctor == 0 and i < steered
             shop = CHAIN_SHOP if sent else OTHERS[(doctor + i) % len(OTHERS)]
-            rows.append((len(rows), person, shop, named, 1, 0.0, (day + i % 3) * 1440 + 700, 600.0))
+            when = (day + i % 3) * 1440 + 700
+            if home and doctor == 1:  # the home's round: its carer fetches everyone's medicine two days later
+                rows[-1 - (i % 4 == 0)] = rows[-1 - (i % 4 == 0)][:6] + ((30 + 30 * (i % 4)) * 1440 + 600,)
+                shop, when = NEXT_DOOR + 6, (32 + 30 * (i % 4)) * 1440 + 700 + i
+            rows.append((len(rows), person, shop, named, 1, 0.0, when, 600.0))
     for i in range(400):
         rows.append((len(rows), 10_000 + i, OTHERS[i % len(OTHERS)], -1, 1, 20.0, (i % 300) * 1440 + 800, 20.0))
     table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "fund", "minute", "total"])
@@ -90,3 +96,11 @@ def test_a_cash_kickback_says_its_purchases_were_counted_at_their_price() -> Non
     assert reason.points > 0 and "min_fund" not in reason.args
     assert "15 of 20 patients of D0" in reason.text and "yuan at their price, whoever paid" in reason.text
     assert "按药品价格计，不论由谁支付" in say("steering", reason.args, "zh")
+
+
+def test_a_carers_errand_for_a_homes_residents_paid_in_cash_is_no_kickback() -> None:
+    # Doctor 1's residents all buy at one shop after his rounds, as steered patients would (20 of 20, none of
+    # the peers'), but on four days, everyone's at once: one errand, not patients sent one by one.
+    graph, _ = _county(steered=15, home=True)
+    found = steering.detect(graph, SteeringParams())
+    assert [(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found] == [(0, CHAIN_SHOP)]
