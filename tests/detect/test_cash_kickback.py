@@ -18,7 +18,7 @@ from graphfraud.score.rules import suspicion_reasons
 from graphfraud.score.wording import say
 
 HOSPITAL, NEXT_DOOR, CHAIN_SHOP = 0, 1, 2  # the county hospital, the shop next door, a chain's shop
-OTHERS = range(3, 9)  # six other pharmacies of the county (9: the shop by the nursing home)
+OTHERS = range(3, 9)  # six other pharmacies of the county
 
 
 def _county(*, steered: int, doctor_on_purchase: bool = False, home: bool = False) -> tuple[SimpleNamespace, list[int]]:
@@ -29,7 +29,7 @@ def _county(*, steered: int, doctor_on_purchase: bool = False, home: bool = Fals
     purchases by others, which the fund pays, make 600 yuan a high price and 20 yuan of insurance money a
     high value.  With ``doctor_on_purchase`` the pharmacy claims
     name the prescribing doctor.  With ``home`` doctor 1 is a nursing home's: he sees his 20 residents on
-    four monthly rounds, and two days after each the home's carer buys their dear medicine at one shop (9),
+    four monthly rounds, and two days after each the home's carer buys their dear medicine at one shop (7),
     in cash, in one errand.  Returns the graph and doctor 0's steered patients."""
     rows = []  # claim, person, venue, doctor, kind, fund, minute, total
     for doctor in range(8):
