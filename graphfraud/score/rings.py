@@ -372,7 +372,9 @@ def _sent_alike(
     The prescribed loaded cards are the patients sent there three times or more; the scheme's patients sent
     once or twice are not loaded cards, but they are sent by the same sites to the same shops for the same
     dear drugs within days of the visit.  ``dear`` is what made the cards loaded: the detector's ``ratio``
-    (5) times the usual (median) price of a purchase.  A site's patients filling an ordinary prescription
+    (5) times the usual (median) price of a purchase.  As for the cards, most of the person's purchases at
+    the shops (:data:`PRESCRIBED_SHARE`) must fill a prescription: a regular who refills a dear drug there
+    every month and sees a doctor now and then is the shop's own customer.  A site's patients filling an ordinary prescription
     at the same shops are not taken: their purchases are not dear.
     """
     v = facts.graph.visits
@@ -389,6 +391,11 @@ def _sent_alike(
     )
     gap = both["day"].to_numpy() - both["seen"].to_numpy()
     both = both[(gap >= 0) & (gap <= days)]
+    # like the cards set apart, they buy at the shops mostly after a visit: a regular who refills a dear drug
+    # there month after month and sees a doctor now and then buys on his own
+    theirs = np.flatnonzero((kind == 1) & np.isin(venue, shops) & np.isin(person, both["person"].to_numpy()))
+    filled = pd.Series(cardmenu.prescribed(facts.graph, theirs, days)).groupby(person[theirs]).mean()
+    both = both[np.isin(both["person"].to_numpy(), filled.index[filled.to_numpy() >= PRESCRIBED_SHARE].to_numpy())]
     claims = np.concatenate([both["buy"].to_numpy(), both["visit"].to_numpy()]).astype(np.int64)
     return np.unique(both["person"].to_numpy()).astype(np.int64), np.unique(claims)
 
