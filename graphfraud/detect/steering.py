@@ -303,7 +303,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         table, params.follow_days, [(threshold, money), (threshold, total), (dear, total)]
     )
     # pairs seen only at the purchases' price: kickbacks the patients paid in cash
-    at_price = _pairs_at_price(dearly, total, table, dear, params)
+    at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold)
     if follow.empty:
         return at_price
     dp = steering_table(
@@ -335,7 +335,13 @@ def _passing(dp: pd.DataFrame, params: SteeringParams) -> pd.DataFrame:
 
 
 def _pairs_at_price(
-    priced: pd.DataFrame, total: np.ndarray, table: pd.DataFrame, threshold: float, params: SteeringParams
+    priced: pd.DataFrame,
+    total: np.ndarray,
+    table: pd.DataFrame,
+    threshold: float,
+    params: SteeringParams,
+    *,
+    cash: np.ndarray,
 ) -> list[Candidate]:
     """Steered pairs found only at the purchases' price: kickbacks the patients paid in cash.
 
@@ -356,6 +362,11 @@ def _pairs_at_price(
     :data:`MAX_CHANCE`; and when its patients bought on their own days: a pair
     whose purchases were mostly made together (:data:`ERRAND_SHARE`) is a
     carer's errand for a home's residents, who pay cash as the steered do.
+    And the steering must show in the cash purchases themselves (``cash``, per
+    claim: less insurance money than the insurance threshold): the pair passes
+    the same four tests on those alone.  A pair whose dear purchases are mostly
+    insured was judged on insurance money already; its few cash purchases
+    added to them are no new evidence.
     :func:`detect` keeps those that are no pair already.
     """
     if priced.empty:
@@ -375,6 +386,14 @@ def _pairs_at_price(
         for d, p in zip(found["doctor"].to_numpy(), found["pharmacy"].to_numpy(), strict=True)
     ]
     found = found[np.asarray(keep, dtype=bool)] if len(found) else found
+    unpaid = priced[cash[priced["claim"].to_numpy()]]
+    if len(found) and len(unpaid):
+        alone = _passing(steering_table(unpaid, team_overlap=params.team_overlap), params)
+        pairs = set(zip(alone["doctor"].tolist(), alone["pharmacy"].tolist(), strict=True))
+        seen = [(d, p) in pairs for d, p in zip(found["doctor"].tolist(), found["pharmacy"].tolist(), strict=True)]
+        found = found[np.asarray(seen, dtype=bool)]
+    elif not len(unpaid):
+        found = found.iloc[:0]
     return [
         _candidate(
             row, steered(priced, int(row.doctor), int(row.pharmacy)), threshold, params, self_paid=0, at_price=True
