@@ -21,7 +21,9 @@ HOSPITAL, NEXT_DOOR, CHAIN_SHOP = 0, 1, 2  # the county hospital, the shop next 
 OTHERS = range(3, 9)  # six other pharmacies of the county
 
 
-def _county(*, steered: int, doctor_on_purchase: bool = False, home: bool = False) -> tuple[SimpleNamespace, list[int]]:
+def _county(
+    *, steered: int, doctor_on_purchase: bool = False, home: bool = False, insured: int = 0
+) -> tuple[SimpleNamespace, list[int]]:
     """Eight doctors with 20 patients each; after each visit the patient buys a drug at a pharmacy outside
     门诊统筹 and pays cash (fund and account 0).  Every doctor's patients fill a quarter of their
     prescriptions at the shop next door (40 yuan, ordinary) and buy dear (600 yuan) elsewhere; doctor 0
@@ -30,7 +32,8 @@ def _county(*, steered: int, doctor_on_purchase: bool = False, home: bool = Fals
     high value.  With ``doctor_on_purchase`` the pharmacy claims
     name the prescribing doctor.  With ``home`` doctor 1 is a nursing home's: he sees his 20 residents on
     four monthly rounds, and two days after each the home's carer buys their dear medicine at one shop (7),
-    in cash, in one errand.  Returns the graph and doctor 0's steered patients."""
+    in cash, in one errand.  The fund pays the dear purchases of the first ``insured`` steered patients.
+    Returns the graph and doctor 0's steered patients."""
     rows = []  # claim, person, venue, doctor, kind, fund, minute, total
     for doctor in range(8):
         for i in range(20):
@@ -45,7 +48,8 @@ def _county(*, steered: int, doctor_on_purchase: bool = False, home: bool = Fals
             if home and doctor == 1:  # the home's round: its carer fetches everyone's medicine two days later
                 rows[-1 - (i % 4 == 0)] = rows[-1 - (i % 4 == 0)][:6] + ((30 + 30 * (i % 4)) * 1440 + 600,)
                 shop, when = NEXT_DOOR + 6, (32 + 30 * (i % 4)) * 1440 + 700 + i
-            rows.append((len(rows), person, shop, named, 1, 0.0, when, 600.0))
+            fund = 600.0 if sent and i < insured else 0.0  # the first ``insured`` steered are paid by the fund
+            rows.append((len(rows), person, shop, named, 1, fund, when, 600.0))
     for i in range(400):
         rows.append((len(rows), 10_000 + i, OTHERS[i % len(OTHERS)], -1, 1, 20.0, (i % 300) * 1440 + 800, 20.0))
     table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "fund", "minute", "total"])
@@ -104,3 +108,15 @@ def test_a_carers_errand_for_a_homes_residents_paid_in_cash_is_no_kickback() -> 
     graph, _ = _county(steered=15, home=True)
     found = steering.detect(graph, SteeringParams())
     assert [(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found] == [(0, CHAIN_SHOP)]
+
+
+def test_a_pair_seen_only_at_price_must_be_steering_in_its_cash_purchases_alone() -> None:
+    # 8 of the 15 steered purchases are insured: on insurance money 8 patients are too few for a pair
+    # (min_patients 10), at price 15 are one; the 7 cash buyers alone are too few too, so the pair is no
+    # cash kickback (what it costs: a kickback half insured, half cash, each half under 10, is not found).
+    # With 3 insured, the 12 cash buyers are a pair on their own and the kickback is found at price.
+    graph, _ = _county(steered=15, insured=8)
+    assert steering.detect(graph, SteeringParams()) == []
+    graph, steered_patients = _county(steered=15, insured=3)
+    (kick,) = steering.detect(graph, SteeringParams())
+    assert kick.evidence["at_price"] is True and sorted(kick.persons.tolist()) == steered_patients
