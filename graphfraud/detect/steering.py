@@ -40,12 +40,23 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, insurance_money
 from graphfraud.params import SteeringParams
 
 _DEFAULT = SteeringParams()
+
+#: The most chance allowed for a pair steered only at the purchases' price (:func:`_pairs_at_price`): the exact
+#: binomial tail of its count at the peer share, times the number of pairs that could pass (a Bonferroni bound),
+#: the card detectors' ``max_chance``.
+MAX_CHANCE = 0.001
+
+#: A pair steered only at the purchases' price whose purchases are mostly (this share or more) made on days when
+#: another of its patients bought there too is one errand for many, not patients sent one by one: a nursing
+#: home's carer fetching the residents' medicine after the round (代配药), paid in cash.
+ERRAND_SHARE = 0.5
 
 NAME = "steering"
 
@@ -287,18 +298,18 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     # The purchases followed up on insurance money (high_value_follow), and the same purchases valued at their
     # price (below), matched with the visits at once.
     total = graph.data.claims["total_amount"].to_numpy()
-    follow, priced = followed_purchases_of(table, params.follow_days, [(threshold, money), (threshold, total)])
+    dear = high_value(table, params, money=total) or 0.0  # the same quantile of the purchases' prices
+    follow, priced, dearly = followed_purchases_of(
+        table, params.follow_days, [(threshold, money), (threshold, total), (dear, total)]
+    )
+    # pairs seen only at the purchases' price: kickbacks the patients paid in cash
+    at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold)
     if follow.empty:
-        return []
+        return at_price
     dp = steering_table(
         follow, buyers=pharmacy_buyers(graph.visits.table, threshold, money=money), team_overlap=params.team_overlap
     )
-    hits = dp[
-        (dp["patients"] >= params.min_patients)
-        & (dp["share"] >= params.min_share)
-        & (dp["lift"] >= params.min_lift)
-        & (dp["z"] >= params.min_z)
-    ].sort_values(["doctor", "pharmacy"])
+    hits = _passing(dp, params)
     # The same purchases valued at their price: a purchase the fund and the account paid nothing on (cash,
     # or a pharmacy outside 门诊统筹 where residents have no account) is steered all the same.
     cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
@@ -307,6 +318,112 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         if len(cash)
         else pd.Series(dtype=float)
     )
+    out = _pairs(hits, follow, priced, cash_steering, threshold, params)
+    # a pair found on insurance money is that pair, with its cash buyers when they were steered too
+    known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
+    return out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
+
+
+def _passing(dp: pd.DataFrame, params: SteeringParams) -> pd.DataFrame:
+    """The rows of a :func:`steering_table` that are steering: the detector's four tests, in pair order."""
+    return dp[
+        (dp["patients"] >= params.min_patients)
+        & (dp["share"] >= params.min_share)
+        & (dp["lift"] >= params.min_lift)
+        & (dp["z"] >= params.min_z)
+    ].sort_values(["doctor", "pharmacy"])
+
+
+def _pairs_at_price(
+    priced: pd.DataFrame,
+    total: np.ndarray,
+    table: pd.DataFrame,
+    threshold: float,
+    params: SteeringParams,
+    *,
+    cash: np.ndarray,
+) -> list[Candidate]:
+    """Steered pairs found only at the purchases' price: kickbacks the patients paid in cash.
+
+    The pairs of :func:`detect` are decided on insurance money.  A chain that
+    pays a doctor for prescriptions is paid as well when the patients pay the
+    shop in cash (a resident at a pharmacy outside 门诊统筹 has no personal
+    account): the purchases are settled on the card at 0 yuan of insurance
+    money, and the pair is invisible on insurance money however steered.  Here
+    the same four tests (:func:`_passing`) run on the purchases that are dear
+    at their price (``priced``: at or above ``threshold``, the same quantile
+    ``value_quantile`` of the purchases' ``total`` that the insurance money's
+    threshold is of insurance money), against the same peers; each pair that
+    passes is a candidate whose members are all its steered patients, its
+    evidence marked ``at_price`` (the sentence says the purchases were counted
+    at their price), when it is also beyond chance among all the pairs tested:
+    the exact binomial tail of its count at the peer share, times the number of
+    pairs with ``min_patients`` or more (a Bonferroni bound), at most
+    :data:`MAX_CHANCE`; and when its patients bought on their own days: a pair
+    whose purchases were mostly made together (:data:`ERRAND_SHARE`) is a
+    carer's errand for a home's residents, who pay cash as the steered do.
+    And the steering must show in the cash purchases themselves (``cash``, per
+    claim: less insurance money than the insurance threshold): the pair passes
+    the same four tests on those alone.  A pair whose dear purchases are mostly
+    insured was judged on insurance money already; its few cash purchases
+    added to them are no new evidence.
+    :func:`detect` keeps those that are no pair already.
+    """
+    if priced.empty:
+        return []
+    dp = steering_table(priced, buyers=pharmacy_buyers(table, threshold, money=total), team_overlap=params.team_overlap)
+    found = _passing(dp, params)
+    if len(found):
+        # the tests' z is a normal approximation, loose for a doctor with twenty patients; a pair no insurance
+        # money shows must be beyond chance among all the pairs that could have passed
+        tested = int((dp["patients"] >= params.min_patients).sum())
+        p0 = found["peer_share"].clip(lower=1e-3, upper=1 - 1e-3).to_numpy()
+        tail = binom.sf(found["patients"].to_numpy() - 1, found["doctor_patients"].to_numpy(), p0)
+        found = found[tail * tested <= MAX_CHANCE]
+    day = table["day"].to_numpy()
+    keep = [
+        _errand_share(day[steered(priced, int(d), int(p))["claim"].to_numpy()]) < ERRAND_SHARE
+        for d, p in zip(found["doctor"].to_numpy(), found["pharmacy"].to_numpy(), strict=True)
+    ]
+    found = found[np.asarray(keep, dtype=bool)] if len(found) else found
+    unpaid = priced[cash[priced["claim"].to_numpy()]]
+    if len(found) and len(unpaid):
+        alone = _passing(steering_table(unpaid, team_overlap=params.team_overlap), params)
+        pairs = set(zip(alone["doctor"].tolist(), alone["pharmacy"].tolist(), strict=True))
+        seen = [(d, p) in pairs for d, p in zip(found["doctor"].tolist(), found["pharmacy"].tolist(), strict=True)]
+        found = found[np.asarray(seen, dtype=bool)]
+    elif not len(unpaid):
+        found = found.iloc[:0]
+    return [
+        _candidate(
+            row, steered(priced, int(row.doctor), int(row.pharmacy)), threshold, params, self_paid=0, at_price=True
+        )
+        for row in found.itertuples(index=False)
+    ]
+
+
+def _errand_share(days: np.ndarray) -> float:
+    """Share of purchases (their ``days``) made on a day when another of them was made too.
+
+    >>> _errand_share(np.array([3, 3, 3, 40, 71]))
+    0.6
+    """
+    if not len(days):
+        return 0.0
+    values, counts = np.unique(days, return_counts=True)
+    return float(np.isin(days, values[counts >= 2]).mean())
+
+
+def _pairs(
+    hits: pd.DataFrame,
+    follow: pd.DataFrame,
+    priced: pd.DataFrame,
+    cash_steering: pd.Series,
+    threshold: float,
+    params: SteeringParams,
+) -> list[Candidate]:
+    """One candidate per pair of ``hits`` (decided on insurance money), with its cash buyers when they were
+    steered too (step 15)."""
     out = []
     for row in hits.itertuples(index=False):
         paid = follow[(follow["doctor"].to_numpy() == row.doctor) & (follow["pharmacy"].to_numpy() == row.pharmacy)]
@@ -314,22 +431,31 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         f = paid
         if cash_steering.get((row.doctor, row.pharmacy), 0.0) >= params.min_lift:
             f = steered(priced, int(row.doctor), int(row.pharmacy))
-        claims = np.unique(np.concatenate([f["claim"].to_numpy(), f["visit_claim"].to_numpy()]))
-        evidence = {
-            "doctor": int(row.doctor),
-            "pharmacy": int(row.pharmacy),
-            "facility": int(row.facility),
-            "patients": int(row.patients),
-            "doctor_patients": int(row.doctor_patients),
-            "share": float(row.share),
-            "peer_share": float(row.peer_share),
-            "lift": float(row.lift),
-            "z": float(row.z),
-            "min_fund": round(threshold, 2),
-            "excess": float(row.excess),
-            "pharmacy_buyers": int(row.pharmacy_buyers),
-            "business": float(row.business),
-            "self_paid": int(len(np.setdiff1d(f["person"].to_numpy(), paid["person"].to_numpy()))),
-        }
-        out.append(Candidate(NAME, np.unique(f["person"].to_numpy()), claims, evidence, params.__dict__.copy()))
+        self_paid = int(len(np.setdiff1d(f["person"].to_numpy(), paid["person"].to_numpy())))
+        out.append(_candidate(row, f, threshold, params, self_paid=self_paid))
     return out
+
+
+def _candidate(row: tuple, f: pd.DataFrame, threshold: float, params: SteeringParams, *, self_paid: int,
+               at_price: bool = False) -> Candidate:  # fmt: skip
+    """The candidate of one steered pair: ``row`` of :func:`steering_table`, members the purchases ``f``."""
+    claims = np.unique(np.concatenate([f["claim"].to_numpy(), f["visit_claim"].to_numpy()]))
+    evidence: dict[str, object] = {
+        "doctor": int(row.doctor),  # type: ignore[attr-defined]
+        "pharmacy": int(row.pharmacy),  # type: ignore[attr-defined]
+        "facility": int(row.facility),  # type: ignore[attr-defined]
+        "patients": int(row.patients),  # type: ignore[attr-defined]
+        "doctor_patients": int(row.doctor_patients),  # type: ignore[attr-defined]
+        "share": float(row.share),  # type: ignore[attr-defined]
+        "peer_share": float(row.peer_share),  # type: ignore[attr-defined]
+        "lift": float(row.lift),  # type: ignore[attr-defined]
+        "z": float(row.z),  # type: ignore[attr-defined]
+        "min_fund": round(threshold, 2),
+        "excess": float(row.excess),  # type: ignore[attr-defined]
+        "pharmacy_buyers": int(row.pharmacy_buyers),  # type: ignore[attr-defined]
+        "business": float(row.business),  # type: ignore[attr-defined]
+        "self_paid": self_paid,
+    }
+    if at_price:
+        evidence["at_price"] = True
+    return Candidate(NAME, np.unique(f["person"].to_numpy()), claims, evidence, params.__dict__.copy())

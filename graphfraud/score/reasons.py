@@ -43,6 +43,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{lift_from:g}x, z {steering_z_from:g} or {steering_business_from:.0%} of its buyers); {self_paid} more of the "
         "doctor's patients bought there as dear but the insurance paid less (cash or personal account, e.g. a "
         "pharmacy outside the outpatient pool): members too, their money not counted",
+        "{patients} of {doctor_patients} patients of {doctor} ({share:.0%}) bought at {pharmacy} within "
+        "{follow_days} days of the visit, vs {peer_share:.0%} of peer doctors' patients (lift {lift:.1f}x, "
+        "z = {z:.1f}), counting purchases of >= {min_price:.2f} yuan at their price, whoever paid (cash too: the "
+        "insurance paid little or nothing on them); the {excess:.1f} patients above the "
+        "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers (scored above lift "
+        "{lift_from:g}x, z {steering_z_from:g} or {steering_business_from:.0%} of its buyers)",
     ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days "
@@ -72,6 +78,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
         "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
         "at its peers (scored above {card_load_from:g} such cards)",
+        "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
+        "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
+        "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
+        "at its peers (scored above {card_load_from:g} such cards); {filled:.0%} of these {prescribed} cards' "
+        "claims there followed the holder's own visit to a facility within {follow_days} days: patients sent "
+        "there with prescriptions (a kickback), not cards swiped; {alike} more patients of the same facilities "
+        "bought there for >= {min_price:.2f} yuan within {follow_days} days of their visit: members too",
     ),
     "kept_cards": (
         "{flagged} of {cards} cards billed at {venue} ({households} households) were billed there on {days} days or "

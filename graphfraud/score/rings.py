@@ -19,11 +19,11 @@ from graphfraud.contract import (
     RING_CLAIMS_COLUMNS,
     RINGS_COLUMNS,
 )
-from graphfraud.detect import cardload, cards, steering
+from graphfraud.detect import cardload, cardmenu, cards, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
-from graphfraud.params import ScoreParams
+from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.designated import Market, high_value_purchases, markets
 from graphfraud.score.features import ClaimFacts, Features, bound_to, features, index_own_visits
@@ -100,6 +100,7 @@ def score_candidates(
         reported separately with their reasons, best-scoring first.
     """
     check_rules(params.rules)
+    candidates = prescribed_apart(candidates, facts)
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
@@ -280,6 +281,139 @@ def beside_steering(
         }
         out.append(Candidate(c.detector, rest, claims, evidence, c.params))
     return out
+
+
+#: A loaded card is a patient's when at least this share of its claims at the shop fill a prescription (follow the
+#: holder's own visit): a majority, not a tuned number (cash-out cards 2-15%, steered patients' 96%, measured).
+PRESCRIBED_SHARE = 0.5
+
+
+def prescribed_apart(
+    candidates: list[Candidate], facts: ClaimFacts, *, days: int = CardMenuParams().follow_days
+) -> list[Candidate]:
+    """``candidates`` with each pharmacy's loaded cards (``cardload``) that were prescribed set apart as a kickback.
+
+    A card collector or a cash-out shop swipes cards that are not being treated: its dear claims follow no
+    visit of the holder (2-15% of them do, by chance, in the worlds measured).  A steered patient buys the
+    dear drugs the doctor sent him for, within days of his visit; when the export names no doctor (no
+    ``doctor_id``), or the shop's claims do not, no steering pair can be measured, and his card, billed
+    three times or more far above its worth at the shop, is a loaded card (thirdworld seed 29: 36 of a
+    70-patient kickback as one chain's loaded cards, 96% of their claims after the holder's own visit).  So
+    the cards of a loaded-card candidate at a pharmacy are split: those whose claims there mostly (at least
+    :data:`PRESCRIBED_SHARE`) fill a prescription (:func:`graphfraud.detect.cardmenu.prescribed`: the claim
+    names a doctor, or the holder was at a facility that day or ``days`` days before) are a candidate of
+    typology ``kickback`` (处方引流) when they are the detector's ``min_cards`` or more, with the visits
+    they follow (so the facilities that sent them are members); the others stay a loaded-card candidate when
+    they pass the detector's tests on their own (as :func:`beside_steering` judges them).  A candidate
+    of neither kind of card as many as ``min_cards`` is left as it was.
+    """
+    judged = [c.detector == cardload.NAME and "gains" in c.evidence and not c.evidence.get("typology")
+              for c in candidates]  # fmt: skip
+    if not any(judged):
+        return candidates
+    v = facts.graph.visits
+    kind, person = v.column("kind"), v.column("person")
+    # whether each pharmacy claim of those candidates fills a prescription, measured once for all of them
+    every = distinct(np.concatenate([c.claims for c, j in zip(candidates, judged, strict=True) if j]))
+    every = every[kind[every] == 1].astype(np.int64)
+    fills = cardmenu.prescribed(facts.graph, every, days) if len(every) else np.zeros(0, dtype=bool)
+    out: list[Candidate] = []
+    usual: float | None = None  # the usual price of a purchase, when first needed
+    for c, j in zip(candidates, judged, strict=True):
+        e = c.evidence
+        rows = c.claims[kind[c.claims] == 1]
+        if not j or not len(rows):
+            out.append(c)
+            continue
+        filled = fills[np.searchsorted(every, rows)]
+        by_card = pd.DataFrame({"person": person[rows], "filled": filled}).groupby("person")["filled"].mean()
+        sent = np.isin(c.persons, by_card.index[by_card.to_numpy() >= PRESCRIBED_SHARE].to_numpy())
+        k, least = int(sent.sum()), int(c.params["min_cards"])
+        if k < least:
+            out.append(c)
+            continue
+        patients = c.persons[sent]
+        bought = rows[np.isin(person[rows], patients)]
+        visits = _prescribing_visits(facts, bought, days)
+        mine = c.claims[np.isin(person[c.claims], patients)]
+        share = float(np.sum(e["gains"][sent]) / e["billed"]) if e["billed"] > 0 else 0.0
+        shops, n = np.unique(v.column("venue")[bought], return_counts=True)
+        # the sites that sent them: the facilities of a tenth or more of the visits their purchases followed
+        sites, m = np.unique(v.column("venue")[visits], return_counts=True)
+        sites = sites[m >= MEMBER_SHARE * max(len(visits), 1)]
+        if usual is None:  # the usual purchase: the median price of all pharmacy purchases
+            total = facts.graph.data.claims["total_amount"].to_numpy()
+            priced = (kind == 1) & (total > 0)
+            usual = float(np.median(total[priced])) if priced.any() else 0.0
+        dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
+        more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
+        evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share,
+                    "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
+                    "alike": int(len(more)), "min_price": dear}  # fmt: skip
+        evidence.pop("gains")  # judged as a kickback now, not again as loaded cards (beside_steering)
+        claims = distinct(np.concatenate([mine, visits, more_claims]))
+        out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))
+        rest = ~sent
+        r = int(rest.sum())
+        tail = float(binom.sf(r - 1, int(e["cards"]), float(e["peer_rate"]))) if r else 1.0
+        share = float(np.sum(e["gains"][rest]) / e["billed"]) if e["billed"] > 0 else 0.0
+        if r >= least and tail <= c.params["max_chance"] and share >= c.params["min_share"]:
+            others = c.persons[rest]
+            claims = c.claims[np.isin(person[c.claims], others)]
+            evidence = {**e, "flagged": r, "chance": tail, "share": share, "gains": e["gains"][rest], "sent": k}
+            out.append(Candidate(c.detector, others, claims, evidence, c.params))
+    return out
+
+
+def _sent_alike(
+    facts: ClaimFacts, shops: np.ndarray, sites: np.ndarray, days: int, dear: float, known: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The other patients sent the same way: persons not in ``known`` with a purchase at one of ``shops`` of
+    ``dear`` yuan or more (at its price) within ``days`` days after their own outpatient visit to one of
+    ``sites``; returns them and their claims (those purchases and the visits they followed).
+
+    The prescribed loaded cards are the patients sent there three times or more; the scheme's patients sent
+    once or twice are not loaded cards, but they are sent by the same sites to the same shops for the same
+    dear drugs within days of the visit.  ``dear`` is what made the cards loaded: the detector's ``ratio``
+    (5) times the usual (median) price of a purchase.  As for the cards, most of the person's purchases at
+    the shops (:data:`PRESCRIBED_SHARE`) must fill a prescription: a regular who refills a dear drug there
+    every month and sees a doctor now and then is the shop's own customer.  A site's patients filling an ordinary prescription
+    at the same shops are not taken: their purchases are not dear.
+    """
+    v = facts.graph.visits
+    venue, kind, person, day = v.column("venue"), v.column("kind"), v.column("person"), v.column("day")
+    total = facts.graph.data.claims["total_amount"].to_numpy()
+    buys = np.flatnonzero((kind == 1) & np.isin(venue, shops) & (total >= dear) & (person >= 0))
+    buys = buys[~np.isin(person[buys], known)]
+    if not len(buys) or not len(sites):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seen = np.flatnonzero(np.isin(person, np.unique(person[buys])) & (kind == 0) & ~v.column("inpatient"))
+    seen = seen[np.isin(venue[seen], sites)]
+    both = pd.DataFrame({"buy": buys, "person": person[buys], "day": day[buys]}).merge(
+        pd.DataFrame({"visit": seen, "person": person[seen], "seen": day[seen]}), on="person"
+    )
+    gap = both["day"].to_numpy() - both["seen"].to_numpy()
+    both = both[(gap >= 0) & (gap <= days)]
+    # like the cards set apart, they buy at the shops mostly after a visit: a regular who refills a dear drug
+    # there month after month and sees a doctor now and then buys on his own
+    theirs = np.flatnonzero((kind == 1) & np.isin(venue, shops) & np.isin(person, both["person"].to_numpy()))
+    filled = pd.Series(cardmenu.prescribed(facts.graph, theirs, days)).groupby(person[theirs]).mean()
+    both = both[np.isin(both["person"].to_numpy(), filled.index[filled.to_numpy() >= PRESCRIBED_SHARE].to_numpy())]
+    claims = np.concatenate([both["buy"].to_numpy(), both["visit"].to_numpy()]).astype(np.int64)
+    return np.unique(both["person"].to_numpy()).astype(np.int64), np.unique(claims)
+
+
+def _prescribing_visits(facts: ClaimFacts, rows: np.ndarray, days: int) -> np.ndarray:
+    """The facility claims (outpatient, with a card) that the pharmacy claims ``rows`` follow: the same holder, the
+    same day or up to ``days`` days before."""
+    v = facts.graph.visits
+    person, day, kind = v.column("person"), v.column("day"), v.column("kind")
+    theirs = np.flatnonzero(np.isin(person, np.unique(person[rows])) & (kind == 0) & ~v.column("inpatient"))
+    seen = pd.DataFrame({"visit": theirs, "person": person[theirs], "seen": day[theirs]})
+    bought = pd.DataFrame({"person": person[rows], "day": day[rows]}).drop_duplicates()
+    both = bought.merge(seen, on="person")
+    gap = both["day"].to_numpy() - both["seen"].to_numpy()
+    return np.unique(both["visit"].to_numpy()[(gap >= 0) & (gap <= days)]).astype(np.int64)
 
 
 def _same_staff(a: frozenset, b: frozenset) -> bool:
@@ -615,7 +749,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         "region": str(facts.venue_region[f.venue]),
     }
     evidence = dict(c.evidence)
-    if kind == "kickback":
+    if "shop" in evidence:  # prescribed loaded cards (prescribed_apart): the sentence names the shop, not the site
+        names["venue"] = str(v.venues.ids[int(evidence["shop"])])
+    if kind == "kickback" and "doctor" in evidence:
         names["doctor"] = str(v.doctors.ids[evidence["doctor"]])
         names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])
         evidence["follow_days"] = c.params.get("follow_days", 2)
@@ -624,6 +760,10 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         # a joined organisation: its pairs' benign explanations were decided one by one before joining
         benign = None
         reasons = [r for r in reasons if r.code != "steering"] + _pair_steering(f, names, c, facts, params)
+    elif kind == "kickback" and "doctor" not in evidence:
+        # prescribed loaded cards (prescribed_apart): a home's residents, a group's or refills explain them as
+        # they explain the loaded-card ring they were part of
+        benign = residents_buying(f) or benign_explanation(f) or refill_cohort(f, names)
     elif kind == "kickback":
         benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
     else:
@@ -688,7 +828,7 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     venue_codes, venue_n = np.unique(v.column("venue")[rows], return_counts=True)
     keep = venue_n >= MEMBER_SHARE * len(rows)
     venues = list(zip(venue_codes[keep].tolist(), venue_n[keep].tolist()))  # sorted by code
-    if kind == "kickback":
+    if kind == "kickback" and "pharmacy" in c.evidence:
         # The pharmacy is a party to the steering; the doctor's hospital is not (only its doctor).
         venues = [(p, 1) for p in dict.fromkeys(int(e["pharmacy"]) for e in _pairs(c))]
     for code, n in venues:
@@ -700,7 +840,7 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     doc_codes, doc_n = np.unique(doctor, return_counts=True)
     keep = (doc_n >= MEMBER_SHARE * max(len(doctor), 1)) & (doc_n >= 3)
     docs = list(zip(doc_codes[keep].tolist(), doc_n[keep].tolist()))
-    if kind == "kickback":
+    if kind == "kickback" and "doctor" in c.evidence:
         mine = list(dict.fromkeys(int(e["doctor"]) for e in _pairs(c)))
         docs = [(d, len(doctor) if len(mine) == 1 else int(np.count_nonzero(doctor == d))) for d in mine]
     for code, n in docs:

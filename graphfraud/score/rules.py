@@ -94,6 +94,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                     "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
                     "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
                     "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
+        if e.get("at_price"):  # steered at the purchases' price (cash kickbacks): the threshold is a price
+            steering["min_price"] = steering.pop("min_fund")
         # the members whose purchases the insurance paid less on (cash), when there are any
         return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
     if code == "repeat_stays":
@@ -108,7 +110,12 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
     if code == "card_load":
         return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "min_claims": e["min_claims"],
                 "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"],
-                "share": e.get("share", NAN)}  # fmt: skip
+                "share": e.get("share", NAN)} | (  # fmt: skip
+            # patients' cards: their claims there follow the holder's own visit (score.rings.prescribed_apart)
+            {"prescribed": e["prescribed"], "filled": e["filled"], "follow_days": e["follow_days"],
+             "alike": e["alike"], "min_price": e["min_price"]}
+            if e.get("prescribed") else {}
+        )  # fmt: skip
     if code == "kept_cards":
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,
                 "days": e["kept_days"], "cycle": e["kept_cycle"], "peer_rate": e["peer_rate"]}  # fmt: skip

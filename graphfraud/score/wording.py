@@ -40,6 +40,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}（倍数超过 {lift_from}、"
         "z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）；另有该医师的 {self_paid} 名患者在该药店"
         "购买同等价位的药品而医保支付较少（现金或个人账户支付，如药店未纳入门诊统筹），一并列为成员，其金额不计入",
+        "医师 {doctor} 的 {doctor_patients} 名患者中有 {patients} 名（{share}）在就诊后 {follow_days} 天内到药店 "
+        "{pharmacy} 购药，而同行医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；按药品价格计，不论由谁支付（含现金，医保支付很少或为零），"
+        "仅计不低于 {min_price} 元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}"
+        "（倍数超过 {lift_from}、z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）",
     ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
     "co_admission": (
@@ -64,6 +68,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
         "而同类机构仅 {peer_rate} 的卡如此"
         "（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）",
+        "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
+        "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
+        "而同类机构仅 {peer_rate} 的卡如此（超过 {card_load_from} 张起计分）；这 {prescribed} 张卡在该药店的结算有 {filled} "
+        "发生在持卡人本人到医疗机构就诊当天或其后 {follow_days} 天内：系患者持处方被引流至该药店（疑似处方引流、回扣），而非收卡空刷；"
+        "另有同一医疗机构的 {alike} 名患者在就诊后 {follow_days} 天内到该药店购买不低于 {min_price} 元的药品，一并列为成员",
     ),
     "kept_cards": (
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张（{households} 户）在该机构结算 {days} 天及以上，"
