@@ -5,16 +5,14 @@ cash, at ordinary rates, is not."""
 
 from __future__ import annotations
 
-import dataclasses
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from .worlds import steering_reasons
 from graphfraud.detect import steering
 from graphfraud.params import SteeringParams
-from graphfraud.score.features import Features
-from graphfraud.score.rules import suspicion_reasons
 from graphfraud.score.wording import say
 
 HOSPITAL, NEXT_DOOR, CHAIN_SHOP = 0, 1, 2  # the county hospital, the shop next door, a chain's shop
@@ -90,12 +88,7 @@ def test_the_shop_next_door_that_fills_every_doctors_prescriptions_in_cash_is_no
 def test_a_cash_kickback_says_its_purchases_were_counted_at_their_price() -> None:
     graph, _ = _county(steered=15)
     kick = steering.detect(graph, SteeringParams())[0]
-    nothing = Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
-                       | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
-                          "cycle_days": float("nan"), "catchment_outside": float("nan"),
-                          "catchment_outside_city": float("nan")})  # fmt: skip
-    names = {"venue": "P2", "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
-    reasons = suspicion_reasons(nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2})
+    reasons = steering_reasons(kick.evidence | {"follow_days": 2})
     reason = next(r for r in reasons if r.code == "steering")
     assert reason.points > 0 and "min_fund" not in reason.args
     assert "15 of 20 patients of D0" in reason.text and "yuan at their price, whoever paid" in reason.text

@@ -3,15 +3,13 @@ the hospital's own pharmacy next door, which gets as many of every doctor's pati
 
 from __future__ import annotations
 
-import dataclasses
 from types import SimpleNamespace
 
 import pandas as pd
 
+from .worlds import steering_reasons
 from graphfraud.detect import steering
 from graphfraud.params import ScoreParams, SteeringParams
-from graphfraud.score.features import Features
-from graphfraud.score.rules import suspicion_reasons
 
 HOSPITAL, OWN, STEERED = 0, 1, 2  # venue codes: the hospital, its own pharmacy next door, the steered one
 OTHERS = range(3, 9)  # six other pharmacies
@@ -60,13 +58,7 @@ def _hospital(*, steered: int = 15, walk_ins: int = 10, account: bool = False) -
 
 def _steering_points(candidate) -> float:  # type: ignore[no-untyped-def]
     """The points of the steering reason (the other reasons measured as nothing)."""
-    nothing = Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
-                       | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
-                          "cycle_days": float("nan"), "catchment_outside": float("nan"),
-                          "catchment_outside_city": float("nan")})  # fmt: skip
-    names = {"venue": "P", "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
-    evidence = candidate.evidence | {"follow_days": 2}
-    reasons = suspicion_reasons(nothing, names, typology="kickback", evidence=evidence)
+    reasons = steering_reasons(candidate.evidence | {"follow_days": 2}, venue="P")
     return sum(r.points for r in reasons if r.code == "steering")
 
 
@@ -186,20 +178,13 @@ def test_the_steering_reason_says_how_many_members_paid_cash_in_both_languages()
 
     graph, _ = _outside_the_pool(steered=16)
     kick = steering.detect(graph, SteeringParams(min_patients=5))[0]
-    nothing = Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
-                       | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
-                          "cycle_days": float("nan"), "catchment_outside": float("nan"),
-                          "catchment_outside_city": float("nan")})  # fmt: skip
-    names = {"venue": "P2", "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
-    reasons = suspicion_reasons(nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2})
+    reasons = steering_reasons(kick.evidence | {"follow_days": 2})
     reason = next(r for r in reasons if r.code == "steering")
     assert reason.args["self_paid"] == 8
     assert "8 of 10 patients of D0" in reason.text and "; 8 more of the doctor's patients" in reason.text
     assert "另有该医师的 8 名患者" in say("steering", reason.args, "zh")
     # without cash buyers the sentence is the one it always was
-    plain = suspicion_reasons(
-        nothing, names, typology="kickback", evidence=kick.evidence | {"follow_days": 2, "self_paid": 0}
-    )
+    plain = steering_reasons(kick.evidence | {"follow_days": 2, "self_paid": 0})
     assert "self_paid" not in next(r for r in plain if r.code == "steering").args
 
 

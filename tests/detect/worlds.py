@@ -406,3 +406,19 @@ def candidates_by_venue(detect, data: ClaimsData, params) -> dict[str, tuple[lis
         venue = str(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims[0]]])
         out[venue] = (sorted(str(p) for p in g.visits.persons.ids[c.persons]), c.evidence)
     return out
+
+
+def steering_reasons(evidence: dict, *, venue: str = "P2") -> list:
+    """The reasons a kickback candidate with ``evidence`` is given when every other feature is measured as nothing
+    (no identity or goods fraud, no cost excess): what the steering reason alone says and scores."""
+    import dataclasses
+
+    from graphfraud.score.features import Features
+    from graphfraud.score.rules import suspicion_reasons
+
+    nothing = Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
+                       | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
+                          "cycle_days": float("nan"), "catchment_outside": float("nan"),
+                          "catchment_outside_city": float("nan")})  # fmt: skip
+    names = {"venue": venue, "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
+    return suspicion_reasons(nothing, names, typology="kickback", evidence=evidence)
