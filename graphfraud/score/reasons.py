@@ -360,8 +360,8 @@ def session_cohort(f: Features) -> bool:
     elsewhere: physiotherapy sold with gifts (理疗送礼品) at a township centre
     bills the same treatment lines on every visit, whatever the diagnosis,
     and its friends who keep one weekday slot together look like a session
-    (1.56-1.85x the peers' cost measured on thirdworld 26, 30 and 34, while the
-    county TCM hospital's regulars cost 0.73-0.82x).  Staged clinics rotate their pool over irregular batches at
+    (its slots 1.56-2.00x the peers' cost measured on thirdworld 1-36, while the
+    county TCM hospital's regulars on their own slots cost 0.73-1.24x).  Staged clinics rotate their pool over irregular batches at
     private clinics; card collectors work at pharmacies.  With the venue's
     ownership not exported, care is also a group at no more than the peers'
     cost (:data:`UNKNOWN_OWNER_COST`, as in :func:`weekly_course`: friends who

@@ -5,8 +5,8 @@ each on their own weekdays for months, the same treatment lines billed on every 
 together form a dense group that comes to most of its weekly sessions on fixed weekdays at a public institution:
 :func:`session_cohort` took that for a scheduled cohort (thirdworld seed 30, issue 14: 20 of a ring's 36 members
 set aside in three such slots and the ring missed).  What the timetable and the public venue cannot vouch for is the
-bill: the slots cost 1.56-1.85x the same visit type and diagnosis elsewhere, while the county TCM hospital's regulars
-on their own weekday slots cost 0.73-0.82x (thirdworld seeds 26, 30, 34).
+bill: the slots cost 1.56-2.00x the same visit type and diagnosis elsewhere, while the county TCM hospital's regulars
+on their own weekday slots cost 0.73-1.24x (thirdworld seeds 1-36).
 """
 
 from __future__ import annotations
