@@ -367,8 +367,14 @@ def session_cohort(f: Features) -> bool:
     round sees the residents who need it, 40-90% of them; a staged clinic is
     staged to bill), the sessions fall on fixed weekdays for months (at least 12),
     at a facility that is not private, and the care looks like care: a public
-    institution, mostly chronic-disease visits or one diagnosis for most
-    claims.  Staged clinics rotate their pool over irregular batches at
+    institution at no more than the peers' cost (:data:`PEER_COST`), mostly
+    chronic-disease visits or one diagnosis for most claims.  A public venue
+    alone does not vouch for a group that bills above the same care
+    elsewhere: physiotherapy sold with gifts (理疗送礼品) at a township centre
+    bills the same treatment lines on every visit, whatever the diagnosis,
+    and its friends who keep one weekday slot together look like a session
+    (its slots 1.56-2.00x the peers' cost measured on thirdworld 1-36, while the
+    county TCM hospital's regulars on their own slots cost 0.73-1.24x).  Staged clinics rotate their pool over irregular batches at
     private clinics; card collectors work at pharmacies.  With the venue's
     ownership not exported, care is also a group at no more than the peers'
     cost (:data:`UNKNOWN_OWNER_COST`, as in :func:`weekly_course`: friends who
@@ -388,7 +394,10 @@ def session_cohort(f: Features) -> bool:
     # often fewer than half): at no more than the peers' cost there is no billing to stage.
     present = f.attendance >= SCHEDULE_ATTENDANCE or f.cost_ratio <= PEER_COST
     on_timetable = present and f.weekday_share >= SCHEDULE_WEEKDAYS
-    care = f.public_venue == 1.0 or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
+    # A public institution vouches for the care at the care's cost (as in weekly_course): slots of a course sold
+    # with gifts at a township centre bill the same treatment lines above the same care elsewhere.
+    public = f.public_venue == 1.0 and f.cost_ratio <= PEER_COST
+    care = public or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
     # ownership not exported: care when it costs no more than the same care elsewhere (see weekly_course)
     care = care or (math.isnan(f.public_venue) and f.cost_ratio <= UNKNOWN_OWNER_COST)
     return on_timetable and care
