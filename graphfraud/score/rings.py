@@ -725,8 +725,9 @@ def _round_cohorts(scored: list[Ring], candidates: list[Candidate], params: Scor
         return scored
     out = list(scored)
     for i, r in enumerate(scored):
-        if r.typology != "kickback" or r.benign is not None or "pairs" in candidates[i].evidence:
-            continue
+        e = candidates[i].evidence
+        if r.typology != "kickback" or r.benign is not None or "pairs" in e or "facility" not in e:
+            continue  # a joined organisation (its pairs judged one by one) or prescribed loaded cards (no one doctor)
         facility = int(candidates[i].evidence["facility"])
         for cohort in (x for x in rounds if x.features.venue == facility):
             shared = int(np.intersect1d(r.person_codes, cohort.person_codes).size)

@@ -89,3 +89,28 @@ def test_a_pair_whose_patients_are_a_round_explained_at_the_facility_is_its_resi
 )
 def test_what_is_not_a_rounds_cohort(shared: int, cohort: Features, why: str) -> None:
     assert round_cohort(HOME_PAIR, shared, cohort) is None, why
+
+
+def test_a_prescribed_kickback_beside_an_explained_round_is_left_as_it_is() -> None:
+    # Loaded cards set apart as a kickback (score.rings.prescribed_apart) name shops and sites, not one doctor's
+    # facility: a round explained at some facility cannot be their cohort, and the pass must not need a facility.
+    import numpy as np
+
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.params import ScoreParams
+    from graphfraud.score.rings import Ring, _round_cohorts
+
+    def ring(features: Features, typology: str, benign: object) -> Ring:
+        persons = np.arange(features.persons, dtype=np.int64)
+        return Ring("R", 0, 50.0, "red", typology, (), persons, persons, 0.0, (), benign, "x", features)  # type: ignore[arg-type]
+
+    rounds = ring(HOME_ROUND, "other", residents_buying(ROUND))
+    pair = ring(HOME_PAIR, "kickback", None)
+    empty = np.zeros(0, dtype=np.int64)
+    prescribed = Candidate("cardload", empty, empty, {"typology": "kickback", "shop": 3, "prescribed": 20})
+    steered = Candidate("steering", empty, empty, {"doctor": 0, "pharmacy": 3, "facility": HOME_ROUND.venue})
+    rounds_candidate = Candidate("covisit", empty, empty, {})
+    kept = _round_cohorts([rounds, pair], [rounds_candidate, prescribed], ScoreParams())
+    assert kept[1] is pair  # no facility: not judged, and no KeyError
+    judged = _round_cohorts([rounds, pair], [rounds_candidate, steered], ScoreParams())
+    assert judged[1].benign is not None and judged[1].typology == "other"  # the same pair with its facility is
