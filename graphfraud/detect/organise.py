@@ -173,12 +173,24 @@ def _link_counts(
         if not len(keys):  # a range of events that begin no pair (they only end them)
             continue
         keys.sort()
-        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])  # as np.unique(keys, return_counts=True)
-        key, shared = keys[first], np.diff(np.r_[first, len(keys)])
+        # as np.unique(keys, return_counts=True) and the counts >= min_shared kept, but only the kept keys'
+        # positions are ever made (most pairs share one person): a run of equal keys counts min_shared or
+        # more exactly when its first key recurs min_shared - 1 places on
+        head = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=head[1:])
+        reach = min_shared - 1
+        if reach:
+            cut = max(len(keys) - reach, 0)
+            head[cut:] = False
+            head[:cut] &= keys[:cut] == keys[reach : reach + cut]
+        first = np.flatnonzero(head)
+        del head
+        key = keys[first]
+        keys_out.append(key)
+        counts_out.append(np.searchsorted(keys, key, side="right") - first)
         del keys, first
-        strong = shared >= min_shared
-        keys_out.append(key[strong])
-        counts_out.append(shared[strong])
+    if not keys_out:  # pragma: no cover - alive rows always make pairs
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if len(keys_out) == 1:
         return keys_out[0], counts_out[0]
     return np.concatenate(keys_out), np.concatenate(counts_out)

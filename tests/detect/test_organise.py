@@ -292,7 +292,7 @@ def test_sorted_search_is_searchsorted(side: str, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.parametrize("step", [1, 7, 500, 1 << 22])
-@pytest.mark.parametrize("min_shared", [1, 2])
+@pytest.mark.parametrize("min_shared", [1, 2, 3, 40])
 def test_event_links_by_ranges_of_first_events_are_the_one_shot_links(
     step: int, min_shared: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -307,7 +307,7 @@ def test_event_links_by_ranges_of_first_events_are_the_one_shot_links(
     whole = organise.event_links(events, max_links=5, min_shared=min_shared)
     monkeypatch.setattr(organise, "_LINK_STEP", step)
     got = organise.event_links(events, max_links=5, min_shared=min_shared)
-    assert len(whole) > 100
+    assert (len(whole) > 100) == (min_shared < 40)  # 40 persons in common: no pair of this world
     pd.testing.assert_frame_equal(got, whole)
     # the one-shot table itself: every pair sorted and counted by np.unique
     inc = events.incidence.sort_values(["person", "event"])
