@@ -194,7 +194,7 @@ def venue_events(
     ev = np.floor_divide(inc, n_persons, out=inc)
     size = np.bincount(ev, minlength=len(starts))
     keep = (size >= min_persons)[ev]
-    incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
+    incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]}, copy=False)  # no 2-D block copy
     del inc, ev, who, keep, size
     if day_resolution:
         dated = np.full(len(starts), True)
@@ -208,7 +208,7 @@ def venue_events(
         inside = vd_venue < len(only_venues)
         kept[inside] = only_venues[vd_venue[inside]]
         if not kept.all():  # still sorted by person, then venue
-            visit_days = pd.DataFrame({c: visit_days[c].to_numpy()[kept] for c in visit_days.columns})
+            visit_days = pd.DataFrame({c: visit_days[c].to_numpy()[kept] for c in visit_days.columns}, copy=False)
     return Events(incidence, ev_venue, ev_day, params, visit_days, visits_of, dated)
 
 
@@ -279,7 +279,7 @@ def _visit_days(person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> pd.Da
     starts = np.flatnonzero(np.r_[True, visit[1:] != visit[:-1]])
     days = np.diff(np.r_[starts, len(visit)])
     pv = visit[starts]
-    return pd.DataFrame({"person": pv // n_venues, "venue": pv % n_venues, "days": days})
+    return pd.DataFrame({"person": pv // n_venues, "venue": pv % n_venues, "days": days}, copy=False)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
