@@ -190,12 +190,15 @@ def venue_events(
     inc.sort()  # (event, person), distinct below
     if len(inc) > 1:
         inc = inc[np.r_[True, inc[1:] != inc[:-1]]]
-    who = inc % n_persons
-    ev = np.floor_divide(inc, n_persons, out=inc)
-    size = np.bincount(ev, minlength=len(starts))
-    keep = (size >= min_persons)[ev]
-    incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]}, copy=False)  # no 2-D block copy
-    del inc, ev, who, keep, size
+    ev = inc // n_persons
+    keep = (np.bincount(ev, minlength=len(starts)) >= min_persons)[ev]
+    if not keep.all():  # the kept rows' events, then their persons: two per-row arrays at a time, not four
+        ev = ev[keep]
+        inc = inc[keep]
+    del keep
+    who = np.remainder(inc, n_persons, out=inc)
+    incidence = pd.DataFrame({"event": ev, "person": who}, copy=False)  # no 2-D block copy
+    del inc, ev, who
     if day_resolution:
         dated = np.full(len(starts), True)
     else:  # events without an arrival after 00:00
