@@ -109,28 +109,95 @@ def event_links(events: Events, *, min_events: int = 2, max_links: int = 20, min
     count = np.repeat(np.diff(runs), np.diff(runs))
     # rows of the same person after each row (runs are persons): a row links j events ahead while j <= after
     after = np.repeat(runs[1:], np.diff(runs)) - np.arange(len(person)) - 1
+    del runs, person
     repeat = count >= min_events
+    del count
     event, after = event[repeat], after[repeat]
-    alive = np.flatnonzero(after >= 1)  # each lag looks only at the rows that still have a j-th next event
-    # every lag's pairs written into one array (no list of pieces and its concatenated copy), sorted in place
-    keys = np.empty(int(np.minimum(after[alive], max_links).sum()), dtype=np.int64)
-    if not len(keys):
+    del repeat
+    alive = np.flatnonzero(after >= 1)  # rows that have a next event: each makes min(after, max_links) pairs
+    if not len(alive):
         return empty
-    filled = 0
-    for j in range(1, max_links + 1):
-        if j > 1:
-            alive = alive[after[alive] >= j]
-        if not len(alive):
-            break
-        keys[filled : filled + len(alive)] = event[alive] * n + event[alive + j]
-        filled += len(alive)
-    keys.sort()
-    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])  # as np.unique(keys, return_counts=True)
-    key, shared = keys[first], np.diff(np.r_[first, len(keys)])
-    del keys
-    strong = shared >= min_shared
-    key, shared = key[strong], shared[strong]
+    key, shared = _link_counts(event, after, alive, n=n, max_links=max_links, min_shared=min_shared)
     return pd.DataFrame({"a": key // n, "b": key % n, "weight": shared.astype(float)})
+
+
+def _link_counts(
+    event: np.ndarray,
+    after: np.ndarray,
+    alive: np.ndarray,
+    *,
+    n: int,
+    max_links: int,
+    min_shared: int,
+    step: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of :func:`event_links` as sorted keys ``a * n + b`` and their counts (``>= min_shared``).
+
+    ``event`` holds persons' events (each person's ascending, persons one after another), ``after`` how many
+    rows of the same person follow each row, ``alive`` the rows with ``after >= 1``.  The pairs are made
+    and counted a range of first events ``a`` at a time (about ``step`` pairs each, a range never
+    splitting one ``a``): a key's count is all in one range and the ranges ascend, so the pieces joined are
+    the one-shot sort-and-count of every pair, with one range's pairs held at a time instead of all
+    (twenty per person's event at most: at ten million claims, about ninety million pairs).
+
+    >>> ev, after = np.array([0, 1, 2, 0, 1, 2]), np.array([2, 1, 0, 2, 1, 0])
+    >>> key, shared = _link_counts(ev, after, np.flatnonzero(after >= 1), n=3, max_links=20, min_shared=2, step=1)
+    >>> (key // 3).tolist(), (key % 3).tolist(), shared.tolist()
+    ([0, 0, 1], [1, 2, 2], [2, 2, 2])
+    """
+    step = _LINK_STEP if step is None else step
+    made = np.minimum(after[alive], max_links)  # pairs each alive row makes
+    first_event = event[alive]
+    per_event = np.bincount(first_event, weights=made, minlength=n)  # pairs by their first event (exact: < 2**53)
+    cum = np.cumsum(per_event)
+    total = int(cum[-1])
+    del per_event, made
+    edges = distinct(np.r_[0, np.searchsorted(cum, np.arange(step, total, step), side="right") + 1, n].clip(0, n))
+    del cum
+    keys_out: list[np.ndarray] = []
+    counts_out: list[np.ndarray] = []
+    for lo, hi in zip(edges[:-1].tolist(), edges[1:].tolist()):
+        rows = alive if len(edges) == 2 else alive[(first_event >= lo) & (first_event < hi)]
+        left = after[rows]
+        keys = np.empty(int(np.minimum(left, max_links).sum()), dtype=np.int64)
+        filled = 0
+        for j in range(1, max_links + 1):
+            if j > 1:
+                more = left >= j
+                rows, left = rows[more], left[more]
+            if not len(rows):
+                break
+            keys[filled : filled + len(rows)] = event[rows] * n + event[rows + j]
+            filled += len(rows)
+        del rows, left
+        if not len(keys):  # a range of events that begin no pair (they only end them)
+            continue
+        keys.sort()
+        # as np.unique(keys, return_counts=True) and the counts >= min_shared kept, but only the kept keys'
+        # positions are ever made (most pairs share one person): a run of equal keys counts min_shared or
+        # more exactly when its first key recurs min_shared - 1 places on
+        head = np.ones(len(keys), dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=head[1:])
+        reach = min_shared - 1
+        if reach:
+            cut = max(len(keys) - reach, 0)
+            head[cut:] = False
+            head[:cut] &= keys[:cut] == keys[reach : reach + cut]
+        first = np.flatnonzero(head)
+        del head
+        key = keys[first]
+        keys_out.append(key)
+        counts_out.append(np.searchsorted(keys, key, side="right") - first)
+        del keys, first
+    if not keys_out:  # pragma: no cover - alive rows always make pairs
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if len(keys_out) == 1:
+        return keys_out[0], counts_out[0]
+    return np.concatenate(keys_out), np.concatenate(counts_out)
+
+
+#: Event pairs made and counted at a time by :func:`event_links` (32 MiB of int64 keys).
+_LINK_STEP = 1 << 22
 
 
 def _events_held(

@@ -190,12 +190,15 @@ def venue_events(
     inc.sort()  # (event, person), distinct below
     if len(inc) > 1:
         inc = inc[np.r_[True, inc[1:] != inc[:-1]]]
-    who = inc % n_persons
-    ev = np.floor_divide(inc, n_persons, out=inc)
-    size = np.bincount(ev, minlength=len(starts))
-    keep = (size >= min_persons)[ev]
-    incidence = pd.DataFrame({"event": ev[keep], "person": who[keep]})
-    del inc, ev, who, keep, size
+    ev = inc // n_persons
+    keep = (np.bincount(ev, minlength=len(starts)) >= min_persons)[ev]
+    if not keep.all():  # the kept rows' events, then their persons: two per-row arrays at a time, not four
+        ev = ev[keep]
+        inc = inc[keep]
+    del keep
+    who = np.remainder(inc, n_persons, out=inc)
+    incidence = pd.DataFrame({"event": ev, "person": who}, copy=False)  # no 2-D block copy
+    del inc, ev, who
     if day_resolution:
         dated = np.full(len(starts), True)
     else:  # events without an arrival after 00:00
@@ -208,7 +211,7 @@ def venue_events(
         inside = vd_venue < len(only_venues)
         kept[inside] = only_venues[vd_venue[inside]]
         if not kept.all():  # still sorted by person, then venue
-            visit_days = pd.DataFrame({c: visit_days[c].to_numpy()[kept] for c in visit_days.columns})
+            visit_days = pd.DataFrame({c: visit_days[c].to_numpy()[kept] for c in visit_days.columns}, copy=False)
     return Events(incidence, ev_venue, ev_day, params, visit_days, visits_of, dated)
 
 
@@ -227,14 +230,14 @@ def arrivals(visits: pd.DataFrame) -> Arrivals:
     >>> a.person.tolist(), a.venue.tolist(), a.minute.tolist()
     ([0, 1, 2], [0, 0, 1], [9, 9, 5])
     """
-    person = visits["person"].to_numpy().astype(np.int64, copy=False)
-    venue = visits["venue"].to_numpy().astype(np.int64, copy=False)
-    minute = visits["minute"].to_numpy().astype(np.int64, copy=False)
+    # the known visits in their own dtypes (the graph's int32 codes): no int64 copy of every column first
+    person, venue, minute = (visits[c].to_numpy() for c in ("person", "venue", "minute"))
     known = (person >= 0) & (venue >= 0)
     if not known.all():
         person, venue, minute = person[known], venue[known], minute[known]
+    del known
     if not len(person):
-        return Arrivals(person, venue, minute)
+        return Arrivals(*(a.astype(np.int64, copy=False) for a in (person, venue, minute)))
     return Arrivals(*_by_venue_time(person, venue, minute))
 
 
@@ -279,7 +282,7 @@ def _visit_days(person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> pd.Da
     starts = np.flatnonzero(np.r_[True, visit[1:] != visit[:-1]])
     days = np.diff(np.r_[starts, len(visit)])
     pv = visit[starts]
-    return pd.DataFrame({"person": pv // n_venues, "venue": pv % n_venues, "days": days})
+    return pd.DataFrame({"person": pv // n_venues, "venue": pv % n_venues, "days": days}, copy=False)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -334,11 +337,23 @@ def _by_venue_time(
     minutes = int(minute.max()) - first + 1
     n_persons = int(person.max()) + 1
     if (int(venue.max()) + 1) * minutes * n_persons < np.iinfo(np.int64).max:
-        packed = np.sort((venue * minutes + (minute - first)) * n_persons + person)
-        rest = packed // n_persons
-        return packed % n_persons, rest // minutes, rest % minutes + first
+        # (venue * minutes + minute - first) * n_persons + person, built, sorted and taken apart in one
+        # int64 array (two more for the person and venue taken out): at ten million claims each is 70 MB
+        packed = venue.astype(np.int64)
+        packed *= minutes
+        packed += minute
+        packed -= first
+        packed *= n_persons
+        packed += person
+        packed.sort()
+        who = packed % n_persons
+        rest = np.floor_divide(packed, n_persons, out=packed)
+        where = rest // minutes
+        at = np.remainder(rest, minutes, out=rest)
+        at += first
+        return who, where, at
     order = np.lexsort((person, minute, venue))  # pragma: no cover - only for enormous id or time ranges
-    return person[order], venue[order], minute[order]
+    return tuple(a[order].astype(np.int64, copy=False) for a in (person, venue, minute))  # type: ignore[return-value]
 
 
 def combine(*parts: Events) -> Events:

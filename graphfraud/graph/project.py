@@ -284,10 +284,32 @@ def _best_per_key(keys: list[np.ndarray], weights: list[np.ndarray]) -> tuple[np
     key = np.right_shift(packed, _WEIGHT_BITS, out=packed)
     last = np.ones(len(key), dtype=bool)
     np.not_equal(key[1:], key[:-1], out=last[:-1])
-    if not last.all():
-        key, quantised = key[last], quantised[last]
+    if not last.all():  # each key's last row, moved to the front of the same arrays: no second copy of them
+        key, quantised = _compact(key, last), _compact(quantised, last)
     del last
-    return key, quantised.astype(np.float64) / WEIGHT_SCALE * top
+    best = quantised.astype(np.float64)
+    del quantised
+    best /= WEIGHT_SCALE  # as quantised / WEIGHT_SCALE * top, in place: the same float64 operations
+    best *= top
+    return key, best
+
+
+def _compact(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``values[keep]``, written over the front of ``values`` a slice at a time (a view of it is returned).
+
+    The kept values of a slice never land past the slice's end (fewer are written than read), so each
+    slice is read before it is written over.  ``values`` is changed.
+
+    >>> v = np.arange(10)
+    >>> _compact(v, v % 3 == 0).tolist()
+    [0, 3, 6, 9]
+    """
+    filled = 0
+    for start in range(0, len(values), _STEP):
+        kept = values[start : start + _STEP][keep[start : start + _STEP]]
+        values[filled : filled + len(kept)] = kept
+        filled += len(kept)
+    return values[:filled]
 
 
 #: Visits paired per step of the projection's passes.

@@ -289,3 +289,35 @@ def test_sorted_search_is_searchsorted(side: str, monkeypatch: pytest.MonkeyPatc
     haystack = np.sort(rng.integers(0, 5000, 20_000))
     needles = np.concatenate([np.sort(rng.integers(-3, 5003, 50)) for _ in range(200)])
     assert organise.sorted_search(haystack, needles, side).tolist() == np.searchsorted(haystack, needles, side).tolist()
+
+
+@pytest.mark.parametrize("step", [1, 7, 500, 1 << 22])
+@pytest.mark.parametrize("min_shared", [1, 2, 3, 40])
+def test_event_links_by_ranges_of_first_events_are_the_one_shot_links(
+    step: int, min_shared: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pairs are made and counted a range of first events at a time (ranges of about `step` pairs, one
+    # event's pairs never split, step 1 makes a range per event): the same table, row for row, as all pairs
+    # sorted and counted at once (a step beyond the world's pairs: one range).
+    from graphfraud.detect import organise
+
+    visits, _ = _world(attend=0.5)
+    events = venue_events(visits)
+    monkeypatch.setattr(organise, "_LINK_STEP", 1 << 40)
+    whole = organise.event_links(events, max_links=5, min_shared=min_shared)
+    monkeypatch.setattr(organise, "_LINK_STEP", step)
+    got = organise.event_links(events, max_links=5, min_shared=min_shared)
+    assert (len(whole) > 100) == (min_shared < 40)  # 40 persons in common: no pair of this world
+    pd.testing.assert_frame_equal(got, whole)
+    # the one-shot table itself: every pair sorted and counted by np.unique
+    inc = events.incidence.sort_values(["person", "event"])
+    keys = []
+    for _, evs in inc.groupby("person")["event"]:
+        evs = evs.to_numpy()
+        for j in range(1, 6):
+            keys.append(evs[:-j] * events.n_events + evs[j:])
+    key, count = np.unique(np.concatenate(keys), return_counts=True)
+    strong = count >= min_shared
+    assert got["a"].tolist() == (key[strong] // events.n_events).tolist()
+    assert got["b"].tolist() == (key[strong] % events.n_events).tolist()
+    assert got["weight"].tolist() == count[strong].astype(float).tolist()

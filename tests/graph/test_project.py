@@ -110,3 +110,28 @@ def test_the_projection_is_every_meeting_when_no_cap_applies_also_in_small_steps
 def test_no_visits_or_one_visit_make_no_pairs():
     assert project_covisits(_visits([])).pairs.empty
     assert project_covisits(_visits([(0, 0, 600)]), min_days=1).pairs.empty
+
+
+@pytest.mark.parametrize("step", [1, 3, 64, 1 << 22])
+def test_best_per_key_is_each_keys_largest_weight_also_compacted_in_slices(monkeypatch, step):
+    # The sorted keys' last rows (each key's largest quantised weight) are moved to the front of the same
+    # arrays a slice of `step` rows at a time: the values of the plain definition (sort by key and weight,
+    # keep each key's last row), slice ends falling inside runs of one key included.
+    import numpy as np
+
+    import graphfraud.graph.project as project
+
+    monkeypatch.setattr(project, "_STEP", step)
+    rng = np.random.default_rng(5)
+    keys = [rng.integers(0, 40, n).astype(np.int64) for n in (50, 1, 120)]
+    weights = [rng.random(len(k)).astype(np.float32) for k in keys]
+    key, weight = np.concatenate(keys), np.concatenate(weights)
+    top = float(weight.max())
+    q = np.rint(weight / np.float32(top) * project.WEIGHT_SCALE).astype(np.int64)
+    order = np.lexsort((q, key))
+    last = np.r_[key[order][1:] != key[order][:-1], True]
+    want_key = key[order][last]
+    want_best = q[order][last].astype(np.float64) / project.WEIGHT_SCALE * top
+    got_key, got_best = project._best_per_key(keys, weights)
+    assert got_key.tolist() == want_key.tolist() == sorted(set(key.tolist()))
+    assert got_best.tolist() == want_best.tolist()
