@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import math
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -452,7 +451,7 @@ def dup_trace_claims(
     codes = mine["trace_code"].dropna()
     if codes.empty:
         return flag
-    hit = _isin_halves(items["trace_code"], codes)  # chunk by chunk: the codes are not copied into one array
+    hit = isin(items["trace_code"], codes)  # chunk by chunk: the codes are not copied into one array
     claim = item_rows[hit].astype(np.int64) if item_rows is not None else dense_codes(items["claim_id"][hit])
     trace = dense_codes(items["trace_code"][hit])
     pair = distinct(trace * (int(claim.max()) + 1) + claim)  # one row per (trace code, claim); small
@@ -465,21 +464,6 @@ def dup_trace_claims(
         resold = isin_values(mine["claim_id"], items["claim_id"][hit][dup_lines])
     flag[rows[resold]] = True
     return flag
-
-
-def _isin_halves(values: pd.Series, known: pd.Series, *, min_rows: int = 1_000_000) -> np.ndarray:
-    """:func:`graphfraud.io.arrow.isin` of ``values`` in two halves on two threads (Arrow hashes without the
-    GIL): the fee lines' 22.6M trace codes at ten million claims take both cores, not one.
-
-    >>> _isin_halves(pd.Series(["a", None, "b", "c"], dtype="string[pyarrow]"), pd.Series(["c", "a"]), min_rows=2).tolist()
-    [True, False, False, True]
-    """
-    if len(values) < min_rows:
-        return isin(values, known)
-    half = len(values) // 2
-    with ThreadPoolExecutor(2) as pool:
-        parts = list(pool.map(lambda part: isin(part, known), [values.iloc[:half], values.iloc[half:]]))
-    return np.concatenate(parts)
 
 
 def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], price: float) -> np.ndarray:

@@ -79,20 +79,3 @@ def test_persons_by_phone_and_patients_through_links(tmp_path: Path) -> None:
     facts = F.claim_facts(graph)
     for phone in np.unique(facts.person_phone):
         assert F.bound_to(int(phone), facts).tolist() == np.flatnonzero(facts.person_phone == phone).tolist()
-
-
-def test_trace_codes_looked_up_in_two_halves_are_looked_up_at_once() -> None:
-    # The resold-trace lookup hashes the fee lines' codes in two halves on two threads: the same flags as one pass,
-    # nulls never in, the half boundary inside a run of one code.
-    from graphfraud.io.arrow import isin
-    from graphfraud.score.features import _isin_halves
-
-    rng = np.random.default_rng(0)
-    codes = np.array([f"TR{x}" for x in rng.integers(0, 5000, 20_001)], dtype=object)
-    codes[rng.random(len(codes)) < 0.4] = None
-    codes[9_990:10_010] = "TR42"
-    values = pd.Series(codes, dtype="string[pyarrow]")
-    known = pd.Series(["TR42", "TR7", "TR4999", "nothing"])
-    got = _isin_halves(values, known, min_rows=10)
-    assert got.tolist() == isin(values, known).tolist()
-    assert got[9_990:10_010].all() and 20 < got.sum() < 2_000
