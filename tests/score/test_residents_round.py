@@ -114,3 +114,29 @@ def test_a_prescribed_kickback_beside_an_explained_round_is_left_as_it_is() -> N
     assert kept[1] is pair  # no facility: not judged, and no KeyError
     judged = _round_cohorts([rounds, pair], [rounds_candidate, steered], ScoreParams())
     assert judged[1].benign is not None and judged[1].typology == "other"  # the same pair with its facility is
+
+
+def test_a_chains_loaded_cards_pooled_from_collectors_seen_at_their_sessions_give_way_to_them() -> None:
+    # A chain's loaded-card ring pooled from four collectors' cards (29 of collector A's 38, 10 of each of B, C
+    # and D's 40), every collector seen meeting at its own sessions: only A's ring holds half of the smaller of
+    # the two, yet all of them hold every card (10M synth: 76 of 89); the collectors' rings are reported and the
+    # card ring, which fills in no one, gives way.  A sparse collector's 30 loaded cards, of which one session
+    # of 8 was seen, stay the card ring.
+    import numpy as np
+
+    from graphfraud.params import ScoreParams
+    from graphfraud.score.rings import Ring, select_rings
+
+    def ring(rid: str, persons: list[int], detector: str) -> Ring:
+        codes = np.array(persons, dtype=np.int64)
+        return Ring(rid, 0, 100.0, "red", "card_collector", (), codes, codes, 0.0, (), None, detector, ROUND)  # type: ignore[arg-type]
+
+    a = ring("R1", list(range(38)), "covisit")
+    others = [ring(f"R{k}", list(range(100 * k, 100 * k + 40)), "covisit") for k in (2, 3, 4)]
+    pooled = ring("R0", list(range(29)) + [p for k in (2, 3, 4) for p in range(100 * k, 100 * k + 10)], "cardload")
+    kept, _ = select_rings([pooled, a, *others], ScoreParams())
+    assert sorted(r.ring_id for r in kept) == ["R1", "R2", "R3", "R4"]
+    sparse = ring("R0", list(range(30)), "cardload")
+    session = ring("R9", list(range(22, 30)) + [100, 101], "covisit")
+    kept, _ = select_rings([sparse, session], ScoreParams())
+    assert [r.ring_id for r in kept] == ["R0"]
