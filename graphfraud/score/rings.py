@@ -659,7 +659,8 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
         if ring.detector not in CARD_DETECTORS:
             continue
         mine = people(ring)
-        held = [(d, g) for d, g in groups if g and len(mine & g) >= 0.5 * min(len(mine), len(g))]
+        touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
+        held = [(d, g) for d, g in touching if len(mine & g) >= 0.5 * min(len(mine), len(g))]
         if not held:
             continue
         # a loaded-card ring (detect.cardload) gives way where groups were seen holding half its cards, or to a
@@ -667,8 +668,7 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
         # them); a sparse collector swipes a few cards a session, and the one session seen is a sliver of it.
         # Every group that holds some of its cards counts: a chain's loaded cards pooled from several
         # collectors, each seen at its own sessions, are those collectors' rings (10M synth: 76 of 89 cards)
-        seen = set().union(*(g for _, g in groups if not g.isdisjoint(mine)))
-        covered = len(mine & seen) >= 0.5 * len(mine)
+        covered = len(mine & set().union(*(g for _, g in touching))) >= 0.5 * len(mine)
         if ring.detector != cardload.NAME or covered or any(d == steering.NAME for d, _ in held):
             out.add(id(ring))
     return out

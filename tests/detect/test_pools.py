@@ -13,11 +13,7 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.params import RunParams
 from graphfraud.pipeline import run
 
-from .worlds import write_town_clinics
-
-
-def _persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
-    return {m.entity_id for m in ring.members if m.entity_type == "person"}
+from .worlds import ring_persons, write_town_clinics
 
 
 def test_a_brokers_two_pools_on_their_own_cycles_at_one_clinic_are_one_ring(tmp_path: Path) -> None:
@@ -43,8 +39,8 @@ def test_a_brokers_two_pools_on_their_own_cycles_at_one_clinic_are_one_ring(tmp_
             rows.append((p, f"C{c}", f"D{c}", int(rng.integers(0, 300)), 600, 60.0))
     write_town_clinics(tmp_path, rows, pool_a + pool_b + regulars, rng)
     result = run(read_claims_dir(tmp_path), RunParams())
-    ring = max(result.rings, key=lambda r: len(_persons(r) & set(pool_a + pool_b)))
-    members = _persons(ring)
+    ring = max(result.rings, key=lambda r: len(ring_persons(r) & set(pool_a + pool_b)))
+    members = ring_persons(ring)
     assert set(pool_a + pool_b) <= members  # both pools, one organisation
     assert half in members  # at half of the sessions: he came for the broker's days
     assert not members & set(regulars)  # the clinic's own patients come on days of their own

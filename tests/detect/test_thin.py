@@ -15,11 +15,7 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.params import RunParams
 from graphfraud.pipeline import run
 
-from .worlds import write_stays, write_town_clinics
-
-
-def _persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
-    return {m.entity_id for m in ring.members if m.entity_type == "person"}
+from .worlds import ring_persons, write_stays, write_town_clinics
 
 
 def test_a_thin_brokers_pool_cut_into_several_groups_of_days_is_one_organisation() -> None:
@@ -77,10 +73,10 @@ def test_an_induced_admissions_small_village_explained_as_one_household_joins_th
     persons[["person_id"]].to_csv(tmp_path / "persons.csv", index=False)  # no addresses
     result = run(read_claims_dir(tmp_path), RunParams())
     big, small = set(pools[0]), set(pools[1])
-    ring = max(result.rings, key=lambda r: len(_persons(r) & big))
+    ring = max(result.rings, key=lambda r: len(ring_persons(r) & big))
     assert ring.typology == "induced_admission"
-    assert len(_persons(ring) & small) >= 4  # the small village is in the hospital's ring
-    assert not [r for r in result.explained if _persons(r) & small]  # and not explained as a household
+    assert len(ring_persons(ring) & small) >= 4  # the small village is in the hospital's ring
+    assert not [r for r in result.explained if ring_persons(r) & small]  # and not explained as a household
 
 
 def test_a_family_at_the_brokers_clinic_explained_as_one_household_stays_out_of_his_ring(tmp_path: Path) -> None:
@@ -98,7 +94,7 @@ def test_a_family_at_the_brokers_clinic_explained_as_one_household_stays_out_of_
         rows += [(p, "C0", "D0", day, 10 * 60 + 2 * k, 70.0) for k, p in enumerate(family)]
     write_town_clinics(tmp_path, rows, pool + family, rng)
     result = run(read_claims_dir(tmp_path), RunParams())
-    ring = max(result.rings, key=lambda r: len(_persons(r) & set(pool)))
-    assert len(_persons(ring) & set(pool)) == len(pool)
-    assert not _persons(ring) & set(family)
-    assert [r.benign.code for r in result.explained if _persons(r) & set(family)] == ["benign_household"]
+    ring = max(result.rings, key=lambda r: len(ring_persons(r) & set(pool)))
+    assert len(ring_persons(ring) & set(pool)) == len(pool)
+    assert not ring_persons(ring) & set(family)
+    assert [r.benign.code for r in result.explained if ring_persons(r) & set(family)] == ["benign_household"]

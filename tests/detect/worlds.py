@@ -422,3 +422,33 @@ def steering_reasons(evidence: dict, *, venue: str = "P2") -> list:
                           "catchment_outside_city": float("nan")})  # fmt: skip
     names = {"venue": venue, "phone": "", "region": "", "doctor": "D0", "pharmacy": "P2"}
     return suspicion_reasons(nothing, names, typology="kickback", evidence=evidence)
+
+
+def ring_persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
+    """The person ids of a reported ring (``Ring.members`` of type person)."""
+    return {m.entity_id for m in ring.members if m.entity_type == "person"}
+
+
+def write_clinic_world(
+    directory: Path, *, facilities: str, doctors: dict[str, str], persons: list[str], claims: list[tuple]
+) -> Path:
+    """A small export of outpatient claims at a few facilities, written to ``directory`` (created).
+
+    ``facilities`` are the rows of facilities.csv after its header ``facility_id,kind,level,ownership``;
+    ``doctors`` maps each doctor to their facility; ``claims`` are ``(person, facility, doctor, start time,
+    fund)`` with the total twice the fund.  No pharmacies.
+    """
+    directory.mkdir()
+    (directory / "facilities.csv").write_text("facility_id,kind,level,ownership\n" + facilities, encoding="utf-8")
+    (directory / "doctors.csv").write_text(
+        "doctor_id,facility_id\n" + "".join(f"{d},{f}\n" for d, f in doctors.items()), encoding="utf-8"
+    )
+    (directory / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    (directory / "persons.csv").write_text("person_id\n" + "".join(f"{p}\n" for p in persons), encoding="utf-8")
+    rows = [
+        f"C{i:05d},{person},{venue},{doctor},outpatient,{when},{2 * fund:.2f},{fund:.2f}\n"
+        for i, (person, venue, doctor, when, fund) in enumerate(claims)
+    ]
+    header = "claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,total_amount,fund_amount\n"
+    (directory / "claims.csv").write_text(header + "".join(rows), encoding="utf-8")
+    return directory

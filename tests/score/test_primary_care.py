@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from detect.worlds import ring_persons, write_clinic_world
 from graphfraud.io.read import read_claims_dir
 from graphfraud.pipeline import run
 from graphfraud.score.features import Features
 from graphfraud.score.primary import primary_care_day
-from graphfraud.score.rings import Ring
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -67,23 +67,13 @@ DAYS = ("2024-01-05", "2024-02-05", "2024-03-05", "2024-04-05", "2024-05-05", "2
 
 
 def _world(directory: Path) -> Path:
-    directory.mkdir()
-    (directory / "facilities.csv").write_text(
-        "facility_id,kind,level,ownership\nV01,clinic,0,private\nS01,clinic,0,private\nH01,hospital,2,public\n",
-        encoding="utf-8",
-    )
-    (directory / "doctors.csv").write_text("doctor_id,facility_id\nDV,V01\nDS,S01\nDH,H01\n", encoding="utf-8")
-    (directory / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
     elders = [f"E{i:02d}" for i in range(20)]
     recruits = [f"R{i:02d}" for i in range(20)]
     locals_ = [f"L{i:02d}" for i in range(30)]
-    (directory / "persons.csv").write_text(
-        "person_id\n" + "".join(f"{p}\n" for p in elders + recruits + locals_), encoding="utf-8"
-    )
-    rows = []
+    rows: list[tuple] = []
 
     def claim(person: str, venue: str, doctor: str, when: str, fund: float) -> None:
-        rows.append(f"C{len(rows):05d},{person},{venue},{doctor},outpatient,{when},{2 * fund:.2f},{fund:.2f}\n")
+        rows.append((person, venue, doctor, when, fund))
 
     for m, day in enumerate(DAYS):
         for i, elder in enumerate(elders):  # the follow-up day: minutes apart from 08:00, a check-up costs 25 yuan
@@ -97,19 +87,19 @@ def _world(directory: Path) -> Path:
             claim(person, venue, doctor, f"2024-{m + 1:02d}-{2 + i % 25:02d} {8 + i % 9:02d}:{i:02d}:00", 31.0)
         for i, recruit in enumerate(recruits[:8]):  # recruits' own care is at the county hospital
             claim(recruit, "H01", "DH", f"2024-{m + 1:02d}-{10 + i:02d} 10:{5 * i:02d}:00", 60.0)
-    header = "claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,total_amount,fund_amount\n"
-    (directory / "claims.csv").write_text(header + "".join(rows), encoding="utf-8")
-    return directory
-
-
-def _persons(ring: Ring) -> set[str]:
-    return {m.entity_id for m in ring.members if m.entity_type == "person"}
+    return write_clinic_world(
+        directory,
+        facilities="V01,clinic,0,private\nS01,clinic,0,private\nH01,hospital,2,public\n",
+        doctors={"DV": "V01", "DS": "S01", "DH": "H01"},
+        persons=elders + recruits + locals_,
+        claims=rows,
+    )
 
 
 def test_the_village_day_is_explained_and_the_staged_clinic_is_still_flagged(tmp_path: Path) -> None:
     result = run(read_claims_dir(_world(tmp_path / "county")))
-    staged = [r for r in result.rings if _persons(r) & {f"R{i:02d}" for i in range(20)}]
+    staged = [r for r in result.rings if ring_persons(r) & {f"R{i:02d}" for i in range(20)}]
     assert staged and staged[0].typology == "staged_clinic" and staged[0].benign is None
-    assert not [r for r in result.rings if _persons(r) & {f"E{i:02d}" for i in range(20)}]
-    village = [r for r in result.explained if _persons(r) & {f"E{i:02d}" for i in range(20)}]
+    assert not [r for r in result.rings if ring_persons(r) & {f"E{i:02d}" for i in range(20)}]
+    village = [r for r in result.explained if ring_persons(r) & {f"E{i:02d}" for i in range(20)}]
     assert village and village[0].benign is not None and village[0].benign.code == "benign_primary"

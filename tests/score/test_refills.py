@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from detect.worlds import ring_persons
 from graphfraud.io.read import read_claims_dir
 from graphfraud.pipeline import run
 from graphfraud.score.features import Features, _cadence
 from graphfraud.score.reasons import refill_cohort
-from graphfraud.score.rings import Ring
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -115,19 +115,15 @@ def _world(directory: Path) -> Path:
     return directory
 
 
-def _persons(ring: Ring) -> set[str]:
-    return {m.entity_id for m in ring.members if m.entity_type == "person"}
-
-
 def test_a_refill_group_is_explained_and_a_collector_at_a_date_only_pharmacy_is_still_flagged(tmp_path: Path) -> None:
     result = run(read_claims_dir(_world(tmp_path / "city")))
     cards = {f"K{i:02d}" for i in range(30)}
     mates = {f"M{i:02d}" for i in range(12)}
-    flagged = [r for r in result.rings if _persons(r) & cards]
+    flagged = [r for r in result.rings if ring_persons(r) & cards]
     assert flagged and flagged[0].typology == "card_collector" and flagged[0].benign is None
-    assert len(_persons(flagged[0]) & cards) >= 27
-    assert not [r for r in result.rings if _persons(r) & mates]
-    explained = [r for r in result.explained if _persons(r) & mates]
+    assert len(ring_persons(flagged[0]) & cards) >= 27
+    assert not [r for r in result.rings if ring_persons(r) & mates]
+    explained = [r for r in result.explained if ring_persons(r) & mates]
     assert explained and explained[0].benign is not None and explained[0].benign.code == "benign_refill"
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from detect.worlds import ring_persons, write_clinic_world
 from graphfraud.io.read import read_claims_dir
 from graphfraud.pipeline import run
 from graphfraud.score.features import Features
 from graphfraud.score.primary import primary_care_day, village_day
-from graphfraud.score.rings import Ring
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -77,23 +77,13 @@ DAYS = ("2024-01-05", "2024-02-04", "2024-03-05", "2024-04-04", "2024-05-04", "2
 
 
 def _world(directory: Path) -> Path:
-    directory.mkdir()
-    (directory / "facilities.csv").write_text(
-        "facility_id,kind,level,ownership\nV01,clinic,0,private\nV02,clinic,0,private\nH01,hospital,2,public\n",
-        encoding="utf-8",
-    )
-    (directory / "doctors.csv").write_text("doctor_id,facility_id\nD1,V01\nD2,V02\nDH,H01\n", encoding="utf-8")
-    (directory / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
     elders = [f"E{i:02d}" for i in range(20)]
     cards = [f"K{i:02d}" for i in range(20)]
     locals_ = [f"L{i:02d}" for i in range(40)]
-    (directory / "persons.csv").write_text(
-        "person_id\n" + "".join(f"{p}\n" for p in elders + cards + locals_), encoding="utf-8"
-    )
-    rows = []
+    rows: list[tuple] = []
 
     def claim(person: str, venue: str, doctor: str, when: str, fund: float) -> None:
-        rows.append(f"C{len(rows):05d},{person},{venue},{doctor},outpatient,{when},{2 * fund:.2f},{fund:.2f}\n")
+        rows.append((person, venue, doctor, when, fund))
 
     for m, day in enumerate(DAYS):
         for i, elder in enumerate(elders):  # the follow-up day: 3 minutes apart from 08:00, 33 yuan
@@ -106,21 +96,21 @@ def _world(directory: Path) -> Path:
         for i, person in enumerate(locals_):  # both clinics' ordinary patients, one at a time
             venue, doctor = ("V01", "D1") if i % 2 else ("V02", "D2")
             claim(person, venue, doctor, f"2024-{m + 1:02d}-{2 + i % 25:02d} {8 + i % 9:02d}:{i:02d}:00", 30.0)
-    header = "claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,total_amount,fund_amount\n"
-    (directory / "claims.csv").write_text(header + "".join(rows), encoding="utf-8")
-    return directory
-
-
-def _persons(ring: Ring) -> set[str]:
-    return {m.entity_id for m in ring.members if m.entity_type == "person"}
+    return write_clinic_world(
+        directory,
+        facilities="V01,clinic,0,private\nV02,clinic,0,private\nH01,hospital,2,public\n",
+        doctors={"D1": "V01", "D2": "V02", "DH": "H01"},
+        persons=elders + cards + locals_,
+        claims=rows,
+    )
 
 
 def test_the_village_day_is_explained_and_the_evening_batch_is_not(tmp_path: Path) -> None:
     result = run(read_claims_dir(_world(tmp_path / "township")))
     elders = {f"E{i:02d}" for i in range(20)}
     cards = {f"K{i:02d}" for i in range(20)}
-    assert not [r for r in result.rings if _persons(r) & elders]
-    village = [r for r in result.explained if len(_persons(r) & elders) >= 15]
+    assert not [r for r in result.rings if ring_persons(r) & elders]
+    village = [r for r in result.explained if len(ring_persons(r) & elders) >= 15]
     assert village and village[0].benign is not None and "sessions every 30 days" in village[0].benign.text
-    batch = [r for r in result.rings if len(_persons(r) & cards) >= 15]
+    batch = [r for r in result.rings if len(ring_persons(r) & cards) >= 15]
     assert batch and batch[0].benign is None and batch[0].typology == "staged_clinic"
