@@ -341,7 +341,7 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     inc = events.incidence
     # the arrivals tested, bursts first and then (with ``kind``) examinations: venue, day, persons, how many
     # of them were admitted, and whether the whole arrival rides (an examination beyond its daily volume)
-    arr_venue, arr_day, arr_n, arr_a, arr_tail, whole = [], [], [], [], [], []
+    arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind = [], [], [], [], [], [], []
     # (arrival, person) rows, and whether the person was admitted from it
     row_arrival, row_person, row_came = [], [], []
     if not inc.empty:
@@ -356,13 +356,14 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
         arr_n.append(np.bincount(slot))
         arr_a.append(np.bincount(slot, weights=came).astype(np.int64))
         whole.append(np.zeros(len(codes), dtype=bool))
+        arr_kind.append(np.full(len(codes), -1, dtype=np.int64))
         row_arrival.append(slot)
         row_person.append(who)
         row_came.append(came)
     if kind is not None:
         _examinations(
             person, venue, day, kind, here, key=key, admitted=admitted, first=first,
-            max_chance=max_chance, into=(arr_venue, arr_day, arr_n, arr_a, arr_tail, whole),
+            max_chance=max_chance, into=(arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind),
             rows=(row_arrival, row_person, row_came),
         )  # fmt: skip
     if not arr_n:
@@ -371,7 +372,7 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     row_arrival = [r + o for r, o in zip(row_arrival, offsets, strict=False)]
     a_venue, a_day = np.concatenate(arr_venue), np.concatenate(arr_day)
     n, a = np.concatenate(arr_n), np.concatenate(arr_a)
-    is_whole = np.concatenate(whole)
+    is_whole, a_kind = np.concatenate(whole), np.concatenate(arr_kind)
     own_tail = np.concatenate([np.zeros(len(arr_n[0]) if not inc.empty else 0), *arr_tail])
     r_arrival, r_person = np.concatenate(row_arrival), np.concatenate(row_person)
     r_came = np.concatenate(row_came).astype(bool)
@@ -402,11 +403,51 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
                                      return_counts=True)  # fmt: skip
         riders = riders[(times_on >= min_times) | np.isin(riders, r_person[on & (r_came | is_whole[r_arrival])])]
         there = np.flatnonzero(venue == v)
+        if kind is not None and (is_whole[mine]).any():
+            # the bus's examination on its other days: beyond its daily volume, a bus came though few were admitted
+            more, days = _examination_days(person[there], day[there], kind[there], distinct(a_kind[mine[is_whole[mine]]]),
+                                           max_chance=max_chance)  # fmt: skip
+            riders, bus = np.union1d(riders, more), np.union1d(bus, days)
         on_bus = there[np.isin(person[there], riders) & np.isin(day[there], bus)]
         board = (s_venue == v) & np.isin(s_person, riders) & (np.isin(s_day, bus) | np.isin(s_day - 1, bus))
         claims = np.union1d(visits["claim"].to_numpy(np.int64)[on_bus], stays["claim"].to_numpy(np.int64)[board])
         out.append((riders, claims, int(len(bus))))
     return out
+
+
+def _examination_days(person: np.ndarray, day: np.ndarray, kind: np.ndarray, kinds: np.ndarray, *,
+                      max_chance: float) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The persons and days of a venue's examinations ``kinds`` (a bus's) on the days more persons had one than its
+    daily volume makes likely (a Poisson tail at its mean over the venue's days, kept by the Benjamini-Hochberg
+    bound at ``max_chance``), when chance gives at most ``max_chance`` of those persons (the venue's visits only).
+
+    >>> day = np.r_[np.arange(100), [7] * 12, [50]]
+    >>> person = np.arange(len(day))
+    >>> kind = np.r_[[1] * 100, [2] * 13]
+    >>> p, d = _examination_days(person, day, kind, np.array([2]), max_chance=0.1)
+    >>> d.tolist(), len(p)
+    ([7], 12)
+    """
+    open_days = len(distinct(day))
+    at = np.flatnonzero(np.isin(kind, kinds))
+    span = int(day.max()) + 1
+    n_persons = int(person.max()) + 1
+    key = distinct((kind[at] * span + day[at]) * n_persons + person[at])
+    kd, count = np.unique(key // n_persons, return_counts=True)
+    k_of = kd // span
+    ks, k_at = np.unique(k_of, return_inverse=True)
+    mean = np.bincount(k_at, weights=count) / max(open_days, 1)
+    tail = poisson.sf(count - 1, mean[k_at])
+    order = np.argsort(tail, kind="stable")
+    passed = tail[order] <= max_chance * np.arange(1, len(tail) + 1) / len(tail)
+    kept = np.zeros(len(kd), dtype=bool)
+    if passed.any():
+        kept[order[: int(np.flatnonzero(passed).max()) + 1]] = True
+    kept &= mean[k_at] <= max_chance * count
+    if not kept.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    riders = distinct(key[np.isin(key // n_persons, kd[kept])] % n_persons)
+    return riders, distinct(kd[kept] % span)
 
 
 def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: np.ndarray, here: np.ndarray, *,
@@ -422,7 +463,7 @@ def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: 
     admitted as surgery patients are, are his every day, not a bus.  Its persons all ride when chance gives
     at most ``max_chance`` of them (its mean day against its persons that day).
     """
-    arr_venue, arr_day, arr_n, arr_a, arr_tail, whole = into
+    arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind = into
     row_arrival, row_person, row_came = rows
     known = kind >= 0
     if not known.any():
@@ -459,6 +500,7 @@ def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: 
     arr_a.append(np.bincount(slot, weights=came, minlength=len(akeys)).astype(np.int64))
     arr_tail.append(poisson.sf(count - 1, mean[a_vk]))
     whole.append(mean[a_vk] <= max_chance * count)
+    arr_kind.append(vk[a_vk] % n_kinds)
     row_arrival.append(slot)
     row_person.append(who)
     row_came.append(came)
