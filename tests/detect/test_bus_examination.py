@@ -79,4 +79,6 @@ def test_a_surgeons_daily_patients_are_no_bus() -> None:
     v, s, kind, riders, surgical = _world(surgeon_daily=20)
     found = bus_days(v, s, day_resolution=False, min_times=2, max_chance=0.1, kind=kind)
     assert all(not set(p.tolist()) & surgical for p, _, _ in found)
-    assert len(found) == 1 and set(found[0][0].tolist()) <= riders
+    assert len(found) == 1
+    persons = set(found[0][0].tolist())
+    assert len(persons & riders) >= 0.9 * len(riders) and len(persons - riders) <= 0.05 * len(persons)
