@@ -12,7 +12,7 @@ random pairs together once; only repetition links them.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -341,9 +341,17 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     inc = events.incidence
     # the arrivals tested, bursts first and then (with ``kind``) examinations: venue, day, persons, how many
     # of them were admitted, and whether the whole arrival rides (an examination beyond its daily volume)
-    arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind = [], [], [], [], [], [], []
+    arr_venue: list[np.ndarray] = []
+    arr_day: list[np.ndarray] = []
+    arr_n: list[np.ndarray] = []
+    arr_a: list[np.ndarray] = []
+    arr_tail: list[np.ndarray] = []
+    whole: list[np.ndarray] = []
+    arr_kind: list[np.ndarray] = []
     # (arrival, person) rows, and whether the person was admitted from it
-    row_arrival, row_person, row_came = [], [], []
+    row_arrival: list[np.ndarray] = []
+    row_person: list[np.ndarray] = []
+    row_came: list[np.ndarray] = []
     if not inc.empty:
         ev = inc["event"].to_numpy(np.int64)  # sorted by event
         who = inc["person"].to_numpy(np.int64)
@@ -405,8 +413,8 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
         there = np.flatnonzero(venue == v)
         if kind is not None and (is_whole[mine]).any():
             # the bus's examination on its other days: beyond its daily volume, a bus came though few were admitted
-            more, days = _examination_days(person[there], day[there], kind[there], distinct(a_kind[mine[is_whole[mine]]]),
-                                           max_chance=max_chance)  # fmt: skip
+            kinds = distinct(a_kind[mine[is_whole[mine]]])
+            more, days = _examination_days(person[there], day[there], kind[there], kinds, max_chance=max_chance)
             riders, bus = np.union1d(riders, more), np.union1d(bus, days)
         on_bus = there[np.isin(person[there], riders) & np.isin(day[there], bus)]
         board = (s_venue == v) & np.isin(s_person, riders) & (np.isin(s_day, bus) | np.isin(s_day - 1, bus))
@@ -435,7 +443,7 @@ def _examination_days(person: np.ndarray, day: np.ndarray, kind: np.ndarray, kin
     key = distinct((kind[at] * span + day[at]) * n_persons + person[at])
     kd, count = np.unique(key // n_persons, return_counts=True)
     k_of = kd // span
-    ks, k_at = np.unique(k_of, return_inverse=True)
+    k_at = np.unique(k_of, return_inverse=True)[1]
     mean = np.bincount(k_at, weights=count) / max(open_days, 1)
     tail = poisson.sf(count - 1, mean[k_at])
     order = np.argsort(tail, kind="stable")
@@ -451,8 +459,9 @@ def _examination_days(person: np.ndarray, day: np.ndarray, kind: np.ndarray, kin
 
 
 def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: np.ndarray, here: np.ndarray, *,
-                  key: Any, admitted: Any, first: int, max_chance: float, into: tuple[list, ...],
-                  rows: tuple[list, ...]) -> None:  # fmt: skip
+                  key: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+                  admitted: Callable[[np.ndarray], np.ndarray], first: int, max_chance: float,
+                  into: tuple[list[np.ndarray], ...], rows: tuple[list[np.ndarray], ...]) -> None:  # fmt: skip
     """The examinations of a venue-day as arrivals (for :func:`bus_days`): its outpatients of one ``kind``
     (doctor and diagnosis), on the venue-days ``here`` only.
 
