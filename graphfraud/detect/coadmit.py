@@ -12,9 +12,11 @@ random pairs together once; only repetition links them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from scipy.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
@@ -253,7 +255,7 @@ def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
 
 
 def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool, min_times: int,
-             max_chance: float) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+             max_chance: float, kind: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
     """Facilities that admit, again and again, a group out of the outpatients who arrived together.
 
     A hospital that sends a bus to a village (免费体检+包车接送) examines the
@@ -306,6 +308,7 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     if not at.any():
         return []
     visits = visits[at]
+    kind = None if kind is None else np.asarray(kind, dtype=np.int64)[at]
     person = visits["person"].to_numpy(np.int64)
     venue = visits["venue"].to_numpy(np.int64)
     day = visits["day"].to_numpy(np.int64)
@@ -336,45 +339,180 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     here = _member(venue * span + (day - first), group_days)
     events = venue_events(visits[here], day_resolution=day_resolution)
     inc = events.incidence
-    if inc.empty:
+    # the arrivals tested, bursts first and then (with ``kind``) examinations: venue, day, persons, how many
+    # of them were admitted, and whether the whole arrival rides (an examination beyond its daily volume)
+    arr_venue: list[np.ndarray] = []
+    arr_day: list[np.ndarray] = []
+    arr_n: list[np.ndarray] = []
+    arr_a: list[np.ndarray] = []
+    arr_tail: list[np.ndarray] = []
+    whole: list[np.ndarray] = []
+    arr_kind: list[np.ndarray] = []
+    # (arrival, person) rows, and whether the person was admitted from it
+    row_arrival: list[np.ndarray] = []
+    row_person: list[np.ndarray] = []
+    row_came: list[np.ndarray] = []
+    if not inc.empty:
+        ev = inc["event"].to_numpy(np.int64)  # sorted by event
+        who = inc["person"].to_numpy(np.int64)
+        ev_venue, ev_day = events.venue[ev].astype(np.int64), events.day[ev].astype(np.int64)
+        came = admitted(key(who, ev_venue, ev_day))
+        new = np.r_[True, ev[1:] != ev[:-1]]
+        codes, slot = ev[new], np.cumsum(new) - 1
+        arr_venue.append(events.venue[codes].astype(np.int64))
+        arr_day.append(events.day[codes].astype(np.int64))
+        arr_n.append(np.bincount(slot))
+        arr_a.append(np.bincount(slot, weights=came).astype(np.int64))
+        whole.append(np.zeros(len(codes), dtype=bool))
+        arr_kind.append(np.full(len(codes), -1, dtype=np.int64))
+        row_arrival.append(slot)
+        row_person.append(who)
+        row_came.append(came)
+    if kind is not None:
+        _examinations(
+            person, venue, day, kind, here, key=key, admitted=admitted, first=first,
+            max_chance=max_chance, into=(arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind),
+            rows=(row_arrival, row_person, row_came),
+        )  # fmt: skip
+    if not arr_n:
         return []
-    ev = inc["event"].to_numpy(np.int64)  # sorted by event
-    who = inc["person"].to_numpy(np.int64)
-    ev_venue, ev_day = events.venue[ev].astype(np.int64), events.day[ev].astype(np.int64)
-    came = admitted(key(who, ev_venue, ev_day))
-    new = np.r_[True, ev[1:] != ev[:-1]]
-    codes, slot = ev[new], np.cumsum(new) - 1
-    n = np.bincount(slot)
-    a = np.bincount(slot, weights=came).astype(np.int64)
+    offsets = np.cumsum([0] + [len(x) for x in arr_n])
+    row_arrival = [r + o for r, o in zip(row_arrival, offsets, strict=False)]
+    a_venue, a_day = np.concatenate(arr_venue), np.concatenate(arr_day)
+    n, a = np.concatenate(arr_n), np.concatenate(arr_a)
+    is_whole, a_kind = np.concatenate(whole), np.concatenate(arr_kind)
+    own_tail = np.concatenate([np.zeros(len(arr_n[0]) if not inc.empty else 0), *arr_tail])
+    r_arrival, r_person = np.concatenate(row_arrival), np.concatenate(row_person)
+    r_came = np.concatenate(row_came).astype(bool)
     # an arrival with fewer than 3 admitted is no group admission: only the others are tested
     tested = np.flatnonzero(a >= 3)
     if not len(tested):
         return []
-    v_of = events.venue[codes[tested]].astype(np.int64)
+    v_of = a_venue[tested]
     rate = (admitted_at[v_of] - a[tested]) / np.maximum(days_at[v_of] - n[tested], 1)
-    tail = binom.sf(a[tested] - 1, n[tested], np.clip(rate, 1e-9, 1.0))
+    tail = np.maximum(binom.sf(a[tested] - 1, n[tested], np.clip(rate, 1e-9, 1.0)), own_tail[tested])
     order = np.argsort(tail, kind="stable")
     passed = tail[order] <= max_chance * np.arange(1, len(tail) + 1) / len(tail)
-    kept = np.zeros(len(codes), dtype=bool)
+    kept = np.zeros(len(n), dtype=bool)
     if passed.any():
         kept[tested[order[: int(np.flatnonzero(passed).max()) + 1]]] = True
     out = []
-    for v in distinct(events.venue[codes[kept]]).tolist():
-        mine = codes[kept & (events.venue[codes] == v)]
-        if len(mine) < min_times:
+    for v in distinct(a_venue[kept]).tolist():
+        mine = np.flatnonzero(kept & (a_venue == v))
+        bus = distinct(a_day[mine])
+        if len(bus) < min_times:
             continue
         # the riders: admitted from one of these arrivals, or at two of them (an outpatient of the day who
-        # happened to come with one bus is not a rider: in a date-only export the arrival is the whole day)
-        on = np.isin(ev, mine)
-        riders, times_on = np.unique(who[on], return_counts=True)
-        riders = riders[(times_on >= min_times) | np.isin(riders, who[on & came])]
-        bus = distinct(events.day[mine].astype(np.int64))
+        # happened to come with one bus is not a rider: in a date-only export the arrival is the whole day),
+        # or examined with a bus whose examination the hospital gives on no ordinary day
+        on = np.isin(r_arrival, mine)
+        # (a burst and an examination of one day are one time)
+        riders, times_on = np.unique(distinct(r_person[on] * span + (a_day[r_arrival[on]] - first)) // span,
+                                     return_counts=True)  # fmt: skip
+        riders = riders[(times_on >= min_times) | np.isin(riders, r_person[on & (r_came | is_whole[r_arrival])])]
         there = np.flatnonzero(venue == v)
+        if kind is not None and (is_whole[mine]).any():
+            # the bus's examination on its other days: beyond its daily volume, a bus came though few were admitted
+            kinds = distinct(a_kind[mine[is_whole[mine]]])
+            more, days = _examination_days(person[there], day[there], kind[there], kinds, max_chance=max_chance)
+            riders, bus = np.union1d(riders, more), np.union1d(bus, days)
         on_bus = there[np.isin(person[there], riders) & np.isin(day[there], bus)]
         board = (s_venue == v) & np.isin(s_person, riders) & (np.isin(s_day, bus) | np.isin(s_day - 1, bus))
         claims = np.union1d(visits["claim"].to_numpy(np.int64)[on_bus], stays["claim"].to_numpy(np.int64)[board])
-        out.append((riders, claims, int(len(mine))))
+        out.append((riders, claims, int(len(bus))))
     return out
+
+
+def _examination_days(person: np.ndarray, day: np.ndarray, kind: np.ndarray, kinds: np.ndarray, *,
+                      max_chance: float) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The persons and days of a venue's examinations ``kinds`` (a bus's) on the days more persons had one than its
+    daily volume makes likely (a Poisson tail at its mean over the venue's days, kept by the Benjamini-Hochberg
+    bound at ``max_chance``), when chance gives at most ``max_chance`` of those persons (the venue's visits only).
+
+    >>> day = np.r_[np.arange(100), [7] * 12, [50]]
+    >>> person = np.arange(len(day))
+    >>> kind = np.r_[[1] * 100, [2] * 13]
+    >>> p, d = _examination_days(person, day, kind, np.array([2]), max_chance=0.1)
+    >>> d.tolist(), len(p)
+    ([7], 12)
+    """
+    open_days = len(distinct(day))
+    at = np.flatnonzero(np.isin(kind, kinds))
+    span = int(day.max()) + 1
+    n_persons = int(person.max()) + 1
+    key = distinct((kind[at] * span + day[at]) * n_persons + person[at])
+    kd, count = np.unique(key // n_persons, return_counts=True)
+    k_of = kd // span
+    k_at = np.unique(k_of, return_inverse=True)[1]
+    mean = np.bincount(k_at, weights=count) / max(open_days, 1)
+    tail = poisson.sf(count - 1, mean[k_at])
+    order = np.argsort(tail, kind="stable")
+    passed = tail[order] <= max_chance * np.arange(1, len(tail) + 1) / len(tail)
+    kept = np.zeros(len(kd), dtype=bool)
+    if passed.any():
+        kept[order[: int(np.flatnonzero(passed).max()) + 1]] = True
+    kept &= mean[k_at] <= max_chance * count
+    if not kept.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    riders = distinct(key[np.isin(key // n_persons, kd[kept])] % n_persons)
+    return riders, distinct(kd[kept] % span)
+
+
+def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: np.ndarray, here: np.ndarray, *,
+                  key: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
+                  admitted: Callable[[np.ndarray], np.ndarray], first: int, max_chance: float,
+                  into: tuple[list[np.ndarray], ...], rows: tuple[list[np.ndarray], ...]) -> None:  # fmt: skip
+    """The examinations of a venue-day as arrivals (for :func:`bus_days`): its outpatients of one ``kind``
+    (doctor and diagnosis), on the venue-days ``here`` only.
+
+    A bus's villagers get one examination (a check-up by the doctor the hospital sets on it), at any hour of
+    the day: keyed over hours, they are no burst.  An examination is tested as an arrival when more persons
+    had it that day than its daily volume at the venue makes likely (a Poisson tail at its mean over the
+    venue's days; its tail joins the admissions' as the larger of the two): a surgeon's daily patients,
+    admitted as surgery patients are, are his every day, not a bus.  Its persons all ride when chance gives
+    at most ``max_chance`` of them (its mean day against its persons that day).
+    """
+    arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind = into
+    row_arrival, row_person, row_came = rows
+    known = kind >= 0
+    if not known.any():
+        return
+    # the examination's daily volume at its venue: its person-days over the venue's days with outpatients
+    span = int(day.max()) - first + 2
+    vk, vk_of = np.unique(venue[known] * (int(kind.max()) + 1) + kind[known], return_inverse=True)
+    pd_keys, pd_first = np.unique(
+        (vk_of.astype(np.int64) * span + (day[known] - first)) * (int(person.max()) + 1) + person[known],
+        return_index=True,
+    )
+    del pd_keys
+    per_kind = np.bincount(vk_of[pd_first], minlength=len(vk))
+    vday = distinct(venue * span + (day - first))
+    open_days = np.bincount(vday // span, minlength=int(venue.max()) + 1)
+    n_kinds = int(kind.max()) + 1
+    mean = per_kind / np.maximum(open_days[vk // n_kinds], 1)
+    # the examinations of the venue-days that can hold a group's arrival
+    sel = np.flatnonzero(here & known)
+    if not len(sel):
+        return
+    vk_sel = vk_of[np.flatnonzero(here[known])]
+    akeys, a_of = np.unique(vk_sel.astype(np.int64) * span + (day[sel] - first), return_inverse=True)
+    pairs = distinct(a_of.astype(np.int64) * (int(person.max()) + 1) + person[sel])
+    slot = pairs // (int(person.max()) + 1)
+    who = pairs % (int(person.max()) + 1)
+    a_vk, a_day = akeys // span, akeys % span + first
+    a_venue = vk[a_vk] // n_kinds
+    came = admitted(key(who, a_venue[slot], a_day[slot]))
+    count = np.bincount(slot, minlength=len(akeys))
+    arr_venue.append(a_venue)
+    arr_day.append(a_day)
+    arr_n.append(count)
+    arr_a.append(np.bincount(slot, weights=came, minlength=len(akeys)).astype(np.int64))
+    arr_tail.append(poisson.sf(count - 1, mean[a_vk]))
+    whole.append(mean[a_vk] <= max_chance * count)
+    arr_kind.append(vk[a_vk] % n_kinds)
+    row_arrival.append(slot)
+    row_person.append(who)
+    row_came.append(came)
 
 
 def detect(
@@ -410,9 +548,20 @@ def detect(
     at = ~graph.visits.column("inpatient") & (graph.visits.column("kind") == 0) & with_stays[venue]
     outpatient = table[at]
     buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
-                     max_chance=org.max_chance)  # fmt: skip
+                     max_chance=org.max_chance, kind=_examination(graph, outpatient))  # fmt: skip
     for riders, claims, times in buses:
         # induced admissions, though most of the claims are the check-ups of those examined
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}
         out.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
     return out
+
+
+def _examination(graph: ClaimGraph, visits: pd.DataFrame) -> np.ndarray:
+    """Per visit, its examination: the doctor and the diagnosis (either may be missing; -1 when both are)."""
+    doctor = visits["doctor"].to_numpy(np.int64)
+    if "diagnosis" in graph.data.claims:
+        dx = graph.claim_codes("diagnosis")[0][visits["claim"].to_numpy(np.int64)].astype(np.int64)
+    else:
+        dx = np.full(len(visits), -1, dtype=np.int64)
+    n_dx = int(dx.max()) + 2 if len(dx) else 1
+    return np.where((doctor < 0) & (dx < 0), -1, (doctor + 1) * n_dx + (dx + 1))
