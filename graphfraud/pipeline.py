@@ -41,7 +41,6 @@ UNUSED_COLUMNS: tuple[str, ...] = (
     "claims.terminal_id",
     "claim_items.claim_id",
     "claim_items.item_name",
-    "claim_items.item_code",
     "claim_items.category",
     "claim_items.quantity",
 )
