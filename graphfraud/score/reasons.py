@@ -155,9 +155,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
         "high-value buyers of them (not patients of {doctor}) bought at {pharmacy} too, against {share:.0%} of the "
         "doctor's patients (a kickback stands out by {lift_from:g}x)",
-        "looks like a designated pharmacy's (双通道) patients: {shared} of the {persons} cards are patients whose "
+        "looks like a designated pharmacy's (双通道) patients: {shared} of the {persons} persons are patients whose "
         "doctors' sending them to {pharmacy} is explained as a designated pharmacy, so their dear claims are that "
-        "drug's (scored as such from {share_from:.0%})",
+        "drug's treatment (scored as such from {share_from:.0%})",
     ),
     "benign_refill": (
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
@@ -615,12 +615,12 @@ def designated_pharmacy(
 
 
 def designated_cards(f: Features, shared: int, pharmacy: str) -> Reason | None:
-    """Why loaded cards (``detect.cardload``) may be a designated pharmacy's patients.
+    """Why a ring at a designated pharmacy or its doctors' facility may be that pharmacy's patients.
 
-    ``shared`` of the ring's ``f.persons`` cards are the steered patients of doctors whose pairs with the shop
+    ``shared`` of the ring's ``f.persons`` persons are the steered patients of doctors whose pairs with the shop
     ``pharmacy`` are explained by :func:`designated_pharmacy`: a dear targeted drug sold under 双通道 makes its
-    patients' cards loaded cards at the ward that gives it and at the shop, and the pairs' market (the drug's
-    other buyers going there too) is what tells them from a kickback's.  Explained when they are at least half of the cards (a majority: the
+    patients' cards loaded cards at the ward that gives it and at the shop, and its cycles a cohort at the ward;
+    the pairs' market (the drug's other buyers going there too) is what tells them from a kickback's.  Explained when they are at least half of the cards (a majority: the
     cards are then the pairs' patients) and none of :func:`hard_flags` shows.
     """
     if hard_flags(f) or not f.persons or shared < DESIGNATED_SHARE * f.persons:

@@ -722,27 +722,36 @@ def _markets(candidates: list[Candidate], facts: ClaimFacts) -> dict[int, Market
 def _designated_patients(
     scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams
 ) -> list[Ring]:
-    """``scored`` with each ring of loaded cards (``cardload``) explained when most of its cards are patients whom
-    their doctors sent to a designated pharmacy (双通道).
+    """``scored`` with each ring explained whose persons are mostly patients whom their doctors sent to a
+    designated pharmacy (双通道), at that pharmacy or at those doctors' facility.
 
-    A targeted drug sold under 双通道 costs many times an ordinary claim, so its patients' cards are loaded cards
-    at the ward that gives it and at the shop that sells it, and the shop's cards were sent there with
-    prescriptions (:func:`prescribed_apart`).  The steering pairs of their doctors and that shop measure the same
-    purchases and are explained by the drug's market (:func:`~graphfraud.score.reasons.designated_pharmacy`: the
-    drug's other buyers in the city go there too).  The cards cannot be judged by the market themselves (when one
-    hospital's patients are the city's only buyers of the drug, the cards are the whole market), so they are
-    judged as those pairs' patients (:func:`~graphfraud.score.reasons.designated_cards`): explained when at least
-    half of the ring's persons are the steered patients of pairs explained as a designated pharmacy.
+    A targeted drug sold under 双通道 is bought at the designated shop after the visit that prescribed it, and
+    given or followed up at the hospital's day ward on the regimen's cycle.  The steering pairs of the doctors and
+    the shop are explained by the drug's market (:func:`~graphfraud.score.reasons.designated_pharmacy`: the drug's
+    other buyers in the city go there too).  The same patients are seen again by other detectors: as loaded cards
+    at the shop (sent with prescriptions, :func:`prescribed_apart`) and at the ward (the drug costs many times an
+    ordinary claim), and as the ward's cohort on its cycle days (costing many times the visit type's other claims
+    when the export gives no diagnosis to compare with).  They cannot be judged by the market themselves (when one
+    hospital's patients are the city's only buyers of the drug, they are the whole market), so they are judged as
+    those pairs' patients (:func:`~graphfraud.score.reasons.designated_cards`): explained when at least half of
+    the ring's persons are steered patients of pairs explained as a designated pharmacy, and the ring's venue is
+    that pharmacy or the facility of one of those doctors.
     """
     sent: dict[int, int] = {}  # person code -> the designated pharmacy (venue code) their doctor sent them to
+    venues: set[int] = set()  # the pharmacies and the doctors' facilities of those pairs
     for r, c in zip(scored, candidates, strict=True):
-        if r.benign is not None and r.benign.code == "benign_designated" and "pharmacy" in c.evidence:
-            sent.update(dict.fromkeys(r.person_codes.tolist(), int(c.evidence["pharmacy"])))  # type: ignore[call-overload]
+        e = c.evidence
+        if r.benign is not None and r.benign.code == "benign_designated" and "pharmacy" in e:
+            sent.update(dict.fromkeys(r.person_codes.tolist(), int(e["pharmacy"])))  # type: ignore[call-overload]
+            venues.update(int(e[k]) for k in ("pharmacy", "facility") if k in e)  # type: ignore[call-overload]
     if not sent:
         return scored
     out = list(scored)
-    for i, r in enumerate(scored):
-        if r.benign is not None or r.detector != cardload.NAME:
+    for i, (r, c) in enumerate(zip(scored, candidates, strict=True)):
+        if r.benign is not None or c.detector == steering.NAME:
+            continue
+        where = int(c.evidence["shop"]) if "shop" in c.evidence else r.features.venue  # type: ignore[call-overload]
+        if where not in venues:
             continue
         shops = [sent[p] for p in r.person_codes.tolist() if p in sent]
         if not shops:
