@@ -628,7 +628,9 @@ def designated_cards(f: Features, shared: int, pharmacy: str) -> Reason | None:
     return Reason(
         "benign_designated",
         {"shared": shared, "persons": f.persons, "pharmacy": pharmacy, "share_from": DESIGNATED_SHARE},
-        shared / f.persons, DESIGNATED_SHARE, 0.0,
+        shared / f.persons,
+        DESIGNATED_SHARE,
+        0.0,
     )
 
 

@@ -741,16 +741,16 @@ def _designated_patients(
     venues: set[int] = set()  # the pharmacies and the doctors' facilities of those pairs
     for r, c in zip(scored, candidates, strict=True):
         e = c.evidence
-        if r.benign is not None and r.benign.code == "benign_designated" and "pharmacy" in e:
-            sent.update(dict.fromkeys(r.person_codes.tolist(), int(e["pharmacy"])))  # type: ignore[call-overload]
-            venues.update(int(e[k]) for k in ("pharmacy", "facility") if k in e)  # type: ignore[call-overload]
+        if c.detector == steering.NAME and r.benign is not None and r.benign.code == "benign_designated":
+            sent.update(dict.fromkeys(r.person_codes.tolist(), int(e["pharmacy"])))
+            venues.update(int(e[k]) for k in ("pharmacy", "facility") if k in e)
     if not sent:
         return scored
     out = list(scored)
     for i, (r, c) in enumerate(zip(scored, candidates, strict=True)):
         if r.benign is not None or c.detector == steering.NAME:
             continue
-        where = int(c.evidence["shop"]) if "shop" in c.evidence else r.features.venue  # type: ignore[call-overload]
+        where = int(c.evidence["shop"]) if "shop" in c.evidence else r.features.venue
         if where not in venues:
             continue
         shops = [sent[p] for p in r.person_codes.tolist() if p in sent]
