@@ -93,7 +93,10 @@ def read_claims_dir(
         ``claim_items.item_name``) is not read at all; a checked one
         (``claim_items.category``) is read and checked, then left NA.  Either
         way it is NA in the result and listed in ``ClaimsData.released``.
-        ``detect`` saves a gigabyte at ten million claims this way.
+        ``detect`` saves a gigabyte at ten million claims this way.  An entry
+        ``"table.column?other.column"`` skips the column only when the other
+        column (of a table read before it) has a value: ``detect`` keeps the
+        fee lines' item codes only for an export without diagnoses.
     log : callable
         Receives one line per table read and checked (the CLI's progress bar).
 
@@ -161,7 +164,7 @@ def read_claims_dir(
         source=source,
         skipped=skipped,
         links=keys.links,
-        released=tuple(skip),
+        released=_resolved(skip, frames),
         time_resolution=resolution,
         date_only_venues=dated,
         warnings=tuple(keys.warnings),
@@ -180,11 +183,13 @@ def _read_tables(
     keys = KnownKeys()
     frames: dict[str, pd.DataFrame] = {}
     skipped: dict[str, dict[str, int]] = {}
+    conditional = skip
     for table in INPUT_TABLES:
         file = files[table.name]
         if file is None:
             frames[table.name] = empty_frame(table)
             continue
+        skip = _resolved(conditional, frames)  # (its conditions name tables read before this one)
         coded = _coded(skip, table, mapping)
         sliced = (
             _read_sliced(file, table, params, skip=skip, coded=coded, keys=keys)
@@ -599,9 +604,36 @@ def _releasable(table: Table) -> dict[str, bool]:
     return text | ({"quantity": False} if table.name == "claim_items" else {})
 
 
+def _resolved(skip: tuple[str, ...], frames: dict[str, pd.DataFrame]) -> tuple[str, ...]:
+    """``skip`` with each conditional entry (``"column?condition"``) as its column when the condition column of
+    ``frames`` has a value, left out otherwise (its table not read yet, absent or empty).
+
+    >>> frames = {"claims": pd.DataFrame({"diagnosis": [None, "C50.9"]})}
+    >>> _resolved(("claim_items.item_name", "claim_items.item_code?claims.diagnosis"), frames)
+    ('claim_items.item_name', 'claim_items.item_code')
+    >>> _resolved(("claim_items.item_code?claims.diagnosis",), {"claims": pd.DataFrame({"diagnosis": [None]})})
+    ()
+    """
+    out = []
+    for name in skip:
+        column, _, condition = name.partition("?")
+        if condition:
+            table, _, field = condition.partition(".")
+            frame = frames.get(table)
+            if frame is None or field not in frame.columns or not frame[field].notna().any():
+                continue
+        out.append(column)
+    return tuple(out)
+
+
 def _check_skip(skip: tuple[str, ...]) -> None:
     allowed = {f"{t.name}.{name}" for t in INPUT_TABLES for name in _releasable(t)}
-    for name in skip:
+    columns = {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns}
+    for entry in skip:
+        name, _, condition = entry.partition("?")
+        if condition and condition not in columns:
+            raise ValueError(f"The 'skip' parameter of read_claims_dir: {entry!r} is conditional on {condition!r}, "
+                             "which is not a contract column.")  # fmt: skip
         if name not in allowed:
             raise ValueError(
                 f"The 'skip' parameter of read_claims_dir must name text columns that are not "

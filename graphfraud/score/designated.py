@@ -13,9 +13,10 @@ So the doctor's share is compared with the pharmacy's **share of the market**
 of what the steered patients bought: among the high-value pharmacy purchases
 (at or above the steering threshold) of the same diagnosis family, by persons
 who are *not* this doctor's patients, the share made at this pharmacy.  The
-diagnosis family of a pharmacy claim names what the drug is for (处方诊断); the
-fee lines' item codes would be finer, but a ten-million-claim run does not
-keep them (``graphfraud.pipeline.UNUSED_COLUMNS``).
+diagnosis family of a pharmacy claim names what the drug is for (处方诊断).  An
+export without diagnoses still names the drug itself: a purchase is of its
+dearest fee line's catalogue code (医保目录编码, :func:`purchase_kinds`), so the
+market is then that drug's buyers across the city.
 
 The other colluder of a two-doctor kickback counts in the market too: what
 hides him is only a market that he and the doctor make up alone (no one else
@@ -33,7 +34,8 @@ import pandas as pd
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import Visits
 from graphfraud.graph.events import distinct
-from graphfraud.score.features import ClaimFacts, in_sorted
+from graphfraud.io.arrow import row_positions
+from graphfraud.score.features import ClaimFacts, codes_and_values, in_sorted
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,11 @@ class Market:
     """The pharmacy's share of the market of a steering candidate's purchases.
 
     ``share``: of the market's buyers who are not the doctor's patients, the
-    share who bought at the pharmacy (weighted by the candidate's purchases of
-    each diagnosis family); ``buyers``: how many such buyers (same weights);
-    ``diagnosis``: the candidate's commonest purchase diagnosis family.
+    share who bought at the pharmacy: per diagnosis family (or drug, without
+    diagnoses) the share of its buyers, averaged with the weights of the
+    candidate's purchases of each; ``buyers``: how many such buyers (same
+    weights); ``diagnosis``: the candidate's commonest purchase diagnosis family
+    (or drug code).
     """
 
     share: float
@@ -51,21 +55,65 @@ class Market:
     diagnosis: str
 
 
-def high_value_purchases(facts: ClaimFacts, min_fund: float) -> pd.DataFrame:
+def purchase_kinds(facts: ClaimFacts) -> tuple[np.ndarray, np.ndarray]:
+    """What each claim bought (code per claim row, ``-1`` unknown) and the name of each code.
+
+    The diagnosis family when the export has diagnoses; otherwise the
+    catalogue code (``claim_items.item_code``) of the claim's dearest fee line,
+    for pharmacy purchases: a purchase is bought for its dearest drug, and a
+    drug's catalogue code is the same at every pharmacy of the city.  All
+    ``-1`` when neither is exported.
+    """
+    if (facts.diagnosis >= 0).any():
+        return facts.diagnosis, facts.diagnosis_names
+    data, v = facts.graph.data, facts.graph.visits
+    n = len(data.claims)
+    items = data.claim_items
+    unknown = (np.full(n, -1, dtype=np.int64), np.array([], dtype=object))
+    if items.empty or "item_code" not in items.columns or not items["item_code"].notna().any():
+        return unknown
+    rows = data.link("claim_items", "claim_id")
+    if rows is None:
+        rows = row_positions(items["claim_id"], data.claims["claim_id"])
+    rows = np.asarray(rows, dtype=np.int64)
+    keep = np.zeros(len(rows), dtype=bool)
+    known = rows >= 0
+    keep[known] = v.column("kind")[rows[known]] == 1
+    keep &= items["item_code"].notna().to_numpy()
+    if not keep.any():
+        return unknown
+    code, names = codes_and_values(items["item_code"][keep])
+    amount = np.nan_to_num(items["amount"].to_numpy(dtype=float, na_value=np.nan)[keep], nan=-np.inf)
+    row = rows[keep]
+    order = np.lexsort((-amount, row))  # per claim, its dearest line first
+    first = order[np.r_[True, row[order][1:] != row[order][:-1]]]
+    drug = np.full(n, -1, dtype=np.int64)
+    drug[row[first]] = code[first]
+    return drug, names
+
+
+def high_value_purchases(
+    facts: ClaimFacts, min_fund: float, kinds: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Distinct (diagnosis family, pharmacy, person) of pharmacy purchases of insurance money >= ``min_fund``.
 
-    Purchases without a diagnosis are left out (they name no market).
+    ``kinds`` is :func:`purchase_kinds` (found when not given): without
+    diagnoses the "diagnosis" is the purchase's drug.  Purchases of no known
+    kind are left out (they name no market).
     """
     v = facts.graph.visits
+    kind = (kinds if kinds is not None else purchase_kinds(facts))[0]
     money = facts.stake if facts.stake is not None else v.column("fund")
-    rows = np.flatnonzero((v.column("kind") == 1) & (money >= min_fund) & (facts.diagnosis >= 0))
+    rows = np.flatnonzero((v.column("kind") == 1) & (money >= min_fund) & (kind >= 0))
     frame = pd.DataFrame(
-        {"diagnosis": facts.diagnosis[rows], "pharmacy": v.column("venue")[rows], "person": v.column("person")[rows]}
+        {"diagnosis": kind[rows], "pharmacy": v.column("venue")[rows], "person": v.column("person")[rows]}
     )
     return frame.drop_duplicates(ignore_index=True)
 
 
-def market(c: Candidate, facts: ClaimFacts, purchases: pd.DataFrame) -> Market | None:
+def market(
+    c: Candidate, facts: ClaimFacts, purchases: pd.DataFrame, kinds: tuple[np.ndarray, np.ndarray] | None = None
+) -> Market | None:
     """The market share of a steering candidate's pharmacy (:class:`Market`), or None without diagnoses.
 
     ``purchases`` is :func:`high_value_purchases` at the candidate's threshold
@@ -74,11 +122,20 @@ def market(c: Candidate, facts: ClaimFacts, purchases: pd.DataFrame) -> Market |
     patients who bought elsewhere count in the market.  :func:`markets` measures
     many candidates at once.
     """
-    return markets([c], facts, purchases)[0]
+    return markets([c], facts, purchases, kinds)[0]
 
 
-def markets(candidates: list[Candidate], facts: ClaimFacts, purchases: pd.DataFrame) -> list[Market | None]:
+def markets(
+    candidates: list[Candidate],
+    facts: ClaimFacts,
+    purchases: pd.DataFrame,
+    kinds: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[Market | None]:
     """:func:`market` of each of ``candidates`` (steering candidates of one threshold), measured together.
+
+    A candidate that names no doctor but a ``shop`` (prescribed loaded cards,
+    :func:`graphfraud.score.rings.prescribed_apart`) is measured at its shop,
+    its own persons left out of the market in place of a doctor's patients.
 
     The doctors' patients are found in one pass over the claims for all
     candidates, and the purchases are counted once: per diagnosis family the
@@ -89,9 +146,10 @@ def markets(candidates: list[Candidate], facts: ClaimFacts, purchases: pd.DataFr
     """
     if not candidates:
         return []
+    what, what_names = kinds if kinds is not None else purchase_kinds(facts)
     v = facts.graph.visits
     venue, kind, person = v.column("venue"), v.column("kind"), v.column("person")
-    patients = _patients(v, [int(c.evidence["doctor"]) for c in candidates])
+    patients = _patients(v, [int(c.evidence["doctor"]) for c in candidates if "doctor" in c.evidence])
     diagnosis = purchases["diagnosis"].to_numpy().astype(np.int64)
     buyer = purchases["person"].to_numpy().astype(np.int64) + 1  # + 1: a person -1 (unknown) is 0
     width = max(int(buyer.max(initial=0)), int(person.max(initial=-1)) + 1) + 1  # more than any buyer
@@ -103,26 +161,32 @@ def markets(candidates: list[Candidate], facts: ClaimFacts, purchases: pd.DataFr
     family_buyer = distinct(diagnosis * width + buyer)
     out: list[Market | None] = []
     for c in candidates:
-        pharmacy, doctor = int(c.evidence["pharmacy"]), int(c.evidence["doctor"])
+        if "doctor" in c.evidence:
+            pharmacy, own = int(c.evidence["pharmacy"]), patients[int(c.evidence["doctor"])]
+        else:  # prescribed loaded cards: the shop they were sent to, and the cards themselves
+            pharmacy, own = int(c.evidence["shop"]), np.asarray(c.persons, dtype=np.int64)
         rows = c.claims[(venue[c.claims] == pharmacy) & (kind[c.claims] == 1)]
-        families = facts.diagnosis[rows]
+        families = what[rows]
         families = families[families >= 0]
         if not len(families):
             out.append(None)
             continue
         codes, weight = np.unique(families, return_counts=True)
         codes = codes.astype(np.int64)
-        mine = patients[doctor] + 1
+        mine = own + 1
         everyone = _others(family_buyer, codes, width, mine)
         at = np.searchsorted(shops, codes * stride + pharmacy)
         sold = in_sorted(codes * stride + pharmacy, shops)  # families bought at the pharmacy
         there = np.zeros(len(codes), dtype=np.int64)
         there[sold] = _others(shop_buyer, at[sold], width, mine)
-        w = pd.Series(weight / weight.sum(), index=codes)
-        buyers = float((w * pd.Series(everyone, index=codes)).sum())
-        bought = float((w * pd.Series(there, index=codes)).sum())
+        w = weight / weight.sum()
+        buyers = float((w * everyone).sum())
+        # Each family's (drug's) own share, averaged: a few ordinary purchases on the side (a statin bought with
+        # the targeted drug) weigh by how often they were bought, not by how big their market is.
+        held = everyone > 0
+        share = float((w[held] * there[held] / everyone[held]).sum() / w[held].sum()) if held.any() else 0.0
         top = int(codes[np.argmax(weight)])
-        out.append(Market(bought / buyers if buyers else 0.0, buyers, str(facts.diagnosis_names[top])))
+        out.append(Market(share, buyers, str(what_names[top])))
     return out
 
 

@@ -123,7 +123,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
     after_death[focus] = died_before(start, _at(death, pcode), _at(death, patient))
 
     lines = _focus_items(data.claim_items, claims, focus, data.link("claim_items", "claim_id"))  # found once
-    phone_codes, phones = _codes_and_values(persons["phone"])
+    phone_codes, phones = codes_and_values(persons["phone"])
     addr_codes = text_codes(persons["address"])[0].astype(np.int64)
     birth = persons["birth_date"].to_numpy().astype("datetime64[D]")
     first = claims["start_time"].min()
@@ -399,7 +399,7 @@ def bound_to(phone: int, facts: ClaimFacts) -> np.ndarray:
     return persons[np.searchsorted(phones, phone, side="left") : np.searchsorted(phones, phone, side="right")]
 
 
-def _codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Dense codes (``-1`` missing) and the value of each code, hashed in Arrow."""
     encoded = pc.dictionary_encode(to_arrow(values))
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)

@@ -155,6 +155,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
         "high-value buyers of them (not patients of {doctor}) bought at {pharmacy} too, against {share:.0%} of the "
         "doctor's patients (a kickback stands out by {lift_from:g}x)",
+        "looks like a designated pharmacy's (双通道) patients: {shared} of the {persons} persons are patients whose "
+        "doctors' sending them to {pharmacy} is explained as a designated pharmacy, so their dear claims are that "
+        "drug's treatment (scored as such from {share_from:.0%})",
     ),
     "benign_refill": (
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
@@ -609,6 +612,31 @@ def designated_pharmacy(
          "pharmacy": names["pharmacy"], "share": share, "lift_from": lift},
         market.share, share / lift, 0.0,
     )  # fmt: skip
+
+
+def designated_cards(f: Features, shared: int, pharmacy: str) -> Reason | None:
+    """Why a ring at a designated pharmacy or its doctors' facility may be that pharmacy's patients.
+
+    ``shared`` of the ring's ``f.persons`` persons are the steered patients of doctors whose pairs with the shop
+    ``pharmacy`` are explained by :func:`designated_pharmacy`: a dear targeted drug sold under 双通道 makes its
+    patients' cards loaded cards at the ward that gives it and at the shop, and its cycles a cohort at the ward;
+    the pairs' market (the drug's other buyers going there too) is what tells them from a kickback's.  Explained when they are at least half of the cards (a majority: the
+    cards are then the pairs' patients) and none of :func:`hard_flags` shows.
+    """
+    if hard_flags(f) or not f.persons or shared < DESIGNATED_SHARE * f.persons:
+        return None
+    return Reason(
+        "benign_designated",
+        {"shared": shared, "persons": f.persons, "pharmacy": pharmacy, "share_from": DESIGNATED_SHARE},
+        shared / f.persons,
+        DESIGNATED_SHARE,
+        0.0,
+    )
+
+
+#: Prescribed loaded cards are a designated pharmacy's patients when at least this share of them are the patients
+#: of its explained pairs: a majority, not a tuned number.
+DESIGNATED_SHARE = 0.5
 
 
 #: A refill's supply period: from three weeks (a month's pack bought a week early) to a 12-week long prescription

@@ -25,7 +25,7 @@ from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
-from graphfraud.score.designated import Market, high_value_purchases, markets
+from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds
 from graphfraud.score.features import ClaimFacts, Features, bound_to, features, index_own_visits
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.reasons import (
@@ -34,6 +34,7 @@ from graphfraud.score.reasons import (
     args_json,
     benign_explanation,
     designated_pharmacy,
+    designated_cards,
     refill_cohort,
     ramp,
     residents_buying,
@@ -105,6 +106,7 @@ def score_candidates(
     shares = _markets(candidates, facts)
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
                             candidates, params)  # fmt: skip
+    scored = _designated_patients(scored, candidates, facts, params)
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
@@ -709,9 +711,57 @@ def _markets(candidates: list[Candidate], facts: ClaimFacts) -> dict[int, Market
         if {"doctor", "pharmacy", "min_fund"} <= set(c.evidence):
             by_threshold.setdefault(float(c.evidence["min_fund"]), []).append(i)
     out: dict[int, Market | None] = {}
+    kinds = purchase_kinds(facts) if by_threshold else None
     for threshold, group in by_threshold.items():
-        found = markets([candidates[i] for i in group], facts, high_value_purchases(facts, threshold))
+        purchases = high_value_purchases(facts, threshold, kinds)
+        found = markets([candidates[i] for i in group], facts, purchases, kinds)
         out.update(zip(group, found))
+    return out
+
+
+def _designated_patients(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams
+) -> list[Ring]:
+    """``scored`` with each ring explained whose persons are mostly patients whom their doctors sent to a
+    designated pharmacy (双通道), at that pharmacy or at those doctors' facility.
+
+    A targeted drug sold under 双通道 is bought at the designated shop after the visit that prescribed it, and
+    given or followed up at the hospital's day ward on the regimen's cycle.  The steering pairs of the doctors and
+    the shop are explained by the drug's market (:func:`~graphfraud.score.reasons.designated_pharmacy`: the drug's
+    other buyers in the city go there too).  The same patients are seen again by other detectors: as loaded cards
+    at the shop (sent with prescriptions, :func:`prescribed_apart`) and at the ward (the drug costs many times an
+    ordinary claim), and as the ward's cohort on its cycle days (costing many times the visit type's other claims
+    when the export gives no diagnosis to compare with).  They cannot be judged by the market themselves (when one
+    hospital's patients are the city's only buyers of the drug, they are the whole market), so they are judged as
+    those pairs' patients (:func:`~graphfraud.score.reasons.designated_cards`): explained when at least half of
+    the ring's persons are steered patients of pairs explained as a designated pharmacy, and the ring's venue is
+    that pharmacy or the facility of one of those doctors.
+    """
+    sent: dict[int, int] = {}  # person code -> the designated pharmacy (venue code) their doctor sent them to
+    venues: set[int] = set()  # the pharmacies and the doctors' facilities of those pairs
+    for r, c in zip(scored, candidates, strict=True):
+        e = c.evidence
+        if c.detector == steering.NAME and r.benign is not None and r.benign.code == "benign_designated":
+            sent.update(dict.fromkeys(r.person_codes.tolist(), int(e["pharmacy"])))
+            venues.update(int(e[k]) for k in ("pharmacy", "facility") if k in e)
+    if not sent:
+        return scored
+    out = list(scored)
+    for i, (r, c) in enumerate(zip(scored, candidates, strict=True)):
+        if r.benign is not None or c.detector == steering.NAME:
+            continue
+        where = int(c.evidence["shop"]) if "shop" in c.evidence else r.features.venue
+        if where not in venues:
+            continue
+        shops = [sent[p] for p in r.person_codes.tolist() if p in sent]
+        if not shops:
+            continue
+        shop = max(set(shops), key=shops.count)
+        benign = designated_cards(r.features, len(shops), str(facts.graph.visits.venues.ids[shop]))
+        if benign is not None:
+            score = round(r.score * BENIGN_DISCOUNT, 2)
+            out[i] = replace(r, score=score, alert=alert(score, params, benign=True), typology="other",
+                             reasons=(benign, *r.reasons), benign=benign)  # fmt: skip
     return out
 
 

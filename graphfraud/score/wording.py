@@ -116,6 +116,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_designated": (
         "疑为 {diagnosis} 类药品的定点药店（双通道）：非医师 {doctor} 患者的其他 {buyers} 名高值购药人中有 {market} 也在 {pharmacy} "
         "购药，该医师的患者为 {share}（医药回扣须高出 {lift_from} 倍）",
+        "疑为定点药店（双通道）的患者：{persons} 人中 {shared} 人属于其医师引导至 {pharmacy} 购药、已解释为定点药店的患者，"
+        "高额结算为该药品治疗的费用（达 {share_from} 即认定）",
     ),
     "benign_refill": (
         "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"

@@ -530,3 +530,20 @@ def test_skipped_foreign_keys_under_lenient_skip_the_same_rows(world):
     assert released.skipped == {"claims.csv": {"unknown doctor_id": 1}, "claim_items.csv": {"unknown claim_id": 1}}
     # the skipped claim C0002 is gone: C0003 is the second claim left
     assert released.links["claim_items.claim_id"].tolist() == kept.links["claim_items.claim_id"].tolist() == [0, 1]
+
+
+def test_a_conditional_skip_keeps_the_item_codes_of_an_export_without_diagnoses(world):
+    # detect keeps the fee lines' item codes only when no claim has a diagnosis: they then name a designated
+    # pharmacy's drug (detection step 50); with diagnoses the diagnosis family does, and the codes are dropped.
+    skip = ("claim_items.item_name", "claim_items.item_code?claims.diagnosis")
+    diagnosed = read_claims_dir(world(), skip=skip)
+    assert diagnosed.released == ("claim_items.item_name", "claim_items.item_code")
+    assert diagnosed.claim_items["item_code"].isna().all()
+    claims = "\n".join(
+        line.replace(",J06.9,", ",,").replace(",I10,", ",,") for line in world.base["claims"].splitlines()
+    )
+    undiagnosed = read_claims_dir(world(claims=claims), skip=skip)
+    assert undiagnosed.released == ("claim_items.item_name",)
+    assert undiagnosed.claim_items["item_code"].tolist() == ["X1", "X2", "X3"]
+    with pytest.raises(ValueError, match="not a contract column"):
+        read_claims_dir(world(), skip=("claim_items.item_code?claims.nothing",))
