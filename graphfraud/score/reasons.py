@@ -171,6 +171,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
+    "benign_children": (
+        "looks like young children's routine care (child-health check-ups, vaccinations): the {persons} members' "
+        "median age is {age:.1f} years, at a public institution; cost {cost_ratio:.2f}x peers'",
+    ),
     "benign_primary": (
         "looks like scheduled primary care at the members' own clinic (e.g. a village's family-doctor follow-up "
         "day, a child-health day, a nursing home's round): {local:.0%} of the {persons} members also come there on "
@@ -705,11 +709,50 @@ def households(f: Features) -> bool:
     :data:`HOUSEHOLD_ADDRESSES` known addresses, the one-household test's own
     numbers), nearly every member arrival with the member's party
     (:data:`PARTY_TOGETHER`), at an ordinary cost (:func:`ordinary_cost`, as the one-household test).
+
+    A member who never arrived with another (a party of one: a townsperson
+    who was at the venue on the families' days, hours apart, or a family
+    member who came alone) does not make the group a ring: their arrivals
+    count against :data:`PARTY_TOGETHER`, and no party may then hold more than
+    half of the group (several households, not one party and a few others:
+    a broker's bus-load with a chance visitor is one party of the bulk).
     """
-    return (f.parties >= 2 and f.party_members == f.persons and 2 <= f.party_smallest
-            and f.party_largest <= HOUSEHOLD_PERSONS
+    several = 2 <= f.party_smallest or 2 * f.party_largest <= f.persons
+    return (f.parties >= 2 and f.party_members == f.persons and several
+            and 2 <= f.party_largest <= HOUSEHOLD_PERSONS
             and f.party_addresses <= HOUSEHOLD_ADDRESSES and f.party_together >= PARTY_TOGETHER
             and ordinary_cost(f))  # fmt: skip
+
+
+#: Children under this age are seen on the child-health schedule (国家基本公共卫生服务 0-6 岁儿童健康管理: check-ups
+#: at 1, 3, 6, 8, 12, 18, 24, 30 and 36 months, then once a year) and for their vaccinations.
+CHILD_AGE = 7.0
+
+
+def child_care(f: Features) -> Reason | None:
+    """Young children's routine care at a public institution, or None.
+
+    Children under :data:`CHILD_AGE` come to the township centre or the
+    county's maternal and child health hospital (妇幼保健院) on the
+    child-health schedule, for vaccinations and for the fevers and coughs of
+    the very young (some seven visits a year), so the same children meet on
+    the same days there; in a date-only export every day is one event and
+    they form a dense group.  Care for them at no more than the peers' cost
+    (:data:`PEER_COST`), not in a ward and not at a pharmacy, is that care.
+    What the schemes do is different: a broker recruits elders for free
+    check-ups and admissions, a card keeper buys elders' and migrants' cards
+    and swipes them for dear drugs, a village doctor bills his villagers'
+    cards (every planted ring of thirdworld 1-44 and otherworld 1-56 has a
+    median member age of 18 or more).  A group of young children billed above
+    the peers' cost, or with a sign of identity fraud (:func:`hard_flags`,
+    checked by :func:`benign_explanation`), is not explained.
+    """
+    if not f.median_age < CHILD_AGE or f.public_venue != 1.0 or f.cost_ratio > PEER_COST:
+        return None
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
+        return None
+    return Reason("benign_children", {"age": f.median_age, "persons": f.persons, "cost_ratio": f.cost_ratio},
+                  f.median_age, CHILD_AGE, 0.0)  # fmt: skip
 
 
 def _residents(f: Features) -> Reason | None:
@@ -788,6 +831,9 @@ def benign_explanation(f: Features) -> Reason | None:
              "party_addresses": f.party_addresses, "together": f.party_together, "cost_ratio": f.cost_ratio},
             f.party_together, PARTY_TOGETHER, 0.0,
         )  # fmt: skip
+    children = child_care(f)
+    if children is not None:
+        return children
     if f.event_days <= 2:
         return Reason(
             "benign_one_off",
