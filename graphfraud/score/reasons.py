@@ -658,6 +658,9 @@ HOUSEHOLD_PERSONS = 8
 HOUSEHOLD_ADDRESSES = 2
 #: Households who each come together: at least this share of the members' arrivals is with their party.
 PARTY_TOGETHER = 0.8
+#: With members who never came with another (parties of one), several households: no party is more than this share
+#: of the group (half: a bus-load with a few chance visitors is one party that is the bulk).
+HOUSEHOLDS_BULK = 0.5
 #: A household is held to an ordinary cost (fund per claim against peers') unless it is a :func:`family_outing`.
 HOUSEHOLD_COST = 1.5
 #: A family outing bills ordinary items: less than this share of its amount on high-value items (the ``high_value``
@@ -714,10 +717,10 @@ def households(f: Features) -> bool:
     who was at the venue on the families' days, hours apart, or a family
     member who came alone) does not make the group a ring: their arrivals
     count against :data:`PARTY_TOGETHER`, and no party may then hold more than
-    half of the group (several households, not one party and a few others:
+    :data:`HOUSEHOLDS_BULK` of the group (several households, not one party and a few others:
     a broker's bus-load with a chance visitor is one party of the bulk).
     """
-    several = 2 <= f.party_smallest or 2 * f.party_largest <= f.persons
+    several = 2 <= f.party_smallest or f.party_largest <= HOUSEHOLDS_BULK * f.persons
     return (f.parties >= 2 and f.party_members == f.persons and several
             and 2 <= f.party_largest <= HOUSEHOLD_PERSONS
             and f.party_addresses <= HOUSEHOLD_ADDRESSES and f.party_together >= PARTY_TOGETHER
