@@ -134,6 +134,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            zh="定点药店"),
     Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
+    Signal("benign_children", ("benign",), ("persons.birth_date", "facilities.ownership"), zh="婴幼儿保健"),
     Signal("benign_primary", ("benign",), ("facilities.kind|facilities.level",), zh="基层定期服务"),
     Signal("benign_refill", ("benign",),
            reduced=(("claims.diagnosis", "steady monthly purchases at ordinary cost, without checking for one drug family"),),

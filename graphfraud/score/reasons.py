@@ -174,6 +174,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
+    "benign_children": (
+        "looks like young children's routine care (child-health check-ups, vaccinations): the {persons} members' "
+        "median age is {age:.1f} years, at a public institution; cost {cost_ratio:.2f}x peers'",
+    ),
     "benign_primary": (
         "looks like scheduled primary care at the members' own clinic (e.g. a village's family-doctor follow-up "
         "day, a child-health day, a nursing home's round): {local:.0%} of the {persons} members also come there on "
@@ -682,6 +686,42 @@ HOUSEHOLD_PERSONS = 8
 HOUSEHOLD_ADDRESSES = 2
 #: Households who each come together: at least this share of the members' arrivals is with their party.
 PARTY_TOGETHER = 0.8
+#: With members who never came with another (parties of one), several households: no party is more than this share
+#: of the group (half: a bus-load with a few chance visitors is one party that is the bulk).
+HOUSEHOLDS_BULK = 0.5
+#: A household is held to an ordinary cost (fund per claim against peers') unless it is a :func:`family_outing`.
+HOUSEHOLD_COST = 1.5
+#: A family outing bills ordinary items: less than this share of its amount on high-value items (the ``high_value``
+#: rule's own start, ``ScoreParams`` in ``graphfraud/params.py``); a card keeper swipes cards for dear drugs to resell.
+FAMILY_DEAR_SHARE = 0.4
+
+
+def family_outing(f: Features) -> bool:
+    """The same few persons coming together each time for ordinary outpatient care at a venue that is not private.
+
+    A family goes to the doctor together: the same persons (each member at
+    half or more of the group's days, :data:`SCHEDULE_ATTENDANCE`), arriving
+    together (:data:`PARTY_TOGETHER` of the members' arrivals with their
+    party), at the family's own township centre, the county hospital or the
+    maternal and child hospital.  Such a visit can cost above the claims of
+    the same visit type and diagnosis elsewhere, which are mostly village
+    clinics and township centres: a family that takes its child to the
+    county hospital pays the county hospital's price (families' groups
+    measured at 0.84-2.16x their peers on thirdworld 29-43, staged clinics'
+    batches 1.6-3.2x), so the cost does not tell them apart.  What a ring
+    does and a family does not: a broker's pool takes turns (each recruit at
+    a quarter of the batches) and arrives spread over the day; a card keeper
+    swipes cards at a pharmacy or a private clinic for dear drugs to resell
+    (:data:`FAMILY_DEAR_SHARE`); an induced admission admits.
+    """
+    return (f.party_together >= PARTY_TOGETHER and f.attendance >= SCHEDULE_ATTENDANCE
+            and f.inpatient_share < 0.5 and f.pharmacy_share < 0.5 and not f.private_venue
+            and f.high_value_share < FAMILY_DEAR_SHARE)  # fmt: skip
+
+
+def ordinary_cost(f: Features) -> bool:
+    """A household's claims cost as care does: at most :data:`HOUSEHOLD_COST` times its peers, or a family outing."""
+    return f.cost_ratio <= HOUSEHOLD_COST or family_outing(f)
 
 
 def households(f: Features) -> bool:
@@ -699,12 +739,51 @@ def households(f: Features) -> bool:
     (``2`` to :data:`HOUSEHOLD_PERSONS` persons at no more than
     :data:`HOUSEHOLD_ADDRESSES` known addresses, the one-household test's own
     numbers), nearly every member arrival with the member's party
-    (:data:`PARTY_TOGETHER`), at an ordinary cost (the one-household test's 1.5x).
+    (:data:`PARTY_TOGETHER`), at an ordinary cost (:func:`ordinary_cost`, as the one-household test).
+
+    A member who never arrived with another (a party of one: a townsperson
+    who was at the venue on the families' days, hours apart, or a family
+    member who came alone) does not make the group a ring: their arrivals
+    count against :data:`PARTY_TOGETHER`, and no party may then hold more than
+    :data:`HOUSEHOLDS_BULK` of the group (several households, not one party and a few others:
+    a broker's bus-load with a chance visitor is one party of the bulk).
     """
-    return (f.parties >= 2 and f.party_members == f.persons and 2 <= f.party_smallest
-            and f.party_largest <= HOUSEHOLD_PERSONS
+    several = 2 <= f.party_smallest or f.party_largest <= HOUSEHOLDS_BULK * f.persons
+    return (f.parties >= 2 and f.party_members == f.persons and several
+            and 2 <= f.party_largest <= HOUSEHOLD_PERSONS
             and f.party_addresses <= HOUSEHOLD_ADDRESSES and f.party_together >= PARTY_TOGETHER
-            and f.cost_ratio <= 1.5)  # fmt: skip
+            and ordinary_cost(f))  # fmt: skip
+
+
+#: Children under this age are seen on the child-health schedule (国家基本公共卫生服务 0-6 岁儿童健康管理: check-ups
+#: at 1, 3, 6, 8, 12, 18, 24, 30 and 36 months, then once a year) and for their vaccinations.
+CHILD_AGE = 7.0
+
+
+def child_care(f: Features) -> Reason | None:
+    """Young children's routine care at a public institution, or None.
+
+    Children under :data:`CHILD_AGE` come to the township centre or the
+    county's maternal and child health hospital (妇幼保健院) on the
+    child-health schedule, for vaccinations and for the fevers and coughs of
+    the very young (some seven visits a year), so the same children meet on
+    the same days there; in a date-only export every day is one event and
+    they form a dense group.  Care for them at no more than the peers' cost
+    (:data:`PEER_COST`), not in a ward and not at a pharmacy, is that care.
+    What the schemes do is different: a broker recruits elders for free
+    check-ups and admissions, a card keeper buys elders' and migrants' cards
+    and swipes them for dear drugs, a village doctor bills his villagers'
+    cards (every planted ring of thirdworld 1-44 and otherworld 1-56 has a
+    median member age of 18 or more).  A group of young children billed above
+    the peers' cost, or with a sign of identity fraud (:func:`hard_flags`,
+    checked by :func:`benign_explanation`), is not explained.
+    """
+    if not f.median_age < CHILD_AGE or f.public_venue != 1.0 or f.cost_ratio > PEER_COST:
+        return None
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
+        return None
+    return Reason("benign_children", {"age": f.median_age, "persons": f.persons, "cost_ratio": f.cost_ratio},
+                  f.median_age, CHILD_AGE, 0.0)  # fmt: skip
 
 
 def _residents(f: Features) -> Reason | None:
@@ -768,7 +847,7 @@ def benign_explanation(f: Features) -> Reason | None:
     if residents is not None and f.cost_ratio <= PEER_COST:
         return residents
     one_home = f.addresses <= HOUSEHOLD_ADDRESSES or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
-    if one_home and f.persons <= HOUSEHOLD_PERSONS and f.cost_ratio <= 1.5:
+    if one_home and f.persons <= HOUSEHOLD_PERSONS and ordinary_cost(f):
         return Reason(
             "benign_household",
             {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio},
@@ -783,6 +862,9 @@ def benign_explanation(f: Features) -> Reason | None:
              "party_addresses": f.party_addresses, "together": f.party_together, "cost_ratio": f.cost_ratio},
             f.party_together, PARTY_TOGETHER, 0.0,
         )  # fmt: skip
+    children = child_care(f)
+    if children is not None:
+        return children
     if f.event_days <= 2:
         return Reason(
             "benign_one_off",

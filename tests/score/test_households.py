@@ -88,3 +88,31 @@ def test_two_families_joined_by_one_day_are_households_and_brokers_are_not(tmp_p
     assert bus.parties == 1 and bus.party_largest == 9 and not households(bus)
     # nor are a family and a broker's bus-load, which are two parties but one of them no household
     assert not households(measured("AS"))
+
+
+def test_a_member_who_came_alone_leaves_households_households_but_not_a_bus_load(tmp_path: Path) -> None:
+    """Thirdworld 38 and 39: two to four families at one township centre with a townsperson or two who were there
+    on their days, hours apart (parties of one).  The families stay households; a bus-load of eight with two such
+    townspeople is one party that is the bulk of the group, and is not."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=False)))
+    facts = claim_facts(graph)
+    ids = graph.visits.persons.ids
+    person = graph.visits.column("person")
+    visits = np.bincount(person, minlength=len(ids))
+    # two townspeople with a few visits each: never within minutes of a family's or the bus's arrivals
+    town = [i for i in np.flatnonzero(pd.Series(ids).str.startswith("T").to_numpy()) if 2 <= visits[i] <= 4][:2]
+
+    def measured(codes: list[int]):  # type: ignore[no-untyped-def]
+        rows = np.flatnonzero(np.isin(person, codes))
+        return features(Candidate("covisit", np.asarray(sorted(codes)), rows), facts)
+
+    families = [int(i) for i, p in enumerate(ids) if p[0] in "AB"]
+    mixed = measured(families + town)
+    assert mixed.parties == 4 and mixed.party_smallest == 1 and mixed.party_together >= 0.8
+    assert households(mixed)
+    reason = benign_explanation(mixed)
+    assert reason is not None and reason.code == "benign_household"
+    bus = [int(i) for i, p in enumerate(ids) if p[0] == "S"][:8]
+    load = measured(bus + town)
+    assert load.party_largest == 8 and load.party_smallest == 1 and 2 * load.party_largest > load.persons
+    assert not households(load) and benign_explanation(load) is None
