@@ -341,12 +341,12 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     holders: a masked phone's strangers are spread over the county).  The
     chance is counted in households (addresses; a card without one is its own):
     a family goes to the same hospital together, so its cards there are one
-    draw, not one per card, and the institution's share is its share of the
-    households.  Counted in cards, a county hospital that sees half the
-    county's card holders held a family's five cards and four strangers' on one
-    phone beyond chance (thirdworld seed 42: tail 0.0008 in cards, 0.15 in
-    its five households), a collector's cards come one or two from each of
-    many households.
+    draw, not one per card, each with a card's chance to be there.  Counted in
+    cards, a county hospital that sees 45% of the county's card holders held
+    a family's five cards and four strangers' on one phone beyond chance
+    (thirdworld seed 42: tail 0.0008 in nine cards, 0.018 in five
+    households); a collector's cards come one or two from each of many
+    households.
     Without addresses no phone is judged: a nursing home or a large family on
     one phone cannot be told from a collector.  ``unit`` is each claim's
     institution; ``uses`` its :func:`card_uses` when the caller has them.
@@ -364,12 +364,10 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     address = dense_codes(persons["address"])[at]
     ok = uses.person >= 0  # the (institution, card) pairs of known cards
     pair_unit, pair_person, pair_claims = uses.unit[ok], uses.person[ok], uses.claims[ok]
+    users = int(np.count_nonzero(np.bincount(pair_person))) if len(pair_person) else 0
+    unit_cards = np.bincount(pair_unit)  # cards per institution
     # the chance test counts households, not cards: a family goes to the same hospital, so its cards are one draw
     home = np.where(address >= 0, address, -2 - np.arange(len(address)))  # no address: the card is its own household
-    pair_home = home[pair_person]
-    homes = pd.DataFrame({"unit": pair_unit, "home": pair_home}).drop_duplicates()
-    users = int(homes["home"].nunique())  # households with a card billed anywhere
-    unit_homes = np.bincount(homes["unit"].to_numpy(), minlength=int(pair_unit.max(initial=-1)) + 1)
     pair_phone = phone[pair_person]
     bound = pair_phone >= 0
     if not bound.any():
@@ -399,7 +397,7 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     hubs = hubs[(hubs["cards"] >= params.phone_cards) & (hubs["addresses"] >= MIN_ADDRESSES)].reset_index()
     if hubs.empty:
         return out
-    share = unit_homes[hubs["unit"].to_numpy()] / max(users, 1)  # the institution's share of the households
+    share = unit_cards[hubs["unit"].to_numpy()] / users  # a card's (and so its household's) chance to be there
     tail = binom.sf(hubs["homes"].to_numpy() - 1, total_homes.reindex(hubs["phone"]).to_numpy(), share)
     hubs = hubs[tail <= params.max_chance]
     if hubs.empty:

@@ -63,8 +63,8 @@ def test_a_phone_is_judged_by_its_households_not_its_cards():
         u = cards.institutions(g)[0][g.visits.column("venue")]
         return set(g.visits.persons.ids[g.visits.column("person")[cards.phone_hubs(g, u, params)]].tolist())
 
-    # a family of five and four strangers on one phone, all seen at a hospital that sees 45% of the cards and 43%
-    # of the households: in cards 0.45^9 = 0.0008 would be beyond chance, in households 0.43^5 = 0.015 is not
+    # a family of five and four strangers on one phone, all seen at a hospital that sees 45% of the cards: in cards
+    # 0.45^9 = 0.0008 would be beyond chance, in households (one draw each, a card's chance) 0.45^5 = 0.018 is not
     assert hub_holders(hospital_phone_world()) == set()
     # the same phone's cards swiped at a shop that sees 5% of the county: a collector
     assert hub_holders(hospital_phone_world(at="P0")) == {f"fam{k}" for k in range(5)} | {f"other{k}" for k in range(4)}
