@@ -16,7 +16,8 @@ see nothing.  What such schemes cannot hide is on the card itself:
   least three different addresses share (家庭共济 binds parents' and children's
   cards to one child's phone: one or two addresses), and that is unlikely to
   gather there by chance (a masked phone ``138****1234`` is shared by
-  strangers all over the county and is not used).  Without addresses no phone
+  strangers all over the county and is not used), counted in households (a
+  family's cards go to one hospital together).  Without addresses no phone
   is judged: a nursing home or a large family on one phone cannot be told apart.
 
 The institution is a facility, or a pharmacy chain (``pharmacies.chain``; a
@@ -337,7 +338,15 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     them now and then), and it must hold ``phone_cards`` of them at three
     addresses, more than chance puts there (binomial tail <= ``max_chance``
     given all the phone's cards and the institution's share of all card
-    holders: a masked phone's strangers are spread over the county).
+    holders: a masked phone's strangers are spread over the county).  The
+    chance is counted in households (addresses; a card without one is its own):
+    a family goes to the same hospital together, so its cards there are one
+    draw, not one per card, each with a card's chance to be there.  Counted in
+    cards, a county hospital that sees 45% of the county's card holders held
+    a family's five cards and four strangers' on one phone beyond chance
+    (thirdworld seed 42: tail 0.0008 in nine cards, 0.018 in five
+    households); a collector's cards come one or two from each of many
+    households.
     Without addresses no phone is judged: a nursing home or a large family on
     one phone cannot be told from a collector.  ``unit`` is each claim's
     institution; ``uses`` its :func:`card_uses` when the caller has them.
@@ -357,6 +366,8 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     pair_unit, pair_person, pair_claims = uses.unit[ok], uses.person[ok], uses.claims[ok]
     users = int(np.count_nonzero(np.bincount(pair_person))) if len(pair_person) else 0
     unit_cards = np.bincount(pair_unit)  # cards per institution
+    # the chance test counts households, not cards: a family goes to the same hospital, so its cards are one draw
+    home = np.where(address >= 0, address, -2 - np.arange(len(address)))  # no address: the card is its own household
     pair_phone = phone[pair_person]
     bound = pair_phone >= 0
     if not bound.any():
@@ -366,6 +377,8 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     cards["phone"], cards["address"] = phone[cards["person"]], address[cards["person"]]
     spread = cards[cards["address"] >= 0].drop_duplicates(["phone", "address"])["phone"].value_counts()
     total = cards["phone"].value_counts()
+    households = cards.assign(home=home[cards["person"].to_numpy()]).drop_duplicates(["phone", "home"])
+    total_homes = households["phone"].value_counts()  # per phone: the households of its cards
     wanted = spread.index[(spread >= MIN_ADDRESSES).to_numpy() & (total.reindex(spread.index) >= params.phone_cards)]
     is_wanted = np.zeros(int(phone.max()) + 1, dtype=bool)
     is_wanted[wanted.to_numpy()] = True
@@ -376,15 +389,16 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     busiest = mine.assign(claims=pair_claims[take]).groupby(["phone", "unit"])["claims"].sum().reset_index()
     busiest = busiest.sort_values(["phone", "claims", "unit"], ascending=[True, False, True]).drop_duplicates("phone")
     there = mine.merge(busiest[["phone", "unit"]], on=["phone", "unit"])  # one pair per card there
-    there = there.assign(address=address[there["person"].to_numpy()])
+    there = there.assign(address=address[there["person"].to_numpy()], home=home[there["person"].to_numpy()])
     places = there[there["address"] >= 0].drop_duplicates(["phone", "unit", "address"])
     hubs = there.groupby(["phone", "unit"]).size().rename("cards").to_frame()
     hubs["addresses"] = places.groupby(["phone", "unit"]).size().reindex(hubs.index, fill_value=0)
+    hubs["homes"] = there.drop_duplicates(["phone", "unit", "home"]).groupby(["phone", "unit"]).size()
     hubs = hubs[(hubs["cards"] >= params.phone_cards) & (hubs["addresses"] >= MIN_ADDRESSES)].reset_index()
     if hubs.empty:
         return out
-    share = unit_cards[hubs["unit"].to_numpy()] / users
-    tail = binom.sf(hubs["cards"].to_numpy() - 1, total.reindex(hubs["phone"]).to_numpy(), share)
+    share = unit_cards[hubs["unit"].to_numpy()] / users  # a card's (and so its household's) chance to be there
+    tail = binom.sf(hubs["homes"].to_numpy() - 1, total_homes.reindex(hubs["phone"]).to_numpy(), share)
     hubs = hubs[tail <= params.max_chance]
     if hubs.empty:
         return out

@@ -12,7 +12,7 @@ from graphfraud.params import CardParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
 
-from .worlds import SHOPS, candidates_by_venue, card_world
+from .worlds import SHOPS, candidates_by_venue, card_world, hospital_phone_world
 
 
 def _found(data):
@@ -52,6 +52,25 @@ def test_a_family_on_one_phone_is_not_a_collector_but_a_phone_of_eight_household
     assert "H2" not in found
     persons, evidence = found["P0"]  # the chain is one institution
     assert persons == sorted(f"card{k}" for k in range(8)) and evidence["phone"] == 8
+
+
+def test_a_phone_is_judged_by_its_households_not_its_cards():
+    """A family's cards go to the county hospital together: one draw, not five (thirdworld seed 42)."""
+    params = CardParams()
+
+    def hub_holders(data):  # type: ignore[no-untyped-def]
+        g = build_graph(data)
+        u = cards.institutions(g)[0][g.visits.column("venue")]
+        return set(g.visits.persons.ids[g.visits.column("person")[cards.phone_hubs(g, u, params)]].tolist())
+
+    # a family of five and four strangers on one phone, all seen at a hospital that sees 45% of the cards: in cards
+    # 0.45^9 = 0.0008 would be beyond chance, in households (one draw each, a card's chance) 0.45^5 = 0.018 is not
+    assert hub_holders(hospital_phone_world()) == set()
+    # the same phone's cards swiped at a shop that sees 5% of the county: a collector
+    assert hub_holders(hospital_phone_world(at="P0")) == {f"fam{k}" for k in range(5)} | {f"other{k}" for k in range(4)}
+    # nine households on one phone at the hospital are beyond chance there too (0.45^9)
+    assert len(hub_holders(hospital_phone_world(family=1, strangers=8))) == 9
+    assert "H0" not in _found(hospital_phone_world())
 
 
 def test_a_masked_phone_identifies_no_one():

@@ -6,6 +6,7 @@
   phantom stays (挂床) or a hospital's split stays;
 - :func:`card_world`: township centres and a pharmacy chain billing cards that cannot have been there
   (冒用医保卡), in memory;
+- :func:`hospital_phone_world`: a county hospital and a shop, one phone binding a family's and strangers' cards;
 - :func:`kept_world`: village clinics, one doctor keying visits on the cards he keeps (村医代保管医保卡) and
   one village's family-doctor day, in memory;
 - :func:`write_town_clinics`: given claims at clinics C0..C19, a town of 2,000 persons seen at them
@@ -167,6 +168,45 @@ def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR") 
     facilities = [(c, f"{c}乡镇卫生院", "community", 1, "public", "350206", 30) for c in CARD_CENTRES]
     doctors = [(f"D{c}{x}", c, "医生", "医师", "全科") for c in CARD_CENTRES for x in "ab"]
     pharmacies = [(s, f"药店{s}", "CHAIN" if s in ("P0", "P1") else None, "350206") for s in SHOPS]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
+        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+def hospital_phone_world(*, family: int = 5, strangers: int = 4, at: str = "H0") -> ClaimsData:
+    """A county of 100 single-person households: 40 go to the county hospital H0, 60 to the centre C0 and
+    a pharmacy P0 sees 5 of them; and one phone binding a family of ``family`` at one address and
+    ``strangers`` cards of other households, all billed at ``at`` (H0: where their care is; P0: swiped at a
+    shop that sees few of the county's households, a collector's).
+    """
+    persons, claims = [], []
+    n = [0]
+
+    def person(pid, *, phone=None, address=None):  # type: ignore[no-untyped-def]
+        persons.append((pid, "F", "1950-01-01", "350206", "resident", phone or f"ph{pid}", address or f"ad{pid}", None))
+
+    def claim(pid, venue, day):  # type: ignore[no-untyped-def]
+        n[0] += 1
+        shop = venue.startswith("P")
+        when = EPOCH + pd.Timedelta(days=int(day))
+        claims.append((f"C{n[0]:06d}", pid, None, None if shop else venue, venue if shop else None,
+                       None if shop else f"D{venue}", "outpatient", when, None, 80.0, 40.0, 0.0, "I10", None))  # fmt: skip
+
+    for k in range(100):
+        person(f"p{k}")
+        claim(f"p{k}", "H0" if k < 40 else "C0", 3 * k)
+        if k % 20 == 0:
+            claim(f"p{k}", "P0", 3 * k + 1)
+    bound = [(f"fam{k}", "home") for k in range(family)] + [(f"other{k}", f"house{k}") for k in range(strangers)]
+    for k, (pid, home) in enumerate(bound):
+        person(pid, phone="SHARED", address=home)
+        for d in range(3):
+            claim(pid, at, 40 * d + k)
+    facilities = [("H0", "县人民医院", "hospital", 2, "public", "350206", 500),
+                  ("C0", "镇卫生院", "community", 1, "public", "350206", 30)]  # fmt: skip
+    doctors = [("DH0", "H0", "医生", "医师", "内科"), ("DC0", "C0", "医生", "医师", "全科")]
+    pharmacies = [("P0", "药店P0", None, "350206")]
     return ClaimsData(
         _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
         _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
