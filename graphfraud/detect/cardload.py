@@ -74,6 +74,10 @@ SAMPLE_CLAIMS = 1_000_000
 MIN_KIND_CLAIMS = 20
 
 
+#: Fewest dear claims of a card billed the same way as the loaded cards (:func:`_joins`): billed dear again, not once.
+REPEATED = 2
+
+
 def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance."""
     t = graph.visits.table
@@ -280,7 +284,8 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
     typical = per["lift"].to_numpy() >= np.log(params.ratio)
     per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & typical
-    per["same"] = ~per["loaded"].to_numpy() & typical
+    # billed the same way: typically dear there, and dear again (a one-off dear visit is every institution's)
+    per["same"] = ~per["loaded"].to_numpy() & typical & (per["dear"].to_numpy() >= REPEATED)
     return per[["unit", "person", "n", "dear", "lift", "loaded", "same"]]
 
 
@@ -288,8 +293,9 @@ def _joins(by_unit: pd.DataFrame, proven: pd.Index, params: CardLoadParams) -> p
     """Per proven institution (``proven``, rows of ``by_unit``): whether its cards billed the same way join.
 
     A card is billed the same way (``same``) when its claims there are typically dear against their kind
-    and its own pattern (:func:`loaded_cards`' lift) but fewer than ``min_claims`` of them are: a collector's
-    card swiped once or twice in the span, a late recruit's.  ``min_claims`` keeps an ordinary patient's
+    and its own pattern (:func:`loaded_cards`' lift) and dear again (:data:`REPEATED`, two: a one-off dear
+    visit or purchase is what every institution sees), but fewer than ``min_claims`` of them are: a
+    collector's card swiped twice in the span, a late recruit's.  ``min_claims`` keeps an ordinary patient's
     one or two dear visits from proving an institution; once proven by its loaded cards, the same test
     without the count is asked of the rest of its cards against the rate at its peers (the other
     institutions of its group, less those proven), as step 25 joins cards: they join when that many are

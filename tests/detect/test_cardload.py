@@ -27,6 +27,7 @@ def _world(
     big: int = 0,
     few: int = 2,
     late: int = 0,
+    late_times: int = 2,
     oneoff: int = 0,
 ) -> ClaimsData:
     """Six clinics of one kind, 60 ordinary patients each, with their own care at the other clinics.
@@ -37,8 +38,8 @@ def _world(
     - H2 bills 6 patients whose care costs as much everywhere (their own pattern);
     - H3 bills ``few`` (2) cards of its patients at the collector's markup (too few to prove);
     - H0 treats ``big`` more ordinary patients (a large hospital: the collected cards a sliver of its business);
-    - H0 bills ``late`` more collected cards only twice each, at the same markup (swiped fewer times);
-    - every clinic bills ``oneoff`` patients one dear visit each (their care elsewhere cheap): an ordinary rate.
+    - H0 bills ``late`` more collected cards only ``late_times`` (2) times each, at the same markup;
+    - every clinic bills ``oneoff`` patients two dear visits each (their care elsewhere cheap): an ordinary rate.
     """
     persons, claims = [], []
     n = [0]
@@ -89,13 +90,14 @@ def _world(
         person(pid)
         for d in range(3):
             claim(pid, "H4", 100 * d + k + 1, rng.uniform(30, 60))
-        for d in range(2):
+        for d in range(late_times):
             claim(pid, "H0", 150 + 30 * d + k, 45 * markup * rng.uniform(0.9, 1.1))
-    for c in CLINICS:  # one dear visit, as every clinic has a few
+    for c in CLINICS:  # an illness with two dear visits, as every clinic has a few
         for k in range(oneoff):
             pid = f"{c}-once{k}"
             person(pid)
-            claim(pid, c, 20 + 7 * k, 45 * markup)
+            for d in range(2):
+                claim(pid, c, 20 + 7 * k + 30 * d, 45 * markup)
             for d in range(2):
                 claim(pid, CLINICS[(CLINICS.index(c) + 2) % 6], 90 + 60 * d + k, rng.uniform(30, 60))
     facilities = [(c, f"{c}诊所", "clinic", 0, "private", "350206", 0) for c in CLINICS]
@@ -134,13 +136,16 @@ def test_the_collectors_cards_swiped_fewer_times_join_the_proven_clinic():
 
 
 def test_cards_billed_the_same_way_join_only_beyond_the_peers_rate():
-    """Every clinic has three patients with one dear visit: at H0 too, that is ordinary, and they do not join;
-    nor does anything join at a clinic not proven by its loaded cards (H3's two, or the late cards alone)."""
+    """Every clinic has three patients with two dear visits: at H0 too, that is ordinary, and they do not join;
+    nor does anything join at a clinic not proven by its loaded cards (H3's two, or the late cards alone);
+    nor a card billed dear once (a one-off visit, whatever the rate)."""
     persons, evidence = _found(_world(oneoff=3))["H0"]
     assert persons == [f"card{k}" for k in range(8)] and evidence["joined"] == 0
     assert _found(_world(collected=0, late=12, few=0)) == {}
     persons, evidence = _found(_world(oneoff=3, late=12))["H0"]  # the late cards beyond the rate: all join
     assert evidence["joined"] == 15 and {f"late{k}" for k in range(12)} <= set(persons)
+    persons, evidence = _found(_world(late=12, late_times=1))["H0"]  # swiped once: a one-off dear visit
+    assert persons == [f"card{k}" for k in range(8)] and evidence["joined"] == 0
 
 
 def test_the_joined_cards_are_said_in_the_reason():
