@@ -337,8 +337,8 @@ def prescribed_apart(
         filled = fills[np.searchsorted(every, rows)]
         by_card = pd.DataFrame({"person": person[rows], "filled": filled}).groupby("person")["filled"].mean()
         sent = np.isin(c.persons, by_card.index[by_card.to_numpy() >= PRESCRIBED_SHARE].to_numpy())
-        k, least = int(sent.sum()), int(c.params["min_cards"])
-        if k < least:
+        k, least, same = int(sent.sum()), int(c.params["min_cards"]), _same(c)
+        if int((sent & ~same).sum()) < least:  # as many loaded cards: those joined the same way prove nothing
             out.append(c)
             continue
         patients = c.persons[sent]
@@ -364,7 +364,7 @@ def prescribed_apart(
         evidence["joined"] = 0  # the prescribed cards are the kickback's patients, loaded or billed the same way
         claims = distinct(np.concatenate([mine, visits, more_claims]))
         out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))
-        rest, same = ~sent, _same(c)
+        rest = ~sent
         r = int((rest & ~same).sum())  # loaded cards (those billed the same way joined on the proof, not part of it)
         tail = float(binom.sf(r - 1, int(e["cards"]), float(e["peer_rate"]))) if r else 1.0
         share = float(np.sum(e["gains"][rest & ~same]) / e["billed"]) if e["billed"] > 0 else 0.0
