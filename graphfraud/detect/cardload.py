@@ -74,6 +74,10 @@ SAMPLE_CLAIMS = 1_000_000
 MIN_KIND_CLAIMS = 20
 
 
+#: Fewest dear claims of a card billed the same way as the loaded cards (:func:`_joins`): billed dear again, not once.
+REPEATED = 2
+
+
 def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance."""
     t = graph.visits.table
@@ -89,29 +93,35 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     ok = (person >= 0) & np.isfinite(excess)
     if not ok.any():
         return []
-    # a card is loaded somewhere only if it has min_claims dear claims: the rest are counted, not judged
+    # a card is judged only if it has a dear claim (loaded: min_claims of them at one institution; billed the
+    # same way: typically dear there): the rest are counted, not judged
     dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
-    enough = dear >= params.min_claims  # (per card: a per-claim gather of bools, not of counts, 70 MB less)
-    rows = np.flatnonzero(ok & enough[np.maximum(person, 0)])
+    some = dear >= 1  # (per card: a per-claim gather of bools, not of counts, 70 MB less)
+    rows = np.flatnonzero(ok & some[np.maximum(person, 0)])
     per = loaded_cards(u[rows], person[rows], excess[rows], params)
     by_unit = pd.DataFrame({"cards": _cards_per_unit(cards.run_uses(graph, u), ok)})
     by_unit = by_unit[by_unit["cards"] > 0]
     by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
+    by_unit["same"] = per.groupby("unit")["same"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["group"] = group[by_unit.index.to_numpy()]
     rate, tail, proven = _proven(by_unit, params)
     if proven.empty:
         return []
     share = _excess_share(u, person, excess, ok, rows, per, proven.index, graph)
+    joins = _joins(by_unit, proven.index, params)
     proven = proven[share.reindex(proven.index).to_numpy() >= params.min_share]
     if proven.empty:
         return []
-    hit = per[per["loaded"] & per["unit"].isin(proven.index)]
+    joined = per["same"] & per["unit"].isin(joins.index[joins["join"].to_numpy()])
+    hit = per[(per["loaded"] | joined) & per["unit"].isin(proven.index)]
     out = []
     for code, mine in hit.groupby("unit"):
         members = np.sort(mine["person"].to_numpy(dtype=np.int64))
+        same = np.isin(members, mine.loc[mine["same"], "person"].to_numpy(dtype=np.int64))
         at = rows[u[rows] == code]
         claims = np.sort(at[np.isin(person[at], members)])
-        lift = float(np.exp(np.median(mine["lift"].to_numpy())))
+        loaded = mine[mine["loaded"]]
+        lift = float(np.exp(np.median(loaded["lift"].to_numpy())))
         gains = _gains(claims, person, excess, members, graph)
         out.append(
             Candidate(
@@ -120,13 +130,18 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                 claims.astype(np.int64),
                 {
                     "headline": "card_load",
-                    "flagged": int(len(members)),
+                    "flagged": int(len(loaded)),
                     "cards": int(proven.at[code, "cards"]),
                     "peer_rate": float(rate[code]),
                     "chance": float(tail[code]),
                     "share": float(share[code]),
                     "card_ratio": lift,
-                    "times": float(np.median(mine["dear"].to_numpy())),
+                    "times": float(np.median(loaded["dear"].to_numpy())),
+                    # per member: billed there the same way (typically dear), fewer than min_claims times; not loaded
+                    "same": same,
+                    "joined": int(same.sum()),
+                    "joined_rate": float(joins.at[code, "rate"]) if code in joins.index else float("nan"),
+                    "joined_chance": float(joins.at[code, "tail"]) if code in joins.index else float("nan"),
                     "min_claims": params.min_claims,
                     "ratio": params.ratio,
                     # per member: its claims' cost above the usual (the share's numerator, card by card), and all
@@ -267,8 +282,37 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     here = per["median"].to_numpy()  # the holder's own purchases there now and then do not hide the swipes
     elsewhere = np.where(other_n > 0, (all_sum - per["sum"].to_numpy()) / np.maximum(other_n, 1), 0.0)
     per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
-    per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & (per["lift"].to_numpy() >= np.log(params.ratio))
-    return per[["unit", "person", "n", "dear", "lift", "loaded"]]
+    typical = per["lift"].to_numpy() >= np.log(params.ratio)
+    per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & typical
+    # billed the same way: typically dear there, and dear again (a one-off dear visit is every institution's)
+    per["same"] = ~per["loaded"].to_numpy() & typical & (per["dear"].to_numpy() >= REPEATED)
+    return per[["unit", "person", "n", "dear", "lift", "loaded", "same"]]
+
+
+def _joins(by_unit: pd.DataFrame, proven: pd.Index, params: CardLoadParams) -> pd.DataFrame:
+    """Per proven institution (``proven``, rows of ``by_unit``): whether its cards billed the same way join.
+
+    A card is billed the same way (``same``) when its claims there are typically dear against their kind
+    and its own pattern (:func:`loaded_cards`' lift) and dear again (:data:`REPEATED`, two: a one-off dear
+    visit or purchase is what every institution sees), but fewer than ``min_claims`` of them are: a
+    collector's card swiped twice in the span, a late recruit's.  ``min_claims`` keeps an ordinary patient's
+    one or two dear visits from proving an institution; once proven by its loaded cards, the same test
+    without the count is asked of the rest of its cards against the rate at its peers (the other
+    institutions of its group, less those proven), as step 25 joins cards: they join when that many are
+    unlikely (binomial tail at most ``max_chance``), all of them, else none.  Columns ``rate``, ``tail``,
+    ``join``.
+    """
+    if proven.empty:
+        return pd.DataFrame({"rate": [], "tail": [], "join": []})
+    mask = by_unit.index.isin(proven)
+    rest = (by_unit["cards"] - by_unit["flagged"]).clip(lower=0)
+    same, n = by_unit["same"].where(~mask, 0), rest.where(~mask, 0)
+    gk = same.groupby(by_unit["group"]).transform("sum")
+    gn = n.groupby(by_unit["group"]).transform("sum")
+    rate = (gk / gn.clip(lower=1)).clip(lower=1e-6, upper=1 - 1e-6)[mask]
+    k, m = by_unit["same"][mask], rest[mask]
+    tail = pd.Series(binom.sf(k.to_numpy() - 1, m.to_numpy(), rate.to_numpy()), index=k.index)
+    return pd.DataFrame({"rate": rate, "tail": tail, "join": (k > 0) & (tail <= params.max_chance)})
 
 
 def _excess_share(

@@ -81,6 +81,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
         "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
         "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
+        "at its peers (scored above {card_load_from:g} such cards); {joined} more of its cards were billed there the "
+        "same way, fewer times (typically at >= {ratio:g}x), beyond chance at its peers' rate: {persons} in all",
+        "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
+        "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
+        "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
         "at its peers (scored above {card_load_from:g} such cards); {filled:.0%} of these {prescribed} cards' "
         "claims there followed the holder's own visit to a facility within {follow_days} days: patients sent "
         "there with prescriptions (a kickback), not cards swiped; {alike} more patients of the same facilities "

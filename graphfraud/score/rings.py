@@ -266,9 +266,10 @@ def beside_steering(
             continue
         e, p = c.evidence, c.params
         keep = ~np.isin(c.persons, every)  # the cards of any doctor's steered patients, not only of those held
-        k = int(keep.sum())
+        same = _same(c)
+        k = int((keep & ~same).sum())  # loaded cards: those billed the same way joined on the proof, not part of it
         tail = float(binom.sf(k - 1, int(e["cards"]), float(e["peer_rate"]))) if k else 1.0
-        share = float(np.sum(e["gains"][keep]) / e["billed"]) if e["billed"] > 0 else 0.0
+        share = float(np.sum(e["gains"][keep & ~same]) / e["billed"]) if e["billed"] > 0 else 0.0
         if k < p["min_cards"] or tail > p["max_chance"] or not share >= p["min_share"]:
             continue
         rest = c.persons[keep]
@@ -280,9 +281,17 @@ def beside_steering(
             "share": share,
             "gains": e["gains"][keep],
             "steered": int((~keep).sum()),
+            "same": same[keep],
+            "joined": int((keep & same).sum()),
         }
         out.append(Candidate(c.detector, rest, claims, evidence, c.params))
     return out
+
+
+def _same(c: Candidate) -> np.ndarray:
+    """Per member of a loaded-card candidate: joined as billed the same way, not loaded (``evidence["same"]``)."""
+    same = c.evidence.get("same")
+    return np.zeros(len(c.persons), dtype=bool) if same is None else np.asarray(same, dtype=bool)
 
 
 #: A loaded card is a patient's when at least this share of its claims at the shop fill a prescription (follow the
@@ -330,8 +339,8 @@ def prescribed_apart(
         filled = fills[np.searchsorted(every, rows)]
         by_card = pd.DataFrame({"person": person[rows], "filled": filled}).groupby("person")["filled"].mean()
         sent = np.isin(c.persons, by_card.index[by_card.to_numpy() >= PRESCRIBED_SHARE].to_numpy())
-        k, least = int(sent.sum()), int(c.params["min_cards"])
-        if k < least:
+        k, least, same = int(sent.sum()), int(c.params["min_cards"]), _same(c)
+        if int((sent & ~same).sum()) < least:  # as many loaded cards: those joined the same way prove nothing
             out.append(c)
             continue
         patients = c.persons[sent]
@@ -353,16 +362,19 @@ def prescribed_apart(
                     "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
                     "alike": int(len(more)), "min_price": dear}  # fmt: skip
         evidence.pop("gains")  # judged as a kickback now, not again as loaded cards (beside_steering)
+        evidence.pop("same", None)
+        evidence["joined"] = 0  # the prescribed cards are the kickback's patients, loaded or billed the same way
         claims = distinct(np.concatenate([mine, visits, more_claims]))
         out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))
         rest = ~sent
-        r = int(rest.sum())
+        r = int((rest & ~same).sum())  # loaded cards (those billed the same way joined on the proof, not part of it)
         tail = float(binom.sf(r - 1, int(e["cards"]), float(e["peer_rate"]))) if r else 1.0
-        share = float(np.sum(e["gains"][rest]) / e["billed"]) if e["billed"] > 0 else 0.0
+        share = float(np.sum(e["gains"][rest & ~same]) / e["billed"]) if e["billed"] > 0 else 0.0
         if r >= least and tail <= c.params["max_chance"] and share >= c.params["min_share"]:
             others = c.persons[rest]
             claims = c.claims[np.isin(person[c.claims], others)]
-            evidence = {**e, "flagged": r, "chance": tail, "share": share, "gains": e["gains"][rest], "sent": k}
+            evidence = {**e, "flagged": r, "chance": tail, "share": share, "gains": e["gains"][rest], "sent": k,
+                        "same": same[rest], "joined": int((rest & same).sum())}  # fmt: skip
             out.append(Candidate(c.detector, others, claims, evidence, c.params))
     return out
 

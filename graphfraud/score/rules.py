@@ -114,7 +114,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
             # patients' cards: their claims there follow the holder's own visit (score.rings.prescribed_apart)
             {"prescribed": e["prescribed"], "filled": e["filled"], "follow_days": e["follow_days"],
              "alike": e["alike"], "min_price": e["min_price"]}
-            if e.get("prescribed") else {}
+            if e.get("prescribed")
+            # cards billed there the same way, fewer times, joined on the proof (detect.cardload._joins)
+            else {"joined": e["joined"], "persons": f.persons} if e.get("joined") else {}
         )  # fmt: skip
     if code == "kept_cards":
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,

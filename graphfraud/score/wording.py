@@ -70,6 +70,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）",
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
         "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
+        "而同类机构仅 {peer_rate} 的卡如此（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）；"
+        "该机构另有 {joined} 张卡以同样方式结算、次数较少（费用通常同样达 {ratio} 倍以上），按同类机构比率属罕见，共 {persons} 张",
+        "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
+        "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
         "而同类机构仅 {peer_rate} 的卡如此（超过 {card_load_from} 张起计分）；这 {prescribed} 张卡在该药店的结算有 {filled} "
         "发生在持卡人本人到医疗机构就诊当天或其后 {follow_days} 天内：系患者持处方被引流至该药店（疑似处方引流、回扣），而非收卡空刷；"
         "另有同一医疗机构的 {alike} 名患者在就诊后 {follow_days} 天内到该药店购买不低于 {min_price} 元的药品，一并列为成员",

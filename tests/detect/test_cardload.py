@@ -19,7 +19,17 @@ from .worlds import candidates_by_venue
 CLINICS = [f"H{i}" for i in range(6)]
 
 
-def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0, big: int = 0, few: int = 2) -> ClaimsData:
+def _world(
+    *,
+    collected: int = 8,
+    times: int = 5,
+    markup: float = 12.0,
+    big: int = 0,
+    few: int = 2,
+    late: int = 0,
+    late_times: int = 2,
+    oneoff: int = 0,
+) -> ClaimsData:
     """Six clinics of one kind, 60 ordinary patients each, with their own care at the other clinics.
 
     - H0 bills ``collected`` cards of ordinary people ``times`` times each at ``markup`` times the usual
@@ -27,7 +37,9 @@ def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0, big: int
     - H1 treats 12 patients on an expensive regimen (dialysis, N18: every claim of that diagnosis is dear);
     - H2 bills 6 patients whose care costs as much everywhere (their own pattern);
     - H3 bills ``few`` (2) cards of its patients at the collector's markup (too few to prove);
-    - H0 treats ``big`` more ordinary patients (a large hospital: the collected cards a sliver of its business).
+    - H0 treats ``big`` more ordinary patients (a large hospital: the collected cards a sliver of its business);
+    - H0 bills ``late`` more collected cards only ``late_times`` (2) times each, at the same markup;
+    - every clinic bills ``oneoff`` patients two dear visits each (their care elsewhere cheap): an ordinary rate.
     """
     persons, claims = [], []
     n = [0]
@@ -73,6 +85,21 @@ def _world(*, collected: int = 8, times: int = 5, markup: float = 12.0, big: int
         claim(f"few{k}", "H4", 10 + k, 45)
         for d in range(4):
             claim(f"few{k}", "H3", 50 * d + k, 45 * markup)
+    for k in range(late):  # the collector's other cards, swiped twice in the span
+        pid = f"late{k}"
+        person(pid)
+        for d in range(3):
+            claim(pid, "H4", 100 * d + k + 1, rng.uniform(30, 60))
+        for d in range(late_times):
+            claim(pid, "H0", 150 + 30 * d + k, 45 * markup * rng.uniform(0.9, 1.1))
+    for c in CLINICS:  # an illness with two dear visits, as every clinic has a few
+        for k in range(oneoff):
+            pid = f"{c}-once{k}"
+            person(pid)
+            for d in range(2):
+                claim(pid, c, 20 + 7 * k + 30 * d, 45 * markup)
+            for d in range(2):
+                claim(pid, CLINICS[(CLINICS.index(c) + 2) % 6], 90 + 60 * d + k, rng.uniform(30, 60))
     facilities = [(c, f"{c}诊所", "clinic", 0, "private", "350206", 0) for c in CLINICS]
     doctors = [(f"D{c}", c, "医生", "医师", "全科") for c in CLINICS]
     return ClaimsData(
@@ -97,6 +124,38 @@ def test_a_collectors_cards_billed_far_above_their_worth_are_one_ring():
     assert evidence["headline"] == "card_load" and evidence["flagged"] == 8
     assert evidence["times"] == 5 and 9 < evidence["card_ratio"] < 15
     assert evidence["chance"] <= CardLoadParams().max_chance
+
+
+def test_the_collectors_cards_swiped_fewer_times_join_the_proven_clinic():
+    """Proven by its eight loaded cards, H0's twelve other cards billed the same way (dear, twice each) join."""
+    persons, evidence = _found(_world(late=12))["H0"]
+    assert persons == sorted([f"card{k}" for k in range(8)] + [f"late{k}" for k in range(12)])
+    assert evidence["flagged"] == 8 and evidence["joined"] == 12
+    assert evidence["same"].sum() == 12 and evidence["joined_chance"] <= CardLoadParams().max_chance
+    assert evidence["times"] == 5  # said of the loaded cards
+
+
+def test_cards_billed_the_same_way_join_only_beyond_the_peers_rate():
+    """Every clinic has three patients with two dear visits: at H0 too, that is ordinary, and they do not join;
+    nor does anything join at a clinic not proven by its loaded cards (H3's two, or the late cards alone);
+    nor a card billed dear once (a one-off visit, whatever the rate)."""
+    persons, evidence = _found(_world(oneoff=3))["H0"]
+    assert persons == [f"card{k}" for k in range(8)] and evidence["joined"] == 0
+    assert _found(_world(collected=0, late=12, few=0)) == {}
+    persons, evidence = _found(_world(oneoff=3, late=12))["H0"]  # the late cards beyond the rate: all join
+    assert evidence["joined"] == 15 and {f"late{k}" for k in range(12)} <= set(persons)
+    persons, evidence = _found(_world(late=12, late_times=1))["H0"]  # swiped once: a one-off dear visit
+    assert persons == [f"card{k}" for k in range(8)] and evidence["joined"] == 0
+
+
+def test_the_joined_cards_are_said_in_the_reason():
+    result = run(_world(late=12))
+    (ring,) = [r for r in result.rings if r.detector == cardload.NAME]
+    reason = next(r for r in ring.reasons if r.code == "card_load")
+    assert reason.value == 8 and reason.args["joined"] == 12 and reason.args["persons"] == 20
+    zh = say("card_load", reason.args, "zh").text
+    assert "另有 12 张卡以同样方式结算" in zh and "共 20 张" in zh
+    assert "12 more of its cards were billed there the same way" in say("card_load", reason.args, "en").text
 
 
 def test_a_ring_claims_are_the_cards_claims_at_the_institution_only():
