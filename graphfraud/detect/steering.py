@@ -345,9 +345,15 @@ def with_visits(candidate: Candidate, follow: pd.DataFrame, table: pd.DataFrame,
     claim: the value the pair was decided on) are split: those the pair was decided on (``follow``, the
     doctor's and the pharmacy's rows: within ``days`` of his visit) and the others; the rate per day of the
     first over the days after his visits (each patient's visit days and ``days`` after, within the export)
-    must be :data:`VISIT_RATE` times the rate of the others over the patients' other days.  A pair whose
-    patients bought there only after his visits passes.
+    must be :data:`VISIT_RATE` times the rate of the others over the patients' other days
+    (:func:`visit_rate`).  A pair whose patients bought there only after his visits passes.
     """
+    return visit_rate(candidate, follow, table, dear, days) >= VISIT_RATE
+
+
+def visit_rate(candidate: Candidate, follow: pd.DataFrame, table: pd.DataFrame, dear: np.ndarray, days: int) -> float:
+    """How many times as often per day a steered pair's patients bought dear at the pharmacy in the days after the
+    doctor's visits as on their other days (:func:`with_visits`); ``inf`` when they bought there only then."""
     d, p = int(candidate.evidence["doctor"]), int(candidate.evidence["pharmacy"])
     mine = follow[(follow["doctor"].to_numpy() == d) & (follow["pharmacy"].to_numpy() == p)]
     patients = np.unique(mine["person"].to_numpy())
@@ -356,7 +362,7 @@ def with_visits(candidate: Candidate, follow: pd.DataFrame, table: pd.DataFrame,
     bought = (kind == 1) & (table["venue"].to_numpy() == p) & dear & np.isin(person, patients)
     other = int(bought.sum()) - came
     if other <= 0:
-        return True
+        return float("inf")
     first, last = int(day.min()), int(day.max())
     seen = (kind == 0) & (table["doctor"].to_numpy() == d) & ~table["inpatient"].to_numpy() & np.isin(person, patients)
     after = pd.DataFrame(
@@ -368,8 +374,8 @@ def with_visits(candidate: Candidate, follow: pd.DataFrame, table: pd.DataFrame,
     window = int(len(after[after["day"].to_numpy() <= last].drop_duplicates()))
     rest = len(patients) * (last - first + 1) - window
     if window <= 0 or rest <= 0:
-        return True
-    return (came / window) >= VISIT_RATE * (other / rest)
+        return float("inf")
+    return (came / window) / (other / rest)
 
 
 def _passing(dp: pd.DataFrame, params: SteeringParams) -> pd.DataFrame:
