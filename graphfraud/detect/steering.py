@@ -339,8 +339,8 @@ def with_visits(candidate: Candidate, follow: pd.DataFrame, table: pd.DataFrame,
     The peers (:func:`steering_table`) say whether the doctor's patients go to the pharmacy more than the
     facility's other patients do.  A village doctor is his clinic's only prescriber: his peers are the
     county, and against the county every village whose people buy at the township's one shop is a
-    "lift" (thirdworld: 10-30 such pairs a world, 12-33 persons each in the top K of seeds 2, 5, 7, 22, 25,
-    30, 32).  They buy there because it is their shop, on any day; a doctor's prescriptions sent to a shop
+    "lift" (thirdworld: up to 28 such pairs a world, 14 of them reported as rings of 10-35 persons in the top K
+    of ten of 44 worlds).  They buy there because it is their shop, on any day; a doctor's prescriptions sent to a shop
     are bought there after his visits.  So the pair's patients' dear purchases at the pharmacy (``dear``, per
     claim: the value the pair was decided on) are split: those the pair was decided on (``follow``, the
     doctor's and the pharmacy's rows: within ``days`` of his visit) and the others; the rate per day of the
