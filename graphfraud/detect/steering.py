@@ -359,12 +359,14 @@ def visit_rate(candidate: Candidate, follow: pd.DataFrame, table: pd.DataFrame, 
     patients = np.unique(mine["person"].to_numpy())
     came = int(mine["claim"].nunique())
     person, day, kind = table["person"].to_numpy(), table["day"].to_numpy(), table["kind"].to_numpy()
-    bought = (kind == 1) & (table["venue"].to_numpy() == p) & dear & np.isin(person, patients)
-    other = int(bought.sum()) - came
+    # the pharmacy's and the doctor's rows first (one pass each), the patients among them
+    there = np.flatnonzero((table["venue"].to_numpy() == p) & (kind == 1) & dear)
+    other = int(np.isin(person[there], patients).sum()) - came
     if other <= 0:
         return float("inf")
     first, last = int(day.min()), int(day.max())
-    seen = (kind == 0) & (table["doctor"].to_numpy() == d) & ~table["inpatient"].to_numpy() & np.isin(person, patients)
+    seen = np.flatnonzero((table["doctor"].to_numpy() == d) & (kind == 0) & ~table["inpatient"].to_numpy())
+    seen = seen[np.isin(person[seen], patients)]
     after = pd.DataFrame(
         {
             "person": np.repeat(person[seen], days + 1),
