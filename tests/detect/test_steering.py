@@ -305,10 +305,10 @@ def test_the_visit_rate_compares_the_days_after_the_doctors_visits_with_the_othe
     follow = steering.followed_purchases(table, 2, min_fund=500.0)
     candidate = SimpleNamespace(evidence={"doctor": VILLAGE_DOCTOR, "pharmacy": SHOP})
     dear = table["fund"].to_numpy() >= 500.0
-    assert not steering.with_visits(candidate, follow, table, dear, 2)  # type: ignore[arg-type]
+    assert steering.with_visits([candidate], follow, table, dear, 2) == []  # type: ignore[list-item]
     kept = steering.VISIT_RATE
     try:
         steering.VISIT_RATE = 5.0
-        assert steering.with_visits(candidate, follow, table, dear, 2)  # type: ignore[arg-type]
+        assert steering.with_visits([candidate], follow, table, dear, 2) == [candidate]  # type: ignore[list-item]
     finally:
         steering.VISIT_RATE = kept
