@@ -366,17 +366,21 @@ def visit_rates(
     if not candidates:
         return np.zeros(0)
     person, day, kind = table["person"].to_numpy(), table["day"].to_numpy(), table["kind"].to_numpy()
+    venue, doctor = table["venue"].to_numpy(), table["doctor"].to_numpy()
     first, last = int(day.min()), int(day.max())
-    buys = np.flatnonzero((kind == 1) & dear)
-    buys = buys[np.argsort(table["venue"].to_numpy()[buys], kind="stable")]
-    shop = table["venue"].to_numpy()[buys]
-    seen = np.flatnonzero((kind == 0) & ~table["inpatient"].to_numpy())
-    seen = seen[np.argsort(table["doctor"].to_numpy()[seen], kind="stable")]
-    doc = table["doctor"].to_numpy()[seen]
+    pairs = [(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in candidates]
+    # the pairs' pharmacies' dear purchases and their doctors' outpatient visits, each sorted once
+    buys = np.flatnonzero((kind == 1) & dear & np.isin(venue, [p for _, p in pairs]))
+    buys = buys[np.argsort(venue[buys], kind="stable")]
+    shop = venue[buys]
+    seen = np.flatnonzero((kind == 0) & np.isin(doctor, [d for d, _ in pairs]) & ~table["inpatient"].to_numpy())
+    seen = seen[np.argsort(doctor[seen], kind="stable")]
+    doc = doctor[seen]
+    theirs = follow[np.isin(follow["pharmacy"].to_numpy(), [p for _, p in pairs])]
+    by_pair = theirs.groupby(["doctor", "pharmacy"])
     rates = []
-    for c in candidates:
-        d, p = int(c.evidence["doctor"]), int(c.evidence["pharmacy"])
-        mine = follow[(follow["doctor"].to_numpy() == d) & (follow["pharmacy"].to_numpy() == p)]
+    for d, p in pairs:
+        mine = by_pair.get_group((d, p)) if (d, p) in by_pair.groups else theirs.iloc[:0]
         patients = np.unique(mine["person"].to_numpy())
         came = int(mine["claim"].nunique())
         there = buys[np.searchsorted(shop, p) : np.searchsorted(shop, p, side="right")]
