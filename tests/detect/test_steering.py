@@ -259,3 +259,56 @@ def test_team_mates_at_a_hospital_whose_every_doctor_uses_the_pharmacy_next_door
     mates = steering.team_mates(steering.high_value_follow(graph.visits.table, SteeringParams())[0], overlap=0.5)
     assert sorted(map(tuple, mates.to_numpy().tolist())) == [(1, 2), (2, 1)]
     assert steering.detect(graph, SteeringParams()) == []
+
+
+VILLAGE, SHOP, VILLAGE_DOCTOR = 20, 21, 30  # a village clinic, the township's one shop, the clinic's only doctor
+
+
+def _village(*, own_shop: bool) -> SimpleNamespace:
+    """The city's hospital (eight doctors, 20 patients each, buying at the six other pharmacies), and a village
+    clinic whose only doctor sees 20 villagers three times each (days 110, 190 and 270, one villager a day),
+    every visit followed by a dear purchase at ``SHOP`` the same day.  With ``own_shop`` ``SHOP`` is the
+    villagers' own shop: each also buys there every 20 days of the year, visit or not; else each buys
+    there once more on a day of his own."""
+    rows: list[tuple] = []
+    for doctor in range(8):
+        for i in range(20):
+            _visit_and_buy(rows, 1000 + doctor * 100 + i, HOSPITAL, doctor, OTHERS[(doctor + i) % 6], doctor * 30 + i)
+    for person in range(20):
+        for start in (110, 190, 270):
+            _visit_and_buy(rows, person, VILLAGE, VILLAGE_DOCTOR, SHOP, start + person)
+        for day in range(5 + person, 365, 20) if own_shop else (330 + person,):
+            rows.append((len(rows), person, SHOP, -1, 1, 500.0, day * 1440 + 900))
+    return _graph(rows)
+
+
+def test_villagers_who_buy_at_their_own_shop_on_any_day_are_no_kickback() -> None:
+    # Against the city the village doctor's patients all go to SHOP (lift far above 2): his clinic has no
+    # other prescriber.  But they buy there on any day, about as often after his visits as on other days:
+    # it is their shop, and no pair is steered.
+    assert steering.detect(_village(own_shop=True), SteeringParams()) == []
+
+
+def test_patients_who_buy_at_the_shop_only_after_the_doctors_visits_are_a_kickback() -> None:
+    # The same clinic, its patients sent to SHOP: they buy there after his visits and hardly ever otherwise.
+    (found,) = steering.detect(_village(own_shop=False), SteeringParams())
+    assert (found.evidence["doctor"], found.evidence["pharmacy"]) == (VILLAGE_DOCTOR, SHOP)
+    assert len(found.persons) == 20
+
+
+def test_the_visit_rate_compares_the_days_after_the_doctors_visits_with_the_others() -> None:
+    # 60 purchases on the 20 x 3 x 3 days of the visits (the visit's day and two more), about 360 more on
+    # the villagers' other days: about 7 times as often per day after a visit (a sick villager buys on the
+    # day he sees the doctor), under VISIT_RATE (10), over 5 (the low end of its 3x range measured).
+    graph = _village(own_shop=True)
+    table = graph.visits.table
+    follow = steering.followed_purchases(table, 2, min_fund=500.0)
+    candidate = SimpleNamespace(evidence={"doctor": VILLAGE_DOCTOR, "pharmacy": SHOP})
+    dear = table["fund"].to_numpy() >= 500.0
+    assert steering.with_visits([candidate], follow, table, dear, 2) == []  # type: ignore[list-item]
+    kept = steering.VISIT_RATE
+    try:
+        steering.VISIT_RATE = 5.0
+        assert steering.with_visits([candidate], follow, table, dear, 2) == [candidate]  # type: ignore[list-item]
+    finally:
+        steering.VISIT_RATE = kept
