@@ -102,3 +102,5 @@ def test_cost_cells_counted_in_slices_are_numpys_bincounts(monkeypatch) -> None:
         assert got["cell_venue_fund"].ravel().tolist() == np.bincount(key, weights=fund, minlength=size).tolist()
         assert got["cell_claims"].tolist() == np.bincount(cell, minlength=4 * n_diag).astype(float).tolist()
         assert got["cell_fund"].tolist() == np.bincount(cell, weights=fund, minlength=4 * n_diag).tolist()
+        assert got["vtype_claims"].tolist() == np.bincount(vtype, minlength=4).astype(float).tolist()
+        assert got["vtype_fund"].tolist() == np.bincount(vtype, weights=fund, minlength=4).tolist()
