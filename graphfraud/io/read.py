@@ -553,11 +553,21 @@ def batch_uploaded(start_times: pd.Series, venues: pd.Series, *, midnight: np.nd
     code, ids = pd.factorize(venues[timed])
     span = int(day.max() - day.min()) + 1
     key = code.astype(np.int64) * span + (day - day.min())
-    per_day = pd.DataFrame({"key": key, "t": seconds}).groupby("key", sort=False)["t"].agg(["size", "min", "max"])
-    many = per_day[per_day["size"] >= 2]
-    venue = many.index.to_numpy() // span
+    cells = len(ids) * span
+    if cells <= len(key):  # a slot per venue and day, no bigger than the claims: counted in place, no hashing
+        size = np.bincount(key, minlength=cells)
+        first = np.full(cells, np.iinfo(np.int64).max)
+        np.minimum.at(first, key, seconds)
+        last = np.full(cells, np.iinfo(np.int64).min)
+        np.maximum.at(last, key, seconds)
+        many = np.flatnonzero(size >= 2)
+        venue, same = many // span, first[many] == last[many]
+    else:
+        per_day = pd.DataFrame({"key": key, "t": seconds}).groupby("key", sort=False)["t"].agg(["size", "min", "max"])
+        busy = per_day[per_day["size"] >= 2]
+        venue, same = busy.index.to_numpy() // span, (busy["min"] == busy["max"]).to_numpy()
     days = np.bincount(venue, minlength=len(ids))
-    one_time = np.bincount(venue, weights=(many["min"] == many["max"]).to_numpy(), minlength=len(ids))
+    one_time = np.bincount(venue, weights=same, minlength=len(ids))
     return {str(ids[v]) for v in np.flatnonzero((days >= 2) & (one_time == days))}
 
 

@@ -355,7 +355,7 @@ def prescribed_apart(
         if usual is None:  # the usual purchase: the median price of all pharmacy purchases
             total = facts.graph.data.claims["total_amount"].to_numpy()
             priced = (kind == 1) & (total > 0)
-            usual = float(np.median(total[priced])) if priced.any() else 0.0
+            usual = float(np.median(total[priced], overwrite_input=True)) if priced.any() else 0.0  # a copy already
         dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
         more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
         evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share,

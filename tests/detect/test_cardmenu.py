@@ -96,3 +96,20 @@ def test_loaded_cards_beside_a_kickback_are_judged_on_their_own():
     most = dataclasses.replace(steered, person_codes=c.persons[:7])  # three cards left: fewer than min_cards
     assert beside_steering([ring, most], [c], facts) == []  # type: ignore[arg-type]
     assert beside_steering([ring], [c], facts) == []  # type: ignore[arg-type]  # no steering ring: nothing to do
+
+
+def test_a_purchase_fills_a_prescription_after_the_cards_own_visit_whatever_the_slice_of_claims(monkeypatch):
+    """cardmenu.prescribed looks for the cards' facility visits a slice of claims at a time (ROWS_AT_ONCE): the
+    chain's baskets, each the day after the holder's visit to H0, fill a prescription; the other shops'
+    customers, never at a facility, do not; the same with slices of 7 claims as with the whole table at once."""
+    g = build_graph(_world(prescribed=True))
+    v = g.visits
+    pharmacy = np.flatnonzero(v.column("kind") == 1)
+    holder = v.persons.ids[v.column("person")[pharmacy]].astype(str)
+    shop = v.venues.ids[v.column("venue")[pharmacy]].astype(str)
+    whole = cardmenu.prescribed(g, pharmacy, 1)
+    chain = np.char.startswith(holder, "card") & np.isin(shop, ["P0", "P1"])
+    assert chain.sum() == 60 and whole[chain].all() and not whole[~np.char.startswith(holder, "card")].any()
+    monkeypatch.setattr(cardmenu, "ROWS_AT_ONCE", 7)
+    assert cardmenu.prescribed(g, pharmacy, 1).tolist() == whole.tolist()
+    assert cardmenu.prescribed(g, pharmacy, 0)[chain].sum() == 0  # the visit was the day before

@@ -110,3 +110,28 @@ def test_a_batch_uploaded_clinic_is_a_date_only_venue(mixed_with_timed_ring: Pat
     data = read_claims_dir(mixed_with_timed_ring, skip=UNUSED_COLUMNS)
     assert data.time_resolution == "mixed" and data.date_only_venues == ("H01",)
     test_a_timed_venue_keeps_its_minute_signals(mixed_with_timed_ring)
+
+
+def test_batch_uploads_are_found_alike_however_far_apart_the_claims_days() -> None:
+    # batch_uploaded counts each venue's days in place when venues x days is no bigger than the claims, else
+    # by hashing: a lone claim decades later (the days' span then dwarfs the claims) changes neither the
+    # venues found nor the way they are found.
+    import numpy as np
+    import pandas as pd
+
+    from graphfraud.io.read import batch_uploaded
+
+    rng = np.random.default_rng(5)
+    venues = [f"V{k}" for k in range(6)]
+    times, where = [], []
+    for k, venue in enumerate(venues):
+        for day in range(20):
+            stamp = pd.Timestamp("2024-01-01 18:00") + pd.Timedelta(days=day)
+            for _ in range(int(rng.integers(1, 4))):  # V0-V2 upload the day at once; V3-V5 record arrivals
+                times.append(stamp if k < 3 else stamp + pd.Timedelta(minutes=int(rng.integers(0, 600))))
+                where.append(venue)
+    times[-1] = times[-2]  # V5 shares a time stamp once: no batch
+    found = batch_uploaded(pd.Series(times), pd.Series(where))
+    assert found == {"V0", "V1", "V2"}
+    far = batch_uploaded(pd.Series([*times, pd.Timestamp("2090-06-01 09:00")]), pd.Series([*where, "W"]))
+    assert far == found

@@ -79,3 +79,28 @@ def test_persons_by_phone_and_patients_through_links(tmp_path: Path) -> None:
     facts = F.claim_facts(graph)
     for phone in np.unique(facts.person_phone):
         assert F.bound_to(int(phone), facts).tolist() == np.flatnonzero(facts.person_phone == phone).tolist()
+
+
+def test_cost_cells_counted_in_slices_are_numpys_bincounts(monkeypatch) -> None:
+    """_cells counts (cell, venue) claims and fund a slice of claims at a time: the same numbers, to the bit, as
+    bincounts of the whole columns, whatever the slice (3 claims, 1000, all)."""
+    rng = np.random.default_rng(7)
+    n = 5000
+    vtype = rng.integers(0, 4, n).astype(np.int32)
+    diagnosis = rng.integers(-1, 30, n).astype(np.int32)  # -1: no diagnosis
+    t = pd.DataFrame({"fund": rng.random(n) * 900, "venue": rng.integers(-1, 12, n).astype(np.int32)})
+    n_diag, n_venues = int(diagnosis.max()) + 2, int(t["venue"].max()) + 2
+    cell = vtype.astype(np.int64) * n_diag + diagnosis + 1
+    key = cell * n_venues + t["venue"].to_numpy() + 1
+    size = 4 * n_diag * n_venues
+    fund = t["fund"].to_numpy()
+    for rows in (3, 1000, n):
+        monkeypatch.setattr(F, "ROWS_AT_ONCE", rows)
+        got = F._cells(vtype, diagnosis, t)
+        assert got["cell"].dtype == np.int32 and got["cell"].tolist() == cell.tolist()
+        assert got["cell_venue_claims"].ravel().tolist() == np.bincount(key, minlength=size).tolist()
+        assert got["cell_venue_fund"].ravel().tolist() == np.bincount(key, weights=fund, minlength=size).tolist()
+        assert got["cell_claims"].tolist() == np.bincount(cell, minlength=4 * n_diag).astype(float).tolist()
+        assert got["cell_fund"].tolist() == np.bincount(cell, weights=fund, minlength=4 * n_diag).tolist()
+        assert got["vtype_claims"].tolist() == np.bincount(vtype, minlength=4).astype(float).tolist()
+        assert got["vtype_fund"].tolist() == np.bincount(vtype, weights=fund, minlength=4).tolist()
