@@ -4,16 +4,16 @@ days kept by elders' cards, or children's care billed above the peers' cost or a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import build_graph
-from graphfraud.io.read import read_claims_dir
-from graphfraud.score.features import claim_facts, features
+from graphfraud.score.features import Features
 from graphfraud.score.reasons import CHILD_AGE, PEER_COST, benign_explanation, child_care
+
+Measure = Callable[[Path], Callable[[str], Features]]
 
 
 def _world(tmp_path: Path) -> Path:
@@ -56,16 +56,9 @@ def _world(tmp_path: Path) -> Path:
 
 
 def test_young_childrens_care_at_a_public_hospital_is_explained_and_elders_or_dear_care_are_not(
-    tmp_path: Path,
+    tmp_path: Path, measure_by_prefix: Measure
 ) -> None:
-    graph = build_graph(read_claims_dir(_world(tmp_path)))
-    facts = claim_facts(graph)
-    person_ids = pd.Series(graph.visits.persons.ids)
-    person = graph.visits.column("person")
-
-    def measured(prefix: str):  # type: ignore[no-untyped-def]
-        codes = np.flatnonzero(person_ids.str.startswith(prefix).to_numpy())
-        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
+    measured = measure_by_prefix(_world(tmp_path))
 
     children = measured("A")
     assert children.median_age < CHILD_AGE and children.public_venue == 1.0 and children.cost_ratio <= PEER_COST

@@ -5,16 +5,16 @@ not."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import build_graph
-from graphfraud.io.read import read_claims_dir
-from graphfraud.score.features import claim_facts, features
+from graphfraud.score.features import Features
 from graphfraud.score.reasons import HOUSEHOLD_COST, benign_explanation, family_outing, households
+
+Measure = Callable[[Path], Callable[[str], Features]]
 
 
 def _world(tmp_path: Path) -> Path:
@@ -72,15 +72,10 @@ def _world(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_a_family_at_the_county_hospital_is_a_household_at_twice_the_peers_cost(tmp_path: Path) -> None:
-    graph = build_graph(read_claims_dir(_world(tmp_path)))
-    facts = claim_facts(graph)
-    person_ids = pd.Series(graph.visits.persons.ids)
-    person = graph.visits.column("person")
-
-    def measured(prefix: str):  # type: ignore[no-untyped-def]
-        codes = np.flatnonzero(person_ids.str.startswith(prefix).to_numpy())
-        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
+def test_a_family_at_the_county_hospital_is_a_household_at_twice_the_peers_cost(
+    tmp_path: Path, measure_by_prefix: Measure
+) -> None:
+    measured = measure_by_prefix(_world(tmp_path))
 
     family = measured("F")
     assert family.cost_ratio > HOUSEHOLD_COST  # dearer than the town's claims: the old cost cap left it unexplained
