@@ -561,6 +561,7 @@ class Features:
     )
     member_timetable: float = 0.0  # share of the member's days on their k commonest weekdays, k = visits a week
     member_weeks: float = 0.0  # weeks from the member's first to last day
+    member_course_weeks: float = 0.0  # calendar weeks (Mon-Sun) from the member's first to last day, both counted
     member_regularity: float = 0.0  # share of the member's gaps between visits within 1 day of their median gap
     # Scheduled primary care (graphfraud.score.primary), measured only at a primary-care venue:
     primary_venue: bool = False  # the main venue is a primary-care facility (clinic, community; or level 0/1)
@@ -1023,16 +1024,27 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     ``w`` times a week is on a timetable when their days fall on their
     ``ceil(w)`` commonest weekdays.
 
+    A course's length in weeks (``member_course_weeks``) counts the calendar
+    weeks its days fall in, the first and the last week included: a course
+    given Monday of one week to Friday of the next is a two-week course,
+    though its first and last sessions are 11 days apart.  ``member_weeks``
+    is the distance from first to last day, which counts the gaps between
+    cycles (chemotherapy, refills).
+
     >>> mwf = np.array([2, 4, 6, 9, 11, 13, 16, 18, 20, 23, 25, 27])  # Mon, Wed, Fri for four weeks
     >>> every3 = np.arange(2, 40, 3)  # every third day: all weekdays in turn
-    >>> [round(v, 2) for v in _timetable(np.zeros(12, int), mwf).values()]  # a week, timetable, weeks, regular
-    [3.08, 1.0, 3.57, 1.0]
+    >>> [round(v, 2) for v in _timetable(np.zeros(12, int), mwf).values()]  # a week, timetable, weeks, regular, course
+    [3.08, 1.0, 3.57, 1.0, 4.0]
     >>> [round(v, 2) for v in _timetable(np.zeros(13, int), every3).values()]
-    [2.33, 0.46, 5.14, 1.0]
+    [2.33, 0.46, 5.14, 1.0, 6.0]
     >>> [round(v, 2) for v in _timetable(np.zeros(5, int), np.array([0, 21, 42, 64, 84])).values()]  # 3-weekly
-    [0.33, 0.8, 12.0, 1.0]
+    [0.33, 0.8, 12.0, 1.0, 13.0]
+    >>> two_weeks = np.array([2, 3, 4, 5, 6, 9, 10, 11, 12, 13])  # Mon-Fri, then Mon-Fri of the next week
+    >>> [round(v, 2) for v in _timetable(np.zeros(10, int), two_weeks).values()][2::2]  # weeks apart, course weeks
+    [1.57, 2.0]
     """
-    none = {"member_weekly": 0.0, "member_timetable": 0.0, "member_weeks": 0.0, "member_regularity": 0.0}
+    none = {"member_weekly": 0.0, "member_timetable": 0.0, "member_weeks": 0.0, "member_regularity": 0.0,
+            "member_course_weeks": 0.0}  # fmt: skip
     if not len(person):
         return none
     who, days = _distinct_pairs(person, day)  # by member, then day
@@ -1056,8 +1068,11 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
     middle = (low + high) / 2.0  # as np.median: the middle gap, or the mean of the two middle ones
     near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=len(n))
+    last = days[first + n - 1]
+    course = (last + 5) // 7 - (days[first] + 5) // 7 + 1  # calendar weeks (days since a Saturday; Monday starts)
     return {"member_weekly": median(per_week), "member_timetable": median(on_timetable / n),
-            "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1))}  # fmt: skip
+            "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1)),
+            "member_course_weeks": median(course.astype(float))}  # fmt: skip
 
 
 def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

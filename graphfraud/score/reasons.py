@@ -426,7 +426,7 @@ def regimen(f: Features) -> bool:
     rotate through the weekdays; a weekly batch is once a week (but see
     :func:`weekly_course`).
     """
-    weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= 2.0
+    weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_course_weeks >= 2.0
     # the same seen from the group: each member at nearly every one of >= 24 sessions, >= 2 a week on fixed weekdays
     group = (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.sessions >= 24
              and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
@@ -435,7 +435,7 @@ def regimen(f: Features) -> bool:
 
 def _weekly_args(f: Features) -> dict[str, object]:
     """The sentence values of a timetable of weekly visits (a regimen or a weekly course)."""
-    return {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_weeks,
+    return {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_course_weeks,
             "cost_ratio": f.cost_ratio}  # fmt: skip
 
 
@@ -462,7 +462,7 @@ def weekly_course(f: Features) -> bool:
         return False
     public = f.public_venue == 1.0 and f.cost_ratio <= PEER_COST
     unknown = math.isnan(f.public_venue) and f.cost_ratio <= UNKNOWN_OWNER_COST
-    return (f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= COURSE_WEEKS
+    return (f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_course_weeks >= COURSE_WEEKS
             and f.attendance <= SCHEDULE_ATTENDANCE and (public or unknown))  # fmt: skip
 
 
