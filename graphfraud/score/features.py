@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
+from scipy import sparse
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.cards import primary_venues
@@ -681,15 +682,38 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
 #: event gap of graphfraud.graph.events: a family walks in within minutes, a bus-load one after the other).
 PARTY_GAP = 15
 
+#: Two members are of one party when they arrived in one burst on at least this many days: what a household does
+#: every time it comes, and chance does once.
+PARTY_TIMES = 2
+
+
+def _together_twice(burst: np.ndarray, member: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``n`` members who arrived in one burst (``burst``, ``member``: distinct person-bursts) on at
+    least :data:`PARTY_TIMES` bursts, as two arrays (first < second).
+
+    >>> _together_twice(np.array([0, 0, 0, 1, 1]), np.array([0, 1, 2, 0, 1]), 3)  # 2 came with 0 and 1 once
+    (array([0]), array([1]))
+    """
+    if not len(burst):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seen = sparse.csr_matrix((np.ones(len(burst), dtype=np.int32), (member, burst)), shape=(n, int(burst.max()) + 1))
+    times = sparse.triu(seen @ seen.T, k=1).tocoo()
+    often = times.data >= PARTY_TIMES
+    return times.row[often].astype(np.int64), times.col[often].astype(np.int64)
+
 
 def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     """The members' parties at the main venue: persons who arrived in one burst, joined over all days.
 
     A burst is a run of member arrivals at most :data:`PARTY_GAP` minutes
-    apart on one day; two members in one burst are of one party, and parties
+    apart on one day; two members who arrived in one burst on
+    :data:`PARTY_TIMES` or more of their days are of one party, and parties
     are the connected persons.  A family's outings make one party of the
     family; two families who each came together, and met only at the venue's
-    day hours apart, are two.
+    day hours apart, are two.  A party is the persons who come together
+    repeatedly: two families who once walked in within minutes of each other
+    (or a neighbour who once came in with a family) are not one party, while a
+    broker's bus-load brings the same recruits in one burst every time.
 
     >>> from types import SimpleNamespace
     >>> v = SimpleNamespace(column=lambda name: {"person": np.array([0, 1, 2, 3, 0, 1, 2, 3]),
@@ -706,12 +730,12 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     joined = (np.diff(minute) <= PARTY_GAP) & (minute[1:] // 1440 == minute[:-1] // 1440)
     burst = np.concatenate([[0], np.cumsum(~joined)])
     who, code = np.unique(person, return_inverse=True)
-    links = np.flatnonzero(joined & (code[1:] != code[:-1]))
-    party = linked(len(who), code[links], code[links + 1])
+    pb = distinct(burst * len(who) + code)  # one arrival per person-burst
+    first, second = _together_twice(pb // len(who), pb % len(who), len(who))
+    party = linked(len(who), first, second)
     n_parties = int(party.max()) + 1
     sizes = np.bincount(party, minlength=n_parties)
-    # arrivals in company: a burst with another member in it (distinct persons, one arrival per person-burst)
-    pb = distinct(burst * len(who) + code)
+    # arrivals in company: a burst with another member in it
     in_burst = np.bincount(pb // len(who))
     together = float((in_burst[pb // len(who)] >= 2).mean())
     address = facts.person_address[who]
