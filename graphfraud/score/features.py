@@ -77,6 +77,11 @@ class ClaimFacts:
     # Pharmacy purchases per diagnosis family (index family code + 1; 0: no diagnosis): claims and insurance money.
     family_purchases: np.ndarray | None = None
     family_money: np.ndarray | None = None
+    # The same for refills only: purchases of a person who bought the family at the pharmacy on REFILL_PURCHASES
+    # or more claims (a chronic patient's month's supply, against the walk-in buys of a few days).
+    refill_purchases: np.ndarray | None = None
+    refill_money: np.ndarray | None = None
+    refill_purchase: np.ndarray | None = None  # per claim: one of those purchases
     # Persons by phone: the phone codes ascending and the person code of each (ascending within a phone), for
     # bound_to (a ring's organizers: the persons bound to its hub phone, without a pass over every person).
     phone_index: tuple[np.ndarray, np.ndarray] | None = None
@@ -183,18 +188,46 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         phone_index=_by_code(phone_codes),
         signals=signals,
         venue_primary=primary_venues(data.facilities, v.venues.ids),
-        **_family_purchases(t["kind"].to_numpy() == 1, diagnosis_code, stake, t["fund"].to_numpy()),
+        **_family_purchases(
+            t["kind"].to_numpy() == 1,
+            diagnosis_code,
+            stake,
+            t["fund"].to_numpy(),
+            t["person"].to_numpy(),
+            t["venue"].to_numpy(),
+        ),  # fmt: skip
     )
 
 
-def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.ndarray | None,
-                      fund: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
-    """Pharmacy purchases and their insurance money per diagnosis family (index family + 1, 0 for none)."""
+#: A person's purchases of one diagnosis family at one pharmacy are refills when there are at least this many (the
+#: refill cohort's own floor: each member on 4 days or more, ``_refills`` ``min_days``).
+REFILL_PURCHASES = 4
+
+
+def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.ndarray | None, fund: np.ndarray,
+                      person: np.ndarray, venue: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """Pharmacy purchases and their insurance money per diagnosis family (index family + 1, 0 for none), all of
+    them and the refills only (a person's purchases of the family at one pharmacy, :data:`REFILL_PURCHASES` or
+    more of them).
+
+    >>> got = _family_purchases(np.ones(6, bool), np.array([0, 0, 0, 0, 0, 1]), None,
+    ...                         np.array([90.0, 90, 90, 90, 20, 50]), np.array([1, 1, 1, 1, 2, 3]), np.zeros(6, int))
+    >>> got["family_purchases"].tolist(), got["refill_purchases"].tolist(), got["refill_money"].tolist()
+    ([0.0, 5.0, 1.0], [0.0, 4.0, 0.0], [0.0, 360.0, 0.0])
+    """
     money = (stake if stake is not None else fund)[purchase]
     family = diagnosis[purchase] + 1
     n = int(diagnosis.max(initial=-1)) + 2
+    key = (person[purchase].astype(np.int64) * (int(venue.max(initial=0)) + 1) + venue[purchase]) * n + family
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    refill = counts[inverse.reshape(-1)] >= REFILL_PURCHASES
+    flag = np.zeros(len(purchase), dtype=bool)
+    flag[np.flatnonzero(purchase)[refill]] = True
     return {"family_purchases": np.bincount(family, minlength=n).astype(float),
-            "family_money": np.bincount(family, weights=money, minlength=n)}  # fmt: skip
+            "family_money": np.bincount(family, weights=money, minlength=n),
+            "refill_purchases": np.bincount(family[refill], minlength=n).astype(float),
+            "refill_money": np.bincount(family[refill], weights=money[refill], minlength=n),
+            "refill_purchase": flag}  # fmt: skip
 
 
 def _public(ownership: pd.Series) -> np.ndarray:
@@ -968,21 +1001,25 @@ def _refills(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFact
     one prescription on their own supply period, as long as they are a customer;
     a collected card is swiped when the collector comes, for what he resells.
     ``refill_cost`` compares the group's insurance money per purchase with the
-    city's other pharmacy purchases of the same diagnosis family (a refill
-    costs what that drug costs; a collector buys what resells).
+    city's other refills of the same diagnosis family (other persons' purchases
+    of it at their pharmacy, :data:`REFILL_PURCHASES` or more each): a refill is
+    a month's pack and costs what a month of that drug costs, more than a
+    walk-in buy of a few days' supply of the same drugs; a collector buys what
+    resells.
     """
     t = facts.graph.visits
     mine = _visit_rows(persons, venue, facts)
     period, steady_share, family = _cadence(t.column("person")[mine], t.column("day")[mine], facts.diagnosis[mine],
                                             min_days=min_days, steady=steady)  # fmt: skip
     cost = math.nan
-    if facts.family_purchases is not None and facts.family_money is not None:
+    if facts.refill_purchases is not None and facts.refill_money is not None and facts.refill_purchase is not None:
         bought = rows[t.column("kind")[rows] == 1]
         money = (facts.stake if facts.stake is not None else t.column("fund"))[bought]
         fam = facts.diagnosis[bought] + 1
-        own_n = np.bincount(fam, minlength=len(facts.family_purchases))
-        own_m = np.bincount(fam, weights=money, minlength=len(facts.family_purchases))
-        other_n, other_m = facts.family_purchases - own_n, facts.family_money - own_m
+        own = facts.refill_purchase[bought]  # the group's purchases in the peers' count
+        own_n = np.bincount(fam[own], minlength=len(facts.refill_purchases))
+        own_m = np.bincount(fam[own], weights=money[own], minlength=len(facts.refill_purchases))
+        other_n, other_m = facts.refill_purchases - own_n, facts.refill_money - own_m
         ok = other_n[fam] >= MIN_PEERS
         expected = np.where(ok, other_m[fam] / np.maximum(other_n[fam], 1), 0.0)
         if ok.any() and expected[ok].sum() > 0:

@@ -167,10 +167,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "benign_refill": (
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), {family:.0%} of each "
-        "member's purchases for one diagnosis family, at {cost:.2f}x the city's other purchases for those diagnoses",
+        "member's purchases for one diagnosis family, at {cost:.2f}x the city's other refills for those diagnoses "
+        "(persons buying them at one pharmacy 4 times or more)",
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), at {cost:.2f}x the "
-        "city's other pharmacy purchases (no diagnoses to compare)",
+        "city's other pharmacy refills (persons buying at one pharmacy 4 times or more; no diagnoses to compare)",
     ),
     "benign_household": (
         "looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",
@@ -668,7 +669,9 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     (>= 80% of their gaps within :data:`graphfraud.score.features.REFILL_STEADY`
     of their own period), mostly for one diagnosis family (>= 80%, when the
     export has diagnoses), at no more than :data:`PEER_COST` times the city's
-    other pharmacy purchases of the same families, and none of
+    other refills of the same families (other persons' purchases of the
+    family at their pharmacy, 4 or more each: a month's pack costs more than a
+    walk-in buy of a few days), and none of
     :func:`hard_flags` shows.  Members may share every day: a collector who
     swipes the same cards once a month for ordinary drugs at ordinary cost is
     not told apart (its money is then that of ordinary refills).
