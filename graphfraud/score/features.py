@@ -706,7 +706,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         own_cost_ratio=primary[1],
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
-        **(_parties(t, rows[at_main & timed], facts) if minute_data else {}),
+        **(_parties(t, _party_rows(c.persons, rows[at_main & timed], main, facts), facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
     )
 
@@ -733,6 +733,20 @@ def _together_twice(burst: np.ndarray, member: np.ndarray, n: int) -> tuple[np.n
     times = sparse.triu(seen @ seen.T, k=1).tocoo()
     often = times.data >= PARTY_TIMES
     return times.row[often].astype(np.int64), times.col[often].astype(np.int64)
+
+
+def _party_rows(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFacts) -> np.ndarray:
+    """The timed claim ``rows`` of a group at its main ``venue``, and, for a member none of them is of (the
+    member's claims went to another group: :func:`graphfraud.detect.candidate.group_candidates` gives a
+    person's claims to one group), the member's own timed claims there: whom a member arrives with is a fact
+    of their arrivals at the venue, and a member with none in the group's claims is otherwise judged alone.
+    """
+    have = np.unique(facts.graph.visits.column("person")[rows])
+    missing = np.setdiff1d(persons, have)
+    if not len(missing):
+        return rows
+    own = _visit_rows(missing, venue, facts)
+    return np.concatenate([rows, own[facts.hour[own] >= 0]])
 
 
 def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
