@@ -139,3 +139,24 @@ def test_two_families_who_once_walked_in_together_stay_two_parties(tmp_path: Pat
     assert households(families)
     bus = measured("S")
     assert bus.parties == 1 and bus.party_largest == 9 and not households(bus)
+
+
+def test_a_member_whose_claims_went_to_another_group_is_judged_by_their_own_arrivals(tmp_path: Path) -> None:
+    """Thirdworld 38: a family member was in the group but his claims at the centre went to another group
+    (a person's claims go to one group), so the group's claims held 13 of its 14 members and the households
+    test, which wants every member in a party, failed.  His own arrivals at the venue are with his family."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=False)))
+    facts = claim_facts(graph)
+    person_ids = pd.Series(graph.visits.persons.ids)
+    person = graph.visits.column("person")
+    codes = np.flatnonzero(person_ids.str[0].isin(["A", "B"]).to_numpy())
+    a0 = int(np.flatnonzero((person_ids == "A0").to_numpy())[0])
+    rows = np.flatnonzero(np.isin(person, codes) & (person != a0))  # none of A0's claims
+    families = features(Candidate("covisit", codes, rows), facts)
+    assert families.party_members == families.persons == 9 and families.party_largest == 5
+    assert households(families)
+    # a townsperson put in the group without claims in it, who never arrives with anyone, stays a party of one
+    visits = np.bincount(person, minlength=len(person_ids))
+    town = next(i for i in np.flatnonzero(person_ids.str.startswith("T").to_numpy()) if visits[i] >= 2)
+    joined = features(Candidate("covisit", np.sort(np.r_[codes, town]), np.flatnonzero(np.isin(person, codes))), facts)
+    assert joined.party_members == joined.persons and joined.party_smallest == 1
