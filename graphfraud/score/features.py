@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
+from scipy import sparse
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.cards import primary_venues
@@ -76,6 +77,11 @@ class ClaimFacts:
     # Pharmacy purchases per diagnosis family (index family code + 1; 0: no diagnosis): claims and insurance money.
     family_purchases: np.ndarray | None = None
     family_money: np.ndarray | None = None
+    # The same for refills only: purchases of a person who bought the family at the pharmacy on REFILL_PURCHASES
+    # or more claims (a chronic patient's month's supply, against the walk-in buys of a few days).
+    refill_purchases: np.ndarray | None = None
+    refill_money: np.ndarray | None = None
+    refill_purchase: np.ndarray | None = None  # per claim: one of those purchases
     # Persons by phone: the phone codes ascending and the person code of each (ascending within a phone), for
     # bound_to (a ring's organizers: the persons bound to its hub phone, without a pass over every person).
     phone_index: tuple[np.ndarray, np.ndarray] | None = None
@@ -182,18 +188,46 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         phone_index=_by_code(phone_codes),
         signals=signals,
         venue_primary=primary_venues(data.facilities, v.venues.ids),
-        **_family_purchases(t["kind"].to_numpy() == 1, diagnosis_code, stake, t["fund"].to_numpy()),
+        **_family_purchases(
+            t["kind"].to_numpy() == 1,
+            diagnosis_code,
+            stake,
+            t["fund"].to_numpy(),
+            t["person"].to_numpy(),
+            t["venue"].to_numpy(),
+        ),  # fmt: skip
     )
 
 
-def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.ndarray | None,
-                      fund: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
-    """Pharmacy purchases and their insurance money per diagnosis family (index family + 1, 0 for none)."""
+#: A person's purchases of one diagnosis family at one pharmacy are refills when there are at least this many (the
+#: refill cohort's own floor: each member on 4 days or more, ``_refills`` ``min_days``).
+REFILL_PURCHASES = 4
+
+
+def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.ndarray | None, fund: np.ndarray,
+                      person: np.ndarray, venue: np.ndarray) -> dict[str, np.ndarray]:  # fmt: skip
+    """Pharmacy purchases and their insurance money per diagnosis family (index family + 1, 0 for none), all of
+    them and the refills only (a person's purchases of the family at one pharmacy, :data:`REFILL_PURCHASES` or
+    more of them).
+
+    >>> got = _family_purchases(np.ones(6, bool), np.array([0, 0, 0, 0, 0, 1]), None,
+    ...                         np.array([90.0, 90, 90, 90, 20, 50]), np.array([1, 1, 1, 1, 2, 3]), np.zeros(6, int))
+    >>> got["family_purchases"].tolist(), got["refill_purchases"].tolist(), got["refill_money"].tolist()
+    ([0.0, 5.0, 1.0], [0.0, 4.0, 0.0], [0.0, 360.0, 0.0])
+    """
     money = (stake if stake is not None else fund)[purchase]
     family = diagnosis[purchase] + 1
     n = int(diagnosis.max(initial=-1)) + 2
+    key = (person[purchase].astype(np.int64) * (int(venue.max(initial=0)) + 1) + venue[purchase]) * n + family
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    refill = counts[inverse.reshape(-1)] >= REFILL_PURCHASES
+    flag = np.zeros(len(purchase), dtype=bool)
+    flag[np.flatnonzero(purchase)[refill]] = True
     return {"family_purchases": np.bincount(family, minlength=n).astype(float),
-            "family_money": np.bincount(family, weights=money, minlength=n)}  # fmt: skip
+            "family_money": np.bincount(family, weights=money, minlength=n),
+            "refill_purchases": np.bincount(family[refill], minlength=n).astype(float),
+            "refill_money": np.bincount(family[refill], weights=money[refill], minlength=n),
+            "refill_purchase": flag}  # fmt: skip
 
 
 def _public(ownership: pd.Series) -> np.ndarray:
@@ -561,6 +595,7 @@ class Features:
     )
     member_timetable: float = 0.0  # share of the member's days on their k commonest weekdays, k = visits a week
     member_weeks: float = 0.0  # weeks from the member's first to last day
+    member_course_weeks: float = 0.0  # calendar weeks (Mon-Sun) from the member's first to last day, both counted
     member_regularity: float = 0.0  # share of the member's gaps between visits within 1 day of their median gap
     # Scheduled primary care (graphfraud.score.primary), measured only at a primary-care venue:
     primary_venue: bool = False  # the main venue is a primary-care facility (clinic, community; or level 0/1)
@@ -671,7 +706,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         own_cost_ratio=primary[1],
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
-        **(_parties(t, rows[at_main & timed], facts) if minute_data else {}),
+        **(_parties(t, _party_rows(c.persons, rows[at_main & timed], main, facts), facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
     )
 
@@ -680,15 +715,52 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
 #: event gap of graphfraud.graph.events: a family walks in within minutes, a bus-load one after the other).
 PARTY_GAP = 15
 
+#: Two members are of one party when they arrived in one burst on at least this many days: what a household does
+#: every time it comes, and chance does once.
+PARTY_TIMES = 2
+
+
+def _together_twice(burst: np.ndarray, member: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of ``n`` members who arrived in one burst (``burst``, ``member``: distinct person-bursts) on at
+    least :data:`PARTY_TIMES` bursts, as two arrays (first < second).
+
+    >>> _together_twice(np.array([0, 0, 0, 1, 1]), np.array([0, 1, 2, 0, 1]), 3)  # 2 came with 0 and 1 once
+    (array([0]), array([1]))
+    """
+    if not len(burst):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seen = sparse.csr_matrix((np.ones(len(burst), dtype=np.int32), (member, burst)), shape=(n, int(burst.max()) + 1))
+    times = sparse.triu(seen @ seen.T, k=1).tocoo()
+    often = times.data >= PARTY_TIMES
+    return times.row[often].astype(np.int64), times.col[often].astype(np.int64)
+
+
+def _party_rows(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFacts) -> np.ndarray:
+    """The timed claim ``rows`` of a group at its main ``venue``, and, for a member none of them is of (the
+    member's claims went to another group: :func:`graphfraud.detect.candidate.group_candidates` gives a
+    person's claims to one group), the member's own timed claims there: whom a member arrives with is a fact
+    of their arrivals at the venue, and a member with none in the group's claims is otherwise judged alone.
+    """
+    have = np.unique(facts.graph.visits.column("person")[rows])
+    missing = np.setdiff1d(persons, have)
+    if not len(missing):
+        return rows
+    own = _visit_rows(missing, venue, facts)
+    return np.concatenate([rows, own[facts.hour[own] >= 0]])
+
 
 def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     """The members' parties at the main venue: persons who arrived in one burst, joined over all days.
 
     A burst is a run of member arrivals at most :data:`PARTY_GAP` minutes
-    apart on one day; two members in one burst are of one party, and parties
+    apart on one day; two members who arrived in one burst on
+    :data:`PARTY_TIMES` or more of their days are of one party, and parties
     are the connected persons.  A family's outings make one party of the
     family; two families who each came together, and met only at the venue's
-    day hours apart, are two.
+    day hours apart, are two.  A party is the persons who come together
+    repeatedly: two families who once walked in within minutes of each other
+    (or a neighbour who once came in with a family) are not one party, while a
+    broker's bus-load brings the same recruits in one burst every time.
 
     >>> from types import SimpleNamespace
     >>> v = SimpleNamespace(column=lambda name: {"person": np.array([0, 1, 2, 3, 0, 1, 2, 3]),
@@ -705,12 +777,12 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     joined = (np.diff(minute) <= PARTY_GAP) & (minute[1:] // 1440 == minute[:-1] // 1440)
     burst = np.concatenate([[0], np.cumsum(~joined)])
     who, code = np.unique(person, return_inverse=True)
-    links = np.flatnonzero(joined & (code[1:] != code[:-1]))
-    party = linked(len(who), code[links], code[links + 1])
+    pb = distinct(burst * len(who) + code)  # one arrival per person-burst
+    first, second = _together_twice(pb // len(who), pb % len(who), len(who))
+    party = linked(len(who), first, second)
     n_parties = int(party.max()) + 1
     sizes = np.bincount(party, minlength=n_parties)
-    # arrivals in company: a burst with another member in it (distinct persons, one arrival per person-burst)
-    pb = distinct(burst * len(who) + code)
+    # arrivals in company: a burst with another member in it
     in_burst = np.bincount(pb // len(who))
     together = float((in_burst[pb // len(who)] >= 2).mean())
     address = facts.person_address[who]
@@ -943,21 +1015,25 @@ def _refills(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFact
     one prescription on their own supply period, as long as they are a customer;
     a collected card is swiped when the collector comes, for what he resells.
     ``refill_cost`` compares the group's insurance money per purchase with the
-    city's other pharmacy purchases of the same diagnosis family (a refill
-    costs what that drug costs; a collector buys what resells).
+    city's other refills of the same diagnosis family (other persons' purchases
+    of it at their pharmacy, :data:`REFILL_PURCHASES` or more each): a refill is
+    a month's pack and costs what a month of that drug costs, more than a
+    walk-in buy of a few days' supply of the same drugs; a collector buys what
+    resells.
     """
     t = facts.graph.visits
     mine = _visit_rows(persons, venue, facts)
     period, steady_share, family = _cadence(t.column("person")[mine], t.column("day")[mine], facts.diagnosis[mine],
                                             min_days=min_days, steady=steady)  # fmt: skip
     cost = math.nan
-    if facts.family_purchases is not None and facts.family_money is not None:
+    if facts.refill_purchases is not None and facts.refill_money is not None and facts.refill_purchase is not None:
         bought = rows[t.column("kind")[rows] == 1]
         money = (facts.stake if facts.stake is not None else t.column("fund"))[bought]
         fam = facts.diagnosis[bought] + 1
-        own_n = np.bincount(fam, minlength=len(facts.family_purchases))
-        own_m = np.bincount(fam, weights=money, minlength=len(facts.family_purchases))
-        other_n, other_m = facts.family_purchases - own_n, facts.family_money - own_m
+        own = facts.refill_purchase[bought]  # the group's purchases in the peers' count
+        own_n = np.bincount(fam[own], minlength=len(facts.refill_purchases))
+        own_m = np.bincount(fam[own], weights=money[own], minlength=len(facts.refill_purchases))
+        other_n, other_m = facts.refill_purchases - own_n, facts.refill_money - own_m
         ok = other_n[fam] >= MIN_PEERS
         expected = np.where(ok, other_m[fam] / np.maximum(other_n[fam], 1), 0.0)
         if ok.any() and expected[ok].sum() > 0:
@@ -1023,16 +1099,27 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     ``w`` times a week is on a timetable when their days fall on their
     ``ceil(w)`` commonest weekdays.
 
+    A course's length in weeks (``member_course_weeks``) counts the calendar
+    weeks its days fall in, the first and the last week included: a course
+    given Monday of one week to Friday of the next is a two-week course,
+    though its first and last sessions are 11 days apart.  ``member_weeks``
+    is the distance from first to last day, which counts the gaps between
+    cycles (chemotherapy, refills).
+
     >>> mwf = np.array([2, 4, 6, 9, 11, 13, 16, 18, 20, 23, 25, 27])  # Mon, Wed, Fri for four weeks
     >>> every3 = np.arange(2, 40, 3)  # every third day: all weekdays in turn
-    >>> [round(v, 2) for v in _timetable(np.zeros(12, int), mwf).values()]  # a week, timetable, weeks, regular
-    [3.08, 1.0, 3.57, 1.0]
+    >>> [round(v, 2) for v in _timetable(np.zeros(12, int), mwf).values()]  # a week, timetable, weeks, regular, course
+    [3.08, 1.0, 3.57, 1.0, 4.0]
     >>> [round(v, 2) for v in _timetable(np.zeros(13, int), every3).values()]
-    [2.33, 0.46, 5.14, 1.0]
+    [2.33, 0.46, 5.14, 1.0, 6.0]
     >>> [round(v, 2) for v in _timetable(np.zeros(5, int), np.array([0, 21, 42, 64, 84])).values()]  # 3-weekly
-    [0.33, 0.8, 12.0, 1.0]
+    [0.33, 0.8, 12.0, 1.0, 13.0]
+    >>> two_weeks = np.array([2, 3, 4, 5, 6, 9, 10, 11, 12, 13])  # Mon-Fri, then Mon-Fri of the next week
+    >>> [round(v, 2) for v in _timetable(np.zeros(10, int), two_weeks).values()][2::2]  # weeks apart, course weeks
+    [1.57, 2.0]
     """
-    none = {"member_weekly": 0.0, "member_timetable": 0.0, "member_weeks": 0.0, "member_regularity": 0.0}
+    none = {"member_weekly": 0.0, "member_timetable": 0.0, "member_weeks": 0.0, "member_regularity": 0.0,
+            "member_course_weeks": 0.0}  # fmt: skip
     if not len(person):
         return none
     who, days = _distinct_pairs(person, day)  # by member, then day
@@ -1056,8 +1143,11 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
     middle = (low + high) / 2.0  # as np.median: the middle gap, or the mean of the two middle ones
     near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=len(n))
+    last = days[first + n - 1]
+    course = (last + 5) // 7 - (days[first] + 5) // 7 + 1  # calendar weeks (days since a Saturday; Monday starts)
     return {"member_weekly": median(per_week), "member_timetable": median(on_timetable / n),
-            "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1))}  # fmt: skip
+            "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1)),
+            "member_course_weeks": median(course.astype(float))}  # fmt: skip
 
 
 def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

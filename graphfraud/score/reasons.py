@@ -167,10 +167,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "benign_refill": (
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), {family:.0%} of each "
-        "member's purchases for one diagnosis family, at {cost:.2f}x the city's other purchases for those diagnoses",
+        "member's purchases for one diagnosis family, at {cost:.2f}x the city's other refills for those diagnoses "
+        "(persons buying them at one pharmacy 4 times or more)",
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), at {cost:.2f}x the "
-        "city's other pharmacy purchases (no diagnoses to compare)",
+        "city's other pharmacy refills (persons buying at one pharmacy 4 times or more; no diagnoses to compare)",
     ),
     "benign_household": (
         "looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",
@@ -426,7 +427,7 @@ def regimen(f: Features) -> bool:
     rotate through the weekdays; a weekly batch is once a week (but see
     :func:`weekly_course`).
     """
-    weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= 2.0
+    weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_course_weeks >= 2.0
     # the same seen from the group: each member at nearly every one of >= 24 sessions, >= 2 a week on fixed weekdays
     group = (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.sessions >= 24
              and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
@@ -435,7 +436,7 @@ def regimen(f: Features) -> bool:
 
 def _weekly_args(f: Features) -> dict[str, object]:
     """The sentence values of a timetable of weekly visits (a regimen or a weekly course)."""
-    return {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_weeks,
+    return {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_course_weeks,
             "cost_ratio": f.cost_ratio}  # fmt: skip
 
 
@@ -462,7 +463,7 @@ def weekly_course(f: Features) -> bool:
         return False
     public = f.public_venue == 1.0 and f.cost_ratio <= PEER_COST
     unknown = math.isnan(f.public_venue) and f.cost_ratio <= UNKNOWN_OWNER_COST
-    return (f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_weeks >= COURSE_WEEKS
+    return (f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_course_weeks >= COURSE_WEEKS
             and f.attendance <= SCHEDULE_ATTENDANCE and (public or unknown))  # fmt: skip
 
 
@@ -668,7 +669,9 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     (>= 80% of their gaps within :data:`graphfraud.score.features.REFILL_STEADY`
     of their own period), mostly for one diagnosis family (>= 80%, when the
     export has diagnoses), at no more than :data:`PEER_COST` times the city's
-    other pharmacy purchases of the same families, and none of
+    other refills of the same families (other persons' purchases of the
+    family at their pharmacy, 4 or more each: a month's pack costs more than a
+    walk-in buy of a few days), and none of
     :func:`hard_flags` shows.  Members may share every day: a collector who
     swipes the same cards once a month for ordinary drugs at ordinary cost is
     not told apart (its money is then that of ordinary refills).

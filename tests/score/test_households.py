@@ -17,13 +17,14 @@ from graphfraud.score.features import claim_facts, features
 from graphfraud.score.reasons import benign_explanation, households
 
 
-def _world(tmp_path: Path, *, addresses: bool) -> Path:
+def _world(tmp_path: Path, *, addresses: bool, met: bool = False) -> Path:
     """A township centre C0 and its 600 townspeople (1,500 visits at random hours over 200 days).
 
     Family A (5 persons at one address) comes on days 10, 40, 70, 100, 130, 160, family B (4 persons) on days
     25, 55, 85, 115, 145 and 100: both on day 100, A at 9:00 and B at 14:00, each member 1-3 minutes after
     the one before.  Broker R's 9 recruits (9 addresses) come on days 12, 32, ..., 172, each at a random hour
-    (one by one); broker S's 9 recruits arrive off one bus on days 15, 45, ..., 165, 2 minutes apart.
+    (one by one); broker S's 9 recruits arrive off one bus on days 15, 45, ..., 165, 2 minutes apart.  With
+    ``met``, family B also came on day 70, walking in among family A's arrivals (one burst, once).
     """
     rng = np.random.default_rng(3)
     rows = []  # person, minute
@@ -48,6 +49,8 @@ def _world(tmp_path: Path, *, addresses: bool) -> Path:
             rows.append((p, day * 1440 + int(rng.integers(480, 1020))))
     for day in range(15, 180, 30):
         party(bus, day, 600)
+    if met:
+        party(fam_b, 70, 545)
     t = pd.DataFrame(rows, columns=["patient_id", "minute"])
     start = (pd.Timestamp("2024-03-01") + pd.to_timedelta(t["minute"], unit="min")).dt.strftime("%Y-%m-%d %H:%M:%S")
     pd.DataFrame({
@@ -116,3 +119,44 @@ def test_a_member_who_came_alone_leaves_households_households_but_not_a_bus_load
     load = measured(bus + town)
     assert load.party_largest == 8 and load.party_smallest == 1 and 2 * load.party_largest > load.persons
     assert not households(load) and benign_explanation(load) is None
+
+
+def test_two_families_who_once_walked_in_together_stay_two_parties(tmp_path: Path) -> None:
+    """Thirdworld 38: two families who arrived in one burst on one day were one party of twelve, and the group no
+    households.  A party is the persons who come together repeatedly: the families stay two parties and are
+    explained; the bus-load, which comes in one burst every time, stays one party."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=False, met=True)))
+    facts = claim_facts(graph)
+    person_ids = pd.Series(graph.visits.persons.ids)
+    person = graph.visits.column("person")
+
+    def measured(prefixes: str):  # type: ignore[no-untyped-def]
+        codes = np.flatnonzero(person_ids.str[0].isin(list(prefixes)).to_numpy())
+        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
+
+    families = measured("AB")
+    assert (families.parties, families.party_smallest, families.party_largest) == (2, 4, 5)
+    assert households(families)
+    bus = measured("S")
+    assert bus.parties == 1 and bus.party_largest == 9 and not households(bus)
+
+
+def test_a_member_whose_claims_went_to_another_group_is_judged_by_their_own_arrivals(tmp_path: Path) -> None:
+    """Thirdworld 38: a family member was in the group but his claims at the centre went to another group
+    (a person's claims go to one group), so the group's claims held 13 of its 14 members and the households
+    test, which wants every member in a party, failed.  His own arrivals at the venue are with his family."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=False)))
+    facts = claim_facts(graph)
+    person_ids = pd.Series(graph.visits.persons.ids)
+    person = graph.visits.column("person")
+    codes = np.flatnonzero(person_ids.str[0].isin(["A", "B"]).to_numpy())
+    a0 = int(np.flatnonzero((person_ids == "A0").to_numpy())[0])
+    rows = np.flatnonzero(np.isin(person, codes) & (person != a0))  # none of A0's claims
+    families = features(Candidate("covisit", codes, rows), facts)
+    assert families.party_members == families.persons == 9 and families.party_largest == 5
+    assert households(families)
+    # a townsperson put in the group without claims in it, who never arrives with anyone, stays a party of one
+    visits = np.bincount(person, minlength=len(person_ids))
+    town = next(i for i in np.flatnonzero(person_ids.str.startswith("T").to_numpy()) if visits[i] >= 2)
+    joined = features(Candidate("covisit", np.sort(np.r_[codes, town]), np.flatnonzero(np.isin(person, codes))), facts)
+    assert joined.party_members == joined.persons and joined.party_smallest == 1

@@ -29,7 +29,7 @@ GIFT_SLOT = Features(
     public_venue=1.0, phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=1,
     addresses=7, median_age=73.4, dup_trace_claims=0, after_death_claims=0, split_admissions=0,
     high_value_share=0.0, private_venue=False, sessions=23, member_weekly=0.68, member_timetable=0.86,
-    member_weeks=33.1, member_regularity=0.58, primary_venue=True, own_cost_ratio=1.8, local_share=1.0,
+    member_weeks=33.1, member_course_weeks=34.0, member_regularity=0.58, primary_venue=True, own_cost_ratio=1.8, local_share=1.0,
     session_cycle=7.0, session_regularity=1.0,
 )  # fmt: skip
 
@@ -38,7 +38,7 @@ GIFT_SLOT = Features(
 TCM_FRIENDS = dataclasses.replace(
     GIFT_SLOT, persons=8, claims=150, top_diagnosis="M47", top_diagnosis_share=0.5, event_days=31, sessions=31,
     attendance=0.6, cost_ratio=0.78, peer_venue_ratio=0.5, median_age=75.5, addresses=8, member_weekly=0.89,
-    member_timetable=1.0, member_weeks=27.3, member_regularity=0.84, primary_venue=False, own_cost_ratio=math.nan,
+    member_timetable=1.0, member_weeks=27.3, member_course_weeks=28.0, member_regularity=0.84, primary_venue=False, own_cost_ratio=math.nan,
     local_share=math.nan, session_regularity=0.9,
 )  # fmt: skip
 

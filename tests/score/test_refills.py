@@ -77,7 +77,7 @@ def test_cadence_is_each_members_own() -> None:
 START = date(2024, 1, 1)
 
 
-def _world(directory: Path) -> Path:
+def _world(directory: Path, *, walk_in: float = 55.0, collector: bool = True, month: float = 60.0) -> Path:
     rng = np.random.default_rng(7)
     directory.mkdir()
     (directory / "facilities.csv").write_text("facility_id,kind,level,ownership\nH01,hospital,2,public\n",
@@ -101,15 +101,16 @@ def _world(directory: Path) -> Path:
         first = 4 if i < 12 else int(rng.integers(0, 30))
         diagnosis = "I10" if i % 3 else "E11"
         for m in range(12):
-            claim(p, "P01", first + 30 * m + (0 if i < 12 else int(rng.integers(-2, 3))), diagnosis, 60.0)
+            claim(p, "P01", first + 30 * m + (0 if i < 12 else int(rng.integers(-2, 3))), diagnosis,
+                  month if i < 12 else 60.0)  # fmt: skip
     day = 2
-    while day < 360:  # the collector: a different handful each session, dear drugs for resale
+    while collector and day < 360:  # the collector: a different handful each session, dear drugs for resale
         for p in rng.choice(cards, int(rng.integers(8, 13)), replace=False):
             claim(str(p), "P02", day, str(rng.choice(["I10", "E11", "I25"])), float(rng.uniform(450, 650)))
         day += int(rng.integers(3, 7))
     for p in town:  # the city's ordinary purchases at all four pharmacies
         for d in rng.choice(360, int(rng.integers(1, 8)), replace=False):
-            claim(p, str(rng.choice(pharmacies)), int(d), str(rng.choice(["I10", "E11", "I25", "J06"])), 55.0)
+            claim(p, str(rng.choice(pharmacies)), int(d), str(rng.choice(["I10", "E11", "I25", "J06"])), walk_in)
     header = "claim_id,patient_id,pharmacy_id,visit_type,diagnosis,start_time,total_amount,fund_amount\n"
     (directory / "claims.csv").write_text(header + "".join(rows), encoding="utf-8")
     return directory
@@ -170,3 +171,18 @@ def test_every_members_cadence_at_once_is_each_members_own(seed: int) -> None:
     got = _cadence(person, day, family)
     want = _cadence_member_by_member(person, day, family)
     assert [str(x) for x in got] == [str(x) for x in want]
+
+
+@pytest.mark.parametrize(("month", "explained"), [(60.0, True), (180.0, False)])
+def test_a_month_s_pack_is_compared_with_other_refills_not_walk_in_buys(
+    tmp_path: Path, month: float, explained: bool
+) -> None:
+    """Otherworld 20: a month's pack costs more than the city's walk-in buys of a few days (there 2.3x the
+    single purchases, 0.91x the city's other refills).  Here the walk-in buys are 15 yuan and the refills 60:
+    the phase-mates are explained at the other refills' price, and not at three times it."""
+    result = run(read_claims_dir(_world(tmp_path / "city", walk_in=15.0, collector=False, month=month)))
+    mates = {f"M{i:02d}" for i in range(12)}
+    refills = [r for r in result.explained if ring_persons(r) & mates and r.benign and r.benign.code == "benign_refill"]
+    assert bool(refills) == explained
+    if not explained:
+        assert [r for r in result.rings if len(ring_persons(r) & mates) >= 6]

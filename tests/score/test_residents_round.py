@@ -82,7 +82,9 @@ def test_a_pair_whose_patients_are_a_round_explained_at_the_facility_is_its_resi
         (68, dataclasses.replace(HOME_ROUND, session_regularity=0.2), "a group on no fixed cycle is no round"),
         (
             68,
-            dataclasses.replace(HOME_ROUND, member_regularity=0.9, member_weeks=20.0, attendance=0.4),
+            dataclasses.replace(
+                HOME_ROUND, member_regularity=0.9, member_weeks=20.0, member_course_weeks=21.0, attendance=0.4
+            ),
             "a chemotherapy course's patients sent to one shop: a course of treatment, not a round",
         ),
     ],

@@ -29,7 +29,7 @@ TCM_REGULARS = Features(
     public_venue=NAN, phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=1,
     addresses=19, median_age=76.7, dup_trace_claims=0, after_death_claims=0, split_admissions=0,
     high_value_share=0.0, private_venue=False, sessions=99, member_weekly=0.85, member_timetable=1.0,
-    member_weeks=33.0, member_regularity=0.81,
+    member_weeks=33.0, member_course_weeks=34.0, member_regularity=0.81,
 )  # fmt: skip
 
 
