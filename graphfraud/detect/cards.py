@@ -405,9 +405,18 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     hub_at = np.full(len(is_wanted), -1, dtype=np.int64)  # per phone: the institution it is a hub at (one: its busiest)
     hub_at[hubs["phone"].to_numpy()] = hubs["unit"].to_numpy()
     p = graph.visits.column("person")
-    claim_phone = np.full(len(t), -1, dtype=np.int64)
-    claim_phone[p >= 0] = phone[p[p >= 0]]
-    return (claim_phone >= 0) & (hub_at[claim_phone] == unit)
+    for start in range(0, len(t), ROWS_AT_ONCE):  # a slice of claims at a time: no whole-table int64 copies
+        rows = slice(start, start + ROWS_AT_ONCE)
+        claim_phone = np.full(len(p[rows]), -1, dtype=np.int64)
+        known = p[rows] >= 0
+        claim_phone[known] = phone[p[rows][known]]
+        out[rows] = (claim_phone >= 0) & (hub_at[claim_phone] == unit[rows])
+    return out
+
+
+#: Claims per slice where a detector maps every claim through an int64 table (a few MB of temporaries, not the
+#: whole table's 80 MB per array at ten million claims).
+ROWS_AT_ONCE = 1 << 20
 
 
 def _masked(phones: pd.Series) -> pd.Series:

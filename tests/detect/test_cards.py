@@ -122,6 +122,18 @@ def test_the_card_uses_are_one_group_by_of_the_claims_shared_by_the_flags():
     assert uses.any_of(hub).sum() == 8  # one pair per collected card: the chain's
 
 
+def test_the_collectors_claims_found_a_slice_at_a_time_are_those_of_one_pass(monkeypatch):
+    # issue 18: phone_hubs maps the claims to their phones' hubs a slice of claims at a time (no whole-table
+    # int64 copies at ten million claims); slices of 7 claims flag the same claims as one slice of all
+    g = build_graph(card_world())
+    unit, _ = cards.institutions(g)
+    u = unit[g.visits.column("venue")]
+    whole = cards.phone_hubs(g, u, CardParams())
+    monkeypatch.setattr(cards, "ROWS_AT_ONCE", 7)
+    sliced = cards.phone_hubs(g, u, CardParams())
+    assert whole.sum() > 0 and sliced.tolist() == whole.tolist()
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_small_pair_stats_by_one_sort_are_pandas_group_by(seed: int) -> None:
     # An institution's own (card, amount) rows are grouped by one lexsort below _SMALL_PAIRS rows: the keys, counts
