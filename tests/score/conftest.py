@@ -16,9 +16,9 @@ from graphfraud.score.features import Features, claim_facts, features
 
 
 @pytest.fixture
-def measure_by_prefix() -> Callable[[Path], Callable[[str], Features]]:
-    """``measure_by_prefix(folder)(prefix)``: the features of the persons whose ids start with ``prefix``, as one
-    co-visit candidate holding all their claims, in the claims folder ``folder``."""
+def measure_by_letter() -> Callable[[Path], Callable[[str], Features]]:
+    """``measure_by_letter(folder)(letters)``: the features of the persons whose ids start with one of ``letters``,
+    as one co-visit candidate holding all their claims, in the claims folder ``folder``."""
 
     def world(folder: Path) -> Callable[[str], Features]:
         graph = build_graph(read_claims_dir(folder))
@@ -26,8 +26,8 @@ def measure_by_prefix() -> Callable[[Path], Callable[[str], Features]]:
         person_ids = pd.Series(graph.visits.persons.ids)
         person = graph.visits.column("person")
 
-        def measured(prefix: str) -> Features:
-            codes = np.flatnonzero(person_ids.str.startswith(prefix).to_numpy())
+        def measured(letters: str) -> Features:
+            codes = np.flatnonzero(person_ids.str[0].isin(list(letters)).to_numpy())
             return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
 
         return measured

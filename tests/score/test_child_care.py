@@ -56,9 +56,9 @@ def _world(tmp_path: Path) -> Path:
 
 
 def test_young_childrens_care_at_a_public_hospital_is_explained_and_elders_or_dear_care_are_not(
-    tmp_path: Path, measure_by_prefix: Measure
+    tmp_path: Path, measure_by_letter: Measure
 ) -> None:
-    measured = measure_by_prefix(_world(tmp_path))
+    measured = measure_by_letter(_world(tmp_path))
 
     children = measured("A")
     assert children.median_age < CHILD_AGE and children.public_venue == 1.0 and children.cost_ratio <= PEER_COST

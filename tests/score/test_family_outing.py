@@ -73,9 +73,9 @@ def _world(tmp_path: Path) -> Path:
 
 
 def test_a_family_at_the_county_hospital_is_a_household_at_twice_the_peers_cost(
-    tmp_path: Path, measure_by_prefix: Measure
+    tmp_path: Path, measure_by_letter: Measure
 ) -> None:
-    measured = measure_by_prefix(_world(tmp_path))
+    measured = measure_by_letter(_world(tmp_path))
 
     family = measured("F")
     assert family.cost_ratio > HOUSEHOLD_COST  # dearer than the town's claims: the old cost cap left it unexplained

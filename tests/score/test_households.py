@@ -4,6 +4,7 @@ addresses; a broker's recruits who come one by one, or off one bus, are not."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,10 @@ import pytest
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import build_graph
 from graphfraud.io.read import read_claims_dir
-from graphfraud.score.features import claim_facts, features
+from graphfraud.score.features import Features, claim_facts, features
 from graphfraud.score.reasons import benign_explanation, households
+
+Measure = Callable[[Path], Callable[[str], Features]]
 
 
 def _world(tmp_path: Path, *, addresses: bool, met: bool = False) -> Path:
@@ -69,15 +72,10 @@ def _world(tmp_path: Path, *, addresses: bool, met: bool = False) -> Path:
 
 
 @pytest.mark.parametrize("addresses", [True, False])
-def test_two_families_joined_by_one_day_are_households_and_brokers_are_not(tmp_path: Path, addresses: bool) -> None:
-    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=addresses)))
-    facts = claim_facts(graph)
-    person_ids = pd.Series(graph.visits.persons.ids)
-    person = graph.visits.column("person")
-
-    def measured(prefixes: str):  # type: ignore[no-untyped-def]
-        codes = np.flatnonzero(person_ids.str[0].isin(list(prefixes)).to_numpy())
-        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
+def test_two_families_joined_by_one_day_are_households_and_brokers_are_not(
+    tmp_path: Path, addresses: bool, measure_by_letter: Measure
+) -> None:
+    measured = measure_by_letter(_world(tmp_path, addresses=addresses))
 
     families = measured("AB")
     assert (families.parties, families.party_smallest, families.party_largest) == (2, 4, 5)
@@ -121,18 +119,11 @@ def test_a_member_who_came_alone_leaves_households_households_but_not_a_bus_load
     assert not households(load) and benign_explanation(load) is None
 
 
-def test_two_families_who_once_walked_in_together_stay_two_parties(tmp_path: Path) -> None:
+def test_two_families_who_once_walked_in_together_stay_two_parties(tmp_path: Path, measure_by_letter: Measure) -> None:
     """Thirdworld 38: two families who arrived in one burst on one day were one party of twelve, and the group no
     households.  A party is the persons who come together repeatedly: the families stay two parties and are
     explained; the bus-load, which comes in one burst every time, stays one party."""
-    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=False, met=True)))
-    facts = claim_facts(graph)
-    person_ids = pd.Series(graph.visits.persons.ids)
-    person = graph.visits.column("person")
-
-    def measured(prefixes: str):  # type: ignore[no-untyped-def]
-        codes = np.flatnonzero(person_ids.str[0].isin(list(prefixes)).to_numpy())
-        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
+    measured = measure_by_letter(_world(tmp_path, addresses=False, met=True))
 
     families = measured("AB")
     assert (families.parties, families.party_smallest, families.party_largest) == (2, 4, 5)
