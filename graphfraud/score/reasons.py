@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from graphfraud.score.features import Features
+from graphfraud.score.features import REFILL_PURCHASES, Features
 
 if TYPE_CHECKING:
     from graphfraud.score.designated import Market
@@ -168,10 +168,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), {family:.0%} of each "
         "member's purchases for one diagnosis family, at {cost:.2f}x the city's other refills for those diagnoses "
-        "(persons buying them at one pharmacy 4 times or more)",
+        "(persons buying them at one pharmacy {refills} times or more)",
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), at {cost:.2f}x the "
-        "city's other pharmacy refills (persons buying at one pharmacy 4 times or more; no diagnoses to compare)",
+        "city's other pharmacy refills (persons buying at one pharmacy {refills} times or more; no diagnoses to compare)",
     ),
     "benign_household": (
         "looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",
@@ -670,7 +670,7 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     of their own period), mostly for one diagnosis family (>= 80%, when the
     export has diagnoses), at no more than :data:`PEER_COST` times the city's
     other refills of the same families (other persons' purchases of the
-    family at their pharmacy, 4 or more each: a month's pack costs more than a
+    family at their pharmacy, :data:`~graphfraud.score.features.REFILL_PURCHASES` or more each: a month's pack costs more than a
     walk-in buy of a few days), and none of
     :func:`hard_flags` shows.  Members may share every day: a collector who
     swipes the same cards once a month for ordinary drugs at ordinary cost is
@@ -685,7 +685,7 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     args: dict[str, object] = {"pharmacy": names.get("venue", ""), "period": f.member_period, "steady": f.member_steady}
     if not math.isnan(f.member_family):
         args["family"] = f.member_family
-    args["cost"] = f.refill_cost
+    args["cost"], args["refills"] = f.refill_cost, REFILL_PURCHASES
     return Reason("benign_refill", args, f.member_steady, SCHEDULE_WEEKDAYS, 0.0)
 
 

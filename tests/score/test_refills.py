@@ -13,7 +13,7 @@ import pytest
 from detect.worlds import ring_persons
 from graphfraud.io.read import read_claims_dir
 from graphfraud.pipeline import run
-from graphfraud.score.features import Features, _cadence
+from graphfraud.score.features import REFILL_PURCHASES, Features, _cadence
 from graphfraud.score.reasons import refill_cohort
 from graphfraud.score.wording import say
 
@@ -41,6 +41,8 @@ def test_phase_mates_refilling_each_month_are_explained() -> None:
     assert reason is not None and reason.code == "benign_refill"
     assert "every 30 days" in reason.text and "P01" in reason.text
     assert "每 30 天到 P01 购药一次" in say(reason.code, reason.args, lang="zh")
+    assert f"{REFILL_PURCHASES} times or more" in reason.text  # the refill floor is said as the code has it
+    assert f"购药 {REFILL_PURCHASES} 次及以上" in say(reason.code, reason.args, lang="zh")
     # without diagnoses the drug family is not checked, and the sentence says so
     bare = refill_cohort(dataclasses.replace(REFILLS, member_family=NAN), NAMES)
     assert bare is not None and "no diagnoses" in bare.text
