@@ -77,6 +77,9 @@ class ClaimFacts:
     # Pharmacy purchases per diagnosis family (index family code + 1; 0: no diagnosis): claims and insurance money.
     family_purchases: np.ndarray | None = None
     family_money: np.ndarray | None = None
+    # Per claim: amount (yuan) of its high-value items that are goods (GOODS_CATEGORIES), not services; None: as
+    # ``high_value`` (no fee lines).
+    high_goods: np.ndarray | None = None
     # The same for refills only: purchases of a person who bought the family at the pharmacy on REFILL_PURCHASES
     # or more claims (a chronic patient's month's supply, against the walk-in buys of a few days).
     refill_purchases: np.ndarray | None = None
@@ -171,6 +174,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
             days=signals.split_days,
         ),
         high_value=_high_value(claims, lines, signals.high_value_price),
+        high_goods=_high_value(claims, lines, signals.high_value_price, categories=GOODS_CATEGORIES),
         total=claims["total_amount"].to_numpy(dtype=float),
         stake=stake,
         person_region=person_region,
@@ -473,7 +477,7 @@ def codes_and_values(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: The fee-line columns the claim facts read.
-_ITEM_COLUMNS = ["claim_id", "trace_code", "unit_price", "amount"]
+_ITEM_COLUMNS = ["claim_id", "trace_code", "unit_price", "amount", "category"]
 
 
 def _focus_items(
@@ -532,11 +536,23 @@ def dup_trace_claims(
     return flag
 
 
-def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], price: float) -> np.ndarray:
+#: Fee-line categories (``claim_items.category``) that are goods a card keeper can resell: drugs, herbal pieces (中药饮片)
+#: and consumables (test strips, dressings).  An examination, a lab test, a treatment, nursing or a bed is a service
+#: done to the patient: nothing is left to sell.  A line of unknown category counts as goods.
+GOODS_CATEGORIES = ("drug", "herbal", "consumable")
+
+
+def _high_value(
+    claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], price: float, *, categories: tuple[str, ...] = ()
+) -> np.ndarray:
     """Amount (yuan) of each focus claim's high-value items (:func:`~graphfraud.score.claim_flags.high_value_lines`,
-    priced >= ``price`` yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`."""
+    priced >= ``price`` yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`.  With ``categories``, only the lines
+    of those categories or of an unknown one count (all lines when the export has no category column)."""
     mine, rows = lines
     hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
+    if categories and "category" in mine.columns:
+        category = mine["category"].astype("string").str.strip().str.lower()
+        hv &= (category.isin(categories) | category.isna()).to_numpy(dtype=bool)
     return np.bincount(rows[hv], weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(claims))
 
 
@@ -588,6 +604,7 @@ class Features:
     split_admissions: int
     high_value_share: float  # share of the total amount on items priced >= signals.high_value_price
     private_venue: bool
+    dear_goods_share: float = math.nan  # the same for goods only (GOODS_CATEGORIES); NaN: not measured
     stake: float = 0.0  # insurance money on the candidate's claims: the fund's and the personal accounts' (yuan)
     # Each member's own timetable at the main venue (members on >= 4 days; medians over them):
     member_weekly: float = (
@@ -700,6 +717,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         after_death_claims=int(facts.after_death[rows].sum()),
         split_admissions=int(facts.split[rows].sum()),
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
+        dear_goods_share=_share(facts.high_goods[rows].sum(), facts.total[rows].sum())
+        if facts.high_goods is not None
+        else math.nan,
         private_venue=bool(facts.venue_private[main]),
         **_timetable(*own_visits(c.persons, main, facts)),
         primary_venue=primary[0],

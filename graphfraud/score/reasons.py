@@ -699,8 +699,9 @@ PARTY_TOGETHER = 0.8
 HOUSEHOLDS_BULK = 0.5
 #: A household is held to an ordinary cost (fund per claim against peers') unless it is a :func:`family_outing`.
 HOUSEHOLD_COST = 1.5
-#: A family outing bills ordinary items: less than this share of its amount on high-value items (the ``high_value``
-#: rule's own start, ``ScoreParams`` in ``graphfraud/params.py``); a card keeper swipes cards for dear drugs to resell.
+#: A family outing bills ordinary goods: less than this share of its amount on high-value drugs, herbs and consumables
+#: (the ``high_value`` rule's own start, ``ScoreParams`` in ``graphfraud/params.py``); a card keeper swipes cards for
+#: dear drugs to resell.  A dear examination (an MRI, a CT) is a service: it is not counted.
 FAMILY_DEAR_SHARE = 0.4
 
 
@@ -720,11 +721,16 @@ def family_outing(f: Features) -> bool:
     does and a family does not: a broker's pool takes turns (each recruit at
     a quarter of the batches) and arrives spread over the day; a card keeper
     swipes cards at a pharmacy or a private clinic for dear drugs to resell
-    (:data:`FAMILY_DEAR_SHARE`); an induced admission admits.
+    (:data:`FAMILY_DEAR_SHARE` of the amount on high-value goods:
+    ``dear_goods_share``, or every high-value item when the export has no fee
+    lines' categories); an induced admission admits.  A family's dear
+    examinations (a back's MRI, a head CT at the county hospital) are care
+    done to its members, nothing a keeper could sell, and do not count.
     """
+    dear = f.high_value_share if math.isnan(f.dear_goods_share) else f.dear_goods_share
     return (f.party_together >= PARTY_TOGETHER and f.attendance >= SCHEDULE_ATTENDANCE
             and f.inpatient_share < 0.5 and f.pharmacy_share < 0.5 and not f.private_venue
-            and f.high_value_share < FAMILY_DEAR_SHARE)  # fmt: skip
+            and dear < FAMILY_DEAR_SHARE)  # fmt: skip
 
 
 def ordinary_cost(f: Features) -> bool:
