@@ -632,6 +632,7 @@ class Features:
     party_smallest: int = 0  # persons of the smallest party
     party_addresses: int = 0  # most distinct known addresses in one party
     party_together: float = math.nan  # share of members' arrivals with another member in the same burst
+    party_largest_home: int = 0  # persons of the largest party at its commonest known address
     top_phone_persons: int = 0  # persons whose card is bound to the members' commonest phone
     session_cycle: float = math.nan  # median gap between sessions, days (NaN if < 3 sessions)
     session_regularity: float = 0.0  # share of gaps between sessions within 1 day of session_cycle
@@ -787,7 +788,7 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     ...                                          "minute": np.array([600, 602, 800, 801, 2040, 2041, 2300, 2302])}[name])
     >>> f = SimpleNamespace(person_address=np.array([5, 5, 7, 7]))
     >>> _parties(v, np.arange(8), f)
-    {'parties': 2, 'party_members': 4, 'party_largest': 2, 'party_smallest': 2, 'party_addresses': 1, 'party_together': 1.0}
+    {'parties': 2, 'party_members': 4, 'party_largest': 2, 'party_smallest': 2, 'party_addresses': 1, 'party_together': 1.0, 'party_largest_home': 2}
     """
     if not len(rows):
         return {}
@@ -809,8 +810,11 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     known = address >= 0
     homes = distinct(party[known] * (int(address.max(initial=0)) + 1) + address[known])
     per_party = np.bincount(homes // (int(address.max(initial=0)) + 1), minlength=n_parties) if len(homes) else [0]
+    largest = party == int(sizes.argmax())
+    at_home = address[largest & known]
+    home = int(np.bincount(at_home).max()) if len(at_home) else 0  # the largest party's persons at its commonest home
     return {"parties": int(n_parties), "party_members": int(len(who)), "party_largest": int(sizes.max()), "party_smallest": int(sizes.min()),
-            "party_addresses": int(np.max(per_party)), "party_together": together}  # fmt: skip
+            "party_addresses": int(np.max(per_party)), "party_together": together, "party_largest_home": home}  # fmt: skip
 
 
 def linked(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:

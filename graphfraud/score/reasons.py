@@ -760,9 +760,14 @@ def households(f: Features) -> bool:
     member who came alone) does not make the group a ring: their arrivals
     count against :data:`PARTY_TOGETHER`, and no party may then hold more than
     :data:`HOUSEHOLDS_BULK` of the group (several households, not one party and a few others:
-    a broker's bus-load with a chance visitor is one party of the bulk).
+    a broker's bus-load with a chance visitor is one party of the bulk), unless
+    that party is one home: every one of its persons at one known address.  A
+    broker gathers his bus-load from many homes; a family of seven at the
+    county's maternal and child hospital, with another family and a child who
+    came alone, is households.
     """
-    several = 2 <= f.party_smallest or f.party_largest <= HOUSEHOLDS_BULK * f.persons
+    one_home = f.party_largest_home == f.party_largest
+    several = 2 <= f.party_smallest or f.party_largest <= HOUSEHOLDS_BULK * f.persons or one_home
     return (f.parties >= 2 and f.party_members == f.persons and several
             and 2 <= f.party_largest <= HOUSEHOLD_PERSONS
             and f.party_addresses <= HOUSEHOLD_ADDRESSES and f.party_together >= PARTY_TOGETHER
