@@ -151,3 +151,36 @@ def test_a_member_whose_claims_went_to_another_group_is_judged_by_their_own_arri
     town = next(i for i in np.flatnonzero(person_ids.str.startswith("T").to_numpy()) if visits[i] >= 2)
     joined = features(Candidate("covisit", np.sort(np.r_[codes, town]), np.flatnonzero(np.isin(person, codes))), facts)
     assert joined.party_members == joined.persons and joined.party_smallest == 1
+
+
+@pytest.mark.parametrize("addresses", [True, False])
+def test_one_home_with_a_member_who_came_alone_is_a_household_and_a_bus_load_is_not(
+    tmp_path: Path, addresses: bool
+) -> None:
+    """Thirdworld 46: a family of seven at one address, another family and a child who came alone at the county's
+    maternal and child hospital; the family is 7 of 12, over ``HOUSEHOLDS_BULK``.  A party whose persons all live
+    at one known address is a home, not a broker's bus-load (recruits from many homes): family A (5 at one
+    address) with a townsperson who came alone is explained with addresses exported, not without; the bus-load
+    of eight (eight addresses) with the same townsperson never is."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=addresses)))
+    facts = claim_facts(graph)
+    ids = graph.visits.persons.ids
+    person = graph.visits.column("person")
+    visits = np.bincount(person, minlength=len(ids))
+    town = [i for i in np.flatnonzero(pd.Series(ids).str.startswith("T").to_numpy()) if 2 <= visits[i] <= 4][:1]
+
+    def measured(codes: list[int]):  # type: ignore[no-untyped-def]
+        rows = np.flatnonzero(np.isin(person, codes))
+        return features(Candidate("covisit", np.asarray(sorted(codes)), rows), facts)
+
+    home = measured([int(i) for i, p in enumerate(ids) if p[0] == "A"] + town)
+    assert (home.parties, home.party_largest, home.party_smallest, home.persons) == (2, 5, 1, 6)
+    assert home.party_together >= 0.8 and 2 * home.party_largest > home.persons
+    assert home.party_largest_home == (5 if addresses else 0)
+    assert households(home) == addresses  # without addresses six persons may still be one household (step 17)
+    if addresses:
+        reason = benign_explanation(home)
+        assert reason is not None and reason.code == "benign_household"
+    load = measured([int(i) for i, p in enumerate(ids) if p[0] == "S"][:8] + town)
+    assert load.party_largest == 8 and load.party_largest_home == (1 if addresses else 0)
+    assert not households(load) and benign_explanation(load) is None
