@@ -18,7 +18,8 @@ from graphfraud.params import RunParams
 from graphfraud.runs.regions import detect_by_region
 from graphfraud.synth import SynthParams, make_world, write_world
 
-pytestmark = pytest.mark.slow  # a 196,000-claim world detected three times (~1.5 min on 2 idle cores)
+# a 196,000-claim world detected three times: plain, by region in child processes (the CLI), by region in-process
+pytestmark = pytest.mark.slow
 
 OUTPUTS = [
     "explained.csv",
