@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from benchmarks.thirdworld.judge import judge, judge_dirs
 from benchmarks.thirdworld.export import write_world
 from benchmarks.thirdworld.make import build, make
 from benchmarks.thirdworld.model import World
 from benchmarks.thirdworld.report import report
+from graphfraud.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 SEED, PERSONS = 1, 2000
 KINDS = {"staged_clinic", "card_collector", "induced_admission", "kickback"}
 
@@ -81,15 +79,9 @@ def test_same_seed_gives_byte_identical_files(world: Path, tmp_path: Path) -> No
 
 
 def test_validate_accepts_the_world(world: Path) -> None:
-    p = subprocess.run(
-        [sys.executable, "-m", "graphfraud.cli", "validate", str(world)],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=REPO,
-    )
-    assert p.returncode == 0, p.stderr + p.stdout
-    assert f"{world}: valid" in p.stdout
+    result = CliRunner().invoke(main, ["validate", str(world)])  # in-process: no interpreter start per test
+    assert result.exit_code == 0, result.output
+    assert f"{world}: valid" in result.stdout
 
 
 def test_truth_is_consistent_with_the_tables(world: Path) -> None:
@@ -209,32 +201,25 @@ MIXED = REPO / "tests" / "data" / "thirdworld_mixed_resolution"
 
 
 @pytest.fixture(scope="module")
-def mixed_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
+def mixed_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path]:
     out = tmp_path_factory.mktemp("mixed") / "out"
-    p = subprocess.run(
-        [sys.executable, "-m", "graphfraud.cli", "detect", str(MIXED), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=REPO,
-    )
-    return p, out
+    return CliRunner().invoke(main, ["detect", str(MIXED), "--out", str(out)]), out
 
 
-def test_detect_accepts_mixed_resolution_claims(mixed_out: tuple[subprocess.CompletedProcess, Path]) -> None:
-    p, out = mixed_out
-    assert p.returncode == 0, p.stderr
+def test_detect_accepts_mixed_resolution_claims(mixed_out: tuple[Result, Path]) -> None:
+    result, out = mixed_out
+    assert result.exit_code == 0, result.output
     assert (out / "rings.csv").exists()
 
 
-def test_date_only_claims_get_no_minute_signals(mixed_out: tuple[subprocess.CompletedProcess, Path]) -> None:
+def test_date_only_claims_get_no_minute_signals(mixed_out: tuple[Result, Path]) -> None:
     _, out = mixed_out
     with (out / "rings.csv").open(encoding="utf-8-sig", newline="") as f:
         reasons = [r["reasons"] for r in csv.DictReader(f)]
     assert not [x for x in reasons if "before 07:00" in x or "median 0.0 min between" in x], reasons
 
 
-def test_run_json_records_the_date_only_venues(mixed_out: tuple[subprocess.CompletedProcess, Path]) -> None:
+def test_run_json_records_the_date_only_venues(mixed_out: tuple[Result, Path]) -> None:
     _, out = mixed_out
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["time_resolution"] == "mixed"

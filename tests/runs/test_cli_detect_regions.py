@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pandas as pd
@@ -17,7 +18,8 @@ from graphfraud.params import RunParams
 from graphfraud.runs.regions import detect_by_region
 from graphfraud.synth import SynthParams, make_world, write_world
 
-pytestmark = pytest.mark.slow  # a 196,000-claim world detected twice (~1 min on 2 idle cores)
+# a 196,000-claim world detected three times: plain, by region in child processes (the CLI), by region in-process
+pytestmark = pytest.mark.slow
 
 OUTPUTS = [
     "explained.csv",
@@ -55,6 +57,31 @@ def runs(world):
     )
     assert regional.exit_code == 0, regional.output
     return root, plain, regional
+
+
+_REGION_RUNS: dict[tuple, object] = {}
+
+
+@pytest.fixture
+def run_each_region_once(monkeypatch):
+    """In-process by-region runs (``isolate=False``) detect each region of this module's world once.
+
+    ``run_region`` is deterministic: the first call on a region keeps its outcome, later calls get a deep copy.
+    The tests that use this check the merge, the reuse of the work dir and the clean-up after an interrupt, not
+    the detection itself (``runs`` checks that, in child processes as the CLI runs it, which this does not reach).
+    """
+    import graphfraud.runs.regions as regions
+
+    real = regions.run_region
+
+    def once(path, name, params, read_params, skip=()):
+        key = (name, repr(params), repr(read_params), tuple(skip))
+        if key not in _REGION_RUNS:
+            _REGION_RUNS[key] = real(path, name, params, read_params, skip)
+        return copy.deepcopy(_REGION_RUNS[key])
+
+    monkeypatch.setattr(regions, "run_region", once)
+    return _REGION_RUNS
 
 
 def _found(out, labels):
@@ -98,7 +125,7 @@ def test_by_region_writes_the_files_of_detect(runs):
     assert set(run["inputs"]) >= {"claims.parquet", "persons.parquet"}
 
 
-def test_merge_dedupes_overlapping_rings_and_keeps_the_better(world, tmp_path):
+def test_merge_dedupes_overlapping_rings_and_keeps_the_better(world, tmp_path, run_each_region_once):
     # The same region twice: every ring appears twice; the merge keeps one of each, ranks renumbered.
     root, _ = world
     import graphfraud.runs.regions as regions
@@ -114,7 +141,9 @@ def test_merge_dedupes_overlapping_rings_and_keeps_the_better(world, tmp_path):
     assert len(once.rings) == len({r.ring_id for r in once.rings})
 
 
-def test_work_dir_is_reused_and_an_interrupted_run_leaves_no_output(world, runs, tmp_path, monkeypatch):
+def test_work_dir_is_reused_and_an_interrupted_run_leaves_no_output(
+    world, runs, tmp_path, monkeypatch, run_each_region_once
+):
     root, _, _ = runs
     import graphfraud.runs.regions as regions
 
