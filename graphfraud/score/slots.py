@@ -96,6 +96,11 @@ def doctor_slots(candidate: Candidate, venue: int, facts: ClaimFacts) -> Candida
         detector=candidate.detector,
         persons=distinct(np.concatenate([candidate.persons, np.array([p for p, _ in joined], dtype=np.int64)])),
         claims=distinct(np.concatenate([candidate.claims, *(r for _, r in joined)])),
-        evidence={**candidate.evidence, "slot_doctor": doctor, "slot_joined": len(joined)},
+        evidence={
+            **candidate.evidence,
+            "slot_doctor": str(v.doctors.ids[doctor]),
+            "slot_joined": len(joined),
+            "slot_cost": PEER_COST,
+        },
         params=candidate.params,
     )
