@@ -106,6 +106,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "cost_ratio": (
         "fund per claim {ratio:.1f}x that of other claims with the same visit type and diagnosis "
         "({ring:.2f} vs {peers:.2f} yuan, scored above {cost_ratio_from:g}x)",
+        "fund per claim {ratio:.1f}x that of other claims with the same visit type and diagnosis "
+        "({ring:.2f} vs {peers:.2f} yuan, scored above {cost_ratio_from:g}x); {slot_joined} of the persons are "
+        "more patients of {slot_doctor} on a weekly course with him on their own weekdays, each course billed at "
+        ">= {slot_cost:g}x the same care elsewhere, as the ring's: members too (one doctor's slots)",
     ),
     "dominance": ("ring claims are {share:.0%} of all claims at {venue} (scored above {dominance_from:.0%})",),
     "shared_phone": ("{persons} persons at {addresses} addresses bound to one phone {phone} "

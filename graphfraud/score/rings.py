@@ -30,6 +30,7 @@ from graphfraud.score.features import ClaimFacts, Features, bound_to, features, 
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.reasons import (
     Reason,
+    PEER_COST,
     a_round,
     args_json,
     benign_explanation,
@@ -41,6 +42,7 @@ from graphfraud.score.reasons import (
     round_cohort,
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
+from graphfraud.score.slots import SLOT_TYPOLOGY, doctor_slots
 from graphfraud.score.typology import person_role, typology
 
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
@@ -107,6 +109,7 @@ def score_candidates(
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
                             candidates, params)  # fmt: skip
     scored = _designated_patients(scored, candidates, facts, params)
+    scored, candidates = with_doctor_slots(scored, candidates, facts, params)
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
@@ -114,6 +117,35 @@ def score_candidates(
         r for r in join_pieces(scored, candidates, facts, params) if r.typology != "kickback" or r.ring_id not in gone
     ]
     return select_rings(rings + [ring for _, ring in organisations], params)
+
+
+def with_doctor_slots(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> tuple[list[Ring], list[Candidate]]:
+    """``scored`` and ``candidates`` with each suspect slot of a dear weekly course grown by its doctor's other slots.
+
+    A suspect staged clinic (no benign reading, at least ``min_score``) that costs at least ``PEER_COST`` times
+    the same care elsewhere and is one doctor's weekly-course patients takes in his other weekly-course patients
+    at its venue whose own course is that dear (:func:`graphfraud.score.slots.doctor_slots`, step 59).  The
+    grown candidate replaces the piece when it is still a suspect ring of the same typology.
+    """
+    out_s, out_c = list(scored), list(candidates)
+    for i, r in enumerate(scored[: len(candidates)]):
+        if (
+            r.benign is not None
+            or r.typology != SLOT_TYPOLOGY
+            or r.score < params.min_score
+            or r.detector in CARD_DETECTORS
+            or not r.features.cost_ratio >= PEER_COST
+        ):
+            continue
+        grown = doctor_slots(candidates[i], r.features.venue, facts)
+        if grown is None:
+            continue
+        ring = _score(grown, facts, params)
+        if ring.benign is None and ring.typology == r.typology and ring.score >= params.min_score:
+            out_s[i], out_c[i] = ring, grown
+    return out_s, out_c
 
 
 def join_pieces(

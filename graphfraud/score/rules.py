@@ -128,7 +128,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         "lockstep": lambda: {"regulars": f.regulars, "persons": f.persons, "venue": venue, "days": f.event_days},
         "arrival_gap": lambda: {"minutes": f.median_arrival_gap},
         "cycle": lambda: {"days": f.cycle_days, "regularity": f.cycle_regularity},
-        "cost_ratio": lambda: {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim},
+        "cost_ratio": lambda: {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim}
+        | ({k: e[k] for k in ("slot_joined", "slot_doctor", "slot_cost")} if e.get("slot_joined") else {}),
         "dominance": lambda: {"share": f.dominance, "venue": venue},
         "shared_phone": lambda: {"persons": f.phone_hub_persons, "addresses": f.phone_hub_addresses,
                                  "phone": names.get("phone", "")},

@@ -86,7 +86,12 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
     "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),
-    "cost_ratio": ("每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元，超过 {cost_ratio_from} 倍起计分）",),
+    "cost_ratio": (
+        "每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元，超过 {cost_ratio_from} 倍起计分）",
+        "每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元，超过 {cost_ratio_from} 倍起计分）；"
+        "其中 {slot_joined} 人是 {slot_doctor} 的另外的疗程病人，各自在固定的星期几每周来做疗程，每人疗程费用均不低于"
+        "同类诊疗的 {slot_cost} 倍，与团伙相同：同一医师的不同时段，亦为成员",
+    ),
     "dominance": ("团伙结算占 {venue} 全部结算的 {share}（超过 {dominance_from} 起计分）",),
     "shared_phone": ("{addresses} 个不同住址的 {persons} 人绑定同一手机号 {phone}（超过 {phone_hub_persons_from} 人起计分）",),
     "out_of_region": ("{persons} 人中有 {outside} 人的参保地不在 {venue} 所在区划 {region}（该比例高出该机构其他患者 "
