@@ -706,7 +706,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         own_cost_ratio=primary[1],
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
-        **(_parties(t, _party_rows(c.persons, rows[at_main & timed], main, facts), facts) if minute_data else {}),
+        **(_parties_of(c, rows[at_main & timed], main, facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
     )
 
@@ -791,6 +791,92 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     per_party = np.bincount(homes // (int(address.max(initial=0)) + 1), minlength=n_parties) if len(homes) else [0]
     return {"parties": int(n_parties), "party_members": int(len(who)), "party_largest": int(sizes.max()), "party_smallest": int(sizes.min()),
             "party_addresses": int(np.max(per_party)), "party_together": together}  # fmt: skip
+
+
+def _parties_of(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> dict[str, Any]:
+    """:func:`_parties` of ``c``'s timed ``rows`` at its ``main`` venue (with :func:`_party_rows`), from
+    :func:`_index_parties` when it measured ``c``."""
+    known = facts.visit_index.get("parties", {}).get(id(c))
+    if known is not None and known[0] is c:
+        return dict(known[1])
+    return _parties(facts.graph.visits, _party_rows(c.persons, rows, main, facts), facts)
+
+
+def _index_parties(candidates: list[Candidate], mains: list[int], facts: ClaimFacts) -> None:
+    """Every candidate's :func:`_parties` (its timed claims at its main venue ``mains[i]``) at once, kept in
+    ``facts.visit_index["parties"]`` for :func:`features` to look up (a run with dates only has no parties)."""
+    if facts.graph.day_resolution or not candidates:
+        return
+    t = facts.graph.visits
+    venue = t.column("venue")
+    rows = [
+        c.claims[(venue[c.claims] == m) & (facts.hour[c.claims] >= 0)] for c, m in zip(candidates, mains, strict=True)
+    ]
+    ring = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    every = np.concatenate(rows)
+    values = _parties_all(ring, t.column("minute")[every], t.column("person")[every], facts.person_address, len(rows))
+    index = facts.visit_index.setdefault("parties", {})
+    for i, c in enumerate(candidates):
+        index[id(c)] = (c, values[i])
+
+
+def _parties_all(ring: np.ndarray, minute: np.ndarray, person: np.ndarray, person_address: np.ndarray,
+                 n_rings: int) -> list[dict[str, Any]]:  # fmt: skip
+    """:func:`_parties` of ``n_rings`` groups at once (claim i of group ``ring[i]``, ``ring`` ascending).
+
+    A member is a (group, person); bursts never span two groups, so the
+    members' parties (:func:`linked` over all of them) are each group's own,
+    numbered in the same order.  The same integers and shares as
+    :func:`_parties` group by group (a share: a count over a count).
+
+    >>> minute = np.array([600, 602, 800, 801, 2040, 2041, 2300, 2302])
+    >>> out = _parties_all(np.repeat([0, 2], 8), np.r_[minute, minute], np.tile([0, 1, 2, 3], 4), np.array([5, 5, 7, 7]), 3)
+    >>> out[1], out[0] == out[2], out[0]["parties"], out[0]["party_together"]
+    ({}, True, 2, 1.0)
+    """
+    out: list[dict[str, Any]] = [{} for _ in range(n_rings)]
+    if not len(ring):
+        return out
+    ring, minute, person = (np.asarray(x, dtype=np.int64) for x in (ring, minute, person))
+    order = np.lexsort((person, minute, ring))
+    ring, minute, person = ring[order], minute[order], person[order]
+    joined = (np.diff(minute) <= PARTY_GAP) & (minute[1:] // 1440 == minute[:-1] // 1440) & (ring[1:] == ring[:-1])
+    burst = np.concatenate([[0], np.cumsum(~joined)])
+    p0 = int(person.min())
+    width = int(person.max()) - p0 + 1
+    who, code = np.unique(ring * width + (person - p0), return_inverse=True)
+    code = code.reshape(-1)
+    m = len(who)
+    member_ring = who // width
+    links = np.flatnonzero(joined & (code[1:] != code[:-1]))
+    party = linked(m, code[links], code[links + 1])  # each group's parties, numbered on in group order
+    sizes = np.bincount(party)
+    party_ring = np.zeros(len(sizes), dtype=np.int64)
+    party_ring[party] = member_ring
+    pb = distinct(burst * m + code)
+    in_burst = np.bincount(pb // m)
+    company = in_burst[pb // m] >= 2
+    pb_ring = member_ring[pb % m]
+    arrivals = np.bincount(pb_ring, minlength=n_rings)
+    together = np.bincount(pb_ring, weights=company, minlength=n_rings)
+    address = person_address[who % width + p0]
+    known = address >= 0
+    span = int(address.max(initial=0)) + 1
+    homes = distinct(party[known] * span + address[known])
+    per_party = np.bincount(homes // span, minlength=len(sizes))
+    members = np.bincount(member_ring, minlength=n_rings)
+    n_parties = np.bincount(party_ring, minlength=n_rings)
+    largest = np.zeros(n_rings, dtype=np.int64)
+    smallest = np.full(n_rings, np.iinfo(np.int64).max)
+    addresses = np.zeros(n_rings, dtype=np.int64)
+    np.maximum.at(largest, party_ring, sizes)
+    np.minimum.at(smallest, party_ring, sizes)
+    np.maximum.at(addresses, party_ring, per_party)
+    for r in np.flatnonzero(members):
+        out[r] = {"parties": int(n_parties[r]), "party_members": int(members[r]), "party_largest": int(largest[r]),
+                  "party_smallest": int(smallest[r]), "party_addresses": int(addresses[r]),
+                  "party_together": float(together[r] / arrivals[r])}  # fmt: skip
+    return out
 
 
 def linked(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -890,14 +976,17 @@ def index_own_visits(candidates: list[Candidate], facts: ClaimFacts) -> None:
     one more pass when it is scored.
     """
     venue = facts.graph.visits.column("venue")
-    wanted = []
+    wanted, mains = [], []
     for c in candidates:
         if len(c.claims) and len(c.persons):
             main = int(np.bincount(venue[c.claims]).argmax())  # the main venue, as features() finds it
             wanted.append(_pair_keys(main, c.persons, facts))
+            mains.append(main)
     if wanted:
         _fetch_visits(np.concatenate(wanted), facts)
-        _index_timetables([c for c in candidates if len(c.claims) and len(c.persons)], wanted, facts)
+        measured = [c for c in candidates if len(c.claims) and len(c.persons)]
+        _index_timetables(measured, wanted, facts)
+        _index_parties(measured, mains, facts)
 
 
 def _index_timetables(candidates: list[Candidate], wanted: list[np.ndarray], facts: ClaimFacts) -> None:
@@ -1192,7 +1281,7 @@ def _timetables(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings: 
 
     >>> mwf = np.array([2, 4, 6, 9, 11, 13, 16, 18, 20, 23, 25, 27])
     >>> out = _timetables(np.repeat([0, 2], 12), np.zeros(24, int), np.r_[mwf, mwf], 3)
-    >>> [[round(v, 2) for v in x] for x in out.values()]
+    >>> [x.round(2).tolist() for x in out.values()]
     [[3.08, 0.0, 3.08], [1.0, 0.0, 1.0], [3.57, 0.0, 3.57], [1.0, 0.0, 1.0]]
     """
     names = ("member_weekly", "member_timetable", "member_weeks", "member_regularity")

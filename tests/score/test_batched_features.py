@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -34,6 +36,27 @@ def test_timetables_of_all_groups_are_each_groups_timetable(seed: int) -> None:
         assert got == one, i  # == on floats: the same bits (no NaN here: a group without members gives 0.0)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_parties_of_all_groups_are_each_groups_parties(seed: int) -> None:
+    """Families arriving within minutes on a few days, strangers hours apart, unknown addresses, empty groups."""
+    rng = np.random.default_rng(seed)
+    address = np.where(rng.random(2000) < 0.2, -1, rng.integers(0, 300, 2000))
+    groups = []
+    for _ in range(40):
+        n = int(rng.choice([0, 1, 5, 40, 200]))
+        person = rng.integers(0, int(rng.integers(1, 30)), n) + int(rng.integers(0, 1900))
+        minute = 1440 * rng.integers(0, 20, n) + 480 + rng.integers(0, int(rng.choice([20, 120, 600])), n)
+        groups.append((person, minute))
+    ring = np.repeat(np.arange(len(groups)), [len(p) for p, _ in groups])
+    person, minute = np.concatenate([p for p, _ in groups]), np.concatenate([m for _, m in groups])
+    batched = F._parties_all(ring, minute, person, address, len(groups))
+    facts = SimpleNamespace(person_address=address)
+    for i in range(len(groups)):
+        rows = np.flatnonzero(ring == i)
+        visits = SimpleNamespace(column=lambda name, rows=rows: {"person": person, "minute": minute}[name])
+        assert repr(batched[i]) == repr(F._parties(visits, rows, facts)), i  # repr: the same bits, the same types
+
+
 def test_group_medians_are_medians() -> None:
     rng = np.random.default_rng(5)
     group = np.sort(rng.integers(0, 30, 400))
@@ -53,6 +76,7 @@ def test_a_world_scored_with_the_batched_features_is_scored_as_ring_by_ring(monk
         batched = run(data)
         from_batch = len(calls)  # only candidates made after the batch (joined, beside steering) one by one
         monkeypatch.setattr(F, "_index_timetables", lambda candidates, wanted, facts: None)
+        monkeypatch.setattr(F, "_index_parties", lambda candidates, mains, facts: None)
         plain = run(data)
         assert len(calls) - from_batch > from_batch  # the batch answered most of them
         monkeypatch.undo()
