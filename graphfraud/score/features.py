@@ -948,7 +948,7 @@ def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tu
     return (
         True,
         own_cost_ratio(rows, fund, venue_claims, venue_fund),
-        local_share(c.persons, c.claims, main, facts),
+        _local_share_of(c, main, facts),
     )
 
 
@@ -990,8 +990,8 @@ def index_own_visits(candidates: list[Candidate], facts: ClaimFacts) -> None:
 
 
 def _index_timetables(candidates: list[Candidate], wanted: list[np.ndarray], facts: ClaimFacts) -> None:
-    """Every candidate's :func:`_timetable` at once (``wanted[i]``: candidate i's keys at its main venue), kept in
-    ``facts.visit_index["timetable"]`` for :func:`features` to look up.
+    """Every candidate's :func:`_timetable` and :func:`local_share` at once (``wanted[i]``: candidate i's keys at
+    its main venue), kept in ``facts.visit_index["timetable"]`` and ``["local"]`` for :func:`features` to look up.
 
     One lookup of all the candidates' own visits and one pass of grouped arrays
     over (candidate, member, day) instead of a few dozen small array calls per
@@ -1010,6 +1010,23 @@ def _index_timetables(candidates: list[Candidate], wanted: list[np.ndarray], fac
     index["timetable"] = {
         id(c): (c, {name: float(v[i]) for name, v in values.items()}) for i, c in enumerate(candidates)
     }
+    # local_share: members with a claim there that is not one of the group's own claims, over the members
+    own = np.concatenate([c.claims for c in candidates]).astype(np.int64)
+    own_ring = np.repeat(np.arange(len(candidates)), [len(c.claims) for c in candidates])
+    width = int(max(rows.max(initial=0), own.max(initial=0))) + 1
+    other = ~in_sorted(ring * width + rows, np.sort(own_ring * width + own))
+    span = index["n"]  # person + 1: -1 (unknown) is 0 (_pair_keys)
+    pairs = distinct(ring[other] * span + t.column("person")[rows[other]] + 1)
+    locals_ = np.bincount(pairs // span, minlength=len(candidates))
+    index["local"] = {id(c): (c, float(locals_[i] / len(c.persons))) for i, c in enumerate(candidates)}
+
+
+def _local_share_of(c: Candidate, main: int, facts: ClaimFacts) -> float:
+    """:func:`local_share` of ``c`` at ``main``, from :func:`_index_timetables` when it measured ``c``."""
+    known = facts.visit_index.get("local", {}).get(id(c))
+    if known is not None and known[0] is c:
+        return float(known[1])
+    return local_share(c.persons, c.claims, main, facts)
 
 
 def _timetable_of(c: Candidate, main: int, facts: ClaimFacts) -> dict[str, Any]:

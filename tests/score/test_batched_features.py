@@ -77,6 +77,9 @@ def test_a_world_scored_with_the_batched_features_is_scored_as_ring_by_ring(monk
         from_batch = len(calls)  # only candidates made after the batch (joined, beside steering) one by one
         monkeypatch.setattr(F, "_index_timetables", lambda candidates, wanted, facts: None)
         monkeypatch.setattr(F, "_index_parties", lambda candidates, mains, facts: None)
+        monkeypatch.setattr(
+            F, "_local_share_of", lambda c, main, facts: F.local_share(c.persons, c.claims, main, facts)
+        )
         plain = run(data)
         assert len(calls) - from_batch > from_batch  # the batch answered most of them
         monkeypatch.undo()
@@ -84,3 +87,31 @@ def test_a_world_scored_with_the_batched_features_is_scored_as_ring_by_ring(monk
         assert [repr(r.features) for r in batched.rings] == [repr(r.features) for r in plain.rings]
         assert [repr(r.features) for r in batched.explained] == [repr(r.features) for r in plain.explained]
         assert len(batched.rings) + len(batched.explained) > 0
+
+
+def test_each_candidates_batched_measures_are_its_own(monkeypatch) -> None:
+    """On a small world, every candidate the batch measured: its timetable, parties and local share as measured
+    for it alone (every candidate, not only those that became rings)."""
+    import graphfraud.pipeline as P
+
+    seen = {}
+    scorer = P.score_candidates
+
+    def keep(candidates, facts, params):  # type: ignore[no-untyped-def]
+        seen["facts"] = facts
+        return scorer(candidates, facts, params)
+
+    monkeypatch.setattr(P, "score_candidates", keep)
+    run(make_world(SynthParams(persons=3000, days=180, seed=11))[0])
+    facts = seen["facts"]
+    index = facts.visit_index
+    venue = facts.graph.visits.column("venue")
+    assert len(index["timetable"]) == len(index["local"]) == len(index["parties"]) >= 10
+    for c, timetable in index["timetable"].values():
+        main = int(np.bincount(venue[c.claims]).argmax())
+        assert repr(timetable) == repr(F._timetable(*F.own_visits(c.persons, main, facts)))
+        assert repr(index["local"][id(c)][1]) == repr(F.local_share(c.persons, c.claims, main, facts))
+        timed = c.claims[(venue[c.claims] == main) & (facts.hour[c.claims] >= 0)]
+        assert repr(index["parties"][id(c)][1]) == repr(F._parties(facts.graph.visits, timed, facts))
+    assert any(parties for _, parties in index["parties"].values())
+    assert len({local for _, local in index["local"].values()}) > 1
