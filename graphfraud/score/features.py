@@ -27,13 +27,16 @@ from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import dense_codes, isin, isin_values, row_positions, text_codes, to_arrow
-from graphfraud.params import SignalParams
+from graphfraud.params import OrganiseParams, SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
 OFF_HOURS = (7, 19)
 #: Fewest peer claims in a (visit type, diagnosis) cell for it to serve as a cost baseline.
 MIN_PEERS = 20
+
+#: The organisation rules' defaults: a group's sessions end as an organisation's block of members does.
+_ORGANISE = OrganiseParams()
 
 
 @dataclass(frozen=True)
@@ -630,9 +633,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     at_main = venue == main
     day = t.column("day")[rows]
     person = t.column("person")[rows]
-    ring_days, present, sessions, attended = _attendance(person[at_main], day[at_main])
-    cycle, regularity = _cycle(ring_days)
-    session_cycle, session_regularity = _cycle(np.sort(sessions))
+    days_there = _attendance_of(c, person[at_main], day[at_main], facts)
     visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
@@ -667,10 +668,10 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         chronic_share=float(facts.chronic[rows].mean()),
         top_diagnosis=top_name,
         top_diagnosis_share=float(counts.max() / len(diag)) if len(diag) else 0.0,
-        event_days=int(len(ring_days)),
-        regulars=int((present >= 4).sum()),
-        cycle_days=cycle,
-        cycle_regularity=regularity,
+        event_days=days_there["event_days"],
+        regulars=days_there["regulars"],
+        cycle_days=days_there["cycle_days"],
+        cycle_regularity=days_there["cycle_regularity"],
         median_arrival_gap=_arrival_gap(t, rows[at_main & timed]) if minute_data else float("nan"),
         off_hours_share=float(((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).mean())
         if minute_data
@@ -684,11 +685,11 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         catchment_outside=_catchment_share(visitors, visits, main, facts),
         out_of_city=_outside(c.persons, main, facts, level=city),
         catchment_outside_city=_catchment_share(visitors, visits, main, facts, level=city),
-        sessions=int(len(sessions)),
-        attendance=median(attended) / len(sessions) if len(sessions) else 0.0,
-        weekday_share=_weekday_share(sessions),
-        session_cycle=session_cycle,
-        session_regularity=session_regularity,
+        sessions=days_there["sessions"],
+        attendance=days_there["attendance"],
+        weekday_share=days_there["weekday_share"],
+        session_cycle=days_there["session_cycle"],
+        session_regularity=days_there["session_regularity"],
         public_venue=float(facts.venue_public[main]),
         phone_hub_persons=hub_n,
         phone_hub=hub,
@@ -803,12 +804,23 @@ def _parties_of(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) ->
 
 
 def _index_parties(candidates: list[Candidate], mains: list[int], facts: ClaimFacts) -> None:
-    """Every candidate's :func:`_parties` (its timed claims at its main venue ``mains[i]``) at once, kept in
-    ``facts.visit_index["parties"]`` for :func:`features` to look up (a run with dates only has no parties)."""
-    if facts.graph.day_resolution or not candidates:
+    """Every candidate's :func:`_days_there` and :func:`_parties` (its claims, its timed claims at its main venue
+    ``mains[i]``) at once, kept in ``facts.visit_index["days_there"]`` and ``["parties"]`` for :func:`features` to
+    look up (a run with dates only has no parties)."""
+    if not candidates:
         return
     t = facts.graph.visits
     venue = t.column("venue")
+    at_main = [c.claims[venue[c.claims] == m] for c, m in zip(candidates, mains, strict=True)]
+    ring = np.repeat(np.arange(len(at_main)), [len(r) for r in at_main])
+    every = np.concatenate(at_main)
+    days = _attendances(ring, t.column("person")[every], t.column("day")[every], len(at_main))
+    types = {name: int if values.dtype.kind == "i" else float for name, values in days.items()}
+    facts.visit_index["days_there"] = {
+        id(c): (c, {name: types[name](values[i]) for name, values in days.items()}) for i, c in enumerate(candidates)
+    }
+    if facts.graph.day_resolution:
+        return
     rows = [
         c.claims[(venue[c.claims] == m) & (facts.hour[c.claims] >= 0)] for c, m in zip(candidates, mains, strict=True)
     ]
@@ -1341,6 +1353,8 @@ def _group_medians(group: np.ndarray, values: np.ndarray, n_groups: int, *, empt
     >>> _group_medians(np.array([0, 0, 0, 2, 2]), np.array([3.0, 1.0, 2.0, 0.1, 0.2]), 3, empty=-1.0).tolist()
     [2.0, -1.0, 0.15000000000000002]
     """
+    if not len(values):
+        return np.full(n_groups, empty)
     ordered = np.asarray(values, dtype=np.float64)[np.lexsort((values, group))]
     count = np.bincount(group, minlength=n_groups)
     start = np.cumsum(count) - count
@@ -1349,6 +1363,26 @@ def _group_medians(group: np.ndarray, values: np.ndarray, n_groups: int, *, empt
     low = ordered[np.where(has & (count % 2 == 0), mid - 1, np.minimum(mid, len(ordered) - 1))]
     high = ordered[np.minimum(mid, len(ordered) - 1)]
     return np.where(has, np.where(count % 2 == 1, high, (low + high) / 2.0), empty)
+
+
+def _days_there(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
+    """A group's days at its main venue (its claims there): event days, regulars, cycles, sessions, attendance."""
+    ring_days, present, sessions, attended = _attendance(person, day)
+    cycle, regularity = _cycle(ring_days)
+    session_cycle, session_regularity = _cycle(np.sort(sessions))
+    return {"event_days": int(len(ring_days)), "regulars": int((present >= 4).sum()), "cycle_days": cycle,
+            "cycle_regularity": regularity, "sessions": int(len(sessions)),
+            "attendance": median(attended) / len(sessions) if len(sessions) else 0.0,
+            "weekday_share": _weekday_share(sessions), "session_cycle": session_cycle,
+            "session_regularity": session_regularity}  # fmt: skip
+
+
+def _attendance_of(c: Candidate, person: np.ndarray, day: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
+    """:func:`_days_there` of ``c`` (its claims at the main venue), from :func:`_index_parties` when it measured ``c``."""
+    known = facts.visit_index.get("days_there", {}).get(id(c))
+    if known is not None and known[0] is c:
+        return dict(known[1])
+    return _days_there(person, day)
 
 
 def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -1368,6 +1402,88 @@ def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.nda
     attended = np.unique(who[in_sorted(days, sessions)], return_counts=True)[1]
     attended = np.concatenate([attended, np.zeros(len(persons) - len(attended), dtype=np.int64)])
     return ring_days, present, sessions, attended
+
+
+def _attendances(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings: int) -> dict[str, np.ndarray]:
+    """What :func:`features` makes of :func:`_attendance` (event days, regulars, cycles, sessions, attendance,
+    weekday share) for ``n_rings`` groups at once: claim i of group ``ring[i]`` at its main venue.
+
+    Members are (group, person) and ring days (group, day); each group's
+    sessions by :func:`_group_regulars`, its medians by :func:`_group_medians`:
+    the same numbers, to the bit, as group by group.
+
+    >>> day = np.r_[np.repeat([7, 14, 21], 20), [3, 3, 3, 10, 10, 10]]
+    >>> person = np.r_[np.tile(np.arange(20), 3), [1, 2, 3, 20, 21, 22]]
+    >>> out = _attendances(np.repeat([1], len(day)), person, day, 2)
+    >>> out["event_days"].tolist(), out["sessions"].tolist(), out["attendance"].tolist(), out["session_cycle"].tolist()
+    ([0, 5], [0, 3], [0.0, 1.0], [nan, 7.0])
+    """
+    ring, person, day = (np.asarray(x, dtype=np.int64) for x in (ring, person, day))
+    out = {"event_days": np.zeros(n_rings, dtype=np.int64), "regulars": np.zeros(n_rings, dtype=np.int64),
+           "sessions": np.zeros(n_rings, dtype=np.int64), "attendance": np.zeros(n_rings),
+           "weekday_share": np.zeros(n_rings), "cycle_days": np.full(n_rings, np.nan),
+           "cycle_regularity": np.zeros(n_rings), "session_cycle": np.full(n_rings, np.nan),
+           "session_regularity": np.zeros(n_rings)}  # fmt: skip
+    if not len(ring):
+        return out
+    p0, d0 = int(person.min()), int(day.min())
+    pw, dw = int(person.max()) - p0 + 1, int(day.max()) - d0 + 1
+    who, days = _distinct_pairs(ring * pw + (person - p0), day)  # by group, person, then day
+    member = np.cumsum(np.concatenate([[True], who[1:] != who[:-1]])) - 1
+    present = np.bincount(member)
+    member_ring = who[np.concatenate([[True], who[1:] != who[:-1]])] // pw
+    out["regulars"] = np.bincount(member_ring, weights=present >= 4, minlength=n_rings).astype(np.int64)
+    ring_day, per_day = np.unique((who // pw) * dw + (days - d0), return_counts=True)  # by group, then day
+    day_ring, ring_days = ring_day // dw, ring_day % dw + d0
+    out["event_days"] = np.bincount(day_ring, minlength=n_rings)
+    session = _group_regulars(day_ring, per_day)
+    out["sessions"] = np.bincount(day_ring[session], minlength=n_rings)
+    attended = np.bincount(member, weights=in_sorted((who // pw) * dw + (days - d0), ring_day[session]))
+    n_sessions = out["sessions"]
+    held = n_sessions > 0
+    middle = _group_medians(member_ring, attended, n_rings, empty=0.0)
+    out["attendance"] = np.where(held, middle / np.maximum(n_sessions, 1), 0.0)
+    weekdays = np.bincount(day_ring[session] * 7 + (ring_days[session] + 5) % 7, minlength=7 * n_rings)
+    top3 = np.sort(weekdays.reshape(n_rings, 7), axis=1)[:, ::-1][:, :3].sum(axis=1)
+    out["weekday_share"] = np.where(held, top3 / np.maximum(n_sessions, 1), 0.0)
+    out["cycle_days"], out["cycle_regularity"] = _group_cycles(day_ring, ring_days, n_rings)
+    out["session_cycle"], out["session_regularity"] = _group_cycles(day_ring[session], ring_days[session], n_rings)
+    return out
+
+
+def _group_regulars(group: np.ndarray, times: np.ndarray, *, min_share: float | None = None) -> np.ndarray:
+    """:func:`graphfraud.detect.organise.regulars` within each group (``group`` ascending), at once.
+
+    >>> _group_regulars(np.array([0, 0, 0, 0, 0, 0, 1, 1]), np.array([150, 2, 140, 3, 2, 148, 6, 2])).tolist()
+    [True, False, True, False, False, True, True, True]
+    """
+    share = _ORGANISE.min_share if min_share is None else min_share
+    order = np.lexsort((np.arange(len(times)), -times, group))  # each group's most frequent first, stable
+    desc = times[order].astype(float)
+    cum = np.cumsum(desc)  # whole numbers: exact, so each group's own running sum is cum less the groups before it
+    count = np.bincount(group)
+    start = np.repeat(np.cumsum(count) - count, count)
+    before = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
+    at = np.searchsorted(cum, before + (cum - before) / 2.0)
+    ok = desc >= share * desc[at]
+    bad = np.flatnonzero(~ok)
+    cut = np.full(len(count), np.iinfo(np.int64).max)  # each group's first attendee below the share, in order
+    np.minimum.at(cut, group[order][bad], bad)
+    keep = np.zeros(len(times), dtype=bool)
+    keep[order[np.arange(len(times)) < cut[group[order]]]] = True
+    return keep
+
+
+def _group_cycles(group: np.ndarray, days: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_cycle` of each group's ascending ``days`` (``group`` ascending): median gap (NaN under 3 days) and
+    the share of gaps within a day of it (0.0 under 3 days)."""
+    within = group[1:] == group[:-1]
+    gaps, gap_of = np.diff(days)[within], group[1:][within]
+    count = np.bincount(group, minlength=n_groups)
+    middle = _group_medians(gap_of, gaps, n_groups, empty=np.nan)
+    near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=n_groups)
+    enough = count >= 3
+    return np.where(enough, middle, np.nan), np.where(enough, near / np.maximum(count - 1, 1), 0.0)
 
 
 def _sessions(days: np.ndarray, present: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from graphfraud.detect.organise import regulars
 from graphfraud.pipeline import run
 from graphfraud.score import features as F
 from graphfraud.synth import SynthParams, make_world, toy
@@ -57,6 +58,33 @@ def test_parties_of_all_groups_are_each_groups_parties(seed: int) -> None:
         assert repr(batched[i]) == repr(F._parties(visits, rows, facts)), i  # repr: the same bits, the same types
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_days_there_of_all_groups_are_each_groups(seed: int) -> None:
+    """Weekly sessions with stragglers on other days, one-day groups, two-day groups, members at no session."""
+    groups = _groups(seed)
+    rng = np.random.default_rng(seed)
+    groups += [(rng.integers(0, 9, 30), np.full(30, 40)), (np.arange(6), np.r_[[3] * 3, [10] * 3])]
+    groups += [(np.r_[np.tile(np.arange(50), 8), [60, 61, 62]], np.r_[np.repeat(np.arange(8) * 7 + 2, 50), [5, 5, 6]])]
+    ring = np.repeat(np.arange(len(groups)), [len(p) for p, _ in groups])
+    batched = F._attendances(ring, np.concatenate([p for p, _ in groups]), np.concatenate([d for _, d in groups]),
+                             len(groups))  # fmt: skip
+    for i, (person, day) in enumerate(groups):
+        if not len(person):
+            continue  # features() measures a group's claims at its main venue: never none
+        one = F._days_there(person, day)
+        got = {name: type(one[name])(batched[name][i]) for name in one}
+        assert repr(got) == repr(one), i
+
+
+def test_group_regulars_are_regulars() -> None:
+    rng = np.random.default_rng(8)
+    group = np.sort(rng.integers(0, 25, 600))
+    times = np.where(rng.random(600) < 0.3, rng.integers(1, 4, 600), rng.integers(20, 160, 600))
+    got = F._group_regulars(group, times)
+    for g in range(25):
+        assert got[group == g].tolist() == regulars(times[group == g]).tolist()
+
+
 def test_group_medians_are_medians() -> None:
     rng = np.random.default_rng(5)
     group = np.sort(rng.integers(0, 30, 400))
@@ -76,7 +104,7 @@ def test_a_world_scored_with_the_batched_features_is_scored_as_ring_by_ring(monk
         batched = run(data)
         from_batch = len(calls)  # only candidates made after the batch (joined, beside steering) one by one
         monkeypatch.setattr(F, "_index_timetables", lambda candidates, wanted, facts: None)
-        monkeypatch.setattr(F, "_index_parties", lambda candidates, mains, facts: None)
+        monkeypatch.setattr(F, "_index_parties", lambda candidates, mains, facts: None)  # days there, parties
         monkeypatch.setattr(
             F, "_local_share_of", lambda c, main, facts: F.local_share(c.persons, c.claims, main, facts)
         )
@@ -113,5 +141,8 @@ def test_each_candidates_batched_measures_are_its_own(monkeypatch) -> None:
         assert repr(index["local"][id(c)][1]) == repr(F.local_share(c.persons, c.claims, main, facts))
         timed = c.claims[(venue[c.claims] == main) & (facts.hour[c.claims] >= 0)]
         assert repr(index["parties"][id(c)][1]) == repr(F._parties(facts.graph.visits, timed, facts))
+        there = c.claims[venue[c.claims] == main]
+        person, day = facts.graph.visits.column("person")[there], facts.graph.visits.column("day")[there]
+        assert repr(sorted(index["days_there"][id(c)][1].items())) == repr(sorted(F._days_there(person, day).items()))
     assert any(parties for _, parties in index["parties"].values())
     assert len({local for _, local in index["local"].values()}) > 1
