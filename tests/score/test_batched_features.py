@@ -98,7 +98,9 @@ def test_group_medians_are_medians() -> None:
 def test_a_world_scored_with_the_batched_features_is_scored_as_ring_by_ring(monkeypatch) -> None:
     """A small world's rings and explained groups get the same features whether or not the batch ran first."""
     one_by_one = F._timetable
-    for data in (toy.staged_clinic()[0], make_world(SynthParams(persons=3000, days=180, seed=11))[0]):
+    worlds = [toy.staged_clinic()[0], make_world(SynthParams(persons=3000, days=180, seed=11))[0]]
+    worlds.append(make_world(SynthParams(persons=3000, days=180, seed=11, date_only=True))[0])  # no parties
+    for data in worlds:
         calls: list[int] = []
         monkeypatch.setattr(F, "_timetable", lambda *a, **k: calls.append(1) or one_by_one(*a, **k))
         batched = run(data)
