@@ -796,14 +796,14 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
 
 def _parties_of(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> dict[str, Any]:
     """:func:`_parties` of ``c``'s timed ``rows`` at its ``main`` venue (with :func:`_party_rows`), from
-    :func:`_index_parties` when it measured ``c``."""
+    :func:`_index_main_venue` when it measured ``c``."""
     known = facts.visit_index.get("parties", {}).get(id(c))
     if known is not None and known[0] is c:
         return dict(known[1])
     return _parties(facts.graph.visits, _party_rows(c.persons, rows, main, facts), facts)
 
 
-def _index_parties(candidates: list[Candidate], mains: list[int], facts: ClaimFacts) -> None:
+def _index_main_venue(candidates: list[Candidate], mains: list[int], facts: ClaimFacts) -> None:
     """Every candidate's :func:`_days_there` and :func:`_parties` (its claims, its timed claims at its main venue
     ``mains[i]``) at once, kept in ``facts.visit_index["days_there"]`` and ``["parties"]`` for :func:`features` to
     look up (a run with dates only has no parties)."""
@@ -842,7 +842,8 @@ def _parties_all(ring: np.ndarray, minute: np.ndarray, person: np.ndarray, perso
     :func:`_parties` group by group (a share: a count over a count).
 
     >>> minute = np.array([600, 602, 800, 801, 2040, 2041, 2300, 2302])
-    >>> out = _parties_all(np.repeat([0, 2], 8), np.r_[minute, minute], np.tile([0, 1, 2, 3], 4), np.array([5, 5, 7, 7]), 3)
+    >>> person, address = np.tile([0, 1, 2, 3], 4), np.array([5, 5, 7, 7])
+    >>> out = _parties_all(np.repeat([0, 2], 8), np.r_[minute, minute], person, address, 3)
     >>> out[1], out[0] == out[2], out[0]["parties"], out[0]["party_together"]
     ({}, True, 2, 1.0)
     """
@@ -998,7 +999,7 @@ def index_own_visits(candidates: list[Candidate], facts: ClaimFacts) -> None:
         _fetch_visits(np.concatenate(wanted), facts)
         measured = [c for c in candidates if len(c.claims) and len(c.persons)]
         _index_timetables(measured, wanted, facts)
-        _index_parties(measured, mains, facts)
+        _index_main_venue(measured, mains, facts)
 
 
 def _index_timetables(candidates: list[Candidate], wanted: list[np.ndarray], facts: ClaimFacts) -> None:
@@ -1378,7 +1379,8 @@ def _days_there(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
 
 
 def _attendance_of(c: Candidate, person: np.ndarray, day: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
-    """:func:`_days_there` of ``c`` (its claims at the main venue), from :func:`_index_parties` when it measured ``c``."""
+    """:func:`_days_there` of ``c`` (its claims at the main venue; from :func:`_index_main_venue` when it
+    measured ``c``)."""
     known = facts.visit_index.get("days_there", {}).get(id(c))
     if known is not None and known[0] is c:
         return dict(known[1])

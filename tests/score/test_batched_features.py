@@ -106,7 +106,7 @@ def test_a_world_scored_with_the_batched_features_is_scored_as_ring_by_ring(monk
         batched = run(data)
         from_batch = len(calls)  # only candidates made after the batch (joined, beside steering) one by one
         monkeypatch.setattr(F, "_index_timetables", lambda candidates, wanted, facts: None)
-        monkeypatch.setattr(F, "_index_parties", lambda candidates, mains, facts: None)  # days there, parties
+        monkeypatch.setattr(F, "_index_main_venue", lambda candidates, mains, facts: None)  # days there, parties
         monkeypatch.setattr(
             F, "_local_share_of", lambda c, main, facts: F.local_share(c.persons, c.claims, main, facts)
         )
