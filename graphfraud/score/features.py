@@ -826,25 +826,57 @@ def _index_main_venue(candidates: list[Candidate], mains: list[int], facts: Clai
     ]
     ring = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
     every = np.concatenate(rows)
+    ring, every = _with_missing_members(candidates, mains, ring, every, facts)
     values = _parties_all(ring, t.column("minute")[every], t.column("person")[every], facts.person_address, len(rows))
     index = facts.visit_index.setdefault("parties", {})
     for i, c in enumerate(candidates):
         index[id(c)] = (c, values[i])
 
 
+def _with_missing_members(candidates: list[Candidate], mains: list[int], ring: np.ndarray, every: np.ndarray,
+                          facts: ClaimFacts) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """:func:`_party_rows` of every candidate at once: the timed claim rows ``every`` (of candidate ``ring[i]`` at
+    its main venue ``mains[ring[i]]``) and each member none of them is of, with that member's own timed claims
+    there (from ``facts.visit_index``, which :func:`index_own_visits` filled for these members and venues).
+    """
+    index = facts.visit_index
+    n = index["n"]  # person + 1 (-1 unknown is 0) below n, as _pair_keys
+    person = facts.graph.visits.column("person")
+    have = distinct(ring * n + person[every].astype(np.int64) + 1)
+    member_ring = np.repeat(np.arange(len(candidates)), [len(c.persons) for c in candidates])
+    members = np.concatenate([np.asarray(c.persons, dtype=np.int64) for c in candidates] or [np.zeros(0, np.int64)])
+    wanted = distinct(member_ring * n + members + 1)
+    missing = wanted[~in_sorted(wanted, have)]
+    if not len(missing):
+        return ring, every
+    of = missing // n
+    keys = np.asarray(mains, dtype=np.int64)[of] * n + missing % n
+    _fetch_visits(keys, facts)  # nothing to do when index_own_visits asked for them
+    start = np.searchsorted(index["keys"], keys, side="left")
+    count = np.searchsorted(index["keys"], keys, side="right") - start
+    own = index["rows"][
+        np.repeat(start, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    ]
+    own_ring = np.repeat(of, count)
+    timed = facts.hour[own] >= 0
+    return np.concatenate([ring, own_ring[timed]]), np.concatenate([every, own[timed]])
+
+
 def _parties_all(ring: np.ndarray, minute: np.ndarray, person: np.ndarray, person_address: np.ndarray,
                  n_rings: int) -> list[dict[str, Any]]:  # fmt: skip
     """:func:`_parties` of ``n_rings`` groups at once (claim i of group ``ring[i]``, ``ring`` ascending).
 
-    A member is a (group, person); bursts never span two groups, so the
-    members' parties (:func:`linked` over all of them) are each group's own,
-    numbered in the same order.  The same integers and shares as
-    :func:`_parties` group by group (a share: a count over a count).
+    A member is a (group, person); bursts never span two groups, so the pairs
+    who arrived together on :data:`PARTY_TIMES` bursts (:func:`_together_twice`
+    over all the members) are pairs of one group, and their parties
+    (:func:`linked` over all the members) are each group's own, numbered in
+    the same order.  The same integers and shares as :func:`_parties` group by
+    group (a share: a count over a count).
 
     >>> minute = np.array([600, 602, 800, 801, 2040, 2041, 2300, 2302])
     >>> person, address = np.tile([0, 1, 2, 3], 4), np.array([5, 5, 7, 7])
     >>> out = _parties_all(np.repeat([0, 2], 8), np.r_[minute, minute], person, address, 3)
-    >>> out[1], out[0] == out[2], out[0]["parties"], out[0]["party_together"]
+    >>> out[1], out[0] == out[2], out[0]["parties"], out[0]["party_together"]  # 0 with 1, 2 with 3, twice each
     ({}, True, 2, 1.0)
     """
     out: list[dict[str, Any]] = [{} for _ in range(n_rings)]
@@ -861,12 +893,12 @@ def _parties_all(ring: np.ndarray, minute: np.ndarray, person: np.ndarray, perso
     code = code.reshape(-1)
     m = len(who)
     member_ring = who // width
-    links = np.flatnonzero(joined & (code[1:] != code[:-1]))
-    party = linked(m, code[links], code[links + 1])  # each group's parties, numbered on in group order
+    pb = distinct(burst * m + code)  # one arrival per person-burst
+    first, second = _together_twice(pb // m, pb % m, m)  # a burst is one group's: so is every pair
+    party = linked(m, first, second)  # each group's parties, numbered on in group order
     sizes = np.bincount(party)
     party_ring = np.zeros(len(sizes), dtype=np.int64)
     party_ring[party] = member_ring
-    pb = distinct(burst * m + code)
     in_burst = np.bincount(pb // m)
     company = in_burst[pb // m] >= 2
     pb_ring = member_ring[pb % m]
@@ -1312,9 +1344,9 @@ def _timetables(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings: 
     >>> mwf = np.array([2, 4, 6, 9, 11, 13, 16, 18, 20, 23, 25, 27])
     >>> out = _timetables(np.repeat([0, 2], 12), np.zeros(24, int), np.r_[mwf, mwf], 3)
     >>> [x.round(2).tolist() for x in out.values()]
-    [[3.08, 0.0, 3.08], [1.0, 0.0, 1.0], [3.57, 0.0, 3.57], [1.0, 0.0, 1.0]]
+    [[3.08, 0.0, 3.08], [1.0, 0.0, 1.0], [3.57, 0.0, 3.57], [1.0, 0.0, 1.0], [4.0, 0.0, 4.0]]
     """
-    names = ("member_weekly", "member_timetable", "member_weeks", "member_regularity")
+    names = ("member_weekly", "member_timetable", "member_weeks", "member_regularity", "member_course_weeks")
     out = {name: np.zeros(n_rings) for name in names}
     if not len(ring):
         return out
@@ -1343,7 +1375,9 @@ def _timetables(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings: 
     low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
     middle = (low + high) / 2.0
     near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=len(n))
-    for name, values in zip(names, (per_week, on_timetable / n, span / 7.0, near / (n - 1)), strict=True):
+    course = (days[first + n - 1] + 5) // 7 - (days[first] + 5) // 7 + 1  # calendar weeks, as _timetable
+    measures = (per_week, on_timetable / n, span / 7.0, near / (n - 1), course.astype(float))
+    for name, values in zip(names, measures, strict=True):
         out[name] = _group_medians(group, values, n_rings, empty=0.0)
     return out
 

@@ -142,9 +142,56 @@ def test_each_candidates_batched_measures_are_its_own(monkeypatch) -> None:
         assert repr(timetable) == repr(F._timetable(*F.own_visits(c.persons, main, facts)))
         assert repr(index["local"][id(c)][1]) == repr(F.local_share(c.persons, c.claims, main, facts))
         timed = c.claims[(venue[c.claims] == main) & (facts.hour[c.claims] >= 0)]
-        assert repr(index["parties"][id(c)][1]) == repr(F._parties(facts.graph.visits, timed, facts))
+        alone = F._parties(facts.graph.visits, F._party_rows(c.persons, timed, main, facts), facts)
+        assert repr(index["parties"][id(c)][1]) == repr(alone)
         there = c.claims[venue[c.claims] == main]
         person, day = facts.graph.visits.column("person")[there], facts.graph.visits.column("day")[there]
         assert repr(sorted(index["days_there"][id(c)][1].items())) == repr(sorted(F._days_there(person, day).items()))
     assert any(parties for _, parties in index["parties"].values())
     assert len({local for _, local in index["local"].values()}) > 1
+
+
+def test_members_without_claims_in_the_group_are_batched_by_their_own_arrivals() -> None:
+    """Step 54: a member none of the group's claims is of (their claims went to another group) is judged by their
+    own timed arrivals at the main venue.  Groups made from a world's candidates with one, several or all members'
+    claims taken out: the batch gives each group the parties measured for it alone, and the members taken out are
+    still counted as party members."""
+    from graphfraud.detect.candidate import Candidate
+
+    import graphfraud.pipeline as P
+
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def keep(candidates, facts, params):  # type: ignore[no-untyped-def]
+        seen["candidates"], seen["facts"] = candidates, facts
+        raise Stop
+
+    world = make_world(SynthParams(persons=3000, days=180, seed=11))[0]
+    with pytest.MonkeyPatch.context() as mp, pytest.raises(Stop):
+        mp.setattr(P, "score_candidates", keep)
+        run(world)
+    facts = seen["facts"]
+    person = facts.graph.visits.column("person")
+    rng = np.random.default_rng(3)
+    groups = []
+    for c in seen["candidates"]:
+        if len(c.persons) < 2 or not len(c.claims):
+            continue
+        out = rng.choice(c.persons, size=int(rng.choice([1, 2, len(c.persons)])), replace=False)
+        kept = c.claims[~np.isin(person[c.claims], out)]
+        groups.append(Candidate(c.detector, c.persons, kept if len(kept) else c.claims[:1]))
+    assert len(groups) >= 10
+    facts.visit_index.clear()
+    F.index_own_visits(groups, facts)
+    venue = facts.graph.visits.column("venue")
+    grown = 0
+    for g in groups:
+        main = int(np.bincount(venue[g.claims]).argmax())
+        timed = g.claims[(venue[g.claims] == main) & (facts.hour[g.claims] >= 0)]
+        rows = F._party_rows(g.persons, timed, main, facts)
+        grown += len(rows) > len(timed)
+        assert repr(facts.visit_index["parties"][id(g)][1]) == repr(F._parties(facts.graph.visits, rows, facts))
+    assert grown >= 10  # the members' own arrivals were added for most groups
