@@ -805,8 +805,9 @@ def _parties_of(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) ->
 
 def _index_main_venue(candidates: list[Candidate], mains: list[int], facts: ClaimFacts) -> None:
     """Every candidate's :func:`_days_there` and :func:`_parties` (its claims, its timed claims at its main venue
-    ``mains[i]``) at once, kept in ``facts.visit_index["days_there"]`` and ``["parties"]`` for :func:`features` to
-    look up (a run with dates only has no parties)."""
+    ``mains[i]`` with :func:`_party_rows`' arrivals of members without one) at once, kept in
+    ``facts.visit_index["days_there"]`` and ``["parties"]`` for :func:`features` to look up (a run with dates only
+    has no parties)."""
     if not candidates:
         return
     t = facts.graph.visits
