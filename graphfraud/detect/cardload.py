@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from scipy.stats import binom
 
 from graphfraud.detect import cards
@@ -269,24 +270,127 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     ...              CardLoadParams(ratio=5.0, min_claims=3))[["unit", "n", "dear", "loaded"]].values.tolist()
     [[0, 3, 3, True], [1, 1, 0, False], [2, 3, 2, False]]
     """
-    frame = pd.DataFrame({"unit": unit, "person": person, "excess": excess})
-    frame["dear"] = excess >= np.log(params.ratio)
-    per = frame.groupby(["unit", "person"], sort=True).agg(
-        n=("excess", "size"), sum=("excess", "sum"), median=("excess", "median"), dear=("dear", "sum")
-    )
-    per = per.reset_index()
-    card = frame.groupby("person")["excess"].agg(["size", "sum"])
-    all_n = card["size"].reindex(per["person"]).to_numpy()
-    all_sum = card["sum"].reindex(per["person"]).to_numpy()
-    other_n = all_n - per["n"].to_numpy()
-    here = per["median"].to_numpy()  # the holder's own purchases there now and then do not hide the swipes
-    elsewhere = np.where(other_n > 0, (all_sum - per["sum"].to_numpy()) / np.maximum(other_n, 1), 0.0)
-    per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
-    typical = per["lift"].to_numpy() >= np.log(params.ratio)
-    per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & typical
+    unit, person, excess = np.asarray(unit), np.asarray(person), np.asarray(excess, dtype=np.float64)
+    if not len(unit):
+        return pd.DataFrame({"unit": unit, "person": person, "n": np.zeros(0, dtype=np.int64),
+                             "dear": np.zeros(0, dtype=np.int64), "lift": np.zeros(0), "loaded": np.zeros(0, bool),
+                             "same": np.zeros(0, bool)})  # fmt: skip
+    order = _stable_order(person - person.min())  # by card, each card's claims in their order
+    card_first, card_n = _runs(person[order])
+    card_person = person[order[card_first]]
+    card_sum = _sums(excess[order], card_first, card_n)
+    order = order[_stable_order(unit[order] - unit.min())]  # by (institution, card), each pair's claims in order
+    first, n = _runs(unit[order], person[order])
+    pair_unit, pair_person = unit[order[first]], person[order[first]]
+    values = excess[order]
+    del order
+    dear = _counts(values >= np.log(params.ratio), first)
+    sums = _sums(values, first, n)
+    here = _medians(values, first, n)  # the holder's own purchases there now and then do not hide the swipes
+    del values
+    card = np.searchsorted(card_person, pair_person)  # each pair's card (cards ascending)
+    other_n = card_n[card] - n
+    elsewhere = np.where(other_n > 0, (card_sum[card] - sums) / np.maximum(other_n, 1), 0.0)
+    lift = np.minimum(here, here - np.maximum(elsewhere, 0.0))
+    typical = lift >= np.log(params.ratio)
+    loaded = (dear >= params.min_claims) & typical
     # billed the same way: typically dear there, and dear again (a one-off dear visit is every institution's)
-    per["same"] = ~per["loaded"].to_numpy() & typical & (per["dear"].to_numpy() >= REPEATED)
-    return per[["unit", "person", "n", "dear", "lift", "loaded", "same"]]
+    same = ~loaded & typical & (dear >= REPEATED)
+    return pd.DataFrame({"unit": pair_unit, "person": pair_person, "n": n, "dear": dear, "lift": lift,
+                         "loaded": loaded, "same": same})  # fmt: skip
+
+
+def _stable_order(codes: np.ndarray) -> np.ndarray:
+    """Row positions ordered by the non-negative int ``codes``, each code's rows in their own order: a counting
+    sort (scipy's COO-to-CSR conversion buckets the rows by code in one linear pass; numpy's stable sort of int64
+    is a merge sort, several times slower).
+
+    >>> _stable_order(np.array([2, 0, 2, 1, 0])).tolist()
+    [1, 4, 3, 0, 2]
+    """
+    n, top = len(codes), int(codes.max(initial=0)) + 1
+    small = np.int32 if max(n, top) < 2**31 else np.int64  # (scipy keeps 32-bit indices when they fit)
+    rows = np.arange(n, dtype=small)
+    bucketed = sparse.coo_matrix((np.ones(n, dtype=np.int8), (codes.astype(small), rows)), shape=(top, n)).tocsr()
+    del rows
+    return bucketed.indices  # each code's columns ascending: its rows in order
+
+
+def _runs(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal ``keys`` (sorted rows) starts, and its length.
+
+    >>> [x.tolist() for x in _runs(np.array([0, 0, 1, 1]), np.array([4, 5, 5, 5]))]
+    [[0, 1, 2], [1, 1, 2]]
+    """
+    change = np.zeros(len(keys[0]), dtype=bool)
+    change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    first = np.flatnonzero(change)
+    return first, np.diff(np.append(first, len(change)))
+
+
+def _counts(flags: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """The true ``flags`` of each group (rows ``first[i]`` up to the next group's first row).
+
+    >>> _counts(np.array([True, False, True, True]), np.array([0, 1])).tolist()
+    [1, 2]
+    """
+    if not len(first):
+        return np.zeros(0, dtype=np.int64)
+    return np.add.reduceat(flags, first, dtype=np.int64)
+
+
+def _sums(values: np.ndarray, first: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Each group's sum of ``values`` (the group's rows from ``first[i]``, ``n[i]`` of them, in order), added as
+    a pandas group-by sum adds them (Kahan's compensated sum, row by row): the same bits.
+
+    All the groups are added at once, their k-th rows in the k-th step (the largest group's size in steps, each
+    over the groups that long).
+
+    >>> _sums(np.array([1e16, 1.0, 1.0, -1e16, 0.5]), np.array([0, 4]), np.array([4, 1])).tolist()
+    [2.0, 0.5]
+    """
+    out = np.zeros(len(n))
+    if not len(n):
+        return out
+    longest = np.argsort(-n, kind="stable")
+    start, size = first[longest], n[longest]
+    total, compensation = np.zeros(len(n)), np.zeros(len(n))
+    for k in range(int(size[0])):
+        m = int(np.searchsorted(-size, -k, side="left"))  # the groups with more than k rows
+        y = values[start[:m] + k] - compensation[:m]
+        t = total[:m] + y
+        c = (t - total[:m]) - y
+        c[c != c] = 0.0  # an infinite value: no compensation (as pandas)
+        compensation[:m], total[:m] = c, t
+    out[longest] = total
+    return out
+
+
+def _medians(values: np.ndarray, first: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Each group's median of ``values`` (the group's rows from ``first[i]``, ``n[i]`` of them): the middle value,
+    or the mean of the two middle ones.
+
+    >>> _medians(np.array([3.0, 1.0, 2.0, 0.1, 0.2]), np.array([0, 3]), np.array([3, 2])).tolist()
+    [2.0, 0.15000000000000002]
+    """
+    if not len(n):
+        return np.zeros(0)
+    second = np.minimum(first + 1, len(values) - 1)
+    out = np.where(n == 1, values[first], (values[first] + values[second]) / 2.0)  # one or two: no sort
+    more = np.flatnonzero(n >= 3)
+    if not len(more):
+        return out
+    count = n[more]
+    group = np.repeat(np.arange(len(more), dtype=np.int32 if len(more) < 2**31 else np.int64), count)
+    rows = np.repeat(first[more] - (np.cumsum(count) - count), count) + np.arange(len(group))
+    by_value = np.argsort(values[rows])
+    ordered = values[rows[by_value[_stable_order(group[by_value])]]]  # by group, then value
+    del group, rows
+    mid = np.cumsum(count) - count + count // 2
+    out[more] = np.where(count % 2 == 1, ordered[mid], (ordered[mid - 1] + ordered[mid]) / 2.0)
+    return out
 
 
 def _joins(by_unit: pd.DataFrame, proven: pd.Index, params: CardLoadParams) -> pd.DataFrame:

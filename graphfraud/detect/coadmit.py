@@ -13,6 +13,7 @@ random pairs together once; only repetition links them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -254,6 +255,45 @@ def _shared_days(keys: np.ndarray, *, min_persons: int = 2) -> np.ndarray:
     return day[count >= min_persons]
 
 
+class _Arrivals(NamedTuple):
+    """The arrivals :func:`bus_days` tests, one small table: per arrival its ``venue``, ``day``, persons ``n``,
+    how many of them were ``admitted`` that day or the next, its own ``tail`` (an examination's chance of its
+    persons that day; 0.0 for a burst), whether the ``whole`` arrival rides and its examination ``kind`` (-1:
+    a burst); per (arrival, person) row: the ``arrival`` (its position), the ``person`` and whether the person
+    ``came`` to be admitted from it."""
+
+    venue: np.ndarray
+    day: np.ndarray
+    n: np.ndarray
+    admitted: np.ndarray
+    tail: np.ndarray
+    whole: np.ndarray
+    kind: np.ndarray
+    arrival: np.ndarray
+    person: np.ndarray
+    came: np.ndarray
+
+    @staticmethod
+    def joined(parts: list[_Arrivals]) -> _Arrivals:
+        """The ``parts`` one after the other (each part's rows pointing at its own arrivals).
+
+        >>> one = _Arrivals(*[np.array([x]) for x in (3, 5, 2, 1, 0.0, False, -1)], np.array([0, 0]),
+        ...                 np.array([7, 8]), np.array([True, False]))
+        >>> both = _Arrivals.joined([one, one])
+        >>> both.venue.tolist(), both.arrival.tolist(), len(_Arrivals.joined([]).person)
+        ([3, 3], [0, 0, 1, 1], 0)
+        """
+        ints, floats, flags = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=bool)
+        empty = [ints, ints, ints, ints, floats, flags, ints, ints, ints, flags]
+        offsets = np.cumsum([0] + [len(p.n) for p in parts])
+        columns = [
+            np.concatenate([e, *(getattr(p, f) for p in parts)]) for e, f in zip(empty, _Arrivals._fields, strict=True)
+        ]
+        columns[7] = np.concatenate([ints, *(p.arrival + o for p, o in zip(parts, offsets, strict=False))])
+        columns[9] = columns[9].astype(bool)
+        return _Arrivals(*columns)
+
+
 def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool, min_times: int,
              max_chance: float, kind: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
     """Facilities that admit, again and again, a group out of the outpatients who arrived together.
@@ -339,19 +379,8 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     here = _member(venue * span + (day - first), group_days)
     events = venue_events(visits[here], day_resolution=day_resolution)
     inc = events.incidence
-    # the arrivals tested, bursts first and then (with ``kind``) examinations: venue, day, persons, how many
-    # of them were admitted, and whether the whole arrival rides (an examination beyond its daily volume)
-    arr_venue: list[np.ndarray] = []
-    arr_day: list[np.ndarray] = []
-    arr_n: list[np.ndarray] = []
-    arr_a: list[np.ndarray] = []
-    arr_tail: list[np.ndarray] = []
-    whole: list[np.ndarray] = []
-    arr_kind: list[np.ndarray] = []
-    # (arrival, person) rows, and whether the person was admitted from it
-    row_arrival: list[np.ndarray] = []
-    row_person: list[np.ndarray] = []
-    row_came: list[np.ndarray] = []
+    # the arrivals tested: bursts first and then (with ``kind``) examinations
+    parts = []
     if not inc.empty:
         ev = inc["event"].to_numpy(np.int64)  # sorted by event
         who = inc["person"].to_numpy(np.int64)
@@ -359,31 +388,19 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
         came = admitted(key(who, ev_venue, ev_day))
         new = np.r_[True, ev[1:] != ev[:-1]]
         codes, slot = ev[new], np.cumsum(new) - 1
-        arr_venue.append(events.venue[codes].astype(np.int64))
-        arr_day.append(events.day[codes].astype(np.int64))
-        arr_n.append(np.bincount(slot))
-        arr_a.append(np.bincount(slot, weights=came).astype(np.int64))
-        whole.append(np.zeros(len(codes), dtype=bool))
-        arr_kind.append(np.full(len(codes), -1, dtype=np.int64))
-        row_arrival.append(slot)
-        row_person.append(who)
-        row_came.append(came)
+        parts.append(_Arrivals(
+            venue=events.venue[codes].astype(np.int64), day=events.day[codes].astype(np.int64), n=np.bincount(slot),
+            admitted=np.bincount(slot, weights=came).astype(np.int64), tail=np.zeros(len(codes)),
+            whole=np.zeros(len(codes), dtype=bool), kind=np.full(len(codes), -1, dtype=np.int64),
+            arrival=slot, person=who, came=came,
+        ))  # fmt: skip
     if kind is not None:
-        _examinations(
-            person, venue, day, kind, here, key=key, admitted=admitted, first=first,
-            max_chance=max_chance, into=(arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind),
-            rows=(row_arrival, row_person, row_came),
-        )  # fmt: skip
-    if not arr_n:
-        return []
-    offsets = np.cumsum([0] + [len(x) for x in arr_n])
-    row_arrival = [r + o for r, o in zip(row_arrival, offsets, strict=False)]
-    a_venue, a_day = np.concatenate(arr_venue), np.concatenate(arr_day)
-    n, a = np.concatenate(arr_n), np.concatenate(arr_a)
-    is_whole, a_kind = np.concatenate(whole), np.concatenate(arr_kind)
-    own_tail = np.concatenate([np.zeros(len(arr_n[0]) if not inc.empty else 0), *arr_tail])
-    r_arrival, r_person = np.concatenate(row_arrival), np.concatenate(row_person)
-    r_came = np.concatenate(row_came).astype(bool)
+        parts.append(_examinations(person, venue, day, kind, here, key=key, admitted=admitted, first=first,
+                                   max_chance=max_chance))  # fmt: skip
+    arrivals = _Arrivals.joined(parts)
+    a_venue, a_day, n, a = arrivals.venue, arrivals.day, arrivals.n, arrivals.admitted
+    own_tail, is_whole, a_kind = arrivals.tail, arrivals.whole, arrivals.kind
+    r_arrival, r_person, r_came = arrivals.arrival, arrivals.person, arrivals.came
     # an arrival with fewer than 3 admitted is no group admission: only the others are tested
     tested = np.flatnonzero(a >= 3)
     if not len(tested):
@@ -460,8 +477,7 @@ def _examination_days(person: np.ndarray, day: np.ndarray, kind: np.ndarray, kin
 
 def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: np.ndarray, here: np.ndarray, *,
                   key: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray],
-                  admitted: Callable[[np.ndarray], np.ndarray], first: int, max_chance: float,
-                  into: tuple[list[np.ndarray], ...], rows: tuple[list[np.ndarray], ...]) -> None:  # fmt: skip
+                  admitted: Callable[[np.ndarray], np.ndarray], first: int, max_chance: float) -> _Arrivals:  # fmt: skip
     """The examinations of a venue-day as arrivals (for :func:`bus_days`): its outpatients of one ``kind``
     (doctor and diagnosis), on the venue-days ``here`` only.
 
@@ -472,19 +488,16 @@ def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: 
     admitted as surgery patients are, are his every day, not a bus.  Its persons all ride when chance gives
     at most ``max_chance`` of them (its mean day against its persons that day).
     """
-    arr_venue, arr_day, arr_n, arr_a, arr_tail, whole, arr_kind = into
-    row_arrival, row_person, row_came = rows
     known = kind >= 0
     if not known.any():
-        return
+        return _Arrivals.joined([])
     # the examination's daily volume at its venue: its person-days over the venue's days with outpatients
     span = int(day.max()) - first + 2
     vk, vk_of = np.unique(venue[known] * (int(kind.max()) + 1) + kind[known], return_inverse=True)
-    pd_keys, pd_first = np.unique(
+    pd_first = np.unique(
         (vk_of.astype(np.int64) * span + (day[known] - first)) * (int(person.max()) + 1) + person[known],
         return_index=True,
-    )
-    del pd_keys
+    )[1]
     per_kind = np.bincount(vk_of[pd_first], minlength=len(vk))
     vday = distinct(venue * span + (day - first))
     open_days = np.bincount(vday // span, minlength=int(venue.max()) + 1)
@@ -493,7 +506,7 @@ def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: 
     # the examinations of the venue-days that can hold a group's arrival
     sel = np.flatnonzero(here & known)
     if not len(sel):
-        return
+        return _Arrivals.joined([])
     vk_sel = vk_of[np.flatnonzero(here[known])]
     akeys, a_of = np.unique(vk_sel.astype(np.int64) * span + (day[sel] - first), return_inverse=True)
     pairs = distinct(a_of.astype(np.int64) * (int(person.max()) + 1) + person[sel])
@@ -503,16 +516,11 @@ def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: 
     a_venue = vk[a_vk] // n_kinds
     came = admitted(key(who, a_venue[slot], a_day[slot]))
     count = np.bincount(slot, minlength=len(akeys))
-    arr_venue.append(a_venue)
-    arr_day.append(a_day)
-    arr_n.append(count)
-    arr_a.append(np.bincount(slot, weights=came, minlength=len(akeys)).astype(np.int64))
-    arr_tail.append(poisson.sf(count - 1, mean[a_vk]))
-    whole.append(mean[a_vk] <= max_chance * count)
-    arr_kind.append(vk[a_vk] % n_kinds)
-    row_arrival.append(slot)
-    row_person.append(who)
-    row_came.append(came)
+    return _Arrivals(
+        venue=a_venue, day=a_day, n=count, admitted=np.bincount(slot, weights=came, minlength=len(akeys)).astype(np.int64),
+        tail=poisson.sf(count - 1, mean[a_vk]), whole=mean[a_vk] <= max_chance * count, kind=vk[a_vk] % n_kinds,
+        arrival=slot, person=who, came=came,
+    )  # fmt: skip
 
 
 def detect(

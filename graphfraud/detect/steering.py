@@ -44,6 +44,7 @@ from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, insurance_money
+from graphfraud.graph.events import distinct
 from graphfraud.params import SteeringParams
 
 _DEFAULT = SteeringParams()
@@ -387,13 +388,11 @@ def visit_rates(
         other = int(np.isin(person[there], patients).sum()) - came
         visits = seen[np.searchsorted(doc, d) : np.searchsorted(doc, d, side="right")]
         visits = visits[np.isin(person[visits], patients)]
-        after = pd.DataFrame(
-            {
-                "person": np.repeat(person[visits], days + 1),
-                "day": (day[visits][:, None] + np.arange(days + 1)[None, :]).ravel(),
-            }
-        )
-        window = int(len(after[after["day"].to_numpy() <= last].drop_duplicates()))
+        # the distinct (patient, day) in the days after a visit, up to the last day: one int key each
+        after = (day[visits][:, None] + np.arange(days + 1)[None, :]).ravel()
+        who = np.repeat(person[visits], days + 1).astype(np.int64)
+        within = after <= last
+        window = int(len(distinct(who[within] * (last - first + 1) + (after[within] - first))))
         rest = len(patients) * (last - first + 1) - window
         rates.append(float("inf") if other <= 0 or window <= 0 or rest <= 0 else (came / window) / (other / rest))
     return np.asarray(rates, dtype=float)

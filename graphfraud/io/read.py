@@ -183,23 +183,22 @@ def _read_tables(
     keys = KnownKeys()
     frames: dict[str, pd.DataFrame] = {}
     skipped: dict[str, dict[str, int]] = {}
-    conditional = skip
     for table in INPUT_TABLES:
         file = files[table.name]
         if file is None:
             frames[table.name] = empty_frame(table)
             continue
-        skip = _resolved(conditional, frames)  # (its conditions name tables read before this one)
-        coded = _coded(skip, table, mapping)
+        skipping = _resolved(skip, frames)  # this table's (the conditions name tables read before it)
+        coded = _coded(skipping, table, mapping)
         sliced = (
-            _read_sliced(file, table, params, skip=skip, coded=coded, keys=keys)
+            _read_sliced(file, table, params, skip=skipping, coded=coded, keys=keys)
             if _sliceable(file, table, mapping, params)
             else None
         )
         if sliced is not None:
             frame, counts, bad_lines = sliced
         else:
-            frame, counts, bad_lines = _read_whole(file, table, params, mapping, skip=skip, coded=coded, keys=keys)
+            frame, counts, bad_lines = _read_whole(file, table, params, mapping, skip=skipping, coded=coded, keys=keys)
         if bad_lines:
             counts = {"wrong number of fields": bad_lines, **counts}
             warnings.warn(
@@ -210,7 +209,7 @@ def _read_tables(
         if counts:
             skipped[file.name] = counts
         for column in table.columns:  # checked, and not needed by the caller: free the memory
-            if f"{table.name}.{column.name}" in skip and column.name in frame:
+            if f"{table.name}.{column.name}" in skipping and column.name in frame:
                 frame[column.name] = _no_text(len(frame), number=column.kind == "float")
         frames[table.name] = frame
         # Arrow's allocator (mimalloc) and the C library keep freed pages for themselves; hand them back before

@@ -27,13 +27,16 @@ from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import dense_codes, isin, isin_values, row_positions, text_codes, to_arrow
-from graphfraud.params import SignalParams
+from graphfraud.params import OrganiseParams, SignalParams
 from graphfraud.score.claim_flags import died_before, high_value_lines, split_admissions
 
 #: Off hours for a venue visit or purchase: before 07:00 or from 19:00 on.
 OFF_HOURS = (7, 19)
 #: Fewest peer claims in a (visit type, diagnosis) cell for it to serve as a cost baseline.
 MIN_PEERS = 20
+
+#: The organisation rules' defaults: a group's sessions end as an organisation's block of members does.
+_ORGANISE = OrganiseParams()
 
 
 @dataclass(frozen=True)
@@ -648,9 +651,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     at_main = venue == main
     day = t.column("day")[rows]
     person = t.column("person")[rows]
-    ring_days, present, sessions, attended = _attendance(person[at_main], day[at_main])
-    cycle, regularity = _cycle(ring_days)
-    session_cycle, session_regularity = _cycle(np.sort(sessions))
+    days_there = _attendance_of(c, person[at_main], day[at_main], facts)
     visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
@@ -685,10 +686,10 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         chronic_share=float(facts.chronic[rows].mean()),
         top_diagnosis=top_name,
         top_diagnosis_share=float(counts.max() / len(diag)) if len(diag) else 0.0,
-        event_days=int(len(ring_days)),
-        regulars=int((present >= 4).sum()),
-        cycle_days=cycle,
-        cycle_regularity=regularity,
+        event_days=days_there["event_days"],
+        regulars=days_there["regulars"],
+        cycle_days=days_there["cycle_days"],
+        cycle_regularity=days_there["cycle_regularity"],
         median_arrival_gap=_arrival_gap(t, rows[at_main & timed]) if minute_data else float("nan"),
         off_hours_share=float(((hours < OFF_HOURS[0]) | (hours >= OFF_HOURS[1])).mean())
         if minute_data
@@ -702,11 +703,11 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         catchment_outside=_catchment_share(visitors, visits, main, facts),
         out_of_city=_outside(c.persons, main, facts, level=city),
         catchment_outside_city=_catchment_share(visitors, visits, main, facts, level=city),
-        sessions=int(len(sessions)),
-        attendance=median(attended) / len(sessions) if len(sessions) else 0.0,
-        weekday_share=_weekday_share(sessions),
-        session_cycle=session_cycle,
-        session_regularity=session_regularity,
+        sessions=days_there["sessions"],
+        attendance=days_there["attendance"],
+        weekday_share=days_there["weekday_share"],
+        session_cycle=days_there["session_cycle"],
+        session_regularity=days_there["session_regularity"],
         public_venue=float(facts.venue_public[main]),
         phone_hub_persons=hub_n,
         phone_hub=hub,
@@ -722,12 +723,12 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         if facts.high_goods is not None
         else math.nan,
         private_venue=bool(facts.venue_private[main]),
-        **_timetable(*own_visits(c.persons, main, facts)),
+        **_timetable_of(c, main, facts),
         primary_venue=primary[0],
         own_cost_ratio=primary[1],
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
-        **(_parties(t, _party_rows(c.persons, rows[at_main & timed], main, facts), facts) if minute_data else {}),
+        **(_parties_of(c, rows[at_main & timed], main, facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
     )
 
@@ -817,6 +818,137 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
             "party_addresses": int(np.max(per_party)), "party_together": together, "party_largest_home": home}  # fmt: skip
 
 
+def _parties_of(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> dict[str, Any]:
+    """:func:`_parties` of ``c``'s timed ``rows`` at its ``main`` venue (with :func:`_party_rows`), from
+    :func:`_index_main_venue` when it measured ``c``."""
+    known = facts.visit_index.get("parties", {}).get(id(c))
+    if known is not None and known[0] is c:
+        return dict(known[1])
+    return _parties(facts.graph.visits, _party_rows(c.persons, rows, main, facts), facts)
+
+
+def _index_main_venue(candidates: list[Candidate], mains: list[int], facts: ClaimFacts) -> None:
+    """Every candidate's :func:`_days_there` and :func:`_parties` (its claims, its timed claims at its main venue
+    ``mains[i]`` with :func:`_party_rows`' arrivals of members without one) at once, kept in
+    ``facts.visit_index["days_there"]`` and ``["parties"]`` for :func:`features` to look up (a run with dates only
+    has no parties)."""
+    if not candidates:
+        return
+    t = facts.graph.visits
+    venue = t.column("venue")
+    at_main = [c.claims[venue[c.claims] == m] for c, m in zip(candidates, mains, strict=True)]
+    ring = np.repeat(np.arange(len(at_main)), [len(r) for r in at_main])
+    every = np.concatenate(at_main)
+    days = _attendances(ring, t.column("person")[every], t.column("day")[every], len(at_main))
+    types = {name: int if values.dtype.kind == "i" else float for name, values in days.items()}
+    facts.visit_index["days_there"] = {
+        id(c): (c, {name: types[name](values[i]) for name, values in days.items()}) for i, c in enumerate(candidates)
+    }
+    if facts.graph.day_resolution:
+        return
+    rows = [
+        c.claims[(venue[c.claims] == m) & (facts.hour[c.claims] >= 0)] for c, m in zip(candidates, mains, strict=True)
+    ]
+    ring = np.repeat(np.arange(len(rows)), [len(r) for r in rows])
+    every = np.concatenate(rows)
+    ring, every = _with_missing_members(candidates, mains, ring, every, facts)
+    values = _parties_all(ring, t.column("minute")[every], t.column("person")[every], facts.person_address, len(rows))
+    index = facts.visit_index.setdefault("parties", {})
+    for i, c in enumerate(candidates):
+        index[id(c)] = (c, values[i])
+
+
+def _with_missing_members(candidates: list[Candidate], mains: list[int], ring: np.ndarray, every: np.ndarray,
+                          facts: ClaimFacts) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """:func:`_party_rows` of every candidate at once: the timed claim rows ``every`` (of candidate ``ring[i]`` at
+    its main venue ``mains[ring[i]]``) and each member none of them is of, with that member's own timed claims
+    there (from ``facts.visit_index``, which :func:`index_own_visits` filled for these members and venues).
+    """
+    index = facts.visit_index
+    n = index["n"]  # person + 1 (-1 unknown is 0) below n, as _pair_keys
+    person = facts.graph.visits.column("person")
+    have = distinct(ring * n + person[every].astype(np.int64) + 1)
+    member_ring = np.repeat(np.arange(len(candidates)), [len(c.persons) for c in candidates])
+    members = np.concatenate([np.asarray(c.persons, dtype=np.int64) for c in candidates] or [np.zeros(0, np.int64)])
+    wanted = distinct(member_ring * n + members + 1)
+    missing = wanted[~in_sorted(wanted, have)]
+    if not len(missing):
+        return ring, every
+    of = missing // n
+    keys = np.asarray(mains, dtype=np.int64)[of] * n + missing % n
+    _fetch_visits(keys, facts)  # nothing to do when index_own_visits asked for them
+    start = np.searchsorted(index["keys"], keys, side="left")
+    count = np.searchsorted(index["keys"], keys, side="right") - start
+    own = index["rows"][
+        np.repeat(start, count) + np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+    ]
+    own_ring = np.repeat(of, count)
+    timed = facts.hour[own] >= 0
+    return np.concatenate([ring, own_ring[timed]]), np.concatenate([every, own[timed]])
+
+
+def _parties_all(ring: np.ndarray, minute: np.ndarray, person: np.ndarray, person_address: np.ndarray,
+                 n_rings: int) -> list[dict[str, Any]]:  # fmt: skip
+    """:func:`_parties` of ``n_rings`` groups at once (claim i of group ``ring[i]``, ``ring`` ascending).
+
+    A member is a (group, person); bursts never span two groups, so the pairs
+    who arrived together on :data:`PARTY_TIMES` bursts (:func:`_together_twice`
+    over all the members) are pairs of one group, and their parties
+    (:func:`linked` over all the members) are each group's own, numbered in
+    the same order.  The same integers and shares as :func:`_parties` group by
+    group (a share: a count over a count).
+
+    >>> minute = np.array([600, 602, 800, 801, 2040, 2041, 2300, 2302])
+    >>> person, address = np.tile([0, 1, 2, 3], 4), np.array([5, 5, 7, 7])
+    >>> out = _parties_all(np.repeat([0, 2], 8), np.r_[minute, minute], person, address, 3)
+    >>> out[1], out[0] == out[2], out[0]["parties"], out[0]["party_together"]  # 0 with 1, 2 with 3, twice each
+    ({}, True, 2, 1.0)
+    """
+    out: list[dict[str, Any]] = [{} for _ in range(n_rings)]
+    if not len(ring):
+        return out
+    ring, minute, person = (np.asarray(x, dtype=np.int64) for x in (ring, minute, person))
+    order = np.lexsort((person, minute, ring))
+    ring, minute, person = ring[order], minute[order], person[order]
+    joined = (np.diff(minute) <= PARTY_GAP) & (minute[1:] // 1440 == minute[:-1] // 1440) & (ring[1:] == ring[:-1])
+    burst = np.concatenate([[0], np.cumsum(~joined)])
+    p0 = int(person.min())
+    width = int(person.max()) - p0 + 1
+    who, code = np.unique(ring * width + (person - p0), return_inverse=True)
+    code = code.reshape(-1)
+    m = len(who)
+    member_ring = who // width
+    pb = distinct(burst * m + code)  # one arrival per person-burst
+    first, second = _together_twice(pb // m, pb % m, m)  # a burst is one group's: so is every pair
+    party = linked(m, first, second)  # each group's parties, numbered on in group order
+    sizes = np.bincount(party)
+    party_ring = np.zeros(len(sizes), dtype=np.int64)
+    party_ring[party] = member_ring
+    in_burst = np.bincount(pb // m)
+    company = in_burst[pb // m] >= 2
+    pb_ring = member_ring[pb % m]
+    arrivals = np.bincount(pb_ring, minlength=n_rings)
+    together = np.bincount(pb_ring, weights=company, minlength=n_rings)
+    address = person_address[who % width + p0]
+    known = address >= 0
+    span = int(address.max(initial=0)) + 1
+    homes = distinct(party[known] * span + address[known])
+    per_party = np.bincount(homes // span, minlength=len(sizes))
+    members = np.bincount(member_ring, minlength=n_rings)
+    n_parties = np.bincount(party_ring, minlength=n_rings)
+    largest = np.zeros(n_rings, dtype=np.int64)
+    smallest = np.full(n_rings, np.iinfo(np.int64).max)
+    addresses = np.zeros(n_rings, dtype=np.int64)
+    np.maximum.at(largest, party_ring, sizes)
+    np.minimum.at(smallest, party_ring, sizes)
+    np.maximum.at(addresses, party_ring, per_party)
+    for r in np.flatnonzero(members):
+        out[r] = {"parties": int(n_parties[r]), "party_members": int(members[r]), "party_largest": int(largest[r]),
+                  "party_smallest": int(smallest[r]), "party_addresses": int(addresses[r]),
+                  "party_together": float(together[r] / arrivals[r])}  # fmt: skip
+    return out
+
+
 def linked(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The connected component of each of ``n`` nodes under the links ``a[i] -- b[i]``, numbered 0.. in the
     order of each component's smallest node.
@@ -886,7 +1018,7 @@ def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tu
     return (
         True,
         own_cost_ratio(rows, fund, venue_claims, venue_fund),
-        local_share(c.persons, c.claims, main, facts),
+        _local_share_of(c, main, facts),
     )
 
 
@@ -914,13 +1046,65 @@ def index_own_visits(candidates: list[Candidate], facts: ClaimFacts) -> None:
     one more pass when it is scored.
     """
     venue = facts.graph.visits.column("venue")
-    wanted = []
+    wanted, mains = [], []
     for c in candidates:
         if len(c.claims) and len(c.persons):
             main = int(np.bincount(venue[c.claims]).argmax())  # the main venue, as features() finds it
             wanted.append(_pair_keys(main, c.persons, facts))
+            mains.append(main)
     if wanted:
         _fetch_visits(np.concatenate(wanted), facts)
+        measured = [c for c in candidates if len(c.claims) and len(c.persons)]
+        _index_timetables(measured, wanted, facts)
+        _index_main_venue(measured, mains, facts)
+
+
+def _index_timetables(candidates: list[Candidate], wanted: list[np.ndarray], facts: ClaimFacts) -> None:
+    """Every candidate's :func:`_timetable` and :func:`local_share` at once (``wanted[i]``: candidate i's keys at
+    its main venue), kept in ``facts.visit_index["timetable"]`` and ``["local"]`` for :func:`features` to look up.
+
+    One lookup of all the candidates' own visits and one pass of grouped arrays
+    over (candidate, member, day) instead of a few dozen small array calls per
+    candidate; the same numbers to the bit (:func:`_timetables`).
+    """
+    index = facts.visit_index
+    keys = np.concatenate(wanted)
+    start = np.searchsorted(index["keys"], keys, side="left")
+    n = np.searchsorted(index["keys"], keys, side="right") - start
+    rows = index["rows"][np.repeat(start, n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)]
+    per_ring = np.bincount(np.repeat(np.arange(len(wanted)), [len(w) for w in wanted]), weights=n,
+                           minlength=len(wanted)).astype(np.int64)  # fmt: skip
+    ring = np.repeat(np.arange(len(wanted)), per_ring)
+    t = facts.graph.visits
+    values = _timetables(ring, t.column("person")[rows], t.column("day")[rows], len(wanted))
+    index["timetable"] = {
+        id(c): (c, {name: float(v[i]) for name, v in values.items()}) for i, c in enumerate(candidates)
+    }
+    # local_share: members with a claim there that is not one of the group's own claims, over the members
+    own = np.concatenate([c.claims for c in candidates]).astype(np.int64)
+    own_ring = np.repeat(np.arange(len(candidates)), [len(c.claims) for c in candidates])
+    width = int(max(rows.max(initial=0), own.max(initial=0))) + 1
+    other = ~in_sorted(ring * width + rows, np.sort(own_ring * width + own))
+    span = index["n"]  # person + 1: -1 (unknown) is 0 (_pair_keys)
+    pairs = distinct(ring[other] * span + t.column("person")[rows[other]] + 1)
+    locals_ = np.bincount(pairs // span, minlength=len(candidates))
+    index["local"] = {id(c): (c, float(locals_[i] / len(c.persons))) for i, c in enumerate(candidates)}
+
+
+def _local_share_of(c: Candidate, main: int, facts: ClaimFacts) -> float:
+    """:func:`local_share` of ``c`` at ``main``, from :func:`_index_timetables` when it measured ``c``."""
+    known = facts.visit_index.get("local", {}).get(id(c))
+    if known is not None and known[0] is c:
+        return float(known[1])
+    return local_share(c.persons, c.claims, main, facts)
+
+
+def _timetable_of(c: Candidate, main: int, facts: ClaimFacts) -> dict[str, Any]:
+    """:func:`_timetable` of ``c``'s members at ``main``, from :func:`_index_timetables` when it measured ``c``."""
+    known = facts.visit_index.get("timetable", {}).get(id(c))
+    if known is not None and known[0] is c:
+        return dict(known[1])
+    return _timetable(*own_visits(c.persons, main, facts))
 
 
 def _pair_keys(venue: int, persons: np.ndarray, facts: ClaimFacts) -> np.ndarray:
@@ -1174,6 +1358,94 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
             "member_course_weeks": median(course.astype(float))}  # fmt: skip
 
 
+def _timetables(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings: int, *,
+                min_days: int = 4) -> dict[str, np.ndarray]:  # fmt: skip
+    """:func:`_timetable` of ``n_rings`` groups at once: claim i of group ``ring[i]`` (``ring`` ascending).
+
+    The same arithmetic on the same members (a member is a (group, person)),
+    and each group's medians from one sort of all the members' values by
+    (group, value): bit-equal to :func:`_timetable` group by group.
+
+    >>> mwf = np.array([2, 4, 6, 9, 11, 13, 16, 18, 20, 23, 25, 27])
+    >>> out = _timetables(np.repeat([0, 2], 12), np.zeros(24, int), np.r_[mwf, mwf], 3)
+    >>> [x.round(2).tolist() for x in out.values()]
+    [[3.08, 0.0, 3.08], [1.0, 0.0, 1.0], [3.57, 0.0, 3.57], [1.0, 0.0, 1.0], [4.0, 0.0, 4.0]]
+    """
+    names = ("member_weekly", "member_timetable", "member_weeks", "member_regularity", "member_course_weeks")
+    out = {name: np.zeros(n_rings) for name in names}
+    if not len(ring):
+        return out
+    ring, person = np.asarray(ring, dtype=np.int64), np.asarray(person, dtype=np.int64)
+    p0 = int(person.min())
+    width = int(person.max()) - p0 + 1
+    who, days = _distinct_pairs(ring * width + (person - p0), day)  # by group, member, then day
+    member = np.cumsum(np.concatenate([[True], who[1:] != who[:-1]])) - 1
+    n = np.bincount(member)
+    enough = n >= min_days
+    if not enough.any():
+        return out
+    kept = enough[member]
+    days, member, n = days[kept], (np.cumsum(enough) - 1)[member[kept]], n[enough]
+    first = np.concatenate([[0], np.cumsum(n)[:-1]])
+    group = who[kept][first] // width  # each kept member's group, ascending
+    span = days[first + n - 1] - days[first]
+    per_week = 7.0 * (n - 1) / span
+    k = np.minimum(7, np.ceil(per_week - 1e-9)).astype(np.int64)
+    weekdays = np.bincount(member * 7 + (days + 5) % 7, minlength=7 * len(n)).reshape(len(n), 7)
+    on_timetable = np.cumsum(-np.sort(-weekdays, axis=1), axis=1)[np.arange(len(n)), k - 1]
+    within = member[1:] == member[:-1]
+    gaps, gap_of = np.diff(days)[within], member[1:][within]
+    ordered = gaps[np.lexsort((gaps, gap_of))]
+    at = first - np.arange(len(n))
+    low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
+    middle = (low + high) / 2.0
+    near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=len(n))
+    course = (days[first + n - 1] + 5) // 7 - (days[first] + 5) // 7 + 1  # calendar weeks, as _timetable
+    measures = (per_week, on_timetable / n, span / 7.0, near / (n - 1), course.astype(float))
+    for name, values in zip(names, measures, strict=True):
+        out[name] = _group_medians(group, values, n_rings, empty=0.0)
+    return out
+
+
+def _group_medians(group: np.ndarray, values: np.ndarray, n_groups: int, *, empty: float) -> np.ndarray:
+    """:func:`median` of ``values[group == g]`` for each of ``n_groups`` groups (``empty`` where none).
+
+    >>> _group_medians(np.array([0, 0, 0, 2, 2]), np.array([3.0, 1.0, 2.0, 0.1, 0.2]), 3, empty=-1.0).tolist()
+    [2.0, -1.0, 0.15000000000000002]
+    """
+    if not len(values):
+        return np.full(n_groups, empty)
+    ordered = np.asarray(values, dtype=np.float64)[np.lexsort((values, group))]
+    count = np.bincount(group, minlength=n_groups)
+    start = np.cumsum(count) - count
+    has = count > 0
+    mid = start + count // 2
+    low = ordered[np.where(has & (count % 2 == 0), mid - 1, np.minimum(mid, len(ordered) - 1))]
+    high = ordered[np.minimum(mid, len(ordered) - 1)]
+    return np.where(has, np.where(count % 2 == 1, high, (low + high) / 2.0), empty)
+
+
+def _days_there(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
+    """A group's days at its main venue (its claims there): event days, regulars, cycles, sessions, attendance."""
+    ring_days, present, sessions, attended = _attendance(person, day)
+    cycle, regularity = _cycle(ring_days)
+    session_cycle, session_regularity = _cycle(np.sort(sessions))
+    return {"event_days": int(len(ring_days)), "regulars": int((present >= 4).sum()), "cycle_days": cycle,
+            "cycle_regularity": regularity, "sessions": int(len(sessions)),
+            "attendance": median(attended) / len(sessions) if len(sessions) else 0.0,
+            "weekday_share": _weekday_share(sessions), "session_cycle": session_cycle,
+            "session_regularity": session_regularity}  # fmt: skip
+
+
+def _attendance_of(c: Candidate, person: np.ndarray, day: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
+    """:func:`_days_there` of ``c`` (its claims at the main venue; from :func:`_index_main_venue` when it
+    measured ``c``)."""
+    known = facts.visit_index.get("days_there", {}).get(id(c))
+    if known is not None and known[0] is c:
+        return dict(known[1])
+    return _days_there(person, day)
+
+
 def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A group's days at a venue (its claims there: ``person``, ``day``), from one set of distinct (person, day):
     the days, each person's days present, the sessions (:func:`_sessions`) and each person's sessions attended
@@ -1191,6 +1463,88 @@ def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.nda
     attended = np.unique(who[in_sorted(days, sessions)], return_counts=True)[1]
     attended = np.concatenate([attended, np.zeros(len(persons) - len(attended), dtype=np.int64)])
     return ring_days, present, sessions, attended
+
+
+def _attendances(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings: int) -> dict[str, np.ndarray]:
+    """What :func:`features` makes of :func:`_attendance` (event days, regulars, cycles, sessions, attendance,
+    weekday share) for ``n_rings`` groups at once: claim i of group ``ring[i]`` at its main venue.
+
+    Members are (group, person) and ring days (group, day); each group's
+    sessions by :func:`_group_regulars`, its medians by :func:`_group_medians`:
+    the same numbers, to the bit, as group by group.
+
+    >>> day = np.r_[np.repeat([7, 14, 21], 20), [3, 3, 3, 10, 10, 10]]
+    >>> person = np.r_[np.tile(np.arange(20), 3), [1, 2, 3, 20, 21, 22]]
+    >>> out = _attendances(np.repeat([1], len(day)), person, day, 2)
+    >>> out["event_days"].tolist(), out["sessions"].tolist(), out["attendance"].tolist(), out["session_cycle"].tolist()
+    ([0, 5], [0, 3], [0.0, 1.0], [nan, 7.0])
+    """
+    ring, person, day = (np.asarray(x, dtype=np.int64) for x in (ring, person, day))
+    out = {"event_days": np.zeros(n_rings, dtype=np.int64), "regulars": np.zeros(n_rings, dtype=np.int64),
+           "sessions": np.zeros(n_rings, dtype=np.int64), "attendance": np.zeros(n_rings),
+           "weekday_share": np.zeros(n_rings), "cycle_days": np.full(n_rings, np.nan),
+           "cycle_regularity": np.zeros(n_rings), "session_cycle": np.full(n_rings, np.nan),
+           "session_regularity": np.zeros(n_rings)}  # fmt: skip
+    if not len(ring):
+        return out
+    p0, d0 = int(person.min()), int(day.min())
+    pw, dw = int(person.max()) - p0 + 1, int(day.max()) - d0 + 1
+    who, days = _distinct_pairs(ring * pw + (person - p0), day)  # by group, person, then day
+    member = np.cumsum(np.concatenate([[True], who[1:] != who[:-1]])) - 1
+    present = np.bincount(member)
+    member_ring = who[np.concatenate([[True], who[1:] != who[:-1]])] // pw
+    out["regulars"] = np.bincount(member_ring, weights=present >= 4, minlength=n_rings).astype(np.int64)
+    ring_day, per_day = np.unique((who // pw) * dw + (days - d0), return_counts=True)  # by group, then day
+    day_ring, ring_days = ring_day // dw, ring_day % dw + d0
+    out["event_days"] = np.bincount(day_ring, minlength=n_rings)
+    session = _group_regulars(day_ring, per_day)
+    out["sessions"] = np.bincount(day_ring[session], minlength=n_rings)
+    attended = np.bincount(member, weights=in_sorted((who // pw) * dw + (days - d0), ring_day[session]))
+    n_sessions = out["sessions"]
+    held = n_sessions > 0
+    middle = _group_medians(member_ring, attended, n_rings, empty=0.0)
+    out["attendance"] = np.where(held, middle / np.maximum(n_sessions, 1), 0.0)
+    weekdays = np.bincount(day_ring[session] * 7 + (ring_days[session] + 5) % 7, minlength=7 * n_rings)
+    top3 = np.sort(weekdays.reshape(n_rings, 7), axis=1)[:, ::-1][:, :3].sum(axis=1)
+    out["weekday_share"] = np.where(held, top3 / np.maximum(n_sessions, 1), 0.0)
+    out["cycle_days"], out["cycle_regularity"] = _group_cycles(day_ring, ring_days, n_rings)
+    out["session_cycle"], out["session_regularity"] = _group_cycles(day_ring[session], ring_days[session], n_rings)
+    return out
+
+
+def _group_regulars(group: np.ndarray, times: np.ndarray, *, min_share: float | None = None) -> np.ndarray:
+    """:func:`graphfraud.detect.organise.regulars` within each group (``group`` ascending), at once.
+
+    >>> _group_regulars(np.array([0, 0, 0, 0, 0, 0, 1, 1]), np.array([150, 2, 140, 3, 2, 148, 6, 2])).tolist()
+    [True, False, True, False, False, True, True, True]
+    """
+    share = _ORGANISE.min_share if min_share is None else min_share
+    order = np.lexsort((np.arange(len(times)), -times, group))  # each group's most frequent first, stable
+    desc = times[order].astype(float)
+    cum = np.cumsum(desc)  # whole numbers: exact, so each group's own running sum is cum less the groups before it
+    count = np.bincount(group)
+    start = np.repeat(np.cumsum(count) - count, count)
+    before = np.where(start > 0, cum[np.maximum(start - 1, 0)], 0.0)
+    at = np.searchsorted(cum, before + (cum - before) / 2.0)
+    ok = desc >= share * desc[at]
+    bad = np.flatnonzero(~ok)
+    cut = np.full(len(count), np.iinfo(np.int64).max)  # each group's first attendee below the share, in order
+    np.minimum.at(cut, group[order][bad], bad)
+    keep = np.zeros(len(times), dtype=bool)
+    keep[order[np.arange(len(times)) < cut[group[order]]]] = True
+    return keep
+
+
+def _group_cycles(group: np.ndarray, days: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_cycle` of each group's ascending ``days`` (``group`` ascending): median gap (NaN under 3 days) and
+    the share of gaps within a day of it (0.0 under 3 days)."""
+    within = group[1:] == group[:-1]
+    gaps, gap_of = np.diff(days)[within], group[1:][within]
+    count = np.bincount(group, minlength=n_groups)
+    middle = _group_medians(gap_of, gaps, n_groups, empty=np.nan)
+    near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=n_groups)
+    enough = count >= 3
+    return np.where(enough, middle, np.nan), np.where(enough, near / np.maximum(count - 1, 1), 0.0)
 
 
 def _sessions(days: np.ndarray, present: np.ndarray) -> np.ndarray:

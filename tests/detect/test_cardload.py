@@ -263,3 +263,42 @@ def test_cards_per_unit_from_the_shared_pairs_counts_distinct_cards_with_an_amou
     assert counted.sum() == direct.sum() > 0
     every = cardload._cards_per_unit(cards.run_uses(g), person >= 0)  # with the claims lacking an amount
     assert (every >= counted).all() and every.sum() > counted.sum()
+
+
+def _loaded_cards_by_pandas(unit, person, excess, params):  # type: ignore[no-untyped-def]
+    """The pandas group-by loaded_cards was written with (round 11): the reference its grouped arrays equal."""
+    frame = pd.DataFrame({"unit": unit, "person": person, "excess": excess})
+    frame["dear"] = excess >= np.log(params.ratio)
+    per = frame.groupby(["unit", "person"], sort=True).agg(
+        n=("excess", "size"), sum=("excess", "sum"), median=("excess", "median"), dear=("dear", "sum")
+    )
+    per = per.reset_index()
+    card = frame.groupby("person")["excess"].agg(["size", "sum"])
+    all_n = card["size"].reindex(per["person"]).to_numpy()
+    all_sum = card["sum"].reindex(per["person"]).to_numpy()
+    other_n = all_n - per["n"].to_numpy()
+    here = per["median"].to_numpy()
+    elsewhere = np.where(other_n > 0, (all_sum - per["sum"].to_numpy()) / np.maximum(other_n, 1), 0.0)
+    per["lift"] = np.minimum(here, here - np.maximum(elsewhere, 0.0))
+    typical = per["lift"].to_numpy() >= np.log(params.ratio)
+    per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & typical
+    per["same"] = ~per["loaded"].to_numpy() & typical & (per["dear"].to_numpy() >= cardload.REPEATED)
+    return per[["unit", "person", "n", "dear", "lift", "loaded", "same"]]
+
+
+def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
+    """Sums of values of very different size (where the order and the compensation of the adding show in the
+    last bits), ties, pairs of one and two claims, a card at many institutions, institution -1, nothing at all."""
+    rng = np.random.default_rng(7)
+    params = CardLoadParams(ratio=3.0, min_claims=3)
+    for n, units, persons in [(0, 1, 1), (50, 3, 5), (5_000, 40, 300), (60_000, 500, 4_000)]:
+        person = rng.integers(0, persons, n) + 11
+        unit = (person * 31 % units + rng.integers(-1, 2, n)).astype(np.int32)
+        excess = rng.normal(0.5, 1.5, n) * 10.0 ** rng.integers(-4, 9, n)
+        excess[rng.random(n) < 0.2] = 1.25  # ties
+        got = cardload.loaded_cards(unit, person, excess, params)
+        want = _loaded_cards_by_pandas(unit, person, excess, params)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert got["lift"].to_numpy().tobytes() == want["lift"].to_numpy().tobytes()
+        if n > 1000:
+            assert got["loaded"].any() and got["same"].any() and (got["n"] > 2).any()
