@@ -942,10 +942,19 @@ def _parties_all(ring: np.ndarray, minute: np.ndarray, person: np.ndarray, perso
     np.maximum.at(largest, party_ring, sizes)
     np.minimum.at(smallest, party_ring, sizes)
     np.maximum.at(addresses, party_ring, per_party)
+    # each group's largest party (its first on ties, as argmax) and the persons of it at its commonest known home
+    by_size = np.lexsort((np.arange(len(sizes)), -sizes, party_ring))
+    first = np.r_[True, party_ring[by_size][1:] != party_ring[by_size][:-1]]
+    best = np.full(n_rings, -1, dtype=np.int64)
+    best[party_ring[by_size][first]] = by_size[first]
+    at_home = (party == best[member_ring]) & known
+    home_keys, home_counts = np.unique(party[at_home] * span + address[at_home], return_counts=True)
+    home = np.zeros(n_rings, dtype=np.int64)
+    np.maximum.at(home, party_ring[home_keys // span], home_counts)
     for r in np.flatnonzero(members):
         out[r] = {"parties": int(n_parties[r]), "party_members": int(members[r]), "party_largest": int(largest[r]),
                   "party_smallest": int(smallest[r]), "party_addresses": int(addresses[r]),
-                  "party_together": float(together[r] / arrivals[r])}  # fmt: skip
+                  "party_together": float(together[r] / arrivals[r]), "party_largest_home": int(home[r])}  # fmt: skip
     return out
 
 
