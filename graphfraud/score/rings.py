@@ -168,8 +168,11 @@ def join_pieces(
     for i in open_:
         by_kind.setdefault(scored[i].typology, []).append(i)
     seen = _venues_seen(scored, open_, facts)
+    ghosts = _ghost_stays(scored, candidates, by_kind, staff, params)
+    open_ = sorted(open_ + list({i for i, _ in ghosts}))  # the group ring first in each pair (its detector leads)
 
     def links() -> Iterator[tuple[int, int]]:
+        yield from ((j, i) for i, j in ghosts)
         for group in by_kind.values():
             for a, i in enumerate(group):
                 for j in group[a + 1 :]:
@@ -216,6 +219,7 @@ def join_pieces(
                 break
     out = list(scored)
     for pieces in (c for c in components if len(c) >= 2):
+        pieces.sort(key=lambda i: scored[i].detector in CARD_DETECTORS)  # a group ring's detector and evidence lead
         strong = [i for i in pieces if i not in kind_of]
         # with its weak pieces the organisation must still be a ring worth reporting; else it is joined without them
         weak_in = len(strong) < len(pieces)
@@ -439,6 +443,47 @@ def _prescribing_visits(facts: ClaimFacts, rows: np.ndarray, days: int) -> np.nd
     both = bought.merge(seen, on="person")
     gap = both["day"].to_numpy() - both["seen"].to_numpy()
     return np.unique(both["visit"].to_numpy()[(gap >= 0) & (gap <= days)]).astype(np.int64)
+
+
+def _ghost_stays(
+    scored: list[Ring],
+    candidates: list[Candidate],
+    by_kind: dict[str, list[int]],
+    staff: list[frozenset],
+    params: ScoreParams,
+) -> list[tuple[int, int]]:
+    """``(card ring, group ring)`` pairs (indexes into ``scored``) that are one hospital's ghost stays.
+
+    A hospital that bills stays for persons who are not there (挂床, phantom admissions) bills them on cards
+    whose holders cannot have been there (step 25: dead, or a collector's) and admits the same ghosts again
+    and again (step 20's repeat admissions); the two detectors each see a piece (thirdworld seed 48: the 9
+    dead cards in a card ring, the 10 persons admitted twice or more in a beds ring, 4 in both).  A card ring
+    (detector ``cards``) whose claims are mostly stays (its typology's ``mostly`` is inpatient) is joined to a
+    suspect group ring of the same typology at the same hospital when both name doctors and share one, and
+    the group ring holds at least the card detector's own ``min_cards`` of its cards: as many cards that
+    cannot have been used as prove an institution, admitted by the same doctors with the group.  A card ring
+    at a shop, or one that shares only its hospital with a group, joins nothing (:func:`join_pieces`).
+    """
+    out = []
+    for i, r in enumerate(scored):
+        kind = TYPOLOGY_TABLE.get(r.typology)
+        if (
+            r.detector != cards.NAME
+            or r.benign is not None
+            or r.score < params.min_score
+            or kind is None
+            or kind.mostly != "inpatient"
+            or not staff[i]
+        ):
+            continue
+        least = int(candidates[i].params.get("min_cards", 1))
+        for j in by_kind.get(r.typology, []):
+            g = scored[j]
+            if g.features.venue != r.features.venue or not staff[i] & staff[j]:
+                continue
+            if np.intersect1d(r.person_codes, g.person_codes).size >= least:
+                out.append((i, j))
+    return out
 
 
 def _same_staff(a: frozenset, b: frozenset) -> bool:
