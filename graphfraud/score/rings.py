@@ -138,7 +138,9 @@ def join_pieces(
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card rings
-    (``CARD_DETECTORS``: misused cards, loaded cards) are whole institutions and join nothing, weak or not.
+    (``CARD_DETECTORS``: misused cards, loaded cards) are whole institutions and join nothing, weak or not,
+    but a hospital's ghost stays: a card ring of stays joins the group ring of its typology that the same
+    doctors admitted with at least the card detector's ``min_cards`` of its cards (:func:`_ghost_stays`).
 
     Parameters
     ----------
