@@ -7,8 +7,9 @@ import types
 
 import numpy as np
 
-from graphfraud.params import CardParams, ScoreParams
+from graphfraud.params import CardParams, ScoreParams, SignalParams
 from graphfraud.score.rings import _ghost_stays
+from graphfraud.score.rules import _args
 
 
 def _ring(detector: str, typology: str, venue: int, persons: range | list[int], score: float = 60.0):
@@ -57,3 +58,14 @@ def test_a_collectors_cards_at_a_shop_and_weak_or_explained_rings_join_nothing()
     explained = _ring("cards", "induced_admission", 7, range(0, 9))
     explained.benign = object()
     assert _pairs(explained, beds) == []
+
+
+def test_a_joined_rings_repeat_stays_reason_counts_the_persons_admitted_again_not_the_whole_ring():
+    """The joined ring of thirdworld 48 holds 16 persons, of whom the beds piece's 11 were admitted twice or more
+    and had the 30 admissions its reason counts: the reason says 11, not 16.  A beds ring alone says its own."""
+    e = {"repeaters": 8, "inpatients": 90, "rate": 0.09, "times": 3, "peer_rate": 0.016, "peers": 2,
+         "peer_group": "hospital level 1", "repeat_ratio": 5.6, "member_times": 2, "admissions": 30}  # fmt: skip
+    f = types.SimpleNamespace(persons=16)
+    joined = _args("repeat_stays", f, {"venue": "H1"}, e | {"members": 11}, SignalParams())  # type: ignore[arg-type]
+    assert joined["persons"] == 11 and joined["admissions"] == 30
+    assert _args("repeat_stays", f, {"venue": "H1"}, e, SignalParams())["persons"] == 16  # type: ignore[arg-type]
