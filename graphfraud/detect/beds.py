@@ -214,6 +214,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
             "repeat_ratio": float(row["ratio"]),
             "stays": int(mine.sum()),
             "admissions": int(opens[mine].sum()),
+            "members": int(len(persons)),  # the persons admitted member_times or more (a joined ring holds more)
             "together": False,  # staggered stays: no group admission days (scoring's co_admission does not apply)
             "times": params.min_admissions,
             "member_times": params.member_admissions,

@@ -170,7 +170,9 @@ def join_pieces(
     candidate, its persons and claims the union of theirs.  The joined ring
     replaces its pieces when it is still a suspect ring of that typology.
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card rings
-    (``CARD_DETECTORS``: misused cards, loaded cards) are whole institutions and join nothing, weak or not.
+    (``CARD_DETECTORS``: misused cards, loaded cards) are whole institutions and join nothing, weak or not,
+    but a hospital's ghost stays: a card ring of stays joins the group ring of its typology that the same
+    doctors admitted with at least the card detector's ``min_cards`` of its cards (:func:`_ghost_stays`).
 
     Parameters
     ----------
@@ -200,8 +202,11 @@ def join_pieces(
     for i in open_:
         by_kind.setdefault(scored[i].typology, []).append(i)
     seen = _venues_seen(scored, open_, facts)
+    ghosts = _ghost_stays(scored, candidates, by_kind, staff, params)
+    open_ = sorted(open_ + list({i for i, _ in ghosts}))  # the group ring first in each pair (its detector leads)
 
     def links() -> Iterator[tuple[int, int]]:
+        yield from ((j, i) for i, j in ghosts)
         for group in by_kind.values():
             for a, i in enumerate(group):
                 for j in group[a + 1 :]:
@@ -248,6 +253,7 @@ def join_pieces(
                 break
     out = list(scored)
     for pieces in (c for c in components if len(c) >= 2):
+        pieces.sort(key=lambda i: scored[i].detector in CARD_DETECTORS)  # a group ring's detector and evidence lead
         strong = [i for i in pieces if i not in kind_of]
         # with its weak pieces the organisation must still be a ring worth reporting; else it is joined without them
         weak_in = len(strong) < len(pieces)
@@ -267,37 +273,46 @@ def join_pieces(
 def beside_steering(
     scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
 ) -> list[Candidate]:
-    """The loaded cards (``cardload``) of an institution that no doctor sent there, where a doctor sent some.
+    """The loaded cards (``cardload``) of an institution left outside the group rings that its ring gives way to.
 
-    A doctor's steered patients buy high-value drugs at the shops he sends them to, so they are loaded
-    cards there, and the steering ring, which names who sent them, takes the place of the loaded-card ring
-    that holds it (:func:`_merging`).  But one chain can host both a kickback and a cash-out (套现): its
-    shops swipe employees' cards for daily goods billed as tonics, and those cards follow no doctor.
-    Left inside the loaded-card ring, they were dropped with it (thirdworld seeds 24 and 28: a chain's
-    53 and 26 cash-out cards in one ring with 35 and 22 steered patients).  So the loaded cards that are
-    in no suspect steering ring are judged again on their own, by the detector's own tests: at least its
-    ``min_cards``, unlikely (binomial tail at most its ``max_chance``) under the peers' rate of loaded
-    cards, and their cost above the usual at least its ``min_share`` of all the institution billed.
-    Those that pass are a candidate of their own.
+    A loaded-card ring gives way to a steering ring it holds, and to the group rings (co-visits, co-admissions,
+    any detector's but the card detectors') that hold half its cards (:func:`_merging`): a doctor's steered
+    patients buy high-value drugs at the shops he sends them to, so they are loaded cards there, and a card
+    buyer's or a collector's sessions are seen meeting; those rings name who sent or who met.  But one chain
+    can host two schemes: its shops swipe employees' cards for daily goods billed as tonics (套现), and those
+    cards follow no doctor and meet nobody.  Left inside the loaded-card ring, they were dropped with it
+    (thirdworld seeds 24 and 28: a chain's 53 and 26 cash-out cards in one ring with 35 and 22 steered
+    patients; seed 46: 22 cash-out cards in one ring with 35 of a card buyer's cards, his co-visit ring
+    holding 61% of it).  So where the ring gives way, the loaded cards that are in no suspect group ring (of
+    a detector other than the card detectors) are judged again on their own, by the detector's own tests: at
+    least its ``min_cards``, unlikely (binomial tail at most its ``max_chance``) under the peers' rate of
+    loaded cards, and their cost above the usual at least its ``min_share`` of all the institution billed.
+    Those that pass are a candidate of their own (``evidence["steered"]``, ``evidence["grouped"]``: the cards
+    left to steering rings and to other group rings).
     """
-    steered = [
-        set(r.person_codes.tolist())
+    groups = [
+        (r.detector, set(r.person_codes.tolist()))
         for r in scored
-        if r.detector == steering.NAME and r.benign is None and r.score >= params.min_score
+        if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= params.min_score
     ]
-    if not steered:
+    if not groups:
         return []
-    every = np.array(sorted(set().union(*steered)), dtype=np.int64)
+    steered = set().union(*(g for d, g in groups if d == steering.NAME))
+    every = np.array(sorted(set().union(*(g for _, g in groups))), dtype=np.int64)
     out = []
     for c in candidates:
         if c.detector != cardload.NAME or "gains" not in c.evidence:
             continue
         mine = set(c.persons.tolist())
-        held = [g for g in steered if len(mine & g) >= 0.5 * min(len(mine), len(g))]
-        if not held:
+        touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
+        if not touching:
+            continue
+        held = any(d == steering.NAME and len(mine & g) >= 0.5 * min(len(mine), len(g)) for d, g in touching)
+        covered = len(mine & set().union(*(g for _, g in touching))) >= 0.5 * len(mine)
+        if not (held or covered):  # the ring stands whole (_merging): nothing is left outside it
             continue
         e, p = c.evidence, c.params
-        keep = ~np.isin(c.persons, every)  # the cards of any doctor's steered patients, not only of those held
+        keep = ~np.isin(c.persons, every)  # the cards of any suspect group ring, not only of those that hold it
         same = _same(c)
         k = int((keep & ~same).sum())  # loaded cards: those billed the same way joined on the proof, not part of it
         tail = float(binom.sf(k - 1, int(e["cards"]), float(e["peer_rate"]))) if k else 1.0
@@ -306,13 +321,15 @@ def beside_steering(
             continue
         rest = c.persons[keep]
         claims = c.claims[np.isin(facts.graph.visits.column("person")[c.claims], rest)]
+        n_steered = int(np.isin(c.persons, np.fromiter(steered, dtype=np.int64, count=len(steered))).sum())
         evidence = {
             **e,
             "flagged": k,
             "chance": tail,
             "share": share,
             "gains": e["gains"][keep],
-            "steered": int((~keep).sum()),
+            "steered": n_steered,
+            "grouped": int((~keep).sum()) - n_steered,
             "same": same[keep],
             "joined": int((keep & same).sum()),
         }
@@ -460,6 +477,47 @@ def _prescribing_visits(facts: ClaimFacts, rows: np.ndarray, days: int) -> np.nd
     both = bought.merge(seen, on="person")
     gap = both["day"].to_numpy() - both["seen"].to_numpy()
     return np.unique(both["visit"].to_numpy()[(gap >= 0) & (gap <= days)]).astype(np.int64)
+
+
+def _ghost_stays(
+    scored: list[Ring],
+    candidates: list[Candidate],
+    by_kind: dict[str, list[int]],
+    staff: list[frozenset],
+    params: ScoreParams,
+) -> list[tuple[int, int]]:
+    """``(card ring, group ring)`` pairs (indexes into ``scored``) that are one hospital's ghost stays.
+
+    A hospital that bills stays for persons who are not there (挂床, phantom admissions) bills them on cards
+    whose holders cannot have been there (step 25: dead, or a collector's) and admits the same ghosts again
+    and again (step 20's repeat admissions); the two detectors each see a piece (thirdworld seed 48: the 9
+    dead cards in a card ring, the 10 persons admitted twice or more in a beds ring, 4 in both).  A card ring
+    (detector ``cards``) whose claims are mostly stays (its typology's ``mostly`` is inpatient) is joined to a
+    suspect group ring of the same typology at the same hospital when both name doctors and share one, and
+    the group ring holds at least the card detector's own ``min_cards`` of its cards: as many cards that
+    cannot have been used as prove an institution, admitted by the same doctors with the group.  A card ring
+    at a shop, or one that shares only its hospital with a group, joins nothing (:func:`join_pieces`).
+    """
+    out = []
+    for i, r in enumerate(scored):
+        kind = TYPOLOGY_TABLE.get(r.typology)
+        if (
+            r.detector != cards.NAME
+            or r.benign is not None
+            or r.score < params.min_score
+            or kind is None
+            or kind.mostly != "inpatient"
+            or not staff[i]
+        ):
+            continue
+        least = int(candidates[i].params.get("min_cards", 1))
+        for j in by_kind.get(r.typology, []):
+            g = scored[j]
+            if g.features.venue != r.features.venue or not staff[i] & staff[j]:
+                continue
+            if np.intersect1d(r.person_codes, g.person_codes).size >= least:
+                out.append((i, j))
+    return out
 
 
 def _same_staff(a: frozenset, b: frozenset) -> bool:

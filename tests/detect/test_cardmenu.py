@@ -1,4 +1,4 @@
-"""Menu-loaded cards (detect/cardmenu.py) and loaded cards beside a kickback (score.rings.beside_steering)."""
+"""Menu-loaded cards (detect/cardmenu.py) and loaded cards beside a kickback or a group (score.rings.beside_steering)."""
 
 import dataclasses
 import types
@@ -113,3 +113,27 @@ def test_a_purchase_fills_a_prescription_after_the_cards_own_visit_whatever_the_
     monkeypatch.setattr(cardmenu, "ROWS_AT_ONCE", 7)
     assert cardmenu.prescribed(g, pharmacy, 1).tolist() == whole.tolist()
     assert cardmenu.prescribed(g, pharmacy, 0)[chain].sum() == 0  # the visit was the day before
+
+
+def test_loaded_cards_beside_a_group_ring_that_covers_half_of_them_are_judged_on_their_own():
+    """One chain hosts a card buyer and a cash-out: the buyer's cards were seen meeting (a co-visit ring holding
+    half the chain's loaded cards), so the loaded-card ring gives way to it; the cash-out's cards, which met
+    nobody, are the rest of a proven scheme and a candidate of their own when they pass the detector's tests.
+    Where the group holds less than half of the ring, the ring stands whole and nothing is judged apart."""
+    data = _world()
+    result = run(data)
+    (ring,) = [r for r in result.rings if r.detector == cardload.NAME]
+    g = build_graph(data)
+    (c,) = cardmenu.detect(g)
+    facts = types.SimpleNamespace(graph=g)
+    met = dataclasses.replace(ring, ring_id="RMET", detector="covisit", person_codes=c.persons[:5])
+    (rest,) = beside_steering([ring, met], [c], facts)  # type: ignore[arg-type]
+    assert rest.persons.tolist() == c.persons[5:].tolist()
+    assert rest.evidence["grouped"] == 5 and rest.evidence["steered"] == 0 and rest.evidence["flagged"] == 5
+    assert set(g.visits.column("person")[rest.claims].tolist()) == set(c.persons[5:].tolist())
+    few = dataclasses.replace(met, person_codes=c.persons[:4])  # 4 of 10: the ring stands whole (_merging)
+    assert beside_steering([ring, few], [c], facts) == []  # type: ignore[arg-type]
+    weak = dataclasses.replace(met, score=0.0)  # a group under min_score is no ring to give way to
+    assert beside_steering([ring, weak], [c], facts) == []  # type: ignore[arg-type]
+    explained = dataclasses.replace(met, benign=ring.reasons[0])  # nor is a group with a benign explanation
+    assert beside_steering([ring, explained], [c], facts) == []  # type: ignore[arg-type]
