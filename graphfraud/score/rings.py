@@ -563,7 +563,10 @@ def join_kickbacks(
     to one shop, is one scheme.  Suspect kickback rings (no benign
     explanation, scoring at least ``min_score``; a designated-pharmacy or
     residents explanation is decided per pair before) linked by a shared
-    doctor or a shared pharmacy are reported as one ring: its persons and
+    doctor, or by a shared pharmacy when their doctors practise at one
+    facility (a shop's pairs of doctors of two unrelated facilities are two
+    payees with no organisation in common: a hospital doctor's pair and the
+    sole doctor of a clinic next door), are reported as one ring: its persons and
     claims the union of theirs, every doctor and pharmacy of its pairs a
     member, one steering reason per pair (strongest first), the other
     reasons measured on the union, and a score never below its strongest pair's.
@@ -591,13 +594,16 @@ def join_kickbacks(
         and {"doctor", "pharmacy"} <= set(candidates[i].evidence)
     ]
 
+    sites = _doctor_sites([int(candidates[i].evidence["doctor"]) for i in open_], facts)
+
     def links() -> Iterator[tuple[int, int]]:
-        first_of: dict[tuple[str, int], int] = {}
+        first_of: dict[tuple[int, ...], int] = {}
         for i in open_:
-            for key in (
-                ("doctor", int(candidates[i].evidence["doctor"])),
-                ("pharmacy", int(candidates[i].evidence["pharmacy"])),
-            ):
+            ev = candidates[i].evidence
+            doctor, pharmacy = int(ev["doctor"]), int(ev["pharmacy"])
+            own = sites.get(doctor, set()) | ({int(ev["facility"])} if "facility" in ev else set())
+            # one doctor's pairs are one scheme; one shop's pairs only when their doctors practise at one facility
+            for key in [(0, doctor)] + [(1, pharmacy, site) for site in sorted(own)]:
                 if key in first_of:
                     yield first_of[key], i
                 else:
@@ -612,6 +618,21 @@ def join_kickbacks(
         if ring.score < strongest.score:
             ring = Ring(**{**ring.__dict__, "score": strongest.score, "alert": strongest.alert})
         out.append((pieces, ring))
+    return out
+
+
+def _doctor_sites(doctors: list[int], facts: ClaimFacts) -> dict[int, set[int]]:
+    """The facilities (venue codes) at which each of ``doctors`` (doctor codes) is named on a claim: where he
+    practises, his hospital and any clinic he also sits in (多点执业).  Pharmacy claims that name the
+    prescriber are left out: a shop is not where a doctor practises."""
+    if not doctors:
+        return {}
+    v = facts.graph.visits
+    doctor, venue, kind = v.column("doctor"), v.column("venue"), v.column("kind")
+    rows = np.flatnonzero(np.isin(doctor, np.unique(doctors)) & (kind == 0))
+    out: dict[int, set[int]] = {}
+    for d, f in np.unique(np.stack([doctor[rows], venue[rows]]).astype(np.int64), axis=1).T:
+        out.setdefault(int(d), set()).add(int(f))
     return out
 
 

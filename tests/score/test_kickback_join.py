@@ -1,5 +1,6 @@
 """A kickback organisation is one ring: one doctor steering to two shops of a chain, or two doctors of one
-clinic steering to one shop, are reported as one kickback ring; two unrelated pairs stay two rings."""
+clinic steering to one shop, are reported as one kickback ring; two unrelated pairs stay two rings, and so do
+two doctors of different facilities whose patients happen to buy at one shop."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from graphfraud.score.wording import say
 OTHERS = [f"P{i}" for i in range(3, 9)]  # six other pharmacies
 
 
-def _world(root: Path, steering: dict[str, list[str]]) -> Path:
+def _world(root: Path, steering: dict[str, list[str]], sites: dict[str, list[str]] | None = None) -> Path:
     """A hospital H with eight doctors D0..D7 of 24 patients each; every patient is seen once and buys a
     3,000-yuan medicine at a pharmacy the next hour.  ``steering`` maps a doctor to the pharmacies his
     patients are sent to (12 patients to each); everyone else's patients spread over six other shops,
     with one patient of each peer buying at P1 and one at P2.  400 everyday 30-yuan purchases make
-    3,000 yuan a high value."""
+    3,000 yuan a high value.  ``sites`` maps a doctor to the facilities he sees his patients at (in turn;
+    default the hospital H)."""
+    sites = sites or {}
     claims = []
     person = 0
 
@@ -39,7 +42,8 @@ def _world(root: Path, steering: dict[str, list[str]]) -> Path:
         where += [OTHERS[(d + i) % len(OTHERS)] for i in range(24 - len(where))]
         for i, pharmacy in enumerate(where):
             day = (d * 24 + i) % 150
-            claim(person, "H", doctor, day, 9 * 60 + i, 80.0)
+            at = sites.get(doctor, ["H"])
+            claim(person, at[i % len(at)], doctor, day, 9 * 60 + i, 80.0)
             claim(person, pharmacy, "", day, 10 * 60 + i, 3000.0)
             person += 1
     for i in range(400):
@@ -49,20 +53,24 @@ def _world(root: Path, steering: dict[str, list[str]]) -> Path:
     pd.DataFrame(claims).to_csv(root / "claims.csv", index=False)
     pd.DataFrame({"person_id": [f"U{p:05d}" for p in range(person)], "region": "110101",
                   "insured_type": "employee"}).to_csv(root / "persons.csv", index=False)  # fmt: skip
-    pd.DataFrame({"facility_id": ["H"], "kind": ["hospital"], "ownership": ["private"], "region": ["110101"]}).to_csv(
+    facilities = sorted({"H", *(f for at in sites.values() for f in at)})
+    pd.DataFrame({"facility_id": facilities, "kind": "hospital", "ownership": "private", "region": "110101"}).to_csv(
         root / "facilities.csv", index=False
     )
     shops = ["P1", "P2", *OTHERS]
     pd.DataFrame({"pharmacy_id": shops, "chain": ["C1", "C1"] + [f"C{i}" for i in range(2, 8)],
                   "region": "110101"}).to_csv(root / "pharmacies.csv", index=False)  # fmt: skip
-    pd.DataFrame({"doctor_id": [f"D{d}" for d in range(8)], "facility_id": "H"}).to_csv(
+    doctors = [f"D{d}" for d in range(8)]
+    pd.DataFrame({"doctor_id": doctors, "facility_id": [sites.get(d, ["H"])[0] for d in doctors]}).to_csv(
         root / "doctors.csv", index=False
     )
     return root
 
 
-def _detect(tmp_path: Path, steering: dict[str, list[str]]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Path]:
-    data = _world(tmp_path / "data", steering)
+def _detect(
+    tmp_path: Path, steering: dict[str, list[str]], sites: dict[str, list[str]] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, Path]:
+    data = _world(tmp_path / "data", steering, sites)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["detect", str(data), "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
@@ -112,6 +120,27 @@ def test_two_unrelated_pairs_stay_two_rings(tmp_path: Path) -> None:
     assert len(rings) == 2
     pairs = {(frozenset(_of(members, r, "doctor")), frozenset(_of(members, r, "pharmacy"))) for r in rings["ring_id"]}
     assert pairs == {(frozenset({"D0"}), frozenset({"P1"})), (frozenset({"D1"}), frozenset({"P3"}))}
+
+
+def test_two_doctors_of_different_facilities_at_one_shop_stay_two_rings(tmp_path: Path) -> None:
+    # D1 practises alone at his clinic K; the shop P1 is where his patients fill prescriptions and where a
+    # hospital doctor D0 sends his: two pairs at one shop, but no facility in common, so no organisation
+    rings, members, reasons, _ = _detect(tmp_path, {"D0": ["P1"], "D1": ["P1"]}, sites={"D1": ["K"]})
+    assert len(rings) == 2
+    pairs = {(frozenset(_of(members, r, "doctor")), frozenset(_of(members, r, "pharmacy"))) for r in rings["ring_id"]}
+    assert pairs == {(frozenset({"D0"}), frozenset({"P1"})), (frozenset({"D1"}), frozenset({"P1"}))}
+    for ring in rings["ring_id"]:  # each stands on its own steering sentence, with its own points
+        steering = reasons[(reasons["ring_id"] == ring) & (reasons["code"] == "steering")]
+        assert len(steering) == 1 and float(steering.iloc[0]["points"]) > 0
+
+
+def test_a_doctor_who_also_sits_at_the_other_s_facility_joins_its_ring(tmp_path: Path) -> None:
+    # D1 sees patients at the hospital H as well as at his clinic K (多点执业): D0 and D1 practise at one
+    # facility, and their pairs at one shop are one organisation, as for two doctors of one clinic
+    rings, members, _, _ = _detect(tmp_path, {"D0": ["P1"], "D1": ["P1"]}, sites={"D1": ["K", "H"]})
+    assert len(rings) == 1
+    ring = rings.iloc[0]["ring_id"]
+    assert _of(members, ring, "doctor") == {"D0", "D1"} and _of(members, ring, "pharmacy") == {"P1"}
 
 
 def test_the_evidence_pack_of_a_joined_ring_has_each_pair_s_steering_numbers(tmp_path: Path) -> None:
