@@ -130,6 +130,7 @@ class OrganiseParams:
     min_density: float = 0.1  # the typical member was at least at this share of the ring's events
     max_links: int = 20  # each person's event is linked to that person's next max_links events
     max_chance: float = 0.1  # expected share of a ring's members who met its events by chance (venue traffic), at most
+    beyond_traffic: bool = False  # link a venue's events by persons shared beyond its traffic (step 58, off)
 
     def __post_init__(self) -> None:
         o = "OrganiseParams"

@@ -1100,6 +1100,7 @@ def organisations(
     max_chance: float = _D.max_chance,
     seed: int = 0,
     whole_days: bool = False,
+    beyond_traffic: bool = False,
 ) -> list[Organisation]:
     """Groups of events that share persons, and the persons who keep attending them.
 
@@ -1151,6 +1152,11 @@ def organisations(
         explains (``crowd`` of :func:`_not_by_chance`); and devotion counts a
         person's days on the days of every group at a venue (:func:`_grouped_days`):
         a broker's sessions spread over days can fall into several groups.
+    beyond_traffic : bool, default False
+        Weigh the links of one venue's events by the persons they share beyond
+        what the venue's traffic predicts (:func:`traffic_links`), down to one
+        shared person, instead of counting ``min_shared`` or more (step 58 of
+        ``docs/detection.md``: measured, not adopted).
 
     Returns
     -------
@@ -1178,7 +1184,11 @@ def organisations(
     check(0 <= min_devotion <= 1, "min_devotion", owner, "a float in [0, 1]", min_devotion)
     check(0 <= min_density <= 1, "min_density", owner, "a float in [0, 1]", min_density)
     check(0 <= max_chance <= 1, "max_chance", owner, "a float in [0, 1]", max_chance)
-    links = event_links(events, min_events=min_events, max_links=max_links, min_shared=min_shared)
+    if beyond_traffic:
+        links = traffic_links(event_links(events, min_events=min_events, max_links=max_links, min_shared=1), events,
+                              min_shared=min_shared)  # fmt: skip
+    else:
+        links = event_links(events, min_events=min_events, max_links=max_links, min_shared=min_shared)
     if links.empty:
         return []
     partition = leiden(links, resolution=resolution, seed=seed)
@@ -1232,6 +1242,54 @@ def organisations(
             out.append(Organisation(members, mine))
     out.sort(key=lambda o: (-len(o.persons), int(o.persons[0])))
     return out
+
+
+def traffic_links(links: pd.DataFrame, events: Events, *, min_shared: int) -> pd.DataFrame:
+    """``links`` of one venue's events weighted by the persons they share beyond what its traffic predicts.
+
+    Two events at a venue drawn at random from its attendance share, on average, ``s_a * s_b * c`` persons:
+    ``s_a`` and ``s_b`` the persons at each, ``c`` the chance that two of the venue's visits are the same
+    person's (the sum over its persons of their squared share of its person-days, from ``visit_days``).
+    A link's weight is what the two events share less that expectation, and only links above it are kept: one
+    recruit in common links two days of a back-street clinic whose trade is a few passers-by, while the
+    regulars of a busy centre, who share its days anyway, link nothing more than they predict.  Links
+    between venues (no common traffic to predict them from) keep the plain count of at least ``min_shared``.
+
+    ``links`` is :func:`event_links` with ``min_shared`` 1 (every pair that shares a person).
+
+    Two days of three persons at a clinic, person 0 at both; 20 others came once each.  Chance predicts
+    ``3 * 3 * (2**2 + 20) / 22**2`` = 0.45 persons in common, so the one shared is worth 0.55:
+
+    >>> from graphfraud.graph.events import Events
+    >>> inc = pd.DataFrame({"event": [0, 0, 0, 1, 1, 1], "person": [0, 1, 2, 0, 3, 4]})
+    >>> vd = pd.DataFrame({"person": np.arange(21), "venue": 0, "days": [2] + [1] * 20})
+    >>> ev = Events(inc, np.zeros(2, dtype=int), np.arange(2), {}, visit_days=vd)
+    >>> traffic_links(event_links(ev), ev, min_shared=2).round(2).to_dict("list")
+    {'a': [0], 'b': [1], 'weight': [0.55]}
+
+    At a venue of five persons who came twice each, the same two days share less than chance predicts
+    (``9 * 20 / 10**2`` = 1.8) and are not linked:
+
+    >>> vd = pd.DataFrame({"person": np.arange(5), "venue": 0, "days": [2] * 5})
+    >>> ev = Events(inc, np.zeros(2, dtype=int), np.arange(2), {}, visit_days=vd)
+    >>> len(traffic_links(event_links(ev), ev, min_shared=2))
+    0
+    """
+    a, b, shared = links["a"].to_numpy(), links["b"].to_numpy(), links["weight"].to_numpy()
+    if not len(a) or events.visit_days is None:
+        strong = shared >= min_shared
+        return pd.DataFrame({"a": a[strong], "b": b[strong], "weight": shared[strong]})
+    size = np.bincount(events.incidence["event"].to_numpy(), minlength=events.n_events).astype(float)
+    venue, days = events.visit_days["venue"].to_numpy(), events.visit_days["days"].to_numpy().astype(float)
+    n_venues = max(int(events.venue.max(initial=0)), int(venue.max(initial=0))) + 1
+    total = np.bincount(venue, weights=days, minlength=n_venues)
+    same = np.divide(np.bincount(venue, weights=days * days, minlength=n_venues), total**2,
+                     out=np.zeros(n_venues), where=total > 0)  # fmt: skip
+    va = events.venue[a]
+    one = va == events.venue[b]
+    weight = np.where(one, shared - size[a] * size[b] * same[va], np.where(shared >= min_shared, shared, 0.0))
+    keep = weight > 0
+    return pd.DataFrame({"a": a[keep], "b": b[keep], "weight": weight[keep]})
 
 
 def _repeated_venues(group: np.ndarray, venue: np.ndarray, *, min_events: int) -> np.ndarray:
