@@ -79,15 +79,19 @@ def test_the_ring_is_reported_through_the_pipeline_as_a_card_collector_with_its_
     assert result.candidates["cardmenu"] == 1
 
 
+def _chain_ring():  # type: ignore[no-untyped-def]
+    """The chain world's reported loaded-card ring, its cardmenu candidate, the graph and the facts it needs."""
+    data = _world()
+    (ring,) = [r for r in run(data).rings if r.detector == cardload.NAME]
+    g = build_graph(data)
+    (c,) = cardmenu.detect(g)
+    return ring, c, g, types.SimpleNamespace(graph=g)
+
+
 def test_loaded_cards_beside_a_kickback_are_judged_on_their_own():
     """One chain hosts a kickback and a cash-out: the loaded-card ring gives way to the steering ring it holds,
     and the cards no doctor sent there are a candidate of their own when they pass the detector's tests."""
-    data = _world()
-    result = run(data)
-    (ring,) = [r for r in result.rings if r.detector == cardload.NAME]
-    g = build_graph(data)
-    (c,) = cardmenu.detect(g)
-    facts = types.SimpleNamespace(graph=g)
+    ring, c, g, facts = _chain_ring()
     steered = dataclasses.replace(ring, ring_id="RSTEER", detector="steering", person_codes=c.persons[:4])
     (rest,) = beside_steering([ring, steered], [c], facts)  # type: ignore[arg-type]
     assert rest.persons.tolist() == c.persons[4:].tolist() and rest.evidence["steered"] == 4
@@ -120,12 +124,7 @@ def test_loaded_cards_beside_a_group_ring_that_covers_half_of_them_are_judged_on
     half the chain's loaded cards), so the loaded-card ring gives way to it; the cash-out's cards, which met
     nobody, are the rest of a proven scheme and a candidate of their own when they pass the detector's tests.
     Where the group holds less than half of the ring, the ring stands whole and nothing is judged apart."""
-    data = _world()
-    result = run(data)
-    (ring,) = [r for r in result.rings if r.detector == cardload.NAME]
-    g = build_graph(data)
-    (c,) = cardmenu.detect(g)
-    facts = types.SimpleNamespace(graph=g)
+    ring, c, g, facts = _chain_ring()
     met = dataclasses.replace(ring, ring_id="RMET", detector="covisit", person_codes=c.persons[:5])
     (rest,) = beside_steering([ring, met], [c], facts)  # type: ignore[arg-type]
     assert rest.persons.tolist() == c.persons[5:].tolist()

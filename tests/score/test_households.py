@@ -71,6 +71,22 @@ def _world(tmp_path: Path, *, addresses: bool, met: bool = False) -> Path:
     return tmp_path
 
 
+def _measuring(tmp_path: Path, *, addresses: bool) -> tuple[np.ndarray, list[int], Callable[[list[int]], Features]]:
+    """The world's person ids, its townspeople who came 2-4 times, and the features of a group of person codes."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=addresses)))
+    facts = claim_facts(graph)
+    ids = graph.visits.persons.ids
+    person = graph.visits.column("person")
+    visits = np.bincount(person, minlength=len(ids))
+    town = [int(i) for i in np.flatnonzero(pd.Series(ids).str.startswith("T").to_numpy()) if 2 <= visits[i] <= 4]
+
+    def measured(codes: list[int]) -> Features:
+        rows = np.flatnonzero(np.isin(person, codes))
+        return features(Candidate("covisit", np.asarray(sorted(codes)), rows), facts)
+
+    return ids, town, measured
+
+
 @pytest.mark.parametrize("addresses", [True, False])
 def test_two_families_joined_by_one_day_are_households_and_brokers_are_not(
     tmp_path: Path, addresses: bool, measure_by_letter: Measure
@@ -95,18 +111,8 @@ def test_a_member_who_came_alone_leaves_households_households_but_not_a_bus_load
     """Thirdworld 38 and 39: two to four families at one township centre with a townsperson or two who were there
     on their days, hours apart (parties of one).  The families stay households; a bus-load of eight with two such
     townspeople is one party that is the bulk of the group, and is not."""
-    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=False)))
-    facts = claim_facts(graph)
-    ids = graph.visits.persons.ids
-    person = graph.visits.column("person")
-    visits = np.bincount(person, minlength=len(ids))
-    # two townspeople with a few visits each: never within minutes of a family's or the bus's arrivals
-    town = [i for i in np.flatnonzero(pd.Series(ids).str.startswith("T").to_numpy()) if 2 <= visits[i] <= 4][:2]
-
-    def measured(codes: list[int]):  # type: ignore[no-untyped-def]
-        rows = np.flatnonzero(np.isin(person, codes))
-        return features(Candidate("covisit", np.asarray(sorted(codes)), rows), facts)
-
+    ids, town, measured = _measuring(tmp_path, addresses=False)
+    town = town[:2]  # two townspeople with a few visits each: never within minutes of a family's or the bus's arrivals
     families = [int(i) for i, p in enumerate(ids) if p[0] in "AB"]
     mixed = measured(families + town)
     assert mixed.parties == 4 and mixed.party_smallest == 1 and mixed.party_together >= 0.8
@@ -162,17 +168,8 @@ def test_one_home_with_a_member_who_came_alone_is_a_household_and_a_bus_load_is_
     at one known address is a home, not a broker's bus-load (recruits from many homes): family A (5 at one
     address) with a townsperson who came alone is explained with addresses exported, not without; the bus-load
     of eight (eight addresses) with the same townsperson never is."""
-    graph = build_graph(read_claims_dir(_world(tmp_path, addresses=addresses)))
-    facts = claim_facts(graph)
-    ids = graph.visits.persons.ids
-    person = graph.visits.column("person")
-    visits = np.bincount(person, minlength=len(ids))
-    town = [i for i in np.flatnonzero(pd.Series(ids).str.startswith("T").to_numpy()) if 2 <= visits[i] <= 4][:1]
-
-    def measured(codes: list[int]):  # type: ignore[no-untyped-def]
-        rows = np.flatnonzero(np.isin(person, codes))
-        return features(Candidate("covisit", np.asarray(sorted(codes)), rows), facts)
-
+    ids, town, measured = _measuring(tmp_path, addresses=addresses)
+    town = town[:1]
     home = measured([int(i) for i, p in enumerate(ids) if p[0] == "A"] + town)
     assert (home.parties, home.party_largest, home.party_smallest, home.persons) == (2, 5, 1, 6)
     assert home.party_together >= 0.8 and 2 * home.party_largest > home.persons
