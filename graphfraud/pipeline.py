@@ -124,10 +124,11 @@ def run(
     jobs : {1, 2}, default 1
         Detectors side by side: 1 runs them one at a time; 2 runs co-visits
         (the longest) in a second thread beside the others, in order.  The
-        results are the same (each detector reads only the graph); at ten
-        million claims 2 saved 3-5 s of wall time but raised the peak memory
-        by 0.6-1.1 GiB, past the 4 GB budget, hence the default
-        (``benchmarks/results/speed-10M.md``, round 12).
+        results are the same (each detector reads only the graph).  At ten
+        million claims 2 took the detectors from 21.6 to 14.1-14.6 s of wall
+        time (the same CPU time) but the peak memory from 3.9 to 4.5 GiB, past
+        the 4 GB budget, hence the default (``benchmarks/results/speed-10M.md``,
+        round 12).
 
     Returns
     -------
@@ -160,8 +161,8 @@ def run(
         found: list[Candidate] = module.detect(graph, getattr(params, field_name), seed=params.seed, **engine)
         return found
 
-    # One detector at a time by default: side by side (jobs=2) they saved 3-5 s of about 27 at ten million
-    # claims but added 0.6-1.1 GiB to the peak (measured, round 12), and memory is the tighter budget there.
+    # One detector at a time by default: side by side (jobs=2) they saved 7 s of 22 at ten million claims but
+    # added 0.55 GiB to the run's peak (3.9 -> 4.5 GiB, measured in round 12), and 4 GB is the budget there.
     if jobs == 1:
         for name in DETECTORS:
             found = detect(name)

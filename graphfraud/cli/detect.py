@@ -187,7 +187,7 @@ def _engine(
     default=1,
     show_default=True,
     help="Detectors side by side: 2 runs co-visits in a second thread beside the others (same rings; "
-    "at ten million claims 3-5 s faster but 0.6-1.1 GB more memory, docs/performance.md).",
+    "at ten million claims 6 s faster but 0.55 GB more memory, docs/performance.md).",
 )
 @read_options
 @quiet_option
