@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import pandas as pd
 
 from graphfraud import __version__
 from graphfraud.contract import ClaimsData
+from graphfraud.errors import ParamError
 from graphfraud.detect import DETECTORS, cardload, cards, coadmit, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, build_graph
@@ -103,6 +105,7 @@ def run(
     *,
     log: Callable[[str], None] = lambda message: None,
     project: Callable[..., Any] | None = None,
+    jobs: int = 1,
 ) -> RunResult:
     """Detect, score and rank suspect rings in validated claim tables.
 
@@ -118,11 +121,21 @@ def run(
         :func:`graphfraud.graph.project.project_covisits` (same signature and
         result), e.g. :func:`graphfraud.engine.spark.project_covisits` with its
         session bound (``docs/spark.md``).
+    jobs : {1, 2}, default 1
+        Detectors side by side: 1 runs them one at a time; 2 runs co-visits
+        (the longest) in a second thread beside the others, in order.  The
+        results are the same (each detector reads only the graph).  At ten
+        million claims 2 took the detectors from 21.6 to 14.1-14.6 s of wall
+        time (the same CPU time) but the peak memory from 3.9 to 4.5 GiB, past
+        the 4 GB budget, hence the default (``benchmarks/results/speed-10M.md``,
+        round 12).
 
     Returns
     -------
     RunResult
     """
+    if jobs not in (1, 2):
+        raise ParamError(f"jobs must be 1 (one detector at a time) or 2 (co-visits beside the others), got {jobs!r}")
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     signals = support(data, used_by=("detect", "score", "benign"))
@@ -140,16 +153,34 @@ def run(
     candidates: list[Candidate] = []
     counts: dict[str, int] = {}
 
-    # One detector at a time: side by side they saved about 4 s of 60 at ten million claims but
-    # added 0.6 GB to the peak (measured), and memory is the tighter budget there.
-    for name, (module, field_name) in DETECTORS.items():
+    def detect(name: str) -> list[Candidate]:
+        module, field_name = DETECTORS[name]
         engine: dict[str, Any] = {"project": project} if project is not None and module is covisit else {}
         if module is coadmit:  # split stays are one concept: the signals' split_days (SignalParams)
             engine["split_days"] = params.signals.split_days
-        found = module.detect(graph, getattr(params, field_name), seed=params.seed, **engine)
-        counts[name] = len(found)
-        candidates.extend(found)
-        lap(f"detect:{name}")
+        found: list[Candidate] = module.detect(graph, getattr(params, field_name), seed=params.seed, **engine)
+        return found
+
+    # One detector at a time by default: side by side (jobs=2) they saved 7 s of 22 at ten million claims but
+    # added 0.55 GiB to the run's peak (3.9 -> 4.5 GiB, measured in round 12), and 4 GB is the budget there.
+    if jobs == 1:
+        for name in DETECTORS:
+            found = detect(name)
+            counts[name] = len(found)
+            candidates.extend(found)
+            lap(f"detect:{name}")
+    else:
+        found_by = _side_by_side(detect, list(DETECTORS), timings)
+        for name in DETECTORS:  # the serial order: same candidates, same rings
+            counts[name] = len(found_by[name])
+            candidates.extend(found_by[name])
+        timings["detect (wall)"] = round(time.perf_counter() - clock, 3)
+        clock = time.perf_counter()
+        give_back()
+        for name in DETECTORS:
+            log(
+                f"detect:{name}: {timings[f'detect:{name}']:.1f} s in its thread (peak memory so far {peak_memory_gb():.1f} GB)"
+            )
     # The card detectors' (institution, card) pairs and claim costs: scoring reads neither (0.4 GB at 10M claims).
     graph.forget(cards.USES)
     graph.forget(cardload.COSTS)
@@ -160,6 +191,41 @@ def run(
     return RunResult(
         rings, explained, counts, timings, params, versions(), data.time_resolution, signals, date_only_counts(graph)
     )
+
+
+def _side_by_side(
+    detect: Callable[[str], list[Candidate]], names: list[str], timings: dict[str, float]
+) -> dict[str, list[Candidate]]:
+    """``{name: detect(name)}``, co-visits in one thread and the other detectors, in order, in another.
+
+    Each detector reads only the graph (what two of them compute alike is made
+    once, under a lock: :meth:`ClaimGraph.shared`) and Leiden's generator is
+    guarded (:mod:`graphfraud.detect.communities`), so the candidates are those
+    of one detector at a time.  ``timings`` gets each detector's wall time in
+    its thread, in the order of ``names``.
+
+    >>> seconds = {}
+    >>> _side_by_side(lambda name: [name.upper()], ["covisit", "beds", "cards"], seconds)
+    {'covisit': ['COVISIT'], 'beds': ['BEDS'], 'cards': ['CARDS']}
+    >>> list(seconds)
+    ['detect:covisit', 'detect:beds', 'detect:cards']
+    """
+
+    def chain(group: list[str]) -> dict[str, tuple[list[Candidate], float]]:
+        found = {}
+        for name in group:
+            start = time.perf_counter()
+            found[name] = (detect(name), time.perf_counter() - start)
+        return found
+
+    first = [n for n in names if n == covisit.NAME] or names[:1]
+    rest = [n for n in names if n not in first]
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="graphfraud-detect") as pool:
+        parts = [pool.submit(chain, first), pool.submit(chain, rest)]
+        found = {name: got for part in parts for name, got in part.result().items()}
+    for name in names:
+        timings[f"detect:{name}"] = round(found[name][1], 3)
+    return {name: found[name][0] for name in names}
 
 
 def date_only_counts(graph: ClaimGraph) -> dict[str, int]:

@@ -181,6 +181,14 @@ def _engine(
     help="Replace an --out folder that holds files graphfraud did not write (they are deleted). "
     "Never the input, a folder holding it, or the working directory.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="Detectors side by side: 2 runs co-visits in a second thread beside the others (same rings; "
+    "at ten million claims 6 s faster but 0.55 GB more memory, docs/performance.md).",
+)
 @read_options
 @quiet_option
 @audited(outputs=("out_dir",))
@@ -198,6 +206,7 @@ def detect_cmd(
     previous_dir: str | None,
     cases_file: str | None,
     force: bool,
+    jobs: int,
     read_params: Any,
     quiet: bool,
 ) -> None:
@@ -235,6 +244,8 @@ def detect_cmd(
     params = _run_params(params_file, seed)
     if work_dir and not by_region:
         raise click.UsageError("--work is only used with --by-region")
+    if jobs != 1 and by_region:
+        raise click.UsageError("--jobs is not used with --by-region (its regions run one at a time, for memory)")
     _check_output_paths(data_dir, out_dir, work_dir, force=force)
     cases = read_cases(cases_file) if cases_file else None
     if by_region:
@@ -264,7 +275,7 @@ def detect_cmd(
         start = time.perf_counter()
         data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
         read_s = time.perf_counter() - start
-        result = run(data, params, log=log, project=project)
+        result = run(data, params, log=log, project=project, jobs=jobs)
         feedback = apply_feedback(result, data.claims, previous=previous_dir, cases=cases, seed=params.seed)
         result = feedback.result
         _log_feedback(feedback.record, log)

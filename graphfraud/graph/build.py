@@ -9,6 +9,7 @@ a facility visit is the patient.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import threading
 from functools import cached_property
 from typing import Any, Callable
 
@@ -192,6 +193,7 @@ class ClaimGraph:
     data: ClaimsData
     visits: Visits
     _shared: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _making: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
     def claim_codes(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """Dense codes of a text column of the claims (``visit_type``, ``diagnosis``; int32, -1 missing, first-seen
@@ -211,10 +213,13 @@ class ClaimGraph:
 
     def shared(self, name: str, make: Callable[[], Any]) -> Any:
         """What several detectors compute alike from the graph alone (e.g. the claims per institution and card,
-        :func:`graphfraud.detect.cards.card_uses`): ``make()`` the first time, kept under ``name`` for the run."""
-        if name not in self._shared:
-            self._shared[name] = make()
-        return self._shared[name]
+        :func:`graphfraud.detect.cards.card_uses`): ``make()`` the first time, kept under ``name`` for the run.
+
+        Made under a lock, so detectors run side by side (``pipeline.run(jobs=2)``) make it once."""
+        with self._making:
+            if name not in self._shared:
+                self._shared[name] = make()
+            return self._shared[name]
 
     def forget(self, name: str) -> None:
         """Drop what :meth:`shared` keeps under ``name`` (nothing if none), once no later stage reads it.
