@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
@@ -198,6 +199,7 @@ def join_pieces(
         and r.score >= params.min_score
         and r.detector not in CARD_DETECTORS
     ]
+    open_ = _not_held(scored, open_)
     by_kind: dict[str, list[int]] = {}
     for i in open_:
         by_kind.setdefault(scored[i].typology, []).append(i)
@@ -268,6 +270,44 @@ def join_pieces(
                 out.append(ring)
                 break
     return [r for r in out if r is not None]
+
+
+def _not_held(scored: list[Ring], open_: list[int]) -> list[int]:
+    """The rings of ``open_`` that no better suspect ring of another typology holds.
+
+    A ring that shares at least half of the smaller one's persons with a better ring is dropped from the
+    ranked list (:func:`select_rings`), and where that ring is of another typology it has already named the
+    scheme those persons belong to: a free bus's villagers, seen as co-visit pieces on their examination
+    days, are the bus's co-admission ring.  Joined into another organisation's ring, such a piece would carry
+    that scheme's persons in, and the union would be dropped as overlapping it, taking the organisation with
+    it (thirdworld seed 60: a broker's 52 recruits joined through one session's day at the bus's hospital).
+    So such a piece joins nothing.  Card rings (``CARD_DETECTORS``) give way to group rings (:func:`_merging`)
+    and hold no piece here.
+
+    >>> from types import SimpleNamespace as S
+    >>> r = lambda codes, score, kind: S(person_codes=np.array(codes), score=score, typology=kind, detector="covisit")
+    >>> bus, piece, other = r(range(10), 60.0, "induced_admission"), r([1, 2, 3], 20.0, "staged_clinic"), r([20, 21], 30.0, "staged_clinic")
+    >>> _not_held([bus, piece, other], [0, 1, 2])
+    [0, 2]
+    """
+    holding: dict[int, list[int]] = {}  # person -> the rings of open_ that hold them
+    for i in open_:
+        for person in set(scored[i].person_codes.tolist()):
+            holding.setdefault(person, []).append(i)
+    out = []
+    for i in open_:
+        shared = Counter(j for person in set(scored[i].person_codes.tolist()) for j in holding[person] if j != i)
+        n = len(set(scored[i].person_codes.tolist()))
+        held = any(
+            scored[j].score > scored[i].score
+            and scored[j].typology != scored[i].typology
+            and scored[j].detector not in CARD_DETECTORS
+            and k >= 0.5 * min(n, len(set(scored[j].person_codes.tolist())))
+            for j, k in shared.items()
+        )
+        if not held:
+            out.append(i)
+    return out
 
 
 def beside_steering(
