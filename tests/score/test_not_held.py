@@ -27,8 +27,8 @@ def test_pieces_of_one_typology_a_worse_ring_a_card_ring_or_a_small_overlap_do_n
     big = _ring(range(0, 40), 50.0, "staged_clinic")
     piece = _ring(range(0, 10), 20.0, "staged_clinic")  # the same typology: a piece of one organisation
     assert _not_held([big, piece], [0, 1]) == [0, 1]
-    worse = _ring(range(0, 40), 10.0, "induced_admission")  # holds it but scores lower: the piece leads
-    assert _not_held([worse, piece], [0, 1]) == [0, 1]
+    worse = _ring(range(0, 40), 10.0, "induced_admission")  # holds it but scores lower: the piece leads, and the
+    assert _not_held([worse, piece], [0, 1]) == [1]  # worse ring is the one select_rings would drop
     cards = _ring(range(0, 40), 90.0, "card_collector", "cards")  # a card ring gives way to group rings
     assert _not_held([cards, piece], [0, 1]) == [0, 1]
     touching = _ring(range(6, 46), 60.0, "induced_admission")  # 4 of the piece's 10: under half
