@@ -655,7 +655,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
-    cost_ratio, venue_fpc, ring_fpc = _cost_contrast(rows, facts)
+    cost_ratio, venue_fpc, ring_fpc = cost_contrast(rows, facts)
     hub, hub_n, hub_addresses = _phone_hub(c.persons, facts)
     addr = facts.person_address[c.persons]
     addr = addr[addr >= 0]
@@ -1644,7 +1644,7 @@ def _arrival_gap(t: Visits, rows: np.ndarray) -> float:
     return median(gaps) if len(gaps) else float("nan")
 
 
-def _cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, float]:
+def cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, float]:
     """Fund per claim of the candidate vs. the same visit type and diagnosis outside it.
 
     Each ring claim is compared with the mean fund of all *other* claims of

@@ -290,19 +290,19 @@ def _not_held(scored: list[Ring], open_: list[int]) -> list[int]:
     >>> _not_held([bus, piece, other], [0, 1, 2])
     [0, 2]
     """
+    people = {i: set(scored[i].person_codes.tolist()) for i in open_}
     holding: dict[int, list[int]] = {}  # person -> the rings of open_ that hold them
     for i in open_:
-        for person in set(scored[i].person_codes.tolist()):
+        for person in people[i]:
             holding.setdefault(person, []).append(i)
     out = []
     for i in open_:
-        shared = Counter(j for person in set(scored[i].person_codes.tolist()) for j in holding[person] if j != i)
-        n = len(set(scored[i].person_codes.tolist()))
+        shared = Counter(j for person in people[i] for j in holding[person] if j != i)
         held = any(
             scored[j].score > scored[i].score
             and scored[j].typology != scored[i].typology
             and scored[j].detector not in CARD_DETECTORS
-            and k >= 0.5 * min(n, len(set(scored[j].person_codes.tolist())))
+            and k >= 0.5 * min(len(people[i]), len(people[j]))
             for j, k in shared.items()
         )
         if not held:

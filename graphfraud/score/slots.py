@@ -21,7 +21,7 @@ import numpy as np
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
-from graphfraud.score.features import ClaimFacts, _cost_contrast
+from graphfraud.score.features import ClaimFacts, cost_contrast
 from graphfraud.score.reasons import COURSE_WEEKS, PEER_COST, SCHEDULE_WEEKDAYS
 
 #: The typology whose rings may take in their doctor's other slots (a staged clinic: the venue bills the visits).
@@ -89,7 +89,7 @@ def doctor_slots(candidate: Candidate, venue: int, facts: ClaimFacts) -> Candida
     lo = np.searchsorted(person[order], others, side="left")
     hi = np.searchsorted(person[order], others, side="right")
     joined = [(p, his[order[a:b]]) for p, a, b in zip(others.tolist(), lo, hi, strict=True)]
-    joined = [(p, r) for p, r in joined if _cost_contrast(r, facts)[0] >= PEER_COST]
+    joined = [(p, r) for p, r in joined if cost_contrast(r, facts)[0] >= PEER_COST]
     if not joined:
         return None
     return Candidate(
