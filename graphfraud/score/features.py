@@ -1337,14 +1337,54 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     """
     none = {"member_weekly": 0.0, "member_timetable": 0.0, "member_weeks": 0.0, "member_regularity": 0.0,
             "member_course_weeks": 0.0}  # fmt: skip
-    if not len(person):
+    c = cadence(person, day, min_days=min_days)
+    if c is None:
         return none
+    days, member, n, first, span, per_week = c.days, c.member, c.n, c.first, c.span, c.per_week
+    within = member[1:] == member[:-1]
+    gaps, gap_of = np.diff(days)[within], member[1:][within]  # each member's n - 1 gaps, in a run
+    ordered = gaps[np.lexsort((gaps, gap_of))]
+    at = first - np.arange(len(n))  # each member's first gap
+    low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
+    middle = (low + high) / 2.0  # as np.median: the middle gap, or the mean of the two middle ones
+    near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=len(n))
+    return {"member_weekly": median(per_week), "member_timetable": median(c.on_timetable / n),
+            "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1)),
+            "member_course_weeks": median(c.course.astype(float))}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """Each person's own days at a venue (persons with ``min_days`` days or more: the members), by member then day:
+    what :func:`_timetable` takes medians of and :func:`graphfraud.score.slots.on_course` judges person by person."""
+
+    who: np.ndarray  # each member's person
+    days: np.ndarray  # the members' distinct days, by member then day
+    member: np.ndarray  # the member (0..) of each of those days
+    n: np.ndarray  # each member's days
+    first: np.ndarray  # where each member's days start in ``days``
+    span: np.ndarray  # each member's first to last day, in days
+    per_week: np.ndarray  # each member's visits a week
+    on_timetable: np.ndarray  # each member's days on their ``ceil(per_week)`` commonest weekdays
+    course: np.ndarray  # each member's calendar weeks, the first and the last included (a week starts on Monday)
+
+
+def cadence(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> Cadence | None:
+    """:class:`Cadence` of the visits (``person``, ``day``); None when no person has ``min_days`` days.
+
+    >>> c = cadence(np.zeros(8, int), np.arange(2, 2 + 7 * 8, 7))  # days since a Saturday: eight Mondays
+    >>> c.n.tolist(), c.per_week.tolist(), c.on_timetable.tolist(), c.course.tolist()
+    ([8], [1.0], [8], [8])
+    """
+    if not len(person):
+        return None
     who, days = _distinct_pairs(person, day)  # by member, then day
     member = np.cumsum(np.concatenate([[True], who[1:] != who[:-1]])) - 1
-    n = np.bincount(member)  # each member's days there
+    n = np.bincount(member)  # each person's days there
     enough = n >= min_days
     if not enough.any():
-        return none
+        return None
+    starts = np.flatnonzero(np.concatenate([[True], who[1:] != who[:-1]]))
     kept = enough[member]
     days, member, n = days[kept], (np.cumsum(enough) - 1)[member[kept]], n[enough]
     first = np.concatenate([[0], np.cumsum(n)[:-1]])  # each member's first day
@@ -1353,18 +1393,8 @@ def _timetable(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> dic
     k = np.minimum(7, np.ceil(per_week - 1e-9)).astype(np.int64)  # the member's timetable: k weekdays
     weekdays = np.bincount(member * 7 + (days + 5) % 7, minlength=7 * len(n)).reshape(len(n), 7)
     on_timetable = np.cumsum(-np.sort(-weekdays, axis=1), axis=1)[np.arange(len(n)), k - 1]
-    within = member[1:] == member[:-1]
-    gaps, gap_of = np.diff(days)[within], member[1:][within]  # each member's n - 1 gaps, in a run
-    ordered = gaps[np.lexsort((gaps, gap_of))]
-    at = first - np.arange(len(n))  # each member's first gap
-    low, high = ordered[at + (n - 2) // 2].astype(float), ordered[at + (n - 1) // 2].astype(float)
-    middle = (low + high) / 2.0  # as np.median: the middle gap, or the mean of the two middle ones
-    near = np.bincount(gap_of, weights=np.abs(gaps - middle[gap_of]) <= 1, minlength=len(n))
-    last = days[first + n - 1]
-    course = (last + 5) // 7 - (days[first] + 5) // 7 + 1  # calendar weeks (days since a Saturday; Monday starts)
-    return {"member_weekly": median(per_week), "member_timetable": median(on_timetable / n),
-            "member_weeks": median(span / 7.0), "member_regularity": median(near / (n - 1)),
-            "member_course_weeks": median(course.astype(float))}  # fmt: skip
+    course = (days[first + n - 1] + 5) // 7 - (days[first] + 5) // 7 + 1  # days since a Saturday: Monday starts
+    return Cadence(who[starts][enough], days, member, n, first, span, per_week, on_timetable, course)
 
 
 def _timetables(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings: int, *,

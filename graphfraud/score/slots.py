@@ -21,7 +21,7 @@ import numpy as np
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
-from graphfraud.score.features import ClaimFacts, cost_contrast
+from graphfraud.score.features import ClaimFacts, cadence, cost_contrast, in_sorted
 from graphfraud.score.reasons import COURSE_WEEKS, PEER_COST, SCHEDULE_WEEKDAYS
 
 #: The typology whose rings may take in their doctor's other slots (a staged clinic: the venue bills the visits).
@@ -36,7 +36,7 @@ def on_course(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> tupl
 
     A person who comes ``w`` times a week is on a course when at least ``SCHEDULE_WEEKDAYS`` of their days
     fall on their ``ceil(w)`` commonest weekdays, on ``min_days`` days or more, over ``COURSE_WEEKS``
-    calendar weeks or more (as a member's timetable in ``features._timetable``, but per person).
+    calendar weeks or more: a member's timetable (:func:`graphfraud.score.features.cadence`), person by person.
 
     >>> mondays = np.arange(2, 2 + 7 * 8, 7)  # days since 2000-01-01 (a Saturday): eight Mondays
     >>> every3 = np.arange(2, 2 + 3 * 8, 3)  # every third day: the weekdays in turn
@@ -44,19 +44,12 @@ def on_course(person: np.ndarray, day: np.ndarray, *, min_days: int = 4) -> tupl
     >>> who.tolist(), course.tolist()
     ([0, 1], [True, False])
     """
-    pairs = np.unique(np.stack([person.astype(np.int64), day.astype(np.int64)]), axis=1)
-    who, days = pairs[0], pairs[1]
-    persons, first, n = np.unique(who, return_index=True, return_counts=True)
-    if not len(persons):
-        return persons, np.zeros(0, dtype=bool)
-    member = np.repeat(np.arange(len(persons)), n)
-    last = days[first + n - 1]
-    span = np.maximum(last - days[first], 1)
-    k = np.clip(np.ceil(7.0 * (n - 1) / span - 1e-9), 1, 7).astype(np.int64)
-    weekdays = np.bincount(member * 7 + (days + 5) % 7, minlength=7 * len(persons)).reshape(len(persons), 7)
-    timetable = np.cumsum(-np.sort(-weekdays, axis=1), axis=1)[np.arange(len(persons)), k - 1] / n
-    weeks = (last + 5) // 7 - (days[first] + 5) // 7 + 1
-    return persons, (n >= min_days) & (timetable >= SCHEDULE_WEEKDAYS) & (weeks >= COURSE_WEEKS)
+    persons = distinct(np.asarray(person, dtype=np.int64))
+    c = cadence(person, day, min_days=min_days)
+    if c is None:
+        return persons, np.zeros(len(persons), dtype=bool)
+    course = (c.on_timetable / c.n >= SCHEDULE_WEEKDAYS) & (c.course >= COURSE_WEEKS)
+    return persons, in_sorted(persons, c.who[course])
 
 
 def doctor_slots(candidate: Candidate, venue: int, facts: ClaimFacts) -> Candidate | None:
