@@ -57,6 +57,8 @@ HOUSEHOLD_UNEXPLAINED = ("co_admission",)
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
 MEMBER_SHARE = 0.1
+#: A member on this many of a group's days at its venue is a regular (``features``: lockstep's count).
+LOCKSTEP_DAYS = 4
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,7 @@ def join_pieces(
         and r.score < params.min_score
         and r.detector not in CARD_DETECTORS  # an institution's cards, weak or not, join nothing (as above)
         and _marked(r.typology, r.reasons)
+        and not _one_home_lockstep(candidates[i], r, facts)  # step 64: a family's own party is no broker's batch
     ]
     kind_of = {i: scored[i].typology for i in weak}
     for i, named in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
@@ -723,6 +726,39 @@ def _marked(typology: str, reasons: Iterable[Reason]) -> bool:
     """
     headline = TYPOLOGY_TABLE[typology].headline if typology in TYPOLOGY_TABLE else ""
     return any(r.code == headline and r.points > 0 for r in reasons)
+
+
+def _one_home_lockstep(c: Candidate, r: Ring, facts: ClaimFacts) -> bool:
+    """Whether the lockstep of ``r`` (the scoring of ``c``) is one household's: its regulars (members on
+    :data:`LOCKSTEP_DAYS` or more of its days at its main venue) all live at one known address.
+
+    A broker brings recruits of many homes in batches, again and again; a family comes to the doctor together,
+    again and again, and a co-visit piece that holds it and a few passers-by is "in lockstep" with the family's
+    own visits (thirdworld seed 53: a piece of 8, its 4 regulars one household, joined into a physiotherapy ring
+    at the same township centre).  Such a lockstep is the household's explanation, not an organisation's mark
+    (step 64).  A regular of unknown address is a home of their own.
+
+    >>> from types import SimpleNamespace as S
+    >>> v = S(column=lambda k: {"venue": np.zeros(12, int), "day": np.r_[np.tile([1, 2, 3, 4], 2), [1, 5, 9, 9]],
+    ...                          "person": np.r_[np.repeat([0, 1], 4), [2, 2, 2, 3]]}[k])
+    >>> facts = S(graph=S(visits=v), person_address=np.array([7, 7, 8, -1]))
+    >>> ring = S(features=S(venue=0))
+    >>> _one_home_lockstep(S(claims=np.arange(12)), ring, facts)
+    True
+    >>> facts.person_address[1] = 9
+    >>> _one_home_lockstep(S(claims=np.arange(12)), ring, facts)
+    False
+    """
+    t = facts.graph.visits
+    rows = c.claims[t.column("venue")[c.claims] == r.features.venue]
+    day = t.column("day")[rows]
+    width = int(day.max(initial=0)) + 1
+    who, days = np.unique(np.unique(t.column("person")[rows] * width + day) // width, return_counts=True)
+    regulars = who[days >= LOCKSTEP_DAYS]
+    if not len(regulars):
+        return False
+    homes = facts.person_address[regulars]
+    return bool((homes >= 0).all() and len(np.unique(homes)) == 1)
 
 
 def _venues_seen(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, dict[int, tuple[int, int]]]:
