@@ -67,9 +67,9 @@ VISIT_RATE = 10.0
 
 #: A steered pair's self-paid members (step 15: its cash buyers, steered too) join only when they are at most this
 #: many times its paid patients (step 62, :func:`_pairs`). A kickback's cash half is the same doctor's patients sent
-#: the same way, who happen to have no insurance money to pay with: about as many as the paid half or fewer
-#: (0.55-0.92 in the planted kickbacks with cash buyers, measured). Cash buyers who outnumber the paid patients by
-#: far are the shop's own cash trade, which the paid half's steering says nothing about.
+#: the same way, who happen to have no insurance money to pay with: about as many as the paid half (0.55-1.12 in
+#: the planted kickbacks with cash buyers, measured). Cash buyers who outnumber the paid patients by far are the
+#: shop's own cash trade, which the paid half's steering says nothing about (1.75-3.18 at clinics' next-door shops).
 MAX_SELF_PAID = 1.5
 
 NAME = "steering"
