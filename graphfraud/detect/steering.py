@@ -65,6 +65,13 @@ ERRAND_SHARE = 0.5
 #: doctor's prescriptions sent to a shop put the purchases there after his visits (18x and more, measured).
 VISIT_RATE = 10.0
 
+#: A steered pair's self-paid members (step 15: its cash buyers, steered too) join only when they are at most this
+#: many times its paid patients (step 62, :func:`_pairs`). A kickback's cash half is the same doctor's patients sent
+#: the same way, who happen to have no insurance money to pay with: about as many as the paid half (0.55-1.12 in
+#: the planted kickbacks with cash buyers, measured). Cash buyers who outnumber the paid patients by far are the
+#: shop's own cash trade, which the paid half's steering says nothing about (1.75-3.18 at clinics' next-door shops).
+MAX_SELF_PAID = 1.5
+
 NAME = "steering"
 
 
@@ -497,7 +504,14 @@ def _pairs(
     params: SteeringParams,
 ) -> list[Candidate]:
     """One candidate per pair of ``hits`` (decided on insurance money), with its cash buyers when they were
-    steered too (step 15)."""
+    steered too (step 15) and are no more than :data:`MAX_SELF_PAID` times its paid patients (step 62).
+
+    The pair is proven on its paid patients; its cash buyers join on that proof.  A kickback's cash half is
+    the doctor's other patients sent the same way, so it is about as large as the paid half; a clinic's only
+    doctor whose patients buy next door, at a shop where most purchases carry no insurance money, has two or
+    three times as many cash buyers as paid ones there (the neighbourhood's cash trade, otherworld seeds 65,
+    67, 72), and then none of them joins: the steering shown on the paid half does not stretch that far.
+    """
     out = []
     for row in hits.itertuples(index=False):
         paid = follow[(follow["doctor"].to_numpy() == row.doctor) & (follow["pharmacy"].to_numpy() == row.pharmacy)]
@@ -506,6 +520,9 @@ def _pairs(
         if cash_steering.get((row.doctor, row.pharmacy), 0.0) >= params.min_lift:
             f = steered(priced, int(row.doctor), int(row.pharmacy))
         self_paid = int(len(np.setdiff1d(f["person"].to_numpy(), paid["person"].to_numpy())))
+        if self_paid > MAX_SELF_PAID * paid["person"].nunique():
+            # more cash buyers than the paid half can vouch for: the shop's own cash trade
+            f, self_paid = paid, 0
         out.append(_candidate(row, f, threshold, params, self_paid=self_paid))
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 
 from .worlds import steering_reasons
 from graphfraud.detect import steering
@@ -119,22 +120,24 @@ def test_two_doctors_of_one_department_steering_to_one_pharmacy_are_both_found()
     assert found == {0, 1}
 
 
-def _outside_the_pool(*, steered: int, residents: bool = True) -> tuple[SimpleNamespace, list[int]]:
+def _outside_the_pool(*, steered: int, residents: bool = True, every: int = 2) -> tuple[SimpleNamespace, list[int]]:
     """Eight doctors with 20 patients each, each patient buying once at a pharmacy outside 门诊统筹 after
     the visit: employees (even persons) pay from their personal accounts, residents (odd persons, no
     account) pay cash, so the insurance money of a resident's purchase is 0 whatever its price.  Doctor 0
     sends ``steered`` of his patients to ``STEERED`` (without ``residents`` only the employees among
     them; then a fifth of every doctor's residents, his too, buy at ``STEERED`` and the rest spread
-    over the six others).  Returns the graph and doctor 0's steered patients."""
+    over the six others).  With ``every`` only one in ``every`` of doctor 0's patients is an employee (the
+    rest residents).  Returns the graph and doctor 0's steered patients."""
     rows = []  # claim, person, venue, doctor, kind, fund, minute, total, account
     for doctor in range(8):
         for i in range(20):
             person, day = doctor * 100 + i, doctor * 30 + i
-            sent = doctor == 0 and i < steered and (residents or person % 2 == 0)
-            by_chance = not residents and person % 2 == 1 and i % 5 == 1  # a fifth of everyone's residents
+            employee = i % (every if doctor == 0 else 2) == 0
+            sent = doctor == 0 and i < steered and (residents or employee)
+            by_chance = not residents and not employee and i % 5 == 1  # a fifth of everyone's residents
             pharmacy = STEERED if sent or by_chance else OTHERS[(doctor + i) % len(OTHERS)]
             rows.append((len(rows), person, HOSPITAL, doctor, 0, 80.0, day * 1440 + 600, 100.0, 20.0))
-            rows.append((len(rows), person, pharmacy, -1, 1, 0.0, day * 1440 + 700, 500.0, 500.0 * (person % 2 == 0)))
+            rows.append((len(rows), person, pharmacy, -1, 1, 0.0, day * 1440 + 700, 500.0, 500.0 * employee))
     for i in range(400):  # low-value purchases, so that 500 yuan is a high value
         rows.append((len(rows), 10_000 + i, OTHERS[i % len(OTHERS)], -1, 1, 0.0, (i % 300) * 1440 + 800, 20.0, 20.0))
     columns = ["claim", "person", "venue", "doctor", "kind", "fund", "minute", "total", "account"]
@@ -145,7 +148,7 @@ def _outside_the_pool(*, steered: int, residents: bool = True) -> tuple[SimpleNa
         {"total_amount": table["total"], "fund_amount": table["fund"], "account_amount": table["account"]}
     )
     graph = SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
-    return graph, [p for p in range(steered) if residents or p % 2 == 0]
+    return graph, [p for p in range(steered) if residents or p % every == 0]
 
 
 def test_steered_patients_who_paid_cash_are_members_of_the_kickback() -> None:
@@ -163,6 +166,23 @@ def test_steered_patients_who_paid_cash_are_members_of_the_kickback() -> None:
     table = graph.visits.table
     bought = table.loc[table["claim"].isin(kick.claims) & (table["kind"] == 1)]
     assert set(bought["venue"]) == {STEERED} and sorted(set(bought["person"])) == steered_patients
+
+
+def test_cash_buyers_three_times_the_paid_patients_do_not_join(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Doctor 0's patients all buy at STEERED, but only 5 of his 20 pay with insurance money (employees);
+    # his 15 cash buyers there are steered by the same lift test (none of the peers' go there), yet they
+    # are three times the paid patients the pair is proven on: a shop whose trade is mostly cash, where a
+    # clinic's patients buy next door.  The pair is reported on its 5 paid patients; no cash buyer joins.
+    graph, steered_patients = _outside_the_pool(steered=20, every=4)
+    found = steering.detect(graph, SteeringParams(min_patients=5))
+    assert {(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found} == {(0, STEERED)}
+    kick = found[0]
+    assert kick.evidence["patients"] == 5 and kick.evidence["self_paid"] == 0
+    assert sorted(kick.persons.tolist()) == [0, 4, 8, 12, 16]  # the employees, not the 20 steered
+    # the bound is inclusive: at three times the paid patients allowed, all 15 join
+    monkeypatch.setattr(steering, "MAX_SELF_PAID", 3.0)
+    wide = steering.detect(graph, SteeringParams(min_patients=5))[0]
+    assert wide.evidence["self_paid"] == 15 and sorted(wide.persons.tolist()) == steered_patients
 
 
 def test_cash_buyers_at_a_pharmacy_nobody_is_steered_to_make_no_ring() -> None:
