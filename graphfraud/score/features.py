@@ -39,6 +39,47 @@ MIN_PEERS = 20
 _ORGANISE = OrganiseParams()
 
 
+@dataclass(frozen=True, eq=False)
+class ClaimAmounts:
+    """An amount (yuan) per claim that is 0 at all but a few claims: those claims' rows (ascending) and amounts.
+
+    Indexed as the dense array of ``size`` floats would be, with an array of claim rows (any order, repeats) or a
+    mask: ``amounts[rows]`` is that array's ``[rows]``, the same bits.  The scoring facts' per-claim amounts of
+    high-value items are non-zero only at the candidates' claims that have such items; a float per claim of the
+    run is 0.08 GiB at ten million claims, held through scoring.
+
+    >>> a = ClaimAmounts(np.array([1, 4]), np.array([2.5, 7.0]), 6)
+    >>> a[np.array([4, 0, 1, 4])].tolist(), len(a), bool(a.any()), np.asarray(a).tolist()
+    ([7.0, 0.0, 2.5, 7.0], 6, True, [0.0, 2.5, 0.0, 0.0, 7.0, 0.0])
+    """
+
+    rows: np.ndarray
+    values: np.ndarray
+    size: int
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        out = np.zeros(len(rows))
+        if len(self.rows) and len(rows):
+            at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+            hit = self.rows[at] == rows
+            out[hit] = self.values[at[hit]]
+        return out
+
+    def __len__(self) -> int:
+        return self.size
+
+    def any(self) -> bool:
+        return bool(self.values.any())
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = np.zeros(self.size)
+        out[self.rows] = self.values
+        return out if dtype is None else out.astype(dtype)
+
+
 @dataclass(frozen=True)
 class ClaimFacts:
     """Facts per claim (aligned with ``claims`` rows) and per venue, computed once per run."""
@@ -51,7 +92,7 @@ class ClaimFacts:
     dup_trace: np.ndarray  # claim (of the focus) holds a drug trace code also seen in another claim
     after_death: np.ndarray  # claim starts after the patient's or holder's death
     split: np.ndarray  # inpatient stay starting within signals.split_days of the same person's discharge there
-    high_value: np.ndarray  # amount of items with unit price >= signals.high_value_price (yuan)
+    high_value: ClaimAmounts  # amount of items with unit price >= signals.high_value_price (yuan), focus claims
     total: np.ndarray  # total amount per claim
     person_region: np.ndarray  # per person code
     person_phone: np.ndarray  # per person code: phone code or -1
@@ -547,12 +588,17 @@ def dup_trace_claims(
 GOODS_CATEGORIES = ("drug", "herbal", "consumable")
 
 
-def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], price: float) -> np.ndarray:
+def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], price: float) -> ClaimAmounts:
     """Amount (yuan) of each focus claim's high-value items (:func:`~graphfraud.score.claim_flags.high_value_lines`,
-    priced >= ``price`` yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`."""
+    priced >= ``price`` yuan; 0 elsewhere); ``lines`` from :func:`_focus_items`.  Kept for the claims with such a
+    line, each claim's lines added in their order from 0 (as ``np.bincount`` adds a dense per-claim sum: equal
+    bits)."""
     mine, rows = lines
     hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
-    return np.bincount(rows[hv], weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(claims))
+    held = np.unique(rows[hv]).astype(np.int64)
+    at = np.searchsorted(held, rows[hv])
+    return ClaimAmounts(held, np.bincount(at, weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(held)),
+                        len(claims))  # fmt: skip
 
 
 def _goods_lines(mine: pd.DataFrame, hv: np.ndarray) -> np.ndarray:
