@@ -4,12 +4,11 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
 from graphfraud.detect import DETECTORS, cardload, cards
 from graphfraud.evidence.wording import say
-from graphfraud.graph.build import ClaimGraph, build_graph
+from graphfraud.graph.build import build_graph
 from graphfraud.params import CardLoadParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
@@ -305,7 +304,7 @@ def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
             assert got["loaded"].any() and got["same"].any() and (got["n"] > 2).any()
 
 
-def _whole_column_cost(g: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
+def _whole_column_cost(g, peer_group: np.ndarray) -> np.ndarray:
     """relative_cost as computed before its lookups went a slice of claims at a time (whole-column keys)."""
     claims = g.data.claims
     total = pd.to_numeric(claims["total_amount"], errors="coerce").to_numpy(dtype=float)
@@ -325,7 +324,7 @@ def _whole_column_cost(g: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     return logs - known
 
 
-def test_relative_cost_a_slice_at_a_time_is_the_whole_columns_to_the_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_relative_cost_a_slice_at_a_time_is_the_whole_columns_to_the_bit(monkeypatch):
     """The usual costs looked up a slice of claims at a time (COST_ROWS, so that whole-column keys are not the
     stage's peak at ten million claims) are the whole columns' to the bit, sampled medians included."""
     g = build_graph(_world(big=1))
