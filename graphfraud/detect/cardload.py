@@ -61,9 +61,6 @@ from graphfraud.params import CardLoadParams
 #: Its candidates are card-misuse rings of one institution, scored and merged as those of :mod:`cards`.
 NAME = "cardload"
 
-#: Claims whose usual cost :func:`relative_cost` looks up at a time.
-COST_ROWS = 1 << 20
-
 #: The name :func:`run_costs` keeps the run's claim costs under on the graph (``ClaimGraph.shared``).
 COSTS = "relative_cost"
 
@@ -203,35 +200,25 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     del total  # (ten million claims: each per-claim array is 80 MB, and the run's peak memory is near)
     vtype = graph.claim_codes("visit_type")[0]
     diag = graph.claim_codes("diagnosis")[0] if "diagnosis" in claims else np.full(n, -1, dtype=np.int64)
-    wide = (int(vtype.max(initial=0)) + 2, int(diag.max(initial=0)) + 2)  # _key's widths over every claim
-
-    def kinds_of(rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The claims' (peer group, visit type) and (peer group, visit type, diagnosis) codes, -1: no diagnosis."""
-        broad = _key(peer_group[rows], vtype[rows], width=wide[0])
-        d = diag[rows]
-        narrow = _key(broad, d, width=wide[1])
-        narrow[d < 0] = -1
-        return broad, narrow
-
+    broad = _key(peer_group, vtype)
+    narrow = _key(broad, diag)
+    narrow[diag < 0] = -1
     # the usual cost is a median over many claims: above a million, every k-th claim's (the claims of a kind
     # are spread over the table) gives it as well, at a fraction of the cost
     step = max(1, n // SAMPLE_CLAIMS)
     sample = np.flatnonzero(positive)[::step]
-    broad, narrow = kinds_of(sample)
-    frame = pd.DataFrame({"broad": broad, "narrow": narrow, "log": logs[sample]})
+    frame = pd.DataFrame({"broad": broad[sample], "narrow": narrow[sample], "log": logs[sample]})
     usual_broad = frame.groupby("broad")["log"].median()
     kinds = frame[frame["narrow"].to_numpy() >= 0].groupby("narrow")["log"].agg(["median", "size"])
     kinds = kinds[kinds["size"] >= MIN_KIND_CLAIMS]["median"]
-    del frame, broad, narrow
-    # Each claim's usual cost, a slice of claims at a time: the keys and lookups of whole columns (five arrays of
-    # 80 MB at ten million claims) were this stage's peak.  Element by element, so the same bits.
-    for at in range(0, n, COST_ROWS):
-        rows = slice(at, at + COST_ROWS)
-        broad, narrow = kinds_of(rows)
-        known = _lookup(kinds, narrow)
-        missing = np.isnan(known)
-        known[missing] = _lookup(usual_broad, broad[missing])  # the kind's usual cost, else the peer group's
-        logs[rows] -= known
+    usual = _lookup(usual_broad, broad)
+    del broad
+    known = _lookup(kinds, narrow)
+    del narrow
+    missing = np.isnan(known)
+    known[missing] = usual[missing]  # the kind's usual cost, else the peer group's and visit type's
+    del usual, missing
+    logs -= known
     return logs
 
 
@@ -490,16 +477,14 @@ def _cards_per_unit(uses: cards.CardUses, ok: np.ndarray) -> np.ndarray:
     return np.bincount(uses.unit[counted], minlength=int(uses.unit.max(initial=-1)) + 1)
 
 
-def _key(a: np.ndarray, b: np.ndarray, *, width: int | None = None) -> np.ndarray:
+def _key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """One code per distinct pair ``(a, b)`` of codes (``b`` >= -1; different pairs, different codes).
-
-    ``width`` (at least ``b.max() + 2``, the default) when ``b`` is a slice of a column keyed alike.
 
     >>> _key(np.array([0, 0, 1, -1]), np.array([0, 1, 0, -1])).tolist()
     [1, 2, 4, -3]
     """
     key = a.astype(np.int64)  # one array of the claims' length, not four (ten million claims: 80 MB each)
-    key *= int(b.max(initial=0)) + 2 if width is None else width
+    key *= int(b.max(initial=0)) + 2
     key += b
     key += 1
     return key

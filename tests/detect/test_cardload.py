@@ -302,39 +302,3 @@ def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
         assert got["lift"].to_numpy().tobytes() == want["lift"].to_numpy().tobytes()
         if n > 1000:
             assert got["loaded"].any() and got["same"].any() and (got["n"] > 2).any()
-
-
-def _whole_column_cost(g, peer_group: np.ndarray) -> np.ndarray:
-    """relative_cost as computed before its lookups went a slice of claims at a time (whole-column keys)."""
-    claims = g.data.claims
-    total = pd.to_numeric(claims["total_amount"], errors="coerce").to_numpy(dtype=float)
-    positive = np.isfinite(total) & (total > 0)
-    logs = np.full(len(total), np.nan)
-    logs[positive] = np.log(total[positive])
-    vtype, diag = g.claim_codes("visit_type")[0], g.claim_codes("diagnosis")[0]
-    broad = cardload._key(peer_group, vtype)
-    narrow = cardload._key(broad, diag)
-    narrow[diag < 0] = -1
-    sample = np.flatnonzero(positive)[:: max(1, len(total) // cardload.SAMPLE_CLAIMS)]
-    frame = pd.DataFrame({"broad": broad[sample], "narrow": narrow[sample], "log": logs[sample]})
-    usual = cardload._lookup(frame.groupby("broad")["log"].median(), broad)
-    kinds = frame[frame["narrow"].to_numpy() >= 0].groupby("narrow")["log"].agg(["median", "size"])
-    known = cardload._lookup(kinds[kinds["size"] >= cardload.MIN_KIND_CLAIMS]["median"], narrow)
-    known[np.isnan(known)] = usual[np.isnan(known)]
-    return logs - known
-
-
-def test_relative_cost_a_slice_at_a_time_is_the_whole_columns_to_the_bit(monkeypatch):
-    """The usual costs looked up a slice of claims at a time (COST_ROWS, so that whole-column keys are not the
-    stage's peak at ten million claims) are the whole columns' to the bit, sampled medians included."""
-    g = build_graph(_world(big=1))
-    unit, group = cardload.cards.institutions(g)
-    peer = group[g.visits.table["venue"].to_numpy()]
-    want = _whole_column_cost(g, peer)
-    assert np.isfinite(want).sum() > 100
-    for rows, sample in ((1 << 20, 1_000_000), (7, 1_000_000), (1, 1_000_000), (13, 50)):
-        monkeypatch.setattr(cardload, "COST_ROWS", rows)
-        monkeypatch.setattr(cardload, "SAMPLE_CLAIMS", sample)
-        want = _whole_column_cost(g, peer)
-        got = cardload.relative_cost(g, peer)
-        assert got.view(np.int64).tolist() == want.view(np.int64).tolist()
