@@ -968,6 +968,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     evidence = dict(c.evidence)
     if "shop" in evidence:  # prescribed loaded cards (prescribed_apart): the sentence names the shop, not the site
         names["venue"] = str(v.venues.ids[int(evidence["shop"])])
+    if "site" in evidence:  # a facility's diagnosis steered to the shop (detect.indication)
+        names["site"] = str(v.venues.ids[int(evidence["site"])])
+        names["pharmacy"] = names["venue"]
     if kind == "kickback" and "doctor" in evidence:
         names["doctor"] = str(v.doctors.ids[evidence["doctor"]])
         names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])

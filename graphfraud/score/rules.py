@@ -98,6 +98,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
             steering["min_price"] = steering.pop("min_fund")
         # the members whose purchases the insurance paid less on (cash), when there are any
         return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
+    if code == "indication":  # a facility's diagnosis in place of a doctor (detect.indication)
+        return {k: e[k] for k in ("patients", "buyers", "share", "diagnosis", "follow_days", "ratio", "peer_share",
+                                  "lift", "z", "chance", "tested")} | {"site": names["site"], "pharmacy": names["pharmacy"]}  # fmt: skip
     if code == "repeat_stays":
         return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
                 "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
@@ -147,7 +150,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "co_admission", "misused_cards", "card_load", "kept_cards", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 
