@@ -10,9 +10,11 @@ after it are its buyers, and those of them with a purchase there of at least :da
 pharmacy purchase of the purchase's diagnosis are its dear buyers.  The share of dear buyers over all triples of
 the diagnosis is the chance; a triple is a candidate (typology ``kickback``, 处方引流) when it has at least
 :data:`MIN_DEAR` dear buyers and that many is unlikely: the binomial tail at the diagnosis's share, times the
-number of triples with a dear buyer (a Bonferroni bound), at most :data:`MAX_CHANCE`.  Its members are the dear
-buyers; its claims their dear purchases there after such a visit and the visits they followed (so the facility
-and the pharmacy are members).  ``benchmarks/kickback_triples.py`` measures the same numbers on a world.
+number of triples with a dear buyer (a Bonferroni bound), at most :data:`MAX_CHANCE`.  The triples of one
+payer -- a pharmacy, or a chain's shops (:func:`graphfraud.detect.cards.institutions`) -- are one candidate, as
+a chain that pays the doctors of two sites is one scheme (thirdworld ``multisite_steering``).  Its members are
+the dear buyers; its claims their dear purchases there after such a visit and the visits they followed (so the
+facilities and the pharmacies are members).  ``benchmarks/kickback_triples.py`` measures the same numbers on a world.
 
 Benign look-alikes it leaves alone: the shop next door (many of the facility's patients, at ordinary prices);
 a dear diagnosis (the median is the diagnosis's own); a patient whose drug is dear wherever he buys it (every
@@ -27,6 +29,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
+from graphfraud.detect.cards import institutions
 from graphfraud.graph.build import ClaimGraph
 
 #: A purchase is dear at this many times the median pharmacy purchase of its diagnosis.
@@ -101,13 +104,16 @@ def detect(
         return []
     names = np.asarray(pd.factorize(graph.data.claims["diagnosis"].fillna("").astype(str), sort=True)[1])
     params = {"ratio": ratio, "follow_days": days, "min_dear": min_dear, "max_chance": max_chance}
+    unit = institutions(graph)[0]  # a chain's shops are one payer: its triples are one organisation
+    hits = hits.assign(payer=unit[hits["pharmacy"].to_numpy()])
     out = []
-    for row in hits.sort_values(["facility", "diagnosis", "pharmacy"], kind="stable").itertuples(index=False):
-        f, d, p = int(row.facility), int(row.diagnosis), int(row.pharmacy)
-        mine = dear[(dear["facility"] == f) & (dear["diagnosis"] == d) & (dear["pharmacy"] == p)]
-        n, k, base = int(row.buyers), int(row.dear), float(row.base)
+    for _, group in hits.groupby("payer", sort=True):
+        row = group.sort_values(["chance", "facility", "diagnosis", "pharmacy"], kind="stable").iloc[0]
+        f, d, p = int(row["facility"]), int(row["diagnosis"]), int(row["pharmacy"])
+        n, k, base = int(row["buyers"]), int(row["dear"]), float(row["base"])
+        mine = dear.merge(group[["facility", "diagnosis", "pharmacy"]], on=["facility", "diagnosis", "pharmacy"])
         share = k / n
-        evidence = {
+        evidence: dict[str, object] = {
             "typology": "kickback",
             "headline": "indication",
             "shop": p,
@@ -119,12 +125,14 @@ def detect(
             "peer_share": base,
             "lift": share / base,
             "z": (k - n * base) / float(np.sqrt(n * base * (1 - base))),
-            "chance": float(row.chance),
+            "chance": float(row["chance"]),
             "tested": int(t.attrs["tested"]),
             "ratio": ratio,
             "follow_days": days,
         }
         claims = np.unique(np.concatenate([mine["buy"].to_numpy(), mine["visit"].to_numpy()])).astype(np.int64)
         persons = np.unique(mine["person"].to_numpy()).astype(np.int64)
+        if len(group) > 1:  # the chain's other triples: other facilities, diagnoses or shops of the same payer
+            evidence |= {"more": len(group) - 1, "persons": len(persons)}
         out.append(Candidate(name, persons, claims, evidence, params))
     return out

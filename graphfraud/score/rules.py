@@ -100,7 +100,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
     if code == "indication":  # a facility's diagnosis in place of a doctor (detect.indication)
         return {k: e[k] for k in ("patients", "buyers", "share", "diagnosis", "follow_days", "ratio", "peer_share",
-                                  "lift", "z", "chance", "tested")} | {"site": names["site"], "pharmacy": names["pharmacy"]}  # fmt: skip
+                                  "lift", "z", "chance", "tested")} | {"site": names["site"], "pharmacy": names["pharmacy"]} | (
+            {"more": e["more"], "persons": e["persons"]} if e.get("more") else {})  # fmt: skip
     if code == "repeat_stays":
         return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
                 "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
