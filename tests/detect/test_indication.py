@@ -80,3 +80,24 @@ def test_the_ring_names_the_facility_the_diagnosis_and_the_shop_in_chinese_first
     zh = say(reason.code, reason.args, "zh")
     assert zh.startswith("因诊断 E11.9 在 H1 门诊就诊") and "药店 K" in zh and "20 人" in zh
     assert "20 of 20 persons seen at H1 for E11.9 who bought at K" in reason.text
+
+
+def test_it_gives_way_where_the_shop_has_a_kickback_of_prescribed_loaded_cards() -> None:
+    from types import SimpleNamespace
+
+    from graphfraud.detect import cardload
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.score.rings import _not_found_by_cards
+
+    graph = build_graph(_world(sent=20))
+    found = steering.detect(graph)
+    facts = SimpleNamespace(graph=graph)
+    v = graph.visits
+
+    def cards_at(shop: str) -> Candidate:
+        code = int(v.venues.codes(pd.Series([shop]))[0])
+        return Candidate(cardload.NAME, found[0].persons[:5], found[0].claims[:5], {"prescribed": 5, "shop": code})
+
+    at_k, at_n = cards_at("K"), cards_at("N0")
+    assert _not_found_by_cards([at_k, *found], facts) == [at_k]  # type: ignore[arg-type]
+    assert _not_found_by_cards([at_n, *found], facts) == [at_n, *found]  # type: ignore[arg-type]
