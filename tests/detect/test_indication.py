@@ -18,7 +18,8 @@ def _world(*, sent: int, doctors: bool = False) -> ClaimsData:
     of the purchases dear, as a sick person's now and then); at hospital H1 ``sent`` diabetics are sent to shop
     K once or twice each, buying a drug 10x the usual within a day of the visit.  ``doctors``: visits name one."""
     rng = np.random.default_rng(7)
-    persons, claims = [], []
+    persons: list[tuple[object, ...]] = []
+    claims: list[tuple[object, ...]] = []
 
     def claim(pid: str, venue: str, day: pd.Timestamp, total: float, dx: str) -> None:
         shop = venue[0] in "NK"
