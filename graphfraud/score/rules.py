@@ -57,8 +57,9 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
 
 #: What each feature means, for docs/scoring.md.
 MEANINGS: dict[str, str] = {
-    "lift": "the doctor's patients' share buying at the pharmacy over peer doctors' patients' share (x)",
-    "steering_z": "binomial z-score of that count against the peer share",
+    "lift": "the doctor's patients' share buying at the pharmacy over peer doctors' patients' share (x); without "
+    "doctor ids (indication), the facility's patients of one diagnosis buying dear there over that diagnosis's share",
+    "steering_z": "binomial z-score of that count against the peer share (indication: the diagnosis's share)",
     "steering_business": "the patients above the peer share as a share of the pharmacy's own high-value buyers",
     "event_days": "group admission days of the ring",
     "misused_cards": "cards billed at the institution after the holder's death or bound to a collector's phone "
@@ -254,7 +255,11 @@ def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = S
     rows = []
     for r in rules:
         only = ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.headline == r.code) if r.headline else "all"
-        only = only or ("candidates of the detector that names it (cards)" if r.headline else "all")
+        only = only or (
+            "candidates whose detector names it (cards, cardload; indication: steering without doctor ids)"
+            if r.headline
+            else "all"
+        )
         rows.append(
             f"| `{r.code}` | `{r.feature}` | {_num(r.start)} | {_num(r.full)} | {_num(r.points)} | {r.scale} | {only} |"
         )
