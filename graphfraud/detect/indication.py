@@ -1,7 +1,8 @@
 """Kickbacks where no visit names its doctor: the visit's diagnosis stands in for the prescriber.
 
 Used by the steering detector (:func:`graphfraud.detect.steering.detect`) only when the export names no doctor
-(``claims.doctor_id`` absent or empty: steering is off, docs/detection.md step 17) and gives diagnoses.  A
+(``claims.doctor_id`` absent or empty: no doctor's patients to compare, docs/detection.md step 17) and gives
+diagnoses.  A
 kickback pays for a drug, and a drug is prescribed for an indication: the patients a doctor sends carry the
 diagnosis the drug treats, and each buys dear for it within days of the visit, while the shop next to the
 hospital fills every diagnosis of the hospital at ordinary prices.  So per (facility, diagnosis of the outpatient
@@ -94,8 +95,9 @@ def detect(
     graph: ClaimGraph, name: str, *, ratio: float = RATIO, days: int = DAYS, min_dear: int = MIN_DEAR,
     max_chance: float = MAX_CHANCE,
 ) -> list[Candidate]:  # fmt: skip
-    """One kickback candidate (detector ``name``) per triple with ``min_dear`` dear buyers or more, at most
-    ``max_chance`` likely; nothing when the export names a doctor or gives no diagnosis."""
+    """One kickback candidate (detector ``name``) per payer (a pharmacy or a chain) of the triples with ``min_dear``
+    dear buyers or more, at most ``max_chance`` likely; nothing when the export names a doctor or gives no
+    diagnosis.  The candidate's sentence is its strongest triple's, with how many more passed (``more``)."""
     if not named_no_doctor(graph):
         return []
     t, dear = triples(graph, ratio=ratio, days=days)
