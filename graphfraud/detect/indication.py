@@ -2,8 +2,7 @@
 
 Used by the steering detector (:func:`graphfraud.detect.steering.detect`) only when the export names no doctor
 (``claims.doctor_id`` absent or empty: no doctor's patients to compare, docs/detection.md step 17) and gives
-diagnoses.  A
-kickback pays for a drug, and a drug is prescribed for an indication: the patients a doctor sends carry the
+diagnoses.  A kickback pays for a drug, and a drug is prescribed for an indication: the patients a doctor sends carry the
 diagnosis the drug treats, and each buys dear for it within days of the visit, while the shop next to the
 hospital fills every diagnosis of the hospital at ordinary prices.  So per (facility, diagnosis of the outpatient
 visit, pharmacy) -- a *triple* -- the persons with such a visit who bought at the pharmacy within ``days`` days
