@@ -69,11 +69,14 @@ def triples(graph: ClaimGraph, *, ratio: float = RATIO, days: int = DAYS) -> tup
     dear = total[buys] >= ratio * np.maximum(usual, 0.01)
     outpatient = (claims["visit_type"] == "outpatient").to_numpy(dtype=bool, na_value=False)
     seen = np.flatnonzero((kind == 0) & outpatient & (person >= 0))
-    both = pd.DataFrame({"buy": buys, "person": person[buys], "day": day[buys], "dear": dear}).merge(
-        pd.DataFrame({"visit": seen, "person": person[seen], "seen": day[seen]}), on="person"
+    bought = pd.DataFrame({"buy": buys, "person": person[buys], "day": day[buys].astype(np.int64), "dear": dear})
+    visits = pd.DataFrame({"visit": seen, "person": person[seen], "seen": day[seen].astype(np.int64)})
+    # each purchase with the visits of the same person on its day and the ``days`` before, one day at a time: a
+    # merge on the person alone would pair every purchase with every visit of a chronic patient's year
+    both = pd.concat(
+        [bought.assign(seen=bought["day"] - k).merge(visits, on=["person", "seen"]) for k in range(days + 1)],
+        ignore_index=True,
     )
-    gap = both["day"].to_numpy() - both["seen"].to_numpy()
-    both = both[(gap >= 0) & (gap <= days)]
     both = both.assign(
         facility=venue[both["visit"].to_numpy()],
         diagnosis=diagnosis[both["visit"].to_numpy()],
