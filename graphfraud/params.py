@@ -363,6 +363,9 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("steering", "lift", 2.0, 10.0, 35.0, "log", headline=True),
     ScoreRule("steering", "steering_z", 4.0, 12.0, 35.0, headline=True),
     ScoreRule("steering", "steering_business", 0.03, 0.25, 35.0, headline=True),
+    # a facility's diagnosis steered where no visit names its doctor (detect.indication): the same two measures
+    ScoreRule("indication", "lift", 2.0, 10.0, 35.0, "log", headline=True),
+    ScoreRule("indication", "steering_z", 4.0, 12.0, 35.0, headline=True),
     ScoreRule("co_admission", "event_days", 1.0, 4.0, 30.0, headline=True),
     ScoreRule("repeat_stays", "repeat_ratio", 3.0, 10.0, 30.0, "log"),
     ScoreRule("misused_cards", "misused_cards", 2.0, 8.0, 40.0, headline=True),

@@ -69,8 +69,8 @@ _WHY = {
     "claims.facility_id": "no facility claims",
     "claim_items": "no fee lines (claim_items absent or empty)",
     # a kickback is the doctor's patients buying at one pharmacy: without the doctor there is no one to compare
-    "claims.doctor_id": "claims.doctor_id absent or empty: no visit names its doctor, so no kickback "
-    "(处方引流) can be found",
+    "claims.doctor_id": "claims.doctor_id absent or empty: no visit names its doctor (a kickback, 处方引流, is a "
+    "doctor's patients sent to one pharmacy)",
 }
 
 #: Every signal and its needs.  One place: the day-resolution switch (``"minutes"``) is here too.
@@ -87,7 +87,11 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
                     ("facilities.kind", "peers of the same level, of any kind"),
                     ("facilities.level", "peers of the same kind at any level")),
            zh="反复住院（挂床）"),
-    Signal("steering", ("detect", "score"), ("claims.doctor_id", "claims.pharmacy_id", "claims.facility_id"),
+    # without doctor ids a facility's patients of one diagnosis stand in for a doctor's (detect.indication)
+    Signal("steering", ("detect", "score"), ("claims.doctor_id|claims.diagnosis", "claims.pharmacy_id",
+                                            "claims.facility_id"),
+           reduced=(("claims.doctor_id", "a facility's patients of one diagnosis (the visit's) who buy dear at "
+                                         "one pharmacy after the visit stand in for a doctor's"),),
            zh="处方引流"),
     Signal("cards", ("detect", "score"), ("persons.death_date|persons.phone",),
            reduced=(("persons.death_date", "no claims after death: only collectors' phones"),

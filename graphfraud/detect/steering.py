@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from graphfraud.detect import indication
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, insurance_money
 from graphfraud.graph.events import distinct
@@ -303,7 +304,13 @@ def steered(priced: pd.DataFrame, doctor: int, pharmacy: int) -> pd.DataFrame:
 
 
 def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed: int = 0) -> list[Candidate]:
-    """Candidates: one per steered doctor-pharmacy pair, with the steered patients."""
+    """Candidates: one per steered doctor-pharmacy pair, with the steered patients.
+
+    Where the export names no doctor but gives diagnoses, the kickbacks of a facility's diagnosis instead
+    (:mod:`graphfraud.detect.indication`, docs/detection.md step 65): no pair can be measured there.
+    """
+    if indication.named_no_doctor(graph):
+        return indication.detect(graph, NAME)
     money = insurance_money(graph.data.claims)
     table = graph.visits.table
     threshold = high_value(table, params, money=money)

@@ -28,6 +28,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "claims.csv 中该医师就诊后 {follow_days} 天内同一人在该药店、医保支付（统筹基金与个人账户）不低于门槛的购药记录（另列的现金支付成员：total_amount 不低于门槛）；分母、门槛、同行基线与该药店的高值购药人数见 steering.csv",
         "pharmacy purchases in claims.csv with insurance money (fund + personal account) >= the threshold within the follow-up days of a visit to the doctor (the members who paid cash: total_amount >= the threshold); denominators, threshold, peer baseline and the pharmacy's high-value buyers in steering.csv",
     ),
+    "indication": (
+        "claims.csv 中成员在该医疗机构因该诊断的门诊就诊及其后 {follow_days} 天内在该药店的购药记录（total_amount）；"
+        "同一诊断的药店购药金额中位数与全部“机构—诊断—药店”组合的比例来自全部结算数据，不在本证据包内",
+        "members' outpatient visits to the facility for the diagnosis in claims.csv and their purchases at the pharmacy "
+        "within {follow_days} days after (total_amount); the median purchase of the diagnosis and the share over every "
+        "facility-diagnosis-pharmacy triple come from all claims, not in this pack",
+    ),
     "co_admission": (
         "claims.csv 中主要机构的住院记录按 day 与 person_id 计数",
         "inpatient claims at the main venue in claims.csv, counted by day and person_id",

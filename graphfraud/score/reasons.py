@@ -50,6 +50,21 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers (scored above lift "
         "{lift_from:g}x, z {steering_z_from:g} or {steering_business_from:.0%} of its buyers)",
     ),
+    "indication": (
+        "{patients} of {buyers} persons seen at {site} for {diagnosis} who bought at {pharmacy} within {follow_days} "
+        "days of the visit ({share:.0%}) bought there for >= {ratio:g}x the median pharmacy purchase of their "
+        "diagnosis, vs {peer_share:.0%} of such buyers at every facility and pharmacy for {diagnosis} (lift "
+        "{lift:.1f}x, z = {z:.1f}; chance {chance:.1e} over the {tested} facility-diagnosis-pharmacy triples with "
+        "such a buyer); no visit names its doctor, so the visit's diagnosis stands in for the prescriber (scored "
+        "above lift {lift_from:g}x or z {steering_z_from:g})",
+        "{patients} of {buyers} persons seen at {site} for {diagnosis} who bought at {pharmacy} within {follow_days} "
+        "days of the visit ({share:.0%}) bought there for >= {ratio:g}x the median pharmacy purchase of their "
+        "diagnosis, vs {peer_share:.0%} of such buyers at every facility and pharmacy for {diagnosis} (lift "
+        "{lift:.1f}x, z = {z:.1f}; chance {chance:.1e} over the {tested} facility-diagnosis-pharmacy triples with "
+        "such a buyer); no visit names its doctor, so the visit's diagnosis stands in for the prescriber (scored "
+        "above lift {lift_from:g}x or z {steering_z_from:g}); {more} more triples of the same pharmacy or chain "
+        "(other facilities, diagnoses or shops) are beyond chance too: {persons} such buyers in all",
+    ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days "
         "(scored above {event_days_from:g})",

@@ -468,7 +468,26 @@ def prescribed_apart(
             evidence = {**e, "flagged": r, "chance": tail, "share": share, "gains": e["gains"][rest], "sent": k,
                         "same": same[rest], "joined": int((rest & same).sum())}  # fmt: skip
             out.append(Candidate(c.detector, others, claims, evidence, c.params))
-    return out
+    return _not_found_by_cards(out, facts)
+
+
+def _not_found_by_cards(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
+    """``candidates`` without the kickbacks of a facility's diagnosis (:mod:`graphfraud.detect.indication`) whose
+    pharmacy or chain (:func:`graphfraud.detect.cards.institutions`) has a kickback of prescribed loaded cards.
+
+    Where the export names no doctor, a scheme whose patients are sent three times or more is found by its cards
+    (step 39) with the same facilities' patients sent once or twice; the triples of one diagnosis see only the
+    part of it that bought dear after a visit for that diagnosis (thirdworld seed 51's chain: 30 of the 61 patients
+    of the scheme where the cards' ring held 59), and the two rings of one scheme would split it.  The triples are
+    for the scheme the cards do not prove (otherworld seed 55's kickback:05, 2 loaded cards of 234).
+    """
+    found = [c for c in candidates if c.detector == cardload.NAME and c.evidence.get("prescribed")]
+    if not found or not any(c.detector == steering.NAME and "site" in c.evidence for c in candidates):
+        return candidates
+    unit = cards.institutions(facts.graph)[0]
+    paid = {int(unit[int(c.evidence["shop"])]) for c in found}
+    return [c for c in candidates
+            if not (c.detector == steering.NAME and "site" in c.evidence and int(unit[int(c.evidence["shop"])]) in paid)]  # fmt: skip
 
 
 def _sent_alike(
@@ -1004,6 +1023,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     evidence = dict(c.evidence)
     if "shop" in evidence:  # prescribed loaded cards (prescribed_apart): the sentence names the shop, not the site
         names["venue"] = str(v.venues.ids[int(evidence["shop"])])
+    if "site" in evidence:  # a facility's diagnosis steered to the shop (detect.indication)
+        names["site"] = str(v.venues.ids[int(evidence["site"])])
+        names["pharmacy"] = names["venue"]
     if kind == "kickback" and "doctor" in evidence:
         names["doctor"] = str(v.doctors.ids[evidence["doctor"]])
         names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])

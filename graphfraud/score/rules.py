@@ -57,8 +57,9 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
 
 #: What each feature means, for docs/scoring.md.
 MEANINGS: dict[str, str] = {
-    "lift": "the doctor's patients' share buying at the pharmacy over peer doctors' patients' share (x)",
-    "steering_z": "binomial z-score of that count against the peer share",
+    "lift": "the doctor's patients' share buying at the pharmacy over peer doctors' patients' share (x); without "
+    "doctor ids (indication), the facility's patients of one diagnosis buying dear there over that diagnosis's share",
+    "steering_z": "binomial z-score of that count against the peer share (indication: the diagnosis's share)",
     "steering_business": "the patients above the peer share as a share of the pharmacy's own high-value buyers",
     "event_days": "group admission days of the ring",
     "misused_cards": "cards billed at the institution after the holder's death or bound to a collector's phone "
@@ -98,6 +99,10 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
             steering["min_price"] = steering.pop("min_fund")
         # the members whose purchases the insurance paid less on (cash), when there are any
         return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
+    if code == "indication":  # a facility's diagnosis in place of a doctor (detect.indication)
+        return {k: e[k] for k in ("patients", "buyers", "share", "diagnosis", "follow_days", "ratio", "peer_share",
+                                  "lift", "z", "chance", "tested")} | {"site": names["site"], "pharmacy": names["pharmacy"]} | (
+            {"more": e["more"], "persons": e["persons"]} if e.get("more") else {})  # fmt: skip
     if code == "repeat_stays":
         return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
                 "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
@@ -147,7 +152,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "co_admission", "misused_cards", "card_load", "kept_cards", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 
@@ -250,7 +255,11 @@ def markdown(rules: Sequence[ScoreRule] = SCORE_RULES, signals: SignalParams = S
     rows = []
     for r in rules:
         only = ", ".join(t.name for t in TYPOLOGY_TABLE.values() if t.headline == r.code) if r.headline else "all"
-        only = only or ("candidates of the detector that names it (cards)" if r.headline else "all")
+        only = only or (
+            "candidates whose detector names it (cards, cardload; indication: steering without doctor ids)"
+            if r.headline
+            else "all"
+        )
         rows.append(
             f"| `{r.code}` | `{r.feature}` | {_num(r.start)} | {_num(r.full)} | {_num(r.points)} | {r.scale} | {only} |"
         )

@@ -45,6 +45,17 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "仅计不低于 {min_price} 元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}"
         "（倍数超过 {lift_from}、z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）",
     ),
+    "indication": (
+        "因诊断 {diagnosis} 在 {site} 门诊就诊、并于就诊后 {follow_days} 天内到药店 {pharmacy} 购药的 {buyers} 人中，有 {patients} 人"
+        "（{share}）在该药店的购药金额达该诊断药店购药金额中位数的 {ratio} 倍以上，而全部医疗机构与药店中同一诊断的此类购药人仅 "
+        "{peer_share}（倍数 {lift}，z 值 {z}；在 {tested} 个有此类购药人的“机构—诊断—药店”组合中偶然出现的概率为 {chance}）；"
+        "数据中无医师编号，以就诊诊断代替开方医师（疑似处方引流，倍数超过 {lift_from} 或 z 值超过 {steering_z_from} 起计分）",
+        "因诊断 {diagnosis} 在 {site} 门诊就诊、并于就诊后 {follow_days} 天内到药店 {pharmacy} 购药的 {buyers} 人中，有 {patients} 人"
+        "（{share}）在该药店的购药金额达该诊断药店购药金额中位数的 {ratio} 倍以上，而全部医疗机构与药店中同一诊断的此类购药人仅 "
+        "{peer_share}（倍数 {lift}，z 值 {z}；在 {tested} 个有此类购药人的“机构—诊断—药店”组合中偶然出现的概率为 {chance}）；"
+        "数据中无医师编号，以就诊诊断代替开方医师（疑似处方引流，倍数超过 {lift_from} 或 z 值超过 {steering_z_from} 起计分）；"
+        "同一药店或连锁的另外 {more} 个组合（其他医疗机构、诊断或门店）同样超出偶然，此类购药人共 {persons} 人",
+    ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
     "co_admission": (
         "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院（超过 {event_days_from} 天起计分）",
