@@ -12,9 +12,9 @@ from graphfraud.score.reasons import Reason
 #: The reasons that show a card was swiped without its holder (step 63): billed after the holder's death, bound
 #: to one phone with the cards of other addresses, or an institution's cards flagged so (``misused_cards``).
 HOLDER_ABSENT = ("after_death", "shared_phone", "misused_cards")
-#: A collector swipes for goods worth reselling: fund per claim at least this many times that of the same visit
-#: type and diagnosis elsewhere (``cost_ratio``), or the ``high_value`` reason (step 63).
-RESALE_COST = 3.0
+#: A collector swipes cards for money: the ring's fund per claim is at least this many times that of the same
+#: visit type and diagnosis elsewhere (its ``cost_ratio`` reason's value; step 63).
+RESALE_COST = 2.0
 #: The typology of cards swiped without their holders for goods (职业收卡人).
 COLLECTOR = "card_collector"
 
@@ -47,12 +47,13 @@ def typology(c: Candidate, f: Features) -> str:
 
 def by_cards(kind: str, reasons: Iterable[Reason], *, resale_cost: float = RESALE_COST) -> str:
     """The typology of a suspect ring of the ``otherwise`` row (outpatient claims at a facility) whose reasons
-    show cards swiped without their holders for goods: ``card_collector`` (step 63); else ``kind``.
+    show cards swiped for money: ``card_collector`` (step 63); else ``kind``.
 
-    A staged clinic brings people who come; a collector brings their cards.  The ring is a collector's when a
-    reason shows a card used without its holder (:data:`HOLDER_ABSENT`) **and** its claims bill what is worth
-    reselling (``cost_ratio`` at least ``resale_cost``, or ``high_value`` scored).  A village doctor who keys
-    visits on the cards he keeps bills them at what such visits cost, so his fabricated care keeps its name.
+    A staged clinic brings people who come; a collector brings their cards, to turn them into goods.  The ring
+    is a collector's when its claims cost far more than the same care (``cost_ratio`` at least ``resale_cost``)
+    **and** either a reason shows a card used without its holder (:data:`HOLDER_ABSENT`) or most of the money
+    is on high-value items (``high_value``: drugs to resell).  A village doctor who keys visits on the cards he
+    keeps, dead villagers' among them, bills them at what such visits cost: his fabricated care keeps its name.
 
     >>> dead = Reason("after_death", {"claims": 6, "after_death_claims_from": 0.0}, 6.0, 0.0, 10.0)
     >>> dear = Reason("cost_ratio", {"ratio": 11.9, "ring": 502.7, "peers": 42.4, "cost_ratio_from": 1.3}, 11.9, 1.3, 25.0)
@@ -65,9 +66,9 @@ def by_cards(kind: str, reasons: Iterable[Reason], *, resale_cost: float = RESAL
     if row is None or not row.otherwise:
         return kind
     scored = {r.code: r.value for r in reasons if r.points > 0}
-    absent = any(code in scored for code in HOLDER_ABSENT)
-    resale = scored.get("cost_ratio", 0.0) >= resale_cost or "high_value" in scored
-    return COLLECTOR if absent and resale else kind
+    dear = scored.get("cost_ratio", 0.0) >= resale_cost
+    cards = any(code in scored for code in HOLDER_ABSENT) or "high_value" in scored
+    return COLLECTOR if dear and cards else kind
 
 
 def share(f: Features, visit_type: str) -> float:

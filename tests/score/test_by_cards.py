@@ -13,6 +13,7 @@ def _reason(code: str, value: float) -> Reason:
     args = {
         "after_death": {"claims": int(value), "after_death_claims_from": 0.0},
         "cost_ratio": {"ratio": value, "ring": 30.0 * value, "peers": 30.0, "cost_ratio_from": 1.3},
+        "high_value": {"share": value, "price": 200.0, "high_value_share_from": 0.4},
     }[code]
     return Reason(code, args, value, 0.0, 10.0)
 
@@ -47,10 +48,13 @@ def test_kept_cards_billed_at_their_worth_keep_the_clinics_name():
     """A village doctor keying visits on the cards he keeps, dead villagers' among them, bills what they cost."""
     dead = _reason("after_death", 7)
     assert by_cards("staged_clinic", [dead]) == "staged_clinic"
-    assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 2.9)]) == "staged_clinic"
-    assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 3.0)]) == "card_collector"
-    # dear claims of people who come themselves: no card was shown swiped without its holder
+    assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 1.9)]) == "staged_clinic"
+    assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 2.0)]) == "card_collector"
+    # dear claims of people who come themselves: no card was shown swiped without its holder, nor goods to resell
     assert by_cards("staged_clinic", [_reason("cost_ratio", 12.0)]) == "staged_clinic"
+    # dear claims that are mostly high-value items: goods to resell, whoever held the cards
+    assert by_cards("staged_clinic", [_reason("high_value", 0.6), _reason("cost_ratio", 6.9)]) == "card_collector"
+    assert by_cards("staged_clinic", [_reason("high_value", 0.6), _reason("cost_ratio", 1.5)]) == "staged_clinic"
     # a reason that did not score is no evidence
     assert (
         by_cards("staged_clinic", [dataclasses.replace(dead, points=0.0), _reason("cost_ratio", 12.0)])
