@@ -44,7 +44,7 @@ from graphfraud.score.reasons import (
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.slots import SLOT_TYPOLOGY, doctor_slots
-from graphfraud.score.typology import person_role, typology
+from graphfraud.score.typology import by_cards, person_role, typology
 
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
 CARD_DETECTORS = (cards.NAME, cardload.NAME)
@@ -119,7 +119,23 @@ def score_candidates(
     rings = [
         r for r in join_pieces(scored, candidates, facts, params) if r.typology != "kickback" or r.ring_id not in gone
     ]
-    return select_rings(rings + [ring for _, ring in organisations], params)
+    ranked, explained = select_rings(rings + [ring for _, ring in organisations], params)
+    return [named_by_cards(r) for r in ranked], explained
+
+
+def named_by_cards(ring: Ring) -> Ring:
+    """``ring`` named by what its own reasons show of its cards (:func:`graphfraud.score.typology.by_cards`,
+    step 63), its persons' role with it (recruits of a staged clinic are a collector's card holders).
+
+    Only the name: the ring was scored, joined and ranked as it was found (at a clinic, with the clinic's
+    other pieces), so a name changes no ring, score or rank.
+    """
+    kind = by_cards(ring.typology, ring.reasons)
+    if kind == ring.typology:
+        return ring
+    was, role = person_role(ring.typology), person_role(kind)
+    members = tuple(replace(m, role=role) if m.entity_type == "person" and m.role == was else m for m in ring.members)
+    return replace(ring, typology=kind, members=members)
 
 
 def with_doctor_slots(

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from graphfraud import contract
 from graphfraud.detect.candidate import Candidate
 from graphfraud.score.features import Features
+from graphfraud.score.reasons import Reason
+
+#: The reasons that show a card was swiped without its holder (step 63): billed after the holder's death, bound
+#: to one phone with the cards of other addresses, or an institution's cards flagged so (``misused_cards``).
+HOLDER_ABSENT = ("after_death", "shared_phone", "misused_cards")
+#: A collector swipes cards for money: the ring's fund per claim is at least this many times that of the same
+#: visit type and diagnosis elsewhere (its ``cost_ratio`` reason's value; step 63).
+RESALE_COST = 2.0
+#: The typology of cards swiped without their holders for goods (职业收卡人).
+COLLECTOR = "card_collector"
 
 
 def typology(c: Candidate, f: Features) -> str:
@@ -31,6 +43,32 @@ def typology(c: Candidate, f: Features) -> str:
     if best[0] >= 0.5:
         return best[1]
     return next(row.name for row in rows if row.otherwise)
+
+
+def by_cards(kind: str, reasons: Iterable[Reason], *, resale_cost: float = RESALE_COST) -> str:
+    """The typology of a suspect ring of the ``otherwise`` row (outpatient claims at a facility) whose reasons
+    show cards swiped for money: ``card_collector`` (step 63); else ``kind``.
+
+    A staged clinic brings people who come; a collector brings their cards, to turn them into goods.  The ring
+    is a collector's when its claims cost far more than the same care (``cost_ratio`` at least ``resale_cost``)
+    **and** either a reason shows a card used without its holder (:data:`HOLDER_ABSENT`) or most of the money
+    is on high-value items (``high_value``: drugs to resell).  A village doctor who keys visits on the cards he
+    keeps, dead villagers' among them, bills them at what such visits cost: his fabricated care keeps its name.
+
+    >>> dead = Reason("after_death", {"claims": 6, "after_death_claims_from": 0.0}, 6.0, 0.0, 10.0)
+    >>> dear = Reason("cost_ratio", {"ratio": 11.9, "ring": 502.7, "peers": 42.4, "cost_ratio_from": 1.3}, 11.9, 1.3, 25.0)
+    >>> by_cards("staged_clinic", [dead, dear]), by_cards("staged_clinic", [dead]), by_cards("staged_clinic", [dear])
+    ('card_collector', 'staged_clinic', 'staged_clinic')
+    >>> by_cards("induced_admission", [dead, dear])
+    'induced_admission'
+    """
+    row = contract.TYPOLOGY_TABLE.get(kind)
+    if row is None or not row.otherwise:
+        return kind
+    scored = {r.code: r.value for r in reasons if r.points > 0}
+    dear = scored.get("cost_ratio", 0.0) >= resale_cost
+    cards = any(code in scored for code in HOLDER_ABSENT) or "high_value" in scored
+    return COLLECTOR if dear and cards else kind
 
 
 def share(f: Features, visit_type: str) -> float:

@@ -113,14 +113,15 @@ def beds_county(folder: Path, *, beds_ring: bool, busy_hospital: bool, discharge
     return folder, ring
 
 
-def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR") -> ClaimsData:
+def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR", clinic: str = "") -> ClaimsData:
     """Five township centres, four pharmacies (P0 and P1 one chain), ordinary patients at each.
 
     - H0 bills stays on 5 villagers who died a year before (冒名住院) and on 6 living cards with no care of
       their own, billed the same way;
     - H1 bills the final stays of 4 patients who died in hospital, settled 1-2 days after death;
     - H2 sees a family of 6 bound to one phone at two addresses;
-    - the chain P0/P1 swipes 8 cards of 8 households bound to one collector's phone, every 20 days.
+    - the chain P0/P1 swipes 8 cards of 8 households bound to one collector's phone, every 20 days (``clinic``: the
+      centre of that name bills them instead, as outpatient visits of ten times an ordinary visit's cost).
     """
     persons, claims = [], []
     n = [0]
@@ -164,7 +165,10 @@ def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR") 
     for k in range(8):  # a collector's cards, swiped at the chain's shops every 20 days
         person(f"card{k}", phone=collector_phone, address=f"house{k}")
         for d in range(8):
-            claim(f"card{k}", SHOPS[d % 2], 20 * d + k, 300 + k)
+            if clinic:
+                claim(f"card{k}", clinic, 20 * d + k, 300 + k, doctor=f"D{clinic}b")
+            else:
+                claim(f"card{k}", SHOPS[d % 2], 20 * d + k, 300 + k)
     facilities = [(c, f"{c}乡镇卫生院", "community", 1, "public", "350206", 30) for c in CARD_CENTRES]
     doctors = [(f"D{c}{x}", c, "医生", "医师", "全科") for c in CARD_CENTRES for x in "ab"]
     pharmacies = [(s, f"药店{s}", "CHAIN" if s in ("P0", "P1") else None, "350206") for s in SHOPS]

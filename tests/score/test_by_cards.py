@@ -1,0 +1,64 @@
+"""Step 63: a ring at a clinic whose cards were swiped without their holders, for goods, is a card collector's."""
+
+import dataclasses
+
+from graphfraud.pipeline import run
+from graphfraud.score.reasons import Reason
+from graphfraud.score.rings import named_by_cards
+from graphfraud.score.typology import by_cards
+from tests.detect.worlds import CARD_CENTRES, card_world
+
+
+def _reason(code: str, value: float) -> Reason:
+    args = {
+        "after_death": {"claims": int(value), "after_death_claims_from": 0.0},
+        "cost_ratio": {"ratio": value, "ring": 30.0 * value, "peers": 30.0, "cost_ratio_from": 1.3},
+        "high_value": {"share": value, "price": 200.0, "high_value_share_from": 0.4},
+    }[code]
+    return Reason(code, args, value, 0.0, 10.0)
+
+
+def test_a_collector_swiping_at_a_clinic_is_named_a_collector_and_his_cards_holders():
+    rings = run(card_world(clinic=CARD_CENTRES[3])).rings
+    ring = next(r for r in rings if "H3" in {m.entity_id for m in r.members})
+    assert ring.typology == "card_collector"  # the otherwise row (outpatient at a facility) was staged_clinic
+    assert {m.role for m in ring.members if m.entity_type == "person"} == {"card_holder"}
+    assert {"shared_phone", "cost_ratio"} <= {r.code for r in ring.reasons}
+
+
+def test_only_the_name_changes():
+    ring = next(r for r in run(card_world(clinic=CARD_CENTRES[3])).rings if r.typology == "card_collector")
+    staged = dataclasses.replace(
+        ring,
+        typology="staged_clinic",
+        members=tuple(dataclasses.replace(m, role="recruit") if m.role == "card_holder" else m for m in ring.members),
+    )
+    named = named_by_cards(staged)
+    assert named.typology == "card_collector"
+    assert [m.role for m in named.members] == [m.role for m in ring.members]
+    assert (named.ring_id, named.score, named.rank, named.reasons) == (
+        ring.ring_id,
+        ring.score,
+        ring.rank,
+        ring.reasons,
+    )
+
+
+def test_kept_cards_billed_at_their_worth_keep_the_clinics_name():
+    """A village doctor keying visits on the cards he keeps, dead villagers' among them, bills what they cost."""
+    dead = _reason("after_death", 7)
+    assert by_cards("staged_clinic", [dead]) == "staged_clinic"
+    assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 1.9)]) == "staged_clinic"
+    assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 2.0)]) == "card_collector"
+    # dear claims of people who come themselves: no card was shown swiped without its holder, nor goods to resell
+    assert by_cards("staged_clinic", [_reason("cost_ratio", 12.0)]) == "staged_clinic"
+    # dear claims that are mostly high-value items: goods to resell, whoever held the cards
+    assert by_cards("staged_clinic", [_reason("high_value", 0.6), _reason("cost_ratio", 6.9)]) == "card_collector"
+    assert by_cards("staged_clinic", [_reason("high_value", 0.6), _reason("cost_ratio", 1.5)]) == "staged_clinic"
+    # a reason that did not score is no evidence
+    assert (
+        by_cards("staged_clinic", [dataclasses.replace(dead, points=0.0), _reason("cost_ratio", 12.0)])
+        == "staged_clinic"
+    )
+    # rings of other rows keep theirs: an induced admission on dead villagers' cards is still a hospital's
+    assert by_cards("induced_admission", [dead, _reason("cost_ratio", 12.0)]) == "induced_admission"
