@@ -148,9 +148,10 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
 
 
 def _lockstep(f: Features, venue: str) -> dict[str, object]:
-    """The lockstep sentence's values: the group's regulars over its days at ``venue``, and when it also met at
-    other venues (:func:`graphfraud.score.features._met_elsewhere`) over its days there too, with how many."""
-    if f.group_venues > 1 and f.group_regulars >= f.regulars:
+    """The lockstep sentence's values: the group's regulars over its days at ``venue``, or, when its days where it
+    met at other venues too (:func:`graphfraud.score.features._met_elsewhere`) make more regulars, over those, with
+    how many other venues."""
+    if f.group_venues > 1 and f.group_regulars > f.regulars:
         return {"regulars": f.group_regulars, "persons": f.persons, "venue": venue, "others": f.group_venues - 1,
                 "days": f.group_days}  # fmt: skip
     return {"regulars": f.regulars, "persons": f.persons, "venue": venue, "days": f.event_days}
