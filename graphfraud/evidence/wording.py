@@ -40,8 +40,9 @@ CHECKS: dict[str, tuple[str, str]] = {
         "inpatient claims at the main venue in claims.csv, counted by day and person_id",
     ),
     "lockstep": (
-        "claims.csv 中主要机构的记录按 day 与 person_id 计数",
-        "claims at the main venue in claims.csv, counted by day and person_id",
+        "claims.csv 中主要机构的记录（理由列出其他机构时，另加成员在该机构同日至少 3 人结算的记录）按 day 与 person_id 计数",
+        "claims at the main venue in claims.csv (where the reason names other venues, also the claims there on days when "
+        "at least 3 members were billed there), counted by day and person_id",
     ),
     "arrival_gap": (
         "claims.csv 中主要机构记录的 start_time 排序后，同日相邻两条之差的中位数",

@@ -38,6 +38,11 @@ MIN_PEERS = 20
 #: The organisation rules' defaults: a group's sessions end as an organisation's block of members does.
 _ORGANISE = OrganiseParams()
 
+#: A day of a group's claims at a venue other than its main one is a day the group met there (its lockstep counts
+#: it, :func:`_met_elsewhere`) when at least this many of its members were billed there that day: an event's
+#: fewest persons (step 1), what one household on its own rarely is.
+MET_ELSEWHERE = 3
+
 
 @dataclass(frozen=True, eq=False)
 class ClaimAmounts:
@@ -729,6 +734,12 @@ class Features:
     top_phone_persons: int = 0  # persons whose card is bound to the members' commonest phone
     session_cycle: float = math.nan  # median gap between sessions, days (NaN if < 3 sessions)
     session_regularity: float = 0.0  # share of gaps between sessions within 1 day of session_cycle
+    # The group's days wherever it met (lockstep, :func:`_met_elsewhere`): its days at the main venue and its days at
+    # other venues where at least MET_ELSEWHERE members were billed together; equal to regulars and event_days when
+    # it met nowhere else (0: not measured, as a Features made by hand)
+    group_regulars: int = 0  # persons present on >= 4 of those days
+    group_days: int = 0  # those days
+    group_venues: int = 0  # the venues they were at (1: the main venue only)
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -741,7 +752,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     at_main = venue == main
     day = t.column("day")[rows]
     person = t.column("person")[rows]
-    days_there = _attendance_of(c, person[at_main], day[at_main], facts)
+    days_there = _attendance_of(c, person, venue, day, main, facts)
     visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
@@ -798,6 +809,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         weekday_share=days_there["weekday_share"],
         session_cycle=days_there["session_cycle"],
         session_regularity=days_there["session_regularity"],
+        group_regulars=days_there["group_regulars"],
+        group_days=days_there["group_days"],
+        group_venues=days_there["group_venues"],
         public_venue=float(facts.venue_public[main]),
         phone_hub_persons=hub_n,
         phone_hub=hub,
@@ -930,6 +944,10 @@ def _index_main_venue(candidates: list[Candidate], mains: list[int], facts: Clai
     ring = np.repeat(np.arange(len(at_main)), [len(r) for r in at_main])
     every = np.concatenate(at_main)
     days = _attendances(ring, t.column("person")[every], t.column("day")[every], len(at_main))
+    ring = np.repeat(np.arange(len(candidates)), [len(c.claims) for c in candidates])
+    every = np.concatenate([c.claims for c in candidates])
+    days |= _met_elsewhere(ring, t.column("person")[every], venue[every], t.column("day")[every], np.asarray(mains),
+                           len(candidates))  # fmt: skip
     types = {name: int if values.dtype.kind == "i" else float for name, values in days.items()}
     facts.visit_index["days_there"] = {
         id(c): (c, {name: types[name](values[i]) for name, values in days.items()}) for i, c in enumerate(candidates)
@@ -1566,13 +1584,56 @@ def _days_there(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
             "session_regularity": session_regularity}  # fmt: skip
 
 
-def _attendance_of(c: Candidate, person: np.ndarray, day: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
-    """:func:`_days_there` of ``c`` (its claims at the main venue; from :func:`_index_main_venue` when it
-    measured ``c``)."""
+def _attendance_of(c: Candidate, person: np.ndarray, venue: np.ndarray, day: np.ndarray, main: int,
+                   facts: ClaimFacts) -> dict[str, Any]:  # fmt: skip
+    """:func:`_days_there` of ``c`` (its claims at the ``main`` venue) with :func:`_met_elsewhere` (all its claims:
+    ``person``, ``venue``, ``day``); from :func:`_index_main_venue` when it measured ``c``."""
     known = facts.visit_index.get("days_there", {}).get(id(c))
     if known is not None and known[0] is c:
         return dict(known[1])
-    return _days_there(person, day)
+    at_main = venue == main
+    met = _met_elsewhere(np.zeros(len(person), dtype=np.int64), person, venue, day, np.array([main]), 1)
+    return _days_there(person[at_main], day[at_main]) | {name: int(values[0]) for name, values in met.items()}
+
+
+def _met_elsewhere(ring: np.ndarray, person: np.ndarray, venue: np.ndarray, day: np.ndarray, main: np.ndarray,
+                   n_rings: int, *, met: int = MET_ELSEWHERE) -> dict[str, np.ndarray]:  # fmt: skip
+    """Each group's regulars over the days it met wherever it met: claim i of group ``ring[i]`` (``ring``
+    ascending) by ``person[i]`` at ``venue[i]`` on ``day[i]``; ``main[g]`` is group g's main venue.
+
+    A group's days are its days at its main venue (any member billed there, as :func:`_days_there`) and its days
+    at another venue where at least ``met`` of its members were billed (the group met there: a broker whose
+    sessions alternate between a clinic and a hospital).  ``group_regulars`` are the persons present on at
+    least 4 of those days (a day at two venues is one day), ``group_days`` the days, ``group_venues`` the venues.
+    A group seen together at its main venue only has its :func:`_days_there` regulars and event days.
+
+    >>> day = np.r_[np.repeat([7, 28], 5), np.repeat([14, 35], 5), [21, 21]]
+    >>> venue = np.r_[np.zeros(10, int), np.ones(10, int), [2, 2]]
+    >>> person = np.r_[np.tile(np.arange(5), 4), [0, 1]]
+    >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1).values()]
+    [[5], [4], [2]]
+    >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1, met=6).values()]
+    [[0], [2], [1]]
+    """
+    ring, person, venue, day = (np.asarray(x, dtype=np.int64) for x in (ring, person, venue, day))
+    out = {name: np.zeros(n_rings, dtype=np.int64) for name in ("group_regulars", "group_days", "group_venues")}
+    if not len(ring):
+        return out
+    v0, d0, p0 = int(venue.min()), int(day.min()), int(person.min())
+    vw, dw, pw = int(venue.max()) - v0 + 1, int(day.max()) - d0 + 1, int(person.max()) - p0 + 1
+    # each group's venue-days, densely numbered, and its members on each
+    keys, at = np.unique((ring * vw + (venue - v0)) * dw + (day - d0), return_inverse=True)
+    vd_ring, vd_venue, vd_day = keys // (vw * dw), (keys // dw) % vw + v0, keys % dw + d0
+    vd, who = _distinct_pairs(at.ravel(), person)
+    counted = (vd_venue == np.asarray(main, dtype=np.int64)[vd_ring]) | (np.bincount(vd, minlength=len(keys)) >= met)
+    vd, who = vd[counted[vd]], who[counted[vd]]
+    members, _ = _distinct_pairs(vd_ring[vd] * pw + (who - p0), vd_day[vd])  # (group, person) per distinct day
+    member, present = np.unique(members, return_counts=True)
+    out["group_regulars"] = np.bincount(member // pw, weights=present >= 4, minlength=n_rings).astype(np.int64)
+    out["group_days"] = np.bincount(distinct(vd_ring[counted] * dw + (vd_day[counted] - d0)) // dw, minlength=n_rings)
+    out["group_venues"] = np.bincount(distinct(vd_ring[counted] * vw + (vd_venue[counted] - v0)) // vw,
+                                      minlength=n_rings)  # fmt: skip
+    return out
 
 
 def _attendance(person: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -113,7 +113,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(cards kept by the clinic? scored above {kept_cards_from:g} such cards)",
     ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
-                 "(scored above {regular_share_from:.0%} of persons)",),
+                 "(scored above {regular_share_from:.0%} of persons)",
+                 "{regulars} of {persons} persons were at {venue}, or together at another of the group's venues "
+                 "({others} more), on >= 4 of the same {days} days (scored above {regular_share_from:.0%} of persons)",),
     "arrival_gap": ("median {minutes:.1f} min between consecutive member arrivals on ring days "
                     "(scored below {median_arrival_gap_from:g} min)",),
     "cycle": ("{days:.0f}-day cycle: {regularity:.0%} of gaps between ring days within 1 day of it "

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from graphfraud.contract import TYPOLOGY_TABLE
 from graphfraud.params import SCORE_RULES, ScoreRule, SignalParams, check
-from graphfraud.score.features import Features
+from graphfraud.score.features import MET_ELSEWHERE, Features
 from graphfraud.score.reasons import TEMPLATES, Reason, fields, outside_excess, ramp
 
 #: Smallest rule cycle (days) that counts as a rhythm: a shorter one is the venue's opening days.
@@ -38,7 +38,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "misused_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "card_load": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "kept_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
-    "regular_share": lambda f, e: f.regulars / max(f.persons, 1),
+    "regular_share": lambda f, e: max(f.regulars, f.group_regulars) / max(f.persons, 1),
     "median_arrival_gap": lambda f, e: f.median_arrival_gap,
     "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)
                                       and f.cycle_days >= MIN_CYCLE_DAYS else NAN),
@@ -68,7 +68,8 @@ MEANINGS: dict[str, str] = {
     "of the card's own claims elsewhere (detector cardload)",
     "kept_cards": "cards billed at a primary-care clinic on a steady cycle faster than monthly follow-ups, never lapsing "
     "a month, at many times the peer clinics' rate (detector cards)",
-    "regular_share": "share of members at >= 4 of the ring's days (regulars)",
+    "regular_share": "share of members at >= 4 of the ring's days (regulars; its days at the main venue and where "
+    f"{MET_ELSEWHERE} or more members met at another venue)",
     "median_arrival_gap": "median minutes between consecutive member arrivals on ring days",
     "cycle_regularity": f"share of gaps between ring days within 1 day of the ring's cycle (cycles of >= {MIN_CYCLE_DAYS:g} days)",
     "cost_ratio": "fund per claim over that of other claims with the same visit type and diagnosis (x)",
@@ -131,7 +132,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group
     simple: dict[str, Callable[[], dict[str, object]]] = {
-        "lockstep": lambda: {"regulars": f.regulars, "persons": f.persons, "venue": venue, "days": f.event_days},
+        "lockstep": lambda: _lockstep(f, venue),
         "arrival_gap": lambda: {"minutes": f.median_arrival_gap},
         "cycle": lambda: {"days": f.cycle_days, "regularity": f.cycle_regularity},
         "cost_ratio": lambda: {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim}
@@ -149,6 +150,16 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         "money": lambda: {"stake": f.stake, "claims": f.claims, "fund": f.fund},
     }  # fmt: skip
     return simple[code]()
+
+
+def _lockstep(f: Features, venue: str) -> dict[str, object]:
+    """The lockstep sentence's values: the group's regulars over its days at ``venue``, or, when its days where it
+    met at other venues too (:func:`graphfraud.score.features._met_elsewhere`) make more regulars, over those, with
+    how many other venues."""
+    if f.group_venues > 1 and f.group_regulars > f.regulars:
+        return {"regulars": f.group_regulars, "persons": f.persons, "venue": venue, "others": f.group_venues - 1,
+                "days": f.group_days}  # fmt: skip
+    return {"regulars": f.regulars, "persons": f.persons, "venue": venue, "days": f.event_days}
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.

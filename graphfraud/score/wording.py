@@ -94,7 +94,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "通常每 {cycle} 天或更短即结算一次且从未间断一个月，病人不会如此就诊（急病来去、慢病随访按月），"
         "而同类机构仅 {peer_rate} 的卡如此（疑似代保管医保卡虚构诊疗，超过 {kept_cards_from} 张起计分）",
     ),
-    "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",),
+    "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",
+                 "{persons} 人中有 {regulars} 人在 {venue} 或一同在团伙的其他机构（另 {others} 家）的同样 {days} 个日子里至少 4 天同时出现"
+                 "（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
     "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),
     "cost_ratio": (

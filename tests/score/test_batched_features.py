@@ -146,7 +146,12 @@ def test_each_candidates_batched_measures_are_its_own(monkeypatch) -> None:
         assert repr(index["parties"][id(c)][1]) == repr(alone)
         there = c.claims[venue[c.claims] == main]
         person, day = facts.graph.visits.column("person")[there], facts.graph.visits.column("day")[there]
-        assert repr(sorted(index["days_there"][id(c)][1].items())) == repr(sorted(F._days_there(person, day).items()))
+        t = facts.graph.visits
+        rows = c.claims
+        met = F._met_elsewhere(np.zeros(len(rows), int), t.column("person")[rows], venue[rows], t.column("day")[rows],
+                               np.array([main]), 1)  # fmt: skip
+        one = F._days_there(person, day) | {name: int(values[0]) for name, values in met.items()}
+        assert repr(sorted(index["days_there"][id(c)][1].items())) == repr(sorted(one.items()))
     assert any(parties for _, parties in index["parties"].values())
     assert len({local for _, local in index["local"].values()}) > 1
 
@@ -195,3 +200,34 @@ def test_members_without_claims_in_the_group_are_batched_by_their_own_arrivals()
         grown += len(rows) > len(timed)
         assert repr(facts.visit_index["parties"][id(g)][1]) == repr(F._parties(facts.graph.visits, rows, facts))
     assert grown >= 10  # the members' own arrivals were added for most groups
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_met_elsewhere_of_all_groups_is_each_groups_and_its_days_there_at_one_venue(seed: int) -> None:
+    """Groups at one to four venues: measured at once or one by one, the same; at their main venue only, the
+    regulars and event days of :func:`_days_there` (step 61 changes nothing for a group that met nowhere else)."""
+    rng = np.random.default_rng(seed)
+    groups = [(p, d, rng.integers(0, int(rng.integers(1, 5)), len(p)) + 7) for p, d in _groups(seed) if len(p)]
+    main = np.array([int(np.bincount(v).argmax()) for _, _, v in groups])
+    ring = np.repeat(np.arange(len(groups)), [len(p) for p, _, _ in groups])
+    person, day, venue = (np.concatenate([g[k] for g in groups]) for k in range(3))
+    batched = F._met_elsewhere(ring, person, venue, day, main, len(groups))
+    alone = F._met_elsewhere(ring, person, np.full(len(ring), 7), day, np.full(len(groups), 7), len(groups))
+    for i, (p, d, v) in enumerate(groups):
+        one = F._met_elsewhere(np.zeros(len(p), int), p, v, d, main[i : i + 1], 1)
+        assert {k: int(x[i]) for k, x in batched.items()} == {k: int(x[0]) for k, x in one.items()}, i
+        there = F._days_there(p, d)
+        assert (alone["group_regulars"][i], alone["group_days"][i]) == (there["regulars"], there["event_days"]), i
+        at_main = F._days_there(p[v == main[i]], d[v == main[i]])
+        assert batched["group_regulars"][i] >= at_main["regulars"], i
+
+
+def test_a_pair_at_another_venue_is_no_meeting() -> None:
+    """Five members meet at venue 0 on three days; on a fourth day two of them (a couple) are at venue 1 and on a
+    fifth three of them are at venue 2: only the three met there (MET_ELSEWHERE), so those three are regulars."""
+    person = np.r_[np.tile(np.arange(5), 3), [0, 1], [2, 3, 4]]
+    day = np.r_[np.repeat([1, 8, 15], 5), [22, 22], [29, 29, 29]]
+    venue = np.r_[np.zeros(15, int), [1, 1], [2, 2, 2]]
+    out = F._met_elsewhere(np.zeros(len(day), int), person, venue, day, np.array([0]), 1)
+    assert (out["group_regulars"].tolist(), out["group_days"].tolist(), out["group_venues"].tolist()) == ([3], [4], [2])
+    assert F.MET_ELSEWHERE == 3

@@ -98,3 +98,36 @@ def test_docs_scoring_md_is_generated_from_the_rules() -> None:
     assert (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8") == markdown(), (
         "docs/scoring.md is stale: python -m graphfraud.score.rules --markdown > docs/scoring.md"
     )
+
+
+def test_lockstep_counts_the_days_the_group_met_at_its_other_venues() -> None:
+    """Step 61: 2 of 13 members were at the main venue on 4 of its days, 7 when the days the group met at its
+    second venue count; the reason scores the 7 and says so, in both languages.  Without more regulars there,
+    the sentence is the main venue's."""
+    from graphfraud.score.features import Features
+    from graphfraud.score.rules import suspicion_reasons
+
+    base = {name: 0 for name in Features.__dataclass_fields__ if Features.__dataclass_fields__[name].default is
+            dataclasses.MISSING}  # fmt: skip
+    f = Features(
+        **(
+            base
+            | {"persons": 13, "regulars": 2, "event_days": 4, "venue": 0, "top_diagnosis": "", "private_venue": True}
+        ),  # fmt: skip
+        group_regulars=7,
+        group_days=6,
+        group_venues=2,
+    )
+    names = {"venue": "C0"}
+    (lockstep,) = [r for r in suspicion_reasons(f, names, typology="staged_clinic", evidence={})
+                   if r.code == "lockstep"]  # fmt: skip
+    assert lockstep.value == round(7 / 13, 4) and lockstep.args["others"] == 1 and lockstep.args["days"] == 6
+    assert "another of the group's venues (1 more), on >= 4 of the same 6 days" in lockstep.text
+    assert "另 1 家" in say("lockstep", lockstep.args, "zh")
+    alone = dataclasses.replace(f, group_regulars=2)
+    assert not [r for r in suspicion_reasons(alone, names, typology="staged_clinic", evidence={})
+                if r.code == "lockstep"]  # fmt: skip
+    same = dataclasses.replace(f, regulars=7)
+    (lockstep,) = [r for r in suspicion_reasons(same, names, typology="staged_clinic", evidence={})
+                   if r.code == "lockstep"]  # fmt: skip
+    assert "others" not in lockstep.args and lockstep.args["days"] == 4
