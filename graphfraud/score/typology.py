@@ -9,9 +9,11 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.score.features import Features
 from graphfraud.score.reasons import Reason
 
-#: The reasons that show a card was swiped without its holder (step 63): billed after the holder's death, bound
-#: to one phone with the cards of other addresses, or an institution's cards flagged so (``misused_cards``).
-HOLDER_ABSENT = ("after_death", "shared_phone", "misused_cards")
+#: The reasons that show a card was swiped without its holder (step 63): billed after the holder's death, or an
+#: institution's cards flagged so (``misused_cards``: dead, or held with strangers' on a collector's phone).  Cards
+#: bound to one phone alone (``shared_phone``) are not enough: a broker binds his recruits' e-vouchers to his own
+#: phone too, and they come in person (synth's staged clinics, 20-40% of recruits; a lead's check after the merge).
+HOLDER_ABSENT = ("after_death", "misused_cards")
 #: A collector swipes cards for money: the ring's fund per claim is at least this many times that of the same
 #: visit type and diagnosis elsewhere (its ``cost_ratio`` reason's value; step 63).
 RESALE_COST = 2.0

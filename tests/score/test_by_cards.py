@@ -50,6 +50,10 @@ def test_kept_cards_billed_at_their_worth_keep_the_clinics_name():
     assert by_cards("staged_clinic", [dead]) == "staged_clinic"
     assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 1.9)]) == "staged_clinic"
     assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 2.0)]) == "card_collector"
+    # a broker's recruits bound to his phone, billed dear: they come themselves (synth's staged clinics)
+    args = {"persons": 13, "addresses": 13, "phone": "138****0001", "phone_hub_persons_from": 3.0}
+    phone = Reason("shared_phone", args, 13.0, 3.0, 15.0)
+    assert by_cards("staged_clinic", [phone, _reason("cost_ratio", 2.33)]) == "staged_clinic"
     # dear claims of people who come themselves: no card was shown swiped without its holder, nor goods to resell
     assert by_cards("staged_clinic", [_reason("cost_ratio", 12.0)]) == "staged_clinic"
     # dear claims that are mostly high-value items: goods to resell, whoever held the cards
