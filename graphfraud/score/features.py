@@ -39,8 +39,8 @@ MIN_PEERS = 20
 _ORGANISE = OrganiseParams()
 
 #: A day of a group's claims at a venue other than its main one is a day the group met there (its lockstep counts
-#: it, :func:`_met_elsewhere`) when at least this many of its members were billed there that day: an event's
-#: fewest persons (step 1), what one household on its own rarely is.
+#: it, :func:`_met_elsewhere`) when members of at least this many homes were billed there that day: an event's
+#: fewest persons (step 1), from as many households (a family going to another doctor together is no meeting).
 MET_ELSEWHERE = 3
 
 
@@ -946,8 +946,9 @@ def _index_main_venue(candidates: list[Candidate], mains: list[int], facts: Clai
     days = _attendances(ring, t.column("person")[every], t.column("day")[every], len(at_main))
     ring = np.repeat(np.arange(len(candidates)), [len(c.claims) for c in candidates])
     every = np.concatenate([c.claims for c in candidates])
-    days |= _met_elsewhere(ring, t.column("person")[every], venue[every], t.column("day")[every], np.asarray(mains),
-                           len(candidates))  # fmt: skip
+    who = t.column("person")[every]
+    days |= _met_elsewhere(ring, who, venue[every], t.column("day")[every], np.asarray(mains), len(candidates),
+                           home=_homes(facts, who))  # fmt: skip
     types = {name: int if values.dtype.kind == "i" else float for name, values in days.items()}
     facts.visit_index["days_there"] = {
         id(c): (c, {name: types[name](values[i]) for name, values in days.items()}) for i, c in enumerate(candidates)
@@ -1592,18 +1593,30 @@ def _attendance_of(c: Candidate, person: np.ndarray, venue: np.ndarray, day: np.
     if known is not None and known[0] is c:
         return dict(known[1])
     at_main = venue == main
-    met = _met_elsewhere(np.zeros(len(person), dtype=np.int64), person, venue, day, np.array([main]), 1)
+    met = _met_elsewhere(np.zeros(len(person), dtype=np.int64), person, venue, day, np.array([main]), 1,
+                         home=_homes(facts, person))  # fmt: skip
     return _days_there(person[at_main], day[at_main]) | {name: int(values[0]) for name, values in met.items()}
 
 
+def _homes(facts: ClaimFacts, person: np.ndarray) -> np.ndarray:
+    """Each claim's person's address code (``facts.person_address``; -1 unknown, and for a claim of no person)."""
+    person = np.asarray(person, dtype=np.int64)
+    ok = person >= 0
+    out = np.full(len(person), -1, dtype=np.int64)
+    out[ok] = facts.person_address[person[ok]]
+    return out
+
+
 def _met_elsewhere(ring: np.ndarray, person: np.ndarray, venue: np.ndarray, day: np.ndarray, main: np.ndarray,
-                   n_rings: int, *, met: int = MET_ELSEWHERE) -> dict[str, np.ndarray]:  # fmt: skip
+                   n_rings: int, *, met: int = MET_ELSEWHERE, home: np.ndarray | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """Each group's regulars over the days it met wherever it met: claim i of group ``ring[i]`` (``ring``
     ascending) by ``person[i]`` at ``venue[i]`` on ``day[i]``; ``main[g]`` is group g's main venue.
 
     A group's days are its days at its main venue (any member billed there, as :func:`_days_there`) and its days
-    at another venue where at least ``met`` of its members were billed (the group met there: a broker whose
-    sessions alternate between a clinic and a hospital).  ``group_regulars`` are the persons present on at
+    at another venue where members of at least ``met`` homes were billed (the group met there: a broker whose
+    sessions alternate between a clinic and a hospital).  ``home[i]`` is the claim's person's address code, -1
+    when unknown (a home of their own); without ``home`` every person is a home.  A family of three going to
+    another doctor together is one home: no meeting (synth seed 5's family, a lead's check after the merge).  ``group_regulars`` are the persons present on at
     least 4 of those days (a day at two venues is one day), ``group_days`` the days, ``group_venues`` the venues.
     A group seen together at its main venue only has its :func:`_days_there` regulars and event days.
 
@@ -1613,6 +1626,9 @@ def _met_elsewhere(ring: np.ndarray, person: np.ndarray, venue: np.ndarray, day:
     >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1).values()]
     [[5], [4], [2]]
     >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1, met=6).values()]
+    [[0], [2], [1]]
+    >>> one_home = np.r_[np.zeros(20, int), [-1, -1]]  # persons 0-4 one household: they never met at venue 1
+    >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1, home=one_home).values()]
     [[0], [2], [1]]
     """
     ring, person, venue, day = (np.asarray(x, dtype=np.int64) for x in (ring, person, venue, day))
@@ -1625,7 +1641,13 @@ def _met_elsewhere(ring: np.ndarray, person: np.ndarray, venue: np.ndarray, day:
     keys, at = np.unique((ring * vw + (venue - v0)) * dw + (day - d0), return_inverse=True)
     vd_ring, vd_venue, vd_day = keys // (vw * dw), (keys // dw) % vw + v0, keys % dw + d0
     vd, who = _distinct_pairs(at.ravel(), person)
-    counted = (vd_venue == np.asarray(main, dtype=np.int64)[vd_ring]) | (np.bincount(vd, minlength=len(keys)) >= met)
+    if home is None:
+        homes = np.bincount(vd, minlength=len(keys))
+    else:  # distinct homes per venue-day; an unknown address is the person's own
+        address = np.asarray(home, dtype=np.int64)
+        own = np.where(address >= 0, address, int(address.max(initial=0)) + 1 + (person - p0))
+        homes = np.bincount(_distinct_pairs(at.ravel(), own)[0], minlength=len(keys))
+    counted = (vd_venue == np.asarray(main, dtype=np.int64)[vd_ring]) | (homes >= met)
     vd, who = vd[counted[vd]], who[counted[vd]]
     members, _ = _distinct_pairs(vd_ring[vd] * pw + (who - p0), vd_day[vd])  # (group, person) per distinct day
     member, present = np.unique(members, return_counts=True)

@@ -149,7 +149,7 @@ def test_each_candidates_batched_measures_are_its_own(monkeypatch) -> None:
         t = facts.graph.visits
         rows = c.claims
         met = F._met_elsewhere(np.zeros(len(rows), int), t.column("person")[rows], venue[rows], t.column("day")[rows],
-                               np.array([main]), 1)  # fmt: skip
+                               np.array([main]), 1, home=F._homes(facts, t.column("person")[rows]))  # fmt: skip
         one = F._days_there(person, day) | {name: int(values[0]) for name, values in met.items()}
         assert repr(sorted(index["days_there"][id(c)][1].items())) == repr(sorted(one.items()))
     assert any(parties for _, parties in index["parties"].values())
@@ -231,3 +231,18 @@ def test_a_pair_at_another_venue_is_no_meeting() -> None:
     out = F._met_elsewhere(np.zeros(len(day), int), person, venue, day, np.array([0]), 1)
     assert (out["group_regulars"].tolist(), out["group_days"].tolist(), out["group_venues"].tolist()) == ([3], [4], [2])
     assert F.MET_ELSEWHERE == 3
+
+
+def test_one_household_billed_together_elsewhere_is_no_meeting() -> None:
+    """Step 61 counts a day at another venue when members of MET_ELSEWHERE homes were billed there: a family
+    of three going to another doctor together (one address) adds no day (synth seed 5's family)."""
+    day = np.r_[np.repeat([7, 28], 5), np.repeat([14, 35], 5)]
+    venue = np.r_[np.zeros(10, int), np.ones(10, int)]
+    person = np.tile(np.arange(5), 4)
+    ring = np.zeros(len(day), int)
+    apart = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, home=np.tile([1, 2, 3, 4, -1], 4))
+    family = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, home=np.tile([1, 1, 1, 1, 1], 4))
+    unknown = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, home=np.full(len(day), -1))
+    assert (apart["group_regulars"][0], apart["group_days"][0], apart["group_venues"][0]) == (5, 4, 2)
+    assert (family["group_regulars"][0], family["group_days"][0], family["group_venues"][0]) == (0, 2, 1)
+    assert unknown["group_regulars"][0] == 5  # an unknown address is a home of its own
