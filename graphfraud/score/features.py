@@ -39,9 +39,10 @@ MIN_PEERS = 20
 _ORGANISE = OrganiseParams()
 
 #: A day of a group's claims at a venue other than its main one is a day the group met there (its lockstep counts
-#: it, :func:`_met_elsewhere`) when members of at least this many homes were billed there that day: an event's
-#: fewest persons (step 1), from as many households (a family going to another doctor together is no meeting).
-MET_ELSEWHERE = 3
+#: it, :func:`_met_elsewhere`) when members of at least this many homes were billed there that day: a session of
+#: an organisation, not a family or two with a neighbour (3 homes lifted synth seed 5's extended family and its
+#: neighbours into the top 10; 6 keeps thirdworld 60's and 17's alternating brokers, step 61).
+MET_ELSEWHERE = 6
 
 
 @dataclass(frozen=True, eq=False)
@@ -1623,12 +1624,12 @@ def _met_elsewhere(ring: np.ndarray, person: np.ndarray, venue: np.ndarray, day:
     >>> day = np.r_[np.repeat([7, 28], 5), np.repeat([14, 35], 5), [21, 21]]
     >>> venue = np.r_[np.zeros(10, int), np.ones(10, int), [2, 2]]
     >>> person = np.r_[np.tile(np.arange(5), 4), [0, 1]]
-    >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1).values()]
+    >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1, met=3).values()]
     [[5], [4], [2]]
     >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1, met=6).values()]
     [[0], [2], [1]]
     >>> one_home = np.r_[np.zeros(20, int), [-1, -1]]  # persons 0-4 one household: they never met at venue 1
-    >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1, home=one_home).values()]
+    >>> [x.tolist() for x in _met_elsewhere(np.zeros(22, int), person, venue, day, np.array([0]), 1, met=3, home=one_home).values()]
     [[0], [2], [1]]
     """
     ring, person, venue, day = (np.asarray(x, dtype=np.int64) for x in (ring, person, venue, day))

@@ -224,25 +224,26 @@ def test_met_elsewhere_of_all_groups_is_each_groups_and_its_days_there_at_one_ve
 
 def test_a_pair_at_another_venue_is_no_meeting() -> None:
     """Five members meet at venue 0 on three days; on a fourth day two of them (a couple) are at venue 1 and on a
-    fifth three of them are at venue 2: only the three met there (MET_ELSEWHERE), so those three are regulars."""
+    fifth three of them are at venue 2: with ``met`` 3, only the three met there, so those three are regulars."""
     person = np.r_[np.tile(np.arange(5), 3), [0, 1], [2, 3, 4]]
     day = np.r_[np.repeat([1, 8, 15], 5), [22, 22], [29, 29, 29]]
     venue = np.r_[np.zeros(15, int), [1, 1], [2, 2, 2]]
-    out = F._met_elsewhere(np.zeros(len(day), int), person, venue, day, np.array([0]), 1)
+    out = F._met_elsewhere(np.zeros(len(day), int), person, venue, day, np.array([0]), 1, met=3)
     assert (out["group_regulars"].tolist(), out["group_days"].tolist(), out["group_venues"].tolist()) == ([3], [4], [2])
-    assert F.MET_ELSEWHERE == 3
+    default = F._met_elsewhere(np.zeros(len(day), int), person, venue, day, np.array([0]), 1)
+    assert F.MET_ELSEWHERE == 6 and default["group_regulars"].tolist() == [0]  # three homes are no session
 
 
 def test_one_household_billed_together_elsewhere_is_no_meeting() -> None:
-    """Step 61 counts a day at another venue when members of MET_ELSEWHERE homes were billed there: a family
+    """Step 61 counts a day at another venue when members of `met` homes were billed there: a family
     of three going to another doctor together (one address) adds no day (synth seed 5's family)."""
     day = np.r_[np.repeat([7, 28], 5), np.repeat([14, 35], 5)]
     venue = np.r_[np.zeros(10, int), np.ones(10, int)]
     person = np.tile(np.arange(5), 4)
     ring = np.zeros(len(day), int)
-    apart = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, home=np.tile([1, 2, 3, 4, -1], 4))
-    family = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, home=np.tile([1, 1, 1, 1, 1], 4))
-    unknown = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, home=np.full(len(day), -1))
+    apart = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, met=3, home=np.tile([1, 2, 3, 4, -1], 4))
+    family = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, met=3, home=np.tile([1, 1, 1, 1, 1], 4))
+    unknown = F._met_elsewhere(ring, person, venue, day, np.array([0]), 1, met=3, home=np.full(len(day), -1))
     assert (apart["group_regulars"][0], apart["group_days"][0], apart["group_venues"][0]) == (5, 4, 2)
     assert (family["group_regulars"][0], family["group_days"][0], family["group_venues"][0]) == (0, 2, 1)
     assert unknown["group_regulars"][0] == 5  # an unknown address is a home of its own
