@@ -682,7 +682,8 @@ def _joined(pieces: list[pd.Series]) -> pd.Series:
     (['drug', 'exam', 'lab', 'drug'], ['drug', 'exam', 'lab'], 'int8')
     """
     if all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
-        return pd.Series(union_categoricals(pieces))
+        joined = union_categoricals(pieces)  # categories as object text, as to_codes makes them
+        return pd.Series(pd.Categorical.from_codes(joined.codes, pd.Index(joined.categories.tolist(), dtype=object)))
     return pd.concat(pieces, ignore_index=True)
 
 
