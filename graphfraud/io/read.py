@@ -112,7 +112,8 @@ def read_claims_dir(
     Returns
     -------
     ClaimsData
-        Frames with exactly the contract columns in contract dtypes (plus
+        Frames with exactly the contract columns in contract dtypes (``codes``
+        as categoricals; plus
         ``visit_id`` / ``birth_year`` where the input has them); absent optional
         columns are NA.  ``source`` holds the SHA-256 of every file read,
         ``time_resolution`` is ``"day"`` when every claim starts at midnight,
