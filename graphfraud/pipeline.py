@@ -33,8 +33,9 @@ from graphfraud.signals import Support, support
 #: Input columns no stage of ``run`` reads (foreign keys are followed through ``ClaimsData.links``): text
 #: columns (not the fee lines' category, :data:`CODED_COLUMNS`), and the fee lines' quantities (read only by the
 #: check of ``amount``).  The CLI's detect still checks them against the contract but does not keep them: at ten
-#: million claims (22M fee lines) they hold two gigabytes (the quantities 0.17 GB).  The fee lines' item codes are kept for an export without diagnoses: they
-#: then name a designated pharmacy's drug (``score.designated.purchase_kinds``; 0.3 GiB at ten million claims).
+#: million claims (22M fee lines) they hold two gigabytes (the quantities 0.17 GB).  The fee lines' item codes
+#: are kept for an export without diagnoses: they then name a designated pharmacy's drug
+#: (``score.designated.purchase_kinds``; 0.3 GiB at ten million claims).
 UNUSED_COLUMNS: tuple[str, ...] = (
     "claims.patient_id",
     "claims.holder_id",
