@@ -394,6 +394,9 @@ class ClaimsData:
     Attributes
     ----------
     persons, facilities, pharmacies, doctors, claims, claim_items : DataFrame
+        Contract columns in contract dtypes, but the enum columns the reader
+        was told to keep as codes (``read_claims_dir(codes=...)``; ``detect``:
+        ``claim_items.category``), which are pandas categoricals.
     source : dict
         ``{file name: sha256 hex}`` of every input file read (empty for
         in-memory worlds).

@@ -31,10 +31,11 @@ from graphfraud.signals import Support, support
 
 
 #: Input columns no stage of ``run`` reads (foreign keys are followed through ``ClaimsData.links``): text
-#: columns, and the fee lines' quantities (read only by the check of ``amount``).  The CLI's detect still
-#: checks them against the contract but does not keep them: at ten million claims (22M fee lines) they hold two
-#: gigabytes (the quantities 0.17 GB).  The fee lines' item codes are kept for an export without diagnoses: they
-#: then name a designated pharmacy's drug (``score.designated.purchase_kinds``; 0.3 GiB at ten million claims).
+#: columns (not the fee lines' category, :data:`CODED_COLUMNS`), and the fee lines' quantities (read only by the
+#: check of ``amount``).  The CLI's detect still checks them against the contract but does not keep them: at ten
+#: million claims (22M fee lines) they hold two gigabytes (the quantities 0.17 GB).  The fee lines' item codes
+#: are kept for an export without diagnoses: they then name a designated pharmacy's drug
+#: (``score.designated.purchase_kinds``; 0.3 GiB at ten million claims).
 UNUSED_COLUMNS: tuple[str, ...] = (
     "claims.patient_id",
     "claims.holder_id",
@@ -45,9 +46,15 @@ UNUSED_COLUMNS: tuple[str, ...] = (
     "claim_items.claim_id",
     "claim_items.item_name",
     "claim_items.item_code?claims.diagnosis",
-    "claim_items.category",
     "claim_items.quantity",
 )
+
+#: Input columns ``detect`` keeps as pandas categoricals (``read_claims_dir(codes=...)``): one small code per row
+#: (int8), each distinct value once.  The fee lines' category tells a family outing's dear goods from its dear
+#: examinations (``score.features.GOODS_CATEGORIES``, step 57); as text it would be a string per fee line, as
+#: codes 22.6M lines at ten million claims are 0.02 GiB.  Until round 13 it was released with the columns above
+#: (checked, then all NA), and every dear line counted as goods.
+CODED_COLUMNS: tuple[str, ...] = ("claim_items.category",)
 
 
 @dataclass(frozen=True)

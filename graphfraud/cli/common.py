@@ -262,10 +262,18 @@ def read_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def read_logged(data_dir: str, params: Any, log: Callable[[str], None], *, skip: tuple[str, ...] = ()) -> Any:
+def read_logged(
+    data_dir: str,
+    params: Any,
+    log: Callable[[str], None],
+    *,
+    skip: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
+) -> Any:
     """read_claims_dir, with skipped-row warnings and timing sent to the progress log.
 
-    ``skip``: text columns the command does not use (checked, then not kept; see read_claims_dir).
+    ``skip``: text columns the command does not use (checked, then not kept); ``codes``: enum columns kept as
+    categoricals (see read_claims_dir).
     """
     import time
     import warnings
@@ -276,7 +284,7 @@ def read_logged(data_dir: str, params: Any, log: Callable[[str], None], *, skip:
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SkippedRowsWarning)
-        data = read_claims_dir(data_dir, params, skip=skip, log=log)
+        data = read_claims_dir(data_dir, params, skip=skip, codes=codes, log=log)
     click.get_current_context().meta["graphfraud.audit_read"] = (data_dir, dict(data.source))  # audit log
     for w in caught:
         if issubclass(w.category, SkippedRowsWarning):

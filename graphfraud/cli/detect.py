@@ -239,7 +239,7 @@ def detect_cmd(
 
     from graphfraud.runs.feedback import apply_feedback, claims_period
     from graphfraud.io.cases import read_cases
-    from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
+    from graphfraud.pipeline import CODED_COLUMNS, UNUSED_COLUMNS, run, write_outputs
 
     params = _run_params(params_file, seed)
     if work_dir and not by_region:
@@ -273,7 +273,7 @@ def detect_cmd(
         _engine(engine, spark_master, spark_conf, log, by_region=False) as (project, engine_record),
     ):
         start = time.perf_counter()
-        data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS)
+        data = read_logged(data_dir, read_params, log, skip=UNUSED_COLUMNS, codes=CODED_COLUMNS)
         read_s = time.perf_counter() - start
         result = run(data, params, log=log, project=project, jobs=jobs)
         feedback = apply_feedback(result, data.claims, previous=previous_dir, cases=cases, seed=params.seed)
@@ -342,7 +342,7 @@ def _detect_by_region(
     cases: Any = None,
 ) -> Any:
     """detect --by-region: graphfraud.runs.regions does the work; the audit log records the inputs."""
-    from graphfraud.pipeline import UNUSED_COLUMNS
+    from graphfraud.pipeline import CODED_COLUMNS, UNUSED_COLUMNS
     from graphfraud.runs.regions import detect_by_region
 
     result, record = detect_by_region(
@@ -352,6 +352,7 @@ def _detect_by_region(
         read_params=read_params,
         work=work_dir,
         skip=UNUSED_COLUMNS,
+        codes=CODED_COLUMNS,
         map_tasks=map_tasks,
         engine=engine,
         force=force,

@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
+from pandas.api.types import union_categoricals
 
 from graphfraud.contract import ID_DTYPE, INPUT_TABLES, ClaimsData, Column, QualityWarning, Table, empty_frame
 from graphfraud.errors import ContractError
@@ -75,6 +76,7 @@ def read_claims_dir(
     params: ReadParams = ReadParams(),
     *,
     skip: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
     log: Callable[[str], None] = lambda message: None,
 ) -> ClaimsData:
     """Read and validate a claims directory.
@@ -97,13 +99,21 @@ def read_claims_dir(
         ``"table.column?other.column"`` skips the column only when the other
         column (of a table read before it) has a value: ``detect`` keeps the
         fee lines' item codes only for an export without diagnoses.
+    codes : tuple of str, default ()
+        Enum columns (``"table.column"``, not in ``skip``) kept as pandas
+        categoricals: each distinct value cleaned once and a small code per row
+        (int8 for fewer than 128 values), not a string per row.  ``detect``
+        keeps ``claim_items.category`` so (``pipeline.CODED_COLUMNS``).  A file
+        read through a ``mapping`` that renames the table's columns keeps them
+        as text.
     log : callable
         Receives one line per table read and checked (the CLI's progress bar).
 
     Returns
     -------
     ClaimsData
-        Frames with exactly the contract columns in contract dtypes (plus
+        Frames with exactly the contract columns in contract dtypes (``codes``
+        as categoricals; plus
         ``visit_id`` / ``birth_year`` where the input has them); absent optional
         columns are NA.  ``source`` holds the SHA-256 of every file read,
         ``time_resolution`` is ``"day"`` when every claim starts at midnight,
@@ -139,6 +149,7 @@ def read_claims_dir(
     ('day', 0)
     """
     _check_skip(skip)
+    _check_codes(codes, skip)
     directory = Path(path)
     if not directory.is_dir():
         raise ContractError(
@@ -152,7 +163,7 @@ def read_claims_dir(
     pool = ThreadPoolExecutor(max_workers=1)
     try:
         hashes = {f.name: pool.submit(file_sha256, f) for f in files.values() if f is not None}
-        frames, skipped, keys = _read_tables(files, mapping, params, skip=skip, log=log)
+        frames, skipped, keys = _read_tables(files, mapping, params, skip=skip, codes=codes, log=log)
         source = {name: future.result() for name, future in hashes.items()}
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -177,6 +188,7 @@ def _read_tables(
     params: ReadParams,
     *,
     skip: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
     log: Callable[[str], None] = lambda message: None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]], KnownKeys]:
     """Read, map, type and check every table in contract order; also the keys (foreign-key links, warnings)."""
@@ -189,7 +201,7 @@ def _read_tables(
             frames[table.name] = empty_frame(table)
             continue
         skipping = _resolved(skip, frames)  # this table's (the conditions name tables read before it)
-        coded = _coded(skipping, table, mapping)
+        coded = _coded(skipping + codes, table, mapping)  # kept ``codes`` are not released below
         sliced = (
             _read_sliced(file, table, params, skip=skipping, coded=coded, keys=keys)
             if _sliceable(file, table, mapping, params)
@@ -414,7 +426,7 @@ def _read_sliced(
             keys.links[link] = np.concatenate([*followed.pop(name, []), keys.links[link]])
             columns[name] = ids if name not in released else _no_text(rows, number=column.kind == "float")
         elif name in kept:
-            columns[name] = pd.concat(kept.pop(name), ignore_index=True)
+            columns[name] = _joined(kept.pop(name))
         elif name in released:
             columns[name] = _no_text(rows, number=column.kind == "float")
         elif column in table.columns:
@@ -648,6 +660,32 @@ def _check_skip(skip: tuple[str, ...]) -> None:
                 f"The 'skip' parameter of read_claims_dir must name text columns that are not "
                 f"keys, or claim_items.quantity ({', '.join(sorted(allowed))}). Got {name!r} instead."
             )
+
+
+def _check_codes(codes: tuple[str, ...], skip: tuple[str, ...]) -> None:
+    enums = {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns if c.kind == "enum"}
+    skipped = {entry.partition("?")[0] for entry in skip}
+    for name in codes:
+        if name not in enums or name in skipped:
+            raise ValueError(
+                f"The 'codes' parameter of read_claims_dir must name enum columns that are not skipped "
+                f"({', '.join(sorted(enums))}). Got {name!r} instead."
+            )
+
+
+def _joined(pieces: list[pd.Series]) -> pd.Series:
+    """One column of the slices' pieces; categoricals (kept ``codes``) as one categorical of all their values, the
+    categories in order of first appearance (``pd.concat`` would make text of categoricals that differ).
+
+    >>> a, b = pd.Series(["drug", "exam"], dtype="category"), pd.Series(["lab", "drug"], dtype="category")
+    >>> j = _joined([a, b])
+    >>> j.tolist(), j.cat.categories.tolist(), str(j.cat.codes.dtype)
+    (['drug', 'exam', 'lab', 'drug'], ['drug', 'exam', 'lab'], 'int8')
+    """
+    if all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+        joined = union_categoricals(pieces)  # categories as object text, as to_codes makes them
+        return pd.Series(pd.Categorical.from_codes(joined.codes, pd.Index(joined.categories.tolist(), dtype=object)))
+    return pd.concat(pieces, ignore_index=True)
 
 
 def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> frozenset[str]:
@@ -1033,8 +1071,9 @@ def _typed(
     soon as it is converted, so that at most a few columns exist twice at a time
     (tens of millions of fee lines: a raw table and its converted copy side by
     side would be the read's peak).  ``coded`` columns (checked, then released
-    by the caller) are pandas categoricals instead (:func:`to_codes`), or, for
-    ids, as read (:func:`to_ids`).
+    by the caller, or kept as ``read_claims_dir(codes=...)``) are pandas
+    categoricals instead (:func:`to_codes`), or, for ids, as read
+    (:func:`to_ids`).
     """
     raw = held.pop()
     _require_columns(raw, table, file)

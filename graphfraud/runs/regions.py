@@ -106,6 +106,7 @@ def detect_by_region(
     read_params: ReadParams = ReadParams(),
     work: str | Path | None = None,
     skip: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
     isolate: bool = True,
     map_tasks: MapTasks | None = None,
     engine: dict | None = None,
@@ -136,6 +137,8 @@ def detect_by_region(
         ``out_dir``, removed at the end.
     skip : tuple of str
         Free-text columns left unread in each region (``pipeline.UNUSED_COLUMNS``).
+    codes : tuple of str
+        Enum columns kept as categoricals in each region (``pipeline.CODED_COLUMNS``).
     isolate : bool, default True
         Run each region in a fresh child process, so that its memory is given
         back when it ends and its peak is its own; False runs them in this
@@ -191,7 +194,7 @@ def detect_by_region(
         _log_skipped(part.skipped, log)
         split_s = time.perf_counter() - start
         region_read = dataclasses.replace(read_params, mapping=None, encoding="utf-8")
-        outcomes = _run_regions(part, params, region_read, skip, log, isolate=isolate, map_tasks=map_tasks)
+        outcomes = _run_regions(part, params, region_read, (skip, codes), log, isolate=isolate, map_tasks=map_tasks)
         clock = time.perf_counter()
         result, claim_ids = merge_regions(outcomes, params)
         feedback = apply_feedback(result, _claim_facts(outcomes), previous=previous, cases=cases, seed=params.seed)
@@ -304,15 +307,17 @@ def _run_regions(
     part: Partition,
     params: RunParams,
     read_params: ReadParams,
-    skip: tuple[str, ...],
+    columns: tuple[tuple[str, ...], tuple[str, ...]],
     log: Callable[[str], None],
     *,
     isolate: bool,
     map_tasks: MapTasks | None,
 ) -> list[RegionOutcome]:
-    """Run every region with claims: by ``map_tasks``, or here, each in a fresh process one at a time."""
+    """Run every region with claims: by ``map_tasks``, or here, each in a fresh process one at a time.
+
+    ``columns``: the read's ``skip`` and ``codes``."""
     names = [name for name, rows in part.regions.items() if rows.get("claims", 0)]
-    tasks = [(str(part.path(name)), name, params, read_params, skip) for name in names]
+    tasks = [(str(part.path(name)), name, params, read_params, *columns) for name in names]
     if map_tasks is not None:
         log(f"{len(tasks)} regions handed to the task runner")
         values = map_tasks(run_region, tasks, sizes=[part.regions[name]["claims"] for name in names])
@@ -357,14 +362,19 @@ def _run_here(tasks: list[tuple], *, isolate: bool) -> Iterator[RegionOutcome | 
 
 
 def run_region(
-    path: str, name: str, params: RunParams, read_params: ReadParams, skip: tuple[str, ...] = ()
+    path: str,
+    name: str,
+    params: RunParams,
+    read_params: ReadParams,
+    skip: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
 ) -> RegionOutcome | _Failure:
     """Read one region directory and run the pipeline on it (in a child process)."""
     from graphfraud.io.read import read_claims_dir
 
     start = time.perf_counter()
     try:
-        data = read_claims_dir(path, read_params, skip=skip)
+        data = read_claims_dir(path, read_params, skip=skip, codes=codes)
     except ContractError as exc:
         return _Failure(
             exc.file,

@@ -612,8 +612,13 @@ def _goods_lines(mine: pd.DataFrame, hv: np.ndarray) -> np.ndarray:
     unknown category (every dear line when the export has no category column)."""
     if "category" not in mine.columns:
         return hv
-    category = mine["category"].astype("string").str.strip().str.lower()
-    return hv & (category.isin(GOODS_CATEGORIES) | category.isna()).to_numpy(dtype=bool)
+    category = mine["category"]
+    if isinstance(category.dtype, pd.CategoricalDtype):  # detect's read (pipeline.CODED_COLUMNS): per category once
+        names = pd.Series(category.cat.categories, dtype="string").str.strip().str.lower()
+        goods = np.append((names.isin(GOODS_CATEGORIES) | names.isna()).to_numpy(dtype=bool), True)  # code -1: NA
+        return hv & goods[category.cat.codes.to_numpy()]
+    text = category.astype("string").str.strip().str.lower()
+    return hv & (text.isin(GOODS_CATEGORIES) | text.isna()).to_numpy(dtype=bool)
 
 
 def _high_goods(lines: tuple[pd.DataFrame, np.ndarray], price: float) -> tuple[np.ndarray, np.ndarray]:

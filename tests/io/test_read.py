@@ -547,3 +547,30 @@ def test_a_conditional_skip_keeps_the_item_codes_of_an_export_without_diagnoses(
     assert undiagnosed.claim_items["item_code"].tolist() == ["X1", "X2", "X3"]
     with pytest.raises(ValueError, match="not a contract column"):
         read_claims_dir(world(), skip=("claim_items.item_code?claims.nothing",))
+
+
+@pytest.mark.parametrize("parquet", [(), ("claim_items",)])
+def test_kept_codes_are_the_text_as_small_codes(world, parquet):
+    # detect keeps claim_items.category as codes (pipeline.CODED_COLUMNS): checked as a skipped enum is, the
+    # values those of the text column, one int8 code per fee line; the other columns as without codes.
+    from graphfraud.pipeline import CODED_COLUMNS, UNUSED_COLUMNS
+
+    items = world.edit("claim_items", 2, "category", " drug ")
+    coded = read_claims_dir(world(claim_items=items, parquet=parquet), skip=UNUSED_COLUMNS, codes=CODED_COLUMNS)
+    text = read_claims_dir(world(claim_items=items, parquet=parquet), skip=UNUSED_COLUMNS)
+    category = coded.claim_items["category"]
+    assert category.dtype == "category" and category.cat.codes.dtype == "int8"
+    assert category.astype(object).tolist() == text.claim_items["category"].tolist() == ["drug", "lab", "drug"]
+    assert "claim_items.category" not in coded.released
+    pd.testing.assert_frame_equal(coded.claim_items.drop(columns="category"), text.claim_items.drop(columns="category"))
+    with pytest.raises(ContractError, match="category"):
+        read_claims_dir(
+            world(claim_items=world.edit("claim_items", 2, "category", "sweets"), parquet=parquet),
+            codes=CODED_COLUMNS,
+        )
+
+
+def test_codes_refuses_columns_that_are_not_enums_or_are_skipped(world):
+    for codes, skip in ((("claims.diagnosis",), ()), (("claim_items.category",), ("claim_items.category",))):
+        with pytest.raises(ValueError, match="The 'codes' parameter of read_claims_dir must name enum columns"):
+            read_claims_dir(world(), skip=skip, codes=codes)

@@ -13,7 +13,7 @@ from graphfraud.io.arrow import follow
 from graphfraud.io.read import read_claims_dir
 from graphfraud.io.validate import SkippedRowsWarning
 from graphfraud.params import ReadParams
-from graphfraud.pipeline import UNUSED_COLUMNS
+from graphfraud.pipeline import CODED_COLUMNS, UNUSED_COLUMNS
 
 CLAIMS = 40
 HEADER = "claim_id,item_code,item_name,category,quantity,unit_price,amount,trace_code"
@@ -73,6 +73,18 @@ def test_no_row_lost_or_repeated_at_a_slice_boundary(world, monkeypatch, skip, o
     assert whole.claim_items["trace_code"].dropna().tolist() == [line.split(",")[-1] for line in lines[::3]]
     for size in SIZES[:-1]:
         same(read_with(monkeypatch, size, d, skip=skip), whole)
+
+
+def test_kept_codes_are_one_categorical_at_every_slice_size(world, monkeypatch):
+    # Each slice codes the categories it meets; the pieces join into one categorical (not text), the same values
+    # and categories (in order of first appearance) as read in one slice.
+    d = world(claims=claims_text(), claim_items=items_text(item_lines()))
+    options = {"skip": UNUSED_COLUMNS, "codes": CODED_COLUMNS}
+    whole = read_with(monkeypatch, 10**9, d, **options)
+    assert whole.claim_items["category"].cat.codes.dtype == np.int8
+    assert whole.claim_items["category"].tolist() == ["drug", "lab", "bed"] * CLAIMS
+    for size in SIZES[:-1]:
+        same(read_with(monkeypatch, size, d, **options), whole)
 
 
 def test_followed_ids_resume_inside_a_claims_lines():

@@ -74,10 +74,10 @@ def run_each_region_once(monkeypatch):
 
     real = regions.run_region
 
-    def once(path, name, params, read_params, skip=()):
-        key = (name, repr(params), repr(read_params), tuple(skip))
+    def once(path, name, params, read_params, skip=(), codes=()):
+        key = (name, repr(params), repr(read_params), tuple(skip), tuple(codes))
         if key not in _REGION_RUNS:
-            _REGION_RUNS[key] = real(path, name, params, read_params, skip)
+            _REGION_RUNS[key] = real(path, name, params, read_params, skip, codes)
         return copy.deepcopy(_REGION_RUNS[key])
 
     monkeypatch.setattr(regions, "run_region", once)

@@ -47,9 +47,13 @@ def _dense(mine: pd.DataFrame, rows: np.ndarray, claims: int, *, goods: bool = T
     ],
 )
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_sparse_goods_equal_the_dense_sum_bit_for_bit(seed: int, categories: list[Any]) -> None:
+@pytest.mark.parametrize("coded", [False, True])
+def test_sparse_goods_equal_the_dense_sum_bit_for_bit(seed: int, categories: list[Any], coded: bool) -> None:
+    # coded: the category as detect reads it (pipeline.CODED_COLUMNS, a categorical), judged per category once
     claims = 500
     lines = _lines(seed, claims, 4000, categories)
+    if coded:
+        lines = (lines[0].assign(category=lines[0]["category"].astype(object).astype("category")), lines[1])
     facts = SimpleNamespace(high_value=_high_value(pd.DataFrame(index=range(claims)), lines, 200.0),
                             high_goods=_high_goods(lines, 200.0))  # fmt: skip
     dense, dear = _dense(*lines, claims), _dense(*lines, claims, goods=False)

@@ -99,3 +99,25 @@ def test_the_same_lines_billed_as_consumables_count(tmp_path: Path, measure_by_l
         and family.dear_goods_share >= FAMILY_DEAR_SHARE
     )
     assert not family_outing(family) and benign_explanation(family) is None
+
+
+def test_detect_reads_the_category_and_explains_the_family(tmp_path: Path) -> None:
+    """End to end through ``graphfraud detect`` (which reads with ``pipeline.UNUSED_COLUMNS`` skipped and
+    ``CODED_COLUMNS`` as codes): the family's MRIs are examinations, so the family is explained as a household
+    and the ring is the keeper's five cards alone.  Before round 13 detect released the category (every dear line
+    then counted as goods): the family and the keeper were one ring of ten."""
+    from click.testing import CliRunner
+
+    from graphfraud.cli import main
+
+    out, data = tmp_path / "out", tmp_path / "data"
+    data.mkdir()
+    result = CliRunner().invoke(main, ["detect", str(_world(data)), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    members = pd.read_csv(out / "ring_members.csv", dtype=str)
+    rings, explained = pd.read_csv(out / "rings.csv"), pd.read_csv(out / "explained.csv")
+    persons = members.loc[members["entity_type"] == "person", "entity_id"]
+    assert len(rings) == 1 and sorted(persons) == [f"K{i}" for i in range(5)]
+    assert len(explained) == 1 and explained.loc[0, "persons"] == 5
+    codes = pd.read_csv(out / "explained_reasons.csv")["code"]
+    assert codes.iloc[0] == "benign_household"
