@@ -83,6 +83,9 @@ NEIGHBOURHOOD = 1.0
 #: The fewest followed-up patients of a clinic's doctor whose top pharmacy's share is counted in the neighbourhood
 #: share (the steering's own ``min_patients``: a share of fewer is noise).
 NEIGHBOURHOOD_PATIENTS = 10
+#: The fewest such doctors whose median is a neighbourhood share: of fewer, the doctor under test is much of his own
+#: baseline (a thirdworld county has one or two private clinics), and the city's share stays the prior.
+NEIGHBOURHOOD_DOCTORS = 5
 
 NAME = "steering"
 
@@ -264,14 +267,17 @@ def steering_table(
 def neighbourhood_share(dp: pd.DataFrame) -> float:
     """The median, over the doctors of rows ``dp`` (:func:`steering_table`'s, before the peers) with
     :data:`NEIGHBOURHOOD_PATIENTS` or more followed-up patients, of the share of a doctor's followed-up
-    patients who bought at his most-used pharmacy (0 without such doctors).
+    patients who bought at his most-used pharmacy (0 with fewer than :data:`NEIGHBOURHOOD_DOCTORS` such doctors).
 
-    >>> dp = pd.DataFrame({"doctor": [1, 1, 2, 3], "share": [0.5, 0.2, 0.3, 0.9], "doctor_patients": [10, 10, 12, 4]})
-    >>> neighbourhood_share(dp)
-    0.4
+    >>> dp = pd.DataFrame({"doctor": [1, 1, 2, 3, 4, 5, 6, 7], "share": [0.5, 0.2, 0.3, 0.9, 0.4, 0.6, 0.7, 0.2],
+    ...                    "doctor_patients": [10, 10, 12, 4, 30, 15, 10, 11]})
+    >>> neighbourhood_share(dp)  # doctors 1, 2, 4, 5, 6 and 7 (3 has too few patients): 0.5, 0.3, 0.4, 0.6, 0.7, 0.2
+    0.45
+    >>> neighbourhood_share(dp[dp["doctor"] < 5])  # three doctors are no neighbourhood
+    0.0
     """
     top = dp[dp["doctor_patients"] >= NEIGHBOURHOOD_PATIENTS].groupby("doctor")["share"].max()
-    return float(top.median()) if len(top) else 0.0
+    return float(top.median()) if len(top) >= NEIGHBOURHOOD_DOCTORS else 0.0
 
 
 def clinics(graph: ClaimGraph) -> np.ndarray | None:
