@@ -282,8 +282,8 @@ def neighbourhood_share(dp: pd.DataFrame) -> float:
 
 def clinics(graph: ClaimGraph) -> np.ndarray | None:
     """Per venue code: the facility is a clinic (``facilities.kind`` ``clinic``, 门诊部/诊所); None without kinds."""
-    facilities = graph.data.facilities
-    if "kind" not in facilities or not facilities["kind"].notna().any():
+    facilities = getattr(graph.data, "facilities", None)
+    if facilities is None or "kind" not in facilities or not facilities["kind"].notna().any():
         return None
     kinds = facilities["kind"].astype(object).to_numpy()
     ids = facilities["facility_id"][kinds == "clinic"]
