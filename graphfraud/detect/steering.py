@@ -72,6 +72,20 @@ VISIT_RATE = 10.0
 #: the planted kickbacks with cash buyers, measured). Cash buyers who outnumber the paid patients by far are the
 #: shop's own cash trade, which the paid half's steering says nothing about (1.75-3.18 at clinics' next-door shops).
 MAX_SELF_PAID = 1.5
+#: A clinic's doctor's prior (step 66, :func:`steering_table`) is at least this many times the neighbourhood share:
+#: the median, over the clinics' doctors with :data:`NEIGHBOURHOOD_PATIENTS` or more followed-up patients, of the
+#: share of a doctor's followed-up patients who bought at his most-used pharmacy. A clinic (门诊部/诊所) serves
+#: its neighbourhood, whose residents fill its prescriptions at the shop nearest to it; a doctor without colleagues
+#: has no peers at his facility, and the city's share of that shop is no baseline for him (every clinic's next-door
+#: shop is 10-100 times the city's share among its own patients). Which shop is next door the export does not say;
+#: how much of a clinic doctor's trade his nearest shop takes is what the clinics' doctors show, measured.
+NEIGHBOURHOOD = 1.0
+#: The fewest followed-up patients of a clinic's doctor whose top pharmacy's share is counted in the neighbourhood
+#: share (the steering's own ``min_patients``: a share of fewer is noise).
+NEIGHBOURHOOD_PATIENTS = 10
+#: The fewest such doctors whose median is a neighbourhood share: of fewer, the doctor under test is much of his own
+#: baseline (a thirdworld county has one or two private clinics), and the city's share stays the prior.
+NEIGHBOURHOOD_DOCTORS = 5
 
 NAME = "steering"
 
@@ -174,6 +188,8 @@ def steering_table(
     prior_weight: float = 20.0,
     buyers: pd.Series | None = None,
     team_overlap: float = _DEFAULT.team_overlap,
+    clinic: np.ndarray | None = None,
+    neighbourhood: float = NEIGHBOURHOOD,
 ) -> pd.DataFrame:
     """Per doctor and pharmacy: ``patients``, ``doctor_patients``, ``share``, ``peer_share``, ``lift``, ``z``;
     with ``buyers`` (:func:`pharmacy_buyers`) also ``pharmacy_buyers``, ``excess`` and ``business``.
@@ -210,6 +226,12 @@ def steering_table(
     ordinary pairs stand out by chance (the default synth seed 4 fell from
     member F1 0.96 to 0.88).  The price is that a whole department sending
     its patients to a designated pharmacy (双通道) looks like steering.
+
+    ``clinic`` (per venue code, :func:`clinics`) marks the facilities that are
+    clinics: there the prior (``pharmacy_prior``) is at least ``neighbourhood``
+    times the :func:`neighbourhood_share` of the clinics' doctors (docs/detection.md
+    step 66), since a clinic's patients live around it and fill its prescriptions
+    at the shop next door, which the city's share says nothing of.
     """
     peers = "facility"
     dp = follow.groupby(["doctor", "pharmacy"], as_index=False).agg(
@@ -222,6 +244,10 @@ def steering_table(
     p = (follow.groupby("pharmacy")["person"].nunique() / max(everyone, 1)).rename("pharmacy_prior")
     dp = dp.join(d, on="doctor").join(fp, on=["peers", "pharmacy"]).join(f, on="peers").join(p, on="pharmacy")
     dp["share"] = dp["patients"] / dp["doctor_patients"]
+    if clinic is not None and neighbourhood > 0:
+        at = clinic[dp["facility"].to_numpy()]
+        local = neighbourhood * neighbourhood_share(dp[at])
+        dp["pharmacy_prior"] = np.where(at, np.maximum(dp["pharmacy_prior"].to_numpy(), local), dp["pharmacy_prior"])
     dp = _team(follow, dp, overlap=team_overlap)
     peers = (dp["facility_patients"] - dp["team_patients"]).clip(lower=0)
     peer_buyers = (dp["facility_pharmacy"] - dp["team_buyers"]).clip(lower=0)
@@ -236,6 +262,35 @@ def steering_table(
         dp["excess"] = (dp["patients"] - dp["doctor_patients"] * dp["peer_share"]).clip(lower=0)
         dp["business"] = dp["excess"] / dp["pharmacy_buyers"].clip(lower=1)
     return dp
+
+
+def neighbourhood_share(dp: pd.DataFrame) -> float:
+    """The median, over the doctors of rows ``dp`` (:func:`steering_table`'s, before the peers) with
+    :data:`NEIGHBOURHOOD_PATIENTS` or more followed-up patients, of the share of a doctor's followed-up
+    patients who bought at his most-used pharmacy (0 with fewer than :data:`NEIGHBOURHOOD_DOCTORS` such doctors).
+
+    >>> dp = pd.DataFrame({"doctor": [1, 1, 2, 3, 4, 5, 6, 7], "share": [0.5, 0.2, 0.3, 0.9, 0.4, 0.6, 0.7, 0.2],
+    ...                    "doctor_patients": [10, 10, 12, 4, 30, 15, 10, 11]})
+    >>> neighbourhood_share(dp)  # doctors 1, 2, 4, 5, 6 and 7 (3 has too few patients): 0.5, 0.3, 0.4, 0.6, 0.7, 0.2
+    0.45
+    >>> neighbourhood_share(dp[dp["doctor"] < 5])  # three doctors are no neighbourhood
+    0.0
+    """
+    top = dp[dp["doctor_patients"] >= NEIGHBOURHOOD_PATIENTS].groupby("doctor")["share"].max()
+    return float(top.median()) if len(top) >= NEIGHBOURHOOD_DOCTORS else 0.0
+
+
+def clinics(graph: ClaimGraph) -> np.ndarray | None:
+    """Per venue code: the facility is a clinic (``facilities.kind`` ``clinic``, 门诊部/诊所); None without kinds."""
+    facilities = getattr(graph.data, "facilities", None)
+    if facilities is None or "kind" not in facilities or not facilities["kind"].notna().any():
+        return None
+    kinds = facilities["kind"].astype(object).to_numpy()
+    ids = facilities["facility_id"][kinds == "clinic"]
+    out = np.zeros(len(graph.visits.venues.ids), dtype=bool)
+    codes = graph.visits.venues.codes(pd.Series(ids, dtype=object))
+    out[codes[codes >= 0]] = True
+    return out
 
 
 def team_mates(follow: pd.DataFrame, *, overlap: float = _DEFAULT.team_overlap) -> pd.DataFrame:
@@ -324,19 +379,23 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         table, params.follow_days, [(threshold, money), (threshold, total), (dear, total)]
     )
     # pairs seen only at the purchases' price: kickbacks the patients paid in cash
-    at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold)
+    clinic = clinics(graph)  # a clinic's doctor is compared with his neighbourhood too (step 66)
+    at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold, clinic=clinic)
     at_price = with_visits(at_price, dearly, table, total >= dear, params.follow_days)
     if follow.empty:
         return at_price
     dp = steering_table(
-        follow, buyers=pharmacy_buyers(graph.visits.table, threshold, money=money), team_overlap=params.team_overlap
+        follow,
+        buyers=pharmacy_buyers(graph.visits.table, threshold, money=money),
+        team_overlap=params.team_overlap,
+        clinic=clinic,
     )
     hits = _passing(dp, params)
     # The same purchases valued at their price: a purchase the fund and the account paid nothing on (cash,
     # or a pharmacy outside 门诊统筹 where residents have no account) is steered all the same.
     cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
     cash_steering = (
-        steering_table(cash, team_overlap=params.team_overlap).set_index(["doctor", "pharmacy"])["lift"]
+        steering_table(cash, team_overlap=params.team_overlap, clinic=clinic).set_index(["doctor", "pharmacy"])["lift"]
         if len(cash)
         else pd.Series(dtype=float)
     )
@@ -430,6 +489,7 @@ def _pairs_at_price(
     params: SteeringParams,
     *,
     cash: np.ndarray,
+    clinic: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Steered pairs found only at the purchases' price: kickbacks the patients paid in cash.
 
@@ -459,7 +519,9 @@ def _pairs_at_price(
     """
     if priced.empty:
         return []
-    dp = steering_table(priced, buyers=pharmacy_buyers(table, threshold, money=total), team_overlap=params.team_overlap)
+    dp = steering_table(
+        priced, buyers=pharmacy_buyers(table, threshold, money=total), team_overlap=params.team_overlap, clinic=clinic
+    )
     found = _passing(dp, params)
     if len(found):
         # the tests' z is a normal approximation, loose for a doctor with twenty patients; a pair no insurance
@@ -476,7 +538,7 @@ def _pairs_at_price(
     found = found[np.asarray(keep, dtype=bool)] if len(found) else found
     unpaid = priced[cash[priced["claim"].to_numpy()]]
     if len(found) and len(unpaid):
-        alone = _passing(steering_table(unpaid, team_overlap=params.team_overlap), params)
+        alone = _passing(steering_table(unpaid, team_overlap=params.team_overlap, clinic=clinic), params)
         pairs = set(zip(alone["doctor"].tolist(), alone["pharmacy"].tolist(), strict=True))
         seen = [(d, p) in pairs for d, p in zip(found["doctor"].tolist(), found["pharmacy"].tolist(), strict=True)]
         found = found[np.asarray(seen, dtype=bool)]

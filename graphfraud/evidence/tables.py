@@ -317,7 +317,7 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
                "share", "peer_share", "lift", "z", "min_fund", "pharmacy_buyers", "excess", "business"]  # fmt: skip
     if source.ring.get("typology") != "kickback":
         return pd.DataFrame(columns=columns)
-    from graphfraud.detect.steering import high_value_follow, pharmacy_buyers, steering_table
+    from graphfraud.detect.steering import clinics, high_value_follow, pharmacy_buyers, steering_table
     from graphfraud.params import SteeringParams, from_dict
 
     params = from_dict(SteeringParams, source.run.get("parameters", {}).get("steering", {}))
@@ -336,7 +336,7 @@ def _steering(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
     money = facts.stake  # insurance money per claim, as the detector counted it (None: the fund)
     follow, min_fund = high_value_follow(v.table, params, money=money)
     dp = steering_table(follow, prior_weight=prior_weight, buyers=pharmacy_buyers(v.table, min_fund, money=money),
-                        team_overlap=params.team_overlap)  # fmt: skip
+                        team_overlap=params.team_overlap, clinic=clinics(facts.graph))  # fmt: skip
     rows = []
     for doctor_id, pharmacy_id in pairs:
         d = int(v.doctors.codes(pd.Series([doctor_id]))[0])

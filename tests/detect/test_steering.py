@@ -332,3 +332,55 @@ def test_the_visit_rate_compares_the_days_after_the_doctors_visits_with_the_othe
         assert steering.with_visits([candidate], follow, table, dear, 2) == [candidate]  # type: ignore[list-item]
     finally:
         steering.VISIT_RATE = kept
+
+
+CLINICS = range(40, 47)  # seven one-doctor clinics (doctor = venue code), each with its shop next door (+ 10)
+
+
+def _clinics(*, kinds: bool) -> SimpleNamespace:
+    """The city's hospital (eight doctors, 20 patients each, buying at the six other pharmacies), and seven clinics
+    of one doctor each, 25 patients each: the first six doctors' patients buy 10 of 25 at the clinic's shop next
+    door and the rest at the six others, as a neighbourhood does; the seventh (clinic 46) sends all 25 to his.
+    With ``kinds`` the facilities table says which venues are clinics (``facilities.kind``)."""
+    from graphfraud.graph.ids import IdMap
+
+    rows: list[tuple] = []
+    for doctor in range(8):
+        for i in range(20):
+            _visit_and_buy(rows, 1000 + doctor * 100 + i, HOSPITAL, doctor, OTHERS[(doctor + i) % 6], doctor * 30 + i)
+    for clinic in CLINICS:
+        for i in range(25):
+            shop = clinic + 10 if clinic == CLINICS[-1] or i < 10 else OTHERS[i % 6]
+            _visit_and_buy(rows, clinic * 100 + i, clinic, clinic, shop, (clinic - 40) * 30 + i)
+    graph = _graph(rows)
+    venues = [f"{v:02d}" for v in range(70)]  # codes in the ids' sorted order: code v is id f"{v:02d}"
+    graph.visits.venues = IdMap.from_values(pd.Series(venues))
+    if kinds:
+        ids = [venues[HOSPITAL], *(venues[c] for c in CLINICS)]
+        graph.data.facilities = pd.DataFrame({"facility_id": ids, "kind": ["hospital"] + ["clinic"] * len(CLINICS)})
+    return graph
+
+
+def test_a_clinic_doctor_is_compared_with_the_neighbourhood_of_clinics() -> None:
+    # A one-doctor clinic's doctor has no peers at his facility, so the city's share of each shop is his baseline,
+    # and the shop next door, where his neighbourhood fills his prescriptions, is many times the city's: against
+    # the city all seven clinics' shops are "steered".  Compared with what the clinics' doctors' most-used shops
+    # take (median 0.4 of their patients), the six neighbourhoods are ordinary; the doctor who sends all his
+    # patients to his (lift 2.5) is still steering.
+    def pairs(graph: SimpleNamespace) -> set[tuple[int, int]]:
+        return {
+            (int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in steering.detect(graph, SteeringParams())
+        }
+
+    assert pairs(_clinics(kinds=False)) == {(c, c + 10) for c in CLINICS}
+    found = steering.detect(_clinics(kinds=True), SteeringParams())
+    assert [(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in found] == [(46, 56)]
+    assert found[0].evidence["peer_share"] == pytest.approx(0.4) and found[0].evidence["lift"] == pytest.approx(2.5)
+    assert len(found[0].persons) == 25
+
+
+def test_the_neighbourhood_share_needs_five_clinic_doctors(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With more clinic doctors required than there are, the city stays every clinic's baseline, as before.
+    monkeypatch.setattr(steering, "NEIGHBOURHOOD_DOCTORS", len(CLINICS) + 1)
+    found = steering.detect(_clinics(kinds=True), SteeringParams())
+    assert len(found) == len(CLINICS)
