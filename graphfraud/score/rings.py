@@ -20,7 +20,7 @@ from graphfraud.contract import (
     RING_CLAIMS_COLUMNS,
     RINGS_COLUMNS,
 )
-from graphfraud.detect import cardload, cardmenu, cards, steering
+from graphfraud.detect import cardload, cardmenu, cards, indication, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -438,6 +438,10 @@ def prescribed_apart(
     fills = cardmenu.prescribed(facts.graph, every, days) if len(every) else np.zeros(0, dtype=bool)
     out: list[Candidate] = []
     usual: float | None = None  # the usual price of a purchase, when first needed
+    # the kickbacks found by the visits' diagnoses (detect.indication), by payer: a chain's shops are one
+    found = [c for c in candidates if c.detector == steering.NAME and "site" in c.evidence]
+    unit = cards.institutions(facts.graph)[0] if found else np.zeros(0, dtype=np.int64)
+    indicated = {int(unit[int(c.evidence["shop"])]): c for c in found}
     for c, j in zip(candidates, judged, strict=True):
         e = c.evidence
         rows = c.claims[kind[c.claims] == 1]
@@ -466,6 +470,9 @@ def prescribed_apart(
             usual = float(np.median(total[priced], overwrite_input=True)) if priced.any() else 0.0  # a copy already
         dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
         more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
+        diagnosed = indicated.get(int(unit[int(shops[np.argmax(n)])])) if indicated else None
+        if diagnosed is not None:  # the same payer's kickback by the visits' diagnoses (step 66): one ring of both
+            more, more_claims = _with_indication(facts, diagnosed, more, more_claims, patients)
         evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share,
                     "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
                     "alike": int(len(more)), "min_price": dear}  # fmt: skip
@@ -485,6 +492,35 @@ def prescribed_apart(
                         "same": same[rest], "joined": int((rest & same).sum())}  # fmt: skip
             out.append(Candidate(c.detector, others, claims, evidence, c.params))
     return _not_found_by_cards(out, facts)
+
+
+def _with_indication(
+    facts: ClaimFacts, diagnosed: Candidate, more: np.ndarray, more_claims: np.ndarray, patients: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The patients sent alike (:func:`_sent_alike`) that the visits' diagnoses vouch for, with the dear buyers of
+    the same payer's kickback by diagnosis (``diagnosed``, :mod:`graphfraud.detect.indication`), and their claims.
+
+    Sent alike are the persons who bought at the shops ``dear`` yuan or more within days of a visit to the sites:
+    where the sites treat a dear diagnosis, its patients buy so at the shop next door for their own care.  The
+    triples (facility, diagnosis of the visit, pharmacy) tell them apart: a sent patient came through a triple
+    of the scheme's, one with the detector's ``min_dear`` dear buyers or more at the payer's shops (its
+    chance not asked: the payer is proven by its cards, and where the scheme is most of a diagnosis's dear
+    buyers its share is the diagnosis's own); one whose triple has fewer bought dear for his diagnosis
+    alone.  The triples' dear buyers join too (those sent once or twice are no loaded cards).
+    """
+    p = diagnosed.params
+    t, dear = indication.triples(facts.graph, ratio=float(p["ratio"]), days=int(p["follow_days"]))
+    unit = cards.institutions(facts.graph)[0]
+    shop = int(unit[int(diagnosed.evidence["shop"])])
+    dear = dear[unit[dear["pharmacy"].to_numpy()] == shop]
+    keys = ["facility", "diagnosis", "pharmacy"]
+    big = t.loc[t["dear"] >= int(p["min_dear"]), keys]
+    vouched = np.unique(dear.merge(big, on=keys)["person"].to_numpy())
+    person = facts.graph.visits.column("person")
+    kept = more[np.isin(more, vouched)]
+    joined = np.setdiff1d(diagnosed.persons, patients)
+    claims = np.concatenate([more_claims[np.isin(person[more_claims], kept)], diagnosed.claims])
+    return distinct(np.concatenate([kept, joined])).astype(np.int64), distinct(claims).astype(np.int64)
 
 
 def _not_found_by_cards(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
