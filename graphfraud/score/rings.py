@@ -424,7 +424,10 @@ def prescribed_apart(
     typology ``kickback`` (处方引流) when they are the detector's ``min_cards`` or more, with the visits
     they follow (so the facilities that sent them are members); the others stay a loaded-card candidate when
     they pass the detector's tests on their own (as :func:`beside_steering` judges them).  A candidate
-    of neither kind of card as many as ``min_cards`` is left as it was.
+    of neither kind of card as many as ``min_cards`` is left as it was.  Where the same payer (the shop or its
+    chain) has a kickback by the visits' diagnoses (:mod:`graphfraud.detect.indication`, step 65), the two are
+    one ring: the kickback's patients sent alike are those the diagnoses vouch for, and the triples' dear
+    buyers join (:func:`_with_indication`).
     """
     judged = [c.detector == cardload.NAME and "gains" in c.evidence and not c.evidence.get("typology")
               for c in candidates]  # fmt: skip
@@ -471,7 +474,7 @@ def prescribed_apart(
         dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
         more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
         diagnosed = indicated.get(int(unit[int(shops[np.argmax(n)])])) if indicated else None
-        if diagnosed is not None:  # the same payer's kickback by the visits' diagnoses (step 66): one ring of both
+        if diagnosed is not None:  # the same payer's kickback by the visits' diagnoses (step 65): one ring of both
             more, more_claims = _with_indication(facts, diagnosed, more, more_claims, patients)
         evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share,
                     "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
@@ -530,8 +533,10 @@ def _not_found_by_cards(candidates: list[Candidate], facts: ClaimFacts) -> list[
     Where the export names no doctor, a scheme whose patients are sent three times or more is found by its cards
     (step 39) with the same facilities' patients sent once or twice; the triples of one diagnosis see only the
     part of it that bought dear after a visit for that diagnosis (thirdworld seed 51's chain: 30 of the 61 patients
-    of the scheme where the cards' ring held 59), and the two rings of one scheme would split it.  The triples are
-    for the scheme the cards do not prove (otherworld seed 55's kickback:05, 2 loaded cards of 234).
+    of the scheme where the cards' ring held 59), and the two rings of one scheme would split it.  So the cards'
+    ring has taken the triples' dear buyers in (:func:`prescribed_apart`, :func:`_with_indication`) and the
+    triples' own ring is dropped here.  The triples alone are for the scheme the cards do not prove (otherworld
+    seed 55's kickback:05, 2 loaded cards of 234).
     """
     found = [c for c in candidates if c.detector == cardload.NAME and c.evidence.get("prescribed")]
     if not found or not any(c.detector == steering.NAME and "site" in c.evidence for c in candidates):
