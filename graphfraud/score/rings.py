@@ -445,6 +445,7 @@ def prescribed_apart(
     found = [c for c in candidates if c.detector == steering.NAME and "site" in c.evidence]
     unit = cards.institutions(facts.graph)[0] if found else np.zeros(0, dtype=np.int64)
     indicated = {int(unit[int(c.evidence["shop"])]): c for c in found}
+    measured: dict[tuple[float, int], tuple[pd.DataFrame, pd.DataFrame]] = {}  # the triples, once per run
     for c, j in zip(candidates, judged, strict=True):
         e = c.evidence
         rows = c.claims[kind[c.claims] == 1]
@@ -475,7 +476,7 @@ def prescribed_apart(
         more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
         diagnosed = indicated.get(int(unit[int(shops[np.argmax(n)])])) if indicated else None
         if diagnosed is not None:  # the same payer's kickback by the visits' diagnoses (step 65): one ring of both
-            more, more_claims = _with_indication(facts, diagnosed, more, more_claims, patients)
+            more, more_claims = _with_indication(facts, diagnosed, more, more_claims, patients, measured)
         evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share,
                     "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
                     "alike": int(len(more)), "min_price": dear}  # fmt: skip
@@ -498,7 +499,12 @@ def prescribed_apart(
 
 
 def _with_indication(
-    facts: ClaimFacts, diagnosed: Candidate, more: np.ndarray, more_claims: np.ndarray, patients: np.ndarray
+    facts: ClaimFacts,
+    diagnosed: Candidate,
+    more: np.ndarray,
+    more_claims: np.ndarray,
+    patients: np.ndarray,
+    measured: dict[tuple[float, int], tuple[pd.DataFrame, pd.DataFrame]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The patients sent alike (:func:`_sent_alike`) that the visits' diagnoses vouch for, with the dear buyers of
     the same payer's kickback by diagnosis (``diagnosed``, :mod:`graphfraud.detect.indication`), and their claims.
@@ -509,10 +515,15 @@ def _with_indication(
     of the scheme's, one with the detector's ``min_dear`` dear buyers or more at the payer's shops (its
     chance not asked: the payer is proven by its cards, and where the scheme is most of a diagnosis's dear
     buyers its share is the diagnosis's own); one whose triple has fewer bought dear for his diagnosis
-    alone.  The triples' dear buyers join too (those sent once or twice are no loaded cards).
+    alone.  The triples' dear buyers join too (those sent once or twice are no loaded cards).  ``measured``
+    keeps the triples (:func:`graphfraud.detect.indication.triples`) for the payer's next kickback.
     """
     p = diagnosed.params
-    t, dear = indication.triples(facts.graph, ratio=float(p["ratio"]), days=int(p["follow_days"]))
+    key = (float(p["ratio"]), int(p["follow_days"]))
+    measured = {} if measured is None else measured
+    if key not in measured:
+        measured[key] = indication.triples(facts.graph, ratio=key[0], days=key[1])
+    t, dear = measured[key]
     unit = cards.institutions(facts.graph)[0]
     shop = int(unit[int(diagnosed.evidence["shop"])])
     dear = dear[unit[dear["pharmacy"].to_numpy()] == shop]
