@@ -90,7 +90,7 @@ def test_the_ring_names_the_facility_the_diagnosis_and_the_shop_in_chinese_first
     assert "20 of 20 persons seen at H1 for E11.9 who bought at K" in reason.text
 
 
-def test_it_gives_way_where_the_shop_has_a_kickback_of_prescribed_loaded_cards() -> None:
+def test_its_own_ring_is_dropped_where_the_shop_has_a_kickback_of_prescribed_loaded_cards() -> None:
     from types import SimpleNamespace
 
     from graphfraud.detect import cardload
