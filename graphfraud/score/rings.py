@@ -20,7 +20,7 @@ from graphfraud.contract import (
     RING_CLAIMS_COLUMNS,
     RINGS_COLUMNS,
 )
-from graphfraud.detect import cardload, cardmenu, cards, steering
+from graphfraud.detect import cardload, cardmenu, cards, indication, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -424,7 +424,10 @@ def prescribed_apart(
     typology ``kickback`` (处方引流) when they are the detector's ``min_cards`` or more, with the visits
     they follow (so the facilities that sent them are members); the others stay a loaded-card candidate when
     they pass the detector's tests on their own (as :func:`beside_steering` judges them).  A candidate
-    of neither kind of card as many as ``min_cards`` is left as it was.
+    of neither kind of card as many as ``min_cards`` is left as it was.  Where the same payer (the shop or its
+    chain) has a kickback by the visits' diagnoses (:mod:`graphfraud.detect.indication`, step 65), the two are
+    one ring: the kickback's patients sent alike are those the diagnoses vouch for, and the triples' dear
+    buyers join (:func:`_with_indication`).
     """
     judged = [c.detector == cardload.NAME and "gains" in c.evidence and not c.evidence.get("typology")
               for c in candidates]  # fmt: skip
@@ -438,6 +441,11 @@ def prescribed_apart(
     fills = cardmenu.prescribed(facts.graph, every, days) if len(every) else np.zeros(0, dtype=bool)
     out: list[Candidate] = []
     usual: float | None = None  # the usual price of a purchase, when first needed
+    # the kickbacks found by the visits' diagnoses (detect.indication), by payer: a chain's shops are one
+    found = [c for c in candidates if c.detector == steering.NAME and "site" in c.evidence]
+    unit = cards.institutions(facts.graph)[0] if found else np.zeros(0, dtype=np.int64)
+    indicated = {int(unit[int(c.evidence["shop"])]): c for c in found}
+    measured: dict[tuple[float, int], tuple[pd.DataFrame, pd.DataFrame]] = {}  # the triples, once per run
     for c, j in zip(candidates, judged, strict=True):
         e = c.evidence
         rows = c.claims[kind[c.claims] == 1]
@@ -466,6 +474,9 @@ def prescribed_apart(
             usual = float(np.median(total[priced], overwrite_input=True)) if priced.any() else 0.0  # a copy already
         dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
         more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
+        diagnosed = indicated.get(int(unit[int(shops[np.argmax(n)])])) if indicated else None
+        if diagnosed is not None:  # the same payer's kickback by the visits' diagnoses (step 65): one ring of both
+            more, more_claims = _with_indication(facts, diagnosed, more, more_claims, patients, measured)
         evidence = {**e, "typology": "kickback", "shop": int(shops[np.argmax(n)]), "flagged": k, "share": share,
                     "prescribed": k, "follow_days": days, "filled": float(filled[np.isin(person[rows], patients)].mean()),
                     "alike": int(len(more)), "min_price": dear}  # fmt: skip
@@ -487,6 +498,45 @@ def prescribed_apart(
     return _not_found_by_cards(out, facts)
 
 
+def _with_indication(
+    facts: ClaimFacts,
+    diagnosed: Candidate,
+    more: np.ndarray,
+    more_claims: np.ndarray,
+    patients: np.ndarray,
+    measured: dict[tuple[float, int], tuple[pd.DataFrame, pd.DataFrame]] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The patients sent alike (:func:`_sent_alike`) that the visits' diagnoses vouch for, with the dear buyers of
+    the same payer's kickback by diagnosis (``diagnosed``, :mod:`graphfraud.detect.indication`), and their claims.
+
+    Sent alike are the persons who bought at the shops ``dear`` yuan or more within days of a visit to the sites:
+    where the sites treat a dear diagnosis, its patients buy so at the shop next door for their own care.  The
+    triples (facility, diagnosis of the visit, pharmacy) tell them apart: a sent patient came through a triple
+    of the scheme's, one with the detector's ``min_dear`` dear buyers or more at the payer's shops (its
+    chance not asked: the payer is proven by its cards, and where the scheme is most of a diagnosis's dear
+    buyers its share is the diagnosis's own); one whose triple has fewer bought dear for his diagnosis
+    alone.  The triples' dear buyers join too (those sent once or twice are no loaded cards).  ``measured``
+    keeps the triples (:func:`graphfraud.detect.indication.triples`) for the payer's next kickback.
+    """
+    p = diagnosed.params
+    key = (float(p["ratio"]), int(p["follow_days"]))
+    measured = {} if measured is None else measured
+    if key not in measured:
+        measured[key] = indication.triples(facts.graph, ratio=key[0], days=key[1])
+    t, dear = measured[key]
+    unit = cards.institutions(facts.graph)[0]
+    shop = int(unit[int(diagnosed.evidence["shop"])])
+    dear = dear[unit[dear["pharmacy"].to_numpy()] == shop]
+    keys = ["facility", "diagnosis", "pharmacy"]
+    big = t.loc[t["dear"] >= int(p["min_dear"]), keys]
+    vouched = np.unique(dear.merge(big, on=keys)["person"].to_numpy())
+    person = facts.graph.visits.column("person")
+    kept = more[np.isin(more, vouched)]
+    joined = np.setdiff1d(diagnosed.persons, patients)
+    claims = np.concatenate([more_claims[np.isin(person[more_claims], kept)], diagnosed.claims])
+    return distinct(np.concatenate([kept, joined])).astype(np.int64), distinct(claims).astype(np.int64)
+
+
 def _not_found_by_cards(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
     """``candidates`` without the kickbacks of a facility's diagnosis (:mod:`graphfraud.detect.indication`) whose
     pharmacy or chain (:func:`graphfraud.detect.cards.institutions`) has a kickback of prescribed loaded cards.
@@ -494,8 +544,10 @@ def _not_found_by_cards(candidates: list[Candidate], facts: ClaimFacts) -> list[
     Where the export names no doctor, a scheme whose patients are sent three times or more is found by its cards
     (step 39) with the same facilities' patients sent once or twice; the triples of one diagnosis see only the
     part of it that bought dear after a visit for that diagnosis (thirdworld seed 51's chain: 30 of the 61 patients
-    of the scheme where the cards' ring held 59), and the two rings of one scheme would split it.  The triples are
-    for the scheme the cards do not prove (otherworld seed 55's kickback:05, 2 loaded cards of 234).
+    of the scheme where the cards' ring held 59), and the two rings of one scheme would split it.  So the cards'
+    ring has taken the triples' dear buyers in (:func:`prescribed_apart`, :func:`_with_indication`) and the
+    triples' own ring is dropped here.  The triples alone are for the scheme the cards do not prove (otherworld
+    seed 55's kickback:05, 2 loaded cards of 234).
     """
     found = [c for c in candidates if c.detector == cardload.NAME and c.evidence.get("prescribed")]
     if not found or not any(c.detector == steering.NAME and "site" in c.evidence for c in candidates):

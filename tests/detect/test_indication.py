@@ -13,10 +13,11 @@ from graphfraud.score.wording import say
 from graphfraud.synth.toy import _table
 
 
-def _world(*, sent: int, doctors: bool = False) -> ClaimsData:
+def _world(*, sent: int, doctors: bool = False, strays: int = 0) -> ClaimsData:
     """A city of 3 hospitals, each with its shop next door filling every diagnosis at ordinary prices (a tenth
     of the purchases dear, as a sick person's now and then); at hospital H1 ``sent`` diabetics are sent to shop
-    K once or twice each, buying a drug 10x the usual within a day of the visit.  ``doctors``: visits name one."""
+    K once or twice each, buying a drug 10x the usual within a day of the visit.  ``doctors``: visits name one.
+    ``strays``: hypertensives of hospital H2 who buy as dear at K once, a day after their visit (their own care)."""
     rng = np.random.default_rng(7)
     persons: list[tuple[object, ...]] = []
     claims: list[tuple[object, ...]] = []
@@ -42,6 +43,12 @@ def _world(*, sent: int, doctors: bool = False) -> ClaimsData:
             day = pd.Timestamp("2023-02-01 09:00") + pd.Timedelta(days=40 * t + i)
             claim(p, "H1", day, 80.0, "E11.9")
             claim(p, "K", day + pd.Timedelta(days=1), 300.0, "E11.9")
+    for i in range(strays):
+        p = f"s{i}"
+        persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
+        day = pd.Timestamp("2023-03-01 09:00") + pd.Timedelta(days=i)
+        claim(p, "H2", day, 80.0, "I10")
+        claim(p, "K", day + pd.Timedelta(days=1), 300.0, "I10")
     facilities = [(f"H{h}", f"医院{h}", "hospital", 2, "public", "350206", 300) for h in range(3)]
     pharmacies = [(s, f"药店{s}", None, "350206") for s in ["N0", "N1", "N2", "K"]]
     docs = [(f"DH{h}", f"H{h}", "医生", "医师", "内科") for h in range(3)] if doctors else []
@@ -83,7 +90,7 @@ def test_the_ring_names_the_facility_the_diagnosis_and_the_shop_in_chinese_first
     assert "20 of 20 persons seen at H1 for E11.9 who bought at K" in reason.text
 
 
-def test_it_gives_way_where_the_shop_has_a_kickback_of_prescribed_loaded_cards() -> None:
+def test_its_own_ring_is_dropped_where_the_shop_has_a_kickback_of_prescribed_loaded_cards() -> None:
     from types import SimpleNamespace
 
     from graphfraud.detect import cardload
@@ -102,3 +109,27 @@ def test_it_gives_way_where_the_shop_has_a_kickback_of_prescribed_loaded_cards()
     at_k, at_n = cards_at("K"), cards_at("N0")
     assert _not_found_by_cards([at_k, *found], facts) == [at_k]  # type: ignore[arg-type]
     assert _not_found_by_cards([at_n, *found], facts) == [at_n, *found]  # type: ignore[arg-type]
+
+
+def test_one_payer_one_ring_the_sent_alike_kept_where_the_diagnosis_vouches_for_them() -> None:
+    """Step 66: where the shop's prescribed loaded cards are a kickback, the triples' dear buyers join it, and of
+    the patients sent alike only those who came through a triple of ``MIN_DEAR`` dear buyers or more stay."""
+    from types import SimpleNamespace
+
+    from graphfraud.score.rings import _with_indication
+
+    graph = build_graph(_world(sent=20, strays=3))
+    (found,) = steering.detect(graph)
+    v = graph.visits
+    code = {str(x): i for i, x in enumerate(v.persons.ids)}
+    person = v.column("person")
+    k = [code[f"k{i}"] for i in range(20)]
+    strays = [code[f"s{i}"] for i in range(3)]
+    assert not np.isin(strays, found.persons).any()  # 3 dear buyers of I10 at K: no kickback on their own
+    patients = np.array(sorted(k[5:10]), dtype=np.int64)  # the loaded cards that prove the shop
+    more = np.array(sorted(k[:5] + strays), dtype=np.int64)  # sent alike: five of the scheme's and the strays
+    more_claims = np.flatnonzero(np.isin(person, more)).astype(np.int64)
+    facts = SimpleNamespace(graph=graph)
+    persons, claims = _with_indication(facts, found, more, more_claims, patients)  # type: ignore[arg-type]
+    assert sorted(persons.tolist()) == sorted(k[:5] + k[10:])  # the strays left, the triple's others joined
+    assert not np.isin(person[claims], strays).any() and np.isin(found.claims, claims).all()
