@@ -10,7 +10,7 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.params import RunParams, ScoreParams
 from graphfraud.pipeline import run
 
-from .worlds import write_town_clinics
+from .worlds import rings_holding, write_town_clinics
 
 
 def _world(
@@ -44,19 +44,10 @@ def _world(
     return tmp_path, set(pools[0]), set(pools[1])
 
 
-def _rings_holding(result, pool: set[str]) -> list[tuple[str, int]]:
-    found = []
-    for ring in result.rings:
-        persons = {m.entity_id for m in ring.members if m.entity_type == "person"}
-        if len(persons & pool) >= 0.5 * len(pool):
-            found.append((ring.ring_id, len(persons & pool)))
-    return found
-
-
 def test_two_brokers_at_one_clinic_with_its_doctor_are_one_ring(tmp_path: Path) -> None:
     directory, a, b = _world(tmp_path, second_clinic=False)
     result = run(read_claims_dir(directory), RunParams())
-    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    holding_a, holding_b = rings_holding(result, a), rings_holding(result, b)
     assert holding_a and holding_b
     assert {r for r, _ in holding_a} == {r for r, _ in holding_b}  # one ring holds both pools
     ring = next(r for r in result.rings if r.ring_id == holding_a[0][0])
@@ -67,7 +58,7 @@ def test_two_brokers_at_one_clinic_with_its_doctor_are_one_ring(tmp_path: Path) 
 def test_brokers_at_two_clinics_with_their_own_doctors_stay_two_rings(tmp_path: Path) -> None:
     directory, a, b = _world(tmp_path, second_clinic=True)
     result = run(read_claims_dir(directory), RunParams())
-    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    holding_a, holding_b = rings_holding(result, a), rings_holding(result, b)
     assert holding_a and holding_b
     assert not {r for r, _ in holding_a} & {r for r, _ in holding_b}
 
@@ -78,7 +69,7 @@ def test_a_broker_who_brings_his_pool_to_the_other_clinic_once_joins_its_ring(tm
     # on one day is a bus-load, not chance; the two rings are one organisation.
     directory, a, b = _world(tmp_path, second_clinic=True, bused=True)
     result = run(read_claims_dir(directory), RunParams())
-    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    holding_a, holding_b = rings_holding(result, a), rings_holding(result, b)
     assert holding_a and holding_b
     assert {r for r, _ in holding_a} == {r for r, _ in holding_b}
     ring = next(r for r in result.rings if r.ring_id == holding_a[0][0])
@@ -93,7 +84,7 @@ def test_a_weak_piece_joins_the_organisation_at_its_venue_with_its_staff(tmp_pat
     strict = RunParams(score=ScoreParams(min_score=30.0))
     directory, a, b = _world(tmp_path, second_clinic=False, thin=10)
     result = run(read_claims_dir(directory), strict)
-    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    holding_a, holding_b = rings_holding(result, a), rings_holding(result, b)
     assert holding_a and {r for r, _ in holding_a} == {r for r, _ in holding_b}
     assert holding_b[0][1] == len(b)
 
@@ -101,7 +92,7 @@ def test_a_weak_piece_joins_the_organisation_at_its_venue_with_its_staff(tmp_pat
     elsewhere.mkdir()
     directory, a, b = _world(elsewhere, second_clinic=True, thin=10)
     result = run(read_claims_dir(directory), strict)
-    assert _rings_holding(result, a) and not _rings_holding(result, b)
+    assert rings_holding(result, a) and not rings_holding(result, b)
 
 
 def test_a_weak_piece_without_lockstep_stays_out_of_the_ring_at_its_venue(tmp_path: Path) -> None:
@@ -111,7 +102,7 @@ def test_a_weak_piece_without_lockstep_stays_out_of_the_ring_at_its_venue(tmp_pa
     # out of his ring; his second, thin pool of recruits, in lockstep on its own days, still joins it.
     directory, a, b = _world(tmp_path, second_clinic=False, thin=10, outbreak=12)
     result = run(read_claims_dir(directory), RunParams(score=ScoreParams(min_score=30.0)))
-    holding_a, holding_b = _rings_holding(result, a), _rings_holding(result, b)
+    holding_a, holding_b = rings_holding(result, a), rings_holding(result, b)
     assert holding_a and {r for r, _ in holding_a} == {r for r, _ in holding_b}
     kids = {f"K{i:02d}" for i in range(12)}
     for ring in result.rings:

@@ -10,7 +10,7 @@ from graphfraud.io.read import read_claims_dir
 from graphfraud.params import RunParams, ScoreParams
 from graphfraud.pipeline import run
 
-from .worlds import write_town_clinics
+from .worlds import rings_holding, write_town_clinics
 
 
 def _world(tmp_path: Path, *, alternate: bool) -> tuple[Path, set[str], set[str]]:
@@ -35,15 +35,6 @@ def _world(tmp_path: Path, *, alternate: bool) -> tuple[Path, set[str], set[str]
     return tmp_path, set(first), set(pool)
 
 
-def _holding(result, pool: set[str]) -> list[tuple[str, int]]:
-    found = []
-    for ring in result.rings:
-        persons = {m.entity_id for m in ring.members if m.entity_type == "person"}
-        if len(persons & pool) >= 0.5 * len(pool):
-            found.append((ring.ring_id, len(persons & pool)))
-    return found
-
-
 def test_a_pool_alternating_two_venues_joins_its_organisation(tmp_path: Path) -> None:
     # Every other session of the second pool is at C1: at C0 it met on four days, where 60% attendance leaves
     # too few on all four for lockstep, so the piece was unmarked and stayed out (main at b5ffd63: pool B in no
@@ -51,7 +42,7 @@ def test_a_pool_alternating_two_venues_joins_its_organisation(tmp_path: Path) ->
     # the organisation of C0's ring with its doctor, and the sentence names the other venue.
     directory, a, b = _world(tmp_path, alternate=True)
     result = run(read_claims_dir(directory), RunParams(score=ScoreParams(min_score=30.0)))
-    holding_a, holding_b = _holding(result, a), _holding(result, b)
+    holding_a, holding_b = rings_holding(result, a), rings_holding(result, b)
     assert holding_a and {r for r, _ in holding_a} == {r for r, _ in holding_b}
     assert holding_b[0][1] == len(b)
     ring = next(r for r in result.rings if r.ring_id == holding_a[0][0])

@@ -473,6 +473,16 @@ def ring_persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
     return {m.entity_id for m in ring.members if m.entity_type == "person"}
 
 
+def rings_holding(result, pool: set[str]) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+    """The reported rings of ``result`` (a pipeline run) holding at least half of ``pool``: (ring id, how many)."""
+    found = []
+    for ring in result.rings:
+        held = len(ring_persons(ring) & pool)
+        if held >= 0.5 * len(pool):
+            found.append((ring.ring_id, held))
+    return found
+
+
 def write_clinic_world(
     directory: Path, *, facilities: str, doctors: dict[str, str], persons: list[str], claims: list[tuple]
 ) -> Path:
