@@ -44,6 +44,10 @@ _ORGANISE = OrganiseParams()
 #: neighbours into the top 10; 6 keeps thirdworld 60's and 17's alternating brokers, step 61).
 MET_ELSEWHERE = 6
 
+#: A member present on this many of a group's days is one of its regulars (lockstep, step 5; step 64's household
+#: test reads the same count).
+REGULAR_DAYS = 4
+
 
 @dataclass(frozen=True, eq=False)
 class ClaimAmounts:
@@ -1584,7 +1588,7 @@ def _days_there(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
     ring_days, present, sessions, attended = _attendance(person, day)
     cycle, regularity = _cycle(ring_days)
     session_cycle, session_regularity = _cycle(np.sort(sessions))
-    return {"event_days": int(len(ring_days)), "regulars": int((present >= 4).sum()), "cycle_days": cycle,
+    return {"event_days": int(len(ring_days)), "regulars": int((present >= REGULAR_DAYS).sum()), "cycle_days": cycle,
             "cycle_regularity": regularity, "sessions": int(len(sessions)),
             "attendance": median(attended) / len(sessions) if len(sessions) else 0.0,
             "weekday_share": _weekday_share(sessions), "session_cycle": session_cycle,
@@ -1657,7 +1661,9 @@ def _met_elsewhere(ring: np.ndarray, person: np.ndarray, venue: np.ndarray, day:
     vd, who = vd[counted[vd]], who[counted[vd]]
     members, _ = _distinct_pairs(vd_ring[vd] * pw + (who - p0), vd_day[vd])  # (group, person) per distinct day
     member, present = np.unique(members, return_counts=True)
-    out["group_regulars"] = np.bincount(member // pw, weights=present >= 4, minlength=n_rings).astype(np.int64)
+    out["group_regulars"] = np.bincount(member // pw, weights=present >= REGULAR_DAYS, minlength=n_rings).astype(
+        np.int64
+    )
     out["group_days"] = np.bincount(distinct(vd_ring[counted] * dw + (vd_day[counted] - d0)) // dw, minlength=n_rings)
     out["group_venues"] = np.bincount(distinct(vd_ring[counted] * vw + (vd_venue[counted] - v0)) // vw,
                                       minlength=n_rings)  # fmt: skip
@@ -1711,7 +1717,7 @@ def _attendances(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings:
     member = np.cumsum(np.concatenate([[True], who[1:] != who[:-1]])) - 1
     present = np.bincount(member)
     member_ring = who[np.concatenate([[True], who[1:] != who[:-1]])] // pw
-    out["regulars"] = np.bincount(member_ring, weights=present >= 4, minlength=n_rings).astype(np.int64)
+    out["regulars"] = np.bincount(member_ring, weights=present >= REGULAR_DAYS, minlength=n_rings).astype(np.int64)
     ring_day, per_day = np.unique((who // pw) * dw + (days - d0), return_counts=True)  # by group, then day
     day_ring, ring_days = ring_day // dw, ring_day % dw + d0
     out["event_days"] = np.bincount(day_ring, minlength=n_rings)

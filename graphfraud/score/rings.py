@@ -27,7 +27,7 @@ from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds
-from graphfraud.score.features import ClaimFacts, Features, bound_to, features, index_own_visits
+from graphfraud.score.features import REGULAR_DAYS, ClaimFacts, Features, bound_to, features, index_own_visits
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.reasons import (
     Reason,
@@ -57,8 +57,6 @@ HOUSEHOLD_UNEXPLAINED = ("co_admission",)
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
 MEMBER_SHARE = 0.1
-#: A member on this many of a group's days at its venue is a regular (``features``: lockstep's count).
-LOCKSTEP_DAYS = 4
 
 
 @dataclass(frozen=True)
@@ -817,7 +815,7 @@ def _marked(typology: str, reasons: Iterable[Reason]) -> bool:
 
 def _one_home_lockstep(c: Candidate, r: Ring, facts: ClaimFacts) -> bool:
     """Whether the lockstep of ``r`` (the scoring of ``c``) is one household's: its regulars (members on
-    :data:`LOCKSTEP_DAYS` or more of its days at its main venue) all live at one known address.
+    :data:`~graphfraud.score.features.REGULAR_DAYS` or more of its days at its main venue) all live at one known address.
 
     A broker brings recruits of many homes in batches, again and again; a family comes to the doctor together,
     again and again, and a co-visit piece that holds it and a few passers-by is "in lockstep" with the family's
@@ -841,7 +839,7 @@ def _one_home_lockstep(c: Candidate, r: Ring, facts: ClaimFacts) -> bool:
     day = t.column("day")[rows]
     width = int(day.max(initial=0)) + 1
     who, days = np.unique(np.unique(t.column("person")[rows] * width + day) // width, return_counts=True)
-    regulars = who[days >= LOCKSTEP_DAYS]
+    regulars = who[days >= REGULAR_DAYS]
     if not len(regulars):
         return False
     homes = facts.person_address[regulars]
