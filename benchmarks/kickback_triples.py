@@ -7,11 +7,12 @@ pays for a drug, and a drug is prescribed for an indication: the patients a doct
 the drug treats and buy dear right after the visit, while the shop next door fills every diagnosis of the
 hospital at ordinary prices.  So the visit's diagnosis at the facility stands in for the prescriber.
 
-:func:`triples` measures, per (facility, diagnosis of an outpatient visit, pharmacy): the persons with such a
+:func:`triples` prints the detector's own measure (:func:`graphfraud.detect.indication.triples`, step 65)
+with ids instead of codes, per (facility, diagnosis of an outpatient visit, pharmacy): the persons with such a
 visit who bought at the pharmacy within ``days`` days after it (``buyers``), those of them whose purchase was
 dear (at least ``ratio`` times the median pharmacy purchase of the same diagnosis, ``dear``), the share of dear
 buyers over all triples of the diagnosis (``base``), and the binomial tail of ``dear`` at that share times the
-number of triples with a dear buyer (``bound``, a Bonferroni bound).  docs/detection.md ("Where it still
+number of triples with a dear buyer (``chance``, a Bonferroni bound).  docs/detection.md ("Where it still
 fails", the twelfth round's first entry) has the numbers over the dev worlds without doctor ids::
 
     python -m benchmarks.kickback_triples /work/scratch/owh10/w55 --ratio 5
@@ -26,45 +27,28 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from scipy.stats import binom
+
+from graphfraud.contract import ClaimsData
+from graphfraud.detect import indication
+from graphfraud.graph.build import build_graph
+from graphfraud.io.read import read_claims_dir
+from graphfraud.params import ReadParams
 
 
-def triples(claims: pd.DataFrame, *, ratio: float = 5.0, days: int = 3) -> pd.DataFrame:
-    """Per (facility, diagnosis, pharmacy): after-visit ``buyers``, ``dear`` buyers, ``base`` share, ``bound``.
-
-    ``claims`` has the contract's columns ``patient_id``, ``facility_id``, ``pharmacy_id``, ``visit_type``,
-    ``start_time``, ``total_amount`` and ``diagnosis``.  Rows sorted by ``bound``.
-
-    >>> c = pd.DataFrame({"patient_id": ["a", "a"], "facility_id": ["H", None], "pharmacy_id": [None, "P"],
-    ...                   "visit_type": ["outpatient", "pharmacy"], "start_time": ["2023-01-01", "2023-01-02"],
-    ...                   "total_amount": [50.0, 80.0], "diagnosis": ["E11.9", "E11.9"]})
-    >>> triples(c)[["facility_id", "diagnosis", "pharmacy_id", "buyers", "dear"]].values.tolist()
-    [['H', 'E11.9', 'P', 1, 0]]
-    """
-    c = claims.assign(
-        day=pd.to_datetime(claims["start_time"], format="mixed").dt.normalize(),
-        diagnosis=claims["diagnosis"].fillna(""),
+def triples(data: ClaimsData, *, ratio: float = indication.RATIO, days: int = indication.DAYS) -> pd.DataFrame:
+    """:func:`graphfraud.detect.indication.triples` of ``data`` with the ids (``facility_id``, ``diagnosis``,
+    ``pharmacy_id``) in place of the codes; rows sorted by ``chance``, as the detector sorts them."""
+    graph = build_graph(data)
+    t, _ = indication.triples(graph, ratio=ratio, days=days)
+    venues, names = graph.visits.venues.ids, indication.diagnoses(graph)[1]
+    ids = pd.DataFrame(
+        {
+            "facility_id": venues[t["facility"].to_numpy()],
+            "diagnosis": names[t["diagnosis"].to_numpy()],
+            "pharmacy_id": venues[t["pharmacy"].to_numpy()],
+        }
     )
-    shops = c[c["pharmacy_id"].notna()]
-    shops = shops.assign(
-        times=shops["total_amount"] / shops.groupby("diagnosis")["total_amount"].transform("median").clip(lower=0.01)
-    )
-    seen = c[c["facility_id"].notna() & (c["visit_type"] == "outpatient")]
-    seen = seen[["patient_id", "facility_id", "day", "diagnosis"]].drop_duplicates()
-    both = shops[["patient_id", "pharmacy_id", "day", "times"]].merge(
-        seen.rename(columns={"day": "seen"}), on="patient_id"
-    )
-    gap = (both["day"] - both["seen"]).dt.days
-    both = both[(gap >= 0) & (gap <= days)]
-    keys = ["facility_id", "diagnosis", "pharmacy_id"]
-    person = (both["times"] >= ratio).groupby([both[k] for k in [*keys, "patient_id"]]).any().rename("dear")
-    person = person.reset_index()
-    base = person.groupby("diagnosis")["dear"].mean().clip(1e-4, 1 - 1e-4)
-    out = person.groupby(keys)["dear"].agg(buyers="size", dear="sum").reset_index()
-    out["base"] = out["diagnosis"].map(base).to_numpy()
-    tested = int((out["dear"] >= 1).sum())
-    out["bound"] = binom.sf(out["dear"] - 1, out["buyers"], out["base"]) * max(tested, 1)
-    return out.sort_values(["bound", *keys], kind="stable").reset_index(drop=True)
+    return pd.concat([ids, t[["buyers", "dear", "base", "chance"]]], axis=1)
 
 
 def _planted(world: Path) -> set[tuple[str, str]]:
@@ -87,16 +71,16 @@ def main(argv: list[str] | None = None) -> None:
     """Print each world's strongest triples, planted kickbacks' marked."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("worlds", nargs="+", type=Path)
-    ap.add_argument("--ratio", type=float, default=5.0)
-    ap.add_argument("--days", type=int, default=3)
+    ap.add_argument("--ratio", type=float, default=indication.RATIO)
+    ap.add_argument("--days", type=int, default=indication.DAYS)
     ap.add_argument("--top", type=int, default=8)
     a = ap.parse_args(argv)
     for world in a.worlds:
-        claims = pd.read_csv(world / "claims.csv", dtype=str).astype({"total_amount": float})
-        if "diagnosis" not in claims or "doctor_id" in claims:
-            print(f"{world}: {'names its doctors' if 'doctor_id' in claims else 'no diagnoses'}, skipped")
+        data = read_claims_dir(world, ReadParams(lenient=True))
+        if not indication.named_no_doctor(build_graph(data)):
+            print(f"{world}: names its doctors or gives no diagnoses, skipped")
             continue
-        t = triples(claims, ratio=a.ratio, days=a.days)
+        t = triples(data, ratio=a.ratio, days=a.days)
         planted = _planted(world)
         t["planted"] = [(f, p) in planted for f, p in zip(t["facility_id"], t["pharmacy_id"], strict=True)]
         print(f"== {world} (ratio {a.ratio:g}, {a.days} days)")

@@ -53,6 +53,12 @@ def named_no_doctor(graph: ClaimGraph) -> bool:
     return not bool((graph.visits.column("doctor") >= 0).any())
 
 
+def diagnoses(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
+    """Each claim's diagnosis code (sorted order; a missing diagnosis is the empty text) and the codes' texts."""
+    codes, names = pd.factorize(graph.data.claims["diagnosis"].fillna("").astype(str), sort=True)
+    return codes, np.asarray(names)
+
+
 def triples(graph: ClaimGraph, *, ratio: float = RATIO, days: int = DAYS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per (facility, diagnosis, pharmacy): ``buyers``, ``dear`` buyers, the diagnosis's ``base`` share, ``chance``.
 
@@ -63,7 +69,7 @@ def triples(graph: ClaimGraph, *, ratio: float = RATIO, days: int = DAYS) -> tup
     v = graph.visits
     venue, kind, person, day = v.column("venue"), v.column("kind"), v.column("person"), v.column("day")
     total = claims["total_amount"].to_numpy(dtype=float)
-    diagnosis, _ = pd.factorize(claims["diagnosis"].fillna("").astype(str), sort=True)
+    diagnosis = diagnoses(graph)[0]
     buys = np.flatnonzero((kind == 1) & (person >= 0))
     usual = pd.Series(total[buys]).groupby(diagnosis[buys]).transform("median").to_numpy()
     dear = total[buys] >= ratio * np.maximum(usual, 0.01)
@@ -106,7 +112,7 @@ def detect(
     hits = t[(t["dear"] >= min_dear) & (t["chance"] <= max_chance)]
     if hits.empty:
         return []
-    names = np.asarray(pd.factorize(graph.data.claims["diagnosis"].fillna("").astype(str), sort=True)[1])
+    names = diagnoses(graph)[1]
     params = {"ratio": ratio, "follow_days": days, "min_dear": min_dear, "max_chance": max_chance}
     unit = institutions(graph)[0]  # a chain's shops are one payer: its triples are one organisation
     hits = hits.assign(payer=unit[hits["pharmacy"].to_numpy()])

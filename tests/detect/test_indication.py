@@ -5,65 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
 from graphfraud.detect import indication, steering
 from graphfraud.graph.build import build_graph
 from graphfraud.pipeline import run
 from graphfraud.score.wording import say
-from graphfraud.synth.toy import _table
-
-
-def _world(*, sent: int, doctors: bool = False, strays: int = 0) -> ClaimsData:
-    """A city of 3 hospitals, each with its shop next door filling every diagnosis at ordinary prices (a tenth
-    of the purchases dear, as a sick person's now and then); at hospital H1 ``sent`` diabetics are sent to shop
-    K once or twice each, buying a drug 10x the usual within a day of the visit.  ``doctors``: visits name one.
-    ``strays``: hypertensives of hospital H2 who buy as dear at K once, a day after their visit (their own care)."""
-    rng = np.random.default_rng(7)
-    persons: list[tuple[object, ...]] = []
-    claims: list[tuple[object, ...]] = []
-
-    def claim(pid: str, venue: str, day: pd.Timestamp, total: float, dx: str) -> None:
-        shop = venue[0] in "NK"
-        claims.append((f"C{len(claims):06d}", pid, None, None if shop else venue, venue if shop else None,
-                       f"D{venue}" if doctors and not shop else None, "pharmacy" if shop else "outpatient",
-                       day, None, total, round(total * 0.6, 2), 0.0, dx, None))  # fmt: skip
-
-    dx = ["E11.9", "J06.9", "I10", "K29.7"]
-    for h in range(3):
-        for i in range(150):
-            p = f"p{h}-{i}"
-            persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
-            day = pd.Timestamp("2023-01-01 09:00") + pd.Timedelta(days=int(rng.integers(0, 300)))
-            claim(p, f"H{h}", day, 80.0, dx[i % 4])
-            claim(p, f"N{h}", day + pd.Timedelta(days=1), 30.0 * (10 if rng.random() < 0.1 else 1), dx[i % 4])
-    for i in range(sent):
-        p = f"k{i}"
-        persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
-        for t in range(1 + i % 2):
-            day = pd.Timestamp("2023-02-01 09:00") + pd.Timedelta(days=40 * t + i)
-            claim(p, "H1", day, 80.0, "E11.9")
-            claim(p, "K", day + pd.Timedelta(days=1), 300.0, "E11.9")
-    for i in range(strays):
-        p = f"s{i}"
-        persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
-        day = pd.Timestamp("2023-03-01 09:00") + pd.Timedelta(days=i)
-        claim(p, "H2", day, 80.0, "I10")
-        claim(p, "K", day + pd.Timedelta(days=1), 300.0, "I10")
-    facilities = [(f"H{h}", f"医院{h}", "hospital", 2, "public", "350206", 300) for h in range(3)]
-    pharmacies = [(s, f"药店{s}", None, "350206") for s in ["N0", "N1", "N2", "K"]]
-    docs = [(f"DH{h}", f"H{h}", "医生", "医师", "内科") for h in range(3)] if doctors else []
-    return ClaimsData(
-        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
-        _table(DOCTORS, docs), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
-    )  # fmt: skip
+from detect.worlds import indication_city
 
 
 def test_one_diagnosis_sent_to_a_shop_to_buy_dear_is_a_kickback_of_the_facility() -> None:
-    found = steering.detect(build_graph(_world(sent=20)))
+    found = steering.detect(build_graph(indication_city(sent=20)))
     assert len(found) == 1
     c = found[0]
     e = c.evidence
-    v = build_graph(_world(sent=20)).visits
+    v = build_graph(indication_city(sent=20)).visits
     assert e["typology"] == "kickback" and e["diagnosis"] == "E11.9"
     assert str(v.venues.ids[e["site"]]) == "H1" and str(v.venues.ids[e["shop"]]) == "K"
     assert e["patients"] == e["buyers"] == 20 and e["chance"] <= indication.MAX_CHANCE
@@ -71,17 +25,17 @@ def test_one_diagnosis_sent_to_a_shop_to_buy_dear_is_a_kickback_of_the_facility(
 
 
 def test_the_shops_next_door_and_too_few_sent_are_no_kickback() -> None:
-    assert steering.detect(build_graph(_world(sent=0))) == []  # every hospital's shop fills all its diagnoses
-    assert steering.detect(build_graph(_world(sent=indication.MIN_DEAR - 1))) == []  # a handful: nothing
+    assert steering.detect(build_graph(indication_city(sent=0))) == []  # every hospital's shop fills all its diagnoses
+    assert steering.detect(build_graph(indication_city(sent=indication.MIN_DEAR - 1))) == []  # a handful: nothing
 
 
 def test_where_visits_name_their_doctor_it_is_not_used() -> None:
-    assert not indication.named_no_doctor(build_graph(_world(sent=20, doctors=True)))
-    assert indication.detect(build_graph(_world(sent=20, doctors=True)), steering.NAME) == []
+    assert not indication.named_no_doctor(build_graph(indication_city(sent=20, doctors=True)))
+    assert indication.detect(build_graph(indication_city(sent=20, doctors=True)), steering.NAME) == []
 
 
 def test_the_ring_names_the_facility_the_diagnosis_and_the_shop_in_chinese_first() -> None:
-    rings = [r for r in run(_world(sent=20)).rings if r.typology == "kickback"]
+    rings = [r for r in run(indication_city(sent=20)).rings if r.typology == "kickback"]
     assert len(rings) == 1
     reason = next(r for r in rings[0].reasons if r.code == "indication")
     assert {m.entity_id for m in rings[0].members if m.entity_type != "person"} == {"H1", "K"}
@@ -97,7 +51,7 @@ def test_its_own_ring_is_dropped_where_the_shop_has_a_kickback_of_prescribed_loa
     from graphfraud.detect.candidate import Candidate
     from graphfraud.score.rings import _not_found_by_cards
 
-    graph = build_graph(_world(sent=20))
+    graph = build_graph(indication_city(sent=20))
     found = steering.detect(graph)
     facts = SimpleNamespace(graph=graph)
     v = graph.visits
@@ -118,7 +72,7 @@ def test_one_payer_one_ring_the_sent_alike_kept_where_the_diagnosis_vouches_for_
 
     from graphfraud.score.rings import _with_indication
 
-    graph = build_graph(_world(sent=20, strays=3))
+    graph = build_graph(indication_city(sent=20, strays=3))
     (found,) = steering.detect(graph)
     v = graph.visits
     code = {str(x): i for i, x in enumerate(v.persons.ids)}

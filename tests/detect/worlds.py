@@ -9,6 +9,8 @@
 - :func:`hospital_phone_world`: a county hospital and a shop, one phone binding a family's and strangers' cards;
 - :func:`kept_world`: village clinics, one doctor keying visits on the cards he keeps (村医代保管医保卡) and
   one village's family-doctor day, in memory;
+- :func:`indication_city`: three hospitals without doctor ids, each with its shop next door, and diabetics of one
+  sent to buy dear at another shop (the kickback of detect/indication.py, step 65);
 - :func:`write_town_clinics`: given claims at clinics C0..C19, a town of 2,000 persons seen at them
   around, written as a claims directory (the brokers of test_pieces.py and test_thin.py).
 """
@@ -506,3 +508,48 @@ def write_clinic_world(
     header = "claim_id,patient_id,facility_id,doctor_id,visit_type,start_time,total_amount,fund_amount\n"
     (directory / "claims.csv").write_text(header + "".join(rows), encoding="utf-8")
     return directory
+
+
+def indication_city(*, sent: int, doctors: bool = False, strays: int = 0) -> ClaimsData:
+    """A city of 3 hospitals, each with its shop next door filling every diagnosis at ordinary prices (a tenth
+    of the purchases dear, as a sick person's now and then); at hospital H1 ``sent`` diabetics are sent to shop
+    K once or twice each, buying a drug 10x the usual within a day of the visit.  ``doctors``: visits name one.
+    ``strays``: hypertensives of hospital H2 who buy as dear at K once, a day after their visit (their own care)."""
+    rng = np.random.default_rng(7)
+    persons: list[tuple[object, ...]] = []
+    claims: list[tuple[object, ...]] = []
+
+    def claim(pid: str, venue: str, day: pd.Timestamp, total: float, dx: str) -> None:
+        shop = venue[0] in "NK"
+        claims.append((f"C{len(claims):06d}", pid, None, None if shop else venue, venue if shop else None,
+                       f"D{venue}" if doctors and not shop else None, "pharmacy" if shop else "outpatient",
+                       day, None, total, round(total * 0.6, 2), 0.0, dx, None))  # fmt: skip
+
+    dx = ["E11.9", "J06.9", "I10", "K29.7"]
+    for h in range(3):
+        for i in range(150):
+            p = f"p{h}-{i}"
+            persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
+            day = pd.Timestamp("2023-01-01 09:00") + pd.Timedelta(days=int(rng.integers(0, 300)))
+            claim(p, f"H{h}", day, 80.0, dx[i % 4])
+            claim(p, f"N{h}", day + pd.Timedelta(days=1), 30.0 * (10 if rng.random() < 0.1 else 1), dx[i % 4])
+    for i in range(sent):
+        p = f"k{i}"
+        persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
+        for t in range(1 + i % 2):
+            day = pd.Timestamp("2023-02-01 09:00") + pd.Timedelta(days=40 * t + i)
+            claim(p, "H1", day, 80.0, "E11.9")
+            claim(p, "K", day + pd.Timedelta(days=1), 300.0, "E11.9")
+    for i in range(strays):
+        p = f"s{i}"
+        persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
+        day = pd.Timestamp("2023-03-01 09:00") + pd.Timedelta(days=i)
+        claim(p, "H2", day, 80.0, "I10")
+        claim(p, "K", day + pd.Timedelta(days=1), 300.0, "I10")
+    facilities = [(f"H{h}", f"医院{h}", "hospital", 2, "public", "350206", 300) for h in range(3)]
+    pharmacies = [(s, f"药店{s}", None, "350206") for s in ["N0", "N1", "N2", "K"]]
+    docs = [(f"DH{h}", f"H{h}", "医生", "医师", "内科") for h in range(3)] if doctors else []
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
+        _table(DOCTORS, docs), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
