@@ -251,6 +251,7 @@ def mente_window(w: World, care: Care, r: random.Random, gid: str) -> Group | No
                         "pharmacy",
                         bt,
                         [(drug, 1.0, CATALOG[drug][2])],
+                        rx=True,
                         doctor=doc if w.knobs["fill_carries_doctor"] else "",
                     )
                 )

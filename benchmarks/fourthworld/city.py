@@ -354,7 +354,7 @@ def build_people(w: World) -> None:
         if r.random() < 1 - (1 - q) ** (w.days / 365):
             p.death = w.day(r.randrange(w.days))
         base = 6 if age < 7 else 2 if age < 18 else 2.5 if age < 45 else 4 if age < 60 else 8 if age < 75 else 10
-        p.rate = base * k["rate_scale"] * math.exp(r.gauss(0, k["rate_sigma"]) - k["rate_sigma"] ** 2 / 2)
+        p.rate = base * k["rate_scale"] * min(8.0, math.exp(r.gauss(0, k["rate_sigma"]) - k["rate_sigma"] ** 2 / 2))
         p.chronic = age >= 45 and r.random() < k["chronic_share"] * (0.5 if age < 60 else 1.3)
     assert all(p.death is None or p.death <= end for p in w.persons)
     ids = k["person_ids"]
@@ -546,6 +546,7 @@ class Care:
                 "pharmacy",
                 t,
                 lines(r, group, r.randint(1, 2), (14, 60)),
+                rx=True,
                 doctor=rx if w.knobs["fill_carries_doctor"] else "",
             )
         )

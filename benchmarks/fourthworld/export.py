@@ -38,7 +38,7 @@ def amounts(w: World, c: Claim) -> tuple[float, float, float, list[tuple[str, fl
     if c.vtype == "inpatient":
         fund = max(0.0, total - IN_DEDUCT[v.level]) * (IN_RATIO[v.level] + (0.05 if emp else 0.0))
     elif c.vtype == "pharmacy":
-        fund = total * 0.5 if c.pooled and c.doctor and c.holder < 0 else 0.0
+        fund = total * 0.5 if c.pooled and c.rx and c.holder < 0 else 0.0
     elif c.vtype == "chronic":
         fund = total * 0.7
     else:

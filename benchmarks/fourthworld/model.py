@@ -25,7 +25,7 @@ def h(*parts: object, n: int = 12) -> str:
     return hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()[:n]
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     idx: int
     sex: str
@@ -72,7 +72,7 @@ class Doctor:
     department: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     patient: int
     venue: str
@@ -85,6 +85,7 @@ class Claim:
     diagnosis: str = ""
     terminal: str = ""
     pooled: bool = True  # the fund may pay (False: a pharmacy outside 门诊统筹)
+    rx: bool = False  # a pharmacy purchase on a prescription (外配处方), whether or not the export names its doctor
     trace: list[str] = field(default_factory=list)  # trace code per item line ("" none)
 
 

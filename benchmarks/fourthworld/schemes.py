@@ -116,7 +116,8 @@ def turnover_clinic(w: World, care: Care, r: random.Random, gid: str) -> Group:
 
 def spread_collector(w: World, care: Care, r: random.Random, gid: str) -> Group:
     """收卡: cards bought citywide, swiped one or two a day at three unrelated shops over months."""
-    pharms = [v for v in w.venues.values() if v.role == "pharmacy"]
+    pooled = r.random() < 0.7  # else the shops are outside 门诊统筹 and only personal accounts pay: employees' cards
+    pharms = [v for v in w.venues.values() if v.role == "pharmacy" and v.pooled == pooled]
     chains: dict[str, Venue] = {}
     for v in r.sample(pharms, len(pharms)):
         chains.setdefault(v.chain or v.vid, v)
@@ -124,7 +125,8 @@ def spread_collector(w: World, care: Care, r: random.Random, gid: str) -> Group:
     elders = _older(w, 60)
     workers = [i for i in _older(w, 30, hi=59) if w.persons[i].insured == "employee"]
     n = r.randint(15, 50)
-    cards = _take(w, elders, int(n * 0.6), gid, r) + _take(w, workers, n - int(n * 0.6), gid, r)
+    n_old = int(n * 0.6) if pooled else 0
+    cards = _take(w, elders, n_old, gid, r) + _take(w, workers, n - n_old, gid, r)
     operator_phone = h(w.seed, "operator", gid)
     rebound = r.choice([0.0, 0.2, 0.4])
     for i in cards:
@@ -149,7 +151,7 @@ def spread_collector(w: World, care: Care, r: random.Random, gid: str) -> Group:
                 (c, float(r.randint(3, 10) if CATALOG[c][2] > 20 else r.randint(60, 200)), CATALOG[c][2])
                 for c in r.sample(basket, r.randint(2, 4))
             ]
-            c = care.add(Claim(i, shop.vid, "pharmacy", t, items), after_death=True)
+            c = care.add(Claim(i, shop.vid, "pharmacy", t, items, rx=True), after_death=True)  # 互联网处方
             if c:
                 made.append(c)
             day += cycle + r.randint(-3, 3)
@@ -179,6 +181,7 @@ def spread_collector(w: World, care: Care, r: random.Random, gid: str) -> Group:
             "cards": len(cards),
             "shops": [s.vid for s in shops],
             "chains": [s.chain or "independent" for s in shops],
+            "pooled_shops": pooled,
             "rebound_share": rebound,
             "dead_cards": len(dead),
             "first_day": first,
@@ -209,10 +212,9 @@ def class_kickback(w: World, care: Care, r: random.Random, gid: str) -> Group:
     ]
     v = r.choice(hosps)
     doc = r.choice(v.depts[dept])
-    shop = r.choice(
-        [s for s in care.pharm[v.district] if s.vid not in [a.vid for a in care.adjacent.get(v.vid, [])]]
-        or care.pharm[v.district]
-    )
+    away = [s for s in care.pharm[v.district] if s not in care.adjacent.get(v.vid, [])] or care.pharm[v.district]
+    want_pooled = r.random() < 0.85  # mostly a 门诊统筹 shop, where the fund pays for the steered drugs
+    shop = r.choice([s for s in away if s.pooled == want_pooled] or away)
     patients = _take(w, _older(w, 35, {v.district} if r.random() < 0.6 else None), r.randint(30, 90), gid, r)
     follow = r.uniform(0.6, 0.9)
     bought: set[int] = set()
@@ -241,7 +243,15 @@ def class_kickback(w: World, care: Care, r: random.Random, gid: str) -> Group:
                     (code, float(r.randint(1, 3)), CATALOG[code][2]) for code in r.sample(GROUPS[cls], r.randint(1, 2))
                 ]
                 if care.add(
-                    Claim(i, shop.vid, "pharmacy", bt, items, doctor=doc if w.knobs["fill_carries_doctor"] else "")
+                    Claim(
+                        i,
+                        shop.vid,
+                        "pharmacy",
+                        bt,
+                        items,
+                        rx=True,
+                        doctor=doc if w.knobs["fill_carries_doctor"] else "",
+                    )
                 ):
                     bought.add(i)
             day += r.randint(20, 60)
