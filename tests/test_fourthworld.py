@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from benchmarks.fourthworld.model import World
 from benchmarks.fourthworld.schemes import KIND, SCHEMES
 from benchmarks.thirdworld.judge import judge_dirs
 from graphfraud.cli import main
+from tests.test_thirdworld import _write_output as _output  # a hand-made detect output, contract columns
 
 SEED, PERSONS = 6, 1500
 KINDS = {"staged_clinic", "card_collector", "induced_admission", "kickback"}
@@ -37,24 +37,6 @@ def world(built: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _truth(world: Path) -> dict:
     return json.loads((world / "truth.json").read_text(encoding="utf-8"))
-
-
-def _output(out: Path, rings: list[tuple[str, str, list[str]]]) -> Path:
-    """A detect output by hand (contract columns only), best first."""
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / "rings.csv").open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(
-            "rank ring_id score alert typology persons doctors facilities pharmacies claims fund_amount reasons".split()
-        )
-        for n, (rid, typ, ps) in enumerate(rings, 1):
-            w.writerow([n, rid, 100 - n, "red", typ, len(ps), 0, 0, 0, 0, "0.00", "手工"])
-    with (out / "ring_members.csv").open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["ring_id", "entity_type", "entity_id", "role", "score"])
-        for rid, _, ps in rings:
-            w.writerows([rid, "person", p, "recruit", "1.0"] for p in ps)
-    return out
 
 
 def test_same_seed_gives_byte_identical_files(world: Path, tmp_path: Path) -> None:

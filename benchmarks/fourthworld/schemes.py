@@ -382,4 +382,5 @@ def plant_rings(w: World, care: Care) -> None:
     r = random.Random(int(w.rng(5).integers(2**32)))
     for n, scheme in enumerate(w.knobs["rings"], 1):
         g = SCHEMES[scheme](w, care, r, f"R{n}-{scheme}")
-        w.rings.append(g)
+        if g.core:  # a tiny world may leave a scheme no one to bill
+            w.rings.append(g)
