@@ -18,7 +18,7 @@ from benchmarks.thirdworld.judge import judge_dirs
 
 
 def text(res: dict) -> str:
-    """One summary line, one line per planted ring, and every benign group in the top K."""
+    """One summary line, one line per planted ring, every benign group in the top K, and the top-K rings of others."""
     out = [
         f"K={res['k']}: found {res['found']}, fragmented {res['fragmented']}, missed {res['missed']} of "
         f"{len(res['planted'])}; typology right {res['typology_right']}; P {res['precision']} R {res['recall']} "
@@ -34,6 +34,12 @@ def text(res: dict) -> str:
         if g["in_top_k"]:
             rings = ", ".join(f"rank {x['rank']} {x['typology']} holds {x['held']}" for x in g["rings"])
             out.append(f"  {g['id']:28s} IN TOP K   {g['persons']:3d} persons  {rings}")
+    for n in res["noise"]:  # top-K rings made mostly of people in no planted ring
+        groups = ", ".join(f"{v} of {k}" for k, v in n["benign_groups"].items()) or "none"
+        out.append(
+            f"  top-K rank {n['rank']:<3d} {n['typology']:18s} {n['members']:3d} persons, {n['held']} planted; "
+            f"in benign groups: {groups}"
+        )
     return "\n".join(out)
 
 
