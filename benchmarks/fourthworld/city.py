@@ -586,7 +586,11 @@ def ordinary_care(w: World, care: Care) -> None:
                 items = lines(r, group, r.randint(1, 3), (6, 48))
                 if r.random() < 0.04:
                     items += lines(r, "goods", 1, (1, 2))
-                care.add(Claim(i, shop.vid, "pharmacy", cal.at(day, cal.seconds(r, "pharmacy")), items))
+                holder = -1
+                if p.insured == "resident" and r.random() < k["mutual_aid"]:  # 家庭共济: a working relative's account
+                    payers = [j for j in w.households[p.household] if w.persons[j].insured == "employee"]
+                    holder = payers[0] if payers else -1
+                care.add(Claim(i, shop.vid, "pharmacy", cal.at(day, cal.seconds(r, "pharmacy")), items, holder=holder))
                 continue
             kind = r.choices(range(8), wts)[0]
             if kind == 0:
