@@ -25,7 +25,7 @@ def build(seed: int, persons: int, *, override: dict | None = None) -> World:
     start = dt.date.fromisoformat(k["start"])
     y, m = divmod(start.month - 1 + k["months"], 12)
     end = dt.date(start.year + y, m + 1, 1)
-    w = World(seed=seed, knobs=k, start=start, days=(end - start).days, city=())
+    w = World(seed=seed, knobs=k, start=start, days=(end - start).days)
     build_places(w)
     build_people(w)
     care = Care(w)

@@ -173,7 +173,6 @@ _SERVICES = [
     ("nursing", "120100003000000", "Ⅱ级护理", "nursing", 18.0),
     ("bed", "110900001000000", "普通病房床位费", "bed", 40.0),
     ("inpatient_misc", "120400001000000", "静脉输液", "treatment", 12.0),
-    ("dialysis", "311000006000000", "血液透析", "treatment", 420.0),
     ("homebed", "111000002000000", "家庭病床建床费", "other", 20.0),
     ("homebed", "120100010000000", "家庭病床巡诊费", "nursing", 25.0),
     ("checkup", "110200001000000", "健康体检", "exam", 60.0),
@@ -192,7 +191,6 @@ class World:
     knobs: dict
     start: dt.date
     days: int
-    city: tuple
     districts: list[tuple[str, str, bool]] = field(default_factory=list)  # (code, name, urban)
     persons: list[Person] = field(default_factory=list)
     households: list[list[int]] = field(default_factory=list)
