@@ -1903,6 +1903,8 @@ def _peer_venue_ratio(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
     fund = facts.cell_venue_fund[top].sum() - facts.cell_venue_fund[top, main + 1]
     if claims < MIN_PEERS:
         return float("nan")
+    if fund <= 0:  # the fund paid the peers nothing (a cell paid from personal accounts): as numpy's x/0, unwarned
+        return float("inf") if ring_fpc > 0 else float("nan")
     return ring_fpc / (fund / claims)
 
 
