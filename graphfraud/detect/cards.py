@@ -163,11 +163,12 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
             joined = _same_way(
                 graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts
             )
-        if ghost and (code in proven.index or ghost["chance"] <= params.max_chance / max(tested, 1)):
+        if ghost:  # proven by its flags: the join at max_chance; else at the route's Bonferroni bound
+            bound = params.max_chance if code in proven.index else params.max_chance / max(tested, 1)
+            ghost = _ghost_join(ghost, flagged, bound, params.min_cards)
+        if ghost:
             joined["ghost"] = (ghost["persons"], ghost["chance"])
             counts["ghost"] = {k: ghost[k] for k in ("cards", "hits", "peer_cards", "peer_hits", "chance")}
-        else:
-            ghost = None
         members = np.union1d(flagged, np.concatenate([j for j, _ in joined.values()]) if joined else [])
         kinds = distinct(vtype[proof])
         claims = at[np.isin(person[at], members) & (np.isin(vtype[at], kinds) | flag[at])]
@@ -565,8 +566,21 @@ def ghost_stays(
         at = rows[(stays["u"].to_numpy() == code) & np.isin(stays["d"].to_numpy(), mine["d"].to_numpy())]
         at = at[np.isin(person[at], held)]
         out[int(code)] = {"persons": held, "claims": at, "cards": n, "hits": k, "peer_cards": pn, "peer_hits": pk,
-                          "chance": chance, "tested": tested}  # fmt: skip
+                          "chance": chance, "tested": tested, "billed": np.sort(theirs["p"].unique())}  # fmt: skip
     return out
+
+
+def _ghost_join(ghost: dict, flagged: np.ndarray, bound: float, min_cards: int) -> dict | None:
+    """An institution's :func:`ghost_stays` as a test joining cards to its ``flagged`` ones: the flagged cards
+    left out of its counts (as every joined test leaves them out), still ``min_cards`` or more and at most
+    ``bound`` likely (None: not)."""
+    billed = np.setdiff1d(ghost["billed"], flagged)
+    persons = np.setdiff1d(ghost["persons"], flagged)
+    n, k = len(billed), len(persons)
+    chance = float(binom.sf(k - 1, n, ghost["peer_hits"] / ghost["peer_cards"])) if k else 1.0
+    if k < max(min_cards, 1) or chance > bound:
+        return None
+    return ghost | {"persons": persons, "cards": n, "hits": k, "chance": chance}
 
 
 def _peer_tail(k: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:
