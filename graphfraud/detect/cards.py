@@ -544,6 +544,7 @@ def ghost_stays(
     in_unit = cards.groupby("u")["hit"].agg(["size", "sum"])
     staff = stays[["u", "d", "p"]].drop_duplicates().merge(cards[["u", "p", "hit"]], on=["u", "p"])
     by = staff.groupby(["u", "d"])["hit"].agg(["size", "sum"]).reset_index()
+    tested = int((by["sum"] >= 1).sum())  # every doctor with such a card is a chance to find a pattern
     by = by[by["sum"] >= params.min_cards]
     if by.empty:
         return out
@@ -552,7 +553,6 @@ def ghost_stays(
     peer_k = in_group["sum"].reindex(g).to_numpy() - in_unit["sum"].reindex(by["u"]).to_numpy() + 1
     by["peer_n"], by["peer_k"] = peer_n, peer_k
     tail = binom.sf(by["sum"].to_numpy() - 1, by["size"].to_numpy(), peer_k / peer_n)
-    tested = len(by)
     bound = params.max_chance / tested
     proven = by[tail <= bound]
     for code, mine in proven.groupby("u"):
