@@ -45,6 +45,10 @@ way tested against the peers in turn (the joined count again at most
   collector's other cards swiped on the same cycle for the same sums, a
   village doctor's other kept cards.
 
+Without any flag, a facility's **ghost stays** (:func:`ghost_stays`) are seen by whose cards they were billed on and
+what they cost: a doctor's stays on cards with no care of their own, dear for the place, beyond chance at the rate
+of the facilities of its kind; they prove the facility as the seeded route's joins do, or join its flagged cards.
+
 Without any flag, a clinic's **kept cards** (:func:`kept_cards`) are seen by
 their cycle: many households' cards billed there every few weeks without a
 month's break, far more than at the other clinics (a patient's care follows
