@@ -11,6 +11,7 @@ from graphfraud.graph.build import build_graph
 from graphfraud.params import CardParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
+from graphfraud.score.wording import say
 
 from .worlds import SHOPS, candidates_by_venue, card_world, hospital_phone_world
 
@@ -218,6 +219,11 @@ def test_a_ghost_stays_ring_is_scored_and_said_as_such():
     reason = ring.reasons[0]
     assert reason.code == "misused_cards" and reason.args["ghost"] == 11 and reason.args["tested"] == 2
     assert reason.text.startswith("11 cards had stays at H0 with no care of their own at >= 2x the place's usual stay")
+    assert "0 that cannot have been used by their holders" in reason.text
+    assert say("misused_cards", reason.args, "zh").startswith("11 张卡在 H0 住院而本人别无就医记录")
+    # proven by its dead cards, the ghost stays' reason starts from the flags (the 6 away cards joined otherwise)
+    flagged = next(r for r in run(card_world()).rings if r.typology == "induced_admission").reasons[0]
+    assert "ghost" not in flagged.args and flagged.text.startswith("5 cards billed at H0 cannot have been used")
 
 
 def test_flagged_cards_are_left_out_of_the_ghost_stays_join():
@@ -234,3 +240,12 @@ def test_flagged_cards_are_left_out_of_the_ghost_stays_join():
     assert cards._ghost_join(ghost, dead, CardParams().max_chance, 3) is None  # above max_chance
     persons, evidence = _found(card_world())["H0"]
     assert evidence["flagged"] == 5 and evidence["ghost"] == 0 and {f"away{k}" for k in range(6)} <= set(persons)
+
+
+def test_a_flagged_centres_ghost_stays_are_said_in_both_languages():
+    """Proven by its dead cards, with ghost stays joined (thirdworld 61): one sentence per language names both."""
+    args = {"flagged": 6, "venue": "H0", "dead": 6, "grace_days": 3, "phone": 0, "ghost": 3, "ghost_ratio": 2.0,
+            "joined": 3, "persons": 9, "misused_cards_from": 2.0}  # fmt: skip
+    en, zh = say("misused_cards", args, "en"), say("misused_cards", args, "zh")
+    assert "3 more had stays there with no care of their own at >= 2x" in en and "9 in all" in en
+    assert "另有 3 张卡在该机构住院而本人别无就医记录" in zh and "共 9 张" in zh
