@@ -261,6 +261,10 @@ class CardParams:
     phone_cards: int = 5  # a phone bound to this many of an institution's cards at >= 3 addresses is a collector's
     max_chance: float = 0.001  # binomial tail, under the peer institutions' rate, at most (flags and joined cards)
     max_own: int = 1  # a card with at most this many claims anywhere else has no care of its own
+    # ghost stays without a flag (冒名住院, detect.cards.ghost_stays): a doctor's stays at a facility on cards with no
+    # care of their own whose stays there cost ghost_ratio times the facility's usual stay or more, beyond chance at
+    # the rate of the facilities of its kind (0: off)
+    ghost_ratio: float = 2.0
     # kept cards (村医代保管医保卡, detect.cards.kept_cards): a card billed at a primary-care clinic on at least
     # kept_days days, typically (median gap) every kept_cycle days or faster and never lapsing a month, at kept_excess
     # times the peer clinics' rate or more
@@ -278,6 +282,13 @@ class CardParams:
         check(self.phone_cards >= 2, "phone_cards", o, "an int >= 2", self.phone_cards)
         check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
         check(self.max_own >= 0, "max_own", o, "an int >= 0", self.max_own)
+        check(
+            self.ghost_ratio == 0 or self.ghost_ratio >= 1,
+            "ghost_ratio",
+            o,
+            "0 (off) or a float >= 1",
+            self.ghost_ratio,
+        )
 
 
 @_register

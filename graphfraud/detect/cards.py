@@ -45,6 +45,10 @@ way tested against the peers in turn (the joined count again at most
   collector's other cards swiped on the same cycle for the same sums, a
   village doctor's other kept cards.
 
+Without any flag, a facility's **ghost stays** (:func:`ghost_stays`) are seen by whose cards they were billed on and
+what they cost: a doctor's stays on cards with no care of their own, dear for the place, beyond chance at the rate
+of the facilities of its kind; they prove the facility as the seeded route's joins do, or join its flagged cards.
+
 Without any flag, a clinic's **kept cards** (:func:`kept_cards`) are seen by
 their cycle: many households' cards billed there every few weeks without a
 month's break, far more than at the other clinics (a patient's care follows
@@ -114,7 +118,9 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     dead = posthumous(graph, params.grace_days, uses=uses)
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
-    if not flag.any():
+    cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
+    ghosts = ghost_stays(graph, unit, group, uses, params, cache)
+    if not flag.any() and not ghosts:
         return kept_cards(graph, u, group, uses, params)
     pair_dead, pair_hub = uses.any_of(dead), uses.any_of(hub)
     pair_flag = pair_dead | pair_hub
@@ -129,11 +135,11 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     out = []
     vtype = graph.claim_codes("visit_type")[0]
     total = graph.data.claims["total_amount"].to_numpy(dtype=float)
-    cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
     weak = by_unit.drop(index=proven.index)
     start = dict(zip(units.tolist(), first.tolist()))  # each institution's first pair
     seeded = _seeded(graph, u, unit, group, vtype, total, weak, flag, pair_flag, uses, start, params, cache)
-    codes = np.union1d(proven.index.to_numpy(), np.array(sorted(seeded), dtype=np.int64))
+    codes = np.union1d(proven.index.to_numpy(), np.array(sorted(set(seeded) | set(ghosts)), dtype=np.int64))
+    weak_tested = int((weak["flagged"] >= 1).sum())
     claims_at = _claims_of_units(u, codes)
     for code, at in zip(codes.tolist(), claims_at):
         i = int(np.searchsorted(units, code))
@@ -141,12 +147,32 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
         flagged = uses.person[mine][pair_flag[mine]]
         proof = at[flag[at]]
         counts: dict = {}  # the joined tests' counts and their peers', for the evidence pack
+        ghost = ghosts.get(code)
+        by_ghost = code not in seeded and code not in proven.index  # proven by its ghost stays alone
+        tested = ghost["tested"] if by_ghost and ghost else weak_tested
         if code in seeded:
             joined, counts = seeded[code]
+            joined, counts = dict(joined), dict(counts)
+        elif by_ghost and ghost:
+            # proven by its ghost stays: their way of being billed is the proof (the seeded route's bound and share)
+            proof = np.union1d(proof, ghost["claims"])
+            strict = CardParams(**{**params.__dict__, "max_chance": params.max_chance / ghost["tested"]})
+            both = np.union1d(flagged, ghost["persons"])
+            joined = _same_way(graph, u, unit, group, vtype, total, code, at, both, proof, strict, cache, uses, counts)
+            for test, t in list(counts.items()):
+                if t["cards"] * t["peer_hits"] / max(t["peer_cards"], 1) > SEED_CHANCE_SHARE * t["hits"]:
+                    joined.pop(test, None)
+                    counts.pop(test)
         else:
             joined = _same_way(
                 graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts
             )
+        if ghost:  # proven by its flags: the join at max_chance; else at the route's Bonferroni bound
+            bound = params.max_chance if code in proven.index else params.max_chance / max(tested, 1)
+            ghost = _ghost_join(ghost, flagged, bound, params.min_cards)
+        if ghost:
+            joined["ghost"] = (ghost["persons"], ghost["chance"])
+            counts["ghost"] = {k: ghost[k] for k in ("cards", "hits", "peer_cards", "peer_hits", "chance")}
         members = np.union1d(flagged, np.concatenate([j for j, _ in joined.values()]) if joined else [])
         kinds = distinct(vtype[proof])
         claims = at[np.isin(person[at], members) & (np.isin(vtype[at], kinds) | flag[at])]
@@ -162,9 +188,13 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
                     "dead": int(pair_dead[mine].sum()),
                     "phone": int(pair_hub[mine].sum()),
                     "cards": int(by_unit.at[code, "cards"]),
-                    "seeded": code in seeded,
-                    # institutions tested by the seeded route (its Bonferroni bound is max_chance / tested)
-                    "tested": int((weak["flagged"] >= 1).sum()),
+                    "seeded": code in seeded or by_ghost,
+                    # institutions tested by the seeded route, or doctors by the ghost stays' (its Bonferroni bound
+                    # is max_chance / tested)
+                    "tested": int(tested),
+                    # cards of stays with no care of their own, dear for the place (ghost_stays)
+                    "ghost": int(len(ghost["persons"])) if ghost else 0,
+                    "ghost_ratio": params.ghost_ratio,
                     "chance": float(tail[code]),
                     "hollow": int(len(joined["hollow"][0])) if "hollow" in joined else 0,
                     "alike": int(len(joined["alike"][0])) if "alike" in joined else 0,
@@ -467,6 +497,94 @@ def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses,
         if joined:
             out[int(code)] = (joined, counts)
     return out
+
+
+def ghost_stays(
+    graph: ClaimGraph, unit: np.ndarray, group: np.ndarray, uses: CardUses, params: CardParams, cache: dict
+) -> dict:
+    """Facilities whose doctors bill stays on cards with no care of their own, dear for the place (冒名住院).
+
+    ``{institution: {"persons", "claims", "cards", "hits", "peer_cards", "peer_hits", "chance", "tested"}}``.
+
+    A township centre that bills stays on the identities of the dead and of migrants working far away leaves
+    no flag when the export has no death dates and the cards no collector's phone.  What it cannot hide is on
+    the cards and the bills: the holder has no care of his own (at most ``max_own`` claims besides his stays
+    there; insured in the facility's region), and the stay, written up to be worth billing, costs
+    ``ghost_ratio`` times the facility's usual stay or more (the card's median stay against the facility's
+    median).  Per doctor (a facility's claims without a doctor: one staff) and facility, the cards he billed
+    stays for are counted, and those that are both; the count is tested against the rate of such cards
+    among the stays at the other facilities of its kind (one hit and one miss added to the peers' counts, so a
+    kind of a few facilities with none is no proof), by the binomial tail at ``max_chance`` divided by the
+    doctors tested (those with ``min_cards`` such cards: a Bonferroni bound).  A facility with a doctor so
+    proven holds his such cards; its test is the union of its proven doctors' cards.
+
+    The benign look-alikes: a nursing home's resident is hollow (all his care is there) but his stays are
+    the ward's usual ones; a patient home from the city for an operation is dear but is one of the
+    facility's many dear stays, spread over its doctors; a dying patient's stays are dear and hollow, and a
+    doctor has a few of them, at his peers' rate.
+    """
+    out: dict = {}
+    if not params.ghost_ratio:
+        return out
+    person, venue, doctor = graph.visits.column("person"), graph.visits.column("venue"), graph.visits.column("doctor")
+    inpatient = graph.visits.column("inpatient")
+    rows = np.flatnonzero(inpatient & (person >= 0) & (group[unit[venue]] >= 0))  # stays at facilities
+    if not len(rows):
+        return out
+    total = graph.data.claims["total_amount"].to_numpy(dtype=float)
+    stays = pd.DataFrame({"u": unit[venue[rows]], "p": person[rows], "d": doctor[rows], "amount": total[rows]})
+    usual = stays.groupby("u")["amount"].median()
+    cards = stays.groupby(["u", "p"])["amount"].agg(["size", "median"]).reset_index()
+    claims_of = np.bincount(person[person >= 0], minlength=len(graph.visits.persons))
+    local = np.zeros(len(cards), dtype=bool)
+    for code, where in cards.groupby("u").indices.items():
+        local[where] = _local(graph, int(code), cache, uses)[1][cards["p"].to_numpy()[where]]
+    hollow = (claims_of[cards["p"].to_numpy()] - cards["size"].to_numpy() <= params.max_own) & local
+    dear = cards["median"].to_numpy() >= params.ghost_ratio * usual.reindex(cards["u"]).to_numpy()
+    cards["hit"] = hollow & dear
+    cards["group"] = group[cards["u"].to_numpy()]
+    # the peers' counts: the stays' cards at the other facilities of the kind, one hit and one miss added
+    in_group = cards.groupby("group")["hit"].agg(["size", "sum"])
+    in_unit = cards.groupby("u")["hit"].agg(["size", "sum"])
+    staff = stays[["u", "d", "p"]].drop_duplicates().merge(cards[["u", "p", "hit"]], on=["u", "p"])
+    by = staff.groupby(["u", "d"])["hit"].agg(["size", "sum"]).reset_index()
+    tested = int((by["sum"] >= 1).sum())  # every doctor with such a card is a chance to find a pattern
+    by = by[by["sum"] >= params.min_cards]
+    if by.empty:
+        return out
+    g = group[by["u"].to_numpy()]
+    peer_n = in_group["size"].reindex(g).to_numpy() - in_unit["size"].reindex(by["u"]).to_numpy() + 2
+    peer_k = in_group["sum"].reindex(g).to_numpy() - in_unit["sum"].reindex(by["u"]).to_numpy() + 1
+    by["peer_n"], by["peer_k"] = peer_n, peer_k
+    tail = binom.sf(by["sum"].to_numpy() - 1, by["size"].to_numpy(), peer_k / peer_n)
+    bound = params.max_chance / tested
+    proven = by[tail <= bound]
+    for code, mine in proven.groupby("u"):
+        theirs = staff[(staff["u"] == code) & staff["d"].isin(mine["d"])]
+        held = np.sort(theirs.loc[theirs["hit"], "p"].unique()).astype(np.int64)
+        n, k = int(theirs["p"].nunique()), len(held)
+        pn, pk = int(mine["peer_n"].iat[0]), int(mine["peer_k"].iat[0])
+        chance = float(binom.sf(k - 1, n, pk / pn))
+        if chance > bound:
+            continue
+        at = rows[(stays["u"].to_numpy() == code) & np.isin(stays["d"].to_numpy(), mine["d"].to_numpy())]
+        at = at[np.isin(person[at], held)]
+        out[int(code)] = {"persons": held, "claims": at, "cards": n, "hits": k, "peer_cards": pn, "peer_hits": pk,
+                          "chance": chance, "tested": tested, "billed": np.sort(theirs["p"].unique())}  # fmt: skip
+    return out
+
+
+def _ghost_join(ghost: dict, flagged: np.ndarray, bound: float, min_cards: int) -> dict | None:
+    """An institution's :func:`ghost_stays` as a test joining cards to its ``flagged`` ones: the flagged cards
+    left out of its counts (as every joined test leaves them out), still ``min_cards`` or more and at most
+    ``bound`` likely (None: not)."""
+    billed = np.setdiff1d(ghost["billed"], flagged)
+    persons = np.setdiff1d(ghost["persons"], flagged)
+    n, k = len(billed), len(persons)
+    chance = float(binom.sf(k - 1, n, ghost["peer_hits"] / ghost["peer_cards"])) if k else 1.0
+    if k < max(min_cards, 1) or chance > bound:
+        return None
+    return ghost | {"persons": persons, "cards": n, "hits": k, "chance": chance}
 
 
 def _peer_tail(k: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:

@@ -87,6 +87,19 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "cards; too few to prove it alone, but {joined} more of its cards were billed the same way, beyond chance at "
         "the peers' rate even among the {tested} institutions with such a card, {persons} in all (scored above "
         "{misused_cards_from:g} such cards)",
+        # with ghost stays (detect.cards.ghost_stays): proven by its flags
+        "{flagged} cards billed at {venue} cannot have been used by their holders: {dead} claimed more than "
+        "{grace_days} days after the holder's death, {phone} bound to a collector's phone with other households' "
+        "cards; {ghost} more had stays there with no care of their own at >= {ghost_ratio:g}x the place's usual "
+        "stay, by doctors who billed such stays beyond chance at the peers' rate; with its cards billed the same "
+        "way, {joined} joined the flagged, {persons} in all (scored above {misused_cards_from:g} such cards)",
+        # proven by its ghost stays
+        "{ghost} cards had stays at {venue} with no care of their own at >= {ghost_ratio:g}x the place's usual stay, "
+        "by doctors who billed such stays beyond chance at the peers' rate even among the {tested} doctors with "
+        "such cards; with its cards billed the same way, {joined} cards besides the {flagged} that cannot have been "
+        "used by their holders ({dead} claimed more than {grace_days} days after the holder's death, {phone} bound "
+        "to a collector's phone with other households' cards), {persons} in all (scored above "
+        "{misused_cards_from:g} such cards)",
     ),
     "card_load": (
         "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "

@@ -35,7 +35,8 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "steering_business": lambda f, e: float(e.get("business", NAN)),  # type: ignore[arg-type]
     # a candidate whose members were never admitted together (beds: staggered stays) has no group days
     "event_days": lambda f, e: float(f.event_days) if e.get("together", True) else NAN,
-    "misused_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
+    # the flagged cards and the ghost stays' cards (detect.cards.ghost_stays), each a card its holder did not use
+    "misused_cards": lambda f, e: float(e.get("flagged", NAN)) + float(e.get("ghost", 0)),  # type: ignore[arg-type]
     "card_load": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "kept_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "regular_share": lambda f, e: max(f.regulars, f.group_regulars) / max(f.persons, 1),
@@ -62,7 +63,8 @@ MEANINGS: dict[str, str] = {
     "steering_z": "binomial z-score of that count against the peer share (indication: the diagnosis's share)",
     "steering_business": "the patients above the peer share as a share of the pharmacy's own high-value buyers",
     "event_days": "group admission days of the ring",
-    "misused_cards": "cards billed at the institution after the holder's death or bound to a collector's phone "
+    "misused_cards": "cards billed at the institution after the holder's death or bound to a collector's phone, and "
+    "cards of stays with no care of their own, dear for the place, by doctors who bill such stays beyond chance "
     "(detector cards)",
     "card_load": "cards billed at the institution again and again at many times the usual cost of such claims and "
     "of the card's own claims elsewhere (detector cardload)",
@@ -112,7 +114,10 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
     if code == "misused_cards":
         out = {"flagged": e["flagged"], "venue": venue, "dead": e["dead"], "grace_days": e["grace_days"],
                "phone": e["phone"], "joined": f.persons - int(e["flagged"]), "persons": f.persons}  # type: ignore[call-overload]  # fmt: skip
-        # proven by how its few flags were billed (detect.cards._seeded): verify needs the route and its bound
+        if e.get("ghost"):  # stays on cards with no care of their own, dear for the place (detect.cards.ghost_stays)
+            out = out | {"ghost": e["ghost"], "ghost_ratio": e["ghost_ratio"]}
+        # proven by how its few flags were billed (detect.cards._seeded), or by its ghost stays: verify needs the
+        # route and its bound
         return out | {"tested": e["tested"]} if e.get("seeded") else out
     if code == "card_load":
         return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "min_claims": e["min_claims"],

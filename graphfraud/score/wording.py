@@ -73,6 +73,14 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{venue} 结算的 {flagged} 张医保卡不可能由本人使用：{dead} 张在持卡人死亡超过 {grace_days} 天后仍有结算，"
         "{phone} 张与其他家庭的卡绑定同一收卡人手机；仅凭这些卡不足以认定，但该机构另有 {joined} 张卡以同样方式结算，"
         "即使在 {tested} 家有此类卡的机构中按同类机构比率也属罕见，共 {persons} 张（超过 {misused_cards_from} 张起计分）",
+        "{venue} 结算的 {flagged} 张医保卡不可能由本人使用：{dead} 张在持卡人死亡超过 {grace_days} 天后仍有结算，"
+        "{phone} 张与其他家庭的卡绑定同一收卡人手机；另有 {ghost} 张卡在该机构住院而本人别无就医记录，住院费用达该机构常见"
+        "住院费用的 {ghost_ratio} 倍以上，其经治医生此类住院按同类机构比率属罕见（疑似冒名住院）；连同以同样方式结算的卡，"
+        "共 {joined} 张并入，共 {persons} 张（超过 {misused_cards_from} 张起计分）",
+        "{ghost} 张卡在 {venue} 住院而本人别无就医记录，住院费用达该机构常见住院费用的 {ghost_ratio} 倍以上，其经治医生此类住院"
+        "即使在 {tested} 名有此类卡的医生中按同类机构比率也属罕见（疑似冒名住院）；连同以同样方式结算的卡，除 {flagged} 张"
+        "不可能由本人使用的卡（{dead} 张在持卡人死亡超过 {grace_days} 天后仍有结算，{phone} 张与其他家庭的卡绑定同一收卡人手机）"
+        "外共 {joined} 张，共 {persons} 张（超过 {misused_cards_from} 张起计分）",
     ),
     "card_load": (
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"

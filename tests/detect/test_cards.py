@@ -11,6 +11,7 @@ from graphfraud.graph.build import build_graph
 from graphfraud.params import CardParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
+from graphfraud.score.wording import say
 
 from .worlds import SHOPS, candidates_by_venue, card_world, hospital_phone_world
 
@@ -170,3 +171,81 @@ def test_without_a_chain_column_the_shops_of_one_brand_are_one_chain():
     assert unit[code["P0"]] == unit[code["P1"]] and len({unit[code["P2"]], unit[code["P3"]], unit[code["P0"]]}) == 3
     persons, evidence = candidates_by_venue(cards.detect, data, CardParams())["P0"]
     assert persons == sorted(f"card{k}" for k in range(8)) and evidence["phone"] == 8
+
+
+def _no_death_dates():  # type: ignore[no-untyped-def]
+    """:func:`card_world` from an export that drops ``persons.death_date`` (thirdworld 66): no card has a flag."""
+    data = card_world()
+    death = data.persons["death_date"]
+    return dataclasses.replace(data, persons=data.persons.assign(death_date=death.where(death.isna())))
+
+
+def test_ghost_stays_without_death_dates_are_found_by_their_stays():
+    """A doctor's dear stays on cards with no care of their own: the 5 dead and 6 away, with no flag at all."""
+    found = _found(_no_death_dates())
+    persons, evidence = found["H0"]
+    assert set(persons) == {f"dead{k}" for k in range(5)} | {f"away{k}" for k in range(6)}
+    assert evidence["flagged"] == evidence["dead"] == 0 and evidence["ghost"] == 11
+    # proven by the ghost stays' own test, at max_chance over the doctors tested (DH0a and H1's DH1a)
+    assert evidence["seeded"] and evidence["tested"] == 2
+    test = evidence["tests"]["ghost"]
+    assert (test["cards"], test["hits"]) == (51, 11) and test["chance"] <= CardParams().max_chance / 2
+    # the peers' counts carry one hit and one miss more than the other centres' stays (H1's 4 final stays)
+    assert (test["peer_cards"], test["peer_hits"]) == (4 * 40 + 4 + 2, 4 + 1)
+
+
+def test_the_final_stays_of_the_dying_are_no_ghost_stays():
+    """H1's 4 patients who died in hospital: dear stays, no other care, but 4 of the doctor's 44 cards are
+    the peers' rate; the stays of cards with care of their own are no sign at any cost."""
+    g = build_graph(_no_death_dates())
+    unit, group = cards.institutions(g)
+    uses = cards.run_uses(g, unit[g.visits.table["venue"].to_numpy()])
+    out = cards.ghost_stays(g, unit, group, uses, CardParams(), {})
+    assert [str(g.visits.venues.ids[c]) for c in out] == ["H0"]
+
+
+def test_ghost_stays_need_stays_dear_for_the_place_and_can_be_switched_off():
+    """H0's ghost stays cost about 2.6x its usual stay: at ghost_ratio 3 they are the place's usual, and 0 is off."""
+    g = build_graph(_no_death_dates())
+    for ratio in (0.0, 3.0):
+        assert "H0" not in {
+            str(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[c.claims[0]]])
+            for c in cards.detect(g, CardParams(ghost_ratio=ratio))
+        }
+
+
+def test_a_ghost_stays_ring_is_scored_and_said_as_such():
+    ring = next(r for r in run(_no_death_dates()).rings if r.typology == "induced_admission")
+    reason = ring.reasons[0]
+    assert reason.code == "misused_cards" and reason.args["ghost"] == 11 and reason.args["tested"] == 2
+    assert reason.text.startswith("11 cards had stays at H0 with no care of their own at >= 2x the place's usual stay")
+    assert "0 that cannot have been used by their holders" in reason.text
+    assert say("misused_cards", reason.args, "zh").startswith("11 张卡在 H0 住院而本人别无就医记录")
+    # proven by its dead cards, the ghost stays' reason starts from the flags (the 6 away cards joined otherwise)
+    flagged = next(r for r in run(card_world()).rings if r.typology == "induced_admission").reasons[0]
+    assert "ghost" not in flagged.args and flagged.text.startswith("5 cards billed at H0 cannot have been used")
+
+
+def test_flagged_cards_are_left_out_of_the_ghost_stays_join():
+    """With death dates the dead are the flags; the ghost stays' join counts the other cards only (6 away of 46),
+    which at the peers' rate is no longer beyond max_chance: the away cards join by the same way as the dead."""
+    g = build_graph(card_world())
+    unit, group = cards.institutions(g)
+    uses = cards.run_uses(g, unit[g.visits.table["venue"].to_numpy()])
+    (ghost,) = cards.ghost_stays(g, unit, group, uses, CardParams(), {}).values()
+    dead = g.visits.persons.codes(pd.Series([f"dead{k}" for k in range(5)]))
+    joined = cards._ghost_join(ghost, dead, 0.01, 3)
+    assert joined is not None and (joined["cards"], joined["hits"]) == (46, 6)
+    assert sorted(str(p) for p in g.visits.persons.ids[joined["persons"]]) == [f"away{k}" for k in range(6)]
+    assert cards._ghost_join(ghost, dead, CardParams().max_chance, 3) is None  # above max_chance
+    persons, evidence = _found(card_world())["H0"]
+    assert evidence["flagged"] == 5 and evidence["ghost"] == 0 and {f"away{k}" for k in range(6)} <= set(persons)
+
+
+def test_a_flagged_centres_ghost_stays_are_said_in_both_languages():
+    """Proven by its dead cards, with ghost stays joined (thirdworld 61): one sentence per language names both."""
+    args = {"flagged": 6, "venue": "H0", "dead": 6, "grace_days": 3, "phone": 0, "ghost": 3, "ghost_ratio": 2.0,
+            "joined": 3, "persons": 9, "misused_cards_from": 2.0}  # fmt: skip
+    en, zh = say("misused_cards", args, "en"), say("misused_cards", args, "zh")
+    assert "3 more had stays there with no care of their own at >= 2x" in en and "9 in all" in en
+    assert "另有 3 张卡在该机构住院而本人别无就医记录" in zh and "共 9 张" in zh

@@ -5,6 +5,7 @@ Chinese-first line naming the reason, the number recomputed and the number said.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -216,3 +217,19 @@ def test_a_seeded_pack_whose_look_alikes_are_common_at_the_peers_fails(village_p
         return p
 
     _refused(_forge(village_pack, tmp_path, pack_key_file, common), "alike 检验不成立", "the alike test does not hold")
+
+
+def test_a_ghost_stays_pack_verifies_with_its_test_recomputed(tmp_path: Path, pack_key_file: Path) -> None:
+    """A centre proven by its ghost stays alone (an export without death dates): the pack carries the ghost
+    test's counts (the peers' with one hit and one miss added) and verify recomputes it at the route's bound."""
+    data = card_world()
+    death = data.persons["death_date"]
+    data = dataclasses.replace(data, persons=data.persons.assign(death_date=death.where(death.isna())))
+    write_world(data, None, tmp_path / "data")
+    packs = _packs(_detect(tmp_path / "data", tmp_path / "out"), tmp_path / "packs", pack_key_file, "misused_cards")
+    (pack,) = [p for p in packs if json.loads(_args(p.path, "misused_cards"))["venue"] == "H0"]
+    peers = read(pack.path / "peers.csv")
+    ghost = peers[peers["test"] == "ghost"].set_index("role")
+    assert int(ghost.at["venue", "hits"]) == json.loads(_args(pack.path, "misused_cards"))["ghost"] == 11
+    result = verify_pack(pack.zip_path)
+    assert result.ok and result.recomputed == 1, result.mismatches
