@@ -4,20 +4,22 @@ Measurement only (docs/detection.md step 72; nothing in detection reads it).  A 
 of one village to a clinic at 55-77% of its sessions, each session spread over up to three days, so a day holds
 2-4 of them and the co-visit graph links none of its days.  Seen per person instead: the villagers share a
 *home* (the venue where each has most claim-days other than this one: the village clinic, a city's community
-centre), each
-comes to the venue on several days, and nearly every one of those days falls within ``NEAR`` days of another
-villager's day there.  Ordinary repeat patients of the venue from the same home come on their own days.
+centre), each comes to the venue on several days, and nearly every one of those days falls within ``NEAR`` days
+of another villager's day there.  Ordinary repeat patients of the venue from the same home come on their own days.
 
 For a venue ``v`` and a home ``h`` (never ``v`` itself), the group is the persons of home ``h`` with at least
 ``MIN_DAYS`` claim-days at ``v``, kept when it has at least ``MIN_PERSONS``.  Member ``i`` has ``n_i`` days at
 ``v``, ``k_i`` of them within ``NEAR`` days of another member's day; ``q_i`` is the share of ``v``'s open days
 (days with any claim there) that are within ``NEAR`` days of another member's day.  Under "each comes on
-days of the venue's own, at random", ``sum k_i`` is a sum of Binomial(``n_i``, ``q_i``); its upper tail,
-times the groups tested in the data (Bonferroni), is the group's chance.  Its expectation is measured from the
+days of the venue's own, at random", ``sum k_i`` is a sum of Binomial(``n_i``, ``q_i``).  A pair's meeting
+is counted from both of its sides, so the test halves every ``n_i`` and the count (rounded up) before taking
+the upper tail; that tail times the groups tested in the data (Bonferroni) is the group's chance, and a group
+under ``MAX_CHANCE`` is a pool.  Its expectation is measured from the
 group's own other members, so a big home whose members' days cover the venue's year expects what it sees.
 
 Run: ``python -m benchmarks.thinpools DIR [DIR ...]`` (a world with ``truth.json`` gets each group's planted
-ring and benign group named; output one line per group tested, the chance-bounded ones marked).
+ring and benign group named; one line per group tested, the pools marked ``POOL``; ``bound`` is the chance,
+``both`` the same without the halving).  ``NEAR=1`` or ``MIN_DAYS=6`` in the environment change those.
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ class Pool:
     days: int  # the members' claim-days at the venue
     together: int  # of them within NEAR days of another member's day
     expected: float  # what the venue's own days predict
-    tail: float  # P(sum Binomial(n_i, q_i) >= together)
+    tail: float  # the test: P(sum Binomial(ceil(n_i / 2), q_i) >= ceil(together / 2)), each pair counted once
+    tail_both_sides: float  # P(sum Binomial(n_i, q_i) >= together), for reference
     households: int
     home_share: float  # the venue's patients whose home is this group's home, over its patients with a home
-    tail_half: float  # the tail with every member's days and the together count halved (pairs counted once)
 
 
 def _poisson_binomial_tail(ns: list[int], qs: list[float], k: int) -> float:
@@ -124,10 +126,10 @@ def pools(
                     sum(ns),
                     sum(ks),
                     float(np.dot(ns, qs)),
+                    _poisson_binomial_tail([(n + 1) // 2 for n in ns], qs, (sum(ks) + 1) // 2),
                     _poisson_binomial_tail(ns, qs, sum(ks)),
                     homes,
                     float(homes_at[h] / homes_at.sum()),
-                    _poisson_binomial_tail([(n + 1) // 2 for n in ns], qs, (sum(ks) + 1) // 2),
                 )  # fmt: skip
             )
     return out
@@ -153,7 +155,7 @@ def main(argv: list[str]) -> None:
         path = Path(d)
         visits, households = _world(path)
         facilities = pd.read_csv(path / "facilities.csv", dtype=str)
-        label = dict(zip(facilities.facility_id, facilities.kind + "/" + facilities.get("ownership", "?")))
+        label = dict(zip(facilities.facility_id, facilities.get("kind", "?") + "/" + facilities.get("ownership", "?")))
         truth = json.loads((path / "truth.json").read_text()) if (path / "truth.json").exists() else {}
         who: dict[str, str] = {}
         for g in truth.get("rings", []):
@@ -170,7 +172,8 @@ def main(argv: list[str]) -> None:
             print(
                 f"{path.name} {flag} {pool.venue} {label.get(pool.venue)} home={pool.home} n={len(pool.persons)} "
                 f"hh={pool.households} days={pool.days} together={pool.together} exp={pool.expected:.1f} "
-                f"bound={pool.tail * tests:.2g} tests={tests} share={pool.home_share:.3f} half={pool.tail_half * tests:.2g} { {k: int(v) for k, v in names.items()} }"
+                f"bound={pool.tail * tests:.2g} both={pool.tail_both_sides * tests:.2g} tests={tests} "
+                f"share={pool.home_share:.3f} { {k: int(v) for k, v in names.items()} }"
             )
 
 
