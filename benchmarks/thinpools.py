@@ -164,6 +164,10 @@ def main(argv: list[str]) -> None:
         for g in truth.get("benign", []):
             for p in g["persons"]:
                 who.setdefault(p, "benign:" + g["kind"])
+        if not truth and (path / "labels.csv").exists():  # synth: ring ids, "benign:<kind>:<n>" for benign groups
+            labels = pd.read_csv(path / "labels.csv", dtype=str)
+            for ring, p in labels.loc[labels.entity_type == "person", ["ring_id", "entity_id"]].itertuples(index=False):
+                who.setdefault(p, ":".join(ring.split(":")[:2]) if ring.startswith("benign:") else ring)
         found = pools(visits, households=households, **knobs)
         tests = max(1, len(found))
         for pool in found:
