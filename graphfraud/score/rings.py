@@ -885,7 +885,8 @@ def select_rings(
     A ring sharing at least half the persons of the smaller of itself and a
     better ring already taken is dropped; a card-misuse ring (detector
     ``cards``) that holds a suspect ring of another detector is taken after
-    every other ring, whatever its score (:func:`_merging`).  :func:`score_candidates` uses it on
+    every other ring, whatever its score (:func:`_merging`).  A ring of a date-only export scored only for
+    meeting (:func:`meeting_only`) is not reported, but holds its persons as before.  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
     Parameters
@@ -918,11 +919,38 @@ def select_rings(
         sizes.append(len(mine))
         if ring.benign is not None:
             explained.append(ring)
-        elif ring.score >= params.min_score:
+        elif ring.score >= params.min_score and not meeting_only(ring):
             kept.append(ring)
     best = sorted(kept, key=lambda r: (-r.score, r.ring_id))[: params.max_rings]
     explained.sort(key=lambda r: (-r.score, r.ring_id))
     return [_with_rank(r, i + 1) for i, r in enumerate(best)], [_with_rank(r, i + 1) for i, r in enumerate(explained)]
+
+
+#: Reasons that say only that members met: at one venue on the same days (``lockstep``), on a rhythm (``cycle``),
+#: as a share of the venue's claims (``dominance``).
+MEETING_REASONS = frozenset({"lockstep", "cycle", "dominance"})
+
+
+def meeting_only(ring: Ring) -> bool:
+    """Whether a ring of a date-only export is scored only for meeting: nothing billed, flagged or at stake.
+
+    With dates only every day at a venue is one event, so a venue's regulars
+    (a township centre's elderly patients, a village clinic's chronic
+    patients) are "together on the same days" and a share of its claims by
+    what they are.  A ring whose points all come from that, with no cost
+    above the same care elsewhere, no money worth a case (``money``), no
+    flag (after-death claims, a shared phone, resold boxes) and no dear
+    items, gives an investigator nothing to ask about; it is not reported
+    (thirdworld 67: 14 chronic heavy users of a township centre at exactly
+    ``min_score``; thirdworld 9, 15, 19: pieces of 16-38 regulars holding at
+    most 4 planted persons).  With arrival times (``median_arrival_gap``
+    measured) meeting within minutes is itself the evidence and the ring
+    stands.
+    """
+    if not math.isnan(ring.features.median_arrival_gap):
+        return False
+    scored = {r.code for r in ring.reasons if r.points > 0}
+    return bool(scored) and scored <= MEETING_REASONS
 
 
 def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:

@@ -161,7 +161,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "至多 {party_addresses} 个住址，成员 {together} 的就诊与本伙同到；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
-    "benign_children": ("疑为婴幼儿的常规保健（儿童健康体检、预防接种）：{persons} 名成员的年龄中位数为 {age} 岁，在公立机构就诊；费用为同类的 {cost_ratio} 倍",),
+    "benign_children": (
+        "疑为婴幼儿的常规保健（儿童健康体检、预防接种）：{persons} 名成员的年龄中位数为 {age} 岁，在公立机构就诊；费用为同类的 {cost_ratio} 倍",
+        "疑为婴幼儿的常规保健（儿童健康体检、预防接种）：{persons} 名成员的年龄中位数为 {age} 岁，就诊机构的所有制未导出（未登记为民营）；"
+        "费用为同类的 {cost_ratio} 倍（不超过 {bound} 倍视为常规诊疗）",
+    ),
     "benign_primary": (
         "疑为成员本地基层医疗机构的定期服务（如家庭医生签约随访日、儿童保健日、敬老院巡诊）：{persons} 名成员中 {local} "
         "平时也自行到该机构就诊，团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
