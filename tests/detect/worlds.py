@@ -219,9 +219,9 @@ def hospital_phone_world(*, family: int = 5, strangers: int = 4, at: str = "H0")
     )  # fmt: skip
 
 
-def broker_phone_world(*, hub: str = "K0") -> ClaimsData:
-    """A district of 200 single-person households: 60 go to the hospital H0, 120 to the centre C0, 20 to the
-    clinics K0 and K1 (10 each); and one phone binding ten cards of ten households.
+def broker_phone_world(*, hub: str = "K0", hospital: int = 60) -> ClaimsData:
+    """A district of 200 single-person households: ``hospital`` go to the hospital H0, the rest of 180 to the
+    centre C0, 20 to the clinics K0 and K1 (10 each); and one phone binding ten cards of ten households.
 
     ``hub`` ``K0``: a broker's recruits (synth ``--vary`` seed 138): each card billed twice at the clinic K0 and
     four times at H0, their own hospital (the hospital bills them most; the clinic holds them beyond chance).
@@ -242,7 +242,7 @@ def broker_phone_world(*, hub: str = "K0") -> ClaimsData:
 
     for k in range(200):
         person(f"p{k}")
-        claim(f"p{k}", "H0" if k < 60 else "C0" if k < 180 else "K0" if k < 190 else "K1", k)
+        claim(f"p{k}", "H0" if k < hospital else "C0" if k < 180 else "K0" if k < 190 else "K1", k)
     for k in range(10):
         person(f"card{k}", phone="BROKER", address=f"house{k}")
         for d in range(4):
