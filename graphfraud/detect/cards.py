@@ -31,7 +31,8 @@ its own peer group, pharmacies one group).
 
 A proven institution's other cards used **the same way** join the ring, each
 way tested against the peers in turn (the joined count again at most
-``max_chance`` likely under the peers' rate of the same test):
+``max_chance`` likely under the peers' rate of the same test, and at most
+:data:`SEED_CHANCE_SHARE` of it what that rate gives):
 
 - **no care of its own** (stays only): the card was billed for stays there by
   the staff who billed the flagged cards and has at most ``max_own`` claims
@@ -86,8 +87,9 @@ USES = "card_uses"
 #: Distinct addresses a collector's phone spans at least (a family: one or two).
 MIN_ADDRESSES = 3
 
-#: An institution proven by its few flagged cards' way of being billed (:func:`_seeded`): at most this share of
-#: the cards joined that way may be what the peers' rate of the same test gives (a majority is its own pattern).
+#: The cards joined to a proven institution's flagged cards (:func:`_same_way`; proven by its flags, or by its few
+#: flagged cards' way of being billed, :func:`_seeded`): at most this share of them may be what the peers' rate of
+#: the same test gives (a majority is its own pattern).
 SEED_CHANCE_SHARE = 0.5
 
 #: A month: the interval of a chronic patient's follow-up (a four-week prescription, 长处方 aside), and the longest
@@ -362,13 +364,20 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     """Per claim: the card's phone is a collector's and the claim is at the institution that uses his cards.
 
     A phone is a collector's when ``params.phone_cards`` or more cards of at
-    least three addresses are bound to it (a family spans one or two).  Its
-    institution is the one that billed its cards most often (a collector's
-    chain swipes them every few weeks; the holders' own village clinic sees
-    them now and then), and it must hold ``phone_cards`` of them at three
-    addresses, more than chance puts there (binomial tail <= ``max_chance``
-    given all the phone's cards and the institution's share of all card
-    holders: a masked phone's strangers are spread over the county).  The
+    least three addresses are bound to it (a family spans one or two) and the
+    institution that billed them most often holds ``phone_cards`` of them at
+    three addresses, more than chance puts there (binomial tail <=
+    ``max_chance`` given all the phone's cards and the institution's share of
+    all card holders: a masked phone's strangers are spread over the county).
+    Its hub is then the institution, of those that pass the same test, where
+    its cards gather most beyond chance (the smallest tail), not the busiest
+    one: a broker's recruits are seen for their own care at their district's
+    hospital more often than at his clinic (synth ``--vary`` seed 138: 125
+    claims of 20 cards at a hospital of a quarter of the county's card
+    holders, tail 2.6e-7; 92 of 24 at a clinic of 6%, 1e-26), while a
+    collector's chain, or the hospital that buys his cards, holds nearly all
+    of them (the holders' own village clinic, a few).  Which phones are judged
+    is as before (one test a phone, where it is billed most).  The
     chance is counted in households (addresses; a card without one is its own):
     a family goes to the same hospital together, so its cards there are one
     draw, not one per card, each with a card's chance to be there.  Counted in
@@ -415,24 +424,30 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     take = bound & is_wanted[pair_phone]
     if not take.any():
         return out
-    mine = pd.DataFrame({"phone": pair_phone[take], "unit": pair_unit[take], "person": pair_person[take]})
-    busiest = mine.assign(claims=pair_claims[take]).groupby(["phone", "unit"])["claims"].sum().reset_index()
-    busiest = busiest.sort_values(["phone", "claims", "unit"], ascending=[True, False, True]).drop_duplicates("phone")
-    there = mine.merge(busiest[["phone", "unit"]], on=["phone", "unit"])  # one pair per card there
-    there = there.assign(address=address[there["person"].to_numpy()], home=home[there["person"].to_numpy()])
+    there = pd.DataFrame({"phone": pair_phone[take], "unit": pair_unit[take], "person": pair_person[take]})
+    there = there.assign(claims=pair_claims[take], address=address[there["person"].to_numpy()])
+    there["home"] = home[there["person"].to_numpy()]
     places = there[there["address"] >= 0].drop_duplicates(["phone", "unit", "address"])
-    hubs = there.groupby(["phone", "unit"]).size().rename("cards").to_frame()
+    hubs = there.groupby(["phone", "unit"]).agg(cards=("person", "size"), claims=("claims", "sum"))
+    busiest = hubs.reset_index().sort_values(["phone", "claims", "unit"], ascending=[True, False, True])
+    busiest = busiest.drop_duplicates("phone")[["phone", "unit"]]  # per phone: the institution billing it most
     hubs["addresses"] = places.groupby(["phone", "unit"]).size().reindex(hubs.index, fill_value=0)
     hubs["homes"] = there.drop_duplicates(["phone", "unit", "home"]).groupby(["phone", "unit"]).size()
     hubs = hubs[(hubs["cards"] >= params.phone_cards) & (hubs["addresses"] >= MIN_ADDRESSES)].reset_index()
     if hubs.empty:
         return out
     share = unit_cards[hubs["unit"].to_numpy()] / users  # a card's (and so its household's) chance to be there
-    tail = binom.sf(hubs["homes"].to_numpy() - 1, total_homes.reindex(hubs["phone"]).to_numpy(), share)
-    hubs = hubs[tail <= params.max_chance]
+    hubs["tail"] = binom.logsf(hubs["homes"].to_numpy() - 1, total_homes.reindex(hubs["phone"]).to_numpy(), share)
+    hubs = hubs[hubs["tail"] <= math.log(params.max_chance)]
     if hubs.empty:
         return out
-    hub_at = np.full(len(is_wanted), -1, dtype=np.int64)  # per phone: the institution it is a hub at (one: its busiest)
+    # a phone is judged where it is billed most (as before: one test a phone), and is a hub at one institution,
+    # where its cards gather most beyond chance (then the most claims, the first code)
+    judged = busiest.merge(hubs[["phone", "unit"]], on=["phone", "unit"])["phone"]
+    hubs = hubs[hubs["phone"].isin(judged)]
+    order = ["phone", "tail", "claims", "unit"]
+    hubs = hubs.sort_values(order, ascending=[True, True, False, True]).drop_duplicates("phone")
+    hub_at = np.full(len(is_wanted), -1, dtype=np.int64)  # per phone: the institution it is a hub at
     hub_at[hubs["phone"].to_numpy()] = hubs["unit"].to_numpy()
     p = graph.visits.column("person")
     for start in range(0, len(t), ROWS_AT_ONCE):  # a slice of claims at a time: no whole-table int64 copies
@@ -490,10 +505,6 @@ def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses,
         proof = at[flag[at]]
         counts: dict = {}
         joined = _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, strict, cache, uses, counts)
-        for test, t in counts.items():  # most of the joined cards must be the institution's own, not the peers' rate
-            if t["cards"] * t["peer_hits"] / max(t["peer_cards"], 1) > SEED_CHANCE_SHARE * t["hits"]:
-                joined.pop(test, None)
-        counts = {test: t for test, t in counts.items() if test in joined}
         if joined:
             out[int(code)] = (joined, counts)
     return out
@@ -598,7 +609,10 @@ def _peer_tail(k: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:
 def _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts) -> dict:  # type: ignore[no-untyped-def]
     """The institution's other cards used the way its flagged cards were: ``{test: (persons, tail)}``.
 
-    Only the tests whose joined count is unlikely under the peers' rate of the same test are kept.
+    Only the tests whose joined count is unlikely under the peers' rate of the same test are kept, and of those
+    only where that rate gives at most :data:`SEED_CHANCE_SHARE` of the count (an institution proven by its flags
+    too: a collector's phone at a large chain, the flagged cards' few purchases "alike" to a third of its cards and
+    of its peers', otherworld seed 39, lift 1.1).
     ``at`` are the institution's claims (sorted rows), ``uses`` the run's :func:`card_uses`.
     The kept tests' counts go to ``counts`` (a dict): ``{test: {"cards", "hits", "peer_cards", "peer_hits", "chance"}}``.
     ``cache`` (a dict, one per run) keeps what does not depend on the institution: the claims of each
@@ -671,7 +685,8 @@ def _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, par
             peer_hits = int(inside) - int(alike.sum()) if lo <= hi else 0
         p = float(peer_hits) / max(n_peer, 1)
         tail = float(binom.sf(k - 1, n, min(max(p, 1e-6), 1 - 1e-6)))
-        if tail <= params.max_chance:
+        # most of the cards joined must be the institution's own pattern, not what the peers' rate gives
+        if tail <= params.max_chance and n * p <= SEED_CHANCE_SHARE * k:
             result[test] = (people[hits], tail)
             counts[test] = {
                 "cards": n,

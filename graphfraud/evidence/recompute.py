@@ -155,7 +155,8 @@ def _repeat_stays(args: dict, rows: pd.DataFrame) -> list[str]:
 def _misused_cards(args: dict, rows: pd.DataFrame, params: dict, claims: Callable[[], pd.DataFrame]) -> list[str]:
     max_chance, min_cards = float(params.get("max_chance", 0.001)), int(params.get("min_cards", 3))
     # an institution proven by how its few flagged cards were billed (detect.cards._seeded): its joined tests
-    # hold at max_chance over the institutions so tested, with most joined cards beyond the peers' rate
+    # hold at max_chance over the institutions so tested; every joined test (either route) with most joined cards
+    # beyond the peers' rate
     seeded = "tested" in args
     bound = max_chance / max(int(args.get("tested", 1)), 1) if seeded else max_chance
     problems: list[str] = []
@@ -180,7 +181,7 @@ def _misused_cards(args: dict, rows: pd.DataFrame, params: dict, claims: Callabl
             hits[test] = k
             shops = shops or str(venue["venue_id"].iat[0]).split(";")
             continue
-        if seeded and n * rate > SEED_CHANCE_SHARE * k:
+        if n * rate > SEED_CHANCE_SHARE * k:
             problems.append(f"{test} 检验不成立：{n} 张卡按同类机构比率 {rate:.3g} 应有 {n * rate:.3g} 张，超过 {k} 张的 "
                             f"{SEED_CHANCE_SHARE:g}（the {test} test does not hold: the peers' rate {rate:.3g} gives "
                             f"{n * rate:.3g} of {n} cards, more than {SEED_CHANCE_SHARE:g} of the {k} joined）")  # fmt: skip

@@ -13,7 +13,7 @@ from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
 from graphfraud.score.wording import say
 
-from .worlds import SHOPS, candidates_by_venue, card_world, hospital_phone_world
+from .worlds import SHOPS, broker_phone_world, candidates_by_venue, card_world, hospital_phone_world
 
 
 def _found(data):
@@ -72,6 +72,29 @@ def test_a_phone_is_judged_by_its_households_not_its_cards():
     # nine households on one phone at the hospital are beyond chance there too (0.45^9)
     assert len(hub_holders(hospital_phone_world(family=1, strangers=8))) == 9
     assert "H0" not in _found(hospital_phone_world())
+
+
+def test_a_phone_goes_to_the_institution_its_cards_gather_at_most_beyond_chance():
+    """A broker's recruits are seen at their own hospital more often than at his clinic (synth --vary seed 138)."""
+    params = CardParams()
+
+    def hub_venues(data):  # type: ignore[no-untyped-def]
+        g = build_graph(data)
+        u = cards.institutions(g)[0][g.visits.column("venue")]
+        hub = cards.phone_hubs(g, u, params)
+        return set(g.visits.venues.ids[g.visits.column("venue")[hub]].tolist()), int(hub.sum())
+
+    # ten households' cards: 40 claims at the hospital (70 of the 210 card holders: tail 1.7e-5, a hub before), 20
+    # at the clinic (20 of 210: tail 6e-11): the clinic, where they gather most beyond chance
+    assert hub_venues(broker_phone_world()) == ({"K0"}, 20)
+    assert "H0" not in _found(broker_phone_world())
+    # a collector's cards at the hospital, five of them also once at their village clinic: the clinic holds a larger
+    # share of its cards (5 of 15 against 10 of 70) but the hospital more beyond chance (tail 1.7e-5 against 3e-4)
+    assert hub_venues(broker_phone_world(hub="H0")) == ({"H0"}, 40)
+    # a phone is judged where it is billed most, as before: at a hospital of 160 of the 210 card holders the ten
+    # are within chance (tail 0.07), so the phone is no collector's, though the clinic would pass on its own (one
+    # test a phone, not the best of every institution's: thirdworld 18, 22)
+    assert hub_venues(broker_phone_world(hospital=150)) == (set(), 0)
 
 
 def test_a_masked_phone_identifies_no_one():

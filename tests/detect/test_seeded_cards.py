@@ -1,6 +1,7 @@
 """Cards proven by the way their few flagged cards were billed (detect.cards._seeded)."""
 
 from graphfraud.detect import cards
+from graphfraud.graph.build import build_graph
 from graphfraud.params import CardParams
 
 from .worlds import candidates_by_venue, village_world
@@ -51,3 +52,22 @@ def test_the_bound_is_shared_by_every_institution_with_a_stray_flag():
     assert chance <= CardParams().max_chance / 2
     assert list(_found(village_world(dead=1), CardParams(max_chance=2.02 * chance))) == ["V0"]
     assert _found(village_world(dead=1), CardParams(max_chance=1.98 * chance)) == {}
+
+
+def test_an_institution_proven_by_its_flags_joins_only_cards_beyond_what_the_peers_rate_gives(monkeypatch):
+    """SEED_CHANCE_SHARE holds on both routes: five dead cards prove V0 by themselves, and its fifteen kept cards
+    join (15 of 75 "alike" where the peers' rate gives 3.3, a share of 0.22); were that share above the bound, the
+    join would be the peers' pattern and only the flagged cards would stay (otherworld seed 39: a chain's 815
+    look-alikes at lift 1.1)."""
+
+    def flagged_candidate():  # type: ignore[no-untyped-def]
+        g = build_graph(village_world(dead=5))
+        (c,) = [c for c in cards.detect(g) if c.evidence["headline"] == "misused_cards"]
+        return sorted(str(p) for p in g.visits.persons.ids[c.persons]), c.evidence
+
+    persons, evidence = flagged_candidate()
+    assert evidence["seeded"] is False and evidence["alike"] == 15 and len(persons) == 20
+    monkeypatch.setattr(cards, "SEED_CHANCE_SHARE", 0.2)
+    persons, evidence = flagged_candidate()
+    assert evidence["seeded"] is False and evidence["alike"] == 0 and evidence["tests"] == {}
+    assert persons == [f"dead{k}" for k in range(5)]

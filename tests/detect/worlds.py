@@ -7,6 +7,8 @@
 - :func:`card_world`: township centres and a pharmacy chain billing cards that cannot have been there
   (冒用医保卡), in memory;
 - :func:`hospital_phone_world`: a county hospital and a shop, one phone binding a family's and strangers' cards;
+- :func:`broker_phone_world`: a hospital and small clinics, one phone binding ten households' cards that the
+  hospital bills most and a clinic bills beyond chance (or the other way round);
 - :func:`kept_world`: village clinics, one doctor keying visits on the cards he keeps (村医代保管医保卡) and
   one village's family-doctor day, in memory;
 - :func:`indication_city`: three hospitals without doctor ids, each with its shop next door, and diabetics of one
@@ -215,6 +217,50 @@ def hospital_phone_world(*, family: int = 5, strangers: int = 4, at: str = "H0")
     pharmacies = [("P0", "药店P0", None, "350206")]
     return ClaimsData(
         _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
+        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+def broker_phone_world(*, hub: str = "K0", hospital: int = 60) -> ClaimsData:
+    """A district of 200 single-person households: ``hospital`` go to the hospital H0, the rest of 180 to the
+    centre C0, 20 to the clinics K0 and K1 (10 each); and one phone binding ten cards of ten households.
+
+    ``hub`` ``K0``: a broker's recruits (synth ``--vary`` seed 138): each card billed twice at the clinic K0 and
+    four times at H0, their own hospital (the hospital bills them most; the clinic holds them beyond chance).
+    ``hub`` ``H0``: a collector at the hospital: all ten billed four times at H0, five of them (one village) once
+    at their village clinic K1 (the clinic holds a larger share of its cards, the hospital more beyond chance).
+    """
+    persons, claims = [], []
+    n = [0]
+
+    def person(pid, *, phone=None, address=None):  # type: ignore[no-untyped-def]
+        persons.append((pid, "F", "1950-01-01", "350206", "resident", phone or f"ph{pid}", address or f"ad{pid}", None))
+
+    def claim(pid, venue, day):  # type: ignore[no-untyped-def]
+        n[0] += 1
+        when = EPOCH + pd.Timedelta(days=int(day))
+        claims.append((f"C{n[0]:06d}", pid, None, venue, None, f"D{venue}", "outpatient", when, None, 80.0, 40.0,
+                       0.0, "I10", None))  # fmt: skip
+
+    for k in range(200):
+        person(f"p{k}")
+        claim(f"p{k}", "H0" if k < hospital else "C0" if k < 180 else "K0" if k < 190 else "K1", k)
+    for k in range(10):
+        person(f"card{k}", phone="BROKER", address=f"house{k}")
+        for d in range(4):
+            claim(f"card{k}", "H0", 30 * d + k)
+        if hub == "K0":
+            for d in range(2):
+                claim(f"card{k}", "K0", 50 * d + k + 7)
+        elif k < 5:
+            claim(f"card{k}", "K1", k + 200)
+    facilities = [("H0", "区医院", "hospital", 2, "public", "350206", 200),
+                  ("C0", "社区卫生服务中心", "community", 1, "public", "350206", 20),
+                  ("K0", "诊所K0", "clinic", 0, "private", "350206", 0),
+                  ("K1", "村卫生室K1", "clinic", 0, "public", "350206", 0)]  # fmt: skip
+    doctors = [(f"D{f}", f, "医生", "医师", "内科") for f in ("H0", "C0", "K0", "K1")]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, []),
         _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
     )  # fmt: skip
 

@@ -172,6 +172,22 @@ def test_a_misused_cards_pack_with_changed_flagged_cards_fails(card_packs: dict,
     _refused(_forge(card_packs["H0"], tmp_path, pack_key_file, fewer), "flagged 由本证据包重算为 4，理由写的是 5")
 
 
+def test_a_proven_pack_whose_look_alikes_the_peers_rate_mostly_gives_fails(card_packs: dict, tmp_path: Path,
+                                                                          pack_key_file) -> None:  # fmt: skip
+    """SEED_CHANCE_SHARE holds on the route proven by its flags too (detection step 67): peers billing the joined
+    way at 0.6 of the centre's rate give more than half of its joined cards."""
+
+    def mostly_the_peers(p: pd.DataFrame) -> pd.DataFrame:
+        joined = p[(p["test"] != "flags") & (p["role"] == "venue")]["test"].iat[0]
+        at, venue = (p["test"] == joined) & (p["role"] == "peers"), (p["test"] == joined) & (p["role"] == "venue")
+        share = int(p.loc[venue, "hits"].iat[0]) / int(p.loc[venue, "count"].iat[0])
+        p.loc[at, "hits"] = str(int(int(p.loc[at, "count"].iat[0]) * share * 0.6) + 1)
+        return p
+
+    output = _refused(_forge(card_packs["H0"], tmp_path, pack_key_file, mostly_the_peers), "检验不成立")
+    assert "more than 0.5 of the" in output
+
+
 def test_a_pack_without_peers_csv_has_nothing_recomputed(card_packs: dict) -> None:
     files = {n: (card_packs["H0"].path / n).read_bytes() for n in ("reasons.csv", "run.json", "claims.csv")}
     assert recheck(files.get) == (0, [])
