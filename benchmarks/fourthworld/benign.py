@@ -187,7 +187,9 @@ def campus(w: World, care: Care, r: random.Random, gid: str) -> Group | None:
     if winter:
         w0 = r.choice(winter)
         for i in r.sample(people, len(people) // 6):
-            day = min(w.days - 1, w0 + r.randint(0, 20))
+            day = w0 + r.randint(0, 20)
+            if day >= w.days:  # after the window: not in the export (not piled on its last day)
+                continue
             t = care.cal.at(day, care.cal.seconds(r, "campus"))
             care.add(
                 Claim(

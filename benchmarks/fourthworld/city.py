@@ -668,15 +668,17 @@ def chronic_followups(w: World, care: Care, i: int, in_bed: set[int]) -> None:
     doc = care.doctor(v, "内分泌科" if at_hosp else None) if at_hosp else u["comm_doc"]
     dom = r.randint(1, 26)
     vt = k["chronic_code"] if k["chronic_code"] != "mixed" else ("chronic" if at_hosp else "outpatient")
+    # a person's own disease: hypertension, diabetes, or both (两病), not a coin per visit
+    own = r.choice([("I10.x00",), ("I10.x00",), ("I10.x00",), ("E11.900",), ("E11.900",), ("I10.x00", "E11.900")])
     for m in range(0, w.days, 30):
         if r.random() > 0.8:
             continue
-        day = min(w.days - 1, max(0, m + dom + r.randint(-4, 4)))
-        if day in in_bed:
+        day = m + dom + r.randint(-4, 4)
+        if not 0 <= day < w.days or day in in_bed:  # a follow-up outside the window is not in the export
             continue
         t = cal.at(day, cal.seconds(r, "hosp"))
         items = lines(r, "reg", 1, (1, 1)) + lines(r, "chronic_drug", r.randint(1, 3), (28, 60))
-        c = care.add(Claim(i, v.vid, vt, t, items, doctor=doc, diagnosis=r.choice(["I10.x00", "E11.900"])))
+        c = care.add(Claim(i, v.vid, vt, t, items, doctor=doc, diagnosis=r.choice(own)))
         if c and r.random() < 0.15:
             care.fill(i, c, doc)
 

@@ -236,8 +236,8 @@ def class_kickback(w: World, care: Care, r: random.Random, gid: str) -> Group:
                     diagnosis=r.choice(["C34.900", "M06.900", "E11.900", "H35.300", "I63.900"]),
                 )
             )
-            if c and r.random() < follow:
-                bday = min(w.days - 1, day + r.randint(0, 5))
+            bday = day + r.randint(0, 5)
+            if c and r.random() < follow and bday < w.days:  # a purchase after the window is not in the export
                 bt = care.cal.at(bday, care.cal.seconds(r, "pharmacy"))
                 items = [
                     (code, float(r.randint(1, 3)), CATALOG[code][2]) for code in r.sample(GROUPS[cls], r.randint(1, 2))
