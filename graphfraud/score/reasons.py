@@ -698,7 +698,8 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     export has diagnoses), at no more than :data:`PEER_COST` times the city's
     other refills of the same families (other persons' purchases of the
     family at their pharmacy, :data:`~graphfraud.score.features.REFILL_PURCHASES` or more each: a month's pack costs more than a
-    walk-in buy of a few days), and none of
+    walk-in buy of a few days) or above them within chance (:func:`chance_cost`: a
+    member's one box of a dear drug among a year of refills), and none of
     :func:`hard_flags` shows.  Members may share every day: a collector who
     swipes the same cards once a month for ordinary drugs at ordinary cost is
     not told apart (its money is then that of ordinary refills).
@@ -707,7 +708,8 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
         return None
     monthly = REFILL_DAYS[0] <= f.member_period <= REFILL_DAYS[1] and f.member_steady >= SCHEDULE_WEEKDAYS
     one_drug = math.isnan(f.member_family) or f.member_family >= SCHEDULE_WEEKDAYS
-    if not monthly or not one_drug or f.refill_cost > PEER_COST or hard_flags(f, treatment=True):
+    dear = f.refill_cost > PEER_COST and not chance_cost(f)  # a few dear boxes among many refills are chance
+    if not monthly or not one_drug or dear or hard_flags(f, treatment=True):
         return None
     args: dict[str, object] = {"pharmacy": names.get("venue", ""), "period": f.member_period, "steady": f.member_steady}
     if not math.isnan(f.member_family):
