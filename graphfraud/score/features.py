@@ -424,9 +424,9 @@ def _cells(vtype: np.ndarray, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[st
         cell[rows] = piece
         _count_into(vtype_claims, vtype_fund, vtype[rows], fund[rows])
         _count_into(cell_claims, cell_fund, piece, fund[rows])
-        square = np.square(fund[rows])
-        np.add.at(vtype_sq, vtype[rows], square)
-        np.add.at(cell_sq, piece, square)
+        square = np.square(fund[rows])  # a spread, not a sum shown: a bincount per slice (np.add.at is 1 s per 10M)
+        vtype_sq += np.bincount(vtype[rows], weights=square, minlength=n_vtype)
+        cell_sq += np.bincount(piece, weights=square, minlength=n_cells)
         del square
         piece *= n_venues
         piece += venue[rows]
