@@ -148,6 +148,10 @@ class ClaimFacts:
     # (venue, person) pairs asked for, sorted by (venue, person).  (Typed Any: claim_facts fills the fields
     # above from dicts of arrays, which mypy would match against it.)
     visit_index: Any = field(default_factory=dict, compare=False, repr=False)
+    # Per cell and per visit type: the sum of the squared fund paid (a cell's spread, :func:`cost_contrast`'s
+    # chance); None: not counted (ClaimFacts made by hand), the chance is then NaN.
+    cell_fund_sq: np.ndarray | None = None
+    vtype_fund_sq: np.ndarray | None = None
 
 
 def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
@@ -413,12 +417,17 @@ def _cells(vtype: np.ndarray, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[st
     venue_fund = np.zeros(n_cells * n_venues)
     cell_claims, cell_fund = np.zeros(n_cells, dtype=np.intp), np.zeros(n_cells)
     vtype_claims, vtype_fund = np.zeros(n_vtype, dtype=np.intp), np.zeros(n_vtype)
+    cell_sq, vtype_sq = np.zeros(n_cells), np.zeros(n_vtype)
     for at in range(0, len(cell), ROWS_AT_ONCE):
         rows = slice(at, at + ROWS_AT_ONCE)
         piece = vtype[rows].astype(np.int64) * n_diag + diagnosis[rows] + 1
         cell[rows] = piece
         _count_into(vtype_claims, vtype_fund, vtype[rows], fund[rows])
         _count_into(cell_claims, cell_fund, piece, fund[rows])
+        square = np.square(fund[rows])  # a spread, not a sum shown: a bincount per slice, summed (equal to rounding)
+        vtype_sq += np.bincount(vtype[rows], weights=square, minlength=n_vtype)
+        cell_sq += np.bincount(piece, weights=square, minlength=n_cells)
+        del square
         piece *= n_venues
         piece += venue[rows]
         piece += 1
@@ -432,6 +441,8 @@ def _cells(vtype: np.ndarray, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[st
         "vtype": narrow(vtype),
         "vtype_claims": vtype_claims.astype(float),
         "vtype_fund": vtype_fund,
+        "cell_fund_sq": cell_sq,
+        "vtype_fund_sq": vtype_sq,
     }
 
 
@@ -712,6 +723,8 @@ class Features:
     split_admissions: int
     high_value_share: float  # share of the total amount on items priced >= signals.high_value_price
     private_venue: bool
+    # The group's fund above those peers' in standard errors of as many peer claims (NaN: not measured):
+    cost_chance: float = math.nan
     dear_goods_share: float = math.nan  # the same for goods only (GOODS_CATEGORIES); NaN: not measured
     stake: float = 0.0  # insurance money on the candidate's claims: the fund's and the personal accounts' (yuan)
     # Each member's own timetable at the main venue (members on >= 4 days; medians over them):
@@ -766,7 +779,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     visitors, visits = np.unique(person[at_main], return_counts=True)  # claims at the main venue per person
     kind = t.column("kind")[rows]
     inpatient = t.column("inpatient")[rows]
-    cost_ratio, venue_fpc, ring_fpc = cost_contrast(rows, facts)
+    cost_ratio, venue_fpc, ring_fpc, cost_chance = cost_contrast(rows, facts)
     hub, hub_n, hub_addresses = _phone_hub(c.persons, facts)
     addr = facts.person_address[c.persons]
     addr = addr[addr >= 0]
@@ -807,6 +820,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         else float("nan"),
         dominance=float(at_main.sum() / max(facts.venue_claims[main], 1)),
         cost_ratio=cost_ratio,
+        cost_chance=cost_chance,
         venue_fund_per_claim=venue_fpc,
         ring_fund_per_claim=ring_fpc,
         peer_venue_ratio=_peer_venue_ratio(rows, main, facts),
@@ -1859,20 +1873,25 @@ def _arrival_gap(t: Visits, rows: np.ndarray) -> float:
     return median(gaps) if len(gaps) else float("nan")
 
 
-def cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, float]:
+def cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, float, float]:
     """Fund per claim of the candidate vs. the same visit type and diagnosis outside it.
 
     Each ring claim is compared with the mean fund of all *other* claims of
     its (visit type, diagnosis family) cell; a cell with fewer than
     ``MIN_PEERS`` other claims falls back to its visit type alone.  Returns
-    (ratio, expected fund per claim, ring fund per claim).
+    (ratio, expected fund per claim, ring fund per claim, chance): the chance
+    is the ring's fund above the expected in standard errors of as many claims
+    drawn from the same cells (the cells' other claims' variance summed over
+    the ring's claims), NaN when the facts hold no squares.
     """
     fund = facts.graph.visits.column("fund")[rows]
     expected = np.empty(len(rows))
+    spread = np.zeros(len(rows))
     enough = np.zeros(len(rows), dtype=bool)
-    for cells, cell_n, cell_fund in (
-        (facts.cell, facts.cell_claims, facts.cell_fund),
-        (facts.vtype, facts.vtype_claims, facts.vtype_fund),
+    squares = facts.cell_fund_sq is not None and facts.vtype_fund_sq is not None
+    for cells, cell_n, cell_fund, cell_sq in (
+        (facts.cell, facts.cell_claims, facts.cell_fund, facts.cell_fund_sq),
+        (facts.vtype, facts.vtype_claims, facts.vtype_fund, facts.vtype_fund_sq),
     ):
         c = cells[rows]
         own_n = np.bincount(c, minlength=len(cell_n))
@@ -1881,13 +1900,18 @@ def cost_contrast(rows: np.ndarray, facts: ClaimFacts) -> tuple[float, float, fl
         other_f = cell_fund - own_f
         ok = (other_n[c] >= MIN_PEERS) & ~enough
         expected[ok] = other_f[c[ok]] / other_n[c[ok]]
+        if cell_sq is not None and squares:
+            other_sq = cell_sq - np.bincount(c, weights=np.square(fund), minlength=len(cell_n))
+            spread[ok] = np.maximum(other_sq[c[ok]] / other_n[c[ok]] - np.square(expected[ok]), 0.0)
         enough |= ok
     if not enough.any():
-        return 1.0, float("nan"), float(fund.mean()) if len(fund) else 0.0
+        return 1.0, float("nan"), float(fund.mean()) if len(fund) else 0.0, float("nan")
     ring = float(fund[enough].sum())
     base = float(expected[enough].sum())
     n = int(enough.sum())
-    return (ring / base if base > 0 else 1.0), base / n, ring / n
+    sd = math.sqrt(float(spread[enough].sum()))
+    chance = (ring - base) / sd if squares and sd > 0 else float("nan")
+    return (ring / base if base > 0 else 1.0), base / n, ring / n, chance
 
 
 def _peer_venue_ratio(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:

@@ -212,6 +212,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like households who each came together: {persons} persons in {parties} parties that never arrived "
         "together, each of {smallest}-{largest} persons at no more than {party_addresses} address(es), {together:.0%} "
         "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers'",
+        "looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers', "
+        "{chance:.1f} standard errors above them: within chance for so few claims",
+        "looks like households who each came together: {persons} persons in {parties} parties that never arrived "
+        "together, each of {smallest}-{largest} persons at no more than {party_addresses} address(es), {together:.0%} "
+        "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors "
+        "above them: within chance for so few claims",
     ),
     "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
     "benign_children": (
@@ -708,7 +714,8 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     export has diagnoses), at no more than :data:`PEER_COST` times the city's
     other refills of the same families (other persons' purchases of the
     family at their pharmacy, :data:`~graphfraud.score.features.REFILL_PURCHASES` or more each: a month's pack costs more than a
-    walk-in buy of a few days), and none of
+    walk-in buy of a few days) or above them within chance (:func:`chance_cost`: a
+    member's one box of a dear drug among a year of refills), and none of
     :func:`hard_flags` shows.  Members may share every day: a collector who
     swipes the same cards once a month for ordinary drugs at ordinary cost is
     not told apart (its money is then that of ordinary refills).
@@ -717,7 +724,8 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
         return None
     monthly = REFILL_DAYS[0] <= f.member_period <= REFILL_DAYS[1] and f.member_steady >= SCHEDULE_WEEKDAYS
     one_drug = math.isnan(f.member_family) or f.member_family >= SCHEDULE_WEEKDAYS
-    if not monthly or not one_drug or f.refill_cost > PEER_COST or hard_flags(f, treatment=True):
+    dear = f.refill_cost > PEER_COST and not chance_cost(f)  # a few dear boxes among many refills are chance
+    if not monthly or not one_drug or dear or hard_flags(f, treatment=True):
         return None
     args: dict[str, object] = {"pharmacy": names.get("venue", ""), "period": f.member_period, "steady": f.member_steady}
     if not math.isnan(f.member_family):
@@ -736,6 +744,10 @@ PARTY_TOGETHER = 0.8
 HOUSEHOLDS_BULK = 0.5
 #: A household is held to an ordinary cost (fund per claim against peers') unless it is a :func:`family_outing`.
 HOUSEHOLD_COST = 1.5
+#: ... or its fund above its peers' is within chance: at most this many standard errors of as many claims drawn from
+#: the same visit types and diagnoses (``cost_chance``).  A family's 18-24 claims of ordinary care measured 1.5-1.6x
+#: their peers at 1.9-2.0 standard errors (otherworld 16, 75); rings' household-sized pieces above 1.5x at 6.4 or more.
+HOUSEHOLD_CHANCE = 3.0
 #: A family outing bills ordinary goods: less than this share of its amount on high-value drugs, herbs and consumables
 #: (the ``high_value`` rule's own start, ``ScoreParams`` in ``graphfraud/params.py``); a card keeper swipes cards for
 #: dear drugs to resell.  A dear examination (an MRI, a CT) is a service: it is not counted.
@@ -771,8 +783,27 @@ def family_outing(f: Features) -> bool:
 
 
 def ordinary_cost(f: Features) -> bool:
-    """A household's claims cost as care does: at most :data:`HOUSEHOLD_COST` times its peers, or a family outing."""
-    return f.cost_ratio <= HOUSEHOLD_COST or family_outing(f)
+    """A household's claims cost as care does: at most :data:`HOUSEHOLD_COST` times its peers, within chance of
+    them (:func:`chance_cost`), or a family outing."""
+    return f.cost_ratio <= HOUSEHOLD_COST or chance_cost(f) or family_outing(f)
+
+
+def chance_cost(f: Features) -> bool:
+    """A few claims that cost above their peers by no more than chance gives: :data:`HOUSEHOLD_CHANCE`.
+
+    One outpatient claim is a consultation fee and a box of tablets, the next
+    a blood test and a scan: claims of one visit type and diagnosis vary more
+    than their mean (a household's outpatient cells on otherworld 16: mean 36,
+    median 21 yuan).  A family's 18 claims in a year can come to 1.6x their
+    peers' mean on one ultrasound and a few dear prescriptions, which 18 claims
+    drawn from the same cells do about one year in thirty (1.9 standard
+    errors); a card keeper's dear drugs and a staged clinic's batches are
+    above their peers on every claim, so dozens of standard errors.
+    ``cost_chance`` is the group's fund above the peers' mean over the
+    standard error of that many claims of the same cells (their spread from
+    the cells' other claims); NaN (not measured) is no chance.
+    """
+    return f.cost_chance <= HOUSEHOLD_CHANCE
 
 
 def households(f: Features) -> bool:
@@ -911,10 +942,12 @@ def benign_explanation(f: Features) -> Reason | None:
     if residents is not None and f.cost_ratio <= PEER_COST:
         return residents
     one_home = f.addresses <= HOUSEHOLD_ADDRESSES or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
+    # the chance is shown when it is what made the cost ordinary
+    by_chance = {"chance": f.cost_chance} if f.cost_ratio > HOUSEHOLD_COST and not family_outing(f) else {}
     if one_home and f.persons <= HOUSEHOLD_PERSONS and ordinary_cost(f):
         return Reason(
             "benign_household",
-            {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio},
+            {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio, **by_chance},
             f.addresses,
             2,
             0.0,
@@ -923,7 +956,8 @@ def benign_explanation(f: Features) -> Reason | None:
         return Reason(
             "benign_household",
             {"persons": f.persons, "parties": f.parties, "smallest": f.party_smallest, "largest": f.party_largest,
-             "party_addresses": f.party_addresses, "together": f.party_together, "cost_ratio": f.cost_ratio},
+             "party_addresses": f.party_addresses, "together": f.party_together, "cost_ratio": f.cost_ratio,
+             **by_chance},
             f.party_together, PARTY_TOGETHER, 0.0,
         )  # fmt: skip
     children = child_care(f)

@@ -159,6 +159,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍",
         "疑为几户人家各自结伴就诊：{persons} 人分属 {parties} 伙，各伙从未同时到达，每伙 {smallest}-{largest} 人、"
         "至多 {party_addresses} 个住址，成员 {together} 的就诊与本伙同到；费用为同类的 {cost_ratio} 倍",
+        "疑为同一家庭：{persons} 人共 {addresses} 个住址；费用为同类的 {cost_ratio} 倍，高出 {chance} 个标准误："
+        "结算笔数少，在偶然波动范围内",
+        "疑为几户人家各自结伴就诊：{persons} 人分属 {parties} 伙，各伙从未同时到达，每伙 {smallest}-{largest} 人、"
+        "至多 {party_addresses} 个住址，成员 {together} 的就诊与本伙同到；费用为同类的 {cost_ratio} 倍，"
+        "高出 {chance} 个标准误：结算笔数少，在偶然波动范围内",
     ),
     "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
     "benign_children": (

@@ -104,3 +104,6 @@ def test_cost_cells_counted_in_slices_are_numpys_bincounts(monkeypatch) -> None:
         assert got["cell_fund"].tolist() == np.bincount(cell, weights=fund, minlength=4 * n_diag).tolist()
         assert got["vtype_claims"].tolist() == np.bincount(vtype, minlength=4).astype(float).tolist()
         assert got["vtype_fund"].tolist() == np.bincount(vtype, weights=fund, minlength=4).tolist()
+        square = np.square(fund)  # summed a slice at a time: equal to rounding
+        assert np.allclose(got["cell_fund_sq"], np.bincount(cell, weights=square, minlength=4 * n_diag), rtol=1e-12)
+        assert np.allclose(got["vtype_fund_sq"], np.bincount(vtype, weights=square, minlength=4), rtol=1e-12)

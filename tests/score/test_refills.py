@@ -64,6 +64,17 @@ def test_what_is_not_a_refill(change: dict, why: str) -> None:
     assert refill_cohort(dataclasses.replace(REFILLS, **change), NAMES) is None, why
 
 
+def test_a_few_dear_boxes_among_a_year_of_refills_are_chance() -> None:
+    """Otherworld 59: five chronic patients' monthly refills at one pharmacy, 42 purchases, two of them one box
+    of a dear drug each (579 and 1,028 yuan): 1.47x the city's other refills, 2.9 standard errors above the
+    purchases of the same visit type.  A collector's cards, dear on every purchase, are dozens."""
+    few = dataclasses.replace(REFILLS, refill_cost=1.47, cost_chance=2.86)
+    reason = refill_cohort(few, NAMES)
+    assert reason is not None and reason.code == "benign_refill"
+    assert refill_cohort(dataclasses.replace(few, cost_chance=12.0), NAMES) is None
+    assert refill_cohort(dataclasses.replace(few, cost_chance=NAN), NAMES) is None  # not measured: the cap alone
+
+
 def test_cadence_is_each_members_own() -> None:
     person = np.r_[np.zeros(6, int), np.ones(6, int)]
     monthly = np.r_[np.arange(6) * 30, 3 + np.arange(6) * 29]  # two patients, each on their own month
