@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -48,6 +48,10 @@ from graphfraud.score.typology import by_cards, person_role, typology
 
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
 CARD_DETECTORS = (cards.NAME, cardload.NAME)
+
+#: A card ring gives way to the group rings that together hold at least this share of its persons (:func:`_gives_way`):
+#: a majority, as the overlap rule of :func:`select_rings` (measured over 0.25-0.75 in docs/detection.md, step 68).
+GIVE_WAY_SHARE = 0.5
 
 #: Headline reasons that one household does not explain: a family goes to the doctor together (lockstep,
 #: co-visits), it is not admitted to hospital together again and again (join_pieces, step 31).
@@ -333,7 +337,7 @@ def beside_steering(
     """The loaded cards (``cardload``) of an institution left outside the group rings that its ring gives way to.
 
     A loaded-card ring gives way to a steering ring it holds, and to the group rings (co-visits, co-admissions,
-    any detector's but the card detectors') that hold half its cards (:func:`_merging`): a doctor's steered
+    any detector's but the card detectors') that hold half its cards (:func:`_gives_way`): a doctor's steered
     patients buy high-value drugs at the shops he sends them to, so they are loaded cards there, and a card
     buyer's or a collector's sessions are seen meeting; those rings name who sent or who met.  But one chain
     can host two schemes: its shops swipe employees' cards for daily goods billed as tonics (套现), and those
@@ -354,13 +358,16 @@ def beside_steering(
     ]
     if not groups:
         return []
+    said = _undisputed(
+        [set(r.person_codes.tolist()) for r in scored if _suspect_card_ring(r, params.min_score)], groups
+    )
     steered = set().union(*(g for d, g in groups if d == steering.NAME))
     every = np.array(sorted(set().union(*(g for _, g in groups))), dtype=np.int64)
     out = []
     for c in candidates:
         if c.detector != cardload.NAME or "gains" not in c.evidence:
             continue
-        if not _gives_way(set(c.persons.tolist()), groups):  # the ring stands whole: nothing is left outside it
+        if not _gives_way(set(c.persons.tolist()), groups, said):  # the ring stands whole: nothing is left outside
             continue
         e, p = c.evidence, c.params
         keep = ~np.isin(c.persons, every)  # the cards of any suspect group ring, not only of those that hold it
@@ -688,7 +695,12 @@ def join_kickbacks(
     doctor, or by a shared pharmacy when their doctors practise at one
     facility (a shop's pairs of doctors of two unrelated facilities are two
     payees with no organisation in common: a hospital doctor's pair and the
-    sole doctor of a clinic next door), are reported as one ring: its persons and
+    sole doctor of a clinic next door), are reported as one ring.  A pair
+    scoring under ``min_score`` joins too when its own steering reason (the
+    kickback's headline) scores: its patients are sent as surely, only the
+    insurance money is small (a shop that takes cash); linked through one
+    another, but weak pairs with no suspect pair among them join nothing
+    (step 68).  The ring's persons and
     claims the union of theirs, every doctor and pharmacy of its pairs a
     member, one steering reason per pair (strongest first), the other
     reasons measured on the union, and a score never below its strongest pair's.
@@ -881,9 +893,10 @@ def select_rings(
     """Rank scored rings best first, drop overlapping ones, set benign groups apart.
 
     A ring sharing at least half the persons of the smaller of itself and a
-    better ring already taken is dropped; a card-misuse ring (detector
-    ``cards``) that holds a suspect ring of another detector is taken after
-    every other ring, whatever its score (:func:`_merging`).  :func:`score_candidates` uses it on
+    better ring already taken is dropped; a card-misuse ring (detectors
+    ``cards``, ``cardload``) that gives way to the suspect rings of other
+    detectors (:func:`_gives_way`) is taken after every other ring, whatever
+    its score (:func:`_merging`).  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
     Parameters
@@ -937,37 +950,58 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
         for r in scored
         if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
     ]
-    return {id(ring) for ring in scored if ring.detector in CARD_DETECTORS and _gives_way(people(ring), groups)}
+    said = _undisputed([people(r) for r in scored if _suspect_card_ring(r, min_score)], groups)
+    return {id(ring) for ring in scored if ring.detector in CARD_DETECTORS and _gives_way(people(ring), groups, said)}
 
 
-def _gives_way(mine: set, groups: list[tuple[str, set]]) -> bool:
+def _suspect_card_ring(ring: Ring, min_score: float) -> bool:
+    return ring.detector in CARD_DETECTORS and ring.benign is None and ring.score >= min_score
+
+
+def _holding(mine: set, groups: list[tuple[str, set]]) -> list[str]:
+    """The detectors of ``groups`` that hold ``mine`` (share half the persons of the smaller of the two)."""
+    return [d for d, g in groups if len(mine & g) >= 0.5 * min(len(mine), len(g))]
+
+
+def _undisputed(card_rings: list[set], groups: list[tuple[str, set]]) -> list[set]:
+    """The suspect card rings (their persons) that no group ring holds: they stand, whatever :func:`_gives_way` says."""
+    return [mine for mine in card_rings if not _holding(mine, groups)]
+
+
+def _gives_way(mine: set, groups: list[tuple[str, set]], said: Sequence[set] = ()) -> bool:
     """Whether a card ring of the persons ``mine`` gives way to the suspect group rings ``groups`` (detector,
     persons) of other detectors: one of them holds it (shares half the persons of the smaller of the two), and
-    either they together hold half of its cards or a steering ring holds it (step 68).
+    either they together with the card rings ``said`` (:func:`_undisputed`: those no group holds) hold at least
+    :data:`GIVE_WAY_SHARE` of its cards, or a steering ring holds it (step 68).
 
     Where groups were seen holding half an institution's cards, they name who met or who sent; a doctor's
     steered patients buy the dear drugs he sends them for at the shops he sends them to, so they are loaded
     cards there, and the steering ring names who sent them.  Every group that holds some of its cards counts: a
     chain's loaded cards pooled from several collectors, each seen at its own sessions, are those collectors'
-    rings (10M synth: 76 of 89 cards).  But a group that holds a sliver of a card ring names only that
-    sliver: a village doctor's 37 kept cards, proved by three claimed after death and joined as billed "as
-    often and for as much" (a ring of 39), were dropped for a co-visit piece of 10 of them (thirdworld seed
-    61), as a sparse collector's one session seen is a sliver of his cards.  There the card ring stands.
+    rings (10M synth: 76 of 89 cards).  So does a card ring that no group disputes: one chain hosting a card
+    buyer and a cash-out, the buyer's cards seen meeting (35) and the chain's cash-out cards a loaded-card ring
+    of their own (48), is two schemes, not one ring of 83 (thirdworld seed 16).  But a group that holds a
+    sliver of a card ring, the rest of it in no other ring, names only that sliver: a village doctor's 37 kept
+    cards, proved by three claimed after death and joined as billed "as often and for as much" (a ring of 39),
+    were dropped for a co-visit piece of 10 of them (thirdworld seed 61), as a sparse collector's one session
+    seen is a sliver of his cards.  There the card ring stands.
 
     >>> _gives_way(set(range(39)), [("covisit", set(range(10)))])
     False
     >>> _gives_way(set(range(39)), [("covisit", set(range(10))), ("coadmit", set(range(10, 20)))])
+    True
+    >>> _gives_way(set(range(83)), [("covisit", set(range(35)))], [set(range(35, 94))])
     True
     >>> _gives_way(set(range(48)), [("steering", set(range(16)))])
     True
     >>> _gives_way(set(range(48)), [("covisit", set(range(40, 60)))])
     False
     """
-    touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
-    held = [d for d, g in touching if len(mine & g) >= 0.5 * min(len(mine), len(g))]
+    held = _holding(mine, [(d, g) for d, g in groups if not g.isdisjoint(mine)])
     if not held:
         return False
-    covered = len(mine & set().union(*(g for _, g in touching))) >= 0.5 * len(mine)
+    seen = [g for _, g in groups if not g.isdisjoint(mine)] + [g for g in said if not g.isdisjoint(mine)]
+    covered = len(mine & set().union(*seen)) >= GIVE_WAY_SHARE * len(mine)
     return covered or steering.NAME in held
 
 
