@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -358,16 +358,13 @@ def beside_steering(
     ]
     if not groups:
         return []
-    said = _undisputed(
-        [set(r.person_codes.tolist()) for r in scored if _suspect_card_ring(r, params.min_score)], groups
-    )
     steered = set().union(*(g for d, g in groups if d == steering.NAME))
     every = np.array(sorted(set().union(*(g for _, g in groups))), dtype=np.int64)
     out = []
     for c in candidates:
         if c.detector != cardload.NAME or "gains" not in c.evidence:
             continue
-        if not _gives_way(set(c.persons.tolist()), groups, said):  # the ring stands whole: nothing is left outside
+        if not _gives_way(set(c.persons.tolist()), groups):  # the ring stands whole: nothing is left outside it
             continue
         e, p = c.evidence, c.params
         keep = ~np.isin(c.persons, every)  # the cards of any suspect group ring, not only of those that hold it
@@ -950,58 +947,38 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
         for r in scored
         if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
     ]
-    said = _undisputed([people(r) for r in scored if _suspect_card_ring(r, min_score)], groups)
-    return {id(ring) for ring in scored if ring.detector in CARD_DETECTORS and _gives_way(people(ring), groups, said)}
+    return {id(ring) for ring in scored if ring.detector in CARD_DETECTORS and _gives_way(people(ring), groups)}
 
 
-def _suspect_card_ring(ring: Ring, min_score: float) -> bool:
-    return ring.detector in CARD_DETECTORS and ring.benign is None and ring.score >= min_score
-
-
-def _holding(mine: set, groups: list[tuple[str, set]]) -> list[str]:
-    """The detectors of ``groups`` that hold ``mine`` (share half the persons of the smaller of the two)."""
-    return [d for d, g in groups if len(mine & g) >= 0.5 * min(len(mine), len(g))]
-
-
-def _undisputed(card_rings: list[set], groups: list[tuple[str, set]]) -> list[set]:
-    """The suspect card rings (their persons) that no group ring holds: they stand, whatever :func:`_gives_way` says."""
-    return [mine for mine in card_rings if not _holding(mine, groups)]
-
-
-def _gives_way(mine: set, groups: list[tuple[str, set]], said: Sequence[set] = ()) -> bool:
+def _gives_way(mine: set, groups: list[tuple[str, set]]) -> bool:
     """Whether a card ring of the persons ``mine`` gives way to the suspect group rings ``groups`` (detector,
     persons) of other detectors: one of them holds it (shares half the persons of the smaller of the two), and
-    either they together with the card rings ``said`` (:func:`_undisputed`: those no group holds) hold at least
-    :data:`GIVE_WAY_SHARE` of its cards, or a steering ring holds it (step 68).
+    either those touching it together hold at least :data:`GIVE_WAY_SHARE` of its cards, or a steering ring
+    holds it (step 68).
 
     Where groups were seen holding half an institution's cards, they name who met or who sent; a doctor's
     steered patients buy the dear drugs he sends them for at the shops he sends them to, so they are loaded
     cards there, and the steering ring names who sent them.  Every group that holds some of its cards counts: a
     chain's loaded cards pooled from several collectors, each seen at its own sessions, are those collectors'
-    rings (10M synth: 76 of 89 cards).  So does a card ring that no group disputes: one chain hosting a card
-    buyer and a cash-out, the buyer's cards seen meeting (35) and the chain's cash-out cards a loaded-card ring
-    of their own (48), is two schemes, not one ring of 83 (thirdworld seed 16).  But a group that holds a
-    sliver of a card ring, the rest of it in no other ring, names only that sliver: a village doctor's 37 kept
-    cards, proved by three claimed after death and joined as billed "as often and for as much" (a ring of 39),
-    were dropped for a co-visit piece of 10 of them (thirdworld seed 61), as a sparse collector's one session
-    seen is a sliver of his cards.  There the card ring stands.
+    rings (10M synth: 76 of 89 cards).  But a group that holds a sliver of a card ring names only that
+    sliver: a village doctor's 37 kept cards, proved by three claimed after death and joined as billed "as
+    often and for as much" (a ring of 39), were dropped for a co-visit piece of 10 of them (thirdworld seed
+    61), as a sparse collector's one session seen is a sliver of his cards.  There the card ring stands.
 
     >>> _gives_way(set(range(39)), [("covisit", set(range(10)))])
     False
     >>> _gives_way(set(range(39)), [("covisit", set(range(10))), ("coadmit", set(range(10, 20)))])
-    True
-    >>> _gives_way(set(range(83)), [("covisit", set(range(35)))], [set(range(35, 94))])
     True
     >>> _gives_way(set(range(48)), [("steering", set(range(16)))])
     True
     >>> _gives_way(set(range(48)), [("covisit", set(range(40, 60)))])
     False
     """
-    held = _holding(mine, [(d, g) for d, g in groups if not g.isdisjoint(mine)])
+    touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
+    held = [d for d, g in touching if len(mine & g) >= 0.5 * min(len(mine), len(g))]
     if not held:
         return False
-    seen = [g for _, g in groups if not g.isdisjoint(mine)] + [g for g in said if not g.isdisjoint(mine)]
-    covered = len(mine & set().union(*seen)) >= GIVE_WAY_SHARE * len(mine)
+    covered = len(mine & set().union(*(g for _, g in touching))) >= GIVE_WAY_SHARE * len(mine)
     return covered or steering.NAME in held
 
 
