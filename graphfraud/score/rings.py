@@ -337,7 +337,7 @@ def beside_steering(
     """The loaded cards (``cardload``) of an institution left outside the group rings that its ring gives way to.
 
     A loaded-card ring gives way to a steering ring it holds, and to the group rings (co-visits, co-admissions,
-    any detector's but the card detectors') that hold half its cards (:func:`_gives_way`): a doctor's steered
+    any detector's but the card detectors') that hold half its cards (:func:`_merging`): a doctor's steered
     patients buy high-value drugs at the shops he sends them to, so they are loaded cards there, and a card
     buyer's or a collector's sessions are seen meeting; those rings name who sent or who met.  But one chain
     can host two schemes: its shops swipe employees' cards for daily goods billed as tonics (套现), and those
@@ -364,7 +364,15 @@ def beside_steering(
     for c in candidates:
         if c.detector != cardload.NAME or "gains" not in c.evidence:
             continue
-        if not _gives_way(set(c.persons.tolist()), groups):  # the ring stands whole: nothing is left outside it
+        mine = set(c.persons.tolist())
+        touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
+        if not touching:
+            continue
+        # as _gives_way, but on the pieces before join_pieces: groups that cover half of it count though none of
+        # them holds it yet (joined, they do), and a steering ring that holds it
+        held = any(d == steering.NAME and len(mine & g) >= 0.5 * min(len(mine), len(g)) for d, g in touching)
+        covered = len(mine & set().union(*(g for _, g in touching))) >= GIVE_WAY_SHARE * len(mine)
+        if not (held or covered):  # the ring stands whole: nothing is left outside it
             continue
         e, p = c.evidence, c.params
         keep = ~np.isin(c.persons, every)  # the cards of any suspect group ring, not only of those that hold it
