@@ -49,6 +49,10 @@ from graphfraud.score.typology import by_cards, person_role, typology
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
 CARD_DETECTORS = (cards.NAME, cardload.NAME)
 
+#: A card ring gives way to the group rings that together hold at least this share of its persons (:func:`_gives_way`):
+#: a majority, as the overlap rule of :func:`select_rings` (measured over 0.25-0.75 in docs/detection.md, step 68).
+GIVE_WAY_SHARE = 0.5
+
 #: Headline reasons that one household does not explain: a family goes to the doctor together (lockstep,
 #: co-visits), it is not admitted to hospital together again and again (join_pieces, step 31).
 HOUSEHOLD_UNEXPLAINED = ("co_admission",)
@@ -364,9 +368,11 @@ def beside_steering(
         touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
         if not touching:
             continue
+        # as _gives_way, but on the pieces before join_pieces: groups that cover half of it count though none of
+        # them holds it yet (joined, they do), and a steering ring that holds it
         held = any(d == steering.NAME and len(mine & g) >= 0.5 * min(len(mine), len(g)) for d, g in touching)
-        covered = len(mine & set().union(*(g for _, g in touching))) >= 0.5 * len(mine)
-        if not (held or covered):  # the ring stands whole (_merging): nothing is left outside it
+        covered = len(mine & set().union(*(g for _, g in touching))) >= GIVE_WAY_SHARE * len(mine)
+        if not (held or covered):  # the ring stands whole: nothing is left outside it
             continue
         e, p = c.evidence, c.params
         keep = ~np.isin(c.persons, every)  # the cards of any suspect group ring, not only of those that hold it
@@ -694,7 +700,12 @@ def join_kickbacks(
     doctor, or by a shared pharmacy when their doctors practise at one
     facility (a shop's pairs of doctors of two unrelated facilities are two
     payees with no organisation in common: a hospital doctor's pair and the
-    sole doctor of a clinic next door), are reported as one ring: its persons and
+    sole doctor of a clinic next door), are reported as one ring.  A pair
+    scoring under ``min_score`` joins too when its own steering reason (the
+    kickback's headline) scores: its patients are sent as surely, only the
+    insurance money is small (a shop that takes cash); linked through one
+    another, but weak pairs with no suspect pair among them join nothing
+    (step 68).  The ring's persons and
     claims the union of theirs, every doctor and pharmacy of its pairs a
     member, one steering reason per pair (strongest first), the other
     reasons measured on the union, and a score never below its strongest pair's.
@@ -713,12 +724,14 @@ def join_kickbacks(
         Each organisation of two or more pairs: the indexes of its pieces in
         ``scored`` (strongest first) and the joined ring that replaces them.
     """
+    # a pair scoring under min_score joins too when it is a steering pair on its own (its headline reason): a
+    # doctor's patients sent to a shop that takes cash are steered as surely, at little insurance money (step 68)
     open_ = [
         i
         for i, r in enumerate(scored)
         if r.benign is None
         and r.typology == "kickback"
-        and r.score >= params.min_score
+        and (r.score >= params.min_score or _marked("kickback", r.reasons))
         and {"doctor", "pharmacy"} <= set(candidates[i].evidence)
     ]
 
@@ -740,6 +753,8 @@ def join_kickbacks(
     out: list[tuple[list[int], Ring]] = []
     for pieces in _components(open_, links()):
         pieces = sorted(pieces, key=lambda i: (-scored[i].score, scored[i].ring_id))  # strongest first
+        if scored[pieces[0]].score < params.min_score:  # weak pairs never join one another alone
+            continue
         joined = _union(candidates, pieces, pairs=[candidates[i].evidence for i in pieces])
         ring = _score(joined, facts, params)
         strongest = scored[pieces[0]]
@@ -883,9 +898,10 @@ def select_rings(
     """Rank scored rings best first, drop overlapping ones, set benign groups apart.
 
     A ring sharing at least half the persons of the smaller of itself and a
-    better ring already taken is dropped; a card-misuse ring (detector
-    ``cards``) that holds a suspect ring of another detector is taken after
-    every other ring, whatever its score (:func:`_merging`).  A ring of a date-only export scored only for
+    better ring already taken is dropped; a card-misuse ring (detectors
+    ``cards``, ``cardload``) that gives way to the suspect rings of other
+    detectors (:func:`_gives_way`) is taken after every other ring, whatever
+    its score (:func:`_merging`).  A ring of a date-only export scored only for
     meeting (:func:`meeting_only`) is not reported, but holds its persons as before.  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
@@ -955,37 +971,51 @@ def meeting_only(ring: Ring) -> bool:
 
 def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:
     """The card-misuse rings (detectors ``cards`` and ``cardload``, by ``id()``: a card ring of the very persons
-    of another ring has its ring id) that hold a suspect ring of another detector.
+    of another ring has its ring id) that give way to the suspect rings of other detectors (:func:`_gives_way`).
 
     A card ring is an institution's cards, gathered from their flags and from how they were billed.
     Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
-    is taken after every other ring, so that it fills in only where no group was seen.  A ring of loaded
-    cards (``cardload``) gives way only when such groups hold half its persons, or to a steering ring.
+    that gives way is taken after every other ring, so that it fills in only where no group was seen.
     """
     groups = [
         (r.detector, people(r))
         for r in scored
         if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
     ]
-    out = set()
-    for ring in scored:
-        if ring.detector not in CARD_DETECTORS:
-            continue
-        mine = people(ring)
-        touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
-        held = [(d, g) for d, g in touching if len(mine & g) >= 0.5 * min(len(mine), len(g))]
-        if not held:
-            continue
-        # a loaded-card ring (detect.cardload) gives way where groups were seen holding half its cards, or to a
-        # doctor's steered patients (their dear purchases are loaded cards, and the steering ring names who sent
-        # them); a sparse collector swipes a few cards a session, and the one session seen is a sliver of it.
-        # Every group that holds some of its cards counts: a chain's loaded cards pooled from several
-        # collectors, each seen at its own sessions, are those collectors' rings (10M synth: 76 of 89 cards)
-        covered = len(mine & set().union(*(g for _, g in touching))) >= 0.5 * len(mine)
-        if ring.detector != cardload.NAME or covered or any(d == steering.NAME for d, _ in held):
-            out.add(id(ring))
-    return out
+    return {id(ring) for ring in scored if ring.detector in CARD_DETECTORS and _gives_way(people(ring), groups)}
+
+
+def _gives_way(mine: set, groups: list[tuple[str, set]]) -> bool:
+    """Whether a card ring of the persons ``mine`` gives way to the suspect group rings ``groups`` (detector,
+    persons) of other detectors: one of them holds it (shares half the persons of the smaller of the two), and
+    either those touching it together hold at least :data:`GIVE_WAY_SHARE` of its cards, or a steering ring
+    holds it (step 68).
+
+    Where groups were seen holding half an institution's cards, they name who met or who sent; a doctor's
+    steered patients buy the dear drugs he sends them for at the shops he sends them to, so they are loaded
+    cards there, and the steering ring names who sent them.  Every group that holds some of its cards counts: a
+    chain's loaded cards pooled from several collectors, each seen at its own sessions, are those collectors'
+    rings (10M synth: 76 of 89 cards).  But a group that holds a sliver of a card ring names only that
+    sliver: a village doctor's 37 kept cards, proved by three claimed after death and joined as billed "as
+    often and for as much" (a ring of 39), were dropped for a co-visit piece of 10 of them (thirdworld seed
+    61), as a sparse collector's one session seen is a sliver of his cards.  There the card ring stands.
+
+    >>> _gives_way(set(range(39)), [("covisit", set(range(10)))])
+    False
+    >>> _gives_way(set(range(39)), [("covisit", set(range(10))), ("coadmit", set(range(10, 20)))])
+    True
+    >>> _gives_way(set(range(48)), [("steering", set(range(16)))])
+    True
+    >>> _gives_way(set(range(48)), [("covisit", set(range(40, 60)))])
+    False
+    """
+    touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
+    held = [d for d, g in touching if len(mine & g) >= 0.5 * min(len(mine), len(g))]
+    if not held:
+        return False
+    covered = len(mine & set().union(*(g for _, g in touching))) >= GIVE_WAY_SHARE * len(mine)
+    return covered or steering.NAME in held
 
 
 def _overlaps(mine: set, sizes: list[int], taken_by: dict) -> bool:

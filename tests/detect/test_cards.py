@@ -125,6 +125,26 @@ def test_a_group_seen_meeting_keeps_its_own_ring_over_its_institutions_cards():
     assert [r.ring_id for r in rings] == [chain.ring_id]
 
 
+def test_a_card_ring_stands_over_a_group_that_holds_a_sliver_of_it():
+    """Step 68: a village doctor's kept cards, proved and joined by how they were billed, are not dropped for a
+    co-visit piece of a few of them: the card ring gives way only where groups hold half its cards (as a loaded-card
+    ring does), and the piece, held by it, is dropped instead."""
+    chain = next(r for r in run(card_world()).rings if r.typology == "card_collector")
+    n = len(chain.person_codes)
+    sliver = dataclasses.replace(
+        chain,
+        ring_id="RSLIVER",
+        detector="covisit",
+        score=chain.score / 2,
+        person_codes=chain.person_codes[: (n - 1) // 2],
+    )
+    rings, _ = select_rings([chain, sliver])
+    assert [r.ring_id for r in rings] == [chain.ring_id]
+    rest = dataclasses.replace(sliver, ring_id="RREST", person_codes=chain.person_codes[(n - 1) // 2 :])
+    rings, _ = select_rings([chain, sliver, rest])  # together they hold it: the groups say who met
+    assert sorted(r.ring_id for r in rings) == ["RREST", "RSLIVER"]
+
+
 def test_the_card_uses_are_one_group_by_of_the_claims_shared_by_the_flags():
     # issue 18: the claims grouped per (institution, card) once per run; the flags computed from them are those
     # computed without them, and a pharmacy chain's shops are one institution

@@ -155,3 +155,39 @@ def test_the_evidence_pack_of_a_joined_ring_has_each_pair_s_steering_numbers(tmp
     assert (steering["patients"].astype(int) == 12).all()  # each pair's own numbers
     verified = CliRunner().invoke(main, ["verify", str(tmp_path / "ev" / f"{ring}.zip")])
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_steering_pair_under_min_score_joins_its_organisation_but_never_on_its_own(monkeypatch) -> None:
+    """Step 68: two doctors of one clinic send their patients to two shops that mostly take cash; each pair is
+    steering (its headline reason scores), but its insurance money is tiny, so three of the four score under
+    ``min_score``.  They are one organisation with the pair above it (shared doctor, shared shop), joined through
+    one another; weak pairs with no suspect pair among them, or that are no steering pair on their own (the
+    headline scores nothing), join nothing."""
+    from types import SimpleNamespace as S
+
+    import numpy as np
+
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.score import rings
+
+    def pair(doctor: int, pharmacy: int, score: float, points: float = 10.0):
+        persons = np.arange(doctor * 100 + pharmacy * 10, doctor * 100 + pharmacy * 10 + 5)
+        c = Candidate("steering", persons, persons, {"doctor": doctor, "pharmacy": pharmacy, "facility": 0}, {})
+        headline = S(code="steering", points=points)  # the headline reason (rings._marked reads these two)
+        r = S(benign=None, typology="kickback", score=score, reasons=(headline,), ring_id=f"R{doctor}{pharmacy}")
+        return r, c
+
+    monkeypatch.setattr(rings, "_doctor_sites", lambda doctors, facts: {})
+    monkeypatch.setattr(rings, "_score", lambda c, facts, params: S(score=100.0, pieces=c.evidence["pieces"]))
+    made = [
+        pair(1, 1, 23.1),  # the one pair above min_score
+        pair(1, 2, 14.5),  # the same doctor at the other shop
+        pair(2, 1, 14.1),  # the other doctor of the clinic at the first shop
+        pair(2, 2, 14.0),  # linked only through the weak pairs
+        pair(3, 5, 14.0),  # two weak pairs of another doctor: no suspect pair among them
+        pair(3, 6, 12.0),
+        pair(4, 2, 14.0, points=0.0),  # no steering pair on its own: joins nothing
+    ]
+    scored, candidates = [r for r, _ in made], [c for _, c in made]
+    ((pieces, ring),) = rings.join_kickbacks(scored, candidates, None)  # type: ignore[arg-type]
+    assert pieces == [0, 1, 2, 3] and ring.pieces == 4
