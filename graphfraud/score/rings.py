@@ -978,19 +978,22 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
     that gives way is taken after every other ring, so that it fills in only where no group was seen.
     """
-    groups = [
-        (r.detector, people(r))
-        for r in scored
-        if r.detector not in CARD_DETECTORS and r.benign is None and r.score >= min_score
-    ]
-    return {id(ring) for ring in scored if ring.detector in CARD_DETECTORS and _gives_way(people(ring), groups)}
+    suspect = [(r.detector, people(r)) for r in scored if r.benign is None and r.score >= min_score]
+    groups = [(d, g) for d, g in suspect if d not in CARD_DETECTORS]
+    loaded = [g for d, g in suspect if d == cardload.NAME]  # the other card detector's rings, for cards' rings
+    return {
+        id(ring)
+        for ring in scored
+        if ring.detector in CARD_DETECTORS
+        and _gives_way(people(ring), groups, also=loaded if ring.detector == cards.NAME else [])
+    }
 
 
-def _gives_way(mine: set, groups: list[tuple[str, set]]) -> bool:
+def _gives_way(mine: set, groups: list[tuple[str, set]], *, also: list[set] | None = None) -> bool:
     """Whether a card ring of the persons ``mine`` gives way to the suspect group rings ``groups`` (detector,
     persons) of other detectors: one of them holds it (shares half the persons of the smaller of the two), and
-    either those touching it together hold at least :data:`GIVE_WAY_SHARE` of its cards, or a steering ring
-    holds it (step 68).
+    either those touching it together, with the rings ``also`` (a misused-cards ring's: the loaded-card rings),
+    hold at least :data:`GIVE_WAY_SHARE` of its cards, or a steering ring holds it (step 68).
 
     Where groups were seen holding half an institution's cards, they name who met or who sent; a doctor's
     steered patients buy the dear drugs he sends them for at the shops he sends them to, so they are loaded
@@ -1009,12 +1012,19 @@ def _gives_way(mine: set, groups: list[tuple[str, set]]) -> bool:
     True
     >>> _gives_way(set(range(48)), [("covisit", set(range(40, 60)))])
     False
+    >>> _gives_way(set(range(98)), [("covisit", set(range(41)))], also=[set(range(44, 190))])
+    True
+
+    A chain's misused cards can hold two schemes: a collector's cards (seen meeting: his co-visit ring holds
+    them) and, joined as billed the same way, another scheme's loaded cards at the chain's other shop, which the
+    loaded-card detector names on their own (otherworld 47: a ring of 98 = 41 of the collector's + 54 of a
+    kickback's patients, whose loaded-card ring of 143 it would have dropped).  Those count as covered too.
     """
     touching = [(d, g) for d, g in groups if not g.isdisjoint(mine)]
     held = [d for d, g in touching if len(mine & g) >= 0.5 * min(len(mine), len(g))]
     if not held:
         return False
-    covered = len(mine & set().union(*(g for _, g in touching))) >= GIVE_WAY_SHARE * len(mine)
+    covered = len(mine & set().union(*(g for _, g in touching), *(also or []))) >= GIVE_WAY_SHARE * len(mine)
     return covered or steering.NAME in held
 
 
