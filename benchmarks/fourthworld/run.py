@@ -9,39 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import time
 from pathlib import Path
 
-from benchmarks.thirdworld.judge import judge_dirs
-from benchmarks.thirdworld.run import detect, seeds_arg
+from benchmarks.thirdworld import run as thirdworld_run
+from benchmarks.thirdworld.run import seeds_arg
 
 from .make import make
 
 
 def run_seed(seed: int, work: Path, persons: int) -> dict:
-    """Make world `work/wSEED`, detect into `work/wSEED-out`, judge; the record (judge None when detect failed)."""
-    data, out = work / f"w{seed}", work / f"w{seed}-out"
-    t = time.perf_counter()
-    if data.exists():
-        shutil.rmtree(data)
-    truth = make(seed, persons, data)
-    rec = {
-        "seed": seed,
-        "persons": persons,
-        "make_seconds": round(time.perf_counter() - t, 1),
-        "summary": truth["summary"],
-        "knobs": truth["knobs"],
-        "data": str(data),
-        "out": str(out),
-    }
-    runs = [detect(data, out)]
-    if runs[0]["outcome"] == "refused":
-        runs.append(detect(data, out, lenient=True))
-    rec["detect"] = runs
-    rec["judge"] = judge_dirs(data, out) if runs[-1]["outcome"] == "ok" else None
-    return rec
+    """Make world `work/wSEED`, detect into `work/wSEED-out`, judge: thirdworld's runner with this generator."""
+    return thirdworld_run.run_seed(seed, work, persons, maker=make)
 
 
 def main(argv: list[str] | None = None) -> int:

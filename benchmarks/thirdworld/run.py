@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .judge import judge_dirs
@@ -60,12 +61,14 @@ def detect(data: Path, out: Path, *, lenient: bool = False, timeout: int = 1800)
     }
 
 
-def run_seed(seed: int, work: Path, persons: int) -> dict:
+def run_seed(seed: int, work: Path, persons: int, maker: Callable[[int, int, Path], dict] = make) -> dict:
+    """Make world `work/wSEED` with ``maker`` (this generator's, or fourthworld's), detect into `work/wSEED-out`,
+    judge; the record (judge None when detect failed)."""
     data, out = work / f"w{seed}", work / f"w{seed}-out"
     t = time.perf_counter()
     if data.exists():
         shutil.rmtree(data)
-    truth = make(seed, persons, data)
+    truth = maker(seed, persons, data)
     rec = {
         "seed": seed,
         "persons": persons,
