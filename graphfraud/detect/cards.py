@@ -161,10 +161,6 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
             strict = CardParams(**{**params.__dict__, "max_chance": params.max_chance / ghost["tested"]})
             both = np.union1d(flagged, ghost["persons"])
             joined = _same_way(graph, u, unit, group, vtype, total, code, at, both, proof, strict, cache, uses, counts)
-            for test, t in list(counts.items()):
-                if t["cards"] * t["peer_hits"] / max(t["peer_cards"], 1) > SEED_CHANCE_SHARE * t["hits"]:
-                    joined.pop(test, None)
-                    counts.pop(test)
         else:
             joined = _same_way(
                 graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts
