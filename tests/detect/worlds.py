@@ -182,25 +182,40 @@ def card_world(*, family_phone: str = "F1", collector_phone: str = "COLLECTOR", 
     )  # fmt: skip
 
 
+class _Ledger:
+    """Single-person households and their outpatient claims (80 yuan, I10, one per call, numbered in order; at a
+    venue whose id starts with ``P`` a pharmacy purchase without a doctor): the phone worlds' book."""
+
+    def __init__(self) -> None:
+        self.persons: list[tuple] = []
+        self.claims: list[tuple] = []
+
+    def person(self, pid: str, *, phone: str | None = None, address: str | None = None) -> None:
+        self.persons.append(
+            (pid, "F", "1950-01-01", "350206", "resident", phone or f"ph{pid}", address or f"ad{pid}", None)
+        )
+
+    def claim(self, pid: str, venue: str, day: int) -> None:
+        shop = venue.startswith("P")
+        when = EPOCH + pd.Timedelta(days=int(day))
+        self.claims.append((f"C{len(self.claims) + 1:06d}", pid, None, None if shop else venue, venue if shop else None,
+                            None if shop else f"D{venue}", "outpatient", when, None, 80.0, 40.0, 0.0, "I10", None))  # fmt: skip
+
+    def data(self, facilities: list, doctors: list, pharmacies: list) -> ClaimsData:
+        return ClaimsData(
+            _table(PERSONS, self.persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
+            _table(DOCTORS, doctors), _table(CLAIMS, self.claims), _table(CLAIM_ITEMS, []),
+        )  # fmt: skip
+
+
 def hospital_phone_world(*, family: int = 5, strangers: int = 4, at: str = "H0") -> ClaimsData:
     """A county of 100 single-person households: 40 go to the county hospital H0, 60 to the centre C0 and
     a pharmacy P0 sees 5 of them; and one phone binding a family of ``family`` at one address and
     ``strangers`` cards of other households, all billed at ``at`` (H0: where their care is; P0: swiped at a
     shop that sees few of the county's households, a collector's).
     """
-    persons, claims = [], []
-    n = [0]
-
-    def person(pid, *, phone=None, address=None):  # type: ignore[no-untyped-def]
-        persons.append((pid, "F", "1950-01-01", "350206", "resident", phone or f"ph{pid}", address or f"ad{pid}", None))
-
-    def claim(pid, venue, day):  # type: ignore[no-untyped-def]
-        n[0] += 1
-        shop = venue.startswith("P")
-        when = EPOCH + pd.Timedelta(days=int(day))
-        claims.append((f"C{n[0]:06d}", pid, None, None if shop else venue, venue if shop else None,
-                       None if shop else f"D{venue}", "outpatient", when, None, 80.0, 40.0, 0.0, "I10", None))  # fmt: skip
-
+    book = _Ledger()
+    person, claim = book.person, book.claim
     for k in range(100):
         person(f"p{k}")
         claim(f"p{k}", "H0" if k < 40 else "C0", 3 * k)
@@ -214,11 +229,7 @@ def hospital_phone_world(*, family: int = 5, strangers: int = 4, at: str = "H0")
     facilities = [("H0", "县人民医院", "hospital", 2, "public", "350206", 500),
                   ("C0", "镇卫生院", "community", 1, "public", "350206", 30)]  # fmt: skip
     doctors = [("DH0", "H0", "医生", "医师", "内科"), ("DC0", "C0", "医生", "医师", "全科")]
-    pharmacies = [("P0", "药店P0", None, "350206")]
-    return ClaimsData(
-        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
-        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
-    )  # fmt: skip
+    return book.data(facilities, doctors, [("P0", "药店P0", None, "350206")])
 
 
 def broker_phone_world(*, hub: str = "K0", hospital: int = 60) -> ClaimsData:
@@ -230,18 +241,8 @@ def broker_phone_world(*, hub: str = "K0", hospital: int = 60) -> ClaimsData:
     ``hub`` ``H0``: a collector at the hospital: all ten billed four times at H0, five of them (one village) once
     at their village clinic K1 (the clinic holds a larger share of its cards, the hospital more beyond chance).
     """
-    persons, claims = [], []
-    n = [0]
-
-    def person(pid, *, phone=None, address=None):  # type: ignore[no-untyped-def]
-        persons.append((pid, "F", "1950-01-01", "350206", "resident", phone or f"ph{pid}", address or f"ad{pid}", None))
-
-    def claim(pid, venue, day):  # type: ignore[no-untyped-def]
-        n[0] += 1
-        when = EPOCH + pd.Timedelta(days=int(day))
-        claims.append((f"C{n[0]:06d}", pid, None, venue, None, f"D{venue}", "outpatient", when, None, 80.0, 40.0,
-                       0.0, "I10", None))  # fmt: skip
-
+    book = _Ledger()
+    person, claim = book.person, book.claim
     for k in range(200):
         person(f"p{k}")
         claim(f"p{k}", "H0" if k < hospital else "C0" if k < 180 else "K0" if k < 190 else "K1", k)
@@ -259,10 +260,7 @@ def broker_phone_world(*, hub: str = "K0", hospital: int = 60) -> ClaimsData:
                   ("K0", "诊所K0", "clinic", 0, "private", "350206", 0),
                   ("K1", "村卫生室K1", "clinic", 0, "public", "350206", 0)]  # fmt: skip
     doctors = [(f"D{f}", f, "医生", "医师", "内科") for f in ("H0", "C0", "K0", "K1")]
-    return ClaimsData(
-        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, []),
-        _table(DOCTORS, doctors), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
-    )  # fmt: skip
+    return book.data(facilities, doctors, [])
 
 
 VILLAGES = [f"V{i}" for i in range(6)]  # the village clinics of village_world
