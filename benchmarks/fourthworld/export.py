@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from graphfraud.contract import CLAIMS
 
 from .knobs import CITIES
 from .model import CATALOG, Claim, Group, World, h
@@ -18,6 +19,8 @@ from .model import CATALOG, Claim, Group, World, h
 OUT_RATIO = {0: 0.5, 1: 0.65, 2: 0.55, 3: 0.45}
 IN_DEDUCT = {0: 300, 1: 200, 2: 500, 3: 800}
 IN_RATIO = {0: 0.7, 1: 0.85, 2: 0.8, 3: 0.7}
+
+CLAIM_COLUMNS = [c.name for c in CLAIMS.columns]  # the contract's claims columns, in its order
 
 
 def _money(x: float) -> str:
@@ -196,22 +199,7 @@ def write_world(w: World, out: Path) -> dict:
     _write(
         out,
         "claims",
-        [
-            "claim_id",
-            "patient_id",
-            "holder_id",
-            "facility_id",
-            "pharmacy_id",
-            "doctor_id",
-            "visit_type",
-            "start_time",
-            "end_time",
-            "total_amount",
-            "fund_amount",
-            "account_amount",
-            "diagnosis",
-            "terminal_id",
-        ],
+        CLAIM_COLUMNS,
         crow,
         w,
         pq_for("claims"),

@@ -10,6 +10,8 @@ import json
 import random
 from pathlib import Path
 
+from graphfraud.contract import CLAIMS
+
 from .catalog import CATALOG
 from .model import Claim, World
 
@@ -31,6 +33,8 @@ INPATIENT_RATIO = {
     "private_clinic": 0.6,
     "city": 0.6,
 }
+
+CLAIM_COLUMNS = [c.name for c in CLAIMS.columns]  # the contract's claims columns, in its order
 
 
 def _amount(q: float, p: float) -> float:
@@ -207,22 +211,7 @@ def write_world(w: World, out: Path) -> dict:
             )
     _write(
         out / "claims.csv",
-        [
-            "claim_id",
-            "patient_id",
-            "holder_id",
-            "facility_id",
-            "pharmacy_id",
-            "doctor_id",
-            "visit_type",
-            "start_time",
-            "end_time",
-            "total_amount",
-            "fund_amount",
-            "account_amount",
-            "diagnosis",
-            "terminal_id",
-        ],
+        CLAIM_COLUMNS,
         rows,
         w,
         rng,
