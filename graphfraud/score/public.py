@@ -33,12 +33,19 @@ both out.
   and the co-visit detector joins them into one group of its regulars.
   What a staged clinic cannot show together: the members were hardly ever
   there together (each at :data:`OWN_DAYS_ATTENDANCE` of the group's days or
-  fewer: no batch), for months (:data:`FOLLOW_UP_WEEKS`), at a venue not
-  recorded as private, in the working day, at the cost of the same care
-  elsewhere (``PEER_COST``, or above it within chance:
+  fewer: no batch), each coming for a month's prescription (their visits
+  :data:`FOLLOW_UP_PERIOD` days apart or more), for months
+  (:data:`FOLLOW_UP_WEEKS`), at a venue not recorded as private and, at a
+  primary-care venue, their own (a third of them or more also come there on
+  their own: ``primary.LOCAL_SHARE``), in the working day, at the cost of
+  the same care elsewhere (``PEER_COST``, or above it within chance:
   :func:`graphfraud.score.reasons.chance_cost`), and with no hard flag.  A
   turnover clinic also rotates its pool (each recruit at a tenth to a third
   of its sessions) but bills above the care it imitates, at a private clinic.
+  A village doctor who keeps his villagers' cards (代保管医保卡) bills each card
+  on its own days at the clinic's ordinary price, but every two weeks or so
+  (13-19 days measured on thirdworld 1-10), on cards whose holders do not
+  otherwise come there (10-20% of them), and on the dead's cards.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from __future__ import annotations
 import math
 
 from graphfraud.score.features import Features
+from graphfraud.score.primary import LOCAL_SHARE
 from graphfraud.score.reasons import PEER_COST, SCHEDULE_ATTENDANCE, Reason, chance_cost, hard_flags
 
 #: A mass event treats at least this many persons (a bus-load or a few is a broker's; a season's queue is hundreds).
@@ -61,6 +69,9 @@ MASS_OFF_HOURS = 0.1
 
 #: A department's follow-up patients: each member at no more than this share of the group's days (no batch).
 OWN_DAYS_ATTENDANCE = 0.15
+#: ... each member's visits at least this many days apart (their median gap: a month's prescription, three to four
+#: weeks of tablets, or a longer one; a card keeper bills his cards every two weeks or so).
+FOLLOW_UP_PERIOD = 21.0
 #: ... for at least this many weeks (the median member's first to last day: a follow-up programme, not a season).
 FOLLOW_UP_WEEKS = 12.0
 
@@ -98,6 +109,10 @@ def follow_up_patients(f: Features) -> Reason | None:
     patients explained, and a turnover clinic's rotating pool, a dear one and a private clinic's that are not.
     """
     if f.attendance > OWN_DAYS_ATTENDANCE or f.member_weeks < FOLLOW_UP_WEEKS:
+        return None
+    if not 0.0 < f.member_weekly <= 7.0 / FOLLOW_UP_PERIOD:  # 0: no member on 4 days or more, no timetable
+        return None
+    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
         return None
     if math.isnan(f.cost_ratio) or not (f.cost_ratio <= PEER_COST or chance_cost(f)) or not _public_care(f):
         return None

@@ -32,6 +32,7 @@ FOLLOW_UPS = dataclasses.replace(
     SANFU, persons=96, claims=575, fund=28_576.0, chronic_share=0.96, top_diagnosis="I10", top_diagnosis_share=0.54,
     event_days=134, regulars=90, cycle_days=2.0, median_arrival_gap=60.0, off_hours_share=0.012, dominance=0.07,
     cost_ratio=0.99, cost_chance=-0.75, attendance=0.045, sessions=134, median_age=67.0, member_weeks=47.0,
+    member_weekly=0.21,
 )  # fmt: skip
 
 
@@ -77,6 +78,11 @@ def test_a_clinics_monthly_patients_are_follow_ups() -> None:
     assert zh.startswith("疑为科室的定期复诊患者") and "96 名成员在 47 周内各自只在团伙 134 个就诊日中的 4% 出现" in zh
 
 
+def test_a_community_centres_monthly_patients_are_its_own() -> None:
+    centre = dataclasses.replace(FOLLOW_UPS, primary_venue=True, local_share=0.97, own_cost_ratio=1.05)
+    assert follow_up_patients(centre) is not None
+
+
 def test_follow_ups_a_little_dearer_than_their_peers_by_chance() -> None:
     # a community centre's patients at 1.35x the same visits elsewhere, 2.1 standard errors above them
     reason = follow_up_patients(dataclasses.replace(FOLLOW_UPS, cost_ratio=1.35, cost_chance=2.1))
@@ -92,6 +98,10 @@ def test_follow_ups_a_little_dearer_than_their_peers_by_chance() -> None:
         ({"cost_ratio": 1.6, "cost_chance": 20.0}, "billed above the care it imitates"),
         ({"public_venue": 0.0, "private_venue": True}, "at a private clinic"),
         ({"member_weeks": 6.0}, "six weeks are no follow-up programme"),
+        ({"member_weekly": 0.45}, "each card billed every two weeks or so: a village doctor's kept cards"),
+        ({"member_weekly": 0.0}, "no member on four days or more: no timetable to judge"),
+        ({"primary_venue": True, "local_share": 0.12}, "a village clinic's cards whose holders do not come there"),
+        ({"primary_venue": True, "local_share": NAN}, "at a primary venue, not known to be the members' own"),
         ({"phone_hub_persons": 6}, "cards bound to one phone: a collector's"),
         ({"pharmacy_share": 1.0}, "a pharmacy's buyers are judged by the refill explanation"),
         ({"off_hours_share": 0.3}, "keyed off hours"),
