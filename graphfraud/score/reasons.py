@@ -177,6 +177,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like treatment cycles (e.g. chemotherapy): members each kept a {period:.0f}-day cycle of their own "
         "({regularity:.0%} of their gaps) for {weeks:.0f} weeks, each at {attendance:.0%} of the group's days; cost "
         "{cost_ratio:.2f}x peers'",
+        "looks like a department's follow-up patients (e.g. monthly hypertension or diabetes visits), each on their "
+        "own days: the {persons} members each came on {attendance:.0%} of the group's {days} days over {weeks:.0f} "
+        "weeks, at a venue not recorded as private; cost {cost_ratio:.2f}x peers'",
+        "looks like a department's follow-up patients (e.g. monthly hypertension or diabetes visits), each on their "
+        "own days: the {persons} members each came on {attendance:.0%} of the group's {days} days over {weeks:.0f} "
+        "weeks, at a venue not recorded as private; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors "
+        "above them: within chance",
     ),
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
@@ -219,7 +226,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors "
         "above them: within chance for so few claims",
     ),
-    "benign_one_off": ("a one-off event: only {days} ring day(s) (e.g. a group check-up)",),
+    "benign_one_off": (
+        "a one-off event: only {days} ring day(s) (e.g. a group check-up)",
+        "looks like a public venue's seasonal mass event (e.g. 三伏贴 days, a vaccination season): {persons} persons, "
+        "each at {attendance:.0%} of only {sessions} daytime sessions, at a venue not recorded as private; cost "
+        "{cost_ratio:.2f}x peers'",
+    ),
     "benign_children": (
         "looks like young children's routine care (child-health check-ups, vaccinations): the {persons} members' "
         "median age is {age:.1f} years, at a public institution; cost {cost_ratio:.2f}x peers'",

@@ -29,6 +29,7 @@ from graphfraud.score.alerts import alert
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds
 from graphfraud.score.features import REGULAR_DAYS, ClaimFacts, Features, bound_to, features, index_own_visits
 from graphfraud.score.primary import primary_care_day, village_day
+from graphfraud.score.public import follow_up_patients, mass_event
 from graphfraud.score.reasons import (
     Reason,
     PEER_COST,
@@ -1176,7 +1177,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     elif kind == "kickback":
         benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
     else:
-        benign = benign_explanation(f) or primary_care_day(f) or village_day(f) or refill_cohort(f, names)
+        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or mass_event(f)
+                  or follow_up_patients(f) or refill_cohort(f, names))  # fmt: skip
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)

@@ -134,6 +134,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "持续 {weeks} 周；费用为同类的 {cost_ratio} 倍",
         "疑为按周期的治疗队列（如化疗）：成员各自保持每 {period} 天一次的周期（{regularity} 的间隔），持续 {weeks} 周，"
         "各人只在团伙日的 {attendance} 出现；费用为同类的 {cost_ratio} 倍",
+        "疑为科室的定期复诊患者（如高血压、糖尿病每月复诊），各自按自己的日子就诊：{persons} 名成员在 {weeks} 周内"
+        "各自只在团伙 {days} 个就诊日中的 {attendance} 出现，机构未登记为民营；费用为同类的 {cost_ratio} 倍",
+        "疑为科室的定期复诊患者（如高血压、糖尿病每月复诊），各自按自己的日子就诊：{persons} 名成员在 {weeks} 周内"
+        "各自只在团伙 {days} 个就诊日中的 {attendance} 出现，机构未登记为民营；费用为同类的 {cost_ratio} 倍，"
+        "高出 {chance} 个标准误：在偶然波动范围内",
     ),
     "benign_institution": (
         "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",
@@ -165,7 +170,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "至多 {party_addresses} 个住址，成员 {together} 的就诊与本伙同到；费用为同类的 {cost_ratio} 倍，"
         "高出 {chance} 个标准误：结算笔数少，在偶然波动范围内",
     ),
-    "benign_one_off": ("一次性事件：仅 {days} 个团伙日（如集体体检）",),
+    "benign_one_off": (
+        "一次性事件：仅 {days} 个团伙日（如集体体检）",
+        "疑为公立机构的季节性集中诊疗（如三伏贴、三九贴、季节性接种）：{persons} 人各自参加了仅 {sessions} 个日间诊疗日中的 "
+        "{attendance}，机构未登记为民营；费用为同类的 {cost_ratio} 倍",
+    ),
     "benign_children": (
         "疑为婴幼儿的常规保健（儿童健康体检、预防接种）：{persons} 名成员的年龄中位数为 {age} 岁，在公立机构就诊；费用为同类的 {cost_ratio} 倍",
         "疑为婴幼儿的常规保健（儿童健康体检、预防接种）：{persons} 名成员的年龄中位数为 {age} 岁，就诊机构的所有制未导出（未登记为民营）；"

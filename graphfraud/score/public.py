@@ -1,0 +1,125 @@
+"""Dense care at a public venue that is no staged clinic: a seasonal mass event, a department's follow-up patients.
+
+A staged clinic (虚构诊疗, a broker's bus-loads) is seen as the same persons
+at one venue on the same days; two kinds of ordinary care at public
+hospitals and community centres show that too, and the explanations of
+:mod:`graphfraud.score.reasons` and :mod:`graphfraud.score.primary` leave
+both out.
+
+- **A seasonal mass event** (:func:`mass_event`).  A public hospital's
+  seasonal campaign treats hundreds of persons on a few announced days:
+  三伏贴 on the first days of the three 伏 periods, 三九贴 in winter (a TCM
+  hospital's queue of children with their parents and of elders, ten days
+  apart), a season's vaccination or screening days.  The same persons come
+  back for the course's next day, so the group is hundreds of persons, each
+  at most of a few daytime sessions, a minute apart, at one venue: a
+  staged clinic's lockstep, arrival gap and dominance, and more than two
+  days (the one-off event of ``benign_one_off``), but far fewer sessions
+  than a timetable of care (``session_cohort`` wants 12).  What a staged
+  clinic cannot show together: hundreds of persons (:data:`MASS_PERSONS`;
+  a broker's pool is a bus-load or a few, fed over months of sessions), on
+  a handful of days (:data:`MASS_SESSIONS`; a scheme that pays bills for as
+  long as it runs), at a venue not recorded as private, in the working day
+  (:data:`MASS_OFF_HOURS`), at the cost of the treatment it is
+  (:data:`MASS_COST`: a course of patches or a vaccination is an item on top
+  of the consultation, so it costs somewhat more than the diagnosis'
+  ordinary outpatient claims, not what a staged clinic bills), and with no
+  sign of identity or goods fraud (:func:`graphfraud.score.reasons.hard_flags`).
+- **A department's follow-up patients** (:func:`follow_up_patients`).  A
+  district hospital's endocrinology clinic or a community centre sees its
+  hypertension and diabetes patients every month, each on their own day;
+  among a few hundred of them, dozens share four or more days by chance
+  (a monthly patient is at the clinic on some 10 of its 250 working days),
+  and the co-visit detector joins them into one group of its regulars.
+  What a staged clinic cannot show together: the members were hardly ever
+  there together (each at :data:`OWN_DAYS_ATTENDANCE` of the group's days or
+  fewer: no batch), each coming for a month's prescription (their visits
+  :data:`FOLLOW_UP_PERIOD` days apart or more), for months
+  (:data:`FOLLOW_UP_WEEKS`), at a venue not recorded as private and, at a
+  primary-care venue, their own (a third of them or more also come there on
+  their own: ``primary.LOCAL_SHARE``), in the working day, at the cost of
+  the same care elsewhere (``PEER_COST``, or above it within chance:
+  :func:`graphfraud.score.reasons.chance_cost`), and with no hard flag.  A
+  turnover clinic also rotates its pool (each recruit at a tenth to a third
+  of its sessions) but bills above the care it imitates, at a private clinic.
+  A village doctor who keeps his villagers' cards (代保管医保卡) bills each card
+  on its own days at the clinic's ordinary price, but every two weeks or so
+  (13-19 days measured on thirdworld 1-10), on cards whose holders do not
+  otherwise come there (10-20% of them), and on the dead's cards.
+"""
+
+from __future__ import annotations
+
+import math
+
+from graphfraud.score.features import Features
+from graphfraud.score.primary import LOCAL_SHARE
+from graphfraud.score.reasons import PEER_COST, SCHEDULE_ATTENDANCE, Reason, chance_cost, hard_flags
+
+#: A mass event treats at least this many persons (a bus-load or a few is a broker's; a season's queue is hundreds).
+MASS_PERSONS = 100
+#: ... on at most this many sessions (三伏贴: three a season, up to three seasons in a window; two days or fewer
+#: are the one-off event of ``benign_one_off``).
+MASS_SESSIONS = 9
+#: ... at no more than this many times the diagnosis' ordinary outpatient claims (the treatment is an item on top
+#: of the consultation; where the cost reason scores in full, a staged clinic bills).
+MASS_COST = 2.0
+#: ... at most this share of the group's claims before 07:00 or from 19:00 (a queue seen in the working day).
+MASS_OFF_HOURS = 0.1
+
+#: A department's follow-up patients: each member at no more than this share of the group's days (no batch).
+OWN_DAYS_ATTENDANCE = 0.15
+#: ... each member's visits at least this many days apart (their median gap: a month's prescription, three to four
+#: weeks of tablets, or a longer one; a card keeper bills his cards every two weeks or so).
+FOLLOW_UP_PERIOD = 21.0
+#: ... for at least this many weeks (the median member's first to last day: a follow-up programme, not a season).
+FOLLOW_UP_WEEKS = 12.0
+
+
+def _public_care(f: Features) -> bool:
+    """Outpatient care at a venue not recorded as private, in the working day, with no hard flag."""
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.public_venue == 0.0 or f.private_venue:
+        return False
+    if f.off_hours_share > MASS_OFF_HOURS:  # NaN (day data) compares False: not judged
+        return False
+    return not hard_flags(f)
+
+
+def mass_event(f: Features) -> Reason | None:
+    """Why a dense group may be a public venue's seasonal mass event (三伏贴, a vaccination season), or None.
+
+    See the module docstring; ``tests/score/test_public_care.py`` holds a 三伏贴 season explained, and a broker's
+    bus-loads, a private clinic's and a dear one that are not.
+    """
+    if f.persons < MASS_PERSONS or not 3 <= f.sessions <= MASS_SESSIONS or f.attendance < SCHEDULE_ATTENDANCE:
+        return None
+    if math.isnan(f.cost_ratio) or f.cost_ratio > MASS_COST or not _public_care(f):
+        return None
+    return Reason(
+        "benign_one_off",
+        {"persons": f.persons, "sessions": f.sessions, "attendance": f.attendance, "cost_ratio": f.cost_ratio},
+        float(f.persons), float(MASS_PERSONS), 0.0,
+    )  # fmt: skip
+
+
+def follow_up_patients(f: Features) -> Reason | None:
+    """Why a dense group may be a department's follow-up patients, each on their own days, or None.
+
+    See the module docstring; ``tests/score/test_public_care.py`` holds an endocrinology clinic's monthly
+    patients explained, and a turnover clinic's rotating pool, a dear one and a private clinic's that are not.
+    """
+    if f.attendance > OWN_DAYS_ATTENDANCE or f.member_weeks < FOLLOW_UP_WEEKS:
+        return None
+    if not 0.0 < f.member_weekly <= 7.0 / FOLLOW_UP_PERIOD:  # 0: no member on 4 days or more, no timetable
+        return None
+    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
+        return None
+    if math.isnan(f.cost_ratio) or not (f.cost_ratio <= PEER_COST or chance_cost(f)) or not _public_care(f):
+        return None
+    by_chance = {"chance": f.cost_chance} if f.cost_ratio > PEER_COST else {}
+    return Reason(
+        "benign_schedule",
+        {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "weeks": f.member_weeks,
+         "cost_ratio": f.cost_ratio, **by_chance},
+        f.attendance, OWN_DAYS_ATTENDANCE, 0.0,
+    )  # fmt: skip
