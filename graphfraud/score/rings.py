@@ -203,7 +203,9 @@ def join_pieces(
     as one household whose typology's mark is one a household does not explain (a family is not admitted to
     hospital together wave after wave: :func:`_one_household_pieces`).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
-    replaces its pieces when it is still a suspect ring of that typology.
+    replaces its pieces when it is still a suspect ring of that typology.  Weak pieces that joined nothing and
+    take turns at one clinic with its staff, cohort after cohort, are scored as one too, and kept when that is a
+    suspect ring at ``min_score`` with a reason of what was billed (:func:`_relays`, step 73).
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card rings
     (``CARD_DETECTORS``: misused cards, loaded cards) are whole institutions and join nothing, weak or not,
     but a hospital's ghost stays: a card ring of stays joins the group ring of its typology that the same
