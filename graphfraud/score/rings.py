@@ -58,6 +58,20 @@ GIVE_WAY_SHARE = 0.5
 #: co-visits), it is not admitted to hospital together again and again (join_pieces, step 31).
 HOUSEHOLD_UNEXPLAINED = ("co_admission",)
 
+#: Relay cohorts (:func:`_relays`, step 74): a clinic's weak pieces, each its own month's cohort, follow one another
+#: when the next begins within this many days of the last one's end (a weekly session missed, a holiday week).
+#: None turns the join off.
+RELAY_GAP: int | None = 14
+
+#: Benign readings that a relay's piece may carry (:func:`_relays`): one household explains a few persons by their
+#: size or their parties, which the relay's union, many cohorts of many homes, is judged on again.
+RELAY_EXPLAINED = ("benign_household",)
+
+#: Reasons that do not make a relay's union a ring (:func:`_relays`): that its cohorts meet (the relay is made of
+#: meetings) and how much they cost in all (many ordinary cohorts add up).  It must also show what was billed: a
+#: cost above the same care elsewhere, dear items, persons from outside the region, a shared phone, a flag.
+RELAY_NOT_BILLED = frozenset({"lockstep", "cycle", "dominance", "arrival_gap", "money"})
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -190,7 +204,9 @@ def join_pieces(
     as one household whose typology's mark is one a household does not explain (a family is not admitted to
     hospital together wave after wave: :func:`_one_household_pieces`).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
-    replaces its pieces when it is still a suspect ring of that typology.
+    replaces its pieces when it is still a suspect ring of that typology.  Weak pieces that joined nothing and
+    take turns at one clinic with its staff, cohort after cohort, are scored as one too, and kept when that is a
+    suspect ring at ``min_score`` with a reason of what was billed (:func:`_relays`, step 74).
     Kickback rings are joined by a shared doctor or pharmacy instead (:func:`join_kickbacks`); card rings
     (``CARD_DETECTORS``: misused cards, loaded cards) are whole institutions and join nothing, weak or not,
     but a hospital's ghost stays: a card ring of stays joins the group ring of its typology that the same
@@ -276,7 +292,15 @@ def join_pieces(
                 components[whole[j]].append(i)
                 break
     out = list(scored)
-    for pieces in (c for c in components if len(c) >= 2):
+    # step 74: the weak pieces left, at one clinic with its staff, that relieve one another month by month
+    for relay, named in _relays(scored, candidates, facts, params, staff, {i for c in components for i in c}):
+        ring = _score(_union(candidates, relay), facts, params)
+        billed = {r.code for r in ring.reasons if r.points > 0} - RELAY_NOT_BILLED
+        if ring.benign is None and ring.typology == named and ring.score >= params.min_score and billed:
+            for i in relay:
+                out[i] = None  # type: ignore[call-overload]
+            out.append(ring)
+    for pieces in components:
         pieces.sort(key=lambda i: scored[i].detector in CARD_DETECTORS)  # a group ring's detector and evidence lead
         strong = [i for i in pieces if i not in kind_of]
         # with its weak pieces the organisation must still be a ring worth reporting; else it is joined without them
@@ -292,6 +316,67 @@ def join_pieces(
                 out.append(ring)
                 break
     return [r for r in out if r is not None]
+
+
+def _relays(
+    scored: list[Ring],
+    candidates: list[Candidate],
+    facts: ClaimFacts,
+    params: ScoreParams,
+    staff: list[frozenset],
+    joined: set[int],
+) -> list[tuple[list[int], str]]:
+    """Weak pieces of one venue and staff that relieve one another: each a cohort of its own weeks, the next
+    beginning on or after the last one's last day and within :data:`RELAY_GAP` days of it (step 74).
+
+    A staged clinic that replaces its recruits month by month is found as one co-visit piece per cohort: no
+    recruit stays long enough for lockstep, and each cohort alone is too small for the money reason, so every
+    piece scores under ``min_score`` and, with no suspect ring at the venue, joins nothing (step 30).  What
+    ties the cohorts is that they take turns: the same doctor's sessions at the same clinic, one cohort's weeks
+    ending where the next one's begin, no two cohorts at the clinic at once.  The chains returned (with the
+    pieces' typology) are joined and scored as one candidate by :func:`join_pieces`, which keeps the union only
+    when it is a suspect ring of that typology scoring at least ``min_score`` and scores a reason of what was
+    billed, not only of meeting (:data:`RELAY_NOT_BILLED`): the relay itself adds no points, and a clinic's
+    ordinary monthly patients (check-ups, follow-ups) cost what the same care costs elsewhere.
+    Only pieces (indexes into ``scored``) under ``min_score`` that joined no organisation, of a group detector
+    and a typology other than kickback (joined by :func:`join_kickbacks`), with no benign reading or one of
+    :data:`RELAY_EXPLAINED` (then the typology the piece would have without it) take part.
+    """
+    if RELAY_GAP is None:
+        return []
+    day, venue = facts.graph.visits.column("day"), facts.graph.visits.column("venue")
+    loose: dict[tuple[str, int], list[tuple[int, int, int]]] = {}
+    for i, r in enumerate(scored[: len(candidates)]):
+        if (
+            i in joined
+            or r.score >= params.min_score
+            or r.detector in CARD_DETECTORS
+            or (r.benign is not None and r.benign.code not in RELAY_EXPLAINED)
+        ):
+            continue
+        kind = typology(candidates[i], r.features) if r.benign is not None else r.typology
+        if kind == "kickback":
+            continue
+        claims = candidates[i].claims
+        days = day[claims[venue[claims] == r.features.venue]]
+        if len(days):
+            loose.setdefault((kind, r.features.venue), []).append((int(days.min()), int(days.max()), i))
+    out = []
+    for (kind, _), pieces in loose.items():
+        if len(pieces) < 2:
+            continue
+        pieces.sort()
+        # a piece relieves the one before it at the same clinic with the same staff: it begins on or after the
+        # day that one ended (a handover session may hold the last of one cohort and the first of the next),
+        # within RELAY_GAP days of it
+        links = [
+            (i, j)
+            for a, (_, end, i) in enumerate(pieces)
+            for start, _, j in pieces[a + 1 :]
+            if end <= start <= end + RELAY_GAP and _same_staff(staff[i], staff[j])
+        ]
+        out += [(chain, kind) for chain in _components([i for _, _, i in pieces], links)]
+    return out
 
 
 def _not_held(scored: list[Ring], open_: list[int]) -> list[int]:
