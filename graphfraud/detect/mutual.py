@@ -13,9 +13,10 @@ is the **pairs**: a holder and a person they pay for, whose purchases at the sho
   same goods' market), and its purchases there cost typically (median) that much.  A family's payer buys a
   parent's refill now and then, at what refills cost.  Where the export has addresses, a pair of one address
   (a household) is never loaded.
-- A pharmacy is a candidate when at least ``min_pairs`` of its pairs are loaded, paid by at least two holders,
-  and that many is unlikely (binomial tail <= ``max_chance``) under the rate of loaded pairs among the pairs
-  of the other pharmacies.  The candidate is the loaded pairs' holders and patients and their purchases there.
+- A pharmacy is a candidate when at least ``min_pairs`` of its pairs are loaded, paid by at least
+  :data:`MIN_HOLDERS` (2) holders, and that many is unlikely (binomial tail <= ``max_chance``) under the
+  rate of loaded pairs among the pairs of the other pharmacies.  The candidate is the loaded pairs' holders
+  and patients and their purchases there.
 
 Its candidates are loaded-card rings (detector name :data:`graphfraud.detect.cardload.NAME`), with their own
 headline ``paid_for_others``.  Without ``holder_id`` (or with a holder on every purchase equal to its patient)
@@ -35,6 +36,10 @@ from graphfraud.params import MutualParams
 
 #: The detector's name in run.json's counts; its candidates are named :data:`cardload.NAME` (loaded-card rings).
 NAME = "mutual"
+
+#: Fewest holders of a candidate's loaded pairs: a family pays from one account, a cash-out spreads its persons
+#: over the few accounts it holds (fourthworld's rings: 3-4).
+MIN_HOLDERS = 2
 
 
 def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: int = 0) -> list[Candidate]:
@@ -69,7 +74,7 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
     total, hits = int(by_venue["pairs"].sum()), int(by_venue["loaded"].sum())
     holders = pairs[pairs["loaded"]].groupby("venue")["holder"].nunique()
     maybe = by_venue[(by_venue["loaded"] >= params.min_pairs)]
-    maybe = maybe[holders.reindex(maybe.index).fillna(0).to_numpy() >= 2]
+    maybe = maybe[holders.reindex(maybe.index).fillna(0).to_numpy() >= MIN_HOLDERS]
     out = []
     for code, row in maybe.iterrows():
         n, k = int(row["pairs"]), int(row["loaded"])
