@@ -103,6 +103,8 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
             "min_claims": params.min_claims,
             "ratio": params.ratio,
             "holder": hs,
+            # per person paid for: their purchases in the ring (the graph gives each to the holder who paid)
+            "paid_for": dict(zip(ps.tolist(), mine.groupby("patient")["claims"].sum().reindex(ps).tolist())),
         }
         out.append(Candidate(cardload.NAME, members, claims, evidence, params.__dict__.copy()))
     return out

@@ -57,3 +57,12 @@ def test_end_to_end_the_ring_is_a_card_collectors_with_its_reason():
     assert result.candidates["mutual"] == 1
     (ring,) = [r for r in result.rings if any(reason.code == "paid_for_others" for reason in r.reasons)]
     assert ring.typology == "card_collector" and len(ring.person_codes) == 18
+
+
+def test_the_persons_paid_for_are_the_rings_patients_and_the_holders_its_card_holders():
+    result = run(_world(), RunParams())
+    (ring,) = [r for r in result.rings if any(reason.code == "paid_for_others" for reason in r.reasons)]
+    roles = {m.entity_id: m.role for m in ring.members if m.entity_type == "person"}
+    assert {roles[f"holder{h}"] for h in range(3)} == {"card_holder"}
+    assert {roles[f"elder{k}"] for k in range(15)} == {"patient"}
+    assert all(m.score > 0 for m in ring.members)
