@@ -382,6 +382,7 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("misused_cards", "misused_cards", 2.0, 8.0, 40.0, headline=True),
     ScoreRule("card_load", "card_load", 3.0, 12.0, 40.0, headline=True),
     ScoreRule("kept_cards", "kept_cards", 3.0, 12.0, 40.0, headline=True),
+    ScoreRule("paid_for_others", "paid_for_others", 3.0, 12.0, 40.0, headline=True),
     ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
     ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
     ScoreRule("cycle", "cycle_regularity", 0.4, 0.8, 5.0),
@@ -459,6 +460,24 @@ class CardMenuParams:
 
 @_register
 @dataclass(frozen=True)
+class MutualParams:
+    """Purchases billed dear at one pharmacy to persons a few strangers' accounts pay for (detect/mutual.py)."""
+
+    ratio: float = 2.0  # a dear purchase costs this many times its kind's usual cost or more (a pair's typical one too)
+    min_claims: int = 3  # fewest dear purchases of one (holder, patient) pair at the pharmacy: a loaded pair
+    min_pairs: int = 5  # fewest loaded pairs at one pharmacy (of two holders or more)
+    max_chance: float = 1e-6  # binomial tail of that many, under the other pharmacies' rate of loaded pairs
+
+    def __post_init__(self) -> None:
+        o = "MutualParams"
+        check(self.ratio > 1, "ratio", o, "a float > 1", self.ratio)
+        check(self.min_claims >= 1, "min_claims", o, "an int >= 1", self.min_claims)
+        check(self.min_pairs >= 1, "min_pairs", o, "an int >= 1", self.min_pairs)
+        check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
+
+
+@_register
+@dataclass(frozen=True)
 class RunParams:
     """Everything a ``detect`` run depends on; ``run.json`` records it."""
 
@@ -470,5 +489,6 @@ class RunParams:
     cards: CardParams = field(default_factory=CardParams)
     cardload: CardLoadParams = field(default_factory=CardLoadParams)
     cardmenu: CardMenuParams = field(default_factory=CardMenuParams)
+    mutual: MutualParams = field(default_factory=MutualParams)
     score: ScoreParams = field(default_factory=ScoreParams)
     signals: SignalParams = field(default_factory=SignalParams)

@@ -104,6 +104,10 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            zh="卡均费用畸高"),
     Signal("cardmenu", ("detect",), ("claims.total_amount", "claims.pharmacy_id"),
            zh="同一套餐反复刷卡"),
+    Signal("mutual", ("detect",), ("claims.total_amount", "claims.pharmacy_id", "claims.holder_id"),
+           reduced=(("persons.address", "a holder and a person of one household are not told apart: family "
+                                        "payers are left to the other pharmacies' rate"),),
+           zh="家庭共济代付异常"),
     # ring reasons
     Signal("lockstep", ("score",), zh="多日同时出现"),
     Signal("repeat_stays", ("score",), ("claims.visit_type=inpatient",), zh="反复住院"),

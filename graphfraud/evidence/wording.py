@@ -100,6 +100,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "claims at the clinic in claims.csv, their days and intervals per person_id, households by address in "
         "members.csv; the peer clinics' cards and rate come from all claims, not in this pack",
     ),
+    "paid_for_others": (
+        "claims.csv 中该药店的结算按 holder_id 与 person_id 计代付的次数与 total_amount，members.csv 的 address 辨户；"
+        "同类购药的常见费用与其他药店的比率来自全部结算数据，不在本证据包内",
+        "purchases at the pharmacy in claims.csv, counted per holder_id and person_id with their total_amount, "
+        "households by address in members.csv; the usual cost of such purchases and the other pharmacies' rate "
+        "come from all claims, not in this pack",
+    ),
     "after_death": (
         "claims.csv 的 start_time 与 patient_death_date、holder_death_date",
         "start_time against patient_death_date and holder_death_date in claims.csv",

@@ -125,6 +125,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "illness comes and goes, a follow-up is monthly), vs {peer_rate:.2%} of the cards at its peer clinics "
         "(cards kept by the clinic? scored above {kept_cards_from:g} such cards)",
     ),
+    "paid_for_others": (
+        "{holders} holders' personal accounts paid at {venue} for {patients} persons of other households (家庭共济), "
+        "{pairs} of the {venue_pairs} (holder, person) pairs paid for there billed {min_claims} times or more at "
+        ">= {ratio:g}x the usual cost of such purchases (typically {times:g} times at {card_ratio:.1f}x), vs "
+        "{peer_rate:.2%} of the pairs at the other pharmacies (a cash-out on strangers' accounts? scored above "
+        "{paid_for_others_from:g} such pairs)",
+    ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",
                  "{regulars} of {persons} persons were at {venue}, or together at another of the group's venues "

@@ -1346,8 +1346,13 @@ def _members(c: Candidate, f: Features, kind: str, facts: ClaimFacts) -> tuple[t
     claims_of = dict(zip(person_codes.tolist(), person_n.tolist()))
     role = person_role(kind)
     organizers = _organizers(c, f, facts)
+    paid_for = c.evidence.get("paid_for", {})  # persons whose purchases others' accounts paid (detect.mutual)
     for code in c.persons.tolist():
         if code in organizers:
+            continue
+        if code in paid_for and code not in claims_of:
+            share = min(1.0, float(paid_for[code]) / top)
+            out.append(Member("person", str(v.persons.ids[code]), "patient", round(share, 3)))
             continue
         out.append(Member("person", str(v.persons.ids[code]), role, round(float(claims_of.get(code, 0)) / top, 3)))
     for code, share in sorted(organizers.items()):

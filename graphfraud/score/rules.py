@@ -39,6 +39,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "misused_cards": lambda f, e: float(e.get("flagged", NAN)) + float(e.get("ghost", 0)),  # type: ignore[arg-type]
     "card_load": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "kept_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
+    "paid_for_others": lambda f, e: float(e.get("pairs", NAN)),  # type: ignore[arg-type]
     "regular_share": lambda f, e: max(f.regulars, f.group_regulars) / max(f.persons, 1),
     "median_arrival_gap": lambda f, e: f.median_arrival_gap,
     "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)
@@ -70,6 +71,9 @@ MEANINGS: dict[str, str] = {
     "of the card's own claims elsewhere (detector cardload)",
     "kept_cards": "cards billed at a primary-care clinic on a steady cycle faster than monthly follow-ups, never lapsing "
     "a month, at many times the peer clinics' rate (detector cards)",
+    "paid_for_others": "(holder, patient) pairs of persons of different households whose purchases at the pharmacy, "
+    "paid from the holder's personal account (家庭共济), were billed again and again at many times the usual cost of "
+    "such purchases (detector mutual)",
     "regular_share": "share of members at >= 4 of the ring's days (regulars; its days at the main venue and where "
     f"{MET_ELSEWHERE} or more members met at another venue)",
     "median_arrival_gap": "median minutes between consecutive member arrivals on ring days",
@@ -133,6 +137,10 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
     if code == "kept_cards":
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,
                 "days": e["kept_days"], "cycle": e["kept_cycle"], "peer_rate": e["peer_rate"]}  # fmt: skip
+    if code == "paid_for_others":
+        return {"pairs": e["pairs"], "holders": e["holders"], "patients": e["patients"], "venue": venue,
+                "venue_pairs": e["venue_pairs"], "min_claims": e["min_claims"], "ratio": e["ratio"],
+                "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"]}  # fmt: skip
     if code == "co_admission":
         group = {"persons": f.persons, "venue": venue, "days": f.event_days}
         return {"regulars": f.regulars, **group} if f.regulars else group
@@ -168,7 +176,7 @@ def _lockstep(f: Features, venue: str) -> dict[str, object]:
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "paid_for_others", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 

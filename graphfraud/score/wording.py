@@ -102,6 +102,12 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "通常每 {cycle} 天或更短即结算一次且从未间断一个月，病人不会如此就诊（急病来去、慢病随访按月），"
         "而同类机构仅 {peer_rate} 的卡如此（疑似代保管医保卡虚构诊疗，超过 {kept_cards_from} 张起计分）",
     ),
+    "paid_for_others": (
+        "{holders} 名参保人的个人账户在 {venue} 为 {patients} 名非同户人员支付购药（家庭共济），在该药店代付的 {venue_pairs} 对"
+        "（参保人、购药人）中有 {pairs} 对结算 {min_claims} 次及以上、费用达同类购药常见费用的 {ratio} 倍以上"
+        "（典型为 {times} 次、{card_ratio} 倍），而其他药店仅 {peer_rate} 的代付如此"
+        "（疑似借家庭共济套现，超过 {paid_for_others_from} 对起计分）",
+    ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",
                  "{persons} 人中有 {regulars} 人在 {venue} 或一同在团伙的其他机构（另 {others} 家）的同样 {days} 个日子里至少 4 天同时出现"
                  "（超过 {regular_share_from} 起计分）",),

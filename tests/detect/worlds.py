@@ -13,6 +13,8 @@
   one village's family-doctor day, in memory;
 - :func:`indication_city`: three hospitals without doctor ids, each with its shop next door, and diabetics of one
   sent to buy dear at another shop (the kickback of detect/indication.py, step 65);
+- :func:`mutual_world`: six pharmacies, families paying for a parent (家庭共济) and at P0 a few employees' accounts
+  paying dear again and again for elders of other households (the cash-out of detect/mutual.py, step 75);
 - :func:`write_town_clinics`: given claims at clinics C0..C19, a town of 2,000 persons seen at them
   around, written as a claims directory (the brokers of test_pieces.py and test_thin.py).
 """
@@ -454,6 +456,54 @@ def menu_world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescrib
         _table(PERSONS, persons), _table(FACILITIES, [("H0", "诊所", "clinic", 0, "private", "350206", 0)]),
         _table(PHARMACIES, pharmacies),
         _table(DOCTORS, []), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+MUTUAL_SHOPS = [f"P{i}" for i in range(6)]  # mutual_world's pharmacies
+
+
+def mutual_world(*, holders=3, elders=15, dear=(150.0, 250.0), swipes=6, household=False, holder_column=True):
+    """Six pharmacies, 80 ordinary customers each (20-80 yuan, their own accounts), 60 families whose employee
+    pays a resident relative's purchases now and then (家庭共济, one address), and at P0 ``holders`` employees'
+    accounts paying for ``elders`` elders of other addresses (``household``: the same address), ``swipes``
+    purchases each at ``dear`` yuan."""
+    persons, claims = [], []
+    n = [0]
+    rng = np.random.default_rng(5)
+
+    def person(pid, insured="resident", address=None):
+        persons.append((pid, "F", "1950-01-01", "350206", insured, None, address or f"ad-{pid}", None))
+
+    def claim(pid, shop, day, total, holder=None):
+        n[0] += 1
+        when = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=int(day), minutes=int(n[0] % 600))
+        claims.append((f"C{n[0]:06d}", pid, holder if holder_column else None, None, shop, None, "pharmacy", when,
+                       None, float(round(total, 2)), 0.0, float(round(total, 2)), None, None))  # fmt: skip
+
+    for s in MUTUAL_SHOPS:
+        for k in range(80):
+            pid = f"{s}-c{k}"
+            person(pid)
+            for _ in range(int(rng.integers(1, 4))):
+                claim(pid, s, rng.integers(0, 330), rng.uniform(20, 80))
+    for k in range(60):  # a family: the employee pays for a parent's refills, at what refills cost
+        payer, parent = f"f{k}-payer", f"f{k}-parent"
+        person(payer, "employee", f"home{k}")
+        person(parent, "resident", f"home{k}")
+        shop = MUTUAL_SHOPS[k % len(MUTUAL_SHOPS)]
+        for d in range(int(rng.integers(1, 6))):
+            claim(parent, shop, 40 * d + k, rng.uniform(20, 80), holder=payer)
+    for h in range(holders):
+        person(f"holder{h}", "employee", "shop-street" if household else None)
+    for k in range(elders):
+        elder = f"elder{k}"
+        person(elder, "resident", "shop-street" if household else None)
+        for d in range(swipes):
+            claim(elder, "P0", rng.integers(0, 330), rng.uniform(*dear), holder=f"holder{k % max(holders, 1)}")
+    pharmacies = [(s, f"药店{s}", None, "350206") for s in MUTUAL_SHOPS]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, []), _table(PHARMACIES, pharmacies), _table(DOCTORS, []),
+        _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
     )  # fmt: skip
 
 

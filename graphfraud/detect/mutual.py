@@ -1,0 +1,124 @@
+"""Purchases billed dear to strangers' accounts (家庭共济套现: 一人账户为多名无关人员反复购药), per pharmacy.
+
+Targets a shop's cash-out through family mutual aid (家庭共济): an employee's personal account may pay for
+relatives' purchases, so a shop bills daily goods, as dear tonics, to elders it recruited and charges them to
+the accounts of a few employees it also recruited.  The purchases are the person's of the graph only through
+the account that paid (:func:`graphfraud.graph.build.person_of_claim`: the holder), so each of the two to four
+holders carries dozens of them, too few cards for :mod:`graphfraud.detect.cardload`.  What the scheme cannot hide
+is the **pairs**: a holder and a person they pay for, whose purchases at the shop are billed dear again and again.
+
+- A purchase **paid for another** is a pharmacy claim whose ``holder_id`` is not its ``patient_id``.
+- A pair (holder, patient) is **loaded** at a pharmacy when it has ``min_claims`` such purchases there or more at
+  ``ratio`` times the usual cost of their kind or more (:func:`graphfraud.detect.cardload.relative_cost`: the
+  same goods' market), and its purchases there cost typically (median) that much.  A family's payer buys a
+  parent's refill now and then, at what refills cost.  Where the export has addresses, a pair of one address
+  (a household) is never loaded.
+- A pharmacy is a candidate when at least ``min_pairs`` of its pairs are loaded, paid by at least
+  :data:`MIN_HOLDERS` (2) holders, and that many is unlikely (binomial tail <= ``max_chance``) under the
+  rate of loaded pairs among the pairs of the other pharmacies.  The candidate is the loaded pairs' holders
+  and patients and their purchases there.
+
+Its candidates are loaded-card rings (detector name :data:`graphfraud.detect.cardload.NAME`), with their own
+headline ``paid_for_others``.  Without ``holder_id`` (or with a holder on every purchase equal to its patient)
+the signal is off: there are no purchases paid for another.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from graphfraud.detect import cardload, cards
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import ClaimGraph, patient_codes
+from graphfraud.params import MutualParams
+
+#: The detector's name in run.json's counts; its candidates are named :data:`cardload.NAME` (loaded-card rings).
+NAME = "mutual"
+
+#: Fewest holders of a candidate's loaded pairs: a family pays from one account, a cash-out spreads its persons
+#: over the few accounts it holds (fourthworld's rings: 3-4).
+MIN_HOLDERS = 2
+
+
+def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: int = 0) -> list[Candidate]:
+    """Candidates: one per pharmacy with loaded (holder, patient) pairs beyond chance (see the module)."""
+    t = graph.visits.table
+    if not len(t) or graph.data.link("claims", "holder_id") is None and "holder_id" not in graph.data.claims:
+        return []
+    holder = graph.visits.column("person").astype(np.int64)
+    venue = graph.visits.column("venue").astype(np.int64)
+    pharmacy = graph.visits.column("kind") == 1
+    rows = np.flatnonzero(pharmacy & (holder >= 0))
+    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    other = patient != holder[rows]
+    rows, patient = rows[other], patient[other]
+    if not len(rows):
+        return []
+    unit, kind = cards.institutions(graph)
+    group = cardload.peer_groups(graph, unit, kind)
+    excess = cardload.run_costs(graph, group[venue])[rows]
+    keep = np.isfinite(excess) & (patient >= 0)
+    rows, patient, excess = rows[keep], patient[keep], excess[keep]
+    frame = pd.DataFrame({"venue": venue[rows], "holder": holder[rows], "patient": patient, "excess": excess})
+    frame["dear"] = frame["excess"] >= np.log(params.ratio)
+    pairs = frame.groupby(["venue", "holder", "patient"], sort=True).agg(
+        dear=("dear", "sum"), typical=("excess", "median"), claims=("dear", "size")
+    )
+    pairs = pairs.reset_index()
+    pairs["loaded"] = (pairs["dear"] >= params.min_claims) & (pairs["typical"] >= np.log(params.ratio))
+    household = _same_address(graph, pairs["holder"].to_numpy(), pairs["patient"].to_numpy())
+    pairs.loc[household, "loaded"] = False
+    by_venue = pairs.groupby("venue").agg(pairs=("loaded", "size"), loaded=("loaded", "sum"))
+    total, hits = int(by_venue["pairs"].sum()), int(by_venue["loaded"].sum())
+    holders = pairs[pairs["loaded"]].groupby("venue")["holder"].nunique()
+    maybe = by_venue[(by_venue["loaded"] >= params.min_pairs)]
+    maybe = maybe[holders.reindex(maybe.index).fillna(0).to_numpy() >= MIN_HOLDERS]
+    out = []
+    for code, row in maybe.iterrows():
+        n, k = int(row["pairs"]), int(row["loaded"])
+        rate = (hits - k) / max(total - n, 1)  # the other pharmacies' rate of loaded pairs
+        chance = float(binom.sf(k - 1, n, max(rate, 0.5 / max(total - n, 1))))
+        if chance > params.max_chance:
+            continue
+        mine = pairs[(pairs["venue"] == code) & pairs["loaded"]]
+        hs = np.unique(mine["holder"].to_numpy(dtype=np.int64))
+        ps = np.unique(mine["patient"].to_numpy(dtype=np.int64))
+        members = np.union1d(hs, ps)
+        at = frame.index.to_numpy()[(frame["venue"] == code).to_numpy()]
+        key = set(zip(mine["holder"].tolist(), mine["patient"].tolist()))
+        sel = [i for i in at if (int(holder[rows[i]]), int(patient[i])) in key]
+        claims = np.sort(rows[np.asarray(sel, dtype=np.int64)]).astype(np.int64)
+        evidence = {
+            "headline": "paid_for_others",
+            "pairs": k,
+            "holders": int(len(hs)),
+            "patients": int(len(ps)),
+            "venue_pairs": n,
+            "peer_rate": float(rate),
+            "chance": chance,
+            "times": float(np.median(mine["dear"].to_numpy())),
+            "card_ratio": float(np.exp(np.median(mine["typical"].to_numpy()))),
+            "min_claims": params.min_claims,
+            "ratio": params.ratio,
+            "holder": hs,
+            # per person paid for: their purchases in the ring (the graph gives each to the holder who paid)
+            "paid_for": dict(zip(ps.tolist(), mine.groupby("patient")["claims"].sum().reindex(ps).tolist())),
+        }
+        out.append(Candidate(cardload.NAME, members, claims, evidence, params.__dict__.copy()))
+    return out
+
+
+def _same_address(graph: ClaimGraph, holder: np.ndarray, patient: np.ndarray) -> np.ndarray:
+    """Per pair: the holder and the patient share a (known, non-empty) address: one household."""
+    persons = graph.data.persons
+    if "address" not in persons or not len(holder):
+        return np.zeros(len(holder), dtype=bool)
+    rows = graph.person_rows()
+    address = persons["address"].astype("string").fillna("").to_numpy(dtype=object)
+    a, b = rows[holder], rows[patient]
+    ok = (a >= 0) & (b >= 0)
+    same = np.zeros(len(holder), dtype=bool)
+    same[ok] = (address[a[ok]] == address[b[ok]]) & (address[a[ok]] != "")
+    return same
