@@ -262,8 +262,8 @@ class CardParams:
     max_chance: float = 0.001  # binomial tail, under the peer institutions' rate, at most (flags and joined cards)
     max_own: int = 1  # a card with at most this many claims anywhere else has no care of its own
     # ghost stays without a flag (冒名住院, detect.cards.ghost_stays): a doctor's stays at a facility on cards with no
-    # care of their own whose stays there cost ghost_ratio times the facility's usual stay or more, beyond chance at
-    # the rate of the facilities of its kind (0: off)
+    # care of their own whose stays there cost ghost_ratio times the facility's usual stay or more (the median of its
+    # stays on cards with care of their own), beyond chance at the rate of the facilities of its kind (0: off)
     ghost_ratio: float = 2.0
     # kept cards (村医代保管医保卡, detect.cards.kept_cards): a card billed at a primary-care clinic on at least
     # kept_days days, typically (median gap) every kept_cycle days or faster and never lapsing a month, at kept_excess

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from graphfraud.detect.beds import peer_share
 from graphfraud.detect.cards import SEED_CHANCE_SHARE
 from graphfraud.io.write import unescape_formula
 from graphfraud.score.reasons import printed
@@ -63,10 +64,10 @@ def recheck(read: Read) -> tuple[int, list[str]]:
     Examples
     --------
     A centre with 10 of 40 inpatients admitted three times or more, against two peers with none of 38
-    (each ``(0 + 1) / (38 + 2)``: 2.5%), whose reason says 12:
+    (pooled: ``(0 + 1) / (76 + 2)``, 1.3%), whose reason says 12:
 
-    >>> args = ('{"repeaters":12,"inpatients":40,"venue":"C0","rate":0.25,"times":3,"peer_rate":0.025,'
-    ...         '"peers":2,"peer_group":"community level 1","ratio":10.0,"persons":12,"member_times":2,'
+    >>> args = ('{"repeaters":12,"inpatients":40,"venue":"C0","rate":0.25,"times":3,"peer_rate":0.01282,'
+    ...         '"peers":2,"peer_group":"community level 1","ratio":19.5,"persons":12,"member_times":2,'
     ...         '"admissions":40,"repeat_ratio_from":3.0}')
     >>> reasons = 'code,args\nrepeat_stays,"' + args.replace('"', '""') + '"\n'
     >>> peers = ("reason,test,role,venue_id,peer_group,count,hits,chance\n"
@@ -145,7 +146,7 @@ def _repeat_stays(args: dict, rows: pd.DataFrame) -> list[str]:
                         f"（peers.csv counts {venue['venue_id'].iat[0]}, the reason is about {args['venue']}）")  # fmt: skip
     inpatients, repeaters = int(venue["count"].iat[0]), int(venue["hits"].iat[0])
     counts, hits = peer["count"].astype(int).to_numpy(), peer["hits"].astype(int).to_numpy()
-    peer_rate = float(np.median((hits + 1) / (counts + 2)))
+    peer_rate = peer_share(counts, hits)
     rate = repeaters / max(inpatients, 1)
     got = {"repeaters": repeaters, "inpatients": inpatients, "rate": rate, "peer_rate": peer_rate,
            "peers": len(peer), "peer_group": venue["peer_group"].iat[0], "ratio": rate / peer_rate}  # fmt: skip

@@ -69,3 +69,37 @@ def test_dialysis_sessions_coded_as_stays_are_one_admission():
     sessions = pd.DataFrame({"person": 1, "venue": 0, "day": days, "end_day": days})
     assert beds.admissions(sessions, split_days=3, open_days=30).sum() == 1
     assert beds.admissions(sessions.assign(end_day=-1), split_days=3, open_days=30).sum() == 1
+
+
+def _centres(repeaters: list[int], inpatients: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rates = pd.DataFrame({"inpatients": inpatients, "repeaters": repeaters, "stays": inpatients})
+    groups = pd.DataFrame({"exact": "community level 1", "kind": "community, any level"}, index=rates.index)
+    return rates, groups
+
+
+def test_small_peers_with_no_repeat_patient_are_a_low_rate_not_the_smoothing():
+    """Thirdworld 20's 挂床 centre: 6 of its 42 inpatients admitted three times or more, nine peer centres of
+    21-38 inpatients with none.  Each peer's own smoothed share is 2.5-4.3% (one in two more), so their median
+    was 4.0% and the centre stood at 3.6x with a tail of 0.087 over the 10 tested; pooled, 254 inpatients with
+    none are 0.4%, and the centre stands out."""
+    peers = [38, 33, 26, 22, 23, 27, 23, 21, 21]
+    rates, groups = _centres([6] + [0] * 9, [42] + peers)
+    found = beds.standouts(rates, groups, BedsParams())
+    assert found.index.tolist() == [0]
+    assert found["peer_rate"].iat[0] == pytest.approx(1 / (sum(peers) + 2))
+
+
+def test_one_other_centre_with_a_scheme_does_not_raise_the_peers_rate():
+    """The peer with the highest share is left out of the pool: two 挂床 centres among ordinary ones both stand
+    out, each against the ordinary peers alone."""
+    rates, groups = _centres([12, 10, 1, 0, 1, 0, 0], [60, 50, 120, 90, 110, 80, 100])
+    found = beds.standouts(rates, groups, BedsParams())
+    assert found.index.tolist() == [0, 1]
+    assert found["peer_rate"].tolist() == pytest.approx([3 / 502, 3 / 502])  # each without the other
+    assert beds.peer_share(np.array([40, 38]), np.array([30, 0])) == pytest.approx(1 / 40)
+
+
+def test_ordinary_readmissions_at_the_peers_rate_do_not_stand_out():
+    """Elderly readmissions at a few percent everywhere: a centre at twice its pooled peers is no standout."""
+    rates, groups = _centres([6, 3, 4, 2, 3, 5, 3], [100, 110, 120, 90, 100, 130, 95])
+    assert beds.standouts(rates, groups, BedsParams()).empty

@@ -292,3 +292,18 @@ def test_a_flagged_centres_ghost_stays_are_said_in_both_languages():
     en, zh = say("misused_cards", args, "en"), say("misused_cards", args, "zh")
     assert "3 more had stays there with no care of their own at >= 2x" in en and "9 in all" in en
     assert "另有 3 张卡在该机构住院而本人别无就医记录" in zh and "共 9 张" in zh
+
+
+def test_the_usual_stay_is_the_ordinary_patients_not_one_the_ghost_stays_raise():
+    """Thirdworld 75: half a township centre's stays are ghost stays.  Over all its stays the median is set by
+    them (there 1,026 yuan), so a ghost stay at twice the ordinary cost was not dear; the stays of its patients
+    with care of their own are the usual one (there 586 yuan), and the ghosts' are twice it or more."""
+    ordinary = np.linspace(400.0, 900.0, 30)
+    ghosts = np.linspace(1400.0, 2200.0, 31)
+    stays = pd.DataFrame({"u": 0, "p": np.arange(61), "amount": np.r_[ordinary, ghosts]})
+    real = pd.DataFrame({"u": 0, "p": np.arange(30)})  # the cards with care of their own
+    assert stays["amount"].median() == 1400.0  # over all stays: no ghost stay is twice it
+    usual = cards.usual_stay(stays, real)
+    assert usual[0] == pytest.approx(650.0) and ghosts.min() >= 2 * usual[0]
+    # a facility none of whose stays are on such cards keeps the median of all of them
+    assert cards.usual_stay(stays, real.iloc[:0])[0] == 1400.0
