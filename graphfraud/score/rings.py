@@ -26,7 +26,7 @@ from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
-from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds
+from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
 from graphfraud.score.features import REGULAR_DAYS, ClaimFacts, Features, bound_to, features, index_own_visits
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.reasons import (
@@ -38,6 +38,7 @@ from graphfraud.score.reasons import (
     designated_pharmacy,
     designated_cards,
     refill_cohort,
+    regimen_pharmacy,
     ramp,
     residents_buying,
     round_cohort,
@@ -1174,7 +1175,11 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         # they explain the loaded-card ring they were part of
         benign = residents_buying(f) or benign_explanation(f) or refill_cohort(f, names)
     elif kind == "kickback":
-        benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
+        benign = (
+            residents_buying(f)
+            or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
+            or regimen_pharmacy(f, regimen(c, facts), names)
+        )
     else:
         benign = benign_explanation(f) or primary_care_day(f) or village_day(f) or refill_cohort(f, names)
     raw = min(100.0, sum(r.points for r in reasons))
