@@ -284,9 +284,9 @@ def _priced(bought: np.ndarray, pharmacy: int, facts: ClaimFacts) -> tuple[float
     if not elsewhere.any():
         return none
     ref = pd.DataFrame({"code": code[elsewhere], "unit": unit[elsewhere], "qty": qty[elsewhere]})
-    medians = ref.groupby("code", sort=True).median()
+    medians = ref.groupby("code", sort=True).median().add_suffix("_city")
     lines = pd.DataFrame({"code": code[mine], "unit": unit[mine], "qty": qty[mine], "amount": amount[mine]})
-    lines = lines.join(medians, on="code", rsuffix="_city")
+    lines = lines.join(medians, on="code")
     held = lines["unit_city"].notna() & lines["qty_city"].gt(0) & lines["qty"].notna() & lines["unit"].notna()
     if not held.any():
         return none

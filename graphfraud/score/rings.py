@@ -1152,7 +1152,7 @@ def _designated_apart(
         if len(theirs) < DESIGNATED_SHARE * len(c.persons):
             continue
         persons = np.setdiff1d(c.persons, theirs)
-        if len(persons) <= int(c.evidence.get("flagged", 0)):  # the flagged cards were the pharmacy's patients
+        if len(persons) <= int(c.evidence.get("flagged", 0)):  # nothing but the flagged cards would be left
             continue
         claims = c.claims[~np.isin(person[c.claims], theirs)]
         kept = Candidate(c.detector, persons, claims, dict(c.evidence), dict(c.params))
