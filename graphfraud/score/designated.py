@@ -237,8 +237,12 @@ class Regimen:
     compared: float
 
 
-def regimen(c: Candidate, facts: ClaimFacts) -> Regimen | None:
-    """:class:`Regimen` of a steering candidate (one doctor, one pharmacy), or None when it has no visits."""
+def regimen(c: Candidate, facts: ClaimFacts, *, priced_from: float = 0.0) -> Regimen | None:
+    """:class:`Regimen` of a steering candidate (one doctor, one pharmacy), or None when it has no visits.
+
+    The fee lines (a pass over all of them) are compared only when the chronic share is at least
+    ``priced_from`` (price and quantity NaN below it): the explanation asks for them only then.
+    """
     if "doctor" not in c.evidence or "pharmacy" not in c.evidence:
         return None
     v = facts.graph.visits
@@ -252,7 +256,9 @@ def regimen(c: Candidate, facts: ClaimFacts) -> Regimen | None:
     month = (EPOCH + v.column("minute")[bought].astype("timedelta64[m]")).astype("datetime64[M]").astype(np.int64)
     person = v.column("person")[bought].astype(np.int64)
     _, per_month = np.unique(person * (int(month.max()) + 1) + (month - int(month.min())), return_counts=True)
-    price, quantity, compared = _priced(bought, int(c.evidence["pharmacy"]), facts)
+    price, quantity, compared = float("nan"), float("nan"), 0.0
+    if chronic >= priced_from:
+        price, quantity, compared = _priced(bought, int(c.evidence["pharmacy"]), facts)
     return Regimen(chronic, int(len(visits)), float(per_month.mean()), price, quantity, compared)
 
 

@@ -36,6 +36,7 @@ from graphfraud.score.reasons import (
     args_json,
     benign_explanation,
     designated_pharmacy,
+    CHRONIC_VISITS,
     DESIGNATED_SHARE,
     designated_cards,
     refill_cohort,
@@ -1220,7 +1221,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         benign = (
             residents_buying(f)
             or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
-            or regimen_pharmacy(f, regimen(c, facts), names)
+            or regimen_pharmacy(f, regimen(c, facts, priced_from=CHRONIC_VISITS), names)
         )
     else:
         benign = benign_explanation(f) or primary_care_day(f) or village_day(f) or refill_cohort(f, names)
