@@ -136,7 +136,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            reduced=(("facilities.ownership", "ownership unknown: only cohorts of chronic visits count"),),
            zh="定时治疗队列"),
     Signal("benign_institution", ("benign",), ("persons.address",), zh="同一机构住户"),
-    Signal("benign_designated", ("benign",), ("claims.diagnosis|claim_items.item_code",),
+    Signal("benign_designated", ("benign",), ("claims.diagnosis|claim_items.item_code|claims.visit_type=chronic",),
            reduced=(("claims.diagnosis", "the market of each drug (a purchase's dearest fee line's item_code) "
                                          "instead of each diagnosis family"),),
            zh="定点药店"),

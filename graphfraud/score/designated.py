@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import Visits
+from graphfraud.graph.build import EPOCH, Visits
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import row_positions
 from graphfraud.score.features import ClaimFacts, codes_and_values, in_sorted
@@ -213,3 +213,93 @@ def _patients(v: Visits, doctors: list[int]) -> dict[int, np.ndarray]:
     first = np.searchsorted(pairs, np.asarray(doctors, dtype=np.int64) * width)
     last = np.searchsorted(pairs, (np.asarray(doctors, dtype=np.int64) + 1) * width)
     return {d: pairs[lo:hi] % width - 1 for d, lo, hi in zip(doctors, first, last)}
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """How a steering pair's patients bought: on 门特 (门诊慢特病) visits, a regimen a month, at the city's price.
+
+    ``chronic``: the share of the steered patients' visits to the doctor (the visits that preceded their purchases)
+    that are chronic-disease visits (``visit_type`` chronic, ``med_type`` 14); ``visits``: how many;
+    ``monthly``: purchases at the pharmacy per patient per calendar month in which the patient bought there (the
+    mean over patient-months); ``price``: the purchases' fee lines at the pharmacy against the same lines priced as
+    the drug (catalogue code) sells elsewhere (the median unit price of the code's lines at every other venue), NaN
+    when no line's code is sold elsewhere or there are no fee lines; ``quantity``: the mean of each such line's
+    quantity over the median quantity of the code's lines elsewhere (NaN likewise); ``compared``: the share of the
+    purchases' line amount that had such a comparison.
+    """
+
+    chronic: float
+    visits: int
+    monthly: float
+    price: float
+    quantity: float
+    compared: float
+
+
+def regimen(c: Candidate, facts: ClaimFacts, *, priced_from: float = 0.0) -> Regimen | None:
+    """:class:`Regimen` of a steering candidate (one doctor, one pharmacy), or None when it has no visits.
+
+    The fee lines (a pass over all of them) are compared only when the chronic share is at least
+    ``priced_from`` (price and quantity NaN below it): the explanation asks for them only then.
+    """
+    if "doctor" not in c.evidence or "pharmacy" not in c.evidence:
+        return None
+    v = facts.graph.visits
+    venue, kind, doctor = v.column("venue"), v.column("kind"), v.column("doctor")
+    rows = c.claims
+    visits = rows[(kind[rows] == 0) & (doctor[rows] == int(c.evidence["doctor"]))]
+    bought = rows[(kind[rows] == 1) & (venue[rows] == int(c.evidence["pharmacy"]))]
+    if not len(visits) or not len(bought):
+        return None
+    chronic = float(facts.chronic[visits].mean())
+    month = (EPOCH + v.column("minute")[bought].astype("timedelta64[m]")).astype("datetime64[M]").astype(np.int64)
+    person = v.column("person")[bought].astype(np.int64)
+    _, per_month = np.unique(person * (int(month.max()) + 1) + (month - int(month.min())), return_counts=True)
+    price, quantity, compared = float("nan"), float("nan"), 0.0
+    if chronic >= priced_from:
+        price, quantity, compared = _priced(bought, int(c.evidence["pharmacy"]), facts)
+    return Regimen(chronic, int(len(visits)), float(per_month.mean()), price, quantity, compared)
+
+
+def _priced(bought: np.ndarray, pharmacy: int, facts: ClaimFacts) -> tuple[float, float, float]:
+    """(price, quantity, compared) of :class:`Regimen`: the fee lines of the claims ``bought`` at ``pharmacy``
+    against the same catalogue codes' lines at every other venue."""
+    none = (float("nan"), float("nan"), 0.0)
+    data, v = facts.graph.data, facts.graph.visits
+    items = data.claim_items
+    need = {"item_code", "quantity", "unit_price", "amount"}
+    if items.empty or not need <= set(items.columns) or not items["item_code"].notna().any():
+        return none
+    rows = data.link("claim_items", "claim_id")
+    if rows is None:
+        rows = row_positions(items["claim_id"], data.claims["claim_id"])
+    rows = np.asarray(rows, dtype=np.int64)
+    known = (rows >= 0) & items["item_code"].notna().to_numpy()
+    mine = known & in_sorted(rows, np.sort(bought))
+    if not mine.any():
+        return none
+    code = items["item_code"].to_numpy(dtype=object)
+    drugs = pd.unique(code[mine])
+    venue = np.full(len(rows), -1, dtype=np.int64)
+    venue[known] = v.column("venue")[rows[known]]
+    elsewhere = known & (venue != pharmacy) & pd.Series(code).isin(drugs).to_numpy()
+    qty = items["quantity"].to_numpy(dtype=float, na_value=np.nan)
+    unit = items["unit_price"].to_numpy(dtype=float, na_value=np.nan)
+    amount = items["amount"].to_numpy(dtype=float, na_value=np.nan)
+    if not elsewhere.any():
+        return none
+    ref = pd.DataFrame({"code": code[elsewhere], "unit": unit[elsewhere], "qty": qty[elsewhere]})
+    medians = ref.groupby("code", sort=True).median().add_suffix("_city")
+    lines = pd.DataFrame({"code": code[mine], "unit": unit[mine], "qty": qty[mine], "amount": amount[mine]})
+    lines = lines.join(medians, on="code")
+    held = lines["unit_city"].notna() & lines["qty_city"].gt(0) & lines["qty"].notna() & lines["unit"].notna()
+    if not held.any():
+        return none
+    h = lines[held]
+    at_city = float((h["qty"] * h["unit_city"]).sum())
+    price = float((h["qty"] * h["unit"]).sum() / at_city) if at_city > 0 else float("nan")
+    quantity = float((h["qty"] / h["qty_city"]).mean())
+    total = float(np.nansum(lines["amount"].to_numpy()))
+    compared = float(np.nansum(h["amount"].to_numpy()) / total) if total > 0 else 0.0
+    return price, quantity, compared

@@ -24,7 +24,7 @@ import numpy as np
 from graphfraud.score.features import REFILL_PURCHASES, Features
 
 if TYPE_CHECKING:
-    from graphfraud.score.designated import Market
+    from graphfraud.score.designated import Market, Regimen
 
 #: The English sentence of each reason code, formatted from the reason's ``args`` by field name.
 #: A code with two sentences (``co_admission``, with or without regular members) tells them
@@ -211,6 +211,15 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like a designated pharmacy's (双通道) patients: {shared} of the {persons} persons are patients whose "
         "doctors' sending them to {pharmacy} is explained as a designated pharmacy, so their dear claims are that "
         "drug's treatment (scored as such from {share_from:.0%})",
+        "looks like 门特 (chronic special disease) patients collecting their regimen at its designated pharmacy "
+        "(双通道): {chronic:.0%} of the {visits} visits to {doctor} before their purchases at {pharmacy} were 门诊慢特病 "
+        "visits (explained from {chronic_from:.0%}), {monthly:.2f} purchases per patient a month (a regimen's: up to "
+        "{monthly_from:g}); no other venue's fee lines of the same drugs to compare prices with",
+        "looks like 门特 (chronic special disease) patients collecting their regimen at its designated pharmacy "
+        "(双通道): {chronic:.0%} of the {visits} visits to {doctor} before their purchases at {pharmacy} were 门诊慢特病 "
+        "visits (explained from {chronic_from:.0%}), {monthly:.2f} purchases per patient a month (a regimen's: up to "
+        "{monthly_from:g}); the drugs at {price:.2f}x their unit price elsewhere (up to {price_from:g}x) and "
+        "{quantity:.2f}x the quantity per line (up to {quantity_from:g}x), for {compared:.0%} of the amount",
     ),
     "benign_refill": (
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
@@ -704,6 +713,49 @@ def designated_cards(f: Features, shared: int, pharmacy: str) -> Reason | None:
         DESIGNATED_SHARE,
         0.0,
     )
+
+
+#: A steering pair is 门特 patients collecting their regimen (:func:`regimen_pharmacy`) when at least this share of
+#: the steered patients' visits to the doctor are chronic-disease (门诊慢特病) visits: a majority, not a tuned number.
+CHRONIC_VISITS = 0.5
+#: ... buying at most this many times per patient a month they bought in (one regimen a month, and a second drug or
+#: a split pack now and then) ...
+REGIMEN_MONTHLY = 1.5
+#: ... at no more than this times the drug's unit price at the city's other venues (the same price, within rounding
+#: and a different pack's price) ...
+REGIMEN_PRICE = 1.1
+#: ... and no more than this times the quantity per fee line that the drug is dispensed in elsewhere.
+REGIMEN_QUANTITY = 1.5
+
+
+def regimen_pharmacy(f: Features, reg: Regimen | None, names: Mapping[str, str]) -> Reason | None:
+    """Why a doctor's patients all buying at one pharmacy may be 门特 patients collecting their regimen there.
+
+    门特 / 慢特病 (门诊慢特病, ``med_type`` 14) patients of a dear regimen (a targeted cancer drug, a biologic,
+    dialysis drugs) are registered with their doctor and must buy the regimen's drug at the one pharmacy designated
+    to dispense it (双通道), at the national negotiated price, a month's quantity at a time.  So a 门特 doctor's
+    patients all buy at one shop because the policy sends them there.  A shop that pays the doctor gets patients who
+    buy what they did not need: dearer than elsewhere, more than a regimen, on ordinary outpatient visits.  Explained
+    when at least :data:`CHRONIC_VISITS` of the steered patients' visits to the doctor are chronic-disease visits,
+    they bought at most :data:`REGIMEN_MONTHLY` times a month, and, where the export's fee lines show the same drug
+    sold at other venues, at no more than :data:`REGIMEN_PRICE` times its unit price there and
+    :data:`REGIMEN_QUANTITY` times its quantity per line; and none of :func:`hard_flags` shows (insured elsewhere
+    is no sign: patients travel for a regimen, 异地就医).  Step 10's market cannot judge these pairs when the
+    doctor's patients are the drug's only buyers in the export.
+    """
+    if reg is None or hard_flags(f, treatment=True):
+        return None
+    if reg.chronic < CHRONIC_VISITS or reg.monthly > REGIMEN_MONTHLY:
+        return None
+    args: dict[str, object] = {"chronic": reg.chronic, "visits": reg.visits, "doctor": names["doctor"],
+                               "pharmacy": names["pharmacy"], "chronic_from": CHRONIC_VISITS, "monthly": reg.monthly,
+                               "monthly_from": REGIMEN_MONTHLY}  # fmt: skip
+    if not math.isnan(reg.price):
+        if reg.price > REGIMEN_PRICE or reg.quantity > REGIMEN_QUANTITY:
+            return None
+        args.update(price=reg.price, price_from=REGIMEN_PRICE, quantity=reg.quantity, quantity_from=REGIMEN_QUANTITY,
+                    compared=reg.compared)  # fmt: skip
+    return Reason("benign_designated", args, reg.chronic, CHRONIC_VISITS, 0.0)
 
 
 #: Prescribed loaded cards are a designated pharmacy's patients when at least this share of them are the patients

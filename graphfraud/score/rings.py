@@ -26,7 +26,7 @@ from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
-from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds
+from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
 from graphfraud.score.features import REGULAR_DAYS, ClaimFacts, Features, bound_to, features, index_own_visits
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.public import follow_up_patients, mass_event
@@ -37,8 +37,11 @@ from graphfraud.score.reasons import (
     args_json,
     benign_explanation,
     designated_pharmacy,
+    CHRONIC_VISITS,
+    DESIGNATED_SHARE,
     designated_cards,
     refill_cohort,
+    regimen_pharmacy,
     ramp,
     residents_buying,
     round_cohort,
@@ -129,6 +132,7 @@ def score_candidates(
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
                             candidates, params)  # fmt: skip
     scored = _designated_patients(scored, candidates, facts, params)
+    scored, candidates = _designated_apart(scored, candidates, facts, params)
     scored, candidates = with_doctor_slots(scored, candidates, facts, params)
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     organisations = join_kickbacks(scored, candidates, facts, params)
@@ -1175,13 +1179,7 @@ def _designated_patients(
     the ring's persons are steered patients of pairs explained as a designated pharmacy, and the ring's venue is
     that pharmacy or the facility of one of those doctors.
     """
-    sent: dict[int, int] = {}  # person code -> the designated pharmacy (venue code) their doctor sent them to
-    venues: set[int] = set()  # the pharmacies and the doctors' facilities of those pairs
-    for r, c in zip(scored, candidates, strict=True):
-        e = c.evidence
-        if c.detector == steering.NAME and r.benign is not None and r.benign.code == "benign_designated":
-            sent.update(dict.fromkeys(r.person_codes.tolist(), int(e["pharmacy"])))
-            venues.update(int(e[k]) for k in ("pharmacy", "facility") if k in e)
+    sent, venues = _designated_sent(scored, candidates)
     if not sent:
         return scored
     out = list(scored)
@@ -1201,6 +1199,52 @@ def _designated_patients(
             out[i] = replace(r, score=score, alert=alert(score, params, benign=True), typology="other",
                              reasons=(benign, *r.reasons), benign=benign)  # fmt: skip
     return out
+
+
+def _designated_sent(scored: list[Ring], candidates: list[Candidate]) -> tuple[dict[int, int], set[int]]:
+    """The steered patients of pairs explained as a designated pharmacy (person code -> the pharmacy's venue code),
+    and the venues of those pairs (the pharmacies and the doctors' facilities)."""
+    sent: dict[int, int] = {}
+    venues: set[int] = set()
+    for r, c in zip(scored, candidates, strict=True):
+        e = c.evidence
+        if c.detector == steering.NAME and r.benign is not None and r.benign.code == "benign_designated":
+            sent.update(dict.fromkeys(r.person_codes.tolist(), int(e["pharmacy"])))
+            venues.update(int(e[k]) for k in ("pharmacy", "facility") if k in e)
+    return sent, venues
+
+
+def _designated_apart(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams
+) -> tuple[list[Ring], list[Candidate]]:
+    """``scored`` and ``candidates`` with a suspect ring of misused cards at a designated pharmacy or its doctors'
+    facility scored without the pharmacy's explained patients, when they are at least half of it.
+
+    Such a ring (:mod:`graphfraud.detect.cards`) is an institution's cards: a few flagged cards (a dead holder's, a
+    collector's phone) and the cards billed there the same way.  At a 双通道 pharmacy the cards billed the same way
+    (dear, often) are its 门特 / targeted-drug patients, whom :func:`_designated_patients` would explain as the
+    pharmacy's patients, but the flagged cards' hard flag voids that explanation for the ring as a whole.  Each card
+    is in the ring for its own billing, so the explained patients leave it and the rest is scored as it stands
+    (the flagged cards stay).  Other rings are as they were.
+    """
+    sent, venues = _designated_sent(scored, candidates)
+    if not sent:
+        return scored, candidates
+    out_s, out_c = list(scored), list(candidates)
+    person = facts.graph.visits.column("person")
+    for i, (r, c) in enumerate(zip(scored, candidates, strict=True)):
+        if r.benign is not None or c.detector != cards.NAME or r.features.venue not in venues:
+            continue
+        theirs = np.fromiter((p for p in c.persons.tolist() if p in sent), dtype=np.int64)
+        if len(theirs) < DESIGNATED_SHARE * len(c.persons):
+            continue
+        persons = np.setdiff1d(c.persons, theirs)
+        if len(persons) <= int(c.evidence.get("flagged", 0)):  # nothing but the flagged cards would be left
+            continue
+        claims = c.claims[~np.isin(person[c.claims], theirs)]
+        kept = Candidate(c.detector, persons, claims, dict(c.evidence), dict(c.params))
+        out_s[i], out_c[i] = _score(kept, facts, params), kept
+    return out_s, out_c
 
 
 def _round_cohorts(scored: list[Ring], candidates: list[Candidate], params: ScoreParams) -> list[Ring]:
@@ -1260,7 +1304,11 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         # they explain the loaded-card ring they were part of
         benign = residents_buying(f) or benign_explanation(f) or refill_cohort(f, names)
     elif kind == "kickback":
-        benign = residents_buying(f) or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
+        benign = (
+            residents_buying(f)
+            or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
+            or regimen_pharmacy(f, regimen(c, facts, priced_from=CHRONIC_VISITS), names)
+        )
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or mass_event(f)
                   or follow_up_patients(f) or refill_cohort(f, names))  # fmt: skip

@@ -159,6 +159,13 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "购药，该医师的患者为 {share}（医药回扣须高出 {lift_from} 倍）",
         "疑为定点药店（双通道）的患者：{persons} 人中 {shared} 人属于其医师引导至 {pharmacy} 购药、已解释为定点药店的患者，"
         "高额结算为该药品治疗的费用（达 {share_from} 即认定）",
+        "疑为门特（门诊慢特病）患者到定点药店（双通道）按疗程取药：患者在 {pharmacy} 购药前到医师 {doctor} 的 {visits} 次就诊中 "
+        "{chronic} 为门诊慢特病就诊（达 {chronic_from} 即认定），每人每月购药 {monthly} 次（一个疗程的量：不超过 {monthly_from} 次）；"
+        "无其他机构同一药品的费用明细可比价格",
+        "疑为门特（门诊慢特病）患者到定点药店（双通道）按疗程取药：患者在 {pharmacy} 购药前到医师 {doctor} 的 {visits} 次就诊中 "
+        "{chronic} 为门诊慢特病就诊（达 {chronic_from} 即认定），每人每月购药 {monthly} 次（一个疗程的量：不超过 {monthly_from} 次）；"
+        "药品单价为其他机构的 {price} 倍（不超过 {price_from} 倍），每条明细数量为其他机构的 {quantity} 倍（不超过 {quantity_from} 倍），"
+        "可比金额占 {compared}",
     ),
     "benign_refill": (
         "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"
