@@ -304,6 +304,9 @@ class CardLoadParams:
     # cost): a collector's clinic or cash-out shop lives off the swiped cards, a hospital's few dear patients are not
     # its business
     min_share: float = 0.02
+    # a card typically dear at several pharmacies is judged on its dear purchases there together, against its claims
+    # outside them (a collector spreading his cards over three shops of three chains: step 73)
+    spread: bool = True
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"

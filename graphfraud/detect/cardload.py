@@ -99,7 +99,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
     some = dear >= 1  # (per card: a per-claim gather of bools, not of counts, 70 MB less)
     rows = np.flatnonzero(ok & some[np.maximum(person, 0)])
-    per = loaded_cards(u[rows], person[rows], excess[rows], params)
+    per = loaded_cards(u[rows], person[rows], excess[rows], params, pooled=kind[u[rows]] == cards.PHARMACIES)
     by_unit = pd.DataFrame({"cards": _cards_per_unit(cards.run_uses(graph, u), ok)})
     by_unit = by_unit[by_unit["cards"] > 0]
     by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
@@ -255,7 +255,14 @@ def _lookup(values: pd.Series, keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, params: CardLoadParams) -> pd.DataFrame:
+def loaded_cards(
+    unit: np.ndarray,
+    person: np.ndarray,
+    excess: np.ndarray,
+    params: CardLoadParams,
+    *,
+    pooled: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Per (institution, card): ``n`` claims there, ``dear`` of them, ``lift`` (log) over the card's own pattern,
     ``loaded``.
 
@@ -283,17 +290,25 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     first, n = _runs(unit[order], person[order])
     pair_unit, pair_person = unit[order[first]], person[order[first]]
     values = excess[order]
-    del order
     dear = _counts(values >= np.log(params.ratio), first)
     sums = _sums(values, first, n)
     here = _medians(values, first, n)  # the holder's own purchases there now and then do not hide the swipes
-    del values
     card = np.searchsorted(card_person, pair_person)  # each pair's card (cards ascending)
-    other_n = card_n[card] - n
-    elsewhere = np.where(other_n > 0, (card_sum[card] - sums) / np.maximum(other_n, 1), 0.0)
+    own_n, own_sum, own_dear = n, sums, dear
+    if pooled is not None and params.spread:
+        # a card typically dear at several pharmacies: its dear purchases there are one pattern, summed, and its
+        # own pattern is its claims outside them (a collector spreads his swipes over three shops of three chains)
+        spread = np.asarray(pooled)[order[first]] & (here >= np.log(params.ratio))
+        width = len(card_person)
+        own_n = np.where(spread, np.bincount(card, weights=n * spread, minlength=width)[card].astype(np.int64), n)
+        own_sum = np.where(spread, np.bincount(card, weights=np.where(spread, sums, 0.0), minlength=width)[card], sums)
+        own_dear = np.where(spread, np.bincount(card, weights=dear * spread, minlength=width)[card].astype(np.int64), dear)
+    del values, order
+    other_n = card_n[card] - own_n
+    elsewhere = np.where(other_n > 0, (card_sum[card] - own_sum) / np.maximum(other_n, 1), 0.0)
     lift = np.minimum(here, here - np.maximum(elsewhere, 0.0))
     typical = lift >= np.log(params.ratio)
-    loaded = (dear >= params.min_claims) & typical
+    loaded = (own_dear >= params.min_claims) & typical
     # billed the same way: typically dear there, and dear again (a one-off dear visit is every institution's)
     same = ~loaded & typical & (dear >= REPEATED)
     return pd.DataFrame({"unit": pair_unit, "person": pair_person, "n": n, "dear": dear, "lift": lift,
