@@ -141,6 +141,8 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                     # per member: billed there the same way (typically dear), fewer than min_claims times; not loaded
                     "same": same,
                     "joined": int(same.sum()),
+                    # per member: loaded on its dear purchases here and at other pharmacies together (a spread card)
+                    "spread": np.isin(members, mine.loc[mine["spread"], "person"].to_numpy(dtype=np.int64)),
                     "joined_rate": float(joins.at[code, "rate"]) if code in joins.index else float("nan"),
                     "joined_chance": float(joins.at[code, "tail"]) if code in joins.index else float("nan"),
                     "min_claims": params.min_claims,
@@ -272,6 +274,11 @@ def loaded_cards(
     against the usual cost only).  Loaded: ``min_claims`` dear claims or more, and a lift of ``ratio``
     or more (two dear visits of an ordinary patient, with examinations, are not a pattern).
 
+    ``pooled`` (per claim: its institution is a pharmacy), with ``params.spread``: a card typically dear
+    (median) at several pooled institutions is one pattern there: its dear claims at all of them are counted
+    together, and "elsewhere" is its claims outside them (a collector spreading his swipes over three shops of
+    three chains; a card typically dear at one of them only is judged as before).  ``spread``: loaded so.
+
     >>> loaded_cards(np.array([0, 0, 0, 1, 2, 2, 2]), np.array([7, 7, 7, 7, 8, 8, 8]),
     ...              np.log([10.0, 10.0, 10.0, 1.0, 10.0, 10.0, 1.0]),
     ...              CardLoadParams(ratio=5.0, min_claims=3))[["unit", "n", "dear", "loaded"]].values.tolist()
@@ -281,7 +288,7 @@ def loaded_cards(
     if not len(unit):
         return pd.DataFrame({"unit": unit, "person": person, "n": np.zeros(0, dtype=np.int64),
                              "dear": np.zeros(0, dtype=np.int64), "lift": np.zeros(0), "loaded": np.zeros(0, bool),
-                             "same": np.zeros(0, bool)})  # fmt: skip
+                             "same": np.zeros(0, bool), "spread": np.zeros(0, bool)})  # fmt: skip
     order = _stable_order(person - person.min())  # by card, each card's claims in their order
     card_first, card_n = _runs(person[order])
     card_person = person[order[card_first]]
@@ -299,10 +306,7 @@ def loaded_cards(
         # a card typically dear at several pharmacies: its dear purchases there are one pattern, summed, and its
         # own pattern is its claims outside them (a collector spreads his swipes over three shops of three chains)
         spread = np.asarray(pooled)[order[first]] & (here >= np.log(params.ratio))
-        width = len(card_person)
-        own_n = np.where(spread, np.bincount(card, weights=n * spread, minlength=width)[card].astype(np.int64), n)
-        own_sum = np.where(spread, np.bincount(card, weights=np.where(spread, sums, 0.0), minlength=width)[card], sums)
-        own_dear = np.where(spread, np.bincount(card, weights=dear * spread, minlength=width)[card].astype(np.int64), dear)
+        own_n, own_sum, own_dear = (_pooled(x, spread, card, len(card_person)) for x in (n, sums, dear))
     del values, order
     other_n = card_n[card] - own_n
     elsewhere = np.where(other_n > 0, (card_sum[card] - own_sum) / np.maximum(other_n, 1), 0.0)
@@ -312,7 +316,18 @@ def loaded_cards(
     # billed the same way: typically dear there, and dear again (a one-off dear visit is every institution's)
     same = ~loaded & typical & (dear >= REPEATED)
     return pd.DataFrame({"unit": pair_unit, "person": pair_person, "n": n, "dear": dear, "lift": lift,
-                         "loaded": loaded, "same": same})  # fmt: skip
+                         "loaded": loaded, "same": same, "spread": loaded & (own_n > n)})  # fmt: skip
+
+
+def _pooled(values: np.ndarray, pooled: np.ndarray, card: np.ndarray, cards: int) -> np.ndarray:
+    """Per (institution, card) pair: its ``values``, or where ``pooled``, the sum over the card's pooled pairs
+    (``card``: each pair's card, of ``cards``), in the values' dtype.
+
+    >>> _pooled(np.array([2, 1, 3, 4]), np.array([True, False, True, True]), np.array([0, 0, 0, 1]), 2).tolist()
+    [5, 1, 5, 4]
+    """
+    sums = np.bincount(card, weights=np.where(pooled, values, 0), minlength=cards)[card]
+    return np.where(pooled, sums, values).astype(values.dtype)
 
 
 def _stable_order(codes: np.ndarray) -> np.ndarray:

@@ -395,6 +395,7 @@ def beside_steering(
             "grouped": int((~keep).sum()) - n_steered,
             "same": same[keep],
             "joined": int((keep & same).sum()),
+            **({"spread": e["spread"][keep]} if "spread" in e else {}),
         }
         out.append(Candidate(c.detector, rest, claims, evidence, c.params))
     return out
@@ -486,6 +487,7 @@ def prescribed_apart(
                     "alike": int(len(more)), "min_price": dear}  # fmt: skip
         evidence.pop("gains")  # judged as a kickback now, not again as loaded cards (beside_steering)
         evidence.pop("same", None)
+        evidence.pop("spread", None)  # (the prescribed cards' reason is the kickback's)
         evidence["joined"] = 0  # the prescribed cards are the kickback's patients, loaded or billed the same way
         claims = distinct(np.concatenate([mine, visits, more_claims]))
         out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))
@@ -498,6 +500,8 @@ def prescribed_apart(
             claims = c.claims[np.isin(person[c.claims], others)]
             evidence = {**e, "flagged": r, "chance": tail, "share": share, "gains": e["gains"][rest], "sent": k,
                         "same": same[rest], "joined": int((rest & same).sum())}  # fmt: skip
+            if "spread" in e:
+                evidence["spread"] = e["spread"][rest]
             out.append(Candidate(c.detector, others, claims, evidence, c.params))
     return _not_found_by_cards(out, facts)
 
