@@ -458,8 +458,13 @@ def prescribed_apart(
             out.append(c)
             continue
         filled = fills[np.searchsorted(every, rows)]
-        by_card = pd.DataFrame({"person": person[rows], "filled": filled}).groupby("person")["filled"].mean()
-        sent = np.isin(c.persons, by_card.index[by_card.to_numpy() >= PRESCRIBED_SHARE].to_numpy())
+        by_card = (
+            pd.DataFrame({"person": person[rows], "filled": filled}).groupby("person")["filled"].agg(["mean", "sum"])
+        )
+        sent = np.isin(c.persons, by_card.index[by_card["mean"].to_numpy() >= PRESCRIBED_SHARE].to_numpy())
+        if "spread" in e:  # a spread card's one swipe here after a visit of its holder is chance: twice, a pattern
+            twice = np.isin(c.persons, by_card.index[by_card["sum"].to_numpy() >= cardload.REPEATED].to_numpy())
+            sent &= ~np.asarray(e["spread"], dtype=bool) | twice
         k, least, same = int(sent.sum()), int(c.params["min_cards"]), _same(c)
         if int((sent & ~same).sum()) < least:  # as many loaded cards: those joined the same way prove nothing
             out.append(c)
