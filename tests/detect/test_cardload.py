@@ -308,14 +308,17 @@ def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
 SHOPS = [f"P{i}" for i in range(8)]
 
 
-def _shops_world(*, cards: int = 12, times: int = 2, markup: float = 8.0, chronic: int = 10) -> ClaimsData:
+def _shops_world(
+    *, cards: int = 12, times: int = 2, markup: float = 8.0, chronic: int = 10, visit: bool = False
+) -> ClaimsData:
     """Eight independent pharmacies, 60 ordinary customers each (cheap I10 purchases here and at the next shop).
 
     - a collector swipes ``cards`` cards ``times`` times at each of P0, P1 and P2 at ``markup`` times the usual
       purchase (收卡, spread over three shops: fewer than ``min_claims`` swipes a card at any one);
     - ``chronic`` diabetics buy their monthly E11 drug (dear against an I10 purchase, ordinary for E11) at P3, P4
       and P5 in turn, near home and near work, as do the E11 customers of every shop;
-    - every card's own care is a few cheap visits at a clinic.
+    - every card's own care is a few cheap visits at a clinic (with ``visit``, one of them the day before the
+      card's first swipe at P0: by chance, as 2-15% of a collector's swipes follow a visit of the holder's).
     """
     persons, claims = [], []
     n = [0]
@@ -347,9 +350,11 @@ def _shops_world(*, cards: int = 12, times: int = 2, markup: float = 8.0, chroni
         person(pid)
         for d in range(3):  # (months after the swipes: no purchase follows a visit of the holder's)
             claim(pid, "H0", 200 + 40 * d + k, rng.uniform(30, 60))
+        if visit:
+            claim(pid, "H0", 4 + k, rng.uniform(30, 60))
         for j, s in enumerate(SHOPS[:3]):
             for d in range(times):
-                claim(pid, s, 20 * (3 * d + j) + k, 45 * markup * rng.uniform(0.9, 1.1))
+                claim(pid, s, 5 + 20 * (3 * d + j) + k, 45 * markup * rng.uniform(0.9, 1.1))
     for k in range(chronic):
         pid = f"chronic{k}"
         person(pid)
@@ -410,3 +415,12 @@ def test_the_spread_cards_are_said_in_the_reason():
         in say("card_load", reason.args, "en").text
     )
     assert "其中 12 张连同其在其他药店同样高额的购药合并计次" in say("card_load", reason.args, "zh").text
+
+
+def test_a_spread_cards_one_swipe_after_a_visit_is_no_prescription():
+    """Step 39 sets a shop's loaded cards apart as a kickback's patients when most of their claims there follow
+    the holder's visit; a spread card has one or two swipes a shop, so one by chance is "most": it must be two."""
+    rings = run(_shops_world(visit=True)).rings
+    cards = {f"card{k}" for k in range(12)}
+    held = [r for r in rings if cards & {m.entity_id for m in r.members if m.entity_type == "person"}]
+    assert held and {r.typology for r in held} == {"card_collector"}
