@@ -305,8 +305,9 @@ class CardLoadParams:
     # its business
     min_share: float = 0.02
     # a card typically dear at several pharmacies is judged on its dear purchases there together, against its claims
-    # outside them (a collector spreading his cards over three shops of three chains: step 73)
-    spread: bool = True
+    # outside them (a collector spreading his cards over three shops of three chains: step 73; off: on, synth 120
+    # lost a collector whose shop's peers then held another collector's spread cards)
+    spread: bool = False
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"

@@ -9,7 +9,7 @@ from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSON
 from graphfraud.detect import DETECTORS, cardload, cards
 from graphfraud.evidence.wording import say
 from graphfraud.graph.build import build_graph
-from graphfraud.params import CardLoadParams
+from graphfraud.params import CardLoadParams, RunParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
 from graphfraud.synth.toy import _table
@@ -306,6 +306,8 @@ def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
 
 
 SHOPS = [f"P{i}" for i in range(8)]
+SPREAD = CardLoadParams(spread=True)  # step 73, off by default
+ON = RunParams(cardload=SPREAD)
 
 
 def _shops_world(
@@ -372,7 +374,7 @@ def _shops_world(
 def test_a_collectors_cards_spread_over_three_shops_are_loaded_at_each():
     """Two swipes a card at each of three shops: no shop sees ``min_claims``, and the card's dear purchases at the
     other two were its "own pattern"; taken together they are six dear purchases against cheap care elsewhere."""
-    found = _found(_shops_world())
+    found = _found(_shops_world(), SPREAD)
     assert sorted(found) == ["P0", "P1", "P2"]
     for persons, evidence in found.values():
         assert persons == sorted(f"card{k}" for k in range(12)) and evidence["flagged"] == 12
@@ -381,9 +383,9 @@ def test_a_collectors_cards_spread_over_three_shops_are_loaded_at_each():
 
 
 def test_spread_cards_need_the_dear_purchases_and_the_markup_of_a_loaded_card():
-    assert sorted(_found(_shops_world(times=1))) == ["P0", "P1", "P2"]  # one a shop: min_claims (3) in all
-    assert _found(_shops_world(markup=3.0)) == {}  # 3x: no purchase dear
-    assert _found(_shops_world(cards=4)) == {}  # fewer than min_cards at each shop
+    assert sorted(_found(_shops_world(times=1), SPREAD)) == ["P0", "P1", "P2"]  # one a shop: min_claims (3) in all
+    assert _found(_shops_world(markup=3.0), SPREAD) == {}  # 3x: no purchase dear
+    assert _found(_shops_world(cards=4), SPREAD) == {}  # fewer than min_cards at each shop
 
 
 def test_pooled_pharmacies_leave_a_card_dear_nowhere_else_or_everywhere_alone():
@@ -393,7 +395,7 @@ def test_pooled_pharmacies_leave_a_card_dear_nowhere_else_or_everywhere_alone():
     person = np.array([1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3])
     excess = np.log([8, 8, 8, 8, 1, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1])
     pooled = unit != 9
-    per = cardload.loaded_cards(unit, person, excess, CardLoadParams(), pooled=pooled)
+    per = cardload.loaded_cards(unit, person, excess, SPREAD, pooled=pooled)
     got = {(int(u), int(p)): bool(x) for u, p, x in per[["unit", "person", "loaded"]].itertuples(index=False)}
     # card 1: 2 + 2 dear at shops 0 and 1, cheap at the clinic 9; card 2: dear at shops 0 and 2 and at the clinic
     # too (its own pattern); card 3: 2 + 2 dear at shops 0 and 1, one cheap purchase at shop 2 (its own pattern)
@@ -406,7 +408,7 @@ def test_pooled_pharmacies_leave_a_card_dear_nowhere_else_or_everywhere_alone():
 
 
 def test_the_spread_cards_are_said_in_the_reason():
-    rings = run(_shops_world()).rings
+    rings = run(_shops_world(), ON).rings
     (ring,) = [r for r in rings if r.detector == cardload.NAME][:1]
     (reason,) = [r for r in ring.reasons if r.code == "card_load"]
     assert reason.args["spread"] == 12
@@ -420,7 +422,7 @@ def test_the_spread_cards_are_said_in_the_reason():
 def test_a_spread_cards_one_swipe_after_a_visit_is_no_prescription():
     """Step 39 sets a shop's loaded cards apart as a kickback's patients when most of their claims there follow
     the holder's visit; a spread card has one or two swipes a shop, so one by chance is "most": it must be two."""
-    rings = run(_shops_world(visit=True)).rings
+    rings = run(_shops_world(visit=True), ON).rings
     cards = {f"card{k}" for k in range(12)}
     held = [r for r in rings if cards & {m.entity_id for m in r.members if m.entity_type == "person"}]
     assert held and {r.typology for r in held} == {"card_collector"}
