@@ -104,6 +104,7 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     by_unit = by_unit[by_unit["cards"] > 0]
     by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["same"] = per.groupby("unit")["same"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
+    by_unit["spread"] = per.groupby("unit")["spread"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["group"] = group[by_unit.index.to_numpy()]
     rate, tail, proven = _proven(by_unit, params)
     if proven.empty:
@@ -529,9 +530,12 @@ def _proven(by_unit: pd.DataFrame, params: CardLoadParams) -> tuple[pd.Series, p
     institutions against peers cleared of every one of their own kind.
     """
     k, n, group = by_unit["flagged"], by_unit["cards"], by_unit["group"]
+    # the peers' rate leaves out their spread cards (loaded on their purchases at several pharmacies together): a
+    # collector's cards spread over three shops are his, and counted at each would raise every shop's baseline
+    alone = k - by_unit["spread"] if "spread" in by_unit else k
     proven = pd.Series(False, index=by_unit.index)
     for _ in range(2):
-        kk, nn = k.where(~proven, 0), n.where(~proven, 0)
+        kk, nn = alone.where(~proven, 0), n.where(~proven, 0)
         gk = kk.groupby(group).transform("sum") - kk
         gn = nn.groupby(group).transform("sum") - nn
         rate = (gk / gn.clip(lower=1)).clip(lower=1e-6, upper=1 - 1e-6)

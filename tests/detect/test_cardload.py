@@ -311,7 +311,7 @@ ON = RunParams(cardload=SPREAD)
 
 
 def _shops_world(
-    *, cards: int = 12, times: int = 2, markup: float = 8.0, chronic: int = 10, visit: bool = False
+    *, cards: int = 12, times: int = 2, markup: float = 8.0, chronic: int = 10, visit: bool = False, single: int = 0
 ) -> ClaimsData:
     """Eight independent pharmacies, 60 ordinary customers each (cheap I10 purchases here and at the next shop).
 
@@ -320,7 +320,8 @@ def _shops_world(
     - ``chronic`` diabetics buy their monthly E11 drug (dear against an I10 purchase, ordinary for E11) at P3, P4
       and P5 in turn, near home and near work, as do the E11 customers of every shop;
     - every card's own care is a few cheap visits at a clinic (with ``visit``, one of them the day before the
-      card's first swipe at P0: by chance, as 2-15% of a collector's swipes follow a visit of the holder's).
+      card's first swipe at P0: by chance, as 2-15% of a collector's swipes follow a visit of the holder's);
+    - a second collector swipes ``single`` cards four times each at P6 alone.
     """
     persons, claims = [], []
     n = [0]
@@ -357,6 +358,12 @@ def _shops_world(
         for j, s in enumerate(SHOPS[:3]):
             for d in range(times):
                 claim(pid, s, 5 + 20 * (3 * d + j) + k, 45 * markup * rng.uniform(0.9, 1.1))
+    for k in range(single):
+        pid = f"single{k}"
+        person(pid)
+        claim(pid, "H0", 300 + k, rng.uniform(30, 60))
+        for d in range(4):
+            claim(pid, "P6", 10 + 60 * d + k, 45 * markup * rng.uniform(0.9, 1.1))
     for k in range(chronic):
         pid = f"chronic{k}"
         person(pid)
@@ -426,3 +433,11 @@ def test_a_spread_cards_one_swipe_after_a_visit_is_no_prescription():
     cards = {f"card{k}" for k in range(12)}
     held = [r for r in rings if cards & {m.entity_id for m in r.members if m.entity_type == "person"}]
     assert held and {r.typology for r in held} == {"card_collector"}
+
+
+def test_a_shops_peers_do_not_count_another_collectors_spread_cards():
+    """Twelve spread cards loaded at each of P0-P2 would be 36 loaded cards in P6's peers' rate (the same twelve
+    counted three times, 7% of the peers' cards), and P6's own collector of six cards would not be beyond it."""
+    found = _found(_shops_world(single=6), SPREAD)
+    assert sorted(found) == ["P0", "P1", "P2", "P6"]
+    assert found["P6"][0] == [f"single{k}" for k in range(6)]
