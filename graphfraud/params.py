@@ -304,6 +304,10 @@ class CardLoadParams:
     # cost): a collector's clinic or cash-out shop lives off the swiped cards, a hospital's few dear patients are not
     # its business
     min_share: float = 0.02
+    # a card typically dear at several pharmacies is judged on its dear purchases there together, against its claims
+    # outside them (a collector spreading his cards over three shops of three chains: step 78; off: on, synth 120
+    # lost a collector whose shop's peers then held another collector's spread cards)
+    spread: bool = False
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"

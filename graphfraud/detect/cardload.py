@@ -99,11 +99,12 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
     some = dear >= 1  # (per card: a per-claim gather of bools, not of counts, 70 MB less)
     rows = np.flatnonzero(ok & some[np.maximum(person, 0)])
-    per = loaded_cards(u[rows], person[rows], excess[rows], params)
+    per = loaded_cards(u[rows], person[rows], excess[rows], params, pooled=kind[u[rows]] == cards.PHARMACIES)
     by_unit = pd.DataFrame({"cards": _cards_per_unit(cards.run_uses(graph, u), ok)})
     by_unit = by_unit[by_unit["cards"] > 0]
     by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["same"] = per.groupby("unit")["same"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
+    by_unit["spread"] = per.groupby("unit")["spread"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["group"] = group[by_unit.index.to_numpy()]
     rate, tail, proven = _proven(by_unit, params)
     if proven.empty:
@@ -141,6 +142,8 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                     # per member: billed there the same way (typically dear), fewer than min_claims times; not loaded
                     "same": same,
                     "joined": int(same.sum()),
+                    # per member: loaded on its dear purchases here and at other pharmacies together (a spread card)
+                    "spread": np.isin(members, mine.loc[mine["spread"], "person"].to_numpy(dtype=np.int64)),
                     "joined_rate": float(joins.at[code, "rate"]) if code in joins.index else float("nan"),
                     "joined_chance": float(joins.at[code, "tail"]) if code in joins.index else float("nan"),
                     "min_claims": params.min_claims,
@@ -255,7 +258,14 @@ def _lookup(values: pd.Series, keys: np.ndarray) -> np.ndarray:
     return out
 
 
-def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, params: CardLoadParams) -> pd.DataFrame:
+def loaded_cards(
+    unit: np.ndarray,
+    person: np.ndarray,
+    excess: np.ndarray,
+    params: CardLoadParams,
+    *,
+    pooled: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Per (institution, card): ``n`` claims there, ``dear`` of them, ``lift`` (log) over the card's own pattern,
     ``loaded``.
 
@@ -264,6 +274,11 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     mean excess of its claims elsewhere (when above 0: a card cheaper than usual elsewhere is judged
     against the usual cost only).  Loaded: ``min_claims`` dear claims or more, and a lift of ``ratio``
     or more (two dear visits of an ordinary patient, with examinations, are not a pattern).
+
+    ``pooled`` (per claim: its institution is a pharmacy), with ``params.spread``: a card typically dear
+    (median) at several pooled institutions is one pattern there: its dear claims at all of them are counted
+    together, and "elsewhere" is its claims outside them (a collector spreading his swipes over three shops of
+    three chains; a card typically dear at one of them only is judged as before).  ``spread``: loaded so.
 
     >>> loaded_cards(np.array([0, 0, 0, 1, 2, 2, 2]), np.array([7, 7, 7, 7, 8, 8, 8]),
     ...              np.log([10.0, 10.0, 10.0, 1.0, 10.0, 10.0, 1.0]),
@@ -274,7 +289,7 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     if not len(unit):
         return pd.DataFrame({"unit": unit, "person": person, "n": np.zeros(0, dtype=np.int64),
                              "dear": np.zeros(0, dtype=np.int64), "lift": np.zeros(0), "loaded": np.zeros(0, bool),
-                             "same": np.zeros(0, bool)})  # fmt: skip
+                             "same": np.zeros(0, bool), "spread": np.zeros(0, bool)})  # fmt: skip
     order = _stable_order(person - person.min())  # by card, each card's claims in their order
     card_first, card_n = _runs(person[order])
     card_person = person[order[card_first]]
@@ -283,21 +298,37 @@ def loaded_cards(unit: np.ndarray, person: np.ndarray, excess: np.ndarray, param
     first, n = _runs(unit[order], person[order])
     pair_unit, pair_person = unit[order[first]], person[order[first]]
     values = excess[order]
-    del order
     dear = _counts(values >= np.log(params.ratio), first)
     sums = _sums(values, first, n)
     here = _medians(values, first, n)  # the holder's own purchases there now and then do not hide the swipes
-    del values
     card = np.searchsorted(card_person, pair_person)  # each pair's card (cards ascending)
-    other_n = card_n[card] - n
-    elsewhere = np.where(other_n > 0, (card_sum[card] - sums) / np.maximum(other_n, 1), 0.0)
+    own_n, own_sum, own_dear = n, sums, dear
+    if pooled is not None and params.spread:
+        # a card typically dear at several pharmacies: its dear purchases there are one pattern, summed, and its
+        # own pattern is its claims outside them (a collector spreads his swipes over three shops of three chains)
+        spread = np.asarray(pooled)[order[first]] & (here >= np.log(params.ratio))
+        own_n, own_sum, own_dear = (_pooled(x, spread, card, len(card_person)) for x in (n, sums, dear))
+    del values, order
+    other_n = card_n[card] - own_n
+    elsewhere = np.where(other_n > 0, (card_sum[card] - own_sum) / np.maximum(other_n, 1), 0.0)
     lift = np.minimum(here, here - np.maximum(elsewhere, 0.0))
     typical = lift >= np.log(params.ratio)
-    loaded = (dear >= params.min_claims) & typical
+    loaded = (own_dear >= params.min_claims) & typical
     # billed the same way: typically dear there, and dear again (a one-off dear visit is every institution's)
     same = ~loaded & typical & (dear >= REPEATED)
     return pd.DataFrame({"unit": pair_unit, "person": pair_person, "n": n, "dear": dear, "lift": lift,
-                         "loaded": loaded, "same": same})  # fmt: skip
+                         "loaded": loaded, "same": same, "spread": loaded & (own_n > n)})  # fmt: skip
+
+
+def _pooled(values: np.ndarray, pooled: np.ndarray, card: np.ndarray, cards: int) -> np.ndarray:
+    """Per (institution, card) pair: its ``values``, or where ``pooled``, the sum over the card's pooled pairs
+    (``card``: each pair's card, of ``cards``), in the values' dtype.
+
+    >>> _pooled(np.array([2, 1, 3, 4]), np.array([True, False, True, True]), np.array([0, 0, 0, 1]), 2).tolist()
+    [5, 1, 5, 4]
+    """
+    sums = np.bincount(card, weights=np.where(pooled, values, 0), minlength=cards)[card]
+    return np.where(pooled, sums, values).astype(values.dtype)
 
 
 def _stable_order(codes: np.ndarray) -> np.ndarray:
@@ -499,9 +530,12 @@ def _proven(by_unit: pd.DataFrame, params: CardLoadParams) -> tuple[pd.Series, p
     institutions against peers cleared of every one of their own kind.
     """
     k, n, group = by_unit["flagged"], by_unit["cards"], by_unit["group"]
+    # the peers' rate leaves out their spread cards (loaded on their purchases at several pharmacies together): a
+    # collector's cards spread over three shops are his, and counted at each would raise every shop's baseline
+    alone = k - by_unit["spread"] if "spread" in by_unit else k
     proven = pd.Series(False, index=by_unit.index)
     for _ in range(2):
-        kk, nn = k.where(~proven, 0), n.where(~proven, 0)
+        kk, nn = alone.where(~proven, 0), n.where(~proven, 0)
         gk = kk.groupby(group).transform("sum") - kk
         gn = nn.groupby(group).transform("sum") - nn
         rate = (gk / gn.clip(lower=1)).clip(lower=1e-6, upper=1 - 1e-6)

@@ -285,6 +285,10 @@ def run_uses(graph: ClaimGraph, unit: np.ndarray | None = None) -> CardUses:
     return uses
 
 
+#: The peer group of every pharmacy in :func:`institutions` (facilities: 0 and up).
+PHARMACIES = -1
+
+
 def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
     """Per venue code: its institution (a code; a chain's shops share one) and its peer group (a code).
 
@@ -303,7 +307,7 @@ def institutions(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
         group[at_f >= 0] = 1 + kinds[at_f[at_f >= 0]]
     at_p = row_positions(ids, pha["pharmacy_id"])
     is_p = (at_p >= 0) & (at_f < 0)
-    group[is_p] = -1
+    group[is_p] = PHARMACIES
     chains = pha["chain"] if "chain" in pha and pha["chain"].notna().any() else name_chains(pha)
     if chains.notna().any():
         chain = dense_codes(chains)[at_p[is_p]]

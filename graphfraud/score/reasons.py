@@ -107,7 +107,18 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
         "at its peers (scored above {card_load_from:g} such cards)",
         "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
+        "the usual cost of such claims and of the card's own claims elsewhere, {spread} of them counted with their "
+        "purchases as dear at other pharmacies (a card spread over shops; typically {times:g} times here at "
+        "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
+        "at its peers (scored above {card_load_from:g} such cards)",
+        "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
         "the usual cost of such claims and of the card's own claims elsewhere (typically {times:g} times at "
+        "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
+        "at its peers (scored above {card_load_from:g} such cards); {joined} more of its cards were billed there the "
+        "same way, fewer times (typically at >= {ratio:g}x), beyond chance at its peers' rate: {persons} in all",
+        "{flagged} of {cards} cards billed at {venue} were billed there {min_claims} times or more at >= {ratio:g}x "
+        "the usual cost of such claims and of the card's own claims elsewhere, {spread} of them counted with their "
+        "purchases as dear at other pharmacies (a card spread over shops; typically {times:g} times here at "
         "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all it billed), vs {peer_rate:.2%} of the cards "
         "at its peers (scored above {card_load_from:g} such cards); {joined} more of its cards were billed there the "
         "same way, fewer times (typically at >= {ratio:g}x), beyond chance at its peers' rate: {persons} in all",

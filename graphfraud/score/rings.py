@@ -485,6 +485,7 @@ def beside_steering(
             "grouped": int((~keep).sum()) - n_steered,
             "same": same[keep],
             "joined": int((keep & same).sum()),
+            **({"spread": e["spread"][keep]} if "spread" in e else {}),
         }
         out.append(Candidate(c.detector, rest, claims, evidence, c.params))
     return out
@@ -547,8 +548,13 @@ def prescribed_apart(
             out.append(c)
             continue
         filled = fills[np.searchsorted(every, rows)]
-        by_card = pd.DataFrame({"person": person[rows], "filled": filled}).groupby("person")["filled"].mean()
-        sent = np.isin(c.persons, by_card.index[by_card.to_numpy() >= PRESCRIBED_SHARE].to_numpy())
+        by_card = (
+            pd.DataFrame({"person": person[rows], "filled": filled}).groupby("person")["filled"].agg(["mean", "sum"])
+        )
+        sent = np.isin(c.persons, by_card.index[by_card["mean"].to_numpy() >= PRESCRIBED_SHARE].to_numpy())
+        if "spread" in e:  # a spread card's one swipe here after a visit of its holder is chance: twice, a pattern
+            twice = np.isin(c.persons, by_card.index[by_card["sum"].to_numpy() >= cardload.REPEATED].to_numpy())
+            sent &= ~np.asarray(e["spread"], dtype=bool) | twice
         k, least, same = int(sent.sum()), int(c.params["min_cards"]), _same(c)
         if int((sent & ~same).sum()) < least:  # as many loaded cards: those joined the same way prove nothing
             out.append(c)
@@ -576,6 +582,7 @@ def prescribed_apart(
                     "alike": int(len(more)), "min_price": dear}  # fmt: skip
         evidence.pop("gains")  # judged as a kickback now, not again as loaded cards (beside_steering)
         evidence.pop("same", None)
+        evidence.pop("spread", None)  # (the prescribed cards' reason is the kickback's)
         evidence["joined"] = 0  # the prescribed cards are the kickback's patients, loaded or billed the same way
         claims = distinct(np.concatenate([mine, visits, more_claims]))
         out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))
@@ -588,6 +595,8 @@ def prescribed_apart(
             claims = c.claims[np.isin(person[c.claims], others)]
             evidence = {**e, "flagged": r, "chance": tail, "share": share, "gains": e["gains"][rest], "sent": k,
                         "same": same[rest], "joined": int((rest & same).sum())}  # fmt: skip
+            if "spread" in e:
+                evidence["spread"] = e["spread"][rest]
             out.append(Candidate(c.detector, others, claims, evidence, c.params))
     return _not_found_by_cards(out, facts)
 

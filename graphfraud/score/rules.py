@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from graphfraud.contract import TYPOLOGY_TABLE
 from graphfraud.params import SCORE_RULES, ScoreRule, SignalParams, check
@@ -93,6 +93,13 @@ MEANINGS: dict[str, str] = {
 }  # fmt: skip
 
 
+def _spread(e: Mapping[str, object]) -> int:
+    """The loaded cards of a loaded-card candidate counted with their purchases at other pharmacies (per member:
+    ``e["spread"]``, :func:`graphfraud.detect.cardload.loaded_cards`), 0 without them."""
+    spread = e.get("spread")
+    return int(sum(bool(x) for x in spread)) if isinstance(spread, Iterable) else 0
+
+
 def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, object],
           signals: SignalParams) -> dict[str, object]:  # fmt: skip
     """The values of reason ``code``'s sentence, but the thresholds (``<feature>_from``) its rules add."""
@@ -133,6 +140,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
             if e.get("prescribed")
             # cards billed there the same way, fewer times, joined on the proof (detect.cardload._joins)
             else {"joined": e["joined"], "persons": f.persons} if e.get("joined") else {}
+        ) | (
+            # loaded on their dear purchases here and at other pharmacies together (detect.cardload.loaded_cards)
+            {"spread": _spread(e)} if _spread(e) and not e.get("prescribed") else {}
         )  # fmt: skip
     if code == "kept_cards":
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,

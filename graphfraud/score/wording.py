@@ -88,7 +88,17 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "而同类机构仅 {peer_rate} 的卡如此"
         "（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）",
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
+        "及该卡在其他机构自身费用的 {ratio} 倍以上，其中 {spread} 张连同其在其他药店同样高额的购药合并计次（一卡分散在多家药店刷）"
+        "（典型为在此 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
+        "而同类机构仅 {peer_rate} 的卡如此"
+        "（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）",
+        "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
         "及该卡在其他机构自身费用的 {ratio} 倍以上（典型为 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
+        "而同类机构仅 {peer_rate} 的卡如此（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）；"
+        "该机构另有 {joined} 张卡以同样方式结算、次数较少（费用通常同样达 {ratio} 倍以上），按同类机构比率属罕见，共 {persons} 张",
+        "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"
+        "及该卡在其他机构自身费用的 {ratio} 倍以上，其中 {spread} 张连同其在其他药店同样高额的购药合并计次（一卡分散在多家药店刷）"
+        "（典型为在此 {times} 次、{card_ratio} 倍；超出常见费用的金额占该机构全部结算金额的 {share}），"
         "而同类机构仅 {peer_rate} 的卡如此（疑似收卡空刷或套现，超过 {card_load_from} 张起计分）；"
         "该机构另有 {joined} 张卡以同样方式结算、次数较少（费用通常同样达 {ratio} 倍以上），按同类机构比率属罕见，共 {persons} 张",
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张在该机构结算 {min_claims} 次及以上、费用达同类结算常见费用"

@@ -9,7 +9,7 @@ from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSON
 from graphfraud.detect import DETECTORS, cardload, cards
 from graphfraud.evidence.wording import say
 from graphfraud.graph.build import build_graph
-from graphfraud.params import CardLoadParams
+from graphfraud.params import CardLoadParams, RunParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
 from graphfraud.synth.toy import _table
@@ -283,7 +283,8 @@ def _loaded_cards_by_pandas(unit, person, excess, params):  # type: ignore[no-un
     typical = per["lift"].to_numpy() >= np.log(params.ratio)
     per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & typical
     per["same"] = ~per["loaded"].to_numpy() & typical & (per["dear"].to_numpy() >= cardload.REPEATED)
-    return per[["unit", "person", "n", "dear", "lift", "loaded", "same"]]
+    per["spread"] = False  # (no institution pooled)
+    return per[["unit", "person", "n", "dear", "lift", "loaded", "same", "spread"]]
 
 
 def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
@@ -302,3 +303,141 @@ def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
         assert got["lift"].to_numpy().tobytes() == want["lift"].to_numpy().tobytes()
         if n > 1000:
             assert got["loaded"].any() and got["same"].any() and (got["n"] > 2).any()
+
+
+SHOPS = [f"P{i}" for i in range(8)]
+SPREAD = CardLoadParams(spread=True)  # step 78, off by default
+ON = RunParams(cardload=SPREAD)
+
+
+def _shops_world(
+    *, cards: int = 12, times: int = 2, markup: float = 8.0, chronic: int = 10, visit: bool = False, single: int = 0
+) -> ClaimsData:
+    """Eight independent pharmacies, 60 ordinary customers each (cheap I10 purchases here and at the next shop).
+
+    - a collector swipes ``cards`` cards ``times`` times at each of P0, P1 and P2 at ``markup`` times the usual
+      purchase (收卡, spread over three shops: fewer than ``min_claims`` swipes a card at any one);
+    - ``chronic`` diabetics buy their monthly E11 drug (dear against an I10 purchase, ordinary for E11) at P3, P4
+      and P5 in turn, near home and near work, as do the E11 customers of every shop;
+    - every card's own care is a few cheap visits at a clinic (with ``visit``, one of them the day before the
+      card's first swipe at P0: by chance, as 2-15% of a collector's swipes follow a visit of the holder's);
+    - a second collector swipes ``single`` cards four times each at P6 alone.
+    """
+    persons, claims = [], []
+    n = [0]
+    rng = np.random.default_rng(11)
+
+    def person(pid):
+        persons.append((pid, "F", "1950-01-01", "350206", "resident", None, None, None))
+
+    def claim(pid, venue, day, total, diagnosis="I10"):
+        n[0] += 1
+        when = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=int(day), minutes=int(n[0] % 600))
+        shop = venue.startswith("P")
+        claims.append((f"C{n[0]:06d}", pid, None, None if shop else venue, venue if shop else None, None,
+                       "pharmacy" if shop else "outpatient", when, None, float(total), round(total * 0.6, 2), 0.0,
+                       diagnosis, None))  # fmt: skip
+
+    for i, s in enumerate(SHOPS):
+        for k in range(60):
+            pid = f"{s}-p{k}"
+            person(pid)
+            for _ in range(3):
+                claim(pid, s, rng.integers(0, 330), rng.uniform(30, 60))
+            claim(pid, SHOPS[(i + 1) % len(SHOPS)], rng.integers(0, 330), rng.uniform(30, 60))
+            if k < 5:  # a few diabetics at every shop: the E11 purchase's usual cost
+                for m in range(4):
+                    claim(pid, s, 30 * m + k, rng.uniform(380, 420), diagnosis="E11")
+    for k in range(cards):
+        pid = f"card{k}"
+        person(pid)
+        for d in range(3):  # (months after the swipes: no purchase follows a visit of the holder's)
+            claim(pid, "H0", 200 + 40 * d + k, rng.uniform(30, 60))
+        if visit:
+            claim(pid, "H0", 4 + k, rng.uniform(30, 60))
+        for j, s in enumerate(SHOPS[:3]):
+            for d in range(times):
+                claim(pid, s, 5 + 20 * (3 * d + j) + k, 45 * markup * rng.uniform(0.9, 1.1))
+    for k in range(single):
+        pid = f"single{k}"
+        person(pid)
+        claim(pid, "H0", 300 + k, rng.uniform(30, 60))
+        for d in range(4):
+            claim(pid, "P6", 10 + 60 * d + k, 45 * markup * rng.uniform(0.9, 1.1))
+    for k in range(chronic):
+        pid = f"chronic{k}"
+        person(pid)
+        claim(pid, "H0", 5 + k, rng.uniform(30, 60))
+        for m in range(12):
+            claim(pid, SHOPS[3 + m % 3], 30 * m + k, rng.uniform(380, 420), diagnosis="E11")
+    facilities = [("H0", "H0诊所", "clinic", 0, "private", "350206", 0)]
+    shops = [(s, f"{s}大药房", None, "350206") for s in SHOPS]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, shops),
+        _table(DOCTORS, []), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+def test_a_collectors_cards_spread_over_three_shops_are_loaded_at_each():
+    """Two swipes a card at each of three shops: no shop sees ``min_claims``, and the card's dear purchases at the
+    other two were its "own pattern"; taken together they are six dear purchases against cheap care elsewhere."""
+    found = _found(_shops_world(), SPREAD)
+    assert sorted(found) == ["P0", "P1", "P2"]
+    for persons, evidence in found.values():
+        assert persons == sorted(f"card{k}" for k in range(12)) and evidence["flagged"] == 12
+        assert evidence["spread"].all()  # every card loaded only with its purchases at the other two shops
+    assert _found(_shops_world(), CardLoadParams(spread=False)) == {}  # each shop alone: two swipes, lift ~1
+
+
+def test_spread_cards_need_the_dear_purchases_and_the_markup_of_a_loaded_card():
+    assert sorted(_found(_shops_world(times=1), SPREAD)) == ["P0", "P1", "P2"]  # one a shop: min_claims (3) in all
+    assert _found(_shops_world(markup=3.0), SPREAD) == {}  # 3x: no purchase dear
+    assert _found(_shops_world(cards=4), SPREAD) == {}  # fewer than min_cards at each shop
+
+
+def test_pooled_pharmacies_leave_a_card_dear_nowhere_else_or_everywhere_alone():
+    """Per pair: a card typically dear at two pooled shops sums them; dear at one shop and a clinic it is not pooled
+    (facilities are judged alone); a card cheap at one of its shops pools only the dear ones."""
+    unit = np.array([0, 0, 1, 1, 9, 9, 9, 0, 0, 9, 9, 2, 2, 2, 0, 0, 1, 1, 2])
+    person = np.array([1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3])
+    excess = np.log([8, 8, 8, 8, 1, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1])
+    pooled = unit != 9
+    per = cardload.loaded_cards(unit, person, excess, SPREAD, pooled=pooled)
+    got = {(int(u), int(p)): bool(x) for u, p, x in per[["unit", "person", "loaded"]].itertuples(index=False)}
+    # card 1: 2 + 2 dear at shops 0 and 1, cheap at the clinic 9; card 2: dear at shops 0 and 2 and at the clinic
+    # too (its own pattern); card 3: 2 + 2 dear at shops 0 and 1, one cheap purchase at shop 2 (its own pattern)
+    assert got == {(0, 1): True, (1, 1): True, (9, 1): False, (0, 2): False, (2, 2): False, (9, 2): False,
+                   (0, 3): True, (1, 3): True, (2, 3): False}  # fmt: skip
+    plain = cardload.loaded_cards(unit, person, excess, CardLoadParams())
+    assert not plain["loaded"].any()
+    off = cardload.loaded_cards(unit, person, excess, CardLoadParams(spread=False), pooled=pooled)
+    pd.testing.assert_frame_equal(off, plain)
+
+
+def test_the_spread_cards_are_said_in_the_reason():
+    rings = run(_shops_world(), ON).rings
+    (ring,) = [r for r in rings if r.detector == cardload.NAME][:1]
+    (reason,) = [r for r in ring.reasons if r.code == "card_load"]
+    assert reason.args["spread"] == 12
+    assert (
+        "12 of them counted with their purchases as dear at other pharmacies"
+        in say("card_load", reason.args, "en").text
+    )
+    assert "其中 12 张连同其在其他药店同样高额的购药合并计次" in say("card_load", reason.args, "zh").text
+
+
+def test_a_spread_cards_one_swipe_after_a_visit_is_no_prescription():
+    """Step 39 sets a shop's loaded cards apart as a kickback's patients when most of their claims there follow
+    the holder's visit; a spread card has one or two swipes a shop, so one by chance is "most": it must be two."""
+    rings = run(_shops_world(visit=True), ON).rings
+    cards = {f"card{k}" for k in range(12)}
+    held = [r for r in rings if cards & {m.entity_id for m in r.members if m.entity_type == "person"}]
+    assert held and {r.typology for r in held} == {"card_collector"}
+
+
+def test_a_shops_peers_do_not_count_another_collectors_spread_cards():
+    """Twelve spread cards loaded at each of P0-P2 would be 36 loaded cards in P6's peers' rate (the same twelve
+    counted three times, 7% of the peers' cards), and P6's own collector of six cards would not be beyond it."""
+    found = _found(_shops_world(single=6), SPREAD)
+    assert sorted(found) == ["P0", "P1", "P2", "P6"]
+    assert found["P6"][0] == [f"single{k}" for k in range(6)]
