@@ -77,9 +77,9 @@ def small_pages() -> dict[str, str]:
     page reporting), each of those faults is also the host's: at ten million claims 39% of the run's CPU
     samples were the kernel zeroing huge pages (``perf``; 43-69 s of system CPU a run).  With small pages and
     jemalloc (which does not ask for huge pages) the kernel zeroes only the pages written, and freed 4 KiB
-    pages seldom form a block the host takes back.  Measured at a million claims: system CPU 1.3 s against
-    3.5-4.6 s, peak 0.73 against 0.79 GB, the same user CPU and the same outputs
-    (``benchmarks/results/speed-10M.md``, round 15).  The results do not depend on it (allocators only).
+    pages seldom form a block the host takes back.  Measured at ten million claims (five pairs): system CPU
+    13.9-23.3 s against 25.9-51.8 s, peak 3.65-3.72 against 3.78-3.86 GiB, user CPU without a consistent
+    difference, every output byte-identical (``benchmarks/results/speed-10M.md``, round 15).  The results do not depend on it (allocators only).
 
     A user's own choice wins: ``ARROW_DEFAULT_MEMORY_POOL`` (mimalloc, jemalloc, system) leaves Arrow's pool
     as it is, ``NUMPY_MADVISE_HUGEPAGE`` (0 or 1) NumPy's huge pages; where Arrow was built without jemalloc
