@@ -75,11 +75,13 @@ def job_synth(a: argparse.Namespace) -> dict:
 
 
 def job_graphfraud(a: argparse.Namespace) -> dict:
+    from graphfraud.io.memory import small_pages
     from graphfraud.io.read import read_claims_dir
     from graphfraud.params import ReadParams, RunParams
     from graphfraud.pipeline import UNUSED_COLUMNS, run, write_outputs
     from graphfraud.score.rings import members_table, rings_table
 
+    small_pages()  # as the CLI's detect (graphfraud.cli.common.read_logged)
     start = time.perf_counter()
     data = read_claims_dir(a.data, ReadParams(), skip=UNUSED_COLUMNS)
     read_s = time.perf_counter() - start

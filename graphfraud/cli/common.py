@@ -278,9 +278,11 @@ def read_logged(
     import time
     import warnings
 
+    from graphfraud.io.memory import small_pages
     from graphfraud.io.read import read_claims_dir
     from graphfraud.io.validate import SkippedRowsWarning
 
+    small_pages()  # fresh memory in 4 KiB pages: huge pages cost the kernel dearly, stage after stage (io.memory)
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SkippedRowsWarning)
