@@ -4,7 +4,6 @@ while the city's other diabetics buy elsewhere are not, and neither hides the ot
 
 from __future__ import annotations
 
-import dataclasses
 from types import SimpleNamespace
 
 import numpy as np
@@ -13,24 +12,14 @@ import pandas as pd
 from graphfraud.detect import steering
 from graphfraud.params import SteeringParams
 from graphfraud.score.designated import high_value_purchases, market
-from graphfraud.score.features import Features
 from graphfraud.score.reasons import designated_pharmacy
 from graphfraud.score.wording import say
+from tests.score.stubs import StubVisits, nothing
 
 HOSPITAL, OTHER_HOSPITAL, DTP, STEERED = 0, 1, 2, 3  # venue codes
 ELSEWHERE = (4, 5, 6, 7)  # the city's other pharmacies
 CANCER, DIABETES, COLD = 0, 1, 2  # diagnosis families (codes into NAMES)
 NAMES = np.array(["C50", "E11", "J06", ""], dtype=object)
-
-
-class _Visits:
-    """The slice of ``graph.build.Visits`` that steering and the market read."""
-
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.table = table
-
-    def column(self, name: str) -> np.ndarray:
-        return self.table[name].to_numpy()
 
 
 def _city(*, diabetics_elsewhere: int = 60) -> tuple[SimpleNamespace, SimpleNamespace]:
@@ -69,19 +58,11 @@ def _city(*, diabetics_elsewhere: int = 60) -> tuple[SimpleNamespace, SimpleName
     table = pd.DataFrame(rows, columns=columns)
     table["inpatient"] = False
     table["day"] = table["minute"] // 1440
-    visits = _Visits(table)
+    visits = StubVisits(table)
     claims = pd.DataFrame({"total_amount": table["fund"], "fund_amount": table["fund"]})
     graph = SimpleNamespace(visits=visits, data=SimpleNamespace(claims=claims))
     facts = SimpleNamespace(graph=graph, diagnosis=table["diagnosis"].to_numpy(), diagnosis_names=NAMES, stake=None)
     return graph, facts
-
-
-def _nothing() -> Features:
-    """Features with no sign of identity or goods fraud (the hard flags are measured as nothing)."""
-    return Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
-                    | {"top_diagnosis": "", "private_venue": True, "median_arrival_gap": float("nan"),
-                       "cycle_days": float("nan"), "catchment_outside": float("nan"),
-                       "catchment_outside_city": float("nan")})  # fmt: skip
 
 
 def _explained(graph: SimpleNamespace, facts: SimpleNamespace) -> dict[tuple[int, int], object]:
@@ -93,7 +74,7 @@ def _explained(graph: SimpleNamespace, facts: SimpleNamespace) -> dict[tuple[int
         names = {"doctor": f"D{c.evidence['doctor']}", "pharmacy": f"P{c.evidence['pharmacy']}"}
         m = market(c, facts, purchases)  # type: ignore[arg-type]
         out[c.evidence["doctor"], c.evidence["pharmacy"]] = designated_pharmacy(
-            _nothing(), m, names, evidence=c.evidence, steering=c.params
+            nothing(private_venue=True), m, names, evidence=c.evidence, steering=c.params
         )
     return out
 

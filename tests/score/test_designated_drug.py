@@ -9,7 +9,6 @@ same patients' cards as loaded cards at the shop and at the ward, and the ward's
 from __future__ import annotations
 
 import dataclasses
-import math
 from types import SimpleNamespace
 
 import numpy as np
@@ -19,25 +18,14 @@ from graphfraud.detect import steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.params import ScoreParams, SteeringParams
 from graphfraud.score.designated import high_value_purchases, market, purchase_kinds
-from graphfraud.score.features import Features
 from graphfraud.score.reasons import designated_pharmacy
 from graphfraud.score.rings import Ring, _designated_patients
 from graphfraud.score.wording import say
+from tests.score.stubs import StubVisits, nothing
 
 HOSPITAL, OTHER_HOSPITAL, DTP, STEERED = 0, 1, 2, 3  # venue codes
 ELSEWHERE = (4, 5, 6, 7)  # the city's other pharmacies
 TARGETED, INSULIN, COLD = "XL01EB02A001", "XA10AE04A001", "XJ01CA04A001"  # what each purchase's dearest line is
-
-
-class _Visits:
-    """The slice of ``graph.build.Visits`` that steering and the market read."""
-
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.table = table
-        self.venues = SimpleNamespace(ids=np.array([f"V{i}" for i in range(8)], dtype=object))
-
-    def column(self, name: str) -> np.ndarray:
-        return self.table[name].to_numpy()
 
 
 def _city(*, side_purchases: int = 0) -> tuple[SimpleNamespace, SimpleNamespace]:
@@ -86,17 +74,9 @@ def _city(*, side_purchases: int = 0) -> tuple[SimpleNamespace, SimpleNamespace]
     items = pd.DataFrame(lines, columns=["claim", "item_code", "amount"])
     items["claim_id"] = "C" + items["claim"].astype(str)
     data = SimpleNamespace(claims=claims, claim_items=items.drop(columns="claim"), link=lambda table, column: None)
-    graph = SimpleNamespace(visits=_Visits(table), data=data)
+    graph = SimpleNamespace(visits=StubVisits(table, 8), data=data)
     facts = SimpleNamespace(graph=graph, diagnosis=np.full(len(table), -1), diagnosis_names=np.array([""]), stake=None)
     return graph, facts
-
-
-def _nothing() -> Features:
-    """Features with no sign of identity or goods fraud (the hard flags are measured as nothing)."""
-    return Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
-                    | {"top_diagnosis": "", "private_venue": False, "median_arrival_gap": math.nan,
-                       "cycle_days": math.nan, "catchment_outside": math.nan,
-                       "catchment_outside_city": math.nan})  # fmt: skip
 
 
 def _judged(graph: SimpleNamespace, facts: SimpleNamespace) -> dict[tuple[int, int], tuple[object, object]]:
@@ -107,7 +87,7 @@ def _judged(graph: SimpleNamespace, facts: SimpleNamespace) -> dict[tuple[int, i
     for c in found:
         names = {"doctor": f"D{c.evidence['doctor']}", "pharmacy": f"P{c.evidence['pharmacy']}"}
         m = market(c, facts, purchases)  # type: ignore[arg-type]
-        reason = designated_pharmacy(_nothing(), m, names, evidence=c.evidence, steering=c.params)
+        reason = designated_pharmacy(nothing(), m, names, evidence=c.evidence, steering=c.params)
         out[c.evidence["doctor"], c.evidence["pharmacy"]] = (m, reason)
     return out
 
@@ -141,7 +121,7 @@ def test_a_few_ordinary_purchases_on_the_side_weigh_by_how_often_they_were_bough
 
 def _ring(codes: range, venue: int, detector: str, benign: object = None, typology: str = "staged_clinic") -> Ring:
     persons = np.array(list(codes), dtype=np.int64)
-    f = dataclasses.replace(_nothing(), persons=len(persons), venue=venue)
+    f = dataclasses.replace(nothing(), persons=len(persons), venue=venue)
     return Ring("R", 0, 60.0, "red", typology, (), persons, persons, 0.0, (), benign, detector, f)  # type: ignore[arg-type]
 
 

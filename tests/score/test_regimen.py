@@ -19,25 +19,16 @@ from graphfraud.detect import steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.params import ScoreParams, SteeringParams
 from graphfraud.score.designated import Regimen, regimen
-from graphfraud.score.features import Features
 from graphfraud.score.reasons import REGIMEN_MONTHLY, regimen_pharmacy
 import graphfraud.score.rings as rings_module
 from graphfraud.score.rings import Ring, _designated_apart
 from graphfraud.score.wording import say
+from tests.score.stubs import StubVisits, nothing
 
 HOSPITAL, DTP, STEERED, DEAR, WEEKLY = 0, 1, 2, 3, 4  # venue codes
 ELSEWHERE = (5, 6, 7, 8)  # the city's other pharmacies
 BIOLOGIC, COLD = "XL04AB001", "XJ01CA001"
 PRICE = 1150.0
-
-
-class _Visits:
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.table = table
-        self.venues = SimpleNamespace(ids=np.array([f"V{i}" for i in range(9)], dtype=object))
-
-    def column(self, name: str) -> np.ndarray:
-        return self.table[name].to_numpy()
 
 
 def _city(*, fee_lines: bool = True) -> tuple[SimpleNamespace, SimpleNamespace]:
@@ -92,16 +83,9 @@ def _city(*, fee_lines: bool = True) -> tuple[SimpleNamespace, SimpleNamespace]:
     if not fee_lines:
         items = items.iloc[:0]
     data = SimpleNamespace(claims=claims, claim_items=items.drop(columns="claim"), link=lambda table, column: None)
-    graph = SimpleNamespace(visits=_Visits(table), data=data)
+    graph = SimpleNamespace(visits=StubVisits(table, 9), data=data)
     facts = SimpleNamespace(graph=graph, chronic=table["chronic"].to_numpy(), stake=None)
     return graph, facts
-
-
-def _nothing() -> Features:
-    return Features(**{f.name: (0.0 if f.type in ("float", float) else 0) for f in dataclasses.fields(Features)}
-                    | {"top_diagnosis": "", "private_venue": False, "median_arrival_gap": math.nan,
-                       "cycle_days": math.nan, "catchment_outside": math.nan,
-                       "catchment_outside_city": math.nan})  # fmt: skip
 
 
 def _judged(fee_lines: bool = True) -> dict[int, tuple[Regimen | None, object]]:
@@ -111,7 +95,7 @@ def _judged(fee_lines: bool = True) -> dict[int, tuple[Regimen | None, object]]:
     for c in steering.detect(graph, SteeringParams()):  # type: ignore[arg-type]
         names = {"doctor": f"D{c.evidence['doctor']}", "pharmacy": f"P{c.evidence['pharmacy']}"}
         reg = regimen(c, facts)  # type: ignore[arg-type]
-        out[int(c.evidence["doctor"])] = (reg, regimen_pharmacy(_nothing(), reg, names))
+        out[int(c.evidence["doctor"])] = (reg, regimen_pharmacy(nothing(), reg, names))
     return out
 
 
@@ -147,10 +131,10 @@ def test_without_fee_lines_the_visits_and_the_cadence_decide() -> None:
 def test_a_hard_flag_voids_it() -> None:
     reg = Regimen(chronic=1.0, visits=80, monthly=1.0, price=1.0, quantity=1.0, compared=1.0)
     names = {"doctor": "D0", "pharmacy": "P1"}
-    assert regimen_pharmacy(_nothing(), reg, names) is not None
-    assert regimen_pharmacy(dataclasses.replace(_nothing(), after_death_claims=2), reg, names) is None
-    assert regimen_pharmacy(_nothing(), dataclasses.replace(reg, chronic=0.4), names) is None
-    assert regimen_pharmacy(_nothing(), dataclasses.replace(reg, quantity=2.0), names) is None
+    assert regimen_pharmacy(nothing(), reg, names) is not None
+    assert regimen_pharmacy(dataclasses.replace(nothing(), after_death_claims=2), reg, names) is None
+    assert regimen_pharmacy(nothing(), dataclasses.replace(reg, chronic=0.4), names) is None
+    assert regimen_pharmacy(nothing(), dataclasses.replace(reg, quantity=2.0), names) is None
 
 
 def test_misused_cards_at_the_designated_pharmacy_leave_its_explained_patients_out(monkeypatch) -> None:
@@ -159,10 +143,10 @@ def test_misused_cards_at_the_designated_pharmacy_leave_its_explained_patients_o
     graph, facts = _city()
     pair_c = next(c for c in steering.detect(graph, SteeringParams()) if c.evidence["doctor"] == 0)  # type: ignore[arg-type]
     explained = Ring("P", 0, 20.0, "green", "other", (), pair_c.persons, pair_c.claims, 0.0, (),
-                     regimen_pharmacy(_nothing(), regimen(pair_c, facts), {"doctor": "D0", "pharmacy": "P1"}),  # type: ignore[arg-type]
-                     "steering", _nothing())  # fmt: skip
+                     regimen_pharmacy(nothing(), regimen(pair_c, facts), {"doctor": "D0", "pharmacy": "P1"}),  # type: ignore[arg-type]
+                     "steering", nothing())  # fmt: skip
     cards_persons = np.union1d(pair_c.persons, [900, 901, 902])
-    f = dataclasses.replace(_nothing(), persons=len(cards_persons), venue=DTP)
+    f = dataclasses.replace(nothing(), persons=len(cards_persons), venue=DTP)
     ring = Ring("C", 0, 60.0, "red", "card_collector", (), cards_persons, np.zeros(0, dtype=np.int64), 0.0, (),
                 None, "cards", f)  # fmt: skip
     cards_c = Candidate("cards", cards_persons, np.zeros(0, dtype=np.int64), {"flagged": 2})
