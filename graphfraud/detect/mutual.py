@@ -75,6 +75,7 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
     holders = pairs[pairs["loaded"]].groupby("venue")["holder"].nunique()
     maybe = by_venue[(by_venue["loaded"] >= params.min_pairs)]
     maybe = maybe[holders.reindex(maybe.index).fillna(0).to_numpy() >= MIN_HOLDERS]
+    by_pair = pd.MultiIndex.from_arrays([frame["holder"].to_numpy(), frame["patient"].to_numpy()])
     out = []
     for code, row in maybe.iterrows():
         n, k = int(row["pairs"]), int(row["loaded"])
@@ -86,10 +87,9 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
         hs = np.unique(mine["holder"].to_numpy(dtype=np.int64))
         ps = np.unique(mine["patient"].to_numpy(dtype=np.int64))
         members = np.union1d(hs, ps)
-        at = frame.index.to_numpy()[(frame["venue"] == code).to_numpy()]
-        key = set(zip(mine["holder"].tolist(), mine["patient"].tolist()))
-        sel = [i for i in at if (int(holder[rows[i]]), int(patient[i])) in key]
-        claims = np.sort(rows[np.asarray(sel, dtype=np.int64)]).astype(np.int64)
+        loaded = pd.MultiIndex.from_arrays([mine["holder"].to_numpy(), mine["patient"].to_numpy()])
+        sel = (frame["venue"].to_numpy() == code) & by_pair.isin(loaded)  # the loaded pairs' purchases there
+        claims = np.sort(rows[sel]).astype(np.int64)
         evidence = {
             "headline": "paid_for_others",
             "pairs": k,
