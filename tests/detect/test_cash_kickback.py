@@ -44,7 +44,8 @@ def _county(
             shop = CHAIN_SHOP if sent else OTHERS[(doctor + i) % len(OTHERS)]
             when = (day + i % 3) * 1440 + 700
             if home and doctor == 1:  # the home's round: its carer fetches everyone's medicine two days later
-                rows[-1 - (i % 4 == 0)] = rows[-1 - (i % 4 == 0)][:6] + ((30 + 30 * (i % 4)) * 1440 + 600,)
+                visit = rows[-1 - (i % 4 == 0)]
+                rows[-1 - (i % 4 == 0)] = visit[:6] + ((30 + 30 * (i % 4)) * 1440 + 600,) + visit[7:]
                 shop, when = NEXT_DOOR + 6, (32 + 30 * (i % 4)) * 1440 + 700 + i
             fund = 600.0 if sent and i < insured else 0.0  # the first ``insured`` steered are paid by the fund
             rows.append((len(rows), person, shop, named, 1, fund, when, 600.0))
