@@ -22,7 +22,7 @@ from scipy.stats import binom, poisson
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
 from graphfraud.detect.organise import Organisation, beyond_chance, organisations, sorted_search, tighten
-from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.build import EPOCH, ClaimGraph
 from graphfraud.graph.events import Events, combine, distinct, venue_events
 from graphfraud.graph.project import meetings
 from graphfraud.params import CoadmitParams, SignalParams, to_dict
@@ -535,6 +535,7 @@ def detect(
     stays = table[table["inpatient"].to_numpy()]
     if stays.empty:
         return []
+    stays = settled_stays(stays, graph.data.claims["end_time"])
     pairs = coadmission_pairs(stays, params)
     days, n_admission = group_days(stays, params)
     org = params.organise
@@ -562,6 +563,60 @@ def detect(
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}
         out.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
     return out
+
+
+def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
+    """The stays with each stay's settlements in parts (中途结算) as one: a claim that begins at 00:00 on the day
+    the same person's claim at the same facility closed at 23:59, or the day after, continues that stay: it is no
+    admission.
+
+    A long stay (a 家庭病床 programme, a long ward stay) may be settled month by month: each month's claim closes
+    at 23:59 on its last day and the next opens at 00:00 on the first, so every patient of the programme is
+    "admitted" on the first of each month with the others, a minute apart, at midnight: a co-admission group,
+    though nobody came in.  A real admission begins when the patient arrives; a readmission after a discharge the
+    evening before begins in the working day.  Where the stays carry dates only (no time of day at either end)
+    the cut is told by the calendar: a claim opened on the first of a month, on the day the previous one closed or
+    the day after, continues it (a same-day readmission on any other day stays an admission: 分解住院 is judged as
+    before).  Returns the rows of ``stays`` that open a stay, each with the
+    ``end_day`` of the last claim of its stay; ``end_time`` is the claims' ``end_time`` (indexed by claim row).
+
+    >>> v = pd.DataFrame({"claim": [0, 1, 2], "person": [1, 1, 1], "venue": [3, 3, 3],
+    ...                   "minute": [600, 31 * 1440, 50 * 1440 + 600], "day": [0, 31, 50], "end_day": [30, 40, 52]})
+    >>> ends = pd.Series(pd.to_datetime(["2000-01-31 23:59", "2000-02-10 10:00", "2000-02-22 10:00"]))
+    >>> settled_stays(v, ends)[["claim", "day", "end_day"]].to_numpy().tolist()
+    [[0, 0, 40], [2, 50, 52]]
+    """
+    if len(stays) < 2:
+        return stays
+    order = np.lexsort((stays["minute"].to_numpy(), stays["venue"].to_numpy(), stays["person"].to_numpy()))
+    s = stays.iloc[order]
+    person, venue = s["person"].to_numpy(), s["venue"].to_numpy()
+    start = s["minute"].to_numpy(np.int64)
+    day, end_day = s["day"].to_numpy(np.int64), s["end_day"].to_numpy(np.int64)
+    ends = end_time.to_numpy()[s["claim"].to_numpy(np.int64)].astype("datetime64[m]")
+    closed_late = np.zeros(len(s), dtype=bool)
+    known = ~np.isnat(ends)
+    closed_late[known] = (ends[known] - ends[known].astype("datetime64[D]")).astype(np.int64) >= 1439
+    same = np.zeros(len(s), dtype=bool)
+    same[1:] = (person[1:] == person[:-1]) & (venue[1:] == venue[:-1])
+    continues = np.zeros(len(s), dtype=bool)
+    after = day[1:] - end_day[:-1]  # 1: the next day; 0: the closing day itself (exports that date both the cut)
+    at_cut = same[1:] & (start[1:] % 1440 == 0) & ((after == 0) | (after == 1))
+    # stays exported with dates only (no time of day on either end): the cut is told by the calendar, a claim
+    # opened on the first of a month the day the previous closed, or the day after (a monthly settlement)
+    dated = np.zeros(len(s), dtype=bool)
+    dated[known] = (ends[known] - ends[known].astype("datetime64[D]")).astype(np.int64) == 0
+    date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
+    first_of_month = date == date.astype("datetime64[M]").astype("datetime64[D]")
+    continues[1:] = at_cut & (closed_late[:-1] | (dated[:-1] & first_of_month[1:]))
+    if not continues.any():
+        return stays
+    stay = np.cumsum(~continues) - 1
+    last_end = np.full(int(stay[-1]) + 1, -1, dtype=np.int64)
+    np.maximum.at(last_end, stay, end_day)
+    opens = s[~continues].copy()
+    opens["end_day"] = last_end[stay[~continues]].astype(opens["end_day"].dtype)
+    return opens.sort_values("claim", kind="stable")
 
 
 def _examination(graph: ClaimGraph, visits: pd.DataFrame) -> np.ndarray:

@@ -1,0 +1,68 @@
+"""A long stay settled in monthly parts (中途结算, as 家庭病床 programmes are) is one stay, not an admission on the
+first of each month (``coadmit.settled_stays``); a readmission is still an admission."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect import coadmit
+from graphfraud.graph.build import EPOCH
+
+DAY0 = EPOCH.astype("datetime64[D]")
+
+
+def _stays(rows: list[tuple[int, int, str, str]]) -> tuple[pd.DataFrame, pd.Series]:
+    """Stays of (person, venue, start, end) and the claims' end times, in claims order."""
+    start = pd.to_datetime([r[2] for r in rows], format="ISO8601")
+    end = pd.Series(pd.to_datetime([r[3] for r in rows], format="ISO8601"))
+    minute = ((start.to_numpy().astype("datetime64[m]") - EPOCH).astype(np.int64)).astype(np.int64)
+    end_day = (end.to_numpy().astype("datetime64[D]") - DAY0).astype(np.int64)
+    stays = pd.DataFrame({"claim": np.arange(len(rows)), "person": [r[0] for r in rows], "venue": [r[1] for r in rows],
+                          "minute": minute, "day": minute // 1440, "end_day": end_day})  # fmt: skip
+    return stays, end
+
+
+def _programme(dates_only: bool, persons: int = 12) -> tuple[pd.DataFrame, pd.Series]:
+    """A community centre's home-bed programme: each elder admitted on a day of their own, settled monthly."""
+    rows = []
+    for p in range(persons):
+        first = f"2024-01-{3 + p:02d} 10:{p:02d}"
+        cuts = ["2024-02-01", "2024-03-01", "2024-04-01"]
+        ends = [c if dates_only else f"{pd.Timestamp(c) - pd.Timedelta(days=1):%Y-%m-%d} 23:59" for c in cuts]
+        starts = [first[:10]] + cuts if dates_only else [first] + [f"{c} 00:00" for c in cuts]
+        last = f"2024-04-{10 + p:02d}" + ("" if dates_only else " 11:00")
+        for s, e in zip(starts, ends + [last], strict=True):
+            rows.append((p, 7, s, e))
+    return _stays(rows)
+
+
+def test_monthly_settlements_with_times_are_one_stay_each() -> None:
+    stays, ends = _programme(dates_only=False)
+    settled = coadmit.settled_stays(stays, ends)
+    assert len(stays) == 48 and len(settled) == 12  # one stay per elder
+    assert settled["end_day"].tolist() == stays.groupby("person")["end_day"].max().tolist()
+    # nobody is "admitted" on the first of a month any more: no day with more than one admission
+    assert settled.groupby("day").size().max() == 1
+
+
+def test_monthly_settlements_with_dates_only_are_one_stay_each() -> None:
+    stays, ends = _programme(dates_only=True)
+    assert len(coadmit.settled_stays(stays, ends)) == 12
+
+
+def test_a_programme_settled_monthly_forms_no_coadmission_group() -> None:
+    stays, ends = _programme(dates_only=False, persons=20)
+    params = coadmit.CoadmitParams()
+    assert len(coadmit.coadmission_pairs(stays, params)) > 0  # as exported: the same firsts of the month
+    assert coadmit.coadmission_pairs(coadmit.settled_stays(stays, ends), params).empty
+
+
+def test_readmissions_stay_admissions() -> None:
+    stays, ends = _stays([
+        (1, 7, "2024-01-03 10:00", "2024-01-10 23:59"), (1, 7, "2024-01-11 09:30", "2024-01-20 10:00"),  # next morning
+        (2, 7, "2024-01-03", "2024-01-15"), (2, 7, "2024-01-15", "2024-01-25"),  # same day, mid-month, dates only
+        (3, 7, "2024-01-03 10:00", "2024-01-31 23:59"), (3, 8, "2024-02-01 00:00", "2024-02-09 10:00"),  # elsewhere
+        (4, 7, "2024-01-03 10:00", "2024-01-20 09:00"), (4, 7, "2024-02-01 00:00", "2024-02-09 10:00"),  # a gap
+    ])  # fmt: skip
+    assert len(coadmit.settled_stays(stays, ends)) == len(stays)
