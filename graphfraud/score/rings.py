@@ -131,8 +131,9 @@ def score_candidates(
     shares = _markets(candidates, facts)
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
                             candidates, params)  # fmt: skip
-    scored = _designated_patients(scored, candidates, facts, params)
-    scored, candidates = _designated_apart(scored, candidates, facts, params)
+    designated = _designated_sent(scored, candidates)  # steering rings: the next two steps do not change them
+    scored = _designated_patients(scored, candidates, designated, facts, params)
+    scored, candidates = _designated_apart(scored, candidates, designated, facts, params)
     scored, candidates = with_doctor_slots(scored, candidates, facts, params)
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     organisations = join_kickbacks(scored, candidates, facts, params)
@@ -1171,7 +1172,11 @@ def _markets(candidates: list[Candidate], facts: ClaimFacts) -> dict[int, Market
 
 
 def _designated_patients(
-    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams
+    scored: list[Ring],
+    candidates: list[Candidate],
+    designated: tuple[dict[int, int], set[int]],
+    facts: ClaimFacts,
+    params: ScoreParams,
 ) -> list[Ring]:
     """``scored`` with each ring explained whose persons are mostly patients whom their doctors sent to a
     designated pharmacy (双通道), at that pharmacy or at those doctors' facility.
@@ -1186,9 +1191,9 @@ def _designated_patients(
     hospital's patients are the city's only buyers of the drug, they are the whole market), so they are judged as
     those pairs' patients (:func:`~graphfraud.score.reasons.designated_cards`): explained when at least half of
     the ring's persons are steered patients of pairs explained as a designated pharmacy, and the ring's venue is
-    that pharmacy or the facility of one of those doctors.
+    that pharmacy or the facility of one of those doctors.  ``designated`` is :func:`_designated_sent`'s.
     """
-    sent, venues = _designated_sent(scored, candidates)
+    sent, venues = designated
     if not sent:
         return scored
     out = list(scored)
@@ -1224,7 +1229,11 @@ def _designated_sent(scored: list[Ring], candidates: list[Candidate]) -> tuple[d
 
 
 def _designated_apart(
-    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams
+    scored: list[Ring],
+    candidates: list[Candidate],
+    designated: tuple[dict[int, int], set[int]],
+    facts: ClaimFacts,
+    params: ScoreParams,
 ) -> tuple[list[Ring], list[Candidate]]:
     """``scored`` and ``candidates`` with a suspect ring of misused cards at a designated pharmacy or its doctors'
     facility scored without the pharmacy's explained patients, when they are at least half of it.
@@ -1234,9 +1243,9 @@ def _designated_apart(
     (dear, often) are its 门特 / targeted-drug patients, whom :func:`_designated_patients` would explain as the
     pharmacy's patients, but the flagged cards' hard flag voids that explanation for the ring as a whole.  Each card
     is in the ring for its own billing, so the explained patients leave it and the rest is scored as it stands
-    (the flagged cards stay).  Other rings are as they were.
+    (the flagged cards stay).  Other rings are as they were.  ``designated`` is :func:`_designated_sent`'s.
     """
-    sent, venues = _designated_sent(scored, candidates)
+    sent, venues = designated
     if not sent:
         return scored, candidates
     out_s, out_c = list(scored), list(candidates)

@@ -19,7 +19,7 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.params import ScoreParams, SteeringParams
 from graphfraud.score.designated import high_value_purchases, market, purchase_kinds
 from graphfraud.score.reasons import designated_pharmacy
-from graphfraud.score.rings import Ring, _designated_patients
+from graphfraud.score.rings import Ring, _designated_patients, _designated_sent
 from graphfraud.score.wording import say
 from tests.score.stubs import StubVisits, nothing
 
@@ -140,7 +140,7 @@ def test_the_same_patients_at_the_ward_and_the_shop_are_the_designated_pharmacys
     plain = Candidate("covisit", empty, empty, {})
     scored = [pair, ward_cards, cohort, shop_cards, elsewhere, few]
     candidates = [pair_candidate, plain, plain, shop_candidate, plain, plain]
-    out = _designated_patients(scored, candidates, facts, ScoreParams())  # type: ignore[arg-type]
+    out = _designated_patients(scored, candidates, _designated_sent(scored, candidates), facts, ScoreParams())  # type: ignore[arg-type]
     assert out[0] is pair
     for explained in out[1:4]:
         assert explained.benign is not None and explained.typology == "other"
@@ -150,5 +150,11 @@ def test_the_same_patients_at_the_ward_and_the_shop_are_the_designated_pharmacys
     assert out[4] is elsewhere and out[5] is few
     # A suspect pair (a kickback, not explained) vouches for no one.
     suspect = _ring(range(20), DTP, "steering", None, "kickback")
-    same = _designated_patients([suspect, ward_cards], [pair_candidate, plain], facts, ScoreParams())  # type: ignore[arg-type]
+    same = _designated_patients(
+        [suspect, ward_cards],
+        [pair_candidate, plain],
+        _designated_sent([suspect, ward_cards], [pair_candidate, plain]),
+        facts,  # type: ignore[arg-type]
+        ScoreParams(),
+    )
     assert same[1] is ward_cards

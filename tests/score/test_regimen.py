@@ -21,7 +21,7 @@ from graphfraud.params import ScoreParams, SteeringParams
 from graphfraud.score.designated import Regimen, regimen
 from graphfraud.score.reasons import REGIMEN_MONTHLY, regimen_pharmacy
 import graphfraud.score.rings as rings_module
-from graphfraud.score.rings import Ring, _designated_apart
+from graphfraud.score.rings import Ring, _designated_apart, _designated_sent
 from graphfraud.score.wording import say
 from tests.score.stubs import StubVisits, nothing
 
@@ -154,7 +154,13 @@ def test_misused_cards_at_the_designated_pharmacy_leave_its_explained_patients_o
     monkeypatch.setattr(
         rings_module, "_score", lambda c, facts, params: dataclasses.replace(ring, person_codes=c.persons)
     )
-    out_s, out_c = _designated_apart([explained, ring], [pair_c, cards_c], facts, ScoreParams())  # type: ignore[arg-type]
+    out_s, out_c = _designated_apart(
+        [explained, ring],
+        [pair_c, cards_c],
+        _designated_sent([explained, ring], [pair_c, cards_c]),
+        facts,  # type: ignore[arg-type]
+        ScoreParams(),
+    )
     assert (
         out_c[0] is pair_c
         and list(out_c[1].persons) == [900, 901, 902]
@@ -162,5 +168,6 @@ def test_misused_cards_at_the_designated_pharmacy_leave_its_explained_patients_o
     )
     # Only the flagged cards at the pharmacy and no one else's: nothing to leave out, the ring is as it was.
     only = Candidate("cards", pair_c.persons, np.zeros(0, dtype=np.int64), {"flagged": 20})
-    same_s, same_c = _designated_apart([explained, ring], [pair_c, only], facts, ScoreParams())  # type: ignore[arg-type]
+    designated = _designated_sent([explained, ring], [pair_c, only])
+    same_s, same_c = _designated_apart([explained, ring], [pair_c, only], designated, facts, ScoreParams())  # type: ignore[arg-type]
     assert same_s[1] is ring and same_c[1] is only
