@@ -660,7 +660,9 @@ def ordinary_care(w: World) -> None:
         for _ in range(_poisson(r, ar * last / 365)):
             d0 = pick_day(w, r, 0, last)
             los = max(1, min(40, round(math.exp(r.gauss(math.log(6), 0.55)))))
-            if any(a - 2 <= d0 <= b + 2 for a, b in p.stays) or d0 + los >= ndays:
+            if p.death is not None:
+                los = min(los, p.death - d0)  # died in hospital: discharged on the day of death
+            if los < 1 or any(a - 2 <= d0 <= b + 2 for a, b in p.stays) or d0 + los >= ndays:
                 continue
             h = r.choice(big + big + roles["district"] + privh)
             stay_claim(w, r, p.idx, h, d0, los, "")

@@ -422,7 +422,7 @@ def run_reseller(w: World, r: random.Random, pl: dict) -> list[int]:
                 t += int(r.uniform(1800, 5 * 3600)) if pr["spread"] else int(r.expovariate(1 / pr["gap_min"]) * 60) + 30
         d += r.randint(*pr["session_every"])
     # 回流: a share of the boxes is sold again to ordinary customers of one shop (same trace code where exported)
-    buyers = _free(w, lambda p: p.age >= 40)
+    buyers = _free(w, lambda p: p.age >= 40) or [p for p in w.persons if p.group != pl["id"]]
     for d, code in sold:
         if r.random() < pr["resold_share"] and d + 3 < w.days:
             b = r.choice(buyers)
