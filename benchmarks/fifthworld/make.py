@@ -642,8 +642,8 @@ def ordinary_care(w: World) -> None:
     cl_pop = [random.Random(f"{w.seed}-clpop-{c}").paretovariate(1.2) for c in clinics]
     privh = roles["private_hosp"]
     shops_by_street: dict[int, list[int]] = {}
-    for p in roles["pharmacy"]:
-        shops_by_street.setdefault(V[p].street, []).append(p)
+    for sh in roles["pharmacy"]:
+        shops_by_street.setdefault(V[sh].street, []).append(sh)
     community = roles["community"]
     internet = roles["internet"]
     doc_w = {v.idx: [w.doctors[d].pop for d in v.doctors] for v in V if v.doctors}

@@ -714,7 +714,7 @@ def plan_dialysis(w: World, r: random.Random, gid: str, taken: set[int]) -> dict
 def run_dialysis(w: World, r: random.Random, pl: dict) -> list[int]:
     pr, v, core = pl["params"], pl["venues"][0], []
     for i in pl["members"]:
-        days = r.choice([(0, 2, 4), (1, 3, 5)])
+        days: tuple[int, ...] = r.choice([(0, 2, 4), (1, 3, 5)])
         if r.random() < pr["twice_weekly"]:
             days = days[:2]
         shift = r.choice(pr["shifts"])
@@ -778,11 +778,12 @@ def plan_internet_refill(w: World, r: random.Random, gid: str, taken: set[int]) 
     ps = _free(w, lambda p: p.age >= 45)
     r.shuffle(ps)
     ps = _take(ps[: r.randint(80, 300)], gid)
-    params = {"patients": len(ps), "doctors": r.randint(1, 3), "delivery_hours": [1, 24]}
+    ndoc = r.randint(1, 3)
+    params = {"patients": len(ps), "doctors": ndoc, "delivery_hours": [1, 24]}
     return {
         "members": [p.idx for p in ps],
         "venues": [v, w.by_role["o2o"][0]],
-        "doctors": _doctors(w, r, v, params["doctors"]),
+        "doctors": _doctors(w, r, v, ndoc),
         "params": params,
     }
 
