@@ -262,7 +262,7 @@ def draw_knobs(seed: int, persons: int, override: dict | None = None) -> dict[st
         "episode_mult": round(r.uniform(0.7, 1.3), 2),
         "revisit_p": round(r.uniform(0.25, 0.5), 2),
         "tertiary_pull": round(r.uniform(0.3, 0.55), 2),
-        "internet_share": round(r.uniform(0.03, 0.15), 3),
+        "internet_share": round(r.uniform(0.02, 0.1), 3),
         "chronic_share": round(r.uniform(0.18, 0.4), 2),
         "long_rx_days": r.choice([28, 56, 84]),
         "chronic_coding": r.choice(["chronic", "outpatient", "mixed"]),
@@ -726,7 +726,7 @@ def ordinary_care(w: World) -> None:
             for _j in range(n_visits):
                 if d >= last or p.in_stay(d):
                     break
-                visit(w, r, p.idx, v, doc, d, diag, aid)
+                visit(w, r, p.idx, v, doc, d, diag, aid, myshops)
                 d += r.randint(2, 10)
         # chronic follow-ups (长处方 at the community centre, the 3A's specialist or the 互联网医院 renewal)
         if p.age >= 50 and r.random() < k["chronic_share"] * (0.6 if p.age < 60 else 1.2):
@@ -752,9 +752,8 @@ def ordinary_care(w: World) -> None:
                     if V[v].role == "internet":
                         fill = t + r.randint(1800, 20 * 3600)
                         if fill // DAY < last:
-                            pharmacy_at(
-                                w, r, p.idx, roles["o2o"][0], fill, [i for i in items[1:]], aid, rx=True, doctor=doc
-                            )
+                            shop = roles["o2o"][0] if r.random() < 0.5 else r.choice(myshops)  # the platform's dispatch
+                            pharmacy_at(w, r, p.idx, shop, fill, list(items[1:]), aid, rx=True, doctor=doc)
                 d += gap + r.randint(-3, 6)
 
 
@@ -771,7 +770,17 @@ def _poisson(r: random.Random, lam: float) -> int:
         n += 1
 
 
-def visit(w: World, r: random.Random, pi: int, v: int, doc: int, d: int, diag: str, holder: int = -1) -> None:
+def visit(
+    w: World,
+    r: random.Random,
+    pi: int,
+    v: int,
+    doc: int,
+    d: int,
+    diag: str,
+    holder: int = -1,
+    shops: list[int] | None = None,
+) -> None:
     V, k = w.venues, w.knobs
     role = V[v].role
     t = d * DAY + tod(r, role)
@@ -812,12 +821,12 @@ def visit(w: World, r: random.Random, pi: int, v: int, doc: int, d: int, diag: s
                 rx=True,
                 doctor=doc,
             )
-    elif role == "internet" and r.random() < 0.8:
+    elif role == "internet" and r.random() < 0.8:  # delivered by the flagship or by a shop near home (dispatch)
         pharmacy_at(
             w,
             r,
             pi,
-            w.by_role["o2o"][0],
+            w.by_role["o2o"][0] if r.random() < 0.5 or not shops else r.choice(shops),
             t + r.randint(1800, 8 * 3600),
             [item(r, c) for c in r.sample(ACUTE_DRUGS, 2)],
             holder,
