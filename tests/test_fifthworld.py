@@ -176,3 +176,14 @@ def test_judge_runs_on_a_real_detect_output(world: Path, tmp_path: Path, capsys:
     assert judge_main(["--data", str(world), "--detect-out", str(out), "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert {"found", "fragmented", "typology_right", "f1", "benign_in_top_k", "planted"} <= set(res)
+
+
+def test_run_makes_detects_and_judges_a_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.fifthworld.run import main as run_main
+
+    records = tmp_path / "r.jsonl"
+    assert run_main(["--seeds", "3", "--persons", "400", "--work", str(tmp_path), "--json", str(records)]) == 0
+    rec = json.loads(records.read_text(encoding="utf-8"))
+    assert rec["seed"] == 3 and rec["detect"][-1]["outcome"] == "ok", rec["detect"]
+    assert rec["judge"]["k"] == len(rec["judge"]["planted"]) + 5
+    assert "TOTAL found" in capsys.readouterr().err

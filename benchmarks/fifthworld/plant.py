@@ -325,7 +325,8 @@ def plan_reseller(w: World, r: random.Random, gid: str, taken: set[int]) -> dict
     if src == "xiaoqu":
         cards = _recruits(w, r, gid, n, 60, "xiaoqu", r.randrange(len(w.streets)))
     elif src == "citywide":
-        cards = _take(r.sample(_free(w, lambda p: p.itype == "employee" and p.age >= 40), n), gid)
+        pool = _free(w, lambda p: p.itype == "employee" and p.age >= 40)
+        cards = _take(r.sample(pool, min(n, len(pool))), gid)
     else:
         pool = _free(w, lambda p: p.age >= 45 and p.region != w.knobs["district"])
         cards = _take(r.sample(pool, min(n, len(pool))), gid)
@@ -576,7 +577,8 @@ def plan_cashout(w: World, r: random.Random, gid: str, taken: set[int]) -> dict:
     pool = _free(w, lambda p: p.itype == "employee" and 25 <= p.age <= 70 and (how == "citywide" or p.street == street))
     r.shuffle(pool)
     ps = _take(pool[: r.randint(15, 70)], gid)
-    boss = _free(w, lambda p: 30 <= p.age <= 60)[r.randrange(100)]
+    bosses = _free(w, lambda p: 30 <= p.age <= 60) or w.persons
+    boss = bosses[r.randrange(min(100, len(bosses)))]
     rebound = r.choice([0.0, 0.2, 0.5])
     for p in ps:
         if r.random() < rebound:
