@@ -100,9 +100,6 @@ def test_validate_accepts_the_world(override: dict, tmp_path: Path) -> None:
     assert f"{out}: valid" in result.stdout
 
 
-@pytest.mark.xfail(
-    reason="ISO 8601 fractional seconds (2024-03-05 09:41:00.123) are refused by the reader at s16start", strict=False
-)
 def test_validate_accepts_fractional_seconds(tmp_path: Path) -> None:
     out = tmp_path / "w"
     make(SEED + 1, 500, out, override={**EVERYTHING, "time_mode": "millis"})

@@ -31,6 +31,8 @@ from graphfraud.contract import DTYPES, ID_DTYPE, Column
 #: Lengths of the accepted time forms: date, date + hh:mm, date + hh:mm:ss.
 _TIME_LENGTHS = pa.array([10, 16, 19], pa.int32())
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
+# ISO 8601 fractional seconds (2024-03-05 09:41:26.434): cut to the second (the contract's times are to the second)
+_FRACTION = r"^(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})[.,]\d{1,9}$"
 _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
 
 Array = pa.Array | pa.ChunkedArray
@@ -238,24 +240,32 @@ def parse_times(values: Array) -> tuple[pa.ChunkedArray, np.ndarray | None]:
     """Parse local ISO 8601 times (explicit forms only) to ``timestamp[s]``.
 
     Returns the times (null where unreadable) and the unreadable mask (None if
-    every value was read).
+    every value was read).  Fractions of a second (text, or Parquet timestamps in
+    milli-, micro- or nanoseconds) are cut to the second.
 
     >>> times, bad = parse_times(pa.array(["2024-03-05T09:41:00", "2024-03-05 09:41", "05/03/2024"]))
     >>> times.to_pylist(), bad.tolist()
     ([datetime.datetime(2024, 3, 5, 9, 41), datetime.datetime(2024, 3, 5, 9, 41), None], [False, False, True])
+    >>> parse_times(pa.array(["2024-03-05 09:41:26.434", "2024-03-05T09:41:26,5"]))[0].to_pylist()
+    [datetime.datetime(2024, 3, 5, 9, 41, 26), datetime.datetime(2024, 3, 5, 9, 41, 26)]
     """
     values = _chunked(values)
     if pa.types.is_timestamp(values.type):
-        return (values.cast(pa.timestamp("s")) if values.type.tz is None else _local(values)), None
+        if values.type.tz is not None:
+            return _local(values), None
+        return _chunked(pc.cast(pc.floor_temporal(values, unit="second"), pa.timestamp("s"))), None
     if pa.types.is_date(values.type):
         return values.cast(pa.timestamp("s")), None
     text = _as_text(values)
-    if pc.all(pc.is_in(pc.drop_null(pc.utf8_length(text)), value_set=_TIME_LENGTHS)).as_py():
+    lengths = pc.drop_null(pc.utf8_length(text))
+    if pc.all(pc.is_in(lengths, value_set=_TIME_LENGTHS)).as_py():
         try:
             return _chunked(pc.cast(text, pa.timestamp("s"))), None
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass
     text = _as_text(clean_text(text))  # the slow path works on plain strings
+    if len(lengths) and pc.max(lengths).as_py() > 19:
+        text = _chunked(pc.replace_substring_regex(text, _FRACTION, r"\1"))
     times = _parse_times_slowly(text)
     return times, _unread(text, times)
 
@@ -323,7 +333,12 @@ def _as_text(values: Array, *, large: bool = False) -> pa.ChunkedArray:
 
 def _local(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """Zone-aware Parquet timestamps become local (Asia/Shanghai) wall-clock time."""
-    return _chunked(pc.local_timestamp(values.cast(pa.timestamp("s", tz="Asia/Shanghai"))))
+    whole = pc.floor_temporal(values, unit="second")  # fractions of a second cut, as for local times
+    return _chunked(
+        pc.local_timestamp(
+            pc.cast(whole, pa.timestamp("s", tz=values.type.tz)).cast(pa.timestamp("s", tz="Asia/Shanghai"))
+        )
+    )
 
 
 def _chunked(values: Array) -> pa.ChunkedArray:

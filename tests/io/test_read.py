@@ -141,6 +141,21 @@ def test_time_without_seconds(world):
     assert data.claims.start_time.iloc[0] == pd.Timestamp("2024-03-05 09:41")
 
 
+def test_fractions_of_a_second_are_cut_to_the_second(world):
+    data = read_claims_dir(world(claims=world.edit("claims", 2, "start_time", "2024-03-05T09:41:26.434")))
+    assert data.claims.start_time.iloc[0] == pd.Timestamp("2024-03-05 09:41:26")
+
+
+def test_typed_parquet_in_milliseconds_is_cut_to_the_second(world):
+    d = world(drop=("claims",))
+    claims = read_claims_dir(world()).claims
+    late = claims.start_time + pd.Timedelta(milliseconds=434)
+    table = pa.Table.from_pandas(claims.assign(start_time=late), preserve_index=False)
+    pq.write_table(table.set_column(table.schema.get_field_index("start_time"), "start_time",
+                                    table["start_time"].cast(pa.timestamp("ms"))), d / "claims.parquet")  # fmt: skip
+    pd.testing.assert_frame_equal(read_claims_dir(d).claims, claims)
+
+
 def test_date_columns_drop_time_of_day(world):
     data = read_claims_dir(world(persons=world.edit("persons", 2, "birth_date", "1950-01-02 13:00:00")))
     assert data.persons.birth_date.iloc[0] == pd.Timestamp("1950-01-02")
