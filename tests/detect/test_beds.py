@@ -132,3 +132,21 @@ def test_a_patient_admitted_twice_is_a_member_when_his_stays_cost_as_the_schemes
     opens = beds.admissions(split, split_days=3, open_days=30)
     per = split.assign(opens=opens).groupby("person")["opens"].transform("sum").to_numpy()
     assert 12 in set(split["person"][beds.members(split, per, split["cost"].to_numpy(), 7, BedsParams())])
+
+
+def test_a_busy_hospitals_few_repeat_patients_are_a_sliver_not_a_scheme():
+    """Synth ``--vary`` 131: a level-3 hospital, 9 of its 599 inpatients admitted three times or more, against 2
+    of its 5 peers' 1,748 (0.13% pooled): 11x, tail 1.7e-7.  Their stays cost 30,686 yuan of the 2.67 million it
+    billed (1.15%), under ``min_share``; a 挂床 centre's are 5-99% of its billing and it stands out as before."""
+    rates = pd.DataFrame({"inpatients": [599, 235, 248, 312, 425, 528], "repeaters": [9, 0, 1, 0, 1, 0],
+                          "stays": [675, 242, 269, 333, 465, 570]})  # fmt: skip
+    groups = pd.DataFrame({"exact": "? level 3", "kind": "?, any level"}, index=rates.index)
+    assert beds.standouts(rates, groups, BedsParams()).index.tolist() == [0]  # without costs: the count alone
+    costed = rates.assign(
+        repeat_amount=[30_686.0, 0, 900, 0, 1_100, 0], billed=[2_668_246.0, 9e5, 1e6, 1.2e6, 1.8e6, 2.2e6]
+    )
+    assert beds.standouts(costed, groups, BedsParams()).empty
+    found = beds.standouts(costed, groups, BedsParams(min_share=0.01))
+    assert found.index.tolist() == [0] and found["share"].iat[0] == pytest.approx(0.0115, abs=1e-4)
+    centre = costed.assign(repeat_amount=[0.055 * 2_668_246.0, 0, 900, 0, 1_100, 0])  # a free-bus hospital's 5.5%
+    assert beds.standouts(centre, groups, BedsParams()).index.tolist() == [0]
