@@ -287,7 +287,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
             "repeat_share": float(row["share"]),  # what the repeat patients' stays cost, of all the facility billed
             "stays": int(mine.sum()),
             "admissions": int(opens[mine].sum()),
-            "members": int(len(persons)),  # the persons admitted member_times or more (a joined ring holds more)
+            "members": int(len(persons)),  # :func:`members` (a joined ring holds more)
             "together": False,  # staggered stays: no group admission days (scoring's co_admission does not apply)
             "times": params.min_admissions,
             "member_times": params.member_admissions,
