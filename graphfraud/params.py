@@ -207,11 +207,14 @@ class BedsParams:
     open_days: int = 30  # without a discharge time, a stay within this many days of the previous start is the same
     min_admissions: int = 3  # facilities are compared on their patients admitted this many times or more
     member_admissions: int = 2  # a standing-out facility's patients admitted this many times or more are members
+    member_cost: float = 0.5  # of those admitted fewer than min_admissions times, members cost per admission at
+    #   least this share of the repeat patients' median cost per admission there (0: all of them)
     min_inpatients: int = 20  # facilities with fewer inpatients (persons) are neither tested nor peers
     min_peers: int = 2  # fewest peers (same kind and level, else the kind, else all) whose rates make the baseline
     min_persons: int = 5  # fewest repeat patients of a facility that stands out
     min_ratio: float = 3.0  # its repeat rate at least this multiple of the peers' median rate
     max_chance: float = 0.01  # binomial tail of its repeat patients at the peers' rate, times facilities tested
+    min_share: float = 0.02  # fewest of all the facility billed that its repeat patients' stays cost
 
     def __post_init__(self) -> None:
         o = "BedsParams"
@@ -219,11 +222,13 @@ class BedsParams:
         check(self.open_days >= 0, "open_days", o, "an int >= 0", self.open_days)
         check(self.min_admissions >= 2, "min_admissions", o, "an int >= 2", self.min_admissions)
         check(self.member_admissions >= 2, "member_admissions", o, "an int >= 2", self.member_admissions)
+        check(0 <= self.member_cost <= 1, "member_cost", o, "a float in [0, 1]", self.member_cost)
         check(self.min_inpatients >= 1, "min_inpatients", o, "an int >= 1", self.min_inpatients)
         check(self.min_peers >= 1, "min_peers", o, "an int >= 1", self.min_peers)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
         check(self.min_ratio >= 1, "min_ratio", o, "a float >= 1", self.min_ratio)
         check(0 < self.max_chance <= 1, "max_chance", o, "a float in (0, 1]", self.max_chance)
+        check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
 
 
 @_register

@@ -95,18 +95,24 @@ def peer_groups(graph: ClaimGraph) -> pd.DataFrame:
     return labels.reindex(pd.Series(graph.visits.venues.ids).astype(str).to_numpy()).reset_index(drop=True)
 
 
-def facility_rates(stays: pd.DataFrame, opens: np.ndarray, *, min_admissions: int) -> pd.DataFrame:
+def facility_rates(
+    stays: pd.DataFrame, opens: np.ndarray, *, min_admissions: int, cost: np.ndarray | None = None
+) -> pd.DataFrame:
     """Per facility (index: venue code): ``inpatients`` (persons with a stay), ``repeaters`` (persons with at
-    least ``min_admissions`` admissions), ``stays``."""
+    least ``min_admissions`` admissions), ``stays``; with ``cost`` (per stay), also ``repeat_amount`` (what its
+    repeat patients' stays cost)."""
     per = (
-        stays.assign(opens=opens)
+        stays.assign(opens=opens, cost=0.0 if cost is None else cost)
         .groupby(["venue", "person"], sort=True)
-        .agg(stays=("claim", "size"), admissions=("opens", "sum"))
+        .agg(stays=("claim", "size"), admissions=("opens", "sum"), amount=("cost", "sum"))
     )
     per["repeat"] = per["admissions"] >= min_admissions
-    return per.groupby(level="venue").agg(
-        inpatients=("stays", "size"), repeaters=("repeat", "sum"), stays=("stays", "sum")
-    )
+    per["repeat_amount"] = per["amount"].where(per["repeat"], 0.0)
+    out = per.groupby(level="venue").agg(
+        inpatients=("stays", "size"), repeaters=("repeat", "sum"), stays=("stays", "sum"),
+        repeat_amount=("repeat_amount", "sum"),
+    )  # fmt: skip
+    return out if cost is not None else out.drop(columns=["repeat_amount"])
 
 
 def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> pd.DataFrame:
@@ -114,7 +120,9 @@ def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> 
 
     Peers are the other tested facilities (``min_inpatients``) of the same kind and level, else of the kind
     at any level, else every other tested facility, whichever first has ``min_peers``.  Adds ``peer_group``,
-    ``peers``, ``peer_rate``, ``rate``, ``ratio`` and ``tail`` (the chance of as many at the peers' rate).
+    ``peers``, ``peer_rate``, ``rate``, ``ratio`` and ``tail`` (the chance of as many at the peers' rate); with
+    ``repeat_amount`` (:func:`facility_rates` given costs) and ``billed`` (all the facility's claims), also
+    ``share``, what the repeat patients' stays cost over all it billed, at least ``min_share`` in a standout.
     """
     r, levels = _tested(rates, groups, params)
     inpatients, repeaters = r["inpatients"].to_numpy(), r["repeaters"].to_numpy()
@@ -137,6 +145,10 @@ def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> 
         & (r["ratio"].to_numpy() >= params.min_ratio)
         & (r["tail"].to_numpy() * tested <= params.max_chance)
     )
+    if "billed" in r.columns:  # the scheme is what the facility lives on, not a sliver of a busy hospital
+        billed = r["billed"].to_numpy(dtype=float)
+        r["share"] = np.divide(r["repeat_amount"].to_numpy(dtype=float), billed, out=np.ones(n), where=billed > 0)
+        found &= r["share"].to_numpy() >= params.min_share
     return r[found]
 
 
@@ -211,6 +223,37 @@ def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()
     })[columns]  # fmt: skip
 
 
+def members(stays: pd.DataFrame, per: np.ndarray, cost: np.ndarray, venue: int, params: BedsParams) -> np.ndarray:
+    """The stays (a mask over ``stays``) of the members of a standing-out facility ``venue``: its repeat patients
+    (``min_admissions`` admissions or more, ``per`` a stay's patient's admissions there) and its patients
+    admitted ``member_admissions`` times or more but fewer whose admissions cost as the scheme's do: their
+    stays' cost (``cost``) per admission at least ``member_cost`` times the repeat patients' median.
+
+    A 挂床 or ghost centre also readmits ordinary patients once, at its ordinary cost, and the scheme's
+    patients admitted only twice are billed as the others: padded stays (thirdworld 12's ghost centre, 15
+    patients admitted twice: the 6 planted at 1,081-2,000 yuan an admission, the 9 ordinary at 420-921,
+    its repeat patients' median 1,638).
+
+    >>> s = pd.DataFrame({"person": [1, 1, 1, 2, 2, 3, 3, 4], "venue": 0})
+    >>> per, cost = np.array([3, 3, 3, 2, 2, 2, 2, 1]), np.array([900.0, 1100, 1000, 600, 500, 300, 200, 90])
+    >>> members(s, per, cost, 0, BedsParams()).tolist()
+    [True, True, True, True, True, False, False, False]
+    """
+    at = stays["venue"].to_numpy() == venue
+    mine = at & (per >= params.member_admissions)
+    few = mine & (per < params.min_admissions)
+    if not params.member_cost or not few.any():
+        return mine
+    person = stays["person"].to_numpy()
+    spent = pd.Series(cost[mine]).groupby(person[mine]).sum() / pd.Series(per[mine]).groupby(person[mine]).first()
+    repeat = pd.Series(per[mine] >= params.min_admissions).groupby(person[mine]).first()
+    if not repeat.any():
+        return mine
+    bar = params.member_cost * float(spent[repeat].median())
+    out = spent[~repeat.to_numpy()].index.to_numpy()[spent[~repeat.to_numpy()].to_numpy() < bar]
+    return mine & ~np.isin(person, out)
+
+
 def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates of repeated admissions at facilities that stand out against their peers (inpatient claims)."""
     table = graph.visits.table
@@ -218,14 +261,19 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
     if stays.empty:
         return []
     opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
-    rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
+    total = graph.data.claims["total_amount"].to_numpy(dtype=float)
+    cost = total[stays["claim"].to_numpy()]
+    rates = facility_rates(stays, opens, min_admissions=params.min_admissions, cost=cost)
+    at = table[table["venue"].to_numpy() >= 0]
+    billed = pd.Series(total[at["claim"].to_numpy()]).groupby(at["venue"].to_numpy()).sum()
+    rates["billed"] = billed.reindex(rates.index).fillna(0.0).to_numpy()
     found = standouts(rates, peer_groups(graph), params)
     if found.empty:
         return []
     per = stays.assign(opens=opens).groupby(["venue", "person"])["opens"].transform("sum").to_numpy()
     out = []
     for venue, row in found.iterrows():
-        mine = (stays["venue"].to_numpy() == venue) & (per >= params.member_admissions)
+        mine = members(stays, per, cost, int(venue), params)
         persons = np.unique(stays["person"].to_numpy()[mine])
         evidence = {
             "venue": int(venue),
@@ -236,9 +284,10 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
             "peers": int(row["peers"]),
             "peer_group": str(row["peer_group"]),
             "repeat_ratio": float(row["ratio"]),
+            "repeat_share": float(row["share"]),  # what the repeat patients' stays cost, of all the facility billed
             "stays": int(mine.sum()),
             "admissions": int(opens[mine].sum()),
-            "members": int(len(persons)),  # the persons admitted member_times or more (a joined ring holds more)
+            "members": int(len(persons)),  # :func:`members` (a joined ring holds more)
             "together": False,  # staggered stays: no group admission days (scoring's co_admission does not apply)
             "times": params.min_admissions,
             "member_times": params.member_admissions,

@@ -103,3 +103,50 @@ def test_ordinary_readmissions_at_the_peers_rate_do_not_stand_out():
     """Elderly readmissions at a few percent everywhere: a centre at twice its pooled peers is no standout."""
     rates, groups = _centres([6, 3, 4, 2, 3, 5, 3], [100, 110, 120, 90, 100, 130, 95])
     assert beds.standouts(rates, groups, BedsParams()).empty
+
+
+def test_a_patient_admitted_twice_is_a_member_when_his_stays_cost_as_the_schemes_do():
+    """Thirdworld 12's ghost centre: its repeat patients' admissions cost 1,638 yuan (median); of its patients
+    admitted twice, the scheme's cost 1,081-2,000 an admission, the centre's ordinary readmissions 420-921 (here
+    420 and 700).  Only the former are members; ``member_cost`` 0 keeps every patient admitted twice (the rule before)."""
+    rows = []
+    for person, each in enumerate([1500.0, 1638.0, 1700.0]):  # repeat patients, three admissions each
+        rows += [(person, day * 60, each) for day in range(3)]
+    twice = {10: 1081.0, 11: 2000.0, 12: 420.0, 13: 700.0}
+    rows += [(person, day * 90, each) for person, each in twice.items() for day in range(2)]
+    rows += [(20, 5, 5000.0), (21, 9, 300.0)]  # admitted once: never members
+    stays = pd.DataFrame(rows, columns=["person", "day", "cost"]).assign(venue=7, end_day=lambda s: s["day"] + 6)
+    opens = beds.admissions(stays, split_days=3, open_days=30)
+    per = stays.assign(opens=opens).groupby("person")["opens"].transform("sum").to_numpy()
+    cost = stays["cost"].to_numpy()
+
+    def held(params: BedsParams) -> list[int]:
+        return sorted(set(stays["person"][beds.members(stays, per, cost, 7, params)]))
+
+    assert held(BedsParams()) == [0, 1, 2, 10, 11]  # 700 < 0.5 x 1,638 <= 1,081
+    assert held(BedsParams(member_cost=0)) == [0, 1, 2, 10, 11, 12, 13]
+    assert held(BedsParams(member_cost=1)) == [0, 1, 2, 11]
+    # a split stay (分解住院) is one admission: its halves' cost adds up (420 + 1,000 and 420: 920 an admission)
+    split = pd.concat([stays, pd.DataFrame({"person": [12], "day": [98], "cost": [1000.0], "venue": 7,
+                                            "end_day": [104]})], ignore_index=True)  # fmt: skip
+    opens = beds.admissions(split, split_days=3, open_days=30)
+    per = split.assign(opens=opens).groupby("person")["opens"].transform("sum").to_numpy()
+    assert 12 in set(split["person"][beds.members(split, per, split["cost"].to_numpy(), 7, BedsParams())])
+
+
+def test_a_busy_hospitals_few_repeat_patients_are_a_sliver_not_a_scheme():
+    """Synth ``--vary`` 131: a level-3 hospital, 9 of its 599 inpatients admitted three times or more, against 2
+    of its 5 peers' 1,748 (0.13% pooled): 11x, tail 1.7e-7.  Their stays cost 30,686 yuan of the 2.67 million it
+    billed (1.15%), under ``min_share``; a 挂床 centre's are 5-99% of its billing and it stands out as before."""
+    rates = pd.DataFrame({"inpatients": [599, 235, 248, 312, 425, 528], "repeaters": [9, 0, 1, 0, 1, 0],
+                          "stays": [675, 242, 269, 333, 465, 570]})  # fmt: skip
+    groups = pd.DataFrame({"exact": "? level 3", "kind": "?, any level"}, index=rates.index)
+    assert beds.standouts(rates, groups, BedsParams()).index.tolist() == [0]  # without costs: the count alone
+    costed = rates.assign(
+        repeat_amount=[30_686.0, 0, 900, 0, 1_100, 0], billed=[2_668_246.0, 9e5, 1e6, 1.2e6, 1.8e6, 2.2e6]
+    )
+    assert beds.standouts(costed, groups, BedsParams()).empty
+    found = beds.standouts(costed, groups, BedsParams(min_share=0.01))
+    assert found.index.tolist() == [0] and found["share"].iat[0] == pytest.approx(0.0115, abs=1e-4)
+    centre = costed.assign(repeat_amount=[0.055 * 2_668_246.0, 0, 900, 0, 1_100, 0])  # a free-bus hospital's 5.5%
+    assert beds.standouts(centre, groups, BedsParams()).index.tolist() == [0]
