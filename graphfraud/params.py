@@ -207,6 +207,7 @@ class BedsParams:
     open_days: int = 30  # without a discharge time, a stay within this many days of the previous start is the same
     min_admissions: int = 3  # facilities are compared on their patients admitted this many times or more
     member_admissions: int = 2  # a standing-out facility's patients admitted this many times or more are members
+    short_window: int = 150  # an export spanning fewer days compares facilities on patients admitted twice too
     min_inpatients: int = 20  # facilities with fewer inpatients (persons) are neither tested nor peers
     min_peers: int = 2  # fewest peers (same kind and level, else the kind, else all) whose rates make the baseline
     min_persons: int = 5  # fewest repeat patients of a facility that stands out
@@ -219,6 +220,7 @@ class BedsParams:
         check(self.open_days >= 0, "open_days", o, "an int >= 0", self.open_days)
         check(self.min_admissions >= 2, "min_admissions", o, "an int >= 2", self.min_admissions)
         check(self.member_admissions >= 2, "member_admissions", o, "an int >= 2", self.member_admissions)
+        check(self.short_window >= 0, "short_window", o, "an int >= 0", self.short_window)
         check(self.min_inpatients >= 1, "min_inpatients", o, "an int >= 1", self.min_inpatients)
         check(self.min_peers >= 1, "min_peers", o, "an int >= 1", self.min_peers)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)

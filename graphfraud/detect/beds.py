@@ -109,12 +109,14 @@ def facility_rates(stays: pd.DataFrame, opens: np.ndarray, *, min_admissions: in
     )
 
 
-def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> pd.DataFrame:
+def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams, *, tests: int = 1) -> pd.DataFrame:
     """The facilities of ``rates`` whose repeat patients stand out against their peers (module docstring).
 
     Peers are the other tested facilities (``min_inpatients``) of the same kind and level, else of the kind
     at any level, else every other tested facility, whichever first has ``min_peers``.  Adds ``peer_group``,
     ``peers``, ``peer_rate``, ``rate``, ``ratio`` and ``tail`` (the chance of as many at the peers' rate).
+    ``tests`` is how many thresholds the facilities are compared on (each facility is tested once per
+    threshold: the Bonferroni count multiplies).
     """
     r, levels = _tested(rates, groups, params)
     inpatients, repeaters = r["inpatients"].to_numpy(), r["repeaters"].to_numpy()
@@ -130,7 +132,7 @@ def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> 
     r["ratio"] = r["rate"] / r["peer_rate"]
     k, total = r["repeaters"].to_numpy(), r["inpatients"].to_numpy()
     r["tail"] = binom.sf(k - 1, total, np.nan_to_num(peer_rate, nan=1.0))
-    tested = max(int(np.isfinite(peer_rate).sum()), 1)
+    tested = max(int(np.isfinite(peer_rate).sum()), 1) * max(tests, 1)
     found = (
         np.isfinite(peer_rate)
         & (r["repeaters"].to_numpy() >= params.min_persons)
@@ -211,6 +213,46 @@ def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()
     })[columns]  # fmt: skip
 
 
+def thresholds(graph: ClaimGraph, params: BedsParams) -> list[int]:
+    """The admission counts facilities are compared on: ``min_admissions``, and twice too when the export
+    spans fewer than ``short_window`` days (step 80).
+
+    A rota of one stay a quarter (诱导住院 recruits each admitted on a rota of their own, 45-120 days apart)
+    shows at most two admissions in a four-month export, so "again and again" cannot be three there.  A
+    longer export keeps three: twice in half a year is what a hospital's ordinary elderly readmissions and
+    split stays look like.
+    """
+    times = [params.min_admissions]
+    day = graph.visits.column("day")
+    if len(day) and params.min_admissions > 2 and 0 < int(day.max()) - int(day.min()) + 1 < params.short_window:
+        times.append(2)
+    return times
+
+
+def rota_doctors(stays: pd.DataFrame, per: np.ndarray, row: pd.Series, params: BedsParams) -> np.ndarray:
+    """The doctors of a standing-out facility whose own inpatients come back beyond chance (step 80).
+
+    ``stays`` are the facility's, ``per`` each one's admissions of its person there, ``row`` the facility's
+    :func:`standouts` row.  A doctor's inpatients (persons) are tested as the facility was: those admitted
+    ``member_admissions`` times or more, at least ``min_persons`` of them and ``min_ratio`` times the peers'
+    rate, with a binomial tail at that rate, times the facility's doctors, of at most ``max_chance``.  In a
+    short export the rota of such a doctor has come round once for many of his recruits: his patients
+    admitted once are the same rota, not yet seen twice (a ward's other doctors' patients stay out).
+    """
+    doctor = stays["doctor"].to_numpy()
+    person = stays["person"].to_numpy()
+    named = doctor >= 0
+    if not named.any():
+        return np.array([], dtype=doctor.dtype)
+    pairs = pd.DataFrame({"doctor": doctor[named], "person": person[named], "back": per[named] >= params.member_admissions})
+    by = pairs.drop_duplicates(["doctor", "person"]).groupby("doctor")["back"].agg(["size", "sum"])
+    n, k = by["size"].to_numpy(), by["sum"].to_numpy()
+    rate = float(row["peer_rate"])
+    tail = binom.sf(k - 1, n, rate) * len(by)
+    keep = (k >= params.min_persons) & (k >= params.min_ratio * rate * n) & (tail <= params.max_chance)
+    return by.index.to_numpy()[keep]
+
+
 def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates of repeated admissions at facilities that stand out against their peers (inpatient claims)."""
     table = graph.visits.table
@@ -218,14 +260,29 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
     if stays.empty:
         return []
     opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
-    rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
-    found = standouts(rates, peer_groups(graph), params)
+    times = thresholds(graph, params)
+    groups = peer_groups(graph)
+    # each threshold's standouts; a facility that stands out on both is reported on the one with less chance
+    each = [
+        standouts(facility_rates(stays, opens, min_admissions=t), groups, params, tests=len(times)).assign(times=t)
+        for t in times
+    ]
+    found = pd.concat([f for f in each if not f.empty]) if any(not f.empty for f in each) else each[0]
     if found.empty:
         return []
+    found = found.sort_values(["tail", "times"], ascending=[True, False], kind="stable")
+    found = found[~found.index.duplicated()].sort_index()
     per = stays.assign(opens=opens).groupby(["venue", "person"])["opens"].transform("sum").to_numpy()
     out = []
     for venue, row in found.iterrows():
-        mine = (stays["venue"].to_numpy() == venue) & (per >= params.member_admissions)
+        here = stays["venue"].to_numpy() == venue
+        mine = here & (per >= params.member_admissions)
+        repeat_persons = np.unique(stays["person"].to_numpy()[mine])
+        once = np.zeros(len(stays), dtype=bool)
+        if int(row["times"]) < params.min_admissions:  # a short export: the rota's recruits seen once so far
+            once = here & ~mine & np.isin(stays["doctor"].to_numpy(), rota_doctors(stays[here], per[here], row, params))
+        repeat = mine
+        mine = mine | once
         persons = np.unique(stays["person"].to_numpy()[mine])
         evidence = {
             "venue": int(venue),
@@ -236,14 +293,16 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
             "peers": int(row["peers"]),
             "peer_group": str(row["peer_group"]),
             "repeat_ratio": float(row["ratio"]),
-            "stays": int(mine.sum()),
-            "admissions": int(opens[mine].sum()),
-            "members": int(len(persons)),  # the persons admitted member_times or more (a joined ring holds more)
+            "stays": int(repeat.sum()),
+            "admissions": int(opens[repeat].sum()),
+            "members": int(len(repeat_persons)),  # the persons admitted member_times or more (a joined ring holds more)
             "together": False,  # staggered stays: no group admission days (scoring's co_admission does not apply)
-            "times": params.min_admissions,
+            "times": int(row["times"]),
             "member_times": params.member_admissions,
             "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
         }
+        if once.any():
+            evidence["once"] = int(len(np.setdiff1d(persons, repeat_persons)))  # their doctors' patients admitted once
         claims = np.sort(stays["claim"].to_numpy()[mine])
         out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
     return out
