@@ -244,7 +244,9 @@ def rota_doctors(stays: pd.DataFrame, per: np.ndarray, row: pd.Series, params: B
     named = doctor >= 0
     if not named.any():
         return np.array([], dtype=doctor.dtype)
-    pairs = pd.DataFrame({"doctor": doctor[named], "person": person[named], "back": per[named] >= params.member_admissions})
+    pairs = pd.DataFrame(
+        {"doctor": doctor[named], "person": person[named], "back": per[named] >= params.member_admissions}
+    )
     by = pairs.drop_duplicates(["doctor", "person"]).groupby("doctor")["back"].agg(["size", "sum"])
     n, k = by["size"].to_numpy(), by["sum"].to_numpy()
     rate = float(row["peer_rate"])

@@ -1,0 +1,96 @@
+"""Induced admission on a rota seen in a short export (step 80, detect/beds.py): in four months a recruit
+admitted every two to four months is seen once or twice, so a private hospital's rota stands out on its
+patients admitted twice, and its doctor's recruits admitted once so far join; a long export keeps "three
+times or more", and the ward's other doctors' patients stay out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect import beds
+from graphfraud.graph.build import build_graph
+from graphfraud.io.read import read_claims_dir
+from graphfraud.params import BedsParams
+
+from .worlds import write_stays
+
+HOSPITALS = 6
+
+
+def rota_city(folder: Path, *, days: int) -> tuple[Path, set[str], set[str]]:
+    """Six private hospitals (hospital level 1) each admitting 60 townspeople once within ``days`` and
+    readmitting 2; at H0 doctor DR also admits 30 recruits on a rota of their own (first stay in the first
+    two months, then every 60-100 days, stays of 5-12 days), H0's ordinary patients are doctor DH0's.
+    Returns the directory, the recruits and H0's ordinary patients."""
+    rng = np.random.default_rng(11)
+    rows: list = []
+    town = [f"T{i:04d}" for i in range(3000)]
+    ordinary: set[str] = set()
+    for h in range(HOSPITALS):
+        for j, i in enumerate(rng.choice(len(town), 60, replace=False)):
+            for day in rng.choice(days - 12, 2 if j < 2 else 1, replace=False):
+                rows.append((town[i], f"H{h}", int(day), int(day) + int(rng.integers(3, 10))))
+                if h == 0:
+                    ordinary.add(town[i])
+    recruits = {f"R{i:02d}" for i in range(30)}
+    for person in sorted(recruits):
+        day = int(rng.integers(0, 60))
+        while day < days - 12:
+            los = int(rng.integers(5, 13))
+            rows.append((person, "H0", day, day + los))
+            day += los + int(rng.integers(60, 101))
+    stays = pd.DataFrame(rows, columns=["patient_id", "facility_id", "day", "end"])
+    facilities = pd.DataFrame({"facility_id": [f"H{h}" for h in range(HOSPITALS)], "kind": "hospital", "level": 1})
+    write_stays(folder, stays, facilities, town=town, discharge=True, total=2000.0, fund=1500.0)
+    claims = pd.read_csv(folder / "claims.csv", dtype=str)
+    claims.loc[claims["patient_id"].isin(recruits), "doctor_id"] = "DR"
+    claims.to_csv(folder / "claims.csv", index=False)
+    doctors = pd.read_csv(folder / "doctors.csv", dtype=str)
+    pd.concat([doctors, pd.DataFrame({"doctor_id": ["DR"], "facility_id": ["H0"]})]).to_csv(
+        folder / "doctors.csv", index=False
+    )
+    return folder, recruits, ordinary
+
+
+def _found(graph, params: BedsParams) -> list:  # type: ignore[no-untyped-def]
+    return [c for c in beds.detect(graph, params) if str(graph.visits.venues.ids[c.evidence["venue"]]) == "H0"]
+
+
+def test_a_rota_in_four_months_stands_out_on_patients_admitted_twice_and_its_doctors_once_comers_join(
+    tmp_path: Path,
+) -> None:
+    directory, recruits, ordinary = rota_city(tmp_path, days=120)
+    graph = build_graph(read_claims_dir(directory))
+    assert beds.thresholds(graph, BedsParams()) == [3, 2]
+    found = _found(graph, BedsParams())
+    assert len(found) == 1
+    kick = found[0]
+    persons = set(graph.visits.persons.ids[kick.persons].astype(str))
+    twice = kick.evidence["repeaters"]
+    assert kick.evidence["times"] == 2 and 5 <= twice < len(recruits)  # most recruits were seen once
+    # every recruit: DR's once-comers joined; of DH0's 60 patients only the 2 readmitted (the facility's repeat
+    # patients, members as before step 80), none admitted once
+    assert persons >= recruits and len(persons - recruits) == 2 and persons - recruits <= ordinary
+    assert kick.evidence["once"] == len(persons) - kick.evidence["members"] == len(recruits) - (twice - 2)
+    # without the short-export threshold nobody was admitted three times: nothing stands out
+    assert _found(graph, BedsParams(short_window=0)) == []
+
+
+def test_the_same_rota_in_a_long_export_is_judged_on_three_admissions_and_no_once_comer_joins(
+    tmp_path: Path,
+) -> None:
+    directory, recruits, ordinary = rota_city(tmp_path, days=300)
+    graph = build_graph(read_claims_dir(directory))
+    assert beds.thresholds(graph, BedsParams()) == [3]
+    found = _found(graph, BedsParams())
+    assert len(found) == 1 and found[0].evidence["times"] == 3 and "once" not in found[0].evidence
+    persons = set(graph.visits.persons.ids[found[0].persons].astype(str))
+    # the patients admitted twice or more (the recruits and DH0's 2 readmitted), as before step 80
+    assert persons >= recruits and len(persons - recruits) == 2 and persons - recruits <= ordinary
+    # a short window of a year's length changes nothing
+    assert beds.thresholds(graph, replace(BedsParams(), short_window=200)) == [3]
+    assert beds.thresholds(graph, replace(BedsParams(), short_window=400)) == [3, 2]
