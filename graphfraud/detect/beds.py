@@ -27,6 +27,12 @@ facilities tested, is at most ``max_chance`` (a false-discovery bound in the
 sense of Bonferroni).  Its candidate is its repeat patients with their stays
 there.
 
+In an export spanning fewer than ``short_window`` days a recruit on a
+quarterly rota is seen twice at most, so facilities are then compared on
+their patients admitted twice as well (:func:`thresholds`, step 80), and at
+a facility that stands out on two the patients admitted once of the doctors
+whose own patients come back are members too (:func:`rota_doctors`).
+
 Benign patterns it must leave to scoring or to its peers: ordinary split
 stays (one admission), elderly chronic readmissions (every hospital of the
 kind has them: its peers' rate), a rehabilitation or palliative long stay (one

@@ -94,3 +94,20 @@ def test_the_same_rota_in_a_long_export_is_judged_on_three_admissions_and_no_onc
     # a short window of a year's length changes nothing
     assert beds.thresholds(graph, replace(BedsParams(), short_window=200)) == [3]
     assert beds.thresholds(graph, replace(BedsParams(), short_window=400)) == [3, 2]
+
+
+def test_the_reason_names_the_once_comers_in_both_languages() -> None:
+    from graphfraud.score.reasons import Reason
+    from graphfraud.score.wording import say
+
+    args = {"repeaters": 16, "inpatients": 50, "venue": "H0", "rate": 0.32, "times": 2, "peer_rate": 0.0087,
+            "peers": 5, "peer_group": "hospital, any level", "ratio": 37.0, "persons": 16, "member_times": 2,
+            "admissions": 32, "repeat_ratio_from": 3.0, "once": 23}  # fmt: skip
+    reason = Reason("repeat_stays", args, 37.0, 3.0, 30.0)
+    assert "were admitted there 2 times or more" in reason.text
+    assert "and 23 more admitted once so far by the same doctors" in reason.text
+    zh = say("repeat_stays", reason.args, "zh")
+    assert "住院 2 次及以上" in zh and "迄今仅住院一次的 23 人" in zh
+    # without once-comers the sentence is the one it always was
+    plain = Reason("repeat_stays", {k: v for k, v in args.items() if k != "once"}, 37.0, 3.0, 30.0)
+    assert "once so far" not in plain.text
