@@ -27,6 +27,12 @@ facilities tested, is at most ``max_chance`` (a false-discovery bound in the
 sense of Bonferroni).  Its candidate is its repeat patients with their stays
 there.
 
+In an export spanning fewer than ``short_window`` days a recruit on a
+quarterly rota is seen twice at most, so facilities are then compared on
+their patients admitted twice as well (:func:`thresholds`, step 81), and at
+a facility that stands out on two the patients admitted once of the doctors
+whose own patients come back are members too (:func:`rota_doctors`).
+
 Benign patterns it must leave to scoring or to its peers: ordinary split
 stays (one admission), elderly chronic readmissions (every hospital of the
 kind has them: its peers' rate), a rehabilitation or palliative long stay (one
@@ -47,6 +53,10 @@ from graphfraud.graph.build import ClaimGraph
 from graphfraud.params import BedsParams, to_dict
 
 NAME = "beds"
+
+#: A rota doctor's patients admitted once join while they are at most this many times his patients admitted
+#: twice (:func:`rota_doctors`, step 81; fourthworld 24's rota doctors: 1.44 and 0.6-1.0).
+ONCE_PER_REPEATER = 2.0
 
 
 def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.ndarray:
@@ -115,7 +125,7 @@ def facility_rates(
     return out if cost is not None else out.drop(columns=["repeat_amount"])
 
 
-def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> pd.DataFrame:
+def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams, *, tests: int = 1) -> pd.DataFrame:
     """The facilities of ``rates`` whose repeat patients stand out against their peers (module docstring).
 
     Peers are the other tested facilities (``min_inpatients``) of the same kind and level, else of the kind
@@ -123,6 +133,8 @@ def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> 
     ``peers``, ``peer_rate``, ``rate``, ``ratio`` and ``tail`` (the chance of as many at the peers' rate); with
     ``repeat_amount`` (:func:`facility_rates` given costs) and ``billed`` (all the facility's claims), also
     ``share``, what the repeat patients' stays cost over all it billed, at least ``min_share`` in a standout.
+    ``tests`` is how many thresholds the facilities are compared on (each facility is tested once per
+    threshold: the Bonferroni count multiplies).
     """
     r, levels = _tested(rates, groups, params)
     inpatients, repeaters = r["inpatients"].to_numpy(), r["repeaters"].to_numpy()
@@ -138,7 +150,7 @@ def standouts(rates: pd.DataFrame, groups: pd.DataFrame, params: BedsParams) -> 
     r["ratio"] = r["rate"] / r["peer_rate"]
     k, total = r["repeaters"].to_numpy(), r["inpatients"].to_numpy()
     r["tail"] = binom.sf(k - 1, total, np.nan_to_num(peer_rate, nan=1.0))
-    tested = max(int(np.isfinite(peer_rate).sum()), 1)
+    tested = max(int(np.isfinite(peer_rate).sum()), 1) * max(tests, 1)
     found = (
         np.isfinite(peer_rate)
         & (r["repeaters"].to_numpy() >= params.min_persons)
@@ -223,7 +235,9 @@ def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()
     })[columns]  # fmt: skip
 
 
-def members(stays: pd.DataFrame, per: np.ndarray, cost: np.ndarray, venue: int, params: BedsParams) -> np.ndarray:
+def members(
+    stays: pd.DataFrame, per: np.ndarray, cost: np.ndarray, venue: int, params: BedsParams, *, times: int | None = None
+) -> np.ndarray:
     """The stays (a mask over ``stays``) of the members of a standing-out facility ``venue``: its repeat patients
     (``min_admissions`` admissions or more, ``per`` a stay's patient's admissions there) and its patients
     admitted ``member_admissions`` times or more but fewer whose admissions cost as the scheme's do: their
@@ -238,20 +252,70 @@ def members(stays: pd.DataFrame, per: np.ndarray, cost: np.ndarray, venue: int, 
     >>> per, cost = np.array([3, 3, 3, 2, 2, 2, 2, 1]), np.array([900.0, 1100, 1000, 600, 500, 300, 200, 90])
     >>> members(s, per, cost, 0, BedsParams()).tolist()
     [True, True, True, True, True, False, False, False]
+
+    ``times`` is the admissions the facility stood out on (``min_admissions``, or two in a short export: step 81).
     """
+    times = params.min_admissions if times is None else times
     at = stays["venue"].to_numpy() == venue
     mine = at & (per >= params.member_admissions)
-    few = mine & (per < params.min_admissions)
+    few = mine & (per < times)
     if not params.member_cost or not few.any():
         return mine
     person = stays["person"].to_numpy()
     spent = pd.Series(cost[mine]).groupby(person[mine]).sum() / pd.Series(per[mine]).groupby(person[mine]).first()
-    repeat = pd.Series(per[mine] >= params.min_admissions).groupby(person[mine]).first()
+    repeat = pd.Series(per[mine] >= times).groupby(person[mine]).first()
     if not repeat.any():
         return mine
     bar = params.member_cost * float(spent[repeat].median())
     out = spent[~repeat.to_numpy()].index.to_numpy()[spent[~repeat.to_numpy()].to_numpy() < bar]
     return mine & ~np.isin(person, out)
+
+
+def thresholds(graph: ClaimGraph, params: BedsParams) -> list[int]:
+    """The admission counts facilities are compared on: ``min_admissions``, and twice too when the export
+    spans fewer than ``short_window`` days (step 81).
+
+    A rota of one stay a quarter (诱导住院 recruits each admitted on a rota of their own, 45-120 days apart)
+    shows at most two admissions in a four-month export, so "again and again" cannot be three there.  A
+    longer export keeps three: twice in half a year is what a hospital's ordinary elderly readmissions and
+    split stays look like.
+    """
+    times = [params.min_admissions]
+    day = graph.visits.column("day")
+    if len(day) and params.min_admissions > 2 and 0 < int(day.max()) - int(day.min()) + 1 < params.short_window:
+        times.append(2)
+    return times
+
+
+def rota_doctors(stays: pd.DataFrame, per: np.ndarray, row: pd.Series, params: BedsParams) -> np.ndarray:
+    """The doctors of a standing-out facility whose own inpatients come back beyond chance (step 81).
+
+    ``stays`` are the facility's, ``per`` each one's admissions of its person there, ``row`` the facility's
+    :func:`standouts` row.  A doctor's inpatients (persons) are tested as the facility was: those admitted
+    ``member_admissions`` times or more, at least ``min_persons`` of them and ``min_ratio`` times the peers'
+    rate, with a binomial tail at that rate, times the facility's doctors, of at most ``max_chance``.  In a
+    short export the rota of such a doctor has come round once for many of his recruits: his patients
+    admitted once are the same rota, not yet seen twice (a ward's other doctors' patients stay out).  They
+    are at most :data:`ONCE_PER_REPEATER` times his patients admitted twice: a rota's recruits are seen
+    twice or once by where the window cuts their cycle, while a busy doctor with a few readmissions among
+    hundreds of patients has an ordinary practice (thirdworld 8's county hospital, were the rule applied to a
+    six-month export: 8 readmitted, 194 once).
+    """
+    doctor = stays["doctor"].to_numpy()
+    person = stays["person"].to_numpy()
+    named = doctor >= 0
+    if not named.any():
+        return np.array([], dtype=doctor.dtype)
+    pairs = pd.DataFrame(
+        {"doctor": doctor[named], "person": person[named], "back": per[named] >= params.member_admissions}
+    )
+    by = pairs.drop_duplicates(["doctor", "person"]).groupby("doctor")["back"].agg(["size", "sum"])
+    n, k = by["size"].to_numpy(), by["sum"].to_numpy()
+    rate = float(row["peer_rate"])
+    tail = binom.sf(k - 1, n, rate) * len(by)
+    keep = (k >= params.min_persons) & (k >= params.min_ratio * rate * n) & (tail <= params.max_chance)
+    keep &= n - k <= ONCE_PER_REPEATER * k  # a practice with a few readmissions among many is no rota
+    return by.index.to_numpy()[keep]
 
 
 def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 0) -> list[Candidate]:
@@ -263,17 +327,34 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
     opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
     total = graph.data.claims["total_amount"].to_numpy(dtype=float)
     cost = total[stays["claim"].to_numpy()]
-    rates = facility_rates(stays, opens, min_admissions=params.min_admissions, cost=cost)
     at = table[table["venue"].to_numpy() >= 0]
     billed = pd.Series(total[at["claim"].to_numpy()]).groupby(at["venue"].to_numpy()).sum()
-    rates["billed"] = billed.reindex(rates.index).fillna(0.0).to_numpy()
-    found = standouts(rates, peer_groups(graph), params)
+    times = thresholds(graph, params)
+    groups = peer_groups(graph)
+
+    def rated(t: int) -> pd.DataFrame:
+        rates = facility_rates(stays, opens, min_admissions=t, cost=cost)
+        rates["billed"] = billed.reindex(rates.index).fillna(0.0).to_numpy()
+        return rates
+
+    # each threshold's standouts; a facility that stands out on both is reported on the one with less chance
+    each = [standouts(rated(t), groups, params, tests=len(times)).assign(times=t) for t in times]
+    found = pd.concat([f for f in each if not f.empty]) if any(not f.empty for f in each) else each[0]
     if found.empty:
         return []
+    found = found.sort_values(["tail", "times"], ascending=[True, False], kind="stable")
+    found = found[~found.index.duplicated()].sort_index()
     per = stays.assign(opens=opens).groupby(["venue", "person"])["opens"].transform("sum").to_numpy()
     out = []
     for venue, row in found.iterrows():
-        mine = members(stays, per, cost, int(venue), params)
+        here = stays["venue"].to_numpy() == venue
+        mine = members(stays, per, cost, int(venue), params, times=int(row["times"]))
+        repeat_persons = np.unique(stays["person"].to_numpy()[mine])
+        once = np.zeros(len(stays), dtype=bool)
+        if int(row["times"]) < params.min_admissions:  # a short export: the rota's recruits seen once so far
+            once = here & ~mine & np.isin(stays["doctor"].to_numpy(), rota_doctors(stays[here], per[here], row, params))
+        repeat = mine
+        mine = mine | once
         persons = np.unique(stays["person"].to_numpy()[mine])
         evidence = {
             "venue": int(venue),
@@ -285,14 +366,16 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
             "peer_group": str(row["peer_group"]),
             "repeat_ratio": float(row["ratio"]),
             "repeat_share": float(row["share"]),  # what the repeat patients' stays cost, of all the facility billed
-            "stays": int(mine.sum()),
-            "admissions": int(opens[mine].sum()),
-            "members": int(len(persons)),  # :func:`members` (a joined ring holds more)
+            "stays": int(repeat.sum()),
+            "admissions": int(opens[repeat].sum()),
+            "members": int(len(repeat_persons)),  # :func:`members` (a joined ring holds more)
             "together": False,  # staggered stays: no group admission days (scoring's co_admission does not apply)
-            "times": params.min_admissions,
+            "times": int(row["times"]),
             "member_times": params.member_admissions,
             "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
         }
+        if once.any():
+            evidence["once"] = int(len(np.setdiff1d(persons, repeat_persons)))  # their doctors' patients admitted once
         claims = np.sort(stays["claim"].to_numpy()[mine])
         out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
     return out

@@ -399,7 +399,7 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
         if len(cash)
         else pd.Series(dtype=float)
     )
-    out = _pairs(hits, follow, priced, cash_steering, threshold, params)
+    out = _pairs(hits, follow, priced, cash_steering, threshold, params, mix=panel_mix(graph, table, hits))
     out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
     # a pair found on insurance money is that pair, with its cash buyers when they were steered too
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
@@ -564,6 +564,30 @@ def _errand_share(days: np.ndarray) -> float:
     return float(np.isin(days, values[counts >= 2]).mean())
 
 
+def panel_mix(graph: ClaimGraph, table: pd.DataFrame, hits: pd.DataFrame) -> dict[int, float]:
+    """Per doctor of ``hits``: his outpatients' residents per employee (``persons.insured_type``), at least 1.
+
+    Who of a kickback's patients pays cash at a shop outside 门诊统筹 is the doctor's mix: residents have
+    no personal account.  So the cash half of a steered pair is as many times its paid half as the doctor's
+    panel has residents per employee (step 81).  1 where the export has no ``insured_type``, the doctor
+    no employee among his patients, or more employees than residents (the bound is never tighter than
+    :data:`MAX_SELF_PAID`).
+    """
+    persons = getattr(getattr(graph, "data", None), "persons", None)
+    if hits.empty or persons is None or "insured_type" not in persons.columns:
+        return {}
+    kind = persons["insured_type"].astype("string").fillna("").to_numpy(dtype=object)
+    rows = graph.person_rows()
+    doctor, person = table["doctor"].to_numpy(), table["person"].to_numpy()
+    seen = np.isin(doctor, hits["doctor"].unique()) & (table["kind"].to_numpy() == 0)
+    panel = pd.DataFrame({"doctor": doctor[seen], "person": person[seen]}).drop_duplicates()
+    row = rows[panel["person"].to_numpy()]
+    of = np.where(row >= 0, kind[np.maximum(row, 0)], None)
+    panel = panel.assign(resident=of == "resident", employee=of == "employee")
+    counts = panel.groupby("doctor")[["resident", "employee"]].sum()
+    return {int(d): max(1.0, float(r.resident) / float(r.employee)) for d, r in counts.iterrows() if r.employee > 0}
+
+
 def _pairs(
     hits: pd.DataFrame,
     follow: pd.DataFrame,
@@ -571,15 +595,19 @@ def _pairs(
     cash_steering: pd.Series,
     threshold: float,
     params: SteeringParams,
+    *,
+    mix: dict[int, float] | None = None,
 ) -> list[Candidate]:
     """One candidate per pair of ``hits`` (decided on insurance money), with its cash buyers when they were
-    steered too (step 15) and are no more than :data:`MAX_SELF_PAID` times its paid patients (step 62).
+    steered too (step 15) and are no more than :data:`MAX_SELF_PAID` times its paid patients (step 62), times
+    the doctor's residents per employee when he has more residents (``mix``, :func:`panel_mix`; step 81).
 
     The pair is proven on its paid patients; its cash buyers join on that proof.  A kickback's cash half is
     the doctor's other patients sent the same way, so it is about as large as the paid half; a clinic's only
     doctor whose patients buy next door, at a shop where most purchases carry no insurance money, has two or
     three times as many cash buyers as paid ones there (the neighbourhood's cash trade, otherworld seeds 65,
     67, 72), and then none of them joins: the steering shown on the paid half does not stretch that far.
+    A doctor whose panel is mostly residents has that many more cash buyers when he steers them all.
     """
     out = []
     for row in hits.itertuples(index=False):
@@ -589,7 +617,8 @@ def _pairs(
         if cash_steering.get((row.doctor, row.pharmacy), 0.0) >= params.min_lift:
             f = steered(priced, int(row.doctor), int(row.pharmacy))
         self_paid = int(len(np.setdiff1d(f["person"].to_numpy(), paid["person"].to_numpy())))
-        if self_paid > MAX_SELF_PAID * paid["person"].nunique():
+        bound = MAX_SELF_PAID * (mix or {}).get(int(row.doctor), 1.0)
+        if self_paid > bound * paid["person"].nunique():
             # more cash buyers than the paid half can vouch for: the shop's own cash trade
             f, self_paid = paid, 0
         out.append(_candidate(row, f, threshold, params, self_paid=self_paid))

@@ -75,6 +75,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); its {persons} patients "
         "admitted {member_times} times or more had {admissions} admissions (a stay within days of a discharge counted "
         "with it; scored above {repeat_ratio_from:g}x)",
+        "{repeaters} of {inpatients} inpatients of {venue} ({rate:.0%}) were admitted there {times} times or more, "
+        "vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); its {persons} patients "
+        "admitted {member_times} times or more had {admissions} admissions (a stay within days of a discharge counted "
+        "with it; scored above {repeat_ratio_from:g}x), and {once} more admitted once so far by the same doctors, "
+        "whose own patients come back beyond chance (a short export: the rota has come round once)",
     ),
     "misused_cards": (
         "{flagged} cards billed at {venue} cannot have been used by their holders: {dead} claimed more than "

@@ -3,6 +3,7 @@ the hospital's own pharmacy next door, which gets as many of every doctor's pati
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pandas as pd
@@ -183,6 +184,35 @@ def test_cash_buyers_three_times_the_paid_patients_do_not_join(monkeypatch: pyte
     monkeypatch.setattr(steering, "MAX_SELF_PAID", 3.0)
     wide = steering.detect(graph, SteeringParams(min_patients=5))[0]
     assert wide.evidence["self_paid"] == 15 and sorted(wide.persons.tolist()) == steered_patients
+
+
+def _with_panel(graph: SimpleNamespace, employee: Callable[[int], bool]) -> SimpleNamespace:
+    """``graph`` with a persons table whose ``insured_type`` says ``employee(person)`` (person codes 0..10399)."""
+    import numpy as np
+
+    codes = np.arange(10_400)
+    kinds = ["employee" if employee(int(p)) else "resident" for p in codes]
+    graph.data.persons = pd.DataFrame({"person_id": codes.astype(str), "insured_type": kinds})
+    graph.person_rows = lambda: codes
+    return graph
+
+
+def test_cash_buyers_as_many_times_the_paid_as_the_doctors_residents_per_employee_join() -> None:
+    # Step 81: doctor 0's panel is 15 residents to 5 employees (insured_type), all 20 sent to STEERED, a shop
+    # outside the pool: the 15 residents pay cash, 3 times the 5 paid patients, as his mix says.  The bound is
+    # MAX_SELF_PAID times his 3 residents per employee: all 20 are the kickback's.
+    graph, steered_patients = _outside_the_pool(steered=20, every=4)
+    graph = _with_panel(graph, lambda p: (p % 4 == 0) if p < 100 else (p % 2 == 0))
+    kick = steering.detect(graph, SteeringParams(min_patients=5))[0]
+    assert kick.evidence["self_paid"] == 15 and sorted(kick.persons.tolist()) == steered_patients
+    # A panel of as many employees as residents (the employees' cash purchases are then the shop's trade, not
+    # his residents'): the bound stays MAX_SELF_PAID and the pair is its 5 paid patients, as before.
+    graph = _with_panel(graph, lambda p: p % 2 == 0)
+    kick = steering.detect(graph, SteeringParams(min_patients=5))[0]
+    assert kick.evidence["self_paid"] == 0 and sorted(kick.persons.tolist()) == [0, 4, 8, 12, 16]
+    # no insured_type in the export: as before step 81
+    graph.data.persons = graph.data.persons.drop(columns="insured_type")
+    assert steering.detect(graph, SteeringParams(min_patients=5))[0].evidence["self_paid"] == 0
 
 
 def test_cash_buyers_at_a_pharmacy_nobody_is_steered_to_make_no_ring() -> None:
