@@ -871,7 +871,11 @@ def family_outing(f: Features) -> bool:
 
 def ordinary_cost(f: Features) -> bool:
     """A household's claims cost as care does: at most :data:`HOUSEHOLD_COST` times its peers, within chance of
-    them (:func:`chance_cost`), or a family outing."""
+    them (:func:`chance_cost`), or a family outing.  Where the fund paid under half of the group's insurance
+    money (``money_cost`` measured: purchases paid from personal accounts), the ratio and the chance are the
+    insurance money's (:func:`graphfraud.score.features.money_contrast`): the fund's 0.00x says nothing of them."""
+    if not math.isnan(f.money_cost):  # the fund paid under half the money: the money's ratio and chance (step 82)
+        return f.money_cost <= HOUSEHOLD_COST or f.money_chance <= HOUSEHOLD_CHANCE or family_outing(f)
     return f.cost_ratio <= HOUSEHOLD_COST or chance_cost(f) or family_outing(f)
 
 
@@ -1030,11 +1034,12 @@ def benign_explanation(f: Features) -> Reason | None:
         return residents
     one_home = f.addresses <= HOUSEHOLD_ADDRESSES or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
     # the chance is shown when it is what made the cost ordinary
-    by_chance = {"chance": f.cost_chance} if f.cost_ratio > HOUSEHOLD_COST and not family_outing(f) else {}
+    cost, chance = (f.cost_ratio, f.cost_chance) if math.isnan(f.money_cost) else (f.money_cost, f.money_chance)
+    by_chance = {"chance": chance} if cost > HOUSEHOLD_COST and not family_outing(f) else {}
     if one_home and f.persons <= HOUSEHOLD_PERSONS and ordinary_cost(f):
         return Reason(
             "benign_household",
-            {"persons": f.persons, "addresses": f.addresses, "cost_ratio": f.cost_ratio, **by_chance},
+            {"persons": f.persons, "addresses": f.addresses, "cost_ratio": cost, **by_chance},
             f.addresses,
             2,
             0.0,
@@ -1043,7 +1048,7 @@ def benign_explanation(f: Features) -> Reason | None:
         return Reason(
             "benign_household",
             {"persons": f.persons, "parties": f.parties, "smallest": f.party_smallest, "largest": f.party_largest,
-             "party_addresses": f.party_addresses, "together": f.party_together, "cost_ratio": f.cost_ratio,
+             "party_addresses": f.party_addresses, "together": f.party_together, "cost_ratio": cost,
              **by_chance},
             f.party_together, PARTY_TOGETHER, 0.0,
         )  # fmt: skip

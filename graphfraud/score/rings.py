@@ -501,6 +501,9 @@ def _same(c: Candidate) -> np.ndarray:
 #: A loaded card is a patient's when at least this share of its claims at the shop fill a prescription (follow the
 #: holder's own visit): a majority, not a tuned number (cash-out cards 2-15%, steered patients' 96%, measured).
 PRESCRIBED_SHARE = 0.5
+#: Where the visits name their doctors, the patients sent alike are those of the doctors the cards' prescriptions
+#: came from, not the whole facility's (step 82; ``False``: the facility's, as before).
+SAME_DOCTORS = True
 
 
 def prescribed_apart(
@@ -569,12 +572,13 @@ def prescribed_apart(
         # the sites that sent them: the facilities of a tenth or more of the visits their purchases followed
         sites, m = np.unique(v.column("venue")[visits], return_counts=True)
         sites = sites[m >= MEMBER_SHARE * max(len(visits), 1)]
+        staff = _prescribers(facts, visits) if SAME_DOCTORS else None
         if usual is None:  # the usual purchase: the median price of all pharmacy purchases
             total = facts.graph.data.claims["total_amount"].to_numpy()
             priced = (kind == 1) & (total > 0)
             usual = float(np.median(total[priced], overwrite_input=True)) if priced.any() else 0.0  # a copy already
         dear = round(float(c.params["ratio"]) * usual, 2)  # as dear as a loaded card's claims: ratio x the usual
-        more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients)
+        more, more_claims = _sent_alike(facts, shops, sites, days, dear, patients, staff)
         diagnosed = indicated.get(int(unit[int(shops[np.argmax(n)])])) if indicated else None
         if diagnosed is not None:  # the same payer's kickback by the visits' diagnoses (step 65): one ring of both
             more, more_claims = _with_indication(facts, diagnosed, more, more_claims, patients, measured)
@@ -662,8 +666,26 @@ def _not_found_by_cards(candidates: list[Candidate], facts: ClaimFacts) -> list[
             if not (c.detector == steering.NAME and "site" in c.evidence and int(unit[int(c.evidence["shop"])]) in paid)]  # fmt: skip
 
 
+def _prescribers(facts: ClaimFacts, visits: np.ndarray) -> np.ndarray | None:
+    """The doctors who wrote the prescriptions the cards filled: those of a tenth (:data:`MEMBER_SHARE`) or more of
+    ``visits`` (the visits the prescribed cards' purchases followed); ``None`` when most of the visits name no
+    doctor (the export has no ``doctor_id``, or these sites' claims carry none), so the sites stand in."""
+    doctor = facts.graph.visits.column("doctor")[visits]
+    named = doctor[doctor >= 0]
+    if not len(visits) or len(named) < PRESCRIBED_SHARE * len(visits):
+        return None
+    staff, m = np.unique(named, return_counts=True)
+    return staff[m >= MEMBER_SHARE * len(named)].astype(np.int64)
+
+
 def _sent_alike(
-    facts: ClaimFacts, shops: np.ndarray, sites: np.ndarray, days: int, dear: float, known: np.ndarray
+    facts: ClaimFacts,
+    shops: np.ndarray,
+    sites: np.ndarray,
+    days: int,
+    dear: float,
+    known: np.ndarray,
+    staff: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The other patients sent the same way: persons not in ``known`` with a purchase at one of ``shops`` of
     ``dear`` yuan or more (at its price) within ``days`` days after their own outpatient visit to one of
@@ -675,7 +697,12 @@ def _sent_alike(
     (5) times the usual (median) price of a purchase.  As for the cards, most of the person's purchases at
     the shops (:data:`PRESCRIBED_SHARE`) must fill a prescription: a regular who refills a dear drug there
     every month and sees a doctor now and then is the shop's own customer.  A site's patients filling an ordinary prescription
-    at the same shops are not taken: their purchases are not dear.
+    at the same shops are not taken: their purchases are not dear.  Where the visits name their doctors,
+    ``staff`` (:func:`_prescribers`) are the doctors the cards' prescriptions came from, and only a visit to one
+    of them sends a patient: a kickback is a doctor's, and a large hospital's other departments' patients who
+    buy one dear box at the shop across the street are its ordinary trade (otherworld seed 94: 137 of the 182
+    patients a hospital's whole staff gave the cardiologists' ring were no scheme's, none of them seen by the
+    two cardiologists; 87 of the ring's 98 planted patients were).
     """
     v = facts.graph.visits
     venue, kind, person, day = v.column("venue"), v.column("kind"), v.column("person"), v.column("day")
@@ -686,6 +713,8 @@ def _sent_alike(
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     seen = np.flatnonzero(np.isin(person, np.unique(person[buys])) & (kind == 0) & ~v.column("inpatient"))
     seen = seen[np.isin(venue[seen], sites)]
+    if staff is not None:  # the prescribing doctors' visits only
+        seen = seen[np.isin(v.column("doctor")[seen], staff)]
     both = pd.DataFrame({"buy": buys, "person": person[buys], "day": day[buys]}).merge(
         pd.DataFrame({"visit": seen, "person": person[seen], "seen": day[seen]}), on="person"
     )
