@@ -403,7 +403,91 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
     # a pair found on insurance money is that pair, with its cash buyers when they were steered too
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
-    return out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
+    out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
+    if params.by_chain:
+        out = out + chain_pairs(graph, params, out, (follow, priced, dearly), threshold, dear)
+    return out
+
+
+def chain_pairs(
+    graph: ClaimGraph,
+    params: SteeringParams,
+    found: list[Candidate],
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    threshold: float,
+    dear: float,
+) -> list[Candidate]:
+    """Steered pairs of a doctor and a chain: the same tests (:func:`detect`) with a chain's shops taken as one
+    pharmacy (:func:`graphfraud.detect.cards.institutions`: the ``chain`` column, or the shops' names).
+
+    The one who pays a kickback is the chain, and a doctor who sends his patients to the chain's shop nearest to
+    each of them splits his steered patients over its shops: two county doctors, each also at a private hospital,
+    whose 42 patients bought at three shops of one chain were 8-11 patients per doctor and shop, under
+    ``min_patients`` everywhere but once (thirdworld thh14 69 R07).  The peers are the same facility's doctors,
+    their share of the chain's shops taken together, so a chain every patient of the county buys at is no lift.
+    A chain pair is kept when its chain has two shops or more and its patients are not all in a pair of the
+    doctor with one of its shops already found (``found``); its evidence names the shop most of its steered
+    purchases were made at (``pharmacy``) and the shops they were made at (``chain_shops``).
+    """
+    from graphfraud.detect.cards import institutions  # cards imports nothing of steering; a late import all the same
+
+    unit, _ = institutions(graph)
+    shops = np.bincount(unit, minlength=len(unit))
+    if not (shops >= 2).any():
+        return []
+    follow, priced, dearly = (f.assign(pharmacy=unit[f["pharmacy"].to_numpy()]) for f in frames)
+    table = graph.visits.table
+    table = table.assign(venue=unit[table["venue"].to_numpy()])
+    money = insurance_money(graph.data.claims)
+    total = graph.data.claims["total_amount"].to_numpy()
+    clinic = clinics(graph)
+    at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold, clinic=clinic)
+    at_price = with_visits(at_price, dearly, table, total >= dear, params.follow_days)
+    out: list[Candidate] = []
+    if not follow.empty:
+        dp = steering_table(
+            follow,
+            buyers=pharmacy_buyers(table, threshold, money=money),
+            team_overlap=params.team_overlap,
+            clinic=clinic,
+        )
+        hits = _passing(dp, params)
+        cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
+        cash_steering = (
+            steering_table(cash, team_overlap=params.team_overlap, clinic=clinic).set_index(["doctor", "pharmacy"])[
+                "lift"
+            ]
+            if len(cash)
+            else pd.Series(dtype=float)
+        )
+        out = _pairs(hits, follow, priced, cash_steering, threshold, params)
+        out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
+    known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
+    out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
+    venue = graph.visits.table["venue"].to_numpy()
+    kept = []
+    for c in out:
+        chain = int(c.evidence["pharmacy"])  # type: ignore[call-overload]
+        if shops[chain] < 2:
+            continue
+        doctor = int(c.evidence["doctor"])  # type: ignore[call-overload]
+        held = any(
+            int(o.evidence["doctor"]) == doctor  # type: ignore[call-overload]
+            and unit[int(o.evidence["pharmacy"])] == chain  # type: ignore[call-overload]
+            and np.isin(c.persons, o.persons).all()
+            for o in found
+        )
+        if held:
+            continue
+        at = venue[c.claims]
+        at = at[unit[at] == chain]
+        values, counts = np.unique(at, return_counts=True)
+        if len(values) < 2:  # bought at one shop of the chain: that shop's pair, tested as such
+            continue
+        c.evidence["pharmacy"] = int(values[np.argmax(counts)])
+        c.evidence["chain_shops"] = len(values)
+        kept.append(c)
+    return kept
 
 
 def with_visits(
