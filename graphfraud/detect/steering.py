@@ -431,6 +431,8 @@ def chain_pairs(
     """
     from graphfraud.detect.cards import institutions  # cards imports nothing of steering; a late import all the same
 
+    if getattr(graph.visits, "venues", None) is None or getattr(graph.data, "pharmacies", None) is None:
+        return []  # no venue ids or no pharmacies table: no chain is known
     unit, _ = institutions(graph)
     shops = np.bincount(unit, minlength=len(unit))
     if not (shops >= 2).any():

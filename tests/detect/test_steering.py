@@ -384,3 +384,46 @@ def test_the_neighbourhood_share_needs_five_clinic_doctors(monkeypatch: pytest.M
     monkeypatch.setattr(steering, "NEIGHBOURHOOD_DOCTORS", len(CLINICS) + 1)
     found = steering.detect(_clinics(kinds=True), SteeringParams())
     assert len(found) == len(CLINICS)
+
+
+CHAIN = (20, 21, 22)  # three shops of one chain
+
+
+def _chain_world() -> SimpleNamespace:
+    """The city's hospital: doctors 1-7 with 20 patients each buying at the six other pharmacies, and doctor 0
+    whose 24 patients buy at the three shops of one chain, 8 at each (each shop's pair under ``min_patients``)."""
+    from graphfraud.graph.ids import IdMap
+
+    rows: list[tuple] = []
+    for doctor in range(1, 8):
+        for i in range(20):
+            _visit_and_buy(rows, 1000 + doctor * 100 + i, HOSPITAL, doctor, OTHERS[(doctor + i) % 6], doctor * 30 + i)
+    for i in range(24):
+        _visit_and_buy(rows, i, HOSPITAL, 0, CHAIN[i % 3], 300 + i)
+    graph = _graph(rows)
+    venues = [f"{v:02d}" for v in range(30)]  # code v is id f"{v:02d}"
+    graph.visits.venues = IdMap.from_values(pd.Series(venues))
+    graph.data.facilities = pd.DataFrame({"facility_id": [venues[HOSPITAL]], "kind": ["hospital"]})
+    shops = [venues[v] for v in (OWN, *OTHERS, *CHAIN)]
+    chains = [None] * (1 + len(OTHERS)) + ["C1"] * len(CHAIN)
+    graph.data.pharmacies = pd.DataFrame({"pharmacy_id": shops, "chain": pd.Series(chains, dtype=object)})
+    return graph
+
+
+def test_a_doctor_who_sends_his_patients_to_a_chains_shops_is_found_with_the_chain() -> None:
+    graph = _chain_world()
+    assert steering.detect(graph, SteeringParams(by_chain=False)) == []  # 8 patients at each shop: under min_patients
+    found = steering.detect(graph, SteeringParams(by_chain=True))
+    assert len(found) == 1
+    e = found[0].evidence
+    assert e["doctor"] == 0 and e["pharmacy"] in CHAIN and e["chain_shops"] == 3
+    assert len(found[0].persons) == 24 and e["patients"] == 24
+    # the reason names the shop and the chain's other shops
+    text = " ".join(r.text for r in steering_reasons(e | {"follow_days": 2}, venue="P"))
+    assert "2 more shops of its chain" in text
+
+
+def test_shops_of_no_chain_are_no_chain_pair() -> None:
+    graph = _chain_world()
+    graph.data.pharmacies["chain"] = None  # the names say nothing either: no name column
+    assert steering.detect(graph, SteeringParams(by_chain=True)) == []
