@@ -469,13 +469,13 @@ def chain_pairs(
     venue = graph.visits.table["venue"].to_numpy()
     kept = []
     for c in out:
-        chain = int(c.evidence["pharmacy"])  # type: ignore[call-overload]
+        chain = int(c.evidence["pharmacy"])
         if shops[chain] < 2:
             continue
-        doctor = int(c.evidence["doctor"])  # type: ignore[call-overload]
+        doctor = int(c.evidence["doctor"])
         held = any(
-            int(o.evidence["doctor"]) == doctor  # type: ignore[call-overload]
-            and unit[int(o.evidence["pharmacy"])] == chain  # type: ignore[call-overload]
+            int(o.evidence["doctor"]) == doctor
+            and unit[int(o.evidence["pharmacy"])] == chain
             and np.isin(c.persons, o.persons).all()
             for o in found
         )
