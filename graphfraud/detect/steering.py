@@ -417,17 +417,26 @@ def chain_pairs(
     threshold: float,
     dear: float,
 ) -> list[Candidate]:
-    """Steered pairs of a doctor and a chain: the same tests (:func:`detect`) with a chain's shops taken as one
-    pharmacy (:func:`graphfraud.detect.cards.institutions`: the ``chain`` column, or the shops' names).
+    """Steered pairs of a doctor and a chain: the same tests (:func:`detect`) with the chain's shops to which the
+    doctor steers taken as one pharmacy (chains: :func:`graphfraud.detect.cards.institutions`, the ``chain``
+    column or the shops' names).
 
     The one who pays a kickback is the chain, and a doctor who sends his patients to the chain's shop nearest to
     each of them splits his steered patients over its shops: two county doctors, each also at a private hospital,
     whose 42 patients bought at three shops of one chain were 8-11 patients per doctor and shop, under
-    ``min_patients`` everywhere but once (thirdworld thh14 69 R07).  The peers are the same facility's doctors,
-    their share of the chain's shops taken together, so a chain every patient of the county buys at is no lift.
-    A chain pair is kept when its chain has two shops or more and its patients are not all in a pair of the
-    doctor with one of its shops already found (``found``); its evidence names the shop most of its steered
-    purchases were made at (``pharmacy``) and the shops they were made at (``chain_shops``).
+    ``min_patients`` everywhere but once (thirdworld thh14 69 R07).  A pair is tested in two passes.  First the
+    chain's shops taken together against the same facility's other doctors (their share of the chain), so a
+    chain every patient of the county buys at is no lift.  Then the steering must show at the shops themselves:
+    the shops at which the doctor's patients' share is ``min_lift`` times the peers' (the pair of the doctor and
+    the shop, as :func:`steering_table` measures it) are his steered shops, and a pair is kept only when two of
+    the chain's shops or more are and those shops taken together (the chain's others left as they are) pass the
+    four tests again: a county doctor whose patients buy at the shops of the county's largest chain in the
+    towns they live in, a little more than his colleagues' do, is steered to no shop of it (thirdworld 3: 54
+    patients at eight shops, lift 2.1 over the chain, 1.0-4.2 per shop; at the four shops over 2, 34 of his 145
+    patients, under ``min_share``).  A pair whose patients are all in a pair of the doctor with one of the
+    chain's shops already found (``found``) is dropped.  The evidence names the shop most of the steered
+    purchases were made at (``pharmacy``), the shops they were made at (``shops``, venue codes) and how many
+    (``chain_shops``).
     """
     from graphfraud.detect.cards import institutions  # cards imports nothing of steering; a late import all the same
 
@@ -437,12 +446,71 @@ def chain_pairs(
     shops = np.bincount(unit, minlength=len(unit))
     if not (shops >= 2).any():
         return []
-    follow, priced, dearly = (f.assign(pharmacy=unit[f["pharmacy"].to_numpy()]) for f in frames)
+    clinic = clinics(graph)
+    venue = graph.visits.table["venue"].to_numpy()
+    # the pairs of a doctor and one shop, per way of deciding (on insurance money; at the purchases' price)
+    single = {
+        at_price: steering_table(frames[2 if at_price else 0], team_overlap=params.team_overlap, clinic=clinic)
+        for at_price in (False, True)
+    }
+    kept = []
+    for c in _passes(graph, params, frames, unit, threshold, dear, clinic):
+        chain, doctor = int(unit[int(c.evidence["pharmacy"])]), int(c.evidence["doctor"])
+        if shops[chain] < 2:
+            continue
+        t = single[bool(c.evidence.get("at_price"))]
+        steered_to = t[(t["doctor"] == doctor) & (unit[t["pharmacy"].to_numpy()] == chain)]
+        ours = np.sort(steered_to["pharmacy"].to_numpy()[steered_to["lift"].to_numpy() >= params.min_lift])
+        if len(ours) < 2:  # steered to one shop of it at most: that shop's pair, tested as such
+            continue
+        if len(ours) < len(steered_to):  # the chain's other shops are the patients' own: test the steered ones
+            merge = np.arange(len(unit))
+            merge[ours] = ours[0]
+            again = [
+                o
+                for o in _passes(graph, params, frames, merge, threshold, dear, clinic)
+                if int(o.evidence["doctor"]) == doctor
+                and int(o.evidence["pharmacy"]) == ours[0]
+                and bool(o.evidence.get("at_price")) == bool(c.evidence.get("at_price"))
+            ]
+            if not again:
+                continue
+            c = again[0]
+        if any(
+            int(o.evidence["doctor"]) == doctor
+            and unit[int(o.evidence["pharmacy"])] == chain
+            and np.isin(c.persons, o.persons).all()
+            for o in found
+        ):
+            continue
+        at = venue[c.claims]
+        at = at[np.isin(at, ours)]
+        values, counts = np.unique(at, return_counts=True)
+        if len(values) < 2:
+            continue
+        c.evidence["pharmacy"] = int(values[np.argmax(counts)])
+        c.evidence["chain_shops"] = len(values)
+        c.evidence["shops"] = [int(v) for v in values]
+        kept.append(c)
+    return kept
+
+
+def _passes(
+    graph: ClaimGraph,
+    params: SteeringParams,
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    merge: np.ndarray,
+    threshold: float,
+    dear: float,
+    clinic: np.ndarray | None,
+) -> list[Candidate]:
+    """The steered pairs of :func:`detect` (on insurance money, then at the purchases' price) with the pharmacies
+    taken as ``merge`` (per venue code: the code it is counted as)."""
+    follow, priced, dearly = (f.assign(pharmacy=merge[f["pharmacy"].to_numpy()]) for f in frames)
     table = graph.visits.table
-    table = table.assign(venue=unit[table["venue"].to_numpy()])
+    table = table.assign(venue=merge[table["venue"].to_numpy()])
     money = insurance_money(graph.data.claims)
     total = graph.data.claims["total_amount"].to_numpy()
-    clinic = clinics(graph)
     at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold, clinic=clinic)
     at_price = with_visits(at_price, dearly, table, total >= dear, params.follow_days)
     out: list[Candidate] = []
@@ -465,31 +533,7 @@ def chain_pairs(
         out = _pairs(hits, follow, priced, cash_steering, threshold, params)
         out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
-    out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
-    venue = graph.visits.table["venue"].to_numpy()
-    kept = []
-    for c in out:
-        chain = int(c.evidence["pharmacy"])
-        if shops[chain] < 2:
-            continue
-        doctor = int(c.evidence["doctor"])
-        held = any(
-            int(o.evidence["doctor"]) == doctor
-            and unit[int(o.evidence["pharmacy"])] == chain
-            and np.isin(c.persons, o.persons).all()
-            for o in found
-        )
-        if held:
-            continue
-        at = venue[c.claims]
-        at = at[unit[at] == chain]
-        values, counts = np.unique(at, return_counts=True)
-        if len(values) < 2:  # bought at one shop of the chain: that shop's pair, tested as such
-            continue
-        c.evidence["pharmacy"] = int(values[np.argmax(counts)])
-        c.evidence["chain_shops"] = len(values)
-        kept.append(c)
-    return kept
+    return out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
 
 
 def with_visits(

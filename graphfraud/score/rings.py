@@ -835,10 +835,6 @@ def join_kickbacks(
     ]
 
     sites = _doctor_sites([int(candidates[i].evidence["doctor"]) for i in open_], facts)
-    # a doctor's pair with a chain's shops taken together (step 80) links by the chain: its shop is only the one
-    # most of its purchases were made at
-    chained = any("chain_shops" in candidates[i].evidence for i in open_)
-    unit = cards.institutions(facts.graph)[0] if chained else None
 
     def links() -> Iterator[tuple[int, int]]:
         first_of: dict[tuple[int, ...], int] = {}
@@ -846,9 +842,10 @@ def join_kickbacks(
             ev = candidates[i].evidence
             doctor, pharmacy = int(ev["doctor"]), int(ev["pharmacy"])
             own = sites.get(doctor, set()) | ({int(ev["facility"])} if "facility" in ev else set())
-            shop = (1, pharmacy) if unit is None or "chain_shops" not in ev else (2, int(unit[pharmacy]))
+            # a doctor's pair with a chain's shops (step 80) is a pair of each of them
+            shops = [int(x) for x in ev["shops"]] if "shops" in ev else [pharmacy]
             # one doctor's pairs are one scheme; one shop's pairs only when their doctors practise at one facility
-            for key in [(0, doctor)] + [(*shop, site) for site in sorted(own)]:
+            for key in [(0, doctor)] + [(1, shop, site) for shop in shops for site in sorted(own)]:
                 if key in first_of:
                     yield first_of[key], i
                 else:
