@@ -427,3 +427,33 @@ def test_shops_of_no_chain_are_no_chain_pair() -> None:
     graph = _chain_world()
     graph.data.pharmacies["chain"] = None  # the names say nothing either: no name column
     assert steering.detect(graph, SteeringParams(by_chain=True)) == []
+
+
+def test_a_chains_shop_every_doctors_patients_use_is_left_out_of_the_chain_pair() -> None:
+    """Shop 20 of the chain is the one the hospital's patients use: 6 of each peer's 20 buy there, and 6 of
+    doctor 0's 30.  His other 16 steered patients buy at the chain's shops 21 and 22, where no peer's do.
+    The chain's shops taken together pass, the steered ones are 21 and 22 only, and they pass again alone."""
+    from graphfraud.graph.ids import IdMap
+
+    rows: list[tuple] = []
+    for doctor in range(1, 8):
+        for i in range(20):
+            shop = CHAIN[0] if i < 6 else OTHERS[(doctor + i) % 6]
+            _visit_and_buy(rows, 1000 + doctor * 100 + i, HOSPITAL, doctor, shop, doctor * 30 + i)
+    for i in range(30):
+        shop = CHAIN[0] if i < 6 else CHAIN[1 + i % 2] if i < 22 else OTHERS[i % 6]
+        _visit_and_buy(rows, i, HOSPITAL, 0, shop, 300 + i)
+    graph = _graph(rows)
+    venues = [f"{v:02d}" for v in range(30)]
+    graph.visits.venues = IdMap.from_values(pd.Series(venues))
+    graph.data.facilities = pd.DataFrame({"facility_id": [venues[HOSPITAL]], "kind": ["hospital"]})
+    chains = [None] * (1 + len(OTHERS)) + ["C1"] * len(CHAIN)
+    graph.data.pharmacies = pd.DataFrame(
+        {"pharmacy_id": [venues[v] for v in (OWN, *OTHERS, *CHAIN)], "chain": pd.Series(chains, dtype=object)}
+    )
+    assert steering.detect(graph, SteeringParams(by_chain=False)) == []  # 6 patients at each shop
+    found = steering.detect(graph, SteeringParams(by_chain=True))
+    assert len(found) == 1
+    e = found[0].evidence
+    assert e["shops"] == [CHAIN[1], CHAIN[2]] and e["chain_shops"] == 2
+    assert sorted(found[0].persons.tolist()) == list(range(6, 22))
