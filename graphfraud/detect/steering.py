@@ -416,6 +416,8 @@ def chain_pairs(
     frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
     threshold: float,
     dear: float,
+    *,
+    shop_lift: float | None = None,
 ) -> list[Candidate]:
     """Steered pairs of a doctor and a chain: the same tests (:func:`detect`) with the chain's shops to which the
     doctor steers taken as one pharmacy (chains: :func:`graphfraud.detect.cards.institutions`, the ``chain``
@@ -436,7 +438,7 @@ def chain_pairs(
     patients, under ``min_share``).  A pair whose patients are all in a pair of the doctor with one of the
     chain's shops already found (``found``) is dropped.  The evidence names the shop most of the steered
     purchases were made at (``pharmacy``), the shops they were made at (``shops``, venue codes) and how many
-    (``chain_shops``).
+    (``chain_shops``).  ``shop_lift`` (default ``min_lift``) is the steered shops' bar, for measuring it.
     """
     from graphfraud.detect.cards import institutions  # cards imports nothing of steering; a late import all the same
 
@@ -460,7 +462,8 @@ def chain_pairs(
             continue
         t = single[bool(c.evidence.get("at_price"))]
         steered_to = t[(t["doctor"] == doctor) & (unit[t["pharmacy"].to_numpy()] == chain)]
-        ours = np.sort(steered_to["pharmacy"].to_numpy()[steered_to["lift"].to_numpy() >= params.min_lift])
+        bar = params.min_lift if shop_lift is None else shop_lift
+        ours = np.sort(steered_to["pharmacy"].to_numpy()[steered_to["lift"].to_numpy() >= bar])
         if len(ours) < 2:  # steered to one shop of it at most: that shop's pair, tested as such
             continue
         if len(ours) < len(steered_to):  # the chain's other shops are the patients' own: test the steered ones
