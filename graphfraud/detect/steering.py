@@ -435,8 +435,10 @@ def chain_pairs(
     four tests again: a county doctor whose patients buy at the shops of the county's largest chain in the
     towns they live in, a little more than his colleagues' do, is steered to no shop of it (thirdworld 3: 54
     patients at eight shops, lift 2.1 over the chain, 1.0-4.2 per shop; at the four shops over 2, 34 of his 145
-    patients, under ``min_share``).  A pair whose patients are all in the doctor's pairs with the chain's
-    shops already found (``found``) is dropped.  The evidence names the shop most of the steered
+    patients, under ``min_share``).  A chain pair is tested only where no pair of the doctor with one of
+    the chain's shops was found (``found``): it is for the patients split so thin that no shop's pair passes
+    (otherworld 9: an oncologist's 24 patients at one shop of a chain, a designated pharmacy, and one at another
+    shop of it, would be the same pair again with one more patient).  The evidence names the shop most of the steered
     purchases were made at (``pharmacy``), the shops they were made at (``shops``, venue codes) and how many
     (``chain_shops``).  ``shop_lift`` (default ``min_lift``) is the steered shops' bar, for measuring it.
     """
@@ -479,13 +481,8 @@ def chain_pairs(
             if not again:
                 continue
             c = again[0]
-        theirs = [
-            o.persons
-            for o in found
-            if int(o.evidence["doctor"]) == doctor and unit[int(o.evidence["pharmacy"])] == chain
-        ]
-        if theirs and np.isin(c.persons, np.concatenate(theirs)).all():
-            continue  # the doctor's pairs with the chain's shops hold every patient already
+        if any(int(o.evidence["doctor"]) == doctor and unit[int(o.evidence["pharmacy"])] == chain for o in found):
+            continue  # a shop of the chain is steered by the doctor's own pair: that pair is the kickback
         at = venue[c.claims]
         at = at[np.isin(at, ours)]
         values, counts = np.unique(at, return_counts=True)
