@@ -87,6 +87,9 @@ NEIGHBOURHOOD_PATIENTS = 10
 #: baseline (a thirdworld county has one or two private clinics), and the city's share stays the prior.
 NEIGHBOURHOOD_DOCTORS = 5
 
+#: The fewest of a doctor's patients at a shop of a chain for it to be one of his steered shops (step 80,
+#: :func:`chain_pairs`): one patient's purchase is no share, however far above the peers' it puts the doctor's.
+SHOP_PATIENTS = 2
 NAME = "steering"
 
 
@@ -435,10 +438,11 @@ def chain_pairs(
     four tests again: a county doctor whose patients buy at the shops of the county's largest chain in the
     towns they live in, a little more than his colleagues' do, is steered to no shop of it (thirdworld 3: 54
     patients at eight shops, lift 2.1 over the chain, 1.0-4.2 per shop; at the four shops over 2, 34 of his 145
-    patients, under ``min_share``).  A chain pair is tested only where no pair of the doctor with one of
-    the chain's shops was found (``found``): it is for the patients split so thin that no shop's pair passes
-    (otherworld 9: an oncologist's 24 patients at one shop of a chain, a designated pharmacy, and one at another
-    shop of it, would be the same pair again with one more patient).  The evidence names the shop most of the steered
+    patients, under ``min_share``).  A steered shop holds :data:`SHOP_PATIENTS` of the doctor's patients or
+    more: one patient's purchase is no share (otherworld 9: an oncologist's 24 patients at one shop of a chain,
+    a designated pharmacy, and one at another shop of it, would be the same pair again with one more patient).
+    A pair whose patients are all in the doctor's pairs with the chain's shops already found (``found``) is
+    dropped.  The evidence names the shop most of the steered
     purchases were made at (``pharmacy``), the shops they were made at (``shops``, venue codes) and how many
     (``chain_shops``).  ``shop_lift`` (default ``min_lift``) is the steered shops' bar, for measuring it.
     """
@@ -465,7 +469,8 @@ def chain_pairs(
         t = single[bool(c.evidence.get("at_price"))]
         steered_to = t[(t["doctor"] == doctor) & (unit[t["pharmacy"].to_numpy()] == chain)]
         bar = params.min_lift if shop_lift is None else shop_lift
-        ours = np.sort(steered_to["pharmacy"].to_numpy()[steered_to["lift"].to_numpy() >= bar])
+        steered = (steered_to["lift"].to_numpy() >= bar) & (steered_to["patients"].to_numpy() >= SHOP_PATIENTS)
+        ours = np.sort(steered_to["pharmacy"].to_numpy()[steered])
         if len(ours) < 2:  # steered to one shop of it at most: that shop's pair, tested as such
             continue
         if len(ours) < len(steered_to):  # the chain's other shops are the patients' own: test the steered ones
@@ -481,8 +486,13 @@ def chain_pairs(
             if not again:
                 continue
             c = again[0]
-        if any(int(o.evidence["doctor"]) == doctor and unit[int(o.evidence["pharmacy"])] == chain for o in found):
-            continue  # a shop of the chain is steered by the doctor's own pair: that pair is the kickback
+        theirs = [
+            o.persons
+            for o in found
+            if int(o.evidence["doctor"]) == doctor and unit[int(o.evidence["pharmacy"])] == chain
+        ]
+        if theirs and np.isin(c.persons, np.concatenate(theirs)).all():
+            continue  # the doctor's pairs with the chain's shops hold every patient already
         at = venue[c.claims]
         at = at[np.isin(at, ours)]
         values, counts = np.unique(at, return_counts=True)
