@@ -457,3 +457,17 @@ def test_a_chains_shop_every_doctors_patients_use_is_left_out_of_the_chain_pair(
     e = found[0].evidence
     assert e["shops"] == [CHAIN[1], CHAIN[2]] and e["chain_shops"] == 2
     assert sorted(found[0].persons.tolist()) == list(range(6, 22))
+
+
+def test_one_patient_at_a_second_shop_makes_no_chain_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctor 0's patients: 9 at the chain's shop 20 (under ``min_patients``), 1 at its shop 21, the rest
+    elsewhere; one patient's purchase is no share, so shop 21 is not steered and there is no chain pair."""
+    graph = _chain_world()
+    table = graph.visits.table
+    bought = (table["kind"] == 1) & (table["person"] < 24)
+    shops = [CHAIN[0]] * 9 + [CHAIN[1]] + [OTHERS[i % 6] for i in range(14)]
+    table.loc[bought, "venue"] = [shops[int(p)] for p in table.loc[bought, "person"]]
+    assert steering.detect(graph, SteeringParams(by_chain=True)) == []
+    monkeypatch.setattr(steering, "SHOP_PATIENTS", 1)
+    found = steering.detect(graph, SteeringParams(by_chain=True))
+    assert [c.evidence["shops"] for c in found] == [[CHAIN[0], CHAIN[1]]]  # one patient counted: a pair of 10
