@@ -245,6 +245,7 @@ class SteeringParams:
     min_z: float = 4.0  # binomial z-score of the doctor's count against the peer share
     value_quantile: float = 0.8  # only purchases whose fund is at or above this quantile of all purchases
     team_overlap: float = 0.5  # two doctors sharing this share of the smaller one's patients are team-mates
+    by_chain: bool = True  # also test each doctor against each chain's shops taken together (step 83)
 
     def __post_init__(self) -> None:
         o = "SteeringParams"

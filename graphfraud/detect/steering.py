@@ -87,6 +87,9 @@ NEIGHBOURHOOD_PATIENTS = 10
 #: baseline (a thirdworld county has one or two private clinics), and the city's share stays the prior.
 NEIGHBOURHOOD_DOCTORS = 5
 
+#: The fewest of a doctor's patients at a shop of a chain for it to be one of his steered shops (step 83,
+#: :func:`chain_pairs`): one patient's purchase is no share, however far above the peers' it puts the doctor's.
+SHOP_PATIENTS = 2
 NAME = "steering"
 
 
@@ -402,6 +405,143 @@ def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed
     out = _pairs(hits, follow, priced, cash_steering, threshold, params, mix=panel_mix(graph, table, hits))
     out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
     # a pair found on insurance money is that pair, with its cash buyers when they were steered too
+    known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
+    out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
+    if params.by_chain:
+        out = out + chain_pairs(graph, params, out, (follow, priced, dearly), threshold, dear)
+    return out
+
+
+def chain_pairs(
+    graph: ClaimGraph,
+    params: SteeringParams,
+    found: list[Candidate],
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    threshold: float,
+    dear: float,
+    *,
+    shop_lift: float | None = None,
+) -> list[Candidate]:
+    """Steered pairs of a doctor and a chain: the same tests (:func:`detect`) with the chain's shops to which the
+    doctor steers taken as one pharmacy (chains: :func:`graphfraud.detect.cards.institutions`, the ``chain``
+    column or the shops' names).
+
+    The one who pays a kickback is the chain, and a doctor who sends his patients to the chain's shop nearest to
+    each of them splits his steered patients over its shops: two county doctors, each also at a private hospital,
+    whose 42 patients bought at three shops of one chain were 8-11 patients per doctor and shop, under
+    ``min_patients`` everywhere but once (thirdworld thh14 69 R07).  A pair is tested in two passes.  First the
+    chain's shops taken together against the same facility's other doctors (their share of the chain), so a
+    chain every patient of the county buys at is no lift.  Then the steering must show at the shops themselves:
+    the shops at which the doctor's patients' share is ``min_lift`` times the peers' (the pair of the doctor and
+    the shop, as :func:`steering_table` measures it) are his steered shops, and a pair is kept only when two of
+    the chain's shops or more are and those shops taken together (the chain's others left as they are) pass the
+    four tests again: a county doctor whose patients buy at the shops of the county's largest chain in the
+    towns they live in, a little more than his colleagues' do, is steered to no shop of it (thirdworld 3: 54
+    patients at eight shops, lift 2.1 over the chain, 1.0-4.2 per shop; at the four shops over 2, 34 of his 145
+    patients, under ``min_share``).  A steered shop holds :data:`SHOP_PATIENTS` of the doctor's patients or
+    more: one patient's purchase is no share (otherworld 9: an oncologist's 24 patients at one shop of a chain,
+    a designated pharmacy, and one at another shop of it, would be the same pair again with one more patient).
+    A pair whose patients are all in the doctor's pairs with the chain's shops already found (``found``) is
+    dropped.  The evidence names the shop most of the steered
+    purchases were made at (``pharmacy``), the shops they were made at (``shops``, venue codes) and how many
+    (``chain_shops``).  ``shop_lift`` (default ``min_lift``) is the steered shops' bar, for measuring it.
+    """
+    from graphfraud.detect.cards import institutions  # cards imports nothing of steering; a late import all the same
+
+    if getattr(graph.visits, "venues", None) is None or getattr(graph.data, "pharmacies", None) is None:
+        return []  # no venue ids or no pharmacies table: no chain is known
+    unit, _ = institutions(graph)
+    shops = np.bincount(unit, minlength=len(unit))
+    if not (shops >= 2).any():
+        return []
+    clinic = clinics(graph)
+    venue = graph.visits.table["venue"].to_numpy()
+    # the pairs of a doctor and one shop, per way of deciding (on insurance money; at the purchases' price)
+    single = {
+        at_price: steering_table(frames[2 if at_price else 0], team_overlap=params.team_overlap, clinic=clinic)
+        for at_price in (False, True)
+    }
+    kept = []
+    for c in _passes(graph, params, frames, unit, threshold, dear, clinic):
+        chain, doctor = int(unit[int(c.evidence["pharmacy"])]), int(c.evidence["doctor"])
+        if shops[chain] < 2:
+            continue
+        t = single[bool(c.evidence.get("at_price"))]
+        steered_to = t[(t["doctor"] == doctor) & (unit[t["pharmacy"].to_numpy()] == chain)]
+        bar = params.min_lift if shop_lift is None else shop_lift
+        steered = (steered_to["lift"].to_numpy() >= bar) & (steered_to["patients"].to_numpy() >= SHOP_PATIENTS)
+        ours = np.sort(steered_to["pharmacy"].to_numpy()[steered])
+        if len(ours) < 2:  # steered to one shop of it at most: that shop's pair, tested as such
+            continue
+        if len(ours) < len(steered_to):  # the chain's other shops are the patients' own: test the steered ones
+            merge = np.arange(len(unit))
+            merge[ours] = ours[0]
+            again = [
+                o
+                for o in _passes(graph, params, frames, merge, threshold, dear, clinic)
+                if int(o.evidence["doctor"]) == doctor
+                and int(o.evidence["pharmacy"]) == ours[0]
+                and bool(o.evidence.get("at_price")) == bool(c.evidence.get("at_price"))
+            ]
+            if not again:
+                continue
+            c = again[0]
+        theirs = [
+            o.persons
+            for o in found
+            if int(o.evidence["doctor"]) == doctor and unit[int(o.evidence["pharmacy"])] == chain
+        ]
+        if theirs and np.isin(c.persons, np.concatenate(theirs)).all():
+            continue  # the doctor's pairs with the chain's shops hold every patient already
+        at = venue[c.claims]
+        at = at[np.isin(at, ours)]
+        values, counts = np.unique(at, return_counts=True)
+        if len(values) < 2:
+            continue
+        c.evidence["pharmacy"] = int(values[np.argmax(counts)])
+        c.evidence["chain_shops"] = len(values)
+        c.evidence["shops"] = [int(v) for v in values]
+        kept.append(c)
+    return kept
+
+
+def _passes(
+    graph: ClaimGraph,
+    params: SteeringParams,
+    frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    merge: np.ndarray,
+    threshold: float,
+    dear: float,
+    clinic: np.ndarray | None,
+) -> list[Candidate]:
+    """The steered pairs of :func:`detect` (on insurance money, then at the purchases' price) with the pharmacies
+    taken as ``merge`` (per venue code: the code it is counted as)."""
+    follow, priced, dearly = (f.assign(pharmacy=merge[f["pharmacy"].to_numpy()]) for f in frames)
+    table = graph.visits.table
+    table = table.assign(venue=merge[table["venue"].to_numpy()])
+    money = insurance_money(graph.data.claims)
+    total = graph.data.claims["total_amount"].to_numpy()
+    at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold, clinic=clinic)
+    at_price = with_visits(at_price, dearly, table, total >= dear, params.follow_days)
+    out: list[Candidate] = []
+    if not follow.empty:
+        dp = steering_table(
+            follow,
+            buyers=pharmacy_buyers(table, threshold, money=money),
+            team_overlap=params.team_overlap,
+            clinic=clinic,
+        )
+        hits = _passing(dp, params)
+        cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
+        cash_steering = (
+            steering_table(cash, team_overlap=params.team_overlap, clinic=clinic).set_index(["doctor", "pharmacy"])[
+                "lift"
+            ]
+            if len(cash)
+            else pd.Series(dtype=float)
+        )
+        out = _pairs(hits, follow, priced, cash_steering, threshold, params)
+        out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
     return out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
 

@@ -872,8 +872,10 @@ def join_kickbacks(
             ev = candidates[i].evidence
             doctor, pharmacy = int(ev["doctor"]), int(ev["pharmacy"])
             own = sites.get(doctor, set()) | ({int(ev["facility"])} if "facility" in ev else set())
+            # a doctor's pair with a chain's shops (step 83) is a pair of each of them
+            shops = [int(x) for x in ev["shops"]] if "shops" in ev else [pharmacy]
             # one doctor's pairs are one scheme; one shop's pairs only when their doctors practise at one facility
-            for key in [(0, doctor)] + [(1, pharmacy, site) for site in sorted(own)]:
+            for key in [(0, doctor)] + [(1, shop, site) for shop in shops for site in sorted(own)]:
                 if key in first_of:
                     yield first_of[key], i
                 else:

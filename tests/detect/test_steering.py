@@ -414,3 +414,90 @@ def test_the_neighbourhood_share_needs_five_clinic_doctors(monkeypatch: pytest.M
     monkeypatch.setattr(steering, "NEIGHBOURHOOD_DOCTORS", len(CLINICS) + 1)
     found = steering.detect(_clinics(kinds=True), SteeringParams())
     assert len(found) == len(CLINICS)
+
+
+CHAIN = (20, 21, 22)  # three shops of one chain
+
+
+def _chain_world() -> SimpleNamespace:
+    """The city's hospital: doctors 1-7 with 20 patients each buying at the six other pharmacies, and doctor 0
+    whose 24 patients buy at the three shops of one chain, 8 at each (each shop's pair under ``min_patients``)."""
+    from graphfraud.graph.ids import IdMap
+
+    rows: list[tuple] = []
+    for doctor in range(1, 8):
+        for i in range(20):
+            _visit_and_buy(rows, 1000 + doctor * 100 + i, HOSPITAL, doctor, OTHERS[(doctor + i) % 6], doctor * 30 + i)
+    for i in range(24):
+        _visit_and_buy(rows, i, HOSPITAL, 0, CHAIN[i % 3], 300 + i)
+    graph = _graph(rows)
+    venues = [f"{v:02d}" for v in range(30)]  # code v is id f"{v:02d}"
+    graph.visits.venues = IdMap.from_values(pd.Series(venues))
+    graph.data.facilities = pd.DataFrame({"facility_id": [venues[HOSPITAL]], "kind": ["hospital"]})
+    shops = [venues[v] for v in (OWN, *OTHERS, *CHAIN)]
+    chains = [None] * (1 + len(OTHERS)) + ["C1"] * len(CHAIN)
+    graph.data.pharmacies = pd.DataFrame({"pharmacy_id": shops, "chain": pd.Series(chains, dtype=object)})
+    return graph
+
+
+def test_a_doctor_who_sends_his_patients_to_a_chains_shops_is_found_with_the_chain() -> None:
+    graph = _chain_world()
+    assert steering.detect(graph, SteeringParams(by_chain=False)) == []  # 8 patients at each shop: under min_patients
+    found = steering.detect(graph, SteeringParams(by_chain=True))
+    assert len(found) == 1
+    e = found[0].evidence
+    assert e["doctor"] == 0 and e["pharmacy"] in CHAIN and e["chain_shops"] == 3
+    assert len(found[0].persons) == 24 and e["patients"] == 24
+    # the reason names the shop and the chain's other shops
+    text = " ".join(r.text for r in steering_reasons(e | {"follow_days": 2}, venue="P"))
+    assert "2 more shops of its chain" in text
+
+
+def test_shops_of_no_chain_are_no_chain_pair() -> None:
+    graph = _chain_world()
+    graph.data.pharmacies["chain"] = None  # the names say nothing either: no name column
+    assert steering.detect(graph, SteeringParams(by_chain=True)) == []
+
+
+def test_a_chains_shop_every_doctors_patients_use_is_left_out_of_the_chain_pair() -> None:
+    """Shop 20 of the chain is the one the hospital's patients use: 6 of each peer's 20 buy there, and 6 of
+    doctor 0's 30.  His other 16 steered patients buy at the chain's shops 21 and 22, where no peer's do.
+    The chain's shops taken together pass, the steered ones are 21 and 22 only, and they pass again alone."""
+    from graphfraud.graph.ids import IdMap
+
+    rows: list[tuple] = []
+    for doctor in range(1, 8):
+        for i in range(20):
+            shop = CHAIN[0] if i < 6 else OTHERS[(doctor + i) % 6]
+            _visit_and_buy(rows, 1000 + doctor * 100 + i, HOSPITAL, doctor, shop, doctor * 30 + i)
+    for i in range(30):
+        shop = CHAIN[0] if i < 6 else CHAIN[1 + i % 2] if i < 22 else OTHERS[i % 6]
+        _visit_and_buy(rows, i, HOSPITAL, 0, shop, 300 + i)
+    graph = _graph(rows)
+    venues = [f"{v:02d}" for v in range(30)]
+    graph.visits.venues = IdMap.from_values(pd.Series(venues))
+    graph.data.facilities = pd.DataFrame({"facility_id": [venues[HOSPITAL]], "kind": ["hospital"]})
+    chains = [None] * (1 + len(OTHERS)) + ["C1"] * len(CHAIN)
+    graph.data.pharmacies = pd.DataFrame(
+        {"pharmacy_id": [venues[v] for v in (OWN, *OTHERS, *CHAIN)], "chain": pd.Series(chains, dtype=object)}
+    )
+    assert steering.detect(graph, SteeringParams(by_chain=False)) == []  # 6 patients at each shop
+    found = steering.detect(graph, SteeringParams(by_chain=True))
+    assert len(found) == 1
+    e = found[0].evidence
+    assert e["shops"] == [CHAIN[1], CHAIN[2]] and e["chain_shops"] == 2
+    assert sorted(found[0].persons.tolist()) == list(range(6, 22))
+
+
+def test_one_patient_at_a_second_shop_makes_no_chain_pair(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Doctor 0's patients: 9 at the chain's shop 20 (under ``min_patients``), 1 at its shop 21, the rest
+    elsewhere; one patient's purchase is no share, so shop 21 is not steered and there is no chain pair."""
+    graph = _chain_world()
+    table = graph.visits.table
+    bought = (table["kind"] == 1) & (table["person"] < 24)
+    shops = [CHAIN[0]] * 9 + [CHAIN[1]] + [OTHERS[i % 6] for i in range(14)]
+    table.loc[bought, "venue"] = [shops[int(p)] for p in table.loc[bought, "person"]]
+    assert steering.detect(graph, SteeringParams(by_chain=True)) == []
+    monkeypatch.setattr(steering, "SHOP_PATIENTS", 1)
+    found = steering.detect(graph, SteeringParams(by_chain=True))
+    assert [c.evidence["shops"] for c in found] == [[CHAIN[0], CHAIN[1]]]  # one patient counted: a pair of 10
