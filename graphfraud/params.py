@@ -305,9 +305,10 @@ class CardLoadParams:
     # its business
     min_share: float = 0.02
     # a card typically dear at several pharmacies is judged on its dear purchases there together, against its claims
-    # outside them (a collector spreading his cards over three shops of three chains: step 78; off: on, synth 120
-    # lost a collector whose shop's peers then held another collector's spread cards)
-    spread: bool = False
+    # outside them (a collector spreading his cards over three shops of three chains: step 78), pooled only over
+    # pharmacies linked by min_cards such cards shared beyond chance (step 80: an ordinary buyer's own two shops
+    # share one or two); off: each institution alone, as before step 78
+    spread: bool = True
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"
