@@ -313,8 +313,10 @@ class CardLoadParams:
     # its business
     min_share: float = 0.02
     # a card typically dear at several pharmacies is judged on its dear purchases there together, against its claims
-    # outside them (a collector spreading his cards over three shops of three chains: step 78; off: on, synth 120
-    # lost a collector whose shop's peers then held another collector's spread cards)
+    # outside them (a collector spreading his cards over three shops of three chains: step 78), pooled only over
+    # pharmacies linked by min_cards such cards shared beyond chance (step 84: an ordinary buyer's own two shops
+    # share one or two); off by default until every dev world is run with it (round 16: fourthworld 1-25 and part
+    # of otherworld and thirdworld, docs/detection.md step 84)
     spread: bool = False
 
     def __post_init__(self) -> None:

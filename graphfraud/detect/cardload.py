@@ -99,7 +99,11 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
     some = dear >= 1  # (per card: a per-claim gather of bools, not of counts, 70 MB less)
     rows = np.flatnonzero(ok & some[np.maximum(person, 0)])
-    per = loaded_cards(u[rows], person[rows], excess[rows], params, pooled=kind[u[rows]] == cards.PHARMACIES)
+    shop = kind[u] == cards.PHARMACIES
+    # the cards billed at any pharmacy: the chance two shops share a card typically dear at each (step 84)
+    holders = int(np.count_nonzero(np.bincount(person[ok & shop], minlength=int(person.max()) + 1)))
+    per = loaded_cards(u[rows], person[rows], excess[rows], params, pooled=shop[rows], holders=holders)
+    del shop
     by_unit = pd.DataFrame({"cards": _cards_per_unit(cards.run_uses(graph, u), ok)})
     by_unit = by_unit[by_unit["cards"] > 0]
     by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
@@ -265,6 +269,7 @@ def loaded_cards(
     params: CardLoadParams,
     *,
     pooled: np.ndarray | None = None,
+    holders: int | None = None,
 ) -> pd.DataFrame:
     """Per (institution, card): ``n`` claims there, ``dear`` of them, ``lift`` (log) over the card's own pattern,
     ``loaded``.
@@ -279,6 +284,10 @@ def loaded_cards(
     (median) at several pooled institutions is one pattern there: its dear claims at all of them are counted
     together, and "elsewhere" is its claims outside them (a collector spreading his swipes over three shops of
     three chains; a card typically dear at one of them only is judged as before).  ``spread``: loaded so.
+    Only *linked* pharmacies are pooled (:func:`linked_pairs`): two that share ``min_cards`` or more cards
+    typically dear at each, beyond chance among the ``holders`` cards billed at any pharmacy (default: the
+    cards of the pooled claims given); a collector's cards are bought citywide and swiped at his few shops, so
+    his shops share them by the dozen, where an ordinary buyer's two dear shops are his own.
 
     >>> loaded_cards(np.array([0, 0, 0, 1, 2, 2, 2]), np.array([7, 7, 7, 7, 8, 8, 8]),
     ...              np.log([10.0, 10.0, 10.0, 1.0, 10.0, 10.0, 1.0]),
@@ -307,7 +316,10 @@ def loaded_cards(
         # a card typically dear at several pharmacies: its dear purchases there are one pattern, summed, and its
         # own pattern is its claims outside them (a collector spreads his swipes over three shops of three chains)
         spread = np.asarray(pooled)[order[first]] & (here >= np.log(params.ratio))
-        own_n, own_sum, own_dear = (_pooled(x, spread, card, len(card_person)) for x in (n, sums, dear))
+        if holders is None:
+            holders = len(np.unique(person[np.asarray(pooled)]))
+        mine, theirs = linked_pairs(pair_unit, card, spread, holders, params)
+        own_n, own_sum, own_dear = (_pooled(x, mine, theirs) for x in (n, sums, dear))
     del values, order
     other_n = card_n[card] - own_n
     elsewhere = np.where(other_n > 0, (card_sum[card] - own_sum) / np.maximum(other_n, 1), 0.0)
@@ -320,15 +332,52 @@ def loaded_cards(
                          "loaded": loaded, "same": same, "spread": loaded & (own_n > n)})  # fmt: skip
 
 
-def _pooled(values: np.ndarray, pooled: np.ndarray, card: np.ndarray, cards: int) -> np.ndarray:
-    """Per (institution, card) pair: its ``values``, or where ``pooled``, the sum over the card's pooled pairs
-    (``card``: each pair's card, of ``cards``), in the values' dtype.
+def linked_pairs(
+    unit: np.ndarray, card: np.ndarray, spread: np.ndarray, holders: int, params: CardLoadParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per (institution, card) pair (``unit``, ``card``): the pairs of the same card it is pooled with, as two
+    arrays of pair positions (``mine``, ``theirs``: each pooled pair with each of its partners).
 
-    >>> _pooled(np.array([2, 1, 3, 4]), np.array([True, False, True, True]), np.array([0, 0, 0, 1]), 2).tolist()
+    Only pairs typically dear at a pharmacy (``spread``) are pooled, and only between *linked* institutions: two
+    institutions that share ``params.min_cards`` or more such cards, a number unlikely by chance (binomial tail
+    at most ``params.max_chance``: of the fewer dear cards of the two, each is one of the other's with the
+    chance the other's dear cards are of the ``holders`` cards billed at any pharmacy).  A collector who buys
+    cards citywide and swipes each at his three shops leaves the three sharing dozens of cards; an ordinary
+    buyer dear at two shops is one of one or two cards those shops share (otherworld 2: at most 4, chance 7).
+
+    >>> unit, card = np.array([0, 1, 0, 1, 0, 2, 3]), np.array([0, 0, 1, 1, 2, 2, 2])
+    >>> mine, theirs = linked_pairs(unit, card, np.ones(7, bool), 1000, CardLoadParams(min_cards=2))
+    >>> sorted(zip(mine.tolist(), theirs.tolist()))
+    [(0, 1), (1, 0), (2, 3), (3, 2)]
+    """
+    at = np.flatnonzero(spread)
+    if not len(at):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({"pair": at, "unit": np.asarray(unit)[at], "card": np.asarray(card)[at]})
+    both = frame.merge(frame, on="card", suffixes=("", "_b"), sort=True)
+    both = both[both["unit"].to_numpy() != both["unit_b"].to_numpy()]
+    if both.empty:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    degree = frame.groupby("unit").size()
+    shared = both.groupby(["unit", "unit_b"]).size()
+    a = degree.reindex(shared.index.get_level_values(0)).to_numpy()
+    b = degree.reindex(shared.index.get_level_values(1)).to_numpy()
+    chance = np.minimum(np.maximum(a, b) / max(holders, 1), 1.0)
+    tail = binom.sf(shared.to_numpy() - 1, np.minimum(a, b), chance)
+    links = shared.index[(shared.to_numpy() >= params.min_cards) & (tail <= params.max_chance)]
+    keep = pd.MultiIndex.from_frame(both[["unit", "unit_b"]]).isin(links)
+    return both["pair"].to_numpy()[keep].astype(np.int64), both["pair_b"].to_numpy()[keep].astype(np.int64)
+
+
+def _pooled(values: np.ndarray, mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Per (institution, card) pair: its ``values`` plus those of the pairs it is pooled with (``mine[i]`` is
+    pooled with ``theirs[i]``: :func:`linked_pairs`), in the values' dtype.
+
+    >>> _pooled(np.array([2, 1, 3, 4]), np.array([0, 2]), np.array([2, 0])).tolist()
     [5, 1, 5, 4]
     """
-    sums = np.bincount(card, weights=np.where(pooled, values, 0), minlength=cards)[card]
-    return np.where(pooled, sums, values).astype(values.dtype)
+    extra = np.bincount(mine, weights=values[theirs].astype(np.float64), minlength=len(values))
+    return (values + extra).astype(values.dtype)
 
 
 def _stable_order(codes: np.ndarray) -> np.ndarray:

@@ -311,7 +311,14 @@ ON = RunParams(cardload=SPREAD)
 
 
 def _shops_world(
-    *, cards: int = 12, times: int = 2, markup: float = 8.0, chronic: int = 10, visit: bool = False, single: int = 0
+    *,
+    cards: int = 12,
+    times: int = 2,
+    markup: float = 8.0,
+    chronic: int = 10,
+    visit: bool = False,
+    single: int = 0,
+    scattered: int = 0,
 ) -> ClaimsData:
     """Eight independent pharmacies, 60 ordinary customers each (cheap I10 purchases here and at the next shop).
 
@@ -321,7 +328,10 @@ def _shops_world(
       and P5 in turn, near home and near work, as do the E11 customers of every shop;
     - every card's own care is a few cheap visits at a clinic (with ``visit``, one of them the day before the
       card's first swipe at P0: by chance, as 2-15% of a collector's swipes follow a visit of the holder's);
-    - a second collector swipes ``single`` cards four times each at P6 alone.
+    - a second collector swipes ``single`` cards four times each at P6 alone;
+    - ``scattered`` ordinary buyers each buy dear twice at two shops of their own (card k at the k-th of the 25
+      pairs of the eight shops other than two of P0-P2, over the year): dear at two shops as a collector's cards are, but no two shops
+      share more than two of them.
     """
     persons, claims = [], []
     n = [0]
@@ -364,6 +374,15 @@ def _shops_world(
         claim(pid, "H0", 300 + k, rng.uniform(30, 60))
         for d in range(4):
             claim(pid, "P6", 10 + 60 * d + k, 45 * markup * rng.uniform(0.9, 1.1))
+    pairs = [(a, b) for a in range(len(SHOPS)) for b in range(max(a + 1, 3), len(SHOPS))]  # not two of P0-P2
+    for k in range(scattered):
+        pid = f"scattered{k}"
+        person(pid)
+        for d in range(3):
+            claim(pid, "H0", 100 * d + k, rng.uniform(30, 60))
+        for j, s in enumerate(pairs[k % len(pairs)]):
+            for m in range(2):
+                claim(pid, SHOPS[s], 40 + 120 * m + 60 * j + k, 45 * markup * rng.uniform(0.9, 1.1))
     for k in range(chronic):
         pid = f"chronic{k}"
         person(pid)
@@ -402,7 +421,8 @@ def test_pooled_pharmacies_leave_a_card_dear_nowhere_else_or_everywhere_alone():
     person = np.array([1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3])
     excess = np.log([8, 8, 8, 8, 1, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1])
     pooled = unit != 9
-    per = cardload.loaded_cards(unit, person, excess, SPREAD, pooled=pooled)
+    two = CardLoadParams(spread=True, min_cards=2)  # shops 0 and 1 share cards 1 and 3: linked at two
+    per = cardload.loaded_cards(unit, person, excess, two, pooled=pooled, holders=1000)
     got = {(int(u), int(p)): bool(x) for u, p, x in per[["unit", "person", "loaded"]].itertuples(index=False)}
     # card 1: 2 + 2 dear at shops 0 and 1, cheap at the clinic 9; card 2: dear at shops 0 and 2 and at the clinic
     # too (its own pattern); card 3: 2 + 2 dear at shops 0 and 1, one cheap purchase at shop 2 (its own pattern)
@@ -410,6 +430,8 @@ def test_pooled_pharmacies_leave_a_card_dear_nowhere_else_or_everywhere_alone():
                    (0, 3): True, (1, 3): True, (2, 3): False}  # fmt: skip
     plain = cardload.loaded_cards(unit, person, excess, CardLoadParams())
     assert not plain["loaded"].any()
+    alone = cardload.loaded_cards(unit, person, excess, SPREAD, pooled=pooled, holders=1000)  # shared 2 < 5: alone
+    pd.testing.assert_frame_equal(alone, plain)
     off = cardload.loaded_cards(unit, person, excess, CardLoadParams(spread=False), pooled=pooled)
     pd.testing.assert_frame_equal(off, plain)
 
@@ -441,3 +463,25 @@ def test_a_shops_peers_do_not_count_another_collectors_spread_cards():
     found = _found(_shops_world(single=6), SPREAD)
     assert sorted(found) == ["P0", "P1", "P2", "P6"]
     assert found["P6"][0] == [f"single{k}" for k in range(6)]
+
+
+def test_ordinary_buyers_dear_at_two_shops_of_their_own_are_not_pooled():
+    """Step 84: forty buyers each dear twice at two shops of their own (25 pairs of eight shops): pooled, each
+    card would be loaded at both (four dear purchases against cheap care), ten loaded cards a shop; but no two
+    shops share more than two of them, so no shop is linked to another and none is a candidate.  A collector's
+    three shops share his twelve cards: still linked, still found, beside the buyers."""
+    assert _found(_shops_world(cards=0, scattered=40), SPREAD) == {}
+    found = _found(_shops_world(scattered=40), SPREAD)
+    assert sorted(found) == ["P0", "P1", "P2"]
+    for persons, evidence in found.values():
+        assert persons == sorted(f"card{k}" for k in range(12))
+
+
+def test_linked_pairs_need_min_cards_shared_beyond_chance():
+    unit = np.repeat([0, 1], 6)
+    card = np.tile(np.arange(6), 2)  # six cards typically dear at both shops
+    mine, _ = cardload.linked_pairs(unit, card, np.ones(12, bool), 30_000, SPREAD)
+    assert len(mine) == 12  # every pair with its one partner
+    assert not len(cardload.linked_pairs(unit, card, np.ones(12, bool), 30_000, CardLoadParams(min_cards=7))[0])
+    # six shared where each shop's six dear cards are most of the holders: chance, not a link
+    assert not len(cardload.linked_pairs(unit, card, np.ones(12, bool), 7, SPREAD)[0])
