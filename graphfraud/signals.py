@@ -146,6 +146,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            reduced=(("facilities.ownership", "ownership unknown: any facility not recorded as private counts"),),
            zh="婴幼儿保健"),
     Signal("benign_primary", ("benign",), ("facilities.kind|facilities.level",), zh="基层定期服务"),
+    Signal("benign_online", ("benign",), ("facilities.name",), zh="互联网医院复诊"),
     Signal("benign_refill", ("benign",),
            reduced=(("claims.diagnosis", "steady monthly purchases at ordinary cost, without checking for one drug family"),),
            zh="慢病续方购药"),

@@ -128,6 +128,7 @@ class ClaimFacts:
     signals: SignalParams = SignalParams()  # the per-claim signals' parameters these facts were computed with
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
     venue_primary: np.ndarray | None = None  # per venue code: a primary-care facility (:mod:`graphfraud.score.primary`)
+    venue_online: np.ndarray | None = None  # per venue code: an internet hospital by its name (:func:`online_venues`)
     # Pharmacy purchases per diagnosis family (index family code + 1; 0: no diagnosis): claims and insurance money.
     family_purchases: np.ndarray | None = None
     family_money: np.ndarray | None = None
@@ -244,6 +245,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         venue_region=venue_region,
         venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
         venue_public=_public(venues["ownership"]),
+        venue_online=online_venues(data.facilities, v.venues.ids),
         **_catchment(t, person_region, venue_region),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
@@ -292,6 +294,30 @@ def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.nda
             "refill_purchases": np.bincount(family[refill], minlength=n).astype(float),
             "refill_money": np.bincount(family[refill], weights=money[refill], minlength=n),
             "refill_purchase": flag}  # fmt: skip
+
+
+#: What a facility's registered name holds when it is an internet hospital: the 互联网医院管理办法（试行） (2018) has every
+#: one registered as such (a hospital's second name "XX医院互联网医院", or a platform's "XX互联网医院").
+ONLINE_NAMES = ("互联网医院",)
+
+
+def online_venues(facilities: pd.DataFrame, ids: Any) -> np.ndarray:
+    """Per venue code (``ids``), whether it is a facility whose name says it is an internet hospital (:data:`ONLINE_NAMES`).
+
+    All False when the export has no facility names.
+
+    >>> online_venues(pd.DataFrame({"facility_id": ["H1", "H2"], "name": ["第六人民医院互联网医院", "第六人民医院"]}),
+    ...               ["H2", "P1", "H1"]).tolist()
+    [False, False, True]
+    """
+    ids = pd.Index(pd.Series(ids, dtype=object).astype(str))
+    if "name" not in facilities.columns or not len(facilities):
+        return np.zeros(len(ids), dtype=bool)
+    names = facilities["name"].astype("string").fillna("")
+    online = names.str.contains("|".join(ONLINE_NAMES), regex=True).to_numpy(dtype=bool, na_value=False)
+    known = pd.Series(online, index=facilities["facility_id"].astype(str).to_numpy())
+    known = known[~known.index.duplicated()]
+    return known.reindex(ids).fillna(False).to_numpy(dtype=bool)
 
 
 def _public(ownership: pd.Series) -> np.ndarray:
@@ -767,6 +793,10 @@ class Features:
     group_regulars: int = 0  # persons present on >= 4 of those days
     group_days: int = 0  # those days
     group_venues: int = 0  # the venues they were at (1: the main venue only)
+    # Of the group's inpatient stays with a known discharge, the share discharged on their admission day (a day
+    # ward's stays: 日间病房, chemotherapy or transfusion); NaN: no such stay (or a Features made by hand)
+    day_stays: float = math.nan
+    online_venue: bool = False  # the main venue is an internet hospital (ClaimFacts.venue_online; False: unknown)
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -853,11 +883,13 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         dup_trace_claims=int(facts.dup_trace[rows].sum()),
         after_death_claims=int(facts.after_death[rows].sum()),
         split_admissions=int(facts.split[rows].sum()),
+        day_stays=_day_stays(t, rows, inpatient),
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
         dear_goods_share=_share(dear_goods(facts, rows).sum(), facts.total[rows].sum())
         if facts.high_goods is not None
         else math.nan,
         private_venue=bool(facts.venue_private[main]),
+        online_venue=bool(facts.venue_online[main]) if facts.venue_online is not None else False,
         **_timetable_of(c, main, facts),
         primary_venue=primary[0],
         own_cost_ratio=primary[1],
@@ -866,6 +898,16 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         **(_parties_of(c, rows[at_main & timed], main, facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
     )
+
+
+def _day_stays(t: Visits, rows: np.ndarray, inpatient: np.ndarray) -> float:
+    """Of the inpatient stays among ``rows`` with a known discharge, the share discharged on the admission day."""
+    stays = rows[inpatient.astype(bool)]
+    end = t.column("end_day")[stays]
+    known = end >= 0
+    if not known.any():
+        return math.nan
+    return float((end[known] == t.column("day")[stays][known]).mean())
 
 
 #: Members whose consecutive arrivals at the main venue are at most this many minutes apart arrived together (the

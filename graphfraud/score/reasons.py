@@ -237,6 +237,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{monthly_from:g}); the drugs at {price:.2f}x their unit price elsewhere (up to {price_from:g}x) and "
         "{quantity:.2f}x the quantity per line (up to {quantity_from:g}x), for {compared:.0%} of the amount",
     ),
+    "benign_online": (
+        "looks like an internet hospital's patients (互联网医院, online consultations and repeat prescriptions): "
+        "{share:.0%} of the group's claims are there, and an online visit is no meeting, at any hour; "
+        "cost {cost_ratio:.2f}x peers'",
+    ),
     "benign_refill": (
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), {family:.0%} of each "
@@ -443,6 +448,9 @@ UNKNOWN_OWNER_COST = 1.0
 #: A course of chemotherapy is 4-8 cycles (then the patient is reassessed): patients whose cycles started together
 #: have had at most this many cycles each (gaps between their visits); a broker's pool attends without end.
 COURSE_CYCLES = 8.0
+#: A day ward's stays end the day they begin (日间病房: chemotherapy, transfusion): at least this share of the group's
+#: inpatient stays with a known discharge were discharged on their admission day.
+DAY_STAYS = 0.8
 
 
 def chronic_programme(f: Features) -> bool:
@@ -592,6 +600,52 @@ def chemotherapy_course(f: Features) -> bool:
     cycles = f.member_weeks * f.member_weekly  # weeks x visits a week: each member's gaps between visits
     return (f.public_venue == 1.0 and f.top_diagnosis.startswith("C") and f.top_diagnosis_share >= 0.7
             and cycles <= COURSE_CYCLES)  # fmt: skip
+
+
+def day_ward(f: Features) -> bool:
+    """Day-ward treatment (日间病房, 日间化疗): inpatient stays that end the day they begin, each member on a cycle.
+
+    A hospital admits a day-ward patient for the day (chemotherapy, a
+    transfusion) and discharges them that evening, every 14, 21 or 28 days
+    from the patient's own first day; so its patients are an inpatient group
+    that meets on the ward's weekdays.  An induced admission (挂床, 诱导住院)
+    is billed for nights in a bed: a pool admitted together and kept for
+    days, or readmitted soon after a discharge (split stays).  So: most of the
+    group's claims are stays, at least ``DAY_STAYS`` of those with a known
+    discharge end the day they begin, none is a split stay, and the members
+    keep :func:`treatment_cycles` of their own (regular gaps for a month or
+    more, at a venue whose care is care, at no more than the peers' cost).
+    """
+    if f.inpatient_share < 0.5 or math.isnan(f.day_stays) or f.day_stays < DAY_STAYS or f.split_admissions:
+        return False
+    return treatment_cycles(f)
+
+
+#: An online group is one when most of its claims are at the internet hospital: at least this share.
+ONLINE_SHARE = 0.5
+
+
+def online_consultations(f: Features) -> Reason | None:
+    """Why patients "together" at an internet hospital (互联网医院) may be its ordinary patients, or None.
+
+    An online consultation is no meeting: a hospital's online clinic sees its
+    follow-up patients (repeat prescriptions, 复诊续方) wherever they are, from
+    early morning into the night, so many of them are billed on the same days
+    and outside a clinic's hours without having met (the lockstep and
+    off-hours reasons measure a place's co-presence).  The venue says what it
+    is by its registered name (:data:`graphfraud.score.features.ONLINE_NAMES`).
+    So: the group's main venue is an internet hospital, at least
+    ``ONLINE_SHARE`` of its claims are there, it costs no more than the same
+    care elsewhere (``PEER_COST``) and none of :func:`hard_flags` shows.  A
+    ring billing fictitious online consultations must show itself by its cost,
+    its cards or its identities; co-presence cannot show it.
+    """
+    if not f.online_venue or f.venue_share < ONLINE_SHARE or hard_flags(f):
+        return None
+    if math.isnan(f.cost_ratio) or f.cost_ratio > PEER_COST:
+        return None
+    return Reason("benign_online", {"share": f.venue_share, "cost_ratio": f.cost_ratio}, f.venue_share,
+                  ONLINE_SHARE, 0.0)  # fmt: skip
 
 
 def residents_buying(f: Features) -> Reason | None:
@@ -993,7 +1047,7 @@ def benign_explanation(f: Features) -> Reason | None:
     (nursing-home rounds), one household, or a one-off event (a company
     check-up).  Any of :func:`hard_flags` voids the explanation.
     """
-    treatment = chronic_programme(f) or scheduled_cohort(f)
+    treatment = chronic_programme(f) or scheduled_cohort(f) or day_ward(f)
     if hard_flags(f, treatment=treatment):
         return None
     if chronic_programme(f):
@@ -1003,7 +1057,7 @@ def benign_explanation(f: Features) -> Reason | None:
              "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio},
             f.chronic_share, 0.7, 0.0,
         )  # fmt: skip
-    if treatment_cycles(f) and scheduled_cohort(f):
+    if treatment_cycles(f) and (scheduled_cohort(f) or day_ward(f)):
         return Reason(
             "benign_schedule",
             {"period": 7.0 / max(f.member_weekly, 1e-9), "regularity": f.member_regularity, "weeks": f.member_weeks,

@@ -40,6 +40,7 @@ from graphfraud.score.reasons import (
     CHRONIC_VISITS,
     DESIGNATED_SHARE,
     designated_cards,
+    online_consultations,
     refill_cohort,
     regimen_pharmacy,
     ramp,
@@ -1360,7 +1361,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         )
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or mass_event(f)
-                  or follow_up_patients(f) or refill_cohort(f, names))  # fmt: skip
+                  or follow_up_patients(f) or refill_cohort(f, names)
+                  or (online_consultations(f) if kind == "staged_clinic" else None))  # fmt: skip
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)

@@ -181,6 +181,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "药品单价为其他机构的 {price} 倍（不超过 {price_from} 倍），每条明细数量为其他机构的 {quantity} 倍（不超过 {quantity_from} 倍），"
         "可比金额占 {compared}",
     ),
+    "benign_online": (
+        "疑为互联网医院的线上复诊患者（在线问诊、复诊续方）：团伙 {share} 的结算在该互联网医院，线上就诊不是同时到场，"
+        "任何时段都可就诊；费用为同类的 {cost_ratio} 倍",
+    ),
     "benign_refill": (
         "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"
         "每人 {family} 的购药为同一类诊断，次均医保金额为全市同类诊断其他续方购药（同一人在同一药店购药 {refills} 次及以上）的 {cost} 倍",

@@ -1,0 +1,104 @@
+"""Fifthworld's benign groups: a day ward's one-day stays (日间化疗) and an internet hospital's patients (互联网医院)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.score.features import Features, _day_stays, online_venues
+from graphfraud.score.reasons import benign_explanation, day_ward, online_consultations
+from graphfraud.score.wording import say
+
+NAN = math.nan
+
+#: An inpatient group at a public 3A hospital, no diagnosis exported, each member admitted every 21 days for
+#: 12 weeks, at 0.38x the fund of other stays: fifthworld seed 1's day ward as the detector measured it.
+DAY_WARD = Features(
+    persons=57, claims=285, fund=82_000.0, venue=0, venue_share=1.0, pharmacy_share=0.0, inpatient_share=1.0,
+    chronic_share=0.0, top_diagnosis="", top_diagnosis_share=0.0, event_days=85, regulars=48, cycle_days=1.0,
+    cycle_regularity=0.5, median_arrival_gap=NAN, off_hours_share=NAN, dominance=0.03, cost_ratio=0.38,
+    venue_fund_per_claim=760.0, peer_venue_ratio=NAN, ring_fund_per_claim=290.0, out_of_region=0,
+    catchment_outside=NAN, out_of_city=0, catchment_outside_city=NAN, attendance=0.09, weekday_share=1.0,
+    public_venue=1.0, phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=1,
+    addresses=57, median_age=58.0, dup_trace_claims=0, after_death_claims=0, split_admissions=0,
+    high_value_share=0.79, private_venue=False, sessions=85, member_regularity=1.0, member_weeks=12.0,
+    member_weekly=1 / 3, day_stays=1.0,
+)  # fmt: skip
+
+
+def _f(**changes: Any) -> Features:
+    return dataclasses.replace(DAY_WARD, **changes)
+
+
+def test_a_day_ward_of_one_day_stays_on_each_patients_cycle_is_care() -> None:
+    assert day_ward(DAY_WARD)
+    reason = benign_explanation(DAY_WARD)
+    assert reason is not None and reason.code == "benign_schedule"
+    assert "21-day cycle" in reason.text
+    assert "每 21 天一次的周期" in say(reason.code, reason.args, lang="zh")
+
+
+def test_stays_of_nights_split_stays_or_a_dear_bill_are_not_a_day_ward() -> None:
+    # a pool kept in bed for nights (挂床), readmitted soon after discharge, or billed above other stays:
+    # the cycle alone does not make it a day ward
+    changes: dict[str, Any]
+    for changes in ({"day_stays": 0.3}, {"day_stays": NAN}, {"split_admissions": 4}, {"cost_ratio": 6.6}):
+        f = _f(**changes)
+        assert not day_ward(f), changes
+        assert benign_explanation(f) is None, changes
+
+
+def test_a_private_hospitals_cycled_pool_without_diagnosis_is_not_a_day_ward() -> None:
+    # the care test of treatment_cycles: a private venue, no diagnosis to vouch for the care
+    f = _f(public_venue=0.0, private_venue=True)
+    assert not day_ward(f) and benign_explanation(f) is None
+
+
+def test_irregular_gaps_are_not_a_day_ward() -> None:
+    f = _f(member_regularity=0.29, member_weeks=29.7, member_weekly=0.23)
+    assert not day_ward(f) and benign_explanation(f) is None
+
+
+class _Visits:
+    def __init__(self, day: list[int], end_day: list[int]) -> None:
+        self._cols = {"day": np.array(day), "end_day": np.array(end_day)}
+
+    def column(self, name: str) -> np.ndarray:
+        return self._cols[name]
+
+
+def test_day_stays_is_the_share_of_known_discharges_on_the_admission_day() -> None:
+    t = cast(Any, _Visits(day=[10, 10, 20, 30, 40], end_day=[10, 13, 20, -1, 40]))
+    rows = np.arange(5)
+    inpatient = np.array([True, True, True, True, False])
+    assert _day_stays(t, rows, inpatient) == 2 / 3  # row 3 has no discharge, row 4 is not a stay
+    assert math.isnan(_day_stays(t, rows, np.zeros(5, dtype=bool)))
+
+
+#: Patients "together" at an internet hospital: most of their claims there, at 0.8x peers' cost.
+ONLINE = _f(inpatient_share=0.0, day_stays=NAN, venue_share=0.95, cost_ratio=0.8, attendance=0.6,
+            member_regularity=0.5, off_hours_share=0.44, median_arrival_gap=12.0, online_venue=True)  # fmt: skip
+
+
+def test_an_internet_hospitals_patients_are_explained() -> None:
+    reason = online_consultations(ONLINE)
+    assert reason is not None and reason.code == "benign_online"
+    assert "95% of the group's claims" in reason.text
+    assert "互联网医院" in say(reason.code, reason.args, lang="zh")
+
+
+def test_not_online_dear_elsewhere_or_flagged_is_not_explained() -> None:
+    for changes in ({"online_venue": False}, {"cost_ratio": 2.0}, {"venue_share": 0.3}, {"phone_hub_persons": 6},
+                    {"after_death_claims": 3}):  # fmt: skip
+        assert online_consultations(dataclasses.replace(ONLINE, **changes)) is None, changes
+
+
+def test_online_venues_by_registered_name() -> None:
+    facilities = pd.DataFrame({"facility_id": ["H1", "H2", "H3"],
+                               "name": ["第六人民医院互联网医院", "第六人民医院", None]})  # fmt: skip
+    assert online_venues(facilities, ["H2", "P1", "H1", "H3"]).tolist() == [False, False, True, False]
+    assert online_venues(facilities.drop(columns="name"), ["H1"]).tolist() == [False]
