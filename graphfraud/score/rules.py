@@ -109,6 +109,11 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                     "share": e["share"], "pharmacy": names["pharmacy"], "follow_days": e["follow_days"],
                     "peer_share": e["peer_share"], "lift": e["lift"], "z": e["z"], "min_fund": e["min_fund"],
                     "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
+        if e.get("referral"):  # doctor -> facility steering (detect.referral): the venue is a facility, no threshold
+            steering.pop("min_fund")
+            steering["site"] = steering.pop("pharmacy")
+            steering["site_patients"] = steering.pop("pharmacy_buyers")
+            return steering
         if e.get("at_price"):  # steered at the purchases' price (cash kickbacks): the threshold is a price
             steering["min_price"] = steering.pop("min_fund")
         # the members whose purchases the insurance paid less on (cash), when there are any
