@@ -246,10 +246,14 @@ class SteeringParams:
     value_quantile: float = 0.8  # only purchases whose fund is at or above this quantile of all purchases
     team_overlap: float = 0.5  # two doctors sharing this share of the smaller one's patients are team-mates
     by_chain: bool = True  # also test each doctor against each chain's shops taken together (step 83)
+    # doctor -> facility steering (detect.referral): a facility's outpatient claim within this many days after a
+    # visit to a doctor of another institution follows it (0: off)
+    referral_days: int = 3
 
     def __post_init__(self) -> None:
         o = "SteeringParams"
         check(self.follow_days >= 0, "follow_days", o, "an int >= 0", self.follow_days)
+        check(self.referral_days >= 0, "referral_days", o, "an int >= 0 (0: off)", self.referral_days)
         check(self.min_patients >= 2, "min_patients", o, "an int >= 2", self.min_patients)
         check(0 < self.min_share <= 1, "min_share", o, "a float in (0, 1]", self.min_share)
         check(self.min_lift >= 1, "min_lift", o, "a float >= 1", self.min_lift)

@@ -362,13 +362,21 @@ def steered(priced: pd.DataFrame, doctor: int, pharmacy: int) -> pd.DataFrame:
 
 
 def detect(graph: ClaimGraph, params: SteeringParams = SteeringParams(), *, seed: int = 0) -> list[Candidate]:
-    """Candidates: one per steered doctor-pharmacy pair, with the steered patients.
+    """Candidates: one per steered doctor-pharmacy pair, with the steered patients, then one per steered
+    doctor-facility pair (:mod:`graphfraud.detect.referral`, docs/detection.md step 86).
 
     Where the export names no doctor but gives diagnoses, the kickbacks of a facility's diagnosis instead
     (:mod:`graphfraud.detect.indication`, docs/detection.md step 65): no pair can be measured there.
     """
     if indication.named_no_doctor(graph):
         return indication.detect(graph, NAME)
+    from graphfraud.detect import referral  # it builds on this module
+
+    return _pharmacies(graph, params) + referral.detect(graph, params)
+
+
+def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
+    """The steered doctor-pharmacy pairs of :func:`detect`."""
     money = insurance_money(graph.data.claims)
     table = graph.visits.table
     threshold = high_value(table, params, money=money)
@@ -569,13 +577,20 @@ def with_visits(
 
 
 def visit_rates(
-    candidates: list[Candidate], follow: pd.DataFrame, table: pd.DataFrame, dear: np.ndarray, days: int
+    candidates: list[Candidate],
+    follow: pd.DataFrame,
+    table: pd.DataFrame,
+    dear: np.ndarray,
+    days: int,
+    *,
+    bought: int = 1,
 ) -> np.ndarray:
     """How many times as often per day each steered pair's patients bought dear at the pharmacy in the days after
     the doctor's visits as on their other days (:func:`with_visits`); ``inf`` when they bought there only then.
 
     The dear purchases and the outpatient visits are sorted once by pharmacy and by doctor, so each pair reads
-    only its own rows (ten million claims, dozens of pairs).
+    only its own rows (ten million claims, dozens of pairs).  ``bought`` is the ``kind`` of the claims at the
+    pair's venue: 1 (pharmacy purchases), 0 for a facility's outpatient claims (:mod:`graphfraud.detect.referral`).
     """
     if not candidates:
         return np.zeros(0)
@@ -584,7 +599,7 @@ def visit_rates(
     first, last = int(day.min()), int(day.max())
     pairs = [(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in candidates]
     # the pairs' pharmacies' dear purchases and their doctors' outpatient visits, each sorted once
-    buys = np.flatnonzero((kind == 1) & dear & np.isin(venue, [p for _, p in pairs]))
+    buys = np.flatnonzero((kind == bought) & dear & np.isin(venue, [p for _, p in pairs]))
     buys = buys[np.argsort(venue[buys], kind="stable")]
     shop = venue[buys]
     seen = np.flatnonzero((kind == 0) & np.isin(doctor, [d for d, _ in pairs]) & ~table["inpatient"].to_numpy())

@@ -49,6 +49,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "insurance paid little or nothing on them); the {excess:.1f} patients above the "
         "peer rate are {business:.0%} of the pharmacy's {pharmacy_buyers} high-value buyers (scored above lift "
         "{lift_from:g}x, z {steering_z_from:g} or {steering_business_from:.0%} of its buyers)",
+        "{patients} of {doctor_patients} patients of {doctor} ({share:.0%}) were billed at {site}, another "
+        "institution, within {follow_days} days of the visit, vs {peer_share:.0%} of peer doctors' patients (lift "
+        "{lift:.1f}x, z = {z:.1f}); the {excess:.1f} patients above the peer rate are {business:.0%} of its "
+        "{site_patients} outpatients (suspected referral for a fee, e.g. imaging or tests; scored above lift "
+        "{lift_from:g}x, z {steering_z_from:g} or {steering_business_from:.0%} of its outpatients)",
     ),
     "indication": (
         "{patients} of {buyers} persons seen at {site} for {diagnosis} who bought at {pharmacy} within {follow_days} "

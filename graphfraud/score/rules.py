@@ -111,6 +111,11 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                     "excess": e["excess"], "business": e["business"], "pharmacy_buyers": e["pharmacy_buyers"]}  # fmt: skip
         if e.get("chain_shops"):  # a doctor and a chain's shops taken together (step 83)
             steering["pharmacy"] = f"{names['pharmacy']} and {int(e['chain_shops']) - 1} more shops of its chain"  # type: ignore[call-overload]
+        if e.get("referral"):  # doctor -> facility steering (detect.referral): the venue is a facility, no threshold
+            steering.pop("min_fund")
+            steering["site"] = steering.pop("pharmacy")
+            steering["site_patients"] = steering.pop("pharmacy_buyers")
+            return steering
         if e.get("at_price"):  # steered at the purchases' price (cash kickbacks): the threshold is a price
             steering["min_price"] = steering.pop("min_fund")
         # the members whose purchases the insurance paid less on (cash), when there are any

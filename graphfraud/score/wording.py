@@ -44,6 +44,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{pharmacy} 购药，而同行医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}；按药品价格计，不论由谁支付（含现金，医保支付很少或为零），"
         "仅计不低于 {min_price} 元的购药）；超出同行比例的 {excess} 名患者占该药店 {pharmacy_buyers} 名高值购药人的 {business}"
         "（倍数超过 {lift_from}、z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）",
+        "医师 {doctor} 的 {doctor_patients} 名患者中有 {patients} 名（{share}）在就诊后 {follow_days} 天内到另一机构 "
+        "{site} 结算，而同行医师的患者仅 {peer_share}（倍数 {lift}，z 值 {z}）；超出同行比例的 {excess} 名患者占该机构 "
+        "{site_patients} 名门诊患者的 {business}（疑似检查引流收取回扣，如影像或检验；倍数超过 {lift_from}、"
+        "z 值超过 {steering_z_from} 或占比超过 {steering_business_from} 起计分）",
     ),
     "indication": (
         "因诊断 {diagnosis} 在 {site} 门诊就诊、并于就诊后 {follow_days} 天内到药店 {pharmacy} 购药的 {buyers} 人中，有 {patients} 人"
