@@ -43,8 +43,11 @@ def text(res: dict) -> str:
     return "\n".join(out)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def main(argv: list[str] | None = None, *, description: str | None = None) -> int:
+    """The judge's command line (``description``: its help text; the fifth generator's judge is this one too)."""
+    ap = argparse.ArgumentParser(
+        description=description or __doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--data", type=Path, required=True, help="world directory with truth.json")
     ap.add_argument("--detect-out", type=Path, required=True, help="graphfraud detect --out directory")
     ap.add_argument("--json", action="store_true", help="print the scores as JSON")
