@@ -85,7 +85,11 @@ def referral_follow(table: pd.DataFrame, days: int) -> pd.DataFrame:
         again = merged[~other]
         left = again[["claim", "person", "venue", "minute"]].assign(before=again["seen"].to_numpy(np.int64) - 1)
         left = left.sort_values("before", kind="stable")
-    m = pd.concat(found) if found else pd.DataFrame(columns=["claim", "visit_claim", "person", "venue", "doctor"])
+    m = (
+        pd.concat(found)
+        if found
+        else pd.DataFrame(columns=["claim", "visit_claim", "person", "venue", "doctor", "facility"])
+    )
     out = pd.DataFrame(
         {
             "claim": m["claim"].to_numpy(np.int64),
