@@ -90,16 +90,7 @@ def referral_follow(table: pd.DataFrame, days: int) -> pd.DataFrame:
         if found
         else pd.DataFrame(columns=["claim", "visit_claim", "person", "venue", "doctor", "facility"])
     )
-    out = pd.DataFrame(
-        {
-            "claim": m["claim"].to_numpy(np.int64),
-            "visit_claim": m["visit_claim"].to_numpy(np.int64),
-            "person": m["person"].to_numpy(np.int64),
-            "pharmacy": m["venue"].to_numpy(np.int64),
-            "doctor": m["doctor"].to_numpy(np.int64),
-            "facility": m["facility"].to_numpy(np.int64),
-        }
-    )
+    out = steering.follow_frame(m)
     return out.sort_values("claim", kind="stable").reset_index(drop=True)
 
 

@@ -93,6 +93,16 @@ SHOP_PATIENTS = 2
 NAME = "steering"
 
 
+def follow_frame(merged: pd.DataFrame) -> pd.DataFrame:
+    """A follow table (claim, visit_claim, person, pharmacy, doctor, facility as int64) from a visit match whose
+    columns are claim, visit_claim, person, venue (the followed venue), doctor and facility."""
+    return pd.DataFrame({
+        "claim": merged["claim"].to_numpy(np.int64), "visit_claim": merged["visit_claim"].to_numpy(np.int64),
+        "person": merged["person"].to_numpy(np.int64), "pharmacy": merged["venue"].to_numpy(np.int64),
+        "doctor": merged["doctor"].to_numpy(np.int64), "facility": merged["facility"].to_numpy(np.int64),
+    })  # fmt: skip
+
+
 def followed_purchases(
     table: pd.DataFrame, follow_days: int, *, min_fund: float = 0.0, money: np.ndarray | None = None
 ) -> pd.DataFrame:
@@ -132,16 +142,7 @@ def followed_purchases_of(
     )
     merged = merged.dropna(subset=["doctor"])
     row = merged["row"].to_numpy()
-    found = pd.DataFrame(
-        {
-            "claim": merged["claim"].to_numpy(np.int64),
-            "visit_claim": merged["visit_claim"].to_numpy(np.int64),
-            "person": merged["person"].to_numpy(np.int64),
-            "pharmacy": merged["venue"].to_numpy(np.int64),
-            "doctor": merged["doctor"].to_numpy(np.int64),
-            "facility": merged["facility"].to_numpy(np.int64),
-        }
-    )
+    found = follow_frame(merged)
     return [found if len(wanted) == 1 else found[take[row]].reset_index(drop=True) for take in takes]
 
 
