@@ -71,6 +71,13 @@ def _run(page: Any, text: str) -> None:
     time.sleep(1.5)
 
 
+_NEW_FRAME_DRAWN = """() => {
+    const f = document.querySelector('[data-testid="frame"]');
+    return f !== null && f.dataset.old !== '1' && f.querySelectorAll('svg .node').length > 0
+        && f.querySelectorAll('svg .relationship').length > 0;
+}"""
+
+
 def _only_latest_frame(page: Any) -> None:
     page.evaluate(
         "() => document.querySelectorAll('[data-testid=\"frame\"]').forEach((f, i) => { if (i > 0) f.remove() })"
@@ -96,8 +103,11 @@ def test_every_graph_step_of_the_guide_draws_a_readable_ring(page: Any, driver: 
     graph_steps = [t for t in steps if "RETURN r, staff" in t or "RETURN p, cv, q" in t]
     assert len(graph_steps) == 2
     for i, text in enumerate(graph_steps):
+        # the frames already drawn are marked first: the newest frame is drawn on top, and waiting for any
+        # "svg .node" let the previous step's graph satisfy the wait (CI: 0 nodes counted in the new frame)
+        page.evaluate("() => document.querySelectorAll('[data-testid=\"frame\"]').forEach(f => f.dataset.old = '1')")
         _run(page, text)
-        page.wait_for_selector("svg .node", timeout=30_000)
+        page.wait_for_function(_NEW_FRAME_DRAWN, timeout=30_000)
         time.sleep(5)  # let the force layout settle before the screenshot
         _only_latest_frame(page)
         rels = page.locator("svg .relationship").count()
