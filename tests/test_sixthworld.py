@@ -174,7 +174,7 @@ def test_a_split_export_settles_one_visit_in_several_rows(built: World) -> None:
 def test_long_stay_ward_settles_monthly(built: World) -> None:
     ward = next(p for p in built.plans if p["scheme"] == "long_stay_ward")
     starts = [c.start // 86400 for c in built.claims if c.patient in ward["members"] and c.vtype == "inpatient"]
-    firsts = {d for d in range(built.days) if (built.start.toordinal() + d) and _day_of_month(built, d) == 1}
+    firsts = {d for d in range(built.days) if _day_of_month(built, d) == 1}
     assert sum(d in firsts for d in starts) >= len(ward["members"])  # mid-stay settlements open on the 1st
 
 
@@ -206,3 +206,14 @@ def test_judge_runs_on_a_real_detect_output(tmp_path: Path, capsys: pytest.Captu
     assert judge_main(["--data", str(world), "--detect-out", str(out), "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert {"found", "fragmented", "typology_right", "f1", "benign_in_top_k", "planted"} <= set(res)
+
+
+def test_run_makes_detects_and_judges_a_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.sixthworld.run import main as run_main
+
+    records = tmp_path / "r.jsonl"
+    assert run_main(["--seeds", "3", "--persons", "400", "--work", str(tmp_path), "--json", str(records)]) == 0
+    rec = json.loads(records.read_text(encoding="utf-8"))
+    assert rec["seed"] == 3 and rec["detect"][-1]["outcome"] == "ok", rec["detect"]
+    assert rec["judge"]["k"] == len(rec["judge"]["planted"]) + 5
+    assert "TOTAL found" in capsys.readouterr().err

@@ -1,8 +1,9 @@
 """Make, detect and judge sixthworld seeds as a user would, with thirdworld's runner (reused, not copied).
 
-`python -m benchmarks.fifthworld.run --seeds 1-6 --work DIR --json R.jsonl [--persons 30000]`: per seed, make
+`python -m benchmarks.sixthworld.run --seeds 1-6 --work DIR --json R.jsonl [--persons 30000]`: per seed, make
 `DIR/wSEED`, run `graphfraud detect` in a fresh process (PYTHONPATH = this checkout; a crash is recorded, not raised;
 a refusal is retried once with `--lenient`), judge, and append one JSON line (knobs, summary, detect runs, judge).
+Seeds 7 and up are the lead's held-out draw: run them only when the lead says so.
 """
 
 from __future__ import annotations
