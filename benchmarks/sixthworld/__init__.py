@@ -1,0 +1,1 @@
+"""sixthworld: an industrial and mining 县级市 (see README.md)."""
