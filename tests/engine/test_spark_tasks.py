@@ -126,7 +126,9 @@ def _cli_watching_executors(*args: str, cwd: Path) -> tuple[subprocess.Completed
             except OSError:  # ended meanwhile
                 pass
         time.sleep(0.5)
-    out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+    if proc.poll() is None:  # past the deadline: stopped, or it outlives the test (its driver JVM follows it)
+        proc.kill()
+    out, err = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), seen
 
 
