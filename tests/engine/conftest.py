@@ -9,7 +9,7 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,27 @@ def worlds(tmp_path_factory) -> dict[str, tuple]:
         write_world(data, labels, path)
         out[resolution] = (data, path)
     return out
+
+
+@pytest.fixture(scope="package")
+def local_outputs(worlds, tmp_path_factory) -> Callable[[str], Path]:
+    """The local engine's ``detect -q`` output per resolution, made on first use and then only read: the files
+    every Spark run of that world must match byte for byte (one local detect per world, not one per test)."""
+    from click.testing import CliRunner
+
+    from graphfraud.cli import main
+
+    made: dict[str, Path] = {}
+
+    def local(resolution: str) -> Path:
+        if resolution not in made:
+            out = tmp_path_factory.mktemp(f"local-{resolution}") / "out"
+            ran = CliRunner().invoke(main, ["detect", str(worlds[resolution][1]), "--out", str(out), "-q"])
+            assert ran.exit_code == 0, ran.output
+            made[resolution] = out
+        return made[resolution]
+
+    return local
 
 
 @pytest.fixture(scope="package")

@@ -37,11 +37,9 @@ OUTPUTS = (
 
 @needs_pyspark
 @pytest.mark.parametrize("resolution", RESOLUTIONS)
-def test_detect_with_spark_writes_byte_identical_files(resolution, worlds, spark, tmp_path):
+def test_detect_with_spark_writes_byte_identical_files(resolution, worlds, spark, local_outputs, tmp_path):
     _, data_dir = worlds[resolution]
-    local, remote = tmp_path / "local", tmp_path / "spark"
-    ran = CliRunner().invoke(main, ["detect", str(data_dir), "--out", str(local), "-q"])
-    assert ran.exit_code == 0, ran.output
+    local, remote = local_outputs(resolution), tmp_path / "spark"
     ran = CliRunner().invoke(main, ["detect", str(data_dir), "--out", str(remote), "-q", "--engine", "spark", *SPARK])
     assert ran.exit_code == 0, ran.output
     assert len(pd.read_csv(local / "rings.csv")) >= 3  # the comparison is about real rings

@@ -48,14 +48,14 @@ def _same_files(a: Path, b: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def local_runs(worlds, tmp_path_factory) -> dict[str, Path]:
-    """The local engine's outputs, plain and by region, on the 3000-person minute world."""
+def local_runs(worlds, local_outputs, tmp_path_factory) -> dict[str, Path]:
+    """The local engine's outputs, plain (shared with tests/engine/test_spark.py) and by region, on the
+    3000-person minute world."""
     _, data_dir = worlds["minute"]
     root = tmp_path_factory.mktemp("local")
-    _detect(data_dir, root / "plain")
     record = _detect(data_dir, root / "regional", "--by-region")
     assert len(record["by_region"]["regions"]) >= 3  # a real split, not one region
-    return {"plain": root / "plain", "regional": root / "regional"}
+    return {"plain": local_outputs("minute"), "regional": root / "regional"}
 
 
 @needs_pyspark
@@ -126,7 +126,9 @@ def _cli_watching_executors(*args: str, cwd: Path) -> tuple[subprocess.Completed
             except OSError:  # ended meanwhile
                 pass
         time.sleep(0.5)
-    out, err = proc.communicate(timeout=max(1.0, deadline - time.monotonic()))
+    if proc.poll() is None:  # past the deadline: stopped, or it outlives the test (its driver JVM follows it)
+        proc.kill()
+    out, err = proc.communicate(timeout=60)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), seen
 
 
