@@ -153,10 +153,14 @@ def _rows(header: list[str], reader: Iterable[list[str]]) -> Iterable[list[str]]
     yield from reader
 
 
-def detect_and_judge(kind: str, data: Path, out: Path, code: Path = REPO) -> dict:
-    """Detect ``data`` into ``out`` (strict, then ``--lenient``), judge it; the judge's JSON plus timing."""
+def detect_and_judge(kind: str, data: Path, out: Path, code: Path = REPO, params: Path | None = None) -> dict:
+    """Detect ``data`` into ``out`` (strict, then ``--lenient``), judge it; the judge's JSON plus timing.
+
+    ``params``: a ``--params`` file for detect (a switch under test)."""
     env = {**os.environ, "PYTHONPATH": str(code)}
     cmd = [sys.executable, "-m", "graphfraud.cli", "detect", str(data), "--out", str(out), "--force", "-q"]
+    if params is not None:
+        cmd += ["--params", str(params)]
     t0 = time.perf_counter()
     err = out.parent / f"{out.name}.err"
     with err.open("w") as e:
@@ -178,7 +182,17 @@ def detect_and_judge(kind: str, data: Path, out: Path, code: Path = REPO) -> dic
     return result
 
 
-def run_one(kind: str, world: Path, group: str, work: Path, tag: str, *, keep: bool = False) -> dict | None:
+def run_one(
+    kind: str,
+    world: Path,
+    group: str,
+    work: Path,
+    tag: str,
+    *,
+    keep: bool = False,
+    code: Path = REPO,
+    params: Path | None = None,
+) -> dict | None:
     """Ablate ``group`` from ``world`` and judge it; None when the world lacks the group."""
     name = f"{kind}-{world.parent.name}-{world.name}-{group}"
     res = work / f"{name}-{tag}.json"
@@ -188,7 +202,7 @@ def run_one(kind: str, world: Path, group: str, work: Path, tag: str, *, keep: b
         return None
     data = work / name
     dropped = copy_without(world, group, data)
-    result = detect_and_judge(kind, data, work / f"{name}-{tag}")
+    result = detect_and_judge(kind, data, work / f"{name}-{tag}", code, params)
     result.update(kind=kind, world=str(world), group=group, dropped=dropped)
     res.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     if not keep:
@@ -255,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, required=True, help="where copies, outputs and JSON go")
     ap.add_argument("--tag", required=True)
     ap.add_argument("--keep", action="store_true", help="keep the ablated copies")
+    ap.add_argument("--params", type=Path, help="a --params file for detect (a switch under test)")
     ap.add_argument("--table", action="store_true", help="only print the table of what --work holds")
     ap.add_argument("--base", default="hb3", help="tag of the full worlds' judge JSON")
     a = ap.parse_args(argv)
@@ -264,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ap.error("--kind and --dir are needed to run")
         for seed in a.seeds:
             for group in a.groups:
-                r = run_one(a.kind, a.dir / f"w{seed}", group, a.work, a.tag, keep=a.keep)
+                r = run_one(a.kind, a.dir / f"w{seed}", group, a.work, a.tag, keep=a.keep, params=a.params)
                 if r is None:
                     continue
                 if "error" in r:
