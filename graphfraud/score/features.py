@@ -129,6 +129,9 @@ class ClaimFacts:
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
     venue_primary: np.ndarray | None = None  # per venue code: a primary-care facility (:mod:`graphfraud.score.primary`)
     venue_online: np.ndarray | None = None  # per venue code: an internet hospital by its name (:func:`online_venues`)
+    # per venue code: a facility without a name whose claims show an internet hospital (step 87, :func:`_clock_online`);
+    # None: SignalParams.online_by_clock off
+    venue_clock: np.ndarray | None = None
     # Pharmacy purchases per diagnosis family (index family code + 1; 0: no diagnosis): claims and insurance money.
     family_purchases: np.ndarray | None = None
     family_money: np.ndarray | None = None
@@ -246,6 +249,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         venue_private=(venues["ownership"] == "private").to_numpy(dtype=bool, na_value=False),
         venue_public=_public(venues["ownership"]),
         venue_online=online_venues(data.facilities, v.venues.ids),
+        venue_clock=_clock_online(data.facilities, v.venues.ids, t, hour) if signals.online_by_clock else None,
         **_catchment(t, person_region, venue_region),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
@@ -318,6 +322,59 @@ def online_venues(facilities: pd.DataFrame, ids: Any) -> np.ndarray:
     known = pd.Series(online, index=facilities["facility_id"].astype(str).to_numpy())
     known = known[~known.index.duplicated()]
     return known.reindex(ids).fillna(False).to_numpy(dtype=bool)
+
+
+#: Step 87.  An internet hospital is open around the clock: of its timed claims at least CLOCK_NIGHT fall between
+#: 23:00 and 06:00 (when a clinic, an outpatient department and a pharmacy counter are shut; a hospital's
+#: emergency department is open, but its hospital admits) ...
+CLOCK_NIGHT = 0.02
+NIGHT_HOURS = (23, 0, 1, 2, 3, 4, 5)
+#: ... at least CLOCK_HOURS hours of the day each hold at least 1% of them (a long session spilling into the night
+#: fills a few hours, an online clinic's follow-ups fill the day and the evening) ...
+CLOCK_HOURS = 16
+#: ... it admits nobody, and it has at least CLOCK_CLAIMS timed claims (fewer say nothing of its hours).
+CLOCK_CLAIMS = 300
+
+
+def clock_venues(venue: np.ndarray, hour: np.ndarray, inpatient: np.ndarray, n: int) -> np.ndarray:
+    """Per venue code (``n`` codes), whether its own claims show a venue open around the clock admitting nobody.
+
+    ``venue``, ``hour`` (-1 untimed) and ``inpatient`` per claim.  See :data:`CLOCK_NIGHT`, :data:`CLOCK_HOURS`
+    and :data:`CLOCK_CLAIMS`.
+
+    >>> h = np.array([*range(24)] * 20 + [10] * 20)
+    >>> v = np.zeros(len(h), dtype=int)
+    >>> clock_venues(v, h, np.zeros(len(h), dtype=bool), 2).tolist()
+    [True, False]
+    >>> clock_venues(v, np.where((h < 8) | (h == 23), 9, h), np.zeros(len(h), dtype=bool), 1).tolist()  # shut at night
+    [False]
+    """
+    ok = (venue >= 0) & (hour >= 0)
+    counts = np.zeros((n, 24), dtype=np.int64)
+    np.add.at(counts, (venue[ok], hour[ok].astype(np.int64)), 1)
+    timed = counts.sum(axis=1)
+    share = counts / np.maximum(timed, 1)[:, None]
+    admits = np.bincount(venue[(venue >= 0) & inpatient], minlength=n)[:n] > 0
+    return (
+        (timed >= CLOCK_CLAIMS)
+        & (share[:, list(NIGHT_HOURS)].sum(axis=1) >= CLOCK_NIGHT)
+        & ((share >= 0.01).sum(axis=1) >= CLOCK_HOURS)
+        & ~admits
+    )
+
+
+def _clock_online(facilities: pd.DataFrame, ids: Any, t: pd.DataFrame, hour: np.ndarray) -> np.ndarray:
+    """Step 87: per venue code, a facility with no registered name (the column absent or empty) whose claims show an
+    internet hospital (:func:`clock_venues`).  A named facility is what its name says (:func:`online_venues`)."""
+    ids = pd.Index(pd.Series(ids, dtype=object).astype(str))
+    named = pd.Series(False, index=ids)
+    if "name" in facilities.columns and len(facilities):
+        has = facilities["name"].astype("string").fillna("").str.strip().ne("").to_numpy(dtype=bool)
+        known = pd.Series(has, index=facilities["facility_id"].astype(str).to_numpy())
+        named = known[~known.index.duplicated()].reindex(ids).fillna(False)
+    facility = pd.Series(ids).isin(facilities["facility_id"].astype(str)).to_numpy()
+    clock = clock_venues(t["venue"].to_numpy(), hour, t["inpatient"].to_numpy(dtype=bool), len(ids))
+    return clock & facility & ~named.to_numpy(dtype=bool)
 
 
 def _public(ownership: pd.Series) -> np.ndarray:
@@ -797,6 +854,10 @@ class Features:
     # ward's stays: 日间病房, chemotherapy or transfusion); NaN: no such stay (or a Features made by hand)
     day_stays: float = math.nan
     online_venue: bool = False  # the main venue is an internet hospital (ClaimFacts.venue_online; False: unknown)
+    clock_venue: bool = False  # the main venue is unnamed and open around the clock, admitting nobody (step 87)
+    # variance over mean of the group's claims a day at the main venue, over its days from first to last claim there:
+    # about 1 when members come on days of their own, far above when they come together (NaN: not measured)
+    day_dispersion: float = math.nan
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -890,6 +951,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         else math.nan,
         private_venue=bool(facts.venue_private[main]),
         online_venue=bool(facts.venue_online[main]) if facts.venue_online is not None else False,
+        **(_clock_of(day[at_main]) if facts.venue_clock is not None and facts.venue_clock[main] else {}),
         **_timetable_of(c, main, facts),
         primary_venue=primary[0],
         own_cost_ratio=primary[1],
@@ -1910,6 +1972,21 @@ def _cycle(days: np.ndarray) -> tuple[float, float]:
     gaps = np.diff(days)
     med = median(gaps)
     return med, float((np.abs(gaps - med) <= 1).mean())
+
+
+def _clock_of(days: np.ndarray) -> dict[str, Any]:
+    """``clock_venue`` and ``day_dispersion`` of a group at an unnamed around-the-clock venue (step 87).
+
+    >>> _clock_of(np.array([0, 1, 2, 3, 4, 5]))["day_dispersion"]
+    0.0
+    >>> round(_clock_of(np.array([0] * 10 + [7] * 10))["day_dispersion"], 1)  # two sessions
+    7.5
+    """
+    if not len(days):
+        return {"clock_venue": True}
+    d = days.astype(np.int64)
+    counts = np.bincount(d - d.min())
+    return {"clock_venue": True, "day_dispersion": float(counts.var() / counts.mean())}
 
 
 def _arrival_gap(t: Visits, rows: np.ndarray) -> float:

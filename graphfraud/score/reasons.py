@@ -628,6 +628,10 @@ def day_ward(f: Features) -> bool:
 
 #: An online group is one when most of its claims are at the internet hospital: at least this share.
 ONLINE_SHARE = 0.5
+#: Step 87.  At an unnamed venue open around the clock (``Features.clock_venue``), a group of its ordinary online
+#: patients comes on days of its own: its claims a day there vary about as much as independent arrivals would
+#: (variance over mean about 1; a staged session brings its recruits together, far above).  At most this.
+CLOCK_DISPERSION = 10.0
 
 
 def online_consultations(f: Features) -> Reason | None:
@@ -644,8 +648,14 @@ def online_consultations(f: Features) -> Reason | None:
     care elsewhere (``PEER_COST``) and none of :func:`hard_flags` shows.  A
     ring billing fictitious online consultations must show itself by its cost,
     its cards or its identities; co-presence cannot show it.
+
+    Step 87 (``SignalParams.online_by_clock``, off by default): where the export
+    names no facility, a venue open around the clock and admitting nobody
+    (``clock_venue``) is one too when the group comes on days of its own
+    (``day_dispersion`` <= :data:`CLOCK_DISPERSION`).
     """
-    if not f.online_venue or f.venue_share < ONLINE_SHARE or hard_flags(f):
+    by_clock = f.clock_venue and f.day_dispersion <= CLOCK_DISPERSION  # step 87: no name, its claims say it
+    if not (f.online_venue or by_clock) or f.venue_share < ONLINE_SHARE or hard_flags(f):
         return None
     if math.isnan(f.cost_ratio) or f.cost_ratio > PEER_COST:
         return None

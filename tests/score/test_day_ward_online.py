@@ -9,8 +9,17 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from graphfraud.score.features import Features, _day_stays, online_venues
-from graphfraud.score.reasons import benign_explanation, day_ward, online_consultations
+from graphfraud.score.features import (
+    CLOCK_CLAIMS,
+    NIGHT_HOURS,
+    Features,
+    _clock_of,
+    _clock_online,
+    _day_stays,
+    clock_venues,
+    online_venues,
+)
+from graphfraud.score.reasons import CLOCK_DISPERSION, benign_explanation, day_ward, online_consultations
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -102,3 +111,58 @@ def test_online_venues_by_registered_name() -> None:
                                "name": ["第六人民医院互联网医院", "第六人民医院", None]})  # fmt: skip
     assert online_venues(facilities, ["H2", "P1", "H1", "H3"]).tolist() == [False, False, True, False]
     assert online_venues(facilities.drop(columns="name"), ["H1"]).tolist() == [False]
+
+
+# Step 87: an internet hospital the export does not name, known by its own claims.
+
+
+def test_an_unnamed_venue_open_around_the_clock_admitting_nobody() -> None:
+    hours = np.array([*range(24)] * 20 + [10] * 40)  # every hour, busier in the morning
+    venue = np.zeros(len(hours), dtype=np.int64)
+    none = np.zeros(len(hours), dtype=bool)
+    assert clock_venues(venue, hours, none, 1).tolist() == [True]
+    admits = none.copy()
+    admits[0] = True
+    assert clock_venues(venue, hours, admits, 1).tolist() == [False]  # a hospital's emergency department
+    shut = np.where(np.isin(hours, NIGHT_HOURS), 12, hours)
+    assert clock_venues(venue, shut, none, 1).tolist() == [False]  # a long day, nobody at night
+    evening = np.where(hours < 14, 20, hours)  # a session spilling into the night: 10 hours
+    assert clock_venues(venue, evening, none, 1).tolist() == [False]
+    assert clock_venues(venue[: CLOCK_CLAIMS - 1], hours[: CLOCK_CLAIMS - 1], none[: CLOCK_CLAIMS - 1], 1).tolist() == [
+        False
+    ]
+    assert clock_venues(venue, np.full(len(hours), -1), none, 1).tolist() == [False]  # dates only: unknown
+
+
+def test_a_named_facility_is_what_its_name_says() -> None:
+    hours = np.array([*range(24)] * 20)
+    t = pd.DataFrame({"venue": np.repeat([0, 1, 2], len(hours)), "inpatient": False})
+    h = np.tile(hours, 3)
+    facilities = pd.DataFrame({"facility_id": ["H1", "H2"], "name": ["第六人民医院", ""]})
+    assert _clock_online(facilities, ["H1", "H2", "P1"], t, h).tolist() == [False, True, False]
+    assert _clock_online(facilities.drop(columns="name"), ["H1", "H2", "P1"], t, h).tolist() == [True, True, False]
+
+
+def test_an_unnamed_online_venues_patients_on_days_of_their_own_are_explained() -> None:
+    f = dataclasses.replace(ONLINE, online_venue=False, clock_venue=True, day_dispersion=1.2)
+    reason = online_consultations(f)
+    assert reason is not None and reason.code == "benign_online"
+    for changes in ({"day_dispersion": CLOCK_DISPERSION + 1}, {"day_dispersion": NAN}, {"clock_venue": False},
+                    {"cost_ratio": 2.0}, {"phone_hub_persons": 6}):  # fmt: skip
+        assert online_consultations(dataclasses.replace(f, **changes)) is None, changes
+    assert (
+        _clock_of(np.array([3, 4, 4, 6]))["day_dispersion"] < 1 < _clock_of(np.repeat([0, 4, 8], 10))["day_dispersion"]
+    )
+
+
+def test_the_switch_is_recorded_and_a_run_with_it_on_keeps_a_staged_clinic() -> None:
+    from graphfraud.params import RunParams, SignalParams, from_json
+    from graphfraud.pipeline import run
+    from graphfraud.score.rings import rings_table
+    from graphfraud.synth import toy
+
+    assert from_json(RunParams, '{"signals": {"online_by_clock": true}}').signals.online_by_clock
+    data, _ = toy.staged_clinic()
+    off = rings_table(run(data).rings)
+    on = rings_table(run(data, RunParams(signals=SignalParams(online_by_clock=True))).rings)
+    assert len(off) and off[["ring_id", "typology", "persons"]].equals(on[["ring_id", "typology", "persons"]])
