@@ -64,7 +64,11 @@ both out.
   sends his villagers "some time that day" has them back on the same days,
   high attendance), at a venue not recorded as private, in the working day,
   at about the cost of the same care elsewhere (:data:`WALK_IN_COST`, or
-  above it within chance), with no hard flag and, at a primary-care venue,
+  above it within chance), with no hard flag, at a venue recorded public
+  (``public_venue``; unknown ownership is not enough: thirdworld 1's broker
+  clinics, each broker's villagers told to come over a day or two, are at
+  4.7% and 19% attendance, a median 25-27 min apart, at a private hospital)
+  and, at a primary-care venue,
   their own (``primary.LOCAL_SHARE``: a village doctor's kept cards are
   keyed one by one too, on holders who do not otherwise come).  Timed
   claims only: a date-only export shows no arrivals.
@@ -169,6 +173,8 @@ def walk_in_patients(f: Features) -> Reason | None:
     if math.isnan(f.median_arrival_gap) or f.median_arrival_gap < WALK_IN_GAP:  # NaN: day data, no arrivals
         return None
     if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
+        return None
+    if f.public_venue != 1.0:  # recorded public: a broker's clinic is private, and without ownership it may be
         return None
     if math.isnan(f.cost_ratio) or not (f.cost_ratio <= WALK_IN_COST or chance_cost(f)) or not _public_care(f):
         return None

@@ -146,6 +146,7 @@ def test_walk_ins_a_little_dearer_by_chance() -> None:
         ({"sessions": 8, "event_days": 8}, "a few days: a season's or a broker's"),
         ({"cost_ratio": 2.2, "cost_chance": 30.0}, "billed above the care it imitates"),
         ({"public_venue": 0.0, "private_venue": True}, "at a private clinic"),
+        ({"public_venue": NAN}, "ownership unknown: a broker's clinic may be private"),
         ({"primary_venue": True, "local_share": 0.12}, "a village doctor's kept cards, keyed one by one"),
         ({"after_death_claims": 2}, "claims after death void any explanation"),
         ({"dup_trace_claims": 3}, "resold drug boxes void any explanation"),
