@@ -70,7 +70,11 @@ both out.
   4.7% and 19% attendance, a median 25-27 min apart, at a private hospital)
   and, at a primary-care venue,
   their own (``primary.LOCAL_SHARE``: a village doctor's kept cards are
-  keyed one by one too, on holders who do not otherwise come).  Timed
+  keyed one by one too, on holders who do not otherwise come), and with no
+  timetable of their own (:data:`WALK_IN_TIMETABLE`: physiotherapy sold
+  with gifts, thirdworld's ``physio_gifts``, is as spread over the day and
+  the calendar, at a public 卫生院 too, but each member comes weekly on
+  their own weekday; only its cost, 1.7-2.0x, told it apart otherwise).  Timed
   claims only: a date-only export shows no arrivals.
 """
 
@@ -110,6 +114,9 @@ WALK_IN_SESSIONS = 12
 WALK_IN_GAP = 30.0
 #: ... at no more than this many times the same care elsewhere (or above it within chance, ``chance_cost``).
 WALK_IN_COST = 1.5
+#: ... with no timetable of their own: at most this share of a member's days on their commonest weekdays
+#: (``member_timetable``; a course of physiotherapy is given weekly on each member's own weekday: 0.73-1.0).
+WALK_IN_TIMETABLE = 0.6
 
 
 def _public_care(f: Features) -> bool:
@@ -171,6 +178,8 @@ def walk_in_patients(f: Features) -> Reason | None:
     if f.attendance > WALK_IN_ATTENDANCE or f.sessions < WALK_IN_SESSIONS:
         return None
     if math.isnan(f.median_arrival_gap) or f.median_arrival_gap < WALK_IN_GAP:  # NaN: day data, no arrivals
+        return None
+    if not 0.0 < f.member_weekly or f.member_timetable > WALK_IN_TIMETABLE:  # 0: no member on 4 days, not judged
         return None
     if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
         return None

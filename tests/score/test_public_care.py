@@ -118,7 +118,7 @@ WALK_INS = dataclasses.replace(
     FOLLOW_UPS, persons=314, claims=1_346, fund=91_345.0, chronic_share=0.0, top_diagnosis="K29",
     top_diagnosis_share=0.14, event_days=156, regulars=147, cycle_days=1.0, median_arrival_gap=39.0,
     off_hours_share=0.024, dominance=0.24, cost_ratio=1.32, cost_chance=8.0, attendance=0.019, sessions=156,
-    median_age=58.0, member_weeks=4.0, member_weekly=1.05,
+    median_age=58.0, member_weeks=4.0, member_weekly=1.05, member_timetable=0.5,
 )  # fmt: skip
 
 
@@ -151,6 +151,8 @@ def test_walk_ins_a_little_dearer_by_chance() -> None:
         ({"after_death_claims": 2}, "claims after death void any explanation"),
         ({"dup_trace_claims": 3}, "resold drug boxes void any explanation"),
         ({"off_hours_share": 0.5}, "keyed off hours"),
+        ({"member_timetable": 0.93}, "physiotherapy sold with gifts: weekly, each on their own weekday"),
+        ({"member_weekly": 0.0}, "no member on four days or more: no timetable to judge"),
     ],
 )
 def test_what_is_not_walk_ins(change: dict, why: str) -> None:
