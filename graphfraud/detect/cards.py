@@ -92,11 +92,6 @@ MIN_ADDRESSES = 3
 #: the same test gives (a majority is its own pattern).
 SEED_CHANCE_SHARE = 0.5
 
-#: Step 87: the cards a few flagged cards' way of being billed joins (:func:`_seeded`, an institution its flags do not
-#: prove) are at most this share of the institution's other cards so tested: a way that most of its cards share is
-#: the institution's way (an online delivery shop's refills), not a keeper's.
-SEED_OWN_SHARE = 0.5
-
 #: A month: the interval of a chronic patient's follow-up (a four-week prescription, 长处方 aside), and the longest
 #: break a kept card's billing takes (:func:`kept_cards`).
 MONTH = 30
@@ -497,11 +492,7 @@ def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses,
     to a third of its peers' too, which at thousands of cards is still unlikely.  So at most
     :data:`SEED_CHANCE_SHARE` of the cards joined may be what the peers' rate gives (expected by chance);
     a village doctor's kept cards are 4-6 times the peers' rate, a stray posthumous claim's look-alikes
-    1.2-1.3 times.  And the cards joined may be at most :data:`SEED_OWN_SHARE` of the institution's other cards so
-    tested (step 87): an online delivery shop's refill buyers are billed dearer and more often than a street
-    shop's, so a dead buyer's two refills are "alike" to 60% of its cards at twice the peers' rate (fifthworld
-    held out 7: 871 joined to 4 flagged, 875 in all, 765 of them no one's ring); a keeper's cards are among
-    his ordinary patients', not most of them.
+    1.2-1.3 times.
     """
     weak = by_unit.index[(by_unit["flagged"] >= 1).to_numpy()]
     if not len(weak):
@@ -513,8 +504,7 @@ def _seeded(graph, u, unit, group, vtype, total, by_unit, flag, pair_flag, uses,
         flagged = uses.person[mine][pair_flag[mine]]
         proof = at[flag[at]]
         counts: dict = {}
-        joined = _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, strict, cache, uses, counts,
-                           own_share=SEED_OWN_SHARE)  # fmt: skip
+        joined = _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, strict, cache, uses, counts)
         if joined:
             out[int(code)] = (joined, counts)
     return out
@@ -634,13 +624,8 @@ def _peer_tail(k: pd.Series, n: pd.Series, group: pd.Series) -> pd.Series:
     return pd.Series(binom.sf(k.to_numpy() - 1, n.to_numpy(), p.to_numpy()), index=k.index)
 
 
-def _same_way(  # type: ignore[no-untyped-def]
-    graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts, *, own_share=1.0
-) -> dict:
+def _same_way(graph, u, unit, group, vtype, total, code, at, flagged, proof, params, cache, uses, counts) -> dict:  # type: ignore[no-untyped-def]
     """The institution's other cards used the way its flagged cards were: ``{test: (persons, tail)}``.
-
-    ``own_share``: a test is kept only where it joins at most that share of the institution's other cards so tested
-    (:data:`SEED_OWN_SHARE` on the seeded route, step 87: a way most of its cards share is the institution's own).
 
     Only the tests whose joined count is unlikely under the peers' rate of the same test are kept, and of those
     only where that rate gives at most :data:`SEED_CHANCE_SHARE` of the count (an institution proven by its flags
@@ -719,7 +704,7 @@ def _same_way(  # type: ignore[no-untyped-def]
         p = float(peer_hits) / max(n_peer, 1)
         tail = float(binom.sf(k - 1, n, min(max(p, 1e-6), 1 - 1e-6)))
         # most of the cards joined must be the institution's own pattern, not what the peers' rate gives
-        if tail <= params.max_chance and n * p <= SEED_CHANCE_SHARE * k and k <= own_share * n:
+        if tail <= params.max_chance and n * p <= SEED_CHANCE_SHARE * k:
             result[test] = (people[hits], tail)
             counts[test] = {
                 "cards": n,
