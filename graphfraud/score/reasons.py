@@ -215,10 +215,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         # step 87 (graphfraud.score.public.walk_in_patients)
         "looks like a venue's walk-in patients, each on their own days: the {persons} members each came on "
         "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
-        "at a venue not recorded as private; cost {cost_ratio:.2f}x peers'",
+        "at a venue recorded public; cost {cost_ratio:.2f}x peers'",
         "looks like a venue's walk-in patients, each on their own days: the {persons} members each came on "
         "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
-        "at a venue not recorded as private; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors above "
+        "at a venue recorded public; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors above "
         "them: within chance",
     ),
     "benign_institution": (

@@ -128,8 +128,11 @@ def test_a_hospitals_walk_in_patients_are_care() -> None:
     assert reason is not None and reason.code == "benign_schedule"
     assert "walk-in patients" in reason.text
     assert "each came on 2% of the group's 156 days, arriving a median 39 min after one another" in reason.text
+    assert "at a venue recorded public" in reason.text
     zh = say(reason.code, reason.args, "zh")
-    assert zh.startswith("疑为机构的日常门诊患者") and "成员到达间隔中位数 39 分钟（并非成批到达）" in zh
+    assert (
+        zh.startswith("疑为机构的日常门诊患者") and "成员到达间隔中位数 39 分钟（并非成批到达），机构登记为公立" in zh
+    )
 
 
 def test_walk_ins_a_little_dearer_by_chance() -> None:
