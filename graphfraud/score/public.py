@@ -46,6 +46,36 @@ both out.
   on its own days at the clinic's ordinary price, but every two weeks or so
   (13-19 days measured on thirdworld 1-10), on cards whose holders do not
   otherwise come there (10-20% of them), and on the dead's cards.
+- **A venue's walk-in patients** (:func:`walk_in_patients`, step 88).  A
+  district hospital's outpatients come for an illness over a few weeks: a
+  first visit, a test, a review, each on their own days, at any hour of the
+  working day.  Among the thousands a year, hundreds share four or more
+  days with one another by chance, and the co-visit detector joins them
+  into a group of "regulars" seen on most of the calendar (fifthworld held
+  out 11: 314 persons at a 区中心医院 on 156 days, 7 of them a day).  They
+  are no department's monthly patients (each comes weekly for a month, so
+  :func:`follow_up_patients` leaves them), and nothing in their claims is a
+  staged clinic's.  What a staged clinic cannot show together: each member
+  at few of the group's many days (:data:`WALK_IN_ATTENDANCE`, on
+  :data:`WALK_IN_SESSIONS` days or more: a broker's pool, even rotated, is
+  called in to the sessions), arriving one by one: members reached the
+  venue a median :data:`WALK_IN_GAP` minutes or more after the previous
+  member on those days (a bus-load arrives minutes apart; a broker who
+  sends his villagers "some time that day" has them back on the same days,
+  high attendance), at a venue not recorded as private, in the working day,
+  at about the cost of the same care elsewhere (:data:`WALK_IN_COST`, or
+  above it within chance), with no hard flag, at a venue recorded public
+  (``public_venue``; unknown ownership is not enough: thirdworld 1's broker
+  clinics, each broker's villagers told to come over a day or two, are at
+  4.7% and 19% attendance, a median 25-27 min apart, at a private hospital)
+  and, at a primary-care venue,
+  their own (``primary.LOCAL_SHARE``: a village doctor's kept cards are
+  keyed one by one too, on holders who do not otherwise come), and with no
+  timetable of their own (:data:`WALK_IN_TIMETABLE`: physiotherapy sold
+  with gifts, thirdworld's ``physio_gifts``, is as spread over the day and
+  the calendar, at a public 卫生院 too, but each member comes weekly on
+  their own weekday; only its cost, 1.7-2.0x, told it apart otherwise).  Timed
+  claims only: a date-only export shows no arrivals.
 """
 
 from __future__ import annotations
@@ -74,6 +104,19 @@ OWN_DAYS_ATTENDANCE = 0.15
 FOLLOW_UP_PERIOD = 21.0
 #: ... for at least this many weeks (the median member's first to last day: a follow-up programme, not a season).
 FOLLOW_UP_WEEKS = 12.0
+
+
+#: Step 88, a venue's walk-in patients: each member at no more than this share of the group's sessions (its days).
+WALK_IN_ATTENDANCE = 0.2
+#: ... on at least this many sessions (a rota of weeks, not a few days: a few are a season's or a broker's).
+WALK_IN_SESSIONS = 12
+#: ... arriving this many minutes or more after the previous member on those days (median; a batch: minutes).
+WALK_IN_GAP = 30.0
+#: ... at no more than this many times the same care elsewhere (or above it within chance, ``chance_cost``).
+WALK_IN_COST = 1.5
+#: ... with no timetable of their own: at most this share of a member's days on their commonest weekdays
+#: (``member_timetable``; a course of physiotherapy is given weekly on each member's own weekday: 0.73-1.0).
+WALK_IN_TIMETABLE = 0.6
 
 
 def _public_care(f: Features) -> bool:
@@ -122,4 +165,32 @@ def follow_up_patients(f: Features) -> Reason | None:
         {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "weeks": f.member_weeks,
          "cost_ratio": f.cost_ratio, **by_chance},
         f.attendance, OWN_DAYS_ATTENDANCE, 0.0,
+    )  # fmt: skip
+
+
+def walk_in_patients(f: Features) -> Reason | None:
+    """Why a dense group may be a public venue's walk-in patients, each on their own days, or None (step 88).
+
+    See the module docstring; ``tests/score/test_public_care.py`` holds a district hospital's outpatients
+    explained, and a turnover clinic's batches, a dear group, a private clinic's, a village doctor's kept cards and
+    a date-only export's that are not.
+    """
+    if f.attendance > WALK_IN_ATTENDANCE or f.sessions < WALK_IN_SESSIONS:
+        return None
+    if math.isnan(f.median_arrival_gap) or f.median_arrival_gap < WALK_IN_GAP:  # NaN: day data, no arrivals
+        return None
+    if not 0.0 < f.member_weekly or f.member_timetable > WALK_IN_TIMETABLE:  # 0: no member on 4 days, not judged
+        return None
+    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
+        return None
+    if f.public_venue != 1.0:  # recorded public: a broker's clinic is private, and without ownership it may be
+        return None
+    if math.isnan(f.cost_ratio) or not (f.cost_ratio <= WALK_IN_COST or chance_cost(f)) or not _public_care(f):
+        return None
+    by_chance = {"chance": f.cost_chance} if f.cost_ratio > WALK_IN_COST else {}
+    return Reason(
+        "benign_schedule",
+        {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "gap": f.median_arrival_gap,
+         "cost_ratio": f.cost_ratio, **by_chance},
+        f.attendance, WALK_IN_ATTENDANCE, 0.0,
     )  # fmt: skip

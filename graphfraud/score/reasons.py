@@ -212,6 +212,14 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "own days: the {persons} members each came on {attendance:.0%} of the group's {days} days over {weeks:.0f} "
         "weeks, at a venue not recorded as private; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors "
         "above them: within chance",
+        # step 88 (graphfraud.score.public.walk_in_patients)
+        "looks like a venue's walk-in patients, each on their own days: the {persons} members each came on "
+        "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
+        "at a venue recorded public; cost {cost_ratio:.2f}x peers'",
+        "looks like a venue's walk-in patients, each on their own days: the {persons} members each came on "
+        "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
+        "at a venue recorded public; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors above "
+        "them: within chance",
     ),
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "

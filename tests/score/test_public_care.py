@@ -8,7 +8,7 @@ import math
 import pytest
 
 from graphfraud.score.features import Features
-from graphfraud.score.public import follow_up_patients, mass_event
+from graphfraud.score.public import follow_up_patients, mass_event, walk_in_patients
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -109,3 +109,54 @@ def test_follow_ups_a_little_dearer_than_their_peers_by_chance() -> None:
 )
 def test_what_is_not_follow_ups(change: dict, why: str) -> None:
     assert follow_up_patients(dataclasses.replace(FOLLOW_UPS, **change)) is None, why
+
+
+#: Step 88: a 区中心医院's outpatients (fifthworld held out 11): 314 persons, each on 2% of the group's 156 days
+#: (a first visit, a test, a review within a month: weekly, so no department's monthly patients), a median 39 min
+#: after one another, at 1.32x the same visits elsewhere.
+WALK_INS = dataclasses.replace(
+    FOLLOW_UPS, persons=314, claims=1_346, fund=91_345.0, chronic_share=0.0, top_diagnosis="K29",
+    top_diagnosis_share=0.14, event_days=156, regulars=147, cycle_days=1.0, median_arrival_gap=39.0,
+    off_hours_share=0.024, dominance=0.24, cost_ratio=1.32, cost_chance=8.0, attendance=0.019, sessions=156,
+    median_age=58.0, member_weeks=4.0, member_weekly=1.05, member_timetable=0.5,
+)  # fmt: skip
+
+
+def test_a_hospitals_walk_in_patients_are_care() -> None:
+    assert follow_up_patients(WALK_INS) is None  # weekly for a month: no follow-up programme
+    reason = walk_in_patients(WALK_INS)
+    assert reason is not None and reason.code == "benign_schedule"
+    assert "walk-in patients" in reason.text
+    assert "each came on 2% of the group's 156 days, arriving a median 39 min after one another" in reason.text
+    assert "at a venue recorded public" in reason.text
+    zh = say(reason.code, reason.args, "zh")
+    assert (
+        zh.startswith("疑为机构的日常门诊患者") and "成员到达间隔中位数 39 分钟（并非成批到达），机构登记为公立" in zh
+    )
+
+
+def test_walk_ins_a_little_dearer_by_chance() -> None:
+    reason = walk_in_patients(dataclasses.replace(WALK_INS, cost_ratio=1.7, cost_chance=2.0))
+    assert reason is not None and "2.0 standard errors above them: within chance" in reason.text
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"median_arrival_gap": 5.0}, "a bus-load arrives minutes apart: a turnover clinic's rotated pool"),
+        ({"median_arrival_gap": NAN}, "a date-only export shows no arrivals"),
+        ({"attendance": 0.45}, "a broker's villagers sent 'some time that day' are back on the same days"),
+        ({"sessions": 8, "event_days": 8}, "a few days: a season's or a broker's"),
+        ({"cost_ratio": 2.2, "cost_chance": 30.0}, "billed above the care it imitates"),
+        ({"public_venue": 0.0, "private_venue": True}, "at a private clinic"),
+        ({"public_venue": NAN}, "ownership unknown: a broker's clinic may be private"),
+        ({"primary_venue": True, "local_share": 0.12}, "a village doctor's kept cards, keyed one by one"),
+        ({"after_death_claims": 2}, "claims after death void any explanation"),
+        ({"dup_trace_claims": 3}, "resold drug boxes void any explanation"),
+        ({"off_hours_share": 0.5}, "keyed off hours"),
+        ({"member_timetable": 0.93}, "physiotherapy sold with gifts: weekly, each on their own weekday"),
+        ({"member_weekly": 0.0}, "no member on four days or more: no timetable to judge"),
+    ],
+)
+def test_what_is_not_walk_ins(change: dict, why: str) -> None:
+    assert walk_in_patients(dataclasses.replace(WALK_INS, **change)) is None, why
