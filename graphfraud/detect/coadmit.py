@@ -577,7 +577,9 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     evening before begins in the working day.  Where the stays carry dates only (no time of day at either end)
     the cut is told by the calendar: a claim opened on the first of a month, on the day the previous one closed or
     the day after, continues it (a same-day readmission on any other day stays an admission: 分解住院 is judged as
-    before).  Returns the rows of ``stays`` that open a stay, each with the
+    before).  Where a stay's discharge is not exported at all (no end time, step 87), a claim opened on the first
+    of a month, with no time of day or at 00:00, continues the same person's stay at the facility opened in the
+    calendar month before.  Returns the rows of ``stays`` that open a stay, each with the
     ``end_day`` of the last claim of its stay; ``end_time`` is the claims' ``end_time`` (indexed by claim row).
 
     >>> v = pd.DataFrame({"claim": [0, 1, 2], "person": [1, 1, 1], "venue": [3, 3, 3],
@@ -609,6 +611,13 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
     first_of_month = date == date.astype("datetime64[M]").astype("datetime64[D]")
     continues[1:] = at_cut & (closed_late[:-1] | (dated[:-1] & first_of_month[1:]))
+    # step 87: stays exported without their discharge (no end time): a claim opened on the first of a month with no
+    # time of day (or at 00:00) continues the same person's stay there opened in the calendar month before (a
+    # monthly settlement's parts open a month apart; a readmission on the first after an unended stay is read so)
+    month = date.astype("datetime64[M]").astype(np.int64)
+    unended = ~known & (end_day < 0)
+    continues[1:] |= (same[1:] & unended[:-1] & first_of_month[1:] & (start[1:] % 1440 == 0)
+                      & (month[1:] - month[:-1] == 1))  # fmt: skip
     if not continues.any():
         return stays
     stay = np.cumsum(~continues) - 1
