@@ -115,7 +115,8 @@ def mass_event(f: Features, crowd: Callable[[], int] | None = None) -> Reason | 
         return None
     if math.isnan(f.cost_ratio) or f.cost_ratio > MASS_COST or not _public_care(f):
         return None
-    args = {"persons": f.persons, "sessions": f.sessions, "attendance": f.attendance, "cost_ratio": f.cost_ratio}
+    args: dict[str, object] = {"persons": f.persons, "sessions": f.sessions, "attendance": f.attendance,
+                               "cost_ratio": f.cost_ratio}  # fmt: skip
     if f.persons >= MASS_PERSONS:
         return Reason("benign_one_off", args, float(f.persons), float(MASS_PERSONS), 0.0)
     n = crowd() if crowd is not None else 0
