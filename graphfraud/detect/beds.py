@@ -49,6 +49,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
+from graphfraud.detect.coadmit import unended_parts
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.params import BedsParams, to_dict
 
@@ -66,7 +67,8 @@ def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.nd
     discharge from the same facility continues that admission (分解住院).
     Without a discharge day (``end_day`` -1) a split cannot be told from a
     readmission: a stay starting within ``open_days`` of the previous stay's
-    start continues it.
+    start continues it, and so does a monthly settlement's next part (with a
+    ``minute`` column: :func:`graphfraud.detect.coadmit.unended_parts`, step 89).
 
     >>> s = pd.DataFrame({"person": [1, 1, 1, 2, 2, 2], "venue": 5, "day": [0, 9, 40, 9, 20, 55],
     ...                   "end_day": [8, 12, 45, -1, -1, -1]})
@@ -86,6 +88,9 @@ def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.nd
     latest = pd.Series(e).groupby(run).cummax().to_numpy()
     previous = np.r_[np.iinfo(np.int64).min // 2, latest[:-1]]
     opens = ~same | (d - previous > split_days)
+    if "minute" in stays:  # step 89: a monthly settlement's next part, where no discharge is exported
+        minute = stays["minute"].to_numpy(np.int64)[order]
+        opens &= ~unended_parts(p, v, minute, stays["end_day"].to_numpy(np.int64)[order])
     out = np.empty(len(order), dtype=bool)
     out[order] = opens
     return out

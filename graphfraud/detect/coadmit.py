@@ -565,6 +565,33 @@ def detect(
     return out
 
 
+def unended_parts(person: np.ndarray, venue: np.ndarray, minute: np.ndarray, end_day: np.ndarray) -> np.ndarray:
+    """Step 89: which stays (sorted by person, venue and start ``minute``) continue the previous one as a monthly
+    settlement's next part where the export gives no discharge (``end_day`` -1).
+
+    A 家庭病床 programme settled month by month (中途结算) in an export without end times shows each elder
+    "admitted" on the first of every month; with no discharge to tell a cut from a readmission, the calendar
+    does: a claim opened on the first of a month with no time of day (or at 00:00) continues the same person's
+    stay at the facility opened in the calendar month before, when that stay's end is not exported.  A
+    readmission on any other day, in the working day, two months on, or at another facility stays one.
+
+    >>> day = np.array([3, 31, 60, 3, 60])  # 2000-01-04, 02-01, 03-01; another person's 01-04 and 03-01
+    >>> unended_parts(np.array([1, 1, 1, 2, 2]), np.zeros(5, dtype=int), day * 1440, np.full(5, -1)).tolist()
+    [False, True, True, False, False]
+    """
+    out = np.zeros(len(person), dtype=bool)
+    if len(person) < 2:
+        return out
+    day = np.floor_divide(minute, 1440)
+    date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
+    month = date.astype("datetime64[M]")
+    first = (date == month.astype("datetime64[D]")) & (np.remainder(minute, 1440) == 0)
+    month_no = month.astype(np.int64)
+    same = (person[1:] == person[:-1]) & (venue[1:] == venue[:-1])
+    out[1:] = same & (end_day[:-1] < 0) & first[1:] & (month_no[1:] - month_no[:-1] == 1)
+    return out
+
+
 def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     """The stays with each stay's settlements in parts (中途结算) as one: a claim that begins at 00:00 on the day
     the same person's claim at the same facility closed at 23:59, or the day after, continues that stay: it is no
@@ -577,7 +604,9 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     evening before begins in the working day.  Where the stays carry dates only (no time of day at either end)
     the cut is told by the calendar: a claim opened on the first of a month, on the day the previous one closed or
     the day after, continues it (a same-day readmission on any other day stays an admission: 分解住院 is judged as
-    before).  Returns the rows of ``stays`` that open a stay, each with the
+    before).  Where a stay's discharge is not exported at all (no end time, step 89), a claim opened on the first
+    of a month, with no time of day or at 00:00, continues the same person's stay at the facility opened in the
+    calendar month before.  Returns the rows of ``stays`` that open a stay, each with the
     ``end_day`` of the last claim of its stay; ``end_time`` is the claims' ``end_time`` (indexed by claim row).
 
     >>> v = pd.DataFrame({"claim": [0, 1, 2], "person": [1, 1, 1], "venue": [3, 3, 3],
@@ -609,6 +638,7 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
     first_of_month = date == date.astype("datetime64[M]").astype("datetime64[D]")
     continues[1:] = at_cut & (closed_late[:-1] | (dated[:-1] & first_of_month[1:]))
+    continues |= unended_parts(person, venue, start, end_day)  # step 89: stays exported without a discharge
     if not continues.any():
         return stays
     stay = np.cumsum(~continues) - 1

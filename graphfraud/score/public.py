@@ -25,6 +25,15 @@ both out.
   of the consultation, so it costs somewhat more than the diagnosis'
   ordinary outpatient claims, not what a staged clinic bills), and with no
   sign of identity or goods fraud (:func:`graphfraud.score.reasons.hard_flags`).
+  The hundreds are counted at the venue, not in the group (step 89): the
+  co-visit detector may hold a piece of a season (91 of a 218-person
+  三伏贴 queue), and the piece is the season's when the venue's crowd on
+  the group's sessions is (:func:`session_crowd`: every person there on
+  :data:`CROWD_ATTENDANCE` of those sessions or more, for whom they are
+  :data:`CROWD_OWN` of their days there or more, so a dialysis or
+  follow-up regular who happens to be in on those days is not counted).
+  A staged clinic's crowd is its recruits: a piece of a broker's pool of
+  60 is no more a season than the whole pool is.
 - **A department's follow-up patients** (:func:`follow_up_patients`).  A
   district hospital's endocrinology clinic or a community centre sees its
   hypertension and diabetes patients every month, each on their own day;
@@ -81,8 +90,12 @@ both out.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-from graphfraud.score.features import Features
+import numpy as np
+
+from graphfraud.graph.events import distinct
+from graphfraud.score.features import ClaimFacts, Features, _attendance, in_sorted
 from graphfraud.score.primary import LOCAL_SHARE
 from graphfraud.score.reasons import PEER_COST, SCHEDULE_ATTENDANCE, Reason, chance_cost, hard_flags
 
@@ -96,6 +109,11 @@ MASS_SESSIONS = 9
 MASS_COST = 2.0
 #: ... at most this share of the group's claims before 07:00 or from 19:00 (a queue seen in the working day).
 MASS_OFF_HOURS = 0.1
+#: Step 89, a season's crowd at the venue (:func:`session_crowd`): a person there on at least this share of the
+#: group's sessions (the same persons back for the course) ...
+CROWD_ATTENDANCE = 0.5
+#: ... for whom those sessions are at least this share of their days at the venue (came for the season).
+CROWD_OWN = 0.5
 
 #: A department's follow-up patients: each member at no more than this share of the group's days (no batch).
 OWN_DAYS_ATTENDANCE = 0.15
@@ -128,21 +146,58 @@ def _public_care(f: Features) -> bool:
     return not hard_flags(f)
 
 
-def mass_event(f: Features) -> Reason | None:
+def mass_event(f: Features, crowd: Callable[[], int] | None = None) -> Reason | None:
     """Why a dense group may be a public venue's seasonal mass event (三伏贴, a vaccination season), or None.
 
-    See the module docstring; ``tests/score/test_public_care.py`` holds a 三伏贴 season explained, and a broker's
-    bus-loads, a private clinic's and a dear one that are not.
+    A group of fewer than :data:`MASS_PERSONS` is one when ``crowd()`` (the venue's crowd on its sessions,
+    :func:`session_crowd`; asked only when all else holds) is that many (step 89).  See the module docstring;
+    ``tests/score/test_public_care.py`` holds a 三伏贴 season explained, a piece of one, and a broker's bus-loads, a
+    private clinic's and a dear one that are not.
     """
-    if f.persons < MASS_PERSONS or not 3 <= f.sessions <= MASS_SESSIONS or f.attendance < SCHEDULE_ATTENDANCE:
+    if not 3 <= f.sessions <= MASS_SESSIONS or f.attendance < SCHEDULE_ATTENDANCE:
         return None
     if math.isnan(f.cost_ratio) or f.cost_ratio > MASS_COST or not _public_care(f):
         return None
-    return Reason(
-        "benign_one_off",
-        {"persons": f.persons, "sessions": f.sessions, "attendance": f.attendance, "cost_ratio": f.cost_ratio},
-        float(f.persons), float(MASS_PERSONS), 0.0,
-    )  # fmt: skip
+    args: dict[str, object] = {"persons": f.persons, "sessions": f.sessions, "attendance": f.attendance,
+                               "cost_ratio": f.cost_ratio}  # fmt: skip
+    if f.persons >= MASS_PERSONS:
+        return Reason("benign_one_off", args, float(f.persons), float(MASS_PERSONS), 0.0)
+    n = crowd() if crowd is not None else 0
+    if n < MASS_PERSONS:
+        return None
+    return Reason("benign_one_off", {**args, "crowd": n}, float(n), float(MASS_PERSONS), 0.0)
+
+
+def session_crowd(rows: np.ndarray, venue: int, facts: ClaimFacts, *, attendance: float = CROWD_ATTENDANCE,
+                  own: float = CROWD_OWN) -> int:  # fmt: skip
+    """Step 89: the crowd at ``venue`` on the sessions of the group whose claims are ``rows``.
+
+    The sessions are the group's own (its claims at the venue, as ``Features.sessions`` counts them); the crowd is
+    every person billed at the venue on ``attendance`` of them or more, those days being ``own`` of the person's
+    days there or more.  One pass over the claims (asked only of a group :func:`mass_event` would otherwise
+    explain).
+    """
+    t = facts.graph.visits
+    at_venue = t.column("venue") == venue
+    mine = rows[at_venue[rows]]
+    _, _, sessions, _ = _attendance(t.column("person")[mine], t.column("day")[mine])
+    if not len(sessions):
+        return 0
+    there = np.flatnonzero(at_venue)
+    person = t.column("person")[there].astype(np.int64)
+    day = t.column("day")[there].astype(np.int64)
+    known = person >= 0
+    person, day = person[known], day[known]
+    if not len(person):
+        return 0
+    low = int(day.min())
+    span = int(day.max()) - low + 1
+    pairs = distinct(person * span + (day - low))  # each person's distinct days there
+    who = pairs // span
+    on = in_sorted(pairs % span + low, np.sort(sessions))
+    persons, days = np.unique(who, return_counts=True)
+    hits = np.bincount(np.searchsorted(persons, who[on]), minlength=len(persons))
+    return int(((hits >= attendance * len(sessions)) & (hits >= own * days)).sum())
 
 
 def follow_up_patients(f: Features) -> Reason | None:

@@ -281,6 +281,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like a public venue's seasonal mass event (e.g. 三伏贴 days, a vaccination season): {persons} persons, "
         "each at {attendance:.0%} of only {sessions} daytime sessions, at a venue not recorded as private; cost "
         "{cost_ratio:.2f}x peers'",
+        "looks like a public venue's seasonal mass event (e.g. 三伏贴 days, a vaccination season): {persons} persons, "
+        "each at {attendance:.0%} of only {sessions} daytime sessions, part of a crowd of {crowd} there on half "
+        "those sessions or more (most of their days there), at a venue not recorded as private; cost "
+        "{cost_ratio:.2f}x peers'",
     ),
     "benign_children": (
         "looks like young children's routine care (child-health check-ups, vaccinations): the {persons} members' "

@@ -29,7 +29,7 @@ from graphfraud.score.alerts import alert
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
 from graphfraud.score.features import REGULAR_DAYS, ClaimFacts, Features, bound_to, features, index_own_visits
 from graphfraud.score.primary import primary_care_day, village_day
-from graphfraud.score.public import follow_up_patients, mass_event, walk_in_patients
+from graphfraud.score.public import follow_up_patients, mass_event, session_crowd, walk_in_patients
 from graphfraud.score.reasons import (
     Reason,
     PEER_COST,
@@ -1360,7 +1360,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
             or regimen_pharmacy(f, regimen(c, facts, priced_from=CHRONIC_VISITS), names)
         )
     else:
-        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or mass_event(f)
+        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f)
+                  or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f) or refill_cohort(f, names)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip

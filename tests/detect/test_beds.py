@@ -63,6 +63,21 @@ def test_a_split_stay_is_one_admission():
     assert beds.admissions(dateless, split_days=3, open_days=30).tolist() == [True, False, True, False]
 
 
+def test_a_stay_settled_monthly_without_discharges_is_one_admission():
+    """Step 89: a 家庭病床 elder's monthly parts (first on the 14th, then on the first of each month) in an export
+    without end times: one admission, where counting from each start made it three (31-day months)."""
+    start = np.datetime64("2024-06-14")
+    firsts = [np.datetime64(m) for m in ("2024-07-01", "2024-08-01", "2024-09-01", "2024-10-01")]
+    day = np.array([(d - np.datetime64("2000-01-01")).astype(int) for d in [start, *firsts]])
+    stays = pd.DataFrame({"person": 1, "venue": 0, "day": day, "end_day": -1})
+    assert beds.admissions(stays, split_days=3, open_days=30).sum() == 3  # without the minute: as before
+    settled = stays.assign(minute=day * 1440)
+    assert beds.admissions(settled, split_days=3, open_days=30).tolist() == [True, False, False, False, False]
+    # admitted in the working day on the first, or two months on: an admission
+    arrived = settled.assign(minute=settled["minute"] + np.array([600, 0, 540, 0, 0]))
+    assert beds.admissions(arrived, split_days=3, open_days=30).tolist() == [True, False, True, False, False]
+
+
 def test_dialysis_sessions_coded_as_stays_are_one_admission():
     """Three sessions a week, each a one-day "stay" (some regions code dialysis as inpatient): one admission."""
     days = np.array([d for week in range(20) for d in (7 * week, 7 * week + 2, 7 * week + 4)])

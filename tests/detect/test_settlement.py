@@ -66,3 +66,38 @@ def test_readmissions_stay_admissions() -> None:
         (4, 7, "2024-01-03 10:00", "2024-01-20 09:00"), (4, 7, "2024-02-01 00:00", "2024-02-09 10:00"),  # a gap
     ])  # fmt: skip
     assert len(coadmit.settled_stays(stays, ends)) == len(stays)
+
+
+def _unended(rows: list[tuple[int, int, str]]) -> tuple[pd.DataFrame, pd.Series]:
+    """Stays of (person, venue, start) exported without any end time (step 89: no ``end_time`` column)."""
+    stays, _ = _stays([(p, v, s, s) for p, v, s in rows])
+    stays["end_day"] = -1
+    return stays, pd.Series(pd.NaT, index=range(len(rows)), dtype="datetime64[ns]")
+
+
+def test_monthly_settlements_without_end_times_are_one_stay_each() -> None:
+    # a 家庭病床 programme in an export with neither discharge dates nor times: each elder "admitted" on the first
+    # of every month after their own first day (fourthworld 33's programme)
+    rows = [(p, 7, s) for p in range(12) for s in [f"2024-01-{3 + p:02d}", "2024-02-01", "2024-03-01", "2024-04-01"]]
+    stays, ends = _unended(rows)
+    settled = coadmit.settled_stays(stays, ends)
+    assert len(settled) == 12 and settled.groupby("day").size().max() == 1
+    params = coadmit.CoadmitParams()
+    assert len(coadmit.coadmission_pairs(stays, params)) > 0
+    assert coadmit.coadmission_pairs(settled, params).empty
+
+
+def test_without_end_times_other_admissions_stay_admissions() -> None:
+    stays, ends = _unended([
+        (1, 7, "2024-01-03"), (1, 7, "2024-01-20"),  # mid-month: a readmission
+        (2, 7, "2024-01-03"), (2, 7, "2024-03-01"),  # the first of a month, but two months on: a readmission
+        (3, 7, "2024-01-03"), (3, 8, "2024-02-01"),  # the first of the next month, at another facility
+        (4, 7, "2024-01-03 10:00"), (4, 7, "2024-02-01 09:30"),  # the first, in the working day: an arrival
+    ])  # fmt: skip
+    assert len(coadmit.settled_stays(stays, ends)) == len(stays)
+
+
+def test_a_known_discharge_is_judged_as_before() -> None:
+    # the end is known (discharged on the 20th at 09:00): the first of the next month is a readmission (step 79)
+    stays, ends = _stays([(4, 7, "2024-01-03 10:00", "2024-01-20 09:00"), (4, 7, "2024-02-01", "2024-02-09")])
+    assert len(coadmit.settled_stays(stays, ends)) == 2

@@ -160,3 +160,23 @@ def test_walk_ins_a_little_dearer_by_chance() -> None:
 )
 def test_what_is_not_walk_ins(change: dict, why: str) -> None:
     assert walk_in_patients(dataclasses.replace(WALK_INS, **change)) is None, why
+
+
+def test_a_piece_is_a_mass_event_when_the_crowd_is() -> None:
+    piece = dataclasses.replace(SANFU, persons=91, claims=404, regulars=79)
+    assert mass_event(piece) is None  # the piece alone is under MASS_PERSONS
+    assert mass_event(piece, lambda: 60) is None  # nor is a broker's pool of 60
+    reason = mass_event(piece, lambda: 218)
+    assert reason is not None and reason.code == "benign_one_off"
+    assert "91 persons" in reason.text and "part of a crowd of 218" in reason.text
+    zh = say(reason.code, reason.args, "zh")
+    assert "属于这些诊疗日中半数以上在场" in zh and "218 人之列" in zh
+
+
+def test_the_crowd_is_asked_only_of_a_group_that_is_otherwise_a_mass_event() -> None:
+    def never() -> int:
+        raise AssertionError("asked")
+
+    assert mass_event(dataclasses.replace(SANFU, persons=91, cost_ratio=2.6), never) is None
+    assert mass_event(dataclasses.replace(SANFU, persons=91, public_venue=0.0, private_venue=True), never) is None
+    assert mass_event(SANFU, never) is not None  # hundreds in the group itself: the crowd is not needed
