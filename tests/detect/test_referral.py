@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from graphfraud.detect import referral, steering
 from graphfraud.params import SteeringParams
@@ -170,7 +169,7 @@ def _random_claims(seed: int, n: int = 4000) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def test_the_follow_table_is_the_merge_asof_one_row_for_row(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_follow_table_is_the_merge_asof_one_row_for_row() -> None:
     # the binary search on (person, minute) keys takes the same visit as merge_asof did: the last of a minute's
     # ties, up to PASSES visits back past the billing facility's own, within the days
     for seed in range(6):
@@ -180,9 +179,6 @@ def test_the_follow_table_is_the_merge_asof_one_row_for_row(monkeypatch: pytest.
             assert len(new) > 0
             pd.testing.assert_frame_equal(new, old)
     assert referral.referral_follow(_random_claims(0).iloc[:0], 3).empty
-    table = _random_claims(7)
-    monkeypatch.setattr(referral, "CHUNK", 333)  # a slice of claims at a time: the same rows
-    pd.testing.assert_frame_equal(referral.referral_follow(table, 2), _follow_by_merge_asof(table, 2))
     both = _town().visits.table
     pd.testing.assert_frame_equal(referral.referral_follow(both, 3), _follow_by_merge_asof(both, 3))
 
