@@ -33,6 +33,7 @@ from scipy.stats import binom
 from graphfraud.detect import steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import distinct, stable_order
 from graphfraud.params import SteeringParams
 
 #: The excess patients (over the peer share) are at least this share of the facility's outpatients.
@@ -42,56 +43,102 @@ PASSES = 3
 
 
 def home_facility(table: pd.DataFrame) -> pd.Series:
-    """Per doctor, the venue of most of his outpatient visits (ties: the lowest code): where he practises."""
-    visit = (table["kind"].to_numpy() == 0) & (table["doctor"].to_numpy() >= 0) & ~table["inpatient"].to_numpy()
-    counts = table.loc[visit].groupby(["doctor", "venue"]).size().rename("n").reset_index()
-    counts = counts.sort_values(["doctor", "n", "venue"], ascending=[True, False, True], kind="stable")
-    return counts.drop_duplicates("doctor").set_index("doctor")["venue"]
+    """Per doctor, the venue of most of his outpatient visits (ties: the lowest code): where he practises.
+
+    Counted on the doctor and venue columns alone (a copy of the visit rows' every column was 0.3 GB at ten
+    million claims)."""
+    kind, inpatient = table["kind"].to_numpy(), table["inpatient"].to_numpy()
+    doctor, venue = table["doctor"].to_numpy(), table["venue"].to_numpy()
+    visit = (kind == 0) & (doctor >= 0) & ~inpatient
+    d, v = doctor[visit], venue[visit]
+    if not len(d):
+        return pd.Series(venue[:0], index=pd.Index(doctor[:0], name="doctor"), name="venue")
+    lo = int(v.min())
+    width = int(v.max()) - lo + 1
+    pairs, n = np.unique(d.astype(np.int64) * width + (v.astype(np.int64) - lo), return_counts=True)
+    pd_, pv = pairs // width, pairs % width + lo
+    order = np.lexsort((pv, -n, pd_))  # per doctor: most visits first, then the lowest code
+    first = order[np.r_[True, pd_[order][1:] != pd_[order][:-1]]]
+    return pd.Series(
+        pv[first].astype(venue.dtype), index=pd.Index(pd_[first].astype(doctor.dtype), name="doctor"), name="venue"
+    )
 
 
 def referral_follow(table: pd.DataFrame, days: int) -> pd.DataFrame:
     """Outpatient claims at a facility that follow, within ``days``, a visit of the same person to a doctor at
     his own facility (:func:`home_facility`), another institution.
 
+    Each outpatient claim takes the person's last such visit at or before it (of several at one minute, the
+    last row); when that visit is at the claim's own facility, the one before it, up to :data:`PASSES` visits
+    back.  The outpatient claims are sorted once by person and minute (one int key per row), and a running
+    maximum over that order gives each claim its person's last visit up to its minute and each visit the one
+    before its minute: no table of every claim's columns, no join, no search (step 86 at ten million claims:
+    the same rows as the ``pandas.merge_asof`` it replaces, in less time and memory).
+
     Columns as :func:`graphfraud.detect.steering.followed_purchases`: ``claim`` (at the facility, named
     ``pharmacy``), ``visit_claim``, ``person``, ``pharmacy``, ``doctor``, ``facility`` (the doctor's).
     """
     kind, inpatient = table["kind"].to_numpy(), table["inpatient"].to_numpy()
+    claim, person = table["claim"].to_numpy(), table["person"].to_numpy()
+    venue, doctor, minute = table["venue"].to_numpy(), table["doctor"].to_numpy(), table["minute"].to_numpy()
+    outpatient = (kind == 0) & ~inpatient
     home = home_facility(table)
-    doctor = table["doctor"].to_numpy()
-    own = np.full(len(table), -1, dtype=np.int64)
     known = doctor >= 0
-    own[known] = home.reindex(doctor[known]).fillna(-1).to_numpy(np.int64)
-    source = (kind == 0) & ~inpatient & known & (table["venue"].to_numpy() == own)
-    right = table.loc[source, ["claim", "person", "venue", "doctor", "minute"]].rename(
-        columns={"claim": "visit_claim", "venue": "facility", "minute": "seen"}
-    )
-    right = right.sort_values("seen", kind="stable")
-    left = table.loc[(kind == 0) & ~inpatient, ["claim", "person", "venue", "minute"]]
-    left = left.assign(before=left["minute"].to_numpy(np.int64)).sort_values("before", kind="stable")
-    found = []
+    doctors = max(int(doctor.max()) if len(doctor) else 0, 0) + 1
+    own = np.full(doctors + 1, -1, dtype=np.int64)  # per doctor code, the last for none
+    own[home.index.to_numpy()] = home.to_numpy()
+    source = np.flatnonzero(outpatient & known & (venue == own[np.where(known, doctor, -1)]))
+    del own, known
+    rows = np.flatnonzero(outpatient)
+    if not len(source) or not len(rows):
+        return steering.follow_frame(
+            pd.DataFrame(columns=["claim", "visit_claim", "person", "venue", "doctor", "facility"])
+        )
+    # the outpatient claims in order of person, minute and row; per position, the last visit at or before its
+    # minute (of a minute's visits, the last row) and the last one before its minute
+    lo = int(minute[rows].min())
+    key = person[rows].astype(np.int64) * (int(minute[rows].max()) - lo + 1) + (minute[rows] - lo)
+    order = stable_order(key)
+    key, rows = key[order], rows[order]
+    del order
+    start = np.r_[True, key[1:] != key[:-1]]  # a new (person, minute)
+    del key
+    group = np.cumsum(start, dtype=np.int32) - 1
+    starts = np.flatnonzero(start).astype(np.int32)
+    del start
+    is_visit = np.zeros(len(table), dtype=bool)
+    is_visit[source] = True
+    last = np.where(is_visit[rows], np.arange(len(rows), dtype=np.int32), np.int32(-1))
+    del is_visit
+    np.maximum.accumulate(last, out=last)
+    at_minute = last[np.r_[starts[1:] - 1, len(rows) - 1]][group]  # the group's last position
+    before_minute = np.where(starts > 0, last[np.maximum(starts - 1, 0)], np.int32(-1))[group]
+    del last, group, starts
+    tolerance = days * 1440 + 1439
+    found_claims, found_visits = [], []
+    at = np.arange(len(rows), dtype=np.int32)
+    visit = at_minute
     for _ in range(PASSES):
-        if left.empty:
+        if not len(at):
             break
-        merged = pd.merge_asof(
-            left, right, left_on="before", right_on="seen", by="person", direction="backward",
-            tolerance=days * 1440 + 1439,
-        )  # fmt: skip
-        merged = merged.dropna(subset=["doctor"])
-        merged = merged[merged["minute"].to_numpy() - merged["seen"].to_numpy() <= days * 1440 + 1439]
-        other = merged["facility"].to_numpy() != merged["venue"].to_numpy()
-        found.append(merged[other])
-        # a visit at the billing facility itself: look further back
-        again = merged[~other]
-        left = again[["claim", "person", "venue", "minute"]].assign(before=again["seen"].to_numpy(np.int64) - 1)
-        left = left.sort_values("before", kind="stable")
-    m = (
-        pd.concat(found)
-        if found
-        else pd.DataFrame(columns=["claim", "visit_claim", "person", "venue", "doctor", "facility"])
-    )
-    out = steering.follow_frame(m)
-    return out.sort_values("claim", kind="stable").reset_index(drop=True)
+        hit = visit >= 0
+        v = np.maximum(visit, 0)
+        claim_row, visit_row = rows[at], rows[v]
+        hit &= (person[visit_row] == person[claim_row]) & (minute[claim_row] - minute[visit_row] <= tolerance)
+        other = hit & (venue[visit_row] != venue[claim_row])
+        found_claims.append(claim_row[other])
+        found_visits.append(visit_row[other])
+        # a visit at the billing facility itself: the one before its minute
+        again = hit & ~other
+        at, visit = at[again], before_minute[v[again]]
+    at, visit = np.concatenate(found_claims), np.concatenate(found_visits)
+    order = np.argsort(claim[at], kind="stable")
+    at, visit = at[order], visit[order]
+    return pd.DataFrame({
+        "claim": claim[at].astype(np.int64), "visit_claim": claim[visit].astype(np.int64),
+        "person": person[at].astype(np.int64), "pharmacy": venue[at].astype(np.int64),
+        "doctor": doctor[visit].astype(np.int64), "facility": venue[visit].astype(np.int64),
+    })  # fmt: skip
 
 
 def levels(graph: ClaimGraph) -> np.ndarray | None:
@@ -115,7 +162,7 @@ def detect(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     if follow.empty:
         return []
     outpatient = (table["kind"].to_numpy() == 0) & ~table["inpatient"].to_numpy()
-    patients = table.loc[outpatient].groupby("venue")["person"].nunique().rename("pharmacy_buyers")
+    patients = outpatients(table, outpatient)
     dp = steering.steering_table(follow, buyers=patients, team_overlap=params.team_overlap)
     hits = steering._passing(dp, params)  # noqa: SLF001  (the same four tests)
     if hits.empty:
@@ -137,6 +184,25 @@ def detect(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
         c.params["follow_days"] = params.referral_days  # the sentence's "within n days"
     rates = steering.visit_rates(out, follow, table, outpatient, params.referral_days, bought=0)
     return [c for c, rate in zip(out, rates, strict=True) if rate >= steering.VISIT_RATE]
+
+
+def outpatients(table: pd.DataFrame, outpatient: np.ndarray) -> pd.Series:
+    """Distinct persons of the ``outpatient`` rows per venue (``pharmacy_buyers``: a facility's outpatients), from
+    one int key per row (venue, person): no copy of the rows' every column.
+
+    >>> t = pd.DataFrame({"venue": [3, 3, 3, 5, 5], "person": [1, 1, 2, 1, 4]})
+    >>> outpatients(t, np.array([True, True, True, True, False])).to_dict()
+    {3: 2, 5: 1}
+    """
+    venue, person = table["venue"].to_numpy()[outpatient], table["person"].to_numpy()[outpatient]
+    if not len(venue):
+        return pd.Series(np.zeros(0, dtype=np.int64), index=pd.Index(venue, name="venue"), name="pharmacy_buyers")
+    width = int(person.max()) + 1
+    pairs = distinct(venue.astype(np.int64) * width + person)
+    venues, n = np.unique(pairs // width, return_counts=True)
+    return pd.Series(
+        n.astype(np.int64), index=pd.Index(venues.astype(venue.dtype), name="venue"), name="pharmacy_buyers"
+    )
 
 
 def _mine(follow: pd.DataFrame, doctor: int, venue: int) -> pd.DataFrame:

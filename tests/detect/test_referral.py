@@ -113,3 +113,86 @@ def test_the_reason_names_the_facility_in_both_languages() -> None:
     assert "site" in steer.args and "pharmacy" not in steer.args and "min_fund" not in steer.args
     assert "another institution" in say("steering", steer.args, "en")
     assert "另一机构" in say("steering", steer.args, "zh") and "药店" not in say("steering", steer.args, "zh")
+
+
+def _follow_by_merge_asof(table: pd.DataFrame, days: int) -> pd.DataFrame:
+    """Step 86's follow table as round 16 built it (``pandas.merge_asof``, one pass per visit back): the reference
+    :func:`referral.referral_follow` must equal row for row."""
+    kind, inpatient = table["kind"].to_numpy(), table["inpatient"].to_numpy()
+    home = referral.home_facility(table)
+    doctor = table["doctor"].to_numpy()
+    own = np.full(len(table), -1, dtype=np.int64)
+    known = doctor >= 0
+    own[known] = home.reindex(doctor[known]).fillna(-1).to_numpy(np.int64)
+    source = (kind == 0) & ~inpatient & known & (table["venue"].to_numpy() == own)
+    right = table.loc[source, ["claim", "person", "venue", "doctor", "minute"]].rename(
+        columns={"claim": "visit_claim", "venue": "facility", "minute": "seen"}
+    )
+    right = right.sort_values("seen", kind="stable")
+    left = table.loc[(kind == 0) & ~inpatient, ["claim", "person", "venue", "minute"]]
+    left = left.assign(before=left["minute"].to_numpy(np.int64)).sort_values("before", kind="stable")
+    found = []
+    for _ in range(referral.PASSES):
+        if left.empty:
+            break
+        merged = pd.merge_asof(
+            left, right, left_on="before", right_on="seen", by="person", direction="backward",
+            tolerance=days * 1440 + 1439,
+        )  # fmt: skip
+        merged = merged.dropna(subset=["doctor"])
+        merged = merged[merged["minute"].to_numpy() - merged["seen"].to_numpy() <= days * 1440 + 1439]
+        other = merged["facility"].to_numpy() != merged["venue"].to_numpy()
+        found.append(merged[other])
+        again = merged[~other]
+        left = again[["claim", "person", "venue", "minute"]].assign(before=again["seen"].to_numpy(np.int64) - 1)
+        left = left.sort_values("before", kind="stable")
+    m = (
+        pd.concat(found)
+        if found
+        else pd.DataFrame(columns=["claim", "visit_claim", "person", "venue", "doctor", "facility"])
+    )
+    return steering.follow_frame(m).sort_values("claim", kind="stable").reset_index(drop=True)
+
+
+def _random_claims(seed: int, n: int = 4000) -> pd.DataFrame:
+    """Outpatient claims of 60 persons at 8 venues by 12 doctors over 40 days, many at one minute (ties), some
+    inpatient, some purchases, some without a doctor; rows in no order of time."""
+    rng = np.random.default_rng(seed)
+    minute = rng.integers(0, 40, n) * 1440 + rng.choice([540, 541, 600, 900], n)
+    doctor = rng.integers(-1, 12, n)
+    home = doctor % 8
+    venue = np.where(rng.random(n) < 0.6, home, rng.integers(0, 8, n))
+    return pd.DataFrame({
+        "claim": np.arange(n), "person": rng.integers(0, 60, n).astype(np.int32), "venue": venue.astype(np.int32),
+        "doctor": doctor.astype(np.int32), "kind": (rng.random(n) < 0.15).astype(np.int8),
+        "inpatient": rng.random(n) < 0.05, "minute": minute.astype(np.int64),
+    })  # fmt: skip
+
+
+def test_the_follow_table_is_the_merge_asof_one_row_for_row() -> None:
+    # the binary search on (person, minute) keys takes the same visit as merge_asof did: the last of a minute's
+    # ties, up to PASSES visits back past the billing facility's own, within the days
+    for seed in range(6):
+        table = _random_claims(seed)
+        for days in (0, 1, 3):
+            new, old = referral.referral_follow(table, days), _follow_by_merge_asof(table, days)
+            assert len(new) > 0
+            pd.testing.assert_frame_equal(new, old)
+    assert referral.referral_follow(_random_claims(0).iloc[:0], 3).empty
+    both = _town().visits.table
+    pd.testing.assert_frame_equal(referral.referral_follow(both, 3), _follow_by_merge_asof(both, 3))
+
+
+def test_outpatients_per_venue_are_the_groupby_ones() -> None:
+    table = _random_claims(1)
+    outpatient = (table["kind"].to_numpy() == 0) & ~table["inpatient"].to_numpy()
+    old = table.loc[outpatient].groupby("venue")["person"].nunique().rename("pharmacy_buyers")
+    pd.testing.assert_series_equal(referral.outpatients(table, outpatient), old, check_index_type=False)
+    home = table.loc[(table["kind"] == 0) & (table["doctor"] >= 0) & ~table["inpatient"]]
+    counts = home.groupby(["doctor", "venue"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["doctor", "n", "venue"], ascending=[True, False, True], kind="stable")
+    pd.testing.assert_series_equal(
+        referral.home_facility(table),
+        counts.drop_duplicates("doctor").set_index("doctor")["venue"],
+        check_index_type=False,
+    )
