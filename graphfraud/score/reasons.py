@@ -539,11 +539,40 @@ def regimen(f: Features) -> bool:
     rotate through the weekdays; a weekly batch is once a week (but see
     :func:`weekly_course`).
     """
+    if maintenance_overrun(f):  # step 87: no maintenance treatment is given this often
+        return treatment_cycles(f)
     weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_course_weeks >= 2.0
     # the same seen from the group: each member at nearly every one of >= 24 sessions, >= 2 a week on fixed weekdays
     group = (f.attendance >= 0.8 and f.weekday_share >= 0.9 and f.sessions >= 24
              and not math.isnan(f.cycle_days) and f.cycle_days <= 3.5)  # fmt: skip
     return weekly or group or treatment_cycles(f)
+
+
+#: A course of treatment (rehabilitation, physiotherapy: daily sessions) ends within this many weeks; a regimen kept
+#: longer is maintenance treatment (haemodialysis), given on a fixed number of sessions a week (step 87).
+MAINTENANCE_WEEKS = 12.0
+#: Maintenance haemodialysis is three sessions a week (Mon/Wed/Fri or Tue/Thu/Sat; twice a week with residual
+#: function): a long regimen whose members each come more often than this is billed beyond its treatment (step 87).
+MAINTENANCE_WEEKLY = 3.2
+
+
+def maintenance_overrun(f: Features) -> bool:
+    """A regimen kept for months at more sessions a week than maintenance treatment has (step 87).
+
+    A course of rehabilitation or physiotherapy may be daily, but it ends
+    within weeks (2-8 measured: 5.9-6.3 sessions a week); treatment kept for
+    months on each patient's own weekdays is maintenance, haemodialysis
+    first, and dialysis is three sessions a week (2.84-3.01 measured on every
+    dialysis cohort explained on otherworld, thirdworld, fourthworld,
+    fifthworld and sixthworld dev seeds).  A unit whose patients each come
+    3.5 times a week for half a year bills a session no patient needs (the
+    padded Sunday shift).  Its cost does not tell: a dialysis session costs
+    5-14x the same diagnosis's ordinary visits, so :data:`PEER_COST` would
+    void every dialysis cohort; the cadence does.  So: each member's median
+    visits a week above ``MAINTENANCE_WEEKLY`` for at least
+    ``MAINTENANCE_WEEKS``.
+    """
+    return f.member_weekly > MAINTENANCE_WEEKLY and f.member_course_weeks >= MAINTENANCE_WEEKS
 
 
 def _weekly_args(f: Features) -> dict[str, object]:

@@ -12,7 +12,12 @@ import pandas as pd
 import pytest
 
 from graphfraud.score.features import Features, _timetable, own_visits
-from graphfraud.score.reasons import benign_explanation, regimen
+from graphfraud.score.reasons import (
+    MAINTENANCE_WEEKS,
+    benign_explanation,
+    maintenance_overrun,
+    regimen,
+)
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -274,3 +279,24 @@ def test_a_two_week_course_counts_its_last_week() -> None:
     assert regimen(_f(**measured, **cohort))
     burst = _timetable(np.repeat(np.arange(5), 4), np.tile(np.arange(2, 6), 5))  # Monday to Thursday of one week
     assert burst["member_course_weeks"] == 1.0 and not regimen(_f(**burst, **cohort))
+
+
+def test_dialysis_padded_beyond_three_sessions_a_week_for_months_is_no_regimen() -> None:
+    # step 87: a unit whose patients each come 3.5 times a week for half a year (the padded Sunday shift) is no
+    # maintenance treatment; three a week for the same half year is dialysis, at whatever cost against peers.
+    padded = _f(member_weekly=3.5, member_timetable=1.0, member_weeks=26.0, member_course_weeks=27.0,
+                member_regularity=1.0, cost_ratio=17.5)  # fmt: skip
+    assert maintenance_overrun(padded) and not regimen(padded)
+    assert benign_explanation(padded) is None
+    dialysis = dataclasses.replace(padded, member_weekly=3.0)
+    assert not maintenance_overrun(dialysis) and regimen(dialysis)
+    reason = benign_explanation(dialysis)
+    assert reason is not None and reason.code == "benign_schedule"
+
+
+def test_a_daily_rehabilitation_course_of_weeks_is_still_a_regimen() -> None:
+    # step 87: daily sessions are a course's cadence; a course ends within weeks (2-8 measured), under the bound
+    course = _f(member_weekly=6.0, member_timetable=1.0, member_weeks=7.0, member_course_weeks=8.0,
+                member_regularity=1.0, cost_ratio=3.0)  # fmt: skip
+    assert course.member_course_weeks < MAINTENANCE_WEEKS
+    assert not maintenance_overrun(course) and regimen(course)
