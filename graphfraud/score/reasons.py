@@ -539,7 +539,7 @@ def regimen(f: Features) -> bool:
     rotate through the weekdays; a weekly batch is once a week (but see
     :func:`weekly_course`).
     """
-    if maintenance_overrun(f):  # step 87: no maintenance treatment is given this often
+    if maintenance_overrun(f):  # step 90: no maintenance treatment is given this often
         return treatment_cycles(f)
     weekly = f.member_weekly >= 2.0 and f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_course_weeks >= 2.0
     # the same seen from the group: each member at nearly every one of >= 24 sessions, >= 2 a week on fixed weekdays
@@ -549,15 +549,15 @@ def regimen(f: Features) -> bool:
 
 
 #: A course of treatment (rehabilitation, physiotherapy: daily sessions) ends within this many weeks; a regimen kept
-#: longer is maintenance treatment (haemodialysis), given on a fixed number of sessions a week (step 87).
+#: longer is maintenance treatment (haemodialysis), given on a fixed number of sessions a week (step 90).
 MAINTENANCE_WEEKS = 12.0
 #: Maintenance haemodialysis is three sessions a week (Mon/Wed/Fri or Tue/Thu/Sat; twice a week with residual
-#: function): a long regimen whose members each come more often than this is billed beyond its treatment (step 87).
+#: function): a long regimen whose members each come more often than this is billed beyond its treatment (step 90).
 MAINTENANCE_WEEKLY = 3.2
 
 
 def maintenance_overrun(f: Features) -> bool:
-    """A regimen kept for months at more sessions a week than maintenance treatment has (step 87).
+    """A regimen kept for months at more sessions a week than maintenance treatment has (step 90).
 
     A course of rehabilitation or physiotherapy may be daily, but it ends
     within weeks (2-8 measured: 5.9-6.3 sessions a week); treatment kept for

@@ -282,7 +282,7 @@ def test_a_two_week_course_counts_its_last_week() -> None:
 
 
 def test_dialysis_padded_beyond_three_sessions_a_week_for_months_is_no_regimen() -> None:
-    # step 87: a unit whose patients each come 3.5 times a week for half a year (the padded Sunday shift) is no
+    # step 90: a unit whose patients each come 3.5 times a week for half a year (the padded Sunday shift) is no
     # maintenance treatment; three a week for the same half year is dialysis, at whatever cost against peers.
     padded = _f(member_weekly=3.5, member_timetable=1.0, member_weeks=26.0, member_course_weeks=27.0,
                 member_regularity=1.0, cost_ratio=17.5)  # fmt: skip
@@ -295,7 +295,7 @@ def test_dialysis_padded_beyond_three_sessions_a_week_for_months_is_no_regimen()
 
 
 def test_a_daily_rehabilitation_course_of_weeks_is_still_a_regimen() -> None:
-    # step 87: daily sessions are a course's cadence; a course ends within weeks (2-8 measured), under the bound
+    # step 90: daily sessions are a course's cadence; a course ends within weeks (2-8 measured), under the bound
     course = _f(member_weekly=6.0, member_timetable=1.0, member_weeks=7.0, member_course_weeks=8.0,
                 member_regularity=1.0, cost_ratio=3.0)  # fmt: skip
     assert course.member_course_weeks < MAINTENANCE_WEEKS
