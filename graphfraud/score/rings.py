@@ -360,7 +360,7 @@ def join_cards(
     open_ = sorted(
         (
             i
-            for i, r in enumerate(scored)
+            for i, r in enumerate(scored[: len(candidates)])  # (the rings after them are beside_steering's parts)
             if r.detector == cardload.NAME
             and r.benign is None
             and r.typology != "kickback"
@@ -392,7 +392,8 @@ def join_cards(
         else:
             home.append(i)
     _log_pairs(open_, scored, people, linked, groups, facts)
-    out, kept = list(scored), list(candidates)
+    rings: list[Ring] = []
+    joined_candidates: list[Candidate] = []
     gone: set[int] = set()
     for group in groups:
         if len(group) < 2:
@@ -400,14 +401,22 @@ def join_cards(
         joined = _card_union(candidates, group, people)
         ring = _score(joined, facts, params)
         _log_join(group, scored, ring)
-        if ring.benign is None and by_cards(ring.typology, ring.reasons) == named[group[0]] and ring.score >= params.min_score:
+        if (
+            ring.benign is None
+            and by_cards(ring.typology, ring.reasons) == named[group[0]]
+            and ring.score >= params.min_score
+        ):
             gone.update(group)
-            out.append(ring)
-            kept.append(joined)
+            rings.append(ring)
+            joined_candidates.append(joined)
     if not gone:
         return scored, candidates
-    keep = [i for i in range(len(out)) if i not in gone]
-    return [out[i] for i in keep], [kept[i] for i in keep]
+    # scored[i] is the scoring of candidates[i]; the rings after the candidates have none and stay last
+    keep = [i for i in range(len(candidates)) if i not in gone]
+    return (
+        [scored[i] for i in keep] + rings + scored[len(candidates) :],
+        [candidates[i] for i in keep] + joined_candidates,
+    )
 
 
 def _log_pairs(open_, scored, people, linked, groups, facts):  # type: ignore[no-untyped-def]
@@ -422,9 +431,18 @@ def _log_pairs(open_, scored, people, linked, groups, facts):  # type: ignore[no
         for y in open_:
             both = people[x] & people[y]
             if x < y and both:
-                print("PAIR", scored[x].ring_id, scored[y].ring_id, len(people[x]), len(people[y]), len(both),
-                      int(linked(x, y)), int(group_of[x] == group_of[y]), ",".join(sorted(str(ids[p]) for p in both)),
-                      file=sys.stderr)
+                print(
+                    "PAIR",
+                    scored[x].ring_id,
+                    scored[y].ring_id,
+                    len(people[x]),
+                    len(people[y]),
+                    len(both),
+                    int(linked(x, y)),
+                    int(group_of[x] == group_of[y]),
+                    ",".join(sorted(str(ids[p]) for p in both)),
+                    file=sys.stderr,
+                )
 
 
 def _log_join(group, scored, ring):  # type: ignore[no-untyped-def]
@@ -432,8 +450,15 @@ def _log_join(group, scored, ring):  # type: ignore[no-untyped-def]
     import sys
 
     if os.environ.get("JOIN_DEBUG"):
-        print("JOIN", ",".join(scored[i].ring_id for i in group), ring.ring_id, ring.score, ring.typology,
-              ring.benign is None, file=sys.stderr)
+        print(
+            "JOIN",
+            ",".join(scored[i].ring_id for i in group),
+            ring.ring_id,
+            ring.score,
+            ring.typology,
+            ring.benign is None,
+            file=sys.stderr,
+        )
 
 
 def _card_union(candidates: list[Candidate], group: list[int], people: dict[int, set]) -> Candidate:
