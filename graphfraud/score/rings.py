@@ -405,6 +405,7 @@ def join_cards(
             ring.benign is None
             and by_cards(ring.typology, ring.reasons) == named[group[0]]
             and ring.score >= params.min_score
+            and not _held_by(ring, [r for k, r in enumerate(scored) if k not in group], params)
         ):
             gone.update(group)
             rings.append(ring)
@@ -417,6 +418,21 @@ def join_cards(
         [scored[i] for i in keep] + rings + scored[len(candidates) :],
         [candidates[i] for i in keep] + joined_candidates,
     )
+
+
+def _held_by(ring: Ring, others: list[Ring], params: ScoreParams) -> bool:
+    """Whether a suspect ring of ``others`` that scores at least as high as ``ring`` holds half the persons of the
+    smaller of the two (:func:`join_cards`): :func:`select_rings` would report that ring for the joined cards and
+    drop the union, where the pieces, each holding less of it, stood beside it (fifthworld 3: a hospital's
+    misused-cards ring of 323 at the same score of 100 held the union of two of its loaded-card rings)."""
+    mine = set(ring.person_codes.tolist())
+    for other in others:
+        if other.benign is None and other.score >= max(ring.score, params.min_score):
+            theirs = set(other.person_codes.tolist())
+            if len(mine & theirs) >= 0.5 * min(len(mine), len(theirs)):
+                _log_join([], others, other)
+                return True
+    return False
 
 
 def _log_pairs(open_, scored, people, linked, groups, facts):  # type: ignore[no-untyped-def]
