@@ -353,7 +353,9 @@ def join_cards(
     pair by pair (taken best first): two collectors who share one shop each link that shop to their own other
     venue, not their venues to each other, and stay two rings.  A group's union is scored as one candidate, its
     loaded and spread cards those of any piece, and replaces its pieces when it is still a suspect ring of the
-    typology.  Returns ``scored`` and ``candidates`` with each joined group in place of its pieces (at the end).
+    typology and no other suspect ring scoring as high holds half of it (:func:`_held_by`).  Returns ``scored``
+    and ``candidates`` with each joined group in place of its pieces, after the other candidates' rings and
+    before the rings that have no candidate (``beside_steering``'s parts, which join nothing).
     """
     if CARD_JOIN_SHARE is None:
         return scored, candidates
@@ -380,7 +382,7 @@ def join_cards(
             return False
         shared = len(people[i] & people[j])
         small, large = sorted((len(people[i]), len(people[j])))
-        if shared < max(CARD_JOIN_MIN, CARD_JOIN_SHARE * small):  # type: ignore[operator]
+        if shared < max(CARD_JOIN_MIN, CARD_JOIN_SHARE * small):
             return False
         return float(binom.sf(shared - 1, small, min(large / holders, 1.0))) <= CARD_JOIN_CHANCE
 
@@ -391,7 +393,6 @@ def join_cards(
             groups.append([i])
         else:
             home.append(i)
-    _log_pairs(open_, scored, people, linked, groups, facts)
     rings: list[Ring] = []
     joined_candidates: list[Candidate] = []
     gone: set[int] = set()
@@ -400,7 +401,6 @@ def join_cards(
             continue
         joined = _card_union(candidates, group, people)
         ring = _score(joined, facts, params)
-        _log_join(group, scored, ring)
         if (
             ring.benign is None
             and by_cards(ring.typology, ring.reasons) == named[group[0]]
@@ -430,51 +430,8 @@ def _held_by(ring: Ring, others: list[Ring], params: ScoreParams) -> bool:
         if other.benign is None and other.score >= max(ring.score, params.min_score):
             theirs = set(other.person_codes.tolist())
             if len(mine & theirs) >= 0.5 * min(len(mine), len(theirs)):
-                _log_join([], others, other)
                 return True
     return False
-
-
-def _log_pairs(open_, scored, people, linked, groups, facts):  # type: ignore[no-untyped-def]
-    import os
-    import sys
-
-    if not os.environ.get("JOIN_DEBUG"):
-        return
-    ids = facts.graph.visits.persons.ids
-    group_of = {i: n for n, g in enumerate(groups) for i in g}
-    for x in open_:
-        for y in open_:
-            both = people[x] & people[y]
-            if x < y and both:
-                print(
-                    "PAIR",
-                    scored[x].ring_id,
-                    scored[y].ring_id,
-                    len(people[x]),
-                    len(people[y]),
-                    len(both),
-                    int(linked(x, y)),
-                    int(group_of[x] == group_of[y]),
-                    ",".join(sorted(str(ids[p]) for p in both)),
-                    file=sys.stderr,
-                )
-
-
-def _log_join(group, scored, ring):  # type: ignore[no-untyped-def]
-    import os
-    import sys
-
-    if os.environ.get("JOIN_DEBUG"):
-        print(
-            "JOIN",
-            ",".join(scored[i].ring_id for i in group),
-            ring.ring_id,
-            ring.score,
-            ring.typology,
-            ring.benign is None,
-            file=sys.stderr,
-        )
 
 
 def _card_union(candidates: list[Candidate], group: list[int], people: dict[int, set]) -> Candidate:

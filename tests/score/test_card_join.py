@@ -20,7 +20,7 @@ def _world(root: Path, operators: list[tuple[list[int], list[str]]]) -> Path:
     """600 ordinary persons who see the hospital H now and then (80 yuan) and buy everyday goods at the shops
     (30 yuan).  Each of ``operators`` is (cards, shops): each of those persons' cards is also billed 4 times at
     each of the shops at 600 yuan (20 times the usual), at irregular gaps of its own."""
-    claims = []
+    claims: list[dict[str, object]] = []
 
     def claim(person: int, venue: str, day: int, minute: int, amount: float) -> None:
         shop = venue.startswith("P")
