@@ -304,6 +304,14 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: A loaded-card ring joined over several institutions (score.rings.join_cards, step 87): each of the card_load
+#: sentences without prescriptions, followed by the institutions and the cards their rings share.
+CARD_JOIN = (
+    "; the cards were billed so at {institutions} institutions in all, whose card rings share {shared} cards, far "
+    "beyond chance (one operator's cards swiped at several venues)"
+)
+TEMPLATES["card_load"] += tuple(t + CARD_JOIN for t in TEMPLATES["card_load"] if "{prescribed}" not in t)
+
 
 def fields(template: str) -> tuple[str, ...]:
     """The field names of a template, in the order of the sentence.

@@ -76,6 +76,17 @@ RELAY_EXPLAINED = ("benign_household",)
 #: cost above the same care elsewhere, dear items, persons from outside the region, a shared phone, a flag.
 RELAY_NOT_BILLED = frozenset({"lockstep", "cycle", "dominance", "arrival_gap", "money"})
 
+#: Step 87 (:func:`join_cards`): two institutions' loaded-card rings are one operator's when they share at least this
+#: share of the smaller ring's cards (measured over 0.15-0.45 in docs/detection.md, step 87); None turns the join off.
+CARD_JOIN_SHARE: float | None = 0.15
+
+#: Step 87: and at least this many shared cards (two or one are a chronic patient's own shops).
+CARD_JOIN_MIN = 3
+
+#: Step 87: and that many shared cards are unlikely by chance (binomial tail at most this): each of the smaller ring's
+#: cards is one of the larger's with the chance the larger ring's cards are of all the cards of the data.
+CARD_JOIN_CHANCE = 1e-6
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -137,6 +148,7 @@ def score_candidates(
     scored, candidates = _designated_apart(scored, candidates, designated, facts, params)
     scored, candidates = with_doctor_slots(scored, candidates, facts, params)
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
+    scored, candidates = join_cards(scored, candidates, facts, params)
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
     rings = [
@@ -322,6 +334,137 @@ def join_pieces(
                 out.append(ring)
                 break
     return [r for r in out if r is not None]
+
+
+def join_cards(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> tuple[list[Ring], list[Candidate]]:
+    """Step 87: join the loaded-card rings of institutions that share a large part of their cards: one operator's
+    bought cards swiped at several venues (a 药贩子 taking them to two to four 3A hospitals and a shop, a collector
+    working two shops of two chains) are one ring, not one ring per institution.
+
+    Loaded-card rings (detector ``cardload``, no benign explanation, scoring at least ``min_score``, of one
+    typology, not a steering ring) at different main venues are linked when they share at least
+    :data:`CARD_JOIN_SHARE` of the smaller ring's cards and that many shared cards are unlikely by chance
+    (:data:`CARD_JOIN_CHANCE`: each of the smaller ring's cards is one of the larger's with the chance the
+    larger's cards are of all the data's cards).  Each card of a loaded-card ring is billed there again and
+    again far above its own pattern, so a chronic patient's two shops near home and work, or a family's, share
+    one or two such cards, where an operator's venues share dozens.  Rings are joined only into groups linked
+    pair by pair (taken best first): two collectors who share one shop each link that shop to their own other
+    venue, not their venues to each other, and stay two rings.  A group's union is scored as one candidate, its
+    loaded and spread cards those of any piece, and replaces its pieces when it is still a suspect ring of the
+    typology and no other suspect ring scoring as high holds half of it (:func:`_held_by`).  Returns ``scored``
+    and ``candidates`` with each joined group in place of its pieces, after the other candidates' rings and
+    before the rings that have no candidate (``beside_steering``'s parts, which join nothing).
+    """
+    if CARD_JOIN_SHARE is None:
+        return scored, candidates
+    open_ = sorted(
+        (
+            i
+            for i, r in enumerate(scored[: len(candidates)])  # (the rings after them are beside_steering's parts)
+            if r.detector == cardload.NAME
+            and r.benign is None
+            and r.typology != "kickback"
+            and r.score >= params.min_score
+            and not candidates[i].evidence.get("prescribed")
+        ),
+        key=lambda i: (-scored[i].score, scored[i].ring_id),
+    )
+    if len(open_) < 2:
+        return scored, candidates
+    people = {i: set(scored[i].person_codes.tolist()) for i in open_}
+    named = {i: by_cards(scored[i].typology, scored[i].reasons) for i in open_}
+    holders = max(len(facts.person_address), 1)
+
+    def linked(i: int, j: int) -> bool:
+        if named[i] != named[j] or scored[i].features.venue == scored[j].features.venue:
+            return False
+        shared = len(people[i] & people[j])
+        small, large = sorted((len(people[i]), len(people[j])))
+        if shared < max(CARD_JOIN_MIN, CARD_JOIN_SHARE * small):
+            return False
+        return float(binom.sf(shared - 1, small, min(large / holders, 1.0))) <= CARD_JOIN_CHANCE
+
+    groups: list[list[int]] = []
+    for i in open_:
+        home = next((g for g in groups if all(linked(i, j) for j in g)), None)
+        if home is None:
+            groups.append([i])
+        else:
+            home.append(i)
+    rings: list[Ring] = []
+    joined_candidates: list[Candidate] = []
+    gone: set[int] = set()
+    for group in groups:
+        if len(group) < 2:
+            continue
+        joined = _card_union(candidates, group, people)
+        ring = _score(joined, facts, params)
+        if (
+            ring.benign is None
+            and by_cards(ring.typology, ring.reasons) == named[group[0]]
+            and ring.score >= params.min_score
+            and not _held_by(ring, [r for k, r in enumerate(scored) if k not in group], params)
+        ):
+            gone.update(group)
+            rings.append(ring)
+            joined_candidates.append(joined)
+    if not gone:
+        return scored, candidates
+    # scored[i] is the scoring of candidates[i]; the rings after the candidates have none and stay last
+    keep = [i for i in range(len(candidates)) if i not in gone]
+    return (
+        [scored[i] for i in keep] + rings + scored[len(candidates) :],
+        [candidates[i] for i in keep] + joined_candidates,
+    )
+
+
+def _held_by(ring: Ring, others: list[Ring], params: ScoreParams) -> bool:
+    """Whether a suspect ring of ``others`` that scores at least as high as ``ring`` holds half the persons of the
+    smaller of the two (:func:`join_cards`): :func:`select_rings` would report that ring for the joined cards and
+    drop the union, where the pieces, each holding less of it, stood beside it (fifthworld 3: a hospital's
+    misused-cards ring of 323 at the same score of 100 held the union of two of its loaded-card rings)."""
+    mine = set(ring.person_codes.tolist())
+    for other in others:
+        if other.benign is None and other.score >= max(ring.score, params.min_score):
+            theirs = set(other.person_codes.tolist())
+            if len(mine & theirs) >= 0.5 * min(len(mine), len(theirs)):
+                return True
+    return False
+
+
+def _card_union(candidates: list[Candidate], group: list[int], people: dict[int, set]) -> Candidate:
+    """One loaded-card candidate of the rings ``group`` (best first, :func:`join_cards`): their persons and
+    claims, the best ring's evidence with its per-member flags (billed the same way, spread) taken over every
+    piece, the loaded cards counted once, and the institutions joined and the cards two or more of them share."""
+    c = _union(candidates, group)
+    e = dict(c.evidence)
+    index = {int(p): k for k, p in enumerate(c.persons)}
+    loaded = np.zeros(len(c.persons), dtype=bool)
+    flags = {key: np.zeros(len(c.persons), dtype=bool) for key in ("same", "spread")}
+    for i in group:
+        piece = candidates[i]
+        at = np.array([index[int(p)] for p in piece.persons], dtype=np.int64)
+        same = np.asarray(piece.evidence.get("same", np.zeros(len(piece.persons), bool)), dtype=bool)
+        loaded[at] |= ~same
+        for key, flag in flags.items():
+            if key in piece.evidence:
+                flag[at] |= np.asarray(piece.evidence[key], dtype=bool)
+    same = flags["same"] & ~loaded
+    seen = Counter(p for i in group for p in people[i])
+    e.update(
+        flagged=int(loaded.sum()),
+        cards=int(sum(int(candidates[i].evidence.get("cards", 0)) for i in group)),
+        same=same,
+        joined=int(same.sum()),
+        spread=flags["spread"] & loaded,
+        institutions=len(group),
+        shared=sum(1 for n in seen.values() if n >= 2),
+    )
+    for key in ("gains", "billed"):  # per member of the best piece: the pieces' own, not the union's
+        e.pop(key, None)
+    return Candidate(c.detector, c.persons, c.claims, e, c.params)
 
 
 def _relays(

@@ -1,0 +1,104 @@
+"""Step 87: one operator's bought cards swiped at two shops of two chains are one card ring, not one per shop;
+two collectors at two shops who share a card or two stay two rings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+
+from graphfraud.cli import main
+from graphfraud.score import rings as rings_module
+from graphfraud.score.wording import say
+
+SHOPS = [f"P{i}" for i in range(1, 9)]  # eight shops of eight chains
+
+
+def _world(root: Path, operators: list[tuple[list[int], list[str]]]) -> Path:
+    """600 ordinary persons who see the hospital H now and then (80 yuan) and buy everyday goods at the shops
+    (30 yuan).  Each of ``operators`` is (cards, shops): each of those persons' cards is also billed 4 times at
+    each of the shops at 600 yuan (20 times the usual), at irregular gaps of its own."""
+    claims: list[dict[str, object]] = []
+
+    def claim(person: int, venue: str, day: int, minute: int, amount: float) -> None:
+        shop = venue.startswith("P")
+        claims.append({"claim_id": f"C{len(claims):06d}", "patient_id": f"U{person:05d}",
+                       "facility_id": "" if shop else venue, "pharmacy_id": venue if shop else "",
+                       "doctor_id": "" if shop else "D0", "visit_type": "pharmacy" if shop else "outpatient",
+                       "start_time": (pd.Timestamp("2024-01-01") + pd.Timedelta(days=day, minutes=minute)).isoformat(),
+                       "total_amount": amount, "fund_amount": round(amount * 0.6, 2)})  # fmt: skip
+
+    persons = 600
+    for p in range(persons):
+        for k in range(8):
+            claim(p, "H", (p * 7 + k * 41) % 300, 9 * 60 + p % 300, 80.0)
+        for k in range(3):
+            claim(p, SHOPS[(p + k) % len(SHOPS)], (p * 3 + k * 53) % 300, 15 * 60 + p % 200, 30.0)
+    for cards, shops in operators:
+        for n, p in enumerate(cards):
+            for s, shop in enumerate(shops):
+                for offset in (0, 9 + (n * 3 + s) % 20, 40 + (n * 7 + s) % 30, 95 + (n * 11 + s) % 40):
+                    claim(p, shop, (n * 5 + s * 17 + offset) % 300, 10 * 60 + n, 600.0)
+    root.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(claims).to_csv(root / "claims.csv", index=False)
+    pd.DataFrame({"person_id": [f"U{p:05d}" for p in range(persons)], "region": "110101",
+                  "insured_type": "employee"}).to_csv(root / "persons.csv", index=False)  # fmt: skip
+    pd.DataFrame({"facility_id": ["H"], "kind": "hospital", "ownership": "public", "region": "110101"}).to_csv(
+        root / "facilities.csv", index=False
+    )
+    pd.DataFrame({"pharmacy_id": SHOPS, "chain": [f"C{i}" for i in range(len(SHOPS))], "region": "110101"}).to_csv(
+        root / "pharmacies.csv", index=False
+    )
+    pd.DataFrame({"doctor_id": ["D0"], "facility_id": ["H"]}).to_csv(root / "doctors.csv", index=False)
+    return root
+
+
+def _detect(
+    tmp_path: Path, operators: list[tuple[list[int], list[str]]]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    data = _world(tmp_path / "data", operators)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["detect", str(data), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
+    members = pd.read_csv(out / "ring_members.csv", dtype=str)
+    reasons = pd.read_csv(out / "ring_reasons.csv", dtype=str)
+    return rings[rings["typology"] == "card_collector"], members, reasons
+
+
+def _of(members: pd.DataFrame, ring: str, entity_type: str) -> set[str]:
+    return set(members[(members["ring_id"] == ring) & (members["entity_type"] == entity_type)]["entity_id"])
+
+
+def test_one_operator_at_two_shops_is_one_ring(tmp_path: Path) -> None:
+    # one operator's 48 cards: 30 swiped at P1, 30 at P2 (two chains), 12 of them at both; each shop's ring
+    # shares under half of its cards with the other's, so both would be reported, the operator in two pieces
+    rings, members, reasons = _detect(tmp_path, [(list(range(18)), ["P1"]), (list(range(18, 30)), ["P1", "P2"]),
+                                                 (list(range(30, 48)), ["P2"])])  # fmt: skip
+    assert len(rings) == 1
+    ring = rings.iloc[0]["ring_id"]
+    assert _of(members, ring, "pharmacy") == {"P1", "P2"}
+    assert len(_of(members, ring, "person")) == 48
+    load = reasons[(reasons["ring_id"] == ring) & (reasons["code"] == "card_load")]
+    args = json.loads(load.iloc[0]["args"])
+    assert args["institutions"] == 2 and args["shared"] == 12
+    zh, en = say("card_load", args, "zh"), say("card_load", args, "en")
+    assert "2 家机构" in zh and "12 张相互重合" in zh
+    assert "2 institutions" in en and "share 12 cards" in en
+
+
+def test_two_collectors_sharing_two_cards_stay_two_rings(tmp_path: Path) -> None:
+    # 30 cards at P1, 30 others at P2, two persons' cards at both: a chance of two, under CARD_JOIN_MIN
+    first, second = list(range(30)), list(range(28, 58))
+    rings, members, _ = _detect(tmp_path, [(first[:28], ["P1"]), (second[2:], ["P2"]), ([28, 29], ["P1", "P2"])])
+    assert len(rings) == 2
+    assert {frozenset(_of(members, r, "pharmacy")) for r in rings["ring_id"]} == {frozenset({"P1"}), frozenset({"P2"})}
+
+
+def test_the_join_switched_off_leaves_one_ring_per_shop(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(rings_module, "CARD_JOIN_SHARE", None)
+    rings, members, _ = _detect(tmp_path, [(list(range(18)), ["P1"]), (list(range(18, 30)), ["P1", "P2"]),
+                                           (list(range(30, 48)), ["P2"])])  # fmt: skip
+    assert {frozenset(_of(members, r, "pharmacy")) for r in rings["ring_id"]} == {frozenset({"P1"}), frozenset({"P2"})}
