@@ -304,7 +304,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-#: A loaded-card ring joined over several institutions (score.rings.join_cards, step 87): each of the card_load
+#: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91): each of the card_load
 #: sentences without prescriptions, followed by the institutions and the cards their rings share.
 CARD_JOIN = (
     "; the cards were billed so at {institutions} institutions in all, whose card rings share {shared} cards, far "

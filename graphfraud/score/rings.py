@@ -76,14 +76,14 @@ RELAY_EXPLAINED = ("benign_household",)
 #: cost above the same care elsewhere, dear items, persons from outside the region, a shared phone, a flag.
 RELAY_NOT_BILLED = frozenset({"lockstep", "cycle", "dominance", "arrival_gap", "money"})
 
-#: Step 87 (:func:`join_cards`): two institutions' loaded-card rings are one operator's when they share at least this
-#: share of the smaller ring's cards (measured over 0.15-0.45 in docs/detection.md, step 87); None turns the join off.
+#: Step 91 (:func:`join_cards`): two institutions' loaded-card rings are one operator's when they share at least this
+#: share of the smaller ring's cards (measured over 0.15-0.45 in docs/detection.md, step 91); None turns the join off.
 CARD_JOIN_SHARE: float | None = 0.15
 
-#: Step 87: and at least this many shared cards (two or one are a chronic patient's own shops).
+#: Step 91: and at least this many shared cards (two or one are a chronic patient's own shops).
 CARD_JOIN_MIN = 3
 
-#: Step 87: and that many shared cards are unlikely by chance (binomial tail at most this): each of the smaller ring's
+#: Step 91: and that many shared cards are unlikely by chance (binomial tail at most this): each of the smaller ring's
 #: cards is one of the larger's with the chance the larger ring's cards are of all the cards of the data.
 CARD_JOIN_CHANCE = 1e-6
 
@@ -339,7 +339,7 @@ def join_pieces(
 def join_cards(
     scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
 ) -> tuple[list[Ring], list[Candidate]]:
-    """Step 87: join the loaded-card rings of institutions that share a large part of their cards: one operator's
+    """Step 91: join the loaded-card rings of institutions that share a large part of their cards: one operator's
     bought cards swiped at several venues (a 药贩子 taking them to two to four 3A hospitals and a shop, a collector
     working two shops of two chains) are one ring, not one ring per institution.
 

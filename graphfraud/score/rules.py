@@ -152,7 +152,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
             # loaded on their dear purchases here and at other pharmacies together (detect.cardload.loaded_cards)
             {"spread": _spread(e)} if _spread(e) and not e.get("prescribed") else {}
         ) | (
-            # one operator's cards at several institutions, their rings joined (score.rings.join_cards, step 87)
+            # one operator's cards at several institutions, their rings joined (score.rings.join_cards, step 91)
             {"institutions": e["institutions"], "shared": e["shared"]} if e.get("institutions") else {}
         )  # fmt: skip
     if code == "kept_cards":

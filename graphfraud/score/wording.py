@@ -232,7 +232,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
-#: A loaded-card ring joined over several institutions (score.rings.join_cards, step 87), as reasons.CARD_JOIN.
+#: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91), as reasons.CARD_JOIN.
 CARD_JOIN = "；这些卡共在 {institutions} 家机构以同样方式结算，各机构的可疑卡中有 {shared} 张相互重合，远超偶然（疑似同一收卡人持卡在多家机构刷卡）"
 SENTENCES["card_load"] += tuple(t + CARD_JOIN for t in SENTENCES["card_load"] if "{prescribed}" not in t)
 

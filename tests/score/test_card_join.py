@@ -1,4 +1,4 @@
-"""Step 87: one operator's bought cards swiped at two shops of two chains are one card ring, not one per shop;
+"""Step 91: one operator's bought cards swiped at two shops of two chains are one card ring, not one per shop;
 two collectors at two shops who share a card or two stay two rings."""
 
 from __future__ import annotations
