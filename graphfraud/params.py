@@ -430,6 +430,10 @@ class ScoreParams:
     orange: float = 40.0  # score at or above which a ring is orange (现场核查)
     min_score: float = 15.0  # rings scoring below this are not reported
     max_rings: int = 500  # report at most this many rings
+    # step 91: join the loaded-card rings of institutions that share a large part of their cards (one operator's
+    # cards at several venues); off: on thirdworld it made a card buyer and a chain's cash-out that share the
+    # chain's shops one ring (dev 20, held-out 95: a ring lost), and it gained no ring on held-out fifthworld
+    join_cards: bool = False
     # the scoring rules, one row each (code, feature, start, full, points, scale, headline); a --params
     # file that gives "rules" gives them all (start from the list in run.json)
     rules: tuple[ScoreRule, ...] = SCORE_RULES

@@ -357,7 +357,7 @@ def join_cards(
     and ``candidates`` with each joined group in place of its pieces, after the other candidates' rings and
     before the rings that have no candidate (``beside_steering``'s parts, which join nothing).
     """
-    if CARD_JOIN_SHARE is None:
+    if CARD_JOIN_SHARE is None or not params.join_cards:  # off by default (ScoreParams.join_cards)
         return scored, candidates
     open_ = sorted(
         (

@@ -10,6 +10,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from graphfraud.cli import main
+from graphfraud.params import ScoreParams
 from graphfraud.score import rings as rings_module
 from graphfraud.score.wording import say
 
@@ -56,11 +57,13 @@ def _world(root: Path, operators: list[tuple[list[int], list[str]]]) -> Path:
 
 
 def _detect(
-    tmp_path: Path, operators: list[tuple[list[int], list[str]]]
+    tmp_path: Path, operators: list[tuple[list[int], list[str]]], *, join: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     data = _world(tmp_path / "data", operators)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["detect", str(data), "--out", str(out), "-q"])
+    on = tmp_path / "params.json"
+    on.write_text(json.dumps({"score": {"join_cards": join}}), "utf-8")  # step 91 is off by default
+    result = CliRunner().invoke(main, ["detect", str(data), "--out", str(out), "-q", "--params", str(on)])
     assert result.exit_code == 0, result.output
     rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
     members = pd.read_csv(out / "ring_members.csv", dtype=str)
@@ -101,4 +104,12 @@ def test_the_join_switched_off_leaves_one_ring_per_shop(tmp_path: Path, monkeypa
     monkeypatch.setattr(rings_module, "CARD_JOIN_SHARE", None)
     rings, members, _ = _detect(tmp_path, [(list(range(18)), ["P1"]), (list(range(18, 30)), ["P1", "P2"]),
                                            (list(range(30, 48)), ["P2"])])  # fmt: skip
+    assert {frozenset(_of(members, r, "pharmacy")) for r in rings["ring_id"]} == {frozenset({"P1"}), frozenset({"P2"})}
+
+
+def test_the_join_is_off_by_default(tmp_path: Path) -> None:
+    # ScoreParams.join_cards is off: on thirdworld it made two operators sharing a chain's shops one ring
+    assert not ScoreParams().join_cards
+    rings, members, _ = _detect(tmp_path, [(list(range(18)), ["P1"]), (list(range(18, 30)), ["P1", "P2"]),
+                                           (list(range(30, 48)), ["P2"])], join=False)  # fmt: skip
     assert {frozenset(_of(members, r, "pharmacy")) for r in rings["ring_id"]} == {frozenset({"P1"}), frozenset({"P2"})}
