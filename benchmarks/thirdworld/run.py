@@ -86,26 +86,37 @@ def run_seed(seed: int, work: Path, persons: int, maker: Callable[[int, int, Pat
     return rec
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
+def main(
+    argv: list[str] | None = None,
+    *,
+    maker: Callable[[int, int, Path], dict] = make,
+    description: str | None = __doc__,
+) -> int:
+    """The runner's command; fifthworld's and sixthworld's call it with their own ``maker`` and docstring."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=seeds_arg, required=True)
     ap.add_argument("--persons", type=int, default=30000)
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--json", type=Path, required=True, help="JSON-lines records, one per seed (appended)")
     a = ap.parse_args(argv)
     a.work.mkdir(parents=True, exist_ok=True)
+    tot = {"found": 0, "planted": 0, "benign": 0}
     for seed in a.seeds:
-        rec = run_seed(seed, a.work, a.persons)
+        rec = run_seed(seed, a.work, a.persons, maker=maker)
         with a.json.open("a", encoding="utf-8") as f:
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        j = rec["judge"]
-        d = rec["detect"][-1]
+        j, d = rec["judge"], rec["detect"][-1]
+        if j:
+            tot["found"] += j["found"]
+            tot["planted"] += len(j["planted"])
+            tot["benign"] += j["benign_in_top_k"]
         msg = (
             f"found {j['found']}/{len(j['planted'])} F1 {j['f1']} benign {j['benign_in_top_k']}"
             if j
             else f"detect {d['outcome']} rc {d['rc']}"
         )
         print(f"seed {seed}: make {rec['make_seconds']} s, detect {d['seconds']} s: {msg}", file=sys.stderr, flush=True)
+    print(f"TOTAL found {tot['found']}/{tot['planted']}, benign in top K {tot['benign']}", file=sys.stderr)
     return 0
 
 
