@@ -356,6 +356,10 @@ def join_cards(
     typology and no other suspect ring scoring as high holds half of it (:func:`_held_by`).  Returns ``scored``
     and ``candidates`` with each joined group in place of its pieces, after the other candidates' rings and
     before the rings that have no candidate (``beside_steering``'s parts, which join nothing).
+
+    Off by default (``ScoreParams.join_cards``): a chain's card ring holds every collector who uses the chain's
+    shops, and the union then made a card buyer and the chain's cash-out one ring (thirdworld; docs/detection.md
+    step 91).
     """
     if CARD_JOIN_SHARE is None or not params.join_cards:  # off by default (ScoreParams.join_cards)
         return scored, candidates
