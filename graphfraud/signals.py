@@ -142,7 +142,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            zh="定点药店"),
     Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
-    Signal("benign_children", ("benign",), ("persons.birth_date",),
+    Signal("benign_children", ("benign",), ("persons.birth_date|persons.birth_year",),
            reduced=(("facilities.ownership", "ownership unknown: any facility not recorded as private counts"),),
            zh="婴幼儿保健"),
     Signal("benign_primary", ("benign",), ("facilities.kind|facilities.level",), zh="基层定期服务"),

@@ -102,3 +102,13 @@ def test_line_and_record() -> None:
                           "signals_reduced": {"cost_ratio": "claims.diagnosis absent or empty: by visit type"},
                           "signals_on": ["covisit"]}  # fmt: skip
     assert Support(("covisit",)).line() == "every signal runs: the data has every column they need"
+
+
+def test_birth_year_stands_in_for_birth_date(data) -> None:  # type: ignore[no-untyped-def]
+    # the contract allows birth_year instead of birth_date; the child-care explanation reads either (features.py)
+    years = data.persons["birth_date"].dt.year.astype("Int64")
+    persons = data.persons.assign(birth_date=pd.NaT, birth_year=years)
+    s = support(dataclasses.replace(data, persons=persons), used_by=("benign",))
+    assert "benign_children" in s.on
+    s = support(dataclasses.replace(data, persons=persons.drop(columns="birth_year")), used_by=("benign",))
+    assert s.off["benign_children"].startswith("persons.birth_date absent or empty and persons.birth_year")

@@ -77,6 +77,9 @@ def institution_features(
     c["region"] = c["patient"].map(persons["region"]) if "region" in persons else np.nan
     birth = c["patient"].map(persons["birth_date"]) if "birth_date" in persons else pd.NaT
     c["age"] = (c["start"] - pd.to_datetime(birth)).dt.days / 365.25
+    if "birth_year" in persons:  # the contract's stand-in for birth_date: the age in whole years
+        year = c["patient"].map(persons["birth_year"].astype(float))
+        c["age"] = c["age"].fillna(c["start"].dt.year - year)
     c["stay"] = (c["end"] - c["start"]).dt.days
     c = c.sort_values(["venue", "patient", "start"], kind="stable")
     previous = c.groupby(["venue", "patient"])["end"].shift()

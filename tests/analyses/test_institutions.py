@@ -174,3 +174,18 @@ def test_cli_convert_writes_a_valid_claims_directory(tmp_path):
     cases = pd.read_csv(out / "cases.csv")
     assert len(cases) == 1046 and cases.verdict.value_counts().to_dict() == {"dismissed": 826, "confirmed": 220}
     assert len(pd.read_csv(out / "facilities.csv")) == 2092
+
+
+def test_birth_year_gives_the_patients_age(sample_data):
+    # the contract's birth_year in place of birth_date: the mean patient age within a year of the dated one
+    import dataclasses
+
+    from graphfraud.analyses.institutions import institution_features
+
+    dated = institution_features(sample_data)["patient_age"]
+    persons = sample_data.persons.assign(
+        birth_date=pd.NaT, birth_year=sample_data.persons["birth_date"].dt.year.astype("Int64")
+    )
+    yearly = institution_features(dataclasses.replace(sample_data, persons=persons))["patient_age"]
+    assert yearly.notna().sum() == dated.notna().sum() > 0
+    assert np.allclose(yearly, dated, atol=1.0, equal_nan=True)
