@@ -431,9 +431,9 @@ class ScoreParams:
     min_score: float = 15.0  # rings scoring below this are not reported
     max_rings: int = 500  # report at most this many rings
     # step 91: join the loaded-card rings of institutions that share a large part of their cards (one operator's
-    # cards at several venues); off: on thirdworld it made a card buyer and a chain's cash-out that share the
-    # chain's shops one ring (dev 20, held-out 95: a ring lost), and it gained no ring on held-out fifthworld
-    join_cards: bool = False
+    # cards at several venues); step 92: the joined ring takes the cards billed at two or more of them, not the
+    # union (a chain's card ring held a card buyer and the chain's cash-out: thirdworld 20, 62, 95)
+    join_cards: bool = True
     # the scoring rules, one row each (code, feature, start, full, points, scale, headline); a --params
     # file that gives "rules" gives them all (start from the list in run.json)
     rules: tuple[ScoreRule, ...] = SCORE_RULES

@@ -87,6 +87,12 @@ CARD_JOIN_MIN = 3
 #: cards is one of the larger's with the chance the larger ring's cards are of all the cards of the data.
 CARD_JOIN_CHANCE = 1e-6
 
+#: Step 92 (:func:`join_cards`): the joined ring takes the pieces' cards billed at two or more of the joined
+#: institutions (an operator carries his cards from one to the next), not every card of every piece: a chain's card
+#: ring holds every collector who uses the chain's shops, and the cards billed at no other institution of the group
+#: are another operator's, left in their piece (judged again on their own).  False: the union of the pieces (step 91).
+CARD_JOIN_BOTH = True
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -357,9 +363,13 @@ def join_cards(
     and ``candidates`` with each joined group in place of its pieces, after the other candidates' rings and
     before the rings that have no candidate (``beside_steering``'s parts, which join nothing).
 
-    Off by default (``ScoreParams.join_cards``): a chain's card ring holds every collector who uses the chain's
-    shops, and the union then made a card buyer and the chain's cash-out one ring (thirdworld; docs/detection.md
-    step 91).
+    Step 92: the joined ring is not the union of the pieces.  A chain's card ring holds every collector who uses
+    the chain's shops, and the union made a card buyer and the chain's cash-out one ring (thirdworld 20, 62 and 95;
+    docs/detection.md step 91).  The operator carries his cards from one of his institutions to the next, so the
+    joined ring takes the pieces' cards billed (any claim) at two or more of the group's institutions
+    (:func:`_billed_at_two`, :data:`CARD_JOIN_BOTH`); each piece's other cards, billed at its own institution
+    only, are another operator's or none: they are judged again on their own, as a ring of their own when it
+    still scores at least ``min_score`` (:func:`_card_part`).  ``ScoreParams.join_cards`` False turns the join off.
     """
     if CARD_JOIN_SHARE is None or not params.join_cards:  # off by default (ScoreParams.join_cards)
         return scored, candidates
@@ -400,10 +410,20 @@ def join_cards(
     rings: list[Ring] = []
     joined_candidates: list[Candidate] = []
     gone: set[int] = set()
+    unit = cards.institutions(facts.graph)[0] if CARD_JOIN_BOTH else None
     for group in groups:
         if len(group) < 2:
             continue
-        joined = _card_union(candidates, group, people)
+        # step 92: the cards billed at two or more of the group's institutions; the rest stay in their pieces
+        both = _billed_at_two(group, scored, people, facts, unit) if unit is not None else None
+        if both is None:
+            joined = _card_union(candidates, group, people)
+        else:
+            parts = [(i, part) for i in group if (part := _card_part(candidates[i], both, facts)) is not None]
+            if len(parts) < 2:  # one institution's pieces (two shops of one chain): no card was carried
+                continue
+            joined = _card_union([part for _, part in parts], list(range(len(parts))),
+                                 {k: people[i] & both for k, (i, _) in enumerate(parts)})  # fmt: skip
         ring = _score(joined, facts, params)
         if (
             ring.benign is None
@@ -414,6 +434,14 @@ def join_cards(
             gone.update(group)
             rings.append(ring)
             joined_candidates.append(joined)
+            for i in group:  # step 92: each piece's other cards, judged again on their own
+                rest = None if both is None else _card_part(candidates[i], both, facts, keep=False)
+                if rest is None:
+                    continue
+                left = _score(rest, facts, params)
+                if left.score >= params.min_score:
+                    rings.append(left)
+                    joined_candidates.append(rest)
     if not gone:
         return scored, candidates
     # scored[i] is the scoring of candidates[i]; the rings after the candidates have none and stay last
@@ -422,6 +450,55 @@ def join_cards(
         [scored[i] for i in keep] + rings + scored[len(candidates) :],
         [candidates[i] for i in keep] + joined_candidates,
     )
+
+
+def _billed_at_two(
+    group: list[int], scored: list[Ring], people: dict[int, set], facts: ClaimFacts, unit: np.ndarray
+) -> set[int]:
+    """Step 92: the cards of the loaded-card rings ``group`` billed at two or more of their institutions (each
+    ring's main venue's institution, a chain's shops one: :func:`graphfraud.detect.cards.institutions`)."""
+    mine = np.array(sorted(set().union(*(people[i] for i in group))), dtype=np.int64)
+    at = np.array(sorted({int(unit[scored[i].features.venue]) for i in group}), dtype=np.int64)
+    person = facts.graph.visits.column("person")
+    venue = facts.graph.visits.column("venue")
+    rows = np.flatnonzero(np.isin(person, mine))
+    rows = rows[np.isin(unit[venue[rows]], at)]
+    pairs = np.unique(np.stack([person[rows].astype(np.int64), unit[venue[rows]].astype(np.int64)]), axis=1)
+    cards_, n = np.unique(pairs[0], return_counts=True)
+    return set(cards_[n >= 2].tolist())
+
+
+def _card_part(c: Candidate, both: set[int], facts: ClaimFacts, *, keep: bool = True) -> Candidate | None:
+    """Step 92: the loaded-card candidate ``c`` restricted to its cards in ``both`` (``keep``) or to the others,
+    its per-member evidence with them and the detector's tests (the loaded cards, their chance under the peers'
+    rate, their share of what the institution billed) taken again on them, as :func:`beside_steering` does;
+    None when no card is left."""
+    inside = np.isin(c.persons, np.fromiter(both, dtype=np.int64, count=len(both)))
+    mask = inside if keep else ~inside
+    if not mask.any():
+        return None
+    if mask.all():
+        return c
+    e, p = c.evidence, c.params
+    same = _same(c)
+    k = int((mask & ~same).sum())
+    tail = float(binom.sf(k - 1, int(e["cards"]), float(e["peer_rate"]))) if k else 1.0
+    gains = e.get("gains")
+    billed = e.get("billed", float("nan"))
+    share = float(np.sum(gains[mask & ~same]) / billed) if gains is not None and billed > 0 else e.get("share", 0.0)
+    rest = c.persons[mask]
+    claims = c.claims[np.isin(facts.graph.visits.column("person")[c.claims], rest)]
+    evidence = {
+        **e,
+        "flagged": k,
+        "chance": tail,
+        "share": share,
+        "same": same[mask],
+        "joined": int((mask & same).sum()),
+        **({"gains": gains[mask]} if gains is not None else {}),
+        **({"spread": np.asarray(e["spread"])[mask]} if "spread" in e else {}),
+    }
+    return Candidate(c.detector, rest, claims, evidence, p)
 
 
 def _held_by(ring: Ring, others: list[Ring], params: ScoreParams) -> bool:

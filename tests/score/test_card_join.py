@@ -1,5 +1,7 @@
 """Step 91: one operator's bought cards swiped at two shops of two chains are one card ring, not one per shop;
-two collectors at two shops who share a card or two stay two rings."""
+two collectors at two shops who share a card or two stay two rings.  Step 92: the joined ring takes the cards
+billed at both institutions; a second operator's cards in one shop's ring, billed nowhere else, stay a ring of
+their own."""
 
 from __future__ import annotations
 
@@ -75,9 +77,10 @@ def _of(members: pd.DataFrame, ring: str, entity_type: str) -> set[str]:
     return set(members[(members["ring_id"] == ring) & (members["entity_type"] == entity_type)]["entity_id"])
 
 
-def test_one_operator_at_two_shops_is_one_ring(tmp_path: Path) -> None:
-    # one operator's 48 cards: 30 swiped at P1, 30 at P2 (two chains), 12 of them at both; each shop's ring
+def test_one_operator_at_two_shops_is_one_ring(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # step 91's union (step 92 off): one operator's 48 cards: 30 swiped at P1, 30 at P2 (two chains), 12 of them at both; each shop's ring
     # shares under half of its cards with the other's, so both would be reported, the operator in two pieces
+    monkeypatch.setattr(rings_module, "CARD_JOIN_BOTH", False)
     rings, members, reasons = _detect(tmp_path, [(list(range(18)), ["P1"]), (list(range(18, 30)), ["P1", "P2"]),
                                                  (list(range(30, 48)), ["P2"])])  # fmt: skip
     assert len(rings) == 1
@@ -107,9 +110,31 @@ def test_the_join_switched_off_leaves_one_ring_per_shop(tmp_path: Path, monkeypa
     assert {frozenset(_of(members, r, "pharmacy")) for r in rings["ring_id"]} == {frozenset({"P1"}), frozenset({"P2"})}
 
 
-def test_the_join_is_off_by_default(tmp_path: Path) -> None:
-    # ScoreParams.join_cards is off: on thirdworld it made two operators sharing a chain's shops one ring
-    assert not ScoreParams().join_cards
+def test_the_join_can_be_switched_off(tmp_path: Path) -> None:
+    # ScoreParams.join_cards: False leaves one ring per shop
     rings, members, _ = _detect(tmp_path, [(list(range(18)), ["P1"]), (list(range(18, 30)), ["P1", "P2"]),
                                            (list(range(30, 48)), ["P2"])], join=False)  # fmt: skip
     assert {frozenset(_of(members, r, "pharmacy")) for r in rings["ring_id"]} == {frozenset({"P1"}), frozenset({"P2"})}
+
+
+#: Persons whose own everyday purchases (``_world``: shops p, p + 1, p + 2 of the eight) never reach P2.
+AWAY_FROM_P2 = [p for p in range(100, 200) if p % 8 not in (7, 0, 1)]
+
+
+def test_the_joined_ring_takes_the_cards_billed_at_both(tmp_path: Path) -> None:
+    # step 92: a card buyer's 30 cards at P1 and P2; a second operator's 30 cards at P1 only (a chain's cash-out):
+    # P1's ring holds both, P2's the card buyer's.  The join is the card buyer's 30 at both shops; the second
+    # operator's cards, billed nowhere else, stay a ring of their own at P1 (step 91's union held both in one)
+    buyer, other = list(range(30)), AWAY_FROM_P2[:30]
+    rings, members, reasons = _detect(tmp_path, [(buyer, ["P1", "P2"]), (other, ["P1"])])
+    people = {r: {int(p[1:]) for p in _of(members, r, "person")} for r in rings["ring_id"]}
+    joined = next(r for r, p in people.items() if set(buyer) <= p)
+    assert people[joined].isdisjoint(other)
+    assert _of(members, joined, "pharmacy") == {"P1", "P2"}
+    assert any(p == set(other) for p in people.values())
+    load = reasons[(reasons["ring_id"] == joined) & (reasons["code"] == "card_load")]
+    assert json.loads(load.iloc[0]["args"])["institutions"] == 2
+
+
+def test_the_join_is_on_by_default() -> None:
+    assert ScoreParams().join_cards and rings_module.CARD_JOIN_BOTH
