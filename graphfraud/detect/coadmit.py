@@ -645,7 +645,9 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     the day after, continues it (a same-day readmission on any other day stays an admission: 分解住院 is judged as
     before).  Where a stay's discharge is not exported at all (no end time, step 89), a claim opened on the first
     of a month, with no time of day or at 00:00, continues the same person's stay at the facility opened in the
-    calendar month before.  Returns the rows of ``stays`` that open a stay, each with the
+    calendar month before.  Whatever the hour of the cut, parts opened on the first of consecutive months, each
+    after a part that closed on the month's last day, continue the stay (:func:`monthly_parts`, step 92: a ward
+    whose billing run settles at 08:00).  Returns the rows of ``stays`` that open a stay, each with the
     ``end_day`` of the last claim of its stay; ``end_time`` is the claims' ``end_time`` (indexed by claim row).
 
     >>> v = pd.DataFrame({"claim": [0, 1, 2], "person": [1, 1, 1], "venue": [3, 3, 3],
