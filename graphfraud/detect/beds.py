@@ -49,7 +49,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.detect.coadmit import unended_parts
+from graphfraud.detect.coadmit import monthly_parts, unended_parts
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.params import BedsParams, to_dict
 
@@ -90,7 +90,9 @@ def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.nd
     opens = ~same | (d - previous > split_days)
     if "minute" in stays:  # step 89: a monthly settlement's next part, where no discharge is exported
         minute = stays["minute"].to_numpy(np.int64)[order]
-        opens &= ~unended_parts(p, v, minute, stays["end_day"].to_numpy(np.int64)[order])
+        ended = stays["end_day"].to_numpy(np.int64)[order]
+        opens &= ~unended_parts(p, v, minute, ended)
+        opens &= ~monthly_parts(p, v, minute, ended)  # step 93: a ward settled at each month's end
     out = np.empty(len(order), dtype=bool)
     out[order] = opens
     return out

@@ -31,6 +31,9 @@ NAME = "coadmit"
 
 #: Default of ``detect``'s ``split_days``: the one value is :attr:`graphfraud.params.SignalParams.split_days`.
 _SPLIT_DAYS = SignalParams().split_days
+# step 93: a person's parts at a facility opened on the first of consecutive months, this many cuts in a row, are
+# one stay settled month by month (中途结算), whatever the time of day of the cut
+SETTLED_MONTHS = 2
 
 
 def coadmission_pairs(stays: pd.DataFrame, params: CoadmitParams) -> pd.DataFrame:
@@ -592,6 +595,42 @@ def unended_parts(person: np.ndarray, venue: np.ndarray, minute: np.ndarray, end
     return out
 
 
+def monthly_parts(
+    person: np.ndarray, venue: np.ndarray, minute: np.ndarray, end_day: np.ndarray, *, months: int = SETTLED_MONTHS
+) -> np.ndarray:
+    """Step 93: which stays (sorted by person, venue and start ``minute``) continue the previous one as the next
+    part of a stay settled at each month's end (中途结算), whatever the time of day of the cut.
+
+    A long-stay ward (psychiatric, tuberculosis, long-term care) settles every patient's stay at the month's end:
+    the part closes on the month's last day and the next opens on the first, at the hour the ward's billing runs,
+    so the whole ward is "admitted" together on the first of every month.  A cut is at the month boundary when
+    the part opens on the first of a month, the previous part at the facility opened in the calendar month before
+    and closed on that month's last day or on the first itself (or its discharge is not exported); such cuts are a
+    settlement when the person has ``months`` of them in a row (a month in hospital each, consecutive months): a
+    discharge and readmission that happens to fall on a month's turn is one cut, and stays one.
+
+    >>> day = np.array([10, 31, 60, 91, 10, 31])  # 2000-01-11, 02-01, 03-01, 04-01; another person's 01-11, 02-01
+    >>> ends = np.array([30, 59, 90, 100, 30, 40])
+    >>> monthly_parts(np.array([1, 1, 1, 1, 2, 2]), np.zeros(6, dtype=int), day * 1440 + 480, ends).tolist()
+    [False, True, True, True, False, False]
+    """
+    out = np.zeros(len(person), dtype=bool)
+    if len(person) < 2:
+        return out
+    day = np.floor_divide(minute, 1440)
+    date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
+    month = date.astype("datetime64[M]")
+    first = date == month.astype("datetime64[D]")
+    month_no = month.astype(np.int64)
+    after = day[1:] - end_day[:-1]  # 1: closed the month's last day; 0: closed on the first itself
+    closed = (end_day[:-1] < 0) | (after == 0) | (after == 1)
+    same = (person[1:] == person[:-1]) & (venue[1:] == venue[:-1])
+    cut = np.r_[False, same & first[1:] & (month_no[1:] - month_no[:-1] == 1) & closed]
+    run = np.cumsum(~cut)  # consecutive cuts share the id of the part they continue
+    length = np.bincount(run, weights=cut)
+    return cut & (length[run] >= months)
+
+
 def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     """The stays with each stay's settlements in parts (中途结算) as one: a claim that begins at 00:00 on the day
     the same person's claim at the same facility closed at 23:59, or the day after, continues that stay: it is no
@@ -606,7 +645,9 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     the day after, continues it (a same-day readmission on any other day stays an admission: 分解住院 is judged as
     before).  Where a stay's discharge is not exported at all (no end time, step 89), a claim opened on the first
     of a month, with no time of day or at 00:00, continues the same person's stay at the facility opened in the
-    calendar month before.  Returns the rows of ``stays`` that open a stay, each with the
+    calendar month before.  Whatever the hour of the cut, parts opened on the first of consecutive months, each
+    after a part that closed on the month's last day, continue the stay (:func:`monthly_parts`, step 93: a ward
+    whose billing run settles at 08:00).  Returns the rows of ``stays`` that open a stay, each with the
     ``end_day`` of the last claim of its stay; ``end_time`` is the claims' ``end_time`` (indexed by claim row).
 
     >>> v = pd.DataFrame({"claim": [0, 1, 2], "person": [1, 1, 1], "venue": [3, 3, 3],
@@ -639,6 +680,7 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     first_of_month = date == date.astype("datetime64[M]").astype("datetime64[D]")
     continues[1:] = at_cut & (closed_late[:-1] | (dated[:-1] & first_of_month[1:]))
     continues |= unended_parts(person, venue, start, end_day)  # step 89: stays exported without a discharge
+    continues |= monthly_parts(person, venue, start, end_day)  # step 93: a ward settled at each month's end
     if not continues.any():
         return stays
     stay = np.cumsum(~continues) - 1

@@ -101,3 +101,42 @@ def test_a_known_discharge_is_judged_as_before() -> None:
     # the end is known (discharged on the 20th at 09:00): the first of the next month is a readmission (step 79)
     stays, ends = _stays([(4, 7, "2024-01-03 10:00", "2024-01-20 09:00"), (4, 7, "2024-02-01", "2024-02-09")])
     assert len(coadmit.settled_stays(stays, ends)) == 2
+
+
+def _ward(persons: int = 20, *, ended: bool = True) -> tuple[pd.DataFrame, pd.Series]:
+    """Step 93: a psychiatric ward settled at each month's end by its billing run: each part closes in the morning
+    of the month's last day and the next opens at 08:00 on the first (sixthworld's long-stay wards)."""
+    rows = []
+    for p in range(persons):
+        rows.append((p, 7, f"2024-01-{3 + p:02d} 10:{p:02d}", "2024-01-31 09:40"))
+        for month, last in (("02", "29"), ("03", "31"), ("04", "30")):
+            rows.append((p, 7, f"2024-{month}-01 08:00", f"2024-{month}-{last} 10:{p:02d}"))
+    stays, ends = _stays(rows)
+    if not ended:
+        stays["end_day"] = -1
+        ends = pd.Series(pd.NaT, index=range(len(rows)), dtype="datetime64[ns]")
+    return stays, ends
+
+
+def test_a_ward_settled_by_its_billing_run_is_one_stay_each() -> None:
+    for ended in (True, False):
+        stays, ends = _ward(ended=ended)
+        settled = coadmit.settled_stays(stays, ends)
+        assert len(stays) == 80 and len(settled) == 20  # one stay per patient
+        params = coadmit.CoadmitParams()
+        assert len(coadmit.coadmission_pairs(stays, params)) > 0  # as exported: the whole ward on each first
+        assert coadmit.coadmission_pairs(settled, params).empty
+
+
+def test_one_cut_at_a_months_turn_stays_an_admission() -> None:
+    # discharged on the 31st, readmitted in the working day of the 1st, once: a readmission (split stays are
+    # judged as before); twice in a row, the second readmission after a month in hospital: a settlement
+    stays, ends = _stays([
+        (1, 7, "2024-01-10 10:00", "2024-01-31 09:00"), (1, 7, "2024-02-01 09:30", "2024-02-12 10:00"),
+        (2, 7, "2024-01-10 10:00", "2024-01-31 09:00"), (2, 7, "2024-02-01 09:30", "2024-02-29 10:00"),
+        (2, 7, "2024-03-01 09:30", "2024-03-12 10:00"),
+    ])  # fmt: skip
+    settled = coadmit.settled_stays(stays, ends)
+    assert settled["claim"].tolist() == [0, 1, 2]
+    assert coadmit.monthly_parts(np.array([1, 1]), np.array([7, 7]), stays["minute"].to_numpy()[:2],
+                                 stays["end_day"].to_numpy()[:2], months=1).tolist() == [False, True]  # fmt: skip
