@@ -604,7 +604,10 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     evening before begins in the working day.  Where the stays carry dates only (no time of day at either end)
     the cut is told by the calendar: a claim opened on the first of a month, on the day the previous one closed or
     the day after, continues it (a same-day readmission on any other day stays an admission: 分解住院 is judged as
-    before).  Where a stay's discharge is not exported at all (no end time, step 89), a claim opened on the first
+    before).  Where the parts carry times, a claim opened on the first of a month the day after the same person's
+    claim at the facility closed on the month's last day continues it at any hour (step 92b: a ward that settles
+    at its morning round closes one month's part and opens the next at working hours).  Where a stay's discharge
+    is not exported at all (no end time, step 89), a claim opened on the first
     of a month, with no time of day or at 00:00, continues the same person's stay at the facility opened in the
     calendar month before.  Returns the rows of ``stays`` that open a stay, each with the
     ``end_day`` of the last claim of its stay; ``end_time`` is the claims' ``end_time`` (indexed by claim row).
@@ -638,6 +641,11 @@ def settled_stays(stays: pd.DataFrame, end_time: pd.Series) -> pd.DataFrame:
     date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
     first_of_month = date == date.astype("datetime64[M]").astype("datetime64[D]")
     continues[1:] = at_cut & (closed_late[:-1] | (dated[:-1] & first_of_month[1:]))
+    # step 92b: a timed part closed on the last day of its month, the next opened on the first of the next (at the
+    # ward's settlement hour, not midnight): the calendar's cut of a stay settled monthly, whatever the clock says
+    end_date = EPOCH.astype("datetime64[D]") + end_day.astype("timedelta64[D]")
+    month_end = (end_date + np.timedelta64(1, "D")).astype("datetime64[M]") != end_date.astype("datetime64[M]")
+    continues[1:] |= same[1:] & known[:-1] & (after == 1) & month_end[:-1] & first_of_month[1:]
     continues |= unended_parts(person, venue, start, end_day)  # step 89: stays exported without a discharge
     if not continues.any():
         return stays
