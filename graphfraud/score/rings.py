@@ -174,12 +174,20 @@ def named_by_cards(ring: Ring) -> Ring:
     Only the name: the ring was scored, joined and ranked as it was found (at a clinic, with the clinic's
     other pieces), so a name changes no ring, score or rank.
     """
-    kind = by_cards(ring.typology, ring.reasons)
+    kind = by_cards(ring.typology, ring.reasons, **_dear(ring))
     if kind == ring.typology:
         return ring
     was, role = person_role(ring.typology), person_role(kind)
     members = tuple(replace(m, role=role) if m.entity_type == "person" and m.role == was else m for m in ring.members)
     return replace(ring, typology=kind, members=members)
+
+
+def _dear(ring: Ring) -> dict[str, float]:
+    """What :func:`by_cards` reads of a ring's high-value money: the shares on goods and on every item (step 92c)."""
+    f = ring.features
+    if f is None:
+        return {}
+    return {"dear_goods": f.dear_goods_share, "dear_items": f.high_value_share}
 
 
 def with_doctor_slots(
@@ -405,7 +413,7 @@ def join_cards(
     if len(open_) < 2:
         return scored, candidates
     people = {i: set(scored[i].person_codes.tolist()) for i in open_}
-    named = {i: by_cards(scored[i].typology, scored[i].reasons) for i in open_}
+    named = {i: by_cards(scored[i].typology, scored[i].reasons, **_dear(scored[i])) for i in open_}
     holders = max(len(facts.person_address), 1)
 
     def linked(i: int, j: int) -> bool:
@@ -434,7 +442,7 @@ def join_cards(
         ring = _score(joined, facts, params)
         if (
             ring.benign is None
-            and by_cards(ring.typology, ring.reasons) == named[group[0]]
+            and by_cards(ring.typology, ring.reasons, **_dear(ring)) == named[group[0]]
             and ring.score >= params.min_score
             and not _held_by(ring, [r for k, r in enumerate(scored) if k not in group], params)
         ):
