@@ -573,11 +573,21 @@ def unended_parts(person: np.ndarray, venue: np.ndarray, minute: np.ndarray, end
     "admitted" on the first of every month; with no discharge to tell a cut from a readmission, the calendar
     does: a claim opened on the first of a month with no time of day (or at 00:00) continues the same person's
     stay at the facility opened in the calendar month before, when that stay's end is not exported.  A
-    readmission on any other day, in the working day, two months on, or at another facility stays one.
+    readmission on any other day, in the working day, two months on, or at another facility stays one.  A part
+    opened on the first in the working day (a ward that settles at its morning round) continues the stay when
+    the next or the previous part did the same the month after or before (step 92b): the first of two months
+    running is the calendar's, one readmission on a first is chance (of 40 dev worlds without end times, the
+    single ones are 1-43 readmissions in 11 worlds; the runs, sixthworld 3's long-stay ward only).
 
     >>> day = np.array([3, 31, 60, 3, 60])  # 2000-01-04, 02-01, 03-01; another person's 01-04 and 03-01
     >>> unended_parts(np.array([1, 1, 1, 2, 2]), np.zeros(5, dtype=int), day * 1440, np.full(5, -1)).tolist()
     [False, True, True, False, False]
+    >>> at_8 = day * 1440 + 480  # each part opened at 08:00
+    >>> unended_parts(np.array([1, 1, 1, 2, 2]), np.zeros(5, dtype=int), at_8, np.full(5, -1)).tolist()
+    [False, True, True, False, False]
+    >>> unended_parts(np.array([1, 1, 1, 2, 2]), np.zeros(5, dtype=int), at_8[[0, 1, 1, 3, 4]] + [0, 0, 50 * 1440, 0, 0],
+    ...               np.full(5, -1)).tolist()  # 01-04, 02-01 and 03-22 at 08:00: one first, no run
+    [False, False, False, False, False]
     """
     out = np.zeros(len(person), dtype=bool)
     if len(person) < 2:
@@ -588,7 +598,13 @@ def unended_parts(person: np.ndarray, venue: np.ndarray, minute: np.ndarray, end
     first = (date == month.astype("datetime64[D]")) & (np.remainder(minute, 1440) == 0)
     month_no = month.astype(np.int64)
     same = (person[1:] == person[:-1]) & (venue[1:] == venue[:-1])
-    out[1:] = same & (end_day[:-1] < 0) & first[1:] & (month_no[1:] - month_no[:-1] == 1)
+    monthly = (end_day[:-1] < 0) & (month_no[1:] - month_no[:-1] == 1)
+    out[1:] = same & monthly & first[1:]
+    # step 92b: opened on the first at any hour (a ward that settles at its morning round), two months running:
+    # one "readmission" on a first is chance, the first of two months in a row is the calendar's cut
+    cut = np.zeros(len(person), dtype=bool)
+    cut[1:] = same & monthly & (date[1:] == month[1:].astype("datetime64[D]"))
+    out |= cut & (np.r_[False, cut[:-1]] | np.r_[cut[1:], False])
     return out
 
 

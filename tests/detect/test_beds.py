@@ -73,9 +73,15 @@ def test_a_stay_settled_monthly_without_discharges_is_one_admission():
     assert beds.admissions(stays, split_days=3, open_days=30).sum() == 3  # without the minute: as before
     settled = stays.assign(minute=day * 1440)
     assert beds.admissions(settled, split_days=3, open_days=30).tolist() == [True, False, False, False, False]
-    # admitted in the working day on the first, or two months on: an admission
+    # step 92b: a part opened on the first in the working day between monthly parts is the ward's settlement hour
     arrived = settled.assign(minute=settled["minute"] + np.array([600, 0, 540, 0, 0]))
-    assert beds.admissions(arrived, split_days=3, open_days=30).tolist() == [True, False, True, False, False]
+    assert beds.admissions(arrived, split_days=3, open_days=30).tolist() == [True, False, False, False, False]
+    # one first in the working day after a stay opened the month before, no run of firsts: an admission
+    june = (np.datetime64("2024-06-01") - np.datetime64("2000-01-01")).astype(int)
+    july = (np.datetime64("2024-07-01") - np.datetime64("2000-01-01")).astype(int)
+    once = pd.DataFrame({"person": 1, "venue": 0, "day": [june, july], "end_day": -1})
+    once = once.assign(minute=once["day"] * 1440 + np.array([600, 540]))
+    assert beds.admissions(once, split_days=3, open_days=20).tolist() == [True, True]
 
 
 def test_dialysis_sessions_coded_as_stays_are_one_admission():
