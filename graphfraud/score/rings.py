@@ -62,6 +62,15 @@ GIVE_WAY_SHARE = 0.5
 #: co-visits), it is not admitted to hospital together again and again (join_pieces, step 31).
 HOUSEHOLD_UNEXPLAINED = ("co_admission",)
 
+#: Headline reasons that a one-off event does not explain when its venue's staff repeat it (step 94,
+#: :func:`_one_off_pieces`): a check-up day is once, a hospital's admission batches on two days each, again and
+#: again, are a programme.  An empty tuple turns the join off.
+ONE_OFF_UNEXPLAINED: tuple[str, ...] = ("co_admission",)
+
+#: Step 94: so many one-off admission pieces at one venue with its staff, and no suspect ring there, are scored as
+#: one candidate (:func:`_programmes`): two events of the same kind by the same doctors are no longer once.
+ONE_OFF_PROGRAMME = 2
+
 #: Relay cohorts (:func:`_relays`, step 74): a clinic's weak pieces, each its own month's cohort, follow one another
 #: when the next begins within this many days of the last one's end (a weekly session missed, a holiday week).
 #: None turns the join off.
@@ -171,12 +180,20 @@ def named_by_cards(ring: Ring) -> Ring:
     Only the name: the ring was scored, joined and ranked as it was found (at a clinic, with the clinic's
     other pieces), so a name changes no ring, score or rank.
     """
-    kind = by_cards(ring.typology, ring.reasons)
+    kind = by_cards(ring.typology, ring.reasons, **_dear(ring))
     if kind == ring.typology:
         return ring
     was, role = person_role(ring.typology), person_role(kind)
     members = tuple(replace(m, role=role) if m.entity_type == "person" and m.role == was else m for m in ring.members)
     return replace(ring, typology=kind, members=members)
+
+
+def _dear(ring: Ring) -> dict[str, float]:
+    """What :func:`by_cards` reads of a ring's high-value money: the shares on goods and on every item (step 94)."""
+    f = ring.features
+    if f is None:
+        return {}
+    return {"dear_goods": f.dear_goods_share, "dear_items": f.high_value_share}
 
 
 def with_doctor_slots(
@@ -306,6 +323,11 @@ def join_pieces(
     for i, named in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
         weak.append(i)
         kind_of[i] = named
+    offs = _one_off_pieces(scored, candidates)  # step 94: a hospital's "one-off" admission days, one of many
+    for i, named in offs:
+        if named in by_kind:
+            weak.append(i)
+            kind_of[i] = named
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
     for i in weak:
         for j in by_kind[kind_of[i]]:
@@ -316,8 +338,21 @@ def join_pieces(
                 components[whole[j]].append(i)
                 break
     out = list(scored)
+    # step 94: the one-off admission days left, at one hospital with its staff, with no suspect ring there (with
+    # the batches explained as one household there: step 31's reading, a family is not admitted again and again)
+    joined = {i for c in components for i in c}
+    loose = [(i, k) for i, k in offs if i not in joined]
+    homes = [(i, k) for i, k in _one_household_pieces(scored, candidates, {k for _, k in loose}) if i not in joined]
+    for programme, named in _programmes(loose, homes, scored, staff):
+        ring = _score(_union(candidates, programme), facts, params)
+        if ring.benign is None and ring.typology == named and ring.score >= params.min_score:
+            if _marked(named, ring.reasons):
+                for i in programme:
+                    out[i] = None  # type: ignore[call-overload]
+                    joined.add(i)
+                out.append(ring)
     # step 74: the weak pieces left, at one clinic with its staff, that relieve one another month by month
-    for relay, named in _relays(scored, candidates, facts, params, staff, {i for c in components for i in c}):
+    for relay, named in _relays(scored, candidates, facts, params, staff, joined):
         ring = _score(_union(candidates, relay), facts, params)
         billed = {r.code for r in ring.reasons if r.points > 0} - RELAY_NOT_BILLED
         if ring.benign is None and ring.typology == named and ring.score >= params.min_score and billed:
@@ -388,7 +423,7 @@ def join_cards(
     if len(open_) < 2:
         return scored, candidates
     people = {i: set(scored[i].person_codes.tolist()) for i in open_}
-    named = {i: by_cards(scored[i].typology, scored[i].reasons) for i in open_}
+    named = {i: by_cards(scored[i].typology, scored[i].reasons, **_dear(scored[i])) for i in open_}
     holders = max(len(facts.person_address), 1)
 
     def linked(i: int, j: int) -> bool:
@@ -427,7 +462,7 @@ def join_cards(
         ring = _score(joined, facts, params)
         if (
             ring.benign is None
-            and by_cards(ring.typology, ring.reasons) == named[group[0]]
+            and by_cards(ring.typology, ring.reasons, **_dear(ring)) == named[group[0]]
             and ring.score >= params.min_score
             and not _held_by(ring, [r for k, r in enumerate(scored) if k not in group], params)
         ):
@@ -1037,6 +1072,56 @@ def _one_household_pieces(
         kind = typology(candidates[i], r.features)
         if kind in kinds and TYPOLOGY_TABLE[kind].headline in HOUSEHOLD_UNEXPLAINED and _marked(kind, r.reasons):
             out.append((i, kind))
+    return out
+
+
+def _one_off_pieces(scored: list[Ring], candidates: list[Candidate]) -> list[tuple[int, str]]:
+    """The pieces explained as a one-off event that carry a headline reason a one-off event does not explain
+    (:data:`ONE_OFF_UNEXPLAINED`, step 94).  Returns ``(index, typology)`` pairs, the typology the piece would
+    have without its explanation.
+
+    A one-off event (``benign_one_off``: two ring days or fewer) explains a crowd by its being once: a group
+    check-up, a mass-casualty day.  A piece of persons admitted together on its two days is such an event where
+    it stands alone; where the same hospital's staff admit batch after batch, each batch its own "event", the
+    events are one programme (a 民营医院's cataract campaign busses one village after another in), judged with
+    its other batches at the venue (:func:`join_pieces`).  An empty :data:`ONE_OFF_UNEXPLAINED` turns it off.
+    """
+    if not ONE_OFF_UNEXPLAINED:
+        return []
+    out = []
+    for i, r in enumerate(scored[: len(candidates)]):
+        if r.benign is None or r.benign.code != "benign_one_off" or r.detector in CARD_DETECTORS:
+            continue
+        kind = typology(candidates[i], r.features)
+        if kind in TYPOLOGY_TABLE and TYPOLOGY_TABLE[kind].headline in ONE_OFF_UNEXPLAINED and _marked(kind, r.reasons):
+            out.append((i, kind))
+    return out
+
+
+def _programmes(
+    offs: list[tuple[int, str]], homes: list[tuple[int, str]], scored: list[Ring], staff: list[frozenset]
+) -> list[tuple[list[int], str]]:
+    """One-off pieces (:func:`_one_off_pieces`) of one typology at one venue that share staff, at least
+    :data:`ONE_OFF_PROGRAMME` of them, with the marked household pieces (``homes``, step 31) of that typology
+    there that share their staff: each group is scored as one candidate by :func:`join_pieces` (step 94).
+
+    >>> from types import SimpleNamespace as S
+    >>> ring = lambda v: S(features=S(venue=v))
+    >>> scored = [ring(1), ring(1), ring(1), ring(2), ring(1), ring(2)]
+    >>> staff = [frozenset({"D1"}), frozenset({"D1", "D2"}), frozenset({"D3"}), frozenset({"D1"})] * 2
+    >>> kind = "induced_admission"
+    >>> _programmes([(0, kind), (1, kind), (2, kind), (3, kind)], [(4, kind), (5, kind)], scored, staff)
+    [([0, 1, 4], 'induced_admission')]
+    """
+    by: dict[tuple[str, int], list[int]] = {}
+    for i, kind in offs + homes:
+        by.setdefault((kind, scored[i].features.venue), []).append(i)
+    one_off = {i for i, _ in offs}
+    out = []
+    for (kind, _), pieces in sorted(by.items()):
+        links = [(i, j) for a, i in enumerate(pieces) for j in pieces[a + 1 :] if _same_staff(staff[i], staff[j])]
+        groups = _components(pieces, links)
+        out += [(g, kind) for g in groups if sum(i in one_off for i in g) >= ONE_OFF_PROGRAMME]
     return out
 
 

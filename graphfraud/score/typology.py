@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from graphfraud import contract
@@ -19,6 +20,10 @@ HOLDER_ABSENT = ("after_death", "misused_cards")
 RESALE_COST = 2.0
 #: The typology of cards swiped without their holders for goods (职业收卡人).
 COLLECTOR = "card_collector"
+
+#: Step 94 (c) (:func:`by_cards`): the share of a ring's high-value money that must be goods (drugs, devices, health
+#: food: what a keeper resells) for its ``high_value`` reason to show cards swiped for resale, where fee lines tell.
+RESOLD_GOODS = 0.5
 
 
 def typology(c: Candidate, f: Features) -> str:
@@ -47,7 +52,14 @@ def typology(c: Candidate, f: Features) -> str:
     return next(row.name for row in rows if row.otherwise)
 
 
-def by_cards(kind: str, reasons: Iterable[Reason], *, resale_cost: float = RESALE_COST) -> str:
+def by_cards(
+    kind: str,
+    reasons: Iterable[Reason],
+    *,
+    resale_cost: float = RESALE_COST,
+    dear_goods: float = math.nan,
+    dear_items: float = math.nan,
+) -> str:
     """The typology of a suspect ring of the ``otherwise`` row (outpatient claims at a facility) whose reasons
     show cards swiped for money: ``card_collector`` (step 63); else ``kind``.
 
@@ -56,6 +68,10 @@ def by_cards(kind: str, reasons: Iterable[Reason], *, resale_cost: float = RESAL
     **and** either a reason shows a card used without its holder (:data:`HOLDER_ABSENT`) or most of the money
     is on high-value items (``high_value``: drugs to resell).  A village doctor who keys visits on the cards he
     keeps, dead villagers' among them, bills them at what such visits cost: his fabricated care keeps its name.
+    Where the fee lines name their categories, the high-value money must be goods (``dear_goods``, the share of
+    the amount on high-value goods, at least :data:`RESOLD_GOODS` of ``dear_items``, the share on every
+    high-value item; step 94 (c)): a padded 血透 unit's dear items are its sessions, care billed, nothing a keeper
+    could sell (sixthworld 2: 79% of its money on high-value items, none of it goods).  NaN: not measured, as before.
 
     >>> dead = Reason("after_death", {"claims": 6, "after_death_claims_from": 0.0}, 6.0, 0.0, 10.0)
     >>> dear = Reason("cost_ratio", {"ratio": 11.9, "ring": 502.7, "peers": 42.4, "cost_ratio_from": 1.3}, 11.9, 1.3, 25.0)
@@ -63,13 +79,17 @@ def by_cards(kind: str, reasons: Iterable[Reason], *, resale_cost: float = RESAL
     ('card_collector', 'staged_clinic', 'staged_clinic')
     >>> by_cards("induced_admission", [dead, dear])
     'induced_admission'
+    >>> hv = Reason("high_value", {"share": 0.79, "price": 200.0, "high_value_share_from": 0.3}, 0.79, 0.3, 10.0)
+    >>> by_cards("staged_clinic", [hv, dear]), by_cards("staged_clinic", [hv, dear], dear_goods=0.0, dear_items=0.79)
+    ('card_collector', 'staged_clinic')
     """
     row = contract.TYPOLOGY_TABLE.get(kind)
     if row is None or not row.otherwise:
         return kind
     scored = {r.code: r.value for r in reasons if r.points > 0}
     dear = scored.get("cost_ratio", 0.0) >= resale_cost
-    cards = any(code in scored for code in HOLDER_ABSENT) or "high_value" in scored
+    resold = "high_value" in scored and not dear_goods < RESOLD_GOODS * dear_items  # NaN: not measured
+    cards = any(code in scored for code in HOLDER_ABSENT) or resold
     return COLLECTOR if dear and cards else kind
 
 

@@ -79,6 +79,15 @@ def test_a_stay_settled_monthly_without_discharges_is_one_admission():
     assert beds.admissions(arrived, split_days=3, open_days=30).tolist() == [True, False, False, False, False]
     once = arrived.iloc[[1, 2]]
     assert beds.admissions(once, split_days=3, open_days=30).tolist() == [True, True]
+    # step 93 with mixed hours: the parts on the first at 00:00 and 09:00 between monthly parts are its settlement
+    arrived2 = settled.assign(minute=settled["minute"] + np.array([600, 0, 540, 0, 0]))
+    assert beds.admissions(arrived2, split_days=3, open_days=30).tolist() == [True, False, False, False, False]
+    # one first in the working day after a stay opened the month before, no run of firsts: an admission
+    june = (np.datetime64("2024-06-01") - np.datetime64("2000-01-01")).astype(int)
+    july = (np.datetime64("2024-07-01") - np.datetime64("2000-01-01")).astype(int)
+    once2 = pd.DataFrame({"person": 1, "venue": 0, "day": [june, july], "end_day": -1})
+    once2 = once2.assign(minute=once2["day"] * 1440 + np.array([600, 540]))
+    assert beds.admissions(once2, split_days=3, open_days=20).tolist() == [True, True]
 
 
 def test_dialysis_sessions_coded_as_stays_are_one_admission():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from graphfraud.detect import coadmit
 from graphfraud.graph.build import EPOCH
@@ -140,3 +141,41 @@ def test_one_cut_at_a_months_turn_stays_an_admission() -> None:
     assert settled["claim"].tolist() == [0, 1, 2]
     assert coadmit.monthly_parts(np.array([1, 1]), np.array([7, 7]), stays["minute"].to_numpy()[:2],
                                  stays["end_day"].to_numpy()[:2], months=1).tolist() == [False, True]  # fmt: skip
+
+
+# step 93 (as sixthworld's wards do it): a ward that settles at its morning round (sixthworld's long-stay wards): one month's part closes on the
+# month's last day in the working day, the next opens on the first at 08:00
+
+
+def _ward_at_hours(persons: int = 10) -> tuple[pd.DataFrame, pd.Series]:
+    rows = []
+    for p in range(persons):
+        cuts = [("2024-01-03 10:00", "2024-01-31 09:40"), ("2024-02-01 08:00", "2024-02-29 10:15"),
+                ("2024-03-01 08:00", "2024-03-31 08:50"), ("2024-04-01 08:00", "2024-04-12 10:00")]  # fmt: skip
+        rows += [(p, 3, s, e) for s, e in cuts]
+    return _stays(rows)
+
+
+def test_a_ward_settled_at_working_hours_is_one_stay_each() -> None:
+    stays, ends = _ward_at_hours()
+    settled = coadmit.settled_stays(stays, ends)
+    assert len(settled) == 10 and settled.groupby("day").size().max() == 10  # each admitted once, on 01-03
+    assert coadmit.coadmission_pairs(settled, coadmit.CoadmitParams()).empty
+
+
+@pytest.mark.parametrize(
+    ("rows", "why"),
+    [
+        ([(1, 3, "2024-01-10 09:00", "2024-01-30 10:00"), (1, 3, "2024-02-01 09:00", "2024-02-10 10:00")],
+         "a day between them: a readmission"),
+        ([(1, 3, "2024-01-10 09:00", "2024-01-20 10:00"), (1, 3, "2024-01-21 09:00", "2024-02-10 10:00")],
+         "the day after, inside a month: 分解住院 is judged as before"),
+        ([(1, 3, "2024-01-10 09:00", "2024-01-31 10:00"), (1, 4, "2024-02-01 09:00", "2024-02-10 10:00")],
+         "another facility: a transfer is an admission"),
+        ([(1, 3, "2024-01-10 09:00", "2024-01-31 10:00"), (2, 3, "2024-02-01 09:00", "2024-02-10 10:00")],
+         "another person"),
+    ],
+)  # fmt: skip
+def test_what_stays_an_admission(rows: list[tuple[int, int, str, str]], why: str) -> None:
+    stays, ends = _stays(rows)
+    assert len(coadmit.settled_stays(stays, ends)) == 2, why

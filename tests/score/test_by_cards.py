@@ -66,3 +66,15 @@ def test_kept_cards_billed_at_their_worth_keep_the_clinics_name():
     )
     # rings of other rows keep theirs: an induced admission on dead villagers' cards is still a hospital's
     assert by_cards("induced_admission", [dead, _reason("cost_ratio", 12.0)]) == "induced_admission"
+
+
+def test_dear_care_is_not_goods_to_resell():
+    """Step 94 (c): a padded 血透 unit (sixthworld 2: 17.5x its peers, 79% of its money on high-value items, none of
+    them goods) bills dear sessions, care no keeper sells; where the fee lines tell, it keeps its staged name."""
+    reasons = [_reason("cost_ratio", 17.5), _reason("high_value", 0.79)]
+    assert by_cards("staged_clinic", reasons) == "card_collector"  # no fee-line categories: as before
+    assert by_cards("staged_clinic", reasons, dear_goods=0.0, dear_items=0.79) == "staged_clinic"
+    assert by_cards("staged_clinic", reasons, dear_goods=0.54, dear_items=0.54) == "card_collector"  # 药店串换
+    # a card used without its holder still names a collector, whatever was bought
+    dead = [*reasons, _reason("after_death", 3)]
+    assert by_cards("staged_clinic", dead, dear_goods=0.0, dear_items=0.79) == "card_collector"
