@@ -46,7 +46,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from graphfraud.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.coadmit import monthly_parts, unended_parts

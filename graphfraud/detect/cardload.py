@@ -50,7 +50,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import binom
+from graphfraud.stats import binom
 
 from graphfraud.detect import cards
 from graphfraud.detect.candidate import Candidate

@@ -71,7 +71,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
-from scipy.stats import binom, poisson
+from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph

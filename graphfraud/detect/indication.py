@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from graphfraud.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.cards import institutions

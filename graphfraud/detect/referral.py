@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from graphfraud.stats import binom
 
 from graphfraud.detect import steering
 from graphfraud.detect.candidate import Candidate

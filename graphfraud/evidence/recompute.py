@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from graphfraud.stats import binom
 
 from graphfraud.detect.beds import peer_share
 from graphfraud.detect.cards import SEED_CHANCE_SHARE

@@ -276,6 +276,13 @@ def _read_whole(
 #: Bytes of a CSV file of a table without a key (the fee lines) read, converted and checked at a time.
 SLICE_BYTES = 128 << 20
 
+#: Whether the next slice is parsed (in a thread of its own) while the main thread converts and checks the one
+#: before (:func:`_read_sliced`).  The parse is Arrow's and half the read's CPU; the conversions and the
+#: contract's rules after it run mostly on one core.  Reading ahead keeps both cores busy through the fee
+#: lines, at the cost of one more parsed slice held.  The same slices are parsed by the same call either way,
+#: so the frames, links, warnings and errors are the same (``tests/io/test_sliced.py``).
+READ_AHEAD = True
+
 
 def _sliceable(file: Path, table: Table, mapping: Mapping | None, params: ReadParams) -> bool:
     """Whether ``file`` is read in slices: a CSV file of a table without a key (no rule compares rows far
@@ -369,12 +376,23 @@ def _read_sliced(
     notes: list[str] = []
     origin: dict[str, str] = {}
     rows = bad_lines = 0
-    with file.open("rb") as f:
-        for start, end in bounds:
+
+    def parse(start: int, end: int) -> tuple[pa.Table, int]:
+        with file.open("rb") as f:
             f.seek(start)
             part = f.read(end - start)
-            raw, bad = _read_csv(file, header, params, unread, numbers=numbers, coded=dictionaries, part=part)
-            del part
+        return _read_csv(file, header, params, unread, numbers=numbers, coded=dictionaries, part=part)
+
+    # the next slice is parsed ahead (READ_AHEAD) by one worker; an error of a slice is raised when its turn
+    # comes, as when read one after the other (the worker's slice after it is waited for and dropped)
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        pending = ahead.submit(parse, *bounds[0]) if READ_AHEAD else None
+        for at, (start, end) in enumerate(bounds):
+            if pending is not None:
+                raw, bad = pending.result()
+                pending = ahead.submit(parse, *bounds[at + 1]) if at + 1 < len(bounds) else None
+            else:
+                raw, bad = parse(start, end)
             bad_lines += bad
             raw, origin = apply_mapping(raw, TableMapping())
             raw = raw.drop_columns([c for c in raw.column_names if c in unread])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
+from graphfraud.stats import binom
 
 from graphfraud.contract import (
     TYPOLOGY_TABLE,

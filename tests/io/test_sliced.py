@@ -3,6 +3,8 @@ one slice, whatever the slice size."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -194,3 +196,48 @@ def test_a_line_of_spaces_in_a_later_slice_is_refused_as_in_one_slice(world, mon
             read_with(monkeypatch, size, d)
         errors.append(str(e.value))
     assert errors[0] == errors[1] and "claim_items.csv, row 102" in errors[0]
+
+
+@pytest.mark.parametrize("order", ["claims", "shuffled"])
+def test_reading_ahead_reads_the_same(world, monkeypatch, order):
+    # The next slice parsed in a worker while this one is checked (read.READ_AHEAD): the same frames, links,
+    # warnings and skipped rows as one slice after the other, at every slice size.
+    lines = item_lines(list(np.random.default_rng(2).permutation(CLAIMS) + 1) if order == "shuffled" else None)
+    lines[7] = lines[7].replace(",20.50,", ",21.50,")  # a quality warning (amount != quantity x unit_price)
+    d = world(claims=claims_text(), claim_items=items_text(lines))
+    for skip in [(), UNUSED_COLUMNS]:
+        monkeypatch.setattr(read, "READ_AHEAD", False)
+        serial = {
+            size: read_with(monkeypatch, size, d, skip=skip, codes=CODED_COLUMNS if skip else ()) for size in SIZES
+        }
+        monkeypatch.setattr(read, "READ_AHEAD", True)
+        for size in SIZES:
+            same(read_with(monkeypatch, size, d, skip=skip, codes=CODED_COLUMNS if skip else ()), serial[size])
+
+
+@pytest.mark.parametrize("bad", ["category", "fields", "spaces"])
+def test_reading_ahead_refuses_as_one_slice_after_the_other(world, monkeypatch, bad):
+    lines = item_lines()
+    lines[100] = {
+        "category": lines[100].replace(",lab,", ",toys,"),
+        "fields": lines[100] + ",extra",
+        "spaces": "   ",
+    }[bad]
+    d = world(claims=claims_text(), claim_items=items_text(lines))
+    errors = []
+    for ahead in (False, True):
+        monkeypatch.setattr(read, "READ_AHEAD", ahead)
+        for size in (1, 100, 10**9):
+            with pytest.raises(ContractError) as e:
+                read_with(monkeypatch, size, d)
+            errors.append(str(e.value))
+    assert len(set(errors)) == 1 and "claim_items.csv" in errors[0]
+    lenient, said = [], []
+    for ahead in (False, True):
+        monkeypatch.setattr(read, "READ_AHEAD", ahead)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            lenient.append(read_with(monkeypatch, 100, d, params=ReadParams(lenient=True)))
+        said.append([str(w.message) for w in caught])
+    same(lenient[0], lenient[1])
+    assert said[0] == said[1] and said[0]
