@@ -191,7 +191,8 @@ def _collector_shops(
     shops; the set is kept when at least ``min_cards`` of them are loaded at one of its shops (pooled over the
     links: :func:`loaded_cards`) and one of its shops is proven (``proven``: step 27's chance test and
     ``min_share``); the others are billed the same way (a card swiped once at each of two of his shops).
-    Sets are taken by the most members first, a card in one set only.
+    Sets are taken by the most members first, a card in one set only (a later set is kept while ``min_cards`` of its
+    loaded cards are left to it).
     """
     if not params.spread or not COLLECTOR_SHOPS or not per["shop_dear"].any():
         return []
@@ -202,20 +203,20 @@ def _collector_shops(
     near: dict[int, set[int]] = {}
     for a, b in zip(links.get_level_values(0).tolist(), links.get_level_values(1).tolist()):
         near.setdefault(int(a), set()).add(int(b))
-    found: list[tuple[tuple[int, ...], np.ndarray]] = []
+    found: list[tuple[tuple[int, ...], np.ndarray, np.ndarray]] = []
     for clique in _cliques(near):
         at = np.isin(unit, clique)
         dear = pd.Series(per["shop_dear"].to_numpy()[at]).groupby(card[at]).sum()
         loaded = np.unique(card[at & per["loaded"].to_numpy(dtype=bool)])
         members = dear.index[dear.to_numpy() >= 2].to_numpy(dtype=np.int64)
         if len(np.intersect1d(loaded, members)) >= params.min_cards and any(c in proven for c in clique):
-            found.append((tuple(clique), members))
+            found.append((tuple(clique), members, loaded))
     found.sort(key=lambda x: (-len(x[1]), x[0]))
     out: list[tuple[tuple[int, ...], np.ndarray]] = []
     seen = np.zeros(0, dtype=np.int64)
-    for shops, members in found:
+    for shops, members, loaded in found:
         members = np.setdiff1d(members, seen)
-        if len(members) >= params.min_cards:
+        if len(np.intersect1d(loaded, members)) >= params.min_cards:
             out.append((shops, members))
             seen = np.union1d(seen, members)
     return out
