@@ -437,6 +437,14 @@ def test_two_collectors_sharing_a_shop_are_two_candidates():
         ((0, 2), list(range(6, 12))),
     ]
     assert cardload._collector_shops(per, 30_000, pd.Index([]), SPREAD) == []  # no shop proven
+    # a later set keeps min_cards loaded cards of its own: cards 0-3 are dear at shops 0, 1 and 2 (1 and 2 share
+    # four: not linked), 4-9 at 0 and 1, 10-14 at 0 and 2 (10-12 dear but not loaded); (0, 1) takes 0-9 first,
+    # and (0, 2) is left five cards, two of them loaded
+    units = [[0, 1, 2]] * 4 + [[0, 1]] * 6 + [[0, 2]] * 5
+    per = pd.DataFrame([(u, c) for c, us in enumerate(units) for u in us], columns=["unit", "person"])
+    per["loaded"], per["shop_dear"] = ~per["person"].isin([10, 11, 12]), True
+    shops = cardload._collector_shops(per, 30_000, pd.Index([0]), SPREAD)
+    assert [(units, members.tolist()) for units, members in shops] == [((0, 1), list(range(10)))]
     assert cardload._collector_shops(per, 30_000, pd.Index([0]), CardLoadParams(spread=False)) == []
 
 
