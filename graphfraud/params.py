@@ -319,9 +319,9 @@ class CardLoadParams:
     # a card typically dear at several pharmacies is judged on its dear purchases there together, against its claims
     # outside them (a collector spreading his cards over three shops of three chains: step 78), pooled only over
     # pharmacies linked by min_cards such cards shared beyond chance (step 84: an ordinary buyer's own two shops
-    # share one or two); off by default until every dev world is run with it (round 16: fourthworld 1-25 and part
-    # of otherworld and thirdworld, docs/detection.md step 84)
-    spread: bool = False
+    # share one or two), and a collector's linked shops made one candidate holding his cards (step 95: on since,
+    # otherworld 62's collector whole again; docs/detection.md steps 84 and 95)
+    spread: bool = True
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"

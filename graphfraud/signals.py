@@ -104,9 +104,11 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            zh="卡均费用畸高"),
     Signal("cardmenu", ("detect",), ("claims.total_amount", "claims.pharmacy_id"),
            zh="同一套餐反复刷卡"),
-    Signal("mutual", ("detect",), ("claims.total_amount", "claims.pharmacy_id", "claims.holder_id"),
+    Signal("mutual", ("detect",), ("claims.total_amount", "claims.pharmacy_id", "claims.holder_id|claims.account_amount"),
            reduced=(("persons.address", "a holder and a person of one household are not told apart: family "
-                                        "payers are left to the other pharmacies' rate"),),
+                                        "payers are left to the other pharmacies' rate"),
+                    ("claims.holder_id", "no payer named: a resident's purchase paid from a personal account "
+                                         "(居民 have none) is one paid for another, by an unknown holder")),
            zh="家庭共济代付异常"),
     # ring reasons
     Signal("lockstep", ("score",), zh="多日同时出现"),

@@ -75,6 +75,9 @@ SAMPLE_CLAIMS = 1_000_000
 MIN_KIND_CLAIMS = 20
 
 
+#: Step 95: a collector's linked shops are one candidate (:func:`_collector_shops`; with ``CardLoadParams.spread``).
+COLLECTOR_SHOPS = True
+
 #: Fewest dear claims of a card billed the same way as the loaded cards (:func:`_joins`): billed dear again, not once.
 REPEATED = 2
 
@@ -120,8 +123,17 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
         return []
     joined = per["same"] & per["unit"].isin(joins.index[joins["join"].to_numpy()])
     hit = per[(per["loaded"] | joined) & per["unit"].isin(proven.index)]
+    # step 95: a collector's linked shops are one candidate, holding the cards he spreads over them; the shops'
+    # own candidates keep their other cards (a chain's cash-out at one of them)
+    shops = _collector_shops(per, holders, proven.index, params)
+    taken = {code: np.unique(np.concatenate([m for q, m in shops if code in q])) for q, _ in shops for code in q}
     out = []
     for code, mine in hit.groupby("unit"):
+        if code in taken:
+            mine = mine[~np.isin(mine["person"].to_numpy(dtype=np.int64), taken[code])]
+            k = int(mine["loaded"].sum())
+            if k < params.min_cards or binom.sf(k - 1, int(by_unit.at[code, "cards"]), rate[code]) > params.max_chance:
+                continue  # what is left is no more than its peers' rate
         members = np.sort(mine["person"].to_numpy(dtype=np.int64))
         same = np.isin(members, mine.loc[mine["same"], "person"].to_numpy(dtype=np.int64))
         at = rows[u[rows] == code]
@@ -160,7 +172,133 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                 params.__dict__.copy(),
             )
         )
+    for units, members in shops:
+        out.append(
+            _collector_candidate(units, members, per, by_unit, rate, tail, rows, u, person, excess, ok, graph, params)
+        )
     return out
+
+
+def _collector_shops(
+    per: pd.DataFrame, holders: int, proven: pd.Index, params: CardLoadParams
+) -> list[tuple[tuple[int, ...], np.ndarray]]:
+    """Step 95: the sets of linked pharmacies (:func:`linked_pairs`) that are one collector's shops, each with the
+    cards he spreads over them: ``(units, members)``, members sorted.
+
+    A set is a maximal clique of links (every two of its shops share ``min_cards`` or more cards typically dear at
+    each, beyond chance): a shop shared by two collectors is linked to each one's other shops, which are not linked
+    to one another, so the two stay two sets.  Its members are the cards typically dear at two or more of its
+    shops; the set is kept when at least ``min_cards`` of them are loaded at one of its shops (pooled over the
+    links: :func:`loaded_cards`) and one of its shops is proven (``proven``: step 27's chance test and
+    ``min_share``); the others are billed the same way (a card swiped once at each of two of his shops).
+    Sets are taken by the most members first, a card in one set only (a later set is kept while ``min_cards`` of its
+    loaded cards are left to it).
+    """
+    if not params.spread or not COLLECTOR_SHOPS or not per["shop_dear"].any():
+        return []
+    unit, card = per["unit"].to_numpy(dtype=np.int64), per["person"].to_numpy(dtype=np.int64)
+    _, links = _links(unit, card, per["shop_dear"].to_numpy(dtype=bool), holders, params)
+    if not len(links):
+        return []
+    near: dict[int, set[int]] = {}
+    for a, b in zip(links.get_level_values(0).tolist(), links.get_level_values(1).tolist()):
+        near.setdefault(int(a), set()).add(int(b))
+    found: list[tuple[tuple[int, ...], np.ndarray, np.ndarray]] = []
+    for clique in _cliques(near):
+        at = np.isin(unit, clique)
+        dear = pd.Series(per["shop_dear"].to_numpy()[at]).groupby(card[at]).sum()
+        loaded = np.unique(card[at & per["loaded"].to_numpy(dtype=bool)])
+        members = dear.index[dear.to_numpy() >= 2].to_numpy(dtype=np.int64)
+        if len(np.intersect1d(loaded, members)) >= params.min_cards and any(c in proven for c in clique):
+            found.append((tuple(clique), members, loaded))
+    found.sort(key=lambda x: (-len(x[1]), x[0]))
+    out: list[tuple[tuple[int, ...], np.ndarray]] = []
+    seen = np.zeros(0, dtype=np.int64)
+    for shops, members, loaded in found:
+        members = np.setdiff1d(members, seen)
+        if len(np.intersect1d(loaded, members)) >= params.min_cards:
+            out.append((shops, members))
+            seen = np.union1d(seen, members)
+    return out
+
+
+def _cliques(near: dict[int, set[int]]) -> list[list[int]]:
+    """The maximal cliques of two or more nodes of the undirected graph ``near`` (node -> neighbours), each sorted,
+    in sorted order (Bron-Kerbosch; a world's links are a few dozen).
+
+    >>> _cliques({0: {1, 2}, 1: {0, 2}, 2: {0, 1, 3}, 3: {2}})
+    [[0, 1, 2], [2, 3]]
+    """
+    out: list[list[int]] = []
+
+    def grow(r: list[int], p: set[int], x: set[int]) -> None:
+        if not p and not x:
+            if len(r) >= 2:
+                out.append(sorted(r))
+            return
+        for v in sorted(p):
+            grow(r + [v], p & near.get(v, set()), x & near.get(v, set()))
+            p = p - {v}
+            x = x | {v}
+
+    grow([], set(near), set())
+    return sorted(out)
+
+
+def _collector_candidate(
+    units: tuple[int, ...],
+    members: np.ndarray,
+    per: pd.DataFrame,
+    by_unit: pd.DataFrame,
+    rate: pd.Series,
+    tail: pd.Series,
+    rows: np.ndarray,
+    u: np.ndarray,
+    person: np.ndarray,
+    excess: np.ndarray,
+    ok: np.ndarray,
+    graph: ClaimGraph,
+    params: CardLoadParams,
+) -> Candidate:
+    """One candidate of a collector's shops (step 95, :func:`_collector_shops`): his cards and their claims at
+    the shops, judged by the best proven of them (its peers' rate and tail), the share over what the shops billed,
+    and the shops and the cards they share (``institutions``, ``shared``: the step 91 sentence)."""
+    pairs = per[per["unit"].isin(units) & per["person"].isin(members)]
+    loaded = pairs[pairs["loaded"]]
+    same = ~np.isin(members, loaded["person"].to_numpy(dtype=np.int64))
+    at = rows[np.isin(u[rows], units)]
+    claims = np.sort(at[np.isin(person[at], members)])
+    gains = _gains(claims, person, excess, members, graph)
+    total = pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float)
+    billed = float(total[ok & np.isin(u, units)].sum())
+    best = min(units, key=lambda c: (float(tail.get(c, 1.0)), c))
+    return Candidate(
+        NAME,
+        members,
+        claims.astype(np.int64),
+        {
+            "headline": "card_load",
+            "flagged": int(len(members) - same.sum()),
+            "cards": int(by_unit["cards"].reindex(list(units)).fillna(0).sum()),
+            "peer_rate": float(rate[best]),
+            "chance": float(tail[best]),
+            "share": float(gains.sum() / billed) if billed > 0 else 0.0,
+            "card_ratio": float(np.exp(np.median(loaded["lift"].to_numpy()))),
+            "times": float(np.median(loaded["dear"].to_numpy())),
+            "same": same,
+            "joined": int(same.sum()),
+            "spread": ~same,
+            "joined_rate": float("nan"),
+            "joined_chance": float("nan"),
+            "min_claims": params.min_claims,
+            "ratio": params.ratio,
+            "gains": gains,
+            "billed": billed,
+            "institutions": len(units),
+            "shared": int(len(members)),
+        },
+        params.__dict__.copy(),
+    )
 
 
 def peer_groups(graph: ClaimGraph, unit: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -298,7 +436,8 @@ def loaded_cards(
     if not len(unit):
         return pd.DataFrame({"unit": unit, "person": person, "n": np.zeros(0, dtype=np.int64),
                              "dear": np.zeros(0, dtype=np.int64), "lift": np.zeros(0), "loaded": np.zeros(0, bool),
-                             "same": np.zeros(0, bool), "spread": np.zeros(0, bool)})  # fmt: skip
+                             "same": np.zeros(0, bool), "spread": np.zeros(0, bool),
+                             "shop_dear": np.zeros(0, bool)})  # fmt: skip
     order = _stable_order(person - person.min())  # by card, each card's claims in their order
     card_first, card_n = _runs(person[order])
     card_person = person[order[card_first]]
@@ -312,10 +451,11 @@ def loaded_cards(
     here = _medians(values, first, n)  # the holder's own purchases there now and then do not hide the swipes
     card = np.searchsorted(card_person, pair_person)  # each pair's card (cards ascending)
     own_n, own_sum, own_dear = n, sums, dear
+    shop_dear = np.zeros(len(n), dtype=bool)
     if pooled is not None and params.spread:
         # a card typically dear at several pharmacies: its dear purchases there are one pattern, summed, and its
         # own pattern is its claims outside them (a collector spreads his swipes over three shops of three chains)
-        spread = np.asarray(pooled)[order[first]] & (here >= np.log(params.ratio))
+        spread = shop_dear = np.asarray(pooled)[order[first]] & (here >= np.log(params.ratio))
         if holders is None:
             holders = len(np.unique(person[np.asarray(pooled)]))
         mine, theirs = linked_pairs(pair_unit, card, spread, holders, params)
@@ -329,7 +469,8 @@ def loaded_cards(
     # billed the same way: typically dear there, and dear again (a one-off dear visit is every institution's)
     same = ~loaded & typical & (dear >= REPEATED)
     return pd.DataFrame({"unit": pair_unit, "person": pair_person, "n": n, "dear": dear, "lift": lift,
-                         "loaded": loaded, "same": same, "spread": loaded & (own_n > n)})  # fmt: skip
+                         "loaded": loaded, "same": same, "spread": loaded & (own_n > n),
+                         "shop_dear": shop_dear})  # fmt: skip
 
 
 def linked_pairs(
@@ -350,23 +491,32 @@ def linked_pairs(
     >>> sorted(zip(mine.tolist(), theirs.tolist()))
     [(0, 1), (1, 0), (2, 3), (3, 2)]
     """
-    at = np.flatnonzero(spread)
-    if not len(at):
+    both, links = _links(unit, card, spread, holders, params)
+    if both.empty:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    keep = pd.MultiIndex.from_frame(both[["unit", "unit_b"]]).isin(links)
+    return both["pair"].to_numpy()[keep].astype(np.int64), both["pair_b"].to_numpy()[keep].astype(np.int64)
+
+
+def _links(
+    unit: np.ndarray, card: np.ndarray, spread: np.ndarray, holders: int, params: CardLoadParams
+) -> tuple[pd.DataFrame, pd.MultiIndex]:
+    """The pairs typically dear at a pharmacy (``spread``) joined by card (``pair``, ``unit``, ``card``,
+    ``pair_b``, ``unit_b``: two institutions of one card), and the linked institutions, both ways
+    (:func:`linked_pairs`)."""
+    at = np.flatnonzero(spread)
     frame = pd.DataFrame({"pair": at, "unit": np.asarray(unit)[at], "card": np.asarray(card)[at]})
     both = frame.merge(frame, on="card", suffixes=("", "_b"), sort=True)
     both = both[both["unit"].to_numpy() != both["unit_b"].to_numpy()]
     if both.empty:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return both, pd.MultiIndex.from_arrays([[], []], names=["unit", "unit_b"])
     degree = frame.groupby("unit").size()
     shared = both.groupby(["unit", "unit_b"]).size()
     a = degree.reindex(shared.index.get_level_values(0)).to_numpy()
     b = degree.reindex(shared.index.get_level_values(1)).to_numpy()
     chance = np.minimum(np.maximum(a, b) / max(holders, 1), 1.0)
     tail = binom.sf(shared.to_numpy() - 1, np.minimum(a, b), chance)
-    links = shared.index[(shared.to_numpy() >= params.min_cards) & (tail <= params.max_chance)]
-    keep = pd.MultiIndex.from_frame(both[["unit", "unit_b"]]).isin(links)
-    return both["pair"].to_numpy()[keep].astype(np.int64), both["pair_b"].to_numpy()[keep].astype(np.int64)
+    return both, shared.index[(shared.to_numpy() >= params.min_cards) & (tail <= params.max_chance)]
 
 
 def _pooled(values: np.ndarray, mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:

@@ -19,8 +19,11 @@ is the **pairs**: a holder and a person they pay for, whose purchases at the sho
   and patients and their purchases there.
 
 Its candidates are loaded-card rings (detector name :data:`graphfraud.detect.cardload.NAME`), with their own
-headline ``paid_for_others``.  Without ``holder_id`` (or with a holder on every purchase equal to its patient)
-the signal is off: there are no purchases paid for another.
+headline ``paid_for_others``.  With a holder on every purchase equal to its patient there are no purchases
+paid for another.  Without ``holder_id`` (step 95) a purchase paid for another is a resident's (``insured_type``
+``resident``: 居民医保 has no personal account) paid from a personal account (``account_amount`` > 0): another's,
+through 家庭共济, whose holder is not known; a pair is then the person paid for alone, and :data:`MIN_HOLDERS`
+is not asked.
 """
 
 from __future__ import annotations
@@ -33,9 +36,13 @@ from graphfraud.detect import cardload, cards
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, patient_codes
 from graphfraud.params import MutualParams
+from graphfraud.signals import has_values
 
 #: The detector's name in run.json's counts; its candidates are named :data:`cardload.NAME` (loaded-card rings).
 NAME = "mutual"
+
+#: The holder of a purchase paid for another where the export names no payer (:func:`residents_on_accounts`).
+UNKNOWN = -1
 
 #: Fewest holders of a candidate's loaded pairs: a family pays from one account, a cash-out spreads its persons
 #: over the few accounts it holds (fourthworld's rings: 3-4).
@@ -45,14 +52,20 @@ MIN_HOLDERS = 2
 def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per pharmacy with loaded (holder, patient) pairs beyond chance (see the module)."""
     t = graph.visits.table
-    if not len(t) or graph.data.link("claims", "holder_id") is None and "holder_id" not in graph.data.claims:
+    if not len(t):
         return []
     holder = graph.visits.column("person").astype(np.int64)
     venue = graph.visits.column("venue").astype(np.int64)
     pharmacy = graph.visits.column("kind") == 1
     rows = np.flatnonzero(pharmacy & (holder >= 0))
     patient = patient_codes(graph.data, graph.visits.persons, rows)
-    other = patient != holder[rows]
+    if has_holders(graph):
+        other = patient != holder[rows]
+    else:
+        # step 95: no payer exported; a resident's purchase paid from a personal account was paid by another's
+        # (居民医保 has no personal account: an employee's, through 家庭共济), whose holder is not known
+        other = residents_on_accounts(graph, rows, patient)
+        holder = np.full(len(holder), UNKNOWN, dtype=np.int64)
     rows, patient = rows[other], patient[other]
     if not len(rows):
         return []
@@ -74,7 +87,8 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
     total, hits = int(by_venue["pairs"].sum()), int(by_venue["loaded"].sum())
     holders = pairs[pairs["loaded"]].groupby("venue")["holder"].nunique()
     maybe = by_venue[(by_venue["loaded"] >= params.min_pairs)]
-    maybe = maybe[holders.reindex(maybe.index).fillna(0).to_numpy() >= MIN_HOLDERS]
+    if (pairs["holder"] != UNKNOWN).any():  # (the payers unknown: the persons paid for are the pairs)
+        maybe = maybe[holders.reindex(maybe.index).fillna(0).to_numpy() >= MIN_HOLDERS]
     by_pair = pd.MultiIndex.from_arrays([frame["holder"].to_numpy(), frame["patient"].to_numpy()])
     out = []
     for code, row in maybe.iterrows():
@@ -85,6 +99,7 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
             continue
         mine = pairs[(pairs["venue"] == code) & pairs["loaded"]]
         hs = np.unique(mine["holder"].to_numpy(dtype=np.int64))
+        hs = hs[hs != UNKNOWN]
         ps = np.unique(mine["patient"].to_numpy(dtype=np.int64))
         members = np.union1d(hs, ps)
         loaded = pd.MultiIndex.from_arrays([mine["holder"].to_numpy(), mine["patient"].to_numpy()])
@@ -110,6 +125,25 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
     return out
 
 
+def has_holders(graph: ClaimGraph) -> bool:
+    """Whether the export names the account that paid each claim (``claims.holder_id``)."""
+    return has_values(graph.data, "claims", "holder_id")
+
+
+def residents_on_accounts(graph: ClaimGraph, rows: np.ndarray, patient: np.ndarray) -> np.ndarray:
+    """Per claim of ``rows`` (their ``patient`` codes): a resident's (``persons.insured_type`` ``resident``,
+    居民) claim paid in part from a personal account (``claims.account_amount`` > 0).  A resident has no personal
+    account, so another's (an employee relative's, 家庭共济) paid.  All False without either column."""
+    claims, persons = graph.data.claims, graph.data.persons
+    if "account_amount" not in claims or "insured_type" not in persons or not len(rows):
+        return np.zeros(len(rows), dtype=bool)
+    account = pd.to_numeric(claims["account_amount"].iloc[rows], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    kind = persons["insured_type"].astype("string").fillna("").to_numpy(dtype=object)
+    at = graph.person_rows()[np.maximum(patient, 0)]
+    resident = (patient >= 0) & (at >= 0) & (kind[np.maximum(at, 0)] == "resident")
+    return resident & (account > 0)
+
+
 def _same_address(graph: ClaimGraph, holder: np.ndarray, patient: np.ndarray) -> np.ndarray:
     """Per pair: the holder and the patient share a (known, non-empty) address: one household."""
     persons = graph.data.persons
@@ -117,8 +151,8 @@ def _same_address(graph: ClaimGraph, holder: np.ndarray, patient: np.ndarray) ->
         return np.zeros(len(holder), dtype=bool)
     rows = graph.person_rows()
     address = persons["address"].astype("string").fillna("").to_numpy(dtype=object)
-    a, b = rows[holder], rows[patient]
-    ok = (a >= 0) & (b >= 0)
+    a, b = rows[np.maximum(holder, 0)], rows[np.maximum(patient, 0)]
+    ok = (holder >= 0) & (patient >= 0) & (a >= 0) & (b >= 0)
     same = np.zeros(len(holder), dtype=bool)
     same[ok] = (address[a[ok]] == address[b[ok]]) & (address[a[ok]] != "")
     return same

@@ -152,6 +152,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         ">= {ratio:g}x the usual cost of such purchases (typically {times:g} times at {card_ratio:.1f}x), vs "
         "{peer_rate:.2%} of the pairs at the other pharmacies (a cash-out on strangers' accounts? scored above "
         "{paid_for_others_from:g} such pairs)",
+        # the export names no payer (detect.mutual.residents_on_accounts, step 95): residents' purchases paid from
+        # a personal account, which a resident does not have
+        "{patients} residents' purchases at {venue} were paid from a personal account, which a resident (居民) does "
+        "not have: another's, through family mutual aid (家庭共济); {pairs} of the {venue_pairs} residents so paid "
+        "for there were billed {min_claims} times or more at >= {ratio:g}x the usual cost of such purchases "
+        "(typically {times:g} times at {card_ratio:.1f}x), vs {peer_rate:.2%} of those at the other pharmacies (a "
+        "cash-out on strangers' accounts? scored above {paid_for_others_from:g} such persons)",
     ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",

@@ -159,7 +159,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,
                 "days": e["kept_days"], "cycle": e["kept_cycle"], "peer_rate": e["peer_rate"]}  # fmt: skip
     if code == "paid_for_others":
-        return {"pairs": e["pairs"], "holders": e["holders"], "patients": e["patients"], "venue": venue,
+        # (no holder: the export names no payer, residents' purchases on a personal account; step 95)
+        return {"pairs": e["pairs"]} | ({"holders": e["holders"]} if e["holders"] else {}) | {
+                "patients": e["patients"], "venue": venue,
                 "venue_pairs": e["venue_pairs"], "min_claims": e["min_claims"], "ratio": e["ratio"],
                 "times": e["times"], "card_ratio": e["card_ratio"], "peer_rate": e["peer_rate"]}  # fmt: skip
     if code == "co_admission":

@@ -284,7 +284,8 @@ def _loaded_cards_by_pandas(unit, person, excess, params):  # type: ignore[no-un
     per["loaded"] = (per["dear"].to_numpy() >= params.min_claims) & typical
     per["same"] = ~per["loaded"].to_numpy() & typical & (per["dear"].to_numpy() >= cardload.REPEATED)
     per["spread"] = False  # (no institution pooled)
-    return per[["unit", "person", "n", "dear", "lift", "loaded", "same", "spread"]]
+    per["shop_dear"] = False
+    return per[["unit", "person", "n", "dear", "lift", "loaded", "same", "spread", "shop_dear"]]
 
 
 def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
@@ -306,7 +307,7 @@ def test_loaded_cards_are_the_pandas_group_bys_to_the_bit():
 
 
 SHOPS = [f"P{i}" for i in range(8)]
-SPREAD = CardLoadParams(spread=True)  # step 78, off by default
+SPREAD = CardLoadParams(spread=True)  # steps 78, 84 and 92 (on by default since step 95)
 ON = RunParams(cardload=SPREAD)
 
 
@@ -397,9 +398,10 @@ def _shops_world(
     )  # fmt: skip
 
 
-def test_a_collectors_cards_spread_over_three_shops_are_loaded_at_each():
+def test_a_collectors_cards_spread_over_three_shops_are_loaded_at_each(monkeypatch):
     """Two swipes a card at each of three shops: no shop sees ``min_claims``, and the card's dear purchases at the
     other two were its "own pattern"; taken together they are six dear purchases against cheap care elsewhere."""
+    monkeypatch.setattr(cardload, "COLLECTOR_SHOPS", False)  # (step 95 off: one candidate a shop)
     found = _found(_shops_world(), SPREAD)
     assert sorted(found) == ["P0", "P1", "P2"]
     for persons, evidence in found.values():
@@ -408,8 +410,46 @@ def test_a_collectors_cards_spread_over_three_shops_are_loaded_at_each():
     assert _found(_shops_world(), CardLoadParams(spread=False)) == {}  # each shop alone: two swipes, lift ~1
 
 
+def test_a_collectors_linked_shops_are_one_candidate():
+    """Step 95: the three shops that share the collector's twelve cards are one candidate holding his cards and
+    their claims at all three (not three candidates of the same cards, each judged at one shop)."""
+    g = build_graph(_shops_world())
+    (cand,) = cardload.detect(g, SPREAD)
+    venues = set(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[cand.claims]].tolist())
+    assert venues == {"P0", "P1", "P2"} and len(cand.claims) == 12 * 3 * 2
+    assert sorted(str(p) for p in g.visits.persons.ids[cand.persons]) == sorted(f"card{k}" for k in range(12))
+    e = cand.evidence
+    assert (e["institutions"], e["shared"], e["flagged"], e["joined"]) == (3, 12, 12, 0) and e["spread"].all()
+    assert 0 < e["share"] < 1 and e["chance"] <= SPREAD.max_chance
+
+
+def test_two_collectors_sharing_a_shop_are_two_candidates():
+    """Step 95: a shop used by two collectors is linked to each one's other shop, and those two are not linked to
+    each other: two sets of shops (maximal cliques of links), each with its own collector's cards."""
+    near = {0: {1, 2}, 1: {0}, 2: {0}}
+    assert cardload._cliques(near) == [[0, 1], [0, 2]]
+    unit = np.array([0, 1] * 6 + [0, 2] * 6)
+    card = np.repeat(np.arange(12), 2)
+    per = pd.DataFrame({"unit": unit, "person": card, "loaded": True, "shop_dear": True})
+    shops = cardload._collector_shops(per, 30_000, pd.Index([0]), SPREAD)
+    assert [(units, members.tolist()) for units, members in shops] == [
+        ((0, 1), list(range(6))),
+        ((0, 2), list(range(6, 12))),
+    ]
+    assert cardload._collector_shops(per, 30_000, pd.Index([]), SPREAD) == []  # no shop proven
+    # a later set keeps min_cards loaded cards of its own: cards 0-3 are dear at shops 0, 1 and 2 (1 and 2 share
+    # four: not linked), 4-9 at 0 and 1, 10-14 at 0 and 2 (10-12 dear but not loaded); (0, 1) takes 0-9 first,
+    # and (0, 2) is left five cards, two of them loaded
+    units = [[0, 1, 2]] * 4 + [[0, 1]] * 6 + [[0, 2]] * 5
+    per = pd.DataFrame([(u, c) for c, us in enumerate(units) for u in us], columns=["unit", "person"])
+    per["loaded"], per["shop_dear"] = ~per["person"].isin([10, 11, 12]), True
+    shops = cardload._collector_shops(per, 30_000, pd.Index([0]), SPREAD)
+    assert [(units, members.tolist()) for units, members in shops] == [((0, 1), list(range(10)))]
+    assert cardload._collector_shops(per, 30_000, pd.Index([0]), CardLoadParams(spread=False)) == []
+
+
 def test_spread_cards_need_the_dear_purchases_and_the_markup_of_a_loaded_card():
-    assert sorted(_found(_shops_world(times=1), SPREAD)) == ["P0", "P1", "P2"]  # one a shop: min_claims (3) in all
+    assert sorted(_found(_shops_world(times=1), SPREAD)) == ["P0"]  # one a shop: min_claims (3) in all (one candidate)
     assert _found(_shops_world(markup=3.0), SPREAD) == {}  # 3x: no purchase dear
     assert _found(_shops_world(cards=4), SPREAD) == {}  # fewer than min_cards at each shop
 
@@ -431,7 +471,7 @@ def test_pooled_pharmacies_leave_a_card_dear_nowhere_else_or_everywhere_alone():
     plain = cardload.loaded_cards(unit, person, excess, CardLoadParams())
     assert not plain["loaded"].any()
     alone = cardload.loaded_cards(unit, person, excess, SPREAD, pooled=pooled, holders=1000)  # shared 2 < 5: alone
-    pd.testing.assert_frame_equal(alone, plain)
+    pd.testing.assert_frame_equal(alone.drop(columns="shop_dear"), plain.drop(columns="shop_dear"))
     off = cardload.loaded_cards(unit, person, excess, CardLoadParams(spread=False), pooled=pooled)
     pd.testing.assert_frame_equal(off, plain)
 
@@ -461,7 +501,7 @@ def test_a_shops_peers_do_not_count_another_collectors_spread_cards():
     """Twelve spread cards loaded at each of P0-P2 would be 36 loaded cards in P6's peers' rate (the same twelve
     counted three times, 7% of the peers' cards), and P6's own collector of six cards would not be beyond it."""
     found = _found(_shops_world(single=6), SPREAD)
-    assert sorted(found) == ["P0", "P1", "P2", "P6"]
+    assert sorted(found) == ["P0", "P6"]  # (P0-P2: the collector's shops, one candidate: step 95)
     assert found["P6"][0] == [f"single{k}" for k in range(6)]
 
 
@@ -472,7 +512,7 @@ def test_ordinary_buyers_dear_at_two_shops_of_their_own_are_not_pooled():
     three shops share his twelve cards: still linked, still found, beside the buyers."""
     assert _found(_shops_world(cards=0, scattered=40), SPREAD) == {}
     found = _found(_shops_world(scattered=40), SPREAD)
-    assert sorted(found) == ["P0", "P1", "P2"]
+    assert sorted(found) == ["P0"]  # (his three shops: one candidate, step 95)
     for persons, evidence in found.values():
         assert persons == sorted(f"card{k}" for k in range(12))
 

@@ -43,8 +43,29 @@ def test_families_paying_for_their_own_are_no_ring():
     assert _found(_world(swipes=2)) == []
 
 
-def test_without_holder_ids_the_signal_is_off():
-    assert _found(_world(holder_column=False)) == []
+def test_without_holder_ids_residents_paid_from_an_account_are_the_persons_paid_for():
+    """Step 95: an export without ``holder_id`` still shows who was paid for: a resident (居民) has no personal
+    account, so a resident's purchase paid from one was paid by another's (家庭共济).  The elders are the pairs
+    (their payers unknown); the families' parents buy at the usual cost, and without account payments (the
+    fund pays, as for a resident's own purchase) nothing is paid for another."""
+    ((venues, persons, c),) = _found(_world(holder_column=False))
+    assert venues == {"P0"} and persons == sorted(f"elder{k}" for k in range(15))
+    e = c.evidence
+    assert (e["pairs"], e["holders"], e["patients"]) == (15, 0, 15) and not len(e["holder"])
+    assert _found(_world(holder_column=False, account=False)) == []
+    assert _found(_world(holder_column=False, dear=(20.0, 80.0))) == []
+    assert _found(_world(holder_column=False, elders=4)) == []
+
+
+def test_without_holder_ids_the_reason_says_residents_have_no_account():
+    from graphfraud.evidence.wording import say
+
+    result = run(_world(holder_column=False), RunParams())
+    (ring,) = [r for r in result.rings if any(reason.code == "paid_for_others" for reason in r.reasons)]
+    (reason,) = [r for r in ring.reasons if r.code == "paid_for_others"]
+    assert "holders" not in reason.args and len(ring.person_codes) == 15
+    assert "15 residents' purchases at P0 were paid from a personal account" in say(reason.code, reason.args, "en").text
+    assert "15 名居民参保人在 P0 的购药由个人账户支付" in say(reason.code, reason.args, "zh").text
 
 
 @pytest.mark.parametrize("min_pairs", [3, 15, 16])

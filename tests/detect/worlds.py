@@ -462,11 +462,14 @@ def menu_world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescrib
 MUTUAL_SHOPS = [f"P{i}" for i in range(6)]  # mutual_world's pharmacies
 
 
-def mutual_world(*, holders=3, elders=15, dear=(150.0, 250.0), swipes=6, household=False, holder_column=True):
-    """Six pharmacies, 80 ordinary customers each (20-80 yuan, their own accounts), 60 families whose employee
-    pays a resident relative's purchases now and then (家庭共济, one address), and at P0 ``holders`` employees'
-    accounts paying for ``elders`` elders of other addresses (``household``: the same address), ``swipes``
-    purchases each at ``dear`` yuan."""
+def mutual_world(
+    *, holders=3, elders=15, dear=(150.0, 250.0), swipes=6, household=False, holder_column=True, account=True
+):
+    """Six pharmacies, 80 ordinary customers each (employees, 20-80 yuan, their own accounts), 60 families whose
+    employee pays a resident relative's purchases now and then (家庭共济, one address), and at P0 ``holders``
+    employees' accounts paying for ``elders`` resident elders of other addresses (``household``: the same
+    address), ``swipes`` purchases each at ``dear`` yuan.  Without ``account`` the elders' purchases are paid by
+    the fund (``account_amount`` 0), as a resident's own are."""
     persons, claims = [], []
     n = [0]
     rng = np.random.default_rng(5)
@@ -474,16 +477,17 @@ def mutual_world(*, holders=3, elders=15, dear=(150.0, 250.0), swipes=6, househo
     def person(pid, insured="resident", address=None):
         persons.append((pid, "F", "1950-01-01", "350206", insured, None, address or f"ad-{pid}", None))
 
-    def claim(pid, shop, day, total, holder=None):
+    def claim(pid, shop, day, total, holder=None, paid=True):
         n[0] += 1
         when = pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=int(day), minutes=int(n[0] % 600))
+        total = float(round(total, 2))
         claims.append((f"C{n[0]:06d}", pid, holder if holder_column else None, None, shop, None, "pharmacy", when,
-                       None, float(round(total, 2)), 0.0, float(round(total, 2)), None, None))  # fmt: skip
+                       None, total, 0.0 if paid else total, total if paid else 0.0, None, None))  # fmt: skip
 
     for s in MUTUAL_SHOPS:
         for k in range(80):
             pid = f"{s}-c{k}"
-            person(pid)
+            person(pid, "employee")
             for _ in range(int(rng.integers(1, 4))):
                 claim(pid, s, rng.integers(0, 330), rng.uniform(20, 80))
     for k in range(60):  # a family: the employee pays for a parent's refills, at what refills cost
@@ -499,7 +503,7 @@ def mutual_world(*, holders=3, elders=15, dear=(150.0, 250.0), swipes=6, househo
         elder = f"elder{k}"
         person(elder, "resident", "shop-street" if household else None)
         for d in range(swipes):
-            claim(elder, "P0", rng.integers(0, 330), rng.uniform(*dear), holder=f"holder{k % max(holders, 1)}")
+            claim(elder, "P0", rng.integers(0, 330), rng.uniform(*dear), f"holder{k % max(holders, 1)}", account)
     pharmacies = [(s, f"药店{s}", None, "350206") for s in MUTUAL_SHOPS]
     return ClaimsData(
         _table(PERSONS, persons), _table(FACILITIES, []), _table(PHARMACIES, pharmacies), _table(DOCTORS, []),
