@@ -474,7 +474,10 @@ def join_cards(
                 if rest is None:
                     continue
                 left = _score(rest, facts, params)
-                if left.score >= params.min_score:
+                # a ring of its own only while its cards are still loaded there: without the detector's reason
+                # the rest is a few ordinary customers scored on their cost (otherworld 103 and 108: 10 and 11)
+                loaded = any(r.code == "card_load" and r.points > 0 for r in left.reasons)
+                if left.score >= params.min_score and left.benign is None and loaded:
                     rings.append(left)
                     joined_candidates.append(rest)
     if not gone:
