@@ -585,14 +585,23 @@ def unended_parts(person: np.ndarray, venue: np.ndarray, minute: np.ndarray, end
     out = np.zeros(len(person), dtype=bool)
     if len(person) < 2:
         return out
+    _, first, next_month = _month_turns(person, venue, minute)
+    out[1:] = next_month & (end_day[:-1] < 0) & (first & (np.remainder(minute, 1440) == 0))[1:]
+    return out
+
+
+def _month_turns(
+    person: np.ndarray, venue: np.ndarray, minute: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of stays sorted by person, venue and start ``minute``: each one's day, whether it opened on the first of a
+    month, and whether each (but the first) is the same person's at the same facility opened in the calendar
+    month after the previous one's (:func:`unended_parts`, :func:`monthly_parts`)."""
     day = np.floor_divide(minute, 1440)
     date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
     month = date.astype("datetime64[M]")
-    first = (date == month.astype("datetime64[D]")) & (np.remainder(minute, 1440) == 0)
     month_no = month.astype(np.int64)
     same = (person[1:] == person[:-1]) & (venue[1:] == venue[:-1])
-    out[1:] = same & (end_day[:-1] < 0) & first[1:] & (month_no[1:] - month_no[:-1] == 1)
-    return out
+    return day, date == month.astype("datetime64[D]"), same & (month_no[1:] - month_no[:-1] == 1)
 
 
 def monthly_parts(
@@ -617,15 +626,10 @@ def monthly_parts(
     out = np.zeros(len(person), dtype=bool)
     if len(person) < 2:
         return out
-    day = np.floor_divide(minute, 1440)
-    date = EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")
-    month = date.astype("datetime64[M]")
-    first = date == month.astype("datetime64[D]")
-    month_no = month.astype(np.int64)
+    day, first, next_month = _month_turns(person, venue, minute)
     after = day[1:] - end_day[:-1]  # 1: closed the month's last day; 0: closed on the first itself
     closed = (end_day[:-1] < 0) | (after == 0) | (after == 1)
-    same = (person[1:] == person[:-1]) & (venue[1:] == venue[:-1])
-    cut = np.r_[False, same & first[1:] & (month_no[1:] - month_no[:-1] == 1) & closed]
+    cut = np.r_[False, next_month & first[1:] & closed]
     run = np.cumsum(~cut)  # consecutive cuts share the id of the part they continue
     length = np.bincount(run, weights=cut)
     return cut & (length[run] >= months)
