@@ -851,6 +851,8 @@ def prescribed_apart(
         evidence.pop("gains")  # judged as a kickback now, not again as loaded cards (beside_steering)
         evidence.pop("same", None)
         evidence.pop("spread", None)  # (the prescribed cards' reason is the kickback's)
+        evidence.pop("institutions", None)  # (and so are a collector's linked shops', step 95: otherworld 39)
+        evidence.pop("shared", None)
         evidence["joined"] = 0  # the prescribed cards are the kickback's patients, loaded or billed the same way
         claims = distinct(np.concatenate([mine, visits, more_claims]))
         out.append(Candidate(c.detector, distinct(np.concatenate([patients, more])), claims, evidence, c.params))

@@ -153,7 +153,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
             {"spread": _spread(e)} if _spread(e) and not e.get("prescribed") else {}
         ) | (
             # one operator's cards at several institutions, their rings joined (score.rings.join_cards, step 91)
-            {"institutions": e["institutions"], "shared": e["shared"]} if e.get("institutions") else {}
+            {"institutions": e["institutions"], "shared": e["shared"]}
+            if e.get("institutions") and not e.get("prescribed")
+            else {}
         )  # fmt: skip
     if code == "kept_cards":
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,

@@ -131,3 +131,22 @@ def test_lockstep_counts_the_days_the_group_met_at_its_other_venues() -> None:
     (lockstep,) = [r for r in suspicion_reasons(same, names, typology="staged_clinic", evidence={})
                    if r.code == "lockstep"]  # fmt: skip
     assert "others" not in lockstep.args and lockstep.args["days"] == 4
+
+
+def test_a_collectors_shops_turned_kickback_keep_one_card_load_sentence() -> None:
+    """A collector's linked shops (step 95) carry institutions and shared cards; when their cards turn out to follow
+    a doctor's visits (score.rings.prescribed_apart) the reason is the kickback's: the sentence with the
+    prescriptions, not a mix that no template has (otherworld 39 stopped on it)."""
+    from types import SimpleNamespace
+
+    from graphfraud.score.reasons import template
+    from graphfraud.score.rules import _args
+
+    e = {"flagged": 12, "cards": 400, "min_claims": 3, "ratio": 3.0, "times": 5, "card_ratio": 6.0,
+         "peer_rate": 0.01, "share": 0.4, "institutions": 3, "shared": 12}  # fmt: skip
+    f = SimpleNamespace(persons=12)
+    for extra in ({}, {"prescribed": 12, "filled": 0.9, "follow_days": 3, "alike": 0, "min_price": 90.0}):
+        args = _args("card_load", f, {"venue": "P1"}, e | extra, SignalParams())  # type: ignore[arg-type]
+        args["card_load_from"] = 3.0
+        assert template("card_load", args)
+        assert ("institutions" in args) == (not extra)
