@@ -72,7 +72,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "claim_items.item_name": ("med_list_codg_name",),
     "claim_items.trace_code": ("drug_trac_codg",),
 }
-JUDGES = {"ow": "otherworld", "tw": "thirdworld", "fw": "fourthworld", "vw": "fifthworld"}
+JUDGES = {"ow": "otherworld", "tw": "thirdworld", "fw": "fourthworld", "vw": "fifthworld", "sw": "sixthworld"}
 TABLES = ("persons", "facilities", "pharmacies", "doctors", "claims", "claim_items")
 
 
