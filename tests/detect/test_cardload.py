@@ -525,3 +525,28 @@ def test_linked_pairs_need_min_cards_shared_beyond_chance():
     assert not len(cardload.linked_pairs(unit, card, np.ones(12, bool), 30_000, CardLoadParams(min_cards=7))[0])
     # six shared where each shop's six dear cards are most of the holders: chance, not a link
     assert not len(cardload.linked_pairs(unit, card, np.ones(12, bool), 7, SPREAD)[0])
+
+
+def test_the_collector_shop_cliques_are_every_maximal_clique() -> None:
+    """Step 95's sets of linked shops (cardload._cliques, Bron-Kerbosch with a pivot) against every subset of
+    small random graphs: each maximal clique of two or more shops once, none else."""
+    import itertools
+    import random
+
+    from graphfraud.detect.cardload import _cliques
+
+    rng = random.Random(7)
+    for _ in range(60):
+        n, density = rng.randint(2, 9), rng.random()
+        near: dict[int, set[int]] = {}
+        for a, b in itertools.combinations(range(n), 2):
+            if rng.random() < density:
+                near.setdefault(a, set()).add(b)
+                near.setdefault(b, set()).add(a)
+
+        def clique(s: tuple[int, ...]) -> bool:
+            return all(b in near.get(a, set()) for a, b in itertools.combinations(s, 2))
+
+        every = [set(s) for k in range(2, n + 1) for s in itertools.combinations(range(n), k) if clique(s)]
+        maximal = sorted(sorted(c) for c in every if not any(c < d for d in every))
+        assert _cliques(near) == maximal
