@@ -200,6 +200,17 @@ def session_crowd(rows: np.ndarray, venue: int, facts: ClaimFacts, *, attendance
     return int(((hits >= attendance * len(sessions)) & (hits >= own * days)).sum())
 
 
+def _own_care_at_its_cost(f: Features, bound: float) -> dict[str, float] | None:
+    """The tests :func:`follow_up_patients` and :func:`walk_in_patients` share: at a primary venue the members are
+    its own patients, and the group costs at most ``bound`` times its peers (or above it by chance) for public
+    care.  Returns the reason's extra value (the cost's chance when above ``bound``), or None when not."""
+    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
+        return None
+    if math.isnan(f.cost_ratio) or not (f.cost_ratio <= bound or chance_cost(f)) or not _public_care(f):
+        return None
+    return {"chance": f.cost_chance} if f.cost_ratio > bound else {}
+
+
 def follow_up_patients(f: Features) -> Reason | None:
     """Why a dense group may be a department's follow-up patients, each on their own days, or None.
 
@@ -210,11 +221,9 @@ def follow_up_patients(f: Features) -> Reason | None:
         return None
     if not 0.0 < f.member_weekly <= 7.0 / FOLLOW_UP_PERIOD:  # 0: no member on 4 days or more, no timetable
         return None
-    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
+    by_chance = _own_care_at_its_cost(f, PEER_COST)
+    if by_chance is None:
         return None
-    if math.isnan(f.cost_ratio) or not (f.cost_ratio <= PEER_COST or chance_cost(f)) or not _public_care(f):
-        return None
-    by_chance = {"chance": f.cost_chance} if f.cost_ratio > PEER_COST else {}
     return Reason(
         "benign_schedule",
         {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "weeks": f.member_weeks,
@@ -236,13 +245,11 @@ def walk_in_patients(f: Features) -> Reason | None:
         return None
     if not 0.0 < f.member_weekly or f.member_timetable > WALK_IN_TIMETABLE:  # 0: no member on 4 days, not judged
         return None
-    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
-        return None
     if f.public_venue != 1.0:  # recorded public: a broker's clinic is private, and without ownership it may be
         return None
-    if math.isnan(f.cost_ratio) or not (f.cost_ratio <= WALK_IN_COST or chance_cost(f)) or not _public_care(f):
+    by_chance = _own_care_at_its_cost(f, WALK_IN_COST)
+    if by_chance is None:
         return None
-    by_chance = {"chance": f.cost_chance} if f.cost_ratio > WALK_IN_COST else {}
     return Reason(
         "benign_schedule",
         {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "gap": f.median_arrival_gap,
