@@ -231,7 +231,7 @@ def draw_knobs(seed: int, persons: int, override: dict | None = None) -> dict[st
         "claim_ids": r.choice(["ts_seq", "bigint", "js_hex"]),
         "items": r.random() < 0.65,
         "trace_codes": r.random() < 0.3,
-        "interim": r.random() < 0.5,
+        "interim": r.choice(["", "", "segment", "admission"]),
         "rx_split": r.random() < 0.4,
         "icd": r.choice(["plain", "ext"]),
         "platform": r.random() < 0.7,
@@ -542,11 +542,10 @@ def add_claim(w: World, c: Claim) -> None:
     if p.death is not None and d > p.death:
         return
     if c.end is not None:
-        last = min(w.days - 1, p.death if p.death is not None else w.days - 1)
-        if c.end // DAY > last:
-            c.end = last * DAY + 10 * 3600
-        if c.end <= c.start:
-            c.end = c.start + 3600
+        if p.death is not None and c.end // DAY > p.death:  # died in hospital: settled that day
+            c.end = max(c.start + 3600, p.death * DAY + 10 * 3600)
+        if c.end // DAY >= w.days:
+            return
     w.claims.append(c)
 
 
@@ -559,19 +558,32 @@ def visit(w: World, r: random.Random, pi: int, vi: int, doc: int | None, d: int,
 
 def stay(w: World, r: random.Random, pi: int, vi: int, doc: int, d0: int, los: int, diag: str,
          daily: list[str], extra: list[tuple[str, float, float]], t: int | None = None, mult: float = 1.0) -> None:  # fmt: skip
-    """One admission of ``los`` days; in interim worlds a stay longer than 30 days is settled every 30 days."""
-    if d0 >= w.days or d0 < 0:
+    """One admission of ``los`` days from day ``d0`` (negative: before the window).
+
+    Only settlements that end inside the window are exported (a stay still open at the export is not settled; one
+    settled before the window is not in it). In interim worlds a stay longer than 30 days is settled every 30 days
+    (中途结算): each settlement starts where the last ended (`segment`) or keeps the admission time (`admission`).
+    """
+    if d0 >= w.days:
         return
-    los = max(1, min(los, w.days - 1 - d0))
+    los = max(1, los)
+    mode = w.knobs["interim"]
+    adm = d0 * DAY + (t if t is not None else r.randint(8 * 3600, 16 * 3600))
     segs = [(d0, los)]
-    if w.knobs["interim"] and los > 30:
+    if mode and los > 30:
         segs = [(d0 + s, min(30, los - s)) for s in range(0, los, 30)]
+    clerk = r.randint(9 * 3600, 16 * 3600)  # the ward's settlement time
     for n, (a, ln) in enumerate(segs):
+        last = n == len(segs) - 1
+        end = (a + ln) * DAY + (r.randint(9 * 3600, 11 * 3600) if last else clerk)
+        if end < 0:
+            continue
+        if end // DAY >= w.days:
+            break
+        start = adm if (n == 0 or mode == "admission") else a * DAY + clerk + 60
         items = [item(r, "110100001", ln)] + [item(r, c, ln, mult) for c in daily]
         if n == 0:
             items += extra
-        start = a * DAY + (t if (t is not None and n == 0) else (8 * 3600 if n else r.randint(8 * 3600, 16 * 3600)))
-        end = (a + ln) * DAY + r.randint(9 * 3600, 11 * 3600) if n == len(segs) - 1 else (a + ln) * DAY + 8 * 3600 - 60
         add_claim(w, Claim(pi, vi, doc, "inpatient", start, end, items, diag))
 
 
@@ -738,13 +750,11 @@ def psych_recruit(w: World, r: random.Random, gid: str) -> dict:
         if r.random() < 0.5:
             p.addr = r.choice(shelters)
         doc = v.doctors[j % len(v.doctors)]
-        if r.random() < 0.6:  # admitted before the window: the first settlement in it closes the running cycle
-            phase = r.randint(1, cycle)
-            stay(w, r, pi, vi, doc, 0, phase, "F20.900", ["120100005", "311100001", "XN05AHA013A001"], [])
-            d, t = phase + gap, None
+        if r.random() < 0.6:  # in the hospital for years: the current cycle began before the window
+            d, t = -r.randint(0, cycle - 1), None
         else:
             d, t = waves[j % len(waves)], 9 * 3600 + 300 * (j % 20) + r.randint(0, 120)
-        while d < w.days - 2:  # discharged every ``cycle`` days and readmitted after ``gap`` days (resets the cap)
+        while d < w.days:  # discharged every ``cycle`` days and readmitted after ``gap`` days (resets the cap)
             stay(w, r, pi, vi, doc, d, cycle, "F20.900", ["120100005", "311100001", "XN05AHA013A001"],
                  [item(r, "250101001"), item(r, "311100002", 4)], t=t, mult=1.3)  # fmt: skip
             d, t = d + cycle + gap, None
@@ -1082,9 +1092,6 @@ def public_psych(w: World, r: random.Random, gid: str) -> dict:
     for pi in mem:
         d = -r.randint(0, 400) if r.random() < 0.6 else r.randint(0, w.days - 20)
         los = r.randint(60, 700)
-        if d < 0:
-            los += d
-            d = 0
         stay(w, r, pi, vi, r.choice(v.doctors), d, max(10, los), "F20.900", ["120100005", "311100001", "XN05AHA013A001"],
              [item(r, "250101001")])  # fmt: skip
     return _plan(w, gid, "public_psych", mem, venues=[vi], doctors=list(v.doctors))
