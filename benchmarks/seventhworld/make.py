@@ -310,10 +310,10 @@ def build_place(w: World) -> None:
     head = -1
     for i in range(r.randint(2, 4)):
         di = i % len(dists)
-        v = add(
+        shop = add(
             f"{brand}中医馆{i + 1}", "clinic", "tcm_chain", 0, "private", dists[di], 0, di, chain=brand, parent=head
         )
-        head = v if head < 0 else head
+        head = shop if head < 0 else head
     for i in range(r.randint(6, 14)):
         di = r.randrange(len(dists))
         add(f"个体诊所{i + 1}", "clinic", "clinic", 0, "private", dists[di], 0, di)
@@ -913,6 +913,10 @@ def goods_swap(w: World, r: random.Random, gid: str) -> dict:
     return _plan(w, gid, "goods_swap", mem, venues=[shop], params={"rebind": rebind})
 
 
+def _death_or(p: Person, default: int) -> int:
+    return p.death if p.death is not None else default
+
+
 def snowbird_cards(w: World, r: random.Random, gid: str) -> dict:
     """A collector rents 候鸟 seniors' cards while they are away and swipes them at 1-3 shops for resold drugs."""
     mem = _take(w, r, r.randint(10, 40), lambda p: p.pop == "bird" and p.itype == "employee" and p.death is None, gid)
@@ -930,7 +934,7 @@ def snowbird_cards(w: World, r: random.Random, gid: str) -> dict:
     nxt = {pi: 0 for pi in mem}
     while d < w.days:
         away = [pi for pi in mem if not (w.persons[pi].arrive <= d < w.persons[pi].leave) and nxt[pi] <= d]
-        away = [pi for pi in away if w.persons[pi].death is None or d < w.persons[pi].death]
+        away = [pi for pi in away if d < _death_or(w.persons[pi], w.days)]
         batch = r.sample(away, k=min(len(away), r.randint(3, 12)))
         shop = r.choice(shops)
         t = r.randint(10 * 3600, 19 * 3600)
@@ -1275,7 +1279,8 @@ def write_world(w: World, out: Path) -> dict[str, Any]:
 
 
 def _truth(w: World, n_claims: int, n_items: int, fund: float) -> dict[str, Any]:
-    rings, benign = [], []
+    rings: list[dict[str, Any]] = []
+    benign: list[dict[str, Any]] = []
     for g in w.plans:
         lo, hi = g["claims"]
         billed = {w.claims[i].patient for i in range(lo, hi)}
