@@ -74,7 +74,7 @@ import pyarrow.compute as pc
 from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.build import ClaimGraph, patient_codes
 from graphfraud.graph.events import distinct, stable_order
 from graphfraud.io.arrow import dense_codes, row_positions, to_arrow
 from graphfraud.params import CardParams
@@ -117,7 +117,8 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     unit, group = institutions(graph)
     u = unit[graph.visits.column("venue")]
     uses = run_uses(graph, u)
-    dead = posthumous(graph, params.grace_days, uses=uses)
+    # step 96: a relative's purchase paid from a dead holder's account is no sign of a keeper
+    dead = posthumous(graph, params.grace_days, uses=uses) & ~kin_on_dead_accounts(graph, params.grace_days, uses=uses)
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
     cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
@@ -358,6 +359,69 @@ def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = No
     dead_day[np.isnat(death)] = np.inf
     dead_day = np.append(dead_day, np.inf)  # person -1 (unknown) takes the last slot: never after a death
     return t["day"].to_numpy() > dead_day[t["person"].to_numpy()] + grace_days
+
+
+def kin_on_dead_accounts(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = None) -> np.ndarray:
+    """Per claim: a relative's purchase paid from a dead holder's personal account (step 96: 家庭共济 on an account
+    not settled after the death).
+
+    A pharmacy purchase is the holder's card in the graph (:func:`graphfraud.graph.build.person_of_claim`), so a
+    purchase for a living relative (``claims.patient_id`` not the holder, not dead ``grace_days`` before it) paid
+    from the account of a holder who died is "after the holder's death" (:func:`posthumous`).  The account should
+    have been settled, but the card was not kept: the relative bought their own medicine at their own shops, at
+    the address where the holder lived (where the export has addresses; 家庭共济 pays for close relatives only).
+    A keeper's card is billed for its dead holder himself, so these claims are neither his flags nor the seed of
+    a join of a shop's other buyers (fifthworld dev 7: four such cards at an online pharmacy's flagship "joined"
+    871 of its ordinary refill buyers).  All False without ``holder_id`` or death dates.
+
+    >>> from graphfraud.synth import toy
+    >>> g = __import__("graphfraud.graph.build", fromlist=["build_graph"]).build_graph(toy.staged_clinic()[0])
+    >>> bool(kin_on_dead_accounts(g, 3).any())
+    False
+    """
+    out = np.zeros(len(graph.visits.table), dtype=bool)
+    claims, persons = graph.data.claims, graph.data.persons
+    if "holder_id" not in claims or "death_date" not in persons or not persons["death_date"].notna().any():
+        return out
+    holder = graph.visits.column("person").astype(np.int64)
+    rows = np.flatnonzero(posthumous(graph, grace_days, uses=uses) & (graph.visits.column("kind") == 1) & (holder >= 0))
+    if not len(rows):
+        return out
+    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    person_row = _person_rows(graph, uses)
+    death = persons["death_date"].to_numpy().astype("datetime64[D]")
+    day = graph.visits.table["day"].to_numpy()[rows]
+    known = patient >= 0
+    at = np.where(known, person_row[np.maximum(patient, 0)], -1)
+    died = np.full(len(rows), np.inf)
+    ok = at >= 0
+    when = death[at[ok]]
+    died[ok] = np.where(np.isnat(when), np.inf, (when - np.datetime64("2000-01-01", "D")).astype(np.float64))
+    kin = known & (patient != holder[rows]) & (day <= died + grace_days)
+    if has_addresses(graph):
+        kin &= same_address(graph, holder[rows], patient)
+    out[rows[kin]] = True
+    return out
+
+
+def has_addresses(graph: ClaimGraph) -> bool:
+    """Whether the export has the persons' addresses (``persons.address`` with a value)."""
+    persons = graph.data.persons
+    return "address" in persons and bool(persons["address"].notna().any())
+
+
+def same_address(graph: ClaimGraph, holder: np.ndarray, patient: np.ndarray) -> np.ndarray:
+    """Per pair of person codes: the two share a (known, non-empty) address: one household."""
+    persons = graph.data.persons
+    if "address" not in persons or not len(holder):
+        return np.zeros(len(holder), dtype=bool)
+    rows = graph.person_rows()
+    address = persons["address"].astype("string").fillna("").to_numpy(dtype=object)
+    a, b = rows[np.maximum(holder, 0)], rows[np.maximum(patient, 0)]
+    ok = (holder >= 0) & (patient >= 0) & (a >= 0) & (b >= 0)
+    same = np.zeros(len(holder), dtype=bool)
+    same[ok] = (address[a[ok]] == address[b[ok]]) & (address[a[ok]] != "")
+    return same
 
 
 def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses: CardUses | None = None) -> np.ndarray:
