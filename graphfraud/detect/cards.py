@@ -92,6 +92,9 @@ MIN_ADDRESSES = 3
 #: the same test gives (a majority is its own pattern).
 SEED_CHANCE_SHARE = 0.5
 
+#: The headline of the run's relatives' purchases on dead holders' accounts (:func:`kin_finding`, step 96).
+KIN_ACCOUNTS = "kin_accounts"
+
 #: A month: the interval of a chronic patient's follow-up (a four-week prescription, 长处方 aside), and the longest
 #: break a kept card's billing takes (:func:`kept_cards`).
 MONTH = 30
@@ -117,14 +120,16 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     unit, group = institutions(graph)
     u = unit[graph.visits.column("venue")]
     uses = run_uses(graph, u)
-    # step 96: a relative's purchase paid from a dead holder's account is no sign of a keeper
-    dead = posthumous(graph, params.grace_days, uses=uses) & ~kin_on_dead_accounts(graph, params.grace_days, uses=uses)
+    # step 96: a relative's purchase paid from a dead holder's account is no sign of a keeper (its own finding)
+    kin = kin_on_dead_accounts(graph, params.grace_days, uses=uses)
+    found = kin_finding(graph, kin, params)
+    dead = posthumous(graph, params.grace_days, uses=uses) & ~kin
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
     cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
     ghosts = ghost_stays(graph, unit, group, uses, params, cache)
     if not flag.any() and not ghosts:
-        return kept_cards(graph, u, group, uses, params)
+        return kept_cards(graph, u, group, uses, params) + found
     pair_dead, pair_hub = uses.any_of(dead), uses.any_of(hub)
     pair_flag = pair_dead | pair_hub
     units, first, cards_n = np.unique(uses.unit, return_index=True, return_counts=True)  # pairs sorted by unit
@@ -210,11 +215,15 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     # a clinic proven by its flags keeps that candidate unless its kept cards are mostly others (three dead cards
     # proven alone, the thirty cards keyed with them not "as often and for as much" at the flagged cards' pace)
     held = {int(u[c.claims[0]]): c.persons for c in out}
-    return out + [
-        k
-        for k in kept_cards(graph, u, group, uses, params)
-        if 2 * len(np.intersect1d(k.persons, held.get(int(u[k.claims[0]]), []))) < len(k.persons)
-    ]
+    return (
+        out
+        + [
+            k
+            for k in kept_cards(graph, u, group, uses, params)
+            if 2 * len(np.intersect1d(k.persons, held.get(int(u[k.claims[0]]), []))) < len(k.persons)
+        ]
+        + found
+    )
 
 
 @dataclass(frozen=True)
@@ -402,6 +411,34 @@ def kin_on_dead_accounts(graph: ClaimGraph, grace_days: int, *, uses: CardUses |
         kin &= same_address(graph, holder[rows], patient)
     out[rows[kin]] = True
     return out
+
+
+def kin_finding(graph: ClaimGraph, kin: np.ndarray, params: CardParams) -> list[Candidate]:
+    """The run's relatives' purchases on dead holders' accounts (``kin``: :func:`kin_on_dead_accounts`) as one
+    candidate (none without them): the holders and the relatives they paid for, and those purchases.
+
+    Its headline is :data:`KIN_ACCOUNTS`; scoring explains it (:func:`graphfraud.score.reasons.kin_accounts`), so an
+    investigator finds it among the explained groups: the accounts were not settled after the deaths (the account
+    office's matter), and the purchases were the relatives' own, no card ring's.
+    """
+    rows = np.flatnonzero(kin)
+    if not len(rows):
+        return []
+    holder = graph.visits.column("person").astype(np.int64)[rows]
+    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    venue = graph.visits.column("venue")[rows]
+    paid, n = np.unique(patient, return_counts=True)
+    evidence = {
+        "headline": KIN_ACCOUNTS,
+        "accounts": int(len(np.unique(holder))),
+        "relatives": int(len(paid)),
+        "purchases": int(len(rows)),
+        "venues": int(len(np.unique(venue))),
+        "grace_days": params.grace_days,
+        "paid_for": dict(zip(paid.tolist(), n.tolist())),  # as detect.mutual's: the persons others' accounts paid for
+    }
+    members = np.union1d(holder, paid).astype(np.int64)
+    return [Candidate(NAME, members, rows.astype(np.int64), evidence, params.__dict__.copy())]
 
 
 def has_addresses(graph: ClaimGraph) -> bool:
