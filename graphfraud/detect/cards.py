@@ -60,7 +60,9 @@ grace days), a family on one phone (fewer than three addresses), a masked
 phone's strangers (the chance test), the elderly's regular refills (no flag
 to start from), a chronic patient's monthly follow-ups (slower than the kept
 cycle, and lapsing), a family-doctor day (the clinic's session days are left
-out of a card's cycle).
+out of a card's cycle), a relative's purchases paid from a dead holder's
+account (家庭共济 on an account not settled: :func:`kin_on_dead_accounts`, no
+flag; the run's such purchases are one explained finding, :func:`kin_finding`).
 """
 
 from __future__ import annotations
