@@ -143,6 +143,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
                                          "instead of each diagnosis family"),),
            zh="定点药店"),
     Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
+    Signal("benign_kin_account", ("benign",), ("claims.holder_id", "persons.death_date"), zh="已故参保人账户家庭共济"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
     Signal("benign_children", ("benign",), ("persons.birth_date|persons.birth_year",),
            reduced=(("facilities.ownership", "ownership unknown: any facility not recorded as private counts"),),

@@ -60,7 +60,9 @@ grace days), a family on one phone (fewer than three addresses), a masked
 phone's strangers (the chance test), the elderly's regular refills (no flag
 to start from), a chronic patient's monthly follow-ups (slower than the kept
 cycle, and lapsing), a family-doctor day (the clinic's session days are left
-out of a card's cycle).
+out of a card's cycle), a relative's purchases paid from a dead holder's
+account (家庭共济 on an account not settled: :func:`kin_on_dead_accounts`, no
+flag; the run's such purchases are one explained finding, :func:`kin_finding`).
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ import pyarrow.compute as pc
 from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.build import ClaimGraph, patient_codes
 from graphfraud.graph.events import distinct, stable_order
 from graphfraud.io.arrow import dense_codes, row_positions, to_arrow
 from graphfraud.params import CardParams
@@ -91,6 +93,9 @@ MIN_ADDRESSES = 3
 #: flagged cards' way of being billed, :func:`_seeded`): at most this share of them may be what the peers' rate of
 #: the same test gives (a majority is its own pattern).
 SEED_CHANCE_SHARE = 0.5
+
+#: The headline of the run's relatives' purchases on dead holders' accounts (:func:`kin_finding`, step 96).
+KIN_ACCOUNTS = "kin_accounts"
 
 #: A month: the interval of a chronic patient's follow-up (a four-week prescription, 长处方 aside), and the longest
 #: break a kept card's billing takes (:func:`kept_cards`).
@@ -117,13 +122,16 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     unit, group = institutions(graph)
     u = unit[graph.visits.column("venue")]
     uses = run_uses(graph, u)
-    dead = posthumous(graph, params.grace_days, uses=uses)
+    # step 96: a relative's purchase paid from a dead holder's account is no sign of a keeper (its own finding)
+    kin = kin_on_dead_accounts(graph, params.grace_days, uses=uses)
+    found = kin_finding(graph, kin, params)
+    dead = posthumous(graph, params.grace_days, uses=uses) & ~kin
     hub = phone_hubs(graph, u, params, uses=uses)
     flag = dead | hub
     cache: dict = {}  # what every institution's _same_way shares (one pass over the claims each, not one per institution)
     ghosts = ghost_stays(graph, unit, group, uses, params, cache)
     if not flag.any() and not ghosts:
-        return kept_cards(graph, u, group, uses, params)
+        return kept_cards(graph, u, group, uses, params) + found
     pair_dead, pair_hub = uses.any_of(dead), uses.any_of(hub)
     pair_flag = pair_dead | pair_hub
     units, first, cards_n = np.unique(uses.unit, return_index=True, return_counts=True)  # pairs sorted by unit
@@ -209,11 +217,15 @@ def detect(graph: ClaimGraph, params: CardParams = CardParams(), *, seed: int = 
     # a clinic proven by its flags keeps that candidate unless its kept cards are mostly others (three dead cards
     # proven alone, the thirty cards keyed with them not "as often and for as much" at the flagged cards' pace)
     held = {int(u[c.claims[0]]): c.persons for c in out}
-    return out + [
-        k
-        for k in kept_cards(graph, u, group, uses, params)
-        if 2 * len(np.intersect1d(k.persons, held.get(int(u[k.claims[0]]), []))) < len(k.persons)
-    ]
+    return (
+        out
+        + [
+            k
+            for k in kept_cards(graph, u, group, uses, params)
+            if 2 * len(np.intersect1d(k.persons, held.get(int(u[k.claims[0]]), []))) < len(k.persons)
+        ]
+        + found
+    )
 
 
 @dataclass(frozen=True)
@@ -358,6 +370,97 @@ def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = No
     dead_day[np.isnat(death)] = np.inf
     dead_day = np.append(dead_day, np.inf)  # person -1 (unknown) takes the last slot: never after a death
     return t["day"].to_numpy() > dead_day[t["person"].to_numpy()] + grace_days
+
+
+def kin_on_dead_accounts(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = None) -> np.ndarray:
+    """Per claim: a relative's purchase paid from a dead holder's personal account (step 96: 家庭共济 on an account
+    not settled after the death).
+
+    A pharmacy purchase is the holder's card in the graph (:func:`graphfraud.graph.build.person_of_claim`), so a
+    purchase for a living relative (``claims.patient_id`` not the holder, not dead ``grace_days`` before it) paid
+    from the account of a holder who died is "after the holder's death" (:func:`posthumous`).  The account should
+    have been settled, but the card was not kept: the relative bought their own medicine at their own shops, at
+    the address where the holder lived (where the export has addresses; 家庭共济 pays for close relatives only).
+    A keeper's card is billed for its dead holder himself, so these claims are neither his flags nor the seed of
+    a join of a shop's other buyers (fifthworld dev 7: four such cards at an online pharmacy's flagship "joined"
+    871 of its ordinary refill buyers).  All False without ``holder_id`` or death dates.
+
+    >>> from graphfraud.synth import toy
+    >>> g = __import__("graphfraud.graph.build", fromlist=["build_graph"]).build_graph(toy.staged_clinic()[0])
+    >>> bool(kin_on_dead_accounts(g, 3).any())
+    False
+    """
+    out = np.zeros(len(graph.visits.table), dtype=bool)
+    claims, persons = graph.data.claims, graph.data.persons
+    if "holder_id" not in claims or "death_date" not in persons or not persons["death_date"].notna().any():
+        return out
+    holder = graph.visits.column("person").astype(np.int64)
+    rows = np.flatnonzero(posthumous(graph, grace_days, uses=uses) & (graph.visits.column("kind") == 1) & (holder >= 0))
+    if not len(rows):
+        return out
+    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    person_row = _person_rows(graph, uses)
+    death = persons["death_date"].to_numpy().astype("datetime64[D]")
+    day = graph.visits.table["day"].to_numpy()[rows]
+    known = patient >= 0
+    at = np.where(known, person_row[np.maximum(patient, 0)], -1)
+    died = np.full(len(rows), np.inf)
+    ok = at >= 0
+    when = death[at[ok]]
+    died[ok] = np.where(np.isnat(when), np.inf, (when - np.datetime64("2000-01-01", "D")).astype(np.float64))
+    kin = known & (patient != holder[rows]) & (day <= died + grace_days)
+    if has_addresses(graph):
+        kin &= same_address(graph, holder[rows], patient)
+    out[rows[kin]] = True
+    return out
+
+
+def kin_finding(graph: ClaimGraph, kin: np.ndarray, params: CardParams) -> list[Candidate]:
+    """The run's relatives' purchases on dead holders' accounts (``kin``: :func:`kin_on_dead_accounts`) as one
+    candidate (none without them): the holders and the relatives they paid for, and those purchases.
+
+    Its headline is :data:`KIN_ACCOUNTS`; scoring explains it (:func:`graphfraud.score.reasons.kin_accounts`), so an
+    investigator finds it among the explained groups: the accounts were not settled after the deaths (the account
+    office's matter), and the purchases were the relatives' own, no card ring's.
+    """
+    rows = np.flatnonzero(kin)
+    if not len(rows):
+        return []
+    holder = graph.visits.column("person").astype(np.int64)[rows]
+    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    venue = graph.visits.column("venue")[rows]
+    paid, n = np.unique(patient, return_counts=True)
+    evidence = {
+        "headline": KIN_ACCOUNTS,
+        "accounts": int(len(np.unique(holder))),
+        "relatives": int(len(paid)),
+        "purchases": int(len(rows)),
+        "venues": int(len(np.unique(venue))),
+        "grace_days": params.grace_days,
+        "paid_for": dict(zip(paid.tolist(), n.tolist())),  # as detect.mutual's: the persons others' accounts paid for
+    }
+    members = np.union1d(holder, paid).astype(np.int64)
+    return [Candidate(NAME, members, rows.astype(np.int64), evidence, params.__dict__.copy())]
+
+
+def has_addresses(graph: ClaimGraph) -> bool:
+    """Whether the export has the persons' addresses (``persons.address`` with a value)."""
+    persons = graph.data.persons
+    return "address" in persons and bool(persons["address"].notna().any())
+
+
+def same_address(graph: ClaimGraph, holder: np.ndarray, patient: np.ndarray) -> np.ndarray:
+    """Per pair of person codes: the two share a (known, non-empty) address: one household."""
+    persons = graph.data.persons
+    if "address" not in persons or not len(holder):
+        return np.zeros(len(holder), dtype=bool)
+    rows = graph.person_rows()
+    address = persons["address"].astype("string").fillna("").to_numpy(dtype=object)
+    a, b = rows[np.maximum(holder, 0)], rows[np.maximum(patient, 0)]
+    ok = (holder >= 0) & (patient >= 0) & (a >= 0) & (b >= 0)
+    same = np.zeros(len(holder), dtype=bool)
+    same[ok] = (address[a[ok]] == address[b[ok]]) & (address[a[ok]] != "")
+    return same
 
 
 def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses: CardUses | None = None) -> np.ndarray:

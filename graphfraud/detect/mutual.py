@@ -81,7 +81,7 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
     )
     pairs = pairs.reset_index()
     pairs["loaded"] = (pairs["dear"] >= params.min_claims) & (pairs["typical"] >= np.log(params.ratio))
-    household = _same_address(graph, pairs["holder"].to_numpy(), pairs["patient"].to_numpy())
+    household = cards.same_address(graph, pairs["holder"].to_numpy(), pairs["patient"].to_numpy())
     pairs.loc[household, "loaded"] = False
     by_venue = pairs.groupby("venue").agg(pairs=("loaded", "size"), loaded=("loaded", "sum"))
     total, hits = int(by_venue["pairs"].sum()), int(by_venue["loaded"].sum())
@@ -142,17 +142,3 @@ def residents_on_accounts(graph: ClaimGraph, rows: np.ndarray, patient: np.ndarr
     at = graph.person_rows()[np.maximum(patient, 0)]
     resident = (patient >= 0) & (at >= 0) & (kind[np.maximum(at, 0)] == "resident")
     return resident & (account > 0)
-
-
-def _same_address(graph: ClaimGraph, holder: np.ndarray, patient: np.ndarray) -> np.ndarray:
-    """Per pair: the holder and the patient share a (known, non-empty) address: one household."""
-    persons = graph.data.persons
-    if "address" not in persons or not len(holder):
-        return np.zeros(len(holder), dtype=bool)
-    rows = graph.person_rows()
-    address = persons["address"].astype("string").fillna("").to_numpy(dtype=object)
-    a, b = rows[np.maximum(holder, 0)], rows[np.maximum(patient, 0)]
-    ok = (holder >= 0) & (patient >= 0) & (a >= 0) & (b >= 0)
-    same = np.zeros(len(holder), dtype=bool)
-    same[ok] = (address[a[ok]] == address[b[ok]]) & (address[a[ok]] != "")
-    return same

@@ -271,6 +271,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), at {cost:.2f}x the "
         "city's other pharmacy refills (persons buying at one pharmacy {refills} times or more; no diagnoses to compare)",
     ),
+    # step 96 (graphfraud.detect.cards.kin_finding)
+    "benign_kin_account": (
+        "relatives' own purchases on dead holders' accounts (家庭共济), no card ring: {purchases} purchases at "
+        "{venues} pharmacies for {relatives} relatives living with the holder (where addresses are known), paid "
+        "from {accounts} personal accounts more than {grace_days} days after the holder's death; the accounts "
+        "were not settled (a matter for the account office)",
+    ),
     "benign_household": (
         "looks like one household: {persons} persons at {addresses} address(es); cost {cost_ratio:.2f}x peers'",
         "looks like households who each came together: {persons} persons in {parties} parties that never arrived "
@@ -944,6 +951,14 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
         args["family"] = f.member_family
     args["cost"], args["refills"] = f.refill_cost, REFILL_PURCHASES
     return Reason("benign_refill", args, f.member_steady, SCHEDULE_WEEKDAYS, 0.0)
+
+
+def kin_accounts(evidence: dict) -> Reason:
+    """Step 96: the run's relatives' purchases paid from dead holders' personal accounts
+    (:func:`graphfraud.detect.cards.kin_finding`) explained as the families' own care on accounts not settled
+    after the deaths: a finding for the account office, not a card keeper's ring."""
+    args = {k: evidence[k] for k in ("purchases", "venues", "relatives", "accounts", "grace_days")}
+    return Reason("benign_kin_account", args, float(evidence["purchases"]), 1.0, 0.0)
 
 
 #: A household is at most this many persons (the one-household explanation's cap), at this many addresses or fewer.

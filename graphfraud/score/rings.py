@@ -40,6 +40,7 @@ from graphfraud.score.reasons import (
     CHRONIC_VISITS,
     DESIGNATED_SHARE,
     designated_cards,
+    kin_accounts,
     online_consultations,
     refill_cohort,
     regimen_pharmacy,
@@ -1659,7 +1660,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         names["pharmacy"] = str(v.venues.ids[evidence["pharmacy"]])
         evidence["follow_days"] = c.params.get("follow_days", 2)
     reasons = suspicion_reasons(f, names, typology=kind, evidence=evidence, rules=params.rules, signals=facts.signals)
-    if kind == "kickback" and "pairs" in evidence:
+    if evidence.get("headline") == cards.KIN_ACCOUNTS:  # step 96: relatives' purchases on dead holders' accounts
+        benign = kin_accounts(evidence)
+    elif kind == "kickback" and "pairs" in evidence:
         # a joined organisation: its pairs' benign explanations were decided one by one before joining
         benign = None
         reasons = [r for r in reasons if r.code != "steering"] + _pair_steering(f, names, c, facts, params)

@@ -463,19 +463,28 @@ MUTUAL_SHOPS = [f"P{i}" for i in range(6)]  # mutual_world's pharmacies
 
 
 def mutual_world(
-    *, holders=3, elders=15, dear=(150.0, 250.0), swipes=6, household=False, holder_column=True, account=True
+    *,
+    holders=3,
+    elders=15,
+    dear=(150.0, 250.0),
+    swipes=6,
+    household=False,
+    holder_column=True,
+    account=True,
+    dead_payers=0,
 ):
     """Six pharmacies, 80 ordinary customers each (employees, 20-80 yuan, their own accounts), 60 families whose
     employee pays a resident relative's purchases now and then (家庭共济, one address), and at P0 ``holders``
     employees' accounts paying for ``elders`` resident elders of other addresses (``household``: the same
     address), ``swipes`` purchases each at ``dear`` yuan.  Without ``account`` the elders' purchases are paid by
-    the fund (``account_amount`` 0), as a resident's own are."""
+    the fund (``account_amount`` 0), as a resident's own are.  The first ``dead_payers`` families' payers died on
+    2024-03-01 and their accounts go on paying the parent's purchases (家庭共济 on an account not settled)."""
     persons, claims = [], []
     n = [0]
     rng = np.random.default_rng(5)
 
-    def person(pid, insured="resident", address=None):
-        persons.append((pid, "F", "1950-01-01", "350206", insured, None, address or f"ad-{pid}", None))
+    def person(pid, insured="resident", address=None, death=None):
+        persons.append((pid, "F", "1950-01-01", "350206", insured, None, address or f"ad-{pid}", death))
 
     def claim(pid, shop, day, total, holder=None, paid=True):
         n[0] += 1
@@ -492,7 +501,7 @@ def mutual_world(
                 claim(pid, s, rng.integers(0, 330), rng.uniform(20, 80))
     for k in range(60):  # a family: the employee pays for a parent's refills, at what refills cost
         payer, parent = f"f{k}-payer", f"f{k}-parent"
-        person(payer, "employee", f"home{k}")
+        person(payer, "employee", f"home{k}", "2024-03-01" if k < dead_payers else None)
         person(parent, "resident", f"home{k}")
         shop = MUTUAL_SHOPS[k % len(MUTUAL_SHOPS)]
         for d in range(int(rng.integers(1, 6))):
