@@ -246,6 +246,8 @@ class SteeringParams:
     value_quantile: float = 0.8  # only purchases whose fund is at or above this quantile of all purchases
     team_overlap: float = 0.5  # two doctors sharing this share of the smaller one's patients are team-mates
     by_chain: bool = True  # also test each doctor against each chain's shops taken together (step 83)
+    # a steered pair takes in every patient whose dear purchase there names its doctor as prescriber (step 97)
+    prescribed: bool = True
     # doctor -> facility steering (detect.referral): a facility's outpatient claim within this many days after a
     # visit to a doctor of another institution follows it (0: off)
     referral_days: int = 3

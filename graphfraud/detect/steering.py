@@ -38,6 +38,8 @@ bring a few hundredths).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from graphfraud.stats import binom
@@ -418,6 +420,38 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
     if params.by_chain:
         out = out + chain_pairs(graph, params, out, (follow, priced, dearly), threshold, dear)
+    return with_prescribed(out, table, total >= min(threshold, dear)) if params.prescribed else out
+
+
+def with_prescribed(candidates: list[Candidate], table: pd.DataFrame, dear: np.ndarray) -> list[Candidate]:
+    """The steered pairs (``candidates``) with every patient whose dear purchase (``dear``, per claim) at the
+    pair's pharmacy (a chain pair's ``shops``) names the pair's doctor as its prescriber (step 97).
+
+    A pharmacy claim's ``doctor_id`` is the prescribing physician (data contract): where the export carries it,
+    a purchase that names him at the shop is a prescription he sent there, whether or not the patient saw him in
+    the days before.  A 处方流转平台 (e-prescription platform) prescription is filled without a visit to the
+    pharmacy's claim: a doctor who sends his platform prescriptions to one shop has his visited patients in
+    the pair (found on the visits, as always) and the others only on the prescriber's name (seventhworld
+    seeds 1-6: 11-28 visited of 32-110).  The pair is proven as before; the named prescriptions add members
+    and their claims (``named`` in the evidence: how many patients only the name brings), never a pair.
+    """
+    if not candidates:
+        return candidates
+    named = (table["kind"].to_numpy() == 1) & (table["doctor"].to_numpy() >= 0) & dear
+    if not named.any():
+        return candidates
+    rows = np.flatnonzero(named)
+    doctor, venue = table["doctor"].to_numpy()[rows], table["venue"].to_numpy()[rows]
+    person, claim = table["person"].to_numpy()[rows], table["claim"].to_numpy()[rows]
+    out = []
+    for c in candidates:
+        shops = c.evidence.get("shops") or [c.evidence["pharmacy"]]
+        mine = (doctor == int(c.evidence["doctor"])) & np.isin(venue, np.asarray(shops, dtype=np.int64))
+        more = np.setdiff1d(person[mine], c.persons)
+        if len(more):
+            c = replace(c, persons=np.union1d(c.persons, more), claims=np.union1d(c.claims, claim[mine]),
+                        evidence={**c.evidence, "named": int(len(more))})  # fmt: skip
+        out.append(c)
     return out
 
 

@@ -326,6 +326,14 @@ CARD_JOIN = (
 )
 TEMPLATES["card_load"] += tuple(t + CARD_JOIN for t in TEMPLATES["card_load"] if "{prescribed}" not in t)
 
+#: A steered pair with the patients whose dear purchases at the pharmacy name its doctor as the prescriber
+#: (detect.steering.with_prescribed, step 97): each pharmacy sentence of steering followed by them.
+NAMED = (
+    "; {named} more patients' dear purchases there name the doctor as their prescriber (the pharmacy's claims "
+    "carry the prescribing doctor, e.g. a 处方流转 e-prescription platform's), though not counted above: members too"
+)
+TEMPLATES["steering"] += tuple(t + NAMED for t in TEMPLATES["steering"] if "{site}" not in t)
+
 
 def fields(template: str) -> tuple[str, ...]:
     """The field names of a template, in the order of the sentence.

@@ -119,7 +119,11 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         if e.get("at_price"):  # steered at the purchases' price (cash kickbacks): the threshold is a price
             steering["min_price"] = steering.pop("min_fund")
         # the members whose purchases the insurance paid less on (cash), when there are any
-        return steering | {"self_paid": e["self_paid"]} if e.get("self_paid") else steering
+        if e.get("self_paid"):
+            steering["self_paid"] = e["self_paid"]
+        if e.get("named"):  # the patients only the prescriber's name on the pharmacy's claims brings (step 97)
+            steering["named"] = e["named"]
+        return steering
     if code == "indication":  # a facility's diagnosis in place of a doctor (detect.indication)
         return {k: e[k] for k in ("patients", "buyers", "share", "diagnosis", "follow_days", "ratio", "peer_share",
                                   "lift", "z", "chance", "tested")} | {"site": names["site"], "pharmacy": names["pharmacy"]} | (

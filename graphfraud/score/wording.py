@@ -243,6 +243,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
 CARD_JOIN = "；这些卡共在 {institutions} 家机构以同样方式结算，各机构的可疑卡中有 {shared} 张相互重合，远超偶然（疑似同一收卡人持卡在多家机构刷卡）"
 SENTENCES["card_load"] += tuple(t + CARD_JOIN for t in SENTENCES["card_load"] if "{prescribed}" not in t)
 
+#: A steered pair with the patients its doctor's named prescriptions bring (step 97), as reasons.NAMED.
+NAMED = "；另有 {named} 名患者在该药店的高值购药记录中开方医师为该医师（药店结算记录载明开方医师，如处方流转平台的处方），虽未计入上述比例，一并列为成员"
+SENTENCES["steering"] += tuple(t + NAMED for t in SENTENCES["steering"] if "{site}" not in t)
+
 
 class Names(Mapping[str, str]):
     """The ``zh`` or ``en`` names of a table of :mod:`graphfraud.contract` (typologies, roles), read live.

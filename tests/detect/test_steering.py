@@ -501,3 +501,59 @@ def test_one_patient_at_a_second_shop_makes_no_chain_pair(monkeypatch: pytest.Mo
     monkeypatch.setattr(steering, "SHOP_PATIENTS", 1)
     found = steering.detect(graph, SteeringParams(by_chain=True))
     assert [c.evidence["shops"] for c in found] == [[CHAIN[0], CHAIN[1]]]  # one patient counted: a pair of 10
+
+
+def _named(table: pd.DataFrame, pharmacy: int, n: int, *, fund: float = 500.0, doctor: int = 0) -> pd.DataFrame:
+    """``table`` with ``n`` more persons, each buying once at ``pharmacy`` on a claim that names ``doctor`` as the
+    prescriber, with no visit to him (a 处方流转 platform's prescription filled at the shop)."""
+    person, claim = int(table["person"].max()) + 1, len(table)
+    rows = pd.DataFrame({
+        "claim": range(claim, claim + n), "person": range(person, person + n), "venue": pharmacy, "doctor": doctor,
+        "kind": 1, "fund": fund, "minute": [(250 + i) * 1440 + 900 for i in range(n)],
+    })  # fmt: skip
+    rows["inpatient"] = False
+    rows["day"] = rows["minute"] // 1440
+    return pd.concat([table, rows], ignore_index=True)
+
+
+def _with_named(*parts: tuple[int, int, float]) -> SimpleNamespace:
+    """:func:`_hospital` with named-prescriber purchases: ``(pharmacy, persons, fund)`` each."""
+    world = _hospital()
+    table = world.visits.table
+    for pharmacy, n, fund in parts:
+        table = _named(table, pharmacy, n, fund=fund)
+    claims = pd.DataFrame({"total_amount": table["fund"], "fund_amount": table["fund"]})
+    return SimpleNamespace(visits=SimpleNamespace(table=table), data=SimpleNamespace(claims=claims))
+
+
+def test_purchases_naming_the_steering_doctor_as_prescriber_are_members_of_his_pair() -> None:
+    """Step 97: a pharmacy claim's doctor is the prescriber; his dear prescriptions filled at the steered shop
+    without a visit before them join the pair, counted apart (``named``), and make no pair of their own."""
+    found = steering.detect(_with_named((STEERED, 12, 500.0)), SteeringParams())
+    assert [(c.evidence["doctor"], c.evidence["pharmacy"]) for c in found] == [(0, STEERED)]
+    kick = found[0]
+    assert kick.evidence["patients"] == 15 and kick.evidence["named"] == 12 and len(kick.persons) == 27
+    # off, the pair is its visited patients alone
+    off = steering.detect(_with_named((STEERED, 12, 500.0)), SteeringParams(prescribed=False))[0]
+    assert len(off.persons) == 15 and "named" not in off.evidence
+
+
+def test_named_prescriptions_elsewhere_or_cheap_bring_no_one() -> None:
+    """His prescriptions filled at another shop, or cheap ones at the steered shop, are no part of the pair."""
+    found = steering.detect(_with_named((OTHERS[0], 12, 500.0), (STEERED, 12, 20.0)), SteeringParams())
+    kick = next(c for c in found if c.evidence["pharmacy"] == STEERED)
+    assert len(kick.persons) == 15 and "named" not in kick.evidence
+
+
+def test_the_steering_reason_says_how_many_members_only_the_prescribers_name_brings() -> None:
+    from graphfraud.score.wording import say
+
+    kick = steering.detect(_with_named((STEERED, 12, 500.0)), SteeringParams())[0]
+    reasons = steering_reasons(kick.evidence | {"follow_days": 2})
+    reason = next(r for r in reasons if r.code == "steering")
+    assert reason.args["named"] == 12
+    assert "; 12 more patients' dear purchases there name the doctor as their prescriber" in reason.text
+    assert "另有 12 名患者在该药店的高值购药记录中开方医师为该医师" in say("steering", reason.args, "zh")
+    both = steering_reasons(kick.evidence | {"follow_days": 2, "self_paid": 3})
+    args = next(r for r in both if r.code == "steering").args
+    assert args["self_paid"] == 3 and args["named"] == 12
