@@ -85,6 +85,12 @@ RELAY_EXPLAINED = ("benign_household",)
 #: cost above the same care elsewhere, dear items, persons from outside the region, a shared phone, a flag.
 RELAY_NOT_BILLED = frozenset({"lockstep", "cycle", "dominance", "arrival_gap", "money"})
 
+#: Step 96 (:func:`join_pieces`): a weak piece without its typology's headline reason joins a suspect ring at its venue
+#: with its staff when it scores one of these reasons of what was billed that the ring scores too (the same doctor
+#: billing another cohort of the same clinic the same way: a turnover clinic's recruits seen at too few sessions to
+#: be in lockstep, fourthworld 43).  An empty tuple turns it off.
+BILLED_ALIKE: tuple[str, ...] = ("cost_ratio",)
+
 #: Step 91 (:func:`join_cards`): two institutions' loaded-card rings are one operator's when they share at least this
 #: share of the smaller ring's cards (measured over 0.15-0.45 in docs/detection.md, step 91); None turns the join off.
 CARD_JOIN_SHARE: float | None = 0.15
@@ -309,16 +315,23 @@ def join_pieces(
     # induced admission's co-admissions): a broker's recruits, brought in batches, are in lockstep on their own
     # and are weak only for want of money or share.  A busy centre's regulars or a flu outbreak's children, whom a
     # detector grouped by co-visits at chance level, carry no such mark, and the venue alone makes no organisation.
-    weak = [
-        i
-        for i, r in enumerate(scored)
-        if r.benign is None
-        and r.typology in by_kind
-        and r.score < params.min_score
-        and r.detector not in CARD_DETECTORS  # an institution's cards, weak or not, join nothing (as above)
-        and _marked(r.typology, r.reasons)
-        and not _one_home_lockstep(candidates[i], r, facts)  # step 64: a family's own party is no broker's batch
-    ]
+    # Step 96: or it is billed as the ring it joins is (BILLED_ALIKE: the same reason of what was billed, at the same
+    # venue by the same staff): a turnover clinic's recruits, each seen at two or three sessions, are in lockstep with
+    # no one, but the clinic bills them as it bills the cohort that is.
+    weak, alike = [], {}
+    for i, r in enumerate(scored):
+        if (
+            r.benign is None
+            and r.typology in by_kind
+            and r.score < params.min_score
+            and r.detector not in CARD_DETECTORS  # an institution's cards, weak or not, join nothing (as above)
+        ):
+            if _marked(r.typology, r.reasons):
+                if not _one_home_lockstep(candidates[i], r, facts):  # step 64: a family's own party is no batch
+                    weak.append(i)
+            elif billed := _billed(r, BILLED_ALIKE):
+                weak.append(i)
+                alike[i] = billed
     kind_of = {i: scored[i].typology for i in weak}
     for i, named in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
         weak.append(i)
@@ -331,6 +344,8 @@ def join_pieces(
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
     for i in weak:
         for j in by_kind[kind_of[i]]:
+            if i in alike and not alike[i] & _billed(scored[j], BILLED_ALIKE):
+                continue
             if scored[i].features.venue == scored[j].features.venue and _same_staff(staff[i], staff[j]):
                 if j not in whole:  # a suspect ring on its own becomes an organisation of two
                     whole[j] = len(components)
@@ -1258,6 +1273,18 @@ def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -
         evidence={**first.evidence, **evidence, "pieces": len(pieces)},
         params=first.params,
     )
+
+
+def _billed(ring: Ring, codes: Iterable[str]) -> frozenset[str]:
+    """The reasons among ``codes`` that ``ring`` scores (step 96: what was billed, as its ring is billed).
+
+    >>> from types import SimpleNamespace as S
+    >>> sorted(_billed(S(reasons=[Reason("cost_ratio", {}, 2.2, 1.3, 13.0), Reason("cycle", {}, 0.5, 0.4, 1.0)]), ("cost_ratio",)))
+    ['cost_ratio']
+    >>> _billed(S(reasons=[Reason("cost_ratio", {}, 1.1, 1.3, 0.0)]), ("cost_ratio",))
+    frozenset()
+    """
+    return frozenset(r.code for r in ring.reasons if r.points > 0 and r.code in codes)
 
 
 def _marked(typology: str, reasons: Iterable[Reason]) -> bool:
