@@ -329,9 +329,9 @@ def join_pieces(
             if _marked(r.typology, r.reasons):
                 if not _one_home_lockstep(candidates[i], r, facts):  # step 64: a family's own party is no batch
                     weak.append(i)
-            elif billed := _billed(r, BILLED_ALIKE):
+            elif marks := _billed(r, BILLED_ALIKE):
                 weak.append(i)
-                alike[i] = billed
+                alike[i] = marks
     kind_of = {i: scored[i].typology for i in weak}
     for i, named in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
         weak.append(i)
@@ -1279,9 +1279,9 @@ def _billed(ring: Ring, codes: Iterable[str]) -> frozenset[str]:
     """The reasons among ``codes`` that ``ring`` scores (step 96: what was billed, as its ring is billed).
 
     >>> from types import SimpleNamespace as S
-    >>> sorted(_billed(S(reasons=[Reason("cost_ratio", {}, 2.2, 1.3, 13.0), Reason("cycle", {}, 0.5, 0.4, 1.0)]), ("cost_ratio",)))
+    >>> sorted(_billed(S(reasons=[S(code="cost_ratio", points=13.0), S(code="cycle", points=1.0)]), ("cost_ratio",)))
     ['cost_ratio']
-    >>> _billed(S(reasons=[Reason("cost_ratio", {}, 1.1, 1.3, 0.0)]), ("cost_ratio",))
+    >>> _billed(S(reasons=[S(code="cost_ratio", points=0.0)]), ("cost_ratio",))
     frozenset()
     """
     return frozenset(r.code for r in ring.reasons if r.points > 0 and r.code in codes)
@@ -1454,12 +1454,52 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     suspect = [(r.detector, people(r)) for r in scored if r.benign is None and r.score >= min_score]
     groups = [(d, g) for d, g in suspect if d not in CARD_DETECTORS]
     loaded = [g for d, g in suspect if d == cardload.NAME]  # the other card detector's rings, for cards' rings
+    # step 96: the paid-for-others rings (家庭共济, detect.mutual), by their main venue
+    paid: dict[int, list[set]] = {}
+    for r in scored:
+        if r.benign is None and r.score >= min_score and _paid_for_others(r):
+            paid.setdefault(r.features.venue, []).append(people(r))
     return {
         id(ring)
         for ring in scored
         if ring.detector in CARD_DETECTORS
-        and _gives_way(people(ring), groups, also=loaded if ring.detector == cards.NAME else [])
+        and (
+            _gives_way(people(ring), groups, also=loaded if ring.detector == cards.NAME else [])
+            or _paid_holds(ring, people(ring), paid)
+        )
     }
+
+
+#: Step 96 (:func:`_paid_holds`): a loaded-card ring gives way to a paid-for-others ring at its venue holding at least
+#: this share of its persons (measured over 0.3-0.9 in docs/detection.md, step 96); None turns it off.
+PAID_HOLDS: float | None = 0.5
+
+
+def _paid_for_others(ring: Ring) -> bool:
+    """Whether ``ring`` scores the headline of :mod:`graphfraud.detect.mutual` (purchases paid for others)."""
+    return any(r.code == "paid_for_others" and r.points > 0 for r in ring.reasons)
+
+
+def _paid_holds(ring: Ring, mine: set, paid: dict[int, list[set]]) -> bool:
+    """Step 96: whether the loaded-card ring ``ring`` (persons ``mine``) gives way to a paid-for-others ring
+    ``paid`` (main venue -> persons of each) at its own venue that holds :data:`PAID_HOLDS` of its persons.
+
+    A shop that cashes out through 家庭共济 bills the persons it pays for dear again and again, so the same
+    shop's loaded cards are those persons (or their payers) read card by card; the paid-for-others ring names
+    who paid for whom and holds the persons the card reading misses (fourthworld 37: 23 of a cash-out's 26 against
+    12 of 13 in the loaded-card ring, which scored higher and dropped it).  It is one scheme read two ways:
+    the ring that names the payments is reported, and the card ring fills in only where it holds others.
+
+    >>> from types import SimpleNamespace as S
+    >>> shop = S(detector="cardload", features=S(venue=3), reasons=[S(code="card_load", points=40.0)])
+    >>> _paid_holds(shop, set(range(13)), {3: [set(range(1, 24))]}), _paid_holds(shop, set(range(13)), {4: [set(range(1, 24))]})
+    (True, False)
+    >>> _paid_holds(shop, set(range(60)), {3: [set(range(1, 24))]})  # a chain's cards, most of them others'
+    False
+    """
+    if PAID_HOLDS is None or ring.detector != cardload.NAME or _paid_for_others(ring):
+        return False
+    return any(len(mine & g) >= PAID_HOLDS * len(mine) for g in paid.get(ring.features.venue, ()))
 
 
 def _gives_way(mine: set, groups: list[tuple[str, set]], *, also: list[set] | None = None) -> bool:
