@@ -247,7 +247,9 @@ def join_pieces(
     day (the organisation bused a broker's recruits to its other clinic).
     A piece that scores under ``min_score`` on its own joins the organisation of a suspect ring at its
     venue with its staff (never another weak piece) when it scores its typology's headline reason on its
-    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  So does a piece explained
+    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not), or scores a reason of what
+    was billed (:data:`BILLED_ALIKE`) that the ring scores too (step 96: a relay's later recruits, seen at too few
+    sessions for lockstep, billed as the ring's cohort is by the same doctor).  So does a piece explained
     as one household whose typology's mark is one a household does not explain (a family is not admitted to
     hospital together wave after wave: :func:`_one_household_pieces`).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
@@ -1450,6 +1452,7 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
     that gives way is taken after every other ring, so that it fills in only where no group was seen.
+    So does a loaded-card ring that a paid-for-others ring at its venue holds (step 96, :func:`_paid_holds`).
     """
     suspect = [(r.detector, people(r)) for r in scored if r.benign is None and r.score >= min_score]
     groups = [(d, g) for d, g in suspect if d not in CARD_DETECTORS]
