@@ -86,6 +86,12 @@ RELAY_EXPLAINED = ("benign_household",)
 #: cost above the same care elsewhere, dear items, persons from outside the region, a shared phone, a flag.
 RELAY_NOT_BILLED = frozenset({"lockstep", "cycle", "dominance", "arrival_gap", "money"})
 
+#: Step 98 (:func:`join_pieces`): a weak piece without its typology's headline reason joins a suspect ring at its venue
+#: with its staff when it scores one of these reasons of what was billed that the ring scores too (the same doctor
+#: billing another cohort of the same clinic the same way: a turnover clinic's recruits seen at too few sessions to
+#: be in lockstep, fourthworld 43).  An empty tuple turns it off.
+BILLED_ALIKE: tuple[str, ...] = ("cost_ratio",)
+
 #: Step 91 (:func:`join_cards`): two institutions' loaded-card rings are one operator's when they share at least this
 #: share of the smaller ring's cards (measured over 0.15-0.45 in docs/detection.md, step 91); None turns the join off.
 CARD_JOIN_SHARE: float | None = 0.15
@@ -242,7 +248,9 @@ def join_pieces(
     day (the organisation bused a broker's recruits to its other clinic).
     A piece that scores under ``min_score`` on its own joins the organisation of a suspect ring at its
     venue with its staff (never another weak piece) when it scores its typology's headline reason on its
-    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not).  So does a piece explained
+    own (a broker's batches are in lockstep; a busy centre's ordinary patients are not), or scores a reason of what
+    was billed (:data:`BILLED_ALIKE`) that the ring scores too (step 98: a relay's later recruits, seen at too few
+    sessions for lockstep, billed as the ring's cohort is by the same doctor).  So does a piece explained
     as one household whose typology's mark is one a household does not explain (a family is not admitted to
     hospital together wave after wave: :func:`_one_household_pieces`).  They are scored again as one
     candidate, its persons and claims the union of theirs.  The joined ring
@@ -310,16 +318,23 @@ def join_pieces(
     # induced admission's co-admissions): a broker's recruits, brought in batches, are in lockstep on their own
     # and are weak only for want of money or share.  A busy centre's regulars or a flu outbreak's children, whom a
     # detector grouped by co-visits at chance level, carry no such mark, and the venue alone makes no organisation.
-    weak = [
-        i
-        for i, r in enumerate(scored)
-        if r.benign is None
-        and r.typology in by_kind
-        and r.score < params.min_score
-        and r.detector not in CARD_DETECTORS  # an institution's cards, weak or not, join nothing (as above)
-        and _marked(r.typology, r.reasons)
-        and not _one_home_lockstep(candidates[i], r, facts)  # step 64: a family's own party is no broker's batch
-    ]
+    # Step 98: or it is billed as the ring it joins is (BILLED_ALIKE: the same reason of what was billed, at the same
+    # venue by the same staff): a turnover clinic's recruits, each seen at two or three sessions, are in lockstep with
+    # no one, but the clinic bills them as it bills the cohort that is.
+    weak, alike = [], {}
+    for i, r in enumerate(scored):
+        if (
+            r.benign is None
+            and r.typology in by_kind
+            and r.score < params.min_score
+            and r.detector not in CARD_DETECTORS  # an institution's cards, weak or not, join nothing (as above)
+        ):
+            if _marked(r.typology, r.reasons):
+                if not _one_home_lockstep(candidates[i], r, facts):  # step 64: a family's own party is no batch
+                    weak.append(i)
+            elif marks := _billed(r, BILLED_ALIKE):
+                weak.append(i)
+                alike[i] = marks
     kind_of = {i: scored[i].typology for i in weak}
     for i, named in _one_household_pieces(scored, candidates, by_kind):  # step 31: explained by its size alone
         weak.append(i)
@@ -332,6 +347,8 @@ def join_pieces(
     whole = {i: n for n, pieces in enumerate(components) for i in pieces}
     for i in weak:
         for j in by_kind[kind_of[i]]:
+            if i in alike and not alike[i] & _billed(scored[j], BILLED_ALIKE):
+                continue
             if scored[i].features.venue == scored[j].features.venue and _same_staff(staff[i], staff[j]):
                 if j not in whole:  # a suspect ring on its own becomes an organisation of two
                     whole[j] = len(components)
@@ -1261,6 +1278,18 @@ def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -
     )
 
 
+def _billed(ring: Ring, codes: Iterable[str]) -> frozenset[str]:
+    """The reasons among ``codes`` that ``ring`` scores (step 98: what was billed, as its ring is billed).
+
+    >>> from types import SimpleNamespace as S
+    >>> sorted(_billed(S(reasons=[S(code="cost_ratio", points=13.0), S(code="cycle", points=1.0)]), ("cost_ratio",)))
+    ['cost_ratio']
+    >>> _billed(S(reasons=[S(code="cost_ratio", points=0.0)]), ("cost_ratio",))
+    frozenset()
+    """
+    return frozenset(r.code for r in ring.reasons if r.points > 0 and r.code in codes)
+
+
 def _marked(typology: str, reasons: Iterable[Reason]) -> bool:
     """Whether ``reasons`` score the headline reason of ``typology`` (``TYPOLOGY_TABLE``): the mark of the
     organisation its typology names, measured on the ring's own persons beyond the reason's own threshold.
@@ -1424,16 +1453,57 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     Where a group of them was seen meeting (a broker's recruits at his batches, each of two collectors'
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
     that gives way is taken after every other ring, so that it fills in only where no group was seen.
+    So does a loaded-card ring that a paid-for-others ring at its venue holds (step 98, :func:`_paid_holds`).
     """
     suspect = [(r.detector, people(r)) for r in scored if r.benign is None and r.score >= min_score]
     groups = [(d, g) for d, g in suspect if d not in CARD_DETECTORS]
     loaded = [g for d, g in suspect if d == cardload.NAME]  # the other card detector's rings, for cards' rings
+    # step 98: the paid-for-others rings (家庭共济, detect.mutual), by their main venue
+    paid: dict[int, list[set]] = {}
+    for r in scored:
+        if r.benign is None and r.score >= min_score and _paid_for_others(r):
+            paid.setdefault(r.features.venue, []).append(people(r))
     return {
         id(ring)
         for ring in scored
         if ring.detector in CARD_DETECTORS
-        and _gives_way(people(ring), groups, also=loaded if ring.detector == cards.NAME else [])
+        and (
+            _gives_way(people(ring), groups, also=loaded if ring.detector == cards.NAME else [])
+            or _paid_holds(ring, people(ring), paid)
+        )
     }
+
+
+#: Step 98 (:func:`_paid_holds`): a loaded-card ring gives way to a paid-for-others ring at its venue holding at least
+#: this share of its persons (measured over 0.3-0.9 in docs/detection.md, step 98); None turns it off.
+PAID_HOLDS: float | None = 0.5
+
+
+def _paid_for_others(ring: Ring) -> bool:
+    """Whether ``ring`` scores the headline of :mod:`graphfraud.detect.mutual` (purchases paid for others)."""
+    return any(r.code == "paid_for_others" and r.points > 0 for r in ring.reasons)
+
+
+def _paid_holds(ring: Ring, mine: set, paid: dict[int, list[set]]) -> bool:
+    """Step 98: whether the loaded-card ring ``ring`` (persons ``mine``) gives way to a paid-for-others ring
+    ``paid`` (main venue -> persons of each) at its own venue that holds :data:`PAID_HOLDS` of its persons.
+
+    A shop that cashes out through 家庭共济 bills the persons it pays for dear again and again, so the same
+    shop's loaded cards are those persons (or their payers) read card by card; the paid-for-others ring names
+    who paid for whom and holds the persons the card reading misses (fourthworld 37: 23 of a cash-out's 26 against
+    12 of 13 in the loaded-card ring, which scored higher and dropped it).  It is one scheme read two ways:
+    the ring that names the payments is reported, and the card ring fills in only where it holds others.
+
+    >>> from types import SimpleNamespace as S
+    >>> shop = S(detector="cardload", features=S(venue=3), reasons=[S(code="card_load", points=40.0)])
+    >>> _paid_holds(shop, set(range(13)), {3: [set(range(1, 24))]}), _paid_holds(shop, set(range(13)), {4: [set(range(1, 24))]})
+    (True, False)
+    >>> _paid_holds(shop, set(range(60)), {3: [set(range(1, 24))]})  # a chain's cards, most of them others'
+    False
+    """
+    if PAID_HOLDS is None or ring.detector != cardload.NAME or _paid_for_others(ring):
+        return False
+    return any(len(mine & g) >= PAID_HOLDS * len(mine) for g in paid.get(ring.features.venue, ()))
 
 
 def _gives_way(mine: set, groups: list[tuple[str, set]], *, also: list[set] | None = None) -> bool:
