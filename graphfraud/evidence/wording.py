@@ -35,6 +35,11 @@ CHECKS: dict[str, tuple[str, str]] = {
         "within {follow_days} days after (total_amount); the median purchase of the diagnosis and the share over every "
         "facility-diagnosis-pharmacy triple come from all claims, not in this pack",
     ),
+    "fund_checkups": (
+        "claims.csv 中该机构诊断为 Z00 且 fund_amount 大于 0 的门诊记录，按 day 计数（每日不少于 8 笔为一批，相隔 7 天以上为另一次）",
+        "outpatient claims at the venue in claims.csv with a Z00 diagnosis and fund_amount above 0, counted by day "
+        "(8 or more on a day a batch; more than 7 days after the last, another campaign)",
+    ),
     "co_admission": (
         "claims.csv 中主要机构的住院记录按 day 与 person_id 计数",
         "inpatient claims at the main venue in claims.csv, counted by day and person_id",

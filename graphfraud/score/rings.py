@@ -20,7 +20,7 @@ from graphfraud.contract import (
     RING_CLAIMS_COLUMNS,
     RINGS_COLUMNS,
 )
-from graphfraud.detect import cardload, cardmenu, cards, indication, steering
+from graphfraud.detect import cardload, cardmenu, cards, checkups, indication, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -1679,6 +1679,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or follow_up_patients(f) or refill_cohort(f, names)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
+    if "checkups" in evidence:  # step 96: the fund billed for check-ups, campaign after campaign
+        reasons = [*reasons, fund_checkups(evidence["checkups"], names["venue"])]
+        benign = None  # no reading of the crowd (once, public, a village's day) makes the fund's payment right
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)
@@ -1698,6 +1701,25 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         detector=c.detector,
         features=f,
     )
+
+
+#: Step 96: what a venue's fund-paid check-up campaigns (:mod:`graphfraud.detect.checkups`) add to its ring's
+#: score: a co-visit lockstep's full points (the campaigns are the organisation's mark, as lockstep is a broker's).
+CHECKUP_POINTS = 30.0
+
+
+def fund_checkups(batches: dict, venue: str) -> Reason:
+    """The reason of a venue's fund-paid check-up campaigns (step 96, :func:`graphfraud.detect.checkups.detect`).
+
+    >>> r = fund_checkups({"claims": 54, "persons": 50, "batch_days": 3, "campaigns": 3, "months": 3.9,
+    ...                    "again": 3}, "H1")
+    >>> r.code, r.value, r.threshold, r.points
+    ('fund_checkups', 3.0, 2.0, 30.0)
+    """
+    args = {k: batches[k] for k in ("claims", "persons", "batch_days", "campaigns", "months", "again")}
+    start = float(checkups.CAMPAIGNS or 0)
+    return Reason("fund_checkups", {**args, "venue": venue, "campaigns_from": start}, float(batches["campaigns"]),
+                  start, CHECKUP_POINTS)  # fmt: skip
 
 
 def _pair_steering(
