@@ -48,9 +48,11 @@ CAMPAIGN_GAP = 7
 #: None turns the rule off.
 CAMPAIGNS: int | None = 2
 
-#: So many of the batches' persons checked twice or more at the venue make a candidate: an adult's check-up is
-#: yearly, and a township's or an employer's campaigns examine each person once.
+#: So many of the batches' persons checked twice or more at the venue within ``AGAIN_DAYS`` make a candidate: an
+#: adult's check-up is yearly, and a township's or an employer's campaigns examine each person once a year.
 AGAIN = 3
+#: Half a year: a yearly check-up, even one moved by a few months, is not back within it.
+AGAIN_DAYS = 180
 
 #: A venue where this share of the batches' persons was admitted there within ``ADMIT_DAYS`` of a check-up is
 #: screening for admission (a hospital's free bus: the admission detectors judge it), not a check-up centre.
@@ -87,6 +89,20 @@ def campaigns(days: np.ndarray, gap: int = CAMPAIGN_GAP) -> int:
     return int(1 + (np.diff(days) > gap).sum())
 
 
+def checked_again(person: np.ndarray, day: np.ndarray, within: int | None = None) -> np.ndarray:
+    """The persons with two check-ups on different days at most ``within`` (:data:`AGAIN_DAYS`) days apart.
+
+    >>> checked_again(np.array([1, 1, 2, 2, 3, 3]), np.array([10, 100, 5, 5, 0, 300]))
+    array([1])
+    """
+    within = AGAIN_DAYS if within is None else within
+    order = np.lexsort((day, person))
+    p, d = person[order], day[order]
+    gap = np.diff(d)
+    near = (p[1:] == p[:-1]) & (gap >= 1) & (gap <= within)
+    return np.unique(p[1:][near])
+
+
 def admitted_after(graph: ClaimGraph, person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Whether each (person, venue, day) check-up was followed by an admission of the person at the venue within
     ``ADMIT_DAYS`` days (the same day included)."""
@@ -109,9 +125,11 @@ def detect(
     graph: ClaimGraph, *, batch: int = BATCH, min_campaigns: int | None = CAMPAIGNS, again: int = AGAIN
 ) -> list[Candidate]:
     """One candidate per venue that billed the fund for adults' check-ups in ``batch``-sized batches in at least
-    ``min_campaigns`` campaigns, ``again`` of their persons checked twice or more, fewer than :data:`ADMITTED`
-    of them admitted there after a check-up: its batches' persons and claims (``evidence``: ``typology`` staged
-    clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice or more)."""
+    ``min_campaigns`` campaigns, ``again`` of their persons checked twice within :data:`AGAIN_DAYS`, fewer than
+    :data:`ADMITTED` of them admitted there after a check-up: its batches' persons and claims (``evidence``:
+    ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice).
+
+    A batch counts persons, not claims (a check-up split into two settlements is one)."""
     if min_campaigns is None:
         return []
     rows = checkup_rows(graph)
@@ -125,7 +143,7 @@ def detect(
         "venue": t.column("venue")[rows].astype(np.int64),
         "day": t.column("day")[rows].astype(np.int64),
     })  # fmt: skip
-    size = frame.groupby(["venue", "day"])["claim"].transform("size").to_numpy()
+    size = frame.groupby(["venue", "day"])["person"].transform("nunique").to_numpy()  # a split settlement is one
     frame = frame[size >= batch]
     out = []
     for venue, g in frame.groupby("venue", sort=True):
@@ -134,8 +152,8 @@ def detect(
         if n < min_campaigns:
             continue
         persons = np.unique(g["person"].to_numpy())
-        per = g.groupby("person")["claim"].size()
-        if (per >= 2).sum() < again:
+        twice = checked_again(g["person"].to_numpy(), g["day"].to_numpy())
+        if len(twice) < again:
             continue
         person, day = g["person"].to_numpy(), g["day"].to_numpy()
         screened = admitted_after(graph, person, np.full(len(g), int(venue)), day)
@@ -150,10 +168,10 @@ def detect(
                 "batch_days": len(days),
                 "campaigns": n,
                 "months": round(float(days[-1] - days[0]) / 30.4, 1),
-                "again": int((per >= 2).sum()),
+                "again": len(twice),
             },
         }
         params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
-                  "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
+                  "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
         out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))
     return out

@@ -72,7 +72,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
     "fund_checkups": (
         "{claims} check-ups without complaint (Z00) of {persons} persons billed to the fund at {venue} in batches on "
-        "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice or more: "
+        "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
         "the basic insurance does not pay health check-ups, and a group check-up is one campaign (scored from "
         "{campaigns_from} campaigns)",
     ),
