@@ -36,6 +36,7 @@ from graphfraud.score.reasons import (
     a_round,
     args_json,
     benign_explanation,
+    child_care,
     designated_pharmacy,
     CHRONIC_VISITS,
     DESIGNATED_SHARE,
@@ -1681,7 +1682,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
     if "checkups" in evidence:  # step 96: the fund billed for check-ups, campaign after campaign
         reasons = [*reasons, fund_checkups(evidence["checkups"], names["venue"])]
-        benign = None  # no reading of the crowd (once, public, a village's day) makes the fund's payment right
+        # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's
+        # routine care does (儿童保健 on its schedule, should an export code it as an adult's check-up)
+        benign = child_care(f)
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)

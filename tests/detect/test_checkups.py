@@ -21,7 +21,9 @@ from graphfraud.params import RunParams
 from graphfraud.pipeline import run
 
 
-def _world(tmp_path: Path, *, diagnosis: bool = True) -> tuple[Path, set[str], set[str], set[str]]:
+def _world(
+    tmp_path: Path, *, diagnosis: bool = True, infants: str = "Z00.100"
+) -> tuple[Path, set[str], set[str], set[str]]:
     """A date-only county of 2,000 townspeople, 4 clinics C0-C3 and a hospital H4, 240 days.
 
     Townspeople: 6,000 ordinary visits (colds, hypertension) at the clinics.  C0 (a private check-up centre)
@@ -51,9 +53,9 @@ def _world(tmp_path: Path, *, diagnosis: bool = True) -> tuple[Path, set[str], s
     elders = [f"E{i:02d}" for i in range(60)]
     for k, person in enumerate(elders):
         rows.append((person, "C2", 30 + 100 * (k % 2), "Z00.000", 30.0, "outpatient"))
-    infants = [f"B{i:02d}" for i in range(30)]
+    babies, code = [f"B{i:02d}" for i in range(30)], infants
     for month in range(6):
-        rows += [(person, "C3", 10 + 30 * month, "Z00.100", 15.0, "outpatient") for person in infants]
+        rows += [(person, "C3", 10 + 30 * month, code, 15.0, "outpatient") for person in babies]
     bus = [f"W{i:02d}" for i in range(60)]
     for trip in range(7):
         for k, person in enumerate(rng.choice(bus, 15, replace=False)):
@@ -72,7 +74,9 @@ def _world(tmp_path: Path, *, diagnosis: bool = True) -> tuple[Path, set[str], s
     if diagnosis:
         claims["diagnosis"] = t["diagnosis"]
     claims.to_csv(tmp_path / "claims.csv", index=False)
-    pd.DataFrame({"person_id": sorted(set(t["patient_id"]))}).to_csv(tmp_path / "persons.csv", index=False)
+    people = sorted(set(t["patient_id"]))
+    born = ["2023-06-01" if p.startswith("B") else "2012-01-01" if p.startswith("S") else "1960-01-01" for p in people]
+    pd.DataFrame({"person_id": people, "birth_date": born}).to_csv(tmp_path / "persons.csv", index=False)
     venues = ["C0", "C1", "C2", "C3", "H4"]
     pd.DataFrame({"facility_id": venues, "kind": ["clinic"] * 4 + ["hospital"]}).to_csv(
         tmp_path / "facilities.csv", index=False
@@ -81,7 +85,7 @@ def _world(tmp_path: Path, *, diagnosis: bool = True) -> tuple[Path, set[str], s
         tmp_path / "doctors.csv", index=False
     )
     (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
-    return tmp_path, billed, set(others + elders + infants), {str(p) for p in bus}
+    return tmp_path, billed, set(others + elders + babies), {str(p) for p in bus}
 
 
 def _persons(graph, candidate) -> set[str]:  # type: ignore[no-untyped-def]
@@ -143,3 +147,17 @@ def test_a_ring_of_the_billed_with_the_reason_and_no_other_check_up(tmp_path: Pa
     assert not [r for r in result.rings if persons(r) & others]
     # the bus is the admission detectors' (an induced admission), never a check-up ring
     assert all(r.typology == "induced_admission" for r in result.rings if persons(r) & bus)
+
+
+def test_infants_coded_as_adults_are_explained_as_child_care(tmp_path: Path) -> None:
+    """An export that codes the child-health days Z00.0: a candidate, explained as young children's routine care."""
+    directory, billed, others, _ = _world(tmp_path, infants="Z00.000")
+    graph = build_graph(read_claims_dir(directory))
+    assert len(checkups.detect(graph)) == 2
+    result = run(read_claims_dir(directory), RunParams())
+
+    def persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
+        return {m.entity_id for m in ring.members if m.entity_type == "person"}
+
+    assert not [r for r in result.rings if persons(r) & others]
+    assert any(r.benign is not None and r.benign.code == "benign_children" for r in result.explained)
