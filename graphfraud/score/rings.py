@@ -1250,13 +1250,16 @@ def _components(items: list[int], links: Iterable[tuple[int, int]]) -> list[list
 
 def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -> Candidate:
     """One candidate of ``pieces``: the union of their persons and claims, the first piece's detector,
-    evidence (plus ``evidence`` and the number of pieces) and parameters."""
+    evidence (plus ``evidence`` and the number of pieces) and parameters.  A piece's check-up campaigns
+    (step 96's ``checkups``) are the organisation's, whichever piece is first."""
     first = candidates[pieces[0]]
+    campaigns = [candidates[i].evidence["checkups"] for i in pieces if "checkups" in candidates[i].evidence]
+    carried = {"checkups": campaigns[0]} if campaigns else {}
     return Candidate(
         detector=first.detector,
         persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
         claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
-        evidence={**first.evidence, **evidence, "pieces": len(pieces)},
+        evidence={**first.evidence, **carried, **evidence, "pieces": len(pieces)},
         params=first.params,
     )
 

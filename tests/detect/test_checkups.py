@@ -161,3 +161,18 @@ def test_infants_coded_as_adults_are_explained_as_child_care(tmp_path: Path) -> 
 
     assert not [r for r in result.rings if persons(r) & others]
     assert any(r.benign is not None and r.benign.code == "benign_children" for r in result.explained)
+
+
+def test_a_joined_ring_keeps_its_piece_s_campaigns() -> None:
+    """join_pieces scores the union of a venue's pieces with the first piece's evidence: the campaigns go along."""
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.score.rings import _union
+
+    campaigns = {"venue": 1, "claims": 60, "persons": 50, "batch_days": 4, "campaigns": 4, "months": 5.0, "again": 9}
+    piece = Candidate("covisit", np.array([1, 2]), np.array([10, 11]), {"pairs": 1, "events": 2})
+    mine = Candidate(
+        "covisit", np.array([2, 3]), np.array([11, 12]), {"typology": "staged_clinic", "checkups": campaigns}
+    )
+    joined = _union([piece, mine], [0, 1])
+    assert joined.evidence["checkups"] == campaigns and joined.evidence["pairs"] == 1
+    assert joined.persons.tolist() == [1, 2, 3] and "checkups" not in _union([piece, piece], [0, 1]).evidence
