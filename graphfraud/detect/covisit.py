@@ -22,6 +22,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from graphfraud.detect import checkups
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
 from graphfraud.detect.organise import organisations, present_at, tighten
@@ -151,7 +152,7 @@ def detect(
     )  # fmt: skip
     if whole_days is not None:
         groups = groups + uncovered(whole_days, groups)
-    return group_candidates(
+    found = group_candidates(
         NAME,
         visits,
         groups,
@@ -159,6 +160,7 @@ def detect(
         min_event_persons=params.min_event_persons,
         params=to_dict(params) | {"seed": seed},
     )
+    return found + checkups.detect(graph)  # step 99: a venue's fund-paid check-up campaigns
 
 
 def _judged_dates(graph: ClaimGraph, events: Events) -> Events:

@@ -25,8 +25,8 @@ from graphfraud.score.wording import say as said
 #: The benign codes have none: their groups are in explained.csv, never in a pack.
 CHECKS: dict[str, tuple[str, str]] = {
     "steering": (
-        "claims.csv 中该医师就诊后 {follow_days} 天内同一人在该药店、医保支付（统筹基金与个人账户）不低于门槛的购药记录（另列的现金支付成员：total_amount 不低于门槛）；分母、门槛、同行基线与该药店的高值购药人数见 steering.csv",
-        "pharmacy purchases in claims.csv with insurance money (fund + personal account) >= the threshold within the follow-up days of a visit to the doctor (the members who paid cash: total_amount >= the threshold); denominators, threshold, peer baseline and the pharmacy's high-value buyers in steering.csv",
+        "claims.csv 中该医师就诊后 {follow_days} 天内同一人在该药店、医保支付（统筹基金与个人账户）不低于门槛的购药记录（另列的现金支付成员：total_amount 不低于门槛；另列的未就诊成员：该药店结算的开方医师 doctor_id 为该医师）；分母、门槛、同行基线与该药店的高值购药人数见 steering.csv",
+        "pharmacy purchases in claims.csv with insurance money (fund + personal account) >= the threshold within the follow-up days of a visit to the doctor (the members who paid cash: total_amount >= the threshold; the members without a visit: the pharmacy's claim names the doctor as prescriber, doctor_id); denominators, threshold, peer baseline and the pharmacy's high-value buyers in steering.csv",
     ),
     "indication": (
         "claims.csv 中成员在该医疗机构因该诊断的门诊就诊及其后 {follow_days} 天内在该药店的购药记录（total_amount）；"
@@ -34,6 +34,11 @@ CHECKS: dict[str, tuple[str, str]] = {
         "members' outpatient visits to the facility for the diagnosis in claims.csv and their purchases at the pharmacy "
         "within {follow_days} days after (total_amount); the median purchase of the diagnosis and the share over every "
         "facility-diagnosis-pharmacy triple come from all claims, not in this pack",
+    ),
+    "fund_checkups": (
+        "claims.csv 中该机构诊断为 Z00 且 fund_amount 大于 0 的门诊记录，按 day 计数（每日不少于 8 笔为一批，相隔 7 天以上为另一次）",
+        "outpatient claims at the venue in claims.csv with a Z00 diagnosis and fund_amount above 0, counted by day "
+        "(8 or more on a day a batch; more than 7 days after the last, another campaign)",
     ),
     "co_admission": (
         "claims.csv 中主要机构的住院记录按 day 与 person_id 计数",

@@ -70,6 +70,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "above lift {lift_from:g}x or z {steering_z_from:g}); {more} more triples of the same pharmacy or chain "
         "(other facilities, diagnoses or shops) are beyond chance too: {persons} such buyers in all",
     ),
+    "fund_checkups": (
+        "{claims} check-ups without complaint (Z00) of {persons} persons billed to the fund at {venue} in batches on "
+        "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
+        "the basic insurance does not pay health check-ups, and a group check-up is one campaign (scored from "
+        "{campaigns_from} campaigns)",
+    ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days "
         "(scored above {event_days_from:g})",

@@ -20,7 +20,7 @@ from graphfraud.contract import (
     RING_CLAIMS_COLUMNS,
     RINGS_COLUMNS,
 )
-from graphfraud.detect import cardload, cardmenu, cards, indication, steering
+from graphfraud.detect import cardload, cardmenu, cards, checkups, indication, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -36,6 +36,7 @@ from graphfraud.score.reasons import (
     a_round,
     args_json,
     benign_explanation,
+    child_care,
     designated_pharmacy,
     CHRONIC_VISITS,
     DESIGNATED_SHARE,
@@ -1267,13 +1268,16 @@ def _components(items: list[int], links: Iterable[tuple[int, int]]) -> list[list
 
 def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -> Candidate:
     """One candidate of ``pieces``: the union of their persons and claims, the first piece's detector,
-    evidence (plus ``evidence`` and the number of pieces) and parameters."""
+    evidence (plus ``evidence`` and the number of pieces) and parameters.  A piece's check-up campaigns
+    (step 99's ``checkups``) are the organisation's, whichever piece is first."""
     first = candidates[pieces[0]]
+    campaigns = [candidates[i].evidence["checkups"] for i in pieces if "checkups" in candidates[i].evidence]
+    carried = {"checkups": campaigns[0]} if campaigns else {}
     return Candidate(
         detector=first.detector,
         persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),
         claims=distinct(np.concatenate([candidates[i].claims for i in pieces])),
-        evidence={**first.evidence, **evidence, "pieces": len(pieces)},
+        evidence={**first.evidence, **carried, **evidence, "pieces": len(pieces)},
         params=first.params,
     )
 
@@ -1752,6 +1756,11 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or follow_up_patients(f) or refill_cohort(f, names)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
+    if "checkups" in evidence:  # step 99: the fund billed for check-ups, campaign after campaign
+        reasons = [*reasons, fund_checkups(evidence["checkups"], names["venue"])]
+        # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's
+        # routine care does (儿童保健 on its schedule, should an export code it as an adult's check-up)
+        benign = child_care(f)
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)
@@ -1771,6 +1780,25 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         detector=c.detector,
         features=f,
     )
+
+
+#: Step 99: what a venue's fund-paid check-up campaigns (:mod:`graphfraud.detect.checkups`) add to its ring's
+#: score: a co-visit lockstep's full points (the campaigns are the organisation's mark, as lockstep is a broker's).
+CHECKUP_POINTS = 30.0
+
+
+def fund_checkups(batches: dict, venue: str) -> Reason:
+    """The reason of a venue's fund-paid check-up campaigns (step 99, :func:`graphfraud.detect.checkups.detect`).
+
+    >>> r = fund_checkups({"claims": 54, "persons": 50, "batch_days": 3, "campaigns": 3, "months": 3.9,
+    ...                    "again": 3}, "H1")
+    >>> r.code, r.value, r.threshold, r.points
+    ('fund_checkups', 3.0, 2.0, 30.0)
+    """
+    args = {k: batches[k] for k in ("claims", "persons", "batch_days", "campaigns", "months", "again")}
+    start = float(checkups.CAMPAIGNS or 0)
+    return Reason("fund_checkups", {**args, "venue": venue, "campaigns_from": start}, float(batches["campaigns"]),
+                  start, CHECKUP_POINTS)  # fmt: skip
 
 
 def _pair_steering(

@@ -61,6 +61,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "同一药店或连锁的另外 {more} 个组合（其他医疗机构、诊断或门店）同样超出偶然，此类购药人共 {persons} 人",
     ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
+    "fund_checkups": (
+        "{venue} 以一般检查（Z00，无主诉）向统筹基金结算 {persons} 人的体检 {claims} 笔，分 {campaigns} 次成批开展"
+        "（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内体检两次：健康体检不属基本医保支付范围，"
+        "集体体检只开展一次（{campaigns_from} 次起计分）",
+    ),
     "co_admission": (
         "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院（超过 {event_days_from} 天起计分）",
         "{persons} 人在 {venue} 的 {days} 个日子里成批入院（超过 {event_days_from} 天起计分）",

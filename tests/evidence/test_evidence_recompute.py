@@ -149,7 +149,10 @@ class Pack:
         c = self.claims
         visits = c[(c["doctor_id"] == s["doctor_id"]) & (c["venue_type"] == "facility")]
         buys = c[(c["venue_id"] == s["pharmacy_id"]).to_numpy() & (self.money_paid >= float(s["min_fund"]))]
-        assert buys["person_id"].nunique() == patients and set(buys["person_id"]) <= set(visits["person_id"])
+        seen = buys["person_id"].isin(set(visits["person_id"]))
+        assert buys.loc[seen, "person_id"].nunique() == patients
+        # the others came by the doctor's name on the pharmacy's claim (step 97: named prescriptions, no visit)
+        assert (buys.loc[~seen, "doctor_id"] == s["doctor_id"]).all()
         w, prior = float(s["prior_weight"]), float(s["pharmacy_prior"])
         # the peers: the facility's patients but the doctor's and the team-mates' (who treat the same patients)
         team, team_buyers = int(s["team_patients"]), int(s["team_pharmacy_patients"])
@@ -164,9 +167,10 @@ class Pack:
         buyers = int(s["pharmacy_buyers"])
         assert buyers >= patients
         excess = max(patients - doctor_patients * peer_share, 0.0)
+        named = int(buys.loc[~seen, "person_id"].nunique())
         return (patients, doctor_patients, s["doctor_id"], 100 * share, s["pharmacy_id"], int(s["follow_days"]),
                 100 * peer_share, share / max(peer_share, 1e-3), z, float(s["min_fund"]), excess,
-                100 * excess / buyers, buyers)  # fmt: skip
+                100 * excess / buyers, buyers) + ((named,) if named else ())  # fmt: skip
 
 
 def same(shown: str, value: object) -> bool:

@@ -1,0 +1,177 @@
+"""Check-ups billed to the fund, batch after batch, at one venue (step 99).
+
+A health check-up (ICD-10 Z00, 一般检查: no complaint, no illness found) is
+not the basic medical insurance fund's to pay (基本医保不予支付: 健康体检).
+An employer's, a school's or a township's group check-up is paid by the
+employer, the public-health budget or the person, and it is one campaign: a
+few days in a row, each person once.  A venue that bills the pooled fund for
+check-ups by the batch (``BATCH`` or more on one day) in ``CAMPAIGNS`` or
+more campaigns weeks or months apart is billing the fund for check-ups it
+does not pay, again and again: a 体检中心's fake check-ups of a roster of
+villagers, entered a batch at a time.  The persons of its batches are one
+candidate, named a staged clinic (虚构诊疗) at the venue.
+
+What the rule needs: ``diagnosis`` (without it no candidate) and the fund's
+amount (required by the contract).  It reads dates only, so it holds in
+date-only exports, where the batches make no burst of arrivals; with times
+it is the same rule.  A school check-up on three days in a row, billed half to
+the fund (sixthworld's), is one campaign; the public-health check-ups of the
+other generators are not billed to the fund.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import ClaimGraph
+
+#: Reported as co-visits: a group at one venue, scored as the co-visit detector's candidates are.
+NAME = "covisit"
+
+#: The ICD-10 category of a check-up without complaint (Z00.0 an adult's general medical examination).
+CHECKUP = "Z00"
+
+#: Its children's codes, left out: Z00.1 routine child health examination, Z00.2 and Z00.3 growth and adolescent
+#: development.  Child health care (儿童保健) is given on a schedule, the same child again every few months.
+CHILDREN = ("Z00.1", "Z00.2", "Z00.3")
+
+#: So many fund-paid check-ups at one venue on one day make a batch (a person's own check-up is one a day).
+BATCH = 8
+
+#: Batch days within this many days of the previous one are one campaign (a school's or a factory's check-up
+#: runs over a week at most).
+CAMPAIGN_GAP = 7
+
+#: So many campaigns at one venue make a candidate: a group check-up is once, the fund is billed again and again.
+#: None turns the rule off.
+CAMPAIGNS: int | None = 2
+
+#: So many of the batches' persons checked twice or more at the venue within ``AGAIN_DAYS`` make a candidate: an
+#: adult's check-up is yearly, and a township's or an employer's campaigns examine each person once a year.
+AGAIN = 3
+#: Half a year: a yearly check-up, even one moved by a few months, is not back within it.
+AGAIN_DAYS = 180
+
+#: A venue where this share of the batches' persons was admitted there within ``ADMIT_DAYS`` of a check-up is
+#: screening for admission (a hospital's free bus: the admission detectors judge it), not a check-up centre.
+ADMITTED = 0.2
+ADMIT_DAYS = 3
+
+
+def checkup_rows(graph: ClaimGraph) -> np.ndarray:
+    """Rows of the visit table: outpatient claims at facilities coded Z00 (any case, padding) and paid by the fund."""
+    if "diagnosis" not in graph.data.claims.columns:
+        return np.array([], dtype=np.int64)
+    codes, values = graph.claim_codes("diagnosis")
+    upper = [str(v).strip().upper() for v in values]
+    named = np.array([v.startswith(CHECKUP) and not v.startswith(CHILDREN) for v in upper], dtype=bool)
+    if not named.any():
+        return np.array([], dtype=np.int64)
+    v = graph.visits
+    claim = v.column("claim").astype(np.int64)
+    code = codes[claim]
+    keep = (code >= 0) & (v.column("kind") == 0) & ~v.column("inpatient") & (v.column("person") >= 0)
+    keep &= v.column("fund") > 0
+    keep[keep] = named[code[keep]]
+    return np.flatnonzero(keep)
+
+
+def campaigns(days: np.ndarray, gap: int = CAMPAIGN_GAP) -> int:
+    """How many campaigns the sorted distinct batch ``days`` make: runs whose next day is within ``gap`` days.
+
+    >>> campaigns(np.array([10, 11, 12, 13])), campaigns(np.array([10, 40, 41, 120])), campaigns(np.array([]))
+    (1, 3, 0)
+    """
+    if len(days) == 0:
+        return 0
+    return int(1 + (np.diff(days) > gap).sum())
+
+
+def checked_again(person: np.ndarray, day: np.ndarray, within: int | None = None) -> np.ndarray:
+    """The persons with two check-ups on different days at most ``within`` (:data:`AGAIN_DAYS`) days apart.
+
+    >>> checked_again(np.array([1, 1, 2, 2, 3, 3]), np.array([10, 100, 5, 5, 0, 300]))
+    array([1])
+    """
+    within = AGAIN_DAYS if within is None else within
+    order = np.lexsort((day, person))
+    p, d = person[order], day[order]
+    gap = np.diff(d)
+    near = (p[1:] == p[:-1]) & (gap >= 1) & (gap <= within)
+    return np.unique(p[1:][near])
+
+
+def admitted_after(graph: ClaimGraph, person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Whether each (person, venue, day) check-up was followed by an admission of the person at the venue within
+    ``ADMIT_DAYS`` days (the same day included)."""
+    t = graph.visits
+    stay = t.column("inpatient")
+    if not stay.any():
+        return np.zeros(len(person), dtype=bool)
+    stays = pd.DataFrame({"person": t.column("person")[stay].astype(np.int64),
+                          "venue": t.column("venue")[stay].astype(np.int64),
+                          "admitted": t.column("day")[stay].astype(np.int64)})  # fmt: skip
+    seen = pd.DataFrame({"person": person, "venue": venue, "day": day, "row": np.arange(len(person))})
+    both = seen.merge(stays, on=["person", "venue"])
+    gap = both["admitted"].to_numpy() - both["day"].to_numpy()
+    out = np.zeros(len(person), dtype=bool)
+    out[both["row"].to_numpy()[(gap >= 0) & (gap <= ADMIT_DAYS)]] = True
+    return out
+
+
+def detect(
+    graph: ClaimGraph, *, batch: int = BATCH, min_campaigns: int | None = CAMPAIGNS, again: int = AGAIN
+) -> list[Candidate]:
+    """One candidate per venue that billed the fund for adults' check-ups in ``batch``-sized batches in at least
+    ``min_campaigns`` campaigns, ``again`` of their persons checked twice within :data:`AGAIN_DAYS`, fewer than
+    :data:`ADMITTED` of them admitted there after a check-up: its batches' persons and claims (``evidence``:
+    ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice).
+
+    A batch counts persons, not claims (a check-up split into two settlements is one)."""
+    if min_campaigns is None:
+        return []
+    rows = checkup_rows(graph)
+    if len(rows) == 0:
+        return []
+    t = graph.visits
+    frame = pd.DataFrame({
+        "row": rows,
+        "claim": t.column("claim")[rows].astype(np.int64),
+        "person": t.column("person")[rows].astype(np.int64),
+        "venue": t.column("venue")[rows].astype(np.int64),
+        "day": t.column("day")[rows].astype(np.int64),
+    })  # fmt: skip
+    size = frame.groupby(["venue", "day"])["person"].transform("nunique").to_numpy()  # a split settlement is one
+    frame = frame[size >= batch]
+    out = []
+    for venue, g in frame.groupby("venue", sort=True):
+        days = np.unique(g["day"].to_numpy())
+        n = campaigns(days)
+        if n < min_campaigns:
+            continue
+        persons = np.unique(g["person"].to_numpy())
+        twice = checked_again(g["person"].to_numpy(), g["day"].to_numpy())
+        if len(twice) < again:
+            continue
+        person, day = g["person"].to_numpy(), g["day"].to_numpy()
+        screened = admitted_after(graph, person, np.full(len(g), int(venue)), day)
+        if len(np.unique(person[screened])) >= ADMITTED * len(persons):
+            continue
+        evidence = {
+            "typology": "staged_clinic",
+            "checkups": {
+                "venue": int(venue),
+                "claims": len(g),
+                "persons": len(persons),
+                "batch_days": len(days),
+                "campaigns": n,
+                "months": round(float(days[-1] - days[0]) / 30.4, 1),
+                "again": len(twice),
+            },
+        }
+        params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
+                  "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
+        out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))
+    return out

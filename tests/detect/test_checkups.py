@@ -1,0 +1,178 @@
+"""Step 99: a venue that bills the fund for check-ups (Z00) by the batch, campaign after campaign, is a ring.
+
+Sixthworld's 体检中心 (fake check-ups of a roster of villagers, a batch of 10-60 on each of 3-10 days months apart,
+billed to the fund) had no candidate in date-only exports and one day's batch with times.  A school's check-up over
+three days in a row (billed half to the fund) is one campaign, a township's elders are checked once, infants' child
+health days are scheduled, a hospital's free bus screens for admission: none is a candidate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphfraud.detect import checkups
+from graphfraud.graph.build import build_graph
+from graphfraud.io.read import read_claims_dir
+from graphfraud.params import RunParams
+from graphfraud.pipeline import run
+
+
+def _world(
+    tmp_path: Path, *, diagnosis: bool = True, infants: str = "Z00.100"
+) -> tuple[Path, set[str], set[str], set[str]]:
+    """A date-only county of 2,000 townspeople, 4 clinics C0-C3 and a hospital H4, 240 days.
+
+    Townspeople: 6,000 ordinary visits (colds, hypertension) at the clinics.  C0 (a private check-up centre)
+    bills the fund for a check-up (``z00.000 ``, lower case and padded as exports have it) of 15 of a roster of
+    80 villagers on each of 4 days, 50 days apart.  C1 examines 120 pupils (Z00.100) over 3 days in a row, half
+    billed to the fund (one campaign).  C2 examines 60 elders (Z00.000) in two campaigns 100 days apart, each
+    once.  C3 sees 30 infants on 6 monthly child-health days (Z00.100).  H4's free bus brings 15 of 60 villagers
+    for a check-up every 30 days, and admits half of them the next day (a screening for admission).
+
+    Returns the directory, the persons C0 billed, the other persons checked at the clinics and the bus riders.
+    """
+    rng = np.random.default_rng(7)
+    rows = []  # person, venue, day, diagnosis, fund, visit type
+    town = [f"T{i:04d}" for i in range(2000)]
+    for _ in range(6000):
+        who, c, day = town[int(rng.integers(0, 2000))], int(rng.integers(0, 4)), int(rng.integers(0, 240))
+        rows.append((who, f"C{c}", day, str(rng.choice(["J06.900", "I10.x00", "K29.700"])), 30.0, "outpatient"))
+    roster = [f"V{i:03d}" for i in range(80)]
+    billed: set[str] = set()
+    for day in (20, 70, 120, 170):
+        for person in rng.choice(roster, 15, replace=False):
+            billed.add(str(person))
+            rows.append((str(person), "C0", day, "z00.000 ", 380.0, "outpatient"))
+    others = [f"S{i:03d}" for i in range(120)]
+    for k, person in enumerate(others):
+        rows.append((person, "C1", 40 + k // 40, "Z00.100", 20.0, "outpatient"))
+    elders = [f"E{i:02d}" for i in range(60)]
+    for k, person in enumerate(elders):
+        rows.append((person, "C2", 30 + 100 * (k % 2), "Z00.000", 30.0, "outpatient"))
+    babies, code = [f"B{i:02d}" for i in range(30)], infants
+    for month in range(6):
+        rows += [(person, "C3", 10 + 30 * month, code, 15.0, "outpatient") for person in babies]
+    bus = [f"W{i:02d}" for i in range(60)]
+    for trip in range(7):
+        for k, person in enumerate(rng.choice(bus, 15, replace=False)):
+            rows.append((str(person), "H4", 5 + 30 * trip, "Z00.000", 60.0, "outpatient"))
+            if k % 2 == 0:
+                rows.append((str(person), "H4", 6 + 30 * trip, "H25.900", 4000.0, "inpatient"))
+    t = pd.DataFrame(rows, columns=["patient_id", "venue", "day", "diagnosis", "fund", "visit_type"])
+    start = pd.Timestamp("2024-03-01") + pd.to_timedelta(t["day"], unit="D")
+    claims = pd.DataFrame({
+        "claim_id": [f"K{i:05d}" for i in range(len(t))], "patient_id": t["patient_id"],
+        "facility_id": t["venue"], "doctor_id": "D" + t["venue"], "visit_type": t["visit_type"],
+        "start_time": start.dt.strftime("%Y-%m-%d"),
+        "end_time": np.where(t["visit_type"] == "inpatient", (start + pd.Timedelta(days=5)).dt.strftime("%Y-%m-%d"), ""),
+        "total_amount": t["fund"] + 20.0, "fund_amount": t["fund"],
+    })  # fmt: skip
+    if diagnosis:
+        claims["diagnosis"] = t["diagnosis"]
+    claims.to_csv(tmp_path / "claims.csv", index=False)
+    people = sorted(set(t["patient_id"]))
+    born = ["2023-06-01" if p.startswith("B") else "2012-01-01" if p.startswith("S") else "1960-01-01" for p in people]
+    pd.DataFrame({"person_id": people, "birth_date": born}).to_csv(tmp_path / "persons.csv", index=False)
+    venues = ["C0", "C1", "C2", "C3", "H4"]
+    pd.DataFrame({"facility_id": venues, "kind": ["clinic"] * 4 + ["hospital"]}).to_csv(
+        tmp_path / "facilities.csv", index=False
+    )
+    pd.DataFrame({"doctor_id": [f"D{v}" for v in venues], "facility_id": venues}).to_csv(
+        tmp_path / "doctors.csv", index=False
+    )
+    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    return tmp_path, billed, set(others + elders + babies), {str(p) for p in bus}
+
+
+def _persons(graph, candidate) -> set[str]:  # type: ignore[no-untyped-def]
+    return {str(graph.visits.persons.ids[p]) for p in candidate.persons}
+
+
+def test_the_check_up_centres_campaigns_are_one_candidate(tmp_path: Path) -> None:
+    directory, billed, _, _ = _world(tmp_path)
+    graph = build_graph(read_claims_dir(directory))
+    (found,) = checkups.detect(graph)
+    assert _persons(graph, found) == billed
+    assert found.evidence["typology"] == "staged_clinic"
+    got = found.evidence["checkups"]
+    assert (got["claims"], got["batch_days"], got["campaigns"]) == (60, 4, 4)
+    assert 0 < got["again"] < len(billed) < 60  # 60 check-ups of fewer persons: some checked twice
+
+
+@pytest.mark.parametrize(
+    ("batch", "campaigns", "again", "found"),
+    [(8, 2, 3, 1), (16, 2, 3, 0), (8, 5, 3, 0), (8, 2, 60, 0), (8, None, 3, 0)],
+)
+def test_the_constants_and_the_off_switch(
+    tmp_path: Path, batch: int, campaigns: int | None, again: int, found: int
+) -> None:
+    graph = build_graph(read_claims_dir(_world(tmp_path)[0]))
+    assert len(checkups.detect(graph, batch=batch, min_campaigns=campaigns, again=again)) == found
+
+
+def test_the_elders_once_the_infants_and_the_bus_are_no_candidate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each kept out by its own test: with it off, the venue is a candidate."""
+    graph = build_graph(read_claims_dir(_world(tmp_path)[0]))
+    venue = lambda found: {str(graph.visits.venues.ids[c.evidence["checkups"]["venue"]]) for c in found}  # noqa: E731
+    assert venue(checkups.detect(graph)) == {"C0"}
+    assert venue(checkups.detect(graph, again=0)) == {"C0", "C2"}  # the elders, each checked once
+    monkeypatch.setattr(checkups, "ADMITTED", 2.0)
+    assert venue(checkups.detect(graph)) == {"C0", "H4"}  # the bus: half admitted the next day
+    monkeypatch.setattr(checkups, "CHILDREN", ("Z99",))
+    graph = build_graph(read_claims_dir(_world(tmp_path)[0]))  # the codes are read once per graph
+    assert venue(checkups.detect(graph)) == {"C0", "C3", "H4"}  # the infants (the pupils' 3 days: one campaign)
+
+
+def test_without_diagnoses_there_is_no_candidate(tmp_path: Path) -> None:
+    graph = build_graph(read_claims_dir(_world(tmp_path, diagnosis=False)[0]))
+    assert checkups.detect(graph) == []
+
+
+def test_a_ring_of_the_billed_with_the_reason_and_no_other_check_up(tmp_path: Path) -> None:
+    directory, billed, others, bus = _world(tmp_path)
+    result = run(read_claims_dir(directory), RunParams())
+
+    def persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
+        return {m.entity_id for m in ring.members if m.entity_type == "person"}
+
+    best = max(result.rings, key=lambda r: len(persons(r) & billed))
+    assert persons(best) == billed and best.typology == "staged_clinic"
+    assert "fund_checkups" in {r.code for r in best.reasons}
+    assert not [r for r in result.rings if persons(r) & others]
+    # the bus is the admission detectors' (an induced admission), never a check-up ring
+    assert all(r.typology == "induced_admission" for r in result.rings if persons(r) & bus)
+
+
+def test_infants_coded_as_adults_are_explained_as_child_care(tmp_path: Path) -> None:
+    """An export that codes the child-health days Z00.0: a candidate, explained as young children's routine care."""
+    directory, billed, others, _ = _world(tmp_path, infants="Z00.000")
+    graph = build_graph(read_claims_dir(directory))
+    assert len(checkups.detect(graph)) == 2
+    result = run(read_claims_dir(directory), RunParams())
+
+    def persons(ring) -> set[str]:  # type: ignore[no-untyped-def]
+        return {m.entity_id for m in ring.members if m.entity_type == "person"}
+
+    assert not [r for r in result.rings if persons(r) & others]
+    assert any(r.benign is not None and r.benign.code == "benign_children" for r in result.explained)
+
+
+def test_a_joined_ring_keeps_its_piece_s_campaigns() -> None:
+    """join_pieces scores the union of a venue's pieces with the first piece's evidence: the campaigns go along."""
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.score.rings import _union
+
+    campaigns = {"venue": 1, "claims": 60, "persons": 50, "batch_days": 4, "campaigns": 4, "months": 5.0, "again": 9}
+    piece = Candidate("covisit", np.array([1, 2]), np.array([10, 11]), {"pairs": 1, "events": 2})
+    mine = Candidate(
+        "covisit", np.array([2, 3]), np.array([11, 12]), {"typology": "staged_clinic", "checkups": campaigns}
+    )
+    joined = _union([piece, mine], [0, 1])
+    assert joined.evidence["checkups"] == campaigns and joined.evidence["pairs"] == 1
+    assert joined.persons.tolist() == [1, 2, 3] and "checkups" not in _union([piece, piece], [0, 1]).evidence
