@@ -172,9 +172,17 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                 params.__dict__.copy(),
             )
         )
+    if shops:
+        # the rows at any collector's shops, once: each candidate's are among them, in the same order
+        at_shops = np.unique(np.concatenate([np.asarray(q, dtype=np.int64) for q, _ in shops]))
+        near = rows[np.isin(u[rows], at_shops)]
+        billable = np.flatnonzero(ok & np.isin(u, at_shops))
+        total = pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float)
     for units, members in shops:
         out.append(
-            _collector_candidate(units, members, per, by_unit, rate, tail, rows, u, person, excess, ok, graph, params)
+            _collector_candidate(
+                units, members, per, by_unit, rate, tail, near, u, person, excess, billable, total, graph, params
+            )
         )
     return out
 
@@ -260,21 +268,25 @@ def _collector_candidate(
     u: np.ndarray,
     person: np.ndarray,
     excess: np.ndarray,
-    ok: np.ndarray,
+    billable: np.ndarray,
+    total: np.ndarray,
     graph: ClaimGraph,
     params: CardLoadParams,
 ) -> Candidate:
     """One candidate of a collector's shops (step 95, :func:`_collector_shops`): his cards and their claims at
     the shops, judged by the best proven of them (its peers' rate and tail), the share over what the shops billed,
-    and the shops and the cards they share (``institutions``, ``shared``: the step 91 sentence)."""
+    and the shops and the cards they share (``institutions``, ``shared``: the step 91 sentence).
+
+    ``rows`` are the judged claims' rows and ``billable`` the rows of the claims with a card and an amount, each
+    in row order and holding at least those at the shops ``units`` (:func:`detect` gives those at any collector's
+    shops, found once for all candidates); ``total`` is each claim's ``total_amount``."""
     pairs = per[per["unit"].isin(units) & per["person"].isin(members)]
     loaded = pairs[pairs["loaded"]]
     same = ~np.isin(members, loaded["person"].to_numpy(dtype=np.int64))
     at = rows[np.isin(u[rows], units)]
     claims = np.sort(at[np.isin(person[at], members)])
     gains = _gains(claims, person, excess, members, graph)
-    total = pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float)
-    billed = float(total[ok & np.isin(u, units)].sum())
+    billed = float(total[billable[np.isin(u[billable], units)]].sum())
     best = min(units, key=lambda c: (float(tail.get(c, 1.0)), c))
     return Candidate(
         NAME,

@@ -38,6 +38,7 @@ bring a few hundredths).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -196,6 +197,7 @@ def steering_table(
     team_overlap: float = _DEFAULT.team_overlap,
     clinic: np.ndarray | None = None,
     neighbourhood: float = NEIGHBOURHOOD,
+    mates: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Per doctor and pharmacy: ``patients``, ``doctor_patients``, ``share``, ``peer_share``, ``lift``, ``z``;
     with ``buyers`` (:func:`pharmacy_buyers`) also ``pharmacy_buyers``, ``excess`` and ``business``.
@@ -238,6 +240,8 @@ def steering_table(
     times the :func:`neighbourhood_share` of the clinics' doctors (docs/detection.md
     step 66), since a clinic's patients live around it and fill its prescriptions
     at the shop next door, which the city's share says nothing of.
+
+    ``mates``: :func:`team_mates` of ``follow`` at ``team_overlap`` when known (computed here otherwise).
     """
     peers = "facility"
     dp = follow.groupby(["doctor", "pharmacy"], as_index=False).agg(
@@ -254,7 +258,7 @@ def steering_table(
         at = clinic[dp["facility"].to_numpy()]
         local = neighbourhood * neighbourhood_share(dp[at])
         dp["pharmacy_prior"] = np.where(at, np.maximum(dp["pharmacy_prior"].to_numpy(), local), dp["pharmacy_prior"])
-    dp = _team(follow, dp, overlap=team_overlap)
+    dp = _team(follow, dp, overlap=team_overlap, mates=mates)
     peers = (dp["facility_patients"] - dp["team_patients"]).clip(lower=0)
     peer_buyers = (dp["facility_pharmacy"] - dp["team_buyers"]).clip(lower=0)
     dp["peer_share"] = (peer_buyers + prior_weight * dp["pharmacy_prior"]) / (peers + prior_weight)
@@ -317,7 +321,7 @@ def team_mates(follow: pd.DataFrame, *, overlap: float = _DEFAULT.team_overlap) 
     return mates[["doctor", "doctor_mate"]].rename(columns={"doctor_mate": "mate"}).reset_index(drop=True)
 
 
-def _team(follow: pd.DataFrame, dp: pd.DataFrame, *, overlap: float) -> pd.DataFrame:
+def _team(follow: pd.DataFrame, dp: pd.DataFrame, *, overlap: float, mates: pd.DataFrame | None = None) -> pd.DataFrame:
     """``dp`` with ``team_patients`` and ``team_buyers``: the facility's patients left out of the doctor's peers
     (the doctor's and the team-mates', :func:`team_mates`), and how many of them bought at the pharmacy.
 
@@ -325,7 +329,8 @@ def _team(follow: pd.DataFrame, dp: pd.DataFrame, *, overlap: float) -> pd.DataF
     there (``doctor_patients``, ``patients``), as before team-mates were left out.
     """
     dp = dp.assign(team_patients=dp["doctor_patients"], team_buyers=dp["patients"])
-    mates = team_mates(follow, overlap=overlap)
+    if mates is None:
+        mates = team_mates(follow, overlap=overlap)
     if mates.empty:
         return dp
     seen = follow[["doctor", "facility", "person"]].drop_duplicates()
@@ -500,12 +505,18 @@ def chain_pairs(
     clinic = clinics(graph)
     venue = graph.visits.table["venue"].to_numpy()
     # the pairs of a doctor and one shop, per way of deciding (on insurance money; at the purchases' price)
+    fixed = _Fixed(graph, frames, threshold, dear, params.team_overlap)  # what no merge changes, once for all passes
     single = {
-        at_price: steering_table(frames[2 if at_price else 0], team_overlap=params.team_overlap, clinic=clinic)
+        at_price: steering_table(
+            frames[2 if at_price else 0],
+            team_overlap=params.team_overlap,
+            clinic=clinic,
+            mates=fixed.mates("dearly" if at_price else "follow", frames[2 if at_price else 0]),
+        )
         for at_price in (False, True)
     }
     kept = []
-    for c in _passes(graph, params, frames, unit, threshold, dear, clinic):
+    for c in _passes(graph, params, frames, unit, threshold, dear, clinic, fixed=fixed):
         chain, doctor = int(unit[int(c.evidence["pharmacy"])]), int(c.evidence["doctor"])
         if shops[chain] < 2:
             continue
@@ -519,9 +530,20 @@ def chain_pairs(
         if len(ours) < len(steered_to):  # the chain's other shops are the patients' own: test the steered ones
             merge = np.arange(len(unit))
             merge[ours] = ours[0]
+            at_price = bool(c.evidence.get("at_price"))
             again = [
                 o
-                for o in _passes(graph, params, frames, merge, threshold, dear, clinic)
+                for o in _passes(
+                    graph,
+                    params,
+                    frames,
+                    merge,
+                    threshold,
+                    dear,
+                    clinic,
+                    fixed=fixed,
+                    only=(doctor, int(ours[0]), at_price),
+                )
                 if int(o.evidence["doctor"]) == doctor
                 and int(o.evidence["pharmacy"]) == ours[0]
                 and bool(o.evidence.get("at_price")) == bool(c.evidence.get("at_price"))
@@ -548,6 +570,54 @@ def chain_pairs(
     return kept
 
 
+class _Fixed:
+    """What :func:`_passes` computes the same under every merge of the shops (:func:`chain_pairs` runs it once
+    per chain pair): the insurance money and the price per claim, the claims' masks against the two thresholds,
+    the distinct (venue, person) of the dear purchases (the pharmacies' buyers, :func:`pharmacy_buyers`, are
+    their persons per merged venue), and the team-mates of each follow table (:func:`team_mates` reads the
+    doctors, facilities and persons, which a merge of shops leaves as they are)."""
+
+    def __init__(
+        self,
+        graph: ClaimGraph,
+        frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+        threshold: float,
+        dear: float,
+        team_overlap: float,
+    ) -> None:
+        table = graph.visits.table
+        self.money = insurance_money(graph.data.claims)
+        self.total = graph.data.claims["total_amount"].to_numpy()
+        paid = _money(table, self.money)
+        self.cash = paid < threshold  # per claim: less insurance money than the threshold
+        self.insured = paid >= threshold  # per claim: the insurance threshold or more
+        self.dear = self.total >= dear
+        purchase = table["kind"].to_numpy() == 1
+        venue, person = table["venue"].to_numpy(), table["person"].to_numpy()
+        self.buyers = {}
+        for key, mask in (("money", purchase & self.insured), ("total", purchase & (self.total >= dear))):
+            pairs = pd.DataFrame({"venue": venue[mask], "person": person[mask]}).drop_duplicates()
+            self.buyers[key] = (pairs["venue"].to_numpy(), pairs["person"].to_numpy())
+        follow, priced, _ = frames
+        self.unfollowed = ~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())  # priced's cash rows
+        self.overlap = team_overlap
+        self._mates: dict[str, pd.DataFrame] = {}
+
+    def mates(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """:func:`team_mates` of the follow table ``frame`` (``name``: which one of the passes' four; any merge
+        of it), computed at its first use."""
+        if name not in self._mates:
+            self._mates[name] = team_mates(frame, overlap=self.overlap)
+        return self._mates[name]
+
+    def pharmacy_buyers(self, merge: np.ndarray, key: str) -> pd.Series:
+        """:func:`pharmacy_buyers` of the table with its venues taken as ``merge``, at the insurance threshold on
+        insurance money (``key`` ``money``) or at the price threshold on the price (``total``)."""
+        venue, person = self.buyers[key]
+        frame = pd.DataFrame({"venue": merge[venue], "person": person})
+        return frame.groupby("venue")["person"].nunique().rename("pharmacy_buyers")
+
+
 def _passes(
     graph: ClaimGraph,
     params: SteeringParams,
@@ -556,35 +626,65 @@ def _passes(
     threshold: float,
     dear: float,
     clinic: np.ndarray | None,
+    *,
+    fixed: _Fixed | None = None,
+    only: tuple[int, int, bool] | None = None,
 ) -> list[Candidate]:
     """The steered pairs of :func:`detect` (on insurance money, then at the purchases' price) with the pharmacies
-    taken as ``merge`` (per venue code: the code it is counted as)."""
+    taken as ``merge`` (per venue code: the code it is counted as).
+
+    ``fixed`` (:class:`_Fixed`) holds what no merge changes, computed once.  ``only`` (doctor, pharmacy,
+    at_price) asks for that one pair's candidate of that way of deciding: the tables are measured whole as
+    before (the prior, the neighbourhood share and the count of pairs tested are the whole table's), but
+    only that pair's candidate is built and has its visits checked (each pair's are its own), and the
+    way of deciding not asked for is skipped (on insurance money it is still needed for an ``at_price``
+    pair: a pair found on insurance money is no pair at the price).  The candidates of that pair are the
+    same as without ``only``."""
+    if fixed is None:
+        fixed = _Fixed(graph, frames, threshold, dear, params.team_overlap)
     follow, priced, dearly = (f.assign(pharmacy=merge[f["pharmacy"].to_numpy()]) for f in frames)
     table = graph.visits.table
     table = table.assign(venue=merge[table["venue"].to_numpy()])
-    money = insurance_money(graph.data.claims)
-    total = graph.data.claims["total_amount"].to_numpy()
-    at_price = _pairs_at_price(dearly, total, table, dear, params, cash=_money(table, money) < threshold, clinic=clinic)
-    at_price = with_visits(at_price, dearly, table, total >= dear, params.follow_days)
+    total = fixed.total
+    pair = None if only is None else only[:2]
+    at_price: list[Candidate] = []
+    if only is None or only[2]:
+        at_price = _pairs_at_price(
+            dearly,
+            total,
+            table,
+            dear,
+            params,
+            cash=fixed.cash,
+            clinic=clinic,
+            buyers=fixed.pharmacy_buyers(merge, "total"),
+            mates=fixed.mates,
+            only=pair,
+        )
+        at_price = with_visits(at_price, dearly, table, fixed.dear, params.follow_days)
     out: list[Candidate] = []
     if not follow.empty:
         dp = steering_table(
             follow,
-            buyers=pharmacy_buyers(table, threshold, money=money),
+            buyers=fixed.pharmacy_buyers(merge, "money"),
             team_overlap=params.team_overlap,
             clinic=clinic,
+            mates=fixed.mates("follow", follow),
         )
         hits = _passing(dp, params)
-        cash = priced[~np.isin(priced["claim"].to_numpy(), follow["claim"].to_numpy())]
-        cash_steering = (
-            steering_table(cash, team_overlap=params.team_overlap, clinic=clinic).set_index(["doctor", "pharmacy"])[
-                "lift"
-            ]
-            if len(cash)
-            else pd.Series(dtype=float)
-        )
-        out = _pairs(hits, follow, priced, cash_steering, threshold, params)
-        out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
+        if pair is not None:
+            hits = hits[(hits["doctor"].to_numpy() == pair[0]) & (hits["pharmacy"].to_numpy() == pair[1])]
+        if len(hits):
+            cash = priced[fixed.unfollowed]
+            cash_steering = (
+                steering_table(
+                    cash, team_overlap=params.team_overlap, clinic=clinic, mates=fixed.mates("cash", cash)
+                ).set_index(["doctor", "pharmacy"])["lift"]
+                if len(cash)
+                else pd.Series(dtype=float)
+            )
+            out = _pairs(hits, follow, priced, cash_steering, threshold, params)
+            out = with_visits(out, follow, table, fixed.insured, params.follow_days)
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
     return out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
 
@@ -680,6 +780,9 @@ def _pairs_at_price(
     *,
     cash: np.ndarray,
     clinic: np.ndarray | None = None,
+    buyers: pd.Series | None = None,
+    mates: Callable[[str, pd.DataFrame], pd.DataFrame] | None = None,
+    only: tuple[int, int] | None = None,
 ) -> list[Candidate]:
     """Steered pairs found only at the purchases' price: kickbacks the patients paid in cash.
 
@@ -706,11 +809,22 @@ def _pairs_at_price(
     insured was judged on insurance money already; its few cash purchases
     added to them are no new evidence.
     :func:`detect` keeps those that are no pair already.
+
+    For :func:`chain_pairs`' passes: ``buyers`` is :func:`pharmacy_buyers` of ``table`` at ``threshold`` on
+    ``total`` when known, ``mates`` gives the team-mates of the tables (:meth:`_Fixed.mates`), and ``only``
+    (doctor, pharmacy) builds that pair's candidate alone (the pairs tested are counted over the whole table all
+    the same).
     """
     if priced.empty:
         return []
+    if buyers is None:
+        buyers = pharmacy_buyers(table, threshold, money=total)
     dp = steering_table(
-        priced, buyers=pharmacy_buyers(table, threshold, money=total), team_overlap=params.team_overlap, clinic=clinic
+        priced,
+        buyers=buyers,
+        team_overlap=params.team_overlap,
+        clinic=clinic,
+        mates=None if mates is None else mates("dearly", priced),
     )
     found = _passing(dp, params)
     if len(found):
@@ -720,6 +834,8 @@ def _pairs_at_price(
         p0 = found["peer_share"].clip(lower=1e-3, upper=1 - 1e-3).to_numpy()
         tail = binom.sf(found["patients"].to_numpy() - 1, found["doctor_patients"].to_numpy(), p0)
         found = found[tail * tested <= MAX_CHANCE]
+    if only is not None:
+        found = found[(found["doctor"].to_numpy() == only[0]) & (found["pharmacy"].to_numpy() == only[1])]
     day = table["day"].to_numpy()
     keep = [
         _errand_share(day[steered(priced, int(d), int(p))["claim"].to_numpy()]) < ERRAND_SHARE
@@ -728,7 +844,13 @@ def _pairs_at_price(
     found = found[np.asarray(keep, dtype=bool)] if len(found) else found
     unpaid = priced[cash[priced["claim"].to_numpy()]]
     if len(found) and len(unpaid):
-        alone = _passing(steering_table(unpaid, team_overlap=params.team_overlap, clinic=clinic), params)
+        alone = steering_table(
+            unpaid,
+            team_overlap=params.team_overlap,
+            clinic=clinic,
+            mates=None if mates is None else mates("unpaid", unpaid),
+        )
+        alone = _passing(alone, params)
         pairs = set(zip(alone["doctor"].tolist(), alone["pharmacy"].tolist(), strict=True))
         seen = [(d, p) in pairs for d, p in zip(found["doctor"].tolist(), found["pharmacy"].tolist(), strict=True)]
         found = found[np.asarray(seen, dtype=bool)]

@@ -465,11 +465,15 @@ def join_cards(
     joined_candidates: list[Candidate] = []
     gone: set[int] = set()
     unit = cards.institutions(facts.graph)[0] if CARD_JOIN_BOTH else None
+    at_open: np.ndarray | None = None  # the visits at the open rings' institutions (found at the first group)
     for group in groups:
         if len(group) < 2:
             continue
+        if unit is not None and at_open is None:
+            venue = facts.graph.visits.column("venue")
+            at_open = np.flatnonzero(np.isin(unit[venue], [int(unit[scored[i].features.venue]) for i in open_]))
         # step 92: the cards billed at two or more of the group's institutions; the rest stay in their pieces
-        both = _billed_at_two(group, scored, people, facts, unit) if unit is not None else None
+        both = _billed_at_two(group, scored, people, facts, unit, at_open) if unit is not None else None
         if both is None:
             joined = _card_union(candidates, group, people)
         else:
@@ -510,16 +514,25 @@ def join_cards(
 
 
 def _billed_at_two(
-    group: list[int], scored: list[Ring], people: dict[int, set], facts: ClaimFacts, unit: np.ndarray
+    group: list[int],
+    scored: list[Ring],
+    people: dict[int, set],
+    facts: ClaimFacts,
+    unit: np.ndarray,
+    rows: np.ndarray | None = None,
 ) -> set[int]:
     """Step 92: the cards of the loaded-card rings ``group`` billed at two or more of their institutions (each
-    ring's main venue's institution, a chain's shops one: :func:`graphfraud.detect.cards.institutions`)."""
+    ring's main venue's institution, a chain's shops one: :func:`graphfraud.detect.cards.institutions`).
+
+    ``rows``: the visit rows to look at, holding at least those at the group's institutions (:func:`join_cards`
+    gives those at any open ring's, found once for all groups); all of them when None."""
     mine = np.array(sorted(set().union(*(people[i] for i in group))), dtype=np.int64)
     at = np.array(sorted({int(unit[scored[i].features.venue]) for i in group}), dtype=np.int64)
     person = facts.graph.visits.column("person")
     venue = facts.graph.visits.column("venue")
-    rows = np.flatnonzero(np.isin(person, mine))
-    rows = rows[np.isin(unit[venue[rows]], at)]
+    rows = np.arange(len(venue)) if rows is None else rows
+    rows = rows[np.isin(unit[venue[rows]], at)]  # the group's institutions first: few of all the visits
+    rows = rows[np.isin(person[rows], mine)]
     pairs = np.unique(np.stack([person[rows].astype(np.int64), unit[venue[rows]].astype(np.int64)]), axis=1)
     cards_, n = np.unique(pairs[0], return_counts=True)
     return set(cards_[n >= 2].tolist())

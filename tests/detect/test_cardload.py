@@ -550,3 +550,30 @@ def test_the_collector_shop_cliques_are_every_maximal_clique() -> None:
         every = [set(s) for k in range(2, n + 1) for s in itertools.combinations(range(n), k) if clique(s)]
         maximal = sorted(sorted(c) for c in every if not any(c < d for d in every))
         assert _cliques(near) == maximal
+
+
+def test_a_collectors_candidate_from_the_rows_at_the_collectors_shops_is_the_one_from_all_rows(monkeypatch):
+    """Step 95's candidates are built from the rows at any collector's shops, found once (:func:`detect`): the
+    same candidate as from all the judged rows and all the billable claims (the rows at other venues added)."""
+    original = cardload._collector_candidate
+    built = []
+
+    def both(units, members, per, by_unit, rate, tail, rows, u, person, excess, billable, total, graph, params):
+        got = original(
+            units, members, per, by_unit, rate, tail, rows, u, person, excess, billable, total, graph, params
+        )
+        ok = (person >= 0) & np.isfinite(excess)  # detect's judged rows and billable claims, all of them
+        dear = np.bincount(person[ok & (excess >= np.log(params.ratio))], minlength=int(person.max()) + 1)
+        every = np.flatnonzero(ok & (dear >= 1)[np.maximum(person, 0)])
+        assert len(every) > len(rows) and np.flatnonzero(ok).size > len(billable)  # others were left out
+        want = original(units, members, per, by_unit, rate, tail, every, u, person, excess, np.flatnonzero(ok), total,
+                        graph, params)  # fmt: skip
+        assert np.array_equal(got.claims, want.claims) and np.array_equal(got.persons, want.persons)
+        for key, value in want.evidence.items():
+            assert np.array_equal(got.evidence[key], value, equal_nan=isinstance(value, float)), key
+        built.append(got)
+        return got
+
+    monkeypatch.setattr(cardload, "_collector_candidate", both)
+    (cand,) = cardload.detect(build_graph(_shops_world()), SPREAD)
+    assert built == [cand] and cand.evidence["billed"] > 0

@@ -557,3 +557,103 @@ def test_the_steering_reason_says_how_many_members_only_the_prescribers_name_bri
     both = steering_reasons(kick.evidence | {"follow_days": 2, "self_paid": 3})
     args = next(r for r in both if r.code == "steering").args
     assert args["self_paid"] == 3 and args["named"] == 12
+
+
+def _random_chain_world(seed: int) -> SimpleNamespace:
+    """A random city for the chain pairs' passes: two hospitals and a clinic, 24 doctors, 30 shops of which
+    10-19 are one chain's and 20-29 another's; each doctor's patients buy at shops the doctor favours (some
+    doctors at three or four shops of a chain), at their price or paid in cash (no insurance money), dear or
+    cheap, some of them twice."""
+    import numpy as np
+
+    from graphfraud.graph.ids import IdMap
+
+    rng = np.random.default_rng(seed)
+    rows: list[tuple] = []  # claim, person, venue, doctor, kind, fund, minute, total
+    person = 0
+    for doctor in range(24):
+        facility = (40, 41, 42)[doctor % 3]
+        favoured = rng.choice(np.arange(10, 30), size=int(rng.integers(1, 5)), replace=False)
+        for _ in range(int(rng.integers(15, 45))):
+            day = int(rng.integers(0, 300))
+            for _visit in range(int(rng.integers(1, 3))):
+                shop = int(rng.choice(favoured)) if rng.random() < 0.6 else int(rng.integers(0, 30))
+                price = float(rng.choice([30.0, 200.0, 600.0, 900.0]))
+                fund = 0.0 if rng.random() < (0.9 if doctor >= 18 else 0.2) else price * 0.7
+                rows.append((len(rows), person, facility, doctor, 0, 80.0, day * 1440 + 600, 100.0))
+                rows.append(
+                    (len(rows), person, shop, -1, 1, fund, day * 1440 + 700 + int(rng.integers(0, 2000)), price)
+                )
+                day += int(rng.integers(3, 40))
+            person += 1
+    table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "fund", "minute", "total"])
+    table["inpatient"] = False
+    table["day"] = table["minute"] // 1440
+    claims = pd.DataFrame(
+        {"total_amount": table.pop("total"), "fund_amount": table["fund"], "account_amount": 0.0 * table["fund"]}
+    )
+    venues = [f"{v:02d}" for v in range(43)]
+    graph = SimpleNamespace(
+        visits=SimpleNamespace(table=table, venues=IdMap.from_values(pd.Series(venues))),
+        data=SimpleNamespace(claims=claims),
+    )
+    graph.data.facilities = pd.DataFrame({"facility_id": venues[40:43], "kind": ["hospital", "hospital", "clinic"]})
+    chains = [None] * 10 + ["C1"] * 10 + ["C2"] * 10
+    graph.data.pharmacies = pd.DataFrame({"pharmacy_id": venues[:30], "chain": pd.Series(chains, dtype=object)})
+    return graph
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_chain_pairs_pass_for_one_pair_is_the_whole_passs_candidate_of_it(seed: int) -> None:
+    """The chain pairs' second pass (:func:`steering._passes` with ``only``, and what no merge changes computed
+    once, :class:`steering._Fixed`) gives a pair the same candidate as the whole pass, with the fixed parts
+    computed in it, does; and the fixed pharmacy buyers are those of the merged table."""
+    import numpy as np
+
+    graph = _random_chain_world(seed)
+    params = SteeringParams(min_patients=4, min_z=1.0, min_lift=1.5, min_share=0.1)
+    table = graph.visits.table
+    money = steering.insurance_money(graph.data.claims)
+    total = graph.data.claims["total_amount"].to_numpy()
+    threshold = steering.high_value(table, params, money=money)
+    dear = steering.high_value(table, params, money=total)
+    assert threshold is not None and dear is not None
+    frames = tuple(
+        steering.followed_purchases_of(
+            table, params.follow_days, [(threshold, money), (threshold, total), (dear, total)]
+        )
+    )
+    clinic = steering.clinics(graph)
+    fixed = steering._Fixed(graph, frames, threshold, dear, params.team_overlap)
+    rng = np.random.default_rng(seed)
+    compared = at_price = 0
+    for _ in range(3):
+        merge = np.arange(43)
+        shops = np.sort(rng.choice(np.arange(10, 30), size=int(rng.integers(2, 5)), replace=False))
+        merge[shops] = shops[0]
+        merged = table.assign(venue=merge[table["venue"].to_numpy()])
+        for key, (at, by) in {"money": (threshold, money), "total": (dear, total)}.items():
+            pd.testing.assert_series_equal(
+                fixed.pharmacy_buyers(merge, key), steering.pharmacy_buyers(merged, at, money=by)
+            )
+        whole = steering._passes(graph, params, frames, merge, threshold, dear, clinic)
+        # every pair of the pass's candidates, and two doctors with the merged shop, both ways of deciding
+        asked = {
+            (int(c.evidence["doctor"]), int(c.evidence["pharmacy"]), bool(c.evidence.get("at_price"))) for c in whole
+        }
+        asked |= {(d, int(shops[0]), a) for d in (0, 1) for a in (False, True)}
+        for only in sorted(asked):
+            want = [
+                c
+                for c in whole
+                if (c.evidence["doctor"], c.evidence["pharmacy"], bool(c.evidence.get("at_price"))) == only
+            ]
+            got = steering._passes(graph, params, frames, merge, threshold, dear, clinic, fixed=fixed, only=only)
+            got = [c for c in got if bool(c.evidence.get("at_price")) == only[2]]
+            assert len(got) == len(want)
+            for a, b in zip(got, want, strict=True):
+                assert a.evidence == b.evidence
+                assert np.array_equal(a.persons, b.persons) and np.array_equal(a.claims, b.claims)
+            compared += len(want)
+            at_price += len(want) if only[2] else 0
+    assert compared >= 10 and at_price >= 1  # pairs of both ways were found to compare

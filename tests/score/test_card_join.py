@@ -150,3 +150,23 @@ def test_with_the_linked_shops_the_cards_dear_at_both_are_their_own_ring(tmp_pat
                                                  (list(range(30, 48)), ["P2"])], join=False, spread=True)  # fmt: skip
     shops = {frozenset(_of(members, r, "pharmacy")): len(_of(members, r, "person")) for r in rings["ring_id"]}
     assert shops == {frozenset({"P1"}): 18, frozenset({"P2"}): 18, frozenset({"P1", "P2"}): 12}
+
+
+def test_the_cards_billed_at_two_from_the_open_rings_visits_are_those_from_all_visits(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # step 92's cards billed at two institutions, looked up among the visits at the open rings' institutions
+    # (found once, join_cards) and among all the visits: the same cards
+    original = rings_module._billed_at_two
+    seen = []
+
+    def both(group, scored, people, facts, unit, rows=None):  # type: ignore[no-untyped-def]
+        got = original(group, scored, people, facts, unit, rows)
+        assert rows is not None and len(rows) < len(facts.graph.visits.column("venue"))
+        assert got == original(group, scored, people, facts, unit) and got
+        seen.append(got)
+        return got
+
+    monkeypatch.setattr(rings_module, "_billed_at_two", both)
+    _detect(tmp_path, [(list(range(30)), ["P1", "P2"]), (AWAY_FROM_P2[:30], ["P1"])])
+    assert seen
