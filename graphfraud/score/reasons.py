@@ -311,6 +311,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: Step 96: a reason resting on a facility kind inferred from the venue's own claims (graphfraud.graph.kinds) says so.
+INFERRED_KIND = " (the venue's kind, {inferred_kind}, is inferred from its own claims: the export has no kinds)"
+for _code in ("benign_primary", "kept_cards"):
+    TEMPLATES[_code] += tuple(t + INFERRED_KIND for t in TEMPLATES[_code])
+
 #: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91): each of the card_load
 #: sentences without prescriptions, followed by the institutions and the cards their rings share.
 CARD_JOIN = (

@@ -235,6 +235,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: Step 96: the facility kind inferred from the venue's own claims, as reasons.INFERRED_KIND.
+INFERRED_KIND = "（该机构类别未导出，按其自身结算推断为 {inferred_kind}）"
+for _code in ("benign_primary", "kept_cards"):
+    SENTENCES[_code] += tuple(t + INFERRED_KIND for t in SENTENCES[_code])
+
 #: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91), as reasons.CARD_JOIN.
 CARD_JOIN = "；这些卡共在 {institutions} 家机构以同样方式结算，各机构的可疑卡中有 {shared} 张相互重合，远超偶然（疑似同一收卡人持卡在多家机构刷卡）"
 SENTENCES["card_load"] += tuple(t + CARD_JOIN for t in SENTENCES["card_load"] if "{prescribed}" not in t)
