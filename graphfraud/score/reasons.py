@@ -201,6 +201,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like a chronic-care cohort at a public institution: {chronic_share:.0%} chronic-disease "
         "(门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, on a {cycle_days:.0f}-day rhythm; "
         "cost {cost_ratio:.2f}x peers'",
+        # step 96: ownership not exported: the venue is not recorded as private, which is not public
+        "looks like a chronic-care cohort at an institution not recorded as private ({ownership}): "
+        "{chronic_share:.0%} chronic-disease (门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, "
+        "on a {cycle_days:.0f}-day rhythm; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_schedule": (
         "looks like a scheduled treatment cohort (e.g. dialysis shifts, a nursing home's round): members each "
@@ -488,6 +492,8 @@ COURSE_CYCLES = 8.0
 #: A day ward's stays end the day they begin (日间病房: chemotherapy, transfusion): at least this share of the group's
 #: inpatient stays with a known discharge were discharged on their admission day.
 DAY_STAYS = 0.8
+#: A venue whose ownership the export does not give, as reasons name it (step 96: unknown is neither public nor private).
+UNKNOWN_OWNER = "所有制未导出 (ownership not exported)"
 
 
 def chronic_programme(f: Features) -> bool:
@@ -1126,11 +1132,12 @@ def benign_explanation(f: Features) -> Reason | None:
     treatment = chronic_programme(f) or scheduled_cohort(f) or day_ward(f)
     if hard_flags(f, treatment=treatment):
         return None
-    if chronic_programme(f):
+    if chronic_programme(f):  # (not private: public, or the ownership unknown, said so, never as public)
         return Reason(
             "benign_chronic",
             {"chronic_share": f.chronic_share, "diagnosis_share": f.top_diagnosis_share, "diagnosis": f.top_diagnosis,
-             "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio},
+             "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio,
+             **({"ownership": UNKNOWN_OWNER} if math.isnan(f.public_venue) else {})},
             f.chronic_share, 0.7, 0.0,
         )  # fmt: skip
     if treatment_cycles(f) and (scheduled_cohort(f) or day_ward(f)):

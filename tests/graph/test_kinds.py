@@ -103,3 +103,36 @@ def test_end_to_end_without_kinds_the_reasons_say_the_kind_is_inferred() -> None
     assert "step 96" in record["signals_reduced"]["benign_primary"]
     assert "inferred" not in run_record(full, inputs={})
     assert "benign_primary" not in run_record(full, inputs={})["signals_reduced"]
+
+
+def test_a_clinic_test_reads_unknown_kinds_as_not_clinics() -> None:
+    """Kinds inferred for some facilities only (too few claims for the others): the unknown ones are no clinics."""
+    from graphfraud.detect.steering import clinics
+
+    graph, _ = infer_kinds(build_graph(_without_kinds(kept_world(evening=True, deaths=False))))
+    assert graph.data.facilities["kind"].isna().any()
+    found = clinics(graph)
+    assert found is not None
+    ids = graph.visits.venues.ids
+    assert {str(ids[i]) for i in np.flatnonzero(found)} >= {f"V{i}" for i in range(8)}
+    assert not found[list(ids).index("X0")]
+
+
+def test_a_chronic_cohort_at_a_venue_of_unknown_ownership_is_not_said_to_be_at_a_public_one() -> None:
+    """Unknown ownership is neither public nor private: the cohort is explained as before (not recorded as
+    private), and its reason says the ownership was not exported instead of calling the venue public."""
+    from score.test_primary_care import VILLAGE_DAY
+
+    from graphfraud.score.reasons import benign_explanation
+
+    cohort = dataclasses.replace(
+        VILLAGE_DAY, chronic_share=0.95, top_diagnosis="N18", top_diagnosis_share=0.95, private_venue=False,
+        primary_venue=False, cost_ratio=1.0,
+    )  # fmt: skip
+    public = benign_explanation(dataclasses.replace(cohort, public_venue=1.0))
+    unknown = benign_explanation(dataclasses.replace(cohort, public_venue=float("nan")))
+    assert public is not None and unknown is not None and public.code == unknown.code == "benign_chronic"
+    assert "at a public institution" in public.text and "public institution" not in unknown.text
+    assert "not recorded as private (所有制未导出 (ownership not exported))" in unknown.text
+    zh = say(unknown.code, unknown.args, "zh")
+    assert zh.startswith("疑为慢性病治疗队列（机构未登记为民营") and "公立" not in zh
