@@ -20,8 +20,12 @@ What a venue's own claims show of its kind, in this order (the first that holds)
 - **A township or community centre** (乡镇卫生院, 社区卫生服务中心): a few stays, chronic-disease visits (门诊慢特病)
   or more than :data:`CLINIC_DOCTORS` doctors: ``community``.
 - **A clinic** (村卫生室, 诊所, 门诊部): outpatient care only, by at most :data:`CLINIC_DOCTORS` named doctors:
-  ``clinic``.  Without doctors on its claims a venue is not called a clinic (``community``: primary care,
-  but not tested for kept cards, as township centres are not).
+  ``clinic``.
+
+Without doctors on its claims (an export without ``claims.doctor_id``) a venue is a hospital or a specialty
+centre by its hours, stays and prices, or of unknown kind: its doctors are what tells a county hospital with a
+few stays a night from a township centre (otherworld 10's hospitals hold 9-18 stays a night, 2-4% of their
+claims), so primary care is then not told.
 
 A facility with fewer than :data:`MIN_CLAIMS` claims keeps an unknown kind.  Levels are not inferred
 (peers then group by kind at any level), nor is ownership: a hospital's ownership is not in its claims,
@@ -168,7 +172,10 @@ def kinds_of(stats: pd.DataFrame) -> np.ndarray:
     )
     specialty = (stays == 0) & (stats["price"].to_numpy(dtype=float, na_value=np.nan) >= SPECIALTY_PRICE)
     clinic = (stays == 0) & (stats["chronic"].to_numpy() == 0) & (doctors >= 1) & (doctors <= CLINIC_DOCTORS)
-    out = np.where(hospital, "hospital", np.where(specialty, "specialty", np.where(clinic, "clinic", "community")))
+    # without doctors on its claims a venue is a hospital or a specialty centre by its stays, hours and prices, or
+    # unknown: a county hospital's few stays a night look like a township centre's (otherworld 10: 9-18 a night)
+    primary = np.where(doctors > 0, np.where(clinic, "clinic", "community"), "")
+    out = np.where(hospital, "hospital", np.where(specialty, "specialty", primary))
     return np.where(claims >= MIN_CLAIMS, out, "").astype(object)
 
 

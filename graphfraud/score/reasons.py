@@ -202,7 +202,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, on a {cycle_days:.0f}-day rhythm; "
         "cost {cost_ratio:.2f}x peers'",
         # step 96: ownership not exported: the venue is not recorded as private, which is not public
-        "looks like a chronic-care cohort at an institution not recorded as private ({ownership}): "
+        "looks like a chronic-care cohort at an institution not recorded as private (ownership {ownership}): "
         "{chronic_share:.0%} chronic-disease (门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, "
         "on a {cycle_days:.0f}-day rhythm; cost {cost_ratio:.2f}x peers'",
     ),
@@ -493,7 +493,7 @@ COURSE_CYCLES = 8.0
 #: inpatient stays with a known discharge were discharged on their admission day.
 DAY_STAYS = 0.8
 #: A venue whose ownership the export does not give, as reasons name it (step 96: unknown is neither public nor private).
-UNKNOWN_OWNER = "所有制未导出 (ownership not exported)"
+UNKNOWN_OWNER = "未导出/not exported"
 
 
 def chronic_programme(f: Features) -> bool:

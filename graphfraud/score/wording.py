@@ -153,7 +153,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_chronic": (
         "疑为公立机构的慢性病治疗队列：{chronic_share} 为门诊慢特病结算，{diagnosis_share} 诊断为 {diagnosis}，"
         "每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
-        "疑为慢性病治疗队列（机构未登记为民营，{ownership}）：{chronic_share} 为门诊慢特病结算，{diagnosis_share} 诊断为 "
+        "疑为慢性病治疗队列（机构未登记为民营，所有制{ownership}）：{chronic_share} 为门诊慢特病结算，{diagnosis_share} 诊断为 "
         "{diagnosis}，每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_schedule": (

@@ -47,7 +47,7 @@ def test_the_kinds_a_venues_claims_show() -> None:
         "hospital",  # forty doctors, no stays (a TCM or children's hospital's outpatients)
         "specialty",  # an imaging centre: nine times the typical claim
         "community",  # six doctors, no stays: primary care, not tested as a clinic
-        "community",  # no doctor named: never called a clinic
+        "",  # no doctor named: a hospital or specialty by its stays, hours and prices, or unknown
         "hospital",  # open around the clock, admitting nobody: an internet hospital
     ]
     assert kinds_of(_stats(claims=[MIN_CLAIMS - 1])).tolist() == [""]  # too few claims: unknown
@@ -133,6 +133,12 @@ def test_a_chronic_cohort_at_a_venue_of_unknown_ownership_is_not_said_to_be_at_a
     unknown = benign_explanation(dataclasses.replace(cohort, public_venue=float("nan")))
     assert public is not None and unknown is not None and public.code == unknown.code == "benign_chronic"
     assert "at a public institution" in public.text and "public institution" not in unknown.text
-    assert "not recorded as private (所有制未导出 (ownership not exported))" in unknown.text
+    assert "not recorded as private (ownership 未导出/not exported)" in unknown.text
     zh = say(unknown.code, unknown.args, "zh")
-    assert zh.startswith("疑为慢性病治疗队列（机构未登记为民营") and "公立" not in zh
+    assert zh.startswith("疑为慢性病治疗队列（机构未登记为民营，所有制未导出/not exported）") and "公立" not in zh
+
+
+def test_without_doctors_a_venue_is_a_hospital_a_specialty_or_unknown() -> None:
+    """A county hospital with a few stays a night and no doctor named is not read as a township centre."""
+    s = _stats(doctors=[0, 0, 0, 0], stays=[30, 0, 0, 90], beds=[12, 0, 0, 30], price=[1.0, 1.0, 8.0, 1.0])
+    assert kinds_of(s).tolist() == ["", "", "specialty", "hospital"]
