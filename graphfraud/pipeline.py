@@ -103,7 +103,7 @@ class RunResult:
 INFERRED_KIND = "facilities.kind absent: inferred from each facility's own claims (step 96, 推断)"
 
 
-def inferred_support(data: ClaimsData, before: Support) -> Support:
+def inferred_support(data: ClaimsData) -> Support:
     """The signals of a run on facility kinds inferred by step 96 (:mod:`graphfraud.graph.kinds`): those of
     the inferred ``data``, every one that reads the kind listed as reduced (:data:`INFERRED_KIND`)."""
     after = support(data, used_by=("detect", "score", "benign"))
@@ -176,7 +176,7 @@ def run(
     graph = build_graph(data)
     graph, inferred = infer_kinds(graph)  # step 96: no kinds nor levels exported: read from the venues' claims
     if inferred:
-        signals = inferred_support(graph.data, signals)
+        signals = inferred_support(graph.data)
     lap("graph")
     candidates: list[Candidate] = []
     counts: dict[str, int] = {}
