@@ -27,7 +27,8 @@ from graphfraud.io.memory import give_back, peak_memory_gb
 from graphfraud.params import RunParams, to_dict
 from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import Ring, score_candidates
-from graphfraud.signals import Support, support
+from graphfraud.graph.kinds import infer_kinds
+from graphfraud.signals import SIGNALS, Support, support
 
 
 #: Input columns no stage of ``run`` reads (foreign keys are followed through ``ClaimsData.links``): text
@@ -95,6 +96,23 @@ class RunResult:
     time_resolution: str = "minute"
     signals: Support = field(default_factory=Support)
     date_only: dict[str, int] = field(default_factory=dict)
+    inferred: dict[str, object] = field(default_factory=dict)
+
+
+#: Said of the signals that run on kinds inferred from the venues' claims (step 100).
+INFERRED_KIND = "facilities.kind absent: inferred from each facility's own claims (step 100, 推断)"
+
+
+def inferred_support(data: ClaimsData) -> Support:
+    """The signals of a run on facility kinds inferred by step 100 (:mod:`graphfraud.graph.kinds`): those of
+    the inferred ``data``, every one that reads the kind listed as reduced (:data:`INFERRED_KIND`)."""
+    after = support(data, used_by=("detect", "score", "benign"))
+    reduced = {name: why for name, why in after.reduced.items()}
+    for name in after.on:
+        reads = [n for n in SIGNALS[name].needs] + [n for n, _ in SIGNALS[name].reduced]
+        if any("facilities.kind" in n for n in reads):
+            reduced[name] = "; ".join(w for w in (reduced.get(name), INFERRED_KIND) if w)
+    return Support(after.on, after.off, {n: reduced[n] for n in after.on if n in reduced})
 
 
 def versions() -> dict[str, str]:
@@ -156,6 +174,9 @@ def run(
         log(f"{stage}: {timings[stage]:.1f} s (peak memory so far {peak_memory_gb():.1f} GB)")
 
     graph = build_graph(data)
+    graph, inferred = infer_kinds(graph)  # step 100: no kinds nor levels exported: read from the venues' claims
+    if inferred:
+        signals = inferred_support(graph.data)
     lap("graph")
     candidates: list[Candidate] = []
     counts: dict[str, int] = {}
@@ -196,7 +217,16 @@ def run(
     rings, explained = score_candidates(candidates, facts, params.score)
     lap("score")
     return RunResult(
-        rings, explained, counts, timings, params, versions(), data.time_resolution, signals, date_only_counts(graph)
+        rings,
+        explained,
+        counts,
+        timings,
+        params,
+        versions(),
+        data.time_resolution,
+        signals,
+        date_only_counts(graph),
+        inferred,
     )
 
 
@@ -259,6 +289,7 @@ def run_record(result: RunResult, *, inputs: dict[str, str], extra: dict | None 
         "time_resolution": result.time_resolution,
         **({"date_only": result.date_only} if result.date_only else {}),
         **result.signals.record(),
+        **({"inferred": result.inferred} if result.inferred else {}),
         "inputs": inputs,
         "timings_s": result.timings,
         "peak_memory_gb": round(peak_memory_gb(), 2),

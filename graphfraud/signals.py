@@ -132,7 +132,8 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     # benign explanations
     Signal("benign_chronic", ("benign",), ("claims.visit_type=chronic",),
            reduced=(("claims.diagnosis", "chronic visits alone, without checking for one common diagnosis"),
-                    ("facilities.ownership", "ownership unknown: every facility counts as public")),
+                    ("facilities.ownership", "ownership unknown: any facility not recorded as private counts, said "
+                                             "to be of unknown ownership")),
            zh="慢病队列"),
     Signal("benign_schedule", ("benign",),
            reduced=(("facilities.ownership", "ownership unknown: only cohorts of chronic visits count"),),

@@ -51,6 +51,7 @@ from graphfraud.stats import binom
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.coadmit import monthly_parts, unended_parts
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.kinds import inferred_kinds
 from graphfraud.params import BedsParams, to_dict
 
 NAME = "beds"
@@ -103,6 +104,8 @@ def peer_groups(graph: ClaimGraph) -> pd.DataFrame:
     pharmacies and venues not in ``facilities``.  A missing kind or level reads as ``?``."""
     f = graph.data.facilities
     kind = f["kind"].astype(object).where(f["kind"].notna(), "?").astype(str)
+    if inferred_kinds(graph) is not None:  # step 100: kinds read from the venues' own claims
+        kind = kind.where(kind == "?", kind + " (inferred 推断)")
     level = f["level"].astype(object).where(f["level"].notna(), "?").astype(str)
     labels = pd.DataFrame(
         {"exact": (kind + " level " + level).to_numpy(), "kind": (kind + ", any level").to_numpy()},

@@ -77,6 +77,7 @@ from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, patient_codes
+from graphfraud.graph.kinds import inferred_kinds, named
 from graphfraud.graph.events import distinct, stable_order
 from graphfraud.io.arrow import dense_codes, row_positions, to_arrow
 from graphfraud.params import CardParams
@@ -1081,6 +1082,7 @@ def kept_cards(
     if proven.empty:
         return []
     codes = proven.index.to_numpy()
+    inferred = inferred_kinds(graph)  # step 100: the clinic's kind read from its claims, said in the reason
     out = []
     for code, at in zip(codes.tolist(), _claims_of_units(u, codes)):
         members = np.sort(s_person[s_unit == code]).astype(np.int64)
@@ -1100,6 +1102,9 @@ def kept_cards(
                     "tested": tested,
                     "kept_days": params.kept_days,
                     "kept_cycle": params.kept_cycle,
+                    **(
+                        {"inferred_kind": named(str(inferred[code]))} if inferred is not None and inferred[code] else {}
+                    ),
                 },
                 params.__dict__.copy(),
             )

@@ -295,8 +295,7 @@ def clinics(graph: ClaimGraph) -> np.ndarray | None:
     facilities = getattr(graph.data, "facilities", None)
     if facilities is None or "kind" not in facilities or not facilities["kind"].notna().any():
         return None
-    kinds = facilities["kind"].astype(object).to_numpy()
-    ids = facilities["facility_id"][kinds == "clinic"]
+    ids = facilities["facility_id"][facilities["kind"].eq("clinic").to_numpy(dtype=bool, na_value=False)]
     out = np.zeros(len(graph.visits.venues.ids), dtype=bool)
     codes = graph.visits.venues.codes(pd.Series(ids, dtype=object))
     out[codes[codes >= 0]] = True

@@ -18,6 +18,7 @@ from graphfraud.mask import Masker
 from graphfraud.params import SignalParams, from_dict
 from graphfraud.evidence.source import RingSource
 from graphfraud.graph.build import build_graph, person_of_claim
+from graphfraud.graph.kinds import infer_kinds
 from graphfraud.score.features import OFF_HOURS, ClaimFacts, claim_facts
 
 #: Columns of the pack's peers.csv: per reason and test, the institution's count (``role`` venue) and its
@@ -74,7 +75,7 @@ class PackTables:
 
 def run_facts(data: ClaimsData, *, signals: SignalParams = SignalParams()) -> ClaimFacts:
     """The per-claim facts of a whole input, computed once for any number of packs (``signals`` of the run)."""
-    return claim_facts(build_graph(data), signals=signals)
+    return claim_facts(infer_kinds(build_graph(data))[0], signals=signals)  # the run's kinds (step 100)
 
 
 def run_signals(run: dict) -> SignalParams:

@@ -23,6 +23,7 @@ from scipy import sparse
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.cards import primary_venues
+from graphfraud.graph.kinds import inferred_kinds
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
@@ -129,6 +130,8 @@ class ClaimFacts:
     stake: np.ndarray | None = None  # per claim: insurance money (fund + personal account), see :func:`insurance_money`
     venue_primary: np.ndarray | None = None  # per venue code: a primary-care facility (:mod:`graphfraud.score.primary`)
     venue_online: np.ndarray | None = None  # per venue code: an internet hospital by its name (:func:`online_venues`)
+    # per venue code: the facility kind step 100 inferred from its claims ("" recorded or unknown); None: none inferred
+    venue_inferred_kind: np.ndarray | None = None
     # per venue code: a facility without a name whose claims show an internet hospital (step 87, :func:`_clock_online`);
     # None: SignalParams.online_by_clock off
     venue_clock: np.ndarray | None = None
@@ -258,6 +261,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         phone_index=_by_code(phone_codes),
         signals=signals,
         venue_primary=primary_venues(data.facilities, v.venues.ids),
+        venue_inferred_kind=inferred_kinds(graph),
         **_family_purchases(
             t["kind"].to_numpy() == 1,
             diagnosis_code,
@@ -824,6 +828,7 @@ class Features:
     member_regularity: float = 0.0  # share of the member's gaps between visits within 1 day of their median gap
     # Scheduled primary care (graphfraud.score.primary), measured only at a primary-care venue:
     primary_venue: bool = False  # the main venue is a primary-care facility (clinic, community; or level 0/1)
+    inferred_kind: str = ""  # the main venue's kind as step 100 inferred it from its claims ("": recorded or unknown)
     own_cost_ratio: float = math.nan  # fund per claim at the main venue vs. the venue's other claims
     local_share: float = math.nan  # share of members who also came to the main venue outside the group's claims
     # Refills (graphfraud.score.reasons.refill_cohort), measured only when the main venue is a pharmacy, over each
@@ -954,6 +959,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         **(_clock_of(day[at_main]) if facts.venue_clock is not None and facts.venue_clock[main] else {}),
         **_timetable_of(c, main, facts),
         primary_venue=primary[0],
+        inferred_kind=str(facts.venue_inferred_kind[main]) if facts.venue_inferred_kind is not None else "",
         own_cost_ratio=primary[1],
         local_share=primary[2],
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 
+from graphfraud.graph.kinds import named
 from graphfraud.score.features import Features
 from graphfraud.score.reasons import Reason, hard_flags
 
@@ -48,6 +49,11 @@ OWN_COST = 1.0
 #: At most this share of the group's claims keyed off hours (before 07:00 or after 19:00): a few claims of a
 #: daytime queue settled late are ordinary, an evening batch is not a day of care.
 OFF_HOURS_SHARE = 0.2
+
+
+def _inferred(f: Features) -> dict[str, object]:
+    """The venue's kind when step 100 inferred it from its claims (the reason then says so), else nothing."""
+    return {"inferred_kind": named(f.inferred_kind)} if f.inferred_kind else {}
 
 
 def primary_care_day(f: Features) -> Reason | None:
@@ -66,7 +72,7 @@ def primary_care_day(f: Features) -> Reason | None:
         return None
     return Reason(
         "benign_primary",
-        {"local": f.local_share, "persons": f.persons, "own_cost_ratio": f.own_cost_ratio},
+        {"local": f.local_share, "persons": f.persons, "own_cost_ratio": f.own_cost_ratio, **_inferred(f)},
         f.local_share,
         LOCAL_SHARE,
         0.0,
@@ -126,6 +132,6 @@ def village_day(f: Features) -> Reason | None:
     return Reason(
         "benign_primary",
         {"local": f.local_share, "persons": f.persons, "sessions": f.sessions, "cycle": f.session_cycle,
-         "fixed": f.session_regularity, "attendance": f.attendance, "own_cost_ratio": cost},
+         "fixed": f.session_regularity, "attendance": f.attendance, "own_cost_ratio": cost, **_inferred(f)},
         f.session_regularity, FOLLOW_UP_FIXED, 0.0,
     )  # fmt: skip

@@ -207,6 +207,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like a chronic-care cohort at a public institution: {chronic_share:.0%} chronic-disease "
         "(门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, on a {cycle_days:.0f}-day rhythm; "
         "cost {cost_ratio:.2f}x peers'",
+        # step 100: ownership not exported: the venue is not recorded as private, which is not public
+        "looks like a chronic-care cohort at an institution not recorded as private (ownership {ownership}): "
+        "{chronic_share:.0%} chronic-disease (门诊慢特病) claims, {diagnosis_share:.0%} with diagnosis {diagnosis}, "
+        "on a {cycle_days:.0f}-day rhythm; cost {cost_ratio:.2f}x peers'",
     ),
     "benign_schedule": (
         "looks like a scheduled treatment cohort (e.g. dialysis shifts, a nursing home's round): members each "
@@ -323,6 +327,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "cost {own_cost_ratio:.2f}x the venue's other claims",
     ),
 }  # fmt: skip
+
+#: Step 100: a reason resting on a facility kind inferred from the venue's own claims (graphfraud.graph.kinds) says so.
+INFERRED_KIND = " (the venue's kind, {inferred_kind}, is inferred from its own claims: the export has no kinds)"
+for _code in ("benign_primary", "kept_cards"):
+    TEMPLATES[_code] += tuple(t + INFERRED_KIND for t in TEMPLATES[_code])
 
 #: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91): each of the card_load
 #: sentences without prescriptions, followed by the institutions and the cards their rings share.
@@ -504,6 +513,8 @@ COURSE_CYCLES = 8.0
 #: A day ward's stays end the day they begin (日间病房: chemotherapy, transfusion): at least this share of the group's
 #: inpatient stays with a known discharge were discharged on their admission day.
 DAY_STAYS = 0.8
+#: A venue whose ownership the export does not give, as reasons name it (step 100: unknown is neither public nor private).
+UNKNOWN_OWNER = "未导出/not exported"
 
 
 def chronic_programme(f: Features) -> bool:
@@ -1150,11 +1161,12 @@ def benign_explanation(f: Features) -> Reason | None:
     treatment = chronic_programme(f) or scheduled_cohort(f) or day_ward(f)
     if hard_flags(f, treatment=treatment):
         return None
-    if chronic_programme(f):
+    if chronic_programme(f):  # (not private: public, or the ownership unknown, said so, never as public)
         return Reason(
             "benign_chronic",
             {"chronic_share": f.chronic_share, "diagnosis_share": f.top_diagnosis_share, "diagnosis": f.top_diagnosis,
-             "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio},
+             "cycle_days": f.cycle_days, "cost_ratio": f.cost_ratio,
+             **({"ownership": UNKNOWN_OWNER} if math.isnan(f.public_venue) else {})},
             f.chronic_share, 0.7, 0.0,
         )  # fmt: skip
     if treatment_cycles(f) and (scheduled_cohort(f) or day_ward(f)):

@@ -163,7 +163,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         )  # fmt: skip
     if code == "kept_cards":
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,
-                "days": e["kept_days"], "cycle": e["kept_cycle"], "peer_rate": e["peer_rate"]}  # fmt: skip
+                "days": e["kept_days"], "cycle": e["kept_cycle"], "peer_rate": e["peer_rate"],
+                **({"inferred_kind": e["inferred_kind"]} if e.get("inferred_kind") else {})}  # fmt: skip
     if code == "paid_for_others":
         # (no holder: the export names no payer, residents' purchases on a personal account; step 95)
         return {"pairs": e["pairs"]} | ({"holders": e["holders"]} if e["holders"] else {}) | {

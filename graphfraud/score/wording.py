@@ -158,6 +158,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_chronic": (
         "疑为公立机构的慢性病治疗队列：{chronic_share} 为门诊慢特病结算，{diagnosis_share} 诊断为 {diagnosis}，"
         "每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
+        "疑为慢性病治疗队列（机构未登记为民营，所有制{ownership}）：{chronic_share} 为门诊慢特病结算，{diagnosis_share} 诊断为 "
+        "{diagnosis}，每 {cycle_days} 天一次；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_schedule": (
         "疑为按固定时间表的治疗队列（如血液透析排班、养老院定期巡诊）：成员各自参加了 {days} 次治疗中的 {attendance}，"
@@ -243,6 +245,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "团伙结算的次均费用为该机构其他结算的 {own_cost_ratio} 倍",
     ),
 }  # fmt: skip
+
+#: Step 100: the facility kind inferred from the venue's own claims, as reasons.INFERRED_KIND.
+INFERRED_KIND = "（该机构类别未导出，按其自身结算推断为 {inferred_kind}）"
+for _code in ("benign_primary", "kept_cards"):
+    SENTENCES[_code] += tuple(t + INFERRED_KIND for t in SENTENCES[_code])
 
 #: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91), as reasons.CARD_JOIN.
 CARD_JOIN = "；这些卡共在 {institutions} 家机构以同样方式结算，各机构的可疑卡中有 {shared} 张相互重合，远超偶然（疑似同一收卡人持卡在多家机构刷卡）"
