@@ -344,7 +344,7 @@ class SignalParams:
     # split_admission signal, and a stay of an induced admission's group (detect/coadmit.py)
     split_days: int = 3
     # step 87: a facility without a registered name is an internet hospital when its own claims show one: open
-    # around the clock and admitting nobody (score.features.clock_venues); off by default (round 17: measured on
+    # around the clock and admitting nobody (graph.kinds.clock_venues); off by default (round 17: measured on
     # the ablated fifthworld worlds only, docs/detection.md step 87)
     online_by_clock: bool = False
 

@@ -10,7 +10,7 @@ has no clinics to test, and the peer groups of the bed and card detectors mix cl
 What a venue's own claims show of its kind, in this order (the first that holds):
 
 - **An internet hospital** (互联网医院): open around the clock and admitting nobody
-  (:func:`graphfraud.score.features.clock_venues`, step 87's reading): ``hospital``.
+  (:func:`clock_venues`, step 87's reading): ``hospital``.
 - **A hospital**: it keeps beds (at least :data:`HOSPITAL_BEDS` stays on one night), or stays are
   :data:`HOSPITAL_STAY_SHARE` of its claims or more (a specialty hospital's), or at least
   :data:`HOSPITAL_DOCTORS` doctors are named on its claims (a township centre has a handful, a county
@@ -91,11 +91,48 @@ def needs_inference(facilities: pd.DataFrame) -> bool:
     return all(c not in facilities or not facilities[c].notna().any() for c in ("kind", "level"))
 
 
+#: Step 87.  An internet hospital is open around the clock: of its timed claims at least CLOCK_NIGHT fall between
+#: 23:00 and 06:00 (when a clinic, an outpatient department and a pharmacy counter are shut; a hospital's
+#: emergency department is open, but its hospital admits) ...
+CLOCK_NIGHT = 0.02
+NIGHT_HOURS = (23, 0, 1, 2, 3, 4, 5)
+#: ... at least CLOCK_HOURS hours of the day each hold at least 1% of them (a long session spilling into the night
+#: fills a few hours, an online clinic's follow-ups fill the day and the evening) ...
+CLOCK_HOURS = 16
+#: ... it admits nobody, and it has at least CLOCK_CLAIMS timed claims (fewer say nothing of its hours).
+CLOCK_CLAIMS = 300
+
+
+def clock_venues(venue: np.ndarray, hour: np.ndarray, inpatient: np.ndarray, n: int) -> np.ndarray:
+    """Per venue code (``n`` codes), whether its own claims show a venue open around the clock admitting nobody.
+
+    ``venue``, ``hour`` (-1 untimed) and ``inpatient`` per claim.  See :data:`CLOCK_NIGHT`, :data:`CLOCK_HOURS`
+    and :data:`CLOCK_CLAIMS`.
+
+    >>> h = np.array([*range(24)] * 20 + [10] * 20)
+    >>> v = np.zeros(len(h), dtype=int)
+    >>> clock_venues(v, h, np.zeros(len(h), dtype=bool), 2).tolist()
+    [True, False]
+    >>> clock_venues(v, np.where((h < 8) | (h == 23), 9, h), np.zeros(len(h), dtype=bool), 1).tolist()  # shut at night
+    [False]
+    """
+    ok = (venue >= 0) & (hour >= 0)
+    counts = np.zeros((n, 24), dtype=np.int64)
+    np.add.at(counts, (venue[ok], hour[ok].astype(np.int64)), 1)
+    timed = counts.sum(axis=1)
+    share = counts / np.maximum(timed, 1)[:, None]
+    admits = np.bincount(venue[(venue >= 0) & inpatient], minlength=n)[:n] > 0
+    return (
+        (timed >= CLOCK_CLAIMS)
+        & (share[:, list(NIGHT_HOURS)].sum(axis=1) >= CLOCK_NIGHT)
+        & ((share >= 0.01).sum(axis=1) >= CLOCK_HOURS)
+        & ~admits
+    )
+
+
 def venue_stats(graph: ClaimGraph) -> pd.DataFrame:
     """Per venue code, what its facility claims show: ``claims``, ``stays``, ``beds`` (most stays on one
     night), ``chronic``, ``doctors``, ``price`` (median claim total), ``clock`` (around the clock)."""
-    from graphfraud.score.features import clock_venues  # (score imports graph)
-
     v = graph.visits
     n = len(v.venues)
     venue, kind = v.column("venue").astype(np.int64), v.column("kind")

@@ -23,7 +23,8 @@ from scipy import sparse
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.cards import primary_venues
-from graphfraud.graph.kinds import inferred_kinds
+from graphfraud.graph.kinds import CLOCK_CLAIMS, CLOCK_HOURS, CLOCK_NIGHT, NIGHT_HOURS  # noqa: F401 (re-exported)
+from graphfraud.graph.kinds import clock_venues, inferred_kinds
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
 from graphfraud.graph.events import distinct
@@ -326,45 +327,6 @@ def online_venues(facilities: pd.DataFrame, ids: Any) -> np.ndarray:
     known = pd.Series(online, index=facilities["facility_id"].astype(str).to_numpy())
     known = known[~known.index.duplicated()]
     return known.reindex(ids).fillna(False).to_numpy(dtype=bool)
-
-
-#: Step 87.  An internet hospital is open around the clock: of its timed claims at least CLOCK_NIGHT fall between
-#: 23:00 and 06:00 (when a clinic, an outpatient department and a pharmacy counter are shut; a hospital's
-#: emergency department is open, but its hospital admits) ...
-CLOCK_NIGHT = 0.02
-NIGHT_HOURS = (23, 0, 1, 2, 3, 4, 5)
-#: ... at least CLOCK_HOURS hours of the day each hold at least 1% of them (a long session spilling into the night
-#: fills a few hours, an online clinic's follow-ups fill the day and the evening) ...
-CLOCK_HOURS = 16
-#: ... it admits nobody, and it has at least CLOCK_CLAIMS timed claims (fewer say nothing of its hours).
-CLOCK_CLAIMS = 300
-
-
-def clock_venues(venue: np.ndarray, hour: np.ndarray, inpatient: np.ndarray, n: int) -> np.ndarray:
-    """Per venue code (``n`` codes), whether its own claims show a venue open around the clock admitting nobody.
-
-    ``venue``, ``hour`` (-1 untimed) and ``inpatient`` per claim.  See :data:`CLOCK_NIGHT`, :data:`CLOCK_HOURS`
-    and :data:`CLOCK_CLAIMS`.
-
-    >>> h = np.array([*range(24)] * 20 + [10] * 20)
-    >>> v = np.zeros(len(h), dtype=int)
-    >>> clock_venues(v, h, np.zeros(len(h), dtype=bool), 2).tolist()
-    [True, False]
-    >>> clock_venues(v, np.where((h < 8) | (h == 23), 9, h), np.zeros(len(h), dtype=bool), 1).tolist()  # shut at night
-    [False]
-    """
-    ok = (venue >= 0) & (hour >= 0)
-    counts = np.zeros((n, 24), dtype=np.int64)
-    np.add.at(counts, (venue[ok], hour[ok].astype(np.int64)), 1)
-    timed = counts.sum(axis=1)
-    share = counts / np.maximum(timed, 1)[:, None]
-    admits = np.bincount(venue[(venue >= 0) & inpatient], minlength=n)[:n] > 0
-    return (
-        (timed >= CLOCK_CLAIMS)
-        & (share[:, list(NIGHT_HOURS)].sum(axis=1) >= CLOCK_NIGHT)
-        & ((share >= 0.01).sum(axis=1) >= CLOCK_HOURS)
-        & ~admits
-    )
 
 
 def _clock_online(facilities: pd.DataFrame, ids: Any, t: pd.DataFrame, hour: np.ndarray) -> np.ndarray:
