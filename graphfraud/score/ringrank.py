@@ -36,8 +36,8 @@ from graphfraud.score.reasons import Reason
 from graphfraud.score.rerank import VerdictModel, blend, top_contributions
 from graphfraud.score.rings import Ring
 
-#: Features fields that are codes or text, not measurements.
-NOT_MEASURED = ("venue", "phone_hub", "top_diagnosis")
+#: Features fields that are codes or text, not measurements (a text field is never one, listed or not).
+NOT_MEASURED = ("venue", "phone_hub", "top_diagnosis", "inferred_kind")
 #: Counts and money, given to the model as log(1 + x).
 _LOG = ("persons", "claims", "fund", "event_days", "sessions", "regulars", "venue_fund_per_claim", "ring_fund_per_claim",
         "out_of_region", "phone_hub_persons", "phone_hub_addresses", "top_address_persons", "addresses", "top_phone_persons",
@@ -46,7 +46,7 @@ _LOG = ("persons", "claims", "fund", "event_days", "sessions", "regulars", "venu
 
 def ring_matrix(rings: list[Ring]) -> pd.DataFrame:
     """One row per ring (index ring_id): numeric Features fields (counts and money as log1p) and ``rule_score``."""
-    names = [f.name for f in dataclasses.fields(Features) if f.name not in NOT_MEASURED]
+    names = [f.name for f in dataclasses.fields(Features) if f.name not in NOT_MEASURED and f.type not in (str, "str")]
     rows = [[float(getattr(r.features, n)) for n in names] + [float(r.score)] for r in rings]
     X = pd.DataFrame(rows, columns=names + ["rule_score"], index=[r.ring_id for r in rings], dtype=float)
     for column in _LOG:
