@@ -16,6 +16,7 @@ from benchmarks.fourthworld.model import World
 from benchmarks.fourthworld.schemes import KIND, SCHEMES
 from benchmarks.thirdworld.judge import judge_dirs
 from graphfraud.cli import main
+from tests.generators import judge_reads_a_detect_output, runner_judges_a_seed
 from tests.test_thirdworld import _write_output as _output  # a hand-made detect output, contract columns
 
 SEED, PERSONS = 6, 1500
@@ -114,22 +115,10 @@ def test_judge_scores_perfect_and_empty_outputs(world: Path, tmp_path: Path) -> 
 
 def test_judge_runs_on_a_real_detect_output(world: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["detect", str(world), "--out", str(out), "-q"])
-    assert result.exit_code == 0, result.output
-    assert judge_main(["--data", str(world), "--detect-out", str(out)]) == 0
-    text = capsys.readouterr().out
-    assert text.startswith("K=") and all(g["id"] in text for g in _truth(world)["rings"])
-    assert judge_main(["--data", str(world), "--detect-out", str(out), "--json"]) == 0
-    res = json.loads(capsys.readouterr().out)
-    assert {"found", "fragmented", "typology_right", "f1", "benign_in_top_k", "planted"} <= set(res)
+    judge_reads_a_detect_output(world, out, judge_main, capsys)
 
 
 def test_run_makes_detects_and_judges_a_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from benchmarks.fourthworld.run import main as run_main
 
-    records = tmp_path / "r.jsonl"
-    assert run_main(["--seeds", "3", "--persons", "400", "--work", str(tmp_path), "--json", str(records)]) == 0
-    rec = json.loads(records.read_text(encoding="utf-8"))
-    assert rec["seed"] == 3 and rec["detect"][-1]["outcome"] == "ok", rec["detect"]
-    assert rec["judge"]["k"] == len(rec["judge"]["planted"]) + 5
-    assert "TOTAL found" in capsys.readouterr().err
+    runner_judges_a_seed(run_main, tmp_path, capsys)

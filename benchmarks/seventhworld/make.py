@@ -717,21 +717,16 @@ def _plan(w: World, gid: str, scheme: str, members: list[int], **kw: Any) -> dic
 
 
 def plant_all(w: World) -> None:
-    k = w.knobs
-    for n, s in enumerate(k["rings"], 1):
-        r = rng(w.seed, f"ring-{s}")
-        gid = f"R{n}-{s}"
-        before = len(w.claims)
-        g = RING_FN[s](w, r, gid)
-        g["claims"] = (before, len(w.claims))
-        g["ring"] = True
-    for n, b in enumerate(k["benign"], 1):
-        r = rng(w.seed, f"benign-{b}")
-        gid = f"B{n}-{b}"
-        before = len(w.claims)
-        g = BENIGN_FN[b](w, r, gid)
-        g["claims"] = (before, len(w.claims))
-        g["ring"] = False
+    """Plant the world's rings (ids R1-, R2-, ...) then its benign groups (B1-, ...), each from its own random stream."""
+    for kinds, table, prefix, label, ring in (
+        (w.knobs["rings"], RING_FN, "R", "ring", True),
+        (w.knobs["benign"], BENIGN_FN, "B", "benign", False),
+    ):
+        for n, kind in enumerate(kinds, 1):
+            before = len(w.claims)
+            g = table[kind](w, rng(w.seed, f"{label}-{kind}"), f"{prefix}{n}-{kind}")
+            g["claims"] = (before, len(w.claims))
+            g["ring"] = ring
 
 
 def psych_recruit(w: World, r: random.Random, gid: str) -> dict:

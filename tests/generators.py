@@ -1,0 +1,41 @@
+"""Checks every independent world generator's tests share (fourthworld to seventhworld): its judge on a real
+``graphfraud detect`` output, and its runner making, detecting and judging one seed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graphfraud.cli import main
+
+
+def judge_reads_a_detect_output(
+    world: Path, out: Path, judge_main: Callable[[list[str]], int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``graphfraud detect`` on ``world`` into ``out``, then the judge: its markdown names every planted ring of
+    truth.json and its JSON carries the summary fields."""
+    result = CliRunner().invoke(main, ["detect", str(world), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert judge_main(["--data", str(world), "--detect-out", str(out)]) == 0
+    text = capsys.readouterr().out
+    rings = json.loads((world / "truth.json").read_text(encoding="utf-8"))["rings"]
+    assert text.startswith("K=") and all(g["id"] in text for g in rings)
+    assert judge_main(["--data", str(world), "--detect-out", str(out), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert {"found", "fragmented", "typology_right", "f1", "benign_in_top_k", "planted"} <= set(res)
+
+
+def runner_judges_a_seed(
+    run_main: Callable[[list[str]], int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The generator's ``run`` makes seed 3 of 400 persons, detects it in a fresh process and judges it."""
+    records = tmp_path / "r.jsonl"
+    assert run_main(["--seeds", "3", "--persons", "400", "--work", str(tmp_path), "--json", str(records)]) == 0
+    rec = json.loads(records.read_text(encoding="utf-8"))
+    assert rec["seed"] == 3 and rec["detect"][-1]["outcome"] == "ok", rec["detect"]
+    assert rec["judge"]["k"] == len(rec["judge"]["planted"]) + 5
+    assert "TOTAL found" in capsys.readouterr().err
