@@ -114,6 +114,16 @@ def test_truth_is_consistent_with_the_world(built: World, world: Path) -> None:
         assert set(g["facilities"]) <= facs and set(g["pharmacies"]) <= shops and set(g["doctors"]) <= docs
 
 
+def test_every_scheme_costs_the_fund(built: World) -> None:
+    from benchmarks.eighthworld.make import fund_of
+
+    for g in built.plans:
+        if g["ring"]:
+            lo, hi = g["claims"]
+            paid = [fund_of(built, c, sum(q * p for _, q, p in c.items))[0] for c in built.claims[lo:hi]]
+            assert sum(paid) > 10 * len(paid), g["id"]  # a card swiped for nothing from the pool is no fraud on it
+
+
 def test_claims_follow_the_contract(built: World, world: Path) -> None:
     w = built
     for c in w.claims:

@@ -172,6 +172,7 @@ class Venue:
     parent: int = -1
     chain: str = ""
     doctors: list[int] = field(default_factory=list)
+    pool: bool = False  # a 门诊统筹 designated pharmacy: the pool pays half of a purchase of 30 yuan or more
 
 
 @dataclass
@@ -358,6 +359,9 @@ def build_place(w: World) -> None:
             v.doctors.append(len(w.doctors) - 1)
     _doctor_ids(w, r)
     _closures(w, r)
+    rp = rng(w.seed, "pool")
+    for v in w.venues:
+        v.pool = v.kind == "pharmacy" and rp.random() < 0.6
 
 
 def _doctor_ids(w: World, r: random.Random, which: list[int] | None = None) -> None:
@@ -883,7 +887,7 @@ def village_cards(w: World, r: random.Random, gid: str) -> dict:
     vil_no = vils.index(vil_vi)
     mem = _take(w, r, r.randint(15, 60), lambda p: p.county == c and p.township == t_ and p.village % len(vils) == vil_no
                 and age(w, p) >= 18 and _alive(p), gid)  # fmt: skip
-    shop = r.choice(shops_near(w, c))
+    shop = r.choice([i for i in shops_near(w, c) if w.venues[i].pool] or shops_near(w, c))  # the pool must pay
     doc = w.venues[vil_vi].doctors[0]
     also_visit = r.random() < 0.5
     collector = hashlib.sha1(f"{w.seed}-cundoc".encode()).hexdigest()[:16]
@@ -918,7 +922,7 @@ def ethnic_steering(w: World, r: random.Random, gid: str) -> dict:
     v = w.venues[vi]
     doc = r.choice(v.doctors)
     shops = [i for i in w.by_cls["eth_shop"] if w.venues[i].county in (c, 0)] or shops_near(w, c)
-    shop = r.choice(shops)
+    shop = r.choice([i for i in shops if w.venues[i].pool] or shops)
     named = r.random() < 0.5  # the shop's claims carry the prescriber
     mem = _take(w, r, r.randint(30, 100), lambda p: p.county in (c, 0) and age(w, p) >= 35 and _alive(p), gid)
     for pi in mem:
@@ -1136,7 +1140,7 @@ def fund_of(w: World, c: Claim, total: float) -> tuple[float, float, float]:
     elif c.vtype == "chronic":
         fund = total * 0.75
     elif c.vtype == "pharmacy":
-        fund = total * 0.5 if (c.doctor is not None or emp) else 0.0
+        fund = total * 0.5 if (c.doctor is not None or emp or (v.pool and total >= 30)) else 0.0
     else:
         share = {"village": 0.8, "thc": 0.7, "community": 0.6}.get(v.cls, 0.5)
         fund = total * (share + (0.1 if p.poor else 0.0))
