@@ -271,6 +271,7 @@ def draw_knobs(seed: int, persons: int, override: dict | None = None) -> dict[st
         if b not in ben:
             ben.append(b)
     k["benign"] = [b for b in BENIGN if b in ben]
+    k["ethnic_supply"] = round(r.uniform(0.25, 1.0), 2)  # an ordinary ethnic-medicine sale: this share of a course
     k["script"] = pref[2]
     k["codes"] = {"prefecture": pref[1], "seat": pref[3]}
     if override:
@@ -588,13 +589,18 @@ def out_items(w: World, r: random.Random, cls: str) -> list[tuple[str, float, fl
     if cls in ("h3", "county", "pri") and r.random() < 0.5:
         its.append(item(r, r.choice(["250101001", "250305001", "250302001", "220800001", "210102001", "220301001"])))
     if cls in ("eth", "eth_county"):
-        its.append(item(r, r.choice(ETHNIC[w.knobs["script"]])))
+        its.append(ethnic_item(w, r, r.choice(ETHNIC[w.knobs["script"]])))
         if r.random() < 0.3:
             its.append(item(r, r.choice(["341000002", "341000003", "340200003"])))
     elif r.random() < 0.8:
         its.append(item(r, r.choice(["XJ01CAA040A001", "XJ01DDA163A001", "XM01AEA033A001", "XA02BCA123A001",
                                      "XR03DAA016A001", "ZA12HAX0123010"])))  # fmt: skip
     return its
+
+
+def ethnic_item(w: World, r: random.Random, code: str) -> tuple[str, float, float]:
+    """An ordinary patient's ethnic medicine: ``ethnic_supply`` of the usual course (10-60 pills), at least 6."""
+    return item(r, code, max(6, round(CAT[code][4] * w.knobs["ethnic_supply"])))
 
 
 def chronic_items(r: random.Random, months: int = 1) -> list[tuple[str, float, float]]:
@@ -662,7 +668,8 @@ def ordinary_care(w: World) -> None:
                 mates = [j for j in (pi - 1, pi + 1, pi - 2) if 0 <= j < len(w.persons) and w.persons[j].hh == p.hh]
                 emp = [j for j in mates if w.persons[j].itype == "employee"]
                 holder = emp[0] if emp else None  # 家庭共济: a working parent's account pays
-            buy(w, r, pi, vi, d, [item(r, code)], holder=holder)
+            its = [ethnic_item(w, r, code) if code.startswith(("ZE", "YN")) else item(r, code)]
+            buy(w, r, pi, vi, d, its, holder=holder)
         if p.chronic:
             months = 1 if p.pop == "town" else (2 if p.pop == "farm" else 3)  # herders take months of pills home
             d = pick_day(w, r, p, 0, 30 * months)
