@@ -1,0 +1,1 @@
+"""eighthworld: a western 自治州 of pastoral and farming counties (an independent world generator)."""
