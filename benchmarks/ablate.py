@@ -47,6 +47,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "region": ("persons.region", "facilities.region", "pharmacies.region"),
     "venue_names": ("facilities.name", "pharmacies.name"),
     "facility_kind": ("facilities.kind", "facilities.level", "facilities.ownership", "facilities.beds"),
+    # the 定点机构 table left out but the settlement's own 医院等级 (medins_lv) kept: a level, no kind
+    "facility_type": ("facilities.kind", "facilities.ownership", "facilities.beds"),
+    "ownership": ("facilities.ownership",),
     "chain": ("pharmacies.chain",),
     "doctor_site": ("doctors.facility_id",),
     "department": ("doctors.department", "doctors.title", "doctors.name"),
@@ -72,7 +75,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "claim_items.item_name": ("med_list_codg_name",),
     "claim_items.trace_code": ("drug_trac_codg",),
 }
-JUDGES = {"ow": "otherworld", "tw": "thirdworld", "fw": "fourthworld", "vw": "fifthworld", "sw": "sixthworld"}
+JUDGES = {"ow": "otherworld", "tw": "thirdworld", "fw": "fourthworld", "vw": "fifthworld", "sw": "sixthworld", "vn": "seventhworld"}
 TABLES = ("persons", "facilities", "pharmacies", "doctors", "claims", "claim_items")
 
 
