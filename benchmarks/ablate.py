@@ -47,6 +47,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "region": ("persons.region", "facilities.region", "pharmacies.region"),
     "venue_names": ("facilities.name", "pharmacies.name"),
     "facility_kind": ("facilities.kind", "facilities.level", "facilities.ownership", "facilities.beds"),
+    # the 定点机构 table left out but the settlement's own 医院等级 (medins_lv) kept: a level, no kind
+    "facility_type": ("facilities.kind", "facilities.ownership", "facilities.beds"),
+    "ownership": ("facilities.ownership",),
     "chain": ("pharmacies.chain",),
     "doctor_site": ("doctors.facility_id",),
     "department": ("doctors.department", "doctors.title", "doctors.name"),
@@ -72,7 +75,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "claim_items.item_name": ("med_list_codg_name",),
     "claim_items.trace_code": ("drug_trac_codg",),
 }
-JUDGES = {"ow": "otherworld", "tw": "thirdworld", "fw": "fourthworld", "vw": "fifthworld", "sw": "sixthworld"}
+JUDGES = {
+    "ow": "otherworld",
+    "tw": "thirdworld",
+    "fw": "fourthworld",
+    "vw": "fifthworld",
+    "sw": "sixthworld",
+    "vn": "seventhworld",
+}
 TABLES = ("persons", "facilities", "pharmacies", "doctors", "claims", "claim_items")
 
 
@@ -270,6 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--tag", required=True)
     ap.add_argument("--keep", action="store_true", help="keep the ablated copies")
     ap.add_argument("--params", type=Path, help="a --params file for detect (a switch under test)")
+    ap.add_argument("--code", type=Path, default=REPO, help="the checkout whose detect runs (the base, for a ratio)")
     ap.add_argument("--table", action="store_true", help="only print the table of what --work holds")
     ap.add_argument("--base", default="hb3", help="tag of the full worlds' judge JSON")
     a = ap.parse_args(argv)
@@ -279,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ap.error("--kind and --dir are needed to run")
         for seed in a.seeds:
             for group in a.groups:
-                r = run_one(a.kind, a.dir / f"w{seed}", group, a.work, a.tag, keep=a.keep, params=a.params)
+                r = run_one(a.kind, a.dir / f"w{seed}", group, a.work, a.tag, keep=a.keep, code=a.code, params=a.params)
                 if r is None:
                     continue
                 if "error" in r:

@@ -135,6 +135,10 @@ WALK_IN_COST = 1.5
 #: ... with no timetable of their own: at most this share of a member's days on their commonest weekdays
 #: (``member_timetable``; a course of physiotherapy is given weekly on each member's own weekday: 0.73-1.0).
 WALK_IN_TIMETABLE = 0.6
+#: Step 101: at a venue whose ownership the export does not give, the group is at most this share of the venue's
+#: claims (``dominance``; a broker's clinic lives on his villagers: thirdworld's at 21%; a hospital's walk-ins
+#: are a sample of its thousands).  The score's own dominance reason starts here too.
+WALK_IN_UNKNOWN_SHARE = 0.03
 
 
 def _public_care(f: Features) -> bool:
@@ -245,14 +249,15 @@ def walk_in_patients(f: Features) -> Reason | None:
         return None
     if not 0.0 < f.member_weekly or f.member_timetable > WALK_IN_TIMETABLE:  # 0: no member on 4 days, not judged
         return None
-    if f.public_venue != 1.0:  # recorded public: a broker's clinic is private, and without ownership it may be
-        return None
+    unknown = math.isnan(f.public_venue)  # step 101: ownership not exported: a small share of a big venue's
+    if not (f.public_venue == 1.0 or (unknown and f.dominance <= WALK_IN_UNKNOWN_SHARE)):
+        return None  # a broker's clinic is private, and lives on his villagers
     by_chance = _own_care_at_its_cost(f, WALK_IN_COST)
     if by_chance is None:
         return None
     return Reason(
         "benign_schedule",
         {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "gap": f.median_arrival_gap,
-         "cost_ratio": f.cost_ratio, **by_chance},
+         "cost_ratio": f.cost_ratio, **({"share": f.dominance} if unknown else {}), **by_chance},
         f.attendance, WALK_IN_ATTENDANCE, 0.0,
     )  # fmt: skip

@@ -237,6 +237,15 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
         "at a venue recorded public; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors above "
         "them: within chance",
+        # step 101: the venue's ownership not exported, the group a small share of its claims
+        "looks like a venue's walk-in patients, each on their own days: the {persons} members each came on "
+        "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
+        "{share:.1%} of the claims of a venue whose ownership the export does not give; cost {cost_ratio:.2f}x "
+        "peers'",
+        "looks like a venue's walk-in patients, each on their own days: the {persons} members each came on "
+        "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
+        "{share:.1%} of the claims of a venue whose ownership the export does not give; cost {cost_ratio:.2f}x "
+        "peers', {chance:.1f} standard errors above them: within chance",
     ),
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "

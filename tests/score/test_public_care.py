@@ -149,7 +149,8 @@ def test_walk_ins_a_little_dearer_by_chance() -> None:
         ({"sessions": 8, "event_days": 8}, "a few days: a season's or a broker's"),
         ({"cost_ratio": 2.2, "cost_chance": 30.0}, "billed above the care it imitates"),
         ({"public_venue": 0.0, "private_venue": True}, "at a private clinic"),
-        ({"public_venue": NAN}, "ownership unknown: a broker's clinic may be private"),
+        ({"public_venue": NAN}, "ownership unknown and 24% of the venue's claims: a broker's clinic may be private"),
+        ({"public_venue": NAN, "dominance": 0.21}, "thirdworld's broker clinics live on their villagers (21%)"),
         ({"primary_venue": True, "local_share": 0.12}, "a village doctor's kept cards, keyed one by one"),
         ({"after_death_claims": 2}, "claims after death void any explanation"),
         ({"dup_trace_claims": 3}, "resold drug boxes void any explanation"),
@@ -160,6 +161,18 @@ def test_walk_ins_a_little_dearer_by_chance() -> None:
 )
 def test_what_is_not_walk_ins(change: dict, why: str) -> None:
     assert walk_in_patients(dataclasses.replace(WALK_INS, **change)) is None, why
+
+
+def test_walk_ins_at_a_venue_of_unknown_ownership_are_a_small_share_of_it() -> None:
+    """Step 101: the export gives no ownership; 29 persons 1.2% of a hospital's claims, arriving an hour apart."""
+    small = dataclasses.replace(WALK_INS, public_venue=NAN, dominance=0.012, persons=29, cost_ratio=1.07)
+    reason = walk_in_patients(small)
+    assert reason is not None and reason.code == "benign_schedule"
+    assert "1.2% of the claims of a venue whose ownership the export does not give; cost 1.07x peers'" in reason.text
+    zh = say(reason.code, reason.args, "zh")
+    assert "仅占该机构结算的 1.2%（数据未提供机构所有制）" in zh
+    assert walk_in_patients(dataclasses.replace(small, dominance=0.031)) is None  # above WALK_IN_UNKNOWN_SHARE
+    assert walk_in_patients(dataclasses.replace(small, public_venue=0.0, private_venue=True)) is None
 
 
 def test_a_piece_is_a_mass_event_when_the_crowd_is() -> None:
