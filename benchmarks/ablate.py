@@ -82,6 +82,7 @@ JUDGES = {
     "vw": "fifthworld",
     "sw": "sixthworld",
     "vn": "seventhworld",
+    "ew": "eighthworld",
 }
 TABLES = ("persons", "facilities", "pharmacies", "doctors", "claims", "claim_items")
 
