@@ -220,6 +220,7 @@ class BedsParams:
     # this many times or more (分解住院; settlement cuts left out); 0: off
     split_times: int = 2
     split_inpatients: int = 10  # fewest inpatients (persons) of a facility tested on its split stays
+    split_stay_days: int = 3  # a split readmission follows a stay of this many days or more (not a day ward's)
 
     def __post_init__(self) -> None:
         o = "BedsParams"
@@ -237,6 +238,7 @@ class BedsParams:
         check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
         check(self.split_times >= 0, "split_times", o, "an int >= 0 (0: off)", self.split_times)
         check(self.split_inpatients >= 1, "split_inpatients", o, "an int >= 1", self.split_inpatients)
+        check(self.split_stay_days >= 0, "split_stay_days", o, "an int >= 0", self.split_stay_days)
 
 
 @_register

@@ -105,7 +105,7 @@ def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.nd
     return out
 
 
-def split_stays(stays: pd.DataFrame, end_time: pd.Series | None, *, split_days: int) -> np.ndarray:
+def split_stays(stays: pd.DataFrame, end_time: pd.Series | None, *, split_days: int, stay_days: int = 0) -> np.ndarray:
     """Step 101: per stay (rows of ``stays``: ``claim``, ``person``, ``venue``, ``minute``, ``day``, ``end_day``),
     True when it is a **split readmission**: opened 0 to ``split_days`` days after the same person's discharge
     from the same facility (分解住院), the parts of a stay settled in parts (中途结算) taken as one stay first.
@@ -114,8 +114,9 @@ def split_stays(stays: pd.DataFrame, end_time: pd.Series | None, *, split_days: 
     the next opened at 00:00, the first of a month, monthly wards, parts without a discharge) and a part opened
     within :data:`SEAMLESS_MINUTES` after the previous part closed, where the export gives the time of day.  A
     stay whose previous discharge is not exported is no split (nothing to measure the gap from).  A stay opened
-    before the previous one closed (a settlement part that keeps the admission time) is none either.
-    ``end_time`` is the claims' ``end_time`` (indexed by claim row), None when not exported.
+    before the previous one closed (a settlement part that keeps the admission time) is none either, nor is a
+    readmission after a stay of fewer than ``stay_days`` days (a day ward's or a dialysis unit's sessions, each
+    day an admission: nothing long was cut).  ``end_time`` is the claims' ``end_time`` (indexed by claim row), None when not exported.
 
     >>> s = pd.DataFrame({"claim": [0, 1, 2, 3, 4, 5], "person": [1, 1, 1, 2, 2, 2], "venue": 0,
     ...                   "minute": [600, 15 * 1440 + 700, 31 * 1440 + 600, 600, 30 * 1440 + 601, 60 * 1440 + 602],
@@ -157,6 +158,9 @@ def split_stays(stays: pd.DataFrame, end_time: pd.Series | None, *, split_days: 
     previous = np.r_[np.iinfo(np.int64).min // 2, latest[:-1]]
     after = d - previous
     split = same[first] & (previous >= 0) & (after >= 0) & (after <= split_days)
+    # the stay before lasted stay_days or more: a long stay cut in two, not a day ward's or a dialysis unit's
+    # sessions (each day an admission of its own)
+    split &= np.r_[False, (e - d)[:-1] >= stay_days]
     flags = np.zeros(len(s), dtype=bool)
     flags[first] = split
     out[order] = flags
@@ -460,7 +464,7 @@ def split_rates(stays: pd.DataFrame, end_time: pd.Series | None, params: BedsPar
                 cost: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:  # fmt: skip
     """Step 101: per facility, ``inpatients`` and ``repeaters`` (its patients with ``split_times`` split
     readmissions there or more, :func:`split_stays`), as :func:`facility_rates`; and the per-stay split flags."""
-    flags = split_stays(stays, end_time, split_days=params.split_days)
+    flags = split_stays(stays, end_time, split_days=params.split_days, stay_days=params.split_stay_days)
     return facility_rates(stays, flags, min_admissions=params.split_times, cost=cost), flags
 
 
