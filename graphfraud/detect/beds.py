@@ -285,14 +285,17 @@ def _peers_of(levels: list[np.ndarray], i: int, min_peers: int) -> tuple[np.ndar
     return np.zeros(len(levels[0]), dtype=bool), None
 
 
-def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()) -> pd.DataFrame:
+def peer_counts(
+    graph: ClaimGraph, venue: str, params: BedsParams = BedsParams(), *, split: bool = False
+) -> pd.DataFrame:
     """The counts :func:`standouts` compared ``venue`` (a facility id) on: its own and each of its peers'.
 
     Rows ``role`` ``venue`` (the facility) then ``peer`` (one per peer), with ``venue_id``, ``peer_group``,
     ``inpatients`` and ``repeaters`` (patients with ``min_admissions`` admissions or more), over all the
     claims: what an evidence pack carries so that the peers' rate and the ratio can be recomputed (the
     peers' rate is :func:`peer_share` of the peers' rows).  Empty when ``venue`` was not
-    tested (too few inpatients, no peers).
+    tested (too few inpatients, no peers).  With ``split`` (step 101), ``repeaters`` are the patients with
+    ``split_times`` split readmissions or more (:func:`split_rates`), facilities with ``split_inpatients`` tested.
     """
     columns = ["role", "venue_id", "peer_group", "inpatients", "repeaters"]
     table = graph.visits.table
@@ -300,8 +303,14 @@ def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()
     code = int(graph.visits.venues.codes(pd.Series([venue]))[0])
     if stays.empty or code < 0:
         return pd.DataFrame(columns=columns)
-    opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
-    r, levels = _tested(facility_rates(stays, opens, min_admissions=params.min_admissions), peer_groups(graph), params)
+    if split:
+        end_time = graph.data.claims["end_time"] if "end_time" in graph.data.claims else None
+        rates = split_rates(stays, end_time, params)[0]
+        params = replace(params, min_inpatients=params.split_inpatients)
+    else:
+        opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
+        rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
+    r, levels = _tested(rates, peer_groups(graph), params)
     at = np.flatnonzero(r.index.to_numpy() == code)
     others, name = _peers_of(levels, int(at[0]), params.min_peers) if len(at) else (None, None)
     if others is None or name is None:
