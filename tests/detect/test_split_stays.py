@@ -123,3 +123,14 @@ def test_a_split_readmission_is_counted_once_per_gap_and_not_across_facilities()
     assert beds.split_stays(s, ends, split_days=3).tolist() == [False, True, True, False, False, False, False]
     assert beds.split_stays(s, None, split_days=3).tolist() == [False, True, True, False, False, False, False]
     assert beds.split_stays(s, ends, split_days=1).tolist() == [False, False, True, False, False, False, False]
+
+
+def test_the_peer_counts_of_a_split_reason_are_the_split_patients(tmp_path: Path):
+    directory, ring = split_world(tmp_path)
+    graph = build_graph(read_claims_dir(directory))
+    table = beds.peer_counts(graph, "H0", BedsParams(), split=True)
+    assert table["role"].tolist() == ["venue"] + ["peer"] * (HOSPITALS - 1)
+    assert int(table["repeaters"].iloc[0]) == len(ring)  # what the candidate's reason says
+    assert int(table["repeaters"].iloc[1:].max()) < len(ring) // 2
+    # the repeat-stays counts are another test's: H0's split patients have 1-2 admissions each
+    assert int(beds.peer_counts(graph, "H0", BedsParams())["repeaters"].iloc[0]) < len(ring)
