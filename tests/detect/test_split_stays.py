@@ -22,20 +22,21 @@ HOSPITALS = 6  # H0 splits stays; H1 a long-stay ward settled every 30 days; H2 
 MINUTE = 1 / 1440
 
 
-def split_world(folder: Path, *, splitter: bool = True) -> tuple[Path, set[str]]:
+def split_world(folder: Path, *, splitter: bool = True, transfers: float = 0.1) -> tuple[Path, set[str]]:
     """Six hospitals (level 2) of 80 ordinary patients each: one stay of 3-12 days in 300, 10% of them split
     once (discharged and readmitted 0-2 days later).  H1 also keeps 25 long-stay patients 90-150 days, settled
     every 30 days; H2's day ward admits 25 patients on 10 days running (a stay of 8 hours each); H3 gives 25
     patients 5 chemotherapy cycles of 3 days, 21 days apart.  With ``splitter``, H0 splits 25 patients' stays of
     30-60 days into pieces of 10-15 days, 0-1 day apart, each patient from a day of their own.  Returns the
-    claims directory and H0's split patients."""
+    claims directory and H0's split patients.  ``transfers``: the share of H4's stays split once (a public
+    hospital settling each ward transfer as a stay of its own)."""
     rng = np.random.default_rng(11)
     rows: list = []
     town = [f"T{i:04d}" for i in range(3000)]
     for h in range(HOSPITALS):
         for i in rng.choice(len(town), 80, replace=False):
             day, length = float(rng.integers(0, 300)), int(rng.integers(3, 13))
-            if rng.random() < 0.1:
+            if rng.random() < (transfers if h == 4 else 0.1):  # H4: ward transfers settled as two stays
                 cut = int(rng.integers(1, length))
                 again = day + cut + int(rng.integers(0, 3)) + 0.2
                 rows += [(town[i], f"H{h}", day, day + cut), (town[i], f"H{h}", again, again + length - cut)]
@@ -134,3 +135,12 @@ def test_the_peer_counts_of_a_split_reason_are_the_split_patients(tmp_path: Path
     assert int(table["repeaters"].iloc[1:].max()) < len(ring) // 2
     # the repeat-stays counts are another test's: H0's split patients have 1-2 admissions each
     assert int(beds.peer_counts(graph, "H0", BedsParams())["repeaters"].iloc[0]) < len(ring)
+
+
+def test_ward_transfers_settled_as_two_stays_once_each_are_no_split_stays(tmp_path: Path):
+    directory, _ = split_world(tmp_path, splitter=False, transfers=0.8)
+    graph = build_graph(read_claims_dir(directory))
+    assert not [c for c in beds.detect(graph, BedsParams()) if "splits" in c.evidence]
+    # counted on one split readmission a patient, H4 would stand out: the rule is "again and again"
+    once = [c for c in beds.detect(graph, BedsParams(split_times=1)) if "splits" in c.evidence]
+    assert "H4" in {str(graph.visits.venues.ids[c.evidence["venue"]]) for c in once}
