@@ -116,7 +116,8 @@ def split_stays(stays: pd.DataFrame, end_time: pd.Series | None, *, split_days: 
     stay whose previous discharge is not exported is no split (nothing to measure the gap from).  A stay opened
     before the previous one closed (a settlement part that keeps the admission time) is none either, nor is a
     readmission after a stay of fewer than ``stay_days`` days (a day ward's or a dialysis unit's sessions, each
-    day an admission: nothing long was cut).  ``end_time`` is the claims' ``end_time`` (indexed by claim row), None when not exported.
+    day an admission: nothing long was cut).  ``end_time`` is the claims' ``end_time`` (indexed by claim row),
+    None when not exported.
 
     >>> s = pd.DataFrame({"claim": [0, 1, 2, 3, 4, 5], "person": [1, 1, 1, 2, 2, 2], "venue": 0,
     ...                   "minute": [600, 15 * 1440 + 700, 31 * 1440 + 600, 600, 30 * 1440 + 601, 60 * 1440 + 602],
