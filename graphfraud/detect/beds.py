@@ -43,14 +43,15 @@ admission), nursing-home residents admitted in turn (one address: scoring's
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from graphfraud.stats import binom
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.detect.coadmit import monthly_parts, unended_parts
-from graphfraud.graph.build import ClaimGraph
+from graphfraud.detect.coadmit import monthly_parts, settled_stays, unended_parts
+from graphfraud.graph.build import EPOCH, ClaimGraph
 from graphfraud.graph.kinds import inferred_kinds
 from graphfraud.params import BedsParams, to_dict
 
@@ -59,6 +60,11 @@ NAME = "beds"
 #: A rota doctor's patients admitted once join while they are at most this many times his patients admitted
 #: twice (:func:`rota_doctors`, step 81; fourthworld 24's rota doctors: 1.44 and 0.6-1.0).
 ONCE_PER_REPEATER = 2.0
+
+#: Step 101: a stay opened within this many minutes after the same person's stay at the facility closed is the
+#: next part of one stay settled in parts (中途结算 every 30 days: the clerk closes a part and opens the next
+#: a minute later), not a readmission.
+SEAMLESS_MINUTES = 10
 
 
 def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.ndarray:
@@ -96,6 +102,69 @@ def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.nd
         opens &= ~monthly_parts(p, v, minute, ended)  # step 93: a ward settled at each month's end
     out = np.empty(len(order), dtype=bool)
     out[order] = opens
+    return out
+
+
+def split_stays(stays: pd.DataFrame, end_time: pd.Series | None, *, split_days: int, stay_days: int = 0) -> np.ndarray:
+    """Step 101: per stay (rows of ``stays``: ``claim``, ``person``, ``venue``, ``minute``, ``day``, ``end_day``),
+    True when it is a **split readmission**: opened 0 to ``split_days`` days after the same person's discharge
+    from the same facility (分解住院), the parts of a stay settled in parts (中途结算) taken as one stay first.
+
+    Settlement cuts are those :func:`graphfraud.detect.coadmit.settled_stays` reads (a part closed at 23:59 and
+    the next opened at 00:00, the first of a month, monthly wards, parts without a discharge) and a part opened
+    within :data:`SEAMLESS_MINUTES` after the previous part closed, where the export gives the time of day.  A
+    stay whose previous discharge is not exported is no split (nothing to measure the gap from).  A stay opened
+    before the previous one closed (a settlement part that keeps the admission time) is none either, nor is a
+    readmission after a stay of fewer than ``stay_days`` days (a day ward's or a dialysis unit's sessions, each
+    day an admission: nothing long was cut).  ``end_time`` is the claims' ``end_time`` (indexed by claim row),
+    None when not exported.
+
+    >>> s = pd.DataFrame({"claim": [0, 1, 2, 3, 4, 5], "person": [1, 1, 1, 2, 2, 2], "venue": 0,
+    ...                   "minute": [600, 15 * 1440 + 700, 31 * 1440 + 600, 600, 30 * 1440 + 601, 60 * 1440 + 602],
+    ...                   "day": [0, 15, 31, 0, 30, 60], "end_day": [14, 30, 40, 30, 60, 70]})
+    >>> ends = pd.Series(pd.to_datetime(["2000-01-15 10:00", "2000-01-31 10:00", "2000-02-10 10:00",
+    ...                                  "2000-01-31 10:00", "2000-03-01 10:01", "2000-03-11 10:00"]))
+    >>> split_stays(s, ends, split_days=3).tolist()
+    [False, True, True, False, False, False]
+    """
+    out = np.zeros(len(stays), dtype=bool)
+    if len(stays) < 2:
+        return out
+    order = np.lexsort((stays["minute"].to_numpy(), stays["venue"].to_numpy(), stays["person"].to_numpy()))
+    s = stays.iloc[order]
+    person, venue = s["person"].to_numpy(), s["venue"].to_numpy()
+    start = s["minute"].to_numpy(np.int64)
+    day, end_day = s["day"].to_numpy(np.int64), s["end_day"].to_numpy(np.int64)
+    same = np.r_[False, (person[1:] == person[:-1]) & (venue[1:] == venue[:-1])]
+    continues = np.zeros(len(s), dtype=bool)
+    if end_time is not None:
+        opened = settled_stays(s, end_time)["claim"].to_numpy()
+        continues = ~np.isin(s["claim"].to_numpy(), opened)
+        ends = end_time.to_numpy()[s["claim"].to_numpy(np.int64)].astype("datetime64[m]")
+        known = ~np.isnat(ends)
+        end_minute = np.full(len(s), -1, dtype=np.int64)
+        end_minute[known] = (ends[known] - EPOCH).astype(np.int64)
+        gap = start[1:] - end_minute[:-1]
+        # a time of day on either side: a date-only export's same-day readmission is no seamless part
+        timed = (start[1:] % 1440 != 0) | (end_minute[:-1] % 1440 != 0)
+        continues[1:] |= same[1:] & known[:-1] & timed & (gap >= 0) & (gap <= SEAMLESS_MINUTES)
+    else:
+        continues |= unended_parts(person, venue, start, end_day) | monthly_parts(person, venue, start, end_day)
+    stay = np.cumsum(~continues) - 1
+    last_end = np.full(int(stay[-1]) + 1, -1, dtype=np.int64)
+    np.maximum.at(last_end, stay, end_day)
+    first = np.flatnonzero(~continues)  # each stay's first part, in (person, venue, start) order
+    d, e, run = day[first], last_end, np.cumsum(~same[first])
+    latest = pd.Series(np.where(e >= 0, e, np.iinfo(np.int64).min // 2)).groupby(run).cummax().to_numpy()
+    previous = np.r_[np.iinfo(np.int64).min // 2, latest[:-1]]
+    after = d - previous
+    split = same[first] & (previous >= 0) & (after >= 0) & (after <= split_days)
+    # the stay before lasted stay_days or more: a long stay cut in two, not a day ward's or a dialysis unit's
+    # sessions (each day an admission of its own)
+    split &= np.r_[False, (e - d)[:-1] >= stay_days]
+    flags = np.zeros(len(s), dtype=bool)
+    flags[first] = split
+    out[order] = flags
     return out
 
 
@@ -217,14 +286,17 @@ def _peers_of(levels: list[np.ndarray], i: int, min_peers: int) -> tuple[np.ndar
     return np.zeros(len(levels[0]), dtype=bool), None
 
 
-def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()) -> pd.DataFrame:
+def peer_counts(
+    graph: ClaimGraph, venue: str, params: BedsParams = BedsParams(), *, split: bool = False
+) -> pd.DataFrame:
     """The counts :func:`standouts` compared ``venue`` (a facility id) on: its own and each of its peers'.
 
     Rows ``role`` ``venue`` (the facility) then ``peer`` (one per peer), with ``venue_id``, ``peer_group``,
     ``inpatients`` and ``repeaters`` (patients with ``min_admissions`` admissions or more), over all the
     claims: what an evidence pack carries so that the peers' rate and the ratio can be recomputed (the
     peers' rate is :func:`peer_share` of the peers' rows).  Empty when ``venue`` was not
-    tested (too few inpatients, no peers).
+    tested (too few inpatients, no peers).  With ``split`` (step 101), ``repeaters`` are the patients with
+    ``split_times`` split readmissions or more (:func:`split_rates`), facilities with ``split_inpatients`` tested.
     """
     columns = ["role", "venue_id", "peer_group", "inpatients", "repeaters"]
     table = graph.visits.table
@@ -232,8 +304,14 @@ def peer_counts(graph: ClaimGraph, venue: str, params: BedsParams = BedsParams()
     code = int(graph.visits.venues.codes(pd.Series([venue]))[0])
     if stays.empty or code < 0:
         return pd.DataFrame(columns=columns)
-    opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
-    r, levels = _tested(facility_rates(stays, opens, min_admissions=params.min_admissions), peer_groups(graph), params)
+    if split:
+        end_time = graph.data.claims["end_time"] if "end_time" in graph.data.claims else None
+        rates = split_rates(stays, end_time, params)[0]
+        params = replace(params, min_inpatients=params.split_inpatients)
+    else:
+        opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
+        rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
+    r, levels = _tested(rates, peer_groups(graph), params)
     at = np.flatnonzero(r.index.to_numpy() == code)
     others, name = _peers_of(levels, int(at[0]), params.min_peers) if len(at) else (None, None)
     if others is None or name is None:
@@ -350,8 +428,9 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
     # each threshold's standouts; a facility that stands out on both is reported on the one with less chance
     each = [standouts(rated(t), groups, params, tests=len(times)).assign(times=t) for t in times]
     found = pd.concat([f for f in each if not f.empty]) if any(not f.empty for f in each) else each[0]
+    split = split_candidates(graph, stays, cost, billed, groups, params, seed=seed)
     if found.empty:
-        return []
+        return split
     found = found.sort_values(["tail", "times"], ascending=[True, False], kind="stable")
     found = found[~found.index.duplicated()].sort_index()
     per = stays.assign(opens=opens).groupby(["venue", "person"])["opens"].transform("sum").to_numpy()
@@ -386,6 +465,73 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
         }
         if once.any():
             evidence["once"] = int(len(np.setdiff1d(persons, repeat_persons)))  # their doctors' patients admitted once
+        claims = np.sort(stays["claim"].to_numpy()[mine])
+        out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
+    return out + split
+
+
+def split_rates(stays: pd.DataFrame, end_time: pd.Series | None, params: BedsParams,
+                cost: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:  # fmt: skip
+    """Step 101: per facility, ``inpatients`` and ``repeaters`` (its patients with ``split_times`` split
+    readmissions there or more, :func:`split_stays`), as :func:`facility_rates`; and the per-stay split flags."""
+    flags = split_stays(stays, end_time, split_days=params.split_days, stay_days=params.split_stay_days)
+    return facility_rates(stays, flags, min_admissions=params.split_times, cost=cost), flags
+
+
+def split_candidates(
+    graph: ClaimGraph,
+    stays: pd.DataFrame,
+    cost: np.ndarray,
+    billed: pd.Series,
+    groups: pd.DataFrame,
+    params: BedsParams,
+    *,
+    seed: int = 0,
+) -> list[Candidate]:
+    """Step 101: candidates of facilities whose patients are discharged and readmitted within ``split_days``
+    again and again (分解住院), far above their peers' rate.
+
+    An ordinary split stay is one admission (:func:`admissions`), so a hospital that splits its own patients'
+    stays, each at their own time, has neither repeat patients nor co-admissions.  What shows is how often its
+    patients go out and come back within days: a patient with ``split_times`` (2) such readmissions or more is a
+    split patient; the facility is tested on them as on repeat patients (:func:`standouts`: its peers' pooled
+    rate, ``min_ratio``, ``min_persons``, ``max_chance``, ``min_share``), facilities with ``split_inpatients`` (10)
+    inpatients or more (a private psychiatric hospital keeps a few dozen).  Its candidate is its split patients
+    with all their stays there, whether or not the facility stands out on its repeat patients too (a hospital
+    may run both schemes: each candidate holds its own patients).  Off when ``split_times`` is 0.
+    """
+    if not params.split_times:
+        return []
+    end_time = graph.data.claims["end_time"] if "end_time" in graph.data.claims else None
+    rates, flags = split_rates(stays, end_time, params, cost)
+    rates["billed"] = billed.reindex(rates.index).fillna(0.0).to_numpy()
+    found = standouts(rates, groups, replace(params, min_inpatients=params.split_inpatients))
+    out = []
+    person = stays["person"].to_numpy()
+    per = stays.assign(split=flags).groupby(["venue", "person"])["split"].transform("sum").to_numpy()
+    for venue, row in found.sort_index().iterrows():
+        mine = (stays["venue"].to_numpy() == venue) & (per >= params.split_times)
+        persons = np.unique(person[mine])
+        evidence = {
+            "venue": int(venue),
+            "repeaters": int(row["repeaters"]),
+            "inpatients": int(row["inpatients"]),
+            "rate": float(row["rate"]),
+            "peer_rate": float(row["peer_rate"]),
+            "peers": int(row["peers"]),
+            "peer_group": str(row["peer_group"]),
+            "repeat_ratio": float(row["ratio"]),
+            "repeat_share": float(row["share"]),
+            "stays": int(mine.sum()),
+            "admissions": int(mine.sum() - flags[mine].sum()),  # split readmissions counted with the stay before
+            "splits": int(flags[mine].sum()),  # readmissions within split_days of a discharge there
+            "split_days": params.split_days,
+            "members": int(len(persons)),
+            "together": False,
+            "times": params.split_times,
+            "member_times": params.split_times,
+            "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
+        }
         claims = np.sort(stays["claim"].to_numpy()[mine])
         out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
     return out

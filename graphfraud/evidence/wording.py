@@ -119,10 +119,12 @@ CHECKS: dict[str, tuple[str, str]] = {
     "repeat_stays": (
         "claims.csv 中主要机构的住院记录按 person_id 计入院次数（距上次出院不超过 split_days 天的再入院并作一次）；"
         "该机构与每家同类机构的住院人数和反复住院人数见 peers.csv，同类比率为各同类机构（反复住院人数+1）/（住院人数+2）的中位数"
-        "（graphfraud verify 据此重算）",
+        "（graphfraud verify 据此重算）；分解住院理由（含 splits）则按出院后 split_days 天内的再入院次数计（中途结算不计）",
         "inpatient claims at the main venue in claims.csv, admissions counted by person_id (a stay within split_days "
         "of a discharge counted with it); the venue's and each peer's inpatients and repeat patients in peers.csv, "
-        "the peers' rate being the median of (repeat patients + 1) / (inpatients + 2) (graphfraud verify recomputes them)",
+        "the peers' rate being the median of (repeat patients + 1) / (inpatients + 2) (graphfraud verify recomputes them); "
+        "a split-stays reason (with splits) counts readmissions within split_days of a discharge instead (settlement "
+        "cuts not counted)",
     ),
     "split_admission": (
         "claims.csv 的 split_admission 与 previous_discharge 列",

@@ -78,6 +78,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "（{peer_group}）仅 {peer_rate}（{ratio} 倍）；其中住院 {member_times} 次及以上的 {persons} 人共 {admissions} 次入院"
         "（出院后数日内再入院并作一次；疑似挂床住院，超过 {repeat_ratio_from} 倍起计分）；另有同一批医生收治、迄今仅住院一次的 "
         "{once} 人，这些医生的患者反复住院远超偶然（导出期短，轮换尚只一轮）",
+        "{repeaters} 名患者反复出院后 0-{split_days} 天内再入院（分解住院）：{venue} 的 {inpatients} 名住院患者中有 {repeaters} 人"
+        "（{rate}）在该机构出院后 {split_days} 天内再入院 {times} 次及以上，而 {peers} 家同类机构（{peer_group}）仅 {peer_rate}"
+        "（{ratio} 倍）；这 {persons} 人共 {splits} 次出院后数日内再入院（中途结算不计；超过 {repeat_ratio_from} 倍起计分）",
     ),
     "misused_cards": (
         "{venue} 结算的 {flagged} 张医保卡不可能由本人使用：{dead} 张在持卡人死亡超过 {grace_days} 天后仍有结算，"
