@@ -216,7 +216,7 @@ class BedsParams:
     min_ratio: float = 3.0  # its repeat rate at least this multiple of the peers' median rate
     max_chance: float = 0.01  # binomial tail of its repeat patients at the peers' rate, times facilities tested
     min_share: float = 0.02  # fewest of all the facility billed that its repeat patients' stays cost
-    # step 101: facilities are also compared on their patients discharged and readmitted there within split_days
+    # step 102: facilities are also compared on their patients discharged and readmitted there within split_days
     # this many times or more (分解住院; settlement cuts left out); 0: off
     split_times: int = 2
     split_inpatients: int = 10  # fewest inpatients (persons) of a facility tested on its split stays

@@ -61,7 +61,7 @@ NAME = "beds"
 #: twice (:func:`rota_doctors`, step 81; fourthworld 24's rota doctors: 1.44 and 0.6-1.0).
 ONCE_PER_REPEATER = 2.0
 
-#: Step 101: a stay opened within this many minutes after the same person's stay at the facility closed is the
+#: Step 102: a stay opened within this many minutes after the same person's stay at the facility closed is the
 #: next part of one stay settled in parts (中途结算 every 30 days: the clerk closes a part and opens the next
 #: a minute later), not a readmission.
 SEAMLESS_MINUTES = 10
@@ -106,7 +106,7 @@ def admissions(stays: pd.DataFrame, *, split_days: int, open_days: int) -> np.nd
 
 
 def split_stays(stays: pd.DataFrame, end_time: pd.Series | None, *, split_days: int, stay_days: int = 0) -> np.ndarray:
-    """Step 101: per stay (rows of ``stays``: ``claim``, ``person``, ``venue``, ``minute``, ``day``, ``end_day``),
+    """Step 102: per stay (rows of ``stays``: ``claim``, ``person``, ``venue``, ``minute``, ``day``, ``end_day``),
     True when it is a **split readmission**: opened 0 to ``split_days`` days after the same person's discharge
     from the same facility (分解住院), the parts of a stay settled in parts (中途结算) taken as one stay first.
 
@@ -295,7 +295,7 @@ def peer_counts(
     ``inpatients`` and ``repeaters`` (patients with ``min_admissions`` admissions or more), over all the
     claims: what an evidence pack carries so that the peers' rate and the ratio can be recomputed (the
     peers' rate is :func:`peer_share` of the peers' rows).  Empty when ``venue`` was not
-    tested (too few inpatients, no peers).  With ``split`` (step 101), ``repeaters`` are the patients with
+    tested (too few inpatients, no peers).  With ``split`` (step 102), ``repeaters`` are the patients with
     ``split_times`` split readmissions or more (:func:`split_rates`), facilities with ``split_inpatients`` tested.
     """
     columns = ["role", "venue_id", "peer_group", "inpatients", "repeaters"]
@@ -472,7 +472,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
 
 def split_rates(stays: pd.DataFrame, end_time: pd.Series | None, params: BedsParams,
                 cost: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:  # fmt: skip
-    """Step 101: per facility, ``inpatients`` and ``repeaters`` (its patients with ``split_times`` split
+    """Step 102: per facility, ``inpatients`` and ``repeaters`` (its patients with ``split_times`` split
     readmissions there or more, :func:`split_stays`), as :func:`facility_rates`; and the per-stay split flags."""
     flags = split_stays(stays, end_time, split_days=params.split_days, stay_days=params.split_stay_days)
     return facility_rates(stays, flags, min_admissions=params.split_times, cost=cost), flags
@@ -488,7 +488,7 @@ def split_candidates(
     *,
     seed: int = 0,
 ) -> list[Candidate]:
-    """Step 101: candidates of facilities whose patients are discharged and readmitted within ``split_days``
+    """Step 102: candidates of facilities whose patients are discharged and readmitted within ``split_days``
     again and again (分解住院), far above their peers' rate.
 
     An ordinary split stay is one admission (:func:`admissions`), so a hospital that splits its own patients'

@@ -366,7 +366,7 @@ def peer_table(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
 
     - ``repeat_stays``, test ``repeat``: the facility (``role`` venue) and each of its peers (``peer``), with
       ``count`` its inpatients and ``hits`` those admitted ``min_admissions`` times or more
-      (:func:`graphfraud.detect.beds.peer_counts`; a split-stays reason, step 101: those readmitted within
+      (:func:`graphfraud.detect.beds.peer_counts`; a split-stays reason, step 102: those readmitted within
       ``split_days`` of a discharge ``split_times`` times or more); the peers' rate is the median of
       ``(hits + 1) / (count + 2)``;
     - ``misused_cards``, test ``flags`` (cards after death or on a collector's phone) and each joined test
@@ -387,7 +387,7 @@ def peer_table(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
         times = args["repeat_stays"].get("times")  # twice in a short export (step 81): as detection compared it
         if isinstance(times, int) and times >= 2:
             beds = replace(beds, min_admissions=times)
-        split = "splits" in args["repeat_stays"]  # step 101: the facility compared on its split stays
+        split = "splits" in args["repeat_stays"]  # step 102: the facility compared on its split stays
         table = peer_counts(facts.graph, str(args["repeat_stays"]["venue"]), beds, split=split)
         for r in table.itertuples():
             rows.append({"reason": "repeat_stays", "test": "repeat", "role": r.role, "venue_id": r.venue_id,

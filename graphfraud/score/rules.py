@@ -128,7 +128,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return {k: e[k] for k in ("patients", "buyers", "share", "diagnosis", "follow_days", "ratio", "peer_share",
                                   "lift", "z", "chance", "tested")} | {"site": names["site"], "pharmacy": names["pharmacy"]} | (
             {"more": e["more"], "persons": e["persons"]} if e.get("more") else {})  # fmt: skip
-    if code == "repeat_stays" and e.get("splits") is not None:  # step 101: split stays (分解住院), not admissions
+    if code == "repeat_stays" and e.get("splits") is not None:  # step 102: split stays (分解住院), not admissions
         return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
                 "split_days": e["split_days"], "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"],
                 "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],

@@ -1,4 +1,4 @@
-"""Step 101: a hospital that splits its own patients' long stays (分解住院), each patient at their own time, is
+"""Step 102: a hospital that splits its own patients' long stays (分解住院), each patient at their own time, is
 found against its peers' rate of patients readmitted within days again and again; a long-stay ward settled
 every 30 days (中途结算, the next part opened a minute after the last closed), a day ward (each day an
 admission), a chemotherapy ward (a cycle every 21 days) and ordinary split stays (once) are not."""
@@ -83,7 +83,7 @@ def test_a_hospital_splitting_its_patients_stays_is_found_against_its_peers(tmp_
     reason = next(r for r in best.reasons if r.code == "repeat_stays")
     assert reason.points > 0 and "splits" in reason.args and "split stays" in reason.text
     # no split-stays ring elsewhere: the settled ward, the day ward, the chemotherapy ward, ordinary split stays
-    # (the chemotherapy ward's five admissions each are the repeat-stays test's, step 101 adds nothing there)
+    # (the chemotherapy ward's five admissions each are the repeat-stays test's, step 102 adds nothing there)
     split = [r for r in result.rings if any(x.code == "repeat_stays" and "splits" in x.args for x in r.reasons)]
     assert [r.reasons[0].args.get("venue") for r in split] == ["H0"] or [
         x.args["venue"] for r in split for x in r.reasons if x.code == "repeat_stays"
