@@ -110,6 +110,17 @@ CARD_JOIN_CHANCE = 1e-6
 #: are another operator's, left in their piece (judged again on their own).  False: the union of the pieces (step 91).
 CARD_JOIN_BOTH = True
 
+#: Step 101 (:func:`join_pieces`): suspect pieces of one typology at different venues are one organisation when one
+#: doctor billed more than this share of each piece's claims (a 卫生院 doctor's phantom rota, one piece per village
+#: clinic).  A doctor who sees some of two groups' patients is not their organiser; one who bills most of both is
+#: (measured over 0.3-0.9 in docs/detection.md, step 101).  None turns the doctor join off.
+LEAD_DOCTOR_SHARE: float | None = 0.5
+
+#: Step 101: and when their venues are sites of one registered institution: the same code up to a final separator and a
+#: site number (``H53282215522-01``, ``H53282215522-03``, ``H53282215522``), as an export shows a 医共体's village
+#: clinics or a chain's shops under their parent's code.  False turns the site join off.
+JOIN_SITES = True
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -292,6 +303,8 @@ def join_pieces(
     for i in open_:
         by_kind.setdefault(scored[i].typology, []).append(i)
     seen = _venues_seen(scored, open_, facts)
+    lead = {i: _lead_doctors(scored[i]) for i in open_}
+    site = _institutions(scored, open_, facts)
     ghosts = _ghost_stays(scored, candidates, by_kind, staff, params)
     open_ = sorted(open_ + list({i for i, _ in ghosts}))  # the group ring first in each pair (its detector leads)
 
@@ -308,6 +321,8 @@ def join_pieces(
                         ni, nj = 0.5 * len(scored[i].person_codes), 0.5 * len(scored[j].person_codes)
                         si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
                         same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
+                        # step 101: or one doctor billed most of both pieces, or their venues are one institution's
+                        same = same or bool(lead[i] & lead[j]) or site[i] == site[j]
                     if same:
                         yield i, j
 
@@ -1078,6 +1093,39 @@ def _ghost_stays(
             if np.intersect1d(r.person_codes, g.person_codes).size >= least:
                 out.append((i, j))
     return out
+
+
+def _lead_doctors(ring: Ring) -> frozenset[str]:
+    """Step 101: the doctor who billed more than :data:`LEAD_DOCTOR_SHARE` of the ring's claims (of those that name
+    one), as a set (empty when none did, or the join is off).
+
+    >>> m = lambda d, share: Member("doctor", d, "doctor", share)
+    >>> from types import SimpleNamespace as S
+    >>> sorted(_lead_doctors(S(members=(m("D1", 0.79), m("D2", 0.18))))), sorted(_lead_doctors(S(members=(m("D1", 0.5),))))
+    (['D1'], [])
+    """
+    if LEAD_DOCTOR_SHARE is None:
+        return frozenset()
+    return frozenset(m.entity_id for m in ring.members if m.entity_type == "doctor" and m.score > LEAD_DOCTOR_SHARE)
+
+
+def _institutions(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, str]:
+    """Step 101: for each of ``rings`` (indexes into ``scored``), the registered institution of its main venue
+    (:func:`_institution`); each its own venue's id when the site join is off."""
+    ids = facts.graph.visits.venues.ids
+    name = {i: str(ids[scored[i].features.venue]) for i in rings}
+    return {i: _institution(v) if JOIN_SITES else v for i, v in name.items()}
+
+
+def _institution(venue_id: str) -> str:
+    """Step 101: the registered institution of a venue id: the id without a site suffix (a final ``-``, ``_``, ``.``,
+    ``/`` or ``#`` and one to three digits), as an export shows a parent's sites under its code.
+
+    >>> _institution("H53282215522-03"), _institution("H53282215522"), _institution("P123_1"), _institution("A-B")
+    ('H53282215522', 'H53282215522', 'P123', 'A-B')
+    """
+    head, sep, tail = max((venue_id.rpartition(c) for c in "-_./#"), key=lambda t: len(t[0]))
+    return head if sep and head and 1 <= len(tail) <= 3 and tail.isdigit() else venue_id
 
 
 def _same_staff(a: frozenset, b: frozenset) -> bool:
