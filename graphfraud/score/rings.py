@@ -303,8 +303,9 @@ def join_pieces(
     for i in open_:
         by_kind.setdefault(scored[i].typology, []).append(i)
     seen = _venues_seen(scored, open_, facts)
-    lead = {i: _lead_doctors(scored[i]) for i in open_}
     site = _institutions(scored, open_, facts)
+    # a pharmacy's claims name the prescriber, who bills nothing there: only a facility's billing doctor leads a piece
+    lead = {i: frozenset() if site[i][1] else _lead_doctors(scored[i]) for i in open_}
     ghosts = _ghost_stays(scored, candidates, by_kind, staff, params)
     open_ = sorted(open_ + list({i for i, _ in ghosts}))  # the group ring first in each pair (its detector leads)
 
@@ -322,7 +323,7 @@ def join_pieces(
                         si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
                         same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
                         # step 101: or one doctor billed most of both pieces, or their venues are one institution's
-                        same = same or bool(lead[i] & lead[j]) or site[i] == site[j]
+                        same = same or bool(lead[i] & lead[j]) or site[i][0] == site[j][0]
                     if same:
                         yield i, j
 
@@ -1109,12 +1110,16 @@ def _lead_doctors(ring: Ring) -> frozenset[str]:
     return frozenset(m.entity_id for m in ring.members if m.entity_type == "doctor" and m.score > LEAD_DOCTOR_SHARE)
 
 
-def _institutions(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, str]:
+def _institutions(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, tuple[str, bool]]:
     """Step 101: for each of ``rings`` (indexes into ``scored``), the registered institution of its main venue
-    (:func:`_institution`); each its own venue's id when the site join is off."""
+    (:func:`_institution`; the venue's own id when the site join is off) and whether the venue is a pharmacy."""
     ids = facts.graph.visits.venues.ids
-    name = {i: str(ids[scored[i].features.venue]) for i in rings}
-    return {i: _institution(v) if JOIN_SITES else v for i, v in name.items()}
+    out = {}
+    for i in rings:
+        venue = scored[i].features.venue
+        name = str(ids[venue])
+        out[i] = (_institution(name) if JOIN_SITES else name, bool(facts.venue_is_pharmacy[venue]))
+    return out
 
 
 def _institution(venue_id: str) -> str:

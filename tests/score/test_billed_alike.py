@@ -46,7 +46,9 @@ def joined(monkeypatch: pytest.MonkeyPatch) -> Any:
     for name in ("_ghost_stays", "_one_household_pieces", "_one_off_pieces", "_relays"):
         monkeypatch.setattr(rings, name, lambda *a, **k: [])
     monkeypatch.setattr(rings, "_venues_seen", lambda scored, open_, facts: {i: {} for i in open_})
-    monkeypatch.setattr(rings, "_institutions", lambda scored, open_, facts: {i: str(i) for i in open_})  # step 101
+    monkeypatch.setattr(
+        rings, "_institutions", lambda scored, open_, facts: {i: (str(i), False) for i in open_}
+    )  # step 101
     monkeypatch.setattr(rings, "_one_home_lockstep", lambda c, r, f: False)
     monkeypatch.setattr(rings, "_union", lambda candidates, pieces, **e: pieces)
 

@@ -37,6 +37,8 @@ def _piece(name: str, persons: range, venue: int, *doctors: tuple[str, float]) -
 
 
 VENUES = {1: "H53282215522-01", 3: "H53282215522-03", 5: "H53282215522", 8: "H53282290001", 9: "H5328229000"}
+VENUES |= {10: "P36073200210", 11: "P36073200211"}
+SHOPS = (10, 11)  # pharmacies
 
 
 @pytest.fixture
@@ -50,7 +52,11 @@ def joined(monkeypatch: pytest.MonkeyPatch) -> Any:
         rings,
         "_institutions",
         lambda scored, open_, facts: {
-            i: rings._institution(VENUES[scored[i].features.venue]) if rings.JOIN_SITES else str(i) for i in open_
+            i: (
+                rings._institution(VENUES[scored[i].features.venue]) if rings.JOIN_SITES else str(i),
+                scored[i].features.venue in SHOPS,
+            )
+            for i in open_
         },
     )
     monkeypatch.setattr(rings, "_score", lambda pieces, facts, params, **k: _piece("U", range(0, 99), 0))
@@ -75,6 +81,12 @@ def test_a_doctor_billing_part_of_a_piece_does_not_join_it(joined: Any, monkeypa
     assert joined([a, b]) == ["A", "B"]
     monkeypatch.setattr(rings, "LEAD_DOCTOR_SHARE", None)
     assert joined([a, _piece("B", range(61, 71), 9, ("D1", 0.96))]) == ["A", "B"]
+
+
+def test_a_prescriber_does_not_join_two_pharmacies_pieces(joined: Any) -> None:
+    a = _piece("A", range(0, 45), 10, ("D1", 0.75))  # thirdworld 41: a card buyer and a chain's cash-out, one
+    b = _piece("B", range(45, 92), 11, ("D1", 0.6))  # prescriber on half or more of each one's purchases
+    assert joined([a, b]) == ["A", "B"]
 
 
 def test_the_sites_of_one_institution_are_one_organisation(joined: Any, monkeypatch: pytest.MonkeyPatch) -> None:
