@@ -116,9 +116,10 @@ CARD_JOIN_BOTH = True
 #: (measured over 0.3-0.9 in docs/detection.md, step 101).  None turns the doctor join off.
 LEAD_DOCTOR_SHARE: float | None = 0.5
 
-#: Step 101: and when their venues are sites of one registered institution: the same code up to a final separator and a
-#: site number (``H53282215522-01``, ``H53282215522-03``, ``H53282215522``), as an export shows a 医共体's village
-#: clinics or a chain's shops under their parent's code.  False turns the site join off.
+#: Step 101: and when their venues are facilities, sites of one registered institution: the same code up to a final
+#: separator and a site number (``H53282215522-01``, ``H53282215522-03``, ``H53282215522``), as an export shows a
+#: 医共体's village clinics or a 中医馆 chain's clinics under their parent's code (pharmacies: a chain's shops are often
+#: franchised, other operators; step 25 reads chains).  False turns the site join off.
 JOIN_SITES = True
 
 #: Score multiplier for a ring with a benign explanation.
@@ -304,7 +305,8 @@ def join_pieces(
         by_kind.setdefault(scored[i].typology, []).append(i)
     seen = _venues_seen(scored, open_, facts)
     site = _institutions(scored, open_, facts)
-    # a pharmacy's claims name the prescriber, who bills nothing there: only a facility's billing doctor leads a piece
+    # a pharmacy's claims name the prescriber, who bills nothing there: only a facility's billing doctor leads a piece;
+    # and a chain's shops are often others' (franchised): only a facility's sites are one institution
     lead = {i: frozenset() if site[i][1] else _lead_doctors(scored[i]) for i in open_}
     ghosts = _ghost_stays(scored, candidates, by_kind, staff, params)
     open_ = sorted(open_ + list({i for i, _ in ghosts}))  # the group ring first in each pair (its detector leads)
@@ -323,7 +325,7 @@ def join_pieces(
                         si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
                         same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
                         # step 101: or one doctor billed most of both pieces, or their venues are one institution's
-                        same = same or bool(lead[i] & lead[j]) or site[i][0] == site[j][0]
+                        same = same or bool(lead[i] & lead[j]) or (site[i][0] == site[j][0] and not site[i][1])
                     if same:
                         yield i, j
 

@@ -37,8 +37,8 @@ def _piece(name: str, persons: range, venue: int, *doctors: tuple[str, float]) -
 
 
 VENUES = {1: "H53282215522-01", 3: "H53282215522-03", 5: "H53282215522", 8: "H53282290001", 9: "H5328229000"}
-VENUES |= {10: "P36073200210", 11: "P36073200211"}
-SHOPS = (10, 11)  # pharmacies
+VENUES |= {10: "P36073200210", 11: "P36073200211", 12: "P36073200210-01"}
+SHOPS = (10, 11, 12)  # pharmacies
 
 
 @pytest.fixture
@@ -87,6 +87,8 @@ def test_a_prescriber_does_not_join_two_pharmacies_pieces(joined: Any) -> None:
     a = _piece("A", range(0, 45), 10, ("D1", 0.75))  # thirdworld 41: a card buyer and a chain's cash-out, one
     b = _piece("B", range(45, 92), 11, ("D1", 0.6))  # prescriber on half or more of each one's purchases
     assert joined([a, b]) == ["A", "B"]
+    # nor are a chain's shops under one code one operator (often franchised)
+    assert joined([a, _piece("B", range(45, 92), 12, ("D2", 0.6))]) == ["A", "B"]
 
 
 def test_the_sites_of_one_institution_are_one_organisation(joined: Any, monkeypatch: pytest.MonkeyPatch) -> None:
