@@ -517,6 +517,12 @@ SCHEDULE_ATTENDANCE = 0.5
 SCHEDULE_WEEKDAYS = 0.8
 #: Fund per claim against peers' where the cost_ratio reason starts scoring; care at or below it costs as care does.
 PEER_COST = 1.3
+#: Step 103: a session cohort (:func:`session_cohort`) is care up to this cost against its peers.  A timetable alone
+#: does not vouch for the care: a doctor who bills his roster every rota day has a timetable by construction (a
+#: 医共体 doctor's phantom village rota, 1.89-2.23x), where the dev worlds' explained scheduled cohorts (dialysis
+#: shifts, 两病 clinics, village rotas, rehabilitation: 463 groups) cost at most 1.37x (measured over 1.0-3.0 in
+#: docs/detection.md, step 103).  None turns the bound off.
+SCHEDULE_COST: float | None = 1.5
 #: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
 COURSE_WEEKS = 4.0
 #: Ownership unknown: a weekly course is care when it costs no more than the same care elsewhere (the peers' cost).
@@ -564,7 +570,9 @@ def session_cohort(f: Features) -> bool:
     private clinics; card collectors work at pharmacies.  With the venue's
     ownership not exported, care is also a group at no more than the peers'
     cost (:data:`UNKNOWN_OWNER_COST`, as in :func:`weekly_course`: friends who
-    keep one weekly slot together at a county TCM hospital).
+    keep one weekly slot together at a county TCM hospital).  Step 103: and not above :data:`SCHEDULE_COST` times
+    the peers' cost, whatever vouches for the care: a township doctor who bills the elders of his village roster on
+    every rota day, whether they came or not, keeps a timetable by construction.
     """
     if f.inpatient_share >= 0.5:
         return False
@@ -586,7 +594,9 @@ def session_cohort(f: Features) -> bool:
     care = public or f.chronic_share >= 0.5 or f.top_diagnosis_share >= 0.7
     # ownership not exported: care when it costs no more than the same care elsewhere (see weekly_course)
     care = care or (math.isnan(f.public_venue) and f.cost_ratio <= UNKNOWN_OWNER_COST)
-    return on_timetable and care
+    # step 103: and a timetable is care at a care's cost (a roster billed every rota day is a timetable too)
+    dear = SCHEDULE_COST is not None and f.cost_ratio > SCHEDULE_COST
+    return on_timetable and care and not dear
 
 
 def regimen(f: Features) -> bool:

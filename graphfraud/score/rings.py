@@ -110,6 +110,18 @@ CARD_JOIN_CHANCE = 1e-6
 #: are another operator's, left in their piece (judged again on their own).  False: the union of the pieces (step 91).
 CARD_JOIN_BOTH = True
 
+#: Step 103 (:func:`join_pieces`): suspect pieces of one typology at different venues are one organisation when one
+#: doctor billed more than this share of each piece's claims (a 卫生院 doctor's phantom rota, one piece per village
+#: clinic).  A doctor who sees some of two groups' patients is not their organiser; one who bills most of both is
+#: (measured over 0.3-0.9 in docs/detection.md, step 103).  None turns the doctor join off.
+LEAD_DOCTOR_SHARE: float | None = 0.5
+
+#: Step 103: and when their venues are facilities, sites of one registered institution: the same code up to a final
+#: separator and a site number (``H53282215522-01``, ``H53282215522-03``, ``H53282215522``), as an export shows a
+#: 医共体's village clinics or a 中医馆 chain's clinics under their parent's code (pharmacies: a chain's shops are often
+#: franchised, other operators; step 25 reads chains).  False turns the site join off.
+JOIN_SITES = True
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -292,6 +304,10 @@ def join_pieces(
     for i in open_:
         by_kind.setdefault(scored[i].typology, []).append(i)
     seen = _venues_seen(scored, open_, facts)
+    site = _institutions(scored, open_, facts)
+    # a pharmacy's claims name the prescriber, who bills nothing there: only a facility's billing doctor leads a piece;
+    # and a chain's shops are often others' (franchised): only a facility's sites are one institution
+    lead = {i: frozenset() if site[i][1] else _lead_doctors(scored[i]) for i in open_}
     ghosts = _ghost_stays(scored, candidates, by_kind, staff, params)
     open_ = sorted(open_ + list({i for i, _ in ghosts}))  # the group ring first in each pair (its detector leads)
 
@@ -308,6 +324,8 @@ def join_pieces(
                         ni, nj = 0.5 * len(scored[i].person_codes), 0.5 * len(scored[j].person_codes)
                         si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
                         same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
+                        # step 103: or one doctor billed most of both pieces, or their venues are one institution's
+                        same = same or bool(lead[i] & lead[j]) or (site[i][0] == site[j][0] and not site[i][1])
                     if same:
                         yield i, j
 
@@ -1078,6 +1096,43 @@ def _ghost_stays(
             if np.intersect1d(r.person_codes, g.person_codes).size >= least:
                 out.append((i, j))
     return out
+
+
+def _lead_doctors(ring: Ring) -> frozenset[str]:
+    """Step 103: the doctor who billed more than :data:`LEAD_DOCTOR_SHARE` of the ring's claims (of those that name
+    one), as a set (empty when none did, or the join is off).
+
+    >>> m = lambda d, share: Member("doctor", d, "doctor", share)
+    >>> from types import SimpleNamespace as S
+    >>> sorted(_lead_doctors(S(members=(m("D1", 0.79), m("D2", 0.18))))), sorted(_lead_doctors(S(members=(m("D1", 0.5),))))
+    (['D1'], [])
+    """
+    if LEAD_DOCTOR_SHARE is None:
+        return frozenset()
+    return frozenset(m.entity_id for m in ring.members if m.entity_type == "doctor" and m.score > LEAD_DOCTOR_SHARE)
+
+
+def _institutions(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, tuple[str, bool]]:
+    """Step 103: for each of ``rings`` (indexes into ``scored``), the registered institution of its main venue
+    (:func:`_institution`; the venue's own id when the site join is off) and whether the venue is a pharmacy."""
+    ids = facts.graph.visits.venues.ids
+    out = {}
+    for i in rings:
+        venue = scored[i].features.venue
+        name = str(ids[venue])
+        out[i] = (_institution(name) if JOIN_SITES else name, bool(facts.venue_is_pharmacy[venue]))
+    return out
+
+
+def _institution(venue_id: str) -> str:
+    """Step 103: the registered institution of a venue id: the id without a site suffix (a final ``-``, ``_``, ``.``,
+    ``/`` or ``#`` and one to three digits), as an export shows a parent's sites under its code.
+
+    >>> _institution("H53282215522-03"), _institution("H53282215522"), _institution("P123_1"), _institution("A-B")
+    ('H53282215522', 'H53282215522', 'P123', 'A-B')
+    """
+    head, sep, tail = max((venue_id.rpartition(c) for c in "-_./#"), key=lambda t: len(t[0]))
+    return head if sep and head and 1 <= len(tail) <= 3 and tail.isdigit() else venue_id
 
 
 def _same_staff(a: frozenset, b: frozenset) -> bool:

@@ -34,7 +34,7 @@ def _ring(name: str, score: float, persons: range, *reasons: SimpleNamespace, do
         score=score,
         detector="covisit",
         features=SimpleNamespace(venue=7),
-        members=(SimpleNamespace(entity_type="doctor", entity_id=doctor),),
+        members=(SimpleNamespace(entity_type="doctor", entity_id=doctor, score=0.5),),
         reasons=tuple(reasons),
         person_codes=np.asarray(list(persons)),
     )
@@ -46,6 +46,9 @@ def joined(monkeypatch: pytest.MonkeyPatch) -> Any:
     for name in ("_ghost_stays", "_one_household_pieces", "_one_off_pieces", "_relays"):
         monkeypatch.setattr(rings, name, lambda *a, **k: [])
     monkeypatch.setattr(rings, "_venues_seen", lambda scored, open_, facts: {i: {} for i in open_})
+    monkeypatch.setattr(
+        rings, "_institutions", lambda scored, open_, facts: {i: (str(i), False) for i in open_}
+    )  # step 103
     monkeypatch.setattr(rings, "_one_home_lockstep", lambda c, r, f: False)
     monkeypatch.setattr(rings, "_union", lambda candidates, pieces, **e: pieces)
 

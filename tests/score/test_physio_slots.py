@@ -61,6 +61,8 @@ def test_the_bill_not_the_timetable_tells_them_apart() -> None:
     # the same slot billed at what the same care costs elsewhere is care; the cheapest gift slot measured is not
     assert benign_explanation(dataclasses.replace(GIFT_SLOT, cost_ratio=0.9)) is not None
     assert benign_explanation(dataclasses.replace(GIFT_SLOT, cost_ratio=1.56)) is None
-    # care by its content still holds above the peers' cost: one diagnosis for most claims (a rehabilitation course)
-    one_diagnosis = dataclasses.replace(GIFT_SLOT, top_diagnosis="I63", top_diagnosis_share=0.8)
+    # care by its content still holds above the peers' cost: one diagnosis for most claims (a rehabilitation course),
+    # up to SCHEDULE_COST (step 103: a roster billed every rota day has one diagnosis and a timetable too)
+    one_diagnosis = dataclasses.replace(GIFT_SLOT, top_diagnosis="I63", top_diagnosis_share=0.8, cost_ratio=1.45)
     assert session_cohort(one_diagnosis)
+    assert not session_cohort(dataclasses.replace(one_diagnosis, cost_ratio=1.84))
