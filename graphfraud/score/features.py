@@ -940,7 +940,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
 
 
 #: Step 101: a group's rounds are measured when its members' median age is at least this (a nursing home's residents:
-#: the very old, 83-86 median on every home of fifthworld dev 2-28; every planted staged clinic's recruits 64-82).
+#: the very old, 83-86 median on every home of fifthworld dev 2-28; the planted staged clinics' recruits mostly
+#: younger, 64-82, but otherworld 3, 34 and 52's are 81-83: the cost and the rounds hold those, not the age).
 HOME_AGE = 80.0
 #: A round's days: days with at least this share of the group's members at the venue (a day of a few residents
 #: who came on their own is no round) ...

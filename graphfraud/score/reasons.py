@@ -1213,13 +1213,16 @@ def home_round(f: Features) -> Reason | None:
     run out (an outpatient prescription is for up to a month), nearly all of
     them on each round, in a day or two.  The residents are the very old
     (median age :data:`graphfraud.score.features.HOME_AGE` or more: a home's
-    residents are past eighty; a broker's recruits are the active elderly
-    who travel by bus, every planted staged clinic's 64-82), and the round
+    residents are past eighty; a broker's recruits are mostly the active
+    elderly who travel by bus, though some brokers recruit the very old too:
+    otherworld 3, 34 and 52's staged clinics are 81-83 median), and the round
     bills the care it gives: at no more than the peers' cost
     (:data:`PEER_COST`).  Without addresses (where :func:`_residents` would
-    see one address) that is what tells the home: a staged clinic that
-    meets monthly bills above the care (1.7-2.6x measured) and sees under
-    two thirds of its pool on a session.  So: the members' median age, at
+    see one address) that is what tells the home: a staged clinic bills
+    above the care (the monthly ones 1.7-2.6x, otherworld's very old pools
+    3.1-6.0x on 10- and 21-day cycles) and sees under two thirds of its pool
+    on a monthly session.  No one guard holds them all; together they do.
+    So: the members' median age, at
     least :data:`HOME_ROUNDS` rounds, :data:`HOME_MONTHLY` of the gaps a
     month, each round :data:`HOME_COVERAGE` of the members, at no more than
     the peers' cost (the insurance money's too, where the fund paid under
