@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from graphfraud.score.features import REFILL_PURCHASES, Features
+from graphfraud.score.features import HOME_AGE, REFILL_PURCHASES, Features
 
 if TYPE_CHECKING:
     from graphfraud.score.designated import Market, Regimen
@@ -264,6 +264,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "patients are in a group explained at the doctor's facility as care on a timetable, seen there every "
         "{cycle:.0f} days; cost {cost_ratio:.2f}x peers'",
     ),
+    # step 101 (home_round)
+    "benign_home_round": (
+        "looks like a nursing home's residents (养老院) on its doctor's monthly round: the {persons} members' median "
+        "age is {age:.0f} (residents from {age_from:g}), seen in {rounds} rounds every {cycle:.0f} days ({monthly:.0%} "
+        "of the gaps a month), each round seeing {coverage:.0%} of them (from {coverage_from:.0%}); cost "
+        "{cost_ratio:.2f}x peers' (care at no more than {bound:g}x)",
+    ),
     "benign_designated": (
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
         "high-value buyers of them (not patients of {doctor}) bought at {pharmacy} too, against {share:.0%} of the "
@@ -285,6 +292,15 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like an internet hospital's patients (互联网医院, online consultations and repeat prescriptions): "
         "{share:.0%} of the group's claims are there, and an online visit is no meeting, at any hour; "
         "cost {cost_ratio:.2f}x peers'",
+        # step 101 (b): online_refills
+        "looks like an internet hospital's repeat prescriptions (复诊续方) dispensed by one pharmacy (处方流转, "
+        "delivery): {doctor} saw the patients online, and they refilled at {pharmacy} every {period:.0f} days "
+        "({steady:.0%} of their gaps within a quarter of it, refills from {steady_from:.0%}); cost {cost_ratio:.2f}x "
+        "peers'",
+        "looks like an internet hospital's repeat prescriptions (复诊续方) dispensed by one pharmacy (处方流转, "
+        "delivery): {doctor} saw the patients online, and they refilled at {pharmacy} every {period:.0f} days "
+        "({steady:.0%} of their gaps within a quarter of it, refills from {steady_from:.0%}); cost {cost_ratio:.2f}x "
+        "peers', {chance:.1f} standard errors above them: within chance",
     ),
     "benign_refill": (
         "looks like chronic-disease refills (e.g. hypertension or diabetes drugs each month): members each bought at "
@@ -775,6 +791,35 @@ def online_consultations(f: Features) -> Reason | None:
                   ONLINE_SHARE, 0.0)  # fmt: skip
 
 
+def online_refills(f: Features, refills: Mapping[str, float] | None, names: Mapping[str, str]) -> Reason | None:
+    """A steering pair whose doctor practises at an internet hospital, explained as its repeat prescriptions (step 101 (b)).
+
+    An internet hospital may only see follow-up patients (互联网诊疗限于常见病、慢性病复诊) and its prescriptions
+    go to a pharmacy for dispensing (处方流转), most often the delivery pharmacy of the platform (O2O送药), so
+    nearly all of an online doctor's patients buy at one shop, the day of the consultation or the next: the
+    routing is the platform's, not the doctor's steering.  What the repeat prescription is shows in the purchases:
+    each patient refills on their own monthly period (``refills``: the steered patients' own purchases at the
+    pharmacy, :func:`graphfraud.score.features.refills`; a period within :data:`REFILL_DAYS`, at least
+    :data:`SCHEDULE_WEEKDAYS` of the gaps within a quarter of it, as :func:`refill_cohort`), and the pair's claims
+    cost what the same care costs (at most :data:`PEER_COST`, or above within chance, :func:`chance_cost`).  A
+    kickback sells what the patient did not need: dearer than the care (the fifth generator's planted online
+    kickbacks 9.6-13.4x, 36-61 standard errors) on purchases that follow the doctor's batches, not a supply
+    (0.5-0.71 of the gaps steady).  ``refills`` is None where the doctor is not an internet hospital's.
+    """
+    if refills is None or math.isnan(refills["member_period"]) or hard_flags(f, treatment=True):
+        return None
+    period, steady = refills["member_period"], refills["member_steady"]
+    if not REFILL_DAYS[0] <= period <= REFILL_DAYS[1] or steady < SCHEDULE_WEEKDAYS:
+        return None
+    if f.cost_ratio > PEER_COST and not chance_cost(f):
+        return None
+    args: dict[str, object] = {"doctor": names["doctor"], "pharmacy": names["pharmacy"], "period": period,
+                               "steady": steady, "steady_from": SCHEDULE_WEEKDAYS, "cost_ratio": f.cost_ratio}  # fmt: skip
+    if f.cost_ratio > PEER_COST:
+        args["chance"] = f.cost_chance
+    return Reason("benign_online", args, steady, SCHEDULE_WEEKDAYS, 0.0)
+
+
 def residents_buying(f: Features) -> Reason | None:
     """Why a doctor's patients all buying at one pharmacy may be legitimate: they live in one institution.
 
@@ -1172,6 +1217,58 @@ def _one_institution(f: Features, together: int, name: str) -> Reason | None:
         return None
     evidence: dict[str, object] = {name: together, "persons": f.persons, "cost_ratio": f.cost_ratio}
     return Reason("benign_institution", evidence, together / f.persons, 0.6, 0.0)
+
+
+#: Step 101: a home's round sees most of its residents: at least this share of the members on a round (median over
+#: the rounds; the homes of fifthworld dev 2-28 0.76-0.90, the monthly staged clinics of every generator's dev worlds
+#: 0.37-0.60, otherworld 8's 0.85 at 2.6x the cost).
+HOME_COVERAGE = 0.7
+#: ... on a monthly round: at least this share of the gaps between rounds a month (features.MONTH_DAYS) ...
+HOME_MONTHLY = 0.8
+#: ... seen on at least this many rounds (three months of prescriptions renewed).
+HOME_ROUNDS = 3
+
+
+def home_round(f: Features) -> Reason | None:
+    """A nursing home's residents (养老院) seen on its doctor's monthly round, at the care's cost (step 101), or None.
+
+    A home's in-house clinic (or the community centre's visiting doctor,
+    巡诊) sees its residents once a month, when their chronic prescriptions
+    run out (an outpatient prescription is for up to a month), nearly all of
+    them on each round, in a day or two.  The residents are the very old
+    (median age :data:`graphfraud.score.features.HOME_AGE` or more: a home's
+    residents are past eighty; a broker's recruits are mostly the active
+    elderly who travel by bus, though some brokers recruit the very old too:
+    otherworld 3, 34 and 52's staged clinics are 81-83 median), and the round
+    bills the care it gives: at no more than the peers' cost
+    (:data:`PEER_COST`).  Without addresses (where :func:`_residents` would
+    see one address) that is what tells the home: a staged clinic bills
+    above the care (the monthly ones 1.7-2.6x, otherworld's very old pools
+    3.1-6.0x on 10- and 21-day cycles) and sees under two thirds of its pool
+    on a monthly session.  No one guard holds them all; together they do.
+    So: the members' median age, at
+    least :data:`HOME_ROUNDS` rounds, :data:`HOME_MONTHLY` of the gaps a
+    month, each round :data:`HOME_COVERAGE` of the members, at no more than
+    the peers' cost (the insurance money's too, where the fund paid under
+    half of it), in the daytime (no more than :data:`HOME_NIGHT` of the
+    claims off hours), not in a ward nor at a pharmacy, and none of
+    :func:`hard_flags`.
+    """
+    if f.rounds < HOME_ROUNDS or f.round_monthly < HOME_MONTHLY or f.round_coverage < HOME_COVERAGE:
+        return None
+    if not f.median_age >= HOME_AGE or f.cost_ratio > PEER_COST or f.money_cost > PEER_COST:
+        return None  # (a NaN money_cost: the fund paid most of the money, cost_ratio is the measure)
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.off_hours_share > HOME_NIGHT or hard_flags(f):
+        return None
+    args: dict[str, object] = {"persons": f.persons, "age": f.median_age, "age_from": HOME_AGE, "rounds": f.rounds,
+                               "cycle": f.round_cycle, "monthly": f.round_monthly, "coverage": f.round_coverage,
+                               "coverage_from": HOME_COVERAGE, "cost_ratio": f.cost_ratio, "bound": PEER_COST}  # fmt: skip
+    return Reason("benign_home_round", args, f.round_coverage, HOME_COVERAGE, 0.0)
+
+
+#: ... and a round is in the daytime: at most this share of the group's claims before 07:00 or after 19:00 (where the
+#: ``off_hours`` reason starts scoring).
+HOME_NIGHT = 0.1
 
 
 def benign_explanation(f: Features) -> Reason | None:

@@ -27,7 +27,15 @@ from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
-from graphfraud.score.features import REGULAR_DAYS, ClaimFacts, Features, bound_to, features, index_own_visits
+from graphfraud.score.features import (
+    REGULAR_DAYS,
+    ClaimFacts,
+    Features,
+    bound_to,
+    features,
+    index_own_visits,
+    refills,
+)
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.public import follow_up_patients, mass_event, session_crowd, walk_in_patients
 from graphfraud.score.reasons import (
@@ -43,9 +51,11 @@ from graphfraud.score.reasons import (
     designated_cards,
     kin_accounts,
     online_consultations,
+    online_refills,
     refill_cohort,
     regimen_pharmacy,
     ramp,
+    home_round,
     residents_buying,
     round_cohort,
 )
@@ -1817,9 +1827,10 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
             residents_buying(f)
             or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
             or regimen_pharmacy(f, regimen(c, facts, priced_from=CHRONIC_VISITS), names)
+            or online_refills(f, _online_refills(c, facts), names)  # step 101 (b)
         )
     else:
-        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f)
+        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 101
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f) or refill_cohort(f, names)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
@@ -1848,6 +1859,20 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         detector=c.detector,
         features=f,
     )
+
+
+def _online_refills(c: Candidate, facts: ClaimFacts) -> dict[str, float] | None:
+    """Step 101 (b): the refills (:func:`graphfraud.score.features.refills`) of a steering pair's patients at its
+    pharmacy when the doctor saw them at an internet hospital (:data:`ClaimFacts.venue_online`), else None."""
+    if facts.venue_online is None or "doctor" not in c.evidence or "pharmacy" not in c.evidence:
+        return None
+    v = facts.graph.visits
+    venue = v.column("venue")[c.claims]
+    seen = venue[v.column("doctor")[c.claims] == int(c.evidence["doctor"])]
+    if not len(seen) or not facts.venue_online[int(np.bincount(seen).argmax())]:
+        return None
+    shop = int(c.evidence["pharmacy"])
+    return refills(c.persons, c.claims[venue == shop], shop, facts)
 
 
 #: Step 99: what a venue's fund-paid check-up campaigns (:mod:`graphfraud.detect.checkups`) add to its ring's

@@ -195,6 +195,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为同一机构（如养老院）的住户、由医师定期巡诊：{persons} 名患者中 {shared} 名属于在该医师所在机构已解释为定期诊疗的"
         "群体（每 {cycle} 天一次巡诊）；费用为同类的 {cost_ratio} 倍",
     ),
+    "benign_home_round": (
+        "疑为养老院住户、由机构医师每月巡诊：{persons} 名成员的年龄中位数为 {age} 岁（达 {age_from} 岁视为住户），"
+        "共 {rounds} 轮巡诊、每 {cycle} 天一轮（{monthly} 的间隔为一个月），每轮诊及其中 {coverage}（达 {coverage_from} 即认定）；"
+        "费用为同类的 {cost_ratio} 倍（不超过 {bound} 倍视为常规诊疗）",
+    ),
     "benign_designated": (
         "疑为 {diagnosis} 类药品的定点药店（双通道）：非医师 {doctor} 患者的其他 {buyers} 名高值购药人中有 {market} 也在 {pharmacy} "
         "购药，该医师的患者为 {share}（医药回扣须高出 {lift_from} 倍）",
@@ -211,6 +216,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     "benign_online": (
         "疑为互联网医院的线上复诊患者（在线问诊、复诊续方）：团伙 {share} 的结算在该互联网医院，线上就诊不是同时到场，"
         "任何时段都可就诊；费用为同类的 {cost_ratio} 倍",
+        "疑为互联网医院复诊续方、处方流转至同一药店配送：医师 {doctor} 在线接诊这些患者，患者每 {period} 天在 {pharmacy} "
+        "续方购药一次（{steady} 的间隔在此周期的四分之一以内，达 {steady_from} 视为续方）；费用为同类的 {cost_ratio} 倍",
+        "疑为互联网医院复诊续方、处方流转至同一药店配送：医师 {doctor} 在线接诊这些患者，患者每 {period} 天在 {pharmacy} "
+        "续方购药一次（{steady} 的间隔在此周期的四分之一以内，达 {steady_from} 视为续方）；费用为同类的 {cost_ratio} 倍，"
+        "高出 {chance} 个标准误：在偶然波动范围内",
     ),
     "benign_refill": (
         "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"
