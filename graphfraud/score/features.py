@@ -825,7 +825,7 @@ class Features:
     # variance over mean of the group's claims a day at the main venue, over its days from first to last claim there:
     # about 1 when members come on days of their own, far above when they come together (NaN: not measured)
     day_dispersion: float = math.nan
-    # Step 101: the group's rounds at the main venue (:func:`_rounds`), measured only when the members' median age
+    # Step 104: the group's rounds at the main venue (:func:`_rounds`), measured only when the members' median age
     # is HOME_AGE or more (0 / NaN: not measured): a round is its days with ROUND_PRESENT of its members or more,
     # each within ROUND_SPAN days of the one before
     rounds: int = 0
@@ -939,7 +939,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     )
 
 
-#: Step 101: a group's rounds are measured when its members' median age is at least this (a nursing home's residents:
+#: Step 104: a group's rounds are measured when its members' median age is at least this (a nursing home's residents:
 #: the very old, 83-86 median on every home of fifthworld dev 2-28; the planted staged clinics' recruits mostly
 #: younger, 64-82, but otherworld 3, 34 and 52's are 81-83: the cost and the rounds hold those, not the age).
 HOME_AGE = 80.0
@@ -1499,7 +1499,7 @@ REFILL_STEADY = 0.25
 
 def refills(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimFacts) -> dict[str, float]:
     """:func:`_refills` for a group that is not measured at the pharmacy ``venue`` as its main venue (a steering
-    pair's patients at the pair's pharmacy, step 101)."""
+    pair's patients at the pair's pharmacy, step 104)."""
     return _refills(persons, rows, venue, facts)
 
 

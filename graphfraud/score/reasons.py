@@ -264,7 +264,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "patients are in a group explained at the doctor's facility as care on a timetable, seen there every "
         "{cycle:.0f} days; cost {cost_ratio:.2f}x peers'",
     ),
-    # step 101 (home_round)
+    # step 104 (home_round)
     "benign_home_round": (
         "looks like a nursing home's residents (养老院) on its doctor's monthly round: the {persons} members' median "
         "age is {age:.0f} (residents from {age_from:g}), seen in {rounds} rounds every {cycle:.0f} days ({monthly:.0%} "
@@ -292,7 +292,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like an internet hospital's patients (互联网医院, online consultations and repeat prescriptions): "
         "{share:.0%} of the group's claims are there, and an online visit is no meeting, at any hour; "
         "cost {cost_ratio:.2f}x peers'",
-        # step 101 (b): online_refills
+        # step 104 (b): online_refills
         "looks like an internet hospital's repeat prescriptions (复诊续方) dispensed by one pharmacy (处方流转, "
         "delivery): {doctor} saw the patients online, and they refilled at {pharmacy} every {period:.0f} days "
         "({steady:.0%} of their gaps within a quarter of it, refills from {steady_from:.0%}); cost {cost_ratio:.2f}x "
@@ -792,7 +792,7 @@ def online_consultations(f: Features) -> Reason | None:
 
 
 def online_refills(f: Features, refills: Mapping[str, float] | None, names: Mapping[str, str]) -> Reason | None:
-    """A steering pair whose doctor practises at an internet hospital, explained as its repeat prescriptions (step 101 (b)).
+    """A steering pair whose doctor practises at an internet hospital, explained as its repeat prescriptions (step 104 (b)).
 
     An internet hospital may only see follow-up patients (互联网诊疗限于常见病、慢性病复诊) and its prescriptions
     go to a pharmacy for dispensing (处方流转), most often the delivery pharmacy of the platform (O2O送药), so
@@ -1219,7 +1219,7 @@ def _one_institution(f: Features, together: int, name: str) -> Reason | None:
     return Reason("benign_institution", evidence, together / f.persons, 0.6, 0.0)
 
 
-#: Step 101: a home's round sees most of its residents: at least this share of the members on a round (median over
+#: Step 104: a home's round sees most of its residents: at least this share of the members on a round (median over
 #: the rounds; the homes of fifthworld dev 2-28 0.76-0.90, the monthly staged clinics of every generator's dev worlds
 #: 0.37-0.60, otherworld 8's 0.85 at 2.6x the cost).
 HOME_COVERAGE = 0.7
@@ -1230,7 +1230,7 @@ HOME_ROUNDS = 3
 
 
 def home_round(f: Features) -> Reason | None:
-    """A nursing home's residents (养老院) seen on its doctor's monthly round, at the care's cost (step 101), or None.
+    """A nursing home's residents (养老院) seen on its doctor's monthly round, at the care's cost (step 104), or None.
 
     A home's in-house clinic (or the community centre's visiting doctor,
     巡诊) sees its residents once a month, when their chronic prescriptions

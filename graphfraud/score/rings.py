@@ -1827,10 +1827,10 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
             residents_buying(f)
             or designated_pharmacy(f, market, names, evidence=evidence, steering=c.params)
             or regimen_pharmacy(f, regimen(c, facts, priced_from=CHRONIC_VISITS), names)
-            or online_refills(f, _online_refills(c, facts), names)  # step 101 (b)
+            or online_refills(f, _online_refills(c, facts), names)  # step 104 (b)
         )
     else:
-        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 101
+        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f) or refill_cohort(f, names)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
@@ -1862,7 +1862,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
 
 
 def _online_refills(c: Candidate, facts: ClaimFacts) -> dict[str, float] | None:
-    """Step 101 (b): the refills (:func:`graphfraud.score.features.refills`) of a steering pair's patients at its
+    """Step 104 (b): the refills (:func:`graphfraud.score.features.refills`) of a steering pair's patients at its
     pharmacy when the doctor saw them at an internet hospital (:data:`ClaimFacts.venue_online`), else None."""
     if facts.venue_online is None or "doctor" not in c.evidence or "pharmacy" not in c.evidence:
         return None

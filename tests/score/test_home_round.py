@@ -1,4 +1,4 @@
-"""Step 101: a nursing home's residents (养老院) seen on its clinic's monthly round at the care's cost are explained
+"""Step 104: a nursing home's residents (养老院) seen on its clinic's monthly round at the care's cost are explained
 (fifthworld's in-house clinics without addresses: residents of median age 83-86, rounds a month apart seeing
 0.76-0.90 of them); a broker's recruits of the active elderly on the same round, the residents billed above the
 care, or a round that sees half of them, are not."""
@@ -97,7 +97,7 @@ def _pair(cost_ratio: float, cost_chance: float) -> Features:
 
 
 def test_an_internet_hospitals_repeat_prescriptions_at_one_pharmacy_are_explained_and_a_kickbacks_are_not() -> None:
-    """Step 101 (b), on the numbers of fifthworld 5: the internet hospital's doctor whose 160 patients refill at
+    """Step 104 (b), on the numbers of fifthworld 5: the internet hospital's doctor whose 160 patients refill at
     the O2O flagship every 30 days (all gaps steady) at 1.05x, and the planted online kickback's doctor whose 97
     patients buy every 33 days (half the gaps steady) at 9.7x (36 standard errors)."""
     names = {"doctor": "YL299127-008", "pharmacy": "YD351308"}
