@@ -1756,7 +1756,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     elif kind == "kickback" and "doctor" not in evidence:
         # prescribed loaded cards (prescribed_apart): a home's residents, a group's or refills explain them as
         # they explain the loaded-card ring they were part of
-        benign = residents_buying(f) or benign_explanation(f) or refill_cohort(f, names)
+        benign = residents_buying(f) or benign_explanation(f) or refill_cohort(f, names, reasons)
     elif kind == "kickback":
         benign = (
             residents_buying(f)
@@ -1766,7 +1766,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f)
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
-                  or follow_up_patients(f) or refill_cohort(f, names)
+                  or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
     if "checkups" in evidence:  # step 99: the fund billed for check-ups, campaign after campaign
