@@ -209,13 +209,15 @@ def detect(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     if level is not None and len(hits):
         up = level[hits["pharmacy"].to_numpy()] > level[hits["facility"].to_numpy()]
         keep &= ~up | bought
-    hits = hits[keep]
+    hits, bought = hits[keep], bought[keep]
     out = [
         steering._candidate(row, _mine(follow, int(row.doctor), int(row.pharmacy)), 0.0, params, self_paid=0)  # noqa: SLF001
         for row in hits.itertuples(index=False)
     ]
-    for c in out:
+    for c, paid in zip(out, bought, strict=True):
         c.evidence["referral"] = True
+        if paid:  # step 101: the private site's pairs are one scheme (score.rings.join_kickbacks)
+            c.evidence["paid_for"] = True
         c.params["follow_days"] = params.referral_days  # the sentence's "within n days"
     rates = steering.visit_rates(out, follow, table, outpatient, params.referral_days, bought=0)
     return [c for c, rate in zip(out, rates, strict=True) if rate >= steering.VISIT_RATE]
