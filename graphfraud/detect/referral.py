@@ -217,7 +217,7 @@ def detect(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     for c, paid in zip(out, bought, strict=True):
         c.evidence["referral"] = True
         if paid:  # step 101: the private site's pairs are one scheme (score.rings.join_kickbacks)
-            c.evidence["paid_for"] = True
+            c.evidence["paid_site"] = True
         c.params["follow_days"] = params.referral_days  # the sentence's "within n days"
     rates = steering.visit_rates(out, follow, table, outpatient, params.referral_days, bought=0)
     return [c for c, rate in zip(out, rates, strict=True) if rate >= steering.VISIT_RATE]

@@ -1181,7 +1181,7 @@ def join_kickbacks(
     kickback's headline) scores: its patients are sent as surely, only the
     insurance money is small (a shop that takes cash); linked through one
     another, but weak pairs with no suspect pair among them join nothing
-    (step 68).  Public doctors' pairs with one private site (step 101, ``evidence["paid_for"]``:
+    (step 68).  Public doctors' pairs with one private site (step 101, ``evidence["paid_site"]``:
     :func:`graphfraud.detect.referral.paid_for`) are one ring whatever their facilities: the site pays each of
     them (a 民营医院 paying the village doctors of a township for their elders).  The ring's persons and
     claims the union of theirs, every doctor and pharmacy of its pairs a
@@ -1225,7 +1225,7 @@ def join_kickbacks(
             shops = [int(x) for x in ev["shops"]] if "shops" in ev else [pharmacy]
             # one doctor's pairs are one scheme; one shop's pairs only when their doctors practise at one facility
             keys = [(0, doctor)] + [(1, shop, site) for shop in shops for site in sorted(own)]
-            if ev.get("paid_for"):  # step 101: public doctors' patients sent to one private site: its scheme
+            if ev.get("paid_site"):  # step 101: public doctors' patients sent to one private site: its scheme
                 keys.append((2, pharmacy))
             for key in keys:
                 if key in first_of:
