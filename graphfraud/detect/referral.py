@@ -153,6 +153,39 @@ def levels(graph: ClaimGraph) -> np.ndarray | None:
     return out
 
 
+def owners(graph: ClaimGraph) -> np.ndarray | None:
+    """Per venue code: 1.0 a public facility, 0.0 a private one, NaN unknown; None without ownership."""
+    facilities = getattr(graph.data, "facilities", None)
+    if facilities is None or "ownership" not in facilities or not facilities["ownership"].notna().any():
+        return None
+    out = np.full(len(graph.visits.venues.ids), np.nan)
+    codes = graph.visits.venues.codes(pd.Series(facilities["facility_id"], dtype=object))
+    owner = facilities["ownership"].astype(object)
+    value = np.where(owner == "public", 1.0, np.where(owner == "private", 0.0, np.nan))
+    out[codes[codes >= 0]] = value[codes >= 0]
+    return out
+
+
+def paid_for(graph: ClaimGraph, hits: pd.DataFrame) -> np.ndarray:
+    """Step 105: per pair of ``hits``, whether a doctor of a public facility sends to a private one.
+
+    The referral system (分级诊疗: 医共体, 医联体, 双向转诊) sends a village or community doctor's patients up to
+    public institutions, his township centre and the county hospital, so the level rule leaves upward pairs
+    out; a private hospital is no part of it.  A public doctor whose patients are billed at a private hospital
+    right after his visits, far beyond his peers' share and beyond chance among every pair tested, and ten times
+    as often as on the patients' other days, is sent there: that is what a referral fee (村医介绍费) buys.  Such
+    a pair is kept whatever the two levels, and whatever part of the private venue's outpatients the doctor's
+    patients are (:data:`BUSINESS` keeps a big hospital's chance excess out; the chance bound and the visit rate
+    already do, and a private hospital may buy a few dozen patients from each of a few village doctors: 1-3% of
+    its outpatients each).  Without ownership nothing is kept (a venue of unknown ownership is neither).
+    """
+    owner = owners(graph)
+    if owner is None or not len(hits):
+        return np.zeros(len(hits), dtype=bool)
+    site, home = owner[hits["pharmacy"].to_numpy()], owner[hits["facility"].to_numpy()]
+    return (site == 0.0) & (home == 1.0)
+
+
 def detect(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     """Candidates: one per steered doctor-facility pair (``params.referral_days`` > 0), with its patients."""
     if params.referral_days <= 0:
@@ -170,17 +203,21 @@ def detect(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     tested = int((dp["patients"] >= params.min_patients).sum())
     p0 = hits["peer_share"].clip(lower=1e-3, upper=1 - 1e-3).to_numpy()
     tail = binom.sf(hits["patients"].to_numpy() - 1, hits["doctor_patients"].to_numpy(), p0)
-    hits = hits[(tail * tested <= steering.MAX_CHANCE) & (hits["business"].to_numpy() >= BUSINESS)]
+    bought = paid_for(graph, hits)  # step 105: a private venue's patients from a public doctor
+    keep = (tail * tested <= steering.MAX_CHANCE) & ((hits["business"].to_numpy() >= BUSINESS) | bought)
     level = levels(graph)
     if level is not None and len(hits):
         up = level[hits["pharmacy"].to_numpy()] > level[hits["facility"].to_numpy()]
-        hits = hits[~up]
+        keep &= ~up | bought
+    hits, bought = hits[keep], bought[keep]
     out = [
         steering._candidate(row, _mine(follow, int(row.doctor), int(row.pharmacy)), 0.0, params, self_paid=0)  # noqa: SLF001
         for row in hits.itertuples(index=False)
     ]
-    for c in out:
+    for c, paid in zip(out, bought, strict=True):
         c.evidence["referral"] = True
+        if paid:  # step 105: the private site's pairs are one scheme (score.rings.join_kickbacks)
+            c.evidence["paid_site"] = True
         c.params["follow_days"] = params.referral_days  # the sentence's "within n days"
     rates = steering.visit_rates(out, follow, table, outpatient, params.referral_days, bought=0)
     return [c for c, rate in zip(out, rates, strict=True) if rate >= steering.VISIT_RATE]

@@ -1010,7 +1010,7 @@ DESIGNATED_SHARE = 0.5
 REFILL_DAYS = (21.0, 91.0)
 
 
-def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
+def refill_cohort(f: Features, names: Mapping[str, str], scored: Iterable[Reason] = ()) -> Reason | None:
     """Why a group at a pharmacy may be its chronic patients' refills, or None.
 
     A chronic patient (hypertension, diabetes) refills one prescription at
@@ -1032,7 +1032,17 @@ def refill_cohort(f: Features, names: Mapping[str, str]) -> Reason | None:
     :func:`hard_flags` shows.  Members may share every day: a collector who
     swipes the same cards once a month for ordinary drugs at ordinary cost is
     not told apart (its money is then that of ordinary refills).
+
+    Step 105: nor are loaded cards refills.  When the group's ``scored`` reasons hold the card load (``card_load``:
+    its cards billed there again and again at >= 5x the usual cost of such claims *and* of the card's own claims
+    elsewhere, a rate of such cards the pharmacy's peers do not show), the refill reading is not offered: a
+    chronic patient's monthly pack costs what his prescription costs, at this shop as at the next, and the
+    pharmacies' other regulars refill too, so they would be loaded at the peers as well.  A rhythm that keeps
+    the city's refill price (a goods swap, 串换: daily goods or health food billed as a drug every few weeks on
+    the customers' cards) says when the card is swiped, not what for.
     """
+    if any(r.code == "card_load" and r.points > 0 for r in scored):
+        return None
     if f.pharmacy_share < 0.5 or math.isnan(f.member_period) or math.isnan(f.refill_cost):
         return None
     monthly = REFILL_DAYS[0] <= f.member_period <= REFILL_DAYS[1] and f.member_steady >= SCHEDULE_WEEKDAYS

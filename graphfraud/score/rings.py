@@ -1246,7 +1246,9 @@ def join_kickbacks(
     kickback's headline) scores: its patients are sent as surely, only the
     insurance money is small (a shop that takes cash); linked through one
     another, but weak pairs with no suspect pair among them join nothing
-    (step 68).  The ring's persons and
+    (step 68).  Public doctors' pairs with one private site (step 105, ``evidence["paid_site"]``:
+    :func:`graphfraud.detect.referral.paid_for`) are one ring whatever their facilities: the site pays each of
+    them (a 民营医院 paying the village doctors of a township for their elders).  The ring's persons and
     claims the union of theirs, every doctor and pharmacy of its pairs a
     member, one steering reason per pair (strongest first), the other
     reasons measured on the union, and a score never below its strongest pair's.
@@ -1287,7 +1289,10 @@ def join_kickbacks(
             # a doctor's pair with a chain's shops (step 83) is a pair of each of them
             shops = [int(x) for x in ev["shops"]] if "shops" in ev else [pharmacy]
             # one doctor's pairs are one scheme; one shop's pairs only when their doctors practise at one facility
-            for key in [(0, doctor)] + [(1, shop, site) for shop in shops for site in sorted(own)]:
+            keys = [(0, doctor)] + [(1, shop, site) for shop in shops for site in sorted(own)]
+            if ev.get("paid_site"):  # step 105: public doctors' patients sent to one private site: its scheme
+                keys.append((2, pharmacy))
+            for key in keys:
                 if key in first_of:
                     yield first_of[key], i
                 else:
@@ -1821,7 +1826,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     elif kind == "kickback" and "doctor" not in evidence:
         # prescribed loaded cards (prescribed_apart): a home's residents, a group's or refills explain them as
         # they explain the loaded-card ring they were part of
-        benign = residents_buying(f) or benign_explanation(f) or refill_cohort(f, names)
+        benign = residents_buying(f) or benign_explanation(f) or refill_cohort(f, names, reasons)
     elif kind == "kickback":
         benign = (
             residents_buying(f)
@@ -1832,7 +1837,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
-                  or follow_up_patients(f) or refill_cohort(f, names)
+                  or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
     if "checkups" in evidence:  # step 99: the fund billed for check-ups, campaign after campaign

@@ -23,11 +23,13 @@ class _Venues:
         return np.array([int(str(x)[1:]) for x in ids])
 
 
-def _town(*, steered: int = 20, levels: bool = True) -> SimpleNamespace:
+def _town(*, steered: int = 20, levels: bool = True, owners: list[str | None] | None = None,
+          walk_ins: int = 0) -> SimpleNamespace:  # fmt: skip
     """Clinic doctor 0 sends ``steered`` of his 30 patients to the imaging centre a day after the visit; community
     doctors 1-4 (30 patients each) send 12 each to the district hospital and 2 each to the imaging centre; the one
     doctor 5 of a village clinic sends 20 of his 25 to the township hospital; 300 others are seen at the hospital
-    and 40 at the imaging centre on their own."""
+    and 40 at the imaging centre on their own (and ``walk_ins`` at the township hospital).  ``owners``: the six
+    venues' ownership (none exported by default)."""
     rows = []  # claim, person, venue, doctor, kind, minute
     person = 0
 
@@ -49,11 +51,15 @@ def _town(*, steered: int = 20, levels: bool = True) -> SimpleNamespace:
         seen(HOSPITAL, 90 + HOSPITAL, i % 200, None)
     for i in range(40):
         seen(IMAGING, 90 + IMAGING, i * 4, None)
+    for i in range(walk_ins):
+        seen(TOWNSHIP, 90 + TOWNSHIP, i % 200, None)
     table = pd.DataFrame(rows, columns=["claim", "person", "venue", "doctor", "kind", "minute"])
     table["inpatient"] = False
     table["day"] = table["minute"] // 1440
     table["fund"] = 100.0
     facilities = pd.DataFrame({"facility_id": _Venues.ids, "level": LEVELS if levels else [None] * 6})
+    if owners is not None:
+        facilities["ownership"] = owners
     return SimpleNamespace(visits=SimpleNamespace(table=table, venues=_Venues()),
                            data=SimpleNamespace(facilities=facilities))  # fmt: skip
 
@@ -76,6 +82,25 @@ def test_referral_up_to_a_higher_level_is_the_referral_system() -> None:
     assert (5, TOWNSHIP) in _pairs(_town(levels=False))
     assert (5, TOWNSHIP) not in _pairs(_town())
     assert not any(f == HOSPITAL and d in (1, 2, 3, 4) for d, f in _pairs(_town(levels=False)))
+
+
+PUBLIC: list[str | None] = ["private", "public", "private", "public", "public", "public"]
+
+
+def test_a_public_doctor_sending_up_to_a_private_hospital_is_paid_for() -> None:
+    """Step 105: the village doctor's 20 patients billed at a private hospital (a 民营医院 paying 村医介绍费) right
+    after his visits are found though it is of a higher level and they are 3% of its 600-odd outpatients; to a
+    public township hospital (分级诊疗) or one of unknown ownership they are not."""
+    private = [*PUBLIC[:TOWNSHIP], "private"]
+    pairs = _pairs(_town(owners=private, walk_ins=600))
+    assert (5, TOWNSHIP) in pairs and pairs[5, TOWNSHIP].evidence["business"] < referral.BUSINESS  # type: ignore[attr-defined]
+    assert (0, IMAGING) in pairs  # the imaging centre's kickback as before
+    assert set(_pairs(_town(owners=PUBLIC, walk_ins=600))) == {(0, IMAGING)}
+    assert set(_pairs(_town(owners=[*PUBLIC[:TOWNSHIP], None], walk_ins=600))) == {(0, IMAGING)}
+    # a private doctor's patients at a private hospital: not the public referral chain's, and no exemption either
+    assert set(_pairs(_town(owners=[*PUBLIC[:VILLAGE], "private", "private"], walk_ins=600))) == {(0, IMAGING)}
+    np.testing.assert_array_equal(referral.owners(_town(owners=private))[[VILLAGE, TOWNSHIP]], [1.0, 0.0])  # type: ignore[arg-type, index]
+    assert referral.owners(_town()) is None  # type: ignore[arg-type]
 
 
 def test_few_steered_patients_and_the_switch() -> None:

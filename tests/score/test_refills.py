@@ -14,7 +14,7 @@ from detect.worlds import ring_persons
 from graphfraud.io.read import read_claims_dir
 from graphfraud.pipeline import run
 from graphfraud.score.features import REFILL_PURCHASES, Features, _cadence
-from graphfraud.score.reasons import refill_cohort
+from graphfraud.score.reasons import Reason, refill_cohort
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -199,3 +199,26 @@ def test_a_month_s_pack_is_compared_with_other_refills_not_walk_in_buys(
     assert bool(refills) == explained
     if not explained:
         assert [r for r in result.rings if len(ring_persons(r) & mates) >= 6]
+
+
+#: Step 105: the card load of sixthworld swh19 14's goods swap (串换): 31 of 1,508 cards billed at the shop 3 times
+#: or more at >= 5x the usual cost of such claims and of the card's own claims elsewhere (typically 8 times at
+#: 9.7x), none at its peers, every 22 days at 1.05x the city's other pharmacy refills.
+LOADED = Reason(
+    "card_load",
+    {"flagged": 31, "cards": 1508, "venue": "P01", "min_claims": 3, "ratio": 5.0, "times": 8.0, "card_ratio": 9.7,
+     "share": 0.484, "peer_rate": 0.0, "card_load_from": 3.0},
+    31.0, 3.0, 25.0,
+)  # fmt: skip
+
+
+def test_loaded_cards_are_not_refills() -> None:
+    """Step 105: a group whose cards the card load flags is not offered the refill reading, whatever its rhythm and
+    its price against the city's refills; the card load's sentence not scored (no points) changes nothing, nor
+    does another reason."""
+    goods = dataclasses.replace(REFILLS, member_period=22.0, member_steady=0.83, member_family=NAN, refill_cost=1.05)
+    assert refill_cohort(goods, NAMES) is not None  # the base: a steady month at the city's refill price
+    assert refill_cohort(goods, NAMES, [LOADED]) is None
+    assert refill_cohort(goods, NAMES, [dataclasses.replace(LOADED, points=0.0)]) is not None
+    other = Reason("dominance", {"share": 0.33, "venue": "P01", "dominance_from": 0.03}, 0.33, 0.03, 10.0)
+    assert refill_cohort(goods, NAMES, [other]) is not None
