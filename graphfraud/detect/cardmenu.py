@@ -141,9 +141,13 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
     return out
 
 
-def prescribed(graph: ClaimGraph, rows: np.ndarray, days: int) -> np.ndarray:
+def prescribed(graph: ClaimGraph, rows: np.ndarray, days: int, *, indexed: bool = False) -> np.ndarray:
     """Per claim of ``rows`` (pharmacy claims): it fills a prescription, i.e. names a doctor, or the card was seen
     at a facility that day or up to ``days`` days before.
+
+    ``indexed``: the cards' facility visits are taken from the run's index of the claims by person
+    (:meth:`ClaimGraph.claim_rows`, made on first use) instead of a pass over every claim: scoring asks this per
+    candidate, of a few hundred cards each; the detector asks it once, of many.  The same rows either way.
 
     A patient's dear purchase after their own visit (a targeted cancer drug bought at the hospital's DTP
     pharmacy, a kickback doctor's high-value drugs) is the care that visit prescribed; a cash-out swipe
@@ -153,9 +157,13 @@ def prescribed(graph: ClaimGraph, rows: np.ndarray, days: int) -> np.ndarray:
     person, day = graph.visits.column("person"), graph.visits.column("day")
     out = doctor[rows] >= 0
     card = person[rows].astype(np.int64)
-    theirs = np.zeros(int(person.max(initial=0)) + 1, dtype=bool)
-    theirs[card[card >= 0]] = True
-    at_facility = _facility_rows(graph, theirs)  # only the visits of these claims' cards
+    if indexed:  # only the visits of these claims' cards at facilities, ascending (as _facility_rows finds them)
+        at_facility = graph.claim_rows("person", card[card >= 0])
+        at_facility = at_facility[cards.institutions(graph)[1][graph.visits.column("venue")[at_facility]] >= 0]
+    else:
+        theirs = np.zeros(int(person.max(initial=0)) + 1, dtype=bool)
+        theirs[card[card >= 0]] = True
+        at_facility = _facility_rows(graph, theirs)  # only the visits of these claims' cards
     span = int(day.max(initial=0)) + days + 2
     seen = np.sort(person[at_facility].astype(np.int64) * span + day[at_facility])  # repeats do no harm below
     key = card * span + day[rows]

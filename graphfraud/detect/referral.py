@@ -97,12 +97,12 @@ def referral_follow(table: pd.DataFrame, days: int) -> pd.DataFrame:
     # the outpatient claims in order of person, minute and row; per position, the last visit at or before its
     # minute (of a minute's visits, the last row) and the last one before its minute
     lo = int(minute[rows].min())
-    key = person[rows].astype(np.int64) * (int(minute[rows].max()) - lo + 1) + (minute[rows] - lo)
+    span = int(minute[rows].max()) - lo + 1
+    key = person[rows].astype(np.int64) * span + (minute[rows] - lo)
     order = stable_order(key)
     key, rows = key[order], rows[order]
     del order
     start = np.r_[True, key[1:] != key[:-1]]  # a new (person, minute)
-    del key
     group = np.cumsum(start, dtype=np.int32) - 1
     starts = np.flatnonzero(start).astype(np.int32)
     del start
@@ -115,6 +115,11 @@ def referral_follow(table: pd.DataFrame, days: int) -> pd.DataFrame:
     before_minute = np.where(starts > 0, last[np.maximum(starts - 1, 0)], np.int32(-1))[group]
     del last, group, starts
     tolerance = days * 1440 + 1439
+    # Person, minute and venue are read by position in that order: the person and minute from the sorted keys
+    # (key // span is the person; within a person, a difference of keys is one of minutes) and the venues
+    # gathered once, so a pass reads nearby positions instead of gathering every claim's columns at random
+    # (the first pass's four gathers of ten million claims were 8 of steering's 55 s of samples, round 20).
+    sorted_venue = venue[rows]
     found_claims, found_visits = [], []
     at = np.arange(len(rows), dtype=np.int32)
     visit = at_minute
@@ -123,14 +128,16 @@ def referral_follow(table: pd.DataFrame, days: int) -> pd.DataFrame:
             break
         hit = visit >= 0
         v = np.maximum(visit, 0)
-        claim_row, visit_row = rows[at], rows[v]
-        hit &= (person[visit_row] == person[claim_row]) & (minute[claim_row] - minute[visit_row] <= tolerance)
-        other = hit & (venue[visit_row] != venue[claim_row])
-        found_claims.append(claim_row[other])
-        found_visits.append(visit_row[other])
+        claim_key, visit_key = key[at], key[v]
+        hit &= (visit_key // span == claim_key // span) & (claim_key - visit_key <= tolerance)
+        del claim_key, visit_key
+        other = hit & (sorted_venue[v] != sorted_venue[at])
+        found_claims.append(rows[at[other]])
+        found_visits.append(rows[v[other]])
         # a visit at the billing facility itself: the one before its minute
         again = hit & ~other
         at, visit = at[again], before_minute[v[again]]
+    del key, sorted_venue
     at, visit = np.concatenate(found_claims), np.concatenate(found_visits)
     order = np.argsort(claim[at], kind="stable")
     at, visit = at[order], visit[order]

@@ -48,7 +48,7 @@ from graphfraud.stats import binom
 from graphfraud.detect import indication
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, insurance_money
-from graphfraud.graph.events import distinct
+from graphfraud.graph.events import distinct, stable_order
 from graphfraud.params import SteeringParams
 
 _DEFAULT = SteeringParams()
@@ -126,27 +126,66 @@ def followed_purchases_of(
     Each purchase is matched on its own (the doctor's visit before it), so the
     purchases any of them asks for are matched with the visits once, and each
     takes its own.
+
+    A purchase's visit is the person's last visit at or before its minute (of several at one minute, the last
+    row), when within ``follow_days`` days and 1439 minutes: the purchases and visits are sorted once by
+    person, minute, visits first, and row (one int key per row), and a running maximum over that order gives
+    each purchase its person's last visit; the rows come out in order of the purchases' minute, then row.  The
+    same rows as the ``pandas.merge_asof`` (backward, by person) this replaces (round 20: its two sorts of
+    every purchase and visit by minute and the join took 5 of steering's 55 s of samples at ten million claims).
     """
     kind = table["kind"].to_numpy()
     visit = (kind == 0) & (table["doctor"].to_numpy() >= 0) & ~table["inpatient"].to_numpy()
     takes = [(kind == 1) & (_money(table, money) >= min_fund) for min_fund, money in wanted]
     purchase = np.logical_or.reduce(takes)
-    left = table.loc[purchase, ["claim", "person", "venue", "minute"]].assign(row=np.flatnonzero(purchase))
-    left = left.sort_values("minute", kind="stable")
-    right = table.loc[visit, ["claim", "person", "venue", "doctor", "minute"]].sort_values("minute", kind="stable")
-    merged = pd.merge_asof(
-        left,
-        right.rename(columns={"claim": "visit_claim", "venue": "facility", "minute": "seen"}),
-        left_on="minute",
-        right_on="seen",
-        by="person",
-        direction="backward",
-        tolerance=follow_days * 1440 + 1439,
-    )
-    merged = merged.dropna(subset=["doctor"])
-    row = merged["row"].to_numpy()
-    found = follow_frame(merged)
+    at, seen = _last_visits(table, np.flatnonzero(purchase), np.flatnonzero(visit), follow_days * 1440 + 1439)
+    claim, person, venue = table["claim"].to_numpy(), table["person"].to_numpy(), table["venue"].to_numpy()
+    found = pd.DataFrame({
+        "claim": claim[at].astype(np.int64), "visit_claim": claim[seen].astype(np.int64),
+        "person": person[at].astype(np.int64), "pharmacy": venue[at].astype(np.int64),
+        "doctor": table["doctor"].to_numpy()[seen].astype(np.int64), "facility": venue[seen].astype(np.int64),
+    })  # fmt: skip
+    row = at
     return [found if len(wanted) == 1 else found[take[row]].reset_index(drop=True) for take in takes]
+
+
+def _last_visits(
+    table: pd.DataFrame, purchases: np.ndarray, visits: np.ndarray, tolerance: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The purchases (rows, ascending) that follow a visit and the visit each follows (rows): the person's last
+    visit at or before the purchase's minute (of a minute's visits, the last row), ``tolerance`` minutes before it
+    or less.  Returned in order of the purchases' minute, then row (as ``pandas.merge_asof`` left them).
+
+    >>> t = pd.DataFrame({"person": [1, 1, 1, 2, 1], "minute": [10, 10, 20, 20, 30]})
+    >>> [a.tolist() for a in _last_visits(t, np.array([2, 3, 4]), np.array([0, 1]), 15)]
+    [[2], [1]]
+    """
+    if not len(purchases) or not len(visits):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    person, minute = table["person"].to_numpy(), table["minute"].to_numpy()
+    rows = np.concatenate([visits, purchases]).astype(np.int64)
+    who, when = person[rows].astype(np.int64), minute[rows].astype(np.int64)
+    first, low = int(who.min()), int(when.min())
+    span = int(when.max()) - low + 1
+    key = ((who - first) * span + (when - low)) * 2  # (person, minute), visits (even) before purchases (odd)
+    key[len(visits) :] += 1
+    order = stable_order(key)  # and by row within a key: the visits and the purchases each ascending
+    key, rows = key[order], rows[order]
+    del order
+    is_purchase = (key & 1).astype(bool)
+    last = np.where(is_purchase, -1, np.arange(len(rows)))
+    np.maximum.accumulate(last, out=last)
+    at = np.flatnonzero(is_purchase)
+    seen = last[at]
+    hit = seen >= 0
+    at, seen = at[hit], seen[hit]
+    # the same person (key // 2 // span), the visit within the tolerance (a difference of keys, halved, in minutes)
+    ok = (key[seen] // 2 // span == key[at] // 2 // span) & ((key[at] - key[seen]) // 2 <= tolerance)
+    at, seen = rows[at[ok]], rows[seen[ok]]
+    ascending = np.argsort(at)  # (each purchase once)
+    at, seen = at[ascending], seen[ascending]
+    by_minute = stable_order(minute[at].astype(np.int64))  # the purchases by minute, then row
+    return at[by_minute], seen[by_minute]
 
 
 def high_value_follow(

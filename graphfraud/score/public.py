@@ -178,16 +178,16 @@ def session_crowd(rows: np.ndarray, venue: int, facts: ClaimFacts, *, attendance
 
     The sessions are the group's own (its claims at the venue, as ``Features.sessions`` counts them); the crowd is
     every person billed at the venue on ``attendance`` of them or more, those days being ``own`` of the person's
-    days there or more.  One pass over the claims (asked only of a group :func:`mass_event` would otherwise
-    explain).
+    days there or more.  The venue's claims come from the run's index of the claims by venue
+    (:meth:`graphfraud.graph.build.ClaimGraph.claim_rows`), not a pass over every claim (asked only of a group
+    :func:`mass_event` would otherwise explain).
     """
     t = facts.graph.visits
-    at_venue = t.column("venue") == venue
-    mine = rows[at_venue[rows]]
+    mine = rows[t.column("venue")[rows] == venue]
     _, _, sessions, _ = _attendance(t.column("person")[mine], t.column("day")[mine])
     if not len(sessions):
         return 0
-    there = np.flatnonzero(at_venue)
+    there = facts.graph.claim_rows("venue", np.array([venue]))  # the venue's claims, from the index (no pass)
     person = t.column("person")[there].astype(np.int64)
     day = t.column("day")[there].astype(np.int64)
     known = person >= 0

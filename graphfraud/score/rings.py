@@ -860,7 +860,7 @@ def prescribed_apart(
     # whether each pharmacy claim of those candidates fills a prescription, measured once for all of them
     every = distinct(np.concatenate([c.claims for c, j in zip(candidates, judged, strict=True) if j]))
     every = every[kind[every] == 1].astype(np.int64)
-    fills = cardmenu.prescribed(facts.graph, every, days) if len(every) else np.zeros(0, dtype=bool)
+    fills = cardmenu.prescribed(facts.graph, every, days, indexed=True) if len(every) else np.zeros(0, dtype=bool)
     out: list[Candidate] = []
     usual: float | None = None  # the usual price of a purchase, when first needed
     # the kickbacks found by the visits' diagnoses (detect.indication), by payer: a chain's shops are one
@@ -1032,11 +1032,13 @@ def _sent_alike(
     v = facts.graph.visits
     venue, kind, person, day = v.column("venue"), v.column("kind"), v.column("person"), v.column("day")
     total = facts.graph.data.claims["total_amount"].to_numpy()
-    buys = np.flatnonzero((kind == 1) & np.isin(venue, shops) & (total >= dear) & (person >= 0))
+    at_shops = facts.graph.claim_rows("venue", shops)  # (the run's index of the claims: no pass over them)
+    buys = at_shops[(kind[at_shops] == 1) & (total[at_shops] >= dear) & (person[at_shops] >= 0)]
     buys = buys[~np.isin(person[buys], known)]
     if not len(buys) or not len(sites):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    seen = np.flatnonzero(np.isin(person, np.unique(person[buys])) & (kind == 0) & ~v.column("inpatient"))
+    seen = facts.graph.claim_rows("person", person[buys])
+    seen = seen[(kind[seen] == 0) & ~v.column("inpatient")[seen]]
     seen = seen[np.isin(venue[seen], sites)]
     if staff is not None:  # the prescribing doctors' visits only
         seen = seen[np.isin(v.column("doctor")[seen], staff)]
@@ -1047,8 +1049,8 @@ def _sent_alike(
     both = both[(gap >= 0) & (gap <= days)]
     # like the cards set apart, they buy at the shops mostly after a visit: a regular who refills a dear drug
     # there month after month and sees a doctor now and then buys on his own
-    theirs = np.flatnonzero((kind == 1) & np.isin(venue, shops) & np.isin(person, both["person"].to_numpy()))
-    filled = pd.Series(cardmenu.prescribed(facts.graph, theirs, days)).groupby(person[theirs]).mean()
+    theirs = at_shops[(kind[at_shops] == 1) & np.isin(person[at_shops], both["person"].to_numpy())]
+    filled = pd.Series(cardmenu.prescribed(facts.graph, theirs, days, indexed=True)).groupby(person[theirs]).mean()
     both = both[np.isin(both["person"].to_numpy(), filled.index[filled.to_numpy() >= PRESCRIBED_SHARE].to_numpy())]
     claims = np.concatenate([both["buy"].to_numpy(), both["visit"].to_numpy()]).astype(np.int64)
     return np.unique(both["person"].to_numpy()).astype(np.int64), np.unique(claims)
@@ -1059,7 +1061,8 @@ def _prescribing_visits(facts: ClaimFacts, rows: np.ndarray, days: int) -> np.nd
     same day or up to ``days`` days before."""
     v = facts.graph.visits
     person, day, kind = v.column("person"), v.column("day"), v.column("kind")
-    theirs = np.flatnonzero(np.isin(person, np.unique(person[rows])) & (kind == 0) & ~v.column("inpatient"))
+    theirs = facts.graph.claim_rows("person", person[rows])  # (the run's index of the claims: no pass over them)
+    theirs = theirs[(kind[theirs] == 0) & ~v.column("inpatient")[theirs]]
     seen = pd.DataFrame({"visit": theirs, "person": person[theirs], "seen": day[theirs]})
     bought = pd.DataFrame({"person": person[rows], "day": day[rows]}).drop_duplicates()
     both = bought.merge(seen, on="person")

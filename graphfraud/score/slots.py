@@ -71,7 +71,8 @@ def doctor_slots(candidate: Candidate, venue: int, facts: ClaimFacts) -> Candida
     doctor = int(doctors[np.argmax(counts)])
     if counts.max() < SLOT_SHARE * np.sum(venue_col[candidate.claims] == venue):
         return None
-    his = np.flatnonzero((venue_col == venue) & (doctor_col == doctor) & ~v.column("inpatient"))
+    there = facts.graph.claim_rows("venue", np.array([venue]))  # the venue's claims (the run's index: no pass)
+    his = there[(doctor_col[there] == doctor) & ~v.column("inpatient")[there]]
     person = v.column("person")[his]
     persons, course = on_course(person, v.column("day")[his])
     mine = np.isin(persons, candidate.persons)

@@ -117,6 +117,14 @@ def test_a_purchase_fills_a_prescription_after_the_cards_own_visit_whatever_the_
     monkeypatch.setattr(cardmenu, "ROWS_AT_ONCE", 7)
     assert cardmenu.prescribed(g, pharmacy, 1).tolist() == whole.tolist()
     assert cardmenu.prescribed(g, pharmacy, 0)[chain].sum() == 0  # the visit was the day before
+    # scoring's way: the cards' visits from the run's index of the claims by person, the same answers
+    for days in (0, 1, 3):
+        assert (
+            cardmenu.prescribed(g, pharmacy, days, indexed=True).tolist()
+            == cardmenu.prescribed(g, pharmacy, days).tolist()
+        )
+    some = pharmacy[::3]
+    assert cardmenu.prescribed(g, some, 1, indexed=True).tolist() == whole[::3].tolist()
 
 
 def test_loaded_cards_beside_a_group_ring_that_covers_half_of_them_are_judged_on_their_own():

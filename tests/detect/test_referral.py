@@ -204,6 +204,11 @@ def test_the_follow_table_is_the_merge_asof_one_row_for_row() -> None:
             assert len(new) > 0
             pd.testing.assert_frame_equal(new, old)
     assert referral.referral_follow(_random_claims(0).iloc[:0], 3).empty
+    # cards unknown (person -1) and minutes far from 0: read from the sorted keys as from the columns (round 20)
+    odd = _random_claims(7).assign(minute=lambda t: t["minute"] + 12_000_000)
+    odd.loc[odd.index % 9 == 0, "person"] = -1
+    for days in (0, 2):
+        pd.testing.assert_frame_equal(referral.referral_follow(odd, days), _follow_by_merge_asof(odd, days))
     both = _town().visits.table
     pd.testing.assert_frame_equal(referral.referral_follow(both, 3), _follow_by_merge_asof(both, 3))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -657,3 +658,56 @@ def test_a_chain_pairs_pass_for_one_pair_is_the_whole_passs_candidate_of_it(seed
             compared += len(want)
             at_price += len(want) if only[2] else 0
     assert compared >= 10 and at_price >= 1  # pairs of both ways were found to compare
+
+
+def _followed_by_merge_asof(table: pd.DataFrame, follow_days: int, wanted: list) -> list[pd.DataFrame]:  # type: ignore[type-arg]
+    """:func:`steering.followed_purchases_of` as round 19 built it (``pandas.merge_asof``, backward, by person): the
+    reference the sorted match must equal row for row."""
+    kind = table["kind"].to_numpy()
+    visit = (kind == 0) & (table["doctor"].to_numpy() >= 0) & ~table["inpatient"].to_numpy()
+    money = [table["fund"].to_numpy() if m is None else m for _, m in wanted]
+    takes = [(kind == 1) & (m >= f) for (f, _), m in zip(wanted, money, strict=True)]
+    purchase = np.logical_or.reduce(takes)
+    left = table.loc[purchase, ["claim", "person", "venue", "minute"]].assign(row=np.flatnonzero(purchase))
+    left = left.sort_values("minute", kind="stable")
+    right = table.loc[visit, ["claim", "person", "venue", "doctor", "minute"]].sort_values("minute", kind="stable")
+    merged = pd.merge_asof(
+        left,
+        right.rename(columns={"claim": "visit_claim", "venue": "facility", "minute": "seen"}),
+        left_on="minute",
+        right_on="seen",
+        by="person",
+        direction="backward",
+        tolerance=follow_days * 1440 + 1439,
+    )
+    merged = merged.dropna(subset=["doctor"])
+    row = merged["row"].to_numpy()
+    found = steering.follow_frame(merged)
+    return [found if len(wanted) == 1 else found[take[row]].reset_index(drop=True) for take in takes]
+
+
+def test_the_followed_purchases_are_the_merge_asof_ones_row_for_row() -> None:
+    # the sorted match (round 20) takes the same visit as merge_asof did: the person's last at or before the
+    # purchase's minute (the last row of a minute's ties, a visit at the purchase's own minute included), within
+    # the days; rows in order of the purchases' minute, then row; cards unknown (-1) and minutes far from 0 alike
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        n = 3000
+        minute = rng.integers(0, 30, n) * 1440 + rng.choice([540, 541, 600, 900], n) + (10_000_000 if seed % 2 else 0)
+        table = pd.DataFrame({
+            "claim": np.arange(n) + 7, "person": rng.integers(-1, 50, n).astype(np.int32),
+            "venue": rng.integers(0, 9, n).astype(np.int32), "doctor": rng.integers(-1, 12, n).astype(np.int32),
+            "kind": (rng.random(n) < 0.5).astype(np.int8), "inpatient": rng.random(n) < 0.05,
+            "minute": minute.astype(np.int64), "fund": rng.choice([10.0, 300.0, 800.0], n),
+        })  # fmt: skip
+        money = table["fund"].to_numpy() * rng.random(n)
+        for days in (0, 1, 2):
+            for wanted in ([(0.0, None)], [(500.0, None), (100.0, money)], [(900.0, None)]):
+                new, old = (
+                    steering.followed_purchases_of(table, days, wanted),
+                    _followed_by_merge_asof(table, days, wanted),
+                )
+                assert len(new) == len(old)
+                for a, b in zip(new, old, strict=True):
+                    pd.testing.assert_frame_equal(a, b)
+                assert wanted[0][0] == 900.0 or len(new[0]) > 0

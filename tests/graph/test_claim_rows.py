@@ -1,0 +1,29 @@
+"""ClaimGraph.claim_rows: the claims of some persons or venues from the run's index, as a pass over every claim finds
+them (scoring asks it per candidate instead of ``np.flatnonzero(np.isin(column, codes))``)."""
+
+import numpy as np
+
+from graphfraud.graph.build import build_graph, code_index, rows_of
+from graphfraud.synth import toy
+
+
+def test_rows_of_the_index_are_the_rows_a_pass_over_the_values_finds():
+    rng = np.random.default_rng(7)
+    for n, codes in ((0, 3), (1, 1), (50, 4), (2000, 300), (5000, 7)):
+        values = rng.integers(-1, codes, size=n).astype(np.int32)  # -1: no person (a missing card)
+        index = code_index(values)
+        assert index[0].dtype == np.int32 and len(index[1]) == (int(values.max()) - int(values.min()) + 2 if n else 1)
+        for asked in (np.array([], dtype=np.int64), np.array([-1]), np.array([codes + 5, -9]),
+                      rng.integers(-2, codes + 2, size=5), rng.integers(0, codes, size=40), np.arange(-1, codes)):  # fmt: skip
+            want = np.flatnonzero(np.isin(values, asked))
+            got = rows_of(*index, asked)
+            assert got.dtype == np.int64 and got.tolist() == want.tolist()
+
+
+def test_a_graphs_claim_rows_by_person_and_venue_are_made_once_and_match_the_columns():
+    g = build_graph(toy.staged_clinic()[0])
+    for column in ("person", "venue"):
+        values = g.visits.column(column)
+        for asked in (values[:1], values[::5], np.unique(values), np.array([values.max() + 1])):
+            assert g.claim_rows(column, asked).tolist() == np.flatnonzero(np.isin(values, asked)).tolist()
+        assert g.shared(f"rows:{column}", lambda: None) is not None  # kept for the run
