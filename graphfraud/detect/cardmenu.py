@@ -115,6 +115,10 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
         return []
     share = cardload._excess_share(u, person, excess, ok, rows, per, proven.index, graph)
     proven = proven[share.reindex(proven.index).to_numpy() >= params.min_share]
+    if params.own_ratio > 1 and not proven.empty:
+        # step 101: the menu-loaded cards must be dear against what the shop's other cards cost there too
+        lift = cardload._own_lift(u, person, excess, ok, per, proven.index)
+        proven = proven[lift.to_numpy() >= np.log(params.own_ratio)]
     out = []
     for code, loaded in per[per["loaded"] & per["unit"].isin(proven.index)].groupby("unit"):
         members = np.sort(loaded["person"].to_numpy(dtype=np.int64))
