@@ -35,8 +35,12 @@ what their claims there cost above the usual cost of their kind is at least
 ``min_share`` of all the institution billed.  A collector's clinic or a
 cash-out shop lives off the swiped cards; a large hospital's few dozen dear
 patients pass the chance test among tens of thousands of cards at a rate a few
-times its peers', and are a sliver of what it bills.  The candidate is the
-institution's loaded cards and their claims there.
+times its peers', and are a sliver of what it bills.  And (step 101, ``own_ratio``)
+the loaded cards must be dear against the institution's own other cards too
+(:func:`_own_lift`): a 民族药 shop whose every customer buys dear pills has regulars
+loaded against drugstores without that trade, but they cost what its walk-ins
+cost: its clientele.  The candidate is the institution's loaded cards and their
+claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
 is judged against claims of its own diagnosis, and against the card's own

@@ -18,7 +18,8 @@ their own card at the usual cost of their diagnosis (not dear).
 - An institution (a pharmacy, or a chain: :func:`graphfraud.detect.cards.institutions`) is a candidate
   as in :mod:`cardload`: at least ``min_cards`` menu-loaded cards, unlikely (binomial tail at most
   ``max_chance``) under the rate at the other pharmacies, their cost above the usual at least ``min_share``
-  of all it billed.
+  of all it billed, and (step 101) the menu-loaded cards ``own_ratio`` times dearer there than its other
+  cards (:func:`graphfraud.detect.cardload._own_lift`: a 民族药 chain's customers all pay for dear pills).
 
 Facilities are not judged: a facility bills a fee schedule (诊查费, a fixed panel of tests), so one total
 on many cards is how it bills everyone.  Its candidates are loaded-card rings (detector name
