@@ -332,6 +332,9 @@ class CardLoadParams:
     # share one or two), and a collector's linked shops made one candidate holding his cards (step 95: on since,
     # otherworld 62's collector whole again; docs/detection.md steps 84 and 95)
     spread: bool = True
+    # step 106: an institution's loaded cards are typically (median, card by card) this many times dearer there than
+    # its other cards (its clientele): a 民族药 shop whose every customer buys dear pills is not loaded by them; 1: off
+    own_ratio: float = 2.0
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"
@@ -340,6 +343,7 @@ class CardLoadParams:
         check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
         check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
         check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
+        check(self.own_ratio >= 1, "own_ratio", o, "a float >= 1 (1: off)", self.own_ratio)
 
 
 @_register
@@ -482,10 +486,14 @@ class CardMenuParams:
     max_chance: float = 0.001  # binomial tail of that many, under the other pharmacies' rate
     min_share: float = 0.02  # fewest of the institution's billing that is those cards' cost above the usual
     follow_days: int = 3  # a purchase naming a doctor or within this many days after the card's visit: a prescription
+    # step 106: the menu-loaded cards are typically (median, card by card) this many times dearer there than the
+    # shop's other cards (its clientele: a 民族药 shop's customers all buy dear pills); 1: off
+    own_ratio: float = 2.0
 
     def __post_init__(self) -> None:
         o = "CardMenuParams"
         check(self.follow_days >= 0, "follow_days", o, "an int >= 0", self.follow_days)
+        check(self.own_ratio >= 1, "own_ratio", o, "a float >= 1 (1: off)", self.own_ratio)
         check(self.ratio > 1, "ratio", o, "a float > 1", self.ratio)
         check(self.menu_cards >= 2, "menu_cards", o, "an int >= 2", self.menu_cards)
         check(self.min_claims >= 2, "min_claims", o, "an int >= 2", self.min_claims)

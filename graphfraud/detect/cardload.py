@@ -35,8 +35,12 @@ what their claims there cost above the usual cost of their kind is at least
 ``min_share`` of all the institution billed.  A collector's clinic or a
 cash-out shop lives off the swiped cards; a large hospital's few dozen dear
 patients pass the chance test among tens of thousands of cards at a rate a few
-times its peers', and are a sliver of what it bills.  The candidate is the
-institution's loaded cards and their claims there.
+times its peers', and are a sliver of what it bills.  And (step 106, ``own_ratio``)
+the loaded cards must be dear against the institution's own other cards too
+(:func:`_own_lift`): a 民族药 shop whose every customer buys dear pills has regulars
+loaded against drugstores without that trade, but they cost what its walk-ins
+cost: its clientele.  The candidate is the institution's loaded cards and their
+claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
 is judged against claims of its own diagnosis, and against the card's own
@@ -119,6 +123,9 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
     share = _excess_share(u, person, excess, ok, rows, per, proven.index, graph)
     joins = _joins(by_unit, proven.index, params)
     proven = proven[share.reindex(proven.index).to_numpy() >= params.min_share]
+    if params.own_ratio > 1 and not proven.empty:
+        # step 106: the loaded cards must be dear against what the institution's other cards cost there too
+        proven = proven[_own_lift(u, person, excess, ok, per, proven.index).to_numpy() >= np.log(params.own_ratio)]
     if proven.empty:
         return []
     joined = per["same"] & per["unit"].isin(joins.index[joins["join"].to_numpy()])
@@ -710,6 +717,42 @@ def _excess_share(
     ]
     gain = pd.Series(total[mine] * -np.expm1(-excess[mine])).groupby(unit[mine]).sum()
     return (gain.reindex(billed.index).fillna(0.0) / billed.clip(lower=1e-9)).reindex(proven).fillna(0.0)
+
+
+def _own_lift(
+    unit: np.ndarray, person: np.ndarray, excess: np.ndarray, ok: np.ndarray, per: pd.DataFrame, proven: pd.Index
+) -> pd.Series:
+    """Step 106, per proven institution (index: unit code): how much dearer (log) its loaded cards are there than
+    its other cards, card by card.
+
+    Each card's typical (median) claim cost there over its kind's usual cost (:func:`relative_cost`); the lift is
+    the loaded cards' median of those less the other cards' median (the cards neither loaded nor billed the same
+    way: the institution's own clientele), when above 0 (a clientele cheaper than usual: the usual cost only).  A
+    collector's shop swipes his cards at many times what its walk-in customers buy; a 民族药 shop whose every
+    customer buys dear 珍宝类 pills, or a 民族医院 whose visits carry them, has loaded cards that cost what its
+    other customers' purchases cost: those are its clientele, dear only against peers without that trade.  An
+    institution without other cards keeps the loaded cards' lift over the usual cost.
+
+    >>> per = pd.DataFrame({"unit": [0, 0, 0, 0], "person": [1, 2, 3, 4], "loaded": [True, True, False, False],
+    ...                     "same": [False, False, False, False]})
+    >>> x = np.log([10.0, 10.0, 10.0, 1.0, 1.0, 1.0, 9.0])
+    >>> u, p = np.array([0, 0, 0, 0, 0, 0, 1]), np.array([1, 1, 2, 3, 4, 4, 5])
+    >>> np.exp(_own_lift(u, p, x, np.ones(7, bool), per, pd.Index([0]))).round(3).tolist()
+    [10.0]
+    """
+    codes = proven.to_numpy()
+    at = np.flatnonzero(ok & np.isin(unit, codes))
+    frame = pd.DataFrame({"unit": unit[at], "person": person[at], "x": excess[at]})
+    cards_there = frame.groupby(["unit", "person"], sort=True)["x"].median().reset_index()
+    mine = per[(per["loaded"] | per["same"]) & per["unit"].isin(proven)]
+    key = pd.MultiIndex.from_frame(cards_there[["unit", "person"]])
+    flagged = key.isin(pd.MultiIndex.from_frame(mine[["unit", "person"]]))
+    loaded = key.isin(pd.MultiIndex.from_frame(mine.loc[mine["loaded"], ["unit", "person"]]))
+    x, units = cards_there["x"].to_numpy(), cards_there["unit"].to_numpy()
+    dear = pd.Series(x[loaded]).groupby(units[loaded]).median().reindex(codes)
+    own = pd.Series(x[~flagged]).groupby(units[~flagged]).median().reindex(codes).fillna(0.0)
+    lift = dear - own.clip(lower=0.0)
+    return pd.Series(lift.fillna(np.inf).to_numpy(), index=proven)
 
 
 def _gains(

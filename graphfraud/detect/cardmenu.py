@@ -18,7 +18,8 @@ their own card at the usual cost of their diagnosis (not dear).
 - An institution (a pharmacy, or a chain: :func:`graphfraud.detect.cards.institutions`) is a candidate
   as in :mod:`cardload`: at least ``min_cards`` menu-loaded cards, unlikely (binomial tail at most
   ``max_chance``) under the rate at the other pharmacies, their cost above the usual at least ``min_share``
-  of all it billed.
+  of all it billed, and (step 106) the menu-loaded cards ``own_ratio`` times dearer there than its other
+  cards (:func:`graphfraud.detect.cardload._own_lift`: a 民族药 chain's customers all pay for dear pills).
 
 Facilities are not judged: a facility bills a fee schedule (诊查费, a fixed panel of tests), so one total
 on many cards is how it bills everyone.  Its candidates are loaded-card rings (detector name
@@ -115,6 +116,10 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
         return []
     share = cardload._excess_share(u, person, excess, ok, rows, per, proven.index, graph)
     proven = proven[share.reindex(proven.index).to_numpy() >= params.min_share]
+    if params.own_ratio > 1 and not proven.empty:
+        # step 106: the menu-loaded cards must be dear against what the shop's other cards cost there too
+        lift = cardload._own_lift(u, person, excess, ok, per, proven.index)
+        proven = proven[lift.to_numpy() >= np.log(params.own_ratio)]
     out = []
     for code, loaded in per[per["loaded"] & per["unit"].isin(proven.index)].groupby("unit"):
         members = np.sort(loaded["person"].to_numpy(dtype=np.int64))

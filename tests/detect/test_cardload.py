@@ -29,6 +29,7 @@ def _world(
     late: int = 0,
     late_times: int = 2,
     oneoff: int = 0,
+    walkins: int = 0,
 ) -> ClaimsData:
     """Six clinics of one kind, 60 ordinary patients each, with their own care at the other clinics.
 
@@ -39,7 +40,9 @@ def _world(
     - H3 bills ``few`` (2) cards of its patients at the collector's markup (too few to prove);
     - H0 treats ``big`` more ordinary patients (a large hospital: the collected cards a sliver of its business);
     - H0 bills ``late`` more collected cards only ``late_times`` (2) times each, at the same markup;
-    - every clinic bills ``oneoff`` patients two dear visits each (their care elsewhere cheap): an ordinary rate.
+    - every clinic bills ``oneoff`` patients two dear visits each (their care elsewhere cheap): an ordinary rate;
+    - H0 sells ``walkins`` more people one visit each at the collector's markup (their care elsewhere cheap): a
+      clinic whose trade is dear (a 民族药 shop's 珍宝类 pills).
     """
     persons, claims = [], []
     n = [0]
@@ -100,6 +103,12 @@ def _world(
                 claim(pid, c, 20 + 7 * k + 30 * d, 45 * markup)
             for d in range(2):
                 claim(pid, CLINICS[(CLINICS.index(c) + 2) % 6], 90 + 60 * d + k, rng.uniform(30, 60))
+    for k in range(walkins):  # H0's trade: one dear visit, their own care elsewhere cheap
+        pid = f"walkin{k}"
+        person(pid)
+        claim(pid, "H0", 5 + k % 300, 45 * markup * rng.uniform(0.9, 1.1))
+        for d in range(2):
+            claim(pid, "H4", 60 + 90 * d + k % 50, rng.uniform(30, 60))
     facilities = [(c, f"{c}诊所", "clinic", 0, "private", "350206", 0) for c in CLINICS]
     doctors = [(f"D{c}", c, "医生", "医师", "全科") for c in CLINICS]
     return ClaimsData(
@@ -195,6 +204,26 @@ def test_a_large_hospitals_few_dear_cards_are_no_ring_a_small_collectors_are():
     persons, evidence = _found(_world(times=3, markup=7.0, few=0))["H0"]  # the same cards at a small clinic
     assert persons == [f"card{k}" for k in range(8)]
     assert evidence["share"] >= 10 * CardLoadParams().min_share
+
+
+def test_loaded_cards_that_cost_what_the_institutions_other_cards_cost_are_its_clientele():
+    """Step 106: a clinic whose every customer is billed dear (a 民族药 shop selling 珍宝类 pills) has regulars
+    loaded against its peers, but they cost what its walk-ins cost there: its clientele, no ring; the same regulars
+    at a clinic whose other customers buy cheap are a collector's cards (many times its other cards)."""
+    dear_trade = _world(walkins=150, few=0)
+    assert _found(dear_trade) == {}
+    persons, _ = _found(dear_trade, CardLoadParams(own_ratio=1.0))["H0"]  # off: the peers alone take it
+    assert persons == [f"card{k}" for k in range(8)]
+    assert list(_found(_world(walkins=20, few=0))) == ["H0"]  # fewer walk-ins: its typical customer is cheap
+    g = build_graph(dear_trade)
+    unit, group = cards.institutions(g)
+    venue = g.visits.table["venue"].to_numpy()
+    person = g.visits.table["person"].to_numpy().astype(np.int64)
+    excess = cardload.relative_cost(g, group[venue])
+    per = cardload.loaded_cards(unit[venue], person, excess, CardLoadParams())
+    h0 = pd.Index([int(np.flatnonzero(g.visits.venues.ids == "H0")[0])])
+    lift = cardload._own_lift(unit[venue], person, excess, np.isfinite(excess), per, h0)
+    assert abs(float(lift.iloc[0])) < np.log(1.5)  # the regulars cost what a walk-in costs
 
 
 def test_without_diagnoses_the_usual_cost_is_the_visit_type_at_peers():

@@ -61,6 +61,14 @@ def test_dear_baskets_that_fill_the_cards_own_prescriptions_are_no_menu():
     assert list(_found(_world(prescribed=True), CardMenuParams(follow_days=0))) == [("P0", "P1")]
 
 
+def test_menu_baskets_that_cost_what_the_chains_other_customers_pay_are_its_clientele():
+    """Step 106: a chain whose every customer pays three times the usual purchase (a 民族药 chain) bills its
+    regulars' baskets at what its walk-ins pay: its trade, no menu ring (it is one with the step off)."""
+    assert _found(_world(trade=3.0)) == {}
+    assert list(_found(_world(trade=3.0), CardMenuParams(own_ratio=1.0))) == [("P0", "P1")]
+    assert list(_found(_world(trade=1.5))) == [("P0", "P1")]  # its customers a little dearer: the menu stands
+
+
 def test_a_menu_claim_is_a_dear_total_billed_on_several_cards_of_one_institution():
     unit = np.array([0, 0, 0, 0, 1, 1])
     person = np.array([1, 2, 3, 3, 4, 5])

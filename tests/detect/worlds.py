@@ -400,7 +400,9 @@ MENU_SHOPS = [f"P{i}" for i in range(6)]  # menu_world's pharmacies, P0 and P1 o
 MENU = (98.0, 148.0, 198.0)  # menu_world's chain's baskets
 
 
-def menu_world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescribed: bool = False) -> ClaimsData:
+def menu_world(
+    *, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescribed: bool = False, trade: float = 1.0
+) -> ClaimsData:
     """Six pharmacies (P0 and P1 one chain), 80 ordinary customers each buying what they need (20-80 yuan).
 
     - the chain swipes ``cards`` employees' cards ``swipes`` times each for a basket from ``menu`` (套现 at
@@ -410,7 +412,8 @@ def menu_world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescrib
     - P3 sells 10 customers three dear baskets each, each basket what that customer needed (120-180 yuan,
       no two alike);
     - with ``prescribed``, each of the chain's baskets follows the card's own visit to clinic H0 the day before
-      (a patient filling what the doctor prescribed, as a DTP pharmacy's cancer patients do).
+      (a patient filling what the doctor prescribed, as a DTP pharmacy's cancer patients do);
+    - the chain's own 80 customers a shop pay ``trade`` times what the others' do (a 民族药 chain: its trade is dear).
     """
     persons, claims = [], []
     n = [0]
@@ -432,7 +435,7 @@ def menu_world(*, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescrib
             pid = f"{s}-c{k}"
             person(pid)
             for _ in range(int(rng.integers(1, 4))):
-                claim(pid, s, rng.integers(0, 330), rng.uniform(20, 80))
+                claim(pid, s, rng.integers(0, 330), rng.uniform(20, 80) * (trade if s in ("P0", "P1") else 1.0))
     for k in range(cards):
         pid = f"card{k}"
         person(pid)
