@@ -426,11 +426,17 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
         out = out + chain_pairs(graph, params, out, (follow, priced, dearly), threshold, dear)
     if not params.prescribed:
         return out
-    return with_prescribed(out, table, total >= min(threshold, dear), followed=pd.concat([follow, priced, dearly]))
+    followed = pd.concat([follow, priced, dearly])
+    return with_prescribed(out, table, total >= min(threshold, dear), followed=followed, least=params.min_patients)
 
 
 def with_prescribed(
-    candidates: list[Candidate], table: pd.DataFrame, dear: np.ndarray, *, followed: pd.DataFrame | None = None
+    candidates: list[Candidate],
+    table: pd.DataFrame,
+    dear: np.ndarray,
+    *,
+    followed: pd.DataFrame | None = None,
+    least: int = 0,
 ) -> list[Candidate]:
     """The steered pairs (``candidates``) with every patient whose dear purchase (``dear``, per claim) at the
     pair's pharmacy (a chain pair's ``shops``) names the pair's doctor as its prescriber (step 97).
@@ -444,9 +450,12 @@ def with_prescribed(
     and their claims (``named`` in the evidence: how many patients only the name brings), never a pair.
 
     A named purchase that followed a visit to the doctor (in ``followed``, the doctor's followed purchases: a
-    follow table, claim and doctor) brings no one (step 101): the pair's tests already weighed it, and a patient
-    it did not make a member (a cash purchase of a doctor whose cash buyers are not steered, step 15) is not
-    made one by the name on it.  The name speaks only for the prescriptions filled without his visit.
+    follow table, claim and doctor) brings no one (step 101) unless the name is evidence of its own: the pair's
+    tests already weighed it, and a patient it did not make a member (a purchase under the pair's bar of
+    insurance money, of a doctor whose cash buyers are not steered, step 15) is not made one by a name that says
+    no more than his visit did.  When ``least`` patients or more (the pairs' ``min_patients``) fill his named
+    prescriptions at the shop without his visit, the shop is where his prescriptions go, as a pair's patients
+    show it, and his followed named fills there join too.
     """
     if not candidates:
         return candidates
@@ -466,7 +475,9 @@ def with_prescribed(
     for c in candidates:
         shops = c.evidence.get("shops") or [c.evidence["pharmacy"]]
         mine = (doctor == int(c.evidence["doctor"])) & np.isin(venue, np.asarray(shops, dtype=np.int64))
-        mine &= after != doctor  # his visited patients' purchases were weighed by the pair's tests
+        apart = mine & (after != doctor)  # filled without his visit before them
+        if len(np.setdiff1d(person[apart], c.persons)) < least:
+            mine = apart  # his visited patients' purchases were weighed by the pair's tests
         more = np.setdiff1d(person[mine], c.persons)
         if len(more):
             c = replace(c, persons=np.union1d(c.persons, more), claims=np.union1d(c.claims, claim[mine]),
