@@ -248,6 +248,7 @@ class SteeringParams:
 
     follow_days: int = 2  # a purchase within this many days after a visit follows it
     min_patients: int = 10  # distinct patients of the doctor who bought at the pharmacy
+    # (also: this many unvisited patients on his named fills there let his followed named fills join, step 107)
     min_share: float = 0.3  # share of the doctor's followed-up patients who bought there
     min_lift: float = 2.0  # that share over the same pharmacy's share among peer doctors' patients
     min_z: float = 4.0  # binomial z-score of the doctor's count against the peer share

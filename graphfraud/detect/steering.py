@@ -463,10 +463,20 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
     if params.by_chain:
         out = out + chain_pairs(graph, params, out, (follow, priced, dearly), threshold, dear)
-    return with_prescribed(out, table, total >= min(threshold, dear)) if params.prescribed else out
+    if not params.prescribed:
+        return out
+    followed = pd.concat([follow, priced, dearly])
+    return with_prescribed(out, table, total >= min(threshold, dear), followed=followed, least=params.min_patients)
 
 
-def with_prescribed(candidates: list[Candidate], table: pd.DataFrame, dear: np.ndarray) -> list[Candidate]:
+def with_prescribed(
+    candidates: list[Candidate],
+    table: pd.DataFrame,
+    dear: np.ndarray,
+    *,
+    followed: pd.DataFrame | None = None,
+    least: int = 0,
+) -> list[Candidate]:
     """The steered pairs (``candidates``) with every patient whose dear purchase (``dear``, per claim) at the
     pair's pharmacy (a chain pair's ``shops``) names the pair's doctor as its prescriber (step 97).
 
@@ -477,6 +487,14 @@ def with_prescribed(candidates: list[Candidate], table: pd.DataFrame, dear: np.n
     the pair (found on the visits, as always) and the others only on the prescriber's name (seventhworld
     seeds 1-6: 11-28 visited of 32-110).  The pair is proven as before; the named prescriptions add members
     and their claims (``named`` in the evidence: how many patients only the name brings), never a pair.
+
+    A named purchase that followed a visit to the doctor (in ``followed``, the doctor's followed purchases: a
+    follow table, claim and doctor) brings no one (step 107) unless the name is evidence of its own: the pair's
+    tests already weighed it, and a patient it did not make a member (a purchase under the pair's bar of
+    insurance money, of a doctor whose cash buyers are not steered, step 15) is not made one by a name that says
+    no more than his visit did.  When ``least`` patients or more (the pairs' ``min_patients``) fill his named
+    prescriptions at the shop without his visit, the shop is where his prescriptions go, as a pair's patients
+    show it, and his followed named fills there join too.
     """
     if not candidates:
         return candidates
@@ -486,10 +504,19 @@ def with_prescribed(candidates: list[Candidate], table: pd.DataFrame, dear: np.n
     rows = np.flatnonzero(named)
     doctor, venue = table["doctor"].to_numpy()[rows], table["venue"].to_numpy()[rows]
     person, claim = table["person"].to_numpy()[rows], table["claim"].to_numpy()[rows]
+    # per named purchase, the doctor whose visit it followed (-1: none), as the pairs were decided (step 107)
+    after = np.full(len(rows), -1, dtype=np.int64)
+    if followed is not None and len(followed):
+        seen = followed[["claim", "doctor"]].drop_duplicates("claim")
+        at = pd.Index(seen["claim"].to_numpy(np.int64)).get_indexer(claim)
+        after = np.where(at >= 0, seen["doctor"].to_numpy(np.int64)[np.maximum(at, 0)], -1)
     out = []
     for c in candidates:
         shops = c.evidence.get("shops") or [c.evidence["pharmacy"]]
         mine = (doctor == int(c.evidence["doctor"])) & np.isin(venue, np.asarray(shops, dtype=np.int64))
+        apart = mine & (after != doctor)  # filled without his visit before them
+        if len(np.setdiff1d(person[apart], c.persons)) < least:
+            mine = apart  # his visited patients' purchases were weighed by the pair's tests
         more = np.setdiff1d(person[mine], c.persons)
         if len(more):
             c = replace(c, persons=np.union1d(c.persons, more), claims=np.union1d(c.claims, claim[mine]),

@@ -546,6 +546,34 @@ def test_named_prescriptions_elsewhere_or_cheap_bring_no_one() -> None:
     assert len(kick.persons) == 15 and "named" not in kick.evidence
 
 
+def test_a_named_purchase_that_followed_his_visit_brings_no_one() -> None:
+    """Step 107: the name speaks for the prescriptions filled without his visit. A named purchase the pair's
+    tests already weighed (one of the doctor's followed purchases that did not make its patient a member, e.g. a
+    purchase under the pair's bar of insurance money of a doctor whose cash buyers are not steered) brings no one;
+    one that followed another doctor's visit, or none, does. When ``least`` patients or more fill his named
+    prescriptions there without his visit, the followed ones join too."""
+    import numpy as np
+
+    from graphfraud.detect.candidate import Candidate
+
+    # persons 10-13 each buy once at shop 7 on a claim naming doctor 0; the pair holds persons 0-2
+    table = pd.DataFrame({
+        "claim": [100, 101, 102, 103], "person": [10, 11, 12, 13], "venue": 7, "doctor": 0, "kind": 1,
+        "fund": 500.0, "minute": [1440 * d for d in (5, 6, 7, 8)],
+    })  # fmt: skip
+    pair = Candidate("steering", np.array([0, 1, 2]), np.array([1, 2, 3]), {"doctor": 0, "pharmacy": 7})
+    dear = np.ones(len(table), dtype=bool)
+    # 100 followed doctor 0's visit, 101 followed doctor 5's, 102 and 103 none
+    followed = pd.DataFrame({"claim": [100, 101], "doctor": [0, 5]})
+    kept = steering.with_prescribed([pair], table, dear, followed=followed, least=10)[0]
+    assert kept.persons.tolist() == [0, 1, 2, 11, 12, 13] and kept.evidence["named"] == 3
+    assert 100 not in kept.claims.tolist() and {101, 102, 103} <= set(kept.claims.tolist())
+    # three unvisited patients are enough at least 3: the name is evidence of its own and all four join
+    assert steering.with_prescribed([pair], table, dear, followed=followed, least=3)[0].evidence["named"] == 4
+    # without the followed purchases (as in step 97), all four join
+    assert steering.with_prescribed([pair], table, dear)[0].evidence["named"] == 4
+
+
 def test_the_steering_reason_says_how_many_members_only_the_prescribers_name_brings() -> None:
     from graphfraud.score.wording import say
 
