@@ -9,8 +9,9 @@ import platform
 import resource
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -96,3 +97,71 @@ def save(text: str, name: str) -> Path:
     path = RESULTS / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def truth_doc(
+    generator: str, w: Any, kinds: dict[str, str], n_claims: int, n_items: int, fund: float
+) -> dict[str, Any]:
+    """A written world's ``truth.json`` (the judges' format) from its planted groups, for the generators whose
+    world keeps them as ``plans`` (seventhworld, eighthworld): each group's persons, the core billed in its claims
+    range, its doctors, facilities and pharmacies; a group none of whose members was billed is named under the
+    knobs' ``empty_groups`` and left out."""
+    rings: list[dict[str, Any]] = []
+    benign: list[dict[str, Any]] = []
+    for g in w.plans:
+        lo, hi = g["claims"]
+        billed = {w.claims[i].patient for i in range(lo, hi) if i < len(w.claims)}
+        persons = [w.persons[i].pid for i in g["members"]]
+        core = [w.persons[i].pid for i in g["members"] if i in billed]
+        docs = sorted({w.doctors[d].did for d in g["doctors"]})
+        facs = sorted({w.venues[v].vid for v in g["venues"] if w.venues[v].kind != "pharmacy"})
+        shops = sorted({w.venues[v].vid for v in g["venues"] if w.venues[v].kind == "pharmacy"})
+        entry = {
+            "id": g["id"],
+            "kind": kinds[g["scheme"]] if g["ring"] else g["scheme"],
+            "persons": sorted(persons),
+            "core": sorted(core),
+            "doctors": docs,
+            "facilities": facs,
+            "pharmacies": shops,
+            "params": {
+                **g["params"],
+                "scheme": g["scheme"],
+                "core_unused": len(persons) - len(core),
+                "claims": hi - lo,
+            },  # fmt: skip
+        }
+        if not core:
+            w.knobs.setdefault("empty_groups", []).append(g["id"])
+            continue
+        (rings if g["ring"] else benign).append(entry)
+    return {
+        "generator": generator,
+        "seed": w.seed,
+        "knobs": w.knobs,
+        "summary": {
+            "persons": len(w.persons),
+            "claims": n_claims,
+            "claim_items": n_items,
+            "fund": round(fund, 2),
+            "rings": len(rings),
+            "benign": len(benign),
+            "days": w.days,
+        },  # fmt: skip
+        "rings": rings,
+        "benign": benign,
+    }
+
+
+def generator_main(make: Callable[[int, int, Path], dict[str, Any]], doc: str | None, argv: list[str] | None) -> int:
+    """A generator's command line: ``--seed --persons --out``; the truth's summary on stderr."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--persons", type=int, default=30000)
+    ap.add_argument("--out", type=Path, required=True)
+    a = ap.parse_args(argv)
+    truth = make(a.seed, a.persons, a.out)
+    print(json.dumps(truth["summary"], ensure_ascii=False), file=sys.stderr)
+    return 0

@@ -1,8 +1,10 @@
-"""Checks every independent world generator's tests share (fourthworld to seventhworld): its judge on a real
-``graphfraud detect`` output, and its runner making, detecting and judging one seed."""
+"""Checks every independent world generator's tests share (fourthworld to eighthworld): the same seed gives the
+same bytes, its judge on a real ``graphfraud detect`` output, its runner making, detecting and judging one seed; and
+the readers of a written world's truth and tables."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -39,3 +41,24 @@ def runner_judges_a_seed(
     assert rec["seed"] == 3 and rec["detect"][-1]["outcome"] == "ok", rec["detect"]
     assert rec["judge"]["k"] == len(rec["judge"]["planted"]) + 5
     assert "TOTAL found" in capsys.readouterr().err
+
+
+def truth(world: Path) -> dict:
+    """A written world's truth.json."""
+    return json.loads((world / "truth.json").read_text(encoding="utf-8"))
+
+
+def rows(path: Path) -> list[dict]:
+    """A written table's rows (a BOM, if the export wrote one, read away)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def same_seed_same_bytes(make_again: Callable[[Path], object], world: Path, tmp_path: Path) -> None:
+    """``make_again(out)`` writes the files of ``world`` again, byte for byte."""
+    again = tmp_path / "again"
+    make_again(again)
+    names = sorted(p.name for p in world.iterdir())
+    assert names == sorted(p.name for p in again.iterdir())
+    for name in names:
+        assert (again / name).read_bytes() == (world / name).read_bytes(), name

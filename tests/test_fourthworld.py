@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from benchmarks.fourthworld.model import World
 from benchmarks.fourthworld.schemes import KIND, SCHEMES
 from benchmarks.thirdworld.judge import judge_dirs
 from graphfraud.cli import main
-from tests.generators import judge_reads_a_detect_output, runner_judges_a_seed
+from tests.generators import judge_reads_a_detect_output, runner_judges_a_seed, same_seed_same_bytes, truth as _truth
 from tests.test_thirdworld import _write_output as _output  # a hand-made detect output, contract columns
 
 SEED, PERSONS = 6, 1500
@@ -36,16 +35,8 @@ def world(built: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _truth(world: Path) -> dict:
-    return json.loads((world / "truth.json").read_text(encoding="utf-8"))
-
-
 def test_same_seed_gives_byte_identical_files(world: Path, tmp_path: Path) -> None:
-    make(SEED, PERSONS, tmp_path / "again", override=EVERYTHING)
-    names = sorted(p.name for p in world.iterdir())
-    assert names == sorted(p.name for p in (tmp_path / "again").iterdir())
-    for name in names:
-        assert (tmp_path / "again" / name).read_bytes() == (world / name).read_bytes(), name
+    same_seed_same_bytes(lambda out: make(SEED, PERSONS, out, override=EVERYTHING), world, tmp_path)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ per part, so the same seed and size give byte-identical files in any process.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import json
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from benchmarks._common import generator_main, truth_doc
 
 DAY = 86400
 
@@ -1274,51 +1275,7 @@ def write_world(w: World, out: Path) -> dict[str, Any]:
 
 
 def _truth(w: World, n_claims: int, n_items: int, fund: float) -> dict[str, Any]:
-    rings: list[dict[str, Any]] = []
-    benign: list[dict[str, Any]] = []
-    for g in w.plans:
-        lo, hi = g["claims"]
-        billed = {w.claims[i].patient for i in range(lo, hi)}
-        persons = [w.persons[i].pid for i in g["members"]]
-        core = [w.persons[i].pid for i in g["members"] if i in billed]
-        docs = sorted({w.doctors[d].did for d in g["doctors"]})
-        facs = sorted({w.venues[v].vid for v in g["venues"] if w.venues[v].kind != "pharmacy"})
-        shops = sorted({w.venues[v].vid for v in g["venues"] if w.venues[v].kind == "pharmacy"})
-        entry = {
-            "id": g["id"],
-            "kind": KIND[g["scheme"]] if g["ring"] else g["scheme"],
-            "persons": sorted(persons),
-            "core": sorted(core),
-            "doctors": docs,
-            "facilities": facs,
-            "pharmacies": shops,
-            "params": {
-                **g["params"],
-                "scheme": g["scheme"],
-                "core_unused": len(persons) - len(core),
-                "claims": hi - lo,
-            },  # fmt: skip
-        }
-        if not core:
-            w.knobs.setdefault("empty_groups", []).append(g["id"])
-            continue
-        (rings if g["ring"] else benign).append(entry)
-    return {
-        "generator": "seventhworld",
-        "seed": w.seed,
-        "knobs": w.knobs,
-        "summary": {
-            "persons": len(w.persons),
-            "claims": n_claims,
-            "claim_items": n_items,
-            "fund": round(fund, 2),
-            "rings": len(rings),
-            "benign": len(benign),
-            "days": w.days,
-        },  # fmt: skip
-        "rings": rings,
-        "benign": benign,
-    }
+    return truth_doc("seventhworld", w, KIND, n_claims, n_items, fund)
 
 
 def build(seed: int, persons: int, override: dict | None = None) -> World:
@@ -1340,14 +1297,7 @@ def make(seed: int, persons: int, out: Path, override: dict | None = None) -> di
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seed", type=int, required=True)
-    ap.add_argument("--persons", type=int, default=30000)
-    ap.add_argument("--out", type=Path, required=True)
-    a = ap.parse_args(argv)
-    truth = make(a.seed, a.persons, a.out)
-    print(json.dumps(truth["summary"], ensure_ascii=False), file=sys.stderr)
-    return 0
+    return generator_main(make, __doc__, argv)
 
 
 if __name__ == "__main__":
