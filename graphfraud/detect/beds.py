@@ -446,15 +446,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
         mine = mine | once
         persons = np.unique(stays["person"].to_numpy()[mine])
         evidence = {
-            "venue": int(venue),
-            "repeaters": int(row["repeaters"]),
-            "inpatients": int(row["inpatients"]),
-            "rate": float(row["rate"]),
-            "peer_rate": float(row["peer_rate"]),
-            "peers": int(row["peers"]),
-            "peer_group": str(row["peer_group"]),
-            "repeat_ratio": float(row["ratio"]),
-            "repeat_share": float(row["share"]),  # what the repeat patients' stays cost, of all the facility billed
+            **_peer_evidence(int(venue), row),
             "stays": int(repeat.sum()),
             "admissions": int(opens[repeat].sum()),
             "members": int(len(repeat_persons)),  # :func:`members` (a joined ring holds more)
@@ -468,6 +460,22 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
         claims = np.sort(stays["claim"].to_numpy()[mine])
         out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
     return out + split
+
+
+def _peer_evidence(venue: int, row: pd.Series) -> dict[str, object]:
+    """A standing-out facility's comparison with its peers (a row of :func:`standouts`), as its candidate's evidence:
+    ``repeat_share`` is what its repeat (or split) patients' stays cost, of all the facility billed."""
+    return {
+        "venue": venue,
+        "repeaters": int(row["repeaters"]),
+        "inpatients": int(row["inpatients"]),
+        "rate": float(row["rate"]),
+        "peer_rate": float(row["peer_rate"]),
+        "peers": int(row["peers"]),
+        "peer_group": str(row["peer_group"]),
+        "repeat_ratio": float(row["ratio"]),
+        "repeat_share": float(row["share"]),
+    }
 
 
 def split_rates(stays: pd.DataFrame, end_time: pd.Series | None, params: BedsParams,
@@ -513,15 +521,7 @@ def split_candidates(
         mine = (stays["venue"].to_numpy() == venue) & (per >= params.split_times)
         persons = np.unique(person[mine])
         evidence = {
-            "venue": int(venue),
-            "repeaters": int(row["repeaters"]),
-            "inpatients": int(row["inpatients"]),
-            "rate": float(row["rate"]),
-            "peer_rate": float(row["peer_rate"]),
-            "peers": int(row["peers"]),
-            "peer_group": str(row["peer_group"]),
-            "repeat_ratio": float(row["ratio"]),
-            "repeat_share": float(row["share"]),
+            **_peer_evidence(int(venue), row),
             "stays": int(mine.sum()),
             "admissions": int(mine.sum() - flags[mine].sum()),  # split readmissions counted with the stay before
             "splits": int(flags[mine].sum()),  # readmissions within split_days of a discharge there
