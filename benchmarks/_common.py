@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import platform
+import random
 import resource
 import subprocess
 import sys
@@ -165,3 +167,50 @@ def generator_main(make: Callable[[int, int, Path], dict[str, Any]], doc: str | 
     truth = make(a.seed, a.persons, a.out)
     print(json.dumps(truth["summary"], ensure_ascii=False), file=sys.stderr)
     return 0
+
+
+def poisson(r: random.Random, lam: float) -> int:
+    """A Poisson draw of mean ``lam`` from ``r`` (a normal one above 30), for the planned generators."""
+    if lam <= 0:
+        return 0
+    if lam > 30:
+        return max(0, int(r.gauss(lam, math.sqrt(lam)) + 0.5))
+    n, t, lim = 0, r.random(), math.exp(-lam)
+    while t > lim:
+        n += 1
+        t *= r.random()
+    return n
+
+
+def take(w: Any, r: random.Random, n: int, ok: Callable[[Any], bool], gid: str) -> list[int]:
+    """``n`` persons of ``w`` in no group yet for whom ``ok`` holds, drawn by ``r``, marked as group ``gid``'s."""
+    pool = [i for i, p in enumerate(w.persons) if not p.group and ok(p)]
+    r.shuffle(pool)
+    got = sorted(pool[:n])
+    for i in got:
+        w.persons[i].group = gid
+    return got
+
+
+def plan(w: Any, gid: str, scheme: str, members: list[int], **kw: Any) -> dict[str, Any]:
+    """A planted group's record (its members, doctors, venues, params), kept in ``w.plans``."""
+    g = {"id": gid, "scheme": scheme, "members": members, "doctors": [], "venues": [], "params": {}}
+    g.update(kw)
+    w.plans.append(g)
+    return g
+
+
+def plant_all(
+    w: Any, rng: Callable[[int, str], random.Random], rings: dict[str, Callable], benign: dict[str, Callable]
+) -> None:
+    """Plant the world's rings (ids R1-, R2-, ...) then its benign groups (B1-, ...), each from its own random
+    stream ``rng(seed, part)``; each group's claims are the range it added."""
+    for kinds, table, prefix, label, ring in (
+        (w.knobs["rings"], rings, "R", "ring", True),
+        (w.knobs["benign"], benign, "B", "benign", False),
+    ):
+        for n, kind in enumerate(kinds, 1):
+            before = len(w.claims)
+            g = table[kind](w, rng(w.seed, f"{label}-{kind}"), f"{prefix}{n}-{kind}")
+            g["claims"] = (before, len(w.claims))
+            g["ring"] = ring

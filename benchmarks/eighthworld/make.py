@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._common import generator_main, truth_doc
+from benchmarks._common import generator_main, plan, poisson, take, truth_doc
+from benchmarks._common import plant_all as common_plant_all
 
 DAY = 86400
 
@@ -645,7 +646,7 @@ def ordinary_care(w: World) -> None:
             near, mid = [village_of(w, p)], [thc_of(w, p)]
             far = county_venues(w, p.county, "county") * 3 + county_venues(w, p.county, "eth_county") + seat_h
             cut = (0.45, 0.7) if p.pop == "herd" else (0.4, 0.65)
-        for _ in range(_poisson(r, base * g * w.days / 365)):
+        for _ in range(poisson(r, base * g * w.days / 365)):
             d = pick_day(w, r, p)
             u = r.random()
             vi = r.choice(near if u < cut[0] else mid if u < cut[1] else far)
@@ -656,7 +657,7 @@ def ordinary_care(w: World) -> None:
                 visit(w, r, pi, vi, doc, d + r.randint(2, 7), "outpatient", r.choice(OUT_DIAG), out_items(w, r, v.cls))
         shop_rate = {"town": 2.0, "farm": 0.7, "herd": 0.25}[p.pop]
         shops = shops_near(w, p.county)
-        for _ in range(_poisson(r, shop_rate * g * w.days / 365)):
+        for _ in range(poisson(r, shop_rate * g * w.days / 365)):
             d = pick_day(w, r, p)
             vi = r.choice(shops)
             code = (
@@ -686,7 +687,7 @@ def ordinary_care(w: World) -> None:
                 while d < w.days and not reachable(w, p, d):
                     d += 1
         adm = (0.04 + 0.004 * max(0, a - 30)) * {"town": 1.0, "farm": 1.5, "herd": 2.2}[p.pop]  # long roads
-        for _ in range(_poisson(r, adm * w.days / 365)):
+        for _ in range(poisson(r, adm * w.days / 365)):
             d = pick_day(w, r, p)
             if d < 0:
                 continue
@@ -701,48 +702,7 @@ def ordinary_care(w: World) -> None:
                  [item(r, "250101001"), item(r, "XB05BAA001B001", los * 2)])  # fmt: skip
 
 
-def _poisson(r: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, int(r.gauss(lam, math.sqrt(lam)) + 0.5))
-    n, t, lim = 0, r.random(), math.exp(-lam)
-    while t > lim:
-        n += 1
-        t *= r.random()
-    return n
-
-
 # ----------------------------------------------------------------------------------------------- groups
-
-
-def _take(w: World, r: random.Random, n: int, ok: Any, gid: str) -> list[int]:
-    pool = [i for i, p in enumerate(w.persons) if not p.group and ok(p)]
-    r.shuffle(pool)
-    got = sorted(pool[:n])
-    for i in got:
-        w.persons[i].group = gid
-    return got
-
-
-def _plan(w: World, gid: str, scheme: str, members: list[int], **kw: Any) -> dict[str, Any]:
-    g = {"id": gid, "scheme": scheme, "members": members, "doctors": [], "venues": [], "params": {}}
-    g.update(kw)
-    w.plans.append(g)
-    return g
-
-
-def plant_all(w: World) -> None:
-    """Plant the world's rings (ids R1-, R2-, ...) then its benign groups (B1-, ...), each from its own random stream."""
-    for kinds, table, prefix, label, ring in (
-        (w.knobs["rings"], RING_FN, "R", "ring", True),
-        (w.knobs["benign"], BENIGN_FN, "B", "benign", False),
-    ):
-        for n, kind in enumerate(kinds, 1):
-            before = len(w.claims)
-            g = table[kind](w, rng(w.seed, f"{label}-{kind}"), f"{prefix}{n}-{kind}")
-            g["claims"] = (before, len(w.claims))
-            g["ring"] = ring
 
 
 def _alive(p: Person) -> bool:
@@ -763,7 +723,7 @@ def poor_induced(w: World, r: random.Random, gid: str) -> dict:
     thcs = county_venues(w, c, "thc")
     targets = {(c, w.venues[t].township, j) for t in r.sample(thcs, k=min(len(thcs), r.randint(1, 3)))
                for j in range(6) if r.random() < 0.6}  # fmt: skip
-    mem = _take(w, r, r.randint(25, 90), lambda p: p.poor and age(w, p) >= 45 and _alive(p)
+    mem = take(w, r, r.randint(25, 90), lambda p: p.poor and age(w, p) >= 45 and _alive(p)
                 and (p.county, p.township, p.village) in targets, gid)  # fmt: skip
     by_vil: dict[tuple, list[int]] = {}
     for pi in mem:
@@ -782,7 +742,7 @@ def poor_induced(w: World, r: random.Random, gid: str) -> dict:
                      ["120100003", "120200001", "340200003"], [item(r, "210300001"), item(r, "250305001"),
                      item(r, "250101001")], t=t0 + j * r.randint(60, 300), mult=1.5)  # fmt: skip
             d += every + r.randint(-5, 5)
-    return _plan(w, gid, "poor_induced", mem, venues=[vi], doctors=list(v.doctors), params={"every": every})
+    return plan(w, gid, "poor_induced", mem, venues=[vi], doctors=list(v.doctors), params={"every": every})
 
 
 def township_guabed(w: World, r: random.Random, gid: str) -> dict:
@@ -791,7 +751,7 @@ def township_guabed(w: World, r: random.Random, gid: str) -> dict:
     c = _rural_county(w, r)
     vi = r.choice(county_venues(w, c, "thc"))
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(15, 50), lambda p: p.county == c and p.township == v.township and age(w, p) >= 35
+    mem = take(w, r, r.randint(15, 50), lambda p: p.county == c and p.township == v.township and age(w, p) >= 35
                 and _alive(p), gid)  # fmt: skip
     nxt = {pi: 0 for pi in mem}
     for d in range(w.days):
@@ -804,7 +764,7 @@ def township_guabed(w: World, r: random.Random, gid: str) -> dict:
                  r.choice(["J20.900", "K29.700", "I10.x00"]), ["120100004", "120200001", "C0301CTH001"],
                  [item(r, "XB05BAA001B001", 10)])  # fmt: skip
             nxt[pi] = d + r.randint(45, 90)
-    return _plan(w, gid, "township_guabed", mem, venues=[vi], doctors=list(v.doctors))
+    return plan(w, gid, "township_guabed", mem, venues=[vi], doctors=list(v.doctors))
 
 
 def fleet_admit(w: World, r: random.Random, gid: str) -> dict:
@@ -813,7 +773,7 @@ def fleet_admit(w: World, r: random.Random, gid: str) -> dict:
     vi = r.choice(w.by_cls["pri"])
     v = w.venues[vi]
     c = _rural_county(w, r, pastoral=True)
-    mem = _take(w, r, r.randint(25, 80), lambda p: p.county == c and p.pop == "herd" and age(w, p) >= 40
+    mem = take(w, r, r.randint(25, 80), lambda p: p.county == c and p.pop == "herd" and age(w, p) >= 40
                 and _alive(p), gid)  # fmt: skip
     every = r.randint(6, 15)
     left = list(mem)
@@ -833,7 +793,7 @@ def fleet_admit(w: World, r: random.Random, gid: str) -> dict:
             if r.random() < again:
                 left.insert(0, pi)
         d += every + r.randint(-2, 2)
-    return _plan(w, gid, "fleet_admit", mem, venues=[vi], doctors=list(v.doctors), params={"every": every})
+    return plan(w, gid, "fleet_admit", mem, venues=[vi], doctors=list(v.doctors), params={"every": every})
 
 
 def ethnic_phantom(w: World, r: random.Random, gid: str) -> dict:
@@ -842,7 +802,7 @@ def ethnic_phantom(w: World, r: random.Random, gid: str) -> dict:
     vi = r.choice(w.by_cls["eth_county"] + w.by_cls["eth"])
     v = w.venues[vi]
     c = v.county if v.county else _rural_county(w, r)
-    mem = _take(w, r, r.randint(40, 150), lambda p: p.county == c and age(w, p) >= 25 and _alive(p), gid)
+    mem = take(w, r, r.randint(40, 150), lambda p: p.county == c and age(w, p) >= 25 and _alive(p), gid)
     docs = r.sample(v.doctors, k=min(len(v.doctors), r.randint(1, 3)))
     days = r.sample(range(5), k=r.randint(1, 2))
     evening = r.random() < 0.5
@@ -858,7 +818,7 @@ def ethnic_phantom(w: World, r: random.Random, gid: str) -> dict:
             its = [item(r, "110200001")] + [item(r, x) for x in r.sample(ETHNIC_DEAR, 2)]
             visit(w, r, pi, vi, r.choice(docs), d, "outpatient", r.choice(["M13.900", "K29.700", "I10.x00"]), its, t=t)
             nxt[pi] = d + r.randint(21, 45)
-    return _plan(w, gid, "ethnic_phantom", mem, venues=[vi], doctors=docs, params={"evening": evening})
+    return plan(w, gid, "ethnic_phantom", mem, venues=[vi], doctors=docs, params={"evening": evening})
 
 
 def screening_phantom(w: World, r: random.Random, gid: str) -> dict:
@@ -867,7 +827,7 @@ def screening_phantom(w: World, r: random.Random, gid: str) -> dict:
     c = _rural_county(w, r, pastoral=True)
     vi = r.choice(county_venues(w, c, "thc"))
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(60, 250), lambda p: p.county == c and p.township == v.township and age(w, p) >= 6
+    mem = take(w, r, r.randint(60, 250), lambda p: p.county == c and p.township == v.township and age(w, p) >= 6
                 and _alive(p), gid)  # fmt: skip
     rounds = r.randint(2, 4)
     docs = v.doctors[:2]
@@ -880,7 +840,7 @@ def screening_phantom(w: World, r: random.Random, gid: str) -> dict:
             t = 9 * 3600 + (j % 80) * r.randint(60, 180)
             its = [item(r, "110900001"), item(r, "220600001"), item(r, "250405001")]
             visit(w, r, pi, vi, docs[j % len(docs)], d, "outpatient", "Z11.600", its, t=t)
-    return _plan(w, gid, "screening_phantom", mem, venues=[vi], doctors=docs, params={"rounds": rounds})
+    return plan(w, gid, "screening_phantom", mem, venues=[vi], doctors=docs, params={"rounds": rounds})
 
 
 def village_cards(w: World, r: random.Random, gid: str) -> dict:
@@ -893,7 +853,7 @@ def village_cards(w: World, r: random.Random, gid: str) -> dict:
     t_ = w.venues[thc].township
     vils = [i for i in w.by_cls["village"] if w.venues[i].parent == thc]
     vil_no = vils.index(vil_vi)
-    mem = _take(w, r, r.randint(15, 60), lambda p: p.county == c and p.township == t_ and p.village % len(vils) == vil_no
+    mem = take(w, r, r.randint(15, 60), lambda p: p.county == c and p.township == t_ and p.village % len(vils) == vil_no
                 and age(w, p) >= 18 and _alive(p), gid)  # fmt: skip
     shop = r.choice([i for i in shops_near(w, c) if w.venues[i].pool] or shops_near(w, c))  # the pool must pay
     doc = w.venues[vil_vi].doctors[0]
@@ -918,7 +878,7 @@ def village_cards(w: World, r: random.Random, gid: str) -> dict:
                       t=t - 3 * 3600)  # fmt: skip
             nxt[pi] = d + r.randint(20, 40)
         d += r.randint(7, 21)
-    return _plan(w, gid, "village_cards", mem, venues=[shop] + ([vil_vi] if also_visit else []),
+    return plan(w, gid, "village_cards", mem, venues=[shop] + ([vil_vi] if also_visit else []),
                  doctors=[doc] if also_visit else [], params={"rebind": rebind, "also_visit": also_visit})  # fmt: skip
 
 
@@ -932,7 +892,7 @@ def ethnic_steering(w: World, r: random.Random, gid: str) -> dict:
     shops = [i for i in w.by_cls["eth_shop"] if w.venues[i].county in (c, 0)] or shops_near(w, c)
     shop = r.choice([i for i in shops if w.venues[i].pool] or shops)
     named = r.random() < 0.5  # the shop's claims carry the prescriber
-    mem = _take(w, r, r.randint(30, 100), lambda p: p.county in (c, 0) and age(w, p) >= 35 and _alive(p), gid)
+    mem = take(w, r, r.randint(30, 100), lambda p: p.county in (c, 0) and age(w, p) >= 35 and _alive(p), gid)
     for pi in mem:
         p = w.persons[pi]
         d = pick_day(w, r, p)
@@ -946,7 +906,7 @@ def ethnic_steering(w: World, r: random.Random, gid: str) -> dict:
             its = [item(r, x) for x in r.sample(ETHNIC_DEAR, r.randint(1, 2))]
             buy(w, r, pi, shop, d, its, doc=doc if named else None)
             d = pick_day(w, r, p, d + 30, d + 60)
-    return _plan(w, gid, "ethnic_steering", mem, venues=[vi, shop], doctors=[doc], params={"named": named})
+    return plan(w, gid, "ethnic_steering", mem, venues=[vi, shop], doctors=[doc], params={"named": named})
 
 
 def mobile_clinic(w: World, r: random.Random, gid: str) -> dict:
@@ -957,7 +917,7 @@ def mobile_clinic(w: World, r: random.Random, gid: str) -> dict:
     v = w.venues[vi]
     n_v = len([i for i in w.by_cls["village"] if w.venues[i].parent == vi])
     vils = set(r.sample(range(n_v), k=min(n_v, r.randint(1, 2))))
-    mem = _take(w, r, r.randint(40, 200), lambda p: p.county == c and p.township == v.township and p.village in vils
+    mem = take(w, r, r.randint(40, 200), lambda p: p.county == c and p.township == v.township and p.village in vils
                 and p.pop == "herd", gid)  # fmt: skip
     every = r.choice([30, 45, 60])
     docs = v.doctors[:3]
@@ -973,7 +933,7 @@ def mobile_clinic(w: World, r: random.Random, gid: str) -> dict:
             its = [item(r, "111000001"), *chronic_items(r)] if r.random() < 0.4 else out_items(w, r, "thc")
             visit(w, r, pi, vi, docs[j % len(docs)], d, "outpatient", r.choice(OUT_DIAG), its, t=t, keyed=True)
         d += every + r.randint(-4, 4)
-    return _plan(w, gid, "mobile_clinic", mem, venues=[vi], doctors=docs, params={"every": every})
+    return plan(w, gid, "mobile_clinic", mem, venues=[vi], doctors=docs, params={"every": every})
 
 
 def aid_team(w: World, r: random.Random, gid: str) -> dict:
@@ -991,7 +951,7 @@ def aid_team(w: World, r: random.Random, gid: str) -> dict:
         team.append(len(w.doctors) - 1)
         v.doctors.append(team[-1])
     _doctor_ids(w, r2, team)
-    mem = _take(w, r, r.randint(150, 500), lambda p: p.county == c and age(w, p) >= 16, gid)
+    mem = take(w, r, r.randint(150, 500), lambda p: p.county == c and age(w, p) >= 16, gid)
     visits = r.randint(1, 2)
     for k in range(visits):
         d0 = r.randint(k * w.days // visits, (k + 1) * w.days // visits - 7)
@@ -1006,7 +966,7 @@ def aid_team(w: World, r: random.Random, gid: str) -> dict:
                 op = r.choice(["331000001", "331000002"])
                 stay(w, r, pi, vi, doc, d + 1, r.randint(4, 8), "K80.200" if op == "331000001" else "K40.900",
                      ["120100003"], [item(r, op), item(r, "250101001")])  # fmt: skip
-    return _plan(w, gid, "aid_team", mem, venues=[vi], doctors=team, params={"visits": visits})
+    return plan(w, gid, "aid_team", mem, venues=[vi], doctors=team, params={"visits": visits})
 
 
 def screening(w: World, r: random.Random, gid: str) -> dict:
@@ -1017,7 +977,7 @@ def screening(w: World, r: random.Random, gid: str) -> dict:
     v = w.venues[vi]
     tb = r.random() < 0.4
     t_ = v.township
-    mem = _take(w, r, r.randint(100, 400), lambda p: p.county == c and (t_ < 0 or p.township == t_)
+    mem = take(w, r, r.randint(100, 400), lambda p: p.county == c and (t_ < 0 or p.township == t_)
                 and age(w, p) >= (15 if tb else 3), gid)  # fmt: skip
     d0 = r.randint(5, w.days - 10)
     span = r.randint(2, 6)
@@ -1031,7 +991,7 @@ def screening(w: World, r: random.Random, gid: str) -> dict:
         if r.random() < 0.03:
             visit(w, r, pi, vi, docs[0], d + r.randint(7, 20), "outpatient", "B67.900" if not tb else "A15.000",
                   [item(r, "250405001" if not tb else "250402001"), item(r, "110900001")])  # fmt: skip
-    return _plan(w, gid, "screening", mem, venues=[vi], doctors=docs, params={"tb": tb})
+    return plan(w, gid, "screening", mem, venues=[vi], doctors=docs, params={"tb": tb})
 
 
 def medicinal_bath(w: World, r: random.Random, gid: str) -> dict:
@@ -1040,7 +1000,7 @@ def medicinal_bath(w: World, r: random.Random, gid: str) -> dict:
     vi = r.choice(w.by_cls["eth_county"] + w.by_cls["eth"])
     v = w.venues[vi]
     c = v.county if v.county else _rural_county(w, r)
-    mem = _take(w, r, r.randint(40, 150), lambda p: p.county == c and age(w, p) >= 40, gid)
+    mem = take(w, r, r.randint(40, 150), lambda p: p.county == c and age(w, p) >= 40, gid)
     seasons = [d for d in range(w.days) if (w.start + timedelta(days=d)).month in (4, 5, 9, 10)]
     by_vil: dict[tuple[int, int], list[int]] = {}
     for pi in mem:
@@ -1060,7 +1020,7 @@ def medicinal_bath(w: World, r: random.Random, gid: str) -> dict:
                 dd, t = d, t0 + j * r.randint(120, 600)
             stay(w, r, pi, vi, r.choice(docs), dd, r.randint(7, 21), "M13.900", ["341000001", "120100004"],
                  [item(r, r.choice(ETHNIC[w.knobs["script"]]), 60)], t=t)  # fmt: skip
-    return _plan(w, gid, "medicinal_bath", mem, venues=[vi], doctors=docs)
+    return plan(w, gid, "medicinal_bath", mem, venues=[vi], doctors=docs)
 
 
 def maternity_wait(w: World, r: random.Random, gid: str) -> dict:
@@ -1069,7 +1029,7 @@ def maternity_wait(w: World, r: random.Random, gid: str) -> dict:
     c = _rural_county(w, r, pastoral=True)
     vi = county_venues(w, c, "county")[0]
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(15, 60), lambda p: p.county == c and p.sex == "F" and 18 <= age(w, p) <= 40, gid)
+    mem = take(w, r, r.randint(15, 60), lambda p: p.county == c and p.sex == "F" and 18 <= age(w, p) <= 40, gid)
     home = hashlib.sha1(f"{w.seed}-daichan".encode()).hexdigest()[:14]
     docs = [d for d in v.doctors if w.doctors[d].dept == "妇产科"] or v.doctors[:2]
     for pi in mem:
@@ -1078,7 +1038,7 @@ def maternity_wait(w: World, r: random.Random, gid: str) -> dict:
         d = pick_day(w, r, w.persons[pi], 0, w.days - 25)
         stay(w, r, pi, vi, r.choice(docs), d, r.randint(10, 28), "O80.000", ["120100004"],
              [item(r, "220301001"), item(r, "250101001")])  # fmt: skip
-    return _plan(w, gid, "maternity_wait", mem, venues=[vi], doctors=docs)
+    return plan(w, gid, "maternity_wait", mem, venues=[vi], doctors=docs)
 
 
 def tb_dots(w: World, r: random.Random, gid: str) -> dict:
@@ -1086,7 +1046,7 @@ def tb_dots(w: World, r: random.Random, gid: str) -> dict:
     c = _rural_county(w, r)
     vi = county_venues(w, c, "county")[0]
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(30, 80), lambda p: p.county == c and age(w, p) >= 15, gid)
+    mem = take(w, r, r.randint(30, 80), lambda p: p.county == c and age(w, p) >= 15, gid)
     docs = [d for d in v.doctors if w.doctors[d].dept == "结核门诊"] or v.doctors[:1]
     for pi in mem:
         p = w.persons[pi]
@@ -1101,7 +1061,7 @@ def tb_dots(w: World, r: random.Random, gid: str) -> dict:
                     its.append(item(r, "250402001"))
                 visit(w, r, pi, vi, r.choice(docs), d, "chronic", "A15.000", its, t=r.randint(10 * 3600, 13 * 3600))
             d += 28
-    return _plan(w, gid, "tb_dots", mem, venues=[vi], doctors=docs)
+    return plan(w, gid, "tb_dots", mem, venues=[vi], doctors=docs)
 
 
 def monastery(w: World, r: random.Random, gid: str) -> dict:
@@ -1110,7 +1070,7 @@ def monastery(w: World, r: random.Random, gid: str) -> dict:
     c = _rural_county(w, r)
     vi = r.choice(county_venues(w, c, "eth_county") + county_venues(w, c, "county"))
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(40, 200), lambda p: p.county == c and p.sex == "M" and 10 <= age(w, p) <= 85, gid)
+    mem = take(w, r, r.randint(40, 200), lambda p: p.county == c and p.sex == "M" and 10 <= age(w, p) <= 85, gid)
     addr = hashlib.sha1(f"{w.seed}-monastery".encode()).hexdigest()[:14]
     for pi in mem:
         w.persons[pi].addr = addr
@@ -1123,11 +1083,16 @@ def monastery(w: World, r: random.Random, gid: str) -> dict:
             t += r.randint(60, 400)
             visit(w, r, pi, vi, r.choice(v.doctors), d, "outpatient", r.choice(OUT_DIAG), out_items(w, r, v.cls), t=t)
         d += r.randint(24, 36)
-    return _plan(w, gid, "monastery", mem, venues=[vi], doctors=list(v.doctors))
+    return plan(w, gid, "monastery", mem, venues=[vi], doctors=list(v.doctors))
 
 
 RING_FN = {s: globals()[s] for s in SCHEMES}
 BENIGN_FN = {b: globals()[b] for b in BENIGN}
+
+
+def plant_all(w: World) -> None:
+    """Plant the world's rings, then its benign groups (:func:`benchmarks._common.plant_all`)."""
+    common_plant_all(w, rng, RING_FN, BENIGN_FN)
 
 
 # ----------------------------------------------------------------------------------------------- money and export

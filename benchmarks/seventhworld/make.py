@@ -20,7 +20,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._common import generator_main, truth_doc
+from benchmarks._common import generator_main, plan, poisson, take, truth_doc
+from benchmarks._common import plant_all as common_plant_all
 
 DAY = 86400
 
@@ -645,7 +646,7 @@ def ordinary_care(w: World) -> None:
         if span <= 0:
             continue
         rate = (1.5 + 0.07 * a + (1.0 if p.pop == "bird" else 0.0)) * r.gammavariate(shape, 1 / shape)
-        for _ in range(_poisson(r, rate * span / 365)):
+        for _ in range(poisson(r, rate * span / 365)):
             d = pick_day(w, r, p.arrive, p.leave)
             u = r.random()
             vi = r.choice(lv["near"] if u < 0.4 else lv["mid"] if u < 0.62 else lv["far"])
@@ -654,7 +655,7 @@ def ordinary_care(w: World) -> None:
             visit(w, r, pi, vi, doc, d, "outpatient", r.choice(OUT_DIAG), out_items(r, v.cls))
             if r.random() < 0.3 and d + 7 < p.leave:
                 visit(w, r, pi, vi, doc, d + r.randint(2, 7), "outpatient", r.choice(OUT_DIAG), out_items(r, v.cls))
-        for _ in range(_poisson(r, (1 + 0.04 * a) * r.gammavariate(shape, 1 / shape) * span / 365)):
+        for _ in range(poisson(r, (1 + 0.04 * a) * r.gammavariate(shape, 1 / shape) * span / 365)):
             d = pick_day(w, r, p.arrive, p.leave)
             vi = r.choice(lv["pharmacy"])
             its = [item(r, r.choice(["XM01AEA033A001", "ZA06AAC0217010", "XA07BCA048A001", "ZA09BAB0144010",
@@ -677,7 +678,7 @@ def ordinary_care(w: World) -> None:
                     vt = "outpatient" if v.cls == "village" else "chronic"
                     visit(w, r, pi, vi, v.doctors[p.hh % len(v.doctors)], d, vt, "I10.x00", chronic_items(r))
                 d += r.randint(26, 35)
-        for _ in range(_poisson(r, (0.04 + 0.004 * max(0, a - 30)) * span / 365)):  # about 0.2 a year at 70
+        for _ in range(poisson(r, (0.04 + 0.004 * max(0, a - 30)) * span / 365)):  # about 0.2 a year at 70
             d = pick_day(w, r, p.arrive, p.leave)
             vi = r.choice(hosp) if p.pop != "rural" or r.random() < 0.3 else w.by_cls["county"][0]
             v = w.venues[vi]
@@ -686,48 +687,7 @@ def ordinary_care(w: World) -> None:
                  [item(r, "250101001"), item(r, "XB05BAA001B001", los * 2)])  # fmt: skip
 
 
-def _poisson(r: random.Random, lam: float) -> int:
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, int(r.gauss(lam, math.sqrt(lam)) + 0.5))
-    n, t, lim = 0, r.random(), math.exp(-lam)
-    while t > lim:
-        n += 1
-        t *= r.random()
-    return n
-
-
 # ----------------------------------------------------------------------------------------------- groups
-
-
-def _take(w: World, r: random.Random, n: int, ok: Any, gid: str) -> list[int]:
-    pool = [i for i, p in enumerate(w.persons) if not p.group and ok(p)]
-    r.shuffle(pool)
-    got = sorted(pool[:n])
-    for i in got:
-        w.persons[i].group = gid
-    return got
-
-
-def _plan(w: World, gid: str, scheme: str, members: list[int], **kw: Any) -> dict[str, Any]:
-    g = {"id": gid, "scheme": scheme, "members": members, "doctors": [], "venues": [], "params": {}}
-    g.update(kw)
-    w.plans.append(g)
-    return g
-
-
-def plant_all(w: World) -> None:
-    """Plant the world's rings (ids R1-, R2-, ...) then its benign groups (B1-, ...), each from its own random stream."""
-    for kinds, table, prefix, label, ring in (
-        (w.knobs["rings"], RING_FN, "R", "ring", True),
-        (w.knobs["benign"], BENIGN_FN, "B", "benign", False),
-    ):
-        for n, kind in enumerate(kinds, 1):
-            before = len(w.claims)
-            g = table[kind](w, rng(w.seed, f"{label}-{kind}"), f"{prefix}{n}-{kind}")
-            g["claims"] = (before, len(w.claims))
-            g["ring"] = ring
 
 
 def psych_recruit(w: World, r: random.Random, gid: str) -> dict:
@@ -735,7 +695,7 @@ def psych_recruit(w: World, r: random.Random, gid: str) -> dict:
     vi = r.choice(w.by_cls["psych_pri"])
     v = w.venues[vi]
     n = r.randint(15, 60)
-    mem = _take(w, r, n, lambda p: p.pop in ("poor", "urban") and p.death is None and 30 <= age(w, p) <= 75
+    mem = take(w, r, n, lambda p: p.pop in ("poor", "urban") and p.death is None and 30 <= age(w, p) <= 75
                 and (p.pop == "poor" or p.itype == "resident"), gid)  # fmt: skip
     shelters = [hashlib.sha1(f"{w.seed}-shelter-{i}".encode()).hexdigest()[:12] for i in range(r.randint(1, 3))]
     cycle = r.randint(28, 31)
@@ -754,9 +714,7 @@ def psych_recruit(w: World, r: random.Random, gid: str) -> dict:
             stay(w, r, pi, vi, doc, d, cycle, "F20.900", ["120100005", "311100001", "XN05AHA013A001"],
                  [item(r, "250101001"), item(r, "311100002", 4)], t=t, mult=1.3)  # fmt: skip
             d, t = d + cycle + gap, None
-    return _plan(
-        w, gid, "psych_recruit", mem, venues=[vi], doctors=list(v.doctors), params={"cycle": cycle, "gap": gap}
-    )
+    return plan(w, gid, "psych_recruit", mem, venues=[vi], doctors=list(v.doctors), params={"cycle": cycle, "gap": gap})
 
 
 def rehab_guabed(w: World, r: random.Random, gid: str) -> dict:
@@ -766,7 +724,7 @@ def rehab_guabed(w: World, r: random.Random, gid: str) -> dict:
     homes = r.sample(range(len(w.by_cls["community"])), k=min(len(w.by_cls["community"]), r.randint(1, 3)))
     comms = [w.by_cls["community"][h] for h in homes]
     areas = {w.venues[c].area for c in comms}
-    mem = _take(w, r, r.randint(30, 100), lambda p: p.pop in ("urban", "bird") and p.home in areas
+    mem = take(w, r, r.randint(30, 100), lambda p: p.pop in ("urban", "bird") and p.home in areas
                 and age(w, p) >= 60 and p.death is None, gid)  # fmt: skip
     every = r.randint(20, 40)
     days = list(range(r.randint(3, 20), w.days - 12, every))
@@ -778,14 +736,14 @@ def rehab_guabed(w: World, r: random.Random, gid: str) -> dict:
             stay(w, r, pi, vi, v.doctors[j % len(v.doctors)], dd, r.randint(10, 15), "I69.300",
                  ["340100001", "340100002", "340200001", "340100005", "120100004"],
                  [item(r, "340100004"), item(r, "210300001")], t=8 * 3600 + 240 * j + r.randint(0, 200), mult=1.6)  # fmt: skip
-    return _plan(w, gid, "rehab_guabed", mem, venues=[vi], doctors=list(v.doctors), params={"every": every})
+    return plan(w, gid, "rehab_guabed", mem, venues=[vi], doctors=list(v.doctors), params={"every": every})
 
 
 def split_admission(w: World, r: random.Random, gid: str) -> dict:
     """分解住院: a rehab hospital splits its real patients' long stays into back-to-back admissions."""
     vi = r.choice(w.by_cls["rehab_pri"] + w.by_cls["county"])
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(20, 60), lambda p: p.pop in ("urban", "rural", "bird") and age(w, p) >= 50
+    mem = take(w, r, r.randint(20, 60), lambda p: p.pop in ("urban", "rural", "bird") and age(w, p) >= 50
                 and p.death is None, gid)  # fmt: skip
     for pi in mem:
         p = w.persons[pi]
@@ -801,14 +759,14 @@ def split_admission(w: World, r: random.Random, gid: str) -> dict:
                  ["340100001", "340100002", "120100003"], [item(r, "340100004")])  # fmt: skip
             d += ln + r.choice([0, 0, 1])
             total -= ln
-    return _plan(w, gid, "split_admission", mem, venues=[vi], doctors=list(v.doctors))
+    return plan(w, gid, "split_admission", mem, venues=[vi], doctors=list(v.doctors))
 
 
 def tcm_eggs(w: World, r: random.Random, gid: str) -> dict:
     """A 中医馆 chain gives eggs to pensioners on a fixed weekday and bills 理疗 nobody received on their cards."""
     shops = w.by_cls["tcm_chain"][: r.randint(1, len(w.by_cls["tcm_chain"]))]
     areas = {w.venues[s].area for s in shops}
-    mem = _take(w, r, r.randint(40, 150), lambda p: p.pop in ("urban", "bird") and age(w, p) >= 60 and p.home in areas
+    mem = take(w, r, r.randint(40, 150), lambda p: p.pop in ("urban", "bird") and age(w, p) >= 60 and p.home in areas
                 and p.death is None, gid)  # fmt: skip
     egg_day = {s: r.randrange(5) for s in shops}
     come = {pi: r.uniform(0.3, 0.8) for pi in mem}
@@ -830,7 +788,7 @@ def tcm_eggs(w: World, r: random.Random, gid: str) -> dict:
                     its = [item(r, c) for c in r.sample(["340200001", "340200002", "340200003", "340100005"], 3)]
                     visit(w, r, pi, shop, r.choice(v.doctors), d + 2, "outpatient", "M54.500", its, t=t)
     docs = [d for s in shops for d in w.venues[s].doctors]
-    return _plan(w, gid, "tcm_eggs", mem, venues=shops, doctors=docs, params={"night_keying": night})
+    return plan(w, gid, "tcm_eggs", mem, venues=shops, doctors=docs, params={"night_keying": night})
 
 
 def rota_phantom(w: World, r: random.Random, gid: str) -> dict:
@@ -842,7 +800,7 @@ def rota_phantom(w: World, r: random.Random, gid: str) -> dict:
     doc = w.venues[thc].doctors[0]
     nums = {vi: vils.index(vi) for vi in vils}
     allv = [i for i in w.by_cls["village"] if w.venues[i].parent == thc]
-    mem = _take(w, r, r.randint(20, 80), lambda p: p.pop == "rural" and p.home == t and age(w, p) >= 55
+    mem = take(w, r, r.randint(20, 80), lambda p: p.pop == "rural" and p.home == t and age(w, p) >= 55
                 and allv[p.village % len(allv)] in nums and p.death is None, gid)  # fmt: skip
     share = r.uniform(0.4, 0.8)
     for vi in vils:
@@ -860,7 +818,7 @@ def rota_phantom(w: World, r: random.Random, gid: str) -> dict:
                     item(r, r.choice(["XC08CAA148A001", "ZA12HAX0123010"])),
                 ]
                 visit(w, r, pi, vi, doc, d, "outpatient", "I10.x00", its, t=t0 + j * r.randint(20, 200))
-    return _plan(w, gid, "rota_phantom", mem, venues=vils, doctors=[doc], params={"share": round(share, 2)})
+    return plan(w, gid, "rota_phantom", mem, venues=vils, doctors=[doc], params={"share": round(share, 2)})
 
 
 def platform_rx(w: World, r: random.Random, gid: str) -> dict:
@@ -871,7 +829,7 @@ def platform_rx(w: World, r: random.Random, gid: str) -> dict:
         [i for i in w.by_cls["pharmacy"] if w.venues[i].area == w.venues[clinic].area] or w.by_cls["pharmacy"]
     )
     area = w.venues[shop].area
-    mem = _take(w, r, r.randint(30, 120), lambda p: p.pop in ("urban", "bird") and (p.home == area or r.random() < 0.2)
+    mem = take(w, r, r.randint(30, 120), lambda p: p.pop in ("urban", "bird") and (p.home == area or r.random() < 0.2)
                 and age(w, p) >= 45 and p.death is None, gid)  # fmt: skip
     for pi in mem:
         p = w.persons[pi]
@@ -884,7 +842,7 @@ def platform_rx(w: World, r: random.Random, gid: str) -> dict:
             its = [item(r, r.choice(HIGH_VALUE)), item(r, r.choice(["XC10AAA068A001", "XB01ACA043A001"]))]
             buy(w, r, pi, shop, d, its, doc=doc)
             d += every + r.randint(-3, 3)
-    return _plan(w, gid, "platform_rx", mem, venues=[clinic, shop], doctors=[doc])
+    return plan(w, gid, "platform_rx", mem, venues=[clinic, shop], doctors=[doc])
 
 
 def goods_swap(w: World, r: random.Random, gid: str) -> dict:
@@ -892,7 +850,7 @@ def goods_swap(w: World, r: random.Random, gid: str) -> dict:
     bird_areas = sorted({p.home for p in w.persons if p.pop == "bird"})
     area = r.choice(bird_areas)
     shop = r.choice([i for i in w.by_cls["pharmacy"] if w.venues[i].area == area] or w.by_cls["pharmacy"])
-    mem = _take(w, r, r.randint(20, 80), lambda p: p.home == area and p.pop in ("bird", "urban") and p.itype == "employee"
+    mem = take(w, r, r.randint(20, 80), lambda p: p.home == area and p.pop in ("bird", "urban") and p.itype == "employee"
                 and p.death is None and (p.pop == "bird" or r.random() < 0.4), gid)  # fmt: skip
     boss = hashlib.sha1(f"{w.seed}-boss".encode()).hexdigest()[:16]
     rebind = r.choice([0.0, 0.3])
@@ -906,7 +864,7 @@ def goods_swap(w: World, r: random.Random, gid: str) -> dict:
             code = r.choice(["ZA09BAB0144010", "ZA12HAX0123010", "ZB01BAJ0567010"])
             buy(w, r, pi, shop, d, [(code, 1.0, float(amount))])
             d += r.randint(15, 45)
-    return _plan(w, gid, "goods_swap", mem, venues=[shop], params={"rebind": rebind})
+    return plan(w, gid, "goods_swap", mem, venues=[shop], params={"rebind": rebind})
 
 
 def _death_or(p: Person, default: int) -> int:
@@ -915,7 +873,7 @@ def _death_or(p: Person, default: int) -> int:
 
 def snowbird_cards(w: World, r: random.Random, gid: str) -> dict:
     """A collector rents 候鸟 seniors' cards while they are away and swipes them at 1-3 shops for resold drugs."""
-    mem = _take(w, r, r.randint(10, 40), lambda p: p.pop == "bird" and p.itype == "employee" and p.death is None, gid)
+    mem = take(w, r, r.randint(10, 40), lambda p: p.pop == "bird" and p.itype == "employee" and p.death is None, gid)
     shops = r.sample(w.by_cls["pharmacy"], k=r.randint(1, 3))
     collector = hashlib.sha1(f"{w.seed}-collector".encode()).hexdigest()[:16]
     rebind = r.choice([0.0, 0.5, 1.0])
@@ -942,7 +900,7 @@ def snowbird_cards(w: World, r: random.Random, gid: str) -> dict:
             buy(w, r, pi, shop, d, its, t=min(t, 22 * 3600))
             nxt[pi] = d + 20
         d += r.randint(5, 20)
-    return _plan(w, gid, "snowbird_cards", mem, venues=shops, params={"rebind": rebind, "stayhome": round(stayhome, 2)})
+    return plan(w, gid, "snowbird_cards", mem, venues=shops, params={"rebind": rebind, "stayhome": round(stayhome, 2)})
 
 
 def snowbird_centre(w: World, r: random.Random, gid: str) -> dict:
@@ -951,7 +909,7 @@ def snowbird_centre(w: World, r: random.Random, gid: str) -> dict:
     comm = [i for i in w.by_cls["community"] if w.venues[i].area == area]
     vi = comm[0]
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(60, 250), lambda p: p.pop == "bird" and p.home == area, gid)
+    mem = take(w, r, r.randint(60, 250), lambda p: p.pop == "bird" and p.home == area, gid)
     shared = hashlib.sha1(f"{w.seed}-birdflats".encode()).hexdigest()[:12]
     check = r.randint(40, 70)
     for j, pi in enumerate(mem):
@@ -971,7 +929,7 @@ def snowbird_centre(w: World, r: random.Random, gid: str) -> dict:
             dd = check + r.randint(0, 1)
             its = [item(r, "250101001"), item(r, "250305001"), item(r, "220800001"), item(r, "220600001")]
             visit(w, r, pi, vi, v.doctors[0], dd, "outpatient", "Z00.000", its, t=r.randint(7 * 3600, 10 * 3600))
-    return _plan(w, gid, "snowbird_centre", mem, venues=[vi], doctors=list(v.doctors))
+    return plan(w, gid, "snowbird_centre", mem, venues=[vi], doctors=list(v.doctors))
 
 
 def village_rota(w: World, r: random.Random, gid: str) -> dict:
@@ -980,7 +938,7 @@ def village_rota(w: World, r: random.Random, gid: str) -> dict:
     thc = next(i for i in w.by_cls["thc"] if w.venues[i].area == -1 - t)
     allv = [i for i in w.by_cls["village"] if w.venues[i].parent == thc]
     doc = w.venues[thc].doctors[-1]
-    mem = _take(w, r, r.randint(30, 150), lambda p: p.pop == "rural" and p.home == t and age(w, p) >= 50, gid)
+    mem = take(w, r, r.randint(30, 150), lambda p: p.pop == "rural" and p.home == t and age(w, p) >= 50, gid)
     every = r.choice([7, 14])
     for pi in mem:
         p = w.persons[pi]
@@ -992,7 +950,7 @@ def village_rota(w: World, r: random.Random, gid: str) -> dict:
             if day.weekday() == wd and (every == 7 or (d // 7) % 2 == 0) and r.random() < att:
                 visit(w, r, pi, vi, doc, d, "outpatient", "I10.x00", [item(r, "110900001"), *chronic_items(r)],
                       t=r.randint(8 * 3600 + 1800, 11 * 3600 + 1800))  # fmt: skip
-    return _plan(w, gid, "village_rota", mem, venues=allv, doctors=[doc], params={"every": every})
+    return plan(w, gid, "village_rota", mem, venues=allv, doctors=[doc], params={"every": every})
 
 
 def outbreak(w: World, r: random.Random, gid: str) -> dict:
@@ -1003,11 +961,11 @@ def outbreak(w: World, r: random.Random, gid: str) -> dict:
     school = r.random() < 0.6
     if school:
         area = r.randrange(len({v.area for v in w.venues if v.area >= 0}))
-        mem = _take(
+        mem = take(
             w, r, r.randint(30, 120), lambda p: p.pop == "urban" and 6 <= age(w, p) <= 14 and p.home == area, gid
         )
     else:
-        mem = _take(w, r, r.randint(20, 60), lambda p: p.pop == "urban" and age(w, p) >= 75 and p.death is None, gid)
+        mem = take(w, r, r.randint(20, 60), lambda p: p.pop == "urban" and age(w, p) >= 75 and p.death is None, gid)
         home = hashlib.sha1(f"{w.seed}-carehome".encode()).hexdigest()[:12]
         for pi in mem:
             w.persons[pi].addr = home
@@ -1021,14 +979,14 @@ def outbreak(w: World, r: random.Random, gid: str) -> dict:
         else:
             its = [item(r, "110200001"), item(r, "250404001"), item(r, "XJ05AHA002A001")]
             visit(w, r, pi, vi, r.choice(v.doctors[:3]), d, "outpatient", "J11.100", its)
-    return _plan(w, gid, "outbreak", mem, venues=[vi], params={"school": school, "day": d0})
+    return plan(w, gid, "outbreak", mem, venues=[vi], params={"school": school, "day": d0})
 
 
 def stroke_rehab(w: World, r: random.Random, gid: str) -> dict:
     """A public hospital's rehab ward: stroke patients' long stays, a second stage after weeks at home."""
     vi = r.choice(w.by_cls["h3"] + w.by_cls["tcm"])
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(15, 50), lambda p: p.pop in ("urban", "bird", "rural") and age(w, p) >= 50, gid)
+    mem = take(w, r, r.randint(15, 50), lambda p: p.pop in ("urban", "bird", "rural") and age(w, p) >= 50, gid)
     docs = v.doctors[-3:]
     for pi in mem:
         p = w.persons[pi]
@@ -1040,7 +998,7 @@ def stroke_rehab(w: World, r: random.Random, gid: str) -> dict:
         stay(w, r, pi, vi, r.choice(docs), d, los, "I69.300", daily, [item(r, "340100004"), item(r, "210300001")])
         if r.random() < 0.2:
             stay(w, r, pi, vi, r.choice(docs), d + los + r.randint(14, 30), r.randint(14, 28), "I69.300", daily, [])
-    return _plan(w, gid, "stroke_rehab", mem, venues=[vi], doctors=docs)
+    return plan(w, gid, "stroke_rehab", mem, venues=[vi], doctors=docs)
 
 
 def two_disease_day(w: World, r: random.Random, gid: str) -> dict:
@@ -1052,7 +1010,7 @@ def two_disease_day(w: World, r: random.Random, gid: str) -> dict:
         if v.cls == "thc"
         else (lambda p: p.pop == "urban" and p.home == v.area)
     )
-    mem = _take(w, r, r.randint(50, 200), lambda p: ok(p) and age(w, p) >= 45, gid)
+    mem = take(w, r, r.randint(50, 200), lambda p: ok(p) and age(w, p) >= 45, gid)
     dom = r.randint(5, 25)
     for pi in mem:
         att = r.uniform(0.7, 0.95)
@@ -1060,14 +1018,14 @@ def two_disease_day(w: World, r: random.Random, gid: str) -> dict:
             if (w.start + timedelta(days=d)).day == dom and r.random() < att:
                 visit(w, r, pi, vi, v.doctors[pi % len(v.doctors)], d, "chronic", r.choice(["I10.x00", "E11.900"]),
                       chronic_items(r), t=r.randint(8 * 3600, 11 * 3600 + 1800))  # fmt: skip
-    return _plan(w, gid, "two_disease_day", mem, venues=[vi], doctors=list(v.doctors), params={"day_of_month": dom})
+    return plan(w, gid, "two_disease_day", mem, venues=[vi], doctors=list(v.doctors), params={"day_of_month": dom})
 
 
 def home_care(w: World, r: random.Random, gid: str) -> dict:
     """长护险-like home care: disabled elders visited weekly on a fixed weekday by the same nurse, on a route."""
     vi = r.choice(w.by_cls["homecare"])
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(20, 80), lambda p: p.pop == "urban" and age(w, p) >= 70 and p.home == v.area, gid)
+    mem = take(w, r, r.randint(20, 80), lambda p: p.pop == "urban" and age(w, p) >= 70 and p.home == v.area, gid)
     slots: dict[tuple[int, int], int] = {}
     for j, pi in enumerate(mem):
         nurse = v.doctors[j % len(v.doctors)]
@@ -1081,24 +1039,29 @@ def home_care(w: World, r: random.Random, gid: str) -> dict:
                 if r.random() < 0.3:
                     its.append(item(r, "C0301CTH001"))
                 visit(w, r, pi, vi, nurse, d, "outpatient", "Z74.000", its, t=t + r.randint(-600, 900))
-    return _plan(w, gid, "home_care", mem, venues=[vi], doctors=list(v.doctors))
+    return plan(w, gid, "home_care", mem, venues=[vi], doctors=list(v.doctors))
 
 
 def public_psych(w: World, r: random.Random, gid: str) -> dict:
     """The public 精神卫生中心's long-stay patients, admitted over years from all over the city."""
     vi = w.by_cls["psych_pub"][0]
     v = w.venues[vi]
-    mem = _take(w, r, r.randint(20, 60), lambda p: p.pop in ("urban", "rural") and 18 <= age(w, p) <= 80, gid)
+    mem = take(w, r, r.randint(20, 60), lambda p: p.pop in ("urban", "rural") and 18 <= age(w, p) <= 80, gid)
     for pi in mem:
         d = -r.randint(0, 400) if r.random() < 0.6 else r.randint(0, w.days - 20)
         los = r.randint(60, 700)
         stay(w, r, pi, vi, r.choice(v.doctors), d, max(10, los), "F20.900", ["120100005", "311100001", "XN05AHA013A001"],
              [item(r, "250101001")])  # fmt: skip
-    return _plan(w, gid, "public_psych", mem, venues=[vi], doctors=list(v.doctors))
+    return plan(w, gid, "public_psych", mem, venues=[vi], doctors=list(v.doctors))
 
 
 RING_FN = {s: globals()[s] for s in SCHEMES}
 BENIGN_FN = {b: globals()[b] for b in BENIGN}
+
+
+def plant_all(w: World) -> None:
+    """Plant the world's rings, then its benign groups (:func:`benchmarks._common.plant_all`)."""
+    common_plant_all(w, rng, RING_FN, BENIGN_FN)
 
 
 # ----------------------------------------------------------------------------------------------- money and export
