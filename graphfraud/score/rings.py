@@ -1137,15 +1137,24 @@ def _institutions(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> di
     return out
 
 
+#: Step 103: a parent code holds at least this many digits (a 定点机构 code: ``H`` and 11 digits), so that ids
+#: numbered under a short prefix (``H-001``, ``JG_12``) are not read as one institution's sites.
+INSTITUTION_DIGITS = 6
+
+
 def _institution(venue_id: str) -> str:
     """Step 103: the registered institution of a venue id: the id without a site suffix (a final ``-``, ``_``, ``.``,
-    ``/`` or ``#`` and one to three digits), as an export shows a parent's sites under its code.
+    ``/`` or ``#`` and one to three digits), as an export shows a parent's sites under its code; only when what is
+    left is an institution's code (:data:`INSTITUTION_DIGITS` digits or more), not a short prefix of a numbering.
 
-    >>> _institution("H53282215522-03"), _institution("H53282215522"), _institution("P123_1"), _institution("A-B")
-    ('H53282215522', 'H53282215522', 'P123', 'A-B')
+    >>> _institution("H53282215522-03"), _institution("H53282215522"), _institution("P1234567_1"), _institution("A-B")
+    ('H53282215522', 'H53282215522', 'P1234567', 'A-B')
+    >>> _institution("H-001"), _institution("JG_12"), _institution("C123-4")
+    ('H-001', 'JG_12', 'C123-4')
     """
     head, sep, tail = max((venue_id.rpartition(c) for c in "-_./#"), key=lambda t: len(t[0]))
-    return head if sep and head and 1 <= len(tail) <= 3 and tail.isdigit() else venue_id
+    parent = sep and head and 1 <= len(tail) <= 3 and tail.isdigit()
+    return head if parent and sum(ch.isdigit() for ch in head) >= INSTITUTION_DIGITS else venue_id
 
 
 def _same_staff(a: frozenset, b: frozenset) -> bool:
