@@ -35,6 +35,12 @@ CHECKS: dict[str, tuple[str, str]] = {
         "within {follow_days} days after (total_amount); the median purchase of the diagnosis and the share over every "
         "facility-diagnosis-pharmacy triple come from all claims, not in this pack",
     ),
+    "batch_swipes": (
+        "claims.csv 中团伙在药店的购药记录按 pharmacy_id 与 start_time 排序：同一药店连续 {batch_cards} 笔以上、不同 "
+        "person_id、每笔距上一笔不超过 {batch_gap} 分钟为一批",
+        "the ring's pharmacy purchases in claims.csv ordered by pharmacy_id and start_time: {batch_cards} or more in "
+        "a row at one pharmacy, of different person_id, each within {batch_gap} min of the one before, are a batch",
+    ),
     "fund_checkups": (
         "claims.csv 中该机构诊断为 Z00 且 fund_amount 大于 0 的门诊记录，按 day 计数（每日不少于 8 笔为一批，相隔 7 天以上为另一次）",
         "outpatient claims at the venue in claims.csv with a Z00 diagnosis and fund_amount above 0, counted by day "

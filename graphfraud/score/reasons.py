@@ -70,6 +70,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "above lift {lift_from:g}x or z {steering_z_from:g}); {more} more triples of the same pharmacy or chain "
         "(other facilities, diagnoses or shops) are beyond chance too: {persons} such buyers in all",
     ),
+    "batch_swipes": (  # step 108 (score.rings.swiped_in_batches): a name, no points
+        "{batched} of the ring's {purchases} purchases ({share:.0%}) were swiped in batches, most at {pharmacy}: "
+        "{cards} cards, {batch_cards} or more one after another, each within {batch_gap} min of the one before; "
+        "patients sent with prescriptions come one by one, so the cards were there, not the patients (a card "
+        "collector from {batch_share_from:.0%} of the purchases; no points)",
+    ),
     "fund_checkups": (
         "{claims} check-ups without complaint (Z00) of {persons} persons billed to the fund at {venue} in batches on "
         "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "

@@ -61,6 +61,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "同一药店或连锁的另外 {more} 个组合（其他医疗机构、诊断或门店）同样超出偶然，此类购药人共 {persons} 人",
     ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
+    "batch_swipes": (
+        "该团伙 {purchases} 笔药店购药中有 {batched} 笔（{share}）成批刷卡，多在 {pharmacy}：{cards} 张卡，连续 "
+        "{batch_cards} 张以上、每张距上一张不超过 {batch_gap} 分钟；凭处方被引流的患者是一个个来的，来的是卡而不是人"
+        "（占 {batch_share_from} 起定为收卡刷卡；不计分）",
+    ),
     "fund_checkups": (
         "{venue} 以一般检查（Z00，无主诉）向统筹基金结算 {persons} 人的体检 {claims} 笔，分 {campaigns} 次成批开展"
         "（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内体检两次：健康体检不属基本医保支付范围，"
