@@ -15,7 +15,7 @@ both out.
   at most of a few daytime sessions, a minute apart, at one venue: a
   staged clinic's lockstep, arrival gap and dominance, and more than two
   days (the one-off event of ``benign_one_off``), but far fewer sessions
-  than a timetable of care (``session_cohort`` wants 12).  What a staged
+  than a timetable of care (``session_cohort`` wants 12, or 6 over 12 weeks).  What a staged
   clinic cannot show together: hundreds of persons (:data:`MASS_PERSONS`;
   a broker's pool is a bus-load or a few, fed over months of sessions), on
   a handful of days (:data:`MASS_SESSIONS`; a scheme that pays bills for as

@@ -545,6 +545,14 @@ PEER_COST = 1.3
 #: shifts, 两病 clinics, village rotas, rehabilitation: 463 groups) cost at most 1.37x (measured over 1.0-3.0 in
 #: docs/detection.md, step 103).  None turns the bound off.
 SCHEDULE_COST: float | None = 1.5
+#: Step 108: a timetable of fewer than 12 sessions is one when its sessions span at least this many weeks (a monthly
+#: clinic day kept for a quarter or more: a mine hospital's 职业病/尘肺 follow-up day), ...
+TIMETABLE_WEEKS = 12.0
+#: ... and has at least this many sessions (fewer do not show a weekday kept) ...
+TIMETABLE_SESSIONS = 6
+#: ... at no more than the peers' cost (:data:`PEER_COST`): a few sessions vouch for less than a weekly timetable.
+#: None turns step 108 off (a timetable is then 12 sessions or more).
+TIMETABLE_COST: float | None = 1.3
 #: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
 COURSE_WEEKS = 4.0
 #: Ownership unknown: a weekly course is care when it costs no more than the same care elsewhere (the peers' cost).
@@ -604,7 +612,7 @@ def session_cohort(f: Features) -> bool:
         return False
     if regimen(f):
         return True
-    if f.sessions < 12 or f.public_venue == 0.0:
+    if (f.sessions < 12 and not monthly_timetable(f)) or f.public_venue == 0.0:
         return False
     # A round need not see everyone each time (a nursing home's doctor sees the residents who need it,
     # often fewer than half): at no more than the peers' cost there is no billing to stage.
@@ -619,6 +627,25 @@ def session_cohort(f: Features) -> bool:
     # step 103: and a timetable is care at a care's cost (a roster billed every rota day is a timetable too)
     dear = SCHEDULE_COST is not None and f.cost_ratio > SCHEDULE_COST
     return on_timetable and care and not dear
+
+
+def monthly_timetable(f: Features) -> bool:
+    """Step 108: fewer than 12 sessions kept on a timetable for months, at the care's cost (a monthly clinic day).
+
+    A mine hospital's occupational-disease (职业病, 尘肺) patients come back on its monthly clinic day: 6-11
+    sessions a year on one weekday, most of the patients at each.  Twelve sessions are a weekly timetable's
+    quarter; a monthly one shows the same in its span: at least :data:`TIMETABLE_SESSIONS` sessions whose median
+    gap times their gaps spans :data:`TIMETABLE_WEEKS` weeks or more, each member at half of them or more
+    (:data:`SCHEDULE_ATTENDANCE`: a clinic day's patients come back; a campaign's batches are new faces), at no
+    more than :data:`TIMETABLE_COST` times the peers' cost (a staged clinic's monthly batches bill above the care
+    they imitate).  The rest of
+    :func:`session_cohort` (attendance, weekdays, a venue not private, care) still applies.
+    """
+    if TIMETABLE_COST is None or f.sessions < TIMETABLE_SESSIONS or math.isnan(f.session_cycle):
+        return False
+    span_weeks = (f.sessions - 1) * f.session_cycle / 7.0
+    # most of the patients at each session (a round's share seen is not enough with few sessions to show it)
+    return span_weeks >= TIMETABLE_WEEKS and f.attendance >= SCHEDULE_ATTENDANCE and f.cost_ratio <= TIMETABLE_COST
 
 
 def regimen(f: Features) -> bool:
