@@ -545,13 +545,13 @@ PEER_COST = 1.3
 #: shifts, 两病 clinics, village rotas, rehabilitation: 463 groups) cost at most 1.37x (measured over 1.0-3.0 in
 #: docs/detection.md, step 103).  None turns the bound off.
 SCHEDULE_COST: float | None = 1.5
-#: Step 108: a timetable of fewer than 12 sessions is one when its sessions span at least this many weeks (a monthly
+#: Step 109: a timetable of fewer than 12 sessions is one when its sessions span at least this many weeks (a monthly
 #: clinic day kept for a quarter or more: a mine hospital's 职业病/尘肺 follow-up day), ...
 TIMETABLE_WEEKS = 12.0
 #: ... and has at least this many sessions (fewer do not show a weekday kept) ...
 TIMETABLE_SESSIONS = 6
 #: ... at no more than the peers' cost (:data:`PEER_COST`): a few sessions vouch for less than a weekly timetable.
-#: None turns step 108 off (a timetable is then 12 sessions or more).
+#: None turns step 109 off (a timetable is then 12 sessions or more).
 TIMETABLE_COST: float | None = 1.3
 #: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
 COURSE_WEEKS = 4.0
@@ -630,7 +630,7 @@ def session_cohort(f: Features) -> bool:
 
 
 def monthly_timetable(f: Features) -> bool:
-    """Step 108: fewer than 12 sessions kept on a timetable for months, at the care's cost (a monthly clinic day).
+    """Step 109: fewer than 12 sessions kept on a timetable for months, at the care's cost (a monthly clinic day).
 
     A mine hospital's occupational-disease (职业病, 尘肺) patients come back on its monthly clinic day: 6-11
     sessions a year on one weekday, most of the patients at each.  Twelve sessions are a weekly timetable's

@@ -1,4 +1,4 @@
-"""Step 108: a monthly clinic day kept for months is a timetable, though it has fewer than 12 sessions.
+"""Step 109: a monthly clinic day kept for months is a timetable, though it has fewer than 12 sessions.
 
 Sixthworld swh19 16: a mine hospital's 职业病 (尘肺) patients on its monthly clinic day, 8 sessions 28 days apart (a
 28-week span), 88% of them per patient, every one on its weekday, 83% chronic visits, at 0.68x the peers' cost (no
