@@ -553,6 +553,10 @@ TIMETABLE_SESSIONS = 6
 #: ... at no more than the peers' cost (:data:`PEER_COST`): a few sessions vouch for less than a weekly timetable.
 #: None turns step 109 off (a timetable is then 12 sessions or more).
 TIMETABLE_COST: float | None = 1.3
+#: ... of at least this many persons (a clinic day's list: the 尘肺 days explained are 21-86 persons; a handful on a
+#: few sessions is as likely a piece of a pool: thirdworld 57's village doctor's kept cards, 5 persons on 6 sessions,
+#: were explained without it; added by the lead at the merge).
+TIMETABLE_PERSONS = 15
 #: A weekly course of therapy on each member's own weekday lasts at least this many weeks (a month).
 COURSE_WEEKS = 4.0
 #: Ownership unknown: a weekly course is care when it costs no more than the same care elsewhere (the peers' cost).
@@ -636,12 +640,15 @@ def monthly_timetable(f: Features) -> bool:
     sessions a year on one weekday, most of the patients at each.  Twelve sessions are a weekly timetable's
     quarter; a monthly one shows the same in its span: at least :data:`TIMETABLE_SESSIONS` sessions whose median
     gap times their gaps spans :data:`TIMETABLE_WEEKS` weeks or more, each member at half of them or more
-    (:data:`SCHEDULE_ATTENDANCE`: a clinic day's patients come back; a campaign's batches are new faces), at no
+    (:data:`SCHEDULE_ATTENDANCE`: a clinic day's patients come back; a campaign's batches are new faces), of
+    :data:`TIMETABLE_PERSONS` persons or more (a handful on a few sessions may be a piece of a pool), at no
     more than :data:`TIMETABLE_COST` times the peers' cost (a staged clinic's monthly batches bill above the care
     they imitate).  The rest of
     :func:`session_cohort` (attendance, weekdays, a venue not private, care) still applies.
     """
     if TIMETABLE_COST is None or f.sessions < TIMETABLE_SESSIONS or math.isnan(f.session_cycle):
+        return False
+    if f.persons < TIMETABLE_PERSONS:  # a clinic day's list, not a handful
         return False
     span_weeks = (f.sessions - 1) * f.session_cycle / 7.0
     # most of the patients at each session (a round's share seen is not enough with few sessions to show it)

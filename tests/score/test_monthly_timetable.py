@@ -56,3 +56,10 @@ def test_new_faces_each_batch_or_a_dear_day_are_not() -> None:
 def test_off_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(reasons, "TIMETABLE_COST", None)
     assert not session_cohort(CLINIC_DAY)
+
+
+def test_a_handful_on_a_few_sessions_is_no_clinic_day() -> None:
+    """Thirdworld 57: 5 of a village doctor's kept cards on 6 sessions at 1.23x: a piece of his pool, not a list."""
+    piece = dataclasses.replace(CLINIC_DAY, persons=5, claims=24, sessions=6, attendance=0.67, cost_ratio=1.23)
+    assert not reasons.monthly_timetable(piece)
+    assert reasons.monthly_timetable(dataclasses.replace(piece, persons=reasons.TIMETABLE_PERSONS))
