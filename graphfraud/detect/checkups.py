@@ -190,7 +190,8 @@ def detect(
     """One candidate per venue that billed the fund for adults' check-ups in ``batch``-sized batches in at least
     ``min_campaigns`` campaigns, ``again`` of their persons checked twice within :data:`AGAIN_DAYS`, fewer than
     :data:`ADMITTED` of them admitted there after a check-up: its batches' persons and claims (``evidence``:
-    ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice).
+    ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice,
+    and ``packages``, the claims told by their fee lines, where there are any).
 
     A batch counts persons, not claims (a check-up split into two settlements is one)."""
     if min_campaigns is None:
@@ -199,6 +200,7 @@ def detect(
     if len(rows) == 0:
         return []
     t = graph.visits
+    diagnosis = graph.claim_codes("diagnosis")[0]
     frame = pd.DataFrame({
         "row": rows,
         "claim": t.column("claim")[rows].astype(np.int64),
@@ -234,6 +236,9 @@ def detect(
                 "again": len(twice),
             },
         }
+        packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum())  # told by their fee lines (step 110)
+        if packages:
+            evidence["checkups"]["packages"] = packages
         params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
                   "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
         out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))

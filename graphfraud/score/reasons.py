@@ -81,6 +81,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
         "the basic insurance does not pay health check-ups, and a group check-up is one campaign (scored from "
         "{campaigns_from} campaigns)",
+        "{claims} check-ups without complaint (Z00, or without a diagnosis {packages} packages of tests: "
+        "examination and laboratory fee lines only) of {persons} persons billed to the fund at {venue} in batches on "
+        "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
+        "the basic insurance does not pay health check-ups, and a group check-up is one campaign (scored from "
+        "{campaigns_from} campaigns)",
     ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days "

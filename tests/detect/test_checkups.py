@@ -162,7 +162,12 @@ def test_without_diagnoses_the_fee_lines_tell_the_check_ups(tmp_path: Path) -> N
     graph = build_graph(read_claims_dir(directory))
     (found,) = checkups.detect(graph)
     assert _persons(graph, found) == billed
-    assert (found.evidence["checkups"]["claims"], found.evidence["checkups"]["campaigns"]) == (60, 4)
+    got = found.evidence["checkups"]
+    assert (got["claims"], got["campaigns"], got["packages"]) == (60, 4, 60)  # every one told by its fee lines
+    result = run(read_claims_dir(directory), RunParams())
+    best = max(result.rings, key=lambda r: len({m.entity_id for m in r.members} & billed))
+    (reason,) = [r for r in best.reasons if r.code == "fund_checkups"]
+    assert reason.args["packages"] == 60 and "packages of tests" in reason.text
 
 
 def test_without_diagnoses_the_infants_are_kept_out_by_their_age(
@@ -183,6 +188,7 @@ def test_a_diagnosis_is_read_before_the_fee_lines(tmp_path: Path) -> None:
     (found,) = checkups.detect(build_graph(read_claims_dir(_world(tmp_path / "lines", items=True)[0])))
     (before,) = checkups.detect(build_graph(read_claims_dir(_world(tmp_path / "plain")[0])))
     assert found.evidence == before.evidence and found.persons.tolist() == before.persons.tolist()
+    assert "packages" not in found.evidence["checkups"]
 
 
 def test_a_ring_of_the_billed_with_the_reason_and_no_other_check_up(tmp_path: Path) -> None:
