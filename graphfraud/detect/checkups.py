@@ -224,21 +224,19 @@ def detect(
         screened = admitted_after(graph, person, np.full(len(g), int(venue)), day)
         if len(np.unique(person[screened])) >= ADMITTED * len(persons):
             continue
-        evidence = {
-            "typology": "staged_clinic",
-            "checkups": {
-                "venue": int(venue),
-                "claims": len(g),
-                "persons": len(persons),
-                "batch_days": len(days),
-                "campaigns": n,
-                "months": round(float(days[-1] - days[0]) / 30.4, 1),
-                "again": len(twice),
-            },
+        found: dict[str, int | float] = {
+            "venue": int(venue),
+            "claims": len(g),
+            "persons": len(persons),
+            "batch_days": len(days),
+            "campaigns": n,
+            "months": round(float(days[-1] - days[0]) / 30.4, 1),
+            "again": len(twice),
         }
         packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum())  # told by their fee lines (step 110)
         if packages:
-            evidence["checkups"]["packages"] = packages
+            found["packages"] = packages
+        evidence = {"typology": "staged_clinic", "checkups": found}
         params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
                   "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
         out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))
