@@ -11,8 +11,14 @@ does not pay, again and again: a 体检中心's fake check-ups of a roster of
 villagers, entered a batch at a time.  The persons of its batches are one
 candidate, named a staged clinic (虚构诊疗) at the venue.
 
-What the rule needs: ``diagnosis`` (without it no candidate) and the fund's
-amount (required by the contract).  It reads dates only, so it holds in
+What the rule needs: ``diagnosis`` and the fund's amount (required by the
+contract).  A claim exported without a diagnosis is a check-up when its fee
+lines (``claim_items``) are a package of tests and nothing else
+(:func:`package_rows`, step 110): ``PACKAGE_LINES`` or more lines, each an
+examination or a laboratory test (检查, 化验), no consultation, drug or
+treatment, billed to a person ``ADULT`` years old or more where the age is
+known (a child's check-up is child health care, as Z00.1-Z00.3).  Without
+diagnoses or fee lines, no candidate.  It reads dates only, so it holds in
 date-only exports, where the batches make no burst of arrivals; with times
 it is the same rule.  A school check-up on three days in a row, billed half to
 the fund (sixthworld's), is one campaign; the public-health check-ups of the
@@ -26,6 +32,7 @@ import pandas as pd
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.io.arrow import row_positions
 
 #: Reported as co-visits: a group at one venue, scored as the co-visit detector's candidates are.
 NAME = "covisit"
@@ -54,6 +61,14 @@ AGAIN = 3
 #: Half a year: a yearly check-up, even one moved by a few months, is not back within it.
 AGAIN_DAYS = 180
 
+#: Step 110: without a diagnosis, a claim whose fee lines are all of these categories (examinations, laboratory
+#: tests) is a check-up package ...
+PACKAGE = ("exam", "lab")
+#: ... of at least this many lines (one test alone is a doctor's order: an X-ray, a blood count) ...
+PACKAGE_LINES = 2
+#: ... for a person at least this old where the age is known (a child's check-up is child health care).
+ADULT = 18
+
 #: A venue where this share of the batches' persons was admitted there within ``ADMIT_DAYS`` of a check-up is
 #: screening for admission (a hospital's free bus: the admission detectors judge it), not a check-up centre.
 ADMITTED = 0.2
@@ -61,21 +76,69 @@ ADMIT_DAYS = 3
 
 
 def checkup_rows(graph: ClaimGraph) -> np.ndarray:
-    """Rows of the visit table: outpatient claims at facilities coded Z00 (any case, padding) and paid by the fund."""
-    if "diagnosis" not in graph.data.claims.columns:
-        return np.array([], dtype=np.int64)
+    """Rows of the visit table: outpatient claims at facilities paid by the fund, coded Z00 (any case, padding) or,
+    without a diagnosis, a package of tests (:func:`package_rows`)."""
     codes, values = graph.claim_codes("diagnosis")
     upper = [str(v).strip().upper() for v in values]
-    named = np.array([v.startswith(CHECKUP) and not v.startswith(CHILDREN) for v in upper], dtype=bool)
-    if not named.any():
-        return np.array([], dtype=np.int64)
+    named = np.append(
+        np.array([v.startswith(CHECKUP) and not v.startswith(CHILDREN) for v in upper], dtype=bool), False
+    )
     v = graph.visits
     claim = v.column("claim").astype(np.int64)
     code = codes[claim]
-    keep = (code >= 0) & (v.column("kind") == 0) & ~v.column("inpatient") & (v.column("person") >= 0)
-    keep &= v.column("fund") > 0
-    keep[keep] = named[code[keep]]
-    return np.flatnonzero(keep)
+    keep = (v.column("kind") == 0) & ~v.column("inpatient") & (v.column("person") >= 0) & (v.column("fund") > 0)
+    coded = keep & named[code]  # (code -1, no diagnosis: the appended False)
+    unnamed = keep & (code < 0)
+    if unnamed.any():
+        coded[unnamed] = package_rows(graph, np.flatnonzero(unnamed))
+    return np.flatnonzero(coded)
+
+
+def package_rows(graph: ClaimGraph, rows: np.ndarray) -> np.ndarray:
+    """Whether each visit-table row of ``rows`` (claims without a diagnosis) is a check-up package: at least
+    :data:`PACKAGE_LINES` fee lines, every one of a :data:`PACKAGE` category, for a person under :data:`ADULT` years
+    of age not known to be (step 110).  All False without fee lines."""
+    items = graph.data.claim_items
+    out = np.zeros(len(rows), dtype=bool)
+    if not len(items) or not len(rows):
+        return out
+    claims = graph.data.claims
+    line_claim = graph.data.link("claim_items", "claim_id")
+    if line_claim is None:
+        line_claim = row_positions(items["claim_id"], claims["claim_id"])
+    line_claim = np.asarray(line_claim, dtype=np.int64)
+    tested = np.asarray(items["category"].astype(object).isin(PACKAGE).to_numpy(), dtype=bool)
+    known = line_claim >= 0
+    n = len(claims)
+    lines = np.bincount(line_claim[known], minlength=n)
+    tests = np.bincount(line_claim[known], weights=tested[known].astype(np.float64), minlength=n)
+    claim = graph.visits.column("claim").astype(np.int64)[rows]
+    out = (lines[claim] >= PACKAGE_LINES) & (tests[claim] == lines[claim])
+    age = person_ages(graph)
+    if age is not None:
+        person_age = age[graph.visits.column("person").astype(np.int64)[rows]]
+        out &= ~(person_age < ADULT)  # (NaN: unknown age, kept)
+    return out
+
+
+def person_ages(graph: ClaimGraph) -> np.ndarray | None:
+    """Per person code: the age in years at the first claim's day (``birth_date``, else ``birth_year``), NaN where
+    unknown; None when the persons table gives neither."""
+    persons = graph.data.persons
+    rows = graph.person_rows()
+    birth = pd.to_datetime(persons["birth_date"], errors="coerce") if "birth_date" in persons else None
+    year = pd.to_numeric(persons["birth_year"], errors="coerce") if "birth_year" in persons else None
+    first = graph.data.claims["start_time"].min()
+    if pd.isna(first):
+        return None
+    age = np.full(len(persons), np.nan)
+    if birth is not None:
+        age = ((first - birth).dt.days / 365.25).to_numpy(dtype=float, na_value=np.nan)
+    if year is not None:
+        age = np.where(np.isnan(age), first.year - year.to_numpy(dtype=float, na_value=np.nan), age)
+    if np.isnan(age).all():
+        return None
+    return np.where(rows >= 0, age[np.maximum(rows, 0)], np.nan)
 
 
 def campaigns(days: np.ndarray, gap: int = CAMPAIGN_GAP) -> int:
@@ -127,7 +190,8 @@ def detect(
     """One candidate per venue that billed the fund for adults' check-ups in ``batch``-sized batches in at least
     ``min_campaigns`` campaigns, ``again`` of their persons checked twice within :data:`AGAIN_DAYS`, fewer than
     :data:`ADMITTED` of them admitted there after a check-up: its batches' persons and claims (``evidence``:
-    ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice).
+    ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice,
+    and ``packages``, the claims told by their fee lines, where there are any).
 
     A batch counts persons, not claims (a check-up split into two settlements is one)."""
     if min_campaigns is None:
@@ -136,6 +200,7 @@ def detect(
     if len(rows) == 0:
         return []
     t = graph.visits
+    diagnosis = graph.claim_codes("diagnosis")[0]
     frame = pd.DataFrame({
         "row": rows,
         "claim": t.column("claim")[rows].astype(np.int64),
@@ -159,18 +224,19 @@ def detect(
         screened = admitted_after(graph, person, np.full(len(g), int(venue)), day)
         if len(np.unique(person[screened])) >= ADMITTED * len(persons):
             continue
-        evidence = {
-            "typology": "staged_clinic",
-            "checkups": {
-                "venue": int(venue),
-                "claims": len(g),
-                "persons": len(persons),
-                "batch_days": len(days),
-                "campaigns": n,
-                "months": round(float(days[-1] - days[0]) / 30.4, 1),
-                "again": len(twice),
-            },
+        found: dict[str, int | float] = {
+            "venue": int(venue),
+            "claims": len(g),
+            "persons": len(persons),
+            "batch_days": len(days),
+            "campaigns": n,
+            "months": round(float(days[-1] - days[0]) / 30.4, 1),
+            "again": len(twice),
         }
+        packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum())  # told by their fee lines (step 110)
+        if packages:
+            found["packages"] = packages
+        evidence = {"typology": "staged_clinic", "checkups": found}
         params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
                   "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
         out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))

@@ -81,6 +81,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
         "the basic insurance does not pay health check-ups, and a group check-up is one campaign (scored from "
         "{campaigns_from} campaigns)",
+        "{claims} check-ups without complaint (Z00, or without a diagnosis {packages} packages of tests: "
+        "examination and laboratory fee lines only) of {persons} persons billed to the fund at {venue} in batches on "
+        "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
+        "the basic insurance does not pay health check-ups, and a group check-up is one campaign (scored from "
+        "{campaigns_from} campaigns)",
     ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days "
@@ -1367,8 +1372,8 @@ def benign_explanation(f: Features) -> Reason | None:
             f.member_timetable, SCHEDULE_WEEKDAYS, 0.0,
         )  # fmt: skip
     residents = _residents(f)
-    if residents is not None and f.cost_ratio <= PEER_COST:
-        return residents
+    if residents is not None and f.cost_ratio <= PEER_COST and not f.money_cost > PEER_COST:
+        return residents  # (a NaN money_cost: the fund paid most of the money, cost_ratio is the measure)
     one_home = f.addresses <= HOUSEHOLD_ADDRESSES or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
     # the chance is shown when it is what made the cost ordinary
     cost, chance = (f.cost_ratio, f.cost_chance) if math.isnan(f.money_cost) else (f.money_cost, f.money_chance)

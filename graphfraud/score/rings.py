@@ -1976,7 +1976,8 @@ def fund_checkups(batches: dict, venue: str) -> Reason:
     >>> r.code, r.value, r.threshold, r.points
     ('fund_checkups', 3.0, 2.0, 30.0)
     """
-    args = {k: batches[k] for k in ("claims", "persons", "batch_days", "campaigns", "months", "again")}
+    told = ("packages",) if batches.get("packages") else ()  # step 110: without a diagnosis, by the fee lines
+    args = {k: batches[k] for k in ("claims", "persons", "batch_days", "campaigns", "months", "again", *told)}
     start = float(checkups.CAMPAIGNS or 0)
     return Reason("fund_checkups", {**args, "venue": venue, "campaigns_from": start}, float(batches["campaigns"]),
                   start, CHECKUP_POINTS)  # fmt: skip

@@ -70,6 +70,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{venue} 以一般检查（Z00，无主诉）向统筹基金结算 {persons} 人的体检 {claims} 笔，分 {campaigns} 次成批开展"
         "（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内体检两次：健康体检不属基本医保支付范围，"
         "集体体检只开展一次（{campaigns_from} 次起计分）",
+        "{venue} 以一般检查（Z00，或未导出诊断时费用明细仅为检查、化验的体检套餐 {packages} 笔）向统筹基金结算 {persons} 人的体检 "
+        "{claims} 笔，分 {campaigns} 次成批开展（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内体检两次："
+        "健康体检不属基本医保支付范围，集体体检只开展一次（{campaigns_from} 次起计分）",
     ),
     "co_admission": (
         "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院（超过 {event_days_from} 天起计分）",

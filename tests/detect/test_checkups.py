@@ -22,7 +22,7 @@ from graphfraud.pipeline import run
 
 
 def _world(
-    tmp_path: Path, *, diagnosis: bool = True, infants: str = "Z00.100"
+    tmp_path: Path, *, diagnosis: bool = True, infants: str = "Z00.100", items: bool = False
 ) -> tuple[Path, set[str], set[str], set[str]]:
     """A date-only county of 2,000 townspeople, 4 clinics C0-C3 and a hospital H4, 240 days.
 
@@ -32,6 +32,9 @@ def _world(
     billed to the fund (one campaign).  C2 examines 60 elders (Z00.000) in two campaigns 100 days apart, each
     once.  C3 sees 30 infants on 6 monthly child-health days (Z00.100).  H4's free bus brings 15 of 60 villagers
     for a check-up every 30 days, and admits half of them the next day (a screening for admission).
+
+    With ``items``, fee lines (step 110): each check-up an ECG and two blood tests (exam, lab, lab), each ordinary
+    visit a consultation and a drug (treatment, drug), each stay a bed, an operation and a lens.
 
     Returns the directory, the persons C0 billed, the other persons checked at the clinics and the bus riders.
     """
@@ -74,6 +77,8 @@ def _world(
     if diagnosis:
         claims["diagnosis"] = t["diagnosis"]
     claims.to_csv(tmp_path / "claims.csv", index=False)
+    if items:
+        _fee_lines(claims, t["diagnosis"]).to_csv(tmp_path / "claim_items.csv", index=False)
     people = sorted(set(t["patient_id"]))
     born = ["2023-06-01" if p.startswith("B") else "2012-01-01" if p.startswith("S") else "1960-01-01" for p in people]
     pd.DataFrame({"person_id": people, "birth_date": born}).to_csv(tmp_path / "persons.csv", index=False)
@@ -86,6 +91,21 @@ def _world(
     )
     (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
     return tmp_path, billed, set(others + elders + babies), {str(p) for p in bus}
+
+
+def _fee_lines(claims: pd.DataFrame, diagnosis: pd.Series) -> pd.DataFrame:
+    """Fee lines of ``_world``'s claims: a check-up (any Z00) exam, lab, lab; a stay bed, treatment, consumable; an
+    ordinary visit treatment, drug."""
+    checkup = diagnosis.str.strip().str.upper().str.startswith("Z00").to_numpy()
+    stay = (claims["visit_type"] == "inpatient").to_numpy()
+    menus = np.where(checkup, "exam,lab,lab", np.where(stay, "bed,treatment,consumable", "treatment,drug"))
+    lines = pd.DataFrame({"claim_id": claims["claim_id"], "category": menus}).assign(
+        category=lambda f: f["category"].str.split(",")
+    )
+    lines = lines.explode("category", ignore_index=True)
+    lines["item_code"] = "I-" + lines["category"]
+    lines["quantity"], lines["unit_price"], lines["amount"] = 1.0, 10.0, 10.0
+    return lines
 
 
 def _persons(graph, candidate) -> set[str]:  # type: ignore[no-untyped-def]
@@ -132,6 +152,43 @@ def test_the_elders_once_the_infants_and_the_bus_are_no_candidate(
 def test_without_diagnoses_there_is_no_candidate(tmp_path: Path) -> None:
     graph = build_graph(read_claims_dir(_world(tmp_path, diagnosis=False)[0]))
     assert checkups.detect(graph) == []
+
+
+def test_without_diagnoses_the_fee_lines_tell_the_check_ups(tmp_path: Path) -> None:
+    """Step 110 (sixthworld 11: a 体检中心's batches in an export without diagnoses): a package of tests is a check-up;
+    the pupils' one campaign, the elders checked once, the bus's screening and the infants' monthly days (under
+    ``ADULT``) are no candidate, as with their codes."""
+    directory, billed, _, _ = _world(tmp_path, diagnosis=False, items=True)
+    graph = build_graph(read_claims_dir(directory))
+    (found,) = checkups.detect(graph)
+    assert _persons(graph, found) == billed
+    got = found.evidence["checkups"]
+    assert (got["claims"], got["campaigns"], got["packages"]) == (60, 4, 60)  # every one told by its fee lines
+    result = run(read_claims_dir(directory), RunParams())
+    best = max(result.rings, key=lambda r: len({m.entity_id for m in r.members} & billed))
+    (reason,) = [r for r in best.reasons if r.code == "fund_checkups"]
+    assert reason.args["packages"] == 60 and "packages of tests" in reason.text
+
+
+def test_without_diagnoses_the_infants_are_kept_out_by_their_age(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = build_graph(read_claims_dir(_world(tmp_path, diagnosis=False, items=True)[0]))
+    venue = lambda found: {str(graph.visits.venues.ids[c.evidence["checkups"]["venue"]]) for c in found}  # noqa: E731
+    monkeypatch.setattr(checkups, "ADULT", 0)
+    assert venue(checkups.detect(graph)) == {"C0", "C3"}  # the infants' monthly child-health days
+    monkeypatch.setattr(checkups, "PACKAGE_LINES", 4)
+    assert checkups.detect(graph) == []  # three lines are no package of four
+
+
+def test_a_diagnosis_is_read_before_the_fee_lines(tmp_path: Path) -> None:
+    """With diagnoses, the fee lines change nothing: the same candidate as without them."""
+    (tmp_path / "lines").mkdir()
+    (tmp_path / "plain").mkdir()
+    (found,) = checkups.detect(build_graph(read_claims_dir(_world(tmp_path / "lines", items=True)[0])))
+    (before,) = checkups.detect(build_graph(read_claims_dir(_world(tmp_path / "plain")[0])))
+    assert found.evidence == before.evidence and found.persons.tolist() == before.persons.tolist()
+    assert "packages" not in found.evidence["checkups"]
 
 
 def test_a_ring_of_the_billed_with_the_reason_and_no_other_check_up(tmp_path: Path) -> None:
