@@ -96,8 +96,8 @@ def checkup_rows(graph: ClaimGraph) -> np.ndarray:
 
 def package_rows(graph: ClaimGraph, rows: np.ndarray) -> np.ndarray:
     """Whether each visit-table row of ``rows`` (claims without a diagnosis) is a check-up package: at least
-    :data:`PACKAGE_LINES` fee lines, every one of a :data:`PACKAGE` category, for a person under :data:`ADULT` years
-    of age not known to be (step 110).  All False without fee lines."""
+    :data:`PACKAGE_LINES` fee lines, every one of a :data:`PACKAGE` category, for a person not known to be under
+    :data:`ADULT` years of age (step 110).  All False without fee lines."""
     items = graph.data.claim_items
     out = np.zeros(len(rows), dtype=bool)
     if not len(items) or not len(rows):
