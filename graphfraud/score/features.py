@@ -832,6 +832,12 @@ class Features:
     round_cycle: float = math.nan  # median days between the rounds' first days
     round_monthly: float = 0.0  # share of those gaps a month apart (MONTH_DAYS, within MONTH_SLACK days)
     round_coverage: float = 0.0  # median over the rounds of the share of the members seen on the round
+    # Step 110: the group's visits as a route of home visits (:func:`_route`), measured only when the members' median
+    # age is ROUTE_AGE or more and each keeps a weekday of their own (0 / NaN: not measured)
+    member_staff: float = 0.0  # median over members (>= 4 days there) of the share of their visits by their own staff
+    route_visits: float = math.nan  # members one staff member saw in a day there (ROUTE_QUANTILE of the staff-days)
+    venue_route_visits: float = math.nan  # the same over all the main venue's claims: persons a staff member saw a day
+    venue_timetable: float = 0.0  # member_timetable over all the main venue's patients with >= 4 days there
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -869,6 +875,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     minute_data = minute_data and bool(len(hours))
     total_fund = float(fund.sum())
     age = _median_age(facts.person_age[c.persons])
+    timetable = _timetable_of(c, main, facts)
+    # step 110: a route of home visits is measured on the old, each on a weekday of their own
+    on_own_day = age >= ROUTE_AGE and timetable["member_timetable"] >= ROUTE_WEEKDAYS
     return Features(
         persons=int(len(c.persons)),
         claims=int(len(rows)),
@@ -927,7 +936,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         private_venue=bool(facts.venue_private[main]),
         online_venue=bool(facts.venue_online[main]) if facts.venue_online is not None else False,
         **(_clock_of(day[at_main]) if facts.venue_clock is not None and facts.venue_clock[main] else {}),
-        **_timetable_of(c, main, facts),
+        **timetable,
         primary_venue=primary[0],
         inferred_kind=str(facts.venue_inferred_kind[main]) if facts.venue_inferred_kind is not None else "",
         own_cost_ratio=primary[1],
@@ -936,6 +945,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         **(_parties_of(c, rows[at_main & timed], main, facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
         **(_rounds(person[at_main], day[at_main]) if age >= HOME_AGE else {}),
+        **(_route(person[at_main], day[at_main], t.column("doctor")[rows][at_main]) if on_own_day else {}),
+        **(_venue_route(main, facts) if on_own_day else {}),
     )
 
 
@@ -952,6 +963,68 @@ ROUND_SPAN = 7
 #: late).
 MONTH_DAYS = 30
 MONTH_SLACK = 4
+
+
+#: Step 110: a group's route of home visits (:func:`_route`) is measured when its members' median age is at least this
+#: (home nursing, 居家护理 / 长护险, is for the disabled old: the routes of seventhworld are 70 and over) ...
+ROUTE_AGE = 70.0
+#: ... and its members' median share of their days on their own weekdays at least this (``member_timetable``, as
+#: ``score.reasons.SCHEDULE_WEEKDAYS``).
+ROUTE_WEEKDAYS = 0.8
+#: A staff member's load is read at this quantile of their days with the group (a route's usual day, not its busiest).
+ROUTE_QUANTILE = 0.9
+
+
+def _route(person: np.ndarray, day: np.ndarray, doctor: np.ndarray) -> dict[str, Any]:
+    """Step 110: how much the group's visits at its venue look like one nurse's route of home visits.
+
+    ``member_staff``: over the members with 4 days or more there, the median
+    share of their visits by their own staff member (the commonest doctor of
+    their visits; a visit whose doctor is unknown counts as another's).
+    ``route_visits``: the members one staff member saw in a day, at
+    :data:`ROUTE_QUANTILE` of the (staff member, day) pairs of the visits
+    whose doctor is known (NaN: none known).  A nurse on her rounds visits a
+    handful of homes a day; a clinic's doctor sees his session's crowd.
+
+    >>> person = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+    >>> day = np.array([0, 7, 14, 21, 1, 8, 15, 22, 0, 7, 14, 21])
+    >>> out = _route(person, day, np.array([5, 5, 5, 5, 6, 6, 6, 6, 5, 5, 5, 6]))
+    >>> out["member_staff"], out["route_visits"]
+    (1.0, 2.0)
+    """
+    known = doctor >= 0
+    if not known.any():
+        return {"member_staff": 0.0, "route_visits": math.nan}
+    members, n = np.unique(person, return_counts=True)
+    pair, pairs = np.unique(np.stack([person[known], doctor[known]]), axis=1, return_counts=True)
+    own = np.zeros(len(members))
+    np.maximum.at(own, np.searchsorted(members, pair[0]), pairs)  # each member's visits by their commonest doctor
+    kept = n >= 4
+    staff = median(own[kept] / n[kept]) if kept.any() else 0.0
+    visits = np.unique(np.stack([doctor[known], day[known], person[known]]), axis=1)
+    _, load = np.unique(visits[:2], axis=1, return_counts=True)
+    return {"member_staff": staff, "route_visits": float(np.quantile(load, ROUTE_QUANTILE, method="lower"))}
+
+
+def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
+    """Step 110: the venue's role read from all its claims: :func:`_route`'s load and :func:`_timetable`'s weekdays.
+
+    ``venue_route_visits``: the persons one staff member saw there in a day (at
+    :data:`ROUTE_QUANTILE` of its staff-days); ``venue_timetable``: the median
+    share of its patients' days (those with 4 days or more there) on their own
+    weekdays.  A home-care station's every client is on a route; a clinic's
+    doctor sees a session's crowd, its walk-in patients come when they fall ill.
+    Measured once per venue (kept in ``facts.visit_index``).
+    """
+    kept = facts.visit_index.setdefault("venue_route", {})
+    if venue not in kept:
+        t = facts.graph.visits
+        rows = np.flatnonzero(t.column("venue") == venue)
+        person, day = t.column("person")[rows], t.column("day")[rows]
+        route = _route(person, day, t.column("doctor")[rows])
+        kept[venue] = {"venue_route_visits": route["route_visits"],
+                       "venue_timetable": _timetable(person, day)["member_timetable"]}  # fmt: skip
+    return dict(kept[venue])
 
 
 def _rounds(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:

@@ -56,6 +56,7 @@ from graphfraud.score.reasons import (
     regimen_pharmacy,
     ramp,
     home_round,
+    home_visits,
     residents_buying,
     round_cohort,
 )
@@ -1919,6 +1920,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         )
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
+                  or home_visits(f)  # step 110
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
