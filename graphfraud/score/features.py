@@ -838,6 +838,7 @@ class Features:
     route_visits: float = math.nan  # members one staff member saw in a day there (ROUTE_QUANTILE of the staff-days)
     venue_route_visits: float = math.nan  # the same over all the main venue's claims: persons a staff member saw a day
     venue_timetable: float = 0.0  # member_timetable over all the main venue's patients with >= 4 days there
+    venue_weekday: float = math.nan  # share of the main venue's claims on its commonest weekday
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -1012,8 +1013,10 @@ def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
     ``venue_route_visits``: the persons one staff member saw there in a day (at
     :data:`ROUTE_QUANTILE` of its staff-days); ``venue_timetable``: the median
     share of its patients' days (those with 4 days or more there) on their own
-    weekdays.  A home-care station's every client is on a route; a clinic's
-    doctor sees a session's crowd, its walk-in patients come when they fall ill.
+    weekdays; ``venue_weekday``: the share of its claims on its commonest
+    weekday.  A home-care station's every client is on a route, its routes
+    spread over the week; a clinic's doctor sees a session's crowd, its
+    walk-in patients come when they fall ill, a broker's batch comes on its day.
     Measured once per venue (kept in ``facts.visit_index``).
     """
     kept = facts.visit_index.setdefault("venue_route", {})
@@ -1022,8 +1025,10 @@ def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
         rows = np.flatnonzero(t.column("venue") == venue)
         person, day = t.column("person")[rows], t.column("day")[rows]
         route = _route(person, day, t.column("doctor")[rows])
+        weekdays = np.bincount((day + 5) % 7, minlength=7)  # (day 0 is 2000-01-01, a Saturday: _weekday_share)
         kept[venue] = {"venue_route_visits": route["route_visits"],
-                       "venue_timetable": _timetable(person, day)["member_timetable"]}  # fmt: skip
+                       "venue_timetable": _timetable(person, day)["member_timetable"],
+                       "venue_weekday": float(weekdays.max() / max(len(day), 1))}  # fmt: skip
     return dict(kept[venue])
 
 

@@ -17,6 +17,7 @@ from graphfraud.score.reasons import (
     PEER_COST,
     ROUTE_STAFF,
     ROUTE_VISITS,
+    ROUTE_WEEKDAY,
     SCHEDULE_WEEKDAYS,
     benign_explanation,
     home_visits,
@@ -44,6 +45,7 @@ def _world(tmp_path: Path) -> Path:
     H: 30 clients born 1940-1949 at S (3 nurses, weekdays spread).  P: the same at Q, where one nurse bills all 30
     on Mondays.  K: at K1, each visit keyed to any of 3 nurses.  D: at S2 like H, but half of them died in week 5.
     W: 30 old regulars of the clinic C, each on their own weekday with its doctor, among its walk-ins.
+    B: 30 old recruits at B1 on Mondays, 5 to each of its 6 doctors (a broker's weekly batch).
     Y: 30 clients born 1975-1984 at S3 like H.  Dates only.
     """
     rng = np.random.default_rng(5)
@@ -55,6 +57,7 @@ def _world(tmp_path: Path) -> Path:
     _station(rows, "K", "K1", nurses=3, spread=True, by_whoever=True, rng=rng)
     _station(rows, "D", "S2", nurses=3, spread=True, rng=rng)
     _station(rows, "W", "C", nurses=1, spread=True, rng=rng)
+    _station(rows, "B", "B1", nurses=6, spread=False, rng=rng)
     _station(rows, "Y", "S3", nurses=3, spread=True, rng=rng)
     t = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "fund_amount"])
     start = pd.Timestamp("2024-03-04")  # a Monday
@@ -71,8 +74,8 @@ def _world(tmp_path: Path) -> Path:
     pd.DataFrame({"person_id": persons, "birth_date": born, "death_date": died}).to_csv(
         tmp_path / "persons.csv", index=False
     )
-    venues = ["C", "S", "Q", "K1", "S2", "S3"]
-    pd.DataFrame({"facility_id": venues, "kind": ["clinic"] + ["specialty"] * 5, "ownership": "private"}).to_csv(
+    venues = ["C", "S", "Q", "K1", "S2", "S3", "B1"]
+    pd.DataFrame({"facility_id": venues, "kind": ["clinic"] + ["specialty"] * 6, "ownership": "private"}).to_csv(
         tmp_path / "facilities.csv", index=False
     )
     doctors = sorted(set(t["doctor_id"]))
@@ -91,7 +94,7 @@ def test_a_nurses_route_of_home_visits_is_explained_at_a_home_visits_cost(
     assert home.cost_ratio > PEER_COST  # a home visit's fee: dearer than the clinic's visits, and no test of it
     assert home.member_timetable >= SCHEDULE_WEEKDAYS and home.member_staff == 1.0
     assert home.route_visits <= ROUTE_VISITS and home.venue_route_visits <= ROUTE_VISITS
-    assert home.venue_timetable >= SCHEDULE_WEEKDAYS
+    assert home.venue_timetable >= SCHEDULE_WEEKDAYS and home.venue_weekday <= ROUTE_WEEKDAY
     assert benign_explanation(home) is None  # private, dear, weekly: no other explanation
     reason = home_visits(home)
     assert reason is not None and reason.code == "benign_home_visits"
@@ -110,11 +113,16 @@ def test_a_station_billing_more_homes_than_a_route_by_whoever_or_after_death_is_
     assert dead.after_death_claims > 0 and dead.route_visits <= ROUTE_VISITS and home_visits(dead) is None
 
 
-def test_a_clinics_weekly_regulars_and_the_young_are_no_route(tmp_path: Path, measure_by_letter: Measure) -> None:
+def test_a_clinics_weekly_regulars_a_weekly_batch_and_the_young_are_no_route(
+    tmp_path: Path, measure_by_letter: Measure
+) -> None:
     measured = measure_by_letter(_world(tmp_path))
     regulars = measured("W")  # their own weekdays with the clinic's doctor, among its walk-in patients
     assert regulars.member_timetable >= SCHEDULE_WEEKDAYS and regulars.route_visits <= ROUTE_VISITS
     assert regulars.venue_route_visits > ROUTE_VISITS and home_visits(regulars) is None
+    batch = measured("B")  # a weekly batch shared among its doctors: a handful each, all on the batch's day
+    assert batch.route_visits <= ROUTE_VISITS and batch.member_staff == 1.0
+    assert batch.venue_weekday > ROUTE_WEEKDAY and home_visits(batch) is None
     young = measured("Y")  # not measured under ROUTE_AGE
     assert math.isnan(young.route_visits) and home_visits(young) is None
 
