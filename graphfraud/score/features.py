@@ -837,7 +837,7 @@ class Features:
     member_staff: float = 0.0  # median over members (>= 4 days there) of the share of their visits by their own staff
     route_visits: float = math.nan  # members one staff member saw in a day there (ROUTE_QUANTILE of the staff-days)
     venue_route_visits: float = math.nan  # the same over all the main venue's claims: persons a staff member saw a day
-    venue_timetable: float = 0.0  # member_timetable over all the main venue's patients with >= 4 days there
+    venue_planned: float = 0.0  # share of the main venue's claims by patients on weekdays of their own (_venue_route)
     venue_weekday: float = math.nan  # share of the main venue's claims on its commonest weekday
 
 
@@ -1011,12 +1011,14 @@ def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
     """Step 110: the venue's role read from all its claims: :func:`_route`'s load and :func:`_timetable`'s weekdays.
 
     ``venue_route_visits``: the persons one staff member saw there in a day (at
-    :data:`ROUTE_QUANTILE` of its staff-days); ``venue_timetable``: the median
-    share of its patients' days (those with 4 days or more there) on their own
-    weekdays; ``venue_weekday``: the share of its claims on its commonest
-    weekday.  A home-care station's every client is on a route, its routes
-    spread over the week; a clinic's doctor sees a session's crowd, its
-    walk-in patients come when they fall ill, a broker's batch comes on its day.
+    :data:`ROUTE_QUANTILE` of its staff-days); ``venue_planned``: the share of
+    its claims by patients on weekdays of their own (4 days or more there, at
+    least :data:`ROUTE_WEEKDAYS` of them on their ``ceil(visits a week)``
+    commonest weekdays, as :func:`_timetable`); ``venue_weekday``: the share of
+    its claims on its commonest weekday.  A home-care station's every client
+    is on a care plan, its routes spread over the week; a clinic's doctor sees
+    a session's crowd, its walk-in patients come when they fall ill, a
+    broker's batch comes on its day.
     Measured once per venue (kept in ``facts.visit_index``).
     """
     kept = facts.visit_index.setdefault("venue_route", {})
@@ -1026,8 +1028,10 @@ def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
         person, day = t.column("person")[rows], t.column("day")[rows]
         route = _route(person, day, t.column("doctor")[rows])
         weekdays = np.bincount((day + 5) % 7, minlength=7)  # (day 0 is 2000-01-01, a Saturday: _weekday_share)
+        plan = cadence(person, day)
+        planned = plan.who[plan.on_timetable >= ROUTE_WEEKDAYS * plan.n] if plan is not None else person[:0]
         kept[venue] = {"venue_route_visits": route["route_visits"],
-                       "venue_timetable": _timetable(person, day)["member_timetable"],
+                       "venue_planned": float(np.isin(person, planned).mean()) if len(person) else 0.0,
                        "venue_weekday": float(weekdays.max() / max(len(day), 1))}  # fmt: skip
     return dict(kept[venue])
 

@@ -282,8 +282,8 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "looks like home care (居家护理) on a nurse's route: the {persons} members (median age {age:.0f}) were each "
         "visited on a weekday of their own ({timetable:.0%} of their days) for {weeks:.0f} weeks, {staff:.0%} of their "
         "visits by their own nurse, who saw {visits:g} of them in a day (a route: at most {visits_from:g}); at the venue "
-        "a staff member sees {venue_visits:g} persons a day, its patients keep {venue_timetable:.0%} of their days "
-        "on their own weekdays and {weekday:.0%} of its claims are on its busiest weekday (a home-care station's routes, "
+        "a staff member sees {venue_visits:g} persons a day, {planned:.0%} of its claims are by patients on weekdays of "
+        "their own and {weekday:.0%} of its claims are on its busiest weekday (a home-care station's routes, "
         "not a clinic's sessions); cost {cost_ratio:.2f}x other outpatient claims (a "
         "home visit's fee)",
     ),
@@ -1336,6 +1336,10 @@ HOME_NIGHT = 0.1
 ROUTE_VISITS: float | None = 8.0
 #: ... each member by their own nurse: at least this median share of their visits by one staff member ...
 ROUTE_STAFF = 0.8
+#: ... at a venue whose patients are on care plans: at least this share of its claims by patients on weekdays of their
+#: own (``Features.venue_planned``; a station's clients all are, a clinic's walk-ins are not; measured over 0.5-0.95
+#: in docs/detection.md, step 110) ...
+ROUTE_PLANNED = 0.9
 #: ... and the venue's routes spread over the week: at most this share of its claims on its commonest weekday (a
 #: station's clients each have their own weekday, 0.20-0.23 measured on seventhworld's; a broker's weekly batch
 #: comes on its day, synth's toy staged clinic 0.89: measured over 0.3-0.9 in docs/detection.md, step 110).
@@ -1354,9 +1358,9 @@ def home_visits(f: Features) -> Reason | None:
     so the members of a weekday are "together" on the claims without meeting.
     That is the venue's role, read from all its claims where the export has
     no kind for it: every staff member's day there is a route
-    (``venue_route_visits`` at most :data:`ROUTE_VISITS`) and its patients
-    keep weekdays of their own (``venue_timetable`` at least
-    :data:`SCHEDULE_WEEKDAYS`), spread over the week (no more than
+    (``venue_route_visits`` at most :data:`ROUTE_VISITS`), its claims are
+    its care plans' (``venue_planned``: at least :data:`ROUTE_PLANNED` of
+    them by patients on weekdays of their own), spread over the week (no more than
     :data:`ROUTE_WEEKDAY` of its claims on one weekday: a broker's weekly
     batch comes on its day): a clinic's doctor sees a session's crowd and
     its walk-in patients come when they fall ill, so a clinic's weekly
@@ -1373,7 +1377,7 @@ def home_visits(f: Features) -> Reason | None:
         return None
     if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
         return None
-    if not f.venue_route_visits <= ROUTE_VISITS or f.venue_timetable < SCHEDULE_WEEKDAYS:
+    if not f.venue_route_visits <= ROUTE_VISITS or f.venue_planned < ROUTE_PLANNED:
         return None  # (a NaN venue load: no doctor on its claims)
     if not f.venue_weekday <= ROUTE_WEEKDAY:  # a weekly batch's day, not routes over the week
         return None
@@ -1383,7 +1387,7 @@ def home_visits(f: Features) -> Reason | None:
     args: dict[str, object] = {"persons": f.persons, "age": f.median_age, "timetable": f.member_timetable,
                                "weeks": f.member_course_weeks, "staff": f.member_staff, "visits": f.route_visits,
                                "visits_from": ROUTE_VISITS, "venue_visits": f.venue_route_visits,
-                               "venue_timetable": f.venue_timetable, "weekday": f.venue_weekday, "cost_ratio": f.cost_ratio}  # fmt: skip
+                               "planned": f.venue_planned, "weekday": f.venue_weekday, "cost_ratio": f.cost_ratio}  # fmt: skip
     return Reason("benign_home_visits", args, f.route_visits, ROUTE_VISITS, 0.0)
 
 

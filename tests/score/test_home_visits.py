@@ -15,6 +15,7 @@ import pandas as pd
 from graphfraud.score.features import Features, _route
 from graphfraud.score.reasons import (
     PEER_COST,
+    ROUTE_PLANNED,
     ROUTE_STAFF,
     ROUTE_VISITS,
     ROUTE_WEEKDAY,
@@ -94,7 +95,7 @@ def test_a_nurses_route_of_home_visits_is_explained_at_a_home_visits_cost(
     assert home.cost_ratio > PEER_COST  # a home visit's fee: dearer than the clinic's visits, and no test of it
     assert home.member_timetable >= SCHEDULE_WEEKDAYS and home.member_staff == 1.0
     assert home.route_visits <= ROUTE_VISITS and home.venue_route_visits <= ROUTE_VISITS
-    assert home.venue_timetable >= SCHEDULE_WEEKDAYS and home.venue_weekday <= ROUTE_WEEKDAY
+    assert home.venue_planned >= ROUTE_PLANNED and home.venue_weekday <= ROUTE_WEEKDAY
     assert benign_explanation(home) is None  # private, dear, weekly: no other explanation
     reason = home_visits(home)
     assert reason is not None and reason.code == "benign_home_visits"
