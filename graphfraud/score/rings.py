@@ -631,9 +631,7 @@ def join_card_days(
     as loaded cards (a card-load ring), and the two rings share no card.  What
     they share is the collector's days.  Suspect card-collector rings (no
     benign explanation, at least ``min_score``) whose main venue is the same
-    pharmacy, sharing fewer than half of the smaller ring's cards (more is one
-    ring found twice, which :func:`select_rings` already reads), are linked
-    when at least :data:`CARD_DAYS_SHARE` of the smaller
+    pharmacy are linked when at least :data:`CARD_DAYS_SHARE` of the smaller
     ring's card-days there (distinct card and day: a sale split into one
     settlement per drug is one) fall on the larger ring's days there, and
     that many are unlikely by chance (binomial tail at most
@@ -669,9 +667,6 @@ def join_card_days(
         for j in open_[a + 1 :]:
             if i in gone or j in gone or scored[i].features.venue != scored[j].features.venue:
                 continue
-            shared = len(np.intersect1d(scored[i].person_codes, scored[j].person_codes))
-            if shared >= 0.5 * min(len(scored[i].person_codes), len(scored[j].person_codes)):
-                continue  # one ring found twice (a co-visit group of loaded cards): select_rings keeps one
             mine, theirs = sorted((card_days(i), card_days(j)), key=lambda x: x.shape[1])
             shop_days = len(distinct(day[venue == scored[i].features.venue].astype(np.int64)))
             their_days = np.unique(theirs[1])
