@@ -1331,18 +1331,21 @@ def home_round(f: Features) -> Reason | None:
 HOME_NIGHT = 0.1
 
 #: Step 110 (:func:`home_visits`): a nurse's route of home visits (居家护理) sees at most this many of the group's members
-#: in a day (``Features.route_visits``: seventhworld's routes 2-3; a staged clinic's doctor sees 9-26 of his batch, a
-#: 医共体 doctor's village day 5-17; measured over 4-16 in docs/detection.md, step 110).  None turns step 110 off.
+#: in a day (``Features.route_visits``, and ``venue_route_visits`` over all the venue's claims: seventhworld's stations
+#: 1-6 and 2-6; the 中医馆 egg schemes 11-29, the phantom village rotas 13-22; the same outcome over 6-24 in
+#: docs/detection.md, step 110, while 4 loses some stations' pieces).  None turns step 110 off.
 ROUTE_VISITS: float | None = 8.0
-#: ... each member by their own nurse: at least this median share of their visits by one staff member ...
+#: ... each member by their own nurse: at least this median share of their visits by one staff member (the stations'
+#: 1.00; the egg schemes' 0.56-0.60) ...
 ROUTE_STAFF = 0.8
 #: ... at a venue whose patients are on care plans: at least this share of its claims by patients on weekdays of their
-#: own (``Features.venue_planned``; a station's clients all are, a clinic's walk-ins are not; measured over 0.5-0.95
-#: in docs/detection.md, step 110) ...
+#: own (``Features.venue_planned``: the stations' 1.00, every other measured venue's at most 0.77; a clinic's walk-ins
+#: are on no plan; the same outcome over 0.3-0.95) ...
 ROUTE_PLANNED = 0.9
 #: ... and the venue's routes spread over the week: at most this share of its claims on its commonest weekday (a
-#: station's clients each have their own weekday, 0.20-0.23 measured on seventhworld's; a broker's weekly batch
-#: comes on its day, synth's toy staged clinic 0.89: measured over 0.3-0.9 in docs/detection.md, step 110).
+#: station's clients each have their own weekday: 0.22-0.34 measured on seventhworld's; a broker's weekly batch comes
+#: on its day, synth's toy staged clinic 0.89; the same outcome over 0.4-0.9 on the dev worlds, 0.3 loses some
+#: stations' pieces).
 ROUTE_WEEKDAY = 0.4
 
 
