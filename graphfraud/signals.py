@@ -150,6 +150,8 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            reduced=(("facilities.ownership", "ownership unknown: any facility not recorded as private counts"),),
            zh="婴幼儿保健"),
     Signal("benign_home_round", ("benign",), ("persons.birth_date|persons.birth_year",), zh="养老院月度巡诊"),
+    Signal("benign_home_visits", ("benign",), ("persons.birth_date|persons.birth_year", "claims.doctor_id"),
+           zh="居家护理上门路线"),
     Signal("benign_primary", ("benign",), ("facilities.kind|facilities.level",), zh="基层定期服务"),
     Signal("benign_online", ("benign",), ("facilities.name",), zh="互联网医院复诊"),
     Signal("benign_refill", ("benign",),

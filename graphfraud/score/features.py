@@ -832,6 +832,13 @@ class Features:
     round_cycle: float = math.nan  # median days between the rounds' first days
     round_monthly: float = 0.0  # share of those gaps a month apart (MONTH_DAYS, within MONTH_SLACK days)
     round_coverage: float = 0.0  # median over the rounds of the share of the members seen on the round
+    # Step 111: the group's visits as a route of home visits (:func:`_route`), measured only when the members' median
+    # age is ROUTE_AGE or more and each keeps a weekday of their own (0 / NaN: not measured)
+    member_staff: float = 0.0  # median over members (>= 4 days there) of the share of their visits by their own staff
+    route_visits: float = math.nan  # members one staff member saw in a day there (ROUTE_QUANTILE of the staff-days)
+    venue_route_visits: float = math.nan  # the same over all the main venue's claims: persons a staff member saw a day
+    venue_planned: float = 0.0  # share of the main venue's claims by patients on weekdays of their own (_venue_route)
+    venue_weekday: float = math.nan  # share of the main venue's claims on its commonest weekday
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -869,6 +876,9 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
     minute_data = minute_data and bool(len(hours))
     total_fund = float(fund.sum())
     age = _median_age(facts.person_age[c.persons])
+    timetable = _timetable_of(c, main, facts)
+    # step 111: a route of home visits is measured on the old, each on a weekday of their own
+    on_own_day = age >= ROUTE_AGE and timetable["member_timetable"] >= ROUTE_WEEKDAYS
     return Features(
         persons=int(len(c.persons)),
         claims=int(len(rows)),
@@ -927,7 +937,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         private_venue=bool(facts.venue_private[main]),
         online_venue=bool(facts.venue_online[main]) if facts.venue_online is not None else False,
         **(_clock_of(day[at_main]) if facts.venue_clock is not None and facts.venue_clock[main] else {}),
-        **_timetable_of(c, main, facts),
+        **timetable,
         primary_venue=primary[0],
         inferred_kind=str(facts.venue_inferred_kind[main]) if facts.venue_inferred_kind is not None else "",
         own_cost_ratio=primary[1],
@@ -936,6 +946,8 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         **(_parties_of(c, rows[at_main & timed], main, facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
         **(_rounds(person[at_main], day[at_main]) if age >= HOME_AGE else {}),
+        **(_route(person[at_main], day[at_main], t.column("doctor")[rows][at_main]) if on_own_day else {}),
+        **(_venue_route(main, facts) if on_own_day else {}),
     )
 
 
@@ -952,6 +964,76 @@ ROUND_SPAN = 7
 #: late).
 MONTH_DAYS = 30
 MONTH_SLACK = 4
+
+
+#: Step 111: a group's route of home visits (:func:`_route`) is measured when its members' median age is at least this
+#: (home nursing, 居家护理 / 长护险, is for the disabled old: the routes of seventhworld are 70 and over) ...
+ROUTE_AGE = 70.0
+#: ... and its members' median share of their days on their own weekdays at least this (``member_timetable``, as
+#: ``score.reasons.SCHEDULE_WEEKDAYS``).
+ROUTE_WEEKDAYS = 0.8
+#: A staff member's load is read at this quantile of their days with the group (a route's usual day, not its busiest).
+ROUTE_QUANTILE = 0.9
+
+
+def _route(person: np.ndarray, day: np.ndarray, doctor: np.ndarray) -> dict[str, Any]:
+    """Step 111: how much the group's visits at its venue look like one nurse's route of home visits.
+
+    ``member_staff``: over the members with 4 days or more there, the median
+    share of their visits by their own staff member (the commonest doctor of
+    their visits; a visit whose doctor is unknown counts as another's).
+    ``route_visits``: the members one staff member saw in a day, at
+    :data:`ROUTE_QUANTILE` of the (staff member, day) pairs of the visits
+    whose doctor is known (NaN: none known).  A nurse on her rounds visits a
+    handful of homes a day; a clinic's doctor sees his session's crowd.
+
+    >>> person = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2])
+    >>> day = np.array([0, 7, 14, 21, 1, 8, 15, 22, 0, 7, 14, 21])
+    >>> out = _route(person, day, np.array([5, 5, 5, 5, 6, 6, 6, 6, 5, 5, 5, 6]))
+    >>> out["member_staff"], out["route_visits"]
+    (1.0, 2.0)
+    """
+    known = doctor >= 0
+    if not known.any():
+        return {"member_staff": 0.0, "route_visits": math.nan}
+    members, n = np.unique(person, return_counts=True)
+    pair, pairs = np.unique(np.stack([person[known], doctor[known]]), axis=1, return_counts=True)
+    own = np.zeros(len(members))
+    np.maximum.at(own, np.searchsorted(members, pair[0]), pairs)  # each member's visits by their commonest doctor
+    kept = n >= 4
+    staff = median(own[kept] / n[kept]) if kept.any() else 0.0
+    visits = np.unique(np.stack([doctor[known], day[known], person[known]]), axis=1)
+    _, load = np.unique(visits[:2], axis=1, return_counts=True)
+    return {"member_staff": staff, "route_visits": float(np.quantile(load, ROUTE_QUANTILE, method="lower"))}
+
+
+def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
+    """Step 111: the venue's role read from all its claims: :func:`_route`'s load and :func:`_timetable`'s weekdays.
+
+    ``venue_route_visits``: the persons one staff member saw there in a day (at
+    :data:`ROUTE_QUANTILE` of its staff-days); ``venue_planned``: the share of
+    its claims by patients on weekdays of their own (4 days or more there, at
+    least :data:`ROUTE_WEEKDAYS` of them on their ``ceil(visits a week)``
+    commonest weekdays, as :func:`_timetable`); ``venue_weekday``: the share of
+    its claims on its commonest weekday.  A home-care station's every client
+    is on a care plan, its routes spread over the week; a clinic's doctor sees
+    a session's crowd, its walk-in patients come when they fall ill, a
+    broker's batch comes on its day.
+    Measured once per venue (kept in ``facts.visit_index``).
+    """
+    kept = facts.visit_index.setdefault("venue_route", {})
+    if venue not in kept:
+        t = facts.graph.visits
+        rows = np.flatnonzero(t.column("venue") == venue)
+        person, day = t.column("person")[rows], t.column("day")[rows]
+        route = _route(person, day, t.column("doctor")[rows])
+        weekdays = np.bincount((day + 5) % 7, minlength=7)  # (day 0 is 2000-01-01, a Saturday: _weekday_share)
+        plan = cadence(person, day)
+        planned = plan.who[plan.on_timetable >= ROUTE_WEEKDAYS * plan.n] if plan is not None else person[:0]
+        kept[venue] = {"venue_route_visits": route["route_visits"],
+                       "venue_planned": float(np.isin(person, planned).mean()) if len(person) else 0.0,
+                       "venue_weekday": float(weekdays.max() / max(len(day), 1))}  # fmt: skip
+    return dict(kept[venue])
 
 
 def _rounds(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:

@@ -282,6 +282,16 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "of the gaps a month), each round seeing {coverage:.0%} of them (from {coverage_from:.0%}); cost "
         "{cost_ratio:.2f}x peers' (care at no more than {bound:g}x)",
     ),
+    # step 111 (home_visits)
+    "benign_home_visits": (
+        "looks like home care (居家护理) on a nurse's route: the {persons} members (median age {age:.0f}) were each "
+        "visited on a weekday of their own ({timetable:.0%} of their days) for {weeks:.0f} weeks, {staff:.0%} of their "
+        "visits by their own nurse, who saw {visits:g} of them in a day (a route: at most {visits_from:g}); at the venue "
+        "a staff member sees {venue_visits:g} persons a day, {planned:.0%} of its claims are by patients on weekdays of "
+        "their own and {weekday:.0%} of its claims are on its busiest weekday (a home-care station's routes, "
+        "not a clinic's sessions); cost {cost_ratio:.2f}x other outpatient claims (a "
+        "home visit's fee)",
+    ),
     "benign_designated": (
         "looks like a designated pharmacy (双通道) for {diagnosis} drugs: {market:.0%} of the {buyers:.0f} other "
         "high-value buyers of them (not patients of {doctor}) bought at {pharmacy} too, against {share:.0%} of the "
@@ -1324,6 +1334,69 @@ def home_round(f: Features) -> Reason | None:
 #: ... and a round is in the daytime: at most this share of the group's claims before 07:00 or after 19:00 (where the
 #: ``off_hours`` reason starts scoring).
 HOME_NIGHT = 0.1
+
+#: Step 111 (:func:`home_visits`): a nurse's route of home visits (居家护理) sees at most this many of the group's members
+#: in a day (``Features.route_visits``, and ``venue_route_visits`` over all the venue's claims: seventhworld's stations
+#: 1-6 and 2-6; the 中医馆 egg schemes 11-29, the phantom village rotas 13-22; the same outcome over 6-24 in
+#: docs/detection.md, step 111, while 4 loses some stations' pieces).  None turns step 111 off.
+ROUTE_VISITS: float | None = 8.0
+#: ... each member by their own nurse: at least this median share of their visits by one staff member (the stations'
+#: 1.00; the egg schemes' 0.56-0.60) ...
+ROUTE_STAFF = 0.8
+#: ... at a venue whose patients are on care plans: at least this share of its claims by patients on weekdays of their
+#: own (``Features.venue_planned``: the stations' 1.00, every other measured venue's at most 0.77; a clinic's walk-ins
+#: are on no plan; the same outcome over 0.3-0.95) ...
+ROUTE_PLANNED = 0.9
+#: ... and the venue's routes spread over the week: at most this share of its claims on its commonest weekday (a
+#: station's clients each have their own weekday: 0.22-0.34 measured on seventhworld's; a broker's weekly batch comes
+#: on its day, synth's toy staged clinic 0.89; the same outcome over 0.4-0.9 on the dev worlds, 0.3 loses some
+#: stations' pieces).
+ROUTE_WEEKDAY = 0.4
+
+
+def home_visits(f: Features) -> Reason | None:
+    """Step 111: old persons each visited at home weekly on their own weekday by their own nurse, or None.
+
+    A home-care station (居家护理站, 长护险-like care) sends its nurses to the
+    disabled old on a care plan: each client is visited on a weekday of their
+    own (:data:`SCHEDULE_WEEKDAYS` of their days), weekly for a month or more
+    (:data:`COURSE_WEEKS`), by the same nurse (:data:`ROUTE_STAFF`), and a
+    nurse visits a handful of homes a day (at most :data:`ROUTE_VISITS` of
+    the members); the nurses of one weekday visit theirs at the same hours,
+    so the members of a weekday are "together" on the claims without meeting.
+    That is the venue's role, read from all its claims where the export has
+    no kind for it: every staff member's day there is a route
+    (``venue_route_visits`` at most :data:`ROUTE_VISITS`), its claims are
+    its care plans' (``venue_planned``: at least :data:`ROUTE_PLANNED` of
+    them by patients on weekdays of their own), spread over the week (no more than
+    :data:`ROUTE_WEEKDAY` of its claims on one weekday: a broker's weekly
+    batch comes on its day): a clinic's doctor sees a session's crowd and
+    its walk-in patients come when they fall ill, so a clinic's weekly
+    regulars stay a weekly course (:func:`weekly_course`: care only at a
+    public venue at the peers' cost).  A home visit's fee makes it dearer
+    than a visit to a clinic, so the cost against other outpatient claims
+    does not tell; what a station billing visits nobody received could not
+    fake without showing is what voids it: members seen by whoever keys
+    them, a nurse's day of more homes than a route holds, and any of
+    :func:`hard_flags` (cards of other cities, claims after death, cards
+    bound to one phone).
+    """
+    if ROUTE_VISITS is None or math.isnan(f.route_visits) or f.route_visits > ROUTE_VISITS:
+        return None
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
+        return None
+    if not f.venue_route_visits <= ROUTE_VISITS or f.venue_planned < ROUTE_PLANNED:
+        return None  # (a NaN venue load: no doctor on its claims)
+    if not f.venue_weekday <= ROUTE_WEEKDAY:  # a weekly batch's day, not routes over the week
+        return None
+    own_day = f.member_timetable >= SCHEDULE_WEEKDAYS and f.member_course_weeks >= COURSE_WEEKS
+    if not own_day or f.member_staff < ROUTE_STAFF or hard_flags(f):
+        return None
+    args: dict[str, object] = {"persons": f.persons, "age": f.median_age, "timetable": f.member_timetable,
+                               "weeks": f.member_course_weeks, "staff": f.member_staff, "visits": f.route_visits,
+                               "visits_from": ROUTE_VISITS, "venue_visits": f.venue_route_visits,
+                               "planned": f.venue_planned, "weekday": f.venue_weekday, "cost_ratio": f.cost_ratio}  # fmt: skip
+    return Reason("benign_home_visits", args, f.route_visits, ROUTE_VISITS, 0.0)
 
 
 def benign_explanation(f: Features) -> Reason | None:

@@ -56,6 +56,7 @@ from graphfraud.score.reasons import (
     regimen_pharmacy,
     ramp,
     home_round,
+    home_visits,
     residents_buying,
     round_cohort,
 )
@@ -132,6 +133,13 @@ LEAD_DOCTOR_SHARE: float | None = 0.5
 #: franchised, other operators; step 25 reads chains).  False turns the site join off.
 JOIN_SITES = True
 
+#: Step 111 (:func:`join_card_days`): two card-collector rings at one pharmacy are one collector's when at least this
+#: share of the smaller ring's card-days there fall on the other ring's days there (and that is beyond chance:
+#: :data:`CARD_JOIN_CHANCE`): a collector swipes his cards on his visits, a group of them co-visiting and the rest
+#: loaded (seventhworld 3: 8 + 7 of 19 cards, 55% of the loaded ring's claims on the 8 days of the other's; measured
+#: over 0.25-0.75 in docs/detection.md, step 111).  None turns the join off.
+CARD_DAYS_SHARE: float | None = 0.5
+
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
 #: Share of a ring's claims a venue or doctor must hold to be a member.
@@ -194,6 +202,7 @@ def score_candidates(
     scored, candidates = with_doctor_slots(scored, candidates, facts, params)
     scored += [_score(c, facts, params) for c in beside_steering(scored, candidates, facts, params)]
     scored, candidates = join_cards(scored, candidates, facts, params)
+    scored, candidates = join_card_days(scored, candidates, facts, params)  # step 111
     organisations = join_kickbacks(scored, candidates, facts, params)
     gone = {scored[i].ring_id for pieces, _ in organisations for i in pieces}
     rings = [
@@ -610,6 +619,74 @@ def join_cards(
         [scored[i] for i in keep] + rings + scored[len(candidates) :],
         [candidates[i] for i in keep] + joined_candidates,
     )
+
+
+def join_card_days(
+    scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
+) -> tuple[list[Ring], list[Candidate]]:
+    """Step 111: two card-collector rings at one pharmacy whose cards were swiped on the same days are one collector's.
+
+    A collector brings a batch of cards to the shop every few days; the cards
+    swiped together often enough co-visit (a group ring), the rest show only
+    as loaded cards (a card-load ring), and the two rings share no card.  What
+    they share is the collector's days.  Suspect card-collector rings (no
+    benign explanation, at least ``min_score``) whose main venue is the same
+    pharmacy are linked when at least :data:`CARD_DAYS_SHARE` of the smaller
+    ring's card-days there (distinct card and day: a sale split into one
+    settlement per drug is one) fall on the larger ring's days there, and
+    that many are unlikely by chance (binomial tail at most
+    :data:`CARD_JOIN_CHANCE`, each card-day on one of the larger ring's days
+    with the chance those are of the pharmacy's days): a busy shop's other
+    rings (串换 customers at their own times) fill its days and link by
+    chance only.  Linked pairs (best first) are joined; the union replaces
+    both when it is still a suspect card-collector ring at ``min_score``
+    that no other ring scoring as high holds half of (:func:`_held_by`).
+    Returns ``scored`` and ``candidates`` with each joined pair in place of
+    its pieces, after the other candidates' rings and before those that have
+    no candidate.
+    """
+    if CARD_DAYS_SHARE is None:
+        return scored, candidates
+    n = len(candidates)
+    open_ = sorted(
+        (i for i, r in enumerate(scored[:n]) if r.benign is None and r.typology == "card_collector"
+         and r.score >= params.min_score and facts.venue_is_pharmacy[r.features.venue]),
+        key=lambda i: (-scored[i].score, scored[i].ring_id),
+    )  # fmt: skip
+    t = facts.graph.visits
+    venue, day, person = t.column("venue"), t.column("day"), t.column("person")
+
+    def card_days(i: int) -> np.ndarray:
+        rows = candidates[i].claims[venue[candidates[i].claims] == scored[i].features.venue]
+        return np.unique(np.stack([person[rows].astype(np.int64), day[rows].astype(np.int64)]), axis=1)
+
+    rings: list[Ring] = []
+    joined: list[Candidate] = []
+    gone: set[int] = set()
+    for a, i in enumerate(open_):
+        for j in open_[a + 1 :]:
+            if i in gone or j in gone or scored[i].features.venue != scored[j].features.venue:
+                continue
+            mine, theirs = sorted((card_days(i), card_days(j)), key=lambda x: x.shape[1])
+            shop_days = len(distinct(day[venue == scored[i].features.venue].astype(np.int64)))
+            their_days = np.unique(theirs[1])
+            k = int(np.isin(mine[1], their_days).sum())
+            if k < CARD_DAYS_SHARE * mine.shape[1]:
+                continue
+            if float(binom.sf(k - 1, mine.shape[1], len(their_days) / max(shop_days, 1))) > CARD_JOIN_CHANCE:
+                continue
+            union = _union(candidates, [i, j])
+            ring = _score(union, facts, params)
+            others = [r for m, r in enumerate(scored) if m not in (i, j)]
+            if (ring.benign is None and ring.typology == "card_collector" and ring.score >= params.min_score
+                    and not _held_by(ring, others, params)):  # fmt: skip
+                gone.update((i, j))
+                rings.append(ring)
+                joined.append(union)
+    if not gone:
+        return scored, candidates
+    keep = [i for i in range(n) if i not in gone]
+    return [scored[i] for i in keep] + rings + scored[n:], [candidates[i] for i in keep] + joined
 
 
 def _billed_at_two(
@@ -1919,6 +1996,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         )
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
+                  or home_visits(f)  # step 111
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)

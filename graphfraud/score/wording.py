@@ -208,6 +208,13 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "共 {rounds} 轮巡诊、每 {cycle} 天一轮（{monthly} 的间隔为一个月），每轮诊及其中 {coverage}（达 {coverage_from} 即认定）；"
         "费用为同类的 {cost_ratio} 倍（不超过 {bound} 倍视为常规诊疗）",
     ),
+    "benign_home_visits": (
+        "疑为居家护理站护士按路线上门护理：{persons} 名成员（年龄中位数 {age} 岁）各在自己固定的星期几接受上门服务（占本人就诊日的 "
+        "{timetable}），持续 {weeks} 周，{staff} 的服务由同一名护士提供；护士每天上门 {visits} 人（不超过 {visits_from} 人视为一条路线）；"
+        "该机构每名医护人员每天服务 {venue_visits} 人，其结算 {planned} 来自固定在各自星期几的服务对象，最忙的星期几仅占其结算的 "
+        "{weekday}（为居家护理站的路线而非门诊的接诊）；"
+        "费用为其他门诊的 {cost_ratio} 倍（含上门服务费）",
+    ),
     "benign_designated": (
         "疑为 {diagnosis} 类药品的定点药店（双通道）：非医师 {doctor} 患者的其他 {buyers} 名高值购药人中有 {market} 也在 {pharmacy} "
         "购药，该医师的患者为 {share}（医药回扣须高出 {lift_from} 倍）",
