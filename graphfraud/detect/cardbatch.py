@@ -58,8 +58,8 @@ def detect(graph: ClaimGraph, params: CardBatchParams = CardBatchParams(), *, se
     ----------
     graph : ClaimGraph
     params : CardBatchParams, default CardBatchParams()
-        ``gap_minutes``, ``batch_cards``, ``min_days``, ``min_share``, ``min_cards``, ``min_sessions``,
-        ``max_chance``.
+        ``gap_minutes`` (minutes), ``batch_cards``, ``min_days``, ``min_share``, ``max_chance``, ``max_round``,
+        ``min_cards``, ``min_sessions``.
     seed : int, default 0
         Unused (no randomness); every detector takes it.
 
@@ -67,8 +67,10 @@ def detect(graph: ClaimGraph, params: CardBatchParams = CardBatchParams(), *, se
     -------
     list of Candidate
         Detector :data:`NAME`, typed :data:`TYPOLOGY`; evidence ``flagged`` (the pool's cards), ``cards`` (the
-        venue's), ``sessions`` (days the pool was batched together), ``peer_rate`` (the other customers' batched
-        share of days), ``expected`` and ``chance``.
+        venue's), ``sessions`` (days the pool was batched together), ``runs``, ``batch_share`` (of the pool's
+        purchases there), ``gap`` (their median minutes apart in a batch), ``round_share`` (the cards' median
+        companion overlap), ``peer_rate`` (the other customers' batched share of days at the pool's hours),
+        ``expected`` (cards swiped in batches the venue's rate gives) and ``chance``.
 
     Notes
     -----
@@ -132,12 +134,14 @@ def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
     >>> batches(s, gap=10, cards=3).tolist()  # one card's settlements and one other card: two cards
     [False, False, False, False]
     """
+    if not len(swipes):
+        return np.zeros(0, dtype=bool)
     venue, person, minute = (swipes[c].to_numpy(dtype=np.int64) for c in ("venue", "person", "minute"))
     link = (venue[1:] == venue[:-1]) & (minute[1:] - minute[:-1] <= gap)
     run = np.concatenate([[0], np.cumsum(~link)])
     distinct = pd.DataFrame({"run": run, "person": person}).drop_duplicates()
-    size = np.bincount(distinct["run"].to_numpy(), minlength=int(run[-1]) + 1 if len(run) else 0)
-    return size[run] >= cards if len(run) else np.zeros(0, dtype=bool)
+    size = np.bincount(distinct["run"].to_numpy(), minlength=int(run[-1]) + 1)
+    return size[run] >= cards
 
 
 def _venue(venue: int, cards: pd.DataFrame, days: pd.DataFrame, at: pd.DataFrame,
