@@ -134,6 +134,7 @@ class OrganiseParams:
 
     def __post_init__(self) -> None:
         o = "OrganiseParams"
+        check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_shared >= 1, "min_shared", o, "an int >= 1", self.min_shared)
         check(self.min_events >= 1, "min_events", o, "an int >= 1", self.min_events)
         for name in ("min_share", "min_devotion", "min_density", "max_chance"):
@@ -166,6 +167,7 @@ class CovisitParams:
         check(self.busy_visits >= 1, "busy_visits", o, "an int >= 1", self.busy_visits)
         check(self.busy_neighbours >= 1, "busy_neighbours", o, "an int >= 1", self.busy_neighbours)
         check(self.min_days >= 1, "min_days", o, "an int >= 1", self.min_days)
+        check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
         check(self.min_event_persons >= 2, "min_event_persons", o, "an int >= 2", self.min_event_persons)
 
@@ -191,6 +193,7 @@ class CoadmitParams:
         check(self.busy_admissions >= 1, "busy_admissions", o, "an int >= 1", self.busy_admissions)
         check(self.min_times >= 1, "min_times", o, "an int >= 1", self.min_times)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
+        check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)
         check(self.min_stays >= 1, "min_stays", o, "an int >= 1", self.min_stays)
 
