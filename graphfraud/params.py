@@ -419,6 +419,7 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("misused_cards", "misused_cards", 2.0, 8.0, 40.0, headline=True),
     ScoreRule("card_load", "card_load", 3.0, 12.0, 40.0, headline=True),
     ScoreRule("kept_cards", "kept_cards", 3.0, 12.0, 40.0, headline=True),
+    ScoreRule("batch_cards", "batch_cards", 3.0, 12.0, 40.0, headline=True),
     ScoreRule("paid_for_others", "paid_for_others", 3.0, 12.0, 40.0, headline=True),
     ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
     ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
@@ -473,6 +474,34 @@ def _rule(row: object, i: int) -> ScoreRule:
             f"points (optional scale, headline) and nothing else. Got {row!r} instead."
         )
     return ScoreRule(**row)
+
+
+@_register
+@dataclass(frozen=True)
+class CardBatchParams:
+    """Cards swiped in batches at one pharmacy, beyond the shop's own rate (detect/cardbatch.py, step 112)."""
+
+    gap_minutes: int = (
+        10  # a purchase at most this many minutes after the one before is in the same run (a swipe session)
+    )
+    batch_cards: int = 3  # a run of this many different cards or more is a batch
+    min_days: int = 2  # a card swiped in batches was batched at the shop on at least this many days
+    min_share: float = 0.5  # ... and on at least this share of its days there (its owner rarely came alone)
+    min_cards: int = 8  # fewest cards of a pool (cards linked by the batches they shared); a family is 2-5
+    min_sessions: int = 4  # fewest days the pool's cards were batched together
+    max_round: float = 0.4  # a card whose companions overlap more than this from batch to batch is a roster's; 1: off
+    max_chance: float = 0.001  # Poisson tail of the shop's cards swiped in batches, under its other customers' rate
+
+    def __post_init__(self) -> None:
+        o = "CardBatchParams"
+        check(self.gap_minutes >= 1, "gap_minutes", o, "an int >= 1", self.gap_minutes)
+        check(self.batch_cards >= 2, "batch_cards", o, "an int >= 2", self.batch_cards)
+        check(self.min_days >= 2, "min_days", o, "an int >= 2", self.min_days)
+        check(0 < self.min_share <= 1, "min_share", o, "a float in (0, 1]", self.min_share)
+        check(self.min_cards >= 2, "min_cards", o, "an int >= 2", self.min_cards)
+        check(self.min_sessions >= 1, "min_sessions", o, "an int >= 1", self.min_sessions)
+        check(0 < self.max_round <= 1, "max_round", o, "a float in (0, 1]", self.max_round)
+        check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
 
 
 @_register
@@ -534,6 +563,7 @@ class RunParams:
     cards: CardParams = field(default_factory=CardParams)
     cardload: CardLoadParams = field(default_factory=CardLoadParams)
     cardmenu: CardMenuParams = field(default_factory=CardMenuParams)
+    cardbatch: CardBatchParams = field(default_factory=CardBatchParams)
     mutual: MutualParams = field(default_factory=MutualParams)
     score: ScoreParams = field(default_factory=ScoreParams)
     signals: SignalParams = field(default_factory=SignalParams)

@@ -104,6 +104,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            zh="卡均费用畸高"),
     Signal("cardmenu", ("detect",), ("claims.total_amount", "claims.pharmacy_id"),
            zh="同一套餐反复刷卡"),
+    Signal("cardbatch", ("detect",), ("minutes", "claims.pharmacy_id"), zh="药店成批刷卡"),
     Signal("mutual", ("detect",), ("claims.total_amount", "claims.pharmacy_id", "claims.holder_id|claims.account_amount"),
            reduced=(("persons.address", "a holder and a person of one household are not told apart: family "
                                         "payers are left to the other pharmacies' rate"),

@@ -1,6 +1,6 @@
 """Detectors: one module per signal, each with ``NAME`` and ``detect(graph, params, *, seed)``."""
 
-from graphfraud.detect import beds, cardload, cardmenu, cards, coadmit, covisit, mutual, steering
+from graphfraud.detect import beds, cardbatch, cardload, cardmenu, cards, coadmit, covisit, mutual, steering
 
 #: Every detector, in the order the pipeline runs them, with the RunParams field of its parameters.
 DETECTORS = {
@@ -12,4 +12,5 @@ DETECTORS = {
     cardload.NAME: (cardload, "cardload"),
     cardmenu.NAME: (cardmenu, "cardmenu"),
     mutual.NAME: (mutual, "mutual"),
+    cardbatch.NAME: (cardbatch, "cardbatch"),
 }

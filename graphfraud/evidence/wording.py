@@ -107,6 +107,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "claims (same visit type and diagnosis, institutions of the same kind), the card's claims elsewhere and the "
         "peers' rate come from all claims, not in this pack",
     ),
+    "batch_cards": (
+        "claims.csv 中该药店的购药记录按 start_time 排序：连续 {batch_cards} 笔以上不同 person_id、每笔距上一笔不超过 "
+        "{gap_minutes} 分钟为一批；该药店其他顾客的成批比率来自全部结算数据，不在本证据包内",
+        "the purchases at the pharmacy in claims.csv ordered by start_time: {batch_cards} or more in a row of different "
+        "person_id, each within {gap_minutes} min of the one before, are a batch; the shop's other customers' batched "
+        "rate comes from all claims, not in this pack",
+    ),
     "kept_cards": (
         "claims.csv 中该机构的结算按 person_id 计结算日期与间隔，members.csv 的 address 计户数；同类机构的卡数与比率来自全部结算数据，"
         "不在本证据包内",

@@ -162,6 +162,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "there with prescriptions (a kickback), not cards swiped; {alike} more patients of the same facilities "
         "bought there for >= {min_price:.2f} yuan within {follow_days} days of their visit: members too",
     ),
+    "batch_cards": (
+        "{flagged} of {cards} cards at {venue} were swiped there in batches ({batch_cards} or more different cards, "
+        "each within {gap_minutes} min of the one before; typically {gap:g} min apart) on most of their days there, "
+        "one pool batched together on {sessions} days ({share:.0%} of its purchases there in batches), vs "
+        "{peer_rate:.1%} of the shop's other customers' days ({expected:.2f} such cards expected at that rate; cards "
+        "held by one person? scored above {batch_cards_from:g} such cards)",
+    ),
     "kept_cards": (
         "{flagged} of {cards} cards billed at {venue} ({households} households) were billed there on {days} days or "
         "more, typically every {cycle:g} days or faster and never lapsing a month, a cycle no patient keeps (an "

@@ -20,7 +20,7 @@ from graphfraud.contract import (
     RING_CLAIMS_COLUMNS,
     RINGS_COLUMNS,
 )
-from graphfraud.detect import cardload, cardmenu, cards, checkups, indication, steering
+from graphfraud.detect import cardbatch, cardload, cardmenu, cards, checkups, indication, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
@@ -65,7 +65,7 @@ from graphfraud.score.slots import SLOT_TYPOLOGY, doctor_slots
 from graphfraud.score.typology import by_cards, person_role, typology
 
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
-CARD_DETECTORS = (cards.NAME, cardload.NAME)
+CARD_DETECTORS = (cards.NAME, cardload.NAME, cardbatch.NAME)
 
 #: A card ring gives way to the group rings that together hold at least this share of its persons (:func:`_gives_way`):
 #: a majority, as the overlap rule of :func:`select_rings` (measured over 0.25-0.75 in docs/detection.md, step 68).

@@ -39,6 +39,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "misused_cards": lambda f, e: float(e.get("flagged", NAN)) + float(e.get("ghost", 0)),  # type: ignore[arg-type]
     "card_load": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "kept_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
+    "batch_cards": lambda f, e: float(e.get("flagged", NAN)),  # type: ignore[arg-type]
     "paid_for_others": lambda f, e: float(e.get("pairs", NAN)),  # type: ignore[arg-type]
     "regular_share": lambda f, e: max(f.regulars, f.group_regulars) / max(f.persons, 1),
     "median_arrival_gap": lambda f, e: f.median_arrival_gap,
@@ -71,6 +72,9 @@ MEANINGS: dict[str, str] = {
     "of the card's own claims elsewhere (detector cardload)",
     "kept_cards": "cards billed at a primary-care clinic on a steady cycle faster than monthly follow-ups, never lapsing "
     "a month, at many times the peer clinics' rate (detector cards)",
+    "batch_cards": "cards swiped at one pharmacy in batches of different cards minutes apart, on most of their days "
+    "there, one pool of cards batched together again and again, beyond the shop's other customers' rate (detector "
+    "cardbatch)",
     "paid_for_others": "(holder, patient) pairs of persons of different households whose purchases at the pharmacy, "
     "paid from the holder's personal account (家庭共济), were billed again and again at many times the usual cost of "
     "such purchases (detector mutual)",
@@ -171,6 +175,10 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return {"flagged": e["flagged"], "households": e["households"], "cards": e["cards"], "venue": venue,
                 "days": e["kept_days"], "cycle": e["kept_cycle"], "peer_rate": e["peer_rate"],
                 **({"inferred_kind": e["inferred_kind"]} if e.get("inferred_kind") else {})}  # fmt: skip
+    if code == "batch_cards":
+        return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "sessions": e["sessions"],
+                "batch_cards": e["batch_cards"], "gap": e["gap"], "gap_minutes": e["gap_minutes"],
+                "share": e["batch_share"], "peer_rate": e["peer_rate"], "expected": e["expected"]}  # fmt: skip
     if code == "paid_for_others":
         # (no holder: the export names no payer, residents' purchases on a personal account; step 95)
         return {"pairs": e["pairs"]} | ({"holders": e["holders"]} if e["holders"] else {}) | {
@@ -212,7 +220,7 @@ def _lockstep(f: Features, venue: str) -> dict[str, object]:
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "paid_for_others", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "batch_cards", "paid_for_others", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 

@@ -131,6 +131,12 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "发生在持卡人本人到医疗机构就诊当天或其后 {follow_days} 天内：系患者持处方被引流至该药店（疑似处方引流、回扣），而非收卡空刷；"
         "另有同一医疗机构的 {alike} 名患者在就诊后 {follow_days} 天内到该药店购买不低于 {min_price} 元的药品，一并列为成员",
     ),
+    "batch_cards": (
+        "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张多数日子在该药店成批刷卡（连续 {batch_cards} 张以上不同的卡、每张距上一张"
+        "不超过 {gap_minutes} 分钟，通常相隔 {gap} 分钟），同一批卡在 {sessions} 天里一起刷（其在该药店的购药 {share} 成批），"
+        "而该药店其他顾客的购药日仅 {peer_rate} 成批（按此比率预计 {expected} 张）（疑似一人持多张医保卡刷卡，超过 "
+        "{batch_cards_from} 张起计分）",
+    ),
     "kept_cards": (
         "{venue} 结算的 {cards} 张医保卡中有 {flagged} 张（{households} 户）在该机构结算 {days} 天及以上，"
         "通常每 {cycle} 天或更短即结算一次且从未间断一个月，病人不会如此就诊（急病来去、慢病随访按月），"

@@ -16,7 +16,7 @@ from graphfraud.pipeline import run
 from graphfraud.score.rings import members_table, money_factor, rings_table
 from graphfraud.synth.world import BENIGN_KINDS, FRAUD_KINDS, SynthParams, make_world
 
-from .worlds import menu_world, mutual_world
+from .worlds import batch_world, menu_world, mutual_world
 
 _WORLDS: dict = {}
 
@@ -121,6 +121,8 @@ def test_detector_contract(name):
         fraud = build_graph(menu_world())
     if name == "mutual":  # no generator of synth's pays for strangers: a toy shop's holders (家庭共济套现)
         fraud = build_graph(mutual_world())
+    if name == "cardbatch":  # synth's collectors are seen meeting; a toy holder's pool swiped in handfuls (成批刷卡)
+        fraud = build_graph(batch_world())
     first = module.detect(fraud, params, seed=3)
     second = module.detect(fraud, params, seed=3)
     assert first and all(isinstance(c, Candidate) for c in first)

@@ -15,6 +15,8 @@
   sent to buy dear at another shop (the kickback of detect/indication.py, step 65);
 - :func:`mutual_world`: six pharmacies, families paying for a parent (家庭共济) and at P0 a few employees' accounts
   paying dear again and again for elders of other households (the cash-out of detect/mutual.py, step 75);
+- :func:`batch_world`: five pharmacies of a county town, one holder swiping his pool of cards in handfuls at P0
+  (成批刷卡, detect/cardbatch.py, step 112), families buying together, a rush hour and a carer's monthly round;
 - :func:`write_town_clinics`: given claims at clinics C0..C19, a town of 2,000 persons seen at them
   around, written as a claims directory (the brokers of test_pieces.py and test_thin.py).
 """
@@ -662,4 +664,81 @@ def indication_city(*, sent: int, doctors: bool = False, strays: int = 0) -> Cla
     return ClaimsData(
         _table(PERSONS, persons), _table(FACILITIES, facilities), _table(PHARMACIES, pharmacies),
         _table(DOCTORS, docs), _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+POOL = [f"pool{i}" for i in range(20)]  # the holder's cards (a 村医's villagers), swiped at P0
+FAMILIES = [[f"fam{f}-{k}" for k in range(3)] for f in range(6)]  # households buying together at P1
+RESIDENTS = [f"home{i}" for i in range(25)]  # a home's residents, whose refills a carer buys at P3 every month
+REGULARS = [f"rush{i}" for i in range(120)]  # P2's morning regulars, each about monthly in its rush hour
+
+
+def batch_world(*, holder: bool = True, dates_only: bool = False) -> ClaimsData:
+    """Five pharmacies P0..P4 of a county town over a year, 600 townspeople buying at them 1-4 times each at an hour
+    of the day (08:00-20:00), and:
+
+    - P0: when ``holder``, one person holds :data:`POOL`'s cards and swipes 3-8 of them every 7-14 days, 1-4
+      minutes apart at an hour of the day, each card again after 20-40 days (the cards' owners buy now and then
+      elsewhere on their own);
+    - P1: :data:`FAMILIES`, each household's three cards swiped together 1-2 minutes apart every month;
+    - P2: a rush hour: :data:`REGULARS` each about monthly between 08:00 and 09:00, with the walk-ins of the day;
+    - P3: a carer buys the refills of :data:`RESIDENTS` (85% each time) with their cards once a month, 1-3 minutes
+      apart (代配药).
+
+    ``dates_only`` writes every time at midnight (a date-only export).
+    """
+    rng = np.random.default_rng(7)
+    persons, claims = [], []
+
+    def person(pid: str, address: str | None = None) -> None:
+        persons.append((pid, "F", "1955-01-01", "350206", "resident", f"ph{pid}", address or f"ad{pid}", None))
+
+    def buy(pid: str, shop: str, day: int, minute: int, total: float) -> None:
+        when = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(day), minutes=0 if dates_only else int(minute))
+        claims.append((f"C{len(claims):06d}", pid, None, None, shop, None, "pharmacy", when, None,
+                       float(round(total, 2)), round(total * 0.5, 2), 0.0, None, None))  # fmt: skip
+
+    shops = [f"P{i}" for i in range(5)]
+    for k in range(600):
+        person(f"town{k}")
+        for _ in range(int(rng.integers(1, 5))):
+            buy(f"town{k}", str(rng.choice(shops)), int(rng.integers(0, 360)), int(rng.integers(480, 1200)), 40.0)
+    for pid in POOL:
+        person(pid)
+        buy(pid, str(rng.choice(shops[1:])), int(rng.integers(0, 360)), int(rng.integers(480, 1200)), 30.0)
+    if holder:
+        due = {pid: 0 for pid in POOL}
+        day = int(rng.integers(0, 7))
+        while day < 360:
+            ready = [p for p in POOL if due[p] <= day]
+            minute = int(rng.integers(600, 960))
+            for pid in rng.permutation(ready)[: int(rng.integers(3, 9))]:
+                minute += int(rng.integers(1, 5))
+                buy(str(pid), "P0", day, minute, 300.0)
+                due[str(pid)] = day + int(rng.integers(20, 41))
+            day += int(rng.integers(7, 15))
+    for f, household in enumerate(FAMILIES):
+        for pid in household:
+            person(pid, address=f"family{f}")
+        for month in range(12):
+            minute = int(rng.integers(540, 1140))
+            for i, pid in enumerate(household):
+                buy(pid, "P1", 30 * month + f, minute + i * int(rng.integers(1, 3)), 60.0)
+    for pid in REGULARS:
+        person(pid)
+        for month in range(12):
+            if rng.random() < 0.8:
+                buy(pid, "P2", 30 * month + int(rng.integers(0, 30)), int(rng.integers(480, 540)), 45.0)
+    for pid in RESIDENTS:
+        person(pid, address="home")
+    for month in range(12):
+        minute = 540
+        for pid in rng.permutation(RESIDENTS):
+            if rng.random() < 0.85:
+                minute += int(rng.integers(1, 4))
+                buy(str(pid), "P3", 30 * month + 10, minute, 120.0)
+    pharmacies = [(s, f"{s}大药房", None, "350206") for s in shops]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, []), _table(PHARMACIES, pharmacies), _table(DOCTORS, []),
+        _table(CLAIMS, claims), _table(CLAIM_ITEMS, []), time_resolution="day" if dates_only else "minute",
     )  # fmt: skip

@@ -1,0 +1,97 @@
+"""Cards swiped in batches at one pharmacy (detect.cardbatch, step 112): a holder's pool of cards, a handful at a
+time minutes apart, again and again; not a family buying together, a shop's rush hour or a carer's monthly round."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from graphfraud.detect import cardbatch
+from graphfraud.errors import ParamError
+from graphfraud.graph.build import build_graph
+from graphfraud.params import CardBatchParams
+from graphfraud.pipeline import run
+from graphfraud.score.features import claim_facts
+from graphfraud.score.rings import score_candidates
+from graphfraud.score.wording import say
+
+from .worlds import FAMILIES, POOL, RESIDENTS, batch_world, candidates_by_venue
+
+
+def test_a_holders_pool_swiped_in_handfuls_is_found_and_nothing_else() -> None:
+    found = candidates_by_venue(cardbatch.detect, batch_world(), CardBatchParams())
+    assert list(found) == ["P0"], "families (P1), the rush hour (P2) and the carer's round (P3) are no pool"
+    persons, evidence = found["P0"]
+    assert set(persons) <= set(POOL) and len(persons) >= 15
+    assert evidence["headline"] == "batch_cards" and evidence["typology"] == "card_collector"
+    assert evidence["sessions"] >= CardBatchParams().min_sessions
+    assert evidence["chance"] <= CardBatchParams().max_chance
+    assert evidence["round_share"] <= CardBatchParams().max_round  # handfuls of the pool, not the roster
+
+
+def test_without_the_holder_no_candidate() -> None:
+    assert candidates_by_venue(cardbatch.detect, batch_world(holder=False), CardBatchParams()) == {}
+
+
+def test_the_carers_round_is_a_pool_only_when_rounds_are_allowed() -> None:
+    """The round test is what keeps the home out: with ``max_round`` 1 its roster is a pool of its own."""
+    found = candidates_by_venue(cardbatch.detect, batch_world(holder=False), CardBatchParams(max_round=1.0))
+    assert list(found) == ["P3"]
+    assert set(found["P3"][0]) <= set(RESIDENTS) and found["P3"][1]["round_share"] >= 0.5
+
+
+def test_families_are_too_small_for_a_pool_and_come_whole() -> None:
+    """Each family is batched every month, but a household is three cards, and all three come each time (a
+    round): only with ``min_cards`` 3 and ``max_round`` 1 are they pools, each its own."""
+    assert "P1" not in candidates_by_venue(cardbatch.detect, batch_world(holder=False), CardBatchParams(min_cards=3))
+    found = candidates_by_venue(
+        cardbatch.detect, batch_world(holder=False), CardBatchParams(min_cards=3, max_round=1.0)
+    )
+    assert "P1" in found and set(found["P1"][0]) in [set(f) for f in FAMILIES]
+
+
+def test_dates_only_switch_it_off() -> None:
+    data = batch_world(dates_only=True)
+    assert candidates_by_venue(cardbatch.detect, data, CardBatchParams()) == {}
+    result = run(data)
+    assert "no time of day" in result.signals.off["cardbatch"]  # named in run.json
+
+
+def test_the_pool_scored_alone_is_a_card_collector_ring_with_its_reason() -> None:
+    graph = build_graph(batch_world())
+    (candidate,) = cardbatch.detect(graph)
+    (ring,), _ = score_candidates([candidate], claim_facts(graph))
+    assert ring.typology == "card_collector" and ring.benign is None and ring.detector == cardbatch.NAME
+    assert {m.role for m in ring.members if m.entity_type == "person"} == {"card_holder"}
+    (reason,) = [r for r in ring.reasons if r.code == "batch_cards"]
+    assert reason.points > 0 and reason.args["flagged"] == len(candidate.persons)
+    assert "成批刷卡" in say("batch_cards", reason.args, "zh")
+
+
+def test_end_to_end_the_pool_is_one_card_collector_ring() -> None:
+    """Whichever detector's ring reports it (a group seen meeting leads, step 68's giving way), the pool is one
+    card collector's ring."""
+    result = run(batch_world())
+    assert result.candidates["cardbatch"] == 1
+    held = [r for r in result.rings if len({m.entity_id for m in r.members} & set(POOL)) >= 15]
+    assert held and held[0].typology == "card_collector"
+
+
+def test_deterministic() -> None:
+    data = batch_world()
+    a, b = (
+        candidates_by_venue(cardbatch.detect, data, CardBatchParams()),
+        candidates_by_venue(cardbatch.detect, replace(data), CardBatchParams()),
+    )
+    assert a.keys() == b.keys() and all(a[k][0] == b[k][0] for k in a)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("gap_minutes", 0), ("batch_cards", 1), ("min_days", 1), ("min_share", 0.0), ("min_cards", 1),
+     ("min_sessions", 0), ("max_chance", 1.0), ("max_round", 0.0)],
+)  # fmt: skip
+def test_bad_params_are_refused(field: str, value: float) -> None:
+    with pytest.raises(ParamError, match=f"'{field}' parameter of CardBatchParams"):
+        CardBatchParams(**{field: value})
