@@ -567,6 +567,10 @@ COURSE_CYCLES = 8.0
 #: A day ward's stays end the day they begin (日间病房: chemotherapy, transfusion): at least this share of the group's
 #: inpatient stays with a known discharge were discharged on their admission day.
 DAY_STAYS = 0.8
+#: Step 110: without a discharge exported, a chemotherapy course's inpatient cycles (:func:`chemotherapy_course`)
+#: stand for the one-day stays (fifthworld 31's 日间化疗 ward: no ``end_time``, 93 patients on their own 14-28-day
+#: cycles reported as an induced admission).  False: a day ward needs the discharge day.
+DAY_WARD_UNTIMED = True
 #: A venue whose ownership the export does not give, as reasons name it (step 100: unknown is neither public nor private).
 UNKNOWN_OWNER = "未导出/not exported"
 
@@ -788,10 +792,20 @@ def day_ward(f: Features) -> bool:
     discharge end the day they begin, none is a split stay, and the members
     keep :func:`treatment_cycles` of their own (regular gaps for a month or
     more, at a venue whose care is care, at no more than the peers' cost).
+
+    Step 110: where the export gives no discharge (``end_time`` absent: no
+    stay's length is known, ``day_stays`` NaN), nor can a split stay be seen;
+    the stays are then a day ward's when they are a :func:`chemotherapy_course`
+    (a malignant neoplasm's cycles at a public hospital, a course of at most
+    ``COURSE_CYCLES``), :data:`DAY_WARD_UNTIMED` on: a pool kept in bed is
+    admitted for what fills a bed, together, not each patient on a cancer
+    regimen of their own.
     """
-    if f.inpatient_share < 0.5 or math.isnan(f.day_stays) or f.day_stays < DAY_STAYS or f.split_admissions:
+    if f.inpatient_share < 0.5 or f.split_admissions:
         return False
-    return treatment_cycles(f)
+    if math.isnan(f.day_stays):
+        return DAY_WARD_UNTIMED and chemotherapy_course(f) and treatment_cycles(f)
+    return f.day_stays >= DAY_STAYS and treatment_cycles(f)
 
 
 #: An online group is one when most of its claims are at the internet hospital: at least this share.

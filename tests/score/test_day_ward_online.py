@@ -61,6 +61,33 @@ def test_stays_of_nights_split_stays_or_a_dear_bill_are_not_a_day_ward() -> None
         assert benign_explanation(f) is None, changes
 
 
+def test_without_a_discharge_a_cancer_course_on_own_cycles_is_a_day_ward() -> None:
+    # step 110: no end_time exported (fifthworld 31): the stays' length is unknown, and a lung-cancer course at a
+    # public hospital, each patient on a 21-day cycle of their own for 4 cycles, stands for the one-day stays
+    untimed = _f(day_stays=NAN, top_diagnosis="C34", top_diagnosis_share=1.0)
+    assert day_ward(untimed)
+    reason = benign_explanation(untimed)
+    assert reason is not None and reason.code == "benign_schedule"
+
+
+def test_without_a_discharge_a_pool_not_on_a_cancer_course_is_no_day_ward() -> None:
+    # no diagnosis, another diagnosis (an elder's stroke: a home's admissions), a private hospital, a course
+    # longer than COURSE_CYCLES, a cancer diagnosis on few of the claims, or dearer than the peers: no day ward
+    changes: dict[str, Any]
+    for changes in (
+        {"top_diagnosis": "", "top_diagnosis_share": 0.0},
+        {"top_diagnosis": "I63"},
+        {"public_venue": 0.0, "private_venue": True},
+        {"member_weeks": 40.0},
+        {"top_diagnosis_share": 0.4},
+        {"cost_ratio": 2.0},
+    ):
+        base = {"day_stays": NAN, "top_diagnosis": "C34", "top_diagnosis_share": 1.0}
+        f = _f(**{**base, **changes})
+        assert not day_ward(f), changes
+        assert benign_explanation(f) is None, changes
+
+
 def test_a_private_hospitals_cycled_pool_without_diagnosis_is_not_a_day_ward() -> None:
     # the care test of treatment_cycles: a private venue, no diagnosis to vouch for the care
     f = _f(public_venue=0.0, private_venue=True)
