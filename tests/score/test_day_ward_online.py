@@ -19,7 +19,14 @@ from graphfraud.score.features import (
     clock_venues,
     online_venues,
 )
-from graphfraud.score.reasons import CLOCK_DISPERSION, benign_explanation, day_ward, online_consultations
+from graphfraud.score.reasons import (
+    CLOCK_DISPERSION,
+    DAY_WARD_COST,
+    benign_explanation,
+    day_ward,
+    online_consultations,
+    treatment_cycles,
+)
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -59,6 +66,15 @@ def test_stays_of_nights_split_stays_or_a_dear_bill_are_not_a_day_ward() -> None
         f = _f(**changes)
         assert not day_ward(f), changes
         assert benign_explanation(f) is None, changes
+
+
+def test_a_day_wards_dearer_regimen_is_care_up_to_a_timetables_bound() -> None:
+    # step 110 (c): fifthworld 8's ward piece at 1.40x (its other pieces 0.84-1.22x): a regimen's drugs set the
+    # cost, bounded as step 103 bounds a timetable (DAY_WARD_COST); beyond it, or for other cycles, not care
+    assert day_ward(_f(cost_ratio=1.4)) and benign_explanation(_f(cost_ratio=1.4)) is not None
+    assert not day_ward(_f(cost_ratio=DAY_WARD_COST + 0.1))
+    assert benign_explanation(_f(cost_ratio=DAY_WARD_COST + 0.1)) is None
+    assert not treatment_cycles(_f(cost_ratio=1.4, inpatient_share=0.0, day_stays=NAN))
 
 
 def test_without_a_discharge_a_cancer_course_on_own_cycles_is_a_day_ward() -> None:
