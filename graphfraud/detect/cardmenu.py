@@ -48,6 +48,13 @@ NAME = "cardmenu"
 #: Claims looked at a slice at a time where a pass over the whole table only picks a few of them out.
 ROWS_AT_ONCE = 1 << 20
 
+#: Step 113 (:func:`linked_shops`): pharmacies of no one chain that share ``min_cards`` or more cards billed their
+#: dear baskets, beyond chance (``max_chance``), are judged as one institution too, as a chain's shops are: a
+#: cash-out swiping its cards at two shops a few times at each is under ``min_claims`` at either (fifthworld 7
+#: and 31: 64 and 36 cards, two a shop), and at each the other shop's swipes are the card's "own pattern".
+#: False: every pharmacy is judged on its own (a chain's shops together).
+LINKED_SHOPS = True
+
 
 def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates: one per pharmacy or chain with menu-loaded cards beyond chance (see the module)."""
@@ -74,6 +81,37 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
     maybe = rows[np.isin(total[rows], wide[wide >= params.menu_cards].index.get_level_values(1).to_numpy())]
     dear = np.zeros(len(dear), dtype=bool)
     dear[maybe[~prescribed(graph, maybe, params.follow_days)]] = True
+    uses = cards.run_uses(graph, u)
+    out = _judge(graph, u, person, excess, ok, total, dear, group, uses, params, shops=u)
+    if not LINKED_SHOPS:
+        return out
+    # step 113: a cash-out's cards swiped at two or more shops of no one chain, a few times at each: its linked
+    # shops judged as one institution (as a chain's shops are), kept where that holds cards no shop's does alone
+    merged = linked_shops(u, person, total, dear, pharmacy, params)
+    if merged is None:
+        return out
+    u2 = merged[u]
+    judged = _judge(graph, u2, person, excess, ok, total, dear, group, cards.card_uses(graph, u2), params, shops=u)
+    pooled = [c for c in judged if c.evidence.get("institutions", 1) >= 2]
+    return _replace_shops(out, pooled, u)
+
+
+def _judge(
+    graph: ClaimGraph,
+    u: np.ndarray,
+    person: np.ndarray,
+    excess: np.ndarray,
+    ok: np.ndarray,
+    total: np.ndarray,
+    dear: np.ndarray,
+    group: np.ndarray,
+    uses: cards.CardUses,
+    params: CardMenuParams,
+    *,
+    shops: np.ndarray,
+) -> list[Candidate]:
+    """The candidates of the institutions ``u`` (per claim) from the menu claims among ``dear`` (see the module);
+    ``shops``: each claim's own institution (a chain's shops one), told apart where ``u`` pools them (step 113)."""
     menu = menu_claims(u, person, total, dear, params.menu_cards)
     per_card = pd.Series(1, index=pd.MultiIndex.from_arrays([u[menu], person[menu]])).groupby(level=[0, 1]).sum()
     # a patient refilling a dear drug pays the same price for the same box each time; a cash-out composes its
@@ -107,7 +145,7 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
         on=["unit", "person"],
     )
     per["unit"], per["person"] = per["unit"].astype(np.int64), per["person"].astype(np.int64)
-    by_unit = pd.DataFrame({"cards": cardload._cards_per_unit(cards.run_uses(graph, u), ok)})
+    by_unit = pd.DataFrame({"cards": cardload._cards_per_unit(uses, ok)})
     by_unit = by_unit[by_unit["cards"] > 0]
     by_unit["flagged"] = per.groupby("unit")["loaded"].sum().reindex(by_unit.index).fillna(0).astype(np.int64)
     by_unit["group"] = group[by_unit.index.to_numpy()]
@@ -139,10 +177,93 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
             "min_claims": params.min_claims,
             "ratio": params.ratio,
             "menu_cards": params.menu_cards,
+            # step 113: linked shops judged as one: how many, and the cards billed at two or more of them
+            **_shops_of(claims, person, shops),
             "gains": gains,
             "billed": float(gains.sum() / share[code]) if share[code] > 0 else float("nan"),
         }
         out.append(Candidate(cardload.NAME, members, claims, evidence, params.__dict__.copy()))
+    return out
+
+
+def linked_shops(
+    unit: np.ndarray,
+    person: np.ndarray,
+    total: np.ndarray,
+    dear: np.ndarray,
+    pharmacy: np.ndarray,
+    params: CardMenuParams,
+) -> np.ndarray | None:
+    """Step 113: per institution code, the code it is judged under: linked pharmacies share their smallest code.
+
+    Two institutions are linked as :func:`graphfraud.detect.cardload.linked_pairs` links shops, on the cards
+    billed their baskets: a card has a basket at a shop when one of its ``dear`` claims there (unprescribed, at
+    ``ratio`` times the usual or more) is of a total the shop billed dear on ``menu_cards`` cards or more.  Two
+    shops are linked when ``min_cards`` or more cards have baskets at both, a number unlikely by chance
+    (binomial tail at most ``max_chance``, each of the fewer cards of the two being one of the other's with the
+    chance the other's are of all the cards billed at a pharmacy).  Linked shops are joined into groups (the
+    connected pieces of the links).  None when no two shops are linked.
+
+    Six cards billed the 199.50 basket at shops 0 and 1, six others at shop 2, among 1,000 cards of a pharmacy:
+
+    >>> unit = np.concatenate([np.repeat([0, 1, 2], 6), np.full(1000, 3)])
+    >>> person = np.concatenate([np.tile(np.arange(6), 2), np.arange(6, 12), np.arange(1000)])
+    >>> total = np.full(len(unit), 199.5)
+    >>> dear = np.arange(len(unit)) < 18  # the others' purchases are ordinary
+    >>> params = CardMenuParams(min_cards=5, menu_cards=3)
+    >>> linked_shops(unit, person, total, dear, np.ones(len(unit), bool), params).tolist()
+    [0, 0, 2, 3]
+    """
+    rows = np.flatnonzero(dear & pharmacy)
+    if not len(rows):
+        return None
+    frame = pd.DataFrame({"unit": unit[rows], "total": total[rows], "person": person[rows]})
+    wide = frame.groupby(["unit", "total"])["person"].transform("nunique").to_numpy() >= params.menu_cards
+    pairs = frame.loc[wide, ["unit", "person"]].drop_duplicates().sort_values(["unit", "person"])
+    if pairs.empty:
+        return None
+    holders = len(np.unique(person[pharmacy & (person >= 0)]))
+    load = CardLoadParams(min_cards=params.min_cards, max_chance=params.max_chance)
+    _, links = cardload._links(pairs["unit"].to_numpy(), pairs["person"].to_numpy(), np.ones(len(pairs), bool),
+                               holders, load)  # fmt: skip
+    if not len(links):
+        return None
+    merged = np.arange(int(unit.max()) + 1, dtype=np.int64)
+
+    def root(x: int) -> int:
+        while merged[x] != x:
+            x = int(merged[x])
+        return x
+
+    for a, b in sorted(zip(links.get_level_values(0).tolist(), links.get_level_values(1).tolist())):
+        ra, rb = root(int(a)), root(int(b))
+        merged[max(ra, rb)] = min(ra, rb)
+    return np.array([root(x) for x in range(len(merged))], dtype=np.int64)
+
+
+def _shops_of(claims: np.ndarray, person: np.ndarray, shops: np.ndarray) -> dict[str, int]:
+    """Step 113: ``{"institutions": n, "shared": k}`` for claims at ``n`` >= 2 institutions (``shops``, per claim),
+    ``k`` of their cards billed at two or more of them; empty at one (its evidence as before)."""
+    at = shops[claims]
+    n = len(np.unique(at))
+    if n < 2:
+        return {}
+    both = pd.DataFrame({"card": person[claims], "shop": at}).drop_duplicates().groupby("card").size()
+    return {"institutions": int(n), "shared": int((both.to_numpy() >= 2).sum())}
+
+
+def _replace_shops(out: list[Candidate], pooled: list[Candidate], shops: np.ndarray) -> list[Candidate]:
+    """Step 113: each linked shops' candidate of ``pooled`` in place of its shops' own in ``out`` (those whose
+    cards are half or more in it), where it holds cards none of its shops' own holds; dropped otherwise."""
+    for c in pooled:
+        at = np.unique(shops[c.claims])
+        alone = [i for i, o in enumerate(out) if np.isin(shops[o.claims], at).all()]
+        known = set().union(*(set(out[i].persons.tolist()) for i in alone)) if alone else set()
+        if not set(c.persons.tolist()) - known:
+            continue
+        mine = set(c.persons.tolist())
+        gone = {i for i in alone if 2 * len(mine & set(out[i].persons.tolist())) >= len(out[i].persons)}
+        out = [o for i, o in enumerate(out) if i not in gone] + [c]
     return out
 
 

@@ -589,6 +589,13 @@ COURSE_CYCLES = 8.0
 #: A day ward's stays end the day they begin (日间病房: chemotherapy, transfusion): at least this share of the group's
 #: inpatient stays with a known discharge were discharged on their admission day.
 DAY_STAYS = 0.8
+#: Step 113: without a discharge exported, a chemotherapy course's inpatient cycles (:func:`chemotherapy_course`)
+#: stand for the one-day stays (fifthworld 31's 日间化疗 ward: no ``end_time``, 93 patients on their own 14-28-day
+#: cycles reported as an induced admission).  False: a day ward needs the discharge day.
+DAY_WARD_UNTIMED = True
+#: Step 113 (c): a day ward's cycles are each patient's timetable, bounded as step 103 bounds one (a regimen's drugs
+#: set its cost: one ward's pieces cost 0.84-1.40x, fifthworld 8); PEER_COST: the bound of other treatment cycles.
+DAY_WARD_COST = 1.5
 #: A venue whose ownership the export does not give, as reasons name it (step 100: unknown is neither public nor private).
 UNKNOWN_OWNER = "未导出/not exported"
 
@@ -757,7 +764,7 @@ def weekly_course(f: Features) -> bool:
             and f.attendance <= SCHEDULE_ATTENDANCE and (public or unknown))  # fmt: skip
 
 
-def treatment_cycles(f: Features) -> bool:
+def treatment_cycles(f: Features, *, cost: float = PEER_COST) -> bool:
     """Each member on a cycle of their own (chemotherapy every 2-4 weeks, monthly refills), as care, at peer cost.
 
     It holds at pharmacies too: a chronic-disease pharmacy's regulars refill
@@ -776,7 +783,7 @@ def treatment_cycles(f: Features) -> bool:
     care = f.public_venue == 1.0 or f.top_diagnosis_share >= 0.7 or f.chronic_share >= 0.5 or f.pharmacy_share >= 0.5
     own_days = f.attendance <= 0.5 or chemotherapy_course(f)
     return (f.member_regularity >= SCHEDULE_WEEKDAYS and f.member_weeks >= 4.0 and own_days
-            and care and f.cost_ratio <= PEER_COST)  # fmt: skip
+            and care and f.cost_ratio <= cost)  # fmt: skip
 
 
 def chemotherapy_course(f: Features) -> bool:
@@ -810,10 +817,20 @@ def day_ward(f: Features) -> bool:
     discharge end the day they begin, none is a split stay, and the members
     keep :func:`treatment_cycles` of their own (regular gaps for a month or
     more, at a venue whose care is care, at no more than the peers' cost).
+
+    Step 113: where the export gives no discharge (``end_time`` absent: no
+    stay's length is known, ``day_stays`` NaN), nor can a split stay be seen;
+    the stays are then a day ward's when they are a :func:`chemotherapy_course`
+    (a malignant neoplasm's cycles at a public hospital, a course of at most
+    ``COURSE_CYCLES``), :data:`DAY_WARD_UNTIMED` on: a pool kept in bed is
+    admitted for what fills a bed, together, not each patient on a cancer
+    regimen of their own.
     """
-    if f.inpatient_share < 0.5 or math.isnan(f.day_stays) or f.day_stays < DAY_STAYS or f.split_admissions:
+    if f.inpatient_share < 0.5 or f.split_admissions:
         return False
-    return treatment_cycles(f)
+    if math.isnan(f.day_stays):
+        return DAY_WARD_UNTIMED and chemotherapy_course(f) and treatment_cycles(f, cost=DAY_WARD_COST)
+    return f.day_stays >= DAY_STAYS and treatment_cycles(f, cost=DAY_WARD_COST)
 
 
 #: An online group is one when most of its claims are at the internet hospital: at least this share.
@@ -1425,7 +1442,7 @@ def benign_explanation(f: Features) -> Reason | None:
              **({"ownership": UNKNOWN_OWNER} if math.isnan(f.public_venue) else {})},
             f.chronic_share, 0.7, 0.0,
         )  # fmt: skip
-    if treatment_cycles(f) and (scheduled_cohort(f) or day_ward(f)):
+    if (treatment_cycles(f) and scheduled_cohort(f)) or day_ward(f):
         return Reason(
             "benign_schedule",
             {"period": 7.0 / max(f.member_weekly, 1e-9), "regularity": f.member_regularity, "weeks": f.member_weeks,

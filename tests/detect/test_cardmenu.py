@@ -37,6 +37,27 @@ def test_a_chains_menu_of_dear_baskets_on_many_cards_is_one_ring_of_the_chain():
     assert evidence["chance"] <= CardMenuParams().max_chance and evidence["share"] >= CardMenuParams().min_share
 
 
+def test_a_cash_out_at_two_shops_of_no_chain_a_few_swipes_at_each_is_one_ring_of_both(monkeypatch):
+    """Step 113 (fifthworld 7 and 31): the cards swiped twice at each of two independent shops are under
+    min_claims at either, and at each the other's swipes are their own pattern; the shops share all ten cards
+    billed their baskets, far beyond chance among ~500 cards, so they are judged as one institution."""
+    found = _found(_world(chain=False, swipes=4))
+    assert list(found) == [("P0", "P1")]
+    persons, evidence = found[("P0", "P1")]
+    assert set(persons) <= {f"card{k}" for k in range(10)} and len(persons) >= 8  # (two whose baskets are alike)
+    assert evidence["institutions"] == 2 and evidence["shared"] == len(persons)
+    monkeypatch.setattr(cardmenu, "LINKED_SHOPS", False)
+    assert _found(_world(chain=False, swipes=4)) == {}  # each shop alone: no card loaded
+
+
+def test_linked_shops_need_min_cards_shared_and_leave_a_chains_ring_as_it_was():
+    # four cards at both shops are fewer than min_cards: no link, no ring; a chain's shops are one institution
+    # already (its candidate's evidence as before step 113: no institutions counted)
+    assert _found(_world(chain=False, swipes=4, cards=4)) == {}
+    ((_, evidence),) = _found(_world()).values()
+    assert "institutions" not in evidence and "shared" not in evidence
+
+
 def test_the_same_baskets_at_the_usual_cost_are_no_menu_and_a_handful_of_cards_is_no_ring():
     """Refills repeat one total on many cards at the usual cost (P2 is never a candidate); a cash-out near the
     usual purchase is not dear; fewer cards than min_cards, or two swipes a card, are no ring."""

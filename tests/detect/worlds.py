@@ -403,7 +403,13 @@ MENU = (98.0, 148.0, 198.0)  # menu_world's chain's baskets
 
 
 def menu_world(
-    *, menu: tuple = MENU, cards: int = 10, swipes: int = 6, prescribed: bool = False, trade: float = 1.0
+    *,
+    menu: tuple = MENU,
+    cards: int = 10,
+    swipes: int = 6,
+    prescribed: bool = False,
+    trade: float = 1.0,
+    chain: bool = True,
 ) -> ClaimsData:
     """Six pharmacies (P0 and P1 one chain), 80 ordinary customers each buying what they need (20-80 yuan).
 
@@ -415,7 +421,8 @@ def menu_world(
       no two alike);
     - with ``prescribed``, each of the chain's baskets follows the card's own visit to clinic H0 the day before
       (a patient filling what the doctor prescribed, as a DTP pharmacy's cancer patients do);
-    - the chain's own 80 customers a shop pay ``trade`` times what the others' do (a 民族药 chain: its trade is dear).
+    - the chain's own 80 customers a shop pay ``trade`` times what the others' do (a 民族药 chain: its trade is dear);
+    - without ``chain``, P0 and P1 are two shops of no chain (a cash-out working two independent shops).
     """
     persons, claims = [], []
     n = [0]
@@ -456,7 +463,7 @@ def menu_world(
         person(pid)
         for d in range(3):
             claim(pid, "P3", 60 * d + k, rng.uniform(120, 180))
-    pharmacies = [(s, f"药店{s}", "CHAIN" if s in ("P0", "P1") else None, "350206") for s in MENU_SHOPS]
+    pharmacies = [(s, f"药店{s}", "CHAIN" if chain and s in ("P0", "P1") else None, "350206") for s in MENU_SHOPS]
     return ClaimsData(
         _table(PERSONS, persons), _table(FACILITIES, [("H0", "诊所", "clinic", 0, "private", "350206", 0)]),
         _table(PHARMACIES, pharmacies),

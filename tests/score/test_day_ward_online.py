@@ -19,7 +19,14 @@ from graphfraud.score.features import (
     clock_venues,
     online_venues,
 )
-from graphfraud.score.reasons import CLOCK_DISPERSION, benign_explanation, day_ward, online_consultations
+from graphfraud.score.reasons import (
+    CLOCK_DISPERSION,
+    DAY_WARD_COST,
+    benign_explanation,
+    day_ward,
+    online_consultations,
+    treatment_cycles,
+)
 from graphfraud.score.wording import say
 
 NAN = math.nan
@@ -57,6 +64,42 @@ def test_stays_of_nights_split_stays_or_a_dear_bill_are_not_a_day_ward() -> None
     changes: dict[str, Any]
     for changes in ({"day_stays": 0.3}, {"day_stays": NAN}, {"split_admissions": 4}, {"cost_ratio": 6.6}):
         f = _f(**changes)
+        assert not day_ward(f), changes
+        assert benign_explanation(f) is None, changes
+
+
+def test_a_day_wards_dearer_regimen_is_care_up_to_a_timetables_bound() -> None:
+    # step 113 (c): fifthworld 8's ward piece at 1.40x (its other pieces 0.84-1.22x): a regimen's drugs set the
+    # cost, bounded as step 103 bounds a timetable (DAY_WARD_COST); beyond it, or for other cycles, not care
+    assert day_ward(_f(cost_ratio=1.4)) and benign_explanation(_f(cost_ratio=1.4)) is not None
+    assert not day_ward(_f(cost_ratio=DAY_WARD_COST + 0.1))
+    assert benign_explanation(_f(cost_ratio=DAY_WARD_COST + 0.1)) is None
+    assert not treatment_cycles(_f(cost_ratio=1.4, inpatient_share=0.0, day_stays=NAN))
+
+
+def test_without_a_discharge_a_cancer_course_on_own_cycles_is_a_day_ward() -> None:
+    # step 113: no end_time exported (fifthworld 31): the stays' length is unknown, and a lung-cancer course at a
+    # public hospital, each patient on a 21-day cycle of their own for 4 cycles, stands for the one-day stays
+    untimed = _f(day_stays=NAN, top_diagnosis="C34", top_diagnosis_share=1.0)
+    assert day_ward(untimed)
+    reason = benign_explanation(untimed)
+    assert reason is not None and reason.code == "benign_schedule"
+
+
+def test_without_a_discharge_a_pool_not_on_a_cancer_course_is_no_day_ward() -> None:
+    # no diagnosis, another diagnosis (an elder's stroke: a home's admissions), a private hospital, a course
+    # longer than COURSE_CYCLES, a cancer diagnosis on few of the claims, or dearer than the peers: no day ward
+    changes: dict[str, Any]
+    for changes in (
+        {"top_diagnosis": "", "top_diagnosis_share": 0.0},
+        {"top_diagnosis": "I63"},
+        {"public_venue": 0.0, "private_venue": True},
+        {"member_weeks": 40.0},
+        {"top_diagnosis_share": 0.4},
+        {"cost_ratio": 2.0},
+    ):
+        base = {"day_stays": NAN, "top_diagnosis": "C34", "top_diagnosis_share": 1.0}
+        f = _f(**{**base, **changes})
         assert not day_ward(f), changes
         assert benign_explanation(f) is None, changes
 
