@@ -12,13 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import igraph
 import numpy as np
 import pandas as pd
 
 from graphfraud import __version__
 from graphfraud.contract import ClaimsData
 from graphfraud.errors import ParamError
-from graphfraud.igraph_import import igraph
 from graphfraud.detect import DETECTORS, cardload, cards, coadmit, covisit
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, build_graph

@@ -21,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import igraph
 import numpy as np
 import pandas as pd
 
 from graphfraud.contract import ENTITY_TYPES, ClaimsData
 from graphfraud.errors import ContractError, ParamError
-from graphfraud.igraph_import import igraph
 from graphfraud.graph.build import build_visits
 
 SEED_COLUMNS = ("entity_type", "entity_id")

@@ -16,11 +16,11 @@ import random
 import threading
 from dataclasses import dataclass
 
+import igraph as ig
 import numpy as np
 import pandas as pd
 
 from graphfraud.graph.events import distinct
-from graphfraud.igraph_import import igraph as ig
 from graphfraud.params import check
 
 #: Guards igraph's process-wide random number generator.
