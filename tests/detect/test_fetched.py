@@ -115,3 +115,22 @@ def test_a_bad_transport_pattern_is_a_param_error():
         BedsParams(transport_names="救护(")
     with pytest.raises(ParamError, match="'transfer_days'"):
         BedsParams(transfer_days=-2)
+
+
+def test_a_fetched_piece_keeps_its_reason_in_an_organisation_led_by_co_admissions():
+    """Joined with the hospital's co-admission ring (score.rings.join_pieces), the organisation's evidence is the
+    first piece's: the fetched patients' peer comparison is carried, never their "together": False (the group's
+    admission days still count)."""
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.score.rings import FETCHED_EVIDENCE, _union
+
+    group = Candidate("coadmit", np.array([1, 2]), np.array([10, 11]), {"pairs": 1, "mean_days": 4.0, "events": 4})
+    fetched = {k: 1 for k in FETCHED_EVIDENCE} | {"together": False, "stays": 3, "chance": 0.0, "times": 1}
+    piece = Candidate("beds", np.array([3, 4]), np.array([12, 13]), fetched)
+    joined = _union([group, piece], [0, 1])
+    assert joined.detector == "coadmit" and joined.persons.tolist() == [1, 2, 3, 4]
+    assert {k: joined.evidence[k] for k in FETCHED_EVIDENCE} == {k: 1 for k in FETCHED_EVIDENCE}
+    assert "together" not in joined.evidence and joined.evidence["events"] == 4
+    # a piece of repeat stays leads with its own evidence: nothing carried over it
+    repeat = Candidate("beds", np.array([5]), np.array([14]), {"repeat_ratio": 9.0, "venue": 2})
+    assert _union([repeat, piece], [0, 1]).evidence["repeat_ratio"] == 9.0
