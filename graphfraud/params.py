@@ -236,8 +236,9 @@ class BedsParams:
     split_inpatients: int = 10  # fewest inpatients (persons) of a facility tested on its split stays
     split_stay_days: int = 3  # a split readmission follows a stay of this many days or more (not a day ward's)
     # step 110: facilities are also compared on their inpatients with a stay that carries a transport fee line,
-    # a fee line whose item_name matches this regular expression (救护车接送入院); "": off
-    transport_names: str = "救护车|急救车|转运费"
+    # a fee line whose item_name matches this regular expression (救护车接送入院; not a bare 转运, which also
+    # names a specimen's 标本转运 billed on every stay); "": off
+    transport_names: str = "救护车|急救车|急救转运|病人转运"
     # a stay opened this many days or fewer after the same person's claim at another facility is a transfer
     # (转院), not a patient fetched from home; -1: every transport fee counts
     transfer_days: int = 1

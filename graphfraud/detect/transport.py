@@ -11,8 +11,8 @@ compares each facility's share of inpatients with such a stay against its
 peers', as it compares repeat patients.
 
 A transport fee line is one whose ``claim_items.item_name`` matches
-``BedsParams.transport_names`` (a regular expression: 救护车, 急救车, 转运费 by
-default).  Exports name their fee lines (医疗服务项目名称); the catalogue
+``BedsParams.transport_names`` (a regular expression: 救护车, 急救车, 急救转运,
+病人转运 by default; not a bare 转运, which also names a specimen's 标本转运).  Exports name their fee lines (医疗服务项目名称); the catalogue
 codes of an ambulance differ by province and by catalogue version (the price
 code 480000001, the national 医保 code with its own prefix), so the name is
 what is read.  Without item names the signal is off (``run.json``:

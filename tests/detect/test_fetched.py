@@ -108,6 +108,13 @@ def test_transport_lines_match_names_text_or_coded():
     assert transport_lines(names, "救护车|急救车").tolist() == [True, False, False, True, False]
     assert transport_lines(names.astype("category"), "救护车|急救车").tolist() == [True, False, False, True, False]
     assert not transport_lines(names, "").any()
+    # the default: an ambulance and a patient's transfer, never a specimen's transport (标本转运, on every stay)
+    default = BedsParams().transport_names
+    assert transport_lines(pd.Series(["救护车出车费", "标本转运费", "病人转运费"]), default).tolist() == [
+        True,
+        False,
+        True,
+    ]
 
 
 def test_a_bad_transport_pattern_is_a_param_error():
