@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -28,6 +29,19 @@ def check(cond: bool, name: str, owner: str, must: str, got: object) -> None:
     """
     if not cond:
         raise ParamError(f"The '{name}' parameter of {owner} must be {must}. Got {got!r} instead.")
+
+
+def _compiles(pattern: str) -> bool:
+    """True when ``pattern`` is a valid regular expression.
+
+    >>> _compiles("救护车|急救车"), _compiles("(")
+    (True, False)
+    """
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 def to_dict(params: Any) -> dict[str, Any]:
@@ -221,6 +235,13 @@ class BedsParams:
     split_times: int = 2
     split_inpatients: int = 10  # fewest inpatients (persons) of a facility tested on its split stays
     split_stay_days: int = 3  # a split readmission follows a stay of this many days or more (not a day ward's)
+    # step 114: facilities are also compared on their inpatients with a stay that carries a transport fee line,
+    # a fee line whose item_name matches this regular expression (救护车接送入院; not a bare 转运, which also
+    # names a specimen's 标本转运 billed on every stay); "": off
+    transport_names: str = "救护车|急救车|急救转运|病人转运"
+    # a stay opened this many days or fewer after the same person's claim at another facility is a transfer
+    # (转院), not a patient fetched from home; -1: every transport fee counts
+    transfer_days: int = 1
 
     def __post_init__(self) -> None:
         o = "BedsParams"
@@ -239,6 +260,9 @@ class BedsParams:
         check(self.split_times >= 0, "split_times", o, "an int >= 0 (0: off)", self.split_times)
         check(self.split_inpatients >= 1, "split_inpatients", o, "an int >= 1", self.split_inpatients)
         check(self.split_stay_days >= 0, "split_stay_days", o, "an int >= 0", self.split_stay_days)
+        check(isinstance(self.transport_names, str) and _compiles(self.transport_names), "transport_names", o,
+              "a regular expression (a str; \"\": off)", self.transport_names)  # fmt: skip
+        check(self.transfer_days >= -1, "transfer_days", o, "an int >= -1 (-1: no transfers)", self.transfer_days)
 
 
 @_register

@@ -45,7 +45,6 @@ UNUSED_COLUMNS: tuple[str, ...] = (
     "claims.doctor_id",
     "claims.terminal_id",
     "claim_items.claim_id",
-    "claim_items.item_name",
     "claim_items.item_code?claims.diagnosis",
     "claim_items.quantity",
 )
@@ -55,7 +54,9 @@ UNUSED_COLUMNS: tuple[str, ...] = (
 #: examinations (``score.features.GOODS_CATEGORIES``, step 57); as text it would be a string per fee line, as
 #: codes 22.6M lines at ten million claims are 0.02 GiB.  Until round 13 it was released with the columns above
 #: (checked, then all NA), and every dear line counted as goods.
-CODED_COLUMNS: tuple[str, ...] = ("claim_items.category",)
+#: Step 114: the fee lines' item names too, read for transport fees (救护车, ``detect.transport``): a few thousand
+#: distinct names, one int16 code per line.
+CODED_COLUMNS: tuple[str, ...] = ("claim_items.category", "claim_items.item_name")
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,8 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
                     ("facilities.kind", "peers of the same level, of any kind"),
                     ("facilities.level", "peers of the same kind at any level")),
            zh="反复住院（挂床）"),
+    # step 114: a facility's inpatients fetched from home by its ambulance (a transport fee line, by its name)
+    Signal("fetched", ("detect",), ("claims.visit_type=inpatient", "claim_items.item_name"), zh="救护车接送入院"),
     # without doctor ids a facility's patients of one diagnosis stand in for a doctor's (detect.indication)
     Signal("steering", ("detect", "score"), ("claims.doctor_id|claims.diagnosis", "claims.pharmacy_id",
                                             "claims.facility_id"),

@@ -51,6 +51,7 @@ from graphfraud.stats import binom
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.coadmit import monthly_parts, settled_stays, unended_parts
+from graphfraud.detect.transport import transfers, transport_claims
 from graphfraud.graph.build import EPOCH, ClaimGraph
 from graphfraud.graph.kinds import inferred_kinds
 from graphfraud.params import BedsParams, to_dict
@@ -287,7 +288,7 @@ def _peers_of(levels: list[np.ndarray], i: int, min_peers: int) -> tuple[np.ndar
 
 
 def peer_counts(
-    graph: ClaimGraph, venue: str, params: BedsParams = BedsParams(), *, split: bool = False
+    graph: ClaimGraph, venue: str, params: BedsParams = BedsParams(), *, split: bool = False, fetched: bool = False
 ) -> pd.DataFrame:
     """The counts :func:`standouts` compared ``venue`` (a facility id) on: its own and each of its peers'.
 
@@ -296,7 +297,8 @@ def peer_counts(
     claims: what an evidence pack carries so that the peers' rate and the ratio can be recomputed (the
     peers' rate is :func:`peer_share` of the peers' rows).  Empty when ``venue`` was not
     tested (too few inpatients, no peers).  With ``split`` (step 102), ``repeaters`` are the patients with
-    ``split_times`` split readmissions or more (:func:`split_rates`), facilities with ``split_inpatients`` tested.
+    ``split_times`` split readmissions or more (:func:`split_rates`), facilities with ``split_inpatients`` tested;
+    with ``fetched`` (step 114), the patients with a stay fetched from home (:func:`fetched_stays`).
     """
     columns = ["role", "venue_id", "peer_group", "inpatients", "repeaters"]
     table = graph.visits.table
@@ -308,6 +310,8 @@ def peer_counts(
         end_time = graph.data.claims["end_time"] if "end_time" in graph.data.claims else None
         rates = split_rates(stays, end_time, params)[0]
         params = replace(params, min_inpatients=params.split_inpatients)
+    elif fetched:
+        rates = facility_rates(stays, fetched_stays(graph, stays, params)[0], min_admissions=1)
     else:
         opens = admissions(stays, split_days=params.split_days, open_days=params.open_days)
         rates = facility_rates(stays, opens, min_admissions=params.min_admissions)
@@ -429,6 +433,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
     each = [standouts(rated(t), groups, params, tests=len(times)).assign(times=t) for t in times]
     found = pd.concat([f for f in each if not f.empty]) if any(not f.empty for f in each) else each[0]
     split = split_candidates(graph, stays, cost, billed, groups, params, seed=seed)
+    split += fetched_candidates(graph, stays, cost, billed, groups, params, seed=seed)
     if found.empty:
         return split
     found = found.sort_values(["tail", "times"], ascending=[True, False], kind="stable")
@@ -530,6 +535,65 @@ def split_candidates(
             "together": False,
             "times": params.split_times,
             "member_times": params.split_times,
+            "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
+        }
+        claims = np.sort(stays["claim"].to_numpy()[mine])
+        out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
+    return out
+
+
+def fetched_stays(graph: ClaimGraph, stays: pd.DataFrame, params: BedsParams) -> tuple[np.ndarray, str]:
+    """Step 114: per stay, True when it carries a transport fee line (``transport_names``) and is no transfer
+    (opened within ``transfer_days`` after the person's claim at another facility,
+    :func:`graphfraud.detect.transport.transfers`); and the commonest transport item name ("" when none)."""
+    hit, item = transport_claims(graph.data, params.transport_names)
+    flags = hit[stays["claim"].to_numpy()]
+    if flags.any():
+        moved = transfers(graph.visits.table, stays[flags], days=params.transfer_days)
+        flags[np.flatnonzero(flags)[moved]] = False
+    return flags, item
+
+
+def fetched_candidates(
+    graph: ClaimGraph,
+    stays: pd.DataFrame,
+    cost: np.ndarray,
+    billed: pd.Series,
+    groups: pd.DataFrame,
+    params: BedsParams,
+    *,
+    seed: int = 0,
+) -> list[Candidate]:
+    """Step 114: candidates of facilities whose inpatients are fetched from home by ambulance far above their
+    peers' rate (救护车接送入院, :mod:`graphfraud.detect.transport`).
+
+    A patient with a stay there that carries a transport fee line and follows no claim at another facility
+    within ``transfer_days`` (a transfer, 转院) is a fetched patient; the facility is tested on them as on
+    repeat patients (:func:`standouts`: its peers' pooled rate, ``min_ratio``, ``min_persons``, ``max_chance``,
+    ``min_share`` of its billing).  Its candidate is its fetched patients with their fetched stays.  Off when
+    ``transport_names`` is "" or no fee line names a transport.
+    """
+    if not params.transport_names:
+        return []
+    flags, item = fetched_stays(graph, stays, params)
+    if not flags.any():
+        return []
+    rates = facility_rates(stays, flags, min_admissions=1, cost=np.where(flags, cost, 0.0))
+    rates["billed"] = billed.reindex(rates.index).fillna(0.0).to_numpy()
+    out = []
+    person = stays["person"].to_numpy()
+    for venue, row in standouts(rates, groups, params).sort_index().iterrows():
+        mine = (stays["venue"].to_numpy() == venue) & flags
+        persons = np.unique(person[mine])
+        evidence = {
+            **_peer_evidence(int(venue), row),
+            "stays": int(mine.sum()),
+            "fetched": int(mine.sum()),  # stays with a transport fee, transfers left out
+            "item": item,
+            "members": int(len(persons)),
+            "together": False,
+            "times": 1,
+            "member_times": 1,
             "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
         }
         claims = np.sort(stays["claim"].to_numpy()[mine])

@@ -388,7 +388,8 @@ def peer_table(source: RingSource, facts: ClaimFacts) -> pd.DataFrame:
         if isinstance(times, int) and times >= 2:
             beds = replace(beds, min_admissions=times)
         split = "splits" in args["repeat_stays"]  # step 102: the facility compared on its split stays
-        table = peer_counts(facts.graph, str(args["repeat_stays"]["venue"]), beds, split=split)
+        fetched = "fetched" in args["repeat_stays"]  # step 114: on its patients fetched by ambulance
+        table = peer_counts(facts.graph, str(args["repeat_stays"]["venue"]), beds, split=split, fetched=fetched)
         for r in table.itertuples():
             rows.append({"reason": "repeat_stays", "test": "repeat", "role": r.role, "venue_id": r.venue_id,
                          "peer_group": r.peer_group, "count": int(r.inpatients), "hits": int(r.repeaters)})  # fmt: skip

@@ -100,10 +100,11 @@ def read_claims_dir(
         column (of a table read before it) has a value: ``detect`` keeps the
         fee lines' item codes only for an export without diagnoses.
     codes : tuple of str, default ()
-        Enum columns (``"table.column"``, not in ``skip``) kept as pandas
+        Enum or text columns (``"table.column"``, not in ``skip``) kept as pandas
         categoricals: each distinct value cleaned once and a small code per row
         (int8 for fewer than 128 values), not a string per row.  ``detect``
-        keeps ``claim_items.category`` so (``pipeline.CODED_COLUMNS``).  A file
+        keeps ``claim_items.category`` and ``claim_items.item_name`` so
+        (``pipeline.CODED_COLUMNS``).  A file
         read through a ``mapping`` that renames the table's columns keeps them
         as text.
     log : callable
@@ -201,7 +202,7 @@ def _read_tables(
             frames[table.name] = empty_frame(table)
             continue
         skipping = _resolved(skip, frames)  # this table's (the conditions name tables read before it)
-        coded = _coded(skipping + codes, table, mapping)  # kept ``codes`` are not released below
+        coded = _coded(skipping + codes, table, mapping, kept=codes)  # kept ``codes`` are not released below
         sliced = (
             _read_sliced(file, table, params, skip=skipping, coded=coded, keys=keys)
             if _sliceable(file, table, mapping, params)
@@ -681,12 +682,12 @@ def _check_skip(skip: tuple[str, ...]) -> None:
 
 
 def _check_codes(codes: tuple[str, ...], skip: tuple[str, ...]) -> None:
-    enums = {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns if c.kind == "enum"}
+    enums = {f"{t.name}.{c.name}" for t in INPUT_TABLES for c in t.columns if c.kind in ("enum", "str")}
     skipped = {entry.partition("?")[0] for entry in skip}
     for name in codes:
         if name not in enums or name in skipped:
             raise ValueError(
-                f"The 'codes' parameter of read_claims_dir must name enum columns that are not skipped "
+                f"The 'codes' parameter of read_claims_dir must name enum or text columns that are not skipped "
                 f"({', '.join(sorted(enums))}). Got {name!r} instead."
             )
 
@@ -713,18 +714,25 @@ def _skipped(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> fr
     return _unread(skip, table)
 
 
-def _coded(skip: tuple[str, ...], table: Table, mapping: Mapping | None) -> frozenset[str]:
+def _coded(
+    skip: tuple[str, ...], table: Table, mapping: Mapping | None, *, kept: tuple[str, ...] = ()
+) -> frozenset[str]:
     """Skipped columns of ``table`` that are checked and then released: enum columns (checked value by
-    distinct value, :func:`to_codes`) and foreign keys (kept as read, not copied to pandas text, :func:`to_ids`).
+    distinct value, :func:`to_codes`) and foreign keys (kept as read, not copied to pandas text, :func:`to_ids`);
+    and the free-text columns ``kept`` as categoricals (``claim_items.item_name``: a few thousand names over
+    millions of fee lines, step 114).
 
     Only under contract names (a mapped file is read as text)."""
     if mapping is not None and mapping.table(table.name) != TableMapping():
         return frozenset()
     foreign = {column for column, _ in FOREIGN_KEYS.get(table.name, ())}
+    checked = {c.name for c in table.columns if c.kind == "enum" or (c.kind == "id" and c.name in foreign)}
+    texts = {c.name for c in table.columns if c.kind == "str"}
     return frozenset(
         c.name
         for c in table.columns
-        if (c.kind == "enum" or (c.kind == "id" and c.name in foreign)) and f"{table.name}.{c.name}" in skip
+        if (c.name in checked and f"{table.name}.{c.name}" in skip)
+        or (c.name in texts and f"{table.name}.{c.name}" in kept)
     )
 
 

@@ -107,6 +107,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{split_days} days {times} times or more, vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); "
         "its {persons} such patients had {splits} readmissions within days of a discharge (split stays; settlement "
         "cuts not counted; scored above {repeat_ratio_from:g}x)",
+        # step 114: inpatients fetched from home by the facility's ambulance (detect.transport)
+        "{repeaters} of {inpatients} inpatients of {venue} ({rate:.0%}) had a stay there billed with a transport fee "
+        "({item}) and no claim at another facility just before (not a transfer), vs {peer_rate:.1%} at its {peers} "
+        "peers ({peer_group}; {ratio:.1f}x); its {persons} such patients had {fetched} stays fetched so (scored "
+        "above {repeat_ratio_from:g}x)",
     ),
     "misused_cards": (
         "{flagged} cards billed at {venue} cannot have been used by their holders: {dead} claimed more than "

@@ -1509,13 +1509,23 @@ def _components(items: list[int], links: Iterable[tuple[int, int]]) -> list[list
     return [p for p in parts.values() if len(p) >= 2]
 
 
+#: Step 114: the evidence of a facility's fetched patients (``beds.fetched_candidates``) that its ``repeat_stays``
+#: reason reads, carried into an organisation led by another piece (the hospital's co-admission ring).
+FETCHED_EVIDENCE = ("venue", "repeaters", "inpatients", "rate", "peer_rate", "peers", "peer_group", "repeat_ratio",
+                    "repeat_share", "item", "fetched", "members")  # fmt: skip
+
+
 def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -> Candidate:
     """One candidate of ``pieces``: the union of their persons and claims, the first piece's detector,
     evidence (plus ``evidence`` and the number of pieces) and parameters.  A piece's check-up campaigns
-    (step 99's ``checkups``) are the organisation's, whichever piece is first."""
+    (step 99's ``checkups``) are the organisation's, whichever piece is first; so are a piece's fetched patients
+    (step 114, :data:`FETCHED_EVIDENCE`) when the first piece has no ``repeat_stays`` evidence of its own."""
     first = candidates[pieces[0]]
     campaigns = [candidates[i].evidence["checkups"] for i in pieces if "checkups" in candidates[i].evidence]
-    carried = {"checkups": campaigns[0]} if campaigns else {}
+    carried: dict[str, object] = {"checkups": campaigns[0]} if campaigns else {}
+    fetched = [candidates[i].evidence for i in pieces if "fetched" in candidates[i].evidence]
+    if fetched and "repeat_ratio" not in first.evidence:
+        carried |= {k: fetched[0][k] for k in FETCHED_EVIDENCE}
     return Candidate(
         detector=first.detector,
         persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),

@@ -577,7 +577,12 @@ def test_kept_codes_are_the_text_as_small_codes(world, parquet):
     assert category.dtype == "category" and category.cat.codes.dtype == "int8"
     assert category.astype(object).tolist() == text.claim_items["category"].tolist() == ["drug", "lab", "drug"]
     assert "claim_items.category" not in coded.released
-    pd.testing.assert_frame_equal(coded.claim_items.drop(columns="category"), text.claim_items.drop(columns="category"))
+    # step 114: the item names too (transport fees, detect.transport), as codes of the same text
+    name = coded.claim_items["item_name"]
+    assert name.dtype == "category" and name.astype(object).tolist() == text.claim_items["item_name"].tolist()
+    assert "claim_items.item_name" not in coded.released
+    kept = ["category", "item_name"]
+    pd.testing.assert_frame_equal(coded.claim_items.drop(columns=kept), text.claim_items.drop(columns=kept))
     with pytest.raises(ContractError, match="category"):
         read_claims_dir(
             world(claim_items=world.edit("claim_items", 2, "category", "sweets"), parquet=parquet),
@@ -586,6 +591,6 @@ def test_kept_codes_are_the_text_as_small_codes(world, parquet):
 
 
 def test_codes_refuses_columns_that_are_not_enums_or_are_skipped(world):
-    for codes, skip in ((("claims.diagnosis",), ()), (("claim_items.category",), ("claim_items.category",))):
-        with pytest.raises(ValueError, match="The 'codes' parameter of read_claims_dir must name enum columns"):
+    for codes, skip in ((("claims.total_amount",), ()), (("claim_items.category",), ("claim_items.category",))):
+        with pytest.raises(ValueError, match="The 'codes' parameter of read_claims_dir must name enum or text"):
             read_claims_dir(world(), skip=skip, codes=codes)
