@@ -233,3 +233,21 @@ def test_a_joined_ring_keeps_its_piece_s_campaigns() -> None:
     joined = _union([piece, mine], [0, 1])
     assert joined.evidence["checkups"] == campaigns and joined.evidence["pairs"] == 1
     assert joined.persons.tolist() == [1, 2, 3] and "checkups" not in _union([piece, piece], [0, 1]).evidence
+
+
+def test_check_ups_told_by_fee_lines_need_a_roster_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests paid by the fund for persons each tested once are work-ups and public-health days (thirdworld 108's
+    township centre, no diagnoses exported): told by their fee lines, a venue's batches need ``PACKAGE_AGAIN`` of
+    their persons checked twice; told by Z00 codes, ``AGAIN`` of them, as before."""
+    (tmp_path / "items").mkdir()
+    (tmp_path / "coded").mkdir()
+    told = build_graph(read_claims_dir(_world(tmp_path / "items", diagnosis=False, items=True)[0]))
+    coded = build_graph(read_claims_dir(_world(tmp_path / "coded")[0]))
+    (found,) = checkups.detect(told)
+    share = found.evidence["checkups"]["again"] / found.evidence["checkups"]["persons"]
+    assert share >= checkups.PACKAGE_AGAIN  # C0's roster, checked again and again
+    monkeypatch.setattr(checkups, "PACKAGE_AGAIN", min(1.0, share + 0.01))
+    assert checkups.detect(told) == []
+    assert len(checkups.detect(coded)) == 1  # a Z00 code is the check-up's own word: the count AGAIN decides
