@@ -95,9 +95,11 @@ def detect(graph: ClaimGraph, params: CardBatchParams = CardBatchParams(), *, se
     cards["flag"] = (cards["batched"] >= params.min_days) & (cards["batched"] >= params.min_share * cards["days"])
     out = []
     proven = cards[cards.groupby("venue")["flag"].transform("sum") >= params.min_cards]
+    day_venue, swipe_venue = days["venue"].to_numpy(), swipes["venue"].to_numpy()  # both sorted by venue
     for venue, mine in proven.groupby("venue", sort=True):
-        at = days[days["venue"].to_numpy() == venue]
-        out.extend(_venue(int(venue), mine, at, swipes[swipes["venue"].to_numpy() == venue], params))
+        at = days.iloc[np.searchsorted(day_venue, venue) : np.searchsorted(day_venue, venue, side="right")]
+        bought = swipes.iloc[np.searchsorted(swipe_venue, venue) : np.searchsorted(swipe_venue, venue, side="right")]
+        out.extend(_venue(int(venue), mine, at, bought, params))  # (a slice per venue, not a pass over all)
     return out
 
 
