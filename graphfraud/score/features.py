@@ -1024,7 +1024,7 @@ def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
     kept = facts.visit_index.setdefault("venue_route", {})
     if venue not in kept:
         t = facts.graph.visits
-        rows = np.flatnonzero(t.column("venue") == venue)
+        rows = facts.graph.claim_rows("venue", np.array([venue]))  # the run's index of the claims: no pass
         person, day = t.column("person")[rows], t.column("day")[rows]
         route = _route(person, day, t.column("doctor")[rows])
         weekdays = np.bincount((day + 5) % 7, minlength=7)  # (day 0 is 2000-01-01, a Saturday: _weekday_share)

@@ -656,9 +656,19 @@ def join_card_days(
     t = facts.graph.visits
     venue, day, person = t.column("venue"), t.column("day"), t.column("person")
 
+    seen: dict[int, np.ndarray] = {}
+    open_days: dict[int, int] = {}
+
     def card_days(i: int) -> np.ndarray:
-        rows = candidates[i].claims[venue[candidates[i].claims] == scored[i].features.venue]
-        return np.unique(np.stack([person[rows].astype(np.int64), day[rows].astype(np.int64)]), axis=1)
+        if i not in seen:
+            rows = candidates[i].claims[venue[candidates[i].claims] == scored[i].features.venue]
+            seen[i] = np.unique(np.stack([person[rows].astype(np.int64), day[rows].astype(np.int64)]), axis=1)
+        return seen[i]
+
+    def days_open(shop: int) -> int:  # the pharmacy's days, once per shop, from the run's index of the claims
+        if shop not in open_days:
+            open_days[shop] = len(distinct(day[facts.graph.claim_rows("venue", np.array([shop]))].astype(np.int64)))
+        return open_days[shop]
 
     rings: list[Ring] = []
     joined: list[Candidate] = []
@@ -668,11 +678,11 @@ def join_card_days(
             if i in gone or j in gone or scored[i].features.venue != scored[j].features.venue:
                 continue
             mine, theirs = sorted((card_days(i), card_days(j)), key=lambda x: x.shape[1])
-            shop_days = len(distinct(day[venue == scored[i].features.venue].astype(np.int64)))
             their_days = np.unique(theirs[1])
             k = int(np.isin(mine[1], their_days).sum())
             if k < CARD_DAYS_SHARE * mine.shape[1]:
                 continue
+            shop_days = days_open(int(scored[i].features.venue))
             if float(binom.sf(k - 1, mine.shape[1], len(their_days) / max(shop_days, 1))) > CARD_JOIN_CHANCE:
                 continue
             union = _union(candidates, [i, j])
