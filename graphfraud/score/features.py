@@ -997,13 +997,17 @@ def _route(person: np.ndarray, day: np.ndarray, doctor: np.ndarray) -> dict[str,
     if not known.any():
         return {"member_staff": 0.0, "route_visits": math.nan}
     members, n = np.unique(person, return_counts=True)
-    pair, pairs = np.unique(np.stack([person[known], doctor[known]]), axis=1, return_counts=True)
+    who, by, on = (np.asarray(x[known], dtype=np.int64) for x in (person, doctor, day))
+    who, on = who - who.min(), on - on.min()  # packed into one int64 key each (a venue's claims: one sort, no rows)
+    people, days = int(who.max()) + 1, int(on.max()) + 1
+    key, pairs = np.unique(by * people + who, return_counts=True)
     own = np.zeros(len(members))
-    np.maximum.at(own, np.searchsorted(members, pair[0]), pairs)  # each member's visits by their commonest doctor
+    first = np.searchsorted(members, key % people + int(person[known].min()))
+    np.maximum.at(own, first, pairs)  # each member's visits by their commonest doctor
     kept = n >= 4
     staff = median(own[kept] / n[kept]) if kept.any() else 0.0
-    visits = np.unique(np.stack([doctor[known], day[known], person[known]]), axis=1)
-    _, load = np.unique(visits[:2], axis=1, return_counts=True)
+    visits = np.unique((by * days + on) * people + who)  # (doctor, day, person) once
+    _, load = np.unique(visits // people, return_counts=True)  # persons per (doctor, day)
     return {"member_staff": staff, "route_visits": float(np.quantile(load, ROUTE_QUANTILE, method="lower"))}
 
 
