@@ -43,6 +43,7 @@ admission), nursing-home residents admitted in turn (one address: scoring's
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -520,26 +521,36 @@ def split_candidates(
     rates["billed"] = billed.reindex(rates.index).fillna(0.0).to_numpy()
     found = standouts(rates, groups, replace(params, min_inpatients=params.split_inpatients))
     out = []
-    person = stays["person"].to_numpy()
     per = stays.assign(split=flags).groupby(["venue", "person"])["split"].transform("sum").to_numpy()
     for venue, row in found.sort_index().iterrows():
         mine = (stays["venue"].to_numpy() == venue) & (per >= params.split_times)
-        persons = np.unique(person[mine])
-        evidence = {
-            **_peer_evidence(int(venue), row),
-            "stays": int(mine.sum()),
+        counts = {
             "admissions": int(mine.sum() - flags[mine].sum()),  # split readmissions counted with the stay before
             "splits": int(flags[mine].sum()),  # readmissions within split_days of a discharge there
             "split_days": params.split_days,
-            "members": int(len(persons)),
-            "together": False,
-            "times": params.split_times,
-            "member_times": params.split_times,
-            "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
         }
-        claims = np.sort(stays["claim"].to_numpy()[mine])
-        out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
+        out.append(_standout(int(venue), row, mine, stays, counts, params.split_times, params, seed))
     return out
+
+
+def _standout(venue: int, row: pd.Series, mine: np.ndarray, stays: pd.DataFrame, counts: Mapping[str, object],
+              times: int, params: BedsParams, seed: int) -> Candidate:  # fmt: skip
+    """The candidate of a facility that stood out on its peers' rate (:func:`standouts`' ``row``): the persons and
+    claims of its stays ``mine``, evidence its peer comparison, the stays, ``counts`` (the scheme's own) and the
+    ``times`` a member had (steps 102 and 114)."""
+    persons = np.unique(stays["person"].to_numpy()[mine])
+    evidence = {
+        **_peer_evidence(venue, row),
+        "stays": int(mine.sum()),
+        **counts,
+        "members": int(len(persons)),
+        "together": False,
+        "times": times,
+        "member_times": times,
+        "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
+    }
+    claims = np.sort(stays["claim"].to_numpy()[mine])
+    return Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed})
 
 
 def fetched_stays(graph: ClaimGraph, stays: pd.DataFrame, params: BedsParams) -> tuple[np.ndarray, str]:
@@ -581,21 +592,8 @@ def fetched_candidates(
     rates = facility_rates(stays, flags, min_admissions=1, cost=np.where(flags, cost, 0.0))
     rates["billed"] = billed.reindex(rates.index).fillna(0.0).to_numpy()
     out = []
-    person = stays["person"].to_numpy()
     for venue, row in standouts(rates, groups, params).sort_index().iterrows():
         mine = (stays["venue"].to_numpy() == venue) & flags
-        persons = np.unique(person[mine])
-        evidence = {
-            **_peer_evidence(int(venue), row),
-            "stays": int(mine.sum()),
-            "fetched": int(mine.sum()),  # stays with a transport fee, transfers left out
-            "item": item,
-            "members": int(len(persons)),
-            "together": False,
-            "times": 1,
-            "member_times": 1,
-            "chance": float(min(1.0, row["tail"])) if math.isfinite(row["tail"]) else 1.0,
-        }
-        claims = np.sort(stays["claim"].to_numpy()[mine])
-        out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
+        counts = {"fetched": int(mine.sum()), "item": item}  # stays with a transport fee, transfers left out
+        out.append(_standout(int(venue), row, mine, stays, counts, 1, params, seed))
     return out
