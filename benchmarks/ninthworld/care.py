@@ -219,11 +219,12 @@ def ordinary_care(w: World) -> None:
         if p.chronic and p.role != "kin":
             vi = r.choice(chc + [hosp])
             doc = doctor(w, r, vi, "全科" if vi != hosp else "内科")
-            d0 = r.randrange(0, 30)
-            for d in range(d0, w.days, 28 + r.randint(0, 6)):
+            d = r.randrange(0, 30)
+            while d < w.days:  # back when the pills run out: a few days early or late each time, not on a timetable
                 if present(p, d) and r.random() < 0.85:
                     visit(w, r, pi, vi, doc, d, tod(r, "other", weekday(w, d), w.venues[vi].cls), "chronic",
                           r.choice(["I10.x00", "E11.900"]), chronic_items(r))  # fmt: skip
+                d += 28 + r.randint(-3, 6)
         for _ in range(poisson(r, rates[2] * yr)):
             d = pick_day(w, r, pi)
             if d is None:
