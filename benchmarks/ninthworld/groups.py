@@ -192,7 +192,8 @@ def dental_phantom(w: World, r: random.Random, gid: str) -> dict[str, Any]:
         d += (6 - weekday(w, d)) % 7
         left = [i for i in m if r.random() < 0.9]
         while left and d < w.days:
-            team, left = left[: r.randint(8, 25)], left[r.randint(8, 25) :]
+            size = r.randint(8, 25)  # one 班组 a Sunday morning
+            team, left = left[:size], left[size:]
             t = 8 * 3600 + 1800
             for j, i in enumerate(team):
                 if not present(w.persons[i], d):
