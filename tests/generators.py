@@ -1,4 +1,4 @@
-"""Checks every independent world generator's tests share (fourthworld to eighthworld): the same seed gives the
+"""Checks every independent world generator's tests share (fourthworld to ninthworld): the same seed gives the
 same bytes, its judge on a real ``graphfraud detect`` output, its runner making, detecting and judging one seed; and
 the readers of a written world's truth and tables."""
 

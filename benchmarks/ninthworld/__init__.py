@@ -1,0 +1,1 @@
+"""ninthworld: a coastal manufacturing town of migrant workers (an independent world generator)."""
