@@ -224,6 +224,9 @@ class BedsParams:
     member_cost: float = 0.5  # of those admitted fewer than min_admissions times, members cost per admission at
     #   least this share of the repeat patients' median cost per admission there (0: all of them)
     short_window: int = 150  # an export spanning fewer days compares facilities on patients admitted twice too
+    # step 115: in a longer export a facility that does not stand out on min_admissions is compared on its patients
+    # admitted twice, and stands out on them only when they are at least this share of its inpatients; 0: off
+    twice_share: float = 0.2
     min_inpatients: int = 20  # facilities with fewer inpatients (persons) are neither tested nor peers
     min_peers: int = 2  # fewest peers (same kind and level, else the kind, else all) whose rates make the baseline
     min_persons: int = 5  # fewest repeat patients of a facility that stands out
@@ -251,6 +254,7 @@ class BedsParams:
         check(self.member_admissions >= 2, "member_admissions", o, "an int >= 2", self.member_admissions)
         check(0 <= self.member_cost <= 1, "member_cost", o, "a float in [0, 1]", self.member_cost)
         check(self.short_window >= 0, "short_window", o, "an int >= 0", self.short_window)
+        check(0 <= self.twice_share <= 1, "twice_share", o, "a float in [0, 1] (0: off)", self.twice_share)
         check(self.min_inpatients >= 1, "min_inpatients", o, "an int >= 1", self.min_inpatients)
         check(self.min_peers >= 1, "min_peers", o, "an int >= 1", self.min_peers)
         check(self.min_persons >= 2, "min_persons", o, "an int >= 2", self.min_persons)

@@ -42,7 +42,12 @@ CHECKUP = "Z00"
 
 #: Its children's codes, left out: Z00.1 routine child health examination, Z00.2 and Z00.3 growth and adolescent
 #: development.  Child health care (儿童保健) is given on a schedule, the same child again every few months.
-CHILDREN = ("Z00.1", "Z00.2", "Z00.3")
+CHILDREN = ("Z00.1", "Z00.2", "Z00.3", "Z13.4")
+
+#: Step 115: screening without complaint is the same: Z10 a subpopulation's routine check-up, Z11-Z13 special
+#: screening examinations (包虫病, 结核, 两癌 screening: public-health programmes, 重大公共卫生服务项目, one round a
+#: year for each person; Z13.4, a child's developmental screening, is child health care, in :data:`CHILDREN`).
+SCREENING = ("Z10", "Z11", "Z12", "Z13")
 
 #: So many fund-paid check-ups at one venue on one day make a batch (a person's own check-up is one a day).
 BATCH = 8
@@ -87,7 +92,8 @@ def checkup_rows(graph: ClaimGraph) -> np.ndarray:
     codes, values = graph.claim_codes("diagnosis")
     upper = [str(v).strip().upper() for v in values]
     named = np.append(
-        np.array([v.startswith(CHECKUP) and not v.startswith(CHILDREN) for v in upper], dtype=bool), False
+        np.array([v.startswith((CHECKUP, *SCREENING)) and not v.startswith(CHILDREN) for v in upper], dtype=bool),
+        False,
     )
     v = graph.visits
     claim = v.column("claim").astype(np.int64)
@@ -206,7 +212,8 @@ def detect(
     if len(rows) == 0:
         return []
     t = graph.visits
-    diagnosis = graph.claim_codes("diagnosis")[0]
+    diagnosis, values = graph.claim_codes("diagnosis")
+    screening = np.append([str(v).strip().upper().startswith(SCREENING) for v in values], False).astype(bool)
     frame = pd.DataFrame({
         "row": rows,
         "claim": t.column("claim")[rows].astype(np.int64),
@@ -227,6 +234,7 @@ def detect(
         if len(twice) < again:
             continue
         packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum())  # told by their fee lines (step 110)
+        screenings = int(screening[diagnosis[g["claim"].to_numpy()]].sum())  # step 115: Z10-Z13
         if 2 * packages > len(g) and len(twice) < PACKAGE_AGAIN * len(persons):
             continue  # tests paid by the fund, each person once: work-ups and public-health days, no roster
         person, day = g["person"].to_numpy(), g["day"].to_numpy()
@@ -244,6 +252,8 @@ def detect(
         }
         if packages:
             found["packages"] = packages
+        if screenings:
+            found["screenings"] = screenings
         evidence = {"typology": "staged_clinic", "checkups": found}
         params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
                   "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip

@@ -42,9 +42,9 @@ CHECKS: dict[str, tuple[str, str]] = {
         "a row at one pharmacy, of different person_id, each within {batch_gap} min of the one before, are a batch",
     ),
     "fund_checkups": (
-        "claims.csv 中该机构诊断为 Z00（未导出诊断时：claim_items.csv 中至少 2 行且全部为 exam、lab 类别，成年人）"
+        "claims.csv 中该机构诊断为 Z00 或 Z10-Z13（未导出诊断时：claim_items.csv 中至少 2 行且全部为 exam、lab 类别，成年人）"
         "且 fund_amount 大于 0 的门诊记录，按 day 计数（每日不少于 8 笔为一批，相隔 7 天以上为另一次）",
-        "outpatient claims at the venue in claims.csv with a Z00 diagnosis (without a diagnosis: 2 or more fee lines in "
+        "outpatient claims at the venue in claims.csv with a Z00 or Z10-Z13 diagnosis (without a diagnosis: 2 or more fee lines in "
         "claim_items.csv, every one of category exam or lab, for an adult) and fund_amount above 0, counted by day "
         "(8 or more on a day a batch; more than 7 days after the last, another campaign)",
     ),

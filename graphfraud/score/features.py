@@ -793,6 +793,9 @@ class Features:
     inferred_kind: str = ""  # the main venue's kind as step 100 inferred it from its claims ("": recorded or unknown)
     own_cost_ratio: float = math.nan  # fund per claim at the main venue vs. the venue's other claims
     local_share: float = math.nan  # share of members who also came to the main venue outside the group's claims
+    # Step 115: the same fund per claim at the main venue against the venue's other claims, at any facility (NaN at a
+    # pharmacy, or with fewer than MIN_OWN_CLAIMS other claims there): what the venue's own patients' care costs
+    venue_cost_ratio: float = math.nan
     # Refills (graphfraud.score.reasons.refill_cohort), measured only when the main venue is a pharmacy, over each
     # member's own purchases there (members on >= 4 days; medians over them):
     member_period: float = math.nan  # days between a member's purchases (their median gap)
@@ -942,6 +945,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         inferred_kind=str(facts.venue_inferred_kind[main]) if facts.venue_inferred_kind is not None else "",
         own_cost_ratio=primary[1],
         local_share=primary[2],
+        venue_cost_ratio=_venue_cost(rows[at_main], main, facts),
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
         **(_parties_of(c, rows[at_main & timed], main, facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
@@ -1388,6 +1392,15 @@ def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tu
         own_cost_ratio(rows, fund, venue_claims, venue_fund),
         _local_share_of(c, main, facts),
     )
+
+
+def _venue_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
+    """``venue_cost_ratio``: :func:`own_cost_ratio` of the group's claims at a facility (NaN at a pharmacy)."""
+    if facts.venue_is_pharmacy[main]:
+        return math.nan
+    venue_claims = int(facts.cell_venue_claims[:, main + 1].sum())
+    venue_fund = float(facts.cell_venue_fund[:, main + 1].sum())
+    return own_cost_ratio(rows, facts.graph.visits.column("fund"), venue_claims, venue_fund)
 
 
 def own_visits(persons: np.ndarray, venue: int, facts: ClaimFacts) -> tuple[np.ndarray, np.ndarray]:

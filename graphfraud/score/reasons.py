@@ -86,6 +86,18 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
         "the basic insurance does not pay health check-ups, and a group check-up is one campaign (scored from "
         "{campaigns_from} campaigns)",
+        # step 115: screenings without complaint (Z10-Z13) counted with the check-ups
+        "{claims} check-ups and screenings without complaint (Z00, Z10-Z13; {screenings} of them screenings) of "
+        "{persons} persons billed to the fund at {venue} in batches on {batch_days} days of {campaigns} campaigns over "
+        "{months:.1f} months, {again} persons checked twice within half a year: the basic insurance pays neither "
+        "health check-ups nor public-health screening, and a group check-up or a screening round is one campaign "
+        "(scored from {campaigns_from} campaigns)",
+        "{claims} check-ups and screenings without complaint (Z00, Z10-Z13; {screenings} of them screenings; or "
+        "without a diagnosis {packages} packages of tests: examination and laboratory fee lines only) of {persons} "
+        "persons billed to the fund at {venue} in batches on {batch_days} days of {campaigns} campaigns over "
+        "{months:.1f} months, {again} persons checked twice within half a year: the basic insurance pays neither "
+        "health check-ups nor public-health screening, and a group check-up or a screening round is one campaign "
+        "(scored from {campaigns_from} campaigns)",
     ),
     "co_admission": (
         "{regulars} of {persons} persons admitted to {venue} together on >= 4 of {days} group admission days "
@@ -278,6 +290,9 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
         "address; cost {cost_ratio:.2f}x peers'",
+        "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
+        "address; cost {cost_ratio:.2f}x peers', but {venue_cost:.2f}x the venue's other claims (its own patients' "
+        "care costs as much; the group {share:.0%} of its claims)",
         "looks like residents of one institution (e.g. a nursing home): the cards of {on_phone} of {persons} are "
         "bound to one phone and no address is known; cost {cost_ratio:.2f}x peers'",
         "looks like residents of one institution (e.g. a nursing home) seen on the doctor's round: the {persons} "
@@ -1300,6 +1315,49 @@ def child_care(f: Features) -> Reason | None:
     return Reason("benign_children", args, f.median_age, CHILD_AGE, 0.0)
 
 
+#: Step 115: residents dear against the peers are still their institution's care when their claims cost no more than
+#: the venue's other claims (``venue_cost_ratio``, the same bound as :data:`PEER_COST`) and those other claims are
+#: the venue's business: the group at most this share of its claims.
+VENUE_COST_SHARE = 0.5
+
+
+def residents_at_venue_cost(f: Features) -> bool:
+    """Residents of one institution whose care costs what the venue's own patients' care costs (step 115).
+
+    A 寺院's monks come down to the county's 民族医院 (ethnic-medicine
+    hospital) once a month, a dozen or more on one morning, for what it gives
+    everyone: 藏药 or 蒙药 pills that cost ten to twenty times an ordinary
+    outpatient prescription, so against the peers (the same visit type and
+    diagnosis at every facility) their claims are dear, and the residents'
+    cost test (:data:`PEER_COST`) leaves them as a staged clinic.  Against the
+    venue's own other patients they cost what everyone there costs
+    (``venue_cost_ratio``: 0.1-1.0 for the monks of eighthworld 4, 10 and 11),
+    while a staged clinic's billed visits cost more than the venue's own
+    care (the 民族医院's phantom dispensing 2.8-14x there).  So a group
+    explained as one institution's residents (:func:`_residents`: 60% or
+    more at one address) is explained too when:
+
+    - its main venue is a facility not recorded private, and the group is
+      outpatient care (a ward's stays cost what the ward's stays cost, real
+      or not);
+    - its fund per claim there is at most :data:`PEER_COST` times the
+      venue's other claims, and those other claims are the venue's business
+      (the group at most :data:`VENUE_COST_SHARE` of its claims: a broker's
+      clinic whose claims are mostly his recruits' has no own patients to
+      compare with);
+    - the fund paid most of the money (``money_cost`` NaN): a foreman's
+      dormitory cards paid from the holders' accounts stay with step 110's
+      test.
+
+    :func:`hard_flags` voids it as every explanation.
+    """
+    if f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or f.public_venue == 0.0:
+        return False
+    if not math.isnan(f.money_cost) or not f.dominance <= VENUE_COST_SHARE:
+        return False
+    return f.venue_cost_ratio <= PEER_COST  # (NaN: too few other claims there, not explained)
+
+
 def _residents(f: Features) -> Reason | None:
     """The residents of one institution: at least 8 persons, 60% or more of them at one address."""
     return _one_institution(f, f.top_address_persons, "residents")
@@ -1476,6 +1534,9 @@ def benign_explanation(f: Features) -> Reason | None:
     residents = _residents(f)
     if residents is not None and f.cost_ratio <= PEER_COST and not f.money_cost > PEER_COST:
         return residents  # (a NaN money_cost: the fund paid most of the money, cost_ratio is the measure)
+    if residents is not None and residents_at_venue_cost(f):
+        return Reason("benign_institution", {**residents.args, "venue_cost": f.venue_cost_ratio, "share": f.dominance},
+                      residents.value, residents.threshold, 0.0)  # fmt: skip
     one_home = f.addresses <= HOUSEHOLD_ADDRESSES or (f.addresses <= 3 and f.top_address_persons * 2 >= f.persons)
     # the chance is shown when it is what made the cost ordinary
     cost, chance = (f.cost_ratio, f.cost_chance) if math.isnan(f.money_cost) else (f.money_cost, f.money_chance)

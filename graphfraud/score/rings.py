@@ -2074,7 +2074,8 @@ def fund_checkups(batches: dict, venue: str) -> Reason:
     >>> r.code, r.value, r.threshold, r.points
     ('fund_checkups', 3.0, 2.0, 30.0)
     """
-    told = ("packages",) if batches.get("packages") else ()  # step 110: without a diagnosis, by the fee lines
+    told: tuple[str, ...] = ("screenings",) if batches.get("screenings") else ()  # step 115: Z10-Z13 screenings
+    told += ("packages",) if batches.get("packages") else ()  # step 110: without a diagnosis, by the fee lines
     args = {k: batches[k] for k in ("claims", "persons", "batch_days", "campaigns", "months", "again", *told)}
     start = float(checkups.CAMPAIGNS or 0)
     return Reason("fund_checkups", {**args, "venue": venue, "campaigns_from": start}, float(batches["campaigns"]),

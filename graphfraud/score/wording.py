@@ -73,6 +73,13 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{venue} 以一般检查（Z00，或未导出诊断时费用明细仅为检查、化验的体检套餐 {packages} 笔）向统筹基金结算 {persons} 人的体检 "
         "{claims} 笔，分 {campaigns} 次成批开展（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内体检两次："
         "健康体检不属基本医保支付范围，集体体检只开展一次（{campaigns_from} 次起计分）",
+        "{venue} 以一般检查或专项筛查（Z00、Z10-Z13，无主诉；其中筛查 {screenings} 笔）向统筹基金结算 {persons} 人的体检、筛查 "
+        "{claims} 笔，分 {campaigns} 次成批开展（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内检查两次："
+        "健康体检与公共卫生筛查均不属基本医保支付范围，集体体检或一轮筛查只开展一次（{campaigns_from} 次起计分）",
+        "{venue} 以一般检查或专项筛查（Z00、Z10-Z13，无主诉；其中筛查 {screenings} 笔；或未导出诊断时费用明细仅为检查、化验的体检套餐 "
+        "{packages} 笔）向统筹基金结算 {persons} 人的体检、筛查 {claims} 笔，分 {campaigns} 次成批开展（{batch_days} 个批量日，"
+        "历时 {months} 个月），其中 {again} 人半年内检查两次：健康体检与公共卫生筛查均不属基本医保支付范围，"
+        "集体体检或一轮筛查只开展一次（{campaigns_from} 次起计分）",
     ),
     "co_admission": (
         "{persons} 人中有 {regulars} 人在 {venue} 的 {days} 个集体入院日中至少 4 天一同入院（超过 {event_days_from} 天起计分）",
@@ -206,6 +213,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
     "benign_institution": (
         "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",
+        "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍，但仅为该机构其他结算的 "
+        "{venue_cost} 倍（该机构本身患者的诊疗同样费用；该群体占其结算的 {share}）",
         "疑为同一机构（如养老院）的住户：{persons} 人中 {on_phone} 人的医保卡绑定同一手机号（无住址可比）；费用为同类的 {cost_ratio} 倍",
         "疑为同一机构（如养老院）的住户、由医师定期巡诊：{persons} 名患者在 {sessions} 个巡诊日就诊，每 {cycle} 天一次（{fixed} 的间隔与之"
         "相差不超过一天），另有 {other} 个其他就诊日；费用为同类的 {cost_ratio} 倍",

@@ -76,8 +76,11 @@ def test_a_rota_in_four_months_stands_out_on_patients_admitted_twice_and_its_doc
     # patients, members as before step 81), none admitted once
     assert persons >= recruits and len(persons - recruits) == 2 and persons - recruits <= ordinary
     assert kick.evidence["once"] == len(persons) - kick.evidence["members"] == len(recruits) - (twice - 2)
-    # without the short-export threshold nobody was admitted three times: nothing stands out
-    assert _found(graph, BedsParams(short_window=0)) == []
+    # without the short-export threshold nobody was admitted three times: nothing stands out ...
+    assert _found(graph, BedsParams(short_window=0, twice_share=0.0)) == []
+    # ... but for step 115 the patients admitted twice (a fifth of H0's inpatients or more): without once-comers
+    (long,) = _found(graph, BedsParams(short_window=0))
+    assert long.evidence["times"] == 2 and "once" not in long.evidence and long.evidence["rate"] >= 0.2
 
 
 def test_the_same_rota_in_a_long_export_is_judged_on_three_admissions_and_no_once_comer_joins(
