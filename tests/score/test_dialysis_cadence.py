@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from graphfraud import pipeline
+from graphfraud.io.read import read_claims_dir
 from graphfraud.score.features import Features
 from graphfraud.score.reasons import (
     MAINTENANCE_WEEKLY,
@@ -92,3 +94,18 @@ def test_a_padded_unit_of_a_few_weeks_is_left_to_the_programme(tmp_path: Path, m
     assert chronic_programme(padded) and maintenance_cadence(padded) is None
     reason = benign_explanation(padded)
     assert reason is not None and reason.code == "benign_chronic"
+
+
+def test_the_padded_unit_is_reported_with_its_cadence_and_the_dialysis_unit_explained(tmp_path: Path) -> None:
+    result = pipeline.run(read_claims_dir(_world(tmp_path)))
+
+    def persons(ring: object) -> set[str]:
+        return {m.entity_id for m in ring.members if m.entity_type == "person"}  # type: ignore[attr-defined]
+
+    (padded,) = [r for r in result.rings if persons(r) & {f"B{i:02d}" for i in range(24)}]
+    assert persons(padded) == {f"B{i:02d}" for i in range(24)} and padded.benign is None
+    (said,) = [r for r in padded.reasons if r.code == "maintenance_cadence"]
+    assert said.points == 0.0 and said.value > MAINTENANCE_WEEKLY
+    assert not any(persons(r) & {f"A{i:02d}" for i in range(24)} for r in result.rings)
+    unit = [r for r in result.explained if persons(r) & {f"A{i:02d}" for i in range(24)}]
+    assert unit and {r.benign.code for r in unit if r.benign is not None} == {"benign_chronic"}
