@@ -79,7 +79,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "maintenance_cadence": (  # step 115 (maintenance_cadence): a name, no points
         "members each came {weekly:.1f} times a week on their own fixed weekdays ({timetable:.0%} of their visits) "
         "for {weeks:.0f} weeks: treatment kept for months is maintenance treatment, and maintenance haemodialysis "
-        "is 3 sessions a week, so the sessions beyond it were billed without treatment (from {weekly_from:g} a "
+        "is 3 sessions a week: the sessions beyond it may be billed without treatment (from {weekly_from:g} a "
         "week for {weeks_from:g} weeks; no points)",
     ),
     "fund_checkups": (

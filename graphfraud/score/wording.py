@@ -68,7 +68,7 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
     "maintenance_cadence": (
         "成员各自每周就诊 {weekly} 次，{timetable} 的就诊在各自固定的星期几，持续 {weeks} 周：连续数月的治疗是维持性治疗，"
-        "维持性血液透析每周 3 次，超出的治疗次数系无治疗而结算（每周 {weekly_from} 次、持续 {weeks_from} 周起；不计分）",
+        "维持性血液透析每周 3 次，超出的治疗次数疑为未实际治疗而结算（每周 {weekly_from} 次、持续 {weeks_from} 周起；不计分）",
     ),
     "fund_checkups": (
         "{venue} 以一般检查（Z00，无主诉）向统筹基金结算 {persons} 人的体检 {claims} 笔，分 {campaigns} 次成批开展"
