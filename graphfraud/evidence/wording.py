@@ -41,6 +41,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "the ring's pharmacy purchases in claims.csv ordered by pharmacy_id and start_time: {batch_cards} or more in "
         "a row at one pharmacy, of different person_id, each within {batch_gap} min of the one before, are a batch",
     ),
+    "maintenance_cadence": (
+        "claims.csv 中各成员在该机构的就诊日（start_time 的日期）：每人每周的就诊日数与最常见的星期几，取成员中位数；"
+        "持续周数为首末就诊日所在的自然周数（含首末两周）",
+        "each member's days at the venue in claims.csv (the date of start_time): their visit days a week and their "
+        "commonest weekdays, the median over members; the weeks are the calendar weeks from the first to the last "
+        "day, both counted",
+    ),
     "fund_checkups": (
         "claims.csv 中该机构诊断为 Z00 或 Z10-Z13（未导出诊断时：claim_items.csv 中至少 2 行且全部为 exam、lab 类别，成年人）"
         "且 fund_amount 大于 0 的门诊记录，按 day 计数（每日不少于 8 笔为一批，相隔 7 天以上为另一次）",

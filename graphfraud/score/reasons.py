@@ -76,6 +76,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "patients sent with prescriptions come one by one, so the cards were there, not the patients (a card "
         "collector from {batch_share_from:.0%} of the purchases; no points)",
     ),
+    "maintenance_cadence": (  # step 115 (maintenance_cadence): a name, no points
+        "members each came {weekly:.1f} times a week on their own fixed weekdays ({timetable:.0%} of their visits) "
+        "for {weeks:.0f} weeks: treatment kept for months is maintenance treatment, and maintenance haemodialysis "
+        "is 3 sessions a week: the sessions beyond it may be billed without treatment (from {weekly_from:g} a "
+        "week for {weeks_from:g} weeks; no points)",
+    ),
     "fund_checkups": (
         "{claims} check-ups without complaint (Z00) of {persons} persons billed to the fund at {venue} in batches on "
         "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "
@@ -618,12 +624,24 @@ DAY_WARD_UNTIMED = True
 DAY_WARD_COST = 1.5
 #: A venue whose ownership the export does not give, as reasons name it (step 100: unknown is neither public nor private).
 UNKNOWN_OWNER = "未导出/not exported"
+#: Step 115: a chronic-disease programme is bounded by its treatment's cadence as a regimen is (step 90's
+#: :func:`maintenance_overrun`): a programme cohort seen more often than maintenance dialysis, for months, is no
+#: programme.  False: the programme explains its cohort whatever the cadence (the behaviour before step 115).
+CHRONIC_CADENCE = True
 
 
 def chronic_programme(f: Features) -> bool:
-    """Chronic-disease programme visits (门诊慢特病), one diagnosis when diagnoses are known, not at a private venue."""
+    """Chronic-disease programme visits (门诊慢特病), one diagnosis when diagnoses are known, not at a private venue.
+
+    Step 115: not at more sessions a week, kept for months, than maintenance treatment has
+    (:func:`maintenance_overrun`).  A programme's visits are its treatment's: the one kept for months at a
+    cadence of several a week is haemodialysis (N18), three sessions a week.  Where the export gives no
+    ownership, a padded unit's patients are programme visits like the hospital unit's (sixthworld 17, 21: 3.6 a
+    week for 35 weeks, a Sunday session billed on top); the cadence tells them apart, not the venue.
+    """
     return (f.chronic_share >= 0.7 and (f.top_diagnosis_share >= 0.7 or not f.top_diagnosis)
-            and not f.private_venue and f.pharmacy_share < 0.5)  # fmt: skip
+            and not f.private_venue and f.pharmacy_share < 0.5
+            and not (CHRONIC_CADENCE and maintenance_overrun(f)))  # fmt: skip
 
 
 def scheduled_cohort(f: Features) -> bool:
@@ -749,6 +767,28 @@ def maintenance_overrun(f: Features) -> bool:
     ``MAINTENANCE_WEEKS``.
     """
     return f.member_weekly > MAINTENANCE_WEEKLY and f.member_course_weeks >= MAINTENANCE_WEEKS
+
+
+def maintenance_cadence(f: Features) -> Reason | None:
+    """Step 115: the cadence that voids a regimen or a chronic-disease programme (:func:`maintenance_overrun`),
+    said to the inspector with no points, or None.
+
+    A group kept from its benign reading only by its cadence (a padded dialysis unit: its sessions, its patients
+    and its cost are a dialysis unit's) shows nothing else that says what is wrong; this sentence does.  Said
+    for a group on a timetable (each member on their own weekdays, :data:`SCHEDULE_WEEKDAYS`) at facilities.
+
+    >>> from types import SimpleNamespace
+    >>> padded = SimpleNamespace(member_weekly=3.6, member_timetable=1.0, member_course_weeks=35.0, pharmacy_share=0.0)
+    >>> maintenance_cadence(padded).value  # a Sunday session billed on top of Mon/Wed/Fri, for 35 weeks
+    3.6
+    >>> maintenance_cadence(SimpleNamespace(**{**vars(padded), "member_weekly": 3.0})) is None  # dialysis
+    True
+    """
+    if not maintenance_overrun(f) or f.member_timetable < SCHEDULE_WEEKDAYS or f.pharmacy_share >= 0.5:
+        return None
+    args: dict[str, object] = {"weekly": f.member_weekly, "timetable": f.member_timetable, "weeks": f.member_course_weeks,
+            "weekly_from": MAINTENANCE_WEEKLY, "weeks_from": MAINTENANCE_WEEKS}  # fmt: skip
+    return Reason("maintenance_cadence", args, round(f.member_weekly, 4), MAINTENANCE_WEEKLY, 0.0)
 
 
 def _weekly_args(f: Features) -> dict[str, object]:

@@ -50,6 +50,7 @@ from graphfraud.score.reasons import (
     DESIGNATED_SHARE,
     designated_cards,
     kin_accounts,
+    maintenance_cadence,
     online_consultations,
     online_refills,
     refill_cohort,
@@ -2021,6 +2022,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
+    cadence = maintenance_cadence(f) if benign is None else None  # step 115: say what voided the regimen
+    if cadence is not None:
+        reasons = [*reasons, cadence]
     if "checkups" in evidence:  # step 99: the fund billed for check-ups, campaign after campaign
         reasons = [*reasons, fund_checkups(evidence["checkups"], names["venue"])]
         # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's

@@ -66,6 +66,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{batch_cards} 张以上、每张距上一张不超过 {batch_gap} 分钟；凭处方被引流的患者是一个个来的，来的是卡而不是人"
         "（占 {batch_share_from} 起定为收卡刷卡；不计分）",
     ),
+    "maintenance_cadence": (
+        "成员各自每周就诊 {weekly} 次，{timetable} 的就诊在各自固定的星期几，持续 {weeks} 周：连续数月的治疗是维持性治疗，"
+        "维持性血液透析每周 3 次，超出的治疗次数疑为未实际治疗而结算（每周 {weekly_from} 次、持续 {weeks_from} 周起；不计分）",
+    ),
     "fund_checkups": (
         "{venue} 以一般检查（Z00，无主诉）向统筹基金结算 {persons} 人的体检 {claims} 笔，分 {campaigns} 次成批开展"
         "（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内体检两次：健康体检不属基本医保支付范围，"
