@@ -88,18 +88,20 @@ def detect(graph: ClaimGraph, params: CardBatchParams = CardBatchParams(), *, se
         return []
     swipes["batched"] = batches(swipes, gap=params.gap_minutes, cards=params.batch_cards)
     swipes["hour"] = swipes["minute"] % (24 * 60) // 60
-    days = swipes.groupby(["venue", "person", "day"], sort=True).agg(batched=("batched", "any"), hour=("hour", "first"))
-    days = days.reset_index()
-    cards = days.groupby(["venue", "person"], sort=True).agg(days=("day", "size"), batched=("batched", "sum"))
-    cards = cards.reset_index()
+    days = card_days(swipes)
+    cards = venue_cards(days)
     cards["flag"] = (cards["batched"] >= params.min_days) & (cards["batched"] >= params.min_share * cards["days"])
     out = []
-    proven = cards[cards.groupby("venue")["flag"].transform("sum") >= params.min_cards]
+    venue = cards["venue"].to_numpy()
+    start = np.flatnonzero(np.r_[True, venue[1:] != venue[:-1]])  # cards are sorted by venue
+    proven = np.add.reduceat(cards["flag"].to_numpy(dtype=np.int64), start) >= params.min_cards
     day_venue, swipe_venue = days["venue"].to_numpy(), swipes["venue"].to_numpy()  # both sorted by venue
-    for venue, mine in proven.groupby("venue", sort=True):
-        at = days.iloc[np.searchsorted(day_venue, venue) : np.searchsorted(day_venue, venue, side="right")]
-        bought = swipes.iloc[np.searchsorted(swipe_venue, venue) : np.searchsorted(swipe_venue, venue, side="right")]
-        out.extend(_venue(int(venue), mine, at, bought, params))  # (a slice per venue, not a pass over all)
+    for first, end in zip(start[proven], np.r_[start[1:], len(cards)][proven]):  # the venues of min_cards flagged
+        code = int(venue[first])
+        mine = cards.iloc[first:end]
+        at = days.iloc[np.searchsorted(day_venue, code) : np.searchsorted(day_venue, code, side="right")]
+        bought = swipes.iloc[np.searchsorted(swipe_venue, code) : np.searchsorted(swipe_venue, code, side="right")]
+        out.extend(_venue(code, mine, at, bought, params))  # (a slice per venue, not a pass over all)
     return out
 
 
@@ -113,16 +115,104 @@ def timed_purchases(graph: ClaimGraph) -> pd.DataFrame | None:
     timed = graph.timed
     if timed is not None:
         rows = rows[timed[rows]]
-    frame = pd.DataFrame(
+    venue, person, minute = (v.column(c)[rows].astype(np.int64) for c in ("venue", "person", "minute"))
+    order = stable_order(venue, minute, person)
+    return pd.DataFrame(
         {
-            "row": rows.astype(np.int64),
-            "venue": v.column("venue")[rows].astype(np.int64),
-            "person": v.column("person")[rows].astype(np.int64),
-            "minute": v.column("minute")[rows].astype(np.int64),
-            "day": v.column("day")[rows].astype(np.int64),
+            "row": rows[order].astype(np.int64),
+            "venue": venue[order],
+            "person": person[order],
+            "minute": minute[order],
+            "day": v.column("day")[rows[order]].astype(np.int64),
         }
     )
-    return frame.sort_values(["venue", "minute", "person"], kind="stable", ignore_index=True)
+
+
+def stable_order(*columns: np.ndarray) -> np.ndarray:
+    """The order of a stable sort by ``columns`` (int arrays of one length, the first the most significant):
+    ``DataFrame.sort_values(..., kind="stable")``'s, by one stable argsort of the columns packed into an int64
+    (each from its minimum) when they fit, else by ``np.lexsort``.
+
+    >>> stable_order(np.array([2, 1, 2, 1]), np.array([0, 5, 0, 4])).tolist()
+    [3, 1, 0, 2]
+    """
+    key = _packed(columns)
+    if key is None:  # pragma: no cover - ranges past 2**63 together (not at a billion purchases)
+        return np.lexsort(columns[::-1])
+    return np.argsort(key, kind="stable")
+
+
+def _packed(columns: tuple[np.ndarray, ...]) -> np.ndarray | None:
+    """``columns`` (int arrays, the first the most significant) packed into one int64 key that sorts as they do,
+    each taken from its minimum; None when their ranges together do not fit."""
+    n = len(columns[0])
+    key = np.zeros(n, dtype=np.int64)
+    if not n:
+        return key
+    total = 1
+    for column in columns:
+        low, width = int(column.min()), int(column.max()) - int(column.min()) + 1
+        total *= width
+        if total >= 2**63:
+            return None
+        key *= width
+        key += column
+        key -= low
+    return key
+
+
+def card_days(swipes: pd.DataFrame) -> pd.DataFrame:
+    """Per card's day at a venue of ``swipes`` (``venue``, ``person``, ``day``, ``batched``, ``hour``, sorted by
+    venue and minute): ``venue, person, day``, ``batched`` (any of its purchases that day) and ``hour`` (of its
+    first that day), sorted by venue, card and day; a ``groupby(["venue", "person", "day"]).agg(batched=any,
+    hour=first)`` by one stable sort of packed keys.
+
+    >>> s = pd.DataFrame({"venue": [1, 1, 1, 2], "person": [7, 5, 7, 5], "day": [0, 0, 0, 0],
+    ...                   "batched": [False, False, True, True], "hour": [8, 9, 10, 8]})
+    >>> card_days(s).values.tolist()
+    [[1, 5, 0, False, 9], [1, 7, 0, True, 8], [2, 5, 0, True, 8]]
+    """
+    columns = tuple(swipes[c].to_numpy(dtype=np.int64) for c in ("venue", "person", "day"))
+    order = stable_order(*columns)
+    keys = [c[order] for c in columns]
+    change = np.zeros(len(order), dtype=bool)
+    change[:1] = True
+    for k in keys:
+        change[1:] |= k[1:] != k[:-1]
+    start = np.flatnonzero(change)
+    batched = swipes["batched"].to_numpy(dtype=bool)[order]
+    first = order[start]
+    return pd.DataFrame(
+        {
+            "venue": keys[0][start],
+            "person": keys[1][start],
+            "day": keys[2][start],
+            "batched": np.logical_or.reduceat(batched, start) if len(start) else batched,
+            "hour": swipes["hour"].to_numpy(dtype=np.int64)[first],
+        }
+    )
+
+
+def venue_cards(days: pd.DataFrame) -> pd.DataFrame:
+    """Per card at a venue of ``days`` (:func:`card_days`, sorted by venue and card): ``venue, person``,
+    ``days`` (its days there) and ``batched`` (of them batched), sorted by venue and card.
+
+    >>> d = pd.DataFrame({"venue": [1, 1, 1], "person": [5, 5, 7], "batched": [True, False, True]})
+    >>> venue_cards(d).values.tolist()
+    [[1, 5, 2, 1], [1, 7, 1, 1]]
+    """
+    venue, person = days["venue"].to_numpy(dtype=np.int64), days["person"].to_numpy(dtype=np.int64)
+    start = np.flatnonzero(np.r_[True, (venue[1:] != venue[:-1]) | (person[1:] != person[:-1])])
+    start = start[start < len(venue)]
+    batched = days["batched"].to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "venue": venue[start],
+            "person": person[start],
+            "days": np.diff(np.r_[start, len(venue)]),
+            "batched": np.add.reduceat(batched, start) if len(start) else batched,
+        }
+    )
 
 
 def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
@@ -141,8 +231,12 @@ def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
     venue, person, minute = (swipes[c].to_numpy(dtype=np.int64) for c in ("venue", "person", "minute"))
     link = (venue[1:] == venue[:-1]) & (minute[1:] - minute[:-1] <= gap)
     run = np.concatenate([[0], np.cumsum(~link)])
-    distinct = pd.DataFrame({"run": run, "person": person}).drop_duplicates()
-    size = np.bincount(distinct["run"].to_numpy(), minlength=int(run[-1]) + 1)
+    key = _packed((run, person))  # each (run, card) once: its run counted from the key
+    if key is None:  # pragma: no cover - ranges past 2**63 together
+        distinct = pd.DataFrame({"run": run, "person": person}).drop_duplicates()["run"].to_numpy()
+    else:
+        distinct = pd.unique(key) // (int(person.max()) - int(person.min()) + 1)
+    size = np.bincount(distinct, minlength=int(run[-1]) + 1)
     return size[run] >= cards
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from graphfraud.detect import cardbatch
@@ -95,3 +97,46 @@ def test_deterministic() -> None:
 def test_bad_params_are_refused(field: str, value: float) -> None:
     with pytest.raises(ParamError, match=f"'{field}' parameter of CardBatchParams"):
         CardBatchParams(**{field: value})
+
+
+def _random_swipes(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """Purchases at a few venues with ties everywhere (one card twice at one minute, two cards at one minute)."""
+    swipes = pd.DataFrame(
+        {
+            "venue": rng.integers(0, 4, n),
+            "person": rng.integers(3, 3 + rng.integers(1, 12), n),
+            "minute": rng.integers(10_000, 10_000 + rng.integers(1, 4000), n),
+        }
+    )
+    swipes["day"] = swipes["minute"] // 1440
+    swipes["row"] = np.arange(n)
+    return swipes.sort_values(["venue", "minute", "person"], kind="stable", ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_sorts_and_group_bys_are_pandas_own(seed: int) -> None:
+    """Speed round 22: the purchases' order, the batches, the cards' days and the venues' cards from packed keys
+    equal the pandas sort, ``drop_duplicates`` and group-bys they replace, row for row and dtype for dtype."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    raw = _random_swipes(rng, n).sample(frac=1.0, random_state=seed)
+    columns = [raw[c].to_numpy() for c in ("venue", "minute", "person")]
+    expected = raw.sort_values(["venue", "minute", "person"], kind="stable").index.to_numpy()
+    assert raw.index.to_numpy()[cardbatch.stable_order(*columns)].tolist() == expected.tolist()
+
+    swipes = _random_swipes(rng, n)
+    gap, size = int(rng.integers(0, 30)), int(rng.integers(2, 5))
+    venue, person, minute = (swipes[c].to_numpy() for c in ("venue", "person", "minute"))
+    link = (venue[1:] == venue[:-1]) & (minute[1:] - minute[:-1] <= gap)
+    run = np.concatenate([[0], np.cumsum(~link)])
+    distinct = pd.DataFrame({"run": run, "person": person}).drop_duplicates()
+    reference = np.bincount(distinct["run"].to_numpy(), minlength=int(run[-1]) + 1)[run] >= size
+    swipes["batched"] = cardbatch.batches(swipes, gap=gap, cards=size)
+    assert swipes["batched"].tolist() == reference.tolist()
+
+    swipes["hour"] = swipes["minute"] % 1440 // 60
+    days = swipes.groupby(["venue", "person", "day"], sort=True).agg(batched=("batched", "any"), hour=("hour", "first"))
+    days = days.reset_index()
+    pd.testing.assert_frame_equal(cardbatch.card_days(swipes), days)
+    cards = days.groupby(["venue", "person"], sort=True).agg(days=("day", "size"), batched=("batched", "sum"))
+    pd.testing.assert_frame_equal(cardbatch.venue_cards(days), cards.reset_index())
