@@ -294,8 +294,8 @@ def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.nda
     family = diagnosis[purchase] + 1
     n = int(diagnosis.max(initial=-1)) + 2
     key = (person[purchase].astype(np.int64) * (int(venue.max(initial=0)) + 1) + venue[purchase]) * n + family
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    refill = counts[inverse.reshape(-1)] >= REFILL_PURCHASES
+    group = pd.factorize(key)[0]  # the purchases' (person, venue, family) groups by one hash pass, no sort
+    refill = np.bincount(group)[group] >= REFILL_PURCHASES
     flag = np.zeros(len(purchase), dtype=bool)
     flag[np.flatnonzero(purchase)[refill]] = True
     return {"family_purchases": np.bincount(family, minlength=n).astype(float),
