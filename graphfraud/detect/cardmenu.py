@@ -91,7 +91,9 @@ def detect(graph: ClaimGraph, params: CardMenuParams = CardMenuParams(), *, seed
     if merged is None:
         return out
     u2 = merged[u]
-    judged = _judge(graph, u2, person, excess, ok, total, dear, group, cards.card_uses(graph, u2), params, shops=u)
+    judged = _judge(
+        graph, u2, person, excess, ok, total, dear, group, cards.merged_uses(graph, u2, uses, merged), params, shops=u
+    )
     pooled = [c for c in judged if c.evidence.get("institutions", 1) >= 2]
     return _replace_shops(out, pooled, u)
 
