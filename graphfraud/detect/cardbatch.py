@@ -42,6 +42,8 @@ from scipy.sparse.csgraph import connected_components
 from graphfraud.detect import cards as cards_module
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import distinct
+from graphfraud.graph.events import stable_order as stable_argsort
 from graphfraud.params import CardBatchParams
 from graphfraud.stats import binom, poisson
 
@@ -131,7 +133,7 @@ def timed_purchases(graph: ClaimGraph) -> pd.DataFrame | None:
 def stable_order(*columns: np.ndarray) -> np.ndarray:
     """The order of a stable sort by ``columns`` (int arrays of one length, the first the most significant):
     ``DataFrame.sort_values(..., kind="stable")``'s, by one stable argsort of the columns packed into an int64
-    (each from its minimum) when they fit, else by ``np.lexsort``.
+    (each from its minimum; :func:`graphfraud.graph.events.stable_order`) when they fit, else by ``np.lexsort``.
 
     >>> stable_order(np.array([2, 1, 2, 1]), np.array([0, 5, 0, 4])).tolist()
     [3, 1, 0, 2]
@@ -139,7 +141,7 @@ def stable_order(*columns: np.ndarray) -> np.ndarray:
     key = _packed(columns)
     if key is None:  # pragma: no cover - ranges past 2**63 together (not at a billion purchases)
         return np.lexsort(columns[::-1])
-    return np.argsort(key, kind="stable")
+    return stable_argsort(key)  # a plain sort of the key and position packed, where those fit too
 
 
 def _packed(columns: tuple[np.ndarray, ...]) -> np.ndarray | None:
@@ -231,13 +233,18 @@ def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
     venue, person, minute = (swipes[c].to_numpy(dtype=np.int64) for c in ("venue", "person", "minute"))
     link = (venue[1:] == venue[:-1]) & (minute[1:] - minute[:-1] <= gap)
     run = np.concatenate([[0], np.cumsum(~link)])
-    key = _packed((run, person))  # each (run, card) once: its run counted from the key
-    if key is None:  # pragma: no cover - ranges past 2**63 together
-        distinct = pd.DataFrame({"run": run, "person": person}).drop_duplicates()["run"].to_numpy()
-    else:
-        distinct = pd.unique(key) // (int(person.max()) - int(person.min()) + 1)
-    size = np.bincount(distinct, minlength=int(run[-1]) + 1)
-    return size[run] >= cards
+    long = np.bincount(run)[run] >= cards  # a run of fewer purchases holds fewer cards: most runs are one
+    run, person = run[long], person[long]
+    out = np.zeros(len(long), dtype=bool)
+    if not len(run):
+        return out
+    low, width = int(person.min()), int(person.max()) - int(person.min()) + 1
+    if (int(run[-1]) + 1) * width < 2**63:  # each (run, card) once, by one sort of packed keys
+        size = np.bincount(distinct(run * width + (person - low)) // width)
+    else:  # pragma: no cover - ranges past 2**63 together
+        size = np.bincount(pd.DataFrame({"run": run, "person": person}).drop_duplicates()["run"].to_numpy())
+    out[long] = size[run] >= cards
+    return out
 
 
 def _venue(venue: int, cards: pd.DataFrame, days: pd.DataFrame, at: pd.DataFrame,
