@@ -96,14 +96,20 @@ def detect(graph: ClaimGraph, params: CardBatchParams = CardBatchParams(), *, se
     out = []
     venue = cards["venue"].to_numpy()
     start = np.flatnonzero(np.r_[True, venue[1:] != venue[:-1]])  # cards are sorted by venue
-    proven = np.add.reduceat(cards["flag"].to_numpy(dtype=np.int64), start) >= params.min_cards
+    end = np.r_[start[1:], len(cards)]
+    person, flag = cards["person"].to_numpy(dtype=np.int64), cards["flag"].to_numpy(dtype=bool)
     day_venue, swipe_venue = days["venue"].to_numpy(), swipes["venue"].to_numpy()  # both sorted by venue
-    for first, end in zip(start[proven], np.r_[start[1:], len(cards)][proven]):  # the venues of min_cards flagged
-        code = int(venue[first])
-        mine = cards.iloc[first:end]
+    for i, expected, chance, p in venue_tests(days, cards, start, params):  # venues of min_cards flagged cards
+        code = int(venue[start[i]])
+        flagged = person[start[i] : end[i]][flag[start[i] : end[i]]]
+        # beyond chance, and a majority beyond what the venue's rate gives (a rush hour's many regulars are not)
+        if chance > params.max_chance or expected > cards_module.SEED_CHANCE_SHARE * len(flagged):
+            continue
         at = days.iloc[np.searchsorted(day_venue, code) : np.searchsorted(day_venue, code, side="right")]
         bought = swipes.iloc[np.searchsorted(swipe_venue, code) : np.searchsorted(swipe_venue, code, side="right")]
-        out.extend(_venue(code, mine, at, bought, params))  # (a slice per venue, not a pass over all)
+        for pool in _pools(bought, flagged, params):  # (a slice per venue, not a pass over all)
+            peer = float(pd.Series(p[np.isin(at["person"].to_numpy(), pool[0])]).mean())
+            out.append(_candidate(code, pool, bought, int(end[i] - start[i]), peer, expected, chance, params))
     return out
 
 
@@ -247,48 +253,66 @@ def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
     return out
 
 
-def _venue(venue: int, cards: pd.DataFrame, days: pd.DataFrame, at: pd.DataFrame,
-           params: CardBatchParams) -> list[Candidate]:  # fmt: skip
-    """The candidates of one venue: its cards (``cards``: card, days, batched, flag), their days there (``days``:
-    card, day, batched, hour) and its purchases (``at``)."""
-    flagged = cards.loc[cards["flag"], "person"].to_numpy(dtype=np.int64)
-    rate = hourly_rates(days, np.isin(days["person"].to_numpy(), flagged))
-    days = days.assign(p=rate[days["hour"].to_numpy()])
-    p = days.groupby("person", sort=True)["p"].mean().reindex(cards["person"]).to_numpy()
+def venue_tests(
+    days: pd.DataFrame, cards: pd.DataFrame, start: np.ndarray, params: CardBatchParams
+) -> list[tuple[int, float, float, np.ndarray]]:
+    """The chance test of each venue with ``min_cards`` flagged cards or more, all venues at once: per such venue,
+    its index in ``start`` (the venues' first rows in ``cards``), the flagged cards its other customers'
+    :func:`hourly_rates` give (``expected``), the chance of its flagged cards under them, and the rate of each of
+    its days (``p``, in the order of its rows of ``days``).
+
+    ``days`` (:func:`card_days`) and ``cards`` (:func:`venue_cards`, with ``flag``) are sorted by venue and card.
+    A card's rate is the mean of its days' (pandas' group mean, in the days' order), and ``expected`` the sum
+    of the venue's own cards' binomial tails: the same numbers, bit for bit, as computed venue by venue.
+    """
+    flag = cards["flag"].to_numpy(dtype=bool)
     n = cards["days"].to_numpy(dtype=np.int64)
-    need = np.maximum(params.min_days, np.ceil(params.min_share * n)).astype(np.int64)
-    expected = float(binom.sf(need - 1, n, p).sum())
-    chance = float(poisson.sf(len(flagged) - 1, expected))
-    # beyond chance, and a majority beyond what the venue's rate gives (a rush hour's many regulars are not)
-    if chance > params.max_chance or expected > cards_module.SEED_CHANCE_SHARE * len(flagged):
+    stop = np.r_[start[1:], len(cards)]
+    proven = np.add.reduceat(flag.astype(np.int64), start) >= params.min_cards
+    if not proven.any():
         return []
-    found = []
-    for pool in _pools(at, flagged, params):
-        members = pool[0]
-        peer = float(days.loc[np.isin(days["person"].to_numpy(), members), "p"].mean())
-        found.append(_candidate(venue, pool, at, len(cards), peer, expected, chance, params))
-    return found
+    venue_of_card = np.repeat(np.arange(len(start)), stop - start)
+    card_of_day = np.repeat(np.arange(len(cards)), n)
+    kept = proven[venue_of_card][card_of_day]  # the days of the proven venues' cards
+    card = card_of_day[kept]
+    vi, hour = venue_of_card[card], days["hour"].to_numpy(dtype=np.int64)[kept]
+    rate = hourly_rates(vi, hour, days["batched"].to_numpy(dtype=np.float64)[kept], ~flag[card], len(start))
+    p = rate[vi, hour]
+    mean = pd.Series(p).groupby(card, sort=True).mean().to_numpy()  # per kept card, in the cards' order
+    mine = np.flatnonzero(proven[venue_of_card])
+    need = np.maximum(params.min_days, np.ceil(params.min_share * n[mine])).astype(np.int64)
+    tail = binom.sf(need - 1, n[mine], mean)
+    first_card, first_day = np.searchsorted(mine, start), np.searchsorted(card, start)
+    out = []
+    for i in np.flatnonzero(proven).tolist():
+        k, held = int(stop[i] - start[i]), int(n[start[i] : stop[i]].sum())
+        expected = float(np.array(tail[first_card[i] : first_card[i] + k]).sum())  # (its own array, as alone)
+        chance = float(poisson.sf(int(flag[start[i] : stop[i]].sum()) - 1, expected))
+        out.append((i, expected, chance, p[first_day[i] : first_day[i] + held]))
+    return out
 
 
-def hourly_rates(days: pd.DataFrame, flagged: np.ndarray) -> np.ndarray:
-    """Per hour of the day (24 values), the share of one venue's other customers' days there (``days`` not
-    ``flagged``) that were batched in that hour (a rush hour batches many, a quiet hour few); an hour without
-    such days takes the venue's share over the day.  Never zero: half a day of those counted.
+def hourly_rates(
+    venue: np.ndarray, hour: np.ndarray, batched: np.ndarray, other: np.ndarray, venues: int
+) -> np.ndarray:
+    """Per venue and hour of the day (``venues`` x 24), the share of each venue's other customers' days there
+    (``other``: of cards not flagged) that were batched in that hour (a rush hour batches many, a quiet hour
+    few); an hour without such days takes the venue's share over the day.  Never zero: half a day of those
+    counted.  ``venue`` (0 .. ``venues`` - 1), ``hour`` and ``batched`` (0 or 1) are per day of a card at a venue.
 
-    >>> d = pd.DataFrame({"hour": [8, 8, 8, 8, 15, 15, 15, 15], "batched": [1, 1, 1, 0, 0, 0, 0, 1]})
-    >>> r = hourly_rates(d, np.array([False] * 7 + [True]))
-    >>> float(r[8]), float(r[15]), float(r[3])
+    >>> hour, batched = np.array([8, 8, 8, 8, 15, 15, 15, 15]), np.array([1, 1, 1, 0, 0, 0, 0, 1.0])
+    >>> r = hourly_rates(np.zeros(8, dtype=int), hour, batched, np.array([True] * 7 + [False]), 1)
+    >>> float(r[0, 8]), float(r[0, 15]), float(r[0, 3])
     (0.75, 0.16666666666666666, 0.42857142857142855)
     """
-    other = days[~flagged]
-    hour = other["hour"].to_numpy(dtype=np.int64)
-    batched = other["batched"].to_numpy(dtype=np.float64)
-    total = max(len(other), 1)
-    overall = max(float(batched.sum()) / total, 0.5 / total)
-    size = np.bincount(hour, minlength=24).astype(np.float64)
-    hits = np.bincount(hour, weights=batched, minlength=24)
+    venue, hour, batched = venue[other], hour[other], batched[other]
+    cell = venue * 24 + hour
+    size = np.bincount(cell, minlength=venues * 24).astype(np.float64).reshape(venues, 24)
+    hits = np.bincount(cell, weights=batched, minlength=venues * 24).reshape(venues, 24)
+    total = np.maximum(size.sum(axis=1), 1)  # (counts: whole numbers, exact in floats)
+    overall = np.maximum(hits.sum(axis=1) / total, 0.5 / total)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(size > 0, np.maximum(hits, 0.5) / size, overall)
+        rate: np.ndarray = np.where(size > 0, np.maximum(hits, 0.5) / size, overall[:, None])
     return rate
 
 
