@@ -76,7 +76,7 @@ import pyarrow.compute as pc
 from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import ClaimGraph, patient_codes
+from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.kinds import inferred_kinds, named
 from graphfraud.graph.events import distinct, stable_order
 from graphfraud.io.arrow import dense_codes, row_positions, to_arrow
@@ -429,7 +429,7 @@ def kin_on_dead_accounts(graph: ClaimGraph, grace_days: int, *, uses: CardUses |
     rows = np.flatnonzero(posthumous(graph, grace_days, uses=uses) & (graph.visits.column("kind") == 1) & (holder >= 0))
     if not len(rows):
         return out
-    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    patient = graph.patient_codes(rows)
     person_row = _person_rows(graph, uses)
     death = persons["death_date"].to_numpy().astype("datetime64[D]")
     day = graph.visits.table["day"].to_numpy()[rows]
@@ -458,7 +458,7 @@ def kin_finding(graph: ClaimGraph, kin: np.ndarray, params: CardParams) -> list[
     if not len(rows):
         return []
     holder = graph.visits.column("person").astype(np.int64)[rows]
-    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    patient = graph.patient_codes(rows)
     venue = graph.visits.column("venue")[rows]
     paid, n = np.unique(patient, return_counts=True)
     evidence = {

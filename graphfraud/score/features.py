@@ -26,7 +26,7 @@ from graphfraud.detect.cards import primary_venues
 from graphfraud.graph.kinds import CLOCK_CLAIMS, CLOCK_HOURS, CLOCK_NIGHT, NIGHT_HOURS  # noqa: F401 (re-exported)
 from graphfraud.graph.kinds import clock_venues, inferred_kinds
 from graphfraud.detect.organise import regulars
-from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
+from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import dense_codes, isin, isin_values, row_positions, text_codes, to_arrow
 from graphfraud.params import OrganiseParams, SignalParams
@@ -537,20 +537,14 @@ def _patient_codes(graph: ClaimGraph, rows: np.ndarray) -> np.ndarray:
     :meth:`~graphfraud.graph.build.ClaimGraph.person_rows` (person ids are a
     key): no person id is hashed again.
 
-    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.graph.build import build_graph, patient_codes
     >>> from graphfraud.synth import toy
     >>> g = build_graph(toy.staged_clinic()[0])
     >>> rows = np.arange(len(g.data.claims))
     >>> bool((_patient_codes(g, rows) == patient_codes(g.data, g.visits.persons, rows)).all())
     True
     """
-    link = graph.data.link("claims", "patient_id")
-    if link is None:
-        return patient_codes(graph.data, graph.visits.persons, rows)
-    at = graph.person_rows()
-    code_of_row = np.full(len(graph.data.persons) + 1, -1, dtype=np.int64)  # row -1 takes the last slot
-    code_of_row[at[at >= 0]] = np.flatnonzero(at >= 0)
-    return code_of_row[link[rows]]
+    return graph.patient_codes(rows)
 
 
 def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
