@@ -659,7 +659,7 @@ def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], pr
     bits)."""
     mine, rows = lines
     hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
-    held = np.unique(rows[hv]).astype(np.int64)
+    held = distinct(rows[hv]).astype(np.int64)
     at = np.searchsorted(held, rows[hv])
     return ClaimAmounts(held, np.bincount(at, weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(held)),
                         len(claims))  # fmt: skip
@@ -694,7 +694,7 @@ def _high_goods(lines: tuple[pd.DataFrame, np.ndarray], price: float) -> tuple[n
     mine, rows = lines
     hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
     goods = _goods_lines(mine, hv)
-    apart = np.unique(rows[hv & ~goods])  # claims with a dear service line: their goods amount may differ
+    apart = distinct(rows[hv & ~goods])  # claims with a dear service line: their goods amount may differ
     if not len(apart):
         return apart.astype(np.int64), np.zeros(0)
     at = np.searchsorted(apart, rows)
@@ -1000,7 +1000,7 @@ def _route(person: np.ndarray, day: np.ndarray, doctor: np.ndarray) -> dict[str,
     np.maximum.at(own, first, pairs)  # each member's visits by their commonest doctor
     kept = n >= 4
     staff = median(own[kept] / n[kept]) if kept.any() else 0.0
-    visits = np.unique((by * days + on) * people + who)  # (doctor, day, person) once
+    visits = distinct((by * days + on) * people + who)  # (doctor, day, person) once
     _, load = np.unique(visits // people, return_counts=True)  # persons per (doctor, day)
     return {"member_staff": staff, "route_visits": float(np.quantile(load, ROUTE_QUANTILE, method="lower"))}
 
@@ -1053,7 +1053,7 @@ def _rounds(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
     0.6666666666666666
     """
     who, days = _distinct_pairs(person, day)  # by person, then day
-    members = len(np.unique(who))
+    members = len(distinct(who))
     if not members:
         return {}
     ring_days, per_day = np.unique(days, return_counts=True)
@@ -1111,7 +1111,7 @@ def _party_rows(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimF
     person's claims to one group), the member's own timed claims there: whom a member arrives with is a fact
     of their arrivals at the venue, and a member with none in the group's claims is otherwise judged alone.
     """
-    have = np.unique(facts.graph.visits.column("person")[rows])
+    have = distinct(facts.graph.visits.column("person")[rows])
     missing = np.setdiff1d(persons, have)
     if not len(missing):
         return rows
