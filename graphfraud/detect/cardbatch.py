@@ -43,7 +43,6 @@ from graphfraud.detect import cards as cards_module
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
 from graphfraud.graph.events import distinct
-from graphfraud.graph.events import stable_order as stable_argsort
 from graphfraud.params import CardBatchParams
 from graphfraud.stats import binom, poisson
 
@@ -123,23 +122,17 @@ def timed_purchases(graph: ClaimGraph) -> pd.DataFrame | None:
     timed = graph.timed
     if timed is not None:
         rows = rows[timed[rows]]
-    venue, person, minute = (v.column(c)[rows].astype(np.int64) for c in ("venue", "person", "minute"))
-    order = stable_order(venue, minute, person)
-    return pd.DataFrame(
-        {
-            "row": rows[order].astype(np.int64),
-            "venue": venue[order],
-            "person": person[order],
-            "minute": minute[order],
-            "day": v.column("day")[rows[order]].astype(np.int64),
-        }
-    )
+    order = stable_order(*(v.column(c)[rows] for c in ("venue", "minute", "person")))
+    rows = rows[order].astype(np.int64)
+    del order
+    columns = {c: v.column(c)[rows].astype(np.int64, copy=False) for c in ("venue", "person", "minute", "day")}
+    return pd.DataFrame({"row": rows} | columns, copy=False)  # (the arrays as they are: no second copy)
 
 
 def stable_order(*columns: np.ndarray) -> np.ndarray:
     """The order of a stable sort by ``columns`` (int arrays of one length, the first the most significant):
     ``DataFrame.sort_values(..., kind="stable")``'s, by one stable argsort of the columns packed into an int64
-    (each from its minimum; :func:`graphfraud.graph.events.stable_order`) when they fit, else by ``np.lexsort``.
+    (each from its minimum) and its position when they fit, else by ``np.lexsort``.
 
     >>> stable_order(np.array([2, 1, 2, 1]), np.array([0, 5, 0, 4])).tolist()
     [3, 1, 0, 2]
@@ -147,7 +140,13 @@ def stable_order(*columns: np.ndarray) -> np.ndarray:
     key = _packed(columns)
     if key is None:  # pragma: no cover - ranges past 2**63 together (not at a billion purchases)
         return np.lexsort(columns[::-1])
-    return stable_argsort(key)  # a plain sort of the key and position packed, where those fit too
+    n = len(key)
+    if not n or (int(key.max()) + 1) * n >= 2**63:  # key and position do not fit together (or nothing to sort)
+        return np.argsort(key, kind="stable")
+    key *= n  # key and position packed in place: a plain sort gives the stable order
+    key += np.arange(n)
+    key.sort()
+    return np.remainder(key, n, out=key)
 
 
 def _packed(columns: tuple[np.ndarray, ...]) -> np.ndarray | None:
@@ -190,6 +189,7 @@ def card_days(swipes: pd.DataFrame) -> pd.DataFrame:
     start = np.flatnonzero(change)
     batched = swipes["batched"].to_numpy(dtype=bool)[order]
     first = order[start]
+    del order
     return pd.DataFrame(
         {
             "venue": keys[0][start],
@@ -197,7 +197,8 @@ def card_days(swipes: pd.DataFrame) -> pd.DataFrame:
             "day": keys[2][start],
             "batched": np.logical_or.reduceat(batched, start) if len(start) else batched,
             "hour": swipes["hour"].to_numpy(dtype=np.int64)[first],
-        }
+        },
+        copy=False,
     )
 
 
@@ -253,17 +254,23 @@ def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
     return out
 
 
+#: Days of cards (rows of :func:`card_days`) :func:`venue_tests` tests at a time, whole venues each (its arrays of
+#: one such block, not of every day at once: a few megabytes at ten million claims).
+BLOCK_DAYS = 1 << 18
+
+
 def venue_tests(
-    days: pd.DataFrame, cards: pd.DataFrame, start: np.ndarray, params: CardBatchParams
+    days: pd.DataFrame, cards: pd.DataFrame, start: np.ndarray, params: CardBatchParams, *, block: int = BLOCK_DAYS
 ) -> list[tuple[int, float, float, np.ndarray]]:
-    """The chance test of each venue with ``min_cards`` flagged cards or more, all venues at once: per such venue,
+    """The chance test of each venue with ``min_cards`` flagged cards or more, many venues at once: per such venue,
     its index in ``start`` (the venues' first rows in ``cards``), the flagged cards its other customers'
     :func:`hourly_rates` give (``expected``), the chance of its flagged cards under them, and the rate of each of
     its days (``p``, in the order of its rows of ``days``).
 
     ``days`` (:func:`card_days`) and ``cards`` (:func:`venue_cards`, with ``flag``) are sorted by venue and card.
-    A card's rate is the mean of its days' (pandas' group mean, in the days' order), and ``expected`` the sum
-    of the venue's own cards' binomial tails: the same numbers, bit for bit, as computed venue by venue.
+    The venues are taken in blocks of about ``block`` days.  A card's rate is the mean of its days' (pandas' group
+    mean, in the days' order), and ``expected`` the sum of the venue's own cards' binomial tails: the same
+    numbers, bit for bit, as computed venue by venue.
     """
     flag = cards["flag"].to_numpy(dtype=bool)
     n = cards["days"].to_numpy(dtype=np.int64)
@@ -271,24 +278,49 @@ def venue_tests(
     proven = np.add.reduceat(flag.astype(np.int64), start) >= params.min_cards
     if not proven.any():
         return []
+    first_day = np.r_[0, np.cumsum(n)]  # per card, its first row in days (and the end)
+    part = first_day[start] // max(block, 1)  # the block of each venue: whole venues, ascending
+    out = []
+    for lo, hi in zip(*_runs(part)):
+        if proven[lo:hi].any():
+            out.extend(_block_tests(days, flag, n, start[lo:hi], stop[lo:hi], proven[lo:hi], first_day, lo, params))
+    return out
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and end positions of the runs of equal values."""
+    first = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return first, np.r_[first[1:], len(values)]
+
+
+def _block_tests(days: pd.DataFrame, flag: np.ndarray, n: np.ndarray, start: np.ndarray, stop: np.ndarray,
+                 proven: np.ndarray, first_day: np.ndarray, offset: int, params: CardBatchParams
+                 ) -> list[tuple[int, float, float, np.ndarray]]:  # fmt: skip
+    """:func:`venue_tests` of the consecutive venues of ``start`` / ``stop`` (their cards' rows), the first of
+    them venue ``offset``."""
+    c0, c1 = int(start[0]), int(stop[-1])
+    d0, d1 = int(first_day[c0]), int(first_day[c1])
+    flag, n = flag[c0:c1], n[c0:c1]
+    start, stop = start - c0, stop - c0
     venue_of_card = np.repeat(np.arange(len(start)), stop - start)
-    card_of_day = np.repeat(np.arange(len(cards)), n)
-    kept = proven[venue_of_card][card_of_day]  # the days of the proven venues' cards
-    card = card_of_day[kept]
-    vi, hour = venue_of_card[card], days["hour"].to_numpy(dtype=np.int64)[kept]
-    rate = hourly_rates(vi, hour, days["batched"].to_numpy(dtype=np.float64)[kept], ~flag[card], len(start))
-    p = rate[vi, hour]
+    card = np.repeat(np.arange(c1 - c0), n)
+    kept = proven[venue_of_card][card]  # the days of the proven venues' cards
+    card = card[kept]
+    vi, hour = venue_of_card[card], days["hour"].to_numpy(dtype=np.int64)[d0:d1][kept]
+    batched = days["batched"].to_numpy(dtype=np.float64)[d0:d1][kept]
+    p = hourly_rates(vi, hour, batched, ~flag[card], len(start))[vi, hour]
+    del vi, hour, batched
     mean = pd.Series(p).groupby(card, sort=True).mean().to_numpy()  # per kept card, in the cards' order
     mine = np.flatnonzero(proven[venue_of_card])
     need = np.maximum(params.min_days, np.ceil(params.min_share * n[mine])).astype(np.int64)
     tail = binom.sf(need - 1, n[mine], mean)
-    first_card, first_day = np.searchsorted(mine, start), np.searchsorted(card, start)
+    first_card, first_kept = np.searchsorted(mine, start), np.searchsorted(card, start)
     out = []
     for i in np.flatnonzero(proven).tolist():
         k, held = int(stop[i] - start[i]), int(n[start[i] : stop[i]].sum())
         expected = float(np.array(tail[first_card[i] : first_card[i] + k]).sum())  # (its own array, as alone)
         chance = float(poisson.sf(int(flag[start[i] : stop[i]].sum()) - 1, expected))
-        out.append((i, expected, chance, p[first_day[i] : first_day[i] + held]))
+        out.append((offset + i, expected, chance, p[first_kept[i] : first_kept[i] + held].copy()))
     return out
 
 

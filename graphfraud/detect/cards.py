@@ -300,20 +300,27 @@ def merged_uses(graph: ClaimGraph, unit: np.ndarray, uses: CardUses, merged: np.
     True
     """
     width = uses.width
-    pair_unit = merged[uses.unit]
-    moved = pair_unit != uses.unit
-    stay = ~moved
-    kept, kept_claims = uses.keys[stay], uses.claims[stay]
-    moving = pair_unit[moved] * width + uses.person[moved] + 1
+    moved = np.flatnonzero(merged[uses.unit] != uses.unit)  # the pairs of merged institutions: few
+    moving = merged[uses.unit[moved]] * width + uses.person[moved] + 1
     order = np.argsort(moving, kind="stable")
-    at = np.searchsorted(kept, moving[order])
-    keys = np.insert(kept, at, moving[order])
-    claims = np.insert(kept_claims, at, uses.claims[moved][order])
+    moving, moving_claims = moving[order], uses.claims[moved][order]
+    stay = np.ones(len(uses.keys), dtype=bool)
+    stay[moved] = False
+    kept = uses.keys[stay]  # ascending already
+    at = np.searchsorted(kept, moving)
+    keys = np.insert(kept, at, moving)
+    del kept
+    claims = np.insert(uses.claims[stay], at, moving_claims)
+    del stay
     first = np.flatnonzero(np.r_[len(keys) > 0, keys[1:] != keys[:-1]])  # a moved pair may meet a kept one
-    keys = keys[first]
-    claims = np.add.reduceat(claims, first) if len(first) else claims
-    key = unit.astype(np.int64) * width + graph.visits.column("person").astype(np.int64) + 1
-    return CardUses(keys, keys // width, keys % width - 1, claims.astype(np.int64), key, width, uses.person_row)
+    if len(first) < len(keys):
+        keys, claims = keys[first], np.add.reduceat(claims, first)
+    key = unit.astype(np.int64)  # each claim's key, made in place (no temporaries of every claim)
+    key *= width
+    key += graph.visits.column("person")
+    key += 1
+    return CardUses(keys, keys // width, keys % width - 1, claims.astype(np.int64, copy=False), key, width,
+                    uses.person_row)  # fmt: skip
 
 
 def run_uses(graph: ClaimGraph, unit: np.ndarray | None = None) -> CardUses:

@@ -173,11 +173,13 @@ def test_the_venues_tested_at_once_give_each_venues_own_numbers(seed: int) -> No
         want = _venue_by_venue(days, cards, params)
     venue = cards["venue"].to_numpy()
     start = np.flatnonzero(np.r_[True, venue[1:] != venue[:-1]])
-    got = {int(venue[start[i]]): rest for i, *rest in cardbatch.venue_tests(days, cards, start, params)}
-    assert got.keys() == want.keys()
-    for code, (expected, chance, p) in want.items():
-        assert got[code][0] == expected and got[code][1] == chance
-        assert got[code][2].tolist() == p.tolist()
+    for block in (1, 7, 50, cardbatch.BLOCK_DAYS):  # venues in blocks of about this many days: one or all at a time
+        tested = cardbatch.venue_tests(days, cards, start, params, block=block)
+        got = {int(venue[start[i]]): rest for i, *rest in tested}
+        assert got.keys() == want.keys()
+        for code, (expected, chance, p) in want.items():
+            assert got[code][0] == expected and got[code][1] == chance
+            assert got[code][2].tolist() == p.tolist()
 
 
 def _venue_by_venue(
