@@ -42,6 +42,7 @@ from scipy.sparse.csgraph import connected_components
 from graphfraud.detect import cards as cards_module
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import distinct
 from graphfraud.params import CardBatchParams
 from graphfraud.stats import binom, poisson
 
@@ -88,18 +89,26 @@ def detect(graph: ClaimGraph, params: CardBatchParams = CardBatchParams(), *, se
         return []
     swipes["batched"] = batches(swipes, gap=params.gap_minutes, cards=params.batch_cards)
     swipes["hour"] = swipes["minute"] % (24 * 60) // 60
-    days = swipes.groupby(["venue", "person", "day"], sort=True).agg(batched=("batched", "any"), hour=("hour", "first"))
-    days = days.reset_index()
-    cards = days.groupby(["venue", "person"], sort=True).agg(days=("day", "size"), batched=("batched", "sum"))
-    cards = cards.reset_index()
+    days = card_days(swipes)
+    cards = venue_cards(days)
     cards["flag"] = (cards["batched"] >= params.min_days) & (cards["batched"] >= params.min_share * cards["days"])
     out = []
-    proven = cards[cards.groupby("venue")["flag"].transform("sum") >= params.min_cards]
+    venue = cards["venue"].to_numpy()
+    start = np.flatnonzero(np.r_[True, venue[1:] != venue[:-1]])  # cards are sorted by venue
+    end = np.r_[start[1:], len(cards)]
+    person, flag = cards["person"].to_numpy(dtype=np.int64), cards["flag"].to_numpy(dtype=bool)
     day_venue, swipe_venue = days["venue"].to_numpy(), swipes["venue"].to_numpy()  # both sorted by venue
-    for venue, mine in proven.groupby("venue", sort=True):
-        at = days.iloc[np.searchsorted(day_venue, venue) : np.searchsorted(day_venue, venue, side="right")]
-        bought = swipes.iloc[np.searchsorted(swipe_venue, venue) : np.searchsorted(swipe_venue, venue, side="right")]
-        out.extend(_venue(int(venue), mine, at, bought, params))  # (a slice per venue, not a pass over all)
+    for i, expected, chance, p in venue_tests(days, cards, start, params):  # venues of min_cards flagged cards
+        code = int(venue[start[i]])
+        flagged = person[start[i] : end[i]][flag[start[i] : end[i]]]
+        # beyond chance, and a majority beyond what the venue's rate gives (a rush hour's many regulars are not)
+        if chance > params.max_chance or expected > cards_module.SEED_CHANCE_SHARE * len(flagged):
+            continue
+        at = days.iloc[np.searchsorted(day_venue, code) : np.searchsorted(day_venue, code, side="right")]
+        bought = swipes.iloc[np.searchsorted(swipe_venue, code) : np.searchsorted(swipe_venue, code, side="right")]
+        for pool in _pools(bought, flagged, params):  # (a slice per venue, not a pass over all)
+            peer = float(pd.Series(p[np.isin(at["person"].to_numpy(), pool[0])]).mean())
+            out.append(_candidate(code, pool, bought, int(end[i] - start[i]), peer, expected, chance, params))
     return out
 
 
@@ -113,16 +122,106 @@ def timed_purchases(graph: ClaimGraph) -> pd.DataFrame | None:
     timed = graph.timed
     if timed is not None:
         rows = rows[timed[rows]]
-    frame = pd.DataFrame(
+    order = stable_order(*(v.column(c)[rows] for c in ("venue", "minute", "person")))
+    rows = rows[order].astype(np.int64)
+    del order
+    columns = {c: v.column(c)[rows].astype(np.int64, copy=False) for c in ("venue", "person", "minute", "day")}
+    return pd.DataFrame({"row": rows} | columns, copy=False)  # (the arrays as they are: no second copy)
+
+
+def stable_order(*columns: np.ndarray) -> np.ndarray:
+    """The order of a stable sort by ``columns`` (int arrays of one length, the first the most significant):
+    ``DataFrame.sort_values(..., kind="stable")``'s, by one stable argsort of the columns packed into an int64
+    (each from its minimum) and its position when they fit, else by ``np.lexsort``.
+
+    >>> stable_order(np.array([2, 1, 2, 1]), np.array([0, 5, 0, 4])).tolist()
+    [3, 1, 0, 2]
+    """
+    key = _packed(columns)
+    if key is None:  # pragma: no cover - ranges past 2**63 together (not at a billion purchases)
+        return np.lexsort(columns[::-1])
+    n = len(key)
+    if not n or (int(key.max()) + 1) * n >= 2**63:  # key and position do not fit together (or nothing to sort)
+        return np.argsort(key, kind="stable")
+    key *= n  # key and position packed in place: a plain sort gives the stable order
+    key += np.arange(n)
+    key.sort()
+    return np.remainder(key, n, out=key)
+
+
+def _packed(columns: tuple[np.ndarray, ...]) -> np.ndarray | None:
+    """``columns`` (int arrays, the first the most significant) packed into one int64 key that sorts as they do,
+    each taken from its minimum; None when their ranges together do not fit."""
+    n = len(columns[0])
+    key = np.zeros(n, dtype=np.int64)
+    if not n:
+        return key
+    total = 1
+    for column in columns:
+        low, width = int(column.min()), int(column.max()) - int(column.min()) + 1
+        total *= width
+        if total >= 2**63:
+            return None
+        key *= width
+        key += column
+        key -= low
+    return key
+
+
+def card_days(swipes: pd.DataFrame) -> pd.DataFrame:
+    """Per card's day at a venue of ``swipes`` (``venue``, ``person``, ``day``, ``batched``, ``hour``, sorted by
+    venue and minute): ``venue, person, day``, ``batched`` (any of its purchases that day) and ``hour`` (of its
+    first that day), sorted by venue, card and day; a ``groupby(["venue", "person", "day"]).agg(batched=any,
+    hour=first)`` by one stable sort of packed keys.
+
+    >>> s = pd.DataFrame({"venue": [1, 1, 1, 2], "person": [7, 5, 7, 5], "day": [0, 0, 0, 0],
+    ...                   "batched": [False, False, True, True], "hour": [8, 9, 10, 8]})
+    >>> card_days(s).values.tolist()
+    [[1, 5, 0, False, 9], [1, 7, 0, True, 8], [2, 5, 0, True, 8]]
+    """
+    columns = tuple(swipes[c].to_numpy(dtype=np.int64) for c in ("venue", "person", "day"))
+    order = stable_order(*columns)
+    keys = [c[order] for c in columns]
+    change = np.zeros(len(order), dtype=bool)
+    change[:1] = True
+    for k in keys:
+        change[1:] |= k[1:] != k[:-1]
+    start = np.flatnonzero(change)
+    batched = swipes["batched"].to_numpy(dtype=bool)[order]
+    first = order[start]
+    del order
+    return pd.DataFrame(
         {
-            "row": rows.astype(np.int64),
-            "venue": v.column("venue")[rows].astype(np.int64),
-            "person": v.column("person")[rows].astype(np.int64),
-            "minute": v.column("minute")[rows].astype(np.int64),
-            "day": v.column("day")[rows].astype(np.int64),
+            "venue": keys[0][start],
+            "person": keys[1][start],
+            "day": keys[2][start],
+            "batched": np.logical_or.reduceat(batched, start) if len(start) else batched,
+            "hour": swipes["hour"].to_numpy(dtype=np.int64)[first],
+        },
+        copy=False,
+    )
+
+
+def venue_cards(days: pd.DataFrame) -> pd.DataFrame:
+    """Per card at a venue of ``days`` (:func:`card_days`, sorted by venue and card): ``venue, person``,
+    ``days`` (its days there) and ``batched`` (of them batched), sorted by venue and card.
+
+    >>> d = pd.DataFrame({"venue": [1, 1, 1], "person": [5, 5, 7], "batched": [True, False, True]})
+    >>> venue_cards(d).values.tolist()
+    [[1, 5, 2, 1], [1, 7, 1, 1]]
+    """
+    venue, person = days["venue"].to_numpy(dtype=np.int64), days["person"].to_numpy(dtype=np.int64)
+    start = np.flatnonzero(np.r_[True, (venue[1:] != venue[:-1]) | (person[1:] != person[:-1])])
+    start = start[start < len(venue)]
+    batched = days["batched"].to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "venue": venue[start],
+            "person": person[start],
+            "days": np.diff(np.r_[start, len(venue)]),
+            "batched": np.add.reduceat(batched, start) if len(start) else batched,
         }
     )
-    return frame.sort_values(["venue", "minute", "person"], kind="stable", ignore_index=True)
 
 
 def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
@@ -141,53 +240,111 @@ def batches(swipes: pd.DataFrame, *, gap: int, cards: int) -> np.ndarray:
     venue, person, minute = (swipes[c].to_numpy(dtype=np.int64) for c in ("venue", "person", "minute"))
     link = (venue[1:] == venue[:-1]) & (minute[1:] - minute[:-1] <= gap)
     run = np.concatenate([[0], np.cumsum(~link)])
-    distinct = pd.DataFrame({"run": run, "person": person}).drop_duplicates()
-    size = np.bincount(distinct["run"].to_numpy(), minlength=int(run[-1]) + 1)
-    return size[run] >= cards
+    long = np.bincount(run)[run] >= cards  # a run of fewer purchases holds fewer cards: most runs are one
+    run, person = run[long], person[long]
+    out = np.zeros(len(long), dtype=bool)
+    if not len(run):
+        return out
+    low, width = int(person.min()), int(person.max()) - int(person.min()) + 1
+    if (int(run[-1]) + 1) * width < 2**63:  # each (run, card) once, by one sort of packed keys
+        size = np.bincount(distinct(run * width + (person - low)) // width)
+    else:  # pragma: no cover - ranges past 2**63 together
+        size = np.bincount(pd.DataFrame({"run": run, "person": person}).drop_duplicates()["run"].to_numpy())
+    out[long] = size[run] >= cards
+    return out
 
 
-def _venue(venue: int, cards: pd.DataFrame, days: pd.DataFrame, at: pd.DataFrame,
-           params: CardBatchParams) -> list[Candidate]:  # fmt: skip
-    """The candidates of one venue: its cards (``cards``: card, days, batched, flag), their days there (``days``:
-    card, day, batched, hour) and its purchases (``at``)."""
-    flagged = cards.loc[cards["flag"], "person"].to_numpy(dtype=np.int64)
-    rate = hourly_rates(days, np.isin(days["person"].to_numpy(), flagged))
-    days = days.assign(p=rate[days["hour"].to_numpy()])
-    p = days.groupby("person", sort=True)["p"].mean().reindex(cards["person"]).to_numpy()
+#: Days of cards (rows of :func:`card_days`) :func:`venue_tests` tests at a time, whole venues each (its arrays of
+#: one such block, not of every day at once: a few megabytes at ten million claims).
+BLOCK_DAYS = 1 << 18
+
+
+def venue_tests(
+    days: pd.DataFrame, cards: pd.DataFrame, start: np.ndarray, params: CardBatchParams, *, block: int = BLOCK_DAYS
+) -> list[tuple[int, float, float, np.ndarray]]:
+    """The chance test of each venue with ``min_cards`` flagged cards or more, many venues at once: per such venue,
+    its index in ``start`` (the venues' first rows in ``cards``), the flagged cards its other customers'
+    :func:`hourly_rates` give (``expected``), the chance of its flagged cards under them, and the rate of each of
+    its days (``p``, in the order of its rows of ``days``).
+
+    ``days`` (:func:`card_days`) and ``cards`` (:func:`venue_cards`, with ``flag``) are sorted by venue and card.
+    The venues are taken in blocks of about ``block`` days.  A card's rate is the mean of its days' (pandas' group
+    mean, in the days' order), and ``expected`` the sum of the venue's own cards' binomial tails: the same
+    numbers, bit for bit, as computed venue by venue.
+    """
+    flag = cards["flag"].to_numpy(dtype=bool)
     n = cards["days"].to_numpy(dtype=np.int64)
-    need = np.maximum(params.min_days, np.ceil(params.min_share * n)).astype(np.int64)
-    expected = float(binom.sf(need - 1, n, p).sum())
-    chance = float(poisson.sf(len(flagged) - 1, expected))
-    # beyond chance, and a majority beyond what the venue's rate gives (a rush hour's many regulars are not)
-    if chance > params.max_chance or expected > cards_module.SEED_CHANCE_SHARE * len(flagged):
+    stop = np.r_[start[1:], len(cards)]
+    proven = np.add.reduceat(flag.astype(np.int64), start) >= params.min_cards
+    if not proven.any():
         return []
-    found = []
-    for pool in _pools(at, flagged, params):
-        members = pool[0]
-        peer = float(days.loc[np.isin(days["person"].to_numpy(), members), "p"].mean())
-        found.append(_candidate(venue, pool, at, len(cards), peer, expected, chance, params))
-    return found
+    first_day = np.r_[0, np.cumsum(n)]  # per card, its first row in days (and the end)
+    part = first_day[start] // max(block, 1)  # the block of each venue: whole venues, ascending
+    out = []
+    for lo, hi in zip(*_runs(part)):
+        if proven[lo:hi].any():
+            out.extend(_block_tests(days, flag, n, start[lo:hi], stop[lo:hi], proven[lo:hi], first_day, lo, params))
+    return out
 
 
-def hourly_rates(days: pd.DataFrame, flagged: np.ndarray) -> np.ndarray:
-    """Per hour of the day (24 values), the share of one venue's other customers' days there (``days`` not
-    ``flagged``) that were batched in that hour (a rush hour batches many, a quiet hour few); an hour without
-    such days takes the venue's share over the day.  Never zero: half a day of those counted.
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and end positions of the runs of equal values."""
+    first = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return first, np.r_[first[1:], len(values)]
 
-    >>> d = pd.DataFrame({"hour": [8, 8, 8, 8, 15, 15, 15, 15], "batched": [1, 1, 1, 0, 0, 0, 0, 1]})
-    >>> r = hourly_rates(d, np.array([False] * 7 + [True]))
-    >>> float(r[8]), float(r[15]), float(r[3])
+
+def _block_tests(days: pd.DataFrame, flag: np.ndarray, n: np.ndarray, start: np.ndarray, stop: np.ndarray,
+                 proven: np.ndarray, first_day: np.ndarray, offset: int, params: CardBatchParams
+                 ) -> list[tuple[int, float, float, np.ndarray]]:  # fmt: skip
+    """:func:`venue_tests` of the consecutive venues of ``start`` / ``stop`` (their cards' rows), the first of
+    them venue ``offset``."""
+    c0, c1 = int(start[0]), int(stop[-1])
+    d0, d1 = int(first_day[c0]), int(first_day[c1])
+    flag, n = flag[c0:c1], n[c0:c1]
+    start, stop = start - c0, stop - c0
+    venue_of_card = np.repeat(np.arange(len(start)), stop - start)
+    card = np.repeat(np.arange(c1 - c0), n)
+    kept = proven[venue_of_card][card]  # the days of the proven venues' cards
+    card = card[kept]
+    vi, hour = venue_of_card[card], days["hour"].to_numpy(dtype=np.int64)[d0:d1][kept]
+    batched = days["batched"].to_numpy(dtype=np.float64)[d0:d1][kept]
+    p = hourly_rates(vi, hour, batched, ~flag[card], len(start))[vi, hour]
+    del vi, hour, batched
+    mean = pd.Series(p).groupby(card, sort=True).mean().to_numpy()  # per kept card, in the cards' order
+    mine = np.flatnonzero(proven[venue_of_card])
+    need = np.maximum(params.min_days, np.ceil(params.min_share * n[mine])).astype(np.int64)
+    tail = binom.sf(need - 1, n[mine], mean)
+    first_card, first_kept = np.searchsorted(mine, start), np.searchsorted(card, start)
+    out = []
+    for i in np.flatnonzero(proven).tolist():
+        k, held = int(stop[i] - start[i]), int(n[start[i] : stop[i]].sum())
+        expected = float(np.array(tail[first_card[i] : first_card[i] + k]).sum())  # (its own array, as alone)
+        chance = float(poisson.sf(int(flag[start[i] : stop[i]].sum()) - 1, expected))
+        out.append((offset + i, expected, chance, p[first_kept[i] : first_kept[i] + held].copy()))
+    return out
+
+
+def hourly_rates(
+    venue: np.ndarray, hour: np.ndarray, batched: np.ndarray, other: np.ndarray, venues: int
+) -> np.ndarray:
+    """Per venue and hour of the day (``venues`` x 24), the share of each venue's other customers' days there
+    (``other``: of cards not flagged) that were batched in that hour (a rush hour batches many, a quiet hour
+    few); an hour without such days takes the venue's share over the day.  Never zero: half a day of those
+    counted.  ``venue`` (0 .. ``venues`` - 1), ``hour`` and ``batched`` (0 or 1) are per day of a card at a venue.
+
+    >>> hour, batched = np.array([8, 8, 8, 8, 15, 15, 15, 15]), np.array([1, 1, 1, 0, 0, 0, 0, 1.0])
+    >>> r = hourly_rates(np.zeros(8, dtype=int), hour, batched, np.array([True] * 7 + [False]), 1)
+    >>> float(r[0, 8]), float(r[0, 15]), float(r[0, 3])
     (0.75, 0.16666666666666666, 0.42857142857142855)
     """
-    other = days[~flagged]
-    hour = other["hour"].to_numpy(dtype=np.int64)
-    batched = other["batched"].to_numpy(dtype=np.float64)
-    total = max(len(other), 1)
-    overall = max(float(batched.sum()) / total, 0.5 / total)
-    size = np.bincount(hour, minlength=24).astype(np.float64)
-    hits = np.bincount(hour, weights=batched, minlength=24)
+    venue, hour, batched = venue[other], hour[other], batched[other]
+    cell = venue * 24 + hour
+    size = np.bincount(cell, minlength=venues * 24).astype(np.float64).reshape(venues, 24)
+    hits = np.bincount(cell, weights=batched, minlength=venues * 24).reshape(venues, 24)
+    total = np.maximum(size.sum(axis=1), 1)  # (counts: whole numbers, exact in floats)
+    overall = np.maximum(hits.sum(axis=1) / total, 0.5 / total)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(size > 0, np.maximum(hits, 0.5) / size, overall)
+        rate: np.ndarray = np.where(size > 0, np.maximum(hits, 0.5) / size, overall[:, None])
     return rate
 
 

@@ -34,7 +34,7 @@ from graphfraud.stats import binom
 
 from graphfraud.detect import cardload, cards
 from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import ClaimGraph, patient_codes
+from graphfraud.graph.build import ClaimGraph
 from graphfraud.params import MutualParams
 from graphfraud.signals import has_values
 
@@ -58,7 +58,7 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
     venue = graph.visits.column("venue").astype(np.int64)
     pharmacy = graph.visits.column("kind") == 1
     rows = np.flatnonzero(pharmacy & (holder >= 0))
-    patient = patient_codes(graph.data, graph.visits.persons, rows)
+    patient = graph.patient_codes(rows)
     if has_holders(graph):
         other = patient != holder[rows]
     else:

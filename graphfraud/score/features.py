@@ -26,7 +26,7 @@ from graphfraud.detect.cards import primary_venues
 from graphfraud.graph.kinds import CLOCK_CLAIMS, CLOCK_HOURS, CLOCK_NIGHT, NIGHT_HOURS  # noqa: F401 (re-exported)
 from graphfraud.graph.kinds import clock_venues, inferred_kinds
 from graphfraud.detect.organise import regulars
-from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow, patient_codes
+from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import dense_codes, isin, isin_values, row_positions, text_codes, to_arrow
 from graphfraud.params import OrganiseParams, SignalParams
@@ -294,8 +294,8 @@ def _family_purchases(purchase: np.ndarray, diagnosis: np.ndarray, stake: np.nda
     family = diagnosis[purchase] + 1
     n = int(diagnosis.max(initial=-1)) + 2
     key = (person[purchase].astype(np.int64) * (int(venue.max(initial=0)) + 1) + venue[purchase]) * n + family
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    refill = counts[inverse.reshape(-1)] >= REFILL_PURCHASES
+    group = pd.factorize(key)[0]  # the purchases' (person, venue, family) groups by one hash pass, no sort
+    refill = np.bincount(group)[group] >= REFILL_PURCHASES
     flag = np.zeros(len(purchase), dtype=bool)
     flag[np.flatnonzero(purchase)[refill]] = True
     return {"family_purchases": np.bincount(family, minlength=n).astype(float),
@@ -537,20 +537,14 @@ def _patient_codes(graph: ClaimGraph, rows: np.ndarray) -> np.ndarray:
     :meth:`~graphfraud.graph.build.ClaimGraph.person_rows` (person ids are a
     key): no person id is hashed again.
 
-    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.graph.build import build_graph, patient_codes
     >>> from graphfraud.synth import toy
     >>> g = build_graph(toy.staged_clinic()[0])
     >>> rows = np.arange(len(g.data.claims))
     >>> bool((_patient_codes(g, rows) == patient_codes(g.data, g.visits.persons, rows)).all())
     True
     """
-    link = graph.data.link("claims", "patient_id")
-    if link is None:
-        return patient_codes(graph.data, graph.visits.persons, rows)
-    at = graph.person_rows()
-    code_of_row = np.full(len(graph.data.persons) + 1, -1, dtype=np.int64)  # row -1 takes the last slot
-    code_of_row[at[at >= 0]] = np.flatnonzero(at >= 0)
-    return code_of_row[link[rows]]
+    return graph.patient_codes(rows)
 
 
 def _at(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -665,7 +659,7 @@ def _high_value(claims: pd.DataFrame, lines: tuple[pd.DataFrame, np.ndarray], pr
     bits)."""
     mine, rows = lines
     hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
-    held = np.unique(rows[hv]).astype(np.int64)
+    held = distinct(rows[hv]).astype(np.int64)
     at = np.searchsorted(held, rows[hv])
     return ClaimAmounts(held, np.bincount(at, weights=mine["amount"].to_numpy(dtype=float)[hv], minlength=len(held)),
                         len(claims))  # fmt: skip
@@ -700,7 +694,7 @@ def _high_goods(lines: tuple[pd.DataFrame, np.ndarray], price: float) -> tuple[n
     mine, rows = lines
     hv = high_value_lines(mine["unit_price"].to_numpy(dtype=float, na_value=np.nan), price=price)
     goods = _goods_lines(mine, hv)
-    apart = np.unique(rows[hv & ~goods])  # claims with a dear service line: their goods amount may differ
+    apart = distinct(rows[hv & ~goods])  # claims with a dear service line: their goods amount may differ
     if not len(apart):
         return apart.astype(np.int64), np.zeros(0)
     at = np.searchsorted(apart, rows)
@@ -1010,7 +1004,7 @@ def _route(person: np.ndarray, day: np.ndarray, doctor: np.ndarray) -> dict[str,
     np.maximum.at(own, first, pairs)  # each member's visits by their commonest doctor
     kept = n >= 4
     staff = median(own[kept] / n[kept]) if kept.any() else 0.0
-    visits = np.unique((by * days + on) * people + who)  # (doctor, day, person) once
+    visits = distinct((by * days + on) * people + who)  # (doctor, day, person) once
     _, load = np.unique(visits // people, return_counts=True)  # persons per (doctor, day)
     return {"member_staff": staff, "route_visits": float(np.quantile(load, ROUTE_QUANTILE, method="lower"))}
 
@@ -1063,7 +1057,7 @@ def _rounds(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
     0.6666666666666666
     """
     who, days = _distinct_pairs(person, day)  # by person, then day
-    members = len(np.unique(who))
+    members = len(distinct(who))
     if not members:
         return {}
     ring_days, per_day = np.unique(days, return_counts=True)
@@ -1121,7 +1115,7 @@ def _party_rows(persons: np.ndarray, rows: np.ndarray, venue: int, facts: ClaimF
     person's claims to one group), the member's own timed claims there: whom a member arrives with is a fact
     of their arrivals at the venue, and a member with none in the group's claims is otherwise judged alone.
     """
-    have = np.unique(facts.graph.visits.column("person")[rows])
+    have = distinct(facts.graph.visits.column("person")[rows])
     missing = np.setdiff1d(persons, have)
     if not len(missing):
         return rows

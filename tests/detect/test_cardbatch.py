@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from graphfraud.detect import cardbatch
@@ -15,6 +17,7 @@ from graphfraud.pipeline import run
 from graphfraud.score.features import claim_facts
 from graphfraud.score.rings import score_candidates
 from graphfraud.score.wording import say
+from graphfraud.stats import binom, poisson
 
 from .worlds import FAMILIES, POOL, RESIDENTS, batch_world, candidates_by_venue
 
@@ -95,3 +98,104 @@ def test_deterministic() -> None:
 def test_bad_params_are_refused(field: str, value: float) -> None:
     with pytest.raises(ParamError, match=f"'{field}' parameter of CardBatchParams"):
         CardBatchParams(**{field: value})
+
+
+def _random_swipes(rng: np.random.Generator, n: int, *, span: int = 4000) -> pd.DataFrame:
+    """Purchases at a few venues with ties everywhere (one card twice at one minute, two cards at one minute)."""
+    swipes = pd.DataFrame(
+        {
+            "venue": rng.integers(0, 4, n),
+            "person": rng.integers(3, 3 + rng.integers(1, 12), n),
+            "minute": rng.integers(10_000, 10_000 + rng.integers(1, span), n),
+        }
+    )
+    swipes["day"] = swipes["minute"] // 1440
+    swipes["row"] = np.arange(n)
+    return swipes.sort_values(["venue", "minute", "person"], kind="stable", ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_sorts_and_group_bys_are_pandas_own(seed: int) -> None:
+    """Speed round 22: the purchases' order, the batches, the cards' days and the venues' cards from packed keys
+    equal the pandas sort, ``drop_duplicates`` and group-bys they replace, row for row and dtype for dtype."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    raw = _random_swipes(rng, n).sample(frac=1.0, random_state=seed)
+    columns = [raw[c].to_numpy() for c in ("venue", "minute", "person")]
+    expected = raw.sort_values(["venue", "minute", "person"], kind="stable").index.to_numpy()
+    assert raw.index.to_numpy()[cardbatch.stable_order(*columns)].tolist() == expected.tolist()
+
+    swipes = _random_swipes(rng, n)
+    gap, size = int(rng.integers(0, 30)), int(rng.integers(2, 5))
+    venue, person, minute = (swipes[c].to_numpy() for c in ("venue", "person", "minute"))
+    link = (venue[1:] == venue[:-1]) & (minute[1:] - minute[:-1] <= gap)
+    run = np.concatenate([[0], np.cumsum(~link)])
+    distinct = pd.DataFrame({"run": run, "person": person}).drop_duplicates()
+    reference = np.bincount(distinct["run"].to_numpy(), minlength=int(run[-1]) + 1)[run] >= size
+    swipes["batched"] = cardbatch.batches(swipes, gap=gap, cards=size)
+    assert swipes["batched"].tolist() == reference.tolist()
+
+    swipes["hour"] = swipes["minute"] % 1440 // 60
+    days = swipes.groupby(["venue", "person", "day"], sort=True).agg(batched=("batched", "any"), hour=("hour", "first"))
+    days = days.reset_index()
+    pd.testing.assert_frame_equal(cardbatch.card_days(swipes), days)
+    cards = days.groupby(["venue", "person"], sort=True).agg(days=("day", "size"), batched=("batched", "sum"))
+    pd.testing.assert_frame_equal(cardbatch.venue_cards(days), cards.reset_index())
+
+
+def _old_hourly_rates(days: pd.DataFrame, flagged: np.ndarray) -> np.ndarray:
+    """Round 21's rates of one venue (the reference)."""
+    other = days[~flagged]
+    hour = other["hour"].to_numpy(dtype=np.int64)
+    batched = other["batched"].to_numpy(dtype=np.float64)
+    total = max(len(other), 1)
+    overall = max(float(batched.sum()) / total, 0.5 / total)
+    size = np.bincount(hour, minlength=24).astype(np.float64)
+    hits = np.bincount(hour, weights=batched, minlength=24)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(size > 0, np.maximum(hits, 0.5) / size, overall)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_venues_tested_at_once_give_each_venues_own_numbers(seed: int) -> None:
+    """Speed round 22: every venue's rates, expected cards and chance from one pass over all venues equal, bit for
+    bit, round 21's venue-by-venue computation (pandas' group mean of each card's days, each venue's own sum)."""
+    rng = np.random.default_rng(100 + seed)
+    want: dict[int, tuple[float, float, np.ndarray]] = {}
+    while not want:  # a draw with a venue of min_cards flagged cards (most are)
+        swipes = _random_swipes(rng, int(rng.integers(50, 900)), span=20 * 1440)
+        params = CardBatchParams(min_days=2, min_share=0.3, min_cards=int(rng.integers(2, 4)))
+        swipes["batched"] = cardbatch.batches(swipes, gap=int(rng.integers(60, 600)), cards=2)
+        swipes["hour"] = swipes["minute"] % 1440 // 60
+        days = cardbatch.card_days(swipes)
+        cards = cardbatch.venue_cards(days)
+        cards["flag"] = (cards["batched"] >= params.min_days) & (cards["batched"] >= params.min_share * cards["days"])
+        want = _venue_by_venue(days, cards, params)
+    venue = cards["venue"].to_numpy()
+    start = np.flatnonzero(np.r_[True, venue[1:] != venue[:-1]])
+    for block in (1, 7, 50, cardbatch.BLOCK_DAYS):  # venues in blocks of about this many days: one or all at a time
+        tested = cardbatch.venue_tests(days, cards, start, params, block=block)
+        got = {int(venue[start[i]]): rest for i, *rest in tested}
+        assert got.keys() == want.keys()
+        for code, (expected, chance, p) in want.items():
+            assert got[code][0] == expected and got[code][1] == chance
+            assert got[code][2].tolist() == p.tolist()
+
+
+def _venue_by_venue(
+    days: pd.DataFrame, cards: pd.DataFrame, params: CardBatchParams
+) -> dict[int, tuple[float, float, np.ndarray]]:
+    """Round 21's test of each venue on its own (the reference): expected, chance and its days' rates."""
+    want = {}
+    for code, mine in cards.groupby("venue", sort=True):
+        flagged = mine.loc[mine["flag"], "person"].to_numpy()
+        if len(flagged) < params.min_cards:
+            continue
+        at = days[days["venue"] == code]
+        at = at.assign(p=_old_hourly_rates(at, np.isin(at["person"].to_numpy(), flagged))[at["hour"].to_numpy()])
+        p = at.groupby("person", sort=True)["p"].mean().reindex(mine["person"]).to_numpy()
+        n = mine["days"].to_numpy(dtype=np.int64)
+        need = np.maximum(params.min_days, np.ceil(params.min_share * n)).astype(np.int64)
+        expected = float(binom.sf(need - 1, n, p).sum())
+        want[int(code)] = (expected, float(poisson.sf(len(flagged) - 1, expected)), at["p"].to_numpy())
+    return want

@@ -173,3 +173,11 @@ def test_loaded_cards_beside_a_group_ring_that_covers_half_of_them_are_judged_on
     assert beside_steering([ring, weak], [c], facts) == []  # type: ignore[arg-type]
     explained = dataclasses.replace(met, benign=ring.reasons[0])  # nor is a group with a benign explanation
     assert beside_steering([ring, explained], [c], facts) == []  # type: ignore[arg-type]
+
+
+def test_distinct_count_is_numpys_unique() -> None:
+    """Speed round 22: step 113's count of the pharmacies' cards without a sort of every purchase."""
+    rng = np.random.default_rng(22)
+    for _ in range(50):
+        codes = rng.integers(0, int(rng.integers(1, 500)), int(rng.integers(0, 300)))
+        assert cardmenu.distinct_count(codes) == len(np.unique(codes))

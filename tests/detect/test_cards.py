@@ -307,3 +307,22 @@ def test_the_usual_stay_is_the_ordinary_patients_not_one_the_ghost_stays_raise()
     assert usual[0] == pytest.approx(650.0) and ghosts.min() >= 2 * usual[0]
     # a facility none of whose stays are on such cards keeps the median of all of them
     assert cards.usual_stay(stays, real.iloc[:0])[0] == 1400.0
+
+
+def test_merged_uses_are_card_uses_of_the_merged_institutions() -> None:
+    """Speed round 22: step 113's linked shops' (institution, card) groups re-made from the run's groups (the
+    moved pairs put in place, equal keys joined) equal a fresh group-by of every claim, field for field."""
+    from .worlds import menu_world
+
+    graph = build_graph(menu_world())
+    u = cards.institutions(graph)[0][graph.visits.column("venue")]
+    uses = cards.card_uses(graph, u)
+    rng = np.random.default_rng(22)
+    for _ in range(30):
+        merged = np.arange(int(u.max()) + 1)
+        for a in rng.integers(0, len(merged), int(rng.integers(0, 6))):  # some merged into a smaller code
+            merged[a] = merged[int(rng.integers(0, a + 1))]
+        fresh, derived = cards.card_uses(graph, merged[u]), cards.merged_uses(graph, merged[u], uses, merged)
+        for field in ("keys", "unit", "person", "claims", "key", "person_row"):
+            assert np.array_equal(getattr(derived, field), getattr(fresh, field)), field
+            assert getattr(derived, field).dtype == getattr(fresh, field).dtype, field

@@ -107,3 +107,28 @@ def test_cost_cells_counted_in_slices_are_numpys_bincounts(monkeypatch) -> None:
         square = np.square(fund)  # summed a slice at a time: equal to rounding
         assert np.allclose(got["cell_fund_sq"], np.bincount(cell, weights=square, minlength=4 * n_diag), rtol=1e-12)
         assert np.allclose(got["vtype_fund_sq"], np.bincount(vtype, weights=square, minlength=4), rtol=1e-12)
+
+
+def test_family_purchases_refills_are_the_unique_counts() -> None:
+    """Speed round 22: the refills' (person, venue, family) groups by a hash pass, as np.unique's counts had them."""
+    rng = np.random.default_rng(22)
+    for _ in range(200):
+        n = int(rng.integers(0, 80))
+        purchase = rng.random(n) < 0.7
+        diagnosis = rng.integers(-1, 4, n)
+        fund = rng.random(n) * 100
+        person, venue = rng.integers(-1, 6, n), rng.integers(0, 3, n)
+        got = F._family_purchases(purchase, diagnosis, None, fund, person, venue)
+        family = diagnosis[purchase] + 1
+        key = (person[purchase].astype(np.int64) * (int(venue.max(initial=0)) + 1) + venue[purchase]) * 6 + family
+        _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+        refill = counts[inverse.reshape(-1)] >= F.REFILL_PURCHASES
+        flag = np.zeros(n, dtype=bool)
+        flag[np.flatnonzero(purchase)[refill]] = True
+        assert got["refill_purchase"].tolist() == flag.tolist()
+        n_fam = int(diagnosis.max(initial=-1)) + 2
+        assert got["refill_purchases"].tolist() == np.bincount(family[refill], minlength=n_fam).astype(float).tolist()
+        assert (
+            got["refill_money"].tolist()
+            == np.bincount(family[refill], weights=fund[purchase][refill], minlength=n_fam).tolist()
+        )
