@@ -76,7 +76,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "patients sent with prescriptions come one by one, so the cards were there, not the patients (a card "
         "collector from {batch_share_from:.0%} of the purchases; no points)",
     ),
-    "maintenance_cadence": (  # step 115 (maintenance_cadence): a name, no points
+    "maintenance_cadence": (  # step 116 (maintenance_cadence): a name, no points
         "members each came {weekly:.1f} times a week on their own fixed weekdays ({timetable:.0%} of their visits) "
         "for {weeks:.0f} weeks: treatment kept for months is maintenance treatment, and maintenance haemodialysis "
         "is 3 sessions a week: the sessions beyond it may be billed without treatment (from {weekly_from:g} a "
@@ -624,16 +624,16 @@ DAY_WARD_UNTIMED = True
 DAY_WARD_COST = 1.5
 #: A venue whose ownership the export does not give, as reasons name it (step 100: unknown is neither public nor private).
 UNKNOWN_OWNER = "未导出/not exported"
-#: Step 115: a chronic-disease programme is bounded by its treatment's cadence as a regimen is (step 90's
+#: Step 116: a chronic-disease programme is bounded by its treatment's cadence as a regimen is (step 90's
 #: :func:`maintenance_overrun`): a programme cohort seen more often than maintenance dialysis, for months, is no
-#: programme.  False: the programme explains its cohort whatever the cadence (the behaviour before step 115).
+#: programme.  False: the programme explains its cohort whatever the cadence (the behaviour before step 116).
 CHRONIC_CADENCE = True
 
 
 def chronic_programme(f: Features) -> bool:
     """Chronic-disease programme visits (门诊慢特病), one diagnosis when diagnoses are known, not at a private venue.
 
-    Step 115: not at more sessions a week, kept for months, than maintenance treatment has
+    Step 116: not at more sessions a week, kept for months, than maintenance treatment has
     (:func:`maintenance_overrun`).  A programme's visits are its treatment's: the one kept for months at a
     cadence of several a week is haemodialysis (N18), three sessions a week.  Where the export gives no
     ownership, a padded unit's patients are programme visits like the hospital unit's (sixthworld 17, 21: 3.6 a
@@ -770,7 +770,7 @@ def maintenance_overrun(f: Features) -> bool:
 
 
 def maintenance_cadence(f: Features) -> Reason | None:
-    """Step 115: the cadence that voids a regimen or a chronic-disease programme (:func:`maintenance_overrun`),
+    """Step 116: the cadence that voids a regimen or a chronic-disease programme (:func:`maintenance_overrun`),
     said to the inspector with no points, or None.
 
     A group kept from its benign reading only by its cadence (a padded dialysis unit: its sessions, its patients

@@ -2022,7 +2022,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
-    cadence = maintenance_cadence(f) if benign is None else None  # step 115: say what voided the regimen
+    cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
     if cadence is not None:
         reasons = [*reasons, cadence]
     if "checkups" in evidence:  # step 99: the fund billed for check-ups, campaign after campaign

@@ -1,4 +1,4 @@
-"""Step 115: a chronic-disease programme is bounded by its treatment's cadence (sixthworld 17 and 21: a padded
+"""Step 116: a chronic-disease programme is bounded by its treatment's cadence (sixthworld 17 and 21: a padded
 血透 unit in a date-only export without ownership, its patients' sessions coded 门诊慢特病 N18, explained as a
 chronic-care cohort; a Sunday session billed on top of three a week, 3.6 a week for 35 weeks)."""
 
