@@ -23,7 +23,7 @@ everyone followed up), by the same four tests as the pharmacy steering, and then
 Step 115: once a pair of F passes every test, F is a site that pays for referrals, and its other referrers are
 judged by every test but the share (:data:`SITE_REFERRERS`): a doctor with a busy practice of his own sends
 only some of his followed-up patients for the scan (fifthworld vwh21 32 and 33: 18-25% of them, at lifts of
-16-188 and chance below 1e-17 after the bound), and the share is what his practice makes it.
+16-188 and chance below 1e-23 after the bound), and the share is what his practice makes it.
 
 Members: the doctor's patients billed at F after his visits.  The candidate is a steering candidate (typology
 kickback) with ``evidence["referral"]`` set; its ``pharmacy`` is F (a venue code like the pharmacy's).

@@ -1427,8 +1427,8 @@ def join_kickbacks(
     (step 68).  Public doctors' pairs with one private site (step 105, ``evidence["paid_site"]``:
     :func:`graphfraud.detect.referral.paid_for`) are one ring whatever their facilities: the site pays each of
     them (a 民营医院 paying the village doctors of a township for their elders); so are every doctor's referral
-    pairs with one site (step 115, :data:`SITE_REFERRALS`: an imaging centre paying the doctors of two clinics).  The ring's persons and
-    claims the union of theirs, every doctor and pharmacy of its pairs a
+    pairs with one site (step 115, :data:`SITE_REFERRALS`: an imaging centre paying the doctors of two
+    clinics).  The ring's persons and claims the union of theirs, every doctor and pharmacy of its pairs a
     member, one steering reason per pair (strongest first), the other
     reasons measured on the union, and a score never below its strongest pair's.
 
