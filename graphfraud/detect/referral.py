@@ -20,6 +20,11 @@ everyone followed up), by the same four tests as the pharmacy steering, and then
 * a real part of F's business: the excess patients are :data:`BUSINESS` or more of F's outpatients (the
   pharmacy steering's ``business``), so a big hospital's chance excess of a few patients is nothing.
 
+Step 117: once a pair of F passes every test, F is a site that pays for referrals, and its other referrers are
+judged by every test but the share (:data:`SITE_REFERRERS`): a doctor with a busy practice of his own sends
+only some of his followed-up patients for the scan (fifthworld vwh21 32 and 33: 18-25% of them, at lifts of
+16-188 and chance below 1e-23 after the bound), and the share is what his practice makes it.
+
 Members: the doctor's patients billed at F after his visits.  The candidate is a steering candidate (typology
 kickback) with ``evidence["referral"]`` set; its ``pharmacy`` is F (a venue code like the pharmacy's).
 """
@@ -40,6 +45,10 @@ from graphfraud.params import SteeringParams
 BUSINESS = 0.05
 #: Passes back through a person's earlier visits to find one at another institution than the billing facility.
 PASSES = 3
+#: Step 117: once a site is shown to pay one doctor (a pair that passes every test), its other referrers are
+#: judged by every test but the share (``SteeringParams.min_share``): a doctor with a busy practice of his own
+#: sends only some of his patients for the scan, and the share is what his practice makes it, not his steering.
+SITE_REFERRERS = True
 
 
 def home_facility(table: pd.DataFrame) -> pd.Series:
@@ -201,13 +210,37 @@ def detect(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     follow = referral_follow(table, params.referral_days)
     if follow.empty:
         return []
-    outpatient = (table["kind"].to_numpy() == 0) & ~table["inpatient"].to_numpy()
-    patients = outpatients(table, outpatient)
+    patients = outpatients(table, (table["kind"].to_numpy() == 0) & ~table["inpatient"].to_numpy())
     dp = steering.steering_table(follow, buyers=patients, team_overlap=params.team_overlap)
-    hits = steering._passing(dp, params)  # noqa: SLF001  (the same four tests)
+    tested = int((dp["patients"] >= params.min_patients).sum())
+    found = _referred(graph, steering._passing(dp, params), follow, tested, params)  # noqa: SLF001  (the four tests)
+    if not found or not SITE_REFERRERS:
+        return found
+    # step 117: the other referrers of a site that pays one, by every test but the share
+    paying = {int(c.evidence["pharmacy"]) for c in found}
+    pairs = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in found}
+    others = dp[
+        dp["pharmacy"].isin(paying)
+        & (dp["patients"] >= params.min_patients)
+        & (dp["share"] < params.min_share)
+        & (dp["lift"] >= params.min_lift)
+        & (dp["z"] >= params.min_z)
+    ].sort_values(["doctor", "pharmacy"])
+    more = [c for c in _referred(graph, others, follow, tested, params)
+            if (int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) not in pairs]  # fmt: skip
+    for c in more:
+        c.evidence["site_referrer"] = True
+    return sorted(found + more, key=lambda c: (int(c.evidence["doctor"]), int(c.evidence["pharmacy"])))
+
+
+def _referred(graph: ClaimGraph, hits: pd.DataFrame, follow: pd.DataFrame, tested: int,
+              params: SteeringParams) -> list[Candidate]:  # fmt: skip
+    """The candidates of the pairs ``hits`` (rows of a steering table, in pair order) that pass the chance bound
+    over ``tested`` pairs, the business and level rules (or step 105's paid site) and the visit rate."""
     if hits.empty:
         return []
-    tested = int((dp["patients"] >= params.min_patients).sum())
+    table = graph.visits.table
+    outpatient = (table["kind"].to_numpy() == 0) & ~table["inpatient"].to_numpy()
     p0 = hits["peer_share"].clip(lower=1e-3, upper=1 - 1e-3).to_numpy()
     tail = binom.sf(hits["patients"].to_numpy() - 1, hits["doctor_patients"].to_numpy(), p0)
     bought = paid_for(graph, hits)  # step 105: a private venue's patients from a public doctor

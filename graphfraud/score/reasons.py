@@ -314,6 +314,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "age is {age:.0f} (residents from {age_from:g}), seen in {rounds} rounds every {cycle:.0f} days ({monthly:.0%} "
         "of the gaps a month), each round seeing {coverage:.0%} of them (from {coverage_from:.0%}); cost "
         "{cost_ratio:.2f}x peers' (care at no more than {bound:g}x)",
+        "looks like a nursing home's residents (养老院) on its doctor's monthly round: the {persons} members' median "
+        "age is {age:.0f} (residents from {age_from:g}), seen in {rounds} rounds every {cycle:.0f} days ({monthly:.0%} "
+        "of the gaps a month), each round seeing {coverage:.0%} of them (from {coverage_from:.0%}); cost "
+        "{cost_ratio:.2f}x peers' (care at no more than {bound:g}x); {phone} of them on one phone, taken for the "
+        "home's (a home binds its residents' e-vouchers, 代办)",
     ),
     # step 111 (home_visits)
     "benign_home_visits": (
@@ -531,12 +536,16 @@ def ramp(value: float, start: float, full: float) -> float:
     return min(1.0, max(0.0, (value - start) / (full - start)))
 
 
-def hard_flags(f: Features, *, treatment: bool = False) -> list[str]:
+def hard_flags(f: Features, *, treatment: bool = False, home: bool = False) -> list[str]:
     """Signs no legitimate care group shows: identity or goods fraud.  They void a benign explanation.
 
     ``treatment``: the group looks like regular treatment (dialysis, chronic
     care) at a facility; its members being insured in another city is then
     no sign (patients travel for it, 异地就医), the identity and goods signs still are.
+
+    ``home``: the group is a nursing home's residents on its doctor's monthly round (:func:`home_round`, step
+    115); a home binds the e-vouchers of residents without a phone of their own to its own (代办), so persons of
+    many registered households on one phone are no sign there; the other signs still are.
 
     Resold drug boxes (回流药) are the group's sign when they are a share of its
     pharmacy purchases (:data:`RESOLD_SHARE`): a card collector's cards buy the
@@ -544,7 +553,7 @@ def hard_flags(f: Features, *, treatment: bool = False) -> list[str]:
     box from a pharmacy is its victim, and a busy pharmacy's regulars hold a few.
     """
     flags = []
-    if f.phone_hub_persons >= 4:
+    if f.phone_hub_persons >= 4 and not home:
         flags.append(f"{f.phone_hub_persons} persons of different households on one phone")
     if f.after_death_claims:
         flags.append(f"{f.after_death_claims} claims after death")
@@ -874,7 +883,8 @@ def day_ward(f: Features) -> bool:
     is billed for nights in a bed: a pool admitted together and kept for
     days, or readmitted soon after a discharge (split stays).  So: most of the
     group's claims are stays, at least ``DAY_STAYS`` of those with a known
-    discharge end the day they begin, none is a split stay, and the members
+    discharge end the day they begin, its split stays are no more than its
+    stays of nights (step 117, :func:`_splits_of_nights`), and the members
     keep :func:`treatment_cycles` of their own (regular gaps for a month or
     more, at a venue whose care is care, at no more than the peers' cost).
 
@@ -886,11 +896,35 @@ def day_ward(f: Features) -> bool:
     admitted for what fills a bed, together, not each patient on a cancer
     regimen of their own.
     """
-    if f.inpatient_share < 0.5 or f.split_admissions:
+    if f.inpatient_share < 0.5:
         return False
     if math.isnan(f.day_stays):
-        return DAY_WARD_UNTIMED and chemotherapy_course(f) and treatment_cycles(f, cost=DAY_WARD_COST)
-    return f.day_stays >= DAY_STAYS and treatment_cycles(f, cost=DAY_WARD_COST)
+        return (not f.split_admissions and DAY_WARD_UNTIMED and chemotherapy_course(f)
+                and treatment_cycles(f, cost=DAY_WARD_COST))  # fmt: skip
+    return f.day_stays >= DAY_STAYS and _splits_of_nights(f) and treatment_cycles(f, cost=DAY_WARD_COST)
+
+
+#: Step 117: a day ward's split stays may be as many as its stays of a night or more (:func:`_splits_of_nights`);
+#: False restores step 85's "no split stay at all".
+DAY_WARD_SPLITS = True
+
+
+def _splits_of_nights(f: Features) -> bool:
+    """Step 117: the group's split stays (分解住院: admitted within days of a discharge) are no more than its stays
+    that did not end the day they began.
+
+    A day ward's own stays are one day each, every 14-28 days: no split stay.  A group found by the repeat-stay
+    or co-admission detectors at a 3A hospital also holds a few of its patients' ordinary stays of nights (a
+    surgery, a complication), and one of those may be readmitted within days; step 85 asked for none, so one such
+    readmission among a ward's 331 or 646 stays left the ward reported (fifthworld vwh21 32 and 33).  A split stay
+    is a stay of nights; where there are no more of them than the group's stays of nights, they are those
+    patients' own, while a 挂床 or split-admission ring's stays are nights in bed (same-day share 0.00, which
+    ``DAY_STAYS`` refuses first).
+    """
+    if not DAY_WARD_SPLITS:
+        return not f.split_admissions
+    nights = (1.0 - f.day_stays) * f.claims * f.inpatient_share
+    return f.split_admissions <= nights
 
 
 #: An online group is one when most of its claims are at the internet hospital: at least this share.
@@ -1450,12 +1484,21 @@ def home_round(f: Features) -> Reason | None:
         return None
     if not f.median_age >= HOME_AGE or f.cost_ratio > PEER_COST or f.money_cost > PEER_COST:
         return None  # (a NaN money_cost: the fund paid most of the money, cost_ratio is the measure)
-    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.off_hours_share > HOME_NIGHT or hard_flags(f):
+    if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5 or f.off_hours_share > HOME_NIGHT:
+        return None
+    if hard_flags(f, home=HOME_PHONE):  # step 117: the home's phone binding its residents' vouchers is no sign
         return None
     args: dict[str, object] = {"persons": f.persons, "age": f.median_age, "age_from": HOME_AGE, "rounds": f.rounds,
                                "cycle": f.round_cycle, "monthly": f.round_monthly, "coverage": f.round_coverage,
                                "coverage_from": HOME_COVERAGE, "cost_ratio": f.cost_ratio, "bound": PEER_COST}  # fmt: skip
+    if f.phone_hub_persons >= 4:  # said, so the inspector sees the phone that was set aside
+        args["phone"] = f.phone_hub_persons
     return Reason("benign_home_round", args, f.round_coverage, HOME_COVERAGE, 0.0)
+
+
+#: Step 117: a home's monthly round (:func:`home_round`) keeps its explanation when many of its residents' cards are
+#: bound to one phone, the home's (代办); False makes the phone hub void it as every other explanation.
+HOME_PHONE = True
 
 
 #: ... and a round is in the daytime: at most this share of the group's claims before 07:00 or after 19:00 (where the

@@ -1398,6 +1398,14 @@ def _programmes(
     return out
 
 
+#: Step 117: the referral pairs (:mod:`graphfraud.detect.referral`) of one site are one ring whatever their
+#: doctors' facilities, as step 105's paid sites' are.  A pharmacy's pairs join only when their doctors practise at
+#: one facility (the shop next to a hospital and a clinic gets both doctors' patients on its own), but a referral
+#: pair has passed the level rule, the site's business and the visit rate: the patients are sent there, and the
+#: one who pays for them is the site.
+SITE_REFERRALS = True
+
+
 def join_kickbacks(
     scored: list[Ring], candidates: list[Candidate], facts: ClaimFacts, params: ScoreParams = ScoreParams()
 ) -> list[tuple[list[int], Ring]]:
@@ -1419,8 +1427,9 @@ def join_kickbacks(
     another, but weak pairs with no suspect pair among them join nothing
     (step 68).  Public doctors' pairs with one private site (step 105, ``evidence["paid_site"]``:
     :func:`graphfraud.detect.referral.paid_for`) are one ring whatever their facilities: the site pays each of
-    them (a 民营医院 paying the village doctors of a township for their elders).  The ring's persons and
-    claims the union of theirs, every doctor and pharmacy of its pairs a
+    them (a 民营医院 paying the village doctors of a township for their elders); so are every doctor's referral
+    pairs with one site (step 117, :data:`SITE_REFERRALS`: an imaging centre paying the doctors of two
+    clinics).  The ring's persons and claims the union of theirs, every doctor and pharmacy of its pairs a
     member, one steering reason per pair (strongest first), the other
     reasons measured on the union, and a score never below its strongest pair's.
 
@@ -1461,7 +1470,9 @@ def join_kickbacks(
             shops = [int(x) for x in ev["shops"]] if "shops" in ev else [pharmacy]
             # one doctor's pairs are one scheme; one shop's pairs only when their doctors practise at one facility
             keys = [(0, doctor)] + [(1, shop, site) for shop in shops for site in sorted(own)]
-            if ev.get("paid_site"):  # step 105: public doctors' patients sent to one private site: its scheme
+            # step 105: public doctors' patients sent to one private site are its scheme; step 117: so are any
+            # doctors' patients sent to one site for a referral fee (the site pays each of them)
+            if ev.get("paid_site") or (SITE_REFERRALS and ev.get("referral")):
                 keys.append((2, pharmacy))
             for key in keys:
                 if key in first_of:

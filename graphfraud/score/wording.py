@@ -229,6 +229,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为养老院住户、由机构医师每月巡诊：{persons} 名成员的年龄中位数为 {age} 岁（达 {age_from} 岁视为住户），"
         "共 {rounds} 轮巡诊、每 {cycle} 天一轮（{monthly} 的间隔为一个月），每轮诊及其中 {coverage}（达 {coverage_from} 即认定）；"
         "费用为同类的 {cost_ratio} 倍（不超过 {bound} 倍视为常规诊疗）",
+        "疑为养老院住户、由机构医师每月巡诊：{persons} 名成员的年龄中位数为 {age} 岁（达 {age_from} 岁视为住户），"
+        "共 {rounds} 轮巡诊、每 {cycle} 天一轮（{monthly} 的间隔为一个月），每轮诊及其中 {coverage}（达 {coverage_from} 即认定）；"
+        "费用为同类的 {cost_ratio} 倍（不超过 {bound} 倍视为常规诊疗）；其中 {phone} 人绑定同一手机号，视为养老院代办住户的电子凭证",
     ),
     "benign_home_visits": (
         "疑为居家护理站护士按路线上门护理：{persons} 名成员（年龄中位数 {age} 岁）各在自己固定的星期几接受上门服务（占本人就诊日的 "

@@ -24,12 +24,14 @@ class _Venues:
 
 
 def _town(*, steered: int = 20, levels: bool = True, owners: list[str | None] | None = None,
-          walk_ins: int = 0) -> SimpleNamespace:  # fmt: skip
+          walk_ins: int = 0, busy: int = 0) -> SimpleNamespace:  # fmt: skip
     """Clinic doctor 0 sends ``steered`` of his 30 patients to the imaging centre a day after the visit; community
     doctors 1-4 (30 patients each) send 12 each to the district hospital and 2 each to the imaging centre; the one
     doctor 5 of a village clinic sends 20 of his 25 to the township hospital; 300 others are seen at the hospital
     and 40 at the imaging centre on their own (and ``walk_ins`` at the township hospital).  ``owners``: the six
-    venues' ownership (none exported by default)."""
+    venues' ownership (none exported by default).  ``busy``: a second doctor 6 of the village clinic, with a busy
+    practice of 80 patients, sends that many of them to the imaging centre and the others to the hospital (and
+    four hospital doctors send 50 patients each to the township hospital, all alike)."""
     rows = []  # claim, person, venue, doctor, kind, minute
     person = 0
 
@@ -47,6 +49,11 @@ def _town(*, steered: int = 20, levels: bool = True, owners: list[str | None] | 
             seen(CENTRE, doctor, i * 3 + doctor, HOSPITAL if i < 12 else IMAGING if i < 14 else None)
     for i in range(25):
         seen(VILLAGE, 5, i * 3, TOWNSHIP if i < 20 else None)
+    for i in range(80 if busy else 0):
+        seen(VILLAGE, 6, i * 2 + 1, IMAGING if i < busy else HOSPITAL)
+    for doctor in range(7, 11 if busy else 7):  # the hospital's doctors, each sending 50 alike to the township
+        for i in range(50):
+            seen(HOSPITAL, doctor, i * 3 + doctor, TOWNSHIP)
     for i in range(300):
         seen(HOSPITAL, 90 + HOSPITAL, i % 200, None)
     for i in range(40):
@@ -106,6 +113,24 @@ def test_a_public_doctor_sending_up_to_a_private_hospital_is_paid_for() -> None:
 def test_few_steered_patients_and_the_switch() -> None:
     assert (0, IMAGING) not in _pairs(_town(steered=5))
     assert not _pairs(_town(), SteeringParams(referral_days=0))
+
+
+def test_a_paying_site_s_other_referrer_is_judged_without_the_share() -> None:
+    """Step 117: the village doctor 6 sends 20 of his 80 followed-up patients (25%, under ``min_share``) to the
+    imaging centre, far beyond his peers and chance.  Found once the centre is shown to pay clinic doctor 0, with
+    his own numbers; not where no pair of the centre passes every test (doctor 0 sending too few), nor with
+    ``SITE_REFERRERS`` off."""
+    pairs = _pairs(_town(busy=20))
+    assert set(pairs) == {(0, IMAGING), (6, IMAGING)}
+    other = pairs[6, IMAGING].evidence  # type: ignore[attr-defined]
+    assert other["site_referrer"] and other["patients"] == 20 and other["share"] < SteeringParams().min_share
+    assert "site_referrer" not in pairs[0, IMAGING].evidence  # type: ignore[attr-defined]
+    assert not _pairs(_town(busy=20, steered=5))
+    old, referral.SITE_REFERRERS = referral.SITE_REFERRERS, False
+    try:
+        assert set(_pairs(_town(busy=20))) == {(0, IMAGING)}
+    finally:
+        referral.SITE_REFERRERS = old
 
 
 def test_the_imaging_claim_billed_under_the_referrer_is_no_visit_of_his_own() -> None:

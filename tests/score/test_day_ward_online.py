@@ -8,7 +8,9 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from graphfraud.score import reasons
 from graphfraud.score.features import (
     CLOCK_CLAIMS,
     NIGHT_HOURS,
@@ -66,6 +68,18 @@ def test_stays_of_nights_split_stays_or_a_dear_bill_are_not_a_day_ward() -> None
         f = _f(**changes)
         assert not day_ward(f), changes
         assert benign_explanation(f) is None, changes
+
+
+def test_a_split_stay_among_the_ward_group_s_stays_of_nights_is_theirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # step 117: fifthworld vwh21 32's ward as the repeat-stay detector took it: 331 stays, 91.5% of a day, and one
+    # readmission within days of a discharge among the 28 stays of nights (a few members' ordinary stays)
+    ward = _f(persons=64, claims=331, day_stays=0.915, split_admissions=1)
+    assert day_ward(ward) and benign_explanation(ward) is not None
+    assert day_ward(_f(claims=331, day_stays=0.915, split_admissions=28))
+    # more split stays than stays of nights: readmissions of the ward's own stays, not its patients' other care
+    assert not day_ward(_f(claims=331, day_stays=0.915, split_admissions=29))
+    monkeypatch.setattr(reasons, "DAY_WARD_SPLITS", False)  # step 85: no split stay at all
+    assert not day_ward(ward)
 
 
 def test_a_day_wards_dearer_regimen_is_care_up_to_a_timetables_bound() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from graphfraud.score.features import HOME_AGE, MONTH_DAYS, _rounds
 from graphfraud.score.features import Features
@@ -82,6 +83,25 @@ def test_a_homes_monthly_round_at_the_cares_cost_is_explained_and_recruits_dear_
     assert dear.cost_ratio > PEER_COST and home_round(dear) is None
     assert thin.round_coverage < HOME_COVERAGE and home_round(thin) is None
     assert fortnightly.round_monthly == 0.0 and home_round(fortnightly) is None
+
+
+def test_a_homes_residents_on_its_phone_keep_the_round_and_a_dead_patients_claim_voids_it(
+    tmp_path: Path, measure_by_letter: Measure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 117: fifthworld 29 and 34 export a 楼栋 key as the address, so a home's residents are at the dozens of
+    buildings they were registered at, and the home binds many of their e-vouchers to its own phone (63 and 25
+    persons).  The phone hub is no sign for a home's round; a claim after death still is, and every other
+    explanation still takes the phone for one."""
+    from graphfraud.score import reasons
+
+    home = dataclasses.replace(measure_by_letter(_world(tmp_path))("H"), phone_hub_persons=25, phone_hub_addresses=24)
+    assert reasons.hard_flags(home) and not reasons.hard_flags(home, home=True)
+    reason = home_round(home)
+    assert reason is not None and reason.args["phone"] == 25
+    assert "25 of them on one phone" in reason.text and "代办" in reason.text
+    assert home_round(dataclasses.replace(home, after_death_claims=2)) is None
+    monkeypatch.setattr(reasons, "HOME_PHONE", False)
+    assert home_round(home) is None
 
 
 def test_rounds_of_a_few_days_are_one_round_and_days_of_a_few_residents_are_none() -> None:

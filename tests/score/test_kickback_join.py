@@ -191,3 +191,32 @@ def test_a_steering_pair_under_min_score_joins_its_organisation_but_never_on_its
     scored, candidates = [r for r, _ in made], [c for _, c in made]
     ((pieces, ring),) = rings.join_kickbacks(scored, candidates, None)  # type: ignore[arg-type]
     assert pieces == [0, 1, 2, 3] and ring.pieces == 4
+
+
+def test_one_site_s_referral_pairs_are_one_ring_whatever_the_doctors_facilities(monkeypatch) -> None:
+    """Step 117: an imaging centre (venue 9) paid for the patients of a doctor of clinic 1 and of a doctor of
+    clinic 2 is one scheme: the two referral pairs are one ring, though the doctors share no facility.  Two
+    pharmacy pairs of doctors of two facilities at one shop (venue 8) stay apart (a shop gets both facilities'
+    patients on its own); with ``SITE_REFERRALS`` off the referral pairs stay apart too."""
+    from types import SimpleNamespace as S
+
+    import numpy as np
+
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.score import rings
+
+    def pair(doctor: int, venue: int, facility: int, **evidence: object):
+        persons = np.arange(doctor * 100, doctor * 100 + 12)
+        ev = {"doctor": doctor, "pharmacy": venue, "facility": facility, **evidence}
+        headline = S(code="steering", points=10.0)
+        return (S(benign=None, typology="kickback", score=30.0 + doctor, reasons=(headline,), ring_id=f"R{doctor}"),
+                Candidate("steering", persons, persons, ev, {}))  # fmt: skip
+
+    monkeypatch.setattr(rings, "_doctor_sites", lambda doctors, facts: {})
+    monkeypatch.setattr(rings, "_score", lambda c, facts, params: S(score=100.0, pieces=c.evidence["pieces"]))
+    made = [pair(1, 9, 1, referral=True), pair(2, 9, 2, referral=True), pair(3, 8, 3), pair(4, 8, 4)]
+    scored, candidates = [r for r, _ in made], [c for _, c in made]
+    ((pieces, ring),) = rings.join_kickbacks(scored, candidates, None)  # type: ignore[arg-type]
+    assert sorted(pieces) == [0, 1] and ring.pieces == 2
+    monkeypatch.setattr(rings, "SITE_REFERRALS", False)
+    assert rings.join_kickbacks(scored, candidates, None) == []  # type: ignore[arg-type]
