@@ -46,6 +46,7 @@ from graphfraud.score.reasons import (
     args_json,
     benign_explanation,
     child_care,
+    dated_cohort,
     designated_pharmacy,
     CHRONIC_VISITS,
     DESIGNATED_SHARE,
@@ -2049,7 +2050,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
-                  or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
+                  or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
+                  or dated_cohort(f))  # step 115  # fmt: skip
     if "checkups" in evidence:  # step 99: the fund billed for check-ups, campaign after campaign
         reasons = [*reasons, fund_checkups(evidence["checkups"], names["venue"])]
         # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's
