@@ -572,6 +572,7 @@ SCHEDULE_WEEKDAYS = 0.8
 #: Step 115 (:func:`dated`): a group whose sessions keep a date of the month (:data:`SCHEDULE_WEEKDAYS` of them within
 #: a day of one date) is on a timetable as one on fixed weekdays is.  False turns it off.
 DATED_SCHEDULE = True
+
 #: Fund per claim against peers' where the cost_ratio reason starts scoring; care at or below it costs as care does.
 PEER_COST = 1.3
 #: Step 103: a session cohort (:func:`session_cohort`) is care up to this cost against its peers.  A timetable alone

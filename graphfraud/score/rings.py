@@ -146,7 +146,7 @@ CARD_DAYS_SHARE: float | None = 0.5
 #: hold or billed mostly at the shop, and a card billed mostly elsewhere when most of its card-days were at his shops,
 #: the institutions where at least this share of those cards were billed too (a spread collector swipes most of his
 #: cards at each of his shops; a linked-shops piece's cards of other shops are where his cards are not: seventhworld
-#: 5's 19 ordinary cards; measured over 0.25-0.75 in docs/detection.md, step 115).  None keeps every card (step 111).
+#: 5's 23 ordinary cards; measured over 0.25-0.75 in docs/detection.md, step 115).  None keeps every card (step 111).
 COLLECTOR_SHOPS: float | None = 0.5
 
 #: Score multiplier for a ring with a benign explanation.
