@@ -808,6 +808,7 @@ class Features:
     top_phone_persons: int = 0  # persons whose card is bound to the members' commonest phone
     session_cycle: float = math.nan  # median gap between sessions, days (NaN if < 3 sessions)
     session_regularity: float = 0.0  # share of gaps between sessions within 1 day of session_cycle
+    monthday_share: float = 0.0  # share of sessions within 1 day of their commonest date of the month (step 118)
     # The group's days wherever it met (lockstep, :func:`_met_elsewhere`): its days at the main venue and its days at
     # other venues where at least MET_ELSEWHERE members were billed together; equal to regulars and event_days when
     # it met nowhere else (0: not measured, as a Features made by hand)
@@ -913,6 +914,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         weekday_share=days_there["weekday_share"],
         session_cycle=days_there["session_cycle"],
         session_regularity=days_there["session_regularity"],
+        monthday_share=days_there["monthday_share"],
         group_regulars=days_there["group_regulars"],
         group_days=days_there["group_days"],
         group_venues=days_there["group_venues"],
@@ -1585,6 +1587,35 @@ def _weekday_share(days: np.ndarray) -> float:
     return float(counts[:3].sum() / len(days))
 
 
+def _month_day(days: np.ndarray) -> np.ndarray:
+    """The date of the month (1-31) of ``days`` (days since 2000-01-01).
+
+    >>> _month_day(np.array([0, 30, 31, 59, 60])).tolist()  # 1 Jan, 31 Jan, 1 Feb, 29 Feb, 1 Mar 2000
+    [1, 31, 1, 29, 1]
+    """
+    when = np.datetime64("2000-01-01", "D") + np.asarray(days, dtype=np.int64).astype("timedelta64[D]")
+    return (when - when.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+
+
+def _date_window(counts: np.ndarray) -> np.ndarray:
+    """Per row of ``counts`` (sessions by date of the month, columns 0-32), the most sessions within a day of one
+    date (three adjacent dates)."""
+    return (counts[:, :-2] + counts[:, 1:-1] + counts[:, 2:]).max(axis=1)
+
+
+def _monthday_share(days: np.ndarray) -> float:
+    """Share of ``days`` (days since 2000-01-01) within a day of their commonest date of the month (step 118).
+
+    >>> _monthday_share(np.array([6, 37, 66, 97, 127, 158]))  # the 7th of January to June 2000, 5 weekdays
+    1.0
+    >>> round(_monthday_share(np.array([2, 9, 16, 23, 30, 37])), 3)  # six Mondays, dates 3 to 7
+    0.167
+    """
+    if not len(days):
+        return 0.0
+    return float(_date_window(np.bincount(_month_day(days), minlength=33)[None, :])[0] / len(days))
+
+
 #: A refill is steady when its gap is within this share of the member's own median gap (a month's supply
 #: bought a week early or late still is): 30 +- 7.5 days.
 REFILL_STEADY = 0.25
@@ -1845,7 +1876,7 @@ def _days_there(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
             "cycle_regularity": regularity, "sessions": int(len(sessions)),
             "attendance": median(attended) / len(sessions) if len(sessions) else 0.0,
             "weekday_share": _weekday_share(sessions), "session_cycle": session_cycle,
-            "session_regularity": session_regularity}  # fmt: skip
+            "session_regularity": session_regularity, "monthday_share": _monthday_share(sessions)}  # fmt: skip
 
 
 def _attendance_of(c: Candidate, person: np.ndarray, venue: np.ndarray, day: np.ndarray, main: int,
@@ -1961,7 +1992,7 @@ def _attendances(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings:
            "sessions": np.zeros(n_rings, dtype=np.int64), "attendance": np.zeros(n_rings),
            "weekday_share": np.zeros(n_rings), "cycle_days": np.full(n_rings, np.nan),
            "cycle_regularity": np.zeros(n_rings), "session_cycle": np.full(n_rings, np.nan),
-           "session_regularity": np.zeros(n_rings)}  # fmt: skip
+           "session_regularity": np.zeros(n_rings), "monthday_share": np.zeros(n_rings)}  # fmt: skip
     if not len(ring):
         return out
     p0, d0 = int(person.min()), int(day.min())
@@ -1986,6 +2017,8 @@ def _attendances(ring: np.ndarray, person: np.ndarray, day: np.ndarray, n_rings:
     out["weekday_share"] = np.where(held, top3 / np.maximum(n_sessions, 1), 0.0)
     out["cycle_days"], out["cycle_regularity"] = _group_cycles(day_ring, ring_days, n_rings)
     out["session_cycle"], out["session_regularity"] = _group_cycles(day_ring[session], ring_days[session], n_rings)
+    dates = np.bincount(day_ring[session] * 33 + _month_day(ring_days[session]), minlength=33 * n_rings)
+    out["monthday_share"] = np.where(held, _date_window(dates.reshape(n_rings, 33)) / np.maximum(n_sessions, 1), 0.0)
     return out
 
 

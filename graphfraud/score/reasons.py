@@ -292,6 +292,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "
         "{share:.1%} of the claims of a venue whose ownership the export does not give; cost {cost_ratio:.2f}x "
         "peers', {chance:.1f} standard errors above them: within chance",
+        # step 118: a monthly clinic day kept on a date of the month, whatever its weekday
+        "looks like a monthly clinic day (e.g. hypertension and diabetes patients' day): members each came to "
+        "{attendance:.0%} of {days} sessions, {monthday_share:.0%} of them on one date of the month (within a day); "
+        "cost {cost_ratio:.2f}x peers'",
     ),
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
@@ -594,6 +598,11 @@ RESOLD_SHARE = 0.1
 SCHEDULE_ATTENDANCE = 0.5
 #: ... and its sessions fall on fixed weekdays: at least this share on its 3 commonest weekdays.
 SCHEDULE_WEEKDAYS = 0.8
+
+#: Step 118 (:func:`dated`): a group whose sessions keep a date of the month (:data:`SCHEDULE_WEEKDAYS` of them within
+#: a day of one date) is on a timetable as one on fixed weekdays is.  False turns it off.
+DATED_SCHEDULE = True
+
 #: Fund per claim against peers' where the cost_ratio reason starts scoring; care at or below it costs as care does.
 PEER_COST = 1.3
 #: Step 103: a session cohort (:func:`session_cohort`) is care up to this cost against its peers.  A timetable alone
@@ -684,6 +693,11 @@ def session_cohort(f: Features) -> bool:
     the peers' cost, whatever vouches for the care: a township doctor who bills the elders of his village roster on
     every rota day, whether they came or not, keeps a timetable by construction.
     """
+    return _session_cohort(f, on_date=False)
+
+
+def _session_cohort(f: Features, *, on_date: bool) -> bool:
+    """:func:`session_cohort`, its sessions on fixed weekdays or (``on_date``, step 118) on a date of the month."""
     if f.inpatient_share >= 0.5:
         return False
     if treatment_cycles(f):  # at a pharmacy too: chronic-disease refills, each member on their own month
@@ -697,7 +711,7 @@ def session_cohort(f: Features) -> bool:
     # A round need not see everyone each time (a nursing home's doctor sees the residents who need it,
     # often fewer than half): at no more than the peers' cost there is no billing to stage.
     present = f.attendance >= SCHEDULE_ATTENDANCE or f.cost_ratio <= PEER_COST
-    on_timetable = present and f.weekday_share >= SCHEDULE_WEEKDAYS
+    on_timetable = present and (dated(f) if on_date else f.weekday_share >= SCHEDULE_WEEKDAYS)
     # A public institution vouches for the care at the care's cost (as in weekly_course): slots of a course sold
     # with gifts at a township centre bill the same treatment lines above the same care elsewhere.
     public = f.public_venue == 1.0 and f.cost_ratio <= PEER_COST
@@ -707,6 +721,34 @@ def session_cohort(f: Features) -> bool:
     # step 103: and a timetable is care at a care's cost (a roster billed every rota day is a timetable too)
     dear = SCHEDULE_COST is not None and f.cost_ratio > SCHEDULE_COST
     return on_timetable and care and not dear
+
+
+def dated(f: Features) -> bool:
+    """Step 118: the group's sessions keep a date of the month (每月固定日), whatever its weekday.
+
+    A 卫生院's or community centre's 两病 (hypertension and diabetes) patients come on its clinic day, the 7th of
+    each month: their sessions fall on every weekday in turn, so the weekday test of :func:`session_cohort` does
+    not see the timetable.  At least :data:`SCHEDULE_WEEKDAYS` of the sessions within a day of one date of the month
+    (``monthday_share``) is a timetable kept by the calendar; the rest of :func:`session_cohort` (members at half
+    the sessions, a venue not private, care at the care's cost, and :func:`monthly_timetable` with fewer than 12
+    sessions) still applies.  :data:`DATED_SCHEDULE` False turns it off.
+    """
+    return DATED_SCHEDULE and f.monthday_share >= SCHEDULE_WEEKDAYS
+
+
+def dated_cohort(f: Features) -> Reason | None:
+    """Step 118: a group on a clinic day kept on a date of the month (:func:`dated`), or None.
+
+    Tried after every other explanation of a group (a village's follow-up day, a home's monthly round, young
+    children's care keep their own words); any of :func:`hard_flags` voids it, as it voids a timetable of care.
+    """
+    if not dated(f) or not _session_cohort(f, on_date=True) or hard_flags(f, treatment=True):
+        return None
+    return Reason(
+        "benign_schedule",
+        {"attendance": f.attendance, "days": f.sessions, "monthday_share": f.monthday_share, "cost_ratio": f.cost_ratio},
+        f.monthday_share, SCHEDULE_WEEKDAYS, 0.0,
+    )  # fmt: skip
 
 
 def monthly_timetable(f: Features) -> bool:

@@ -26,6 +26,7 @@ from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
+from graphfraud.score.collector import collector_cards
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
 from graphfraud.score.features import (
     REGULAR_DAYS,
@@ -45,6 +46,7 @@ from graphfraud.score.reasons import (
     args_json,
     benign_explanation,
     child_care,
+    dated_cohort,
     designated_pharmacy,
     CHRONIC_VISITS,
     DESIGNATED_SHARE,
@@ -140,6 +142,13 @@ JOIN_SITES = True
 #: loaded (seventhworld 3: 8 + 7 of 19 cards, 55% of the loaded ring's claims on the 8 days of the other's; measured
 #: over 0.25-0.75 in docs/detection.md, step 111).  None turns the join off.
 CARD_DAYS_SHARE: float | None = 0.5
+
+#: Step 118 (:func:`_collectors`): the ring :func:`join_card_days` makes keeps the collector's cards: those both pieces
+#: hold or billed mostly at the shop, and a card billed mostly elsewhere when most of its card-days were at his shops,
+#: the institutions where at least this share of those cards were billed too (a spread collector swipes most of his
+#: cards at each of his shops; a linked-shops piece's cards of other shops are where his cards are not: seventhworld
+#: 5's 23 ordinary cards; measured over 0.25-0.75 in docs/detection.md, step 118).  None keeps every card (step 111).
+COLLECTOR_SHOPS: float | None = 0.5
 
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35
@@ -686,7 +695,8 @@ def join_card_days(
             shop_days = days_open(int(scored[i].features.venue))
             if float(binom.sf(k - 1, mine.shape[1], len(their_days) / max(shop_days, 1))) > CARD_JOIN_CHANCE:
                 continue
-            union = _union(candidates, [i, j])
+            pair = (candidates[i], candidates[j])
+            union = _collectors(_union(candidates, [i, j]), *pair, scored[i].features.venue, facts)  # step 118
             ring = _score(union, facts, params)
             others = [r for m, r in enumerate(scored) if m not in (i, j)]
             if (ring.benign is None and ring.typology == "card_collector" and ring.score >= params.min_score
@@ -698,6 +708,26 @@ def join_card_days(
         return scored, candidates
     keep = [i for i in range(n) if i not in gone]
     return [scored[i] for i in keep] + rings + scored[n:], [candidates[i] for i in keep] + joined
+
+
+def _collectors(union: Candidate, a: Candidate, b: Candidate, shop: int, facts: ClaimFacts) -> Candidate:
+    """Step 118: ``union`` (of the pieces ``a`` and ``b`` joined at the pharmacy ``shop`` by :func:`join_card_days`)
+    with only the collector's cards (:func:`graphfraud.score.collector.collector_cards`, at :data:`COLLECTOR_SHOPS`;
+    the shop's institution, a chain's shops one, is "the shop") and their claims; ``union`` itself when every card
+    is kept (or the step is off)."""
+    if COLLECTOR_SHOPS is None:
+        return union
+    t = facts.graph.visits
+    rows = union.claims
+    person = t.column("person")[rows]
+    unit = cards.institutions(facts.graph)[0]  # a chain's shops are one institution (step 25)
+    kept = collector_cards(
+        union.persons, person, unit[t.column("venue")[rows]], t.column("day")[rows],
+        shared=np.intersect1d(a.persons, b.persons), shop=int(unit[shop]), share=COLLECTOR_SHOPS,
+    )  # fmt: skip
+    if len(kept) == len(union.persons):
+        return union
+    return replace(union, persons=kept, claims=rows[np.isin(person, kept)])
 
 
 def _billed_at_two(
@@ -2032,7 +2062,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
-                  or (walk_in_patients(f) if kind == "staged_clinic" else None))  # step 88  # fmt: skip
+                  or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
+                  or dated_cohort(f))  # step 118  # fmt: skip
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
     if cadence is not None:
         reasons = [*reasons, cadence]

@@ -214,6 +214,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为机构的日常门诊患者，各自按自己的日子就诊：{persons} 名成员各自只在团伙 {days} 个就诊日中的 {attendance} 出现，"
         "成员到达间隔中位数 {gap} 分钟（并非成批到达），仅占该机构结算的 {share}（数据未提供机构所有制）；费用为同类的 {cost_ratio} 倍，"
         "高出 {chance} 个标准误：在偶然波动范围内",
+        "疑为每月固定日期的门诊日（如高血压、糖尿病两病患者的随访日）：成员各自参加了 {days} 次中的 {attendance}，"
+        "其中 {monthday_share} 在每月同一日期（前后 1 天内）；费用为同类的 {cost_ratio} 倍",
     ),
     "benign_institution": (
         "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",
