@@ -147,8 +147,11 @@ CARD_DAYS_SHARE: float | None = 0.5
 #: hold or billed mostly at the shop, and a card billed mostly elsewhere when most of its card-days were at his shops,
 #: the institutions where at least this share of those cards were billed too (a spread collector swipes most of his
 #: cards at each of his shops; a linked-shops piece's cards of other shops are where his cards are not: seventhworld
-#: 5's 23 ordinary cards; measured over 0.25-0.75 in docs/detection.md, step 118).  None keeps every card (step 111).
-COLLECTOR_SHOPS: float | None = 0.5
+#: 5's 23 ordinary cards; measured over 0.25-0.75 in docs/detection.md, step 118).  None keeps every card (step 111):
+#: the default since the round's dev set, where at 0.5 (and 0.25) it cut a drug reseller's joined ring at its
+#: second hospital (fifthworld 25: 35 cards, all his, -> 24; the 8 cards billed only at a hospital where 5 or fewer
+#: of his cards go) and the ring was no longer found whole; the setting when on is 0.5.
+COLLECTOR_SHOPS: float | None = None
 
 #: Score multiplier for a ring with a benign explanation.
 BENIGN_DISCOUNT = 0.35

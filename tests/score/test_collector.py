@@ -81,7 +81,10 @@ def _joined(tmp_path: Path) -> list[str]:
     return sorted(str(ids[p])[0] for p in rings[0].person_codes)
 
 
-def test_the_joined_ring_keeps_the_collectors_cards_and_drops_another_shops_cards(tmp_path: Path) -> None:
+def test_the_joined_ring_keeps_the_collectors_cards_and_drops_another_shops_cards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(score_rings, "COLLECTOR_SHOPS", 0.5)  # the step on (off by default: docs, step 118)
     assert _joined(tmp_path) == ["A"] * 8 + ["B"] * 7 + ["E"] * 3  # D, at P3 where his cards never go, left out
 
 
