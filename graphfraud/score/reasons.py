@@ -1611,6 +1611,23 @@ def home_visits(f: Features) -> Reason | None:
     return Reason("benign_home_visits", args, f.route_visits, ROUTE_VISITS, 0.0)
 
 
+#: Step 119: a one-off event's admissions (inpatient claims: a co-admission on one or two days) cost no more than
+#: this many times the same visit type and diagnosis' other claims.  A group check-up or a works outing's poisoning
+#: is billed as what it is; a 疗养 or a "free" surgery campaign whose admissions bill several times their peers' is
+#: the scheme, once or twice (ninthworld 3: a village's two waves at 3.1x; sixthworld 2 and 11: a cataract
+#: campaign's bus batch at 5.5x and 10.1x).  The same limit as a seasonal mass event's (``public.MASS_COST``):
+#: where the cost reason scores in full, the venue bills a scheme.  None turns the test off.
+ONE_OFF_ADMISSION_COST: float | None = 2.0
+
+
+def dear_admissions(f: Features) -> bool:
+    """Step 119: a group of admissions (half its claims or more inpatient) whose fund per claim is above
+    :data:`ONE_OFF_ADMISSION_COST` times its peers' (a NaN cost ratio, no peers: not dear)."""
+    if ONE_OFF_ADMISSION_COST is None or f.inpatient_share < 0.5:
+        return False
+    return bool(f.cost_ratio > ONE_OFF_ADMISSION_COST)
+
+
 def benign_explanation(f: Features) -> Reason | None:
     """Why a dense group may be legitimate care, or None.
 
@@ -1685,7 +1702,7 @@ def benign_explanation(f: Features) -> Reason | None:
     children = child_care(f)
     if children is not None:
         return children
-    if f.event_days <= 2:
+    if f.event_days <= 2 and not dear_admissions(f):
         return Reason(
             "benign_one_off",
             {"days": f.event_days},
