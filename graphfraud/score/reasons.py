@@ -548,7 +548,7 @@ def hard_flags(f: Features, *, treatment: bool = False, home: bool = False) -> l
     no sign (patients travel for it, 异地就医), the identity and goods signs still are.
 
     ``home``: the group is a nursing home's residents on its doctor's monthly round (:func:`home_round`, step
-    115); a home binds the e-vouchers of residents without a phone of their own to its own (代办), so persons of
+    117); a home binds the e-vouchers of residents without a phone of their own to its own (代办), so persons of
     many registered households on one phone are no sign there; the other signs still are.
 
     Resold drug boxes (回流药) are the group's sign when they are a share of its
