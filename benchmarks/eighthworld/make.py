@@ -9,7 +9,6 @@ per part, so the same seed and size give byte-identical files in any process.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import math
@@ -20,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._common import generator_main, plan, poisson, take, truth_doc
+from benchmarks._common import generator_main, kept_columns, plan, poisson, take, truth_doc, write_csv
 from benchmarks._common import plant_all as common_plant_all
 
 DAY = 86400
@@ -1166,13 +1165,8 @@ def _diag(w: World, code: str) -> str:
 
 
 def _write(w: World, out: Path, name: str, header: list[str], rows: list[list[Any]], drop: list[str]) -> None:
-    keep = [i for i, h in enumerate(header) if f"{name}.{h}" not in drop]
-    enc = "utf-8-sig" if w.knobs["bom"] else "utf-8"
-    with (out / f"{name}.csv").open("w", encoding=enc, newline="") as f:
-        wr = csv.writer(f, lineterminator="\r\n" if w.knobs["crlf"] else "\n")
-        wr.writerow([header[i] for i in keep])
-        for row in rows:
-            wr.writerow([row[i] for i in keep])
+    cols = kept_columns(name, header, drop)
+    write_csv(out / f"{name}.csv", header, rows, columns=cols, bom=w.knobs["bom"], crlf=w.knobs["crlf"])
 
 
 def _claim_ids(w: World, n: int, starts: list[str], vids: list[str]) -> list[str]:

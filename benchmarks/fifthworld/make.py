@@ -10,9 +10,7 @@ give byte-identical files.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
-import io
 import json
 import math
 import random
@@ -22,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from benchmarks._common import kept_columns, write_csv
 
 DAY = 86400
 
@@ -950,22 +950,11 @@ def _price(w: World, x: float) -> str:
 
 def _write(w: World, out: Path, name: str, header: list[str], rows: list[list[Any]]) -> None:
     k = w.knobs
-    drop = {c.split(".", 1)[1] for c in k["drop"] if c.startswith(name + ".")}
-    keep = [i for i, h in enumerate(header) if h not in drop]
+    keep = kept_columns(name, header, k["drop"])
     if k["shuffle_columns"]:
         rr = w.rng("cols", name)
         keep = keep[:1] + rr.sample(keep[1:], len(keep) - 1)
-    buf = io.StringIO()
-    wr = csv.writer(
-        buf,
-        lineterminator="\r\n" if k["crlf"] else "\n",
-        quoting=csv.QUOTE_ALL if k["quote_all"] else csv.QUOTE_MINIMAL,
-    )
-    wr.writerow([header[i] for i in keep])
-    for row in rows:
-        wr.writerow([row[i] for i in keep])
-    data = buf.getvalue().encode("utf-8")
-    (out / f"{name}.csv").write_bytes((b"\xef\xbb\xbf" if k["bom"] else b"") + data)
+    write_csv(out / f"{name}.csv", header, rows, columns=keep, bom=k["bom"], crlf=k["crlf"], quote_all=k["quote_all"])
 
 
 def write_world(w: World, out: Path) -> None:

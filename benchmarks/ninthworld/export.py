@@ -10,14 +10,13 @@ the national extension, 4-character or without the dot.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from benchmarks._common import truth_doc
+from benchmarks._common import kept_columns, truth_doc, write_csv
 
 from .care import fund_of
 from .groups import KIND
@@ -153,13 +152,8 @@ def _claim_ids(w: World, order: list[int]) -> dict[int, str]:
 
 
 def _write(w: World, out: Path, name: str, header: list[str], rows: list[list[Any]], drop: list[str]) -> None:
-    keep = [j for j, h in enumerate(header) if f"{name}.{h}" not in drop]
-    enc = "utf-8-sig" if w.knobs["bom"] else "utf-8"
-    with (out / f"{name}.csv").open("w", encoding=enc, newline="") as f:
-        wr = csv.writer(f, lineterminator="\r\n" if w.knobs["crlf"] else "\n")
-        wr.writerow([header[j] for j in keep])
-        for row in rows:
-            wr.writerow(["" if row[j] is None else row[j] for j in keep])
+    cols = kept_columns(name, header, drop)
+    write_csv(out / f"{name}.csv", header, rows, columns=cols, bom=w.knobs["bom"], crlf=w.knobs["crlf"])
 
 
 def write_world(w: World, out: Path) -> dict[str, Any]:

@@ -10,9 +10,7 @@ any process): the same seed and size give byte-identical files.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
-import io
 import json
 import math
 import random
@@ -21,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from benchmarks._common import kept_columns, write_csv
 
 DAY = 86400
 
@@ -807,21 +807,12 @@ def _noisy(w: World, r: random.Random, s: str) -> str:
 
 def _write(w: World, out: Path, name: str, header: list[str], rows: list[list[Any]]) -> None:
     k = w.knobs
-    drop = {c.split(".", 1)[1] for c in k["drop"] if c.startswith(name + ".")}
-    keep = [i for i, h in enumerate(header) if h not in drop]
-    order = list(keep)
+    order = kept_columns(name, header, k["drop"])
     if k["shuffle_columns"]:
-        req = order[:1]
         rest = order[1:]
         w.rng(f"cols-{name}").shuffle(rest)
-        order = req + rest
-    buf = io.StringIO()
-    wr = csv.writer(buf, lineterminator="\r\n" if k["crlf"] else "\n")
-    wr.writerow([header[i] for i in order])
-    for row in rows:
-        wr.writerow(["" if row[i] is None else row[i] for i in order])
-    data = buf.getvalue().encode("utf-8")
-    (out / f"{name}.csv").write_bytes((b"\xef\xbb\xbf" if k["bom"] else b"") + data)
+        order = order[:1] + rest
+    write_csv(out / f"{name}.csv", header, rows, columns=order, bom=k["bom"], crlf=k["crlf"])
 
 
 def _price(w: World, x: float) -> str:
