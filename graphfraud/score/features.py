@@ -1407,6 +1407,11 @@ def _venue_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
     return own_cost_ratio(rows, facts.graph.visits.column("fund"), venue_claims, venue_fund)
 
 
+#: Step 120: fewest other claims of a cell at the facility for its claims of the group to be compared with them (the
+#: bound of ``own_cost_ratio``, MIN_OWN_CLAIMS; measured at 10 and 60 in docs/detection.md, step 120).
+VENUE_TYPE_PEERS = 20
+
+
 def _venue_type_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> dict[str, Any]:
     """Step 120: ``venue_type_cost``, ``venue_type_ring``, ``venue_type_peers`` of the group's claims ``rows`` at its
     main venue ``main``; none (the defaults, NaN) unless ``main`` is a facility and no claim of ``rows`` carries a
@@ -1416,7 +1421,7 @@ def _venue_type_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> dict[str
         return {}
     ratio, ring, peers = venue_cell_cost(
         facts.cell[rows], facts.graph.visits.column("fund")[rows], facts.cell_venue_claims[:, main + 1],
-        facts.cell_venue_fund[:, main + 1],
+        facts.cell_venue_fund[:, main + 1], min_others=VENUE_TYPE_PEERS,
     )  # fmt: skip
     if math.isnan(ratio):
         return {}
@@ -1424,12 +1429,13 @@ def _venue_type_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> dict[str
 
 
 def venue_cell_cost(
-    cells: np.ndarray, fund: np.ndarray, cell_claims: np.ndarray, cell_fund: np.ndarray
-) -> tuple[float, float, float]:
+    cells: np.ndarray, fund: np.ndarray, cell_claims: np.ndarray, cell_fund: np.ndarray, *,
+    min_others: int = MIN_OWN_CLAIMS,
+) -> tuple[float, float, float]:  # fmt: skip
     """Fund per claim of a group's claims at one venue against the venue's other claims of the same cells.
 
     ``cells`` and ``fund`` are the group's claims' cells and fund there; ``cell_claims`` and ``cell_fund`` the
-    venue's claims and fund per cell, the group's included.  A claim whose cell holds fewer than ``MIN_OWN_CLAIMS``
+    venue's claims and fund per cell, the group's included.  A claim whose cell holds fewer than ``min_others``
     other claims at the venue is left out.  Returns (ratio, the group's fund per claim, the expected fund per
     claim), NaN when no claim is left or the venue's other claims were paid nothing.
 
@@ -1439,7 +1445,7 @@ def venue_cell_cost(
     own_n = np.bincount(cells, minlength=len(cell_claims))
     own_f = np.bincount(cells, weights=fund, minlength=len(cell_claims))
     other_n = cell_claims - own_n
-    ok = other_n[cells] >= MIN_OWN_CLAIMS
+    ok = other_n[cells] >= min_others
     if not ok.any():
         return math.nan, math.nan, math.nan
     c = cells[ok]
