@@ -790,6 +790,13 @@ class Features:
     # Step 115: the same fund per claim at the main venue against the venue's other claims, at any facility (NaN at a
     # pharmacy, or with fewer than MIN_OWN_CLAIMS other claims there): what the venue's own patients' care costs
     venue_cost_ratio: float = math.nan
+    # Step 120: where none of the group's claims at the main facility carries a diagnosis, their fund per claim against
+    # the facility's own other claims of the same visit type (its ``(visit type, no diagnosis)`` cell there): without a
+    # diagnosis the city-wide cell of ``cost_ratio`` pools a clinic's 30-yuan visits with a 3A hospital's; NaN when
+    # not measured (a diagnosis given, a pharmacy, or fewer than MIN_OWN_CLAIMS such other claims there)
+    venue_type_cost: float = math.nan
+    venue_type_ring: float = math.nan  # the group's fund per claim there, yuan (NaN: not measured)
+    venue_type_peers: float = math.nan  # the facility's other claims' of the same cells, yuan (NaN: not measured)
     # Refills (graphfraud.score.reasons.refill_cohort), measured only when the main venue is a pharmacy, over each
     # member's own purchases there (members on >= 4 days; medians over them):
     member_period: float = math.nan  # days between a member's purchases (their median gap)
@@ -942,6 +949,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         own_cost_ratio=primary[1],
         local_share=primary[2],
         venue_cost_ratio=_venue_cost(rows[at_main], main, facts),
+        **_venue_type_cost(rows[at_main], main, facts),
         **(_refills(c.persons, rows[at_main], main, facts) if facts.venue_is_pharmacy[main] else {}),
         **(_parties_of(c, rows[at_main & timed], main, facts) if minute_data else {}),
         top_phone_persons=int(np.unique(phone, return_counts=True)[1].max()) if len(phone) else 0,
@@ -1397,6 +1405,56 @@ def _venue_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
     venue_claims = int(facts.cell_venue_claims[:, main + 1].sum())
     venue_fund = float(facts.cell_venue_fund[:, main + 1].sum())
     return own_cost_ratio(rows, facts.graph.visits.column("fund"), venue_claims, venue_fund)
+
+
+#: Step 120: fewest other claims of a cell at the facility for its claims of the group to be compared with them (the
+#: bound of ``own_cost_ratio``, MIN_OWN_CLAIMS; measured at 10 and 60 in docs/detection.md, step 120).
+VENUE_TYPE_PEERS = 20
+
+
+def _venue_type_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> dict[str, Any]:
+    """Step 120: ``venue_type_cost``, ``venue_type_ring``, ``venue_type_peers`` of the group's claims ``rows`` at its
+    main venue ``main``; none (the defaults, NaN) unless ``main`` is a facility and no claim of ``rows`` carries a
+    diagnosis.  Each claim is compared with the facility's other claims of its cell (visit type, no diagnosis):
+    the visit's usual cost *there*, where the city-wide cell mixes every kind of institution."""
+    if not len(rows) or facts.venue_is_pharmacy[main] or (facts.diagnosis[rows] >= 0).any():
+        return {}
+    ratio, ring, peers = venue_cell_cost(
+        facts.cell[rows], facts.graph.visits.column("fund")[rows], facts.cell_venue_claims[:, main + 1],
+        facts.cell_venue_fund[:, main + 1], min_others=VENUE_TYPE_PEERS,
+    )  # fmt: skip
+    if math.isnan(ratio):
+        return {}
+    return {"venue_type_cost": ratio, "venue_type_ring": ring, "venue_type_peers": peers}
+
+
+def venue_cell_cost(
+    cells: np.ndarray, fund: np.ndarray, cell_claims: np.ndarray, cell_fund: np.ndarray, *,
+    min_others: int = MIN_OWN_CLAIMS,
+) -> tuple[float, float, float]:  # fmt: skip
+    """Fund per claim of a group's claims at one venue against the venue's other claims of the same cells.
+
+    ``cells`` and ``fund`` are the group's claims' cells and fund there; ``cell_claims`` and ``cell_fund`` the
+    venue's claims and fund per cell, the group's included.  A claim whose cell holds fewer than ``min_others``
+    other claims at the venue is left out.  Returns (ratio, the group's fund per claim, the expected fund per
+    claim), NaN when no claim is left or the venue's other claims were paid nothing.
+
+    >>> venue_cell_cost(np.array([0, 0]), np.array([90.0, 110.0]), np.array([42, 5]), np.array([1_200.0, 50.0]))
+    (4.0, 100.0, 25.0)
+    """
+    own_n = np.bincount(cells, minlength=len(cell_claims))
+    own_f = np.bincount(cells, weights=fund, minlength=len(cell_claims))
+    other_n = cell_claims - own_n
+    ok = other_n[cells] >= min_others
+    if not ok.any():
+        return math.nan, math.nan, math.nan
+    c = cells[ok]
+    base = float(((cell_fund - own_f)[c] / other_n[c]).sum())
+    ring = float(fund[ok].sum())
+    if base <= 0:
+        return math.nan, math.nan, math.nan
+    n = int(ok.sum())
+    return ring / base, ring / n, base / n
 
 
 def own_visits(persons: np.ndarray, venue: int, facts: ClaimFacts) -> tuple[np.ndarray, np.ndarray]:

@@ -227,6 +227,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "({ring:.2f} vs {peers:.2f} yuan, scored above {cost_ratio_from:g}x); {slot_joined} of the persons are "
         "more patients of {slot_doctor} on a weekly course with him on their own weekdays, each course billed at "
         ">= {slot_cost:g}x the same care elsewhere, as the ring's: members too (one doctor's slots)",
+        # step 120: claims without a diagnosis, against the facility's own other claims of the visit type
+        "fund per claim {ratio:.1f}x that of the other claims of the same visit type at {venue} ({ring:.2f} vs "
+        "{peers:.2f} yuan; no diagnosis exported, and {type_ratio:.1f}x against every claim of the visit type; "
+        "scored above {cost_ratio_from:g}x)",
     ),
     "dominance": ("ring claims are {share:.0%} of all claims at {venue} (scored above {dominance_from:.0%})",),
     "shared_phone": ("{persons} persons at {addresses} addresses bound to one phone {phone} "

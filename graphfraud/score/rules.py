@@ -45,7 +45,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "median_arrival_gap": lambda f, e: f.median_arrival_gap,
     "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)
                                       and f.cycle_days >= MIN_CYCLE_DAYS else NAN),
-    "cost_ratio": lambda f, e: f.cost_ratio,
+    "cost_ratio": lambda f, e: f.cost_ratio if not _at_venue(f, e) else f.venue_type_cost,
     "dominance": lambda f, e: f.dominance,
     "phone_hub_persons": lambda f, e: float(f.phone_hub_persons),
     "outside_excess": lambda f, e: outside_excess(f),
@@ -95,6 +95,21 @@ MEANINGS: dict[str, str] = {
     "median share at its peers of the same kind and level (x; candidates of the beds detector)",
     "stake": "yuan of insurance money (the fund's and the personal accounts') on the ring's claims",
 }  # fmt: skip
+
+
+def _at_venue(f: Features, e: Mapping[str, object]) -> bool:
+    """Step 120: whether the cost reason compares the group's claims with its facility's own other claims of the
+    same visit type (``venue_type_cost``, measured only where the claims carry no diagnosis) rather than with every
+    claim of the visit type (``cost_ratio``): when that is the dearer contrast.  A ring joined with one doctor's
+    slots says its slots' cost against the city-wide cells, as before.
+
+    >>> from types import SimpleNamespace as F  # the two measures it reads
+    >>> _at_venue(F(cost_ratio=1.6, venue_type_cost=3.2), {}), _at_venue(F(cost_ratio=1.6, venue_type_cost=1.5), {})
+    (True, False)
+    >>> _at_venue(F(cost_ratio=1.6, venue_type_cost=NAN), {}), _at_venue(F(cost_ratio=1.6, venue_type_cost=3.2), {"slot_joined": 3})
+    (False, False)
+    """
+    return not e.get("slot_joined") and f.venue_type_cost > f.cost_ratio  # NaN: not measured, False
 
 
 def _spread(e: Mapping[str, object]) -> int:
@@ -197,8 +212,13 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         "lockstep": lambda: _lockstep(f, venue),
         "arrival_gap": lambda: {"minutes": f.median_arrival_gap},
         "cycle": lambda: {"days": f.cycle_days, "regularity": f.cycle_regularity},
-        "cost_ratio": lambda: {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim}
-        | ({k: e[k] for k in ("slot_joined", "slot_doctor", "slot_cost")} if e.get("slot_joined") else {}),
+        "cost_ratio": lambda: (
+            {"ratio": f.venue_type_cost, "ring": f.venue_type_ring, "peers": f.venue_type_peers, "venue": venue,
+             "type_ratio": f.cost_ratio}
+            if _at_venue(f, e)
+            else {"ratio": f.cost_ratio, "ring": f.ring_fund_per_claim, "peers": f.venue_fund_per_claim}
+            | ({k: e[k] for k in ("slot_joined", "slot_doctor", "slot_cost")} if e.get("slot_joined") else {})
+        ),
         "dominance": lambda: {"share": f.dominance, "venue": venue},
         "shared_phone": lambda: {"persons": f.phone_hub_persons, "addresses": f.phone_hub_addresses,
                                  "phone": names.get("phone", "")},

@@ -175,6 +175,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元，超过 {cost_ratio_from} 倍起计分）；"
         "其中 {slot_joined} 人是 {slot_doctor} 的另外的疗程病人，各自在固定的星期几每周来做疗程，每人疗程费用均不低于"
         "同类诊疗的 {slot_cost} 倍，与团伙相同：同一医师的不同时段，亦为成员",
+        "每笔基金支付为 {venue} 本机构同一就诊类型其他结算的 {ratio} 倍（{ring} 元对 {peers} 元；未提供诊断，"
+        "与全部同一就诊类型结算相比为 {type_ratio} 倍；超过 {cost_ratio_from} 倍起计分）",
     ),
     "dominance": ("团伙结算占 {venue} 全部结算的 {share}（超过 {dominance_from} 起计分）",),
     "shared_phone": ("{addresses} 个不同住址的 {persons} 人绑定同一手机号 {phone}（超过 {phone_hub_persons_from} 人起计分）",),
