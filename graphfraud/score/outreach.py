@@ -68,7 +68,7 @@ class Referrals:
     stays: int  # the group's admissions there: distinct (person, admission day)
     referred: int  # of those, admitted within REFERRAL_DAYS days of an outpatient visit there by the same doctor
     admitted: int  # distinct persons of the group admitted so
-    crowd: int  # distinct persons those doctors saw there as outpatients on those visits' days
+    crowd: int  # distinct persons those doctors saw there as outpatients on any of those visits' days
     readmitted: int  # persons of the group admitted there on two days or more
     doctors: int  # doctors of the referred stays
 
@@ -119,11 +119,12 @@ def clinic_referrals(rows: np.ndarray, venue: int, facts: ClaimFacts, *, days: i
         referred |= hit
     ref_stays = distinct(person[referred] * span + (day[referred] - low))
     admitted = distinct(person[referred])
-    clinic = distinct((doctor[referred] + 1) * span + (clinic_day[referred] - low))  # (doctor, clinic day)
-    crowd = distinct(o_person[np.isin((o_doctor + 1) * span + (o_day - low), clinic) & (o_person >= 0)])
+    # the clinic: those doctors' outpatients on those days (a team's days, whichever of its doctors referred)
+    team, days_of = distinct(doctor[referred]), distinct(clinic_day[referred])
+    crowd = distinct(o_person[np.isin(o_doctor, team) & np.isin(o_day, days_of) & (o_person >= 0)])
     _, per_person = np.unique(stay_key // span, return_counts=True)
     return Referrals(stays=len(stay_key), referred=len(ref_stays), admitted=len(admitted), crowd=len(crowd),
-                     readmitted=int((per_person >= 2).sum()), doctors=len(distinct(doctor[referred])))  # fmt: skip
+                     readmitted=int((per_person >= 2).sum()), doctors=len(team))  # fmt: skip
 
 
 def outreach_admissions(f: Features, referrals: Callable[[], Referrals]) -> Reason | None:
