@@ -55,7 +55,8 @@ REFERRAL_DAYS: int | None = 2
 #: ... and the group is a clinic's referrals when at least this share of its admissions at the venue are.
 REFERRED_SHARE = 0.8
 #: ... and the persons admitted so are at most this share of the persons those doctors saw there as outpatients on
-#: those visits' days (an aid team operates on 5-10% of its crowd).
+#: any of those visits' days (eighthworld's aid teams: 4.8-9.6%; thirdworld's free buses, which bill a consultation
+#: for some before admitting them: 26-44%, and neither of the other two tests).
 ADMITTED_SHARE = 0.2
 #: ... and the group has at least this many admissions there (fewer are no clinic to read).
 MIN_STAYS = 5
