@@ -149,6 +149,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("benign_household", ("benign",), ("persons.address",), zh="同一家庭"),
     Signal("benign_kin_account", ("benign",), ("claims.holder_id", "persons.death_date"), zh="已故参保人账户家庭共济"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
+    Signal("benign_referral", ("benign",), ("claims.doctor_id",), zh="专家门诊分诊收治"),
     Signal("benign_children", ("benign",), ("persons.birth_date|persons.birth_year",),
            reduced=(("facilities.ownership", "ownership unknown: any facility not recorded as private counts"),),
            zh="婴幼儿保健"),

@@ -693,7 +693,7 @@ def ghost_stays(
     hollow = (claims_of[cards["p"].to_numpy()] - cards["size"].to_numpy() <= params.max_own) & local
     usual = usual_stay(stays, cards[["u", "p"]][~hollow])
     dear = cards["median"].to_numpy() >= params.ghost_ratio * usual.reindex(cards["u"]).to_numpy()
-    cards["hit"] = hollow & dear
+    cards["hit"] = hollow & dear & ~_pregnancies(graph, rows, stays, cards, params)
     cards["group"] = group[cards["u"].to_numpy()]
     # the peers' counts: the stays' cards at the other facilities of the kind, one hit and one miss added
     in_group = cards.groupby("group")["hit"].agg(["size", "sum"])
@@ -723,6 +723,36 @@ def ghost_stays(
         at = at[np.isin(person[at], held)]
         out[int(code)] = {"persons": held, "claims": at, "cards": n, "hits": k, "peer_cards": pn, "peer_hits": pk,
                           "chance": chance, "tested": tested, "billed": np.sort(theirs["p"].unique())}  # fmt: skip
+    return out
+
+
+def _pregnancies(graph: ClaimGraph, rows: np.ndarray, stays: pd.DataFrame, cards: pd.DataFrame,
+                 params: CardParams) -> np.ndarray:  # fmt: skip
+    """Per card of ``cards`` (``u``, ``p``; from ``stays`` at claims ``rows``): its every stay at the institution has a
+    diagnosis of the pregnancy chapter (ICD-10 ``O``) and its holder is not recorded male (step 120).
+
+    A pregnant herder lodged at the county hospital one to four weeks before her delivery (待产之家) is a card with no
+    care of its own and a stay two to four times the ward's usual one: the ghost stays' very shape, and her
+    diagnosis and sex are what a hospital's clerk would read first.  All False when ``params.ghost_pregnancy`` is
+    off or the export has no diagnoses.
+    """
+    out = np.zeros(len(cards), dtype=bool)
+    if not params.ghost_pregnancy or "diagnosis" not in graph.data.claims.columns:
+        return out
+    codes, values = graph.claim_codes("diagnosis")
+    chapter = np.char.startswith(np.char.upper(np.asarray(values, dtype=str)), "O")
+    code = codes[rows]
+    pregnant = np.zeros(len(rows), dtype=bool)
+    pregnant[code >= 0] = chapter[code[code >= 0]]
+    every = pd.Series(pregnant).groupby([stays["u"].to_numpy(), stays["p"].to_numpy()]).all()
+    out = every.reindex(pd.MultiIndex.from_frame(cards[["u", "p"]])).to_numpy(dtype=bool, copy=True)
+    persons = graph.data.persons
+    if "sex" in persons.columns:
+        at = graph.person_rows()[cards["p"].to_numpy()]
+        men = persons["sex"].eq("M").fillna(False).to_numpy(dtype=bool)  # (a column the export lacks: all missing)
+        male = np.zeros(len(cards), dtype=bool)
+        male[at >= 0] = men[at[at >= 0]]
+        out &= ~male
     return out
 
 

@@ -397,6 +397,14 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors "
         "above them: within chance for so few claims",
     ),
+    # step 120 (score.outreach)
+    "benign_referral": (
+        "looks like a visiting team's clinic (对口支援, specialist outreach) admitting the few it operates on: "
+        "{referred:.0%} of the group's {stays} admissions came within {days} days of an outpatient visit there by "
+        "the same doctor ({doctors} doctors), each person admitted once; the {admitted} persons admitted are {share:.0%} "
+        "of the {crowd} those doctors saw there on those days (a clinic's triage: at most {share_to:.0%}); cost "
+        "{cost_ratio:.2f}x the diagnosis' other stays (an operation's)",
+    ),
     "benign_one_off": (
         "a one-off event: only {days} ring day(s) (e.g. a group check-up)",
         "looks like a public venue's seasonal mass event (e.g. 三伏贴 days, a vaccination season): {persons} persons, "

@@ -39,6 +39,7 @@ from graphfraud.score.features import (
 )
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.public import follow_up_patients, mass_event, session_crowd, walk_in_patients
+from graphfraud.score.outreach import clinic_referrals, outreach_admissions
 from graphfraud.score.reasons import (
     Reason,
     PEER_COST,
@@ -2066,7 +2067,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or follow_up_patients(f) or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
-                  or dated_cohort(f))  # step 118  # fmt: skip
+                  or dated_cohort(f)  # step 118
+                  or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts)))  # step 120  # fmt: skip
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
     if cadence is not None:
         reasons = [*reasons, cadence]

@@ -286,6 +286,12 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "至多 {party_addresses} 个住址，成员 {together} 的就诊与本伙同到；费用为同类的 {cost_ratio} 倍，"
         "高出 {chance} 个标准误：结算笔数少，在偶然波动范围内",
     ),
+    "benign_referral": (
+        "疑为对口支援专家团队（或专科下乡）的门诊收治需手术者：该组 {stays} 次住院中 {referred} 在入院前 {days} 天内"
+        "（含当天）由同一医师在该院门诊接诊（共 {doctors} 名医师），每人仅住院一次；收治的 {admitted} 人占这些医师在那些"
+        "门诊日接诊的 {crowd} 人的 {share}（门诊分诊收治，不超过 {share_to} 即认定）；费用为同诊断其他住院的 {cost_ratio} 倍"
+        "（手术费用）",
+    ),
     "benign_one_off": (
         "一次性事件：仅 {days} 个团伙日（如集体体检）",
         "疑为公立机构的季节性集中诊疗（如三伏贴、三九贴、季节性接种）：{persons} 人各自参加了仅 {sessions} 个日间诊疗日中的 "

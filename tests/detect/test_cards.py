@@ -257,6 +257,38 @@ def test_ghost_stays_need_stays_dear_for_the_place_and_can_be_switched_off():
         }
 
 
+def _lodged(*, sex: str = "F"):  # type: ignore[no-untyped-def]
+    """:func:`_no_death_dates` with 3 of the 6 away cards' stays at H0 coded as awaiting delivery (O80, 待产之家),
+    their holders of ``sex``."""
+    data = _no_death_dates()
+    lodgers = [f"away{k}" for k in range(3)]
+    away = data.claims["patient_id"].isin(lodgers)
+    persons = data.persons.assign(sex=data.persons["sex"].where(~data.persons["person_id"].isin(lodgers), sex))
+    return dataclasses.replace(data, persons=persons, claims=data.claims.assign(
+        diagnosis=data.claims["diagnosis"].where(~away, "O80.000")))  # fmt: skip
+
+
+def _ghosts(data, params: CardParams = CardParams()) -> set[str]:  # type: ignore[no-untyped-def]
+    g = build_graph(data)
+    unit, group = cards.institutions(g)
+    uses = cards.run_uses(g, unit[g.visits.table["venue"].to_numpy()])
+    ids = g.visits.persons.ids
+    return {str(ids[p]) for out in cards.ghost_stays(g, unit, group, uses, params, {}).values() for p in out["persons"]}
+
+
+def test_a_womans_stays_awaiting_delivery_are_no_ghost_stays():
+    """Step 120: 3 away cards' dear stays with no care of their own, coded O80 on women's cards, are a 待产之家's
+    lodgers (eighthworld 11), not ghosts; the other 8 cards' stays (I10) at H0 still are."""
+    assert _ghosts(_lodged()) == {f"dead{k}" for k in range(5)} | {f"away{k}" for k in range(3, 6)}
+    assert _ghosts(_no_death_dates()) == {f"dead{k}" for k in range(5)} | {f"away{k}" for k in range(6)}
+
+
+def test_pregnancy_stays_on_mens_cards_or_with_the_exception_off_are_ghost_stays():
+    everyone = {f"dead{k}" for k in range(5)} | {f"away{k}" for k in range(6)}
+    assert _ghosts(_lodged(sex="M")) == everyone  # a man's card awaiting delivery is no lodger
+    assert _ghosts(_lodged(), CardParams(ghost_pregnancy=False)) == everyone
+
+
 def test_a_ghost_stays_ring_is_scored_and_said_as_such():
     ring = next(r for r in run(_no_death_dates()).rings if r.typology == "induced_admission")
     reason = ring.reasons[0]
