@@ -316,7 +316,7 @@ class CardParams:
     # care of their own whose stays there cost ghost_ratio times the facility's usual stay or more (the median of its
     # stays on cards with care of their own), beyond chance at the rate of the facilities of its kind (0: off)
     ghost_ratio: float = 2.0
-    # step 120: a card whose every stay at the facility has a diagnosis of the pregnancy chapter (ICD-10 O00-O99,
+    # step 121: a card whose every stay at the facility has a diagnosis of the pregnancy chapter (ICD-10 O00-O99,
     # 妊娠、分娩和产褥期) and whose holder is not recorded male is no ghost: a pregnant woman lodged before delivery
     # (待产之家) has no care of her own and a long stay; False counts her as any other card
     ghost_pregnancy: bool = True

@@ -729,7 +729,7 @@ def ghost_stays(
 def _pregnancies(graph: ClaimGraph, rows: np.ndarray, stays: pd.DataFrame, cards: pd.DataFrame,
                  params: CardParams) -> np.ndarray:  # fmt: skip
     """Per card of ``cards`` (``u``, ``p``; from ``stays`` at claims ``rows``): its every stay at the institution has a
-    diagnosis of the pregnancy chapter (ICD-10 ``O``) and its holder is not recorded male (step 120).
+    diagnosis of the pregnancy chapter (ICD-10 ``O``) and its holder is not recorded male (step 121).
 
     A pregnant herder lodged at the county hospital one to four weeks before her delivery (待产之家) is a card with no
     care of its own and a stay two to four times the ward's usual one: the ghost stays' very shape, and her

@@ -33,7 +33,7 @@ The cost is not tested: an operation costs several times its diagnosis'
 ordinary stays.  What it leaves open: a team of visiting "experts" whose
 billed consultations are the bait for a few unneeded operations each; the
 triage share reads an operation on one in ten as a clinic's, whoever billed
-it (docs/detection.md, step 120).
+it (docs/detection.md, step 121).
 """
 
 from __future__ import annotations

@@ -397,7 +397,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "of the members' arrivals with their party; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors "
         "above them: within chance for so few claims",
     ),
-    # step 120 (score.outreach)
+    # step 121 (score.outreach)
     "benign_referral": (
         "looks like a visiting team's clinic (对口支援, specialist outreach) admitting the few it operates on: "
         "{referred:.0%} of the group's {stays} admissions came within {days} days of an outpatient visit there by "

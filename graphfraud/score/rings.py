@@ -2068,7 +2068,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
                   or dated_cohort(f)  # step 118
-                  or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts)))  # step 120  # fmt: skip
+                  or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts)))  # step 121  # fmt: skip
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
     if cadence is not None:
         reasons = [*reasons, cadence]

@@ -277,7 +277,7 @@ def _ghosts(data, params: CardParams = CardParams()) -> set[str]:  # type: ignor
 
 
 def test_a_womans_stays_awaiting_delivery_are_no_ghost_stays():
-    """Step 120: 3 away cards' dear stays with no care of their own, coded O80 on women's cards, are a 待产之家's
+    """Step 121: 3 away cards' dear stays with no care of their own, coded O80 on women's cards, are a 待产之家's
     lodgers (eighthworld 11), not ghosts; the other 8 cards' stays (I10) at H0 still are."""
     assert _ghosts(_lodged()) == {f"dead{k}" for k in range(5)} | {f"away{k}" for k in range(3, 6)}
     assert _ghosts(_no_death_dates()) == {f"dead{k}" for k in range(5)} | {f"away{k}" for k in range(6)}

@@ -1,4 +1,4 @@
-"""Step 120: a visiting team's clinic (对口支援) that operates on a few of the crowd it saw is explained, whatever an
+"""Step 121: a visiting team's clinic (对口支援) that operates on a few of the crowd it saw is explained, whatever an
 operation costs against the diagnosis' ordinary stays; a free clinic that bills a consultation for each recruit and
 admits most of them, a bus admitted straight to the ward, a private hospital's team and patients brought back to
 the ward again are not (eighthworld's aid teams; thirdworld's free buses)."""
