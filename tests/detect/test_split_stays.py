@@ -15,6 +15,7 @@ from graphfraud.graph.build import build_graph
 from graphfraud.io.read import read_claims_dir
 from graphfraud.params import BedsParams, RunParams
 from graphfraud.pipeline import run
+from graphfraud.score.wording import say
 
 from .worlds import write_stays
 
@@ -174,6 +175,7 @@ def test_the_recruits_a_split_hospital_admitted_in_a_batch_join_its_candidate(tm
     reason = next(r for r in best.reasons if r.code == "repeat_stays")
     assert reason.args["batched"] == 12 and "in batches on 1 days" in reason.text
     assert reason.args["persons"] == len(ring)  # the split patients' count, as their readmissions
+    assert "另有 12 人在 1 个日子里成批入院" in say("repeat_stays", reason.args, "zh")
 
 
 def test_batch_days_are_beyond_the_facilitys_own_daily_admissions():
