@@ -48,7 +48,7 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
-from graphfraud.stats import binom
+from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.coadmit import monthly_parts, settled_stays, unended_parts
@@ -454,7 +454,7 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
     if not short and params.twice_share and params.min_admissions > 2:  # step 115: a longer export (twice_standouts)
         each.append(twice_standouts(rated(2), groups, params, each[0].index))
     found = pd.concat([f for f in each if not f.empty]) if any(not f.empty for f in each) else each[0]
-    split = split_candidates(graph, stays, cost, billed, groups, params, seed=seed)
+    split = split_candidates(graph, stays, cost, billed, groups, params, seed=seed, opens=opens)
     split += fetched_candidates(graph, stays, cost, billed, groups, params, seed=seed)
     if found.empty:
         return split
@@ -522,6 +522,7 @@ def split_candidates(
     params: BedsParams,
     *,
     seed: int = 0,
+    opens: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Step 102: candidates of facilities whose patients are discharged and readmitted within ``split_days``
     again and again (分解住院), far above their peers' rate.
@@ -534,6 +535,11 @@ def split_candidates(
     inpatients or more (a private psychiatric hospital keeps a few dozen).  Its candidate is its split patients
     with all their stays there, whether or not the facility stands out on its repeat patients too (a hospital
     may run both schemes: each candidate holds its own patients).  Off when ``split_times`` is 0.
+
+    Step 122: ``opens`` (per stay, True when it opens an admission, :func:`admissions`) gives each standing-out
+    facility's batch days (:func:`batch_days`); the patients it admitted in those batches for a stay of
+    ``split_stay_days`` or more join its candidate (a psychiatric hospital's recruits brought in a busload at a
+    time: admitted late in the export, their first stay there is still its only settled one).
     """
     if not params.split_times:
         return []
@@ -545,13 +551,65 @@ def split_candidates(
     per = stays.assign(split=flags).groupby(["venue", "person"])["split"].transform("sum").to_numpy()
     for venue, row in found.sort_index().iterrows():
         mine = (stays["venue"].to_numpy() == venue) & (per >= params.split_times)
-        counts = {
+        counts: dict[str, object] = {
             "admissions": int(mine.sum() - flags[mine].sum()),  # split readmissions counted with the stay before
             "splits": int(flags[mine].sum()),  # readmissions within split_days of a discharge there
             "split_days": params.split_days,
         }
+        if opens is not None:
+            batch, days = batch_days(stays, opens, int(venue), max_chance=params.max_chance,
+                                     min_persons=params.min_persons, stay_days=params.split_stay_days)  # fmt: skip
+            more = np.setdiff1d(stays["person"].to_numpy()[batch], stays["person"].to_numpy()[mine])
+            if len(more):
+                split_persons = int(len(np.unique(stays["person"].to_numpy()[mine])))
+                counts |= {"batched": int(len(more)), "batch_days": days, "split_persons": split_persons}
+                mine = mine | (batch & np.isin(stays["person"].to_numpy(), more))
         out.append(_standout(int(venue), row, mine, stays, counts, params.split_times, params, seed))
     return out
+
+
+def batch_days(stays: pd.DataFrame, opens: np.ndarray, venue: int, *, max_chance: float, min_persons: int,
+               stay_days: int) -> tuple[np.ndarray, int]:  # fmt: skip
+    """Step 122: per stay, True when it opened an admission at ``venue`` on one of its **batch days**, and how many
+    batch days it had.
+
+    A batch day is a day on which the facility admitted ``min_persons`` or more persons where its other days'
+    rate (its admissions from its first admission day to its last, that day's left out) makes so many a chance
+    below ``max_chance`` (Poisson, times the days of that calendar): a private psychiatric hospital that admits
+    one patient a day and takes in fourteen one morning.  Its stays count when they last ``stay_days`` or more
+    and end on a discharge day that ``min_persons`` or more of the batch days' such stays share (admitted
+    together and discharged together: the facility's ordinary patients admitted that day leave when their own
+    care ends); the days returned are those such stays opened on.
+
+    >>> s = pd.DataFrame({"person": np.arange(40), "venue": 0, "day": [*range(0, 60, 2), *[70] * 10],
+    ...                   "end_day": [*range(29, 89, 2), *[99] * 10]})
+    >>> batch, days = batch_days(s, np.ones(40, dtype=bool), 0, max_chance=0.01, min_persons=5, stay_days=3)
+    >>> int(batch.sum()), days
+    (10, 1)
+    """
+    out = np.zeros(len(stays), dtype=bool)
+    here = (stays["venue"].to_numpy() == venue) & opens
+    if not here.any():
+        return out, 0
+    day = stays["day"].to_numpy(np.int64)
+    person = stays["person"].to_numpy(np.int64)
+    admitted = pd.DataFrame({"day": day[here], "person": person[here]}).drop_duplicates()
+    per_day = admitted.groupby("day")["person"].size()
+    span = int(per_day.index.max() - per_day.index.min() + 1)
+    total = int(per_day.sum())
+    n = per_day.to_numpy(np.int64)
+    rate = (total - n) / max(span - 1, 1)  # the other days' admissions a day
+    chance = poisson.sf(n - 1, np.maximum(rate, 1e-9)) * span
+    batch = per_day.index.to_numpy(np.int64)[(n >= min_persons) & (chance <= max_chance)]
+    if not len(batch):
+        return out, 0
+    end = stays["end_day"].to_numpy(np.int64)
+    out = here & np.isin(day, batch) & (end >= 0) & (end - day >= stay_days)
+    # discharged together too: a batch leaves on a day min_persons of the batch days' admissions share (the
+    # facility's ordinary patients admitted that day leave when their own care ends)
+    leaving = pd.Series(person[out]).groupby(end[out]).nunique()
+    out &= np.isin(end, leaving.index.to_numpy(np.int64)[leaving.to_numpy() >= min_persons])
+    return out, int(len(np.unique(day[out])))
 
 
 def _standout(venue: int, row: pd.Series, mine: np.ndarray, stays: pd.DataFrame, counts: Mapping[str, object],

@@ -125,6 +125,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{split_days} days {times} times or more, vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); "
         "its {persons} such patients had {splits} readmissions within days of a discharge (split stays; settlement "
         "cuts not counted; scored above {repeat_ratio_from:g}x)",
+        # step 122: with the patients the split facility admitted in batches (its recruits)
+        "{repeaters} of {inpatients} inpatients of {venue} ({rate:.0%}) were discharged and readmitted there within "
+        "{split_days} days {times} times or more, vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); "
+        "its {persons} such patients had {splits} readmissions within days of a discharge (split stays; settlement "
+        "cuts not counted; scored above {repeat_ratio_from:g}x), and {batched} more were admitted there in batches on "
+        "{batch_days} days, each far beyond its daily admissions (members too: its recruits)",
         # step 114: inpatients fetched from home by the facility's ambulance (detect.transport)
         "{repeaters} of {inpatients} inpatients of {venue} ({rate:.0%}) had a stay there billed with a transport fee "
         "({item}) and no claim at another facility just before (not a transfer), vs {peer_rate:.1%} at its {peers} "

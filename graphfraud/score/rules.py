@@ -151,8 +151,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
                 "split_days": e["split_days"], "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"],
                 "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
-                "persons": int(e.get("members", f.persons)),  # type: ignore[call-overload]
-                "splits": e["splits"]}  # fmt: skip
+                "persons": int(e.get("split_persons", e.get("members", f.persons))),  # type: ignore[call-overload]
+                "splits": e["splits"]} | (
+            {"batched": e["batched"], "batch_days": e["batch_days"]} if e.get("batched") else {})  # fmt: skip
     if code == "repeat_stays" and e.get("fetched") is not None:  # step 114: fetched by ambulance (detect.transport)
         return {"repeaters": e["repeaters"], "inpatients": e["inpatients"], "venue": venue, "rate": e["rate"],
                 "item": e["item"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"],

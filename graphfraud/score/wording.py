@@ -100,6 +100,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{repeaters} 名患者反复出院后 0-{split_days} 天内再入院（分解住院）：{venue} 的 {inpatients} 名住院患者中有 {repeaters} 人"
         "（{rate}）在该机构出院后 {split_days} 天内再入院 {times} 次及以上，而 {peers} 家同类机构（{peer_group}）仅 {peer_rate}"
         "（{ratio} 倍）；这 {persons} 人共 {splits} 次出院后数日内再入院（中途结算不计；超过 {repeat_ratio_from} 倍起计分）",
+        "{repeaters} 名患者反复出院后 0-{split_days} 天内再入院（分解住院）：{venue} 的 {inpatients} 名住院患者中有 {repeaters} 人"
+        "（{rate}）在该机构出院后 {split_days} 天内再入院 {times} 次及以上，而 {peers} 家同类机构（{peer_group}）仅 {peer_rate}"
+        "（{ratio} 倍）；这 {persons} 人共 {splits} 次出院后数日内再入院（中途结算不计；超过 {repeat_ratio_from} 倍起计分）；"
+        "另有 {batched} 人在 {batch_days} 个日子里成批入院，远超该机构平日的入院人数（一并列为成员：疑似招揽入院）",
         "{venue} 的 {inpatients} 名住院患者中有 {repeaters} 人（{rate}）的住院结算含救护车等转运费用（{item}），且入院前未在"
         "其他机构就诊（非转院），而 {peers} 家同类机构（{peer_group}）仅 {peer_rate}（{ratio} 倍）；这 {persons} 人共 {fetched} "
         "次由该机构接来住院（疑似车接车送诱导住院，超过 {repeat_ratio_from} 倍起计分）",

@@ -15,6 +15,7 @@ from graphfraud.graph.build import build_graph
 from graphfraud.io.read import read_claims_dir
 from graphfraud.params import BedsParams, RunParams
 from graphfraud.pipeline import run
+from graphfraud.score.wording import say
 
 from .worlds import write_stays
 
@@ -22,14 +23,17 @@ HOSPITALS = 6  # H0 splits stays; H1 a long-stay ward settled every 30 days; H2 
 MINUTE = 1 / 1440
 
 
-def split_world(folder: Path, *, splitter: bool = True, transfers: float = 0.1) -> tuple[Path, set[str]]:
+def split_world(
+    folder: Path, *, splitter: bool = True, transfers: float = 0.1, batch: int = 0
+) -> tuple[Path, set[str]]:
     """Six hospitals (level 2) of 80 ordinary patients each: one stay of 3-12 days in 300, 10% of them split
     once (discharged and readmitted 0-2 days later).  H1 also keeps 25 long-stay patients 90-150 days, settled
     every 30 days; H2's day ward admits 25 patients on 10 days running (a stay of 8 hours each); H3 gives 25
     patients 5 chemotherapy cycles of 3 days, 21 days apart.  With ``splitter``, H0 splits 25 patients' stays of
     30-60 days into pieces of 10-15 days, 0-1 day apart, each patient from a day of their own.  Returns the
     claims directory and H0's split patients.  ``transfers``: the share of H4's stays split once (a public
-    hospital settling each ward transfer as a stay of its own)."""
+    hospital settling each ward transfer as a stay of its own).  ``batch``: recruits ``R..`` that H0 admits together
+    on day 270 for 29 days (step 122), and as many ``Q..`` that H5 admits so (a hospital that splits no stays)."""
     rng = np.random.default_rng(11)
     rows: list = []
     town = [f"T{i:04d}" for i in range(3000)]
@@ -61,6 +65,9 @@ def split_world(folder: Path, *, splitter: bool = True, transfers: float = 0.1) 
                 rows.append((person, "H0", day, day + piece))
                 day += piece + int(rng.integers(0, 2)) + 0.1  # readmitted at 11:24 the day of the discharge or after
                 total -= piece
+    for k in range(batch):  # a busload of recruits one morning, ten minutes apart; their one stay is still settled
+        rows.append((f"R{k:02d}", "H0", 270 + 0.375 + k / 144, 299 + 0.4))
+        rows.append((f"Q{k:02d}", "H5", 270 + 0.375 + k / 144, 299 + 0.4))
     stays = pd.DataFrame(rows, columns=["patient_id", "facility_id", "day", "end"])
     facilities = pd.DataFrame({"facility_id": [f"H{h}" for h in range(HOSPITALS)], "kind": "hospital", "level": 2})
     write_stays(folder, stays, facilities, town=town, discharge=True, total=3000.0, fund=2400.0)
@@ -144,3 +151,56 @@ def test_ward_transfers_settled_as_two_stays_once_each_are_no_split_stays(tmp_pa
     # counted on one split readmission a patient, H4 would stand out: the rule is "again and again"
     once = [c for c in beds.detect(graph, BedsParams(split_times=1)) if "splits" in c.evidence]
     assert "H4" in {str(graph.visits.venues.ids[c.evidence["venue"]]) for c in once}
+
+
+def test_the_recruits_a_split_hospital_admitted_in_a_batch_join_its_candidate(tmp_path: Path):
+    """Step 122: a psychiatric hospital that cuts its kept patients' stays also takes in recruits a busload at a
+    time; admitted late in the export, each has one settled stay there (no split yet), and joins the hospital's
+    candidate because the day it came was a batch day, far beyond the hospital's daily admissions.  The same
+    batch at a hospital that splits no stays gives nothing (the rule only widens a split candidate)."""
+    directory, ring = split_world(tmp_path, batch=12)
+    recruits = {f"R{k:02d}" for k in range(12)}
+    data = read_claims_dir(directory)
+    graph = build_graph(data)
+    found = [c for c in beds.detect(graph, BedsParams()) if "splits" in c.evidence]
+    assert [str(graph.visits.venues.ids[c.evidence["venue"]]) for c in found] == ["H0"]
+    assert set(graph.visits.persons.ids[found[0].persons].astype(str)) == ring | recruits
+    e = found[0].evidence
+    assert (e["batched"], e["batch_days"], e["split_persons"]) == (12, 1, len(ring))
+
+    result = run(data, RunParams())
+    best = max(result.rings, key=lambda r: len({m.entity_id for m in r.members} & recruits))
+    assert {m.entity_id for m in best.members} >= ring | recruits
+    assert not {m.entity_id for m in best.members} & {f"Q{k:02d}" for k in range(12)}
+    reason = next(r for r in best.reasons if r.code == "repeat_stays")
+    assert reason.args["batched"] == 12 and "in batches on 1 days" in reason.text
+    assert reason.args["persons"] == len(ring)  # the split patients' count, as their readmissions
+    assert "另有 12 人在 1 个日子里成批入院" in say("repeat_stays", reason.args, "zh")
+
+
+def test_batch_days_are_beyond_the_facilitys_own_daily_admissions():
+    """A busy hospital's ordinary days (Poisson, 6 a day, stays of 3-12 days) hold no batch day; one day of 25
+    more does, and only its stays of ``stay_days`` or more discharged together count (not the day's ordinary
+    patients, nor a batch member without a discharge or after one day)."""
+    rng = np.random.default_rng(5)
+    per_day = rng.poisson(6.0, 200)
+    day = np.repeat(np.arange(200), per_day)
+    stays = pd.DataFrame({"person": np.arange(len(day)), "venue": 0, "day": day,
+                          "end_day": day + rng.integers(3, 13, len(day))})  # fmt: skip
+    opens = np.ones(len(stays), dtype=bool)
+    batch, days = beds.batch_days(stays, opens, 0, max_chance=0.01, min_persons=5, stay_days=3)
+    assert (int(batch.sum()), days) == (0, 0)
+    extra = pd.DataFrame({"person": np.arange(25) + len(day), "venue": 0, "day": 150,
+                          "end_day": [-1] * 5 + [151] * 5 + [180] * 15})  # fmt: skip
+    stays = pd.concat([stays, extra], ignore_index=True)
+    batch, days = beds.batch_days(stays, np.ones(len(stays), dtype=bool), 0, max_chance=0.01, min_persons=5,
+                                  stay_days=3)  # fmt: skip
+    assert days == 1
+    kept = set(stays["person"].to_numpy()[batch])
+    assert set(extra["person"].to_numpy()[10:]) <= kept  # the long stays; no discharge or one day: not counted
+    assert not kept & set(extra["person"].to_numpy()[:10])
+    assert kept == set(extra["person"].to_numpy()[10:])  # the day's ordinary patients leave on days of their own
+    assert (stays["day"].to_numpy() == 150).sum() > 25
+    # a facility's admissions that are not openings (split readmissions) do not count
+    assert beds.batch_days(stays, np.zeros(len(stays), dtype=bool), 0, max_chance=0.01, min_persons=5,
+                           stay_days=3)[1] == 0  # fmt: skip
