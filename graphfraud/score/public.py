@@ -138,7 +138,8 @@ FOLLOW_UP_WEEKS = 12.0
 
 #: Step 120, follow-ups after the members' own stays: at least this share of the members seen as outpatients at the
 #: venue were discharged from a stay of their own there before their first visit of the group (ninthworld's
-#: poisoned workers: 97-100%; the reported staged clinics, card rings and steering of every dev world: 0-?%).
+#: poisoned workers, the pieces scored: 88-100%; every other ring in the top 20 of the dev worlds of the other
+#: generators: 7% at most, a steering doctor's patients admitted there earlier).
 AFTERCARE_SHARE = 0.8
 
 #: Step 88, a venue's walk-in patients: each member at no more than this share of the group's sessions (its days).
