@@ -844,6 +844,12 @@ class Features:
     venue_route_visits: float = math.nan  # the same over all the main venue's claims: persons a staff member saw a day
     venue_planned: float = 0.0  # share of the main venue's claims by patients on weekdays of their own (_venue_route)
     venue_weekday: float = math.nan  # share of the main venue's claims on its commonest weekday
+    # Step 123: the group's outpatient claims at the main venue as follow-ups after stays of the members' own there
+    # (:func:`aftercare`; 0: not measured: no outpatient claim there, a pharmacy, or a Features made by hand)
+    aftercare_members: int = 0  # members with an outpatient claim of the group at the main venue
+    aftercare_discharged: int = 0  # of them, discharged from a stay there (of the same diagnosis family where both
+    # are known) on or before their first such claim
+    aftercare_same_diagnosis: int = 0  # of those, the stay's and the first follow-up's diagnosis both known (equal)
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -956,6 +962,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         **(_rounds(person[at_main], day[at_main]) if age >= HOME_AGE else {}),
         **(_route(person[at_main], day[at_main], t.column("doctor")[rows][at_main]) if on_own_day else {}),
         **(_venue_route(main, facts) if on_own_day else {}),
+        **(aftercare(rows[at_main], main, facts) if not facts.venue_is_pharmacy[main] else {}),
     )
 
 
@@ -1396,6 +1403,50 @@ def _primary(c: Candidate, rows: np.ndarray, main: int, facts: ClaimFacts) -> tu
         own_cost_ratio(rows, fund, venue_claims, venue_fund),
         _local_share_of(c, main, facts),
     )
+
+
+def aftercare(rows: np.ndarray, venue: int, facts: ClaimFacts) -> dict[str, Any]:
+    """Step 123: how many of a group's members came to ``venue`` as outpatients after a stay of their own there.
+
+    A member's first outpatient claim among the group's ``rows`` at ``venue`` is a follow-up (出院后复查) when the
+    member was discharged from a stay at ``venue`` on or before that day (the admission day where the export has no
+    discharge), and the stay's diagnosis family is the follow-up's where both are known.  The stay may be one of
+    the group's claims or not: a works' poisoning admitted together is followed up together.
+
+    Returns
+    -------
+    dict
+        ``aftercare_members`` (members with an outpatient claim among ``rows`` at ``venue``),
+        ``aftercare_discharged`` (of them, followed up after a stay of their own) and ``aftercare_same_diagnosis``
+        (of those, the stay's and the follow-up's diagnosis family both known); empty when no member has one.
+    """
+    t = facts.graph.visits
+    inpatient = t.column("inpatient")
+    rows = rows[~inpatient[rows]]
+    if not len(rows):
+        return {}
+    person = t.column("person")[rows].astype(np.int64)
+    day = t.column("day")[rows].astype(np.int64)
+    order = np.lexsort((rows, day, person))  # each member's first follow-up: earliest day, then claim row
+    person, day, diag = person[order], day[order], facts.diagnosis[rows[order]]
+    first = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    members, first_day, first_diag = person[first], day[first], diag[first]
+    members_known = members >= 0
+    members, first_day, first_diag = members[members_known], first_day[members_known], first_diag[members_known]
+    if not len(members):
+        return {}
+    stays = _visit_rows(members, venue, facts)
+    stays = stays[inpatient[stays]]
+    who = np.searchsorted(members, t.column("person")[stays].astype(np.int64))
+    end = t.column("end_day")[stays].astype(np.int64)
+    end = np.where(end >= 0, end, t.column("day")[stays].astype(np.int64))
+    stay_diag = facts.diagnosis[stays]
+    known = (stay_diag >= 0) & (first_diag[who] >= 0)
+    after = (end <= first_day[who]) & (~known | (stay_diag == first_diag[who]))
+    discharged = distinct(who[after])
+    same = distinct(who[after & known])
+    return {"aftercare_members": int(len(members)), "aftercare_discharged": int(len(discharged)),
+            "aftercare_same_diagnosis": int(len(same))}  # fmt: skip
 
 
 def _venue_cost(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:

@@ -85,6 +85,18 @@ both out.
   the calendar, at a public 卫生院 too, but each member comes weekly on
   their own weekday; only its cost, 1.7-2.0x, told it apart otherwise).  Timed
   claims only: a date-only export shows no arrivals.
+- **Follow-ups after the members' own stays** (:func:`discharged_follow_ups`, step 123).  A works' poisoning
+  (正己烷, 三氯乙烯 in one 车间) is admitted to the 职业病防治院 over a few days, and its workers are then seen
+  there together for 复查 on one weekday every four weeks: a lockstep, a fixed cycle, a large share of a small
+  specialty hospital's claims, and nerve-conduction and toxicology tests dearer than an ordinary outpatient
+  visit: every sign of a staged clinic but the one a hospital clerk reads first, that each of them was this
+  hospital's inpatient before.  What a staged clinic's recruits do not show: nearly every member
+  (:data:`AFTERCARE_SHARE`) was discharged from a stay of their own at the venue, of the same diagnosis family
+  where the export gives both, before their first visit of the group (a broker brings villagers who were never
+  admitted there); the group is outpatient care at a venue not recorded as private, in the working day, with
+  no hard flag and no split admission (:func:`_public_care`).  The cost is not tested: a follow-up is priced as
+  the poisoning's tests, not as the diagnosis' ordinary visits (2.6-2.9x them in ninthworld).  An admission
+  scheme's stays are not excused by it: they are the co-admission's rings, scored on their own.
 """
 
 from __future__ import annotations
@@ -123,6 +135,12 @@ FOLLOW_UP_PERIOD = 21.0
 #: ... for at least this many weeks (the median member's first to last day: a follow-up programme, not a season).
 FOLLOW_UP_WEEKS = 12.0
 
+
+#: Step 123, follow-ups after the members' own stays: at least this share of the members seen as outpatients at the
+#: venue were discharged from a stay of their own there before their first visit of the group (ninthworld's
+#: poisoned workers, the pieces scored: 88-100%; every other ring in the top 20 of the dev worlds of the other
+#: generators: 7% at most, a steering doctor's patients admitted there earlier).
+AFTERCARE_SHARE = 0.8
 
 #: Step 88, a venue's walk-in patients: each member at no more than this share of the group's sessions (its days).
 WALK_IN_ATTENDANCE = 0.2
@@ -260,4 +278,23 @@ def walk_in_patients(f: Features) -> Reason | None:
         {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "gap": f.median_arrival_gap,
          "cost_ratio": f.cost_ratio, **({"share": f.dominance} if unknown else {}), **by_chance},
         f.attendance, WALK_IN_ATTENDANCE, 0.0,
+    )  # fmt: skip
+
+
+def discharged_follow_ups(f: Features) -> Reason | None:
+    """Why a dense group may be a venue's follow-ups of its own discharged patients (出院后复查), or None (step 123).
+
+    See the module docstring; ``tests/score/test_public_care.py`` holds a 职业病防治院's poisoned workers explained,
+    and a broker's villagers never admitted there, a private hospital's, a night clinic's and a split admission's
+    group that are not.
+    """
+    if f.aftercare_members == 0 or f.aftercare_discharged < AFTERCARE_SHARE * f.aftercare_members:
+        return None
+    if f.split_admissions or not _public_care(f):
+        return None
+    return Reason(
+        "benign_aftercare",
+        {"discharged": f.aftercare_discharged, "members": f.aftercare_members, "same": f.aftercare_same_diagnosis,
+         "cost_ratio": f.cost_ratio},
+        f.aftercare_discharged / f.aftercare_members, AFTERCARE_SHARE, 0.0,
     )  # fmt: skip

@@ -421,6 +421,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "those sessions or more (most of their days there), at a venue not recorded as private; cost "
         "{cost_ratio:.2f}x peers'",
     ),
+    "benign_aftercare": (
+        "looks like follow-up care after the members' own stays (出院后复查, e.g. a works' poisoning seen again every "
+        "few weeks): {discharged} of the {members} members seen there as outpatients had been discharged from a stay "
+        "of their own at the venue before their first visit of the group ({same} of them with the same diagnosis "
+        "family), at a venue not recorded as private; cost {cost_ratio:.2f}x peers'",
+    ),
     "benign_children": (
         "looks like young children's routine care (child-health check-ups, vaccinations): the {persons} members' "
         "median age is {age:.1f} years, at a public institution; cost {cost_ratio:.2f}x peers'",
