@@ -226,6 +226,33 @@ def _own_care_at_its_cost(f: Features, bound: float) -> dict[str, float] | None:
     return {"chance": f.cost_chance} if f.cost_ratio > bound else {}
 
 
+#: The name :func:`follow_up_cost` keeps the run's follow-up visits per cell under on the graph (``ClaimGraph.shared``).
+FOLLOW_UP_CELLS = "follow_up_cells"
+
+
+def follow_up_cells(facts: ClaimFacts, visits: int = FOLLOW_UP_VISITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 120: which claims are follow-up visits (a person's claims of one cell at one venue, ``visits`` or more
+    of them), and per cell (visit type and diagnosis family) their count and fund.  One hash pass over the claims.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.score.features import claim_facts
+    >>> from graphfraud.synth import toy
+    >>> facts = claim_facts(build_graph(toy.staged_clinic()[0]))
+    >>> flag, n, fund = follow_up_cells(facts)
+    >>> int(flag.sum()) == int(n.sum()), len(n) == len(facts.cell_claims)
+    (True, True)
+    """
+    t = facts.graph.visits
+    n_cells = len(facts.cell_claims)
+    person = t.column("person").astype(np.int64)
+    venue = t.column("venue").astype(np.int64)
+    key = (person * (int(venue.max(initial=0)) + 1) + venue) * n_cells + facts.cell
+    group = pd.factorize(key)[0]  # (person, venue, cell) by one hash pass, no sort
+    flag = (np.bincount(group)[group] >= visits) & (person >= 0)
+    return (flag, np.bincount(facts.cell[flag], minlength=n_cells).astype(np.int64),
+            np.bincount(facts.cell[flag], weights=t.column("fund")[flag], minlength=n_cells))  # fmt: skip
+
+
 def follow_up_cost(rows: np.ndarray, facts: ClaimFacts, *, visits: int = FOLLOW_UP_VISITS) -> float:
     """Step 120: fund per claim of the group whose claims are ``rows`` against the city's other follow-up visits.
 
@@ -235,8 +262,9 @@ def follow_up_cost(rows: np.ndarray, facts: ClaimFacts, *, visits: int = FOLLOW_
     tablets; a COPD patient's monthly visit is the maintenance inhaler).  Each claim is compared with the mean
     fund of the other persons' follow-up visits of its cell, outside the group; a cell with fewer than
     ``MIN_PEERS`` of them falls back to the cell's claims, then the visit type, as
-    :func:`graphfraud.score.features.cost_contrast`.  One pass over the claims of the group's cells (asked
-    only of a group :func:`follow_up_patients` would otherwise explain but for its cost).
+    :func:`graphfraud.score.features.cost_contrast`.  The follow-up visits of every cell are counted once per run
+    (:func:`follow_up_cells`, kept as :data:`FOLLOW_UP_CELLS`), when a group first needs them: only a group
+    :func:`follow_up_patients` would otherwise explain but for its cost.
 
     >>> from graphfraud.graph.build import build_graph
     >>> from graphfraud.score.features import claim_facts
@@ -246,20 +274,15 @@ def follow_up_cost(rows: np.ndarray, facts: ClaimFacts, *, visits: int = FOLLOW_
     >>> round(follow_up_cost(np.arange(5), facts), 3) > 0
     True
     """
-    t = facts.graph.visits
     n_cells = len(facts.cell_claims)
-    cell = facts.cell
-    at = np.flatnonzero(np.isin(cell, np.unique(cell[rows])))  # the claims of the group's cells, ascending
-    person = t.column("person")[at].astype(np.int64)
-    venue = t.column("venue")[at].astype(np.int64)
-    key = (person * (int(venue.max(initial=0)) + 1) + venue) * n_cells + cell[at]
-    group = pd.factorize(key)[0]  # (person, venue, cell) by one hash pass
-    peer = (np.bincount(group)[group] >= visits) & (person >= 0) & ~in_sorted(at, np.sort(rows))
-    fund = t.column("fund")
-    own_n = np.bincount(cell[rows], minlength=n_cells)  # _contrast takes the group's own claims off each level
-    own_f = np.bincount(cell[rows], weights=fund[rows], minlength=n_cells)
-    follow_n = np.bincount(cell[at][peer], minlength=n_cells) + own_n
-    follow_f = np.bincount(cell[at][peer], weights=fund[at][peer], minlength=n_cells) + own_f
+    cell, fund = facts.cell, facts.graph.visits.column("fund")
+    flag, follow_n, follow_f = facts.graph.shared(f"{FOLLOW_UP_CELLS}:{visits}", lambda: follow_up_cells(facts, visits))
+    mine = flag[rows]  # the group's own follow-up visits are out of the peers; _contrast takes all its claims off
+    own_n = np.bincount(cell[rows], minlength=n_cells) - np.bincount(cell[rows][mine], minlength=n_cells)
+    own_f = np.bincount(cell[rows], weights=fund[rows], minlength=n_cells) - np.bincount(
+        cell[rows][mine], weights=fund[rows][mine], minlength=n_cells
+    )
+    follow_n, follow_f = follow_n + own_n, follow_f + own_f
     ratio, _, _, _ = _contrast(
         rows,
         fund[rows],

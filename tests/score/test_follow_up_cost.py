@@ -19,7 +19,13 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import build_graph
 from graphfraud.io.read import read_claims_dir
 from graphfraud.score.features import claim_facts, features
-from graphfraud.score.public import FOLLOW_UP_VISITS, follow_up_cost, follow_up_patients
+from graphfraud.score.public import (
+    FOLLOW_UP_CELLS,
+    FOLLOW_UP_VISITS,
+    follow_up_cells,
+    follow_up_cost,
+    follow_up_patients,
+)
 from graphfraud.score.wording import say
 
 from tests.score.test_public_care import FOLLOW_UPS
@@ -82,6 +88,20 @@ def test_one_off_visits_are_no_follow_ups(tmp_path: Path) -> None:
     cost, follow_ups = _group(_world(tmp_path, group_fund=100.0), visits=9)
     assert follow_ups == pytest.approx(cost, rel=1e-6)
     assert FOLLOW_UP_VISITS <= 8
+
+
+def test_follow_up_visits_are_counted_once_per_run(tmp_path: Path) -> None:
+    graph = build_graph(read_claims_dir(_world(tmp_path, group_fund=100.0)))
+    facts = claim_facts(graph)
+    flag, n, fund = follow_up_cells(facts)
+    ids = pd.Series(graph.visits.persons.ids)[graph.visits.column("person")]
+    assert flag.sum() == 8 * (40 + 30) and not flag[ids.str.startswith("A").to_numpy()].any()  # one-offs are not
+    assert n.sum() == flag.sum() and fund.sum() == pytest.approx(8 * (40 * 100.0 + 30 * 95.0))
+    rows = np.flatnonzero(ids.str.startswith("G").to_numpy())
+    first = follow_up_cost(rows, facts)
+    made = graph.shared(f"{FOLLOW_UP_CELLS}:{FOLLOW_UP_VISITS}", lambda: None)
+    assert made is not None and np.array_equal(made[0], flag)  # kept on the graph by the first call
+    assert follow_up_cost(rows, facts) == first
 
 
 def test_a_group_dear_against_the_code_but_not_its_follow_ups_is_explained() -> None:
