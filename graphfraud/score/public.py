@@ -48,7 +48,10 @@ both out.
   primary-care venue, their own (a third of them or more also come there on
   their own: ``primary.LOCAL_SHARE``), in the working day, at the cost of
   the same care elsewhere (``PEER_COST``, or above it within chance:
-  :func:`graphfraud.score.reasons.chance_cost`), and with no hard flag.  A
+  :func:`graphfraud.score.reasons.chance_cost`; step 120: or of the city's
+  other follow-up visits of the same diagnoses, :func:`follow_up_cost`, for a
+  COPD patient's monthly inhaler costs more than the acute visits most J44
+  claims are), and with no hard flag.  A
   turnover clinic also rotates its pool (each recruit at a tenth to a third
   of its sessions) but bills above the care it imitates, at a private clinic.
   A village doctor who keeps his villagers' cards (代保管医保卡) bills each card
@@ -302,9 +305,10 @@ def follow_up_patients(f: Features, follow_ups: Callable[[], float] | None = Non
     ``follow_ups()`` (:func:`follow_up_cost`: the group's fund per claim against the city's other follow-up
     visits of the same cells; asked only when all else holds but the cost against every claim of those cells)
     lets a group of chronic patients' monthly visits cost what such visits cost (step 120).  See the module
-    docstring; ``tests/score/test_public_care.py`` holds an endocrinology clinic's monthly patients explained, a
-    COPD clinic's dearer than the code's one-off visits explained by ``follow_ups``, and a turnover clinic's
-    rotating pool, a dear one and a private clinic's that are not.
+    docstring; ``tests/score/test_public_care.py`` holds an endocrinology clinic's monthly patients explained, and
+    a turnover clinic's rotating pool, a dear one and a private clinic's that are not;
+    ``tests/score/test_follow_up_cost.py`` a township centre's COPD patients, dearer than the code's one-off visits,
+    explained by ``follow_ups``.
     """
     if f.attendance > OWN_DAYS_ATTENDANCE or f.member_weeks < FOLLOW_UP_WEEKS:
         return None
