@@ -48,7 +48,10 @@ both out.
   primary-care venue, their own (a third of them or more also come there on
   their own: ``primary.LOCAL_SHARE``), in the working day, at the cost of
   the same care elsewhere (``PEER_COST``, or above it within chance:
-  :func:`graphfraud.score.reasons.chance_cost`), and with no hard flag.  A
+  :func:`graphfraud.score.reasons.chance_cost`; step 124: or of the city's
+  other follow-up visits of the same diagnoses, :func:`follow_up_cost`, for a
+  COPD patient's monthly inhaler costs more than the acute visits most J44
+  claims are), and with no hard flag.  A
   turnover clinic also rotates its pool (each recruit at a tenth to a third
   of its sessions) but bills above the care it imitates, at a private clinic.
   A village doctor who keeps his villagers' cards (代保管医保卡) bills each card
@@ -105,9 +108,10 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from graphfraud.graph.events import distinct
-from graphfraud.score.features import ClaimFacts, Features, _attendance, in_sorted
+from graphfraud.score.features import ClaimFacts, Features, _attendance, _contrast, in_sorted
 from graphfraud.score.primary import LOCAL_SHARE
 from graphfraud.score.reasons import PEER_COST, SCHEDULE_ATTENDANCE, Reason, chance_cost, hard_flags
 
@@ -134,6 +138,11 @@ OWN_DAYS_ATTENDANCE = 0.15
 FOLLOW_UP_PERIOD = 21.0
 #: ... for at least this many weeks (the median member's first to last day: a follow-up programme, not a season).
 FOLLOW_UP_WEEKS = 12.0
+#: Step 124: a person's claims of one visit type and diagnosis family at one venue are follow-up visits when there
+#: are at least this many (the co-visit regulars' floor, and ``features.REFILL_PURCHASES`` for a pharmacy's
+#: refills); a group of follow-up patients costs what the city's other follow-up visits of its diagnoses cost.
+#: Measured 2, 4, 8 (docs/detection.md, step 124).
+FOLLOW_UP_VISITS = 4
 
 
 #: Step 123, follow-ups after the members' own stays: at least this share of the members seen as outpatients at the
@@ -222,36 +231,119 @@ def session_crowd(rows: np.ndarray, venue: int, facts: ClaimFacts, *, attendance
     return int(((hits >= attendance * len(sessions)) & (hits >= own * days)).sum())
 
 
+def _own_public_care(f: Features) -> bool:
+    """At a primary venue the members are its own patients, and the care is public (:func:`_public_care`)."""
+    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
+        return False
+    return not math.isnan(f.cost_ratio) and _public_care(f)
+
+
 def _own_care_at_its_cost(f: Features, bound: float) -> dict[str, float] | None:
     """The tests :func:`follow_up_patients` and :func:`walk_in_patients` share: at a primary venue the members are
     its own patients, and the group costs at most ``bound`` times its peers (or above it by chance) for public
     care.  Returns the reason's extra value (the cost's chance when above ``bound``), or None when not."""
-    if f.primary_venue and not f.local_share >= LOCAL_SHARE:  # NaN: not measured, not the members' own
-        return None
-    if math.isnan(f.cost_ratio) or not (f.cost_ratio <= bound or chance_cost(f)) or not _public_care(f):
+    if not _own_public_care(f) or not (f.cost_ratio <= bound or chance_cost(f)):
         return None
     return {"chance": f.cost_chance} if f.cost_ratio > bound else {}
 
 
-def follow_up_patients(f: Features) -> Reason | None:
+#: The name :func:`follow_up_cost` keeps the run's follow-up visits per cell under on the graph (``ClaimGraph.shared``).
+FOLLOW_UP_CELLS = "follow_up_cells"
+
+
+def follow_up_cells(facts: ClaimFacts, visits: int = FOLLOW_UP_VISITS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 124: which claims are follow-up visits (a person's claims of one cell at one venue, ``visits`` or more
+    of them), and per cell (visit type and diagnosis family) their count and fund.  One hash pass over the claims.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.score.features import claim_facts
+    >>> from graphfraud.synth import toy
+    >>> facts = claim_facts(build_graph(toy.staged_clinic()[0]))
+    >>> flag, n, fund = follow_up_cells(facts)
+    >>> int(flag.sum()) == int(n.sum()), len(n) == len(facts.cell_claims)
+    (True, True)
+    """
+    t = facts.graph.visits
+    n_cells = len(facts.cell_claims)
+    person = t.column("person").astype(np.int64)
+    venue = t.column("venue").astype(np.int64)
+    key = (person * (int(venue.max(initial=0)) + 1) + venue) * n_cells + facts.cell
+    group = pd.factorize(key)[0]  # (person, venue, cell) by one hash pass, no sort
+    flag = (np.bincount(group)[group] >= visits) & (person >= 0)
+    return (flag, np.bincount(facts.cell[flag], minlength=n_cells).astype(np.int64),
+            np.bincount(facts.cell[flag], weights=t.column("fund")[flag], minlength=n_cells))  # fmt: skip
+
+
+def follow_up_cost(rows: np.ndarray, facts: ClaimFacts, *, visits: int = FOLLOW_UP_VISITS) -> float:
+    """Step 124: fund per claim of the group whose claims are ``rows`` against the city's other follow-up visits.
+
+    A follow-up visit is one of a person's claims of one cell (visit type and diagnosis family) at one venue, of
+    which there are ``visits`` or more: a chronic patient's month's prescription, where the cell's other claims
+    are mostly one-off visits for the same code (an acute bronchitis coded J44 is a consultation and a few days'
+    tablets; a COPD patient's monthly visit is the maintenance inhaler).  Each claim is compared with the mean
+    fund of the other persons' follow-up visits of its cell, outside the group; a cell with fewer than
+    ``MIN_PEERS`` of them falls back to the cell's claims, then the visit type, as
+    :func:`graphfraud.score.features.cost_contrast`.  The follow-up visits of every cell are counted once per run
+    (:func:`follow_up_cells`, kept as :data:`FOLLOW_UP_CELLS`), when a group first needs them: only a group
+    :func:`follow_up_patients` would otherwise explain but for its cost.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.score.features import claim_facts
+    >>> from graphfraud.synth import toy
+    >>> graph = build_graph(toy.staged_clinic()[0])
+    >>> facts = claim_facts(graph, np.arange(graph.visits.table.shape[0]))
+    >>> round(follow_up_cost(np.arange(5), facts), 3) > 0
+    True
+    """
+    n_cells = len(facts.cell_claims)
+    cell, fund = facts.cell, facts.graph.visits.column("fund")
+    flag, follow_n, follow_f = facts.graph.shared(f"{FOLLOW_UP_CELLS}:{visits}", lambda: follow_up_cells(facts, visits))
+    mine = flag[rows]  # the group's own follow-up visits are out of the peers; _contrast takes all its claims off
+    own_n = np.bincount(cell[rows], minlength=n_cells) - np.bincount(cell[rows][mine], minlength=n_cells)
+    own_f = np.bincount(cell[rows], weights=fund[rows], minlength=n_cells) - np.bincount(
+        cell[rows][mine], weights=fund[rows][mine], minlength=n_cells
+    )
+    follow_n, follow_f = follow_n + own_n, follow_f + own_f
+    ratio, _, _, _ = _contrast(
+        rows,
+        fund[rows],
+        (
+            (cell, follow_n, follow_f, None),
+            (cell, facts.cell_claims, facts.cell_fund, None),
+            (facts.vtype, facts.vtype_claims, facts.vtype_fund, None),
+        ),
+        squares=False,
+    )
+    return ratio
+
+
+def follow_up_patients(f: Features, follow_ups: Callable[[], float] | None = None) -> Reason | None:
     """Why a dense group may be a department's follow-up patients, each on their own days, or None.
 
-    See the module docstring; ``tests/score/test_public_care.py`` holds an endocrinology clinic's monthly
-    patients explained, and a turnover clinic's rotating pool, a dear one and a private clinic's that are not.
+    ``follow_ups()`` (:func:`follow_up_cost`: the group's fund per claim against the city's other follow-up
+    visits of the same cells; asked only when all else holds but the cost against every claim of those cells)
+    lets a group of chronic patients' monthly visits cost what such visits cost (step 124).  See the module
+    docstring; ``tests/score/test_public_care.py`` holds an endocrinology clinic's monthly patients explained, and
+    a turnover clinic's rotating pool, a dear one and a private clinic's that are not;
+    ``tests/score/test_follow_up_cost.py`` a township centre's COPD patients, dearer than the code's one-off visits,
+    explained by ``follow_ups``.
     """
     if f.attendance > OWN_DAYS_ATTENDANCE or f.member_weeks < FOLLOW_UP_WEEKS:
         return None
     if not 0.0 < f.member_weekly <= 7.0 / FOLLOW_UP_PERIOD:  # 0: no member on 4 days or more, no timetable
         return None
+    args: dict[str, object] = {"persons": f.persons, "attendance": f.attendance, "days": f.sessions,
+                               "weeks": f.member_weeks, "cost_ratio": f.cost_ratio}  # fmt: skip
     by_chance = _own_care_at_its_cost(f, PEER_COST)
-    if by_chance is None:
+    if by_chance is not None:
+        return Reason("benign_schedule", {**args, **by_chance}, f.attendance, OWN_DAYS_ATTENDANCE, 0.0)
+    if follow_ups is None or not _own_public_care(f):
         return None
-    return Reason(
-        "benign_schedule",
-        {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "weeks": f.member_weeks,
-         "cost_ratio": f.cost_ratio, **by_chance},
-        f.attendance, OWN_DAYS_ATTENDANCE, 0.0,
-    )  # fmt: skip
+    cost = follow_ups()  # step 124: what the city's other follow-up visits of the same diagnoses cost
+    if math.isnan(cost) or cost > PEER_COST:
+        return None
+    return Reason("benign_schedule", {**args, "follow_up_cost": cost, "follow_up_visits": FOLLOW_UP_VISITS},
+                  f.attendance, OWN_DAYS_ATTENDANCE, 0.0)  # fmt: skip
 
 
 def walk_in_patients(f: Features) -> Reason | None:

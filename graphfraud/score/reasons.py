@@ -285,6 +285,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "own days: the {persons} members each came on {attendance:.0%} of the group's {days} days over {weeks:.0f} "
         "weeks, at a venue not recorded as private; cost {cost_ratio:.2f}x peers', {chance:.1f} standard errors "
         "above them: within chance",
+        # step 124: against the city's other follow-up visits of the same diagnoses (graphfraud.score.public)
+        "looks like a department's follow-up patients (e.g. monthly hypertension or diabetes visits), each on their "
+        "own days: the {persons} members each came on {attendance:.0%} of the group's {days} days over {weeks:.0f} "
+        "weeks, at a venue not recorded as private; cost {cost_ratio:.2f}x peers', {follow_up_cost:.2f}x the city's "
+        "other follow-up visits of the same diagnoses (a person's {follow_up_visits} or more at one venue)",
         # step 88 (graphfraud.score.public.walk_in_patients)
         "looks like a venue's walk-in patients, each on their own days: the {persons} members each came on "
         "{attendance:.0%} of the group's {days} days, arriving a median {gap:.0f} min after one another (no batch), "

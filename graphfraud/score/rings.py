@@ -40,6 +40,7 @@ from graphfraud.score.features import (
 from graphfraud.score.primary import primary_care_day, village_day
 from graphfraud.score.public import (
     discharged_follow_ups,
+    follow_up_cost,
     follow_up_patients,
     mass_event,
     session_crowd,
@@ -2070,7 +2071,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
                   or home_visits(f)  # step 111
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
-                  or follow_up_patients(f) or discharged_follow_ups(f)  # step 123
+                  or follow_up_patients(f, lambda: follow_up_cost(c.claims, facts))  # step 124
+                  or discharged_follow_ups(f)  # step 123
                   or refill_cohort(f, names, reasons)
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88

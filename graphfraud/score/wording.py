@@ -210,6 +210,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为科室的定期复诊患者（如高血压、糖尿病每月复诊），各自按自己的日子就诊：{persons} 名成员在 {weeks} 周内"
         "各自只在团伙 {days} 个就诊日中的 {attendance} 出现，机构未登记为民营；费用为同类的 {cost_ratio} 倍，"
         "高出 {chance} 个标准误：在偶然波动范围内",
+        "疑为科室的定期复诊患者（如高血压、糖尿病每月复诊），各自按自己的日子就诊：{persons} 名成员在 {weeks} 周内"
+        "各自只在团伙 {days} 个就诊日中的 {attendance} 出现，机构未登记为民营；费用为同类的 {cost_ratio} 倍，"
+        "为全市同类诊断其他复诊（同一人在同一机构 {follow_up_visits} 次及以上）的 {follow_up_cost} 倍",
         "疑为机构的日常门诊患者，各自按自己的日子就诊：{persons} 名成员各自只在团伙 {days} 个就诊日中的 {attendance} 出现，"
         "成员到达间隔中位数 {gap} 分钟（并非成批到达），机构登记为公立；费用为同类的 {cost_ratio} 倍",
         "疑为机构的日常门诊患者，各自按自己的日子就诊：{persons} 名成员各自只在团伙 {days} 个就诊日中的 {attendance} 出现，"
