@@ -41,6 +41,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "the ring's pharmacy purchases in claims.csv ordered by pharmacy_id and start_time: {batch_cards} or more in "
         "a row at one pharmacy, of different person_id, each within {batch_gap} min of the one before, are a batch",
     ),
+    "helper_phone": (
+        "persons.csv 中绑定同一 phone 的成员；claims.csv 中各成员在该机构的就诊日数除以首末就诊日间的周数，取成员中位数，"
+        "乘以每月 4.348 周；facilities.csv 的 kind 与 ownership；claim_items.csv 中单价 200 元及以上项目的金额占比",
+        "the members bound to one phone in persons.csv; each member's days at the venue in claims.csv over the weeks "
+        "from their first to last day there, the median over members, times 4.348 weeks a month; kind and ownership "
+        "in facilities.csv; the share of the amount on claim_items.csv lines priced 200 yuan or more",
+    ),
     "maintenance_cadence": (
         "claims.csv 中各成员在该机构的就诊日（start_time 的日期）：每人每周的就诊日数与最常见的星期几，取成员中位数；"
         "持续周数为首末就诊日所在的自然周数（含首末两周）",

@@ -76,6 +76,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "patients sent with prescriptions come one by one, so the cards were there, not the patients (a card "
         "collector from {batch_share_from:.0%} of the purchases; no points)",
     ),
+    "helper_phone": (  # step 125 (helper_phone): the phone set aside for an explanation, said, no points
+        "{phone} of them on one phone, taken for a helper's (代办, e.g. a community grid worker fetching the refills "
+        "of elders who live alone): each card seen there {monthly:.1f} days a month (a helper's from at most "
+        "{monthly_from:.1f}), at a primary-care venue not recorded as private, no dear item, cost {cost_ratio:.2f}x "
+        "peers'; no claim after death",
+    ),
     "maintenance_cadence": (  # step 116 (maintenance_cadence): a name, no points
         "members each came {weekly:.1f} times a week on their own fixed weekdays ({timetable:.0%} of their visits) "
         "for {weeks:.0f} weeks: treatment kept for months is maintenance treatment, and maintenance haemodialysis "
@@ -586,7 +592,7 @@ def hard_flags(f: Features, *, treatment: bool = False, home: bool = False) -> l
     box from a pharmacy is its victim, and a busy pharmacy's regulars hold a few.
     """
     flags = []
-    if f.phone_hub_persons >= 4 and not home:
+    if f.phone_hub_persons >= 4 and not home and not helper_phone(f):  # step 125: a 代办 helper's phone is no sign
         flags.append(f"{f.phone_hub_persons} persons of different households on one phone")
     if f.after_death_claims:
         flags.append(f"{f.after_death_claims} claims after death")
@@ -600,6 +606,80 @@ def hard_flags(f: Features, *, treatment: bool = False, home: bool = False) -> l
             f"patients: {catchment(f, city=True):.0%})"
         )
     return flags
+
+
+#: Step 125 (:func:`helper_phone`): a phone that binds the cards of a group seen about one day a month each is a
+#: helper's (代办) at a public primary-care venue; False makes the phone hub void every explanation as before.
+HELPER_PHONE = True
+#: ... each member seen at the venue at most this often (visits a week over their own span there, the median over
+#: the members: a monthly refill is 0.23, the 网格员's groups of tenthworld 1-6 0.24-0.28; twice a month is 0.47) ...
+HELPER_WEEKLY = 0.35
+#: ... with less than this share of the group's amount on dear items (priced >= 200 yuan; the refill days' 0.00).
+HELPER_DEAR = 0.2
+
+
+def helper_phone(f: Features) -> bool:
+    """Whether the group's phone hub is a helper's (代办), no collector's (step 125).
+
+    A community's grid worker (网格员) or a family doctor's assistant binds the
+    e-vouchers of elders who live alone to her own phone and fetches their
+    monthly refills (门慢) on the family doctor's day; a collector binds cards to
+    use them.  What the helper's cards are used for is what their holders would
+    get themselves: the monthly refills at their own public primary-care venue
+    (社区卫生服务中心), each card about one day a month
+    (:data:`HELPER_WEEKLY`), no dear item (:data:`HELPER_DEAR`), at no more than
+    the peers' cost (:data:`PEER_COST`), in no ward nor pharmacy.  A venue
+    recorded private keeps the phone a sign (ownership unknown does not).
+    Claims after death, resold boxes and cards of another city still void an
+    explanation (:func:`hard_flags`).
+
+    >>> from graphfraud.score.features import Features
+    >>> grid = Features(
+    ...     persons=30, claims=300, fund=15000.0, venue=0, venue_share=1.0, pharmacy_share=0.0,
+    ...     inpatient_share=0.0, chronic_share=0.4, top_diagnosis="I10", top_diagnosis_share=0.6, event_days=10,
+    ...     regulars=30, cycle_days=28.0, cycle_regularity=0.8, median_arrival_gap=7.0, off_hours_share=0.0,
+    ...     dominance=0.05, cost_ratio=0.9, venue_fund_per_claim=50.0, peer_venue_ratio=1.0, ring_fund_per_claim=50.0,
+    ...     out_of_region=0, catchment_outside=0.0, out_of_city=0, catchment_outside_city=0.0, sessions=10,
+    ...     attendance=1.0, weekday_share=1.0, public_venue=1.0, phone_hub_persons=20, phone_hub=3,
+    ...     phone_hub_addresses=20, top_address_persons=1, addresses=30, median_age=80.0, dup_trace_claims=0,
+    ...     after_death_claims=0, split_admissions=0, high_value_share=0.0, private_venue=False,
+    ...     member_weekly=0.25, primary_venue=True)
+    >>> helper_phone(grid), hard_flags(grid)
+    (True, [])
+    >>> import dataclasses
+    >>> helper_phone(dataclasses.replace(grid, member_weekly=1.0)), helper_phone(dataclasses.replace(grid, cost_ratio=2.0))
+    (False, False)
+    >>> hard_flags(dataclasses.replace(grid, public_venue=0.0, private_venue=True))
+    ['20 persons of different households on one phone']
+    """
+    if not HELPER_PHONE or not f.primary_venue or f.private_venue or f.public_venue == 0.0:
+        return False
+    if f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or f.high_value_share >= HELPER_DEAR:
+        return False
+    if not 0.0 < f.member_weekly <= HELPER_WEEKLY:  # 0: not measured (no member on four days there)
+        return False
+    return f.cost_ratio <= PEER_COST and not f.money_cost > PEER_COST  # (a NaN money_cost: the fund's is the measure)
+
+
+def helper_said(f: Features) -> Reason | None:
+    """The phone hub that :func:`helper_phone` set aside for an explanation, said so the inspector sees it (no points).
+
+    >>> from types import SimpleNamespace
+    >>> g = SimpleNamespace(phone_hub_persons=20, member_weekly=0.25, cost_ratio=0.9, primary_venue=True,
+    ...                     private_venue=False, public_venue=1.0, pharmacy_share=0.0, inpatient_share=0.0,
+    ...                     high_value_share=0.0, money_cost=float("nan"))
+    >>> helper_said(g).text
+    "20 of them on one phone, taken for a helper's (代办, e.g. a community grid worker fetching the refills of elders who live alone): each card seen there 1.1 days a month (a helper's from at most 1.5), at a primary-care venue not recorded as private, no dear item, cost 0.90x peers'; no claim after death"
+    """
+    if f.phone_hub_persons < 4 or not helper_phone(f):
+        return None
+    args: dict[str, object] = {"phone": f.phone_hub_persons, "monthly": f.member_weekly * MONTH_WEEKS,
+            "monthly_from": HELPER_WEEKLY * MONTH_WEEKS, "cost_ratio": f.cost_ratio}  # fmt: skip
+    return Reason("helper_phone", args, round(f.member_weekly, 4), HELPER_WEEKLY, 0.0)
+
+
+#: Weeks in a month (365.25 / 12 / 7), to say a weekly rate a month.
+MONTH_WEEKS = 4.348
 
 
 def catchment(f: Features, *, city: bool = False) -> float:

@@ -60,6 +60,7 @@ from graphfraud.score.reasons import (
     DESIGNATED_SHARE,
     designated_cards,
     kin_accounts,
+    helper_said,
     maintenance_cadence,
     online_consultations,
     online_refills,
@@ -2081,6 +2082,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
     if cadence is not None:
         reasons = [*reasons, cadence]
+    helper = helper_said(f) if benign is not None and benign.code != "benign_home_round" else None
+    if helper is not None:  # step 125: the phone hub set aside as a helper's (代办), said
+        reasons = [*reasons, helper]
     if "checkups" in evidence:  # step 99: the fund billed for check-ups, campaign after campaign
         reasons = [*reasons, fund_checkups(evidence["checkups"], names["venue"])]
         # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's

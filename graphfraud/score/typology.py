@@ -26,6 +26,14 @@ COLLECTOR = "card_collector"
 RESOLD_GOODS = 0.5
 
 
+#: Step 125 (:func:`by_cards`): claims after the holder's death name a collector (without his phone's cards,
+#: ``misused_cards``) only where the ring's money holds high-value goods, at least this share of its amount, where
+#: fee lines tell (a collector turns cards into goods: fifthworld 1, 3 and 7's rings billing the dead 0.27-0.82;
+#: tenthworld's 家庭病床 rounds and 门慢 quotas keyed for the absent and the dead 0.000-0.003, care billed at 2.2-6.4x
+#: its cost).  NaN (no fee lines): as before.
+HOLDER_GOODS = 0.05
+
+
 def typology(c: Candidate, f: Features) -> str:
     """Best-matching typology of a candidate, by the rules of the typology table.
 
@@ -72,6 +80,11 @@ def by_cards(
     the amount on high-value goods, at least :data:`RESOLD_GOODS` of ``dear_items``, the share on every
     high-value item; step 94 (c)): a padded 血透 unit's dear items are its sessions, care billed, nothing a keeper
     could sell (sixthworld 2: 79% of its money on high-value items, none of it goods).  NaN: not measured, as before.
+    So too claims after the holder's death (step 125): they show a card used without its holder, not who used it;
+    they name a collector where a collector's phone holds the cards (``misused_cards``) or at least
+    :data:`HOLDER_GOODS` of the amount is on high-value goods.  A 社区 centre keying phantom home-bed rounds or 门慢
+    quotas on its own patients' cards, the absent's and the dead's among them, bills care, dear as it is, and keeps
+    the staged clinic's name.
 
     >>> dead = Reason("after_death", {"claims": 6, "after_death_claims_from": 0.0}, 6.0, 0.0, 10.0)
     >>> dear = Reason("cost_ratio", {"ratio": 11.9, "ring": 502.7, "peers": 42.4, "cost_ratio_from": 1.3}, 11.9, 1.3, 25.0)
@@ -82,6 +95,10 @@ def by_cards(
     >>> hv = Reason("high_value", {"share": 0.79, "price": 200.0, "high_value_share_from": 0.3}, 0.79, 0.3, 10.0)
     >>> by_cards("staged_clinic", [hv, dear]), by_cards("staged_clinic", [hv, dear], dear_goods=0.0, dear_items=0.79)
     ('card_collector', 'staged_clinic')
+    >>> by_cards("staged_clinic", [dead, dear], dear_goods=0.003, dear_items=0.003)  # phantom care for the dead
+    'staged_clinic'
+    >>> by_cards("staged_clinic", [dead, dear], dear_goods=0.27, dear_items=0.27)
+    'card_collector'
     """
     row = contract.TYPOLOGY_TABLE.get(kind)
     if row is None or not row.otherwise:
@@ -89,7 +106,8 @@ def by_cards(
     scored = {r.code: r.value for r in reasons if r.points > 0}
     dear = scored.get("cost_ratio", 0.0) >= resale_cost
     resold = "high_value" in scored and not dear_goods < RESOLD_GOODS * dear_items  # NaN: not measured
-    cards = any(code in scored for code in HOLDER_ABSENT) or resold
+    goods = not dear_goods < HOLDER_GOODS  # step 125: the dead's cards billed for care are the venue's (NaN: as before)
+    cards = "misused_cards" in scored or ("after_death" in scored and goods) or resold
     return COLLECTOR if dear and cards else kind
 
 

@@ -66,6 +66,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{batch_cards} 张以上、每张距上一张不超过 {batch_gap} 分钟；凭处方被引流的患者是一个个来的，来的是卡而不是人"
         "（占 {batch_share_from} 起定为收卡刷卡；不计分）",
     ),
+    "helper_phone": (
+        "其中 {phone} 人绑定同一手机号，视为代办人（如社区网格员为独居老人代取慢病药）的手机：每张卡每月在该机构就诊 {monthly} 天"
+        "（不超过 {monthly_from} 天视为代办），机构未登记为民营、为基层医疗机构，无高值项目，费用为同类的 {cost_ratio} 倍，无死亡后结算",
+    ),
     "maintenance_cadence": (
         "成员各自每周就诊 {weekly} 次，{timetable} 的就诊在各自固定的星期几，持续 {weeks} 周：连续数月的治疗是维持性治疗，"
         "维持性血液透析每周 3 次，超出的治疗次数疑为未实际治疗而结算（每周 {weekly_from} 次、持续 {weeks_from} 周起；不计分）",

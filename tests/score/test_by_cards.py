@@ -75,6 +75,25 @@ def test_dear_care_is_not_goods_to_resell():
     assert by_cards("staged_clinic", reasons) == "card_collector"  # no fee-line categories: as before
     assert by_cards("staged_clinic", reasons, dear_goods=0.0, dear_items=0.79) == "staged_clinic"
     assert by_cards("staged_clinic", reasons, dear_goods=0.54, dear_items=0.54) == "card_collector"  # 药店串换
-    # a card used without its holder still names a collector, whatever was bought
+    # a card used after its holder's death names a collector where goods were bought (step 125: not for dear care)
     dead = [*reasons, _reason("after_death", 3)]
-    assert by_cards("staged_clinic", dead, dear_goods=0.0, dear_items=0.79) == "card_collector"
+    assert by_cards("staged_clinic", dead, dear_goods=0.0, dear_items=0.79) == "staged_clinic"
+    assert by_cards("staged_clinic", dead, dear_goods=0.54, dear_items=0.54) == "card_collector"
+
+
+def test_the_absent_and_the_dead_billed_for_care_not_goods_keep_the_clinics_name():
+    """Step 125 (tenthworld 1, 3, 6): a 社区 centre keying 家庭病床 rounds and 门慢 quotas on the cards of people in
+    三亚 for the winter or dead bills care at 2-6x its cost, no goods; a collector's dead cards buy goods."""
+    dead, dear = _reason("after_death", 11), _reason("cost_ratio", 4.5)
+    assert by_cards("staged_clinic", [dead, dear], dear_goods=0.0, dear_items=0.0) == "staged_clinic"
+    assert by_cards("staged_clinic", [dead, dear], dear_goods=0.003, dear_items=0.003) == "staged_clinic"
+    assert by_cards("staged_clinic", [dead, dear], dear_goods=0.27, dear_items=0.27) == "card_collector"
+    assert by_cards("staged_clinic", [dead, dear]) == "card_collector"  # no fee lines: as before
+    # dear items that are goods name a collector whoever held the cards, dead or not
+    hv = _reason("high_value", 0.8)
+    assert by_cards("staged_clinic", [hv, dear], dear_goods=0.8, dear_items=0.8) == "card_collector"
+    # cards on a collector's phone with other households' name him, whatever was billed
+    args = {"flagged": 12, "venue": "H1", "dead": 0, "grace_days": 3, "phone": 12, "joined": 0, "persons": 12,
+            "misused_cards_from": 2.0}  # fmt: skip
+    misused = Reason("misused_cards", args, 12.0, 2.0, 20.0)
+    assert by_cards("staged_clinic", [misused, dear], dear_goods=0.0, dear_items=0.0) == "card_collector"
