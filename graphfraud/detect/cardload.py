@@ -765,6 +765,10 @@ def _gains(
     return gain.reindex(members).fillna(0.0).to_numpy(dtype=float)
 
 
+#: Claims looked at a slice at a time where a pass over every claim would make temporaries of every claim.
+_ROWS_AT_ONCE = 1 << 20
+
+
 def _cards_per_unit(uses: cards.CardUses, ok: np.ndarray) -> np.ndarray:
     """Distinct persons billed at each unit code (index: the unit code) in the claims ``ok`` (a claim mask).
 
@@ -776,7 +780,10 @@ def _cards_per_unit(uses: cards.CardUses, ok: np.ndarray) -> np.ndarray:
     >>> _cards_per_unit(uses, np.array([True, True, True, True, False])).tolist()
     [1, 0, 2]
     """
-    outside = np.bincount(np.searchsorted(uses.keys, uses.key[~ok]), minlength=len(uses.keys))
+    outside = np.zeros(len(uses.keys), dtype=np.int64)
+    for at in range(0, len(ok), _ROWS_AT_ONCE):  # a slice of claims at a time: no lookup of every claim at once
+        off = uses.key[at : at + _ROWS_AT_ONCE][~ok[at : at + _ROWS_AT_ONCE]]
+        outside += np.bincount(np.searchsorted(uses.keys, off), minlength=len(uses.keys))
     counted = (uses.person >= 0) & (outside < uses.claims)
     return np.bincount(uses.unit[counted], minlength=int(uses.unit.max(initial=-1)) + 1)
 

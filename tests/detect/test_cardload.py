@@ -613,3 +613,20 @@ def test_a_collectors_candidate_from_the_rows_at_the_collectors_shops_is_the_one
     monkeypatch.setattr(cardload, "_collector_candidate", both)
     (cand,) = cardload.detect(build_graph(_shops_world()), SPREAD)
     assert built == [cand] and cand.evidence["billed"] > 0
+
+
+def test_cards_per_unit_is_the_same_whatever_the_slice_of_claims(monkeypatch):
+    """Speed round 23: the claims outside ``ok`` are looked up a slice at a time; the counts are those of one
+    lookup of every claim (slices of 1, 5, 64 claims and all)."""
+    g = build_graph(_world())
+    unit = cards.institutions(g)[0][g.visits.column("venue")]
+    uses = cards.run_uses(g, unit)
+    rng = np.random.default_rng(23)
+    for share in (0.0, 0.3, 0.9, 1.0):
+        ok = rng.random(len(unit)) < share
+        outside = np.bincount(np.searchsorted(uses.keys, uses.key[~ok]), minlength=len(uses.keys))
+        counted = (uses.person >= 0) & (outside < uses.claims)
+        want = np.bincount(uses.unit[counted], minlength=int(uses.unit.max(initial=-1)) + 1)
+        for rows in (1, 5, 64, 1 << 20):
+            monkeypatch.setattr(cardload, "_ROWS_AT_ONCE", rows)
+            assert cardload._cards_per_unit(uses, ok).tolist() == want.tolist()
