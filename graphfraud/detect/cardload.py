@@ -68,6 +68,9 @@ NAME = "cardload"
 #: The name :func:`run_costs` keeps the run's claim costs under on the graph (``ClaimGraph.shared``).
 COSTS = "relative_cost"
 
+#: Claims looked at a slice at a time where a pass over every claim would make temporaries of every claim.
+_ROWS_AT_ONCE = 1 << 20
+
 #: Fewest institutions of one kind and level that are each other's peers; fewer: the kind at any level.
 MIN_PEERS = 3
 
@@ -394,14 +397,12 @@ def relative_cost(graph: ClaimGraph, peer_group: np.ndarray) -> np.ndarray:
     usual_broad = frame.groupby("broad")["log"].median()
     kinds = frame[frame["narrow"].to_numpy() >= 0].groupby("narrow")["log"].agg(["median", "size"])
     kinds = kinds[kinds["size"] >= MIN_KIND_CLAIMS]["median"]
-    usual = _lookup(usual_broad, broad)
-    del broad
-    known = _lookup(kinds, narrow)
-    del narrow
-    missing = np.isnan(known)
-    known[missing] = usual[missing]  # the kind's usual cost, else the peer group's and visit type's
-    del usual, missing
-    logs -= known
+    for at in range(0, n, _ROWS_AT_ONCE):  # a slice at a time: no lookups of every claim beside the keys
+        part = slice(at, at + _ROWS_AT_ONCE)
+        known = _lookup(kinds, narrow[part])
+        missing = np.isnan(known)
+        known[missing] = _lookup(usual_broad, broad[part][missing])  # else the peer group's and visit type's
+        logs[part] -= known
     return logs
 
 
@@ -776,7 +777,10 @@ def _cards_per_unit(uses: cards.CardUses, ok: np.ndarray) -> np.ndarray:
     >>> _cards_per_unit(uses, np.array([True, True, True, True, False])).tolist()
     [1, 0, 2]
     """
-    outside = np.bincount(np.searchsorted(uses.keys, uses.key[~ok]), minlength=len(uses.keys))
+    outside = np.zeros(len(uses.keys), dtype=np.int64)
+    for at in range(0, len(ok), _ROWS_AT_ONCE):  # a slice of claims at a time: no lookup of every claim at once
+        off = uses.key[at : at + _ROWS_AT_ONCE][~ok[at : at + _ROWS_AT_ONCE]]
+        outside += np.bincount(np.searchsorted(uses.keys, off), minlength=len(uses.keys))
     counted = (uses.person >= 0) & (outside < uses.claims)
     return np.bincount(uses.unit[counted], minlength=int(uses.unit.max(initial=-1)) + 1)
 

@@ -299,6 +299,13 @@ def merged_uses(graph: ClaimGraph, unit: np.ndarray, uses: CardUses, merged: np.
     >>> all(np.array_equal(getattr(a, f), getattr(b, f)) for f in ("keys", "unit", "person", "claims", "key"))
     True
     """
+    keys, claims = merged_pairs(uses, merged)
+    return uses_of_pairs(graph, unit, keys, claims, uses.width, uses.person_row)
+
+
+def merged_pairs(uses: CardUses, merged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs' ``keys`` (ascending) and ``claims`` of :func:`merged_uses`: ``uses``' pairs with each institution
+    ``u`` now ``merged[u]`` (the few pairs that move put in place among the others, equal keys joined)."""
     width = uses.width
     moved = np.flatnonzero(merged[uses.unit] != uses.unit)  # the pairs of merged institutions: few
     moving = merged[uses.unit[moved]] * width + uses.person[moved] + 1
@@ -315,12 +322,19 @@ def merged_uses(graph: ClaimGraph, unit: np.ndarray, uses: CardUses, merged: np.
     first = np.flatnonzero(np.r_[len(keys) > 0, keys[1:] != keys[:-1]])  # a moved pair may meet a kept one
     if len(first) < len(keys):
         keys, claims = keys[first], np.add.reduceat(claims, first)
+    return keys, claims
+
+
+def uses_of_pairs(graph: ClaimGraph, unit: np.ndarray, keys: np.ndarray, claims: np.ndarray, width: int,
+                  person_row: np.ndarray) -> CardUses:  # fmt: skip
+    """The :class:`CardUses` of pairs ``keys`` (ascending) with their ``claims``, each claim's institution
+    ``unit``: each claim's key made here (as :func:`card_uses` makes it)."""
     key = unit.astype(np.int64)  # each claim's key, made in place (no temporaries of every claim)
     key *= width
     key += graph.visits.column("person")
     key += 1
     return CardUses(keys, keys // width, keys % width - 1, claims.astype(np.int64, copy=False), key, width,
-                    uses.person_row)  # fmt: skip
+                    person_row)  # fmt: skip
 
 
 def run_uses(graph: ClaimGraph, unit: np.ndarray | None = None) -> CardUses:

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from graphfraud.contract import ClaimsData
+from graphfraud.graph.events import SMALL_RANGE
 from graphfraud.graph.ids import IdMap
 from graphfraud.io.arrow import text_codes, to_arrow
 
@@ -332,7 +333,9 @@ def code_index(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     low = int(values.min())
     shifted = values.astype(np.int64) - low
     counts = np.bincount(shifted)
-    if len(counts) * n < np.iinfo(np.int64).max:  # packed (code, row): one plain sort gives the stable order
+    if len(counts) <= SMALL_RANGE:  # venues, institutions: NumPy's radix sort of 16-bit keys (stable)
+        order = np.argsort(shifted.astype(np.uint16), kind="stable")
+    elif len(counts) * n < np.iinfo(np.int64).max:  # packed (code, row): one plain sort gives the stable order
         shifted *= n
         for at in range(0, n, 1 << 20):  # (+ the row, a slice at a time: no second array of n int64)
             shifted[at : at + (1 << 20)] += np.arange(at, min(at + (1 << 20), n))

@@ -301,14 +301,22 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Int keys spanning fewer values than this (venue or institution codes) are ordered by NumPy's stable argsort
+#: of 16-bit keys, a radix sort: at ten million rows 0.26 s of CPU against 0.75 s for a plain sort of the
+#: keys packed with their positions (speed round 23).
+SMALL_RANGE = 1 << 16
+
+
 def stable_order(values: np.ndarray) -> np.ndarray:
     """``np.argsort(values, kind="stable")`` of an int array, by one plain ``np.sort`` of packed keys.
 
     Each value is packed with its position into one int64 (value, then
     position), so a plain sort gives the stable order: several times faster
     than NumPy's stable argsort (timsort for int64) at millions of rows
-    (measured at ten million claims: 0.5 s against 3 s).  Falls back to the
-    argsort when the packed keys would not fit.
+    (measured at ten million claims: 0.5 s against 3 s).  Values that span
+    fewer than :data:`SMALL_RANGE` codes are ordered as 16-bit keys by
+    NumPy's radix sort instead.  Falls back to the argsort when the packed
+    keys would not fit.
 
     >>> stable_order(np.array([3, -1, 3, 0, -1])).tolist()
     [1, 4, 3, 0, 2]
@@ -317,7 +325,10 @@ def stable_order(values: np.ndarray) -> np.ndarray:
     if not n:
         return np.zeros(0, dtype=np.intp)
     low = int(values.min())
-    if (int(values.max()) - low + 1) * n >= np.iinfo(np.int64).max:  # pragma: no cover - huge codes only
+    high = int(values.max())
+    if high - low < SMALL_RANGE:  # venues, institutions: NumPy's radix sort of 16-bit keys (a third of the time)
+        return np.argsort((values.astype(np.int64) - low).astype(np.uint16), kind="stable")
+    if (high - low + 1) * n >= np.iinfo(np.int64).max:  # pragma: no cover - huge codes only
         return np.argsort(values, kind="stable")
     packed = (values.astype(np.int64) - low) * n
     packed += np.arange(n)

@@ -613,3 +613,39 @@ def test_a_collectors_candidate_from_the_rows_at_the_collectors_shops_is_the_one
     monkeypatch.setattr(cardload, "_collector_candidate", both)
     (cand,) = cardload.detect(build_graph(_shops_world()), SPREAD)
     assert built == [cand] and cand.evidence["billed"] > 0
+
+
+def test_cards_per_unit_is_the_same_whatever_the_slice_of_claims(monkeypatch):
+    """Speed round 23: the claims outside ``ok`` are looked up a slice at a time; the counts are those of one
+    lookup of every claim (slices of 1, 5, 64 claims and all)."""
+    g = build_graph(_world())
+    unit = cards.institutions(g)[0][g.visits.column("venue")]
+    uses = cards.run_uses(g, unit)
+    rng = np.random.default_rng(23)
+    for share in (0.0, 0.3, 0.9, 1.0):
+        ok = rng.random(len(unit)) < share
+        outside = np.bincount(np.searchsorted(uses.keys, uses.key[~ok]), minlength=len(uses.keys))
+        counted = (uses.person >= 0) & (outside < uses.claims)
+        want = np.bincount(uses.unit[counted], minlength=int(uses.unit.max(initial=-1)) + 1)
+        for rows in (1, 5, 64, 1 << 20):
+            monkeypatch.setattr(cardload, "_ROWS_AT_ONCE", rows)
+            assert cardload._cards_per_unit(uses, ok).tolist() == want.tolist()
+
+
+def test_relative_cost_is_the_same_whatever_the_slice_of_claims(monkeypatch):
+    """Speed round 23: each claim's cost against the usual of its kind is looked up a slice of claims at a time
+    (the detector's memory peak at ten million claims); every value is the whole table's, bit for bit, with
+    claims of unusual kinds (the peer group's usual instead) and claims without an amount among them."""
+    data = _world()
+    claims = data.claims.copy()
+    claims.loc[claims.index[::11], "total_amount"] = np.nan
+    claims.loc[claims.index[::13], "diagnosis"] = None
+    g = build_graph(dataclasses.replace(data, claims=claims))
+    unit, kind = cards.institutions(g)
+    group = cardload.peer_groups(g, unit, kind)[g.visits.column("venue")]
+    monkeypatch.setattr(cardload, "_ROWS_AT_ONCE", 1 << 30)
+    whole = cardload.relative_cost(g, group)
+    assert np.isnan(whole).any() and np.isfinite(whole).sum() > len(whole) // 2
+    for rows in (1, 7, 100):
+        monkeypatch.setattr(cardload, "_ROWS_AT_ONCE", rows)
+        assert cardload.relative_cost(g, group).tobytes() == whole.tobytes()

@@ -181,3 +181,40 @@ def test_distinct_count_is_numpys_unique() -> None:
     for _ in range(50):
         codes = rng.integers(0, int(rng.integers(1, 500)), int(rng.integers(0, 300)))
         assert cardmenu.distinct_count(codes) == len(np.unique(codes))
+
+
+def test_the_claims_of_the_repeated_cards_are_the_same_whatever_the_slice_of_claims(monkeypatch) -> None:
+    """Speed round 23: the claims of the cards with repeated menu claims, found a slice of claims at a time, are
+    the rows the whole-table masks gave (random cards, unknown cards, infinite costs; slices of 1, 7, 50 and all)."""
+    rng = np.random.default_rng(23)
+    for _ in range(30):
+        n = int(rng.integers(0, 400))
+        person = rng.integers(-1, 40, n)
+        excess = np.where(rng.random(n) < 0.2, np.inf, rng.normal(size=n))
+        asked = rng.choice(np.arange(40), int(rng.integers(0, 10)), replace=False)
+        want = np.flatnonzero((person >= 0) & np.isfinite(excess) & np.isin(person, asked))
+        for rows in (1, 7, 50, 1 << 20):
+            monkeypatch.setattr(cardmenu, "ROWS_AT_ONCE", rows)
+            got = cardmenu._claims_of(person, excess, asked)
+            assert got.dtype == np.int64 and got.tolist() == want.tolist()
+
+
+def test_the_linked_shops_pass_frees_the_runs_card_pairs_and_finds_the_same_ring() -> None:
+    """Speed round 23: cardmenu is the last detector to read the run's (institution, card) pairs; it frees them
+    before its linked shops' pairs are made (the run's memory peak at ten million claims), and finds the same
+    ring as on a graph whose pairs another detector made first; a later reader makes them again, the same."""
+    from graphfraud.detect import cards
+
+    data = _world(chain=False, swipes=4)
+    fresh = build_graph(data)
+    first = [(c.persons.tolist(), c.claims.tolist()) for c in cardmenu.detect(fresh)]
+    assert first and cards.USES not in fresh._shared  # the linked shops' pass ran and let the pairs go
+    g = build_graph(data)
+    before = cards.run_uses(g)
+    again = [(c.persons.tolist(), c.claims.tolist()) for c in cardmenu.detect(g)]
+    assert again == first
+    after = cards.run_uses(g)
+    assert after is not before
+    assert all(
+        np.array_equal(getattr(after, f), getattr(before, f)) for f in ("keys", "unit", "person", "claims", "key")
+    )

@@ -27,3 +27,28 @@ def test_a_graphs_claim_rows_by_person_and_venue_are_made_once_and_match_the_col
         for asked in (values[:1], values[::5], np.unique(values), np.array([values.max() + 1])):
             assert g.claim_rows(column, asked).tolist() == np.flatnonzero(np.isin(values, asked)).tolist()
         assert g.shared(f"rows:{column}", lambda: None) is not None  # kept for the run
+
+
+def test_the_index_and_stable_order_are_numpys_stable_argsort_on_either_side_of_the_small_range():
+    """Speed round 23: codes spanning fewer than SMALL_RANGE values (venues, institutions) are ordered by a radix
+    sort of 16-bit keys, the others by a sort of packed keys: both give NumPy's stable argsort, for every int
+    type, negative codes and ranges just under, at and over the bound."""
+    from graphfraud.graph.events import SMALL_RANGE, stable_order
+
+    rng = np.random.default_rng(23)
+    for dtype in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32):
+        info = np.iinfo(dtype)
+        for span in (1, 3, 200, SMALL_RANGE - 1, SMALL_RANGE, SMALL_RANGE + 7, 1 << 40):
+            low = max(int(info.min), -(span // 2))
+            high = min(int(info.max), low + span - 1)
+            for n in (0, 1, 6, 3000):
+                values = rng.integers(low, high + 1, size=n, dtype=np.int64).astype(dtype)
+                if n > 1:  # both ends of the range present
+                    values[:2] = np.array([low, high]).astype(dtype)
+                want = np.argsort(values, kind="stable")
+                got = stable_order(values)
+                assert got.dtype == np.intp and got.tolist() == want.tolist()
+                if span < 1 << 20:
+                    order, starts, _ = code_index(values)
+                    assert order.dtype == np.int32 and order.tolist() == want.tolist()
+                    assert starts[-1] == n
