@@ -637,8 +637,11 @@ def detect(
     outpatient = table[at]
     buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
                      max_chance=org.max_chance, kind=_examination(graph, outpatient))  # fmt: skip
-    batches = weekday_batches(stays, min_batch=params.batch_admissions, min_days=params.batch_days,
-                              min_weekday=params.batch_weekday, min_once=params.batch_once, max_chance=org.max_chance)  # fmt: skip
+    batches = []
+    if params.batch_days:  # off by default (step 126): a surgery ward's weekly lists are taken too
+        batches = weekday_batches(stays, min_batch=params.batch_admissions, min_days=params.batch_days,
+                                  min_weekday=params.batch_weekday, min_once=params.batch_once,
+                                  max_chance=org.max_chance)  # fmt: skip
     for riders, claims, times in [*buses, *batches]:
         # induced admissions, though most of the claims are the check-ups of those examined
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.detect.coadmit import weekday_batches
+from graphfraud.params import CoadmitParams
 
 MONDAY = 2  # day 2 counted from graphfraud's epoch (2000-01-01) was a Monday
 
@@ -83,3 +84,11 @@ def test_the_result_is_deterministic_and_in_order() -> None:
                                     min_weekday=0.75, min_once=0.6, max_chance=0.05)  # fmt: skip
     assert [sorted(p.tolist()) for p, _, _ in first] == [list(range(100, 140)), list(range(45))]
     assert [p.tolist() for p, _, _ in first] == [p.tolist() for p, _, _ in second]
+
+
+def test_a_surgery_wards_weekly_list_is_taken_too_so_the_candidate_is_off_by_default() -> None:
+    # the known limit (docs/detection.md step 126): 8 different patients every Monday, each once, look like a bus
+    rows = [(100 * week + i, 0, MONDAY + 7 * week) for week in range(30) for i in range(8)]
+    assert [n for _, n in _found(rows)] == [30]
+    assert CoadmitParams().batch_days == 0
+    assert CoadmitParams(batch_days=5).batch_days == 5
