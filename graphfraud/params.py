@@ -201,9 +201,20 @@ class CoadmitParams:
     # groups from admission and discharge days (one stay is one or two such events): a member is at 2 of a
     # group's days, and has min_stays stays at its facilities
     organise: OrganiseParams = field(default_factory=lambda: OrganiseParams(min_events=2))
+    # step 126: a hospital's outreach day (体检式住院 by bus): days it admits this many or more, far beyond its rate,
+    batch_admissions: int = 8
+    # ... at least this many of them on one weekday (0: off, the default: it takes a surgery ward's weekly lists
+    # too, see docs/detection.md step 126; 5 was measured),
+    batch_days: int = 0
+    batch_weekday: float = 0.75  # ... that weekday this share of its batch days or more,
+    batch_once: float = 0.6  # ... and this share of their patients admitted there once or more
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
+        check(self.batch_admissions >= 2, "batch_admissions", o, "an int >= 2", self.batch_admissions)
+        check(self.batch_days == 0 or self.batch_days >= 2, "batch_days", o, "0 or an int >= 2", self.batch_days)
+        check(0 < self.batch_weekday <= 1, "batch_weekday", o, "a float in (0, 1]", self.batch_weekday)
+        check(0 <= self.batch_once <= 1, "batch_once", o, "a float in [0, 1]", self.batch_once)
         check(self.busy_admissions >= 1, "busy_admissions", o, "an int >= 1", self.busy_admissions)
         check(self.min_times >= 1, "min_times", o, "an int >= 1", self.min_times)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)
