@@ -303,7 +303,8 @@ def _spread_candidates(graph: ClaimGraph, params: CardLoadParams, taken: np.ndar
                     "headline": "card_load",
                     "flagged": int(len(seeds)),
                     "cards": int(len(np.unique(person[ok & np.isin(u, shops)]))),
-                    "peer_rate": float(expected),
+                    # a pharmacy card's chance of being billed so at each of the shops (their own rates' product)
+                    "peer_rate": float(expected) / max(len(np.unique(person[at])), 1),
                     "chance": tail,
                     "share": float(gains.sum() / billed) if billed > 0 else 0.0,
                     "card_ratio": float(np.exp(np.median(excess[seeded]))),
