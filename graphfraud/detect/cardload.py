@@ -90,7 +90,19 @@ REPEATED = 2
 
 
 def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
-    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance."""
+    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance, and (step 126)
+    one per set of pharmacies a collector spreads cheap baskets over (:func:`spread_sets`)."""
+    out = _loaded(graph, params)
+    if not params.spread_shops or not len(graph.visits.table):
+        return out
+    # the cards and shops a collector's shops candidate (step 95) holds already are left to it
+    held = [c for c in out if c.evidence.get("institutions")]
+    taken = np.unique(np.concatenate([c.persons for c in held])) if held else np.zeros(0, dtype=np.int64)
+    return out + _spread_candidates(graph, params, taken)
+
+
+def _loaded(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:
+    """The loaded cards' candidates (steps 27-125): one per institution, and one per collector's linked shops."""
     t = graph.visits.table
     if not len(t):
         return []
@@ -198,6 +210,122 @@ def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed
                 index=index,
             )
         )  # fmt: skip
+    return out
+
+
+def spread_sets(
+    unit: np.ndarray, card: np.ndarray, excess: np.ndarray, params: CardLoadParams
+) -> list[tuple[tuple[int, ...], np.ndarray, np.ndarray, float, float]]:
+    """Step 126: sets of pharmacies one collector spreads cheap baskets over, from pharmacy claims (institution
+    ``unit``, ``card``, log cost over the usual ``excess``, all finite): ``(units, seeds, members, expected, tail)``.
+
+    A card is a **seed** when it was billed ``min_claims`` times or more at each of ``spread_shops`` institutions
+    or more, typically (median) ``spread_ratio`` times the usual cost of such purchases at each: an ordinary buyer
+    has one or two shops and buys what such purchases cost; a collector's card carries his basket at each of his
+    shops.  A set (the institutions its seeds are so billed at, exactly) holds ``min_cards`` seeds or more, a number
+    unlikely by chance (binomial tail <= ``max_chance``) if each card were billed so at each shop independently at
+    that shop's own rate of such cards (``expected``: the count chance gives).  Its members are its seeds and the
+    cards billed twice or more at two or more of its shops, typically ``spread_ratio`` times the usual at each.
+    Sets are taken by the most seeds first, a card in one set only.
+
+    >>> u = np.r_[np.repeat(np.tile([0, 1, 2], 6), 3), np.arange(600) % 3]  # six cards, three purchases at each
+    >>> c = np.r_[np.repeat(np.arange(6), 9), np.arange(6, 606)]  # of three shops; 600 buyers of one purchase
+    >>> x = np.r_[np.full(54, np.log(3.0)), np.zeros(600)]  # the six at 3x the usual cost
+    >>> [(s, m.tolist()) for s, _, m, _, _ in spread_sets(u, c, x, CardLoadParams())]
+    [((0, 1, 2), [0, 1, 2, 3, 4, 5])]
+    >>> spread_sets(u, c, x, CardLoadParams(spread_ratio=4.0))  # their baskets under the ratio: no seed
+    []
+    """
+    if not params.spread_shops or not len(unit):
+        return []
+    f = pd.DataFrame({"u": unit.astype(np.int64), "p": card.astype(np.int64), "x": excess})
+    per = f.groupby(["p", "u"], sort=True)["x"].agg(["size", "median"]).reset_index()
+    holders = int(per["p"].nunique())
+    dear = per["median"].to_numpy() >= np.log(params.spread_ratio)
+    such = per[dear & (per["size"].to_numpy() >= params.min_claims)]
+    rate = such.groupby("u").size() / max(holders, 1)  # each shop's own rate of such cards (its collector's too)
+    seeds = such[such.groupby("p")["u"].transform("size").to_numpy() >= params.spread_shops]
+    if seeds.empty:
+        return []
+    sets = seeds.groupby("p")["u"].apply(lambda s: tuple(int(x) for x in s))
+    twice = per[dear & (per["size"].to_numpy() >= 2)]
+    found = []
+    for shops, mine in sets.groupby(sets):
+        k = len(mine)
+        if k < params.min_cards:
+            continue
+        p = float(np.prod(rate.reindex(list(shops)).to_numpy()))
+        tail = float(binom.sf(k - 1, holders, p))
+        if tail > params.max_chance:
+            continue
+        at = twice[twice["u"].isin(shops)]
+        n = at.groupby("p").size()
+        members = np.union1d(n.index[n.to_numpy() >= 2].to_numpy(dtype=np.int64), mine.index.to_numpy(np.int64))
+        found.append((shops, np.sort(mine.index.to_numpy(np.int64)), members, holders * p, tail))
+    found.sort(key=lambda x: (-len(x[1]), x[0]))
+    out = []
+    seen = np.zeros(0, dtype=np.int64)
+    for shops, seed, members, expected, tail in found:
+        members, seed = np.setdiff1d(members, seen), np.setdiff1d(seed, seen)
+        if len(seed) >= params.min_cards:
+            out.append((shops, seed, members, expected, tail))
+            seen = np.union1d(seen, members)
+    return out
+
+
+def _spread_candidates(graph: ClaimGraph, params: CardLoadParams, taken: np.ndarray) -> list[Candidate]:
+    """Step 126: one candidate per :func:`spread_sets` set, less the cards ``taken`` (a step 95 candidate's)."""
+    t = graph.visits.table
+    unit, kind = cards.institutions(graph)
+    u = unit[t["venue"].to_numpy()]
+    excess = run_costs(graph, peer_groups(graph, unit, kind).astype(np.int32)[t["venue"].to_numpy()])
+    person = t["person"].to_numpy().astype(np.int64)
+    ok = (person >= 0) & np.isfinite(excess)
+    at = np.flatnonzero(ok & (kind[u] == cards.PHARMACIES))
+    keep = ~np.isin(person[at], taken)
+    at = at[keep]
+    out = []
+    total = pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float)
+    for shops, seeds, members, expected, tail in spread_sets(u[at], person[at], excess[at], params):
+        mine = at[np.isin(u[at], shops)]
+        claims = np.sort(mine[np.isin(person[mine], members)])
+        gains = _gains(claims, person, excess, members, graph)
+        seeded = claims[np.isin(person[claims], seeds)]
+        billed = float(np.nansum(total[np.flatnonzero(ok & np.isin(u, shops))]))
+        times = pd.Series(seeded).groupby([person[seeded], u[seeded]]).size()
+        same = ~np.isin(members, seeds)
+        out.append(
+            Candidate(
+                NAME,
+                members,
+                claims.astype(np.int64),
+                {
+                    "headline": "card_load",
+                    "flagged": int(len(seeds)),
+                    "cards": int(len(np.unique(person[ok & np.isin(u, shops)]))),
+                    # a pharmacy card's chance of being billed so at each of the shops (their own rates' product)
+                    "peer_rate": float(expected) / max(len(np.unique(person[at])), 1),
+                    "chance": tail,
+                    "share": float(gains.sum() / billed) if billed > 0 else 0.0,
+                    "card_ratio": float(np.exp(np.median(excess[seeded]))),
+                    "times": float(np.median(times.to_numpy())),
+                    "same": same,
+                    "joined": int(same.sum()),
+                    "spread": ~same,
+                    "joined_rate": float("nan"),
+                    "joined_chance": float("nan"),
+                    "min_claims": params.min_claims,
+                    "ratio": params.spread_ratio,
+                    "gains": gains,
+                    "billed": billed,
+                    "institutions": len(shops),
+                    "shared": int(len(members)),
+                    # step 126: seeds by their spread at a cheap basket, not loaded; the count chance gives
+                    "spread_expected": float(expected),
+                },
+                params.__dict__.copy(),
+            )
+        )
     return out
 
 

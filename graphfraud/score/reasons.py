@@ -468,6 +468,16 @@ CARD_JOIN = (
     "beyond chance (one operator's cards swiped at several venues)"
 )
 TEMPLATES["card_load"] += tuple(t + CARD_JOIN for t in TEMPLATES["card_load"] if "{prescribed}" not in t)
+#: Step 126: a collector's cheap baskets spread over his shops (detect.cardload.spread_sets), judged by the spread
+#: and chance, not by a load against the card's own claims elsewhere.
+SPREAD = (
+    "{flagged} cards were each billed {min_claims} times or more at each of {institutions} pharmacies, {venue} among "
+    "them, typically at >= {ratio:g}x the usual cost of such purchases at each (typically {times:g} times a shop at "
+    "{card_ratio:.1f}x; their cost above the usual {share:.1%} of all the shops billed), where each shop's own rate "
+    "of such cards gives {spread_expected:.2g} by chance: one collector's cards spread over his shops; {persons} "
+    "cards in all billed so at two or more of them (scored above {card_load_from:g} such cards)"
+)
+TEMPLATES["card_load"] += (SPREAD,)
 
 #: A steered pair with the patients whose dear purchases at the pharmacy name its doctor as the prescriber
 #: (detect.steering.with_prescribed, step 97): each pharmacy sentence of steering followed by them.

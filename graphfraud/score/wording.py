@@ -338,6 +338,14 @@ for _code in ("benign_primary", "kept_cards"):
 #: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91), as reasons.CARD_JOIN.
 CARD_JOIN = "；这些卡共在 {institutions} 家机构以同样方式结算，各机构的可疑卡中有 {shared} 张相互重合，远超偶然（疑似同一收卡人持卡在多家机构刷卡）"
 SENTENCES["card_load"] += tuple(t + CARD_JOIN for t in SENTENCES["card_load"] if "{prescribed}" not in t)
+#: Step 126, as reasons.SPREAD.
+SPREAD = (
+    "{flagged} 张医保卡分别在包括 {venue} 在内的 {institutions} 家药店各结算 {min_claims} 次及以上，费用通常达同类购药常见费用的 "
+    "{ratio} 倍以上（典型为每店 {times} 次、{card_ratio} 倍；超出常见费用的金额占这些药店全部结算金额的 {share}），"
+    "而按各药店自身此类卡的比率偶然出现的仅约 {spread_expected} 张：疑似一人收卡分散在多家药店刷卡；"
+    "以同样方式在其中两家及以上药店结算的卡共 {persons} 张（超过 {card_load_from} 张起计分）"
+)
+SENTENCES["card_load"] += (SPREAD,)
 
 #: A steered pair with the patients its doctor's named prescriptions bring (step 97), as reasons.NAMED.
 NAMED = "；另有 {named} 名患者在该药店的高值购药记录中开方医师为该医师（药店结算记录载明开方医师，如处方流转平台的处方），虽未计入上述比例，一并列为成员"

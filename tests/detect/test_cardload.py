@@ -649,3 +649,46 @@ def test_relative_cost_is_the_same_whatever_the_slice_of_claims(monkeypatch):
     for rows in (1, 7, 100):
         monkeypatch.setattr(cardload, "_ROWS_AT_ONCE", rows)
         assert cardload.relative_cost(g, group).tobytes() == whole.tobytes()
+
+
+def test_a_collectors_cheap_baskets_spread_over_three_shops_are_one_candidate():
+    """Step 126: three swipes a card at each of three shops at 3x the usual purchase: no card is loaded (under
+    ``ratio``), but twelve cards each billed so at the same three shops is far beyond each shop's own rate of
+    such cards: one candidate of the three shops, said as a spread in English and Chinese, typed card collector."""
+    data = _shops_world(times=3, markup=3.0)
+    g = build_graph(data)
+    (cand,) = cardload.detect(g, SPREAD)
+    venues = set(g.visits.venues.ids[g.visits.table["venue"].to_numpy()[cand.claims]].tolist())
+    assert venues == {"P0", "P1", "P2"} and len(cand.claims) == 12 * 3 * 3
+    assert sorted(str(p) for p in g.visits.persons.ids[cand.persons]) == sorted(f"card{k}" for k in range(12))
+    e = cand.evidence
+    assert (e["institutions"], e["flagged"], e["joined"]) == (3, 12, 0) and e["spread_expected"] < 0.01
+    assert e["chance"] <= SPREAD.max_chance and 2.5 < e["card_ratio"] < 3.5 and e["times"] == 3
+    assert cardload.detect(g, CardLoadParams(spread_shops=0)) == []  # off
+    assert cardload.detect(g, CardLoadParams(spread_ratio=4.0)) == []  # the baskets under the ratio
+    assert cardload.detect(build_graph(_shops_world(times=3, markup=1.5)), SPREAD) == []  # ordinary purchases
+    assert cardload.detect(build_graph(_shops_world(times=3, markup=3.0, cards=4)), SPREAD) == []  # < min_cards
+    rings = run(data, ON).rings
+    (ring,) = [r for r in rings if r.detector == cardload.NAME]
+    assert ring.typology == "card_collector"
+    (reason,) = [r for r in ring.reasons if r.code == "card_load"]
+    assert (
+        "12 cards were each billed 3 times or more at each of 3 pharmacies" in say("card_load", reason.args, "en").text
+    )
+    assert "12 张医保卡分别在包括" in say("card_load", reason.args, "zh").text
+
+
+def test_spread_seeds_of_two_shop_sets_are_two_sets_and_a_busy_shop_set_is_chance():
+    """Seeds are grouped by their exact shop set; a set whose shops' every card is billed so is no evidence."""
+    sets = [(0, 1, 2)] * 6 + [(3, 4, 5)] * 5 + [(0, 1, 2, 3)] * 2
+    u = np.array([s for ss in sets for s in ss for _ in range(3)] + list(np.arange(900) % 6))
+    c = np.array([k for k, ss in enumerate(sets) for s in ss for _ in range(3)] + list(range(100, 1000)))
+    x = np.r_[np.full(len(u) - 900, np.log(2.5)), np.zeros(900)]
+    got = [(s, seeds.tolist(), m.tolist()) for s, seeds, m, _, _ in cardload.spread_sets(u, c, x, SPREAD)]
+    # (0, 1, 2) also grows the two cards billed so at four shops (3 of its own)
+    assert got == [
+        ((0, 1, 2), list(range(6)), list(range(6)) + [11, 12]),
+        ((3, 4, 5), list(range(6, 11)), list(range(6, 11))),
+    ]
+    busy = cardload.spread_sets(u[: len(u) - 900], c[: len(u) - 900], x[: len(u) - 900], SPREAD)
+    assert busy == []  # only these cards: each shop's rate is all of its cards
