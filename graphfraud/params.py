@@ -379,10 +379,10 @@ class CardLoadParams:
     # step 106: an institution's loaded cards are typically (median, card by card) this many times dearer there than
     # its other cards (its clientele): a 民族药 shop whose every customer buys dear pills is not loaded by them; 1: off
     own_ratio: float = 2.0
-    # step 126: a collector's cheap basket spread over pharmacies: a card billed min_claims times or more at each of
+    # step 127: a collector's cheap basket spread over pharmacies: a card billed min_claims times or more at each of
     # spread_shops pharmacy institutions or more, typically (median) spread_ratio times the usual cost of such
     # purchases at each, is a seed; a shop set's seeds, min_cards or more beyond chance, are one candidate with the
-    # cards billed so twice or more at two of its shops (docs/detection.md step 126); spread_shops 0: off
+    # cards billed so twice or more at two of its shops (docs/detection.md step 127); spread_shops 0: off
     spread_ratio: float = 2.0
     spread_shops: int = 3
 

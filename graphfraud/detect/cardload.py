@@ -90,7 +90,7 @@ REPEATED = 2
 
 
 def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
-    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance, and (step 126)
+    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance, and (step 127)
     one per set of pharmacies a collector spreads cheap baskets over (:func:`spread_sets`)."""
     out = _loaded(graph, params)
     if not params.spread_shops or not len(graph.visits.table):
@@ -216,7 +216,7 @@ def _loaded(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:
 def spread_sets(
     unit: np.ndarray, card: np.ndarray, excess: np.ndarray, params: CardLoadParams
 ) -> list[tuple[tuple[int, ...], np.ndarray, np.ndarray, float, float]]:
-    """Step 126: sets of pharmacies one collector spreads cheap baskets over, from pharmacy claims (institution
+    """Step 127: sets of pharmacies one collector spreads cheap baskets over, from pharmacy claims (institution
     ``unit``, ``card``, log cost over the usual ``excess``, all finite): ``(units, seeds, members, expected, tail)``.
 
     A card is a **seed** when it was billed ``min_claims`` times or more at each of ``spread_shops`` institutions
@@ -274,7 +274,7 @@ def spread_sets(
 
 
 def _spread_candidates(graph: ClaimGraph, params: CardLoadParams, taken: np.ndarray) -> list[Candidate]:
-    """Step 126: one candidate per :func:`spread_sets` set, less the cards ``taken`` (a step 95 candidate's)."""
+    """Step 127: one candidate per :func:`spread_sets` set, less the cards ``taken`` (a step 95 candidate's)."""
     t = graph.visits.table
     unit, kind = cards.institutions(graph)
     u = unit[t["venue"].to_numpy()]
@@ -320,7 +320,7 @@ def _spread_candidates(graph: ClaimGraph, params: CardLoadParams, taken: np.ndar
                     "billed": billed,
                     "institutions": len(shops),
                     "shared": int(len(members)),
-                    # step 126: seeds by their spread at a cheap basket, not loaded; the count chance gives
+                    # step 127: seeds by their spread at a cheap basket, not loaded; the count chance gives
                     "spread_expected": float(expected),
                 },
                 params.__dict__.copy(),

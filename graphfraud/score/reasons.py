@@ -468,7 +468,7 @@ CARD_JOIN = (
     "beyond chance (one operator's cards swiped at several venues)"
 )
 TEMPLATES["card_load"] += tuple(t + CARD_JOIN for t in TEMPLATES["card_load"] if "{prescribed}" not in t)
-#: Step 126: a collector's cheap baskets spread over his shops (detect.cardload.spread_sets), judged by the spread
+#: Step 127: a collector's cheap baskets spread over his shops (detect.cardload.spread_sets), judged by the spread
 #: and chance, not by a load against the card's own claims elsewhere.
 SPREAD = (
     "{flagged} cards were each billed {min_claims} times or more at each of {institutions} pharmacies, {venue} among "

@@ -174,7 +174,7 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         # route and its bound
         return out | {"tested": e["tested"]} if e.get("seeded") else out
     if code == "card_load" and "spread_expected" in e:
-        # step 126: a collector's cheap baskets spread over his shops (detect.cardload.spread_sets)
+        # step 127: a collector's cheap baskets spread over his shops (detect.cardload.spread_sets)
         return {"flagged": e["flagged"], "institutions": e["institutions"], "venue": venue, "min_claims": e["min_claims"],
                 "ratio": e["ratio"], "times": e["times"], "card_ratio": e["card_ratio"], "share": e.get("share", NAN),
                 "spread_expected": e["spread_expected"], "persons": f.persons}  # fmt: skip

@@ -338,7 +338,7 @@ for _code in ("benign_primary", "kept_cards"):
 #: A loaded-card ring joined over several institutions (score.rings.join_cards, step 91), as reasons.CARD_JOIN.
 CARD_JOIN = "；这些卡共在 {institutions} 家机构以同样方式结算，各机构的可疑卡中有 {shared} 张相互重合，远超偶然（疑似同一收卡人持卡在多家机构刷卡）"
 SENTENCES["card_load"] += tuple(t + CARD_JOIN for t in SENTENCES["card_load"] if "{prescribed}" not in t)
-#: Step 126, as reasons.SPREAD.
+#: Step 127, as reasons.SPREAD.
 SPREAD = (
     "{flagged} 张医保卡分别在包括 {venue} 在内的 {institutions} 家药店各结算 {min_claims} 次及以上，费用通常达同类购药常见费用的 "
     "{ratio} 倍以上（典型为每店 {times} 次、{card_ratio} 倍；超出常见费用的金额占这些药店全部结算金额的 {share}），"

@@ -652,7 +652,7 @@ def test_relative_cost_is_the_same_whatever_the_slice_of_claims(monkeypatch):
 
 
 def test_a_collectors_cheap_baskets_spread_over_three_shops_are_one_candidate():
-    """Step 126: three swipes a card at each of three shops at 3x the usual purchase: no card is loaded (under
+    """Step 127: three swipes a card at each of three shops at 3x the usual purchase: no card is loaded (under
     ``ratio``), but twelve cards each billed so at the same three shops is far beyond each shop's own rate of
     such cards: one candidate of the three shops, said as a spread in English and Chinese, typed card collector."""
     data = _shops_world(times=3, markup=3.0)
