@@ -16,11 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import build_graph
-from graphfraud.io.read import read_claims_dir
-from graphfraud.score.features import Features, claim_facts, features
+from graphfraud.score.features import Features
 from graphfraud.score.reasons import benign_explanation
+from tests.score.measure import by_letter
 
 
 def _shop(tmp_path: Path) -> Callable[[str], Features]:
@@ -59,16 +57,7 @@ def _shop(tmp_path: Path) -> Callable[[str], Features]:
     pd.DataFrame({"pharmacy_id": ["P0"]}).to_csv(tmp_path / "pharmacies.csv", index=False)
     (tmp_path / "facilities.csv").write_text("facility_id\n", encoding="utf-8")
     (tmp_path / "doctors.csv").write_text("doctor_id,facility_id\n", encoding="utf-8")
-    graph = build_graph(read_claims_dir(tmp_path))
-    facts = claim_facts(graph)
-    ids = pd.Series(graph.visits.persons.ids)
-    person = graph.visits.column("person")
-
-    def measured(letter: str) -> Features:
-        codes = np.flatnonzero((ids.str[0] == letter).to_numpy())
-        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
-
-    return measured
+    return by_letter(tmp_path)
 
 
 def test_a_foremans_dormitory_cards_paid_from_the_accounts_are_no_residents(tmp_path: Path) -> None:

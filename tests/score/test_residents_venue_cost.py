@@ -17,12 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import build_graph
-from graphfraud.io.read import read_claims_dir
-from graphfraud.score.features import Features, claim_facts, features
+from graphfraud.score.features import Features
 from graphfraud.score.reasons import VENUE_COST_SHARE, benign_explanation, residents_at_venue_cost
 from graphfraud.score.wording import say
+from tests.score.measure import by_letter
 
 
 def _county(tmp_path: Path, *, own: str = "public", inpatient: bool = False) -> Callable[[str], Features]:
@@ -76,16 +74,7 @@ def _county(tmp_path: Path, *, own: str = "public", inpatient: bool = False) -> 
         tmp_path / "doctors.csv", index=False
     )
     (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
-    graph = build_graph(read_claims_dir(tmp_path))
-    facts = claim_facts(graph)
-    ids = pd.Series(graph.visits.persons.ids)
-    person = graph.visits.column("person")
-
-    def measured(letter: str) -> Features:
-        codes = np.flatnonzero((ids.str[0] == letter).to_numpy())
-        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
-
-    return measured
+    return by_letter(tmp_path)
 
 
 def test_the_monks_cost_what_the_ethnic_hospital_costs_everyone(tmp_path: Path) -> None:

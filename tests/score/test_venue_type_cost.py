@@ -16,13 +16,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graphfraud.detect.candidate import Candidate
-from graphfraud.graph.build import build_graph
-from graphfraud.io.read import read_claims_dir
 from graphfraud.params import SCORE_RULES
-from graphfraud.score.features import Features, claim_facts, features, venue_cell_cost
+from graphfraud.score.features import Features, venue_cell_cost
 from graphfraud.score.rules import suspicion_reasons
 from graphfraud.score.wording import say
+from tests.score.measure import by_letter
 
 
 def _city(tmp_path: Path, *, diagnosis: bool) -> Callable[[str], Features]:
@@ -63,16 +61,7 @@ def _city(tmp_path: Path, *, diagnosis: bool) -> Callable[[str], Features]:
         tmp_path / "doctors.csv", index=False
     )
     (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
-    graph = build_graph(read_claims_dir(tmp_path))
-    facts = claim_facts(graph)
-    ids = pd.Series(graph.visits.persons.ids)
-    person = graph.visits.column("person")
-
-    def measured(letter: str) -> Features:
-        codes = np.flatnonzero((ids.str[0] == letter).to_numpy())
-        return features(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))), facts)
-
-    return measured
+    return by_letter(tmp_path)
 
 
 def _cost(f: Features) -> list:
