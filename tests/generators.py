@@ -62,3 +62,27 @@ def same_seed_same_bytes(make_again: Callable[[Path], object], world: Path, tmp_
     assert names == sorted(p.name for p in again.iterdir())
     for name in names:
         assert (again / name).read_bytes() == (world / name).read_bytes(), name
+
+
+def truth_matches_world(world: Path, pids: set[str], schemes: list[str], benign: list[str], kind: dict) -> dict:
+    """The written truth of ``world`` against its tables: every scheme and benign kind planted in order, groups
+    disjoint with their core inside their persons, every core person billed, every named institution and doctor
+    exported, each ring of its scheme's kind (``kind``). Returns the truth for further checks."""
+    doc = truth(world)
+    assert [g["params"]["scheme"] for g in doc["rings"]] == list(schemes)
+    assert [g["params"]["scheme"] for g in doc["benign"]] == list(benign)
+    seen: set[str] = set()
+    for g in doc["rings"] + doc["benign"]:
+        assert g["core"] and set(g["core"]) <= set(g["persons"]) <= pids, g["id"]
+        assert not seen & set(g["persons"]), f"{g['id']} shares persons with another group"
+        seen |= set(g["persons"])
+        assert g["params"]["core_unused"] == len(g["persons"]) - len(g["core"])
+    assert all(g["kind"] == kind[g["params"]["scheme"]] for g in doc["rings"])
+    billed = {r["patient_id"] for r in rows(world / "claims.csv")}
+    assert all(set(g["core"]) <= billed for g in doc["rings"] + doc["benign"])
+    facs = {r["facility_id"] for r in rows(world / "facilities.csv")}
+    shops = {r["pharmacy_id"] for r in rows(world / "pharmacies.csv")}
+    docs = {r["doctor_id"] for r in rows(world / "doctors.csv")}
+    for g in doc["rings"] + doc["benign"]:
+        assert set(g["facilities"]) <= facs and set(g["pharmacies"]) <= shops and set(g["doctors"]) <= docs
+    return doc

@@ -19,6 +19,7 @@ from benchmarks.tenthworld.export import write_world
 from benchmarks.thirdworld.judge import judge_dirs
 from graphfraud.cli import main
 from tests.generators import (
+    truth_matches_world,
     judge_reads_a_detect_output,
     runner_judges_a_seed,
     same_seed_same_bytes,
@@ -91,25 +92,9 @@ def test_validate_accepts_the_world(override: dict, tmp_path: Path) -> None:
 
 
 def test_truth_is_consistent_with_the_world(built: World, world: Path) -> None:
-    truth = _truth(world)
     pids = {p.pid for p in built.persons}
     assert len(pids) == PERSONS
-    assert [g["params"]["scheme"] for g in truth["rings"]] == list(SCHEMES)
-    assert [g["params"]["scheme"] for g in truth["benign"]] == list(BENIGN)
-    seen: set[str] = set()
-    for g in truth["rings"] + truth["benign"]:
-        assert g["core"] and set(g["core"]) <= set(g["persons"]) <= pids, g["id"]
-        assert not seen & set(g["persons"]), f"{g['id']} shares persons with another group"
-        seen |= set(g["persons"])
-        assert g["params"]["core_unused"] == len(g["persons"]) - len(g["core"])
-    assert all(g["kind"] == KIND[g["params"]["scheme"]] for g in truth["rings"])
-    billed = {r["patient_id"] for r in _rows(world / "claims.csv")}
-    assert all(set(g["core"]) <= billed for g in truth["rings"] + truth["benign"])
-    facs = {r["facility_id"] for r in _rows(world / "facilities.csv")}
-    shops = {r["pharmacy_id"] for r in _rows(world / "pharmacies.csv")}
-    docs = {r["doctor_id"] for r in _rows(world / "doctors.csv")}
-    for g in truth["rings"] + truth["benign"]:
-        assert set(g["facilities"]) <= facs and set(g["pharmacies"]) <= shops and set(g["doctors"]) <= docs
+    truth_matches_world(world, pids, SCHEMES, BENIGN, KIND)
 
 
 def test_every_scheme_costs_the_fund(built: World) -> None:
