@@ -534,7 +534,7 @@ def join_cards(
     working two shops of two chains) are one ring, not one ring per institution.
 
     Loaded-card rings (detector ``cardload``, no benign explanation, scoring at least ``min_score``, of one
-    typology, not a steering ring) at different main venues are linked when they share at least
+    typology, not a steering ring, not a 共济 ring of holders paying for others) at different main venues are linked when they share at least
     :data:`CARD_JOIN_SHARE` of the smaller ring's cards and that many shared cards are unlikely by chance
     (:data:`CARD_JOIN_CHANCE`: each of the smaller ring's cards is one of the larger's with the chance the
     larger's cards are of all the data's cards).  Each card of a loaded-card ring is billed there again and
@@ -566,6 +566,9 @@ def join_cards(
             and r.typology != "kickback"
             and r.score >= params.min_score
             and not candidates[i].evidence.get("prescribed")
+            # a 共济 ring (detector ``mutual``, step 75) is holders paying for others, not one card loaded again
+            # and again: it has no cards of its own to carry to another venue (and no ``cards`` count to re-judge)
+            and candidates[i].evidence.get("headline") != "paid_for_others"
         ),
         key=lambda i: (-scored[i].score, scored[i].ring_id),
     )

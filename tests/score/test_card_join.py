@@ -173,3 +173,32 @@ def test_the_cards_billed_at_two_from_the_open_rings_visits_are_those_from_all_v
     monkeypatch.setattr(rings_module, "_billed_at_two", both)
     _detect(tmp_path, [(list(range(30)), ["P1", "P2"]), (AWAY_FROM_P2[:30], ["P1"])])
     assert seen
+
+
+def test_a_mutual_aid_ring_beside_a_card_ring_of_the_same_persons_is_not_joined(tmp_path: Path) -> None:
+    # a 共济 ring (step 75, detector ``mutual``) at P3: four holders' accounts pay, dear and again and again, for 20
+    # elders who are also an operator's cards loaded at P1.  The two rings share their persons, but the 共济 ring
+    # holds no cards of its own to carry to P1: the join leaves it alone (it read its ``cards`` count: KeyError;
+    # found on an eleventh generator's world)
+    data = _world(tmp_path / "data", [(list(range(10, 40)), ["P1"])])
+    claims = pd.read_csv(data / "claims.csv", dtype=str)
+    claims["holder_id"] = ""
+    extra = []
+    for n, patient in enumerate(range(10, 30)):
+        for k in range(4):
+            extra.append({**claims.iloc[0].to_dict(), "claim_id": f"M{n:03d}{k}", "patient_id": f"U{patient:05d}",
+                          "holder_id": f"U{n % 4:05d}", "pharmacy_id": "P3", "facility_id": "", "doctor_id": "",
+                          "visit_type": "pharmacy", "total_amount": "600.0", "fund_amount": "360.0",
+                          "start_time": (pd.Timestamp("2024-01-01") + pd.Timedelta(days=n * 3 + k * 37,
+                                                                                     minutes=660 + n)).isoformat()})  # fmt: skip
+    pd.concat([claims, pd.DataFrame(extra)]).to_csv(data / "claims.csv", index=False)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["detect", str(data), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "run.json").read_text("utf-8"))["candidates"]["mutual"] == 1
+    rings = pd.read_csv(out / "rings.csv", dtype={"ring_id": str})
+    members = pd.read_csv(out / "ring_members.csv", dtype=str)
+    # the operator's ring stays his 30 cards at P1; nothing joins it to the 共济 ring's shop
+    p1 = [r for r in rings["ring_id"] if "P1" in _of(members, r, "pharmacy")]
+    assert len(p1) == 1 and _of(members, p1[0], "pharmacy") == {"P1"}
+    assert {int(p[1:]) for p in _of(members, p1[0], "person")} == set(range(10, 40))
