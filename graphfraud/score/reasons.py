@@ -756,6 +756,10 @@ DAY_STAYS = 0.8
 #: stand for the one-day stays (fifthworld 31's 日间化疗 ward: no ``end_time``, 93 patients on their own 14-28-day
 #: cycles reported as an induced admission).  False: a day ward needs the discharge day.
 DAY_WARD_UNTIMED = True
+#: Step 128: where the group's claims carry no diagnosis, a day ward's patients who started their cycles together
+#: are a course by what is left of :func:`chemotherapy_course` (a public hospital, at most ``COURSE_CYCLES`` cycles)
+#: with the stays' own proof (every stay ended the day it began, ``DAY_STAYS``).  False: they need the C code.
+DAY_WARD_UNDIAGNOSED = True
 #: Step 113 (c): a day ward's cycles are each patient's timetable, bounded as step 103 bounds one (a regimen's drugs
 #: set its cost: one ward's pieces cost 0.84-1.40x, fifthworld 8); PEER_COST: the bound of other treatment cycles.
 DAY_WARD_COST = 1.5
@@ -994,7 +998,7 @@ def weekly_course(f: Features) -> bool:
             and f.attendance <= SCHEDULE_ATTENDANCE and (public or unknown))  # fmt: skip
 
 
-def treatment_cycles(f: Features, *, cost: float = PEER_COST) -> bool:
+def treatment_cycles(f: Features, *, cost: float = PEER_COST, together: bool = False) -> bool:
     """Each member on a cycle of their own (chemotherapy every 2-4 weeks, monthly refills), as care, at peer cost.
 
     It holds at pharmacies too: a chronic-disease pharmacy's regulars refill
@@ -1006,12 +1010,13 @@ def treatment_cycles(f: Features, *, cost: float = PEER_COST) -> bool:
     (a public institution, one diagnosis, chronic-disease visits, or a
     pharmacy, which dispenses refills whatever visit type the export gives
     them) and at no more than the peers' cost.  A broker brings his pool together on the
-    same days, and a pool that skips batches has irregular gaps.
+    same days, and a pool that skips batches has irregular gaps.  ``together``: the caller
+    has shown that members sharing their days are one course (step 128, :func:`day_ward`).
     """
     # At a pharmacy every visit is a purchase: refills are what it dispenses, coded "pharmacy" or "chronic"
     # by the region and for more than one diagnosis (hypertension and diabetes refills at one counter).
     care = f.public_venue == 1.0 or f.top_diagnosis_share >= 0.7 or f.chronic_share >= 0.5 or f.pharmacy_share >= 0.5
-    own_days = f.attendance <= 0.5 or chemotherapy_course(f)
+    own_days = f.attendance <= 0.5 or chemotherapy_course(f) or together
     return (f.member_regularity >= SCHEDULE_WEEKDAYS and f.member_weeks >= 4.0 and own_days
             and care and f.cost_ratio <= cost)  # fmt: skip
 
@@ -1062,7 +1067,29 @@ def day_ward(f: Features) -> bool:
     if math.isnan(f.day_stays):
         return (not f.split_admissions and DAY_WARD_UNTIMED and chemotherapy_course(f)
                 and treatment_cycles(f, cost=DAY_WARD_COST))  # fmt: skip
-    return f.day_stays >= DAY_STAYS and _splits_of_nights(f) and treatment_cycles(f, cost=DAY_WARD_COST)
+    return (f.day_stays >= DAY_STAYS and _splits_of_nights(f)
+            and treatment_cycles(f, cost=DAY_WARD_COST, together=_undiagnosed_course(f)))  # fmt: skip
+
+
+def _undiagnosed_course(f: Features) -> bool:
+    """Step 128: day-ward patients who started their cycles together, in claims that carry no diagnosis.
+
+    :func:`chemotherapy_course` reads the course by its malignant neoplasm; where none of the group's claims
+    carries a diagnosis (fifthworld vwh23 38: ``claims.diagnosis`` not exported) the cohort that started on one day
+    shares more than half of its days and nothing else lets it meet.  What is left of a course still holds: a
+    public hospital and at most ``COURSE_CYCLES`` cycles each, and :func:`day_ward` has already asked the stays
+    themselves (``DAY_STAYS`` of them ended the day they began, no more split stays than stays of nights): a pool
+    kept in bed is billed for nights, a one-day stay is not one.
+
+    >>> from types import SimpleNamespace as F
+    >>> course = dict(top_diagnosis="", public_venue=1.0, member_weeks=10.5, member_weekly=1 / 3)
+    >>> _undiagnosed_course(F(**course)), _undiagnosed_course(F(**{**course, "top_diagnosis": "I10"}))
+    (True, False)
+    >>> _undiagnosed_course(F(**{**course, "public_venue": 0.0})), _undiagnosed_course(F(**{**course, "member_weekly": 1.0}))
+    (False, False)
+    """
+    cycles = f.member_weeks * f.member_weekly
+    return DAY_WARD_UNDIAGNOSED and not f.top_diagnosis and f.public_venue == 1.0 and cycles <= COURSE_CYCLES
 
 
 #: Step 117: a day ward's split stays may be as many as its stays of a night or more (:func:`_splits_of_nights`);

@@ -2116,12 +2116,17 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
 
 def _online_refills(c: Candidate, facts: ClaimFacts) -> dict[str, float] | None:
     """Step 104 (b): the refills (:func:`graphfraud.score.features.refills`) of a steering pair's patients at its
-    pharmacy when the doctor saw them at an internet hospital (:data:`ClaimFacts.venue_online`), else None."""
+    pharmacy when the doctor saw them at an internet hospital (:data:`ClaimFacts.venue_online`), else None.
+
+    Where the doctor saw them is read on the pair's facility claims only (step 128): an export whose pharmacy
+    claims carry the prescriber (处方流转) names him on every purchase too, and a repeat prescription's patients
+    buy about once a consultation, so over all the pair's claims the pharmacy could outnumber his practice.
+    """
     if facts.venue_online is None or "doctor" not in c.evidence or "pharmacy" not in c.evidence:
         return None
     v = facts.graph.visits
     venue = v.column("venue")[c.claims]
-    seen = venue[v.column("doctor")[c.claims] == int(c.evidence["doctor"])]
+    seen = venue[(v.column("doctor")[c.claims] == int(c.evidence["doctor"])) & (v.column("kind")[c.claims] != 1)]
     if not len(seen) or not facts.venue_online[int(np.bincount(seen).argmax())]:
         return None
     shop = int(c.evidence["pharmacy"])

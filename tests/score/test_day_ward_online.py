@@ -129,6 +129,35 @@ def test_irregular_gaps_are_not_a_day_ward() -> None:
     assert not day_ward(f) and benign_explanation(f) is None
 
 
+def test_a_cohort_started_together_without_diagnosis_is_a_day_ward_by_its_one_day_stays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # step 128: fifthworld vwh23 38's ward piece as the co-admission detector took it: 8 patients of a 14-day
+    # regimen started the same day, so they share 0.57 of the group's days; the export has no diagnosis, so no C
+    # code makes them a course; every stay ended the day it began, at 0.52x the peers, 3.5 cycles each
+    together = _f(persons=8, claims=30, attendance=0.57, member_weeks=10.5, cost_ratio=0.52)
+    assert day_ward(together)
+    reason = benign_explanation(together)
+    assert reason is not None and reason.code == "benign_schedule"
+    # what is left of a course still has to hold: stays of nights, a private hospital, a pool on without end
+    # (more than COURSE_CYCLES cycles), a diagnosis that is not the course's, or a dear bill
+    changes: dict[str, Any]
+    for changes in (
+        {"day_stays": 0.3},
+        {"public_venue": 0.0, "private_venue": True},
+        {"member_weeks": 40.0},
+        {"top_diagnosis": "I63", "top_diagnosis_share": 1.0},
+        {"cost_ratio": DAY_WARD_COST + 0.1},
+    ):
+        f = dataclasses.replace(together, **changes)
+        assert not day_ward(f), changes
+        assert benign_explanation(f) is None, changes
+    # not in a ward: an outpatient group that shares its days is no course by this test
+    assert not treatment_cycles(dataclasses.replace(together, inpatient_share=0.0, day_stays=NAN))
+    monkeypatch.setattr(reasons, "DAY_WARD_UNDIAGNOSED", False)  # before step 128: the C code was needed
+    assert not day_ward(together)
+
+
 class _Visits:
     def __init__(self, day: list[int], end_day: list[int]) -> None:
         self._cols = {"day": np.array(day), "end_day": np.array(end_day)}
