@@ -159,6 +159,14 @@ def test_account_pooling_holders_are_ring_members_in_the_truth(built: World, wor
     assert len({r["patient_id"] for r in rows}) <= 8 < len({r["holder_id"] for r in rows})
 
 
+def test_holders_leave_the_core_when_the_export_drops_holder_id(tmp_path: Path) -> None:
+    out = tmp_path / "w"
+    make(SEED, 700, out, override={**EVERYTHING, "months": 6, "drop": ["claims.holder_id"]})
+    ring = next(g for g in _truth(out)["rings"] if g["params"]["scheme"] == "account_pooling")
+    patients = {r["patient_id"] for r in _rows(out / "claims.csv")}
+    assert set(ring["core"]) <= patients and len(ring["core"]) <= 8 < len(ring["persons"])
+
+
 def test_drg_stays_without_fee_lines_and_two_id_formats(tmp_path: Path) -> None:
     out = tmp_path / "w"
     make(SEED, 700, out, override={**EVERYTHING, "months": 6, "drg_items": False, "person_ids": "mixed",

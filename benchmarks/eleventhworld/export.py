@@ -138,8 +138,11 @@ def _claim_ids(w: World) -> dict[int, str]:
 
 def _truth(w: World, n_claims: int, n_items: int, fund: float) -> dict[str, Any]:
     """The judges' truth.json; a group's core counts the members billed as patients or as the 共济 holders whose
-    accounts paid (a drained account's owner is a ring member the claims name)."""
+    accounts paid (a drained account's owner is a ring member the claims name), unless the export drops holder_id
+    (then nothing shows the owners: they are left out of the core)."""
     doc = truth_doc("eleventhworld", w, KIND, n_claims, n_items, fund)
+    if "claims.holder_id" in w.knobs["drop"]:
+        return doc
     by_id = {g["id"]: g for g in w.plans}
     for entry in doc["rings"] + doc["benign"]:
         g = by_id[entry["id"]]
