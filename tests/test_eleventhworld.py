@@ -198,11 +198,6 @@ def test_judge_runs_on_a_real_detect_output(tmp_path: Path, capsys: pytest.Captu
     judge_reads_a_detect_output(world, tmp_path / "out", judge_main, capsys)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="graphfraud detect (s24start) crashes on this world: KeyError 'cards' in score/rings.py _card_part; "
-    "the runner records the crash (benchmarks/results/eleventhworld.md). Remove the mark once detect is fixed.",
-)
 def test_run_makes_detects_and_judges_a_seed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from benchmarks.eleventhworld.run import main as run_main
 
