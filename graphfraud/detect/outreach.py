@@ -137,8 +137,12 @@ def weekday_batches(stays: pd.DataFrame, *, min_batch: int, min_days: int, min_w
     day = stays["day"].to_numpy(np.int64)
     claim = stays["claim"].to_numpy(np.int64)
     weekday = _weekday(day)
+    venues = distinct(venue)
+    if examined is not None:  # only where enough stays of examinations for min_days batch days of them
+        enough = np.bincount(venue[examined], minlength=int(venue.max()) + 1) >= min_days * min_examined * min_batch
+        venues = venues[enough[venues]]
     out = []
-    for v in distinct(venue).tolist():
+    for v in venues.tolist():
         here = venue == v
         days, count = np.unique(day[here], return_counts=True)
         busy = count >= min_batch
