@@ -208,6 +208,11 @@ class CoadmitParams:
     batch_days: int = 0
     batch_weekday: float = 0.75  # ... that weekday this share of its batch days or more,
     batch_once: float = 0.6  # ... and this share of their patients admitted there once or more
+    # step 129: the same, on by default, when the batches' stays are examinations (a check-up campaign, not a ward's
+    # operating list): at least this many batch days on the weekday (0: off),
+    exam_days: int = 3
+    exam_share: float = 0.5  # ... this share of those days' stays or more stays of examinations, each one
+    exam_ratio: float = 3.0  # ... this many times the exam share of its diagnosis's stays at the other hospitals
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
@@ -215,6 +220,9 @@ class CoadmitParams:
         check(self.batch_days == 0 or self.batch_days >= 2, "batch_days", o, "0 or an int >= 2", self.batch_days)
         check(0 < self.batch_weekday <= 1, "batch_weekday", o, "a float in (0, 1]", self.batch_weekday)
         check(0 <= self.batch_once <= 1, "batch_once", o, "a float in [0, 1]", self.batch_once)
+        check(self.exam_days == 0 or self.exam_days >= 2, "exam_days", o, "0 or an int >= 2", self.exam_days)
+        check(0 < self.exam_share <= 1, "exam_share", o, "a float in (0, 1]", self.exam_share)
+        check(self.exam_ratio > 0, "exam_ratio", o, "a float > 0", self.exam_ratio)
         check(self.busy_admissions >= 1, "busy_admissions", o, "an int >= 1", self.busy_admissions)
         check(self.min_times >= 1, "min_times", o, "an int >= 1", self.min_times)
         check(self.max_neighbours >= 1, "max_neighbours", o, "an int >= 1", self.max_neighbours)

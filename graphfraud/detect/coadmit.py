@@ -21,6 +21,7 @@ from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
+from graphfraud.detect.outreach import examination_stays, weekday_batches
 from graphfraud.detect.organise import Organisation, beyond_chance, organisations, sorted_search, tighten
 from graphfraud.graph.build import EPOCH, ClaimGraph
 from graphfraud.graph.events import Events, combine, distinct, venue_events
@@ -538,70 +539,6 @@ def _examinations(person: np.ndarray, venue: np.ndarray, day: np.ndarray, kind: 
     )  # fmt: skip
 
 
-def weekday_batches(stays: pd.DataFrame, *, min_batch: int, min_days: int, min_weekday: float, min_once: float,
-                    max_chance: float) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
-    """Hospitals that admit a busload on one weekday, again and again, each patient once (体检式住院 by bus).
-
-    A hospital's outreach day: a bus brings 8-20 elders on the same weekday every week or two for a few nights of
-    scans, each elder once, so no two of them are admitted together twice and :func:`repeat_stays` sees nothing.
-    A *batch day* is a day the facility admits ``min_batch`` or more, beyond its own rate (the Poisson tail of the
-    day's admissions, at its mean admissions per day over its span, at most ``max_chance`` / its days).  A facility
-    is a candidate when ``min_days`` of its batch days or more fall on one weekday, that weekday holds
-    ``min_weekday`` of them or more (a ward's busy days fall on any day), and ``min_once`` or more of the patients
-    admitted on them were admitted there once (a ward's regulars come back).  ``stays`` are the admissions
-    (:func:`settled_stays`).  Returns per facility: the patients admitted on its weekday's batch days, their stays
-    begun then, and how many such days.
-
-    Five Mondays of eight admissions each (40 persons, each once), and a ward's ordinary admissions on other days:
-
-    >>> mondays = [7 * w + 2 for w in range(5)]  # 2000-01-03 was a Monday
-    >>> bus = pd.DataFrame({"person": range(40), "venue": 0, "day": [d for d in mondays for _ in range(8)]})
-    >>> ward = pd.DataFrame({"person": range(100, 160), "venue": 0, "day": [d for d in range(1, 61)]})
-    >>> s = pd.concat([bus, ward], ignore_index=True)
-    >>> s["claim"] = range(len(s))
-    >>> found = weekday_batches(s, min_batch=8, min_days=5, min_weekday=0.75, min_once=0.6, max_chance=0.05)
-    >>> [(len(p), n) for p, _, n in found]  # the busloads and the ward's five Monday patients
-    [(45, 5)]
-    """
-    if stays.empty:
-        return []
-    person = stays["person"].to_numpy(np.int64)
-    venue = stays["venue"].to_numpy(np.int64)
-    day = stays["day"].to_numpy(np.int64)
-    claim = stays["claim"].to_numpy(np.int64)
-    out = []
-    for v in distinct(venue).tolist():
-        here = venue == v
-        days, count = np.unique(day[here], return_counts=True)
-        busy = count >= min_batch
-        if busy.sum() < min_days:
-            continue
-        span = int(days[-1] - days[0]) + 1
-        rate = (here.sum() - count) / max(span - 1, 1)  # its mean admissions a day, the day's own left out
-        tail = poisson.sf(count - 1, np.maximum(rate, 1e-9))
-        batch = days[busy & (tail <= max_chance / span)]
-        if len(batch) < min_days:
-            continue
-        wd = _weekday(batch)
-        top = np.bincount(wd, minlength=7)
-        w = int(np.argmax(top))
-        if top[w] < min_days or top[w] < min_weekday * len(batch):
-            continue
-        on = here & np.isin(day, batch[wd == w])
-        riders = distinct(person[on])
-        times = np.bincount(person[here], minlength=int(person.max()) + 1)[riders]
-        if (times == 1).mean() < min_once:
-            continue
-        out.append((riders, np.sort(claim[on]), int(top[w])))
-    return out
-
-
-def _weekday(day: np.ndarray) -> np.ndarray:
-    """The weekday (0 Monday) of days counted from :data:`EPOCH`."""
-    # 1970-01-01, day 0 of numpy's calendar, was a Thursday
-    return ((EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")).astype(np.int64) + 3) % 7
-
-
 def detect(
     graph: ClaimGraph, params: CoadmitParams = CoadmitParams(), *, seed: int = 0, split_days: int = _SPLIT_DAYS
 ) -> list[Candidate]:
@@ -642,6 +579,13 @@ def detect(
         batches = weekday_batches(stays, min_batch=params.batch_admissions, min_days=params.batch_days,
                                   min_weekday=params.batch_weekday, min_once=params.batch_once,
                                   max_chance=org.max_chance)  # fmt: skip
+    elif params.exam_days:  # step 129: the batches' stays are examinations, not a ward's operations
+        examined = examination_stays(graph, stays, ratio=params.exam_ratio)
+        if examined.any():
+            batches = weekday_batches(stays, min_batch=params.batch_admissions, min_days=params.exam_days,
+                                      min_weekday=params.batch_weekday, min_once=params.batch_once,
+                                      max_chance=org.max_chance, examined=examined,
+                                      min_examined=params.exam_share)  # fmt: skip
     for riders, claims, times in [*buses, *batches]:
         # induced admissions, though most of the claims are the check-ups of those examined
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}

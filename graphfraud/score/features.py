@@ -1173,9 +1173,10 @@ def _parties(t: Visits, rows: np.ndarray, facts: ClaimFacts) -> dict[str, Any]:
     party = linked(len(who), first, second)
     n_parties = int(party.max()) + 1
     sizes = np.bincount(party, minlength=n_parties)
-    # arrivals in company: a burst with another member in it
-    in_burst = np.bincount(pb // len(who))
-    together = float((in_burst[pb // len(who)] >= 2).mean())
+    # arrivals with the member's party: a burst with another of its party in it (a party of one, however crowded its
+    # bursts, never arrives with its party: step 129, a bus's once-admitted elders are no households)
+    with_party = np.unique((pb // len(who)) * n_parties + party[pb % len(who)], return_inverse=True, return_counts=True)
+    together = float((with_party[2][with_party[1]] >= 2).mean())
     address = facts.person_address[who]
     known = address >= 0
     homes = distinct(party[known] * (int(address.max(initial=0)) + 1) + address[known])
@@ -1298,8 +1299,9 @@ def _parties_all(ring: np.ndarray, minute: np.ndarray, person: np.ndarray, perso
     sizes = np.bincount(party)
     party_ring = np.zeros(len(sizes), dtype=np.int64)
     party_ring[party] = member_ring
-    in_burst = np.bincount(pb // m)
-    company = in_burst[pb // m] >= 2
+    # arrivals with the member's party (as _parties: a party of one never arrives with its party)
+    _, with_party, in_party = np.unique((pb // m) * len(sizes) + party[pb % m], return_inverse=True, return_counts=True)
+    company = in_party[with_party] >= 2
     pb_ring = member_ring[pb % m]
     arrivals = np.bincount(pb_ring, minlength=n_rings)
     together = np.bincount(pb_ring, weights=company, minlength=n_rings)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from graphfraud.detect.coadmit import weekday_batches
+from graphfraud.detect.outreach import weekday_batches
 from graphfraud.params import CoadmitParams
 
 MONDAY = 2  # day 2 counted from graphfraud's epoch (2000-01-01) was a Monday

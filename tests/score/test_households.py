@@ -181,3 +181,25 @@ def test_one_home_with_a_member_who_came_alone_is_a_household_and_a_bus_load_is_
     load = measured([int(i) for i, p in enumerate(ids) if p[0] == "S"][:8] + town)
     assert load.party_largest == 8 and load.party_largest_home == (1 if addresses else 0)
     assert not households(load) and benign_explanation(load) is None
+
+
+def test_busloads_of_persons_each_come_once_are_no_parties() -> None:
+    # step 128: four busloads of five different elders, each admitted once, a minute apart: every arrival is in a
+    # burst, but no one arrives with a party of their own (no two came together twice), so none is with its party
+    from types import SimpleNamespace
+
+    from graphfraud.score.features import _parties
+
+    person = np.arange(20)
+    minute = np.array([day * 1440 + 480 + i for day in (3, 10, 17, 24) for i in range(5)])
+    v = SimpleNamespace(column=lambda name: {"person": person, "minute": minute}[name])
+    facts = SimpleNamespace(person_address=np.arange(20))
+    found = _parties(v, np.arange(20), facts)  # type: ignore[arg-type]
+    assert found["parties"] == 20 and found["party_largest"] == 1
+    assert found["party_together"] == 0.0
+    # a family of two who came together twice, among them, arrive with their party
+    person2 = np.r_[person, [0, 1]]
+    minute2 = np.r_[minute, [40 * 1440 + 600, 40 * 1440 + 601]]
+    v2 = SimpleNamespace(column=lambda name: {"person": person2, "minute": minute2}[name])
+    found = _parties(v2, np.arange(22), facts)  # type: ignore[arg-type]
+    assert found["party_largest"] == 2 and found["party_together"] == pytest.approx(4 / 22)

@@ -1,0 +1,181 @@
+"""A hospital's outreach day: busloads admitted on one weekday, each patient once (体检式住院 by bus).
+
+Steps 126 and 129.  A bus brings 8-20 elders to a hospital on the same weekday every week or two for a few nights,
+each elder once, so no two of them are admitted together twice and the co-admission pairs see nothing.  What repeats
+is the hospital's weekday (:func:`weekday_batches`).  A surgery ward's weekly operating list repeats the same way (8
+different patients every Monday, each once), so the weekday alone is no evidence (step 126, off by default).  What
+sets a check-up campaign apart is what its stays are for: scans and laboratory tests, most of each stay's fee lines,
+where the same diagnoses' stays at the other hospitals are mostly treatment (:func:`examination_stays`, step 129, on
+by default); a ward's list is operations.
+
+The detector that reports the groups is :mod:`graphfraud.detect.coadmit`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from graphfraud.stats import poisson
+
+from graphfraud.graph.build import EPOCH, ClaimGraph
+from graphfraud.graph.events import distinct
+from graphfraud.io.arrow import row_positions
+
+#: Fee-line categories of an examination (检查, 化验).
+EXAMINATION = ("exam", "lab")
+#: A stay is one of examinations when at least this share of its fee lines' amount is on them (most of the bill) ...
+EXAM_MOST = 0.5
+#: ... judged against the same diagnosis's stays at the other hospitals when they number this many or more (else
+#: against all the other hospitals' stays).
+MIN_REFERENCE = 10
+
+
+def examination_shares(graph: ClaimGraph, claims: np.ndarray) -> np.ndarray:
+    """The share of each claim's fee-line amount on :data:`EXAMINATION` categories (NaN: no fee lines).
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.synth import toy
+    >>> g = build_graph(toy.staged_clinic()[0])
+    >>> shares = examination_shares(g, np.arange(3))
+    >>> len(shares), bool(((shares >= 0) & (shares <= 1) | np.isnan(shares)).all())
+    (3, True)
+    """
+    items = graph.data.claim_items
+    n = len(graph.data.claims)
+    if not len(items) or "category" not in items or "amount" not in items:
+        return np.full(len(claims), np.nan)
+    line_claim = graph.data.link("claim_items", "claim_id")
+    if line_claim is None:
+        line_claim = row_positions(items["claim_id"], graph.data.claims["claim_id"])
+    line_claim = np.asarray(line_claim, dtype=np.int64)
+    amount = pd.to_numeric(items["amount"], errors="coerce").fillna(0.0).to_numpy(np.float64)
+    tested = np.asarray(items["category"].astype(object).isin(EXAMINATION).to_numpy(), dtype=bool)
+    known = (line_claim >= 0) & (amount > 0)
+    total = np.bincount(line_claim[known], weights=amount[known], minlength=n)
+    exam = np.bincount(line_claim[known], weights=(amount * tested)[known], minlength=n)
+    total, exam = total[claims], exam[claims]
+    return np.where(total > 0, exam / np.where(total > 0, total, 1.0), np.nan)
+
+
+def examination_stays(graph: ClaimGraph, stays: pd.DataFrame, *, ratio: float) -> np.ndarray:
+    """Whether each of ``stays`` (rows of the visit table: ``claim``, ``venue``) is a stay of examinations: at
+    least :data:`EXAM_MOST` of its fee lines' amount on scans and laboratory tests, and ``ratio`` times or more the
+    mean share of the same diagnosis's stays at the other hospitals (of all their stays where the diagnosis has
+    fewer than :data:`MIN_REFERENCE` there, or none is exported).  All False without fee lines.
+
+    A check-up admission (体检式住院) is CT, MRI, ultrasound and tumour markers; a hypertensive's or a diabetic's
+    stay elsewhere is mostly drugs, nursing and treatment, and a surgery ward's is the operation.
+    """
+    claim = stays["claim"].to_numpy(np.int64)
+    share = examination_shares(graph, claim)
+    known = ~np.isnan(share)
+    out = np.zeros(len(stays), dtype=bool)
+    if not known.any():
+        return out
+    venue = stays["venue"].to_numpy(np.int64)
+    if "diagnosis" in graph.data.claims:
+        code = graph.claim_codes("diagnosis")[0][claim].astype(np.int64)
+    else:
+        code = np.full(len(stays), -1, dtype=np.int64)
+    s = np.where(known, share, 0.0)
+    k = known.astype(np.float64)
+    # sums over every hospital, then the stay's own hospital's taken away: the mean share at the other hospitals
+    n_venues = int(venue.max()) + 1
+    all_sum, all_n = (
+        np.bincount(venue, weights=s, minlength=n_venues),
+        np.bincount(venue, weights=k, minlength=n_venues),
+    )
+    other_all = (all_sum.sum() - all_sum[venue]) / np.maximum(all_n.sum() - all_n[venue], 1)
+    coded = code >= 0
+    cv, cv_of = np.unique(code * n_venues + venue, return_inverse=True)
+    cv_sum, cv_n = np.bincount(cv_of, weights=s), np.bincount(cv_of, weights=k)
+    c_of = np.unique(cv // n_venues, return_inverse=True)[1]
+    code_sum, code_n = np.bincount(c_of, weights=cv_sum)[c_of], np.bincount(c_of, weights=cv_n)[c_of]
+    other_n = (code_n - cv_n)[cv_of]
+    other_code = (code_sum - cv_sum)[cv_of] / np.maximum(other_n, 1)
+    reference = np.where(coded & (other_n >= MIN_REFERENCE), other_code, other_all)
+    out[known] = (share[known] >= EXAM_MOST) & (share[known] >= ratio * reference[known])
+    return out
+
+
+def weekday_batches(stays: pd.DataFrame, *, min_batch: int, min_days: int, min_weekday: float, min_once: float,
+                    max_chance: float, examined: np.ndarray | None = None,
+                    min_examined: float = 0.5) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+    """Hospitals that admit a busload on one weekday, again and again, each patient once (体检式住院 by bus).
+
+    A *batch day* is a day the facility admits ``min_batch`` or more, beyond its own rate (the Poisson tail of the
+    day's admissions, at its mean admissions per day over its span, at most ``max_chance`` / its days).  A facility
+    is a candidate when ``min_days`` of its batch days or more fall on one weekday, that weekday holds
+    ``min_weekday`` of them or more (a ward's busy days fall on any day), and ``min_once`` or more of the patients
+    admitted on them were admitted there once (a ward's regulars come back).  ``stays`` are the admissions
+    (:func:`graphfraud.detect.coadmit.settled_stays`).  Returns per facility: the patients admitted on its weekday's
+    batch days, their stays begun then, and how many such days.
+
+    With ``examined`` (per stay, :func:`examination_stays`), only the batch days on which ``min_examined`` or more
+    of the stays begun are stays of examinations count (a check-up campaign's, not a ward's operating list or its
+    winter surge), and the group is the facility's stays of examinations begun on that weekday (the busloads and the
+    bus's smaller loads on other days; not the ward's patients admitted beside them).
+
+    Five Mondays of eight admissions each (40 persons, each once), and a ward's ordinary admissions on other days:
+
+    >>> mondays = [7 * w + 2 for w in range(5)]  # 2000-01-03 was a Monday
+    >>> bus = pd.DataFrame({"person": range(40), "venue": 0, "day": [d for d in mondays for _ in range(8)]})
+    >>> ward = pd.DataFrame({"person": range(100, 160), "venue": 0, "day": [d for d in range(1, 61)]})
+    >>> s = pd.concat([bus, ward], ignore_index=True)
+    >>> s["claim"] = range(len(s))
+    >>> found = weekday_batches(s, min_batch=8, min_days=5, min_weekday=0.75, min_once=0.6, max_chance=0.05)
+    >>> [(len(p), n) for p, _, n in found]  # the busloads and the ward's five Monday patients
+    [(45, 5)]
+    >>> weekday_batches(s, min_batch=8, min_days=5, min_weekday=0.75, min_once=0.6, max_chance=0.05,
+    ...                 examined=np.zeros(len(s), dtype=bool))  # no stay of examinations: an operating list
+    []
+    """
+    if stays.empty:
+        return []
+    person = stays["person"].to_numpy(np.int64)
+    venue = stays["venue"].to_numpy(np.int64)
+    day = stays["day"].to_numpy(np.int64)
+    claim = stays["claim"].to_numpy(np.int64)
+    weekday = _weekday(day)
+    venues = distinct(venue)
+    if examined is not None:  # only where enough stays of examinations for min_days batch days of them
+        enough = np.bincount(venue[examined], minlength=int(venue.max()) + 1) >= min_days * min_examined * min_batch
+        venues = venues[enough[venues]]
+    out = []
+    for v in venues.tolist():
+        here = venue == v
+        days, count = np.unique(day[here], return_counts=True)
+        busy = count >= min_batch
+        if busy.sum() < min_days:
+            continue
+        span = int(days[-1] - days[0]) + 1
+        rate = (here.sum() - count) / max(span - 1, 1)  # its mean admissions a day, the day's own left out
+        tail = poisson.sf(count - 1, np.maximum(rate, 1e-9))
+        batch = days[busy & (tail <= max_chance / span)]
+        if examined is not None and len(batch):  # the batch days of examinations alone (not the ward's lists)
+            at = here & np.isin(day, batch)
+            share = np.bincount(np.searchsorted(batch, day[at]), weights=examined[at], minlength=len(batch))
+            batch = batch[share >= min_examined * np.bincount(np.searchsorted(batch, day[at]), minlength=len(batch))]
+        if len(batch) < min_days:
+            continue
+        wd = _weekday(batch)
+        top = np.bincount(wd, minlength=7)
+        w = int(np.argmax(top))
+        if top[w] < min_days or top[w] < min_weekday * len(batch):
+            continue
+        if examined is None:
+            on = here & np.isin(day, batch[wd == w])
+        else:  # its stays of examinations on the weekday: the busloads and the bus's smaller loads
+            on = here & examined & (weekday == w)
+        riders = distinct(person[on])
+        times = np.bincount(person[here], minlength=int(person.max()) + 1)[riders]
+        if (times == 1).mean() < min_once:
+            continue
+        out.append((riders, np.sort(claim[on]), int(top[w])))
+    return out
+
+
+def _weekday(day: np.ndarray) -> np.ndarray:
+    """The weekday (0 Monday) of days counted from :data:`EPOCH`."""
+    # 1970-01-01, day 0 of numpy's calendar, was a Thursday
+    return ((EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")).astype(np.int64) + 3) % 7
