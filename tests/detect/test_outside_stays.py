@@ -127,3 +127,25 @@ def test_the_reason_names_the_outside_identities_in_both_languages() -> None:
     assert "and 30 more admitted there once, insured in city 4305 as 24 of those patients are" in reason.text
     zh = say("repeat_stays", reason.args, "zh")
     assert "另有 30 人在该机构仅住院一次" in zh and "4305 参保" in zh and "疑似异地就医虚假住院" in zh
+
+
+def test_the_outside_piece_keeps_its_reason_in_an_organisation_led_by_co_admissions_of_its_facility() -> None:
+    """Joined with the same hospital's co-admission ring (score.rings.join_pieces), the organisation carries the
+    beds piece's peer comparison and its outside identities, never its "together": False; a leading piece of
+    another facility keeps its own evidence."""
+    from graphfraud.detect.candidate import Candidate
+    from graphfraud.score.rings import OUTSIDE_EVIDENCE, _union
+
+    group = Candidate("coadmit", np.array([1, 2]), np.array([10, 11]), {"pairs": 1, "mean_days": 4.0, "events": 4})
+    outside = {k: 1 for k in OUTSIDE_EVIDENCE} | {"together": False, "stays": 3, "chance": 0.0}
+    piece = Candidate("beds", np.array([3, 4]), np.array([12, 13]), outside)
+    joined = _union([group, piece], [0, 1])
+    assert joined.detector == "coadmit" and joined.persons.tolist() == [1, 2, 3, 4]
+    assert {k: joined.evidence[k] for k in OUTSIDE_EVIDENCE} == {k: 1 for k in OUTSIDE_EVIDENCE}
+    assert "together" not in joined.evidence and joined.evidence["events"] == 4
+    elsewhere = Candidate("covisit", np.array([1, 2]), np.array([10, 11]), {"venue": 7, "pairs": 1})
+    assert "outside" not in _union([elsewhere, piece], [0, 1]).evidence
+    without = Candidate(
+        "beds", np.array([3, 4]), np.array([12, 13]), {k: 1 for k in OUTSIDE_EVIDENCE if k != "outside"}
+    )
+    assert "repeat_ratio" not in _union([group, without], [0, 1]).evidence
