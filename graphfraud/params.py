@@ -252,6 +252,9 @@ class BedsParams:
     min_ratio: float = 3.0  # its repeat rate at least this multiple of the peers' median rate
     max_chance: float = 0.01  # binomial tail of its repeat patients at the peers' rate, times facilities tested
     min_share: float = 0.02  # fewest of all the facility billed that its repeat patients' stays cost
+    # step 130: a standing-out facility's repeat members insured in one city other than the export's own, at least
+    # this many, bring in its inpatients of that city whose only claims in the export are its stays; 0: off
+    outside_members: int = 5
     # step 102: facilities are also compared on their patients discharged and readmitted there within split_days
     # this many times or more (分解住院; settlement cuts left out); 0: off
     split_times: int = 2
@@ -280,6 +283,7 @@ class BedsParams:
         check(self.min_ratio >= 1, "min_ratio", o, "a float >= 1", self.min_ratio)
         check(0 < self.max_chance <= 1, "max_chance", o, "a float in (0, 1]", self.max_chance)
         check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
+        check(self.outside_members >= 0, "outside_members", o, "an int >= 0 (0: off)", self.outside_members)
         check(self.split_times >= 0, "split_times", o, "an int >= 0 (0: off)", self.split_times)
         check(self.split_inpatients >= 1, "split_inpatients", o, "an int >= 1", self.split_inpatients)
         check(self.split_stay_days >= 0, "split_stay_days", o, "an int >= 0", self.split_stay_days)

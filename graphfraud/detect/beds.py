@@ -43,6 +43,7 @@ admission), nursing-home residents admitted in turn (one address: scoring's
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -55,6 +56,7 @@ from graphfraud.detect.coadmit import monthly_parts, settled_stays, unended_part
 from graphfraud.detect.transport import transfers, transport_claims
 from graphfraud.graph.build import EPOCH, ClaimGraph
 from graphfraud.graph.kinds import inferred_kinds
+from graphfraud.graph.regions import home_city, person_cities
 from graphfraud.params import BedsParams, to_dict
 
 NAME = "beds"
@@ -429,6 +431,53 @@ def rota_doctors(stays: pd.DataFrame, per: np.ndarray, row: pd.Series, params: B
     return by.index.to_numpy()[keep]
 
 
+class Outside(NamedTuple):
+    """:func:`outside_persons`: the person codes joined, the cities they are insured in, and how many of the
+    members are insured there."""
+
+    persons: np.ndarray
+    cities: tuple[str, ...]
+    members: int
+
+
+def outside_persons(graph: ClaimGraph, stays: pd.DataFrame, here: np.ndarray, mine: np.ndarray, *,
+                    least: int) -> Outside:  # fmt: skip
+    """Step 130: the person codes a standing-out facility's candidate takes in beside its repeat patients: its
+    inpatients (``stays[here]``) insured in a city other than the export's own (:func:`graphfraud.graph.regions.home_city`)
+    in which ``least`` or more of its members (``stays[mine]``) are insured, whose every claim in the export is one of
+    their stays there. ``least`` 0: none.
+
+    异地就医 phantom stays (a home county's identities, insured there, admitted at a town's private hospital and
+    never seen in town otherwise) are admitted again after 60-120 days: a half-year export sees some twice, and the
+    repeat test finds the facility on them, but the rest, admitted once, are the same identities and nothing else
+    ties them in (ninthworld 2, 4, 6, 7, 11, 12: 18-65 a ring, every one planted). The city (the area code's first
+    four digits, :func:`graphfraud.graph.regions.city`), not the county: a prefecture's herders admitted at a township
+    centre of their own county are insured in another county of the same city (eighthworld: 2-16 ordinary inpatients a
+    facility joined at the county, none at the city). A person with a claim anywhere else in the export, or at the
+    facility as an outpatient, lives here and stays out: 异地 kin of the town's workers see its clinics.
+    """
+    none = Outside(np.array([], dtype=np.int64), (), 0)
+    cities = graph.shared("person_cities", lambda: person_cities(graph))
+    if not least or cities is None or not mine.any():
+        return none
+    home = home_city(cities)
+    person = stays["person"].to_numpy()
+    member_city = pd.Series(cities[np.unique(person[mine])]).value_counts()
+    far = sorted(str(c) for c, n in member_city.items() if c not in ("", home) and n >= least)
+    if not far:
+        return none
+    candidates = np.setdiff1d(person[here], person[mine])
+    candidates = candidates[np.isin(cities[candidates], far)]
+    table = graph.visits.table
+    theirs = np.isin(table["person"].to_numpy(), candidates)
+    at = theirs & (table["venue"].to_numpy() == int(stays["venue"].to_numpy()[here][0]))
+    at &= table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0)
+    joined = np.setdiff1d(candidates, table["person"].to_numpy()[theirs & ~at])
+    if not len(joined):
+        return none
+    return Outside(joined, tuple(far), int(member_city.reindex(far).sum()))
+
+
 def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 0) -> list[Candidate]:
     """Candidates of repeated admissions at facilities that stand out against their peers (inpatient claims)."""
     table = graph.visits.table
@@ -470,7 +519,12 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
         if short and int(row["times"]) < params.min_admissions:  # a short export: the rota's recruits seen once
             once = here & ~mine & np.isin(stays["doctor"].to_numpy(), rota_doctors(stays[here], per[here], row, params))
         repeat = mine
-        mine = mine | once
+        # step 130: the members' other city's identities admitted once (not beside a short export's once-comers)
+        far = Outside(np.array([], dtype=np.int64), (), 0)
+        if not once.any():
+            far = outside_persons(graph, stays, here, mine, least=params.outside_members)
+        outside = here & ~mine & np.isin(stays["person"].to_numpy(), far.persons)
+        mine = mine | once | outside
         persons = np.unique(stays["person"].to_numpy()[mine])
         evidence = {
             **_peer_evidence(int(venue), row),
@@ -484,6 +538,10 @@ def detect(graph: ClaimGraph, params: BedsParams = BedsParams(), *, seed: int = 
         }
         if once.any():
             evidence["once"] = int(len(np.setdiff1d(persons, repeat_persons)))  # their doctors' patients admitted once
+        if outside.any():  # step 130: identities of the members' other city with no care here but these stays
+            evidence["outside"] = int(len(far.persons))
+            evidence["outside_city"] = ", ".join(far.cities)
+            evidence["outside_members"] = far.members
         claims = np.sort(stays["claim"].to_numpy()[mine])
         out.append(Candidate(NAME, persons, claims, evidence, to_dict(params) | {"seed": seed}))
     return out + split

@@ -8,7 +8,6 @@ claims: counts, shares, ratios, minutes.  Nothing is learned.  The
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import math
@@ -25,6 +24,7 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.detect.cards import primary_venues
 from graphfraud.graph.kinds import CLOCK_CLAIMS, CLOCK_HOURS, CLOCK_NIGHT, NIGHT_HOURS  # noqa: F401 (re-exported)
 from graphfraud.graph.kinds import clock_venues, inferred_kinds
+from graphfraud.graph.regions import city  # noqa: F401 (re-exported: scoring and evidence read it here)
 from graphfraud.detect.organise import regulars
 from graphfraud.graph.build import EPOCH, ClaimGraph, Visits, insurance_money, narrow
 from graphfraud.graph.events import distinct
@@ -413,36 +413,6 @@ def _catchment_by_claim(person: np.ndarray, venue: np.ndarray, p: np.ndarray, v:
         "venue_outside_claims": np.bincount(venue[outside], minlength=n),
         "venue_outside_city_claims": np.bincount(venue[outside_city], minlength=n),
     }
-
-
-def city(regions: np.ndarray) -> np.ndarray:
-    """The city (prefecture, 地市) of 6-digit area codes: their first 4 digits; other codes as they are.
-
-    >>> city(np.array(["350206", "350100", "X1", ""], dtype=object)).tolist()
-    ['3502', '3501', 'X1', '']
-    """
-    regions = np.asarray(regions, dtype=object)
-    if not len(regions):
-        return regions
-    if len(regions) <= 256 and all(isinstance(code, str) for code in regions):  # a ring's persons: each code once
-        return np.asarray([_city_of_code(code) for code in regions], dtype=object)
-    if len(regions) > 256:  # few distinct codes: cut each once (np.char on millions of strings is slow)
-        codes, distinct = pd.factorize(regions, use_na_sentinel=False)
-        if all(isinstance(code, str) for code in distinct):  # (a missing value is written as str() writes it)
-            return _city_of(np.asarray(distinct, dtype=object))[codes]
-    return _city_of(regions)
-
-
-@functools.lru_cache(maxsize=4096)
-def _city_of_code(region: str) -> str:
-    """:func:`_city_of` of one code (scoring asks for the same few hundred codes once per ring)."""
-    return region[:4] if len(region) == 6 and region.isdigit() else region
-
-
-def _city_of(regions: np.ndarray) -> np.ndarray:
-    text = regions.astype(str)
-    six = (np.char.str_len(text) == 6) & np.char.isdigit(text)
-    return np.where(six, np.char.ljust(text, 6).astype("<U4"), text).astype(object)
 
 
 def _cells(vtype: np.ndarray, diagnosis: np.ndarray, t: pd.DataFrame) -> dict[str, np.ndarray]:

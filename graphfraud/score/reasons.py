@@ -126,6 +126,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "admitted {member_times} times or more had {admissions} admissions (a stay within days of a discharge counted "
         "with it; scored above {repeat_ratio_from:g}x), and {once} more admitted once so far by the same doctors, "
         "whose own patients come back beyond chance (a short export: the rota has come round once)",
+        # step 130: with the identities of the members' other city admitted once (异地就医 phantom stays)
+        "{repeaters} of {inpatients} inpatients of {venue} ({rate:.0%}) were admitted there {times} times or more, "
+        "vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); its {persons} patients "
+        "admitted {member_times} times or more had {admissions} admissions (a stay within days of a discharge counted "
+        "with it; scored above {repeat_ratio_from:g}x), and {outside} more admitted there once, insured in city "
+        "{outside_city} as {outside_members} of those patients are, with no other claim in the export (identities "
+        "of another city billed for stays alone: suspected 异地就医 phantom stays)",
         # step 102: split stays (分解住院), the facility compared on its patients readmitted within days again and again
         "{repeaters} of {inpatients} inpatients of {venue} ({rate:.0%}) were discharged and readmitted there within "
         "{split_days} days {times} times or more, vs {peer_rate:.1%} at its {peers} peers ({peer_group}; {ratio:.1f}x); "

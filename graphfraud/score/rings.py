@@ -1582,17 +1582,34 @@ FETCHED_EVIDENCE = ("venue", "repeaters", "inpatients", "rate", "peer_rate", "pe
                     "repeat_share", "item", "fetched", "members")  # fmt: skip
 
 
+#: Step 130: the evidence of a standing-out facility's candidate with its once-admitted identities of another city
+#: (``beds.outside_persons``) that its ``repeat_stays`` reason reads, carried into an organisation led by another
+#: piece of the same facility (the hospital's co-admission ring): the reason is what says why they are members.
+OUTSIDE_EVIDENCE = ("venue", "repeaters", "inpatients", "rate", "peer_rate", "peers", "peer_group", "repeat_ratio",
+                    "repeat_share", "times", "member_times", "admissions", "members", "outside", "outside_city",
+                    "outside_members")  # fmt: skip
+
+
 def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -> Candidate:
     """One candidate of ``pieces``: the union of their persons and claims, the first piece's detector,
     evidence (plus ``evidence`` and the number of pieces) and parameters.  A piece's check-up campaigns
     (step 99's ``checkups``) are the organisation's, whichever piece is first; so are a piece's fetched patients
-    (step 114, :data:`FETCHED_EVIDENCE`) when the first piece has no ``repeat_stays`` evidence of its own."""
+    (step 114, :data:`FETCHED_EVIDENCE`) when the first piece has no ``repeat_stays`` evidence of its own, and
+    a facility's once-admitted identities of its members' other city (step 130, :data:`OUTSIDE_EVIDENCE`) when
+    the first piece has none either and is of the same facility or none."""
     first = candidates[pieces[0]]
     campaigns = [candidates[i].evidence["checkups"] for i in pieces if "checkups" in candidates[i].evidence]
     carried: dict[str, object] = {"checkups": campaigns[0]} if campaigns else {}
     fetched = [candidates[i].evidence for i in pieces if "fetched" in candidates[i].evidence]
+    outside = [candidates[i].evidence for i in pieces if "outside" in candidates[i].evidence]
     if fetched and "repeat_ratio" not in first.evidence:
         carried |= {k: fetched[0][k] for k in FETCHED_EVIDENCE}
+    elif (
+        outside
+        and "repeat_ratio" not in first.evidence
+        and first.evidence.get("venue", outside[0]["venue"]) == outside[0]["venue"]
+    ):
+        carried |= {k: outside[0][k] for k in OUTSIDE_EVIDENCE}
     return Candidate(
         detector=first.detector,
         persons=distinct(np.concatenate([candidates[i].persons for i in pieces])),

@@ -164,7 +164,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
                 "times": e["times"], "peer_rate": e["peer_rate"], "peers": e["peers"], "peer_group": e["peer_group"], "ratio": e["repeat_ratio"],
                 "persons": int(e.get("members", f.persons)),  # type: ignore[call-overload]  # the piece's, as its admissions
                 "member_times": e["member_times"], "admissions": e["admissions"]} | (
-                    {"once": e["once"]} if e.get("once") else {})  # fmt: skip
+                    {"once": e["once"]} if e.get("once") else {}) | (
+                    {"outside": e["outside"], "outside_city": e["outside_city"],
+                     "outside_members": e["outside_members"]} if e.get("outside") and not e.get("once") else {})  # fmt: skip
     if code == "misused_cards":
         out = {"flagged": e["flagged"], "venue": venue, "dead": e["dead"], "grace_days": e["grace_days"],
                "phone": e["phone"], "joined": f.persons - int(e["flagged"]), "persons": f.persons}  # type: ignore[call-overload]  # fmt: skip

@@ -101,6 +101,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "（{peer_group}）仅 {peer_rate}（{ratio} 倍）；其中住院 {member_times} 次及以上的 {persons} 人共 {admissions} 次入院"
         "（出院后数日内再入院并作一次；疑似挂床住院，超过 {repeat_ratio_from} 倍起计分）；另有同一批医生收治、迄今仅住院一次的 "
         "{once} 人，这些医生的患者反复住院远超偶然（导出期短，轮换尚只一轮）",
+        "{venue} 的 {inpatients} 名住院患者中有 {repeaters} 人（{rate}）在该机构住院 {times} 次及以上，而 {peers} 家同类机构"
+        "（{peer_group}）仅 {peer_rate}（{ratio} 倍）；其中住院 {member_times} 次及以上的 {persons} 人共 {admissions} 次入院"
+        "（出院后数日内再入院并作一次；疑似挂床住院，超过 {repeat_ratio_from} 倍起计分）；另有 {outside} 人在该机构仅住院一次，"
+        "与其中 {outside_members} 人同为 {outside_city} 参保，在本次导出中除这些住院外别无结算（外地参保身份只见住院：疑似异地就医虚假住院）",
         "{repeaters} 名患者反复出院后 0-{split_days} 天内再入院（分解住院）：{venue} 的 {inpatients} 名住院患者中有 {repeaters} 人"
         "（{rate}）在该机构出院后 {split_days} 天内再入院 {times} 次及以上，而 {peers} 家同类机构（{peer_group}）仅 {peer_rate}"
         "（{ratio} 倍）；这 {persons} 人共 {splits} 次出院后数日内再入院（中途结算不计；超过 {repeat_ratio_from} 倍起计分）",

@@ -1,4 +1,4 @@
-"""Step 128: a hospital's busloads admitted on one weekday, each elder once, for stays of scans and laboratory tests
+"""Step 129: a hospital's busloads admitted on one weekday, each elder once, for stays of scans and laboratory tests
 (体检式住院 by bus) are a candidate by default; the same weekly batches for operations (a surgery ward's list), or
 without fee lines to tell, are not."""
 

@@ -184,7 +184,7 @@ def test_one_home_with_a_member_who_came_alone_is_a_household_and_a_bus_load_is_
 
 
 def test_busloads_of_persons_each_come_once_are_no_parties() -> None:
-    # step 128: four busloads of five different elders, each admitted once, a minute apart: every arrival is in a
+    # step 129: four busloads of five different elders, each admitted once, a minute apart: every arrival is in a
     # burst, but no one arrives with a party of their own (no two came together twice), so none is with its party
     from types import SimpleNamespace
 
