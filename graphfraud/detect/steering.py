@@ -458,11 +458,7 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     )
     out = _pairs(hits, follow, priced, cash_steering, threshold, params, mix=panel_mix(graph, table, hits))
     out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
-    # a pair found on insurance money is that pair, with its cash buyers when they were steered too; but where
-    # the same pair is clearer at the purchases' price (a higher z: a shop outside 门诊统筹, whose residents pay
-    # cash, shows on insurance money only through its employees' accounts), it is that pair at their price
-    priced_pairs = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])): c for c in at_price}
-    out = [_clearer(c, priced_pairs) for c in out]
+    # a pair found on insurance money is that pair, with its cash buyers when they were steered too
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
     out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
     if params.by_chain:
@@ -838,21 +834,6 @@ def _passing(dp: pd.DataFrame, params: SteeringParams) -> pd.DataFrame:
         & (dp["lift"] >= params.min_lift)
         & (dp["z"] >= params.min_z)
     ].sort_values(["doctor", "pharmacy"])
-
-
-def _clearer(c: Candidate, priced_pairs: dict[tuple[int, int], Candidate]) -> Candidate:
-    """``c`` (a pair found on insurance money), or the same pair found at the purchases' price
-    (:func:`_pairs_at_price`) when that one's z-score is higher: its cash buyers were steered as its insured ones.
-
-    >>> from types import SimpleNamespace as C
-    >>> insured = C(evidence={"doctor": 1, "pharmacy": 2, "z": 5.5})
-    >>> _clearer(insured, {(1, 2): C(evidence={"doctor": 1, "pharmacy": 2, "z": 10.5})}).evidence["z"]
-    10.5
-    >>> _clearer(insured, {(1, 2): C(evidence={"doctor": 1, "pharmacy": 2, "z": 4.2})}).evidence["z"]
-    5.5
-    """
-    other = priced_pairs.get((int(c.evidence["doctor"]), int(c.evidence["pharmacy"])))
-    return other if other is not None and float(other.evidence["z"]) > float(c.evidence["z"]) else c
 
 
 def _pairs_at_price(
