@@ -120,6 +120,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("arrival_gap", ("score",), ("minutes",), zh="到达间隔"),
     Signal("off_hours", ("score",), ("minutes",), zh="非工作时间"),
     Signal("cycle", ("score",), zh="周期性"),
+    Signal("relay", ("score",), zh="分批轮换"),
     Signal("cost_ratio", ("score",), reduced=(("claims.diagnosis", "compared with claims of the same visit "
                                                                   "type only, not visit type and diagnosis"),),
            zh="费用倍数"),

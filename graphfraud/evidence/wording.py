@@ -79,6 +79,11 @@ CHECKS: dict[str, tuple[str, str]] = {
         "claims.csv 中主要机构的不同 day 之间的间隔",
         "gaps between the distinct days at the main venue in claims.csv",
     ),
+    "relay": (
+        "claims.csv 中主要机构各批人员的首末 day：每批的人只在本批的日期内出现，下一批在上一批结束后开始",
+        "the first and last day of each cohort's persons at the main venue in claims.csv: each cohort's persons only "
+        "within its own days, the next cohort beginning after the last one ends",
+    ),
     "cost_ratio": (
         "claims.csv 的 fund_amount 与 cost_cell；同类全部结算的笔数与金额见 baselines.csv（减去本团伙自身）",
         "fund_amount and cost_cell in claims.csv; all claims per cell in baselines.csv (minus the ring's own)",

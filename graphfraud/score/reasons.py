@@ -239,6 +239,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
                     "(scored below {median_arrival_gap_from:g} min)",),
     "cycle": ("{days:.0f}-day cycle: {regularity:.0%} of gaps between ring days within 1 day of it "
               "(scored above {cycle_regularity_from:.0%})",),
+    "relay": ("{persons} persons at {venue} came as {cohorts} cohorts that took turns from {first} to {last}, "
+              "each cohort billed there in its own weeks, the next beginning within {gap} days of the last one's end "
+              "(its patients replaced cohort by cohort: {share:.0%} of all its claims; scored above "
+              "{relay_cohorts_from:g} cohorts)",),
     "cost_ratio": (
         "fund per claim {ratio:.1f}x that of other claims with the same visit type and diagnosis "
         "({ring:.2f} vs {peers:.2f} yuan, scored above {cost_ratio_from:g}x)",

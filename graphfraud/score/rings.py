@@ -22,6 +22,7 @@ from graphfraud.contract import (
 )
 from graphfraud.detect import cardbatch, cardload, cardmenu, cards, checkups, indication, steering
 from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import EPOCH
 from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
@@ -108,7 +109,7 @@ RELAY_EXPLAINED = ("benign_household",)
 #: Reasons that do not make a relay's union a ring (:func:`_relays`): that its cohorts meet (the relay is made of
 #: meetings) and how much they cost in all (many ordinary cohorts add up).  It must also show what was billed: a
 #: cost above the same care elsewhere, dear items, persons from outside the region, a shared phone, a flag.
-RELAY_NOT_BILLED = frozenset({"lockstep", "cycle", "dominance", "arrival_gap", "money"})
+RELAY_NOT_BILLED = frozenset({"lockstep", "cycle", "dominance", "arrival_gap", "money", "relay"})
 
 #: Step 98 (:func:`join_pieces`): a weak piece without its typology's headline reason joins a suspect ring at its venue
 #: with its staff when it scores one of these reasons of what was billed that the ring scores too (the same doctor
@@ -502,7 +503,7 @@ def join_pieces(
                 out.append(ring)
     # step 74: the weak pieces left, at one clinic with its staff, that relieve one another month by month
     for relay, named in _relays(scored, candidates, facts, params, staff, joined):
-        ring = _score(_union(candidates, relay), facts, params)
+        ring = _score(_union(candidates, relay, **_relay_evidence(scored, candidates, relay, facts)), facts, params)
         billed = {r.code for r in ring.reasons if r.points > 0} - RELAY_NOT_BILLED
         if ring.benign is None and ring.typology == named and ring.score >= params.min_score and billed:
             for i in relay:
@@ -909,6 +910,33 @@ def _relays(
         ]
         out += [(chain, kind) for chain in _components([i for _, _, i in pieces], links)]
     return out
+
+
+def _relay_evidence(
+    scored: list[Ring], candidates: list[Candidate], relay: list[int], facts: ClaimFacts
+) -> dict[str, object]:
+    """What a relay's union says of its cohorts (step 128, the ``relay`` reason): how many took turns
+    (``cohorts``), the first and last day the clinic billed them (``first_day``, ``last_day``, ISO dates) and the
+    longest wait between one cohort's end and the next one's start (``relay_gap``, days; 0 when a handover
+    session held both).
+
+    A turnover clinic's recruits come for a few weeks each and are replaced: each cohort is a co-visit piece of its
+    own weeks, too small and too short for lockstep, and what the clinic does is the taking of turns itself, cohort
+    after cohort with the same staff (:func:`_relays` found the chain; the reason scores its length).
+    """
+    day, venue = facts.graph.visits.column("day"), facts.graph.visits.column("venue")
+    spans = []
+    for i in relay:
+        rows = candidates[i].claims
+        days = day[rows[venue[rows] == scored[i].features.venue]]
+        spans.append((int(days.min()), int(days.max())))
+    spans.sort()
+    gap, end = 0, spans[0][1]
+    for start, last in spans[1:]:
+        gap, end = max(gap, start - end), max(end, last)
+    first = EPOCH.astype("datetime64[D]") + np.timedelta64(spans[0][0], "D")
+    last_day = EPOCH.astype("datetime64[D]") + np.timedelta64(end, "D")
+    return {"cohorts": len(relay), "first_day": str(first), "last_day": str(last_day), "relay_gap": gap}
 
 
 def _not_held(scored: list[Ring], open_: list[int]) -> list[int]:

@@ -26,6 +26,11 @@ from graphfraud.score.reasons import TEMPLATES, Reason, fields, outside_excess, 
 #: Smallest rule cycle (days) that counts as a rhythm: a shorter one is the venue's opening days.
 MIN_CYCLE_DAYS = 5.0
 
+#: Step 128: a relay of cohorts (score.rings._relays) is a clinic replacing its patients only when the cohorts are
+#: the clinic's business, at least this share of all its claims; below it they are a slice of a busy venue's
+#: one-off patients, or a factory's shifts at a hospital, who also take turns (measured over 0.1-0.3, step 128).
+RELAY_SHARE = 0.15
+
 NAN = float("nan")
 
 #: feature name -> how to measure it on a candidate (its Features, and the detector's evidence of kickbacks).
@@ -46,6 +51,7 @@ MEASURES: dict[str, Callable[[Features, Mapping[str, object]], float]] = {
     "cycle_regularity": lambda f, e: (f.cycle_regularity if not math.isnan(f.cycle_days)
                                       and f.cycle_days >= MIN_CYCLE_DAYS else NAN),
     "cost_ratio": lambda f, e: f.cost_ratio if not _at_venue(f, e) else f.venue_type_cost,
+    "relay_cohorts": lambda f, e: float(e.get("cohorts", NAN)) if f.dominance >= RELAY_SHARE else NAN,  # type: ignore[arg-type]
     "dominance": lambda f, e: f.dominance,
     "phone_hub_persons": lambda f, e: float(f.phone_hub_persons),
     "outside_excess": lambda f, e: outside_excess(f),
@@ -83,6 +89,9 @@ MEANINGS: dict[str, str] = {
     "median_arrival_gap": "median minutes between consecutive member arrivals on ring days",
     "cycle_regularity": f"share of gaps between ring days within 1 day of the ring's cycle (cycles of >= {MIN_CYCLE_DAYS:g} days)",
     "cost_ratio": "fund per claim over that of other claims with the same visit type and diagnosis (x)",
+    "relay_cohorts": "cohorts of one clinic and staff that took turns, each billed there in its own weeks, the next "
+    "beginning within RELAY_GAP days of the last one's end (score.rings._relays; relay candidates only), when "
+    "their claims are at least RELAY_SHARE of all the clinic's claims",
     "dominance": "ring claims' share of all claims at the main venue",
     "phone_hub_persons": "persons of different addresses bound to one phone",
     "outside_excess": "share of members insured outside the venue's region minus that share among its other patients",
@@ -220,6 +229,8 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         "lockstep": lambda: _lockstep(f, venue),
         "arrival_gap": lambda: {"minutes": f.median_arrival_gap},
         "cycle": lambda: {"days": f.cycle_days, "regularity": f.cycle_regularity},
+        "relay": lambda: {"cohorts": e["cohorts"], "persons": f.persons, "venue": venue, "first": e["first_day"],
+                          "last": e["last_day"], "gap": e["relay_gap"], "share": f.dominance},
         "cost_ratio": lambda: (
             {"ratio": f.venue_type_cost, "ring": f.venue_type_ring, "peers": f.venue_type_peers, "venue": venue,
              "type_ratio": f.cost_ratio}
@@ -253,7 +264,7 @@ def _lockstep(f: Features, venue: str) -> dict[str, object]:
 
 
 #: The reason codes a rule can have: those :func:`_args` knows the sentence values of.
-CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "batch_cards", "paid_for_others", "repeat_stays", "lockstep", "arrival_gap", "cycle", "cost_ratio", "dominance", "shared_phone",
+CODES = ("steering", "indication", "co_admission", "misused_cards", "card_load", "kept_cards", "batch_cards", "paid_for_others", "repeat_stays", "lockstep", "arrival_gap", "cycle", "relay", "cost_ratio", "dominance", "shared_phone",
          "out_of_region", "off_hours", "high_value", "dup_trace", "after_death", "split_admission", "money")  # fmt: skip
 
 

@@ -182,6 +182,8 @@ SENTENCES: dict[str, tuple[str, ...]] = {
                  "（超过 {regular_share_from} 起计分）",),
     "arrival_gap": ("团伙日内成员相继到达的时间间隔中位数为 {minutes} 分钟（低于 {median_arrival_gap_from} 分钟起计分）",),
     "cycle": ("{days} 天周期：团伙日之间的间隔有 {regularity} 与之相差不超过 1 天（超过 {cycle_regularity_from} 起计分）",),
+    "relay": ("{venue} 的 {persons} 人分 {cohorts} 批轮换就诊（{first} 至 {last}），每批只在本批的几周内结算，"
+              "下一批在上一批结束后 {gap} 天内开始（病人一批批被替换，占其全部结算的 {share}；超过 {relay_cohorts_from} 批起计分）",),
     "cost_ratio": (
         "每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元，超过 {cost_ratio_from} 倍起计分）",
         "每笔基金支付为同类（相同就诊类型与诊断）其他结算的 {ratio} 倍（{ring} 元对 {peers} 元，超过 {cost_ratio_from} 倍起计分）；"
