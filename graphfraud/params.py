@@ -493,7 +493,7 @@ SCORE_RULES: tuple[ScoreRule, ...] = (
     ScoreRule("lockstep", "regular_share", 0.2, 0.7, 20.0, headline=True),
     ScoreRule("arrival_gap", "median_arrival_gap", 10.0, 3.0, 10.0),
     ScoreRule("cycle", "cycle_regularity", 0.4, 0.8, 5.0),
-    # step 128: a clinic's cohorts that took turns (score.rings._relays), its patients replaced cohort by cohort
+    # step 131: a clinic's cohorts that took turns (score.rings._relays), its patients replaced cohort by cohort
     ScoreRule("relay", "relay_cohorts", 2.0, 5.0, 10.0),
     ScoreRule("cost_ratio", "cost_ratio", 1.3, 3.0, 25.0),
     ScoreRule("dominance", "dominance", 0.03, 0.25, 10.0),

@@ -915,7 +915,7 @@ def _relays(
 def _relay_evidence(
     scored: list[Ring], candidates: list[Candidate], relay: list[int], facts: ClaimFacts
 ) -> dict[str, object]:
-    """What a relay's union says of its cohorts (step 128, the ``relay`` reason): how many took turns
+    """What a relay's union says of its cohorts (step 131, the ``relay`` reason): how many took turns
     (``cohorts``), the first and last day the clinic billed them (``first_day``, ``last_day``, ISO dates) and the
     longest wait between one cohort's end and the next one's start (``relay_gap``, days; 0 when a handover
     session held both).

@@ -26,9 +26,9 @@ from graphfraud.score.reasons import TEMPLATES, Reason, fields, outside_excess, 
 #: Smallest rule cycle (days) that counts as a rhythm: a shorter one is the venue's opening days.
 MIN_CYCLE_DAYS = 5.0
 
-#: Step 128: a relay of cohorts (score.rings._relays) is a clinic replacing its patients only when the cohorts are
+#: Step 131: a relay of cohorts (score.rings._relays) is a clinic replacing its patients only when the cohorts are
 #: the clinic's business, at least this share of all its claims; below it they are a slice of a busy venue's
-#: one-off patients, or a factory's shifts at a hospital, who also take turns (measured over 0.1-0.3, step 128).
+#: one-off patients, or a factory's shifts at a hospital, who also take turns (measured over 0.1-0.3, step 131).
 RELAY_SHARE = 0.15
 
 NAN = float("nan")

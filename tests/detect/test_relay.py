@@ -64,7 +64,7 @@ def test_without_the_relay_no_cohort_is_reported(tmp_path: Path, monkeypatch: py
 
 
 def test_cohorts_at_the_town_s_fees_stay_unreported(tmp_path: Path) -> None:
-    # the relay's own reason (step 128) is not what was billed: five cohorts at ordinary fees are a clinic's
+    # the relay's own reason (step 131) is not what was billed: five cohorts at ordinary fees are a clinic's
     # monthly patients, and their union, scored as one candidate, is no ring
     assert _cohorts_held(tmp_path, fee=80.0) == []
 
@@ -109,7 +109,7 @@ def _relay_rings(tmp_path: Path, *, keep: int, relay: bool = True) -> list[tuple
 
 
 def test_four_cohorts_taking_turns_at_a_dear_clinic_are_reported_by_their_relay(tmp_path: Path) -> None:
-    # step 128: four cohorts billed at 1.3x the town's fees, over RELAY_SHARE of the clinic's claims; their union scores
+    # step 131: four cohorts billed at 1.3x the town's fees, over RELAY_SHARE of the clinic's claims; their union scores
     # under min_score on its cost and share (as a turnover clinic's cohorts at 45% attendance in a short export);
     # that the clinic's patients were replaced cohort after cohort, with the same doctor, is the organisation's mark
     ((held, points),) = _relay_rings(tmp_path, keep=6)
