@@ -664,11 +664,23 @@ def helper_phone(f: Features) -> bool:
     """
     if not HELPER_PHONE or not f.primary_venue or f.private_venue or f.public_venue == 0.0:
         return False
-    if f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or f.high_value_share >= HELPER_DEAR:
+    if f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or _helper_dear(f) >= HELPER_DEAR:
         return False
     if not 0.0 < f.member_weekly <= HELPER_WEEKLY:  # 0: not measured (no member on four days there)
         return False
     return f.cost_ratio <= PEER_COST and not f.money_cost > PEER_COST  # (a NaN money_cost: the fund's is the measure)
+
+
+#: Step 128: :data:`HELPER_DEAR` is read on the claims of the cards bound to the phone (``phone_hub_dear``), not on the
+#: whole group's: a grid worker's refill day shares its 社区 centre's days with other regulars who may buy dear
+#: inhalers of their own (tenthworld 9: 0.24 of the group's amount, 0.00 of the phone's cards').  False: the group's.
+HELPER_DEAR_OWN = True
+
+
+def _helper_dear(f: Features) -> float:
+    """The share of the amount on dear items that :func:`helper_phone` reads: the phone's cards' (step 128)."""
+    own = getattr(f, "phone_hub_dear", math.nan)
+    return own if HELPER_DEAR_OWN and not math.isnan(own) else f.high_value_share
 
 
 def helper_said(f: Features) -> Reason | None:
