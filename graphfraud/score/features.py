@@ -820,6 +820,9 @@ class Features:
     aftercare_discharged: int = 0  # of them, discharged from a stay there (of the same diagnosis family where both
     # are known) on or before their first such claim
     aftercare_same_diagnosis: int = 0  # of those, the stay's and the first follow-up's diagnosis both known (equal)
+    # Step 132: high_value_share over the claims of the members bound to the phone hub alone (what that phone's cards
+    # are used for, :func:`graphfraud.score.reasons.helper_phone`); NaN: no phone hub (or a Features made by hand)
+    phone_hub_dear: float = math.nan
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -913,6 +916,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         split_admissions=int(facts.split[rows].sum()),
         day_stays=_day_stays(t, rows, inpatient),
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
+        phone_hub_dear=_phone_dear(rows, person, hub, facts),
         dear_goods_share=_share(dear_goods(facts, rows).sum(), facts.total[rows].sum())
         if facts.high_goods is not None
         else math.nan,
@@ -2364,6 +2368,18 @@ def _peer_venue_ratio(rows: np.ndarray, main: int, facts: ClaimFacts) -> float:
     if fund <= 0:  # the fund paid the peers nothing (a cell paid from personal accounts): as numpy's x/0, unwarned
         return float("inf") if ring_fpc > 0 else float("nan")
     return ring_fpc / (fund / claims)
+
+
+def _phone_dear(rows: np.ndarray, person: np.ndarray, hub: int, facts: ClaimFacts) -> float:
+    """The share of the amount on dear items over the group's claims by the members bound to phone ``hub``.
+
+    Step 132: what a phone's cards are used for is read on those cards; a group joined around them (a 社区
+    centre's other regulars on the same days) may buy dear items of its own.  NaN without a hub.
+    """
+    if hub < 0:
+        return math.nan
+    own = facts.person_phone[person] == hub
+    return _share(facts.high_value[rows[own]].sum(), facts.total[rows[own]].sum())
 
 
 def _phone_hub(persons: np.ndarray, facts: ClaimFacts) -> tuple[int, int, int]:

@@ -675,11 +675,23 @@ def helper_phone(f: Features) -> bool:
     """
     if not HELPER_PHONE or not f.primary_venue or f.private_venue or f.public_venue == 0.0:
         return False
-    if f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or f.high_value_share >= HELPER_DEAR:
+    if f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or _helper_dear(f) >= HELPER_DEAR:
         return False
     if not 0.0 < f.member_weekly <= HELPER_WEEKLY:  # 0: not measured (no member on four days there)
         return False
     return f.cost_ratio <= PEER_COST and not f.money_cost > PEER_COST  # (a NaN money_cost: the fund's is the measure)
+
+
+#: Step 132: :data:`HELPER_DEAR` is read on the claims of the cards bound to the phone (``phone_hub_dear``), not on the
+#: whole group's: a grid worker's refill day shares its 社区 centre's days with other regulars who may buy dear
+#: inhalers of their own (tenthworld 9: 0.24 of the group's amount, 0.00 of the phone's cards').  False: the group's.
+HELPER_DEAR_OWN = True
+
+
+def _helper_dear(f: Features) -> float:
+    """The share of the amount on dear items that :func:`helper_phone` reads: the phone's cards' (step 132)."""
+    own = getattr(f, "phone_hub_dear", math.nan)
+    return own if HELPER_DEAR_OWN and not math.isnan(own) else f.high_value_share
 
 
 def helper_said(f: Features) -> Reason | None:
@@ -840,7 +852,7 @@ def _session_cohort(f: Features, *, on_date: bool) -> bool:
         return False
     if regimen(f):
         return True
-    if (f.sessions < 12 and not monthly_timetable(f)) or f.public_venue == 0.0:
+    if (f.sessions < 12 and not monthly_timetable(f) and not rota_timetable(f)) or f.public_venue == 0.0:
         return False
     # A round need not see everyone each time (a nursing home's doctor sees the residents who need it,
     # often fewer than half): at no more than the peers' cost there is no billing to stage.
@@ -905,6 +917,35 @@ def monthly_timetable(f: Features) -> bool:
     span_weeks = (f.sessions - 1) * f.session_cycle / 7.0
     # most of the patients at each session (a round's share seen is not enough with few sessions to show it)
     return span_weeks >= TIMETABLE_WEEKS and f.attendance >= SCHEDULE_ATTENDANCE and f.cost_ratio <= TIMETABLE_COST
+
+
+#: Step 132 (b): a rota whose sessions come at most this many days apart (weekly or fortnightly: a 医共体 doctor's
+#: village rota, each village on its weekday every one or two weeks) is judged as a timetable of 12 sessions when
+#: it spans :data:`TIMETABLE_WEEKS` or more with :data:`TIMETABLE_SESSIONS` or more; None turns it off.
+ROTA_CYCLE: float | None = 14.0
+
+
+def rota_timetable(f: Features) -> bool:
+    """Step 132 (b): fewer than 12 sessions that are a weekly or fortnightly rota kept for a quarter or more.
+
+    Twelve sessions are a weekly timetable's quarter (:func:`session_cohort`); a fortnightly rota shows the same
+    quarter in six, and an export of five months holds eleven of them (seventhworld's winter: a village rota
+    every 14 days, 11 sessions over 20 weeks, its pieces of 9-16 elders at 1.19-1.32x the peers).  Step 109's
+    bounds for a monthly clinic day (:data:`TIMETABLE_PERSONS`, :data:`TIMETABLE_COST`) are for a clinic seen a
+    few times; a rota at most :data:`ROTA_CYCLE` days apart for :data:`TIMETABLE_WEEKS` or more is judged as the
+    weekly timetable is: the rest of :func:`session_cohort` (members at half the sessions or the peers' cost,
+    80% on 3 weekdays, a venue not private, care, step 103's :data:`SCHEDULE_COST`) still applies.
+
+    >>> from types import SimpleNamespace
+    >>> rota = SimpleNamespace(sessions=11, session_cycle=14.0)
+    >>> rota_timetable(rota), rota_timetable(SimpleNamespace(sessions=11, session_cycle=28.0))
+    (True, False)
+    >>> rota_timetable(SimpleNamespace(sessions=6, session_cycle=14.0))  # 10 weeks: not a quarter
+    False
+    """
+    if ROTA_CYCLE is None or f.sessions < TIMETABLE_SESSIONS or math.isnan(f.session_cycle):
+        return False
+    return f.session_cycle <= ROTA_CYCLE and (f.sessions - 1) * f.session_cycle / 7.0 >= TIMETABLE_WEEKS
 
 
 def regimen(f: Features) -> bool:
