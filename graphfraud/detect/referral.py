@@ -38,7 +38,7 @@ from graphfraud.stats import binom
 from graphfraud.detect import steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
-from graphfraud.graph.events import distinct, stable_order
+from graphfraud.graph.events import distinct, stable_sort
 from graphfraud.params import SteeringParams
 
 #: The excess patients (over the peer share) are at least this share of the facility's outpatients.
@@ -108,8 +108,8 @@ def referral_follow(table: pd.DataFrame, days: int) -> pd.DataFrame:
     lo = int(minute[rows].min())
     span = int(minute[rows].max()) - lo + 1
     key = person[rows].astype(np.int64) * span + (minute[rows] - lo)
-    order = stable_order(key)
-    key, rows = key[order], rows[order]
+    key, order = stable_sort(key)
+    rows = rows[order]
     del order
     start = np.r_[True, key[1:] != key[:-1]]  # a new (person, minute)
     group = np.cumsum(start, dtype=np.int32) - 1

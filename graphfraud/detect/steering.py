@@ -48,7 +48,7 @@ from graphfraud.stats import binom
 from graphfraud.detect import indication
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, insurance_money
-from graphfraud.graph.events import distinct, stable_order
+from graphfraud.graph.events import distinct, stable_order, stable_sort
 from graphfraud.params import SteeringParams
 
 _DEFAULT = SteeringParams()
@@ -169,8 +169,8 @@ def _last_visits(
     span = int(when.max()) - low + 1
     key = ((who - first) * span + (when - low)) * 2  # (person, minute), visits (even) before purchases (odd)
     key[len(visits) :] += 1
-    order = stable_order(key)  # and by row within a key: the visits and the purchases each ascending
-    key, rows = key[order], rows[order]
+    key, order = stable_sort(key)  # and by row within a key: the visits and the purchases each ascending
+    rows = rows[order]
     del order
     is_purchase = (key & 1).astype(bool)
     last = np.where(is_purchase, -1, np.arange(len(rows)))
@@ -182,7 +182,7 @@ def _last_visits(
     # the same person (key // 2 // span), the visit within the tolerance (a difference of keys, halved, in minutes)
     ok = (key[seen] // 2 // span == key[at] // 2 // span) & ((key[at] - key[seen]) // 2 <= tolerance)
     at, seen = rows[at[ok]], rows[seen[ok]]
-    ascending = np.argsort(at)  # (each purchase once)
+    ascending = stable_order(at)  # (each purchase once: the one order, by one sort of packed keys)
     at, seen = at[ascending], seen[ascending]
     by_minute = stable_order(minute[at].astype(np.int64))  # the purchases by minute, then row
     return at[by_minute], seen[by_minute]

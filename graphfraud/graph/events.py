@@ -336,6 +336,32 @@ def stable_order(values: np.ndarray) -> np.ndarray:
     return packed % n
 
 
+def stable_sort(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(values[order], order)`` with ``order = stable_order(values)``, the sorted values as int64.
+
+    Where :func:`stable_order` sorts packed keys, the sorted values are read back from them (a division by a
+    constant) instead of gathered by ``order`` (a random read of every value: at ten million rows a tenth of a
+    second or more); the same values in the same order.
+
+    >>> [x.tolist() for x in stable_sort(np.array([3, -1, 3, 0, -1]))]
+    [[-1, -1, 0, 3, 3], [1, 4, 3, 0, 2]]
+    """
+    n = len(values)
+    if n:
+        low = int(values.min())
+        high = int(values.max())
+        if high - low >= SMALL_RANGE and (high - low + 1) * n < np.iinfo(np.int64).max:
+            packed = (values.astype(np.int64) - low) * n
+            packed += np.arange(n)
+            packed.sort()
+            order = packed % n
+            packed //= n
+            packed += low
+            return packed, order
+    order = stable_order(values)
+    return values[order].astype(np.int64, copy=False), order
+
+
 def _by_venue_time(
     person: np.ndarray, venue: np.ndarray, minute: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

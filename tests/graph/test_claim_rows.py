@@ -52,3 +52,25 @@ def test_the_index_and_stable_order_are_numpys_stable_argsort_on_either_side_of_
                     order, starts, _ = code_index(values)
                     assert order.dtype == np.int32 and order.tolist() == want.tolist()
                     assert starts[-1] == n
+
+
+def test_stable_sort_is_the_values_taken_in_stable_order_as_int64():
+    """Speed round 24: ``stable_sort`` reads the sorted values back from its packed keys instead of gathering them
+    by the order; the same values (as int64) and the same order as ``values[np.argsort(values, kind="stable")]``,
+    on either side of the small range, with negative codes and keys too large to pack (the argsort fallback)."""
+    from graphfraud.graph.events import SMALL_RANGE, stable_sort
+
+    rng = np.random.default_rng(24)
+    for dtype in (np.int16, np.int32, np.int64, np.uint32):
+        info = np.iinfo(dtype)
+        for span in (1, 5, SMALL_RANGE - 1, SMALL_RANGE, SMALL_RANGE + 3, 1 << 30, 1 << 61):
+            low = max(int(info.min), -(span // 2))
+            high = min(int(info.max), low + span - 1)
+            for n in (0, 1, 7, 4000):
+                values = rng.integers(low, high + 1, size=n, dtype=np.int64).astype(dtype)
+                if n > 1:
+                    values[:2] = np.array([low, high]).astype(dtype)
+                want = np.argsort(values, kind="stable")
+                got, order = stable_sort(values)
+                assert got.dtype == np.int64 and order.tolist() == want.tolist()
+                assert got.tolist() == values[want].astype(np.int64).tolist()
