@@ -51,6 +51,7 @@ from graphfraud.score.reasons import (
     Reason,
     PEER_COST,
     a_round,
+    catchment,
     args_json,
     benign_explanation,
     child_care,
@@ -321,11 +322,13 @@ def swiped_in_batches(ring: Ring, facts: ClaimFacts) -> Ring:
 
 
 def _dear(ring: Ring) -> dict[str, float]:
-    """What :func:`by_cards` reads of a ring's high-value money: the shares on goods and on every item (step 94)."""
+    """What :func:`by_cards` reads of a ring's high-value money: the shares on goods and on every item (step 94);
+    and of its cards, how far its share of persons insured in another city exceeds its venue's (step 128)."""
     f = ring.features
     if f is None:
         return {}
-    return {"dear_goods": f.dear_goods_share, "dear_items": f.high_value_share}
+    far = f.out_of_city / max(f.persons, 1) - catchment(f, city=True)
+    return {"dear_goods": f.dear_goods_share, "dear_items": f.high_value_share, "far_cards": far}
 
 
 def with_doctor_slots(
