@@ -259,8 +259,10 @@ BATCH_GAP = 10
 BATCH_CARDS = 3
 
 #: Step 108: a kickback ring is named a card collector's when at least this share of its pharmacy purchases were
-#: swiped in batches.  Measured 0.25, 0.5, 0.75.
-BATCH_SHARE = 0.5
+#: swiped in batches.  Measured 0.25, 0.5, 0.75; step 128 raised it from 0.5: an online clinic's patients whose
+#: e-prescriptions a shop fills in night batches reach 0.35 and 0.51 (fifthworld 35 and 38's online steering), a
+#: 村医's held cards 0.92-1.00 (eighthworld's village cards, every dev world); 0.6, 0.75 and 0.9 name the same.
+BATCH_SHARE = 0.75
 
 
 def batch_swipes(venue: np.ndarray, person: np.ndarray, minute: np.ndarray) -> np.ndarray:
@@ -293,7 +295,9 @@ def swiped_in_batches(ring: Ring, facts: ClaimFacts) -> Ring:
     (eighthworld ``village_cards``) does it card after card, 1-5 minutes apart: 96-100% of the ring's purchases.
     Where he also bills a visit at his clinic on each card that morning, every purchase follows a visit by hours,
     the steering reading, and the ring is found as a doctor's patients sent to the shop (a kickback): the batches
-    say the cards were there, not the patients.  Only the name and a reason of no points: the ring was scored,
+    say the cards were there, not the patients.  A shop filling an online clinic's e-prescriptions in night batches
+    batches half of its patients' purchases at most (fifthworld's online steering, 0.01-0.51; step 128), so the
+    name needs :data:`BATCH_SHARE` (three quarters).  Only the name and a reason of no points: the ring was scored,
     joined and ranked as it was found.  Off where the claims carry no time of day (``day_resolution``) and for the
     purchases of a date-only venue (``timed``).
     """
