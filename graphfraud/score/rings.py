@@ -1705,7 +1705,7 @@ def select_rings(
     better ring already taken is dropped; a card-misuse ring (detectors
     ``cards``, ``cardload``) that gives way to the suspect rings of other
     detectors (:func:`_gives_way`) is taken after every other ring, whatever
-    its score (:func:`_merging`).  A ring of a date-only export scored only for
+    its score (:func:`_merging`).  A ring scored only for
     meeting (:func:`meeting_only`) is not reported, but holds its persons as before.  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
@@ -1749,10 +1749,16 @@ def select_rings(
 #: Reasons that say only that members met: at one venue on the same days (``lockstep``), on a rhythm (``cycle``),
 #: as a share of the venue's claims (``dominance``).
 MEETING_REASONS = frozenset({"lockstep", "cycle", "dominance"})
+#: Step 128 (d): with arrival times, reasons that say only that members came together: at one venue on the same
+#: days, within minutes of each other, on a rhythm, out of hours, from another region.  No share of the venue's
+#: claims (``dominance``): a venue a group fills is a question to ask (thirdworld 112's 理疗 gifts rest on it).
+PRESENCE_REASONS = frozenset({"lockstep", "arrival_gap", "cycle", "off_hours", "out_of_region"})
+#: Step 128 (d): where the members' home region is all a ring adds to meeting, it says who met, not what is at stake.
+ELSEWHERE_REASONS = frozenset({"out_of_region"})
 
 
 def meeting_only(ring: Ring) -> bool:
-    """Whether a ring of a date-only export is scored only for meeting: nothing billed, flagged or at stake.
+    """Whether a ring is scored only for meeting: nothing billed, flagged or at stake.
 
     With dates only every day at a venue is one event, so a venue's regulars
     (a township centre's elderly patients, a village clinic's chronic
@@ -1764,13 +1770,18 @@ def meeting_only(ring: Ring) -> bool:
     (thirdworld 67: 14 chronic heavy users of a township centre at exactly
     ``min_score``; thirdworld 9, 15, 19: pieces of 16-38 regulars holding at
     most 4 planted persons).  With arrival times (``median_arrival_gap``
-    measured) meeting within minutes is itself the evidence and the ring
-    stands.
+    measured) the ring is scored only for meeting when its points all come
+    from coming together (:data:`PRESENCE_REASONS`, step 128 (d)): a family
+    of seven on its outings to one clinic, minutes apart, with no address
+    exported to explain it (otherworld 128), bills nothing dear, flags no
+    card and holds no money worth a case either.  In both, persons insured in
+    another region (``out_of_region``) say who met, not what is at stake (a
+    southern centre's wintering visitors, seventhworld 12).
     """
-    if not math.isnan(ring.features.median_arrival_gap):
-        return False
     scored = {r.code for r in ring.reasons if r.points > 0}
-    return bool(scored) and scored <= MEETING_REASONS
+    if not math.isnan(ring.features.median_arrival_gap):
+        return bool(scored) and scored <= PRESENCE_REASONS
+    return bool(scored) and scored <= MEETING_REASONS | ELSEWHERE_REASONS
 
 
 def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:
