@@ -52,6 +52,7 @@ from graphfraud.score.reasons import (
     Reason,
     PEER_COST,
     a_round,
+    catchment,
     args_json,
     benign_explanation,
     child_care,
@@ -259,8 +260,10 @@ BATCH_GAP = 10
 BATCH_CARDS = 3
 
 #: Step 108: a kickback ring is named a card collector's when at least this share of its pharmacy purchases were
-#: swiped in batches.  Measured 0.25, 0.5, 0.75.
-BATCH_SHARE = 0.5
+#: swiped in batches.  Measured 0.25, 0.5, 0.75; step 133 raised it from 0.5: an online clinic's patients whose
+#: e-prescriptions a shop fills in night batches reach 0.35 and 0.51 (fifthworld 35 and 38's online steering), a
+#: 村医's held cards 0.92-1.00 (eighthworld's village cards, every dev world); 0.6, 0.75 and 0.9 name the same.
+BATCH_SHARE = 0.75
 
 
 def batch_swipes(venue: np.ndarray, person: np.ndarray, minute: np.ndarray) -> np.ndarray:
@@ -293,7 +296,9 @@ def swiped_in_batches(ring: Ring, facts: ClaimFacts) -> Ring:
     (eighthworld ``village_cards``) does it card after card, 1-5 minutes apart: 96-100% of the ring's purchases.
     Where he also bills a visit at his clinic on each card that morning, every purchase follows a visit by hours,
     the steering reading, and the ring is found as a doctor's patients sent to the shop (a kickback): the batches
-    say the cards were there, not the patients.  Only the name and a reason of no points: the ring was scored,
+    say the cards were there, not the patients.  A shop filling an online clinic's e-prescriptions in night batches
+    batches half of its patients' purchases at most (fifthworld's online steering, 0.01-0.51; step 133), so the
+    name needs :data:`BATCH_SHARE` (three quarters).  Only the name and a reason of no points: the ring was scored,
     joined and ranked as it was found.  Off where the claims carry no time of day (``day_resolution``) and for the
     purchases of a date-only venue (``timed``).
     """
@@ -322,11 +327,13 @@ def swiped_in_batches(ring: Ring, facts: ClaimFacts) -> Ring:
 
 
 def _dear(ring: Ring) -> dict[str, float]:
-    """What :func:`by_cards` reads of a ring's high-value money: the shares on goods and on every item (step 94)."""
+    """What :func:`by_cards` reads of a ring's high-value money: the shares on goods and on every item (step 94);
+    and of its cards, how far its share of persons insured in another city exceeds its venue's (step 133)."""
     f = ring.features
     if f is None:
         return {}
-    return {"dear_goods": f.dear_goods_share, "dear_items": f.high_value_share}
+    far = f.out_of_city / max(f.persons, 1) - catchment(f, city=True)
+    return {"dear_goods": f.dear_goods_share, "dear_items": f.high_value_share, "far_cards": far}
 
 
 def with_doctor_slots(
@@ -1746,7 +1753,7 @@ def select_rings(
     better ring already taken is dropped; a card-misuse ring (detectors
     ``cards``, ``cardload``) that gives way to the suspect rings of other
     detectors (:func:`_gives_way`) is taken after every other ring, whatever
-    its score (:func:`_merging`).  A ring of a date-only export scored only for
+    its score (:func:`_merging`).  A ring scored only for
     meeting (:func:`meeting_only`) is not reported, but holds its persons as before.  :func:`score_candidates` uses it on
     one run's rings; ``detect --by-region`` on the rings of all regions.
 
@@ -1790,10 +1797,16 @@ def select_rings(
 #: Reasons that say only that members met: at one venue on the same days (``lockstep``), on a rhythm (``cycle``),
 #: as a share of the venue's claims (``dominance``).
 MEETING_REASONS = frozenset({"lockstep", "cycle", "dominance"})
+#: Step 133 (d): with arrival times, reasons that say only that members came together: at one venue on the same
+#: days, within minutes of each other, on a rhythm, out of hours, from another region.  No share of the venue's
+#: claims (``dominance``): a venue a group fills is a question to ask (thirdworld 112's 理疗 gifts rest on it).
+PRESENCE_REASONS = frozenset({"lockstep", "arrival_gap", "cycle", "off_hours", "out_of_region"})
+#: Step 133 (d): where the members' home region is all a ring adds to meeting, it says who met, not what is at stake.
+ELSEWHERE_REASONS = frozenset({"out_of_region"})
 
 
 def meeting_only(ring: Ring) -> bool:
-    """Whether a ring of a date-only export is scored only for meeting: nothing billed, flagged or at stake.
+    """Whether a ring is scored only for meeting: nothing billed, flagged or at stake.
 
     With dates only every day at a venue is one event, so a venue's regulars
     (a township centre's elderly patients, a village clinic's chronic
@@ -1805,13 +1818,18 @@ def meeting_only(ring: Ring) -> bool:
     (thirdworld 67: 14 chronic heavy users of a township centre at exactly
     ``min_score``; thirdworld 9, 15, 19: pieces of 16-38 regulars holding at
     most 4 planted persons).  With arrival times (``median_arrival_gap``
-    measured) meeting within minutes is itself the evidence and the ring
-    stands.
+    measured) the ring is scored only for meeting when its points all come
+    from coming together (:data:`PRESENCE_REASONS`, step 133 (d)): a family
+    of seven on its outings to one clinic, minutes apart, with no address
+    exported to explain it (otherworld 128), bills nothing dear, flags no
+    card and holds no money worth a case either.  In both, persons insured in
+    another region (``out_of_region``) say who met, not what is at stake (a
+    southern centre's wintering visitors, seventhworld 12).
     """
-    if not math.isnan(ring.features.median_arrival_gap):
-        return False
     scored = {r.code for r in ring.reasons if r.points > 0}
-    return bool(scored) and scored <= MEETING_REASONS
+    if not math.isnan(ring.features.median_arrival_gap):
+        return bool(scored) and scored <= PRESENCE_REASONS
+    return bool(scored) and scored <= MEETING_REASONS | ELSEWHERE_REASONS
 
 
 def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float) -> set[int]:

@@ -32,6 +32,15 @@ RESOLD_GOODS = 0.5
 #: tenthworld's 家庭病床 rounds and 门慢 quotas keyed for the absent and the dead 0.000-0.003, care billed at 2.2-6.4x
 #: its cost).  NaN (no fee lines): as before.
 HOLDER_GOODS = 0.05
+#: Step 133 (:func:`by_cards`): the reason that shows a ring's cards are collected from outside the venue's
+#: catchment (more of its persons insured in another region than of the venue's other patients, by the reason's own
+#: margin): the dead's cards among them were a collector's, not the venue's own absent patients'.
+HOLDER_ELSEWHERE = "out_of_region"
+#: Step 133 (:func:`by_cards`): dear claims name a collector where at least this share more of the ring's persons
+#: are insured in another city than of its venue's other patients (``far_cards``): cards carried in from other
+#: cities, where a staged clinic's recruits come from its own city (otherworld: collectors' rings up to +0.56,
+#: staged clinics' at most +0.10 over every dev world of every generator with regions).
+FAR_CARDS = 0.2
 
 
 def typology(c: Candidate, f: Features) -> str:
@@ -67,6 +76,7 @@ def by_cards(
     resale_cost: float = RESALE_COST,
     dear_goods: float = math.nan,
     dear_items: float = math.nan,
+    far_cards: float = math.nan,
 ) -> str:
     """The typology of a suspect ring of the ``otherwise`` row (outpatient claims at a facility) whose reasons
     show cards swiped for money: ``card_collector`` (step 63); else ``kind``.
@@ -82,9 +92,14 @@ def by_cards(
     could sell (sixthworld 2: 79% of its money on high-value items, none of it goods).  NaN: not measured, as before.
     So too claims after the holder's death (step 125): they show a card used without its holder, not who used it;
     they name a collector where a collector's phone holds the cards (``misused_cards``) or at least
-    :data:`HOLDER_GOODS` of the amount is on high-value goods.  A 社区 centre keying phantom home-bed rounds or 门慢
-    quotas on its own patients' cards, the absent's and the dead's among them, bills care, dear as it is, and keeps
-    the staged clinic's name.
+    :data:`HOLDER_GOODS` of the amount is on high-value goods, or (step 133) the cards are collected from outside the
+    venue's catchment (:data:`HOLDER_ELSEWHERE`: its persons insured in other regions, beyond the venue's other
+    patients).  A 社区 centre keying phantom home-bed rounds or 门慢 quotas on its own patients' cards, the absent's
+    and the dead's among them, bills care, dear as it is, and keeps the staged clinic's name; a clinic billing the
+    dead's cards brought in from other districts is a collector's, whatever it bills.  Dear claims on cards carried in
+    from other cities name a collector too (step 133): ``far_cards``, the share of the ring's persons insured in
+    another city than its venue's, less that share of the venue's other patients, at least :data:`FAR_CARDS`
+    (NaN: not measured).
 
     >>> dead = Reason("after_death", {"claims": 6, "after_death_claims_from": 0.0}, 6.0, 0.0, 10.0)
     >>> dear = Reason("cost_ratio", {"ratio": 11.9, "ring": 502.7, "peers": 42.4, "cost_ratio_from": 1.3}, 11.9, 1.3, 25.0)
@@ -99,6 +114,14 @@ def by_cards(
     'staged_clinic'
     >>> by_cards("staged_clinic", [dead, dear], dear_goods=0.27, dear_items=0.27)
     'card_collector'
+    >>> args = {"outside": 36, "persons": 36, "venue": "H1", "region": "370102", "outside_excess_from": 0.2}
+    >>> far = Reason("out_of_region", args, 0.9, 0.2, 10.0)
+    >>> by_cards("staged_clinic", [dead, dear, far], dear_goods=0.0, dear_items=0.0)  # the dead's cards from elsewhere
+    'card_collector'
+    >>> by_cards("staged_clinic", [dear, far], dear_goods=0.0, dear_items=0.0)  # recruits from elsewhere come in person
+    'staged_clinic'
+    >>> by_cards("staged_clinic", [dear, far], far_cards=0.23), by_cards("staged_clinic", [dear, far], far_cards=0.08)
+    ('card_collector', 'staged_clinic')
     """
     row = contract.TYPOLOGY_TABLE.get(kind)
     if row is None or not row.otherwise:
@@ -107,7 +130,9 @@ def by_cards(
     dear = scored.get("cost_ratio", 0.0) >= resale_cost
     resold = "high_value" in scored and not dear_goods < RESOLD_GOODS * dear_items  # NaN: not measured
     goods = not dear_goods < HOLDER_GOODS  # step 125: the dead's cards billed for care are the venue's (NaN: as before)
-    cards = "misused_cards" in scored or ("after_death" in scored and goods) or resold
+    collected = goods or HOLDER_ELSEWHERE in scored  # step 133: unless they were brought from outside its catchment
+    carried = far_cards >= FAR_CARDS  # step 133: cards of other cities (NaN: not measured)
+    cards = "misused_cards" in scored or ("after_death" in scored and collected) or resold or carried
     return COLLECTOR if dear and cards else kind
 
 

@@ -2,6 +2,8 @@
 
 import dataclasses
 
+import pandas as pd
+
 from graphfraud.pipeline import run
 from graphfraud.score.reasons import Reason
 from graphfraud.score.rings import named_by_cards
@@ -97,3 +99,50 @@ def test_the_absent_and_the_dead_billed_for_care_not_goods_keep_the_clinics_name
             "misused_cards_from": 2.0}  # fmt: skip
     misused = Reason("misused_cards", args, 12.0, 2.0, 20.0)
     assert by_cards("staged_clinic", [misused, dear], dear_goods=0.0, dear_items=0.0) == "card_collector"
+
+
+def _cards_from(region: str, *, dead: int = 0):  # type: ignore[no-untyped-def]
+    """card_world's collector at the clinic H3 without his phone: his 8 cards insured in ``region`` (the venue's
+    is 350206), the first ``dead`` of them held by people who died before the cards were billed."""
+    world = card_world(clinic=CARD_CENTRES[3], collector_phone="")
+    persons = world.persons.copy()
+    cards = persons.person_id.str.startswith("card")
+    persons.loc[cards, "region"] = region
+    persons.loc[persons.person_id.isin([f"card{k}" for k in range(dead)]), "death_date"] = pd.Timestamp("2023-06-01")
+    ring = next(
+        r for r in run(dataclasses.replace(world, persons=persons)).rings if "H3" in {m.entity_id for m in r.members}
+    )
+    return ring.typology, {r.code for r in ring.reasons if r.points > 0}
+
+
+def test_dear_cards_carried_in_from_another_city_are_a_collectors():
+    """Step 133: without a phone or a death, whose cards they are names the scheme: insured in another city than
+    the clinic's (and its other patients'), they were carried in; a neighbouring district's come in person."""
+    assert _cards_from("440306") == (
+        "card_collector",
+        {"cost_ratio", "card_load", "dominance", "out_of_region", "money"},
+    )
+    assert _cards_from("350203")[0] == "staged_clinic"  # the same city's other district: recruits who come
+    assert _cards_from("350206")[0] == "staged_clinic"  # the clinic's own region
+
+
+def test_the_deads_cards_from_outside_the_venues_region_are_a_collectors():
+    """Step 133: claims after death name a collector where the cards come from outside the venue's catchment
+    (``out_of_region``), goods or none; the venue's own dead patients' cards keep the staged clinic's name."""
+    kind, codes = _cards_from("350203", dead=3)
+    assert kind == "card_collector" and {"after_death", "out_of_region"} <= codes
+    kind, codes = _cards_from("350206", dead=3)
+    assert kind == "staged_clinic" and "after_death" in codes and "out_of_region" not in codes
+
+
+def test_far_cards_name_a_collector_only_where_the_claims_are_dear():
+    far = Reason("out_of_region", {"outside": 8, "persons": 8, "venue": "H3", "region": "350206",
+                                   "outside_excess_from": 0.2}, 1.0, 0.2, 10.0)  # fmt: skip
+    assert by_cards("staged_clinic", [far, _reason("cost_ratio", 10.0)], far_cards=0.2) == "card_collector"
+    assert by_cards("staged_clinic", [far, _reason("cost_ratio", 10.0)], far_cards=0.19) == "staged_clinic"
+    assert by_cards("staged_clinic", [far, _reason("cost_ratio", 1.9)], far_cards=0.9) == "staged_clinic"
+    assert by_cards("staged_clinic", [_reason("cost_ratio", 10.0)]) == "staged_clinic"  # NaN: not measured
+    assert by_cards("induced_admission", [_reason("cost_ratio", 10.0)], far_cards=0.9) == "induced_admission"
+    dead = _reason("after_death", 4)
+    assert by_cards("staged_clinic", [dead, far, _reason("cost_ratio", 2.0)], dear_goods=0.0) == "card_collector"
+    assert by_cards("staged_clinic", [dead, _reason("cost_ratio", 2.0)], dear_goods=0.0) == "staged_clinic"

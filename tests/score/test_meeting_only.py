@@ -46,3 +46,20 @@ def test_a_meeting_only_ring_still_holds_its_persons_against_a_worse_overlapping
     inside = _ring("RIN", range(0, 10), 16.0, {"lockstep": 10.0, "cost_ratio": 6.0})
     rings, _ = select_rings([regulars, inside])  # type: ignore[list-item]
     assert rings == []
+
+
+def test_with_arrival_times_a_ring_that_only_came_together_is_not_reported() -> None:
+    """Step 133 (d): a family on its outings to one clinic, minutes apart (otherworld 128: no address exported),
+    scored only for coming together, is not reported; a share of the venue or anything at stake keeps a ring."""
+    family = _ring("RFAM", range(0, 9), 15.1, {"lockstep": 10.0, "arrival_gap": 5.1}, gap=4.0)
+    visitors = _ring("RVIS", range(10, 17), 15.2, {"lockstep": 10.0, "out_of_region": 5.2}, gap=6.0)
+    assert meeting_only(family) and meeting_only(visitors)  # type: ignore[arg-type]
+    venue = _ring("RVEN", range(20, 43), 19.3, {"lockstep": 12.0, "dominance": 7.3}, gap=2.0)  # 理疗 gifts
+    dear = _ring("RDEAR", range(50, 60), 30.0, {"lockstep": 10.0, "arrival_gap": 5.0, "cost_ratio": 15.0}, gap=1.0)
+    assert not meeting_only(venue) and not meeting_only(dear)  # type: ignore[arg-type]
+    rings, explained = select_rings([family, visitors, venue, dear])  # type: ignore[list-item]
+    assert [r.ring_id for r in rings] == ["RDEAR", "RVEN"] and explained == []
+    # dates only: wintering visitors on the same days, insured elsewhere, are who met, not what is at stake
+    winter = _ring("RWIN", range(70, 77), 15.2, {"lockstep": 10.0, "out_of_region": 5.2})
+    assert meeting_only(winter)  # type: ignore[arg-type]
+    assert not meeting_only(_ring("RCYC", range(80, 90), 15.2, {"lockstep": 10.0, "off_hours": 5.2}))  # type: ignore[arg-type]
