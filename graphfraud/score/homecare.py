@@ -25,9 +25,16 @@ from graphfraud.score.reasons import ROUTE_PLANNED, ROUTE_WEEKDAY, Reason
 #: the same minute as another client's visit by the same caregiver (eleventhworld's phantom members 0.93-1.00,
 #: the honest clients of the same agencies 0.00-0.03; the same outcome over 0.2-0.6).  None turns step 128 off.
 AT_ONCE_SHARE: float | None = 0.5
-#: ... and a ring is restricted to such members only when at least this many are (fewer: a chance coincidence of
-#: two visits keyed at one minute, the rota stands).
+#: ... and a station is one billing caregivers in two homes at once, and a ring is restricted, only with at least
+#: this many such clients (fewer: a chance coincidence of visits at one minute, the rota stands).
 AT_ONCE_MEMBERS = 3
+#: At such a station a client whose visits were keyed at one clock minute (this share of them or more at their
+#: commonest time of day; eleventhworld's phantom clients 1.00 every one, the other clients of the agencies at most
+#: 0.33, 0.10-0.11 at the 99th percentile; the same outcome over 0.4-1.0) was keyed as the clients billed at once
+#: were: a phantom client whose caregiver has no other client in that hour is not at once, but keyed alike.
+KEYED_SHARE = 0.6
+#: ... over at least this many visits there.
+KEYED_VISITS = 4
 
 
 def at_once(person: np.ndarray, doctor: np.ndarray, minute: np.ndarray) -> np.ndarray:
@@ -59,9 +66,10 @@ def _station(venue: int, facts: ClaimFacts) -> bool:
     return role["venue_planned"] >= ROUTE_PLANNED and bool(role["venue_weekday"] <= ROUTE_WEEKDAY)
 
 
-def _station_at_once(venue: int, facts: ClaimFacts) -> tuple[np.ndarray, np.ndarray] | None:
-    """The station's timed visits with a known staff member: their persons and whether each was at once; None when
-    it has none.  Measured once per venue (kept in ``facts.visit_index``)."""
+def _station_clients(venue: int, facts: ClaimFacts) -> dict[str, np.ndarray] | None:
+    """Per client of the station (``who``, sorted) with timed visits by a known staff member there: the share of
+    them at once (``once``, :func:`at_once`), the share at their commonest clock minute (``keyed``) and how many
+    (``visits``); None when there are none.  Measured once per venue (kept in ``facts.visit_index``)."""
     kept = facts.visit_index.setdefault("two_homes", {})
     if venue not in kept:
         v = facts.graph.visits
@@ -69,24 +77,34 @@ def _station_at_once(venue: int, facts: ClaimFacts) -> tuple[np.ndarray, np.ndar
         timed = facts.graph.timed
         if timed is not None:
             rows = rows[timed[rows]]
-        doctor = v.column("doctor")[rows].astype(np.int64)
-        rows = rows[doctor >= 0]
+        rows = rows[v.column("doctor")[rows] >= 0]
         if not len(rows):
             kept[venue] = None
         else:
             person = v.column("person")[rows].astype(np.int64)
-            kept[venue] = (person, at_once(person, doctor[doctor >= 0], v.column("minute")[rows].astype(np.int64)))
+            minute = v.column("minute")[rows].astype(np.int64)
+            once = at_once(person, v.column("doctor")[rows].astype(np.int64), minute)
+            who, at, n = np.unique(person, return_inverse=True, return_counts=True)
+            at = at.ravel()
+            clock = minute % 1440
+            _, per = np.unique(at * 1440 + clock, return_counts=True)  # visits per (client, clock minute)
+            top = np.zeros(len(who))
+            np.maximum.at(top, np.unique(at * 1440 + clock) // 1440, per)
+            kept[venue] = {"who": who, "once": np.bincount(at, weights=once, minlength=len(who)) / n,
+                           "keyed": top / n, "visits": n}  # fmt: skip
     return kept[venue]
 
 
 def two_homes(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
     """Step 128: each candidate at a home-care station restricted to its members billed in two homes at once.
 
-    A candidate whose main venue (most of its claims) is a station and whose claims there carry times keeps the
-    members with at least :data:`AT_ONCE_SHARE` of their timed visits there at once (``two_homes`` in its
-    evidence: how many, of how many, their median share) when there are :data:`AT_ONCE_MEMBERS` or more of them;
-    where fewer than :data:`AT_ONCE_MEMBERS` of the station's clients were ever billed at once, it is kept whole
-    with ``one_home`` in its evidence.  Other candidates are returned as they are.
+    A station's client is billed in two homes at once with at least :data:`AT_ONCE_SHARE` of their timed visits
+    there at once (:func:`at_once`).  A candidate whose main venue (most of its claims) is a station with
+    :data:`AT_ONCE_MEMBERS` or more such clients keeps its members who are such clients or whose visits were keyed
+    as theirs, at one clock minute (:data:`KEYED_SHARE` of :data:`KEYED_VISITS` or more), when there are
+    :data:`AT_ONCE_MEMBERS` or more of them (``two_homes`` in its evidence: how many, of how many, how many at
+    once); at a station with fewer such clients it is kept whole with ``one_home`` in its evidence: its rota is
+    read from the times.  Other candidates are returned as they are.
     """
     if AT_ONCE_SHARE is None or facts.graph.day_resolution:
         return candidates
@@ -97,19 +115,17 @@ def two_homes(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]
             out.append(c)
             continue
         main = int(np.bincount(venue_of[c.claims]).argmax())
-        seen = _station_at_once(main, facts) if _station(main, facts) else None
+        seen = _station_clients(main, facts) if _station(main, facts) else None
         if seen is None:
             out.append(c)
             continue
-        person, once = seen
-        if len(distinct(person[once])) < AT_ONCE_MEMBERS:  # every caregiver of the station in one home at a time
+        at_once_clients = seen["once"] >= AT_ONCE_SHARE
+        if at_once_clients.sum() < AT_ONCE_MEMBERS:  # its caregivers in one home at a time: the rota stands
             out.append(Candidate(c.detector, c.persons, c.claims, {**c.evidence, "one_home": True}, c.params))
             continue
-        mine = np.isin(person, c.persons)
-        who, n = np.unique(person[mine], return_counts=True)
-        hits = np.bincount(np.searchsorted(who, person[mine & once]), minlength=len(who))
-        share = hits / np.maximum(n, 1)
-        keep = who[share >= AT_ONCE_SHARE]
+        keyed = (seen["keyed"] >= KEYED_SHARE) & (seen["visits"] >= KEYED_VISITS)
+        mine = np.isin(seen["who"], c.persons)
+        keep = seen["who"][mine & (at_once_clients | keyed)]
         if len(keep) < AT_ONCE_MEMBERS:  # the station's caregivers in two homes at once are not this group's
             out.append(c)
             continue
@@ -117,19 +133,19 @@ def two_homes(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]
             claims = c.claims
         else:
             claims = c.claims[np.isin(facts.graph.visits.column("person")[c.claims], keep)]
-        seen_share = float(np.median(share[share >= AT_ONCE_SHARE]))
-        evidence = {**c.evidence, "two_homes": {"kept": len(keep), "persons": len(c.persons), "share": seen_share,
-                                                  "venue": main, "at_once_from": AT_ONCE_SHARE}}  # fmt: skip
-        out.append(Candidate(c.detector, np.sort(keep), claims, evidence, c.params))
+        args = {"kept": len(keep), "persons": len(c.persons), "once": int((mine & at_once_clients).sum()),
+                "venue": main, "at_once_from": AT_ONCE_SHARE, "keyed_from": KEYED_SHARE}  # fmt: skip
+        out.append(Candidate(c.detector, np.sort(keep), claims, {**c.evidence, "two_homes": args}, c.params))
     return out
 
 
 def two_homes_said(seen: dict, venue: str) -> Reason:
     """The ``two_homes`` reason (no points) of a candidate :func:`two_homes` restricted, its station named ``venue``.
 
-    >>> r = two_homes_said({"kept": 40, "persons": 120, "share": 1.0, "venue": 3, "at_once_from": 0.5}, "C1")
+    >>> r = two_homes_said({"kept": 40, "persons": 120, "once": 25, "venue": 3, "at_once_from": 0.5,
+    ...                     "keyed_from": 0.6}, "C1")
     >>> r.text.split(" (")[0]
     '40 of the 120 clients at C1 were billed for a caregiver in two homes at once'
     """
     args = {**seen, "venue": venue}
-    return Reason("two_homes", args, float(seen["share"]), float(seen["at_once_from"]), 0.0)
+    return Reason("two_homes", args, float(seen["kept"]), float(AT_ONCE_MEMBERS), 0.0)

@@ -71,10 +71,10 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "(other facilities, diagnoses or shops) are beyond chance too: {persons} such buyers in all",
     ),
     "two_homes": (  # step 128 (score.homecare.two_homes): the members kept, said, no points
-        "{kept} of the {persons} clients at {venue} were billed for a caregiver in two homes at once (a median "
-        "{share:.0%} of their timed visits there at the same minute as another client's by the same caregiver; from "
-        "{at_once_from:.0%}); a home-care station's clients are together on its rota, not in one place, so the ring is "
-        "these {kept} (no points)",
+        "{kept} of the {persons} clients at {venue} were billed for a caregiver in two homes at once ({once} of them: "
+        "{at_once_from:.0%} or more of their visits at the same minute as another client's by the same caregiver) or "
+        "keyed like them at one time of day ({keyed_from:.0%} of their visits or more); a home-care station's clients "
+        "are together on its rota, not in one place, so the ring is these {kept} (no points)",
     ),
     "batch_swipes": (  # step 108 (score.rings.swiped_in_batches): a name, no points
         "{batched} of the ring's {purchases} purchases ({share:.0%}) were swiped in batches, most at {pharmacy}: "

@@ -15,7 +15,7 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import build_graph
 from graphfraud.io.read import read_claims_dir
 from graphfraud.score.features import Features, claim_facts
-from graphfraud.score.homecare import AT_ONCE_SHARE, at_once, two_homes, two_homes_said
+from graphfraud.score.homecare import AT_ONCE_SHARE, KEYED_SHARE, at_once, two_homes, two_homes_said
 from graphfraud.score.reasons import ROUTE_VISITS, home_visits
 from graphfraud.score.wording import say
 
@@ -28,8 +28,9 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
     """A town's clinic C (600 townspeople T) and two home-care stations, born 1940-1949, 60 yuan a visit.
 
     S: 3 caregivers; 30 honest clients H, client j by caregiver j % 3 on weekday (j // 3) % 5, a caregiver's day one
-    home after another (09:00, then 70 minutes on); 12 phantom clients F, client j by caregiver j % 3 on Monday to
-    Friday, every one keyed at 08:00 (four homes at once).  R: caregiver NR0 with 50 clients E, ten a day one after
+    home after another (from 09:00, then 70 minutes on, checked in 0-24 minutes after); 15 phantom clients F, client
+    j by caregiver j % 3 on Monday to Friday, keyed at 08:00 (four homes at once), the last three at 14:00 (each
+    alone in that hour, keyed alike).  R: caregiver NR0 with 50 clients E, ten a day one after
     another (40 minutes apart), and NR1 with 20 clients G, four a day (90 minutes apart), each on a weekday of
     their own.  ``timed``: times to the minute, or dates only.
     """
@@ -40,10 +41,11 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
                      int(rng.integers(8 * 60, 17 * 60))))  # fmt: skip
     for week in range(WEEKS):
         for j in range(30):
-            rows.append((f"H{j:02d}", "S", f"NS{j % 3}", 7 * week + (j // 3) % 5, 9 * 60 + 70 * (j // 15)))
-        for j in range(12):
+            arrive = 9 * 60 + 70 * (j // 15) + int(rng.integers(0, 25))  # checked in when the caregiver got there
+            rows.append((f"H{j:02d}", "S", f"NS{j % 3}", 7 * week + (j // 3) % 5, arrive))
+        for j in range(15):
             for weekday in range(5):
-                rows.append((f"F{j:02d}", "S", f"NS{j % 3}", 7 * week + weekday, 8 * 60))
+                rows.append((f"F{j:02d}", "S", f"NS{j % 3}", 7 * week + weekday, (8 if j < 12 else 14) * 60))
         for j in range(50):
             rows.append((f"E{j:02d}", "R", "NR0", 7 * week + (j // 10) % 5, 9 * 60 + 40 * (j % 10)))
         for j in range(20):
@@ -83,10 +85,10 @@ def _candidates(folder: Path, *groups: str) -> tuple[list[Candidate], list[Candi
 
 def test_a_stations_ring_is_its_clients_billed_in_two_homes_at_once(tmp_path: Path) -> None:
     (whole, honest), (kept, same), ids = _candidates(_world(tmp_path), "HF", "H")
-    assert sorted(ids[kept.persons].str[0].unique()) == ["F"] and len(kept.persons) == 12
-    assert len(kept.claims) == 12 * 5 * WEEKS  # the phantom clients' claims only
+    assert sorted(ids[kept.persons].str[0].unique()) == ["F"] and len(kept.persons) == 15
+    assert len(kept.claims) == 15 * 5 * WEEKS  # the phantom clients' claims only
     seen = kept.evidence["two_homes"]
-    assert (seen["kept"], seen["persons"], seen["share"]) == (12, 42, 1.0)
+    assert (seen["kept"], seen["persons"], seen["once"]) == (15, 45, 12)  # 12 at once, 3 keyed alike
     assert "one_home" not in kept.evidence
     # the honest clients alone: none billed at once, but their station's caregivers were: left as they are
     assert same is honest
@@ -124,7 +126,8 @@ def test_at_once_asks_one_staff_member_one_minute_two_persons() -> None:
 
 
 def test_the_two_homes_reason_is_said_in_both_languages() -> None:
-    reason = two_homes_said({"kept": 12, "persons": 42, "share": 1.0, "venue": 1, "at_once_from": AT_ONCE_SHARE}, "S")
+    seen = {"kept": 15, "persons": 45, "once": 12, "venue": 1, "at_once_from": AT_ONCE_SHARE, "keyed_from": KEYED_SHARE}
+    reason = two_homes_said(seen, "S")
     assert reason.points == 0.0 and reason.code == "two_homes"
-    assert reason.text.startswith("12 of the 42 clients at S were billed for a caregiver in two homes at once")
+    assert reason.text.startswith("15 of the 45 clients at S were billed for a caregiver in two homes at once")
     assert "同一时刻身在两户" in say("two_homes", reason.args, "zh")
