@@ -1,4 +1,4 @@
-"""Step 128: at a home-care station, a caregiver billed in two homes at once, and only that, makes a ring.
+"""Step 129: at a home-care station, a caregiver billed in two homes at once, and only that, makes a ring.
 
 A 长护险 home-care agency's (居家护理站) visits are in its clients' homes on a rota: every client is at its code
 one to three days a week for months, so "persons at the venue on the same days" holds for its whole client list
@@ -21,16 +21,17 @@ from graphfraud.graph.events import distinct
 from graphfraud.score.features import ClaimFacts, _venue_route
 from graphfraud.score.reasons import ROUTE_PLANNED, ROUTE_WEEKDAY, Reason
 
-#: A member is billed in two homes at once when at least this share of their timed visits at the station are at
-#: the same minute as another client's visit by the same caregiver (eleventhworld's phantom members 0.93-1.00,
-#: the honest clients of the same agencies 0.00-0.03; the same outcome over 0.2-0.6).  None turns step 128 off.
+#: A client is billed in two homes at once when at least this share of their timed visits at the station are at
+#: the same minute as another client's visit by the same caregiver (eleventhworld's phantom agencies: 20-47 of
+#: their 42-59 phantom clients; the agencies' other clients at most 0.25, 0.06-0.07 at the 99th percentile; the
+#: same rings over 0.5-0.6, at 0.2 one honest client joins seed 1's).  None turns step 129 off.
 AT_ONCE_SHARE: float | None = 0.5
 #: ... and a station is one billing caregivers in two homes at once, and a ring is restricted, only with at least
 #: this many such clients (fewer: a chance coincidence of visits at one minute, the rota stands).
 AT_ONCE_MEMBERS = 3
 #: At such a station a client whose visits were keyed at one clock minute (this share of them or more at their
 #: commonest time of day; eleventhworld's phantom clients 1.00 every one, the other clients of the agencies at most
-#: 0.33, 0.10-0.11 at the 99th percentile; the same outcome over 0.4-1.0) was keyed as the clients billed at once
+#: 0.33, 0.10-0.11 at the 99th percentile; the same outcome over 0.35-1.0) was keyed as the clients billed at once
 #: were: a phantom client whose caregiver has no other client in that hour is not at once, but keyed alike.
 KEYED_SHARE = 0.6
 #: ... over at least this many visits there.
@@ -96,7 +97,7 @@ def _station_clients(venue: int, facts: ClaimFacts) -> dict[str, np.ndarray] | N
 
 
 def two_homes(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
-    """Step 128: each candidate at a home-care station restricted to its members billed in two homes at once.
+    """Step 129: each candidate at a home-care station restricted to its members billed in two homes at once.
 
     A station's client is billed in two homes at once with at least :data:`AT_ONCE_SHARE` of their timed visits
     there at once (:func:`at_once`).  A candidate whose main venue (most of its claims) is a station with

@@ -70,7 +70,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "above lift {lift_from:g}x or z {steering_z_from:g}); {more} more triples of the same pharmacy or chain "
         "(other facilities, diagnoses or shops) are beyond chance too: {persons} such buyers in all",
     ),
-    "two_homes": (  # step 128 (score.homecare.two_homes): the members kept, said, no points
+    "two_homes": (  # step 129 (score.homecare.two_homes): the members kept, said, no points
         "{kept} of the {persons} clients at {venue} were billed for a caregiver in two homes at once ({once} of them: "
         "{at_once_from:.0%} or more of their visits at the same minute as another client's by the same caregiver) or "
         "keyed like them at one time of day ({keyed_from:.0%} of their visits or more); a home-care station's clients "
@@ -1743,7 +1743,7 @@ def home_visits(f: Features, *, one_home: bool = False) -> Reason | None:
     fake without showing is what voids it: members seen by whoever keys
     them, a nurse's day of more homes than a route holds, and any of
     :func:`hard_flags` (cards of other cities, claims after death, cards
-    bound to one phone).  With ``one_home`` (step 128: the station's timed
+    bound to one phone).  With ``one_home`` (step 129: the station's timed
     claims show no member's caregiver in two homes at once) the venue's other
     caregivers' day loads are not asked: its rota is read from the times.
     """

@@ -214,7 +214,7 @@ def score_candidates(
         reported separately with their reasons, best-scoring first.
     """
     check_rules(params.rules)
-    candidates = two_homes(prescribed_apart(candidates, facts), facts)  # step 128
+    candidates = two_homes(prescribed_apart(candidates, facts), facts)  # step 129
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
@@ -2074,7 +2074,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         )
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
-                  or home_visits(f, one_home=bool(evidence.get("one_home")))  # step 111 (128: one home at a time)
+                  or home_visits(f, one_home=bool(evidence.get("one_home")))  # step 111 (129: one home at a time)
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f, lambda: follow_up_cost(c.claims, facts))  # step 124
                   or discharged_follow_ups(f)  # step 123
@@ -2083,7 +2083,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
                   or dated_cohort(f)  # step 118
                   or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts)))  # step 121  # fmt: skip
-    if "two_homes" in evidence:  # step 128: the members a caregiver was billed with in two homes at once, said
+    if "two_homes" in evidence:  # step 129: the members a caregiver was billed with in two homes at once, said
         reasons = [*reasons, two_homes_said(evidence["two_homes"], str(v.venues.ids[evidence["two_homes"]["venue"]]))]
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
     if cadence is not None:

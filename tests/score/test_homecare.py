@@ -1,4 +1,4 @@
-"""Step 128: at a home-care station (居家护理站: its clients on care plans, its routes spread over the week) a ring is
+"""Step 129: at a home-care station (居家护理站: its clients on care plans, its routes spread over the week) a ring is
 the clients billed for a caregiver in two homes at once, not the station's whole client list; a station whose
 timed claims show every caregiver in one home at a time keeps step 111's explanation whatever its caregivers' day
 loads; where the claims carry no time of day nothing changes."""
