@@ -35,6 +35,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "within {follow_days} days after (total_amount); the median purchase of the diagnosis and the share over every "
         "facility-diagnosis-pharmacy triple come from all claims, not in this pack",
     ),
+    "two_homes": (
+        "claims.csv 中该机构有时间且有 doctor_id 的全部结算：同一 doctor_id 在同一分钟（start_time）有两名以上 person_id 即为"
+        "同一时刻身在两户；每名服务对象此类结算占其结算的比例达 {at_once_from} 者，或其结算的 {keyed_from} 以上在同一钟点分钟者，留在团伙内",
+        "all the venue's claims in claims.csv with a time and a doctor_id: two or more person_id of one doctor_id at one "
+        "minute (start_time) are two homes at once; a client with at least {at_once_from} of their claims so, or "
+        "{keyed_from} of them at one time of day, stays in the ring",
+    ),
     "batch_swipes": (
         "claims.csv 中团伙在药店的购药记录按 pharmacy_id 与 start_time 排序：同一药店连续 {batch_cards} 笔以上、不同 "
         "person_id、每笔距上一笔不超过 {batch_gap} 分钟为一批",

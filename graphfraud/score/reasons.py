@@ -70,6 +70,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "above lift {lift_from:g}x or z {steering_z_from:g}); {more} more triples of the same pharmacy or chain "
         "(other facilities, diagnoses or shops) are beyond chance too: {persons} such buyers in all",
     ),
+    "two_homes": (  # step 134 (score.homecare.two_homes): the members kept, said, no points
+        "{kept} of the {persons} clients at {venue} were billed for a caregiver in two homes at once ({once} of them: "
+        "{at_once_from:.0%} or more of their visits at the same minute as another client's by the same caregiver) or "
+        "keyed like them at one time of day ({keyed_from:.0%} of their visits or more); a home-care station's clients "
+        "are together on its rota, not in one place, so the ring is these {kept} (no points)",
+    ),
     "batch_swipes": (  # step 108 (score.rings.swiped_in_batches): a name, no points
         "{batched} of the ring's {purchases} purchases ({share:.0%}) were swiped in batches, most at {pharmacy}: "
         "{cards} cards, {batch_cards} or more one after another, each within {batch_gap} min of the one before; "
@@ -1764,7 +1770,7 @@ ROUTE_PLANNED = 0.9
 ROUTE_WEEKDAY = 0.4
 
 
-def home_visits(f: Features) -> Reason | None:
+def home_visits(f: Features, *, one_home: bool = False) -> Reason | None:
     """Step 111: old persons each visited at home weekly on their own weekday by their own nurse, or None.
 
     A home-care station (居家护理站, 长护险-like care) sends its nurses to the
@@ -1789,13 +1795,15 @@ def home_visits(f: Features) -> Reason | None:
     fake without showing is what voids it: members seen by whoever keys
     them, a nurse's day of more homes than a route holds, and any of
     :func:`hard_flags` (cards of other cities, claims after death, cards
-    bound to one phone).
+    bound to one phone).  With ``one_home`` (step 134: the station's timed
+    claims show no member's caregiver in two homes at once) the venue's other
+    caregivers' day loads are not asked: its rota is read from the times.
     """
     if ROUTE_VISITS is None or math.isnan(f.route_visits) or f.route_visits > ROUTE_VISITS:
         return None
     if f.inpatient_share >= 0.5 or f.pharmacy_share >= 0.5:
         return None
-    if not f.venue_route_visits <= ROUTE_VISITS or f.venue_planned < ROUTE_PLANNED:
+    if not (one_home or f.venue_route_visits <= ROUTE_VISITS) or f.venue_planned < ROUTE_PLANNED:
         return None  # (a NaN venue load: no doctor on its claims)
     if not f.venue_weekday <= ROUTE_WEEKDAY:  # a weekly batch's day, not routes over the week
         return None

@@ -47,6 +47,7 @@ from graphfraud.score.public import (
     session_crowd,
     walk_in_patients,
 )
+from graphfraud.score.homecare import two_homes, two_homes_said
 from graphfraud.score.outreach import clinic_referrals, outreach_admissions
 from graphfraud.score.reasons import (
     Reason,
@@ -215,7 +216,7 @@ def score_candidates(
         reported separately with their reasons, best-scoring first.
     """
     check_rules(params.rules)
-    candidates = prescribed_apart(candidates, facts)
+    candidates = two_homes(prescribed_apart(candidates, facts), facts)  # step 134
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
@@ -2136,7 +2137,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         )
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
-                  or home_visits(f)  # step 111
+                  or home_visits(f, one_home=bool(evidence.get("one_home")))  # step 111 (134: one home at a time)
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f, lambda: follow_up_cost(c.claims, facts))  # step 124
                   or discharged_follow_ups(f)  # step 123
@@ -2145,6 +2146,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
                   or dated_cohort(f)  # step 118
                   or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts)))  # step 121  # fmt: skip
+    if "two_homes" in evidence:  # step 134: the members a caregiver was billed with in two homes at once, said
+        reasons = [*reasons, two_homes_said(evidence["two_homes"], str(v.venues.ids[evidence["two_homes"]["venue"]]))]
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
     if cadence is not None:
         reasons = [*reasons, cadence]

@@ -61,6 +61,11 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "同一药店或连锁的另外 {more} 个组合（其他医疗机构、诊断或门店）同样超出偶然，此类购药人共 {persons} 人",
     ),
     "learned": ("模型根据 {verdicts} 条核查结论学习：确认概率 {probability}（{model}），规则分 {rule}；影响最大的特征：{top}",),
+    "two_homes": (
+        "{venue} 的 {persons} 名服务对象中有 {kept} 人的上门服务被结算为护理员同一时刻身在两户（其中 {once} 人：其服务的 {at_once_from} "
+        "以上与同一护理员为另一服务对象的服务在同一分钟）或与之同样固定录入在同一时刻（其服务的 {keyed_from} 以上）；"
+        "居家护理站的服务对象按排班在同一天接受服务而并不在一处，故团伙仅为这 {kept} 人（不计分）",
+    ),
     "batch_swipes": (
         "该团伙 {purchases} 笔药店购药中有 {batched} 笔（{share}）成批刷卡，多在 {pharmacy}：{cards} 张卡，连续 "
         "{batch_cards} 张以上、每张距上一张不超过 {batch_gap} 分钟；凭处方被引流的患者是一个个来的，来的是卡而不是人"

@@ -1,0 +1,152 @@
+"""Step 134: at a home-care station, a caregiver billed in two homes at once, and only that, makes a ring.
+
+A 长护险 home-care agency's (居家护理站) visits are in its clients' homes on a rota: every client is at its code
+one to three days a week for months, so "persons at the venue on the same days" holds for its whole client list
+(eleventhworld: honest agencies as rings of 121-240, a phantom agency's ring carrying its 85-204 honest clients).
+Being "together" there is the rota, not a meeting.  What a station billing visits nobody received cannot hide
+where the claims carry times is the caregiver: it keys its phantom hours on the hour, so one caregiver is billed in
+two or more homes at the same minute, day after day.  A candidate whose main venue is a station (step 111's
+reading of the venue from all its claims: its clients on care plans, its routes spread over the week) is
+therefore restricted to its members billed that way (:func:`two_homes`); when none is, the rota stands and step
+111's explanation does not ask the venue's other caregivers' day loads (``one_home`` in the evidence).  Off where
+the claims carry no time of day.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.events import distinct
+from graphfraud.score.features import ClaimFacts, _venue_route
+from graphfraud.score.reasons import ROUTE_PLANNED, ROUTE_WEEKDAY, Reason
+
+#: A client is billed in two homes at once when at least this share of their timed visits at the station are at
+#: the same minute as another client's visit by the same caregiver (eleventhworld's phantom agencies: 20-47 of
+#: their 42-59 phantom clients; the agencies' other clients at most 0.25, 0.06-0.07 at the 99th percentile; the
+#: same rings over 0.5-0.6, at 0.2 one honest client joins seed 1's).  None turns step 134 off.
+AT_ONCE_SHARE: float | None = 0.5
+#: ... and a station is one billing caregivers in two homes at once, and a ring is restricted, only with at least
+#: this many such clients (fewer: a chance coincidence of visits at one minute, the rota stands).
+AT_ONCE_MEMBERS = 3
+#: At such a station a client whose visits were keyed at one clock minute (this share of them or more at their
+#: commonest time of day; eleventhworld's phantom clients 1.00 every one, the other clients of the agencies at most
+#: 0.33, 0.10-0.11 at the 99th percentile; the same outcome over 0.35-1.0) was keyed as the clients billed at once
+#: were: a phantom client whose caregiver has no other client in that hour is not at once, but keyed alike.
+KEYED_SHARE = 0.6
+#: ... over at least this many visits there.
+KEYED_VISITS = 4
+
+
+def at_once(person: np.ndarray, doctor: np.ndarray, minute: np.ndarray) -> np.ndarray:
+    """Per visit, whether the same staff member (``doctor``, -1 unknown) has another person's visit at the same
+    ``minute``.
+
+    >>> at_once(np.array([1, 2, 3, 1, 2]), np.array([7, 7, 8, 7, 7]), np.array([60, 60, 60, 120, 150]))
+    array([ True,  True, False, False, False])
+    >>> at_once(np.array([1, 1]), np.array([7, 7]), np.array([60, 60]))  # one person twice: not two homes
+    array([False, False])
+    """
+    out = np.zeros(len(person), dtype=bool)
+    known = np.flatnonzero(doctor >= 0)
+    if not len(known):
+        return out
+    m = minute[known].astype(np.int64)
+    key = doctor[known].astype(np.int64) * (int(m.max()) + 1) + m
+    slot = np.unique(key, return_inverse=True)[1].ravel().astype(np.int64)  # (staff member, minute)
+    people = int(person.max()) + 1
+    pairs = distinct(slot * people + person[known].astype(np.int64))  # (slot, person) once
+    crowded = np.bincount(pairs // people, minlength=int(slot.max()) + 1) >= 2
+    out[known] = crowded[slot]
+    return out
+
+
+def _station(venue: int, facts: ClaimFacts) -> bool:
+    """Whether ``venue`` reads as a home-care station from all its claims (step 111's venue tests)."""
+    role = _venue_route(venue, facts)
+    return role["venue_planned"] >= ROUTE_PLANNED and bool(role["venue_weekday"] <= ROUTE_WEEKDAY)
+
+
+def _station_clients(venue: int, facts: ClaimFacts) -> dict[str, np.ndarray] | None:
+    """Per client of the station (``who``, sorted) with timed visits by a known staff member there: the share of
+    them at once (``once``, :func:`at_once`), the share at their commonest clock minute (``keyed``) and how many
+    (``visits``); None when there are none.  Measured once per venue (kept in ``facts.visit_index``)."""
+    kept = facts.visit_index.setdefault("two_homes", {})
+    if venue not in kept:
+        v = facts.graph.visits
+        rows = facts.graph.claim_rows("venue", np.array([venue]))
+        timed = facts.graph.timed
+        if timed is not None:
+            rows = rows[timed[rows]]
+        rows = rows[v.column("doctor")[rows] >= 0]
+        if not len(rows):
+            kept[venue] = None
+        else:
+            person = v.column("person")[rows].astype(np.int64)
+            minute = v.column("minute")[rows].astype(np.int64)
+            once = at_once(person, v.column("doctor")[rows].astype(np.int64), minute)
+            who, at, n = np.unique(person, return_inverse=True, return_counts=True)
+            at = at.ravel()
+            clock = minute % 1440
+            _, per = np.unique(at * 1440 + clock, return_counts=True)  # visits per (client, clock minute)
+            top = np.zeros(len(who))
+            np.maximum.at(top, np.unique(at * 1440 + clock) // 1440, per)
+            kept[venue] = {"who": who, "once": np.bincount(at, weights=once, minlength=len(who)) / n,
+                           "keyed": top / n, "visits": n}  # fmt: skip
+    return kept[venue]
+
+
+def two_homes(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
+    """Step 134: each candidate at a home-care station restricted to its members billed in two homes at once.
+
+    A station's client is billed in two homes at once with at least :data:`AT_ONCE_SHARE` of their timed visits
+    there at once (:func:`at_once`).  A candidate whose main venue (most of its claims) is a station with
+    :data:`AT_ONCE_MEMBERS` or more such clients keeps its members who are such clients or whose visits were keyed
+    as theirs, at one clock minute (:data:`KEYED_SHARE` of :data:`KEYED_VISITS` or more), when there are
+    :data:`AT_ONCE_MEMBERS` or more of them (``two_homes`` in its evidence: how many, of how many, how many at
+    once); at a station with fewer such clients it is kept whole with ``one_home`` in its evidence: its rota is
+    read from the times.  Other candidates are returned as they are.
+    """
+    if AT_ONCE_SHARE is None or facts.graph.day_resolution:
+        return candidates
+    venue_of = facts.graph.visits.column("venue")
+    out = []
+    for c in candidates:
+        if not len(c.claims):
+            out.append(c)
+            continue
+        main = int(np.bincount(venue_of[c.claims]).argmax())
+        seen = _station_clients(main, facts) if _station(main, facts) else None
+        if seen is None:
+            out.append(c)
+            continue
+        at_once_clients = seen["once"] >= AT_ONCE_SHARE
+        if at_once_clients.sum() < AT_ONCE_MEMBERS:  # its caregivers in one home at a time: the rota stands
+            out.append(Candidate(c.detector, c.persons, c.claims, {**c.evidence, "one_home": True}, c.params))
+            continue
+        keyed = (seen["keyed"] >= KEYED_SHARE) & (seen["visits"] >= KEYED_VISITS)
+        mine = np.isin(seen["who"], c.persons)
+        keep = seen["who"][mine & (at_once_clients | keyed)]
+        if len(keep) < AT_ONCE_MEMBERS:  # the station's caregivers in two homes at once are not this group's
+            out.append(c)
+            continue
+        if len(keep) == len(c.persons):
+            claims = c.claims
+        else:
+            claims = c.claims[np.isin(facts.graph.visits.column("person")[c.claims], keep)]
+        args = {"kept": len(keep), "persons": len(c.persons), "once": int((mine & at_once_clients).sum()),
+                "venue": main, "at_once_from": AT_ONCE_SHARE, "keyed_from": KEYED_SHARE}  # fmt: skip
+        out.append(Candidate(c.detector, np.sort(keep), claims, {**c.evidence, "two_homes": args}, c.params))
+    return out
+
+
+def two_homes_said(seen: dict, venue: str) -> Reason:
+    """The ``two_homes`` reason (no points) of a candidate :func:`two_homes` restricted, its station named ``venue``.
+
+    >>> r = two_homes_said({"kept": 40, "persons": 120, "once": 25, "venue": 3, "at_once_from": 0.5,
+    ...                     "keyed_from": 0.6}, "C1")
+    >>> r.text.split(" (")[0]
+    '40 of the 120 clients at C1 were billed for a caregiver in two homes at once'
+    """
+    args = {**seen, "venue": venue}
+    return Reason("two_homes", args, float(seen["kept"]), float(AT_ONCE_MEMBERS), 0.0)

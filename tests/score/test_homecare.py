@@ -1,0 +1,133 @@
+"""Step 134: at a home-care station (居家护理站: its clients on care plans, its routes spread over the week) a ring is
+the clients billed for a caregiver in two homes at once, not the station's whole client list; a station whose
+timed claims show every caregiver in one home at a time keeps step 111's explanation whatever its caregivers' day
+loads; where the claims carry no time of day nothing changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.detect.candidate import Candidate
+from graphfraud.graph.build import build_graph
+from graphfraud.io.read import read_claims_dir
+from graphfraud.score.features import Features, claim_facts
+from graphfraud.score.homecare import AT_ONCE_SHARE, KEYED_SHARE, at_once, two_homes, two_homes_said
+from graphfraud.score.reasons import ROUTE_VISITS, home_visits
+from graphfraud.score.wording import say
+
+Measure = Callable[[Path], Callable[[str], Features]]
+
+WEEKS = 20
+
+
+def _world(tmp_path: Path, *, timed: bool = True) -> Path:
+    """A town's clinic C (600 townspeople T) and two home-care stations, born 1940-1949, 60 yuan a visit.
+
+    S: 3 caregivers; 30 honest clients H, client j by caregiver j % 3 on weekday (j // 3) % 5, a caregiver's day one
+    home after another (from 09:00, then 70 minutes on, checked in 0-24 minutes after); 15 phantom clients F, client
+    j by caregiver j % 3 on Monday to Friday, keyed at 08:00 (four homes at once), the last three at 14:00 (each
+    alone in that hour, keyed alike).  R: caregiver NR0 with 50 clients E, ten a day one after
+    another (40 minutes apart), and NR1 with 20 clients G, four a day (90 minutes apart), each on a weekday of
+    their own.  ``timed``: times to the minute, or dates only.
+    """
+    rng = np.random.default_rng(7)
+    rows: list = []  # person, venue, doctor, day, minute of the day
+    for _ in range(3000):
+        rows.append((f"T{int(rng.integers(0, 600)):03d}", "C", "NC0", int(rng.integers(0, 7 * WEEKS)),
+                     int(rng.integers(8 * 60, 17 * 60))))  # fmt: skip
+    for week in range(WEEKS):
+        for j in range(30):
+            arrive = 9 * 60 + 70 * (j // 15) + int(rng.integers(0, 25))  # checked in when the caregiver got there
+            rows.append((f"H{j:02d}", "S", f"NS{j % 3}", 7 * week + (j // 3) % 5, arrive))
+        for j in range(15):
+            for weekday in range(5):
+                rows.append((f"F{j:02d}", "S", f"NS{j % 3}", 7 * week + weekday, (8 if j < 12 else 14) * 60))
+        for j in range(50):
+            rows.append((f"E{j:02d}", "R", "NR0", 7 * week + (j // 10) % 5, 9 * 60 + 40 * (j % 10)))
+        for j in range(20):
+            rows.append((f"G{j:02d}", "R", "NR1", 7 * week + (j // 4) % 5, 9 * 60 + 90 * (j % 4)))
+    t = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "minute"])
+    when = pd.Timestamp("2024-03-04") + pd.to_timedelta(t["day"], unit="D") + pd.to_timedelta(t["minute"], unit="min")
+    pd.DataFrame({
+        "claim_id": [f"K{i:05d}" for i in range(len(t))], "patient_id": t["patient_id"], "facility_id": t["facility_id"],
+        "doctor_id": t["doctor_id"], "visit_type": "outpatient",
+        "start_time": when.dt.strftime("%Y-%m-%d %H:%M" if timed else "%Y-%m-%d"),
+        "total_amount": 90.0, "fund_amount": 60.0,
+    }).to_csv(tmp_path / "claims.csv", index=False)  # fmt: skip
+    persons = sorted(set(t["patient_id"]))
+    born = [f"{1975 + int(p[1:]) % 10}-05-01" if p[0] == "T" else f"{1940 + int(p[1:]) % 10}-05-01" for p in persons]
+    pd.DataFrame({"person_id": persons, "birth_date": born}).to_csv(tmp_path / "persons.csv", index=False)
+    pd.DataFrame({"facility_id": ["C", "S", "R"], "kind": ["clinic", "specialty", "specialty"],
+                  "ownership": "private"}).to_csv(tmp_path / "facilities.csv", index=False)  # fmt: skip
+    doctors = sorted(set(t["doctor_id"]))
+    pd.DataFrame({"doctor_id": doctors, "facility_id": [d[1:-1] for d in doctors]}).to_csv(
+        tmp_path / "doctors.csv", index=False
+    )
+    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
+    return tmp_path
+
+
+def _candidates(folder: Path, *groups: str) -> tuple[list[Candidate], list[Candidate], pd.Series]:
+    """One co-visit candidate per string of id letters, before and after :func:`two_homes`, and the person ids."""
+    graph = build_graph(read_claims_dir(folder))
+    ids = pd.Series(graph.visits.persons.ids)
+    person = graph.visits.column("person")
+    made = []
+    for letters in groups:
+        codes = np.flatnonzero(ids.str[0].isin(list(letters)).to_numpy())
+        made.append(Candidate("covisit", codes, np.flatnonzero(np.isin(person, codes))))
+    return made, two_homes(made, claim_facts(graph)), ids
+
+
+def test_a_stations_ring_is_its_clients_billed_in_two_homes_at_once(tmp_path: Path) -> None:
+    (whole, honest), (kept, same), ids = _candidates(_world(tmp_path), "HF", "H")
+    assert sorted(ids[kept.persons].str[0].unique()) == ["F"] and len(kept.persons) == 15
+    assert len(kept.claims) == 15 * 5 * WEEKS  # the phantom clients' claims only
+    seen = kept.evidence["two_homes"]
+    assert (seen["kept"], seen["persons"], seen["once"]) == (15, 45, 12)  # 12 at once, 3 keyed alike
+    assert "one_home" not in kept.evidence
+    # the honest clients alone: none billed at once, but their station's caregivers were: left as they are
+    assert same is honest
+
+
+def test_the_clinics_crowd_and_a_date_only_export_are_left_as_they_are(tmp_path: Path) -> None:
+    (clinic,), (after,), _ = _candidates(_world(tmp_path), "T")
+    assert after is clinic  # a clinic's walk-ins: no station, nothing asked
+    dated = tmp_path / "dated"
+    dated.mkdir()
+    (whole,), (same,), _ = _candidates(_world(dated, timed=False), "HF")
+    assert same is whole  # no time of day: two homes at once cannot be told
+
+
+def test_one_home_at_a_time_reads_the_rota_whatever_the_other_caregivers_day_loads(
+    tmp_path: Path, measure_by_letter: Measure
+) -> None:
+    folder = _world(tmp_path)
+    (light, heavy), (rota, _), _ = _candidates(folder, "G", "E")
+    assert rota.evidence.get("one_home") is True and rota.persons.tolist() == light.persons.tolist()
+    route = measure_by_letter(folder)("G")  # four homes a day, beside a colleague's ten
+    assert route.route_visits <= ROUTE_VISITS < route.venue_route_visits
+    assert home_visits(route) is None  # step 111 alone: the station's day loads are too long for routes
+    reason = home_visits(route, one_home=True)
+    assert reason is not None and reason.code == "benign_home_visits"
+    busy = measure_by_letter(folder)("E")  # ten homes a caregiver's day: the members' own route too long
+    assert busy.route_visits > ROUTE_VISITS and home_visits(busy, one_home=True) is None
+
+
+def test_at_once_asks_one_staff_member_one_minute_two_persons() -> None:
+    person, doctor = np.array([1, 2, 3, 4]), np.array([5, 5, 5, -1])
+    assert at_once(person, doctor, np.array([0, 0, 30, 0])).tolist() == [True, True, False, False]
+    assert not at_once(person, np.full(4, -1), np.zeros(4, dtype=np.int64)).any()  # no staff known
+    assert not at_once(np.array([1, 1]), np.array([5, 5]), np.array([0, 0])).any()  # one person keyed twice
+
+
+def test_the_two_homes_reason_is_said_in_both_languages() -> None:
+    seen = {"kept": 15, "persons": 45, "once": 12, "venue": 1, "at_once_from": AT_ONCE_SHARE, "keyed_from": KEYED_SHARE}
+    reason = two_homes_said(seen, "S")
+    assert reason.points == 0.0 and reason.code == "two_homes"
+    assert reason.text.startswith("15 of the 45 clients at S were billed for a caregiver in two homes at once")
+    assert "同一时刻身在两户" in say("two_homes", reason.args, "zh")
