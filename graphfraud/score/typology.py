@@ -39,8 +39,11 @@ HOLDER_ELSEWHERE = "out_of_region"
 #: Step 133 (:func:`by_cards`): dear claims name a collector where at least this share more of the ring's persons
 #: are insured in another city than of its venue's other patients (``far_cards``): cards carried in from other
 #: cities, where a staged clinic's recruits come from its own city (otherworld: collectors' rings up to +0.56,
-#: staged clinics' at most +0.10 over every dev world of every generator with regions).
-FAR_CARDS = 0.2
+#: staged clinics' at most +0.10 over every dev world of every generator with regions).  **None: off by default**
+#: (the lead, at the merge): it was not flat over a 3x range (0.11-0.23 renames the one dev ring it was made for,
+#: otherworld 127's; 0.36 renames nothing), and held out it named seventhworld 23's 中医馆 egg scheme, whose
+#: recruits are 候鸟 insured in their home cities (38 of 44, 2.4x), a collector.  0.2 is what was measured.
+FAR_CARDS: float | None = None
 
 
 def typology(c: Candidate, f: Features) -> str:
@@ -99,7 +102,7 @@ def by_cards(
     dead's cards brought in from other districts is a collector's, whatever it bills.  Dear claims on cards carried in
     from other cities name a collector too (step 133): ``far_cards``, the share of the ring's persons insured in
     another city than its venue's, less that share of the venue's other patients, at least :data:`FAR_CARDS`
-    (NaN: not measured).
+    (NaN: not measured; off by default: a staged clinic's recruits can be migrants or 候鸟 of other cities).
 
     >>> dead = Reason("after_death", {"claims": 6, "after_death_claims_from": 0.0}, 6.0, 0.0, 10.0)
     >>> dear = Reason("cost_ratio", {"ratio": 11.9, "ring": 502.7, "peers": 42.4, "cost_ratio_from": 1.3}, 11.9, 1.3, 25.0)
@@ -120,8 +123,8 @@ def by_cards(
     'card_collector'
     >>> by_cards("staged_clinic", [dear, far], dear_goods=0.0, dear_items=0.0)  # recruits from elsewhere come in person
     'staged_clinic'
-    >>> by_cards("staged_clinic", [dear, far], far_cards=0.23), by_cards("staged_clinic", [dear, far], far_cards=0.08)
-    ('card_collector', 'staged_clinic')
+    >>> by_cards("staged_clinic", [dear, far], far_cards=0.23)  # FAR_CARDS None: off by default
+    'staged_clinic'
     """
     row = contract.TYPOLOGY_TABLE.get(kind)
     if row is None or not row.otherwise:
@@ -131,7 +134,7 @@ def by_cards(
     resold = "high_value" in scored and not dear_goods < RESOLD_GOODS * dear_items  # NaN: not measured
     goods = not dear_goods < HOLDER_GOODS  # step 125: the dead's cards billed for care are the venue's (NaN: as before)
     collected = goods or HOLDER_ELSEWHERE in scored  # step 133: unless they were brought from outside its catchment
-    carried = far_cards >= FAR_CARDS  # step 133: cards of other cities (NaN: not measured)
+    carried = FAR_CARDS is not None and far_cards >= FAR_CARDS  # step 133 (off): cards of other cities (NaN: no)
     cards = "misused_cards" in scored or ("after_death" in scored and collected) or resold or carried
     return COLLECTOR if dear and cards else kind
 

@@ -8,6 +8,7 @@ from graphfraud.pipeline import run
 from graphfraud.score.reasons import Reason
 from graphfraud.score.rings import named_by_cards
 from graphfraud.score.typology import by_cards
+from graphfraud.score import typology as typology_module
 from tests.detect.worlds import CARD_CENTRES, card_world
 
 
@@ -115,9 +116,11 @@ def _cards_from(region: str, *, dead: int = 0):  # type: ignore[no-untyped-def]
     return ring.typology, {r.code for r in ring.reasons if r.points > 0}
 
 
-def test_dear_cards_carried_in_from_another_city_are_a_collectors():
-    """Step 133: without a phone or a death, whose cards they are names the scheme: insured in another city than
-    the clinic's (and its other patients'), they were carried in; a neighbouring district's come in person."""
+def test_dear_cards_carried_in_from_another_city_are_a_collectors(monkeypatch):  # type: ignore[no-untyped-def]
+    """Step 133 (b), off by default (FAR_CARDS None) and measured at 0.2: without a phone or a death, whose cards
+    they are names the scheme: insured in another city than the clinic's (and its other patients'), they were
+    carried in; a neighbouring district's come in person."""
+    monkeypatch.setattr(typology_module, "FAR_CARDS", 0.2)
     assert _cards_from("440306") == (
         "card_collector",
         {"cost_ratio", "card_load", "dominance", "out_of_region", "money"},
@@ -135,7 +138,17 @@ def test_the_deads_cards_from_outside_the_venues_region_are_a_collectors():
     assert kind == "staged_clinic" and "after_death" in codes and "out_of_region" not in codes
 
 
-def test_far_cards_name_a_collector_only_where_the_claims_are_dear():
+def test_far_cards_are_off_by_default():
+    """Step 133 (b) is off: a 中医馆's 候鸟 recruits (insured in their home cities) are no cards carried in."""
+    far = Reason("out_of_region", {"outside": 8, "persons": 8, "venue": "H3", "region": "350206",
+                                   "outside_excess_from": 0.2}, 1.0, 0.2, 10.0)  # fmt: skip
+    assert typology_module.FAR_CARDS is None
+    assert by_cards("staged_clinic", [far, _reason("cost_ratio", 10.0)], far_cards=0.9) == "staged_clinic"
+    assert _cards_from("440306")[0] == "staged_clinic"
+
+
+def test_far_cards_name_a_collector_only_where_the_claims_are_dear(monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(typology_module, "FAR_CARDS", 0.2)
     far = Reason("out_of_region", {"outside": 8, "persons": 8, "venue": "H3", "region": "350206",
                                    "outside_excess_from": 0.2}, 1.0, 0.2, 10.0)  # fmt: skip
     assert by_cards("staged_clinic", [far, _reason("cost_ratio", 10.0)], far_cards=0.2) == "card_collector"
