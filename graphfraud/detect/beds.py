@@ -460,7 +460,7 @@ def outside_persons(graph: ClaimGraph, stays: pd.DataFrame, here: np.ndarray, mi
     cities = graph.shared("person_cities", lambda: person_cities(graph))
     if not least or cities is None or not mine.any():
         return none
-    home = home_city(cities)
+    home = graph.shared("home_city", lambda: home_city(cities))  # (once a run: 1M persons' cities sorted per facility)
     person = stays["person"].to_numpy()
     member_city = pd.Series(cities[np.unique(person[mine])]).value_counts()
     far = sorted(str(c) for c, n in member_city.items() if c not in ("", home) and n >= least)
@@ -469,10 +469,10 @@ def outside_persons(graph: ClaimGraph, stays: pd.DataFrame, here: np.ndarray, mi
     candidates = np.setdiff1d(person[here], person[mine])
     candidates = candidates[np.isin(cities[candidates], far)]
     table = graph.visits.table
-    theirs = np.isin(table["person"].to_numpy(), candidates)
-    at = theirs & (table["venue"].to_numpy() == int(stays["venue"].to_numpy()[here][0]))
-    at &= table["inpatient"].to_numpy() & (table["kind"].to_numpy() == 0)
-    joined = np.setdiff1d(candidates, table["person"].to_numpy()[theirs & ~at])
+    rows = graph.claim_rows("person", candidates)  # their claims, from the run's index (no pass over every claim)
+    at = table["venue"].to_numpy()[rows] == int(stays["venue"].to_numpy()[here][0])
+    at &= table["inpatient"].to_numpy()[rows] & (table["kind"].to_numpy()[rows] == 0)
+    joined = np.setdiff1d(candidates, table["person"].to_numpy()[rows[~at]])
     if not len(joined):
         return none
     return Outside(joined, tuple(far), int(member_city.reindex(far).sum()))
