@@ -1001,14 +1001,11 @@ def _route(person: np.ndarray, day: np.ndarray, doctor: np.ndarray) -> dict[str,
 
 
 def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
-    """Step 111: the venue's role read from all its claims: :func:`_route`'s load and :func:`_timetable`'s weekdays.
+    """Step 111: the venue's role read from all its claims: :func:`_route`'s load and :func:`venue_plan`'s
+    planned share and weekdays.
 
     ``venue_route_visits``: the persons one staff member saw there in a day (at
-    :data:`ROUTE_QUANTILE` of its staff-days); ``venue_planned``: the share of
-    its claims by patients on weekdays of their own (4 days or more there, at
-    least :data:`ROUTE_WEEKDAYS` of them on their ``ceil(visits a week)``
-    commonest weekdays, as :func:`_timetable`); ``venue_weekday``: the share of
-    its claims on its commonest weekday.  A home-care station's every client
+    :data:`ROUTE_QUANTILE` of its staff-days).  A home-care station's every client
     is on a care plan, its routes spread over the week; a clinic's doctor sees
     a session's crowd, its walk-in patients come when they fall ill, a
     broker's batch comes on its day.
@@ -1018,13 +1015,26 @@ def _venue_route(venue: int, facts: ClaimFacts) -> dict[str, Any]:
     if venue not in kept:
         t = facts.graph.visits
         rows = facts.graph.claim_rows("venue", np.array([venue]))  # the run's index of the claims: no pass
+        kept[venue] = _route(t.column("person")[rows], t.column("day")[rows], t.column("doctor")[rows])["route_visits"]
+    return {"venue_route_visits": kept[venue], **venue_plan(venue, facts)}
+
+
+def venue_plan(venue: int, facts: ClaimFacts) -> dict[str, float]:
+    """Step 111: ``venue_planned``: the share of the venue's claims by patients on weekdays of their own (4 days or
+    more there, at least :data:`ROUTE_WEEKDAYS` of them on their ``ceil(visits a week)`` commonest weekdays, as
+    :func:`_timetable`); ``venue_weekday``: the share of its claims on its commonest weekday.  Without the staff-day
+    routes of :func:`_venue_route` (step 134's station test asks every candidate's main venue this alone).
+    Measured once per venue (kept in ``facts.visit_index``).
+    """
+    kept = facts.visit_index.setdefault("venue_plan", {})
+    if venue not in kept:
+        t = facts.graph.visits
+        rows = facts.graph.claim_rows("venue", np.array([venue]))  # the run's index of the claims: no pass
         person, day = t.column("person")[rows], t.column("day")[rows]
-        route = _route(person, day, t.column("doctor")[rows])
         weekdays = np.bincount((day + 5) % 7, minlength=7)  # (day 0 is 2000-01-01, a Saturday: _weekday_share)
         plan = cadence(person, day)
         planned = plan.who[plan.on_timetable >= ROUTE_WEEKDAYS * plan.n] if plan is not None else person[:0]
-        kept[venue] = {"venue_route_visits": route["route_visits"],
-                       "venue_planned": float(np.isin(person, planned).mean()) if len(person) else 0.0,
+        kept[venue] = {"venue_planned": float(np.isin(person, planned).mean()) if len(person) else 0.0,
                        "venue_weekday": float(weekdays.max() / max(len(day), 1))}  # fmt: skip
     return dict(kept[venue])
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.events import distinct
-from graphfraud.score.features import ClaimFacts, _venue_route
+from graphfraud.score.features import ClaimFacts, venue_plan
 from graphfraud.score.reasons import ROUTE_PLANNED, ROUTE_WEEKDAY, Reason
 
 #: A client is billed in two homes at once when at least this share of their timed visits at the station are at
@@ -63,7 +63,7 @@ def at_once(person: np.ndarray, doctor: np.ndarray, minute: np.ndarray) -> np.nd
 
 def _station(venue: int, facts: ClaimFacts) -> bool:
     """Whether ``venue`` reads as a home-care station from all its claims (step 111's venue tests)."""
-    role = _venue_route(venue, facts)
+    role = venue_plan(venue, facts)  # (not the staff-day routes: every candidate's main venue is asked)
     return role["venue_planned"] >= ROUTE_PLANNED and bool(role["venue_weekday"] <= ROUTE_WEEKDAY)
 
 
