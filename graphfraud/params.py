@@ -213,6 +213,9 @@ class CoadmitParams:
     exam_days: int = 3
     exam_share: float = 0.5  # ... this share of those days' stays or more stays of examinations, each one
     exam_ratio: float = 3.0  # ... this many times the exam share of its diagnosis's stays at the other hospitals
+    # step 135: a bus day's chance is taken at the facility's rate for each of its persons' catchment (insured in the
+    # export's city or in another: a tertiary hospital's 异地就医 outpatients come to be admitted); False: one rate
+    catchment_rate: bool = True
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"

@@ -26,6 +26,7 @@ from graphfraud.detect.organise import Organisation, beyond_chance, organisation
 from graphfraud.graph.build import EPOCH, ClaimGraph
 from graphfraud.graph.events import Events, combine, distinct, venue_events
 from graphfraud.graph.project import meetings
+from graphfraud.graph.regions import home_city, person_cities
 from graphfraud.params import CoadmitParams, SignalParams, to_dict
 
 NAME = "coadmit"
@@ -299,7 +300,8 @@ class _Arrivals(NamedTuple):
 
 
 def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool, min_times: int,
-             max_chance: float, kind: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+             max_chance: float, kind: np.ndarray | None = None,
+             away: np.ndarray | None = None) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
     """Facilities that admit, again and again, a group out of the outpatients who arrived together.
 
     A hospital that sends a bus to a village (免费体检+包车接送) examines the
@@ -324,6 +326,13 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     and again, they were billed too), the claims (their outpatient
     claims there on those days, their stays there begun that day or the next)
     and how many arrivals were kept.
+
+    Step 135: ``away`` (per person code, True when insured in another city than the export's own) gives the
+    facility's rate per catchment: a tertiary hospital's 异地就医 patients come to its clinic to be admitted (an
+    examination, then a stay a day or a few later), while the district's own outpatients rarely are, so an
+    arrival of several of them is its catchment, not a bus.  An arrival's rate is then its persons' mean of the
+    facility's rate for their catchment (each the facility's other arrivals' share, the arrival's own left out), and
+    never below the one rate of all its outpatients (a catchment admitted less often lowers no bar).
 
     Two bus-loads of eight, four of each admitted that day or the next; the first village examined again
     on day 20 (no one admitted), and the second village's persons each alone on a later day:
@@ -374,6 +383,11 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
     days_at = np.bincount(pd_venue, minlength=n_venues)
     pd_admitted = admitted(pvd)
     admitted_at = np.bincount(pd_venue[pd_admitted], minlength=n_venues)
+    far_at = None
+    if away is not None and len(away):
+        pd_far = _far(away, (pvd // span) % n_persons)
+        far_at = (np.bincount(pd_venue[pd_far], minlength=n_venues),
+                  np.bincount(pd_venue[pd_far & pd_admitted], minlength=n_venues))  # fmt: skip
     # only a venue-day where 3 outpatients were admitted that day or the next can hold a group's arrival
     vd = (pvd[pd_admitted] // span // n_persons) * span + pvd[pd_admitted] % span
     vd_days, vd_n = np.unique(vd, return_counts=True)
@@ -411,6 +425,9 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
         return []
     v_of = a_venue[tested]
     rate = (admitted_at[v_of] - a[tested]) / np.maximum(days_at[v_of] - n[tested], 1)
+    if far_at is not None and away is not None:  # step 135: each catchment at its own rate
+        rate = _catchment_rate(rate, tested, v_of, days_at, admitted_at, far_at, n, a,
+                               _far(away, r_person), r_arrival, r_came)  # fmt: skip
     tail = np.maximum(binom.sf(a[tested] - 1, n[tested], np.clip(rate, 1e-9, 1.0)), own_tail[tested])
     order = np.argsort(tail, kind="stable")
     passed = tail[order] <= max_chance * np.arange(1, len(tail) + 1) / len(tail)
@@ -442,6 +459,39 @@ def bus_days(visits: pd.DataFrame, stays: pd.DataFrame, *, day_resolution: bool,
         claims = np.union1d(visits["claim"].to_numpy(np.int64)[on_bus], stays["claim"].to_numpy(np.int64)[board])
         out.append((riders, claims, int(len(bus))))
     return out
+
+
+def _far(away: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """Per ``person`` code: True when ``away`` marks it (insured in another city); codes beyond ``away`` are not."""
+    out = np.zeros(len(person), dtype=bool)
+    inside = person < len(away)
+    out[inside] = away[person[inside]]
+    return out
+
+
+def _catchment_rate(rate: np.ndarray, tested: np.ndarray, v_of: np.ndarray, days_at: np.ndarray,
+                    admitted_at: np.ndarray, far_at: tuple[np.ndarray, np.ndarray], n: np.ndarray, a: np.ndarray,
+                    far: np.ndarray, arrival: np.ndarray, came: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Step 135 (:func:`bus_days`): the tested arrivals' rate as their persons' mean of the facility's rate for their
+    catchment (``far``: per (arrival, person) row, insured in another city), the arrival's own left out of each; the
+    one ``rate`` where it is higher, or where the arrival holds no such person.
+
+    >>> rate = np.array([0.01])
+    >>> out = _catchment_rate(rate, np.array([0]), np.array([0]), np.array([1000]), np.array([30]),
+    ...                       (np.array([100]), np.array([25])), np.array([6]), np.array([4]),
+    ...                       np.array([True] * 4 + [False] * 2), np.zeros(6, dtype=np.int64),
+    ...                       np.array([True] * 3 + [False, True, False]))
+    >>> round(float(out[0]), 4)  # 4 of 6 from afar at 22/96, 2 local at 4/898
+    0.1543
+    """
+    days_far, admitted_far = far_at
+    n_far = np.bincount(arrival, weights=far, minlength=len(n))[tested]
+    a_far = np.bincount(arrival, weights=far & came, minlength=len(n))[tested]
+    n_local, a_local = n[tested] - n_far, a[tested] - a_far
+    local = (admitted_at[v_of] - admitted_far[v_of] - a_local) / np.maximum(days_at[v_of] - days_far[v_of] - n_local, 1)
+    elsewhere = (admitted_far[v_of] - a_far) / np.maximum(days_far[v_of] - n_far, 1)
+    mixed = (n_local * local + n_far * elsewhere) / np.maximum(n[tested], 1)
+    return np.where((n_far > 0) & (mixed > rate), mixed, rate)
 
 
 def _examination_days(person: np.ndarray, day: np.ndarray, kind: np.ndarray, kinds: np.ndarray, *,
@@ -573,7 +623,8 @@ def detect(
     at = ~graph.visits.column("inpatient") & (graph.visits.column("kind") == 0) & with_stays[venue]
     outpatient = table[at]
     buses = bus_days(outpatient, stays, day_resolution=graph.day_resolution, min_times=params.min_times,
-                     max_chance=org.max_chance, kind=_examination(graph, outpatient))  # fmt: skip
+                     max_chance=org.max_chance, kind=_examination(graph, outpatient),
+                     away=_away(graph) if params.catchment_rate else None)  # fmt: skip
     batches = []
     if params.batch_days:  # off by default (step 126): a surgery ward's weekly lists are taken too
         batches = weekday_batches(stays, min_batch=params.batch_admissions, min_days=params.batch_days,
@@ -591,6 +642,15 @@ def detect(
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}
         out.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))
     return out
+
+
+def _away(graph: ClaimGraph) -> np.ndarray | None:
+    """Step 135: per person code, True when insured in a city other than the export's own (None: no regions)."""
+    cities = graph.shared("person_cities", lambda: person_cities(graph))
+    if cities is None:
+        return None
+    home = graph.shared("home_city", lambda: home_city(cities))
+    return (cities != "") & (cities != home)
 
 
 def unended_parts(person: np.ndarray, venue: np.ndarray, minute: np.ndarray, end_day: np.ndarray) -> np.ndarray:

@@ -160,6 +160,8 @@ class ClaimFacts:
     # chance); None: not counted (ClaimFacts made by hand), the chance is then NaN.
     cell_fund_sq: np.ndarray | None = None
     vtype_fund_sq: np.ndarray | None = None
+    # Step 135: per venue code, the persons with an inpatient stay there (its inpatients); None: not counted
+    venue_inpatients: np.ndarray | None = None
 
 
 def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
@@ -257,6 +259,7 @@ def claim_facts(graph: ClaimGraph, focus: np.ndarray | None = None, *,
         **_catchment(t, person_region, venue_region),
         venue_is_pharmacy=row_positions(pd.Series(v.venues.arrow), data.pharmacies["pharmacy_id"]) >= 0,
         venue_claims=np.bincount(t["venue"].to_numpy()[t["venue"].to_numpy() >= 0], minlength=len(v.venues)),
+        venue_inpatients=_venue_inpatients(t, len(v.venues)),
         **_cells(graph.claim_codes("visit_type")[0], diagnosis_code, t),
         phones=np.asarray(phones, dtype=object),
         phone_index=_by_code(phone_codes),
@@ -823,6 +826,12 @@ class Features:
     # Step 132: high_value_share over the claims of the members bound to the phone hub alone (what that phone's cards
     # are used for, :func:`graphfraud.score.reasons.helper_phone`); NaN: no phone hub (or a Features made by hand)
     phone_hub_dear: float = math.nan
+    # Step 135: the group's stays at the main venue as a hospital's caseload (:func:`_caseload`; NaN: no stay there,
+    # no doctor on them, or a Features made by hand): the effective number of doctors who admitted them (the inverse
+    # of the sum of each doctor's squared share of the stays: 1 for one doctor, n for n doctors sharing them alike) ...
+    stay_doctors: float = math.nan
+    # ... and the members with a stay there as a share of the venue's inpatients (persons)
+    venue_inpatient_share: float = math.nan
 
 
 def features(c: Candidate, facts: ClaimFacts) -> Features:
@@ -915,6 +924,7 @@ def features(c: Candidate, facts: ClaimFacts) -> Features:
         after_death_claims=int(facts.after_death[rows].sum()),
         split_admissions=int(facts.split[rows].sum()),
         day_stays=_day_stays(t, rows, inpatient),
+        **_caseload(t, rows[at_main & inpatient.astype(bool)], main, facts),
         high_value_share=_share(facts.high_value[rows].sum(), facts.total[rows].sum()),
         phone_hub_dear=_phone_dear(rows, person, hub, facts),
         dear_goods_share=_share(dear_goods(facts, rows).sum(), facts.total[rows].sum())
@@ -1074,6 +1084,41 @@ def _rounds(person: np.ndarray, day: np.ndarray) -> dict[str, Any]:
     return {"rounds": int(first.sum()), "round_cycle": median(gaps),
             "round_monthly": float((np.abs(gaps - MONTH_DAYS) <= MONTH_SLACK).mean()) if len(gaps) else 0.0,
             "round_coverage": median(coverage)}  # fmt: skip
+
+
+def _venue_inpatients(t: pd.DataFrame, venues: int) -> np.ndarray:
+    """Step 135: per venue code (``venues`` of them), the persons with an inpatient stay there.
+
+    >>> t = pd.DataFrame({"person": [0, 0, 1, 2, 2], "venue": [1, 1, 1, 0, -1], "inpatient": [True, True, True, False, True]})
+    >>> _venue_inpatients(t, 2).tolist()
+    [0, 2]
+    """
+    stay = t["inpatient"].to_numpy(dtype=bool) & (t["venue"].to_numpy() >= 0) & (t["person"].to_numpy() >= 0)
+    venue = t["venue"].to_numpy()[stay].astype(np.int64)
+    pairs = distinct(venue * (int(t["person"].max()) + 1) + t["person"].to_numpy()[stay].astype(np.int64))
+    return np.bincount(pairs // (int(t["person"].max()) + 1), minlength=venues)
+
+
+def _caseload(t: Visits, stays: np.ndarray, main: int, facts: ClaimFacts) -> dict[str, Any]:
+    """Step 135: ``stay_doctors`` and ``venue_inpatient_share`` of a group's ``stays`` (claim rows) at venue ``main``
+    (:class:`Features`); empty (NaN) when it has none there, or the venue's inpatients are not counted.
+
+    >>> from types import SimpleNamespace
+    >>> cols = {"doctor": np.array([3, 3, 4, 5, -1]), "person": np.array([0, 1, 2, 3, 4])}
+    >>> visits = SimpleNamespace(column=lambda name: cols[name])
+    >>> out = _caseload(visits, np.arange(5), 0, SimpleNamespace(venue_inpatients=np.array([40])))
+    >>> round(out["stay_doctors"], 2), out["venue_inpatient_share"]
+    (2.67, 0.125)
+    """
+    if not len(stays) or facts.venue_inpatients is None or not facts.venue_inpatients[main]:
+        return {}
+    doctor = t.column("doctor")[stays]
+    doctor = doctor[doctor >= 0]
+    share = np.unique(doctor, return_counts=True)[1] / max(len(doctor), 1)
+    return {
+        "stay_doctors": float(1.0 / (share**2).sum()) if len(doctor) else math.nan,
+        "venue_inpatient_share": float(len(distinct(t.column("person")[stays])) / facts.venue_inpatients[main]),
+    }
 
 
 def _day_stays(t: Visits, rows: np.ndarray, inpatient: np.ndarray) -> float:

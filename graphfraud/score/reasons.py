@@ -439,6 +439,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "of the {crowd} those doctors saw there on those days (a clinic's triage: at most {share_to:.0%}); cost "
         "{cost_ratio:.2f}x the diagnosis' other stays (an operation's)",
     ),
+    "benign_caseload": (
+        "looks like a hospital's own caseload, not a recruited group: {persons} persons, "
+        "with stays there as {share:.0%} of the persons it admitted, their stays admitted by as many doctors as {doctors:.1f} sharing "
+        "them alike (a department's or several: from {doctors_from:g} doctors and {share_from:.0%} of its inpatients), "
+        "none leading; a hospital's catchment, its 异地就医 patients too, is its patients, and a question about the "
+        "hospital, not a ring",
+    ),
     "benign_one_off": (
         "a one-off event: only {days} ring day(s) (e.g. a group check-up)",
         "looks like a public venue's seasonal mass event (e.g. 三伏贴 days, a vaccination season): {persons} persons, "
@@ -1834,6 +1841,48 @@ def dear_admissions(f: Features) -> bool:
     return bool(f.cost_ratio > ONE_OFF_ADMISSION_COST)
 
 
+#: Step 135: a group of inpatients is a hospital's own caseload (:func:`hospital_caseload`) when its stays were
+#: admitted by at least this effective number of doctors (:attr:`Features.stay_doctors`) ...
+CASELOAD_DOCTORS: float | None = 10.0
+#: ... and its members with a stay there are at least this share of the hospital's inpatients (persons).
+CASELOAD_SHARE = 0.1
+
+
+def hospital_caseload(f: Features) -> Reason | None:
+    """Step 135: a group of inpatients that is a hospital's own caseload (a department's or several), or None.
+
+    A ring is persons someone recruited, and someone admits them: a 挂床 centre's two or three doctors, a broker's
+    ward.  A tertiary hospital's patients admitted twice in a year, or its 异地就医 patients (who come from other
+    provinces for it, each admitted by the department of their disease), are admitted by dozens of doctors, none
+    leading, and are a department's share of the hospital's inpatients.  Compared with district peers who draw no
+    such patients, the hospital stands out (its 异地 cancer patients' chemotherapy cycles repeat; its 异地 patients
+    come twice), but the group is the hospital's catchment: a question for an audit of the hospital, not a ring of
+    persons.  So: most of the group's claims are stays, the stays were admitted by :data:`CASELOAD_DOCTORS` doctors
+    or more sharing them alike (the inverse of the sum of their squared shares), and its members with a stay there
+    are :data:`CASELOAD_SHARE` or more of the hospital's inpatients.  Every planted inpatient scheme of the dev
+    worlds was admitted by at most 7 such doctors, or (a county hospital's split stays, 10-14 doctors) held at most
+    7% of its inpatients; the 医学中心's 异地 inpatients (eleventhworld) 19-29 doctors and 16-24%.  None
+    (:data:`CASELOAD_DOCTORS`) turns it off.
+
+    >>> from types import SimpleNamespace
+    >>> campus = SimpleNamespace(inpatient_share=0.99, stay_doctors=21.6, venue_inpatient_share=0.2, persons=382)
+    >>> hospital_caseload(campus).code
+    'benign_caseload'
+    >>> hospital_caseload(SimpleNamespace(**{**vars(campus), "stay_doctors": 5.9})) is None  # a ward's few doctors
+    True
+    >>> hospital_caseload(SimpleNamespace(**{**vars(campus), "venue_inpatient_share": 0.07})) is None  # a slice
+    True
+    """
+    if CASELOAD_DOCTORS is None or f.inpatient_share < 0.5:
+        return None
+    doctors, share = f.stay_doctors, f.venue_inpatient_share
+    if not (doctors >= CASELOAD_DOCTORS and share >= CASELOAD_SHARE):  # (NaN: not measured, no reading)
+        return None
+    args: dict[str, object] = {"persons": f.persons, "share": share, "doctors": doctors,
+                               "doctors_from": CASELOAD_DOCTORS, "share_from": CASELOAD_SHARE}  # fmt: skip
+    return Reason("benign_caseload", args, round(doctors, 4), CASELOAD_DOCTORS, 0.0)
+
+
 def benign_explanation(f: Features) -> Reason | None:
     """Why a dense group may be legitimate care, or None.
 
@@ -1842,9 +1891,13 @@ def benign_explanation(f: Features) -> Reason | None:
     (nursing-home rounds), one household, or a one-off event (a company
     check-up).  Any of :func:`hard_flags` voids the explanation.
     """
-    treatment = chronic_programme(f) or scheduled_cohort(f) or day_ward(f)
+    caseload = hospital_caseload(f)
+    # a hospital's catchment: its patients insured in another city are no sign (异地就医), as for treatment
+    treatment = chronic_programme(f) or scheduled_cohort(f) or day_ward(f) or caseload is not None
     if hard_flags(f, treatment=treatment):
         return None
+    if caseload is not None:
+        return caseload
     if chronic_programme(f):  # (not private: public, or the ownership unknown, said so, never as public)
         return Reason(
             "benign_chronic",
