@@ -120,8 +120,10 @@ def hospital_sets(
     f = pd.DataFrame({"u": unit[dear].astype(np.int64), "p": card[dear].astype(np.int64), "d": day[dear]})
     pairs = f[["p", "u"]].drop_duplicates().sort_values(["p", "u"])
     rate = pairs.groupby("u").size() / max(holders, 1)  # each hospital's own rate of cards with a dear claim
+    pairs = pairs[pairs.groupby("p")["u"].transform("size").to_numpy() >= hospitals]  # (before a tuple per card)
+    if pairs.empty:
+        return []
     of_card = pairs.groupby("p")["u"].apply(lambda s: tuple(int(x) for x in s))
-    of_card = of_card[of_card.map(len) >= hospitals]
     proven = []
     for units, mine in of_card.groupby(of_card, sort=True):
         p = float(np.prod(rate.reindex(list(units)).to_numpy()))
