@@ -367,6 +367,7 @@ def _hospital_candidates(graph: ClaimGraph, params: CardLoadParams) -> list[Cand
         return []
     cost = total[at]  # (the visits are the claims, in claims order)
     median = pd.Series(cost).groupby(venue[at]).median()
+    median = median.where(median > 0)  # a facility whose typical claim costs nothing has no dear claim (NaN: none)
     ratio = cost / median.reindex(venue[at]).to_numpy(dtype=float)
     billed = at[person[at] >= 0]
     keep = (person[at] >= 0) & (ratio > 0)
