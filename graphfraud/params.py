@@ -400,6 +400,14 @@ class CardLoadParams:
     # cards billed so twice or more at two of its shops (docs/detection.md step 127); spread_shops 0: off
     spread_ratio: float = 2.0
     spread_shops: int = 3
+    # step 136: a drug reseller's cards (代开药 at large hospitals): a card with a non-inpatient claim of hospital_ratio
+    # times its facility's median such claim or more at each of `hospitals` large hospitals (level 3; without
+    # `level`, every hospital) or more seeds the exact set of them; a set of min_cards seeds beyond chance (max_chance,
+    # each hospital's own rate of such cards) is proven, and proven sets whose seeds' dear days at their common
+    # hospitals coincide (Poisson tail <= hospital_link) are one candidate (docs/detection.md step 136); hospitals 0: off
+    hospital_ratio: float = 5.0
+    hospitals: int = 2
+    hospital_link: float = 0.001
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"
@@ -417,6 +425,9 @@ class CardLoadParams:
             "0 (off) or an int >= 2",
             self.spread_shops,
         )
+        check(self.hospital_ratio > 1, "hospital_ratio", o, "a float > 1", self.hospital_ratio)
+        check(self.hospitals == 0 or self.hospitals >= 2, "hospitals", o, "0 (off) or an int >= 2", self.hospitals)
+        check(0 < self.hospital_link < 1, "hospital_link", o, "a float in (0, 1)", self.hospital_link)
 
 
 @_register

@@ -56,7 +56,7 @@ import pandas as pd
 from scipy import sparse
 from graphfraud.stats import binom
 
-from graphfraud.detect import cards
+from graphfraud.detect import cards, cardsets
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph, code_index, rows_of
 from graphfraud.io.arrow import dense_codes, row_positions
@@ -90,15 +90,20 @@ REPEATED = 2
 
 
 def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
-    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance, and (step 127)
-    one per set of pharmacies a collector spreads cheap baskets over (:func:`spread_sets`)."""
+    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance, (step 127)
+    one per set of pharmacies a collector spreads cheap baskets over (:func:`spread_sets`), and (step 136) one per
+    operator's set of large hospitals his cards are prescribed dear at (:func:`graphfraud.detect.cardsets.hospital_sets`)."""
     out = _loaded(graph, params)
-    if not params.spread_shops or not len(graph.visits.table):
+    if not len(graph.visits.table):
         return out
-    # the cards and shops a collector's shops candidate (step 95) holds already are left to it
-    held = [c for c in out if c.evidence.get("institutions")]
-    taken = np.unique(np.concatenate([c.persons for c in held])) if held else np.zeros(0, dtype=np.int64)
-    return out + _spread_candidates(graph, params, taken)
+    if params.spread_shops:
+        # the cards and shops a collector's shops candidate (step 95) holds already are left to it
+        held = [c for c in out if c.evidence.get("institutions")]
+        taken = np.unique(np.concatenate([c.persons for c in held])) if held else np.zeros(0, dtype=np.int64)
+        out = out + _spread_candidates(graph, params, taken)
+    if params.hospitals:
+        out = out + _hospital_candidates(graph, params)
+    return out
 
 
 def _loaded(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:
@@ -322,6 +327,101 @@ def _spread_candidates(graph: ClaimGraph, params: CardLoadParams, taken: np.ndar
                     "shared": int(len(members)),
                     # step 127: seeds by their spread at a cheap basket, not loaded; the count chance gives
                     "spread_expected": float(expected),
+                },
+                params.__dict__.copy(),
+            )
+        )
+    return out
+
+
+def large_hospitals(graph: ClaimGraph) -> tuple[np.ndarray, str]:
+    """Per venue code: whether step 136 judges it (a large hospital), and how they were chosen: ``level`` (level
+    3, where the export has ``facilities.level``), ``kind`` (every hospital, where it has ``kind`` but no level) or
+    ``all`` (every facility)."""
+    ids = pd.Series(graph.visits.venues.ids, dtype=object)
+    fac = graph.data.facilities
+    at = row_positions(ids, fac["facility_id"])
+    known = at >= 0
+    if "level" in fac and fac["level"].notna().any():
+        level = pd.to_numeric(fac["level"], errors="coerce").to_numpy(dtype=float)
+        how, pick = "level", level == 3
+    elif "kind" in fac and fac["kind"].notna().any():
+        how, pick = "kind", (fac["kind"].astype(object) == "hospital").to_numpy(dtype=bool)
+    else:
+        how, pick = "all", np.ones(len(fac), dtype=bool)
+    out = np.zeros(len(ids), dtype=bool)
+    out[known] = pick[at[known]]
+    return out, how
+
+
+def _hospital_candidates(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:
+    """Step 136: one candidate per :func:`graphfraud.detect.cardsets.hospital_sets` group: its cards and their dear
+    claims (non-inpatient, ``hospital_ratio`` times the facility's median such claim or more) at its hospitals."""
+    t = graph.visits.table
+    judged, how = large_hospitals(graph)
+    venue = t["venue"].to_numpy()
+    person = t["person"].to_numpy().astype(np.int64)
+    total = pd.to_numeric(graph.data.claims["total_amount"], errors="coerce").to_numpy(dtype=float)
+    at = np.flatnonzero(judged[venue] & ~t["inpatient"].to_numpy(dtype=bool) & np.isfinite(total))
+    if not len(at):
+        return []
+    cost = total[at]  # (the visits are the claims, in claims order)
+    median = pd.Series(cost).groupby(venue[at]).median()
+    median = median.where(median > 0)  # a facility whose typical claim costs nothing has no dear claim (NaN: none)
+    ratio = cost / median.reindex(venue[at]).to_numpy(dtype=float)
+    billed = at[person[at] >= 0]
+    keep = (person[at] >= 0) & (ratio > 0)
+    at, cost, ratio = at[keep], cost[keep], ratio[keep]
+    groups = cardsets.hospital_sets(
+        venue[at], person[at], t["day"].to_numpy()[at].astype(np.int64), ratio,
+        hospital_ratio=params.hospital_ratio, hospitals=params.hospitals, min_cards=params.min_cards,
+        max_chance=params.max_chance, hospital_link=params.hospital_link,
+    )  # fmt: skip
+    holders = len(np.unique(person[at]))
+    out = []
+    for s in groups:
+        dear = (ratio >= params.hospital_ratio) & np.isin(venue[at], s.units)
+        mine = dear & np.isin(person[at], s.members)
+        claims = np.sort(at[mine]).astype(np.int64)
+        above = pd.Series(cost[mine] * (1 - 1 / ratio[mine])).groupby(person[at[mine]]).sum()
+        gains = above.reindex(s.members).fillna(0.0).to_numpy(dtype=float)
+        there = billed[np.isin(venue[billed], s.units)]
+        spent = float(np.nansum(total[there]))
+        seeded = mine & np.isin(person[at], s.seeds)
+        times = pd.Series(person[at[seeded]]).groupby([person[at[seeded]], venue[at[seeded]]]).size()
+        same = ~np.isin(s.members, s.seeds)
+        out.append(
+            Candidate(
+                NAME,
+                s.members,
+                claims,
+                {
+                    "headline": "card_load",
+                    "flagged": int(len(s.seeds)),
+                    "cards": int(len(np.unique(person[there]))),
+                    "peer_rate": float(s.expected) / max(holders, 1),
+                    "chance": float(s.tail),
+                    "share": float(gains.sum() / spent) if spent > 0 else 0.0,
+                    "card_ratio": float(np.median(ratio[seeded])),
+                    "times": float(np.median(times.to_numpy())),
+                    "same": same,
+                    "joined": int(same.sum()),
+                    "spread": ~same,
+                    "joined_rate": float("nan"),
+                    "joined_chance": float("nan"),
+                    "min_claims": 1,
+                    "ratio": params.hospital_ratio,
+                    "gains": gains,
+                    "billed": spent,
+                    "institutions": len(s.units),
+                    "shared": int(len(s.members)),
+                    # step 136: seeds by their set of large hospitals, the count chance gives its largest set, the
+                    # proven sets linked by their days, and how the large hospitals were chosen
+                    "hospital_expected": float(s.expected),
+                    "hospital_sets": int(s.sets),
+                    "hospitals_by": how,
+                    # cards carried to the hospitals for drugs to sell (代开药): a card collector's (score.typology)
+                    "typology": "card_collector",
                 },
                 params.__dict__.copy(),
             )

@@ -502,6 +502,17 @@ SPREAD = (
     "cards in all billed so at two or more of them (scored above {card_load_from:g} such cards)"
 )
 TEMPLATES["card_load"] += (SPREAD,)
+#: Step 136: one operator's cards prescribed dear at his large hospitals (detect.cardsets.hospital_sets), judged by
+#: the set of hospitals and chance, not by a load at any one of them.
+HOSPITALS = (
+    "{flagged} cards were each billed outside a stay at >= {ratio:g}x the hospital's median such claim at two or more "
+    "of the same {institutions} large hospitals, {venue} among them (typically {times:g} times a hospital at "
+    "{card_ratio:.1f}x; their cost above the median {share:.1%} of all the hospitals billed), where each hospital's own "
+    "rate of such cards gives {hospital_expected:.2g} by chance, and on days that coincide: one holder's cards taken "
+    "to his hospitals for prescriptions (代开药, drugs for resale); {persons} cards in all billed so (scored above "
+    "{card_load_from:g} such cards)"
+)
+TEMPLATES["card_load"] += (HOSPITALS,)
 
 #: A steered pair with the patients whose dear purchases at the pharmacy name its doctor as the prescriber
 #: (detect.steering.with_prescribed, step 97): each pharmacy sentence of steering followed by them.

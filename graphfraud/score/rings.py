@@ -578,6 +578,8 @@ def join_cards(
             # a 共济 ring (detector ``mutual``, step 75) is holders paying for others, not one card loaded again
             # and again: it has no cards of its own to carry to another venue (and no ``cards`` count to re-judge)
             and candidates[i].evidence.get("headline") != "paid_for_others"
+            # step 136: an operator's set of large hospitals holds his cards there already, each judged by its set
+            and "hospital_expected" not in candidates[i].evidence
         ),
         key=lambda i: (-scored[i].score, scored[i].ring_id),
     )
@@ -1842,6 +1844,8 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
     that gives way is taken after every other ring, so that it fills in only where no group was seen.
     So does a loaded-card ring that a paid-for-others ring at its venue holds (step 98, :func:`_paid_holds`).
+    And (step 136) every ring that shares half the persons of the smaller of itself and an operator's set of large
+    hospitals (:func:`hospital_set`): a piece of his cards at one of his venues; the set names him at all of them.
     """
     suspect = [(r.detector, people(r)) for r in scored if r.benign is None and r.score >= min_score]
     groups = [(d, g) for d, g in suspect if d not in CARD_DETECTORS]
@@ -1851,20 +1855,40 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     for r in scored:
         if r.benign is None and r.score >= min_score and _paid_for_others(r):
             paid.setdefault(r.features.venue, []).append(people(r))
-    return {
+    gives_way = {
         id(ring)
         for ring in scored
         if ring.detector in CARD_DETECTORS
+        and not hospital_set(ring)
         and (
             _gives_way(people(ring), groups, also=loaded if ring.detector == cards.NAME else [])
             or _paid_holds(ring, people(ring), paid)
         )
     }
+    # step 136: a ring that shares half the persons of the smaller of itself and an operator's set of large
+    # hospitals (his cards at one hospital or shop, a session's co-visits, a venue's cards pooled with his) gives way
+    # to the set, which names him at all his venues
+    sets = [people(r) for r in scored if r.benign is None and r.score >= min_score and hospital_set(r)]
+    if sets:
+        gives_way |= {
+            id(ring)
+            for ring in scored
+            if not hospital_set(ring)
+            and any(len(people(ring) & s) >= 0.5 * min(len(people(ring)), len(s)) for s in sets)
+        }
+    return gives_way
 
 
 #: Step 98 (:func:`_paid_holds`): a loaded-card ring gives way to a paid-for-others ring at its venue holding at least
 #: this share of its persons (measured over 0.3-0.9 in docs/detection.md, step 98); None turns it off.
 PAID_HOLDS: float | None = 0.5
+
+
+def hospital_set(ring: Ring) -> bool:
+    """Step 136: whether ``ring`` is one operator's cards over his set of large hospitals
+    (:func:`graphfraud.detect.cardsets.hospital_sets`): the one ring that names him at all of them, where a
+    group ring (a session's co-visits at one hospital) names a piece; it gives way to none (:func:`_merging`)."""
+    return any(r.code == "card_load" and "hospital_expected" in r.args for r in ring.reasons)
 
 
 def _paid_for_others(ring: Ring) -> bool:

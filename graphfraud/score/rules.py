@@ -184,6 +184,11 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         # proven by how its few flags were billed (detect.cards._seeded), or by its ghost stays: verify needs the
         # route and its bound
         return out | {"tested": e["tested"]} if e.get("seeded") else out
+    if code == "card_load" and "hospital_expected" in e:
+        # step 136: one operator's cards prescribed dear at his large hospitals (detect.cardsets.hospital_sets)
+        return {"flagged": e["flagged"], "institutions": e["institutions"], "venue": venue, "ratio": e["ratio"],
+                "times": e["times"], "card_ratio": e["card_ratio"], "share": e.get("share", NAN),
+                "hospital_expected": e["hospital_expected"], "persons": f.persons}  # fmt: skip
     if code == "card_load" and "spread_expected" in e:
         # step 127: a collector's cheap baskets spread over his shops (detect.cardload.spread_sets)
         return {"flagged": e["flagged"], "institutions": e["institutions"], "venue": venue, "min_claims": e["min_claims"],

@@ -23,7 +23,7 @@ KIND = "staged_clinic"
 
 
 def _reason(code: str, points: float) -> SimpleNamespace:
-    return SimpleNamespace(code=code, points=points)
+    return SimpleNamespace(code=code, points=points, args={})  # (a Reason's values: none here)
 
 
 def _ring(name: str, score: float, persons: range, *reasons: SimpleNamespace, doctor: str = "D1") -> SimpleNamespace:
