@@ -15,8 +15,8 @@ card at 5x in the eleven worlds measured, ``docs/detection.md`` step 135).
 - The seeds are tested against chance: were each card dear at each hospital independently, at that hospital's own
   rate of such cards (the seeds' own counted in it), the share of cards dear at ``hospital_spread`` of them is the
   elementary symmetric sum of the rates; ``min_cards`` seeds or more, with a binomial tail at most ``max_chance``
-  among the cards billed outpatient care at facilities, make a candidate: the seeds linked by the hospitals they
-  are dear at (one candidate per connected part), with their dear claims there.
+  among the cards billed outpatient care at facilities, make candidates: one per connected part of the seeds, two
+  seeds linked when they are dear at :data:`SHARED_HOSPITALS` of the same hospitals, each with its dear claims there.
 
 Benign look-alikes it leaves alone: a patient of two specialists at two hospitals (a few such cards, within the
 hospitals' rates), a cancer patient's dear visits at the one hospital that treats him (one hospital), a dialysis
@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from graphfraud.detect import cards
 from graphfraud.detect.candidate import Candidate
@@ -38,6 +36,8 @@ from graphfraud.params import CardLoadParams
 from graphfraud.stats import binom
 
 NAME = "cardload"
+#: Two seeds are one reseller's when the hospitals they are dear at share this many or more (:func:`_parts`).
+SHARED_HOSPITALS = 2
 
 
 def dear_claims(graph: ClaimGraph, ratio: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -142,15 +142,32 @@ def tertiary_candidates(graph: ClaimGraph, params: CardLoadParams) -> list[Candi
     return out
 
 
-def _parts(pairs: pd.DataFrame) -> list[np.ndarray]:
-    """The seeds (``p``) linked by the hospitals (``u``) they are dear at: connected parts, each sorted, largest
-    first (ties by their first card)."""
-    p_codes, p = np.unique(pairs["p"].to_numpy(), return_inverse=True)
-    _, u = np.unique(pairs["u"].to_numpy(), return_inverse=True)
-    n = len(p_codes) + int(u.max()) + 1
-    graph = coo_matrix((np.ones(len(p)), (p, len(p_codes) + u)), shape=(n, n))
-    _, label = connected_components(graph, directed=False)
-    parts = [np.sort(p_codes[label[: len(p_codes)] == k]) for k in np.unique(label[: len(p_codes)])]
+def _parts(pairs: pd.DataFrame, shared: int = SHARED_HOSPITALS) -> list[np.ndarray]:
+    """The seeds (``p``) in parts: two seeds are linked when the hospitals (``u``) they are dear at share ``shared``
+    or more (one reseller's cards go round his hospitals; two resellers sharing one hospital stay apart, fifthworld
+    3); connected parts, each sorted, largest first (ties by their first card).
+
+    >>> pairs = pd.DataFrame({"p": [1, 1, 2, 2, 3, 3, 3, 4, 4], "u": [0, 1, 0, 1, 0, 1, 2, 2, 3]})
+    >>> [s.tolist() for s in _parts(pairs, 2)]  # 4 shares only hospital 2 with 3
+    [[1, 2, 3], [4]]
+    """
+    sets = pairs.groupby("p")["u"].apply(lambda u: frozenset(int(x) for x in u))
+    distinct = sorted(set(sets), key=sorted)
+    parent = list(range(len(distinct)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(distinct)):  # (distinct sets of hospitals: few, however many the seeds)
+        for j in range(i + 1, len(distinct)):
+            if len(distinct[i] & distinct[j]) >= shared:
+                parent[root(i)] = root(j)
+    at = {h: k for k, h in enumerate(distinct)}
+    label = pd.Series([root(at[h]) for h in sets], index=sets.index)
+    parts = [np.sort(m.index.to_numpy(dtype=np.int64)) for _, m in label.groupby(label)]
     return sorted(parts, key=lambda s: (-len(s), int(s[0])))
 
 
