@@ -708,7 +708,9 @@ def ghost_stays(
     usual = usual_stay(stays, cards[["u", "p"]][~hollow])
     dear = cards["median"].to_numpy() >= params.ghost_ratio * usual.reindex(cards["u"]).to_numpy()
     cards["hit"] = hollow & dear & ~_pregnancies(graph, rows, stays, cards, params)
-    cards["hit"] &= ~_seen_before(graph, rows, unit, group, stays, cards, params)
+    hit = cards["hit"].to_numpy()
+    if hit.any():  # step 135 (asked of the hits only: their holders' claims, from the run's index)
+        cards.loc[hit, "hit"] = ~_seen_before(graph, rows, unit, group, stays, cards[hit], params)
     cards["group"] = group[cards["u"].to_numpy()]
     # the peers' counts: the stays' cards at the other facilities of the kind, one hit and one miss added
     in_group = cards.groupby("group")["hit"].agg(["size", "sum"])
@@ -760,9 +762,13 @@ def _seen_before(graph: ClaimGraph, rows: np.ndarray, unit: np.ndarray, group: n
     v = graph.visits
     person, venue, day = v.column("person"), v.column("venue"), v.column("day").astype(np.int64)
     inpatient = v.column("inpatient").astype(bool)
-    clinic = np.flatnonzero(~inpatient & (person >= 0) & (venue >= 0))
-    clinic = clinic[group[unit[venue[clinic]]] >= 0]  # outpatient visits at facilities
-    if not len(clinic):
+    holders = np.unique(cards["p"].to_numpy().astype(np.int64))
+    clinic = graph.claim_rows("person", holders)  # the holders' claims, from the run's index (no pass over all)
+    clinic = clinic[~inpatient[clinic] & (venue[clinic] >= 0)]
+    clinic = clinic[group[unit[venue[clinic]]] >= 0]  # their outpatient visits at facilities
+    mine = np.isin(stays["p"].to_numpy(), holders)
+    rows, stays = rows[mine], stays[mine]
+    if not len(clinic) or not len(rows):
         return out
     low = int(min(day[clinic].min(), day[rows].min())) - days - 1
     span = int(max(day[clinic].max(), day[rows].max())) - low + 1
