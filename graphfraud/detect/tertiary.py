@@ -74,8 +74,8 @@ def _tertiary(graph: ClaimGraph, venues: int) -> np.ndarray:
     ids = pd.Series(graph.visits.venues.ids, dtype=object)
     if "level" not in fac or not fac["level"].notna().any():
         return np.ones(venues, dtype=bool)
-    level = fac.set_index("facility_id")["level"].astype("string").str.strip()
-    return ids.map(level).eq("3").fillna(False).to_numpy(dtype=bool)
+    level = pd.to_numeric(fac.set_index("facility_id")["level"], errors="coerce")  # (3, "3" or 3.0 alike)
+    return ids.map(level).eq(3).fillna(False).to_numpy(dtype=bool)
 
 
 def symmetric_share(rates: np.ndarray, k: int) -> float:
