@@ -402,12 +402,6 @@ class CardLoadParams:
     # cards billed so twice or more at two of its shops (docs/detection.md step 127); spread_shops 0: off
     spread_ratio: float = 2.0
     spread_shops: int = 3
-    # step 135: a drug reseller's cards taken round the tertiary hospitals (detect.tertiary): a card whose
-    # non-inpatient claims cost hospital_ratio times the facility's median or more at hospital_spread tertiary
-    # institutions or more (level 3; every facility where no level is exported) is a seed; min_cards seeds or more,
-    # beyond chance at each hospital's own rate of such cards (max_chance), are a candidate; 0: off
-    hospital_ratio: float = 5.0
-    hospital_spread: int = 2
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"
@@ -418,9 +412,6 @@ class CardLoadParams:
         check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
         check(self.own_ratio >= 1, "own_ratio", o, "a float >= 1 (1: off)", self.own_ratio)
         check(self.spread_ratio > 1, "spread_ratio", o, "a float > 1", self.spread_ratio)
-        check(self.hospital_ratio == 0 or self.hospital_ratio > 1, "hospital_ratio", o, "0 (off) or a float > 1",
-              self.hospital_ratio)  # fmt: skip
-        check(self.hospital_spread >= 2, "hospital_spread", o, "an int >= 2", self.hospital_spread)
         check(
             self.spread_shops == 0 or self.spread_shops >= 2,
             "spread_shops",

@@ -58,7 +58,6 @@ from graphfraud.stats import binom
 
 from graphfraud.detect import cards
 from graphfraud.detect.candidate import Candidate
-from graphfraud.detect.tertiary import tertiary_candidates
 from graphfraud.graph.build import ClaimGraph, code_index, rows_of
 from graphfraud.io.arrow import dense_codes, row_positions
 from graphfraud.params import CardLoadParams
@@ -91,18 +90,15 @@ REPEATED = 2
 
 
 def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
-    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance, (step 127)
-    one per set of pharmacies a collector spreads cheap baskets over (:func:`spread_sets`), and (step 135) one per
-    group of cards dear at several tertiary hospitals (:func:`graphfraud.detect.tertiary.tertiary_candidates`)."""
+    """Candidates: one per institution (facility, or pharmacy chain) with loaded cards beyond chance, and (step 127)
+    one per set of pharmacies a collector spreads cheap baskets over (:func:`spread_sets`)."""
     out = _loaded(graph, params)
-    if not len(graph.visits.table):
+    if not params.spread_shops or not len(graph.visits.table):
         return out
-    if params.spread_shops:
-        # the cards and shops a collector's shops candidate (step 95) holds already are left to it
-        held = [c for c in out if c.evidence.get("institutions")]
-        taken = np.unique(np.concatenate([c.persons for c in held])) if held else np.zeros(0, dtype=np.int64)
-        out = out + _spread_candidates(graph, params, taken)
-    return out + tertiary_candidates(graph, params)
+    # the cards and shops a collector's shops candidate (step 95) holds already are left to it
+    held = [c for c in out if c.evidence.get("institutions")]
+    taken = np.unique(np.concatenate([c.persons for c in held])) if held else np.zeros(0, dtype=np.int64)
+    return out + _spread_candidates(graph, params, taken)
 
 
 def _loaded(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:

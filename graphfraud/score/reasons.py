@@ -500,15 +500,6 @@ SPREAD = (
     "cards in all billed so at two or more of them (scored above {card_load_from:g} such cards)"
 )
 TEMPLATES["card_load"] += (SPREAD,)
-#: Step 135: a reseller's cards taken round the tertiary hospitals (detect.tertiary), judged by the spread and chance.
-HOSPITALS = (
-    "{flagged} cards were each billed outpatient claims of >= {ratio:g}x the hospital's median at {spread_to} or more "
-    "of {hospitals} tertiary hospitals, {venue} among them (typically {card_ratio:.1f}x; their cost above those "
-    "medians {share:.1%} of all the hospitals billed), where each hospital's own rate of such cards gives "
-    "{spread_expected:.2g} by chance: cards taken round the hospitals for dear prescriptions, e.g. drugs for resale "
-    "(scored above {card_load_from:g} such cards)"
-)
-TEMPLATES["card_load"] += (HOSPITALS,)
 
 #: A steered pair with the patients whose dear purchases at the pharmacy name its doctor as the prescriber
 #: (detect.steering.with_prescribed, step 97): each pharmacy sentence of steering followed by them.

@@ -184,11 +184,6 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         # proven by how its few flags were billed (detect.cards._seeded), or by its ghost stays: verify needs the
         # route and its bound
         return out | {"tested": e["tested"]} if e.get("seeded") else out
-    if code == "card_load" and e.get("hospitals"):
-        # step 135: a reseller's cards dear at several tertiary hospitals (detect.tertiary)
-        return {"flagged": e["flagged"], "spread_to": e["hospital_spread"], "hospitals": e["hospitals"],
-                "venue": venue, "ratio": e["ratio"], "card_ratio": e["card_ratio"], "share": e.get("share", NAN),
-                "spread_expected": e["spread_expected"]}  # fmt: skip
     if code == "card_load" and "spread_expected" in e:
         # step 127: a collector's cheap baskets spread over his shops (detect.cardload.spread_sets)
         return {"flagged": e["flagged"], "institutions": e["institutions"], "venue": venue, "min_claims": e["min_claims"],

@@ -361,13 +361,6 @@ SPREAD = (
     "以同样方式在其中两家及以上药店结算的卡共 {persons} 张（超过 {card_load_from} 张起计分）"
 )
 SENTENCES["card_load"] += (SPREAD,)
-#: Step 135, as reasons.HOSPITALS.
-HOSPITALS = (
-    "{flagged} 张医保卡各在包括 {venue} 在内的 {hospitals} 家三级医院中的 {spread_to} 家及以上结算门诊费用，达该院门诊结算中位数的 "
-    "{ratio} 倍以上（典型为 {card_ratio} 倍；超出中位数的金额占这些医院全部结算金额的 {share}），而按各医院自身此类卡的比率"
-    "偶然出现的仅约 {spread_expected} 张：疑似持多张医保卡轮流到各医院开高价药（倒卖医保药品）（超过 {card_load_from} 张起计分）"
-)
-SENTENCES["card_load"] += (HOSPITALS,)
 
 #: A steered pair with the patients its doctor's named prescriptions bring (step 97), as reasons.NAMED.
 NAMED = "；另有 {named} 名患者在该药店的高值购药记录中开方医师为该医师（药店结算记录载明开方医师，如处方流转平台的处方），虽未计入上述比例，一并列为成员"
