@@ -346,6 +346,10 @@ class CardParams:
     # 妊娠、分娩和产褥期) and whose holder is not recorded male is no ghost: a pregnant woman lodged before delivery
     # (待产之家) has no care of her own and a long stay; False counts her as any other card
     ghost_pregnancy: bool = True
+    # step 137: a card whose every stay at the facility opened on the day of, or at most this many days after, an
+    # outpatient visit of its holder there is no ghost: the holder was seen there before being admitted (a visiting
+    # team's clinic, 对口支援, admits the few it operates on the next day); -1 counts such a card as any other
+    ghost_seen_days: int = 2
     # kept cards (村医代保管医保卡, detect.cards.kept_cards): a card billed at a primary-care clinic on at least
     # kept_days days, typically (median gap) every kept_cycle days or faster and never lapsing a month, at kept_excess
     # times the peer clinics' rate or more
@@ -363,6 +367,7 @@ class CardParams:
         check(self.phone_cards >= 2, "phone_cards", o, "an int >= 2", self.phone_cards)
         check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
         check(self.max_own >= 0, "max_own", o, "an int >= 0", self.max_own)
+        check(self.ghost_seen_days >= -1, "ghost_seen_days", o, "-1 (off) or an int >= 0", self.ghost_seen_days)
         check(
             self.ghost_ratio == 0 or self.ghost_ratio >= 1,
             "ghost_ratio",

@@ -151,7 +151,10 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
     Signal("benign_kin_account", ("benign",), ("claims.holder_id", "persons.death_date"), zh="已故参保人账户家庭共济"),
     Signal("benign_one_off", ("benign",), zh="一次性活动"),
     Signal("benign_caseload", ("benign",), ("claims.visit_type=inpatient", "claims.doctor_id"), zh="医院自身收治"),
-    Signal("benign_referral", ("benign",), ("claims.doctor_id",), zh="专家门诊分诊收治"),
+    Signal("benign_referral", ("benign",),
+           reduced=(("claims.doctor_id", "the venue's outpatient clinic on the clinic days read as the team's: a stay "
+                                         "is a referral after a visit there by any doctor"),),
+           zh="专家门诊分诊收治"),
     Signal("benign_aftercare", ("benign",), ("claims.visit_type=inpatient",),
            reduced=(("claims.diagnosis", "a stay before the first visit of the group, its diagnosis not compared"),
                     ("claims.end_time", "the stay's admission day instead of its discharge"),

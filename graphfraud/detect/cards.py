@@ -708,6 +708,9 @@ def ghost_stays(
     usual = usual_stay(stays, cards[["u", "p"]][~hollow])
     dear = cards["median"].to_numpy() >= params.ghost_ratio * usual.reindex(cards["u"]).to_numpy()
     cards["hit"] = hollow & dear & ~_pregnancies(graph, rows, stays, cards, params)
+    hit = cards["hit"].to_numpy()
+    if hit.any():  # step 137 (asked of the hits only: their holders' claims, from the run's index)
+        cards.loc[hit, "hit"] = ~_seen_before(graph, rows, unit, group, stays, cards[hit], params)
     cards["group"] = group[cards["u"].to_numpy()]
     # the peers' counts: the stays' cards at the other facilities of the kind, one hit and one miss added
     in_group = cards.groupby("group")["hit"].agg(["size", "sum"])
@@ -738,6 +741,49 @@ def ghost_stays(
         out[int(code)] = {"persons": held, "claims": at, "cards": n, "hits": k, "peer_cards": pn, "peer_hits": pk,
                           "chance": chance, "tested": tested, "billed": np.sort(theirs["p"].unique())}  # fmt: skip
     return out
+
+
+def _seen_before(graph: ClaimGraph, rows: np.ndarray, unit: np.ndarray, group: np.ndarray, stays: pd.DataFrame,
+                 cards: pd.DataFrame, params: CardParams) -> np.ndarray:  # fmt: skip
+    """Per card of ``cards`` (``u``, ``p``; from ``stays`` at claims ``rows``): its every stay at the institution
+    opened on the day of, or at most ``params.ghost_seen_days`` days after, an outpatient visit of its holder at the
+    same institution (step 137).
+
+    A card with no care of its own and a dear stay is what a ghost stay looks like; but a holder seen at the
+    facility's clinic the day before he was admitted was there: a visiting team (对口支援) operates on the few of its
+    crowd who need it the next morning, each patient's one consultation and one dear stay (eighthworld 20: 10 of
+    the 27 such cards at its county hospital, where the export names no doctor and the facility is tested as one
+    staff).  A ghost identity is billed a stay, not a visit first.  All False when ``params.ghost_seen_days`` is -1.
+    """
+    out = np.zeros(len(cards), dtype=bool)
+    days = params.ghost_seen_days
+    if days < 0 or not len(rows):
+        return out
+    v = graph.visits
+    person, venue, day = v.column("person"), v.column("venue"), v.column("day").astype(np.int64)
+    inpatient = v.column("inpatient").astype(bool)
+    holders = np.unique(cards["p"].to_numpy().astype(np.int64))
+    clinic = graph.claim_rows("person", holders)  # the holders' claims, from the run's index (no pass over all)
+    clinic = clinic[~inpatient[clinic] & (venue[clinic] >= 0)]
+    clinic = clinic[group[unit[venue[clinic]]] >= 0]  # their outpatient visits at facilities
+    mine = np.isin(stays["p"].to_numpy(), holders)
+    rows, stays = rows[mine], stays[mine]
+    if not len(clinic) or not len(rows):
+        return out
+    low = int(min(day[clinic].min(), day[rows].min())) - days - 1
+    span = int(max(day[clinic].max(), day[rows].max())) - low + 1
+    people = int(len(v.persons)) + 1
+
+    def key(u: np.ndarray, p: np.ndarray, d: np.ndarray) -> np.ndarray:  # (institution, person, day) in one int64
+        return (u.astype(np.int64) * people + p.astype(np.int64)) * span + (d - low)
+
+    seen = np.unique(key(unit[venue[clinic]], person[clinic], day[clinic]))
+    u, p, d = stays["u"].to_numpy(), stays["p"].to_numpy(), day[rows]
+    after = np.zeros(len(rows), dtype=bool)
+    for back in range(days + 1):
+        after |= np.isin(key(u, p, d - back), seen)
+    every = pd.Series(after).groupby([u, p]).all()
+    return every.reindex(pd.MultiIndex.from_frame(cards[["u", "p"]])).to_numpy(dtype=bool, copy=True)
 
 
 def _pregnancies(graph: ClaimGraph, rows: np.ndarray, stays: pd.DataFrame, cards: pd.DataFrame,

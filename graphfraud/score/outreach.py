@@ -71,7 +71,8 @@ class Referrals:
     admitted: int  # distinct persons of the group admitted so
     crowd: int  # distinct persons those doctors saw there as outpatients on any of those visits' days
     readmitted: int  # persons of the group admitted there on two days or more
-    doctors: int  # doctors of the referred stays
+    doctors: int  # doctors of the referred stays (0 where the export names no doctor: the venue's clinic is read)
+    by_doctor: bool = True  # False: the export names no doctor, so a referral is a visit there by anyone (step 137)
 
     @property
     def referred_share(self) -> float:
@@ -85,9 +86,13 @@ class Referrals:
 def clinic_referrals(rows: np.ndarray, venue: int, facts: ClaimFacts, *, days: int | None = None) -> Referrals:
     """The admissions among the group's claims ``rows`` at ``venue`` and the outpatient clinic they came from.
 
-    A stay whose doctor is unknown is no referral.  The venue's claims come from the run's index of the claims by
-    venue (:meth:`graphfraud.graph.build.ClaimGraph.claim_rows`), asked only of a group
-    :func:`outreach_admissions` would otherwise explain.
+    A stay whose doctor is unknown is no referral, unless the export names no doctor on any claim (step 137):
+    then the venue's outpatient clinic is read as the team's, a stay a referral when its person was seen there as
+    an outpatient by anyone, the crowd everyone seen there on those days (a larger crowd than the team's own, so
+    the triage share is read more leniently; the referred share and the single admission are read as before).
+    The venue's claims come from the run's index of the claims by venue
+    (:meth:`graphfraud.graph.build.ClaimGraph.claim_rows`), asked only of a group :func:`outreach_admissions` would
+    otherwise explain.
     """
     days = (REFERRAL_DAYS or 0) if days is None else days
     t = facts.graph.visits
@@ -100,8 +105,11 @@ def clinic_referrals(rows: np.ndarray, venue: int, facts: ClaimFacts, *, days: i
     o_person = t.column("person")[out].astype(np.int64)
     o_day = t.column("day")[out].astype(np.int64)
     o_doctor = t.column("doctor")[out].astype(np.int64)
+    by_doctor = facts.graph.shared("doctors_named", lambda: bool((t.column("doctor") >= 0).any()))
+    if not by_doctor:  # step 137: no claim names its doctor: the venue's clinic is the team
+        doctor, o_doctor = np.zeros_like(doctor), np.zeros_like(o_doctor)
     if not len(mine):
-        return Referrals(stays=0, referred=0, admitted=0, crowd=0, readmitted=0, doctors=0)
+        return Referrals(stays=0, referred=0, admitted=0, crowd=0, readmitted=0, doctors=0, by_doctor=by_doctor)
     every_day = np.concatenate([day, o_day])
     low = int(every_day.min()) - days - 1  # keys: (doctor, person, day) packed in one int64
     span = int(every_day.max()) - low + 1
@@ -125,7 +133,8 @@ def clinic_referrals(rows: np.ndarray, venue: int, facts: ClaimFacts, *, days: i
     crowd = distinct(o_person[np.isin(o_doctor, team) & np.isin(o_day, days_of) & (o_person >= 0)])
     _, per_person = np.unique(stay_key // span, return_counts=True)
     return Referrals(stays=len(stay_key), referred=len(ref_stays), admitted=len(admitted), crowd=len(crowd),
-                     readmitted=int((per_person >= 2).sum()), doctors=len(team))  # fmt: skip
+                     readmitted=int((per_person >= 2).sum()), doctors=len(team) if by_doctor else 0,
+                     by_doctor=by_doctor)  # fmt: skip
 
 
 def outreach_admissions(f: Features, referrals: Callable[[], Referrals]) -> Reason | None:
@@ -149,4 +158,6 @@ def outreach_admissions(f: Features, referrals: Callable[[], Referrals]) -> Reas
                                "doctors": r.doctors, "admitted": r.admitted, "crowd": r.crowd,
                                "share": r.admitted_share, "share_to": ADMITTED_SHARE,
                                "cost_ratio": f.cost_ratio}  # fmt: skip
+    if not r.by_doctor:  # step 137: the venue's clinic, no doctor named (the second form of the sentence)
+        del args["doctors"]
     return Reason("benign_referral", args, r.admitted_share, ADMITTED_SHARE, 0.0)

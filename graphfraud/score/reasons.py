@@ -438,6 +438,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "the same doctor ({doctors} doctors), each person admitted once; the {admitted} persons admitted are {share:.0%} "
         "of the {crowd} those doctors saw there on those days (a clinic's triage: at most {share_to:.0%}); cost "
         "{cost_ratio:.2f}x the diagnosis' other stays (an operation's)",
+        "looks like a visiting team's clinic (对口支援, specialist outreach) admitting the few it operates on: "
+        "{referred:.0%} of the group's {stays} admissions came within {days} days of an outpatient visit there (the "
+        "export names no doctor: the venue's clinic is read as the team's), each person admitted once; the "
+        "{admitted} persons admitted are {share:.0%} of the {crowd} seen there as outpatients on those days (a "
+        "clinic's triage: at most {share_to:.0%}); cost {cost_ratio:.2f}x the diagnosis' other stays (an operation's)",
     ),
     "benign_caseload": (
         "looks like a hospital's own caseload, not a recruited group: {persons} persons, "

@@ -8,6 +8,7 @@ import pytest
 
 from graphfraud.detect import DETECTORS, cards
 from graphfraud.graph.build import build_graph
+from graphfraud.errors import ParamError
 from graphfraud.params import CardParams
 from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
@@ -358,3 +359,36 @@ def test_merged_uses_are_card_uses_of_the_merged_institutions() -> None:
         for field in ("keys", "unit", "person", "claims", "key", "person_row"):
             assert np.array_equal(getattr(derived, field), getattr(fresh, field)), field
             assert getattr(derived, field).dtype == getattr(fresh, field).dtype, field
+
+
+def _consulted(days: int = 1, facility: str = "H0"):  # type: ignore[no-untyped-def]
+    """:func:`_no_death_dates` with an outpatient visit of away0-away2 at ``facility`` ``days`` days before each
+    one's stay at H0, by another doctor (an aid team's clinic the day before its operations, eighthworld 20)."""
+    data = _no_death_dates()
+    claims = data.claims
+    stays = claims[claims["patient_id"].isin([f"away{k}" for k in range(3)]) & claims["facility_id"].eq("H0")]
+    visits = stays.assign(
+        claim_id=stays["claim_id"] + "v", facility_id=facility, doctor_id="DX", visit_type="outpatient",
+        start_time=stays["start_time"] - pd.Timedelta(days=days) + pd.Timedelta(hours=1),
+        total_amount=60.0, fund_amount=30.0,
+    )  # fmt: skip
+    return dataclasses.replace(data, claims=pd.concat([claims, visits], ignore_index=True))
+
+
+def test_a_stay_after_a_visit_to_the_same_facility_is_no_ghost_stay():
+    """Step 137: 3 away cards seen at H0's clinic the day before their one dear stay there (one claim of their own:
+    still hollow) were there; the 8 others are still ghosts.  Seen at another facility, or 3 days before (past
+    ``ghost_seen_days`` 2), or with the rule off (-1), they are ghosts as before."""
+    ghosts = {f"dead{k}" for k in range(5)} | {f"away{k}" for k in range(6)}
+    seen = {f"away{k}" for k in range(3)}
+    assert _ghosts(_consulted()) == ghosts - seen
+    assert _ghosts(_consulted(days=0)) == ghosts - seen  # the same day
+    assert _ghosts(_consulted(facility="H1")) == ghosts
+    assert _ghosts(_consulted(days=3)) == ghosts
+    assert _ghosts(_consulted(), CardParams(ghost_seen_days=-1)) == ghosts
+    assert _ghosts(_consulted(days=3), CardParams(ghost_seen_days=3)) == ghosts - seen
+
+
+def test_ghost_seen_days_is_checked():
+    with pytest.raises(ParamError, match="'ghost_seen_days' parameter of CardParams"):
+        CardParams(ghost_seen_days=-2)

@@ -37,12 +37,13 @@ def _team(rows: list, admitted: str, seen: str, venue: str, *, crowd: int, opera
                 rows.append((who, venue, doctor, on + 41, "inpatient", 5, "K40", 2400.0))
 
 
-def _world(tmp_path: Path) -> tuple[ClaimFacts, dict[str, Candidate]]:
+def _world(tmp_path: Path, *, doctors: bool = True) -> tuple[ClaimFacts, dict[str, Candidate]]:
     """A county's public hospital H and others, with ordinary hernia stays at 600 yuan (persons S).
 
     A: an aid team at H sees 200 (C) and operates on 12 (A) the next day.  F: a free clinic at public H2 bills a
     consultation for 30 recruits and admits 24 (F; G the rest).  B: 15 recruits bussed to H3 and admitted with no
     consultation.  P: a team like A at the private hospital P1.  R: a team like A at H4 whose 12 are admitted again.
+    ``doctors`` False: the export names no doctor (its ``doctor_id`` column empty, eighthworld 20).
     """
     rng = np.random.default_rng(3)
     rows: list = []  # person, venue, doctor, day, visit type, length of stay, diagnosis, fund
@@ -63,7 +64,8 @@ def _world(tmp_path: Path) -> tuple[ClaimFacts, dict[str, Candidate]]:
     start = START + pd.to_timedelta(t["day"], unit="D")
     pd.DataFrame({
         "claim_id": [f"K{i:05d}" for i in range(len(t))], "patient_id": t["patient_id"],
-        "facility_id": t["facility_id"], "doctor_id": t["doctor_id"], "visit_type": t["visit_type"],
+        "facility_id": t["facility_id"], "doctor_id": t["doctor_id"] if doctors else "",
+        "visit_type": t["visit_type"],
         "start_time": start.dt.strftime("%Y-%m-%d"),
         "end_time": (start + pd.to_timedelta(t["los"], unit="D")).dt.strftime("%Y-%m-%d").where(t["los"] > 0, ""),
         "total_amount": t["fund_amount"] * 1.4, "fund_amount": t["fund_amount"], "diagnosis": t["diagnosis"],
@@ -141,3 +143,38 @@ def test_the_explanation_turns_off(measured: dict, monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(outreach, "REFERRAL_DAYS", None)
     f, r = measured["A"]
     assert outreach_admissions(f, lambda: r) is None
+
+
+@pytest.fixture
+def unnamed(tmp_path: Path) -> dict[str, tuple[Features, Referrals]]:
+    """:func:`measured` of the world whose export names no doctor."""
+    facts, groups = _world(tmp_path, doctors=False)
+    out = {}
+    for letter, c in groups.items():
+        f = features(c, facts)
+        out[letter] = (f, clinic_referrals(c.claims, f.venue, facts))
+    return out
+
+
+def test_without_doctor_ids_the_venues_clinic_is_read_as_the_teams(unnamed: dict) -> None:
+    """Step 137: no claim names its doctor, so a stay is a referral after a visit at the venue by anyone, and the
+    crowd is everyone seen there on the clinic days (the team's 200 and the hospital's own outpatients)."""
+    f, r = unnamed["A"]
+    assert not r.by_doctor and r.doctors == 0
+    assert (r.stays, r.referred, r.admitted, r.readmitted) == (12, 12, 12, 0)
+    assert 200 < r.crowd < 240 and r.admitted_share < 0.06
+    reason = outreach_admissions(f, lambda: r)
+    assert reason is not None and reason.code == "benign_referral" and "doctors" not in reason.args
+    assert "names no doctor" in reason.text and f"{r.crowd} seen there" in reason.text
+
+
+def test_without_doctor_ids_the_look_alikes_are_still_not(unnamed: dict) -> None:
+    """The free clinic admits most of its crowd even with the hospital's own outpatients counted; the bus had no
+    visit before; the team's patients brought back are readmitted; the private hospital is private."""
+    f, r = unnamed["F"]
+    assert r.referred_share >= REFERRED_SHARE and r.admitted == 24 and r.admitted_share > ADMITTED_SHARE
+    assert outreach_admissions(f, lambda: r) is None
+    for letter in "BRP":
+        f, r = unnamed[letter]
+        assert outreach_admissions(f, lambda: r) is None, letter
+    assert unnamed["B"][1].referred == 0 and unnamed["R"][1].readmitted == 12
