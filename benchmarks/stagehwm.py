@@ -2,7 +2,7 @@
 
     PYTHONPATH=CODE python benchmarks/stagehwm.py DATA_DIR [--fine]
 
-Runs what ``graphfraud detect`` runs (the read with ``pipeline.UNUSED_COLUMNS`` skipped, then
+Runs what ``graphfraud detect`` runs (the read with ``pipeline.UNUSED_COLUMNS`` skipped and ``CODED_COLUMNS`` coded, then
 ``pipeline.run``), writes nothing, and prints per stage the process's peak resident memory (``VmHWM``)
 and the resident memory when the stage began: at each stage's end ``VmHWM`` is read and reset
 (``/proc/self/clear_refs``, Linux), so each stage's line is its own peak, not the run's so far.
@@ -72,7 +72,7 @@ def main(argv: list[str]) -> None:
             if hasattr(features, name):
                 setattr(features, name, marks.after(f"claim facts: {name}", getattr(features, name), before=True))
     marks.mark("start")
-    data = read_claims_dir(argv[0], skip=pipeline.UNUSED_COLUMNS)
+    data = read_claims_dir(argv[0], skip=pipeline.UNUSED_COLUMNS, codes=pipeline.CODED_COLUMNS)  # as detect reads
     marks.mark("read")
     result = pipeline.run(data)
     for stage, peak, start, seconds in marks.rows[1:]:

@@ -117,3 +117,21 @@ def test_parameters_are_checked() -> None:
         CoadmitParams(exam_share=0.0)
     with pytest.raises(ParamError, match="exam_ratio"):
         CoadmitParams(exam_ratio=0.0)
+
+
+def test_shares_read_coded_or_as_text_are_the_sums_over_every_line(tmp_path: Path) -> None:
+    """The detect command's coded category (``pipeline.CODED_COLUMNS``) and text give the same shares, each
+    claim's sums over its own lines alone, for some of the claims asked in any order (one twice)."""
+    folder, _ = _world(tmp_path, batches="checkup")
+    items = pd.read_csv(folder / "claim_items.csv", dtype={"claim_id": str})
+    coded = build_graph(read_claims_dir(folder, codes=("claim_items.category",)))
+    text = build_graph(read_claims_dir(folder))
+    assert isinstance(coded.data.claim_items["category"].dtype, pd.CategoricalDtype)
+    assert not isinstance(text.data.claim_items["category"].dtype, pd.CategoricalDtype)
+    claims = np.array([40, 3, 0, 0, 1, 2, 600, 5], dtype=np.int64)
+    by_claim = items.assign(exam_paid=items["amount"] * items["category"].isin(["exam", "lab"])).groupby("claim_id")
+    ids = text.data.claims["claim_id"].to_numpy()[claims]
+    expected = (by_claim["exam_paid"].sum() / by_claim["amount"].sum()).reindex(ids).to_numpy()
+    for graph in (coded, text):
+        assert examination_shares(graph, claims) == pytest.approx(expected, nan_ok=True)
+    assert np.array_equal(examination_shares(coded, claims), examination_shares(text, claims), equal_nan=True)

@@ -149,3 +149,21 @@ def test_the_outside_piece_keeps_its_reason_in_an_organisation_led_by_co_admissi
         "beds", np.array([3, 4]), np.array([12, 13]), {k: 1 for k in OUTSIDE_EVIDENCE if k != "outside"}
     )
     assert "repeat_ratio" not in _union([group, without], [0, 1]).evidence
+
+
+def test_the_join_reads_the_claims_of_persons_insured_elsewhere_not_an_index_of_every_claim(tmp_path: Path) -> None:
+    """The claims read are those of the persons of another known city (kin's clinic visit too), the same as the
+    run's index of claims by person gives for them; detect leaves no index of every claim held for later stages."""
+    directory, once, kin, _ = remote_town(tmp_path)
+    graph = build_graph(read_claims_dir(directory))
+    (found,) = _h0(graph, BedsParams())
+    assert found.evidence["outside"] == len(once)
+    assert graph.shared("rows:person", lambda: None) is None  # not built by beds
+    graph.forget("rows:person")
+    cities = person_cities(graph)
+    assert cities is not None
+    away = beds._rows_away(graph.visits.column("person"), cities, home_city(cities))
+    elsewhere = np.flatnonzero(np.isin(cities, ["4305", "5105"]))
+    assert away.tolist() == graph.claim_rows("person", elsewhere).tolist()
+    ids = graph.visits.persons.ids[graph.visits.column("person")[away]].astype(str)
+    assert set(ids) >= once | kin and not any(i.startswith("T") for i in ids)

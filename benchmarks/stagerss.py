@@ -1,0 +1,95 @@
+"""Resident memory of each stage of a detect run, sampled, and where the run's highs were reached (issue 18).
+
+    PYTHONPATH=CODE python benchmarks/stagerss.py DATA_DIR
+
+Runs what ``graphfraud detect`` runs (the read with ``pipeline.UNUSED_COLUMNS`` skipped and
+``pipeline.CODED_COLUMNS`` coded, then ``pipeline.run``), writes nothing, and prints per stage the largest
+resident memory seen (``/proc/self/statm``, read every 10 ms by a thread), then the main thread's stack at the
+last six new highs of the run above 3.5 GiB (what was running when the peak grew).  Unlike
+``benchmarks/stagehwm.py`` it never resets the kernel's high-water mark, so ``/usr/bin/time``'s max RSS stays the
+run's.  A peak shorter than the sampling period can be missed.  At ten million claims its levels ran 0.2-0.45 GiB
+above the command's max RSS (round 25: the start's run max 4.37 GiB here, 3.93 GiB for ``graphfraud detect``; not
+traced): compare runs of this script with each other, not with the command's.  Linux only.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import graphfraud.pipeline as pipeline
+from graphfraud.io.read import read_claims_dir
+
+GIB = 2**30
+#: Highs are recorded above this resident memory, each at least :data:`STEP` above the last.
+FLOOR, STEP = 3.5 * GIB, 20 * 2**20
+
+
+class Sampler:
+    """The resident memory per stage and the stacks at the run's highs."""
+
+    def __init__(self) -> None:
+        self.stage = "read"
+        self.peak = 0
+        self.stage_peak: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
+        self.highs: list[tuple[int, str, list[str]]] = []
+        self.main = threading.get_ident()
+
+    def sample(self) -> None:
+        with open("/proc/self/statm") as f:
+            rss = int(f.read().split()[1]) * 4096
+        stage = self.stage
+        self.stage_peak[stage] = max(self.stage_peak.get(stage, 0), rss)
+        if rss > self.peak:
+            self.peak = rss
+            if rss > FLOOR and (not self.highs or rss > self.highs[-1][0] + STEP):
+                frame = sys._current_frames().get(self.main)
+                stack = [f"{s.filename.split('graphfraud/')[-1]}:{s.lineno} {s.name}"
+                         for s in traceback.extract_stack(frame)[-8:]] if frame else []  # fmt: skip
+                self.highs.append((rss, stage, stack))
+
+    def run(self) -> None:
+        while True:
+            self.sample()
+            time.sleep(0.01)
+
+    def marked(self, name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            before, self.stage, clock = self.stage, name, time.perf_counter()
+            try:
+                return f(*args, **kwargs)
+            finally:
+                self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - clock
+                self.stage = before
+
+        return wrapped
+
+
+def main(argv: list[str]) -> None:
+    s = Sampler()
+    pipeline.build_graph = s.marked("graph", pipeline.build_graph)
+    for name, (module, _) in pipeline.DETECTORS.items():
+        setattr(module, "detect", s.marked(name, module.detect))
+    pipeline.claim_facts = s.marked("claim facts", pipeline.claim_facts)
+    pipeline.score_candidates = s.marked("scoring", pipeline.score_candidates)
+    threading.Thread(target=s.run, daemon=True).start()
+    clock = time.perf_counter()
+    data = read_claims_dir(argv[0], skip=pipeline.UNUSED_COLUMNS, codes=pipeline.CODED_COLUMNS)
+    s.stage = "pipeline"  # (between the stages: kinds inferred, temporaries given back, the card tables dropped)
+    result = pipeline.run(data)
+    for stage, peak in s.stage_peak.items():
+        print(f"{stage:20s} max RSS {peak / GIB:.3f} GiB  {s.seconds.get(stage, 0.0):6.1f} s")
+    print(f"run max {s.peak / GIB:.3f} GiB, wall {time.perf_counter() - clock:.1f} s, rings {len(result.rings)}")
+    for rss, stage, stack in s.highs[-6:]:
+        print(f"-- high {rss / GIB:.3f} GiB in {stage}:")
+        for line in stack:
+            print("     ", line)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
