@@ -458,7 +458,11 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     )
     out = _pairs(hits, follow, priced, cash_steering, threshold, params, mix=panel_mix(graph, table, hits))
     out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
-    # a pair found on insurance money is that pair, with its cash buyers when they were steered too
+    # a pair found on insurance money is that pair, with its cash buyers when they were steered too; but where
+    # the same pair is clearer at the purchases' price (a higher z: a shop outside 门诊统筹, whose residents pay
+    # cash, shows on insurance money only through its employees' accounts), it is that pair at their price
+    priced_pairs = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])): c for c in at_price}
+    out = [_clearer(c, priced_pairs) for c in out]
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
     out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
     if params.by_chain:
@@ -466,7 +470,9 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     if not params.prescribed:
         return out
     followed = pd.concat([follow, priced, dearly])
-    return with_prescribed(out, table, total >= min(threshold, dear), followed=followed, least=params.min_patients)
+    return with_prescribed(
+        out, table, total >= min(threshold, dear), followed=followed, least=params.min_patients, dear_at_price=total >= dear
+    )
 
 
 def with_prescribed(
@@ -476,6 +482,7 @@ def with_prescribed(
     *,
     followed: pd.DataFrame | None = None,
     least: int = 0,
+    dear_at_price: np.ndarray | None = None,
 ) -> list[Candidate]:
     """The steered pairs (``candidates``) with every patient whose dear purchase (``dear``, per claim) at the
     pair's pharmacy (a chain pair's ``shops``) names the pair's doctor as its prescriber (step 97).
@@ -495,13 +502,22 @@ def with_prescribed(
     no more than his visit did.  When ``least`` patients or more (the pairs' ``min_patients``) fill his named
     prescriptions at the shop without his visit, the shop is where his prescriptions go, as a pair's patients
     show it, and his followed named fills there join too.
+
+    A pair proven at the purchases' price (``at_price`` in its evidence: a shop outside 门诊统筹, whose buyers pay
+    cash) takes in a named purchase only at that price's bar (``dear_at_price``, per claim; step 135): its
+    steered purchases were dear at their price, and the doctor's ordinary patients who fill a cheap prescription
+    of his at the same shop, naming him as any fill does, are not made members by the name (fourthworld 58: 24 of
+    the 94 persons of a 内分泌科 doctor's pair, each filling under the pair's bar the day of his visit).  None:
+    every pair at ``dear``.
     """
     if not candidates:
         return candidates
+    at_price = dear if dear_at_price is None else dear & dear_at_price
     named = (table["kind"].to_numpy() == 1) & (table["doctor"].to_numpy() >= 0) & dear
     if not named.any():
         return candidates
     rows = np.flatnonzero(named)
+    priced = at_price[rows]
     doctor, venue = table["doctor"].to_numpy()[rows], table["venue"].to_numpy()[rows]
     person, claim = table["person"].to_numpy()[rows], table["claim"].to_numpy()[rows]
     # per named purchase, the doctor whose visit it followed (-1: none), as the pairs were decided (step 107)
@@ -514,6 +530,8 @@ def with_prescribed(
     for c in candidates:
         shops = c.evidence.get("shops") or [c.evidence["pharmacy"]]
         mine = (doctor == int(c.evidence["doctor"])) & np.isin(venue, np.asarray(shops, dtype=np.int64))
+        if c.evidence.get("at_price"):
+            mine = mine & priced  # step 135: at the bar the pair was proven at
         apart = mine & (after != doctor)  # filled without his visit before them
         if len(np.setdiff1d(person[apart], c.persons)) < least:
             mine = apart  # his visited patients' purchases were weighed by the pair's tests
@@ -834,6 +852,23 @@ def _passing(dp: pd.DataFrame, params: SteeringParams) -> pd.DataFrame:
         & (dp["lift"] >= params.min_lift)
         & (dp["z"] >= params.min_z)
     ].sort_values(["doctor", "pharmacy"])
+
+
+def _clearer(c: Candidate, priced_pairs: dict[tuple[int, int], Candidate]) -> Candidate:
+    """``c`` (a pair found on insurance money), or the same pair found at the purchases' price
+    (:func:`_pairs_at_price`) when that one's z-score is higher: its cash buyers were steered as its insured ones.
+
+    >>> from types import SimpleNamespace as C
+    >>> insured = C(evidence={"doctor": 1, "pharmacy": 2, "z": 5.5})
+    >>> _clearer(insured, {(1, 2): C(evidence={"doctor": 1, "pharmacy": 2, "z": 10.5})}).evidence["z"]
+    10.5
+    >>> _clearer(insured, {(1, 2): C(evidence={"doctor": 1, "pharmacy": 2, "z": 4.2})}).evidence["z"]
+    5.5
+    """
+    other = priced_pairs.get((int(c.evidence["doctor"]), int(c.evidence["pharmacy"])))
+    if other is None or float(other.evidence["z"]) <= float(c.evidence["z"]):
+        return c
+    return replace(other, persons=np.union1d(other.persons, c.persons), claims=np.union1d(other.claims, c.claims))
 
 
 def _pairs_at_price(
