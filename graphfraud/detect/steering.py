@@ -471,7 +471,12 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
         return out
     followed = pd.concat([follow, priced, dearly])
     return with_prescribed(
-        out, table, total >= min(threshold, dear), followed=followed, least=params.min_patients, dear_at_price=total >= dear
+        out,
+        table,
+        total >= min(threshold, dear),
+        followed=followed,
+        least=params.min_patients,
+        dear_at_price=total >= dear,
     )
 
 
