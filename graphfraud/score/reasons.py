@@ -85,7 +85,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     "twice_swiped": (  # step 135 (score.rings.swiped_twice): a name, no points
         "{twice} of the ring's {claims} claims at {venue} ({share:.0%}) were on a card billed there again the same "
         "day, vs {usual:.0%} of the venue's other claims: a patient is seen once a day, a collector swipes a card "
-        "he holds again (a card collector from {twice_excess_from:.0%} above the venue's; no points)",
+        "he holds again (a card collector from {twice_excess_from:.0%} more than the venue's; no points)",
     ),
     "helper_phone": (  # step 125 (helper_phone): the phone set aside for an explanation, said, no points
         "{phone} of them on one phone, taken for a helper's (代办, e.g. a community grid worker fetching the refills "
