@@ -332,7 +332,7 @@ def swiped_in_batches(ring: Ring, facts: ClaimFacts) -> Ring:
 #: claims by at least this much (:func:`swiped_twice`).  Measured over every top-K staged or collector ring of the
 #: base's outputs of the dev worlds (``/work/scratch/ct25/dbg/twice.py``): planted staged schemes at most +0.074
 #: (+0.043 where dear), otherworld's collectors +0.05 to +0.44 (127's clinic, typed staged before: +0.14);
-#: 0.05, 0.08 and 0.135 name the same rings.
+#: 0.06, 0.08 and 0.135 name the same rings (127's alone; 0.05 sixthworld 17's kickback typed staged too, +0.059).
 TWICE_EXCESS = 0.08
 
 
@@ -365,11 +365,11 @@ def swiped_twice(ring: Ring, facts: ClaimFacts) -> Ring:
     at = np.flatnonzero(v.column("venue") == venue)
     again = twice_a_day(person[at], day[at])  # the venue's claims, each card-day counted over all of them
     others = again[~np.isin(at, rows)]
-    theirs = float(twice_a_day(person[rows], day[rows]).mean())
-    usual = float(others.mean()) if len(others) else 0.0
+    twice = twice_a_day(person[rows], day[rows])  # the ring's claims, among themselves
+    theirs, usual = float(twice.mean()), float(others.mean()) if len(others) else 0.0
     if theirs - usual < TWICE_EXCESS:
         return ring
-    args = {"twice": int(twice_a_day(person[rows], day[rows]).sum()), "claims": len(rows), "share": theirs,
+    args = {"twice": int(twice.sum()), "claims": len(rows), "share": theirs,
             "venue": str(v.venues.ids[venue]), "usual": usual, "twice_excess_from": TWICE_EXCESS}  # fmt: skip
     reason = Reason("twice_swiped", args, theirs - usual, TWICE_EXCESS, 0.0)
     was, role = person_role(ring.typology), person_role("card_collector")
