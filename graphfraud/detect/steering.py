@@ -458,11 +458,7 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     )
     out = _pairs(hits, follow, priced, cash_steering, threshold, params, mix=panel_mix(graph, table, hits))
     out = with_visits(out, follow, table, _money(table, money) >= threshold, params.follow_days)
-    # a pair found on insurance money is that pair, with its cash buyers when they were steered too; but where
-    # the same pair is clearer at the purchases' price (a higher z: a shop outside 门诊统筹, whose residents pay
-    # cash, shows on insurance money only through its employees' accounts), it is that pair at their price
-    priced_pairs = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])): c for c in at_price}
-    out = [_clearer(c, priced_pairs) for c in out]
+    # a pair found on insurance money is that pair, with its cash buyers when they were steered too
     known = {(int(c.evidence["doctor"]), int(c.evidence["pharmacy"])) for c in out}
     out = out + [c for c in at_price if (c.evidence["doctor"], c.evidence["pharmacy"]) not in known]
     if params.by_chain:
@@ -470,14 +466,7 @@ def _pharmacies(graph: ClaimGraph, params: SteeringParams) -> list[Candidate]:
     if not params.prescribed:
         return out
     followed = pd.concat([follow, priced, dearly])
-    return with_prescribed(
-        out,
-        table,
-        total >= min(threshold, dear),
-        followed=followed,
-        least=params.min_patients,
-        dear_at_price=total >= dear,
-    )
+    return with_prescribed(out, table, total >= min(threshold, dear), followed=followed, least=params.min_patients)
 
 
 def with_prescribed(
@@ -487,7 +476,6 @@ def with_prescribed(
     *,
     followed: pd.DataFrame | None = None,
     least: int = 0,
-    dear_at_price: np.ndarray | None = None,
 ) -> list[Candidate]:
     """The steered pairs (``candidates``) with every patient whose dear purchase (``dear``, per claim) at the
     pair's pharmacy (a chain pair's ``shops``) names the pair's doctor as its prescriber (step 97).
@@ -507,22 +495,13 @@ def with_prescribed(
     no more than his visit did.  When ``least`` patients or more (the pairs' ``min_patients``) fill his named
     prescriptions at the shop without his visit, the shop is where his prescriptions go, as a pair's patients
     show it, and his followed named fills there join too.
-
-    A pair proven at the purchases' price (``at_price`` in its evidence: a shop outside 门诊统筹, whose buyers pay
-    cash) takes in a named purchase only at that price's bar (``dear_at_price``, per claim; step 135): its
-    steered purchases were dear at their price, and the doctor's ordinary patients who fill a cheap prescription
-    of his at the same shop, naming him as any fill does, are not made members by the name (fourthworld 58: 24 of
-    the 94 persons of a 内分泌科 doctor's pair, each filling under the pair's bar the day of his visit).  None:
-    every pair at ``dear``.
     """
     if not candidates:
         return candidates
-    at_price = dear if dear_at_price is None else dear & dear_at_price
     named = (table["kind"].to_numpy() == 1) & (table["doctor"].to_numpy() >= 0) & dear
     if not named.any():
         return candidates
     rows = np.flatnonzero(named)
-    priced = at_price[rows]
     doctor, venue = table["doctor"].to_numpy()[rows], table["venue"].to_numpy()[rows]
     person, claim = table["person"].to_numpy()[rows], table["claim"].to_numpy()[rows]
     # per named purchase, the doctor whose visit it followed (-1: none), as the pairs were decided (step 107)
@@ -535,8 +514,6 @@ def with_prescribed(
     for c in candidates:
         shops = c.evidence.get("shops") or [c.evidence["pharmacy"]]
         mine = (doctor == int(c.evidence["doctor"])) & np.isin(venue, np.asarray(shops, dtype=np.int64))
-        if c.evidence.get("at_price"):
-            mine = mine & priced  # step 135: at the bar the pair was proven at
         apart = mine & (after != doctor)  # filled without his visit before them
         if len(np.setdiff1d(person[apart], c.persons)) < least:
             mine = apart  # his visited patients' purchases were weighed by the pair's tests
@@ -857,27 +834,6 @@ def _passing(dp: pd.DataFrame, params: SteeringParams) -> pd.DataFrame:
         & (dp["lift"] >= params.min_lift)
         & (dp["z"] >= params.min_z)
     ].sort_values(["doctor", "pharmacy"])
-
-
-def _clearer(c: Candidate, priced_pairs: dict[tuple[int, int], Candidate]) -> Candidate:
-    """``c`` (a pair found on insurance money), or the same pair found at the purchases' price
-    (:func:`_pairs_at_price`) when that one's z-score is higher, with ``c``'s members and claims too: its cash
-    buyers were steered as its insured ones (step 135; fourthworld 58 R4, z 5.5 insured, 10.5 at price; the
-    insured members kept: fourthworld 52's pair loses none).
-
-    >>> import numpy as np
-    >>> insured = Candidate("steering", np.array([1, 2]), np.array([10]), {"doctor": 1, "pharmacy": 2, "z": 5.5})
-    >>> priced = Candidate("steering", np.array([2, 3]), np.array([11]), {"doctor": 1, "pharmacy": 2, "z": 10.5})
-    >>> kept = _clearer(insured, {(1, 2): priced})
-    >>> kept.evidence["z"], kept.persons.tolist()
-    (10.5, [1, 2, 3])
-    >>> _clearer(insured, {(1, 2): replace(priced, evidence={**priced.evidence, "z": 4.2})}).evidence["z"]
-    5.5
-    """
-    other = priced_pairs.get((int(c.evidence["doctor"]), int(c.evidence["pharmacy"])))
-    if other is None or float(other.evidence["z"]) <= float(c.evidence["z"]):
-        return c
-    return replace(other, persons=np.union1d(other.persons, c.persons), claims=np.union1d(other.claims, c.claims))
 
 
 def _pairs_at_price(

@@ -4,7 +4,6 @@ the hospital's own pharmacy next door, which gets as many of every doctor's pati
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -573,48 +572,6 @@ def test_a_named_purchase_that_followed_his_visit_brings_no_one() -> None:
     assert steering.with_prescribed([pair], table, dear, followed=followed, least=3)[0].evidence["named"] == 4
     # without the followed purchases (as in step 97), all four join
     assert steering.with_prescribed([pair], table, dear)[0].evidence["named"] == 4
-
-
-def test_a_pair_proven_at_price_takes_named_purchases_at_that_price() -> None:
-    """Step 135 (fourthworld 58's R4): a pair found at the purchases' price (a shop whose buyers pay cash) takes a
-    purchase naming its doctor only at the price bar it was proven at, not the insured bar: his ordinary patients'
-    cheap fills there, naming him as any fill does, are not members; a pair found on insurance money is as before."""
-    import numpy as np
-
-    from graphfraud.detect.candidate import Candidate
-
-    # persons 10-13 each fill one prescription of doctor 0 at shop 7 without a visit: two dear, two cheap
-    table = pd.DataFrame({
-        "claim": [100, 101, 102, 103], "person": [10, 11, 12, 13], "venue": 7, "doctor": 0, "kind": 1,
-        "fund": [400.0, 300.0, 40.0, 35.0], "minute": [1440 * d for d in (5, 6, 7, 8)],
-    })  # fmt: skip
-    insured_bar = table["fund"].to_numpy() >= 30.0  # every fill passes the insured way's bar
-    price_bar = table["fund"].to_numpy() >= 72.0  # the purchases' price quantile
-    at_price = Candidate(
-        "steering", np.array([0, 1, 2]), np.array([1, 2, 3]), {"doctor": 0, "pharmacy": 7, "at_price": True}
-    )
-    insured = Candidate("steering", np.array([0, 1, 2]), np.array([1, 2, 3]), {"doctor": 0, "pharmacy": 7})
-    both = steering.with_prescribed([at_price, insured], table, insured_bar, dear_at_price=price_bar)
-    assert both[0].persons.tolist() == [0, 1, 2, 10, 11] and both[0].evidence["named"] == 2
-    assert both[1].persons.tolist() == [0, 1, 2, 10, 11, 12, 13] and both[1].evidence["named"] == 4
-    # without a price bar (as before step 135), the pair at price takes all four too
-    assert steering.with_prescribed([at_price], table, insured_bar)[0].evidence["named"] == 4
-
-
-def test_the_clearer_way_of_a_pair_keeps_the_other_ways_members() -> None:
-    """Step 135: a pair found both on insurance money and at the purchases' price is kept the way its z is higher
-    (fourthworld 58 R4: z 5.5 insured, 10.5 at price), with the members the other way holds (fourthworld 52)."""
-    import numpy as np
-
-    from graphfraud.detect.candidate import Candidate
-
-    insured = Candidate("steering", np.array([1, 2, 3]), np.array([10, 11]), {"doctor": 1, "pharmacy": 2, "z": 5.5})
-    priced = Candidate("steering", np.array([3, 4]), np.array([11, 12]), {"doctor": 1, "pharmacy": 2, "z": 10.5})
-    kept = steering._clearer(insured, {(1, 2): priced})
-    assert kept.evidence["z"] == 10.5 and kept.persons.tolist() == [1, 2, 3, 4] and kept.claims.tolist() == [10, 11, 12]
-    weaker = replace(priced, evidence={**priced.evidence, "z": 4.2})
-    assert steering._clearer(insured, {(1, 2): weaker}) is insured
-    assert steering._clearer(insured, {}) is insured
 
 
 def test_the_steering_reason_says_how_many_members_only_the_prescribers_name_brings() -> None:
