@@ -48,6 +48,11 @@ CHECKS: dict[str, tuple[str, str]] = {
         "the ring's pharmacy purchases in claims.csv ordered by pharmacy_id and start_time: {batch_cards} or more in "
         "a row at one pharmacy, of different person_id, each within {batch_gap} min of the one before, are a batch",
     ),
+    "twice_swiped": (
+        "claims.csv 中团伙在该机构的结算：同一 person_id 同一天在同一 facility_id 有两笔以上结算者为当天再次结算；与该机构其他结算的同一比例相比",
+        "the ring's claims in claims.csv at the venue: two or more claims of one person_id at one facility_id on one "
+        "day are a card billed again that day; compared with the same share of the venue's other claims",
+    ),
     "helper_phone": (
         "persons.csv 中绑定同一 phone 的成员；claims.csv 中各成员在该机构的就诊日数除以首末就诊日间的周数，取成员中位数，"
         "乘以每月 4.348 周；facilities.csv 的 kind 与 ownership；claim_items.csv 中单价 200 元及以上项目的金额占比",

@@ -69,3 +69,18 @@ def collector_cards(
     keep = his | (2 * np.bincount(of, weights=np.isin(v, shops)) > total)
     unmeasured = persons[~np.isin(persons, cards)]
     return np.union1d(cards[keep], unmeasured).astype(persons.dtype)
+
+
+def twice_a_day(person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Per claim of one venue, whether its card was billed there again that day (step 138).
+
+    A patient is seen once a day; a collector who drains a card swipes it again within the same session.
+
+    >>> twice_a_day(np.array([1, 1, 2, 1]), np.array([0, 0, 0, 5]))
+    array([ True,  True, False, False])
+    """
+    if len(person) == 0:
+        return np.zeros(0, dtype=bool)
+    key = person.astype(np.int64) * (int(day.max()) - int(day.min()) + 1) + (day.astype(np.int64) - int(day.min()))
+    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
+    return np.asarray(counts[inverse] >= 2)

@@ -82,6 +82,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "patients sent with prescriptions come one by one, so the cards were there, not the patients (a card "
         "collector from {batch_share_from:.0%} of the purchases; no points)",
     ),
+    "twice_swiped": (  # step 138 (score.rings.swiped_twice): a name, no points
+        "{twice} of the ring's {claims} claims at {venue} ({share:.0%}) were on a card billed there again the same "
+        "day, vs {usual:.0%} of the venue's other claims: a patient is seen once a day, a collector swipes a card "
+        "he holds again (a card collector from {twice_excess_from:.0%} more than the venue's; no points)",
+    ),
     "helper_phone": (  # step 125 (helper_phone): the phone set aside for an explanation, said, no points
         "{phone} of them on one phone, taken for a helper's (代办, e.g. a community grid worker fetching the refills "
         "of elders who live alone): each card seen there {monthly:.1f} days a month (a helper's from at most "

@@ -27,7 +27,7 @@ from graphfraud.graph.events import distinct
 from graphfraud.io.arrow import take_text
 from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
-from graphfraud.score.collector import collector_cards
+from graphfraud.score.collector import collector_cards, twice_a_day
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
 from graphfraud.score.features import (
     REGULAR_DAYS,
@@ -77,7 +77,7 @@ from graphfraud.score.reasons import (
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.slots import SLOT_TYPOLOGY, doctor_slots
-from graphfraud.score.typology import by_cards, person_role, typology
+from graphfraud.score.typology import RESALE_COST, by_cards, person_role, typology
 
 #: Detectors whose rings are an institution's cards (detect.cards: hard flags; detect.cardload: loaded cards).
 CARD_DETECTORS = (cards.NAME, cardload.NAME, cardbatch.NAME)
@@ -234,7 +234,7 @@ def score_candidates(
         r for r in join_pieces(scored, candidates, facts, params) if r.typology != "kickback" or r.ring_id not in gone
     ]
     ranked, explained = select_rings(rings + [ring for _, ring in organisations], params)
-    return [swiped_in_batches(named_by_cards(r), facts) for r in ranked], explained
+    return [swiped_in_batches(swiped_twice(named_by_cards(r), facts), facts) for r in ranked], explained
 
 
 def named_by_cards(ring: Ring) -> Ring:
@@ -322,6 +322,56 @@ def swiped_in_batches(ring: Ring, facts: ClaimFacts) -> Ring:
             "pharmacy": str(v.venues.ids[int(shops[np.argmax(n)])]), "batch_cards": BATCH_CARDS,
             "batch_gap": BATCH_GAP, "batch_share_from": BATCH_SHARE}  # fmt: skip
     reason = Reason("batch_swipes", args, share, BATCH_SHARE, 0.0)
+    was, role = person_role(ring.typology), person_role("card_collector")
+    members = tuple(replace(m, role=role) if m.entity_type == "person" and m.role == was else m for m in ring.members)
+    return replace(ring, typology="card_collector", members=members, reasons=(*ring.reasons, reason))
+
+
+#: Step 138: a dear ring of the ``otherwise`` row (a staged clinic) is named a card collector's when the share of its
+#: claims at its venue whose card was billed there again the same day exceeds that share of the venue's other
+#: claims by at least this much (:func:`swiped_twice`).  Measured over every top-K staged or collector ring of the
+#: base's outputs of the dev worlds (``/work/scratch/ct25/dbg/twice.py``): planted staged schemes at most +0.074
+#: (+0.043 where dear), otherworld's collectors +0.05 to +0.44 (127's clinic, typed staged before: +0.14);
+#: 0.06, 0.08 and 0.135 name the same rings (127's alone; 0.05 sixthworld 17's kickback typed staged too, +0.059).
+TWICE_EXCESS = 0.08
+
+
+def swiped_twice(ring: Ring, facts: ClaimFacts) -> Ring:
+    """``ring`` named ``card_collector`` (its persons card holders) when it is a dear staged clinic whose cards were
+    billed twice in a day at its venue, beyond the venue's other claims (step 138).
+
+    Whose cards: a broker's recruits come in person, each seen once on a session day (every planted staged scheme
+    of the dev worlds, 324 rings: at most 8.9% of their claims on a card billed again that day, at most 4.3 points
+    above their venue's other claims where dear); a collector who bought the cards drains them, swiping a card
+    again in the same session (otherworld's collectors 27-48%, 5-44 points above the venue's).  It reads no
+    address, phone, region or time of day, so it holds where a 候鸟 scheme's recruits are insured in other cities
+    (seventhworld 23's 中医馆 egg scheme: under 2 points) and where claims carry dates only.  Dear as
+    :func:`graphfraud.score.typology.by_cards` asks (``cost_ratio`` at least ``RESALE_COST``).  Only the name and
+    a reason of no points: the ring was scored, joined and ranked as it was found.
+    """
+    row = TYPOLOGY_TABLE.get(ring.typology)
+    if row is None or not row.otherwise or ring.benign is not None:
+        return ring
+    if not any(r.code == "cost_ratio" and r.points > 0 and r.value >= RESALE_COST for r in ring.reasons):
+        return ring
+    v = facts.graph.visits
+    rows = ring.claims[v.column("kind")[ring.claims] == 0]
+    if len(rows) == 0:
+        return ring
+    venues, n = np.unique(v.column("venue")[rows], return_counts=True)
+    venue = int(venues[np.argmax(n)])
+    rows = rows[v.column("venue")[rows] == venue]
+    person, day = v.column("person"), v.column("day")
+    at = np.flatnonzero(v.column("venue") == venue)
+    again = twice_a_day(person[at], day[at])  # the venue's claims, each card-day counted over all of them
+    others = again[~np.isin(at, rows)]
+    twice = twice_a_day(person[rows], day[rows])  # the ring's claims, among themselves
+    theirs, usual = float(twice.mean()), float(others.mean()) if len(others) else 0.0
+    if theirs - usual < TWICE_EXCESS:
+        return ring
+    args = {"twice": int(twice.sum()), "claims": len(rows), "share": theirs,
+            "venue": str(v.venues.ids[venue]), "usual": usual, "twice_excess_from": TWICE_EXCESS}  # fmt: skip
+    reason = Reason("twice_swiped", args, theirs - usual, TWICE_EXCESS, 0.0)
     was, role = person_role(ring.typology), person_role("card_collector")
     members = tuple(replace(m, role=role) if m.entity_type == "person" and m.role == was else m for m in ring.members)
     return replace(ring, typology="card_collector", members=members, reasons=(*ring.reasons, reason))

@@ -42,7 +42,8 @@ HOLDER_ELSEWHERE = "out_of_region"
 #: staged clinics' at most +0.10 over every dev world of every generator with regions).  **None: off by default**
 #: (the lead, at the merge): it was not flat over a 3x range (0.11-0.23 renames the one dev ring it was made for,
 #: otherworld 127's; 0.36 renames nothing), and held out it named seventhworld 23's 中医馆 egg scheme, whose
-#: recruits are 候鸟 insured in their home cities (38 of 44, 2.4x), a collector.  0.2 is what was measured.
+#: recruits are 候鸟 insured in their home cities (38 of 44, 2.4x), a collector.  0.2 is what was measured.  Step 138
+#: names 127's ring by its cards billed twice a day instead (:func:`graphfraud.score.rings.swiped_twice`).
 FAR_CARDS: float | None = None
 
 

@@ -71,6 +71,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{batch_cards} 张以上、每张距上一张不超过 {batch_gap} 分钟；凭处方被引流的患者是一个个来的，来的是卡而不是人"
         "（占 {batch_share_from} 起定为收卡刷卡；不计分）",
     ),
+    "twice_swiped": (
+        "该团伙在 {venue} 的 {claims} 笔结算中有 {twice} 笔（{share}）所用的卡当天在该机构再次结算，该机构其他结算为 {usual}："
+        "患者一天看一次病，收卡人持卡当场再刷（高出该机构 {twice_excess_from} 起定为收卡刷卡；不计分）",
+    ),
     "helper_phone": (
         "其中 {phone} 人绑定同一手机号，视为代办人（如社区网格员为独居老人代取慢病药）的手机：每张卡每月在该机构就诊 {monthly} 天"
         "（不超过 {monthly_from} 天视为代办），机构未登记为民营、为基层医疗机构，无高值项目，费用为同类的 {cost_ratio} 倍，无死亡后结算",
