@@ -62,6 +62,13 @@ CHECKS: dict[str, tuple[str, str]] = {
         "commonest weekdays, the median over members; the weeks are the calendar weeks from the first to the last "
         "day, both counted",
     ),
+    "holder_sessions": (
+        "claims.csv 中该药店带时刻的购药记录按 start_time 排序：相邻两笔不超过 10 分钟为同一次连续刷卡，含团伙卡 2 张以上者为持卡人的一次刷卡；"
+        "其中他人卡的购药 total_amount 不低于该店全部购药的 90% 分位数者计入",
+        "the pharmacy's timed purchases in claims.csv sorted by start_time: purchases within 10 minutes of the one "
+        "before are one sitting, a sitting with 2 or more of the ring's cards is the holder's; another card's purchase "
+        "in it with total_amount at or above the 90th percentile of the shop's purchases is counted",
+    ),
     "campaign_recalls": (
         "claims.csv 中该机构的门诊与门诊慢特病记录（不含住院）按 day 统计每日就诊人数：不少于 8 人且不低于该机构有就诊日中位数 4 倍的日子为集中就诊日；"
         "每人自首个集中就诊日起 21 天内在该机构恰有一个就诊日、其后 60 天内没有，即为恰好复诊一次",

@@ -94,6 +94,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "is 3 sessions a week: the sessions beyond it may be billed without treatment (from {weekly_from:g} a "
         "week for {weeks_from:g} weeks; no points)",
     ),
+    "holder_sessions": (  # step 136 (score.sessions): a proven card ring's holder's other dear swipes, said, no points
+        "{joined} more cards swiped at {shop} among the ring's own in {sessions} of its sittings ({claims} purchases, "
+        "each card after the one before within {gap} min, each at least {dear:,.2f} yuan, the shop's dearest "
+        "{tail:.0%}): one buyer's cards, card after card (no points)",
+    ),
     "campaign_recalls": (  # step 135 (detect.recalls): a venue's campaign patients each billed once more, alone
         "{recalled} of the {persons} persons seen at {venue} on its {campaign_days} campaign days over {months:.1f} "
         "months ({share:.0%}; a campaign day: {batch} persons or more and {fold:g}x the venue's median day of "

@@ -29,6 +29,7 @@ from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.collector import collector_cards
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
+from graphfraud.score.sessions import holder_sessions, sessions_said
 from graphfraud.score.features import (
     REGULAR_DAYS,
     ClaimFacts,
@@ -217,6 +218,7 @@ def score_candidates(
     """
     check_rules(params.rules)
     candidates = two_homes(prescribed_apart(candidates, facts), facts)  # step 134
+    candidates = holder_sessions(candidates, facts)  # step 136: a proven card ring's holder's other dear swipes
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
@@ -2162,6 +2164,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's
         # routine care does (儿童保健 on its schedule, should an export code it as an adult's check-up)
         benign = child_care(f)
+    if "sessions" in evidence:  # step 136: the cards a proven ring's holder swiped dear among its own, said
+        shop = str(v.venues.ids[int(evidence["sessions"]["shop"])])
+        reasons = [*reasons, sessions_said(evidence["sessions"], shop)]
     if "recalls" in evidence:  # step 135: nearly every patient of a venue's campaign days billed once more, alone
         reasons = [*reasons, campaign_recalls(evidence["recalls"], names["venue"])]
         # no crowd reading (one household, one institution's address, a one-off event) bills each of them again
