@@ -2164,9 +2164,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's
         # routine care does (儿童保健 on its schedule, should an export code it as an adult's check-up)
         benign = child_care(f)
-    if "sessions" in evidence:  # step 136: the cards a proven ring's holder swiped dear among its own, said
-        shop = str(v.venues.ids[int(evidence["sessions"]["shop"])])
-        reasons = [*reasons, sessions_said(evidence["sessions"], shop)]
+    if "holder_sessions" in evidence:  # step 136: the cards a proven ring's holder swiped dear among its own, said
+        shop = str(v.venues.ids[int(evidence["holder_sessions"]["shop"])])
+        reasons = [*reasons, sessions_said(evidence["holder_sessions"], shop)]
     if "recalls" in evidence:  # step 135: nearly every patient of a venue's campaign days billed once more, alone
         reasons = [*reasons, campaign_recalls(evidence["recalls"], names["venue"])]
         # no crowd reading (one household, one institution's address, a one-off event) bills each of them again

@@ -49,7 +49,7 @@ def holder_sessions(
     dear: float | None = DEAR_QUANTILE,
 ) -> list[Candidate]:
     """``candidates`` with each proven card ring (:data:`PROVEN`) grown by the cards swiped dear in its holder's
-    sessions at its main pharmacy (``evidence["sessions"]``: the shop, sessions, cards joined, the dear amount);
+    sessions at its main pharmacy (``evidence["holder_sessions"]``: the shop, sessions, cards joined, the dear amount);
     the others as they are."""
     if dear is None or facts.graph.day_resolution:
         return candidates
@@ -88,7 +88,7 @@ def _grown(c: Candidate, facts: ClaimFacts, gap: int, session_cards: int, dear: 
         c,
         persons=distinct(np.concatenate([c.persons, person[join]])),
         claims=distinct(np.concatenate([c.claims, v.column("claim")[rows[join]].astype(c.claims.dtype)])),
-        evidence={**c.evidence, "sessions": found},
+        evidence={**c.evidence, "holder_sessions": found},
     )
 
 

@@ -68,7 +68,7 @@ def test_the_holders_other_dear_cards_join_and_the_walk_in_does_not(tmp_path: Pa
     names = _names(graph, grown.persons)
     assert {n for n in names if n.startswith("B")} == {f"B{i:02d}" for i in range(36)}
     assert not {n for n in names if n.startswith("T")}  # the walk-ins (15 yuan) and the shop's customers
-    found = grown.evidence["sessions"]
+    found = grown.evidence["holder_sessions"]
     assert (found["sessions"], found["joined"], found["claims"]) == (12, 36, 36)
     assert len(grown.claims) == 24 + 36
 
@@ -87,3 +87,12 @@ def test_a_date_only_export_has_no_sessions(tmp_path: Path) -> None:
     graph = build_graph(read_claims_dir(_world(tmp_path, dates_only=True)))
     ring = _proven(graph)
     assert holder_sessions([ring], claim_facts(graph)) == [ring]
+
+
+def test_a_batch_pools_own_sessions_count_is_kept(tmp_path: Path) -> None:
+    # step 108's pools carry evidence["sessions"] (days batched together): the holder's sittings are said beside it
+    graph = build_graph(read_claims_dir(_world(tmp_path)))
+    pool = _proven(graph, detector="cardbatch")
+    pool = Candidate(pool.detector, pool.persons, pool.claims, {**pool.evidence, "sessions": 12}, {})
+    (grown,) = holder_sessions([pool], claim_facts(graph))
+    assert grown.evidence["sessions"] == 12 and grown.evidence["holder_sessions"]["joined"] == 36
