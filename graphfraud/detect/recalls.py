@@ -117,9 +117,13 @@ def detect(
     if days.empty:
         return []
     campaigns = campaign_days(days, batch=batch, fold=fold)
+    if campaigns.empty:
+        return []
+    days = days.iloc[np.argsort(days["venue"].to_numpy(), kind="stable")]  # a venue's days are one slice
+    venues = days["venue"].to_numpy()
     out = []
     for venue, its in campaigns.groupby("venue", sort=True):
-        at = days[days["venue"].to_numpy() == venue]
+        at = days.iloc[np.searchsorted(venues, venue) : np.searchsorted(venues, venue, side="right")]
         on = at[at["day"].isin(its["day"])]
         first = on.groupby("person")["day"].min()
         recalled = recalled_once(at, first, recall=recall, quiet=quiet)
