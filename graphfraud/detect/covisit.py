@@ -22,7 +22,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from graphfraud.detect import checkups
+from graphfraud.detect import checkups, recalls
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
 from graphfraud.detect.organise import organisations, present_at, tighten
@@ -160,7 +160,8 @@ def detect(
         min_event_persons=params.min_event_persons,
         params=to_dict(params) | {"seed": seed},
     )
-    return found + checkups.detect(graph)  # step 99: a venue's fund-paid check-up campaigns
+    # step 99: a venue's fund-paid check-up campaigns; step 139: a venue's campaign patients each recalled once
+    return found + checkups.detect(graph) + recalls.detect(graph)
 
 
 def _judged_dates(graph: ClaimGraph, events: Events) -> Events:

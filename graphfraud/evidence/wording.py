@@ -67,6 +67,21 @@ CHECKS: dict[str, tuple[str, str]] = {
         "commonest weekdays, the median over members; the weeks are the calendar weeks from the first to the last "
         "day, both counted",
     ),
+    "holder_sessions": (
+        "claims.csv 中该药店带时刻的购药记录按 start_time 排序：相邻两笔不超过 10 分钟为同一次连续刷卡，含团伙卡 2 张以上者为持卡人的一次刷卡；"
+        "其中他人卡的购药 total_amount 不低于该店全部购药的 90% 分位数者计入",
+        "the pharmacy's timed purchases in claims.csv sorted by start_time: purchases within 10 minutes of the one "
+        "before are one sitting, a sitting with 2 or more of the ring's cards is the holder's; another card's purchase "
+        "in it with total_amount at or above the 90th percentile of the shop's purchases is counted",
+    ),
+    "campaign_recalls": (
+        "claims.csv 中该机构的门诊与门诊慢特病记录（不含住院）按 day 统计每日就诊人数：不少于 8 人且不低于该机构有就诊日中位数 4 倍的日子为集中就诊日；"
+        "每人自首个集中就诊日起 21 天内在该机构恰有一个就诊日、其后 60 天内没有，即为恰好复诊一次",
+        "outpatient and chronic claims at the venue in claims.csv (no stays), persons counted by day: a day with 8 or "
+        "more and 4 times the median of the venue's days with a visit is a campaign day; a person with exactly one "
+        "more day at the venue in the 21 days after their first campaign day and none in the 60 days after that was "
+        "billed once more",
+    ),
     "fund_checkups": (
         "claims.csv 中该机构诊断为 Z00 或 Z10-Z13（未导出诊断时：claim_items.csv 中至少 2 行且全部为 exam、lab 类别，成年人）"
         "且 fund_amount 大于 0 的门诊记录，按 day 计数（每日不少于 8 笔为一批，相隔 7 天以上为另一次）",

@@ -99,6 +99,18 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "is 3 sessions a week: the sessions beyond it may be billed without treatment (from {weekly_from:g} a "
         "week for {weeks_from:g} weeks; no points)",
     ),
+    "holder_sessions": (  # step 140 (score.sessions): a proven card ring's holder's other dear swipes, said, no points
+        "{joined} more cards swiped at {shop} among the ring's own in {sessions} of its sittings ({claims} purchases, "
+        "each card after the one before within {gap} min, each at least {dear:,.2f} yuan, the shop's dearest "
+        "{tail:.0%}): one buyer's cards, card after card (no points)",
+    ),
+    "campaign_recalls": (  # step 139 (detect.recalls): a venue's campaign patients each billed once more, alone
+        "{recalled} of the {persons} persons seen at {venue} on its {campaign_days} campaign days over {months:.1f} "
+        "months ({share:.0%}; a campaign day: {batch} persons or more and {fold:g}x the venue's median day of "
+        "{median_day:g}) were each billed there exactly once more within {recall} days and then not for {quiet} days: "
+        "a campaign's crowd goes back to its own care, and a second visit billed for nearly every one of them is "
+        "billed, not given (scored from {share_from:.0%})",
+    ),
     "fund_checkups": (
         "{claims} check-ups without complaint (Z00) of {persons} persons billed to the fund at {venue} in batches on "
         "{batch_days} days of {campaigns} campaigns over {months:.1f} months, {again} persons checked twice within half a year: "

@@ -20,7 +20,7 @@ from graphfraud.contract import (
     RING_CLAIMS_COLUMNS,
     RINGS_COLUMNS,
 )
-from graphfraud.detect import cardbatch, cardload, cardmenu, cards, checkups, indication, steering
+from graphfraud.detect import cardbatch, cardload, cardmenu, cards, checkups, indication, recalls, steering
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import EPOCH
 from graphfraud.graph.events import distinct
@@ -29,6 +29,7 @@ from graphfraud.params import CardMenuParams, ScoreParams
 from graphfraud.score.alerts import alert
 from graphfraud.score.collector import collector_cards, twice_a_day
 from graphfraud.score.designated import Market, high_value_purchases, markets, purchase_kinds, regimen
+from graphfraud.score.sessions import holder_sessions, sessions_said
 from graphfraud.score.features import (
     REGULAR_DAYS,
     ClaimFacts,
@@ -217,6 +218,7 @@ def score_candidates(
     """
     check_rules(params.rules)
     candidates = two_homes(prescribed_apart(candidates, facts), facts)  # step 134
+    candidates = holder_sessions(candidates, facts)  # step 140: a proven card ring's holder's other dear swipes
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
     scored = _round_cohorts([_score(c, facts, params, market=shares.get(i)) for i, c in enumerate(candidates)],
@@ -1688,6 +1690,9 @@ def _union(candidates: list[Candidate], pieces: list[int], **evidence: object) -
     first = candidates[pieces[0]]
     campaigns = [candidates[i].evidence["checkups"] for i in pieces if "checkups" in candidates[i].evidence]
     carried: dict[str, object] = {"checkups": campaigns[0]} if campaigns else {}
+    recalled = [candidates[i].evidence["recalls"] for i in pieces if "recalls" in candidates[i].evidence]
+    if recalled:  # step 139: a venue's recalled campaign patients are the organisation's, as its check-ups
+        carried["recalls"] = recalled[0]
     fetched = [candidates[i].evidence for i in pieces if "fetched" in candidates[i].evidence]
     outside = [candidates[i].evidence for i in pieces if "outside" in candidates[i].evidence]
     if fetched and "repeat_ratio" not in first.evidence:
@@ -2233,6 +2238,13 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         # no reading of the crowd (once, public, a village's day) makes the fund's payment right; young children's
         # routine care does (儿童保健 on its schedule, should an export code it as an adult's check-up)
         benign = child_care(f)
+    if "holder_sessions" in evidence:  # step 140: the cards a proven ring's holder swiped dear among its own, said
+        shop = str(v.venues.ids[int(evidence["holder_sessions"]["shop"])])
+        reasons = [*reasons, sessions_said(evidence["holder_sessions"], shop)]
+    if "recalls" in evidence:  # step 139: nearly every patient of a venue's campaign days billed once more, alone
+        reasons = [*reasons, campaign_recalls(evidence["recalls"], names["venue"])]
+        # no crowd reading (one household, one institution's address, a one-off event) bills each of them again
+        benign = None
     raw = min(100.0, sum(r.points for r in reasons))
     score = round(raw * money_factor(f.stake) * (BENIGN_DISCOUNT if benign else 1.0), 2)
     members, person_codes = _members(c, f, kind, facts)
@@ -2292,6 +2304,26 @@ def fund_checkups(batches: dict, venue: str) -> Reason:
     start = float(checkups.CAMPAIGNS or 0)
     return Reason("fund_checkups", {**args, "venue": venue, "campaigns_from": start}, float(batches["campaigns"]),
                   start, CHECKUP_POINTS)  # fmt: skip
+
+
+#: Step 139: what a venue's campaign patients recalled once (:mod:`graphfraud.detect.recalls`) add to its ring's
+#: score: as step 99's campaigns, a co-visit lockstep's full points (the recall is the organisation's mark).
+RECALL_POINTS = 30.0
+
+
+def campaign_recalls(found: dict, venue: str) -> Reason:
+    """The reason of a venue's campaign patients each billed once more (step 139, :func:`graphfraud.detect.recalls.detect`).
+
+    >>> r = campaign_recalls({"campaign_days": 4, "persons": 57, "recalled": 54, "share": 0.947, "median_day": 2.0,
+    ...                       "months": 0.7}, "H1")
+    >>> r.code, r.value, r.threshold, r.points
+    ('campaign_recalls', 0.947, 0.6, 30.0)
+    """
+    start = float(recalls.SHARE or 0)
+    args = {k: found[k] for k in ("recalled", "persons", "share", "campaign_days", "months", "median_day")}
+    args |= {"venue": venue, "batch": recalls.BATCH, "fold": recalls.FOLD, "recall": recalls.RECALL_DAYS,
+             "quiet": recalls.QUIET_DAYS, "share_from": start}  # fmt: skip
+    return Reason("campaign_recalls", args, float(found["share"]), start, RECALL_POINTS)
 
 
 def _pair_steering(

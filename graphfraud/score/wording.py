@@ -83,6 +83,15 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "成员各自每周就诊 {weekly} 次，{timetable} 的就诊在各自固定的星期几，持续 {weeks} 周：连续数月的治疗是维持性治疗，"
         "维持性血液透析每周 3 次，超出的治疗次数疑为未实际治疗而结算（每周 {weekly_from} 次、持续 {weeks_from} 周起；不计分）",
     ),
+    "holder_sessions": (
+        "另有 {joined} 张卡在 {shop} 的 {sessions} 次连续刷卡中与团伙卡逐张相继刷卡（{claims} 笔，每张距前一笔不超过 {gap} 分钟，"
+        "每笔不低于 {dear} 元，属该店金额最高的 {tail}）：同一人手持多卡逐张刷卡（不计分）",
+    ),
+    "campaign_recalls": (
+        "{venue} 在 {campaign_days} 个集中就诊日（历时 {months} 个月；当日不少于 {batch} 人且为该机构日中位数 {median_day} 人的 "
+        "{fold} 倍）接诊的 {persons} 人中，{recalled} 人（{share}）在 {recall} 天内恰好再就诊一次、此后 {quiet} 天未再就诊："
+        "集中就诊的人群随后各回各处，几乎人人恰好复诊一次，疑为只结算未诊疗的虚构复诊（{share_from} 起计分）",
+    ),
     "fund_checkups": (
         "{venue} 以一般检查（Z00，无主诉）向统筹基金结算 {persons} 人的体检 {claims} 笔，分 {campaigns} 次成批开展"
         "（{batch_days} 个批量日，历时 {months} 个月），其中 {again} 人半年内体检两次：健康体检不属基本医保支付范围，"
