@@ -429,6 +429,12 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{pharmacy} every {period:.0f} days ({steady:.0%} of their gaps within a quarter of it), at {cost:.2f}x the "
         "city's other pharmacy refills (persons buying at one pharmacy {refills} times or more; no diagnoses to compare)",
     ),
+    # step 141: own_purchases
+    "benign_own_purchases": (
+        "looks like customers' own everyday purchases paid from their own accounts (个人账户), no card ring: the "
+        "fund paid {fund_share:.1%} of the {stake:,.2f} yuan the members spent at {pharmacy}, and each purchase cost "
+        "{cost:.2f}x the city's other purchases of the same kind (a collector's cards buy dear: above {cost_from:.1f}x)",
+    ),
     # step 96 (graphfraud.detect.cards.kin_finding)
     "benign_kin_account": (
         "relatives' own purchases on dead holders' accounts (家庭共济), no card ring: {purchases} purchases at "
@@ -1514,6 +1520,51 @@ def refill_cohort(f: Features, names: Mapping[str, str], scored: Iterable[Reason
         args["family"] = f.member_family
     args["cost"], args["refills"] = f.refill_cost, REFILL_PURCHASES
     return Reason("benign_refill", args, f.member_steady, SCHEDULE_WEEKDAYS, 0.0)
+
+
+#: Step 141 (:func:`own_purchases`): a pharmacy group that cost the fund nothing and bought at the city's ordinary
+#: prices is explained as customers' own purchases; False turns the reading off.
+OWN_PURCHASES = True
+
+
+def own_purchases(f: Features, names: Mapping[str, str], scored: Iterable[Reason] = ()) -> Reason | None:
+    """Step 141: why a group at a pharmacy may be its customers' own purchases from their own accounts, or None.
+
+    A pharmacy's regulars who come at the same hours (colleagues on their way home from overtime at the only
+    shop open late, 24小时药店) meet there on many of the same days, minutes apart, as a card collector's cards
+    do.  What a collector's cards are swiped for is money: the fund's share of dear drugs, or a personal account
+    (个人账户) spent on goods that resell, at several times what such purchases cost (the collectors of every
+    generator: 2.4-300x the city's per purchase).  So: at a pharmacy (half of the group's claims or more), the
+    fund paid under :data:`graphfraud.score.features.ACCOUNT_PAID` of the insurance money (``money_cost``
+    measured), each purchase cost at most :data:`PEER_COST` times the city's other purchases of the same visit
+    type and diagnosis (``money_cost``; its chance is not asked: a thousand ordinary purchases a few percent
+    dearer are many standard errors away, and no dearer), no card load was scored and none of
+    :func:`hard_flags` shows.  A collector who swipes cards for ordinary baskets at ordinary prices is not told
+    apart (what his cards spend is then what their holders would).
+
+    >>> from graphfraud.score.features import Features
+    >>> f = Features(persons=80, claims=1200, fund=0.0, venue=0, venue_share=1.0, pharmacy_share=1.0,
+    ...     inpatient_share=0.0, chronic_share=0.0, top_diagnosis="", top_diagnosis_share=0.0, event_days=120,
+    ...     regulars=78, cycle_days=1.0, cycle_regularity=0.9, median_arrival_gap=3.0, off_hours_share=1.0,
+    ...     dominance=0.15, cost_ratio=1.0, venue_fund_per_claim=0.0, peer_venue_ratio=float("nan"),
+    ...     ring_fund_per_claim=0.0, out_of_region=0, catchment_outside=0.0, out_of_city=0,
+    ...     catchment_outside_city=0.0, sessions=120, attendance=0.2, weekday_share=0.6, public_venue=0.0,
+    ...     phone_hub_persons=0, phone_hub=-1, phone_hub_addresses=0, top_address_persons=1, addresses=80,
+    ...     median_age=30.0, dup_trace_claims=0, after_death_claims=0, split_admissions=0, high_value_share=0.0,
+    ...     private_venue=False, stake=42000.0, money_cost=1.1)
+    >>> own_purchases(f, {"venue": "P1"}).code
+    'benign_own_purchases'
+    >>> from dataclasses import replace
+    >>> own_purchases(replace(f, money_cost=4.4), {"venue": "P1"}) is None  # dear: a collector's
+    True
+    """
+    if not OWN_PURCHASES or any(r.code == "card_load" and r.points > 0 for r in scored):
+        return None
+    if f.pharmacy_share < 0.5 or math.isnan(f.money_cost) or f.money_cost > PEER_COST or hard_flags(f):
+        return None
+    args = {"fund_share": f.fund / f.stake, "stake": f.stake, "pharmacy": names.get("venue", ""),
+            "cost": f.money_cost, "cost_from": PEER_COST}  # fmt: skip
+    return Reason("benign_own_purchases", args, f.money_cost, PEER_COST, 0.0)
 
 
 def kin_accounts(evidence: dict) -> Reason:

@@ -68,6 +68,7 @@ from graphfraud.score.reasons import (
     maintenance_cadence,
     online_consultations,
     online_refills,
+    own_purchases,
     refill_cohort,
     regimen_pharmacy,
     ramp,
@@ -2221,6 +2222,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or follow_up_patients(f, lambda: follow_up_cost(c.claims, facts))  # step 124
                   or discharged_follow_ups(f)  # step 123
                   or refill_cohort(f, names, reasons)
+                  or own_purchases(f, names, reasons)  # step 141
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
                   or dated_cohort(f)  # step 118

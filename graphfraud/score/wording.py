@@ -307,6 +307,10 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为慢性病患者按月续方购药（如降压药、降糖药）：成员各自每 {period} 天到 {pharmacy} 购药一次（{steady} 的间隔在此周期的四分之一以内），"
         "次均医保金额为全市其他药店续方购药（同一人在同一药店购药 {refills} 次及以上）的 {cost} 倍（无诊断可比）",
     ),
+    "benign_own_purchases": (
+        "疑为顾客本人账户（个人账户）日常购药，非收卡团伙：成员在 {pharmacy} 共花费医保资金 {stake} 元，其中统筹基金支付 {fund_share}，"
+        "次均金额为全市同类其他购药的 {cost} 倍（收卡人的卡多购贵药：{cost_from} 倍以上）",
+    ),
     "benign_kin_account": (
         "疑为亲属用已故参保人的个人账户家庭共济购药，非卡团伙：{accounts} 个个人账户在参保人死亡 {grace_days} 天以后"
         "为 {relatives} 名同住亲属（有住址时核对）在 {venues} 家药店支付 {purchases} 笔购药；账户未按规定清算（交个人账户管理部门处理）",
