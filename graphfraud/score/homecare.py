@@ -6,10 +6,11 @@ one to three days a week for months, so "persons at the venue on the same days" 
 Being "together" there is the rota, not a meeting.  What a station billing visits nobody received cannot hide
 where the claims carry times is the caregiver: it keys its phantom hours on the hour, so one caregiver is billed in
 two or more homes at the same minute, day after day.  A candidate whose main venue is a station (step 111's
-reading of the venue from all its claims: its clients on care plans, its routes spread over the week) is
-therefore restricted to its members billed that way (:func:`two_homes`); when none is, the rota stands and step
-111's explanation does not ask the venue's other caregivers' day loads (``one_home`` in the evidence).  Off where
-the claims carry no time of day.
+reading of the venue from all its claims: its clients on care plans, its routes spread over the week; step 135:
+and its staff going from one home to the next, not a unit's chairs side by side nor a clerk's batch keyed minutes
+apart, :data:`HOME_GAP`) is therefore restricted to its members billed that way (:func:`two_homes`); when none is,
+the rota stands and step 111's explanation does not ask the venue's other caregivers' day loads (``one_home`` in
+the evidence).  Off where the claims carry no time of day.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ KEYED_VISITS = 4
 #: A station's staff member goes from one home to the next: the median minutes between her consecutive visits of a
 #: day there (distinct minutes, :func:`staff_gap`) are at least this.  A treatment unit (a 血透中心's shifts) runs
 #: its chairs side by side, one patient connected after another minutes apart, and is no station (sixthworld's
-#: dialysis units 1 minute; eleventhworld's agencies, honest and phantom, 50-91; seventhworld's stations: docs,
-#: step 135; the same outcome over 5-45).  None: not asked (every venue passing step 111's venue tests is a station).
+#: dialysis units 1-4 minutes; eleventhworld's agencies, honest and phantom, 50-91; seventhworld's stations 89-90
+#: where the times are the visits', 1 where a clerk keys the day's visits in an evening batch, whose minutes then say
+#: nothing of two homes; the same outcome over 5-45).  None: not asked (step 134 as it was).
 HOME_GAP: float | None = 15.0
 
 
