@@ -6,13 +6,16 @@ one to three days a week for months, so "persons at the venue on the same days" 
 Being "together" there is the rota, not a meeting.  What a station billing visits nobody received cannot hide
 where the claims carry times is the caregiver: it keys its phantom hours on the hour, so one caregiver is billed in
 two or more homes at the same minute, day after day.  A candidate whose main venue is a station (step 111's
-reading of the venue from all its claims: its clients on care plans, its routes spread over the week) is
-therefore restricted to its members billed that way (:func:`two_homes`); when none is, the rota stands and step
-111's explanation does not ask the venue's other caregivers' day loads (``one_home`` in the evidence).  Off where
-the claims carry no time of day.
+reading of the venue from all its claims: its clients on care plans, its routes spread over the week; step 142:
+and its staff going from one home to the next, not a unit's chairs side by side nor a clerk's batch keyed minutes
+apart, :data:`HOME_GAP`) is therefore restricted to its members billed that way (:func:`two_homes`); when none is,
+the rota stands and step 111's explanation does not ask the venue's other caregivers' day loads (``one_home`` in
+the evidence).  Off where the claims carry no time of day.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -36,6 +39,13 @@ AT_ONCE_MEMBERS = 3
 KEYED_SHARE = 0.6
 #: ... over at least this many visits there.
 KEYED_VISITS = 4
+#: A station's staff member goes from one home to the next: the median minutes between her consecutive visits of a
+#: day there (distinct minutes, :func:`staff_gap`) are at least this.  A treatment unit (a 血透中心's shifts) runs
+#: its chairs side by side, one patient connected after another minutes apart, and is no station (sixthworld's
+#: dialysis units 1-4 minutes; eleventhworld's agencies, honest and phantom, 50-91; seventhworld's stations 89-90
+#: where the times are the visits', 1 where a clerk keys the day's visits in an evening batch, whose minutes then say
+#: nothing of two homes; the same outcome over 5-45).  None: not asked (step 134 as it was).
+HOME_GAP: float | None = 15.0
 
 
 def at_once(person: np.ndarray, doctor: np.ndarray, minute: np.ndarray) -> np.ndarray:
@@ -61,10 +71,51 @@ def at_once(person: np.ndarray, doctor: np.ndarray, minute: np.ndarray) -> np.nd
     return out
 
 
+def staff_gap(doctor: np.ndarray, minute: np.ndarray) -> float:
+    """The median minutes between a staff member's consecutive visits of a day (``doctor``, -1 unknown; ``minute``
+    since the epoch; visits at one minute count once), NaN when no staff member has two minutes in a day.
+
+    A caregiver's visits come one home after another; a dialysis unit's staff connect one chair after another.
+
+    >>> staff_gap(np.array([7, 7, 7, 8, 8]), np.array([540, 600, 660, 541, 543]))  # gaps 60, 60 and 2
+    60.0
+    >>> staff_gap(np.array([7, 7, -1]), np.array([540, 540 + 1440, 545]))  # one visit a day each: not measured
+    nan
+    """
+    known = doctor >= 0
+    key = distinct(doctor[known].astype(np.int64) * (int(minute.max(initial=0)) + 1) + minute[known].astype(np.int64))
+    by, at = np.divmod(key, int(minute.max(initial=0)) + 1)
+    same = (by[1:] == by[:-1]) & (at[1:] // 1440 == at[:-1] // 1440)
+    gaps = (at[1:] - at[:-1])[same]
+    return float(np.median(gaps)) if len(gaps) else math.nan
+
+
 def _station(venue: int, facts: ClaimFacts) -> bool:
-    """Whether ``venue`` reads as a home-care station from all its claims (step 111's venue tests)."""
+    """Whether ``venue`` reads as a home-care station from all its claims: step 111's venue tests (its clients on
+    care plans, its days spread over the week) and, where the claims carry times, its staff going from home to home
+    (:func:`staff_gap` at least :data:`HOME_GAP`, or not measured)."""
     role = venue_plan(venue, facts)  # (not the staff-day routes: every candidate's main venue is asked)
-    return role["venue_planned"] >= ROUTE_PLANNED and bool(role["venue_weekday"] <= ROUTE_WEEKDAY)
+    if not (role["venue_planned"] >= ROUTE_PLANNED and role["venue_weekday"] <= ROUTE_WEEKDAY):
+        return False
+    return HOME_GAP is None or not _staff_gap(venue, facts) < HOME_GAP  # (NaN: not measured, a station)
+
+
+def _staff_gap(venue: int, facts: ClaimFacts) -> float:
+    """:func:`staff_gap` over the venue's timed claims with a known staff member, measured once per venue (kept in
+    ``facts.visit_index``); NaN where the export has dates only."""
+    kept = facts.visit_index.setdefault("staff_gap", {})
+    if venue not in kept:
+        v = facts.graph.visits
+        rows = facts.graph.claim_rows("venue", np.array([venue]))
+        timed = facts.graph.timed
+        if timed is not None:
+            rows = rows[timed[rows]]
+        kept[venue] = (
+            math.nan
+            if facts.graph.day_resolution or not len(rows)
+            else staff_gap(v.column("doctor")[rows].astype(np.int64), v.column("minute")[rows].astype(np.int64))
+        )
+    return kept[venue]
 
 
 def _station_clients(venue: int, facts: ClaimFacts) -> dict[str, np.ndarray] | None:

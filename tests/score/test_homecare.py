@@ -10,12 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import build_graph
 from graphfraud.io.read import read_claims_dir
 from graphfraud.score.features import Features, claim_facts
-from graphfraud.score.homecare import AT_ONCE_SHARE, KEYED_SHARE, at_once, two_homes, two_homes_said
+from graphfraud.score import homecare
+from graphfraud.score.homecare import AT_ONCE_SHARE, KEYED_SHARE, at_once, staff_gap, two_homes, two_homes_said
 from graphfraud.score.reasons import ROUTE_VISITS, home_visits
 from graphfraud.score.wording import say
 
@@ -32,7 +34,10 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
     j by caregiver j % 3 on Monday to Friday, keyed at 08:00 (four homes at once), the last three at 14:00 (each
     alone in that hour, keyed alike).  R: caregiver NR0 with 50 clients E, ten a day one after
     another (40 minutes apart), and NR1 with 20 clients G, four a day (90 minutes apart), each on a weekday of
-    their own.  ``timed``: times to the minute, or dates only.
+    their own.  U: a dialysis unit (血透), caregivers NU0 and NU1 each connecting six of its 24 patients P a day, three
+    times a week (P by parity on Monday, Wednesday, Friday or Tuesday, Thursday, Saturday): the first four of a
+    caregiver's six in pairs at 07:00 and 07:02 (billed at once), the last two 07:04-07:13 and 07:14-07:23.
+    ``timed``: times to the minute, or dates only.
     """
     rng = np.random.default_rng(7)
     rows: list = []  # person, venue, doctor, day, minute of the day
@@ -50,6 +55,11 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
             rows.append((f"E{j:02d}", "R", "NR0", 7 * week + (j // 10) % 5, 9 * 60 + 40 * (j % 10)))
         for j in range(20):
             rows.append((f"G{j:02d}", "R", "NR1", 7 * week + (j // 4) % 5, 9 * 60 + 90 * (j % 4)))
+        for j in range(24):
+            k = j // 4  # the caregiver's k-th patient of the day
+            chair = [0, 0, 2, 2, 4 + int(rng.integers(0, 10)), 14 + int(rng.integers(0, 10))][k]
+            for weekday in (0, 2, 4) if j % 2 == 0 else (1, 3, 5):
+                rows.append((f"P{j:02d}", "U", f"NU{(j // 2) % 2}", 7 * week + weekday, 7 * 60 + chair))
     t = pd.DataFrame(rows, columns=["patient_id", "facility_id", "doctor_id", "day", "minute"])
     when = pd.Timestamp("2024-03-04") + pd.to_timedelta(t["day"], unit="D") + pd.to_timedelta(t["minute"], unit="min")
     pd.DataFrame({
@@ -61,7 +71,7 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
     persons = sorted(set(t["patient_id"]))
     born = [f"{1975 + int(p[1:]) % 10}-05-01" if p[0] == "T" else f"{1940 + int(p[1:]) % 10}-05-01" for p in persons]
     pd.DataFrame({"person_id": persons, "birth_date": born}).to_csv(tmp_path / "persons.csv", index=False)
-    pd.DataFrame({"facility_id": ["C", "S", "R"], "kind": ["clinic", "specialty", "specialty"],
+    pd.DataFrame({"facility_id": ["C", "S", "R", "U"], "kind": ["clinic", "specialty", "specialty", "specialty"],
                   "ownership": "private"}).to_csv(tmp_path / "facilities.csv", index=False)  # fmt: skip
     doctors = sorted(set(t["doctor_id"]))
     pd.DataFrame({"doctor_id": doctors, "facility_id": [d[1:-1] for d in doctors]}).to_csv(
@@ -116,6 +126,27 @@ def test_one_home_at_a_time_reads_the_rota_whatever_the_other_caregivers_day_loa
     assert reason is not None and reason.code == "benign_home_visits"
     busy = measure_by_letter(folder)("E")  # ten homes a caregiver's day: the members' own route too long
     assert busy.route_visits > ROUTE_VISITS and home_visits(busy, one_home=True) is None
+
+
+def test_a_dialysis_unit_whose_staff_connect_chairs_minutes_apart_is_no_station(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # regression: step 134 read sixthworld 20's and 21's 血透中心 as a station and cut its padded ring to the patients
+    # a caregiver was billed for at the same minute (step 142)
+    folder = _world(tmp_path)
+    (unit,), (same,), ids = _candidates(folder, "P")
+    assert same is unit  # its patients are together in its chairs: left whole, no evidence added
+    monkeypatch.setattr(homecare, "HOME_GAP", None)  # step 111's venue tests alone: the unit reads as a station
+    (_,), (cut,), _ = _candidates(folder, "P")
+    assert len(cut.persons) == 16 and cut.evidence["two_homes"]["once"] == 16  # the pairs at 07:00 and 07:02
+
+
+def test_staff_gap_is_the_median_of_a_staff_members_consecutive_minutes_of_a_day() -> None:
+    doctor = np.array([1, 1, 1, 1, 2, 2])
+    minute = np.array([540, 540, 610, 700, 545, 548])  # 1's day: 09:00 twice, 10:10, 11:40; 2's: 3 minutes apart
+    assert staff_gap(doctor, minute) == 70.0  # (70, 90, 3): visits at one minute count once
+    assert staff_gap(doctor, minute + np.array([0, 0, 0, 1440, 0, 0])) == 36.5  # (70, 3): a day apart is no gap
+    assert np.isnan(staff_gap(np.full(3, -1), np.array([1, 2, 3])))  # no staff member known
 
 
 def test_at_once_asks_one_staff_member_one_minute_two_persons() -> None:
