@@ -1525,6 +1525,11 @@ def refill_cohort(f: Features, names: Mapping[str, str], scored: Iterable[Reason
 #: Step 141 (:func:`own_purchases`): a pharmacy group that cost the fund nothing and bought at the city's ordinary
 #: prices is explained as customers' own purchases; False turns the reading off.
 OWN_PURCHASES = True
+#: Step 141: the most of the group's insurance money the fund (统筹) may have paid for its purchases to be the
+#: customers' own from their own accounts.  The late-night shop's groups: 0.0%; a payday goods swap whose pool paid
+#: for half (ninthworld's payday_goods, 49.2-49.9%) is no customer's own spending; the merge's dev run put nothing
+#: between 21.1% (small groups of a few hundred yuan) and 49.2%, so any bar from 0.22 to 0.49 reads the same.
+OWN_FUND_SHARE = 0.25
 
 
 def own_purchases(f: Features, names: Mapping[str, str], scored: Iterable[Reason] = ()) -> Reason | None:
@@ -1536,7 +1541,7 @@ def own_purchases(f: Features, names: Mapping[str, str], scored: Iterable[Reason
     (个人账户) spent on goods that resell, at several times what such purchases cost (the collectors of every
     generator: 2.4-300x the city's per purchase).  So: at a pharmacy (half of the group's claims or more), the
     fund paid under :data:`graphfraud.score.features.ACCOUNT_PAID` of the insurance money (``money_cost``
-    measured), each purchase cost at most :data:`PEER_COST` times the city's other purchases of the same visit
+    measured) and at most :data:`OWN_FUND_SHARE` of it (the accounts paid the rest), each purchase cost at most :data:`PEER_COST` times the city's other purchases of the same visit
     type and diagnosis (``money_cost``; its chance is not asked: a thousand ordinary purchases a few percent
     dearer are many standard errors away, and no dearer), no card load was scored and none of
     :func:`hard_flags` shows.  A collector who swipes cards for ordinary baskets at ordinary prices is not told
@@ -1557,11 +1562,15 @@ def own_purchases(f: Features, names: Mapping[str, str], scored: Iterable[Reason
     >>> from dataclasses import replace
     >>> own_purchases(replace(f, money_cost=4.4), {"venue": "P1"}) is None  # dear: a collector's
     True
+    >>> own_purchases(replace(f, fund=20580.0), {"venue": "P1"}) is None  # the pool paid 49%: a goods swap's
+    True
     """
     if not OWN_PURCHASES or any(r.code == "card_load" and r.points > 0 for r in scored):
         return None
     if f.pharmacy_share < 0.5 or math.isnan(f.money_cost) or f.money_cost > PEER_COST or hard_flags(f):
         return None
+    if not f.stake > 0 or f.fund / f.stake > OWN_FUND_SHARE:
+        return None  # the pool paid for much of it: not the customers' own accounts' spending
     args = {"fund_share": f.fund / f.stake, "stake": f.stake, "pharmacy": names.get("venue", ""),
             "cost": f.money_cost, "cost_from": PEER_COST}  # fmt: skip
     return Reason("benign_own_purchases", args, f.money_cost, PEER_COST, 0.0)
