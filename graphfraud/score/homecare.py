@@ -100,16 +100,20 @@ def _station(venue: int, facts: ClaimFacts) -> bool:
     return HOME_GAP is None or not _staff_gap(venue, facts) < HOME_GAP  # (NaN: not measured, a station)
 
 
+def _timed_rows(venue: int, facts: ClaimFacts) -> np.ndarray:
+    """The venue's claim rows that carry a time of day (all of them where the export says nothing of it)."""
+    rows = facts.graph.claim_rows("venue", np.array([venue]))
+    timed = facts.graph.timed
+    return rows if timed is None else rows[timed[rows]]
+
+
 def _staff_gap(venue: int, facts: ClaimFacts) -> float:
     """:func:`staff_gap` over the venue's timed claims with a known staff member, measured once per venue (kept in
     ``facts.visit_index``); NaN where the export has dates only."""
     kept = facts.visit_index.setdefault("staff_gap", {})
     if venue not in kept:
         v = facts.graph.visits
-        rows = facts.graph.claim_rows("venue", np.array([venue]))
-        timed = facts.graph.timed
-        if timed is not None:
-            rows = rows[timed[rows]]
+        rows = _timed_rows(venue, facts)
         kept[venue] = (
             math.nan
             if facts.graph.day_resolution or not len(rows)
@@ -125,10 +129,7 @@ def _station_clients(venue: int, facts: ClaimFacts) -> dict[str, np.ndarray] | N
     kept = facts.visit_index.setdefault("two_homes", {})
     if venue not in kept:
         v = facts.graph.visits
-        rows = facts.graph.claim_rows("venue", np.array([venue]))
-        timed = facts.graph.timed
-        if timed is not None:
-            rows = rows[timed[rows]]
+        rows = _timed_rows(venue, facts)
         rows = rows[v.column("doctor")[rows] >= 0]
         if not len(rows):
             kept[venue] = None
