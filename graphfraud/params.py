@@ -409,9 +409,12 @@ class CardLoadParams:
     # times its facility's median such claim or more at each of `hospitals` large hospitals (level 3; without
     # `level`, every hospital) or more seeds the exact set of them; a set of min_cards seeds beyond chance (max_chance,
     # each hospital's own rate of such cards) is proven, and proven sets whose seeds' dear days at their common
-    # hospitals coincide (Poisson tail <= hospital_link) are one candidate (docs/detection.md step 136); hospitals 0: off
+    # hospitals coincide (Poisson tail <= hospital_link) are one candidate (docs/detection.md step 136); hospitals 0: off.
+    # Off by default (the lead, round 25): on the synth grid's seed 239 it proved ten sets of 13-78 steered patients'
+    # cards (each dear once a hospital) that outranked and absorbed two kickback rings (5 of 8 found, F1 0.965 ->
+    # 0.573; seed 240 0.988 -> 0.915); 2 turns it on (fifthworld's drug resellers: 19 -> 29 of 29 on its dev set)
     hospital_ratio: float = 5.0
-    hospitals: int = 2
+    hospitals: int = 0
     hospital_link: float = 0.001
 
     def __post_init__(self) -> None:

@@ -8,13 +8,14 @@ from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSON
 from graphfraud.detect import cardload, cardsets
 from graphfraud.errors import ParamError
 from graphfraud.graph.build import build_graph
-from graphfraud.params import CardLoadParams
+from graphfraud.params import CardLoadParams, RunParams
 from graphfraud.pipeline import run
 from graphfraud.synth.toy import _table
 
 LARGE = ["A", "B", "C", "D"]  # 三级医院
 SMALL = ["E", "F"]  # 二级医院
 OFF = CardLoadParams(hospitals=0)
+ON = CardLoadParams(hospitals=2)  # off by default (docs/detection.md step 136)
 
 
 def _world(*, operators=((("A", "B", "C"), 12, 0),), levels: bool = True, referred: int = 0) -> ClaimsData:
@@ -75,7 +76,7 @@ def _world(*, operators=((("A", "B", "C"), 12, 0),), levels: bool = True, referr
     return data
 
 
-def _sets(data: ClaimsData, params: CardLoadParams = CardLoadParams()) -> list[tuple[list[str], dict]]:
+def _sets(data: ClaimsData, params: CardLoadParams = ON) -> list[tuple[list[str], dict]]:
     """The step-136 candidates of ``data``: (sorted card ids, evidence)."""
     g = build_graph(data)
     ids = g.visits.persons.ids
@@ -119,7 +120,7 @@ def test_referred_patients_at_the_hospitals_rate_are_no_set():
 
 def test_off_and_the_ratio():
     assert _sets(_world(), OFF) == []
-    assert _sets(_world(), CardLoadParams(hospital_ratio=40.0)) == []  # his prescriptions are 20x a visit
+    assert _sets(_world(), CardLoadParams(hospitals=2, hospital_ratio=40.0)) == []  # his prescriptions are 20x a visit
 
 
 @pytest.mark.parametrize(
@@ -131,7 +132,7 @@ def test_bad_params_are_refused(field, value):
 
 
 def test_the_ring_is_reported_whole_and_named_a_collector():
-    result = run(_world())
+    result = run(_world(), RunParams(cardload=ON))
     top = result.rings[0]
     assert top.typology == "card_collector"
     assert sum(1 for m in top.members if m.entity_type == "person") == 12
