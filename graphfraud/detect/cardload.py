@@ -298,7 +298,6 @@ def _spread_candidates(graph: ClaimGraph, params: CardLoadParams, taken: np.ndar
         seeded = claims[np.isin(person[claims], seeds)]
         billed = float(np.nansum(total[np.flatnonzero(ok & np.isin(u, shops))]))
         times = pd.Series(seeded).groupby([person[seeded], u[seeded]]).size()
-        same = ~np.isin(members, seeds)
         out.append(
             Candidate(
                 NAME,
@@ -313,12 +312,7 @@ def _spread_candidates(graph: ClaimGraph, params: CardLoadParams, taken: np.ndar
                     "chance": tail,
                     "share": float(gains.sum() / billed) if billed > 0 else 0.0,
                     "card_ratio": float(np.exp(np.median(excess[seeded]))),
-                    "times": float(np.median(times.to_numpy())),
-                    "same": same,
-                    "joined": int(same.sum()),
-                    "spread": ~same,
-                    "joined_rate": float("nan"),
-                    "joined_chance": float("nan"),
+                    **_set_cards(members, seeds, times),
                     "min_claims": params.min_claims,
                     "ratio": params.spread_ratio,
                     "gains": gains,
@@ -389,7 +383,6 @@ def _hospital_candidates(graph: ClaimGraph, params: CardLoadParams) -> list[Cand
         spent = float(np.nansum(total[there]))
         seeded = mine & np.isin(person[at], s.seeds)
         times = pd.Series(person[at[seeded]]).groupby([person[at[seeded]], venue[at[seeded]]]).size()
-        same = ~np.isin(s.members, s.seeds)
         out.append(
             Candidate(
                 NAME,
@@ -403,12 +396,7 @@ def _hospital_candidates(graph: ClaimGraph, params: CardLoadParams) -> list[Cand
                     "chance": float(s.tail),
                     "share": float(gains.sum() / spent) if spent > 0 else 0.0,
                     "card_ratio": float(np.median(ratio[seeded])),
-                    "times": float(np.median(times.to_numpy())),
-                    "same": same,
-                    "joined": int(same.sum()),
-                    "spread": ~same,
-                    "joined_rate": float("nan"),
-                    "joined_chance": float("nan"),
+                    **_set_cards(s.members, s.seeds, times),
                     "min_claims": 1,
                     "ratio": params.hospital_ratio,
                     "gains": gains,
@@ -1047,3 +1035,18 @@ def _proven(by_unit: pd.DataFrame, params: CardLoadParams) -> tuple[pd.Series, p
         tail = pd.Series(binom.sf(k.to_numpy() - 1, n.to_numpy(), rate.to_numpy()), index=k.index)
         proven = (k >= params.min_cards) & (tail <= params.max_chance)
     return rate, tail, by_unit[proven]
+
+
+def _set_cards(members: np.ndarray, seeds: np.ndarray, times: pd.Series) -> dict[str, object]:
+    """The evidence a set candidate (step 127's shops, step 136's hospitals) gives of its cards: how many times a
+    seed was billed so at an institution (median), and which members joined it billed the same way without being
+    seeds (``same``; the rest are ``spread``); no joined rate is tested for a set."""
+    same = ~np.isin(members, seeds)
+    return {
+        "times": float(np.median(times.to_numpy())),
+        "same": same,
+        "joined": int(same.sum()),
+        "spread": ~same,
+        "joined_rate": float("nan"),
+        "joined_chance": float("nan"),
+    }
