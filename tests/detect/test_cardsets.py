@@ -15,7 +15,7 @@ from graphfraud.synth.toy import _table
 LARGE = ["A", "B", "C", "D"]  # 三级医院
 SMALL = ["E", "F"]  # 二级医院
 OFF = CardLoadParams(hospitals=0)
-ON = CardLoadParams(hospitals=2)  # off by default (docs/detection.md step 136)
+ON = CardLoadParams(hospitals=2)  # on by default since step 143 (docs/detection.md steps 136 and 143)
 
 
 def _world(*, operators=((("A", "B", "C"), 12, 0),), levels: bool = True, referred: int = 0) -> ClaimsData:
@@ -118,13 +118,35 @@ def test_referred_patients_at_the_hospitals_rate_are_no_set():
     assert _sets(_world(operators=(), referred=3)) == []
 
 
-def test_off_and_the_ratio():
+def test_steered_patients_billed_once_at_each_hospital_are_no_set():
+    # step 143 (the synth grid's seed 239, round 25): 40 patients each with one dear visit at each of A and B are
+    # far beyond the hospitals' rate, but a reseller's cards are prescribed for again and again; theirs are not
+    assert _sets(_world(operators=(), referred=40)) == []
+    found = _sets(_world(operators=(), referred=40), CardLoadParams(hospital_repeat=1))  # without the bar: a set
+    assert [members for members, _ in found] == [sorted(f"ref{k}" for k in range(40))]
+
+
+def test_a_card_dear_once_a_hospital_joins_his_set_but_seeds_none():
+    # 40 patients billed once at A and at B beside a reseller of A, B and C: their set lies within his, so they may
+    # join his as members (as before the bar), but they seed no set of their own, and his cards are its seeds
+    found = _sets(_world(referred=40))
+    assert len(found) == 1
+    members, e = found[0]
+    assert set(f"op0-card{k}" for k in range(12)) <= set(members)
+    assert e["flagged"] == 12  # his cards are the seeds, the referred patients at most members
+
+
+def test_on_by_default_off_and_the_ratio():
+    assert CardLoadParams().hospitals == 2 and CardLoadParams().hospital_repeat == 2
+    assert len(_sets(_world(), CardLoadParams())) == 1
     assert _sets(_world(), OFF) == []
+    assert _sets(_world(), CardLoadParams(hospital_repeat=40)) == []  # no card of his is dear 40 times a hospital
     assert _sets(_world(), CardLoadParams(hospitals=2, hospital_ratio=40.0)) == []  # his prescriptions are 20x a visit
 
 
 @pytest.mark.parametrize(
-    "field,value", [("hospital_ratio", 1.0), ("hospitals", 1), ("hospital_link", 0.0), ("hospital_link", 1.0)]
+    "field,value",
+    [("hospital_ratio", 1.0), ("hospitals", 1), ("hospital_link", 0.0), ("hospital_link", 1.0), ("hospital_repeat", 0)],
 )
 def test_bad_params_are_refused(field, value):
     with pytest.raises(ParamError, match=f"'{field}' parameter of CardLoadParams"):
