@@ -23,8 +23,8 @@ A reseller with four hospitals takes each card to a different few of them, so hi
 two proven sets that share a hospital are **one operator's** when the days their seeds were billed dear there
 coincide beyond chance (Poisson tail <= ``hospital_link`` over the shared hospitals: a session brings several of
 his cards at once, whatever set each falls in), and two resellers sharing a hospital come on their own days.
-Each group of linked sets is one result, with the cards left in no proven set whose own set lies within exactly one
-group's hospitals.
+Each group of linked sets is one result, with the cards left in no proven set whose own set lies within its hospitals
+(within those of the group of the fewest hospitals, where several groups' hold it: its own set's group).
 
 Benign look-alikes it leaves alone: a chronic patient's dear regimen at his one hospital (one hospital, not a set),
 a patient referred between two specialists (a few such cards, at the rate the hospitals' own dear cards give),
@@ -180,7 +180,7 @@ def _grouped(
     proven: list[tuple[tuple[int, ...], np.ndarray, float, float]], groups: list[int], of_card: pd.Series
 ) -> list[HospitalSet]:
     """The linked sets as :class:`HospitalSet`, each with the unproven cards whose set lies within its hospitals
-    and no other group's; most seeds first."""
+    (where several groups' hold it, the group of the fewest hospitals, if one: step 143); most seeds first."""
     found = []
     for g in sorted(set(groups)):
         mine = [proven[i] for i in range(len(proven)) if groups[i] == g]
@@ -193,8 +193,9 @@ def _grouped(
     joined: dict[int, list[int]] = {}
     for card, units in left.items():
         within = [k for k, x in enumerate(found) if set(units) <= set(x[0])]
-        if len(within) == 1:
-            joined.setdefault(within[0], []).append(int(card))
+        fewest = [k for k in within if len(found[k][0]) == min(len(found[j][0]) for j in within)]
+        if len(fewest) == 1:  # the group of the fewest hospitals holding its set (its own, where two hold it)
+            joined.setdefault(fewest[0], []).append(int(card))
     out = [
         HospitalSet(units, seeds, np.union1d(seeds, np.asarray(joined.get(k, []), dtype=np.int64)), n, e, t)
         for k, (units, seeds, n, e, t) in enumerate(found)

@@ -173,3 +173,21 @@ def test_hospital_sets_are_deterministic_and_take_a_card_once():
     assert [(s.units, s.members.tolist()) for s in a] == [(s.units, s.members.tolist()) for s in b]
     assert [s.members.tolist() for s in a] == [list(range(10))]
     assert cardsets.hospital_sets(u, c, d, x, hospitals=0) == []
+
+
+def test_a_card_dear_once_at_two_hospitals_joins_the_group_of_its_own_set():
+    # step 143 (fifthworld vwh24 41): one reseller's group holds hospitals 0-3, another's 1 and 2 on days of his own;
+    # a card dear once at 1 and once at 2 is no seed (no repeat), and joins the group of the fewest hospitals
+    # holding its set (before: both held it, so it joined neither)
+    x = [(c, h, d) for c in range(8) for h in (0, 1, 2, 3) for d in (3, 9)]  # cards 0-7, twice at each of 0-3
+    y = [(c, h, d) for c in range(8, 16) for h in (1, 2) for d in (50, 60)]  # cards 8-15, twice at 1 and 2
+    z = [(16, 1, 100), (16, 2, 101)]  # card 16, once at each
+    c, u, d = (np.asarray(v) for v in zip(*(x + y + z)))
+    u = np.r_[u, np.arange(3000) % 4]
+    c = np.r_[c, np.arange(17, 3017)]  # 3,000 patients of one cheap visit
+    d = np.r_[d, np.arange(3000) % 180]
+    r = np.r_[np.full(len(x) + len(y) + len(z), 9.0), np.ones(3000)]
+    found = {s.units: s for s in cardsets.hospital_sets(u, c, d, r)}
+    assert sorted(found) == [(0, 1, 2, 3), (1, 2)]
+    assert found[(1, 2)].members.tolist() == list(range(8, 17)) and 16 not in found[(1, 2)].seeds
+    assert found[(0, 1, 2, 3)].members.tolist() == list(range(8))
