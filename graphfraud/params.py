@@ -410,12 +410,12 @@ class CardLoadParams:
     # `level`, every hospital) or more seeds the exact set of them; a set of min_cards seeds beyond chance (max_chance,
     # each hospital's own rate of such cards) is proven, and proven sets whose seeds' dear days at their common
     # hospitals coincide (Poisson tail <= hospital_link) are one candidate (docs/detection.md step 136); hospitals 0: off.
-    # Off by default (the lead, round 25): on the synth grid's seed 239 it proved ten sets of 13-78 steered patients'
-    # cards (each dear once a hospital) that outranked and absorbed two kickback rings (5 of 8 found, F1 0.965 ->
-    # 0.573; seed 240 0.988 -> 0.915); 2 turns it on (fifthworld's drug resellers: 19 -> 29 of 29 on its dev set)
+    # A seed needs hospital_repeat dear claims or more at one hospital of its set (step 143: 代开药 is repeated; a
+    # patient steered to dear care at two large hospitals, the synth grid's kickback patients, is billed once at each)
     hospital_ratio: float = 5.0
-    hospitals: int = 0
+    hospitals: int = 2
     hospital_link: float = 0.001
+    hospital_repeat: int = 2
 
     def __post_init__(self) -> None:
         o = "CardLoadParams"
@@ -436,6 +436,7 @@ class CardLoadParams:
         check(self.hospital_ratio > 1, "hospital_ratio", o, "a float > 1", self.hospital_ratio)
         check(self.hospitals == 0 or self.hospitals >= 2, "hospitals", o, "0 (off) or an int >= 2", self.hospitals)
         check(0 < self.hospital_link < 1, "hospital_link", o, "a float in (0, 1)", self.hospital_link)
+        check(self.hospital_repeat >= 1, "hospital_repeat", o, "an int >= 1", self.hospital_repeat)
 
 
 @_register

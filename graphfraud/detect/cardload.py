@@ -369,7 +369,7 @@ def _hospital_candidates(graph: ClaimGraph, params: CardLoadParams) -> list[Cand
     groups = cardsets.hospital_sets(
         venue[at], person[at], t["day"].to_numpy()[at].astype(np.int64), ratio,
         hospital_ratio=params.hospital_ratio, hospitals=params.hospitals, min_cards=params.min_cards,
-        max_chance=params.max_chance, hospital_link=params.hospital_link,
+        max_chance=params.max_chance, hospital_link=params.hospital_link, hospital_repeat=params.hospital_repeat,
     )  # fmt: skip
     holders = len(np.unique(person[at]))
     out = []

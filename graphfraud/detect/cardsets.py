@@ -14,14 +14,17 @@ without ``level`` judges every hospital (``kind``), or, without ``kind`` either,
 separation to the chance test.  A card is a **seed** of the exact set of judged facilities where it has a dear
 claim, when that set holds ``hospitals`` of them or more.  A set is **proven** when it holds ``min_cards`` seeds or
 more, a number unlikely (binomial tail <= ``max_chance``) if each card had a dear claim at each of its hospitals
-independently, at that hospital's own rate of such cards.
+independently, at that hospital's own rate of such cards.  A seed needs **repeated** dear claims, ``hospital_repeat``
+(2) or more at one hospital of its set: a reseller's card is prescribed for again and again (代开药, fifthworld's 1.5-7
+a hospital), while a patient a doctor steers to dear care at two large hospitals is billed once at each (the synth
+grid's kickback patients); a card whose dear claims do not repeat may still join a proven group as a member.
 
 A reseller with four hospitals takes each card to a different few of them, so his cards fall into several sets;
 two proven sets that share a hospital are **one operator's** when the days their seeds were billed dear there
 coincide beyond chance (Poisson tail <= ``hospital_link`` over the shared hospitals: a session brings several of
 his cards at once, whatever set each falls in), and two resellers sharing a hospital come on their own days.
-Each group of linked sets is one result, with the cards left in no proven set whose own set lies within exactly one
-group's hospitals.
+Each group of linked sets is one result, with the cards left in no proven set whose own set lies within its hospitals
+(within those of the group of the fewest hospitals, where several groups' hold it: its own set's group).
 
 Benign look-alikes it leaves alone: a chronic patient's dear regimen at his one hospital (one hospital, not a set),
 a patient referred between two specialists (a few such cards, at the rate the hospitals' own dear cards give),
@@ -76,6 +79,7 @@ def hospital_sets(
     min_cards: int = 5,
     max_chance: float = 0.001,
     hospital_link: float = 0.001,
+    hospital_repeat: int = 2,
 ) -> list[HospitalSet]:
     """Groups of cards billed dear at the same large hospitals, from the judged facilities' non-inpatient claims:
     facility code ``unit``, ``card``, ``day`` (int) and cost over the facility's median such claim (``ratio``).
@@ -96,6 +100,9 @@ def hospital_sets(
         Largest binomial tail of a proven set's seeds.
     hospital_link : float, default 0.001
         Largest Poisson tail of the days two proven sets' seeds share at their common hospitals.
+    hospital_repeat : int, default 2
+        Fewest dear claims of a seed card at one hospital of its set (1: any card with its set): a reseller's card
+        is prescribed for again and again (代开药), a patient steered to two large hospitals is billed once at each.
 
     Returns
     -------
@@ -112,20 +119,23 @@ def hospital_sets(
     [((0, 1), [0, 1, 2, 3, 4, 5])]
     >>> hospital_sets(u, c, d, x, hospital_ratio=10.0)  # under the ratio: no seed
     []
+    >>> hospital_sets(u, c, d, x, hospital_repeat=3)  # each card dear twice a hospital: none a seed at 3
+    []
     """
     if hospitals < 2 or not len(unit):
         return []
     holders = len(np.unique(card))
     dear = ratio >= hospital_ratio
     f = pd.DataFrame({"u": unit[dear].astype(np.int64), "p": card[dear].astype(np.int64), "d": day[dear]})
-    pairs = f[["p", "u"]].drop_duplicates().sort_values(["p", "u"])
+    pairs = f.groupby(["p", "u"]).size().rename("n").reset_index().sort_values(["p", "u"])
     rate = pairs.groupby("u").size() / max(holders, 1)  # each hospital's own rate of cards with a dear claim
     pairs = pairs[pairs.groupby("p")["u"].transform("size").to_numpy() >= hospitals]  # (before a tuple per card)
     if pairs.empty:
         return []
     of_card = pairs.groupby("p")["u"].apply(lambda s: tuple(int(x) for x in s))
+    repeated = pairs.groupby("p")["n"].max().reindex(of_card.index).to_numpy() >= hospital_repeat
     proven = []
-    for units, mine in of_card.groupby(of_card, sort=True):
+    for units, mine in of_card[repeated].groupby(of_card[repeated], sort=True):
         p = float(np.prod(rate.reindex(list(units)).to_numpy()))
         tail = float(binom.sf(len(mine) - 1, holders, p))
         if len(mine) >= min_cards and tail <= max_chance:
@@ -170,7 +180,7 @@ def _grouped(
     proven: list[tuple[tuple[int, ...], np.ndarray, float, float]], groups: list[int], of_card: pd.Series
 ) -> list[HospitalSet]:
     """The linked sets as :class:`HospitalSet`, each with the unproven cards whose set lies within its hospitals
-    and no other group's; most seeds first."""
+    (where several groups' hold it, the group of the fewest hospitals, if one: step 143); most seeds first."""
     found = []
     for g in sorted(set(groups)):
         mine = [proven[i] for i in range(len(proven)) if groups[i] == g]
@@ -183,8 +193,9 @@ def _grouped(
     joined: dict[int, list[int]] = {}
     for card, units in left.items():
         within = [k for k, x in enumerate(found) if set(units) <= set(x[0])]
-        if len(within) == 1:
-            joined.setdefault(within[0], []).append(int(card))
+        fewest = [k for k in within if len(found[k][0]) == min(len(found[j][0]) for j in within)]
+        if len(fewest) == 1:  # the group of the fewest hospitals holding its set (its own, where two hold it)
+            joined.setdefault(fewest[0], []).append(int(card))
     out = [
         HospitalSet(units, seeds, np.union1d(seeds, np.asarray(joined.get(k, []), dtype=np.int64)), n, e, t)
         for k, (units, seeds, n, e, t) in enumerate(found)

@@ -1900,8 +1900,9 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
     cards at their sessions), the group's ring says more (who met, when) and is reported; the card ring
     that gives way is taken after every other ring, so that it fills in only where no group was seen.
     So does a loaded-card ring that a paid-for-others ring at its venue holds (step 98, :func:`_paid_holds`).
-    And (step 136) every ring that shares half the persons of the smaller of itself and an operator's set of large
-    hospitals (:func:`hospital_set`): a piece of his cards at one of his venues; the set names him at all of them.
+    And (step 136) every ring of the same cards as an operator's set of large hospitals (:func:`hospital_set`,
+    :func:`_same_cards`): a piece of his cards at one of his venues; the set names him at all of them.  A group ring
+    that only holds half of the set's persons does not give way (step 143: the set's cards are then a part of it).
     """
     suspect = [(r.detector, people(r)) for r in scored if r.benign is None and r.score >= min_score]
     groups = [(d, g) for d, g in suspect if d not in CARD_DETECTORS]
@@ -1921,23 +1922,28 @@ def _merging(scored: list[Ring], people: Callable[[Ring], set], min_score: float
             or _paid_holds(ring, people(ring), paid)
         )
     }
-    # step 136: a ring that shares half the persons of the smaller of itself and an operator's set of large
-    # hospitals (his cards at one hospital or shop, a session's co-visits, a venue's cards pooled with his) gives way
-    # to the set, which names him at all his venues
+    # step 136: a ring of the same cards as an operator's set of large hospitals gives way to the set, which names
+    # him at all his venues: a card ring sharing half the persons of the smaller of itself and the set (his cards at
+    # one hospital or shop, a venue's cards pooled with his), or any ring half of whose own persons the set holds (a
+    # session's co-visits); step 143: not a group ring that merely holds half the set (a doctor's kickback ring some
+    # of whose patients the set holds keeps its place, and the two are judged by score as any two rings)
     sets = [people(r) for r in scored if r.benign is None and r.score >= min_score and hospital_set(r)]
     if sets:
-        gives_way |= {
-            id(ring)
-            for ring in scored
-            if not hospital_set(ring)
-            and any(len(people(ring) & s) >= 0.5 * min(len(people(ring)), len(s)) for s in sets)
-        }
+        gives_way |= {id(ring) for ring in scored if not hospital_set(ring) and _same_cards(ring, people(ring), sets)}
     return gives_way
 
 
 #: Step 98 (:func:`_paid_holds`): a loaded-card ring gives way to a paid-for-others ring at its venue holding at least
 #: this share of its persons (measured over 0.3-0.9 in docs/detection.md, step 98); None turns it off.
 PAID_HOLDS: float | None = 0.5
+
+
+def _same_cards(ring: Ring, mine: set, sets: list[set]) -> bool:
+    """Step 136 (step 143's form): whether ``ring`` (persons ``mine``) is of the same cards as one of the operators'
+    sets of large hospitals ``sets``: a card ring (``CARD_DETECTORS``) sharing half the persons of the smaller of
+    itself and a set, or any ring half of whose own persons a set holds."""
+    card = ring.detector in CARD_DETECTORS
+    return any(len(mine & s) >= 0.5 * (min(len(mine), len(s)) if card else len(mine)) for s in sets)
 
 
 def hospital_set(ring: Ring) -> bool:

@@ -15,7 +15,7 @@ from graphfraud.synth.toy import _table
 LARGE = ["A", "B", "C", "D"]  # 三级医院
 SMALL = ["E", "F"]  # 二级医院
 OFF = CardLoadParams(hospitals=0)
-ON = CardLoadParams(hospitals=2)  # off by default (docs/detection.md step 136)
+ON = CardLoadParams(hospitals=2)  # on by default since step 143 (docs/detection.md steps 136 and 143)
 
 
 def _world(*, operators=((("A", "B", "C"), 12, 0),), levels: bool = True, referred: int = 0) -> ClaimsData:
@@ -118,13 +118,35 @@ def test_referred_patients_at_the_hospitals_rate_are_no_set():
     assert _sets(_world(operators=(), referred=3)) == []
 
 
-def test_off_and_the_ratio():
+def test_steered_patients_billed_once_at_each_hospital_are_no_set():
+    # step 143 (the synth grid's seed 239, round 25): 40 patients each with one dear visit at each of A and B are
+    # far beyond the hospitals' rate, but a reseller's cards are prescribed for again and again; theirs are not
+    assert _sets(_world(operators=(), referred=40)) == []
+    found = _sets(_world(operators=(), referred=40), CardLoadParams(hospital_repeat=1))  # without the bar: a set
+    assert [members for members, _ in found] == [sorted(f"ref{k}" for k in range(40))]
+
+
+def test_a_card_dear_once_a_hospital_joins_his_set_but_seeds_none():
+    # 40 patients billed once at A and at B beside a reseller of A, B and C: their set lies within his, so they may
+    # join his as members (as before the bar), but they seed no set of their own, and his cards are its seeds
+    found = _sets(_world(referred=40))
+    assert len(found) == 1
+    members, e = found[0]
+    assert set(f"op0-card{k}" for k in range(12)) <= set(members)
+    assert e["flagged"] == 12  # his cards are the seeds, the referred patients at most members
+
+
+def test_on_by_default_off_and_the_ratio():
+    assert CardLoadParams().hospitals == 2 and CardLoadParams().hospital_repeat == 2
+    assert len(_sets(_world(), CardLoadParams())) == 1
     assert _sets(_world(), OFF) == []
+    assert _sets(_world(), CardLoadParams(hospital_repeat=40)) == []  # no card of his is dear 40 times a hospital
     assert _sets(_world(), CardLoadParams(hospitals=2, hospital_ratio=40.0)) == []  # his prescriptions are 20x a visit
 
 
 @pytest.mark.parametrize(
-    "field,value", [("hospital_ratio", 1.0), ("hospitals", 1), ("hospital_link", 0.0), ("hospital_link", 1.0)]
+    "field,value",
+    [("hospital_ratio", 1.0), ("hospitals", 1), ("hospital_link", 0.0), ("hospital_link", 1.0), ("hospital_repeat", 0)],
 )
 def test_bad_params_are_refused(field, value):
     with pytest.raises(ParamError, match=f"'{field}' parameter of CardLoadParams"):
@@ -151,3 +173,21 @@ def test_hospital_sets_are_deterministic_and_take_a_card_once():
     assert [(s.units, s.members.tolist()) for s in a] == [(s.units, s.members.tolist()) for s in b]
     assert [s.members.tolist() for s in a] == [list(range(10))]
     assert cardsets.hospital_sets(u, c, d, x, hospitals=0) == []
+
+
+def test_a_card_dear_once_at_two_hospitals_joins_the_group_of_its_own_set():
+    # step 143 (fifthworld vwh24 41): one reseller's group holds hospitals 0-3, another's 1 and 2 on days of his own;
+    # a card dear once at 1 and once at 2 is no seed (no repeat), and joins the group of the fewest hospitals
+    # holding its set (before: both held it, so it joined neither)
+    x = [(c, h, d) for c in range(8) for h in (0, 1, 2, 3) for d in (3, 9)]  # cards 0-7, twice at each of 0-3
+    y = [(c, h, d) for c in range(8, 16) for h in (1, 2) for d in (50, 60)]  # cards 8-15, twice at 1 and 2
+    z = [(16, 1, 100), (16, 2, 101)]  # card 16, once at each
+    c, u, d = (np.asarray(v) for v in zip(*(x + y + z)))
+    u = np.r_[u, np.arange(3000) % 4]
+    c = np.r_[c, np.arange(17, 3017)]  # 3,000 patients of one cheap visit
+    d = np.r_[d, np.arange(3000) % 180]
+    r = np.r_[np.full(len(x) + len(y) + len(z), 9.0), np.ones(3000)]
+    found = {s.units: s for s in cardsets.hospital_sets(u, c, d, r)}
+    assert sorted(found) == [(0, 1, 2, 3), (1, 2)]
+    assert found[(1, 2)].members.tolist() == list(range(8, 17)) and 16 not in found[(1, 2)].seeds
+    assert found[(0, 1, 2, 3)].members.tolist() == list(range(8))

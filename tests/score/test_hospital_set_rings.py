@@ -37,6 +37,17 @@ def test_the_pieces_of_his_cards_give_way_to_his_set_whatever_they_score() -> No
     assert gone == {id(piece), id(pooled), id(session)}
 
 
+def test_a_group_ring_that_holds_part_of_a_set_keeps_its_place() -> None:
+    """Step 143 (the synth grid's seed 239, round 25): a set of 13 cards, 7 of them patients a doctor steered to
+    dear care, made his kickback ring of 60 give way; only a ring of the same cards gives way now."""
+    small = _ring(range(0, 13), 70.0, "cardload", [SET])
+    kickback = _ring(list(range(0, 7)) + list(range(5000, 5053)), 55.0, "steering", [])
+    mostly = _ring(list(range(0, 10)) + [6000, 6001], 40.0, "covisit", [])  # 10 of its 12 are the set's cards
+    piece = _ring(range(3, 10), 30.0, "cards", [])  # a card ring of 7 of them
+    gone = _merging([small, kickback, mostly, piece], _people, 10.0)  # type: ignore[arg-type]
+    assert gone == {id(mostly), id(piece)}
+
+
 def test_without_a_set_nothing_changes() -> None:
     piece = _ring(range(0, 32), 100.0, "cardload", [LOAD])
     session = _ring(range(0, 24), 52.5, "covisit", [])
