@@ -2,14 +2,14 @@
 
     PYTHONPATH=CODE python benchmarks/stagerss.py DATA_DIR
 
-Runs what ``graphfraud detect`` runs (the read with ``pipeline.UNUSED_COLUMNS`` skipped and
-``pipeline.CODED_COLUMNS`` coded, then ``pipeline.run``), writes nothing, and prints per stage the largest
+Runs what ``graphfraud detect`` runs (the read as the command reads, ``_stages.read_as_detect``, then
+``pipeline.run``), writes nothing, and prints per stage the largest
 resident memory seen (``/proc/self/statm``, read every 10 ms by a thread), then the main thread's stack at the
 last six new highs of the run above 3.5 GiB (what was running when the peak grew).  Unlike
 ``benchmarks/stagehwm.py`` it never resets the kernel's high-water mark, so ``/usr/bin/time``'s max RSS stays the
-run's.  A peak shorter than the sampling period can be missed.  At ten million claims its levels ran 0.2-0.45 GiB
-above the command's max RSS (round 25: the start's run max 4.37 GiB here, 3.93 GiB for ``graphfraud detect``; not
-traced): compare runs of this script with each other, not with the command's.  Linux only.
+run's.  A peak shorter than the sampling period can be missed.  Until round 26 it read without the command's
+allocator settings (``io.memory.small_pages``) and its levels ran 0.2-0.45 GiB above the command's max RSS
+(round 25: 4.37 against 3.93 GiB); it now reads as the command does.  Linux only.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-import graphfraud.pipeline as pipeline
-from graphfraud.io.read import read_claims_dir
+from _stages import pipeline, read_as_detect, wrap_stages  # first: igraph as the command imports it
 
 GIB = 2**30
 #: Highs are recorded above this resident memory, each at least :data:`STEP` above the last.
@@ -72,14 +71,10 @@ class Sampler:
 
 def main(argv: list[str]) -> None:
     s = Sampler()
-    pipeline.build_graph = s.marked("graph", pipeline.build_graph)
-    for name, (module, _) in pipeline.DETECTORS.items():
-        setattr(module, "detect", s.marked(name, module.detect))
-    pipeline.claim_facts = s.marked("claim facts", pipeline.claim_facts)
-    pipeline.score_candidates = s.marked("scoring", pipeline.score_candidates)
+    wrap_stages(s.marked)
     threading.Thread(target=s.run, daemon=True).start()
     clock = time.perf_counter()
-    data = read_claims_dir(argv[0], skip=pipeline.UNUSED_COLUMNS, codes=pipeline.CODED_COLUMNS)
+    data = read_as_detect(argv[0])
     s.stage = "pipeline"  # (between the stages: kinds inferred, temporaries given back, the card tables dropped)
     result = pipeline.run(data)
     for stage, peak in s.stage_peak.items():
