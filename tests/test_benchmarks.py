@@ -211,7 +211,11 @@ def test_stage_scripts_mark_every_stage_in_run_order_and_read_as_the_command(scr
         [sys.executable, str(BENCH / script), str(SAMPLE_DIR)], capture_output=True, text=True, env=env, cwd=BENCH
     )
     assert p.returncode == 0, p.stderr
-    names = [line.split("  ")[0].strip() for line in p.stdout.splitlines() if " GiB" in line and "run max" not in line]
+    names = [
+        line.split("  ")[0].strip()
+        for line in p.stdout.splitlines()
+        if " GiB" in line and not line.startswith(("run max", "--"))
+    ]
     stages = [n for n in names if n not in ("read", "pipeline", "before claim facts")]
     assert stages == ["graph", *DETECTORS, "claim facts", "scoring"]
     rings = (sample_out / "rings.csv").read_text(encoding="utf-8-sig").count("\n") - 1
