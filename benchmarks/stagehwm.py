@@ -2,7 +2,7 @@
 
     PYTHONPATH=CODE python benchmarks/stagehwm.py DATA_DIR [--fine]
 
-Runs what ``graphfraud detect`` runs (the read with ``pipeline.UNUSED_COLUMNS`` skipped and ``CODED_COLUMNS`` coded, then
+Runs what ``graphfraud detect`` runs (the read as the command reads, ``_stages.read_as_detect``, then
 ``pipeline.run``), writes nothing, and prints per stage the process's peak resident memory (``VmHWM``)
 and the resident memory when the stage began: at each stage's end ``VmHWM`` is read and reset
 (``/proc/self/clear_refs``, Linux), so each stage's line is its own peak, not the run's so far.
@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import graphfraud.pipeline as pipeline
-import graphfraud.score.features as features
-from graphfraud.io.read import read_claims_dir
+from _stages import pipeline, read_as_detect, wrap_stages  # first: igraph as the command imports it
+
+import graphfraud.score.features as features  # noqa: E402
 
 #: Parts of ``claim_facts`` marked under ``--fine`` (those absent from the code measured are skipped).
 FINE = ("_diagnosis_families", "_patient_codes", "_focus_items", "codes_and_values", "text_codes",
@@ -62,17 +62,13 @@ class Marks:
 
 def main(argv: list[str]) -> None:
     marks = Marks()
-    pipeline.build_graph = marks.after("graph", pipeline.build_graph)
-    for name, (module, _) in pipeline.DETECTORS.items():
-        setattr(module, "detect", marks.after(name, module.detect))
-    pipeline.claim_facts = marks.after("claim facts", pipeline.claim_facts, before=True)
-    pipeline.score_candidates = marks.after("scoring", pipeline.score_candidates)
+    wrap_stages(lambda stage, f: marks.after(stage, f, before=stage == "claim facts"))
     if "--fine" in argv:
         for name in FINE:
             if hasattr(features, name):
                 setattr(features, name, marks.after(f"claim facts: {name}", getattr(features, name), before=True))
     marks.mark("start")
-    data = read_claims_dir(argv[0], skip=pipeline.UNUSED_COLUMNS, codes=pipeline.CODED_COLUMNS)  # as detect reads
+    data = read_as_detect(argv[0])
     marks.mark("read")
     result = pipeline.run(data)
     for stage, peak, start, seconds in marks.rows[1:]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 pytestmark = pytest.mark.slow  # ~20 s: a 3000-person tier (3 jobs) and a small sweep
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+SAMPLE_DIR = BENCH.parent / "data" / "sample"
 
 
 def table_rows(text: str, heading: str) -> tuple[list[str], list[list[str]]]:
@@ -195,3 +197,44 @@ def test_grid_worst_world_is_a_crash_before_any_miss_then_the_fewest_found():
     assert worst([ok, miss])["seed"] == 3 and worst([ok, miss, low_f1])["seed"] == 5
     assert worst([ok, low_f1, crash])["seed"] == 7 and worst([]) is None
     assert split([1, 2, 3, 4, 7]) == ([1, 3, 7], [2, 4])
+
+
+@pytest.mark.parametrize("script", ["stagerss.py", "stagehwm.py"])
+def test_stage_scripts_mark_every_stage_in_run_order_and_read_as_the_command(script, sample_out):
+    # issue 18: both scripts wrap the stages through one helper (_stages.wrap_stages) and read as detect does.
+    import os
+
+    from graphfraud.pipeline import DETECTORS
+
+    env = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
+    p = subprocess.run(
+        [sys.executable, str(BENCH / script), str(SAMPLE_DIR)], capture_output=True, text=True, env=env, cwd=BENCH
+    )
+    assert p.returncode == 0, p.stderr
+    names = [
+        line.split("  ")[0].strip()
+        for line in p.stdout.splitlines()
+        if " GiB" in line and not line.startswith(("run max", "--"))
+    ]
+    stages = [n for n in names if n not in ("read", "pipeline", "before claim facts")]
+    assert stages == ["graph", *DETECTORS, "claim facts", "scoring"]
+    rings = (sample_out / "rings.csv").read_text(encoding="utf-8-sig").count("\n") - 1
+    assert re.search(rf"\brings {rings}\b", p.stdout)  # the same rings as a detect run on the same data
+
+
+def test_stage_scripts_read_with_the_command_allocators():
+    # issue 18: until round 26 the scripts read without io.memory.small_pages and ran 0.2-0.45 GiB above the command.
+    import os
+
+    import pyarrow as pa
+
+    if "jemalloc" not in pa.supported_memory_backends():
+        pytest.skip("pyarrow built without jemalloc: small_pages keeps the default pool")
+    code = "import _stages, pyarrow as pa; _stages.read_as_detect(%r); print(pa.default_memory_pool().backend_name)"
+    env = {**os.environ, "PYTHONPATH": str(BENCH.parent)}
+    env.pop("ARROW_DEFAULT_MEMORY_POOL", None)
+    p = subprocess.run(
+        [sys.executable, "-c", code % str(SAMPLE_DIR)], capture_output=True, text=True, env=env, cwd=BENCH
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split()[-1] == "jemalloc"

@@ -62,7 +62,8 @@ def _grown(c: Candidate, facts: ClaimFacts, gap: int, session_cards: int, dear: 
     if not len(sold):
         return c
     shop = int(np.bincount(v.column("venue")[sold]).argmax())
-    rows = np.flatnonzero((v.column("venue") == shop) & (v.column("kind") == 1) & (v.column("person") >= 0))
+    rows = facts.graph.claim_rows("venue", np.array([shop]))  # the shop's claims (the run's index: no pass over all)
+    rows = rows[(v.column("kind")[rows] == 1) & (v.column("person")[rows] >= 0)]
     timed = facts.graph.timed
     if timed is not None:
         rows = rows[timed[rows]]

@@ -122,3 +122,20 @@ def test_the_ring_is_a_staged_clinic_with_its_reason(tmp_path: Path) -> None:
     assert len(people & workers) == 60 and ring.typology == "staged_clinic" and ring.benign is None
     (reason,) = [x for x in ring.reasons if x.code == "campaign_recalls"]
     assert reason.args["recalled"] == 60 and "exactly once more within 21 days" in reason.text
+
+
+def test_facility_days_are_each_person_venue_day_once_at_its_first_row(tmp_path: Path) -> None:
+    # issue 18: one packed key hashed, not pandas' three-column drop_duplicates; the same rows, order and dtypes.
+    data, _, _ = _world(tmp_path)
+    claims = pd.read_csv(data / "claims.csv", dtype=str)
+    again = claims.sample(frac=0.3, random_state=1).assign(claim_id=lambda c: "Z" + c["claim_id"])
+    pd.concat([claims, again]).sample(frac=1.0, random_state=2).to_csv(data / "claims.csv", index=False)
+    graph = build_graph(read_claims_dir(data))
+    v = graph.visits
+    keep = (v.column("kind") == 0) & ~v.column("inpatient") & (v.column("person") >= 0) & (v.column("venue") >= 0)
+    rows = np.flatnonzero(keep)
+    frame = pd.DataFrame({c: v.column(c)[rows].astype(np.int64) for c in ("person", "venue", "day")} | {"row": rows})
+    want = frame.drop_duplicates(["person", "venue", "day"], keep="first", ignore_index=True)
+    got = recalls.facility_days(graph)
+    assert len(got) < len(rows)  # the same days billed twice were there
+    pd.testing.assert_frame_equal(got, want, check_exact=True)

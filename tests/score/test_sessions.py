@@ -96,3 +96,24 @@ def test_a_batch_pools_own_sessions_count_is_kept(tmp_path: Path) -> None:
     pool = Candidate(pool.detector, pool.persons, pool.claims, {**pool.evidence, "sessions": 12}, {})
     (grown,) = holder_sessions([pool], claim_facts(graph))
     assert grown.evidence["sessions"] == 12 and grown.evidence["holder_sessions"]["joined"] == 36
+
+
+def test_only_the_main_shops_purchases_are_read_in_any_row_order(tmp_path: Path) -> None:
+    # issue 18: the shop's purchases come from the run's index of the claims by venue (no pass over every claim);
+    # a second shop's dear purchases in the same minutes, rows shuffled among the first shop's, never join.
+    data = _world(tmp_path)
+    claims = pd.read_csv(data / "claims.csv", dtype=str)
+    other = claims[claims["patient_id"].str.startswith("B")].assign(pharmacy_id="P1")
+    other = other.assign(claim_id="L" + other["claim_id"], patient_id="C" + other["patient_id"].str[1:])
+    mixed = pd.concat([claims, other]).sample(frac=1.0, random_state=3)
+    mixed.to_csv(data / "claims.csv", index=False)
+    persons = sorted(set(mixed["patient_id"]))
+    pd.DataFrame({"person_id": persons}).to_csv(data / "persons.csv", index=False)
+    (data / "pharmacies.csv").write_text("pharmacy_id\nP0\nP1\n", encoding="utf-8")
+    graph = build_graph(read_claims_dir(data))
+    (grown,) = holder_sessions([_proven(graph)], claim_facts(graph))
+    names = _names(graph, grown.persons)
+    assert {n for n in names if n.startswith("B")} == {f"B{i:02d}" for i in range(36)}
+    assert not {n for n in names if n[0] in "CT"}  # the other shop's cards, the walk-ins
+    venue = graph.visits.column("venue")[grown.claims]
+    assert len(set(venue.tolist())) == 1 and grown.evidence["holder_sessions"]["claims"] == 36
