@@ -39,8 +39,10 @@ times its peers', and are a sliver of what it bills.  And (step 106, ``own_ratio
 the loaded cards must be dear against the institution's own other cards too
 (:func:`_own_lift`): a 民族药 shop whose every customer buys dear pills has regulars
 loaded against drugstores without that trade, but they cost what its walk-ins
-cost: its clientele.  The candidate is the institution's loaded cards and their
-claims there.
+cost: its clientele.  And (step 143, ``clientele_ratio``) each loaded card, and each
+card billed the same way, must be so too (:func:`_clientele_cards`): a 民族医院 proven
+by a hundred phantom courses keeps its regulars out.  The candidate is the
+institution's loaded cards and their claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
 is judged against claims of its own diagnosis, and against the card's own
@@ -148,9 +150,11 @@ def _loaded(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:
         # step 106: the loaded cards must be dear against what the institution's other cards cost there too
         proven = proven[_own_lift(u, person, excess, ok, per, proven.index).to_numpy() >= np.log(params.own_ratio)]
     if params.clientele_ratio > 1:
-        # step 143: and each loaded card, and each card billed the same way, dear against its clientele (also at an
-        # institution step 106 or the share left out: its loaded cards are no collector's to a linked shop's set)
-        cheap = _clientele_cards(u, person, excess, ok, per, counted, params.clientele_ratio)
+        # step 143: and each loaded card, and each card billed the same way, dear against its clientele (also at a
+        # shop step 106 or the share left out: its loaded cards are no collector's to a linked shops' set, step 95;
+        # a large hospital the share left out is not read again)
+        judged = proven.index.union(counted[kind[counted.to_numpy()] == cards.PHARMACIES])
+        cheap = _clientele_cards(u, person, excess, ok, per, judged, params.clientele_ratio)
         if cheap.any():
             per = per.assign(loaded=per["loaded"].to_numpy() & ~cheap, same=per["same"].to_numpy() & ~cheap)
             if not proven.empty:
