@@ -399,6 +399,9 @@ class CardLoadParams:
     # step 106: an institution's loaded cards are typically (median, card by card) this many times dearer there than
     # its other cards (its clientele): a 民族药 shop whose every customer buys dear pills is not loaded by them; 1: off
     own_ratio: float = 2.0
+    # step 144: and each of them, and each card billed the same way, this many times dearer there (typically) than
+    # the institution's other cards: a 民族医院's phantom courses are, its patients' own dear pills are not; 1: off
+    clientele_ratio: float = 2.0
     # step 127: a collector's cheap basket spread over pharmacies: a card billed min_claims times or more at each of
     # spread_shops pharmacy institutions or more, typically (median) spread_ratio times the usual cost of such
     # purchases at each, is a seed; a shop set's seeds, min_cards or more beyond chance, are one candidate with the
@@ -425,6 +428,7 @@ class CardLoadParams:
         check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
         check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
         check(self.own_ratio >= 1, "own_ratio", o, "a float >= 1 (1: off)", self.own_ratio)
+        check(self.clientele_ratio >= 1, "clientele_ratio", o, "a float >= 1 (1: off)", self.clientele_ratio)
         check(self.spread_ratio > 1, "spread_ratio", o, "a float > 1", self.spread_ratio)
         check(
             self.spread_shops == 0 or self.spread_shops >= 2,

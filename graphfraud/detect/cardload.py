@@ -39,8 +39,10 @@ times its peers', and are a sliver of what it bills.  And (step 106, ``own_ratio
 the loaded cards must be dear against the institution's own other cards too
 (:func:`_own_lift`): a 民族药 shop whose every customer buys dear pills has regulars
 loaded against drugstores without that trade, but they cost what its walk-ins
-cost: its clientele.  The candidate is the institution's loaded cards and their
-claims there.
+cost: its clientele.  And (step 144, ``clientele_ratio``) each loaded card, and each
+card billed the same way, must be so too (:func:`_clientele_cards`): a 民族医院 proven
+by a hundred phantom courses keeps its regulars out.  The candidate is the
+institution's loaded cards and their claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
 is judged against claims of its own diagnosis, and against the card's own
@@ -142,10 +144,24 @@ def _loaded(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:
         return []
     share = _excess_share(u, person, excess, ok, rows, per, proven.index, graph)
     joins = _joins(by_unit, proven.index, params)
+    counted = proven.index  # proven by their count: their loaded cards are judged against their clientele below
     proven = proven[share.reindex(proven.index).to_numpy() >= params.min_share]
     if params.own_ratio > 1 and not proven.empty:
         # step 106: the loaded cards must be dear against what the institution's other cards cost there too
         proven = proven[_own_lift(u, person, excess, ok, per, proven.index).to_numpy() >= np.log(params.own_ratio)]
+    if params.clientele_ratio > 1:
+        # step 144: and each loaded card, and each card billed the same way, dear against its clientele (also at a
+        # shop step 106 or the share left out: its loaded cards are no collector's to a linked shops' set, step 95;
+        # a large hospital the share left out is not read again)
+        judged = proven.index.union(counted[kind[counted.to_numpy()] == cards.PHARMACIES])
+        cheap = _clientele_cards(u, person, excess, ok, per, judged, params.clientele_ratio)
+        if cheap.any():
+            per = per.assign(loaded=per["loaded"].to_numpy() & ~cheap, same=per["same"].to_numpy() & ~cheap)
+            if not proven.empty:
+                kept = per[per["loaded"]].groupby("unit").size().reindex(proven.index).fillna(0).to_numpy()
+                share = _excess_share(u, person, excess, ok, rows, per, proven.index, graph)
+                keep = (kept >= params.min_cards) & (share.reindex(proven.index).to_numpy() >= params.min_share)
+                proven = proven[keep]
     if proven.empty:
         return []
     joined = per["same"] & per["unit"].isin(joins.index[joins["join"].to_numpy()])
@@ -1009,6 +1025,23 @@ def _own_lift(
     [10.0]
     """
     codes = proven.to_numpy()
+    cards_there, own = _clientele(unit, person, excess, ok, per, proven)
+    loaded = cards_there["loaded"].to_numpy()
+    x, units = cards_there["x"].to_numpy(), cards_there["unit"].to_numpy()
+    dear = pd.Series(x[loaded]).groupby(units[loaded]).median().reindex(codes)
+    lift = dear - own.fillna(0.0).clip(lower=0.0)
+    return pd.Series(lift.fillna(np.inf).to_numpy(), index=proven)
+
+
+def _clientele(
+    unit: np.ndarray, person: np.ndarray, excess: np.ndarray, ok: np.ndarray, per: pd.DataFrame, proven: pd.Index
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The cards of the proven institutions (``proven``: unit codes) and their clientele (:func:`_own_lift`).
+
+    Returns each card's typical (median) log cost there over its kind's usual cost (columns ``unit``, ``person``,
+    ``x``, ``flagged``: loaded or billed the same way, ``loaded``; by unit and card), and per proven institution the
+    median of its other cards' (the clientele's; NaN: it has none)."""
+    codes = proven.to_numpy()
     at = np.flatnonzero(ok & np.isin(unit, codes))
     frame = pd.DataFrame({"unit": unit[at], "person": person[at], "x": excess[at]})
     cards_there = frame.groupby(["unit", "person"], sort=True)["x"].median().reset_index()
@@ -1017,10 +1050,45 @@ def _own_lift(
     flagged = key.isin(pd.MultiIndex.from_frame(mine[["unit", "person"]]))
     loaded = key.isin(pd.MultiIndex.from_frame(mine.loc[mine["loaded"], ["unit", "person"]]))
     x, units = cards_there["x"].to_numpy(), cards_there["unit"].to_numpy()
-    dear = pd.Series(x[loaded]).groupby(units[loaded]).median().reindex(codes)
-    own = pd.Series(x[~flagged]).groupby(units[~flagged]).median().reindex(codes).fillna(0.0)
-    lift = dear - own.clip(lower=0.0)
-    return pd.Series(lift.fillna(np.inf).to_numpy(), index=proven)
+    own = pd.Series(x[~flagged]).groupby(units[~flagged]).median().reindex(codes)
+    return cards_there.assign(flagged=flagged, loaded=loaded), own
+
+
+def _clientele_cards(
+    unit: np.ndarray,
+    person: np.ndarray,
+    excess: np.ndarray,
+    ok: np.ndarray,
+    per: pd.DataFrame,
+    proven: pd.Index,
+    ratio: float,
+) -> np.ndarray:
+    """Step 144, per row of ``per``: a card loaded or billed the same way at a proven institution (``proven``) that
+    costs there, typically, less than ``ratio`` times what the institution's other cards (its clientele) typically
+    cost there (:func:`_clientele`; a clientele cheaper than usual: the usual cost).
+
+    Step 106 asks it of an institution's loaded cards together (their median); this asks it of each card.  A 民族医院
+    where a few doctors key phantom courses of dear pills on a hundred cards is proven by them, but its ordinary
+    patients, whose visits carry the same pills in the amounts they need, are dear against hospitals without that
+    trade too, and a few hundred of its thousands of cards come there three times: loaded, or billed the same way.
+    They cost what its clientele costs; the phantom courses cost many times that.  Elsewhere (a clientele at the
+    usual cost) a loaded card is ``CardLoadParams.ratio`` times dearer than that already, and none is left out.
+
+    >>> per = pd.DataFrame({"unit": [0, 0, 0, 0, 0], "person": [1, 2, 3, 4, 5],
+    ...                     "loaded": [True, True, False, False, False], "same": [False, False, True, False, False]})
+    >>> x = np.log([40.0, 8.0, 9.0, 7.0, 8.0])  # a card at 40x, two at 8-9x, the clientele at 7-8x the usual
+    >>> _clientele_cards(np.zeros(5, int), np.arange(1, 6), x, np.ones(5, bool), per, pd.Index([0]), 2.0).tolist()
+    [False, True, True, False, False]
+    """
+    cards_there, own = _clientele(unit, person, excess, ok, per, proven)
+    floor = own.fillna(0.0).clip(lower=0.0) + np.log(ratio)
+    cheap = cards_there["flagged"].to_numpy() & (
+        cards_there["x"].to_numpy() < floor.reindex(cards_there["unit"].to_numpy()).to_numpy()
+    )
+    out = pd.MultiIndex.from_frame(per[["unit", "person"]]).isin(
+        pd.MultiIndex.from_frame(cards_there.loc[cheap, ["unit", "person"]])
+    )
+    return np.asarray(out & (per["loaded"] | per["same"]).to_numpy(dtype=bool), dtype=bool)
 
 
 def _gains(

@@ -68,6 +68,7 @@ flag; the run's such purchases are one explained finding, :func:`kin_finding`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,6 +108,11 @@ LAPSE_SHARE = 0.1
 #: A chain's brand begins its shops' names with at least this many characters (:func:`name_chains`; a county's
 #: town names are two to three characters before 镇/乡, 街道).
 CHAIN_STEM = 4
+
+#: A bilingual name's other script, ahead of its Chinese (སྨན་ཚོང་ཁང་ 民族药药店6, a 自治州's shops and hospitals):
+#: a leading run of letters neither Han, CJK punctuation, full-width nor printable ASCII, with the spaces between its
+#: words (:func:`chinese_name`).
+OTHER_SCRIPT = re.compile(r"^[^\x21-\x7e\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 #: Primary-care facility kinds (村卫生室 and private clinics are ``clinic``; 乡镇卫生院/社区卫生服务中心 ``community``).
 PRIMARY_KINDS = ("clinic", "community")
@@ -390,16 +396,38 @@ def name_chains(pharmacies: pd.DataFrame) -> pd.Series:
     town (王仙镇杨记药店, 王仙镇黄记药店) share at most the town's name, which is shorter; where it is not, they
     are taken as one institution, which costs a test only its resolution (each card's uses are still its own).
 
+    A bilingual name (another script first, then Chinese: a 自治州's signs) is read from its Chinese
+    (:func:`chinese_name`): the other script's word for "pharmacy" begins every shop's name and is no brand.
+
     >>> name_chains(pd.DataFrame({"name": ["康民大药房连锁王仙镇店", "康民大药房连锁船湾镇店", "王仙镇杨记药店",
     ...                                    "王仙镇黄记药店", None]})).tolist()
     ['康民大药', '康民大药', nan, nan, nan]
+    >>> name_chains(pd.DataFrame({"name": ["སྨན་ཚོང་ཁང་ 个体药店15", "སྨན་ཚོང་ཁང་ 民族药店16", "སྨན་ཚོང་ཁང་ 一心堂药店3",
+    ...                                    "སྨན་ཚོང་ཁང་ 一心堂药店7"]})).tolist()
+    [nan, nan, '一心堂药', '一心堂药']
     """
     if "name" not in pharmacies:
         return pd.Series(np.nan, index=pharmacies.index, dtype=object)
-    name = pharmacies["name"].astype(object).where(pharmacies["name"].notna(), None)
+    name = pharmacies["name"].astype(object).where(pharmacies["name"].notna(), None).map(chinese_name)
     stem = name.map(lambda n: n[:CHAIN_STEM] if isinstance(n, str) and len(n) >= CHAIN_STEM + 2 else None)
     shared = stem.map(stem.value_counts()).fillna(0) >= 2
     return stem.where(shared & stem.notna(), np.nan).astype(object)
+
+
+def chinese_name(name: str | None) -> str | None:
+    """A venue's name without the other script a bilingual name begins with (:data:`OTHER_SCRIPT`), where Chinese
+    follows it; else the name as it is.
+
+    >>> chinese_name("སྨན་ཚོང་ཁང་ 民族药药店6"), chinese_name("ᠡᠮ ᠦᠨ ᠰᠠᠩ 个体药店2"), chinese_name("O2O送药旗舰店")
+    ('民族药药店6', '个体药店2', 'O2O送药旗舰店')
+    >>> chinese_name("སྨན་ཚོང་ཁང་"), chinese_name(None)
+    ('སྨན་ཚོང་ཁང་', None)
+    """
+    if not isinstance(name, str):
+        return name
+    lead = OTHER_SCRIPT.match(name)
+    rest = name[lead.end() :] if lead else name
+    return rest if rest else name
 
 
 def posthumous(graph: ClaimGraph, grace_days: int, *, uses: CardUses | None = None) -> np.ndarray:

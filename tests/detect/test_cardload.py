@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from graphfraud.errors import ParamError
 from graphfraud.contract import CLAIM_ITEMS, CLAIMS, DOCTORS, FACILITIES, PERSONS, PHARMACIES, ClaimsData
 from graphfraud.detect import DETECTORS, cardload, cards
 from graphfraud.evidence.wording import say
@@ -31,6 +32,8 @@ def _world(
     late_times: int = 2,
     oneoff: int = 0,
     walkins: int = 0,
+    regulars: int = 0,
+    trade: float | None = None,
 ) -> ClaimsData:
     """Six clinics of one kind, 60 ordinary patients each, with their own care at the other clinics.
 
@@ -43,7 +46,9 @@ def _world(
     - H0 bills ``late`` more collected cards only ``late_times`` (2) times each, at the same markup;
     - every clinic bills ``oneoff`` patients two dear visits each (their care elsewhere cheap): an ordinary rate;
     - H0 sells ``walkins`` more people one visit each at the collector's markup (their care elsewhere cheap): a
-      clinic whose trade is dear (a 民族药 shop's 珍宝类 pills).
+      clinic whose trade is dear (a 民族药 shop's 珍宝类 pills);
+    - H0 sells ``regulars`` more people three visits each at that trade's price (their care elsewhere cheap);
+    - ``trade``: the walk-ins' and regulars' markup (default: ``markup``).
     """
     persons, claims = [], []
     n = [0]
@@ -104,12 +109,20 @@ def _world(
                 claim(pid, c, 20 + 7 * k + 30 * d, 45 * markup)
             for d in range(2):
                 claim(pid, CLINICS[(CLINICS.index(c) + 2) % 6], 90 + 60 * d + k, rng.uniform(30, 60))
+    price = markup if trade is None else trade
     for k in range(walkins):  # H0's trade: one dear visit, their own care elsewhere cheap
         pid = f"walkin{k}"
         person(pid)
-        claim(pid, "H0", 5 + k % 300, 45 * markup * rng.uniform(0.9, 1.1))
+        claim(pid, "H0", 5 + k % 300, 45 * price * rng.uniform(0.9, 1.1))
         for d in range(2):
             claim(pid, "H4", 60 + 90 * d + k % 50, rng.uniform(30, 60))
+    for k in range(regulars):  # H0's trade, three times: loaded against the peers, as dear as a walk-in
+        pid = f"regular{k}"
+        person(pid)
+        for d in range(3):
+            claim(pid, "H0", 40 + 90 * d + k, 45 * price * rng.uniform(0.9, 1.1))
+        for d in range(2):
+            claim(pid, "H4", 70 + 90 * d + k, rng.uniform(30, 60))
     facilities = [(c, f"{c}诊所", "clinic", 0, "private", "350206", 0) for c in CLINICS]
     doctors = [(f"D{c}", c, "医生", "医师", "全科") for c in CLINICS]
     return ClaimsData(
@@ -213,7 +226,9 @@ def test_loaded_cards_that_cost_what_the_institutions_other_cards_cost_are_its_c
     at a clinic whose other customers buy cheap are a collector's cards (many times its other cards)."""
     dear_trade = _world(walkins=150, few=0)
     assert _found(dear_trade) == {}
-    persons, _ = _found(dear_trade, CardLoadParams(own_ratio=1.0))["H0"]  # off: the peers alone take it
+    assert _found(dear_trade, CardLoadParams(own_ratio=1.0)) == {}  # step 144 asks it of each card too
+    off = CardLoadParams(own_ratio=1.0, clientele_ratio=1.0)
+    persons, _ = _found(dear_trade, off)["H0"]  # both off: the peers alone take it
     assert persons == [f"card{k}" for k in range(8)]
     assert list(_found(_world(walkins=20, few=0))) == ["H0"]  # fewer walk-ins: its typical customer is cheap
     g = build_graph(dear_trade)
@@ -225,6 +240,36 @@ def test_loaded_cards_that_cost_what_the_institutions_other_cards_cost_are_its_c
     h0 = pd.Index([int(np.flatnonzero(g.visits.venues.ids == "H0")[0])])
     lift = cardload._own_lift(unit[venue], person, excess, np.isfinite(excess), per, h0)
     assert abs(float(lift.iloc[0])) < np.log(1.5)  # the regulars cost what a walk-in costs
+
+
+def test_each_card_must_be_dear_against_the_institutions_clientele():
+    """Step 144: a 民族医院 whose every visit carries dear pills (walk-ins at 12x the peers' usual cost), where
+    phantom courses are keyed on twelve cards at 40x, is proven by them (step 106: they are three times its
+    clientele); its six regulars, billed three times at the trade's own price, are loaded against the peers too,
+    but they cost what its clientele costs: not members.  ``clientele_ratio`` 1 switches it off."""
+    world = _world(collected=12, markup=40.0, walkins=150, regulars=6, trade=12.0, few=0)
+    persons, evidence = _found(world)["H0"]
+    assert persons == sorted(f"card{k}" for k in range(12))
+    assert evidence["flagged"] == 12 and evidence["joined"] == 0
+    persons, evidence = _found(world, CardLoadParams(clientele_ratio=1.0))["H0"]
+    assert set(persons) == {f"card{k}" for k in range(12)} | {f"regular{k}" for k in range(6)}
+    assert evidence["flagged"] == 18
+    # at a clinic whose clientele costs the usual (no dear trade), nothing is left out: the same ring either way
+    plain = _world(late=12, oneoff=3)
+    (on, with_on), (off, with_off) = _found(plain)["H0"], _found(plain, CardLoadParams(clientele_ratio=1.0))["H0"]
+    assert on == off and with_on["flagged"] == with_off["flagged"] == 8 and with_on["joined"] == 15
+
+
+def test_a_proven_institution_left_with_too_few_cards_dear_against_its_clientele_is_no_ring():
+    """Step 144: where fewer than ``min_cards`` of the loaded cards are dear against the clientele, no ring."""
+    world = _world(collected=4, markup=40.0, walkins=150, regulars=3, trade=12.0, few=0)
+    assert _found(world) == {}
+    assert list(_found(world, CardLoadParams(clientele_ratio=1.0))) == ["H0"]
+
+
+def test_clientele_ratio_is_checked():
+    with pytest.raises(ParamError, match="'clientele_ratio' parameter of CardLoadParams"):
+        CardLoadParams(clientele_ratio=0.5)
 
 
 def test_without_diagnoses_the_usual_cost_is_the_visit_type_at_peers():

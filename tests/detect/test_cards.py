@@ -392,3 +392,17 @@ def test_a_stay_after_a_visit_to_the_same_facility_is_no_ghost_stay():
 def test_ghost_seen_days_is_checked():
     with pytest.raises(ParamError, match="'ghost_seen_days' parameter of CardParams"):
         CardParams(ghost_seen_days=-2)
+
+
+def test_a_bilingual_shop_name_is_read_from_its_chinese_for_its_chain():
+    """Eighthworld 23 (round 26): every shop of a 自治州 is named in Tibetan first, the same word for pharmacy
+    (སྨན་ཚོང་ཁང་), then in Chinese; read from the name's start, that word tied every shop into one chain, and a 民族药
+    shop's customers were judged against the drugstores' as one institution's.  The chain is read from the Chinese."""
+    names = ["སྨན་ཚོང་ཁང་ 民族药店6", "སྨན་ཚོང་ཁང་ 个体药店5", "སྨན་ཚོང་ཁང་ 老百姓大药房药店3",
+             "སྨན་ཚོང་ཁང་ 老百姓大药房药店8", "ᠡᠮ ᠦᠨ ᠰᠠᠩ 一心堂药店2", "一心堂药店7"]  # fmt: skip
+    chains = cards.name_chains(pd.DataFrame({"name": names}))
+    assert chains.isna().tolist() == [True, True, False, False, False, False]
+    assert chains.iloc[2] == chains.iloc[3] == "老百姓大" and chains.iloc[4] == chains.iloc[5] == "一心堂药"
+    # a name in Chinese alone, or in Latin letters first (a brand), is read as it is
+    assert cards.chinese_name("O2O送药旗舰店") == "O2O送药旗舰店" and cards.chinese_name("康民大药房") == "康民大药房"
+    assert cards.chinese_name("སྨན་ཚོང་ཁང་") == "སྨན་ཚོང་ཁང་"  # nothing after the other script: kept
