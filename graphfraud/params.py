@@ -141,6 +141,9 @@ class OrganiseParams:
     min_events: int = 2  # a person belongs to a ring when at this many of its events or more
     min_share: float = 0.2  # attendees kept down to the first below this share of the typical attendance above them
     min_devotion: float = 0.5  # a member's days at the ring's venues must be at least this share its events
+    # step 145: a venue where the group met at most this share of its main venue's events is a side venue, where a
+    # member's ordinary days are his own (a recruit's community centre), like a venue where it met once (0: off)
+    side_share: float = 0.5
     min_density: float = 0.1  # the typical member was at least at this share of the ring's events
     max_links: int = 20  # each person's event is linked to that person's next max_links events
     max_chance: float = 0.1  # expected share of a ring's members who met its events by chance (venue traffic), at most
@@ -151,7 +154,7 @@ class OrganiseParams:
         check(self.resolution > 0, "resolution", o, "a float > 0", self.resolution)
         check(self.min_shared >= 1, "min_shared", o, "an int >= 1", self.min_shared)
         check(self.min_events >= 1, "min_events", o, "an int >= 1", self.min_events)
-        for name in ("min_share", "min_devotion", "min_density", "max_chance"):
+        for name in ("min_share", "min_devotion", "min_density", "max_chance", "side_share"):
             check(0 <= getattr(self, name) <= 1, name, o, "a float in [0, 1]", getattr(self, name))
         check(self.max_links >= 1, "max_links", o, "an int >= 1", self.max_links)
 

@@ -305,6 +305,7 @@ def _devoted(
     events: Events,
     *,
     min_devotion: float,
+    side_share: float = _D.side_share,
 ) -> np.ndarray:
     """Which (group ``kg``, person ``kp``) rows, at ``times`` of the group's events and on ``days`` at all its
     venues (:func:`_days_at`), are devoted to it: the group's events are at least ``min_devotion`` of their
@@ -323,11 +324,22 @@ def _devoted(
     more than once.  A person whose events were all such occasions is judged
     on all the group's venues.  ``kg``, ``kp`` are sorted by group, then person
     (as ``organisations`` builds them).
+
+    Step 145: a venue where the group met more than once but on at most ``side_share`` of the events it held at
+    its main venue is such a venue too.  A broker who recruits a street finds its people at their community
+    centre on a few of its busy days (fifthworld 46: 4 days there beside 12 batches at the clinic), and with
+    those days counted the centre's ordinary visits of half the pool outweighed their batches.
     """
     grouped = np.flatnonzero(group >= 0)
     n_venues = int(events.venue.max(initial=0)) + 1
     gv, held = np.unique(group[grouped].astype(np.int64) * n_venues + events.venue[grouped], return_counts=True)
-    once = gv[held == 1]  # (group, venue) where the group met once
+    minor = held == 1  # (group, venue) where the group met once
+    if side_share > 0:  # step 145: ... or at a side venue, far less often than at the group's main one
+        most = np.zeros(int(gv.max(initial=0) // n_venues) + 1, dtype=np.int64)
+        np.maximum.at(most, gv // n_venues, held)
+        main = most[gv // n_venues]
+        minor |= (held < main) & (held <= side_share * main)
+    once = gv[minor]
     if not len(once):
         return times >= min_devotion * days
     key = group.astype(np.int64) * n_venues + events.venue
@@ -1094,6 +1106,7 @@ def organisations(
     min_persons: int = 5,
     min_share: float = _D.min_share,
     min_devotion: float = _D.min_devotion,
+    side_share: float = _D.side_share,
     min_density: float = _D.min_density,
     min_shared: int = _D.min_shared,
     max_links: int = _D.max_links,
@@ -1125,6 +1138,12 @@ def organisations(
         the batches, its ordinary patients come on other days too (this is
         what keeps a date-only export's clinic-day events apart from the
         clinic's regulars).  0 switches the test off.
+    side_share : float, default 0.5
+        Step 145: a venue where the group met on at most this share of the
+        events it held at its main venue (the venue of most of its events) is a
+        side venue, judged as a venue where it met once (:func:`_devoted`): a
+        street's recruits also meet at their own community centre a few times
+        a year.  0 leaves only the venues met at once.
     min_shared : int, default 2
         Events are linked when at least this many persons attended both (one
         person at two events is a coincidence; two are a pattern).
@@ -1182,6 +1201,7 @@ def organisations(
     check(max_links >= 1, "max_links", owner, "an int >= 1", max_links)
     check(0 <= min_share <= 1, "min_share", owner, "a float in [0, 1]", min_share)
     check(0 <= min_devotion <= 1, "min_devotion", owner, "a float in [0, 1]", min_devotion)
+    check(0 <= side_share <= 1, "side_share", owner, "a float in [0, 1]", side_share)
     check(0 <= min_density <= 1, "min_density", owner, "a float in [0, 1]", min_density)
     check(0 <= max_chance <= 1, "max_chance", owner, "a float in [0, 1]", max_chance)
     if beyond_traffic:
@@ -1220,7 +1240,7 @@ def organisations(
         attended = times
         if whole_days:  # a recruit's days on any organisation's days at a venue are days he came for them (step 32)
             attended = np.maximum(times, _days_at(_grouped_days(inc, group, events), kg, kp, group, events.venue))
-        devoted = _devoted(inc, group, kg, kp, attended, days, events, min_devotion=min_devotion)
+        devoted = _devoted(inc, group, kg, kp, attended, days, events, min_devotion=min_devotion, side_share=side_share)
     # (group, members, their attendance, their days at the group's venues) of the groups with enough regulars
     chosen: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):

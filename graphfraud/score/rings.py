@@ -138,6 +138,11 @@ CARD_JOIN_CHANCE = 1e-6
 #: are another operator's, left in their piece (judged again on their own).  False: the union of the pieces (step 91).
 CARD_JOIN_BOTH = True
 
+#: Step 146 (:func:`join_cards`): loaded-card rings at shops of one chain are one pool of cards when each holds at
+#: least this share of the smaller of itself and the best of them (a chain's cash-out swipes the same cards at its
+#: shops; two collectors who share a shop or two cards do not).  None turns it off.
+CHAIN_POOL_SHARE: float | None = 0.8
+
 #: Step 103 (:func:`join_pieces`): suspect pieces of one typology at different venues are one organisation when one
 #: doctor billed more than this share of each piece's claims (a 卫生院 doctor's phantom rota, one piece per village
 #: clinic).  A doctor who sees some of two groups' patients is not their organiser; one who bills most of both is
@@ -671,7 +676,11 @@ def join_cards(
             at_open = np.flatnonzero(np.isin(unit[venue], [int(unit[scored[i].features.venue]) for i in open_]))
         # step 92: the cards billed at two or more of the group's institutions; the rest stay in their pieces
         both = _billed_at_two(group, scored, people, facts, unit, at_open) if unit is not None else None
-        if both is None:
+        chain = both is not None and unit is not None and _one_chain(group, scored, people, unit)
+        if chain:  # step 146: one chain's shops whose rings hold the same cards: the union, not the cards carried
+            joined = _chain_union(candidates, group, people)
+            both = None  # (every card of the pieces is in it: none is left to judge on its own)
+        elif both is None:
             joined = _card_union(candidates, group, people)
         else:
             parts = [(i, part) for i in group if (part := _card_part(candidates[i], both, facts)) is not None]
@@ -865,6 +874,26 @@ def _card_part(c: Candidate, both: set[int], facts: ClaimFacts, *, keep: bool = 
         **({"spread": np.asarray(e["spread"])[mask]} if "spread" in e else {}),
     }
     return Candidate(c.detector, rest, claims, evidence, p)
+
+
+def _one_chain(group: list[int], scored: list[Ring], people: dict[int, set], unit: np.ndarray) -> bool:
+    """Step 146: whether the loaded-card rings ``group`` are at shops of one chain (one institution,
+    :func:`graphfraud.detect.cards.institutions`) and each holds at least :data:`CHAIN_POOL_SHARE` of its cards
+    in the best ring of the group or the best holds that share of its own in it: one pool of cards worked at
+    the chain's shops (a chain's cash-out, 药店串换), where step 92 finds no card carried between institutions.
+    """
+    if CHAIN_POOL_SHARE is None or len({int(unit[scored[i].features.venue]) for i in group}) != 1:
+        return False
+    best = people[group[0]]
+    return all(len(people[i] & best) >= CHAIN_POOL_SHARE * min(len(people[i]), len(best)) for i in group[1:])
+
+
+def _chain_union(candidates: list[Candidate], group: list[int], people: dict[int, set]) -> Candidate:
+    """Step 146: the union of one chain's loaded-card rings (:func:`_one_chain`) as one candidate, as
+    :func:`_card_union`, without the join's count of institutions: its shops are one."""
+    joined = _card_union(candidates, group, people)
+    evidence = {k: v for k, v in joined.evidence.items() if k not in ("institutions", "shared")}
+    return replace(joined, evidence=evidence)
 
 
 def _held_by(ring: Ring, others: list[Ring], params: ScoreParams) -> bool:

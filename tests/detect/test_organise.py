@@ -213,6 +213,52 @@ def test_a_bus_load_at_the_bosss_other_clinic_still_counts() -> None:
     assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
 
 
+def _clinic_and_centre_meetings(*, meetings: int, batches: int = 8) -> tuple:
+    """Six recruits at ``batches`` batches of a clinic (venue 0); recruits 0-2 also met at their own community
+    centre (venue 1) on ``meetings`` days (every one of the three there), coming there on twenty days each."""
+    from graphfraud.graph.events import Events
+
+    rows = [(b, p) for b in range(batches) for p in range(6)]
+    rows += [(batches + m, p) for m in range(meetings) for p in range(3)]
+    inc = pd.DataFrame(sorted(rows), columns=["event", "person"])
+    days = [(p, 0, batches) for p in range(6)] + [(p, 1, 20) for p in range(3)]
+    visit_days = pd.DataFrame(sorted(days), columns=["person", "venue", "days"])
+    venue = np.r_[np.zeros(batches, dtype=int), np.ones(meetings, dtype=int)]
+    return Events(inc, venue, np.arange(batches + meetings), {}, visit_days, np.bincount(inc["event"].to_numpy()))
+
+
+@pytest.mark.parametrize("meetings", [1, 2, 4])
+def test_a_recruits_community_centre_met_at_a_few_times_is_a_side_venue(meetings: int) -> None:
+    # Step 145 (fifthworld 46's street recruits): recruits 0-2 met at their community centre on 2 or 4 days,
+    # far fewer than the clinic's 8 batches.  Counted as one of the group's venues, the centre's 20 ordinary
+    # days of each outweighed the batches (8 + 4 < 0.5 x (8 + 20)); a side venue, it is their own.
+    events = _clinic_and_centre_meetings(meetings=meetings)
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert [o.persons.tolist() for o in found] == [[0, 1, 2, 3, 4, 5]]
+    assert set(range(8, 8 + meetings)) <= set(found[0].events.tolist())  # the centre's meetings joined the group
+    if meetings > 1:  # before step 145 only a venue met at once was the recruits' own: the three were cut
+        cut = organisations(events, min_persons=3, max_chance=1.0, seed=0, side_share=0.0)
+        assert [o.persons.tolist() for o in cut] == [[3, 4, 5]]
+
+
+def test_a_second_venue_met_at_as_often_as_the_first_is_the_groups_own() -> None:
+    # A broker's two clinics, four batches at each: neither is a side venue, so a regular of the second
+    # clinic (recruits 0-2, fourteen days there, at its four batches) is judged on both, and stays out.
+    from graphfraud.graph.events import Events
+
+    rows = [(b, p) for b in range(4) for p in range(6)] + [(4 + b, p) for b in range(4) for p in range(6)]
+    inc = pd.DataFrame(sorted(rows), columns=["event", "person"])
+    days = [(p, 0, 4) for p in range(6)] + [(p, 1, 14 if p < 3 else 4) for p in range(6)]
+    visit_days = pd.DataFrame(sorted(days), columns=["person", "venue", "days"])
+    venue = np.r_[np.zeros(4, dtype=int), np.ones(4, dtype=int)]
+    events = Events(inc, venue, np.arange(8), {}, visit_days, np.bincount(inc["event"].to_numpy()))
+    found = organisations(events, min_persons=3, max_chance=1.0, seed=0)
+    assert [o.persons.tolist() for o in found] == [[3, 4, 5]]
+    # whatever the share: a venue met at as often as the main one is never a side venue
+    wide = organisations(events, min_persons=3, max_chance=1.0, seed=0, side_share=1.0)
+    assert [o.persons.tolist() for o in wide] == [[3, 4, 5]]
+
+
 def test_a_pairwise_core_stays_when_the_organisation_holding_half_of_it_is_smaller() -> None:
     from graphfraud.detect.candidate import uncovered
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 from graphfraud.cli import main
@@ -202,3 +204,30 @@ def test_a_mutual_aid_ring_beside_a_card_ring_of_the_same_persons_is_not_joined(
     p1 = [r for r in rings["ring_id"] if "P1" in _of(members, r, "pharmacy")]
     assert len(p1) == 1 and _of(members, p1[0], "pharmacy") == {"P1"}
     assert {int(p[1:]) for p in _of(members, p1[0], "person")} == set(range(10, 40))
+
+
+def _pieces(*sizes_and_venues: tuple[range, int]) -> tuple[list, dict[int, set]]:
+    """Loaded-card rings (best first) as ``join_cards`` sees them: each its persons and its main venue."""
+    from types import SimpleNamespace
+
+    scored = [SimpleNamespace(features=SimpleNamespace(venue=venue)) for _, venue in sizes_and_venues]
+    return scored, {i: set(persons) for i, (persons, _) in enumerate(sizes_and_venues)}
+
+
+#: Venues 0 and 1 are two shops of one chain (institution 0), venue 2 a shop of its own.
+UNIT = np.array([0, 0, 2])
+
+
+@pytest.mark.parametrize(
+    ("pieces", "one"),
+    [
+        (((range(29), 1), (range(16, 30), 0)), True),  # thirdworld 105: 13 of 14 in the best ring of 29
+        (((range(29), 1), (range(26, 40), 0)), False),  # two collectors sharing 3 cards at the chain's shops
+        (((range(29), 1), (range(16, 30), 2)), False),  # two institutions: step 92's carried cards decide
+    ],
+)
+def test_one_chains_pool_is_its_shops_rings_holding_the_same_cards(pieces: tuple, one: bool, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    scored, people = _pieces(*pieces)
+    assert rings_module._one_chain([0, 1], scored, people, UNIT) is one
+    monkeypatch.setattr(rings_module, "CHAIN_POOL_SHARE", None)
+    assert rings_module._one_chain([0, 1], scored, people, UNIT) is False
