@@ -66,6 +66,15 @@ AGAIN = 3
 #: Half a year: a yearly check-up, even one moved by a few months, is not back within it.
 AGAIN_DAYS = 180
 
+#: Step 143: a venue whose claims (every visit type, fund-paid or not) are at least this share its batches' check-ups
+#: bills the fund for nothing but check-ups (a 体检中心 that is a designated institution only to bill them): there
+#: ``again`` persons checked twice at any gap, campaign after campaign, are the roster, not only twice within
+#: :data:`AGAIN_DAYS` (sixthworld's fake check-up centres bill nothing else, share 1.0 in all 19 of its dev worlds
+#: that have one, some of their rosters back 194-290 days later; the other venues with batches in two campaigns or
+#: more, of every generator's dev worlds, are at 0.42 or less: eighthworld's planted screenings 0.06-0.42, otherworld's
+#: and thirdworld's hospitals 0.005-0.16).  None turns it off.
+ONLY_CHECKUPS: float | None = 0.9
+
 #: Step 110: without a diagnosis, a claim whose fee lines are all of these categories (examinations, laboratory
 #: tests) is a check-up package ...
 PACKAGE = ("exam", "lab")
@@ -178,6 +187,17 @@ def checked_again(person: np.ndarray, day: np.ndarray, within: int | None = None
     return np.unique(p[1:][near])
 
 
+def venue_share(graph: ClaimGraph, venue: int, checkups: int) -> float | None:
+    """The share of the visit-table rows at ``venue`` (every visit type) that are its ``checkups`` batch check-up
+    rows (step 143), rounded to three places, where it is :data:`ONLY_CHECKUPS` or more; None otherwise (or when
+    the rule is off).  One pass over the venue column, for the few venues with campaigns (no index is built at
+    detection: the run's index of claims by venue is scoring's)."""
+    if ONLY_CHECKUPS is None:
+        return None
+    share = checkups / max(int((graph.visits.column("venue") == venue).sum()), 1)
+    return round(share, 3) if share >= ONLY_CHECKUPS else None
+
+
 def admitted_after(graph: ClaimGraph, person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> np.ndarray:
     """Whether each (person, venue, day) check-up was followed by an admission of the person at the venue within
     ``ADMIT_DAYS`` days (the same day included)."""
@@ -205,6 +225,10 @@ def detect(
     ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice,
     and ``packages``, the claims told by their fee lines, where there are any).
 
+    Step 143: at a venue whose claims are :data:`ONLY_CHECKUPS` or more these check-ups (it bills nothing else),
+    ``again`` persons checked twice at any gap in its campaigns will do (``checkups`` then adds ``again_any`` and
+    ``only``, the share).
+
     A batch counts persons, not claims (a check-up split into two settlements is one)."""
     if min_campaigns is None:
         return []
@@ -231,11 +255,15 @@ def detect(
             continue
         persons = np.unique(g["person"].to_numpy())
         twice = checked_again(g["person"].to_numpy(), g["day"].to_numpy())
-        if len(twice) < again:
+        only = venue_share(graph, int(venue), len(g)) if len(twice) < again else None
+        anygap = np.array([], dtype=np.int64)
+        if only is not None:  # step 143: a venue of check-ups alone, its roster back at any gap
+            anygap = checked_again(g["person"].to_numpy(), g["day"].to_numpy(), within=int(days[-1] - days[0]))
+        if max(len(twice), len(anygap)) < again:
             continue
         packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum())  # told by their fee lines (step 110)
         screenings = int(screening[diagnosis[g["claim"].to_numpy()]].sum())  # step 115: Z10-Z13
-        if 2 * packages > len(g) and len(twice) < PACKAGE_AGAIN * len(persons):
+        if 2 * packages > len(g) and max(len(twice), len(anygap)) < PACKAGE_AGAIN * len(persons):
             continue  # tests paid by the fund, each person once: work-ups and public-health days, no roster
         person, day = g["person"].to_numpy(), g["day"].to_numpy()
         screened = admitted_after(graph, person, np.full(len(g), int(venue)), day)
@@ -250,12 +278,16 @@ def detect(
             "months": round(float(days[-1] - days[0]) / 30.4, 1),
             "again": len(twice),
         }
+        if len(twice) < again:  # step 143: the roster checked twice at any gap, at a venue of check-ups alone
+            found["again_any"], found["only"] = len(anygap), float(only or 0.0)
         if packages:
             found["packages"] = packages
         if screenings:
             found["screenings"] = screenings
         evidence = {"typology": "staged_clinic", "checkups": found}
-        params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
-                  "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
+        params: dict[str, int | float | None] = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns,
+                  "again": again, "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
+        if "only" in found:
+            params["only_checkups"] = ONLY_CHECKUPS
         out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))
     return out

@@ -550,6 +550,14 @@ NAMED = (
 )
 TEMPLATES["steering"] += tuple(t + NAMED for t in TEMPLATES["steering"] if "{site}" not in t)
 
+#: Step 143: a check-up venue's roster checked twice at any gap (detect.checkups.ONLY_CHECKUPS), at a venue whose
+#: claims are nearly all its batches' check-ups: each fund_checkups sentence followed by them.
+ONLY_CHECKUPS = (
+    "; {again_any} persons checked twice at any gap in its campaigns, at a venue whose claims are {only:.0%} these "
+    "check-ups: it bills the fund for nothing else, the same roster campaign after campaign"
+)
+TEMPLATES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in TEMPLATES["fund_checkups"])
+
 
 def fields(template: str) -> tuple[str, ...]:
     """The field names of a template, in the order of the sentence.

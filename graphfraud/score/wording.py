@@ -396,6 +396,10 @@ SENTENCES["card_load"] += (HOSPITALS,)
 NAMED = "；另有 {named} 名患者在该药店的高值购药记录中开方医师为该医师（药店结算记录载明开方医师，如处方流转平台的处方），虽未计入上述比例，一并列为成员"
 SENTENCES["steering"] += tuple(t + NAMED for t in SENTENCES["steering"] if "{site}" not in t)
 
+#: Step 143, as reasons.ONLY_CHECKUPS.
+ONLY_CHECKUPS = "；其历次体检中有 {again_any} 人（不限间隔）体检两次，且该机构 {only} 的结算均为这些体检：除体检外不向基金结算其他费用，同一批人一次又一次体检"
+SENTENCES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in SENTENCES["fund_checkups"])
+
 
 class Names(Mapping[str, str]):
     """The ``zh`` or ``en`` names of a table of :mod:`graphfraud.contract` (typologies, roles), read live.
