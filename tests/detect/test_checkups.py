@@ -306,3 +306,60 @@ def test_the_centre_s_reason_says_the_roster_and_the_share_in_both_languages(tmp
     assert f"{reason.args['again_any']} persons checked twice at any gap" in reason.text
     assert "100% these check-ups" in reason.text
     assert "除体检外不向基金结算其他费用" in say(reason.code, reason.args, "zh")
+
+
+def test_without_diagnoses_or_fee_lines_a_venue_of_batches_alone_is_a_candidate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 143 (sixthworld's held-out 32: a 体检中心 in an export with neither diagnoses nor fee lines): nothing says
+    what C0's claims are, but C0 bills nothing else, on 4 days of 4 campaigns of a day each, the same roster back:
+    one candidate of its billed, said to be batches nothing names.  The town's clinics (batch days for months on
+    end), the pupils (one campaign), the elders (each once) and the infants' clinic (it sees the town too) are none."""
+    directory, billed, _, _ = _world(tmp_path, diagnosis=False, centre_only=True)
+    graph = build_graph(read_claims_dir(directory))
+    (found,) = checkups.detect(graph)
+    got = found.evidence["checkups"]
+    assert _persons(graph, found) == billed and str(graph.visits.venues.ids[got["venue"]]) == "C0"
+    assert (got["bare"], got["claims"], got["campaigns"], got["only"]) == (60, 60, 4, 1.0)
+    assert got["again_any"] >= checkups.AGAIN and "packages" not in got
+    roster = checkups.attendance(graph.visits.column("person")[np.isin(graph.visits.column("claim"), found.claims)],
+                                 graph.visits.column("day")[np.isin(graph.visits.column("claim"), found.claims)],
+                                 np.array([20, 70, 120, 170]))  # fmt: skip
+    assert 0.25 <= roster < checkups.ROUND_ATTENDANCE  # each of the billed at one or two of the four campaigns
+    monkeypatch.setattr(checkups, "ROUND_ATTENDANCE", roster - 0.01)  # a home's round: residents at most rounds
+    assert checkups.detect(graph) == []
+    monkeypatch.setattr(checkups, "ROUND_ATTENDANCE", 0.6)
+    monkeypatch.setattr(checkups, "ONLY_CHECKUPS", None)
+    assert checkups.detect(graph) == []
+
+
+def test_without_diagnoses_or_fee_lines_a_clinic_that_also_sees_the_town_is_none(tmp_path: Path) -> None:
+    """The same batches at a clinic the town also uses: under ``ONLY_CHECKUPS`` of its claims, no candidate (as
+    before step 143, nothing names them)."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, diagnosis=False)[0]))
+    assert checkups.detect(graph) == []
+
+
+def test_unnamed_batches_need_campaigns_of_a_week_at_most(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A venue open only on batch days, but every few days for weeks on end (a busy clinic's crowd), is no campaign
+    roster: its longest campaign is longer than ``CAMPAIGN_GAP``."""
+    directory, _, _, _ = _world(tmp_path, diagnosis=False, centre_only=True, days=tuple(range(20, 80, 5)) + (200,))
+    graph = build_graph(read_claims_dir(directory))
+    assert checkups.longest_campaign(np.arange(20, 80, 5)) == 55
+    assert checkups.detect(graph) == []
+    monkeypatch.setattr(checkups, "CAMPAIGN_GAP", 60)  # a campaign of two months allowed: the crowd is one ...
+    monkeypatch.setattr(checkups, "ROUND_ATTENDANCE", 1.0)  # ... and its regulars at both campaigns allowed
+    assert len(checkups.detect(graph)) == 1
+
+
+def test_a_venue_of_unnamed_batches_is_a_ring_said_in_both_languages(tmp_path: Path) -> None:
+    from graphfraud.score.wording import say
+
+    directory, billed, _, _ = _world(tmp_path, diagnosis=False, centre_only=True)
+    result = run(read_claims_dir(directory), RunParams())
+    best = max(result.rings, key=lambda r: len({m.entity_id for m in r.members} & billed))
+    assert {m.entity_id for m in best.members if m.entity_type == "person"} == billed
+    assert best.typology == "staged_clinic"
+    (reason,) = [r for r in best.reasons if r.code == "fund_checkups"]
+    assert reason.args["bare"] == 60 and "with neither a diagnosis nor a fee line" in reason.text
+    assert "既无诊断也无费用明细" in say(reason.code, reason.args, "zh")
