@@ -69,10 +69,12 @@ AGAIN_DAYS = 180
 #: Step 143: a venue whose claims (every visit type, fund-paid or not) are at least this share its batches' check-ups
 #: bills the fund for nothing but check-ups (a 体检中心 that is a designated institution only to bill them): there
 #: ``again`` persons checked twice at any gap, campaign after campaign, are the roster, not only twice within
-#: :data:`AGAIN_DAYS` (sixthworld's fake check-up centres bill nothing else, share 1.0 in all 19 of its dev worlds
-#: that have one, some of their rosters back 194-290 days later; the other venues with batches in two campaigns or
-#: more, of every generator's dev worlds, are at 0.42 or less: eighthworld's planted screenings 0.06-0.42, otherworld's
-#: and thirdworld's hospitals 0.005-0.16).  None turns it off.
+#: :data:`AGAIN_DAYS` (sixthworld's fake check-up centres bill nothing else, share 1.0 in all 16 of its dev worlds
+#: that have one with diagnoses, some of their rosters back 194-290 days later; the other venues with batches in two
+#: campaigns or more, of every generator's dev worlds, are at 0.42 or less: eighthworld's planted screenings
+#: 0.06-0.42, otherworld's and thirdworld's hospitals 0.005-0.16).  For the batches nothing names (:func:`bare_rows`)
+#: it must stay above 0.78 (fourthworld's 三伏贴 season at a venue of its own, were its diagnoses not exported: 0.62-0.775;
+#: ``docs/detection.md`` step 143).  None turns it off.
 ONLY_CHECKUPS: float | None = 0.9
 
 #: Step 143: batches that nothing names (no diagnosis, no fee line) at a venue that bills nothing else are a
