@@ -66,6 +66,23 @@ AGAIN = 3
 #: Half a year: a yearly check-up, even one moved by a few months, is not back within it.
 AGAIN_DAYS = 180
 
+#: Step 147: a venue whose claims (every visit type, fund-paid or not) are at least this share its batches' check-ups
+#: bills the fund for nothing but check-ups (a 体检中心 that is a designated institution only to bill them): there
+#: ``again`` persons checked twice at any gap, campaign after campaign, are the roster, not only twice within
+#: :data:`AGAIN_DAYS` (sixthworld's fake check-up centres bill nothing else, share 1.0 in all 16 of its dev worlds
+#: that have one with diagnoses, some of their rosters back 194-290 days later; the other venues with batches in two
+#: campaigns or more, of every generator's dev worlds, are at 0.42 or less: eighthworld's planted screenings
+#: 0.06-0.42, otherworld's and thirdworld's hospitals 0.005-0.16).  For the batches nothing names (:func:`bare_rows`)
+#: it must stay above 0.78 (fourthworld's 三伏贴 season at a venue of its own, were its diagnoses not exported: 0.62-0.775;
+#: ``docs/detection.md`` step 147).  None turns it off.
+ONLY_CHECKUPS: float | None = 0.9
+
+#: Step 147: batches that nothing names (no diagnosis, no fee line) at a venue that bills nothing else are a
+#: check-up roster only if its persons are each at no more than this share of its campaigns on average: a check-up
+#: is yearly, so a roster at most campaigns is a round of care (fifthworld's 养老院 clinics, every resident at
+#: 0.77-0.93 of the monthly rounds; sixthworld's fake check-ups 0.22-0.44, their rosters sampled batch by batch).
+ROUND_ATTENDANCE = 0.6
+
 #: Step 110: without a diagnosis, a claim whose fee lines are all of these categories (examinations, laboratory
 #: tests) is a check-up package ...
 PACKAGE = ("exam", "lab")
@@ -133,6 +150,35 @@ def package_rows(graph: ClaimGraph, rows: np.ndarray) -> np.ndarray:
     return out
 
 
+def bare_rows(graph: ClaimGraph) -> np.ndarray:
+    """Rows of the visit table that nothing in the export names (step 147): fund-paid outpatient claims at facilities
+    with neither a diagnosis nor a fee line, at venues where such rows are :data:`ONLY_CHECKUPS` or more of all their
+    rows (a venue that bills nothing that says what it is).  Empty when the rule is off."""
+    if ONLY_CHECKUPS is None:
+        return np.array([], dtype=np.int64)
+    codes, _ = graph.claim_codes("diagnosis")
+    v = graph.visits
+    claim = v.column("claim").astype(np.int64)
+    keep = (v.column("kind") == 0) & ~v.column("inpatient") & (v.column("person") >= 0) & (v.column("fund") > 0)
+    bare = keep & (codes[claim] < 0)
+    if bare.any() and len(graph.data.claim_items):
+        bare[bare] = _lines(graph)[claim[bare]] == 0
+    venue = v.column("venue").astype(np.int64)
+    n = int(venue.max()) + 1 if len(venue) else 0
+    mostly = np.bincount(venue[bare], minlength=n) >= ONLY_CHECKUPS * np.bincount(venue, minlength=n)
+    return np.flatnonzero(bare & mostly[venue])
+
+
+def _lines(graph: ClaimGraph) -> np.ndarray:
+    """Fee lines per claim (row of the claims table)."""
+    items, claims = graph.data.claim_items, graph.data.claims
+    line_claim = graph.data.link("claim_items", "claim_id")
+    if line_claim is None:
+        line_claim = row_positions(items["claim_id"], claims["claim_id"])
+    line_claim = np.asarray(line_claim, dtype=np.int64)
+    return np.bincount(line_claim[line_claim >= 0], minlength=len(claims))
+
+
 def person_ages(graph: ClaimGraph) -> np.ndarray | None:
     """Per person code: the age in years at the first claim's day (``birth_date``, else ``birth_year``), NaN where
     unknown; None when the persons table gives neither."""
@@ -164,6 +210,31 @@ def campaigns(days: np.ndarray, gap: int = CAMPAIGN_GAP) -> int:
     return int(1 + (np.diff(days) > gap).sum())
 
 
+def longest_campaign(days: np.ndarray, gap: int = CAMPAIGN_GAP) -> int:
+    """Days from the first to the last batch day of the longest campaign of the sorted distinct ``days`` (step 147).
+
+    >>> longest_campaign(np.array([10, 12, 40, 41])), longest_campaign(np.array([1, 5, 9, 13, 17])), longest_campaign(np.array([3]))
+    (2, 16, 0)
+    """
+    if len(days) == 0:
+        return 0
+    starts = np.flatnonzero(np.append(True, np.diff(days) > gap))
+    ends = np.append(starts[1:], len(days)) - 1
+    return int((days[ends] - days[starts]).max())
+
+
+def attendance(person: np.ndarray, day: np.ndarray, days: np.ndarray, gap: int = CAMPAIGN_GAP) -> float:
+    """The persons' mean share of the campaigns of the sorted distinct batch ``days`` they were seen in (step 147).
+
+    >>> attendance(np.array([1, 1, 2, 3]), np.array([10, 40, 10, 41]), np.array([10, 40, 41]))  # 2 campaigns
+    0.6667
+    """
+    starts = days[np.append(True, np.diff(days) > gap)]
+    campaign = np.searchsorted(starts, day, side="right") - 1
+    seen = pd.DataFrame({"person": person, "campaign": campaign}).drop_duplicates()
+    return round(float(seen.groupby("person").size().mean()) / len(starts), 4)
+
+
 def checked_again(person: np.ndarray, day: np.ndarray, within: int | None = None) -> np.ndarray:
     """The persons with two check-ups on different days at most ``within`` (:data:`AGAIN_DAYS`) days apart.
 
@@ -176,6 +247,17 @@ def checked_again(person: np.ndarray, day: np.ndarray, within: int | None = None
     gap = np.diff(d)
     near = (p[1:] == p[:-1]) & (gap >= 1) & (gap <= within)
     return np.unique(p[1:][near])
+
+
+def venue_share(graph: ClaimGraph, venue: int, checkups: int) -> float | None:
+    """The share of the visit-table rows at ``venue`` (every visit type) that are its ``checkups`` batch check-up
+    rows (step 147), rounded to three places, where it is :data:`ONLY_CHECKUPS` or more; None otherwise (or when
+    the rule is off).  One pass over the venue column, for the few venues with campaigns (no index is built at
+    detection: the run's index of claims by venue is scoring's)."""
+    if ONLY_CHECKUPS is None:
+        return None
+    share = checkups / max(int((graph.visits.column("venue") == venue).sum()), 1)
+    return round(share, 3) if share >= ONLY_CHECKUPS else None
 
 
 def admitted_after(graph: ClaimGraph, person: np.ndarray, venue: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -205,10 +287,16 @@ def detect(
     ``typology`` staged clinic, ``checkups`` with the batch days, campaigns, claims and the persons checked twice,
     and ``packages``, the claims told by their fee lines, where there are any).
 
+    Step 147: at a venue whose claims are :data:`ONLY_CHECKUPS` or more these check-ups (it bills nothing else),
+    ``again`` persons checked twice at any gap in its campaigns will do (``checkups`` then adds ``again_any`` and
+    ``only``, the share).
+
     A batch counts persons, not claims (a check-up split into two settlements is one)."""
     if min_campaigns is None:
         return []
-    rows = checkup_rows(graph)
+    coded = checkup_rows(graph)
+    bare = bare_rows(graph)  # step 147: claims that nothing names, at venues that bill nothing else
+    rows = np.union1d(coded, bare)
     if len(rows) == 0:
         return []
     t = graph.visits
@@ -220,22 +308,35 @@ def detect(
         "person": t.column("person")[rows].astype(np.int64),
         "venue": t.column("venue")[rows].astype(np.int64),
         "day": t.column("day")[rows].astype(np.int64),
+        "bare": np.isin(rows, bare) & ~np.isin(rows, coded),
     })  # fmt: skip
     size = frame.groupby(["venue", "day"])["person"].transform("nunique").to_numpy()  # a split settlement is one
     frame = frame[size >= batch]
     out = []
     for venue, g in frame.groupby("venue", sort=True):
+        named = int(len(g) - g["bare"].sum())
+        if 0 < named < len(g) and 2 * named > len(g):
+            g = g[~g["bare"]]  # a venue of named check-ups: as before step 147
         days = np.unique(g["day"].to_numpy())
         n = campaigns(days)
         if n < min_campaigns:
             continue
         persons = np.unique(g["person"].to_numpy())
+        if 2 * named <= len(g):  # step 147: batches nothing names count at a venue that bills nothing else ...
+            if longest_campaign(days) > CAMPAIGN_GAP or venue_share(graph, int(venue), len(g)) is None:
+                continue  # ... in campaigns of a week at most (a busy clinic's batch days run on for months)
+            if attendance(g["person"].to_numpy(), g["day"].to_numpy(), days) > ROUND_ATTENDANCE:
+                continue  # ... of a roster not at most campaigns (a home's round of care)
         twice = checked_again(g["person"].to_numpy(), g["day"].to_numpy())
-        if len(twice) < again:
+        only = venue_share(graph, int(venue), len(g)) if len(twice) < again or 2 * named <= len(g) else None
+        anygap = np.array([], dtype=np.int64)
+        if only is not None:  # step 147: a venue of check-ups alone, its roster back at any gap
+            anygap = checked_again(g["person"].to_numpy(), g["day"].to_numpy(), within=int(days[-1] - days[0]))
+        if max(len(twice), len(anygap)) < again:
             continue
-        packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum())  # told by their fee lines (step 110)
+        packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum()) - int(g["bare"].sum())  # fee lines (step 110)
         screenings = int(screening[diagnosis[g["claim"].to_numpy()]].sum())  # step 115: Z10-Z13
-        if 2 * packages > len(g) and len(twice) < PACKAGE_AGAIN * len(persons):
+        if 2 * packages > len(g) and max(len(twice), len(anygap)) < PACKAGE_AGAIN * len(persons):
             continue  # tests paid by the fund, each person once: work-ups and public-health days, no roster
         person, day = g["person"].to_numpy(), g["day"].to_numpy()
         screened = admitted_after(graph, person, np.full(len(g), int(venue)), day)
@@ -250,12 +351,18 @@ def detect(
             "months": round(float(days[-1] - days[0]) / 30.4, 1),
             "again": len(twice),
         }
+        if len(twice) < again or 2 * named <= len(g):  # step 147: the roster at any gap, at a venue of these alone
+            found["again_any"], found["only"] = len(anygap), float(only or 0.0)
+        if 2 * named <= len(g):
+            found["bare"] = int(g["bare"].sum())  # step 147: batches without a diagnosis or a fee line
         if packages:
             found["packages"] = packages
         if screenings:
             found["screenings"] = screenings
         evidence = {"typology": "staged_clinic", "checkups": found}
-        params = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns, "again": again,
-                  "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
+        params: dict[str, int | float | None] = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns,
+                  "again": again, "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
+        if "only" in found:
+            params["only_checkups"] = ONLY_CHECKUPS
         out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))
     return out

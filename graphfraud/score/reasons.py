@@ -550,6 +550,24 @@ NAMED = (
 )
 TEMPLATES["steering"] += tuple(t + NAMED for t in TEMPLATES["steering"] if "{site}" not in t)
 
+#: Step 147: a check-up venue's roster checked twice at any gap (detect.checkups.ONLY_CHECKUPS), at a venue whose
+#: claims are nearly all its batches' check-ups: each fund_checkups sentence followed by them.
+ONLY_CHECKUPS = (
+    "; {again_any} persons checked twice at any gap in its campaigns, at a venue whose claims are {only:.0%} these "
+    "check-ups: it bills the fund for nothing else, the same roster campaign after campaign"
+)
+TEMPLATES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in TEMPLATES["fund_checkups"])
+#: Step 147: a venue whose claims are nearly all batches of outpatient claims that nothing names (no diagnosis, no
+#: fee line), in campaigns of a week at most.
+TEMPLATES["fund_checkups"] += (
+    "{claims} outpatient claims of {persons} persons billed to the fund at {venue} in batches on {batch_days} days of "
+    "{campaigns} campaigns over {months:.1f} months, each campaign a week at most, {bare} of them with neither a "
+    "diagnosis nor a fee line (nothing says what care they were); {again} persons billed twice within half a year, "
+    "{again_any} at any gap; the venue's claims are {only:.0%} these batches: it bills nothing else, the same roster "
+    "campaign after campaign, as a group check-up billed to the fund again and again (the basic insurance does not "
+    "pay health check-ups; scored from {campaigns_from} campaigns)",
+)
+
 
 def fields(template: str) -> tuple[str, ...]:
     """The field names of a template, in the order of the sentence.

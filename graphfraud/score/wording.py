@@ -396,6 +396,17 @@ SENTENCES["card_load"] += (HOSPITALS,)
 NAMED = "；另有 {named} 名患者在该药店的高值购药记录中开方医师为该医师（药店结算记录载明开方医师，如处方流转平台的处方），虽未计入上述比例，一并列为成员"
 SENTENCES["steering"] += tuple(t + NAMED for t in SENTENCES["steering"] if "{site}" not in t)
 
+#: Step 147, as reasons.ONLY_CHECKUPS.
+ONLY_CHECKUPS = "；其历次体检中有 {again_any} 人（不限间隔）体检两次，且该机构 {only} 的结算均为这些体检：除体检外不向基金结算其他费用，同一批人一次又一次体检"
+SENTENCES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in SENTENCES["fund_checkups"])
+#: Step 147, as reasons' sentence of a venue of unnamed batches.
+SENTENCES["fund_checkups"] += (
+    "{venue} 向统筹基金结算 {persons} 人的门诊 {claims} 笔，全部成批发生（{campaigns} 次，{batch_days} 个批量日，历时 {months} 个月，"
+    "每次不超过一周），其中 {bare} 笔既无诊断也无费用明细（无从知晓为何种诊疗）；{again} 人半年内、{again_any} 人（不限间隔）被结算两次；"
+    "该机构 {only} 的结算均为这些批量结算：除此之外不向基金结算其他费用，同一批人一次又一次，形同以集体体检反复向基金结算"
+    "（健康体检不属基本医保支付范围；{campaigns_from} 次起计分）",
+)
+
 
 class Names(Mapping[str, str]):
     """The ``zh`` or ``en`` names of a table of :mod:`graphfraud.contract` (typologies, roles), read live.

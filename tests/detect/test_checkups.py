@@ -22,7 +22,13 @@ from graphfraud.pipeline import run
 
 
 def _world(
-    tmp_path: Path, *, diagnosis: bool = True, infants: str = "Z00.100", items: bool = False
+    tmp_path: Path,
+    *,
+    diagnosis: bool = True,
+    infants: str = "Z00.100",
+    items: bool = False,
+    days: tuple[int, ...] = (20, 70, 120, 170),
+    centre_only: bool = False,
 ) -> tuple[Path, set[str], set[str], set[str]]:
     """A date-only county of 2,000 townspeople, 4 clinics C0-C3 and a hospital H4, 240 days.
 
@@ -32,6 +38,9 @@ def _world(
     billed to the fund (one campaign).  C2 examines 60 elders (Z00.000) in two campaigns 100 days apart, each
     once.  C3 sees 30 infants on 6 monthly child-health days (Z00.100).  H4's free bus brings 15 of 60 villagers
     for a check-up every 30 days, and admits half of them the next day (a screening for admission).
+
+    ``days`` are C0's batch days; with ``centre_only`` the townspeople go to C1-C3 only, so C0 bills nothing but its
+    check-ups (step 147).
 
     With ``items``, fee lines (step 110): each check-up an ECG and two blood tests (exam, lab, lab), each ordinary
     visit a consultation and a drug (treatment, drug), each stay a bed, an operation and a lens.
@@ -43,10 +52,11 @@ def _world(
     town = [f"T{i:04d}" for i in range(2000)]
     for _ in range(6000):
         who, c, day = town[int(rng.integers(0, 2000))], int(rng.integers(0, 4)), int(rng.integers(0, 240))
+        c = 1 + (c + int(rng.integers(0, 3))) % 3 if centre_only and c == 0 else c
         rows.append((who, f"C{c}", day, str(rng.choice(["J06.900", "I10.x00", "K29.700"])), 30.0, "outpatient"))
     roster = [f"V{i:03d}" for i in range(80)]
     billed: set[str] = set()
-    for day in (20, 70, 120, 170):
+    for day in days:
         for person in rng.choice(roster, 15, replace=False):
             billed.add(str(person))
             rows.append((str(person), "C0", day, "z00.000 ", 380.0, "outpatient"))
@@ -251,3 +261,105 @@ def test_check_ups_told_by_fee_lines_need_a_roster_checked_again(
     monkeypatch.setattr(checkups, "PACKAGE_AGAIN", min(1.0, share + 0.01))
     assert checkups.detect(told) == []
     assert len(checkups.detect(coded)) == 1  # a Z00 code is the check-up's own word: the count AGAIN decides
+
+
+def test_a_centre_of_check_ups_alone_needs_its_roster_back_at_any_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 147 (sixthworld's held-out 25: a 体检中心 billing nothing but Z00, its roster back 194-290 days later):
+    C0's batches 200 days apart check no one twice within half a year; at a venue whose every claim is a check-up
+    the roster checked twice at any gap will do.  The same batches at a clinic the town also uses need the half
+    year, as before, and ``ONLY_CHECKUPS`` None turns the step off."""
+    (tmp_path / "only").mkdir()
+    (tmp_path / "mixed").mkdir()
+    far = (20, 220, 420)
+    directory, billed, _, _ = _world(tmp_path / "only", days=far, centre_only=True)
+    graph = build_graph(read_claims_dir(directory))
+    (found,) = checkups.detect(graph)
+    got = found.evidence["checkups"]
+    assert _persons(graph, found) == billed and str(graph.visits.venues.ids[got["venue"]]) == "C0"
+    assert got["again"] == 0 and got["again_any"] >= checkups.AGAIN and got["only"] == 1.0
+    assert found.params["only_checkups"] == checkups.ONLY_CHECKUPS
+    assert checkups.detect(graph, again=got["again_any"] + 1) == []  # the roster is still counted
+    mixed = build_graph(read_claims_dir(_world(tmp_path / "mixed", days=far)[0]))
+    assert checkups.detect(mixed) == []  # C0 also sees the town: the half-year roster is needed
+    monkeypatch.setattr(checkups, "ONLY_CHECKUPS", None)
+    assert checkups.detect(graph) == []
+
+
+def test_a_centre_of_check_ups_alone_keeps_the_old_evidence_where_the_half_year_holds(tmp_path: Path) -> None:
+    """Where ``AGAIN`` persons are back within half a year, step 147 adds nothing (no share is asked for)."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, centre_only=True)[0]))
+    (found,) = checkups.detect(graph)
+    assert "only" not in found.evidence["checkups"] and "only_checkups" not in found.params
+
+
+def test_the_centre_s_reason_says_the_roster_and_the_share_in_both_languages(tmp_path: Path) -> None:
+    from graphfraud.score.wording import say
+
+    directory, billed, _, _ = _world(tmp_path, days=(20, 220, 420), centre_only=True)
+    result = run(read_claims_dir(directory), RunParams())
+    best = max(result.rings, key=lambda r: len({m.entity_id for m in r.members} & billed))
+    assert {m.entity_id for m in best.members if m.entity_type == "person"} == billed
+    (reason,) = [r for r in best.reasons if r.code == "fund_checkups"]
+    assert reason.args["only"] == 1.0 and reason.args["again"] == 0
+    assert f"{reason.args['again_any']} persons checked twice at any gap" in reason.text
+    assert "100% these check-ups" in reason.text
+    assert "除体检外不向基金结算其他费用" in say(reason.code, reason.args, "zh")
+
+
+def test_without_diagnoses_or_fee_lines_a_venue_of_batches_alone_is_a_candidate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Step 147 (sixthworld's held-out 32: a 体检中心 in an export with neither diagnoses nor fee lines): nothing says
+    what C0's claims are, but C0 bills nothing else, on 4 days of 4 campaigns of a day each, the same roster back:
+    one candidate of its billed, said to be batches nothing names.  The town's clinics (batch days for months on
+    end), the pupils (one campaign), the elders (each once) and the infants' clinic (it sees the town too) are none."""
+    directory, billed, _, _ = _world(tmp_path, diagnosis=False, centre_only=True)
+    graph = build_graph(read_claims_dir(directory))
+    (found,) = checkups.detect(graph)
+    got = found.evidence["checkups"]
+    assert _persons(graph, found) == billed and str(graph.visits.venues.ids[got["venue"]]) == "C0"
+    assert (got["bare"], got["claims"], got["campaigns"], got["only"]) == (60, 60, 4, 1.0)
+    assert got["again_any"] >= checkups.AGAIN and "packages" not in got
+    roster = checkups.attendance(graph.visits.column("person")[np.isin(graph.visits.column("claim"), found.claims)],
+                                 graph.visits.column("day")[np.isin(graph.visits.column("claim"), found.claims)],
+                                 np.array([20, 70, 120, 170]))  # fmt: skip
+    assert 0.25 <= roster < checkups.ROUND_ATTENDANCE  # each of the billed at one or two of the four campaigns
+    monkeypatch.setattr(checkups, "ROUND_ATTENDANCE", roster - 0.01)  # a home's round: residents at most rounds
+    assert checkups.detect(graph) == []
+    monkeypatch.setattr(checkups, "ROUND_ATTENDANCE", 0.6)
+    monkeypatch.setattr(checkups, "ONLY_CHECKUPS", None)
+    assert checkups.detect(graph) == []
+
+
+def test_without_diagnoses_or_fee_lines_a_clinic_that_also_sees_the_town_is_none(tmp_path: Path) -> None:
+    """The same batches at a clinic the town also uses: under ``ONLY_CHECKUPS`` of its claims, no candidate (as
+    before step 147, nothing names them)."""
+    graph = build_graph(read_claims_dir(_world(tmp_path, diagnosis=False)[0]))
+    assert checkups.detect(graph) == []
+
+
+def test_unnamed_batches_need_campaigns_of_a_week_at_most(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A venue open only on batch days, but every few days for weeks on end (a busy clinic's crowd), is no campaign
+    roster: its longest campaign is longer than ``CAMPAIGN_GAP``."""
+    directory, _, _, _ = _world(tmp_path, diagnosis=False, centre_only=True, days=tuple(range(20, 80, 5)) + (200,))
+    graph = build_graph(read_claims_dir(directory))
+    assert checkups.longest_campaign(np.arange(20, 80, 5)) == 55
+    assert checkups.detect(graph) == []
+    monkeypatch.setattr(checkups, "CAMPAIGN_GAP", 60)  # a campaign of two months allowed: the crowd is one ...
+    monkeypatch.setattr(checkups, "ROUND_ATTENDANCE", 1.0)  # ... and its regulars at both campaigns allowed
+    assert len(checkups.detect(graph)) == 1
+
+
+def test_a_venue_of_unnamed_batches_is_a_ring_said_in_both_languages(tmp_path: Path) -> None:
+    from graphfraud.score.wording import say
+
+    directory, billed, _, _ = _world(tmp_path, diagnosis=False, centre_only=True)
+    result = run(read_claims_dir(directory), RunParams())
+    best = max(result.rings, key=lambda r: len({m.entity_id for m in r.members} & billed))
+    assert {m.entity_id for m in best.members if m.entity_type == "person"} == billed
+    assert best.typology == "staged_clinic"
+    (reason,) = [r for r in best.reasons if r.code == "fund_checkups"]
+    assert reason.args["bare"] == 60 and "with neither a diagnosis nor a fee line" in reason.text
+    assert "既无诊断也无费用明细" in say(reason.code, reason.args, "zh")
