@@ -339,6 +339,9 @@ class CardParams:
     grace_days: int = 3  # a claim up to this many days after the holder's death may settle a final stay: no sign
     min_cards: int = 3  # fewest cards with a hard flag (after death, a collector's phone) at one institution
     phone_cards: int = 5  # a phone bound to this many of an institution's cards at >= 3 addresses is a collector's
+    # step 148: ... and its hub is an institution where two or more of its cards were billed on one day on at least
+    # hub_days days (a collector's sittings; a helper's (代办) elders buy each on a day of their own); 0: off
+    hub_days: int = 3
     max_chance: float = 0.001  # binomial tail, under the peer institutions' rate, at most (flags and joined cards)
     max_own: int = 1  # a card with at most this many claims anywhere else has no care of its own
     # ghost stays without a flag (冒名住院, detect.cards.ghost_stays): a doctor's stays at a facility on cards with no
@@ -368,6 +371,7 @@ class CardParams:
         check(self.grace_days >= 0, "grace_days", o, "an int >= 0", self.grace_days)
         check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
         check(self.phone_cards >= 2, "phone_cards", o, "an int >= 2", self.phone_cards)
+        check(self.hub_days >= 0, "hub_days", o, "an int >= 0 (0: off)", self.hub_days)
         check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
         check(self.max_own >= 0, "max_own", o, "an int >= 0", self.max_own)
         check(self.ghost_seen_days >= -1, "ghost_seen_days", o, "-1 (off) or an int >= 0", self.ghost_seen_days)

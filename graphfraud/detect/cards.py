@@ -17,7 +17,9 @@ see nothing.  What such schemes cannot hide is on the card itself:
   cards to one child's phone: one or two addresses), and that is unlikely to
   gather there by chance (a masked phone ``138****1234`` is shared by
   strangers all over the county and is not used), counted in households (a
-  family's cards go to one hospital together).  Without addresses no phone
+  family's cards go to one hospital together); the phone's institution is one
+  where its cards were billed together (a sitting) before one where each came
+  on its own day (step 148).  Without addresses no phone
   is judged: a nursing home or a large family on one phone cannot be told apart.
 
 The institution is a facility, or a pharmacy chain (``pharmacies.chain``; a
@@ -559,7 +561,14 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     claims of 20 cards at a hospital of a quarter of the county's card
     holders, tail 2.6e-7; 92 of 24 at a clinic of 6%, 1e-26), while a
     collector's chain, or the hospital that buys his cards, holds nearly all
-    of them (the holders' own village clinic, a few).  Which phones are judged
+    of them (the holders' own village clinic, a few).  Before the tail come the
+    institutions where two or more of its cards were billed on one day on
+    ``params.hub_days`` days or more (step 148, :func:`_together_days`): a
+    collector swipes his cards in sittings, while the elders whose e-vouchers
+    a community helper (代办) binds to her phone each buy at their street's shop
+    on a day of their own, a shop that sees few of the district's households
+    (tenthworld 10: 12 cards on 16 days), and have their refills fetched
+    together at their centre, where the helper is judged (step 125).  Which phones are judged
     is as before (one test a phone, where it is billed most).  The
     chance is counted in households (addresses; a card without one is its own):
     a family goes to the same hospital together, so its cards there are one
@@ -628,8 +637,16 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
     # where its cards gather most beyond chance (then the most claims, the first code)
     judged = busiest.merge(hubs[["phone", "unit"]], on=["phone", "unit"])["phone"]
     hubs = hubs[hubs["phone"].isin(judged)]
-    order = ["phone", "tail", "claims", "unit"]
-    hubs = hubs.sort_values(order, ascending=[True, True, False, True]).drop_duplicates("phone")
+    # step 148: where its cards are billed together (two or more on one day, on hub_days days or more) a phone is
+    # used in sittings there, and that institution is its hub before any where each card came on its own day (the
+    # holders' own care at their street's shop, beyond chance only because neighbours shop there)
+    hubs = hubs.assign(apart=True)
+    if params.hub_days > 0:
+        together = _together_days(graph, unit, phone, is_wanted)
+        index = pd.MultiIndex.from_frame(hubs[["phone", "unit"]])
+        hubs["apart"] = together.reindex(index, fill_value=0).to_numpy() < params.hub_days
+    order = ["phone", "apart", "tail", "claims", "unit"]
+    hubs = hubs.sort_values(order, ascending=[True, True, True, False, True]).drop_duplicates("phone")
     hub_at = np.full(len(is_wanted), -1, dtype=np.int64)  # per phone: the institution it is a hub at
     hub_at[hubs["phone"].to_numpy()] = hubs["unit"].to_numpy()
     p = graph.visits.column("person")
@@ -640,6 +657,39 @@ def phone_hubs(graph: ClaimGraph, unit: np.ndarray, params: CardParams, *, uses:
         claim_phone[known] = phone[p[rows][known]]
         out[rows] = (claim_phone >= 0) & (hub_at[claim_phone] == unit[rows])
     return out
+
+
+def _together_days(graph: ClaimGraph, unit: np.ndarray, phone: np.ndarray, wanted: np.ndarray) -> pd.Series:
+    """Per (phone, institution): the days on which two or more of the phone's cards were billed there (step 148).
+
+    ``unit`` is each claim's institution, ``phone`` each person code's phone (-1: none), ``wanted`` the phones
+    judged.  A collector swipes his cards at his hub in sittings, several a day; the elders whose e-vouchers a
+    community helper binds to her phone (代办) buy at their street's pharmacy each on a day of their own.
+
+    >>> from graphfraud.synth import toy
+    >>> g = __import__("graphfraud.graph.build", fromlist=["build_graph"]).build_graph(toy.staged_clinic()[0])
+    >>> u = institutions(g)[0][g.visits.column("venue")]
+    >>> one = np.zeros(len(g.visits.persons), dtype=np.int64)  # every card on one phone
+    >>> int(_together_days(g, u, one, np.ones(1, dtype=bool)).max()) >= 1
+    True
+    """
+    person = graph.visits.column("person")
+    known = person >= 0
+    claim_phone = np.full(len(person), -1, dtype=np.int64)
+    claim_phone[known] = phone[person[known]]
+    take = np.flatnonzero(claim_phone >= 0)
+    take = take[wanted[claim_phone[take]]]
+    cells = pd.DataFrame(
+        {
+            "phone": claim_phone[take],
+            "unit": unit[take],
+            "day": graph.visits.column("day")[take],
+            "person": person[take],
+        }
+    ).drop_duplicates()
+    per_day = cells.groupby(["phone", "unit", "day"]).size()
+    shared = per_day[per_day >= 2].reset_index()
+    return shared.groupby(["phone", "unit"]).size()
 
 
 #: Claims per slice where a detector maps every claim through an int64 table (a few MB of temporaries, not the

@@ -14,7 +14,7 @@ from graphfraud.pipeline import run
 from graphfraud.score.rings import select_rings
 from graphfraud.score.wording import say
 
-from .worlds import SHOPS, broker_phone_world, candidates_by_venue, card_world, hospital_phone_world
+from .worlds import SHOPS, broker_phone_world, candidates_by_venue, card_world, helper_phone_world, hospital_phone_world
 
 
 def _found(data):
@@ -96,6 +96,32 @@ def test_a_phone_goes_to_the_institution_its_cards_gather_at_most_beyond_chance(
     # are within chance (tail 0.07), so the phone is no collector's, though the clinic would pass on its own (one
     # test a phone, not the best of every institution's: thirdworld 18, 22)
     assert hub_venues(broker_phone_world(hospital=150)) == (set(), 0)
+
+
+def test_a_phone_goes_to_the_institution_its_cards_are_billed_together_at():
+    """Step 148: a community helper's (代办) phone (tenthworld 10's and 15's 网格员): her elders' monthly refills are
+    fetched together at their centre, and each elder buys at the street's shop on a day of their own."""
+
+    def hub_venues(data, **kw):  # type: ignore[no-untyped-def]
+        g = build_graph(data)
+        u = cards.institutions(g)[0][g.visits.column("venue")]
+        hub = cards.phone_hubs(g, u, CardParams(**kw))
+        return set(g.visits.venues.ids[g.visits.column("venue")[hub]].tolist()), int(hub.sum())
+
+    # the shop holds the phone's four buildings further beyond chance than the centre, but its cards came apart
+    # there; at the centre twelve came together on six days: the centre is the hub (and the helper's explanation
+    # is judged there, on what the cards were used for)
+    assert hub_venues(helper_phone_world()) == ({"C0"}, 72)
+    # off (hub_days 0), or the centre's refills each on a day of their own too: where they gather most beyond chance
+    assert hub_venues(helper_phone_world(), hub_days=0) == ({"P0"}, 12)
+    assert hub_venues(helper_phone_world(apart=True)) == ({"P0"}, 12)
+    # a hub_days the centre's six days do not reach: as before
+    assert hub_venues(helper_phone_world(), hub_days=7) == ({"P0"}, 12)
+
+
+def test_hub_days_is_checked():
+    with pytest.raises(ParamError, match="hub_days"):
+        CardParams(hub_days=-1)
 
 
 def test_a_masked_phone_identifies_no_one():

@@ -267,6 +267,33 @@ def broker_phone_world(*, hub: str = "K0", hospital: int = 60) -> ClaimsData:
     return book.data(facilities, doctors, [])
 
 
+def helper_phone_world(*, apart: bool = False) -> ClaimsData:
+    """A district of 400 single-person households: 20 go to the community centre C0, 380 to the hospital H0, and
+    the shop P0 sees 10 of them; and a community helper's (代办) phone binding 12 elders of 4 buildings.
+
+    On the family doctor's day each month (six months) she fetches the 12 elders' refills at C0 together
+    (``apart``: each elder's on a day of their own, as a collector who swipes one card a day); each elder also
+    buys once at P0, their street's shop, on a day of their own.  P0 holds the phone's four buildings further
+    beyond chance than C0 (it sees fewer of the district's households).
+    """
+    book = _Ledger()
+    person, claim = book.person, book.claim
+    for k in range(400):
+        person(f"p{k}")
+        claim(f"p{k}", "C0" if k < 20 else "H0", k % 300)
+        if k % 40 == 0:
+            claim(f"p{k}", "P0", k % 300 + 1)
+    for k in range(12):
+        person(f"elder{k}", phone="HELPER", address=f"bldg{k % 4}")
+        for m in range(6):
+            claim(f"elder{k}", "C0", 30 * m + 3 + (7 * k if apart else 0))
+        claim(f"elder{k}", "P0", 11 * k + 5)
+    facilities = [("H0", "区医院", "hospital", 2, "public", "350206", 200),
+                  ("C0", "社区卫生服务中心", "community", 1, "public", "350206", 20)]  # fmt: skip
+    doctors = [(f"D{f}", f, "医生", "医师", "全科") for f in ("H0", "C0")]
+    return book.data(facilities, doctors, [("P0", "药店P0", None, "350206")])
+
+
 VILLAGES = [f"V{i}" for i in range(6)]  # the village clinics of village_world
 
 
