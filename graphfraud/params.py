@@ -222,7 +222,8 @@ class CoadmitParams:
     run_persons: int = 3  # ... of this many distinct persons or more, beyond the facility's rate at that hour,
     run_count: int = 3  # ... this many runs or more, on as many days, at one facility,
     run_times: int = 2  # ... most of each run's persons admitted there this many times or fewer (once, or twice)
-    run_followed: float = 0.5  # ... and at most this share of them its followed-up outpatients (a ward's own batch)
+    run_followed: float = 0.5  # ... and at most this share of them its followed-up outpatients (a ward's own batch);
+    run_again: float = 0.1  # ... a facility's runs' persons this share or more admitted there on two days (brought back)
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
@@ -231,6 +232,7 @@ class CoadmitParams:
         check(self.run_count >= 2, "run_count", o, "an int >= 2", self.run_count)
         check(self.run_times >= 1, "run_times", o, "an int >= 1", self.run_times)
         check(0 <= self.run_followed <= 1, "run_followed", o, "a float in [0, 1]", self.run_followed)
+        check(0 <= self.run_again <= 1, "run_again", o, "a float in [0, 1]", self.run_again)
         check(self.batch_admissions >= 2, "batch_admissions", o, "an int >= 2", self.batch_admissions)
         check(self.batch_days == 0 or self.batch_days >= 2, "batch_days", o, "0 or an int >= 2", self.batch_days)
         check(0 < self.batch_weekday <= 1, "batch_weekday", o, "a float in (0, 1]", self.batch_weekday)

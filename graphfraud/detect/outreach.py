@@ -205,8 +205,8 @@ def _weekday(day: np.ndarray) -> np.ndarray:
 
 
 def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int, max_times: int,
-                   max_chance: float, followed: np.ndarray | None = None,
-                   max_followed: float = 0.5) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+                   max_chance: float, followed: np.ndarray | None = None, max_followed: float = 0.5,
+                   min_again: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
     """Hospitals whose admissions come by the busload, again and again, beyond their own rate at the hour (step 143).
 
     A *run* is a facility's timed admissions of ``min_run`` or more distinct persons, each admitted within ``gap``
@@ -221,7 +221,9 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
     outpatient of the facility), a run of which more than ``max_followed`` are followed-up patients is the
     hospital's own ward batch (a 职业病 ward admitting its clinic's pneumoconiosis patients for treatment), not
     strangers fetched.  A facility is a candidate with ``min_runs`` or more such runs on as many days
-    (one night's poisoning cases, one screening day, are one day).  ``stays`` are the timed admissions
+    (one night's poisoning cases, one screening day, are one day) and at least ``min_again`` of its runs' persons
+    admitted there on two days (the scheme brings some back: a second eye, a herder fetched again, an elder
+    checked again; villages that come down once each for a season's 藏医药浴 bring nobody back).  ``stays`` are the timed admissions
     (:func:`graphfraud.detect.coadmit.settled_stays`; midnight starts, a date-only export's, are left out: no runs
     there).  Returns per facility: the persons of its runs admitted there ``max_times`` times or fewer, their
     stays begun in the runs, and how many runs.
@@ -252,7 +254,9 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
     cut = np.ones(len(minute), dtype=bool)
     cut[1:] = (venue[1:] != venue[:-1]) | (minute[1:] - minute[:-1] > gap)
     run = np.cumsum(cut) - 1
-    times = pd.Series(person).groupby([venue, person]).transform("size").to_numpy()
+    # admission days of each person at the facility (a stay settled in two claims at one start is one admission)
+    admitted = pd.DataFrame({"v": venue, "p": person, "d": minute // 1440})
+    times = admitted.groupby(["v", "p"])["d"].transform("nunique").to_numpy()
     out = []
     for v in distinct(venue).tolist():
         at = np.flatnonzero(venue == v)
@@ -285,6 +289,11 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
             continue
         rows = np.concatenate(kept)
         rows = rows[times[rows] <= max_times]
+        riders = distinct(person[rows])
+        seen, first = np.unique(person[at], return_index=True)
+        again = times[at][first[np.searchsorted(seen, riders)]]
+        if (again >= 2).mean() < min_again:  # nobody brought back: one trip of each party (a season's treatment)
+            continue
         out.append((distinct(person[rows]), np.sort(claim[rows]), len(kept)))
     return out
 

@@ -97,6 +97,19 @@ def test_a_wards_batch_of_its_own_followed_up_patients_is_no_bus() -> None:
     assert len(_found(rows, followed=followed, max_followed=1.0)) == 1
 
 
+def test_villages_that_come_once_each_bring_nobody_back() -> None:
+    rng = np.random.default_rng(10)
+    ward = _ward(rng, 0, 1.0, 200, 10_000)
+    # a season's 藏医药浴: one village's car a day, each villager admitted once
+    season = _runs(0, 0, [30, 33, 37, 41, 44, 150, 155], 6, at=11 * 60)
+    assert len(_found(ward + season)) == 1
+    assert _found(ward + season, min_again=0.1) == []
+    # a campaign's second eye: a fifth of its patients admitted again in a later run
+    second = [(p, 0, (60 + p) * DAY + 9 * 60) for p in range(0, 42, 5)]
+    found = _found(ward + season + second, min_again=0.1)
+    assert len(found) == 1 and set(range(42)) <= found[0][0]
+
+
 def test_a_date_only_export_has_no_runs() -> None:
     rows = [(p, v, d // DAY * DAY) for p, v, d in _runs(0, 0, [3, 12, 20, 31], 10, at=9 * 60)]
     assert _found(rows) == []
@@ -122,7 +135,7 @@ def test_deterministic_and_sorted() -> None:
 
 @pytest.mark.parametrize(
     "field, value",
-    [("run_gap", -1), ("run_persons", 1), ("run_count", 1), ("run_times", 0), ("run_followed", 1.5)],
+    [("run_gap", -1), ("run_persons", 1), ("run_count", 1), ("run_times", 0), ("run_followed", 1.5), ("run_again", -0.1)],
 )
 def test_bad_params_are_refused(field: str, value: float) -> None:
     with pytest.raises(ParamError, match=field):
