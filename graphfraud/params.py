@@ -222,8 +222,8 @@ class CoadmitParams:
     run_persons: int = 3  # ... of this many distinct persons or more, beyond the facility's rate at that hour,
     run_count: int = 3  # ... this many runs or more, on as many days, at one facility,
     run_times: int = 2  # ... most of each run's persons admitted there this many times or fewer (once, or twice)
-    run_followed: float = 0.5  # ... and at most this share of them its followed-up outpatients (a ward's own batch);
-    run_again: float = 0.1  # ... a facility's runs' persons this share or more admitted there on two days (brought back)
+    run_followed: float = 0.5  # ... at most this share of them its followed-up outpatients (a ward's own batch),
+    run_again: float = 0.1  # ... and this share of a facility's runs' persons or more admitted there on two days
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"

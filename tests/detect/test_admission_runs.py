@@ -135,7 +135,14 @@ def test_deterministic_and_sorted() -> None:
 
 @pytest.mark.parametrize(
     "field, value",
-    [("run_gap", -1), ("run_persons", 1), ("run_count", 1), ("run_times", 0), ("run_followed", 1.5), ("run_again", -0.1)],
+    [
+        ("run_gap", -1),
+        ("run_persons", 1),
+        ("run_count", 1),
+        ("run_times", 0),
+        ("run_followed", 1.5),
+        ("run_again", -0.1),
+    ],
 )
 def test_bad_params_are_refused(field: str, value: float) -> None:
     with pytest.raises(ParamError, match=field):
