@@ -253,23 +253,28 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
     # a new run where the venue changes or the arrival is more than ``gap`` minutes after the one before
     cut = np.ones(len(minute), dtype=bool)
     cut[1:] = (venue[1:] != venue[:-1]) | (minute[1:] - minute[:-1] > gap)
-    run = np.cumsum(cut) - 1
     # admission days of each person at the facility (a stay settled in two claims at one start is one admission)
     admitted = pd.DataFrame({"v": venue, "p": person, "d": minute // 1440})
     times = admitted.groupby(["v", "p"])["d"].transform("nunique").to_numpy()
+    first = np.flatnonzero(cut)  # the runs as slices of the sorted rows
+    last = np.append(first[1:], len(minute))
+    long = first[last - first >= min_run]  # (rows; their distinct persons are counted below)
+    hour = (minute % 1440) // 60
+    venues, v_lo = np.unique(venue, return_index=True)
+    v_hi = np.append(v_lo[1:], len(venue))
     out = []
-    for v in distinct(venue).tolist():
-        at = np.flatnonzero(venue == v)
-        if len(at) < min_run * min_runs:
+    for v in distinct(venue[long]).tolist():  # only the facilities with a run long enough
+        k = int(np.searchsorted(venues, v))
+        lo, hi = int(v_lo[k]), int(v_hi[k])
+        if hi - lo < min_run * min_runs:
             continue
-        m = minute[at]
+        m = minute[lo:hi]
         span = max((m[-1] - m[0]) / 1440, 1.0)
-        hour = (m % 1440) // 60
-        per_hour = np.bincount(hour, minlength=24)
+        per_hour = np.bincount(hour[lo:hi], minlength=24)
         kept, days = [], set()
-        for r in distinct(run[at]).tolist():
-            i = np.flatnonzero(run[at] == r)
-            riders = distinct(person[at[i]])
+        for a in long[(long >= lo) & (long < hi)].tolist():
+            i = np.arange(a, int(last[np.searchsorted(first, a)]))
+            riders = distinct(person[i])
             if len(riders) < min_run:
                 continue
             h = int(np.median(hour[i]))
@@ -277,24 +282,22 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
             # the chance that an arrival at the facility's own rate at that hour is followed by as many more, each
             # within ``gap`` minutes: (1 - exp(-gap x rate)) ^ (persons - 1), for each of its timed admissions
             near = -np.expm1(-gap * others / span / 60)
-            if near ** (len(riders) - 1) * len(at) > max_chance:
+            if near ** (len(riders) - 1) * (hi - lo) > max_chance:
                 continue
-            if np.count_nonzero(times[at[i]] <= max_times) * 2 < len(i):  # the run is a ward's regulars
+            if np.count_nonzero(times[i] <= max_times) * 2 < len(i):  # the run is a ward's regulars
                 continue
-            if known[at[i]].mean() > max_followed:  # the ward's own followed-up patients: its treatment batch
+            if known[i].mean() > max_followed:  # the ward's own followed-up patients: its treatment batch
                 continue
-            kept.append(at[i])
-            days.add(int(m[i[0]] // 1440))
+            kept.append(i)
+            days.add(int(minute[a] // 1440))
         if len(kept) < min_runs or len(days) < min_runs:
             continue
         rows = np.concatenate(kept)
         rows = rows[times[rows] <= max_times]
         riders = distinct(person[rows])
-        seen, first = np.unique(person[at], return_index=True)
-        again = times[at][first[np.searchsorted(seen, riders)]]
-        if (again >= 2).mean() < min_again:  # nobody brought back: one trip of each party (a season's treatment)
-            continue
-        out.append((distinct(person[rows]), np.sort(claim[rows]), len(kept)))
+        if (times[rows][np.unique(person[rows], return_index=True)[1]] >= 2).mean() < min_again:
+            continue  # nobody brought back: one trip of each party (a season's treatment)
+        out.append((riders, np.sort(claim[rows]), len(kept)))
     return out
 
 
