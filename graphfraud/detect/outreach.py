@@ -225,14 +225,16 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
     admitted there on two days (the scheme brings some back: a second eye, a herder fetched again, an elder
     checked again; villages that come down once each for a season's 藏医药浴 bring nobody back).  ``stays`` are the timed admissions
     (:func:`graphfraud.detect.coadmit.settled_stays`; midnight starts, a date-only export's, are left out: no runs
-    there).  Returns per facility: the persons of its runs admitted there ``max_times`` times or fewer, their
+    there; so too a facility whose admissions are mostly stamped at one clock time, a default hour that says
+    nothing of arrivals).  Returns per facility: the persons of its runs admitted there ``max_times`` times or fewer, their
     stays begun in the runs, and how many runs.
 
-    Four Tuesdays of ten patients from 08:30, two minutes apart, at a hospital of one admission a day at 10:00:
+    Four Tuesdays of ten patients from 08:30, two minutes apart, at a hospital of one admission a day (09:00-16:00):
 
     >>> bus = pd.DataFrame({"person": range(40), "venue": 0,
     ...                     "minute": [(7 * w + 4) * 1440 + 510 + 2 * i for w in range(4) for i in range(10)]})
-    >>> ward = pd.DataFrame({"person": range(100, 160), "venue": 0, "minute": [d * 1440 + 600 for d in range(60)]})
+    >>> ward = pd.DataFrame({"person": range(100, 160), "venue": 0, "minute": [d * 1440 + 540 + d * 37 % 420
+    ...                                                                          for d in range(60)]})
     >>> s = pd.concat([bus, ward], ignore_index=True).assign(claim=lambda f: range(len(f)))
     >>> [(len(p), len(c), n) for p, c, n in admission_runs(s, gap=20, min_run=3, min_runs=3, max_times=2,
     ...                                                     max_chance=0.1)]
@@ -269,6 +271,8 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
         if hi - lo < min_run * min_runs:
             continue
         m = minute[lo:hi]
+        if np.bincount(m % 1440).max() * 2 > hi - lo:  # most stamped at one clock time: a default, no arrivals
+            continue
         span = max((m[-1] - m[0]) / 1440, 1.0)
         per_hour = np.bincount(hour[lo:hi], minlength=24)
         kept, days = [], set()

@@ -115,6 +115,14 @@ def test_a_date_only_export_has_no_runs() -> None:
     assert _found(rows) == []
 
 
+def test_times_stamped_at_one_clock_time_are_no_arrivals() -> None:
+    # every admission of the facility stamped 09:00 (a default hour): a busy day is no run of arrivals
+    rng = np.random.default_rng(12)
+    ward = [(p, 0, m // DAY * DAY + 9 * 60) for p, _, m in _ward(rng, 0, 1.0, 150, 10_000)]
+    bus = [(p, 0, d // DAY * DAY + 9 * 60) for p, _, d in _runs(0, 0, [5, 25, 45, 65], 8, at=9 * 60)]
+    assert _found(ward + bus) == []
+
+
 def test_fewer_runs_than_asked_are_no_scheme() -> None:
     rng = np.random.default_rng(7)
     rows = _ward(rng, 0, 1.0, 100, 10_000) + _runs(0, 0, [10, 40], 8, at=19 * 60)
