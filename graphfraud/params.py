@@ -219,9 +219,23 @@ class CoadmitParams:
     # step 135: a bus day's chance is taken at the facility's rate for each of its persons' catchment (insured in the
     # export's city or in another: a tertiary hospital's 异地就医 outpatients come to be admitted); False: one rate
     catchment_rate: bool = True
+    # step 149: a hospital's admission runs (busloads, vanloads, an ambulance fleet's evening): admissions each
+    # within this many minutes of the one before (0: off),
+    run_gap: int = 20
+    run_persons: int = 3  # ... of this many distinct persons or more, beyond the facility's rate at that hour,
+    run_count: int = 3  # ... this many runs or more, on as many days, at one facility,
+    run_times: int = 2  # ... most of each run's persons admitted there this many times or fewer (once, or twice)
+    run_followed: float = 0.5  # ... at most this share of them its followed-up outpatients (a ward's own batch),
+    run_again: float = 0.1  # ... and this share of a facility's runs' persons or more admitted there on two days
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
+        check(self.run_gap >= 0, "run_gap", o, "an int >= 0", self.run_gap)
+        check(self.run_persons >= 2, "run_persons", o, "an int >= 2", self.run_persons)
+        check(self.run_count >= 2, "run_count", o, "an int >= 2", self.run_count)
+        check(self.run_times >= 1, "run_times", o, "an int >= 1", self.run_times)
+        check(0 <= self.run_followed <= 1, "run_followed", o, "a float in [0, 1]", self.run_followed)
+        check(0 <= self.run_again <= 1, "run_again", o, "a float in [0, 1]", self.run_again)
         check(self.batch_admissions >= 2, "batch_admissions", o, "an int >= 2", self.batch_admissions)
         check(self.batch_days == 0 or self.batch_days >= 2, "batch_days", o, "0 or an int >= 2", self.batch_days)
         check(0 < self.batch_weekday <= 1, "batch_weekday", o, "a float in (0, 1]", self.batch_weekday)

@@ -21,7 +21,7 @@ from graphfraud.stats import binom, poisson
 
 from graphfraud.detect.candidate import Candidate, group_candidates, uncovered
 from graphfraud.detect.communities import leiden
-from graphfraud.detect.outreach import examination_stays, weekday_batches
+from graphfraud.detect.outreach import admission_runs, examination_stays, followed_stays, weekday_batches
 from graphfraud.detect.organise import Organisation, beyond_chance, organisations, sorted_search, tighten
 from graphfraud.graph.build import EPOCH, ClaimGraph
 from graphfraud.graph.events import Events, combine, distinct, venue_events
@@ -637,7 +637,13 @@ def detect(
                                       min_weekday=params.batch_weekday, min_once=params.batch_once,
                                       max_chance=org.max_chance, examined=examined,
                                       min_examined=params.exam_share)  # fmt: skip
-    for riders, claims, times in [*buses, *batches]:
+    runs = []
+    if params.run_gap:  # step 149: admissions by the busload beyond the facility's rate at the hour (timed stays)
+        followed = followed_stays(stays, outpatient)  # the facilities' outpatients (at facilities with stays)
+        runs = admission_runs(stays, gap=params.run_gap, min_run=params.run_persons, min_runs=params.run_count,
+                              max_times=params.run_times, max_chance=org.max_chance, followed=followed,
+                              max_followed=params.run_followed, min_again=params.run_again)  # fmt: skip
+    for riders, claims, times in [*buses, *batches, *runs]:
         # induced admissions, though most of the claims are the check-ups of those examined
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}
         out.append(Candidate(NAME, riders, claims, evidence, to_dict(params) | {"seed": seed}))

@@ -202,3 +202,130 @@ def _weekday(day: np.ndarray) -> np.ndarray:
     """The weekday (0 Monday) of days counted from :data:`EPOCH`."""
     # 1970-01-01, day 0 of numpy's calendar, was a Thursday
     return ((EPOCH.astype("datetime64[D]") + day.astype("timedelta64[D]")).astype(np.int64) + 3) % 7
+
+
+def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int, max_times: int,
+                   max_chance: float, followed: np.ndarray | None = None, max_followed: float = 0.5,
+                   min_again: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+    """Hospitals whose admissions come by the busload, again and again, beyond their own rate at the hour (step 149).
+
+    A *run* is a facility's timed admissions of ``min_run`` or more distinct persons, each admitted within ``gap``
+    minutes of the one before (a bus, a van, an ambulance fleet's evening: 白内障 campaigns, 体检式住院 by bus,
+    herders fetched by ambulance).  A run is *beyond the rate* when, at the facility's own rate at that hour of the
+    day (its admissions in the run's clock hour over its span, the run's own left out), the chance that an arrival is
+    followed by as many more, each within ``gap`` minutes, times its timed admissions, is at most ``max_chance``; a
+    ward's morning admissions at a hospital that admits every morning are within its rate.  A run keeps to one scheme when
+    at least half of its persons were admitted at the facility ``max_times`` times or fewer (a bus's passengers come
+    once, or twice for the second eye; a winter ward's or a padded ward's regulars again and again, and they are
+    found as co-admission groups).  With ``followed`` (per stay, :func:`followed_stays`: its person a followed-up
+    outpatient of the facility), a run of which more than ``max_followed`` are followed-up patients is the
+    hospital's own ward batch (a 职业病 ward admitting its clinic's pneumoconiosis patients for treatment), not
+    strangers fetched.  A facility is a candidate with ``min_runs`` or more such runs on as many days
+    (one night's poisoning cases, one screening day, are one day) and at least ``min_again`` of its runs' persons
+    admitted there on two days (the scheme brings some back: a second eye, a herder fetched again, an elder
+    checked again; villages that come down once each for a season's 藏医药浴 bring nobody back).  ``stays`` are the timed admissions
+    (:func:`graphfraud.detect.coadmit.settled_stays`; midnight starts, a date-only export's, are left out: no runs
+    there; so too a facility whose admissions are mostly stamped at one clock time, a default hour that says
+    nothing of arrivals).  Returns per facility: the persons of its runs admitted there ``max_times`` times or fewer, their
+    stays begun in the runs, and how many runs.
+
+    Four Tuesdays of ten patients from 08:30, two minutes apart, at a hospital of one admission a day (09:00-16:00):
+
+    >>> bus = pd.DataFrame({"person": range(40), "venue": 0,
+    ...                     "minute": [(7 * w + 4) * 1440 + 510 + 2 * i for w in range(4) for i in range(10)]})
+    >>> ward = pd.DataFrame({"person": range(100, 160), "venue": 0, "minute": [d * 1440 + 540 + d * 37 % 420
+    ...                                                                          for d in range(60)]})
+    >>> s = pd.concat([bus, ward], ignore_index=True).assign(claim=lambda f: range(len(f)))
+    >>> [(len(p), len(c), n) for p, c, n in admission_runs(s, gap=20, min_run=3, min_runs=3, max_times=2,
+    ...                                                     max_chance=0.1)]
+    [(40, 40, 4)]
+    >>> admission_runs(s[s["person"] >= 100], gap=20, min_run=3, min_runs=3, max_times=2, max_chance=0.1)
+    []
+    """
+    minute = stays["minute"].to_numpy(np.int64)
+    timed = minute % 1440 != 0
+    if not timed.any():
+        return []
+    s = stays[timed]
+    person, venue = s["person"].to_numpy(np.int64), s["venue"].to_numpy(np.int64)
+    minute, claim = minute[timed], s["claim"].to_numpy(np.int64)
+    known = np.zeros(len(s), dtype=bool) if followed is None else np.asarray(followed, dtype=bool)[timed]
+    order = np.lexsort((person, minute, venue))
+    person, venue, minute, claim, known = person[order], venue[order], minute[order], claim[order], known[order]
+    # a new run where the venue changes or the arrival is more than ``gap`` minutes after the one before
+    cut = np.ones(len(minute), dtype=bool)
+    cut[1:] = (venue[1:] != venue[:-1]) | (minute[1:] - minute[:-1] > gap)
+    # admission days of each person at the facility (a stay settled in two claims at one start is one admission)
+    admitted = pd.DataFrame({"v": venue, "p": person, "d": minute // 1440})
+    times = admitted.groupby(["v", "p"])["d"].transform("nunique").to_numpy()
+    first = np.flatnonzero(cut)  # the runs as slices of the sorted rows
+    last = np.append(first[1:], len(minute))
+    long = first[last - first >= min_run]  # (rows; their distinct persons are counted below)
+    hour = (minute % 1440) // 60
+    venues, v_lo = np.unique(venue, return_index=True)
+    v_hi = np.append(v_lo[1:], len(venue))
+    out = []
+    for v in distinct(venue[long]).tolist():  # only the facilities with a run long enough
+        k = int(np.searchsorted(venues, v))
+        lo, hi = int(v_lo[k]), int(v_hi[k])
+        if hi - lo < min_run * min_runs:
+            continue
+        m = minute[lo:hi]
+        if np.bincount(m % 1440).max() * 2 > hi - lo:  # most stamped at one clock time: a default, no arrivals
+            continue
+        span = max((m[-1] - m[0]) / 1440, 1.0)
+        per_hour = np.bincount(hour[lo:hi], minlength=24)
+        kept, days = [], set()
+        for a in long[(long >= lo) & (long < hi)].tolist():
+            i = np.arange(a, int(last[np.searchsorted(first, a)]))
+            riders = distinct(person[i])
+            if len(riders) < min_run:
+                continue
+            h = int(np.median(hour[i]))
+            others = max(per_hour[h] - np.count_nonzero(hour[i] == h), 0.5)  # (none: half an admission)
+            # the chance that an arrival at the facility's own rate at that hour is followed by as many more, each
+            # within ``gap`` minutes: (1 - exp(-gap x rate)) ^ (persons - 1), for each of its timed admissions
+            near = -np.expm1(-gap * others / span / 60)
+            if near ** (len(riders) - 1) * (hi - lo) > max_chance:
+                continue
+            if np.count_nonzero(times[i] <= max_times) * 2 < len(i):  # the run is a ward's regulars
+                continue
+            if known[i].mean() > max_followed:  # the ward's own followed-up patients: its treatment batch
+                continue
+            kept.append(i)
+            days.add(int(minute[a] // 1440))
+        if len(kept) < min_runs or len(days) < min_runs:
+            continue
+        rows = np.concatenate(kept)
+        rows = rows[times[rows] <= max_times]
+        riders = distinct(person[rows])
+        if (times[rows][np.unique(person[rows], return_index=True)[1]] >= 2).mean() < min_again:
+            continue  # nobody brought back: one trip of each party (a season's treatment)
+        out.append((riders, np.sort(claim[rows]), len(kept)))
+    return out
+
+
+def followed_stays(stays: pd.DataFrame, visits: pd.DataFrame, *, min_days: int = 2) -> np.ndarray:
+    """Per stay, whether its person is a followed-up outpatient of the facility: seen there as an outpatient
+    (``visits``: ``person``, ``venue``, ``day``) on ``min_days`` days or more other than the stay's day and the
+    day before or after (a pre-admission consultation is not a follow-up).
+
+    >>> s = pd.DataFrame({"person": [1, 2], "venue": [0, 0], "day": [30, 30]})
+    >>> v = pd.DataFrame({"person": [1, 1, 1, 2, 2], "venue": 0, "day": [1, 8, 29, 29, 30]})
+    >>> followed_stays(s, v).tolist()
+    [True, False]
+    """
+    if stays.empty or visits.empty:
+        return np.zeros(len(stays), dtype=bool)
+    seen = visits[["person", "venue", "day"]].drop_duplicates()
+    days = seen.groupby(["person", "venue"]).size()
+    key = pd.MultiIndex.from_arrays([stays["person"].to_numpy(), stays["venue"].to_numpy()])
+    total = days.reindex(key).fillna(0).to_numpy()
+    near = np.zeros(len(stays))
+    known = pd.MultiIndex.from_frame(seen)
+    for shift in (-1, 0, 1):
+        at = pd.MultiIndex.from_arrays(
+            [stays["person"].to_numpy(), stays["venue"].to_numpy(), stays["day"].to_numpy() + shift]
+        )
+        near += at.isin(known)
+    return np.asarray(total - near >= min_days)
