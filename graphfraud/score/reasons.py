@@ -253,6 +253,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "for there were billed {min_claims} times or more at >= {ratio:g}x the usual cost of such purchases "
         "(typically {times:g} times at {card_ratio:.1f}x), vs {peer_rate:.2%} of those at the other pharmacies (a "
         "cash-out on strangers' accounts? scored above {paid_for_others_from:g} such persons)",
+        # the export names neither payer nor account (detect.mutual.split_purchases, step 143): the purchases of one
+        # day settled in parts, as several accounts pay them
+        "{patients} persons' purchases at {venue} were settled in two parts or more on one day on {split_days} of "
+        "their {days} days there (each of them on {min_split_days} days or more), vs {peer_rate:.2%} of the days of "
+        "the shop's other customers: one day's goods paid by several accounts (门诊共济), at least {pairs} (account, "
+        "person) pairs counted by the most settlements of one day, whose holders the export does not name (a "
+        "cash-out on strangers' accounts? scored above {paid_for_others_from:g} such pairs)",
     ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",

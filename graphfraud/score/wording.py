@@ -194,6 +194,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{patients} 名居民参保人在 {venue} 的购药由个人账户支付，而居民医保并无个人账户（即他人账户经家庭共济代付），"
         "在该药店被代付的 {venue_pairs} 人中有 {pairs} 人结算 {min_claims} 次及以上、费用达同类购药常见费用的 {ratio} 倍以上"
         "（典型为 {times} 次、{card_ratio} 倍），而其他药店仅 {peer_rate} 如此（疑似借家庭共济套现，超过 {paid_for_others_from} 人起计分）",
+        "{patients} 人在 {venue} 的购药在其 {days} 个购药日中有 {split_days} 天同日分两笔及以上结算（每人至少 {min_split_days} 天），"
+        "而该店其他顾客的购药日仅 {peer_rate} 如此：同日的药品由多个个人账户分别支付（门诊共济），按每人单日最多结算笔数计"
+        "至少 {pairs} 对（账户、购药人），数据未给出账户持有人（疑似借家庭共济套现，超过 {paid_for_others_from} 对起计分）",
     ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",
                  "{persons} 人中有 {regulars} 人在 {venue} 或一同在团伙的其他机构（另 {others} 家）的同样 {days} 个日子里至少 4 天同时出现"
