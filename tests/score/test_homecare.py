@@ -162,3 +162,19 @@ def test_the_two_homes_reason_is_said_in_both_languages() -> None:
     assert reason.points == 0.0 and reason.code == "two_homes"
     assert reason.text.startswith("15 of the 45 clients at S were billed for a caregiver in two homes at once")
     assert "同一时刻身在两户" in say("two_homes", reason.args, "zh")
+
+
+def test_clients_billed_in_two_homes_at_once_are_never_explained_as_a_route(tmp_path: Path) -> None:
+    """Step 143 (eleventhworld 8 and 10 at round 26's start): once step 134 has kept a station's clients billed for
+    a caregiver in two homes at once, step 111 must not explain them as home care on a nurse's route (S's
+    caregivers see seven clients a day, within a route's load): the two readings contradict each other."""
+    from graphfraud.params import RunParams
+    from graphfraud.pipeline import run
+
+    folder = _world(tmp_path)
+    result = run(read_claims_dir(folder), RunParams())
+    (phantom,) = [r for r in result.rings if any(q.code == "two_homes" for q in r.reasons)]
+    persons = [m.entity_id for m in phantom.members if m.entity_type == "person"]
+    assert len(persons) == 15 and {p[0] for p in persons} == {"F"}
+    assert not any(q.code == "benign_home_visits" for q in phantom.reasons)
+    assert not any(any(q.code == "two_homes" for q in r.reasons) for r in result.explained)
