@@ -75,6 +75,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{at_once_from:.0%} or more of their visits at the same minute as another client's by the same caregiver) or "
         "keyed like them at one time of day ({keyed_from:.0%} of their visits or more); a home-care station's clients "
         "are together on its rota, not in one place, so the ring is these {kept} (no points)",
+        # step 143 (score.homecare.billed_alike): dates only, the clients billed the same amount on every visit
+        "{kept} of the {persons} clients at {venue} were billed the same amount on every visit ({alike_from:.0%} of "
+        "their visits at one total, {visits_from} visits or more), a template keyed by the station, not the hours a "
+        "caregiver stayed; a home-care station's clients are together on its rota, not in one place, so the ring "
+        "is these {kept} (no points)",
     ),
     "batch_swipes": (  # step 108 (score.rings.swiped_in_batches): a name, no points
         "{batched} of the ring's {purchases} purchases ({share:.0%}) were swiped in batches, most at {pharmacy}: "

@@ -65,6 +65,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{venue} 的 {persons} 名服务对象中有 {kept} 人的上门服务被结算为护理员同一时刻身在两户（其中 {once} 人：其服务的 {at_once_from} "
         "以上与同一护理员为另一服务对象的服务在同一分钟）或与之同样固定录入在同一时刻（其服务的 {keyed_from} 以上）；"
         "居家护理站的服务对象按排班在同一天接受服务而并不在一处，故团伙仅为这 {kept} 人（不计分）",
+        "{venue} 的 {persons} 名服务对象中有 {kept} 人每次上门服务的结算金额都相同（其服务的 {alike_from} 为同一金额，"
+        "{visits_from} 次及以上），是护理站按模板录入，而非护理员实际服务的时长；"
+        "居家护理站的服务对象按排班在同一天接受服务而并不在一处，故团伙仅为这 {kept} 人（不计分）",
     ),
     "batch_swipes": (
         "该团伙 {purchases} 笔药店购药中有 {batched} 笔（{share}）成批刷卡，多在 {pharmacy}：{cards} 张卡，连续 "
