@@ -10,7 +10,10 @@ reading of the venue from all its claims: its clients on care plans, its routes 
 and its staff going from one home to the next, not a unit's chairs side by side nor a clerk's batch keyed minutes
 apart, :data:`HOME_GAP`) is therefore restricted to its members billed that way (:func:`two_homes`); when none is,
 the rota stands and step 111's explanation does not ask the venue's other caregivers' day loads (``one_home`` in
-the evidence).  Off where the claims carry no time of day.
+the evidence).  Where the claims carry no time of day (step 143, :func:`billed_alike`) what the station cannot hide
+is its template: its phantom visits billed the same amount every time, beside clients billed the hours they had;
+a candidate there is restricted to its members billed alike.  A candidate so restricted is never explained as
+home care on a route (:mod:`graphfraud.score.rings`): a caregiver in two homes at once, or a template, is no route.
 """
 
 from __future__ import annotations
