@@ -660,6 +660,10 @@ class MutualParams:
     min_claims: int = 3  # fewest dear purchases of one (holder, patient) pair at the pharmacy: a loaded pair
     min_pairs: int = 5  # fewest loaded pairs at one pharmacy (of two holders or more)
     max_chance: float = 1e-6  # binomial tail of that many, under the other pharmacies' rate of loaded pairs
+    # step 150 (no holder_id): a person's days at one pharmacy with two settlements or more (the goods of a day
+    # paid by several accounts): fewest such days, and their binomial tail under the shop's own other customers'
+    split_days: int = 4
+    split_chance: float = 1e-8
 
     def __post_init__(self) -> None:
         o = "MutualParams"
@@ -667,6 +671,8 @@ class MutualParams:
         check(self.min_claims >= 1, "min_claims", o, "an int >= 1", self.min_claims)
         check(self.min_pairs >= 1, "min_pairs", o, "an int >= 1", self.min_pairs)
         check(0 < self.max_chance < 1, "max_chance", o, "a float in (0, 1)", self.max_chance)
+        check(self.split_days >= 2, "split_days", o, "an int >= 2", self.split_days)
+        check(0 < self.split_chance < 1, "split_chance", o, "a float in (0, 1)", self.split_chance)
 
 
 @_register

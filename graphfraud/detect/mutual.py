@@ -24,6 +24,16 @@ paid for another.  Without ``holder_id`` (step 95) a purchase paid for another i
 ``resident``: 居民医保 has no personal account) paid from a personal account (``account_amount`` > 0): another's,
 through 家庭共济, whose holder is not known; a pair is then the person paid for alone, and :data:`MIN_HOLDERS`
 is not asked.
+
+Without ``holder_id`` a drained account may still show where neither column tells (step 150): with no
+``account_amount`` (or persons paid for who are employees, whose own accounts could have paid), what the payers
+cannot hide is the **settlements**.  One account pays once for a purchase, so a person's goods of one visit paid by
+two accounts are two settlements of one day at the shop.  A person is **split** at a pharmacy when at least
+``split_days`` of their days there hold two settlements or more, and that many is unlikely (binomial tail <=
+``split_chance``) under the rate of such days among the shop's **own** other customers' days there (exports that
+settle a visit in two or three parts, 中途结算 or split bills, do so for everyone at that shop).  A pharmacy with
+at least :data:`MIN_SPLIT_PERSONS` split persons is a candidate of those persons and their purchases there; its
+(unknown) accounts are counted, at the least, as each person's most settlements of one day.
 """
 
 from __future__ import annotations
@@ -44,6 +54,10 @@ NAME = "mutual"
 #: The holder of a purchase paid for another where the export names no payer (:func:`residents_on_accounts`).
 UNKNOWN = -1
 
+#: Fewest split persons of a step-143 candidate (:func:`split_purchases`): one elder who settles twice a day is
+#: a habit; a broker binds several to the accounts he holds (eleventhworld's rings: 3-8).
+MIN_SPLIT_PERSONS = 2
+
 #: Fewest holders of a candidate's loaded pairs: a family pays from one account, a cash-out spreads its persons
 #: over the few accounts it holds (fourthworld's rings: 3-4).
 MIN_HOLDERS = 2
@@ -54,6 +68,14 @@ def detect(graph: ClaimGraph, params: MutualParams = MutualParams(), *, seed: in
     t = graph.visits.table
     if not len(t):
         return []
+    if has_holders(graph):
+        return _loaded_pairs(graph, params)
+    # no payer exported: residents on accounts (step 95), and purchases settled in parts day after day (step 150)
+    return _loaded_pairs(graph, params) + split_purchases(graph, params)
+
+
+def _loaded_pairs(graph: ClaimGraph, params: MutualParams) -> list[Candidate]:
+    """The loaded (holder, patient) pairs' candidates (see the module)."""
     holder = graph.visits.column("person").astype(np.int64)
     venue = graph.visits.column("venue").astype(np.int64)
     pharmacy = graph.visits.column("kind") == 1
@@ -142,3 +164,80 @@ def residents_on_accounts(graph: ClaimGraph, rows: np.ndarray, patient: np.ndarr
     at = graph.person_rows()[np.maximum(patient, 0)]
     resident = (patient >= 0) & (at >= 0) & (kind[np.maximum(at, 0)] == "resident")
     return resident & (account > 0)
+
+
+def split_purchases(graph: ClaimGraph, params: MutualParams = MutualParams()) -> list[Candidate]:
+    """Candidates of persons whose purchases at one pharmacy are settled in parts, day after day (step 150).
+
+    Only for an export that names no payer (no ``holder_id``): a person's goods of one day paid by several
+    accounts (门诊共济 drained) are then several settlements of that day, each in the person's name.
+
+    Parameters
+    ----------
+    graph : ClaimGraph
+        The claims; its pharmacy claims (``visits`` of kind 1) with a known person are read.
+    params : MutualParams
+        ``split_days`` (fewest days of two settlements or more at the shop) and ``split_chance`` (the binomial tail
+        of that many under the shop's other customers' rate of such days).
+
+    Returns
+    -------
+    list of Candidate
+        One per pharmacy with :data:`MIN_SPLIT_PERSONS` split persons or more, named :data:`cardload.NAME` with
+        headline ``paid_for_others``: the split persons and all their purchases at the shop.  ``evidence``:
+        ``pairs`` (each person's most settlements of one day, summed: the accounts that paid, at the least),
+        ``patients``, ``split_days`` (their split days), ``days`` (their days at the shop), ``peer_rate`` (the
+        shop's other customers' share of split days), ``chance`` (the largest person's tail).
+
+    Notes
+    -----
+    A shop with no other customer has no rate of its own and is not asked.
+    """
+    venue = graph.visits.column("venue").astype(np.int64)
+    person = graph.visits.column("person").astype(np.int64)
+    rows = np.flatnonzero((graph.visits.column("kind") == 1) & (person >= 0))
+    if not len(rows):
+        return []
+    day = graph.visits.column("day").astype(np.int64)[rows]
+    frame = pd.DataFrame({"venue": venue[rows], "person": person[rows], "day": day})
+    per_day = frame.groupby(["venue", "person", "day"], sort=True).size()
+    daily = pd.DataFrame({"n": per_day.to_numpy(), "split": (per_day.to_numpy() >= 2).astype(np.int64)},
+                         index=per_day.index.droplevel("day"))  # fmt: skip
+    by = daily.groupby(level=["venue", "person"], sort=True).agg(
+        days=("n", "size"), split=("split", "sum"), most=("n", "max")
+    )
+    shop = by.groupby(level="venue")[["days", "split"]].sum()
+    at = by.index.get_level_values("venue")
+    others = shop["days"].reindex(at).to_numpy() - by["days"].to_numpy()
+    other_split = shop["split"].reindex(at).to_numpy() - by["split"].to_numpy()
+    asked = (by["split"].to_numpy() >= params.split_days) & (others > 0)
+    rate = np.where(others > 0, np.maximum(other_split, 0.5) / np.maximum(others, 1), 1.0)
+    chance = np.ones(len(by))
+    chance[asked] = binom.sf(by["split"].to_numpy()[asked] - 1, by["days"].to_numpy()[asked], rate[asked])
+    by = by.assign(rate=rate, chance=chance, flagged=asked & (chance <= params.split_chance))
+    hits = by[by["flagged"]]
+    out = []
+    for code, mine in hits.groupby(level="venue", sort=True):
+        if len(mine) < MIN_SPLIT_PERSONS:
+            continue
+        ps = np.sort(mine.index.get_level_values("person").to_numpy(dtype=np.int64))
+        sel = (frame["venue"].to_numpy() == code) & np.isin(frame["person"].to_numpy(), ps)
+        split, days = int(mine["split"].sum()), int(mine["days"].sum())
+        # the shop's other customers' rate: its split days and days but the split persons'
+        rest = int(shop.loc[code, "days"]) - days
+        evidence = {
+            "headline": "paid_for_others",
+            "pairs": int(mine["most"].sum()),
+            "holders": 0,
+            "patients": int(len(ps)),
+            "split_days": split,
+            "days": days,
+            "peer_rate": float(max(int(shop.loc[code, "split"]) - split, 0) / max(rest, 1)),
+            "chance": float(mine["chance"].max()),
+            "min_split_days": params.split_days,
+            "holder": np.zeros(0, dtype=np.int64),
+            "paid_for": dict(zip(ps.tolist(), frame[sel].groupby("person").size().reindex(ps).tolist())),
+        }
+        claims = np.sort(rows[sel]).astype(np.int64)
+        out.append(Candidate(cardload.NAME, ps, claims, evidence, params.__dict__.copy()))
+    return out

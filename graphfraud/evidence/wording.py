@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graphfraud.score.reasons import TEMPLATES, printed, variant
+from graphfraud.score.reasons import TEMPLATES, fields, printed, variant
 from graphfraud.score.wording import SENTENCES  # noqa: F401 (re-exported)
 from graphfraud.score.wording import say as said
 
@@ -245,5 +245,19 @@ def say(code: str, args: Mapping[str, object] | None, lang: str, *, text: str = 
     entry = CHECKS.get(code)
     if entry is None:  # a benign code: no note (its group is in explained.csv, never in a pack)
         return Wording(code, said(code, args, lang), "", values)
-    check_zh, check_en = entry
-    return Wording(code, said(code, args, lang), (check_zh if lang == "zh" else check_en).format(**shown), values)
+    check = entry[0] if lang == "zh" else entry[1]
+    if not set(fields(check)) <= set(shown):  # another sentence of the code, with its own note (step 150)
+        check = OTHER_CHECKS[code][0 if lang == "zh" else 1]
+    return Wording(code, said(code, args, lang), check.format(**shown), values)
+
+
+#: The notes of a code's other sentence where its values differ from the first's (``two_homes``, step 150: dates
+#: only, the clients billed the same amount on every visit).
+OTHER_CHECKS: dict[str, tuple[str, str]] = {
+    "two_homes": (
+        "claims.csv 中该机构的全部结算按 person_id 计 total_amount：就诊 {visits_from} 次及以上、其结算的 {alike_from} "
+        "为同一金额者，留在团伙内",
+        "all the venue's claims in claims.csv, per person_id with their total_amount: a client of {visits_from} visits "
+        "or more with {alike_from} of them at one amount stays in the ring",
+    ),
+}

@@ -10,7 +10,10 @@ reading of the venue from all its claims: its clients on care plans, its routes 
 and its staff going from one home to the next, not a unit's chairs side by side nor a clerk's batch keyed minutes
 apart, :data:`HOME_GAP`) is therefore restricted to its members billed that way (:func:`two_homes`); when none is,
 the rota stands and step 111's explanation does not ask the venue's other caregivers' day loads (``one_home`` in
-the evidence).  Off where the claims carry no time of day.
+the evidence).  Where the claims carry no time of day (step 150, :func:`billed_alike`) what the station cannot hide
+is its template: its phantom visits billed the same amount every time, beside clients billed the hours they had;
+a candidate there is restricted to its members billed alike.  A candidate so restricted is never explained as
+home care on a route (:mod:`graphfraud.score.rings`): a caregiver in two homes at once, or a template, is no route.
 """
 
 from __future__ import annotations
@@ -46,6 +49,15 @@ KEYED_VISITS = 4
 #: where the times are the visits', 1 where a clerk keys the day's visits in an evening batch, whose minutes then say
 #: nothing of two homes; the same outcome over 5-45).  None: not asked (step 134 as it was).
 HOME_GAP: float | None = 15.0
+#: Step 150, where the claims carry dates only (no minute to put a caregiver in two homes at once): a station's
+#: client is billed alike when every one of their visits there (at least :data:`ALIKE_VISITS`) bills the same total
+#: amount, a template keyed by the agency; the caregivers of a home visit bill the hours they stayed.
+#: Eleventhworld's phantom agencies: every phantom client of 8 visits or more (86 of 86, 85 of 85, 74 of 74, 33
+#: of 33, 35 of 35), no other client of the phantom or honest agencies (commonest amount at most 0.81-0.88 of their
+#: visits).  None turns it off.
+ALIKE_SHARE: float | None = 1.0
+#: ... over at least this many visits there (a client of a few visits is billed alike by chance).
+ALIKE_VISITS = 8
 
 
 def at_once(person: np.ndarray, doctor: np.ndarray, minute: np.ndarray) -> np.ndarray:
@@ -159,7 +171,9 @@ def two_homes(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]
     once); at a station with fewer such clients it is kept whole with ``one_home`` in its evidence: its rota is
     read from the times.  Other candidates are returned as they are.
     """
-    if AT_ONCE_SHARE is None or facts.graph.day_resolution:
+    if facts.graph.day_resolution:
+        return billed_alike(candidates, facts)
+    if AT_ONCE_SHARE is None:
         return candidates
     venue_of = facts.graph.visits.column("venue")
     out = []
@@ -202,3 +216,67 @@ def two_homes_said(seen: dict, venue: str) -> Reason:
     """
     args = {**seen, "venue": venue}
     return Reason("two_homes", args, float(seen["kept"]), float(AT_ONCE_MEMBERS), 0.0)
+
+
+def _alike_clients(venue: int, facts: ClaimFacts) -> dict[str, np.ndarray] | None:
+    """Per client of the venue (``who``, sorted): their visits there (``visits``) and the share of them at their
+    commonest total amount (``alike``); None without claims.  Measured once per venue (kept in
+    ``facts.visit_index``)."""
+    kept = facts.visit_index.setdefault("billed_alike", {})
+    if venue not in kept:
+        rows = facts.graph.claim_rows("venue", np.array([venue]))
+        person = facts.graph.visits.column("person")[rows].astype(np.int64)
+        rows, person = rows[person >= 0], person[person >= 0]
+        if not len(rows):
+            kept[venue] = None
+        else:
+            cents = np.round(np.nan_to_num(facts.total[rows], nan=-1.0) * 100).astype(np.int64)
+            who, at, n = np.unique(person, return_inverse=True, return_counts=True)
+            at = at.ravel()
+            pair, per = np.unique(np.stack([at, cents]), axis=1, return_counts=True)
+            top = np.zeros(len(who))
+            np.maximum.at(top, pair[0], per)
+            kept[venue] = {"who": who, "alike": top / n, "visits": n}
+    return kept[venue]
+
+
+def billed_alike(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
+    """Step 150: where the claims carry dates only, each candidate at a home-care station restricted to its members
+    billed alike on every visit.
+
+    A candidate whose main venue is a station (:func:`_station`) with :data:`AT_ONCE_MEMBERS` or more clients billed
+    alike (:data:`ALIKE_SHARE` of their visits at one total amount, :data:`ALIKE_VISITS` visits or more), and as
+    many whose bills vary (a station billing everyone alike, a fixed fee a visit, is left as it is), keeps its
+    members who are such clients, when there are :data:`AT_ONCE_MEMBERS` or more of them and they are not all its
+    members (``two_homes`` in its evidence, with ``alike``: how many, of how many).  Other candidates are returned as
+    they are.
+    """
+    if ALIKE_SHARE is None:
+        return candidates
+    venue_of = facts.graph.visits.column("venue")
+    out = []
+    for c in candidates:
+        if not len(c.claims):
+            out.append(c)
+            continue
+        main = int(np.bincount(venue_of[c.claims]).argmax())
+        seen = _alike_clients(main, facts) if _station(main, facts) else None
+        if seen is None:
+            out.append(c)
+            continue
+        alike = (seen["alike"] >= ALIKE_SHARE) & (seen["visits"] >= ALIKE_VISITS)
+        varied = (seen["alike"] < ALIKE_SHARE) & (seen["visits"] >= ALIKE_VISITS)
+        # a template stands out only beside care billed as it was given: a station that bills every client alike
+        # (a fixed fee a visit) says nothing of who was there
+        if alike.sum() < AT_ONCE_MEMBERS or varied.sum() < AT_ONCE_MEMBERS:
+            out.append(c)
+            continue
+        keep = seen["who"][np.isin(seen["who"], c.persons) & alike]
+        if len(keep) < AT_ONCE_MEMBERS or len(keep) == len(c.persons):
+            out.append(c)
+            continue
+        claims = c.claims[np.isin(facts.graph.visits.column("person")[c.claims], keep)]
+        args = {"kept": len(keep), "persons": len(c.persons), "venue": main, "alike_from": ALIKE_SHARE,
+                "visits_from": ALIKE_VISITS}  # fmt: skip
+        out.append(Candidate(c.detector, np.sort(keep), claims, {**c.evidence, "two_homes": args}, c.params))
+    return out

@@ -75,6 +75,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{at_once_from:.0%} or more of their visits at the same minute as another client's by the same caregiver) or "
         "keyed like them at one time of day ({keyed_from:.0%} of their visits or more); a home-care station's clients "
         "are together on its rota, not in one place, so the ring is these {kept} (no points)",
+        # step 150 (score.homecare.billed_alike): dates only, the clients billed the same amount on every visit
+        "{kept} of the {persons} clients at {venue} were billed the same amount on every visit ({alike_from:.0%} of "
+        "their visits at one total, {visits_from} visits or more), a template keyed by the station, not the hours a "
+        "caregiver stayed; a home-care station's clients are together on its rota, not in one place, so the ring "
+        "is these {kept} (no points)",
     ),
     "batch_swipes": (  # step 108 (score.rings.swiped_in_batches): a name, no points
         "{batched} of the ring's {purchases} purchases ({share:.0%}) were swiped in batches, most at {pharmacy}: "
@@ -253,6 +258,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "for there were billed {min_claims} times or more at >= {ratio:g}x the usual cost of such purchases "
         "(typically {times:g} times at {card_ratio:.1f}x), vs {peer_rate:.2%} of those at the other pharmacies (a "
         "cash-out on strangers' accounts? scored above {paid_for_others_from:g} such persons)",
+        # the export names neither payer nor account (detect.mutual.split_purchases, step 150): the purchases of one
+        # day settled in parts, as several accounts pay them
+        "{patients} persons' purchases at {venue} were settled in two parts or more on one day on {split_days} of "
+        "their {days} days there (each of them on {min_split_days} days or more), vs {peer_rate:.2%} of the days of "
+        "the shop's other customers: one day's goods paid by several accounts (门诊共济), at least {pairs} (account, "
+        "person) pairs counted by the most settlements of one day, whose holders the export does not name (a "
+        "cash-out on strangers' accounts? scored above {paid_for_others_from:g} such pairs)",
     ),
     "lockstep": ("{regulars} of {persons} persons were at {venue} on >= 4 of the same {days} days "
                  "(scored above {regular_share_from:.0%} of persons)",

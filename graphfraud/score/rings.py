@@ -2252,7 +2252,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         )
     else:
         benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
-                  or home_visits(f, one_home=bool(evidence.get("one_home")))  # step 111 (134: one home at a time)
+                  # step 111 (134: one home at a time; 143: never the clients a caregiver was billed with in two
+                  # homes at once, which no route explains)
+                  or (home_visits(f, one_home=bool(evidence.get("one_home"))) if "two_homes" not in evidence else None)
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f, lambda: follow_up_cost(c.claims, facts))  # step 124
                   or discharged_follow_ups(f)  # step 123

@@ -221,6 +221,9 @@ def _args(code: str, f: Features, names: Mapping[str, str], e: Mapping[str, obje
         return {"flagged": e["flagged"], "cards": e["cards"], "venue": venue, "sessions": e["sessions"],
                 "batch_cards": e["batch_cards"], "gap": e["gap"], "gap_minutes": e["gap_minutes"],
                 "share": e["batch_share"], "peer_rate": e["peer_rate"], "expected": e["expected"]}  # fmt: skip
+    if code == "paid_for_others" and "split_days" in e:  # step 150: no payer, purchases settled in parts a day
+        return {"patients": e["patients"], "venue": venue, "split_days": e["split_days"], "days": e["days"],
+                "min_split_days": e["min_split_days"], "peer_rate": e["peer_rate"], "pairs": e["pairs"]}  # fmt: skip
     if code == "paid_for_others":
         # (no holder: the export names no payer, residents' purchases on a personal account; step 95)
         return {"pairs": e["pairs"]} | ({"holders": e["holders"]} if e["holders"] else {}) | {

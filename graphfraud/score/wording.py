@@ -65,6 +65,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{venue} 的 {persons} 名服务对象中有 {kept} 人的上门服务被结算为护理员同一时刻身在两户（其中 {once} 人：其服务的 {at_once_from} "
         "以上与同一护理员为另一服务对象的服务在同一分钟）或与之同样固定录入在同一时刻（其服务的 {keyed_from} 以上）；"
         "居家护理站的服务对象按排班在同一天接受服务而并不在一处，故团伙仅为这 {kept} 人（不计分）",
+        "{venue} 的 {persons} 名服务对象中有 {kept} 人每次上门服务的结算金额都相同（其服务的 {alike_from} 为同一金额，"
+        "{visits_from} 次及以上），是护理站按模板录入，而非护理员实际服务的时长；"
+        "居家护理站的服务对象按排班在同一天接受服务而并不在一处，故团伙仅为这 {kept} 人（不计分）",
     ),
     "batch_swipes": (
         "该团伙 {purchases} 笔药店购药中有 {batched} 笔（{share}）成批刷卡，多在 {pharmacy}：{cards} 张卡，连续 "
@@ -194,6 +197,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "{patients} 名居民参保人在 {venue} 的购药由个人账户支付，而居民医保并无个人账户（即他人账户经家庭共济代付），"
         "在该药店被代付的 {venue_pairs} 人中有 {pairs} 人结算 {min_claims} 次及以上、费用达同类购药常见费用的 {ratio} 倍以上"
         "（典型为 {times} 次、{card_ratio} 倍），而其他药店仅 {peer_rate} 如此（疑似借家庭共济套现，超过 {paid_for_others_from} 人起计分）",
+        "{patients} 人在 {venue} 的购药在其 {days} 个购药日中有 {split_days} 天同日分两笔及以上结算（每人至少 {min_split_days} 天），"
+        "而该店其他顾客的购药日仅 {peer_rate} 如此：同日的药品由多个个人账户分别支付（门诊共济），按每人单日最多结算笔数计"
+        "至少 {pairs} 对（账户、购药人），数据未给出账户持有人（疑似借家庭共济套现，超过 {paid_for_others_from} 对起计分）",
     ),
     "lockstep": ("{persons} 人中有 {regulars} 人在 {venue} 的同样 {days} 个日子里至少 4 天同时出现（超过 {regular_share_from} 起计分）",
                  "{persons} 人中有 {regulars} 人在 {venue} 或一同在团伙的其他机构（另 {others} 家）的同样 {days} 个日子里至少 4 天同时出现"

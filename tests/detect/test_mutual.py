@@ -3,10 +3,12 @@
 import pytest
 
 from graphfraud.detect import DETECTORS, cardload, mutual
+from graphfraud.errors import ParamError
 from graphfraud.graph.build import build_graph
 from graphfraud.params import MutualParams, RunParams
 from graphfraud.pipeline import run
 from .worlds import mutual_world as _world
+from .worlds import split_world
 
 
 def _found(data, params=MutualParams()):
@@ -87,3 +89,65 @@ def test_the_persons_paid_for_are_the_rings_patients_and_the_holders_its_card_ho
     assert {roles[f"holder{h}"] for h in range(3)} == {"card_holder"}
     assert {roles[f"elder{k}"] for k in range(15)} == {"patient"}
     assert all(m.score > 0 for m in ring.members)
+
+
+# step 150: no holder_id and no account_amount; the purchases of a day settled in parts, day after day
+
+
+def _split(data, params=MutualParams()):
+    g = build_graph(data)
+    out = []
+    for c in mutual.detect(g, params):
+        venues = set(g.visits.venues.ids[g.visits.column("venue")[c.claims]].astype(str))
+        out.append((venues, sorted(g.visits.persons.ids[c.persons].astype(str)), c))
+    return out
+
+
+def test_elders_whose_purchases_are_settled_in_parts_day_after_day_are_one_ring():
+    ((venues, persons, c),) = _split(split_world())
+    assert c.detector == cardload.NAME and c.evidence["headline"] == "paid_for_others"
+    assert venues == {"P0"} and persons == [f"elder{k}" for k in range(4)]
+    e = c.evidence
+    # 20 days each, every one split; the accounts counted by the most settlements of a day: 3 per elder
+    assert (e["patients"], e["split_days"], e["days"], e["pairs"]) == (4, 80, 80, 12)
+    assert e["peer_rate"] < 0.05 and e["chance"] <= MutualParams().split_chance and len(c.claims) == 4 * 20 * 3
+
+
+def test_a_shop_that_settles_every_visit_in_parts_is_judged_at_its_own_rate():
+    """P1 settles everyone's visits in two or three parts (中途结算): its regulars' 20 split days each are the
+    shop's habit, not strangers' accounts; P0's elders are still found against P0's own customers."""
+    found = _split(split_world(parts_shop=True))
+    assert [v for v, _, _ in found] == [{"P0"}]
+
+
+def test_one_elder_or_few_split_days_or_named_holders_are_no_split_ring():
+    assert _split(split_world(elders=1)) == []  # one person settling twice a day is a habit, not a ring
+    assert _split(split_world(), MutualParams(split_days=21)) == []  # 20 split days each, fewer than asked
+    assert _split(split_world(days=3)) == []
+    # the holders exported: each settlement names its account, and the (holder, patient) pairs are judged instead
+    assert all("split_days" not in c.evidence for _, _, c in _split(split_world(holder_column=True)))
+
+
+@pytest.mark.parametrize("split_days", [2, 4, 12, 20])
+def test_split_days_is_the_fewest_split_days_of_a_person(split_days):
+    assert len(_split(split_world(), MutualParams(split_days=split_days))) == 1
+
+
+@pytest.mark.parametrize("bad", [{"split_days": 1}, {"split_chance": 0.0}, {"split_chance": 1.5}])
+def test_bad_split_params_are_refused(bad):
+    with pytest.raises(ParamError, match="MutualParams"):
+        MutualParams(**bad)
+
+
+def test_end_to_end_the_split_ring_is_a_card_collectors_with_its_reason():
+    from graphfraud.evidence.wording import say
+
+    result = run(split_world(), RunParams())
+    (ring,) = [r for r in result.rings if any(reason.code == "paid_for_others" for reason in r.reasons)]
+    assert ring.typology == "card_collector" and len(ring.person_codes) == 4
+    (reason,) = [r for r in ring.reasons if r.code == "paid_for_others"]
+    assert reason.points > 0
+    assert "4 persons' purchases at P0 were settled in two parts or more on one day on 80 of their 80 days" in (
+        say(reason.code, reason.args, "en").text
+    )
+    assert "4 人在 P0 的购药在其 80 个购药日中有 80 天同日分两笔及以上结算" in say(reason.code, reason.args, "zh").text

@@ -15,6 +15,8 @@
   sent to buy dear at another shop (the kickback of detect/indication.py, step 65);
 - :func:`mutual_world`: six pharmacies, families paying for a parent (家庭共济) and at P0 a few employees' accounts
   paying dear again and again for elders of other households (the cash-out of detect/mutual.py, step 75);
+- :func:`split_world`: six pharmacies, and at P0 a few elders whose purchases of a day are settled in parts, day
+  after day, by strangers' accounts the export does not name (门诊共济 drained, detect/mutual.py, step 150);
 - :func:`batch_world`: five pharmacies of a county town, one holder swiping his pool of cards in handfuls at P0
   (成批刷卡, detect/cardbatch.py, step 112), families buying together, a rush hour and a carer's monthly round;
 - :func:`write_town_clinics`: given claims at clinics C0..C19, a town of 2,000 persons seen at them
@@ -552,6 +554,56 @@ def mutual_world(
         person(elder, "resident", "shop-street" if household else None)
         for d in range(swipes):
             claim(elder, "P0", rng.integers(0, 330), rng.uniform(*dear), f"holder{k % max(holders, 1)}", account)
+    pharmacies = [(s, f"药店{s}", None, "350206") for s in MUTUAL_SHOPS]
+    return ClaimsData(
+        _table(PERSONS, persons), _table(FACILITIES, []), _table(PHARMACIES, pharmacies), _table(DOCTORS, []),
+        _table(CLAIMS, claims), _table(CLAIM_ITEMS, []),
+    )  # fmt: skip
+
+
+def split_world(*, elders=4, parts=3, days=20, parts_shop=False, holder_column=False):
+    """Six pharmacies P0..P5, 80 customers each (1-5 purchase days, now and then two settlements a day), and at
+    P0 ``elders`` elders of the same block buying tonics (300-600 yuan, the others' purchases 20-120) on ``days``
+    days each, every day's goods settled in ``parts`` settlements, each on another employee's account (``holder_column``: the export names them; else neither
+    ``holder_id`` nor ``account_amount`` is exported).  ``parts_shop``: P1 settles every visit in two or three
+    parts (中途结算), and eight regulars buy there on 20 days each."""
+    persons, claims = [], []
+    n = [0]
+    rng = np.random.default_rng(7)
+
+    def person(pid, insured="employee"):
+        persons.append((pid, "F", "1950-01-01", "350206", insured, None, f"ad-{pid}", None))
+
+    def claim(pid, shop, day, holder=None, price=(20.0, 120.0)):
+        n[0] += 1
+        when = EPOCH + pd.Timedelta(days=int(day), minutes=int(n[0] % 600))
+        total = float(round(rng.uniform(*price), 2))
+        claims.append((f"C{n[0]:06d}", pid, holder if holder_column else None, None, shop, None, "pharmacy", when,
+                       None, total, 0.0, None, None, None))  # fmt: skip
+
+    def visit(pid, shop, day, settlements):
+        for _ in range(settlements):
+            claim(pid, shop, day)
+
+    for s in MUTUAL_SHOPS:
+        for k in range(80):
+            pid = f"{s}-c{k}"
+            person(pid)
+            for day in rng.choice(330, size=int(rng.integers(1, 6)), replace=False):
+                one = 1 + int(rng.integers(1, 3)) if s == "P1" and parts_shop else 1 + int(rng.random() < 0.02)
+                visit(pid, s, day, one)
+    if parts_shop:
+        for k in range(8):
+            person(f"regular{k}")
+            for day in rng.choice(330, size=20, replace=False):
+                visit(f"regular{k}", "P1", day, 1 + int(rng.integers(1, 3)))
+    for h in range(parts):
+        person(f"account{h}")
+    for k in range(elders):
+        person(f"elder{k}", "resident")
+        for day in rng.choice(330, size=days, replace=False):
+            for h in range(parts):
+                claim(f"elder{k}", "P0", day, f"account{h}", (300.0, 600.0))  # tonics: 阿胶, 西洋参
     pharmacies = [(s, f"药店{s}", None, "350206") for s in MUTUAL_SHOPS]
     return ClaimsData(
         _table(PERSONS, persons), _table(FACILITIES, []), _table(PHARMACIES, pharmacies), _table(DOCTORS, []),

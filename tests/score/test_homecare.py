@@ -26,7 +26,7 @@ Measure = Callable[[Path], Callable[[str], Features]]
 WEEKS = 20
 
 
-def _world(tmp_path: Path, *, timed: bool = True) -> Path:
+def _world(tmp_path: Path, *, timed: bool = True, varied: bool = False) -> Path:
     """A town's clinic C (600 townspeople T) and two home-care stations, born 1940-1949, 60 yuan a visit.
 
     S: 3 caregivers; 30 honest clients H, client j by caregiver j % 3 on weekday (j // 3) % 5, a caregiver's day one
@@ -37,7 +37,8 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
     their own.  U: a dialysis unit (血透), caregivers NU0 and NU1 each connecting six of its 24 patients P a day, three
     times a week (P by parity on Monday, Wednesday, Friday or Tuesday, Thursday, Saturday): the first four of a
     caregiver's six in pairs at 07:00 and 07:02 (billed at once), the last two 07:04-07:13 and 07:14-07:23.
-    ``timed``: times to the minute, or dates only.
+    ``timed``: times to the minute, or dates only.  ``varied``: every visit but F's (keyed from one template, 90
+    yuan) bills the hours a caregiver stayed, 60, 90 or 120 yuan.
     """
     rng = np.random.default_rng(7)
     rows: list = []  # person, venue, doctor, day, minute of the day
@@ -66,7 +67,7 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
         "claim_id": [f"K{i:05d}" for i in range(len(t))], "patient_id": t["patient_id"], "facility_id": t["facility_id"],
         "doctor_id": t["doctor_id"], "visit_type": "outpatient",
         "start_time": when.dt.strftime("%Y-%m-%d %H:%M" if timed else "%Y-%m-%d"),
-        "total_amount": 90.0, "fund_amount": 60.0,
+        "total_amount": _bills(t["patient_id"], varied), "fund_amount": 60.0,
     }).to_csv(tmp_path / "claims.csv", index=False)  # fmt: skip
     persons = sorted(set(t["patient_id"]))
     born = [f"{1975 + int(p[1:]) % 10}-05-01" if p[0] == "T" else f"{1940 + int(p[1:]) % 10}-05-01" for p in persons]
@@ -79,6 +80,14 @@ def _world(tmp_path: Path, *, timed: bool = True) -> Path:
     )
     (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
     return tmp_path
+
+
+def _bills(person: pd.Series, varied: bool) -> np.ndarray:
+    """90 yuan a visit, or (``varied``) 60, 90 or 120 for everyone but the phantom clients F."""
+    if not varied:
+        return np.full(len(person), 90.0)
+    hours = np.random.default_rng(11).choice([60.0, 90.0, 120.0], size=len(person))
+    return np.where(person.str[0].to_numpy() == "F", 90.0, hours)
 
 
 def _candidates(folder: Path, *groups: str) -> tuple[list[Candidate], list[Candidate], pd.Series]:
@@ -162,3 +171,47 @@ def test_the_two_homes_reason_is_said_in_both_languages() -> None:
     assert reason.points == 0.0 and reason.code == "two_homes"
     assert reason.text.startswith("15 of the 45 clients at S were billed for a caregiver in two homes at once")
     assert "同一时刻身在两户" in say("two_homes", reason.args, "zh")
+
+
+def test_clients_billed_in_two_homes_at_once_are_never_explained_as_a_route(tmp_path: Path) -> None:
+    """Step 150 (eleventhworld 8 and 10 at round 26's start): once step 134 has kept a station's clients billed for
+    a caregiver in two homes at once, step 111 must not explain them as home care on a nurse's route (S's
+    caregivers see seven clients a day, within a route's load): the two readings contradict each other."""
+    from graphfraud.params import RunParams
+    from graphfraud.pipeline import run
+
+    folder = _world(tmp_path)
+    result = run(read_claims_dir(folder), RunParams())
+    (phantom,) = [r for r in result.rings if any(q.code == "two_homes" for q in r.reasons)]
+    persons = [m.entity_id for m in phantom.members if m.entity_type == "person"]
+    assert len(persons) == 15 and {p[0] for p in persons} == {"F"}
+    assert not any(q.code == "benign_home_visits" for q in phantom.reasons)
+    assert not any(any(q.code == "two_homes" for q in r.reasons) for r in result.explained)
+
+
+def test_dates_only_a_stations_ring_is_its_clients_billed_alike_on_every_visit(tmp_path: Path) -> None:
+    """Step 150: no minute puts a caregiver in two homes at once; the phantom clients' visits are keyed from one
+    template (the same amount every visit) where the honest clients' bills follow the hours given."""
+    (whole, honest), (kept, same), ids = _candidates(_world(tmp_path, timed=False, varied=True), "HF", "H")
+    assert sorted(ids[kept.persons].str[0].unique()) == ["F"] and len(kept.persons) == 15
+    assert len(kept.claims) == 15 * 5 * WEEKS
+    seen = kept.evidence["two_homes"]
+    assert (seen["kept"], seen["persons"], seen["alike_from"], seen["visits_from"]) == (15, 45, 1.0, 8)
+    assert same is honest  # none of them billed alike
+    fixed = tmp_path / "fixed"
+    fixed.mkdir()
+    (whole,), (after,), _ = _candidates(_world(fixed, timed=False), "HF")
+    assert after is whole  # a fixed fee a visit for everyone: a template says nothing of who was there
+
+
+def test_dates_only_the_clients_billed_alike_are_a_ring_said_in_both_languages(tmp_path: Path) -> None:
+    from graphfraud.params import RunParams
+    from graphfraud.pipeline import run
+
+    result = run(read_claims_dir(_world(tmp_path, timed=False, varied=True)), RunParams())
+    (phantom,) = [r for r in result.rings if any(q.code == "two_homes" for q in r.reasons)]
+    persons = [m.entity_id for m in phantom.members if m.entity_type == "person"]
+    assert len(persons) == 15 and {p[0] for p in persons} == {"F"}
+    (reason,) = [q for q in phantom.reasons if q.code == "two_homes"]
+    assert "15 of the 45 clients at S were billed the same amount on every visit" in say(reason.code, reason.args, "en")
+    assert "S 的 45 名服务对象中有 15 人每次上门服务的结算金额都相同" in say(reason.code, reason.args, "zh")
