@@ -19,6 +19,7 @@ home care on a route (:mod:`graphfraud.score.rings`): a caregiver in two homes a
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -178,14 +179,11 @@ def two_homes(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]
     venue_of = facts.graph.visits.column("venue")
     out = []
     for c in candidates:
-        if not len(c.claims):
+        at = _at_station(c, venue_of, facts, _station_clients)
+        if at is None:
             out.append(c)
             continue
-        main = int(np.bincount(venue_of[c.claims]).argmax())
-        seen = _station_clients(main, facts) if _station(main, facts) else None
-        if seen is None:
-            out.append(c)
-            continue
+        main, seen = at
         at_once_clients = seen["once"] >= AT_ONCE_SHARE
         if at_once_clients.sum() < AT_ONCE_MEMBERS:  # its caregivers in one home at a time: the rota stands
             out.append(Candidate(c.detector, c.persons, c.claims, {**c.evidence, "one_home": True}, c.params))
@@ -240,6 +238,16 @@ def _alike_clients(venue: int, facts: ClaimFacts) -> dict[str, np.ndarray] | Non
     return kept[venue]
 
 
+def _at_station(c: Candidate, venue_of: np.ndarray, facts: ClaimFacts, clients: Callable) -> tuple[int, dict] | None:
+    """Candidate ``c``'s main venue (most of its claims) and its clients' table (``clients(main, facts)``) when the
+    venue is a home-care station (:func:`_station`) and the table is not None; else None."""
+    if not len(c.claims):
+        return None
+    main = int(np.bincount(venue_of[c.claims]).argmax())
+    seen = clients(main, facts) if _station(main, facts) else None
+    return None if seen is None else (main, seen)
+
+
 def billed_alike(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidate]:
     """Step 150: where the claims carry dates only, each candidate at a home-care station restricted to its members
     billed alike on every visit.
@@ -256,14 +264,11 @@ def billed_alike(candidates: list[Candidate], facts: ClaimFacts) -> list[Candida
     venue_of = facts.graph.visits.column("venue")
     out = []
     for c in candidates:
-        if not len(c.claims):
+        at = _at_station(c, venue_of, facts, _alike_clients)
+        if at is None:
             out.append(c)
             continue
-        main = int(np.bincount(venue_of[c.claims]).argmax())
-        seen = _alike_clients(main, facts) if _station(main, facts) else None
-        if seen is None:
-            out.append(c)
-            continue
+        main, seen = at
         alike = (seen["alike"] >= ALIKE_SHARE) & (seen["visits"] >= ALIKE_VISITS)
         varied = (seen["alike"] < ALIKE_SHARE) & (seen["visits"] >= ALIKE_VISITS)
         # a template stands out only beside care billed as it was given: a station that bills every client alike
