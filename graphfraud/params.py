@@ -220,8 +220,9 @@ class CoadmitParams:
     # export's city or in another: a tertiary hospital's 异地就医 outpatients come to be admitted); False: one rate
     catchment_rate: bool = True
     # step 149: a hospital's admission runs (busloads, vanloads, an ambulance fleet's evening): admissions each
-    # within this many minutes of the one before (0: off),
-    run_gap: int = 20
+    # within this many minutes of the one before (0: off; off by default: at 1M persons it took a busy hospital's
+    # ordinary morning admissions on its busiest days for runs, docs/detection.md step 149; 20 is what it was built at),
+    run_gap: int = 0
     run_persons: int = 3  # ... of this many distinct persons or more, beyond the facility's rate at that hour,
     run_count: int = 3  # ... this many runs or more, on as many days, at one facility,
     run_times: int = 2  # ... most of each run's persons admitted there this many times or fewer (once, or twice)

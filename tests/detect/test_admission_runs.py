@@ -167,5 +167,5 @@ def test_the_detector_reports_the_runs_as_induced_admissions() -> None:
     graph = build_graph(tables)
     # no timed stays in the staged clinic's toy world: the runs add nothing to what co-admission finds
     base = coadmit.detect(graph, CoadmitParams(run_gap=0))
-    runs = coadmit.detect(graph, CoadmitParams())
+    runs = coadmit.detect(graph, CoadmitParams(run_gap=20))  # off by default (step 149)
     assert [c.persons.tolist() for c in base] == [c.persons.tolist() for c in runs]
