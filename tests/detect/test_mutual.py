@@ -94,17 +94,8 @@ def test_the_persons_paid_for_are_the_rings_patients_and_the_holders_its_card_ho
 # step 150: no holder_id and no account_amount; the purchases of a day settled in parts, day after day
 
 
-def _split(data, params=MutualParams()):
-    g = build_graph(data)
-    out = []
-    for c in mutual.detect(g, params):
-        venues = set(g.visits.venues.ids[g.visits.column("venue")[c.claims]].astype(str))
-        out.append((venues, sorted(g.visits.persons.ids[c.persons].astype(str)), c))
-    return out
-
-
 def test_elders_whose_purchases_are_settled_in_parts_day_after_day_are_one_ring():
-    ((venues, persons, c),) = _split(split_world())
+    ((venues, persons, c),) = _found(split_world())
     assert c.detector == cardload.NAME and c.evidence["headline"] == "paid_for_others"
     assert venues == {"P0"} and persons == [f"elder{k}" for k in range(4)]
     e = c.evidence
@@ -116,21 +107,21 @@ def test_elders_whose_purchases_are_settled_in_parts_day_after_day_are_one_ring(
 def test_a_shop_that_settles_every_visit_in_parts_is_judged_at_its_own_rate():
     """P1 settles everyone's visits in two or three parts (中途结算): its regulars' 20 split days each are the
     shop's habit, not strangers' accounts; P0's elders are still found against P0's own customers."""
-    found = _split(split_world(parts_shop=True))
+    found = _found(split_world(parts_shop=True))
     assert [v for v, _, _ in found] == [{"P0"}]
 
 
 def test_one_elder_or_few_split_days_or_named_holders_are_no_split_ring():
-    assert _split(split_world(elders=1)) == []  # one person settling twice a day is a habit, not a ring
-    assert _split(split_world(), MutualParams(split_days=21)) == []  # 20 split days each, fewer than asked
-    assert _split(split_world(days=3)) == []
+    assert _found(split_world(elders=1)) == []  # one person settling twice a day is a habit, not a ring
+    assert _found(split_world(), MutualParams(split_days=21)) == []  # 20 split days each, fewer than asked
+    assert _found(split_world(days=3)) == []
     # the holders exported: each settlement names its account, and the (holder, patient) pairs are judged instead
-    assert all("split_days" not in c.evidence for _, _, c in _split(split_world(holder_column=True)))
+    assert all("split_days" not in c.evidence for _, _, c in _found(split_world(holder_column=True)))
 
 
 @pytest.mark.parametrize("split_days", [2, 4, 12, 20])
 def test_split_days_is_the_fewest_split_days_of_a_person(split_days):
-    assert len(_split(split_world(), MutualParams(split_days=split_days))) == 1
+    assert len(_found(split_world(), MutualParams(split_days=split_days))) == 1
 
 
 @pytest.mark.parametrize("bad", [{"split_days": 1}, {"split_chance": 0.0}, {"split_chance": 1.5}])
