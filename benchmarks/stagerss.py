@@ -4,7 +4,8 @@
 
 Runs what ``graphfraud detect`` runs (the read as the command reads, ``_stages.read_as_detect``, then
 ``pipeline.run``), writes nothing, and prints per stage the largest
-resident memory seen (``/proc/self/statm``, read every 10 ms by a thread), then the main thread's stack at the
+resident memory seen (``/proc/self/statm``, read every 10 ms by a thread and at each
+stage's start and end, so a stage shorter than the period is still listed), then the main thread's stack at the
 last six new highs of the run above 3.5 GiB (what was running when the peak grew) and at each stage's own high
 above 3.5 GiB (its innermost graphfraud frames: where a stage other than the run's highest peaks).  Unlike
 ``benchmarks/stagehwm.py`` it never resets the kernel's high-water mark, so ``/usr/bin/time``'s max RSS stays the
@@ -71,9 +72,11 @@ class Sampler:
     def marked(self, name: str, f: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             before, self.stage, clock = self.stage, name, time.perf_counter()
+            self.sample()  # every stage is sampled at least at its start and end, however short
             try:
                 return f(*args, **kwargs)
             finally:
+                self.sample()
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - clock
                 self.stage = before
 
