@@ -37,9 +37,13 @@ boxes, a phone hub, persons insured in another city) voids the explanation.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
 
 from graphfraud.graph.kinds import named
-from graphfraud.score.features import Features
+from graphfraud.score.features import MIN_OWN_CLAIMS, ClaimFacts, Features, _contrast
 from graphfraud.score.reasons import Reason, hard_flags
 
 #: A third of the members or more also come to the venue on their own.
@@ -94,7 +98,7 @@ FOLLOW_UP_OFF_HOURS = 0.1
 FOLLOW_UP_COST = 1.3
 
 
-def village_day(f: Features) -> Reason | None:
+def village_day(f: Features, visits: Callable[[], tuple[float, float]] | None = None) -> Reason | None:
     """Why a dense group at a primary-care venue may be its village's family-doctor day, or None.
 
     A village's signed elders (家庭医生签约服务: hypertension and diabetes) are
@@ -114,6 +118,11 @@ def village_day(f: Features) -> Reason | None:
     clinic that is not theirs; a village doctor who keeps cards bills each
     card on its own days, or all of them in an evening batch; physiotherapy
     sold with gifts is given weekly, on each member's own weekday.
+
+    ``visits()`` (step 151, :func:`visit_cost`: both costs counted per visit, a visit's split settlements
+    (分解结算) summed, as (against the same care elsewhere, against the venue's other visits)) is asked only when
+    all else holds but a cost per claim: where the export settles many visits in parts (the drugs apart from the
+    consultation), a follow-up settled whole is compared with halves.  The bound is the same.
     """
     if not f.primary_venue or f.pharmacy_share >= 0.5 or f.inpatient_share >= 0.5 or hard_flags(f):
         return None
@@ -121,17 +130,101 @@ def village_day(f: Features) -> Reason | None:
         return None
     # dearer than neither the venue's other claims nor the same care elsewhere (a staged clinic's own claims are
     # all staged: against them alone its recruits' claims cost what the venue's cost)
-    cost = f.own_cost_ratio if not math.isnan(f.own_cost_ratio) else f.cost_ratio
-    if not f.cost_ratio <= FOLLOW_UP_COST:
-        return None
+    own = not math.isnan(f.own_cost_ratio)
+    cost = f.own_cost_ratio if own else f.cost_ratio
     daytime = math.isnan(f.off_hours_share) or f.off_hours_share <= FOLLOW_UP_OFF_HOURS
     timetable = (FOLLOW_UP_DAYS <= f.session_cycle <= FOLLOW_UP_MAX and f.session_regularity >= FOLLOW_UP_FIXED
                  and f.attendance >= FOLLOW_UP_ATTENDANCE)  # fmt: skip
-    if not timetable or not daytime or math.isnan(cost) or cost > FOLLOW_UP_COST:
+    if not timetable or not daytime or math.isnan(cost) or math.isnan(f.cost_ratio):
         return None
+    per_visit: dict[str, object] = {}
+    if cost > FOLLOW_UP_COST or f.cost_ratio > FOLLOW_UP_COST:
+        if visits is None:
+            return None
+        care, venue = visits()  # step 151: a visit's split settlements as one visit
+        whole = venue if own else care
+        if not (care <= FOLLOW_UP_COST and whole <= FOLLOW_UP_COST):  # NaN compares False: not explained
+            return None
+        per_visit = {"cost_ratio": f.cost_ratio, "visit_cost": care, **({"own_visit_cost": venue} if own else {})}
     return Reason(
         "benign_primary",
         {"local": f.local_share, "persons": f.persons, "sessions": f.sessions, "cycle": f.session_cycle,
-         "fixed": f.session_regularity, "attendance": f.attendance, "own_cost_ratio": cost, **_inferred(f)},
+         "fixed": f.session_regularity, "attendance": f.attendance, "own_cost_ratio": cost, **per_visit,
+         **_inferred(f)},
         f.session_regularity, FOLLOW_UP_FIXED, 0.0,
     )  # fmt: skip
+
+
+#: Step 151: what :func:`settled_visits` is kept under for the run (:meth:`graphfraud.graph.build.ClaimGraph.shared`).
+SETTLED_VISITS = "primary.settled_visits"
+
+
+def settled_visits(facts: ClaimFacts) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step 151: the claims as visits: a person's settlements of one cost cell at one venue on one day are one.
+
+    An export may settle one visit in parts (分解结算: the consultation and the drugs apart, a second batch of
+    drugs a third time, minutes apart).  Returns the visit of each claim (dense ints), the fund of each visit,
+    and the visits per cost cell (visit type and diagnosis family, :attr:`ClaimFacts.cell`), per visit type and
+    per venue.  One hash pass over the claims.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.score.features import claim_facts
+    >>> from graphfraud.synth import toy
+    >>> facts = claim_facts(build_graph(toy.staged_clinic()[0]))
+    >>> visit, fund, per_cell, per_type, per_venue = settled_visits(facts)
+    >>> int(per_cell.sum()) == int(per_type.sum()) == int(per_venue.sum()) == len(fund) <= len(visit)
+    True
+    """
+    t = facts.graph.visits
+    person = t.column("person").astype(np.int64)
+    venue = t.column("venue").astype(np.int64)
+    day = t.column("day").astype(np.int64)
+    day = day - int(day.min(initial=0))
+    where = pd.factorize(person * (int(venue.max(initial=0)) + 1) + venue)[0].astype(np.int64)
+    key = (where * (int(day.max(initial=0)) + 1) + day) * len(facts.cell_claims) + facts.cell
+    visit = pd.factorize(key)[0]
+    n = int(visit.max(initial=-1)) + 1
+    first = np.full(n, len(visit), dtype=np.int64)
+    np.minimum.at(first, visit, np.arange(len(visit)))
+    fund = np.bincount(visit, weights=t.column("fund"), minlength=n)
+    per_cell = np.bincount(facts.cell[first], minlength=len(facts.cell_claims)).astype(np.int64)
+    per_type = np.bincount(facts.vtype[first], minlength=len(facts.vtype_claims)).astype(np.int64)
+    per_venue = np.bincount(venue[first], minlength=facts.cell_venue_claims.shape[1] - 1).astype(np.int64)
+    return visit, fund, per_cell, per_type, per_venue
+
+
+def visit_cost(rows: np.ndarray, venue: int, facts: ClaimFacts) -> tuple[float, float]:
+    """Step 151: fund per visit of the group whose claims are ``rows`` against the same care elsewhere and against
+    the other visits at ``venue``, per visit.
+
+    The first is :func:`graphfraud.score.features.cost_contrast` per visit (:func:`settled_visits`) instead of
+    per settlement: each of the group's visits (all its settlements) against the mean fund of the other visits of
+    its cell (visit type and diagnosis family), a cell of fewer than ``MIN_PEERS`` other visits falling back to
+    its visit type.  The second is :func:`graphfraud.score.features.own_cost_ratio` per visit: the group's visits
+    at ``venue`` against the venue's other visits (NaN under ``MIN_OWN_CLAIMS`` of them).  Where no visit is
+    settled in parts both are the per-claim ratios.  The visits are counted once per run, when a group first
+    needs them (:data:`SETTLED_VISITS`).
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.score.features import claim_facts, cost_contrast
+    >>> from graphfraud.synth import toy
+    >>> facts = claim_facts(build_graph(toy.staged_clinic()[0]))
+    >>> rows = np.arange(5)
+    >>> care, _ = visit_cost(rows, 0, facts)
+    >>> round(care, 6) == round(cost_contrast(rows, facts)[0], 6)  # no split settlement in the toy world
+    True
+    """
+    visit, fund, per_cell, per_type, per_venue = facts.graph.shared(SETTLED_VISITS, lambda: settled_visits(facts))
+    mine, at = np.unique(visit[rows], return_index=True)
+    first = rows[at]
+    care, _, _, _ = _contrast(
+        np.arange(len(mine)),
+        fund[mine],
+        ((facts.cell[first], per_cell, facts.cell_fund, None), (facts.vtype[first], per_type, facts.vtype_fund, None)),
+        squares=False,
+    )
+    here = facts.graph.visits.column("venue")[first] == venue
+    others = int(per_venue[venue]) - int(here.sum())
+    ring = float(fund[mine[here]].sum())
+    base = (float(facts.cell_venue_fund[:, venue + 1].sum()) - ring) / others if others >= MIN_OWN_CLAIMS else 0.0
+    return care, (ring / int(here.sum()) / base if base > 0 and here.any() else math.nan)

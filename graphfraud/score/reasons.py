@@ -520,6 +520,16 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: Step 151: a village day that costs more than the bound per settlement but not per visit (an export that settles
+#: many visits in parts, 分解结算, the follow-up whole) says both.
+SETTLED_WHOLE = (
+    "; per visit (a visit's split settlements counted as one) {own_visit_cost:.2f}x the venue's other visits and "
+    "{visit_cost:.2f}x the same visit type and diagnosis elsewhere ({cost_ratio:.2f}x per settlement)",
+    "; per visit (a visit's split settlements counted as one) {visit_cost:.2f}x the same visit type and diagnosis "
+    "elsewhere ({cost_ratio:.2f}x per settlement)",
+)
+TEMPLATES["benign_primary"] += tuple(TEMPLATES["benign_primary"][1] + t for t in SETTLED_WHOLE)
+
 #: Step 100: a reason resting on a facility kind inferred from the venue's own claims (graphfraud.graph.kinds) says so.
 INFERRED_KIND = " (the venue's kind, {inferred_kind}, is inferred from its own claims: the export has no kinds)"
 for _code in ("benign_primary", "kept_cards"):
@@ -933,7 +943,7 @@ def _session_cohort(f: Features, *, on_date: bool) -> bool:
     if f.pharmacy_share >= 0.5:
         return False
     if regimen(f):
-        return True
+        return not dear_course(f)  # step 151 (b)
     if (f.sessions < 12 and not monthly_timetable(f) and not rota_timetable(f)) or f.public_venue == 0.0:
         return False
     # A round need not see everyone each time (a nursing home's doctor sees the residents who need it,
@@ -1075,6 +1085,37 @@ def maintenance_overrun(f: Features) -> bool:
     ``MAINTENANCE_WEEKS``.
     """
     return f.member_weekly > MAINTENANCE_WEEKLY and f.member_course_weeks >= MAINTENANCE_WEEKS
+
+
+#: Step 151 (b): a course of treatment (more sessions a week than maintenance treatment, for less than
+#: MAINTENANCE_WEEKS) at a venue not recorded as public is a regimen of care at no more than this many times the same
+#: care elsewhere; None turns the bound off.
+COURSE_COST: float | None = PEER_COST
+
+
+def dear_course(f: Features) -> bool:
+    """Step 151 (b): a course of near-daily sessions at a venue not recorded as public, billed above the same care.
+
+    A rehabilitation or physiotherapy course (康复, 理疗) is given near daily for a few weeks, and a private clinic's
+    honest course costs what the same visits cost elsewhere (0.88-1.17x measured, otherworld's rehabilitation
+    clinics).  A clinic that bills courses no one took (虚构康复疗程) keys them on its cards in the same shape, and
+    :func:`regimen` reads the shape at any cost; what it bills is dearer than the care (1.52-2.27x, sixthworld's
+    phantom rehabilitation).  So a regimen whose members each come more than :data:`MAINTENANCE_WEEKLY` times a
+    week for less than :data:`MAINTENANCE_WEEKS` (a course, not maintenance dialysis, which may cost many times a
+    code's ordinary visits), at a venue not recorded as public, above :data:`COURSE_COST` times the peers' cost,
+    is no regimen of care.  A public institution's courses are judged as before.
+
+    >>> from types import SimpleNamespace
+    >>> course = SimpleNamespace(member_weekly=5.6, member_course_weeks=3.0, public_venue=0.0, cost_ratio=2.27)
+    >>> dear_course(course), dear_course(SimpleNamespace(**{**vars(course), "cost_ratio": 1.1}))
+    (True, False)
+    >>> dear_course(SimpleNamespace(**{**vars(course), "member_weekly": 3.0, "member_course_weeks": 40.0}))  # dialysis
+    False
+    """
+    if COURSE_COST is None:
+        return False
+    course = f.member_weekly > MAINTENANCE_WEEKLY and f.member_course_weeks < MAINTENANCE_WEEKS
+    return course and f.public_venue != 1.0 and f.cost_ratio > COURSE_COST
 
 
 def maintenance_cadence(f: Features) -> Reason | None:

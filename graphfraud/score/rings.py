@@ -39,7 +39,7 @@ from graphfraud.score.features import (
     index_own_visits,
     refills,
 )
-from graphfraud.score.primary import primary_care_day, village_day
+from graphfraud.score.primary import primary_care_day, village_day, visit_cost
 from graphfraud.score.public import (
     discharged_follow_ups,
     follow_up_cost,
@@ -2251,7 +2251,9 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
             or online_refills(f, _online_refills(c, facts), names)  # step 104 (b)
         )
     else:
-        benign = (benign_explanation(f) or primary_care_day(f) or village_day(f) or home_round(f)  # step 104
+        benign = (benign_explanation(f) or primary_care_day(f)
+                  or village_day(f, lambda: visit_cost(c.claims, f.venue, facts))  # step 151: split settlements
+                  or home_round(f)  # step 104
                   # step 111 (134: one home at a time; 143: never the clients a caregiver was billed with in two
                   # homes at once, which no route explains)
                   or (home_visits(f, one_home=bool(evidence.get("one_home"))) if "two_homes" not in evidence else None)

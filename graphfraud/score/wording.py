@@ -373,6 +373,14 @@ SENTENCES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: Step 151, as reasons.SETTLED_WHOLE.
+SETTLED_WHOLE = (
+    "；按就诊计（同一次就诊的分解结算合并为一次），次均费用为该机构其他就诊的 {own_visit_cost} 倍、其他机构同类就诊的 {visit_cost} 倍"
+    "（按结算计为 {cost_ratio} 倍）",
+    "；按就诊计（同一次就诊的分解结算合并为一次），次均费用为其他机构同类就诊的 {visit_cost} 倍（按结算计为 {cost_ratio} 倍）",
+)
+SENTENCES["benign_primary"] += tuple(SENTENCES["benign_primary"][1] + t for t in SETTLED_WHOLE)
+
 #: Step 100: the facility kind inferred from the venue's own claims, as reasons.INFERRED_KIND.
 INFERRED_KIND = "（该机构类别未导出，按其自身结算推断为 {inferred_kind}）"
 for _code in ("benign_primary", "kept_cards"):
