@@ -89,10 +89,11 @@ def two_rosters(candidates: list[Candidate], facts: ClaimFacts) -> list[Candidat
 
     A co-visit candidate whose lead roster (the doctor with the most members wholly his, :func:`rosters`, at least
     :data:`ROSTER_MEMBERS` of them) bills :data:`ROSTER_COST` times or more per claim what another doctor's roster
-    in it bills loses that roster: the lead's piece keeps the rest (``rosters`` in its evidence: the lead doctor,
-    members kept, members before, the smallest cost ratio), and each roster taken out with
-    :data:`ROSTER_MEMBERS` members or more is a candidate of its own (the same evidence, its own doctor); a smaller
-    one is left to the candidates that hold it on their own.  Other candidates are returned as they are.
+    in it, of :data:`ROSTER_MEMBERS` members or more (a co-visit group of its own), loses that roster: the lead's
+    piece keeps the rest (``rosters`` in its evidence: the lead doctor, members kept, members before, the smallest
+    cost ratio), and each roster taken out is a candidate of its own (the same evidence, its own doctor).  A few of
+    another doctor's patients stay (a recruit seen by a second doctor of the scheme is no roster).  Other
+    candidates are returned as they are.
     """
     if ROSTER_COST is None:
         return candidates
@@ -117,7 +118,11 @@ def _pieces(c: Candidate, person_of: np.ndarray, doctor_of: np.ndarray, total: n
     members, cost = found[lead]
     if len(members) < ROSTER_MEMBERS:
         return None
-    cheap = {d: m for d, (m, other) in found.items() if d != lead and other < cost and unlike(cost, other)}
+    cheap = {
+        d: m
+        for d, (m, other) in found.items()
+        if d != lead and len(m) >= ROSTER_MEMBERS and other < cost and unlike(cost, other)
+    }
     if not cheap:
         return None
     gone = np.concatenate(list(cheap.values()))
@@ -126,11 +131,8 @@ def _pieces(c: Candidate, person_of: np.ndarray, doctor_of: np.ndarray, total: n
     args = {"doctor": lead, "kept": len(kept), "persons": len(c.persons), "ratio": ratio}
     pieces = [Candidate(c.detector, kept, c.claims[~np.isin(person, gone)], {**c.evidence, "rosters": args}, c.params)]
     for d, m in sorted(cheap.items()):
-        if len(m) >= ROSTER_MEMBERS:
-            own = {**args, "doctor": d, "kept": len(m)}
-            pieces.append(
-                Candidate(
-                    c.detector, np.sort(m), c.claims[np.isin(person, m)], {**c.evidence, "rosters": own}, c.params
-                )
-            )
+        own = {**args, "doctor": d, "kept": len(m)}
+        pieces.append(
+            Candidate(c.detector, np.sort(m), c.claims[np.isin(person, m)], {**c.evidence, "rosters": own}, c.params)
+        )
     return pieces
