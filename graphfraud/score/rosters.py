@@ -8,13 +8,14 @@ persons at about 2.2x the clinics' other claims, and 15-16 elders of the honest 
 at 1.3-1.4x).  Scored whole, the honest elders ride in the phantom's ring (member precision) and count as a benign
 group in the top K; and the honest rota alone is what step 132's timetable explains.
 
-What the co-visits cannot tell, the claims' doctors and money can: each member's candidate claims are with one
-doctor (:data:`ROSTER_SHARE` of them or more), two or more such rosters of :data:`ROSTER_MEMBERS` members or more hold
-nearly all the members (:data:`ROSTER_SHARE`), and their bills differ: the dearest roster costs
-:data:`ROSTER_COST` times the cheapest or more, per claim (the median of its members' own mean cost per claim).  Such a
-candidate is split into one candidate per roster (``rosters`` in each piece's evidence: the doctor, his members, the
-candidate's size and the cost ratio).  A ring whose doctors bill alike stays whole, as does one whose recruits see
-its doctors in turn (no member is one doctor's), and a dear roster beside a dear one is one scheme (the ratio).
+What the co-visits cannot tell, the claims' doctors and money can.  A member is a doctor's when most of his
+candidate claims (:data:`ROSTER_SHARE`) are that doctor's; a doctor with :data:`ROSTER_MEMBERS` such members or more
+has a roster, its cost the median of its members' own cost per claim.  When the lead roster (the most members) costs
+:data:`ROSTER_COST` times or more what another roster of the candidate costs, that cheaper roster leaves the
+candidate and is a candidate of its own (:func:`two_rosters`).  A ring whose doctors bill alike stays whole, as
+does one whose recruits see its doctors in turn (no member is one doctor's), and a few patients of a second doctor
+(fewer than a roster: a recruit seen by the scheme's other doctor) stay with it.  :func:`unlike` is also what keeps
+step 103's site join from joining two doctors' pieces (:func:`graphfraud.score.rings.join_pieces`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import numpy as np
 from graphfraud.detect.candidate import Candidate
 from graphfraud.score.features import ClaimFacts
 
-#: Share of a member's candidate claims with one doctor that makes him that doctor's, and share of the candidate's
-#: members the rosters must hold together.
+#: Share of a member's candidate claims with one doctor that makes him that doctor's (a rota's elders also see
+#: their village doctor: 5-8 of 7-10 claims the rota doctor's, seventhworld 1).
 ROSTER_SHARE = 0.6
 #: Members a roster needs to count (a co-visit group's own minimum).
 ROSTER_MEMBERS = 5
