@@ -377,12 +377,16 @@ class CardParams:
     kept_days: int = 6
     kept_cycle: float = 25.0
     kept_excess: float = 3.0
+    # step 152: a clinic's steady cards are its frequent patients' tail, not kept cards, when the cards on the same
+    # cycle on kept_days-2 or kept_days-1 days (just under the bar) are kept_tail times as many or more (0: off)
+    kept_tail: float = 0.25
 
     def __post_init__(self) -> None:
         o = "CardParams"
         check(self.kept_days >= 3, "kept_days", o, "an int >= 3", self.kept_days)
         check(self.kept_cycle > 0, "kept_cycle", o, "a float > 0", self.kept_cycle)
         check(self.kept_excess >= 1, "kept_excess", o, "a float >= 1", self.kept_excess)
+        check(self.kept_tail >= 0, "kept_tail", o, "a float >= 0 (0: off)", self.kept_tail)
         check(self.grace_days >= 0, "grace_days", o, "an int >= 0", self.grace_days)
         check(self.min_cards >= 1, "min_cards", o, "an int >= 1", self.min_cards)
         check(self.phone_cards >= 2, "phone_cards", o, "an int >= 2", self.phone_cards)

@@ -1217,6 +1217,22 @@ def steady_cards(pair: np.ndarray, day: np.ndarray, *, days: int, cycle: float) 
     return keys[ok]
 
 
+def _near_steady(pair: np.ndarray, day: np.ndarray, steady: np.ndarray, params: CardParams) -> np.ndarray:
+    """Step 152: the pairs billed on the steady cycle (:func:`steady_cards`) on ``kept_days - 2`` or
+    ``kept_days - 1`` days, just under the bar (none when ``kept_tail`` is 0): the keys, ascending.
+
+    >>> from graphfraud.params import CardParams
+    >>> pair = np.array([1] * 6 + [2] * 4 + [3] * 4)
+    >>> day = np.array([0, 14, 28, 42, 56, 70, 0, 14, 28, 42, 0, 60, 120, 180])
+    >>> _near_steady(pair, day, np.array([1]), CardParams()).tolist()  # 6 days; 4 every two weeks; 4 lapsing
+    [2]
+    """
+    if params.kept_tail <= 0:
+        return pair[:0].astype(np.int64)
+    lower = steady_cards(pair, day, days=max(params.kept_days - 2, 3), cycle=params.kept_cycle)
+    return np.setdiff1d(lower, steady)
+
+
 def kept_cards(
     graph: ClaimGraph, u: np.ndarray, group: np.ndarray, uses: CardUses, params: CardParams
 ) -> list[Candidate]:
@@ -1258,6 +1274,7 @@ def kept_cards(
     steady = steady_cards(uses.key[rows][own], day[own], days=params.kept_days, cycle=params.kept_cycle)
     if not len(steady):
         return []
+    near = _near_steady(uses.key[rows][own], day[own], steady, params) // uses.width  # per card: its unit
     persons = graph.data.persons
     address = np.full(len(uses.person_row), -1, dtype=np.int64)  # per person code (-1: unknown)
     if "address" in persons:
@@ -1279,10 +1296,15 @@ def kept_cards(
     gn = by_unit.groupby("group")["cards"].transform("sum") - by_unit["cards"]
     rate = gk / gn.clip(lower=1)
     tested = int((by_unit["steady"] >= 1).sum())
+    # step 152: the steady cards of a clinic's frequent patients are the tail of those just under the bar
+    steady_n = pd.Series(s_unit).value_counts().reindex(by_unit.index, fill_value=0)
+    near_n = pd.Series(near).value_counts().reindex(by_unit.index, fill_value=0)
+    not_tail = (params.kept_tail <= 0) | (near_n < params.kept_tail * steady_n)
     proven = by_unit[
         (by_unit["steady"] >= params.min_cards)
         & (tail <= params.max_chance / max(tested, 1))
         & (by_unit["steady"] >= params.kept_excess * rate * by_unit["cards"])
+        & not_tail
     ]
     if proven.empty:
         return []

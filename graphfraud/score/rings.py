@@ -49,6 +49,7 @@ from graphfraud.score.public import (
     walk_in_patients,
 )
 from graphfraud.score.homecare import two_homes, two_homes_said
+from graphfraud.score.rosters import two_rosters, unlike
 from graphfraud.score.outreach import clinic_referrals, outreach_admissions
 from graphfraud.score.reasons import (
     Reason,
@@ -224,6 +225,7 @@ def score_candidates(
     """
     check_rules(params.rules)
     candidates = two_homes(prescribed_apart(candidates, facts), facts)  # step 134
+    candidates = two_rosters(candidates, facts)  # step 152: two doctors' rosters at one clinic
     candidates = holder_sessions(candidates, facts)  # step 140: a proven card ring's holder's other dear swipes
     index_own_visits(candidates, facts)  # every candidate's members' own visits, in one pass
     shares = _markets(candidates, facts)
@@ -504,7 +506,15 @@ def join_pieces(
                         si, sj = seen[i].get(vj, (0, 0)), seen[j].get(vi, (0, 0))
                         same = (si[0] >= ni and sj[0] >= nj) or si[1] >= ni or sj[1] >= nj
                         # step 103: or one doctor billed most of both pieces, or their venues are one institution's
-                        same = same or bool(lead[i] & lead[j]) or (site[i][0] == site[j][0] and not site[i][1])
+                        same = (
+                            same
+                            or bool(lead[i] & lead[j])
+                            or (
+                                site[i][0] == site[j][0]
+                                and not site[i][1]
+                                and not _two_doctors(scored[i], scored[j], lead, i, j, facts)
+                            )
+                        )
                     if same:
                         yield i, j
 
@@ -1447,6 +1457,14 @@ def _lead_doctors(ring: Ring) -> frozenset[str]:
     if LEAD_DOCTOR_SHARE is None:
         return frozenset()
     return frozenset(m.entity_id for m in ring.members if m.entity_type == "doctor" and m.score > LEAD_DOCTOR_SHARE)
+
+
+def _two_doctors(a: Ring, b: Ring, lead: dict[int, frozenset], i: int, j: int, facts: ClaimFacts) -> bool:
+    """Step 152: two pieces at sites of one institution are two doctors' groups, not one organisation: each is led by
+    its own doctor (:func:`_lead_doctors`, none shared) and they bill unlike per claim (:func:`rosters.unlike`)."""
+    if not lead[i] or not lead[j] or lead[i] & lead[j] or not len(a.claims) or not len(b.claims):
+        return False
+    return unlike(float(np.mean(facts.total[a.claims])), float(np.mean(facts.total[b.claims])))
 
 
 def _institutions(scored: list[Ring], rings: list[int], facts: ClaimFacts) -> dict[int, tuple[str, bool]]:

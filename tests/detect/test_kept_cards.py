@@ -3,10 +3,11 @@
 import pytest
 
 from graphfraud.detect import cards
+from graphfraud.errors import ParamError
 from graphfraud.params import CardParams
 from graphfraud.pipeline import run
 
-from .worlds import DEAD, KEPT, MIGRANTS, SIGNED, candidates_by_venue, kept_world
+from .worlds import DEAD, HOMETOWN, KEPT, MIGRANTS, SIGNED, candidates_by_venue, kept_world
 
 
 @pytest.mark.parametrize("evening", [True, False], ids=["evening_batch", "spread"])
@@ -50,3 +51,19 @@ def test_end_to_end_the_kept_cards_are_a_ring_and_the_family_doctor_day_is_not()
     assert not [r for r in result.rings if len(persons(r) & set(SIGNED)) >= 5], "the family-doctor day is care"
     day = [r for r in result.explained if len(persons(r) & set(SIGNED)) >= len(SIGNED) / 2]
     assert day and day[0].benign is not None and day[0].benign.code == "benign_primary"  # a daytime queue, present
+
+
+def test_a_clinics_frequent_patients_tail_is_no_kept_cards() -> None:
+    """Step 152 (ninthworld 13, 15, 17's 老乡诊所): the hometown patients billed steadily are the tail of the many on
+    the same cycle just under the bar; a keeper's cards are a mode of their own, billed far past it."""
+    world = kept_world(deaths=False, hometown=True)
+    off = candidates_by_venue(cards.detect, world, CardParams(kept_tail=0.0))
+    assert "V5" in off and set(off["V5"][0]) <= set(HOMETOWN), "without the tail test the 老乡诊所 is a candidate"
+    found = candidates_by_venue(cards.detect, world, CardParams())
+    assert "V5" not in found
+    assert "V0" in found and set(KEPT + MIGRANTS + DEAD) <= set(found["V0"][0])
+
+
+def test_kept_tail_must_not_be_negative() -> None:
+    with pytest.raises(ParamError, match="'kept_tail' parameter of CardParams must be a float >= 0"):
+        CardParams(kept_tail=-0.1)

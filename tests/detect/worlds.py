@@ -358,7 +358,10 @@ DEAD = [f"dead{k}" for k in range(2)]  # kept_world's villagers who died in the 
 SIGNED = [f"signed{k}" for k in range(30)]  # kept_world's signed elders of V2's family-doctor day
 
 
-def kept_world(*, evening: bool = True, deaths: bool = True) -> ClaimsData:
+HOMETOWN = [f"laoxiang{k}" for k in range(150)]  # kept_world's V5 patients from one home county (``hometown``)
+
+
+def kept_world(*, evening: bool = True, deaths: bool = True, hometown: bool = False) -> ClaimsData:
     """Eight village clinics V0..V7 (村卫生室), 60 ordinary villagers each (1-5 daytime visits of 20-60 yuan and one
     at the township centre T0) and 8 chronic patients each seen monthly (28-35 days, now and then missed).
 
@@ -367,7 +370,11 @@ def kept_world(*, evening: bool = True, deaths: bool = True) -> ClaimsData:
       recorded when ``deaths``), each every 10-25 days for the year (the dead's after death), at 21:00-21:40 in
       the evening (``evening``) or at an hour of the day like a visit;
     - V2 holds a family-doctor day (家庭医生签约随访) every 30 days for :data:`SIGNED`, queued three minutes apart
-      from 08:00, 85% attending, who also come on their own 2-5 times a year.
+      from 08:00, 85% attending, who also come on their own 2-5 times a year;
+    - with ``hometown``, V5's doctor is a 老乡 doctor whom :data:`HOMETOWN` (migrant workers of his home county) see
+      in the evenings 2-8 times each, on days of their own within a spell of 60-120 days in town (ninthworld's
+      ``hometown_clinic``): the busiest of them are billed as steadily as a kept card, the tail of the many just
+      under them.
     """
     persons, claims = [], []
     rng = np.random.default_rng(11)
@@ -409,6 +416,11 @@ def kept_world(*, evening: bool = True, deaths: bool = True) -> ClaimsData:
             if pid not in DEAD or day > 70:
                 claim(pid, "V0", day, 21 * 60 + int(rng.integers(0, 40)) if evening else daytime(), rng.uniform(40, 80))
             day += int(rng.integers(10, 26))
+    for pid in HOMETOWN if hometown else []:
+        person(pid)
+        start, spell = int(rng.integers(0, 240)), int(rng.integers(60, 121))
+        for day in rng.choice(spell, size=int(rng.integers(2, 9)), replace=False):
+            claim(pid, "V5", start + int(day), 19 * 60 + int(rng.integers(0, 120)), rng.uniform(40, 90))
     for pid in SIGNED:
         person(pid)
         for _ in range(int(rng.integers(2, 6))):
