@@ -438,7 +438,7 @@ def _hospital_candidates(graph: ClaimGraph, params: CardLoadParams) -> list[Cand
         hospital_ratio=params.hospital_ratio, hospitals=params.hospitals, min_cards=params.min_cards,
         max_chance=params.max_chance, hospital_link=params.hospital_link, hospital_repeat=params.hospital_repeat,
     )  # fmt: skip
-    holders = len(np.unique(person[at]))
+    holders = int(np.count_nonzero(np.bincount(person[at])))  # (cards: codes from 0; no sort of the claims)
     out = []
     for s in groups:
         dear = (ratio >= params.hospital_ratio) & np.isin(venue[at], s.units)
@@ -1043,8 +1043,9 @@ def _clientele(
     median of its other cards' (the clientele's; NaN: it has none)."""
     codes = proven.to_numpy()
     at = np.flatnonzero(ok & np.isin(unit, codes))
-    frame = pd.DataFrame({"unit": unit[at], "person": person[at], "x": excess[at]})
-    cards_there = frame.groupby(["unit", "person"], sort=True)["x"].median().reset_index()
+    # (pandas' two-key group-by's codes, their product and order: :func:`pair_medians`, one sort, the same values)
+    pairs = pair_medians(unit[at], person[at], excess[at])
+    cards_there = pd.DataFrame({"unit": pairs["p"].to_numpy(), "person": pairs["u"].to_numpy(), "x": pairs["median"]})
     mine = per[(per["loaded"] | per["same"]) & per["unit"].isin(proven)]
     key = pd.MultiIndex.from_frame(cards_there[["unit", "person"]])
     flagged = key.isin(pd.MultiIndex.from_frame(mine[["unit", "person"]]))

@@ -313,24 +313,54 @@ def merged_uses(graph: ClaimGraph, unit: np.ndarray, uses: CardUses, merged: np.
 
 def merged_pairs(uses: CardUses, merged: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The pairs' ``keys`` (ascending) and ``claims`` of :func:`merged_uses`: ``uses``' pairs with each institution
-    ``u`` now ``merged[u]`` (the few pairs that move put in place among the others, equal keys joined)."""
+    ``u`` now ``merged[u]`` (the few pairs that move put in place among the others, equal keys joined).
+
+    Written into one array of the pairs' length each, the staying pairs copied a slice at a time
+    (:data:`ROWS_AT_ONCE`) and equal keys joined in place: no copy of the staying pairs beside the result, which
+    is made while the run's pairs are held (step 113 at ten million claims: the card menu's peak, issue 18).
+    """
     width = uses.width
     moved = np.flatnonzero(merged[uses.unit] != uses.unit)  # the pairs of merged institutions: few
     moving = merged[uses.unit[moved]] * width + uses.person[moved] + 1
     order = np.argsort(moving, kind="stable")
     moving, moving_claims = moving[order], uses.claims[moved][order]
-    stay = np.ones(len(uses.keys), dtype=bool)
-    stay[moved] = False
-    kept = uses.keys[stay]  # ascending already
-    at = np.searchsorted(kept, moving)
-    keys = np.insert(kept, at, moving)
-    del kept
-    claims = np.insert(uses.claims[stay], at, moving_claims)
-    del stay
-    first = np.flatnonzero(np.r_[len(keys) > 0, keys[1:] != keys[:-1]])  # a moved pair may meet a kept one
-    if len(first) < len(keys):
-        keys, claims = keys[first], np.add.reduceat(claims, first)
-    return keys, claims
+    # each moving pair goes before the first staying key not below it (the staying keys before it: the keys
+    # before it less the moved ones among them), after the moving pairs before it
+    before = np.searchsorted(uses.keys, moving)
+    at = before - np.searchsorted(moved, before)
+    slots = at + np.arange(len(at), dtype=np.int64)
+    keys = np.empty(len(uses.keys), dtype=uses.keys.dtype)
+    claims = np.empty(len(uses.claims), dtype=uses.claims.dtype)
+    keys[slots], claims[slots] = moving, moving_claims
+    for start in range(0, len(uses.keys), ROWS_AT_ONCE):  # the staying pairs, in order around the slots
+        part = np.arange(start, min(start + ROWS_AT_ONCE, len(uses.keys)), dtype=np.int64)
+        part = part[merged[uses.unit[part]] == uses.unit[part]]
+        rank = part - np.searchsorted(moved, part)  # among the staying pairs
+        to = rank + np.searchsorted(at, rank, side="right")
+        keys[to], claims[to] = uses.keys[part], uses.claims[part]
+    return _joined(keys, claims)
+
+
+def _joined(keys: np.ndarray, claims: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted ``keys`` with equal keys joined (their ``claims`` summed), in place: the arrays' leading part.
+
+    >>> [x.tolist() for x in _joined(np.array([1, 3, 3, 3, 5, 7, 7]), np.array([1, 2, 3, 4, 5, 6, 7]))]
+    [[1, 3, 5, 7], [1, 9, 5, 13]]
+    """
+    repeat = np.flatnonzero(keys[1:] == keys[:-1]) + 1  # a moved pair may meet a kept one
+    if not len(repeat):
+        return keys, claims
+    starts = np.r_[True, repeat[1:] != repeat[:-1] + 1]
+    head = np.repeat(repeat[starts] - 1, np.diff(np.r_[np.flatnonzero(starts), len(repeat)]))
+    np.add.at(claims, head, claims[repeat])
+    for start in range(0, len(keys), ROWS_AT_ONCE):  # each kept row moves down by the repeats before it
+        part = np.arange(start, min(start + ROWS_AT_ONCE, len(keys)), dtype=np.int64)
+        gone = np.searchsorted(repeat, part)
+        keep = (gone == len(repeat)) | (repeat[np.minimum(gone, len(repeat) - 1)] != part)
+        part, gone = part[keep], gone[keep]
+        keys[part - gone], claims[part - gone] = keys[part], claims[part]
+    n = len(keys) - len(repeat)
+    return keys[:n], claims[:n]
 
 
 def uses_of_pairs(graph: ClaimGraph, unit: np.ndarray, keys: np.ndarray, claims: np.ndarray, width: int,

@@ -124,7 +124,7 @@ def hospital_sets(
     """
     if hospitals < 2 or not len(unit):
         return []
-    holders = len(np.unique(card))
+    holders = _distinct(card)
     dear = ratio >= hospital_ratio
     f = pd.DataFrame({"u": unit[dear].astype(np.int64), "p": card[dear].astype(np.int64), "d": day[dear]})
     pairs = f.groupby(["p", "u"]).size().rename("n").reset_index().sort_values(["p", "u"])
@@ -201,3 +201,16 @@ def _grouped(
         for k, (units, seeds, n, e, t) in enumerate(found)
     ]
     return sorted(out, key=lambda s: (-len(s.seeds), s.units))
+
+
+def _distinct(values: np.ndarray) -> int:
+    """How many distinct int ``values``: ``len(np.unique(values))``, by a count per value where they are codes
+    from 0 over a range not much larger than their number (cards: no sort of every judged claim's card).
+
+    >>> _distinct(np.array([3, 1, 3, 0])), _distinct(np.array([-2, 10**12, -2]))
+    (3, 2)
+    """
+    values = np.asarray(values)
+    if len(values) and values.dtype.kind in "iu" and values.min() >= 0 and values.max() <= 4 * len(values) + 1024:
+        return int(np.count_nonzero(np.bincount(values)))
+    return len(np.unique(values))

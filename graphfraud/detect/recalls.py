@@ -29,6 +29,7 @@ import pandas as pd
 
 from graphfraud.detect.candidate import Candidate
 from graphfraud.graph.build import ClaimGraph
+from graphfraud.graph.events import stable_order
 
 #: Reported as co-visits: a group at one venue, scored as the co-visit detector's candidates are.
 NAME = "covisit"
@@ -126,7 +127,7 @@ def detect(
     campaigns = campaign_days(days, batch=batch, fold=fold)
     if campaigns.empty:
         return []
-    days = days.iloc[np.argsort(days["venue"].to_numpy(), kind="stable")]  # a venue's days are one slice
+    days = days.iloc[stable_order(days["venue"].to_numpy())]  # a venue's days are one slice (a radix sort of codes)
     venues = days["venue"].to_numpy()
     out = []
     for venue, its in campaigns.groupby("venue", sort=True):

@@ -367,7 +367,7 @@ def rows_of(order: np.ndarray, starts: np.ndarray, low: int, codes: np.ndarray) 
         return np.zeros(0, dtype=np.int64)
     at = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(total)
     out = order[at].astype(np.int64)
-    out.sort()
+    out.sort(kind="stable")  # each code's rows ascending already: a merge of sorted runs (timsort), not a quicksort
     return out
 
 

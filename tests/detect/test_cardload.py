@@ -763,3 +763,28 @@ def test_pair_medians_of_one_row_and_of_none():
     assert one.to_dict("list") == {"p": [7], "u": [2], "size": [1], "median": [0.25]}
     none = pair_medians(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
     assert list(none.columns) == ["p", "u", "size", "median"] and none.empty
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_clientele_is_pandas_group_by_median_of_each_card_there(seed):
+    # issue 18 (speed round 27): step 106's and step 144's cards there, per (institution, card) their median excess,
+    # from pair_medians instead of pandas' two-key group-by; the same frame, bit for bit, and the same clientele.
+    rng = np.random.default_rng(seed)
+    n = 4000
+    unit, person = rng.integers(0, 12, n), rng.integers(0, 300, n)
+    x = np.where(rng.random(n) < 0.5, np.round(rng.normal(size=n), 1), rng.normal(size=n))  # ties, odd/even sizes
+    ok = rng.random(n) < 0.9
+    pairs = pd.DataFrame({"unit": unit, "person": person}).drop_duplicates().sort_values(["unit", "person"])
+    per = pairs.assign(loaded=rng.random(len(pairs)) < 0.1, same=rng.random(len(pairs)) < 0.1)
+    proven = pd.Index([1, 4, 5, 9])
+    cards_there, own = cardload._clientele(unit, person, x, ok, per, proven)
+    at = ok & np.isin(unit, proven.to_numpy())
+    frame = pd.DataFrame({"unit": unit[at], "person": person[at], "x": x[at]})
+    want = frame.groupby(["unit", "person"], sort=True)["x"].median().reset_index()
+    pd.testing.assert_frame_equal(cards_there[["unit", "person", "x"]], want, check_exact=True)
+    flagged = cards_there["flagged"].to_numpy()
+    assert flagged.any() and (~flagged).any()
+    mine = want[~flagged]
+    pd.testing.assert_series_equal(
+        own, mine.groupby("unit")["x"].median().reindex(proven.to_numpy()), check_names=False
+    )

@@ -387,6 +387,40 @@ def test_merged_uses_are_card_uses_of_the_merged_institutions() -> None:
             assert getattr(derived, field).dtype == getattr(fresh, field).dtype, field
 
 
+def _inserted(uses, merged):  # type: ignore[no-untyped-def]
+    """:func:`cards.merged_pairs` as speed round 22 wrote it (``np.insert`` into a copy of the staying keys)."""
+    moved = np.flatnonzero(merged[uses.unit] != uses.unit)
+    moving = merged[uses.unit[moved]] * uses.width + uses.person[moved] + 1
+    order = np.argsort(moving, kind="stable")
+    moving, moving_claims = moving[order], uses.claims[moved][order]
+    stay = np.ones(len(uses.keys), dtype=bool)
+    stay[moved] = False
+    at = np.searchsorted(uses.keys[stay], moving)
+    keys, claims = np.insert(uses.keys[stay], at, moving), np.insert(uses.claims[stay], at, moving_claims)
+    first = np.flatnonzero(np.r_[len(keys) > 0, keys[1:] != keys[:-1]])
+    return keys[first], np.add.reduceat(claims, first) if len(first) else claims
+
+
+def test_merged_pairs_in_place_are_the_inserted_pairs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Speed round 27 (issue 18): step 113's merged pairs written into one array each, a slice at a time, equal the
+    staying pairs copied and the moving ones inserted, at any slice size (pairs met by a moved pair joined)."""
+    rng = np.random.default_rng(27)
+    for trial in range(400):
+        units, persons = int(rng.integers(1, 8)), int(rng.integers(1, 10))
+        width = persons + 1
+        n = int(rng.integers(0, 40))
+        keys = np.unique(rng.integers(0, units, n) * width + rng.integers(-1, persons, n) + 1)
+        uses = cards.CardUses(keys, keys // width, keys % width - 1, rng.integers(1, 5, len(keys)), keys, width,
+                              np.arange(width))  # fmt: skip
+        merged = np.arange(units)
+        for a in rng.integers(0, units, int(rng.integers(0, 4))):
+            merged[a] = merged[int(rng.integers(0, a + 1))]
+        monkeypatch.setattr(cards, "ROWS_AT_ONCE", int(rng.integers(1, 6)))
+        got, want = cards.merged_pairs(uses, merged), _inserted(uses, merged)
+        for g, w in zip(got, want):
+            assert np.array_equal(g, w) and g.dtype == w.dtype, trial
+
+
 def _consulted(days: int = 1, facility: str = "H0"):  # type: ignore[no-untyped-def]
     """:func:`_no_death_dates` with an outpatient visit of away0-away2 at ``facility`` ``days`` days before each
     one's stay at H0, by another doctor (an aid team's clinic the day before its operations, eighthworld 20)."""
