@@ -220,14 +220,16 @@ class CoadmitParams:
     # export's city or in another: a tertiary hospital's 异地就医 outpatients come to be admitted); False: one rate
     catchment_rate: bool = True
     # step 149: a hospital's admission runs (busloads, vanloads, an ambulance fleet's evening): admissions each
-    # within this many minutes of the one before (0: off; off by default: at 1M persons it took a busy hospital's
-    # ordinary morning admissions on its busiest days for runs, docs/detection.md step 149; 20 is what it was built at),
-    run_gap: int = 0
+    # within this many minutes of the one before (0: off),
+    run_gap: int = 20
     run_persons: int = 3  # ... of this many distinct persons or more, beyond the facility's rate at that hour,
     run_count: int = 3  # ... this many runs or more, on as many days, at one facility,
     run_times: int = 2  # ... most of each run's persons admitted there this many times or fewer (once, or twice)
     run_followed: float = 0.5  # ... at most this share of them its followed-up outpatients (a ward's own batch),
-    run_again: float = 0.1  # ... and this share of a facility's runs' persons or more admitted there on two days
+    run_again: float = 0.1  # ... and this share of a facility's runs' persons or more admitted there on two days,
+    # step 153: ... and this share of them or more admitted there on two days each time within run_gap minutes of
+    # another of them (brought back together; a busy hospital's surge mornings' readmissions come alone; 0: no test)
+    run_rejoin: float = 0.03
 
     def __post_init__(self) -> None:
         o = "CoadmitParams"
@@ -237,6 +239,7 @@ class CoadmitParams:
         check(self.run_times >= 1, "run_times", o, "an int >= 1", self.run_times)
         check(0 <= self.run_followed <= 1, "run_followed", o, "a float in [0, 1]", self.run_followed)
         check(0 <= self.run_again <= 1, "run_again", o, "a float in [0, 1]", self.run_again)
+        check(0 <= self.run_rejoin <= 1, "run_rejoin", o, "a float in [0, 1]", self.run_rejoin)
         check(self.batch_admissions >= 2, "batch_admissions", o, "an int >= 2", self.batch_admissions)
         check(self.batch_days == 0 or self.batch_days >= 2, "batch_days", o, "0 or an int >= 2", self.batch_days)
         check(0 < self.batch_weekday <= 1, "batch_weekday", o, "a float in (0, 1]", self.batch_weekday)

@@ -642,7 +642,8 @@ def detect(
         followed = followed_stays(stays, outpatient)  # the facilities' outpatients (at facilities with stays)
         runs = admission_runs(stays, gap=params.run_gap, min_run=params.run_persons, min_runs=params.run_count,
                               max_times=params.run_times, max_chance=org.max_chance, followed=followed,
-                              max_followed=params.run_followed, min_again=params.run_again)  # fmt: skip
+                              max_followed=params.run_followed, min_again=params.run_again,
+                              min_rejoin=params.run_rejoin)  # fmt: skip
     for riders, claims, times in [*buses, *batches, *runs]:
         # induced admissions, though most of the claims are the check-ups of those examined
         evidence = {"pairs": 0, "mean_days": 0.0, "events": times, "bus_days": times, "typology": "induced_admission"}

@@ -206,7 +206,7 @@ def _weekday(day: np.ndarray) -> np.ndarray:
 
 def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int, max_times: int,
                    max_chance: float, followed: np.ndarray | None = None, max_followed: float = 0.5,
-                   min_again: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
+                   min_again: float = 0.0, min_rejoin: float = 0.0) -> list[tuple[np.ndarray, np.ndarray, int]]:  # fmt: skip
     """Hospitals whose admissions come by the busload, again and again, beyond their own rate at the hour (step 149).
 
     A *run* is a facility's timed admissions of ``min_run`` or more distinct persons, each admitted within ``gap``
@@ -223,7 +223,12 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
     strangers fetched.  A facility is a candidate with ``min_runs`` or more such runs on as many days
     (one night's poisoning cases, one screening day, are one day) and at least ``min_again`` of its runs' persons
     admitted there on two days (the scheme brings some back: a second eye, a herder fetched again, an elder
-    checked again; villages that come down once each for a season's 藏医药浴 bring nobody back).  ``stays`` are the timed admissions
+    checked again; villages that come down once each for a season's 藏医药浴 bring nobody back), and at least
+    ``min_rejoin`` of them *brought back together* (step 153): admitted there on two days, each time within ``gap``
+    minutes of another of them (the second eye's bus, a herder fetched with another again).  A busy hospital's
+    ordinary mornings on its busiest days pass as runs at its yearly rate at the hour (a province's tertiary
+    hospital, 40 admissions minutes apart from 08:00 on its winter peaks), and some of their patients are
+    readmitted; but a readmission comes alone, not with another of the mornings' patients.  ``stays`` are the timed admissions
     (:func:`graphfraud.detect.coadmit.settled_stays`; midnight starts, a date-only export's, are left out: no runs
     there; so too a facility whose admissions are mostly stamped at one clock time, a default hour that says
     nothing of arrivals).  Returns per facility: the persons of its runs admitted there ``max_times`` times or fewer, their
@@ -301,8 +306,29 @@ def admission_runs(stays: pd.DataFrame, *, gap: int, min_run: int, min_runs: int
         riders = distinct(person[rows])
         if (times[rows][np.unique(person[rows], return_index=True)[1]] >= 2).mean() < min_again:
             continue  # nobody brought back: one trip of each party (a season's treatment)
+        if min_rejoin and _rejoined(person[lo:hi], minute[lo:hi], cut[lo:hi], riders) < min_rejoin * len(riders):
+            continue  # readmitted alone: a busy hospital's surge mornings, not a load that comes back
         out.append((riders, np.sort(claim[rows]), len(kept)))
     return out
+
+
+def _rejoined(person: np.ndarray, minute: np.ndarray, cut: np.ndarray, riders: np.ndarray) -> int:
+    """How many of ``riders`` (sorted) are admitted on two days or more each with another rider in one run.
+
+    ``person`` and ``minute`` are one facility's admissions in arrival order, ``cut`` where a new run begins (the
+    arrival more than the gap after the one before).  A rider counts on a day when the run he arrives in holds
+    another rider: so a run of two, a pair brought back together, counts for both.
+
+    >>> p, m = np.array([1, 2, 9, 1, 2, 3, 3]), np.array([0, 5, 9000, 3000, 3004, 3100, 6000])
+    >>> _rejoined(p, m, np.array([1, 0, 1, 1, 0, 1, 1], dtype=bool), np.array([1, 2, 3]))
+    2
+    """
+    rider = np.isin(person, riders)
+    run = np.cumsum(cut)
+    held = pd.DataFrame({"run": run[rider], "p": person[rider], "d": minute[rider] // 1440})
+    together = held.groupby("run")["p"].transform("nunique").to_numpy() >= 2
+    days = held[together].drop_duplicates(["p", "d"]).groupby("p").size()
+    return int(np.count_nonzero(days.to_numpy() >= 2))
 
 
 def followed_stays(stays: pd.DataFrame, visits: pd.DataFrame, *, min_days: int = 2) -> np.ndarray:

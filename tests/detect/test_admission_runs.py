@@ -1,6 +1,7 @@
 """Step 149: a hospital's admission runs (busloads, an ambulance fleet's evenings) beyond its own rate at the hour,
 each patient admitted once or twice, are a candidate; a ward's ordinary mornings, its regulars, its own followed-up
-patients' treatment batch, one night's casualties and a date-only export are not."""
+patients' treatment batch, one night's casualties, a busy hospital's surge mornings whose readmissions come alone
+(step 153) and a date-only export are not."""
 
 from __future__ import annotations
 
@@ -110,6 +111,39 @@ def test_villages_that_come_once_each_bring_nobody_back() -> None:
     assert len(found) == 1 and set(range(42)) <= found[0][0]
 
 
+def test_a_busy_hospitals_surge_mornings_are_no_runs_for_their_readmissions_come_alone() -> None:
+    # step 153 (the 10M-claim world's false rings of step 149): a hospital of 12 admissions a day whose six busiest
+    # days bring 45 more from 08:00, minutes apart: runs beyond its yearly rate at the hour; a fifth of them
+    # readmitted weeks later, each alone at any hour
+    rng = np.random.default_rng(3)
+    ward = _ward(rng, 0, 12.0, 250, 100_000)
+    surge, who = [], 200_000
+    for day in [10, 55, 100, 145, 190, 235]:
+        for _ in range(45):
+            surge.append((who, 0, day * DAY + 8 * 60 + int(rng.integers(0, 180))))
+            who += 1
+    back = [(p, 0, (m // DAY + int(rng.integers(30, 90))) * DAY + int(rng.integers(8 * 60, 17 * 60)))
+            for p, _, m in surge[::5]]  # fmt: skip
+    rows = ward + surge + back
+    assert [n for _, n in _found(rows, min_again=0.1)] == [6]  # without the test: six runs, ~290 persons
+    assert _found(rows, min_again=0.1, min_rejoin=0.03) == []
+
+
+def test_a_campaign_brings_its_riders_back_together() -> None:
+    rng = np.random.default_rng(3)
+    ward = _ward(rng, 0, 1.0, 250, 100_000)
+    campaign = _runs(0, 0, [30, 60, 90, 120, 160], 8, at=9 * 60 + 30, gap=3)
+    # a third of them back two weeks on for the second eye, three at a time in the afternoon ...
+    together = [(p, 0, (m // DAY + 14) * DAY + 14 * 60 + 4 * (i % 3)) for i, (p, _, m) in enumerate(campaign)
+                if i % 3 == 0]  # fmt: skip
+    # ... or each alone on a day of his own
+    alone = [(p, 0, (m // DAY + 14 + i % 5) * DAY + 14 * 60) for i, (p, _, m) in enumerate(campaign) if i % 3 == 0]
+    found = _found(ward + campaign + together, min_again=0.1, min_rejoin=0.03)
+    assert len(found) == 1 and set(range(40)) <= found[0][0]
+    assert len(_found(ward + campaign + alone, min_again=0.1)) == 1
+    assert _found(ward + campaign + alone, min_again=0.1, min_rejoin=0.03) == []
+
+
 def test_a_date_only_export_has_no_runs() -> None:
     rows = [(p, v, d // DAY * DAY) for p, v, d in _runs(0, 0, [3, 12, 20, 31], 10, at=9 * 60)]
     assert _found(rows) == []
@@ -150,6 +184,7 @@ def test_deterministic_and_sorted() -> None:
         ("run_times", 0),
         ("run_followed", 1.5),
         ("run_again", -0.1),
+        ("run_rejoin", 1.5),
     ],
 )
 def test_bad_params_are_refused(field: str, value: float) -> None:
@@ -167,5 +202,6 @@ def test_the_detector_reports_the_runs_as_induced_admissions() -> None:
     graph = build_graph(tables)
     # no timed stays in the staged clinic's toy world: the runs add nothing to what co-admission finds
     base = coadmit.detect(graph, CoadmitParams(run_gap=0))
-    runs = coadmit.detect(graph, CoadmitParams(run_gap=20))  # off by default (step 149)
+    runs = coadmit.detect(graph, CoadmitParams())  # on by default since step 153
+    assert CoadmitParams().run_gap == 20 and CoadmitParams().run_rejoin == 0.03
     assert [c.persons.tolist() for c in base] == [c.persons.tolist() for c in runs]
