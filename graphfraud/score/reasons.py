@@ -1251,7 +1251,7 @@ def _splits_of_nights(f: Features) -> bool:
 
 #: An online group is one when most of its claims are at the internet hospital: at least this share.
 ONLINE_SHARE = 0.5
-#: Step 151.  An online group whose members were billed this many minutes apart or less (the median gap between
+#: Step 151.  An online group whose members were billed less than this many minutes apart (the median gap between
 #: consecutive member arrivals on the group's days, ``Features.median_arrival_gap``; the ``arrival_gap`` rule's start)
 #: is one operator's batch of accounts opened one after another (卖医保额度: bought e-vouchers opened on the platform
 #: at night), not patients consulting on their own.  None: off.
@@ -1279,11 +1279,11 @@ def online_consultations(f: Features) -> Reason | None:
 
     Step 151: nor does an online group come in batches.  Patients who consult on
     their own are billed at their own hours; a group whose members were billed
-    minutes apart, one after another (median gap at most :data:`ONLINE_BATCH_GAP`),
+    minutes apart, one after another (median gap below :data:`ONLINE_BATCH_GAP`),
     on the group's days is one operator opening many accounts in a row, and is
     not explained (eleventhworld 13's bought e-vouchers opened at 22:30, 3 min
-    apart; none of the 370 online groups explained in the eleventh and fifth
-    generators' dev worlds had a median gap below 10 min).
+    apart; in eleventhworld 1-15 the other groups so explained below 10 min were
+    planted online rings too, the unplanted at 10 min or more).
 
     Step 87 (``SignalParams.online_by_clock``, off by default): where the export
     names no facility, a venue open around the clock and admitting nobody
@@ -1295,7 +1295,7 @@ def online_consultations(f: Features) -> Reason | None:
         return None
     if math.isnan(f.cost_ratio) or f.cost_ratio > PEER_COST:
         return None
-    if ONLINE_BATCH_GAP is not None and f.median_arrival_gap <= ONLINE_BATCH_GAP:  # NaN (day data): not batched
+    if ONLINE_BATCH_GAP is not None and f.median_arrival_gap < ONLINE_BATCH_GAP:  # NaN (day data): not batched
         return None
     return Reason("benign_online", {"share": f.venue_share, "cost_ratio": f.cost_ratio}, f.venue_share,
                   ONLINE_SHARE, 0.0)  # fmt: skip
