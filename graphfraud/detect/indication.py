@@ -59,6 +59,35 @@ def diagnoses(graph: ClaimGraph) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(names)
 
 
+def usual_price(price: np.ndarray, diagnosis: np.ndarray, shop: np.ndarray, *, least: int = MIN_DEAR) -> np.ndarray:
+    """Each purchase's usual price: the median purchase of its diagnosis at the *other* pharmacies.
+
+    A shop that sells ``least`` purchases of a diagnosis or more is judged by what the diagnosis costs
+    elsewhere: where a kickback's shop sells most of a diagnosis (a 中医院 doctor's 中药饮片 for 胃炎 filled at one
+    中药房), the diagnosis's median is that shop's own price and no purchase of it is dear against it (docs/detection.md
+    step 154).  A shop with fewer, or a diagnosis no other shop sells, keeps the diagnosis's median over all shops.
+
+    Examples
+    --------
+    >>> price = np.array([10.0, 10.0, 12.0, 50.0, 50.0, 50.0])
+    >>> usual_price(price, np.zeros(6, dtype=int), np.array([0, 1, 2, 3, 3, 3]), least=3).tolist()
+    [31.0, 31.0, 31.0, 10.0, 10.0, 10.0]
+    """
+    usual = pd.Series(price).groupby(diagnosis).transform("median").to_numpy(dtype=float, copy=True)
+    order = np.lexsort((shop, diagnosis))
+    bounds = np.flatnonzero(np.diff(diagnosis[order])) + 1
+    for rows in np.split(order, bounds):
+        shops, counts = np.unique(shop[rows], return_counts=True)
+        for s in shops[counts >= least]:
+            mine = shop[rows] == s
+            if mine.all():  # the diagnosis is billed at this shop alone: the other shops' purchases of any diagnosis
+                others = price[shop != s]
+                usual[rows] = float(np.median(others)) if len(others) else usual[rows]
+            else:
+                usual[rows[mine]] = float(np.median(price[rows[~mine]]))
+    return usual
+
+
 def triples(graph: ClaimGraph, *, ratio: float = RATIO, days: int = DAYS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per (facility, diagnosis, pharmacy): ``buyers``, ``dear`` buyers, the diagnosis's ``base`` share, ``chance``.
 
@@ -71,7 +100,7 @@ def triples(graph: ClaimGraph, *, ratio: float = RATIO, days: int = DAYS) -> tup
     total = claims["total_amount"].to_numpy(dtype=float)
     diagnosis = diagnoses(graph)[0]
     buys = np.flatnonzero((kind == 1) & (person >= 0))
-    usual = pd.Series(total[buys]).groupby(diagnosis[buys]).transform("median").to_numpy()
+    usual = usual_price(total[buys], diagnosis[buys], venue[buys], least=MIN_DEAR)
     dear = total[buys] >= ratio * np.maximum(usual, 0.01)
     outpatient = (claims["visit_type"] == "outpatient").to_numpy(dtype=bool, na_value=False)
     seen = np.flatnonzero((kind == 0) & outpatient & (person >= 0))

@@ -1292,6 +1292,11 @@ def _splits_of_nights(f: Features) -> bool:
 
 #: An online group is one when most of its claims are at the internet hospital: at least this share.
 ONLINE_SHARE = 0.5
+#: Step 154.  An online group whose members were billed less than this many minutes apart (the median gap between
+#: consecutive member arrivals on the group's days, ``Features.median_arrival_gap``; the ``arrival_gap`` rule's start)
+#: is one operator's batch of accounts opened one after another (卖医保额度: bought e-vouchers opened on the platform
+#: at night), not patients consulting on their own.  None: off.
+ONLINE_BATCH_GAP: float | None = 10.0
 #: Step 87.  At an unnamed venue open around the clock (``Features.clock_venue``), a group of its ordinary online
 #: patients comes on days of its own: its claims a day there vary about as much as independent arrivals would
 #: (variance over mean about 1; a staged session brings its recruits together, far above).  At most this.
@@ -1313,6 +1318,14 @@ def online_consultations(f: Features) -> Reason | None:
     ring billing fictitious online consultations must show itself by its cost,
     its cards or its identities; co-presence cannot show it.
 
+    Step 154: nor does an online group come in batches.  Patients who consult on
+    their own are billed at their own hours; a group whose members were billed
+    minutes apart, one after another (median gap below :data:`ONLINE_BATCH_GAP`),
+    on the group's days is one operator opening many accounts in a row, and is
+    not explained (eleventhworld 13's bought e-vouchers opened at 22:30, 3 min
+    apart; in eleventhworld 1-15 the other groups so explained below 10 min were
+    planted online rings too, the unplanted at 10 min or more).
+
     Step 87 (``SignalParams.online_by_clock``, off by default): where the export
     names no facility, a venue open around the clock and admitting nobody
     (``clock_venue``) is one too when the group comes on days of its own
@@ -1322,6 +1335,8 @@ def online_consultations(f: Features) -> Reason | None:
     if not (f.online_venue or by_clock) or f.venue_share < ONLINE_SHARE or hard_flags(f):
         return None
     if math.isnan(f.cost_ratio) or f.cost_ratio > PEER_COST:
+        return None
+    if ONLINE_BATCH_GAP is not None and f.median_arrival_gap < ONLINE_BATCH_GAP:  # NaN (day data): not batched
         return None
     return Reason("benign_online", {"share": f.venue_share, "cost_ratio": f.cost_ratio}, f.venue_share,
                   ONLINE_SHARE, 0.0)  # fmt: skip

@@ -87,3 +87,37 @@ def test_one_payer_one_ring_the_sent_alike_kept_where_the_diagnosis_vouches_for_
     persons, claims = _with_indication(facts, found, more, more_claims, patients)  # type: ignore[arg-type]
     assert sorted(persons.tolist()) == sorted(k[:5] + k[10:])  # the strays left, the triple's others joined
     assert not np.isin(person[claims], strays).any() and np.isin(found.claims, claims).all()
+
+
+def test_a_diagnosis_only_the_kickbacks_shop_bills_is_judged_by_the_other_shops_prices() -> None:
+    """Step 154 (tenthworld 17's 中药房): the shops next door write no diagnosis on their purchases, so K alone
+    bills E11.9 and the diagnosis's median is K's own price; against the other shops' purchases the sent are dear."""
+    data = indication_city(sent=20, coded_alone=True)
+    buys = data.claims[data.claims["pharmacy_id"].notna()]
+    assert buys.loc[buys["diagnosis"].eq("E11.9"), "pharmacy_id"].eq("K").all()  # K alone bills the diagnosis
+    assert buys.loc[buys["diagnosis"].eq("E11.9"), "total_amount"].median() == 300.0  # its median is K's price
+    graph = build_graph(data)
+    found = steering.detect(graph)
+    assert len(found) == 1
+    e = found[0].evidence
+    v = graph.visits
+    assert str(v.venues.ids[e["shop"]]) == "K" and e["diagnosis"] == "E11.9" and e["patients"] == 20
+    assert sorted(str(x) for x in v.persons.ids[found[0].persons]) == sorted(f"k{i}" for i in range(20))
+
+
+def test_the_one_shop_that_stocks_a_dear_drug_for_every_hospital_is_no_kickback() -> None:
+    """Step 154 leaves a 双通道 pharmacy alone: every diabetic of the three hospitals buys dear at K, so the
+    diagnosis's buyers are dear at every facility alike (its base share near 1), though K alone bills it."""
+    assert steering.detect(build_graph(indication_city(sent=0, designated=True, coded_alone=True))) == []
+    assert steering.detect(build_graph(indication_city(sent=0, designated=True))) == []
+
+
+def test_a_shops_usual_price_leaves_its_own_purchases_out() -> None:
+    price = np.array([30.0, 30.0, 40.0, 300.0, 300.0, 300.0, 300.0, 300.0, 20.0])
+    diagnosis = np.array([0, 0, 0, 0, 0, 0, 0, 0, 1])
+    shop = np.array([0, 1, 2, 3, 3, 3, 3, 3, 0])
+    usual = indication.usual_price(price, diagnosis, shop, least=5)
+    assert usual[3:8].tolist() == [30.0] * 5  # shop 3 against shops 0-2's purchases of the diagnosis
+    assert usual[:3].tolist() == [300.0] * 3  # the small shops keep the diagnosis's median
+    lone = indication.usual_price(price[3:], np.zeros(6, dtype=int), shop[3:], least=5)
+    assert lone[:5].tolist() == [20.0] * 5  # the diagnosis billed at shop 3 alone: the other shops' purchases

@@ -720,11 +720,16 @@ def write_clinic_world(
     return directory
 
 
-def indication_city(*, sent: int, doctors: bool = False, strays: int = 0) -> ClaimsData:
+def indication_city(
+    *, sent: int, doctors: bool = False, strays: int = 0, coded_alone: bool = False, designated: bool = False
+) -> ClaimsData:
     """A city of 3 hospitals, each with its shop next door filling every diagnosis at ordinary prices (a tenth
     of the purchases dear, as a sick person's now and then); at hospital H1 ``sent`` diabetics are sent to shop
     K once or twice each, buying a drug 10x the usual within a day of the visit.  ``doctors``: visits name one.
-    ``strays``: hypertensives of hospital H2 who buy as dear at K once, a day after their visit (their own care)."""
+    ``strays``: hypertensives of hospital H2 who buy as dear at K once, a day after their visit (their own care).
+    ``coded_alone``: the shops next door write no diagnosis on their purchases, so K alone bills E11.9 (step 154).
+    ``designated``: every diabetic of the city buys his dear drug at K after the visit, none next door (a 双通道
+    pharmacy, the one shop that stocks it)."""
     rng = np.random.default_rng(7)
     persons: list[tuple[object, ...]] = []
     claims: list[tuple[object, ...]] = []
@@ -742,7 +747,11 @@ def indication_city(*, sent: int, doctors: bool = False, strays: int = 0) -> Cla
             persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))
             day = pd.Timestamp("2023-01-01 09:00") + pd.Timedelta(days=int(rng.integers(0, 300)))
             claim(p, f"H{h}", day, 80.0, dx[i % 4])
-            claim(p, f"N{h}", day + pd.Timedelta(days=1), 30.0 * (10 if rng.random() < 0.1 else 1), dx[i % 4])
+            price = 30.0 * (10 if rng.random() < 0.1 else 1)
+            if designated and dx[i % 4] == "E11.9":
+                claim(p, "K", day + pd.Timedelta(days=1), 300.0, "E11.9")
+            else:
+                claim(p, f"N{h}", day + pd.Timedelta(days=1), price, None if coded_alone else dx[i % 4])
     for i in range(sent):
         p = f"k{i}"
         persons.append((p, "F", "1950-01-01", "350206", "resident", f"ph{p}", f"ad{p}", None))

@@ -192,6 +192,20 @@ def test_not_online_dear_elsewhere_or_flagged_is_not_explained() -> None:
         assert online_consultations(dataclasses.replace(ONLINE, **changes)) is None, changes
 
 
+def test_an_online_group_billed_minutes_apart_is_one_operators_batch_not_explained(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Step 154 (eleventhworld 13's bought e-vouchers, opened on the platform at 22:30 three minutes apart)."""
+    batch = dataclasses.replace(ONLINE, median_arrival_gap=3.0)
+    assert online_consultations(batch) is None
+    assert online_consultations(dataclasses.replace(ONLINE, median_arrival_gap=reasons.ONLINE_BATCH_GAP)) is not None
+    assert online_consultations(dataclasses.replace(ONLINE, median_arrival_gap=NAN)) is not None  # dates only
+    unnamed = dataclasses.replace(batch, online_venue=False, clock_venue=True, day_dispersion=1.2)
+    assert online_consultations(unnamed) is None  # step 87's venue known by its clock, the same
+    monkeypatch.setattr(reasons, "ONLINE_BATCH_GAP", None)  # off: as before step 154
+    assert online_consultations(batch) is not None
+
+
 def test_online_venues_by_registered_name() -> None:
     facilities = pd.DataFrame({"facility_id": ["H1", "H2", "H3"],
                                "name": ["第六人民医院互联网医院", "第六人民医院", None]})  # fmt: skip
