@@ -569,6 +569,13 @@ ONLY_CHECKUPS = (
     "check-ups: it bills the fund for nothing else, the same roster campaign after campaign"
 )
 TEMPLATES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in TEMPLATES["fund_checkups"])
+#: Step 151: a screening venue's names screened again within detect.checkups.SCREEN_AGAIN_DAYS, where fewer were back
+#: within half a year: each screenings sentence followed by them.
+RESCREENED = (
+    "; {rescreened} persons screened twice within {screen_again_days} days: a screening programme screens each person "
+    "once a year at most, and a second round of the same names within the year is billed, not screened"
+)
+TEMPLATES["fund_checkups"] += tuple(t + RESCREENED for t in TEMPLATES["fund_checkups"] if "{screenings}" in t)
 #: Step 147: a venue whose claims are nearly all batches of outpatient claims that nothing names (no diagnosis, no
 #: fee line), in campaigns of a week at most.
 TEMPLATES["fund_checkups"] += (

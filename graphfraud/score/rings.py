@@ -2340,10 +2340,13 @@ def fund_checkups(batches: dict, venue: str) -> Reason:
     told: tuple[str, ...] = ("screenings",) if batches.get("screenings") else ()  # step 115: Z10-Z13 screenings
     told += ("packages",) if batches.get("packages") else ()  # step 110: without a diagnosis, by the fee lines
     told += ("again_any", "only") if "only" in batches else ()  # step 147: a venue of check-ups alone
+    told += ("rescreened",) if "rescreened" in batches else ()  # step 151: screened again within the year
     if "bare" in batches:  # step 147: a venue of batches nothing names (its sentence says no Z00 nor packages)
         told = ("again_any", "only", "bare")
     args = {k: batches[k] for k in ("claims", "persons", "batch_days", "campaigns", "months", "again", *told)}
     start = float(checkups.CAMPAIGNS or 0)
+    if "rescreened" in batches:
+        args["screen_again_days"] = checkups.SCREEN_AGAIN_DAYS
     return Reason("fund_checkups", {**args, "venue": venue, "campaigns_from": start}, float(batches["campaigns"]),
                   start, CHECKUP_POINTS)  # fmt: skip
 

@@ -405,6 +405,9 @@ SENTENCES["steering"] += tuple(t + NAMED for t in SENTENCES["steering"] if "{sit
 #: Step 147, as reasons.ONLY_CHECKUPS.
 ONLY_CHECKUPS = "；其历次体检中有 {again_any} 人（不限间隔）体检两次，且该机构 {only} 的结算均为这些体检：除体检外不向基金结算其他费用，同一批人一次又一次体检"
 SENTENCES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in SENTENCES["fund_checkups"])
+#: Step 151, as reasons.RESCREENED.
+RESCREENED = "；{rescreened} 人在 {screen_again_days} 天内被筛查两次：公共卫生筛查每人每年至多一轮，一年之内同一批人再筛一轮，疑为只结算未筛查"
+SENTENCES["fund_checkups"] += tuple(t + RESCREENED for t in SENTENCES["fund_checkups"] if "{screenings}" in t)
 #: Step 147, as reasons' sentence of a venue of unnamed batches.
 SENTENCES["fund_checkups"] += (
     "{venue} 向统筹基金结算 {persons} 人的门诊 {claims} 笔，全部成批发生（{campaigns} 次，{batch_days} 个批量日，历时 {months} 个月，"
