@@ -76,6 +76,7 @@ from graphfraud.score.reasons import (
     home_visits,
     residents_buying,
     round_cohort,
+    venue_care,
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.slots import SLOT_TYPOLOGY, doctor_slots
@@ -2263,7 +2264,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
                   or dated_cohort(f)  # step 118
-                  or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts)))  # step 121  # fmt: skip
+                  or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts))  # step 121
+                  or venue_care(f, reasons))  # step 151  # fmt: skip
     if "two_homes" in evidence:  # step 134: the members a caregiver was billed with in two homes at once, said
         reasons = [*reasons, two_homes_said(evidence["two_homes"], str(v.venues.ids[evidence["two_homes"]["venue"]]))]
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
