@@ -1852,7 +1852,12 @@ def venue_care(f: Features, reasons: Iterable[Reason]) -> Reason | None:
         return None
     if not residents_at_venue_cost(f):
         return None
-    args = {"persons": f.persons, "cost_ratio": f.cost_ratio, "venue_cost": f.venue_cost_ratio, "share": f.dominance}
+    args: dict[str, object] = {
+        "persons": f.persons,
+        "cost_ratio": f.cost_ratio,
+        "venue_cost": f.venue_cost_ratio,
+        "share": f.dominance,
+    }
     return Reason("benign_venue_care", args, f.venue_cost_ratio, PEER_COST, 0.0)
 
 
