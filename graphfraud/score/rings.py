@@ -2265,7 +2265,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
                   or dated_cohort(f)  # step 118
                   or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts))  # step 121
-                  or (venue_care(f, reasons) if _reported(f, reasons, params) else None))  # step 151  # fmt: skip
+                  or venue_care(f, reasons))  # step 151  # fmt: skip
     if "two_homes" in evidence:  # step 134: the members a caregiver was billed with in two homes at once, said
         reasons = [*reasons, two_homes_said(evidence["two_homes"], str(v.venues.ids[evidence["two_homes"]["venue"]]))]
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
@@ -2305,12 +2305,6 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
         detector=c.detector,
         features=f,
     )
-
-
-def _reported(f: Features, reasons: list[Reason], params: ScoreParams) -> bool:
-    """Whether ``reasons`` score a ring that :func:`select_rings` would report (``min_score``, step 151): an
-    explanation asked only of these keeps the groups scored below it out of ``explained.csv`` as before."""
-    return round(min(100.0, sum(r.points for r in reasons)) * money_factor(f.stake), 2) >= params.min_score
 
 
 def _online_refills(c: Candidate, facts: ClaimFacts) -> dict[str, float] | None:

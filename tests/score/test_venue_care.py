@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from graphfraud.io.read import read_claims_dir
-from graphfraud.params import RunParams, ScoreParams
+from graphfraud.params import RunParams
 from graphfraud.pipeline import RunResult, run
 from graphfraud.score.features import Features
 from graphfraud.score.reasons import VENUE_SIGNS, Reason, venue_care
@@ -130,11 +130,3 @@ def test_any_sign_of_the_group_s_own_voids_it(tmp_path: Path) -> None:
 def test_the_venue_s_own_cost_and_business_are_needed(tmp_path: Path, change: dict[str, float]) -> None:
     f, scored = _monks(tmp_path)
     assert venue_care(Features(**{**f.__dict__, **change}), scored) is None
-
-
-def test_a_group_below_the_reported_score_is_not_listed_as_explained(tmp_path: Path) -> None:
-    """The explanation is asked only of a group that would be reported (``min_score``): the crowds scored below it
-    stay out of ``explained.csv``, as before step 151."""
-    data = read_claims_dir(_county(tmp_path))
-    where, _ = _group(run(data, RunParams(score=ScoreParams(min_score=90.0, orange=90.0, red=95.0))), "M")
-    assert where == "none"
