@@ -172,6 +172,7 @@ SIGNALS: dict[str, Signal] = {s.name: s for s in (
            reduced=(("claims.diagnosis", "steady monthly purchases at ordinary cost, without checking for one drug family"),),
            zh="慢病续方购药"),
     Signal("benign_own_purchases", ("benign",), zh="本人账户日常购药"),
+    Signal("benign_venue_care", ("benign",), zh="机构常规诊疗"),
     # peers
     Signal("cost_growth", ("peers",), zh="次均费用增长"),
     Signal("category_share", ("peers",), ("claim_items",), zh="费用类别占比"),

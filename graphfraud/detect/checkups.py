@@ -8,7 +8,10 @@ few days in a row, each person once.  A venue that bills the pooled fund for
 check-ups by the batch (``BATCH`` or more on one day) in ``CAMPAIGNS`` or
 more campaigns weeks or months apart is billing the fund for check-ups it
 does not pay, again and again: a 体检中心's fake check-ups of a roster of
-villagers, entered a batch at a time.  The persons of its batches are one
+villagers, entered a batch at a time.  A screening round (Z10-Z13: 包虫病,
+结核, 两癌) is yearly at most, so at a venue of screenings the same names
+screened again within :data:`SCREEN_AGAIN_DAYS` (nine months) are a roster
+too (step 155), where a check-up needs them back within half a year.  The persons of its batches are one
 candidate, named a staged clinic (虚构诊疗) at the venue.
 
 What the rule needs: ``diagnosis`` and the fund's amount (required by the
@@ -65,6 +68,13 @@ CAMPAIGNS: int | None = 2
 AGAIN = 3
 #: Half a year: a yearly check-up, even one moved by a few months, is not back within it.
 AGAIN_DAYS = 180
+
+#: Step 155: at a venue whose batches are mostly screenings (Z10-Z13: 包虫病, 结核, 两癌 rounds, programmes that
+#: screen each person once a year at most), ``again`` persons screened twice within this many days will do where
+#: fewer were back within :data:`AGAIN_DAYS`: a follow-up round of the same names seven or eight months after the
+#: first is no yearly programme, even one moved by a quarter (eighthworld's planted screening rounds of 2-4 a
+#: window; ``docs/detection.md`` step 155).  None turns it off.
+SCREEN_AGAIN_DAYS: int | None = 270
 
 #: Step 147: a venue whose claims (every visit type, fund-paid or not) are at least this share its batches' check-ups
 #: bills the fund for nothing but check-ups (a 体检中心 that is a designated institution only to bill them): there
@@ -291,6 +301,10 @@ def detect(
     ``again`` persons checked twice at any gap in its campaigns will do (``checkups`` then adds ``again_any`` and
     ``only``, the share).
 
+    Step 155: at a venue whose batch claims are mostly screenings (Z10-Z13), ``again`` persons screened twice
+    within :data:`SCREEN_AGAIN_DAYS` will do where fewer were back within :data:`AGAIN_DAYS` (``checkups`` then
+    adds ``rescreened``): a screening programme's round is yearly at most.
+
     A batch counts persons, not claims (a check-up split into two settlements is one)."""
     if min_campaigns is None:
         return []
@@ -332,11 +346,15 @@ def detect(
         anygap = np.array([], dtype=np.int64)
         if only is not None:  # step 147: a venue of check-ups alone, its roster back at any gap
             anygap = checked_again(g["person"].to_numpy(), g["day"].to_numpy(), within=int(days[-1] - days[0]))
-        if max(len(twice), len(anygap)) < again:
-            continue
         packages = int((diagnosis[g["claim"].to_numpy()] < 0).sum()) - int(g["bare"].sum())  # fee lines (step 110)
         screenings = int(screening[diagnosis[g["claim"].to_numpy()]].sum())  # step 115: Z10-Z13
-        if 2 * packages > len(g) and max(len(twice), len(anygap)) < PACKAGE_AGAIN * len(persons):
+        rescreened = np.array([], dtype=np.int64)
+        if len(twice) < again and SCREEN_AGAIN_DAYS is not None and 2 * screenings > len(g):  # step 155
+            rescreened = checked_again(g["person"].to_numpy(), g["day"].to_numpy(), within=SCREEN_AGAIN_DAYS)
+        back = max(len(twice), len(anygap), len(rescreened))
+        if back < again:
+            continue
+        if 2 * packages > len(g) and back < PACKAGE_AGAIN * len(persons):
             continue  # tests paid by the fund, each person once: work-ups and public-health days, no roster
         person, day = g["person"].to_numpy(), g["day"].to_numpy()
         screened = admitted_after(graph, person, np.full(len(g), int(venue)), day)
@@ -351,7 +369,7 @@ def detect(
             "months": round(float(days[-1] - days[0]) / 30.4, 1),
             "again": len(twice),
         }
-        if len(twice) < again or 2 * named <= len(g):  # step 147: the roster at any gap, at a venue of these alone
+        if len(twice) < again <= len(anygap) or 2 * named <= len(g):  # step 147: the roster at any gap, alone
             found["again_any"], found["only"] = len(anygap), float(only or 0.0)
         if 2 * named <= len(g):
             found["bare"] = int(g["bare"].sum())  # step 147: batches without a diagnosis or a fee line
@@ -359,10 +377,14 @@ def detect(
             found["packages"] = packages
         if screenings:
             found["screenings"] = screenings
+        if len(rescreened) >= again:  # step 155: the same names screened again within SCREEN_AGAIN_DAYS
+            found["rescreened"] = len(rescreened)
         evidence = {"typology": "staged_clinic", "checkups": found}
         params: dict[str, int | float | None] = {"batch": batch, "campaign_gap": CAMPAIGN_GAP, "campaigns": min_campaigns,
                   "again": again, "again_days": AGAIN_DAYS, "admitted": ADMITTED, "admit_days": ADMIT_DAYS}  # fmt: skip
         if "only" in found:
             params["only_checkups"] = ONLY_CHECKUPS
+        if "rescreened" in found:
+            params["screen_again_days"] = SCREEN_AGAIN_DAYS
         out.append(Candidate(NAME, persons, np.sort(g["claim"].to_numpy()), evidence, params))
     return out

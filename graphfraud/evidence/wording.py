@@ -85,11 +85,14 @@ CHECKS: dict[str, tuple[str, str]] = {
     "fund_checkups": (
         "claims.csv 中该机构诊断为 Z00 或 Z10-Z13（未导出诊断时：claim_items.csv 中至少 2 行且全部为 exam、lab 类别，成年人）"
         "且 fund_amount 大于 0 的门诊记录，按 day 计数（每日不少于 8 笔为一批，相隔 7 天以上为另一次）；"
-        "第 147 步：在 90% 以上结算均为此类批量结算的机构，既无诊断也无 claim_items 明细的门诊记录一并计入",
+        "第 147 步：在 90% 以上结算均为此类批量结算的机构，既无诊断也无 claim_items 明细的门诊记录一并计入；"
+        "第 155 步：批量记录过半为 Z10-Z13 筛查、半年内复查不足 3 人的机构，按 270 天内 person_id 再次出现计数",
         "outpatient claims at the venue in claims.csv with a Z00 or Z10-Z13 diagnosis (without a diagnosis: 2 or more fee lines in "
         "claim_items.csv, every one of category exam or lab, for an adult) and fund_amount above 0, counted by day "
         "(8 or more on a day a batch; more than 7 days after the last, another campaign); step 147: at a venue whose "
-        "claims are 90% or more such batches, outpatient claims with neither a diagnosis nor a claim_items line count too",
+        "claims are 90% or more such batches, outpatient claims with neither a diagnosis nor a claim_items line count too; "
+        "step 155: at a venue whose batches are mostly Z10-Z13 screenings, with fewer than 3 persons back within 180 days, "
+        "a person_id seen again within 270 days is counted",
     ),
     "co_admission": (
         "claims.csv 中主要机构的住院记录按 day 与 person_id 计数",

@@ -364,6 +364,13 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "{attendance:.0%} of {days} sessions, {monthday_share:.0%} of them on one date of the month (within a day); "
         "cost {cost_ratio:.2f}x peers'",
     ),
+    "benign_venue_care": (  # step 155: dear against the peers, ordinary at the venue, and nothing else
+        "looks like the venue's own care: the {persons} persons' only sign is their cost, {cost_ratio:.2f}x the same "
+        "visit type and diagnosis at the peers (with the arrivals, the venue's share and the money any crowd of its "
+        "patients shows), but their claims cost {venue_cost:.2f}x the venue's other claims, which are its business "
+        "(the group {share:.0%} of them): what is dear is the venue's care for everyone (e.g. a 民族医院's pills), not "
+        "the group's; a venue dear for everyone is a matter for a price review of the venue, not a ring",
+    ),
     "benign_institution": (
         "looks like residents of one institution (e.g. a nursing home): {residents} of {persons} share one "
         "address; cost {cost_ratio:.2f}x peers'",
@@ -579,6 +586,13 @@ ONLY_CHECKUPS = (
     "check-ups: it bills the fund for nothing else, the same roster campaign after campaign"
 )
 TEMPLATES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in TEMPLATES["fund_checkups"])
+#: Step 155: a screening venue's names screened again within detect.checkups.SCREEN_AGAIN_DAYS, where fewer were back
+#: within half a year: each screenings sentence followed by them.
+RESCREENED = (
+    "; {rescreened} persons screened twice within {screen_again_days} days: a screening programme screens each person "
+    "once a year at most, and a second round of the same names within the year is billed, not screened"
+)
+TEMPLATES["fund_checkups"] += tuple(t + RESCREENED for t in TEMPLATES["fund_checkups"] if "{screenings}" in t)
 #: Step 147: a venue whose claims are nearly all batches of outpatient claims that nothing names (no diagnosis, no
 #: fee line), in campaigns of a week at most.
 TEMPLATES["fund_checkups"] += (
@@ -1862,6 +1876,45 @@ def residents_at_venue_cost(f: Features) -> bool:
     if not math.isnan(f.money_cost) or not f.dominance <= VENUE_COST_SHARE:
         return False
     return f.venue_cost_ratio <= PEER_COST  # (NaN: too few other claims there, not explained)
+
+
+#: Step 155: the reasons any crowd of a dear venue's own patients shows: its cost against the peers, its members'
+#: arrivals minutes apart at a busy venue, its share of the venue's claims and its money.  A group scored on these
+#: alone carries no sign of its own (no repetition, cards, steering, admissions, check-ups, deaths).
+VENUE_SIGNS = ("cost_ratio", "arrival_gap", "dominance", "money")
+
+
+def venue_care(f: Features, reasons: Iterable[Reason]) -> Reason | None:
+    """A group dear only against the peers, at a venue whose own care costs as much (step 155), or None.
+
+    The monks of a 寺院 without addresses exported (eighthworld 2 and 23) and
+    crowds of a 民族医院's ordinary patients (eighthworld 13, 15, 19, 23, 26
+    and 27) were rings scored on their cost alone: 3.5-4.4x the same visit
+    type and diagnosis at every facility, because the ethnic-medicine pills
+    cost that for everyone there.  Step 115 explains the monks against their
+    venue's own claims only where one address makes them residents; here the
+    same measure explains a group whose scored reasons are nothing but
+    :data:`VENUE_SIGNS` (the cost among them): against the venue's other
+    claims these groups cost 0.27-1.22x, and every planted ring of every
+    generator's dev worlds scored on the same reasons alone 2.47-5.83x
+    (``docs/detection.md`` step 155).  The conditions are those of
+    :func:`residents_at_venue_cost` (outpatient care at a facility not recorded
+    private, the group at most :data:`VENUE_COST_SHARE` of its claims, the
+    fund paying most of the money, at most :data:`PEER_COST` times the venue's
+    other claims), and :func:`hard_flags` voids it.
+    """
+    scored = {r.code for r in reasons if r.points > 0}
+    if "cost_ratio" not in scored or not scored <= set(VENUE_SIGNS) or hard_flags(f):
+        return None
+    if not residents_at_venue_cost(f):
+        return None
+    args: dict[str, object] = {
+        "persons": f.persons,
+        "cost_ratio": f.cost_ratio,
+        "venue_cost": f.venue_cost_ratio,
+        "share": f.dominance,
+    }
+    return Reason("benign_venue_care", args, f.venue_cost_ratio, PEER_COST, 0.0)
 
 
 def _residents(f: Features) -> Reason | None:

@@ -77,6 +77,7 @@ from graphfraud.score.reasons import (
     home_visits,
     residents_buying,
     round_cohort,
+    venue_care,
 )
 from graphfraud.score.rules import check_rules, suspicion_reasons
 from graphfraud.score.slots import SLOT_TYPOLOGY, doctor_slots
@@ -2283,7 +2284,8 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (online_consultations(f) if kind == "staged_clinic" else None)
                   or (walk_in_patients(f) if kind == "staged_clinic" else None)  # step 88
                   or dated_cohort(f)  # step 118
-                  or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts)))  # step 121  # fmt: skip
+                  or outreach_admissions(f, lambda: clinic_referrals(c.claims, f.venue, facts))  # step 121
+                  or venue_care(f, reasons))  # step 155  # fmt: skip
     if "two_homes" in evidence:  # step 134: the members a caregiver was billed with in two homes at once, said
         reasons = [*reasons, two_homes_said(evidence["two_homes"], str(v.venues.ids[evidence["two_homes"]["venue"]]))]
     cadence = maintenance_cadence(f) if benign is None else None  # step 116: say what voided the regimen
@@ -2360,10 +2362,13 @@ def fund_checkups(batches: dict, venue: str) -> Reason:
     told: tuple[str, ...] = ("screenings",) if batches.get("screenings") else ()  # step 115: Z10-Z13 screenings
     told += ("packages",) if batches.get("packages") else ()  # step 110: without a diagnosis, by the fee lines
     told += ("again_any", "only") if "only" in batches else ()  # step 147: a venue of check-ups alone
+    told += ("rescreened",) if "rescreened" in batches else ()  # step 155: screened again within the year
     if "bare" in batches:  # step 147: a venue of batches nothing names (its sentence says no Z00 nor packages)
         told = ("again_any", "only", "bare")
     args = {k: batches[k] for k in ("claims", "persons", "batch_days", "campaigns", "months", "again", *told)}
     start = float(checkups.CAMPAIGNS or 0)
+    if "rescreened" in batches:
+        args["screen_again_days"] = checkups.SCREEN_AGAIN_DAYS
     return Reason("fund_checkups", {**args, "venue": venue, "campaigns_from": start}, float(batches["campaigns"]),
                   start, CHECKUP_POINTS)  # fmt: skip
 

@@ -260,6 +260,12 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为每月固定日期的门诊日（如高血压、糖尿病两病患者的随访日）：成员各自参加了 {days} 次中的 {attendance}，"
         "其中 {monthday_share} 在每月同一日期（前后 1 天内）；费用为同类的 {cost_ratio} 倍",
     ),
+    "benign_venue_care": (
+        "疑为该机构对所有患者的常规诊疗：这 {persons} 人唯一的可疑之处是费用为其他机构同类就诊（同一就诊类型与诊断）的 {cost_ratio} 倍"
+        "（到达间隔、机构占比与金额是该机构任何一群就诊者都会有的），但其结算的次均费用仅为该机构其他结算的 {venue_cost} 倍，"
+        "而其他结算是该机构的主要业务（该群体占其结算的 {share}）：贵的是该机构对所有人的诊疗（如民族医院的民族药），不是这群人；"
+        "机构整体收费偏高应另行开展价格核查，不构成团伙",
+    ),
     "benign_institution": (
         "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍",
         "疑为同一机构（如养老院）的住户：{persons} 人中 {residents} 人住址相同；费用为同类的 {cost_ratio} 倍，但仅为该机构其他结算的 "
@@ -413,6 +419,9 @@ SENTENCES["steering"] += tuple(t + NAMED for t in SENTENCES["steering"] if "{sit
 #: Step 147, as reasons.ONLY_CHECKUPS.
 ONLY_CHECKUPS = "；其历次体检中有 {again_any} 人（不限间隔）体检两次，且该机构 {only} 的结算均为这些体检：除体检外不向基金结算其他费用，同一批人一次又一次体检"
 SENTENCES["fund_checkups"] += tuple(t + ONLY_CHECKUPS for t in SENTENCES["fund_checkups"])
+#: Step 155, as reasons.RESCREENED.
+RESCREENED = "；{rescreened} 人在 {screen_again_days} 天内被筛查两次：公共卫生筛查每人每年至多一轮，一年之内同一批人再筛一轮，疑为只结算未筛查"
+SENTENCES["fund_checkups"] += tuple(t + RESCREENED for t in SENTENCES["fund_checkups"] if "{screenings}" in t)
 #: Step 147, as reasons' sentence of a venue of unnamed batches.
 SENTENCES["fund_checkups"] += (
     "{venue} 向统筹基金结算 {persons} 人的门诊 {claims} 笔，全部成批发生（{campaigns} 次，{batch_days} 个批量日，历时 {months} 个月，"
