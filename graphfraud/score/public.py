@@ -58,6 +58,19 @@ both out.
   on its own days at the clinic's ordinary price, but every two weeks or so
   (13-19 days measured on thirdworld 1-10), on cards whose holders do not
   otherwise come there (10-20% of them), and on the dead's cards.
+- **A venue's patients on long prescriptions** (:func:`long_prescriptions`, step 151).  A community centre that
+  gives its hypertension and diabetes patients eight or twelve weeks of tablets at a time (长处方) sees each of
+  them four to six times a year, and each visit bills those weeks of tablets: two or three times a monthly
+  refill, so the group of its regulars the co-visit detector makes (or a piece of a few dozen of them who shared
+  four of their five refill days) is dear per claim against the same cells and against the city's monthly
+  follow-up visits (fifthworld held-out 49: 1.6-1.7x and 1.7-1.9x) and fails :func:`follow_up_patients`.  What a
+  staged clinic cannot show together: each member back no sooner than a long refill runs out
+  (:data:`LONG_SUPPLY_DAYS` on average, from ``member_weekly``: a broker calls his pool to every session), at
+  no more than :data:`LONG_ATTENDANCE` of the group's days, for months (``FOLLOW_UP_WEEKS``), at the city's cost
+  per day of supply (:func:`supply_cost`: each follow-up visit's fund over the median days between its series'
+  visits, against the other follow-up visits of its cell, at most ``PEER_COST``), as public care that is the
+  members' own (:func:`_own_public_care`), with no hard flag.  A clinic that bills above the care is dear per
+  day of supply too.
 - **A venue's walk-in patients** (:func:`walk_in_patients`, step 88).  A
   district hospital's outpatients come for an illness over a few weeks: a
   first visit, a test, a review, each on their own days, at any hour of the
