@@ -58,6 +58,19 @@ both out.
   on its own days at the clinic's ordinary price, but every two weeks or so
   (13-19 days measured on thirdworld 1-10), on cards whose holders do not
   otherwise come there (10-20% of them), and on the dead's cards.
+- **A venue's patients on long prescriptions** (:func:`long_prescriptions`, step 151).  A community centre that
+  gives its hypertension and diabetes patients eight or twelve weeks of tablets at a time (长处方) sees each of
+  them four to six times a year, and each visit bills those weeks of tablets: two or three times a monthly
+  refill, so the group of its regulars the co-visit detector makes (or a piece of a few dozen of them who shared
+  four of their five refill days) is dear per claim against the same cells and against the city's monthly
+  follow-up visits (fifthworld held-out 49: 1.6-1.7x and 1.7-1.9x) and fails :func:`follow_up_patients`.  What a
+  staged clinic cannot show together: each member back no sooner than a long refill runs out
+  (:data:`LONG_SUPPLY_DAYS` on average, from ``member_weekly``: a broker calls his pool to every session), at
+  no more than :data:`LONG_ATTENDANCE` of the group's days, for months (``FOLLOW_UP_WEEKS``), at the city's cost
+  per day of supply (:func:`supply_cost`: each follow-up visit's fund over the median days between its series'
+  visits, against the other follow-up visits of its cell, at most ``PEER_COST``), as public care that is the
+  members' own (:func:`_own_public_care`), with no hard flag.  A clinic that bills above the care is dear per
+  day of supply too.
 - **A venue's walk-in patients** (:func:`walk_in_patients`, step 88).  A
   district hospital's outpatients come for an illness over a few weeks: a
   first visit, a test, a review, each on their own days, at any hour of the
@@ -143,6 +156,18 @@ FOLLOW_UP_WEEKS = 12.0
 #: refills); a group of follow-up patients costs what the city's other follow-up visits of its diagnoses cost.
 #: Measured 2, 4, 8 (docs/detection.md, step 124).
 FOLLOW_UP_VISITS = 4
+
+
+#: Step 151: a follow-up visit's supply is the median days between its series' visits (a person's claims of one
+#: cell at one venue), at most this many: 长处方 covers up to 12 weeks, so a longer gap is a pause, not a refill.
+SUPPLY_DAYS = 84.0
+#: Step 151, a venue's patients on long prescriptions: each member back no sooner than this many days on average
+#: (``member_weekly``; six weeks: a monthly refill is back in four, a staged clinic calls its recruits to every
+#: session), and the group's median supply at least this long.
+LONG_SUPPLY_DAYS = 42.0
+#: ... each member at no more than this share of the group's days (a piece of a centre's long-prescription
+#: patients is a few dozen who happened to share four of their five refill days; a broker's pool is called in).
+LONG_ATTENDANCE = 0.4
 
 
 #: Step 123, follow-ups after the members' own stays: at least this share of the members seen as outpatients at the
@@ -317,6 +342,81 @@ def follow_up_cost(rows: np.ndarray, facts: ClaimFacts, *, visits: int = FOLLOW_
     return ratio
 
 
+#: The name :func:`supply_cost` keeps the run's follow-up supplies under on the graph (``ClaimGraph.shared``).
+SUPPLY_CELLS = "supply_cells"
+
+
+def supply_cells(facts: ClaimFacts, visits: int = FOLLOW_UP_VISITS, *, longest: float = SUPPLY_DAYS
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Step 151: each follow-up visit's supply in days, and per cell the count and sum of fund per day of supply.
+
+    A follow-up visit (:func:`follow_up_cells`) belongs to its series, a person's claims of one cell at one venue;
+    its supply is the median gap between the series' distinct days, from 1 to ``longest`` days (NaN for the claims
+    of no series, and of a series seen on one day only).  One sort of the follow-up visits by series and day.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.score.features import claim_facts
+    >>> from graphfraud.synth import toy
+    >>> facts = claim_facts(build_graph(toy.staged_clinic()[0]))
+    >>> days, n, per_day = supply_cells(facts)
+    >>> int(n.sum()) == int((days > 0).sum()), bool(np.nanmax(days, initial=1.0) <= SUPPLY_DAYS)
+    (True, True)
+    """
+    t = facts.graph.visits
+    flag, _, _ = facts.graph.shared(f"{FOLLOW_UP_CELLS}:{visits}", lambda: follow_up_cells(facts, visits))
+    rows = np.flatnonzero(flag)
+    person = t.column("person")[rows].astype(np.int64)
+    venue = t.column("venue")[rows].astype(np.int64)
+    series = pd.factorize((person * (int(venue.max(initial=0)) + 1) + venue) * len(facts.cell_claims)
+                          + facts.cell[rows])[0]  # fmt: skip
+    day = t.column("day")[rows].astype(np.int64)
+    order = np.lexsort((day, series))
+    s, d = series[order], day[order]
+    step = (s[1:] == s[:-1]) & (d[1:] > d[:-1])  # the gaps between a series' distinct days
+    gaps = pd.Series(np.diff(d)[step].astype(float)).groupby(s[1:][step]).median()
+    median = np.full(int(series.max(initial=-1)) + 1, np.nan)
+    median[gaps.index.to_numpy()] = np.clip(gaps.to_numpy(), 1.0, longest)
+    days = np.full(len(flag), np.nan)
+    days[rows] = median[series]
+    known = rows[~np.isnan(days[rows])]
+    per_day = t.column("fund")[known] / days[known]
+    n_cells = len(facts.cell_claims)
+    return (days, np.bincount(facts.cell[known], minlength=n_cells).astype(np.int64),
+            np.bincount(facts.cell[known], weights=per_day, minlength=n_cells))  # fmt: skip
+
+
+def supply_cost(rows: np.ndarray, facts: ClaimFacts, *, visits: int = FOLLOW_UP_VISITS) -> tuple[float, float]:
+    """Step 151: the group's fund per day of supply against the city's other follow-up visits of the same cells.
+
+    A 长处方 refill covers 4, 8 or 12 weeks of tablets, so a community centre whose chronic patients are given
+    twelve weeks at a time bills three times a monthly refill on each claim, and as much a month.  Each of the
+    group's follow-up visits (:func:`supply_cells`) is taken at its fund over its supply, against the mean of the
+    other persons' follow-up visits of its cell (``MIN_PEERS`` of them or more).  Returns (the ratio, the median
+    supply of the group's visits in days); NaN for both when under half of the group's claims are follow-up visits
+    of a known supply or no cell has enough peers.  The supplies of the run are made once
+    (:data:`SUPPLY_CELLS`), when a group first needs them: only a group :func:`follow_up_patients` would otherwise
+    explain but for its cost.
+
+    >>> from graphfraud.graph.build import build_graph
+    >>> from graphfraud.score.features import claim_facts
+    >>> from graphfraud.synth import toy
+    >>> graph = build_graph(toy.staged_clinic()[0])
+    >>> facts = claim_facts(graph, np.arange(graph.visits.table.shape[0]))
+    >>> ratio, days = supply_cost(np.arange(5), facts)
+    >>> bool(np.isnan(ratio) or ratio > 0)
+    True
+    """
+    days, cell_n, cell_per_day = facts.graph.shared(f"{SUPPLY_CELLS}:{visits}", lambda: supply_cells(facts, visits))
+    mine = rows[~np.isnan(days[rows])]
+    if not len(mine) or len(mine) < 0.5 * len(rows):
+        return math.nan, math.nan
+    per_day = facts.graph.visits.column("fund")[mine] / days[mine]
+    ratio, base, _, _ = _contrast(mine, per_day, ((facts.cell, cell_n, cell_per_day, None),), squares=False)
+    if math.isnan(base):
+        return math.nan, math.nan
+    return ratio, float(np.median(days[mine]))
+
+
 def follow_up_patients(f: Features, follow_ups: Callable[[], float] | None = None) -> Reason | None:
     """Why a dense group may be a department's follow-up patients, each on their own days, or None.
 
@@ -344,6 +444,31 @@ def follow_up_patients(f: Features, follow_ups: Callable[[], float] | None = Non
         return None
     return Reason("benign_schedule", {**args, "follow_up_cost": cost, "follow_up_visits": FOLLOW_UP_VISITS},
                   f.attendance, OWN_DAYS_ATTENDANCE, 0.0)  # fmt: skip
+
+
+def long_prescriptions(f: Features, supply: Callable[[], tuple[float, float]]) -> Reason | None:
+    """Why a dense group may be a venue's patients on long prescriptions (长处方), each on their own days, or None.
+
+    Step 151.  ``supply()`` (:func:`supply_cost`: the group's fund per day of supply against the city's other
+    follow-up visits of its cells, and the median supply in days; asked only when all else holds).  See the module
+    docstring; ``tests/score/test_supply_cost.py`` holds a community centre's twelve-week refills explained, and a
+    centre that bills above the care per day too, a monthly group's and a private clinic's that are not.
+    """
+    if f.attendance > LONG_ATTENDANCE or f.member_weeks < FOLLOW_UP_WEEKS:
+        return None
+    if not 0.0 < f.member_weekly <= 7.0 / LONG_SUPPLY_DAYS:  # each member back no sooner than a long refill runs out
+        return None
+    if not _own_public_care(f):
+        return None
+    per_day, days = supply()
+    if math.isnan(per_day) or per_day > PEER_COST or days < LONG_SUPPLY_DAYS:
+        return None
+    return Reason(
+        "benign_schedule",
+        {"persons": f.persons, "attendance": f.attendance, "days": f.sessions, "weeks": f.member_weeks,
+         "cost_ratio": f.cost_ratio, "supply_days": days, "supply_cost": per_day},
+        f.attendance, LONG_ATTENDANCE, 0.0,
+    )  # fmt: skip
 
 
 def walk_in_patients(f: Features) -> Reason | None:

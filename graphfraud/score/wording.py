@@ -247,6 +247,9 @@ SENTENCES: dict[str, tuple[str, ...]] = {
         "疑为科室的定期复诊患者（如高血压、糖尿病每月复诊），各自按自己的日子就诊：{persons} 名成员在 {weeks} 周内"
         "各自只在团伙 {days} 个就诊日中的 {attendance} 出现，机构未登记为民营；费用为同类的 {cost_ratio} 倍，"
         "为全市同类诊断其他复诊（同一人在同一机构 {follow_up_visits} 次及以上）的 {follow_up_cost} 倍",
+        "疑为科室开具长处方的定期复诊患者，各自按自己的日子就诊：{persons} 名成员在 {weeks} 周内各自只在团伙 {days} 个就诊日中的 "
+        "{attendance} 出现，机构未登记为民营；每笔费用为同类的 {cost_ratio} 倍，但每次为中位数 {supply_days} 天的配药量，"
+        "按每天用药量计为全市同类诊断其他复诊的 {supply_cost} 倍",
         "疑为机构的日常门诊患者，各自按自己的日子就诊：{persons} 名成员各自只在团伙 {days} 个就诊日中的 {attendance} 出现，"
         "成员到达间隔中位数 {gap} 分钟（并非成批到达），机构登记为公立；费用为同类的 {cost_ratio} 倍",
         "疑为机构的日常门诊患者，各自按自己的日子就诊：{persons} 名成员各自只在团伙 {days} 个就诊日中的 {attendance} 出现，"
