@@ -58,7 +58,7 @@ both out.
   on its own days at the clinic's ordinary price, but every two weeks or so
   (13-19 days measured on thirdworld 1-10), on cards whose holders do not
   otherwise come there (10-20% of them), and on the dead's cards.
-- **A venue's patients on long prescriptions** (:func:`long_prescriptions`, step 151).  A community centre that
+- **A venue's patients on long prescriptions** (:func:`long_prescriptions`, step 156).  A community centre that
   gives its hypertension and diabetes patients eight or twelve weeks of tablets at a time (长处方) sees each of
   them four to six times a year, and each visit bills those weeks of tablets: two or three times a monthly
   refill, so the group of its regulars the co-visit detector makes (or a piece of a few dozen of them who shared
@@ -158,10 +158,10 @@ FOLLOW_UP_WEEKS = 12.0
 FOLLOW_UP_VISITS = 4
 
 
-#: Step 151: a follow-up visit's supply is the median days between its series' visits (a person's claims of one
+#: Step 156: a follow-up visit's supply is the median days between its series' visits (a person's claims of one
 #: cell at one venue), at most this many: 长处方 covers up to 12 weeks, so a longer gap is a pause, not a refill.
 SUPPLY_DAYS = 84.0
-#: Step 151, a venue's patients on long prescriptions: each member back no sooner than this many days on average
+#: Step 156, a venue's patients on long prescriptions: each member back no sooner than this many days on average
 #: (``member_weekly``; six weeks: a monthly refill is back in four, a staged clinic calls its recruits to every
 #: session), and the group's median supply at least this long.
 LONG_SUPPLY_DAYS = 42.0
@@ -348,7 +348,7 @@ SUPPLY_CELLS = "supply_cells"
 
 def supply_cells(facts: ClaimFacts, visits: int = FOLLOW_UP_VISITS, *, longest: float = SUPPLY_DAYS
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
-    """Step 151: each follow-up visit's supply in days, and per cell the count and sum of fund per day of supply.
+    """Step 156: each follow-up visit's supply in days, and per cell the count and sum of fund per day of supply.
 
     A follow-up visit (:func:`follow_up_cells`) belongs to its series, a person's claims of one cell at one venue;
     its supply is the median gap between the series' distinct days, from 1 to ``longest`` days (NaN for the claims
@@ -386,7 +386,7 @@ def supply_cells(facts: ClaimFacts, visits: int = FOLLOW_UP_VISITS, *, longest: 
 
 
 def supply_cost(rows: np.ndarray, facts: ClaimFacts, *, visits: int = FOLLOW_UP_VISITS) -> tuple[float, float]:
-    """Step 151: the group's fund per day of supply against the city's other follow-up visits of the same cells.
+    """Step 156: the group's fund per day of supply against the city's other follow-up visits of the same cells.
 
     A 长处方 refill covers 4, 8 or 12 weeks of tablets, so a community centre whose chronic patients are given
     twelve weeks at a time bills three times a monthly refill on each claim, and as much a month.  Each of the
@@ -449,7 +449,7 @@ def follow_up_patients(f: Features, follow_ups: Callable[[], float] | None = Non
 def long_prescriptions(f: Features, supply: Callable[[], tuple[float, float]]) -> Reason | None:
     """Why a dense group may be a venue's patients on long prescriptions (长处方), each on their own days, or None.
 
-    Step 151.  ``supply()`` (:func:`supply_cost`: the group's fund per day of supply against the city's other
+    Step 156.  ``supply()`` (:func:`supply_cost`: the group's fund per day of supply against the city's other
     follow-up visits of its cells, and the median supply in days; asked only when all else holds).  See the module
     docstring; ``tests/score/test_supply_cost.py`` holds a community centre's twelve-week refills explained, and a
     centre that bills above the care per day too, a monthly group's and a private clinic's that are not.

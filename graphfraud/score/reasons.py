@@ -342,7 +342,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "own days: the {persons} members each came on {attendance:.0%} of the group's {days} days over {weeks:.0f} "
         "weeks, at a venue not recorded as private; cost {cost_ratio:.2f}x peers', {follow_up_cost:.2f}x the city's "
         "other follow-up visits of the same diagnoses (a person's {follow_up_visits} or more at one venue)",
-        # step 151: a long prescription (长处方) per day of its supply (graphfraud.score.public.supply_cost)
+        # step 156: a long prescription (长处方) per day of its supply (graphfraud.score.public.supply_cost)
         "looks like a department's follow-up patients given long prescriptions (长处方), each on their own days: the "
         "{persons} members each came on {attendance:.0%} of the group's {days} days over {weeks:.0f} weeks, at a venue "
         "not recorded as private; cost {cost_ratio:.2f}x peers' a claim, but each visit a refill of a median "

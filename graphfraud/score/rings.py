@@ -2280,7 +2280,7 @@ def _score(c: Candidate, facts: ClaimFacts, params: ScoreParams, *, market: Mark
                   or (home_visits(f, one_home=bool(evidence.get("one_home"))) if "two_homes" not in evidence else None)
                   or mass_event(f, lambda: session_crowd(c.claims, f.venue, facts))
                   or follow_up_patients(f, lambda: follow_up_cost(c.claims, facts))  # step 124
-                  or long_prescriptions(f, lambda: supply_cost(c.claims, facts))  # step 151
+                  or long_prescriptions(f, lambda: supply_cost(c.claims, facts))  # step 156
                   or discharged_follow_ups(f)  # step 123
                   or refill_cohort(f, names, reasons)
                   or own_purchases(f, names, reasons)  # step 141

@@ -1,4 +1,4 @@
-"""Step 151: a venue's patients on long prescriptions (长处方) cost what a month's tablets cost, a month.
+"""Step 156: a venue's patients on long prescriptions (长处方) cost what a month's tablets cost, a month.
 
 A community centre that gives its hypertension patients twelve weeks of tablets at a time bills three times a
 monthly refill on each visit (fifthworld held-out 49: 1.6-1.7x the same cells, 1.7-1.9x the city's other follow-up
