@@ -41,7 +41,9 @@ the loaded cards must be dear against the institution's own other cards too
 loaded against drugstores without that trade, but they cost what its walk-ins
 cost: its clientele.  And (step 144, ``clientele_ratio``) each loaded card, and each
 card billed the same way, must be so too (:func:`_clientele_cards`): a 民族医院 proven
-by a hundred phantom courses keeps its regulars out.  The candidate is the
+by a hundred phantom courses keeps its regulars out.  The clientele (step 151, ``session_minutes``)
+leaves out the cards swiped in the kept cards' sessions (:func:`session_cards`): a collector's
+cards billed too few times to be loaded are his, not his clinic's trade.  The candidate is the
 institution's loaded cards and their claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
