@@ -431,6 +431,11 @@ class CardLoadParams:
     # step 144: and each of them, and each card billed the same way, this many times dearer there (typically) than
     # the institution's other cards: a 民族医院's phantom courses are, its patients' own dear pills are not; 1: off
     clientele_ratio: float = 2.0
+    # step 157: a card of the institution's clientele at least half of whose timed claims there were billed within this
+    # many minutes of a claim of a loaded card kept by step 144 (at the same venue) is the ring's own, swiped in its
+    # sessions (a collector's cards billed there too few times to be loaded), not the clientele step 144 measures;
+    # minutes only (dates-only claims: off); 0: off
+    session_minutes: int = 10
     # step 127: a collector's cheap basket spread over pharmacies: a card billed min_claims times or more at each of
     # spread_shops pharmacy institutions or more, typically (median) spread_ratio times the usual cost of such
     # purchases at each, is a seed; a shop set's seeds, min_cards or more beyond chance, are one candidate with the
@@ -458,6 +463,7 @@ class CardLoadParams:
         check(0 <= self.min_share < 1, "min_share", o, "a float in [0, 1)", self.min_share)
         check(self.own_ratio >= 1, "own_ratio", o, "a float >= 1 (1: off)", self.own_ratio)
         check(self.clientele_ratio >= 1, "clientele_ratio", o, "a float >= 1 (1: off)", self.clientele_ratio)
+        check(self.session_minutes >= 0, "session_minutes", o, "an int >= 0 (0: off)", self.session_minutes)
         check(self.spread_ratio > 1, "spread_ratio", o, "a float > 1", self.spread_ratio)
         check(
             self.spread_shops == 0 or self.spread_shops >= 2,

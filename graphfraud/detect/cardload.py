@@ -41,7 +41,9 @@ the loaded cards must be dear against the institution's own other cards too
 loaded against drugstores without that trade, but they cost what its walk-ins
 cost: its clientele.  And (step 144, ``clientele_ratio``) each loaded card, and each
 card billed the same way, must be so too (:func:`_clientele_cards`): a 民族医院 proven
-by a hundred phantom courses keeps its regulars out.  The candidate is the
+by a hundred phantom courses keeps its regulars out.  The clientele (step 157, ``session_minutes``)
+leaves out the cards swiped in the kept cards' sessions (:func:`session_cards`): a collector's
+cards billed too few times to be loaded are his, not his clinic's trade.  The candidate is the
 institution's loaded cards and their claims there.
 
 Benign look-alikes it leaves alone: expensive chronic care (the claim's cost
@@ -89,6 +91,10 @@ COLLECTOR_SHOPS = True
 
 #: Fewest dear claims of a card billed the same way as the loaded cards (:func:`_joins`): billed dear again, not once.
 REPEATED = 2
+
+#: Step 157: least share of a clientele card's timed claims at the institution billed in the kept cards' sessions
+#: (:func:`session_cards`) for it to be the ring's own: most of them.
+SESSION_SHARE = 0.5
 
 
 def detect(graph: ClaimGraph, params: CardLoadParams = CardLoadParams(), *, seed: int = 0) -> list[Candidate]:
@@ -155,6 +161,11 @@ def _loaded(graph: ClaimGraph, params: CardLoadParams) -> list[Candidate]:
         # a large hospital the share left out is not read again)
         judged = proven.index.union(counted[kind[counted.to_numpy()] == cards.PHARMACIES])
         cheap = _clientele_cards(u, person, excess, ok, per, judged, params.clientele_ratio)
+        if cheap.any() and params.session_minutes > 0:
+            # step 157: the clientele without the cards swiped in the kept cards' sessions (the ring's own), again
+            aside = session_cards(graph, u, person, ok, per, cheap, judged, params.session_minutes)
+            if len(aside):
+                cheap = _clientele_cards(u, person, excess, ok, per, judged, params.clientele_ratio, aside=aside)
         if cheap.any():
             per = per.assign(loaded=per["loaded"].to_numpy() & ~cheap, same=per["same"].to_numpy() & ~cheap)
             if not proven.empty:
@@ -1034,13 +1045,21 @@ def _own_lift(
 
 
 def _clientele(
-    unit: np.ndarray, person: np.ndarray, excess: np.ndarray, ok: np.ndarray, per: pd.DataFrame, proven: pd.Index
+    unit: np.ndarray,
+    person: np.ndarray,
+    excess: np.ndarray,
+    ok: np.ndarray,
+    per: pd.DataFrame,
+    proven: pd.Index,
+    *,
+    aside: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """The cards of the proven institutions (``proven``: unit codes) and their clientele (:func:`_own_lift`).
 
     Returns each card's typical (median) log cost there over its kind's usual cost (columns ``unit``, ``person``,
     ``x``, ``flagged``: loaded or billed the same way, ``loaded``; by unit and card), and per proven institution the
-    median of its other cards' (the clientele's; NaN: it has none)."""
+    median of its other cards' (the clientele's; NaN: it has none), less the (``unit``, ``person``) pairs ``aside``
+    (step 157: the cards swiped in the ring's sessions, :func:`session_cards`)."""
     codes = proven.to_numpy()
     at = np.flatnonzero(ok & np.isin(unit, codes))
     # (pandas' two-key group-by's codes, their product and order: :func:`pair_medians`, one sort, the same values)
@@ -1051,7 +1070,10 @@ def _clientele(
     flagged = key.isin(pd.MultiIndex.from_frame(mine[["unit", "person"]]))
     loaded = key.isin(pd.MultiIndex.from_frame(mine.loc[mine["loaded"], ["unit", "person"]]))
     x, units = cards_there["x"].to_numpy(), cards_there["unit"].to_numpy()
-    own = pd.Series(x[~flagged]).groupby(units[~flagged]).median().reindex(codes)
+    other = ~flagged
+    if aside is not None and len(aside):
+        other &= ~key.isin(pd.MultiIndex.from_frame(aside[["unit", "person"]]))
+    own = pd.Series(x[other]).groupby(units[other]).median().reindex(codes)
     return cards_there.assign(flagged=flagged, loaded=loaded), own
 
 
@@ -1063,10 +1085,13 @@ def _clientele_cards(
     per: pd.DataFrame,
     proven: pd.Index,
     ratio: float,
+    *,
+    aside: pd.DataFrame | None = None,
 ) -> np.ndarray:
     """Step 144, per row of ``per``: a card loaded or billed the same way at a proven institution (``proven``) that
-    costs there, typically, less than ``ratio`` times what the institution's other cards (its clientele) typically
-    cost there (:func:`_clientele`; a clientele cheaper than usual: the usual cost).
+    costs there, typically, less than ``ratio`` times what the institution's other cards (its clientele, less the
+    cards ``aside``: step 157) typically cost there (:func:`_clientele`; a clientele cheaper than usual, or none:
+    the usual cost).
 
     Step 106 asks it of an institution's loaded cards together (their median); this asks it of each card.  A 民族医院
     where a few doctors key phantom courses of dear pills on a hundred cards is proven by them, but its ordinary
@@ -1081,7 +1106,7 @@ def _clientele_cards(
     >>> _clientele_cards(np.zeros(5, int), np.arange(1, 6), x, np.ones(5, bool), per, pd.Index([0]), 2.0).tolist()
     [False, True, True, False, False]
     """
-    cards_there, own = _clientele(unit, person, excess, ok, per, proven)
+    cards_there, own = _clientele(unit, person, excess, ok, per, proven, aside=aside)
     floor = own.fillna(0.0).clip(lower=0.0) + np.log(ratio)
     cheap = cards_there["flagged"].to_numpy() & (
         cards_there["x"].to_numpy() < floor.reindex(cards_there["unit"].to_numpy()).to_numpy()
@@ -1090,6 +1115,65 @@ def _clientele_cards(
         pd.MultiIndex.from_frame(cards_there.loc[cheap, ["unit", "person"]])
     )
     return np.asarray(out & (per["loaded"] | per["same"]).to_numpy(dtype=bool), dtype=bool)
+
+
+def session_cards(
+    graph: ClaimGraph,
+    unit: np.ndarray,
+    person: np.ndarray,
+    ok: np.ndarray,
+    per: pd.DataFrame,
+    cheap: np.ndarray,
+    proven: pd.Index,
+    gap: int,
+) -> pd.DataFrame:
+    """Step 157: the cards of an institution's clientele swiped in its ring's sessions (``unit``, ``person`` pairs).
+
+    At each proven institution (``proven``) where step 144 left a card out (``cheap``, per row of ``per``), the
+    **kept** cards are those loaded or billed the same way and not left out.  A card of the clientele (neither
+    loaded nor billed the same way there) at least :data:`SESSION_SHARE` of whose timed claims there (``ok``) were
+    billed within ``gap`` minutes of a kept card's claim at the same venue is the ring's own: a collector swipes
+    his cards a session at a time (收卡空刷: seven cards in fifteen minutes), his cards billed there too few times
+    to be loaded among them, and counted as the clinic's clientele they made it as dear as his loaded cards
+    (otherworld 54: 51 of the 80 cards of his clinic's "clientele" were his, at 4.4x the usual; its 29 others at
+    0.56x).  A 民族医院's regulars come on their own, at its thousands of patients' hours.  Dates-only claims
+    (``ClaimGraph.day_resolution``, or a mixed table's untimed claims) are not read: a day is no session.
+
+    >>> from graphfraud.synth import toy
+    >>> from graphfraud.graph.build import build_graph
+    >>> g = build_graph(toy.staged_clinic()[0])
+    >>> empty = pd.DataFrame({"unit": [], "person": [], "loaded": [], "same": []})
+    >>> t = g.visits.table
+    >>> len(session_cards(g, t["venue"].to_numpy(), t["person"].to_numpy(), np.ones(len(t), bool), empty,
+    ...                   np.zeros(0, bool), pd.Index([]), 10))
+    0
+    """
+    none = pd.DataFrame({"unit": np.zeros(0, dtype=np.int64), "person": np.zeros(0, dtype=np.int64)})
+    if graph.day_resolution or not cheap.any():
+        return none
+    flagged = (per["loaded"] | per["same"]).to_numpy(dtype=bool)
+    codes = np.intersect1d(per["unit"].to_numpy(dtype=np.int64)[cheap], proven.to_numpy(dtype=np.int64))
+    at = np.flatnonzero(ok & np.isin(unit, codes))
+    timed = graph.timed
+    if timed is not None:
+        at = at[timed[at]]
+    here = flagged & per["unit"].isin(codes).to_numpy()
+    pair = pd.MultiIndex.from_arrays([unit[at].astype(np.int64), person[at].astype(np.int64)])
+    ring = pair.isin(pd.MultiIndex.from_frame(per.loc[here & ~cheap, ["unit", "person"]]))  # the kept cards' claims
+    other = ~pair.isin(pd.MultiIndex.from_frame(per.loc[here, ["unit", "person"]]))  # the clientele's
+    if not ring.any() or not other.any():
+        return none
+    minute = graph.visits.column("minute")[at].astype(np.int64)
+    minute -= int(minute.min())
+    key = graph.visits.column("venue")[at].astype(np.int64) * (int(minute.max()) + 2 * gap + 1) + minute
+    sessions = np.sort(key[ring])
+    i = np.searchsorted(sessions, key[other])
+    after = sessions[np.minimum(i, len(sessions) - 1)] - key[other]
+    before = key[other] - sessions[np.maximum(i - 1, 0)]
+    near = ((i < len(sessions)) & (after <= gap)) | ((i > 0) & (before <= gap))
+    frame = pd.DataFrame({"unit": unit[at][other], "person": person[at][other], "near": near})
+    share = frame.groupby(["unit", "person"], sort=True)["near"].mean()
+    return share[share.to_numpy() >= SESSION_SHARE].reset_index()[["unit", "person"]]
 
 
 def _gains(

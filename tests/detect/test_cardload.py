@@ -267,6 +267,94 @@ def test_a_proven_institution_left_with_too_few_cards_dear_against_its_clientele
     assert list(_found(world, CardLoadParams(clientele_ratio=1.0))) == ["H0"]
 
 
+def _session_world(*, sleepers: int = 50, dates_only: bool = False) -> ClaimsData:
+    """Six clinics, 20 ordinary patients each (cheap mornings; H5's come to H0 once too); at H0 a collector's
+    afternoon sessions (收卡空刷).
+
+    Every tenth day from day 10 to 200 he swipes cards two minutes apart: eight cards five times each at 20x the
+    usual cost (``card*``), six three times each at 6.5x (``mild*``: loaded, but as dear as his other cards) and
+    ``sleepers`` cards once each at 6.5x (``sleeper*``: too few times to be loaded, so the clinic's "clientele").
+    Each of his cards has two cheap visits at H4.  ``dates_only`` writes every time at midnight.
+    """
+    persons, claims = [], []
+    rng = np.random.default_rng(11)
+
+    def claim(pid, venue, day, minute, total):
+        when = pd.Timestamp("2024-01-01") + pd.Timedelta(days=int(day), minutes=0 if dates_only else int(minute))
+        claims.append((f"C{len(claims):06d}", pid, None, venue, None, f"D{venue}", "outpatient", when, None,
+                       float(total), round(total * 0.6, 2), 0.0, "I10", None))  # fmt: skip
+
+    for c in CLINICS:
+        for k in range(20):
+            pid = f"{c}-p{k}"
+            persons.append(pid)
+            for _ in range(4):
+                claim(pid, c, rng.integers(0, 330), 8 * 60 + rng.integers(0, 180), rng.uniform(30, 60))
+            claim(pid, CLINICS[(CLINICS.index(c) + 1) % 6], rng.integers(0, 330), 9 * 60, rng.uniform(30, 60))
+    cards = [(f"card{k}", 5, 20.0) for k in range(8)] + [(f"mild{k}", 3, 6.5) for k in range(6)]
+    cards += [(f"sleeper{k}", 1, 6.5) for k in range(sleepers)]
+    slot = 0
+    for pid, times, markup in cards:
+        persons.append(pid)
+        for d in range(2):
+            claim(pid, "H4", 40 + 150 * d + len(persons) % 50, 10 * 60, rng.uniform(30, 60))
+        for _ in range(times):  # the next session's next place, two minutes after the one before
+            day, place = 10 + 10 * (slot % 20), slot // 20
+            claim(pid, "H0", day, 14 * 60 + 2 * place, 45 * markup * rng.uniform(0.97, 1.03))
+            slot += 1
+    facilities = [(c, f"{c}诊所", "clinic", 0, "private", "350206", 0) for c in CLINICS]
+    doctors = [(f"D{c}", c, "医生", "医师", "全科") for c in CLINICS]
+    return ClaimsData(
+        _table(PERSONS, [(p, "F", "1950-01-01", "350206", "resident", None, None, None) for p in persons]),
+        _table(FACILITIES, facilities), _table(PHARMACIES, []), _table(DOCTORS, doctors), _table(CLAIMS, claims),
+        _table(CLAIM_ITEMS, []), time_resolution="day" if dates_only else "minute",
+    )  # fmt: skip
+
+
+def test_the_cards_swiped_in_the_rings_sessions_are_no_clientele():
+    """Step 157: at a collector's clinic whose other customers are mostly his own cards swiped once (in his
+    sessions, minutes from his loaded cards), those cards made the "clientele" as dear as his milder loaded cards,
+    and step 144 left those out; set aside as the ring's, the clientele is the clinic's own cheap patients and every
+    loaded card stays.  Off with ``session_minutes`` 0, and where the times are dates only (a day is no session)."""
+    everyone = sorted([f"card{k}" for k in range(8)] + [f"mild{k}" for k in range(6)])
+    persons, evidence = _found(_session_world())["H0"]
+    assert persons == everyone and evidence["flagged"] == 14
+    persons, evidence = _found(_session_world(), CardLoadParams(session_minutes=0))["H0"]
+    assert persons == [f"card{k}" for k in range(8)] and evidence["flagged"] == 8  # step 144 alone
+    persons, _ = _found(_session_world(dates_only=True))["H0"]
+    assert persons == [f"card{k}" for k in range(8)]
+    # without his once-swiped cards the clientele is the clinic's own patients, and nothing was left out to begin with
+    persons, _ = _found(_session_world(sleepers=0), CardLoadParams(session_minutes=0))["H0"]
+    assert persons == everyone
+
+
+def test_session_cards_are_the_clienteles_cards_billed_in_the_kept_cards_sessions():
+    """Step 157, directly: the 50 once-swiped cards are set aside (each one claim, two minutes from a kept card's);
+    the clinic's morning patients are not; with a window of 0 minutes none is."""
+    g = build_graph(_session_world())
+    unit, group = cards.institutions(g)
+    venue = g.visits.table["venue"].to_numpy()
+    person = g.visits.table["person"].to_numpy().astype(np.int64)
+    excess = cardload.relative_cost(g, group[venue])
+    ok = np.isfinite(excess)
+    per = cardload.loaded_cards(unit[venue], person, excess, CardLoadParams())
+    h0 = pd.Index([int(np.flatnonzero(g.visits.venues.ids == "H0")[0])])
+    cheap = cardload._clientele_cards(unit[venue], person, excess, ok, per, h0, 2.0)
+    names = g.visits.persons.ids
+    assert sorted(names[per.loc[cheap, "person"].to_numpy()]) == [f"mild{k}" for k in range(6)]
+    aside = cardload.session_cards(g, unit[venue], person, ok, per, cheap, h0, 10)
+    assert sorted(names[aside["person"].to_numpy()]) == sorted(f"sleeper{k}" for k in range(50))
+    assert set(aside["unit"]) == set(h0)
+    assert len(cardload.session_cards(g, unit[venue], person, ok, per, cheap, h0, 0)) == 0
+    again = cardload._clientele_cards(unit[venue], person, excess, ok, per, h0, 2.0, aside=aside)
+    assert not again.any()
+
+
+def test_session_minutes_is_checked():
+    with pytest.raises(ParamError, match="'session_minutes' parameter of CardLoadParams"):
+        CardLoadParams(session_minutes=-1)
+
+
 def test_clientele_ratio_is_checked():
     with pytest.raises(ParamError, match="'clientele_ratio' parameter of CardLoadParams"):
         CardLoadParams(clientele_ratio=0.5)
