@@ -290,11 +290,15 @@ def follow_up_cells(facts: ClaimFacts, visits: int = FOLLOW_UP_VISITS) -> tuple[
     """
     t = facts.graph.visits
     n_cells = len(facts.cell_claims)
-    person = t.column("person").astype(np.int64)
-    venue = t.column("venue").astype(np.int64)
-    key = (person * (int(venue.max(initial=0)) + 1) + venue) * n_cells + facts.cell
+    venue = t.column("venue")
+    key = t.column("person").astype(np.int64)  # the key built in place: one int64 array beside the hash table
+    key *= int(venue.max(initial=0)) + 1
+    key += venue
+    key *= n_cells
+    key += facts.cell
     group = pd.factorize(key)[0]  # (person, venue, cell) by one hash pass, no sort
-    flag = (np.bincount(group)[group] >= visits) & (person >= 0)
+    del key
+    flag = (np.bincount(group)[group] >= visits) & (t.column("person") >= 0)
     return (flag, np.bincount(facts.cell[flag], minlength=n_cells).astype(np.int64),
             np.bincount(facts.cell[flag], weights=t.column("fund")[flag], minlength=n_cells))  # fmt: skip
 
