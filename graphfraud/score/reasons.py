@@ -1109,8 +1109,11 @@ def maintenance_overrun(f: Features) -> bool:
 
 #: Step 151 (b): a course of treatment (more sessions a week than maintenance treatment, for less than
 #: MAINTENANCE_WEEKS) at a venue not recorded as public is a regimen of care at no more than this many times the same
-#: care elsewhere; None turns the bound off.
-COURSE_COST: float | None = PEER_COST
+#: care elsewhere; None (the default since round 27's merge) turns the bound off.  At ``PEER_COST`` (1.3) it found
+#: sixthworld 6's phantom rehabilitation but put seven honest private rehabilitation day programmes of two other
+#: generators (otherworld 128 and 133, ninthworld 3, 8, 9, 16 and 18) into the top K as staged clinics: their honest
+#: courses cost more than the same visits elsewhere.
+COURSE_COST: float | None = None
 
 
 def dear_course(f: Features) -> bool:
@@ -1125,12 +1128,17 @@ def dear_course(f: Features) -> bool:
     code's ordinary visits), at a venue not recorded as public, above :data:`COURSE_COST` times the peers' cost,
     is no regimen of care.  A public institution's courses are judged as before.
 
+    Off by default (:data:`COURSE_COST` None); with the bound set:
+
     >>> from types import SimpleNamespace
+    >>> import graphfraud.score.reasons as reasons
+    >>> reasons.COURSE_COST = PEER_COST
     >>> course = SimpleNamespace(member_weekly=5.6, member_course_weeks=3.0, public_venue=0.0, cost_ratio=2.27)
     >>> dear_course(course), dear_course(SimpleNamespace(**{**vars(course), "cost_ratio": 1.1}))
     (True, False)
     >>> dear_course(SimpleNamespace(**{**vars(course), "member_weekly": 3.0, "member_course_weeks": 40.0}))  # dialysis
     False
+    >>> reasons.COURSE_COST = None
     """
     if COURSE_COST is None:
         return False
