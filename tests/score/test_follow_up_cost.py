@@ -43,12 +43,18 @@ def _world(tmp_path: Path, *, group_fund: float) -> Path:
     for i in range(30):
         rows += [(f"F{i:03d}", "H1", START + pd.Timedelta(days=30 * m + i % 25), 95.0) for m in range(8)]
     rows += [(f"A{i:03d}", "H2", START + pd.Timedelta(days=i % 240), 40.0) for i in range(300)]
+    return write_city(tmp_path, rows, "J44.900")
+
+
+def write_city(tmp_path: Path, rows: list, diagnosis: str) -> Path:
+    """Claims ``rows`` (patient, facility H0/H1/H2, start, fund) as a claims directory: every claim an outpatient
+    visit of ``diagnosis`` by the facility's one doctor, dates only; H0 and H1 community centres, H2 a hospital."""
     t = pd.DataFrame(rows, columns=["patient_id", "facility_id", "start", "fund"])
     pd.DataFrame({
         "claim_id": [f"K{i:06d}" for i in range(len(t))], "patient_id": t["patient_id"],
         "facility_id": t["facility_id"], "doctor_id": "D" + t["facility_id"], "visit_type": "outpatient",
         "start_time": t["start"].dt.strftime("%Y-%m-%d"), "total_amount": t["fund"] * 1.5,
-        "fund_amount": t["fund"], "diagnosis": "J44.900",
+        "fund_amount": t["fund"], "diagnosis": diagnosis,
     }).to_csv(tmp_path / "claims.csv", index=False)  # fmt: skip
     pd.DataFrame({"person_id": sorted(set(t["patient_id"]))}).to_csv(tmp_path / "persons.csv", index=False)
     pd.DataFrame({"facility_id": ["H0", "H1", "H2"], "kind": ["community", "community", "hospital"]}).to_csv(

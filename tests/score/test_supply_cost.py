@@ -30,6 +30,7 @@ from graphfraud.score.public import (
 )
 from graphfraud.score.wording import say
 
+from tests.score.test_follow_up_cost import write_city
 from tests.score.test_public_care import FOLLOW_UPS
 
 START = pd.Timestamp("2024-01-02")
@@ -47,22 +48,7 @@ def _world(tmp_path: Path, *, group_fund: float, group_gap: int = 84) -> Path:
         rows += [(f"F{i:03d}", "H1", START + pd.Timedelta(days=30 * m + i % 25), 30.0) for m in range(8)]
     rows += [(f"A{i:03d}", "H2", START + pd.Timedelta(days=i % 240), 40.0) for i in range(300)]
     rows += [("B000", "H2", START + pd.Timedelta(days=d), 40.0) for d in (0, 30, 60, 400)]
-    t = pd.DataFrame(rows, columns=["patient_id", "facility_id", "start", "fund"])
-    pd.DataFrame({
-        "claim_id": [f"K{i:06d}" for i in range(len(t))], "patient_id": t["patient_id"],
-        "facility_id": t["facility_id"], "doctor_id": "D" + t["facility_id"], "visit_type": "outpatient",
-        "start_time": t["start"].dt.strftime("%Y-%m-%d"), "total_amount": t["fund"] * 1.5,
-        "fund_amount": t["fund"], "diagnosis": "I10.x00",
-    }).to_csv(tmp_path / "claims.csv", index=False)  # fmt: skip
-    pd.DataFrame({"person_id": sorted(set(t["patient_id"]))}).to_csv(tmp_path / "persons.csv", index=False)
-    pd.DataFrame({"facility_id": ["H0", "H1", "H2"], "kind": ["community", "community", "hospital"]}).to_csv(
-        tmp_path / "facilities.csv", index=False
-    )
-    pd.DataFrame({"doctor_id": ["DH0", "DH1", "DH2"], "facility_id": ["H0", "H1", "H2"]}).to_csv(
-        tmp_path / "doctors.csv", index=False
-    )
-    (tmp_path / "pharmacies.csv").write_text("pharmacy_id\n", encoding="utf-8")
-    return tmp_path
+    return write_city(tmp_path, rows, "I10.x00")
 
 
 def _group(folder: Path) -> tuple[float, float, tuple[float, float]]:
