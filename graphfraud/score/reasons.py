@@ -1116,7 +1116,7 @@ def maintenance_overrun(f: Features) -> bool:
 COURSE_COST: float | None = None
 
 
-def dear_course(f: Features) -> bool:
+def dear_course(f: Features, bound: float | None = None) -> bool:
     """Step 151 (b): a course of near-daily sessions at a venue not recorded as public, billed above the same care.
 
     A rehabilitation or physiotherapy course (康复, 理疗) is given near daily for a few weeks, and a private clinic's
@@ -1128,22 +1128,23 @@ def dear_course(f: Features) -> bool:
     code's ordinary visits), at a venue not recorded as public, above :data:`COURSE_COST` times the peers' cost,
     is no regimen of care.  A public institution's courses are judged as before.
 
-    Off by default (:data:`COURSE_COST` None); with the bound set:
+    ``bound`` is :data:`COURSE_COST` when not given, None (off) by default; with the bound set:
 
     >>> from types import SimpleNamespace
-    >>> import graphfraud.score.reasons as reasons
-    >>> reasons.COURSE_COST = PEER_COST
     >>> course = SimpleNamespace(member_weekly=5.6, member_course_weeks=3.0, public_venue=0.0, cost_ratio=2.27)
-    >>> dear_course(course), dear_course(SimpleNamespace(**{**vars(course), "cost_ratio": 1.1}))
-    (True, False)
-    >>> dear_course(SimpleNamespace(**{**vars(course), "member_weekly": 3.0, "member_course_weeks": 40.0}))  # dialysis
+    >>> dear_course(course), dear_course(course, PEER_COST)
+    (False, True)
+    >>> dear_course(SimpleNamespace(**{**vars(course), "cost_ratio": 1.1}), PEER_COST)
     False
-    >>> reasons.COURSE_COST = None
+    >>> dialysis = SimpleNamespace(**{**vars(course), "member_weekly": 3.0, "member_course_weeks": 40.0})
+    >>> dear_course(dialysis, PEER_COST)
+    False
     """
-    if COURSE_COST is None:
+    bound = COURSE_COST if bound is None else bound
+    if bound is None:
         return False
     course = f.member_weekly > MAINTENANCE_WEEKLY and f.member_course_weeks < MAINTENANCE_WEEKS
-    return course and f.public_venue != 1.0 and f.cost_ratio > COURSE_COST
+    return course and f.public_venue != 1.0 and f.cost_ratio > bound
 
 
 def maintenance_cadence(f: Features) -> Reason | None:
