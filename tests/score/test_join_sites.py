@@ -41,13 +41,19 @@ VENUES |= {10: "P36073200210", 11: "P36073200211", 12: "P36073200210-01"}
 SHOPS = (10, 11, 12)  # pharmacies
 
 
-@pytest.fixture
-def joined(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``join_pieces`` with its other joins stubbed: a union is scored as a suspect ring of the pieces' persons."""
+def stub_other_joins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``join_pieces``' joins other than step 103's site join stubbed: no ghost stays, households, one-off pieces or
+    relays, no venues seen in common, and a union is the pieces as they are."""
     for name in ("_ghost_stays", "_one_household_pieces", "_one_off_pieces", "_relays"):
         monkeypatch.setattr(rings, name, lambda *a, **k: [])
     monkeypatch.setattr(rings, "_venues_seen", lambda scored, open_, facts: {i: {} for i in open_})
     monkeypatch.setattr(rings, "_union", lambda candidates, pieces, **e: pieces)
+
+
+@pytest.fixture
+def joined(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``join_pieces`` with its other joins stubbed: a union is scored as a suspect ring of the pieces' persons."""
+    stub_other_joins(monkeypatch)
     monkeypatch.setattr(
         rings,
         "_institutions",

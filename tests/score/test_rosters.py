@@ -18,6 +18,7 @@ from graphfraud.detect.candidate import Candidate
 from graphfraud.params import ScoreParams
 from graphfraud.score import rings, rosters
 from graphfraud.score.rosters import two_rosters
+from tests.score.test_join_sites import stub_other_joins
 
 
 def _world(members: list[tuple[int, list[int], float]]) -> tuple[Candidate, Any]:
@@ -93,10 +94,7 @@ def _piece(name: str, persons: range, venue: int, doctor: str, claims: range) ->
 @pytest.fixture
 def joined(monkeypatch: pytest.MonkeyPatch) -> Any:
     """``join_pieces`` with its other joins stubbed (as in ``test_join_sites``), claims costing 65 or 37 yuan."""
-    for name in ("_ghost_stays", "_one_household_pieces", "_one_off_pieces", "_relays"):
-        monkeypatch.setattr(rings, name, lambda *a, **k: [])
-    monkeypatch.setattr(rings, "_venues_seen", lambda scored, open_, facts: {i: {} for i in open_})
-    monkeypatch.setattr(rings, "_union", lambda candidates, pieces, **e: pieces)
+    stub_other_joins(monkeypatch)
     sites = {1: "H53282215522-01", 2: "H53282215522-02"}
     monkeypatch.setattr(
         rings, "_institutions",
